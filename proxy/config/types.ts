@@ -1,0 +1,51 @@
+/*
+ * Configuration types: sections, the keyword-table contract every module registers into, and the parse context.
+ * Types only (the -t.h of config/). The loader (config/loader.ts) knows no keyword by name: each module exports
+ * `keywords: CfgKeyword[]` and proxy/modules.ts registers them. Hot path: no (load time only).
+ */
+import type { Proxy, GlobalSettings } from '../model/types.ts';
+
+/** Section kinds as written in the file. `listen` = frontend + backend in one proxy. */
+export type SectionKind = 'global' | 'defaults' | 'frontend' | 'backend' | 'listen' | 'userlist' | 'peers' | 'resolvers' | 'mailers' | 'program' | 'http-errors' | 'ring' | 'cache';
+
+/** Proxy capabilities, a bit mask: what a keyword may appear in. */
+export const PR_CAP_NONE = 0;
+export const PR_CAP_FE = 1;
+export const PR_CAP_BE = 2;
+export const PR_CAP_DEF = 4;
+export const PR_CAP_LISTEN = PR_CAP_FE | PR_CAP_BE;
+
+/**
+ * The parse context handed to every keyword parser. `alert` marks the load as failed (non-zero exit) but parsing
+ * goes on so one run lists every error; `warn` only prints. Both prefix `file:line` themselves.
+ */
+export interface KwCtx {
+  readonly file: string;
+  readonly line: number;
+  readonly section: SectionKind;
+  /** The proxy being parsed (a `defaults` section is a proxy too, cap PR_CAP_DEF); null in `global`. */
+  readonly proxy: Proxy | null;
+  readonly global: GlobalSettings;
+  /** All proxies parsed so far, by name (for `use_backend` checks at post-parse, `track`, ...). */
+  readonly proxies: ReadonlyMap<string, Proxy>;
+  alert(msg: string): void;
+  warn(msg: string): void;
+  /** Registers a check to run once every file is parsed (name resolution, cross-references). */
+  postParse(fn: () => void): void;
+}
+
+/**
+ * One configuration keyword. `name` may have several words ("option httplog", "timeout connect",
+ * "http-request", "stats socket"); the registry picks the longest registered prefix of the line's words.
+ * `args` is the whole line's words, args[0] the first word ("option" for "option httplog").
+ * A line starting with `no` or `default` is passed with `ctx`-visible `args[0] === 'no'` only for keywords
+ * that set `allowNo`.
+ */
+export interface CfgKeyword {
+  readonly section: SectionKind | readonly SectionKind[];
+  readonly name: string;
+  /** For proxy sections: where the keyword is allowed (PR_CAP_* mask; default: all proxy kinds). */
+  readonly cap?: number;
+  readonly allowNo?: boolean;
+  parse(args: readonly string[], ctx: KwCtx): void;
+}

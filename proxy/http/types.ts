@@ -1,0 +1,2 @@
+/* HTTP types (owned by the http module). Types only. STUB. */
+export interface HttpProxyCfg { readonly _stub?: never }
