@@ -1,5 +1,168 @@
-/* Stats types (owned by the stats module): counters per object kind and the stats page settings. Types only. STUB. */
-export interface FeCounters { readonly _stub?: never }
-export interface BeCounters { readonly _stub?: never }
-export interface SrvCounters { readonly _stub?: never }
-export interface StatsPageCfg { readonly _stub?: never }
+/*
+ * Stats types (the -t.h of stats/): the counters each object kind maintains (frontend/listener, backend, server),
+ * the per-second rate counter, the stats page settings and the CLI command descriptor contract. Types only.
+ * Factories live in counters.ts. The data path increments counter fields directly (`fe.feCounters.bytesIn += n`);
+ * rates and time averages go through the tiny helpers in counters.ts. Hot path: yes (fields are read/written per
+ * request), so every field is set in the factory with its final type.
+ */
+/**
+ * A per-second event counter (HAProxy's freq_ctr with a 1 s period). `currSec` is the second (Date.now()/1000|0)
+ * `curr` counts; `prev` is the count of the second before it. The rate read at time t is
+ * `curr + prev * (1 - elapsed fraction of the current second)`, as HAProxy does.
+ */
+export interface FreqCtr {
+  currSec: number;
+  curr: number;
+  prev: number;
+}
+
+/** HTTP response status classes: index into `rsp` (hrsp_1xx..hrsp_5xx, hrsp_other). */
+export const HRSP_OTHER = 0;
+export const HRSP_1XX = 1;
+export const HRSP_2XX = 2;
+export const HRSP_3XX = 3;
+export const HRSP_4XX = 4;
+export const HRSP_5XX = 5;
+export const HRSP_COUNT = 6;
+
+/**
+ * Counters of a frontend (Proxy.feCounters), also used per listener when `option socket-stats` is set.
+ * Current connections live on the model (`Proxy.feconn`); the max values here are updated by the data path
+ * (`if (fe.feconn > c.connMax) c.connMax = fe.feconn`).
+ */
+export interface FeCounters {
+  // connections (accepted sockets) and sessions (connections that passed tcp-request connection rules)
+  cumConn: number;           // conn_tot
+  connPerSec: FreqCtr;       // conn_rate
+  cpsMax: number;            // conn_rate_max
+  connMax: number;           // smax
+  cumSess: number;           // stot
+  sessPerSec: FreqCtr;       // rate
+  spsMax: number;            // rate_max
+  // bytes
+  bytesIn: number;           // bin
+  bytesOut: number;          // bout
+  // denials and errors
+  deniedReq: number;         // dreq
+  deniedResp: number;        // dresp
+  failedReq: number;         // ereq
+  deniedConn: number;        // dcon
+  deniedSess: number;        // dses
+  failedRewrites: number;    // wrew
+  internalErrors: number;    // eint
+  cliAborts: number;         // (frontends: not shown in CSV, kept for Prometheus parity)
+  srvAborts: number;
+  // HTTP
+  cumReq: number;            // req_tot
+  reqPerSec: FreqCtr;        // req_rate
+  rpsMax: number;            // req_rate_max
+  rsp: number[];             // hrsp_other, hrsp_1xx..hrsp_5xx, indexed by HRSP_*
+  interceptedReq: number;    // intercepted
+  cacheLookups: number;
+  cacheHits: number;
+  compIn: number;
+  compOut: number;
+  compByp: number;
+  compRsp: number;
+  // current listener connections (listeners only; frontends use Proxy.feconn)
+  curConn: number;
+}
+
+/** Counters of a backend (Proxy.beCounters) and, with the check fields, of a server (Server.counters). */
+export interface BeCounters {
+  cumConn: number;           // connections attempted to this backend (kept for parity; not a CSV column)
+  cumSess: number;           // stot
+  sessPerSec: FreqCtr;       // rate
+  spsMax: number;            // rate_max
+  connMax: number;           // smax
+  nbpendMax: number;         // qmax
+  cumLbconn: number;         // lbtot
+  lastSess: number;          // ms timestamp of the last session (lastsess), 0 = never
+  bytesIn: number;           // bin
+  bytesOut: number;          // bout
+  deniedReq: number;         // dreq (backends)
+  deniedResp: number;        // dresp
+  failedConns: number;       // econ
+  failedResp: number;        // eresp
+  retries: number;           // wretr
+  redispatches: number;      // wredis
+  failedRewrites: number;    // wrew
+  internalErrors: number;    // eint
+  cliAborts: number;         // cli_abrt
+  srvAborts: number;         // srv_abrt
+  connect: number;           // connect
+  reuse: number;             // reuse
+  failedChecks: number;      // chkfail
+  failedHana: number;        // hanafail
+  downTrans: number;         // chkdown
+  // HTTP
+  cumReq: number;            // req_tot
+  rsp: number[];             // HRSP_* indexed
+  cacheLookups: number;
+  cacheHits: number;
+  compIn: number;
+  compOut: number;
+  compByp: number;
+  compRsp: number;
+  // time stats: sliding sums over TIME_STATS_SAMPLES samples (see counters.ts addTimeStats) and maxima, ms
+  qTime: number;
+  cTime: number;
+  dTime: number;             // response time (rtime)
+  tTime: number;
+  qtimeMax: number;
+  ctimeMax: number;
+  dtimeMax: number;
+  ttimeMax: number;
+}
+
+/** Server counters: the backend set (HAProxy uses the same struct for both). */
+export interface SrvCounters extends BeCounters {
+  /** Max idle connections seen (kept for `show servers conn` used_max). */
+  usedConnMax: number;
+}
+
+/** `stats auth user:pass` entries. */
+export interface StatsAuthUser {
+  user: string;
+  pass: string;
+}
+
+/** Per-proxy stats page settings (`stats enable|uri|refresh|auth|realm|admin|hide-version|show-legends|...`). */
+export interface StatsPageCfg {
+  enabled: boolean;          // `stats enable` or any other `stats` keyword
+  uri: string;               // default '/haproxy?stats'
+  refresh: number;           // seconds, 0 = none
+  realm: string;             // '' = default realm 'HAProxy Statistics'
+  auth: StatsAuthUser[];
+  /** `stats admin if|unless <cond>`: an ACL condition (opaque to stats; evaluated via the HTTP side's callback). */
+  adminCond: unknown;
+  adminAlways: boolean;      // `stats admin if TRUE`
+  hideVersion: boolean;
+  showLegends: boolean;
+  showNode: string | null;   // `stats show-node [name]` ('' = global node)
+  showDesc: string | null;
+  scope: string[];           // `stats scope <px>`; empty = all
+  /** `http-request use-service prometheus-exporter` was seen on this proxy (its own condition is P2's rule). */
+  prometheus: boolean;
+}
+
+/** Access levels of a stats socket or CLI session. */
+export const ACCESS_LVL_USER = 1;
+export const ACCESS_LVL_OPER = 2;
+export const ACCESS_LVL_ADMIN = 3;
+
+/** One `stats socket` line (GlobalSettings.ext.get('stats') holds StatsGlobalCfg). */
+export interface StatsSocketCfg {
+  host: string;              // TCP address, '' for unix
+  port: number;
+  path: string;              // unix path, '' for TCP
+  mode: number;              // file mode for unix sockets, -1 = default (umask)
+  level: number;             // ACCESS_LVL_*
+  exposeFd: boolean;
+}
+
+export interface StatsGlobalCfg {
+  sockets: StatsSocketCfg[];
+  timeoutMs: number;         // `stats timeout`, default 10000
+  maxconn: number;           // `stats maxconn`, default 10
+}

@@ -1,0 +1,152 @@
+/*
+ * Counter factories (every field set here with its final type) and the two tiny helpers the data path calls:
+ * per-second rate counters (freq_ctr) and the sliding time averages behind qtime/ctime/rtime/ttime.
+ * Plain counters are incremented directly by the data path (`c.bytesIn += n`); nothing here allocates per call.
+ * Readers (CSV, HTML, Prometheus) use readFreqCtr/swrateAvg. Hot path: yes (freqCtrAdd, addTimeStats).
+ */
+import type { FreqCtr, FeCounters, BeCounters, SrvCounters, StatsPageCfg } from './types.ts';
+import { HRSP_COUNT } from './types.ts';
+
+/** Samples in the sliding time averages (HAProxy's TIME_STATS_SAMPLES). */
+export const TIME_STATS_SAMPLES = 512;
+
+export function newFreqCtr(): FreqCtr {
+  return { currSec: 0, curr: 0, prev: 0 };
+}
+
+/**
+ * Adds `n` events now and returns the updated current-second count (callers compare it to their max, like
+ * `const r = freqCtrAdd(c.sessPerSec, 1); if (r > c.spsMax) c.spsMax = r;`). No allocation.
+ */
+export function freqCtrAdd(fc: FreqCtr, n: number, nowMs: number = Date.now()): number {
+  const sec = (nowMs / 1000) | 0;
+  if (sec !== fc.currSec) {
+    fc.prev = sec === fc.currSec + 1 ? fc.curr : 0;
+    fc.curr = 0;
+    fc.currSec = sec;
+  }
+  fc.curr += n;
+  return fc.curr;
+}
+
+/** Events over the last second: the current second's count plus the previous one weighted by what remains of it. */
+export function readFreqCtr(fc: FreqCtr, nowMs: number = Date.now()): number {
+  const sec = (nowMs / 1000) | 0;
+  let curr = fc.curr;
+  let prev = fc.prev;
+  if (sec !== fc.currSec) {
+    prev = sec === fc.currSec + 1 ? curr : 0;
+    curr = 0;
+  }
+  if (prev === 0) return curr;
+  const remain = 1000 - (nowMs - sec * 1000);
+  return curr + Math.floor((prev * remain) / 1000);
+}
+
+/** Sliding-window sum update: drops one average sample and adds `v` (HAProxy swrate_add). Returns the new sum. */
+export function swrateAdd(sum: number, n: number, v: number): number {
+  return sum - Math.floor((sum + n - 1) / n) + v;
+}
+
+/** Average of a sliding sum over `n` samples (rounded up, as HAProxy's swrate_avg). */
+export function swrateAvg(sum: number, n: number): number {
+  return n > 0 ? Math.floor((sum + n - 1) / n) : 0;
+}
+
+/** The window used for an object that has seen `samples` requests so far (it grows until TIME_STATS_SAMPLES). */
+export function timeStatsWindow(samples: number): number {
+  return samples > 0 && samples < TIME_STATS_SAMPLES ? samples : TIME_STATS_SAMPLES;
+}
+
+/**
+ * Records one finished request/connection's timings (ms; negative = phase not reached, counted as 0) on a backend
+ * or server: the sliding sums behind qtime/ctime/rtime/ttime and their maxima. `samples` is the object's request
+ * count after this request (cumReq in HTTP mode, cumLbconn in TCP mode).
+ */
+export function addTimeStats(c: BeCounters, samples: number, tq: number, tc: number, tr: number, tt: number): void {
+  const n = timeStatsWindow(samples);
+  if (tq < 0) tq = 0;
+  if (tc < 0) tc = 0;
+  if (tr < 0) tr = 0;
+  if (tt < 0) tt = 0;
+  c.qTime = swrateAdd(c.qTime, n, tq);
+  c.cTime = swrateAdd(c.cTime, n, tc);
+  c.dTime = swrateAdd(c.dTime, n, tr);
+  c.tTime = swrateAdd(c.tTime, n, tt);
+  if (tq > c.qtimeMax) c.qtimeMax = tq;
+  if (tc > c.ctimeMax) c.ctimeMax = tc;
+  if (tr > c.dtimeMax) c.dtimeMax = tr;
+  if (tt > c.ttimeMax) c.ttimeMax = tt;
+}
+
+/** Index into `rsp` for an HTTP status (HRSP_*). */
+export function hrspIndex(status: number): number {
+  return status >= 100 && status < 600 ? (status / 100) | 0 : 0;
+}
+
+function newRsp(): number[] {
+  const a = new Array<number>(HRSP_COUNT);
+  for (let i = 0; i < HRSP_COUNT; i++) a[i] = 0;
+  return a;
+}
+
+export function newFeCounters(): FeCounters {
+  return {
+    cumConn: 0, connPerSec: newFreqCtr(), cpsMax: 0, connMax: 0,
+    cumSess: 0, sessPerSec: newFreqCtr(), spsMax: 0,
+    bytesIn: 0, bytesOut: 0,
+    deniedReq: 0, deniedResp: 0, failedReq: 0, deniedConn: 0, deniedSess: 0,
+    failedRewrites: 0, internalErrors: 0, cliAborts: 0, srvAborts: 0,
+    cumReq: 0, reqPerSec: newFreqCtr(), rpsMax: 0, rsp: newRsp(), interceptedReq: 0,
+    cacheLookups: 0, cacheHits: 0, compIn: 0, compOut: 0, compByp: 0, compRsp: 0,
+    curConn: 0,
+  };
+}
+
+function beFields(): BeCounters {
+  return {
+    cumConn: 0, cumSess: 0, sessPerSec: newFreqCtr(), spsMax: 0, connMax: 0, nbpendMax: 0,
+    cumLbconn: 0, lastSess: 0, bytesIn: 0, bytesOut: 0,
+    deniedReq: 0, deniedResp: 0, failedConns: 0, failedResp: 0, retries: 0, redispatches: 0,
+    failedRewrites: 0, internalErrors: 0, cliAborts: 0, srvAborts: 0, connect: 0, reuse: 0,
+    failedChecks: 0, failedHana: 0, downTrans: 0,
+    cumReq: 0, rsp: newRsp(), cacheLookups: 0, cacheHits: 0, compIn: 0, compOut: 0, compByp: 0, compRsp: 0,
+    qTime: 0, cTime: 0, dTime: 0, tTime: 0, qtimeMax: 0, ctimeMax: 0, dtimeMax: 0, ttimeMax: 0,
+  };
+}
+
+export function newBeCounters(): BeCounters {
+  return beFields();
+}
+
+export function newSrvCounters(): SrvCounters {
+  const c = beFields() as SrvCounters;
+  c.usedConnMax = 0;
+  return c;
+}
+
+/**
+ * `clear counters`: resets the max values (and the rate maxima) only. `clear counters all` (all = true) resets
+ * every counter. In-place so references held by the data path stay valid.
+ */
+export function clearFeCounters(c: FeCounters, all: boolean): void {
+  c.connMax = 0; c.cpsMax = 0; c.spsMax = 0; c.rpsMax = 0;
+  if (!all) return;
+  const fresh = newFeCounters();
+  Object.assign(c, fresh);
+}
+
+export function clearBeCounters(c: BeCounters | SrvCounters, all: boolean): void {
+  c.connMax = 0; c.spsMax = 0; c.nbpendMax = 0;
+  c.qtimeMax = 0; c.ctimeMax = 0; c.dtimeMax = 0; c.ttimeMax = 0;
+  if ('usedConnMax' in c) c.usedConnMax = 0;
+  if (!all) return;
+  Object.assign(c, beFields());
+}
+
+export function newStatsPageCfg(): StatsPageCfg {
+  return {
+    enabled: false, uri: '/haproxy?stats', refresh: 0, realm: '', auth: [], adminCond: null, adminAlways: false,
+    hideVersion: false, showLegends: false, showNode: null, showDesc: null, scope: [], prometheus: false,
+  };
+}
