@@ -1,5 +1,124 @@
-/* Logging types (owned by the logging module). Types only. STUB: the logging engineer replaces this. */
+/*
+ * Logging types (the -t.h of proxy/log/): log targets (`log` lines), the per-proxy logging slot (LogCfg: targets,
+ * log-format, captures, unique-id), syslog format/level/facility numbers. Types and numeric constants only.
+ * Config keyword parsers in log/keywords.ts fill LogCfg at load; log/emit.ts reads it per logged stream.
+ * Hot path: LogCfg is read per logged stream, so every field is set by newLogCfg() (log/cfg.ts) with its final type.
+ */
+import type { StreamLog } from '../model/types.ts';
+
+/** Syslog header format of a target (`format <name>` on a `log` line). */
+export const LOG_FMT_LOCAL = 0;     // default: `<PRI>Mmm dd hh:mm:ss tag[pid]: `
+export const LOG_FMT_RFC3164 = 1;   // same plus the hostname: `<PRI>Mmm dd hh:mm:ss host tag[pid]: `
+export const LOG_FMT_RFC5424 = 2;   // `<PRI>1 ISO-DATE host tag pid - SD `
+export const LOG_FMT_PRIORITY = 3;  // `<PRI>` only
+export const LOG_FMT_SHORT = 4;     // `<LEVEL>` only (severity, no facility)
+export const LOG_FMT_TIMED = 5;     // `<LEVEL>ISO-DATE `
+export const LOG_FMT_ISO = 6;       // `ISO-DATE `
+export const LOG_FMT_RAW = 7;       // nothing
+export const LOG_FMT_COUNT = 8;
+export const LOG_FMT_NAMES: readonly string[] = ['local', 'rfc3164', 'rfc5424', 'priority', 'short', 'timed', 'iso', 'raw'];
+
+/** Where a target sends. */
+export const LOG_TGT_UDP = 0;       // `host:port`, `udp@host:port`, `udp4@`, `udp6@`
+export const LOG_TGT_UNIX = 1;      // `unix@/path`, `/path` (unix datagram socket, e.g. /dev/log)
+export const LOG_TGT_FD = 2;        // `stdout`, `stderr`, `fd@N`
+
+/** Syslog severities (`emerg` = 0 .. `debug` = 7), the `<level>`/`<minlevel>` of a `log` line. */
+export const LOG_EMERG = 0;
+export const LOG_ALERT = 1;
+export const LOG_CRIT = 2;
+export const LOG_ERR = 3;
+export const LOG_WARNING = 4;
+export const LOG_NOTICE = 5;
+export const LOG_INFO = 6;
+export const LOG_DEBUG = 7;
+export const LOG_LEVEL_NAMES: readonly string[] = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
+export const LOG_FACILITY_NAMES: readonly string[] = [
+  'kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'auth2', 'ftp', 'ntp', 'audit',
+  'alert', 'cron2', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7',
+];
+
+/** Opaque runtime sender of one target (log/sender.ts); null until the first line is sent. */
+export interface LogSink {
+  /** Sends `len` bytes of `buf` (copied before return: the caller reuses `buf`). Never blocks, never throws. */
+  send(buf: Buffer, len: number): void;
+  close(): void;
+}
+
+/** One `log` line. */
+export interface LogTarget {
+  kind: number;              // LOG_TGT_*
+  host: string;              // UDP destination address
+  port: number;              // UDP port (default 514)
+  family: 4 | 6;
+  path: string;              // unix datagram socket path
+  fd: number;                // 1 = stdout, 2 = stderr
+  format: number;            // LOG_FMT_*
+  facility: number;          // 0..23
+  level: number;             // max severity sent (default debug = 7)
+  minLevel: number;          // min severity (default emerg = 0): lines above it are sent with this severity
+  maxLen: number;            // `len`, default 1024: header + message truncated to this many bytes, then "\n"
+  /** `sample <ranges>:<size>`: flat [from, to, from, to, ...] 1-based inclusive; empty = no sampling. */
+  sampleRanges: number[];
+  sampleSize: number;        // 0 = no sampling
+  sampleIdx: number;         // runtime: position in the sample cycle
+  file: string;
+  line: number;
+  sink: LogSink | null;      // runtime, created on first send
+}
+
+/**
+ * A capture slot (`capture request header <name> len <n>`, `declare capture request len <n>`, `http-request capture
+ * ... len <n>`). Slots are in config order; StreamLog.reqCaptures[i] / resCaptures[i] hold the value of slot i.
+ * How the HTTP data path fills them (HAProxy 2.6 behaviour):
+ * - header slots (`hdr` != ''): for each request (response) header whose lowercased name equals `hdr`, store its value
+ *   cut to `len` bytes (the last occurrence wins); a header absent from the message leaves null.
+ * - declared slots (`hdr` === ''): written by `http-request capture <sample> id <slot>` rules (also cut to `len`).
+ * - when no transaction exists (invalid request, "<BADREQ>"), the data path sets the array to length 0, and %hr/%hs
+ *   then print nothing; otherwise the array has exactly `reqCaptures.length` entries (null = not captured).
+ */
+export interface CaptureCfg {
+  hdr: string;               // lowercased header name, '' for a `declare capture` slot
+  len: number;
+}
+
+/**
+ * The logging slot of a proxy (Proxy.log) and of the global section (GlobalSettings.log, only `targets`, `tag`,
+ * `hostname` are used there). Filled by the keyword parsers; compiled by log/compile-cfg.ts at post-parse.
+ */
 export interface LogCfg {
-  /** placeholder until the log module defines its configuration slot */
-  readonly _stub?: never;
+  targets: LogTarget[];      // after post-parse, includes the global targets when `log global` was given
+  useGlobal: boolean;        // `log global`
+  noLog: boolean;            // `no log`: drop inherited targets
+  tag: string;               // `log-tag`, '' = inherit (global `log-tag`, else the program name "haproxy")
+  hostname: string;          // global `log-send-hostname [name]`, '' = not sent
+  /** `log-format` as written ('' = none; `option httplog/tcplog` select a preset instead). */
+  format: string;
+  formatFile: string;
+  formatLine: number;
+  formatSd: string;          // `log-format-sd`, '' = none
+  formatSdFile: string;
+  formatSdLine: number;
+  uniqueIdFormat: string;    // `unique-id-format`, '' = none
+  uniqueIdFile: string;
+  uniqueIdLine: number;
+  uniqueIdHeader: string;    // `unique-id-header`, '' = none (the HTTP stream adds it to the request)
+  reqCaptures: CaptureCfg[];
+  resCaptures: CaptureCfg[];
+  /** Compiled at post-parse (null = this proxy does not log). */
+  emitter: LogEmitter | null;
+  emitterSd: LogEmitter | null;
+  uniqueId: LogEmitter | null;
+}
+
+/** A compiled log-format: an op program run by log/emit.ts against a StreamLog. */
+export interface LogEmitter {
+  /** Op codes (LF_OP_* in log/format.ts) with their integer arguments, interleaved. */
+  readonly ops: Int32Array;
+  /** Literal texts, pre-encoded (latin1) and indexed by ops. */
+  readonly lits: Buffer[];
+  /** Sample expressions (`%[...]`) compiled to functions of the stream; indexed by ops. */
+  readonly samples: ((s: StreamLog) => string | number | null)[];
+  /** Source text, for error messages and `show` commands. */
+  readonly src: string;
 }
