@@ -4,6 +4,7 @@
  * Plain counters are incremented directly by the data path (`c.bytesIn += n`); nothing here allocates per call.
  * Readers (CSV, HTML, Prometheus) use readFreqCtr/swrateAvg. Hot path: yes (freqCtrAdd, addTimeStats).
  */
+import type { BindCfg, Proxy, Server } from '../model/types.ts';
 import type { FreqCtr, FeCounters, BeCounters, SrvCounters, StatsPageCfg } from './types.ts';
 import { HRSP_COUNT } from './types.ts';
 
@@ -149,4 +150,34 @@ export function newStatsPageCfg(): StatsPageCfg {
     enabled: false, uri: '/haproxy?stats', refresh: 0, realm: '', auth: [], adminCond: null, adminAlways: false,
     hideVersion: false, showLegends: false, showNode: null, showDesc: null, scope: [], prometheus: false,
   };
+}
+
+const liCounters = new WeakMap<BindCfg, FeCounters>();
+
+/**
+ * The counters of one listener (`bind` line), created on first use. With `option socket-stats` the data path
+ * updates them alongside the frontend's (look them up once per bound socket, not per connection).
+ */
+export function listenerCounters(b: BindCfg): FeCounters {
+  let c = liCounters.get(b);
+  if (c === undefined) { c = newFeCounters(); liCounters.set(b, c); }
+  return c;
+}
+
+/** Init hooks for model/factories.ts (registered by proxy/modules.ts): fill the stats slots of a new object. */
+export function statsProxyInit(px: Proxy, def: Proxy | null): void {
+  px.feCounters = newFeCounters();
+  px.beCounters = newBeCounters();
+  const sp = newStatsPageCfg();
+  if (def !== null && def.statsPage !== undefined && 'uri' in def.statsPage) {
+    const d = def.statsPage;
+    sp.enabled = d.enabled; sp.uri = d.uri; sp.refresh = d.refresh; sp.realm = d.realm; sp.auth = d.auth.slice();
+    sp.adminCond = d.adminCond; sp.adminAlways = d.adminAlways; sp.hideVersion = d.hideVersion;
+    sp.showLegends = d.showLegends; sp.showNode = d.showNode; sp.showDesc = d.showDesc; sp.scope = d.scope.slice();
+  }
+  px.statsPage = sp;
+}
+
+export function statsServerInit(srv: Server): void {
+  srv.counters = newSrvCounters();
 }

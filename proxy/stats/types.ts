@@ -5,6 +5,8 @@
  * rates and time averages go through the tiny helpers in counters.ts. Hot path: yes (fields are read/written per
  * request), so every field is set in the factory with its final type.
  */
+import type { GlobalSettings, Proxy, Server } from '../model/types.ts';
+
 /**
  * A per-second event counter (HAProxy's freq_ctr with a 1 s period). `currSec` is the second (Date.now()/1000|0)
  * `curr` counts; `prev` is the count of the second before it. The rate read at time t is
@@ -166,3 +168,39 @@ export interface StatsGlobalCfg {
   timeoutMs: number;         // `stats timeout`, default 10000
   maxconn: number;           // `stats maxconn`, default 10
 }
+
+/**
+ * What the stats dumpers walk: the loaded configuration and process facts. Built by proxy/main.ts after the config
+ * is loaded and handed to stats/runtime.ts startStats(); tests build one directly from the model factories.
+ */
+export interface StatsSource {
+  /** Proxies in configuration order (frontends, backends, listen; no defaults sections). */
+  proxies: Proxy[];
+  global: GlobalSettings;
+  startMs: number;           // process start, ms since epoch
+  pid: number;
+  /** Current global connections (actconn), maintained by the data path; read by `show info`. */
+  actconn(): number;
+  /** Idle server connections kept for reuse (backend/pool.ts); 0 when no pool. */
+  idleConns(srv: Server): number;
+}
+
+/** Dump options shared by CSV, typed, JSON and HTML. */
+export interface StatDumpOpts {
+  level: number;             // ACCESS_LVL_*; addr/cookie/algo need >= operator unless showLegends
+  showLegends: boolean;
+  hideDown: boolean;         // `up`
+  hideMaint: boolean;        // `no-maint`
+  iid: number;               // -1 = all proxies
+  type: number;              // bit mask: 1 FE, 2 BE, 4 SRV, 8 LI; -1 = all
+  sid: number;               // -1 = all servers
+  scope: string[] | null;    // stats page `stats scope`; null = all
+}
+
+export const STAT_TYPE_FE = 1;
+export const STAT_TYPE_BE = 2;
+export const STAT_TYPE_SRV = 4;
+export const STAT_TYPE_LI = 8;
+
+/** One stats row: a value per column, `undefined` = empty (not applicable). */
+export type StatVal = string | number | undefined;
