@@ -1,0 +1,226 @@
+/* Record batches as typed-array columns, filled in place by the parsers (no object per row), plus the Batcher that
+ * rotates them by row count and time and hands full batches to the sinks in order.
+ * LogDict: byte-keyed interning of low-cardinality strings (one string created per distinct value, ever).
+ * LogStrColumn: a growable byte arena + end offsets, i.e. Arrow's Utf8 layout, filled with Buffer.copy.
+ * Hot path: yes (LogDict.intern, LogStrColumn.set, LogBatch.commitRow run per line); Batcher.flush is per batch.
+ */
+import {
+  CK_BOOL, CK_DICT, CK_I32, CK_I64, CK_STR, CK_TS, COL_COUNT, NULL_I32,
+} from './types.ts';
+import type { LogRowWriter, TableSpec } from './types.ts';
+import { LOG_COLUMNS } from './schema.ts';
+
+/** Interns byte strings to stable ids (id 0 = null); ids never change, so one dictionary serves every batch. */
+export class LogDict {
+  values: string[] = [''];        // values[id]; [0] is the null slot
+  private keys: Buffer[] = [Buffer.alloc(0)];
+  private hashes: number[] = [0];
+  private table = new Int32Array(256);   // open addressing: id, 0 = empty
+  private mask = 255;
+
+  get size(): number { return this.values.length - 1; }
+
+  /** Id of bytes buf[start, end); copies the bytes only when the value is new. Does not keep `buf`. */
+  intern(buf: Uint8Array, start: number, end: number): number {
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
+    h >>>= 0;
+    const len = end - start;
+    let slot = h & this.mask;
+    for (;;) {
+      const id = this.table[slot];
+      if (id === 0) break;
+      if (this.hashes[id] === h) {
+        const k = this.keys[id];
+        if (k.length === len) {
+          let j = 0;
+          while (j < len && k[j] === buf[start + j]) j++;
+          if (j === len) return id;
+        }
+      }
+      slot = (slot + 1) & this.mask;
+    }
+    const id = this.values.length;
+    const key = Buffer.from(buf.subarray(start, end));
+    this.keys.push(key);
+    this.hashes.push(h);
+    this.values.push(key.toString('utf8'));
+    this.table[slot] = id;
+    if (id * 2 > this.mask) this.grow();
+    return id;
+  }
+
+  /** Id of a JS string (edge use: tests, custom formats, raw_log reasons). */
+  internString(s: string): number {
+    const b = Buffer.from(s, 'utf8');
+    return this.intern(b, 0, b.length);
+  }
+
+  private grow(): void {
+    const size = (this.mask + 1) * 2;
+    this.table = new Int32Array(size);
+    this.mask = size - 1;
+    for (let id = 1; id < this.values.length; id++) {
+      let slot = this.hashes[id] & this.mask;
+      while (this.table[slot] !== 0) slot = (slot + 1) & this.mask;
+      this.table[slot] = id;
+    }
+  }
+}
+
+/** Variable-length strings of one column: bytes of row r are data[end[r-1] .. end[r]), valid[r] = 0 for null. */
+export class LogStrColumn {
+  data: Buffer;
+  readonly end: Int32Array;
+  readonly valid: Uint8Array;
+  pos = 0;
+  /** Last row written; rows between it and the next write are filled as null. */
+  last = -1;
+
+  constructor(capacity: number, bytesPerRow: number) {
+    this.data = Buffer.allocUnsafe(capacity * bytesPerRow);
+    this.end = new Int32Array(capacity);
+    this.valid = new Uint8Array(capacity);
+  }
+
+  reset(): void { this.pos = 0; this.last = -1; }
+
+  /** Stores buf[start, end) as row `row`'s value (copied; `buf` is not kept). Rows must be written in order. */
+  set(row: number, buf: Uint8Array, start: number, end: number): void {
+    this.fillNulls(row);
+    const n = end - start;
+    if (this.pos + n > this.data.length) this.growTo(this.pos + n);
+    if (n > 0) this.data.set(buf.subarray(start, end), this.pos);
+    this.pos += n;
+    this.end[row] = this.pos;
+    this.valid[row] = 1;
+    this.last = row;
+  }
+
+  setString(row: number, s: string): void {
+    const b = Buffer.from(s, 'utf8');
+    this.set(row, b, 0, b.length);
+  }
+
+  /** Marks rows (last, row) as null. */
+  fillNulls(row: number): void {
+    for (let r = this.last + 1; r < row; r++) { this.end[r] = this.pos; this.valid[r] = 0; }
+  }
+
+  /** Drops a partly written row `row` (used when a parser rejects a line after writing some fields). */
+  rollback(row: number): void {
+    if (this.last === row) { this.last = row - 1; this.pos = row > 0 ? this.end[row - 1] : 0; }
+  }
+
+  /** Start offset of row r. */
+  start(r: number): number { return r === 0 ? 0 : this.end[r - 1]; }
+
+  private growTo(need: number): void {
+    let size = this.data.length * 2;
+    while (size < need) size *= 2;
+    const d = Buffer.allocUnsafe(size);
+    this.data.copy(d, 0, 0, this.pos);
+    this.data = d;
+  }
+}
+
+/** The dictionaries of every CK_DICT column, shared by all batches of one collector (or one halog run). */
+export class LogDicts {
+  readonly byColumn: (LogDict | null)[] = LOG_COLUMNS.map((c) => (c.kind === CK_DICT ? new LogDict() : null));
+}
+
+/**
+ * One batch of rows for one table. Columns are indexed by column id (arrow/types.ts); a column that is not in the
+ * table has a zero-length array. Writers fill row `batch.rows`, then call commitRow() (or rollbackRow()).
+ * Unwritten numeric fields are null (NULL_I32 / NaN), unwritten dict ids 0, unwritten strings null.
+ */
+export class LogBatch implements LogRowWriter {
+  readonly table: TableSpec;
+  readonly capacity: number;
+  readonly dicts: LogDicts;
+  rows = 0;
+  /** First row's arrival time (ms), for the time-based flush. */
+  openedAt = 0;
+  readonly i32: Int32Array[] = [];
+  readonly f64: Float64Array[] = [];
+  readonly str: (LogStrColumn | null)[] = [];
+  private readonly i32Cols: number[] = [];
+  private readonly f64Cols: number[] = [];
+  private readonly strCols: number[] = [];
+
+  constructor(table: TableSpec, capacity: number, dicts: LogDicts) {
+    this.table = table;
+    this.capacity = capacity;
+    this.dicts = dicts;
+    const inTable = new Uint8Array(COL_COUNT);
+    for (const id of table.columns) inTable[id] = 1;
+    for (let id = 0; id < COL_COUNT; id++) {
+      const k = LOG_COLUMNS[id].kind;
+      const n = inTable[id] ? capacity : 0;
+      const isI32 = k === CK_I32 || k === CK_BOOL || k === CK_DICT;
+      const isF64 = k === CK_TS || k === CK_I64;
+      this.i32.push(new Int32Array(isI32 ? n : 0));
+      this.f64.push(new Float64Array(isF64 ? n : 0));
+      this.str.push(k === CK_STR && n > 0 ? new LogStrColumn(capacity, id === 30 ? 48 : 16) : null);
+      if (n > 0 && isI32) this.i32Cols.push(id);
+      if (n > 0 && isF64) this.f64Cols.push(id);
+      if (n > 0 && k === CK_STR) this.strCols.push(id);
+    }
+    this.reset();
+  }
+
+  /** Empties the batch for reuse (nulls every column). */
+  reset(): void {
+    this.rows = 0;
+    this.openedAt = 0;
+    for (const id of this.i32Cols) this.i32[id].fill(LOG_COLUMNS[id].kind === CK_DICT ? 0 : NULL_I32);
+    for (const id of this.f64Cols) this.f64[id].fill(NaN);
+    for (const id of this.strCols) (this.str[id] as LogStrColumn).reset();
+  }
+
+  get full(): boolean { return this.rows >= this.capacity; }
+
+  /** Interns buf[start,end) in column `id`'s dictionary and stores the id at the current row. */
+  setDict(id: number, buf: Uint8Array, start: number, end: number): void {
+    this.i32[id][this.rows] = (this.dicts.byColumn[id] as LogDict).intern(buf, start, end);
+  }
+
+  setStr(id: number, buf: Uint8Array, start: number, end: number): void {
+    (this.str[id] as LogStrColumn).set(this.rows, buf, start, end);
+  }
+
+  commitRow(): void { this.rows++; }
+
+  /** Undoes the fields written to the current (uncommitted) row. */
+  rollbackRow(): void {
+    const r = this.rows;
+    for (const id of this.i32Cols) this.i32[id][r] = LOG_COLUMNS[id].kind === CK_DICT ? 0 : NULL_I32;
+    for (const id of this.f64Cols) this.f64[id][r] = NaN;
+    for (const id of this.strCols) (this.str[id] as LogStrColumn).rollback(r);
+  }
+
+  /** Completes string columns' null runs up to `rows`; call before reading a batch. */
+  seal(): void {
+    for (const id of this.strCols) (this.str[id] as LogStrColumn).fillNulls(this.rows);
+  }
+}
+
+/** Row `r` of a sealed batch as a plain object keyed by column name (edge use: JSON output, tests). */
+export function batchRow(b: LogBatch, r: number): Record<string, string | number | boolean | null> {
+  const o: Record<string, string | number | boolean | null> = {};
+  for (const id of b.table.columns) {
+    const c = LOG_COLUMNS[id];
+    let v: string | number | boolean | null = null;
+    if (c.kind === CK_I32) { const x = b.i32[id][r]; v = x === NULL_I32 ? null : x; }
+    else if (c.kind === CK_BOOL) { const x = b.i32[id][r]; v = x === NULL_I32 ? null : x !== 0; }
+    else if (c.kind === CK_DICT) { const x = b.i32[id][r]; v = x === 0 ? null : (b.dicts.byColumn[id] as LogDict).values[x]; }
+    else if (c.kind === CK_TS) { const x = b.f64[id][r]; v = x !== x ? null : new Date(x).toISOString(); }
+    else if (c.kind === CK_I64) { const x = b.f64[id][r]; v = x !== x ? null : x; }
+    else {
+      const s = b.str[id] as LogStrColumn;
+      v = s.valid[r] ? s.data.toString('utf8', s.start(r), s.end[r]) : null;
+    }
+    o[c.name] = v;
+  }
+  return o;
+}

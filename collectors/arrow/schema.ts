@@ -1,0 +1,93 @@
+/* The log record schema (DESIGN.md "The log record"): column names, storage kinds, DuckDB types, the three tables,
+ * and the matching Apache Arrow schema (low-cardinality strings as Dictionary<Utf8, Int32>).
+ * Used by the batcher, every sink, and halog's --duckdb/--parquet output. Hot path: no.
+ */
+import { Dictionary, Field, Int32, Int64, Bool, Schema, TimestampMillisecond, Utf8 } from 'apache-arrow';
+import type { DataType } from 'apache-arrow';
+import {
+  CK_I32, CK_BOOL, CK_TS, CK_I64, CK_DICT, CK_STR, COL_COUNT,
+  COL_TS, COL_CLIENT_IP, COL_CLIENT_PORT, COL_FRONTEND, COL_TRANSPORT, COL_BACKEND, COL_SERVER, COL_TR, COL_TW, COL_TC,
+  COL_TR_SRV, COL_TA, COL_TA_PLUS, COL_TT, COL_STATUS, COL_BYTES_READ, COL_REQ_COOKIE, COL_RES_COOKIE, COL_TERM_STATE,
+  COL_ACTCONN, COL_FECONN, COL_BECONN, COL_SRV_CONN, COL_RETRIES, COL_REDISPATCHED, COL_SRV_QUEUE, COL_BACKEND_QUEUE,
+  COL_REQ_HEADERS, COL_RES_HEADERS, COL_METHOD, COL_URI, COL_HTTP_VERSION, COL_LOG_TS, COL_HOST, COL_PROGRAM, COL_PID,
+  COL_FACILITY, COL_SEVERITY, COL_EXTRA, COL_RECEIVED, COL_PEER, COL_REASON, COL_MESSAGE,
+} from './types.ts';
+import type { ColumnKind, ColumnSpec, TableSpec } from './types.ts';
+
+const SQL: Record<ColumnKind, string> = {
+  [CK_I32]: 'INTEGER', [CK_BOOL]: 'BOOLEAN', [CK_TS]: 'TIMESTAMP', [CK_I64]: 'BIGINT', [CK_DICT]: 'VARCHAR',
+  [CK_STR]: 'VARCHAR',
+};
+const col = (id: number, name: string, kind: ColumnKind): ColumnSpec => ({ id, name, kind, sql: SQL[kind] });
+
+/** Indexed by column id. */
+export const LOG_COLUMNS: readonly ColumnSpec[] = [
+  col(COL_TS, 'ts', CK_TS), col(COL_CLIENT_IP, 'client_ip', CK_STR), col(COL_CLIENT_PORT, 'client_port', CK_I32),
+  col(COL_FRONTEND, 'frontend', CK_DICT), col(COL_TRANSPORT, 'transport', CK_DICT), col(COL_BACKEND, 'backend', CK_DICT),
+  col(COL_SERVER, 'server', CK_DICT), col(COL_TR, 'tr', CK_I32), col(COL_TW, 'tw', CK_I32), col(COL_TC, 'tc', CK_I32),
+  col(COL_TR_SRV, 'tr_srv', CK_I32), col(COL_TA, 'ta', CK_I32), col(COL_TA_PLUS, 'ta_plus', CK_BOOL),
+  col(COL_TT, 'tt', CK_I32), col(COL_STATUS, 'status', CK_I32), col(COL_BYTES_READ, 'bytes_read', CK_I64),
+  col(COL_REQ_COOKIE, 'req_cookie', CK_STR), col(COL_RES_COOKIE, 'res_cookie', CK_STR),
+  col(COL_TERM_STATE, 'term_state', CK_DICT), col(COL_ACTCONN, 'actconn', CK_I32), col(COL_FECONN, 'feconn', CK_I32),
+  col(COL_BECONN, 'beconn', CK_I32), col(COL_SRV_CONN, 'srv_conn', CK_I32), col(COL_RETRIES, 'retries', CK_I32),
+  col(COL_REDISPATCHED, 'redispatched', CK_BOOL), col(COL_SRV_QUEUE, 'srv_queue', CK_I32),
+  col(COL_BACKEND_QUEUE, 'backend_queue', CK_I32), col(COL_REQ_HEADERS, 'req_headers', CK_STR),
+  col(COL_RES_HEADERS, 'res_headers', CK_STR), col(COL_METHOD, 'method', CK_DICT), col(COL_URI, 'uri', CK_STR),
+  col(COL_HTTP_VERSION, 'http_version', CK_DICT), col(COL_LOG_TS, 'log_ts', CK_TS), col(COL_HOST, 'host', CK_DICT),
+  col(COL_PROGRAM, 'program', CK_DICT), col(COL_PID, 'pid', CK_I32), col(COL_FACILITY, 'facility', CK_I32),
+  col(COL_SEVERITY, 'severity', CK_I32), col(COL_EXTRA, 'extra', CK_STR), col(COL_RECEIVED, 'received', CK_TS),
+  col(COL_PEER, 'peer', CK_DICT), col(COL_REASON, 'reason', CK_DICT), col(COL_MESSAGE, 'message', CK_STR),
+];
+if (LOG_COLUMNS.length !== COL_COUNT || LOG_COLUMNS.some((c, i) => c.id !== i)) throw new Error('LOG_COLUMNS out of order');
+
+const ENVELOPE = [COL_LOG_TS, COL_HOST, COL_PROGRAM, COL_PID, COL_FACILITY, COL_SEVERITY];
+
+export const HTTP_LOG_TABLE: TableSpec = {
+  name: 'http_log',
+  columns: [
+    COL_TS, COL_CLIENT_IP, COL_CLIENT_PORT, COL_FRONTEND, COL_TRANSPORT, COL_BACKEND, COL_SERVER, COL_TR, COL_TW, COL_TC,
+    COL_TR_SRV, COL_TA, COL_TA_PLUS, COL_STATUS, COL_BYTES_READ, COL_REQ_COOKIE, COL_RES_COOKIE, COL_TERM_STATE,
+    COL_ACTCONN, COL_FECONN, COL_BECONN, COL_SRV_CONN, COL_RETRIES, COL_REDISPATCHED, COL_SRV_QUEUE, COL_BACKEND_QUEUE,
+    COL_REQ_HEADERS, COL_RES_HEADERS, COL_METHOD, COL_URI, COL_HTTP_VERSION, ...ENVELOPE, COL_EXTRA,
+  ],
+};
+
+export const TCP_LOG_TABLE: TableSpec = {
+  name: 'tcp_log',
+  columns: [
+    COL_TS, COL_CLIENT_IP, COL_CLIENT_PORT, COL_FRONTEND, COL_TRANSPORT, COL_BACKEND, COL_SERVER, COL_TW, COL_TC, COL_TT,
+    COL_TA_PLUS, COL_BYTES_READ, COL_TERM_STATE, COL_ACTCONN, COL_FECONN, COL_BECONN, COL_SRV_CONN, COL_RETRIES,
+    COL_REDISPATCHED, COL_SRV_QUEUE, COL_BACKEND_QUEUE, ...ENVELOPE, COL_EXTRA,
+  ],
+};
+
+export const RAW_LOG_TABLE: TableSpec = {
+  name: 'raw_log',
+  columns: [COL_RECEIVED, COL_PEER, COL_REASON, ...ENVELOPE, COL_MESSAGE],
+};
+
+export const LOG_TABLES: readonly TableSpec[] = [HTTP_LOG_TABLE, TCP_LOG_TABLE, RAW_LOG_TABLE];
+
+/** `CREATE TABLE IF NOT EXISTS` statement for a table (identifiers quoted: `server` is reserved in DuckDB). */
+export function createTableSql(t: TableSpec): string {
+  const cols = t.columns.map((id) => '"' + LOG_COLUMNS[id].name + '" ' + LOG_COLUMNS[id].sql);
+  return 'CREATE TABLE IF NOT EXISTS ' + t.name + ' (' + cols.join(', ') + ')';
+}
+
+function arrowType(kind: ColumnKind, id: number): DataType {
+  switch (kind) {
+    case CK_I32: return new Int32();
+    case CK_BOOL: return new Bool();
+    case CK_TS: return new TimestampMillisecond();
+    case CK_I64: return new Int64();
+    case CK_DICT: return new Dictionary(new Utf8(), new Int32(), id);
+    default: return new Utf8();
+  }
+}
+
+/** Arrow schema of a table; dictionary ids equal column ids so a stream can send dictionary deltas per column. */
+export function arrowSchema(t: TableSpec): Schema {
+  return new Schema(t.columns.map((id) => new Field(LOG_COLUMNS[id].name, arrowType(LOG_COLUMNS[id].kind, id), true)),
+    new Map([['table', t.name]]));
+}
+

@@ -1,0 +1,128 @@
+/* Field readers shared by the HAProxy log line parsers: integers from bytes, and the common line prefix
+ * `client_ip:port [accept_date] frontend[~] backend/server ` of httplog and tcplog (written into the row).
+ * Results go through the module-level `lf` cursor so nothing is allocated per field. Hot path: yes.
+ */
+import { parseAcceptDate } from '../syslog/dates.ts';
+import {
+  COL_BACKEND, COL_CLIENT_IP, COL_CLIENT_PORT, COL_FRONTEND, COL_SERVER, COL_TRANSPORT, COL_TS,
+} from '../arrow/types.ts';
+import type { LogRowWriter } from '../arrow/types.ts';
+import { PARSE_ERR_DATE, PARSE_ERR_NUMBER, PARSE_ERR_SYNTAX, PARSE_ERR_TRUNCATED, PARSE_OK } from './types.ts';
+
+/** Cursor shared by the readers: `pos` = offset after what was read, `plus` = 1 if a '+' prefix was seen. */
+export const lf = { pos: 0, plus: 0 };
+
+/**
+ * Reads an optionally signed ('-' or '+') decimal integer at buf[p], stopping at the first non-digit before `end`.
+ * Returns the value (NaN if there is no digit or it exceeds int32); lf.pos = offset of the stop byte.
+ */
+export function readInt(buf: Uint8Array, p: number, end: number): number {
+  let neg = false;
+  lf.plus = 0;
+  if (p < end && buf[p] === 45) { neg = true; p++; } else if (p < end && buf[p] === 43) { lf.plus = 1; p++; }
+  const p0 = p;
+  let v = 0;
+  while (p < end) {
+    const c = buf[p] - 48;
+    if (c < 0 || c > 9) break;
+    v = v * 10 + c;
+    p++;
+  }
+  lf.pos = p;
+  if (p === p0 || v > 2147483647) return NaN;
+  return neg ? -v : v;
+}
+
+/** Like readInt for values up to 2^53 (byte counters). */
+export function readBigInt(buf: Uint8Array, p: number, end: number): number {
+  lf.plus = 0;
+  if (p < end && buf[p] === 43) { lf.plus = 1; p++; }
+  const p0 = p;
+  let v = 0;
+  while (p < end) {
+    const c = buf[p] - 48;
+    if (c < 0 || c > 9) break;
+    v = v * 10 + c;
+    p++;
+  }
+  lf.pos = p;
+  return p === p0 ? NaN : v;
+}
+
+/**
+ * Reads `n` integers separated by '/' and ending with a space (or `end` when `last`), e.g. `0/0/0/4/4 `, into
+ * w.i32[cols[k]][row]. The '+' seen on the column `plusCol` index is stored in `plusOut` (column id) when >= 0.
+ * Returns PARSE_OK and sets lf.pos after the separator, or an error code.
+ */
+export function readIntList(buf: Uint8Array, p: number, end: number, w: LogRowWriter, cols: readonly number[],
+  plusAt: number, plusOut: number): number {
+  const row = w.rows;
+  for (let k = 0; k < cols.length; k++) {
+    const v = readInt(buf, p, end);
+    if (v !== v) return lf.pos >= end ? PARSE_ERR_TRUNCATED : PARSE_ERR_NUMBER;
+    w.i32[cols[k]][row] = v;
+    if (k === plusAt && plusOut >= 0) w.i32[plusOut][row] = lf.plus;
+    p = lf.pos;
+    const sep = k === cols.length - 1 ? 32 : 47;
+    if (p >= end) {
+      if (k === cols.length - 1) { lf.pos = p; return PARSE_OK; }
+      return PARSE_ERR_TRUNCATED;
+    }
+    if (buf[p] !== sep) return PARSE_ERR_SYNTAX;
+    p++;
+  }
+  lf.pos = p;
+  return PARSE_OK;
+}
+
+/** Offset of the next space at or after p, or -1 if none before `end`. */
+export function nextSpace(buf: Uint8Array, p: number, end: number): number {
+  const sp = buf.indexOf(32, p);
+  return sp < 0 || sp >= end ? -1 : sp;
+}
+
+/** Stores a client address `ip:port` spanning buf[p, e) (split at the last ':', IPv6-safe). */
+export function writeClient(buf: Uint8Array, p: number, e: number, w: LogRowWriter): number {
+  let c = e - 1;
+  while (c > p && buf[c] !== 58) c--;
+  if (c <= p) return PARSE_ERR_SYNTAX;
+  w.setStr(COL_CLIENT_IP, buf, p, c);
+  const port = readInt(buf, c + 1, e);
+  if (port !== port || lf.pos !== e) return PARSE_ERR_NUMBER;
+  w.i32[COL_CLIENT_PORT][w.rows] = port;
+  return PARSE_OK;
+}
+
+/**
+ * Parses `ip:port [dd/Mon/yyyy:hh:mm:ss.mmm] frontend[~] backend/server ` at buf[start] into the row.
+ * Returns PARSE_OK with lf.pos at the first byte after the backend/server field's space, or an error code.
+ */
+export function parseLogPrefix(buf: Uint8Array, start: number, end: number, w: LogRowWriter): number {
+  let sp = nextSpace(buf, start, end);
+  if (sp < 0) return PARSE_ERR_TRUNCATED;
+  let r = writeClient(buf, start, sp, w);
+  if (r !== PARSE_OK) return r;
+  let p = sp + 1;
+  if (p + 27 > end) return PARSE_ERR_TRUNCATED;
+  if (buf[p] !== 91 || buf[p + 25] !== 93 || buf[p + 26] !== 32) return PARSE_ERR_SYNTAX;
+  const ts = parseAcceptDate(buf, p + 1, 24);
+  if (ts !== ts) return PARSE_ERR_DATE;
+  w.f64[COL_TS][w.rows] = ts;
+  p += 27;
+  sp = nextSpace(buf, p, end);
+  if (sp < 0) return PARSE_ERR_TRUNCATED;
+  const feEnd = buf[sp - 1] === 126 && sp - 1 > p ? sp - 1 : sp;
+  w.setDict(COL_FRONTEND, buf, p, feEnd);
+  if (feEnd !== sp) w.setDict(COL_TRANSPORT, buf, feEnd, sp);   // '~' = TLS; null otherwise
+  p = sp + 1;
+  sp = nextSpace(buf, p, end);
+  if (sp < 0) return PARSE_ERR_TRUNCATED;
+  const slash = buf.indexOf(47, p);
+  if (slash < 0 || slash >= sp) return PARSE_ERR_SYNTAX;
+  w.setDict(COL_BACKEND, buf, p, slash);
+  w.setDict(COL_SERVER, buf, slash + 1, sp);
+  lf.pos = sp + 1;
+  r = PARSE_OK;
+  return r;
+}
+

@@ -1,0 +1,58 @@
+/* Syslog frame dispatcher: recognises every header form HAProxy 2.6 sends (`log ... format raw|short|priority|
+ * timed|iso|local|rfc3164|rfc5424`) and fills one reused SyslogFrame. Does not parse the message itself.
+ * Callers: the collector's ingest loop and halog's file readers. Hot path: yes.
+ */
+import { isoOut, parseIsoTimestamp } from './dates.ts';
+import { parseRfc3164 } from './rfc3164.ts';
+import { parseRfc5424 } from './rfc5424.ts';
+import { SYSLOG_FMT_ISO, SYSLOG_FMT_RAW, SYSLOG_FMT_SHORT, SYSLOG_FMT_TIMED } from './types.ts';
+import type { SyslogFrame } from './types.ts';
+
+export function newSyslogFrame(): SyslogFrame {
+  return {
+    format: SYSLOG_FMT_RAW, pri: -1, tsMs: NaN, hostStart: -1, hostEnd: -1, progStart: -1, progEnd: -1, pid: -1,
+    msgidStart: -1, msgidEnd: -1, sdStart: -1, sdEnd: -1, msgStart: 0, msgEnd: 0,
+  };
+}
+
+/**
+ * Parses the header of the message buf[start, end). Never fails: anything unrecognised is a RAW message spanning
+ * the whole input (a `<PRI>` that is not followed by a known header makes it SHORT). `year` is used for RFC 3164
+ * stamps. Trailing LF/CR/NUL bytes are excluded from the message. Does not keep `buf`.
+ */
+export function parseSyslogFrame(buf: Uint8Array, start: number, end: number, year: number, f: SyslogFrame): void {
+  while (end > start && (buf[end - 1] === 10 || buf[end - 1] === 13 || buf[end - 1] === 0)) end--;
+  f.format = SYSLOG_FMT_RAW; f.pri = -1; f.tsMs = NaN; f.hostStart = -1; f.hostEnd = -1; f.progStart = -1;
+  f.progEnd = -1; f.pid = -1; f.msgidStart = -1; f.msgidEnd = -1; f.sdStart = -1; f.sdEnd = -1;
+  f.msgStart = start; f.msgEnd = end;
+  let p = start;
+  if (end - start >= 3 && buf[p] === 60) {
+    let pri = 0;
+    let k = p + 1;
+    while (k < end && k < p + 5 && buf[k] >= 48 && buf[k] <= 57) { pri = pri * 10 + buf[k] - 48; k++; }
+    if (k > p + 1 && k < end && buf[k] === 62 && pri <= 191) {
+      f.pri = pri;
+      p = k + 1;
+      const c = buf[p];
+      if (c === 49 && buf[p + 1] === 32 && parseRfc5424(buf, p, end, f)) return;
+      if (c >= 65 && c <= 90 && parseRfc3164(buf, p, end, year, f)) return;
+      f.hostStart = f.hostEnd = f.progStart = f.progEnd = f.pid = f.msgidStart = f.msgidEnd = f.sdStart = f.sdEnd = -1;
+      f.tsMs = NaN;
+      if (c >= 48 && c <= 57) {
+        const ts = parseIsoTimestamp(buf, p, end);
+        if (ts === ts && buf[isoOut.end] === 32) {
+          f.format = SYSLOG_FMT_TIMED; f.tsMs = ts; f.msgStart = isoOut.end + 1;
+          return;
+        }
+      }
+      f.format = SYSLOG_FMT_SHORT;
+      f.msgStart = p;
+      return;
+    }
+  }
+  const c = buf[p];
+  if (c >= 48 && c <= 57 && end - p > 20) {
+    const ts = parseIsoTimestamp(buf, p, end);
+    if (ts === ts && buf[isoOut.end] === 32) { f.format = SYSLOG_FMT_ISO; f.tsMs = ts; f.msgStart = isoOut.end + 1; }
+  }
+}

@@ -1,0 +1,61 @@
+/* RFC 3164 (BSD) syslog header parser, including HAProxy's "local" variant without a hostname:
+ * `<PRI>Mmm dd hh:mm:ss [host ]tag[pid]: msg`. Fills a SyslogFrame with offsets; allocates nothing.
+ * Callers: frame.ts (format detection), tests. Hot path: yes.
+ */
+import { daysFromCivil, digitsAt, monthAt } from './dates.ts';
+import { SYSLOG_FMT_LOCAL, SYSLOG_FMT_RFC3164 } from './types.ts';
+import type { SyslogFrame } from './types.ts';
+
+/**
+ * Parses the part after `<PRI>` (at `i`) up to `end`. `year` supplies the year RFC 3164 leaves out.
+ * Returns true and fills `f` (format, tsMs, host, prog, pid, msg), or false if there is no `Mmm dd hh:mm:ss ` stamp.
+ * A tag without `:` is accepted: the rest of the line becomes the message and the program stays absent.
+ */
+export function parseRfc3164(buf: Uint8Array, i: number, end: number, year: number, f: SyslogFrame): boolean {
+  if (i + 16 > end || buf[i + 3] !== 32 || buf[i + 6] !== 32 || buf[i + 9] !== 58 || buf[i + 12] !== 58 ||
+      buf[i + 15] !== 32) return false;
+  const mo = monthAt(buf, i);
+  const d = buf[i + 4] === 32 ? digitsAt(buf, i + 5, 1) : digitsAt(buf, i + 4, 2);
+  const h = digitsAt(buf, i + 7, 2), mi = digitsAt(buf, i + 10, 2), s = digitsAt(buf, i + 13, 2);
+  if (mo === 0 || (d | h | mi | s) < 0 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return false;
+  f.tsMs = ((daysFromCivil(year, mo, d) * 24 + h) * 60 + mi) * 60000 + s * 1000;
+  let p = i + 16;
+  // First word: a hostname, unless it already looks like a tag (`name[` or `name:`), as HAProxy's "local" sends.
+  let w = p;
+  while (w < end && buf[w] !== 32 && buf[w] !== 91 && buf[w] !== 58) w++;
+  let isTag = w < end && (buf[w] === 91 || buf[w] === 58);
+  if (isTag) {
+    f.format = SYSLOG_FMT_LOCAL;
+  } else {
+    f.format = SYSLOG_FMT_RFC3164;
+    f.hostStart = p;
+    f.hostEnd = w;
+    p = w < end ? w + 1 : w;
+    w = p;
+    while (w < end && buf[w] !== 32 && buf[w] !== 91 && buf[w] !== 58) w++;
+    isTag = w < end && (buf[w] === 91 || buf[w] === 58);
+  }
+  if (!isTag) {
+    f.msgStart = p;
+    return true;
+  }
+  f.progStart = p;
+  f.progEnd = w;
+  if (buf[w] === 91) {
+    const close = buf.indexOf(93, w + 1);
+    if (close < 0 || close >= end) { f.progStart = f.progEnd = -1; f.msgStart = p; return true; }
+    let pid = 0;
+    let k = w + 1;
+    for (; k < close; k++) {
+      const c = buf[k] - 48;
+      if (c < 0 || c > 9) break;
+      pid = pid * 10 + c;
+    }
+    f.pid = k === close && close > w + 1 ? pid : -1;
+    w = close + 1;
+  }
+  if (w < end && buf[w] === 58) w++;
+  if (w < end && buf[w] === 32) w++;
+  f.msgStart = w;
+  return true;
+}

@@ -1,0 +1,110 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { newSyslogFrame, parseSyslogFrame } from '../../../collectors/syslog/frame.ts';
+import {
+  SYSLOG_FMT_ISO, SYSLOG_FMT_LOCAL, SYSLOG_FMT_RAW, SYSLOG_FMT_RFC3164, SYSLOG_FMT_RFC5424, SYSLOG_FMT_SHORT,
+  SYSLOG_FMT_TIMED,
+} from '../../../collectors/syslog/types.ts';
+import type { SyslogFrame } from '../../../collectors/syslog/types.ts';
+
+const FIX = new URL('../../../fixtures/collectors/haproxy-2.6/', import.meta.url);
+const lines = (name: string): Buffer[] => {
+  const buf = fs.readFileSync(new URL(name, FIX));
+  const out: Buffer[] = [];
+  for (let s = 0; s < buf.length;) { const e = buf.indexOf(10, s); out.push(buf.subarray(s, e + 1)); s = e + 1; }
+  return out;
+};
+const str = (b: Buffer, s: number, e: number): string | null => (s < 0 ? null : b.toString('latin1', s, e));
+const parse = (line: string | Buffer): [SyslogFrame, Buffer] => {
+  const b = typeof line === 'string' ? Buffer.from(line, 'latin1') : line;
+  const f = newSyslogFrame();
+  parseSyslogFrame(b, 0, b.length, 2026, f);
+  return [f, b];
+};
+const MSG = '127.0.0.1:55134 [23/Nov/2026:20:18:12.197] fe_http be_app/s1 0/0/0/4/4 200 160 - - ---- 1/1/0/0/0 0/0 {127.0.0.1:41080|curl/7.88.1} {text/plain} "GET / HTTP/1.1"';
+
+test('every HAProxy 2.6 syslog format of the golden captures yields the same message', () => {
+  const expect: Record<string, [number, number, string | null, string | null, number, number | null]> = {
+    // format, pri, host, program, pid, ts
+    local: [SYSLOG_FMT_LOCAL, 134, null, 'haproxy', 4174, Date.UTC(2026, 10, 23, 20, 18, 12)],
+    rfc3164: [SYSLOG_FMT_RFC3164, 134, 'localhost', 'haproxy', 4174, Date.UTC(2026, 10, 23, 20, 18, 12)],
+    rfc5424: [SYSLOG_FMT_RFC5424, 134, null, 'haproxy', 4174, Date.UTC(2026, 10, 23, 20, 18, 12, 204)],
+    raw: [SYSLOG_FMT_RAW, -1, null, null, -1, null],
+    short: [SYSLOG_FMT_SHORT, 6, null, null, -1, null],
+    priority: [SYSLOG_FMT_SHORT, 134, null, null, -1, null],
+    iso: [SYSLOG_FMT_ISO, -1, null, null, -1, Date.UTC(2026, 10, 23, 20, 18, 12, 204)],
+    timed: [SYSLOG_FMT_TIMED, 6, null, null, -1, Date.UTC(2026, 10, 23, 20, 18, 12, 204)],
+  };
+  for (const [fmt, [format, pri, host, prog, pid, ts]] of Object.entries(expect)) {
+    const all = lines('http.' + fmt + '.log');
+    assert.equal(all.length, 12, fmt);
+    const [f, b] = parse(all[0]);
+    assert.equal(f.format, format, fmt);
+    assert.equal(f.pri, pri, fmt);
+    assert.equal(str(b, f.hostStart, f.hostEnd), host, fmt);
+    assert.equal(str(b, f.progStart, f.progEnd), prog, fmt);
+    assert.equal(f.pid, pid, fmt);
+    assert.equal(Number.isNaN(f.tsMs) ? null : f.tsMs, ts, fmt);
+    assert.equal(b.toString('latin1', f.msgStart, f.msgEnd), MSG, fmt);
+  }
+});
+
+test('RFC 5424 structured data, msgid and BOM are recognised', () => {
+  const [f, b] = parse('<165>1 2003-10-11T22:14:15.003-07:00 mymachine evntslog - ID47 [exampleSDID@32473 iut="3" eventSource="Appli\\]cation"][x@1 a="b"] \xef\xbb\xbfAn application event');
+  assert.equal(f.format, SYSLOG_FMT_RFC5424);
+  assert.equal(f.pri, 165);
+  assert.equal(f.tsMs, Date.UTC(2003, 9, 12, 5, 14, 15, 3));
+  assert.equal(str(b, f.hostStart, f.hostEnd), 'mymachine');
+  assert.equal(str(b, f.progStart, f.progEnd), 'evntslog');
+  assert.equal(f.pid, -1);
+  assert.equal(str(b, f.msgidStart, f.msgidEnd), 'ID47');
+  assert.equal(str(b, f.sdStart, f.sdEnd), '[exampleSDID@32473 iut="3" eventSource="Appli\\]cation"][x@1 a="b"]');
+  assert.equal(str(b, f.msgStart, f.msgEnd), 'An application event');
+});
+
+test('RFC 3164 with a space-padded day, no pid, and a tag without colon', () => {
+  let [f, b] = parse('<13>Feb  5 01:02:03 host1 cron: hello world\r\n');
+  assert.equal(f.format, SYSLOG_FMT_RFC3164);
+  assert.equal(f.tsMs, Date.UTC(2026, 1, 5, 1, 2, 3));
+  assert.equal(str(b, f.hostStart, f.hostEnd), 'host1');
+  assert.equal(str(b, f.progStart, f.progEnd), 'cron');
+  assert.equal(f.pid, -1);
+  assert.equal(str(b, f.msgStart, f.msgEnd), 'hello world');
+  [f, b] = parse('<13>Feb 15 01:02:03 host1 just text');
+  assert.equal(str(b, f.hostStart, f.hostEnd), 'host1');
+  assert.equal(f.progStart, -1);
+  assert.equal(str(b, f.msgStart, f.msgEnd), 'just text');
+});
+
+test('malformed headers degrade to SHORT or RAW, never throw', () => {
+  const cases: [string, number, string][] = [
+    ['<999>x', SYSLOG_FMT_RAW, '<999>x'],
+    ['<13>Foo 99 xx', SYSLOG_FMT_SHORT, 'Foo 99 xx'],
+    ['<13>1 notadate h a p m - msg', SYSLOG_FMT_SHORT, '1 notadate h a p m - msg'],
+    ['<13>1 - h a p m [unterminated', SYSLOG_FMT_SHORT, '1 - h a p m [unterminated'],
+    ['<', SYSLOG_FMT_RAW, '<'],
+    ['', SYSLOG_FMT_RAW, ''],
+    ['\x00\x01\xff\n', SYSLOG_FMT_RAW, '\x00\x01\xff'],
+  ];
+  for (const [line, fmt, msg] of cases) {
+    const [f, b] = parse(line);
+    assert.equal(f.format, fmt, line);
+    assert.equal(str(b, f.msgStart, f.msgEnd), msg, line);
+  }
+});
+
+test('a frame is parsed the same inside a larger buffer at any offset', () => {
+  const all = lines('http.rfc5424.log');
+  const big = Buffer.concat(all);
+  let off = 0;
+  for (const l of all) {
+    const f1 = newSyslogFrame();
+    parseSyslogFrame(big, off, off + l.length, 2026, f1);
+    const [f2] = parse(l);
+    assert.equal(f1.msgEnd - f1.msgStart, f2.msgEnd - f2.msgStart);
+    assert.equal(f1.msgStart - off, f2.msgStart);
+    assert.equal(f1.tsMs, f2.tsMs);
+    off += l.length;
+  }
+});
