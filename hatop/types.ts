@@ -134,6 +134,8 @@ export interface Series {
 export interface InstanceModel {
   readonly label: string;
   readonly conn: ConnState;
+  /** Last refresh problem (transport error or an error reply to `show stat`), '' when fine. */
+  readonly error: string;
   readonly snap: Snapshot | null;
   readonly rates: Rates | null;
   readonly history: ReadonlyMap<string, Series>;
@@ -144,7 +146,15 @@ export type ViewId = 'help' | 'status' | 'traffic' | 'http' | 'errors' | 'cli';
 /** A line of the proxy table: a `>>> px` group title, a stats row, or a spacer. */
 export type TableLine =
   | { readonly kind: 'group'; readonly inst: number; readonly pxname: string; readonly series: Series | null }
-  | { readonly kind: 'row'; readonly inst: number; readonly id: string; readonly row: StatRow; readonly rates: RowRates | null }
+  | {
+      readonly kind: 'row';
+      readonly inst: number;
+      readonly id: string;
+      /** What the NAME column shows: svname in grouped order, `pxname/svname` in a flat sort. */
+      readonly name: string;
+      readonly row: StatRow;
+      readonly rates: RowRates | null;
+    }
   | { readonly kind: 'blank' };
 
 export interface SortState {
@@ -165,3 +175,48 @@ export interface ErrorEvent {
   readonly uri: string;
   readonly clientIp: string;
 }
+
+/** A column of a proxy table view. `text` gets the cell width and returns the unpadded text. */
+export interface ColumnSpec {
+  /** Stable id, used for sorting (`s`) and shown in the sort indicator. */
+  readonly id: string;
+  readonly title: string;
+  readonly min: number;
+  readonly align: 'left' | 'right';
+  text(line: RowLine, width: number): string;
+  /** Value to sort on; columns without one are skipped by the sort key. */
+  sortValue?(line: RowLine): number | string;
+  /** Colour of the cell, undefined for the default. */
+  color?(line: RowLine): string | undefined;
+}
+
+export type RowLine = Extract<TableLine, { kind: 'row' }>;
+
+/** Everything a proxy table view needs besides the lines. */
+export interface TableUi {
+  readonly width: number;
+  readonly height: number;
+  readonly selected: string;
+  readonly top: number;
+  readonly sort: SortState;
+  /** Row ids with an action in flight, shown as `updating...` until the next refresh. */
+  readonly pending: ReadonlySet<string>;
+  readonly fleet: boolean;
+}
+
+/** State of the embedded CLI view. */
+export interface CliState {
+  /** Output lines, oldest first, at most CLI_MAX_LINES. */
+  readonly out: readonly string[];
+  readonly input: string;
+  readonly cursor: number;
+  readonly history: readonly string[];
+  /** Position while browsing history with UP/DOWN; history.length when editing a new line. */
+  readonly histPos: number;
+  /** Lines scrolled back from the bottom of the output. */
+  readonly scroll: number;
+}
+
+export const CLI_MAX_LINES = 1000;
+export const CLI_MAX_HISTORY = 100;
+export const CLI_MAX_INPUT = 200;
