@@ -1,2 +1,107 @@
-/* HTTP types (owned by the http module). Types only. STUB. */
-export interface HttpProxyCfg { readonly _stub?: never }
+/*
+ * HTTP types owned by proxy/http: the per-proxy HTTP settings slot (rules, errorfiles, reuse), the H1 parser's flag
+ * and state constants, and the rule descriptors compiled at load. Types and numeric constants only.
+ * Hot path: the constants are read per message by h1-parser.ts, chunked.ts and stream.ts.
+ */
+import type { AclCond } from '../acl/types.ts';
+
+/** H1 message parse states (H1Msg.state). */
+export const H1_ST_START = 0;      // skipping leading empty lines
+export const H1_ST_LINE = 1;       // waiting for the complete start line
+export const H1_ST_HDR = 2;        // waiting for the next complete header line
+export const H1_ST_DONE = 3;       // headers complete, H1Msg.headEnd set
+export const H1_ST_ERROR = 4;
+
+/** H1 message flags (H1Msg.flags). */
+export const H1_MF_RESP = 1 << 0;          // parsing a response
+export const H1_MF_VER_11 = 1 << 1;        // HTTP/1.1 or later
+export const H1_MF_CLEN = 1 << 2;          // Content-Length present (H1Msg.bodyLen)
+export const H1_MF_CHNK = 1 << 3;          // Transfer-Encoding ends with chunked
+export const H1_MF_XFER_LEN = 1 << 4;      // body length known (CL, chunked, or no body)
+export const H1_MF_CONN_CLO = 1 << 5;      // Connection: close
+export const H1_MF_CONN_KAL = 1 << 6;      // Connection: keep-alive
+export const H1_MF_CONN_UPG = 1 << 7;      // Connection: upgrade
+export const H1_MF_UPGRADE = 1 << 8;       // Upgrade header present
+export const H1_MF_EXPECT = 1 << 9;        // Expect: 100-continue
+export const H1_MF_TE_CL = 1 << 10;        // both Transfer-Encoding and Content-Length: CL dropped, close after
+export const H1_MF_TE_OTHER = 1 << 11;     // response Transfer-Encoding without chunked last: close-delimited
+export const H1_MF_METH_HEAD = 1 << 12;
+export const H1_MF_METH_CONNECT = 1 << 13;
+export const H1_MF_CONN_OTHER = 1 << 14;   // Connection header kept (has tokens other than close/keep-alive)
+
+/** Parse errors: the status the caller answers with (request side) or 502 (response side). */
+export const H1_ERR_NONE = 0;
+export const H1_ERR_BAD = 400;
+export const H1_ERR_UNPROCESSABLE = 422;
+
+/** Header slots per entry in H1Msg.hdr: name start, name end, value start, value end. Name start -1 = removed. */
+export const H1_HDR_STRIDE = 4;
+
+/** Chunked decoder states (ChunkState.state). */
+export const CHK_ST_SIZE = 0;
+export const CHK_ST_EXT = 1;       // after the size, up to LF (extensions, whitespace, CR)
+export const CHK_ST_DATA = 2;
+export const CHK_ST_DATA_CR = 3;   // expecting CR (or bare LF) after data
+export const CHK_ST_DATA_LF = 4;
+export const CHK_ST_TRAILER = 5;   // trailer lines until an empty line
+export const CHK_ST_DONE = 6;
+export const CHK_ST_ERROR = 7;
+
+/** http-request / http-response actions. */
+export const HTTP_ACT_ALLOW = 0;
+export const HTTP_ACT_DENY = 1;
+export const HTTP_ACT_SET_HDR = 2;
+export const HTTP_ACT_ADD_HDR = 3;
+export const HTTP_ACT_DEL_HDR = 4;
+export const HTTP_ACT_REDIRECT = 5;
+export const HTTP_ACT_RETURN = 6;
+export const HTTP_ACT_SET_PATH = 7;
+
+/** `redirect location|prefix|scheme`. */
+export const REDIR_LOCATION = 0;
+export const REDIR_PREFIX = 1;
+export const REDIR_SCHEME = 2;
+
+export interface RedirectRule {
+  type: number;              // REDIR_*
+  value: string;
+  code: number;              // 301 302 303 307 308, default 302
+  dropQuery: boolean;
+  appendSlash: boolean;
+  setCookie: string;
+  clearCookie: string;
+}
+
+/** One compiled http-request / http-response rule; `cond` null = always. */
+export interface HttpRule {
+  action: number;            // HTTP_ACT_*
+  cond: AclCond | null;
+  /** Lowercased header name for set/add/del-header, as bytes for comparison. */
+  name: string;
+  nameBuf: Buffer;
+  /** Header value, path, or return body. */
+  value: string;
+  status: number;            // deny_status / return status
+  contentType: string;
+  redirect: RedirectRule | null;
+  /** Prebuilt response for deny/return/redirect with static content, else null. */
+  reply: Buffer | null;
+  file: string;
+  line: number;
+}
+
+/** `http-reuse`. */
+export const HTTP_REUSE_NEVER = 0;
+export const HTTP_REUSE_SAFE = 1;
+export const HTTP_REUSE_AGGRESSIVE = 2;
+export const HTTP_REUSE_ALWAYS = 3;
+
+/** The `http` slot of a Proxy. */
+export interface HttpProxyCfg {
+  reqRules: HttpRule[];       // http-request, in order
+  resRules: HttpRule[];       // http-response
+  redirects: HttpRule[];      // `redirect` keyword (evaluated after http-request rules)
+  /** status → full response bytes (errorfile), overriding the canned one. */
+  errorFiles: Map<number, Buffer>;
+  reuse: number;              // HTTP_REUSE_*
+}

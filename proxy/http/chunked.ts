@@ -1,0 +1,152 @@
+/*
+ * Chunked transfer-coding: a resumable decoder that walks chunk-size lines, data and trailers in place and records
+ * where the payload and trailer lines are (no copy), and the encoder helpers that re-emit them as one chunk per read,
+ * as HAProxy 2.6 does (chunk extensions dropped, chunks of one read merged, trailer names lowercased).
+ * Called by http/stream.ts for request and response bodies. Hot path: yes.
+ */
+import {
+  CHK_ST_SIZE, CHK_ST_EXT, CHK_ST_DATA, CHK_ST_DATA_CR, CHK_ST_DATA_LF, CHK_ST_TRAILER, CHK_ST_DONE, CHK_ST_ERROR,
+} from './types.ts';
+
+const HEX = new Int8Array(256).fill(-1);
+for (let c = 0; c < 10; c++) HEX[48 + c] = c;
+for (let c = 0; c < 6; c++) { HEX[65 + c] = 10 + c; HEX[97 + c] = 10 + c; }
+
+const MAX_CHUNK = 2 ** 52;
+
+/** Decoder state plus the spans found by the last chunkDecode call. */
+export class ChunkState {
+  state = CHK_ST_SIZE;
+  /** Bytes of chunk data still expected (CHK_ST_DATA), or the size being read (CHK_ST_SIZE). */
+  remaining = 0;
+  sizeDigits = 0;
+  /** Set once the last (zero) chunk was seen and "0\r\n" must be emitted. */
+  lastSeen = false;
+  errPos = -1;
+  /** Payload spans of the last call: [start, end) pairs. */
+  spans = new Int32Array(64);
+  nspans = 0;
+  dataBytes = 0;
+  /** Trailer lines (without their line end) of the last call: [start, end) pairs. */
+  trailers = new Int32Array(8);
+  ntrailers = 0;
+  /** Where a partial trailer line starts when a call ends inside it (-1 none): the caller keeps those bytes. */
+  trailerPartial = -1;
+
+  reset(): void {
+    this.state = CHK_ST_SIZE; this.remaining = 0; this.sizeDigits = 0; this.lastSeen = false; this.errPos = -1;
+    this.nspans = 0; this.dataBytes = 0; this.ntrailers = 0; this.trailerPartial = -1;
+  }
+}
+
+function pushSpan(st: ChunkState, s: number, e: number): void {
+  if (st.nspans * 2 + 2 > st.spans.length) {
+    const n = new Int32Array(st.spans.length * 2);
+    n.set(st.spans);
+    st.spans = n;
+  }
+  st.spans[st.nspans * 2] = s;
+  st.spans[st.nspans * 2 + 1] = e;
+  st.nspans++;
+  st.dataBytes += e - s;
+}
+
+function pushTrailer(st: ChunkState, s: number, e: number): void {
+  if (st.ntrailers * 2 + 2 > st.trailers.length) {
+    const n = new Int32Array(st.trailers.length * 2);
+    n.set(st.trailers);
+    st.trailers = n;
+  }
+  st.trailers[st.ntrailers * 2] = s;
+  st.trailers[st.ntrailers * 2 + 1] = e;
+  st.ntrailers++;
+}
+
+/**
+ * Decodes buf[p, end). Returns the offset where decoding stopped (== end unless CHK_ST_DONE was reached earlier, the
+ * rest being the next message), or -1 on a malformed chunk (st.errPos set). Resets spans/trailers at each call.
+ * A trailer line cut by `end` is not consumed: the return value points at its start (st.trailerPartial) and the
+ * caller must present those bytes again with more data. Lowercases trailer names in place; keeps no reference.
+ */
+export function chunkDecode(st: ChunkState, buf: Buffer, p: number, end: number): number {
+  st.nspans = 0; st.dataBytes = 0; st.ntrailers = 0; st.trailerPartial = -1;
+  while (p < end) {
+    switch (st.state) {
+      case CHK_ST_SIZE: {
+        const c = buf[p];
+        const h = HEX[c];
+        if (h >= 0) {
+          st.remaining = st.remaining * 16 + h;
+          if (++st.sizeDigits > 13 || st.remaining >= MAX_CHUNK) { st.state = CHK_ST_ERROR; st.errPos = p; return -1; }
+          p++;
+          break;
+        }
+        if (st.sizeDigits === 0) { st.state = CHK_ST_ERROR; st.errPos = p; return -1; }
+        st.state = CHK_ST_EXT;
+        break;
+      }
+      case CHK_ST_EXT: {
+        // only whitespace, ';' extensions and a final CR may sit between the size and LF
+        if (st.sizeDigits > 0) {
+          const c = buf[p];
+          if (c !== 59 && c !== 32 && c !== 9 && c !== 13 && c !== 10) { st.state = CHK_ST_ERROR; st.errPos = p; return -1; }
+          st.sizeDigits = 0;
+        }
+        const lf = buf.indexOf(10, p);
+        if (lf < 0 || lf >= end) return end;
+        const cr = buf.indexOf(13, p);
+        if (cr >= 0 && cr < lf - 1) { st.state = CHK_ST_ERROR; st.errPos = cr; return -1; }
+        p = lf + 1;
+        if (st.remaining === 0) { st.lastSeen = true; st.state = CHK_ST_TRAILER; }
+        else st.state = CHK_ST_DATA;
+        break;
+      }
+      case CHK_ST_DATA: {
+        const n = end - p < st.remaining ? end - p : st.remaining;
+        pushSpan(st, p, p + n);
+        p += n;
+        st.remaining -= n;
+        if (st.remaining === 0) st.state = CHK_ST_DATA_CR;
+        break;
+      }
+      case CHK_ST_DATA_CR: {
+        const c = buf[p];
+        if (c === 13) { st.state = CHK_ST_DATA_LF; p++; break; }
+        if (c === 10) { st.state = CHK_ST_SIZE; p++; break; }
+        st.state = CHK_ST_ERROR; st.errPos = p; return -1;
+      }
+      case CHK_ST_DATA_LF: {
+        if (buf[p] !== 10) { st.state = CHK_ST_ERROR; st.errPos = p; return -1; }
+        st.state = CHK_ST_SIZE;
+        p++;
+        break;
+      }
+      case CHK_ST_TRAILER: {
+        const lf = buf.indexOf(10, p);
+        if (lf < 0 || lf >= end) { st.trailerPartial = p; return p; }
+        const le = lf > p && buf[lf - 1] === 13 ? lf - 1 : lf;
+        if (le === p) { st.state = CHK_ST_DONE; return lf + 1; }
+        let i = p;
+        while (i < le && buf[i] !== 58) { const c = buf[i]; if (c >= 0x41 && c <= 0x5a) buf[i] = c + 0x20; i++; }
+        pushTrailer(st, p, le);
+        p = lf + 1;
+        break;
+      }
+      default:
+        return st.state === CHK_ST_DONE ? p : -1;
+    }
+  }
+  return p;
+}
+
+const HEXCHARS = '0123456789abcdef';
+
+/** "<hex size>\r\n" for a chunk of n > 0 bytes (small string, one per read, not per byte). */
+export function chunkHeader(n: number): string {
+  let s = '\r\n';
+  do { s = HEXCHARS[n & 15] + s; n = Math.floor(n / 16); } while (n > 0);
+  return s;
+}
+
+export const CHUNK_CRLF = Buffer.from('\r\n');
+export const CHUNK_LAST = Buffer.from('0\r\n');

@@ -1,0 +1,406 @@
+/*
+ * Incremental, resumable HTTP/1.x head parser (request line or status line + headers) over Buffers, with the
+ * acceptance rules of HAProxy 2.6 measured in fixtures/http/cases: bare LF and obs-fold accepted (fold turned into
+ * spaces in place), CTL bytes accepted in values but not in names or the URI, Content-Length lists merged, CL dropped
+ * when Transfer-Encoding is present, header names lowercased in place. Does not read bodies (chunked.ts, stream.ts).
+ * Called by http/stream.ts on every read until the head is complete. Hot path: yes.
+ */
+import {
+  H1_ST_START, H1_ST_LINE, H1_ST_HDR, H1_ST_DONE, H1_ST_ERROR,
+  H1_MF_RESP, H1_MF_VER_11, H1_MF_CLEN, H1_MF_CHNK, H1_MF_XFER_LEN, H1_MF_CONN_CLO, H1_MF_CONN_KAL, H1_MF_CONN_UPG,
+  H1_MF_UPGRADE, H1_MF_EXPECT, H1_MF_TE_CL, H1_MF_TE_OTHER, H1_MF_METH_HEAD, H1_MF_METH_CONNECT, H1_MF_CONN_OTHER,
+  H1_ERR_NONE, H1_ERR_BAD, H1_ERR_UNPROCESSABLE, H1_HDR_STRIDE,
+} from './types.ts';
+
+/** tchar (RFC 9110 token characters) → 1. */
+export const H1_TOKEN = new Uint8Array(256);
+for (let c = 0x30; c <= 0x39; c++) H1_TOKEN[c] = 1;
+for (let c = 0x41; c <= 0x5a; c++) H1_TOKEN[c] = 1;
+for (let c = 0x61; c <= 0x7a; c++) H1_TOKEN[c] = 1;
+for (const ch of "!#$%&'*+-.^_`|~") H1_TOKEN[ch.charCodeAt(0)] = 1;
+
+/** ASCII lowercase map for bytes. */
+export const H1_LOWER = new Uint8Array(256);
+for (let c = 0; c < 256; c++) H1_LOWER[c] = c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
+
+// Special header ids, found by length + bytes on the lowercased name.
+const HDR_OTHER = 0;
+const HDR_CLEN = 1;
+const HDR_TE = 2;
+const HDR_CONN = 3;
+const HDR_HOST = 4;
+const HDR_UPGRADE = 5;
+const HDR_EXPECT = 6;
+const N_CONTENT_LENGTH = Buffer.from('content-length');
+const N_TRANSFER_ENCODING = Buffer.from('transfer-encoding');
+const N_CONNECTION = Buffer.from('connection');
+const N_HOST = Buffer.from('host');
+const N_UPGRADE = Buffer.from('upgrade');
+const N_EXPECT = Buffer.from('expect');
+const V_100_CONTINUE = Buffer.from('100-continue');
+
+function headerId(buf: Buffer, s: number, e: number): number {
+  switch (e - s) {
+    case 4: return buf.compare(N_HOST, 0, 4, s, e) === 0 ? HDR_HOST : HDR_OTHER;
+    case 6: return buf.compare(N_EXPECT, 0, 6, s, e) === 0 ? HDR_EXPECT : HDR_OTHER;
+    case 7: return buf.compare(N_UPGRADE, 0, 7, s, e) === 0 ? HDR_UPGRADE : HDR_OTHER;
+    case 10: return buf.compare(N_CONNECTION, 0, 10, s, e) === 0 ? HDR_CONN : HDR_OTHER;
+    case 14: return buf.compare(N_CONTENT_LENGTH, 0, 14, s, e) === 0 ? HDR_CLEN : HDR_OTHER;
+    case 17: return buf.compare(N_TRANSFER_ENCODING, 0, 17, s, e) === 0 ? HDR_TE : HDR_OTHER;
+    default: return HDR_OTHER;
+  }
+}
+
+/** Case-insensitive compare of buf[s..e) with a lowercase ASCII token. */
+export function h1TokenIs(buf: Buffer, s: number, e: number, tok: Buffer): boolean {
+  if (e - s !== tok.length) return false;
+  for (let i = 0; i < tok.length; i++) if (H1_LOWER[buf[s + i]] !== tok[i]) return false;
+  return true;
+}
+
+const T_CHUNKED = Buffer.from('chunked');
+const T_CLOSE = Buffer.from('close');
+const T_KEEPALIVE = Buffer.from('keep-alive');
+const T_UPGRADE = Buffer.from('upgrade');
+const M_HEAD = Buffer.from('HEAD');
+const M_CONNECT = Buffer.from('CONNECT');
+
+/**
+ * One HTTP/1.x message head being parsed. Offsets are into the Buffer last passed to h1Parse (the caller keeps it
+ * alive and calls rebase() when it moves the bytes). All fields are set here; reset() reuses the object per message.
+ */
+export class H1Msg {
+  state = H1_ST_START;
+  flags = 0;
+  /** Where parsing resumes (start of the first incomplete line). */
+  next = 0;
+  /** Where the LF search of the current incomplete line resumes. */
+  scan = 0;
+  /** Start of the start line (after skipped empty lines). */
+  start = 0;
+  /** Offset just after the empty line ending the head (H1_ST_DONE). */
+  headEnd = 0;
+  err = H1_ERR_NONE;
+  errPos = -1;
+  // start line: request = method, uri, version; response = version, status digits, reason
+  l0s = 0; l0e = 0; l1s = 0; l1e = 0; l2s = 0; l2e = 0;
+  status = 0;
+  /** Content-Length value, -1 = none. */
+  bodyLen = -1;
+  /** Flat header index, H1_HDR_STRIDE ints per header. */
+  hdr: Int32Array;
+  nhdr = 0;
+  maxhdr: number;
+  /** Index of the Host header (-1 none), for fetches. */
+  hostIdx = -1;
+  teCount = 0;
+
+  constructor(isResponse: boolean, maxhdr: number) {
+    this.maxhdr = maxhdr;
+    this.hdr = new Int32Array(maxhdr * H1_HDR_STRIDE);
+    this.flags = isResponse ? H1_MF_RESP : 0;
+  }
+
+  reset(): void {
+    this.state = H1_ST_START;
+    this.flags &= H1_MF_RESP;
+    this.next = 0; this.scan = 0; this.start = 0; this.headEnd = 0;
+    this.err = H1_ERR_NONE; this.errPos = -1;
+    this.l0s = 0; this.l0e = 0; this.l1s = 0; this.l1e = 0; this.l2s = 0; this.l2e = 0;
+    this.status = 0; this.bodyLen = -1; this.nhdr = 0; this.hostIdx = -1; this.teCount = 0;
+  }
+
+  /** Shifts every offset by -delta after the caller moved the unparsed bytes down by delta. */
+  rebase(delta: number): void {
+    this.next -= delta; this.scan -= delta; this.start -= delta; this.headEnd -= delta;
+    this.l0s -= delta; this.l0e -= delta; this.l1s -= delta; this.l1e -= delta; this.l2s -= delta; this.l2e -= delta;
+    const h = this.hdr;
+    for (let i = 0; i < this.nhdr * H1_HDR_STRIDE; i += H1_HDR_STRIDE) {
+      if (h[i] >= 0) h[i] -= delta;
+      h[i + 1] -= delta; h[i + 2] -= delta; h[i + 3] -= delta;
+    }
+  }
+}
+
+function fail(m: H1Msg, pos: number, code: number): number {
+  m.state = H1_ST_ERROR;
+  m.err = code;
+  m.errPos = pos;
+  return -1;
+}
+
+/**
+ * Parses buf[m.next, end). Returns > 0 = head complete (the offset just after it, also m.headEnd), 0 = need more
+ * bytes (call again with the same message start and more bytes), -1 = error (m.err = status to answer, m.errPos).
+ * `limit` is the largest head size accepted (tune.bufsize - tune.maxrewrite): longer heads fail with 400.
+ * Modifies buf in place (header names lowercased, obs-fold CR/LF turned into spaces). Keeps no reference to buf.
+ */
+export function h1Parse(m: H1Msg, buf: Buffer, end: number, limit: number): number {
+  let p = m.next;
+  while (p < end) {
+    let lf = buf.indexOf(10, m.scan > p ? m.scan : p);
+    if (lf < 0 || lf >= end) {
+      m.next = p;
+      m.scan = end;
+      if (m.state === H1_ST_START) m.start = p;
+      if (end - m.start > limit) return fail(m, end, m.flags & H1_MF_RESP ? 502 : H1_ERR_BAD);
+      return 0;
+    }
+    // line is [p, le) with le excluding an optional CR before LF
+    const le = lf > p && buf[lf - 1] === 13 ? lf - 1 : lf;
+    if (m.state === H1_ST_START) {
+      if (le === p) { p = lf + 1; continue; }  // leading empty line
+      m.start = p;
+      m.state = H1_ST_LINE;
+    }
+    switch (m.state) {
+      case H1_ST_LINE: {
+        const r = (m.flags & H1_MF_RESP) ? parseStatusLine(m, buf, p, le) : parseRequestLine(m, buf, p, le);
+        if (r < 0) return -1;
+        m.state = H1_ST_HDR;
+        break;
+      }
+      case H1_ST_HDR: {
+        if (le === p) {
+          m.headEnd = lf + 1;
+          if (m.headEnd - m.start > limit) return fail(m, p, m.flags & H1_MF_RESP ? 502 : H1_ERR_BAD);
+          if (finishHead(m, buf) < 0) return -1;
+          m.state = H1_ST_DONE;
+          m.next = m.headEnd;
+          m.scan = m.headEnd;
+          return m.headEnd;
+        }
+        const c0 = buf[p];
+        if (c0 === 32 || c0 === 9) {
+          // obs-fold: the line continues the previous header value; turn the line break into spaces
+          if (m.nhdr === 0) return fail(m, p, H1_ERR_BAD);
+          const vi = (m.nhdr - 1) * H1_HDR_STRIDE;
+          const prevEnd = m.hdr[vi + 3];
+          for (let i = prevEnd; i < p; i++) { const c = buf[i]; if (c === 13 || c === 10) buf[i] = 32; }
+          if (buf.indexOf(13, p) < le) return fail(m, p, m.flags & H1_MF_RESP ? 502 : H1_ERR_BAD);
+          let ve = le;
+          while (ve > p && (buf[ve - 1] === 32 || buf[ve - 1] === 9)) ve--;
+          if (ve > p) m.hdr[vi + 3] = ve;
+          if (m.hdr[vi + 2] === prevEnd && m.hdr[vi + 3] > prevEnd) {
+            let vs = prevEnd;
+            while (vs < ve && (buf[vs] === 32 || buf[vs] === 9)) vs++;
+            m.hdr[vi + 2] = vs;
+          }
+          break;
+        }
+        if (parseHeader(m, buf, p, le) < 0) return -1;
+        break;
+      }
+      default:
+        return m.state === H1_ST_DONE ? m.headEnd : -1;
+    }
+    p = lf + 1;
+    m.next = p;
+    m.scan = p;
+  }
+  m.next = p;
+  m.scan = p;
+  if (m.state !== H1_ST_START && end - m.start > limit) return fail(m, end, m.flags & H1_MF_RESP ? 502 : H1_ERR_BAD);
+  return 0;
+}
+
+function parseRequestLine(m: H1Msg, buf: Buffer, p: number, le: number): number {
+  let i = p;
+  while (i < le && H1_TOKEN[buf[i]] === 1) i++;
+  if (i === p || i >= le || buf[i] !== 32) return fail(m, i, H1_ERR_BAD);
+  m.l0s = p; m.l0e = i;
+  const us = ++i;
+  while (i < le) {
+    const c = buf[i];
+    if (c <= 32 || c >= 127) break;
+    i++;
+  }
+  if (i === us || i >= le || buf[i] !== 32) return fail(m, i, H1_ERR_BAD);
+  m.l1s = us; m.l1e = i;
+  i++;
+  // "HTTP/" DIGIT "." DIGIT
+  if (le - i !== 8 || buf[i] !== 72 || buf[i + 1] !== 84 || buf[i + 2] !== 84 || buf[i + 3] !== 80 || buf[i + 4] !== 47 ||
+      buf[i + 5] < 48 || buf[i + 5] > 57 || buf[i + 6] !== 46 || buf[i + 7] < 48 || buf[i + 7] > 57) {
+    return fail(m, i, H1_ERR_BAD);
+  }
+  m.l2s = i; m.l2e = le;
+  if (buf[i + 5] > 49 || (buf[i + 5] === 49 && buf[i + 7] >= 49)) m.flags |= H1_MF_VER_11;
+  const ml = m.l0e - m.l0s;
+  if (ml === 4 && buf.compare(M_HEAD, 0, 4, m.l0s, m.l0e) === 0) m.flags |= H1_MF_METH_HEAD;
+  else if (ml === 7 && buf.compare(M_CONNECT, 0, 7, m.l0s, m.l0e) === 0) m.flags |= H1_MF_METH_CONNECT;
+  return 0;
+}
+
+function parseStatusLine(m: H1Msg, buf: Buffer, p: number, le: number): number {
+  const i = p;
+  if (le - i < 12 || buf[i] !== 72 || buf[i + 1] !== 84 || buf[i + 2] !== 84 || buf[i + 3] !== 80 || buf[i + 4] !== 47 ||
+      buf[i + 5] < 48 || buf[i + 5] > 57 || buf[i + 6] !== 46 || buf[i + 7] < 48 || buf[i + 7] > 57 || buf[i + 8] !== 32) {
+    return fail(m, i, 502);
+  }
+  m.l0s = i; m.l0e = i + 8;
+  if (buf[i + 5] > 49 || (buf[i + 5] === 49 && buf[i + 7] >= 49)) m.flags |= H1_MF_VER_11;
+  const d0 = buf[i + 9] - 48, d1 = buf[i + 10] - 48, d2 = buf[i + 11] - 48;
+  if (d0 < 1 || d0 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return fail(m, i + 9, 502);
+  m.status = d0 * 100 + d1 * 10 + d2;
+  m.l1s = i + 9; m.l1e = i + 12;
+  if (le > i + 12 && buf[i + 12] !== 32) return fail(m, i + 12, 502);
+  m.l2s = le > i + 12 ? i + 13 : le; m.l2e = le;
+  if (buf.indexOf(13, i) < le && buf.indexOf(13, i) >= 0) return fail(m, i, 502);
+  return 0;
+}
+
+function parseHeader(m: H1Msg, buf: Buffer, p: number, le: number): number {
+  const bad = m.flags & H1_MF_RESP ? 502 : H1_ERR_BAD;
+  let i = p;
+  while (i < le) {
+    const c = buf[i];
+    if (H1_TOKEN[c] !== 1) break;
+    if (c >= 0x41 && c <= 0x5a) buf[i] = c + 0x20;
+    i++;
+  }
+  if (i === p || i >= le || buf[i] !== 58) return fail(m, i, bad);
+  const ne = i;
+  i++;
+  while (i < le && (buf[i] === 32 || buf[i] === 9)) i++;
+  let ve = le;
+  while (ve > i && (buf[ve - 1] === 32 || buf[ve - 1] === 9)) ve--;
+  const cr = buf.indexOf(13, i);
+  if (cr >= 0 && cr < le) return fail(m, cr, bad);
+  if (m.nhdr >= m.maxhdr - 1) return fail(m, p, bad);
+  const id = headerId(buf, p, ne);
+  const x = m.nhdr * H1_HDR_STRIDE;
+  m.hdr[x] = p; m.hdr[x + 1] = ne; m.hdr[x + 2] = i; m.hdr[x + 3] = ve;
+  m.nhdr++;
+  switch (id) {
+    case HDR_CLEN: return onContentLength(m, buf, i, ve, x);
+    case HDR_TE: return onTransferEncoding(m, buf, i, ve);
+    case HDR_CONN: return onConnection(m, buf, i, ve, x);
+    case HDR_HOST:
+      if (m.hostIdx >= 0) {
+        const h = m.hostIdx * H1_HDR_STRIDE;
+        if (m.hdr[h + 3] - m.hdr[h + 2] !== ve - i || buf.compare(buf, i, ve, m.hdr[h + 2], m.hdr[h + 3]) !== 0) return fail(m, p, bad);
+        m.hdr[x] = -1;
+      } else {
+        m.hostIdx = m.nhdr - 1;
+      }
+      return 0;
+    case HDR_UPGRADE: m.flags |= H1_MF_UPGRADE; return 0;
+    case HDR_EXPECT:
+      if (h1TokenIs(buf, i, ve, V_100_CONTINUE)) m.flags |= H1_MF_EXPECT;
+      return 0;
+    default: return 0;
+  }
+}
+
+/** Content-Length: "digits" or a comma list of equal digits; a second header must carry the same value. */
+function onContentLength(m: H1Msg, buf: Buffer, s: number, e: number, x: number): number {
+  const bad = m.flags & H1_MF_RESP ? 502 : H1_ERR_BAD;
+  let val = -1;
+  let i = s;
+  for (;;) {
+    let n = 0, digits = 0;
+    while (i < e) {
+      const d = buf[i] - 48;
+      if (d < 0 || d > 9) break;
+      n = n * 10 + d;
+      digits++;
+      i++;
+    }
+    if (digits === 0 || n > Number.MAX_SAFE_INTEGER) return fail(m, i, bad);
+    if (val >= 0 && n !== val) return fail(m, i, bad);
+    val = n;
+    while (i < e && (buf[i] === 32 || buf[i] === 9)) i++;
+    if (i === e) break;
+    if (buf[i] !== 44) return fail(m, i, bad);
+    i++;
+    while (i < e && (buf[i] === 32 || buf[i] === 9)) i++;
+  }
+  if (m.flags & H1_MF_CLEN) {
+    if (val !== m.bodyLen) return fail(m, s, bad);
+    m.hdr[x] = -1;                       // same value again: keep one
+    return 0;
+  }
+  m.flags |= H1_MF_CLEN;
+  m.bodyLen = val;
+  if (e - s !== digitsLen(val)) {
+    // a list "5, 5": forward the single value
+    m.hdr[x + 3] = m.hdr[x + 2] + digitsLen(val);
+  }
+  return 0;
+}
+
+function digitsLen(n: number): number {
+  let l = 1;
+  while (n >= 10) { n = Math.floor(n / 10); l++; }
+  return l;
+}
+
+/** Transfer-Encoding: requests accept only a single final `chunked` (422 with other codings, 400 otherwise). */
+function onTransferEncoding(m: H1Msg, buf: Buffer, s: number, e: number): number {
+  const resp = (m.flags & H1_MF_RESP) !== 0;
+  let i = s;
+  let others = 0;
+  let chunkedLast = false;
+  while (i < e) {
+    while (i < e && (buf[i] === 32 || buf[i] === 9 || buf[i] === 44)) i++;
+    if (i >= e) break;
+    const ts = i;
+    while (i < e && buf[i] !== 44 && buf[i] !== 59 && buf[i] !== 32 && buf[i] !== 9) i++;
+    const te = i;
+    while (i < e && buf[i] !== 44) i++;          // skip parameters
+    if (h1TokenIs(buf, ts, te, T_CHUNKED)) {
+      if (chunkedLast || (m.flags & H1_MF_CHNK)) return fail(m, ts, resp ? 502 : H1_ERR_BAD);
+      chunkedLast = true;
+    } else {
+      if (chunkedLast) {
+        if (resp) { chunkedLast = false; others++; continue; }
+        return fail(m, ts, H1_ERR_BAD);
+      }
+      others++;
+    }
+  }
+  m.teCount++;
+  if (resp) {
+    if (chunkedLast) m.flags = (m.flags | H1_MF_CHNK) & ~H1_MF_TE_OTHER;
+    else m.flags |= H1_MF_TE_OTHER;
+    return 0;
+  }
+  if (!chunkedLast) return fail(m, s, H1_ERR_BAD);
+  if (others > 0) return fail(m, s, H1_ERR_UNPROCESSABLE);
+  m.flags |= H1_MF_CHNK;
+  return 0;
+}
+
+function onConnection(m: H1Msg, buf: Buffer, s: number, e: number, x: number): number {
+  let i = s;
+  let other = false;
+  while (i < e) {
+    while (i < e && (buf[i] === 32 || buf[i] === 9 || buf[i] === 44)) i++;
+    if (i >= e) break;
+    const ts = i;
+    while (i < e && buf[i] !== 44 && buf[i] !== 32 && buf[i] !== 9) i++;
+    if (h1TokenIs(buf, ts, i, T_CLOSE)) m.flags |= H1_MF_CONN_CLO;
+    else if (h1TokenIs(buf, ts, i, T_KEEPALIVE)) m.flags |= H1_MF_CONN_KAL;
+    else {
+      if (h1TokenIs(buf, ts, i, T_UPGRADE)) m.flags |= H1_MF_CONN_UPG;
+      other = true;
+    }
+  }
+  if (other) m.flags |= H1_MF_CONN_OTHER;
+  else m.hdr[x] = -1;                     // only close/keep-alive: the stream writes its own Connection header
+  return 0;
+}
+
+/** Cross-header checks once the head is complete: TE wins over CL (CL removed, connection closed after). */
+function finishHead(m: H1Msg, buf: Buffer): number {
+  if ((m.flags & (H1_MF_CHNK | H1_MF_TE_OTHER)) !== 0 && (m.flags & H1_MF_CLEN) !== 0) {
+    const h = m.hdr;
+    for (let x = 0; x < m.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {
+      if (h[x] >= 0 && h[x + 1] - h[x] === 14 && buf.compare(N_CONTENT_LENGTH, 0, 14, h[x], h[x + 1]) === 0) h[x] = -1;
+    }
+    m.flags = (m.flags & ~H1_MF_CLEN) | H1_MF_TE_CL;
+    m.bodyLen = -1;
+  }
+  if ((m.flags & (H1_MF_CHNK | H1_MF_CLEN)) !== 0) m.flags |= H1_MF_XFER_LEN;
+  return 0;
+}

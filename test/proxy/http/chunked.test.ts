@@ -1,0 +1,72 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ChunkState, chunkDecode, chunkHeader } from '../../../proxy/http/chunked.ts';
+import { CHK_ST_DONE } from '../../../proxy/http/types.ts';
+
+interface Out { data: string; trailers: string[]; done: boolean; error: boolean; rest: number }
+
+/** Decodes `input` delivered in pieces (each piece a fresh Buffer, partial trailer lines carried over). */
+function decode(input: string, cuts: number[]): Out {
+  const src = Buffer.from(input, 'latin1');
+  const st = new ChunkState();
+  let data = '';
+  const trailers: string[] = [];
+  let carry = Buffer.alloc(0);
+  let prev = 0;
+  for (const c of [...cuts, src.length]) {
+    if (c < prev) continue;
+    const buf = Buffer.concat([carry, src.subarray(prev, c)]);
+    prev = c;
+    const r = chunkDecode(st, buf, 0, buf.length);
+    if (r < 0) return { data, trailers, done: false, error: true, rest: -1 };
+    for (let i = 0; i < st.nspans; i++) data += buf.toString('latin1', st.spans[2 * i], st.spans[2 * i + 1]);
+    for (let i = 0; i < st.ntrailers; i++) trailers.push(buf.toString('latin1', st.trailers[2 * i], st.trailers[2 * i + 1]));
+    if (st.state === CHK_ST_DONE) return { data, trailers, done: true, error: false, rest: buf.length - r + src.length - prev };
+    carry = st.trailerPartial >= 0 ? buf.subarray(st.trailerPartial) : Buffer.alloc(0);
+  }
+  return { data, trailers, done: false, error: false, rest: 0 };
+}
+
+function everyWay(input: string): Out {
+  const whole = decode(input, []);
+  assert.deepEqual(decode(input, Array.from({ length: input.length }, (_, i) => i + 1)), whole, 'byte by byte');
+  let seed = 99;
+  for (let k = 0; k < 20; k++) {
+    const cuts: number[] = [];
+    for (let j = 0; j < 4; j++) { seed = (seed * 1103515245 + 12345) & 0x7fffffff; cuts.push(seed % (input.length + 1)); }
+    cuts.sort((a, b) => a - b);
+    assert.deepEqual(decode(input, cuts), whole, `cuts ${cuts}`);
+  }
+  return whole;
+}
+
+test('decodes chunks, extensions and the last chunk', () => {
+  const o = everyWay('5;a=b\r\nhello\r\n6\r\n world\r\n0\r\n\r\n');
+  assert.deepEqual(o, { data: 'hello world', trailers: [], done: true, error: false, rest: 0 });
+});
+
+test('trailers are returned with lowercased names, and bytes after the end are left', () => {
+  const o = everyWay('3\r\nabc\r\n0\r\nX-Trailer: V\r\n\r\nGET');
+  assert.equal(o.data, 'abc');
+  assert.deepEqual(o.trailers, ['x-trailer: V']);
+  assert.equal(o.rest, 3);
+});
+
+test('bare LF line ends and whitespace after the size are accepted', () => {
+  assert.equal(everyWay('5\nhello\n0\n\n').data, 'hello');
+  assert.equal(everyWay('5 \r\nhello\r\n0\r\n\r\n').data, 'hello');
+  assert.equal(everyWay('A\r\n0123456789\r\n0\r\n\r\n').data, '0123456789');
+});
+
+test('bad sizes, overflow and missing CRLF after data are errors', () => {
+  for (const bad of ['zz\r\nhello\r\n0\r\n\r\n', 'fffffffffffffffff\r\n', '5\r\nhelloXX0\r\n\r\n', '\r\n', '5x\r\nhello\r\n']) {
+    assert.equal(decode(bad, []).error, true, JSON.stringify(bad));
+    assert.equal(decode(bad, Array.from({ length: bad.length }, (_, i) => i + 1)).error, true, JSON.stringify(bad));
+  }
+});
+
+test('chunkHeader writes the size in lowercase hex', () => {
+  assert.equal(chunkHeader(5), '5\r\n');
+  assert.equal(chunkHeader(4096), '1000\r\n');
+  assert.equal(chunkHeader(255), 'ff\r\n');
+});

@@ -1,0 +1,201 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { H1Msg, h1Parse } from '../../../proxy/http/h1-parser.ts';
+import {
+  H1_HDR_STRIDE, H1_MF_CHNK, H1_MF_CLEN, H1_MF_CONN_CLO, H1_MF_EXPECT, H1_MF_TE_CL, H1_MF_VER_11, H1_MF_UPGRADE,
+  H1_MF_CONN_UPG,
+} from '../../../proxy/http/types.ts';
+
+const LIMIT = 16384 - 1024;
+
+interface Summary { ret: string; err: number; flags: number; bodyLen: number; status: number; line: string[]; hdrs: string[]; headEnd: number }
+
+/** Feeds `input` cut at `cuts` into one growing buffer, as the stream does, and summarises the result. */
+function feed(input: string, cuts: number[], resp = false): Summary {
+  const src = Buffer.from(input, 'latin1');
+  const acc = Buffer.alloc(src.length + 1);
+  const m = new H1Msg(resp, 101);
+  let r = 0;
+  let have = 0;
+  for (const c of [...cuts, src.length]) {
+    if (c <= have) continue;
+    src.copy(acc, have, have, c);
+    have = c;
+    r = h1Parse(m, acc, have, LIMIT);
+    if (r !== 0) break;
+  }
+  const hdrs: string[] = [];
+  for (let i = 0; i < m.nhdr; i++) {
+    const x = i * H1_HDR_STRIDE;
+    if (m.hdr[x] < 0) continue;
+    hdrs.push(acc.toString('latin1', m.hdr[x], m.hdr[x + 1]) + '=' + acc.toString('latin1', m.hdr[x + 2], m.hdr[x + 3]));
+  }
+  return {
+    ret: r > 0 ? 'done' : r === 0 ? 'more' : 'error', err: m.err, flags: m.flags, bodyLen: m.bodyLen, status: m.status,
+    line: r > 0 ? [acc.toString('latin1', m.l0s, m.l0e), acc.toString('latin1', m.l1s, m.l1e), acc.toString('latin1', m.l2s, m.l2e)] : [],
+    hdrs, headEnd: m.headEnd,
+  };
+}
+
+/** Parses whole, byte by byte and at 20 random split sets; asserts all agree and returns the whole-input result. */
+function parseEveryWay(input: string, resp = false): Summary {
+  const whole = feed(input, [], resp);
+  const bytes = Array.from({ length: input.length }, (_, i) => i + 1);
+  assert.deepEqual(feed(input, bytes, resp), whole, 'byte by byte');
+  let seed = 12345;
+  const rnd = () => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed; };
+  for (let k = 0; k < 20; k++) {
+    const cuts = Array.from({ length: 3 }, () => rnd() % (input.length + 1)).sort((a, b) => a - b);
+    assert.deepEqual(feed(input, cuts, resp), whole, `cuts ${cuts}`);
+  }
+  return whole;
+}
+
+test('a simple GET parses into method, uri, version and lowercased headers', () => {
+  const s = parseEveryWay('GET /a?b=1 HTTP/1.1\r\nHost: example.com\r\nX-Mixed: Value \r\n\r\n');
+  assert.equal(s.ret, 'done');
+  assert.deepEqual(s.line, ['GET', '/a?b=1', 'HTTP/1.1']);
+  assert.deepEqual(s.hdrs, ['host=example.com', 'x-mixed=Value']);
+  assert.ok(s.flags & H1_MF_VER_11);
+  assert.equal(s.headEnd, 59);
+});
+
+test('an incomplete head asks for more bytes', () => {
+  assert.equal(feed('GET / HTTP/1.1\r\nHost: a\r\n', []).ret, 'more');
+  assert.equal(feed('GET / HT', []).ret, 'more');
+});
+
+test('leading empty lines are skipped and bare LF line ends accepted', () => {
+  const s = parseEveryWay('\r\n\nGET / HTTP/1.0\nHost: a\n\n');
+  assert.equal(s.ret, 'done');
+  assert.deepEqual(s.line, ['GET', '/', 'HTTP/1.0']);
+  assert.equal(s.flags & H1_MF_VER_11, 0);
+  assert.deepEqual(s.hdrs, ['host=a']);
+});
+
+test('obs-fold continues the previous value with spaces', () => {
+  const s = parseEveryWay('GET / HTTP/1.1\r\nX-Fold: a\r\n  b\r\nY: c\r\n\r\n');
+  assert.deepEqual(s.hdrs, ['x-fold=a    b', 'y=c']);
+});
+
+test('content-length lists and equal duplicates collapse to one value', () => {
+  const a = parseEveryWay('POST / HTTP/1.1\r\nContent-Length: 5, 5\r\n\r\n');
+  assert.equal(a.bodyLen, 5);
+  assert.deepEqual(a.hdrs, ['content-length=5']);
+  const b = parseEveryWay('POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n');
+  assert.deepEqual(b.hdrs, ['content-length=5']);
+  assert.ok(b.flags & H1_MF_CLEN);
+});
+
+test('transfer-encoding chunked wins over content-length, which is removed', () => {
+  const s = parseEveryWay('POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n');
+  assert.deepEqual(s.hdrs, ['transfer-encoding=chunked']);
+  assert.ok(s.flags & H1_MF_CHNK);
+  assert.ok(s.flags & H1_MF_TE_CL);
+  assert.equal(s.flags & H1_MF_CLEN, 0);
+});
+
+test('connection, upgrade and expect headers set flags; close/keep-alive-only Connection is dropped', () => {
+  const s = parseEveryWay('GET / HTTP/1.1\r\nConnection: close\r\nExpect: 100-continue\r\n\r\n');
+  assert.ok(s.flags & H1_MF_CONN_CLO);
+  assert.ok(s.flags & H1_MF_EXPECT);
+  assert.deepEqual(s.hdrs, ['expect=100-continue']);
+  const u = parseEveryWay('GET /ws HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n');
+  assert.ok(u.flags & H1_MF_CONN_UPG);
+  assert.ok(u.flags & H1_MF_UPGRADE);
+  assert.deepEqual(u.hdrs, ['connection=Upgrade', 'upgrade=websocket']);
+});
+
+const BAD400: [string, string][] = [
+  ['method with a bad char', 'GE(T / HTTP/1.1\r\n\r\n'],
+  ['bad version', 'GET / HTTP/1.x\r\n\r\n'],
+  ['HTTP/0.9 line', 'GET /\r\n\r\n'],
+  ['space in uri', 'GET /a b HTTP/1.1\r\n\r\n'],
+  ['control char in uri', 'GET /a\x01b HTTP/1.1\r\n\r\n'],
+  ['empty uri', 'GET  HTTP/1.1\r\n\r\n'],
+  ['CR inside a header line', 'GET / HTTP/1.1\r\nHost: a\rX: b\r\n\r\n'],
+  ['space before colon', 'GET / HTTP/1.1\r\nHost : a\r\n\r\n'],
+  ['space in a name', 'GET / HTTP/1.1\r\nHo st: a\r\n\r\n'],
+  ['empty name', 'GET / HTTP/1.1\r\n: b\r\n\r\n'],
+  ['no colon', 'GET / HTTP/1.1\r\nNoColon\r\n\r\n'],
+  ['different duplicate content-length', 'POST / HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n'],
+  ['different content-length list', 'POST / HTTP/1.1\r\nContent-Length: 5, 6\r\n\r\n'],
+  ['negative content-length', 'POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n'],
+  ['signed content-length', 'POST / HTTP/1.1\r\nContent-Length: +5\r\n\r\n'],
+  ['empty content-length', 'POST / HTTP/1.1\r\nContent-Length: \r\n\r\n'],
+  ['huge content-length', 'POST / HTTP/1.1\r\nContent-Length: 99999999999999999999999\r\n\r\n'],
+  ['transfer-encoding gzip', 'POST / HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n'],
+  ['chunked not last', 'POST / HTTP/1.1\r\nTransfer-Encoding: chunked, gzip\r\n\r\n'],
+  ['chunked twice', 'POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n'],
+  ['two different Host headers', 'GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n'],
+];
+for (const [what, input] of BAD400) {
+  test(`rejects with 400: ${what}`, () => {
+    const s = parseEveryWay(input);
+    assert.equal(s.ret, 'error');
+    assert.equal(s.err, 400);
+  });
+}
+
+test('a coding before chunked is rejected with 422', () => {
+  const s = parseEveryWay('POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n');
+  assert.equal(s.err, 422);
+});
+
+test('CTL and NUL bytes in values are accepted as HAProxy 2.6 does', () => {
+  const s = parseEveryWay('GET / HTTP/1.1\r\nX: a\x01b\x00c\r\n\r\n');
+  assert.deepEqual(s.hdrs, ['x=a\x01b\x00c']);
+});
+
+test('heads larger than bufsize - maxrewrite fail with 400, even without a line end', () => {
+  assert.equal(feed(`GET /${'a'.repeat(17000)} HTTP/1.1\r\n\r\n`, []).err, 400);
+  assert.equal(feed(`GET /${'a'.repeat(17000)}`, []).err, 400);
+  let h = '';
+  for (let i = 0; i < 40; i++) h += `X-${i}: ${'v'.repeat(500)}\r\n`;
+  assert.equal(feed(`GET / HTTP/1.1\r\n${h}\r\n`, []).err, 400);
+  assert.equal(feed(`GET /${'a'.repeat(8000)} HTTP/1.1\r\n\r\n`, []).ret, 'done');
+});
+
+test('more headers than tune.http.maxhdr fail with 400', () => {
+  let h = '';
+  for (let i = 0; i < 110; i++) h += `X-${i}: v\r\n`;
+  assert.equal(feed(`GET / HTTP/1.1\r\n${h}\r\n`, []).err, 400);
+  h = '';
+  for (let i = 0; i < 99; i++) h += `X-${i}: v\r\n`;
+  assert.equal(feed(`GET / HTTP/1.1\r\n${h}\r\n`, []).ret, 'done');
+});
+
+test('a response status line gives the status, reason and framing', () => {
+  const s = parseEveryWay('HTTP/1.1 404 Not Found\r\nContent-Length: 10\r\nConnection: keep-alive\r\n\r\n', true);
+  assert.equal(s.status, 404);
+  assert.deepEqual(s.line, ['HTTP/1.1', '404', 'Not Found']);
+  assert.equal(s.bodyLen, 10);
+  assert.deepEqual(s.hdrs, ['content-length=10']);
+});
+
+test('bad response heads fail with 502', () => {
+  for (const r of ['HTTP/1.1 2x0 Bogus\r\n\r\n', 'HTTP/1.1 200 OK\r\nBad Name: x\r\n\r\n', 'FOO\r\n\r\n', 'HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n']) {
+    const s = parseEveryWay(r, true);
+    assert.equal(s.ret, 'error', r);
+    assert.equal(s.err, 502, r);
+  }
+});
+
+test('a response with both content-length and chunked keeps only chunked', () => {
+  const s = parseEveryWay('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n', true);
+  assert.deepEqual(s.hdrs, ['transfer-encoding=chunked']);
+  assert.ok(s.flags & H1_MF_CHNK);
+});
+
+test('reset() makes the message reusable for the next one', () => {
+  const m = new H1Msg(false, 101);
+  const b = Buffer.from('GET /1 HTTP/1.1\r\nContent-Length: 1\r\n\r\nxGET /2 HTTP/1.1\r\n\r\n');
+  const e1 = h1Parse(m, b, b.length, LIMIT);
+  assert.equal(m.bodyLen, 1);
+  m.reset();
+  m.next = e1 + 1;
+  const e2 = h1Parse(m, b, b.length, LIMIT);
+  assert.equal(e2, b.length);
+  assert.equal(b.toString('latin1', m.l1s, m.l1e), '/2');
+  assert.equal(m.bodyLen, -1);
+});
