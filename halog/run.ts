@@ -1,0 +1,127 @@
+// Runs one halog invocation: opens the inputs (files, `.gz` files, or stdin), feeds them through the
+// line reader into the scanner (or the -c fast path), then prints the report halog's output precedence
+// selects, and the "lines in/out, parsing errors" summary on stderr. Hot path: no (setup and reports).
+import { closeSync, createReadStream, fstatSync, openSync } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import type { HalogOptions } from './types.ts';
+import {
+  FILT_ACC_COUNT, FILT_ACC_DELAY, FILT_ANY_INPUT, FILT_COUNT_COOK_CODES, FILT_COUNT_IP_COUNT, FILT_COUNT_ONLY,
+  FILT_COUNT_SRV_STATUS, FILT_COUNT_STATUS, FILT_COUNT_TERM_CODES, FILT_COUNT_URL_ANY, FILT_GRAPH_TIMERS,
+  FILT_PERCENTILE, FILT_QUIET, FILT2_TIMESTAMP, LINE_NONE,
+} from './types.ts';
+import { HalogScanner, LineCounter } from './scan/scanner.ts';
+import type { LineSink } from './scan/line-reader.ts';
+import { LineReader } from './scan/line-reader.ts';
+import { OutBuf } from './output.ts';
+import { Progress } from './progress.ts';
+import { statusJson, statusReport } from './reports/status-codes.ts';
+import { serversJson, serversReport } from './reports/servers.ts';
+import { codesJson, codesReport } from './reports/term-codes.ts';
+import { percentilesJson, percentilesReport } from './reports/percentiles.ts';
+import { timeGraphJson, timeGraphReport } from './reports/time-graph.ts';
+import { urlsJson, urlsReport } from './reports/urls.ts';
+import { acceptHolesJson, acceptHolesReport } from './reports/accept-holes.ts';
+
+export interface HalogIo {
+  out: OutBuf;
+  err: OutBuf;
+  stdinFd: number;
+}
+
+/** True when `-c` is asked with no input filter: lines are only counted (halog's fast path). */
+export function isCountFastPath(o: HalogOptions, action: number): boolean {
+  return action === LINE_NONE && !(o.filter & FILT_ANY_INPUT) && !(o.filter2 & FILT2_TIMESTAMP);
+}
+
+/** Feeds every input to `sink` through one reader; stops early when the sink asks to. */
+export async function readInputs(o: HalogOptions, sink: LineSink, stdinFd: number, progress: Progress | null): Promise<void> {
+  const reader = new LineReader(sink);
+  const tick = progress ? (n: number): void => progress.update(n) : undefined;
+  if (o.files.length === 0) {
+    if (progress) progress.total = sizeOf(stdinFd);
+    reader.readFd(stdinFd, tick);
+    return;
+  }
+  for (const file of o.files) {
+    if (file.endsWith('.gz')) {
+      const stream = createReadStream(file).pipe(createGunzip());
+      for await (const chunk of stream) {
+        if (!reader.push(chunk as Buffer)) { stream.destroy(); return; }
+      }
+      if (!reader.finish()) return;
+      continue;
+    }
+    const fd = openSync(file, 'r');
+    try {
+      if (progress) { progress.base += progress.total; progress.total = sizeOf(fd); }
+      if (!reader.readFd(fd, tick)) return;
+    } finally {
+      closeSync(fd);
+    }
+  }
+}
+
+function sizeOf(fd: number): number {
+  try {
+    const st = fstatSync(fd);
+    return st.isFile() ? st.size : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Prints the selected report (halog's order of precedence) to sc.out; returns the JSON form if asked. */
+export function printReport(sc: HalogScanner, json: boolean): unknown {
+  const f = sc.filter;
+  if (f & (FILT_ACC_COUNT | FILT_ACC_DELAY)) return json ? acceptHolesJson(sc) : acceptHolesReport(sc);
+  if (f & FILT_GRAPH_TIMERS) return json ? timeGraphJson(sc) : timeGraphReport(sc);
+  if (f & FILT_PERCENTILE) return json ? percentilesJson(sc) : percentilesReport(sc);
+  if (f & FILT_COUNT_STATUS) return json ? statusJson(sc) : statusReport(sc);
+  if (f & FILT_COUNT_SRV_STATUS) return json ? serversJson(sc) : serversReport(sc);
+  if (f & (FILT_COUNT_TERM_CODES | FILT_COUNT_COOK_CODES)) return json ? codesJson(sc) : codesReport(sc);
+  if (f & (FILT_COUNT_URL_ANY | FILT_COUNT_IP_COUNT)) return json ? urlsJson(sc) : urlsReport(sc);
+  return undefined;
+}
+
+/** Runs halog over the inputs of `o`; returns the exit status. */
+export async function runHalog(o: HalogOptions, io: HalogIo): Promise<number> {
+  const sc = new HalogScanner(o, io.out, io.err);
+  const progress = o.progress && !(o.filter & FILT_QUIET) && process.stderr.isTTY ? new Progress(io.err) : null;
+  if (isCountFastPath(o, sc.action)) {
+    const counter = new LineCounter(o.linesMax);
+    if (!o.invert && o.linesMax !== 0) await readInputs(o, counter, io.stdinFd, progress);
+    progress?.clear();
+    sc.linesOut = o.invert ? 0 : counter.count;
+  } else {
+    await readInputs(o, sc, io.stdinFd, progress);
+    progress?.clear();
+  }
+  return finishHalog(sc, o, io);
+}
+
+/** Prints the count or report and the stderr summary of a finished scan; returns the exit status. */
+export function finishHalog(sc: HalogScanner, o: HalogOptions, io: HalogIo): number {
+  if (sc.filter & FILT_COUNT_ONLY) {
+    if (o.json) io.out.str(JSON.stringify({ count: sc.linesOut }) + '\n');
+    else io.out.str(sc.linesOut + '\n');
+    return 0;
+  }
+  if (o.json) {
+    const saved = sc.out;
+    const sink = new OutBuf(-1);
+    sink.chunks = [];
+    sc.out = sink;
+    const report = printReport(sc, true);
+    sc.out = saved;
+    const lines = sink.chunks;
+    sink.flush();
+    const body = report !== undefined ? report : Buffer.concat(lines).toString('latin1').split('\n').filter((l) => l.length > 0);
+    io.out.str(JSON.stringify({ report: body, lines_in: sc.linenum, lines_out: sc.linesOut, parse_errors: sc.parseErr }) + '\n');
+  } else {
+    printReport(sc, false);
+  }
+  if (!(sc.filter & FILT_QUIET)) {
+    io.err.str(sc.linenum + ' lines in, ' + sc.linesOut + ' lines out, ' + sc.parseErr + ' parsing errors\n');
+  }
+  return 0;
+}

@@ -1,0 +1,70 @@
+// Field scanning over a line held in a Buffer and terminated by a 0 byte (the reader writes 0 over the
+// LF), with halog's exact rules: only ' ' separates fields, runs of spaces count as one, a 0 byte ends
+// the line wherever it appears. Integers are read from digits with 32-bit wrap-around like C's int.
+// Called by the scanner for every line. Hot path: yes (no allocation, no strings).
+
+/**
+ * Position of field `n` (1-based) counted from `p`, where the field under `p` (if `p` is not on a space)
+ * is field 1. Returns the position of the terminating 0 byte when the line has fewer fields (n <= 0
+ * always runs to the end, as in halog). Does not allocate.
+ */
+export function fieldStart(buf: Uint8Array, p: number, n: number): number {
+  for (;;) {
+    let c = buf[p];
+    while (c === 32) c = buf[++p];
+    if (c === 0) return p;
+    if (--n === 0) return p;
+    c = buf[++p];
+    while (c !== 32) {
+      if (c === 0) return p;
+      c = buf[++p];
+    }
+  }
+}
+
+/** Position of the first ' ' or 0 byte at or after `p` (halog's field_stop). */
+export function fieldStop(buf: Uint8Array, p: number): number {
+  let c = buf[p];
+  while (c !== 32 && c !== 0) c = buf[++p];
+  return p;
+}
+
+/**
+ * C-style signed decimal read at `p`: an optional '-' then digits, stopping at any other byte, with
+ * 32-bit wrap-around on overflow (halog's str2ic). Never fails; returns 0 when there is no digit.
+ */
+export function str2ic(buf: Uint8Array, p: number): number {
+  let i = 0;
+  if (buf[p] !== 45) {
+    let j = buf[p] - 48;
+    while (j >= 0 && j <= 9) {
+      i = (Math.imul(i, 10) + j) | 0;
+      j = buf[++p] - 48;
+    }
+  } else {
+    let j = buf[++p] - 48;
+    while (j >= 0 && j <= 9) {
+      i = (Math.imul(i, 10) - j) | 0;
+      j = buf[++p] - 48;
+    }
+  }
+  return i;
+}
+
+/**
+ * Skips past the next `c` byte after `p`, or stops on the first byte <= ' ' without consuming it
+ * (halog's SKIP_CHAR). Returns the new position.
+ */
+export function skipChar(buf: Uint8Array, p: number, c: number): number {
+  for (;;) {
+    const x = buf[p++];
+    if (x === c) return p;
+    if (x <= 32) return p - 1;
+  }
+}
+
+/** Length of the 0-terminated string at `p` (halog prints lines and keys up to the first 0 byte). */
+export function strEnd(buf: Uint8Array, p: number): number {
+  while (buf[p] !== 0) p++;
+  return p;
+}

@@ -1,0 +1,96 @@
+// Golden tests: every case of fixtures/halog/cases.txt run in-process must give the real halog 2.6's
+// stdout (bytes, or SHA-256 for large outputs), stderr and exit status; a few run the compiled binary.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { parseHalogArgs } from '../../halog/flags.ts';
+import { runHalog } from '../../halog/run.ts';
+import { OutBuf } from '../../halog/output.ts';
+
+process.env.TZ = 'UTC';
+const ROOT = join(import.meta.dirname, '..', '..');
+const FIX = join(ROOT, 'fixtures', 'halog');
+
+interface Case { name: string; input: string; args: string[] }
+const cases: Case[] = readFileSync(join(FIX, 'cases.txt'), 'utf8').split('\n')
+  .filter((l) => l && !l.startsWith('#'))
+  .map((l) => { const [name, input, args] = l.split('|'); return { name, input, args: args.split(' ').filter(Boolean) }; });
+
+function expectBytes(dir: string, stream: 'stdout' | 'stderr', got: Buffer): void {
+  const plain = join(dir, stream);
+  if (existsSync(plain)) {
+    const want = readFileSync(plain);
+    if (!got.equals(want)) assert.equal(got.toString('latin1'), want.toString('latin1'), `${stream} differs`);
+    return;
+  }
+  const [sha, size] = readFileSync(plain + '.sha256', 'utf8').trim().split(' ');
+  assert.equal(got.length, Number(size), `${stream} size`);
+  assert.equal(createHash('sha256').update(got).digest('hex'), sha, `${stream} sha256`);
+}
+
+export async function runCase(args: string[], input: string, asFile: boolean): Promise<{ out: Buffer; err: Buffer; status: number }> {
+  const out = new OutBuf(-1); out.chunks = [];
+  const err = new OutBuf(-1); err.chunks = [];
+  const parsed = parseHalogArgs(args);
+  let status: number;
+  if (parsed.kind === 'exit') {
+    out.str(parsed.stdout); err.str(parsed.stderr); status = parsed.status;
+  } else if (asFile) {
+    parsed.opts.files = [input];
+    parsed.opts.progress = false;
+    status = await runHalog(parsed.opts, { out, err, stdinFd: -1 });
+  } else {
+    const fd = openSync(input, 'r');
+    try {
+      parsed.opts.progress = false;
+      status = await runHalog(parsed.opts, { out, err, stdinFd: fd });
+    } finally { closeSync(fd); }
+  }
+  out.flush(); err.flush();
+  return { out: Buffer.concat(out.chunks!), err: Buffer.concat(err.chunks!), status };
+}
+
+for (const c of cases) {
+  test(`halog ${c.args.join(' ')} on ${c.input} matches halog 2.6 (${c.name})`, async () => {
+    const dir = join(FIX, 'cases', c.name);
+    const r = await runCase(c.args, join(FIX, 'corpus', c.input), c.name.endsWith('-file'));
+    assert.equal(r.status, Number(readFileSync(join(dir, 'status'), 'utf8').trim()), 'exit status');
+    expectBytes(dir, 'stdout', r.out);
+    expectBytes(dir, 'stderr', r.err);
+  });
+}
+
+const BIN = join(ROOT, 'dist', 'halog', 'main.js');
+const binCases = ['st', 'srv', 'pct', 'uc', 'garbage-u', 'gz-file', 'lines-H-m'];
+for (const name of binCases) {
+  const c = cases.find((x) => x.name === name)!;
+  test(`the compiled halog binary gives the golden output for ${name}`, () => {
+    const dir = join(FIX, 'cases', c.name);
+    const input = join(FIX, 'corpus', c.input);
+    const asFile = c.name.endsWith('-file');
+    const r = spawnSync(process.execPath, asFile ? [BIN, ...c.args, input] : [BIN, ...c.args], {
+      input: asFile ? undefined : readFileSync(input), env: { ...process.env, TZ: 'UTC' }, timeout: 20000,
+    });
+    assert.equal(r.status, Number(readFileSync(join(dir, 'status'), 'utf8').trim()));
+    expectBytes(dir, 'stdout', r.stdout);
+    expectBytes(dir, 'stderr', r.stderr);
+  });
+}
+
+const usageCases: [string[], number][] = [[[], 1], [['-h'], 0], [['--help'], 0], [['-rt'], 1], [['-hs'], 1],
+  [['-time'], 1], [['-hdr'], 1], [['-hdr', '11'], 1], [['-hdr', '0:1'], 1], [['-o'], 1], [['-o', '/x', '-st'], 1],
+  [['-st', '-h'], 0], [['-m'], 1], [['-tcn'], 1]];
+for (const [args, status] of usageCases) {
+  test(`halog ${args.join(' ') || '(no argument)'} prints halog's usage text and exits ${status}`, async () => {
+    const r = await runCase(args, '/dev/null', false);
+    assert.equal(r.status, status);
+    const real = spawnSync('/usr/sbin/halog', args, { input: '' });
+    if (real.error) return; /* the reference is not installed: the status check above still ran */
+    assert.equal(r.out.toString('latin1'), real.stdout.toString('latin1'));
+    assert.equal(r.err.toString('latin1'), real.stderr.toString('latin1'));
+    assert.equal(r.status, real.status);
+  });
+}
