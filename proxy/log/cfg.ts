@@ -3,6 +3,7 @@
  * Called by the model factories (newProxy / global settings) and by log/keywords.ts. Hot path: no (load time).
  */
 import type { LogCfg, LogTarget } from './types.ts';
+import type { GlobalSettings, Proxy } from '../model/types.ts';
 import { LOG_DEBUG, LOG_EMERG, LOG_FMT_LOCAL, LOG_TGT_UDP } from './types.ts';
 
 export function newLogCfg(): LogCfg {
@@ -12,7 +13,7 @@ export function newLogCfg(): LogCfg {
     formatSd: '', formatSdFile: '', formatSdLine: 0,
     uniqueIdFormat: '', uniqueIdFile: '', uniqueIdLine: 0, uniqueIdHeader: '',
     reqCaptures: [], resCaptures: [],
-    emitter: null, emitterSd: null, uniqueId: null,
+    emitter: null, emitterSd: null, uniqueId: null, logCount: 0,
   };
 }
 
@@ -43,4 +44,26 @@ export function inheritLogCfg(dst: LogCfg, def: LogCfg): void {
   dst.uniqueIdFile = def.uniqueIdFile;
   dst.uniqueIdLine = def.uniqueIdLine;
   dst.uniqueIdHeader = def.uniqueIdHeader;
+}
+
+/** Proxy init hook (registered by proxy/modules.ts): a fresh LogCfg, inheriting from the `defaults` proxy if any. */
+export function initProxyLog(px: Proxy, def: Proxy | null): void {
+  px.log = newLogCfg();
+  if (def !== null && def.log.targets !== undefined) inheritLogCfg(px.log, def.log);
+}
+
+/** Global init hook (registered by proxy/modules.ts). */
+export function initGlobalLog(g: GlobalSettings): void {
+  g.log = newLogCfg();
+}
+
+/**
+ * Adds a capture slot to frontend `px` and returns its index in StreamLog.reqCaptures / resCaptures. Used by
+ * `capture request|response header`, `declare capture` and by `http-request|http-response capture <sample> len <n>`
+ * (HTTP rules module, at load).
+ */
+export function addCaptureSlot(px: Proxy, dir: 'request' | 'response', hdr: string, len: number): number {
+  const list = dir === 'request' ? px.log.reqCaptures : px.log.resCaptures;
+  list.push({ hdr: hdr.toLowerCase(), len });
+  return list.length - 1;
 }

@@ -109,6 +109,8 @@ export interface LogCfg {
   emitter: LogEmitter | null;
   emitterSd: LogEmitter | null;
   uniqueId: LogEmitter | null;
+  /** Runtime: lines logged by this frontend so far (`%lc`). */
+  logCount: number;
 }
 
 /** A compiled log-format: an op program run by log/emit.ts against a StreamLog. */

@@ -1,0 +1,386 @@
+/*
+ * Logging configuration keywords: `log` (targets, `log global`, `no log`), `log-tag`, `log-send-hostname`,
+ * `log-format`, `log-format-sd`, `option httplog [clf]|tcplog|dontlognull|dontlog-normal|log-separate-errors|logasap`,
+ * `capture request|response header`, `declare capture`, `unique-id-format`, `unique-id-header`; plus the post-parse
+ * step that resolves `log global`, picks the preset or custom format, compiles emitters and opens the senders.
+ * Registered by proxy/modules.ts. Hot path: no (load time).
+ */
+import { hostname } from 'node:os';
+import type { CfgKeyword, KwCtx } from '../config/types.ts';
+import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
+import type { GlobalSettings, Proxy } from '../model/types.ts';
+import {
+  PR_MODE_HTTP, PR_O_HTTPLOG, PR_O_HTTPLOG_CLF, PR_O_TCPLOG, PR_O_DONTLOGNULL, PR_O_DONTLOG_NORMAL, PR_O_LOGASAP,
+  PR_O_LOG_SEPARATE_ERRORS,
+} from '../model/types.ts';
+import type { LogCfg, LogTarget } from './types.ts';
+import {
+  LOG_FMT_NAMES, LOG_LEVEL_NAMES, LOG_FACILITY_NAMES, LOG_TGT_FD, LOG_TGT_UDP,
+  LOG_TGT_UNIX,
+} from './types.ts';
+import { newLogTarget, addCaptureSlot } from './cfg.ts';
+import { compileLogFormat } from './format.ts';
+import { LOG_FORMAT_HTTPLOG, LOG_FORMAT_CLF, LOG_FORMAT_TCPLOG } from './presets.ts';
+import { openLogSink } from './sender.ts';
+
+const FE = PR_CAP_FE | PR_CAP_DEF;
+const ALL = PR_CAP_FE | PR_CAP_BE | PR_CAP_DEF;
+
+/** The LogCfg a keyword writes to: the proxy's, or the global one in the `global` section. */
+function slot(ctx: KwCtx): LogCfg {
+  return ctx.proxy === null ? ctx.global.log : ctx.proxy.log;
+}
+
+type AddrResult = Pick<LogTarget, 'kind' | 'host' | 'port' | 'family' | 'path' | 'fd'> | string;
+
+/**
+ * Parses a log target address: `host[:port]`, `udp@`/`udp4@`/`udp6@`/`ipv4@`/`ipv6@` prefixes, `unix@/path` or
+ * `/path` (unix datagram), `stdout`, `stderr`, `fd@N`. Returns the address fields or an error message.
+ */
+export function parseLogAddress(a: string): AddrResult {
+  const base = { kind: LOG_TGT_UDP, host: '', port: 514, family: 4 as 4 | 6, path: '', fd: -1 };
+  if (a === 'stdout' || a === 'fd@1') return { ...base, kind: LOG_TGT_FD, fd: 1 };
+  if (a === 'stderr' || a === 'fd@2') return { ...base, kind: LOG_TGT_FD, fd: 2 };
+  if (a.startsWith('fd@')) return "fd@ log targets other than fd@1 and fd@2 are not supported";
+  if (a.startsWith('ring@')) return "ring@ log targets are not supported";
+  if (a.startsWith('unix@')) return { ...base, kind: LOG_TGT_UNIX, path: a.slice(5) };
+  if (a.startsWith('/')) return { ...base, kind: LOG_TGT_UNIX, path: a };
+  let rest = a;
+  let family: 4 | 6 = 4;
+  const at = a.indexOf('@');
+  if (at >= 0) {
+    const pfx = a.slice(0, at);
+    if (pfx === 'udp6' || pfx === 'ipv6') family = 6;
+    else if (pfx !== 'udp' && pfx !== 'udp4' && pfx !== 'ipv4') return "unsupported address family '" + pfx + "@'";
+    rest = a.slice(at + 1);
+  }
+  let host = rest;
+  let port = 514;
+  const colon = rest.lastIndexOf(':');
+  if (colon >= 0 && (rest.indexOf(':') === colon || rest.startsWith('['))) {
+    host = rest.slice(0, colon);
+    const p = rest.slice(colon + 1);
+    if (!/^\d+$/.test(p) || Number(p) < 1 || Number(p) > 65535) return "invalid port '" + p + "'";
+    port = Number(p);
+  } else if (colon >= 0) {
+    const p = rest.slice(colon + 1);
+    if (/^\d+$/.test(p)) { host = rest.slice(0, colon); port = Number(p); }
+  }
+  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+  if (host === '') return "missing address in '" + a + "'";
+  if (host.includes(':')) family = 6;
+  return { ...base, host, port, family };
+}
+
+function parseLog(args: readonly string[], ctx: KwCtx): void {
+  const lc = slot(ctx);
+  if (args[0] === 'no') {
+    if (args.length > 2) { ctx.alert("'no log' does not expect arguments"); return; }
+    lc.targets = [];
+    lc.useGlobal = false;
+    lc.noLog = true;
+    return;
+  }
+  if (args[1] === 'global') {
+    if (ctx.proxy === null) { ctx.alert("log : 'global' is only allowed in proxy sections"); return; }
+    if (args.length > 2) { ctx.alert("log : 'global' does not expect further arguments"); return; }
+    lc.useGlobal = true;
+    lc.noLog = false;
+    ensureFinalize(ctx);
+    return;
+  }
+  if (args.length < 3) {
+    ctx.alert("'log' expects either <address[:port]> and <facility> or 'global' as arguments.");
+    return;
+  }
+  const addr = parseLogAddress(args[1]);
+  if (typeof addr === 'string') { ctx.alert('log : ' + addr); return; }
+  const t = newLogTarget(ctx.file, ctx.line);
+  Object.assign(t, addr);
+  let i = 2;
+  if (args[i] === 'len') {
+    const n = Number(args[i + 1]);
+    if (!/^\d+$/.test(args[i + 1] ?? '') || n < 80 || n > 65535) {
+      ctx.alert("log : invalid log length '" + (args[i + 1] ?? '') + "', must be between 80 and 65535");
+      return;
+    }
+    t.maxLen = n;
+    i += 2;
+  }
+  if (args[i] === 'format') {
+    const f = LOG_FMT_NAMES.indexOf(args[i + 1] ?? '');
+    if (f < 0) { ctx.alert("log : unknown log format '" + (args[i + 1] ?? '') + "'"); return; }
+    t.format = f;
+    i += 2;
+  }
+  if (args[i] === 'sample') {
+    const err = parseSample(args[i + 1] ?? '', t);
+    if (err !== '') { ctx.alert('log : ' + err); return; }
+    i += 2;
+  }
+  const fac = LOG_FACILITY_NAMES.indexOf(args[i] ?? '');
+  if (fac < 0) { ctx.alert("log : unknown log facility '" + (args[i] ?? '') + "'"); return; }
+  t.facility = fac;
+  i++;
+  if (i < args.length) {
+    const lv = LOG_LEVEL_NAMES.indexOf(args[i]);
+    if (lv < 0) { ctx.alert("log : unknown optional log level '" + args[i] + "'"); return; }
+    t.level = lv;
+    i++;
+  }
+  if (i < args.length) {
+    const lv = LOG_LEVEL_NAMES.indexOf(args[i]);
+    if (lv < 0) { ctx.alert("log : unknown optional minimum log level '" + args[i] + "'"); return; }
+    t.minLevel = lv;
+    i++;
+  }
+  if (i < args.length) { ctx.alert("log : cannot handle unexpected argument '" + args[i] + "'"); return; }
+  lc.targets.push(t);
+  lc.noLog = false;
+  ensureFinalize(ctx);
+}
+
+/** `sample <ranges>:<size>`, ranges like `1,3-4`; fills t.sampleRanges / t.sampleSize. Returns '' or an error. */
+function parseSample(spec: string, t: LogTarget): string {
+  const colon = spec.lastIndexOf(':');
+  if (colon < 0) return "sample: missing sample size in '" + spec + "'";
+  const size = Number(spec.slice(colon + 1));
+  if (!Number.isInteger(size) || size < 1) return "sample: invalid sample size in '" + spec + "'";
+  const ranges: number[] = [];
+  for (const r of spec.slice(0, colon).split(',')) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(r);
+    if (m === null) return "sample: invalid range '" + r + "'";
+    const from = Number(m[1]);
+    const to = m[2] === undefined ? from : Number(m[2]);
+    if (from < 1 || to < from || to > size) return "sample: range '" + r + "' outside of 1.." + size;
+    ranges.push(from, to);
+  }
+  t.sampleRanges = ranges;
+  t.sampleSize = size;
+  return '';
+}
+
+function parseLogTag(args: readonly string[], ctx: KwCtx): void {
+  if (args.length !== 2 || args[1] === '') { ctx.alert("'log-tag' expects a tag for use in syslog."); return; }
+  slot(ctx).tag = args[1];
+}
+
+function parseSendHostname(args: readonly string[], ctx: KwCtx): void {
+  ctx.global.log.hostname = args.length > 1 ? args[1] : hostname();
+}
+
+/** Validates a format string now so errors carry this line's file:line; returns false after alerting. */
+function checkFormat(fmt: string, kw: string, ctx: KwCtx): boolean {
+  const r = compileLogFormat(fmt);
+  if (!r.ok) { ctx.alert("'" + kw + "' : " + r.error); return false; }
+  return true;
+}
+
+function oneFormatArg(args: readonly string[], ctx: KwCtx): string | null {
+  if (args.length < 2) { ctx.alert("'" + args[0] + "' expects a format string."); return null; }
+  if (args.length > 2) {
+    ctx.alert("'" + args[0] + "' : expects only one argument, don't forget to escape spaces!");
+    return null;
+  }
+  return args[1];
+}
+
+function parseLogFormat(args: readonly string[], ctx: KwCtx): void {
+  const fmt = oneFormatArg(args, ctx);
+  if (fmt === null || !checkFormat(fmt, args[0], ctx)) return;
+  const lc = slot(ctx);
+  const px = ctx.proxy!;
+  if (lc.format !== '' && (px.options & (PR_O_HTTPLOG | PR_O_TCPLOG)) !== 0) {
+    ctx.warn("'log-format' overrides previous 'option " + ((px.options & PR_O_TCPLOG) !== 0 ? 'tcplog' : 'httplog') + "'.");
+  }
+  px.options &= ~(PR_O_HTTPLOG | PR_O_HTTPLOG_CLF | PR_O_TCPLOG);
+  lc.format = fmt;
+  lc.formatFile = ctx.file;
+  lc.formatLine = ctx.line;
+  ensureFinalize(ctx);
+}
+
+function parseLogFormatSd(args: readonly string[], ctx: KwCtx): void {
+  const fmt = oneFormatArg(args, ctx);
+  if (fmt === null || !checkFormat(fmt, args[0], ctx)) return;
+  const lc = slot(ctx);
+  lc.formatSd = fmt;
+  lc.formatSdFile = ctx.file;
+  lc.formatSdLine = ctx.line;
+  ensureFinalize(ctx);
+}
+
+function parseUniqueIdFormat(args: readonly string[], ctx: KwCtx): void {
+  const fmt = oneFormatArg(args, ctx);
+  if (fmt === null || !checkFormat(fmt, args[0], ctx)) return;
+  const lc = slot(ctx);
+  lc.uniqueIdFormat = fmt;
+  lc.uniqueIdFile = ctx.file;
+  lc.uniqueIdLine = ctx.line;
+  ensureFinalize(ctx);
+}
+
+function parseUniqueIdHeader(args: readonly string[], ctx: KwCtx): void {
+  if (args.length < 2) { ctx.alert("'unique-id-header' expects an argument."); return; }
+  slot(ctx).uniqueIdHeader = args[1];
+}
+
+function parseOptionHttplog(args: readonly string[], ctx: KwCtx): void {
+  const px = ctx.proxy!;
+  const lc = px.log;
+  if (args[0] === 'no') {
+    px.options &= ~(PR_O_HTTPLOG | PR_O_HTTPLOG_CLF);
+    if (lc.format === LOG_FORMAT_HTTPLOG || lc.format === LOG_FORMAT_CLF) lc.format = '';
+    return;
+  }
+  const clf = args[2] === 'clf';
+  if (args.length > 2 && !clf) { ctx.alert("'option httplog' only supports the 'clf' option."); return; }
+  if (lc.format !== '' && (px.options & (PR_O_HTTPLOG | PR_O_TCPLOG)) === 0) {
+    ctx.warn("'option httplog' overrides previous 'log-format'.");
+  }
+  px.options = (px.options & ~(PR_O_TCPLOG | PR_O_HTTPLOG_CLF)) | PR_O_HTTPLOG | (clf ? PR_O_HTTPLOG_CLF : 0);
+  lc.format = clf ? LOG_FORMAT_CLF : LOG_FORMAT_HTTPLOG;
+  lc.formatFile = ctx.file;
+  lc.formatLine = ctx.line;
+  ensureFinalize(ctx);
+}
+
+function parseOptionTcplog(args: readonly string[], ctx: KwCtx): void {
+  const px = ctx.proxy!;
+  const lc = px.log;
+  if (args[0] === 'no') {
+    px.options &= ~PR_O_TCPLOG;
+    if (lc.format === LOG_FORMAT_TCPLOG) lc.format = '';
+    return;
+  }
+  if (args.length > 2) { ctx.alert("'option tcplog' cannot handle unexpected argument '" + args[2] + "'."); return; }
+  px.options = (px.options & ~(PR_O_HTTPLOG | PR_O_HTTPLOG_CLF)) | PR_O_TCPLOG;
+  lc.format = LOG_FORMAT_TCPLOG;
+  lc.formatFile = ctx.file;
+  lc.formatLine = ctx.line;
+  ensureFinalize(ctx);
+}
+
+function optionBit(bit: number) {
+  return function parseLogOptionBit(args: readonly string[], ctx: KwCtx): void {
+    const neg = args[0] === 'no';
+    const from = neg ? 1 : 0;
+    if (args.length > from + 2) {
+      ctx.alert("'" + args[from] + ' ' + args[from + 1] + "' cannot handle unexpected argument '" + args[from + 2] + "'.");
+      return;
+    }
+    const px = ctx.proxy!;
+    if (neg) px.options &= ~bit; else px.options |= bit;
+  };
+}
+
+function parseCapture(args: readonly string[], ctx: KwCtx): void {
+  // capture request header <name> len <n> | capture response header <name> len <n> | capture cookie ...
+  const px = ctx.proxy!;
+  if (args[1] === 'cookie') { ctx.warn("'capture cookie' is not supported by Sluice, ignored."); return; }
+  const dir = args[1];
+  if ((dir !== 'request' && dir !== 'response') || args[2] !== 'header') {
+    ctx.alert("'capture' expects 'cookie', 'request header' or 'response header'.");
+    return;
+  }
+  if (args.length !== 6 || args[4] !== 'len') {
+    ctx.alert("'capture " + dir + " header' expects <header> 'len' <len>.");
+    return;
+  }
+  const len = Number(args[5]);
+  if (!/^\d+$/.test(args[5]) || len < 1) {
+    ctx.alert("'capture " + dir + " header' : invalid length '" + args[5] + "'.");
+    return;
+  }
+  addCaptureSlot(px, dir, args[3], len);
+}
+
+function parseDeclareCapture(args: readonly string[], ctx: KwCtx): void {
+  // declare capture request|response len <n>
+  const dir = args[2];
+  if ((dir !== 'request' && dir !== 'response') || args[3] !== 'len' || args.length !== 5) {
+    ctx.alert("'declare capture' expects 'request' or 'response' followed by 'len' <length>.");
+    return;
+  }
+  const len = Number(args[4]);
+  if (!/^\d+$/.test(args[4]) || len < 1) { ctx.alert("'declare capture' : invalid length '" + args[4] + "'."); return; }
+  addCaptureSlot(ctx.proxy!, dir, '', len);
+}
+
+/* ---- post-parse ---- */
+
+const finalizeRegistered = new WeakSet<GlobalSettings>();
+
+/** Registers (once per load) the post-parse step finalizing every proxy's logging. */
+function ensureFinalize(ctx: KwCtx): void {
+  if (finalizeRegistered.has(ctx.global)) return;
+  finalizeRegistered.add(ctx.global);
+  const g = ctx.global;
+  const proxies = ctx.proxies;
+  ctx.postParse(() => {
+    for (const px of proxies.values()) {
+      if ((px.cap & PR_CAP_DEF) !== 0) continue;
+      const w = finalizeProxyLog(px, g);
+      for (const m of w) ctx.warn(m);
+    }
+  });
+}
+
+/**
+ * Resolves `log global`, the tag and hostname, picks the format (custom, preset; `option httplog` in a tcp proxy
+ * falls back to tcplog as HAProxy does), compiles the emitters and opens the senders. Returns warnings to print.
+ * Exported for tests and for proxies built without the config loader.
+ */
+export function finalizeProxyLog(px: Proxy, g: GlobalSettings): string[] {
+  const warnings: string[] = [];
+  const lc = px.log;
+  if (lc.useGlobal) lc.targets = lc.targets.concat(g.log.targets);
+  if (lc.tag === '') lc.tag = g.log.tag;
+  lc.hostname = g.log.hostname;
+  let fmt = lc.format;
+  if (fmt === LOG_FORMAT_HTTPLOG || fmt === LOG_FORMAT_CLF) {
+    if (px.mode !== PR_MODE_HTTP && (px.cap & PR_CAP_FE) !== 0) {
+      warnings.push("parsing [" + lc.formatFile + ":" + lc.formatLine + "] : 'option httplog' not usable with " +
+        "proxy '" + px.name + "' (needs 'mode http'). Falling back to 'option tcplog'.");
+      fmt = LOG_FORMAT_TCPLOG;
+    }
+  }
+  lc.emitter = null;
+  if (fmt !== '') {
+    const r = compileLogFormat(fmt);
+    if (r.ok) lc.emitter = r.emitter;
+  }
+  lc.emitterSd = null;
+  if (lc.formatSd !== '') {
+    const r = compileLogFormat(lc.formatSd);
+    if (r.ok) lc.emitterSd = r.emitter;
+  }
+  lc.uniqueId = null;
+  if (lc.uniqueIdFormat !== '') {
+    const r = compileLogFormat(lc.uniqueIdFormat);
+    if (r.ok) lc.uniqueId = r.emitter;
+  }
+  if ((px.cap & PR_CAP_FE) !== 0) for (const t of lc.targets) openLogSink(t);
+  return warnings;
+}
+
+export const keywords: CfgKeyword[] = [
+  { section: 'global', name: 'log', allowNo: true, parse: parseLog },
+  { section: 'global', name: 'log-tag', parse: parseLogTag },
+  { section: 'global', name: 'log-send-hostname', parse: parseSendHostname },
+  { section: 'listen', name: 'log', cap: ALL, allowNo: true, parse: parseLog },
+  { section: 'listen', name: 'log-tag', cap: ALL, parse: parseLogTag },
+  { section: 'listen', name: 'log-format', cap: FE, parse: parseLogFormat },
+  { section: 'listen', name: 'log-format-sd', cap: FE, parse: parseLogFormatSd },
+  { section: 'listen', name: 'unique-id-format', cap: FE, parse: parseUniqueIdFormat },
+  { section: 'listen', name: 'unique-id-header', cap: FE, parse: parseUniqueIdHeader },
+  { section: 'listen', name: 'option httplog', cap: FE, allowNo: true, parse: parseOptionHttplog },
+  { section: 'listen', name: 'option tcplog', cap: FE, allowNo: true, parse: parseOptionTcplog },
+  { section: 'listen', name: 'option dontlognull', cap: FE, allowNo: true, parse: optionBit(PR_O_DONTLOGNULL) },
+  { section: 'listen', name: 'option dontlog-normal', cap: FE, allowNo: true, parse: optionBit(PR_O_DONTLOG_NORMAL) },
+  { section: 'listen', name: 'option logasap', cap: FE, allowNo: true, parse: optionBit(PR_O_LOGASAP) },
+  { section: 'listen', name: 'option log-separate-errors', cap: FE, allowNo: true,
+    parse: optionBit(PR_O_LOG_SEPARATE_ERRORS) },
+  { section: 'listen', name: 'capture', cap: PR_CAP_FE, parse: parseCapture },
+  { section: 'listen', name: 'declare capture', cap: PR_CAP_FE, parse: parseDeclareCapture },
+];

@@ -1,0 +1,88 @@
+/*
+ * Syslog framing: writes the header HAProxy 2.6 puts before a log message for each `format` of a `log` target
+ * (local/rfc3164/rfc5424/priority/short/timed/iso/raw), byte for byte as captured from haproxy 2.6.12
+ * (fixtures/log/, fixtures/collectors/haproxy-2.6/). Does not write the message, the RFC 5424 structured data, nor
+ * the final "\n". Callers: log/emit.ts. Hot path: yes (no allocation; dates cached per second by log/dates.ts).
+ */
+import { LOG_FMT_LOCAL, LOG_FMT_RFC3164, LOG_FMT_RFC5424, LOG_FMT_PRIORITY, LOG_FMT_SHORT, LOG_FMT_TIMED,
+  LOG_FMT_ISO } from './types.ts';
+import { putDateIso, putDateRfc3164 } from './dates.ts';
+
+/** Writes a non-negative integer in decimal; returns the new offset. */
+export function putUint(buf: Buffer, off: number, n: number): number {
+  if (n < 10) { buf[off] = 0x30 + n; return off + 1; }
+  let digits = 1;
+  for (let t = n; t >= 10; t = Math.floor(t / 10)) digits++;
+  let i = off + digits - 1;
+  while (n >= 10) { buf[i--] = 0x30 + (n % 10); n = Math.floor(n / 10); }
+  buf[i] = 0x30 + n;
+  return off + digits;
+}
+
+function putPri(buf: Buffer, off: number, pri: number): number {
+  buf[off++] = 0x3c;
+  off = putUint(buf, off, pri);
+  buf[off++] = 0x3e;
+  return off;
+}
+
+/**
+ * Writes the header of `format` at `off` and returns the new offset. `pri` = facility * 8 + severity; `us` = send
+ * date in microseconds since epoch; `tag` = log-tag (or "haproxy"); `host` = log-send-hostname value, '' = not set.
+ * For RFC 5424 the header stops after the MSGID field and its space: the caller writes the structured data.
+ * `buf` must have 128 + tag + host bytes free.
+ */
+export function putSyslogHeader(buf: Buffer, off: number, format: number, facility: number, severity: number,
+  us: number, tag: string, pid: number, host: string): number {
+  switch (format) {
+    case LOG_FMT_LOCAL:
+    case LOG_FMT_RFC3164:
+      off = putPri(buf, off, facility * 8 + severity);
+      off = putDateRfc3164(buf, off, Math.floor(us / 1000));
+      buf[off++] = 0x20;
+      if (host !== '') {
+        off += buf.write(host, off, 'latin1');
+        buf[off++] = 0x20;
+      } else if (format === LOG_FMT_RFC3164) {
+        off += buf.write('localhost ', off, 'latin1');
+      }
+      off += buf.write(tag, off, 'latin1');
+      buf[off++] = 0x5b;
+      off = putUint(buf, off, pid);
+      buf[off++] = 0x5d;
+      buf[off++] = 0x3a;
+      buf[off++] = 0x20;
+      return off;
+    case LOG_FMT_RFC5424:
+      off = putPri(buf, off, facility * 8 + severity);
+      buf[off++] = 0x31;
+      buf[off++] = 0x20;
+      off = putDateIso(buf, off, us);
+      buf[off++] = 0x20;
+      if (host !== '') off += buf.write(host, off, 'latin1');
+      else buf[off++] = 0x2d;
+      buf[off++] = 0x20;
+      off += buf.write(tag, off, 'latin1');
+      buf[off++] = 0x20;
+      off = putUint(buf, off, pid);
+      buf[off++] = 0x20;
+      buf[off++] = 0x2d;
+      buf[off++] = 0x20;
+      return off;
+    case LOG_FMT_PRIORITY:
+      return putPri(buf, off, facility * 8 + severity);
+    case LOG_FMT_SHORT:
+      return putPri(buf, off, severity);
+    case LOG_FMT_TIMED:
+      off = putPri(buf, off, severity);
+      off = putDateIso(buf, off, us);
+      buf[off++] = 0x20;
+      return off;
+    case LOG_FMT_ISO:
+      off = putDateIso(buf, off, us);
+      buf[off++] = 0x20;
+      return off;
+    default:
+      return off;
+  }
+}
