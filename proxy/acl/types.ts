@@ -1,3 +1,93 @@
-/* ACL types (owned by the acl module). Types only. STUB. */
-export interface AclDef { readonly _stub?: never }
-export interface AclCond { readonly _stub?: never }
+/*
+ * ACL types (owned by proxy/acl): what a sample fetch reads from a stream (SampleCtx), compiled ACL terms and
+ * conditions. Types and numeric constants only. ACLs compile at load (acl/compile.ts) into terms holding a fetch
+ * function, a matcher function and prepared patterns; conditions hold direct references, no lookup by name per
+ * request. Hot path: AclCond/AclTerm are evaluated per request by http/stream.ts.
+ */
+
+/** The parsed request a fetch reads: the H1 head (offsets into buf) and the client address. */
+export interface SampleCtx {
+  /** Request head bytes; header names are lowercase. null in tcp mode (HTTP fetches then find nothing). */
+  readonly buf: Buffer | null;
+  /** Method [l0s,l0e), URI [l1s,l1e), version [l2s,l2e) offsets in buf. */
+  readonly l0s: number; readonly l0e: number;
+  readonly l1s: number; readonly l1e: number;
+  readonly l2s: number; readonly l2e: number;
+  /** Header index: 4 ints per header (name start (-1 = removed), name end, value start, value end). */
+  readonly hdr: Int32Array;
+  readonly nhdr: number;
+  /** Client address text and, for IPv4, its value as an unsigned 32-bit int (-1 otherwise). */
+  readonly srcIp: string;
+  readonly srcIp4: number;
+}
+
+/** Match methods (`-m`). */
+export const ACL_M_STR = 0;
+export const ACL_M_BEG = 1;
+export const ACL_M_END = 2;
+export const ACL_M_SUB = 3;
+export const ACL_M_REG = 4;
+export const ACL_M_DOM = 5;
+export const ACL_M_DIR = 6;
+export const ACL_M_FOUND = 7;
+export const ACL_M_IP = 8;
+export const ACL_M_INT = 9;
+export const ACL_M_BOOL = 10;
+export const ACL_M_LEN = 11;
+
+/** Prepared patterns of one term. */
+export interface AclPatterns {
+  icase: boolean;
+  strs: Buffer[];              // str/beg/end/sub/dom/dir (lowercased when icase)
+  strSet: Set<string> | null;  // large exact-match lists
+  regs: RegExp[];
+  /** IPv4 networks as [net, mask] pairs (unsigned), and other addresses (IPv6) as exact strings. */
+  nets: Uint32Array;
+  ipStrs: string[];
+  /** Integer ranges as [lo, hi] pairs. */
+  ints: Float64Array;
+}
+
+/**
+ * A fetch walks its sample values and returns true as soon as `match(p, buf, s, e)` does (any value matches).
+ * Boolean fetches ignore `match`. `arg` is the fetch argument (header name as lowercase bytes, url_param name, ...).
+ */
+export type MatchFn = (p: AclPatterns, buf: Buffer, s: number, e: number) => boolean;
+export interface FetchDef {
+  readonly name: string;
+  readonly defaultMatch: number;       // ACL_M_* when used without -m
+  readonly needsArg: boolean;
+  readonly bool: boolean;              // boolean sample (ssl_fc, always_true, ...)
+  run(ctx: SampleCtx, arg: Buffer, match: MatchFn, p: AclPatterns): boolean;
+}
+
+/** One `acl` line's criterion: fetch + match + patterns. */
+export interface AclTerm {
+  fetch: FetchDef;
+  arg: Buffer;
+  match: MatchFn;
+  matchKind: number;
+  pats: AclPatterns;
+}
+
+/** A named ACL: several `acl` lines with the same name OR together. */
+export interface AclDef {
+  name: string;
+  terms: AclTerm[];
+  file: string;
+  line: number;
+}
+
+/** One element of a condition: an ACL, possibly negated with `!`. */
+export interface CondTerm {
+  acl: AclDef;
+  neg: boolean;
+}
+
+/** `if|unless` condition: OR of AND groups. */
+export interface AclCond {
+  unless: boolean;
+  groups: CondTerm[][];
+  /** Source text, for messages. */
+  text: string;
+}

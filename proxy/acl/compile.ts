@@ -1,0 +1,257 @@
+/*
+ * Compiles `acl` criteria and `if|unless` conditions at load: the fetch, the match method and the prepared patterns
+ * are resolved once (fetch suffix forms, -i, -m, -f file, --), conditions hold direct AclDef references (named ACLs,
+ * predefined ones like TRUE/METH_GET, anonymous `{ ... }`). aclCondExec() runs a condition per request.
+ * Errors are returned as strings for the keyword parser to report. Hot path: aclCondExec only.
+ */
+import fs from 'node:fs';
+import type { AclCond, AclDef, AclPatterns, AclTerm, CondTerm, SampleCtx } from './types.ts';
+import {
+  ACL_M_STR, ACL_M_REG, ACL_M_IP, ACL_M_INT, ACL_M_FOUND, ACL_M_BOOL, ACL_M_LEN,
+} from './types.ts';
+import { FETCHES, FETCH_SUFFIXES } from './fetches.ts';
+import { MATCHERS, MATCH_NAMES } from './matchers.ts';
+
+function newPatterns(icase: boolean): AclPatterns {
+  return { icase, strs: [], strSet: null, regs: [], nets: new Uint32Array(0), ipStrs: [], ints: new Float64Array(0) };
+}
+
+function ip4(s: string): number {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
+  if (!m) return -1;
+  const parts = m.slice(1).map(Number);
+  if (parts.some((x) => x > 255)) return -1;
+  return ((parts[0] << 24) >>> 0) + (parts[1] << 16) + (parts[2] << 8) + parts[3];
+}
+
+/** Adds one pattern; returns an error text or ''. */
+function addPattern(p: AclPatterns, kind: number, pat: string, nets: number[], ints: number[]): string {
+  switch (kind) {
+    case ACL_M_REG:
+      try { p.regs.push(new RegExp(pat, p.icase ? 'i' : '')); } catch (e) { return `regex '${pat}' is invalid: ${(e as Error).message}`; }
+      return '';
+    case ACL_M_IP: {
+      const slash = pat.indexOf('/');
+      const addr = slash < 0 ? pat : pat.slice(0, slash);
+      const v = ip4(addr);
+      if (v < 0) {
+        if (addr.includes(':')) { p.ipStrs.push(addr); return ''; }
+        return `'${pat}' is not a valid IPv4 or IPv6 address`;
+      }
+      let mask = 0xffffffff;
+      if (slash >= 0) {
+        const m = pat.slice(slash + 1);
+        if (/^\d+$/.test(m) && Number(m) <= 32) mask = Number(m) === 0 ? 0 : (0xffffffff << (32 - Number(m))) >>> 0;
+        else if (ip4(m) >= 0) mask = ip4(m);
+        else return `'${pat}' is not a valid IPv4 or IPv6 address`;
+      }
+      nets.push((v & mask) >>> 0, mask);
+      return '';
+    }
+    case ACL_M_INT: case ACL_M_LEN: {
+      const r = /^(-?\d*):(-?\d*)$/.exec(pat);
+      if (r) { ints.push(r[1] === '' ? -Infinity : Number(r[1]), r[2] === '' ? Infinity : Number(r[2])); return ''; }
+      if (!/^-?\d+$/.test(pat)) return `'${pat}' is not a number`;
+      ints.push(Number(pat), Number(pat));
+      return '';
+    }
+    default:
+      p.strs.push(Buffer.from(p.icase ? pat.toLowerCase() : pat, 'latin1'));
+      return '';
+  }
+}
+
+const INT_OPS: ReadonlyMap<string, (n: number) => [number, number]> = new Map([
+  ['eq', (n: number): [number, number] => [n, n]], ['ge', (n: number): [number, number] => [n, Infinity]],
+  ['gt', (n: number): [number, number] => [n + 1, Infinity]], ['le', (n: number): [number, number] => [-Infinity, n]],
+  ['lt', (n: number): [number, number] => [-Infinity, n - 1]],
+]);
+
+/**
+ * Compiles one criterion with its flags and patterns: `words` = [fetch(args), flags..., patterns...]. `baseDir` is used
+ * for relative `-f` files. Returns the term or an error message.
+ */
+export function compileAclTerm(words: readonly string[], baseDir: string): AclTerm | string {
+  if (words.length === 0) return 'missing fetch method';
+  const crit = words[0];
+  const paren = crit.indexOf('(');
+  let name = paren < 0 ? crit : crit.slice(0, paren);
+  let arg = '';
+  if (paren >= 0) {
+    if (!crit.endsWith(')')) return `missing closing ')' after arguments to fetch keyword '${name}'`;
+    arg = crit.slice(paren + 1, -1).split(',')[0];
+  }
+  let fetch = FETCHES.get(name);
+  let kind = fetch ? fetch.defaultMatch : -1;
+  if (!fetch) {
+    const us = name.lastIndexOf('_');
+    const base = us > 0 ? FETCHES.get(name.slice(0, us)) : undefined;
+    const sfx = us > 0 ? FETCH_SUFFIXES.get(name.slice(us + 1)) : undefined;
+    if (!base || sfx === undefined) {
+      if (name === 'TRUE' || name === 'FALSE') return `'${name}' is a predefined ACL, not a fetch`;
+      return `unknown fetch method '${name}' in ACL expression '${crit}'.`;
+    }
+    fetch = base;
+    kind = sfx;
+    name = base.name;
+  }
+  if (fetch.needsArg && arg === '') return `fetch method '${name}' : missing argument`;
+  let icase = false;
+  let i = 1;
+  const files: string[] = [];
+  for (; i < words.length; i++) {
+    const w = words[i];
+    if (w === '--') { i++; break; }
+    if (w === '-i') { icase = true; continue; }
+    if (w === '-n' || w === '-u' || w === '-M') { if (w === '-u') i++; continue; }
+    if (w === '-m') {
+      const m = MATCH_NAMES.get(words[i + 1] ?? '');
+      if (m === undefined) return `matching method '${words[i + 1] ?? ''}' is not supported`;
+      kind = m;
+      i++;
+      continue;
+    }
+    if (w === '-f') {
+      if (i + 1 >= words.length) return "'-f' expects a file name";
+      files.push(words[++i]);
+      continue;
+    }
+    break;
+  }
+  const p = newPatterns(icase);
+  const nets: number[] = [];
+  const ints: number[] = [];
+  const pats: string[] = [];
+  for (const f of files) {
+    const fp = f.startsWith('/') ? f : `${baseDir}/${f}`;
+    let text: string;
+    try { text = fs.readFileSync(fp, 'latin1'); } catch { return `failed to open pattern file <${f}>`; }
+    for (const line of text.split('\n')) {
+      const t = line.replace(/\r$/, '').trim();
+      if (t === '' || t.startsWith('#')) continue;
+      pats.push(t);
+    }
+  }
+  for (; i < words.length; i++) {
+    const w = words[i];
+    if ((kind === ACL_M_INT || kind === ACL_M_LEN) && INT_OPS.has(w) && i + 1 < words.length) {
+      const n = Number(words[++i]);
+      if (!Number.isFinite(n)) return `'${words[i]}' is not a number`;
+      ints.push(...(INT_OPS.get(w) as (n: number) => [number, number])(n));
+      continue;
+    }
+    pats.push(w);
+  }
+  for (const pat of pats) {
+    const err = addPattern(p, kind, pat, nets, ints);
+    if (err !== '') return err;
+  }
+  p.nets = Uint32Array.from(nets);
+  p.ints = Float64Array.from(ints);
+  if (kind === ACL_M_STR && p.strs.length > 8) p.strSet = new Set(p.strs.map((b) => b.toString('latin1')));
+  if (fetch.bool) kind = ACL_M_BOOL;
+  return { fetch, arg: Buffer.from(arg.toLowerCase(), 'latin1'), match: MATCHERS[kind], matchKind: kind, pats: p };
+}
+
+/** True when the term can match at all: patterns given, or a method that needs none. */
+function termHasPatterns(t: AclTerm): boolean {
+  const p = t.pats;
+  return t.matchKind === ACL_M_FOUND || t.matchKind === ACL_M_BOOL || p.strs.length > 0 || p.regs.length > 0 ||
+    p.nets.length > 0 || p.ipStrs.length > 0 || p.ints.length > 0;
+}
+
+/** Runs an ACL: true when any of its terms matches. */
+export function aclExec(acl: AclDef, ctx: SampleCtx): boolean {
+  for (const t of acl.terms) {
+    if (t.fetch.bool) { if (t.fetch.run(ctx, t.arg, t.match, t.pats)) return true; continue; }
+    if (!termHasPatterns(t)) continue;
+    if (t.fetch.run(ctx, t.arg, t.match, t.pats)) return true;
+  }
+  return false;
+}
+
+/** Runs a condition; a null condition is true. */
+export function aclCondExec(cond: AclCond | null, ctx: SampleCtx): boolean {
+  if (cond === null) return true;
+  let r = false;
+  const groups = cond.groups;
+  for (let g = 0; g < groups.length && !r; g++) {
+    const grp = groups[g];
+    let ok = true;
+    for (let k = 0; k < grp.length; k++) {
+      let v = aclExec(grp[k].acl, ctx);
+      if (grp[k].neg) v = !v;
+      if (!v) { ok = false; break; }
+    }
+    r = ok;
+  }
+  return cond.unless ? !r : r;
+}
+
+const PREDEFINED_SRC: readonly [string, string[]][] = [
+  ['TRUE', ['always_true']], ['FALSE', ['always_false']], ['HTTP', ['always_true']],
+  ['LOCALHOST', ['src', '127.0.0.1/8', '::1']],
+  ['HTTP_1.0', ['req.ver', '1.0']], ['HTTP_1.1', ['req.ver', '1.1']],
+  ['METH_CONNECT', ['method', 'CONNECT']], ['METH_DELETE', ['method', 'DELETE']], ['METH_GET', ['method', 'GET', 'HEAD']],
+  ['METH_HEAD', ['method', 'HEAD']], ['METH_OPTIONS', ['method', 'OPTIONS']], ['METH_POST', ['method', 'POST']],
+  ['METH_PUT', ['method', 'PUT']], ['METH_TRACE', ['method', 'TRACE']],
+  ['HTTP_URL_ABS', ['url_reg', '^[^/:]*://']], ['HTTP_URL_SLASH', ['url_beg', '/']], ['HTTP_URL_STAR', ['url', '*']],
+  ['HTTP_CONTENT', ['hdr_val(content-length)', 'gt', '0']],
+];
+let predefined: Map<string, AclDef> | null = null;
+
+/** HAProxy's predefined ACLs (TRUE, FALSE, LOCALHOST, METH_GET, ...), compiled on first use. */
+export function predefinedAcl(name: string): AclDef | undefined {
+  if (predefined === null) {
+    predefined = new Map();
+    for (const [n, words] of PREDEFINED_SRC) {
+      const t = compileAclTerm(words, '.');
+      if (typeof t === 'string') throw new Error(`predefined ACL ${n}: ${t}`);
+      predefined.set(n, { name: n, terms: [t], file: '', line: 0 });
+    }
+  }
+  return predefined.get(name);
+}
+
+/**
+ * Compiles `if|unless <cond>` from words[at] on (words[at] must be 'if' or 'unless'). `lookup` resolves named ACLs
+ * (the proxy's, then predefined). Returns the condition or an error message.
+ */
+export function compileCond(words: readonly string[], at: number, lookup: (name: string) => AclDef | undefined, baseDir: string, file = '', line = 0): AclCond | string {
+  const kw = words[at];
+  if (kw !== 'if' && kw !== 'unless') return `expects 'if' or 'unless' followed by a condition but found '${kw}'`;
+  const groups: CondTerm[][] = [[]];
+  const text = words.slice(at + 1).join(' ');
+  let i = at + 1;
+  if (i >= words.length) return `'${kw}' expects a condition`;
+  let anon = 0;
+  while (i < words.length) {
+    let w = words[i];
+    if (w === '||' || w === 'or') {
+      if (groups[groups.length - 1].length === 0) return `missing condition before '${w}'`;
+      groups.push([]);
+      i++;
+      continue;
+    }
+    let neg = false;
+    while (w.startsWith('!')) { neg = !neg; w = w.slice(1); }
+    if (w === '') { i++; if (i >= words.length) return "missing ACL after '!'"; w = words[i]; while (w.startsWith('!')) { neg = !neg; w = w.slice(1); } }
+    let acl: AclDef | undefined;
+    if (w === '{') {
+      const close = words.indexOf('}', i + 1);
+      if (close < 0) return "missing closing '}' in condition";
+      const t = compileAclTerm(words.slice(i + 1, close), baseDir);
+      if (typeof t === 'string') return t;
+      acl = { name: `anonymous-${++anon}`, terms: [t], file, line };
+      i = close + 1;
+    } else {
+      acl = lookup(w) ?? predefinedAcl(w);
+      if (!acl) return `no such ACL : '${w}'`;
+      i++;
+    }
+    groups[groups.length - 1].push({ acl, neg });
+  }
+  if (groups[groups.length - 1].length === 0) return 'missing condition after the last operator';
+  return { unless: kw === 'unless', groups, text };
+}
+

@@ -1,0 +1,95 @@
+/*
+ * Config keywords of the acl module: `acl`, `use_backend`, `default_backend`, and condCompile() used by every keyword
+ * that takes `if|unless <cond>` (http-request rules, redirect, ...). Names are resolved once all files are parsed
+ * (postParse): use_backend/default_backend point at the backend Proxy directly. Registered by proxy/modules.ts.
+ * Hot path: no (load time).
+ */
+import path from 'node:path';
+import type { CfgKeyword, KwCtx } from '../config/types.ts';
+import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
+import type { AclCond, AclDef } from './types.ts';
+import { compileAclTerm, compileCond } from './compile.ts';
+
+const ACL_NAME = /^[A-Za-z0-9_.:-]+$/;
+
+/** Compiles `if|unless ...` starting at args[at] for the current proxy; alerts and returns null on error. */
+export function condCompile(args: readonly string[], at: number, ctx: KwCtx, what: string): AclCond | null {
+  const px = ctx.proxy;
+  const acls = px ? px.acls : [];
+  const r = compileCond(args, at, (n) => acls.find((a) => a.name === n), path.dirname(ctx.file), ctx.file, ctx.line);
+  if (typeof r === 'string') {
+    ctx.alert(`error detected while parsing ${what} condition : ${r}.`);
+    return null;
+  }
+  return r;
+}
+
+function parseAcl(args: readonly string[], ctx: KwCtx): void {
+  const px = ctx.proxy;
+  if (!px) return;
+  const name = args[1];
+  if (name === undefined || args.length < 3) { ctx.alert("'acl' expects an ACL name and a criterion."); return; }
+  if (!ACL_NAME.test(name)) { ctx.alert(`character '${[...name].find((c) => !ACL_NAME.test(c))}' is not permitted in acl name '${name}'.`); return; }
+  const t = compileAclTerm(args.slice(2), path.dirname(ctx.file));
+  if (typeof t === 'string') { ctx.alert(`error detected while parsing ACL '${name}' : ${t}`); return; }
+  let def: AclDef | undefined = px.acls.find((a) => a.name === name);
+  if (!def) { def = { name, terms: [], file: ctx.file, line: ctx.line }; px.acls.push(def); }
+  def.terms.push(t);
+}
+
+function parseUseBackend(args: readonly string[], ctx: KwCtx): void {
+  const px = ctx.proxy;
+  if (!px) return;
+  const name = args[1];
+  if (name === undefined || name === '') { ctx.alert("'use_backend' expects a backend name."); return; }
+  let cond: AclCond | null = null;
+  if (args.length > 2) {
+    cond = condCompile(args, 2, ctx, 'switching rule');
+    if (cond === null) return;
+  }
+  const rule = { name, cond, backend: null as (typeof px.useBackend)[number]['backend'] };
+  px.useBackend.push(rule);
+  const file = ctx.file, line = ctx.line;
+  ctx.postParse(() => {
+    const be = ctx.proxies.get(name);
+    if (!be || (be.cap & PR_CAP_BE) === 0) {
+      ctx.alert(`Proxy '${px.name}': unable to find required use_backend: '${name}' (${file}:${line}).`);
+      return;
+    }
+    rule.backend = be;
+  });
+}
+
+function parseDefaultBackend(args: readonly string[], ctx: KwCtx): void {
+  const px = ctx.proxy;
+  if (!px) return;
+  if (args.length !== 2) { ctx.alert(`'${args[0]}' expects a backend name.`); return; }
+  px.defaultBackendName = args[1];
+  if (px.cap & PR_CAP_DEF) {
+    // frontends inherit the name from this defaults section without a line of their own: resolve them all
+    ctx.postParse(() => {
+      for (const fe of ctx.proxies.values()) {
+        if ((fe.cap & PR_CAP_FE) === 0 || fe.defaultBackend !== null || fe.defaultBackendName === '') continue;
+        const be = ctx.proxies.get(fe.defaultBackendName);
+        if (be && (be.cap & PR_CAP_BE) !== 0) fe.defaultBackend = be;
+        else ctx.alert(`Proxy '${fe.name}': unable to find required default_backend: '${fe.defaultBackendName}'.`);
+      }
+    });
+    return;
+  }
+  ctx.postParse(() => {
+    if (px.defaultBackendName === '') return;
+    const be = ctx.proxies.get(px.defaultBackendName);
+    if (!be || (be.cap & PR_CAP_BE) === 0) {
+      ctx.alert(`Proxy '${px.name}': unable to find required default_backend: '${px.defaultBackendName}'.`);
+      return;
+    }
+    px.defaultBackend = be;
+  });
+}
+
+export const keywords: CfgKeyword[] = [
+  { section: 'listen', name: 'acl', cap: PR_CAP_FE | PR_CAP_BE, parse: parseAcl },
+  { section: 'listen', name: 'use_backend', cap: PR_CAP_FE, parse: parseUseBackend },
+  { section: 'listen', name: 'default_backend', cap: PR_CAP_FE | PR_CAP_DEF, parse: parseDefaultBackend },
+];
