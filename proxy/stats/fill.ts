@@ -478,9 +478,6 @@ export function fillBackend(src: StatsSource, px: Proxy, agg: BeAgg, now: number
   putMux(row, http, px.beconn + idle, c.connect, c.cumReq, c.bytesOut, c.bytesIn);
 }
 
-/** Object letter for typed/JSON output, by row type (0 F, 1 B, 2 S, 3 L). */
-export const OBJ_LETTERS = 'FBSL';
-
 /**
  * Walks every row `show stat` would print for `opts`, in HAProxy order, calling `emit(row, type)` with the same
  * (reused) row array each time. Returns false without emitting when `opts.iid` names no proxy (caller prints

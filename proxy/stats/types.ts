@@ -204,3 +204,80 @@ export const STAT_TYPE_LI = 8;
 
 /** One stats row: a value per column, `undefined` = empty (not applicable). */
 export type StatVal = string | number | undefined;
+
+/** `set severity-output` modes. */
+export const CLI_SEV_NONE = 0;
+export const CLI_SEV_NUMBER = 1;
+export const CLI_SEV_STRING = 2;
+
+/** Syslog severities used to tag CLI replies (`[3]: `, `[err]: `). -1 = a raw dump, never tagged. */
+export const LOG_ERR = 3;
+export const LOG_NOTICE = 5;
+export const LOG_INFO = 6;
+export const CLI_RAW = -1;
+
+/** One CLI connection's state (HAProxy's appctx for the CLI applet). */
+export interface CliSession {
+  id: number;
+  level: number;             // ACCESS_LVL_*, lowered by `operator` / `user`
+  prompt: boolean;
+  severityOutput: number;    // CLI_SEV_*
+  timeoutMs: number;         // idle timeout, `set timeout cli`
+  /** Transport facts for `show sess` (`unix_stream` or `tcpv4`, peer text, accept time). */
+  proto: string;
+  peer: string;
+  acceptMs: number;
+  /** Set by `quit`: close after this reply. */
+  closing: boolean;
+}
+
+/** A command's reply: text (without the CLI terminator) and its severity for `set severity-output`. */
+export interface CliReply {
+  text: string;
+  severity: number;          // LOG_* or CLI_RAW
+}
+
+/**
+ * Runtime server/frontend state changes the CLI performs. The default implementation (stats/srv-admin.ts) edits
+ * the model fields; proxy/backend/server.ts may install its own (setServerStateApi) to add LB updates, queue
+ * redistribution and the `Server x/y is DOWN` messages. Every method returns '' on success or an error text.
+ */
+export interface ServerStateApi {
+  setMaint(sv: Server, on: boolean): string;
+  setDrain(sv: Server, on: boolean): string;
+  setReady(sv: Server): string;
+  setWeight(sv: Server, w: number): string;
+  setHealth(sv: Server, up: 'up' | 'stopping' | 'down'): string;
+  setAgent(sv: Server, up: 'up' | 'down'): string;
+  setCheckEnabled(sv: Server, agent: boolean, on: boolean): string;
+  setAddr(sv: Server, addr: string, port: number): string;
+  setMaxconn(sv: Server, n: number): string;
+  pauseFrontend(px: Proxy): string;
+  resumeFrontend(px: Proxy): string;
+  stopFrontend(px: Proxy): string;
+  /** Kills every stream on the server (`shutdown sessions server`); returns how many. */
+  shutdownServerSessions(sv: Server): number;
+  setGlobalMaxconn(n: number): string;
+  setFrontendMaxconn(px: Proxy, n: number): string;
+  setRateLimitSessions(n: number): string;
+}
+
+/** What commands can reach: the stats source, the state API and the live CLI sessions. */
+export interface CliEnv {
+  src: StatsSource;
+  api: ServerStateApi;
+  sessions: ReadonlySet<CliSession>;
+  /** Closes a CLI session by id (`shutdown session`); false if unknown. */
+  killSession(id: number): boolean;
+}
+
+/**
+ * A CLI command descriptor (HAProxy's cli_kw): `words` select it, `usage` is its help line (null = hidden),
+ * `level` the minimum session level (`Permission denied` below it), `parse` runs it and returns the reply.
+ */
+export interface CliCommand {
+  readonly words: readonly string[];
+  readonly usage: string | null;
+  readonly level: number;
+  parse(args: readonly string[], s: CliSession, env: CliEnv): CliReply;
+}

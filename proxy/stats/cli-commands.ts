@@ -1,0 +1,536 @@
+/*
+ * The stats CLI commands (HAProxy 2.6 runtime API): show info/stat/servers/backend/sess/errors/env/activity/pools/
+ * version/cli, clear counters, server and frontend state changes, weights, maxconn, rate limits, session shutdown,
+ * severity output and timeouts. Each is a CliCommand descriptor; texts and framing match 2.6 captures
+ * (../shared/reference/haproxy-2.6-cli). State changes go through the ServerStateApi. Hot path: no.
+ */
+import type { Proxy, Server } from '../model/types.ts';
+import { PR_CAP_BE, PR_CAP_FE } from '../config/types.ts';
+import { PR_STATE_STOPPED, PR_STATE_PAUSED, PR_STATE_READY, SRV_ST_STOPPED } from '../model/types.ts';
+import { HCHK_STATUS_INI, HCHK_STATUS_NAMES } from '../checks/types.ts';
+import type { CliCommand, CliReply, CliSession, CliEnv, StatDumpOpts, StatVal } from './types.ts';
+import {
+  ACCESS_LVL_USER, ACCESS_LVL_OPER, ACCESS_LVL_ADMIN, LOG_ERR, LOG_INFO, CLI_RAW, CLI_SEV_NONE, CLI_SEV_NUMBER,
+  CLI_SEV_STRING,
+} from './types.ts';
+import { STAT_CSV_HEADER } from './columns.ts';
+import { walkStats, SRV_ADMF_MAINT } from './fill.ts';
+import { csvLine } from './csv.ts';
+import { typedLines, jsonRow } from './typed.ts';
+import { renderInfo, INFO_PLAIN, INFO_TYPED, INFO_JSON, SLUICE_VERSION } from './info.ts';
+import { clearFeCounters, clearBeCounters, listenerCounters } from './counters.ts';
+import { lookupServer, findBackend, findFrontend } from './cli-lookup.ts';
+import { STATS_JSON_SCHEMA } from './json-schema.ts';
+
+function msg(text: string): CliReply { return { text, severity: LOG_INFO }; }
+function err(text: string): CliReply { return { text, severity: LOG_ERR }; }
+function raw(text: string): CliReply { return { text, severity: CLI_RAW }; }
+const OK: CliReply = { text: '', severity: CLI_RAW };
+const DENIED = err('Permission denied\n');
+
+function cmd(words: string[], level: number, parse: (a: readonly string[], s: CliSession, e: CliEnv) => CliReply): CliCommand {
+  return { words, usage: null, level, parse };
+}
+
+/** The default stat dump options (everything, at the session's level). */
+export function newStatDumpOpts(level: number): StatDumpOpts {
+  return { level, showLegends: false, hideDown: false, hideMaint: false, iid: -1, type: -1, sid: -1, scope: null };
+}
+
+const FMT_CSV = 0;
+const FMT_TYPED = 1;
+const FMT_JSON = 2;
+
+/**
+ * Renders `show stat` for already-parsed options: CSV (with header), typed (optionally with descriptions) or JSON.
+ * Used by the CLI and the stats page. Returns the body without the CLI terminator.
+ */
+export function renderStats(env: CliEnv, opts: StatDumpOpts, fmt: number, desc: boolean, now: number = Date.now()): string {
+  const parts: string[] = [];
+  if (fmt === FMT_CSV) {
+    parts.push(STAT_CSV_HEADER);
+    walkStats(env.src, opts, (row: StatVal[]) => { parts.push(csvLine(row)); }, now);
+    return parts.join('');
+  }
+  if (fmt === FMT_TYPED) {
+    walkStats(env.src, opts, (row: StatVal[], t: number) => { parts.push(typedLines(row, t, desc)); }, now);
+    return parts.join('');
+  }
+  walkStats(env.src, opts, (row: StatVal[], t: number) => { parts.push(jsonRow(row, t)); }, now);
+  return '[' + parts.join(',') + ']\n';
+}
+export const STAT_FMT_CSV = FMT_CSV;
+export const STAT_FMT_TYPED = FMT_TYPED;
+export const STAT_FMT_JSON = FMT_JSON;
+
+function parseIntStrict(s: string): number {
+  return /^-?\d+$/.test(s) ? Number(s) : NaN;
+}
+
+const showStat = cmd(['show', 'stat'], ACCESS_LVL_USER, (a, s, env) => {
+  const opts = newStatDumpOpts(s.level);
+  let i = 2;
+  if (a[i] === 'domain') {
+    if (a[i + 1] !== 'proxy') return raw('');
+    i += 2;
+  }
+  if (a[i] !== undefined && a[i + 1] !== undefined && a[i + 2] !== undefined) {
+    const p = a[i]!;
+    const n = parseIntStrict(p);
+    if (!Number.isNaN(n)) opts.iid = n;
+    else {
+      const px = env.src.proxies.find((x) => x.name === p);
+      if (px === undefined) return err('No such proxy.\n');
+      opts.iid = px.id;
+    }
+    const t = parseIntStrict(a[i + 1]!);
+    const sid = parseIntStrict(a[i + 2]!);
+    opts.type = Number.isNaN(t) ? 0 : t;
+    opts.sid = Number.isNaN(sid) ? 0 : sid;
+    i += 3;
+  }
+  let fmt = FMT_CSV;
+  let desc = false;
+  for (; i < a.length; i++) {
+    const w = a[i];
+    if (w === 'typed') fmt = FMT_TYPED;
+    else if (w === 'json') fmt = FMT_JSON;
+    else if (w === 'desc') desc = true;
+    else if (w === 'up') opts.hideDown = true;
+    else if (w === 'no-maint') opts.hideMaint = true;
+  }
+  if (opts.iid >= 0 && !env.src.proxies.some((x) => x.id === opts.iid)) return err('No such proxy.\n');
+  return raw(renderStats(env, opts, fmt, desc && fmt === FMT_TYPED));
+});
+
+const showInfo = cmd(['show', 'info'], ACCESS_LVL_USER, (a, _s, env) => {
+  let form = INFO_PLAIN;
+  let desc = false;
+  let float = false;
+  for (let i = 2; i < a.length; i++) {
+    if (a[i] === 'typed') form = INFO_TYPED;
+    else if (a[i] === 'json') form = INFO_JSON;
+    else if (a[i] === 'desc') desc = true;
+    else if (a[i] === 'float') float = true;
+  }
+  return raw(renderInfo(env.src, form, desc, float));
+});
+
+const showVersion = cmd(['show', 'version'], ACCESS_LVL_USER, () => msg(SLUICE_VERSION + '\n'));
+
+const LEVEL_NAMES = ['', 'user', 'operator', 'admin'];
+const showCliLevel = cmd(['show', 'cli', 'level'], ACCESS_LVL_USER, (_a, s) => msg(LEVEL_NAMES[s.level] + '\n'));
+
+const operatorCmd = cmd(['operator'], ACCESS_LVL_USER, (_a, s) => {
+  if (s.level < ACCESS_LVL_OPER) return DENIED;
+  s.level = ACCESS_LVL_OPER;
+  return OK;
+});
+const userCmd = cmd(['user'], ACCESS_LVL_USER, (_a, s) => { s.level = ACCESS_LVL_USER; return OK; });
+
+const showBackend = cmd(['show', 'backend'], ACCESS_LVL_USER, (_a, _s, env) => {
+  let out = '# name\n';
+  for (const px of env.src.proxies) if ((px.cap & PR_CAP_BE) !== 0) out += px.name + '\n';
+  return raw(out);
+});
+
+/** HAProxy's numeric check_status (enum healthcheck_status) by our status name, for `show servers state`. */
+const HAP_CHECK_STATUS: Readonly<Record<string, number>> = {
+  UNK: 0, INI: 1, HANA: 3, SOCKERR: 5, L4OK: 6, L4TOUT: 7, L4CON: 8, L6OK: 9, L6TOUT: 10, L6RSP: 11, L7TOUT: 12,
+  L7RSP: 13, L7OK: 15, L7OKD: 15, L7OKC: 16, L7STS: 17, PROCERR: 18, PROCTOUT: 19, PROCOK: 20,
+};
+function srvStateLine(px: Proxy, sv: Server, now: number): string {
+  const c = sv.check;
+  let chkStatus = 1;
+  let chkResult = 0;
+  let chkState = 0;
+  if (c.enabled) {
+    const name = HCHK_STATUS_NAMES[c.status] ?? 'UNK';
+    chkStatus = c.status === 0 ? HAP_CHECK_STATUS['INI']! : HAP_CHECK_STATUS[name] ?? 0;
+    chkResult = c.status <= HCHK_STATUS_INI ? 0 : (/OK/.test(name) ? 3 : 2);
+    chkState = 0x02 | (c.paused ? 0 : 0x04) | ((sv.adminState & SRV_ADMF_MAINT) !== 0 ? 0x08 : 0);
+  }
+  const health = c.enabled ? c.health : (sv.curState === SRV_ST_STOPPED ? 0 : 2);
+  const since = Math.max(0, Math.floor((now - sv.lastChange) / 1000));
+  return px.id + ' ' + px.name + ' ' + sv.id + ' ' + sv.name + ' ' + (sv.host || '-') + ' ' + sv.curState + ' ' +
+    sv.adminState + ' ' + sv.uweight + ' ' + sv.iweight + ' ' + since + ' ' + chkStatus + ' ' + chkResult + ' ' +
+    health + ' ' + chkState + ' 0 0 0 - ' + sv.port + ' - 0 ' + (c.port > 0 ? c.port : 0) + ' - - 0\n';
+}
+
+const SRV_STATE_HEADER = '1\n# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight ' +
+  'srv_iweight srv_time_since_last_change srv_check_status srv_check_result srv_check_health srv_check_state ' +
+  'srv_agent_state bk_f_forced_id srv_f_forced_id srv_fqdn srv_port srvrecord srv_use_ssl srv_check_port ' +
+  'srv_check_addr srv_agent_addr srv_agent_port\n';
+
+function backendsFor(env: CliEnv, name: string | undefined): Proxy[] | null {
+  if (name === undefined || name === '') return env.src.proxies.filter((px) => (px.cap & PR_CAP_BE) !== 0);
+  const be = findBackend(env.src, name);
+  return be === null ? null : [be];
+}
+
+const showServersState = cmd(['show', 'servers', 'state'], ACCESS_LVL_USER, (a, _s, env) => {
+  const bks = backendsFor(env, a[3]);
+  if (bks === null) return err("Can't find backend.\n");
+  const now = Date.now();
+  let out = SRV_STATE_HEADER;
+  for (const px of bks) for (const sv of px.servers) out += srvStateLine(px, sv, now);
+  return raw(out);
+});
+
+const showServersConn = cmd(['show', 'servers', 'conn'], ACCESS_LVL_USER, (a, _s, env) => {
+  const bks = backendsFor(env, a[3]);
+  if (bks === null) return err("Can't find backend.\n");
+  const nbt = env.src.global.nbthread > 0 ? env.src.global.nbthread : 1;
+  let out = '# bkname/svname bkid/svid addr port - purge_delay used_cur used_max need_est unsafe_nb safe_nb ' +
+    'idle_lim idle_cur idle_per_thr[' + nbt + ']\n';
+  for (const px of bks) {
+    for (const sv of px.servers) {
+      const idle = env.src.idleConns(sv);
+      let per = '';
+      for (let t = 0; t < nbt; t++) per += ' ' + (t === 0 ? idle : 0);
+      out += px.name + '/' + sv.name + ' ' + px.id + '/' + sv.id + ' ' + sv.host + ' ' + sv.port + ' - 5000 ' +
+        sv.served + ' ' + sv.counters.usedConnMax + ' ' + sv.counters.usedConnMax + ' ' + idle + ' 0 -1 ' + idle + per + '\n';
+    }
+  }
+  return raw(out);
+});
+
+/** Pseudo pointer printed for a CLI session in `show sess` (stable per session). */
+export function sessPtr(id: number): string {
+  return '0x' + (0x55d000000000 + id * 0x1000).toString(16);
+}
+
+function fmtAge(ms: number): string {
+  let s = Math.floor(ms / 1000);
+  if (s < 60) return s + 's';
+  const m = Math.floor(s / 60); s %= 60;
+  if (m < 60) return m + 'm' + s + 's';
+  return Math.floor(m / 60) + 'h' + (m % 60) + 'm';
+}
+
+function sessLine(cs: CliSession, now: number): string {
+  return sessPtr(cs.id) + ': proto=' + cs.proto + ' src=' + cs.peer + ' fe=GLOBAL be=<NONE> srv=<none> ts=00 epoch=0x1' +
+    ' age=' + fmtAge(now - cs.acceptMs) + ' calls=1 rate=0 cpu=0 lat=0 rq[f=c08000h,i=0,an=00h,rx=,wx=,ax=]' +
+    ' rp[f=80008000h,i=0,an=00h,rx=,wx=,ax=] scf=[8,200h,fd=-1] scb=[8,1h,fd=-1] exp= rc=0 c_exp=\n';
+}
+
+const showSess = cmd(['show', 'sess'], ACCESS_LVL_OPER, (a, s, env) => {
+  const now = Date.now();
+  const want = a[2];
+  if (want !== undefined && want !== 'all' && /^0x[0-9a-f]+$/i.test(want)) {
+    for (const cs of env.sessions) if (sessPtr(cs.id) === want.toLowerCase()) return raw(sessLine(cs, now));
+    return err('Session not found.\n');
+  }
+  let out = '';
+  for (const cs of env.sessions) out += sessLine(cs, now);
+  void s;
+  return raw(out);
+});
+
+const shutdownSession = cmd(['shutdown', 'session'], ACCESS_LVL_ADMIN, (a, _s, env) => {
+  const id = a[2];
+  if (id === undefined || id === '') return err("Session pointer expected (use 'show sess').\n");
+  for (const cs of env.sessions) {
+    if (sessPtr(cs.id) === id.toLowerCase()) { env.killSession(cs.id); return OK; }
+  }
+  return err("No such session (use 'show sess').\n");
+});
+
+function errorsDate(now: number): string {
+  const d = new Date(now);
+  const M = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+  const p2 = (n: number): string => (n < 10 ? '0' : '') + n;
+  const ms = d.getMilliseconds();
+  return p2(d.getDate()) + '/' + M[d.getMonth()] + '/' + d.getFullYear() + ':' + p2(d.getHours()) + ':' +
+    p2(d.getMinutes()) + ':' + p2(d.getSeconds()) + '.' + (ms < 10 ? '00' : ms < 100 ? '0' : '') + ms;
+}
+
+const showErrors = cmd(['show', 'errors'], ACCESS_LVL_OPER, () => raw('Total events captured on [' + errorsDate(Date.now()) + '] : 0\n'));
+
+const showEnv = cmd(['show', 'env'], ACCESS_LVL_OPER, (a) => {
+  const name = a[2];
+  if (name !== undefined && name !== '') {
+    const v = process.env[name];
+    if (v === undefined) return err('Variable not found\n');
+    return raw(name + '=' + v + '\n');
+  }
+  let out = '';
+  for (const k of Object.keys(process.env)) out += k + '=' + process.env[k] + '\n';
+  return raw(out);
+});
+
+const showActivity = cmd(['show', 'activity'], ACCESS_LVL_USER, (_a, _s, env) => {
+  const now = Date.now();
+  const fe = env.src.proxies.filter((p) => (p.cap & PR_CAP_FE) !== 0);
+  let accepted = 0;
+  for (const p of fe) accepted += p.feCounters.cumConn;
+  const cpu = process.cpuUsage();
+  const line = (k: string, v: number): string => k + ': ' + v + ' [ ' + v + ' ]\n';
+  return raw('thread_id: 1 (1..1)\ndate_now: ' + (now / 1000).toFixed(6) + '\n' + line('ctxsw', 0) + line('tasksw', 0) +
+    line('empty_rq', 0) + line('long_rq', 0) + line('loops', 0) + line('wake_tasks', 0) + line('wake_signal', 0) +
+    line('poll_io', 0) + line('poll_exp', 0) + line('poll_drop_fd', 0) + line('poll_skip_fd', 0) +
+    line('conn_dead', 0) + line('stream_calls', 0) + line('pool_fail', 0) + line('buf_wait', 0) +
+    line('cpust_ms_tot', Math.floor((cpu.user + cpu.system) / 1000)) + line('cpust_ms_1s', 0) +
+    line('cpust_ms_15s', 0) + line('avg_loop_us', 0) + line('accepted', accepted) + line('accq_pushed', accepted) +
+    line('accq_full', 0) + line('accq_ring', 0) + line('fd_takeover', 0) + '\n');
+});
+
+const showPools = cmd(['show', 'pools'], ACCESS_LVL_USER, () => {
+  const m = process.memoryUsage();
+  return raw('Dumping pools usage. Use SIGQUIT to flush them.\n' +
+    '  - Pool v8_heap (' + 1 + ' bytes) : ' + m.heapTotal + ' allocated (' + m.heapTotal + ' bytes), ' + m.heapUsed +
+    ' used (~0 by thread caches), needed_avg 0, 0 failures, 1 users, @0x0 [SHARED]\n' +
+    'Total: 1 pools, ' + m.heapTotal + ' bytes allocated, ' + m.heapUsed + ' used (~0 by thread caches).\n');
+});
+
+const showSchema = cmd(['show', 'schema', 'json'], ACCESS_LVL_USER, () => raw(STATS_JSON_SCHEMA + '\n'));
+const showTable = cmd(['show', 'table'], ACCESS_LVL_USER, () => raw(''));
+const showStartupLogs = cmd(['show', 'startup-logs'], ACCESS_LVL_USER, () => raw('\n'));
+
+const showCliSockets = cmd(['show', 'cli', 'sockets'], ACCESS_LVL_USER, (_a, _s, env) => {
+  let out = '# socket lvl processes\n';
+  const cfg = env.src.global.ext.get('stats') as { sockets: { path: string; host: string; port: number; level: number }[] } | undefined;
+  if (cfg !== undefined) {
+    for (const k of cfg.sockets) {
+      out += (k.path !== '' ? 'unix@' + k.path : 'ipv4@' + k.host + ':' + k.port) + ' ' + LEVEL_NAMES[k.level] + ' all\n';
+    }
+  }
+  return raw(out);
+});
+
+const clearCounters = cmd(['clear', 'counters'], ACCESS_LVL_OPER, (a, s, env) => {
+  const all = a[2] === 'all';
+  if (all && s.level < ACCESS_LVL_ADMIN) return DENIED;
+  for (const px of env.src.proxies) {
+    clearFeCounters(px.feCounters, all);
+    clearBeCounters(px.beCounters, all);
+    for (const b of px.binds) clearFeCounters(listenerCounters(b), all);
+    for (const sv of px.servers) clearBeCounters(sv.counters, all);
+  }
+  return OK;
+});
+
+/** Runs `fn` on the server named by a[idx], or returns the lookup error. */
+function withServer(env: CliEnv, arg: string | undefined, fn: (sv: Server) => CliReply): CliReply {
+  const r = lookupServer(env.src, arg);
+  if (typeof r === 'string') return err(r);
+  return fn(r);
+}
+
+function apiReply(e: string): CliReply { return e === '' ? OK : err(e); }
+
+const disableServer = cmd(['disable', 'server'], ACCESS_LVL_ADMIN, (a, _s, env) =>
+  withServer(env, a[2], (sv) => apiReply(env.api.setMaint(sv, true))));
+const enableServer = cmd(['enable', 'server'], ACCESS_LVL_ADMIN, (a, _s, env) =>
+  withServer(env, a[2], (sv) => apiReply(env.api.setMaint(sv, false))));
+const disableHealth = cmd(['disable', 'health'], ACCESS_LVL_ADMIN, (a, _s, env) =>
+  withServer(env, a[2], (sv) => apiReply(env.api.setCheckEnabled(sv, false, false))));
+const enableHealth = cmd(['enable', 'health'], ACCESS_LVL_ADMIN, (a, _s, env) =>
+  withServer(env, a[2], (sv) => {
+    if (!sv.check.enabled) return err('Health check was not configured on this server, cannot enable.\n');
+    return apiReply(env.api.setCheckEnabled(sv, false, true));
+  }));
+const disableAgent = cmd(['disable', 'agent'], ACCESS_LVL_ADMIN, (a, _s, env) =>
+  withServer(env, a[2], (sv) => (sv.agent === null ? OK : apiReply(env.api.setCheckEnabled(sv, true, false)))));
+const enableAgent = cmd(['enable', 'agent'], ACCESS_LVL_ADMIN, (a, _s, env) =>
+  withServer(env, a[2], (sv) => {
+    if (sv.agent === null || !sv.agent.enabled) return err('Agent was not configured on this server, cannot enable.\n');
+    return apiReply(env.api.setCheckEnabled(sv, true, true));
+  }));
+
+function staticLb(px: Proxy): boolean {
+  const a = px.balance.algo;
+  return a === 'static-rr' || a === 'first' ||
+    ((a === 'source' || a === 'uri' || a === 'url_param' || a === 'hdr' || a === 'rdp-cookie') && px.balance.hashType === 0);
+}
+
+/** Parses `<w>` or `<w>%` for server `sv` like 2.6; returns the new weight or an error reply. */
+export function parseWeight(sv: Server, str: string | undefined): number | CliReply {
+  if (str === undefined || str === '') return err('Require <weight> or <weight%>.\n');
+  const m = /^[ \t]*([-+]?\d+)/.exec(str);
+  if (m === null) return err('Empty weight string empty or preceded by garbage');
+  let w = Number(m[1]);
+  const rest = str.slice(m[0].length);
+  if (rest === '%') {
+    if (w < 0) return err('Relative weight must be positive.\n');
+    if (w > 25600) w = 25600;
+    w = Math.floor((sv.iweight * w) / 100);
+    if (w > 256) w = 256;
+  } else if (w < 0 || w > 256) return err('Absolute weight can only be between 0 and 256 inclusive.\n');
+  else if (rest !== '') return err('Trailing garbage in weight string');
+  if (w !== 0 && w !== sv.iweight && staticLb(sv.proxy)) {
+    return err("Backend is using a static LB algorithm and only accepts weights '0%' and '100%'.\n");
+  }
+  return w;
+}
+
+const setWeight = cmd(['set', 'weight'], ACCESS_LVL_ADMIN, (a, _s, env) =>
+  withServer(env, a[2], (sv) => {
+    const w = parseWeight(sv, a[3]);
+    if (typeof w !== 'number') return w;
+    return apiReply(env.api.setWeight(sv, w));
+  }));
+
+const getWeight = cmd(['get', 'weight'], ACCESS_LVL_USER, (a, _s, env) =>
+  withServer(env, a[2], (sv) => raw(sv.uweight + ' (initial ' + sv.iweight + ')\n')));
+
+const SET_SERVER_USAGE = 'usage: set server <backend>/<server> addr | agent | agent-addr | agent-port | agent-send | ' +
+  'check-addr | check-port | fqdn | health | ssl | state | weight\n';
+
+const setServer = cmd(['set', 'server'], ACCESS_LVL_ADMIN, (a, _s, env) =>
+  withServer(env, a[2], (sv) => {
+    const kw = a[3];
+    const v = a[4];
+    switch (kw) {
+      case 'weight': {
+        const w = parseWeight(sv, v);
+        if (typeof w !== 'number') return w;
+        return apiReply(env.api.setWeight(sv, w));
+      }
+      case 'state':
+        if (v === 'ready') return apiReply(env.api.setReady(sv));
+        if (v === 'drain') return apiReply(env.api.setDrain(sv, true));
+        if (v === 'maint') return apiReply(env.api.setMaint(sv, true));
+        return err("'set server <srv> state' expects 'ready', 'drain' and 'maint'.\n");
+      case 'health':
+        if (sv.tracked !== null) return err('cannot change health on a tracking server.\n');
+        if (v === 'up' || v === 'stopping' || v === 'down') return apiReply(env.api.setHealth(sv, v));
+        return err("'set server <srv> health' expects 'up', 'stopping', or 'down'.\n");
+      case 'agent':
+        if (sv.agent === null || !sv.agent.enabled) return err('agent checks are not enabled on this server.\n');
+        if (v === 'up' || v === 'down') return apiReply(env.api.setAgent(sv, v));
+        return err("'set server <srv> agent' expects 'up' or 'down'.\n");
+      case 'check-port': {
+        if (v === undefined || v === '') return err('set server <b>/<s> check-port requires a port.\n');
+        if (!sv.check.enabled) return { text: 'health checks are not enabled on this server\n', severity: LOG_ERR };
+        const p = parseIntStrict(v);
+        if (Number.isNaN(p) || p < 1 || p > 65535) return err('provided port is not valid.\n');
+        sv.check.port = p;
+        return OK;
+      }
+      case 'addr': {
+        if (v === undefined || v === '') return err('set server <b>/<s> addr requires an address and optionally a port.\n');
+        let port = -1;
+        if (a[5] === 'port' && a[6] !== undefined) {
+          port = parseIntStrict(a[6]);
+          if (Number.isNaN(port) || port < 0 || port > 65535) return err('provided port is not valid.\n');
+        }
+        let out = sv.host === v ? 'no need to change the addr' : "IP changed from '" + sv.host + "' to '" + v + "'";
+        if (port >= 0) {
+          out += port === sv.port ? ', no need to change the port' : ", port changed from '" + sv.port + "' to '" + port + "'";
+        }
+        const e = env.api.setAddr(sv, v, port >= 0 ? port : 0);
+        if (e !== '') return err(e);
+        return msg(out + " by 'stats socket command'\n");
+      }
+      case 'agent-addr': case 'agent-port': case 'agent-send': case 'check-addr': case 'fqdn': case 'ssl':
+        return err('This setting is not supported by Sluice.\n');
+      default:
+        return err(SET_SERVER_USAGE);
+    }
+  }));
+
+const setMaxconnServer = cmd(['set', 'maxconn', 'server'], ACCESS_LVL_ADMIN, (a, _s, env) =>
+  withServer(env, a[3], (sv) => {
+    const v = a[4];
+    if (v === undefined || v === '') return err('Require <maxconn>.\n');
+    const m = /^\d+/.exec(v);
+    if (m === null) return err('maxconn string empty or preceded by garbage');
+    if (m[0].length !== v.length) return err('Trailing garbage in maxconn string');
+    return apiReply(env.api.setMaxconn(sv, Number(m[0])));
+  }));
+
+const setMaxconnFrontend = cmd(['set', 'maxconn', 'frontend'], ACCESS_LVL_ADMIN, (a, _s, env) => {
+  if (a[3] === undefined || a[3] === '') return err('A frontend name is expected.\n');
+  const px = findFrontend(env.src, a[3]);
+  if (px === null) return err('No such frontend.\n');
+  if (a[4] === undefined || a[4] === '') return err('Integer value expected.\n');
+  const v = parseInt(a[4], 10);
+  if (v < 0) return err('Value out of range.\n');
+  return apiReply(env.api.setFrontendMaxconn(px, Number.isNaN(v) ? 0 : v));
+});
+
+const setMaxconnGlobal = cmd(['set', 'maxconn', 'global'], ACCESS_LVL_ADMIN, (a, _s, env) => {
+  if (a[3] === undefined || a[3] === '') return err('Expects an integer value.\n');
+  const v = parseInt(a[3], 10);
+  const n = Number.isNaN(v) ? 0 : v;
+  if (n < 0 || n > env.src.global.maxconn) return err('Value out of range.\n');
+  if (n === 0) return OK;
+  return apiReply(env.api.setGlobalMaxconn(n));
+});
+
+const RATE_LIMIT_USAGE = "'set rate-limit' only supports :\n" +
+  "   - 'connections global' to set the per-process maximum connection rate\n" +
+  "   - 'sessions global' to set the per-process maximum session rate\n" +
+  "   - 'ssl-sessions global' to set the per-process maximum SSL session rate\n" +
+  "   - 'http-compression global' to set the per-process maximum compression speed in kB/s\n";
+
+const setRateLimit = cmd(['set', 'rate-limit'], ACCESS_LVL_ADMIN, (a, _s, env) => {
+  const what = a[2];
+  if ((what === 'connections' || what === 'sessions' || what === 'ssl-sessions' || what === 'http-compression') &&
+      a[3] === 'global') {
+    if (a[4] === undefined || a[4] === '') return err('Expects an integer value.\n');
+    const v = parseInt(a[4], 10);
+    const n = Number.isNaN(v) ? 0 : v;
+    if (n < 0) return err('Value out of range.\n');
+    if (what === 'sessions') return apiReply(env.api.setRateLimitSessions(n));
+    return OK;
+  }
+  return err(RATE_LIMIT_USAGE);
+});
+
+const shutdownSessionsServer = cmd(['shutdown', 'sessions', 'server'], ACCESS_LVL_ADMIN, (a, _s, env) =>
+  withServer(env, a[3], (sv) => { env.api.shutdownServerSessions(sv); return OK; }));
+
+function withFrontend(env: CliEnv, name: string | undefined, fn: (px: Proxy) => CliReply): CliReply {
+  if (name === undefined || name === '') return err('A frontend name is expected.\n');
+  const px = findFrontend(env.src, name);
+  if (px === null) return err('No such frontend.\n');
+  return fn(px);
+}
+
+const disableFrontend = cmd(['disable', 'frontend'], ACCESS_LVL_ADMIN, (a, _s, env) =>
+  withFrontend(env, a[2], (px) => {
+    if (px.state === PR_STATE_STOPPED || px.disabled) return err('Frontend was already shut down.\n');
+    if (px.state === PR_STATE_PAUSED) return msg('All sockets are already disabled.\n');
+    return apiReply(env.api.pauseFrontend(px));
+  }));
+const enableFrontend = cmd(['enable', 'frontend'], ACCESS_LVL_ADMIN, (a, _s, env) =>
+  withFrontend(env, a[2], (px) => {
+    if (px.state === PR_STATE_STOPPED || px.disabled) return err('Frontend was previously shut down, cannot enable.\n');
+    if (px.state === PR_STATE_READY) return msg('All sockets are already enabled.\n');
+    return apiReply(env.api.resumeFrontend(px));
+  }));
+const shutdownFrontend = cmd(['shutdown', 'frontend'], ACCESS_LVL_ADMIN, (a, _s, env) =>
+  withFrontend(env, a[2], (px) => {
+    if (px.state === PR_STATE_STOPPED || px.disabled) return msg('Frontend was already shut down.\n');
+    return apiReply(env.api.stopFrontend(px));
+  }));
+
+const setTimeout_ = cmd(['set', 'timeout'], ACCESS_LVL_USER, (a, s) => {
+  if (a[2] !== 'cli') return err("'set timeout' only supports 'cli'.\n");
+  if (a[3] === undefined || a[3] === '') return err('Expects an integer value.\n');
+  const m = /^(\d+)(ms|s|m|h|d)?$/.exec(a[3]);
+  if (m === null) return err('Invalid timeout value.\n');
+  const mult = m[2] === 'ms' ? 1 : m[2] === 'm' ? 60000 : m[2] === 'h' ? 3600000 : m[2] === 'd' ? 86400000 : 1000;
+  s.timeoutMs = Number(m[1]) * mult;
+  return OK;
+});
+
+const setSeverity = cmd(['set', 'severity-output'], ACCESS_LVL_USER, (a, s) => {
+  const v = a[2];
+  if (v === 'none') s.severityOutput = CLI_SEV_NONE;
+  else if (v === 'number') s.severityOutput = CLI_SEV_NUMBER;
+  else if (v === 'string') s.severityOutput = CLI_SEV_STRING;
+  else return err("one of 'none', 'number', 'string' is a required argument\n");
+  return OK;
+});
+
+/** Every stats CLI command, registered by proxy/modules.ts (registerCli) in this order. */
+export const statsCliCommands: readonly CliCommand[] = [
+  showInfo, showStat, showVersion, showCliLevel, showCliSockets, operatorCmd, userCmd, showBackend, showServersState,
+  showServersConn, showSess, shutdownSession, showErrors, showEnv, showActivity, showPools, showSchema, showTable,
+  showStartupLogs, clearCounters, disableServer, enableServer, disableHealth, enableHealth, disableAgent, enableAgent,
+  setWeight, getWeight, setServer, setMaxconnServer, setMaxconnFrontend, setMaxconnGlobal, setRateLimit,
+  shutdownSessionsServer, disableFrontend, enableFrontend, shutdownFrontend, setTimeout_, setSeverity,
+];

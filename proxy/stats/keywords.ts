@@ -1,0 +1,164 @@
+/*
+ * Configuration keywords of the stats module: global `stats socket|timeout|maxconn` and the proxy `stats ...`
+ * family (enable, uri, refresh, realm, auth, admin, hide-version, show-legends, show-node, show-desc, scope).
+ * Parsers fill GlobalSettings.ext('stats') (StatsGlobalCfg) and Proxy.statsPage. Registered by proxy/modules.ts.
+ * Hot path: no (load time).
+ */
+import type { CfgKeyword, KwCtx } from '../config/types.ts';
+import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
+import type { GlobalSettings } from '../model/types.ts';
+import type { StatsGlobalCfg, StatsSocketCfg, StatsPageCfg } from './types.ts';
+import { ACCESS_LVL_USER, ACCESS_LVL_OPER, ACCESS_LVL_ADMIN } from './types.ts';
+import { newStatsPageCfg } from './counters.ts';
+
+/** The global stats settings, created on first use. */
+export function statsGlobalCfg(g: GlobalSettings): StatsGlobalCfg {
+  let c = g.ext.get('stats') as StatsGlobalCfg | undefined;
+  if (c === undefined) {
+    c = { sockets: [], timeoutMs: 10000, maxconn: 10 };
+    g.ext.set('stats', c);
+  }
+  return c;
+}
+
+/** Parses a time with HAProxy units (default ms): returns ms or -1. */
+export function parseTimeMs(s: string | undefined, defUnitMs: number): number {
+  if (s === undefined) return -1;
+  const m = /^(\d+)(us|ms|s|m|h|d)?$/.exec(s);
+  if (m === null) return -1;
+  const n = Number(m[1]);
+  switch (m[2]) {
+    case 'us': return Math.ceil(n / 1000);
+    case 'ms': return n;
+    case 's': return n * 1000;
+    case 'm': return n * 60000;
+    case 'h': return n * 3600000;
+    case 'd': return n * 86400000;
+    default: return n * defUnitMs;
+  }
+}
+
+/** `<path>`, `unix@<path>`, `ipv4@<host>:<port>`, `<host>:<port>` → socket address fields, or null. */
+export function parseSocketAddr(a: string): { host: string; port: number; path: string } | null {
+  if (a.startsWith('unix@')) return { host: '', port: 0, path: a.slice(5) };
+  if (a.startsWith('/') || a.startsWith('./')) return { host: '', port: 0, path: a };
+  let rest = a;
+  if (rest.startsWith('ipv4@') || rest.startsWith('ipv6@')) rest = rest.slice(5);
+  const c = rest.lastIndexOf(':');
+  if (c < 0) return null;
+  let host = rest.slice(0, c);
+  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+  const port = Number(rest.slice(c + 1));
+  if (!Number.isInteger(port) || port < 0 || port > 65535) return null;
+  return { host: host === '*' ? '' : host, port, path: '' };
+}
+
+function parseGlobalStats(args: readonly string[], ctx: KwCtx): void {
+  const cfg = statsGlobalCfg(ctx.global);
+  const sub = args[1];
+  if (sub === 'socket') {
+    if (args[2] === undefined || args[2] === '') {
+      ctx.alert("'stats socket' in global section expects an address or a path to a UNIX socket");
+      return;
+    }
+    const addr = parseSocketAddr(args[2]);
+    if (addr === null) { ctx.alert("'stats socket' : invalid address '" + args[2] + "'"); return; }
+    const sc: StatsSocketCfg = { ...addr, mode: -1, level: ACCESS_LVL_ADMIN, exposeFd: false };
+    for (let i = 3; i < args.length; i++) {
+      const k = args[i];
+      if (k === 'mode') {
+        const m = args[++i] ?? '';
+        if (!/^[0-7]+$/.test(m)) { ctx.alert("'stats socket' : 'mode' expects a numeric mode (octal)"); return; }
+        sc.mode = parseInt(m, 8);
+      } else if (k === 'level') {
+        const l = args[++i];
+        if (l === 'user') sc.level = ACCESS_LVL_USER;
+        else if (l === 'operator') sc.level = ACCESS_LVL_OPER;
+        else if (l === 'admin') sc.level = ACCESS_LVL_ADMIN;
+        else { ctx.alert("'stats socket' : ''level' only supports 'user', 'operator', and 'admin' (got '" + (l ?? '') + "')'"); return; }
+      } else if (k === 'expose-fd') {
+        if (args[++i] !== 'listeners') { ctx.alert("'stats socket' : ''expose-fd' only supports 'listeners''"); return; }
+        sc.exposeFd = true;
+      } else if (k === 'uid' || k === 'gid' || k === 'user' || k === 'group' || k === 'name' || k === 'maxconn' ||
+        k === 'process' || k === 'backlog' || k === 'nice' || k === 'severity-output') {
+        i++;
+      } else {
+        ctx.alert("'stats socket' : unknown keyword '" + (k ?? '') + "'.");
+        return;
+      }
+    }
+    cfg.sockets.push(sc);
+  } else if (sub === 'timeout') {
+    const t = parseTimeMs(args[2], 1);
+    if (t <= 0) { ctx.alert("'stats timeout' expects a positive value"); return; }
+    cfg.timeoutMs = t;
+    ctx.global.statsTimeout = t;
+  } else if (sub === 'maxconn') {
+    const n = Number(args[2]);
+    if (!Number.isInteger(n) || n <= 0) { ctx.alert("'stats maxconn' expects a positive value"); return; }
+    cfg.maxconn = n;
+  } else if (sub === 'bind-process') {
+    ctx.warn("'stats bind-process' is ignored (single process)");
+  } else {
+    ctx.alert("'stats' only supports 'socket', 'maxconn', 'bind-process' and 'timeout' (got '" + (sub ?? '') + "')");
+  }
+}
+
+function page(ctx: KwCtx): StatsPageCfg | null {
+  const px = ctx.proxy;
+  if (px === null) return null;
+  if (px.statsPage === undefined || !('uri' in px.statsPage)) px.statsPage = newStatsPageCfg();
+  return px.statsPage;
+}
+
+function parseProxyStats(args: readonly string[], ctx: KwCtx): void {
+  const sp = page(ctx);
+  if (sp === null) return;
+  const sub = args[1];
+  const a2 = args[2];
+  switch (sub) {
+    case 'enable': sp.enabled = true; return;
+    case 'disable': sp.enabled = false; return;
+    case 'uri':
+      if (a2 === undefined || a2 === '') { ctx.alert("'uri' needs an URI prefix."); return; }
+      sp.uri = a2; sp.enabled = true; return;
+    case 'realm':
+      if (a2 === undefined || a2 === '') { ctx.alert("'realm' needs an realm name."); return; }
+      sp.realm = args.slice(2).join(' '); sp.enabled = true; return;
+    case 'refresh': {
+      const t = parseTimeMs(a2, 1000);
+      if (t < 0) { ctx.alert("'refresh' needs a positive interval in seconds."); return; }
+      sp.refresh = Math.floor(t / 1000); sp.enabled = true; return;
+    }
+    case 'auth': {
+      const c = a2 === undefined ? -1 : a2.indexOf(':');
+      if (c <= 0) { ctx.alert("'auth' needs a user:password account."); return; }
+      sp.auth.push({ user: a2!.slice(0, c), pass: a2!.slice(c + 1) }); sp.enabled = true; return;
+    }
+    case 'admin': {
+      if (a2 !== 'if' && a2 !== 'unless') { ctx.alert("'stats admin' requires either 'if' or 'unless' followed by a condition."); return; }
+      const cond = args.slice(3);
+      if (a2 === 'if' && cond.length === 1 && cond[0] === 'TRUE') sp.adminAlways = true;
+      else sp.adminCond = { polarity: a2, words: cond };
+      sp.enabled = true;
+      return;
+    }
+    case 'hide-version': sp.hideVersion = true; sp.enabled = true; return;
+    case 'show-legends': sp.showLegends = true; sp.enabled = true; return;
+    case 'show-node': sp.showNode = a2 ?? ''; sp.enabled = true; return;
+    case 'show-desc': sp.showDesc = args.slice(2).join(' '); sp.enabled = true; return;
+    case 'scope':
+      if (a2 === undefined || a2 === '') { ctx.alert("'scope' needs a proxy name."); return; }
+      sp.scope.push(a2); sp.enabled = true; return;
+    case 'http-request':
+      sp.enabled = true; return;
+    default:
+      ctx.alert("'stats' expects 'admin', 'auth', 'enable', 'hide-version', 'http-request', 'realm', 'refresh', " +
+        "'scope', 'show-desc', 'show-legends', 'show-node' or 'uri' (got '" + (sub ?? '') + "')");
+  }
+}
+
+export const keywords: CfgKeyword[] = [
+  { section: 'global', name: 'stats', parse: parseGlobalStats },
+  { section: ['defaults', 'frontend', 'backend', 'listen'], name: 'stats', cap: PR_CAP_FE | PR_CAP_BE | PR_CAP_DEF, parse: parseProxyStats },
+];

@@ -1,0 +1,33 @@
+/*
+ * Entry point of the stats module at runtime: builds the CLI registry with the stats commands and starts one
+ * listener per `stats socket`. proxy/main.ts calls startStats() once the configuration is loaded (and stopStats() on
+ * reload/exit). Hot path: no.
+ */
+import type { StatsSource } from './types.ts';
+import { newCliRegistry, registerCli } from './cli-registry.ts';
+import type { CliRegistry } from './cli-registry.ts';
+import { statsCliCommands } from './cli-commands.ts';
+import { CliServer } from './cli-server.ts';
+import { statsGlobalCfg } from './keywords.ts';
+
+/** A registry holding every 2.6 help line with the stats commands attached (tests and main.ts use it). */
+export function defaultCliRegistry(): CliRegistry {
+  const reg = newCliRegistry();
+  registerCli(reg, statsCliCommands);
+  return reg;
+}
+
+/**
+ * Starts the CLI on every configured `stats socket` (unix sockets get their `mode`). Resolves with the server once
+ * all are listening; rejects on the first bind error (the caller reports it like HAProxy's startup alert).
+ */
+export async function startStats(src: StatsSource, reg: CliRegistry = defaultCliRegistry()): Promise<CliServer> {
+  const cfg = statsGlobalCfg(src.global);
+  const cli = new CliServer(reg, src, cfg.timeoutMs);
+  for (const s of cfg.sockets) await cli.listen(s);
+  return cli;
+}
+
+export function stopStats(cli: CliServer): Promise<void> {
+  return cli.close();
+}
