@@ -3,8 +3,8 @@
 // Views stay pure; this is the only component with effects. Talks to sockets only through
 // StatsSource. Called by main.ts; tests mount it with fake sources. Hot path: no (per key/refresh).
 import { useApp, useStdin, useStdout } from 'ink';
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactElement } from 'react';
-import type { ColumnSpec, CliState, ErrorEvent, InstanceModel, SortState, StatsSource, ViewId } from './types.ts';
+import { useCallback, useEffect, useRef, useState, type ReactElement } from 'react';
+import type { ColumnSpec, CliState, ErrorEvent, InstanceModel, RowLine, SortState, StatsSource, TableLine, ViewId } from './types.ts';
 import { Screen, viewHeight } from './views/screen.tsx';
 import { STATUS_COLUMNS } from './views/status.tsx';
 import { TRAFFIC_COLUMNS } from './views/traffic.tsx';
@@ -13,7 +13,7 @@ import { ERRORS_COLUMNS } from './views/errors.tsx';
 import { HELP_LINES } from './views/help.tsx';
 import { buildLines, lastRowIndex, moveSelection, scrollTop, selectedIndex } from './rows.ts';
 import { emptyInstance, refreshInstance } from './refresh.ts';
-import { decodeKey, type KeyEvent } from './keys.ts';
+import { decodeKeys, type KeyEvent } from './keys.ts';
 import { planAction, type ActionId, type ActionPlan } from './actions.ts';
 import { cliAppend, cliDenied, cliKey, cliLog, emptyCli } from './cli-input.ts';
 import { isServer } from './model.ts';
@@ -133,14 +133,26 @@ export function App(props: AppProps): ReactElement {
   const timer = useRef<NodeJS.Timeout | null>(null);
   const stopped = useRef(false);
 
-  const columns = columnsFor(ui.view);
-  const lines = useMemo(() => buildLines(insts, ui.filter, ui.sort, columns), [insts, ui.filter, ui.sort, columns]);
-  const vh = viewHeight(insts.length, height, ui.showErrors && props.errors != null);
-  const bodyH = vh - 1;
-  const sel = selectedIndex(lines, ui.selected);
-  const top = scrollTop(ui.top, sel, bodyH, lines.length);
-  const selLine = sel >= 0 ? lines[sel] : undefined;
-  const selRow = selLine?.kind === 'row' ? selLine : null;
+  // Table lines, selection and scroll derived from (models, UI state). Keys use it on the state
+  // of the moment, not the last render's: typed-ahead keys (`/bk/s1<enter>d`) must see the filter.
+  const cache = useRef<{ insts: unknown; filter: string; sort: SortState; cols: unknown; lines: TableLine[] } | null>(null);
+  const derive = (u: Ui, ins: readonly InstanceModel[]) => {
+    const cols = columnsFor(u.view);
+    let c = cache.current;
+    if (!c || c.insts !== ins || c.filter !== u.filter || c.sort !== u.sort || c.cols !== cols) {
+      c = { insts: ins, filter: u.filter, sort: u.sort, cols, lines: buildLines(ins, u.filter, u.sort, cols) };
+      cache.current = c;
+    }
+    const lines = c.lines;
+    const vh = viewHeight(ins.length, height, u.showErrors && props.errors != null);
+    const bodyH = vh - 1;
+    const sel = selectedIndex(lines, u.selected);
+    const top = scrollTop(u.top, sel, bodyH, lines.length);
+    const selLine = sel >= 0 ? lines[sel] : undefined;
+    const selRow: RowLine | null = selLine?.kind === 'row' ? selLine : null;
+    return { columns: cols, lines, vh, bodyH, sel, top, selRow };
+  };
+  const { lines, bodyH, top, selRow } = derive(ui, insts);
 
   // Refresh loop: all instances in parallel, one state update per round (the throttled render).
   const refresh = useCallback(async (): Promise<void> => {
@@ -209,8 +221,7 @@ export function App(props: AppProps): ReactElement {
   );
 
   const runCli = useCallback(
-    async (line: string): Promise<void> => {
-      const inst = Math.max(0, sources.length > 1 && selRow ? selRow.inst : 0);
+    async (line: string, inst: number): Promise<void> => {
       if (line === '') {
         setUi((u) => ({ ...u, cli: cliAppend(u.cli, ['- ' + nowFn().toString().slice(0, 24) + ' ' + '-'.repeat(40)]) }));
         return;
@@ -223,10 +234,10 @@ export function App(props: AppProps): ReactElement {
       const r = await sources[inst]!.request(line);
       setUi((u) => ({ ...u, cli: cliAppend(u.cli, cliLog(nowFn(), line, r.ok ? r.text : '* ' + r.text)) }));
     },
-    [sources, selRow],
+    [sources],
   );
 
-  const startAction = (u: Ui, action: ActionId): Ui => {
+  const startAction = (u: Ui, action: ActionId, selRow: RowLine | null): Ui => {
     if (readOnly) return { ...u, message: 'read-only mode: actions are disabled', messageColor: 'yellow' };
     if (!selRow) return u;
     const snap = instsRef.current[selRow.inst]?.snap;
@@ -278,42 +289,54 @@ export function App(props: AppProps): ReactElement {
     return { ...u, view: v, prevView: u.view, menu: false, escPending: false, sort: sortKeep ? u.sort : { col: '', desc: true } };
   };
 
+  // Keys arriving in one burst are handled in order, each seeing the state the previous one left.
+  const setUiNow = (nu: Ui): void => {
+    uiRef.current = nu;
+    setUi(nu);
+  };
+
   const onKey = (k: KeyEvent): void => {
     const u = uiRef.current;
+    const { columns, lines, vh, bodyH, sel, top, selRow } = derive(u, instsRef.current);
+    if (k.name === 'char' && k.ch.length > 1 && !u.prompt && u.view !== 'cli') {
+      // Typed ahead or pasted outside a text field: one key per character.
+      for (const c of k.ch) onKey({ name: 'char', ch: c });
+      return;
+    }
     if (k.name === 'ctrl-c') {
       stopped.current = true;
       exit();
       return;
     }
     if (u.prompt) {
-      setUi(onPromptKey(u, u.prompt, k));
+      setUiNow(onPromptKey(u, u.prompt, k));
       return;
     }
     const page = Math.max(1, bodyH - 1);
     if (u.view === 'cli') {
-      if (k.name.startsWith('alt-') && k.ch >= '1' && k.ch <= '5') return setUi(switchView(u, VIEW_ORDER[Number(k.ch) - 1]!));
-      if (u.escPending && k.name === 'char' && k.ch >= '1' && k.ch <= '5') return setUi(switchView(u, VIEW_ORDER[Number(k.ch) - 1]!));
-      if (u.escPending && k.name === 'escape') return setUi(switchView(u, u.prevView));
-      if (k.name === 'escape') return setUi({ ...u, escPending: true });
+      if (k.name.startsWith('alt-') && k.ch >= '1' && k.ch <= '5') return setUiNow(switchView(u, VIEW_ORDER[Number(k.ch) - 1]!));
+      if (u.escPending && k.name === 'char' && k.ch >= '1' && k.ch <= '5') return setUiNow(switchView(u, VIEW_ORDER[Number(k.ch) - 1]!));
+      if (u.escPending && k.name === 'escape') return setUiNow(switchView(u, u.prevView));
+      if (k.name === 'escape') return setUiNow({ ...u, escPending: true });
       const step = cliKey(u.cli, k, page);
-      setUi({ ...u, cli: step.st, escPending: false });
-      if (step.run !== null) void runCli(step.run);
+      setUiNow({ ...u, cli: step.st, escPending: false });
+      if (step.run !== null) void runCli(step.run, selRow ? selRow.inst : 0);
       return;
     }
     if (k.name === 'escape') {
-      if (u.menu) return setUi({ ...u, menu: false });
-      if (u.escPending) return setUi(switchView(u, u.prevView));
-      return setUi({ ...u, escPending: true });
+      if (u.menu) return setUiNow({ ...u, menu: false });
+      if (u.escPending) return setUiNow(switchView(u, u.prevView));
+      return setUiNow({ ...u, escPending: true });
     }
     const moveTo = (idx: number): void => {
       const l = lines[idx];
       if (l?.kind !== 'row') return;
-      setUi({ ...u, selected: l.id, top: scrollTop(top, idx, bodyH, lines.length), escPending: false, menu: false });
+      setUiNow({ ...u, selected: l.id, top: scrollTop(top, idx, bodyH, lines.length), escPending: false, menu: false });
     };
     if (u.view === 'help') {
       const maxTop = Math.max(0, HELP_LINES.length - (vh - 1));
       const dt = k.name === 'up' ? -1 : k.name === 'down' ? 1 : k.name === 'pageup' ? -page : k.name === 'pagedown' ? page : 0;
-      if (dt !== 0) return setUi({ ...u, helpTop: Math.max(0, Math.min(maxTop, u.helpTop + dt)) });
+      if (dt !== 0) return setUiNow({ ...u, helpTop: Math.max(0, Math.min(maxTop, u.helpTop + dt)) });
     }
     const action = KEY_ACTIONS[k.name === 'char' ? k.ch : k.name];
     switch (k.name) {
@@ -336,15 +359,15 @@ export function App(props: AppProps): ReactElement {
         const i = VIEW_ORDER.indexOf(u.view);
         const n = VIEW_ORDER.length - (readOnly ? 1 : 0);
         const next = i < 0 ? 0 : (i + (k.name === 'tab' ? 1 : n - 1)) % n;
-        return setUi(switchView(u, VIEW_ORDER[next]!));
+        return setUiNow(switchView(u, VIEW_ORDER[next]!));
       }
       case 'enter':
-        if (selRow && isServer(selRow.row) && !readOnly) setUi({ ...u, menu: !u.menu });
+        if (selRow && isServer(selRow.row) && !readOnly) setUiNow({ ...u, menu: !u.menu });
         return;
       default:
         break;
     }
-    if (action && (k.name !== 'char' || u.view !== 'help')) return setUi(startAction(u, action));
+    if (action && (k.name !== 'char' || u.view !== 'help')) return setUiNow(startAction(u, action, selRow));
     if (k.name !== 'char') return;
     const c = k.ch;
     if (c === 'q' || c === 'Q') {
@@ -352,32 +375,32 @@ export function App(props: AppProps): ReactElement {
       exit();
       return;
     }
-    if (c >= '1' && c <= '5') return setUi(switchView(u, VIEW_ORDER[Number(c) - 1]!));
-    if (c === 'h' || c === 'H' || c === '?') return setUi(switchView(u, u.view === 'help' ? u.prevView : 'help'));
-    if (c === '/') return setUi({ ...u, prompt: { kind: 'filter', text: u.filter } });
+    if (c >= '1' && c <= '5') return setUiNow(switchView(u, VIEW_ORDER[Number(c) - 1]!));
+    if (c === 'h' || c === 'H' || c === '?') return setUiNow(switchView(u, u.view === 'help' ? u.prevView : 'help'));
+    if (c === '/') return setUiNow({ ...u, prompt: { kind: 'filter', text: u.filter } });
     if (c === 'r') {
       void refresh();
       return;
     }
     if (c === '<' || c === '>') {
       const iv = Math.max(INTERVAL_MIN_MS, Math.min(INTERVAL_MAX_MS, c === '>' ? u.intervalMs / 2 : u.intervalMs * 2));
-      return setUi({ ...u, intervalMs: iv, message: `refresh every ${iv / 1000}s`, messageColor: undefined });
+      return setUiNow({ ...u, intervalMs: iv, message: `refresh every ${iv / 1000}s`, messageColor: undefined });
     }
-    if (c === 'E' && props.errors) return setUi({ ...u, showErrors: !u.showErrors });
+    if (c === 'E' && props.errors) return setUiNow({ ...u, showErrors: !u.showErrors });
     if (c === 's' || c === 'S') {
       const ids = columns.filter((x) => x.sortValue).map((x) => x.id);
-      if (c === 'S') return setUi({ ...u, sort: { col: u.sort.col || ids[0]!, desc: !u.sort.desc } });
+      if (c === 'S') return setUiNow({ ...u, sort: { col: u.sort.col || ids[0]!, desc: !u.sort.desc } });
       const i = ids.indexOf(u.sort.col);
-      return setUi({ ...u, sort: { col: i + 1 < ids.length ? ids[i + 1]! : '', desc: u.sort.desc }, top: 0 });
+      return setUiNow({ ...u, sort: { col: i + 1 < ids.length ? ids[i + 1]! : '', desc: u.sort.desc }, top: 0 });
     }
     if (c === 'w' && selRow && isServer(selRow.row)) {
-      if (readOnly) return setUi({ ...u, message: 'read-only mode: actions are disabled', messageColor: 'yellow' });
-      return setUi({ ...u, menu: false, prompt: { kind: 'weight', text: '', inst: selRow.inst, key: selRow.row.key } });
+      if (readOnly) return setUiNow({ ...u, message: 'read-only mode: actions are disabled', messageColor: 'yellow' });
+      return setUiNow({ ...u, menu: false, prompt: { kind: 'weight', text: '', inst: selRow.inst, key: selRow.row.key } });
     }
     if (c === ' ' && selRow && isServer(selRow.row) && !readOnly) {
       const ins = selRow.row.key;
       const cli = { ...u.cli, input: u.cli.input + ins, cursor: u.cli.input.length + ins.length };
-      return setUi({ ...switchView(u, 'cli'), cli });
+      return setUiNow({ ...switchView(u, 'cli'), cli });
     }
   };
 
@@ -386,7 +409,9 @@ export function App(props: AppProps): ReactElement {
   useEffect(() => {
     // Raw events, not useInput: useInput does not report F1-F12, which HATop's hotkeys use.
     if (isRawModeSupported) setRawMode(true);
-    const h = (data: string): void => onKeyRef.current(decodeKey(data));
+    const h = (data: string): void => {
+      for (const k of decodeKeys(data)) onKeyRef.current(k);
+    };
     internal_eventEmitter.on('input', h);
     return () => {
       internal_eventEmitter.off('input', h);

@@ -26,15 +26,28 @@ const SEQ: Readonly<Record<string, string>> = {
   '\x7f': 'backspace', '\b': 'backspace', '\x03': 'ctrl-c', '\x01': 'ctrl-a', '\x05': 'ctrl-e',
 };
 
-export function decodeKey(seq: string): KeyEvent {
+/** Decodes one input event into keys: an escape sequence gives one key; text gives runs of
+ * printable characters ('char') split by the control keys inside it (typed-ahead "bk/s1\r" is
+ * the text then ENTER). Other control characters are dropped. */
+export function decodeKeys(seq: string): KeyEvent[] {
   const named = SEQ[seq];
-  if (named) return { name: named, ch: '' };
-  if (seq.length === 2 && seq.charCodeAt(0) === 0x1b && seq.charCodeAt(1) >= 0x20) {
-    return { name: 'alt-' + seq[1], ch: seq[1]! };
+  if (named) return [{ name: named, ch: '' }];
+  if (seq.charCodeAt(0) === 0x1b) {
+    if (seq.length === 2 && seq.charCodeAt(1) >= 0x20) return [{ name: 'alt-' + seq[1], ch: seq[1]! }];
+    return [{ name: 'unknown', ch: '' }];
   }
-  if (seq.charCodeAt(0) === 0x1b) return { name: 'unknown', ch: '' };
-  // Drop control characters from typed or pasted text.
+  const out: KeyEvent[] = [];
   let text = '';
-  for (const c of seq) if (c >= ' ' && c !== '\x7f') text += c;
-  return text === '' ? { name: 'unknown', ch: '' } : { name: 'char', ch: text };
+  for (const c of seq) {
+    if (c >= ' ' && c !== '\x7f') {
+      text += c;
+      continue;
+    }
+    if (text !== '') out.push({ name: 'char', ch: text });
+    text = '';
+    const n = SEQ[c];
+    if (n) out.push({ name: n, ch: '' });
+  }
+  if (text !== '') out.push({ name: 'char', ch: text });
+  return out.length ? out : [{ name: 'unknown', ch: '' }];
 }

@@ -27,7 +27,7 @@ test('each server action maps to its runtime API command, destructive ones ask f
 
 test('weight steps use uweight and stay within 0..256', () => {
   const s1 = row('bk/s1');
-  const w = (id: Parameters<typeof planAction>[0], r = s1) => (planAction(id, r, snap) as { cmds: string[] }).cmds[0];
+  const w = (id: Parameters<typeof planAction>[0], r = s1) => (planAction(id, r, snap) as { cmds: readonly string[] }).cmds[0];
   assert.equal(w('weight+10'), 'set weight bk/s1 110');
   assert.equal(w('weight-1'), 'set weight bk/s1 99');
   assert.equal(w('weight-10', row('bk/s2')), 'set weight bk/s2 0');

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeKey } from '../../hatop/keys.ts';
+import { decodeKeys } from '../../hatop/keys.ts';
 
 test('terminal sequences decode to key names, function keys included', () => {
   const cases: [string, string][] = [
@@ -9,13 +9,22 @@ test('terminal sequences decode to key names, function keys included', () => {
     ['\x1b[3~', 'delete'], ['\x1bOP', 'f1'], ['\x1b[12~', 'f2'], ['\x1bOR', 'f3'], ['\x1b[15~', 'f5'], ['\x1b[21~', 'f10'],
     ['\x1b[23~', 'f11'], ['\x03', 'ctrl-c'], ['\x01', 'ctrl-a'],
   ];
-  for (const [seq, name] of cases) assert.equal(decodeKey(seq).name, name, JSON.stringify(seq));
+  for (const [seq, name] of cases) assert.equal(decodeKeys(seq)[0]!.name, name, JSON.stringify(seq));
 });
 
 test('printable text and ALT combinations', () => {
-  assert.deepEqual(decodeKey('q'), { name: 'char', ch: 'q' });
-  assert.deepEqual(decodeKey('show stat'), { name: 'char', ch: 'show stat' });
-  assert.deepEqual(decodeKey('\x1b2'), { name: 'alt-2', ch: '2' });
-  assert.deepEqual(decodeKey('a\x07b'), { name: 'char', ch: 'ab' });
-  assert.equal(decodeKey('\x1b[99~').name, 'unknown');
+  assert.deepEqual(decodeKeys('q'), [{ name: 'char', ch: 'q' }]);
+  assert.deepEqual(decodeKeys('show stat'), [{ name: 'char', ch: 'show stat' }]);
+  assert.deepEqual(decodeKeys('\x1b2'), [{ name: 'alt-2', ch: '2' }]);
+  assert.deepEqual(decodeKeys('a\x07b'), [{ name: 'char', ch: 'a' }, { name: 'char', ch: 'b' }]);
+  assert.deepEqual(decodeKeys('\x1b[99~'), [{ name: 'unknown', ch: '' }]);
+});
+
+test('typed-ahead text is split at the control keys inside it', () => {
+  assert.deepEqual(decodeKeys('bk/s1\rd'), [
+    { name: 'char', ch: 'bk/s1' },
+    { name: 'enter', ch: '' },
+    { name: 'char', ch: 'd' },
+  ]);
+  assert.deepEqual(decodeKeys('ab\x7f'), [{ name: 'char', ch: 'ab' }, { name: 'backspace', ch: '' }]);
 });
