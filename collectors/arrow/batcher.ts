@@ -13,7 +13,8 @@ import { LOG_COLUMNS } from './schema.ts';
 /** Interns byte strings to stable ids (id 0 = null); ids never change, so one dictionary serves every batch. */
 export class LogDict {
   values: string[] = [''];        // values[id]; [0] is the null slot
-  private keys: Buffer[] = [Buffer.alloc(0)];
+  /** keys[id] = the UTF-8 bytes of values[id]. */
+  readonly keys: Buffer[] = [Buffer.alloc(0)];
   private hashes: number[] = [0];
   private table = new Int32Array(256);   // open addressing: id, 0 = empty
   private mask = 255;

@@ -68,10 +68,37 @@ export const RAW_LOG_TABLE: TableSpec = {
 
 export const LOG_TABLES: readonly TableSpec[] = [HTTP_LOG_TABLE, TCP_LOG_TABLE, RAW_LOG_TABLE];
 
-/** `CREATE TABLE IF NOT EXISTS` statement for a table (identifiers quoted: `server` is reserved in DuckDB). */
+/** Dictionary table of the DuckDB layout: (col, id) → value for every CK_DICT column (col = column id). */
+export const DICT_TABLE_SQL = 'CREATE TABLE IF NOT EXISTS log_dict (col INTEGER, id INTEGER, value VARCHAR)';
+
+/** Name of the base table holding a table's rows, with dictionary columns stored as INTEGER ids. */
+export function rowsTableName(t: TableSpec): string {
+  return t.name + '_rows';
+}
+
+/** `CREATE TABLE IF NOT EXISTS` for the base table (identifiers quoted: `server` is reserved in DuckDB). */
 export function createTableSql(t: TableSpec): string {
-  const cols = t.columns.map((id) => '"' + LOG_COLUMNS[id].name + '" ' + LOG_COLUMNS[id].sql);
-  return 'CREATE TABLE IF NOT EXISTS ' + t.name + ' (' + cols.join(', ') + ')';
+  const cols = t.columns.map((id) => '"' + LOG_COLUMNS[id].name + '" ' + (LOG_COLUMNS[id].kind === CK_DICT ? 'INTEGER' : LOG_COLUMNS[id].sql));
+  return 'CREATE TABLE IF NOT EXISTS ' + rowsTableName(t) + ' (' + cols.join(', ') + ')';
+}
+
+/**
+ * The view named like the table (`http_log`, ...) that resolves dictionary ids to strings, so queries see plain
+ * VARCHAR columns. Ids are stored instead of strings because DuckDB appends INTEGER columns about twice as fast as
+ * short VARCHARs (143 k vs 313 k rows/s for http_log on this machine, bench/collectors/udp.bench.ts).
+ */
+export function createViewSql(t: TableSpec): string {
+  const sel: string[] = [];
+  const joins: string[] = [];
+  for (const id of t.columns) {
+    const c = LOG_COLUMNS[id];
+    if (c.kind === CK_DICT) {
+      const a = 'd' + id;
+      sel.push(a + '.value AS "' + c.name + '"');
+      joins.push(' LEFT JOIN log_dict ' + a + ' ON ' + a + '.col = ' + id + ' AND ' + a + '.id = r."' + c.name + '"');
+    } else sel.push('r."' + c.name + '"');
+  }
+  return 'CREATE OR REPLACE VIEW ' + t.name + ' AS SELECT ' + sel.join(', ') + ' FROM ' + rowsTableName(t) + ' r' + joins.join('');
 }
 
 function arrowType(kind: ColumnKind, id: number): DataType {

@@ -1,0 +1,258 @@
+/* The collector's pipeline: one message (datagram, TCP frame or file line) → syslog envelope → the line parser of
+ * the chosen format → a row in the current batch of http_log / tcp_log, or a raw_log row with the reason.
+ * Full batches (row count) and old batches (time) go to a bounded queue drained into the sinks in order; a sink
+ * error stops ingestion loudly through `onFatal`. Used by main.ts (listeners) and halog's loaders (files).
+ * Hot path: yes (onMessage); batch rotation and draining are per batch.
+ */
+import { isUtf8 } from 'node:buffer';
+import { LogBatch, LogDicts } from './arrow/batcher.ts';
+import type { LogDict, LogStrColumn } from './arrow/batcher.ts';
+import { HTTP_LOG_TABLE, RAW_LOG_TABLE, TCP_LOG_TABLE } from './arrow/schema.ts';
+import {
+  COL_FACILITY, COL_HOST, COL_LOG_TS, COL_MESSAGE, COL_PEER, COL_PID, COL_PROGRAM, COL_REASON, COL_RECEIVED,
+  COL_SEVERITY,
+} from './arrow/types.ts';
+import type { TableSpec } from './arrow/types.ts';
+import { CollectCounters } from './counters.ts';
+import { parseHttpLog } from './httplog/httplog.ts';
+import { parseTcpLog } from './httplog/tcplog.ts';
+import {
+  PARSE_ERR_BINARY, PARSE_ERR_ENCODING, PARSE_ERR_FORMAT, PARSE_ERR_OVERSIZED, PARSE_OK, PARSE_REASONS,
+} from './httplog/types.ts';
+import type { LogLineParser } from './httplog/types.ts';
+import type { LogSink } from './sinks/types.ts';
+import { newSyslogFrame, parseSyslogFrame } from './syslog/frame.ts';
+
+/** How messages are parsed: a fixed HAProxy format, per-message detection, or a compiled custom log-format. */
+export type IngestFormat =
+  | { readonly kind: 'httplog' }
+  | { readonly kind: 'tcplog' }
+  | { readonly kind: 'auto'; readonly clf?: LogLineParser }
+  | { readonly kind: 'custom'; readonly parse: LogLineParser; readonly table: 'http_log' | 'tcp_log' };
+
+export interface IngestOptions {
+  readonly format: IngestFormat;
+  readonly sinks: readonly LogSink<LogBatch>[];
+  readonly dicts?: LogDicts;
+  readonly counters?: CollectCounters;
+  /** Rows per batch (default 8192). */
+  readonly batchRows?: number;
+  /** A non-empty batch is flushed at least this often (default 1000 ms). */
+  readonly flushMs?: number;
+  /** Batches that may wait for the sinks per table before rows are dropped (default 16). */
+  readonly maxQueued?: number;
+  /** Longer messages go to raw_log as `oversized`, cut to this length (default 65535). */
+  readonly maxMessage?: number;
+  /** Called once when a sink fails; ingestion has stopped by then. */
+  readonly onFatal?: (err: Error) => void;
+}
+
+const TABLE_HTTP = 0;
+const TABLE_TCP = 1;
+const TABLE_RAW = 2;
+const SPECS: readonly TableSpec[] = [HTTP_LOG_TABLE, TCP_LOG_TABLE, RAW_LOG_TABLE];
+
+export class Ingest {
+  readonly counters: CollectCounters;
+  readonly dicts: LogDicts;
+  private readonly sinks: readonly LogSink<LogBatch>[];
+  private readonly format: IngestFormat;
+  private readonly batchRows: number;
+  private readonly maxQueued: number;
+  private readonly maxMessage: number;
+  private readonly onFatal: (err: Error) => void;
+  private readonly current: (LogBatch | null)[];
+  private readonly pools: LogBatch[][] = [[], [], []];
+  private readonly allocated = [0, 0, 0];
+  private readonly queue: LogBatch[] = [];
+  private readonly frame = newSyslogFrame();
+  private draining: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private year = new Date().getUTCFullYear();
+  private stopped = false;
+  private fatal: Error | null = null;
+  private readonly customParse: LogLineParser | null;
+  private readonly customTable: number;
+  private readonly clfParse: LogLineParser | null;
+
+  constructor(o: IngestOptions) {
+    this.format = o.format;
+    this.sinks = o.sinks;
+    this.dicts = o.dicts ?? new LogDicts();
+    this.counters = o.counters ?? new CollectCounters();
+    this.batchRows = o.batchRows ?? 8192;
+    this.maxQueued = o.maxQueued ?? 16;
+    this.maxMessage = o.maxMessage ?? 65535;
+    this.onFatal = o.onFatal ?? ((e) => { throw e; });
+    this.current = SPECS.map((_, t) => this.newBatch(t));
+    this.customParse = o.format.kind === 'custom' ? o.format.parse : null;
+    this.customTable = o.format.kind === 'custom' && o.format.table === 'tcp_log' ? TABLE_TCP : TABLE_HTTP;
+    this.clfParse = o.format.kind === 'auto' && o.format.clf ? o.format.clf : null;
+    const flushMs = o.flushMs ?? 1000;
+    this.timer = setInterval(() => this.tick(flushMs), Math.max(10, flushMs >> 2));
+    this.timer.unref();
+  }
+
+  get failed(): Error | null { return this.fatal; }
+
+  /**
+   * Ingests message buf[start, end) received at `nowMs` from `peer` (an address string, or '' for files).
+   * Never throws on bad input: it becomes a raw_log row. Does not keep `buf`.
+   */
+  onMessage(buf: Uint8Array, start: number, end: number, peer: string, nowMs: number): void {
+    if (this.stopped) return;
+    const c = this.counters;
+    c.received++;
+    c.receivedBytes += end - start;
+    if (end - start > this.maxMessage) { this.raw(buf, start, start + this.maxMessage, peer, nowMs, PARSE_ERR_OVERSIZED, false); return; }
+    for (let i = start; i < end; i++) {
+      const b = buf[i];
+      if (b < 32 && b !== 9 && b !== 10 && b !== 13) { this.raw(buf, start, end, peer, nowMs, PARSE_ERR_BINARY, false); return; }
+    }
+    const f = this.frame;
+    parseSyslogFrame(buf, start, end, this.year, f);
+    let t: number;
+    let parse: LogLineParser;
+    if (this.customParse !== null) { t = this.customTable; parse = this.customParse; }
+    else if (this.format.kind === 'httplog') { t = TABLE_HTTP; parse = parseHttpLog; }
+    else if (this.format.kind === 'tcplog') { t = TABLE_TCP; parse = parseTcpLog; }
+    else {
+      const k = detectHaproxyFormat(buf, f.msgStart, f.msgEnd);
+      if (k === TABLE_TCP) { t = TABLE_TCP; parse = parseTcpLog; }
+      else if (k === TABLE_HTTP) { t = TABLE_HTTP; parse = parseHttpLog; }
+      else if (k === TABLE_CLF && this.clfParse !== null) { t = TABLE_HTTP; parse = this.clfParse; }
+      else { this.raw(buf, start, end, peer, nowMs, PARSE_ERR_FORMAT, true); return; }
+    }
+    const b = this.current[t];
+    if (b === null) { c.droppedQueue++; return; }
+    this.envelope(b, buf);
+    const r = parse(buf, f.msgStart, f.msgEnd, b);
+    if (r !== PARSE_OK) { b.rollbackRow(); this.raw(buf, start, end, peer, nowMs, r, true); return; }
+    if (b.rows === 0) b.openedAt = nowMs;
+    b.commitRow();
+    c.parsed++;
+    if (b.full) this.rotate(t);
+  }
+
+  /** Writes the syslog envelope of the current frame into the current row of `b`. */
+  private envelope(b: LogBatch, buf: Uint8Array): void {
+    const f = this.frame;
+    const row = b.rows;
+    b.f64[COL_LOG_TS][row] = f.tsMs;
+    if (f.hostStart >= 0) b.setDict(COL_HOST, buf, f.hostStart, f.hostEnd);
+    if (f.progStart >= 0) b.setDict(COL_PROGRAM, buf, f.progStart, f.progEnd);
+    if (f.pid >= 0) b.i32[COL_PID][row] = f.pid;
+    if (f.pri >= 0) { b.i32[COL_FACILITY][row] = f.pri >> 3; b.i32[COL_SEVERITY][row] = f.pri & 7; }
+  }
+
+  /** Stores an unparsed message in raw_log with its reason (invalid UTF-8 is replaced by U+FFFD). */
+  private raw(buf: Uint8Array, start: number, end: number, peer: string, nowMs: number, reason: number, framed: boolean): void {
+    let code = reason;
+    if (code !== PARSE_ERR_BINARY && code !== PARSE_ERR_OVERSIZED && !isUtf8(buf.subarray(start, end))) code = PARSE_ERR_ENCODING;
+    this.counters.unparsed[code]++;
+    const b = this.current[TABLE_RAW];
+    if (b === null) { this.counters.droppedQueue++; return; }
+    const row = b.rows;
+    if (framed) this.envelope(b, buf);
+    b.f64[COL_RECEIVED][row] = nowMs;
+    if (peer.length > 0) b.i32[COL_PEER][row] = (this.dicts.byColumn[COL_PEER] as LogDict).internString(peer);
+    b.i32[COL_REASON][row] = (this.dicts.byColumn[COL_REASON] as LogDict).internString(PARSE_REASONS[code]);
+    if (code === PARSE_ERR_ENCODING || code === PARSE_ERR_BINARY || code === PARSE_ERR_OVERSIZED) {
+      (b.str[COL_MESSAGE] as LogStrColumn).setString(row, Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('utf8'));
+    } else b.setStr(COL_MESSAGE, buf, start, end);
+    if (b.rows === 0) b.openedAt = nowMs;
+    b.commitRow();
+    if (b.full) this.rotate(TABLE_RAW);
+  }
+
+  private newBatch(t: number): LogBatch | null {
+    const pool = this.pools[t];
+    if (pool.length > 0) return pool.pop() as LogBatch;
+    if (this.allocated[t] > this.maxQueued) return null;
+    this.allocated[t]++;
+    return new LogBatch(SPECS[t], this.batchRows, this.dicts);
+  }
+
+  /** Queues table t's current batch (if it has rows) and starts a fresh one; drains asynchronously. */
+  private rotate(t: number): void {
+    const b = this.current[t];
+    if (b === null) { this.current[t] = this.newBatch(t); return; }
+    if (b.rows === 0) return;
+    this.queue.push(b);
+    this.current[t] = this.newBatch(t);
+    if (this.draining === null) this.draining = this.drain();
+  }
+
+  private tick(flushMs: number): void {
+    const now = Date.now();
+    this.year = new Date(now).getUTCFullYear();
+    for (let t = 0; t < 3; t++) {
+      const b = this.current[t];
+      if (b === null) this.current[t] = this.newBatch(t);
+      else if (b.rows > 0 && now - b.openedAt >= flushMs) this.rotate(t);
+    }
+  }
+
+  private async drain(): Promise<void> {
+    await Promise.resolve();
+    try {
+      while (this.queue.length > 0 && this.fatal === null) {
+        const b = this.queue.shift() as LogBatch;
+        const t0 = performance.now();
+        for (const s of this.sinks) await s.write(b);
+        this.counters.recordWrite(performance.now() - t0, b.rows);
+        b.reset();
+        this.pools[SPECS.indexOf(b.table)].push(b);
+      }
+    } catch (e) {
+      this.counters.writeErrors++;
+      this.fatal = e instanceof Error ? e : new Error(String(e));
+      this.stopped = true;
+      this.onFatal(this.fatal);
+    } finally {
+      this.draining = null;
+    }
+  }
+
+  /** Sends every buffered row to the sinks and waits until they are written. */
+  async flush(): Promise<void> {
+    for (let t = 0; t < 3; t++) this.rotate(t);
+    while (this.draining !== null) await this.draining;
+    if (this.fatal) throw this.fatal;
+  }
+
+  /** Stops accepting messages, flushes everything and closes the sinks. */
+  async close(): Promise<void> {
+    if (this.timer) { clearInterval(this.timer); this.timer = null; }
+    let err: Error | null = null;
+    try { await this.flush(); } catch (e) { err = e as Error; }
+    this.stopped = true;
+    for (const s of this.sinks) {
+      try { await s.close(); } catch (e) { err ??= e as Error; }
+    }
+    if (err) throw err;
+  }
+}
+
+const TABLE_CLF = 3;
+
+/**
+ * Guesses which HAProxy format a message uses, cheaply: CLF starts `ip - - [`, httplog has 4 slashes in its timers
+ * field (the 5th space-separated field), tcplog 2. Returns TABLE_HTTP, TABLE_TCP, TABLE_CLF or -1.
+ */
+export function detectHaproxyFormat(buf: Uint8Array, start: number, end: number): number {
+  let sp = buf.indexOf(32, start);
+  if (sp < 0 || sp >= end) return -1;
+  if (buf[sp + 1] === 45 && buf[sp + 2] === 32 && buf[sp + 3] === 45 && buf[sp + 4] === 32 && buf[sp + 5] === 91) return TABLE_CLF;
+  for (let k = 0; k < 3; k++) {
+    sp = buf.indexOf(32, sp + 1);
+    if (sp < 0 || sp >= end) return -1;
+  }
+  let slashes = 0;
+  for (let i = sp + 1; i < end; i++) {
+    const c = buf[i];
+    if (c === 32) break;
+    if (c === 47) slashes++;
+  }
+  return slashes === 4 ? TABLE_HTTP : slashes === 2 ? TABLE_TCP : -1;
+}
