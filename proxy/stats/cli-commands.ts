@@ -148,8 +148,9 @@ function srvStateLine(px: Proxy, sv: Server, now: number): string {
     const name = HCHK_STATUS_NAMES[c.status] ?? 'UNK';
     chkStatus = c.status === 0 ? HAP_CHECK_STATUS['INI']! : HAP_CHECK_STATUS[name] ?? 0;
     chkResult = c.status <= HCHK_STATUS_INI ? 0 : (/OK/.test(name) ? 3 : 2);
-    chkState = 0x02 | (c.paused ? 0 : 0x04) | ((sv.adminState & SRV_ADMF_MAINT) !== 0 ? 0x08 : 0);
+    chkState = 0x02 | (c.paused ? 0 : 0x04);
   }
+  if ((sv.adminState & SRV_ADMF_MAINT) !== 0) chkState |= 0x08;
   const health = c.enabled ? c.health : (sv.curState === SRV_ST_STOPPED ? 0 : 2);
   const since = Math.max(0, Math.floor((now - sv.lastChange) / 1000));
   return px.id + ' ' + px.name + ' ' + sv.id + ' ' + sv.name + ' ' + (sv.host || '-') + ' ' + sv.curState + ' ' +

@@ -399,7 +399,7 @@ export function fillServer(src: StatsSource, px: Proxy, sv: Server, now: number,
   row[F.ST_F_IDLE_CONN_CUR] = idle;
   row[F.ST_F_SAFE_CONN_CUR] = 0;
   row[F.ST_F_USED_CONN_CUR] = sv.served;
-  row[F.ST_F_NEED_CONN_EST] = maint ? 0 : Math.max(1, c.usedConnMax);
+  row[F.ST_F_NEED_CONN_EST] = c.usedConnMax;
   row[F.ST_F_UWEIGHT] = sv.uweight;
   putSsl(row);
 }
