@@ -1,0 +1,82 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import * as net from 'node:net';
+import { statSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { goldenSource } from './fixture-model.ts';
+import { startStats, stopStats } from '../../../proxy/stats/runtime.ts';
+import { statsGlobalCfg } from '../../../proxy/stats/keywords.ts';
+import { ACCESS_LVL_ADMIN, ACCESS_LVL_USER } from '../../../proxy/stats/types.ts';
+import { statsCliCommands } from '../../../proxy/stats/cli-commands.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'sluice-stats-'));
+const src = goldenSource();
+const cfg = statsGlobalCfg(src.global);
+cfg.sockets.push({ host: '', port: 0, path: join(dir, 'admin.sock'), mode: 0o600, level: ACCESS_LVL_ADMIN, exposeFd: false });
+cfg.sockets.push({ host: '', port: 0, path: join(dir, 'user.sock'), mode: 0o640, level: ACCESS_LVL_USER, exposeFd: false });
+cfg.sockets.push({ host: '127.0.0.1', port: 0, path: '', mode: -1, level: ACCESS_LVL_ADMIN, exposeFd: false });
+const cli = await startStats(src);
+const tcpPort = (cli.servers[2]!.address() as net.AddressInfo).port;
+after(async () => { await stopStats(cli); rmSync(dir, { recursive: true, force: true }); });
+
+/** Sends `data` (possibly in several writes) and collects everything until the server closes or `until` matches. */
+function talk(target: string | number, writes: string[], until?: (s: string) => boolean): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const sock = typeof target === 'number' ? net.connect(target, '127.0.0.1') : net.connect(target);
+    let out = '';
+    const timer = setTimeout(() => { sock.destroy(); reject(new Error('timeout, got ' + JSON.stringify(out))); }, 3000);
+    sock.setEncoding('latin1');
+    sock.on('data', (d: string) => {
+      out += d;
+      if (until !== undefined && until(out)) { clearTimeout(timer); sock.destroy(); resolve(out); }
+    });
+    sock.on('close', () => { clearTimeout(timer); resolve(out); });
+    sock.on('error', reject);
+    sock.on('connect', () => { for (const w of writes) sock.write(w); });
+  });
+}
+
+test('a unix stats socket gets the configured file mode', () => {
+  assert.equal(statSync(join(dir, 'admin.sock')).mode & 0o777, 0o600);
+  assert.equal(statSync(join(dir, 'user.sock')).mode & 0o777, 0o640);
+});
+
+test('one command per connection, reply framed with an empty line, then the server closes', async () => {
+  assert.equal(await talk(join(dir, 'admin.sock'), ['show cli level\n']), 'admin\n\n');
+  assert.equal(await talk(tcpPort, ['show cli level\r\n']), 'admin\n\n');
+});
+
+test('two lines in one write both run; ;-separated commands run in order', async () => {
+  assert.equal(await talk(join(dir, 'admin.sock'), ['show cli level\nshow cli level\n']), 'admin\n\nadmin\n\n');
+  assert.equal(await talk(join(dir, 'admin.sock'), ['show cli level ; user; show cli level\n']), 'admin\n\n\nuser\n\n');
+});
+
+test('prompt mode keeps the connection and ends each reply with "\\n> "; quit closes', async () => {
+  const out = await talk(join(dir, 'admin.sock'), ['prompt\n', 'show cli level\n', 'set weight bk/s1 abc\n', 'quit\n']);
+  assert.equal(out, '\n> admin\n\n> Empty weight string empty or preceded by garbage\n> ');
+});
+
+test('set severity-output tags message replies but not dumps', async () => {
+  const out = await talk(join(dir, 'admin.sock'), ['set severity-output number; get weight bk/nope; get weight bk/s1; show cli level\n']);
+  assert.equal(out, '\n[3]: No such server.\n\n100 (initial 100)\n\n[6]: admin\n\n');
+});
+
+test('a user-level socket is refused every admin and operator command', async () => {
+  const admin = statsCliCommands.filter((c) => c.level > ACCESS_LVL_USER);
+  assert.ok(admin.length >= 20);
+  const lines = admin.map((c) => c.words.join(' ') + ' bk/s1 1').join('\n') + '\n';
+  const out = await talk(join(dir, 'user.sock'), [lines]);
+  assert.equal(out, 'Permission denied\n\n'.repeat(admin.length));
+  // and operator cannot be regained
+  assert.equal(await talk(join(dir, 'user.sock'), ['operator; show cli level\n']), 'Permission denied\n\nuser\n\n');
+  assert.equal(src.proxies[1]!.servers[0]!.uweight, 100);
+});
+
+test('state changes through the socket show in show stat', async () => {
+  assert.equal(await talk(join(dir, 'admin.sock'), ['set server bk/s2 state drain\n']), '\n');
+  const csv = await talk(join(dir, 'admin.sock'), ['show stat bk 4 2\n']);
+  assert.match(csv.split('\n')[1]!, /^bk,s2,.*,DRAIN,1,1,0,/);
+  assert.equal(await talk(join(dir, 'admin.sock'), ['set weight bk/s1 50%; get weight bk/s1\n']), '\n50 (initial 100)\n\n');
+  assert.equal(await talk(join(dir, 'admin.sock'), ['disable frontend fe_main; show stat 2 1 -1\n']).then((s) => s.split('\n')[2]!.split(',')[17]), 'PAUSED');
+});
