@@ -15,7 +15,8 @@ import {
 } from './types.ts';
 import { STAT_CSV_HEADER } from './columns.ts';
 import { walkStats, SRV_ADMF_MAINT } from './fill.ts';
-import { csvLine } from './csv.ts';
+import { csvLineInto } from './csv.ts';
+import { OutBuf } from './out-buf.ts';
 import { typedLines, jsonRow } from './typed.ts';
 import { renderInfo, INFO_PLAIN, INFO_TYPED, INFO_JSON, SLUICE_VERSION } from './info.ts';
 import { clearFeCounters, clearBeCounters, listenerCounters } from './counters.ts';
@@ -48,9 +49,10 @@ const FMT_JSON = 2;
 export function renderStats(env: CliEnv, opts: StatDumpOpts, fmt: number, desc: boolean, now: number = Date.now()): string {
   const parts: string[] = [];
   if (fmt === FMT_CSV) {
-    parts.push(STAT_CSV_HEADER);
-    walkStats(env.src, opts, (row: StatVal[]) => { parts.push(csvLine(row)); }, now);
-    return parts.join('');
+    const out = new OutBuf(1 << 20);
+    out.str(STAT_CSV_HEADER);
+    walkStats(env.src, opts, (row: StatVal[]) => { csvLineInto(out, row); }, now);
+    return out.toString();
   }
   if (fmt === FMT_TYPED) {
     walkStats(env.src, opts, (row: StatVal[], t: number) => { parts.push(typedLines(row, t, desc)); }, now);

@@ -5,6 +5,7 @@
  */
 import type { StatVal } from './types.ts';
 import { ST_F_COUNT } from './columns.ts';
+import type { OutBuf } from './out-buf.ts';
 
 function csvField(v: StatVal): string {
   if (v === undefined) return '';
@@ -21,4 +22,15 @@ export function csvLine(row: readonly StatVal[]): string {
   let s = '';
   for (let i = 0; i < ST_F_COUNT; i++) s += csvField(row[i]) + ',';
   return s + '\n';
+}
+
+/** Appends one CSV line for a filled row to `out` (same bytes as csvLine, without intermediate strings). */
+export function csvLineInto(out: OutBuf, row: readonly StatVal[]): void {
+  for (let i = 0; i < ST_F_COUNT; i++) {
+    const v = row[i];
+    if (typeof v === 'number') out.num(v);
+    else if (v !== undefined) out.str(csvField(v));
+    out.byte(44);
+  }
+  out.byte(10);
 }
