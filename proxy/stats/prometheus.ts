@@ -1,0 +1,228 @@
+/*
+ * The Prometheus exporter (`http-request use-service prometheus-exporter`): HAProxy 2.6's metric families for
+ * frontends, listeners, backends and servers, read from the same stats rows as the CLI (columns.ts via fill.ts),
+ * with `?scope=` filtering (repeatable). Process-scope families are not exported yet. Times are in seconds.
+ * Entry point for the HTTP side: servePrometheus(query). Hot path: no.
+ */
+import type { StatsSource, StatVal } from './types.ts';
+import * as F from './columns.ts';
+import { walkStats } from './fill.ts';
+import { newStatDumpOpts } from './cli-commands.ts';
+import { ACCESS_LVL_ADMIN } from './types.ts';
+
+type Metric = [obj: string, name: string, type: string, col: number, div: number, help: string];
+
+/** [object letter F/L/B/S, metric name, type, column (-1 = special), divisor, help], in 2.6's order. */
+const METRICS: readonly Metric[] = [
+  ['F', 'haproxy_frontend_current_sessions', 'gauge', F.ST_F_SCUR, 1, 'Number of current sessions on the frontend, backend or server'],
+  ['F', 'haproxy_frontend_max_sessions', 'gauge', F.ST_F_SMAX, 1, 'Highest value of current sessions encountered since process started'],
+  ['F', 'haproxy_frontend_limit_sessions', 'gauge', F.ST_F_SLIM, 1, "Frontend/listener/server's maxconn, backend's fullconn"],
+  ['F', 'haproxy_frontend_sessions_total', 'counter', F.ST_F_STOT, 1, 'Total number of sessions since process started'],
+  ['F', 'haproxy_frontend_bytes_in_total', 'counter', F.ST_F_BIN, 1, 'Total number of request bytes since process started'],
+  ['F', 'haproxy_frontend_bytes_out_total', 'counter', F.ST_F_BOUT, 1, 'Total number of response bytes since process started'],
+  ['F', 'haproxy_frontend_requests_denied_total', 'counter', F.ST_F_DREQ, 1, 'Total number of denied requests since process started'],
+  ['F', 'haproxy_frontend_responses_denied_total', 'counter', F.ST_F_DRESP, 1, 'Total number of denied responses since process started'],
+  ['F', 'haproxy_frontend_request_errors_total', 'counter', F.ST_F_EREQ, 1, 'Total number of invalid requests since process started'],
+  ['F', 'haproxy_frontend_status', 'gauge', -1, 0, 'Current status of the service, per state label value.'],
+  ['F', 'haproxy_frontend_limit_session_rate', 'gauge', F.ST_F_RATE_LIM, 1, "Limit on the number of sessions accepted in a second (frontend only, 'rate-limit sessions' setting)"],
+  ['F', 'haproxy_frontend_max_session_rate', 'gauge', F.ST_F_RATE_MAX, 1, 'Highest value of sessions per second observed since the worker process started'],
+  ['F', 'haproxy_frontend_http_responses_total', 'counter', -1, 0, 'Total number of HTTP responses with status 100-199 returned by this object since the worker process started'],
+  ['F', 'haproxy_frontend_http_requests_rate_max', 'gauge', F.ST_F_REQ_RATE_MAX, 1, 'Highest value of http requests observed since the worker process started'],
+  ['F', 'haproxy_frontend_http_requests_total', 'counter', F.ST_F_REQ_TOT, 1, 'Total number of HTTP requests processed by this object since the worker process started'],
+  ['F', 'haproxy_frontend_http_comp_bytes_in_total', 'counter', F.ST_F_COMP_IN, 1, 'Total number of bytes submitted to the HTTP compressor for this object since the worker process started'],
+  ['F', 'haproxy_frontend_http_comp_bytes_out_total', 'counter', F.ST_F_COMP_OUT, 1, 'Total number of bytes emitted by the HTTP compressor for this object since the worker process started'],
+  ['F', 'haproxy_frontend_http_comp_bytes_bypassed_total', 'counter', F.ST_F_COMP_BYP, 1, 'Total number of bytes that bypassed HTTP compression for this object since the worker process started (CPU/memory/bandwidth limitation)'],
+  ['F', 'haproxy_frontend_http_comp_responses_total', 'counter', F.ST_F_COMP_RSP, 1, 'Total number of HTTP responses that were compressed for this object since the worker process started'],
+  ['F', 'haproxy_frontend_connections_rate_max', 'gauge', F.ST_F_CONN_RATE_MAX, 1, 'Highest value of connections per second observed since the worker process started'],
+  ['F', 'haproxy_frontend_connections_total', 'counter', F.ST_F_CONN_TOT, 1, 'Total number of new connections accepted on this frontend since the worker process started'],
+  ['F', 'haproxy_frontend_intercepted_requests_total', 'counter', F.ST_F_INTERCEPTED, 1, 'Total number of HTTP requests intercepted on the frontend (redirects/stats/services) since the worker process started'],
+  ['F', 'haproxy_frontend_denied_connections_total', 'counter', F.ST_F_DCON, 1, 'Total number of incoming connections blocked on a listener/frontend by a tcp-request connection rule since the worker process started'],
+  ['F', 'haproxy_frontend_denied_sessions_total', 'counter', F.ST_F_DSES, 1, 'Total number of incoming sessions blocked on a listener/frontend by a tcp-request connection rule since the worker process started'],
+  ['F', 'haproxy_frontend_failed_header_rewriting_total', 'counter', F.ST_F_WREW, 1, 'Total number of failed HTTP header rewrites since the worker process started'],
+  ['F', 'haproxy_frontend_http_cache_lookups_total', 'counter', F.ST_F_CACHE_LOOKUPS, 1, 'Total number of HTTP requests looked up in the cache on this frontend/backend since the worker process started'],
+  ['F', 'haproxy_frontend_http_cache_hits_total', 'counter', F.ST_F_CACHE_HITS, 1, 'Total number of HTTP requests not found in the cache on this frontend/backend since the worker process started'],
+  ['F', 'haproxy_frontend_internal_errors_total', 'counter', F.ST_F_EINT, 1, 'Total number of internal errors since process started'],
+  ['L', 'haproxy_listener_current_sessions', 'gauge', F.ST_F_SCUR, 1, 'Number of current sessions on the frontend, backend or server'],
+  ['L', 'haproxy_listener_max_sessions', 'gauge', F.ST_F_SMAX, 1, 'Highest value of current sessions encountered since process started'],
+  ['L', 'haproxy_listener_limit_sessions', 'gauge', F.ST_F_SLIM, 1, "Frontend/listener/server's maxconn, backend's fullconn"],
+  ['L', 'haproxy_listener_sessions_total', 'counter', F.ST_F_STOT, 1, 'Total number of sessions since process started'],
+  ['L', 'haproxy_listener_bytes_in_total', 'counter', F.ST_F_BIN, 1, 'Total number of request bytes since process started'],
+  ['L', 'haproxy_listener_bytes_out_total', 'counter', F.ST_F_BOUT, 1, 'Total number of response bytes since process started'],
+  ['L', 'haproxy_listener_requests_denied_total', 'counter', F.ST_F_DREQ, 1, 'Total number of denied requests since process started'],
+  ['L', 'haproxy_listener_responses_denied_total', 'counter', F.ST_F_DRESP, 1, 'Total number of denied responses since process started'],
+  ['L', 'haproxy_listener_request_errors_total', 'counter', F.ST_F_EREQ, 1, 'Total number of invalid requests since process started'],
+  ['L', 'haproxy_listener_status', 'gauge', -1, 0, 'Current status of the service, per state label value.'],
+  ['L', 'haproxy_listener_denied_connections_total', 'counter', F.ST_F_DCON, 1, 'Total number of incoming connections blocked on a listener/frontend by a tcp-request connection rule since the worker process started'],
+  ['L', 'haproxy_listener_denied_sessions_total', 'counter', F.ST_F_DSES, 1, 'Total number of incoming sessions blocked on a listener/frontend by a tcp-request connection rule since the worker process started'],
+  ['L', 'haproxy_listener_failed_header_rewriting_total', 'counter', F.ST_F_WREW, 1, 'Total number of failed HTTP header rewrites since the worker process started'],
+  ['L', 'haproxy_listener_internal_errors_total', 'counter', F.ST_F_EINT, 1, 'Total number of internal errors since process started'],
+  ['B', 'haproxy_backend_current_queue', 'gauge', F.ST_F_QCUR, 1, 'Number of current queued connections'],
+  ['B', 'haproxy_backend_max_queue', 'gauge', F.ST_F_QMAX, 1, 'Highest value of queued connections encountered since process started'],
+  ['B', 'haproxy_backend_current_sessions', 'gauge', F.ST_F_SCUR, 1, 'Number of current sessions on the frontend, backend or server'],
+  ['B', 'haproxy_backend_max_sessions', 'gauge', F.ST_F_SMAX, 1, 'Highest value of current sessions encountered since process started'],
+  ['B', 'haproxy_backend_limit_sessions', 'gauge', F.ST_F_SLIM, 1, "Frontend/listener/server's maxconn, backend's fullconn"],
+  ['B', 'haproxy_backend_sessions_total', 'counter', F.ST_F_STOT, 1, 'Total number of sessions since process started'],
+  ['B', 'haproxy_backend_bytes_in_total', 'counter', F.ST_F_BIN, 1, 'Total number of request bytes since process started'],
+  ['B', 'haproxy_backend_bytes_out_total', 'counter', F.ST_F_BOUT, 1, 'Total number of response bytes since process started'],
+  ['B', 'haproxy_backend_requests_denied_total', 'counter', F.ST_F_DREQ, 1, 'Total number of denied requests since process started'],
+  ['B', 'haproxy_backend_responses_denied_total', 'counter', F.ST_F_DRESP, 1, 'Total number of denied responses since process started'],
+  ['B', 'haproxy_backend_connection_errors_total', 'counter', F.ST_F_ECON, 1, 'Total number of failed connections to server since the worker process started'],
+  ['B', 'haproxy_backend_response_errors_total', 'counter', F.ST_F_ERESP, 1, 'Total number of invalid responses since the worker process started'],
+  ['B', 'haproxy_backend_retry_warnings_total', 'counter', F.ST_F_WRETR, 1, 'Total number of server connection retries since the worker process started'],
+  ['B', 'haproxy_backend_redispatch_warnings_total', 'counter', F.ST_F_WREDIS, 1, 'Total number of server redispatches due to connection failures since the worker process started'],
+  ['B', 'haproxy_backend_status', 'gauge', -1, 0, 'Current status of the service, per state label value.'],
+  ['B', 'haproxy_backend_weight', 'gauge', F.ST_F_WEIGHT, 1, "Server's effective weight, or sum of active servers' effective weights for a backend"],
+  ['B', 'haproxy_backend_active_servers', 'gauge', F.ST_F_ACT, 1, 'Total number of active UP servers with a non-zero weight'],
+  ['B', 'haproxy_backend_backup_servers', 'gauge', F.ST_F_BCK, 1, 'Total number of backup UP servers with a non-zero weight'],
+  ['B', 'haproxy_backend_check_up_down_total', 'counter', F.ST_F_CHKDOWN, 1, 'Total number of failed checks causing UP to DOWN server transitions, per server/backend, since the worker process started'],
+  ['B', 'haproxy_backend_check_last_change_seconds', 'gauge', F.ST_F_LASTCHG, 1, 'How long ago the last server state changed, in seconds'],
+  ['B', 'haproxy_backend_downtime_seconds_total', 'counter', F.ST_F_DOWNTIME, 1, 'Total time spent in DOWN state, for server or backend'],
+  ['B', 'haproxy_backend_loadbalanced_total', 'counter', F.ST_F_LBTOT, 1, 'Total number of requests routed by load balancing since the worker process started (ignores queue pop and stickiness)'],
+  ['B', 'haproxy_backend_max_session_rate', 'gauge', F.ST_F_RATE_MAX, 1, 'Highest value of sessions per second observed since the worker process started'],
+  ['B', 'haproxy_backend_http_responses_total', 'counter', -1, 0, 'Total number of HTTP responses with status 100-199 returned by this object since the worker process started'],
+  ['B', 'haproxy_backend_http_requests_total', 'counter', F.ST_F_REQ_TOT, 1, 'Total number of HTTP requests processed by this object since the worker process started'],
+  ['B', 'haproxy_backend_client_aborts_total', 'counter', F.ST_F_CLI_ABRT, 1, 'Total number of requests or connections aborted by the client since the worker process started'],
+  ['B', 'haproxy_backend_server_aborts_total', 'counter', F.ST_F_SRV_ABRT, 1, 'Total number of requests or connections aborted by the server since the worker process started'],
+  ['B', 'haproxy_backend_http_comp_bytes_in_total', 'counter', F.ST_F_COMP_IN, 1, 'Total number of bytes submitted to the HTTP compressor for this object since the worker process started'],
+  ['B', 'haproxy_backend_http_comp_bytes_out_total', 'counter', F.ST_F_COMP_OUT, 1, 'Total number of bytes emitted by the HTTP compressor for this object since the worker process started'],
+  ['B', 'haproxy_backend_http_comp_bytes_bypassed_total', 'counter', F.ST_F_COMP_BYP, 1, 'Total number of bytes that bypassed HTTP compression for this object since the worker process started (CPU/memory/bandwidth limitation)'],
+  ['B', 'haproxy_backend_http_comp_responses_total', 'counter', F.ST_F_COMP_RSP, 1, 'Total number of HTTP responses that were compressed for this object since the worker process started'],
+  ['B', 'haproxy_backend_last_session_seconds', 'gauge', F.ST_F_LASTSESS, 1, 'How long ago some traffic was seen on this object on this worker process, in seconds'],
+  ['B', 'haproxy_backend_queue_time_average_seconds', 'gauge', F.ST_F_QTIME, 1000, 'Avg. queue time for last 1024 successful connections.'],
+  ['B', 'haproxy_backend_connect_time_average_seconds', 'gauge', F.ST_F_CTIME, 1000, 'Avg. connect time for last 1024 successful connections.'],
+  ['B', 'haproxy_backend_response_time_average_seconds', 'gauge', F.ST_F_RTIME, 1000, 'Avg. response time for last 1024 successful connections.'],
+  ['B', 'haproxy_backend_total_time_average_seconds', 'gauge', F.ST_F_TTIME, 1000, 'Avg. total time for last 1024 successful connections.'],
+  ['B', 'haproxy_backend_failed_header_rewriting_total', 'counter', F.ST_F_WREW, 1, 'Total number of failed HTTP header rewrites since the worker process started'],
+  ['B', 'haproxy_backend_connection_attempts_total', 'counter', F.ST_F_CONNECT, 1, 'Total number of outgoing connection attempts on this backend/server since the worker process started'],
+  ['B', 'haproxy_backend_connection_reuses_total', 'counter', F.ST_F_REUSE, 1, 'Total number of reused connection on this backend/server since the worker process started'],
+  ['B', 'haproxy_backend_http_cache_lookups_total', 'counter', F.ST_F_CACHE_LOOKUPS, 1, 'Total number of HTTP requests looked up in the cache on this frontend/backend since the worker process started'],
+  ['B', 'haproxy_backend_http_cache_hits_total', 'counter', F.ST_F_CACHE_HITS, 1, 'Total number of HTTP requests not found in the cache on this frontend/backend since the worker process started'],
+  ['B', 'haproxy_backend_max_queue_time_seconds', 'gauge', F.ST_F_QTIME_MAX, 1000, 'Maximum observed time spent in the queue'],
+  ['B', 'haproxy_backend_max_connect_time_seconds', 'gauge', F.ST_F_CTIME_MAX, 1000, 'Maximum observed time spent waiting for a connection to complete'],
+  ['B', 'haproxy_backend_max_response_time_seconds', 'gauge', F.ST_F_RTIME_MAX, 1000, 'Maximum observed time spent waiting for a server response'],
+  ['B', 'haproxy_backend_max_total_time_seconds', 'gauge', F.ST_F_TTIME_MAX, 1000, 'Maximum observed total request+response time (request+queue+connect+response+processing)'],
+  ['B', 'haproxy_backend_internal_errors_total', 'counter', F.ST_F_EINT, 1, 'Total number of internal errors since process started'],
+  ['B', 'haproxy_backend_uweight', 'gauge', F.ST_F_UWEIGHT, 1, "Server's user weight, or sum of active servers' user weights for a backend"],
+  ['B', 'haproxy_backend_agg_server_status', 'gauge', -1, 0, "Backend's aggregated gauge of servers' status"],
+  ['B', 'haproxy_backend_agg_server_check_status', 'gauge', -1, 0, "Backend's aggregated gauge of servers' state check status"],
+  ['B', 'haproxy_backend_agg_check_status', 'gauge', -1, 0, "Backend's aggregated gauge of servers' state check status"],
+  ['S', 'haproxy_server_current_queue', 'gauge', F.ST_F_QCUR, 1, 'Number of current queued connections'],
+  ['S', 'haproxy_server_max_queue', 'gauge', F.ST_F_QMAX, 1, 'Highest value of queued connections encountered since process started'],
+  ['S', 'haproxy_server_current_sessions', 'gauge', F.ST_F_SCUR, 1, 'Number of current sessions on the frontend, backend or server'],
+  ['S', 'haproxy_server_max_sessions', 'gauge', F.ST_F_SMAX, 1, 'Highest value of current sessions encountered since process started'],
+  ['S', 'haproxy_server_limit_sessions', 'gauge', F.ST_F_SLIM, 1, "Frontend/listener/server's maxconn, backend's fullconn"],
+  ['S', 'haproxy_server_sessions_total', 'counter', F.ST_F_STOT, 1, 'Total number of sessions since process started'],
+  ['S', 'haproxy_server_bytes_in_total', 'counter', F.ST_F_BIN, 1, 'Total number of request bytes since process started'],
+  ['S', 'haproxy_server_bytes_out_total', 'counter', F.ST_F_BOUT, 1, 'Total number of response bytes since process started'],
+  ['S', 'haproxy_server_responses_denied_total', 'counter', F.ST_F_DRESP, 1, 'Total number of denied responses since process started'],
+  ['S', 'haproxy_server_connection_errors_total', 'counter', F.ST_F_ECON, 1, 'Total number of failed connections to server since the worker process started'],
+  ['S', 'haproxy_server_response_errors_total', 'counter', F.ST_F_ERESP, 1, 'Total number of invalid responses since the worker process started'],
+  ['S', 'haproxy_server_retry_warnings_total', 'counter', F.ST_F_WRETR, 1, 'Total number of server connection retries since the worker process started'],
+  ['S', 'haproxy_server_redispatch_warnings_total', 'counter', F.ST_F_WREDIS, 1, 'Total number of server redispatches due to connection failures since the worker process started'],
+  ['S', 'haproxy_server_status', 'gauge', -1, 0, 'Current status of the service, per state label value.'],
+  ['S', 'haproxy_server_weight', 'gauge', F.ST_F_WEIGHT, 1, "Server's effective weight, or sum of active servers' effective weights for a backend"],
+  ['S', 'haproxy_server_check_failures_total', 'counter', F.ST_F_CHKFAIL, 1, 'Total number of failed individual health checks per server/backend, since the worker process started'],
+  ['S', 'haproxy_server_check_up_down_total', 'counter', F.ST_F_CHKDOWN, 1, 'Total number of failed checks causing UP to DOWN server transitions, per server/backend, since the worker process started'],
+  ['S', 'haproxy_server_check_last_change_seconds', 'gauge', F.ST_F_LASTCHG, 1, 'How long ago the last server state changed, in seconds'],
+  ['S', 'haproxy_server_downtime_seconds_total', 'counter', F.ST_F_DOWNTIME, 1, 'Total time spent in DOWN state, for server or backend'],
+  ['S', 'haproxy_server_queue_limit', 'gauge', F.ST_F_QLIMIT, 1, 'Limit on the number of connections in queue, for servers only (maxqueue argument)'],
+  ['S', 'haproxy_server_current_throttle', 'gauge', F.ST_F_THROTTLE, 1, "Throttling ratio applied to a server's maxconn and weight during the slowstart period (0 to 100%)"],
+  ['S', 'haproxy_server_loadbalanced_total', 'counter', F.ST_F_LBTOT, 1, 'Total number of requests routed by load balancing since the worker process started (ignores queue pop and stickiness)'],
+  ['S', 'haproxy_server_max_session_rate', 'gauge', F.ST_F_RATE_MAX, 1, 'Highest value of sessions per second observed since the worker process started'],
+  ['S', 'haproxy_server_check_status', 'gauge', -1, 0, 'Status of last health check, per state label value.'],
+  ['S', 'haproxy_server_check_code', 'gauge', F.ST_F_CHECK_CODE, 1, 'layer5-7 code, if available of the last health check.'],
+  ['S', 'haproxy_server_check_duration_seconds', 'gauge', F.ST_F_CHECK_DURATION, 1000, 'Total duration of the latest server health check, in seconds.'],
+  ['S', 'haproxy_server_http_responses_total', 'counter', -1, 0, 'Total number of HTTP responses with status 100-199 returned by this object since the worker process started'],
+  ['S', 'haproxy_server_client_aborts_total', 'counter', F.ST_F_CLI_ABRT, 1, 'Total number of requests or connections aborted by the client since the worker process started'],
+  ['S', 'haproxy_server_server_aborts_total', 'counter', F.ST_F_SRV_ABRT, 1, 'Total number of requests or connections aborted by the server since the worker process started'],
+  ['S', 'haproxy_server_last_session_seconds', 'gauge', F.ST_F_LASTSESS, 1, 'How long ago some traffic was seen on this object on this worker process, in seconds'],
+  ['S', 'haproxy_server_queue_time_average_seconds', 'gauge', F.ST_F_QTIME, 1000, 'Avg. queue time for last 1024 successful connections.'],
+  ['S', 'haproxy_server_connect_time_average_seconds', 'gauge', F.ST_F_CTIME, 1000, 'Avg. connect time for last 1024 successful connections.'],
+  ['S', 'haproxy_server_response_time_average_seconds', 'gauge', F.ST_F_RTIME, 1000, 'Avg. response time for last 1024 successful connections.'],
+  ['S', 'haproxy_server_total_time_average_seconds', 'gauge', F.ST_F_TTIME, 1000, 'Avg. total time for last 1024 successful connections.'],
+  ['S', 'haproxy_server_failed_header_rewriting_total', 'counter', F.ST_F_WREW, 1, 'Total number of failed HTTP header rewrites since the worker process started'],
+  ['S', 'haproxy_server_connection_attempts_total', 'counter', F.ST_F_CONNECT, 1, 'Total number of outgoing connection attempts on this backend/server since the worker process started'],
+  ['S', 'haproxy_server_connection_reuses_total', 'counter', F.ST_F_REUSE, 1, 'Total number of reused connection on this backend/server since the worker process started'],
+  ['S', 'haproxy_server_idle_connections_current', 'gauge', F.ST_F_SRV_ICUR, 1, 'Current number of idle connections available for reuse on this server'],
+  ['S', 'haproxy_server_idle_connections_limit', 'gauge', F.ST_F_SRC_ILIM, 1, "Limit on the number of available idle connections on this server (server 'pool_max_conn' directive)"],
+  ['S', 'haproxy_server_max_queue_time_seconds', 'gauge', F.ST_F_QTIME_MAX, 1000, 'Maximum observed time spent in the queue'],
+  ['S', 'haproxy_server_max_connect_time_seconds', 'gauge', F.ST_F_CTIME_MAX, 1000, 'Maximum observed time spent waiting for a connection to complete'],
+  ['S', 'haproxy_server_max_response_time_seconds', 'gauge', F.ST_F_RTIME_MAX, 1000, 'Maximum observed time spent waiting for a server response'],
+  ['S', 'haproxy_server_max_total_time_seconds', 'gauge', F.ST_F_TTIME_MAX, 1000, 'Maximum observed total request+response time (request+queue+connect+response+processing)'],
+  ['S', 'haproxy_server_internal_errors_total', 'counter', F.ST_F_EINT, 1, 'Total number of internal errors since process started'],
+  ['S', 'haproxy_server_unsafe_idle_connections_current', 'gauge', F.ST_F_IDLE_CONN_CUR, 1, 'Current number of unsafe idle connections'],
+  ['S', 'haproxy_server_safe_idle_connections_current', 'gauge', F.ST_F_SAFE_CONN_CUR, 1, 'Current number of safe idle connections'],
+  ['S', 'haproxy_server_used_connections_current', 'gauge', F.ST_F_USED_CONN_CUR, 1, 'Current number of connections in use'],
+  ['S', 'haproxy_server_need_connections_current', 'gauge', F.ST_F_NEED_CONN_EST, 1, 'Estimated needed number of connections'],
+  ['S', 'haproxy_server_uweight', 'gauge', F.ST_F_UWEIGHT, 1, "Server's user weight, or sum of active servers' user weights for a backend"],
+];
+
+const SCOPE_LETTER: Record<string, string> = { frontend: 'F', listener: 'L', backend: 'B', server: 'S' };
+const ROW_LETTER = 'FBSL';
+const CODES = ['1xx', '2xx', '3xx', '4xx', '5xx', 'other'];
+const HRSP = [F.ST_F_HRSP_1XX, F.ST_F_HRSP_2XX, F.ST_F_HRSP_3XX, F.ST_F_HRSP_4XX, F.ST_F_HRSP_5XX, F.ST_F_HRSP_OTHER];
+const SRV_STATES = ['DOWN', 'UP', 'MAINT', 'DRAIN', 'NOLB'];
+
+function labels(letter: string, row: readonly StatVal[]): string {
+  const px = 'proxy="' + row[F.ST_F_PXNAME] + '"';
+  if (letter === 'S') return px + ',server="' + row[F.ST_F_SVNAME] + '"';
+  if (letter === 'L') return 'listener="' + row[F.ST_F_SVNAME] + '",' + px;
+  return px;
+}
+
+function srvState(status: string): string {
+  if (status.startsWith('MAINT')) return 'MAINT';
+  if (status.startsWith('DRAIN')) return 'DRAIN';
+  if (status.startsWith('NOLB')) return 'NOLB';
+  if (status.startsWith('DOWN')) return 'DOWN';
+  return 'UP';
+}
+
+/** The scrape body for a query string such as `scope=server&scope=backend` ('' = every scope). */
+export function renderPrometheus(src: StatsSource, query: string, now: number = Date.now()): string {
+  const scopes = new Set<string>();
+  for (const part of query.split('&')) {
+    const [k, v] = part.split('=');
+    if (k === 'scope' && v !== undefined && SCOPE_LETTER[v] !== undefined) scopes.add(SCOPE_LETTER[v]!);
+  }
+  const rows: { letter: string; row: StatVal[] }[] = [];
+  walkStats(src, newStatDumpOpts(ACCESS_LVL_ADMIN), (row, t) => { rows.push({ letter: ROW_LETTER[t]!, row: row.slice() }); }, now);
+  let out = '';
+  for (const [obj, name, type, col, div, help] of METRICS) {
+    if (scopes.size > 0 && !scopes.has(obj)) continue;
+    let body = '';
+    for (const { letter, row } of rows) {
+      if (letter !== obj) continue;
+      const lb = labels(letter, row);
+      if (col >= 0) {
+        const v = row[col];
+        if (v === undefined || typeof v !== 'number') continue;
+        body += name + '{' + lb + '} ' + (div === 1 ? v : v / div) + '\n';
+      } else if (name.endsWith('_http_responses_total')) {
+        if (row[F.ST_F_HRSP_1XX] === undefined) continue;
+        for (let i = 0; i < 6; i++) body += name + '{code="' + CODES[i] + '",' + lb + '} ' + row[HRSP[i]!] + '\n';
+      } else if (name.endsWith('_status') && obj === 'S' && !name.includes('check')) {
+        const st = srvState(String(row[F.ST_F_STATUS]));
+        for (const s of SRV_STATES) body += name + '{' + lb + ',state="' + s + '"} ' + (s === st ? 1 : 0) + '\n';
+      } else if (name.endsWith('_status') && (obj === 'F' || obj === 'B' || obj === 'L')) {
+        const st = String(row[F.ST_F_STATUS]);
+        const up = st === 'OPEN' || st.startsWith('UP');
+        if (obj === 'L') {
+          for (const s of ['WAITING', 'READY', 'FULL']) body += name + '{' + lb + ',state="' + s + '"} ' + ((s === 'READY') === up ? 1 : 0) + '\n';
+        } else for (const s of ['DOWN', 'UP']) body += name + '{' + lb + ',state="' + s + '"} ' + ((s === 'UP') === up ? 1 : 0) + '\n';
+      }
+    }
+    if (body === '') continue;
+    out += '# HELP ' + name + ' ' + help + '\n# TYPE ' + name + ' ' + type + '\n' + body;
+  }
+  return out;
+}
+
+/** Response for the exporter: status, headers (2.6's), body. The HTTP side sends it (chunked or with a length). */
+export function servePrometheus(src: StatsSource, query: string): { status: number; headers: [string, string][]; body: string } {
+  return {
+    status: 200,
+    headers: [['cache-control', 'no-cache'], ['content-type', 'text/plain; version=0.0.4']],
+    body: renderPrometheus(src, query),
+  };
+}
