@@ -95,6 +95,14 @@ export class Ingest {
 
   get failed(): Error | null { return this.fatal; }
 
+  /** Batches waiting for the sinks. */
+  get queued(): number { return this.queue.length; }
+
+  /** Waits until the queued batches are written (readers of files use it as backpressure). */
+  async settle(): Promise<void> {
+    while (this.draining !== null) await this.draining;
+  }
+
   /**
    * Ingests message buf[start, end) received at `nowMs` from `peer` (an address string, or '' for files).
    * Never throws on bad input: it becomes a raw_log row. Does not keep `buf`.

@@ -1,0 +1,238 @@
+#!/usr/bin/env node
+/* sluice-collect: receives HAProxy (or Sluice) syslog over UDP / TCP / unix stream sockets, or reads log files, and
+ * writes http_log / tcp_log / raw_log rows to DuckDB, hour-partitioned Parquet, an Arrow IPC stream and JSON lines.
+ * This file only wires flags, listeners, sinks, signals and the metrics endpoint; the work is in ingest.ts.
+ * Hot path: no.
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import { Command, Option } from 'commander';
+import { LogDicts } from './arrow/batcher.ts';
+import type { LogBatch } from './arrow/batcher.ts';
+import { HTTP_LOG_TABLE, TCP_LOG_TABLE } from './arrow/schema.ts';
+import { CollectCounters } from './counters.ts';
+import { CLF_LOG_FORMAT, compileLogFormat } from './httplog/custom-format.ts';
+import type { CompiledLogFormat } from './httplog/custom-format.ts';
+import { PARSE_ERR_OVERSIZED } from './httplog/types.ts';
+import { Ingest } from './ingest.ts';
+import type { IngestFormat } from './ingest.ts';
+import { DuckDbSink } from './sinks/duckdb.ts';
+import { ParquetSink } from './sinks/parquet.ts';
+import { ArrowStreamSink, JsonLinesSink } from './sinks/stdout.ts';
+import type { LogSink } from './sinks/types.ts';
+import { listenStream } from './syslog/tcp-listener.ts';
+import type { StreamListener } from './syslog/tcp-listener.ts';
+import { listenUdp } from './syslog/udp-listener.ts';
+import type { UdpListener } from './syslog/udp-listener.ts';
+
+interface Opts {
+  listen: string[];
+  read: string[];
+  duckdb?: string;
+  parquet?: string;
+  parquetRollSeconds: number;
+  arrow?: string;
+  json?: string;
+  format: 'httplog' | 'tcplog' | 'clf' | 'auto';
+  logFormat?: string;
+  batchRows: number;
+  flushMs: number;
+  rcvbuf: number;
+  maxMessage: number;
+  stats?: number | true;
+  metrics?: string;
+}
+
+type Listener = UdpListener | StreamListener;
+
+const collect = (v: string, prev: string[]): string[] => prev.concat([v]);
+const int = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new Error('not a positive integer: ' + v);
+  return n;
+};
+
+/** Splits `udp://host:port`, `tcp://[::1]:514`, `unix:///path` into parts; throws a message on anything else. */
+function parseListenUrl(u: string): { proto: 'udp' | 'tcp' | 'unix'; host: string; port: number; path: string } {
+  const m = /^(udp|tcp|unix):\/\/(.*)$/.exec(u);
+  if (!m) throw new Error("--listen '" + u + "': expected udp://host:port, tcp://host:port or unix:///path");
+  const proto = m[1] as 'udp' | 'tcp' | 'unix';
+  if (proto === 'unix') {
+    if (!m[2].startsWith('/')) throw new Error("--listen '" + u + "': a unix socket needs an absolute path");
+    return { proto, host: '', port: 0, path: m[2] };
+  }
+  const hp = /^(?:\[([^\]]+)\]|([^:/]+)):(\d+)$/.exec(m[2]);
+  if (!hp) throw new Error("--listen '" + u + "': expected host:port");
+  const port = Number(hp[3]);
+  if (port > 65535) throw new Error("--listen '" + u + "': port out of range");
+  return { proto, host: hp[1] ?? hp[2], port, path: '' };
+}
+
+function fail(msg: string, code = 2): never {
+  process.stderr.write('sluice-collect: ' + msg + '\n');
+  process.exit(code);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = new Command('sluice-collect')
+    .description('Receive HAProxy syslog (UDP/TCP/unix) or read log files into DuckDB, Parquet, Arrow and JSON.')
+    .option('--listen <url>', 'udp://host:port, tcp://host:port (RFC 6587 framing) or unix:///path (stream); repeatable', collect, [])
+    .option('--read <file>', "ingest a log file ('-' = stdin) then exit; repeatable", collect, [])
+    .option('--duckdb <file>', 'DuckDB database file (tables http_log, tcp_log, raw_log)')
+    .option('--parquet <dir>', 'hour-partitioned Parquet under dir/<table>/date=YYYY-MM-DD/hour=HH/')
+    .option('--parquet-roll-seconds <n>', 'seconds between Parquet files', int, 60)
+    .option('--arrow <file>', "Arrow IPC stream of http_log (tcp_log with --format tcplog) to a file or '-'")
+    .option('--json <file>', "JSON lines of every row to a file or '-'")
+    .addOption(new Option('--format <fmt>', 'log line format').choices(['httplog', 'tcplog', 'clf', 'auto']).default('auto'))
+    .option('--log-format <fmt>', 'parse lines with this HAProxy log-format string (as written in haproxy.cfg)')
+    .option('--batch-rows <n>', 'rows per record batch', int, 8192)
+    .option('--flush-ms <n>', 'flush a non-empty batch at least this often', int, 1000)
+    .option('--rcvbuf <bytes>', 'UDP SO_RCVBUF to request', int, 8 * 1024 * 1024)
+    .option('--max-message <bytes>', 'longer messages go to raw_log as oversized', int, 65535)
+    .option('--stats [seconds]', 'print counters to stderr every N seconds (default 10) and at exit')
+    .option('--metrics <host:port>', 'serve Prometheus text on http://host:port/metrics')
+    .addHelpText('after', '\nSignals: SIGTERM/SIGINT flush every buffered row and exit; SIGUSR1 prints the counters.\n' +
+      'Example: sluice-collect --listen udp://127.0.0.1:5514 --duckdb logs.duckdb --stats');
+  program.parse(argv);
+  const o = program.opts<Opts>();
+  if (o.listen.length === 0 && o.read.length === 0) o.listen.push('udp://127.0.0.1:5514');
+  if (!o.duckdb && !o.parquet && !o.arrow && !o.json) fail('no output: give --duckdb, --parquet, --arrow or --json');
+  if (o.arrow === '-' && o.json === '-') fail("--arrow - and --json - cannot both use stdout");
+
+  let format: IngestFormat;
+  let arrowTable = HTTP_LOG_TABLE;
+  const clf = compileLogFormat(CLF_LOG_FORMAT) as CompiledLogFormat;
+  if (o.logFormat !== undefined) {
+    const c = compileLogFormat(o.logFormat, /\\[ "#'\\]/.test(o.logFormat) || /^["']/.test(o.logFormat));
+    if ('error' in c) fail('--log-format: ' + c.error + ' at offset ' + c.pos);
+    format = { kind: 'custom', parse: c.parse, table: c.table };
+    if (c.table === 'tcp_log') arrowTable = TCP_LOG_TABLE;
+  } else if (o.format === 'clf') format = { kind: 'custom', parse: clf.parse, table: 'http_log' };
+  else if (o.format === 'auto') format = { kind: 'auto', clf: clf.parse };
+  else format = { kind: o.format };
+  if (o.format === 'tcplog') arrowTable = TCP_LOG_TABLE;
+
+  const dicts = new LogDicts();
+  const sinks: LogSink<LogBatch>[] = [];
+  try {
+    if (o.duckdb) sinks.push(await DuckDbSink.open(o.duckdb, dicts));
+    if (o.parquet) sinks.push(await ParquetSink.open(o.parquet, dicts, o.parquetRollSeconds * 1000));
+    if (o.arrow) sinks.push(new ArrowStreamSink(o.arrow, arrowTable));
+    if (o.json) sinks.push(new JsonLinesSink(o.json));
+  } catch (e) {
+    fail('cannot open output: ' + (e as Error).message, 1);
+  }
+
+  const counters = new CollectCounters();
+  const listeners: Listener[] = [];
+  let shuttingDown = false;
+  const log = (s: string): void => { process.stderr.write('sluice-collect: ' + s + '\n'); };
+
+  const shutdown = async (code: number, why: string): Promise<void> => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    if (why) log(why);
+    await Promise.all(listeners.map((l) => l.close().catch(() => undefined)));
+    refreshDrops();
+    try { await ingest.close(); } catch (e) { log('error while closing: ' + (e as Error).message); code = code || 1; }
+    if (o.stats !== undefined) log(counters.summary());
+    metricsServer?.close();
+    process.exit(code);
+  };
+
+  const ingest = new Ingest({
+    format, sinks, dicts, counters, batchRows: o.batchRows, flushMs: o.flushMs, maxMessage: o.maxMessage,
+    onFatal: (e) => {
+      log('FATAL: writing failed, ingestion stopped: ' + e.message);
+      void shutdown(1, '');
+    },
+  });
+
+  const refreshDrops = (): void => {
+    let d = 0;
+    for (const l of listeners) if (l.kind === 'udp') d += l.drops();
+    counters.droppedSocket = d;
+  };
+
+  const onDatagram = (buf: Buffer, peer: string): void => ingest.onMessage(buf, 0, buf.length, peer, Date.now());
+  const onFrame = (buf: Buffer, s: number, e: number, peer: string, oversized: boolean): void => {
+    if (oversized) { counters.received++; counters.unparsed[PARSE_ERR_OVERSIZED]++; return; }
+    ingest.onMessage(buf, s, e, peer, Date.now());
+  };
+  const onListenerError = (e: Error): void => log('listener error: ' + e.message);
+
+  try {
+    for (const u of o.listen) {
+      const l = parseListenUrl(u);
+      if (l.proto === 'udp') {
+        const x = await listenUdp(l.host, l.port, onDatagram, onListenerError, o.rcvbuf);
+        listeners.push(x);
+        log('listening on udp://' + (x.address.includes(':') ? '[' + x.address + ']' : x.address) + ':' + x.port +
+          ' (SO_RCVBUF requested ' + o.rcvbuf + ', granted ' + x.recvBufferSize + ')');
+      } else {
+        const x = await listenStream(l.proto === 'unix' ? { path: l.path } : { host: l.host, port: l.port }, onFrame,
+          onListenerError, o.maxMessage);
+        listeners.push(x);
+        log('listening on ' + (l.proto === 'unix' ? 'unix://' + l.path : 'tcp://' + x.address + ':' + x.port));
+      }
+    }
+  } catch (e) {
+    await Promise.all(listeners.map((l) => l.close()));
+    await ingest.close().catch(() => undefined);
+    fail((e as Error).message, 1);
+  }
+
+  let metricsServer: http.Server | null = null;
+  if (o.metrics) {
+    const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(o.metrics);
+    if (!m) fail('--metrics: expected host:port');
+    metricsServer = http.createServer((req, res) => {
+      if (req.url !== '/metrics') { res.writeHead(404).end(); return; }
+      refreshDrops();
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(counters.prometheus());
+    });
+    metricsServer.on('error', (e) => log('metrics: ' + e.message));
+    await new Promise<void>((r) => (metricsServer as http.Server).listen(Number(m[3]), m[1] ?? m[2], r));
+    const a = metricsServer.address();
+    log('metrics on http://' + o.metrics.replace(/:\d+$/, ':' + (typeof a === 'object' && a ? a.port : m[3])) + '/metrics');
+  }
+
+  process.on('SIGTERM', () => void shutdown(0, 'SIGTERM: flushing'));
+  process.on('SIGINT', () => void shutdown(0, 'SIGINT: flushing'));
+  process.on('SIGUSR1', () => { refreshDrops(); log(counters.summary()); });
+  if (o.stats !== undefined) {
+    const every = o.stats === true ? 10 : Number(o.stats);
+    if (!(every > 0)) fail('--stats: expected seconds');
+    setInterval(() => { refreshDrops(); log(counters.summary()); }, every * 1000).unref();
+  }
+  const dropTimer = setInterval(refreshDrops, 1000);
+  dropTimer.unref();
+
+  for (const f of o.read) await readFile(f, ingest);
+  if (o.read.length > 0 && o.listen.length === 0) await shutdown(ingest.failed ? 1 : 0, '');
+  if (ingest.failed) await shutdown(1, '');
+  if (listeners.length > 0) log('ready');
+}
+
+/** Feeds a file (or stdin) line by line into the pipeline, in 256 KiB reads; lines are cut at '\n'. */
+async function readFile(path: string, ingest: Ingest): Promise<void> {
+  const stream = path === '-' ? process.stdin : fs.createReadStream(path, { highWaterMark: 256 * 1024 });
+  let tail: Buffer | null = null;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const buf: Buffer = tail ? Buffer.concat([tail, chunk]) : chunk;
+    const now = Date.now();
+    let s = 0;
+    for (;;) {
+      const e = buf.indexOf(10, s);
+      if (e < 0) break;
+      if (e > s) ingest.onMessage(buf, s, e, '', now);
+      s = e + 1;
+    }
+    tail = s < buf.length ? Buffer.from(buf.subarray(s)) : null;
+    if (ingest.queued > 1) await ingest.settle();   // a file can wait for the sinks; a socket cannot
+    if (ingest.failed) return;
+  }
+  if (tail && tail.length > 0) ingest.onMessage(tail, 0, tail.length, '', Date.now());
+}
+
+main(process.argv).catch((e: unknown) => fail((e as Error).stack ?? String(e), 1));
