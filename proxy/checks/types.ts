@@ -1,3 +1,86 @@
-/* Health-check types (owned by the checks module). Types only. STUB. */
-export interface CheckCfg { readonly _stub?: never }
-export interface CheckState { readonly _stub?: never }
+/*
+ * Health-check types (owned by checks/): the proxy-level check settings (`option httpchk`, `http-check send|expect`)
+ * and the per-server check state (`check`, inter/fastinter/downinter, rise/fall, port, addr) with HAProxy's
+ * check_status codes. Types and constants only. Hot path: no (checks run on their own timers).
+ */
+
+/** Check kinds. */
+export const CHK_TYPE_TCP = 0;
+export const CHK_TYPE_HTTP = 1;
+export const CHK_TYPE_AGENT = 2;
+
+/** HAProxy's check_status codes (`check_status` stats column, `show servers state`). Index into HCHK_STATUS_NAMES. */
+export const HCHK_STATUS_UNKNOWN = 0;  // no check yet
+export const HCHK_STATUS_INI = 1;      // initializing
+export const HCHK_STATUS_SOCKERR = 2;  // socket error
+export const HCHK_STATUS_L4OK = 3;     // layer 4 check passed (no upper layer check)
+export const HCHK_STATUS_L4TOUT = 4;   // layer 1-4 timeout
+export const HCHK_STATUS_L4CON = 5;    // layer 1-4 connection problem (refused, unreachable)
+export const HCHK_STATUS_L6OK = 6;
+export const HCHK_STATUS_L6TOUT = 7;
+export const HCHK_STATUS_L6RSP = 8;
+export const HCHK_STATUS_L7TOUT = 9;   // layer 7 response timeout
+export const HCHK_STATUS_L7RSP = 10;   // layer 7 invalid response
+export const HCHK_STATUS_L7OKD = 11;   // check conditionally passed (404 with disable-on-404)
+export const HCHK_STATUS_L7OK = 12;    // layer 7 check passed
+export const HCHK_STATUS_L7OKC = 13;
+export const HCHK_STATUS_L7STS = 14;   // layer 7 wrong status
+export const HCHK_STATUS_PROCERR = 15;
+export const HCHK_STATUS_PROCTOUT = 16;
+export const HCHK_STATUS_PROCOK = 17;
+export const HCHK_STATUS_COUNT = 18;
+export const HCHK_STATUS_NAMES: readonly string[] = [
+  'UNK', 'INI', 'SOCKERR', 'L4OK', 'L4TOUT', 'L4CON', 'L6OK', 'L6TOUT', 'L6RSP', 'L7TOUT', 'L7RSP', 'L7OKD', 'L7OK',
+  'L7OKC', 'L7STS', 'PROCERR', 'PROCTOUT', 'PROCOK',
+];
+
+/** `http-check expect` kinds. */
+export const HCHK_EXPECT_STATUS = 0;   // status <code>[,<code>...] (ranges 200-399 allowed)
+export const HCHK_EXPECT_RSTATUS = 1;  // rstatus <regex>
+export const HCHK_EXPECT_STRING = 2;   // string <text> in the body
+export const HCHK_EXPECT_RSTRING = 3;  // rstring <regex> on the body
+
+export interface HttpCheckExpect {
+  kind: number;                // HCHK_EXPECT_*
+  inverse: boolean;            // `!`
+  statusRanges: number[];      // flat [lo, hi, lo, hi, ...] for status
+  text: string;                // string
+  re: RegExp | null;           // rstatus / rstring (compiled at load)
+}
+
+/** Proxy-level check settings: `option httpchk [meth] [uri] [ver]`, `http-check send`, `http-check expect`. */
+export interface CheckCfg {
+  type: number;                // CHK_TYPE_TCP unless `option httpchk`
+  method: string;              // default 'OPTIONS'
+  uri: string;                 // default '/'
+  version: string;             // default 'HTTP/1.0'
+  headers: string[];           // flat [name, value, ...] from `http-check send hdr`
+  body: string;
+  expect: HttpCheckExpect | null; // null = any 2xx/3xx
+  disableOn404: boolean;       // `http-check disable-on-404`
+}
+
+/** Per-server check state. Config fields from the server line / default-server; runtime fields from checks/. */
+export interface CheckState {
+  enabled: boolean;            // `check` on the server line
+  type: number;                // CHK_TYPE_*
+  inter: number;               // ms, default 2000
+  fastinter: number;           // ms, 0 = inter (used while the health is transitioning)
+  downinter: number;           // ms, 0 = inter (used while DOWN)
+  rise: number;                // default 2
+  fall: number;                // default 3
+  port: number;                // `port`, 0 = server port
+  addr: string;                // `addr`, '' = server address
+  timeout: number;             // `timeout check` of the backend at start, 0 = inter
+  // runtime
+  health: number;              // 0 .. rise+fall-1; >= rise means UP (HAProxy's check->health)
+  status: number;              // HCHK_STATUS_* of the last check
+  code: number;                // L7 status code of the last check, 0 = none
+  desc: string;                // info text of the last result ("Connection refused", ...)
+  duration: number;            // ms of the last check, -1 = none
+  lastStart: number;           // ms timestamp of the last check start, 0 = never
+  paused: boolean;             // `disable health` from the CLI
+  running: boolean;            // a probe is in flight
+  /** Owned by checks/ (timer handle, socket); opaque to others. */
+  task: unknown;
+}

@@ -3,7 +3,7 @@
  * Types only (the -t.h of config/). The loader (config/loader.ts) knows no keyword by name: each module exports
  * `keywords: CfgKeyword[]` and proxy/modules.ts registers them. Hot path: no (load time only).
  */
-import type { Proxy, GlobalSettings } from '../model/types.ts';
+import type { Proxy, GlobalSettings, Server, BindCfg } from '../model/types.ts';
 
 /** Section kinds as written in the file. `listen` = frontend + backend in one proxy. */
 export type SectionKind = 'global' | 'defaults' | 'frontend' | 'backend' | 'listen' | 'userlist' | 'peers' | 'resolvers' | 'mailers' | 'program' | 'http-errors' | 'ring' | 'cache';
@@ -30,6 +30,9 @@ export interface KwCtx {
   readonly proxies: ReadonlyMap<string, Proxy>;
   alert(msg: string): void;
   warn(msg: string): void;
+  /** Same, without the `parsing [file:line] : ` prefix (HAProxy's post-parse messages: "Proxy 'fe': ..."). */
+  alertRaw(msg: string): void;
+  warnRaw(msg: string): void;
   /** Registers a check to run once every file is parsed (name resolution, cross-references). */
   postParse(fn: () => void): void;
 }
@@ -48,4 +51,22 @@ export interface CfgKeyword {
   readonly cap?: number;
   readonly allowNo?: boolean;
   parse(args: readonly string[], ctx: KwCtx): void;
+}
+
+/**
+ * One keyword of a `server` / `default-server` line (after `<name> <addr>`), like HAProxy's srv_kws. `args` is the
+ * whole line, `i` the index of this keyword; parse returns how many words it consumed (1 for a flag, 2 for
+ * `weight 10`), or a negative number after ctx.alert() to stop parsing that line. `tmpl` is true on default-server.
+ */
+export interface SrvKeyword {
+  readonly name: string;
+  /** Allowed on default-server (most are). */
+  readonly defaultOk: boolean;
+  parse(srv: Server, args: readonly string[], i: number, ctx: KwCtx, tmpl: boolean): number;
+}
+
+/** One keyword of a `bind` line (after the address), like HAProxy's bind_kws. Same return convention as SrvKeyword. */
+export interface BindKeyword {
+  readonly name: string;
+  parse(bind: BindCfg, args: readonly string[], i: number, ctx: KwCtx): number;
 }

@@ -132,6 +132,7 @@ export interface Proxy {
   lb: LbAlgo | null;
   lbState: unknown;          // owned by the LB algorithm (init/pick)
   cookie: CookieCfg;
+  defaultServer: Server | null; // `default-server` template (its check/weight/maxconn/... fields), null = none
   httpCheck: CheckCfg;       // proxy-level check settings (`option httpchk`, `http-check ...`, `default-server`)
   // feature slots
   log: LogCfg;
@@ -151,6 +152,8 @@ export interface Proxy {
   totWeightBck: number;
   lastChange: number;        // ms timestamp of last backend UP/DOWN change
   downTime: number;          // ms spent DOWN
+  listeners: unknown;        // owned by frontend.ts (bound sockets, accept state)
+  beQueue: unknown;          // owned by backend/queue.ts (streams waiting for any server)
 }
 
 export const PR_STATE_READY = 0;
@@ -203,6 +206,8 @@ export interface Server {
   lastSess: number;          // ms timestamp of the last session, 0 = never
   counters: SrvCounters;
   lbNode: unknown;           // owned by the LB algorithm
+  srvQueue: unknown;         // owned by backend/queue.ts (streams waiting for this server)
+  idlePool: unknown;         // owned by backend/pool.ts (idle server connections for http-reuse)
 }
 
 /** Termination state, first char (`%ts`[0]): who/what ended the session. */

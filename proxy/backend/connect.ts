@@ -1,0 +1,297 @@
+/*
+ * BackendConn: one per stream, reused across HTTP transactions. Gets the stream a server connection: cookie
+ * persistence first (`persist`), else the LB algorithm; queues when servers are at maxconn (`maxqueue`, `timeout
+ * queue`, default `timeout connect`); connects with `timeout connect`; on failure retries (`retries`, turn-around
+ * delay min(timeout connect, 1s) as HAProxy) and redispatches to another server on the last retry with `option
+ * redispatch`. Reports to the stream through BackendClient (backend/types.ts), never through closures.
+ * Hot path: yes.
+ */
+import { connect as netConnect } from 'node:net';
+import type { Socket } from 'node:net';
+import type { Proxy, Server } from '../model/types.ts';
+import {
+  SF_ERR_SRVCL, SF_ERR_SRVTO, SF_ERR_RESOURCE, SF_FINST_C, SF_FINST_Q, PR_O_REDISPATCH, PR_O_SRVKA,
+} from '../model/types.ts';
+import type { BackendClient, Pending, PendList } from './types.ts';
+import { BC_IDLE, BC_QUEUED, BC_TURNAROUND, BC_CONNECTING, BC_CONNECTED } from './types.ts';
+import { Timer, timerArm, timerDisarm } from '../timer-wheel.ts';
+import { pendEnqueue, pendRemove, srvPendList, bePendList, srvHasSlot, processQueue } from './queue.ts';
+import { srvUsable, srvAcceptsPersistent } from './server.ts';
+import { poolTake, poolPut } from './pool.ts';
+
+const kConn = Symbol('sluice.backendConn');
+type OwnedSocket = Socket & { [kConn]?: BackendConn | null };
+
+/** Global count of established + pending server connections (stats `CurrConns` is frontend side; this is for tests). */
+export const backendStats = { connecting: 0, connectErrors: 0, retries: 0, redispatches: 0 };
+
+function onSockConnect(this: OwnedSocket): void {
+  const bc = this[kConn];
+  if (bc) bc.connected();
+}
+function onSockError(this: OwnedSocket, err: NodeJS.ErrnoException): void {
+  const bc = this[kConn];
+  if (bc) bc.connectFailed(err.code === 'ETIMEDOUT' ? SF_ERR_SRVTO : SF_ERR_SRVCL);
+}
+function onTimer(bc: BackendConn): void { bc.timerFired(); }
+
+/** Default `timeout connect` when none is configured (HAProxy would wait forever; we cap to avoid leaks). */
+const NO_TIMEOUT_CONNECT_MS = 0;
+
+export class BackendConn implements Pending {
+  readonly client: BackendClient;
+  be: Proxy | null = null;
+  srv: Server | null = null;
+  /** Server forced by persistence (cookie); set by the stream before connect(), cleared by release(). */
+  persist: Server | null = null;
+  /** Take an idle pooled connection when one exists for the chosen server (`http-reuse`). */
+  reuse = false;
+  state = BC_IDLE;
+  sock: Socket | null = null;
+  retriesLeft = 0;
+  avoid: Server | null = null;
+  tStart = 0;          // connect() date
+  tConnStart = 0;      // last connect attempt date
+  onBackend = false;   // counted in be.beconn
+  readonly timer: Timer;
+  // Pending (queue entry)
+  qPrev: Pending | null = null;
+  qNext: Pending | null = null;
+  qList: PendList | null = null;
+  queuedAt = 0;
+
+  constructor(client: BackendClient) {
+    this.client = client;
+    this.timer = new Timer(this, onTimer);
+  }
+
+  /**
+   * Starts obtaining a server connection on backend `be`. The outcome arrives later (or synchronously for a reused
+   * idle connection) through client.onServerConnected / onServerError. Must be in BC_IDLE.
+   */
+  connect(be: Proxy): void {
+    this.be = be;
+    this.retriesLeft = be.retries;
+    this.avoid = null;
+    this.tStart = Date.now();
+    const log = this.client.log;
+    log.backend = be;
+    log.retries = 0;
+    log.redispatched = false;
+    log.tQueue = -1;
+    log.tConnect = -1;
+    if (!this.onBackend) { this.onBackend = true; be.beconn++; }
+    this.assign();
+  }
+
+  /** Chooses a server (persistence, then LB) and connects, queues or fails. */
+  private assign(): void {
+    const be = this.be!;
+    const log = this.client.log;
+    let srv: Server | null = null;
+    const p = this.persist;
+    if (p !== null && p.proxy === be && srvAcceptsPersistent(p) && this.avoid !== p) {
+      if (srvHasSlot(p)) srv = p;
+      else if (p.maxqueue === 0 || p.queued < p.maxqueue) { this.enqueue(srvPendList(p)); return; }
+      else if ((be.options & PR_O_REDISPATCH) === 0) { this.fail(SF_ERR_RESOURCE, SF_FINST_Q); return; }
+    }
+    if (srv === null) {
+      srv = be.lb !== null ? be.lb.pick(be, this.client.lbReq, this.avoid) : null;
+      if (srv === null) {
+        // nobody free: wait in the backend queue if some server is usable but full, else 503
+        for (const s of be.servers) if (srvUsable(s)) { this.enqueue(bePendList(be)); return; }
+        this.fail(SF_ERR_SRVCL, SF_FINST_C);
+        log.server = null;
+        return;
+      }
+      if (!srvHasSlot(srv)) { // hash algorithms keep affinity: wait for that server
+        if (srv.maxqueue === 0 || srv.queued < srv.maxqueue) { this.enqueue(srvPendList(srv)); return; }
+        this.fail(SF_ERR_RESOURCE, SF_FINST_Q);
+        return;
+      }
+    }
+    this.startConnect(srv);
+  }
+
+  private enqueue(q: PendList): void {
+    const be = this.be!;
+    const log = this.client.log;
+    log.srvQueue = q.srv !== null ? q.srv.queued : 0;
+    log.backendQueue = be.totalQueued;
+    pendEnqueue(q, this, be, Date.now());
+    this.state = BC_QUEUED;
+    const t = be.timeouts.queue > 0 ? be.timeouts.queue : be.timeouts.connect;
+    if (t > 0) timerArm(this.timer, t);
+  }
+
+  /** Pending.dequeued: a slot opened on `srv`. */
+  dequeued(srv: Server): void {
+    timerDisarm(this.timer);
+    this.client.log.tQueue = Date.now() - this.tStart;
+    this.startConnect(srv);
+  }
+
+  private startConnect(srv: Server): void {
+    const be = this.be!;
+    const log = this.client.log;
+    if (log.tQueue < 0) log.tQueue = Date.now() - this.tStart;
+    this.srv = srv;
+    srv.served++;
+    if (be.lb !== null) be.lb.onTake(srv);
+    srv.lastSess = Date.now();
+    log.server = srv;
+    log.srvconn = srv.served;
+    log.beconn = be.beconn;
+    log.serverIp = srv.path !== '' ? srv.path : srv.host;
+    log.serverPort = srv.port;
+    this.tConnStart = Date.now();
+    if (this.reuse) {
+      const idle = poolTake(srv);
+      if (idle !== null) {
+        this.sock = idle;
+        this.state = BC_CONNECTED;
+        log.tConnect = 0;
+        this.client.onServerConnected(idle, srv, true);
+        return;
+      }
+    }
+    this.state = BC_CONNECTING;
+    backendStats.connecting++;
+    const sock = (srv.path !== ''
+      ? netConnect({ path: srv.path, allowHalfOpen: true })
+      : netConnect({ host: srv.host, port: srv.port, allowHalfOpen: true, noDelay: true,
+        keepAlive: (be.options & PR_O_SRVKA) !== 0 })) as OwnedSocket;
+    sock[kConn] = this;
+    sock.once('connect', onSockConnect);
+    sock.on('error', onSockError);
+    this.sock = sock;
+    const t = be.timeouts.connect > 0 ? be.timeouts.connect : NO_TIMEOUT_CONNECT_MS;
+    if (t > 0) timerArm(this.timer, t);
+  }
+
+  /** Socket 'connect'. */
+  connected(): void {
+    const sock = this.sock as OwnedSocket;
+    timerDisarm(this.timer);
+    backendStats.connecting--;
+    sock.removeListener('error', onSockError);
+    sock[kConn] = null;
+    this.state = BC_CONNECTED;
+    const log = this.client.log;
+    log.tConnect = Date.now() - this.tConnStart;
+    log.backendSrcIp = sock.localAddress ?? '';
+    log.backendSrcPort = sock.localPort ?? 0;
+    this.client.onServerConnected(sock, this.srv!, false);
+  }
+
+  /** Connect error or connect timeout: retry, redispatch or give up with the matching termination flags. */
+  connectFailed(cause: number): void {
+    const sock = this.sock as OwnedSocket | null;
+    if (this.state !== BC_CONNECTING) return;
+    timerDisarm(this.timer);
+    backendStats.connecting--;
+    backendStats.connectErrors++;
+    if (sock !== null) { sock.removeListener('error', onSockError); sock[kConn] = null; sock.on('error', swallow); sock.destroy(); }
+    this.sock = null;
+    const srv = this.srv!;
+    const be = this.be!;
+    this.releaseSlot(srv);
+    this.state = BC_IDLE;
+    if (this.retriesLeft <= 0) {
+      this.fail(cause, SF_FINST_C);
+      return;
+    }
+    this.retriesLeft--;
+    backendStats.retries++;
+    const log = this.client.log;
+    log.retries++;
+    // option redispatch (default interval -1): on the last retry, pick another server
+    if ((be.options & PR_O_REDISPATCH) !== 0 && this.retriesLeft === 0) {
+      this.avoid = srv;
+      this.persist = null;
+      log.redispatched = true;
+      backendStats.redispatches++;
+      this.srv = null;
+    }
+    this.state = BC_TURNAROUND;
+    const ta = be.timeouts.connect > 0 && be.timeouts.connect < 1000 ? be.timeouts.connect : 1000;
+    timerArm(this.timer, ta);
+  }
+
+  /** Queue timeout, connect timeout or end of the retry turn-around. */
+  timerFired(): void {
+    const be = this.be;
+    if (be === null) return;
+    if (this.state === BC_QUEUED) {
+      pendRemove(this, be);
+      this.state = BC_IDLE;
+      this.client.log.tQueue = Date.now() - this.tStart;
+      this.fail(SF_ERR_SRVTO, SF_FINST_Q);
+    } else if (this.state === BC_CONNECTING) {
+      this.connectFailed(SF_ERR_SRVTO);
+    } else if (this.state === BC_TURNAROUND) {
+      this.state = BC_IDLE;
+      if (this.srv !== null && this.avoid === null) {
+        // retry on the same server (HAProxy keeps the assignment until a redispatch)
+        const s = this.srv;
+        if (srvAcceptsPersistent(s) && srvHasSlot(s)) { this.startConnect(s); return; }
+        this.srv = null;
+      }
+      this.assign();
+    }
+  }
+
+  private fail(cause: number, finst: number): void {
+    this.state = BC_IDLE;
+    this.leaveBackend();
+    this.client.onServerError(cause, finst);
+  }
+
+  private releaseSlot(srv: Server): void {
+    srv.served--;
+    const be = srv.proxy;
+    if (be.lb !== null) be.lb.onDrop(srv);
+    processQueue(srv, srvUsable(srv));
+  }
+
+  private leaveBackend(): void {
+    if (this.onBackend && this.be !== null) { this.be.beconn--; this.onBackend = false; }
+  }
+
+  /**
+   * The server connection is over (closed by either side) or the stream ends: frees the server slot (serving the
+   * queue), leaves the backend. Safe in any state (aborts a queued or connecting request). Does not destroy a
+   * connected socket: the stream owns it.
+   */
+  release(): void {
+    const st = this.state;
+    timerDisarm(this.timer);
+    if (st === BC_QUEUED && this.be !== null) pendRemove(this, this.be);
+    else if (st === BC_CONNECTING) {
+      const sock = this.sock as OwnedSocket;
+      backendStats.connecting--;
+      sock.removeListener('error', onSockError);
+      sock.removeListener('connect', onSockConnect);
+      sock[kConn] = null;
+      sock.on('error', swallow);
+      sock.destroy();
+      this.releaseSlot(this.srv!);
+    } else if (st === BC_CONNECTED) this.releaseSlot(this.srv!);
+    this.state = BC_IDLE;
+    this.sock = null;
+    this.persist = null;
+    this.leaveBackend();
+  }
+
+  /** Like release(), but parks the (clean, idle) server socket in the server's pool for reuse. */
+  releaseIdle(): void {
+    const sock = this.sock;
+    const srv = this.srv;
+    this.release();
+    if (sock !== null && srv !== null) poolPut(srv, sock);
+  }
+}
+
+function swallow(): void { /* errors of a socket being discarded */ }
+
+export { BC_IDLE, BC_QUEUED, BC_CONNECTING, BC_CONNECTED, BC_TURNAROUND };

@@ -1,0 +1,81 @@
+/*
+ * Idle server connections for HTTP connection reuse (`http-reuse safe`): a small LIFO stack per server. A pooled
+ * socket carries module-level 'close'/'error' handlers that drop it from the pool if the server closes it while idle.
+ * Used by backend/connect.ts (take) and the HTTP stream (put, through BackendConn.releaseIdle). Hot path: yes.
+ */
+import type { Socket } from 'node:net';
+import type { Server } from '../model/types.ts';
+
+/** Upper bound of idle connections kept per server (HAProxy's pool-max-conn default is unlimited; we cap memory). */
+export const POOL_MAX_PER_SERVER = 256;
+
+const kPoolSrv = Symbol('sluice.poolSrv');
+type PooledSocket = Socket & { [kPoolSrv]?: Server | null };
+
+function idleList(srv: Server): Socket[] {
+  let l = srv.idlePool as Socket[] | null;
+  if (l === null) { l = []; srv.idlePool = l; }
+  return l;
+}
+
+function onIdleGone(this: PooledSocket): void {
+  const srv = this[kPoolSrv];
+  if (!srv) return;
+  this[kPoolSrv] = null;
+  const l = srv.idlePool as Socket[] | null;
+  if (l === null) return;
+  const i = l.indexOf(this);
+  if (i >= 0) { l[i] = l[l.length - 1]; l.pop(); }
+  this.destroy();
+}
+
+function onIdleData(this: PooledSocket): void {
+  // an idle server must not talk: drop the connection (HAProxy closes it too)
+  onIdleGone.call(this);
+}
+
+/**
+ * Parks `sock` as idle for `srv`. The caller must have removed its own listeners and not be reading from it.
+ * Returns false (and destroys the socket) when the pool is full or the socket is not writable anymore.
+ */
+export function poolPut(srv: Server, sock: Socket): boolean {
+  const l = idleList(srv);
+  if (l.length >= POOL_MAX_PER_SERVER || sock.destroyed || !sock.writable) { sock.destroy(); return false; }
+  const ps = sock as PooledSocket;
+  ps[kPoolSrv] = srv;
+  sock.on('close', onIdleGone);
+  sock.on('error', onIdleGone);
+  sock.on('end', onIdleGone);
+  sock.on('data', onIdleData);
+  l.push(sock);
+  return true;
+}
+
+/** Takes the most recently parked idle socket of `srv` (pool handlers removed), or null. */
+export function poolTake(srv: Server): Socket | null {
+  const l = srv.idlePool as Socket[] | null;
+  while (l !== null && l.length > 0) {
+    const sock = l.pop()!;
+    const ps = sock as PooledSocket;
+    ps[kPoolSrv] = null;
+    sock.removeListener('close', onIdleGone);
+    sock.removeListener('error', onIdleGone);
+    sock.removeListener('end', onIdleGone);
+    sock.removeListener('data', onIdleData);
+    if (!sock.destroyed && sock.writable) return sock;
+    sock.destroy();
+  }
+  return null;
+}
+
+/** Number of idle connections of `srv` (stats: idle_conn_cur). */
+export function poolIdleCount(srv: Server): number {
+  const l = srv.idlePool as Socket[] | null;
+  return l === null ? 0 : l.length;
+}
+
+/** Closes every idle connection of `srv` (server removed, reload, address change). */
+export function poolFlush(srv: Server): void {
+  let s: Socket | null;
+  while ((s = poolTake(srv)) !== null) s.destroy();
+}

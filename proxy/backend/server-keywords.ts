@@ -1,0 +1,162 @@
+/*
+ * `server <name> <addr>[:port] [params]` and `default-server [params]`, plus the core server-line parameters
+ * (weight, backup, maxconn, maxqueue, minconn, disabled, enabled, cookie, id, slowstart). Parameters of other modules
+ * (check, inter, rise, ... in checks/) come from the registry's server keyword table. Errors use HAProxy's
+ * `[file:line] : 'server bk/s1' : ...` form. Hot path: no.
+ */
+import type { CfgKeyword, KwCtx, SrvKeyword } from '../config/types.ts';
+import { PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
+import type { Server } from '../model/types.ts';
+import { SRV_ADMF_CMAINT } from '../model/types.ts';
+import { newServer } from '../model/factories.ts';
+import { parseAddr, parseUint, parseTime } from '../config/values.ts';
+import type { KeywordRegistry } from '../config/registry.ts';
+import { bestMatch } from '../config/registry.ts';
+import { SRV_UWGHT_MAX } from './server.ts';
+
+function srvErr(ctx: KwCtx, srvName: string, msg: string): void {
+  ctx.alertRaw(`[${ctx.file}:${ctx.line}] : '${srvName}' : ${msg}`);
+}
+
+function label(srv: Server, tmpl: boolean): string {
+  return tmpl ? `default-server` : `server ${srv.proxy.name}/${srv.name}`;
+}
+
+function needArg(srv: Server, args: readonly string[], i: number, ctx: KwCtx, tmpl: boolean, what: string): string | null {
+  const v = args[i + 1];
+  if (v === undefined) { srvErr(ctx, label(srv, tmpl), `'${args[i]}' expects ${what} as argument.`); return null; }
+  return v;
+}
+
+/** A parameter taking an integer. */
+function intKw(name: string, set: (s: Server, v: number) => string): SrvKeyword {
+  return {
+    name,
+    defaultOk: true,
+    parse(srv, args, i, ctx, tmpl) {
+      const v = needArg(srv, args, i, ctx, tmpl, 'an integer');
+      if (v === null) return -1;
+      const n = parseUint(v);
+      if (n < 0) { srvErr(ctx, label(srv, tmpl), `invalid character '${v.replace(/^\d+/, '')[0] ?? ''}' in '${name}' argument of server ${srv.name}.`); return -1; }
+      const err = set(srv, n);
+      if (err !== '') { srvErr(ctx, label(srv, tmpl), err); return -1; }
+      return 2;
+    },
+  };
+}
+
+function flagKw(name: string, set: (s: Server) => void): SrvKeyword {
+  return { name, defaultOk: true, parse(srv) { set(srv); return 1; } };
+}
+
+export const serverKeywords: SrvKeyword[] = [
+  intKw('weight', (s, v) => {
+    if (v > SRV_UWGHT_MAX) return `weight of server ${s.name} is not within 0 and 256 (${v})..`;
+    s.iweight = v; s.uweight = v; s.eweight = v; return '';
+  }),
+  intKw('maxconn', (s, v) => { s.maxconn = v; return ''; }),
+  intKw('minconn', (s, v) => { s.minconn = v; return ''; }),
+  intKw('maxqueue', (s, v) => { s.maxqueue = v; return ''; }),
+  intKw('id', (s, v) => {
+    if (v <= 0) return `custom id has to be > 0.`;
+    for (const o of s.proxy.servers) if (o !== s && o.id === v) return `custom id ${v} already used at ${o.file}:${o.line} ('server ${o.name}')`;
+    s.id = v; return '';
+  }),
+  flagKw('backup', (s) => { s.backup = true; }),
+  flagKw('no-backup', (s) => { s.backup = false; }),
+  flagKw('disabled', (s) => { s.adminState |= SRV_ADMF_CMAINT; }),
+  flagKw('enabled', (s) => { s.adminState &= ~SRV_ADMF_CMAINT; }),
+  {
+    name: 'cookie',
+    defaultOk: false,
+    parse(srv, args, i, ctx, tmpl) {
+      const v = needArg(srv, args, i, ctx, tmpl, '<value>');
+      if (v === null) return -1;
+      srv.cookie = v;
+      return 2;
+    },
+  },
+  {
+    name: 'slowstart',
+    defaultOk: true,
+    parse(srv, args, i, ctx, tmpl) {
+      const v = needArg(srv, args, i, ctx, tmpl, 'a time');
+      if (v === null) return -1;
+      const t = parseTime(v);
+      if (t.err !== '') { srvErr(ctx, label(srv, tmpl), `unexpected character '${t.badChar}' in 'slowstart' argument of server ${srv.name}.`); return -1; }
+      srv.slowstart = t.ms;
+      return 2;
+    },
+  },
+];
+
+/**
+ * The parsers need the registry (for other modules' parameters); modules.ts binds it once with makeServerKeywords.
+ */
+export function makeServerKeywords(reg: KeywordRegistry): CfgKeyword[] {
+  function parseParams(srv: Server, args: readonly string[], start: number, ctx: KwCtx, tmpl: boolean): void {
+    let i = start;
+    while (i < args.length) {
+      const w = args[i];
+      const kw = reg.serverKws.get(w);
+      if (!kw) {
+        if (reg.isUnsupported('server', w)) {
+          srvErr(ctx, label(srv, tmpl), `'${w}' is a HAProxy 2.6 server keyword not supported by sluice yet.`);
+          return;
+        }
+        const hint = bestMatch(w, reg.serverKws.keys());
+        srvErr(ctx, label(srv, tmpl), `unknown keyword '${w}'${hint !== '' ? `; did you mean '${hint}' maybe ?` : '. Registered keywords :'}`);
+        return;
+      }
+      if (tmpl && !kw.defaultOk) {
+        srvErr(ctx, label(srv, tmpl), `'${w}' is not supported in default-server.`);
+        return;
+      }
+      const n = kw.parse(srv, args, i, ctx, tmpl);
+      if (n < 0) return;
+      i += n;
+    }
+  }
+
+  function parseServer(args: readonly string[], ctx: KwCtx): void {
+    const px = ctx.proxy!;
+    if (args.length < 3) {
+      ctx.alertRaw(`[${ctx.file}:${ctx.line}] : '${args[0]}' expects <name> and <addr>[:<port>] as arguments.`);
+      return;
+    }
+    const name = args[1];
+    for (const o of px.servers) {
+      if (o.name === name) {
+        ctx.alert(`backend '${px.name}', another server named '${name}' was already defined at line ${o.line}, please use distinct names.`);
+        return;
+      }
+    }
+    if ((px.cap & PR_CAP_DEF) !== 0) { ctx.alert(`'${args[0]}' not allowed in 'defaults' section.`); return; }
+    const srv = newServer(name, px, ctx.file, ctx.line, px.defaultServer);
+    const a = parseAddr(args[2], false);
+    if (a.err !== '') {
+      srvErr(ctx, `server ${px.name}/${name}`, `${a.err.replace(/^invalid port '(.*)'$/, `invalid character '$1' in port number '$1'`)} in '${args[2]}'`);
+      return;
+    }
+    if (a.path !== '') srv.path = a.path;
+    else {
+      srv.host = a.host;
+      srv.port = a.port;
+      if (a.host === '') srv.host = '127.0.0.1';
+    }
+    px.servers.push(srv);
+    parseParams(srv, args, 3, ctx, false);
+  }
+
+  function parseDefaultServer(args: readonly string[], ctx: KwCtx): void {
+    const px = ctx.proxy!;
+    if (px.defaultServer === null) px.defaultServer = newServer('default-server', px, ctx.file, ctx.line, null);
+    parseParams(px.defaultServer, args, 1, ctx, true);
+  }
+
+  return [
+    { section: 'listen', name: 'server', cap: PR_CAP_BE, parse: parseServer },
+    { section: 'listen', name: 'default-server', cap: PR_CAP_BE | PR_CAP_DEF, parse: parseDefaultServer },
+  ];
+}
+

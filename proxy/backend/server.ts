@@ -1,0 +1,259 @@
+/*
+ * Server state API: the one place that changes a server's operational/admin state, weight, address or maxconn,
+ * recomputes its backend's usable set for the LB algorithm, moves queued streams, and prints HAProxy's state-change
+ * messages (`Server bk/s1 is DOWN, reason: ...`). Callers: checks/ (health results), the stats CLI (P4: set server,
+ * enable/disable server, set weight, ...), config startup. Hot path: no, except the small predicates at the top.
+ */
+import type { Proxy, Server } from '../model/types.ts';
+import {
+  SRV_ST_STOPPED, SRV_ST_STARTING, SRV_ST_RUNNING, SRV_ST_STOPPING, SRV_ADMF_FMAINT, SRV_ADMF_IMAINT, SRV_ADMF_CMAINT,
+  SRV_ADMF_RMAINT, SRV_ADMF_FDRAIN, SRV_ADMF_IDRAIN, PR_O_ALLBACKUPS,
+} from '../model/types.ts';
+import { PR_CAP_FE } from '../config/types.ts';
+import { emitEvent, EV_ALERT, EV_WARNING } from '../events.ts';
+import { processQueue, redistributeQueue } from './queue.ts';
+
+export const SRV_ADMF_MAINT = SRV_ADMF_FMAINT | SRV_ADMF_IMAINT | SRV_ADMF_CMAINT | SRV_ADMF_RMAINT;
+export const SRV_ADMF_DRAIN = SRV_ADMF_FDRAIN | SRV_ADMF_IDRAIN;
+/** Weights are 0..256 like HAProxy. */
+export const SRV_UWGHT_MAX = 256;
+
+/** Eligible for load balancing: up (or starting), not in maintenance, not draining, weight > 0. */
+export function srvUsable(s: Server): boolean {
+  return (s.curState === SRV_ST_RUNNING || s.curState === SRV_ST_STARTING) && (s.adminState & (SRV_ADMF_MAINT | SRV_ADMF_DRAIN)) === 0 &&
+    s.eweight > 0;
+}
+
+/** May still receive persistent (cookie) traffic: not down and not in maintenance (draining is fine). */
+export function srvAcceptsPersistent(s: Server): boolean {
+  return s.curState !== SRV_ST_STOPPED && (s.adminState & SRV_ADMF_MAINT) === 0;
+}
+
+/** Up from the stats point of view (not DOWN, not MAINT). */
+export function srvIsUp(s: Server): boolean {
+  return s.curState !== SRV_ST_STOPPED && (s.adminState & SRV_ADMF_MAINT) === 0;
+}
+
+function kindName(px: Proxy): string { return (px.cap & PR_CAP_FE) !== 0 ? 'proxy' : 'backend'; }
+function srvLabel(s: Server): string { return `${s.backup ? 'Backup Server' : 'Server'} ${s.proxy.name}/${s.name}`; }
+
+const EMPTY: Server[] = [];
+
+/**
+ * Recomputes the backend's usable set (active servers, else the first usable backup or all of them with
+ * `option allbackups`), its counters (srvActive, srvBackup, totWeightAct, totWeightBck) and re-inits the LB
+ * algorithm. Call after any change of state, admin state or weight. Returns true when no server is usable.
+ */
+export function recalcBackend(be: Proxy): boolean {
+  let act = 0; let bck = 0; let wa = 0; let wb = 0;
+  const active: Server[] = [];
+  const backups: Server[] = [];
+  for (const s of be.servers) {
+    if (!srvUsable(s)) continue;
+    if (s.backup) { bck++; wb += s.eweight; backups.push(s); } else { act++; wa += s.eweight; active.push(s); }
+  }
+  be.srvActive = act; be.srvBackup = bck; be.totWeightAct = wa; be.totWeightBck = wb;
+  let set: Server[] = active;
+  if (active.length === 0) set = backups.length === 0 ? EMPTY : ((be.options & PR_O_ALLBACKUPS) !== 0 ? backups : [backups[0]]);
+  if (be.lb) be.lb.init(be, set);
+  return set.length === 0;
+}
+
+/** Sessions counts shared by the DOWN/maintenance messages. */
+function downTail(s: Server, requeued: number): string {
+  const be = s.proxy;
+  return `${be.srvActive} active and ${be.srvBackup} backup servers left. ${s.served} sessions active, ${requeued} requeued, ${s.queued} remaining in queue.`;
+}
+function upTail(s: Server, requeued: number): string {
+  const be = s.proxy;
+  return `${be.srvActive} active and ${be.srvBackup} backup servers online. ${requeued} sessions requeued, ${s.queued} total in queue.`;
+}
+
+function noServerAlert(be: Proxy, wasAvailable: boolean): void {
+  if (wasAvailable && be.srvActive === 0 && be.srvBackup === 0) {
+    emitEvent(EV_ALERT, `${kindName(be)} '${be.name}' has no server available!`);
+    be.lastChange = Date.now();
+  }
+}
+
+function hadServer(be: Proxy): boolean { return be.srvActive + be.srvBackup > 0; }
+
+/** Moves the streams waiting for `s` elsewhere and serves the backend queue from the remaining servers. */
+function requeueFrom(s: Server): number {
+  const n = redistributeQueue(s, null);
+  kickBackend(s.proxy);
+  return n;
+}
+
+/** Lets every usable server of `be` take waiting streams (after a server came up or got a slot back). */
+export function kickBackend(be: Proxy): number {
+  let n = 0;
+  for (const o of be.servers) if (srvUsable(o)) n += processQueue(o, true);
+  return n;
+}
+
+/**
+ * Health check result → operational state. `reason` is HAProxy's text after "reason: " (e.g. `Layer4 connection
+ * problem, info: "Connection refused", check duration: 0ms`). Prints the message and updates LB/queues.
+ */
+export function srvSetRunning(s: Server, reason: string): void {
+  if (s.curState === SRV_ST_RUNNING) return;
+  const be = s.proxy;
+  s.curState = SRV_ST_RUNNING;
+  s.lastChange = Date.now();
+  recalcBackend(be);
+  if ((s.adminState & SRV_ADMF_MAINT) !== 0) return;
+  const n = processQueue(s, srvUsable(s));
+  emitEvent(EV_WARNING, `${srvLabel(s)} is UP${reason !== '' ? ', reason: ' + reason : ''}. ${upTail(s, n)}`);
+}
+
+export function srvSetStopped(s: Server, reason: string): void {
+  if (s.curState === SRV_ST_STOPPED) return;
+  const be = s.proxy;
+  const had = hadServer(be);
+  s.curState = SRV_ST_STOPPED;
+  s.lastChange = Date.now();
+  recalcBackend(be);
+  if ((s.adminState & SRV_ADMF_MAINT) !== 0) return;
+  const n = requeueFrom(s);
+  emitEvent(EV_WARNING, `${srvLabel(s)} is DOWN${reason !== '' ? ', reason: ' + reason : ''}. ${downTail(s, n)}`);
+  noServerAlert(be, had);
+}
+
+/** `set server bk/s health up|stopping|down` (CLI). */
+export function srvSetHealthFromCli(s: Server, health: 'up' | 'stopping' | 'down'): void {
+  const be = s.proxy;
+  const had = hadServer(be);
+  const target = health === 'up' ? SRV_ST_RUNNING : health === 'stopping' ? SRV_ST_STOPPING : SRV_ST_STOPPED;
+  if (s.curState === target) return;
+  s.curState = target;
+  s.lastChange = Date.now();
+  s.check.health = target === SRV_ST_STOPPED ? 0 : target === SRV_ST_RUNNING ? s.check.rise + s.check.fall - 1 : s.check.health;
+  recalcBackend(be);
+  if ((s.adminState & SRV_ADMF_MAINT) !== 0) return;
+  if (target === SRV_ST_STOPPED) {
+    const n = requeueFrom(s);
+    emitEvent(EV_WARNING, `${srvLabel(s)} is DOWN, changed from CLI. ${downTail(s, n)}`);
+    noServerAlert(be, had);
+  } else if (target === SRV_ST_STOPPING) {
+    const n = requeueFrom(s);
+    emitEvent(EV_WARNING, `${srvLabel(s)} is stopping, changed from CLI. ${upTail(s, n)}`);
+    noServerAlert(be, had);
+  } else {
+    const n = processQueue(s, srvUsable(s));
+    emitEvent(EV_WARNING, `${srvLabel(s)} is UP, changed from CLI. ${upTail(s, n)}`);
+  }
+}
+
+/** `set server bk/s state maint` / `disable server`: forced maintenance. */
+export function srvSetMaint(s: Server): void {
+  if ((s.adminState & SRV_ADMF_FMAINT) !== 0) return;
+  const be = s.proxy;
+  const had = hadServer(be);
+  const wasMaint = (s.adminState & SRV_ADMF_MAINT) !== 0;
+  s.adminState |= SRV_ADMF_FMAINT;
+  if (wasMaint) return;
+  s.lastChange = Date.now();
+  recalcBackend(be);
+  const n = requeueFrom(s);
+  emitEvent(EV_WARNING, `${srvLabel(s)} is going DOWN for maintenance. ${downTail(s, n)}`);
+  noServerAlert(be, had);
+}
+
+/** `set server bk/s state drain`: no new non-persistent traffic. */
+export function srvSetDrain(s: Server): void {
+  if ((s.adminState & SRV_ADMF_FDRAIN) !== 0) return;
+  const be = s.proxy;
+  const had = hadServer(be);
+  const wasMaint = (s.adminState & SRV_ADMF_MAINT) !== 0;
+  s.adminState |= SRV_ADMF_FDRAIN;
+  if ((s.adminState & SRV_ADMF_FMAINT) !== 0) { s.adminState &= ~SRV_ADMF_FMAINT; }
+  s.lastChange = Date.now();
+  recalcBackend(be);
+  const n = requeueFrom(s);
+  if (wasMaint && (s.adminState & SRV_ADMF_MAINT) === 0) {
+    emitEvent(EV_WARNING, `${srvLabel(s)} is UP/DRAIN (leaving forced maintenance).`);
+  } else {
+    emitEvent(EV_WARNING, `${srvLabel(s)} enters drain state. ${upTail(s, n)}`);
+  }
+  noServerAlert(be, had);
+}
+
+/** `set server bk/s state ready` / `enable server`: leaves forced maintenance and forced drain. */
+export function srvSetReady(s: Server): void {
+  const be = s.proxy;
+  if ((s.adminState & SRV_ADMF_FMAINT) !== 0) {
+    s.adminState &= ~(SRV_ADMF_FMAINT | SRV_ADMF_FDRAIN);
+    s.lastChange = Date.now();
+    recalcBackend(be);
+    if ((s.adminState & SRV_ADMF_MAINT) === 0) {
+      processQueue(s, srvUsable(s));
+      const st = s.curState === SRV_ST_STOPPED ? 'DOWN' : 'UP/READY';
+      emitEvent(EV_WARNING, `${srvLabel(s)} is ${st} (leaving forced maintenance).`);
+    }
+    return;
+  }
+  if ((s.adminState & SRV_ADMF_FDRAIN) !== 0) {
+    s.adminState &= ~SRV_ADMF_FDRAIN;
+    s.lastChange = Date.now();
+    recalcBackend(be);
+    processQueue(s, srvUsable(s));
+    emitEvent(EV_WARNING, `${srvLabel(s)} is UP (leaving forced drain).`);
+  }
+}
+
+/** Config `disabled` (CMAINT) lifted at runtime: `enable server` also clears it, as HAProxy. */
+export function srvClearConfigMaint(s: Server): void {
+  if ((s.adminState & SRV_ADMF_CMAINT) === 0) return;
+  s.adminState &= ~SRV_ADMF_CMAINT;
+  recalcBackend(s.proxy);
+  processQueue(s, srvUsable(s));
+  emitEvent(EV_WARNING, `${srvLabel(s)} is ${s.curState === SRV_ST_STOPPED ? 'DOWN' : 'UP/READY'} (leaving maintenance).`);
+}
+
+/**
+ * `set weight` / `set server weight`: absolute (0..256) or relative to the configured weight (`pct` true: 0..100%).
+ * Returns '' or HAProxy's error text.
+ */
+export function srvSetWeight(s: Server, value: number, pct: boolean): string {
+  let w = value;
+  if (pct) {
+    if (value < 0 || value > 100) return 'Relative weight must be positive.\n';
+    w = Math.floor((s.iweight * value) / 100);
+  } else if (value < 0 || value > SRV_UWGHT_MAX) return 'Absolute weight can only be between 0 and 256 inclusive.\n';
+  if (w !== 0 && w !== s.iweight && s.proxy.lb !== null && !s.proxy.lb.dynamic) {
+    return 'Backend is using a static LB algorithm and only accepts weights \'0%\' and \'100%\'.\n';
+  }
+  s.uweight = w;
+  s.eweight = w;
+  recalcBackend(s.proxy);
+  if (w > 0) processQueue(s, srvUsable(s));
+  return '';
+}
+
+/** `set server bk/s addr <ip> [port <p>]`; new connections use the new address. */
+export function srvSetAddr(s: Server, host: string, port: number): void {
+  s.host = host;
+  if (port > 0) s.port = port;
+}
+
+/** `set maxconn server bk/s <n>`: applies at once; a raise serves queued streams. */
+export function srvSetMaxconn(s: Server, n: number): void {
+  s.maxconn = n;
+  processQueue(s, srvUsable(s));
+}
+
+/**
+ * Startup: servers start RUNNING unless `disabled` (CMAINT) or checked (they start UP, as HAProxy, with health at
+ * rise so one failure of `fall` takes them down), then the LB set is built.
+ */
+export function initBackendServers(be: Proxy): void {
+  for (const s of be.servers) {
+    s.curState = SRV_ST_RUNNING;
+    if (s.check.enabled) s.check.health = s.check.rise;
+    s.lastChange = Date.now();
+  }
+  recalcBackend(be);
+}
+
+export { SRV_ST_STOPPED, SRV_ST_RUNNING, SRV_ST_STOPPING, SRV_ST_STARTING };

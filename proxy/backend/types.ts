@@ -1,0 +1,57 @@
+/*
+ * Backend contracts (types only): what a stream (tcp/forward.ts, http/stream.ts) implements to obtain a server
+ * connection from backend/connect.ts, and the states of that request. The backend never allocates a closure per
+ * request: it calls these methods on the stream object. Hot path: yes (one call sequence per server connection).
+ */
+import type { Socket } from 'node:net';
+import type { Server, StreamLog } from '../model/types.ts';
+import type { LbRequestView } from '../lb/types.ts';
+
+/**
+ * Implemented by the stream that needs a server. Call sequence driven by BackendConn (backend/connect.ts):
+ *   conn.connect(be) → [queued: log.tQueue measured] → exactly one of
+ *     onServerConnected(sock, srv, reused)   the socket is connected (or taken from the idle pool when reused);
+ *                                            from now on the stream owns its 'data'/'end'/'close'/'error' handlers
+ *                                            (the backend removed its own), and must call conn.release() once
+ *                                            the server connection ends or is handed back with conn.releaseIdle().
+ *     onServerError(errCause, finishState)   no server could be had: SF_ERR_* / SF_FINST_* to log; HTTP answers 503
+ *                                            (HAProxy sends 503 for no server, queue full or timeout, connect
+ *                                            failures after retries); tcp just closes the client.
+ * The backend fills log.server, log.backend, log.tQueue, log.tConnect, log.retries, log.redispatched, log.srvQueue,
+ * log.backendQueue, log.serverIp/Port, log.backendSrcIp/Port, log.srvconn and log.beconn.
+ */
+export interface BackendClient {
+  readonly log: StreamLog;
+  /** Request data for hash-based balancing (uri, url_param, hdr, source). tcp streams give only srcAddr. */
+  readonly lbReq: LbRequestView | null;
+  onServerConnected(sock: Socket, srv: Server, reused: boolean): void;
+  onServerError(errCause: number, finishState: number): void;
+}
+
+/** BackendConn.state */
+export const BC_IDLE = 0;        // no server requested, or released
+export const BC_QUEUED = 1;      // waiting in a server or backend queue
+export const BC_TURNAROUND = 2;  // waiting the retry delay after a failed connect
+export const BC_CONNECTING = 3;  // TCP connect in progress
+export const BC_CONNECTED = 4;   // handed to the stream; counts in srv.served
+
+/**
+ * A queue entry (HAProxy's pendconn), embedded in the waiting stream's BackendConn: intrusive links, no allocation.
+ * `dequeued(srv)` is called by backend/queue.ts when a slot opens on `srv` (the entry is already unlinked).
+ */
+export interface Pending {
+  qPrev: Pending | null;
+  qNext: Pending | null;
+  qList: PendList | null;    // the list the entry is in, null when not queued
+  queuedAt: number;          // ms timestamp of enqueue (oldest first across server and backend queues)
+  dequeued(srv: Server): void;
+}
+
+/** A FIFO of pending streams: per server (srv.srvQueue) and per backend (px.beQueue). */
+export interface PendList {
+  head: Pending | null;
+  tail: Pending | null;
+  len: number;
+  max: number;               // highest len seen (qmax)
+  srv: Server | null;        // owner when this is a server queue
+}

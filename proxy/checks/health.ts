@@ -1,0 +1,101 @@
+/*
+ * The health-check scheduler and rise/fall state machine (HAProxy's check->health): a checked server starts UP with
+ * health = rise (so the first failure takes it DOWN, as HAProxy); successes climb to rise+fall-1, failures go down
+ * one by one while UP; DOWN needs `rise` consecutive successes. Interval: `inter` when stable, `fastinter` while
+ * transitioning, `downinter` while DOWN. State changes go through backend/server.ts (messages, LB, queues).
+ * Callers: main.ts (start/stop per backend), the stats CLI (enable/disable health). Hot path: no.
+ */
+import type { Proxy, Server } from '../model/types.ts';
+import { SRV_ST_STOPPED } from '../model/types.ts';
+import { HCHK_STATUS_INI } from './types.ts';
+import { runProbe, probeReason } from './probe.ts';
+import type { ProbeResult } from './probe.ts';
+import { srvSetRunning, srvSetStopped } from '../backend/server.ts';
+
+interface CheckTask {
+  srv: Server;
+  timer: NodeJS.Timeout | null;
+  stopped: boolean;
+}
+
+function nextDelay(srv: Server): number {
+  const c = srv.check;
+  if (srv.curState === SRV_ST_STOPPED && c.health === 0) return c.downinter > 0 ? c.downinter : c.inter;
+  const top = c.rise + c.fall - 1;
+  if (c.health !== top && c.fastinter > 0) return c.fastinter;
+  return c.inter;
+}
+
+/** Applies one probe result to the state machine. Exported for unit tests (no sockets). */
+export function applyCheckResult(srv: Server, r: ProbeResult): void {
+  const c = srv.check;
+  c.status = r.status;
+  c.code = r.code;
+  c.desc = r.info;
+  c.duration = r.duration;
+  const top = c.rise + c.fall - 1;
+  if (r.ok) {
+    if (c.health < top) c.health++;
+    if (srv.curState === SRV_ST_STOPPED && c.health >= c.rise) {
+      c.health = top;
+      srvSetRunning(srv, probeReason(r));
+    }
+  } else {
+    if (c.health > c.rise) { c.health--; return; }
+    if (srv.curState !== SRV_ST_STOPPED) {
+      c.health = 0;
+      srvSetStopped(srv, probeReason(r));
+    } else if (c.health > 0) c.health--;
+  }
+}
+
+function runOnce(t: CheckTask): void {
+  t.timer = null;
+  if (t.stopped) return;
+  const srv = t.srv;
+  const c = srv.check;
+  if (c.paused) { schedule(t, c.inter); return; }
+  const be = srv.proxy;
+  const connectTo = be.timeouts.connect > 0 ? Math.min(be.timeouts.connect, c.inter) : c.inter;
+  const readTo = be.timeouts.check > 0 ? be.timeouts.check : c.inter;
+  c.running = true;
+  c.lastStart = Date.now();
+  runProbe(srv, be.httpCheck, be.timeouts.check > 0 ? Math.min(connectTo, be.timeouts.check) : connectTo, readTo, (r) => {
+    c.running = false;
+    if (t.stopped) return;
+    applyCheckResult(srv, r);
+    schedule(t, nextDelay(srv));
+  });
+}
+
+function schedule(t: CheckTask, ms: number): void {
+  t.timer = setTimeout(runOnce, ms, t);
+  t.timer.unref();
+}
+
+/** Starts the checks of every `check` server of `be`, spread over the first interval like HAProxy. */
+export function startChecks(be: Proxy): void {
+  const list = be.servers.filter((s) => s.check.enabled);
+  list.forEach((srv, i) => {
+    srv.check.type = be.httpCheck.type;
+    srv.check.status = HCHK_STATUS_INI;
+    const t: CheckTask = { srv, timer: null, stopped: false };
+    srv.check.task = t;
+    // first probe soon (spread, bounded so startup state is known quickly)
+    schedule(t, Math.floor((Math.min(srv.check.inter, 100) * i) / Math.max(1, list.length)));
+  });
+}
+
+/** Stops every check of `be` (reload, stop). */
+export function stopChecks(be: Proxy): void {
+  for (const srv of be.servers) {
+    const t = srv.check.task as CheckTask | null;
+    if (t === null) continue;
+    t.stopped = true;
+    if (t.timer !== null) clearTimeout(t.timer);
+    srv.check.task = null;
+  }
+}
+
+/** `disable health` / `enable health` from the CLI. */
+export function setCheckPaused(srv: Server, paused: boolean): void { srv.check.paused = paused; }

@@ -1,0 +1,158 @@
+/*
+ * Health-check keywords: server parameters (check, no-check, inter, fastinter, downinter, rise, fall, port, addr) and
+ * proxy keywords (`option httpchk [<method>] [<uri>] [<version>]`, `http-check send|expect|disable-on-404`).
+ * Fills CheckState / CheckCfg; checks/health.ts runs them. Hot path: no.
+ */
+import type { CfgKeyword, KwCtx, SrvKeyword } from '../config/types.ts';
+import { PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
+import type { Server } from '../model/types.ts';
+import { PR_O_HTTPCHK } from '../model/types.ts';
+import type { HttpCheckExpect } from './types.ts';
+import {
+  CHK_TYPE_HTTP, CHK_TYPE_TCP, HCHK_EXPECT_STATUS, HCHK_EXPECT_RSTATUS, HCHK_EXPECT_STRING, HCHK_EXPECT_RSTRING,
+} from './types.ts';
+import { parseTime, parseUint } from '../config/values.ts';
+
+function srvErr(ctx: KwCtx, srv: Server, tmpl: boolean, msg: string): void {
+  ctx.alertRaw(`[${ctx.file}:${ctx.line}] : '${tmpl ? 'default-server' : `server ${srv.proxy.name}/${srv.name}`}' : ${msg}`);
+}
+
+function timeKw(name: string, set: (s: Server, ms: number) => void): SrvKeyword {
+  return {
+    name,
+    defaultOk: true,
+    parse(srv, args, i, ctx, tmpl) {
+      const v = args[i + 1];
+      if (v === undefined) { srvErr(ctx, srv, tmpl, `'${name}' expects <time> as argument.`); return -1; }
+      const t = parseTime(v);
+      if (t.err !== '') { srvErr(ctx, srv, tmpl, `unexpected character '${t.badChar}' in '${name}' argument of server ${srv.name}.`); return -1; }
+      if (t.ms <= 0) { srvErr(ctx, srv, tmpl, `invalid value ${v} for argument '${name}' of server ${srv.name}.`); return -1; }
+      set(srv, t.ms);
+      return 2;
+    },
+  };
+}
+
+function countKw(name: 'rise' | 'fall'): SrvKeyword {
+  return {
+    name,
+    defaultOk: true,
+    parse(srv, args, i, ctx, tmpl) {
+      const n = parseUint(args[i + 1] ?? '');
+      if (n < 0) { srvErr(ctx, srv, tmpl, `'${name}' expects an integer argument.`); return -1; }
+      if (n === 0) { srvErr(ctx, srv, tmpl, `'${name}' has to be > 0..`); return -1; }
+      srv.check[name] = n;
+      return 2;
+    },
+  };
+}
+
+export const serverKeywords: SrvKeyword[] = [
+  { name: 'check', defaultOk: true, parse(srv) { srv.check.enabled = true; return 1; } },
+  { name: 'no-check', defaultOk: true, parse(srv) { srv.check.enabled = false; return 1; } },
+  timeKw('inter', (s, ms) => { s.check.inter = ms; }),
+  timeKw('fastinter', (s, ms) => { s.check.fastinter = ms; }),
+  timeKw('downinter', (s, ms) => { s.check.downinter = ms; }),
+  countKw('rise'),
+  countKw('fall'),
+  {
+    name: 'port',
+    defaultOk: true,
+    parse(srv, args, i, ctx, tmpl) {
+      const n = parseUint(args[i + 1] ?? '');
+      if (n <= 0 || n > 65535) { srvErr(ctx, srv, tmpl, `invalid port '${args[i + 1] ?? ''}'.`); return -1; }
+      srv.check.port = n;
+      return 2;
+    },
+  },
+  {
+    name: 'addr',
+    defaultOk: true,
+    parse(srv, args, i, ctx, tmpl) {
+      const v = args[i + 1];
+      if (v === undefined) { srvErr(ctx, srv, tmpl, `'addr' expects <ipv4|ipv6> as argument.`); return -1; }
+      srv.check.addr = v;
+      return 2;
+    },
+  },
+];
+
+function parseOptionHttpchk(args: readonly string[], ctx: KwCtx): void {
+  const px = ctx.proxy!;
+  if (args[0] === 'no') { px.options &= ~PR_O_HTTPCHK; px.httpCheck.type = CHK_TYPE_TCP; return; }
+  px.options |= PR_O_HTTPCHK;
+  const c = px.httpCheck;
+  c.type = CHK_TYPE_HTTP;
+  c.method = 'OPTIONS'; c.uri = '/'; c.version = 'HTTP/1.0';
+  const rest = args.slice(2);
+  if (rest.length === 1) c.uri = rest[0];
+  else if (rest.length >= 2) {
+    c.method = rest[0]; c.uri = rest[1];
+    if (rest.length >= 3) {
+      // HAProxy accepts "HTTP/1.1\r\nHost:\ x" in the version: split embedded headers
+      const parts = rest.slice(2).join(' ').split('\r\n');
+      c.version = parts[0];
+      for (let k = 1; k < parts.length; k++) {
+        const colon = parts[k].indexOf(':');
+        if (colon > 0) c.headers.push(parts[k].slice(0, colon).trim(), parts[k].slice(colon + 1).trim());
+      }
+    }
+  }
+}
+
+function parseHttpCheck(args: readonly string[], ctx: KwCtx): void {
+  const c = ctx.proxy!.httpCheck;
+  const sub = args[1] ?? '';
+  if (sub === 'disable-on-404') { c.disableOn404 = true; return; }
+  if (sub === 'send') {
+    for (let i = 2; i < args.length; i++) {
+      const k = args[i];
+      const v = args[i + 1];
+      if (v === undefined) { ctx.alert(`'http-check send' : '${k}' expects a value.`); return; }
+      if (k === 'meth') c.method = v;
+      else if (k === 'uri') c.uri = v;
+      else if (k === 'ver') c.version = v;
+      else if (k === 'hdr') {
+        const hv = args[i + 2];
+        if (hv === undefined) { ctx.alert(`'http-check send' : 'hdr' expects <name> and <value> as arguments.`); return; }
+        c.headers.push(v, hv); i++;
+      } else if (k === 'body') c.body = v;
+      else { ctx.alert(`'http-check send' : expects 'meth', 'uri', 'ver', 'hdr', 'body' but got '${k}'.`); return; }
+      i++;
+    }
+    return;
+  }
+  if (sub === 'expect') {
+    let i = 2;
+    const e: HttpCheckExpect = { kind: HCHK_EXPECT_STATUS, inverse: false, statusRanges: [], text: '', re: null };
+    if (args[i] === '!') { e.inverse = true; i++; }
+    const kind = args[i];
+    const v = args[i + 1];
+    if (kind === undefined || v === undefined) { ctx.alert(`'http-check expect' : expects a matching pattern ('status', 'rstatus', 'string', 'rstring').`); return; }
+    if (kind === 'status') {
+      for (const part of v.split(',')) {
+        const dash = part.indexOf('-');
+        const lo = parseUint(dash >= 0 ? part.slice(0, dash) : part);
+        const hi = dash >= 0 ? parseUint(part.slice(dash + 1)) : lo;
+        if (lo < 0 || hi < lo) { ctx.alert(`'http-check expect' : invalid status '${part}'.`); return; }
+        e.statusRanges.push(lo, hi);
+      }
+    } else if (kind === 'rstatus' || kind === 'rstring') {
+      try { e.re = new RegExp(v); } catch { ctx.alert(`'http-check expect' : regex '${v}' is invalid.`); return; }
+      e.kind = kind === 'rstatus' ? HCHK_EXPECT_RSTATUS : HCHK_EXPECT_RSTRING;
+    } else if (kind === 'string') { e.kind = HCHK_EXPECT_STRING; e.text = v; }
+    else { ctx.alert(`'http-check expect' : '${kind}' is not supported by sluice yet (status, rstatus, string, rstring are).`); return; }
+    c.expect = e;
+    return;
+  }
+  if (sub === 'connect' || sub === 'comment' || sub === 'set-var' || sub === 'unset-var') {
+    ctx.alert(`'http-check ${sub}' is a HAProxy 2.6 keyword not supported by sluice yet.`);
+    return;
+  }
+  ctx.alert(`'http-check' only supports 'disable-on-404', 'send-state', 'comment', 'connect', 'send', 'expect', 'set-var' and 'unset-var'. but got '${sub}'.`);
+}
+
+export const keywords: CfgKeyword[] = [
+  { section: 'listen', name: 'option httpchk', cap: PR_CAP_BE | PR_CAP_DEF, allowNo: true, parse: parseOptionHttpchk },
+  { section: 'listen', name: 'http-check', cap: PR_CAP_BE | PR_CAP_DEF, parse: parseHttpCheck },
+];

@@ -1,0 +1,174 @@
+/*
+ * One health probe: a TCP connect (L4) and, for `option httpchk`, an HTTP request (`http-check send`) whose response
+ * is matched (`http-check expect`, default 2xx/3xx). Reports one ProbeResult with HAProxy's check_status and the
+ * reason text used in state-change messages. Called by checks/health.ts on each check timer. Hot path: no.
+ */
+import { connect as netConnect } from 'node:net';
+import type { Socket } from 'node:net';
+import type { Server } from '../model/types.ts';
+import type { CheckCfg } from './types.ts';
+import {
+  CHK_TYPE_HTTP, HCHK_STATUS_L4OK, HCHK_STATUS_L4CON, HCHK_STATUS_L4TOUT, HCHK_STATUS_L7OK, HCHK_STATUS_L7STS,
+  HCHK_STATUS_L7RSP, HCHK_STATUS_L7TOUT, HCHK_STATUS_L7OKD, HCHK_STATUS_SOCKERR, HCHK_EXPECT_STATUS,
+  HCHK_EXPECT_RSTATUS, HCHK_EXPECT_STRING, HCHK_EXPECT_RSTRING,
+} from './types.ts';
+
+export interface ProbeResult {
+  status: number;     // HCHK_STATUS_*
+  ok: boolean;        // counts as a success for rise/fall
+  code: number;       // HTTP status, 0 for L4
+  info: string;       // text after `info: "..."`, '' = none
+  duration: number;   // ms
+}
+
+const ERRNO_TEXT: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'Connection refused',
+  ECONNRESET: 'Connection reset by peer',
+  EHOSTUNREACH: 'No route to host',
+  ENETUNREACH: 'Network is unreachable',
+  ETIMEDOUT: 'Connection timed out',
+  EADDRNOTAVAIL: 'Cannot assign requested address',
+  ENOENT: 'No such file or directory',
+};
+
+/** HAProxy's reason text for a result: "Layer4 connection problem, info: \"Connection refused\"", ... */
+export function probeReason(r: ProbeResult): string {
+  let s: string;
+  switch (r.status) {
+    case HCHK_STATUS_L4OK: s = 'Layer4 check passed'; break;
+    case HCHK_STATUS_L4CON: s = 'Layer4 connection problem'; break;
+    case HCHK_STATUS_L4TOUT: s = 'Layer4 timeout'; break;
+    case HCHK_STATUS_L7OK: s = 'Layer7 check passed'; break;
+    case HCHK_STATUS_L7OKD: s = 'Layer7 check conditionally passed'; break;
+    case HCHK_STATUS_L7STS: s = 'Layer7 wrong status'; break;
+    case HCHK_STATUS_L7RSP: s = 'Layer7 invalid response'; break;
+    case HCHK_STATUS_L7TOUT: s = 'Layer7 timeout'; break;
+    default: s = 'Socket error'; break;
+  }
+  if (r.code > 0) s += `, code: ${r.code}`;
+  if (r.info !== '') s += `, info: "${r.info}"`;
+  return s + `, check duration: ${r.duration}ms`;
+}
+
+function buildRequest(c: CheckCfg, srv: Server): Buffer {
+  let req = `${c.method} ${c.uri} ${c.version}\r\n`;
+  let hasHost = false;
+  for (let i = 0; i < c.headers.length; i += 2) {
+    if (c.headers[i].toLowerCase() === 'host') hasHost = true;
+    req += `${c.headers[i]}: ${c.headers[i + 1]}\r\n`;
+  }
+  if (!hasHost && c.version === 'HTTP/1.1') req += `host: ${srv.host}\r\n`;
+  if (c.body !== '') req += `content-length: ${Buffer.byteLength(c.body)}\r\n`;
+  req += 'connection: close\r\n\r\n' + c.body;
+  return Buffer.from(req, 'latin1');
+}
+
+class Probe {
+  readonly srv: Server;
+  readonly cfg: CheckCfg;
+  readonly done: (r: ProbeResult) => void;
+  readonly start = Date.now();
+  readonly sock: Socket;
+  chunks: Buffer[] = [];
+  size = 0;
+  connected = false;
+  finished = false;
+  timer: NodeJS.Timeout;
+  readTimeout: number;
+
+  constructor(srv: Server, cfg: CheckCfg, connectTimeout: number, readTimeout: number, done: (r: ProbeResult) => void) {
+    this.srv = srv; this.cfg = cfg; this.done = done; this.readTimeout = readTimeout;
+    const host = srv.check.addr !== '' ? srv.check.addr : srv.host;
+    const port = srv.check.port > 0 ? srv.check.port : srv.port;
+    this.sock = srv.path !== '' && srv.check.addr === '' && srv.check.port === 0
+      ? netConnect({ path: srv.path })
+      : netConnect({ host, port });
+    this.sock.on('connect', () => this.onConnect());
+    this.sock.on('error', (e: NodeJS.ErrnoException) => this.onError(e));
+    this.sock.on('data', (d: Buffer) => this.onData(d));
+    this.sock.on('end', () => this.onEnd());
+    this.timer = setTimeout(() => this.onTimeout(), connectTimeout);
+  }
+
+  finish(status: number, ok: boolean, code: number, info: string): void {
+    if (this.finished) return;
+    this.finished = true;
+    clearTimeout(this.timer);
+    this.sock.destroy();
+    this.done({ status, ok, code, info, duration: Date.now() - this.start });
+  }
+
+  onConnect(): void {
+    this.connected = true;
+    if (this.cfg.type !== CHK_TYPE_HTTP) { this.finish(HCHK_STATUS_L4OK, true, 0, ''); return; }
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.onTimeout(), this.readTimeout);
+    this.sock.write(buildRequest(this.cfg, this.srv));
+  }
+
+  onError(e: NodeJS.ErrnoException): void {
+    if (!this.connected) {
+      this.finish(HCHK_STATUS_L4CON, false, 0, ERRNO_TEXT[e.code ?? ''] ?? e.message);
+      return;
+    }
+    if (this.size > 0) { this.evaluate(); return; }
+    this.finish(HCHK_STATUS_SOCKERR, false, 0, ERRNO_TEXT[e.code ?? ''] ?? e.message);
+  }
+
+  onTimeout(): void {
+    if (!this.connected) this.finish(HCHK_STATUS_L4TOUT, false, 0, '');
+    else if (this.size > 0) this.evaluate();
+    else this.finish(HCHK_STATUS_L7TOUT, false, 0, '');
+  }
+
+  onData(d: Buffer): void {
+    this.chunks.push(d);
+    this.size += d.length;
+    // status-only expectations can be decided on the status line; body matches need the whole response
+    const e = this.cfg.expect;
+    const needBody = e !== null && (e.kind === HCHK_EXPECT_STRING || e.kind === HCHK_EXPECT_RSTRING);
+    if (!needBody && Buffer.concat(this.chunks).indexOf(0x0a) >= 0) this.evaluate();
+    else if (this.size > 16384) this.evaluate();
+  }
+
+  onEnd(): void {
+    if (this.size === 0) { this.finish(HCHK_STATUS_L7RSP, false, 0, 'empty response'); return; }
+    this.evaluate();
+  }
+
+  evaluate(): void {
+    const text = Buffer.concat(this.chunks).toString('latin1');
+    const eol = text.indexOf('\n');
+    const line = (eol >= 0 ? text.slice(0, eol) : text).replace(/\r$/, '');
+    const m = /^HTTP\/\d\.\d (\d{3})(?: (.*))?$/.exec(line);
+    if (m === null) { this.finish(HCHK_STATUS_L7RSP, false, 0, 'Not an HTTP response'); return; }
+    const code = +m[1];
+    const reason = m[2] ?? '';
+    const e = this.cfg.expect;
+    let ok: boolean;
+    if (e === null) {
+      ok = code >= 200 && code < 400;
+      if (!ok && code === 404 && this.cfg.disableOn404) { this.finish(HCHK_STATUS_L7OKD, true, code, reason); return; }
+    } else {
+      if (e.kind === HCHK_EXPECT_STATUS) {
+        ok = false;
+        for (let i = 0; i < e.statusRanges.length; i += 2) if (code >= e.statusRanges[i] && code <= e.statusRanges[i + 1]) ok = true;
+      } else if (e.kind === HCHK_EXPECT_RSTATUS) ok = e.re!.test(m[1]);
+      else {
+        const hdrEnd = text.indexOf('\r\n\r\n');
+        const body = hdrEnd >= 0 ? text.slice(hdrEnd + 4) : '';
+        ok = e.kind === HCHK_EXPECT_STRING ? body.includes(e.text) : e.re!.test(body);
+        if (e.inverse) ok = !ok;
+        this.finish(ok ? HCHK_STATUS_L7OK : HCHK_STATUS_L7RSP, ok, code, ok ? '' : 'HTTP content check did not match');
+        return;
+      }
+      if (e.inverse) ok = !ok;
+    }
+    this.finish(ok ? HCHK_STATUS_L7OK : HCHK_STATUS_L7STS, ok, code, ok ? '' : reason);
+  }
+}
+
+/** Runs one probe of `srv` with the proxy-level settings `cfg`; `done` is called exactly once. */
+export function runProbe(srv: Server, cfg: CheckCfg, connectTimeout: number, readTimeout: number, done: (r: ProbeResult) => void): void {
+  new Probe(srv, cfg, connectTimeout, readTimeout, done);
+}

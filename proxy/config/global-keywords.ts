@@ -1,0 +1,142 @@
+/*
+ * Core keywords of the `global` section: process limits and identity (maxconn, nbthread, daemon, pidfile, node,
+ * description, tune.*), environment (setenv/presetenv/unsetenv/resetenv, applied while parsing so later "${VAR}"
+ * see them), and process settings Sluice accepts with a warning because Node cannot honour them (chroot, ...).
+ * Registered by proxy/modules.ts. Hot path: no.
+ */
+import type { CfgKeyword, KwCtx } from './types.ts';
+import { parseUint, parseSize, atol } from './values.ts';
+
+function noExtra(args: readonly string[], n: number, ctx: KwCtx): boolean {
+  if (args.length > n) { ctx.alert(`'${args[0]}' cannot handle unexpected argument '${args[n]}'.`); return false; }
+  return true;
+}
+
+function parseMaxconn(args: readonly string[], ctx: KwCtx): void {
+  if (args.length < 2) { ctx.alert(`'${args[0]}' expects an integer argument.`); return; }
+  if (!noExtra(args, 2, ctx)) return;
+  ctx.global.maxconn = atol(args[1]);
+}
+
+function parseNbthread(args: readonly string[], ctx: KwCtx): void {
+  if (!noExtra(args, 2, ctx)) return;
+  const n = parseUint(args[1] ?? '');
+  if (n < 0) { ctx.alert(`'${args[0]}' passed a missing or unparsable integer value in '${args[1] ?? ''}'`); return; }
+  if (n !== 1) ctx.warn(`'nbthread ${n}': sluice runs one event loop per process; using 1.`);
+  ctx.global.nbthread = 1;
+}
+
+function parseDaemon(args: readonly string[], ctx: KwCtx): void {
+  if (!noExtra(args, 1, ctx)) return;
+  ctx.global.daemon = true;
+}
+
+function parsePidfile(args: readonly string[], ctx: KwCtx): void {
+  if (args.length < 2) { ctx.alert(`'${args[0]}' expects a file name as an argument.`); return; }
+  if (!noExtra(args, 2, ctx)) return;
+  ctx.global.pidfile = args[1];
+}
+
+function parseNode(args: readonly string[], ctx: KwCtx): void {
+  const v = args[1] ?? '';
+  if (v === '' || !/^[A-Za-z0-9._-]+$/.test(v)) {
+    ctx.alert(`'node' requires valid node name - non-empty string with digits(0-9), letters(A-Z, a-z), dot(.), hyphen(-) or underscode(_).`);
+    return;
+  }
+  ctx.global.node = v;
+}
+
+function parseDescription(args: readonly string[], ctx: KwCtx): void {
+  if (args.length < 2) { ctx.alert(`'${args[0]}' expects a string argument.`); return; }
+  ctx.global.description = args.slice(1).join(' ');
+}
+
+function parseTuneSize(args: readonly string[], ctx: KwCtx): void {
+  const v = parseSize(args[1] ?? '');
+  if (v <= 0) { ctx.alert(`'${args[0]}' expects a positive integer value.`); return; }
+  if (args[0] === 'tune.bufsize') ctx.global.tuneBufsize = v;
+  else if (args[0] === 'tune.maxrewrite') ctx.global.tuneMaxrewrite = v;
+  else ctx.global.tuneHttpMaxhdr = v;
+}
+
+/** The environment the tokenizer reads; setenv & co modify it while the file is parsed. */
+function parseSetenv(args: readonly string[], ctx: KwCtx): void {
+  if (args.length !== 3) { ctx.alert(`'${args[0]}' expects a name and a value.`); return; }
+  if (args[0] === 'presetenv' && process.env[args[1]] !== undefined) return;
+  process.env[args[1]] = args[2];
+}
+
+function parseUnsetenv(args: readonly string[], ctx: KwCtx): void {
+  if (args.length < 2) { ctx.alert(`'${args[0]}' expects at least one variable name.`); return; }
+  for (let i = 1; i < args.length; i++) delete process.env[args[i]];
+}
+
+function parseResetenv(args: readonly string[], _ctx: KwCtx): void {
+  const keep = new Set(args.slice(1));
+  for (const k of Object.keys(process.env)) if (!keep.has(k)) delete process.env[k];
+}
+
+/** Accepted and stored (ext map) without effect: SSL defaults, paths used by TLS keywords not implemented yet. */
+function parseStored(args: readonly string[], ctx: KwCtx): void {
+  if (args.length < 2) { ctx.alert(`'${args[0]}' expects an argument.`); return; }
+  ctx.global.ext.set(args[0], args.slice(1));
+}
+
+/** Process settings a Node process cannot apply; accepted so stock configs load, with a warning saying so. */
+function parseIgnoredWithWarning(args: readonly string[], ctx: KwCtx): void {
+  ctx.global.ext.set(args[0], args.slice(1));
+  ctx.warn(`'${args[0]}' is accepted but ignored by sluice (not applicable to a Node.js process).`);
+}
+
+/** user/group/uid/gid: stored; main.ts drops privileges after binding when running as root. */
+function parseUserGroup(args: readonly string[], ctx: KwCtx): void {
+  if (args.length < 2) { ctx.alert(`'${args[0]}' expects an argument.`); return; }
+  ctx.global.ext.set(args[0], args[1]);
+}
+
+function parseFlag(args: readonly string[], ctx: KwCtx): void {
+  if (!noExtra(args, 1, ctx)) return;
+  ctx.global.ext.set(args[0], true);
+}
+
+function parseHardStopAfter(args: readonly string[], ctx: KwCtx): void {
+  if (args.length < 2) { ctx.alert(`'${args[0]}' expects <time> as argument.`); return; }
+  ctx.global.ext.set(args[0], args[1]);
+}
+
+export const keywords: CfgKeyword[] = [
+  { section: 'global', name: 'maxconn', parse: parseMaxconn },
+  { section: 'global', name: 'nbthread', parse: parseNbthread },
+  { section: 'global', name: 'daemon', parse: parseDaemon },
+  { section: 'global', name: 'master-worker', parse: parseFlag },
+  { section: 'global', name: 'quiet', parse: parseFlag },
+  { section: 'global', name: 'zero-warning', parse: parseFlag },
+  { section: 'global', name: 'pidfile', parse: parsePidfile },
+  { section: 'global', name: 'node', parse: parseNode },
+  { section: 'global', name: 'description', parse: parseDescription },
+  { section: 'global', name: 'tune.bufsize', parse: parseTuneSize },
+  { section: 'global', name: 'tune.maxrewrite', parse: parseTuneSize },
+  { section: 'global', name: 'tune.http.maxhdr', parse: parseTuneSize },
+  { section: 'global', name: 'setenv', parse: parseSetenv },
+  { section: 'global', name: 'presetenv', parse: parseSetenv },
+  { section: 'global', name: 'unsetenv', parse: parseUnsetenv },
+  { section: 'global', name: 'resetenv', parse: parseResetenv },
+  { section: 'global', name: 'user', parse: parseUserGroup },
+  { section: 'global', name: 'group', parse: parseUserGroup },
+  { section: 'global', name: 'uid', parse: parseUserGroup },
+  { section: 'global', name: 'gid', parse: parseUserGroup },
+  { section: 'global', name: 'hard-stop-after', parse: parseHardStopAfter },
+  { section: 'global', name: 'chroot', parse: parseStored },
+  { section: 'global', name: 'ulimit-n', parse: parseIgnoredWithWarning },
+  { section: 'global', name: 'cpu-map', parse: parseIgnoredWithWarning },
+  { section: 'global', name: 'ca-base', parse: parseStored },
+  { section: 'global', name: 'crt-base', parse: parseStored },
+  { section: 'global', name: 'ssl-default-bind-ciphers', parse: parseStored },
+  { section: 'global', name: 'ssl-default-bind-ciphersuites', parse: parseStored },
+  { section: 'global', name: 'ssl-default-bind-options', parse: parseStored },
+  { section: 'global', name: 'ssl-default-server-ciphers', parse: parseStored },
+  { section: 'global', name: 'ssl-default-server-ciphersuites', parse: parseStored },
+  { section: 'global', name: 'ssl-default-server-options', parse: parseStored },
+  { section: 'global', name: 'ssl-dh-param-file', parse: parseStored },
+  { section: 'global', name: 'tune.ssl.default-dh-param', parse: parseStored },
+];

@@ -1,0 +1,246 @@
+/*
+ * Loads configuration files (several -f, or directories whose *.cfg files are read in lexical order) into the runtime
+ * model: tokenizes each line, opens sections (config/sections.ts), dispatches each line to the keyword found in the
+ * registry, and collects HAProxy-style messages (`parsing [file:line] : ...`). It knows no keyword by name; unknown
+ * words get "did you mean" hints, known-but-unimplemented HAProxy keywords get a clear "not supported" alert.
+ * Parsing continues after errors so one run lists them all. Called by main.ts and tests. Hot path: no.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { GlobalSettings, Proxy } from '../model/types.ts';
+import type { KwCtx, SectionKind } from './types.ts';
+import { PR_CAP_BE, PR_CAP_DEF } from './types.ts';
+import { tokenizeLine } from './tokenizer.ts';
+import { bestMatch } from './registry.ts';
+import type { KeywordRegistry } from './registry.ts';
+import { newGlobal } from '../model/factories.ts';
+import { PR_MODE_HTTP } from '../model/types.ts';
+import {
+  isSectionHeader, openProxySection, newSectionState, finalizeSections, capName, UNSUPPORTED_SECTIONS,
+  PROXY_SECTION_CAP,
+} from './sections.ts';
+import type { SectionState } from './sections.ts';
+
+export const CFG_ALERT = 0;
+export const CFG_WARNING = 1;
+export const CFG_NOTICE = 2;
+
+/** One operator-facing message; `text` is what follows `config : ` in HAProxy's output. */
+export interface CfgMessage {
+  level: number;   // CFG_ALERT | CFG_WARNING | CFG_NOTICE
+  text: string;
+}
+
+export interface LoadedConfig {
+  global: GlobalSettings;
+  /** frontends, backends and listens in declaration order (defaults sections excluded). */
+  proxies: Proxy[];
+  frontends: Map<string, Proxy>;
+  backends: Map<string, Proxy>;
+  defaults: Map<string, Proxy>;
+  messages: CfgMessage[];
+  alerts: number;
+  warnings: number;
+  files: string[];
+  /** Files in which at least one alert was reported while parsing. */
+  filesWithErrors: string[];
+  /** Alerts raised after parsing (cross references, whole-config checks): HAProxy's "Fatal errors". */
+  fatal: boolean;
+}
+
+/** Expands -f arguments: a directory gives its *.cfg regular files in lexical order. Missing paths are errors. */
+export function expandConfigPaths(paths: readonly string[], msgs: CfgMessage[]): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    let st;
+    try { st = statSync(p); } catch {
+      msgs.push({ level: CFG_ALERT, text: `Cannot open configuration file/directory ${p} : No such file or directory` });
+      continue;
+    }
+    if (st.isDirectory()) {
+      const names = readdirSync(p).filter((n) => n.endsWith('.cfg')).sort();
+      for (const n of names) { const f = join(p, n); if (statSync(f).isFile()) out.push(f); }
+    } else out.push(p);
+  }
+  return out;
+}
+
+class LineCtx implements KwCtx {
+  readonly file: string;
+  readonly line: number;
+  readonly section: SectionKind;
+  readonly proxy: Proxy | null;
+  readonly global: GlobalSettings;
+  readonly proxies: ReadonlyMap<string, Proxy>;
+  private readonly ld: Loading;
+  constructor(ld: Loading, file: string, line: number, section: SectionKind, proxy: Proxy | null) {
+    this.ld = ld; this.file = file; this.line = line; this.section = section; this.proxy = proxy;
+    this.global = ld.global; this.proxies = ld.st.byName;
+  }
+  alert(msg: string): void { this.ld.alert(this.file, `parsing [${this.file}:${this.line}] : ${msg}`); }
+  warn(msg: string): void { this.ld.warn(`parsing [${this.file}:${this.line}] : ${msg}`); }
+  alertRaw(msg: string): void { this.ld.alert(this.ld.postParsing ? '' : this.file, msg); }
+  warnRaw(msg: string): void { this.ld.warn(msg); }
+  postParse(fn: () => void): void { this.ld.post.push(fn); }
+}
+
+class Loading {
+  readonly global = newGlobal();
+  readonly st: SectionState = newSectionState();
+  readonly messages: CfgMessage[] = [];
+  readonly post: (() => void)[] = [];
+  readonly filesWithErrors = new Set<string>();
+  alerts = 0;
+  warnings = 0;
+  postParsing = false;
+  fatal = false;
+  alert(file: string, text: string): void {
+    this.messages.push({ level: CFG_ALERT, text });
+    this.alerts++;
+    if (file !== '') this.filesWithErrors.add(file); else this.fatal = true;
+  }
+  warn(text: string): void { this.messages.push({ level: CFG_WARNING, text }); this.warnings++; }
+}
+
+/**
+ * Parses `paths` with the keywords of `reg`. Never throws on bad input: every problem is a message, `alerts > 0`
+ * means the configuration must be rejected (exit 1). `env` feeds "${VAR}" expansion and is modified by setenv.
+ */
+export function loadConfig(paths: readonly string[], reg: KeywordRegistry, env: NodeJS.ProcessEnv = process.env): LoadedConfig {
+  const ld = new Loading();
+  const early: CfgMessage[] = [];
+  const files = expandConfigPaths(paths, early);
+  for (const m of early) ld.alert('', m.text);
+  if (files.length === 0 && early.length === 0) ld.alert('', 'No configuration file specified.');
+  for (const f of files) {
+    let text: string;
+    try { text = readFileSync(f, 'utf8'); } catch (e) {
+      ld.alert(f, `Could not open configuration file ${f} : ${(e as Error).message}`); continue;
+    }
+    if (!parseFile(ld, reg, f, text, env)) break;
+  }
+  ld.postParsing = true;
+  for (const fn of ld.post) fn();
+  const fin = finalizeSections(ld.st);
+  // like HAProxy, whole-config warnings are only printed when parsing itself succeeded
+  if (ld.alerts === 0) for (const w of fin.warnings) ld.warn(w);
+  for (const a of fin.alerts) ld.alert('', a);
+  bindLbAlgos(ld, reg);
+  return {
+    global: ld.global, proxies: ld.st.proxies, frontends: ld.st.frontends, backends: ld.st.backends,
+    defaults: ld.st.defaults, messages: ld.messages, alerts: ld.alerts, warnings: ld.warnings, files,
+    filesWithErrors: [...ld.filesWithErrors], fatal: ld.fatal,
+  };
+}
+
+/** Binds each backend's `balance` name to its registered LbAlgo (HAProxy warns and uses round robin when an HTTP
+ * algorithm is used in tcp mode). */
+function bindLbAlgos(ld: Loading, reg: KeywordRegistry): void {
+  for (const px of ld.st.proxies) {
+    if ((px.cap & PR_CAP_BE) === 0) continue;
+    let algo = reg.lbAlgos.get(px.balance.algo) ?? null;
+    if (algo === null) {
+      ld.alert(px.balance.file, `parsing [${px.balance.file}:${px.balance.line}] : balance algorithm '${px.balance.algo}' is not available in this build.`);
+      continue;
+    }
+    if (algo.needsHttp && px.mode !== PR_MODE_HTTP) {
+      ld.warn(`${capName(px.cap)} '${px.name}' : 'balance ${px.balance.algo}' needs 'mode http'; falling back to 'roundrobin'.`);
+      algo = reg.lbAlgos.get('roundrobin') ?? null;
+    }
+    px.lb = algo;
+  }
+}
+
+/** Parses one file's text; returns false when a fatal section error stops the whole parse (as HAProxy's ERR_ABORT). */
+function parseFile(ld: Loading, reg: KeywordRegistry, file: string, text: string, env: NodeJS.ProcessEnv): boolean {
+  let section: SectionKind | '' = '';
+  let px: Proxy | null = null;
+  let skipping = false;
+  let lineNo = 0;
+  let pos = 0;
+  while (pos <= text.length) {
+    let eol = text.indexOf('\n', pos);
+    if (eol < 0) eol = text.length;
+    const raw = text.slice(pos, eol);
+    pos = eol + 1;
+    lineNo++;
+    if (raw.length === 0 && pos > text.length) break;
+    const tk = tokenizeLine(raw, env);
+    if (tk.err !== '') {
+      ld.alert(file, `parsing [${file}:${lineNo}]: ${tk.err} at position ${tk.errPos + 1}:\n  ${raw.trim()}\n  ${' '.repeat(Math.max(0, tk.errPos - (raw.length - raw.trimStart().length)))}^`);
+      continue;
+    }
+    const args = tk.args;
+    if (args.length === 0) continue;
+    if (isSectionHeader(args[0])) {
+      skipping = false;
+      px = null;
+      if (args[0] === 'global') { section = 'global'; continue; }
+      if (UNSUPPORTED_SECTIONS.includes(args[0])) {
+        ld.alert(file, `parsing [${file}:${lineNo}] : section '${args[0]}' is not supported by sluice yet; its content is ignored.`);
+        section = ''; skipping = true; continue;
+      }
+      const r = openProxySection(ld.st, args, file, lineNo);
+      for (const a of r.alerts) ld.alert(file, `parsing [${file}:${lineNo}] : ${a}`);
+      for (const a of r.rawAlerts) ld.alert(file, a);
+      if (r.fatal) return false;
+      section = args[0] as SectionKind;
+      px = r.proxy;
+      continue;
+    }
+    if (skipping) continue;
+    if (section === '') {
+      ld.alert(file, `parsing [${file}:${lineNo}]: unknown keyword '${args[0]}' out of section.`);
+      continue;
+    }
+    dispatchLine(ld, reg, file, lineNo, section, px, args);
+  }
+  return true;
+}
+
+function dispatchLine(ld: Loading, reg: KeywordRegistry, file: string, lineNo: number, section: SectionKind,
+  px: Proxy | null, args: string[]): void {
+  const ctx = new LineCtx(ld, file, lineNo, section, px);
+  const neg = args[0] === 'no' || args[0] === 'default';
+  const from = neg ? 1 : 0;
+  const m = reg.lookup(section, args, from);
+  if (m) {
+    if (neg && !m.kw.allowNo) {
+      ld.alert(file, `parsing [${file}:${lineNo}]: negation/default currently supported only for options, log, busy-polling, set-dumpable, strict-limits, insecure-fork-wanted and numa-cpu-mapping.`);
+      return;
+    }
+    if (px && m.kw.cap !== undefined && (m.kw.cap & px.cap) === 0) {
+      if ((px.cap & PR_CAP_DEF) !== 0) ctx.alert(`'${m.kw.name}' not allowed in 'defaults' section.`);
+      else {
+        const missing = (m.kw.cap & PR_CAP_BE) !== 0 && (px.cap & PR_CAP_BE) === 0 ? 'backend' : 'frontend';
+        ctx.warn(`'${m.kw.name}' ignored because ${capName(px.cap)} '${px.name}' has no ${missing} capability.`);
+      }
+      return;
+    }
+    m.kw.parse(args, ctx);
+    return;
+  }
+  const family = section === 'global' ? 'global' : 'proxy';
+  const w0 = args[from];
+  if (w0 === 'option' && args.length > from + 1) {
+    const opt = args[from + 1];
+    if (reg.isUnsupported(family, 'option ' + opt)) {
+      ctx.alert(`option '${opt}' is a HAProxy 2.6 option not supported by sluice yet.`);
+      return;
+    }
+    const hint = bestMatch(opt, reg.subwords(section, 'option'));
+    ctx.alert(`unknown option '${opt}'${hint !== '' ? `; did you mean '${hint}' maybe ?` : '.'}`);
+    return;
+  }
+  if (reg.isUnsupported(family, w0) || (args.length > from + 1 && reg.isUnsupported(family, w0 + ' ' + args[from + 1]))) {
+    const name = reg.isUnsupported(family, w0) ? w0 : w0 + ' ' + args[from + 1];
+    ctx.alert(`'${name}' is a HAProxy 2.6 keyword not supported by sluice yet (in '${section}' section).`);
+    return;
+  }
+  const cands = new Set<string>();
+  for (const n of reg.names(section)) cands.add(n.split(' ')[0]);
+  const hint = bestMatch(w0, cands);
+  ctx.alert(`unknown keyword '${w0}' in '${section}' section${hint !== '' ? `; did you mean '${hint}' maybe ?` : ''}`);
+}
+
+export { PROXY_SECTION_CAP };

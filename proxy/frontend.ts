@@ -1,0 +1,364 @@
+/*
+ * Frontends: the `bind`, `maxconn` and `rate-limit sessions` keywords, the listening sockets, and accept. Each
+ * accepted socket is counted (feconn, actconn) and handed to the session starter registered for the proxy's mode
+ * (tcp/forward.ts for `mode tcp`, P2's http/stream.ts startHttpSession for `mode http`, wired in proxy/modules.ts).
+ * At `maxconn` (frontend or global) or over `rate-limit sessions`, accepted sockets wait paused (unread) in a FIFO
+ * until a slot frees, like connections left in HAProxy's listen backlog. Listening sockets are kept by address
+ * across reloads so a new configuration takes them over without closing them. Hot path: yes (accept).
+ */
+import { createServer } from 'node:net';
+import type { Server as NetServer, Socket } from 'node:net';
+import { unlinkSync } from 'node:fs';
+import type { BindCfg, Proxy } from './model/types.ts';
+import { PR_STATE_READY, PR_STATE_PAUSED, PR_STATE_STOPPED, PR_O_CLKA, PR_O_TCPKA } from './model/types.ts';
+import type { CfgKeyword, KwCtx, BindKeyword } from './config/types.ts';
+import { PR_CAP_FE, PR_CAP_DEF } from './config/types.ts';
+import { parseAddr, parseUint, atol } from './config/values.ts';
+import type { KeywordRegistry } from './config/registry.ts';
+import { bestMatch } from './config/registry.ts';
+import { emitEvent, EV_WARNING } from './events.ts';
+import { Timer, timerArm } from './timer-wheel.ts';
+
+/** Global maxconn when neither the config nor -n gives one (HAProxy derives it from ulimit -n). */
+export const DEFAULT_MAXCONN = 10000;
+
+/** Process-wide connection state (HAProxy's actconn, global maxconn, cumulated connections). */
+export const feGlobal = { actconn: 0, maxconn: DEFAULT_MAXCONN, cumConns: 0, rateLimitSessions: 0 };
+
+/** Starts a session for an accepted client socket. The stream must call frontendStreamEnd(fe) exactly once. */
+export type SessionStarter = (fe: Proxy, sock: Socket, bind: BindCfg) => void;
+const starters: (SessionStarter | null)[] = [null, null];
+
+/** Registration for proxy/modules.ts: `mode` is PR_MODE_TCP or PR_MODE_HTTP. */
+export function registerSessionStarter(mode: number, fn: SessionStarter): void { starters[mode] = fn; }
+
+/** One listening socket. */
+export interface Listener {
+  key: string;
+  bind: BindCfg;
+  fe: Proxy;
+  server: NetServer;
+  listening: boolean;
+}
+
+/** Per-frontend runtime state (Proxy.listeners). */
+export interface FeRuntime {
+  list: Listener[];
+  pending: Socket[];            // accepted, waiting for a slot (FIFO, head index)
+  pendingBinds: BindCfg[];
+  pendingHead: number;
+  rateSec: number;              // current second for rate-limit sessions
+  rateCount: number;
+  rateTimer: Timer;
+  cumConns: number;
+}
+
+const listenersByKey = new Map<string, Listener>();
+const kBind = Symbol('sluice.listener');
+
+function feRuntime(fe: Proxy): FeRuntime {
+  let rt = fe.listeners as FeRuntime | null;
+  if (rt === null) {
+    rt = { list: [], pending: [], pendingBinds: [], pendingHead: 0, rateSec: 0, rateCount: 0, rateTimer: new Timer(fe, onRateTimer), cumConns: 0 };
+    fe.listeners = rt;
+  }
+  return rt;
+}
+
+export function frontendMaxconn(fe: Proxy): number { return fe.maxconn > 0 ? fe.maxconn : feGlobal.maxconn; }
+
+function canAccept(fe: Proxy, rt: FeRuntime): boolean {
+  if (fe.feconn >= frontendMaxconn(fe) || feGlobal.actconn >= feGlobal.maxconn) return false;
+  if (fe.rateLimitSessions > 0) {
+    const sec = Math.floor(Date.now() / 1000);
+    if (sec !== rt.rateSec) { rt.rateSec = sec; rt.rateCount = 0; }
+    if (rt.rateCount >= fe.rateLimitSessions) {
+      timerArm(rt.rateTimer, (sec + 1) * 1000 - Date.now() + 1);
+      return false;
+    }
+  }
+  return true;
+}
+
+function onRateTimer(fe: Proxy): void { drainPending(fe); }
+
+function admit(fe: Proxy, rt: FeRuntime, sock: Socket, bind: BindCfg): void {
+  fe.feconn++;
+  feGlobal.actconn++;
+  feGlobal.cumConns++;
+  rt.cumConns++;
+  rt.rateCount++;
+  const start = starters[fe.mode];
+  if (start === null) { sock.destroy(); frontendStreamEnd(fe); return; }
+  if ((fe.options & (PR_O_CLKA | PR_O_TCPKA)) !== 0) sock.setKeepAlive(true);
+  start(fe, sock, bind);
+}
+
+function onPendingClose(this: Socket): void { /* socket left while waiting: skipped when dequeued */ }
+
+function onConnection(this: NetServer, sock: Socket): void {
+  const l = (this as NetServer & { [kBind]: Listener })[kBind];
+  const fe = l.fe;
+  const rt = feRuntime(fe);
+  sock.on('error', onPendingClose);
+  if (fe.state !== PR_STATE_READY) { sock.destroy(); return; }
+  if (rt.pendingHead < rt.pending.length || !canAccept(fe, rt)) {
+    sock.pause();
+    rt.pending.push(sock);
+    rt.pendingBinds.push(l.bind);
+    return;
+  }
+  sock.removeListener('error', onPendingClose);
+  admit(fe, rt, sock, l.bind);
+}
+
+function drainPending(fe: Proxy): void {
+  const rt = fe.listeners as FeRuntime | null;
+  if (rt === null) return;
+  while (rt.pendingHead < rt.pending.length && canAccept(fe, rt)) {
+    const sock = rt.pending[rt.pendingHead];
+    const bind = rt.pendingBinds[rt.pendingHead];
+    rt.pendingHead++;
+    sock.removeListener('error', onPendingClose);
+    if (sock.destroyed) continue;
+    admit(fe, rt, sock, bind);
+  }
+  if (rt.pendingHead === rt.pending.length) { rt.pending.length = 0; rt.pendingBinds.length = 0; rt.pendingHead = 0; }
+}
+
+/** Every frontend with waiting sockets gets a chance when a global slot frees. */
+const feWithPending: Proxy[] = [];
+
+/** A stream of `fe` ended: frees its frontend and global slots and admits waiting sockets. */
+export function frontendStreamEnd(fe: Proxy): void {
+  fe.feconn--;
+  feGlobal.actconn--;
+  drainPending(fe);
+  if (feWithPending.length > 0) for (const o of feWithPending) if (o !== fe) drainPending(o);
+}
+
+function bindKey(b: BindCfg): string { return b.path !== '' ? 'unix:' + b.path : b.host + '|' + b.port; }
+
+/**
+ * Opens (or takes over, on reload) the listening sockets of frontend `fe`. Resolves when all listen; rejects with
+ * HAProxy's "Starting frontend fe: cannot bind socket (Address already in use) [0.0.0.0:80]" text.
+ */
+export async function startFrontend(fe: Proxy): Promise<void> {
+  const rt = feRuntime(fe);
+  feWithPending.push(fe);
+  for (const b of fe.binds) {
+    const key = bindKey(b);
+    const old = listenersByKey.get(key);
+    if (old) {
+      old.fe = fe; old.bind = b;
+      rt.list.push(old);
+      continue;
+    }
+    const server = createServer({ allowHalfOpen: true, pauseOnConnect: false, noDelay: true });
+    const l: Listener = { key, bind: b, fe, server, listening: false };
+    (server as NetServer & { [kBind]: Listener })[kBind] = l;
+    server.on('connection', onConnection);
+    await new Promise<void>((resolve, reject) => {
+      const onErr = (e: NodeJS.ErrnoException) => {
+        const what = e.code === 'EADDRINUSE' ? 'Address already in use' : e.code === 'EACCES' ? 'Permission denied' : (e.message ?? String(e));
+        reject(new Error(`Starting ${(fe.cap & PR_CAP_FE) !== 0 && (fe.cap & 2) !== 0 ? 'proxy' : 'frontend'} ${fe.name}: cannot bind socket (${what}) [${b.path !== '' ? b.path : (b.host === '' ? '0.0.0.0' : b.host) + ':' + b.port}]`));
+      };
+      server.once('error', onErr);
+      const done = () => { server.removeListener('error', onErr); l.listening = true; resolve(); };
+      if (b.path !== '') {
+        try { unlinkSync(b.path); } catch { /* not there */ }
+        server.listen({ path: b.path, backlog: 1024 }, done);
+      } else server.listen({ host: b.host === '' ? undefined : b.host, port: b.port, backlog: 1024, ipv6Only: false }, done);
+    });
+    server.on('error', onServerError);
+    listenersByKey.set(key, l);
+    rt.list.push(l);
+  }
+}
+
+function onServerError(e: Error): void { emitEvent(EV_WARNING, `listener error: ${e.message}`); }
+
+/** Actual local port of a bind (tests bind port 0... via the listener): first listener of `fe`. */
+export function frontendPort(fe: Proxy, i = 0): number {
+  const rt = fe.listeners as FeRuntime | null;
+  const l = rt?.list[i];
+  const a = l?.server.address();
+  return a !== null && typeof a === 'object' ? a.port : 0;
+}
+
+/** Closes the listening sockets of `fe` that are not taken over by `keep` (reload) — established streams go on. */
+export function stopListeners(fe: Proxy, keep: ReadonlySet<string> | null): Promise<void> {
+  const rt = fe.listeners as FeRuntime | null;
+  const ps: Promise<void>[] = [];
+  if (rt === null) return Promise.resolve();
+  for (const l of rt.list) {
+    if (keep !== null && keep.has(l.key)) continue;
+    if (listenersByKey.get(l.key) === l && l.fe === fe) listenersByKey.delete(l.key);
+    else if (listenersByKey.get(l.key) === l) continue; // taken over by a new frontend
+    if (l.listening) { l.listening = false; ps.push(new Promise((r) => l.server.close(() => r()))); }
+  }
+  rt.list.length = 0;
+  const i = feWithPending.indexOf(fe);
+  if (i >= 0) feWithPending.splice(i, 1);
+  // sockets still waiting for a slot will never get one
+  for (let k = rt.pendingHead; k < rt.pending.length; k++) rt.pending[k].destroy();
+  rt.pending.length = 0; rt.pendingBinds.length = 0; rt.pendingHead = 0;
+  return Promise.all(ps).then(() => undefined);
+}
+
+/** Keys of `fe`'s binds, for takeover decisions. */
+export function bindKeys(fe: Proxy): Set<string> { return new Set(fe.binds.map(bindKey)); }
+
+/** Temporarily closes every listening socket (SIGTTOU, `-sf` handover); resumeAllListeners re-opens them. */
+export function pauseAllListeners(): Promise<void> {
+  const ps: Promise<void>[] = [];
+  for (const l of listenersByKey.values()) if (l.listening) { l.listening = false; ps.push(new Promise((r) => l.server.close(() => r()))); }
+  return Promise.all(ps).then(() => undefined);
+}
+
+export function resumeAllListeners(): void {
+  for (const l of listenersByKey.values()) {
+    if (l.listening) continue;
+    l.listening = true;
+    if (l.bind.path !== '') l.server.listen({ path: l.bind.path });
+    else l.server.listen({ host: l.bind.host === '' ? undefined : l.bind.host, port: l.bind.port });
+  }
+}
+
+/** Closes every listening socket of the process (stop). */
+export function closeAllListeners(): Promise<void> {
+  const ps: Promise<void>[] = [];
+  for (const l of listenersByKey.values()) if (l.listening) { l.listening = false; ps.push(new Promise((r) => l.server.close(() => r()))); }
+  listenersByKey.clear();
+  return Promise.all(ps).then(() => undefined);
+}
+
+/** `disable frontend`: stop accepting (sockets stay bound; new connections wait). */
+export function frontendPause(fe: Proxy): string {
+  if (fe.state === PR_STATE_STOPPED) return 'Frontend was previously shut down, cannot disable.\n';
+  if (fe.state === PR_STATE_PAUSED) return '';
+  fe.state = PR_STATE_PAUSED;
+  const rt = feRuntime(fe);
+  for (const l of rt.list) l.server.removeListener('connection', onConnection), l.server.on('connection', onPausedConnection);
+  emitEvent(EV_WARNING, `Paused frontend ${fe.name}.`);
+  return '';
+}
+
+function onPausedConnection(this: NetServer, sock: Socket): void {
+  const l = (this as NetServer & { [kBind]: Listener })[kBind];
+  const rt = feRuntime(l.fe);
+  sock.on('error', onPendingClose);
+  sock.pause();
+  rt.pending.push(sock);
+  rt.pendingBinds.push(l.bind);
+}
+
+/** `enable frontend`. */
+export function frontendResume(fe: Proxy): string {
+  if (fe.state === PR_STATE_STOPPED) return 'Frontend was previously shut down, cannot enable.\n';
+  if (fe.state === PR_STATE_READY) return '';
+  fe.state = PR_STATE_READY;
+  const rt = feRuntime(fe);
+  for (const l of rt.list) l.server.removeListener('connection', onPausedConnection), l.server.on('connection', onConnection);
+  emitEvent(EV_WARNING, `Resumed frontend ${fe.name}.`);
+  drainPending(fe);
+  return '';
+}
+
+/** `shutdown frontend`: closes the listeners for good; established streams go on. */
+export function frontendShutdown(fe: Proxy): string {
+  if (fe.state === PR_STATE_STOPPED) return '';
+  fe.state = PR_STATE_STOPPED;
+  const rt = feRuntime(fe);
+  emitEvent(EV_WARNING, `Proxy ${fe.name} stopped (cumulated conns: FE: ${rt.cumConns}, BE: 0).`);
+  void stopListeners(fe, null);
+  return '';
+}
+
+/** `set maxconn frontend` / global: applies now and admits waiting sockets. */
+export function frontendSetMaxconn(fe: Proxy, n: number): void { fe.maxconn = n; drainPending(fe); }
+export function globalSetMaxconn(n: number): void { feGlobal.maxconn = n; for (const fe of feWithPending) drainPending(fe); }
+
+// ---- keywords ----
+
+let bindSeq = 0;
+
+function parseBindParams(reg: KeywordRegistry, binds: BindCfg[], args: readonly string[], ctx: KwCtx): void {
+  let i = 2;
+  while (i < args.length) {
+    const w = args[i];
+    const kw = reg.bindKws.get(w);
+    if (!kw) {
+      if (reg.isUnsupported('bind', w)) {
+        ctx.alert(`'bind ${args[1]}' : '${w}' is a HAProxy 2.6 bind keyword not supported by sluice yet.`);
+        return;
+      }
+      const hint = bestMatch(w, reg.bindKws.keys());
+      ctx.alert(`'bind ${args[1]}' in section '${ctx.section}': unknown keyword '${w}'${hint !== '' ? `; did you mean '${hint}' maybe ?` : '.'}`);
+      return;
+    }
+    let n = 0;
+    for (const b of binds) { n = kw.parse(b, args, i, ctx); if (n < 0) return; }
+    i += n;
+  }
+}
+
+export function makeFrontendKeywords(reg: KeywordRegistry): CfgKeyword[] {
+  function parseBind(args: readonly string[], ctx: KwCtx): void {
+    const px = ctx.proxy!;
+    if (args.length < 2) { ctx.alert(`'bind' expects {<path>|[addr1]:port1[-end1]}{,[addr]:port[-end]}... as arguments.`); return; }
+    const made: BindCfg[] = [];
+    for (const spec of args[1].split(',')) {
+      const a = parseAddr(spec, true);
+      if (a.err !== '') { ctx.alert(`'bind' : ${a.err}`); return; }
+      for (let p = a.port; p <= a.portEnd; p++) {
+        made.push({ host: a.host, port: p, path: a.path, name: '', maxconn: 0, acceptProxy: false, file: ctx.file, line: ctx.line });
+        if (a.path !== '') break;
+      }
+    }
+    for (const b of made) { bindSeq++; px.binds.push(b); }
+    parseBindParams(reg, made, args, ctx);
+  }
+  return [{ section: 'listen', name: 'bind', cap: PR_CAP_FE, parse: parseBind }];
+}
+
+function parseMaxconn(args: readonly string[], ctx: KwCtx): void {
+  const px = ctx.proxy!;
+  if ((px.cap & (PR_CAP_FE | PR_CAP_DEF)) === 0) {
+    ctx.warn(`'maxconn' ignored because ${'backend'} '${px.name}' has no frontend capability. Maybe you want 'fullconn' instead ?`);
+    return;
+  }
+  if (args.length < 2) { ctx.alert(`'${args[0]}' expects an integer argument.`); return; }
+  px.maxconn = atol(args[1]);
+}
+
+function parseRateLimit(args: readonly string[], ctx: KwCtx): void {
+  const v = args[2] ?? '';
+  if (args[1] !== 'sessions') { ctx.alert(`'rate-limit' only supports 'sessions' (got '${args[1] ?? ''}').`); return; }
+  if (v === '') { ctx.alert(`'rate-limit sessions' expects expects an integer value.`); return; }
+  const n = parseUint(v);
+  if (n < 0) { ctx.alert(`'rate-limit sessions' : unexpected character '${v.replace(/^\d+/, '')[0]}' in integer value '${v}'`); return; }
+  ctx.proxy!.rateLimitSessions = n;
+}
+
+export const keywords: CfgKeyword[] = [
+  { section: 'listen', name: 'maxconn', cap: PR_CAP_FE | PR_CAP_DEF | 2, parse: parseMaxconn },
+  { section: 'listen', name: 'rate-limit', cap: PR_CAP_FE | PR_CAP_DEF, parse: parseRateLimit },
+];
+
+export const bindKeywords: BindKeyword[] = [
+  { name: 'name', parse(b, args, i, ctx) { const v = args[i + 1]; if (v === undefined) { ctx.alert(`'bind' : missing name.`); return -1; } b.name = v; return 2; } },
+  { name: 'maxconn', parse(b, args, i, ctx) { const n = parseUint(args[i + 1] ?? ''); if (n < 0) { ctx.alert(`'bind' : '${args[i]}' expects an integer argument.`); return -1; } b.maxconn = n; return 2; } },
+  { name: 'v4v6', parse() { return 1; } },
+  { name: 'v6only', parse() { return 1; } },
+  { name: 'transparent', parse() { return 1; } },
+  { name: 'defer-accept', parse() { return 1; } },
+  { name: 'tfo', parse() { return 1; } },
+  { name: 'process', parse() { return 2; } },
+  { name: 'thread', parse() { return 2; } },
+  { name: 'backlog', parse() { return 2; } },
+  { name: 'mode', parse() { return 2; } },
+  { name: 'user', parse() { return 2; } },
+  { name: 'group', parse() { return 2; } },
+  { name: 'id', parse() { return 2; } },
+];

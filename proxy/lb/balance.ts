@@ -1,0 +1,94 @@
+/*
+ * Keywords `balance <algo> [options]` and `hash-type <method> [<function>] [avalanche]` (backend side). They only
+ * fill BalanceCfg; the loader binds the named LbAlgo registered by proxy/modules.ts and reports algorithms Sluice
+ * does not implement (rdp-cookie, hash). Hot path: no.
+ */
+import type { CfgKeyword, KwCtx } from '../config/types.ts';
+import { PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
+import { LB_HASH_MAP_BASED, LB_HASH_CONSISTENT, LB_HFN_SDBM, LB_HFN_DJB2, LB_HFN_WT6, LB_HFN_CRC32 } from './types.ts';
+import { parseUint } from '../config/values.ts';
+
+const BALANCE_ERR = `balance only supports 'roundrobin', 'static-rr', 'leastconn', 'source', 'uri', 'url_param', 'hdr(name)' and 'rdp-cookie(name)' options.`;
+
+function parseBalance(args: readonly string[], ctx: KwCtx): void {
+  const px = ctx.proxy!;
+  const b = px.balance;
+  const a = args[1] ?? '';
+  b.file = ctx.file; b.line = ctx.line;
+  b.uriLen = 0; b.uriDepth = 0; b.uriWhole = false; b.urlParam = ''; b.hdrName = ''; b.hdrDomainOnly = false;
+  if (a === 'roundrobin' || a === 'static-rr' || a === 'leastconn' || a === 'first' || a === 'source') { b.algo = a; return; }
+  if (a === 'random' || a.startsWith('random(')) {
+    b.algo = 'random';
+    b.randomDraws = 2;
+    if (a.startsWith('random(')) {
+      const n = parseUint(a.slice(7, a.endsWith(')') ? -1 : undefined));
+      if (n <= 0) { ctx.alert(`random : bad number of draws in '${a}'.`); return; }
+      b.randomDraws = n;
+    }
+    return;
+  }
+  if (a === 'uri') {
+    b.algo = 'uri';
+    for (let i = 2; i < args.length; i++) {
+      if (args[i] === 'whole') b.uriWhole = true;
+      else if (args[i] === 'len' || args[i] === 'depth') {
+        const v = parseUint(args[i + 1] ?? '');
+        if (v <= 0) { ctx.alert(`uri : '${args[i]}' expects a positive integer (got '${args[i + 1] ?? ''}').`); return; }
+        if (args[i] === 'len') b.uriLen = v; else b.uriDepth = v;
+        i++;
+      } else if (args[i] === 'path-only') { /* default behaviour already */ }
+      else { ctx.alert(`uri : unknown parameter '${args[i]}'.`); return; }
+    }
+    return;
+  }
+  if (a === 'url_param') {
+    if (args.length < 3) { ctx.alert(`url_param : missing parameter name.`); return; }
+    b.algo = 'url_param';
+    b.urlParam = args[2];
+    for (let i = 3; i < args.length; i++) {
+      if (args[i] === 'check_post') { ctx.warn(`'balance url_param ${args[2]} check_post' : the POST body lookup is not supported by sluice; only the query string is used.`); if (/^\d+$/.test(args[i + 1] ?? '')) i++; }
+      else { ctx.alert(`url_param : unknown parameter '${args[i]}'.`); return; }
+    }
+    return;
+  }
+  if (a.startsWith('hdr(')) {
+    if (!a.endsWith(')') || a.length <= 5) { ctx.alert(`hdr requires an http header field name.`); return; }
+    b.algo = 'hdr';
+    b.hdrName = a.slice(4, -1).toLowerCase();
+    for (let i = 2; i < args.length; i++) {
+      if (args[i] === 'use_domain_only') b.hdrDomainOnly = true;
+      else { ctx.alert(`hdr(name) : unknown parameter '${args[i]}'.`); return; }
+    }
+    return;
+  }
+  if (a.startsWith('rdp-cookie') || a === 'hash' || a === 'log-hash') {
+    ctx.alert(`'balance ${a}' is a HAProxy 2.6 algorithm not supported by sluice yet.`);
+    return;
+  }
+  ctx.alert(BALANCE_ERR);
+}
+
+function parseHashType(args: readonly string[], ctx: KwCtx): void {
+  const b = ctx.proxy!.balance;
+  const m = args[1] ?? '';
+  if (m === 'map-based') b.hashType = LB_HASH_MAP_BASED;
+  else if (m === 'consistent') b.hashType = LB_HASH_CONSISTENT;
+  else if (m === 'avalanche') { b.hashType = LB_HASH_MAP_BASED; b.hashAvalanche = true; return; }
+  else { ctx.alert(`'${args[0]}' requires one of 'map-based', 'consistent' or 'avalanche'.`); return; }
+  b.hashFunc = LB_HFN_SDBM;
+  b.hashAvalanche = false;
+  const f = args[2];
+  if (f === undefined) return;
+  if (f === 'sdbm') b.hashFunc = LB_HFN_SDBM;
+  else if (f === 'djb2') b.hashFunc = LB_HFN_DJB2;
+  else if (f === 'wt6') b.hashFunc = LB_HFN_WT6;
+  else if (f === 'crc32') b.hashFunc = LB_HFN_CRC32;
+  else { ctx.alert(`'${args[0]}' only supports 'sdbm', 'djb2', 'crc32', or 'wt6' hash functions.`); return; }
+  if (args[3] === 'avalanche') b.hashAvalanche = true;
+  else if (args[3] !== undefined) { ctx.alert(`'${args[0]}': unknown hash modifier '${args[3]}'.`); }
+}
+
+export const keywords: CfgKeyword[] = [
+  { section: 'listen', name: 'balance', cap: PR_CAP_BE | PR_CAP_DEF, parse: parseBalance },
+  { section: 'listen', name: 'hash-type', cap: PR_CAP_BE | PR_CAP_DEF, parse: parseHashType },
+];

@@ -1,0 +1,231 @@
+#!/usr/bin/env node
+/*
+ * `sluice`: the haproxy-like command line. Parses -f (files or directories, repeatable), -c (check only), -d/-D,
+ * -W (master-worker), -p pidfile, -sf/-st pids, -q, -v/-vv; loads the configuration, prints HAProxy-style
+ * [ALERT]/[WARNING] lines, starts backends, checks, frontends and the stats sockets, and handles signals: SIGTERM/
+ * SIGINT stop, SIGUSR1 graceful stop, SIGHUP/SIGUSR2 reload (in-process, listeners kept; bad config keeps the old
+ * one), SIGTTOU/SIGTTIN pause/resume listeners (used by -sf handover and the master). Hot path: no.
+ */
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { buildRegistry, wireRuntime } from './modules.ts';
+import { loadConfig, CFG_ALERT, CFG_WARNING } from './config/loader.ts';
+import type { LoadedConfig } from './config/loader.ts';
+import { startRuntime, stopRuntime, gracefulStop } from './runtime.ts';
+import type { Runtime } from './runtime.ts';
+import { emitEvent, eventPrefix, EV_ALERT, EV_NOTICE, EV_WARNING } from './events.ts';
+import { pauseAllListeners, resumeAllListeners } from './frontend.ts';
+
+export const SLUICE_VERSION = '0.1.0';
+
+export interface CliOpts {
+  files: string[];
+  check: boolean;
+  debug: boolean;
+  daemon: boolean;
+  master: boolean;
+  pidfile: string;
+  softStop: number[];   // -sf
+  hardStop: number[];   // -st
+  quiet: boolean;
+  maxconn: number;      // -n
+  version: number;      // 1 = -v, 2 = -vv
+  err: string;
+}
+
+export function parseArgs(argv: readonly string[]): CliOpts {
+  const o: CliOpts = { files: [], check: false, debug: false, daemon: false, master: false, pidfile: '', softStop: [], hardStop: [], quiet: false, maxconn: 0, version: 0, err: '' };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    switch (a) {
+      case '-f': case '-C':
+        if (i + 1 >= argv.length) { o.err = `option '${a}' requires an argument`; return o; }
+        if (a === '-f') o.files.push(argv[++i]); else i++;
+        break;
+      case '-c': o.check = true; break;
+      case '-d': case '-dV': case '-db': o.debug = true; break;
+      case '-D': o.daemon = true; break;
+      case '-W': case '-Ws': o.master = true; break;
+      case '-q': o.quiet = true; break;
+      case '-V': o.quiet = false; break;
+      case '-v': o.version = Math.max(o.version, 1); break;
+      case '-vv': o.version = 2; break;
+      case '-p': if (i + 1 >= argv.length) { o.err = `option '-p' requires an argument`; return o; } o.pidfile = argv[++i]; break;
+      case '-n': o.maxconn = Number(argv[++i] ?? '0'); break;
+      case '-sf': case '-st': {
+        const list = a === '-sf' ? o.softStop : o.hardStop;
+        while (i + 1 < argv.length && /^\d+$/.test(argv[i + 1])) list.push(Number(argv[++i]));
+        break;
+      }
+      case '--': break;
+      default:
+        if (a.startsWith('-')) { o.err = `unknown option '${a}'`; return o; }
+        o.files.push(a);
+    }
+  }
+  return o;
+}
+
+function usage(msg: string): never {
+  process.stderr.write(`[ALERT]    (${process.pid}) : ${msg}\nUsage : sluice [-f <cfgfile|cfgdir>]* [ -vdVD ] [ -n <maxconn> ] [ -p <pidfile> ] [ -c ] [ -W ] [ -q ] [ -sf/-st <pid>* ]\n`);
+  process.exit(1);
+}
+
+/** Prints the load messages like haproxy (stderr) plus the final summary lines. Returns the exit code for -c. */
+export function reportConfig(cfg: LoadedConfig, quiet: boolean, out: (s: string) => void = (s) => process.stderr.write(s)): number {
+  for (const m of cfg.messages) {
+    if (m.level === CFG_WARNING && quiet) continue;
+    const lvl = m.level === CFG_ALERT ? EV_ALERT : m.level === CFG_WARNING ? EV_WARNING : EV_NOTICE;
+    out(eventPrefix(lvl) + 'config : ' + m.text + '\n');
+  }
+  if (cfg.alerts > 0) {
+    for (const f of cfg.filesWithErrors) out(eventPrefix(EV_ALERT) + `config : Error(s) found in configuration file : ${f}\n`);
+    if (cfg.fatal || cfg.filesWithErrors.length === 0 || cfg.alerts > 0) out(eventPrefix(EV_ALERT) + 'config : Fatal errors found in configuration.\n');
+    return 1;
+  }
+  return 0;
+}
+
+function hasListener(cfg: LoadedConfig): boolean {
+  for (const px of cfg.proxies) if (!px.disabled && px.binds.length > 0) return true;
+  return false;
+}
+
+function signalPids(pids: readonly number[], sig: NodeJS.Signals): void {
+  for (const p of pids) { try { process.kill(p, sig); } catch { /* gone */ } }
+}
+
+async function runWorker(o: CliOpts): Promise<void> {
+  const reg = buildRegistry();
+  wireRuntime();
+  const cfg = loadConfig(o.files, reg);
+  if (reportConfig(cfg, o.quiet) !== 0) process.exit(1);
+  if (o.maxconn > 0) cfg.global.maxconn = o.maxconn;
+  // -sf/-st handover: the old processes release their listeners before we bind, and take them back if we fail
+  const old = [...o.softStop, ...o.hardStop];
+  if (old.length > 0) { signalPids(old, 'SIGTTOU'); await new Promise((r) => setTimeout(r, 100)); }
+  let rt: Runtime;
+  try {
+    rt = await startRuntime(cfg);
+  } catch (e) {
+    emitEvent(EV_ALERT, (e as Error).message);
+    if (old.length > 0) signalPids(old, 'SIGTTIN');
+    process.exit(1);
+  }
+  if (o.softStop.length > 0) signalPids(o.softStop, 'SIGUSR1');
+  if (o.hardStop.length > 0) signalPids(o.hardStop, 'SIGTERM');
+  const pidfile = o.pidfile !== '' ? o.pidfile : cfg.global.pidfile;
+  if (pidfile !== '' && !o.master) writeFileSync(pidfile, `${process.pid}\n`);
+  if (process.send) process.send({ sluice: 'ready' });
+  let current = rt;
+  let reloading = false;
+  const reload = async () => {
+    if (reloading) return;
+    reloading = true;
+    try {
+      const ncfg = loadConfig(o.files, buildRegistry());
+      if (reportConfig(ncfg, o.quiet) !== 0) {
+        emitEvent(EV_ALERT, 'Reload failed: the new configuration has errors; keeping the current one.');
+        return;
+      }
+      current = await startRuntime(ncfg, current);
+      emitEvent(EV_NOTICE, 'Reloaded configuration.');
+    } catch (e) {
+      emitEvent(EV_ALERT, `Reload failed: ${(e as Error).message}; keeping the current configuration.`);
+    } finally { reloading = false; }
+  };
+  process.on('SIGHUP', () => { void reload(); });
+  process.on('SIGUSR2', () => { void reload(); });
+  process.on('SIGTTOU', () => { void pauseAllListeners(); });
+  process.on('SIGTTIN', () => { resumeAllListeners(); });
+  process.on('SIGUSR1', () => {
+    void gracefulStop(current).then(() => process.exit(0));
+  });
+  const hard = () => { stopRuntime(current); process.exit(0); };
+  process.on('SIGTERM', hard);
+  process.on('SIGINT', hard);
+}
+
+/** Master-worker (-W): keeps one worker, re-executes a new one on SIGUSR2/SIGHUP (which takes over with -sf). */
+function runMaster(o: CliOpts, argv: readonly string[]): void {
+  const script = fileURLToPath(import.meta.url);
+  const baseArgs = argv.filter((a) => a !== '-W' && a !== '-Ws' && a !== '-D');
+  let worker: ChildProcess | null = null;
+  let stopping = false;
+  if (o.pidfile !== '') writeFileSync(o.pidfile, `${process.pid}\n`);
+  const spawnWorker = (prev: ChildProcess | null) => {
+    const args = [...process.execArgv, script, ...baseArgs];
+    if (prev !== null && prev.pid !== undefined) args.push('-sf', String(prev.pid));
+    const w = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    w.on('message', (m: { sluice?: string }) => {
+      if (m && m.sluice === 'ready') {
+        worker = w;
+        emitEvent(EV_NOTICE, `New worker (${w.pid}) forked`);
+      }
+    });
+    w.on('exit', (code) => {
+      if (w === worker && !stopping) {
+        emitEvent(EV_ALERT, `Current worker (${w.pid}) exited with code ${code ?? 0}`);
+        worker = null;
+        process.exit(code ?? 1);
+      } else if (w !== worker && prev !== null && worker === prev) {
+        emitEvent(EV_ALERT, `Reload failed: new worker (${w.pid}) exited with code ${code ?? 0}; the current worker keeps running.`);
+      }
+    });
+    return w;
+  };
+  spawnWorker(null);
+  const reload = () => { emitEvent(EV_NOTICE, 'Reloading HAProxy'); spawnWorker(worker); };
+  process.on('SIGUSR2', reload);
+  process.on('SIGHUP', reload);
+  const stop = (sig: NodeJS.Signals) => () => {
+    stopping = true;
+    if (worker && worker.pid !== undefined) {
+      worker.once('exit', () => process.exit(0));
+      worker.kill(sig);
+    } else process.exit(0);
+  };
+  process.on('SIGTERM', stop('SIGTERM'));
+  process.on('SIGINT', stop('SIGTERM'));
+  process.on('SIGUSR1', stop('SIGUSR1'));
+}
+
+function main(): void {
+  const argv = process.argv.slice(2);
+  const o = parseArgs(argv);
+  if (o.err !== '') usage(o.err);
+  if (o.version > 0) {
+    process.stdout.write(`Sluice version ${SLUICE_VERSION} (HAProxy 2.6 compatible configuration) - Node.js ${process.version}\n`);
+    if (o.version > 1) process.stdout.write(`Running on: ${process.platform} ${process.arch}\nBuild options: TypeScript, no SSL, no Lua\n`);
+    process.exit(0);
+  }
+  if (o.files.length === 0) usage('No configuration file specified.');
+  if (o.quiet) { /* warnings filtered in reportConfig */ }
+  if (o.check) {
+    const cfg = loadConfig(o.files, buildRegistry());
+    const rc = reportConfig(cfg, o.quiet);
+    if (rc !== 0) process.exit(rc);
+    if (cfg.warnings > 0 && !o.quiet) process.stdout.write('Warnings were found.\n');
+    if (!hasListener(cfg)) {
+      process.stdout.write('Configuration file has no error but will not start (no listener) => exit(2).\n');
+      process.exit(2);
+    }
+    process.stdout.write('Configuration file is valid\n');
+    process.exit(0);
+  }
+  if (o.daemon && !o.debug && process.env.SLUICE_DAEMONIZED !== '1') {
+    const script = fileURLToPath(import.meta.url);
+    const child = spawn(process.execPath, [...process.execArgv, script, ...argv.filter((a) => a !== '-D')], {
+      detached: true, stdio: 'ignore', env: { ...process.env, SLUICE_DAEMONIZED: '1' },
+    });
+    child.unref();
+    process.exit(0);
+  }
+  if (o.master) { runMaster(o, argv); return; }
+  void runWorker(o);
+}
+
+const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url).replace(/\.ts$/, '.js') === process.argv[1].replace(/\.ts$/, '.js');
+if (isMain) main();

@@ -1,0 +1,68 @@
+/*
+ * The one list of modules (HAProxy's initcalls): registers every module's keyword tables, server/bind parameters,
+ * LB algorithms, model init hooks, session starters and sinks, in a fixed order. Imports have no side effects; main.ts
+ * calls buildRegistry() and wireRuntime() once, tests call buildRegistry() for their own registry.
+ * To add a module: one import and one line below, committed on its own. Hot path: no.
+ */
+import { KeywordRegistry } from './config/registry.ts';
+import { registerProxyInit, registerServerInit, registerGlobalInit } from './model/factories.ts';
+import { PR_MODE_TCP } from './model/types.ts';
+import { keywords as globalKeywords } from './config/global-keywords.ts';
+import { keywords as proxyKeywords } from './config/proxy-keywords.ts';
+import { keywords as frontendKeywords, bindKeywords, makeFrontendKeywords, registerSessionStarter } from './frontend.ts';
+import { serverKeywords, makeServerKeywords } from './backend/server-keywords.ts';
+import { keywords as balanceKeywords } from './lb/balance.ts';
+import { keywords as checkKeywords, serverKeywords as checkServerKeywords } from './checks/keywords.ts';
+import { startTcpSession, setTcpLogSink } from './tcp/forward.ts';
+import { roundrobin } from './lb/roundrobin.ts';
+import { staticRr } from './lb/static-rr.ts';
+import { leastconn } from './lb/leastconn.ts';
+import { first } from './lb/first.ts';
+import { source } from './lb/source.ts';
+import { uri } from './lb/uri.ts';
+import { urlParam } from './lb/url-param.ts';
+import { hdr } from './lb/hdr.ts';
+import { random } from './lb/random.ts';
+import { UNSUPPORTED } from './unsupported.ts';
+import { keywords as logKeywords } from './log/keywords.ts';
+import { initProxyLog, initGlobalLog } from './log/cfg.ts';
+import { logStream } from './log/emit.ts';
+import { keywords as aclKeywords } from './acl/keywords.ts';
+import { keywords as statsKeywords } from './stats/keywords.ts';
+import { statsProxyInit, statsServerInit } from './stats/counters.ts';
+
+/** Model init hooks: run before any configuration is parsed (newProxy/newServer/newGlobal call them). */
+export function registerModelHooks(): void {
+  registerGlobalInit(initGlobalLog);
+  registerProxyInit(initProxyLog);
+  registerProxyInit(statsProxyInit);
+  registerServerInit(statsServerInit);
+}
+
+/** A registry with every module's keywords. Also registers the model hooks (idempotent). */
+export function buildRegistry(): KeywordRegistry {
+  registerModelHooks();
+  const reg = new KeywordRegistry();
+  reg.register(globalKeywords);
+  reg.register(proxyKeywords);
+  reg.register(frontendKeywords);
+  reg.register(makeFrontendKeywords(reg));
+  reg.registerBind(bindKeywords);
+  reg.register(makeServerKeywords(reg));
+  reg.registerServer(serverKeywords);
+  reg.register(balanceKeywords);
+  reg.register(checkKeywords);
+  reg.registerServer(checkServerKeywords);
+  reg.registerLb([roundrobin, staticRr, leastconn, first, source, uri, urlParam, hdr, random]);
+  reg.register(logKeywords);
+  reg.register(aclKeywords);
+  reg.register(statsKeywords);
+  for (const [family, names] of UNSUPPORTED) reg.registerUnsupported(family, names);
+  return reg;
+}
+
+/** Runtime wiring: session starters per mode and the stream log sink. */
+export function wireRuntime(): void {
+  registerSessionStarter(PR_MODE_TCP, startTcpSession);
+  setTcpLogSink(logStream);
+}

@@ -1,0 +1,85 @@
+/*
+ * Starts and stops a loaded configuration: resolves server names, initialises backends (LB sets, server states) and
+ * their health checks, opens the frontends' listeners (taking over the previous configuration's sockets on reload, so
+ * nothing is closed that the new configuration still listens on), starts the stats sockets and installs the server
+ * state API. Old streams keep running on the old proxies until they end. Called by main.ts. Hot path: no.
+ */
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import type { LoadedConfig } from './config/loader.ts';
+import type { Proxy } from './model/types.ts';
+import { PR_CAP_FE, PR_CAP_BE } from './config/types.ts';
+import { initBackendServers } from './backend/server.ts';
+import { startChecks, stopChecks } from './checks/health.ts';
+import { startFrontend, stopListeners, bindKeys, feGlobal, DEFAULT_MAXCONN, closeAllListeners } from './frontend.ts';
+import { whenNoStreams, killStreams } from './streams.ts';
+import { SF_ERR_KILLED } from './model/types.ts';
+import { poolIdleCount } from './backend/pool.ts';
+import { startStats, stopStats } from './stats/runtime.ts';
+import type { CliServer } from './stats/cli-server.ts';
+import type { StatsSource } from './stats/types.ts';
+import { setServerStateApi } from './stats/srv-admin.ts';
+import { coreServerStateApi } from './backend/state-api.ts';
+
+export interface Runtime {
+  cfg: LoadedConfig;
+  stats: CliServer | null;
+  startMs: number;
+}
+
+/** Resolves host names of servers once (HAProxy resolves at startup through libc). Throws with HAProxy's text. */
+async function resolveServers(cfg: LoadedConfig): Promise<void> {
+  for (const px of cfg.proxies) {
+    for (const s of px.servers) {
+      if (s.path !== '' || s.host === '' || isIP(s.host) !== 0) continue;
+      try {
+        const r = await lookup(s.host);
+        s.host = r.address;
+      } catch {
+        throw new Error(`config : parsing [${s.file}:${s.line}] : 'server ${px.name}/${s.name}' : could not resolve address '${s.host}'.`);
+      }
+    }
+  }
+}
+
+function isFe(px: Proxy): boolean { return (px.cap & PR_CAP_FE) !== 0 && !px.disabled; }
+function isBe(px: Proxy): boolean { return (px.cap & PR_CAP_BE) !== 0 && !px.disabled; }
+
+/** Starts `cfg`; with `prev`, replaces that running configuration (reload) without closing shared listeners. */
+export async function startRuntime(cfg: LoadedConfig, prev: Runtime | null = null): Promise<Runtime> {
+  await resolveServers(cfg);
+  feGlobal.maxconn = cfg.global.maxconn > 0 ? cfg.global.maxconn : DEFAULT_MAXCONN;
+  for (const px of cfg.proxies) if (isBe(px)) initBackendServers(px);
+  const newKeys = new Set<string>();
+  for (const px of cfg.proxies) if (isFe(px)) for (const k of bindKeys(px)) newKeys.add(k);
+  if (prev !== null) {
+    for (const px of prev.cfg.proxies) stopChecks(px);
+    if (prev.stats !== null) await stopStats(prev.stats);
+  }
+  for (const px of cfg.proxies) if (isFe(px)) await startFrontend(px);
+  if (prev !== null) for (const px of prev.cfg.proxies) if (isFe(px)) await stopListeners(px, newKeys);
+  for (const px of cfg.proxies) if (isBe(px)) startChecks(px);
+  setServerStateApi(coreServerStateApi);
+  const startMs = prev !== null ? prev.startMs : Date.now();
+  const src: StatsSource = {
+    proxies: cfg.proxies, global: cfg.global, startMs, pid: process.pid,
+    actconn: () => feGlobal.actconn, idleConns: poolIdleCount,
+  };
+  const stats = await startStats(src);
+  return { cfg, stats, startMs };
+}
+
+/** Stops accepting, stops checks and stats, then waits for every stream to end (SIGUSR1). */
+export async function gracefulStop(rt: Runtime): Promise<void> {
+  await closeAllListeners();
+  for (const px of rt.cfg.proxies) stopChecks(px);
+  if (rt.stats !== null) await stopStats(rt.stats);
+  await whenNoStreams();
+}
+
+/** Immediate stop (SIGTERM): kills streams, closes everything. */
+export function stopRuntime(rt: Runtime): void {
+  for (const px of rt.cfg.proxies) stopChecks(px);
+  killStreams(() => true, SF_ERR_KILLED);
+  void closeAllListeners();
+}
