@@ -1,0 +1,151 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import dgram from 'node:dgram';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Ingest, detectHaproxyFormat } from '../../collectors/ingest.ts';
+import { batchRow } from '../../collectors/arrow/batcher.ts';
+import type { LogBatch } from '../../collectors/arrow/batcher.ts';
+import { compileLogFormat, CLF_LOG_FORMAT } from '../../collectors/httplog/custom-format.ts';
+import type { CompiledLogFormat } from '../../collectors/httplog/custom-format.ts';
+import { listenStream } from '../../collectors/syslog/tcp-listener.ts';
+import { listenUdp } from '../../collectors/syslog/udp-listener.ts';
+import type { LogSink } from '../../collectors/sinks/types.ts';
+
+const FIX = new URL('../../fixtures/collectors/haproxy-2.6/', import.meta.url);
+const fixture = (n: string): string[] => fs.readFileSync(new URL(n, FIX), 'latin1').split('\n').filter(Boolean);
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-ingest-'));
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+class MemorySink implements LogSink<LogBatch> {
+  readonly name = 'memory';
+  rows: Record<string, unknown>[] = [];
+  fail: Error | null = null;
+  write(b: LogBatch): void {
+    if (this.fail) throw this.fail;
+    b.seal();
+    for (let r = 0; r < b.rows; r++) this.rows.push({ table: b.table.name, ...batchRow(b, r) });
+  }
+  async close(): Promise<void> { /* nothing buffered */ }
+}
+
+const clf = (compileLogFormat(CLF_LOG_FORMAT) as CompiledLogFormat).parse;
+const feed = (ing: Ingest, line: string | Buffer): void => {
+  const b = typeof line === 'string' ? Buffer.from(line, 'latin1') : line;
+  ing.onMessage(b, 0, b.length, '10.0.0.9', Date.UTC(2026, 0, 1));
+};
+
+test('auto format routes httplog, tcplog and clf lines to their tables, in any syslog header form', async () => {
+  const sink = new MemorySink();
+  const ing = new Ingest({ format: { kind: 'auto', clf }, sinks: [sink] });
+  for (const f of ['http.rfc5424.log', 'tcp.local.log', 'clf.timed.log', 'http.iso.log']) for (const l of fixture(f)) feed(ing, l);
+  await ing.close();
+  const count = (t: string): number => sink.rows.filter((r) => r.table === t).length;
+  assert.equal(count('http_log'), 36);
+  assert.equal(count('tcp_log'), 4);
+  assert.equal(count('raw_log'), 0);
+  assert.equal(ing.counters.parsed, 40);
+});
+
+test('bad datagrams are counted and kept in raw_log with a reason, never thrown', async () => {
+  const sink = new MemorySink();
+  const ing = new Ingest({ format: { kind: 'httplog' }, sinks: [sink], maxMessage: 1000 });
+  feed(ing, Buffer.from([0x3c, 0x31, 0x33, 0x3e, 0x00, 0x01, 0x02, 0xff]));                 // binary
+  feed(ing, 'x'.repeat(5000));                                                                // oversized
+  feed(ing, Buffer.concat([Buffer.from('<134>hello '), Buffer.from([0xc3, 0x28]), Buffer.from(' world')])); // bad UTF-8
+  feed(ing, '<134>1 2026-01-01T00:00:00Z h haproxy 12 - - 127.0.0.1:1 [01/Jan/2026:00:00:00.000] fe be/s 1/2');  // truncated
+  feed(ing, fixture('tcp.raw.log')[0]);                                                       // tcplog in httplog mode
+  feed(ing, '');
+  await ing.close();
+  const raw = sink.rows.filter((r) => r.table === 'raw_log');
+  assert.deepEqual(raw.map((r) => r.reason), ['binary', 'oversized', 'bad_encoding', 'truncated', 'not_httplog', 'truncated']);
+  assert.equal(raw[1].message, 'x'.repeat(1000));
+  assert.equal(raw[2].message, 'hello \ufffd( world'.replace('hello', '<134>hello'));
+  assert.equal(raw[3].program, 'haproxy');
+  assert.equal(raw[3].pid, 12);
+  assert.equal(raw[0].peer, '10.0.0.9');
+  assert.equal(ing.counters.unparsedTotal, 6);
+  assert.equal(ing.counters.parsed, 0);
+  assert.match(ing.counters.prometheus(), /sluice_collect_unparsed_total\{reason="truncated"\} 2/);
+});
+
+test('a non-empty batch is flushed by time, a full one by row count', async () => {
+  const sink = new MemorySink();
+  const ing = new Ingest({ format: { kind: 'httplog' }, sinks: [sink], batchRows: 5, flushMs: 50 });
+  const lines = fixture('http.raw.log');
+  for (let i = 0; i < 7; i++) feed(ing, lines[i % lines.length]);
+  await new Promise((r) => setImmediate(r));
+  assert.equal(sink.rows.length, 5);
+  const t0 = Date.now();
+  while (sink.rows.length < 7 && Date.now() - t0 < 2000) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(sink.rows.length, 7);
+  assert.equal(ing.counters.batches, 2);
+  await ing.close();
+});
+
+test('a failing sink stops ingestion loudly through onFatal', async () => {
+  const sink = new MemorySink();
+  sink.fail = Object.assign(new Error('No space left on device'), { code: 'ENOSPC' });
+  let fatal: Error | null = null;
+  const ing = new Ingest({ format: { kind: 'httplog' }, sinks: [sink], batchRows: 2, onFatal: (e) => { fatal = e; } });
+  for (const l of fixture('http.raw.log').slice(0, 4)) feed(ing, l);
+  await ing.settle();
+  assert.equal((fatal as Error | null)?.message, 'No space left on device');
+  assert.equal(ing.failed, fatal);
+  const before = ing.counters.received;
+  feed(ing, fixture('http.raw.log')[0]);
+  assert.equal(ing.counters.received, before);
+  await assert.rejects(ing.close(), /No space left/);
+});
+
+test('when the sinks fall behind, the bounded queue drops rows and counts them', async () => {
+  const sink = new MemorySink();
+  const ing = new Ingest({ format: { kind: 'httplog' }, sinks: [sink], batchRows: 2, maxQueued: 2 });
+  const lines = fixture('http.raw.log');
+  for (let i = 0; i < 40; i++) feed(ing, lines[i % lines.length]);   // no await: the writer never runs meanwhile
+  assert.ok(ing.counters.droppedQueue > 0);
+  await ing.close();
+  assert.equal(sink.rows.length + ing.counters.droppedQueue, 40);
+});
+
+test('format detection is cheap and exact on the golden lines', () => {
+  const d = (l: string): number => { const b = Buffer.from(l, 'latin1'); return detectHaproxyFormat(b, 0, b.length); };
+  assert.equal(d(fixture('http.raw.log')[0]), 0);
+  assert.equal(d(fixture('tcp.raw.log')[0]), 1);
+  assert.equal(d(fixture('clf.raw.log')[0]), 3);
+  assert.equal(d('hello world'), -1);
+});
+
+test('UDP, TCP (octet counting) and unix stream listeners feed the same pipeline', async () => {
+  const sink = new MemorySink();
+  const ing = new Ingest({ format: { kind: 'auto', clf }, sinks: [sink] });
+  const onFrame = (b: Buffer, s: number, e: number, peer: string): void => ing.onMessage(b, s, e, peer, Date.now());
+  const udp = await listenUdp('127.0.0.1', 0, (b, peer) => ing.onMessage(b, 0, b.length, peer, Date.now()), () => {}, 1 << 20);
+  assert.ok(udp.recvBufferSize >= 1 << 20);
+  const tcp = await listenStream({ host: '127.0.0.1', port: 0 }, onFrame, () => {});
+  const sockPath = path.join(dir, 'log.sock');
+  const unix = await listenStream({ path: sockPath }, onFrame, () => {});
+  const lines = fixture('http.rfc5424.log');
+  const cli = dgram.createSocket('udp4');
+  for (const l of lines) await new Promise<void>((r) => cli.send(l, udp.port, '127.0.0.1', () => r()));
+  cli.close();
+  const sendStream = async (opts: net.NetConnectOpts, octet: boolean): Promise<void> => {
+    const s = net.connect(opts);
+    await new Promise<void>((r) => s.once('connect', () => r()));
+    for (const l of lines) s.write(octet ? Buffer.byteLength(l) + ' ' + l : l + '\n');
+    await new Promise<void>((r) => s.end(() => r()));
+  };
+  await sendStream({ host: '127.0.0.1', port: tcp.port }, true);
+  await sendStream({ path: sockPath }, false);
+  const t0 = Date.now();
+  while (ing.counters.parsed < 36 && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 10));
+  await Promise.all([udp.close(), tcp.close(), unix.close()]);
+  await ing.close();
+  assert.equal(ing.counters.parsed, 36);
+  assert.equal(sink.rows.length, 36);
+  assert.equal(udp.drops(), 0);
+  const peers = new Set(sink.rows.map((r) => r.uri));
+  assert.ok(peers.has('/status/404'));
+});

@@ -1,0 +1,110 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { LogBatch, LogDicts, batchRow } from '../../../collectors/arrow/batcher.ts';
+import { HTTP_LOG_TABLE } from '../../../collectors/arrow/schema.ts';
+import { parseHttpLog } from '../../../collectors/httplog/httplog.ts';
+import { DuckDbSink } from '../../../collectors/sinks/duckdb.ts';
+import { ParquetSink } from '../../../collectors/sinks/parquet.ts';
+import { ArrowStreamSink, JsonLinesSink } from '../../../collectors/sinks/stdout.ts';
+
+const FIX = new URL('../../../fixtures/collectors/haproxy-2.6/', import.meta.url);
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-sinks-'));
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function batchOf(dicts: LogDicts, file = 'http.raw.log'): LogBatch {
+  const buf = fs.readFileSync(new URL(file, FIX));
+  const b = new LogBatch(HTTP_LOG_TABLE, 4096, dicts);
+  for (let s = 0; s < buf.length;) {
+    const e = buf.indexOf(10, s);
+    assert.equal(parseHttpLog(buf, s, e, b), 0);
+    b.commitRow();
+    s = e + 1;
+  }
+  b.seal();
+  return b;
+}
+const rowsOf = (b: LogBatch): Record<string, unknown>[] => Array.from({ length: b.rows }, (_, r) => batchRow(b, r));
+
+async function query(db: string, sql: string): Promise<Record<string, unknown>[]> {
+  const inst = await DuckDBInstance.create(db);
+  const c = await inst.connect();
+  const rows = (await c.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
+  c.closeSync();
+  inst.closeSync();
+  return rows;
+}
+
+test('DuckDB: rows read back through the http_log view equal the batch, across a reopen with new values', async () => {
+  const db = path.join(dir, 'a.duckdb');
+  let dicts = new LogDicts();
+  let sink = await DuckDbSink.open(db, dicts);
+  const b1 = batchOf(dicts);
+  sink.write(b1);
+  await sink.close();
+  // Reopen with fresh dictionaries: ids are reloaded, so old rows keep their strings and new values get new ids.
+  dicts = new LogDicts();
+  sink = await DuckDbSink.open(db, dicts);
+  assert.equal(dicts.byColumn[5]!.values[1], 'be_app');
+  const b2 = batchOf(dicts, 'http.raw.log');
+  b2.rows = 1;
+  const line = Buffer.from('10.9.9.9:1 [01/Jan/2026:00:00:00.000] fe_new be_new/s9 0/0/0/1/1 201 5 - - ---- 1/1/0/0/0 0/0 "PUT /n HTTP/1.1"');
+  b2.reset();
+  assert.equal(parseHttpLog(line, 0, line.length, b2), 0);
+  b2.commitRow();
+  sink.write(b2);
+  await sink.close();
+  const got = await query(db, 'SELECT * EXCLUDE (ts, log_ts) FROM http_log ORDER BY ts, client_port');
+  const want = rowsOf(b1).map((r) => { const { ts: _t, log_ts: _l, ...rest } = r; return rest; });
+  const norm = (r: Record<string, unknown>): Record<string, unknown> => ({ ...r, bytes_read: r.bytes_read === null ? null : Number(r.bytes_read) });
+  assert.deepEqual(got.slice(1).map(norm), want);
+  assert.deepEqual([got[0].frontend, got[0].backend, got[0].server, got[0].method], ['fe_new', 'be_new', 's9', 'PUT']);
+  const ts = await query(db, "SELECT strftime(min(ts), '%Y-%m-%d %H:%M:%S.%g') AS t FROM http_log WHERE frontend = 'fe_http'");
+  assert.equal(ts[0].t, '2026-11-23 20:18:12.197');
+});
+
+test('DuckDB: an unwritable path is a clear error', async () => {
+  await assert.rejects(DuckDbSink.open('/proc/sluice-no/x.duckdb', new LogDicts()));
+});
+
+test('Parquet: hour-partitioned Hive layout readable by DuckDB', async () => {
+  const pq = path.join(dir, 'pq');
+  const dicts = new LogDicts();
+  const sink = await ParquetSink.open(pq, dicts);
+  await sink.write(batchOf(dicts));
+  await sink.close();
+  const files = fs.readdirSync(path.join(pq, 'http_log', 'date=2026-11-23', 'hour=20'));
+  assert.equal(files.length, 1);
+  assert.match(files[0], /^part_.*\.parquet$/);
+  const r = await query(':memory:', "SELECT date, hour, count(*)::INTEGER AS n, count(DISTINCT server)::INTEGER AS s FROM read_parquet('" + pq + "/http_log/*/*/*.parquet', hive_partitioning = true) GROUP BY ALL");
+  assert.deepEqual(r, [{ date: '2026-11-23', hour: '20', n: 12, s: 4 }]);
+});
+
+test('Arrow IPC stream and JSON lines carry the same rows', async () => {
+  const dicts = new LogDicts();
+  const b = batchOf(dicts);
+  const af = path.join(dir, 'x.arrow');
+  const a = new ArrowStreamSink(af, HTTP_LOG_TABLE);
+  a.write(b);
+  a.write(b);
+  await a.close();
+  const t = tableFromIPC(fs.readFileSync(af));
+  assert.equal(t.numRows, 24);
+  assert.equal(t.schema.fields.length, HTTP_LOG_TABLE.columns.length);
+  assert.equal(t.getChild('server')!.get(1), 's2');
+  assert.equal(t.getChild('status')!.get(6), 503);
+  assert.equal(t.getChild('uri')!.get(7), '/a%20b?q=1&y=%22z%22');
+  assert.equal(t.getChild('method')!.get(10), null);
+  assert.equal(t.getChild('ts')!.get(0), Date.UTC(2026, 10, 23, 20, 18, 12, 197));
+  const jf = path.join(dir, 'x.json');
+  const j = new JsonLinesSink(jf);
+  await j.write(b);
+  await j.close();
+  const lines = fs.readFileSync(jf, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(lines.length, 12);
+  assert.deepEqual(lines[6], { table: 'http_log', ...rowsOf(b)[6] });
+});
