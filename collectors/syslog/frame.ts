@@ -17,7 +17,8 @@ export function newSyslogFrame(): SyslogFrame {
 
 /**
  * Parses the header of the message buf[start, end). Never fails: anything unrecognised is a RAW message spanning
- * the whole input (a `<PRI>` that is not followed by a known header makes it SHORT). `year` is used for RFC 3164
+ * the whole input (a `<PRI>` that is not followed by a known header makes it SHORT). Lines of syslog-written files
+ * (`Mmm dd hh:mm:ss host tag[pid]: `, no PRI) are RFC 3164 with pri -1. `year` is used for RFC 3164
  * stamps. Trailing LF/CR/NUL bytes are excluded from the message. Does not keep `buf`.
  */
 export function parseSyslogFrame(buf: Uint8Array, start: number, end: number, year: number, f: SyslogFrame): void {
@@ -51,6 +52,13 @@ export function parseSyslogFrame(buf: Uint8Array, start: number, end: number, ye
     }
   }
   const c = buf[p];
+  // Log files written by syslog daemons: `Mmm dd hh:mm:ss host tag[pid]: msg` without <PRI>.
+  if (c >= 65 && c <= 90) {
+    if (parseRfc3164(buf, p, end, year, f)) return;
+    f.format = SYSLOG_FMT_RAW; f.tsMs = NaN; f.hostStart = f.hostEnd = f.progStart = f.progEnd = f.pid = -1;
+    f.msgStart = start;
+    return;
+  }
   if (c >= 48 && c <= 57 && end - p > 20) {
     const ts = parseIsoTimestamp(buf, p, end);
     if (ts === ts && buf[isoOut.end] === 32) { f.format = SYSLOG_FMT_ISO; f.tsMs = ts; f.msgStart = isoOut.end + 1; }

@@ -108,3 +108,15 @@ test('a frame is parsed the same inside a larger buffer at any offset', () => {
     off += l.length;
   }
 });
+
+test('syslog-written log file lines (no PRI) are RFC 3164 with the message after the tag', () => {
+  const [f, b] = parse('Nov 23 20:18:12 localhost haproxy[4174]: ' + MSG + '\n');
+  assert.equal(f.format, SYSLOG_FMT_RFC3164);
+  assert.equal(f.pri, -1);
+  assert.equal(str(b, f.hostStart, f.hostEnd), 'localhost');
+  assert.equal(f.pid, 4174);
+  assert.equal(str(b, f.msgStart, f.msgEnd), MSG);
+  const [g, c] = parse('Hello there');
+  assert.equal(g.format, SYSLOG_FMT_RAW);
+  assert.equal(str(c, g.msgStart, g.msgEnd), 'Hello there');
+});
