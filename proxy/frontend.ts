@@ -18,6 +18,7 @@ import type { KeywordRegistry } from './config/registry.ts';
 import { bestMatch } from './config/registry.ts';
 import { emitEvent, EV_WARNING } from './events.ts';
 import { Timer, timerArm } from './timer-wheel.ts';
+import { freqCtrAdd, listenerCounters } from './stats/counters.ts';
 
 /** Global maxconn when neither the config nor -n gives one (HAProxy derives it from ulimit -n). */
 export const DEFAULT_MAXCONN = 10000;
@@ -25,7 +26,7 @@ export const DEFAULT_MAXCONN = 10000;
 /** Process-wide connection state (HAProxy's actconn, global maxconn, cumulated connections). */
 export const feGlobal = { actconn: 0, maxconn: DEFAULT_MAXCONN, cumConns: 0, rateLimitSessions: 0 };
 
-/** Starts a session for an accepted client socket. The stream must call frontendStreamEnd(fe) exactly once. */
+/** Starts a session for an accepted client socket. The stream must call frontendStreamEnd(fe, bind) exactly once. */
 export type SessionStarter = (fe: Proxy, sock: Socket, bind: BindCfg) => void;
 const starters: (SessionStarter | null)[] = [null, null];
 
@@ -88,8 +89,20 @@ function admit(fe: Proxy, rt: FeRuntime, sock: Socket, bind: BindCfg): void {
   feGlobal.cumConns++;
   rt.cumConns++;
   rt.rateCount++;
+  const c = fe.feCounters;
+  const now = Date.now();
+  c.cumConn++;
+  let r = freqCtrAdd(c.connPerSec, 1, now);
+  if (r > c.cpsMax) c.cpsMax = r;
+  c.cumSess++;
+  r = freqCtrAdd(c.sessPerSec, 1, now);
+  if (r > c.spsMax) c.spsMax = r;
+  if (fe.feconn > c.connMax) c.connMax = fe.feconn;
+  const lc = listenerCounters(bind);
+  lc.cumConn++; lc.cumSess++; lc.curConn++;
+  if (lc.curConn > lc.connMax) lc.connMax = lc.curConn;
   const start = starters[fe.mode];
-  if (start === null) { sock.destroy(); frontendStreamEnd(fe); return; }
+  if (start === null) { sock.destroy(); frontendStreamEnd(fe, bind); return; }
   if ((fe.options & (PR_O_CLKA | PR_O_TCPKA)) !== 0) sock.setKeepAlive(true);
   start(fe, sock, bind);
 }
@@ -129,8 +142,12 @@ function drainPending(fe: Proxy): void {
 /** Every frontend with waiting sockets gets a chance when a global slot frees. */
 const feWithPending: Proxy[] = [];
 
-/** A stream of `fe` ended: frees its frontend and global slots and admits waiting sockets. */
-export function frontendStreamEnd(fe: Proxy): void {
+/**
+ * A stream of `fe` accepted on `bind` ended: frees its frontend, listener and global slots and admits waiting
+ * sockets. Every started session calls it exactly once (pass the bind so the listener's scur is right).
+ */
+export function frontendStreamEnd(fe: Proxy, bind: BindCfg | null = null): void {
+  if (bind !== null) listenerCounters(bind).curConn--;
   fe.feconn--;
   feGlobal.actconn--;
   drainPending(fe);

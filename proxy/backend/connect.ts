@@ -18,6 +18,7 @@ import { Timer, timerArm, timerDisarm } from '../timer-wheel.ts';
 import { pendEnqueue, pendRemove, srvPendList, bePendList, srvHasSlot, processQueue } from './queue.ts';
 import { srvUsable, srvAcceptsPersistent } from './server.ts';
 import { poolTake, poolPut } from './pool.ts';
+import { freqCtrAdd } from '../stats/counters.ts';
 
 const kConn = Symbol('sluice.backendConn');
 type OwnedSocket = Socket & { [kConn]?: BackendConn | null };
@@ -80,7 +81,16 @@ export class BackendConn implements Pending {
     log.redispatched = false;
     log.tQueue = -1;
     log.tConnect = -1;
-    if (!this.onBackend) { this.onBackend = true; be.beconn++; }
+    if (!this.onBackend) {
+      this.onBackend = true;
+      be.beconn++;
+      const c = be.beCounters;
+      c.cumSess++;
+      const r = freqCtrAdd(c.sessPerSec, 1);
+      if (r > c.spsMax) c.spsMax = r;
+      if (be.beconn > c.connMax) c.connMax = be.beconn;
+      c.lastSess = this.tStart;
+    }
     this.assign();
   }
 
@@ -97,6 +107,7 @@ export class BackendConn implements Pending {
     }
     if (srv === null) {
       srv = be.lb !== null ? be.lb.pick(be, this.client.lbReq, this.avoid) : null;
+      if (srv !== null) { be.beCounters.cumLbconn++; srv.counters.cumLbconn++; }
       if (srv === null) {
         // nobody free: wait in the backend queue if some server is usable but full, else 503
         for (const s of be.servers) if (srvUsable(s)) { this.enqueue(bePendList(be)); return; }
@@ -137,6 +148,14 @@ export class BackendConn implements Pending {
     if (log.tQueue < 0) log.tQueue = Date.now() - this.tStart;
     this.srv = srv;
     srv.served++;
+    const sc = srv.counters;
+    if (log.retries === 0 || log.redispatched) {
+      sc.cumSess++;
+      const r = freqCtrAdd(sc.sessPerSec, 1);
+      if (r > sc.spsMax) sc.spsMax = r;
+      sc.lastSess = Date.now();
+    }
+    if (srv.served > sc.connMax) sc.connMax = srv.served;
     if (be.lb !== null) be.lb.onTake(srv);
     srv.lastSess = Date.now();
     log.server = srv;
@@ -151,12 +170,14 @@ export class BackendConn implements Pending {
         this.sock = idle;
         this.state = BC_CONNECTED;
         log.tConnect = 0;
+        be.beCounters.reuse++; sc.reuse++;
         this.client.onServerConnected(idle, srv, true);
         return;
       }
     }
     this.state = BC_CONNECTING;
     backendStats.connecting++;
+    be.beCounters.connect++; sc.connect++;
     const sock = (srv.path !== ''
       ? netConnect({ path: srv.path, allowHalfOpen: true })
       : netConnect({ host: srv.host, port: srv.port, allowHalfOpen: true, noDelay: true,
@@ -198,11 +219,13 @@ export class BackendConn implements Pending {
     this.releaseSlot(srv);
     this.state = BC_IDLE;
     if (this.retriesLeft <= 0) {
+      be.beCounters.failedConns++; srv.counters.failedConns++;
       this.fail(cause, SF_FINST_C);
       return;
     }
     this.retriesLeft--;
     backendStats.retries++;
+    be.beCounters.retries++; srv.counters.retries++;
     const log = this.client.log;
     log.retries++;
     // option redispatch (default interval -1): on the last retry, pick another server
@@ -211,6 +234,7 @@ export class BackendConn implements Pending {
       this.persist = null;
       log.redispatched = true;
       backendStats.redispatches++;
+      be.beCounters.redispatches++; srv.counters.redispatches++;
       this.srv = null;
     }
     this.state = BC_TURNAROUND;

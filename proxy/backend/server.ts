@@ -112,8 +112,10 @@ export function srvSetStopped(s: Server, reason: string): void {
   const be = s.proxy;
   const had = hadServer(be);
   s.curState = SRV_ST_STOPPED;
+  s.counters.downTrans++;
   s.lastChange = Date.now();
   recalcBackend(be);
+  if (!hadServer(be) && had) be.beCounters.downTrans++;
   if ((s.adminState & SRV_ADMF_MAINT) !== 0) return;
   const n = requeueFrom(s);
   emitEvent(EV_WARNING, `${srvLabel(s)} is DOWN${reason !== '' ? ', reason: ' + reason : ''}. ${downTail(s, n)}`);

@@ -41,6 +41,7 @@ export function applyCheckResult(srv: Server, r: ProbeResult): void {
       srvSetRunning(srv, probeReason(r));
     }
   } else {
+    srv.counters.failedChecks++;
     if (c.health > c.rise) { c.health--; return; }
     if (srv.curState !== SRV_ST_STOPPED) {
       c.health = 0;

@@ -18,19 +18,13 @@ import { newStreamLog } from '../model/factories.ts';
 import { Timer, timerArm, timerDisarm } from '../timer-wheel.ts';
 import { frontendStreamEnd, feGlobal } from '../frontend.ts';
 import { streamRegister, streamUnregister, nextSessId } from '../streams.ts';
+import { addTimeStats, TIME_STATS_SAMPLES } from '../stats/counters.ts';
 import type { ActiveStream } from '../streams.ts';
 
 /** Log sink for finished streams; proxy/modules.ts wires P3's logStream here. */
 let logSink: ((fe: Proxy, s: StreamLog) => void) | null = null;
 export function setTcpLogSink(fn: (fe: Proxy, s: StreamLog) => void): void { logSink = fn; }
 
-/** Counter hooks (P4's counters are incremented by modules.ts-provided functions to keep tcp/ independent). */
-export interface TcpCounterHooks {
-  onSession(fe: Proxy): void;
-  onEnd(st: TcpStream): void;
-}
-let counterHooks: TcpCounterHooks | null = null;
-export function setTcpCounterHooks(h: TcpCounterHooks): void { counterHooks = h; }
 
 const kStream = Symbol('sluice.tcpStream');
 type TSocket = Socket & { [kStream]?: TcpStream };
@@ -49,6 +43,7 @@ function ipBytes(ip: string): Buffer {
 export class TcpStream implements BackendClient, ActiveStream, LbRequestView {
   readonly sessId: number;
   readonly fe: Proxy;
+  readonly bind: BindCfg;
   readonly log: StreamLog;
   readonly cli: TSocket;
   srv: TSocket | null = null;
@@ -72,6 +67,7 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView {
   constructor(fe: Proxy, sock: Socket, bind: BindCfg) {
     this.sessId = nextSessId();
     this.fe = fe;
+    this.bind = bind;
     this.cli = sock as TSocket;
     this.cli[kStream] = this;
     this.log = newStreamLog(fe);
@@ -93,7 +89,6 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView {
     sock.on('close', onCliClose);
     sock.on('data', onCliDataEarly);
     streamRegister(this);
-    if (counterHooks !== null) counterHooks.onSession(fe);
   }
 
   start(): void {
@@ -212,9 +207,24 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView {
     this.cli.removeListener('data', onCliData);
     if (!this.cli.destroyed) this.cli.destroy();
     streamUnregister(this);
-    if (counterHooks !== null) counterHooks.onEnd(this);
+    const fc = this.fe.feCounters;
+    fc.bytesIn += log.bytesIn; fc.bytesOut += log.bytesOut;
+    if (be !== null) {
+      const bc = be.beCounters;
+      bc.bytesIn += log.bytesIn; bc.bytesOut += log.bytesOut;
+      if (errCause === SF_ERR_CLICL || errCause === SF_ERR_CLITO) bc.cliAborts++;
+      else if (errCause === SF_ERR_SRVCL && log.server !== null && srv !== null) bc.srvAborts++;
+      addTimeStats(bc, TIME_STATS_SAMPLES, Math.max(0, log.tQueue), Math.max(0, log.tConnect), 0, log.tTotal);
+    }
+    if (log.server !== null && srv !== null) {
+      const sc = log.server.counters;
+      sc.bytesIn += log.bytesIn; sc.bytesOut += log.bytesOut;
+      if (errCause === SF_ERR_CLICL || errCause === SF_ERR_CLITO) sc.cliAborts++;
+      else if (errCause === SF_ERR_SRVCL) sc.srvAborts++;
+      addTimeStats(sc, TIME_STATS_SAMPLES, Math.max(0, log.tQueue), Math.max(0, log.tConnect), 0, log.tTotal);
+    }
     if (logSink !== null) logSink(this.fe, log);
-    frontendStreamEnd(this.fe);
+    frontendStreamEnd(this.fe, this.bind);
   }
 
   /** Both directions shut cleanly: normal end. */

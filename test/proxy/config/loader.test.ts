@@ -1,0 +1,151 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { loadConfig, CFG_ALERT, CFG_WARNING } from '../../../proxy/config/loader.ts';
+import { buildRegistry } from '../../../proxy/modules.ts';
+import { PR_MODE_HTTP, PR_MODE_TCP, PR_O_REDISPATCH, SRV_ADMF_CMAINT } from '../../../proxy/model/types.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'sluice-loader-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+const reg = buildRegistry();
+
+function load(text: string, name = 't.cfg') {
+  const f = join(dir, name);
+  writeFileSync(f, text);
+  return loadConfig([f], reg);
+}
+function alerts(c: ReturnType<typeof load>): string[] { return c.messages.filter((m) => m.level === CFG_ALERT).map((m) => m.text); }
+
+test('a proxy inherits the last defaults section above it; a later defaults section does not change it', () => {
+  const c = load(`defaults
+  mode http
+  timeout client 5s
+  timeout connect 1s
+  timeout server 2s
+  option redispatch
+  retries 5
+frontend fe
+  bind :8080
+  default_backend bk
+defaults
+  mode tcp
+  timeout client 7s
+backend bk
+  server s1 127.0.0.1:80
+`);
+  assert.deepEqual(alerts(c), []);
+  const fe = c.frontends.get('fe')!;
+  const bk = c.backends.get('bk')!;
+  assert.equal(fe.mode, PR_MODE_HTTP);
+  assert.equal(fe.timeouts.client, 5000);
+  assert.equal(fe.retries, 5);
+  assert.ok((fe.options & PR_O_REDISPATCH) !== 0);
+  assert.equal(bk.mode, PR_MODE_TCP);
+  assert.equal(bk.timeouts.client, 7000);
+  assert.equal(bk.retries, 3, 'a defaults section without from starts from scratch');
+  assert.equal(fe.defaultBackend, bk);
+});
+
+test('named defaults and `from` select the parent explicitly', () => {
+  const c = load(`defaults base
+  mode http
+  timeout client 3s
+defaults other from base
+  timeout client 4s
+defaults
+  mode tcp
+frontend a from base
+  bind :1
+frontend b from other
+  bind :2
+frontend c
+  bind :3
+`);
+  assert.deepEqual(alerts(c), []);
+  assert.equal(c.frontends.get('a')!.timeouts.client, 3000);
+  assert.equal(c.frontends.get('b')!.mode, PR_MODE_HTTP);
+  assert.equal(c.frontends.get('b')!.timeouts.client, 4000);
+  assert.equal(c.frontends.get('c')!.mode, PR_MODE_TCP);
+});
+
+test('an unknown `from` is an alert like haproxy', () => {
+  const c = load(`backend b3 from nope\n  mode http\n`, 'from.cfg');
+  assert.deepEqual(alerts(c), [`parsing [${join(dir, 'from.cfg')}:1] : defaults section 'nope' not found for backend 'b3'.`]);
+});
+
+test('default-server settings apply to following servers and server lines override them', () => {
+  const c = load(`backend bk
+  default-server inter 3s fall 2 rise 4 weight 7 maxconn 10
+  server s1 127.0.0.1:80 check
+  server s2 127.0.0.1:81 weight 3 disabled backup
+`);
+  assert.deepEqual(alerts(c), []);
+  const [s1, s2] = c.backends.get('bk')!.servers;
+  assert.equal(s1.check.inter, 3000); assert.equal(s1.check.fall, 2); assert.equal(s1.check.rise, 4);
+  assert.equal(s1.iweight, 7); assert.equal(s1.maxconn, 10); assert.ok(s1.check.enabled);
+  assert.equal(s2.iweight, 3); assert.ok(s2.backup); assert.ok((s2.adminState & SRV_ADMF_CMAINT) !== 0);
+  assert.equal(s1.id, 1); assert.equal(s2.id, 2);
+});
+
+test('unknown keywords are alerts with a hint; unsupported HAProxy keywords say so', () => {
+  const c = load(`frontend fe
+  bind :80
+  defualt_backend bk
+  tcp-request content accept
+backend bk
+  server s1 127.0.0.1:80 wieght 3
+  option httpchkk
+`, 'bad.cfg');
+  const f = join(dir, 'bad.cfg');
+  assert.deepEqual(alerts(c), [
+    `parsing [${f}:3] : unknown keyword 'defualt_backend' in 'frontend' section; did you mean 'default_backend' maybe ?`,
+    `parsing [${f}:4] : 'tcp-request' is a HAProxy 2.6 keyword not supported by sluice yet (in 'frontend' section).`,
+    `[${f}:6] : 'server bk/s1' : unknown keyword 'wieght'; did you mean 'weight' maybe ?`,
+    `parsing [${f}:7] : unknown option 'httpchkk'; did you mean 'httpchk' maybe ?`,
+  ]);
+  assert.deepEqual(c.filesWithErrors, [f]);
+});
+
+test('environment variables set by setenv are visible to later lines', () => {
+  const c = load(`global\n  setenv SLUICE_PORT_T 8123\nfrontend fe\n  bind "127.0.0.1:\${SLUICE_PORT_T}"\n  timeout client 1s\n`);
+  assert.deepEqual(alerts(c), []);
+  assert.equal(c.frontends.get('fe')!.binds[0].port, 8123);
+});
+
+test('a directory loads its *.cfg files in lexical order', () => {
+  const d = join(dir, 'conf.d');
+  mkdirSync(d);
+  writeFileSync(join(d, '20-be.cfg'), 'backend bk\n  server s1 127.0.0.1:80\n');
+  writeFileSync(join(d, '10-fe.cfg'), 'frontend fe\n  bind :80\n  timeout client 1s\n  default_backend bk\n');
+  writeFileSync(join(d, 'ignored.txt'), 'garbage\n');
+  const c = loadConfig([d], reg);
+  assert.deepEqual(c.files.map((f) => f.slice(d.length + 1)), ['10-fe.cfg', '20-be.cfg']);
+  assert.deepEqual(alerts(c), []);
+  assert.equal(c.frontends.get('fe')!.defaultBackend, c.backends.get('bk'));
+});
+
+test('missing timeouts give the haproxy warning, only when parsing succeeded', () => {
+  const c = load(`frontend fe\n  bind :80\n  default_backend bk\nbackend bk\n  server s1 127.0.0.1:80\n`);
+  const w = c.messages.filter((m) => m.level === CFG_WARNING).map((m) => m.text.split('\n')[0]);
+  assert.deepEqual(w, [`missing timeouts for frontend 'fe'.`, `missing timeouts for backend 'bk'.`]);
+});
+
+test('bind accepts port ranges, unix sockets and ipv4@/ipv6@ prefixes and rejects bad ports', () => {
+  const c = load(`frontend fe
+  timeout client 1s
+  bind 127.0.0.1:9000-9002
+  bind unix@/tmp/x.sock
+  bind ipv4@127.0.0.1:9100 name web maxconn 5
+  bind ipv6@:::9200
+  bind :70000
+`, 'bind.cfg');
+  const fe = c.frontends.get('fe')!;
+  assert.deepEqual(fe.binds.map((b) => b.path !== '' ? b.path : `${b.host}|${b.port}`),
+    ['127.0.0.1|9000', '127.0.0.1|9001', '127.0.0.1|9002', '/tmp/x.sock', '127.0.0.1|9100', '::|9200']);
+  assert.equal(fe.binds[4].name, 'web');
+  assert.equal(fe.binds[4].maxconn, 5);
+  assert.equal(fe.binds[5].port, 9200);
+  assert.deepEqual(alerts(c), [`parsing [${join(dir, 'bind.cfg')}:7] : 'bind' : invalid port '70000'`]);
+});
