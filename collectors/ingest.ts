@@ -5,6 +5,7 @@
  * Hot path: yes (onMessage); batch rotation and draining are per batch.
  */
 import { isUtf8 } from 'node:buffer';
+import fs from 'node:fs';
 import { LogBatch, LogDicts } from './arrow/batcher.ts';
 import type { LogDict, LogStrColumn } from './arrow/batcher.ts';
 import { HTTP_LOG_TABLE, RAW_LOG_TABLE, TCP_LOG_TABLE } from './arrow/schema.ts';
@@ -263,4 +264,29 @@ export function detectHaproxyFormat(buf: Uint8Array, start: number, end: number)
     if (c === 47) slashes++;
   }
   return slashes === 4 ? TABLE_HTTP : slashes === 2 ? TABLE_TCP : -1;
+}
+
+/**
+ * Feeds a log file (or stdin for '-') line by line into `ingest`, reading 256 KiB chunks and cutting at '\n'; waits
+ * for the sinks whenever batches queue up (a file can wait, a socket cannot). Resolves at end of file or when the
+ * ingest failed. Used by `sluice-collect --read` and halog's loaders.
+ */
+export async function ingestFile(path: string, ingest: Ingest): Promise<void> {
+  const stream = path === '-' ? process.stdin : fs.createReadStream(path, { highWaterMark: 256 * 1024 });
+  let tail: Buffer | null = null;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const buf: Buffer = tail ? Buffer.concat([tail, chunk]) : chunk;
+    const now = Date.now();
+    let s = 0;
+    for (;;) {
+      const e = buf.indexOf(10, s);
+      if (e < 0) break;
+      if (e > s) ingest.onMessage(buf, s, e, '', now);
+      s = e + 1;
+    }
+    tail = s < buf.length ? Buffer.from(buf.subarray(s)) : null;
+    if (ingest.queued > 1) await ingest.settle();
+    if (ingest.failed) return;
+  }
+  if (tail && tail.length > 0) ingest.onMessage(tail, 0, tail.length, '', Date.now());
 }

@@ -4,7 +4,6 @@
  * This file only wires flags, listeners, sinks, signals and the metrics endpoint; the work is in ingest.ts.
  * Hot path: no.
  */
-import fs from 'node:fs';
 import http from 'node:http';
 import { Command, Option } from 'commander';
 import { LogDicts } from './arrow/batcher.ts';
@@ -14,7 +13,7 @@ import { CollectCounters } from './counters.ts';
 import { CLF_LOG_FORMAT, compileLogFormat } from './httplog/custom-format.ts';
 import type { CompiledLogFormat } from './httplog/custom-format.ts';
 import { PARSE_ERR_OVERSIZED } from './httplog/types.ts';
-import { Ingest } from './ingest.ts';
+import { Ingest, ingestFile } from './ingest.ts';
 import type { IngestFormat } from './ingest.ts';
 import { DuckDbSink } from './sinks/duckdb.ts';
 import { ParquetSink } from './sinks/parquet.ts';
@@ -208,31 +207,10 @@ async function main(argv: string[]): Promise<void> {
   const dropTimer = setInterval(refreshDrops, 1000);
   dropTimer.unref();
 
-  for (const f of o.read) await readFile(f, ingest);
+  for (const f of o.read) await ingestFile(f, ingest);
   if (o.read.length > 0 && o.listen.length === 0) await shutdown(ingest.failed ? 1 : 0, '');
   if (ingest.failed) await shutdown(1, '');
   if (listeners.length > 0) log('ready');
-}
-
-/** Feeds a file (or stdin) line by line into the pipeline, in 256 KiB reads; lines are cut at '\n'. */
-async function readFile(path: string, ingest: Ingest): Promise<void> {
-  const stream = path === '-' ? process.stdin : fs.createReadStream(path, { highWaterMark: 256 * 1024 });
-  let tail: Buffer | null = null;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    const buf: Buffer = tail ? Buffer.concat([tail, chunk]) : chunk;
-    const now = Date.now();
-    let s = 0;
-    for (;;) {
-      const e = buf.indexOf(10, s);
-      if (e < 0) break;
-      if (e > s) ingest.onMessage(buf, s, e, '', now);
-      s = e + 1;
-    }
-    tail = s < buf.length ? Buffer.from(buf.subarray(s)) : null;
-    if (ingest.queued > 1) await ingest.settle();   // a file can wait for the sinks; a socket cannot
-    if (ingest.failed) return;
-  }
-  if (tail && tail.length > 0) ingest.onMessage(tail, 0, tail.length, '', Date.now());
 }
 
 main(process.argv).catch((e: unknown) => fail((e as Error).stack ?? String(e), 1));

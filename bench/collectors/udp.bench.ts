@@ -1,0 +1,115 @@
+// npm run bench:collect — sluice-collect against a naive collector (regex per line + row-by-row DuckDB appender),
+// same inputs, same run, medians and ratios:
+//   1. file → DuckDB ingest rate (rsyslog-style httplog file, BENCH_FILE_ROWS lines, 3 runs each);
+//   2. UDP over loopback at fixed rates (BENCH_RATES, BENCH_SECONDS each): datagrams lost, rows written; the highest
+//      rate with zero loss is the headline. Target: 100,000 lines/s for 30 s (BENCH_SECONDS=30 BENCH_RATES=100000).
+// Loopback only, bounded time. Hot path: no.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { once } from 'node:events';
+import { LogDicts } from '../../collectors/arrow/batcher.ts';
+import { Ingest, ingestFile } from '../../collectors/ingest.ts';
+import { DuckDbSink } from '../../collectors/sinks/duckdb.ts';
+import { makeLogFile } from './input.ts';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const FILE_ROWS = Number(process.env.BENCH_FILE_ROWS ?? 1_000_000);
+const RATES = (process.env.BENCH_RATES ?? '25000,50000,100000,150000').split(',').map(Number);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-collect-bench-'));
+const median = (a: number[]): number => { const s = [...a].sort((x, y) => x - y); return s[s.length >> 1]; };
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+function run(cmd: string, args: string[], onErr?: (s: string) => void): { p: ChildProcess; out: () => string; err: () => string } {
+  const p = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  p.stdout!.on('data', (d) => { out += d; });
+  p.stderr!.on('data', (d) => { err += d; onErr?.(err); });
+  return { p, out: () => out, err: () => err };
+}
+
+async function sluiceFile(file: string): Promise<number> {
+  const db = path.join(tmp, 'file-' + Math.random().toString(36).slice(2) + '.duckdb');
+  const dicts = new LogDicts();
+  const sink = await DuckDbSink.open(db, dicts);
+  const ing = new Ingest({ format: { kind: 'httplog' }, sinks: [sink], dicts, batchRows: 65536, maxQueued: 4 });
+  const t0 = performance.now();
+  await ingestFile(file, ing);
+  await ing.flush();
+  const ms = performance.now() - t0;
+  await ing.close();
+  if (ing.counters.rowsWritten !== FILE_ROWS) throw new Error('sluice wrote ' + ing.counters.rowsWritten + ' rows');
+  fs.rmSync(db, { force: true });
+  return FILE_ROWS / (ms / 1000);
+}
+
+async function naiveFile(file: string): Promise<number> {
+  const db = path.join(tmp, 'naive-' + Math.random().toString(36).slice(2) + '.duckdb');
+  const t0 = performance.now();
+  const r = run(process.execPath, ['--import', 'tsx', 'bench/collectors/naive-collector.ts', 'file', file, db]);
+  await once(r.p, 'exit');
+  const m = /parsed=(\d+)/.exec(r.err());
+  if (!m || Number(m[1]) !== FILE_ROWS) throw new Error('naive: ' + r.err());
+  const tStart = Number(/startup_ms=(\d+)/.exec(r.err())?.[1] ?? 0);
+  fs.rmSync(db, { force: true });
+  return FILE_ROWS / ((performance.now() - t0 - tStart) / 1000);
+}
+
+async function udpRound(which: 'sluice' | 'naive', rate: number): Promise<{ sent: number; received: number; rows: number; drops: number }> {
+  const db = path.join(tmp, which + '-udp-' + rate + '.duckdb');
+  const c = which === 'sluice'
+    ? run(process.execPath, ['--import', 'tsx', 'collectors/main.ts', '--listen', 'udp://127.0.0.1:0', '--duckdb', db, '--format', 'httplog', '--stats', '3600'])
+    : run(process.execPath, ['--import', 'tsx', 'bench/collectors/naive-collector.ts', 'udp', '0', db]);
+  const t0 = Date.now();
+  while (!/ready/.test(c.err())) {
+    if (Date.now() - t0 > 30000 || c.p.exitCode !== null) throw new Error(which + ' did not start: ' + c.err());
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const port = Number(/listening on udp:\/\/127\.0\.0\.1:(\d+)/.exec(c.err())![1]);
+  const s = run(process.execPath, ['--import', 'tsx', 'bench/collectors/udp-sender.ts', String(port), String(rate), String(SECONDS)]);
+  await once(s.p, 'exit');
+  const sent = JSON.parse(s.out()).sent as number;
+  await new Promise((r) => setTimeout(r, 2500));   // let the last batches flush (1 s flush interval)
+  c.p.kill('SIGTERM');
+  await once(c.p, 'exit');
+  const received = Number(/received=(\d+)/.exec(c.err())?.[1] ?? 0);
+  const rows = Number((which === 'sluice' ? /rows_written=(\d+)/ : /parsed=(\d+)/).exec(c.err())?.[1] ?? 0);
+  const drops = Number(/dropped_socket=(\d+)/.exec(c.err())?.[1] ?? sent - received);
+  fs.rmSync(db, { force: true });
+  return { sent, received, rows, drops };
+}
+
+async function main(): Promise<void> {
+  console.log('sluice-collect benchmark: ' + os.cpus().length + ' cores, load ' + os.loadavg()[0].toFixed(2));
+  const file = makeLogFile(FILE_ROWS);
+  console.log('\n## file → DuckDB (' + fmt(FILE_ROWS) + ' httplog lines, ' + RUNS + ' runs, median rows/s)');
+  const s: number[] = [];
+  const n: number[] = [];
+  for (let i = 0; i < RUNS; i++) { s.push(await sluiceFile(file)); n.push(await naiveFile(file)); }
+  console.log('| collector | rows/s (median) | runs |\n|---|---|---|');
+  console.log('| sluice-collect | ' + fmt(median(s)) + ' | ' + s.map(fmt).join(', ') + ' |');
+  console.log('| naive regex + row appender | ' + fmt(median(n)) + ' | ' + n.map(fmt).join(', ') + ' |');
+  console.log('ratio sluice/naive: ' + (median(s) / median(n)).toFixed(2) + 'x');
+
+  console.log('\n## UDP loopback, ' + SECONDS + ' s per rate (sender paced per ms)');
+  console.log('| rate/s | collector | sent | received | lost | rows written |\n|---|---|---|---|---|---|');
+  const best: Record<string, number> = { sluice: 0, naive: 0 };
+  for (const rate of RATES) {
+    for (const which of ['sluice', 'naive'] as const) {
+      const r = await udpRound(which, rate);
+      const lost = r.sent - r.received;
+      if (lost === 0 && r.rows === r.sent) best[which] = Math.max(best[which], rate);
+      console.log('| ' + fmt(rate) + ' | ' + which + ' | ' + fmt(r.sent) + ' | ' + fmt(r.received) + ' | ' + fmt(lost) + ' | ' + fmt(r.rows) + ' |');
+    }
+  }
+  console.log('highest zero-loss rate: sluice ' + fmt(best.sluice) + '/s, naive ' + fmt(best.naive) + '/s' +
+    (best.naive > 0 ? ', ratio ' + (best.sluice / best.naive).toFixed(2) + 'x' : ''));
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+
+main().catch((e) => { console.error(e); fs.rmSync(tmp, { recursive: true, force: true }); process.exit(1); });
