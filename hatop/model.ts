@@ -18,6 +18,75 @@ export const STAT_STR_COLS: readonly StatStrCol[] = [
   'pxname', 'svname', 'status', 'check_status', 'last_chk', 'addr', 'mode', 'tracked',
 ];
 
+// Every row's values live in instances of these classes: one fixed shape with all fields set in the
+// constructor. Filling plain `{}` objects by computed keys sent them to dictionary mode and made a
+// 1,000-row parse cost ~36 ms instead of a few (bench/hatop/render.bench.ts).
+class StatNums implements Record<StatNumCol, number> {
+  qcur = NaN;
+  qmax = NaN;
+  scur = NaN;
+  smax = NaN;
+  slim = NaN;
+  stot = NaN;
+  bin = NaN;
+  bout = NaN;
+  dreq = NaN;
+  dresp = NaN;
+  ereq = NaN;
+  econ = NaN;
+  eresp = NaN;
+  wretr = NaN;
+  wredis = NaN;
+  weight = NaN;
+  act = NaN;
+  bck = NaN;
+  chkfail = NaN;
+  chkdown = NaN;
+  lastchg = NaN;
+  downtime = NaN;
+  qlimit = NaN;
+  iid = NaN;
+  sid = NaN;
+  throttle = NaN;
+  lbtot = NaN;
+  type = NaN;
+  rate = NaN;
+  rate_lim = NaN;
+  rate_max = NaN;
+  check_code = NaN;
+  check_duration = NaN;
+  hrsp_1xx = NaN;
+  hrsp_2xx = NaN;
+  hrsp_3xx = NaN;
+  hrsp_4xx = NaN;
+  hrsp_5xx = NaN;
+  hrsp_other = NaN;
+  hanafail = NaN;
+  req_rate = NaN;
+  req_rate_max = NaN;
+  req_tot = NaN;
+  cli_abrt = NaN;
+  srv_abrt = NaN;
+  lastsess = NaN;
+  qtime = NaN;
+  ctime = NaN;
+  rtime = NaN;
+  ttime = NaN;
+  eint = NaN;
+  uweight = NaN;
+}
+
+class StatStrs implements Record<StatStrCol, string> {
+  pxname = '';
+  svname = '';
+  status = '';
+  check_status = '';
+  last_chk = '';
+  addr = '';
+  mode = '';
+  tracked = '';
+}
+
 function num(s: string | undefined): number {
   if (s === undefined || s === '') return NaN;
   const n = Number(s);
@@ -141,24 +210,23 @@ export function parseStat(text: string, at: number, info: Info | null = null): S
       continue;
     }
     // Record field offsets up to the last column we need; the rest of the line is skipped.
+    // A charCodeAt loop: ~2x faster here than one indexOf call per field.
     let f = 0;
-    let start = pos;
-    while (f <= lay.maxIdx) {
-      let comma = text.indexOf(',', start);
-      if (comma < 0 || comma > eol) comma = eol;
-      fieldStart[f] = start;
-      fieldEnd[f] = comma;
-      f++;
-      if (comma === eol) break;
-      start = comma + 1;
+    fieldStart[0] = pos;
+    for (let j = pos; j < eol; j++) {
+      if (text.charCodeAt(j) !== 44) continue;
+      fieldEnd[f] = j;
+      if (++f > lay.maxIdx) break;
+      fieldStart[f] = j + 1;
     }
+    if (f <= lay.maxIdx) fieldEnd[f++] = eol;
     const nf = f;
-    const numv = {} as Record<StatNumCol, number>;
+    const numv = new StatNums();
     for (let i = 0; i < STAT_NUM_COLS.length; i++) {
       const idx = lay.numIdx[i]!;
       numv[STAT_NUM_COLS[i]!] = idx >= 0 && idx < nf ? intAt(text, fieldStart[idx]!, fieldEnd[idx]!) : NaN;
     }
-    const strv = {} as Record<StatStrCol, string>;
+    const strv = new StatStrs();
     for (let i = 0; i < STAT_STR_COLS.length; i++) {
       const idx = lay.strIdx[i]!;
       strv[STAT_STR_COLS[i]!] = idx >= 0 && idx < nf ? text.slice(fieldStart[idx]!, fieldEnd[idx]!) : '';
