@@ -21,10 +21,10 @@ import { openLogSink } from './sender.ts';
 
 const MSG_CAP = 65536;
 const SLACK = 1024;
-/* Reused buffers: the message, the structured data (RFC 5424) and the framed datagram. Never escape this module. */
+/* Reused buffers: the message, the structured data (RFC 5424) and the header + SD. Never escape this module. */
 const msgBuf = Buffer.allocUnsafe(MSG_CAP + SLACK);
 const sdBuf = Buffer.allocUnsafe(8192 + SLACK);
-const outBuf = Buffer.allocUnsafe(MSG_CAP + 8192 + 2 * SLACK);
+const hdrBuf = Buffer.allocUnsafe(8192 + 2 * SLACK);
 const idBuf = Buffer.allocUnsafe(4096 + SLACK);
 
 const HOSTNAME = hostname();
@@ -67,7 +67,8 @@ function putText(buf: Buffer, off: number, str: string, opts: number, enc: Uint8
   const room = (cap - off) / 3 - 2;
   if (n > room) n = room > 0 ? Math.floor(room) : 0;
   if (enc === null && (opts & LF_FLAG_E) === 0) {
-    off += buf.write(n === str.length ? str : str.slice(0, n), off, 'latin1');
+    if (n <= 48) { for (let i = 0; i < n; i++) buf[off + i] = str.charCodeAt(i); off += n; }
+    else off += buf.write(n === str.length ? str : str.slice(0, n), off, 'latin1');
   } else {
     const esc = (opts & LF_FLAG_E) !== 0;
     for (let i = 0; i < n; i++) {
@@ -181,7 +182,8 @@ export function runLogEmitter(em: LogEmitter, fe: Proxy, s: StreamLog, buf: Buff
       case op.LF_OP_LIT: {
         const lit = em.lits[ops[pc + 2]];
         const n = lit.length < cap - off ? lit.length : cap - off;
-        lit.copy(buf, off, 0, n);
+        if (n <= 16) { for (let i = 0; i < n; i++) buf[off + i] = lit[i]; } // a JS loop beats copy() below ~16 bytes
+        else lit.copy(buf, off, 0, n);
         off += n;
         break;
       }
@@ -340,20 +342,23 @@ function sendToTargets(fe: Proxy, level: number, msgLen: number, s: StreamLog | 
     }
     if (us < 0) us = nowUs();
     const sev = level < t.minLevel ? t.minLevel : level;
-    let off = putSyslogHeader(outBuf, 0, t.format, t.facility, sev, us, tag, PID, lc.hostname);
+    let off = putSyslogHeader(hdrBuf, 0, t.format, t.facility, sev, us, tag, PID, lc.hostname);
     if (t.format === LOG_FMT_RFC5424) {
       if (sdLen < 0) {
         sdLen = lc.emitterSd !== null && s !== null ? runLogEmitter(lc.emitterSd, fe, s, sdBuf, 8192) : 0;
       }
-      if (sdLen > 0) { sdBuf.copy(outBuf, off, 0, sdLen); off += sdLen; }
-      else outBuf[off++] = 0x2d;
-      outBuf[off++] = 0x20;
+      if (sdLen > 0) { sdBuf.copy(hdrBuf, off, 0, sdLen); off += sdLen; }
+      else hdrBuf[off++] = 0x2d;
+      hdrBuf[off++] = 0x20;
     }
     let end = off + msgLen;
     if (end > t.maxLen) end = t.maxLen;
-    if (end > off) msgBuf.copy(outBuf, off, 0, end - off);
-    outBuf[end] = 0x0a;
-    openLogSink(t).send(outBuf, end + 1);
+    // One fresh Buffer per datagram (pooled allocation): the sink keeps it until the kernel has it.
+    const line = Buffer.allocUnsafe(end + 1);
+    hdrBuf.copy(line, 0, 0, off);
+    if (end > off) msgBuf.copy(line, off, 0, end - off);
+    line[end] = 0x0a;
+    openLogSink(t).send(line);
   }
 }
 

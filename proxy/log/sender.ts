@@ -28,12 +28,6 @@ function onSockError(): void {
   logCounters.errors++;
 }
 
-function copyOf(buf: Buffer, len: number): Buffer {
-  const c = Buffer.allocUnsafe(len);
-  buf.copy(c, 0, 0, len);
-  return c;
-}
-
 class UdpSink implements LogSink {
   readonly sock: dgram.Socket;
   connected = false;
@@ -53,16 +47,16 @@ class UdpSink implements LogSink {
     });
   }
 
-  send(buf: Buffer, len: number): void {
+  send(line: Buffer): void {
     if (!this.connected) {
       if (this.closed || this.early.length >= LOG_QUEUE_MAX) { logCounters.dropped++; return; }
-      this.early.push(copyOf(buf, len));
+      this.early.push(line);
       logCounters.sent++;
       return;
     }
     // Without a callback Node tries a synchronous sendto first; only EAGAIN queues in libuv.
     if (this.sock.getSendQueueCount() >= LOG_QUEUE_MAX) { logCounters.dropped++; return; }
-    this.sock.send(copyOf(buf, len));
+    this.sock.send(line);
     logCounters.sent++;
   }
 
@@ -88,9 +82,9 @@ class FdSink implements LogSink {
     };
   }
 
-  send(buf: Buffer, len: number): void {
+  send(line: Buffer): void {
     if (this.pendingLines >= LOG_QUEUE_MAX) { logCounters.dropped++; return; }
-    this.pending.push(copyOf(buf, len));
+    this.pending.push(line);
     this.pendingLines++;
     logCounters.sent++;
     if (!this.writing) this.flush();
@@ -128,14 +122,14 @@ class UnixDgramSink implements LogSink {
     (this.child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
   }
 
-  send(buf: Buffer, len: number): void {
+  send(line: Buffer): void {
     const w = this.child?.stdin;
     if (this.dead || !w || w.writableLength > LOG_QUEUE_MAX * 256) { logCounters.dropped++; return; }
-    if (len > 65535) len = 65535;
-    const c = Buffer.allocUnsafe(len + 2);
+    const len = line.length > 65535 ? 65535 : line.length;
+    const c = Buffer.allocUnsafe(2);
     c.writeUInt16BE(len, 0);
-    buf.copy(c, 2, 0, len);
     w.write(c);
+    w.write(len === line.length ? line : line.subarray(0, len));
     logCounters.sent++;
   }
 

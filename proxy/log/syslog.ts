@@ -19,6 +19,12 @@ export function putUint(buf: Buffer, off: number, n: number): number {
   return off + digits;
 }
 
+/** Short latin1 text as a byte loop (cheaper than Buffer#write's native call for a few bytes). */
+function putShort(buf: Buffer, off: number, str: string): number {
+  for (let i = 0; i < str.length; i++) buf[off + i] = str.charCodeAt(i);
+  return off + str.length;
+}
+
 function putPri(buf: Buffer, off: number, pri: number): number {
   buf[off++] = 0x3c;
   off = putUint(buf, off, pri);
@@ -41,12 +47,12 @@ export function putSyslogHeader(buf: Buffer, off: number, format: number, facili
       off = putDateRfc3164(buf, off, Math.floor(us / 1000));
       buf[off++] = 0x20;
       if (host !== '') {
-        off += buf.write(host, off, 'latin1');
+        off = putShort(buf, off, host);
         buf[off++] = 0x20;
       } else if (format === LOG_FMT_RFC3164) {
-        off += buf.write('localhost ', off, 'latin1');
+        off = putShort(buf, off, 'localhost ');
       }
-      off += buf.write(tag, off, 'latin1');
+      off = putShort(buf, off, tag);
       buf[off++] = 0x5b;
       off = putUint(buf, off, pid);
       buf[off++] = 0x5d;
@@ -59,10 +65,10 @@ export function putSyslogHeader(buf: Buffer, off: number, format: number, facili
       buf[off++] = 0x20;
       off = putDateIso(buf, off, us);
       buf[off++] = 0x20;
-      if (host !== '') off += buf.write(host, off, 'latin1');
+      if (host !== '') off = putShort(buf, off, host);
       else buf[off++] = 0x2d;
       buf[off++] = 0x20;
-      off += buf.write(tag, off, 'latin1');
+      off = putShort(buf, off, tag);
       buf[off++] = 0x20;
       off = putUint(buf, off, pid);
       buf[off++] = 0x20;

@@ -40,8 +40,8 @@ export const LOG_FACILITY_NAMES: readonly string[] = [
 
 /** Opaque runtime sender of one target (log/sender.ts); null until the first line is sent. */
 export interface LogSink {
-  /** Sends `len` bytes of `buf` (copied before return: the caller reuses `buf`). Never blocks, never throws. */
-  send(buf: Buffer, len: number): void;
+  /** Sends one datagram/line; takes ownership of `line` (the caller never touches it again). Never blocks/throws. */
+  send(line: Buffer): void;
   close(): void;
 }
 

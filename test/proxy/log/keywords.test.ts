@@ -44,6 +44,8 @@ function load(lines: [Proxy | null, string[]][]): Loaded {
       file: 't.cfg', line: n, section, proxy: px, global, proxies,
       alert: (m) => ld.alerts.push('t.cfg:' + n + ': ' + m),
       warn: (m) => ld.warns.push('t.cfg:' + n + ': ' + m),
+      alertRaw: (m) => ld.alerts.push(m),
+      warnRaw: (m) => ld.warns.push(m),
       postParse: (fn) => ld.post.push(fn),
     };
     best.parse(args, ctx);
