@@ -8,11 +8,12 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { disableEnableScenario, statsQuery, until } from './scenario.ts';
+import { disableEnableScenario, refusedActionScenario, statsQuery, until } from './scenario.ts';
 
 const HAPROXY = '/usr/sbin/haproxy';
 const dir = mkdtempSync(join(tmpdir(), 'hatop-e2e-'));
 const sock = join(dir, 'admin.sock');
+const userSock = join(dir, 'user.sock');
 const backends: http.Server[] = [];
 let proc: ChildProcess | null = null;
 
@@ -29,6 +30,7 @@ before(async () => {
     [
       'global',
       `    stats socket ${sock} mode 600 level admin`,
+      `    stats socket ${userSock} mode 600 level user`,
       '    stats timeout 30s',
       'defaults',
       '    mode http',
@@ -67,4 +69,8 @@ after(() => {
 test('hatop disables and enables a server of a running HAProxy 2.6 from its keys', { timeout: 90_000 }, async () => {
   assert.ok(proc && proc.exitCode === null, 'haproxy is running');
   await disableEnableScenario(sock, 'bk', 's1');
+});
+
+test('on a user-level socket hatop shows HAProxy\'s refusal and nothing changes', { timeout: 60_000 }, async () => {
+  await refusedActionScenario(userSock, 'bk', 's2');
 });

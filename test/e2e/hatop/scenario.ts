@@ -140,3 +140,37 @@ export async function disableEnableScenario(socket: string, backend: string, ser
     h.kill();
   }
 }
+
+/**
+ * On a user-level socket, `d` + `y` on `backend/server` must show HAProxy's refusal on screen and
+ * leave the server as it was.
+ */
+export async function refusedActionScenario(userSocket: string, backend: string, server: string): Promise<void> {
+  const key = `${backend}/${server}`;
+  const before = await statusOf(userSocket, key);
+  const h = startHatop(['-s', userSocket, '-i', '1']);
+  try {
+    await h.waitPane('the user-level session', (p) => p.includes(`>>> ${backend}`) && p.includes('up (user)'));
+    h.keys('/');
+    h.text(key);
+    h.keys('Enter');
+    await h.waitPane('the filtered row', (p) => paneRow(p, server) !== '' && p.includes('[#'));
+    h.keys('d');
+    await h.waitPane('the confirmation', (p) => p.includes(`disable server ${key}? [y/N]`));
+    h.keys('y');
+    await h.waitPane("HAProxy's refusal", (p) => p.includes(`disable server ${key}: Permission denied`));
+    assert.equal(await statusOf(userSocket, key), before);
+    h.keys('q');
+    await h.waitPane('hatop to exit', (p) => !p.includes('1-STATUS'), 5000);
+  } catch (e) {
+    let pane = '';
+    try {
+      pane = h.pane();
+    } catch {
+      pane = '(no pane)';
+    }
+    throw new Error(`${(e as Error).message}\n--- last pane ---\n${pane}`);
+  } finally {
+    h.kill();
+  }
+}
