@@ -88,6 +88,7 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView {
     sock.on('end', onCliEnd);
     sock.on('close', onCliClose);
     sock.on('data', onCliDataEarly);
+    sock.resume(); // sockets held at maxconn were paused by the frontend
     streamRegister(this);
   }
 
@@ -120,7 +121,8 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView {
     if (this.pendingClientData !== null) {
       const d = this.pendingClientData;
       this.pendingClientData = null;
-      if (!s.write(d)) this.cli.pause();
+      // the early handler may have paused the client at 64 KiB: resume unless the server pushes back ('drain' will)
+      if (s.write(d)) this.cli.resume(); else this.cli.pause();
     }
     if (this.cliShut) s.end();
     this.armTimeout();

@@ -1,0 +1,138 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect, createServer } from 'node:net';
+import type { Socket } from 'node:net';
+import { createHash, randomBytes } from 'node:crypto';
+import { freePort, nameServer, exchange, startSluice, stopSluice, waitFor, sleep } from '../proxy-util.ts';
+import { setTcpLogSink } from '../../../proxy/tcp/forward.ts';
+import type { StreamLog } from '../../../proxy/model/types.ts';
+import { SF_ERR_CHARS, SF_FINST_CHARS } from '../../../proxy/model/types.ts';
+import type { Runtime } from '../../../proxy/runtime.ts';
+
+const logs: StreamLog[] = [];
+const term = (l: StreamLog) => SF_ERR_CHARS[l.errCause] + SF_FINST_CHARS[l.finishState];
+const echo = await nameServer('echo', true);
+// a server that never answers and never closes
+const silent = createServer((s) => { s.on('error', () => {}); });
+await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+const silentPort = (silent.address() as { port: number }).port;
+
+const rts: Runtime[] = [];
+after(async () => { for (const r of rts) await stopSluice(r); echo.server.close(); silent.close(); });
+
+async function proxyTo(port: number, timeouts = 'timeout client 2s\n  timeout server 2s', extra = ''): Promise<number> {
+  const p = await freePort();
+  const rt = await startSluice(`defaults\n  mode tcp\n  timeout connect 1s\n  ${timeouts}\nlisten l\n  bind 127.0.0.1:${p}\n${extra}\n  server s 127.0.0.1:${port}\n`);
+  setTcpLogSink((_fe, l) => logs.push({ ...l }));
+  rts.push(rt);
+  return p;
+}
+
+test('bytes are forwarded both ways and a client half-close reaches the server (normal end "--")', async () => {
+  const p = await proxyTo(echo.port);
+  logs.length = 0;
+  assert.equal(await exchange(p, 'hello through sluice'), 'hello through sluice');
+  await waitFor(() => logs.length === 1);
+  assert.equal(term(logs[0]), '--');
+  assert.equal(logs[0].bytesIn, 20);
+  assert.equal(logs[0].bytesOut, 20);
+  assert.ok(logs[0].tConnect >= 0 && logs[0].tTotal >= logs[0].tConnect);
+});
+
+test('8 MiB each way arrive intact through backpressure', async () => {
+  const p = await proxyTo(echo.port, 'timeout client 5s\n  timeout server 5s');
+  const data = randomBytes(8 << 20);
+  const c = connect(p, '127.0.0.1');
+  const chunks: Buffer[] = [];
+  c.on('data', (d) => chunks.push(d));
+  const done = new Promise<void>((r) => c.on('close', () => r()));
+  c.end(data);
+  await done;
+  const got = Buffer.concat(chunks);
+  assert.equal(got.length, data.length);
+  assert.equal(createHash('sha1').update(got).digest('hex'), createHash('sha1').update(data).digest('hex'));
+});
+
+test('server silence hits timeout server: "sD"', async () => {
+  const p = await proxyTo(silentPort, 'timeout client 2s\n  timeout server 300ms');
+  logs.length = 0;
+  const t0 = Date.now();
+  const c = connect(p, '127.0.0.1');
+  c.on('error', () => {});
+  await new Promise<void>((r) => c.on('close', () => r()));
+  const dt = Date.now() - t0;
+  assert.ok(dt >= 280 && dt < 1500, `closed after ${dt} ms`);
+  await waitFor(() => logs.length === 1);
+  assert.equal(term(logs[0]), 'sD');
+});
+
+test('client silence hits timeout client: "cD"', async () => {
+  const p = await proxyTo(silentPort, 'timeout client 300ms\n  timeout server 5s');
+  logs.length = 0;
+  const c = connect(p, '127.0.0.1');
+  c.on('error', () => {});
+  await new Promise<void>((r) => c.on('close', () => r()));
+  await waitFor(() => logs.length === 1);
+  assert.equal(term(logs[0]), 'cD');
+});
+
+test('a client abort is logged "CD" and a server abort "SD"', async () => {
+  const p = await proxyTo(silentPort);
+  logs.length = 0;
+  const c = connect(p, '127.0.0.1');
+  await new Promise<void>((r) => c.on('connect', () => r()));
+  await sleep(100);
+  c.resetAndDestroy();
+  await waitFor(() => logs.length === 1);
+  assert.equal(term(logs[0]), 'CD');
+  const rst = createServer((s: Socket) => { s.on('error', () => {}); setTimeout(() => s.resetAndDestroy(), 50); });
+  await new Promise<void>((r) => rst.listen(0, '127.0.0.1', r));
+  const p2 = await proxyTo((rst.address() as { port: number }).port);
+  logs.length = 0;
+  const c2 = connect(p2, '127.0.0.1');
+  c2.on('error', () => {});
+  await new Promise<void>((r) => c2.on('close', () => r()));
+  await waitFor(() => logs.length === 1);
+  assert.equal(term(logs[0]), 'SD');
+  rst.close();
+});
+
+test('server maxconn queues the next client until a slot frees', async () => {
+  const p = await proxyTo(echo.port, 'timeout client 2s\n  timeout server 2s\n  timeout queue 2s', '  balance roundrobin');
+  const be = rts.at(-1)!.cfg.backends.get('l')!;
+  be.servers[0].maxconn = 1;
+  const c1 = connect(p, '127.0.0.1');
+  await new Promise<void>((r) => c1.on('connect', () => r()));
+  await waitFor(() => be.servers[0].served === 1);
+  const second = exchange(p, 'second');
+  await waitFor(() => be.totalQueued === 1); // roundrobin: waits in the backend queue for any server
+  c1.end();
+  assert.equal(await second, 'second');
+  assert.equal(be.totalQueued, 0);
+});
+
+test('queue timeout ends a waiting client with "sQ"', async () => {
+  const p = await proxyTo(silentPort, 'timeout client 2s\n  timeout server 2s\n  timeout queue 200ms');
+  const be = rts.at(-1)!.cfg.backends.get('l')!;
+  be.servers[0].maxconn = 1;
+  const c1 = connect(p, '127.0.0.1');
+  c1.on('error', () => {});
+  await waitFor(() => be.servers[0].served === 1);
+  logs.length = 0;
+  assert.equal(await exchange(p), '');
+  await waitFor(() => logs.length === 1);
+  assert.equal(term(logs[0]), 'sQ');
+  c1.destroy();
+});
+
+test('frontend maxconn holds extra connections until one ends', async () => {
+  const p = await proxyTo(echo.port, 'timeout client 2s\n  timeout server 2s', '  maxconn 1');
+  const fe = rts.at(-1)!.cfg.frontends.get('l')!;
+  const c1 = connect(p, '127.0.0.1');
+  await waitFor(() => fe.feconn === 1);
+  const second = exchange(p, 'later');
+  await sleep(100);
+  assert.equal(fe.feconn, 1);
+  c1.end();
+  assert.equal(await second, 'later');
+});
