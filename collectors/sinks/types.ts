@@ -17,3 +17,22 @@ export interface LogSink<B extends SinkBatch = SinkBatch> {
   /** Flushes and closes files; called once at shutdown. */
   close(): Promise<void>;
 }
+
+/** Main thread → DuckDB worker: one sealed batch as column copies plus the dictionary values added since the last. */
+export interface WorkerBatchMessage {
+  readonly t: 'batch';
+  readonly id: number;
+  readonly table: string;
+  readonly rows: number;
+  readonly i32: [number, Int32Array][];
+  readonly f64: [number, Float64Array][];
+  readonly str: [number, Uint8Array, Int32Array, Uint8Array][];
+  readonly dict: [number, string[]][];
+}
+
+/** DuckDB worker → main thread. `ready` carries the values already in the file's log_dict, per column. */
+export type WorkerReply =
+  | { readonly t: 'ready'; readonly dicts: string[][] }
+  | { readonly t: 'done'; readonly id: number }
+  | { readonly t: 'closed' }
+  | { readonly t: 'error'; readonly id: number; readonly message: string };

@@ -108,3 +108,22 @@ test('Arrow IPC stream and JSON lines carry the same rows', async () => {
   assert.equal(lines.length, 12);
   assert.deepEqual(lines[6], { table: 'http_log', ...rowsOf(b)[6] });
 });
+
+test('the threaded DuckDB sink writes the same rows from a worker and reports open errors', async () => {
+  const { ThreadedDuckDbSink } = await import('../../../collectors/sinks/duckdb-threaded.ts');
+  const db = path.join(dir, 'threaded.duckdb');
+  let dicts = new LogDicts();
+  let sink = await ThreadedDuckDbSink.open(db, dicts);
+  const b = batchOf(dicts);
+  await sink.write(b);
+  b.reset();
+  await sink.close();
+  dicts = new LogDicts();
+  sink = await ThreadedDuckDbSink.open(db, dicts);
+  assert.equal(dicts.byColumn[6]!.values.includes('dead'), true);
+  await sink.write(batchOf(dicts));
+  await sink.close();
+  const r = await query(db, "SELECT count(*)::INTEGER AS n, count(DISTINCT server)::INTEGER AS s, sum(CASE WHEN server = 'dead' THEN 1 ELSE 0 END)::INTEGER AS dead FROM http_log");
+  assert.deepEqual(r, [{ n: 24, s: 4, dead: 2 }]);
+  await assert.rejects(ThreadedDuckDbSink.open('/proc/sluice-no/x.duckdb', new LogDicts()));
+});

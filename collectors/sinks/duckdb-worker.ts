@@ -1,0 +1,51 @@
+/* Worker-thread side of WorkerDuckDbSink: owns the DuckDB connection, mirrors the main thread's dictionaries from
+ * the deltas it receives, rebuilds each batch from the transferred column arrays and appends it.
+ * Runs in a worker_threads Worker started by duckdb-threaded.ts. Hot path: per batch.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { LogBatch, LogDicts, LogStrColumn } from '../arrow/batcher.ts';
+import { LOG_TABLES } from '../arrow/schema.ts';
+import { DuckDbSink } from './duckdb.ts';
+import type { WorkerBatchMessage, WorkerReply } from './types.ts';
+
+const port = parentPort;
+if (!port) throw new Error('duckdb-worker must run in a worker thread');
+const dicts = new LogDicts();
+const reply = (m: WorkerReply): void => port.postMessage(m);
+
+let sink: DuckDbSink;
+try {
+  sink = await DuckDbSink.open((workerData as { path: string }).path, dicts);
+  reply({ t: 'ready', dicts: dicts.byColumn.map((d) => (d ? d.values.slice(1) : [])) });
+} catch (e) {
+  reply({ t: 'error', id: -1, message: (e as Error).message });
+  process.exit(0);
+}
+
+port.on('message', (m: WorkerBatchMessage | { t: 'close' }) => {
+  if (m.t === 'close') {
+    sink.close().then(() => reply({ t: 'closed' }), (e: Error) => reply({ t: 'error', id: -2, message: e.message }));
+    return;
+  }
+  try {
+    for (const [col, values] of m.dict) for (const v of values) dicts.byColumn[col]!.internString(v);
+    const table = LOG_TABLES.find((t) => t.name === m.table)!;
+    const b = new LogBatch(table, Math.max(1, m.rows), dicts);
+    for (const [id, a] of m.i32) b.i32[id].set(a);
+    for (const [id, a] of m.f64) b.f64[id].set(a);
+    for (const [id, data, end, valid] of m.str) {
+      const s = new LogStrColumn(Math.max(1, m.rows), 1);
+      s.data = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+      s.end.set(end);
+      s.valid.set(valid);
+      s.pos = data.byteLength;
+      s.last = m.rows - 1;
+      b.str[id] = s;
+    }
+    b.rows = m.rows;
+    sink.write(b);
+    reply({ t: 'done', id: m.id });
+  } catch (e) {
+    reply({ t: 'error', id: m.id, message: (e as Error).message });
+  }
+});
