@@ -88,7 +88,9 @@ export function reportConfig(cfg: LoadedConfig, quiet: boolean, out: (s: string)
   return 0;
 }
 
+/** haproxy -c exits 2 when proxies exist but none listens (a config with no proxy at all is just valid). */
 function hasListener(cfg: LoadedConfig): boolean {
+  if (cfg.proxies.length === 0) return true;
   for (const px of cfg.proxies) if (!px.disabled && px.binds.length > 0) return true;
   return false;
 }

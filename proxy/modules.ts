@@ -12,6 +12,7 @@ import { keywords as proxyKeywords } from './config/proxy-keywords.ts';
 import { keywords as frontendKeywords, bindKeywords, makeFrontendKeywords, registerSessionStarter } from './frontend.ts';
 import { serverKeywords, makeServerKeywords } from './backend/server-keywords.ts';
 import { keywords as balanceKeywords } from './lb/balance.ts';
+import { keywords as cookieKeywords } from './backend/cookie.ts';
 import { keywords as checkKeywords, serverKeywords as checkServerKeywords } from './checks/keywords.ts';
 import { startTcpSession, setTcpLogSink } from './tcp/forward.ts';
 import { roundrobin } from './lb/roundrobin.ts';
@@ -51,6 +52,7 @@ export function buildRegistry(): KeywordRegistry {
   reg.register(makeServerKeywords(reg));
   reg.registerServer(serverKeywords);
   reg.register(balanceKeywords);
+  reg.register(cookieKeywords);
   reg.register(checkKeywords);
   reg.registerServer(checkServerKeywords);
   reg.registerLb([roundrobin, staticRr, leastconn, first, source, uri, urlParam, hdr, random]);

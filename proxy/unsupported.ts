@@ -36,7 +36,7 @@ export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = 
     'option log-health-checks', 'option contstats', 'option disable-h2-upgrade', 'option http-restrict-req-hdr-names',
     'option originalto', 'option idle-close-on-response', 'option socket-stats', 'option http-keep-alive',
     'option http-server-close', 'option httpclose', 'option forwardfor', 'option http-tunnel', 'option forceclose',
-    'errorfile', 'http-request', 'http-response', 'redirect', 'cookie', 'capture request header',
+    'errorfile', 'http-request', 'http-response', 'redirect', 'capture request header',
     'capture response header', 'log-format', 'log-format-sd', 'log-tag', 'option httplog', 'option tcplog',
     'option dontlognull', 'option dontlog-normal', 'option log-separate-errors', 'option logasap', 'log',
   ]],
