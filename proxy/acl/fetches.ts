@@ -144,13 +144,19 @@ const reqVer: FetchDef = {
   run(ctx, _arg, match, p) { return ctx.buf !== null && ctx.l2e - ctx.l2s > 5 && match(p, ctx.buf, ctx.l2s + 5, ctx.l2e); },
 };
 
+/** Response status (http-response rules: the status digits are the start line's second part). */
+const status: FetchDef = {
+  name: 'status', defaultMatch: ACL_M_INT, needsArg: false, bool: false,
+  run(ctx, _arg, match, p) { return ctx.buf !== null && ctx.l1e > ctx.l1s && match(p, ctx.buf, ctx.l1s, ctx.l1e); },
+};
+
 function boolFetch(name: string, v: boolean): FetchDef {
   return { name, defaultMatch: ACL_M_BOOL, needsArg: false, bool: true, run() { return v; } };
 }
 
 export const FETCHES: ReadonlyMap<string, FetchDef> = new Map([
   ['path', path], ['url', url], ['method', method], ['url_param', urlParam], ['urlp', urlParam],
-  ['hdr', hdr], ['req.hdr', reqHdr], ['req.fhdr', fhdr], ['hdr_cnt', hdrCnt], ['req.hdr_cnt', hdrCnt], ['src', src], ['req.ver', reqVer], ['req_ver', reqVer],
+  ['hdr', hdr], ['req.hdr', reqHdr], ['req.fhdr', fhdr], ['hdr_cnt', hdrCnt], ['req.hdr_cnt', hdrCnt], ['src', src], ['req.ver', reqVer], ['status', status], ['req_ver', reqVer],
   ['ssl_fc', boolFetch('ssl_fc', false)], ['always_true', boolFetch('always_true', true)],
   ['always_false', boolFetch('always_false', false)],
 ]);

@@ -1,0 +1,234 @@
+/*
+ * Config keywords of the HTTP module: http-request, http-response, redirect, errorfile, http-reuse, option
+ * forwardfor, option http-server-close, option httpclose, option http-keep-alive; plus httpProxyInit, the init hook
+ * that gives every proxy its HttpProxyCfg slot (errorfiles and http-reuse inherited from defaults). Registered by
+ * proxy/modules.ts. Unsupported rule actions are load errors, never ignored. Hot path: no (load time).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { CfgKeyword, KwCtx } from '../config/types.ts';
+import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
+import type { Proxy } from '../model/types.ts';
+import { PR_O_FORWARDFOR, PR_O_HTTP_SERVER_CLOSE, PR_O_HTTPCLOSE, PR_O_HTTP_KEEP_ALIVE } from '../model/types.ts';
+import type { HttpProxyCfg, HttpRule, RedirectRule } from './types.ts';
+import {
+  HTTP_ACT_ALLOW, HTTP_ACT_DENY, HTTP_ACT_SET_HDR, HTTP_ACT_ADD_HDR, HTTP_ACT_DEL_HDR, HTTP_ACT_REDIRECT,
+  HTTP_ACT_RETURN, HTTP_ACT_SET_PATH, REDIR_LOCATION, REDIR_PREFIX, REDIR_SCHEME, HTTP_REUSE_NEVER, HTTP_REUSE_SAFE,
+  HTTP_REUSE_AGGRESSIVE, HTTP_REUSE_ALWAYS,
+} from './types.ts';
+import { HTTP_ERR_CODES } from './canned-errors.ts';
+import { buildReturnReply } from './rules.ts';
+import { condCompile } from '../acl/keywords.ts';
+
+const ALL = PR_CAP_FE | PR_CAP_BE | PR_CAP_DEF;
+
+export function newHttpProxyCfg(def: HttpProxyCfg | null): HttpProxyCfg {
+  return {
+    reqRules: [], resRules: [], redirects: [],
+    errorFiles: def && def.errorFiles ? new Map(def.errorFiles) : new Map(),
+    reuse: def && def.reuse !== undefined ? def.reuse : HTTP_REUSE_SAFE,
+  };
+}
+
+/** Proxy init hook (proxy/modules.ts registers it with registerProxyInit). */
+export function httpProxyInit(px: Proxy, def: Proxy | null): void {
+  px.http = newHttpProxyCfg(def ? def.http : null);
+}
+
+function newRule(action: number, ctx: KwCtx): HttpRule {
+  return {
+    action, cond: null, name: '', nameBuf: Buffer.alloc(0), value: '', status: 0, contentType: '', redirect: null,
+    reply: null, file: ctx.file, line: ctx.line,
+  };
+}
+
+/** Index of 'if'/'unless' in args from `from`, or args.length. */
+function condAt(args: readonly string[], from: number): number {
+  for (let i = from; i < args.length; i++) if (args[i] === 'if' || args[i] === 'unless') return i;
+  return args.length;
+}
+
+function warnFormat(v: string, ctx: KwCtx): void {
+  if (v.includes('%[') || /%[A-Za-z{]/.test(v)) ctx.warn(`log-format expressions are not supported in rule values yet, '${v}' is sent as is.`);
+}
+
+/** Parses `redirect location|prefix|scheme <to> [code N] [drop-query] [append-slash] ...` from args[at]. */
+function parseRedirect(args: readonly string[], at: number, end: number, ctx: KwCtx, what: string): RedirectRule | null {
+  const kind = args[at];
+  const type = kind === 'location' ? REDIR_LOCATION : kind === 'prefix' ? REDIR_PREFIX : kind === 'scheme' ? REDIR_SCHEME : -1;
+  if (type < 0 || at + 1 >= end) {
+    ctx.alert(`error detected while parsing '${what}' : expects 'location', 'prefix' or 'scheme' followed by a value.`);
+    return null;
+  }
+  const r: RedirectRule = { type, value: args[at + 1], code: 302, dropQuery: false, appendSlash: false, setCookie: '', clearCookie: '' };
+  for (let i = at + 2; i < end; i++) {
+    const w = args[i];
+    if (w === 'code') {
+      const c = Number(args[++i]);
+      if (![301, 302, 303, 307, 308].includes(c)) { ctx.alert(`'${what}': unsupported HTTP code '${args[i]}'.`); return null; }
+      r.code = c;
+    } else if (w === 'drop-query') r.dropQuery = true;
+    else if (w === 'append-slash') r.appendSlash = true;
+    else if (w === 'set-cookie') r.setCookie = args[++i] ?? '';
+    else if (w === 'clear-cookie') r.clearCookie = args[++i] ?? '';
+    else { ctx.alert(`'${what}' expects 'code', 'prefix', 'location', 'scheme', 'set-cookie', 'clear-cookie', 'drop-query' or 'append-slash' (was '${w}').`); return null; }
+  }
+  return r;
+}
+
+function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
+  const px = ctx.proxy;
+  if (!px) return;
+  const isReq = args[0] === 'http-request';
+  const act = args[1];
+  const end = condAt(args, 2);
+  let rule: HttpRule | null = null;
+  switch (act) {
+    case 'allow': rule = newRule(HTTP_ACT_ALLOW, ctx); break;
+    case 'deny': {
+      rule = newRule(HTTP_ACT_DENY, ctx);
+      rule.status = isReq ? 403 : 502;
+      for (let i = 2; i < end; i++) {
+        if (args[i] === 'deny_status') {
+          const c = Number(args[++i]);
+          if (!HTTP_ERR_CODES.includes(c)) { ctx.alert(`status code '${args[i]}' not handled by default with 'default-errorfiles' argument..`); return; }
+          rule.status = c;
+        } else { ctx.alert(`'${args[0]} deny' : unsupported argument '${args[i]}'.`); return; }
+      }
+      break;
+    }
+    case 'set-header': case 'add-header': case 'del-header': {
+      const del = act === 'del-header';
+      if (end !== (del ? 3 : 4)) { ctx.alert(`'${args[0]} ${act}' expects exactly ${del ? 1 : 2} argument${del ? '' : 's'}.`); return; }
+      rule = newRule(act === 'set-header' ? HTTP_ACT_SET_HDR : act === 'add-header' ? HTTP_ACT_ADD_HDR : HTTP_ACT_DEL_HDR, ctx);
+      rule.name = args[2].toLowerCase();
+      rule.nameBuf = Buffer.from(rule.name, 'latin1');
+      if (!del) { rule.value = args[3]; warnFormat(rule.value, ctx); }
+      break;
+    }
+    case 'set-path':
+      if (!isReq || end !== 3) { ctx.alert(`'${args[0]} set-path' expects exactly 1 argument.`); return; }
+      rule = newRule(HTTP_ACT_SET_PATH, ctx);
+      rule.value = args[2];
+      warnFormat(rule.value, ctx);
+      break;
+    case 'redirect': {
+      if (!isReq) break;
+      const rd = parseRedirect(args, 2, end, ctx, 'http-request redirect');
+      if (!rd) return;
+      rule = newRule(HTTP_ACT_REDIRECT, ctx);
+      rule.redirect = rd;
+      break;
+    }
+    case 'return': {
+      rule = newRule(HTTP_ACT_RETURN, ctx);
+      rule.status = 200;
+      let body = '';
+      for (let i = 2; i < end; i++) {
+        const w = args[i];
+        if (w === 'status') rule.status = Number(args[++i]);
+        else if (w === 'content-type') rule.contentType = args[++i] ?? '';
+        else if (w === 'string' || w === 'lf-string') body = args[++i] ?? '';
+        else if (w === 'file' || w === 'lf-file') {
+          const f = args[++i] ?? '';
+          try { body = fs.readFileSync(path.isAbsolute(f) ? f : path.join(path.dirname(ctx.file), f), 'latin1'); } catch { ctx.alert(`'${args[0]} return' : failed to read file '${f}'.`); return; }
+        } else if (w === 'default-errorfiles') { /* the default: canned replies */ }
+        else { ctx.alert(`'${args[0]} return' : unsupported argument '${w}'.`); return; }
+      }
+      if (!(rule.status >= 200 && rule.status <= 599)) { ctx.alert(`'${args[0]} return' : invalid status code.`); return; }
+      if (body !== '' && rule.contentType === '') { ctx.alert(`'${args[0]} return' : a 'content-type' is required with a body.`); return; }
+      rule.reply = buildReturnReply(rule.status, rule.contentType, body);
+      break;
+    }
+    default: break;
+  }
+  if (rule === null) {
+    ctx.alert(`'${args[0]}' action '${act ?? ''}' is not supported by Sluice yet (supported: allow, deny, set-header, add-header, del-header${isReq ? ', set-path, redirect' : ''}, return).`);
+    return;
+  }
+  if (end < args.length) {
+    rule.cond = condCompile(args, end, ctx, `'${args[0]} ${act}' rule`);
+    if (rule.cond === null) return;
+  }
+  (isReq ? px.http.reqRules : px.http.resRules).push(rule);
+}
+
+function parseRedirectKw(args: readonly string[], ctx: KwCtx): void {
+  const px = ctx.proxy;
+  if (!px) return;
+  const end = condAt(args, 1);
+  const rd = parseRedirect(args, 1, end, ctx, 'redirect');
+  if (!rd) return;
+  const rule = newRule(HTTP_ACT_REDIRECT, ctx);
+  rule.redirect = rd;
+  if (end < args.length) {
+    rule.cond = condCompile(args, end, ctx, "'redirect' rule");
+    if (rule.cond === null) return;
+  }
+  px.http.redirects.push(rule);
+}
+
+function parseErrorfile(args: readonly string[], ctx: KwCtx): void {
+  const px = ctx.proxy;
+  if (!px) return;
+  if (args.length !== 3) { ctx.alert("'errorfile' expects <status_code> and <file> as arguments."); return; }
+  const code = Number(args[1]);
+  if (!HTTP_ERR_CODES.includes(code)) { ctx.alert(`status code '${args[1]}' not handled by default with 'errorfile'.`); return; }
+  const f = path.isAbsolute(args[2]) ? args[2] : path.join(path.dirname(ctx.file), args[2]);
+  let data: Buffer;
+  try { data = fs.readFileSync(f); } catch { ctx.alert(`error opening file '${args[2]}'.`); return; }
+  px.http.errorFiles.set(code, data);
+}
+
+function parseReuse(args: readonly string[], ctx: KwCtx): void {
+  const px = ctx.proxy;
+  if (!px) return;
+  const m = ['never', 'safe', 'aggressive', 'always'].indexOf(args[1] ?? '');
+  if (m < 0 || args.length !== 2) { ctx.alert("'http-reuse' only supports 'never', 'safe', 'aggressive', 'always'"); return; }
+  px.http.reuse = [HTTP_REUSE_NEVER, HTTP_REUSE_SAFE, HTTP_REUSE_AGGRESSIVE, HTTP_REUSE_ALWAYS][m];
+}
+
+function parseForwardFor(args: readonly string[], ctx: KwCtx): void {
+  const px = ctx.proxy;
+  if (!px) return;
+  if (args[0] === 'no') { px.options &= ~PR_O_FORWARDFOR; return; }
+  px.options |= PR_O_FORWARDFOR;
+  px.forwardForHeader = 'x-forwarded-for';
+  px.forwardForExcept = '';
+  for (let i = 2; i < args.length; i++) {
+    const w = args[i];
+    if (w === 'except') {
+      const net = args[++i] ?? '';
+      if (!/^\d{1,3}(\.\d{1,3}){3}(\/\d{1,2})?$/.test(net)) { ctx.alert(`'option forwardfor except' expects an IPv4 network (got '${net}').`); return; }
+      px.forwardForExcept = net;
+    } else if (w === 'header') {
+      const h = args[++i];
+      if (!h) { ctx.alert("'option forwardfor header' requires a header name."); return; }
+      px.forwardForHeader = h.toLowerCase();
+    } else if (w === 'if-none') { /* accepted: the header is added anyway */ }
+    else { ctx.alert(`'option forwardfor' only supports optional values: 'header', 'if-none' and 'except' (got '${w}').`); return; }
+  }
+}
+
+/** The three HTTP connection modes exclude each other, as in HAProxy (the last one wins). */
+function connMode(bit: number) {
+  return (args: readonly string[], ctx: KwCtx): void => {
+    const px = ctx.proxy;
+    if (!px) return;
+    const all = PR_O_HTTP_SERVER_CLOSE | PR_O_HTTPCLOSE | PR_O_HTTP_KEEP_ALIVE;
+    if (args[0] === 'no') { px.options &= ~bit; return; }
+    px.options = (px.options & ~all) | bit;
+  };
+}
+
+export const keywords: CfgKeyword[] = [
+  { section: 'listen', name: 'http-request', cap: PR_CAP_FE | PR_CAP_BE, parse: parseHttpRule },
+  { section: 'listen', name: 'http-response', cap: PR_CAP_FE | PR_CAP_BE, parse: parseHttpRule },
+  { section: 'listen', name: 'redirect', cap: PR_CAP_FE | PR_CAP_BE, parse: parseRedirectKw },
+  { section: 'listen', name: 'errorfile', cap: ALL, parse: parseErrorfile },
+  { section: 'listen', name: 'http-reuse', cap: PR_CAP_BE | PR_CAP_DEF, parse: parseReuse },
+  { section: 'listen', name: 'option forwardfor', cap: ALL, allowNo: true, parse: parseForwardFor },
+  { section: 'listen', name: 'option http-server-close', cap: ALL, allowNo: true, parse: connMode(PR_O_HTTP_SERVER_CLOSE) },
+  { section: 'listen', name: 'option httpclose', cap: ALL, allowNo: true, parse: connMode(PR_O_HTTPCLOSE) },
+  { section: 'listen', name: 'option http-keep-alive', cap: ALL, allowNo: true, parse: connMode(PR_O_HTTP_KEEP_ALIVE) },
+];

@@ -1,0 +1,944 @@
+/*
+ * The HTTP/1.1 stream of a `mode http` frontend: one HttpSession per client connection, serving its transactions in
+ * turn (client keep-alive, pipelined requests kept paused), choosing the backend (use_backend/default_backend), running
+ * http-request/http-response rules and redirects, getting a server connection through backend/connect.ts (idle reuse
+ * via the pool), forwarding bodies (Content-Length, chunked re-encoded, close-delimited), 100-continue, Upgrade/CONNECT
+ * tunnels, the timeouts, HAProxy's canned errors, StreamLog + logStream(), and the hrsp_ / req_tot / bytes counters.
+ * Entry: startHttpSession(fe, sock, bindName), called by frontend.ts for each accepted socket. Hot path: yes.
+ */
+import type { Socket } from 'node:net';
+import type { Proxy, Server, StreamLog, BindCfg } from '../model/types.ts';
+import { frontendStreamEnd } from '../frontend.ts';
+import {
+  PR_O_FORWARDFOR, PR_O_HTTPCLOSE, PR_O_HTTP_SERVER_CLOSE, PR_O_HTTPLOG,
+  SF_ERR_NONE, SF_ERR_CLICL, SF_ERR_SRVCL, SF_ERR_PRXCOND, SF_ERR_CLITO, SF_ERR_SRVTO, SF_ERR_LOCAL,
+  SF_FINST_NONE, SF_FINST_R, SF_FINST_C, SF_FINST_H, SF_FINST_D,
+} from '../model/types.ts';
+import type { BackendClient } from '../backend/types.ts';
+import { PR_CAP_BE } from '../config/types.ts';
+import type { LbRequestView } from '../lb/types.ts';
+import type { SampleCtx } from '../acl/types.ts';
+import { BackendConn } from '../backend/connect.ts';
+import { newStreamLog } from '../model/factories.ts';
+import { Timer, timerArm, timerDisarm } from '../timer-wheel.ts';
+import { logStream } from '../log/emit.ts';
+import { hrspIndex } from '../stats/counters.ts';
+import { aclCondExec } from '../acl/compile.ts';
+import { H1Msg, h1Parse } from './h1-parser.ts';
+import { ChunkState, chunkDecode, chunkHeader, CHUNK_CRLF, CHUNK_LAST } from './chunked.ts';
+import { cannedReply, cannedMuxReply } from './canned-errors.ts';
+import { httpRulesRun, RULES_CONTINUE, RULES_DENY, type RuleOut, newRuleOut } from './rules.ts';
+import {
+  H1_HDR_STRIDE, H1_MF_VER_11, H1_MF_CLEN, H1_MF_CHNK, H1_MF_CONN_CLO, H1_MF_CONN_KAL, H1_MF_CONN_UPG, H1_MF_UPGRADE,
+  H1_MF_TE_CL, H1_MF_METH_HEAD, H1_MF_METH_CONNECT, H1_MF_TE_OTHER, CHK_ST_DONE, HTTP_REUSE_NEVER,
+} from './types.ts';
+
+const kSess = Symbol('sluice.httpSession');
+type SessSocket = Socket & { [kSess]?: HttpSession | null };
+
+// request phases
+const RQ_HEAD = 0;
+const RQ_BODY = 1;
+const RQ_DONE = 2;
+// response phases
+const RS_NONE = 0;     // no server connection asked yet
+const RS_WAIT = 1;     // waiting for a server / its response head
+const RS_BODY = 2;
+const RS_DONE = 3;
+// body framing
+const BODY_NONE = 0;
+const BODY_LEN = 1;
+const BODY_CHUNKED = 2;
+const BODY_CLOSE = 3;
+
+const DEFAULT_BUFSIZE = 16384;
+const DEFAULT_MAXREWRITE = 1024;
+const DEFAULT_MAXHDR = 101;
+
+const S_CONN_CLOSE = '\r\nconnection: close';
+const S_CONN_KA = '\r\nconnection: keep-alive';
+
+/** Settings shared by every session, from the global section (set once by main.ts through httpSetGlobals). */
+const g = { bufsize: DEFAULT_BUFSIZE, headLimit: DEFAULT_BUFSIZE - DEFAULT_MAXREWRITE, maxhdr: DEFAULT_MAXHDR, actconn: 0 };
+
+/** Applies tune.bufsize / tune.maxrewrite / tune.http.maxhdr. */
+export function httpSetGlobals(bufsize: number, maxrewrite: number, maxhdr: number): void {
+  g.bufsize = bufsize > 0 ? bufsize : DEFAULT_BUFSIZE;
+  const mr = maxrewrite > 0 ? maxrewrite : DEFAULT_MAXREWRITE;
+  g.headLimit = g.bufsize - (mr < g.bufsize / 2 ? mr : g.bufsize / 2);
+  g.maxhdr = maxhdr > 0 ? maxhdr : DEFAULT_MAXHDR;
+}
+
+/** Current number of HTTP client connections (for %ac when no global counter is wired). */
+export function httpActiveSessions(): number { return g.actconn; }
+
+function parseIp4(s: string): number {
+  let v = 0, part = 0, dots = 0, digits = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) { if (digits === 0) return -1; v = v * 256 + part; part = 0; dots++; digits = 0; continue; }
+    if (c < 48 || c > 57) return -1;
+    part = part * 10 + c - 48; digits++;
+  }
+  return dots === 3 && digits > 0 ? v * 256 + part : -1;
+}
+
+/**
+ * One client connection. Implements the backend's BackendClient (server connection outcome), the LB's
+ * LbRequestView (hash on uri/url_param/hdr/source) and the ACL SampleCtx (fetches) over the current request head.
+ */
+export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
+  readonly fe: Proxy;
+  readonly cli: SessSocket;
+  srv: SessSocket | null = null;
+  be: Proxy | null = null;
+  readonly bc: BackendConn;
+  readonly log: StreamLog;
+  readonly req: H1Msg;
+  readonly rsp: H1Msg;
+  readonly reqChunk = new ChunkState();
+  readonly rspChunk = new ChunkState();
+  readonly cliTimer: Timer;
+  readonly srvTimer: Timer;
+  readonly ruleOut: RuleOut;
+  /** The buffer holding the current request head (a socket chunk, or acc when the head came in pieces). */
+  rqBuf: Buffer | null = null;
+  rqAcc: Buffer | null = null;
+  rqAccLen = 0;
+  rsBuf: Buffer | null = null;
+  rsAcc: Buffer | null = null;
+  rsAccLen = 0;
+  /** Client bytes received but not processed yet (body start, pipelined requests) while the client is paused. */
+  cliRest: Buffer | null = null;
+  /** The request head to send once a server connection is there. */
+  outHead: Buffer | null = null;
+  rqPhase = RQ_HEAD;
+  rsPhase = RS_NONE;
+  reqBody = BODY_NONE;
+  reqLeft = 0;
+  rspBody = BODY_NONE;
+  rspLeft = 0;
+  cliKeepAlive = true;
+  srvKeepAlive = true;
+  tunnel = false;
+  closed = false;
+  cliEnded = false;
+  paused = false;
+  txnCount = 0;
+  txnStart = 0;          // ms: start of the transaction (accept or end of the previous one)
+  reqStart = 0;          // ms: first byte of the request
+  headDone = 0;          // ms: request head complete
+  srvConnAt = 0;
+  rspHeadAt = 0;
+  bytesInMark = 0;
+  readonly srcIp: string;
+  readonly srcIp4: number;
+  readonly srcAddr: Buffer;
+
+  constructor(fe: Proxy, sock: Socket, bindName: string) {
+    this.fe = fe;
+    this.cli = sock as SessSocket;
+    this.bc = new BackendConn(this);
+    this.log = newStreamLog(fe);
+    this.req = new H1Msg(false, g.maxhdr);
+    this.rsp = new H1Msg(true, g.maxhdr);
+    this.cliTimer = new Timer(this, onCliTimeout);
+    this.srvTimer = new Timer(this, onSrvTimeout);
+    this.ruleOut = newRuleOut();
+    const ip = sock.remoteAddress ?? '';
+    this.srcIp = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+    this.srcIp4 = parseIp4(this.srcIp);
+    this.srcAddr = Buffer.alloc(this.srcIp4 >= 0 ? 4 : 0);
+    if (this.srcIp4 >= 0) this.srcAddr.writeUInt32BE(this.srcIp4);
+    const log = this.log;
+    const now = Date.now();
+    log.acceptMs = now;
+    log.clientIp = this.srcIp;
+    log.clientPort = sock.remotePort ?? 0;
+    log.frontendIp = sock.localAddress ?? '';
+    log.frontendPort = sock.localPort ?? 0;
+    log.bindName = bindName;
+    this.txnStart = now;
+  }
+
+  // --- SampleCtx / LbRequestView over the current request head ---
+  get buf(): Buffer | null { return this.rqBuf; }
+  get reqBuf(): Buffer | null { return this.rqBuf; }
+  get l0s(): number { return this.req.l0s; }
+  get l0e(): number { return this.req.l0e; }
+  get l1s(): number { return this.req.l1s; }
+  get l1e(): number { return this.req.l1e; }
+  get l2s(): number { return this.req.l2s; }
+  get l2e(): number { return this.req.l2e; }
+  get uriStart(): number { return this.req.l1s; }
+  get uriEnd(): number { return this.req.l1e; }
+  get hdr(): Int32Array { return this.req.hdr; }
+  get nhdr(): number { return this.req.nhdr; }
+  get lbReq(): LbRequestView { return this; }
+
+  findHeader(lcName: string, out: Int32Array): boolean {
+    const b = this.rqBuf;
+    if (b === null) return false;
+    const h = this.req.hdr;
+    const n = lcName.length;
+    for (let x = 0; x < this.req.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {
+      const s = h[x];
+      if (s < 0 || h[x + 1] - s !== n || b.toString('latin1', s, s + n) !== lcName) continue;
+      out[0] = h[x + 2]; out[1] = h[x + 3];
+      return true;
+    }
+    return false;
+  }
+
+  // --- client side ---
+
+  /** Client bytes: request head, request body, or pipelined data to keep for later. */
+  onClientData(chunk: Buffer): void {
+    this.log.bytesIn += chunk.length;
+    if (this.tunnel) { this.writeSrv(chunk); return; }
+    if (this.rqPhase === RQ_BODY && this.srv !== null) { this.forwardReqBody(chunk, 0); return; }
+    if (this.rqPhase === RQ_HEAD) { this.parseReqHead(chunk); return; }
+    this.keepRest(chunk, 0);
+  }
+
+  /** Stores unprocessed client bytes and stops reading until they can be handled. */
+  keepRest(chunk: Buffer, from: number): void {
+    if (from >= chunk.length) return;
+    const part = from === 0 ? chunk : chunk.subarray(from);
+    this.cliRest = this.cliRest === null ? part : Buffer.concat([this.cliRest, part]);
+    if (!this.paused) { this.paused = true; this.cli.pause(); }
+  }
+
+  parseReqHead(chunk: Buffer): void {
+    const m = this.req;
+    if (this.reqStart === 0) {
+      this.reqStart = Date.now();
+      timerArm(this.cliTimer, this.reqTimeout());
+    }
+    let buf: Buffer, end: number;
+    if (this.rqAccLen === 0) {
+      buf = chunk; end = chunk.length;
+    } else {
+      buf = this.accAppend(chunk);
+      end = this.rqAccLen;
+    }
+    const r = h1Parse(m, buf, end, g.headLimit);
+    if (r === 0) {
+      if (buf === chunk) {
+        // keep the partial head: move it to the accumulation buffer, offsets shifted to 0
+        const start = m.state === 0 ? m.next : m.start;
+        const acc = this.rqAcc ?? (this.rqAcc = Buffer.allocUnsafe(g.bufsize));
+        const n = chunk.length - start;
+        if (n > acc.length) { this.badRequest(400); return; }
+        chunk.copy(acc, 0, start);
+        this.rqAccLen = n;
+        m.rebase(start);
+      }
+      return;
+    }
+    if (r < 0) { this.badRequest(m.err); return; }
+    this.rqBuf = buf;
+    this.rqAccLen = 0;
+    this.headDone = Date.now();
+    timerDisarm(this.cliTimer);
+    this.processRequest(buf, r, end);
+  }
+
+  accAppend(chunk: Buffer): Buffer {
+    const acc = this.rqAcc as Buffer;
+    const room = acc.length - this.rqAccLen;
+    const n = chunk.length < room ? chunk.length : room;
+    chunk.copy(acc, this.rqAccLen, 0, n);
+    this.rqAccLen += n;
+    if (n < chunk.length) this.keepRest(chunk, n);
+    return acc;
+  }
+
+  reqTimeout(): number {
+    const t = this.fe.timeouts;
+    if (this.txnCount > 0 && t.httpKeepAlive > 0) return t.httpKeepAlive;
+    return t.httpRequest > 0 ? t.httpRequest : t.client;
+  }
+
+  /** A complete request head is in buf[.., headEnd); `end` is where the received bytes stop. */
+  processRequest(buf: Buffer, headEnd: number, end: number): void {
+    const m = this.req;
+    const f = m.flags;
+    const fe = this.fe;
+    const log = this.log;
+    this.txnCount++;
+    this.rqPhase = RQ_BODY;
+    fe.feCounters.cumReq++;
+    log.tIdle = this.reqStart - this.txnStart;
+    log.tRequest = this.headDone - this.reqStart;
+    log.reqDateMs = this.reqStart;
+    if (fe.log.targets.length !== 0) {
+      log.method = buf.toString('latin1', m.l0s, m.l0e);
+      log.uri = buf.toString('latin1', m.l1s, m.l1e);
+      log.httpVersion = buf.toString('latin1', m.l2s, m.l2e);
+      log.reqLine = buf.toString('latin1', m.l0s, m.l2e);
+    }
+    // framing of the request body
+    if (f & H1_MF_CHNK) { this.reqBody = BODY_CHUNKED; this.reqChunk.reset(); }
+    else if ((f & H1_MF_CLEN) && m.bodyLen > 0) { this.reqBody = BODY_LEN; this.reqLeft = m.bodyLen; }
+    else this.reqBody = BODY_NONE;
+    const ver11 = (f & H1_MF_VER_11) !== 0;
+    this.cliKeepAlive = (ver11 ? (f & H1_MF_CONN_CLO) === 0 : (f & H1_MF_CONN_KAL) !== 0) && (f & H1_MF_TE_CL) === 0;
+    // frontend rules, redirects, backend choice, backend rules
+    const out = this.ruleOut;
+    out.reset();
+    let r = httpRulesRun(fe.http.reqRules, this, out);
+    if (r === RULES_CONTINUE) r = httpRulesRun(fe.http.redirects, this, out);
+    let be: Proxy | null = null;
+    if (r === RULES_CONTINUE) {
+      be = this.pickBackend();
+      if (be !== null && be !== fe) {
+        r = httpRulesRun(be.http.reqRules, this, out);
+        if (r === RULES_CONTINUE) r = httpRulesRun(be.http.redirects, this, out);
+      }
+    }
+    if (headEnd < end) this.keepRest(buf, headEnd);
+    if (r !== RULES_CONTINUE) { this.localReply(r, out); return; }
+    if (be === null) {
+      log.errCause = SF_ERR_SRVCL; log.finishState = SF_FINST_C;
+      this.sendError(503, false);
+      return;
+    }
+    this.be = be;
+    log.backend = be;
+    if (be !== fe) be.beCounters.cumReq++;
+    const opts = fe.options | be.options;
+    if (opts & PR_O_HTTPCLOSE) this.cliKeepAlive = false;
+    this.srvKeepAlive = (opts & (PR_O_HTTPCLOSE | PR_O_HTTP_SERVER_CLOSE)) === 0;
+    this.outHead = this.buildReqHead(buf, opts);
+    if (this.reqBody === BODY_NONE) this.rqPhase = RQ_DONE;
+    this.rsPhase = RS_WAIT;
+    if (!this.paused) { this.paused = true; this.cli.pause(); }
+    this.bc.reuse = be.http.reuse !== HTTP_REUSE_NEVER && this.srvKeepAlive;
+    this.bc.connect(be);
+  }
+
+  pickBackend(): Proxy | null {
+    const fe = this.fe;
+    const rules = fe.useBackend;
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i];
+      if (rule.backend !== null && aclCondExec(rule.cond, this)) return rule.backend;
+    }
+    if (fe.defaultBackend !== null) return fe.defaultBackend;
+    return (fe.cap & PR_CAP_BE) !== 0 ? fe : null;
+  }
+
+  /** Request head for the server: start line, kept headers, rule changes, x-forwarded-for, connection mode. */
+  buildReqHead(buf: Buffer, opts: number): Buffer {
+    const m = this.req;
+    const out = this.ruleOut;
+    let s = '';
+    const h = m.hdr;
+    // the head is rebuilt as text: header names are lowercase and line ends normalised, as HAProxy emits them
+    s = out.uri === null ? buf.toString('latin1', m.l0s, m.l2e) :
+      buf.toString('latin1', m.l0s, m.l0e) + ' ' + out.uri + ' ' + buf.toString('latin1', m.l2s, m.l2e);
+    for (let x = 0; x < m.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {
+      if (h[x] < 0) continue;
+      s += '\r\n' + buf.toString('latin1', h[x], h[x + 1]) + ': ' + buf.toString('latin1', h[x + 2], h[x + 3]);
+    }
+    if (out.extra !== '') s += out.extra;
+    if (opts & PR_O_FORWARDFOR) s += this.forwardFor();
+    const f = m.flags;
+    if (!this.srvKeepAlive) { if ((f & (H1_MF_CONN_UPG | H1_MF_UPGRADE)) !== (H1_MF_CONN_UPG | H1_MF_UPGRADE)) s += S_CONN_CLOSE; }
+    else if ((f & H1_MF_VER_11) === 0) s += S_CONN_KA;
+    s += '\r\n\r\n';
+    return Buffer.from(s, 'latin1');
+  }
+
+  forwardFor(): string {
+    const be = this.be as Proxy;
+    const px = (this.fe.options & PR_O_FORWARDFOR) ? this.fe : be;
+    if (px.forwardForExcept !== '' && ipInNet(this.srcIp4, px.forwardForExcept)) return '';
+    return '\r\n' + (px.forwardForHeader || 'x-forwarded-for') + ': ' + this.srcIp;
+  }
+
+  // --- server side (BackendClient) ---
+
+  onServerConnected(sock: Socket, _srv: Server, _reused: boolean): void {
+    const s = sock as SessSocket;
+    if (this.closed) { this.bc.release(); s.destroy(); return; }
+    this.srv = s;
+    s[kSess] = this;
+    s.on('data', onSrvData);
+    s.on('end', onSrvEnd);
+    s.on('close', onSrvClose);
+    s.on('error', onSrvError);
+    s.on('drain', onSrvDrain);
+    s.setNoDelay(true);
+    this.srvConnAt = Date.now();
+    this.rsp.reset();
+    this.rsAccLen = 0;
+    s.cork();
+    s.write(this.outHead as Buffer);
+    this.outHead = null;
+    if (this.rqPhase === RQ_BODY && this.cliRest !== null) {
+      const rest = this.cliRest;
+      this.cliRest = null;
+      this.forwardReqBody(rest, 0);
+    }
+    s.uncork();
+    if (this.rqPhase === RQ_BODY && this.cliRest === null) this.resumeClient();
+    timerArm(this.srvTimer, this.srvTimeout());
+  }
+
+  onServerError(errCause: number, finishState: number): void {
+    if (this.closed) return;
+    this.log.errCause = errCause;
+    this.log.finishState = finishState;
+    this.sendError(503, false);
+  }
+
+  srvTimeout(): number {
+    const be = this.be;
+    return be !== null && be.timeouts.server > 0 ? be.timeouts.server : 0;
+  }
+
+  /** Forwards request body bytes from chunk[from..]; the rest after the body end is kept for the next request. */
+  forwardReqBody(chunk: Buffer, from: number): void {
+    const srv = this.srv as SessSocket;
+    if (this.reqBody === BODY_LEN) {
+      const avail = chunk.length - from;
+      const n = avail < this.reqLeft ? avail : this.reqLeft;
+      srv.write(from === 0 && n === chunk.length ? chunk : chunk.subarray(from, from + n));
+      this.reqLeft -= n;
+      if (this.reqLeft === 0) { this.rqPhase = RQ_DONE; this.keepRest(chunk, from + n); }
+    } else if (this.reqBody === BODY_CHUNKED) {
+      const st = this.reqChunk;
+      const r = chunkDecode(st, chunk, from, chunk.length);
+      if (r < 0) { this.badRequest(400); return; }
+      writeChunks(srv, st, chunk);
+      if (st.state === CHK_ST_DONE) { this.rqPhase = RQ_DONE; this.keepRest(chunk, r); }
+      else if (st.trailerPartial >= 0) this.keepRest(chunk, st.trailerPartial);
+    } else {
+      this.rqPhase = RQ_DONE;
+      this.keepRest(chunk, from);
+    }
+    if (this.rqPhase === RQ_DONE && this.rsPhase === RS_DONE) this.endTransaction();
+  }
+
+  onServerData(chunk: Buffer): void {
+    if (this.tunnel) { this.writeCli(chunk); return; }
+    const srvTo = this.srvTimeout();
+    if (srvTo > 0) timerArm(this.srvTimer, srvTo);
+    if (this.rsPhase === RS_BODY) { this.forwardRspBody(chunk, 0); return; }
+    if (this.rsPhase !== RS_WAIT) return;      // bytes after the response: the connection is not reusable
+    this.parseRspHead(chunk);
+  }
+
+  parseRspHead(chunk: Buffer): void {
+    const m = this.rsp;
+    let buf: Buffer, end: number;
+    if (this.rsAccLen === 0) { buf = chunk; end = chunk.length; }
+    else {
+      const acc = this.rsAcc as Buffer;
+      const n = Math.min(chunk.length, acc.length - this.rsAccLen);
+      chunk.copy(acc, this.rsAccLen, 0, n);
+      this.rsAccLen += n;
+      buf = acc; end = this.rsAccLen;
+    }
+    const r = h1Parse(m, buf, end, g.headLimit);
+    if (r === 0) {
+      if (buf === chunk) {
+        const start = m.state === 0 ? m.next : m.start;
+        const acc = this.rsAcc ?? (this.rsAcc = Buffer.allocUnsafe(g.bufsize));
+        chunk.copy(acc, 0, start);
+        this.rsAccLen = chunk.length - start;
+        m.rebase(start);
+      }
+      return;
+    }
+    this.rsAccLen = 0;
+    if (r < 0) { this.serverFailed(SF_ERR_PRXCOND, SF_FINST_H, 502); return; }
+    this.processResponse(buf, r, end);
+  }
+
+  processResponse(buf: Buffer, headEnd: number, end: number): void {
+    const m = this.rsp;
+    const status = m.status;
+    const log = this.log;
+    const f = m.flags;
+    if (status < 200 && status !== 101) {
+      // interim response (100 Continue, 103): forward it and wait for the final one
+      this.writeCli(this.buildRspHead(buf, false));
+      m.reset();
+      if (headEnd < end) this.parseRspHead(buf.subarray(headEnd, end));
+      return;
+    }
+    this.rspHeadAt = Date.now();
+    log.tResponse = this.rspHeadAt - this.srvConnAt;
+    log.status = status;
+    const rf = this.req.flags;
+    if (status === 101 || ((rf & H1_MF_METH_CONNECT) !== 0 && status >= 200 && status < 300)) {
+      this.tunnel = true;
+      this.rspBody = BODY_CLOSE;
+    } else if ((rf & H1_MF_METH_HEAD) !== 0 || status === 204 || status === 304) this.rspBody = BODY_NONE;
+    else if (f & H1_MF_CHNK) { this.rspBody = BODY_CHUNKED; this.rspChunk.reset(); }
+    else if (f & H1_MF_CLEN) { this.rspBody = m.bodyLen > 0 ? BODY_LEN : BODY_NONE; this.rspLeft = m.bodyLen; }
+    else this.rspBody = BODY_CLOSE;
+    if (f & H1_MF_TE_OTHER) this.rspBody = BODY_CLOSE;
+    const srvVer11 = (f & H1_MF_VER_11) !== 0;
+    if ((srvVer11 ? (f & H1_MF_CONN_CLO) !== 0 : (f & H1_MF_CONN_KAL) === 0) || this.rspBody === BODY_CLOSE) this.srvKeepAlive = false;
+    if (this.rspBody === BODY_CLOSE && !this.tunnel) this.cliKeepAlive = false;
+    // http-response rules (frontend then backend)
+    const be = this.be as Proxy;
+    const out = this.ruleOut;
+    out.reset();
+    let r = httpRulesRun(be.http.resRules, this.rspView(buf), out);
+    if (r === RULES_CONTINUE && be !== this.fe) r = httpRulesRun(this.fe.http.resRules, this.rspView(buf), out);
+    if (r !== RULES_CONTINUE) {
+      this.fe.feCounters.deniedResp++;
+      log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_H;
+      this.srvKeepAlive = false;
+      this.dropServer();
+      this.sendError(502, false);
+      return;
+    }
+    this.rsPhase = RS_BODY;
+    const cli = this.cli;
+    cli.cork();
+    this.writeCli(this.buildRspHead(buf, true));
+    if (this.tunnel) {
+      this.rsPhase = RS_DONE;
+      if (headEnd < end) this.writeCli(buf.subarray(headEnd, end));
+      cli.uncork();
+      this.startTunnel();
+      return;
+    }
+    if (this.rspBody === BODY_NONE) this.responseDone(buf, headEnd, end);
+    else if (headEnd < end) this.forwardRspBody(buf, headEnd);
+    cli.uncork();
+  }
+
+  /** The response head as a SampleCtx for http-response rules (status line in l0..l2, headers). */
+  rspView(buf: Buffer): SampleCtx {
+    const m = this.rsp;
+    const v = this.rspCtx;
+    v.buf = buf; v.l0s = m.l0s; v.l0e = m.l0e; v.l1s = m.l1s; v.l1e = m.l1e; v.l2s = m.l2s; v.l2e = m.l2e;
+    v.hdr = m.hdr; v.nhdr = m.nhdr;
+    return v;
+  }
+  readonly rspCtx = { buf: null as Buffer | null, l0s: 0, l0e: 0, l1s: 0, l1e: 0, l2s: 0, l2e: 0, hdr: new Int32Array(0) as Int32Array, nhdr: 0, srcIp: '', srcIp4: -1 };
+
+  buildRspHead(buf: Buffer, final: boolean): Buffer {
+    const m = this.rsp;
+    const h = m.hdr;
+    let s = buf.toString('latin1', m.l0s, m.l2e);
+    for (let x = 0; x < m.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {
+      if (h[x] < 0) continue;
+      s += '\r\n' + buf.toString('latin1', h[x], h[x + 1]) + ': ' + buf.toString('latin1', h[x + 2], h[x + 3]);
+    }
+    if (final) {
+      if (this.ruleOut.extra !== '') s += this.ruleOut.extra;
+      if (!this.tunnel) {
+        if (!this.cliKeepAlive) s += S_CONN_CLOSE;
+        else if ((this.req.flags & H1_MF_VER_11) === 0) s += S_CONN_KA;
+      }
+    }
+    s += '\r\n\r\n';
+    return Buffer.from(s, 'latin1');
+  }
+
+  forwardRspBody(chunk: Buffer, from: number): void {
+    if (this.rspBody === BODY_LEN) {
+      const avail = chunk.length - from;
+      const n = avail < this.rspLeft ? avail : this.rspLeft;
+      this.writeCli(from === 0 && n === chunk.length ? chunk : chunk.subarray(from, from + n));
+      this.rspLeft -= n;
+      if (this.rspLeft === 0) this.responseDone(chunk, from + n, chunk.length);
+    } else if (this.rspBody === BODY_CHUNKED) {
+      const st = this.rspChunk;
+      const r = chunkDecode(st, chunk, from, chunk.length);
+      if (r < 0) { this.serverFailed(SF_ERR_SRVCL, SF_FINST_D, 0); return; }
+      this.log.bytesOut += writeChunks(this.cli, st, chunk);
+      if (st.state === CHK_ST_DONE) this.responseDone(chunk, r, chunk.length);
+    } else {
+      this.writeCli(from === 0 ? chunk : chunk.subarray(from));
+    }
+  }
+
+  /** The response is complete; bytes after it (chunk[from, end)) make the server connection unusable. */
+  responseDone(_chunk: Buffer, from: number, end: number): void {
+    this.rsPhase = RS_DONE;
+    timerDisarm(this.srvTimer);
+    if (from < end) this.srvKeepAlive = false;
+    if (this.rqPhase === RQ_DONE) this.endTransaction();
+  }
+
+  /** Both directions of the transaction are complete: log, count, then keep-alive or close. */
+  endTransaction(): void {
+    const log = this.log;
+    log.errCause = SF_ERR_NONE;
+    log.finishState = SF_FINST_NONE;
+    this.releaseServer();
+    this.finishLog();
+    if (!this.cliKeepAlive) { this.shutClient(); return; }
+    this.nextTransaction();
+  }
+
+  releaseServer(): void {
+    const s = this.srv;
+    if (s === null) { this.bc.release(); return; }
+    this.srv = null;
+    detachSrv(s);
+    timerDisarm(this.srvTimer);
+    if (this.srvKeepAlive && this.be !== null && this.be.http.reuse !== HTTP_REUSE_NEVER && !s.destroyed) this.bc.releaseIdle();
+    else { this.bc.release(); s.destroy(); }
+  }
+
+  dropServer(): void {
+    const s = this.srv;
+    this.srv = null;
+    timerDisarm(this.srvTimer);
+    this.bc.release();
+    if (s !== null) { detachSrv(s); s.destroy(); }
+  }
+
+  /** Fills the remaining log fields, counts the response and hands the log to P3's emitter. */
+  finishLog(): void {
+    const log = this.log;
+    const fe = this.fe;
+    const now = Date.now();
+    log.tTotal = now - this.txnStart;
+    log.tData = log.tResponse >= 0 ? now - this.rspHeadAt : -1;
+    log.feconn = fe.feconn;
+    log.actconn = g.actconn;
+    if (this.be !== null) log.beconn = this.be.beconn;
+    const st = log.status;
+    if (st > 0) {
+      const i = hrspIndex(st);
+      fe.feCounters.rsp[i]++;
+      const be = this.be;
+      if (be !== null) {
+        if (be !== fe) be.beCounters.rsp[i]++;
+        const srv = log.server;
+        if (srv !== null) srv.counters.rsp[i]++;
+      }
+    }
+    const dIn = log.bytesIn, dOut = log.bytesOut;
+    fe.feCounters.bytesIn += dIn;
+    fe.feCounters.bytesOut += dOut;
+    if (this.be !== null && this.be !== fe) { this.be.beCounters.bytesIn += dIn; this.be.beCounters.bytesOut += dOut; }
+    if (log.server !== null) { log.server.counters.bytesIn += dIn; log.server.counters.bytesOut += dOut; }
+    if ((fe.options & PR_O_HTTPLOG) !== 0 || fe.log.targets.length !== 0) logStream(fe, log);
+  }
+
+  /** Resets per-transaction state and serves the next request (maybe already received). */
+  nextTransaction(): void {
+    const log = this.log;
+    const now = Date.now();
+    this.txnStart = now;
+    this.reqStart = 0;
+    this.rqPhase = RQ_HEAD;
+    this.rsPhase = RS_NONE;
+    this.rqBuf = null;
+    this.be = null;
+    this.tunnel = false;
+    this.req.reset();
+    this.rsp.reset();
+    log.acceptMs = now;
+    log.status = -1; log.bytesIn = 0; log.bytesOut = 0;
+    log.tRequest = -1; log.tQueue = -1; log.tConnect = -1; log.tResponse = -1; log.tData = -1; log.tTotal = -1;
+    log.backend = null; log.server = null; log.retries = 0; log.redispatched = false;
+    log.method = ''; log.uri = ''; log.httpVersion = ''; log.reqLine = '';
+    log.connCounter = this.txnCount;
+    const rest = this.cliRest;
+    this.cliRest = null;
+    if (rest !== null) {
+      this.parseReqHead(rest);
+      if (this.rqPhase === RQ_HEAD && this.cliRest === null && !this.closed) this.resumeClient();
+      return;
+    }
+    if (this.cliEnded) { this.shutClient(); return; }
+    timerArm(this.cliTimer, this.reqTimeout());
+    this.resumeClient();
+  }
+
+  resumeClient(): void {
+    if (this.paused && !this.closed) { this.paused = false; this.cli.resume(); }
+  }
+
+  // --- local replies and errors ---
+
+  localReply(r: number, out: RuleOut): void {
+    const log = this.log;
+    if (r === RULES_DENY) {
+      this.fe.feCounters.deniedReq++;
+      log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_R;
+      this.sendError(out.status, false);
+      return;
+    }
+    // return / redirect: a locally generated response
+    log.errCause = SF_ERR_LOCAL; log.finishState = SF_FINST_R;
+    log.status = out.status;
+    this.rqPhase = RQ_DONE;
+    this.writeCli(out.reply as Buffer);
+    if (out.closeAfter) this.cliKeepAlive = false;
+    this.finishReply();
+  }
+
+  /** Sends the canned (or errorfile) response for `status`; `mux` = parser-level form. */
+  sendError(status: number, mux: boolean): void {
+    const log = this.log;
+    log.status = status;
+    const px = this.be ?? this.fe;
+    const custom = px.http.errorFiles.get(status) ?? this.fe.http.errorFiles.get(status);
+    const reply = custom ?? (mux ? cannedMuxReply(status) : cannedReply(status));
+    if (status === 400 || status === 408 || mux) this.cliKeepAlive = false;
+    this.rqPhase = RQ_DONE;
+    this.writeCli(reply);
+    this.finishReply();
+  }
+
+  finishReply(): void {
+    this.rsPhase = RS_DONE;
+    this.dropServer();
+    if (this.reqBody !== BODY_NONE) this.cliKeepAlive = false;   // unread body: cannot find the next request
+    this.finishLog();
+    if (!this.cliKeepAlive) { this.shutClient(); return; }
+    this.nextTransaction();
+  }
+
+  /** A request the parser rejected: 400/422 in the mux form, `<BADREQ>` log, close. */
+  badRequest(status: number): void {
+    const log = this.log;
+    timerDisarm(this.cliTimer);
+    this.fe.feCounters.failedReq++;
+    log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_R;
+    log.tRequest = -1;
+    log.tIdle = this.reqStart > 0 ? this.reqStart - this.txnStart : 0;
+    log.reqLine = '<BADREQ>';
+    this.reqBody = BODY_NONE;
+    this.sendError(status, true);
+  }
+
+  /** The server side failed before or during the response (status 0: too late to answer, just close). */
+  serverFailed(errCause: number, finishState: number, status: number): void {
+    const log = this.log;
+    if (log.errCause === SF_ERR_NONE) { log.errCause = errCause; log.finishState = finishState; }
+    const be = this.be;
+    if (be !== null) be.beCounters.failedResp++;
+    this.srvKeepAlive = false;
+    this.dropServer();
+    if (status > 0 && this.rsPhase === RS_WAIT) { this.sendError(status, false); return; }
+    this.cliKeepAlive = false;
+    this.finishLog();
+    this.shutClient();
+  }
+
+  // --- tunnel (101 Switching Protocols, CONNECT) ---
+
+  startTunnel(): void {
+    this.tunnel = true;
+    const be = this.be as Proxy;
+    const t = be.timeouts.tunnel > 0 ? be.timeouts.tunnel : be.timeouts.server;
+    if (t > 0) timerArm(this.srvTimer, t);
+    timerDisarm(this.cliTimer);
+    const rest = this.cliRest;
+    this.cliRest = null;
+    if (rest !== null) this.writeSrv(rest);
+    this.resumeClient();
+  }
+
+  // --- I/O helpers ---
+
+  writeCli(b: Buffer): void {
+    this.log.bytesOut += b.length;
+    if (!this.cli.write(b) && this.srv !== null) this.srv.pause();
+  }
+
+  writeSrv(b: Buffer): void {
+    const s = this.srv;
+    if (s === null) return;
+    if (!s.write(b)) { this.paused = true; this.cli.pause(); }
+  }
+
+  shutClient(): void {
+    if (this.closed) return;
+    this.cli.end();
+    this.closeAll();
+  }
+
+  closeAll(): void {
+    if (this.closed) return;
+    this.closed = true;
+    timerDisarm(this.cliTimer);
+    timerDisarm(this.srvTimer);
+    this.dropServer();
+    g.actconn--;
+    frontendStreamEnd(this.fe);
+  }
+
+  /** Client closed its side. */
+  onClientEnd(): void {
+    this.cliEnded = true;
+    if (this.closed) return;
+    if (this.tunnel) { const s = this.srv; if (s !== null) s.end(); return; }
+    if (this.rqPhase === RQ_HEAD) {
+      if (this.reqStart === 0 && this.txnCount > 0) { this.closeAll(); this.cli.destroy(); return; }
+      // half-closed in the middle of (or before) a request head: HAProxy answers 400 and logs CR
+      const log = this.log;
+      this.fe.feCounters.failedReq++;
+      log.errCause = SF_ERR_CLICL; log.finishState = SF_FINST_R;
+      log.reqLine = '<BADREQ>';
+      log.tRequest = -1;
+      this.sendError(400, true);
+      return;
+    }
+    if (this.rqPhase === RQ_BODY) {
+      this.log.errCause = SF_ERR_CLICL;
+      this.log.finishState = this.rsPhase === RS_WAIT && this.srv === null ? SF_FINST_C : SF_FINST_D;
+      this.abort();
+    }
+    // request complete: let the response finish, then close
+    this.cliKeepAlive = false;
+  }
+
+  onClientClose(): void {
+    if (this.closed) return;
+    const log = this.log;
+    if (this.rqPhase !== RQ_HEAD || this.reqStart !== 0) {
+      if (log.errCause === SF_ERR_NONE) {
+        log.errCause = SF_ERR_CLICL;
+        log.finishState = this.rsPhase === RS_WAIT ? (this.srv === null ? SF_FINST_C : SF_FINST_H) : SF_FINST_D;
+      }
+      if (this.be !== null) this.be.beCounters.cliAborts++;
+      this.abort();
+      return;
+    }
+    this.closeAll();
+  }
+
+  abort(): void {
+    if (this.closed) return;
+    this.cliKeepAlive = false;
+    this.srvKeepAlive = false;
+    this.dropServer();
+    this.finishLog();
+    this.closeAll();
+    this.cli.destroy();
+  }
+
+  onClientTimeout(): void {
+    if (this.closed) return;
+    const log = this.log;
+    if (this.rqPhase === RQ_HEAD) {
+      if (this.reqStart === 0 && this.txnCount > 0) { this.closeAll(); this.cli.destroy(); return; }
+      log.errCause = SF_ERR_CLITO; log.finishState = SF_FINST_R;
+      log.reqLine = '<BADREQ>';
+      log.tRequest = -1;
+      this.sendError(408, true);
+      return;
+    }
+    log.errCause = SF_ERR_CLITO; log.finishState = SF_FINST_D;
+    this.abort();
+  }
+
+  onServerTimeout(): void {
+    if (this.closed) return;
+    if (this.tunnel) { this.log.errCause = SF_ERR_SRVTO; this.log.finishState = SF_FINST_D; this.abort(); return; }
+    if (this.rsPhase === RS_WAIT) { this.serverFailed(SF_ERR_SRVTO, SF_FINST_H, 504); return; }
+    this.serverFailed(SF_ERR_SRVTO, SF_FINST_D, 0);
+  }
+
+  /** Server closed: end of a close-delimited body, or a failure. */
+  onServerEnd(): void {
+    if (this.closed) return;
+    if (this.tunnel) { this.finishLog(); this.shutClient(); return; }
+    if (this.rsPhase === RS_BODY && this.rspBody === BODY_CLOSE) {
+      this.srvKeepAlive = false;
+      this.rsPhase = RS_DONE;
+      this.cliKeepAlive = false;
+      this.endTransaction();
+      return;
+    }
+    if (this.rsPhase === RS_WAIT) { this.serverFailed(SF_ERR_SRVCL, SF_FINST_H, 502); return; }
+    if (this.rsPhase === RS_BODY) { this.serverFailed(SF_ERR_SRVCL, SF_FINST_D, 0); return; }
+    this.dropServer();
+  }
+}
+
+/** Writes the decoded chunk data of one read as a single chunk, then the last chunk and trailers; returns bytes. */
+function writeChunks(s: Socket, st: ChunkState, buf: Buffer): number {
+  let n = 0;
+  if (st.dataBytes > 0) {
+    const hd = chunkHeader(st.dataBytes);
+    s.write(hd, 'latin1');
+    n += hd.length;
+    for (let i = 0; i < st.nspans; i++) s.write(buf.subarray(st.spans[2 * i], st.spans[2 * i + 1]));
+    s.write(CHUNK_CRLF);
+    n += st.dataBytes + 2;
+  }
+  if (st.lastSeen && (st.ntrailers > 0 || st.state === CHK_ST_DONE)) {
+    if (st.lastSeen) { s.write(CHUNK_LAST); n += 3; st.lastSeen = false; }
+  }
+  for (let i = 0; i < st.ntrailers; i++) {
+    s.write(buf.subarray(st.trailers[2 * i], st.trailers[2 * i + 1]));
+    s.write(CHUNK_CRLF);
+    n += st.trailers[2 * i + 1] - st.trailers[2 * i] + 2;
+  }
+  if (st.state === CHK_ST_DONE) { s.write(CHUNK_CRLF); n += 2; }
+  return n;
+}
+
+const netCache = new Map<string, [number, number]>();
+function ipInNet(ip: number, net: string): boolean {
+  if (ip < 0) return false;
+  let e = netCache.get(net);
+  if (e === undefined) {
+    const [a, bits] = net.split('/');
+    const v = parseIp4(a);
+    const b = bits === undefined ? 32 : Number(bits);
+    const mask = b === 0 ? 0 : (0xffffffff << (32 - b)) >>> 0;
+    e = [(v & mask) >>> 0, mask];
+    netCache.set(net, e);
+  }
+  return ((ip & e[1]) >>> 0) === e[0];
+}
+
+function detachSrv(s: SessSocket): void {
+  s[kSess] = null;
+  s.removeListener('data', onSrvData);
+  s.removeListener('end', onSrvEnd);
+  s.removeListener('close', onSrvClose);
+  s.removeListener('error', onSrvError);
+  s.removeListener('drain', onSrvDrain);
+}
+
+// module-level socket handlers: `this` is the socket, the session hangs off kSess
+function onCliData(this: SessSocket, chunk: Buffer): void { const s = this[kSess]; if (s) s.onClientData(chunk); }
+function onCliEnd(this: SessSocket): void { const s = this[kSess]; if (s) s.onClientEnd(); }
+function onCliClose(this: SessSocket): void { const s = this[kSess]; if (s) { s.onClientClose(); this[kSess] = null; } }
+function onCliError(this: SessSocket): void { /* 'close' follows */ }
+function onCliDrain(this: SessSocket): void { const s = this[kSess]; if (s && s.srv !== null) s.srv.resume(); }
+function onSrvData(this: SessSocket, chunk: Buffer): void { const s = this[kSess]; if (s) s.onServerData(chunk); }
+function onSrvEnd(this: SessSocket): void { const s = this[kSess]; if (s) s.onServerEnd(); }
+function onSrvClose(this: SessSocket): void { const s = this[kSess]; if (s) s.onServerEnd(); }
+function onSrvError(this: SessSocket): void { /* 'close' follows */ }
+function onSrvDrain(this: SessSocket): void { const s = this[kSess]; if (s && s.paused && s.rqPhase === RQ_BODY) { s.paused = false; s.cli.resume(); } }
+function onCliTimeout(s: HttpSession): void { s.onClientTimeout(); }
+function onSrvTimeout(s: HttpSession): void { s.onServerTimeout(); }
+
+/**
+ * Serves HTTP on an accepted client socket of `fe` (mode http); the frontend's SessionStarter. The caller
+ * (frontend.ts) has counted the connection; frontendStreamEnd(fe) is called once when it ends.
+ */
+export function startHttpSession(fe: Proxy, sock: Socket, bind: BindCfg | null): HttpSession {
+  const s = new HttpSession(fe, sock, bind !== null ? bind.name : '');
+  const c = sock as SessSocket;
+  c[kSess] = s;
+  g.actconn++;
+  c.setNoDelay(true);
+  c.on('data', onCliData);
+  c.on('end', onCliEnd);
+  c.on('close', onCliClose);
+  c.on('error', onCliError);
+  c.on('drain', onCliDrain);
+  timerArm(s.cliTimer, s.reqTimeout());
+  return s;
+}

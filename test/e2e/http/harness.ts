@@ -1,0 +1,101 @@
+/*
+ * Test harness for HTTP e2e tests: loads a configuration text with the project's registry (plus the HTTP keywords
+ * when modules.ts does not list them yet), starts its frontends on loopback and collects log lines over UDP.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { buildRegistry, wireRuntime } from '../../../proxy/modules.ts';
+import { loadConfig } from '../../../proxy/config/loader.ts';
+import { registerProxyInit } from '../../../proxy/model/factories.ts';
+import { PR_MODE_HTTP } from '../../../proxy/model/types.ts';
+import { PR_CAP_FE, PR_CAP_BE } from '../../../proxy/config/types.ts';
+import { startFrontend, frontendPort, stopListeners, registerSessionStarter } from '../../../proxy/frontend.ts';
+import { initBackendServers } from '../../../proxy/backend/server.ts';
+import { keywords as httpKeywords, httpProxyInit } from '../../../proxy/http/keywords.ts';
+import { startHttpSession } from '../../../proxy/http/stream.ts';
+
+export interface Running {
+  port(fe: string): number;
+  logs: string[];
+  logPort: number;
+  close(): Promise<void>;
+}
+
+/** Starts a UDP log collector; returns it with its port. */
+export async function logCollector(): Promise<{ sock: dgram.Socket; port: number; lines: string[] }> {
+  const sock = dgram.createSocket('udp4');
+  const lines: string[] = [];
+  sock.on('message', (m) => {
+    const s = m.toString('latin1');
+    const i = s.indexOf(']: ');
+    lines.push(i >= 0 ? s.slice(i + 3).replace(/\n$/, '') : s);
+  });
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+  return { sock, port: sock.address().port, lines };
+}
+
+/** Loads `cfgText` (`${LOGPORT}` replaced by the collector's port) and starts every frontend. */
+export async function startSluice(cfgText: string): Promise<Running> {
+  const col = await logCollector();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-http-'));
+  const file = path.join(dir, 'sluice.cfg');
+  fs.writeFileSync(file, cfgText.replaceAll('${LOGPORT}', String(col.port)));
+  registerProxyInit(httpProxyInit);
+  const reg = buildRegistry();
+  if (!reg.sections.get('frontend')?.get('http-request')) reg.register(httpKeywords);
+  wireRuntime();
+  registerSessionStarter(PR_MODE_HTTP, startHttpSession);
+  const cfg = loadConfig([file], reg);
+  if (cfg.alerts > 0) throw new Error('config alerts: ' + cfg.messages.map((m) => m.text).join('\n'));
+  for (const px of cfg.proxies) if (px.cap & PR_CAP_BE) initBackendServers(px);
+  const fes = cfg.proxies.filter((p) => p.cap & PR_CAP_FE);
+  for (const fe of fes) await startFrontend(fe);
+  return {
+    port: (name) => frontendPort(cfg.frontends.get(name) ?? (fes.find((f) => f.name === name) as never)),
+    logs: col.lines,
+    logPort: col.port,
+    async close() {
+      for (const fe of fes) await stopListeners(fe, null);
+      col.sock.close();
+    },
+  };
+}
+
+/** A loopback port free right now (bind lines need a real port). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
+  });
+}
+
+/** Sends raw chunks (numbers = pauses in ms) and collects the reply until close or `idleMs` of silence. */
+export function exchange(port: number, chunks: (string | number)[], idleMs = 300, closeAfterSend = false): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const out: Buffer[] = [];
+    const s = net.connect(port, '127.0.0.1');
+    let timer: NodeJS.Timeout | undefined;
+    const finish = () => { clearTimeout(timer); s.destroy(); resolve(Buffer.concat(out)); };
+    const arm = () => { clearTimeout(timer); timer = setTimeout(finish, idleMs); };
+    s.on('data', (d) => { out.push(d); arm(); });
+    s.on('close', finish);
+    s.on('error', () => {});
+    s.on('connect', async () => {
+      for (const c of chunks) {
+        if (typeof c === 'number') { await new Promise((r) => setTimeout(r, c)); continue; }
+        s.write(Buffer.from(c, 'latin1'));
+      }
+      if (closeAfterSend) s.end();
+      arm();
+    });
+  });
+}
+
+/** status + termination state + backend/server + request line of an httplog line (as fixtures/http log.txt). */
+export function summarizeLog(l: string): string {
+  const m = / (\S+) (\S+) (-?\d+\/-?\d+\/-?\d+\/-?\d+\/\+?-?\d+) (-?\d+) (\d+) \S+ \S+ (\S{4}) .*? "(.*?)"?$/.exec(l);
+  return m ? `${m[4]} ${m[6]} ${m[2]} ${m[7]}` : `unparsed ${l}`;
+}
