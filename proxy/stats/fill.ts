@@ -479,11 +479,12 @@ export function fillBackend(src: StatsSource, px: Proxy, agg: BeAgg, now: number
 }
 
 /**
- * Walks every row `show stat` would print for `opts`, in HAProxy order, calling `emit(row, type)` with the same
- * (reused) row array each time. Returns false without emitting when `opts.iid` names no proxy (caller prints
+ * Walks every row `show stat` would print for `opts`, in HAProxy order, calling `emit(row, type, px, sv)` with the
+ * same (reused) row array each time (`sv` is the server of a server row, else null). Returns false without emitting when `opts.iid` names no proxy (caller prints
  * "No such proxy."); resolving names to ids is the caller's job.
  */
-export function walkStats(src: StatsSource, opts: StatDumpOpts, emit: (row: StatVal[], type: number) => void,
+export function walkStats(src: StatsSource, opts: StatDumpOpts,
+  emit: (row: StatVal[], type: number, px: Proxy, sv: Server | null) => void,
   now: number = Date.now()): boolean {
   const row: StatVal[] = new Array<StatVal>(F.ST_F_COUNT);
   const agg = newBeAgg();
@@ -495,9 +496,9 @@ export function walkStats(src: StatsSource, opts: StatDumpOpts, emit: (row: Stat
     if (opts.scope !== null && opts.scope.length > 0 && !opts.scope.includes(px.name)) continue;
     const isFe = (px.cap & PR_CAP_FE) !== 0;
     const isBe = (px.cap & PR_CAP_BE) !== 0;
-    if (isFe && (type & STAT_TYPE_FE) !== 0) { fillFrontend(src, px, now, row); emit(row, 0); }
+    if (isFe && (type & STAT_TYPE_FE) !== 0) { fillFrontend(src, px, now, row); emit(row, 0, px, null); }
     if (isFe && (type & STAT_TYPE_LI) !== 0 && (px.options & PR_O_SOCKET_STATS) !== 0) {
-      for (let i = 0; i < px.binds.length; i++) { fillListener(px, px.binds[i]!, i, opts, row); emit(row, 3); }
+      for (let i = 0; i < px.binds.length; i++) { fillListener(px, px.binds[i]!, i, opts, row); emit(row, 3, px, null); }
     }
     if (isBe && (type & STAT_TYPE_SRV) !== 0) {
       for (const sv of px.servers) {
@@ -505,13 +506,13 @@ export function walkStats(src: StatsSource, opts: StatDumpOpts, emit: (row: Stat
         if (opts.hideMaint && (sv.adminState & SRV_ADMF_MAINT) !== 0) continue;
         if (opts.hideDown && !srvShownWhenUpOnly(sv)) continue;
         fillServer(src, px, sv, now, opts, row);
-        emit(row, 2);
+        emit(row, 2, px, sv);
       }
     }
     if (isBe && (type & STAT_TYPE_BE) !== 0) {
       computeBeAgg(px, agg);
       fillBackend(src, px, agg, now, opts, row);
-      emit(row, 1);
+      emit(row, 1, px, null);
     }
   }
   return found;

@@ -1,88 +1,83 @@
 /*
- * The stats page (`stats enable` / `stats uri`): serveStats() answers a request whose path starts with the proxy's
- * stats uri. `;csv`, `;json`, `;typed`, `;json-schema`, `;up`, `;norefresh` follow 2.6 (same CSV/JSON bytes as the
- * CLI, 2.6 headers incl. `refresh`); the HTML view is a plain table per proxy with 2.6's row classes. Admin POST
- * actions are not implemented yet. Called by the HTTP side (P2), which checks `stats auth` and sends the reply.
- * Hot path: no.
+ * The stats page entry point (`stats enable|uri|auth|realm|refresh|admin`): statsUriMatch() tells the HTTP side a
+ * request is for the page, serveStats() answers it (401 for `stats auth`, `;csv` `;json` `;typed` `;json-schema`
+ * exports with 2.6's bytes and headers, the HTML page, admin POSTs answered with a 303 to `<uri>;st=<code>`), and
+ * statsReplyBytes() serialises the reply like 2.6 (chunked 200s, sized 303/401). Called by http/stream.ts.
+ * Hot path: no (only stats requests get here; statsUriMatch is one prefix compare).
  */
 import type { Proxy } from '../model/types.ts';
-import type { StatsSource, StatVal, CliEnv, CliSession } from './types.ts';
+import type { StatsSource, CliEnv, CliSession, StatsRequest, StatsHttpReply } from './types.ts';
 import { ACCESS_LVL_OPER } from './types.ts';
-import * as F from './columns.ts';
-import { walkStats } from './fill.ts';
+import { PR_CAP_FE } from '../config/types.ts';
 import { newStatDumpOpts, renderStats, STAT_FMT_CSV, STAT_FMT_JSON, STAT_FMT_TYPED } from './cli-commands.ts';
 import { STATS_JSON_SCHEMA } from './json-schema.ts';
 import { serverStateApi } from './srv-admin.ts';
+import { renderStatsPage } from './html-page.ts';
+import { runAdminPost } from './admin-action.ts';
+import { aclCondExec } from '../acl/compile.ts';
+import { currentStatsSource } from './runtime.ts';
 
-export interface StatsHttpReply {
-  status: number;
-  headers: [string, string][];
-  body: string;
+export type { StatsHttpReply, StatsRequest } from './types.ts';
+
+const DEFAULT_REALM = 'HAProxy Statistics';
+const BODY_401 = '<html><body><h1>401 Unauthorized</h1>\nYou need a valid user and password to access this content.\n</body></html>\n';
+
+/** True when `path` (request-target) is for `px`'s stats page: the page is enabled and the path starts with its uri. */
+export function statsUriMatch(px: Proxy, path: string): boolean {
+  const c = px.statsPage;
+  return c.enabled && path.startsWith(c.uri);
 }
 
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** `stats auth`: true when no account is configured or the Basic credentials match one. */
+export function statsAuthOk(px: Proxy, authorization: string): boolean {
+  const users = px.statsPage.auth;
+  if (users.length === 0) return true;
+  const m = /^\s*basic\s+(\S+)\s*$/i.exec(authorization);
+  if (m === null) return false;
+  const cred = Buffer.from(m[1]!, 'base64').toString('latin1');
+  const c = cred.indexOf(':');
+  if (c < 0) return false;
+  const user = cred.slice(0, c);
+  const pass = cred.slice(c + 1);
+  return users.some((u) => u.user === user && u.pass === pass);
 }
 
-function rowClass(row: readonly StatVal[], type: number): string {
-  if (type === 0 || type === 3) return 'frontend';
-  if (type === 1) return 'backend';
-  const st = String(row[F.ST_F_STATUS]);
-  const bck = row[F.ST_F_BCK] === 1 ? 'backup' : 'active';
-  if (st.startsWith('MAINT')) return 'maintain';
-  if (st.startsWith('DRAIN') || row[F.ST_F_WEIGHT] === 0) return bck + '_draining';
-  if (st.startsWith('NOLB')) return bck + '_nolb';
-  if (st === 'no check') return bck + '_no_check';
-  if (st.startsWith('DOWN')) return bck + '_down';
-  return bck + '_up';
+/** `stats admin`: granted when `if TRUE`, or when the compiled condition matches the request. */
+export function statsAdminGranted(px: Proxy, req: StatsRequest): boolean {
+  const c = px.statsPage;
+  if (c.adminAlways) return true;
+  if (c.adminCond === null || req.ctx === null) return false;
+  return aclCondExec(c.adminCond, req.ctx);
 }
 
-const HTML_COLS = [F.ST_F_SVNAME, F.ST_F_QCUR, F.ST_F_QMAX, F.ST_F_SCUR, F.ST_F_SMAX, F.ST_F_SLIM, F.ST_F_STOT,
-  F.ST_F_BIN, F.ST_F_BOUT, F.ST_F_DREQ, F.ST_F_DRESP, F.ST_F_EREQ, F.ST_F_ECON, F.ST_F_ERESP, F.ST_F_WRETR,
-  F.ST_F_WREDIS, F.ST_F_STATUS, F.ST_F_LASTCHG, F.ST_F_WEIGHT, F.ST_F_ACT, F.ST_F_BCK, F.ST_F_CHKFAIL, F.ST_F_CHKDOWN,
-  F.ST_F_DOWNTIME, F.ST_F_CHECK_STATUS];
-
-function renderHtml(src: StatsSource, px: Proxy, upOnly: boolean, legends: boolean): string {
-  const opts = newStatDumpOpts(ACCESS_LVL_OPER);
-  opts.hideDown = upOnly;
-  opts.showLegends = legends;
-  opts.scope = px.statsPage.scope.length > 0 ? px.statsPage.scope : null;
-  let body = '';
-  let cur = '';
-  walkStats(src, opts, (row, type) => {
-    const name = String(row[F.ST_F_PXNAME]);
-    if (name !== cur) {
-      if (cur !== '') body += '</table>\n';
-      cur = name;
-      body += '<h2>' + esc(name) + '</h2>\n<table class="tbl"><tr>' +
-        HTML_COLS.map((c) => '<th>' + F.STAT_COLUMNS[c]!.name + '</th>').join('') + '</tr>\n';
-    }
-    body += '<tr class="' + rowClass(row, type) + '">' +
-      HTML_COLS.map((c) => '<td>' + (row[c] === undefined ? '' : esc(String(row[c]))) + '</td>').join('') + '</tr>\n';
-  });
-  if (cur !== '') body += '</table>\n';
-  const ver = px.statsPage.hideVersion ? '' : ' version Sluice';
-  return '<!DOCTYPE html>\n<html><head><title>Statistics Report for Sluice</title><style>' +
-    '.active_up{background:#c0ffc0}.active_down{background:#ff9090}.active_draining{background:#20a0ff}' +
-    '.active_nolb{background:#c060ff}.active_no_check{background:#e0e0e0}.backup_up{background:#c0c0ff}' +
-    '.backup_down{background:#ff9090}.maintain{background:#c07820}.frontend{background:#e8e8d0}' +
-    '.backend{background:#e8e8d0;font-weight:bold}</style></head><body>\n<h1>Statistics Report' + esc(ver) +
-    '</h1>\n' + body + '</body></html>\n';
+function reply(status: number, headers: [string, string][], body: string): StatsHttpReply {
+  return { status, headers, body };
 }
 
 /**
- * Answers a stats page request. `path` is the request path (with any `;options`), `px` the proxy whose stats uri
- * matched, `method` GET/HEAD/POST. The caller (HTTP side) handled `stats auth` already and writes the reply with
- * `transfer-encoding: chunked` or a content-length.
+ * Answers a stats page request on proxy `px` (whose uri matched). `src` defaults to the running configuration
+ * (startStats). Counts the request as intercepted on `px` when it is a frontend. Never throws on bad input.
  */
-export function serveStats(src: StatsSource, px: Proxy, path: string, method: string): StatsHttpReply {
+export function serveStats(px: Proxy, req: StatsRequest, src: StatsSource | null = currentStatsSource()): StatsHttpReply {
   const cfg = px.statsPage;
-  const opts = path.slice(cfg.uri.length).split(';');
+  if ((px.cap & PR_CAP_FE) !== 0) px.feCounters.interceptedReq++;
+  if (!statsAuthOk(px, req.authorization)) {
+    const realm = cfg.realm !== '' ? cfg.realm : DEFAULT_REALM;
+    return reply(401, [['content-length', String(BODY_401.length)], ['cache-control', 'no-cache'],
+      ['content-type', 'text/html'], ['www-authenticate', 'Basic realm="' + realm.replace(/"/g, '') + '"']], BODY_401);
+  }
+  let rest = req.path.slice(cfg.uri.length);
+  let query = '';
+  const q = rest.indexOf('?');
+  if (q >= 0) { query = rest.slice(q + 1); rest = rest.slice(0, q); }
+  const opts = rest.split(';');
   const has = (o: string): boolean => opts.includes(o);
   const headers: [string, string][] = [['cache-control', 'no-cache']];
-  if (method === 'POST') {
-    void serverStateApi;
-    return { status: 303, headers: [...headers, ['location', cfg.uri + ';st=NONE']], body: '' };
+  if (src === null) return reply(503, [...headers, ['content-type', 'text/plain']], 'stats are not available\n');
+  if (req.method === 'POST') {
+    const code = statsAdminGranted(px, req) ? runAdminPost(src, serverStateApi(), req.body) : 'DENY';
+    const loc = cfg.uri + (has('up') ? ';up' : '') + (has('norefresh') ? ';norefresh' : '') + ';st=' + code;
+    return reply(303, [...headers, ['content-type', 'text/plain'], ['content-length', '0'], ['location', loc]], '');
   }
   const refresh = cfg.refresh > 0 && !has('norefresh');
   const dump = newStatDumpOpts(ACCESS_LVL_OPER);
@@ -93,21 +88,53 @@ export function serveStats(src: StatsSource, px: Proxy, path: string, method: st
   if (has('csv')) {
     headers.push(['content-type', 'text/plain']);
     if (refresh) headers.push(['refresh', String(cfg.refresh)]);
-    return { status: 200, headers, body: renderStats(env, dump, STAT_FMT_CSV, false) };
+    return reply(200, headers, renderStats(env, dump, STAT_FMT_CSV, false));
   }
   if (has('json-schema')) {
     headers.push(['content-type', 'application/json']);
-    return { status: 200, headers, body: STATS_JSON_SCHEMA };
+    return reply(200, headers, STATS_JSON_SCHEMA);
   }
   if (has('json')) {
     headers.push(['content-type', 'application/json']);
-    return { status: 200, headers, body: renderStats(env, dump, STAT_FMT_JSON, false) };
+    return reply(200, headers, renderStats(env, dump, STAT_FMT_JSON, false));
   }
   if (has('typed')) {
     headers.push(['content-type', 'text/plain']);
-    return { status: 200, headers, body: renderStats(env, dump, STAT_FMT_TYPED, false) };
+    return reply(200, headers, renderStats(env, dump, STAT_FMT_TYPED, false));
   }
+  let st = '';
+  for (const o of opts) if (o.startsWith('st=')) st = o.slice(3);
+  let scope = '';
+  for (const part of query.split('&')) if (part.startsWith('scope=')) scope = decodeScope(part.slice(6));
   headers.push(['content-type', 'text/html']);
   if (refresh) headers.push(['refresh', String(cfg.refresh)]);
-  return { status: 200, headers, body: renderHtml(src, px, dump.hideDown, cfg.showLegends) };
+  return reply(200, headers, renderStatsPage(src, px, {
+    uri: cfg.uri, upOnly: has('up'), noRefresh: !refresh, refreshable: cfg.refresh > 0,
+    admin: statsAdminGranted(px, req), status: st, scope,
+  }));
+}
+
+function decodeScope(s: string): string {
+  try { return decodeURIComponent(s.replace(/\+/g, ' ')).slice(0, 64); } catch { return ''; }
+}
+
+const REASONS: Readonly<Record<number, string>> = { 200: 'OK', 303: 'See Other', 401: 'Unauthorized', 503: 'Service Unavailable' };
+
+/**
+ * The response bytes for `r`: status line, headers in order, then the body. 200 replies are chunked (one chunk and
+ * the last-chunk) as 2.6 sends them; others carry their content-length header. `head` drops the body.
+ * Allocates one Buffer.
+ */
+export function statsReplyBytes(r: StatsHttpReply, head: boolean): Buffer {
+  let s = 'HTTP/1.1 ' + r.status + ' ' + (REASONS[r.status] ?? 'OK') + '\r\n';
+  let sized = false;
+  for (const [k, v] of r.headers) { s += k + ': ' + v + '\r\n'; if (k === 'content-length') sized = true; }
+  if (sized) return Buffer.from(s + '\r\n' + (head ? '' : r.body), 'utf8');
+  s += 'transfer-encoding: chunked\r\n\r\n';
+  if (head) return Buffer.from(s, 'latin1');
+  const body = Buffer.from(r.body, 'utf8');
+  const parts = [Buffer.from(s, 'latin1')];
+  if (body.length > 0) parts.push(Buffer.from(body.length.toString(16) + '\r\n', 'latin1'), body, Buffer.from('\r\n', 'latin1'));
+  parts.push(Buffer.from('0\r\n\r\n', 'latin1'));
+  return Buffer.concat(parts);
 }

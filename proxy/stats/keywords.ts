@@ -10,6 +10,7 @@ import type { GlobalSettings } from '../model/types.ts';
 import type { StatsGlobalCfg, StatsSocketCfg, StatsPageCfg } from './types.ts';
 import { ACCESS_LVL_USER, ACCESS_LVL_OPER, ACCESS_LVL_ADMIN } from './types.ts';
 import { newStatsPageCfg } from './counters.ts';
+import { condCompile } from '../acl/keywords.ts';
 
 /** The global stats settings, created on first use. */
 export function statsGlobalCfg(g: GlobalSettings): StatsGlobalCfg {
@@ -137,9 +138,14 @@ function parseProxyStats(args: readonly string[], ctx: KwCtx): void {
     }
     case 'admin': {
       if (a2 !== 'if' && a2 !== 'unless') { ctx.alert("'stats admin' requires either 'if' or 'unless' followed by a condition."); return; }
-      const cond = args.slice(3);
-      if (a2 === 'if' && cond.length === 1 && cond[0] === 'TRUE') sp.adminAlways = true;
-      else sp.adminCond = { polarity: a2, words: cond };
+      if (args.length < 4) { ctx.alert("'stats admin' requires either 'if' or 'unless' followed by a condition."); return; }
+      if (a2 === 'if' && args.length === 4 && args[3] === 'TRUE') { sp.adminAlways = true; sp.adminCond = null; }
+      else {
+        const cond = condCompile(args, 2, ctx, "'stats admin'");
+        if (cond === null) return;
+        sp.adminCond = cond;
+        sp.adminAlways = false;
+      }
       sp.enabled = true;
       return;
     }

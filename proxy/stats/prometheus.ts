@@ -1,14 +1,96 @@
 /*
  * The Prometheus exporter (`http-request use-service prometheus-exporter`): HAProxy 2.6's metric families for
  * frontends, listeners, backends and servers, read from the same stats rows as the CLI (columns.ts via fill.ts),
- * with `?scope=` filtering (repeatable). Process-scope families are not exported yet. Times are in seconds.
- * Entry point for the HTTP side: servePrometheus(query). Hot path: no.
+ * and the process families (`haproxy_process_*`, from the `show info` values), with `?scope=` filtering (repeatable:
+ * global, frontend, listener, backend, server). Times are in seconds. Entry point for the HTTP side:
+ * servePrometheus(query). Hot path: no.
  */
-import type { StatsSource, StatVal } from './types.ts';
+import type { StatsSource, StatVal, StatsHttpReply } from './types.ts';
 import * as F from './columns.ts';
 import { walkStats } from './fill.ts';
 import { newStatDumpOpts } from './cli-commands.ts';
 import { ACCESS_LVL_ADMIN } from './types.ts';
+import { infoValues } from './info.ts';
+import { currentStatsSource } from './runtime.ts';
+
+/** Process families: [name, type, `show info` field index, help], in 2.6's order. */
+const PROCESS_METRICS: readonly (readonly [string, string, number, string])[] = [
+  ['haproxy_process_nbthread', 'gauge', 3, 'Number of started threads (global.nbthread)'],
+  ['haproxy_process_nbproc', 'gauge', 4, 'Number of started worker processes (historical, always 1)'],
+  ['haproxy_process_relative_process_id', 'gauge', 5, 'Relative worker process number (1)'],
+  ['haproxy_process_uptime_seconds', 'gauge', 8, 'How long ago this worker process was started (seconds)'],
+  ['haproxy_process_pool_failures_total', 'counter', 12, 'Number of failed pool allocations since this worker was started'],
+  ['haproxy_process_max_fds', 'gauge', 13, 'Hard limit on the number of per-process file descriptors'],
+  ['haproxy_process_max_sockets', 'gauge', 14, 'Hard limit on the number of per-process sockets'],
+  ['haproxy_process_max_connections', 'gauge', 15, 'Hard limit on the number of per-process connections (configured or imposed by Ulimit-n)'],
+  ['haproxy_process_hard_max_connections', 'gauge', 16, 'Hard limit on the number of per-process connections (imposed by Memmax_MB or Ulimit-n)'],
+  ['haproxy_process_current_connections', 'gauge', 17, 'Current number of connections on this worker process'],
+  ['haproxy_process_connections_total', 'counter', 18, 'Total number of connections on this worker process since started'],
+  ['haproxy_process_requests_total', 'counter', 19, 'Total number of requests on this worker process since started'],
+  ['haproxy_process_max_ssl_connections', 'gauge', 20, 'Hard limit on the number of per-process SSL endpoints (front+back), 0=unlimited'],
+  ['haproxy_process_current_ssl_connections', 'gauge', 21, 'Current number of SSL endpoints on this worker process (front+back)'],
+  ['haproxy_process_ssl_connections_total', 'counter', 22, 'Total number of SSL endpoints on this worker process since started (front+back)'],
+  ['haproxy_process_max_pipes', 'gauge', 23, 'Hard limit on the number of pipes for splicing, 0=unlimited'],
+  ['haproxy_process_pipes_used_total', 'counter', 24, 'Current number of pipes in use in this worker process'],
+  ['haproxy_process_pipes_free_total', 'counter', 25, 'Current number of allocated and available pipes in this worker process'],
+  ['haproxy_process_current_connection_rate', 'gauge', 26, 'Number of front connections created on this worker process over the last second'],
+  ['haproxy_process_limit_connection_rate', 'gauge', 27, 'Hard limit for ConnRate (global.maxconnrate)'],
+  ['haproxy_process_max_connection_rate', 'gauge', 28, 'Highest ConnRate reached on this worker process since started (in connections per second)'],
+  ['haproxy_process_current_session_rate', 'gauge', 29, 'Number of sessions created on this worker process over the last second'],
+  ['haproxy_process_limit_session_rate', 'gauge', 30, 'Hard limit for SessRate (global.maxsessrate)'],
+  ['haproxy_process_max_session_rate', 'gauge', 31, 'Highest SessRate reached on this worker process since started (in sessions per second)'],
+  ['haproxy_process_current_ssl_rate', 'gauge', 32, 'Number of SSL connections created on this worker process over the last second'],
+  ['haproxy_process_limit_ssl_rate', 'gauge', 33, 'Hard limit for SslRate (global.maxsslrate)'],
+  ['haproxy_process_max_ssl_rate', 'gauge', 34, 'Highest SslRate reached on this worker process since started (in connections per second)'],
+  ['haproxy_process_current_frontend_ssl_key_rate', 'gauge', 35, 'Number of SSL keys created on frontends in this worker process over the last second'],
+  ['haproxy_process_max_frontend_ssl_key_rate', 'gauge', 36, 'Highest SslFrontendKeyRate reached on this worker process since started (in SSL keys per second)'],
+  ['haproxy_process_frontend_ssl_reuse', 'gauge', 37, 'Percent of frontend SSL connections which did not require a new key'],
+  ['haproxy_process_current_backend_ssl_key_rate', 'gauge', 38, 'Number of SSL keys created on backends in this worker process over the last second'],
+  ['haproxy_process_max_backend_ssl_key_rate', 'gauge', 39, 'Highest SslBackendKeyRate reached on this worker process since started (in SSL keys per second)'],
+  ['haproxy_process_ssl_cache_lookups_total', 'counter', 40, 'Total number of SSL session ID lookups in the SSL session cache on this worker since started'],
+  ['haproxy_process_ssl_cache_misses_total', 'counter', 41, "Total number of SSL session ID lookups that didn't find a session in the SSL session cache on this worker since started"],
+  ['haproxy_process_http_comp_bytes_in_total', 'counter', 42, 'Number of bytes submitted to the HTTP compressor in this worker process over the last second'],
+  ['haproxy_process_http_comp_bytes_out_total', 'counter', 43, 'Number of bytes emitted by the HTTP compressor in this worker process over the last second'],
+  ['haproxy_process_limit_http_comp', 'gauge', 44, 'Limit of CompressBpsOut beyond which HTTP compression is automatically disabled'],
+  ['haproxy_process_current_zlib_memory', 'gauge', 45, 'Amount of memory currently used by HTTP compression on the current worker process (in bytes)'],
+  ['haproxy_process_max_zlib_memory', 'gauge', 46, 'Limit on the amount of memory used by HTTP compression above which it is automatically disabled (in bytes, see global.maxzlibmem)'],
+  ['haproxy_process_current_tasks', 'gauge', 47, 'Total number of tasks in the current worker process (active + sleeping)'],
+  ['haproxy_process_current_run_queue', 'gauge', 48, 'Total number of active tasks+tasklets in the current worker process'],
+  ['haproxy_process_idle_time_percent', 'gauge', 49, 'Percentage of last second spent waiting in the current worker thread'],
+  ['haproxy_process_stopping', 'gauge', 52, '1 if the worker process is currently stopping, otherwise zero'],
+  ['haproxy_process_jobs', 'gauge', 53, 'Current number of active jobs on the current worker process (frontend connections, master connections, listeners)'],
+  ['haproxy_process_unstoppable_jobs', 'gauge', 54, 'Current number of unstoppable jobs on the current worker process (master connections)'],
+  ['haproxy_process_listeners', 'gauge', 55, 'Current number of active listeners on the current worker process'],
+  ['haproxy_process_active_peers', 'gauge', 56, 'Current number of verified active peers connections on the current worker process'],
+  ['haproxy_process_connected_peers', 'gauge', 57, 'Current number of peers having passed the connection step on the current worker process'],
+  ['haproxy_process_dropped_logs_total', 'counter', 58, 'Total number of dropped logs for current worker process since started'],
+  ['haproxy_process_busy_polling_enabled', 'gauge', 59, '1 if busy-polling is currently in use on the worker process, otherwise zero (config.busy-polling)'],
+  ['haproxy_process_failed_resolutions', 'counter', 60, 'Total number of failed DNS resolutions in current worker process since started'],
+  ['haproxy_process_bytes_out_total', 'counter', 61, 'Total number of bytes emitted by current worker process since started'],
+  ['haproxy_process_spliced_bytes_out_total', 'counter', 62, 'Total number of bytes emitted by current worker process through a kernel pipe since started'],
+  ['haproxy_process_bytes_out_rate', 'gauge', 63, 'Number of bytes emitted by current worker process over the last second'],
+  ['haproxy_process_recv_logs_total', 'counter', 65, 'Total number of log messages received by log-forwarding listeners on this worker process since started'],
+  ['haproxy_process_build_info', 'gauge', 66, 'Build info'],
+  ['haproxy_process_max_memory_bytes', 'gauge', 67, "Worker process's hard limit on memory usage in byes (-m on command line)"],
+  ['haproxy_process_pool_allocated_bytes', 'gauge', 68, 'Amount of memory allocated in pools (in bytes)'],
+  ['haproxy_process_pool_used_bytes', 'gauge', 69, 'Amount of pool memory currently used (in bytes)'],
+  ['haproxy_process_start_time_seconds', 'gauge', 70, 'Start time in seconds'],
+];
+const INFO_BUILD_INFO = 66;
+const INFO_NAN = new Set([45, 46]);  // zlib memory: SLZ builds (and Sluice) have no zlib, 2.6 prints NaN
+
+function renderProcess(src: StatsSource, now: number): string {
+  const v = infoValues(src, now, false);
+  let out = '';
+  for (const [name, type, idx, help] of PROCESS_METRICS) {
+    let line: string;
+    if (idx === INFO_BUILD_INFO) line = name + '{version="' + String(v[1]) + '"} 1';
+    else if (INFO_NAN.has(idx)) line = name + ' NaN';
+    else line = name + ' ' + (typeof v[idx] === 'number' ? v[idx] : Number(v[idx] ?? 0) || 0);
+    out += '# HELP ' + name + ' ' + help + '\n# TYPE ' + name + ' ' + type + '\n' + line + '\n';
+  }
+  return out;
+}
 
 type Metric = [obj: string, name: string, type: string, col: number, div: number, help: string];
 
@@ -157,7 +239,7 @@ const METRICS: readonly Metric[] = [
   ['S', 'haproxy_server_uweight', 'gauge', F.ST_F_UWEIGHT, 1, "Server's user weight, or sum of active servers' user weights for a backend"],
 ];
 
-const SCOPE_LETTER: Record<string, string> = { frontend: 'F', listener: 'L', backend: 'B', server: 'S' };
+const SCOPE_LETTER: Record<string, string> = { global: 'P', frontend: 'F', listener: 'L', backend: 'B', server: 'S' };
 const ROW_LETTER = 'FBSL';
 const CODES = ['1xx', '2xx', '3xx', '4xx', '5xx', 'other'];
 const HRSP = [F.ST_F_HRSP_1XX, F.ST_F_HRSP_2XX, F.ST_F_HRSP_3XX, F.ST_F_HRSP_4XX, F.ST_F_HRSP_5XX, F.ST_F_HRSP_OTHER];
@@ -187,7 +269,7 @@ export function renderPrometheus(src: StatsSource, query: string, now: number = 
   }
   const rows: { letter: string; row: StatVal[] }[] = [];
   walkStats(src, newStatDumpOpts(ACCESS_LVL_ADMIN), (row, t) => { rows.push({ letter: ROW_LETTER[t]!, row: row.slice() }); }, now);
-  let out = '';
+  let out = scopes.size === 0 || scopes.has('P') ? renderProcess(src, now) : '';
   for (const [obj, name, type, col, div, help] of METRICS) {
     if (scopes.size > 0 && !scopes.has(obj)) continue;
     let body = '';
@@ -218,8 +300,12 @@ export function renderPrometheus(src: StatsSource, query: string, now: number = 
   return out;
 }
 
-/** Response for the exporter: status, headers (2.6's), body. The HTTP side sends it (chunked or with a length). */
-export function servePrometheus(src: StatsSource, query: string): { status: number; headers: [string, string][]; body: string } {
+/**
+ * Response for the exporter (`http-request use-service prometheus-exporter`): status, 2.6's headers, body; the HTTP
+ * side writes it with statsReplyBytes() (html.ts). `src` defaults to the running configuration.
+ */
+export function servePrometheus(query: string, src: StatsSource | null = currentStatsSource()): StatsHttpReply {
+  if (src === null) return { status: 503, headers: [['cache-control', 'no-cache'], ['content-type', 'text/plain']], body: '' };
   return {
     status: 200,
     headers: [['cache-control', 'no-cache'], ['content-type', 'text/plain; version=0.0.4']],

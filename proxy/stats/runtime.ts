@@ -1,7 +1,7 @@
 /*
  * Entry point of the stats module at runtime: builds the CLI registry with the stats commands and starts one
  * listener per `stats socket`. proxy/main.ts calls startStats() once the configuration is loaded (and stopStats() on
- * reload/exit). Hot path: no.
+ * reload/exit), and keeps the running StatsSource for the stats page and the Prometheus exporter. Hot path: no.
  */
 import type { StatsSource } from './types.ts';
 import { newCliRegistry, registerCli } from './cli-registry.ts';
@@ -9,6 +9,11 @@ import type { CliRegistry } from './cli-registry.ts';
 import { statsCliCommands } from './cli-commands.ts';
 import { CliServer } from './cli-server.ts';
 import { statsGlobalCfg } from './keywords.ts';
+
+let current: StatsSource | null = null;
+
+/** The source of the running configuration (set by startStats), read by the stats page and the exporter. */
+export function currentStatsSource(): StatsSource | null { return current; }
 
 /** A registry holding every 2.6 help line with the stats commands attached (tests and main.ts use it). */
 export function defaultCliRegistry(): CliRegistry {
@@ -22,6 +27,7 @@ export function defaultCliRegistry(): CliRegistry {
  * all are listening; rejects on the first bind error (the caller reports it like HAProxy's startup alert).
  */
 export async function startStats(src: StatsSource, reg: CliRegistry = defaultCliRegistry()): Promise<CliServer> {
+  current = src;
   const cfg = statsGlobalCfg(src.global);
   const cli = new CliServer(reg, src, cfg.timeoutMs);
   for (const s of cfg.sockets) await cli.listen(s);

@@ -6,6 +6,7 @@
  * request), so every field is set in the factory with its final type.
  */
 import type { GlobalSettings, Proxy, Server } from '../model/types.ts';
+import type { AclCond, SampleCtx } from '../acl/types.ts';
 
 /**
  * A per-second event counter (HAProxy's freq_ctr with a 1 s period). `currSec` is the second (Date.now()/1000|0)
@@ -136,8 +137,8 @@ export interface StatsPageCfg {
   refresh: number;           // seconds, 0 = none
   realm: string;             // '' = default realm 'HAProxy Statistics'
   auth: StatsAuthUser[];
-  /** `stats admin if|unless <cond>`: an ACL condition (opaque to stats; evaluated via the HTTP side's callback). */
-  adminCond: unknown;
+  /** `stats admin if|unless <cond>`, compiled at load (acl/compile.ts); null = no admin rule. */
+  adminCond: AclCond | null;
   adminAlways: boolean;      // `stats admin if TRUE`
   hideVersion: boolean;
   showLegends: boolean;
@@ -280,4 +281,42 @@ export interface CliCommand {
   readonly usage: string | null;
   readonly level: number;
   parse(args: readonly string[], s: CliSession, env: CliEnv): CliReply;
+}
+
+/**
+ * One stats page request as the HTTP side hands it to serveStats() (stats/html.ts). `path` is the request-target
+ * (the stats uri prefix, then `;csv`, `;up`, `;norefresh`, `;st=...`, `?scope=...`); `authorization` the raw
+ * Authorization header value ('' if absent); `body` the POST body (application/x-www-form-urlencoded) or '';
+ * `ctx` the request for `stats admin if <cond>` (null = no ACL context: the condition is false).
+ */
+export interface StatsRequest {
+  method: string;
+  path: string;
+  authorization: string;
+  body: string;
+  ctx: SampleCtx | null;
+}
+
+/** The reply to a stats page or exporter request; statsReplyBytes() (html.ts) serialises it. */
+export interface StatsHttpReply {
+  status: number;
+  headers: [string, string][];
+  body: string;
+}
+
+/**
+ * One captured protocol error (`show errors`): the last invalid request of a frontend or invalid response of a
+ * backend. The buffer is a private copy (at most tune.bufsize bytes).
+ */
+export interface ErrorSnapshot {
+  whenMs: number;
+  /** The proxy the error is stored on (frontend for requests, backend for responses) and the other side. */
+  px: Proxy;
+  isResp: boolean;
+  otherPx: Proxy | null;
+  srv: Server | null;
+  eventId: number;
+  src: string;
+  buf: Buffer;
+  errPos: number;
 }
