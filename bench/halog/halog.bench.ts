@@ -1,0 +1,75 @@
+// npm run bench:halog — Sluice's halog (dist/halog/main.js) against /usr/sbin/halog on the same file
+// for -st, -srv, -pct, -u and -c: runs interleaved, prints the median wall time of each, GB/s and the
+// ratio Sluice/C (lower is better), after checking both print the same report. Then DuckDB ingest
+// speed (--duckdb) in lines/s. Env: HALOG_BENCH_MB (default 1024), HALOG_BENCH_RUNS (default 3),
+// HALOG_BENCH_MODES (e.g. "-st,-u"), HALOG_BENCH_DUCKDB=0 to skip the DuckDB part.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, openSync, closeSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeBenchInput } from './make-input.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'dist', 'halog', 'main.js');
+const C_HALOG = '/usr/sbin/halog';
+const MB = Number(process.env.HALOG_BENCH_MB ?? 1024);
+const RUNS = Number(process.env.HALOG_BENCH_RUNS ?? 3);
+const MODES = (process.env.HALOG_BENCH_MODES ?? '-st,-srv,-pct,-u,-c').split(',');
+
+if (!existsSync(BIN)) {
+  console.error('dist/halog/main.js is missing: run `npm run build` first');
+  process.exit(1);
+}
+if (!existsSync(C_HALOG)) {
+  console.error(`${C_HALOG} is missing (apt-get install haproxy)`);
+  process.exit(1);
+}
+
+const file = makeBenchInput(ROOT, MB);
+const size = statSync(file).size;
+console.log(`input ${file}: ${(size / 1e9).toFixed(2)} GB, ${RUNS} interleaved runs per tool and mode`);
+
+interface Run { ms: number; digest: string }
+function runOnce(cmd: string, args: string[]): Run {
+  const fd = openSync(file, 'r');
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { stdio: [fd, 'pipe', 'pipe'], maxBuffer: 1 << 30, timeout: 600_000 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  closeSync(fd);
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return { ms, digest: createHash('sha256').update(r.stdout).digest('hex') };
+}
+const median = (a: number[]): number => { const s = [...a].sort((x, y) => x - y); return s[s.length >> 1]; };
+
+/* warm the page cache so that both read from memory */
+runOnce(C_HALOG, ['-c']);
+
+const rows: string[][] = [];
+for (const mode of MODES) {
+  const c: number[] = [], s: number[] = [];
+  let cd = '', sd = '';
+  for (let i = 0; i < RUNS; i++) {
+    const a = runOnce(C_HALOG, [mode]); c.push(a.ms); cd = a.digest;
+    const b = runOnce(process.execPath, [BIN, mode]); s.push(b.ms); sd = b.digest;
+  }
+  const mc = median(c), ms = median(s);
+  rows.push([mode, mc.toFixed(0), (size / 1e6 / mc).toFixed(2), ms.toFixed(0), (size / 1e6 / ms).toFixed(2),
+    (ms / mc).toFixed(2), cd === sd ? 'same' : 'DIFFERENT']);
+}
+const head = ['mode', 'C ms', 'C GB/s', 'Sluice ms', 'Sluice GB/s', 'ratio', 'output'];
+const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+const fmt = (r: string[]): string => r.map((x, i) => x.padStart(widths[i])).join('  ');
+console.log(fmt(head));
+for (const r of rows) console.log(fmt(r));
+
+if (process.env.HALOG_BENCH_DUCKDB !== '0') {
+  const db = `/tmp/sluice-halog-bench-${process.pid}.duckdb`;
+  const lines = Number(spawnSync(C_HALOG, ['-c'], { stdio: [openSync(file, 'r'), 'pipe', 'pipe'] }).stdout.toString().trim());
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [BIN, '--duckdb', db, file], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 900_000 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  rmSync(db, { force: true });
+  rmSync(db + '.wal', { force: true });
+  if (r.status !== 0) console.log(`duckdb ingest failed (${r.status}): ${r.stderr.toString().slice(0, 400)}`);
+  else console.log(`duckdb ingest: ${lines} lines in ${(ms / 1000).toFixed(1)} s = ${(lines / (ms / 1000) / 1e6).toFixed(2)} M lines/s`);
+}
