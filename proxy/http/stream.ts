@@ -34,6 +34,9 @@ import {
 } from './types.ts';
 
 const kSess = Symbol('sluice.httpSession');
+const scratchChunk = new ChunkState();
+const V_HTTP10 = Buffer.from('HTTP/1.0');
+const V_HTTP11 = Buffer.from('HTTP/1.1');
 type SessSocket = Socket & { [kSess]?: HttpSession | null };
 
 // request phases
@@ -284,6 +287,12 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     else this.reqBody = BODY_NONE;
     const ver11 = (f & H1_MF_VER_11) !== 0;
     this.cliKeepAlive = (ver11 ? (f & H1_MF_CONN_CLO) === 0 : (f & H1_MF_CONN_KAL) !== 0) && (f & H1_MF_TE_CL) === 0;
+    // a chunked body already received whole is checked now: a bad one is a 400 before any routing, as in HAProxy
+    if ((f & H1_MF_CHNK) !== 0 && headEnd < end) {
+      const st = scratchChunk;
+      st.reset();
+      if (chunkDecode(st, buf, headEnd, end) < 0) { this.keepRest(buf, end); this.badRequest(400); return; }
+    }
     // frontend rules, redirects, backend choice, backend rules
     const out = this.ruleOut;
     out.reset();
@@ -336,8 +345,12 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     let s = '';
     const h = m.hdr;
     // the head is rebuilt as text: header names are lowercase and line ends normalised, as HAProxy emits them
-    s = out.uri === null ? buf.toString('latin1', m.l0s, m.l2e) :
-      buf.toString('latin1', m.l0s, m.l0e) + ' ' + out.uri + ' ' + buf.toString('latin1', m.l2s, m.l2e);
+    // versions other than 1.0 / 1.1 are sent as HTTP/1.1 (HAProxy 2.6 does so for "HTTP/2.0")
+    const vlen = m.l2e - m.l2s;
+    const keepVer = vlen === 8 && (buf.compare(V_HTTP11, 0, 8, m.l2s, m.l2e) === 0 || buf.compare(V_HTTP10, 0, 8, m.l2s, m.l2e) === 0);
+    s = out.uri === null && keepVer ? buf.toString('latin1', m.l0s, m.l2e) :
+      buf.toString('latin1', m.l0s, m.l0e) + ' ' + (out.uri ?? buf.toString('latin1', m.l1s, m.l1e)) + ' ' +
+      (keepVer ? buf.toString('latin1', m.l2s, m.l2e) : 'HTTP/1.1');
     for (let x = 0; x < m.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {
       if (h[x] < 0) continue;
       s += '\r\n' + buf.toString('latin1', h[x], h[x + 1]) + ': ' + buf.toString('latin1', h[x + 2], h[x + 3]);
@@ -346,7 +359,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     if (opts & PR_O_FORWARDFOR) s += this.forwardFor();
     const f = m.flags;
     if (!this.srvKeepAlive) { if ((f & (H1_MF_CONN_UPG | H1_MF_UPGRADE)) !== (H1_MF_CONN_UPG | H1_MF_UPGRADE)) s += S_CONN_CLOSE; }
-    else if ((f & H1_MF_VER_11) === 0) s += S_CONN_KA;
+    else if ((f & (H1_MF_VER_11 | H1_MF_CHNK)) === 0) s += S_CONN_KA;
     s += '\r\n\r\n';
     return Buffer.from(s, 'latin1');
   }
@@ -364,6 +377,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     const s = sock as SessSocket;
     if (this.closed) { this.bc.release(); s.destroy(); return; }
     this.srv = s;
+    this.log.server = _srv;
     s[kSess] = this;
     s.on('data', onSrvData);
     s.on('end', onSrvEnd);
@@ -388,6 +402,11 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
   }
 
   onServerError(errCause: number, finishState: number): void {
+    // may be called from inside bc.connect(): answer once the backend call has returned (it still updates the log)
+    process.nextTick(srvErrorDeferred, this, errCause, finishState);
+  }
+
+  serverErrorNow(errCause: number, finishState: number): void {
     if (this.closed) return;
     this.log.errCause = errCause;
     this.log.finishState = finishState;
@@ -921,6 +940,7 @@ function onSrvEnd(this: SessSocket): void { const s = this[kSess]; if (s) s.onSe
 function onSrvClose(this: SessSocket): void { const s = this[kSess]; if (s) s.onServerEnd(); }
 function onSrvError(this: SessSocket): void { /* 'close' follows */ }
 function onSrvDrain(this: SessSocket): void { const s = this[kSess]; if (s && s.paused && s.rqPhase === RQ_BODY) { s.paused = false; s.cli.resume(); } }
+function srvErrorDeferred(s: HttpSession, errCause: number, finishState: number): void { s.serverErrorNow(errCause, finishState); }
 function onCliTimeout(s: HttpSession): void { s.onClientTimeout(); }
 function onSrvTimeout(s: HttpSession): void { s.onServerTimeout(); }
 
