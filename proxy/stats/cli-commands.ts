@@ -22,6 +22,8 @@ import { renderInfo, INFO_PLAIN, INFO_TYPED, INFO_JSON, SLUICE_VERSION } from '.
 import { clearFeCounters, clearBeCounters, listenerCounters } from './counters.ts';
 import { lookupServer, findBackend, findFrontend } from './cli-lookup.ts';
 import { STATS_JSON_SCHEMA } from './json-schema.ts';
+import { showSess, shutdownSession } from './cli-sess.ts';
+import { showErrors } from './cli-errors.ts';
 
 function msg(text: string): CliReply { return { text, severity: LOG_INFO }; }
 function err(text: string): CliReply { return { text, severity: LOG_ERR }; }
@@ -197,58 +199,6 @@ const showServersConn = cmd(['show', 'servers', 'conn'], ACCESS_LVL_USER, (a, _s
   }
   return raw(out);
 });
-
-/** Pseudo pointer printed for a CLI session in `show sess` (stable per session). */
-export function sessPtr(id: number): string {
-  return '0x' + (0x55d000000000 + id * 0x1000).toString(16);
-}
-
-function fmtAge(ms: number): string {
-  let s = Math.floor(ms / 1000);
-  if (s < 60) return s + 's';
-  const m = Math.floor(s / 60); s %= 60;
-  if (m < 60) return m + 'm' + s + 's';
-  return Math.floor(m / 60) + 'h' + (m % 60) + 'm';
-}
-
-function sessLine(cs: CliSession, now: number): string {
-  return sessPtr(cs.id) + ': proto=' + cs.proto + ' src=' + cs.peer + ' fe=GLOBAL be=<NONE> srv=<none> ts=00 epoch=0x1' +
-    ' age=' + fmtAge(now - cs.acceptMs) + ' calls=1 rate=0 cpu=0 lat=0 rq[f=c08000h,i=0,an=00h,rx=,wx=,ax=]' +
-    ' rp[f=80008000h,i=0,an=00h,rx=,wx=,ax=] scf=[8,200h,fd=-1] scb=[8,1h,fd=-1] exp= rc=0 c_exp=\n';
-}
-
-const showSess = cmd(['show', 'sess'], ACCESS_LVL_OPER, (a, s, env) => {
-  const now = Date.now();
-  const want = a[2];
-  if (want !== undefined && want !== 'all' && /^0x[0-9a-f]+$/i.test(want)) {
-    for (const cs of env.sessions) if (sessPtr(cs.id) === want.toLowerCase()) return raw(sessLine(cs, now));
-    return err('Session not found.\n');
-  }
-  let out = '';
-  for (const cs of env.sessions) out += sessLine(cs, now);
-  void s;
-  return raw(out);
-});
-
-const shutdownSession = cmd(['shutdown', 'session'], ACCESS_LVL_ADMIN, (a, _s, env) => {
-  const id = a[2];
-  if (id === undefined || id === '') return err("Session pointer expected (use 'show sess').\n");
-  for (const cs of env.sessions) {
-    if (sessPtr(cs.id) === id.toLowerCase()) { env.killSession(cs.id); return OK; }
-  }
-  return err("No such session (use 'show sess').\n");
-});
-
-function errorsDate(now: number): string {
-  const d = new Date(now);
-  const M = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-  const p2 = (n: number): string => (n < 10 ? '0' : '') + n;
-  const ms = d.getMilliseconds();
-  return p2(d.getDate()) + '/' + M[d.getMonth()] + '/' + d.getFullYear() + ':' + p2(d.getHours()) + ':' +
-    p2(d.getMinutes()) + ':' + p2(d.getSeconds()) + '.' + (ms < 10 ? '00' : ms < 100 ? '0' : '') + ms;
-}
-
-const showErrors = cmd(['show', 'errors'], ACCESS_LVL_OPER, () => raw('Total events captured on [' + errorsDate(Date.now()) + '] : 0\n'));
 
 const showEnv = cmd(['show', 'env'], ACCESS_LVL_OPER, (a) => {
   const name = a[2];

@@ -138,3 +138,13 @@ export function statsReplyBytes(r: StatsHttpReply, head: boolean): Buffer {
   parts.push(Buffer.from('0\r\n\r\n', 'latin1'));
   return Buffer.concat(parts);
 }
+
+/**
+ * One-call hook for the HTTP stream: when `req.path` is for `px`'s stats page, answers it and returns the response
+ * bytes to write (the stream then ends the transaction as intercepted, status from the bytes); otherwise null.
+ * A POST needs its whole urlencoded body in `req.body`.
+ */
+export function statsHttpReply(px: Proxy, req: StatsRequest): Buffer | null {
+  if (!statsUriMatch(px, req.path)) return null;
+  return statsReplyBytes(serveStats(px, req), req.method === 'HEAD');
+}

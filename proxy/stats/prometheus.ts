@@ -12,6 +12,7 @@ import { newStatDumpOpts } from './cli-commands.ts';
 import { ACCESS_LVL_ADMIN } from './types.ts';
 import { infoValues } from './info.ts';
 import { currentStatsSource } from './runtime.ts';
+import { statsReplyBytes } from './html.ts';
 
 /** Process families: [name, type, `show info` field index, help], in 2.6's order. */
 const PROCESS_METRICS: readonly (readonly [string, string, number, string])[] = [
@@ -311,4 +312,9 @@ export function servePrometheus(query: string, src: StatsSource | null = current
     headers: [['cache-control', 'no-cache'], ['content-type', 'text/plain; version=0.0.4']],
     body: renderPrometheus(src, query),
   };
+}
+
+/** One-call hook for `http-request use-service prometheus-exporter`: the response bytes for a scrape with `query`. */
+export function prometheusHttpReply(query: string, head: boolean): Buffer {
+  return statsReplyBytes(servePrometheus(query), head);
 }
