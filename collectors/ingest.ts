@@ -68,6 +68,7 @@ export class Ingest {
   private readonly queue: LogBatch[] = [];
   private readonly frame = newSyslogFrame();
   private draining: Promise<void> | null = null;
+  private roomWaiters: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
   private year = new Date().getUTCFullYear();
   private stopped = false;
@@ -99,9 +100,16 @@ export class Ingest {
   /** Batches waiting for the sinks. */
   get queued(): number { return this.queue.length; }
 
-  /** Waits until the queued batches are written (readers of files use it as backpressure). */
+  /** Waits until the queued batches are written. */
   async settle(): Promise<void> {
     while (this.draining !== null) await this.draining;
+  }
+
+  /** Waits until at most `max` batches are queued (backpressure for file readers; parsing overlaps writing). */
+  async waitForRoom(max: number): Promise<void> {
+    while (this.queue.length > max && this.draining !== null && this.fatal === null) {
+      await new Promise<void>((r) => this.roomWaiters.push(r));
+    }
   }
 
   /**
@@ -114,10 +122,6 @@ export class Ingest {
     c.received++;
     c.receivedBytes += end - start;
     if (end - start > this.maxMessage) { this.raw(buf, start, start + this.maxMessage, peer, nowMs, PARSE_ERR_OVERSIZED, false); return; }
-    for (let i = start; i < end; i++) {
-      const b = buf[i];
-      if (b < 32 && b !== 9 && b !== 10 && b !== 13) { this.raw(buf, start, end, peer, nowMs, PARSE_ERR_BINARY, false); return; }
-    }
     const f = this.frame;
     parseSyslogFrame(buf, start, end, this.year, f);
     let t: number;
@@ -130,13 +134,22 @@ export class Ingest {
       if (k === TABLE_TCP) { t = TABLE_TCP; parse = parseTcpLog; }
       else if (k === TABLE_HTTP) { t = TABLE_HTTP; parse = parseHttpLog; }
       else if (k === TABLE_CLF && this.clfParse !== null) { t = TABLE_HTTP; parse = this.clfParse; }
-      else { this.raw(buf, start, end, peer, nowMs, PARSE_ERR_FORMAT, true); return; }
+      else {
+        const bin = hasControlBytes(buf, start, end);
+        this.raw(buf, start, end, peer, nowMs, bin ? PARSE_ERR_BINARY : PARSE_ERR_FORMAT, !bin);
+        return;
+      }
     }
     const b = this.current[t];
     if (b === null) { c.droppedQueue++; return; }
     this.envelope(b, buf);
     const r = parse(buf, f.msgStart, f.msgEnd, b);
-    if (r !== PARSE_OK) { b.rollbackRow(); this.raw(buf, start, end, peer, nowMs, r, true); return; }
+    if (r !== PARSE_OK) {
+      // Only rejected lines are classified further: HAProxy escapes control bytes, so a line that parsed is text.
+      b.rollbackRow();
+      this.raw(buf, start, end, peer, nowMs, hasControlBytes(buf, start, end) ? PARSE_ERR_BINARY : r, !hasControlBytes(buf, start, end));
+      return;
+    }
     if (b.rows === 0) b.openedAt = nowMs;
     b.commitRow();
     c.parsed++;
@@ -212,6 +225,7 @@ export class Ingest {
         this.counters.recordWrite(performance.now() - t0, b.rows);
         b.reset();
         this.pools[SPECS.indexOf(b.table)].push(b);
+        this.wakeRoomWaiters();
       }
     } catch (e) {
       this.counters.writeErrors++;
@@ -220,7 +234,15 @@ export class Ingest {
       this.onFatal(this.fatal);
     } finally {
       this.draining = null;
+      this.wakeRoomWaiters();
     }
+  }
+
+  private wakeRoomWaiters(): void {
+    const w = this.roomWaiters;
+    if (w.length === 0) return;
+    this.roomWaiters = [];
+    for (const r of w) r();
   }
 
   /** Sends every buffered row to the sinks and waits until they are written. */
@@ -244,6 +266,15 @@ export class Ingest {
 }
 
 const TABLE_CLF = 3;
+
+/** True if buf[start,end) holds a control byte other than TAB, LF, CR (a binary datagram). */
+function hasControlBytes(buf: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const b = buf[i];
+    if (b < 32 && b !== 9 && b !== 10 && b !== 13) return true;
+  }
+  return false;
+}
 
 /**
  * Guesses which HAProxy format a message uses, cheaply: CLF starts `ip - - [`, httplog has 4 slashes in its timers
@@ -285,7 +316,7 @@ export async function ingestFile(path: string, ingest: Ingest): Promise<void> {
       s = e + 1;
     }
     tail = s < buf.length ? Buffer.from(buf.subarray(s)) : null;
-    if (ingest.queued > 1) await ingest.settle();
+    await ingest.waitForRoom(2);
     if (ingest.failed) return;
   }
   if (tail && tail.length > 0) ingest.onMessage(tail, 0, tail.length, '', Date.now());

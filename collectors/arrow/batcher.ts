@@ -91,7 +91,8 @@ export class LogStrColumn {
     this.fillNulls(row);
     const n = end - start;
     if (this.pos + n > this.data.length) this.growTo(this.pos + n);
-    if (n > 0) this.data.set(buf.subarray(start, end), this.pos);
+    if (n > 48) this.data.set(buf.subarray(start, end), this.pos);
+    else { const d = this.data; let o = this.pos; for (let i = start; i < end; i++) d[o++] = buf[i]; }   // no subarray for short values
     this.pos += n;
     this.end[row] = this.pos;
     this.valid[row] = 1;

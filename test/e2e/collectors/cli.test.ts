@@ -1,0 +1,101 @@
+// sluice-collect as a command: TCP (octet counting) and unix stream listeners, JSON lines + Parquet outputs,
+// Prometheus metrics, SIGUSR1 counters, clean SIGTERM flush, and loud failures for bad flags and unwritable paths.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { once } from 'node:events';
+
+const ROOT = new URL('../../../', import.meta.url).pathname;
+const FIX = path.join(ROOT, 'fixtures/collectors/haproxy-2.6/');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-collect-cli-'));
+const procs = new Set<ChildProcess>();
+after(() => { for (const p of procs) p.kill('SIGKILL'); fs.rmSync(dir, { recursive: true, force: true }); });
+
+function start(args: string[]): { p: ChildProcess; err: () => string; exited: Promise<[number | null, string | null]> } {
+  const p = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'collectors/main.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  procs.add(p);
+  let err = '';
+  p.stderr!.on('data', (d) => { err += d; });
+  const exited = once(p, 'exit') as Promise<[number | null, string | null]>;
+  void exited.then(() => procs.delete(p));
+  return { p, err: () => err, exited };
+}
+
+async function waitFor(cond: () => boolean, what: string, ms = 20000): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > ms) throw new Error('timeout waiting for ' + what);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+test('TCP and unix listeners, JSON and Parquet outputs, metrics, SIGUSR1 and SIGTERM', { timeout: 60000 }, async () => {
+  const sock = path.join(dir, 'collect.sock');
+  const json = path.join(dir, 'rows.json');
+  const pq = path.join(dir, 'pq');
+  const c = start(['--listen', 'tcp://127.0.0.1:0', '--listen', 'unix://' + sock, '--json', json, '--parquet', pq,
+    '--metrics', '127.0.0.1:0', '--flush-ms', '100']);
+  await waitFor(() => /ready/.test(c.err()), 'ready');
+  const tcpPort = Number(/listening on tcp:\/\/127\.0\.0\.1:(\d+)/.exec(c.err())![1]);
+  const metricsPort = Number(/metrics on http:\/\/127\.0\.0\.1:(\d+)\/metrics/.exec(c.err())![1]);
+  const http5424 = fs.readFileSync(FIX + 'http.rfc5424.log', 'latin1').split('\n').filter(Boolean);
+  const tcpLines = fs.readFileSync(FIX + 'tcp.rfc3164.log', 'latin1').split('\n').filter(Boolean);
+  const send = async (o: net.NetConnectOpts, data: string): Promise<void> => {
+    const s = net.connect(o);
+    await once(s, 'connect');
+    s.end(data);
+    await once(s, 'close');
+  };
+  await send({ host: '127.0.0.1', port: tcpPort }, http5424.map((l) => Buffer.byteLength(l) + ' ' + l).join(''));
+  await send({ path: sock }, tcpLines.join('\n') + '\nnot a haproxy line\n');
+  const metrics = async (): Promise<string> => new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port: metricsPort, path: '/metrics' }, (res) => {
+      let b = '';
+      res.on('data', (d) => { b += d; });
+      res.on('end', () => resolve(b));
+    }).on('error', reject);
+  });
+  let m = '';
+  await waitFor(() => /sluice_collect_rows_written_total 17\b/.test(m) || (void metrics().then((x) => { m = x; }), false), 'rows written', 10000);
+  assert.match(m, /sluice_collect_received_total 17\b/);
+  assert.match(m, /sluice_collect_parsed_total 16\b/);
+  assert.match(m, /sluice_collect_unparsed_total\{reason="unknown_format"\} 1\b/);
+  assert.match(m, /# TYPE sluice_collect_dropped_total counter/);
+  c.p.kill('SIGUSR1');
+  await waitFor(() => /received=17 parsed=16 unparsed=1 \(unknown_format=1\)/.test(c.err()), 'SIGUSR1 summary');
+  c.p.kill('SIGTERM');
+  const [code] = await c.exited;
+  assert.equal(code, 0);
+  const rows = fs.readFileSync(json, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(rows.filter((r) => r.table === 'http_log').length, 12);
+  assert.equal(rows.filter((r) => r.table === 'tcp_log').length, 4);
+  const raw = rows.filter((r) => r.table === 'raw_log');
+  assert.deepEqual(raw.map((r) => [r.reason, r.message, r.peer]), [['unknown_format', 'not a haproxy line', 'unix:' + sock]]);
+  assert.ok(fs.readdirSync(path.join(pq, 'http_log', 'date=2026-11-23', 'hour=20')).length >= 1);
+  assert.ok(fs.readdirSync(path.join(pq, 'tcp_log', 'date=2026-11-23', 'hour=20')).length >= 1);
+});
+
+test('bad flags and unwritable outputs fail loudly with a non-zero exit', { timeout: 60000 }, async () => {
+  const notDir = path.join(dir, 'regular-file');
+  fs.writeFileSync(notDir, 'x');
+  const cases: [string[], number, RegExp][] = [
+    [['--listen', 'udp://127.0.0.1:0'], 2, /no output/],
+    [['--json', '-', '--log-format', '%ci %bogus'], 2, /--log-format: no such format variable 'bogus'/],
+    [['--json', '-', '--listen', 'http://x:1'], 1, /expected udp:\/\/host:port/],
+    [['--duckdb', '/proc/sluice-no/db.duckdb', '--listen', 'udp://127.0.0.1:0'], 1, /cannot open output/],
+    [['--parquet', path.join(notDir, 'pq'), '--listen', 'udp://127.0.0.1:0'], 1, /cannot open output: .*ENOTDIR/],
+    [['--json', path.join(notDir, 'x.json'), '--read', path.join(FIX, 'http.raw.log')], 1, /FATAL: writing failed, ingestion stopped: .*ENOTDIR/],
+  ];
+  for (const [args, want, re] of cases) {
+    const c = start(args);
+    const [code] = await c.exited;
+    assert.equal(code, want, args.join(' ') + ': ' + c.err());
+    assert.match(c.err(), re);
+  }
+});
