@@ -14,6 +14,7 @@ import type { LineSink } from './scan/line-reader.ts';
 import { LineReader } from './scan/line-reader.ts';
 import { OutBuf } from './output.ts';
 import { Progress } from './progress.ts';
+import { parallelThreads, scanParallel } from './parallel.ts';
 import { statusJson, statusReport } from './reports/status-codes.ts';
 import { serversJson, serversReport } from './reports/servers.ts';
 import { codesJson, codesReport } from './reports/term-codes.ts';
@@ -83,11 +84,35 @@ export function printReport(sc: HalogScanner, json: boolean): unknown {
   return undefined;
 }
 
+/* A single regular-file input (a file argument or stdin redirected from a file), else null. */
+function singleFile(o: HalogOptions, stdinFd: number): { fd: number; size: number; own: boolean } | null {
+  if (o.files.length > 1 || (o.files.length === 1 && o.files[0].endsWith('.gz'))) return null;
+  const own = o.files.length === 1;
+  const fd = own ? openSync(o.files[0], 'r') : stdinFd;
+  const size = sizeOf(fd);
+  if (size > 0) return { fd, size, own };
+  if (own) closeSync(fd);
+  return null;
+}
+
 /** Runs halog over the inputs of `o`; returns the exit status. */
 export async function runHalog(o: HalogOptions, io: HalogIo): Promise<number> {
   const sc = new HalogScanner(o, io.out, io.err);
+  const fast = isCountFastPath(o, sc.action);
+  const single = o.invert && fast ? null : singleFile(o, io.stdinFd);
+  if (single) {
+    const threads = parallelThreads(o, sc.action, single.size);
+    try {
+      if (threads > 1) {
+        await scanParallel(sc, o, single.fd, single.size, threads, fast);
+        return finishHalog(sc, o, io);
+      }
+    } finally {
+      if (single.own) closeSync(single.fd);
+    }
+  }
   const progress = o.progress && !(o.filter & FILT_QUIET) && process.stderr.isTTY ? new Progress(io.err) : null;
-  if (isCountFastPath(o, sc.action)) {
+  if (fast) {
     const counter = new LineCounter(o.linesMax);
     if (!o.invert && o.linesMax !== 0) await readInputs(o, counter, io.stdinFd, progress);
     progress?.clear();

@@ -45,9 +45,14 @@ export function graphsLine(sc: HalogScanner, buf: Buffer, line: number, acc: num
     t[1].add(timers[0]); t[2].add(timers[2]); t[3].add(timers[3]);
   }
   if (data < 0 && !(sc.filter & FILT_QUIET)) {
-    sc.err.str('ERR: ');
-    sc.err.bytes(buf, line, strEnd(buf, line));
-    sc.err.str(' (' + timers[0] + ' ' + timers[1] + ' ' + timers[2] + ' ' + timers[3] + ' ' + timers[4] + ' => ' + data + ')\n');
+    const tail = ' (' + timers[0] + ' ' + timers[1] + ' ' + timers[2] + ' ' + timers[3] + ' ' + timers[4] + ' => ' + data + ')\n';
+    if (sc.errRecords) {
+      sc.errRecords.push(-1, Buffer.concat([Buffer.from('ERR: '), buf.subarray(line, strEnd(buf, line)), Buffer.from(tail, 'latin1')]));
+    } else {
+      sc.err.str('ERR: ');
+      sc.err.bytes(buf, line, strEnd(buf, line));
+      sc.err.str(tail);
+    }
   }
   t[4].add(q ? quantify(data) : data);
   sc.linesOut++;

@@ -11,7 +11,7 @@ const W = 11;
 
 export class ServerStats {
   keys = new KeyTable(64);
-  v = new Float64Array(64 * W);
+  v: Float64Array = new Float64Array(64 * W);
 
   slot(buf: Uint8Array, start: number, end: number): number {
     const idx = this.keys.intern(buf, start, end);

@@ -17,7 +17,7 @@ const W = 5;
 
 export class UrlStats {
   keys = new KeyTable(1024);
-  v = new Float64Array(1024 * W);
+  v: Float64Array = new Float64Array(1024 * W);
 
   add(buf: Uint8Array, start: number, end: number, err: number, t: number, tok: number, bytes: number): void {
     const idx = this.keys.intern(buf, start, end);

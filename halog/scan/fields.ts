@@ -14,10 +14,12 @@ export function fieldStart(buf: Uint8Array, p: number, n: number): number {
     while (c === 32) c = buf[++p];
     if (c === 0) return p;
     if (--n === 0) return p;
-    c = buf[++p];
-    while (c !== 32) {
-      if (c === 0) return p;
+    /* one compare per byte in the common case: only bytes <= ' ' need a closer look */
+    for (;;) {
       c = buf[++p];
+      if (c > 32) continue;
+      if (c === 32) break;
+      if (c === 0) return p;
     }
   }
 }

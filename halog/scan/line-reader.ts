@@ -87,6 +87,25 @@ export class LineReader {
     }
   }
 
+  /**
+   * Reads bytes [from, to) of a regular file with positional reads (worker threads share the fd).
+   * `from` and `to` must be line starts (or EOF). Returns false if reading stopped early.
+   */
+  readRange(fd: number, from: number, to: number): boolean {
+    let pos = from;
+    while (pos < to) {
+      if (this.stopped) return false;
+      this.compact(READ_SIZE);
+      const n = readSync(fd, this.buf, this.end, Math.min(this.buf.length - 1 - this.end, to - pos), pos);
+      if (n === 0) break;
+      pos += n;
+      this.end += n;
+      this.bytesRead += n;
+      this.drain();
+    }
+    return this.finish();
+  }
+
   /** Copies a pushed chunk in and processes its complete lines. Returns false once stopped. */
   push(chunk: Uint8Array): boolean {
     let off = 0;

@@ -78,9 +78,19 @@ export class HalogScanner implements LineSink {
     this.timers = needTimers ? [this.ints, new IntCounts(), new IntCounts(), new IntCounts(), new IntCounts()] : [this.ints];
   }
 
+  /*
+   * Worker threads keep stderr messages as records, so that the main thread can renumber lines:
+   * (local line number, line bytes) for "Truncated line", (-1, message bytes) otherwise.
+   */
+  errRecords: (number | Uint8Array)[] | null = null;
+
   /** Reports a line whose needed field is missing, unless -q (halog's truncated_line). */
   truncated(buf: Buffer, line: number): void {
     if (this.filter & FILT_QUIET) return;
+    if (this.errRecords) {
+      this.errRecords.push(this.linenum, Buffer.from(buf.subarray(line, strEnd(buf, line))));
+      return;
+    }
     this.err.str('Truncated line ' + this.linenum + ': ');
     this.err.bytes(buf, line, strEnd(buf, line));
     this.err.byte(10);

@@ -3,12 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { parseHalogArgs } from '../../halog/flags.ts';
-import { runHalog } from '../../halog/run.ts';
-import { OutBuf } from '../../halog/output.ts';
+import { runCase } from './run-case.ts';
 
 process.env.TZ = 'UTC';
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -29,28 +27,6 @@ function expectBytes(dir: string, stream: 'stdout' | 'stderr', got: Buffer): voi
   const [sha, size] = readFileSync(plain + '.sha256', 'utf8').trim().split(' ');
   assert.equal(got.length, Number(size), `${stream} size`);
   assert.equal(createHash('sha256').update(got).digest('hex'), sha, `${stream} sha256`);
-}
-
-export async function runCase(args: string[], input: string, asFile: boolean): Promise<{ out: Buffer; err: Buffer; status: number }> {
-  const out = new OutBuf(-1); out.chunks = [];
-  const err = new OutBuf(-1); err.chunks = [];
-  const parsed = parseHalogArgs(args);
-  let status: number;
-  if (parsed.kind === 'exit') {
-    out.str(parsed.stdout); err.str(parsed.stderr); status = parsed.status;
-  } else if (asFile) {
-    parsed.opts.files = [input];
-    parsed.opts.progress = false;
-    status = await runHalog(parsed.opts, { out, err, stdinFd: -1 });
-  } else {
-    const fd = openSync(input, 'r');
-    try {
-      parsed.opts.progress = false;
-      status = await runHalog(parsed.opts, { out, err, stdinFd: fd });
-    } finally { closeSync(fd); }
-  }
-  out.flush(); err.flush();
-  return { out: Buffer.concat(out.chunks!), err: Buffer.concat(err.chunks!), status };
 }
 
 for (const c of cases) {

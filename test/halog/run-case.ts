@@ -1,0 +1,28 @@
+// Test helper: runs halog in-process on a corpus file (as stdin or as a file argument) and returns the
+// exact stdout and stderr bytes and the exit status.
+import { closeSync, openSync } from 'node:fs';
+import { parseHalogArgs } from '../../halog/flags.ts';
+import { runHalog } from '../../halog/run.ts';
+import { OutBuf } from '../../halog/output.ts';
+
+export async function runCase(args: string[], input: string, asFile: boolean): Promise<{ out: Buffer; err: Buffer; status: number }> {
+  const out = new OutBuf(-1); out.chunks = [];
+  const err = new OutBuf(-1); err.chunks = [];
+  const parsed = parseHalogArgs(args);
+  let status: number;
+  if (parsed.kind === 'exit') {
+    out.str(parsed.stdout); err.str(parsed.stderr); status = parsed.status;
+  } else if (asFile) {
+    parsed.opts.files = [input];
+    parsed.opts.progress = false;
+    status = await runHalog(parsed.opts, { out, err, stdinFd: -1 });
+  } else {
+    const fd = openSync(input, 'r');
+    try {
+      parsed.opts.progress = false;
+      status = await runHalog(parsed.opts, { out, err, stdinFd: fd });
+    } finally { closeSync(fd); }
+  }
+  out.flush(); err.flush();
+  return { out: Buffer.concat(out.chunks!), err: Buffer.concat(err.chunks!), status };
+}
