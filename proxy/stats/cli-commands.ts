@@ -5,7 +5,7 @@
  * (../shared/reference/haproxy-2.6-cli). State changes go through the ServerStateApi. Hot path: no.
  */
 import type { Proxy, Server } from '../model/types.ts';
-import { PR_CAP_BE, PR_CAP_FE } from '../config/types.ts';
+import { PR_CAP_BE } from '../config/types.ts';
 import { PR_STATE_STOPPED, PR_STATE_PAUSED, PR_STATE_READY, SRV_ST_STOPPED } from '../model/types.ts';
 import { HCHK_STATUS_INI, HCHK_STATUS_NAMES } from '../checks/types.ts';
 import type { CliCommand, CliReply, CliSession, CliEnv, StatDumpOpts, StatVal } from './types.ts';
@@ -24,6 +24,7 @@ import { lookupServer, findBackend, findFrontend } from './cli-lookup.ts';
 import { STATS_JSON_SCHEMA } from './json-schema.ts';
 import { showSess, shutdownSession } from './cli-sess.ts';
 import { showErrors } from './cli-errors.ts';
+import { showActivity, showPools } from './cli-activity.ts';
 
 function msg(text: string): CliReply { return { text, severity: LOG_INFO }; }
 function err(text: string): CliReply { return { text, severity: LOG_ERR }; }
@@ -210,30 +211,6 @@ const showEnv = cmd(['show', 'env'], ACCESS_LVL_OPER, (a) => {
   let out = '';
   for (const k of Object.keys(process.env)) out += k + '=' + process.env[k] + '\n';
   return raw(out);
-});
-
-const showActivity = cmd(['show', 'activity'], ACCESS_LVL_USER, (_a, _s, env) => {
-  const now = Date.now();
-  const fe = env.src.proxies.filter((p) => (p.cap & PR_CAP_FE) !== 0);
-  let accepted = 0;
-  for (const p of fe) accepted += p.feCounters.cumConn;
-  const cpu = process.cpuUsage();
-  const line = (k: string, v: number): string => k + ': ' + v + ' [ ' + v + ' ]\n';
-  return raw('thread_id: 1 (1..1)\ndate_now: ' + (now / 1000).toFixed(6) + '\n' + line('ctxsw', 0) + line('tasksw', 0) +
-    line('empty_rq', 0) + line('long_rq', 0) + line('loops', 0) + line('wake_tasks', 0) + line('wake_signal', 0) +
-    line('poll_io', 0) + line('poll_exp', 0) + line('poll_drop_fd', 0) + line('poll_skip_fd', 0) +
-    line('conn_dead', 0) + line('stream_calls', 0) + line('pool_fail', 0) + line('buf_wait', 0) +
-    line('cpust_ms_tot', Math.floor((cpu.user + cpu.system) / 1000)) + line('cpust_ms_1s', 0) +
-    line('cpust_ms_15s', 0) + line('avg_loop_us', 0) + line('accepted', accepted) + line('accq_pushed', accepted) +
-    line('accq_full', 0) + line('accq_ring', 0) + line('fd_takeover', 0) + '\n');
-});
-
-const showPools = cmd(['show', 'pools'], ACCESS_LVL_USER, () => {
-  const m = process.memoryUsage();
-  return raw('Dumping pools usage. Use SIGQUIT to flush them.\n' +
-    '  - Pool v8_heap (' + 1 + ' bytes) : ' + m.heapTotal + ' allocated (' + m.heapTotal + ' bytes), ' + m.heapUsed +
-    ' used (~0 by thread caches), needed_avg 0, 0 failures, 1 users, @0x0 [SHARED]\n' +
-    'Total: 1 pools, ' + m.heapTotal + ' bytes allocated, ' + m.heapUsed + ' used (~0 by thread caches).\n');
 });
 
 const showSchema = cmd(['show', 'schema', 'json'], ACCESS_LVL_USER, () => raw(STATS_JSON_SCHEMA + '\n'));

@@ -9,6 +9,7 @@ import type { CliRegistry } from './cli-registry.ts';
 import { statsCliCommands } from './cli-commands.ts';
 import { CliServer } from './cli-server.ts';
 import { statsGlobalCfg } from './keywords.ts';
+import { startActivitySampler, stopActivitySampler } from './cli-activity.ts';
 
 let current: StatsSource | null = null;
 
@@ -28,6 +29,7 @@ export function defaultCliRegistry(): CliRegistry {
  */
 export async function startStats(src: StatsSource, reg: CliRegistry = defaultCliRegistry()): Promise<CliServer> {
   current = src;
+  startActivitySampler();
   const cfg = statsGlobalCfg(src.global);
   const cli = new CliServer(reg, src, cfg.timeoutMs);
   for (const s of cfg.sockets) await cli.listen(s);
@@ -35,5 +37,6 @@ export async function startStats(src: StatsSource, reg: CliRegistry = defaultCli
 }
 
 export function stopStats(cli: CliServer): Promise<void> {
+  stopActivitySampler();
   return cli.close();
 }
