@@ -13,6 +13,9 @@ import type { CliRegistry } from './cli-registry.ts';
 import { runCli } from './cli-registry.ts';
 import { serverStateApi } from './srv-admin.ts';
 
+/** Longest request line kept (tune.bufsize). */
+const CLI_LINE_MAX = 16384;
+
 const SEV_NAMES = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
 
 /** Splits one request line into commands, each a list of words (2.6 rules: spaces separate, `\` escapes). */
@@ -125,6 +128,8 @@ export class CliServer {
         out += this.runLine(line, s);
         if (s.closing) break;
       }
+      // a line longer than a 2.6 buffer is never answered: drop the client rather than buffer without bound
+      if (buf.length > CLI_LINE_MAX) { sock.destroy(); return; }
       if (out !== '') sock.write(out, 'latin1');
       if (s.timeoutMs !== sock.timeout) sock.setTimeout(s.timeoutMs);
       // non-interactive: close once everything received so far has been answered

@@ -80,3 +80,13 @@ test('state changes through the socket show in show stat', async () => {
   assert.equal(await talk(join(dir, 'admin.sock'), ['set weight bk/s1 50%; get weight bk/s1\n']), '\n50 (initial 100)\n\n');
   assert.equal(await talk(join(dir, 'admin.sock'), ['disable frontend fe_main; show stat 2 1 -1\n']).then((s) => s.split('\n')[2]!.split(',')[17]), 'PAUSED');
 });
+
+test('a request line longer than a buffer without LF closes the session', { timeout: 3000 }, async () => {
+  const c = net.connect(join(dir, 'admin.sock'));
+  const closed = new Promise<void>((r) => c.on('close', () => r()));
+  c.on('error', () => {});
+  await new Promise<void>((r) => c.on('connect', () => r()));
+  c.write('x'.repeat(20000));
+  await closed;
+  assert.equal(c.destroyed, true);
+});
