@@ -173,7 +173,7 @@ function median(a: number[]): number {
 }
 
 function measure(name: string, fn: (i: number) => string): number {
-  for (let i = 0; i < 5; i++) fn(i);
+  for (let i = 0; i < 10; i++) fn(i);
   const samples: number[] = [];
   let sink = 0;
   for (let i = 0; i < ITER; i++) samples.push(cpuMs(() => (sink += fn(i + 5).length)));
@@ -186,6 +186,6 @@ function measure(name: string, fn: (i: number) => string): number {
 const sample = hatopRefresh(0);
 if (!sample.includes('>>> backend_000') || !sample.includes('srv_001')) throw new Error('hatop frame is missing rows');
 console.log(`hatop refresh: ${BACKENDS} backends x ${PER} servers = ${BACKENDS * PER} servers (+${BACKENDS} BACKEND rows), ${COLS.length} CSV columns, STATUS view ${WIDTH}x${HEIGHT}`);
-const naive = measure('naive baseline', naiveRefresh);
 const ours = measure('hatop (parse+rates+render)', hatopRefresh);
+const naive = measure('naive baseline', naiveRefresh);
 console.log(`ratio naive/hatop: ${(naive / ours).toFixed(1)}x   budget 50 ms: ${ours < 50 ? 'OK' : 'OVER'}`);
