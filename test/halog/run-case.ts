@@ -3,6 +3,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { parseHalogArgs } from '../../halog/flags.ts';
 import { runHalog } from '../../halog/run.ts';
+import { runColumnar } from '../../halog/columnar.ts';
 import { OutBuf } from '../../halog/output.ts';
 
 export async function runCase(args: string[], input: string, asFile: boolean): Promise<{ out: Buffer; err: Buffer; status: number }> {
@@ -13,9 +14,12 @@ export async function runCase(args: string[], input: string, asFile: boolean): P
   if (parsed.kind === 'exit') {
     out.str(parsed.stdout); err.str(parsed.stderr); status = parsed.status;
   } else if (asFile) {
-    parsed.opts.files = [input];
+    parsed.opts.files.push(input);
     parsed.opts.progress = false;
-    status = await runHalog(parsed.opts, { out, err, stdinFd: -1 });
+    const o = parsed.opts;
+    status = o.duckdb !== null || o.parquet !== null || o.sql !== null
+      ? await runColumnar(o, { out, err, stdinFd: -1 })
+      : await runHalog(o, { out, err, stdinFd: -1 });
   } else {
     const fd = openSync(input, 'r');
     try {
