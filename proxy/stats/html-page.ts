@@ -328,7 +328,7 @@ export function renderStatsPage(src: StatsSource, px: Proxy, v: StatsPageView, n
       close();
       cur = p;
       curAdmin = v.admin && (p.cap & PR_CAP_BE) !== 0 && p.servers.length > 0;
-      if (curAdmin) body += '<form method=post action="' + esc(v.uri) + '">\n';
+      if (curAdmin) body += '<form method=post action="' + esc(v.uri + (v.upOnly ? ';up' : '') + (v.noRefresh ? ';norefresh' : '')) + '">\n';
       body += tableHead(p, curAdmin);
     }
     if (type === 0) body += frontendRow(row, curAdmin);

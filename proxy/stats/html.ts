@@ -109,7 +109,7 @@ export function serveStats(px: Proxy, req: StatsRequest, src: StatsSource | null
   headers.push(['content-type', 'text/html']);
   if (refresh) headers.push(['refresh', String(cfg.refresh)]);
   return reply(200, headers, renderStatsPage(src, px, {
-    uri: cfg.uri, upOnly: has('up'), noRefresh: !refresh, refreshable: cfg.refresh > 0,
+    uri: cfg.uri, upOnly: has('up'), noRefresh: has('norefresh'), refreshable: cfg.refresh > 0,
     admin: statsAdminGranted(px, req), status: st, scope,
   }));
 }
