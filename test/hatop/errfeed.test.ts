@@ -42,3 +42,11 @@ test('a missing file is not an error', () => {
   const feed = new ErrorFeed(join(dir, 'absent.jsonl'));
   assert.deepEqual(feed.poll(), []);
 });
+
+test("the collector's JSON-lines rows (table name, ISO ts, null fields) are read", () => {
+  const line = JSON.stringify({ table: 'http_log', ts: '2026-11-23T19:12:14.123Z', client_ip: '10.0.0.9', frontend: 'fe_main', backend: 'bk', server: 's3', status: 503, term_state: 'SC--', method: 'GET', uri: '/x', req_cookie: null });
+  const e = errorFromJson(line)!;
+  assert.deepEqual(e, { ts: '19:12:14', frontend: 'fe_main', backend: 'bk', server: 's3', status: 503, termState: 'SC--', method: 'GET', uri: '/x', clientIp: '10.0.0.9' });
+  const tcp = errorFromJson(JSON.stringify({ table: 'http_log', ts: '2026-11-23T19:12:15.000Z', status: null, term_state: 'CD--' }))!;
+  assert.equal(tcp.termState, 'CD--');
+});
