@@ -1,5 +1,5 @@
 // Benchmark helper process: sends RFC 3164 HAProxy datagrams to 127.0.0.1:PORT at RATE per second for SECONDS,
-// paced per millisecond, then prints {"sent":N,"seconds":S} on stdout. Hot path: yes (the send loop).
+// paced per millisecond, then prints {"sent":N,"errors":E,"seconds":S} on stdout (sent excludes failed sends). Hot path: yes (the send loop).
 import dgram from 'node:dgram';
 import { makeHttpLogLines } from './input.ts';
 
@@ -11,13 +11,14 @@ sock.connect(port, '127.0.0.1', () => {
   const t0 = performance.now();
   let sent = 0;
   let inflight = 0;
-  const done = (): void => { inflight--; };
+  let errors = 0;
+  const done = (e: Error | null): void => { inflight--; if (e) errors++; };
   const tick = (): void => {
     const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate));
     while (sent < due && inflight < 20000) { inflight++; sock.send(msgs[sent & 4095], done); sent++; }
     if (sent < total) setImmediate(tick);
     else {
-      const wait = (): void => { if (inflight > 0) setImmediate(wait); else { process.stdout.write(JSON.stringify({ sent, seconds: (performance.now() - t0) / 1000 }) + '\n'); sock.close(); } };
+      const wait = (): void => { if (inflight > 0) setImmediate(wait); else { process.stdout.write(JSON.stringify({ sent: sent - errors, errors, seconds: (performance.now() - t0) / 1000 }) + '\n'); sock.close(); } };
       wait();
     }
   };

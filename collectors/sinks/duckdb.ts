@@ -112,7 +112,7 @@ export class DuckDbSink implements LogSink<LogBatch> {
       for (let c = 0; c < cols.length; c++) fillVector(t.chunk, c, b, cols[c], from, n);
       t.appender.appendDataChunk(t.chunk);
     }
-    t.appender.flushSync();
+    t.appender.flushSync();   // commit per batch: flushing every 1000 batches instead measured no faster
   }
 
   async close(): Promise<void> {

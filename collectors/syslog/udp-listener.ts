@@ -36,10 +36,13 @@ export function listenUdp(host: string, port: number, onMessage: DatagramHandler
       let granted = 0;
       try { granted = sock.getRecvBufferSize(); } catch { granted = 0; }
       const baseline = readUdpDrops(a.port, v6);
+      let last = 0;
+      let open = true;
       resolve({
         kind: 'udp', address: a.address, port: a.port, recvBufferSize: granted,
-        drops: () => Math.max(0, readUdpDrops(a.port, v6) - baseline),
-        close: () => new Promise<void>((r) => sock.close(() => r())),
+        // Monotonic: once the socket is closed its /proc line is gone, so the last reading stands.
+        drops: () => { if (open) last = Math.max(last, readUdpDrops(a.port, v6) - baseline); return last; },
+        close: () => new Promise<void>((r) => { last = Math.max(last, readUdpDrops(a.port, v6) - baseline); open = false; sock.close(() => r()); }),
       });
     });
   });
