@@ -22,15 +22,16 @@ export function pushHistory(
   const out = new Map<string, Series>();
   for (const g of snap.groups) {
     if (!g.backend) continue;
-    const prev = hist.get(g.pxname) ?? { req: [], rsp5xx: [] };
+    const sess = Number.isNaN(g.backend.num.req_tot);
+    const prev = hist.get(g.pxname) ?? { sess, req: [], rsp5xx: [] };
     const r = rates?.byKey.get(g.backend.key);
     if (!r) {
       out.set(g.pxname, prev);
       continue;
     }
     // TCP backends have no req_tot: their session rate is what an operator watches instead.
-    const req = Number.isNaN(g.backend.num.req_tot) ? r.sessPs : r.reqPs;
-    out.set(g.pxname, { req: pushCapped(prev.req, req, cap), rsp5xx: pushCapped(prev.rsp5xx, r.rsp5xxPs, cap) });
+    const req = sess ? r.sessPs : r.reqPs;
+    out.set(g.pxname, { sess, req: pushCapped(prev.req, req, cap), rsp5xx: pushCapped(prev.rsp5xx, r.rsp5xxPs, cap) });
   }
   return out;
 }

@@ -126,6 +126,8 @@ export interface Rates {
 
 /** Per-backend series for sparklines, oldest first. */
 export interface Series {
+  /** True when `req` holds session rates (TCP backends have no request counter). */
+  readonly sess: boolean;
   readonly req: readonly number[];
   readonly rsp5xx: readonly number[];
 }

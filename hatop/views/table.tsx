@@ -8,20 +8,22 @@ import type { ColumnSpec, RowLine, TableLine, TableUi } from '../types.ts';
 import { fitLeft, padEnd, padStart, sparkline, fmtRate } from '../format.ts';
 import { COLOR_SPARK_5XX, COLOR_SPARK_REQ } from '../theme.ts';
 
-/** Column widths: each column's minimum, with the spare width shared evenly (as HATop). */
-export function columnWidths(columns: readonly ColumnSpec[], width: number): number[] {
-  const gaps = columns.length - 1;
-  let min = gaps;
-  for (const c of columns) min += c.min;
+/** The columns that fit in `width` (a prefix: right-hand columns are dropped whole rather than cut)
+ * and their widths: each column's minimum, with the spare width shared evenly (as HATop). */
+export function fitColumns(columns: readonly ColumnSpec[], width: number): { cols: readonly ColumnSpec[]; widths: number[] } {
+  let n = 0;
+  let min = -1;
+  while (n < columns.length && min + 1 + columns[n]!.min <= width) {
+    min += 1 + columns[n]!.min;
+    n++;
+  }
+  if (n === 0) n = 1;
+  const cols = columns.slice(0, n);
   const spare = Math.max(0, width - min);
-  const each = Math.floor(spare / columns.length);
-  let rest = spare - each * columns.length;
-  return columns.map((c, i) => {
-    // The name column (first) takes the remainder so the right edge lines up.
-    const extra = i === 0 ? rest : 0;
-    if (i === 0) rest = 0;
-    return c.min + each + extra;
-  });
+  const each = Math.floor(spare / n);
+  const rest = spare - each * n;
+  // The name column (first) also takes the remainder so the right edge lines up.
+  return { cols, widths: cols.map((c, i) => c.min + each + (i === 0 ? rest : 0)) };
 }
 
 function cell(c: ColumnSpec, line: RowLine, w: number): string {
@@ -82,14 +84,15 @@ function GroupText(props: { line: Extract<TableLine, { kind: 'group' }>; label: 
   const title = `>>> ${label}${line.pxname}`;
   const s = line.series;
   // Sparklines only when there is history and room for both after the title.
-  const sparkW = Math.min(30, Math.floor((width - title.length - 40) / 2));
+  // Layout: title (>= 24) + "  req/s " + spark + " " + 6 + " 5xx/s " + spark + " " + 6.
+  const sparkW = Math.min(30, Math.floor((width - Math.max(title.length, 24) - 35) / 2));
   if (!s || s.req.length === 0 || sparkW < 8) return <Text bold wrap="truncate-end">{title}</Text>;
   const lastReq = s.req[s.req.length - 1]!;
   const last5xx = s.rsp5xx[s.rsp5xx.length - 1]!;
   return (
     <Text wrap="truncate-end">
       <Text bold>{padEnd(title, Math.max(title.length, 24))}</Text>
-      <Text dimColor>{'  req/s '}</Text>
+      <Text dimColor>{s.sess ? ' sess/s ' : '  req/s '}</Text>
       <Text color={COLOR_SPARK_REQ}>{sparkline(s.req, sparkW)}</Text>
       <Text>{' ' + padEnd(fmtRate(lastReq, 6), 6)}</Text>
       <Text dimColor>{' 5xx/s '}</Text>
@@ -120,8 +123,8 @@ export function headerLine(columns: readonly ColumnSpec[], widths: readonly numb
 }
 
 export function ProxyTable(props: TableProps): ReactElement {
-  const { lines, columns, ui, labels } = props;
-  const widths = columnWidths(columns, ui.width);
+  const { lines, ui, labels } = props;
+  const { cols, widths } = fitColumns(props.columns, ui.width);
   const end = Math.min(lines.length, ui.top + ui.height);
   const out: ReactElement[] = [];
   for (let i = ui.top; i < end; i++) {
@@ -131,13 +134,13 @@ export function ProxyTable(props: TableProps): ReactElement {
       out.push(<GroupText key={i} line={l} label={ui.fleet ? `[${labels[l.inst]}] ` : ''} width={ui.width} />);
     } else {
       out.push(
-        <RowText key={i} line={l} columns={columns} widths={widths} selected={l.id === ui.selected} pending={ui.pending.has(l.id)} />,
+        <RowText key={i} line={l} columns={cols} widths={widths} selected={l.id === ui.selected} pending={ui.pending.has(l.id)} />,
       );
     }
   }
   return (
     <Box flexDirection="column" width={ui.width}>
-      <Text inverse>{padEnd(headerLine(columns, widths, ui.sort.col, ui.sort.desc), ui.width)}</Text>
+      <Text inverse wrap="truncate-end">{padEnd(headerLine(cols, widths, ui.sort.col, ui.sort.desc), ui.width)}</Text>
       {out}
     </Box>
   );

@@ -51,5 +51,7 @@ test('history keeps a bounded series per backend, TCP backends by session rate',
   assert.equal(bk.rsp5xx.length, 3);
   assert.ok(h.has('ls_tcp'));
   assert.ok(h.get('ls_tcp')!.req.some((v: number) => v > 0));
+  assert.equal(h.get('ls_tcp')!.sess, true);
+  assert.equal(bk.sess, false);
   assert.equal(h.has('fe_main'), false);
 });

@@ -57,6 +57,8 @@ test('every view fits the terminal width, down to HATop\'s 78 columns', () => {
       const f = frame(view, w);
       const widest = Math.max(...f.split('\n').map((l) => l.length));
       assert.ok(widest <= w, `${view} at ${w}: a line of ${widest}`);
+      // Nothing wrapped onto an extra line either.
+      assert.equal(f.split('\n').length, 50, `${view} at ${w}: height`);
     }
   }
 });
@@ -85,4 +87,11 @@ test('the latest-errors panel lists the events it is given', () => {
   });
   assert.match(f, /LATEST ERRORS {2}\(\/var\/log\/sluice\/errors\.jsonl\)/);
   assert.match(f, /19:12:14 {2}503 SC-- fe_main -> bk\/s3 {2}10\.0\.0\.9 {2}GET \/x/);
+});
+
+test('columns that do not fit are dropped whole, the table header included', () => {
+  const f = frame('http', 100);
+  assert.match(f, /^NAME +W STATUS .* 5xx *$/m);
+  assert.ok(!f.includes('?xx'));
+  assert.match(f, /^s1 +100 MAINT .* \d+ *$/m);
 });
