@@ -15,8 +15,7 @@ import type { CompiledLogFormat } from './httplog/custom-format.ts';
 import { PARSE_ERR_OVERSIZED } from './httplog/types.ts';
 import { Ingest, ingestFile } from './ingest.ts';
 import type { IngestFormat } from './ingest.ts';
-import { ThreadedDuckDbSink } from './sinks/duckdb-threaded.ts';
-import { ParquetSink } from './sinks/parquet.ts';
+import { ThreadedSink } from './sinks/threaded.ts';
 import { ArrowStreamSink, JsonLinesSink } from './sinks/stdout.ts';
 import type { LogSink } from './sinks/types.ts';
 import { listenStream } from './syslog/tcp-listener.ts';
@@ -114,8 +113,8 @@ async function main(argv: string[]): Promise<void> {
   const dicts = new LogDicts();
   const sinks: LogSink<LogBatch>[] = [];
   try {
-    if (o.duckdb) sinks.push(await ThreadedDuckDbSink.open(o.duckdb, dicts));
-    if (o.parquet) sinks.push(await ParquetSink.open(o.parquet, dicts, o.parquetRollSeconds * 1000));
+    if (o.duckdb) sinks.push(await ThreadedSink.open('duckdb', o.duckdb, dicts));
+    if (o.parquet) sinks.push(await ThreadedSink.open('parquet', o.parquet, dicts, o.parquetRollSeconds * 1000));
     if (o.arrow) sinks.push(new ArrowStreamSink(o.arrow, arrowTable));
     if (o.json) sinks.push(new JsonLinesSink(o.json));
   } catch (e) {

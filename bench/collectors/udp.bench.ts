@@ -12,7 +12,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { LogDicts } from '../../collectors/arrow/batcher.ts';
 import { Ingest, ingestFile } from '../../collectors/ingest.ts';
-import { ThreadedDuckDbSink } from '../../collectors/sinks/duckdb-threaded.ts';
+import { ThreadedSink } from '../../collectors/sinks/threaded.ts';
 import { makeLogFile } from './input.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -36,7 +36,7 @@ function run(cmd: string, args: string[], onErr?: (s: string) => void): { p: Chi
 async function sluiceFile(file: string): Promise<number> {
   const db = path.join(tmp, 'file-' + Math.random().toString(36).slice(2) + '.duckdb');
   const dicts = new LogDicts();
-  const sink = await ThreadedDuckDbSink.open(db, dicts);
+  const sink = await ThreadedSink.open('duckdb', db, dicts);
   const ing = new Ingest({ format: { kind: 'httplog' }, sinks: [sink], dicts, batchRows: 32768, maxQueued: 4 });
   const t0 = performance.now();
   await ingestFile(file, ing);

@@ -109,21 +109,28 @@ test('Arrow IPC stream and JSON lines carry the same rows', async () => {
   assert.deepEqual(lines[6], { table: 'http_log', ...rowsOf(b)[6] });
 });
 
-test('the threaded DuckDB sink writes the same rows from a worker and reports open errors', async () => {
-  const { ThreadedDuckDbSink } = await import('../../../collectors/sinks/duckdb-threaded.ts');
+test('threaded DuckDB and Parquet sinks write the same rows from workers and report open errors', async () => {
+  const { ThreadedSink } = await import('../../../collectors/sinks/threaded.ts');
   const db = path.join(dir, 'threaded.duckdb');
   let dicts = new LogDicts();
-  let sink = await ThreadedDuckDbSink.open(db, dicts);
+  let sink = await ThreadedSink.open('duckdb', db, dicts);
   const b = batchOf(dicts);
   await sink.write(b);
   b.reset();
   await sink.close();
   dicts = new LogDicts();
-  sink = await ThreadedDuckDbSink.open(db, dicts);
+  sink = await ThreadedSink.open('duckdb', db, dicts);
   assert.equal(dicts.byColumn[6]!.values.includes('dead'), true);
   await sink.write(batchOf(dicts));
   await sink.close();
   const r = await query(db, "SELECT count(*)::INTEGER AS n, count(DISTINCT server)::INTEGER AS s, sum(CASE WHEN server = 'dead' THEN 1 ELSE 0 END)::INTEGER AS dead FROM http_log");
   assert.deepEqual(r, [{ n: 24, s: 4, dead: 2 }]);
-  await assert.rejects(ThreadedDuckDbSink.open('/proc/sluice-no/x.duckdb', new LogDicts()));
+  await assert.rejects(ThreadedSink.open('duckdb', '/proc/sluice-no/x.duckdb', new LogDicts()));
+  // A Parquet worker started after the DuckDB one receives every dictionary value it has not seen.
+  const pq = path.join(dir, 'threaded-pq');
+  const p = await ThreadedSink.open('parquet', pq, dicts);
+  await p.write(batchOf(dicts));
+  await p.close();
+  const r2 = await query(':memory:', "SELECT count(DISTINCT server)::INTEGER AS s, min(frontend) AS f FROM read_parquet('" + pq + "/http_log/*/*/*.parquet')");
+  assert.deepEqual(r2, [{ s: 4, f: 'fe_http' }]);
 });

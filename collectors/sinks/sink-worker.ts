@@ -1,30 +1,36 @@
-/* Worker-thread side of WorkerDuckDbSink: owns the DuckDB connection, mirrors the main thread's dictionaries from
- * the deltas it receives, rebuilds each batch from the transferred column arrays and appends it.
- * Runs in a worker_threads Worker started by duckdb-threaded.ts. Hot path: per batch.
+/* Worker-thread side of ThreadedSink: owns a DuckDB file sink or a Parquet sink, mirrors the main thread's
+ * dictionaries from the deltas it receives, rebuilds each batch from the transferred column arrays and writes it.
+ * Runs in a worker_threads Worker started by threaded.ts. Hot path: per batch.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { LogBatch, LogDicts, LogStrColumn } from '../arrow/batcher.ts';
 import { LOG_TABLES } from '../arrow/schema.ts';
 import { DuckDbSink } from './duckdb.ts';
+import { ParquetSink } from './parquet.ts';
+import type { LogSink } from './types.ts';
 import type { WorkerBatchMessage, WorkerReply } from './types.ts';
 
 const port = parentPort;
-if (!port) throw new Error('duckdb-worker must run in a worker thread');
+if (!port) throw new Error('sink-worker must run in a worker thread');
 const dicts = new LogDicts();
 const reply = (m: WorkerReply): void => port.postMessage(m);
 
-let sink: DuckDbSink;
+const cfg = workerData as { kind: 'duckdb' | 'parquet'; path: string; rollMs: number };
+let sink: LogSink<LogBatch>;
 try {
-  sink = await DuckDbSink.open((workerData as { path: string }).path, dicts);
+  sink = cfg.kind === 'parquet' ? await ParquetSink.open(cfg.path, dicts, cfg.rollMs) : await DuckDbSink.open(cfg.path, dicts);
   reply({ t: 'ready', dicts: dicts.byColumn.map((d) => (d ? d.values.slice(1) : [])) });
 } catch (e) {
   reply({ t: 'error', id: -1, message: (e as Error).message });
   process.exit(0);
 }
 
-port.on('message', (m: WorkerBatchMessage | { t: 'close' }) => {
+let chain: Promise<void> = Promise.resolve();
+port.on('message', (m: WorkerBatchMessage | { t: 'close' }) => { chain = chain.then(() => handle(m)); });
+
+async function handle(m: WorkerBatchMessage | { t: 'close' }): Promise<void> {
   if (m.t === 'close') {
-    sink.close().then(() => reply({ t: 'closed' }), (e: Error) => reply({ t: 'error', id: -2, message: e.message }));
+    try { await sink.close(); reply({ t: 'closed' }); } catch (e) { reply({ t: 'error', id: -2, message: (e as Error).message }); }
     return;
   }
   try {
@@ -43,9 +49,9 @@ port.on('message', (m: WorkerBatchMessage | { t: 'close' }) => {
       b.str[id] = s;
     }
     b.rows = m.rows;
-    sink.write(b);
+    await sink.write(b);
     reply({ t: 'done', id: m.id });
   } catch (e) {
     reply({ t: 'error', id: m.id, message: (e as Error).message });
   }
-});
+}
