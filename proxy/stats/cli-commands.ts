@@ -6,7 +6,7 @@
  */
 import type { Proxy, Server } from '../model/types.ts';
 import { PR_CAP_BE } from '../config/types.ts';
-import { PR_STATE_STOPPED, PR_STATE_PAUSED, PR_STATE_READY, SRV_ST_STOPPED } from '../model/types.ts';
+import { PR_STATE_STOPPED, PR_STATE_PAUSED, PR_STATE_READY, SRV_ST_STOPPED, SRV_ADMF_CMAINT, SRV_ADMF_FMAINT } from '../model/types.ts';
 import { HCHK_STATUS_INI, HCHK_STATUS_NAMES } from '../checks/types.ts';
 import type { CliCommand, CliReply, CliSession, CliEnv, StatDumpOpts, StatVal } from './types.ts';
 import {
@@ -14,7 +14,7 @@ import {
   CLI_SEV_STRING,
 } from './types.ts';
 import { STAT_CSV_HEADER } from './columns.ts';
-import { walkStats, SRV_ADMF_MAINT } from './fill.ts';
+import { walkStats, SRV_ADMF_MAINT, srvNeedConnEst } from './fill.ts';
 import { csvLineInto } from './csv.ts';
 import { OutBuf } from './out-buf.ts';
 import { typedLines, jsonRow } from './typed.ts';
@@ -144,8 +144,13 @@ const HAP_CHECK_STATUS: Readonly<Record<string, number>> = {
   UNK: 0, INI: 1, HANA: 3, SOCKERR: 5, L4OK: 6, L4TOUT: 7, L4CON: 8, L6OK: 9, L6TOUT: 10, L6RSP: 11, L7TOUT: 12,
   L7RSP: 13, L7OK: 15, L7OKD: 15, L7OKC: 16, L7STS: 17, PROCERR: 18, PROCTOUT: 19, PROCOK: 20,
 };
+/**
+ * One `show servers state` line. As in 2.6, a server in maintenance is shown stopped with health 0 and its check
+ * paused (0x08; without a check only for a config `disabled` server), and `disabled` shows admin state 5 (FMAINT|CMAINT).
+ */
 function srvStateLine(px: Proxy, sv: Server, now: number): string {
   const c = sv.check;
+  const maint = (sv.adminState & SRV_ADMF_MAINT) !== 0;
   let chkStatus = 1;
   let chkResult = 0;
   let chkState = 0;
@@ -153,13 +158,14 @@ function srvStateLine(px: Proxy, sv: Server, now: number): string {
     const name = HCHK_STATUS_NAMES[c.status] ?? 'UNK';
     chkStatus = c.status === 0 ? HAP_CHECK_STATUS['INI']! : HAP_CHECK_STATUS[name] ?? 0;
     chkResult = c.status <= HCHK_STATUS_INI ? 0 : (/OK/.test(name) ? 3 : 2);
-    chkState = 0x02 | (c.paused ? 0 : 0x04);
-  }
-  if ((sv.adminState & SRV_ADMF_MAINT) !== 0) chkState |= 0x08;
-  const health = c.enabled ? c.health : (sv.curState === SRV_ST_STOPPED ? 0 : 2);
+    chkState = 0x06 | (c.paused || maint ? 0x08 : 0);
+  } else if ((sv.adminState & SRV_ADMF_CMAINT) !== 0) chkState = 0x08;
+  const opState = maint ? SRV_ST_STOPPED : sv.curState;
+  const admin = sv.adminState | ((sv.adminState & SRV_ADMF_CMAINT) !== 0 ? SRV_ADMF_FMAINT : 0);
+  const health = maint ? 0 : c.enabled ? c.health : (opState === SRV_ST_STOPPED ? 0 : 2);
   const since = Math.max(0, Math.floor((now - sv.lastChange) / 1000));
-  return px.id + ' ' + px.name + ' ' + sv.id + ' ' + sv.name + ' ' + (sv.host || '-') + ' ' + sv.curState + ' ' +
-    sv.adminState + ' ' + sv.uweight + ' ' + sv.iweight + ' ' + since + ' ' + chkStatus + ' ' + chkResult + ' ' +
+  return px.id + ' ' + px.name + ' ' + sv.id + ' ' + sv.name + ' ' + (sv.host || '-') + ' ' + opState + ' ' +
+    admin + ' ' + sv.uweight + ' ' + sv.iweight + ' ' + since + ' ' + chkStatus + ' ' + chkResult + ' ' +
     health + ' ' + chkState + ' 0 0 0 - ' + sv.port + ' - 0 ' + (c.port > 0 ? c.port : 0) + ' - - 0\n';
 }
 
@@ -187,6 +193,7 @@ const showServersConn = cmd(['show', 'servers', 'conn'], ACCESS_LVL_USER, (a, _s
   const bks = backendsFor(env, a[3]);
   if (bks === null) return err("Can't find backend.\n");
   const nbt = env.src.global.nbthread > 0 ? env.src.global.nbthread : 1;
+  const now = Date.now();
   let out = '# bkname/svname bkid/svid addr port - purge_delay used_cur used_max need_est unsafe_nb safe_nb ' +
     'idle_lim idle_cur idle_per_thr[' + nbt + ']\n';
   for (const px of bks) {
@@ -195,7 +202,7 @@ const showServersConn = cmd(['show', 'servers', 'conn'], ACCESS_LVL_USER, (a, _s
       let per = '';
       for (let t = 0; t < nbt; t++) per += ' ' + (t === 0 ? idle : 0);
       out += px.name + '/' + sv.name + ' ' + px.id + '/' + sv.id + ' ' + sv.host + ' ' + sv.port + ' - 5000 ' +
-        sv.served + ' ' + sv.counters.usedConnMax + ' ' + sv.counters.usedConnMax + ' ' + idle + ' 0 -1 ' + idle + per + '\n';
+        sv.served + ' ' + sv.counters.usedConnMax + ' ' + srvNeedConnEst(sv, now) + ' ' + idle + ' 0 -1 ' + idle + per + '\n';
     }
   }
   return raw(out);

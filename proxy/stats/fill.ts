@@ -121,6 +121,21 @@ export function srvStatusText(sv: Server): string {
   }
 }
 
+/** Idle-connection purge period HAProxy uses to age `need_conn_est` (pool-purge-delay default). */
+const PURGE_DELAY_MS = 5000;
+
+/**
+ * HAProxy's estimate of the connections a server needs: the most used at once since the last purge. The data path
+ * does not track a per-purge maximum, so while the server saw a session within the purge delay the estimate is its
+ * smax (or current use, if higher), and its current use afterwards.
+ */
+export function srvNeedConnEst(sv: Server, now: number): number {
+  const c = sv.counters;
+  const recent = sv.lastSess > 0 && now - sv.lastSess < PURGE_DELAY_MS;
+  const base = c.usedConnMax > sv.served ? c.usedConnMax : sv.served;
+  return recent && c.connMax > base ? c.connMax : base;
+}
+
 /** A server takes new traffic: running, not in maintenance nor drain, with a non-zero weight. */
 export function srvUsable(sv: Server): boolean {
   return (sv.curState === SRV_ST_RUNNING || sv.curState === SRV_ST_STARTING) &&
@@ -399,7 +414,7 @@ export function fillServer(src: StatsSource, px: Proxy, sv: Server, now: number,
   row[F.ST_F_IDLE_CONN_CUR] = idle;
   row[F.ST_F_SAFE_CONN_CUR] = 0;
   row[F.ST_F_USED_CONN_CUR] = sv.served;
-  row[F.ST_F_NEED_CONN_EST] = c.usedConnMax;
+  row[F.ST_F_NEED_CONN_EST] = srvNeedConnEst(sv, now);
   row[F.ST_F_UWEIGHT] = sv.uweight;
   putSsl(row);
 }

@@ -1,0 +1,136 @@
+/*
+ * Helpers of the stats e2e tests and of the golden capture script (real HAProxy): loopback reply servers, one-shot
+ * requests and CLI commands, `show stat` parsing, and the deterministic scenario of fixtures/stats/traffic-tcp/.
+ */
+import { createServer, connect } from 'node:net';
+import type { Server as NetServer } from 'node:net';
+import { readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface Backend { server: NetServer; port: number; hits: number }
+
+export function freePort(): Promise<number> {
+  return new Promise((r) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => { const p = (s.address() as { port: number }).port; s.close(() => r(p)); });
+  });
+}
+
+/** Answers the first request head of each connection with a fixed-size response naming the server, then closes. */
+export function replyServer(name: string): Promise<Backend> {
+  const b: Backend = { server: createServer(), port: 0, hits: 0 };
+  b.server.on('connection', (s) => {
+    s.on('error', () => {});
+    let buf = '';
+    s.on('data', (d) => {
+      buf += d.toString('latin1');
+      if (!buf.includes('\r\n\r\n')) return;
+      buf = '';
+      b.hits++;
+      s.end('HTTP/1.1 200 OK\r\ncontent-length: ' + (name.length + 1) + '\r\nconnection: close\r\n\r\n' + name + '\n');
+    });
+  });
+  return new Promise((r) => b.server.listen(0, '127.0.0.1', () => { b.port = (b.server.address() as { port: number }).port; r(b); }));
+}
+
+/** One request on a new connection to `port`; resolves with the body once the proxy closes. */
+export function oneRequest(port: number, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const c = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    const t = setTimeout(() => { c.destroy(); reject(new Error('request timeout')); }, 3000);
+    c.on('data', (d) => chunks.push(d));
+    c.on('error', (e) => { clearTimeout(t); reject(e); });
+    c.on('close', () => { clearTimeout(t); const s = Buffer.concat(chunks).toString('latin1'); resolve(s.slice(s.indexOf('\r\n\r\n') + 4)); });
+    c.on('connect', () => c.write('GET ' + path + ' HTTP/1.1\r\nhost: golden\r\n\r\n'));
+  });
+}
+
+/** One CLI command on a unix socket; resolves with the whole reply. */
+export function cliCommand(sock: string, line: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const c = connect(sock);
+    const chunks: Buffer[] = [];
+    const t = setTimeout(() => { c.destroy(); reject(new Error('cli timeout')); }, 3000);
+    c.on('data', (d) => chunks.push(d));
+    c.on('error', (e) => { clearTimeout(t); reject(e); });
+    c.on('close', () => { clearTimeout(t); resolve(Buffer.concat(chunks).toString('latin1')); });
+    c.on('connect', () => c.write(line + '\n'));
+  });
+}
+
+/** `show stat` CSV as its header line and rows keyed by `pxname/svname`, values by column name. */
+export function parseStatCsv(text: string): { header: string; rows: Map<string, Record<string, string>> } {
+  const lines = text.split('\n').filter((l) => l !== '');
+  const cols = lines[0]!.slice(2).split(',');
+  const rows = new Map<string, Record<string, string>>();
+  for (const l of lines.slice(1)) {
+    const v = l.split(',');
+    const row: Record<string, string> = {};
+    cols.forEach((c, i) => { row[c] = v[i] ?? ''; });
+    rows.set(v[0] + '/' + v[1], row);
+  }
+  return { header: lines[0]!, rows };
+}
+
+export interface Ports { fe: number; ls: number; s1: number; s2: number; s3: number }
+
+export function renderConfig(template: string, sock: string, p: Ports): string {
+  return template.replace('@SOCK@', sock).replace('@FE@', String(p.fe)).replace('@LS@', String(p.ls))
+    .replaceAll('@S1@', String(p.s1)).replace('@S2@', String(p.s2)).replace('@S3@', String(p.s3));
+}
+
+export function readTemplate(): string {
+  return readFileSync(new URL('../../../fixtures/stats/traffic-tcp/haproxy.cfg.in', import.meta.url), 'latin1');
+}
+
+/**
+ * The scenario: 6 requests through fe_tcp (round robin s1/s2 weight 1/2), `disable server bk/s2`, 3 more, 2 through
+ * ls; returns the replies of `show stat`, `show servers state` and `show info` taken at the end.
+ */
+export async function runScenario(sock: string, p: Ports): Promise<{ stat: string; state: string; bodies: string[] }> {
+  const bodies: string[] = [];
+  for (let i = 0; i < 6; i++) bodies.push(await oneRequest(p.fe, '/r' + i));
+  bodies.push('cli:' + await cliCommand(sock, 'disable server bk/s2'));
+  for (let i = 0; i < 3; i++) bodies.push(await oneRequest(p.fe, '/d' + i));
+  for (let i = 0; i < 2; i++) bodies.push(await oneRequest(p.ls, '/l' + i));
+  await new Promise((r) => setTimeout(r, 100));
+  return { stat: await cliCommand(sock, 'show stat'), state: await cliCommand(sock, 'show servers state'), bodies };
+}
+
+/**
+ * Spawns the real `sluice -f cfgPath` (node --import tsx proxy/main.ts) and resolves once its admin stats socket
+ * `sock` answers (15 s bound; rejects with the process's stderr if it exits or never answers).
+ */
+export async function spawnSluice(cfgPath: string, sock: string): Promise<ChildProcess> {
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  const p = spawn(process.execPath, ['--import', 'tsx', join(root, 'proxy/main.ts'), '-f', cfgPath], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+  const err: string[] = [];
+  p.stderr!.on('data', (d) => err.push(String(d)));
+  const end = Date.now() + 15000;
+  for (;;) {
+    if (await cliCommand(sock, 'show cli level').then(() => true, () => false)) return p;
+    if (Date.now() > end || p.exitCode !== null) { p.kill('SIGKILL'); throw new Error('sluice did not start: ' + err.join('')); }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A `defaults` section for `mode`, with short loopback timeouts. */
+export function defaultsSection(mode: 'tcp' | 'http'): string {
+  return `defaults\n  mode ${mode}\n  timeout connect 1s\n  timeout client 5s\n  timeout server 5s\n`;
+}
+
+/** `backend bk`, round robin over the reply servers, named s1, s2, ... */
+export function roundRobinBackend(servers: readonly Backend[]): string {
+  return 'backend bk\n  balance roundrobin\n' + servers.map((b, i) => `  server s${i + 1} 127.0.0.1:${b.port}\n`).join('');
+}
+
+/** Test teardown: kills the sluice process, closes the reply servers, removes the temporary directory. */
+export function teardown(proc: ChildProcess | null, servers: readonly Backend[], dir: string): void {
+  if (proc !== null && proc.exitCode === null) proc.kill('SIGKILL');
+  for (const b of servers) b.server.close();
+  rmSync(dir, { recursive: true, force: true });
+}
