@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { query } from '../duckdb-query.ts';
 import { LogBatch, LogDicts, batchRow } from '../../../collectors/arrow/batcher.ts';
 import { HTTP_LOG_TABLE } from '../../../collectors/arrow/schema.ts';
 import { parseHttpLog } from '../../../collectors/httplog/httplog.ts';
@@ -29,15 +29,6 @@ function batchOf(dicts: LogDicts, file = 'http.raw.log'): LogBatch {
   return b;
 }
 const rowsOf = (b: LogBatch): Record<string, unknown>[] => Array.from({ length: b.rows }, (_, r) => batchRow(b, r));
-
-async function query(db: string, sql: string): Promise<Record<string, unknown>[]> {
-  const inst = await DuckDBInstance.create(db);
-  const c = await inst.connect();
-  const rows = (await c.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
-  c.closeSync();
-  inst.closeSync();
-  return rows;
-}
 
 test('DuckDB: rows read back through the http_log view equal the batch, across a reopen with new values', async () => {
   const db = path.join(dir, 'a.duckdb');

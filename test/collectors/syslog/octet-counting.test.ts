@@ -74,3 +74,12 @@ test('oversized frames are cut, flagged, and the decoder resynchronises', () => 
 test('an unterminated last frame is delivered at end of stream', () => {
   assert.deepEqual(decode([Buffer.from('a\nb')]).frames, ['a', 'b']);
 });
+
+test('the TCP stream of a real HAProxy 2.6 ring decodes into its two messages at any split', () => {
+  const buf = fs.readFileSync(new URL('../../../fixtures/collectors/tcp-ring/stream.bin', import.meta.url));
+  const whole = decode([buf]).frames;
+  assert.equal(whole.length, 2);
+  assert.match(whole[0], /^<134>1 \S+ - haproxy \d+ - - 127\.0\.0\.1:\d+ \[.*\] f f\/<NOSRV> .* "GET \/a HTTP\/1\.1"$/);
+  assert.match(whole[1], /"GET \/b HTTP\/1\.1"$/);
+  for (let cut = 1; cut < buf.length; cut += 7) assert.deepEqual(decode([buf.subarray(0, cut), buf.subarray(cut)]).frames, whole);
+});

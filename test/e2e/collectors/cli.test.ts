@@ -10,12 +10,11 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
+import { ROOT, killAll, procs, waitFor } from './helpers.ts';
 
-const ROOT = new URL('../../../', import.meta.url).pathname;
 const FIX = path.join(ROOT, 'fixtures/collectors/haproxy-2.6/');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-collect-cli-'));
-const procs = new Set<ChildProcess>();
-after(() => { for (const p of procs) p.kill('SIGKILL'); fs.rmSync(dir, { recursive: true, force: true }); });
+after(() => { killAll(); fs.rmSync(dir, { recursive: true, force: true }); });
 
 function start(args: string[]): { p: ChildProcess; err: () => string; exited: Promise<[number | null, string | null]> } {
   const p = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'collectors/main.ts'), ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -25,14 +24,6 @@ function start(args: string[]): { p: ChildProcess; err: () => string; exited: Pr
   const exited = once(p, 'exit') as Promise<[number | null, string | null]>;
   void exited.then(() => procs.delete(p));
   return { p, err: () => err, exited };
-}
-
-async function waitFor(cond: () => boolean, what: string, ms = 20000): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > ms) throw new Error('timeout waiting for ' + what);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 test('TCP and unix listeners, JSON and Parquet outputs, metrics, SIGUSR1 and SIGTERM', { timeout: 60000 }, async () => {

@@ -3,74 +3,17 @@
 // before each stop is in the database, with the right values.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { freePort, get, killAll, query, startCollector, startHaproxy, stop } from './helpers.ts';
 
-const ROOT = new URL('../../../', import.meta.url).pathname;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-collect-e2e-'));
-const procs = new Set<ChildProcess>();
 let backend: http.Server | null = null;
-after(() => {
-  for (const p of procs) p.kill('SIGKILL');
-  backend?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  s.listen(0, '127.0.0.1');
-  await once(s, 'listening');
-  const p = (s.address() as net.AddressInfo).port;
-  s.close();
-  return p;
-}
-
-/** Starts the collector; resolves with its UDP port once it printed "ready". */
-async function startCollector(args: string[]): Promise<{ p: ChildProcess; port: number; stderr: () => string }> {
-  const p = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'collectors/main.ts'), ...args],
-    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-  procs.add(p);
-  p.on('exit', () => procs.delete(p));
-  let err = '';
-  p.stderr!.on('data', (d) => { err += d; });
-  const deadline = Date.now() + 20000;
-  while (!/ready/.test(err)) {
-    if (Date.now() > deadline || p.exitCode !== null) throw new Error('collector did not start: ' + err);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const port = Number(/listening on udp:\/\/127\.0\.0\.1:(\d+)/.exec(err)![1]);
-  return { p, port, stderr: () => err };
-}
-
-async function stop(p: ChildProcess, sig: NodeJS.Signals): Promise<number | null> {
-  const done = once(p, 'exit');
-  p.kill(sig);
-  const [code] = await Promise.race([done, new Promise<[null]>((_, rej) => setTimeout(() => rej(new Error('no exit')), 15000))]);
-  return code as number | null;
-}
-
-function get(port: number, p: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path: p, agent: false }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)); })
-      .on('error', reject);
-  });
-}
-
-async function query(db: string, sql: string): Promise<Record<string, unknown>[]> {
-  const inst = await DuckDBInstance.create(db);
-  const c = await inst.connect();
-  const rows = (await c.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
-  c.closeSync();
-  inst.closeSync();
-  return rows;
-}
+after(() => { killAll(); backend?.close(); fs.rmSync(dir, { recursive: true, force: true }); });
 
 test('HAProxy → UDP → sluice-collect → DuckDB: one row per request, nothing flushed is lost across restarts', { timeout: 90000 }, async () => {
   backend = http.createServer((req, res) => {
@@ -83,22 +26,14 @@ test('HAProxy → UDP → sluice-collect → DuckDB: one row per request, nothin
   const db = path.join(dir, 'logs.duckdb');
 
   let c = await startCollector(['--listen', 'udp://127.0.0.1:0', '--duckdb', db, '--flush-ms', '100', '--stats', '60']);
-  const logPort = c.port;
+  const logPort = Number(/listening on udp:\/\/127\.0\.0\.1:(\d+)/.exec(c.stderr())![1]);
   const fport = await freePort();
-  const cfg = path.join(dir, 'haproxy.cfg');
-  fs.writeFileSync(cfg, [
+  const hap = await startHaproxy(dir, [
     'defaults', '  mode http', '  timeout connect 1s', '  timeout client 5s', '  timeout server 5s',
     'frontend fe_e2e', '  bind 127.0.0.1:' + fport, '  option httplog',
     '  log 127.0.0.1:' + logPort + ' format rfc5424 local0', '  default_backend be_e2e',
-    'backend be_e2e', '  server app1 127.0.0.1:' + bport, '',
-  ].join('\n'));
-  const hap = spawn('haproxy', ['-f', cfg, '-db'], { stdio: 'ignore' });
-  procs.add(hap);
-  hap.on('exit', () => procs.delete(hap));
-  // Wait until HAProxy accepts connections.
-  for (let i = 0; ; i++) {
-    try { await get(fport, '/ping'); break; } catch { if (i > 100) throw new Error('haproxy did not start'); await new Promise((r) => setTimeout(r, 50)); }
-  }
+    'backend be_e2e', '  server app1 127.0.0.1:' + bport,
+  ], fport);
 
   const send = async (from: number, n: number): Promise<void> => {
     for (let i = from; i < from + n; i++) assert.equal(await get(fport, '/status/' + (i % 2 ? 404 : 200) + '?i=' + i), i % 2 ? 404 : 200);
@@ -126,4 +61,31 @@ test('HAProxy → UDP → sluice-collect → DuckDB: one row per request, nothin
   }
   const raw = await query(db, 'SELECT count(*)::INTEGER AS n FROM raw_log');
   assert.equal(raw[0].n, 0);
+});
+
+test('HAProxy ring → TCP → sluice-collect: every request logged over a stream connection', { timeout: 60000 }, async () => {
+  const db = path.join(dir, 'tcp.duckdb');
+  const c = await startCollector(['--listen', 'tcp://127.0.0.1:0', '--duckdb', db, '--flush-ms', '100']);
+  const logPort = Number(/listening on tcp:\/\/127\.0\.0\.1:(\d+)/.exec(c.stderr())![1]);
+  const fport = await freePort();
+  const hap = await startHaproxy(dir, [
+    'ring logring', '  format rfc5424', '  maxlen 1500', '  size 65536', '  timeout connect 2s', '  timeout server 10s',
+    '  server collector 127.0.0.1:' + logPort,
+    'defaults', '  mode http', '  timeout connect 1s', '  timeout client 5s', '  timeout server 5s',
+    'frontend fe_ring', '  bind 127.0.0.1:' + fport, '  option httplog', '  log ring@logring local0',
+    '  http-request return status 204 if { path_beg /r/ }', '  http-request return status 200',
+  ], fport);
+  for (let i = 0; i < 30; i++) assert.equal(await get(fport, '/r/' + i), 204);
+  const t0 = Date.now();
+  let rows: Record<string, unknown>[] = [];
+  while (Date.now() - t0 < 10000) {
+    await new Promise((r) => setTimeout(r, 300));
+    c.p.kill('SIGUSR1');
+    if (/parsed=31 /.test(c.stderr())) break;
+  }
+  assert.equal(await stop(c.p, 'SIGTERM'), 0);
+  hap.kill('SIGTERM');
+  rows = await query(db, "SELECT uri, status, frontend, server, term_state FROM http_log WHERE uri LIKE '/r/%' ORDER BY ts, client_port");
+  assert.equal(rows.length, 30);
+  assert.deepEqual(rows[0], { uri: '/r/0', status: 204, frontend: 'fe_ring', server: '<NOSRV>', term_state: 'LR--' });
 });
