@@ -19,7 +19,10 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Answers the first request head of each connection with a fixed-size response naming the server, then closes. */
+/**
+ * Answers the first request head of each connection with a fixed-size response naming the server, then closes;
+ * a request for `/e404...` gets a 404 instead of a 200.
+ */
 export function replyServer(name: string): Promise<Backend> {
   const b: Backend = { server: createServer(), port: 0, hits: 0 };
   b.server.on('connection', (s) => {
@@ -28,9 +31,10 @@ export function replyServer(name: string): Promise<Backend> {
     s.on('data', (d) => {
       buf += d.toString('latin1');
       if (!buf.includes('\r\n\r\n')) return;
-      buf = '';
       b.hits++;
-      s.end('HTTP/1.1 200 OK\r\ncontent-length: ' + (name.length + 1) + '\r\nconnection: close\r\n\r\n' + name + '\n');
+      const st = buf.startsWith('GET /e404') ? '404 Not Found' : '200 OK';
+      buf = '';
+      s.end('HTTP/1.1 ' + st + '\r\ncontent-length: ' + (name.length + 1) + '\r\nconnection: close\r\n\r\n' + name + '\n');
     });
   });
   return new Promise((r) => b.server.listen(0, '127.0.0.1', () => { b.port = (b.server.address() as { port: number }).port; r(b); }));
@@ -45,7 +49,7 @@ export function oneRequest(port: number, path: string): Promise<string> {
     c.on('data', (d) => chunks.push(d));
     c.on('error', (e) => { clearTimeout(t); reject(e); });
     c.on('close', () => { clearTimeout(t); const s = Buffer.concat(chunks).toString('latin1'); resolve(s.slice(s.indexOf('\r\n\r\n') + 4)); });
-    c.on('connect', () => c.write('GET ' + path + ' HTTP/1.1\r\nhost: golden\r\n\r\n'));
+    c.on('connect', () => c.write('GET ' + path + ' HTTP/1.1\r\nhost: golden\r\nconnection: close\r\n\r\n'));
   });
 }
 
@@ -83,20 +87,41 @@ export function renderConfig(template: string, sock: string, p: Ports): string {
     .replaceAll('@S1@', String(p.s1)).replace('@S2@', String(p.s2)).replace('@S3@', String(p.s3));
 }
 
-export function readTemplate(): string {
-  return readFileSync(new URL('../../../fixtures/stats/traffic-tcp/haproxy.cfg.in', import.meta.url), 'latin1');
+/** The configuration template of a golden case (`traffic-tcp`, `traffic-http`). */
+export function readTemplate(kase = 'traffic-tcp'): string {
+  return readFileSync(new URL('../../../fixtures/stats/' + kase + '/haproxy.cfg.in', import.meta.url), 'latin1');
+}
+
+/** Sends raw bytes on a new connection and resolves with everything received until the proxy closes. */
+export function rawExchange(port: number, data: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const c = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    const t = setTimeout(() => { c.destroy(); reject(new Error('exchange timeout')); }, 3000);
+    c.on('data', (d) => chunks.push(d));
+    c.on('error', (e) => { clearTimeout(t); reject(e); });
+    c.on('close', () => { clearTimeout(t); resolve(Buffer.concat(chunks).toString('latin1')); });
+    c.on('connect', () => c.write(data));
+  });
 }
 
 /**
- * The scenario: 6 requests through fe_tcp (round robin s1/s2 weight 1/2), `disable server bk/s2`, 3 more, 2 through
- * ls; returns the replies of `show stat`, `show servers state` and `show info` taken at the end.
+ * The scenario: 6 requests through the frontend (round robin s1/s2 weight 1/2; the 4th, which HAProxy's and
+ * Sluice's cycles both send to s2, asks for a 404), `disable server bk/s2`, 3 more, 2 through ls; with `http`, also
+ * a malformed request and a `/stats;csv` page view on the frontend. Returns the replies of `show stat` and `show servers state` taken at the end.
  */
-export async function runScenario(sock: string, p: Ports): Promise<{ stat: string; state: string; bodies: string[] }> {
+export async function runScenario(sock: string, p: Ports, http = false): Promise<{ stat: string; state: string; bodies: string[] }> {
   const bodies: string[] = [];
-  for (let i = 0; i < 6; i++) bodies.push(await oneRequest(p.fe, '/r' + i));
+  for (let i = 0; i < 6; i++) bodies.push(await oneRequest(p.fe, i === 3 ? '/e404' : '/r' + i));
   bodies.push('cli:' + await cliCommand(sock, 'disable server bk/s2'));
   for (let i = 0; i < 3; i++) bodies.push(await oneRequest(p.fe, '/d' + i));
   for (let i = 0; i < 2; i++) bodies.push(await oneRequest(p.ls, '/l' + i));
+  if (http) {
+    const bad = await rawExchange(p.fe, 'GARBAGE\r\n\r\n');
+    bodies.push('bad:' + bad.slice(0, bad.indexOf('\r\n')));
+    const page = await oneRequest(p.fe, '/stats;csv');
+    bodies.push('page:' + (page.includes('# pxname,svname,') ? 'csv' : page.slice(0, 40)));
+  }
   await new Promise((r) => setTimeout(r, 100));
   return { stat: await cliCommand(sock, 'show stat'), state: await cliCommand(sock, 'show servers state'), bodies };
 }
