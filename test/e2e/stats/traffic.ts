@@ -4,7 +4,7 @@
  */
 import { createServer, connect } from 'node:net';
 import type { Server as NetServer } from 'node:net';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
@@ -158,4 +158,55 @@ export function teardown(proc: ChildProcess | null, servers: readonly Backend[],
   if (proc !== null && proc.exitCode === null) proc.kill('SIGKILL');
   for (const b of servers) b.server.close();
   rmSync(dir, { recursive: true, force: true });
+}
+
+// `show stat` columns whose values depend on time, rates or the ports chosen
+const GOLDEN_MASKED = new Set(['lastchg', 'downtime', 'lastsess', 'rate', 'rate_max', 'conn_rate', 'conn_rate_max',
+  'req_rate', 'req_rate_max', 'qtime', 'ctime', 'rtime', 'ttime', 'qtime_max', 'ctime_max', 'rtime_max', 'ttime_max',
+  'addr', 'check_duration']);
+
+/**
+ * `show stat` lines with time/rate/port columns masked, and on FRONTEND rows `smax` (it depends on how fast the
+ * previous sequential connection was released: HAProxy showed 2) plus `feMasked`.
+ */
+export function maskStat(text: string, feMasked: readonly string[] = []): string[] {
+  const lines = text.split('\n');
+  const cols = lines[0]!.slice(2).split(',');
+  const masked = (row: string[], i: number): boolean => GOLDEN_MASKED.has(cols[i]!) ||
+    (row[1] === 'FRONTEND' && (cols[i] === 'smax' || feMasked.includes(cols[i]!)));
+  return lines.map((l, n) => {
+    if (n === 0 || l === '') return l;
+    const row = l.split(',');
+    return row.map((v, i) => (masked(row, i) ? '*' : v)).join(',');
+  });
+}
+
+/** `show servers state` lines with srv_time_since_last_change and srv_port masked. */
+export function maskState(text: string): string[] {
+  return text.split('\n').map((l) => {
+    if (l.startsWith('#') || !l.includes(' ')) return l;
+    const f = l.split(' ');
+    f[9] = '*';
+    f[18] = '*';
+    return f.join(' ');
+  });
+}
+
+/**
+ * Runs golden case `kase` against the real sluice in `dir`: same config template, traffic and CLI commands as the
+ * capture. Returns actual and expected (golden) replies; `procs`/`servers` collect what teardown() must stop.
+ */
+export async function runGoldenCase(kase: string, http: boolean, dir: string, procs: ChildProcess[], servers: Backend[]):
+  Promise<{ actual: { stat: string; state: string; bodies: string[] }; golden: (f: string) => string }> {
+  const s1 = await replyServer('s1');
+  const s2 = await replyServer('s2');
+  servers.push(s1, s2);
+  const sock = join(dir, 'admin.sock');
+  const ports = { fe: await freePort(), ls: await freePort(), s1: s1.port, s2: s2.port, s3: await freePort() };
+  const cfg = join(dir, 'sluice.cfg');
+  writeFileSync(cfg, renderConfig(readTemplate(kase), sock, ports));
+  procs.push(await spawnSluice(cfg, sock));
+  const actual = await runScenario(sock, ports, http);
+  const golden = (f: string): string => readFileSync(new URL('../../../fixtures/stats/' + kase + '/' + f, import.meta.url), 'latin1');
+  return { actual, golden };
 }
