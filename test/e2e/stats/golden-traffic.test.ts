@@ -1,6 +1,6 @@
 /*
- * Same configuration, same traffic, same CLI commands as the real HAProxy 2.6 capture in
- * fixtures/stats/traffic-tcp/ (see its CMD): the real `sluice` process must pick the same servers and give the same
+ * Same configuration, same traffic, same CLI commands as the real HAProxy 2.6 captures in
+ * fixtures/stats/traffic-*/ (see their CMD): the real `sluice` process must pick the same servers and give the same
  * `show stat` / `show servers state`, values masked only where they must differ (ports, times, rates).
  */
 import { test, after } from 'node:test';
@@ -12,10 +12,10 @@ import { tmpdir } from 'node:os';
 import { runGoldenCase, maskStat, maskState, teardown } from './traffic.ts';
 import type { Backend } from './traffic.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'sluice-golden-tcp-'));
+const dir = mkdtempSync(join(tmpdir(), 'sluice-golden-'));
 const procs: ChildProcess[] = [];
 const servers: Backend[] = [];
-after(() => teardown(procs[0] ?? null, servers, dir));
+after(() => { for (const p of procs) teardown(p, [], dir); teardown(null, servers, dir); });
 
 test('show stat and show servers state after the golden tcp scenario match HAProxy 2.6', { timeout: 20000 }, async () => {
   const { actual, golden } = await runGoldenCase('traffic-tcp', false, dir, procs, servers);
