@@ -1,6 +1,6 @@
 /*
- * Same configuration, same traffic, same CLI commands as the real HAProxy 2.6 captures in
- * fixtures/stats/traffic-tcp and traffic-http (see their CMD): the real `sluice` process must pick the same servers and give the same
+ * Same configuration, same traffic, same CLI commands as the real HAProxy 2.6 captures in fixtures/stats/traffic-tcp
+ * and traffic-http (see their CMD): the real `sluice` process must pick the same servers and give the same
  * `show stat` / `show servers state`, values masked only where they must differ (ports, times, rates).
  */
 import { test, after } from 'node:test';
