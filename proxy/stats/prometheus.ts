@@ -7,7 +7,10 @@
  */
 import type { StatsSource, StatVal, StatsHttpReply } from './types.ts';
 import * as F from './columns.ts';
-import { walkStats } from './fill.ts';
+import { walkStats, srvStatusText, SRV_ADMF_MAINT } from './fill.ts';
+import type { Proxy, Server } from '../model/types.ts';
+import { PR_MODE_HTTP } from '../model/types.ts';
+import { HCHK_STATUS_NAMES } from '../checks/types.ts';
 import { newStatDumpOpts } from './cli-commands.ts';
 import { ACCESS_LVL_ADMIN } from './types.ts';
 import { infoValues } from './info.ts';
@@ -245,11 +248,28 @@ const ROW_LETTER = 'FBSL';
 const CODES = ['1xx', '2xx', '3xx', '4xx', '5xx', 'other'];
 const HRSP = [F.ST_F_HRSP_1XX, F.ST_F_HRSP_2XX, F.ST_F_HRSP_3XX, F.ST_F_HRSP_4XX, F.ST_F_HRSP_5XX, F.ST_F_HRSP_OTHER];
 const SRV_STATES = ['DOWN', 'UP', 'MAINT', 'DRAIN', 'NOLB'];
+/** Check results as the exporter enumerates them (`state` label of *_check_status), in 2.6's order. */
+const CHECK_STATES = ['HANA', 'SOCKERR', 'L4OK', 'L4TOUT', 'L4CON', 'L6OK', 'L6TOUT', 'L6RSP', 'L7TOUT', 'L7RSP', 'L7OK',
+  'L7OKC', 'L7STS', 'PROCERR', 'PROCTOUT', 'PROCOK'];
+/** Families 2.6 exports only for proxies in HTTP mode. */
+const HTTP_ONLY = new Set(['haproxy_frontend_http_requests_rate_max', 'haproxy_frontend_http_requests_total',
+  'haproxy_frontend_intercepted_requests_total', 'haproxy_frontend_http_cache_lookups_total',
+  'haproxy_frontend_http_cache_hits_total', 'haproxy_frontend_http_comp_bytes_in_total',
+  'haproxy_frontend_http_comp_bytes_out_total', 'haproxy_frontend_http_comp_bytes_bypassed_total',
+  'haproxy_frontend_http_comp_responses_total', 'haproxy_frontend_http_responses_total',
+  'haproxy_backend_http_requests_total', 'haproxy_backend_http_cache_lookups_total', 'haproxy_backend_http_cache_hits_total',
+  'haproxy_backend_http_comp_bytes_in_total', 'haproxy_backend_http_comp_bytes_out_total',
+  'haproxy_backend_http_comp_bytes_bypassed_total', 'haproxy_backend_http_comp_responses_total',
+  'haproxy_backend_http_responses_total', 'haproxy_server_http_responses_total']);
+/** Server families exported only for servers whose health check runs (configured, not paused, not in maintenance). */
+const CHECK_ONLY = new Set(['haproxy_server_check_status', 'haproxy_server_check_code', 'haproxy_server_check_duration_seconds']);
+
+interface PromRow { letter: string; row: StatVal[]; px: Proxy; sv: Server | null }
 
 function labels(letter: string, row: readonly StatVal[]): string {
   const px = 'proxy="' + row[F.ST_F_PXNAME] + '"';
   if (letter === 'S') return px + ',server="' + row[F.ST_F_SVNAME] + '"';
-  if (letter === 'L') return 'listener="' + row[F.ST_F_SVNAME] + '",' + px;
+  if (letter === 'L') return px + ',listener="' + row[F.ST_F_SVNAME] + '"';
   return px;
 }
 
@@ -261,6 +281,65 @@ function srvState(status: string): string {
   return 'UP';
 }
 
+function checkRuns(sv: Server): boolean {
+  return sv.check.enabled && !sv.check.paused && (sv.adminState & SRV_ADMF_MAINT) === 0;
+}
+
+/** The check result name as the exporter labels it (L7OKD, "passed on 404", counts as L7OK). */
+function checkStateName(sv: Server): string {
+  const n = HCHK_STATUS_NAMES[sv.check.status] ?? '';
+  return n === 'L7OKD' ? 'L7OK' : n;
+}
+
+/** Counts per label of `names` for a backend's servers, `pick` giving each server's label ('' = not counted). */
+function aggSeries(name: string, lb: string, px: Proxy, names: readonly string[], pick: (sv: Server) => string): string {
+  const counts = new Array<number>(names.length).fill(0);
+  for (const sv of px.servers) { const i = names.indexOf(pick(sv)); if (i >= 0) counts[i]!++; }
+  let out = '';
+  for (let i = 0; i < names.length; i++) out += name + '{' + lb + ',state="' + names[i] + '"} ' + counts[i] + '\n';
+  return out;
+}
+
+function metricSeries(m: Metric, r: PromRow): string {
+  const [obj, name, , col, div] = m;
+  const lb = labels(obj, r.row);
+  if (col >= 0) {
+    // an empty stats field is NaN, except for a running check that has no result yet (2.6 prints 0)
+    const v = r.row[col] ?? (CHECK_ONLY.has(name) ? 0 : undefined);
+    if (typeof v !== 'number') return name + '{' + lb + '} NaN\n';
+    return name + '{' + lb + '} ' + (div === 1 ? v : (v / div).toFixed(6)) + '\n';
+  }
+  if (obj === 'S' && name === 'haproxy_server_status') {
+    const st = srvState(String(r.row[F.ST_F_STATUS]));
+    let out = '';
+    for (const s of SRV_STATES) out += name + '{' + lb + ',state="' + s + '"} ' + (s === st ? 1 : 0) + '\n';
+    return out;
+  }
+  if (obj === 'S' && name === 'haproxy_server_check_status' && r.sv !== null) {
+    const st = checkStateName(r.sv);
+    let out = '';
+    for (const s of CHECK_STATES) out += name + '{' + lb + ',state="' + s + '"} ' + (s === st ? 1 : 0) + '\n';
+    return out;
+  }
+  if (obj === 'B' && (name === 'haproxy_backend_agg_server_status' || name === 'haproxy_backend_agg_server_check_status')) {
+    return aggSeries(name, lb, r.px, SRV_STATES, (sv) => srvState(srvStatusText(sv)));
+  }
+  if (obj === 'B' && name === 'haproxy_backend_agg_check_status') {
+    return aggSeries(name, lb, r.px, CHECK_STATES, (sv) => (checkRuns(sv) ? checkStateName(sv) : ''));
+  }
+  if (name.endsWith('_status')) {
+    const st = String(r.row[F.ST_F_STATUS]);
+    if (obj === 'L') {
+      let out = '';
+      for (const s of ['WAITING', 'OPEN', 'FULL']) out += name + '{' + lb + ',state="' + s + '"} ' + (s === st ? 1 : 0) + '\n';
+      return out;
+    }
+    const up = st === 'OPEN' || st.startsWith('UP');
+    return name + '{' + lb + ',state="DOWN"} ' + (up ? 0 : 1) + '\n' + name + '{' + lb + ',state="UP"} ' + (up ? 1 : 0) + '\n';
+  }
+  return '';
+}
+
 /** The scrape body for a query string such as `scope=server&scope=backend` ('' = every scope). */
 export function renderPrometheus(src: StatsSource, query: string, now: number = Date.now()): string {
   const scopes = new Set<string>();
@@ -268,37 +347,29 @@ export function renderPrometheus(src: StatsSource, query: string, now: number = 
     const [k, v] = part.split('=');
     if (k === 'scope' && v !== undefined && SCOPE_LETTER[v] !== undefined) scopes.add(SCOPE_LETTER[v]!);
   }
-  const rows: { letter: string; row: StatVal[] }[] = [];
-  walkStats(src, newStatDumpOpts(ACCESS_LVL_ADMIN), (row, t) => { rows.push({ letter: ROW_LETTER[t]!, row: row.slice() }); }, now);
-  let out = scopes.size === 0 || scopes.has('P') ? renderProcess(src, now) : '';
-  for (const [obj, name, type, col, div, help] of METRICS) {
+  const byLetter: Record<string, PromRow[]> = { F: [], B: [], S: [], L: [] };
+  walkStats(src, newStatDumpOpts(ACCESS_LVL_ADMIN), (row, t, px, sv) => {
+    byLetter[ROW_LETTER[t]!]!.push({ letter: ROW_LETTER[t]!, row: row.slice(), px, sv });
+  }, now);
+  const parts: string[] = [];
+  if (scopes.size === 0 || scopes.has('P')) parts.push(renderProcess(src, now));
+  for (const m of METRICS) {
+    const [obj, name, type, , , help] = m;
     if (scopes.size > 0 && !scopes.has(obj)) continue;
+    let rows = byLetter[obj]!;
+    if (HTTP_ONLY.has(name)) rows = rows.filter((r) => r.px.mode === PR_MODE_HTTP);
+    if (CHECK_ONLY.has(name)) rows = rows.filter((r) => r.sv !== null && checkRuns(r.sv));
     let body = '';
-    for (const { letter, row } of rows) {
-      if (letter !== obj) continue;
-      const lb = labels(letter, row);
-      if (col >= 0) {
-        const v = row[col];
-        if (v === undefined || typeof v !== 'number') continue;
-        body += name + '{' + lb + '} ' + (div === 1 ? v : v / div) + '\n';
-      } else if (name.endsWith('_http_responses_total')) {
-        if (row[F.ST_F_HRSP_1XX] === undefined) continue;
-        for (let i = 0; i < 6; i++) body += name + '{code="' + CODES[i] + '",' + lb + '} ' + row[HRSP[i]!] + '\n';
-      } else if (name.endsWith('_status') && obj === 'S' && !name.includes('check')) {
-        const st = srvState(String(row[F.ST_F_STATUS]));
-        for (const s of SRV_STATES) body += name + '{' + lb + ',state="' + s + '"} ' + (s === st ? 1 : 0) + '\n';
-      } else if (name.endsWith('_status') && (obj === 'F' || obj === 'B' || obj === 'L')) {
-        const st = String(row[F.ST_F_STATUS]);
-        const up = st === 'OPEN' || st.startsWith('UP');
-        if (obj === 'L') {
-          for (const s of ['WAITING', 'READY', 'FULL']) body += name + '{' + lb + ',state="' + s + '"} ' + ((s === 'READY') === up ? 1 : 0) + '\n';
-        } else for (const s of ['DOWN', 'UP']) body += name + '{' + lb + ',state="' + s + '"} ' + ((s === 'UP') === up ? 1 : 0) + '\n';
+    if (name.endsWith('_http_responses_total')) {
+      // one series per class and object, class-major as 2.6 walks them
+      for (let i = 0; i < 6; i++) {
+        for (const r of rows) body += name + '{' + labels(obj, r.row) + ',code="' + CODES[i] + '"} ' + (r.row[HRSP[i]!] ?? 0) + '\n';
       }
-    }
+    } else for (const r of rows) body += metricSeries(m, r);
     if (body === '') continue;
-    out += '# HELP ' + name + ' ' + help + '\n# TYPE ' + name + ' ' + type + '\n' + body;
+    parts.push('# HELP ' + name + ' ' + help + '\n# TYPE ' + name + ' ' + type + '\n' + body);
   }
-  return out;
+  return parts.join('');
 }
 
 /**

@@ -3,6 +3,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { goldenSource } from './fixture-model.ts';
 import { renderPrometheus, servePrometheus } from '../../../proxy/stats/prometheus.ts';
+import { loadConfig } from '../../../proxy/config/loader.ts';
+import { buildRegistry } from '../../../proxy/modules.ts';
+import { initBackendServers } from '../../../proxy/backend/server.ts';
+import { PR_CAP_BE } from '../../../proxy/config/types.ts';
+import { PR_O_SOCKET_STATS } from '../../../proxy/model/types.ts';
 
 const REF = new URL('../../../fixtures/stats/prometheus-metric-names.txt', import.meta.url);
 const refNames = (): string[] =>
@@ -13,7 +18,7 @@ test('prometheus exports 2.6 metric names with proxy/server labels and honours ?
   const all = renderPrometheus(src, '');
   assert.match(all, /^# HELP haproxy_frontend_current_sessions /m);
   assert.match(all, /^haproxy_server_status\{proxy="bk",server="s3",state="MAINT"\} 1$/m);
-  assert.match(all, /^haproxy_backend_http_responses_total\{code="2xx",proxy="bk"\} 0$/m);
+  assert.match(all, /^haproxy_backend_http_responses_total\{proxy="bk",code="2xx"\} 0$/m);
   const srvOnly = renderPrometheus(src, 'scope=server');
   assert.doesNotMatch(srvOnly, /haproxy_frontend_|haproxy_process_/);
   assert.match(srvOnly, /haproxy_server_weight\{proxy="bk",server="s1"\} 100/);
@@ -43,4 +48,25 @@ test('servePrometheus answers with 2.6 headers, and 503 before the configuration
   assert.equal(r.status, 200);
   assert.deepEqual(r.headers, [['cache-control', 'no-cache'], ['content-type', 'text/plain; version=0.0.4']]);
   assert.equal(servePrometheus('', null).status, 503);
+});
+
+test('a scrape of the 2.6 reference setup has the same series, order, labels and value shapes as HAProxy', () => {
+  const dir = new URL('../../../fixtures/stats/prometheus/', import.meta.url);
+  const cfg = loadConfig([new URL('haproxy.cfg', dir).pathname], buildRegistry());
+  for (const px of cfg.proxies) if ((px.cap & PR_CAP_BE) !== 0) initBackendServers(px);
+  cfg.proxies.find((p) => p.name === 'fe_main')!.options |= PR_O_SOCKET_STATS;
+  // the captured instance had `set maxconn server bk/s2 50` applied
+  cfg.proxies.find((p) => p.name === 'bk')!.servers.find((s) => s.name === 's2')!.maxconn = 50;
+  const src = { proxies: cfg.proxies, global: cfg.global, startMs: Date.now(), pid: 1, actconn: () => 0, idleConns: () => 0 };
+  const lines = (t: string): string[] => t.split('\n').filter((l) => l !== '' && !l.startsWith('haproxy_process_build_info'));
+  const shape = (l: string): string => {
+    if (l.startsWith('#')) return l;
+    const sp = l.lastIndexOf(' ');
+    const v = l.slice(sp + 1);
+    return l.slice(0, sp) + ' ' + (v === 'NaN' ? 'NaN' : v.includes('.') ? 'float' : 'int');
+  };
+  const ours = lines(renderPrometheus(src, '')).map(shape);
+  const ref = lines(readFileSync(new URL('scrape.txt', dir), 'latin1')).map(shape);
+  assert.equal(ours.length, ref.length);
+  assert.deepEqual(ours, ref);
 });
