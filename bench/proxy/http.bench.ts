@@ -18,36 +18,13 @@ const IDLE = Number(process.env.IDLE ?? 9000);
 const root = path.resolve(import.meta.dirname, '../..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-httpbench-'));
 
-function listen(handler: (s: net.Socket) => void): Promise<number> {
-  return new Promise((r) => { const s = net.createServer(handler); s.listen(0, '127.0.0.1', () => r((s.address() as net.AddressInfo).port)); });
-}
 function freePort(): Promise<number> {
   return new Promise((r) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => r(p)); }); });
 }
 
-// backend: answers every request head with a prebuilt response (1 KiB or 1 MiB by the first path byte after '/')
-const small = Buffer.concat([Buffer.from('HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\ncontent-length: 1024\r\n\r\n'), Buffer.alloc(1024, 97)]);
-const large = Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\ncontent-type: application/octet-stream\r\ncontent-length: ${1 << 20}\r\n\r\n`), Buffer.alloc(1 << 20, 98)]);
-function backend(s: net.Socket): void {
-  s.setNoDelay(true);
-  let tail = '';
-  s.on('data', (d) => {
-    const t = tail + d.toString('latin1');
-    let i = 0, e;
-    while ((e = t.indexOf('\r\n\r\n', i)) >= 0) {
-      const big = t.charCodeAt(t.indexOf(' ', i) + 2) === 0x6d;   // "/m..."
-      s.write(big ? large : small);
-      if (/\r\nconnection: close/i.test(t.slice(i, e))) s.end();
-      i = e + 4;
-    }
-    tail = t.slice(i);
-  });
-  s.on('error', () => {});
-}
-
 function config(fePort: number, tcpPort: number, bePort: number, logPort: number, nbthread: boolean): string {
   return `global
-  maxconn 20000
+  maxconn 9600
 ${nbthread ? '  nbthread 1\n' : ''}  log 127.0.0.1:${logPort} local0
 defaults
   mode http
@@ -57,7 +34,7 @@ defaults
   timeout server 30s
   timeout connect 5s
   timeout http-keep-alive 30s
-  maxconn 20000
+  maxconn 9600
 frontend fe
   bind 127.0.0.1:${fePort}
   default_backend be
@@ -123,7 +100,8 @@ async function idleKB(p: Proc, n: number): Promise<number> {
 const median = (a: number[]): number => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; };
 
 async function main(): Promise<void> {
-  const bePort = await listen(backend);
+  const beChild = spawn(process.execPath, [path.join(root, 'dist/bench/proxy/http-backend.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const bePort = await new Promise<number>((r) => beChild.stdout?.once('data', (d: Buffer) => r(Number(d.toString().trim()))));
   const sink = dgram.createSocket('udp4');
   sink.on('message', () => {});
   await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
@@ -155,6 +133,7 @@ async function main(): Promise<void> {
   const is = await idleKB(slu, IDLE);
   console.log(`idle connections (${IDLE})            haproxy ${ih.toFixed(2)} KB/conn | sluice ${is.toFixed(2)} KB/conn`);
   hap.child.kill('SIGTERM');
+  beChild.kill('SIGTERM');
   slu.child.kill('SIGTERM');
   sink.close();
   process.exit(0);
