@@ -313,8 +313,8 @@ export function App(props: AppProps): ReactElement {
       return;
     }
     const page = Math.max(1, bodyH - 1);
+    if (k.name.startsWith('alt-') && k.ch >= '1' && k.ch <= '5') return setUiNow(switchView(u, VIEW_ORDER[Number(k.ch) - 1]!));
     if (u.view === 'cli') {
-      if (k.name.startsWith('alt-') && k.ch >= '1' && k.ch <= '5') return setUiNow(switchView(u, VIEW_ORDER[Number(k.ch) - 1]!));
       if (u.escPending && k.name === 'char' && k.ch >= '1' && k.ch <= '5') return setUiNow(switchView(u, VIEW_ORDER[Number(k.ch) - 1]!));
       if (u.escPending && k.name === 'escape') return setUiNow(switchView(u, u.prevView));
       if (k.name === 'escape') return setUiNow({ ...u, escPending: true });

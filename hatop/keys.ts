@@ -22,7 +22,7 @@ const SEQ: Readonly<Record<string, string>> = {
   '\x1b[[A': 'f1', '\x1b[[B': 'f2', '\x1b[[C': 'f3', '\x1b[[D': 'f4', '\x1b[[E': 'f5',
   '\x1b[15~': 'f5', '\x1b[17~': 'f6', '\x1b[18~': 'f7', '\x1b[19~': 'f8',
   '\x1b[20~': 'f9', '\x1b[21~': 'f10', '\x1b[23~': 'f11', '\x1b[24~': 'f12',
-  '\r': 'enter', '\n': 'enter', '\r\n': 'enter', '\t': 'tab', '\x1b': 'escape', '\x1b\x1b': 'escape',
+  '\r': 'enter', '\n': 'enter', '\r\n': 'enter', '\t': 'tab', '\x1b': 'escape',
   '\x7f': 'backspace', '\b': 'backspace', '\x03': 'ctrl-c', '\x01': 'ctrl-a', '\x05': 'ctrl-e',
 };
 
@@ -33,6 +33,8 @@ export function decodeKeys(seq: string): KeyEvent[] {
   const named = SEQ[seq];
   if (named) return [{ name: named, ch: '' }];
   if (seq.charCodeAt(0) === 0x1b) {
+    // ESC ESC (HATop's "previous view") can arrive as one event.
+    if (seq === '\x1b\x1b') return [{ name: 'escape', ch: '' }, { name: 'escape', ch: '' }];
     if (seq.length === 2 && seq.charCodeAt(1) >= 0x20) return [{ name: 'alt-' + seq[1], ch: seq[1]! }];
     return [{ name: 'unknown', ch: '' }];
   }

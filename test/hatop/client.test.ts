@@ -19,7 +19,7 @@ interface FakeOpts {
 }
 
 /** A stats socket speaking 2.6's prompt mode for a few commands. */
-function fakeServer(path: string, opts: FakeOpts = {}): { srv: net.Server; seen: string[] } {
+function fakeServer(path: string | number, opts: FakeOpts = {}): { srv: net.Server; seen: string[] } {
   const seen: string[] = [];
   const srv = net.createServer((c) => {
     let prompt = false;
@@ -47,7 +47,8 @@ function fakeServer(path: string, opts: FakeOpts = {}): { srv: net.Server; seen:
       }
     });
   });
-  srv.listen(path);
+  if (typeof path === 'number') srv.listen(path, '127.0.0.1');
+  else srv.listen(path);
   return { srv, seen };
 }
 
@@ -142,4 +143,18 @@ test('newlines inside a command are refused', async () => {
   const c = new StatsClient({ kind: 'unix', path: join(dir, 'none.sock'), label: 'x' }, { backoffMinMs: 1000 });
   assert.deepEqual(await c.request('show info\nshow stat'), { ok: false, text: 'command contains a newline' });
   c.close();
+});
+
+test('a TCP stats socket works the same way', async () => {
+  const { srv } = fakeServer(0);
+  await new Promise((r) => srv.once('listening', r));
+  const port = (srv.address() as net.AddressInfo).port;
+  const c = new StatsClient({ kind: 'tcp', host: '127.0.0.1', port, label: `127.0.0.1:${port}` });
+  try {
+    assert.equal((await c.request('show version')).text, '2.6.12-1+deb12u4\n');
+    assert.equal((await waitFor(c, (s) => s.phase === 'up')).level, 'admin');
+  } finally {
+    c.close();
+    srv.close();
+  }
 });

@@ -28,3 +28,7 @@ test('typed-ahead text is split at the control keys inside it', () => {
   ]);
   assert.deepEqual(decodeKeys('ab\x7f'), [{ name: 'char', ch: 'ab' }, { name: 'backspace', ch: '' }]);
 });
+
+test('ESC ESC in one event is two escapes', () => {
+  assert.deepEqual(decodeKeys('\x1b\x1b').map((k) => k.name), ['escape', 'escape']);
+});
