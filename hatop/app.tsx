@@ -458,6 +458,7 @@ export function App(props: AppProps): ReactElement {
       lines={lines}
       table={{ width, height: bodyH, selected: selRow?.id ?? '', top, sort: ui.sort, pending: ui.pending, fleet: insts.length > 1 }}
       cli={ui.cli}
+      cliInst={selRow ? selRow.inst : 0}
       helpTop={ui.helpTop}
       message={message}
       messageColor={messageColor}

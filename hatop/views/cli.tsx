@@ -6,8 +6,9 @@ import type { ReactElement } from 'react';
 import type { CliState } from '../types.ts';
 import { padEnd } from '../format.ts';
 
-export function CliView(props: { cli: CliState; width: number; height: number }): ReactElement {
-  const { cli, width, height } = props;
+/** `target` names the socket commands go to (the selected row's instance in a fleet). */
+export function CliView(props: { cli: CliState; width: number; height: number; target: string }): ReactElement {
+  const { cli, width, height, target } = props;
   const outH = Math.max(1, height - 2);
   const end = Math.max(0, cli.out.length - cli.scroll);
   const start = Math.max(0, end - outH);
@@ -17,7 +18,7 @@ export function CliView(props: { cli: CliState; width: number; height: number })
   const after = cli.input.slice(cli.cursor + 1);
   return (
     <Box flexDirection="column" width={width}>
-      <Text inverse>{padEnd(' haproxy command line' + (cli.scroll > 0 ? `  (scrolled back ${cli.scroll} lines)` : ''), Math.max(0, width - 30)) + padEnd('use ALT-n / ESC n to escape', 30).slice(0, Math.min(30, width))}</Text>
+      <Text inverse>{padEnd(` runtime API on ${target}` + (cli.scroll > 0 ? `  (scrolled back ${cli.scroll} lines)` : ''), Math.max(0, width - 30)) + padEnd('use ALT-n / ESC n to escape', 30).slice(0, Math.min(30, width))}</Text>
       {shown.map((l, i) => (
         <Text key={i} wrap="truncate-end">{l === '' ? ' ' : l}</Text>
       ))}

@@ -27,6 +27,8 @@ export interface ScreenProps {
   readonly lines: readonly TableLine[];
   readonly table: TableUi;
   readonly cli: CliState;
+  /** Instance the CLI view sends to (fleet mode: the selected row's). */
+  readonly cliInst?: number;
   readonly helpTop: number;
   readonly message: string;
   readonly messageColor?: string;
@@ -90,7 +92,7 @@ export function Screen(p: ScreenProps): ReactElement {
       body = <ErrorsView {...tableProps} />;
       break;
     case 'cli':
-      body = <CliView cli={p.cli} width={p.width} height={vh} />;
+      body = <CliView cli={p.cli} width={p.width} height={vh} target={labels[p.cliInst ?? 0] ?? ''} />;
       break;
     default:
       body = <HelpView top={p.helpTop} height={vh} width={p.width} />;

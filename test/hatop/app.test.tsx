@@ -146,7 +146,7 @@ test('the CLI view runs commands, keeps history and refuses session commands', a
   const { frame, press } = mount(src);
   await waitFor(frame, (x) => x.includes('>>> bk_api'));
   await press('5');
-  await waitFor(frame, (x) => x.includes('haproxy command line'));
+  await waitFor(frame, (x) => x.includes('runtime API on /run/haproxy/admin.sock'));
   await press('show version', KEY.enter);
   let f = await waitFor(frame, (x) => x.includes('2.6.12-1+deb12u4\n'));
   assert.match(f, /^> show version$/m);
