@@ -1,21 +1,34 @@
 /*
- * Logging benchmarks (npm run bench:log):
- *  1. emitter throughput: lines/s formatting one StreamLog with the httplog format, Sluice's compiled emitter
- *     (runLogEmitter into a reused Buffer) vs a naive template-string formatter + Buffer.from; medians of 5 rounds.
- *  2. logStream() cost per line including syslog framing and the UDP send (µs/line), to size the proxy overhead.
- *  3. loss check: 100,000 lines/s for 2 s through logStream to a loopback collector in another process, which checks
- *     the %rt sequence; prints received/sent and gaps.
- * Loopback only, bounded duration (~25 s).
+ * Logging benchmarks (npm run bench:log). Loopback only, bounded (~1.5 min without wrk, plus ~1 min with it).
+ *  1. emitter throughput: httplog lines/s, Sluice's compiled emitter vs a naive template-string formatter.
+ *  2. event-loop cost per line of the ways to get a line out, paced at 10k and 100k lines/s to a collector process
+ *     that sequence-checks %rt; per strategy: µs per line inside the calls, main-thread CPU µs per line (from
+ *     /proc/self/task/<pid>/stat, minus a pacing-only baseline) and lines lost; interleaved rounds, medians.
+ *     Strategies: `direct` (old path: a Buffer per line, dgram.send without callback on the event loop),
+ *     `direct+cb` (same with a send callback), `batched` (lines queued, sent at the end of each loop turn),
+ *     `ring` (Sluice: formatted into a SharedArrayBuffer ring, sends in the log worker thread) with the worker's
+ *     eager and lazy wake-up policies.
+ *  3. zero-loss rate: highest paced rate (lines/s) of the ring path at which the collector got every line.
+ *  4. logging on/off: keep-alive req/s through `sluice` with and without a log target (wrk, interleaved, medians).
  */
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import type { Proxy, StreamLog } from '../../proxy/model/types.ts';
 import { PR_MODE_HTTP } from '../../proxy/model/types.ts';
 import { PR_CAP_LISTEN } from '../../proxy/config/types.ts';
 import { newLogCfg, newLogTarget } from '../../proxy/log/cfg.ts';
 import { compileLogFormat } from '../../proxy/log/format.ts';
 import { runLogEmitter, logStream } from '../../proxy/log/emit.ts';
+import { putSyslogHeader } from '../../proxy/log/syslog.ts';
 import { LOG_FORMAT_HTTPLOG } from '../../proxy/log/presets.ts';
-import { logCounters, closeLogSinks } from '../../proxy/log/sender.ts';
+import { LOG_FMT_LOCAL } from '../../proxy/log/types.ts';
+import { logCounters, closeLogSinks, flushLogs, setLogNotifyLazy } from '../../proxy/log/sender.ts';
 
 const fe = { name: 'fe_http', cap: PR_CAP_LISTEN, mode: PR_MODE_HTTP, options: 0, log: newLogCfg() } as unknown as Proxy;
 const be = { name: 'be_app' } as unknown as Proxy;
@@ -49,7 +62,7 @@ function naiveHttplog(x: StreamLog): Buffer {
 
 function median(a: number[]): number {
   const b = [...a].sort((x, y) => x - y);
-  return b[b.length >> 1];
+  return b.length === 0 ? NaN : b.length % 2 === 1 ? b[b.length >> 1] : (b[b.length / 2 - 1] + b[b.length / 2]) / 2;
 }
 
 function rate(fn: () => void, ms: number): number {
@@ -60,90 +73,326 @@ function rate(fn: () => void, ms: number): number {
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function main(): Promise<void> {
+/** CPU time (ms) of the main thread so far (utime + stime of task <pid>, clock ticks of 10 ms). */
+function mainThreadCpuMs(): number {
+  const st = fs.readFileSync(`/proc/self/task/${process.pid}/stat`, 'latin1');
+  const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
+
+// ---- 1. formatting ----------------------------------------------------------------------------------------------
+
+function benchFormat(): void {
   const c = compileLogFormat(LOG_FORMAT_HTTPLOG);
   if (!c.ok) throw new Error(c.error);
   const em = c.emitter;
   const buf = Buffer.allocUnsafe(70000);
   const a = runLogEmitter(em, fe, s, buf, 65536);
   if (buf.toString('latin1', 0, a) !== naiveHttplog(s).toString('latin1')) throw new Error('formatters disagree');
-
   const sluice: number[] = [];
   const naive: number[] = [];
   let sink = 0;
   for (let r = 0; r < 5; r++) {
-    sluice.push(rate(() => { s.reqCounter++; sink += runLogEmitter(em, fe, s, buf, 65536); }, 600));
-    naive.push(rate(() => { s.reqCounter++; sink += naiveHttplog(s).length; }, 600));
+    sluice.push(rate(() => { s.reqCounter++; sink += runLogEmitter(em, fe, s, buf, 65536); }, 500));
+    naive.push(rate(() => { s.reqCounter++; sink += naiveHttplog(s).length; }, 500));
   }
   console.log('1. httplog formatting (lines/s, median of 5)');
-  console.log(`   sluice emitter : ${fmt(median(sluice))}`);
+  console.log(`   sluice emitter : ${fmt(median(sluice))}  (${(1e6 / median(sluice)).toFixed(2)} µs/line)`);
   console.log(`   naive template : ${fmt(median(naive))}`);
   console.log(`   ratio          : ${(median(sluice) / median(naive)).toFixed(2)}x  (${sink > 0 ? 'ok' : ''})`);
+}
 
-  // 3. loss check against a collector process (also used for 2.)
-  const collector = spawn(process.execPath, ['-e', `
+// ---- 2./3. strategies against a collector process ------------------------------------------------------------
+
+interface Collector { port: number; reset(): Promise<void>; count(): Promise<{ n: number; gaps: number }>; kill(): void }
+
+async function startCollector(): Promise<Collector> {
+  const child = spawn(process.execPath, ['-e', `
     const s = require('node:dgram').createSocket({ type: 'udp4', recvBufferSize: 4 << 20 });
-    let n = 0, gaps = 0, last = 0;
+    let n = 0, gaps = 0, last = -1;
     s.on('message', (m) => { n++; const i = m.lastIndexOf(32, m.length - 2); const v = +m.toString('latin1', i + 1, m.length - 1);
-      if (v !== last + 1) gaps++; last = v; });
+      if (last >= 0 && v !== last + 1) gaps++; last = v; });
     s.bind(0, '127.0.0.1', () => process.stdout.write(s.address().port + '\\n'));
-    process.stdin.on('data', () => process.stdout.write(JSON.stringify({ n, gaps, last }) + '\\n'));
+    process.stdin.on('data', (d) => { if (d[0] === 0x72) { n = 0; gaps = 0; last = -1; }
+      process.stdout.write(JSON.stringify({ n, gaps }) + '\\n'); });
   `], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((res) => collector.stdout.once('data', (d: Buffer) => res(Number(d.toString()))));
-  const ask = (): Promise<{ n: number; gaps: number; last: number }> => new Promise((res) => {
-    collector.stdout.once('data', (d: Buffer) => res(JSON.parse(d.toString())));
-    collector.stdin.write('?\n');
+  const port = await new Promise<number>((res) => child.stdout.once('data', (d: Buffer) => res(Number(d.toString()))));
+  const ask = (cmd: string): Promise<{ n: number; gaps: number }> => new Promise((res) => {
+    child.stdout.once('data', (d: Buffer) => res(JSON.parse(d.toString())));
+    child.stdin.write(cmd);
   });
+  return { port, reset: async () => { await ask('r'); }, count: () => ask('?'), kill: () => child.kill() };
+}
 
-  const t = newLogTarget('bench', 0);
-  t.host = '127.0.0.1';
-  t.port = port;
-  fe.log.targets = [t];
-  const seq = compileLogFormat(LOG_FORMAT_HTTPLOG + ' %rt');
-  if (!seq.ok) throw new Error(seq.error);
-  fe.log.emitter = seq.emitter;
+interface Strategy {
+  name: string;
+  setup(port: number): Promise<void>;
+  line(): void;
+  /** End of one loop turn (batched strategy sends here). */
+  turn(): void;
+  /** Waits until everything queued left the process (bounded). */
+  drain(): Promise<void>;
+  teardown(): Promise<void>;
+}
+
+const seqFormat = compileLogFormat(LOG_FORMAT_HTTPLOG + ' %rt');
+if (!seqFormat.ok) throw new Error(seqFormat.error);
+fe.log.emitter = seqFormat.emitter;
+const oldMsg = Buffer.allocUnsafe(66000);
+const oldHdr = Buffer.allocUnsafe(512);
+
+/** The previous event-loop path: format, header, one Buffer per line (what the sender then owns). */
+function oldLine(): Buffer {
+  const n = runLogEmitter(fe.log.emitter!, fe, s, oldMsg, 65536);
+  const us = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+  const h = putSyslogHeader(oldHdr, 0, LOG_FMT_LOCAL, 16, 6, us, 'haproxy', process.pid, '');
+  const end = Math.min(h + n, 1024);
+  const line = Buffer.allocUnsafe(end + 1);
+  oldHdr.copy(line, 0, 0, h);
+  oldMsg.copy(line, h, 0, end - h);
+  line[end] = 0x0a;
+  return line;
+}
+
+function noop(): void { /* send callback */ }
+
+function directStrategy(name: string, withCb: boolean, batched: boolean): Strategy {
+  let sock: dgram.Socket | null = null;
+  const queue: Buffer[] = [];
+  return {
+    name,
+    async setup(port) {
+      const so = dgram.createSocket('udp4');
+      sock = so;
+      await new Promise<void>((res) => so.connect(port, '127.0.0.1', res));
+    },
+    line() {
+      s.reqCounter++;
+      const l = oldLine();
+      if (batched) queue.push(l);
+      else if (withCb) sock!.send(l, noop);
+      else sock!.send(l);
+    },
+    turn() {
+      if (!batched) return;
+      for (let i = 0; i < queue.length; i++) sock!.send(queue[i]);
+      queue.length = 0;
+    },
+    async drain() { for (let i = 0; i < 100 && sock!.getSendQueueCount() > 0; i++) await sleep(5); },
+    async teardown() { sock!.close(); },
+  };
+}
+
+function ringStrategy(name: string, lazy: boolean): Strategy {
+  return {
+    name,
+    async setup(port) {
+      closeLogSinks();
+      setLogNotifyLazy(lazy);
+      const t = newLogTarget('bench', 0);
+      t.host = '127.0.0.1';
+      t.port = port;
+      fe.log.targets = [t];
+      logStream(fe, s); // starts the worker (tsx loader) and connects the socket
+      await sleep(400);
+      flushLogs(2000);
+    },
+    line() { s.reqCounter++; logStream(fe, s); },
+    turn() { /* nothing: the worker sends */ },
+    async drain() { for (let i = 0; i < 200 && !flushLogs(0); i++) await sleep(5); },
+    async teardown() { closeLogSinks(); fe.log.targets = []; },
+  };
+}
+
+const pacingOnly: Strategy = {
+  name: 'pacing only', async setup() {}, line() { s.reqCounter++; }, turn() {}, async drain() {}, async teardown() {},
+};
+
+interface RunResult { inCallUs: number; cpuUs: number; lost: number; gaps: number; dropped: number; achieved: number }
+
+/** Sends `lineRate` lines/s for `ms` through `st`, paced by 1 ms timers; measures time in calls and thread CPU. */
+async function paced(st: Strategy, col: Collector, lineRate: number, ms: number): Promise<RunResult> {
+  await col.reset();
   s.reqCounter = 0;
-  logStream(fe, s); // opens the socket (connect is async): wait for it
-  await new Promise((r) => setTimeout(r, 100));
-
-  // 2. cost per logged line, unpaced, in short bursts the collector can absorb
-  const costs: number[] = [];
-  for (let r = 0; r < 5; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < 2000; i++) { s.reqCounter++; logStream(fe, s); }
-    costs.push(((performance.now() - t0) * 1000) / 2000);
-    await new Promise((res) => setTimeout(res, 50));
-  }
-  console.log('2. logStream (httplog + rfc3164 header + UDP send) µs/line, median of 5 bursts of 2000: ' +
-    median(costs).toFixed(2));
-
-  await new Promise((res) => setTimeout(res, 200));
-  const before = await ask();
-  const sentBefore = logCounters.sent;
-  const droppedBefore = logCounters.dropped;
-  const RATE = 100_000;
-  const DURATION = 2000;
-  const start = performance.now();
+  const total = Math.round((lineRate * ms) / 1000);
+  const dropped0 = logCounters.dropped;
   let sent = 0;
+  let inCall = 0;
+  const cpu0 = mainThreadCpuMs();
+  const start = performance.now();
   await new Promise<void>((done) => {
-    const tick = (): void => {
-      const el = performance.now() - start;
-      const due = Math.min(RATE * (DURATION / 1000), Math.floor((el * RATE) / 1000));
-      while (sent < due) { s.reqCounter++; logStream(fe, s); sent++; }
-      if (sent >= RATE * (DURATION / 1000)) done(); else setImmediate(tick);
-    };
-    tick();
+    const timer = setInterval(() => {
+      const t0 = performance.now();
+      const due = Math.min(total, Math.floor(((t0 - start) * lineRate) / 1000));
+      while (sent < due) { st.line(); sent++; }
+      st.turn();
+      inCall += performance.now() - t0;
+      if (sent >= total) { clearInterval(timer); done(); }
+    }, 1);
   });
   const took = performance.now() - start;
-  await new Promise((res) => setTimeout(res, 300));
-  const after = await ask();
-  const got = after.n - before.n;
-  console.log(`3. ${fmt(sent)} lines in ${took.toFixed(0)} ms (${fmt(sent / (took / 1000))} lines/s) to a loopback collector`);
-  console.log(`   handed to kernel: ${fmt(logCounters.sent - sentBefore)}, dropped by queue: ${logCounters.dropped - droppedBefore}, ` +
-    `received: ${fmt(got)}, lost: ${sent - got}, sequence gaps: ${after.gaps - before.gaps}`);
-  collector.kill();
-  closeLogSinks();
+  const cpu = mainThreadCpuMs() - cpu0;
+  await st.drain();
+  await sleep(150);
+  const c = await col.count();
+  return {
+    inCallUs: (inCall * 1000) / Math.max(sent, 1), cpuUs: (cpu * 1000) / Math.max(sent, 1),
+    lost: st === pacingOnly ? 0 : sent - c.n, gaps: c.gaps, dropped: logCounters.dropped - dropped0,
+    achieved: sent / (took / 1000),
+  };
+}
+
+async function benchStrategies(col: Collector): Promise<void> {
+  const strategies = [
+    directStrategy('direct (old path)', false, false),
+    directStrategy('direct+cb', true, false),
+    directStrategy('batched per turn', false, true),
+    ringStrategy('ring+worker eager', false),
+    ringStrategy('ring+worker lazy', true),
+  ];
+  const ROUNDS = 3;
+  const RUN_MS = 1200;
+  for (const lineRate of [10_000, 100_000]) {
+    const res = new Map<string, RunResult[]>();
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const st of [pacingOnly, ...strategies]) {
+        await st.setup(col.port);
+        const x = await paced(st, col, lineRate, RUN_MS);
+        await st.teardown();
+        if (!res.has(st.name)) res.set(st.name, []);
+        res.get(st.name)!.push(x);
+      }
+    }
+    const base = median(res.get(pacingOnly.name)!.map((x) => x.cpuUs));
+    console.log(`2. ${fmt(lineRate)} lines/s for ${RUN_MS} ms, medians of ${ROUNDS} interleaved rounds ` +
+      `(pacing baseline ${base.toFixed(2)} µs/line CPU subtracted)`);
+    console.log('   strategy              in-call µs/line  main CPU µs/line  achieved/s   lost  dropped  gaps');
+    for (const st of strategies) {
+      const a = res.get(st.name)!;
+      console.log('   ' + st.name.padEnd(22) + median(a.map((x) => x.inCallUs)).toFixed(2).padStart(15) +
+        Math.max(0, median(a.map((x) => x.cpuUs)) - base).toFixed(2).padStart(18) +
+        fmt(median(a.map((x) => x.achieved))).padStart(12) + fmt(median(a.map((x) => x.lost))).padStart(7) +
+        fmt(median(a.map((x) => x.dropped))).padStart(9) + fmt(median(a.map((x) => x.gaps))).padStart(6));
+    }
+  }
+}
+
+async function benchZeroLoss(col: Collector): Promise<void> {
+  const st = ringStrategy('ring', true);
+  const rates = [100_000, 150_000, 200_000, 300_000];
+  const best: number[] = [];
+  const at100: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    let ok = 0;
+    for (const lineRate of rates) {
+      await st.setup(col.port);
+      const x = await paced(st, col, lineRate, 1000);
+      await st.teardown();
+      if (lineRate === 100_000) at100.push(x.lost);
+      if (x.lost !== 0 || x.achieved < lineRate * 0.95) break;
+      ok = lineRate;
+    }
+    best.push(ok);
+  }
+  console.log(`3. ring+worker zero-loss rate (1 s runs at ${rates.map(fmt).join('/')} lines/s, median of 3): ` +
+    `${fmt(median(best))} lines/s; lost at 100,000/s per round: ${at100.join(', ')}`);
+}
+
+// ---- 4. logging on/off through the proxy with wrk ----------------------------------------------------------------
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+
+function freePort(): Promise<number> {
+  return new Promise((res) => {
+    const srvr = net.createServer();
+    srvr.listen(0, '127.0.0.1', () => { const p = (srvr.address() as net.AddressInfo).port; srvr.close(() => res(p)); });
+  });
+}
+
+async function startSluice(cfg: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'proxy/main.ts'), '-f', cfg, '-d'],
+    { stdio: ['ignore', 'ignore', 'pipe'], cwd: ROOT });
+  child.stderr!.resume();
+  return child;
+}
+
+async function waitListening(port: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const ok = await new Promise<boolean>((res) => {
+      const c = net.connect(port, '127.0.0.1', () => { c.destroy(); res(true); });
+      c.on('error', () => res(false));
+    });
+    if (ok) return;
+    await sleep(50);
+  }
+  throw new Error('proxy did not listen on ' + port);
+}
+
+function wrk(port: number, secs: number): number {
+  const out = execFileSync('/usr/bin/wrk', ['-t1', '-c16', `-d${secs}s`, `http://127.0.0.1:${port}/`], { encoding: 'latin1' });
+  const m = /Requests\/sec:\s+([\d.]+)/.exec(out);
+  return m === null ? NaN : Number(m[1]);
+}
+
+async function benchOnOff(col: Collector): Promise<void> {
+  if (!fs.existsSync('/usr/bin/wrk')) { console.log('4. skipped: /usr/bin/wrk not installed'); return; }
+  const backend = http.createServer((_req, res) => { res.writeHead(200, { 'content-type': 'text/plain' }); res.end('ok\n'); });
+  await new Promise<void>((r) => backend.listen(0, '127.0.0.1', r));
+  const bport = (backend.address() as net.AddressInfo).port;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-logbench-'));
+  const cfgs: { name: string; port: number; file: string }[] = [];
+  for (const on of [false, true]) {
+    const port = await freePort();
+    const file = path.join(dir, on ? 'on.cfg' : 'off.cfg');
+    fs.writeFileSync(file, [
+      'global', '  maxconn 1000', ...(on ? [`  log 127.0.0.1:${col.port} local0`] : []), '',
+      'defaults', '  mode http', '  timeout connect 5s', '  timeout client 30s', '  timeout server 30s',
+      ...(on ? ['  log global', '  option httplog'] : []), '',
+      'frontend fe', `  bind 127.0.0.1:${port}`, '  default_backend be', '',
+      'backend be', `  server s1 127.0.0.1:${bport}`, '',
+    ].join('\n'));
+    cfgs.push({ name: on ? 'logging on' : 'logging off', port, file });
+  }
+  const procs: ChildProcess[] = [];
+  try {
+    for (const c of cfgs) { procs.push(await startSluice(c.file)); await waitListening(c.port); }
+    for (const c of cfgs) wrk(c.port, 1); // warm-up (JIT, pools)
+    const rps = new Map<string, number[]>(cfgs.map((c) => [c.name, []]));
+    await col.reset();
+    const ROUNDS = 5;
+    for (let r = 0; r < ROUNDS; r++) {
+      const order = r % 2 === 0 ? cfgs : [...cfgs].reverse();
+      for (const c of order) rps.get(c.name)!.push(wrk(c.port, 3));
+    }
+    await sleep(300);
+    const got = await col.count();
+    const off = median(rps.get('logging off')!);
+    const on = median(rps.get('logging on')!);
+    console.log(`4. keep-alive req/s through sluice (wrk -t1 -c16, ${ROUNDS} interleaved 3 s rounds, medians)`);
+    console.log(`   logging off : ${fmt(off)}   [${rps.get('logging off')!.map(fmt).join(', ')}]`);
+    console.log(`   logging on  : ${fmt(on)}   [${rps.get('logging on')!.map(fmt).join(', ')}]`);
+    console.log(`   cost        : ${((1 - on / off) * 100).toFixed(1)}%  (collector received ${fmt(got.n)} lines)`);
+  } finally {
+    for (const p of procs) p.kill('SIGTERM');
+    backend.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const only = process.argv[2] ?? 'all';
+  if (only === 'all' || only === 'format') benchFormat();
+  const col = await startCollector();
+  try {
+    if (only === 'all' || only === 'paths') await benchStrategies(col);
+    if (only === 'all' || only === 'loss') await benchZeroLoss(col);
+    if (only === 'all' || only === 'wrk') await benchOnOff(col);
+  } finally {
+    col.kill();
+    closeLogSinks();
+  }
 }
 
 await main();

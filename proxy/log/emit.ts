@@ -17,15 +17,16 @@ import { LF_FLAG_Q, LF_FLAG_X, LF_FLAG_E } from './format-tokens.ts';
 import * as op from './format.ts';
 import { putUint, putSyslogHeader } from './syslog.ts';
 import { putDateLocalMs, putDateGmt, putDateLocalZone, putPadded } from './dates.ts';
-import { openLogSink } from './sender.ts';
+import { openLogSink, logRing, logCounters } from './sender.ts';
 
 const MSG_CAP = 65536;
 const SLACK = 1024;
-/* Reused buffers: the message, the structured data (RFC 5424) and the header + SD. Never escape this module. */
+/* Reused buffers: the message, the structured data (RFC 5424), unique ids. Never escape this module. */
 const msgBuf = Buffer.allocUnsafe(MSG_CAP + SLACK);
 const sdBuf = Buffer.allocUnsafe(8192 + SLACK);
-const hdrBuf = Buffer.allocUnsafe(8192 + 2 * SLACK);
 const idBuf = Buffer.allocUnsafe(4096 + SLACK);
+/* Upper bound of a syslog header without tag/hostname/SD (log/syslog.ts): PRI, ISO date, pid, separators. */
+const HDR_MAX = 96;
 
 const HOSTNAME = hostname();
 const PID = process.pid;
@@ -340,25 +341,36 @@ function sendToTargets(fe: Proxy, level: number, msgLen: number, s: StreamLog | 
       }
       if (!hit) continue;
     }
+    const w = logRing();
+    if (w === null) { logCounters.ringDropped++; continue; }
+    const slot = t.sink === null ? openLogSink(t).slot : t.sink.slot;
     if (us < 0) us = nowUs();
     const sev = level < t.minLevel ? t.minLevel : level;
-    let off = putSyslogHeader(hdrBuf, 0, t.format, t.facility, sev, us, tag, PID, lc.hostname);
-    if (t.format === LOG_FMT_RFC5424) {
-      if (sdLen < 0) {
-        sdLen = lc.emitterSd !== null && s !== null ? runLogEmitter(lc.emitterSd, fe, s, sdBuf, 8192) : 0;
-      }
-      if (sdLen > 0) { sdBuf.copy(hdrBuf, off, 0, sdLen); off += sdLen; }
-      else hdrBuf[off++] = 0x2d;
-      hdrBuf[off++] = 0x20;
+    if (t.format === LOG_FMT_RFC5424 && sdLen < 0) {
+      sdLen = lc.emitterSd !== null && s !== null ? runLogEmitter(lc.emitterSd, fe, s, sdBuf, 8192) : 0;
     }
+    // Formatted straight into the ring: header, SD, message cut to `len`, "\n"; the worker sends it.
+    const hdrRoom = HDR_MAX + tag.length + lc.hostname.length + (sdLen > 0 ? sdLen + 1 : 2);
+    let max = hdrRoom + msgLen;
+    if (max > t.maxLen) max = t.maxLen < hdrRoom ? hdrRoom : t.maxLen;
+    const at = w.reserve(max + 1);
+    if (at < 0) { logCounters.ringDropped++; continue; }
+    const data = w.v.data;
+    const lim = at + t.maxLen;
+    let off = putSyslogHeader(data, at, t.format, t.facility, sev, us, tag, PID, lc.hostname);
+    if (t.format === LOG_FMT_RFC5424) {
+      if (sdLen > 0) { sdBuf.copy(data, off, 0, sdLen); off += sdLen; }
+      else data[off++] = 0x2d;
+      data[off++] = 0x20;
+    }
+    if (off > lim) off = lim;
     let end = off + msgLen;
-    if (end > t.maxLen) end = t.maxLen;
-    // One fresh Buffer per datagram (pooled allocation): the sink keeps it until the kernel has it.
-    const line = Buffer.allocUnsafe(end + 1);
-    hdrBuf.copy(line, 0, 0, off);
-    if (end > off) msgBuf.copy(line, off, 0, end - off);
-    line[end] = 0x0a;
-    openLogSink(t).send(line);
+    if (end > lim) end = lim;
+    if (end - off <= 16) { for (let k = off; k < end; k++) data[k] = msgBuf[k - off]; }
+    else msgBuf.copy(data, off, 0, end - off);
+    data[end] = 0x0a;
+    w.commit(slot, end + 1 - at);
+    logCounters.sent++;
   }
 }
 

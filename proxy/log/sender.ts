@@ -1,159 +1,180 @@
 /*
- * Log senders: one sink per `log` target, created at config finalization. UDP (one connected dgram socket per
- * target), unix datagram (a small perl helper per target, as Node has no AF_UNIX datagram sockets), stdout/stderr
- * (async fd writes, coalesced). Every sink copies the line before returning, never blocks, and drops (and counts in
- * `logCounters`) when its bounded queue is full. Callers: log/emit.ts (send), log/keywords.ts (create), proxy stop
- * (closeLogSinks). Hot path: yes (send).
+ * Log senders, event-loop side: one shared ring (log/ring.ts) and one worker thread (log/log-worker.ts) for the whole
+ * process, started on the first opened target. log/emit.ts formats each line straight into the ring under the
+ * target's slot; the worker does the sends (UDP, unix datagram helper, stdout/stderr). Full ring = line dropped and
+ * counted, never a wait. On process exit (and closeLogSinks) the ring is drained first, with a bounded wait.
+ * Callers: log/emit.ts (logRing, logCounters), log/keywords.ts (openLogSink), proxy stop. Hot path: no (setup only).
  */
-import dgram from 'node:dgram';
-import fs from 'node:fs';
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import type { LogSink, LogTarget } from './types.ts';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { LogSink, LogSinkSpec, LogTarget } from './types.ts';
 import { LOG_TGT_UDP, LOG_TGT_UNIX } from './types.ts';
+import {
+  RingWriter, newRingMemory, RING_DEFAULT_SIZE, RING_HEAD, RING_STOP, RING_DONE, RING_NOTIFY_LAZY, RING_SLOT_OPEN,
+  RING_ST_SENT, RING_ST_DROPPED, RING_ST_ERRORS,
+} from './ring.ts';
+
+/** Bounded wait for the worker to drain the ring at exit / closeLogSinks (ms). */
+export const LOG_FLUSH_WAIT_MS = 1000;
 
 /**
- * Process-wide log counters. The stats module exports `dropped` as `DroppedLogs` in `show info`.
- * `sent` counts lines handed to the kernel or helper; `dropped` lines refused because a queue was full or the target
- * was unusable; `errors` send errors reported by the kernel (e.g. ECONNREFUSED from a closed UDP port).
+ * Process-wide log counters (the stats module exports `dropped` as `DroppedLogs`). `sent` counts lines queued to a
+ * target (synchronously, on the event loop); `delivered` lines the worker handed to the kernel / helper / fd;
+ * `dropped` lines refused because the ring or a target queue was full or the target unusable; `errors` send errors
+ * reported by the kernel (e.g. ECONNREFUSED from a closed UDP port).
  */
-export const logCounters = { sent: 0, dropped: 0, errors: 0 };
+class LogCounters {
+  sent = 0;
+  /** Dropped on the event loop (ring full). */
+  ringDropped = 0;
+  /** Worker counts of rings already closed. */
+  baseDelivered = 0;
+  baseDropped = 0;
+  baseErrors = 0;
+  get delivered(): number { return this.baseDelivered + (ring === null ? 0 : ring.v.stats[RING_ST_SENT]); }
+  get dropped(): number {
+    return this.ringDropped + this.baseDropped + (ring === null ? 0 : ring.v.stats[RING_ST_DROPPED]);
+  }
+  get errors(): number { return this.baseErrors + (ring === null ? 0 : ring.v.stats[RING_ST_ERRORS]); }
+}
+export const logCounters = new LogCounters();
 
-/** Lines a sink may hold before dropping (UDP kernel send queue entries, pending fd/helper writes). */
-export const LOG_QUEUE_MAX = 4096;
-
+let ring: RingWriter | null = null;
+let worker: Worker | null = null;
+let nextSlot = 0;
+/** logCounters.sent when the current ring started (lines queued to it = sent - ringSent0). */
+let ringSent0 = 0;
+let lazyNotify = true;
 const openTargets: LogTarget[] = [];
 
-function onSockError(): void {
-  logCounters.errors++;
+function startWorker(): RingWriter {
+  const sab = newRingMemory(RING_DEFAULT_SIZE);
+  const w = new RingWriter(sab);
+  w.v.ctl[RING_NOTIFY_LAZY] = lazyNotify ? 1 : 0;
+  const ext = path.extname(new URL(import.meta.url).pathname);
+  const script = new URL('./log-worker' + ext, import.meta.url);
+  // Under tsx (tests, benches) the worker registers tsx's loader itself; compiled .js runs directly.
+  worker = ext === '.ts'
+    ? new Worker("import('tsx/esm/api').then((t) => t.register()).then(() => import(" + JSON.stringify(script.href) +
+      '))', { eval: true, workerData: { sab } })
+    : new Worker(script, { workerData: { sab } });
+  worker.unref();
+  worker.on('error', onWorkerGone);
+  worker.on('exit', onWorkerGone);
+  process.on('exit', flushOnExit);
+  ringSent0 = logCounters.sent;
+  ring = w;
+  return w;
 }
 
-class UdpSink implements LogSink {
-  readonly sock: dgram.Socket;
-  connected = false;
-  closed = false;
-  /** Lines sent before `connect` completed (at most LOG_QUEUE_MAX), flushed once connected. */
-  early: Buffer[] = [];
-
-  constructor(host: string, port: number, family: 4 | 6) {
-    this.sock = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
-    this.sock.on('error', onSockError);
-    this.sock.unref();
-    this.sock.connect(port, host, () => {
-      this.connected = true;
-      const early = this.early;
-      this.early = [];
-      for (let i = 0; i < early.length; i++) this.sock.send(early[i]);
-    });
-  }
-
-  send(line: Buffer): void {
-    if (!this.connected) {
-      if (this.closed || this.early.length >= LOG_QUEUE_MAX) { logCounters.dropped++; return; }
-      this.early.push(line);
-      logCounters.sent++;
-      return;
-    }
-    // Without a callback Node tries a synchronous sendto first; only EAGAIN queues in libuv.
-    if (this.sock.getSendQueueCount() >= LOG_QUEUE_MAX) { logCounters.dropped++; return; }
-    this.sock.send(line);
-    logCounters.sent++;
-  }
-
-  close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    try { this.sock.close(); } catch { /* already closed */ }
-  }
+/** The worker died: stop queueing (lines are dropped and counted until closeLogSinks / the next start). */
+function onWorkerGone(): void {
+  if (ring !== null && Atomics.load(ring.v.ctl, RING_STOP) === 0) Atomics.store(ring.v.ctl, RING_STOP, RING_DONE);
 }
 
-/** Async, ordered, coalesced writes to a file descriptor (stdout = 1, stderr = 2). */
-class FdSink implements LogSink {
-  pending: Buffer[] = [];
-  pendingLines = 0;
-  writing = false;
-  readonly onWritten: (err: NodeJS.ErrnoException | null) => void;
-
-  constructor(readonly fd: number) {
-    this.onWritten = (err) => {
-      if (err !== null) logCounters.errors++;
-      this.writing = false;
-      this.flush();
-    };
-  }
-
-  send(line: Buffer): void {
-    if (this.pendingLines >= LOG_QUEUE_MAX) { logCounters.dropped++; return; }
-    this.pending.push(line);
-    this.pendingLines++;
-    logCounters.sent++;
-    if (!this.writing) this.flush();
-  }
-
-  flush(): void {
-    if (this.pending.length === 0) return;
-    const chunk = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
-    this.pending = [];
-    this.pendingLines = 0;
-    this.writing = true;
-    fs.write(this.fd, chunk, 0, chunk.length, null, this.onWritten);
-  }
-
-  close(): void {
-    this.pending = [];
-  }
+function flushOnExit(): void {
+  stopWorker(LOG_FLUSH_WAIT_MS);
 }
 
-/* Frames on the helper's stdin: 2-byte big-endian length + datagram. */
-const UNIX_HELPER = 'use Socket; binmode STDIN; socket(S, PF_UNIX, SOCK_DGRAM, 0) or exit 1; ' +
-  'my $a = sockaddr_un($ARGV[0]); my ($h, $m); ' +
-  'while (read(STDIN, $h, 2) == 2) { my $n = unpack("n", $h); last if read(STDIN, $m, $n) != $n; send(S, $m, 0, $a); }';
-
-class UnixDgramSink implements LogSink {
-  child: ChildProcess | null;
-  dead = false;
-
-  constructor(path: string) {
-    this.child = spawn('perl', ['-e', UNIX_HELPER, path], { stdio: ['pipe', 'ignore', 'ignore'] });
-    this.child.on('error', () => { this.dead = true; });
-    this.child.on('exit', () => { this.dead = true; });
-    this.child.stdin?.on('error', onSockError);
-    this.child.unref();
-    (this.child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
-  }
-
-  send(line: Buffer): void {
-    const w = this.child?.stdin;
-    if (this.dead || !w || w.writableLength > LOG_QUEUE_MAX * 256) { logCounters.dropped++; return; }
-    const len = line.length > 65535 ? 65535 : line.length;
-    const c = Buffer.allocUnsafe(2);
-    c.writeUInt16BE(len, 0);
-    w.write(c);
-    w.write(len === line.length ? line : line.subarray(0, len));
-    logCounters.sent++;
-  }
-
-  close(): void {
-    if (this.child !== null) { this.child.stdin?.end(); this.child = null; }
-    this.dead = true;
-  }
+/**
+ * Asks the worker to drain the ring and exit; blocks the calling thread at most `ms` (Atomics.wait). Returns true when
+ * every queued line was handed over.
+ */
+function stopWorker(ms: number): boolean {
+  if (ring === null) return true;
+  const ctl = ring.v.ctl;
+  if (Atomics.load(ctl, RING_STOP) === RING_DONE) return unsent() <= 0;
+  Atomics.store(ctl, RING_STOP, 1);
+  Atomics.notify(ctl, RING_HEAD);
+  Atomics.wait(ctl, RING_STOP, 1, ms);
+  return Atomics.load(ctl, RING_STOP) === RING_DONE && unsent() <= 0;
 }
 
-/** Returns the sink of `t`, creating it on first use (one UDP socket / helper / fd writer per target). */
+/** The ring the event loop writes to, or null when the worker is stopped or gone (lines are then dropped). */
+export function logRing(): RingWriter | null {
+  if (ring === null) return startWorker();
+  return Atomics.load(ring.v.ctl, RING_STOP) === 0 ? ring : null;
+}
+
+function sinkKey(t: LogTarget): string {
+  return t.kind === LOG_TGT_UDP ? 'udp' + t.family + ':' + t.host + ':' + t.port
+    : t.kind === LOG_TGT_UNIX ? 'unix:' + t.path : 'fd:' + t.fd;
+}
+
+/**
+ * Returns the sink of `t`, opening it on first use: assigns a slot and queues the target description to the worker
+ * ahead of any line for it (same ring, so in order). Targets with the same address share the worker's socket.
+ */
 export function openLogSink(t: LogTarget): LogSink {
   if (t.sink !== null) return t.sink;
-  const sink: LogSink = t.kind === LOG_TGT_UDP ? new UdpSink(t.host, t.port, t.family)
-    : t.kind === LOG_TGT_UNIX ? new UnixDgramSink(t.path) : new FdSink(t.fd);
+  const sink: LogSink = { slot: nextSlot++ };
   t.sink = sink;
   openTargets.push(t);
+  const w = logRing();
+  if (w !== null) {
+    const spec: LogSinkSpec = {
+      slot: sink.slot, key: sinkKey(t), kind: t.kind, host: t.host, port: t.port, family: t.family, path: t.path,
+      fd: t.fd,
+    };
+    const text = JSON.stringify(spec);
+    const at = w.reserve(text.length);
+    if (at >= 0) w.commit(RING_SLOT_OPEN, w.v.data.write(text, at, 'latin1'));
+  }
   return sink;
 }
 
-/** Closes every sink opened so far (proxy stop / reload); targets open new ones on their next line. */
-export function closeLogSinks(): void {
-  for (const t of openTargets) {
-    if (t.sink !== null) t.sink.close();
-    t.sink = null;
+/** Lines of the current ring the worker has not yet sent or dropped (queued in the ring or in a target). */
+function unsent(): number {
+  if (ring === null) return 0;
+  const st = ring.v.stats;
+  return logCounters.sent - ringSent0 - st[RING_ST_SENT] - st[RING_ST_DROPPED];
+}
+
+/**
+ * Blocks at most `ms` until the worker has handed every queued line to the kernel / helper / fd, or dropped it (tests,
+ * benches, before a planned exit). Returns true when nothing is left. ms = 0 only checks.
+ */
+export function flushLogs(ms: number = LOG_FLUSH_WAIT_MS): boolean {
+  if (ring === null) return true;
+  const end = performance.now() + ms;
+  const ctl = ring.v.ctl;
+  while (unsent() > 0 && Atomics.load(ctl, RING_STOP) === 0) {
+    const left = end - performance.now();
+    if (left <= 0) return false;
+    Atomics.notify(ctl, RING_HEAD);
+    Atomics.wait(ctl, RING_STOP, 0, left < 1 ? left : 1);
   }
+  return unsent() <= 0;
+}
+
+/**
+ * Drains the ring (bounded wait), stops the worker and closes every sink (proxy stop, tests); targets open new ones on
+ * their next line. Returns true when nothing queued was lost.
+ */
+export function closeLogSinks(): boolean {
+  const ok = stopWorker(LOG_FLUSH_WAIT_MS);
+  if (ring !== null) {
+    logCounters.baseDelivered += ring.v.stats[RING_ST_SENT];
+    logCounters.baseDropped += ring.v.stats[RING_ST_DROPPED];
+    logCounters.baseErrors += ring.v.stats[RING_ST_ERRORS];
+    process.off('exit', flushOnExit);
+  }
+  if (worker !== null) {
+    worker.off('exit', onWorkerGone);
+    void worker.terminate();
+  }
+  ring = null;
+  worker = null;
+  for (const t of openTargets) t.sink = null;
   openTargets.length = 0;
+  nextSlot = 0;
+  return ok;
+}
+
+/**
+ * Wake-up policy of the worker for rings started after this call (bench): lazy = the worker polls while idle
+ * (1..32 ms) and is notified only past a fill threshold; eager = every line queued while it sleeps wakes it.
+ */
+export function setLogNotifyLazy(lazy: boolean): void {
+  lazyNotify = lazy;
 }

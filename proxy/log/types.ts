@@ -38,11 +38,24 @@ export const LOG_FACILITY_NAMES: readonly string[] = [
   'alert', 'cron2', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7',
 ];
 
-/** Opaque runtime sender of one target (log/sender.ts); null until the first line is sent. */
+/**
+ * Runtime handle of a target's sender (log/sender.ts): the slot number under which the event loop queues its lines in
+ * the log ring; the log worker (log/log-worker.ts) maps the slot to a socket. null until the target is opened.
+ */
 export interface LogSink {
-  /** Sends one datagram/line; takes ownership of `line` (the caller never touches it again). Never blocks/throws. */
-  send(line: Buffer): void;
-  close(): void;
+  readonly slot: number;
+}
+
+/** What the log worker needs to open a target (sent through the ring as JSON once per slot). */
+export interface LogSinkSpec {
+  slot: number;
+  key: string;               // targets with the same key share one socket in the worker
+  kind: number;              // LOG_TGT_*
+  host: string;
+  port: number;
+  family: number;
+  path: string;
+  fd: number;
 }
 
 /** One `log` line. */

@@ -1,0 +1,105 @@
+/*
+ * The log ring (proxy/log/ring.ts) on its own: records come out in order with their slots across wrap-arounds,
+ * a full ring refuses (the caller drops and counts) and accepts again once the reader releases; and the log worker
+ * path: lines queued just before process.exit() still reach the collector (drain on exit).
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import dgram from 'node:dgram';
+import { RingWriter, RingReader, newRingMemory, RING_NONE } from '../../../proxy/log/ring.ts';
+
+function put(w: RingWriter, slot: number, text: string): boolean {
+  const at = w.reserve(text.length);
+  if (at < 0) return false;
+  w.v.data.write(text, at, 'latin1');
+  w.commit(slot, text.length);
+  return true;
+}
+
+function take(r: RingReader): [number, string] | null {
+  const slot = r.next();
+  if (slot === RING_NONE) return null;
+  return [slot, r.v.data.toString('latin1', r.off, r.off + r.len)];
+}
+
+test('records come out in order with their slot across many wrap-arounds of the ring', () => {
+  const sab = newRingMemory(65536);
+  const w = new RingWriter(sab);
+  const r = new RingReader(sab);
+  let seed = 7;
+  const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+  const queue: [number, string][] = [];
+  let taken = 0;
+  for (let i = 0; i < 20000; i++) {
+    const text = String(i).padEnd(1 + rnd(900), String.fromCharCode(97 + (i % 26)));
+    if (put(w, i & 1023, text)) queue.push([i & 1023, text]);
+    if (rnd(3) === 0 || queue.length > 40) {
+      for (let k = rnd(queue.length + 1); k > 0; k--) {
+        const got = take(r);
+        assert.deepEqual(got, queue.shift());
+        taken++;
+      }
+      r.release();
+    }
+  }
+  for (let got = take(r); got !== null; got = take(r)) { assert.deepEqual(got, queue.shift()); taken++; }
+  r.release();
+  assert.equal(queue.length, 0);
+  assert.ok(taken > 15000, 'most records went through: ' + taken);
+  assert.equal(w.pending(), 0);
+});
+
+test('a full ring refuses a record without touching the unread ones, and accepts again after release', () => {
+  const sab = newRingMemory(65536);
+  const w = new RingWriter(sab);
+  const r = new RingReader(sab);
+  const line = 'x'.repeat(1000);
+  let n = 0;
+  while (put(w, 1, line)) n++;
+  assert.equal(n, Math.floor(65536 / 1008));
+  assert.equal(w.reserve(8) >= 0, true, 'a small record still fits in the 16-byte tail gap');
+  assert.equal(w.reserve(9), -1);
+  assert.equal(w.reserve(100000), -1, 'a record larger than half the ring is refused');
+  assert.deepEqual(take(r), [1, line]);
+  assert.equal(put(w, 2, line), false, 'nothing released yet');
+  r.release();
+  assert.equal(put(w, 2, line), true);
+  for (let i = 1; i < n; i++) assert.deepEqual(take(r), [1, line]);
+  assert.deepEqual(take(r), [2, line]);
+  assert.equal(take(r), null);
+});
+
+const sockets: dgram.Socket[] = [];
+after(() => { for (const s of sockets) s.close(); });
+
+test('lines logged right before process.exit() are all sent: the worker drains the ring on exit', async () => {
+  const rx = dgram.createSocket({ type: 'udp4', recvBufferSize: 1 << 22 });
+  sockets.push(rx);
+  const got: string[] = [];
+  rx.on('message', (m) => got.push(m.toString('latin1')));
+  await new Promise<void>((res) => rx.bind(0, '127.0.0.1', res));
+  const port = (rx.address()).port;
+  const N = 3000;
+  const script = `
+    import { newLogCfg, newLogTarget } from ${JSON.stringify(new URL('../../../proxy/log/cfg.ts', import.meta.url).href)};
+    import { compileLogFormat } from ${JSON.stringify(new URL('../../../proxy/log/format.ts', import.meta.url).href)};
+    import { logStream } from ${JSON.stringify(new URL('../../../proxy/log/emit.ts', import.meta.url).href)};
+    const fe = { name: 'fe', cap: 3, mode: 1, options: 0, log: newLogCfg() };
+    const t = newLogTarget('t', 1); t.host = '127.0.0.1'; t.port = ${port}; t.format = 7;
+    fe.log.targets = [t];
+    const c = compileLogFormat('line %rt'); fe.log.emitter = c.emitter;
+    const s = { reqCounter: 0 };
+    for (let i = 1; i <= ${N}; i++) { s.reqCounter = i; logStream(fe, s); }
+    process.exit(0);
+  `;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script],
+    { stdio: ['ignore', 'ignore', 'inherit'] });
+  const code = await new Promise<number | null>((res) => child.on('exit', res));
+  assert.equal(code, 0);
+  const deadline = Date.now() + 3000;
+  while (got.length < N && Date.now() < deadline) await new Promise((res) => setTimeout(res, 20));
+  assert.equal(got.length, N);
+  assert.equal(got[0], 'line 1\n');
+  assert.equal(got[N - 1], 'line ' + N + '\n');
+});
