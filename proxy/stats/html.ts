@@ -6,7 +6,7 @@
  * Hot path: no (only stats requests get here; statsUriMatch is one prefix compare).
  */
 import type { Proxy } from '../model/types.ts';
-import type { StatsSource, CliEnv, CliSession, StatsRequest, StatsHttpReply } from './types.ts';
+import type { StatsSource, CliEnv, CliSession, StatsRequest, StatsHttpReply, StatsRawReply } from './types.ts';
 import { ACCESS_LVL_OPER } from './types.ts';
 import { PR_CAP_FE } from '../config/types.ts';
 import { newStatDumpOpts, renderStats, STAT_FMT_CSV, STAT_FMT_JSON, STAT_FMT_TYPED } from './cli-commands.ts';
@@ -125,15 +125,15 @@ const REASONS: Readonly<Record<number, string>> = { 200: 'OK', 303: 'See Other',
  * the last-chunk) as 2.6 sends them; others carry their content-length header. `head` drops the body.
  * Allocates one Buffer.
  */
-export function statsReplyBytes(r: StatsHttpReply, head: boolean): Buffer {
+export function statsReplyBytes(r: StatsHttpReply | StatsRawReply, head: boolean): Buffer {
   let s = 'HTTP/1.1 ' + r.status + ' ' + (REASONS[r.status] ?? 'OK') + '\r\n';
   let sized = false;
   for (const [k, v] of r.headers) { s += k + ': ' + v + '\r\n'; if (k === 'content-length') sized = true; }
-  if (sized) return Buffer.from(s + '\r\n' + (head ? '' : r.body), 'utf8');
+  if (sized) return Buffer.concat([Buffer.from(s + '\r\n', 'latin1'), head ? new Uint8Array(0) : typeof r.body === 'string' ? Buffer.from(r.body, 'utf8') : r.body]);
   s += 'transfer-encoding: chunked\r\n\r\n';
   if (head) return Buffer.from(s, 'latin1');
-  const body = Buffer.from(r.body, 'utf8');
-  const parts = [Buffer.from(s, 'latin1')];
+  const body = typeof r.body === 'string' ? Buffer.from(r.body, 'utf8') : r.body;
+  const parts: Uint8Array[] = [Buffer.from(s, 'latin1')];
   if (body.length > 0) parts.push(Buffer.from(body.length.toString(16) + '\r\n', 'latin1'), body, Buffer.from('\r\n', 'latin1'));
   parts.push(Buffer.from('0\r\n\r\n', 'latin1'));
   return Buffer.concat(parts);

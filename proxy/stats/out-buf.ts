@@ -37,6 +37,17 @@ export class OutBuf {
     } else this.len += this.buf.write(s, this.len, n, 'latin1');
   }
 
+  /** Appends bytes (pre-encoded names and labels: a byte loop beats Buffer#write for short ones). */
+  bytes(src: Uint8Array): void {
+    const n = src.length;
+    if (this.len + n > this.buf.length) this.grow(n);
+    const b = this.buf;
+    let p = this.len;
+    if (n < 64) for (let i = 0; i < n; i++) b[p++] = src[i]!;
+    else { b.set(src, p); p += n; }
+    this.len = p;
+  }
+
   /** Writes a non-negative or negative integer in decimal (non-integers fall back to their string form). */
   num(v: number): void {
     if (!Number.isInteger(v) || v > 9007199254740991 || v < -9007199254740991) { this.str('' + v); return; }

@@ -5,7 +5,7 @@
  * global, frontend, listener, backend, server). Times are in seconds. Entry point for the HTTP side:
  * servePrometheus(query). Hot path: no.
  */
-import type { StatsSource, StatVal, StatsHttpReply } from './types.ts';
+import type { StatsSource, StatVal, StatsRawReply } from './types.ts';
 import * as F from './columns.ts';
 import { walkStats, srvStatusText, SRV_ADMF_MAINT } from './fill.ts';
 import type { Proxy, Server } from '../model/types.ts';
@@ -14,6 +14,7 @@ import { HCHK_STATUS_NAMES } from '../checks/types.ts';
 import { newStatDumpOpts } from './cli-commands.ts';
 import { ACCESS_LVL_ADMIN } from './types.ts';
 import { infoValues } from './info.ts';
+import { OutBuf } from './out-buf.ts';
 import { currentStatsSource } from './runtime.ts';
 import { statsReplyBytes } from './html.ts';
 
@@ -264,7 +265,7 @@ const HTTP_ONLY = new Set(['haproxy_frontend_http_requests_rate_max', 'haproxy_f
 /** Server families exported only for servers whose health check runs (configured, not paused, not in maintenance). */
 const CHECK_ONLY = new Set(['haproxy_server_check_status', 'haproxy_server_check_code', 'haproxy_server_check_duration_seconds']);
 
-interface PromRow { letter: string; row: StatVal[]; px: Proxy; sv: Server | null }
+interface PromRow { letter: string; row: StatVal[]; px: Proxy; sv: Server | null; lb: string; lbBytes: Buffer }
 
 function labels(letter: string, row: readonly StatVal[]): string {
   const px = 'proxy="' + row[F.ST_F_PXNAME] + '"';
@@ -292,56 +293,50 @@ function checkStateName(sv: Server): string {
 }
 
 /** Counts per label of `names` for a backend's servers, `pick` giving each server's label ('' = not counted). */
-function aggSeries(name: string, lb: string, px: Proxy, names: readonly string[], pick: (sv: Server) => string): string {
+function aggSeries(out: OutBuf, head: string, lb: string, px: Proxy, names: readonly string[], pick: (sv: Server) => string): void {
   const counts = new Array<number>(names.length).fill(0);
   for (const sv of px.servers) { const i = names.indexOf(pick(sv)); if (i >= 0) counts[i]!++; }
-  let out = '';
-  for (let i = 0; i < names.length; i++) out += name + '{' + lb + ',state="' + names[i] + '"} ' + counts[i] + '\n';
-  return out;
+  for (let i = 0; i < names.length; i++) { out.str(head); out.str(lb); out.str(',state="'); out.str(names[i]!); out.str('"} '); out.num(counts[i]!); out.byte(10); }
 }
 
-function metricSeries(m: Metric, r: PromRow): string {
+/** One series per state name, 1 for `cur` and 0 for the others. */
+function stateSeries(out: OutBuf, head: string, lb: string, names: readonly string[], cur: string): void {
+  for (const s of names) { out.str(head); out.str(lb); out.str(',state="'); out.str(s); out.str(s === cur ? '"} 1\n' : '"} 0\n'); }
+}
+
+/** Appends the series of metric `m` for one stats row. `head` is `<name>{`. */
+function metricSeries(out: OutBuf, m: Metric, head: string, headBytes: Buffer, r: PromRow): void {
   const [obj, name, , col, div] = m;
-  const lb = labels(obj, r.row);
+  const lb = r.lb;
   if (col >= 0) {
     // an empty stats field is NaN, except for a running check that has no result yet (2.6 prints 0)
     const v = r.row[col] ?? (CHECK_ONLY.has(name) ? 0 : undefined);
-    if (typeof v !== 'number') return name + '{' + lb + '} NaN\n';
-    return name + '{' + lb + '} ' + (div === 1 ? v : (v / div).toFixed(6)) + '\n';
+    out.bytes(headBytes); out.bytes(r.lbBytes); out.byte(125); out.byte(32);
+    if (typeof v !== 'number') out.str('NaN');
+    else if (div === 1) out.num(v);
+    else out.str((v / div).toFixed(6));
+    out.byte(10);
+    return;
   }
-  if (obj === 'S' && name === 'haproxy_server_status') {
-    const st = srvState(String(r.row[F.ST_F_STATUS]));
-    let out = '';
-    for (const s of SRV_STATES) out += name + '{' + lb + ',state="' + s + '"} ' + (s === st ? 1 : 0) + '\n';
-    return out;
-  }
-  if (obj === 'S' && name === 'haproxy_server_check_status' && r.sv !== null) {
-    const st = checkStateName(r.sv);
-    let out = '';
-    for (const s of CHECK_STATES) out += name + '{' + lb + ',state="' + s + '"} ' + (s === st ? 1 : 0) + '\n';
-    return out;
-  }
-  if (obj === 'B' && (name === 'haproxy_backend_agg_server_status' || name === 'haproxy_backend_agg_server_check_status')) {
-    return aggSeries(name, lb, r.px, SRV_STATES, (sv) => srvState(srvStatusText(sv)));
-  }
-  if (obj === 'B' && name === 'haproxy_backend_agg_check_status') {
-    return aggSeries(name, lb, r.px, CHECK_STATES, (sv) => (checkRuns(sv) ? checkStateName(sv) : ''));
-  }
-  if (name.endsWith('_status')) {
+  if (obj === 'S' && name === 'haproxy_server_status') stateSeries(out, head, lb, SRV_STATES, srvState(String(r.row[F.ST_F_STATUS])));
+  else if (obj === 'S' && name === 'haproxy_server_check_status') {
+    if (r.sv !== null) stateSeries(out, head, lb, CHECK_STATES, checkStateName(r.sv));
+  } else if (obj === 'B' && (name === 'haproxy_backend_agg_server_status' || name === 'haproxy_backend_agg_server_check_status')) {
+    aggSeries(out, head, lb, r.px, SRV_STATES, (sv) => srvState(srvStatusText(sv)));
+  } else if (obj === 'B' && name === 'haproxy_backend_agg_check_status') {
+    aggSeries(out, head, lb, r.px, CHECK_STATES, (sv) => (checkRuns(sv) ? checkStateName(sv) : ''));
+  } else if (name.endsWith('_status')) {
     const st = String(r.row[F.ST_F_STATUS]);
-    if (obj === 'L') {
-      let out = '';
-      for (const s of ['WAITING', 'OPEN', 'FULL']) out += name + '{' + lb + ',state="' + s + '"} ' + (s === st ? 1 : 0) + '\n';
-      return out;
-    }
-    const up = st === 'OPEN' || st.startsWith('UP');
-    return name + '{' + lb + ',state="DOWN"} ' + (up ? 0 : 1) + '\n' + name + '{' + lb + ',state="UP"} ' + (up ? 1 : 0) + '\n';
+    if (obj === 'L') stateSeries(out, head, lb, LISTENER_STATES, st);
+    else stateSeries(out, head, lb, PX_STATES, st === 'OPEN' || st.startsWith('UP') ? 'UP' : 'DOWN');
   }
-  return '';
 }
 
-/** The scrape body for a query string such as `scope=server&scope=backend` ('' = every scope). */
-export function renderPrometheus(src: StatsSource, query: string, now: number = Date.now()): string {
+const LISTENER_STATES = ['WAITING', 'OPEN', 'FULL'];
+const PX_STATES = ['DOWN', 'UP'];
+
+/** Writes the scrape for a query string such as `scope=server&scope=backend` ('' = every scope) into `out`. */
+function renderInto(out: OutBuf, src: StatsSource, query: string, now: number): void {
   const scopes = new Set<string>();
   for (const part of query.split('&')) {
     const [k, v] = part.split('=');
@@ -349,39 +344,61 @@ export function renderPrometheus(src: StatsSource, query: string, now: number = 
   }
   const byLetter: Record<string, PromRow[]> = { F: [], B: [], S: [], L: [] };
   walkStats(src, newStatDumpOpts(ACCESS_LVL_ADMIN), (row, t, px, sv) => {
-    byLetter[ROW_LETTER[t]!]!.push({ letter: ROW_LETTER[t]!, row: row.slice(), px, sv });
+    const letter = ROW_LETTER[t]!;
+    const lb = labels(letter, row);
+    byLetter[letter]!.push({ letter, row: row.slice(), px, sv, lb, lbBytes: Buffer.from(lb, 'latin1') });
   }, now);
-  const parts: string[] = [];
-  if (scopes.size === 0 || scopes.has('P')) parts.push(renderProcess(src, now));
+  if (scopes.size === 0 || scopes.has('P')) out.str(renderProcess(src, now));
   for (const m of METRICS) {
     const [obj, name, type, , , help] = m;
     if (scopes.size > 0 && !scopes.has(obj)) continue;
     let rows = byLetter[obj]!;
     if (HTTP_ONLY.has(name)) rows = rows.filter((r) => r.px.mode === PR_MODE_HTTP);
     if (CHECK_ONLY.has(name)) rows = rows.filter((r) => r.sv !== null && checkRuns(r.sv));
-    let body = '';
+    if (rows.length === 0) continue;
+    out.str('# HELP ' + name + ' ' + help + '\n# TYPE ' + name + ' ' + type + '\n');
+    const head = name + '{';
+    const headBytes = Buffer.from(head, 'latin1');
     if (name.endsWith('_http_responses_total')) {
       // one series per class and object, class-major as 2.6 walks them
       for (let i = 0; i < 6; i++) {
-        for (const r of rows) body += name + '{' + labels(obj, r.row) + ',code="' + CODES[i] + '"} ' + (r.row[HRSP[i]!] ?? 0) + '\n';
+        const tail = ',code="' + CODES[i] + '"} ';
+        const tailBytes = Buffer.from(tail, 'latin1');
+        for (const r of rows) { out.bytes(headBytes); out.bytes(r.lbBytes); out.bytes(tailBytes); out.num(n0(r.row[HRSP[i]!])); out.byte(10); }
       }
-    } else for (const r of rows) body += metricSeries(m, r);
-    if (body === '') continue;
-    parts.push('# HELP ' + name + ' ' + help + '\n# TYPE ' + name + ' ' + type + '\n' + body);
+    } else for (const r of rows) metricSeries(out, m, head, headBytes, r);
   }
-  return parts.join('');
+}
+
+function n0(v: StatVal): number { return typeof v === 'number' ? v : 0; }
+
+/** The scrape body for a query string such as `scope=server&scope=backend` ('' = every scope). */
+export function renderPrometheus(src: StatsSource, query: string, now: number = Date.now()): string {
+  const out = new OutBuf(1 << 16);
+  renderInto(out, src, query, now);
+  return out.toString();
+}
+
+/** The scrape body as bytes (what the exporter sends; avoids a 30+ MB string at 10,000 servers). */
+export function renderPrometheusBytes(src: StatsSource, query: string, now: number = Date.now()): Buffer {
+  let servers = 0;
+  for (const px of src.proxies) servers += px.servers.length;
+  // ~3.7 KB per server and ~6 KB per proxy in a full scrape: one allocation instead of a doubling chain
+  const out = new OutBuf((1 << 16) + servers * 4096 + src.proxies.length * 8192);
+  renderInto(out, src, query, now);
+  return out.buf.subarray(0, out.len);
 }
 
 /**
  * Response for the exporter (`http-request use-service prometheus-exporter`): status, 2.6's headers, body; the HTTP
  * side writes it with statsReplyBytes() (html.ts). `src` defaults to the running configuration.
  */
-export function servePrometheus(query: string, src: StatsSource | null = currentStatsSource()): StatsHttpReply {
-  if (src === null) return { status: 503, headers: [['cache-control', 'no-cache'], ['content-type', 'text/plain']], body: '' };
+export function servePrometheus(query: string, src: StatsSource | null = currentStatsSource()): StatsRawReply {
+  if (src === null) return { status: 503, headers: [['cache-control', 'no-cache'], ['content-type', 'text/plain']], body: Buffer.alloc(0) };
   return {
     status: 200,
     headers: [['cache-control', 'no-cache'], ['content-type', 'text/plain; version=0.0.4']],
-    body: renderPrometheus(src, query),
+    body: renderPrometheusBytes(src, query),
   };
 }
 

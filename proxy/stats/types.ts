@@ -304,6 +304,13 @@ export interface StatsHttpReply {
   body: string;
 }
 
+/** A reply whose body is already bytes (the Prometheus scrape: tens of MB at 10,000 servers). */
+export interface StatsRawReply {
+  status: number;
+  headers: [string, string][];
+  body: Buffer;
+}
+
 /**
  * One captured protocol error (`show errors`): the last invalid request of a frontend or invalid response of a
  * backend. The buffer is a private copy (at most tune.bufsize bytes).
