@@ -57,12 +57,12 @@ test('show stat reflects real traffic: sessions, bytes, load-balanced totals', a
   const st = await showStat();
   const fe = st.get('fe/FRONTEND')!;
   assert.equal(fe['stot'], '6');
-  // each request is 33 bytes ('GET /x HTTP/1.1' + host line), each response 60 bytes
-  assert.equal(fe['bin'], String(6 * 33));
+  // each request is 52 bytes (request line, host and connection headers), each response 60 bytes
+  assert.equal(fe['bin'], String(6 * 52));
   assert.equal(fe['bout'], String(6 * 60));
   const be = st.get('bk/BACKEND')!;
   assert.equal(be['stot'], '6');
-  assert.equal(be['bin'], String(6 * 33));
+  assert.equal(be['bin'], String(6 * 52));
   assert.equal(st.get('bk/s1')!['stot'], '3');
   assert.equal(st.get('bk/s1')!['bout'], String(3 * 60));
   assert.equal(st.get('bk/s2')!['stot'], '3');
