@@ -54,12 +54,17 @@ export class CliServer {
   readonly socks = new Map<number, net.Socket>();
   readonly env: CliEnv;
   defaultTimeoutMs: number;
+  /** `stats maxconn`: sessions served at once per socket; later clients wait (not read) until one ends. */
+  maxconn: number;
   private nextId = 1;
+  private readonly active = new Map<StatsSocketCfg, number>();
+  private readonly waiting = new Map<StatsSocketCfg, net.Socket[]>();
 
-  constructor(reg: CliRegistry, src: StatsSource, timeoutMs: number) {
+  constructor(reg: CliRegistry, src: StatsSource, timeoutMs: number, maxconn = 10) {
     this.reg = reg;
     this.src = src;
     this.defaultTimeoutMs = timeoutMs;
+    this.maxconn = maxconn > 0 ? maxconn : 10;
     const self = this;
     this.env = {
       src,
@@ -76,7 +81,7 @@ export class CliServer {
 
   /** Starts listening on one `stats socket`; resolves with the bound address (TCP port for port 0). */
   listen(cfg: StatsSocketCfg): Promise<net.AddressInfo | string> {
-    const srv = net.createServer((sock) => this.accept(sock, cfg));
+    const srv = net.createServer((sock) => this.admit(sock, cfg));
     srv.on('error', onServerError);
     this.servers.push(srv);
     return new Promise((resolve, reject) => {
@@ -97,11 +102,31 @@ export class CliServer {
 
   close(): Promise<void> {
     for (const s of this.socks.values()) s.destroy();
+    for (const q of this.waiting.values()) for (const s of q) s.destroy();
     return Promise.all(this.servers.map((s) => new Promise<void>((r) => s.close(() => r())))).then(() => undefined);
+  }
+
+  /** Serves `sock` now, or parks it (paused, unread) while the socket's maxconn sessions are busy. */
+  private admit(sock: net.Socket, cfg: StatsSocketCfg): void {
+    if ((this.active.get(cfg) ?? 0) < this.maxconn) { this.accept(sock, cfg); return; }
+    sock.pause();
+    sock.on('error', onSockError);
+    let q = this.waiting.get(cfg);
+    if (q === undefined) { q = []; this.waiting.set(cfg, q); }
+    q.push(sock);
+    sock.once('close', () => { const i = q!.indexOf(sock); if (i >= 0) q!.splice(i, 1); });
+  }
+
+  private release(cfg: StatsSocketCfg): void {
+    this.active.set(cfg, (this.active.get(cfg) ?? 1) - 1);
+    const q = this.waiting.get(cfg);
+    const next = q !== undefined ? q.shift() : undefined;
+    if (next !== undefined) { this.accept(next, cfg); next.resume(); }
   }
 
   private accept(sock: net.Socket, cfg: StatsSocketCfg): void {
     const id = this.nextId++;
+    this.active.set(cfg, (this.active.get(cfg) ?? 0) + 1);
     const s: CliSession = {
       id, level: cfg.level, prompt: false, severityOutput: 0, timeoutMs: this.defaultTimeoutMs,
       proto: cfg.path !== '' ? 'unix_stream' : 'tcpv4',
@@ -115,7 +140,7 @@ export class CliServer {
     sock.setTimeout(s.timeoutMs);
     sock.on('timeout', () => sock.destroy());
     sock.on('error', onSockError);
-    sock.on('close', () => { this.sessions.delete(s); this.socks.delete(id); });
+    sock.on('close', () => { this.sessions.delete(s); this.socks.delete(id); this.release(cfg); });
     sock.on('data', (chunk: string) => {
       if (s.closing) return;
       buf += chunk;

@@ -31,7 +31,7 @@ export async function startStats(src: StatsSource, reg: CliRegistry = defaultCli
   current = src;
   startActivitySampler();
   const cfg = statsGlobalCfg(src.global);
-  const cli = new CliServer(reg, src, cfg.timeoutMs);
+  const cli = new CliServer(reg, src, cfg.timeoutMs, cfg.maxconn);
   for (const s of cfg.sockets) await cli.listen(s);
   return cli;
 }

@@ -90,3 +90,28 @@ test('a request line longer than a buffer without LF closes the session', { time
   await closed;
   assert.equal(c.destroyed, true);
 });
+
+test('stats maxconn: a client beyond the limit waits until a session ends, then is served', { timeout: 5000 }, async () => {
+  const lim = goldenSource();
+  const lcfg = statsGlobalCfg(lim.global);
+  lcfg.maxconn = 1;
+  lcfg.sockets.push({ host: '', port: 0, path: join(dir, 'one.sock'), mode: -1, level: ACCESS_LVL_ADMIN, exposeFd: false });
+  const one = await startStats(lim);
+  try {
+    const first = net.connect(join(dir, 'one.sock'));
+    first.setEncoding('latin1');
+    let firstOut = '';
+    first.on('data', (d: string) => { firstOut += d; });
+    await new Promise<void>((r) => first.on('connect', () => r()));
+    first.write('prompt\n');
+    while (!firstOut.endsWith('> ')) await new Promise((r) => setTimeout(r, 10));
+    let second = '';
+    let secondDone = false;
+    const p = talk(join(dir, 'one.sock'), ['show cli level\n']).then((s) => { second = s; secondDone = true; });
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(secondDone, false, 'the second client is not served while the first holds the only slot');
+    first.write('quit\n');
+    await p;
+    assert.equal(second, 'admin\n\n');
+  } finally { await stopStats(one); }
+});
