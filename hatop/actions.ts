@@ -5,6 +5,7 @@
 // Hot path: no.
 import type { Snapshot, StatRow } from './types.ts';
 import { isServer } from './model.ts';
+import { hatopError } from './errors.ts';
 
 export type ActionId =
   | 'enable' | 'disable' | 'drain' | 'maint' | 'ready'
@@ -38,7 +39,7 @@ function sameName(r: StatRow, snap: Snapshot): StatRow[] {
  * HAProxy's own error text comes back for bad values). Returns an error string for rows that are
  * not servers. */
 export function planAction(id: ActionId, r: StatRow, snap: Snapshot, arg = ''): ActionPlan | string {
-  if (!isServer(r)) return 'actions apply to server rows only';
+  if (!isServer(r)) return hatopError('NOT_SERVER');
   const k = r.key;
   switch (id) {
     case 'enable':
@@ -63,7 +64,7 @@ export function planAction(id: ActionId, r: StatRow, snap: Snapshot, arg = ''): 
       return { cmds: [`set weight ${k} 100%`], confirm: null };
     case 'set-weight': {
       const w = arg.trim();
-      if (w === '') return 'no weight given';
+      if (w === '') return hatopError('NO_WEIGHT');
       return { cmds: [`set weight ${k} ${w}`], confirm: w === '0' ? `set weight of ${k} to 0 (no new traffic)?` : null };
     }
     case 'enable-all':

@@ -17,6 +17,7 @@ import { decodeKeys, type KeyEvent } from './keys.ts';
 import { planAction, type ActionId, type ActionPlan } from './actions.ts';
 import { cliAppend, cliDenied, cliKey, cliLog, emptyCli } from './cli-input.ts';
 import { isServer } from './model.ts';
+import { hatopError } from './errors.ts';
 
 export interface ErrorSource {
   readonly source: string;
@@ -238,7 +239,7 @@ export function App(props: AppProps): ReactElement {
   );
 
   const startAction = (u: Ui, action: ActionId, selRow: RowLine | null): Ui => {
-    if (readOnly) return { ...u, message: 'read-only mode: actions are disabled', messageColor: 'yellow' };
+    if (readOnly) return { ...u, message: hatopError('READ_ONLY_ACTION'), messageColor: 'yellow' };
     if (!selRow) return u;
     const snap = instsRef.current[selRow.inst]?.snap;
     if (!snap) return u;
@@ -283,7 +284,7 @@ export function App(props: AppProps): ReactElement {
   };
 
   const switchView = (u: Ui, v: ViewId): Ui => {
-    if (v === 'cli' && readOnly) return { ...u, message: 'read-only mode: no CLI', messageColor: 'yellow' };
+    if (v === 'cli' && readOnly) return { ...u, message: hatopError('READ_ONLY_CLI'), messageColor: 'yellow' };
     if (v === u.view) return { ...u, escPending: false };
     const sortKeep = columnsFor(v).some((c) => c.id === u.sort.col);
     return { ...u, view: v, prevView: u.view, menu: false, escPending: false, sort: sortKeep ? u.sort : { col: '', desc: true } };
@@ -394,7 +395,7 @@ export function App(props: AppProps): ReactElement {
       return setUiNow({ ...u, sort: { col: i + 1 < ids.length ? ids[i + 1]! : '', desc: u.sort.desc }, top: 0 });
     }
     if (c === 'w' && selRow && isServer(selRow.row)) {
-      if (readOnly) return setUiNow({ ...u, message: 'read-only mode: actions are disabled', messageColor: 'yellow' });
+      if (readOnly) return setUiNow({ ...u, message: hatopError('READ_ONLY_ACTION'), messageColor: 'yellow' });
       return setUiNow({ ...u, menu: false, prompt: { kind: 'weight', text: '', inst: selRow.inst, key: selRow.row.key } });
     }
     if (c === ' ' && selRow && isServer(selRow.row) && !readOnly) {

@@ -4,6 +4,7 @@
 import type { CliState } from './types.ts';
 import { CLI_MAX_HISTORY, CLI_MAX_INPUT, CLI_MAX_LINES } from './types.ts';
 import type { KeyEvent } from './keys.ts';
+import { hatopError } from './errors.ts';
 
 export const CLI_WELCOME: readonly string[] = [
   '',
@@ -34,7 +35,7 @@ export function cliLog(date: Date, cmd: string, reply: string): string[] {
 export function cliDenied(cmd: string): string {
   const c = cmd.trim().replace(/\s+/g, ' ');
   if (c === 'prompt' || c === 'quit' || c.startsWith('set timeout cli') || c.startsWith('prompt ')) {
-    return `* command not allowed: ${c}`;
+    return hatopError('CLI_DENIED', c);
   }
   return '';
 }

@@ -6,6 +6,7 @@
 import net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import type { CliResult, ConnState, StatsSource, Target } from './types.ts';
+import { hatopError } from './errors.ts';
 
 export interface ClientOptions {
   /** Per-command bound; the session is dropped and reopened when a reply takes longer. Default 5000. */
@@ -75,10 +76,10 @@ export class StatsClient implements StatsSource {
   /** Queues one command (no newline inside). Resolves, never rejects: ok=false on transport errors,
    * including "not connected" while the session is down (callers retry on their next refresh). */
   request(cmd: string): Promise<CliResult> {
-    if (cmd.includes('\n')) return Promise.resolve({ ok: false, text: 'command contains a newline' });
-    if (this.closed) return Promise.resolve({ ok: false, text: 'closed' });
+    if (cmd.includes('\n')) return Promise.resolve({ ok: false, text: hatopError('CMD_NEWLINE') });
+    if (this.closed) return Promise.resolve({ ok: false, text: hatopError('CLOSED') });
     if (this.state.phase === 'down') {
-      return Promise.resolve({ ok: false, text: `not connected: ${this.state.error}` });
+      return Promise.resolve({ ok: false, text: hatopError('NOT_CONNECTED', this.state.error) });
     }
     return new Promise((resolve) => {
       this.queue.push({ cmd, internal: false, resolve });
@@ -91,7 +92,7 @@ export class StatsClient implements StatsSource {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
-    this.failAll('closed');
+    this.failAll(hatopError('CLOSED'));
     if (this.sock) {
       if (this.state.phase === 'up') this.sock.end('quit\n');
       else this.sock.destroy();
@@ -166,7 +167,7 @@ export class StatsClient implements StatsSource {
     this.timer = null;
     const s = this.sock as (net.Socket & { lastErr?: string }) | null;
     if (s) {
-      s.lastErr = `timeout after ${this.timeoutMs} ms`;
+      s.lastErr = hatopError('TIMEOUT', this.timeoutMs);
       s.destroy();
     }
   }
@@ -185,7 +186,7 @@ export class StatsClient implements StatsSource {
     this.sock = null;
     if (this.closed) return;
     const err = (sock as net.Socket & { lastErr?: string }).lastErr ?? 'connection closed by peer';
-    this.failAll(`connection lost: ${err}`);
+    this.failAll(hatopError('CONN_LOST', err));
     const attempt = this.state.attempt + 1;
     const delay = Math.min(this.backoffMaxMs, this.backoffMinMs * 2 ** Math.min(attempt - 1, 20));
     this.setState({ phase: 'down', attempt, error: err, retryAt: Date.now() + delay, level: this.state.level });

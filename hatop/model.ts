@@ -5,6 +5,7 @@
 // in a few ms, bench/hatop/render.bench.ts), so rows are cut with indexOf, not split/regex.
 import type { Info, ProxyGroup, Snapshot, StatNumCol, StatRow, StatStrCol } from './types.ts';
 import { STAT_TYPE_BE, STAT_TYPE_FE } from './types.ts';
+import { hatopError } from './errors.ts';
 
 export const STAT_NUM_COLS: readonly StatNumCol[] = [
   'qcur', 'qmax', 'scur', 'smax', 'slim', 'stot', 'bin', 'bout', 'dreq', 'dresp', 'ereq', 'econ', 'eresp',
@@ -192,7 +193,7 @@ export function parseStat(text: string, at: number, info: Info | null = null): S
   const hdrStart = text.startsWith('# ') ? 0 : text.indexOf('\n# ') + 1;
   if (hdrStart <= 0 && !text.startsWith('# ')) {
     const msg = text.trim();
-    return msg === '' ? 'no stat data available' : msg;
+    return msg === '' ? hatopError('NO_STAT') : msg;
   }
   let hdrEnd = text.indexOf('\n', hdrStart);
   if (hdrEnd < 0) hdrEnd = text.length;
