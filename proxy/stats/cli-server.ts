@@ -45,6 +45,12 @@ export function splitCommands(line: string): string[][] {
   return cmds;
 }
 
+/**
+ * Process-wide CLI traffic, counted like 2.6 counts its CLI streams in `show info` (CumConns, CumReq, Jobs,
+ * TotalBytesOut). Survives reloads.
+ */
+export const cliTraffic = { cumConns: 0, cur: 0, bytesOut: 0 };
+
 /** A running CLI: its listeners and live sessions. */
 export class CliServer {
   readonly reg: CliRegistry;
@@ -127,6 +133,8 @@ export class CliServer {
   private accept(sock: net.Socket, cfg: StatsSocketCfg): void {
     const id = this.nextId++;
     this.active.set(cfg, (this.active.get(cfg) ?? 0) + 1);
+    cliTraffic.cumConns++;
+    cliTraffic.cur++;
     const s: CliSession = {
       id, level: cfg.level, prompt: false, severityOutput: 0, timeoutMs: this.defaultTimeoutMs,
       proto: cfg.path !== '' ? 'unix_stream' : 'tcpv4',
@@ -140,7 +148,7 @@ export class CliServer {
     sock.setTimeout(s.timeoutMs);
     sock.on('timeout', () => sock.destroy());
     sock.on('error', onSockError);
-    sock.on('close', () => { this.sessions.delete(s); this.socks.delete(id); this.release(cfg); });
+    sock.on('close', () => { this.sessions.delete(s); this.socks.delete(id); cliTraffic.cur--; this.release(cfg); });
     sock.on('data', (chunk: string) => {
       if (s.closing) return;
       buf += chunk;
@@ -155,7 +163,7 @@ export class CliServer {
       }
       // a line longer than a 2.6 buffer is never answered: drop the client rather than buffer without bound
       if (buf.length > CLI_LINE_MAX) { sock.destroy(); return; }
-      if (out !== '') sock.write(out, 'latin1');
+      if (out !== '') { cliTraffic.bytesOut += out.length; sock.write(out, 'latin1'); }
       if (s.timeoutMs !== sock.timeout) sock.setTimeout(s.timeoutMs);
       // non-interactive: close once everything received so far has been answered
       if (s.closing || (!s.prompt && out !== '' && buf === '')) { s.closing = true; sock.end(); }

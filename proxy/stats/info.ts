@@ -9,6 +9,9 @@ import type { StatsSource, StatVal } from './types.ts';
 import { jsonTags } from './columns.ts';
 import { readFreqCtr } from './counters.ts';
 import { PR_CAP_FE } from '../config/types.ts';
+import { PR_MODE_HTTP } from '../model/types.ts';
+import { cliTraffic } from './cli-server.ts';
+import { statsGlobalCfg } from './keywords.ts';
 
 export interface InfoField {
   readonly pos: number;
@@ -121,7 +124,8 @@ export function infoValues(src: StatsSource, now: number, float: boolean): StatV
   for (const px of src.proxies) {
     if ((px.cap & PR_CAP_FE) === 0) continue;
     const c = px.feCounters;
-    cumConns += c.cumConn; cumReq += c.cumReq; bytesOut += c.bytesOut;
+    // 2.6 counts streams: one per HTTP request (a request rejected by the parser has none), one per TCP session
+    cumConns += c.cumConn; cumReq += px.mode === PR_MODE_HTTP ? c.cumReq - c.failedReq : c.cumSess; bytesOut += c.bytesOut;
     connRate += readFreqCtr(c.connPerSec, now); sessRate += readFreqCtr(c.sessPerSec, now);
     if (c.cpsMax > maxCps) maxCps = c.cpsMax;
     if (c.spsMax > maxSps) maxSps = c.spsMax;
@@ -135,6 +139,9 @@ export function infoValues(src: StatsSource, now: number, float: boolean): StatV
     if (maxima.lastOutMs > 0) maxima.outRate = Math.round(((bytesOut - maxima.lastOut) * 1000) / (now - maxima.lastOutMs));
     maxima.lastOutMs = now; maxima.lastOut = bytesOut;
   }
+  // the CLI's own connections, streams and output count too, and its sockets are listeners
+  cumConns += cliTraffic.cumConns; cumReq += cliTraffic.cumConns; bytesOut += cliTraffic.bytesOut;
+  listeners += statsGlobalCfg(g).sockets.length;
   const upMs = now - src.startMs;
   const upSec = Math.floor(upMs / 1000);
   const mem = process.memoryUsage();
@@ -143,7 +150,9 @@ export function infoValues(src: StatsSource, now: number, float: boolean): StatV
   v[0] = 'HAProxy'; v[1] = SLUICE_VERSION; v[2] = SLUICE_RELEASE_DATE; v[3] = g.nbthread; v[4] = 1; v[5] = 1;
   v[6] = src.pid; v[7] = formatUptime(upSec); v[8] = float ? (upMs / 1000).toFixed(6) : upSec;
   v[9] = 0; v[10] = Math.floor(mem.heapTotal / 1048576); v[11] = Math.floor(mem.heapUsed / 1048576); v[12] = 0;
-  v[13] = maxconn * 2 + 41; v[14] = maxconn * 2 + 41; v[15] = maxconn; v[16] = maxconn;
+  // fitted on 2.6 captures with 3 and 5 listeners (nbthread 2): 2 fds per connection, 6 per listener, 11 more
+  const maxsock = maxconn * 2 + 11 + 6 * listeners;
+  v[13] = maxsock; v[14] = maxsock; v[15] = maxconn; v[16] = maxconn;
   v[17] = actconn; v[18] = cumConns; v[19] = cumReq; v[20] = 0; v[21] = 0; v[22] = 0;
   v[23] = 0; v[24] = 0; v[25] = 0;
   v[26] = float ? connRate.toFixed(3).replace(/\.?0+$/, '') : connRate; v[27] = 0; v[28] = maxima.connRate;
@@ -152,7 +161,7 @@ export function infoValues(src: StatsSource, now: number, float: boolean): StatV
   v[47] = src.proxies.length + 8; v[48] = 0; v[49] = 100;
   v[50] = g.node !== '' ? g.node : hostname();
   if (g.description !== '') v[51] = g.description;
-  v[52] = 0; v[53] = actconn + listeners; v[54] = 0; v[55] = listeners; v[56] = 0; v[57] = 0; v[58] = 0; v[59] = 0;
+  v[52] = 0; v[53] = actconn + listeners + cliTraffic.cur; v[54] = 0; v[55] = listeners; v[56] = 0; v[57] = 0; v[58] = 0; v[59] = 0;
   v[60] = 0; v[61] = bytesOut; v[62] = 0; v[63] = maxima.outRate; v[64] = 0; v[65] = 0; v[66] = SLUICE_VERSION;
   v[67] = 0; v[68] = mem.heapTotal; v[69] = mem.heapUsed; v[70] = Math.floor(src.startMs / 1000); v[71] = '0';
   return v;

@@ -1,7 +1,7 @@
 /*
  * Same configuration, same traffic, same CLI commands as the real HAProxy 2.6 captures in fixtures/stats/traffic-tcp
  * and traffic-http (see their CMD): the real `sluice` process must pick the same servers and give the same
- * `show stat` / `show servers state`, values masked only where they must differ (ports, times, rates).
+ * `show stat` / `show servers state` / `show info`, values masked only where they must differ (ports, times, rates).
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { runGoldenCase, maskStat, maskState, teardown } from './traffic.ts';
+import { runGoldenCase, maskStat, maskState, maskInfo, teardown } from './traffic.ts';
 import type { Backend } from './traffic.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-golden-'));
@@ -17,11 +17,12 @@ const procs: ChildProcess[] = [];
 const servers: Backend[] = [];
 after(() => { for (const p of procs) teardown(p, [], dir); teardown(null, servers, dir); });
 
-test('show stat and show servers state after the golden tcp scenario match HAProxy 2.6', { timeout: 20000 }, async () => {
+test('show stat, show servers state and show info after the golden tcp scenario match HAProxy 2.6', { timeout: 20000 }, async () => {
   const { actual, golden } = await runGoldenCase('traffic-tcp', false, dir, procs, servers);
   // same servers chosen (the order inside a weighted round-robin cycle is the LB's business, tested in test/e2e/balance)
   const sorted = (a: string[]): string[] => [a.slice(0, 6).sort(), a.slice(6)].flat();
   assert.deepEqual(sorted(actual.bodies), sorted(golden('bodies.txt').slice(0, -1).split('|')));
   assert.deepEqual(maskStat(actual.stat), maskStat(golden('show-stat.txt')));
   assert.deepEqual(maskState(actual.state), maskState(golden('show-servers-state.txt')));
+  assert.deepEqual(maskInfo(actual.info), maskInfo(golden('show-info.txt')));
 });

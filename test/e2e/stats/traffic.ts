@@ -108,9 +108,10 @@ export function rawExchange(port: number, data: string): Promise<string> {
 /**
  * The scenario: 6 requests through the frontend (round robin s1/s2 weight 1/2; the 4th, which HAProxy's and
  * Sluice's cycles both send to s2, asks for a 404), `disable server bk/s2`, 3 more, 2 through ls; with `http`, also
- * a malformed request and a `/stats;csv` page view on the frontend. Returns the replies of `show stat` and `show servers state` taken at the end.
+ * a malformed request and a `/stats;csv` page view on the frontend. Returns the replies of `show stat`, `show servers
+ * state` and `show info` taken at the end.
  */
-export async function runScenario(sock: string, p: Ports, http = false): Promise<{ stat: string; state: string; bodies: string[] }> {
+export async function runScenario(sock: string, p: Ports, http = false): Promise<{ stat: string; state: string; info: string; bodies: string[] }> {
   const bodies: string[] = [];
   for (let i = 0; i < 6; i++) bodies.push(await oneRequest(p.fe, i === 3 ? '/e404' : '/r' + i));
   bodies.push('cli:' + await cliCommand(sock, 'disable server bk/s2'));
@@ -123,7 +124,9 @@ export async function runScenario(sock: string, p: Ports, http = false): Promise
     bodies.push('page:' + (page.includes('# pxname,svname,') ? 'csv' : page.slice(0, 40)));
   }
   await new Promise((r) => setTimeout(r, 100));
-  return { stat: await cliCommand(sock, 'show stat'), state: await cliCommand(sock, 'show servers state'), bodies };
+  const stat = await cliCommand(sock, 'show stat');
+  const state = await cliCommand(sock, 'show servers state');
+  return { stat, state, info: await cliCommand(sock, 'show info'), bodies };
 }
 
 /**
@@ -197,7 +200,7 @@ export function maskState(text: string): string[] {
  * capture. Returns actual and expected (golden) replies; `procs`/`servers` collect what teardown() must stop.
  */
 export async function runGoldenCase(kase: string, http: boolean, dir: string, procs: ChildProcess[], servers: Backend[]):
-  Promise<{ actual: { stat: string; state: string; bodies: string[] }; golden: (f: string) => string }> {
+  Promise<{ actual: { stat: string; state: string; info: string; bodies: string[] }; golden: (f: string) => string }> {
   const s1 = await replyServer('s1');
   const s2 = await replyServer('s2');
   servers.push(s1, s2);
@@ -209,4 +212,17 @@ export async function runGoldenCase(kase: string, http: boolean, dir: string, pr
   const actual = await runScenario(sock, ports, http);
   const golden = (f: string): string => readFileSync(new URL('../../../fixtures/stats/' + kase + '/' + f, import.meta.url), 'latin1');
   return { actual, golden };
+}
+
+// `show info` fields that depend on the build, the host, time, memory or scheduling
+const INFO_MASKED = new Set(['Version', 'Release_date', 'Nbthread', 'Pid', 'Uptime', 'Uptime_sec', 'Memmax_MB',
+  'PoolAlloc_MB', 'PoolUsed_MB', 'ConnRate', 'MaxConnRate', 'SessRate', 'MaxSessRate', 'Tasks', 'Run_queue', 'Idle_pct',
+  'TotalBytesOut', 'BytesOutRate', 'Build info', 'PoolAlloc_bytes', 'PoolUsed_bytes', 'Start_time_sec', 'node']);
+
+/** `show info` lines with build/host/time/memory fields masked. */
+export function maskInfo(text: string): string[] {
+  return text.split('\n').map((l) => {
+    const c = l.indexOf(': ');
+    return c > 0 && INFO_MASKED.has(l.slice(0, c)) ? l.slice(0, c) + ': *' : l;
+  });
 }
