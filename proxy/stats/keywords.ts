@@ -1,12 +1,14 @@
 /*
  * Configuration keywords of the stats module: global `stats socket|timeout|maxconn` and the proxy `stats ...`
- * family (enable, uri, refresh, realm, auth, admin, hide-version, show-legends, show-node, show-desc, scope).
+ * family (enable, uri, refresh, realm, auth, admin, hide-version, show-legends, show-node, show-desc, scope) and
+ * `option socket-stats`.
  * Parsers fill GlobalSettings.ext('stats') (StatsGlobalCfg) and Proxy.statsPage. Registered by proxy/modules.ts.
  * Hot path: no (load time).
  */
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
 import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
 import type { GlobalSettings } from '../model/types.ts';
+import { PR_O_SOCKET_STATS } from '../model/types.ts';
 import type { StatsGlobalCfg, StatsSocketCfg, StatsPageCfg } from './types.ts';
 import { ACCESS_LVL_USER, ACCESS_LVL_OPER, ACCESS_LVL_ADMIN } from './types.ts';
 import { newStatsPageCfg } from './counters.ts';
@@ -164,7 +166,18 @@ function parseProxyStats(args: readonly string[], ctx: KwCtx): void {
   }
 }
 
+/** `[no] option socket-stats`: per-listener rows in `show stat` (type 8) and the Prometheus listener families. */
+function parseOptionSocketStats(args: readonly string[], ctx: KwCtx): void {
+  const px = ctx.proxy;
+  if (px === null) return;
+  const neg = args[0] === 'no';
+  const from = neg || args[0] === 'default' ? 1 : 0;
+  if (args.length > from + 2) { ctx.alert("'option socket-stats' cannot handle unexpected argument '" + args[from + 2] + "'."); return; }
+  if (neg) px.options &= ~PR_O_SOCKET_STATS; else px.options |= PR_O_SOCKET_STATS;
+}
+
 export const keywords: CfgKeyword[] = [
   { section: 'global', name: 'stats', parse: parseGlobalStats },
   { section: ['defaults', 'frontend', 'backend', 'listen'], name: 'stats', cap: PR_CAP_FE | PR_CAP_BE | PR_CAP_DEF, parse: parseProxyStats },
+  { section: 'listen', name: 'option socket-stats', cap: PR_CAP_FE | PR_CAP_DEF, allowNo: true, parse: parseOptionSocketStats },
 ];

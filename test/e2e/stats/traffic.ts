@@ -204,9 +204,9 @@ export async function runGoldenCase(kase: string, http: boolean, dir: string, pr
   const s1 = await replyServer('s1');
   const s2 = await replyServer('s2');
   servers.push(s1, s2);
-  const sock = join(dir, 'admin.sock');
+  const sock = join(dir, kase + '.sock');
   const ports = { fe: await freePort(), ls: await freePort(), s1: s1.port, s2: s2.port, s3: await freePort() };
-  const cfg = join(dir, 'sluice.cfg');
+  const cfg = join(dir, kase + '.cfg');
   writeFileSync(cfg, renderConfig(readTemplate(kase), sock, ports));
   procs.push(await spawnSluice(cfg, sock));
   const actual = await runScenario(sock, ports, http);

@@ -54,7 +54,8 @@ test('a scrape of the 2.6 reference setup has the same series, order, labels and
   const dir = new URL('../../../fixtures/stats/prometheus/', import.meta.url);
   const cfg = loadConfig([new URL('haproxy.cfg', dir).pathname], buildRegistry());
   for (const px of cfg.proxies) if ((px.cap & PR_CAP_BE) !== 0) initBackendServers(px);
-  cfg.proxies.find((p) => p.name === 'fe_main')!.options |= PR_O_SOCKET_STATS;
+  assert.equal(cfg.alerts, 0, cfg.messages.map((m) => m.text).join('\n'));
+  assert.notEqual(cfg.proxies.find((p) => p.name === 'fe_main')!.options & PR_O_SOCKET_STATS, 0);
   // the captured instance had `set maxconn server bk/s2 50` applied
   cfg.proxies.find((p) => p.name === 'bk')!.servers.find((s) => s.name === 's2')!.maxconn = 50;
   const src = { proxies: cfg.proxies, global: cfg.global, startMs: Date.now(), pid: 1, actconn: () => 0, idleConns: () => 0 };
