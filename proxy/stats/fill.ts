@@ -15,6 +15,7 @@ import { HCHK_STATUS_NAMES, HCHK_STATUS_INI, HCHK_STATUS_L7TOUT } from '../check
 import type { StatsSource, StatDumpOpts, StatVal, FeCounters, BeCounters } from './types.ts';
 import { ACCESS_LVL_OPER, STAT_TYPE_FE, STAT_TYPE_BE, STAT_TYPE_SRV, STAT_TYPE_LI } from './types.ts';
 import * as F from './columns.ts';
+import { feGlobal } from '../frontend.ts';
 import { readFreqCtr, swrateAvg, timeStatsWindow, listenerCounters } from './counters.ts';
 
 export const SRV_ADMF_MAINT = SRV_ADMF_FMAINT | SRV_ADMF_IMAINT | SRV_ADMF_CMAINT | SRV_ADMF_RMAINT;
@@ -174,9 +175,14 @@ export function computeBeAgg(px: Proxy, a: BeAgg): BeAgg {
 function beWeight(a: BeAgg): number { return a.act > 0 ? a.wAct : a.wBck; }
 function beUweight(a: BeAgg): number { return a.act > 0 ? a.uwAct : a.uwBck; }
 
+/** The global maxconn in force: the configured one, else the default the frontends enforce (frontend.ts). */
+export function globalMaxconn(src: StatsSource): number {
+  return src.global.maxconn > 0 ? src.global.maxconn : feGlobal.maxconn;
+}
+
 /** The frontend maxconn actually applied (`maxconn`, else the global one). */
 export function feMaxconn(src: StatsSource, px: Proxy): number {
-  return px.maxconn > 0 ? px.maxconn : src.global.maxconn;
+  return px.maxconn > 0 ? px.maxconn : globalMaxconn(src);
 }
 
 /** The backend's fullconn: configured, else 10% of the sum of the maxconn of frontends that can reach it. */

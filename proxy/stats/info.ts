@@ -12,6 +12,7 @@ import { PR_CAP_FE } from '../config/types.ts';
 import { PR_MODE_HTTP } from '../model/types.ts';
 import { cliTraffic } from './cli-server.ts';
 import { statsGlobalCfg } from './keywords.ts';
+import { globalMaxconn } from './fill.ts';
 
 export interface InfoField {
   readonly pos: number;
@@ -145,7 +146,7 @@ export function infoValues(src: StatsSource, now: number, float: boolean): StatV
   const upMs = now - src.startMs;
   const upSec = Math.floor(upMs / 1000);
   const mem = process.memoryUsage();
-  const maxconn = g.maxconn;
+  const maxconn = globalMaxconn(src);
   const actconn = src.actconn();
   v[0] = 'HAProxy'; v[1] = SLUICE_VERSION; v[2] = SLUICE_RELEASE_DATE; v[3] = g.nbthread; v[4] = 1; v[5] = 1;
   v[6] = src.pid; v[7] = formatUptime(upSec); v[8] = float ? (upMs / 1000).toFixed(6) : upSec;
