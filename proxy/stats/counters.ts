@@ -147,7 +147,7 @@ export function clearBeCounters(c: BeCounters | SrvCounters, all: boolean): void
 
 export function newStatsPageCfg(): StatsPageCfg {
   return {
-    enabled: false, uri: '/haproxy?stats', refresh: 0, realm: '', auth: [], adminCond: null, adminAlways: false,
+    enabled: false, uri: '/haproxy?stats', refresh: 0, realm: '', auth: [], rules: [], adminCond: null, adminAlways: false,
     hideVersion: false, showLegends: false, showNode: null, showDesc: null, scope: [], prometheus: false,
   };
 }
@@ -172,6 +172,7 @@ export function statsProxyInit(px: Proxy, def: Proxy | null): void {
   if (def !== null && def.statsPage !== undefined && 'uri' in def.statsPage) {
     const d = def.statsPage;
     sp.enabled = d.enabled; sp.uri = d.uri; sp.refresh = d.refresh; sp.realm = d.realm; sp.auth = d.auth.slice();
+    sp.rules = d.rules.slice();
     sp.adminCond = d.adminCond; sp.adminAlways = d.adminAlways; sp.hideVersion = d.hideVersion;
     sp.showLegends = d.showLegends; sp.showNode = d.showNode; sp.showDesc = d.showDesc; sp.scope = d.scope.slice();
   }

@@ -1,8 +1,9 @@
 /*
- * The stats page entry point (`stats enable|uri|auth|realm|refresh|admin`): statsUriMatch() tells the HTTP side a
- * request is for the page, serveStats() answers it (401 for `stats auth`, `;csv` `;json` `;typed` `;json-schema`
- * exports with 2.6's bytes and headers, the HTML page, admin POSTs answered with a 303 to `<uri>;st=<code>`), and
- * statsReplyBytes() serialises the reply like 2.6 (chunked 200s, sized 303/401). Called by http/stream.ts.
+ * The stats page entry point (`stats enable|uri|auth|realm|refresh|admin|http-request`): statsUriMatch() tells the
+ * HTTP side a request is for the page, serveStats() answers it (401/403 for `stats auth` and `stats http-request`,
+ * `;csv` `;json` `;typed` `;json-schema` exports with 2.6's bytes and headers, the HTML page, admin POSTs answered
+ * with a 303 to `<uri>;st=<code>`), and statsReplyBytes() serialises the reply like 2.6 (chunked 200s, sized
+ * 303/401/403). Called by http/stream.ts.
  * Hot path: no (only stats requests get here; statsUriMatch is one prefix compare).
  */
 import type { Proxy } from '../model/types.ts';
@@ -21,6 +22,7 @@ export type { StatsHttpReply, StatsRequest } from './types.ts';
 
 const DEFAULT_REALM = 'HAProxy Statistics';
 const BODY_401 = '<html><body><h1>401 Unauthorized</h1>\nYou need a valid user and password to access this content.\n</body></html>\n';
+const BODY_403 = '<html><body><h1>403 Forbidden</h1>\nRequest forbidden by administrative rules.\n</body></html>\n';
 
 /** True when `path` (request-target) is for `px`'s stats page: the page is enabled and the path starts with its uri. */
 export function statsUriMatch(px: Proxy, path: string): boolean {
@@ -28,10 +30,13 @@ export function statsUriMatch(px: Proxy, path: string): boolean {
   return c.enabled && path.startsWith(c.uri);
 }
 
-/** `stats auth`: true when no account is configured or the Basic credentials match one. */
-export function statsAuthOk(px: Proxy, authorization: string): boolean {
+/**
+ * `stats auth`: true when the Basic credentials match a configured account, or when none is configured (unless
+ * `required`, as for a `stats http-request auth` rule, which no credentials satisfy without accounts).
+ */
+export function statsAuthOk(px: Proxy, authorization: string, required = false): boolean {
   const users = px.statsPage.auth;
-  if (users.length === 0) return true;
+  if (users.length === 0) return !required;
   const m = /^\s*basic\s+(\S+)\s*$/i.exec(authorization);
   if (m === null) return false;
   const cred = Buffer.from(m[1]!, 'base64').toString('latin1');
@@ -61,8 +66,20 @@ function reply(status: number, headers: [string, string][], body: string): Stats
 export function serveStats(px: Proxy, req: StatsRequest, src: StatsSource | null = currentStatsSource()): StatsHttpReply {
   const cfg = px.statsPage;
   if ((px.cap & PR_CAP_FE) !== 0) px.feCounters.interceptedReq++;
-  if (!statsAuthOk(px, req.authorization)) {
-    const realm = cfg.realm !== '' ? cfg.realm : DEFAULT_REALM;
+  // `stats http-request` rules decide first (allow skips authentication); without rules, `stats auth` applies
+  let authRealm: string | null = null;
+  let ruled = false;
+  for (const r of cfg.rules) {
+    if (r.cond !== null && (req.ctx === null || !aclCondExec(r.cond, req.ctx))) continue;
+    ruled = true;
+    if (r.action === 'deny') {
+      return reply(403, [['content-length', String(BODY_403.length)], ['cache-control', 'no-cache'], ['content-type', 'text/html']], BODY_403);
+    }
+    if (r.action === 'auth') authRealm = r.realm !== '' ? r.realm : cfg.realm;
+    break;
+  }
+  if (authRealm !== null ? !statsAuthOk(px, req.authorization, true) : !ruled && !statsAuthOk(px, req.authorization)) {
+    const realm = authRealm !== null && authRealm !== '' ? authRealm : cfg.realm !== '' ? cfg.realm : DEFAULT_REALM;
     return reply(401, [['content-length', String(BODY_401.length)], ['cache-control', 'no-cache'],
       ['content-type', 'text/html'], ['www-authenticate', 'Basic realm="' + realm.replace(/"/g, '') + '"']], BODY_401);
   }

@@ -114,6 +114,20 @@ function page(ctx: KwCtx): StatsPageCfg | null {
   return px.statsPage;
 }
 
+const authChecked = new WeakSet<StatsPageCfg>();
+
+/** 2.6 refuses `stats auth`/`stats realm` together with `stats http-request` in one proxy (checked once parsed). */
+function checkAuthWithRules(ctx: KwCtx, sp: StatsPageCfg): void {
+  const px = ctx.proxy;
+  if (px === null || authChecked.has(sp)) return;
+  authChecked.add(sp);
+  ctx.postParse(() => {
+    if (px.statsPage === sp && sp.rules.length > 0 && (sp.auth.length > 0 || sp.realm !== '')) {
+      ctx.alert("proxy '" + px.name + "': stats 'auth'/'realm' and 'http-request' can't be used at the same time.");
+    }
+  });
+}
+
 function parseProxyStats(args: readonly string[], ctx: KwCtx): void {
   const sp = page(ctx);
   if (sp === null) return;
@@ -127,7 +141,7 @@ function parseProxyStats(args: readonly string[], ctx: KwCtx): void {
       sp.uri = a2; sp.enabled = true; return;
     case 'realm':
       if (a2 === undefined || a2 === '') { ctx.alert("'realm' needs an realm name."); return; }
-      sp.realm = args.slice(2).join(' '); sp.enabled = true; return;
+      sp.realm = args.slice(2).join(' '); sp.enabled = true; checkAuthWithRules(ctx, sp); return;
     case 'refresh': {
       const t = parseTimeMs(a2, 1000);
       if (t < 0) { ctx.alert("'refresh' needs a positive interval in seconds."); return; }
@@ -136,7 +150,7 @@ function parseProxyStats(args: readonly string[], ctx: KwCtx): void {
     case 'auth': {
       const c = a2 === undefined ? -1 : a2.indexOf(':');
       if (c <= 0) { ctx.alert("'auth' needs a user:password account."); return; }
-      sp.auth.push({ user: a2!.slice(0, c), pass: a2!.slice(c + 1) }); sp.enabled = true; return;
+      sp.auth.push({ user: a2!.slice(0, c), pass: a2!.slice(c + 1) }); sp.enabled = true; checkAuthWithRules(ctx, sp); return;
     }
     case 'admin': {
       if (a2 !== 'if' && a2 !== 'unless') { ctx.alert("'stats admin' requires either 'if' or 'unless' followed by a condition."); return; }
@@ -158,8 +172,24 @@ function parseProxyStats(args: readonly string[], ctx: KwCtx): void {
     case 'scope':
       if (a2 === undefined || a2 === '') { ctx.alert("'scope' needs a proxy name."); return; }
       sp.scope.push(a2); sp.enabled = true; return;
-    case 'http-request':
-      sp.enabled = true; return;
+    case 'http-request': {
+      const act = a2;
+      if (act !== 'allow' && act !== 'deny' && act !== 'auth') {
+        ctx.alert("'stats http-request' expects 'allow', 'deny', 'auth' (got '" + (act ?? '') + "')."); return;
+      }
+      let i = 3;
+      let realm = '';
+      if (act === 'auth' && args[i] === 'realm') { realm = args[i + 1] ?? ''; i += 2; }
+      let cond = null;
+      if (i < args.length) {
+        cond = condCompile(args, i, ctx, "'stats http-request'");
+        if (cond === null) return;
+      }
+      sp.rules.push({ action: act, realm, cond });
+      sp.enabled = true;
+      checkAuthWithRules(ctx, sp);
+      return;
+    }
     default:
       ctx.alert("'stats' expects 'admin', 'auth', 'enable', 'hide-version', 'http-request', 'realm', 'refresh', " +
         "'scope', 'show-desc', 'show-legends', 'show-node' or 'uri' (got '" + (sub ?? '') + "')");

@@ -130,6 +130,13 @@ export interface StatsAuthUser {
   pass: string;
 }
 
+/** One `stats http-request allow|deny|auth [realm <r>] [if|unless <cond>]` rule. */
+export interface StatsHttpRule {
+  action: 'allow' | 'deny' | 'auth';
+  realm: string;             // auth only, '' = the proxy's realm or the default
+  cond: AclCond | null;      // null = always
+}
+
 /** Per-proxy stats page settings (`stats enable|uri|refresh|auth|realm|admin|hide-version|show-legends|...`). */
 export interface StatsPageCfg {
   enabled: boolean;          // `stats enable` or any other `stats` keyword
@@ -137,6 +144,8 @@ export interface StatsPageCfg {
   refresh: number;           // seconds, 0 = none
   realm: string;             // '' = default realm 'HAProxy Statistics'
   auth: StatsAuthUser[];
+  /** `stats http-request` rules, in order (2.6 refuses them together with `stats auth`/`stats realm`). */
+  rules: StatsHttpRule[];
   /** `stats admin if|unless <cond>`, compiled at load (acl/compile.ts); null = no admin rule. */
   adminCond: AclCond | null;
   adminAlways: boolean;      // `stats admin if TRUE`

@@ -184,3 +184,20 @@ test('number grouping and durations', () => {
   assert.equal(humanDuration(7500), '2h05m');
   assert.equal(humanDuration(97200), '1d 3h');
 });
+
+test('stats http-request rules: deny answers 403, auth asks for credentials with its realm, allow skips auth', () => {
+  const { src, fe } = setup();
+  const cond = (w: string[]): Exclude<ReturnType<typeof compileCond>, string> =>
+    compileCond(w, 0, () => undefined, '.') as Exclude<ReturnType<typeof compileCond>, string>;
+  fe.statsPage.rules.push({ action: 'deny', realm: '', cond: cond(['if', '{', 'src', '10.0.0.0/8', '}']) });
+  fe.statsPage.rules.push({ action: 'auth', realm: 'Zone', cond: cond(['if', '{', 'src', '192.168.0.0/16', '}']) });
+  fe.statsPage.rules.push({ action: 'allow', realm: '', cond: null });
+  const d = serveStats(fe, req('/stats', 'GET', '', { ctx: ctxFrom('10.1.1.1') }), src);
+  assert.equal(d.status, 403);
+  assert.deepEqual(d.headers.map(([k]) => k), ['content-length', 'cache-control', 'content-type']);
+  assert.equal(Number(d.headers[0]![1]), d.body.length);
+  const a = serveStats(fe, req('/stats', 'GET', '', { ctx: ctxFrom('192.168.1.1') }), src);
+  assert.equal(a.status, 401);
+  assert.equal(a.headers[3]![1], 'Basic realm="Zone"');
+  assert.equal(serveStats(fe, req('/stats;csv', 'GET', '', { ctx: ctxFrom('127.0.0.1') }), src).status, 200);
+});
