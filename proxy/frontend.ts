@@ -30,6 +30,11 @@ export const feGlobal = { actconn: 0, maxconn: DEFAULT_MAXCONN, cumConns: 0, rat
 export type SessionStarter = (fe: Proxy, sock: Socket, bind: BindCfg) => void;
 const starters: (SessionStarter | null)[] = [null, null];
 
+/** HAProxy's "Connect from" line for frontends logging without a format; proxy/modules.ts wires P3's logConnect. */
+type ConnectLogSink = (fe: Proxy, clientIp: string, clientPort: number, localIp: string, localPort: number) => void;
+let connectLog: ConnectLogSink | null = null;
+export function setConnectLogSink(fn: ConnectLogSink): void { connectLog = fn; }
+
 /** Registration for proxy/modules.ts: `mode` is PR_MODE_TCP or PR_MODE_HTTP. */
 export function registerSessionStarter(mode: number, fn: SessionStarter): void { starters[mode] = fn; }
 
@@ -104,6 +109,7 @@ function admit(fe: Proxy, rt: FeRuntime, sock: Socket, bind: BindCfg): void {
   const start = starters[fe.mode];
   if (start === null) { sock.destroy(); frontendStreamEnd(fe, bind); return; }
   if ((fe.options & (PR_O_CLKA | PR_O_TCPKA)) !== 0) sock.setKeepAlive(true);
+  if (connectLog !== null) connectLog(fe, sock.remoteAddress ?? '', sock.remotePort ?? 0, sock.localAddress ?? '', sock.localPort ?? 0);
   start(fe, sock, bind);
 }
 

@@ -9,7 +9,7 @@ import { registerProxyInit, registerServerInit, registerGlobalInit } from './mod
 import { PR_MODE_TCP } from './model/types.ts';
 import { keywords as globalKeywords } from './config/global-keywords.ts';
 import { keywords as proxyKeywords } from './config/proxy-keywords.ts';
-import { keywords as frontendKeywords, bindKeywords, makeFrontendKeywords, registerSessionStarter } from './frontend.ts';
+import { keywords as frontendKeywords, bindKeywords, makeFrontendKeywords, registerSessionStarter, setConnectLogSink } from './frontend.ts';
 import { serverKeywords, makeServerKeywords } from './backend/server-keywords.ts';
 import { keywords as balanceKeywords } from './lb/balance.ts';
 import { keywords as cookieKeywords } from './backend/cookie.ts';
@@ -27,7 +27,7 @@ import { random } from './lb/random.ts';
 import { UNSUPPORTED } from './unsupported.ts';
 import { keywords as logKeywords } from './log/keywords.ts';
 import { initProxyLog, initGlobalLog } from './log/cfg.ts';
-import { logStream } from './log/emit.ts';
+import { logStream, logConnect } from './log/emit.ts';
 import { keywords as aclKeywords } from './acl/keywords.ts';
 import { keywords as statsKeywords } from './stats/keywords.ts';
 import { statsProxyInit, statsServerInit } from './stats/counters.ts';
@@ -67,4 +67,5 @@ export function buildRegistry(): KeywordRegistry {
 export function wireRuntime(): void {
   registerSessionStarter(PR_MODE_TCP, startTcpSession);
   setTcpLogSink(logStream);
+  setConnectLogSink(logConnect);
 }

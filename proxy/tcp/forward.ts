@@ -198,16 +198,27 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView {
     log.actconn = feGlobal.actconn;
     log.feconn = this.fe.feconn;
     const be = log.backend;
-    if (be !== null) log.beconn = be.beconn;
-    if (log.server !== null) log.srvconn = log.server.served;
     const srv = this.srv;
     if (srv !== null) {
       srv.removeListener('data', onSrvData);
       if (!srv.destroyed) srv.destroy();
     }
     this.conn.release();
-    this.cli.removeListener('data', onCliData);
-    if (!this.cli.destroyed) this.cli.destroy();
+    // %bc/%sc are read once this stream left the backend and the server (HAProxy logs 0/0 for a lone session)
+    if (be !== null) log.beconn = be.beconn;
+    if (log.server !== null) log.srvconn = log.server.served;
+    const cli = this.cli;
+    cli.removeListener('data', onCliData);
+    if (!cli.destroyed) {
+      if (srv === null && errCause === SF_ERR_SRVCL) {
+        // no server at all: close our side cleanly (a destroy with unread request bytes would send a RST), drop
+        // what the client still sends, and give it a bounded time to close
+        cli.removeListener('data', onCliDataEarly);
+        cli.on('data', discard);
+        cli.setTimeout(LINGER_MS, onLingerTimeout);
+        cli.end();
+      } else cli.destroy();
+    }
     streamUnregister(this);
     const fc = this.fe.feCounters;
     fc.bytesIn += log.bytesIn; fc.bytesOut += log.bytesOut;
@@ -236,6 +247,11 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView {
 }
 
 function onStreamTimer(st: TcpStream): void { st.timeoutFired(); }
+
+/** How long a refused client (no server) may take to close after our FIN before it is reset. */
+const LINGER_MS = 1000;
+function discard(this: TSocket, _chunk: Buffer): void { /* bytes of a stream already logged and closed */ }
+function onLingerTimeout(this: TSocket): void { this.destroy(); }
 
 function onCliDataEarly(this: TSocket, chunk: Buffer): void {
   const st = this[kStream]!;
