@@ -6,7 +6,7 @@
  */
 import { KeywordRegistry } from './config/registry.ts';
 import { registerProxyInit, registerServerInit, registerGlobalInit } from './model/factories.ts';
-import { PR_MODE_TCP } from './model/types.ts';
+import { PR_MODE_TCP, PR_MODE_HTTP } from './model/types.ts';
 import { keywords as globalKeywords } from './config/global-keywords.ts';
 import { keywords as proxyKeywords } from './config/proxy-keywords.ts';
 import { keywords as frontendKeywords, bindKeywords, makeFrontendKeywords, registerSessionStarter, setConnectLogSink } from './frontend.ts';
@@ -31,12 +31,15 @@ import { logStream, logConnect } from './log/emit.ts';
 import { keywords as aclKeywords } from './acl/keywords.ts';
 import { keywords as statsKeywords } from './stats/keywords.ts';
 import { statsProxyInit, statsServerInit } from './stats/counters.ts';
+import { keywords as httpKeywords, httpProxyInit } from './http/keywords.ts';
+import { startHttpSession } from './http/stream.ts';
 
 /** Model init hooks: run before any configuration is parsed (newProxy/newServer/newGlobal call them). */
 export function registerModelHooks(): void {
   registerGlobalInit(initGlobalLog);
   registerProxyInit(initProxyLog);
   registerProxyInit(statsProxyInit);
+  registerProxyInit(httpProxyInit);
   registerServerInit(statsServerInit);
 }
 
@@ -59,6 +62,7 @@ export function buildRegistry(): KeywordRegistry {
   reg.register(logKeywords);
   reg.register(aclKeywords);
   reg.register(statsKeywords);
+  reg.register(httpKeywords);
   for (const [family, names] of UNSUPPORTED) reg.registerUnsupported(family, names);
   return reg;
 }
@@ -66,6 +70,7 @@ export function buildRegistry(): KeywordRegistry {
 /** Runtime wiring: session starters per mode and the stream log sink. */
 export function wireRuntime(): void {
   registerSessionStarter(PR_MODE_TCP, startTcpSession);
+  registerSessionStarter(PR_MODE_HTTP, startHttpSession);
   setTcpLogSink(logStream);
   setConnectLogSink(logConnect);
 }

@@ -20,6 +20,7 @@ import type { CliServer } from './stats/cli-server.ts';
 import type { StatsSource } from './stats/types.ts';
 import { setServerStateApi } from './stats/srv-admin.ts';
 import { coreServerStateApi } from './backend/state-api.ts';
+import { httpSetGlobals } from './http/stream.ts';
 
 export interface Runtime {
   cfg: LoadedConfig;
@@ -49,6 +50,7 @@ function isBe(px: Proxy): boolean { return (px.cap & PR_CAP_BE) !== 0 && !px.dis
 export async function startRuntime(cfg: LoadedConfig, prev: Runtime | null = null): Promise<Runtime> {
   await resolveServers(cfg);
   feGlobal.maxconn = cfg.global.maxconn > 0 ? cfg.global.maxconn : DEFAULT_MAXCONN;
+  httpSetGlobals(cfg.global.tuneBufsize, cfg.global.tuneMaxrewrite, cfg.global.tuneHttpMaxhdr);
   for (const px of cfg.proxies) if (isBe(px)) initBackendServers(px);
   const newKeys = new Set<string>();
   for (const px of cfg.proxies) if (isFe(px)) for (const k of bindKeys(px)) newKeys.add(k);
