@@ -13,6 +13,8 @@ export class CollectCounters {
   droppedQueue = 0;
   /** Kernel drops on our UDP sockets (/proc/net/udp{,6} `drops`), refreshed by refreshSocketDrops(). */
   droppedSocket = 0;
+  /** Datagrams dropped because the receive thread's ring was full (the parser fell behind by --ring-mb). */
+  droppedRing = 0;
   rowsWritten = 0;
   batches = 0;
   writeErrors = 0;
@@ -42,7 +44,7 @@ export class CollectCounters {
     const avg = this.batches > 0 ? this.writeMsTotal / this.batches : 0;
     return 'received=' + this.received + ' parsed=' + this.parsed + ' unparsed=' + this.unparsedTotal +
       (reasons.length ? ' (' + reasons.join(' ') + ')' : '') + ' dropped_socket=' + this.droppedSocket +
-      ' dropped_queue=' + this.droppedQueue + ' rows_written=' + this.rowsWritten + ' batches=' + this.batches +
+      ' dropped_ring=' + this.droppedRing + ' dropped_queue=' + this.droppedQueue + ' rows_written=' + this.rowsWritten + ' batches=' + this.batches +
       ' write_ms_avg=' + avg.toFixed(1) + ' write_ms_max=' + this.writeMsMax.toFixed(1);
   }
 
@@ -60,7 +62,7 @@ export class CollectCounters {
     for (let i = 1; i < this.unparsed.length; i++) un.push('{reason="' + PARSE_REASONS[i] + '"} ' + this.unparsed[i]);
     metric('unparsed_total', 'counter', 'Messages kept in raw_log, by reason.', un);
     metric('dropped_total', 'counter', 'Messages lost, by cause.',
-      ['{cause="socket"} ' + this.droppedSocket, '{cause="queue"} ' + this.droppedQueue]);
+      ['{cause="socket"} ' + this.droppedSocket, '{cause="ring"} ' + this.droppedRing, '{cause="queue"} ' + this.droppedQueue]);
     metric('rows_written_total', 'counter', 'Rows written by the sinks.', [' ' + this.rowsWritten]);
     metric('batches_total', 'counter', 'Record batches written.', [' ' + this.batches]);
     metric('write_errors_total', 'counter', 'Sink write failures.', [' ' + this.writeErrors]);

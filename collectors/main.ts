@@ -13,14 +13,14 @@ import { CollectCounters } from './counters.ts';
 import { CLF_LOG_FORMAT, compileLogFormat } from './httplog/custom-format.ts';
 import type { CompiledLogFormat } from './httplog/custom-format.ts';
 import { PARSE_ERR_OVERSIZED } from './httplog/types.ts';
-import { Ingest, ingestFile } from './ingest.ts';
+import { Ingest, ingestFile, warmUpParsers } from './ingest.ts';
 import type { IngestFormat } from './ingest.ts';
 import { ThreadedSink } from './sinks/threaded.ts';
 import { ArrowStreamSink, JsonLinesSink } from './sinks/stdout.ts';
 import type { LogSink } from './sinks/types.ts';
 import { listenStream } from './syslog/tcp-listener.ts';
 import type { StreamListener } from './syslog/tcp-listener.ts';
-import { listenUdp } from './syslog/udp-listener.ts';
+import { listenUdpThreaded } from './syslog/udp-listener.ts';
 import type { UdpListener } from './syslog/udp-listener.ts';
 
 interface Opts {
@@ -36,6 +36,7 @@ interface Opts {
   batchRows: number;
   flushMs: number;
   rcvbuf: number;
+  ringMb: number;
   maxMessage: number;
   stats?: number | true;
   metrics?: string;
@@ -86,6 +87,7 @@ async function main(argv: string[]): Promise<void> {
     .option('--batch-rows <n>', 'rows per record batch', int, 8192)
     .option('--flush-ms <n>', 'flush a non-empty batch at least this often', int, 1000)
     .option('--rcvbuf <bytes>', 'UDP SO_RCVBUF to request', int, 8 * 1024 * 1024)
+    .option('--ring-mb <n>', 'user-space datagram buffer between the UDP receive thread and the parser, MiB', int, 64)
     .option('--max-message <bytes>', 'longer messages go to raw_log as oversized', int, 65535)
     .option('--stats [seconds]', 'print counters to stderr every N seconds (default 10) and at exit')
     .option('--metrics <host:port>', 'serve Prometheus text on http://host:port/metrics')
@@ -121,6 +123,7 @@ async function main(argv: string[]): Promise<void> {
     fail('cannot open output: ' + (e as Error).message, 1);
   }
 
+  if (o.listen.length > 0) await warmUpParsers(format);
   const counters = new CollectCounters();
   const listeners: Listener[] = [];
   let shuttingDown = false;
@@ -148,11 +151,13 @@ async function main(argv: string[]): Promise<void> {
 
   const refreshDrops = (): void => {
     let d = 0;
-    for (const l of listeners) if (l.kind === 'udp') d += l.drops();
+    let r = 0;
+    for (const l of listeners) if (l.kind === 'udp') { d += l.drops(); r += l.ringDrops(); }
     counters.droppedSocket = d;
+    counters.droppedRing = r;
   };
 
-  const onDatagram = (buf: Buffer, peer: string): void => ingest.onMessage(buf, 0, buf.length, peer, Date.now());
+  const onDatagram = (buf: Uint8Array, s: number, e: number, peer: string): void => ingest.onMessage(buf, s, e, peer, Date.now());
   const onFrame = (buf: Buffer, s: number, e: number, peer: string, oversized: boolean): void => {
     if (oversized) { counters.received++; counters.unparsed[PARSE_ERR_OVERSIZED]++; return; }
     ingest.onMessage(buf, s, e, peer, Date.now());
@@ -163,7 +168,7 @@ async function main(argv: string[]): Promise<void> {
     for (const u of o.listen) {
       const l = parseListenUrl(u);
       if (l.proto === 'udp') {
-        const x = await listenUdp(l.host, l.port, onDatagram, onListenerError, o.rcvbuf);
+        const x = await listenUdpThreaded(l.host, l.port, onDatagram, onListenerError, o.rcvbuf, o.ringMb * 1024 * 1024);
         listeners.push(x);
         log('listening on udp://' + (x.address.includes(':') ? '[' + x.address + ']' : x.address) + ':' + x.port +
           ' (SO_RCVBUF requested ' + o.rcvbuf + ', granted ' + x.recvBufferSize + ')');

@@ -5,7 +5,7 @@
  * Hot path: yes (LogDict.intern, LogStrColumn.set, LogBatch.commitRow run per line); Batcher.flush is per batch.
  */
 import {
-  CK_BOOL, CK_DICT, CK_I32, CK_I64, CK_STR, CK_TS, COL_COUNT, NULL_I32,
+  CK_BOOL, CK_DICT, CK_I32, CK_I64, CK_STR, CK_TS, COL_COUNT, COL_URI, NULL_I32,
 } from './types.ts';
 import type { LogRowWriter, TableSpec } from './types.ts';
 import { LOG_COLUMNS } from './schema.ts';
@@ -163,7 +163,7 @@ export class LogBatch implements LogRowWriter {
       const isF64 = k === CK_TS || k === CK_I64;
       this.i32.push(new Int32Array(isI32 ? n : 0));
       this.f64.push(new Float64Array(isF64 ? n : 0));
-      this.str.push(k === CK_STR && n > 0 ? new LogStrColumn(capacity, id === 30 ? 48 : 16) : null);
+      this.str.push(k === CK_STR && n > 0 ? new LogStrColumn(capacity, id === COL_URI ? 48 : 16) : null);
       if (n > 0 && isI32) this.i32Cols.push(id);
       if (n > 0 && isF64) this.f64Cols.push(id);
       if (n > 0 && k === CK_STR) this.strCols.push(id);

@@ -4,8 +4,8 @@
  * values added since the last write, transfers them, and resolves when the worker has written them; the caller may
  * reuse the batch at once. Hot path: per batch.
  */
-import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../worker-start.ts';
 import { LOG_COLUMNS } from '../arrow/schema.ts';
 import { CK_BOOL, CK_DICT, CK_I32, CK_I64, CK_STR, CK_TS } from '../arrow/types.ts';
 import type { LogBatch, LogDicts, LogStrColumn } from '../arrow/batcher.ts';
@@ -35,14 +35,7 @@ export class ThreadedSink implements LogSink<LogBatch> {
    * or the Parquet sink on directory `file` (rolled every `rollMs`). Rejects with the sink's open error.
    */
   static open(kind: ThreadedSinkKind, file: string, dicts: LogDicts, rollMs = 60000): Promise<ThreadedSink> {
-    const ext = path.extname(new URL(import.meta.url).pathname);
-    const script = new URL('./sink-worker' + ext, import.meta.url);
-    const workerData = { kind, path: file, rollMs };
-    // Under tsx (tests, benches) the worker must register tsx's loader itself; compiled .js runs directly.
-    const worker = ext === '.ts'
-      ? new Worker("import('tsx/esm/api').then((t) => t.register()).then(() => import(" + JSON.stringify(script.href) + '))',
-        { eval: true, workerData })
-      : new Worker(script, { workerData });
+    const worker = startWorker(import.meta.url, './sink-worker', { kind, path: file, rollMs });
     return new Promise((resolve, reject) => {
       const onMsg = (m: WorkerReply): void => {
         worker.off('message', onMsg);

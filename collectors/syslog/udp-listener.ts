@@ -1,9 +1,14 @@
 /* UDP syslog listener on node:dgram (IPv4 or IPv6): asks for a large SO_RCVBUF and reports what the kernel granted,
  * hands each datagram to a callback, and reads the socket's kernel drop counter from /proc/net/udp{,6}.
+ * listenUdp receives on the calling thread; listenUdpThreaded receives on a worker thread into a shared ring that
+ * the calling thread drains every millisecond (what sluice-collect uses).
  * Hot path: the message handler (one call per datagram, no per-datagram closure).
  */
 import dgram from 'node:dgram';
 import fs from 'node:fs';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../worker-start.ts';
+import { RING_DROPPED, newUdpRing, openUdpRing, ringDrain } from './udp-ring.ts';
 
 export type DatagramHandler = (buf: Buffer, peer: string) => void;
 
@@ -15,6 +20,8 @@ export interface UdpListener {
   readonly recvBufferSize: number;
   /** Kernel drops for this socket since it opened (0 when /proc is unavailable). */
   drops(): number;
+  /** Datagrams dropped because the user-space ring was full (threaded listener only). */
+  ringDrops(): number;
   close(): Promise<void>;
 }
 
@@ -42,7 +49,67 @@ export function listenUdp(host: string, port: number, onMessage: DatagramHandler
         kind: 'udp', address: a.address, port: a.port, recvBufferSize: granted,
         // Monotonic: once the socket is closed its /proc line is gone, so the last reading stands.
         drops: () => { if (open) last = Math.max(last, readUdpDrops(a.port, v6) - baseline); return last; },
+        ringDrops: () => 0,
         close: () => new Promise<void>((r) => { last = Math.max(last, readUdpDrops(a.port, v6) - baseline); open = false; sock.close(() => r()); }),
+      });
+    });
+  });
+}
+
+/** Raw handler of the threaded listener: message bytes data[start,end), peer address `peer`; must not keep `data`. */
+export type RingDatagramHandler = (data: Uint8Array, start: number, end: number, peer: string) => void;
+
+/**
+ * Like listenUdp, but the socket lives in a worker thread that copies datagrams into a `ringBytes` shared ring;
+ * this thread drains it every millisecond (and until empty) into `onMessage`. The peer string is cached per address.
+ */
+export function listenUdpThreaded(host: string, port: number, onMessage: RingDatagramHandler,
+  onError: (e: Error) => void, recvBufferSize = 8 * 1024 * 1024, ringBytes = 64 * 1024 * 1024): Promise<UdpListener> {
+  const sab = newUdpRing(ringBytes);
+  const ring = openUdpRing(sab.ctrl, sab.data);
+  const v6 = host.includes(':');
+  let lastPeer = '';
+  let lastPeerBytes = Buffer.alloc(0);
+  const onEntry = (data: Uint8Array, start: number, end: number, peerStart: number): void => {
+    const plen = start - peerStart;
+    let same = plen === lastPeerBytes.length;
+    for (let i = 0; same && i < plen; i++) same = data[peerStart + i] === lastPeerBytes[i];
+    if (!same) {
+      lastPeerBytes = Buffer.from(data.subarray(peerStart, start));
+      lastPeer = lastPeerBytes.toString('latin1');
+    }
+    onMessage(data, start, end, lastPeer);
+  };
+  const worker: Worker = startWorker(import.meta.url, './udp-recv-worker', { host, port, rcvbuf: recvBufferSize, ...sab });
+  let timer: NodeJS.Timeout | null = null;
+  const drain = (): void => { while (ringDrain(ring, onEntry, 4096) === 4096) { /* keep going until empty */ } };
+  return new Promise((resolve, reject) => {
+    worker.once('error', reject);
+    worker.on('message', (m: { t: string; message?: string; address?: string; port?: number; rcvbuf?: number }) => {
+      if (m.t === 'error') { if (timer === null) { void worker.terminate(); reject(new Error(m.message)); } else onError(new Error(m.message)); return; }
+      if (m.t !== 'ready') return;
+      worker.off('error', reject);
+      worker.on('error', onError);
+      timer = setInterval(drain, 1);
+      const p = m.port as number;
+      const baseline = readUdpDrops(p, v6);
+      let last = 0;
+      let open = true;
+      resolve({
+        kind: 'udp', address: m.address as string, port: p, recvBufferSize: m.rcvbuf as number,
+        drops: () => { if (open) last = Math.max(last, readUdpDrops(p, v6) - baseline); return last; },
+        ringDrops: () => Atomics.load(ring.ctrl, RING_DROPPED),
+        close: () => new Promise<void>((r) => {
+          last = Math.max(last, readUdpDrops(p, v6) - baseline);
+          open = false;
+          worker.on('message', (x: { t: string }) => {
+            if (x.t !== 'closed') return;
+            drain();
+            if (timer) clearInterval(timer);
+            void worker.terminate().then(() => r());
+          });
+          worker.postMessage({ t: 'close' });
+        }),
       });
     });
   });
