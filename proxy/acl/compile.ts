@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import type { AclCond, AclDef, AclPatterns, AclTerm, CondTerm, SampleCtx } from './types.ts';
 import {
-  ACL_M_STR, ACL_M_REG, ACL_M_IP, ACL_M_INT, ACL_M_FOUND, ACL_M_BOOL, ACL_M_LEN,
+  ACL_M_STR, ACL_M_REG, ACL_M_IP, ACL_M_INT, ACL_M_FOUND, ACL_M_BOOL, ACL_M_LEN, ACL_M_BIN,
 } from './types.ts';
 import { FETCHES, FETCH_SUFFIXES } from './fetches.ts';
 import { MATCHERS, MATCH_NAMES } from './matchers.ts';
@@ -55,6 +55,10 @@ function addPattern(p: AclPatterns, kind: number, pat: string, nets: number[], i
       ints.push(Number(pat), Number(pat));
       return '';
     }
+    case ACL_M_BIN:
+      if (pat.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(pat)) return `'${pat}' is not a valid hex string`;
+      p.strs.push(Buffer.from(pat, 'hex'));
+      return '';
     default:
       p.strs.push(Buffer.from(p.icase ? pat.toLowerCase() : pat, 'latin1'));
       return '';
@@ -79,7 +83,7 @@ export function compileAclTerm(words: readonly string[], baseDir: string): AclTe
   let arg = '';
   if (paren >= 0) {
     if (!crit.endsWith(')')) return `missing closing ')' after arguments to fetch keyword '${name}'`;
-    arg = crit.slice(paren + 1, -1).split(',')[0];
+    arg = crit.slice(paren + 1, -1);
   }
   let fetch = FETCHES.get(name);
   let kind = fetch ? fetch.defaultMatch : -1;
@@ -95,6 +99,7 @@ export function compileAclTerm(words: readonly string[], baseDir: string): AclTe
     kind = sfx;
     name = base.name;
   }
+  if (!fetch.rawArg) arg = arg.split(',')[0];
   if (fetch.needsArg && arg === '') return `fetch method '${name}' : missing argument`;
   let icase = false;
   let i = 1;
@@ -197,6 +202,7 @@ const PREDEFINED_SRC: readonly [string, string[]][] = [
   ['METH_PUT', ['method', 'PUT']], ['METH_TRACE', ['method', 'TRACE']],
   ['HTTP_URL_ABS', ['url_reg', '^[^/:]*://']], ['HTTP_URL_SLASH', ['url_beg', '/']], ['HTTP_URL_STAR', ['url', '*']],
   ['HTTP_CONTENT', ['hdr_val(content-length)', 'gt', '0']],
+  ['WAIT_END', ['wait_end']], ['REQ_CONTENT', ['req.len', 'gt', '0']],
 ];
 let predefined: Map<string, AclDef> | null = null;
 

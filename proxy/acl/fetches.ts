@@ -10,6 +10,7 @@ import {
   ACL_M_LEN,
 } from './types.ts';
 import { matchIp, ip4InNets } from './matchers.ts';
+import { L4_FETCHES } from './fetches-l4.ts';
 
 /** [start, end) of the path inside the URI, or false when there is none (authority form, '*'). */
 const pathOut = new Int32Array(2);
@@ -159,6 +160,7 @@ export const FETCHES: ReadonlyMap<string, FetchDef> = new Map([
   ['hdr', hdr], ['req.hdr', reqHdr], ['req.fhdr', fhdr], ['hdr_cnt', hdrCnt], ['req.hdr_cnt', hdrCnt], ['src', src], ['req.ver', reqVer], ['status', status], ['req_ver', reqVer],
   ['ssl_fc', boolFetch('ssl_fc', false)], ['always_true', boolFetch('always_true', true)],
   ['always_false', boolFetch('always_false', false)],
+  ...L4_FETCHES,
 ]);
 
 /** Suffix forms: `<fetch>_<suffix>` = fetch with that match method. */

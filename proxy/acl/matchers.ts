@@ -6,7 +6,7 @@
 import type { AclPatterns, MatchFn } from './types.ts';
 import {
   ACL_M_STR, ACL_M_BEG, ACL_M_END, ACL_M_SUB, ACL_M_REG, ACL_M_DOM, ACL_M_DIR, ACL_M_FOUND, ACL_M_IP, ACL_M_INT,
-  ACL_M_BOOL, ACL_M_LEN,
+  ACL_M_BOOL, ACL_M_LEN, ACL_M_BIN,
 } from './types.ts';
 
 const LOWER = new Uint8Array(256);
@@ -148,10 +148,11 @@ export const MATCHERS: readonly MatchFn[] = [];
 (MATCHERS as MatchFn[])[ACL_M_INT] = matchInt;
 (MATCHERS as MatchFn[])[ACL_M_BOOL] = matchBool;
 (MATCHERS as MatchFn[])[ACL_M_LEN] = matchLen;
+(MATCHERS as MatchFn[])[ACL_M_BIN] = matchStr; // patterns hex-decoded at load, then an exact byte compare
 
 /** `-m` names. */
 export const MATCH_NAMES: ReadonlyMap<string, number> = new Map([
   ['str', ACL_M_STR], ['beg', ACL_M_BEG], ['end', ACL_M_END], ['sub', ACL_M_SUB], ['reg', ACL_M_REG],
   ['dom', ACL_M_DOM], ['dir', ACL_M_DIR], ['found', ACL_M_FOUND], ['ip', ACL_M_IP], ['int', ACL_M_INT],
-  ['bool', ACL_M_BOOL], ['len', ACL_M_LEN],
+  ['bool', ACL_M_BOOL], ['len', ACL_M_LEN], ['bin', ACL_M_BIN],
 ]);

@@ -19,6 +19,14 @@ export interface SampleCtx {
   /** Client address text and, for IPv4, its value as an unsigned 32-bit int (-1 otherwise). */
   readonly srcIp: string;
   readonly srcIp4: number;
+  /**
+   * Layer-4 view, set by tcp/ streams only (absent on HTTP streams): the client bytes received and not yet forwarded
+   * (`tcp-request content` inspection), whether that buffer is final (inspect-delay over, client shut, buffer full,
+   * or no inspection at all), and the local port the client connected to.
+   */
+  readonly l4Data?: Buffer | null;
+  readonly l4Final?: boolean;
+  readonly dstPort?: number;
 }
 
 /** Match methods (`-m`). */
@@ -34,6 +42,7 @@ export const ACL_M_IP = 8;
 export const ACL_M_INT = 9;
 export const ACL_M_BOOL = 10;
 export const ACL_M_LEN = 11;
+export const ACL_M_BIN = 12;           // hex patterns compared byte for byte (req.payload's default)
 
 /** Prepared patterns of one term. */
 export interface AclPatterns {
@@ -58,7 +67,14 @@ export interface FetchDef {
   readonly defaultMatch: number;       // ACL_M_* when used without -m
   readonly needsArg: boolean;
   readonly bool: boolean;              // boolean sample (ssl_fc, always_true, ...)
+  /** The compiler passes the whole argument text (`req.payload(0,3)` → "0,3"), not only its first word. */
+  readonly rawArg?: boolean;
   run(ctx: SampleCtx, arg: Buffer, match: MatchFn, p: AclPatterns): boolean;
+  /**
+   * Layer-4 content fetches only: true when a failed run() may still succeed with more data (HAProxy's
+   * SMP_F_MAY_CHANGE), so `tcp-request content` rules wait while ctx.l4Final is false.
+   */
+  mayChange?(ctx: SampleCtx, arg: Buffer): boolean;
 }
 
 /** One `acl` line's criterion: fetch + match + patterns. */

@@ -1,0 +1,139 @@
+/*
+ * Layer-4 content fetches for `tcp-request content` rules and mode tcp switching: req.len, req.payload(off,len),
+ * req.ssl_hello_type, req.ssl_sni (TLS ClientHello server name), dst_port, wait_end (the WAIT_END ACL). They read
+ * SampleCtx.l4Data (client bytes not yet forwarded) and report through mayChange() when more data could change a
+ * failed result. No strings are built; integers go through a small reused buffer. Callers: acl/compile.ts terms.
+ * Hot path: yes (per inspected tcp stream).
+ */
+import type { FetchDef, SampleCtx, MatchFn, AclPatterns } from './types.ts';
+import { ACL_M_INT, ACL_M_BIN, ACL_M_STR, ACL_M_BOOL } from './types.ts';
+
+const intBuf = Buffer.alloc(24);
+function matchNumber(n: number, match: MatchFn, p: AclPatterns): boolean {
+  let e = intBuf.length;
+  let v = n < 0 ? -n : n;
+  do { intBuf[--e] = 0x30 + (v % 10); v = Math.floor(v / 10); } while (v > 0);
+  if (n < 0) intBuf[--e] = 0x2d;
+  return match(p, intBuf, e, intBuf.length);
+}
+
+function dataLen(ctx: SampleCtx): number { const d = ctx.l4Data; return d === undefined || d === null ? 0 : d.length; }
+function notFinal(ctx: SampleCtx): boolean { return ctx.l4Final === false; }
+
+const reqLen: FetchDef = {
+  name: 'req.len', defaultMatch: ACL_M_INT, needsArg: false, bool: false,
+  run(ctx, _arg, match, p) { return matchNumber(dataLen(ctx), match, p); },
+  mayChange: notFinal,
+};
+
+/** Parses "off,len" digits from the argument bytes into payloadArg[0..1]; false when malformed. */
+const payloadArg = new Int32Array(2);
+function parsePayloadArg(arg: Buffer): boolean {
+  let k = 0;
+  let v = 0;
+  let digits = 0;
+  for (let i = 0; i < arg.length; i++) {
+    const c = arg[i];
+    if (c === 0x2c) { if (k > 0 || digits === 0) return false; payloadArg[k++] = v; v = 0; digits = 0; continue; }
+    if (c === 0x20) continue;
+    if (c < 0x30 || c > 0x39) return false;
+    v = v * 10 + c - 0x30; digits++;
+  }
+  if (k !== 1 || digits === 0) return false;
+  payloadArg[1] = v;
+  return true;
+}
+
+/** `req.payload(<offset>,<length>)`: the bytes at [off, off+len) once received (len 0 = up to the end). */
+const reqPayload: FetchDef = {
+  name: 'req.payload', defaultMatch: ACL_M_BIN, needsArg: true, bool: false, rawArg: true,
+  run(ctx, arg, match, p) {
+    const d = ctx.l4Data;
+    if (d === undefined || d === null || !parsePayloadArg(arg)) return false;
+    const off = payloadArg[0];
+    const end = payloadArg[1] === 0 ? d.length : off + payloadArg[1];
+    if (end > d.length || off > end) return false;
+    return match(p, d, off, end);
+  },
+  mayChange(ctx, arg) {
+    if (ctx.l4Final !== false) return false;
+    if (!parsePayloadArg(arg)) return false;
+    return payloadArg[1] === 0 || payloadArg[0] + payloadArg[1] > dataLen(ctx);
+  },
+};
+
+/** `req.ssl_hello_type`: the handshake message type of a TLS handshake record (1 = ClientHello). */
+const sslHelloType: FetchDef = {
+  name: 'req.ssl_hello_type', defaultMatch: ACL_M_INT, needsArg: false, bool: false,
+  run(ctx, _arg, match, p) {
+    const d = ctx.l4Data;
+    if (d === undefined || d === null || d.length < 6 || d[0] !== 0x16 || d[1] !== 0x03) return false;
+    return matchNumber(d[5], match, p);
+  },
+  mayChange(ctx) { return ctx.l4Final === false && dataLen(ctx) < 6 && (dataLen(ctx) === 0 || ctx.l4Data![0] === 0x16); },
+};
+
+/** [start, end) of the host_name of a complete ClientHello's server_name extension in sniOut; 0 found, 1 need more, -1 none. */
+const sniOut = new Int32Array(2);
+function findSni(d: Buffer): number {
+  if (d.length < 5) return d.length === 0 || d[0] === 0x16 ? 1 : -1;
+  if (d[0] !== 0x16 || d[1] !== 0x03) return -1;
+  const recEnd = 5 + ((d[3] << 8) | d[4]);
+  if (d.length < recEnd) return 1;
+  let i = 5;
+  if (recEnd < i + 4 || d[i] !== 0x01) return -1;
+  const hsEnd = Math.min(recEnd, i + 4 + ((d[i + 1] << 16) | (d[i + 2] << 8) | d[i + 3]));
+  i += 4 + 2 + 32;                                  // version, random
+  if (i >= hsEnd) return -1;
+  i += 1 + d[i];                                    // session id
+  if (i + 2 > hsEnd) return -1;
+  i += 2 + ((d[i] << 8) | d[i + 1]);                // cipher suites
+  if (i + 1 > hsEnd) return -1;
+  i += 1 + d[i];                                    // compression methods
+  if (i + 2 > hsEnd) return -1;
+  const extEnd = Math.min(hsEnd, i + 2 + ((d[i] << 8) | d[i + 1]));
+  i += 2;
+  while (i + 4 <= extEnd) {
+    const type = (d[i] << 8) | d[i + 1];
+    const len = (d[i + 2] << 8) | d[i + 3];
+    i += 4;
+    if (type === 0 && i + 5 <= extEnd) {
+      // server_name_list length (2), name_type (1, 0 = host_name), name length (2), name
+      const nlen = (d[i + 3] << 8) | d[i + 4];
+      if (d[i + 2] !== 0 || i + 5 + nlen > extEnd) return -1;
+      sniOut[0] = i + 5; sniOut[1] = i + 5 + nlen;
+      return 0;
+    }
+    i += len;
+  }
+  return -1;
+}
+
+/** `req.ssl_sni`: the server name a TLS client asks for, from its ClientHello. */
+const sslSni: FetchDef = {
+  name: 'req.ssl_sni', defaultMatch: ACL_M_STR, needsArg: false, bool: false,
+  run(ctx, _arg, match, p) {
+    const d = ctx.l4Data;
+    if (d === undefined || d === null || findSni(d) !== 0) return false;
+    return match(p, d, sniOut[0], sniOut[1]);
+  },
+  mayChange(ctx) { return ctx.l4Final === false && (ctx.l4Data === undefined || ctx.l4Data === null || findSni(ctx.l4Data) === 1); },
+};
+
+const dstPort: FetchDef = {
+  name: 'dst_port', defaultMatch: ACL_M_INT, needsArg: false, bool: false,
+  run(ctx, _arg, match, p) { return ctx.dstPort !== undefined && matchNumber(ctx.dstPort, match, p); },
+};
+
+/** `wait_end`: true once the inspect delay is over (WAIT_END); on HTTP streams always true. */
+const waitEnd: FetchDef = {
+  name: 'wait_end', defaultMatch: ACL_M_BOOL, needsArg: false, bool: true,
+  run(ctx) { return ctx.l4Final !== false; },
+  mayChange: notFinal,
+};
+
+export const L4_FETCHES: readonly [string, FetchDef][] = [
+  ['req.len', reqLen], ['req_len', reqLen], ['req.payload', reqPayload], ['payload', reqPayload],
+  ['req.ssl_hello_type', sslHelloType], ['req_ssl_hello_type', sslHelloType],
+  ['req.ssl_sni', sslSni], ['req_ssl_sni', sslSni], ['dst_port', dstPort], ['wait_end', waitEnd],
+];
