@@ -157,11 +157,12 @@ export function statsReplyBytes(r: StatsHttpReply | StatsRawReply, head: boolean
 }
 
 /**
- * One-call hook for the HTTP stream: when `req.path` is for `px`'s stats page, answers it and returns the response
- * bytes to write (the stream then ends the transaction as intercepted, status from the bytes); otherwise null.
- * A POST needs its whole urlencoded body in `req.body`.
+ * One-call hook for the HTTP stream: when `req.path` is for `px`'s stats page, answers it and returns the status
+ * (for the log and hrsp_* counters) and the response bytes to write (the stream then ends the transaction as
+ * intercepted); otherwise null. A POST needs its whole urlencoded body in `req.body`.
  */
-export function statsHttpReply(px: Proxy, req: StatsRequest): Buffer | null {
+export function statsHttpReply(px: Proxy, req: StatsRequest): { status: number; bytes: Buffer } | null {
   if (!statsUriMatch(px, req.path)) return null;
-  return statsReplyBytes(serveStats(px, req), req.method === 'HEAD');
+  const r = serveStats(px, req);
+  return { status: r.status, bytes: statsReplyBytes(r, req.method === 'HEAD') };
 }
