@@ -15,7 +15,6 @@ import { spawn, execFileSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
-import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -291,6 +290,7 @@ async function benchZeroLoss(col: Collector): Promise<void> {
       const x = await paced(st, col, lineRate, 1000);
       await st.teardown();
       if (lineRate === 100_000) at100.push(x.lost);
+      if (process.env.LOG_BENCH_DEBUG) console.log(lineRate, JSON.stringify(x));
       if (x.lost !== 0 || x.achieved < lineRate * 0.95) break;
       ok = lineRate;
     }
@@ -311,11 +311,38 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Runs Sluice on `cfg` in a child process: `sluice -d` (proxy/main.ts) once proxy/modules.ts wires mode http, until
+ * then this file in `--serve` mode, which wires it the way the e2e harnesses do.
+ */
 async function startSluice(cfg: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'proxy/main.ts'), '-f', cfg, '-d'],
-    { stdio: ['ignore', 'ignore', 'pipe'], cwd: ROOT });
+  const wired = fs.readFileSync(path.join(ROOT, 'proxy/modules.ts'), 'latin1').includes('startHttpSession');
+  const args = wired ? [path.join(ROOT, 'proxy/main.ts'), '-f', cfg, '-d'] : [new URL(import.meta.url).pathname, '--serve', cfg];
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['ignore', 'ignore', 'pipe'], cwd: ROOT });
   child.stderr!.resume();
   return child;
+}
+
+/** `--serve cfg`: the proxy side of section 4 when proxy/main.ts cannot run mode http yet. */
+async function serve(file: string): Promise<void> {
+  const { buildRegistry, wireRuntime } = await import('../../proxy/modules.ts');
+  const { loadConfig } = await import('../../proxy/config/loader.ts');
+  const { registerProxyInit } = await import('../../proxy/model/factories.ts');
+  const { startFrontend, registerSessionStarter } = await import('../../proxy/frontend.ts');
+  const { initBackendServers } = await import('../../proxy/backend/server.ts');
+  const { keywords: httpKeywords, httpProxyInit } = await import('../../proxy/http/keywords.ts');
+  const { startHttpSession } = await import('../../proxy/http/stream.ts');
+  const { PR_CAP_FE, PR_CAP_BE } = await import('../../proxy/config/types.ts');
+  registerProxyInit(httpProxyInit);
+  const reg = buildRegistry();
+  if (!reg.sections.get('frontend')?.get('http-request')) reg.register(httpKeywords);
+  wireRuntime();
+  registerSessionStarter(PR_MODE_HTTP, startHttpSession);
+  const cfg = loadConfig([file], reg);
+  if (cfg.alerts > 0) { console.error(cfg.messages.map((m) => m.text).join('\n')); process.exit(1); }
+  for (const px of cfg.proxies) if (px.cap & PR_CAP_BE) initBackendServers(px);
+  for (const px of cfg.proxies) if (px.cap & PR_CAP_FE) await startFrontend(px);
+  process.on('SIGTERM', () => process.exit(0));
 }
 
 async function waitListening(port: number): Promise<void> {
@@ -330,18 +357,24 @@ async function waitListening(port: number): Promise<void> {
   throw new Error('proxy did not listen on ' + port);
 }
 
-function wrk(port: number, secs: number): number {
+/** Runs wrk; returns [requests/s, requests completed]. */
+function wrk(port: number, secs: number): [number, number] {
   const out = execFileSync('/usr/bin/wrk', ['-t1', '-c16', `-d${secs}s`, `http://127.0.0.1:${port}/`], { encoding: 'latin1' });
-  const m = /Requests\/sec:\s+([\d.]+)/.exec(out);
-  return m === null ? NaN : Number(m[1]);
+  const r = /Requests\/sec:\s+([\d.]+)/.exec(out);
+  const n = /(\d+) requests in/.exec(out);
+  return [r === null ? NaN : Number(r[1]), n === null ? NaN : Number(n[1])];
 }
 
 async function benchOnOff(col: Collector): Promise<void> {
   if (!fs.existsSync('/usr/bin/wrk')) { console.log('4. skipped: /usr/bin/wrk not installed'); return; }
-  const backend = http.createServer((_req, res) => { res.writeHead(200, { 'content-type': 'text/plain' }); res.end('ok\n'); });
-  await new Promise<void>((r) => backend.listen(0, '127.0.0.1', r));
-  const bport = (backend.address() as net.AddressInfo).port;
+  // The backend must outrun the proxy, and run outside this process (wrk runs synchronously here): HAProxy answering
+  // `http-request return` itself.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-logbench-'));
+  const bport = await freePort();
+  fs.writeFileSync(path.join(dir, 'backend.cfg'), ['defaults', '  mode http', '  timeout client 30s', '',
+    'frontend be', `  bind 127.0.0.1:${bport}`, '  http-request return status 200 content-type text/plain string ok', ''].join('\n'));
+  const backend = spawn('/usr/sbin/haproxy', ['-f', path.join(dir, 'backend.cfg'), '-db'], { stdio: 'ignore' });
+  await waitListening(bport);
   const cfgs: { name: string; port: number; file: string }[] = [];
   for (const on of [false, true]) {
     const port = await freePort();
@@ -360,11 +393,17 @@ async function benchOnOff(col: Collector): Promise<void> {
     for (const c of cfgs) { procs.push(await startSluice(c.file)); await waitListening(c.port); }
     for (const c of cfgs) wrk(c.port, 1); // warm-up (JIT, pools)
     const rps = new Map<string, number[]>(cfgs.map((c) => [c.name, []]));
+    await sleep(300);
     await col.reset();
+    let logged = 0;
     const ROUNDS = 5;
     for (let r = 0; r < ROUNDS; r++) {
       const order = r % 2 === 0 ? cfgs : [...cfgs].reverse();
-      for (const c of order) rps.get(c.name)!.push(wrk(c.port, 3));
+      for (const c of order) {
+        const [r, n] = wrk(c.port, 3);
+        rps.get(c.name)!.push(r);
+        if (c.name === 'logging on') logged += n;
+      }
     }
     await sleep(300);
     const got = await col.count();
@@ -373,15 +412,17 @@ async function benchOnOff(col: Collector): Promise<void> {
     console.log(`4. keep-alive req/s through sluice (wrk -t1 -c16, ${ROUNDS} interleaved 3 s rounds, medians)`);
     console.log(`   logging off : ${fmt(off)}   [${rps.get('logging off')!.map(fmt).join(', ')}]`);
     console.log(`   logging on  : ${fmt(on)}   [${rps.get('logging on')!.map(fmt).join(', ')}]`);
-    console.log(`   cost        : ${((1 - on / off) * 100).toFixed(1)}%  (collector received ${fmt(got.n)} lines)`);
+    console.log(`   cost        : ${((1 - on / off) * 100).toFixed(1)}%   lines: ${fmt(logged)} requests logged, ` +
+      `${fmt(got.n)} received by the collector, lost ${fmt(logged - got.n)}`);
   } finally {
     for (const p of procs) p.kill('SIGTERM');
-    backend.close();
+    backend.kill();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === '--serve') { await serve(process.argv[3]); return; }
   const only = process.argv[2] ?? 'all';
   if (only === 'all' || only === 'format') benchFormat();
   const col = await startCollector();
