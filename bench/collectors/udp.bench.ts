@@ -13,7 +13,11 @@ import { once } from 'node:events';
 import { LogDicts } from '../../collectors/arrow/batcher.ts';
 import { Ingest, ingestFile } from '../../collectors/ingest.ts';
 import { ThreadedSink } from '../../collectors/sinks/threaded.ts';
-import { makeLogFile } from './input.ts';
+import { makeHttpLogLines, makeLogFile } from './input.ts';
+import { LogBatch } from '../../collectors/arrow/batcher.ts';
+import { HTTP_LOG_TABLE } from '../../collectors/arrow/schema.ts';
+import { parseHttpLog } from '../../collectors/httplog/httplog.ts';
+import { DuckDbSink } from '../../collectors/sinks/duckdb.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const FILE_ROWS = Number(process.env.BENCH_FILE_ROWS ?? 1_000_000);
@@ -48,6 +52,32 @@ async function sluiceFile(file: string): Promise<number> {
   return FILE_ROWS / (ms / 1000);
 }
 
+/** The two halves of the file path measured apart: parsing only (no sink), and DuckDB appends of pre-parsed batches. */
+async function stages(): Promise<{ parse: number; append: number }> {
+  const n = 200_000;
+  const buf = Buffer.from(makeHttpLogLines(n).join('\n') + '\n', 'latin1');
+  const dicts = new LogDicts();
+  const batches: LogBatch[] = [];
+  let b = new LogBatch(HTTP_LOG_TABLE, 8192, dicts);
+  const t0 = performance.now();
+  for (let s = 0; s < buf.length;) {
+    const e = buf.indexOf(10, s);
+    if (parseHttpLog(buf, s, e, b) === 0) b.commitRow(); else b.rollbackRow();
+    if (b.full) { batches.push(b); b = new LogBatch(HTTP_LOG_TABLE, 8192, dicts); }
+    s = e + 1;
+  }
+  batches.push(b);
+  const parseMs = performance.now() - t0;
+  const db = path.join(tmp, 'append.duckdb');
+  const sink = await DuckDbSink.open(db, dicts);
+  const t1 = performance.now();
+  for (const x of batches) sink.write(x);
+  const appendMs = performance.now() - t1;
+  await sink.close();
+  fs.rmSync(db, { force: true });
+  return { parse: n / (parseMs / 1000), append: n / (appendMs / 1000) };
+}
+
 async function naiveFile(file: string): Promise<number> {
   const db = path.join(tmp, 'naive-' + Math.random().toString(36).slice(2) + '.duckdb');
   const t0 = performance.now();
@@ -60,7 +90,7 @@ async function naiveFile(file: string): Promise<number> {
   return FILE_ROWS / ((performance.now() - t0 - tStart) / 1000);
 }
 
-async function udpRound(which: 'sluice' | 'naive', rate: number): Promise<{ sent: number; received: number; rows: number; drops: number }> {
+async function udpRound(which: 'sluice' | 'naive', rate: number): Promise<{ sent: number; received: number; rows: number; drops: number; achieved: number }> {
   const db = path.join(tmp, which + '-udp-' + rate + '.duckdb');
   const c = which === 'sluice'
     ? run(process.execPath, ['--import', 'tsx', 'collectors/main.ts', '--listen', 'udp://127.0.0.1:0', '--duckdb', db, '--format', 'httplog', '--stats', '3600'])
@@ -71,9 +101,12 @@ async function udpRound(which: 'sluice' | 'naive', rate: number): Promise<{ sent
     await new Promise((r) => setTimeout(r, 50));
   }
   const port = Number(/listening on udp:\/\/127\.0\.0\.1:(\d+)/.exec(c.err())![1]);
-  const s = run(process.execPath, ['--import', 'tsx', 'bench/collectors/udp-sender.ts', String(port), String(rate), String(SECONDS)]);
+  // The sender runs at nice 5 so that, on 2 shared cores, it yields to the collector under test; it reports the
+  // rate it really achieved.
+  const s = run('nice', ['-n', '5', process.execPath, '--import', 'tsx', 'bench/collectors/udp-sender.ts', String(port), String(rate), String(SECONDS)]);
   await once(s.p, 'exit');
-  const sent = JSON.parse(s.out()).sent as number;
+  const sendInfo = JSON.parse(s.out()) as { sent: number; seconds: number };
+  const sent = sendInfo.sent;
   await new Promise((r) => setTimeout(r, 2500));   // let the last batches flush (1 s flush interval)
   c.p.kill('SIGTERM');
   await once(c.p, 'exit');
@@ -81,7 +114,7 @@ async function udpRound(which: 'sluice' | 'naive', rate: number): Promise<{ sent
   const rows = Number((which === 'sluice' ? /rows_written=(\d+)/ : /parsed=(\d+)/).exec(c.err())?.[1] ?? 0);
   const drops = Number(/dropped_socket=(\d+)/.exec(c.err())?.[1] ?? sent - received);
   fs.rmSync(db, { force: true });
-  return { sent, received, rows, drops };
+  return { sent, received, rows, drops, achieved: sent / sendInfo.seconds };
 }
 
 async function main(): Promise<void> {
@@ -95,16 +128,20 @@ async function main(): Promise<void> {
   console.log('| sluice-collect | ' + fmt(median(s)) + ' | ' + s.map(fmt).join(', ') + ' |');
   console.log('| naive regex + row appender | ' + fmt(median(n)) + ' | ' + n.map(fmt).join(', ') + ' |');
   console.log('ratio sluice/naive: ' + (median(s) / median(n)).toFixed(2) + 'x');
+  const st: { parse: number; append: number }[] = [];
+  for (let i = 0; i < RUNS; i++) st.push(await stages());
+  console.log('stages (200,000 lines, medians): httplog parse into batches ' + fmt(median(st.map((x) => x.parse))) +
+    ' rows/s; DuckDB append of parsed batches ' + fmt(median(st.map((x) => x.append))) + ' rows/s (the ceiling of the file path)');
 
   console.log('\n## UDP loopback, ' + SECONDS + ' s per rate (sender paced per ms)');
-  console.log('| rate/s | collector | sent | received | lost | rows written |\n|---|---|---|---|---|---|');
+  console.log('| rate/s | collector | achieved/s | sent | received | lost | rows written |\n|---|---|---|---|---|---|---|');
   const best: Record<string, number> = { sluice: 0, naive: 0 };
   for (const rate of RATES) {
     for (const which of ['sluice', 'naive'] as const) {
       const r = await udpRound(which, rate);
       const lost = r.sent - r.received;
       if (lost === 0 && r.rows === r.sent) best[which] = Math.max(best[which], rate);
-      console.log('| ' + fmt(rate) + ' | ' + which + ' | ' + fmt(r.sent) + ' | ' + fmt(r.received) + ' | ' + fmt(lost) + ' | ' + fmt(r.rows) + ' |');
+      console.log('| ' + fmt(rate) + ' | ' + which + ' | ' + fmt(r.achieved) + ' | ' + fmt(r.sent) + ' | ' + fmt(r.received) + ' | ' + fmt(lost) + ' | ' + fmt(r.rows) + ' |');
     }
   }
   console.log('highest zero-loss rate: sluice ' + fmt(best.sluice) + '/s, naive ' + fmt(best.naive) + '/s' +

@@ -129,11 +129,13 @@ export class DuckDbSink implements LogSink<LogBatch> {
 // Scratch buffers for one chunk: string_t slots (16 bytes each), validity bits, 1-byte booleans, int64 values.
 const strSlots = new Uint8Array(CHUNK * 16);
 const strView = new DataView(strSlots.buffer);
-const validity = new BigUint64Array(CHUNK / 64);
+// Validity as 32-bit words: same bytes as DuckDB's little-endian uint64 words, without BigInt arithmetic.
+const validity = new Uint32Array(CHUNK / 32);
 const validityBytes = new Uint8Array(validity.buffer);
 const bools = new Uint8Array(CHUNK);
-const int64s = new BigInt64Array(CHUNK);
-const ALL_VALID = 0xffffffffffffffffn;
+// int64 values written as (lo, hi) int32 pairs: no BigInt per value (exact up to 2^53, like the batch's Float64Array).
+const int64s = new Int32Array(CHUNK * 2);
+const TWO32 = 4294967296;
 
 /**
  * Copies rows [from, from+n) of column `id` into a chunk vector with raw copies into the vector's memory.
@@ -144,12 +146,12 @@ const ALL_VALID = 0xffffffffffffffffn;
 function fillVector(chunk: DuckDBDataChunk, c: number, b: LogBatch, id: number, from: number, n: number): void {
   const kind = LOG_COLUMNS[id].kind;
   const vec = bindings.data_chunk_get_vector(chunk.chunk, c);
-  validity.fill(ALL_VALID);
+  validity.fill(0xffffffff);
   let nulls = 0;
   if (kind === CK_I32 || kind === CK_DICT || kind === CK_BOOL) {
     const a = b.i32[id];
     const nul = kind === CK_DICT ? 0 : NULL_I32;
-    for (let i = 0; i < n; i++) if (a[from + i] === nul) { validity[i >>> 6] &= ~(1n << BigInt(i & 63)); nulls++; }
+    for (let i = 0; i < n; i++) if (a[from + i] === nul) { validity[i >>> 5] &= ~(1 << (i & 31)); nulls++; }
     if (kind === CK_I32 || kind === CK_DICT) {
       bindings.copy_data_to_vector(vec, 0, a.buffer as ArrayBuffer, a.byteOffset + from * 4, n * 4);
     } else if (kind === CK_BOOL) {
@@ -161,7 +163,11 @@ function fillVector(chunk: DuckDBDataChunk, c: number, b: LogBatch, id: number, 
     const scale = kind === CK_TS ? 1000 : 1;
     for (let i = 0; i < n; i++) {
       const x = a[from + i];
-      if (x !== x) { validity[i >>> 6] &= ~(1n << BigInt(i & 63)); nulls++; int64s[i] = 0n; } else int64s[i] = BigInt(x * scale);
+      if (x !== x) { validity[i >>> 5] &= ~(1 << (i & 31)); nulls++; int64s[2 * i] = 0; int64s[2 * i + 1] = 0; continue; }
+      const v = x * scale;
+      const hi = Math.floor(v / TWO32);
+      int64s[2 * i] = (v - hi * TWO32) | 0;
+      int64s[2 * i + 1] = hi | 0;
     }
     bindings.copy_data_to_vector(vec, 0, int64s.buffer, 0, n * 8);
   } else if (kind === CK_STR) {
@@ -171,7 +177,7 @@ function fillVector(chunk: DuckDBDataChunk, c: number, b: LogBatch, id: number, 
     for (let i = 0; i < n; i++) {
       const r = from + i;
       const o = i * 16;
-      if (!s.valid[r]) { validity[i >>> 6] &= ~(1n << BigInt(i & 63)); nulls++; strView.setUint32(o, 0, true); continue; }
+      if (!s.valid[r]) { validity[i >>> 5] &= ~(1 << (i & 31)); nulls++; strView.setUint32(o, 0, true); continue; }
       const st = r === 0 ? 0 : s.end[r - 1];
       const len = s.end[r] - st;
       strView.setUint32(o, len, true);
