@@ -1,9 +1,13 @@
 /*
- * Sluice vs HAProxy 2.6 (nbthread 1), same config, same backend (a tight node server answering fixed responses),
- * wrk on loopback, interleaved rounds; logging on in both (UDP to a discarding sink). Scenarios: keep-alive 1 KiB,
- * Connection: close, 1 MiB objects, mode tcp; then KB per idle client connection at 9,000 idle connections.
- * Prints medians of req/s, p99, proxy CPU per request (/proc/<pid>/stat utime+stime), RSS, and ratios.
- * Run: npm run build && npm run bench:proxy   (ROUNDS=3 DURATION=5 by default)
+ * bench:proxy: Sluice (`node dist/proxy/main.js -f cfg`) vs HAProxy 2.6 (nbthread 1), same config and backend, logging
+ * on in both (httplog/tcplog over UDP to a sink in this process that counts the lines). wrk with fixed threads and
+ * connections on loopback; per scenario a warm-up run on each proxy, then ROUNDS interleaved rounds (the proxy order
+ * alternates per round). Prints medians of req/s, p99, proxy CPU per request (utime+stime from /proc/<pid>/stat),
+ * peak RSS during the run (/proc/<pid>/status VmRSS), the backend's CPU per request (to show it is not the bottleneck),
+ * then KB per idle client connection, and a markdown ratio table. Backend: nginx when installed (static 1 KiB / 1 MiB
+ * files), else bench/proxy/http-backend.ts. Defaults take ~3 minutes.
+ * Run: npm run build && npm run bench:proxy     env: ROUNDS=3 DURATION=5 WARMUP=2 CONNS=50 IDLE=9000
+ *   SCEN=ka,close,mib,tcp,idle (subset)  BACKEND=nginx|node  SLUICE_NODE_FLAGS="--max-semi-space-size=16"
  */
 import net from 'node:net';
 import dgram from 'node:dgram';
@@ -14,18 +18,39 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const DURATION = Number(process.env.DURATION ?? 5);
+const WARMUP = Number(process.env.WARMUP ?? 2);
+const CONNS = Number(process.env.CONNS ?? 50);
 const IDLE = Number(process.env.IDLE ?? 9000);
+const SCEN = (process.env.SCEN ?? 'ka,close,mib,tcp,idle').split(',');
+const NGINX = '/usr/sbin/nginx';
+const BACKEND = process.env.BACKEND ?? (fs.existsSync(NGINX) ? 'nginx' : 'node');
+const SLUICE_NODE_FLAGS = (process.env.SLUICE_NODE_FLAGS ?? '').split(' ').filter((s) => s !== '');
+const HZ = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'latin1' }).stdout.trim()) || 100;
 const root = path.resolve(import.meta.dirname, '../..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-httpbench-'));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function freePort(): Promise<number> {
   return new Promise((r) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => r(p)); }); });
 }
 
-function config(fePort: number, tcpPort: number, bePort: number, logPort: number, nbthread: boolean): string {
+async function waitPort(port: number, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const ok = await new Promise<boolean>((r) => {
+      const s = net.connect(port, '127.0.0.1', () => { s.destroy(); r(true); });
+      s.on('error', () => r(false));
+    });
+    if (ok) return;
+    await sleep(100);
+  }
+  throw new Error(`port ${port} not listening after ${ms} ms`);
+}
+
+function config(fePort: number, tcpPort: number, bePort: number, logPort: number, haproxy: boolean): string {
   return `global
   maxconn 9600
-${nbthread ? '  nbthread 1\n' : ''}  log 127.0.0.1:${logPort} local0
+${haproxy ? '  nbthread 1\n' : ''}  log 127.0.0.1:${logPort} local0
 defaults
   mode http
   log global
@@ -51,12 +76,6 @@ listen tcp
 
 interface Proc { name: string; child: ChildProcess; pid: number; port: number; tcpPort: number }
 
-async function start(name: string, cmd: string, args: string[], port: number, tcpPort: number): Promise<Proc> {
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise((r) => setTimeout(r, 800));
-  return { name, child, pid: child.pid as number, port, tcpPort };
-}
-
 function cpuTicks(pid: number): number {
   const f = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
   const parts = f.slice(f.lastIndexOf(')') + 2).split(' ');
@@ -66,19 +85,83 @@ function rssMB(pid: number): number {
   const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'latin1'));
   return m ? Number(m[1]) / 1024 : 0;
 }
-const HZ = 100;
 
-interface Res { rps: number; p99: number; cpuUs: number; rss: number }
-function wrk(p: Proc, url: string, conns: number, extra: string[]): Res {
+async function startBackend(): Promise<{ port: number; child: ChildProcess }> {
+  if (BACKEND === 'nginx') {
+    const port = await freePort();
+    const www = path.join(dir, 'www');
+    fs.mkdirSync(www);
+    fs.writeFileSync(path.join(www, 'k'), Buffer.alloc(1024, 97));
+    fs.writeFileSync(path.join(www, 'm'), Buffer.alloc(1 << 20, 98));
+    fs.writeFileSync(path.join(dir, 'nginx.conf'), `daemon off;
+master_process off;
+worker_processes 1;
+worker_rlimit_nofile 20000;
+pid ${dir}/nginx.pid;
+error_log ${dir}/nginx-error.log crit;
+events { worker_connections 16000; }
+http {
+  access_log off;
+  default_type text/plain;
+  sendfile on;
+  tcp_nodelay on;
+  keepalive_requests 100000000;
+  keepalive_timeout 300s;
+  open_file_cache max=10;
+  client_body_temp_path ${dir}/cbt;
+  server { listen 127.0.0.1:${port} backlog=4096; root ${www}; location / { } }
+}
+`);
+    const child = spawn(NGINX, ['-p', dir, '-e', `${dir}/nginx-error.log`, '-c', path.join(dir, 'nginx.conf')], { stdio: ['ignore', 'inherit', 'inherit'] });
+    await waitPort(port, 5000);
+    return { port, child };
+  }
+  const child = spawn(process.execPath, [path.join(root, 'dist/bench/proxy/http-backend.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((r) => child.stdout?.once('data', (d: Buffer) => r(Number(d.toString().trim()))));
+  return { port, child };
+}
+
+interface Res { rps: number; p99: number; cpuUs: number; rss: number; beUs: number; logs: number; errors: string }
+let logLines = 0;
+
+function runWrk(args: string[]): Promise<string> {
+  return new Promise((resolve) => {
+    const c = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    c.stdout.setEncoding('latin1');
+    c.stdout.on('data', (d: string) => { out += d; });
+    const kill = setTimeout(() => c.kill('SIGKILL'), (DURATION + WARMUP + 30) * 1000);
+    c.on('close', () => { clearTimeout(kill); resolve(out); });
+  });
+}
+
+async function wrk(p: Proc, bePid: number, url: string, conns: number, extra: string[], seconds: number): Promise<Res> {
   const c0 = cpuTicks(p.pid);
-  const r = spawnSync('wrk', ['-t1', `-c${conns}`, `-d${DURATION}s`, '--latency', ...extra, url], { encoding: 'latin1', timeout: (DURATION + 20) * 1000 });
+  const b0 = cpuTicks(bePid);
+  const l0 = logLines;
+  let rss = 0;
+  const sampler = setInterval(() => { const r = rssMB(p.pid); if (r > rss) rss = r; }, 250);
+  const out = await runWrk(['-t1', `-c${conns}`, `-d${seconds}s`, '--latency', ...extra, url]);
+  clearInterval(sampler);
   const c1 = cpuTicks(p.pid);
-  const out = r.stdout ?? '';
+  const b1 = cpuTicks(bePid);
+  const r = rssMB(p.pid);
+  if (r > rss) rss = r;
+  await sleep(200);                            // late UDP log lines
+  const reqs = Number(/(\d+) requests in/.exec(out)?.[1] ?? 0);
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0);
   const m = /99%\s+([\d.]+)(us|ms|s)/.exec(out);
   const p99 = m ? Number(m[1]) * (m[2] === 'us' ? 0.001 : m[2] === 's' ? 1000 : 1) : NaN;
-  const reqs = rps * DURATION;
-  return { rps, p99, cpuUs: reqs > 0 ? ((c1 - c0) / HZ) * 1e6 / reqs : NaN, rss: rssMB(p.pid) };
+  const sockErr = /Socket errors:([^\n]*)/.exec(out)?.[1]?.trim() ?? '';
+  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? '';
+  const errors = (sockErr !== '' ? `socket errors:${sockErr} ` : '') + (non2xx !== '' ? `non-2xx: ${non2xx}` : '');
+  return {
+    rps, p99, rss,
+    cpuUs: reqs > 0 ? ((c1 - c0) / HZ) * 1e6 / reqs : NaN,
+    beUs: reqs > 0 ? ((b1 - b0) / HZ) * 1e6 / reqs : NaN,
+    logs: reqs > 0 ? (logLines - l0) / reqs : NaN,
+    errors,
+  };
 }
 
 async function idleKB(p: Proc, n: number): Promise<number> {
@@ -88,54 +171,83 @@ async function idleKB(p: Proc, n: number): Promise<number> {
     const s = net.connect(p.port, '127.0.0.1');
     s.on('error', () => {});
     socks.push(s);
-    if (i % 500 === 499) await new Promise((r) => setTimeout(r, 50));
+    if (i % 500 === 499) await sleep(50);
   }
-  await new Promise((r) => setTimeout(r, 1500));
+  await sleep(2000);
   const after = rssMB(p.pid);
   for (const s of socks) s.destroy();
-  await new Promise((r) => setTimeout(r, 500));
+  await sleep(1000);
   return ((after - before) * 1024) / n;
 }
 
 const median = (a: number[]): number => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; };
 
+interface Scenario { key: string; name: string; target: string; run: (p: Proc, seconds: number) => Promise<Res> }
+
 async function main(): Promise<void> {
-  const beChild = spawn(process.execPath, [path.join(root, 'dist/bench/proxy/http-backend.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const bePort = await new Promise<number>((r) => beChild.stdout?.once('data', (d: Buffer) => r(Number(d.toString().trim()))));
+  const mainJs = path.join(root, 'dist/proxy/main.js');
+  if (!fs.existsSync(mainJs)) throw new Error('run `npm run build` first');
+  const be = await startBackend();
+  const bePid = be.child.pid as number;
   const sink = dgram.createSocket('udp4');
-  sink.on('message', () => {});
+  sink.on('message', () => { logLines++; });
   await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
   const logPort = sink.address().port;
   const ports = [await freePort(), await freePort(), await freePort(), await freePort()];
-  fs.writeFileSync(path.join(dir, 'h.cfg'), config(ports[0], ports[1], bePort, logPort, true));
-  fs.writeFileSync(path.join(dir, 's.cfg'), config(ports[2], ports[3], bePort, logPort, false));
-  const launcher = path.join(root, 'dist/bench/proxy/sluice-http-launch.js');
-  if (!fs.existsSync(launcher)) throw new Error('run `npm run build` first');
-  const hap = await start('haproxy', '/usr/sbin/haproxy', ['-db', '-f', path.join(dir, 'h.cfg')], ports[0], ports[1]);
-  const slu = await start('sluice', process.execPath, [launcher, path.join(dir, 's.cfg')], ports[2], ports[3]);
-  const scen: [string, (p: Proc) => Res][] = [
-    ['keep-alive 1 KiB', (p) => wrk(p, `http://127.0.0.1:${p.port}/k`, 50, [])],
-    ['Connection: close', (p) => wrk(p, `http://127.0.0.1:${p.port}/k`, 50, ['-H', 'Connection: close'])],
-    ['1 MiB objects', (p) => wrk(p, `http://127.0.0.1:${p.port}/m`, 10, [])],
-    ['mode tcp (keep-alive 1 KiB)', (p) => wrk(p, `http://127.0.0.1:${p.tcpPort}/k`, 50, [])],
+  fs.writeFileSync(path.join(dir, 'h.cfg'), config(ports[0], ports[1], be.port, logPort, true));
+  fs.writeFileSync(path.join(dir, 's.cfg'), config(ports[2], ports[3], be.port, logPort, false));
+  const hapChild = spawn('/usr/sbin/haproxy', ['-db', '-f', path.join(dir, 'h.cfg')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const sluChild = spawn(process.execPath, [...SLUICE_NODE_FLAGS, mainJs, '-db', '-f', path.join(dir, 's.cfg')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const hap: Proc = { name: 'haproxy', child: hapChild, pid: hapChild.pid as number, port: ports[0], tcpPort: ports[1] };
+  const slu: Proc = { name: 'sluice', child: sluChild, pid: sluChild.pid as number, port: ports[2], tcpPort: ports[3] };
+  await Promise.all([waitPort(hap.port, 5000), waitPort(slu.port, 5000), waitPort(hap.tcpPort, 5000), waitPort(slu.tcpPort, 5000)]);
+  console.log(`backend ${BACKEND} (pid ${bePid}), wrk -t1 -c${CONNS}, ${ROUNDS} rounds x ${DURATION}s after ${WARMUP}s warm-up, CLK_TCK ${HZ}` +
+    (SLUICE_NODE_FLAGS.length ? `, sluice node flags: ${SLUICE_NODE_FLAGS.join(' ')}` : ''));
+
+  const all: Scenario[] = [
+    { key: 'ka', name: 'keep-alive 1 KiB', target: '>= 0.8', run: (p, d) => wrk(p, bePid, `http://127.0.0.1:${p.port}/k`, CONNS, [], d) },
+    { key: 'close', name: 'Connection: close', target: '>= 0.9', run: (p, d) => wrk(p, bePid, `http://127.0.0.1:${p.port}/k`, CONNS, ['-H', 'Connection: close'], d) },
+    { key: 'mib', name: '1 MiB objects', target: '>= 1.0', run: (p, d) => wrk(p, bePid, `http://127.0.0.1:${p.port}/m`, 10, [], d) },
+    { key: 'tcp', name: 'mode tcp (keep-alive 1 KiB)', target: '-', run: (p, d) => wrk(p, bePid, `http://127.0.0.1:${p.tcpPort}/k`, CONNS, [], d) },
   ];
-  const rows: string[] = [];
-  for (const [name, fn] of scen) {
-    const res: Record<string, Res[]> = { haproxy: [], sluice: [] };
-    for (let r = 0; r < ROUNDS; r++) for (const p of r % 2 ? [slu, hap] : [hap, slu]) res[p.name].push(fn(p));
-    const med = (k: string, f: keyof Res) => median(res[k].map((x) => x[f]));
-    const line = `${name.padEnd(28)} haproxy ${med('haproxy', 'rps').toFixed(0).padStart(7)} req/s p99 ${med('haproxy', 'p99').toFixed(2)} ms ${med('haproxy', 'cpuUs').toFixed(1)} us/req ${med('haproxy', 'rss').toFixed(0)} MB | ` +
-      `sluice ${med('sluice', 'rps').toFixed(0).padStart(7)} req/s p99 ${med('sluice', 'p99').toFixed(2)} ms ${med('sluice', 'cpuUs').toFixed(1)} us/req ${med('sluice', 'rss').toFixed(0)} MB | ratio ${(med('sluice', 'rps') / med('haproxy', 'rps')).toFixed(2)}`;
-    console.log(line);
-    rows.push(line);
+  const scen = all.filter((s) => SCEN.includes(s.key));
+  const res = new Map<string, Record<string, Res[]>>();
+  for (const s of scen) {
+    res.set(s.key, { haproxy: [], sluice: [] });
+    for (const p of [hap, slu]) await s.run(p, WARMUP);
   }
-  const ih = await idleKB(hap, IDLE);
-  const is = await idleKB(slu, IDLE);
-  console.log(`idle connections (${IDLE})            haproxy ${ih.toFixed(2)} KB/conn | sluice ${is.toFixed(2)} KB/conn`);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const s of scen) {
+      for (const p of r % 2 ? [slu, hap] : [hap, slu]) {
+        const x = await s.run(p, DURATION);
+        res.get(s.key)![p.name].push(x);
+        console.log(`  round ${r + 1} ${s.name.padEnd(28)} ${p.name.padEnd(8)} ${x.rps.toFixed(0).padStart(7)} req/s p99 ${x.p99.toFixed(2).padStart(7)} ms ` +
+          `${x.cpuUs.toFixed(1).padStart(6)} us/req ${x.rss.toFixed(0).padStart(4)} MB  backend ${x.beUs.toFixed(1)} us/req  log lines/req ${x.logs.toFixed(2)} ${x.errors}`);
+      }
+    }
+  }
+  const rows: string[] = [];
+  rows.push('| scenario | HAProxy req/s · p99 · CPU/req · RSS | Sluice req/s · p99 · CPU/req · RSS | ratio (target) |');
+  rows.push('| --- | --- | --- | --- |');
+  for (const s of scen) {
+    const rr = res.get(s.key)!;
+    const med = (k: string, f: keyof Res) => median(rr[k].map((x) => x[f] as number));
+    const cell = (k: string) => `${med(k, 'rps').toFixed(0)} · ${med(k, 'p99').toFixed(1)} ms · ${med(k, 'cpuUs').toFixed(1)} us · ${med(k, 'rss').toFixed(0)} MB`;
+    rows.push(`| ${s.name} | ${cell('haproxy')} | ${cell('sluice')} | ${(med('sluice', 'rps') / med('haproxy', 'rps')).toFixed(2)} (${s.target}) |`);
+  }
+  if (SCEN.includes('idle')) {
+    const ih = await idleKB(hap, IDLE);
+    const is = await idleKB(slu, IDLE);
+    rows.push(`| idle conns (${IDLE}) | ${ih.toFixed(2)} KB/conn | ${is.toFixed(2)} KB/conn | target <= 5 KB |`);
+  }
+  console.log(`\nmedians of ${ROUNDS} rounds (CPU/req = proxy utime+stime per request; RSS = peak VmRSS during the run)`);
+  console.log(rows.join('\n'));
   hap.child.kill('SIGTERM');
-  beChild.kill('SIGTERM');
   slu.child.kill('SIGTERM');
+  be.child.kill('SIGTERM');
   sink.close();
+  await sleep(300);
+  fs.rmSync(dir, { recursive: true, force: true });
   process.exit(0);
 }
 
