@@ -19,6 +19,8 @@ import { bestMatch } from './config/registry.ts';
 import { emitEvent, EV_WARNING } from './events.ts';
 import { Timer, timerArm } from './timer-wheel.ts';
 import { freqCtrAdd, listenerCounters } from './stats/counters.ts';
+import { tcpRulesExec, L4AcceptCtx } from './tcp/rules.ts';
+import { TCP_RULES_REJECT } from './tcp/types.ts';
 
 /** Global maxconn when neither the config nor -n gives one (HAProxy derives it from ulimit -n). */
 export const DEFAULT_MAXCONN = 10000;
@@ -99,13 +101,16 @@ function admit(fe: Proxy, rt: FeRuntime, sock: Socket, bind: BindCfg): void {
   c.cumConn++;
   let r = freqCtrAdd(c.connPerSec, 1, now);
   if (r > c.cpsMax) c.cpsMax = r;
+  if (fe.feconn > c.connMax) c.connMax = fe.feconn;
+  const lc = listenerCounters(bind);
+  lc.cumConn++; lc.curConn++;
+  if (lc.curConn > lc.connMax) lc.connMax = lc.curConn;
+  const tcp = fe.tcp;
+  if ((tcp.connRules.length > 0 || tcp.sessRules.length > 0) && !l4RulesAdmit(fe, sock, bind)) return;
   c.cumSess++;
   r = freqCtrAdd(c.sessPerSec, 1, now);
   if (r > c.spsMax) c.spsMax = r;
-  if (fe.feconn > c.connMax) c.connMax = fe.feconn;
-  const lc = listenerCounters(bind);
-  lc.cumConn++; lc.cumSess++; lc.curConn++;
-  if (lc.curConn > lc.connMax) lc.connMax = lc.curConn;
+  lc.cumSess++;
   const start = starters[fe.mode];
   if (start === null) { sock.destroy(); frontendStreamEnd(fe, bind); return; }
   if ((fe.options & (PR_O_CLKA | PR_O_TCPKA)) !== 0) sock.setKeepAlive(true);
@@ -114,6 +119,50 @@ function admit(fe: Proxy, rt: FeRuntime, sock: Socket, bind: BindCfg): void {
 }
 
 function onPendingClose(this: Socket): void { /* socket left while waiting: skipped when dequeued */ }
+
+/**
+ * `tcp-request connection` then `tcp-request session` rules of `fe` for a just-admitted socket. A rejected connection
+ * is reset (dcon), a rejected session closed (dses); neither is logged nor counted as a session, as in HAProxy.
+ * Returns true when the socket goes on to a session.
+ */
+function l4RulesAdmit(fe: Proxy, sock: Socket, bind: BindCfg): boolean {
+  const ctx = new L4AcceptCtx(sock.remoteAddress ?? '', sock.localPort ?? 0);
+  const tcp = fe.tcp;
+  if (tcp.connRules.length > 0 && tcpRulesExec(tcp.connRules, ctx) === TCP_RULES_REJECT) {
+    fe.feCounters.deniedConn++;
+    listenerCounters(bind).deniedConn++;
+    sock.on('error', onPendingClose);
+    sock.resetAndDestroy();
+    frontendStreamEnd(fe, bind);
+    return false;
+  }
+  if (tcp.sessRules.length > 0 && tcpRulesExec(tcp.sessRules, ctx) === TCP_RULES_REJECT) {
+    fe.feCounters.deniedSess++;
+    listenerCounters(bind).deniedSess++;
+    closeGently(sock);
+    frontendStreamEnd(fe, bind);
+    return false;
+  }
+  return true;
+}
+
+/** How long a refused client may take to close after our FIN before it is reset. */
+const LINGER_MS = 1000;
+function onLingerTimeout(this: Socket): void { this.destroy(); }
+function discardData(this: Socket, _chunk: Buffer): void { /* bytes of a refused connection */ }
+
+/**
+ * Closes a client we refuse without a reset: sends our FIN, drops what it still sends, and destroys it if it has not
+ * closed within LINGER_MS (a destroy with unread bytes would send a RST). Callers must have done their accounting.
+ */
+export function closeGently(sock: Socket): void {
+  if (sock.destroyed) return;
+  if (sock.listenerCount('error') === 0) sock.on('error', onPendingClose);
+  sock.on('data', discardData);
+  sock.setTimeout(LINGER_MS, onLingerTimeout);
+  sock.end();
+  sock.resume();
+}
 
 function onConnection(this: NetServer, sock: Socket): void {
   const l = (this as NetServer & { [kBind]: Listener })[kBind];

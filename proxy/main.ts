@@ -82,7 +82,7 @@ export function reportConfig(cfg: LoadedConfig, quiet: boolean, out: (s: string)
   }
   if (cfg.alerts > 0) {
     for (const f of cfg.filesWithErrors) out(eventPrefix(EV_ALERT) + `config : Error(s) found in configuration file : ${f}\n`);
-    if (cfg.fatal || cfg.filesWithErrors.length === 0 || cfg.alerts > 0) out(eventPrefix(EV_ALERT) + 'config : Fatal errors found in configuration.\n');
+    if (!cfg.aborted) out(eventPrefix(EV_ALERT) + 'config : Fatal errors found in configuration.\n');
     return 1;
   }
   return 0;

@@ -15,6 +15,7 @@ import { keywords as balanceKeywords } from './lb/balance.ts';
 import { keywords as cookieKeywords } from './backend/cookie.ts';
 import { keywords as checkKeywords, serverKeywords as checkServerKeywords } from './checks/keywords.ts';
 import { startTcpSession, setTcpLogSink } from './tcp/forward.ts';
+import { keywords as tcpRuleKeywords } from './tcp/rules.ts';
 import { roundrobin } from './lb/roundrobin.ts';
 import { staticRr } from './lb/static-rr.ts';
 import { leastconn } from './lb/leastconn.ts';
@@ -56,6 +57,7 @@ export function buildRegistry(): KeywordRegistry {
   reg.registerServer(serverKeywords);
   reg.register(balanceKeywords);
   reg.register(cookieKeywords);
+  reg.register(tcpRuleKeywords);
   reg.register(checkKeywords);
   reg.registerServer(checkServerKeywords);
   reg.registerLb([roundrobin, staticRr, leastconn, first, source, uri, urlParam, hdr, random]);

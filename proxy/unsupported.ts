@@ -21,7 +21,7 @@ export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = 
     'unix-bind', 'stats bind-process', 'master-worker no-exit-on-failure', 'mworker-max-reloads', 'grace',
   ]],
   ['proxy', [
-    'tcp-request', 'tcp-response', 'stick-table', 'stick', 'http-after-response', 'compression', 'filter',
+    'tcp-response', 'stick-table', 'stick', 'http-after-response', 'compression', 'filter',
     'errorloc', 'errorloc302', 'errorloc303', 'monitor-uri', 'monitor', 'monitor-net', 'capture cookie',
     'server-template', 'use-server', 'force-persist', 'ignore-persist', 'persist', 'dispatch', 'source',
     'email-alert', 'external-check', 'load-server-state-from-file', 'server-state-file-name', 'max-keep-alive-queue',

@@ -81,17 +81,25 @@ export class BackendConn implements Pending {
     log.redispatched = false;
     log.tQueue = -1;
     log.tConnect = -1;
-    if (!this.onBackend) {
-      this.onBackend = true;
-      be.beconn++;
-      const c = be.beCounters;
-      c.cumSess++;
-      const r = freqCtrAdd(c.sessPerSec, 1);
-      if (r > c.spsMax) c.spsMax = r;
-      if (be.beconn > c.connMax) c.connMax = be.beconn;
-      c.lastSess = this.tStart;
-    }
+    this.enterBackend(be);
     this.assign();
+  }
+
+  /**
+   * Counts the stream on backend `be` (beconn, cumulated sessions) once, as HAProxy does when a stream is assigned a
+   * backend: connect() calls it; tcp/ calls it earlier when the backend inspects content before connecting.
+   */
+  enterBackend(be: Proxy): void {
+    if (this.onBackend) return;
+    this.be = be;
+    this.onBackend = true;
+    be.beconn++;
+    const c = be.beCounters;
+    c.cumSess++;
+    const r = freqCtrAdd(c.sessPerSec, 1);
+    if (r > c.spsMax) c.spsMax = r;
+    if (be.beconn > c.connMax) c.connMax = be.beconn;
+    c.lastSess = Date.now();
   }
 
   /** Chooses a server (persistence, then LB) and connects, queues or fails. */
@@ -111,6 +119,7 @@ export class BackendConn implements Pending {
       if (srv === null) {
         // nobody free: wait in the backend queue if some server is usable but full, else 503
         for (const s of be.servers) if (srvUsable(s)) { this.enqueue(bePendList(be)); return; }
+        be.beCounters.failedConns++;        // no server at all counts as a connection error (econ), as in 2.6
         this.fail(SF_ERR_SRVCL, SF_FINST_C);
         log.server = null;
         return;

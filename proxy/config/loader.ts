@@ -46,6 +46,8 @@ export interface LoadedConfig {
   filesWithErrors: string[];
   /** Alerts raised after parsing (cross references, whole-config checks): HAProxy's "Fatal errors". */
   fatal: boolean;
+  /** A section error stopped parsing (HAProxy's ERR_ABORT): no cross-reference checks, no "Fatal errors" line. */
+  aborted: boolean;
 }
 
 /** Expands -f arguments: a directory gives its *.cfg regular files in lexical order. Missing paths are errors. */
@@ -94,6 +96,7 @@ class Loading {
   warnings = 0;
   postParsing = false;
   fatal = false;
+  aborted = false;
   alert(file: string, text: string): void {
     this.messages.push({ level: CFG_ALERT, text });
     this.alerts++;
@@ -117,10 +120,11 @@ export function loadConfig(paths: readonly string[], reg: KeywordRegistry, env: 
     try { text = readFileSync(f, 'utf8'); } catch (e) {
       ld.alert(f, `Could not open configuration file ${f} : ${(e as Error).message}`); continue;
     }
-    if (!parseFile(ld, reg, f, text, env)) break;
+    if (!parseFile(ld, reg, f, text, env)) { ld.aborted = true; break; }
   }
   ld.postParsing = true;
-  for (const fn of ld.post) fn();
+  // an aborted parse (ERR_ABORT) stops before HAProxy's cross-reference checks
+  if (!ld.aborted) for (const fn of ld.post) fn();
   const fin = finalizeSections(ld.st);
   // like HAProxy, whole-config warnings are only printed when parsing itself succeeded
   if (ld.alerts === 0) for (const w of fin.warnings) ld.warn(w);
@@ -129,7 +133,7 @@ export function loadConfig(paths: readonly string[], reg: KeywordRegistry, env: 
   return {
     global: ld.global, proxies: ld.st.proxies, frontends: ld.st.frontends, backends: ld.st.backends,
     defaults: ld.st.defaults, messages: ld.messages, alerts: ld.alerts, warnings: ld.warnings, files,
-    filesWithErrors: [...ld.filesWithErrors], fatal: ld.fatal,
+    filesWithErrors: [...ld.filesWithErrors], fatal: ld.fatal, aborted: ld.aborted,
   };
 }
 

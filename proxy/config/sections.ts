@@ -108,9 +108,22 @@ export function openProxySection(st: SectionState, args: readonly string[], file
     st.explicitlyUsed.add(def);
   } else if (cap !== PR_CAP_DEF) {
     def = st.curDefaults;
-    if (def && st.explicitlyUsed.has(def) && def.name === '') {
-      res.alerts.push(`defaults section '' (declared at ${def.file}:${def.line}) is explicitly referenced by another proxy and implicitly used here. To avoid any ambiguity don't mix both usage. Add a last defaults section not explicitly used or always use explicit references.`);
+    if (def && st.explicitlyUsed.has(def)) {
+      res.alerts.push(`defaults section '${def.name}' (declared at ${def.file}:${def.line}) is explicitly referenced by another proxy and implicitly used here. To avoid any ambiguity don't mix both usage. Add a last defaults section not explicitly used or always use explicit references.`);
     }
+  }
+  if (def !== null && cap !== PR_CAP_DEF && defaultsHaveRules(def)) {
+    // HAProxy 2.6: rules of a defaults section run on one side only
+    if ((cap & PR_CAP_LISTEN) === PR_CAP_LISTEN) {
+      res.rawAlerts.push(`parsing [${file}:${line}]: a listen section cannot inherit from a defaults section defining TCP/HTTP rules.`);
+      res.fatal = true; return res;
+    }
+    const used = defaultsUsers.get(def) ?? 0;
+    if ((used | cap) === PR_CAP_LISTEN) {
+      res.rawAlerts.push(`parsing [${file}:${line}]: frontends and backends cannot inherit from the same defaults section if it defines TCP/HTTP rules (defaults section at ${def.file}:${def.line}).`);
+      res.fatal = true; return res;
+    }
+    defaultsUsers.set(def, used | cap);
   }
   const px = newProxy(name, cap, file, line, def);
   res.proxy = px;
@@ -124,6 +137,16 @@ export function openProxySection(st: SectionState, args: readonly string[], file
     if ((cap & PR_CAP_BE) !== 0 && !st.backends.has(name)) st.backends.set(name, px);
   }
   return res;
+}
+
+/** Which sides (PR_CAP_FE/BE) inherited from a defaults section that defines rules. */
+const defaultsUsers = new WeakMap<Proxy, number>();
+
+function defaultsHaveRules(def: Proxy): boolean {
+  const t = def.tcp;
+  const h = def.http as { reqRules?: unknown[]; resRules?: unknown[] } | undefined;
+  return t.connRules.length + t.sessRules.length + t.contentRules.length > 0 ||
+    (h?.reqRules?.length ?? 0) + (h?.resRules?.length ?? 0) > 0;
 }
 
 /** Messages produced by the whole-config checks. */

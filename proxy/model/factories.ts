@@ -91,7 +91,7 @@ export function newCheckState(): CheckState {
 }
 
 export function newTcpProxyCfg(): TcpProxyCfg {
-  return { inspectDelay: 0, nolinger: false };
+  return { inspectDelay: 0, nolinger: false, connRules: [], sessRules: [], contentRules: [] };
 }
 
 /**
@@ -130,7 +130,7 @@ export function newProxy(name: string, cap: number, file: string, line: number, 
     httpCheck: def ? { ...def.httpCheck, headers: def.httpCheck.headers.slice() } : newCheckCfg(),
     log: emptySlot<LogCfg>(),
     http: emptySlot<HttpProxyCfg>(),
-    tcp: def ? { ...def.tcp } : newTcpProxyCfg(),
+    tcp: def ? { ...def.tcp, connRules: def.tcp.connRules.slice(), sessRules: def.tcp.sessRules.slice(), contentRules: def.tcp.contentRules.slice() } : newTcpProxyCfg(),
     statsPage: emptySlot<StatsPageCfg>(),
     feCounters: emptySlot<FeCounters>(),
     beCounters: emptySlot<BeCounters>(),

@@ -9,14 +9,20 @@
 import type { Socket } from 'node:net';
 import type { BindCfg, Proxy, Server, StreamLog } from '../model/types.ts';
 import {
-  SF_ERR_NONE, SF_ERR_CLICL, SF_ERR_SRVCL, SF_ERR_CLITO, SF_ERR_SRVTO, SF_FINST_C, SF_FINST_D, SF_FINST_Q,
+  SF_ERR_NONE, SF_ERR_CLICL, SF_ERR_SRVCL, SF_ERR_CLITO, SF_ERR_SRVTO, SF_ERR_PRXCOND, SF_FINST_C, SF_FINST_D,
+  SF_FINST_Q, SF_FINST_R,
 } from '../model/types.ts';
+import type { SampleCtx } from '../acl/types.ts';
+import { aclCondExec } from '../acl/compile.ts';
+import { tcpRulesExec, ipv4Value, EMPTY_HDR } from './rules.ts';
+import { TCP_RULES_REJECT, TCP_RULES_WAIT } from './types.ts';
+import { listenerCounters } from '../stats/counters.ts';
 import type { BackendClient } from '../backend/types.ts';
 import type { LbRequestView } from '../lb/types.ts';
 import { BackendConn } from '../backend/connect.ts';
 import { newStreamLog } from '../model/factories.ts';
 import { Timer, timerArm, timerDisarm } from '../timer-wheel.ts';
-import { frontendStreamEnd, feGlobal } from '../frontend.ts';
+import { frontendStreamEnd, feGlobal, closeGently } from '../frontend.ts';
 import { streamRegister, streamUnregister, nextSessId } from '../streams.ts';
 import { addTimeStats, TIME_STATS_SAMPLES } from '../stats/counters.ts';
 import type { ActiveStream } from '../streams.ts';
@@ -40,7 +46,10 @@ function ipBytes(ip: string): Buffer {
   return Buffer.from(ip, 'latin1');
 }
 
-export class TcpStream implements BackendClient, ActiveStream, LbRequestView {
+/** Client bytes at which inspection stops waiting (HAProxy: a full buffer, tune.bufsize - tune.maxrewrite). */
+const INSPECT_FULL = 16384 - 1024;
+
+export class TcpStream implements BackendClient, ActiveStream, LbRequestView, SampleCtx {
   readonly sessId: number;
   readonly fe: Proxy;
   readonly bind: BindCfg;
@@ -62,7 +71,21 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView {
   cliActive = 0;          // last activity dates (ms) for client/server inactivity timeouts
   srvActive = 0;
   closed = false;
-  pendingClientData: Buffer | null = null; // bytes read from the client before the server connected
+  // SampleCtx (layer 4: tcp-request content rules, use_backend); HTTP parts empty
+  readonly buf = null;
+  readonly l0s = 0; readonly l0e = 0; readonly l1s = 0; readonly l1e = 0; readonly l2s = 0; readonly l2e = 0;
+  readonly hdr = EMPTY_HDR;
+  readonly nhdr = 0;
+  readonly srcIp: string;
+  readonly srcIp4: number;
+  readonly dstPort: number;
+  /** Bytes read from the client before the server connected (inspected by content rules, then forwarded). */
+  l4Data: Buffer | null = null;
+  /** False while content rules may still wait for more data (inspect-delay running, client open, buffer not full). */
+  l4Final = true;
+  /** Proxy whose `tcp-request content` rules are being inspected (frontend, then backend), null otherwise. */
+  inspectPx: Proxy | null = null;
+  inspectUntil = 0;
 
   constructor(fe: Proxy, sock: Socket, bind: BindCfg) {
     this.sessId = nextSessId();
@@ -83,6 +106,9 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView {
     log.bindName = bind.name;
     log.tRequest = 0;
     this.srcAddr = log.clientIp !== '' ? ipBytes(log.clientIp) : EMPTY;
+    this.srcIp = log.clientIp;
+    this.srcIp4 = ipv4Value(log.clientIp);
+    this.dstPort = log.frontendPort;
     this.cliActive = now;
     sock.on('error', onCliError);
     sock.on('end', onCliEnd);
@@ -93,15 +119,77 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView {
   }
 
   start(): void {
-    const be = this.fe.defaultBackend;
+    const t = this.fe.timeouts.client;
+    if (t > 0) timerArm(this.timer, t);
+    if (this.fe.tcp.contentRules.length > 0) this.beginInspect(this.fe);
+    else this.route();
+  }
+
+  /** Starts running `px`'s `tcp-request content` rules, now and on each chunk, until they decide. */
+  beginInspect(px: Proxy): void {
+    const d = px.tcp.inspectDelay;
+    this.inspectPx = px;
+    this.inspectUntil = d > 0 ? Date.now() + d : 0;
+    this.l4Final = d <= 0 || this.cliShut || (this.l4Data !== null && this.l4Data.length >= INSPECT_FULL);
+    if (!this.l4Final) this.armInspectTimer();
+    this.inspect();
+  }
+
+  private armInspectTimer(): void {
+    let at = this.inspectUntil;
+    const t = this.fe.timeouts.client;
+    if (t > 0 && this.cliActive + t < at) at = this.cliActive + t;
+    timerArm(this.timer, Math.max(1, at - Date.now()));
+  }
+
+  /** Runs the content rules being inspected: waits, rejects (dreq, "PR") or goes on to routing / the backend. */
+  inspect(): void {
+    const px = this.inspectPx!;
+    const v = tcpRulesExec(px.tcp.contentRules, this);
+    if (v === TCP_RULES_WAIT) return;
+    this.inspectPx = null;
+    this.l4Final = true;
+    if (v === TCP_RULES_REJECT) {
+      this.fe.feCounters.deniedReq++;
+      listenerCounters(this.bind).deniedReq++;
+      this.finish(SF_ERR_PRXCOND, SF_FINST_R);
+      return;
+    }
+    const t = this.fe.timeouts.client;
+    if (t > 0) timerArm(this.timer, Math.max(1, this.cliActive + t - Date.now()));
+    if (px === this.fe) this.route();
+    else this.conn.connect(px);
+  }
+
+  /** `use_backend` rules in order, then `default_backend`; a backend with content rules is inspected first. */
+  route(): void {
+    const fe = this.fe;
+    let be: Proxy | null = null;
+    const rules = fe.useBackend;
+    for (let i = 0; i < rules.length; i++) {
+      const r = rules[i];
+      if (r.backend !== null && aclCondExec(r.cond, this)) { be = r.backend; break; }
+    }
+    if (be === null) be = fe.defaultBackend;
     if (be === null) {
       // no backend: HAProxy closes with "<NOSRV>" and termination SC
       this.finish(SF_ERR_SRVCL, SF_FINST_C);
       return;
     }
-    const t = this.fe.timeouts.client;
-    if (t > 0) timerArm(this.timer, t);
+    if (be !== fe && be.tcp.contentRules.length > 0) {
+      this.log.backend = be;
+      this.conn.enterBackend(be);
+      this.beginInspect(be);
+      return;
+    }
     this.conn.connect(be);
+  }
+
+  /** termination phase while no server is connected: inspecting (R), queued (Q), connecting (C). */
+  waitPhase(): number {
+    if (this.srv !== null) return SF_FINST_D;
+    if (this.inspectPx !== null) return SF_FINST_R;
+    return this.conn.state === 1 ? SF_FINST_Q : SF_FINST_C;
   }
 
   onServerConnected(sock: Socket, _srv: Server, _reused: boolean): void {
@@ -118,9 +206,9 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView {
     this.cli.removeListener('data', onCliDataEarly);
     this.cli.on('data', onCliData);
     this.srvActive = Date.now();
-    if (this.pendingClientData !== null) {
-      const d = this.pendingClientData;
-      this.pendingClientData = null;
+    if (this.l4Data !== null) {
+      const d = this.l4Data;
+      this.l4Data = null;
       // the early handler may have paused the client at 64 KiB: resume unless the server pushes back ('drain' will)
       if (s.write(d)) this.cli.resume(); else this.cli.pause();
     }
@@ -153,12 +241,16 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView {
   timeoutFired(): void {
     if (this.closed) return;
     if (this.srv === null) {
-      // still connecting or queued: the client timeout runs alone (the backend has its own connect/queue timers)
+      // inspecting, connecting or queued: the client timeout runs alone (the backend has its own connect/queue
+      // timers), plus the inspect delay
       const t = this.fe.timeouts.client;
       if (t > 0 && Date.now() - this.cliActive >= t) {
-        const finst = this.conn.state === 1 ? SF_FINST_Q : SF_FINST_C;
+        const finst = this.waitPhase();
         this.conn.release();
         this.finish(SF_ERR_CLITO, finst);
+      } else if (this.inspectPx !== null) {
+        if (Date.now() >= this.inspectUntil) { this.l4Final = true; this.inspect(); }
+        else this.armInspectTimer();
       } else if (t > 0) timerArm(this.timer, this.cliActive + t - Date.now());
       return;
     }
@@ -182,7 +274,7 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView {
     this.armTimeout();
   }
 
-  kill(errCause: number): void { this.finish(errCause, this.srv !== null ? SF_FINST_D : SF_FINST_C); }
+  kill(errCause: number): void { this.finish(errCause, this.waitPhase()); }
 
   /** Ends the stream once: closes both sockets, releases the server slot, logs, frees the frontend slot. */
   finish(errCause: number, finst: number): void {
@@ -210,13 +302,10 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView {
     const cli = this.cli;
     cli.removeListener('data', onCliData);
     if (!cli.destroyed) {
-      if (srv === null && errCause === SF_ERR_SRVCL) {
-        // no server at all: close our side cleanly (a destroy with unread request bytes would send a RST), drop
-        // what the client still sends, and give it a bounded time to close
+      if (srv === null && (errCause === SF_ERR_SRVCL || errCause === SF_ERR_PRXCOND)) {
+        // no server at all, or a content rule refused it: close cleanly (no RST), like HAProxy
         cli.removeListener('data', onCliDataEarly);
-        cli.on('data', discard);
-        cli.setTimeout(LINGER_MS, onLingerTimeout);
-        cli.end();
+        closeGently(cli);
       } else cli.destroy();
     }
     streamUnregister(this);
@@ -236,6 +325,9 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView {
       else if (errCause === SF_ERR_SRVCL) sc.srvAborts++;
       addTimeStats(sc, TIME_STATS_SAMPLES, Math.max(0, log.tQueue), Math.max(0, log.tConnect), 0, log.tTotal);
     }
+    // tcp %Tw as HAProxy 2.6 prints it: queue end measured from accept (inspection included), minus a request date
+    // that tcp streams never set (-1), hence the +1 (`1/0/4` for an immediate connect)
+    if (log.tQueue >= 0) log.tQueue += this.conn.tStart - log.acceptMs + 1;
     if (logSink !== null) logSink(this.fe, log);
     frontendStreamEnd(this.fe, this.bind);
   }
@@ -248,18 +340,18 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView {
 
 function onStreamTimer(st: TcpStream): void { st.timeoutFired(); }
 
-/** How long a refused client (no server) may take to close after our FIN before it is reset. */
-const LINGER_MS = 1000;
-function discard(this: TSocket, _chunk: Buffer): void { /* bytes of a stream already logged and closed */ }
-function onLingerTimeout(this: TSocket): void { this.destroy(); }
-
 function onCliDataEarly(this: TSocket, chunk: Buffer): void {
   const st = this[kStream]!;
   st.cliActive = Date.now();
   st.log.bytesIn += chunk.length;
   // before the server is connected: keep what arrives (HAProxy buffers up to bufsize), pause above 64 KiB
-  st.pendingClientData = st.pendingClientData === null ? chunk : Buffer.concat([st.pendingClientData, chunk]);
-  if (st.pendingClientData.length >= 65536) this.pause();
+  const d = st.l4Data === null ? chunk : Buffer.concat([st.l4Data, chunk]);
+  st.l4Data = d;
+  if (d.length >= 65536) this.pause();
+  if (st.inspectPx !== null) {
+    if (d.length >= INSPECT_FULL) st.l4Final = true;
+    st.inspect();
+  }
 }
 
 function onCliData(this: TSocket, chunk: Buffer): void {
@@ -295,6 +387,7 @@ function onCliEnd(this: TSocket): void {
   st.cliShut = true;
   st.cliActive = Date.now();
   if (st.srv !== null) { st.srv.end(); st.armTimeout(); st.checkBothShut(); }
+  else if (st.inspectPx !== null) { st.l4Final = true; st.inspect(); }
   else if (st.conn.state === 0 && !st.closed) {
     // client left before a server was even requested/assigned
     st.finish(SF_ERR_CLICL, SF_FINST_C);
@@ -312,7 +405,7 @@ function onSrvEnd(this: TSocket): void {
 
 function onCliError(this: TSocket, _e: Error): void {
   const st = this[kStream]!;
-  st.finish(SF_ERR_CLICL, st.srv !== null ? SF_FINST_D : (st.conn.state === 1 ? SF_FINST_Q : SF_FINST_C));
+  st.finish(SF_ERR_CLICL, st.waitPhase());
 }
 
 function onSrvError(this: TSocket, _e: Error): void {
@@ -325,7 +418,7 @@ function onCliClose(this: TSocket): void {
   if (st.closed) return;
   // closed without a clean FIN on both sides
   if (st.cliShut && st.srvShut) st.finish(SF_ERR_NONE, 0);
-  else st.finish(SF_ERR_CLICL, st.srv !== null ? SF_FINST_D : (st.conn.state === 1 ? SF_FINST_Q : SF_FINST_C));
+  else st.finish(SF_ERR_CLICL, st.waitPhase());
 }
 
 function onSrvClose(this: TSocket): void {

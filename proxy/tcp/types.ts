@@ -1,11 +1,35 @@
 /*
- * TCP-mode types (owned by tcp/): per-proxy tcp settings. Types only. Hot path: no.
+ * TCP-mode types (owned by tcp/): per-proxy tcp settings and compiled `tcp-request` rules. Types only. Hot path: no.
  */
+import type { AclCond } from '../acl/types.ts';
 
-/** Per-proxy tcp-mode settings (filled by tcp keywords; read by tcp/forward.ts). */
+/** `tcp-request` rule actions. */
+export const TCP_ACT_ACCEPT = 0;
+export const TCP_ACT_REJECT = 1;
+
+/** One `tcp-request connection|session|content <action> [if|unless cond]` line. */
+export interface TcpRule {
+  action: number;        // TCP_ACT_*
+  cond: AclCond | null;  // null = unconditional
+  file: string;
+  line: number;
+}
+
+/** Outcome of a rule list (tcp/rules.ts tcpRulesExec). */
+export const TCP_RULES_ACCEPT = 0;   // an `accept` matched, or no rule did: go on
+export const TCP_RULES_REJECT = 1;
+export const TCP_RULES_WAIT = 2;     // a condition needs more data (content rules while inspecting)
+
+/** Per-proxy tcp-mode settings (filled by tcp keywords; read by frontend.ts and tcp/forward.ts). */
 export interface TcpProxyCfg {
-  /** `tcp-request inspect-delay` (ms); accepted for compatibility, content rules are not implemented yet. */
+  /** `tcp-request inspect-delay` (ms), 0 = content rules are evaluated once, on what is already there. */
   inspectDelay: number;
   /** `option nolinger` */
   nolinger: boolean;
+  /** `tcp-request connection` rules (frontends), evaluated at accept. */
+  connRules: TcpRule[];
+  /** `tcp-request session` rules (frontends), evaluated once the session exists (same moment here: no handshake). */
+  sessRules: TcpRule[];
+  /** `tcp-request content` rules, evaluated on the stream while inspecting (frontend, then backend's). */
+  contentRules: TcpRule[];
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, connect as netConnect } from 'node:net';
+import { createServer } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { compileAclTerm, compileCond, aclExec } from '../../../proxy/acl/compile.ts';
 import type { AclTerm, SampleCtx } from '../../../proxy/acl/types.ts';

@@ -1,0 +1,196 @@
+/*
+ * `tcp-request connection|session|content <accept|reject> [if|unless <cond>]` and `tcp-request inspect-delay`:
+ * parsed into TcpRule lists (tcp/types.ts) with HAProxy 2.6's messages, and run by tcpRulesExec() with HAProxy's
+ * three-valued ACL logic (a term that failed on data that may still grow is a "miss": content rules then wait).
+ * Other HAProxy actions (track-sc*, set-var, capture, ...) are known by name and refused as not supported yet.
+ * Callers: frontend.ts at accept (connection/session), tcp/forward.ts while inspecting (content).
+ * Hot path: tcpRulesExec (per accept with rules, per inspected chunk).
+ */
+import path from 'node:path';
+import type { CfgKeyword, KwCtx } from '../config/types.ts';
+import { PR_CAP_FE, PR_CAP_DEF } from '../config/types.ts';
+import { PR_MODE_HTTP } from '../model/types.ts';
+import type { AclCond, AclTerm, SampleCtx } from '../acl/types.ts';
+import { compileCond } from '../acl/compile.ts';
+import type { TcpRule } from './types.ts';
+import { TCP_ACT_ACCEPT, TCP_ACT_REJECT, TCP_RULES_ACCEPT, TCP_RULES_REJECT, TCP_RULES_WAIT } from './types.ts';
+import { parseTime, TIME_MAX_MS } from '../config/values.ts';
+import { capName } from '../config/sections.ts';
+
+// three-valued ACL results, as HAProxy's: PASS=3, MISS=1, FAIL=0 (AND = min via &, OR = max via |)
+const ACL_FAIL = 0;
+const ACL_MISS = 1;
+const ACL_PASS = 3;
+
+function termExec(t: AclTerm, ctx: SampleCtx): number {
+  if (t.fetch.run(ctx, t.arg, t.match, t.pats)) return ACL_PASS;
+  const mc = t.fetch.mayChange;
+  return ctx.l4Final === false && mc !== undefined && mc(ctx, t.arg) ? ACL_MISS : ACL_FAIL;
+}
+
+/** Runs `cond` (not null) in three-valued logic; `unless` is left to the caller. */
+function condExec3(cond: AclCond, ctx: SampleCtx): number {
+  let res = ACL_FAIL;
+  const groups = cond.groups;
+  for (let g = 0; g < groups.length && res !== ACL_PASS; g++) {
+    const grp = groups[g];
+    let suite = ACL_PASS;
+    for (let k = 0; k < grp.length && suite !== ACL_FAIL; k++) {
+      const terms = grp[k].acl.terms;
+      let acl = ACL_FAIL;
+      for (let i = 0; i < terms.length && acl !== ACL_PASS; i++) acl |= termExec(terms[i], ctx);
+      if (grp[k].neg && acl !== ACL_MISS) acl = ACL_PASS - acl;
+      suite &= acl;
+    }
+    res |= suite;
+  }
+  return res;
+}
+
+/**
+ * Runs a rule list on `ctx`: TCP_RULES_ACCEPT when an `accept` matched or no rule did, TCP_RULES_REJECT on a matching
+ * `reject`, TCP_RULES_WAIT when a condition cannot be decided yet (only while ctx.l4Final is false). Allocates nothing.
+ */
+export function tcpRulesExec(rules: readonly TcpRule[], ctx: SampleCtx): number {
+  for (let i = 0; i < rules.length; i++) {
+    const r = rules[i];
+    if (r.cond !== null) {
+      const v = condExec3(r.cond, ctx);
+      if (v === ACL_MISS) return TCP_RULES_WAIT;
+      let pass = v === ACL_PASS;
+      if (r.cond.unless) pass = !pass;
+      if (!pass) continue;
+    }
+    return r.action === TCP_ACT_REJECT ? TCP_RULES_REJECT : TCP_RULES_ACCEPT;
+  }
+  return TCP_RULES_ACCEPT;
+}
+
+/** A minimal SampleCtx for connection/session rules (no stream yet): the addresses only. */
+export class L4AcceptCtx implements SampleCtx {
+  readonly buf = null;
+  readonly l0s = 0; readonly l0e = 0; readonly l1s = 0; readonly l1e = 0; readonly l2s = 0; readonly l2e = 0;
+  readonly hdr = EMPTY_HDR;
+  readonly nhdr = 0;
+  readonly srcIp: string;
+  readonly srcIp4: number;
+  readonly l4Data = null;
+  readonly l4Final = true;
+  readonly dstPort: number;
+  constructor(srcIp: string, dstPort: number) {
+    this.srcIp = srcIp;
+    this.srcIp4 = ipv4Value(srcIp);
+    this.dstPort = dstPort;
+  }
+}
+export const EMPTY_HDR = new Int32Array(0);
+
+/** IPv4 (or v4-mapped IPv6) text to its unsigned value, -1 for anything else. Digit arithmetic, no split. */
+export function ipv4Value(ip: string): number {
+  let i = ip.startsWith('::ffff:') ? 7 : 0;
+  let v = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 0x2e) { if (digits === 0 || part > 255) return -1; v = v * 256 + part; part = 0; digits = 0; dots++; continue; }
+    if (c < 0x30 || c > 0x39) return -1;
+    part = part * 10 + c - 0x30; digits++;
+  }
+  if (dots !== 3 || digits === 0 || part > 255) return -1;
+  return v * 256 + part;
+}
+
+// ---- keywords ----
+
+const L4_ACTIONS = "'accept', 'reject', 'capture', 'expect-proxy', 'expect-netscaler-cip', 'track-sc0' ... 'track-sc2', " +
+  "'sc-inc-gpc(*)', 'sc-inc-gpc0(*)', 'sc-inc-gpc1(*)', 'sc-set-gpt(*)', 'sc-set-gpt0(*)', 'set-var-fmt(*)', 'set-var(*)', " +
+  "'unset-var(*)', 'set-dst', 'set-dst-port', 'set-mark', 'set-src', 'set-src-port', 'set-tos', 'silent-drop'";
+const CONTENT_ACTIONS = "'accept', 'reject', 'capture', 'expect-proxy', 'expect-netscaler-cip', 'track-sc0' ... 'track-sc2', " +
+  "'ot-group', 'set-log-level', 'set-nice', 'switch-mode', 'use-service', 'sc-inc-gpc(*)', 'sc-inc-gpc0(*)', " +
+  "'sc-inc-gpc1(*)', 'sc-set-gpt(*)', 'sc-set-gpt0(*)', 'send-spoe-group', 'do-resolve(*)', 'set-var-fmt(*)', " +
+  "'set-var(*)', 'unset-var(*)', 'set-src', 'set-src-port', 'set-dst', 'set-dst-port', 'set-mark', 'set-tos', " +
+  "'silent-drop', 'set-priority-class', 'set-priority-offset'";
+/** HAProxy actions Sluice knows but does not run yet (prefix match for the `(*)` and `-scN` forms). */
+const UNSUPPORTED_ACTIONS = [
+  'capture', 'expect-proxy', 'expect-netscaler-cip', 'track-sc', 'ot-group', 'set-log-level', 'set-nice', 'switch-mode',
+  'use-service', 'sc-inc-gpc', 'sc-set-gpt', 'send-spoe-group', 'do-resolve', 'set-var', 'unset-var', 'set-src',
+  'set-dst', 'set-mark', 'set-tos', 'silent-drop', 'set-priority-class', 'set-priority-offset',
+];
+const CONTENT_ONLY = ['ot-group', 'set-log-level', 'set-nice', 'switch-mode', 'use-service', 'send-spoe-group', 'do-resolve', 'set-priority-class', 'set-priority-offset'];
+
+/** Per proxy: which rule kinds were seen, for HAProxy's ordering warnings. */
+const seen = new WeakMap<object, { content: boolean; session: boolean; httpChecked: boolean }>();
+
+function parseTcpRequest(args: readonly string[], ctx: KwCtx): void {
+  const px = ctx.proxy!;
+  const where = `${capName(px.cap)} '${px.name}'`;
+  const kind = args[1];
+  if (kind === undefined || kind === '') { ctx.alert(`missing argument for '${args[0]}' in ${where}`); return; }
+  if (kind === 'inspect-delay') {
+    const v = args[2] ?? '';
+    const t = parseTime(v);
+    if (v === '' || t.err === 'empty') { ctx.alert(`'tcp-request inspect-delay' expects a positive delay in milliseconds, in ${where}`); return; }
+    if (t.err === 'overflow') { ctx.alert(`'tcp-request inspect-delay' : timer overflow in argument '${v}' (maximum value is ${TIME_MAX_MS} ms or ~24.8 days)`); return; }
+    if (t.err !== '') { ctx.alert(`'tcp-request inspect-delay' expects a positive delay in milliseconds, in ${where} (unexpected character '${t.badChar}')`); return; }
+    px.tcp.inspectDelay = t.ms;
+    return;
+  }
+  if (kind !== 'connection' && kind !== 'session' && kind !== 'content') {
+    ctx.alert(`'tcp-request' expects 'inspect-delay', 'connection', or 'content' in ${where} (got '${kind}')`);
+    return;
+  }
+  if ((px.cap & PR_CAP_DEF) !== 0 && px.name === '') {
+    ctx.alert(`tcp-request ${kind} is not allowed in anonymous 'defaults' sections`);
+    return;
+  }
+  if (kind !== 'content' && (px.cap & (PR_CAP_FE | PR_CAP_DEF)) === 0) {
+    ctx.alert(`tcp-request ${kind} is not allowed because ${capName(px.cap)} ${px.name} is not a frontend`);
+    return;
+  }
+  const label = `tcp-request ${kind}`;
+  const act = args[2] ?? '';
+  let action = -1;
+  if (act === 'accept') action = TCP_ACT_ACCEPT;
+  else if (act === 'reject') action = TCP_ACT_REJECT;
+  else {
+    const known = UNSUPPORTED_ACTIONS.some((a) => act.startsWith(a)) && (kind === 'content' || !CONTENT_ONLY.some((a) => act.startsWith(a)));
+    if (known && act !== '') { ctx.alert(`'${label} ${act}' is a HAProxy 2.6 action not supported by sluice yet (only 'accept' and 'reject' are).`); return; }
+    ctx.alert(`'${label}' expects ${kind === 'content' ? CONTENT_ACTIONS : L4_ACTIONS} in ${where} (got '${act}').\n`);
+    return;
+  }
+  let cond: AclCond | null = null;
+  if (args.length > 3) {
+    const w = args[3];
+    if (w !== 'if' && w !== 'unless') { ctx.alert(`'${label} ${act}' only accepts 'if' or 'unless', in ${where} (got '${w}')`); return; }
+    if (args.length > 4) {
+      const r = compileCond(args, 3, (n) => px.acls.find((a) => a.name === n), path.dirname(ctx.file), ctx.file, ctx.line);
+      if (typeof r === 'string') { ctx.alert(`'${label} ${act}' : error detected in ${where} while parsing '${w}' condition : ${r.endsWith('.') ? r.slice(0, -1) : r}`); return; }
+      cond = r;
+    }
+  }
+  let st = seen.get(px);
+  if (st === undefined) { st = { content: false, session: false, httpChecked: false }; seen.set(px, st); }
+  if (kind === 'connection' && st.session) ctx.warn(`a 'tcp-request' rule placed after a 'tcp-request session' rule will still be processed before.`);
+  else if (kind !== 'content' && st.content) ctx.warn(`a 'tcp-request' rule placed after a 'tcp-request content' rule will still be processed before.`);
+  const rule: TcpRule = { action, cond, file: ctx.file, line: ctx.line };
+  if (kind === 'connection') px.tcp.connRules.push(rule);
+  else if (kind === 'session') { px.tcp.sessRules.push(rule); st.session = true; }
+  else {
+    px.tcp.contentRules.push(rule);
+    st.content = true;
+    if (!st.httpChecked) {
+      st.httpChecked = true;
+      ctx.postParse(() => {
+        if (px.mode === PR_MODE_HTTP && (px.cap & PR_CAP_DEF) === 0) {
+          ctx.alertRaw(`${capName(px.cap)} '${px.name}' : 'tcp-request content' rules in 'mode http' are not supported by sluice yet (${rule.file}:${rule.line}); use 'tcp-request connection' or 'http-request' rules.`);
+        }
+      });
+    }
+  }
+}
+
+export const keywords: CfgKeyword[] = [
+  { section: 'listen', name: 'tcp-request', parse: parseTcpRequest },
+];
