@@ -357,6 +357,19 @@ async function waitListening(port: number): Promise<void> {
   throw new Error('proxy did not listen on ' + port);
 }
 
+/** CPU ms of process `pid`: [main thread, all other threads] (/proc, 10 ms ticks). */
+function procCpuMs(pid: number): [number, number] {
+  let main = 0;
+  let other = 0;
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    const st = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'latin1');
+    const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+    const ms = (Number(f[11]) + Number(f[12])) * 10;
+    if (Number(tid) === pid) main += ms; else other += ms;
+  }
+  return [main, other];
+}
+
 /** Runs wrk; returns [requests/s, requests completed]. */
 function wrk(port: number, secs: number): [number, number] {
   const out = execFileSync('/usr/bin/wrk', ['-t1', '-c16', `-d${secs}s`, `http://127.0.0.1:${port}/`], { encoding: 'latin1' });
@@ -365,7 +378,28 @@ function wrk(port: number, secs: number): [number, number] {
   return [r === null ? NaN : Number(r[1]), n === null ? NaN : Number(n[1])];
 }
 
-async function benchOnOff(col: Collector): Promise<void> {
+/**
+ * A light loopback collector for section 4 (the machine has 2 cores, so a Node collector's CPU would be charged to
+ * logging): socat receiving datagrams into `wc -l`. Falls back to the Node collector without socat.
+ */
+async function lightCollector(col: Collector): Promise<{ port: number; count(): Promise<number> }> {
+  if (!fs.existsSync('/usr/bin/socat')) return { port: col.port, count: async () => (await col.count()).n };
+  const port = await freePort();
+  const wc = spawn('/usr/bin/wc', ['-l'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const socat = spawn('/usr/bin/socat', ['-u', `UDP4-RECV:${port},bind=127.0.0.1,rcvbuf=4194304`, '-'],
+    { stdio: ['ignore', wc.stdin!, 'ignore'] });
+  wc.stdin!.destroy();
+  await sleep(200);
+  return {
+    port,
+    count: () => new Promise((res) => {
+      wc.stdout!.once('data', (d: Buffer) => res(Number(d.toString().trim())));
+      socat.kill();
+    }),
+  };
+}
+
+async function benchOnOff(col0: Collector): Promise<void> {
   if (!fs.existsSync('/usr/bin/wrk')) { console.log('4. skipped: /usr/bin/wrk not installed'); return; }
   // The backend must outrun the proxy, and run outside this process (wrk runs synchronously here): HAProxy answering
   // `http-request return` itself.
@@ -375,6 +409,7 @@ async function benchOnOff(col: Collector): Promise<void> {
     'frontend be', `  bind 127.0.0.1:${bport}`, '  http-request return status 200 content-type text/plain string ok', ''].join('\n'));
   const backend = spawn('/usr/sbin/haproxy', ['-f', path.join(dir, 'backend.cfg'), '-db'], { stdio: 'ignore' });
   await waitListening(bport);
+  const col = await lightCollector(col0);
   const cfgs: { name: string; port: number; file: string }[] = [];
   for (const on of [false, true]) {
     const port = await freePort();
@@ -391,29 +426,47 @@ async function benchOnOff(col: Collector): Promise<void> {
   const procs: ChildProcess[] = [];
   try {
     for (const c of cfgs) { procs.push(await startSluice(c.file)); await waitListening(c.port); }
-    for (const c of cfgs) wrk(c.port, 1); // warm-up (JIT, pools)
+    for (const c of cfgs) wrk(c.port, 1); // warm-up (JIT, pools); its lines are counted too, not compared
     const rps = new Map<string, number[]>(cfgs.map((c) => [c.name, []]));
-    await sleep(300);
-    await col.reset();
+    const mainUs = new Map<string, number[]>(cfgs.map((c) => [c.name, []]));
+    const otherUs = new Map<string, number[]>(cfgs.map((c) => [c.name, []]));
+    const ratios: number[] = [];
     let logged = 0;
-    const ROUNDS = 5;
+    const ROUNDS = 8;
+    const SECS = 2;
     for (let r = 0; r < ROUNDS; r++) {
       const order = r % 2 === 0 ? cfgs : [...cfgs].reverse();
+      const pair: number[] = [];
       for (const c of order) {
-        const [r, n] = wrk(c.port, 3);
-        rps.get(c.name)!.push(r);
+        const pid = procs[cfgs.indexOf(c)].pid!;
+        const cpu0 = procCpuMs(pid);
+        const [x, n] = wrk(c.port, SECS);
+        const cpu1 = procCpuMs(pid);
+        mainUs.get(c.name)!.push(((cpu1[0] - cpu0[0]) * 1000) / n);
+        otherUs.get(c.name)!.push(((cpu1[1] - cpu0[1]) * 1000) / n);
+        rps.get(c.name)!.push(x);
+        pair[c.name === 'logging on' ? 1 : 0] = x;
         if (c.name === 'logging on') logged += n;
       }
+      ratios.push(pair[1] / pair[0]);
     }
     await sleep(300);
     const got = await col.count();
     const off = median(rps.get('logging off')!);
     const on = median(rps.get('logging on')!);
-    console.log(`4. keep-alive req/s through sluice (wrk -t1 -c16, ${ROUNDS} interleaved 3 s rounds, medians)`);
-    console.log(`   logging off : ${fmt(off)}   [${rps.get('logging off')!.map(fmt).join(', ')}]`);
-    console.log(`   logging on  : ${fmt(on)}   [${rps.get('logging on')!.map(fmt).join(', ')}]`);
-    console.log(`   cost        : ${((1 - on / off) * 100).toFixed(1)}%   lines: ${fmt(logged)} requests logged, ` +
-      `${fmt(got.n)} received by the collector, lost ${fmt(logged - got.n)}`);
+    console.log(`4. keep-alive req/s through sluice (wrk -t1 -c16, ${ROUNDS} interleaved ${SECS} s rounds, medians; ` +
+      'backend: haproxy `http-request return`)');
+    for (const [name, v] of [['logging off', off], ['logging on ', on]] as const) {
+      const k = name.trim();
+      console.log(`   ${name} : ${fmt(v).padStart(7)} req/s   proxy CPU per request: main thread ` +
+        `${median(mainUs.get(k)!).toFixed(1)} µs, other threads ${median(otherUs.get(k)!).toFixed(1)} µs   ` +
+        `[${rps.get(k)!.map(fmt).join(', ')}]`);
+    }
+    console.log(`   cost        : ${((1 - on / off) * 100).toFixed(1)}% of medians, ` +
+      `${((1 - median(ratios)) * 100).toFixed(1)}% median of per-round on/off ratios`);
+    // wrk counts completed requests; requests cut at the end of a run are logged too (up to 16 per run)
+    console.log(`   lines       : ${fmt(logged)} requests completed with logging on (+ warm-up), ${fmt(got)} lines ` +
+      `received, missing ${fmt(Math.max(0, logged - got))}`);
   } finally {
     for (const p of procs) p.kill('SIGTERM');
     backend.kill();
