@@ -209,7 +209,8 @@ export function newStreamLog(fe: Proxy): StreamLog {
   return {
     acceptMs: 0, acceptUs: 0, reqDateMs: 0, tHandshake: 0, tIdle: 0, tRequest: -1, tQueue: -1, tConnect: -1,
     tResponse: -1, tData: -1, tTotal: -1, status: -1, bytesIn: 0, bytesOut: 0, errCause: 0, finishState: 0,
-    cookieReq: '-', cookieRes: '-', actconn: 0, feconn: 0, beconn: 0, srvconn: 0, retries: 0, redispatched: false,
+    cookieReq: '-', cookieRes: '-', cookieCapReq: '', cookieCapRes: '', actconn: 0, feconn: 0, beconn: 0, srvconn: 0,
+    retries: 0, redispatched: false,
     srvQueue: 0, backendQueue: 0, clientIp: '', clientPort: 0, frontendIp: '', frontendPort: 0, backendSrcIp: '',
     backendSrcPort: 0, serverIp: '', serverPort: 0, frontend: fe, backend: null, server: null, bindName: '',
     reqCaptures: [], resCaptures: [], declaredCaptures: [], method: '', uri: '', httpVersion: '', reqLine: '',

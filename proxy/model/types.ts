@@ -260,6 +260,8 @@ export interface StreamLog {
   finishState: number;       // SF_FINST_*
   cookieReq: string;         // persistence cookie flag chars for %tsc (3rd/4th), '-' default
   cookieRes: string;
+  cookieCapReq: string;      // `capture cookie` request value for %CC (log/cookie.ts), '' = none; reset per transaction
+  cookieCapRes: string;      // `capture cookie` response value for %CS, '' = none
   actconn: number;           // %ac global current connections at log time
   feconn: number;            // %fc
   beconn: number;            // %bc
