@@ -12,7 +12,7 @@ export function newLogCfg(): LogCfg {
     format: '', formatFile: '', formatLine: 0,
     formatSd: '', formatSdFile: '', formatSdLine: 0,
     uniqueIdFormat: '', uniqueIdFile: '', uniqueIdLine: 0, uniqueIdHeader: '',
-    reqCaptures: [], resCaptures: [],
+    reqCaptures: [], resCaptures: [], cookieName: '', cookieLen: 0,
     emitter: null, emitterSd: null, uniqueId: null, logCount: 0,
   };
 }

@@ -251,8 +251,8 @@ export function runLogEmitter(em: LogEmitter, fe: Proxy, s: StreamLog, buf: Buff
         off = putInt(buf, off, s.bytesOut, o);
         break;
       case op.LF_OP_UBYTES: off = putInt(buf, off, s.bytesIn, o); break;
-      case op.LF_OP_CC:
-      case op.LF_OP_CS:
+      case op.LF_OP_CC: off = putField(buf, off, s.cookieCapReq, o, null, cap); break;
+      case op.LF_OP_CS: off = putField(buf, off, s.cookieCapRes, o, null, cap); break;
       case op.LF_OP_SSL:
         off = putAbsent(buf, off, o);
         break;

@@ -22,6 +22,7 @@ import { newLogTarget, addCaptureSlot } from './cfg.ts';
 import { compileLogFormat } from './format.ts';
 import { LOG_FORMAT_HTTPLOG, LOG_FORMAT_CLF, LOG_FORMAT_TCPLOG } from './presets.ts';
 import { openLogSink } from './sender.ts';
+import { COOKIE_CAPTURE_MAX } from './cookie.ts';
 
 const FE = PR_CAP_FE | PR_CAP_DEF;
 const ALL = PR_CAP_FE | PR_CAP_BE | PR_CAP_DEF;
@@ -277,7 +278,18 @@ function optionBit(bit: number) {
 function parseCapture(args: readonly string[], ctx: KwCtx): void {
   // capture request header <name> len <n> | capture response header <name> len <n> | capture cookie ...
   const px = ctx.proxy!;
-  if (args[1] === 'cookie') { ctx.warn("'capture cookie' is not supported by Sluice, ignored."); return; }
+  if (args[1] === 'cookie') {
+    // capture cookie <name> len <n>: like haproxy 2.6, the 'len' word is not checked and a bad number reads as 0
+    if (args.length < 5) { ctx.alert("'capture' expects 'cookie' <cookie_name> 'len' <len>."); return; }
+    let len = /^\d+/.test(args[4]) ? parseInt(args[4], 10) : 0;
+    if (len > COOKIE_CAPTURE_MAX) {
+      ctx.warn("truncating capture length to " + COOKIE_CAPTURE_MAX + " bytes for frontend '" + px.name + "'.");
+      len = COOKIE_CAPTURE_MAX;
+    }
+    px.log.cookieName = args[2];
+    px.log.cookieLen = len;
+    return;
+  }
   const dir = args[1];
   if ((dir !== 'request' && dir !== 'response') || args[2] !== 'header') {
     ctx.alert("'capture' expects 'cookie', 'request header' or 'response header'.");

@@ -118,6 +118,9 @@ export interface LogCfg {
   uniqueIdHeader: string;    // `unique-id-header`, '' = none (the HTTP stream adds it to the request)
   reqCaptures: CaptureCfg[];
   resCaptures: CaptureCfg[];
+  /** `capture cookie <name> len <n>`: cookie name prefix ('' = none) and max length (HAProxy caps it at 63). */
+  cookieName: string;
+  cookieLen: number;
   /** Compiled at post-parse (null = this proxy does not log). */
   emitter: LogEmitter | null;
   emitterSd: LogEmitter | null;
