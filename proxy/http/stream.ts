@@ -27,6 +27,8 @@ import { aclCondExec } from '../acl/compile.ts';
 import { H1Msg, h1Parse } from './h1-parser.ts';
 import { ChunkState, chunkDecode, chunkHeader, CHUNK_CRLF, CHUNK_LAST } from './chunked.ts';
 import { cannedReply, cannedMuxReply } from './canned-errors.ts';
+import { h1HeadOut } from './head-out.ts';
+import { htxHeadSize, htxReplySize } from './htx-size.ts';
 import { httpRulesRun, RULES_CONTINUE, RULES_DENY, type RuleOut, newRuleOut } from './rules.ts';
 import {
   H1_HDR_STRIDE, H1_MF_VER_11, H1_MF_CLEN, H1_MF_CHNK, H1_MF_CONN_CLO, H1_MF_CONN_KAL, H1_MF_CONN_UPG, H1_MF_UPGRADE,
@@ -34,10 +36,11 @@ import {
 } from './types.ts';
 
 const kSess = Symbol('sluice.httpSession');
+const kSrvHooked = Symbol('sluice.httpSrvHooked');
 const scratchChunk = new ChunkState();
 const V_HTTP10 = Buffer.from('HTTP/1.0');
 const V_HTTP11 = Buffer.from('HTTP/1.1');
-type SessSocket = Socket & { [kSess]?: HttpSession | null };
+type SessSocket = Socket & { [kSess]?: HttpSession | null; [kSrvHooked]?: boolean };
 
 // request phases
 const RQ_HEAD = 0;
@@ -58,8 +61,8 @@ const DEFAULT_BUFSIZE = 16384;
 const DEFAULT_MAXREWRITE = 1024;
 const DEFAULT_MAXHDR = 101;
 
-const S_CONN_CLOSE = '\r\nconnection: close';
-const S_CONN_KA = '\r\nconnection: keep-alive';
+const B_CONN_CLOSE = Buffer.from('\r\nconnection: close');
+const B_CONN_KA = Buffer.from('\r\nconnection: keep-alive');
 
 /** Settings shared by every session, from the global section (set once by main.ts through httpSetGlobals). */
 const g = { bufsize: DEFAULT_BUFSIZE, headLimit: DEFAULT_BUFSIZE - DEFAULT_MAXREWRITE, maxhdr: DEFAULT_MAXHDR, actconn: 0 };
@@ -134,6 +137,9 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
   srvConnAt = 0;
   rspHeadAt = 0;
   bytesInMark = 0;
+  /** x-forwarded-for line cached for the proxy it was built for. */
+  fwdPx: Proxy | null = null;
+  fwdLine = '';
   readonly srcIp: string;
   readonly srcIp4: number;
   readonly srcAddr: Buffer;
@@ -197,8 +203,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
 
   /** Client bytes: request head, request body, or pipelined data to keep for later. */
   onClientData(chunk: Buffer): void {
-    this.log.bytesIn += chunk.length;
-    if (this.tunnel) { this.writeSrv(chunk); return; }
+    if (this.tunnel) { this.log.bytesIn += chunk.length; this.writeSrv(chunk); return; }
     if (this.rqPhase === RQ_BODY && this.srv !== null) { this.forwardReqBody(chunk, 0); return; }
     if (this.rqPhase === RQ_HEAD) { this.parseReqHead(chunk); return; }
     this.keepRest(chunk, 0);
@@ -271,6 +276,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     const log = this.log;
     this.txnCount++;
     this.rqPhase = RQ_BODY;
+    log.bytesIn += htxHeadSize(m);
     fe.feCounters.cumReq++;
     log.tIdle = this.reqStart - this.txnStart;
     log.tRequest = this.headDone - this.reqStart;
@@ -315,14 +321,15 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     }
     this.be = be;
     log.backend = be;
-    if (be !== fe) be.beCounters.cumReq++;
+    be.beCounters.cumReq++;
     const opts = fe.options | be.options;
     if (opts & PR_O_HTTPCLOSE) this.cliKeepAlive = false;
     this.srvKeepAlive = (opts & (PR_O_HTTPCLOSE | PR_O_HTTP_SERVER_CLOSE)) === 0;
     this.outHead = this.buildReqHead(buf, opts);
     if (this.reqBody === BODY_NONE) this.rqPhase = RQ_DONE;
     this.rsPhase = RS_WAIT;
-    if (!this.paused) { this.paused = true; this.cli.pause(); }
+    // the client is not paused here: bytes arriving before the response is done are kept by keepRest(), which
+    // pauses only then (a pause/resume pair per request costs two nextTicks)
     this.bc.reuse = be.http.reuse !== HTTP_REUSE_NEVER && this.srvKeepAlive;
     this.bc.connect(be);
   }
@@ -342,33 +349,31 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
   buildReqHead(buf: Buffer, opts: number): Buffer {
     const m = this.req;
     const out = this.ruleOut;
-    let s = '';
-    const h = m.hdr;
-    // the head is rebuilt as text: header names are lowercase and line ends normalised, as HAProxy emits them
+    // the original bytes are copied (names already lowercased by the parser, line ends normalised by h1HeadOut);
     // versions other than 1.0 / 1.1 are sent as HTTP/1.1 (HAProxy 2.6 does so for "HTTP/2.0")
     const vlen = m.l2e - m.l2s;
     const keepVer = vlen === 8 && (buf.compare(V_HTTP11, 0, 8, m.l2s, m.l2e) === 0 || buf.compare(V_HTTP10, 0, 8, m.l2s, m.l2e) === 0);
-    s = out.uri === null && keepVer ? buf.toString('latin1', m.l0s, m.l2e) :
+    const line = out.uri === null && keepVer ? null : Buffer.from(
       buf.toString('latin1', m.l0s, m.l0e) + ' ' + (out.uri ?? buf.toString('latin1', m.l1s, m.l1e)) + ' ' +
-      (keepVer ? buf.toString('latin1', m.l2s, m.l2e) : 'HTTP/1.1');
-    for (let x = 0; x < m.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {
-      if (h[x] < 0) continue;
-      s += '\r\n' + buf.toString('latin1', h[x], h[x + 1]) + ': ' + buf.toString('latin1', h[x + 2], h[x + 3]);
-    }
-    if (out.extra !== '') s += out.extra;
-    if (opts & PR_O_FORWARDFOR) s += this.forwardFor();
+      (keepVer ? buf.toString('latin1', m.l2s, m.l2e) : 'HTTP/1.1'), 'latin1');
+    let extra = out.extra;
+    if (opts & PR_O_FORWARDFOR) extra = extra === '' ? this.forwardFor() : extra + this.forwardFor();
     const f = m.flags;
-    if (!this.srvKeepAlive) { if ((f & (H1_MF_CONN_UPG | H1_MF_UPGRADE)) !== (H1_MF_CONN_UPG | H1_MF_UPGRADE)) s += S_CONN_CLOSE; }
-    else if ((f & (H1_MF_VER_11 | H1_MF_CHNK)) === 0) s += S_CONN_KA;
-    s += '\r\n\r\n';
-    return Buffer.from(s, 'latin1');
+    let conn: Buffer | null = null;
+    if (!this.srvKeepAlive) { if ((f & (H1_MF_CONN_UPG | H1_MF_UPGRADE)) !== (H1_MF_CONN_UPG | H1_MF_UPGRADE)) conn = B_CONN_CLOSE; }
+    else if ((f & (H1_MF_VER_11 | H1_MF_CHNK)) === 0) conn = B_CONN_KA;
+    return h1HeadOut(buf, m, line, extra, conn, null, 0, 0);
   }
 
+  /** The x-forwarded-for line, built once per session and proxy. */
   forwardFor(): string {
     const be = this.be as Proxy;
     const px = (this.fe.options & PR_O_FORWARDFOR) ? this.fe : be;
-    if (px.forwardForExcept !== '' && ipInNet(this.srcIp4, px.forwardForExcept)) return '';
-    return '\r\n' + (px.forwardForHeader || 'x-forwarded-for') + ': ' + this.srcIp;
+    if (this.fwdPx === px) return this.fwdLine;
+    this.fwdPx = px;
+    this.fwdLine = px.forwardForExcept !== '' && ipInNet(this.srcIp4, px.forwardForExcept) ? '' :
+      '\r\n' + (px.forwardForHeader || 'x-forwarded-for') + ': ' + this.srcIp;
+    return this.fwdLine;
   }
 
   // --- server side (BackendClient) ---
@@ -378,25 +383,32 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     if (this.closed) { this.bc.release(); s.destroy(); return; }
     this.srv = s;
     this.log.server = _srv;
+    _srv.counters.cumReq++;
     s[kSess] = this;
-    s.on('data', onSrvData);
-    s.on('end', onSrvEnd);
-    s.on('close', onSrvClose);
-    s.on('error', onSrvError);
-    s.on('drain', onSrvDrain);
-    s.setNoDelay(true);
+    if (s[kSrvHooked] !== true) {
+      // once per server connection: the handlers stay across reuses and ignore it while kSess is null (pooled)
+      s[kSrvHooked] = true;
+      s.on('data', onSrvData);
+      s.on('end', onSrvEnd);
+      s.on('close', onSrvClose);
+      s.on('error', onSrvError);
+      s.on('drain', onSrvDrain);
+      s.setNoDelay(true);
+    }
+    if (s.isPaused()) s.resume();         // released while the client was pushing back
     this.srvConnAt = Date.now();
     this.rsp.reset();
     this.rsAccLen = 0;
-    s.cork();
-    s.write(this.outHead as Buffer);
+    const head = this.outHead as Buffer;
     this.outHead = null;
     if (this.rqPhase === RQ_BODY && this.cliRest !== null) {
+      s.cork();
+      s.write(head);
       const rest = this.cliRest;
       this.cliRest = null;
       this.forwardReqBody(rest, 0);
-    }
-    s.uncork();
+      s.uncork();
+    } else s.write(head);
     if (this.rqPhase === RQ_BODY && this.cliRest === null) this.resumeClient();
     timerArm(this.srvTimer, this.srvTimeout());
   }
@@ -425,6 +437,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
       const avail = chunk.length - from;
       const n = avail < this.reqLeft ? avail : this.reqLeft;
       srv.write(from === 0 && n === chunk.length ? chunk : chunk.subarray(from, from + n));
+      this.log.bytesIn += n;
       this.reqLeft -= n;
       if (this.reqLeft === 0) { this.rqPhase = RQ_DONE; this.keepRest(chunk, from + n); }
     } else if (this.reqBody === BODY_CHUNKED) {
@@ -432,6 +445,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
       const r = chunkDecode(st, chunk, from, chunk.length);
       if (r < 0) { this.badRequest(400); return; }
       writeChunks(srv, st, chunk);
+      this.log.bytesIn += st.dataBytes + (st.state === CHK_ST_DONE ? 1 : 0);
       if (st.state === CHK_ST_DONE) { this.rqPhase = RQ_DONE; this.keepRest(chunk, r); }
       else if (st.trailerPartial >= 0) this.keepRest(chunk, st.trailerPartial);
     } else {
@@ -442,7 +456,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
   }
 
   onServerData(chunk: Buffer): void {
-    if (this.tunnel) { this.writeCli(chunk); return; }
+    if (this.tunnel) { this.log.bytesOut += chunk.length; this.writeCli(chunk); return; }
     const srvTo = this.srvTimeout();
     if (srvTo > 0) timerArm(this.srvTimer, srvTo);
     if (this.rsPhase === RS_BODY) { this.forwardRspBody(chunk, 0); return; }
@@ -482,6 +496,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     const status = m.status;
     const log = this.log;
     const f = m.flags;
+    log.bytesOut += htxHeadSize(m);
     if (status < 200 && status !== 101) {
       // interim response (100 Continue, 103): forward it and wait for the final one
       this.writeCli(this.buildRspHead(buf, false));
@@ -524,7 +539,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     this.writeCli(this.buildRspHead(buf, true));
     if (this.tunnel) {
       this.rsPhase = RS_DONE;
-      if (headEnd < end) this.writeCli(buf.subarray(headEnd, end));
+      if (headEnd < end) { log.bytesOut += end - headEnd; this.writeCli(buf.subarray(headEnd, end)); }
       cli.uncork();
       this.startTunnel();
       return;
@@ -568,15 +583,18 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
       const avail = chunk.length - from;
       const n = avail < this.rspLeft ? avail : this.rspLeft;
       this.writeCli(from === 0 && n === chunk.length ? chunk : chunk.subarray(from, from + n));
+      this.log.bytesOut += n;
       this.rspLeft -= n;
       if (this.rspLeft === 0) this.responseDone(chunk, from + n, chunk.length);
     } else if (this.rspBody === BODY_CHUNKED) {
       const st = this.rspChunk;
       const r = chunkDecode(st, chunk, from, chunk.length);
       if (r < 0) { this.serverFailed(SF_ERR_SRVCL, SF_FINST_D, 0); return; }
-      this.log.bytesOut += writeChunks(this.cli, st, chunk);
+      writeChunks(this.cli, st, chunk);
+      this.log.bytesOut += st.dataBytes + (st.state === CHK_ST_DONE ? 1 : 0);
       if (st.state === CHK_ST_DONE) this.responseDone(chunk, r, chunk.length);
     } else {
+      this.log.bytesOut += chunk.length - from;
       this.writeCli(from === 0 ? chunk : chunk.subarray(from));
     }
   }
@@ -628,13 +646,15 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     log.feconn = fe.feconn;
     log.actconn = g.actconn;
     if (this.be !== null) log.beconn = this.be.beconn;
+    // %sc after the server connection went back to the pool or was closed, as HAProxy reads it
+    if (log.server !== null) log.srvconn = log.server.served;
     const st = log.status;
     if (st > 0) {
       const i = hrspIndex(st);
       fe.feCounters.rsp[i]++;
       const be = this.be;
       if (be !== null) {
-        if (be !== fe) be.beCounters.rsp[i]++;
+        be.beCounters.rsp[i]++;
         const srv = log.server;
         if (srv !== null) srv.counters.rsp[i]++;
       }
@@ -642,7 +662,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     const dIn = log.bytesIn, dOut = log.bytesOut;
     fe.feCounters.bytesIn += dIn;
     fe.feCounters.bytesOut += dOut;
-    if (this.be !== null && this.be !== fe) { this.be.beCounters.bytesIn += dIn; this.be.beCounters.bytesOut += dOut; }
+    if (this.be !== null) { this.be.beCounters.bytesIn += dIn; this.be.beCounters.bytesOut += dOut; }
     if (log.server !== null) { log.server.counters.bytesIn += dIn; log.server.counters.bytesOut += dOut; }
     if ((fe.options & PR_O_HTTPLOG) !== 0 || fe.log.targets.length !== 0) logStream(fe, log);
   }
@@ -696,6 +716,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     log.errCause = SF_ERR_LOCAL; log.finishState = SF_FINST_R;
     log.status = out.status;
     this.rqPhase = RQ_DONE;
+    log.bytesOut += htxReplySize(out.reply as Buffer);
     this.writeCli(out.reply as Buffer);
     if (out.closeAfter) this.cliKeepAlive = false;
     this.finishReply();
@@ -710,6 +731,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     const reply = custom ?? (mux ? cannedMuxReply(status) : cannedReply(status));
     if (status === 400 || status === 408 || mux) this.cliKeepAlive = false;
     this.rqPhase = RQ_DONE;
+    if (!mux) log.bytesOut += htxReplySize(reply);    // the H1 layer's own errors never enter HAProxy's channel
     this.writeCli(reply);
     this.finishReply();
   }
@@ -728,6 +750,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     const log = this.log;
     timerDisarm(this.cliTimer);
     this.fe.feCounters.failedReq++;
+    this.fe.feCounters.cumReq++;         // rejected requests count in req_tot, as in HAProxy's mux
     log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_R;
     log.tRequest = -1;
     log.tIdle = this.reqStart > 0 ? this.reqStart - this.txnStart : 0;
@@ -767,7 +790,6 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
   // --- I/O helpers ---
 
   writeCli(b: Buffer): void {
-    this.log.bytesOut += b.length;
     if (!this.cli.write(b) && this.srv !== null) this.srv.pause();
   }
 
@@ -803,6 +825,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
       // half-closed in the middle of (or before) a request head: HAProxy answers 400 and logs CR
       const log = this.log;
       this.fe.feCounters.failedReq++;
+      this.fe.feCounters.cumReq++;
       log.errCause = SF_ERR_CLICL; log.finishState = SF_FINST_R;
       log.reqLine = '<BADREQ>';
       log.tRequest = -1;
@@ -849,6 +872,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     if (this.rqPhase === RQ_HEAD) {
       if (this.reqStart === 0 && this.txnCount > 0) { this.closeAll(); this.cli.destroy(); return; }
       log.errCause = SF_ERR_CLITO; log.finishState = SF_FINST_R;
+      this.fe.feCounters.cumReq++;
       log.reqLine = '<BADREQ>';
       log.tRequest = -1;
       this.sendError(408, true);
@@ -920,13 +944,9 @@ function ipInNet(ip: number, net: string): boolean {
   return ((ip & e[1]) >>> 0) === e[0];
 }
 
+/** The server socket leaves the session (pooled or closed): its handlers stay attached but ignore it. */
 function detachSrv(s: SessSocket): void {
   s[kSess] = null;
-  s.removeListener('data', onSrvData);
-  s.removeListener('end', onSrvEnd);
-  s.removeListener('close', onSrvClose);
-  s.removeListener('error', onSrvError);
-  s.removeListener('drain', onSrvDrain);
 }
 
 // module-level socket handlers: `this` is the socket, the session hangs off kSess
