@@ -39,15 +39,14 @@ export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = 
   ]],
   ['server', [
     'ssl', 'verify', 'verifyhost', 'ca-file', 'crl-file', 'crt', 'sni', 'alpn', 'npn', 'ciphers', 'ciphersuites',
-    'send-proxy', 'send-proxy-v2', 'send-proxy-v2-ssl', 'send-proxy-v2-ssl-cn', 'proxy-v2-options', 'agent-check',
-    'agent-port', 'agent-inter', 'agent-addr', 'agent-send', 'track', 'resolvers', 'resolve-prefer', 'resolve-net',
+    'send-proxy', 'send-proxy-v2', 'send-proxy-v2-ssl', 'send-proxy-v2-ssl-cn', 'proxy-v2-options', 'resolvers', 'resolve-prefer', 'resolve-net',
     'resolve-opts', 'init-addr', 'observe', 'error-limit', 'on-error', 'on-marked-down', 'on-marked-up', 'redir',
     'proto', 'check-ssl', 'check-sni', 'check-alpn', 'check-proto', 'check-send-proxy', 'check-via-socks4',
     'pool-max-conn', 'pool-purge-delay', 'pool-low-conn', 'max-reuse', 'tfo', 'source', 'namespace', 'usesrc', 'ws',
     'no-ssl', 'no-tlsv10', 'no-tlsv11', 'no-tlsv12', 'no-tlsv13', 'ssl-min-ver', 'ssl-max-ver', 'force-sslv3',
     'force-tlsv10', 'force-tlsv11', 'force-tlsv12', 'force-tlsv13', 'ssl-reuse', 'no-ssl-reuse', 'tls-tickets',
     'no-tls-tickets', 'socks4', 'non-stick', 'stick', 'shard', 'log-proto', 'set-proxy-v2-tlv-fmt', 'allow-0rtt',
-    'curves', 'sigalgs', 'client-sigalgs', 'no-send-proxy', 'no-agent-check', 'no-check-ssl', 'no-verifyhost',
+    'curves', 'sigalgs', 'client-sigalgs', 'no-send-proxy', 'no-check-ssl', 'no-verifyhost',
   ]],
   ['bind', [
     'ssl', 'crt', 'crt-list', 'ca-file', 'crl-file', 'alpn', 'npn', 'accept-proxy', 'verify', 'ciphers',

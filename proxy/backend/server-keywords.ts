@@ -12,7 +12,7 @@ import { newServer } from '../model/factories.ts';
 import { parseAddr, parseUint, parseTime } from '../config/values.ts';
 import type { KeywordRegistry } from '../config/registry.ts';
 import { bestMatch } from '../config/registry.ts';
-import { SRV_UWGHT_MAX } from './server.ts';
+import { SRV_UWGHT_MAX, srvAddTracker } from './server.ts';
 
 function srvErr(ctx: KwCtx, srvName: string, msg: string): void {
   ctx.alertRaw(`[${ctx.file}:${ctx.line}] : '${srvName}' : ${msg}`);
@@ -88,7 +88,48 @@ export const serverKeywords: SrvKeyword[] = [
       return 2;
     },
   },
+  {
+    name: 'track',
+    defaultOk: false,
+    parse(srv, args, i, ctx, tmpl) {
+      const v = args[i + 1];
+      if (v === undefined || v === '') { srvErr(ctx, label(srv, tmpl), `'track' expects [<proxy>/]<server> as argument..`); return -1; }
+      srv.trackName = v;
+      const file = ctx.file, line = ctx.line;
+      ctx.postParse(() => {
+        const slash = v.indexOf('/');
+        const pxName = slash >= 0 ? v.slice(0, slash) : srv.proxy.name;
+        const sName = slash >= 0 ? v.slice(slash + 1) : v;
+        const err = (m: string) => ctx.alertRaw(`[${file}:${line}] : 'server ${srv.proxy.name}/${srv.name}' : ${m}`);
+        const px = ctx.proxies.get(pxName);
+        if (px === undefined || (px.cap & PR_CAP_BE) === 0) { err(`unable to find required proxy '${pxName}' for tracking.`); return; }
+        const t = px.servers.find((x) => x.name === sName);
+        if (t === undefined) { err(`unable to find required server '${sName}' for tracking.`); return; }
+        if (!t.check.enabled && (t.agent === null || !t.agent.enabled) && t.trackName === '') {
+          err(`unable to use ${px.name}/${t.name} for tracking as it does not have any check nor agent enabled.`);
+          return;
+        }
+        for (let r: Server | null = t, n = 0; r !== null; r = r.tracked, n++) {
+          if (r === srv || n > 16) { err(`unable to track ${px.name}/${t.name}: loop detected.`); return; }
+        }
+        srv.tracked = t;
+        srvAddTracker(t, srv);
+      });
+      return 2;
+    },
+  },
 ];
+
+/** End-of-line checks of a `server` line across modules' parameters (as HAProxy's post-parse of the line). */
+function checkServerLine(srv: Server, ctx: KwCtx): void {
+  const name = `server ${srv.proxy.name}/${srv.name}`;
+  if (srv.check.enabled && srv.trackName !== '') srvErr(ctx, name, 'unable to enable checks and tracking at the same time!');
+  const a = srv.agent;
+  if (a !== null && a.enabled && a.port === 0) {
+    srvErr(ctx, name, `server ${srv.name} does not have agent port. Agent check has been disabled.`);
+    a.enabled = false;
+  }
+}
 
 /**
  * The parsers need the registry (for other modules' parameters); modules.ts binds it once with makeServerKeywords.
@@ -146,6 +187,7 @@ export function makeServerKeywords(reg: KeywordRegistry): CfgKeyword[] {
     }
     px.servers.push(srv);
     parseParams(srv, args, 3, ctx, false);
+    checkServerLine(srv, ctx);
   }
 
   function parseDefaultServer(args: readonly string[], ctx: KwCtx): void {

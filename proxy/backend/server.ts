@@ -97,14 +97,16 @@ export function kickBackend(be: Proxy): number {
  * problem, info: "Connection refused", check duration: 0ms`). Prints the message and updates LB/queues.
  */
 export function srvSetRunning(s: Server, reason: string): void {
-  if (s.curState === SRV_ST_RUNNING) return;
+  if (s.curState === SRV_ST_RUNNING || s.curState === SRV_ST_STARTING) return;
   const be = s.proxy;
   s.curState = SRV_ST_RUNNING;
   s.lastChange = Date.now();
+  startWarmup(s);
   recalcBackend(be);
-  if ((s.adminState & SRV_ADMF_MAINT) !== 0) return;
+  if ((s.adminState & SRV_ADMF_MAINT) !== 0) { propagateTrack(s); return; }
   const n = processQueue(s, srvUsable(s));
   emitEvent(EV_WARNING, `${srvLabel(s)} is UP${reason !== '' ? ', reason: ' + reason : ''}. ${upTail(s, n)}`);
+  propagateTrack(s);
 }
 
 export function srvSetStopped(s: Server, reason: string): void {
@@ -114,12 +116,14 @@ export function srvSetStopped(s: Server, reason: string): void {
   s.curState = SRV_ST_STOPPED;
   s.counters.downTrans++;
   s.lastChange = Date.now();
+  stopWarmup(s);
   recalcBackend(be);
   if (!hadServer(be) && had) be.beCounters.downTrans++;
-  if ((s.adminState & SRV_ADMF_MAINT) !== 0) return;
+  if ((s.adminState & SRV_ADMF_MAINT) !== 0) { propagateTrack(s); return; }
   const n = requeueFrom(s);
   emitEvent(EV_WARNING, `${srvLabel(s)} is DOWN${reason !== '' ? ', reason: ' + reason : ''}. ${downTail(s, n)}`);
   noServerAlert(be, had);
+  propagateTrack(s);
 }
 
 /** `set server bk/s health up|stopping|down` (CLI). */
@@ -131,8 +135,9 @@ export function srvSetHealthFromCli(s: Server, health: 'up' | 'stopping' | 'down
   s.curState = target;
   s.lastChange = Date.now();
   s.check.health = target === SRV_ST_STOPPED ? 0 : target === SRV_ST_RUNNING ? s.check.rise + s.check.fall - 1 : s.check.health;
+  if (target === SRV_ST_STOPPED) stopWarmup(s);
   recalcBackend(be);
-  if ((s.adminState & SRV_ADMF_MAINT) !== 0) return;
+  if ((s.adminState & SRV_ADMF_MAINT) !== 0) { propagateTrack(s); return; }
   if (target === SRV_ST_STOPPED) {
     const n = requeueFrom(s);
     emitEvent(EV_WARNING, `${srvLabel(s)} is DOWN, changed from CLI. ${downTail(s, n)}`);
@@ -145,6 +150,7 @@ export function srvSetHealthFromCli(s: Server, health: 'up' | 'stopping' | 'down
     const n = processQueue(s, srvUsable(s));
     emitEvent(EV_WARNING, `${srvLabel(s)} is UP, changed from CLI. ${upTail(s, n)}`);
   }
+  propagateTrack(s);
 }
 
 /** `set server bk/s state maint` / `disable server`: forced maintenance. */
@@ -156,10 +162,12 @@ export function srvSetMaint(s: Server): void {
   s.adminState |= SRV_ADMF_FMAINT;
   if (wasMaint) return;
   s.lastChange = Date.now();
+  stopWarmup(s);
   recalcBackend(be);
   const n = requeueFrom(s);
   emitEvent(EV_WARNING, `${srvLabel(s)} is going DOWN for maintenance. ${downTail(s, n)}`);
   noServerAlert(be, had);
+  propagateTrack(s);
 }
 
 /** `set server bk/s state drain`: no new non-persistent traffic. */
@@ -179,6 +187,7 @@ export function srvSetDrain(s: Server): void {
     emitEvent(EV_WARNING, `${srvLabel(s)} enters drain state. ${upTail(s, n)}`);
   }
   noServerAlert(be, had);
+  propagateTrack(s);
 }
 
 /** `set server bk/s state ready` / `enable server`: leaves forced maintenance and forced drain. */
@@ -187,12 +196,14 @@ export function srvSetReady(s: Server): void {
   if ((s.adminState & SRV_ADMF_FMAINT) !== 0) {
     s.adminState &= ~(SRV_ADMF_FMAINT | SRV_ADMF_FDRAIN);
     s.lastChange = Date.now();
+    if (s.curState === SRV_ST_RUNNING && (s.adminState & SRV_ADMF_MAINT) === 0) startWarmup(s);
     recalcBackend(be);
     if ((s.adminState & SRV_ADMF_MAINT) === 0) {
       processQueue(s, srvUsable(s));
       const st = s.curState === SRV_ST_STOPPED ? 'DOWN' : 'UP/READY';
       emitEvent(EV_WARNING, `${srvLabel(s)} is ${st} (leaving forced maintenance).`);
     }
+    propagateTrack(s);
     return;
   }
   if ((s.adminState & SRV_ADMF_FDRAIN) !== 0) {
@@ -201,6 +212,7 @@ export function srvSetReady(s: Server): void {
     recalcBackend(be);
     processQueue(s, srvUsable(s));
     emitEvent(EV_WARNING, `${srvLabel(s)} is UP (leaving forced drain).`);
+    propagateTrack(s);
   }
 }
 
@@ -211,6 +223,7 @@ export function srvClearConfigMaint(s: Server): void {
   recalcBackend(s.proxy);
   processQueue(s, srvUsable(s));
   emitEvent(EV_WARNING, `${srvLabel(s)} is ${s.curState === SRV_ST_STOPPED ? 'DOWN' : 'UP/READY'} (leaving maintenance).`);
+  propagateTrack(s);
 }
 
 /**
@@ -227,7 +240,7 @@ export function srvSetWeight(s: Server, value: number, pct: boolean): string {
     return 'Backend is using a static LB algorithm and only accepts weights \'0%\' and \'100%\'.\n';
   }
   s.uweight = w;
-  s.eweight = w;
+  s.eweight = s.curState === SRV_ST_STARTING ? warmupWeight(s, Date.now()) : w;
   recalcBackend(s.proxy);
   if (w > 0) processQueue(s, srvUsable(s));
   return '';
@@ -256,6 +269,141 @@ export function initBackendServers(be: Proxy): void {
     s.lastChange = Date.now();
   }
   recalcBackend(be);
+}
+
+// ---- track ----
+
+/** Servers tracking each server (`track`), filled at config resolution. */
+const trackers = new WeakMap<Server, Server[]>();
+
+/** Config: `tracker` follows `tracked`'s state from now on. */
+export function srvAddTracker(tracked: Server, tracker: Server): void {
+  let l = trackers.get(tracked);
+  if (l === undefined) { l = []; trackers.set(tracked, l); }
+  l.push(tracker);
+}
+
+function via(s: Server): string { return ` via ${s.proxy.name}/${s.name}`; }
+
+/**
+ * Mirrors `s`'s state on the servers tracking it (and theirs): operational state, inherited maintenance (IMAINT)
+ * and drain (IDRAIN), with HAProxy's "... via bk/s1" messages.
+ */
+function propagateTrack(s: Server): void {
+  const list = trackers.get(s);
+  if (list === undefined) return;
+  for (const t of list) {
+    const be = t.proxy;
+    const had = hadServer(be);
+    let changed = false;
+    const m = (s.adminState & SRV_ADMF_MAINT) !== 0;
+    if (m !== ((t.adminState & SRV_ADMF_IMAINT) !== 0)) {
+      const wasMaint = (t.adminState & SRV_ADMF_MAINT) !== 0;
+      t.adminState ^= SRV_ADMF_IMAINT;
+      t.lastChange = Date.now();
+      recalcBackend(be);
+      changed = true;
+      if (m && !wasMaint) {
+        const n = requeueFrom(t);
+        emitEvent(EV_WARNING, `${srvLabel(t)} is going DOWN for maintenance${via(s)}. ${downTail(t, n)}`);
+        noServerAlert(be, had);
+      } else if (!m && (t.adminState & SRV_ADMF_MAINT) === 0) {
+        processQueue(t, srvUsable(t));
+        emitEvent(EV_WARNING, `${srvLabel(t)} is ${t.curState === SRV_ST_STOPPED ? 'DOWN' : 'UP/READY'} (leaving maintenance).`);
+      }
+    }
+    const d = (s.adminState & SRV_ADMF_DRAIN) !== 0;
+    if (d !== ((t.adminState & SRV_ADMF_IDRAIN) !== 0)) {
+      t.adminState ^= SRV_ADMF_IDRAIN;
+      recalcBackend(be);
+      changed = true;
+      if (d && (t.adminState & SRV_ADMF_MAINT) === 0) {
+        const n = requeueFrom(t);
+        emitEvent(EV_WARNING, `${srvLabel(t)} enters drain state${via(s)}. ${upTail(t, n)}`);
+      } else if (!d) processQueue(t, srvUsable(t));
+    }
+    const down = s.curState === SRV_ST_STOPPED;
+    if (down !== (t.curState === SRV_ST_STOPPED)) {
+      changed = true;
+      t.lastChange = Date.now();
+      if (down) {
+        t.curState = SRV_ST_STOPPED;
+        t.counters.downTrans++;
+        stopWarmup(t);
+        recalcBackend(be);
+        if ((t.adminState & SRV_ADMF_MAINT) === 0) {
+          const n = requeueFrom(t);
+          emitEvent(EV_WARNING, `${srvLabel(t)} is DOWN${via(s)}. ${downTail(t, n)}`);
+          noServerAlert(be, had);
+        }
+      } else {
+        t.curState = SRV_ST_RUNNING;
+        startWarmup(t);
+        recalcBackend(be);
+        if ((t.adminState & SRV_ADMF_MAINT) === 0) {
+          const n = processQueue(t, srvUsable(t));
+          emitEvent(EV_WARNING, `${srvLabel(t)} is UP${via(s)}. ${upTail(t, n)}`);
+        }
+      }
+    }
+    if (changed) propagateTrack(t);
+  }
+}
+
+// ---- slowstart ----
+
+const warmups = new WeakMap<Server, NodeJS.Timeout>();
+
+/** Effective weight `now` during slowstart: the user weight scaled by the elapsed share, rounded up, at least 1. */
+export function warmupWeight(s: Server, now: number): number {
+  const el = now - s.lastChange;
+  if (el >= s.slowstart) return s.uweight;
+  if (s.uweight === 0) return 0;
+  return Math.max(1, Math.ceil((s.uweight * Math.max(0, el)) / s.slowstart));
+}
+
+/** Stats `throttle` column: percent of the slowstart elapsed while STARTING, -1 otherwise (empty cell). */
+export function srvThrottle(s: Server): number {
+  if (s.curState !== SRV_ST_STARTING || s.slowstart <= 0) return -1;
+  const el = Math.max(0, Date.now() - s.lastChange);
+  return Math.min(100, Math.ceil((100 * el) / s.slowstart));
+}
+
+/**
+ * A server just came (back) UP at s.lastChange: with `slowstart`, it is STARTING and its effective weight ramps up,
+ * recomputed every max(1 s, slowstart / 20) like HAProxy's warmup task; then RUNNING at full weight.
+ */
+function startWarmup(s: Server): void {
+  stopWarmup(s);
+  if (s.slowstart <= 0) { s.eweight = s.uweight; return; }
+  s.curState = SRV_ST_STARTING;
+  s.eweight = warmupWeight(s, Date.now());
+  scheduleWarmup(s);
+}
+
+function scheduleWarmup(s: Server): void {
+  const left = s.lastChange + s.slowstart - Date.now();
+  const t = setTimeout(onWarmup, Math.max(1, Math.min(left, Math.max(1000, Math.floor(s.slowstart / 20)))), s);
+  t.unref();
+  warmups.set(s, t);
+}
+
+function onWarmup(s: Server): void {
+  warmups.delete(s);
+  if (s.curState !== SRV_ST_STARTING) return;
+  const now = Date.now();
+  s.eweight = warmupWeight(s, now);
+  if (now - s.lastChange >= s.slowstart) s.curState = SRV_ST_RUNNING;
+  else scheduleWarmup(s);
+  recalcBackend(s.proxy);
+  processQueue(s, srvUsable(s));
+}
+
+function stopWarmup(s: Server): void {
+  const t = warmups.get(s);
+  if (t !== undefined) { clearTimeout(t); warmups.delete(s); }
+  if (s.curState === SRV_ST_STARTING) s.curState = SRV_ST_RUNNING;
+  s.eweight = s.uweight;
 }
 
 export { SRV_ST_STOPPED, SRV_ST_RUNNING, SRV_ST_STOPPING, SRV_ST_STARTING };

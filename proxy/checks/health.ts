@@ -3,7 +3,8 @@
  * health = rise (so the first failure takes it DOWN, as HAProxy); successes climb to rise+fall-1, failures go down
  * one by one while UP; DOWN needs `rise` consecutive successes. Interval: `inter` when stable, `fastinter` while
  * transitioning, `downinter` while DOWN. State changes go through backend/server.ts (messages, LB, queues).
- * Callers: main.ts (start/stop per backend), the stats CLI (enable/disable health). Hot path: no.
+ * Agent checks (checks/agent.ts) start and stop with the regular ones. Callers: main.ts (start/stop per backend), the
+ * stats CLI (enable/disable health). Hot path: no.
  */
 import type { Proxy, Server } from '../model/types.ts';
 import { SRV_ST_STOPPED } from '../model/types.ts';
@@ -11,6 +12,7 @@ import { HCHK_STATUS_INI } from './types.ts';
 import { runProbe, probeReason } from './probe.ts';
 import type { ProbeResult } from './probe.ts';
 import { srvSetRunning, srvSetStopped } from '../backend/server.ts';
+import { agentSaysUp, startAgents, stopAgents } from './agent.ts';
 
 interface CheckTask {
   srv: Server;
@@ -38,7 +40,8 @@ export function applyCheckResult(srv: Server, r: ProbeResult): void {
     if (c.health < top) c.health++;
     if (srv.curState === SRV_ST_STOPPED && c.health >= c.rise) {
       c.health = top;
-      srvSetRunning(srv, probeReason(r));
+      // an agent that last said down/fail/stopped keeps the server DOWN
+      if (agentSaysUp(srv)) srvSetRunning(srv, probeReason(r));
     }
   } else {
     srv.counters.failedChecks++;
@@ -85,10 +88,12 @@ export function startChecks(be: Proxy): void {
     // first probe soon (spread, bounded so startup state is known quickly)
     schedule(t, Math.floor((Math.min(srv.check.inter, 100) * i) / Math.max(1, list.length)));
   });
+  startAgents(be);
 }
 
 /** Stops every check of `be` (reload, stop). */
 export function stopChecks(be: Proxy): void {
+  stopAgents(be);
   for (const srv of be.servers) {
     const t = srv.check.task as CheckTask | null;
     if (t === null) continue;

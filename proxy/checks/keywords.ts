@@ -7,11 +7,12 @@ import type { CfgKeyword, KwCtx, SrvKeyword } from '../config/types.ts';
 import { PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
 import type { Server } from '../model/types.ts';
 import { PR_O_HTTPCHK } from '../model/types.ts';
-import type { HttpCheckExpect } from './types.ts';
+import type { HttpCheckExpect, CheckState } from './types.ts';
 import {
-  CHK_TYPE_HTTP, CHK_TYPE_TCP, HCHK_EXPECT_STATUS, HCHK_EXPECT_RSTATUS, HCHK_EXPECT_STRING, HCHK_EXPECT_RSTRING,
+  CHK_TYPE_AGENT, CHK_TYPE_HTTP, CHK_TYPE_TCP, HCHK_EXPECT_STATUS, HCHK_EXPECT_RSTATUS, HCHK_EXPECT_STRING, HCHK_EXPECT_RSTRING,
 } from './types.ts';
 import { parseTime, parseUint } from '../config/values.ts';
+import { newCheckState } from '../model/factories.ts';
 
 function srvErr(ctx: KwCtx, srv: Server, tmpl: boolean, msg: string): void {
   ctx.alertRaw(`[${ctx.file}:${ctx.line}] : '${tmpl ? 'default-server' : `server ${srv.proxy.name}/${srv.name}`}' : ${msg}`);
@@ -47,7 +48,50 @@ function countKw(name: 'rise' | 'fall'): SrvKeyword {
   };
 }
 
+/** The server's agent check state, created on first use (agent defaults: inter 2s, rise 1, fall 1). */
+function agentOf(srv: Server): CheckState {
+  if (srv.agent === null) {
+    const a = newCheckState();
+    a.type = CHK_TYPE_AGENT; a.rise = 1; a.fall = 1;
+    srv.agent = a;
+  }
+  return srv.agent;
+}
+
 export const serverKeywords: SrvKeyword[] = [
+  { name: 'agent-check', defaultOk: true, parse(srv) { agentOf(srv).enabled = true; return 1; } },
+  { name: 'no-agent-check', defaultOk: true, parse(srv) { if (srv.agent !== null) srv.agent.enabled = false; return 1; } },
+  timeKw('agent-inter', (s, ms) => { agentOf(s).inter = ms; }),
+  {
+    name: 'agent-port',
+    defaultOk: true,
+    parse(srv, args, i, ctx, tmpl) {
+      const n = parseUint(args[i + 1] ?? '');
+      if (n <= 0 || n > 65535) { srvErr(ctx, srv, tmpl, `'agent-port' expects a port number as argument.`); return -1; }
+      agentOf(srv).port = n;
+      return 2;
+    },
+  },
+  {
+    name: 'agent-addr',
+    defaultOk: true,
+    parse(srv, args, i, ctx, tmpl) {
+      const v = args[i + 1];
+      if (v === undefined) { srvErr(ctx, srv, tmpl, `'agent-addr' expects an address or a host name as argument.`); return -1; }
+      agentOf(srv).addr = v;
+      return 2;
+    },
+  },
+  {
+    name: 'agent-send',
+    defaultOk: true,
+    parse(srv, args, i, ctx, tmpl) {
+      const v = args[i + 1];
+      if (v === undefined) { srvErr(ctx, srv, tmpl, `'agent-send' expects a string as argument.`); return -1; }
+      agentOf(srv).send = v;
+      return 2;
+    },
+  },
   { name: 'check', defaultOk: true, parse(srv) { srv.check.enabled = true; return 1; } },
   { name: 'no-check', defaultOk: true, parse(srv) { srv.check.enabled = false; return 1; } },
   timeKw('inter', (s, ms) => { s.check.inter = ms; }),

@@ -28,10 +28,11 @@ export const HCHK_STATUS_L7STS = 14;   // layer 7 wrong status
 export const HCHK_STATUS_PROCERR = 15;
 export const HCHK_STATUS_PROCTOUT = 16;
 export const HCHK_STATUS_PROCOK = 17;
-export const HCHK_STATUS_COUNT = 18;
+export const HCHK_STATUS_CHECKED = 18;  // agent reply without a state word (weight, drain, maint, ready)
+export const HCHK_STATUS_COUNT = 19;
 export const HCHK_STATUS_NAMES: readonly string[] = [
   'UNK', 'INI', 'SOCKERR', 'L4OK', 'L4TOUT', 'L4CON', 'L6OK', 'L6TOUT', 'L6RSP', 'L7TOUT', 'L7RSP', 'L7OKD', 'L7OK',
-  'L7OKC', 'L7STS', 'PROCERR', 'PROCTOUT', 'PROCOK',
+  'L7OKC', 'L7STS', 'PROCERR', 'PROCTOUT', 'PROCOK', 'CHECKED',
 ];
 
 /** `http-check expect` kinds. */
@@ -72,6 +73,7 @@ export interface CheckState {
   port: number;                // `port`, 0 = server port
   addr: string;                // `addr`, '' = server address
   timeout: number;             // `timeout check` of the backend at start, 0 = inter
+  send: string;                // agent only: `agent-send` string, '' = send nothing
   // runtime
   health: number;              // 0 .. rise+fall-1; >= rise means UP (HAProxy's check->health)
   status: number;              // HCHK_STATUS_* of the last check

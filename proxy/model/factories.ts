@@ -85,7 +85,7 @@ export function newCheckCfg(): CheckCfg {
 export function newCheckState(): CheckState {
   return {
     enabled: false, type: CHK_TYPE_TCP, inter: 2000, fastinter: 0, downinter: 0, rise: 2, fall: 3, port: 0, addr: '',
-    timeout: 0, health: 0, status: HCHK_STATUS_UNKNOWN, code: 0, desc: '', duration: -1, lastStart: 0, paused: false,
+    timeout: 0, send: '', health: 0, status: HCHK_STATUS_UNKNOWN, code: 0, desc: '', duration: -1, lastStart: 0, paused: false,
     running: false, task: null,
   };
 }
@@ -187,7 +187,7 @@ export function newServer(name: string, px: Proxy, file: string, line: number, t
     trackName: '',
     tracked: null,
     check: chk,
-    agent: null,
+    agent: tmpl !== null && tmpl !== undefined && tmpl.agent !== null ? { ...tmpl.agent, task: null } : null,
     curState: SRV_ST_RUNNING,
     adminState: tmpl ? tmpl.adminState : 0,
     served: 0,
