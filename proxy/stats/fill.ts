@@ -16,6 +16,7 @@ import type { StatsSource, StatDumpOpts, StatVal, FeCounters, BeCounters } from 
 import { ACCESS_LVL_OPER, STAT_TYPE_FE, STAT_TYPE_BE, STAT_TYPE_SRV, STAT_TYPE_LI } from './types.ts';
 import * as F from './columns.ts';
 import { feGlobal } from '../frontend.ts';
+import { srvThrottle } from '../backend/server.ts';
 import { readFreqCtr, swrateAvg, timeStatsWindow, listenerCounters } from './counters.ts';
 
 export const SRV_ADMF_MAINT = SRV_ADMF_FMAINT | SRV_ADMF_IMAINT | SRV_ADMF_CMAINT | SRV_ADMF_RMAINT;
@@ -380,7 +381,9 @@ export function fillServer(src: StatsSource, px: Proxy, sv: Server, now: number,
   row[F.ST_F_WRETR] = c.retries;
   row[F.ST_F_WREDIS] = c.redispatches;
   row[F.ST_F_STATUS] = srvStatusText(sv);
-  row[F.ST_F_WEIGHT] = sv.uweight;
+  row[F.ST_F_WEIGHT] = sv.eweight; // effective weight: ramps during slowstart (uweight is its own column)
+  const thr = srvThrottle(sv);
+  if (thr >= 0) row[F.ST_F_THROTTLE] = thr;
   row[F.ST_F_ACT] = sv.backup ? 0 : 1;
   row[F.ST_F_BCK] = sv.backup ? 1 : 0;
   if (checkEnabled(sv.check)) {
