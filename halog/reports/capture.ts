@@ -5,13 +5,13 @@ import type { HalogScanner } from '../scan/scanner.ts';
 import { fieldStart } from '../scan/fields.ts';
 
 export function captureLine(sc: HalogScanner, buf: Buffer, line: number, acc: number, time: number): void {
-  let e = time >= 0 ? fieldStart(buf, time, 9) : fieldStart(buf, acc, 12);
+  let e = time >= 0 ? fieldStart(buf, sc.dv, time, 9) : fieldStart(buf, sc.dv, acc, 12);
   let block = sc.opts.captureBlock;
   while (block-- > 0) {
     let c = buf[e];
     while (c !== 34 && c !== 123 && c !== 0) {
       if (c === 92 && buf[e + 1] === 34) break;
-      e = fieldStart(buf, e, 2);
+      e = fieldStart(buf, sc.dv, e, 2);
       c = buf[e];
     }
     if (c === 0) { sc.truncated(buf, line); return; }

@@ -19,7 +19,7 @@ export function quantify(i: number): number {
 
 export function graphsLine(sc: HalogScanner, buf: Buffer, line: number, acc: number, time: number): void {
   if (time < 0) {
-    time = fieldStart(buf, acc, 4);
+    time = fieldStart(buf, sc.dv, acc, 4);
     if (buf[time] === 0) { sc.truncated(buf, line); return; }
   }
   let p = time, err = 0, f = 0;

@@ -5,7 +5,7 @@ import { fieldStart, str2ic } from '../scan/fields.ts';
 
 /** Reads the status field (5th after the accept date) and counts it. */
 export function statusLine(sc: HalogScanner, buf: Buffer, line: number, acc: number, time: number): void {
-  const b = time >= 0 ? fieldStart(buf, time, 2) : fieldStart(buf, acc, 5);
+  const b = time >= 0 ? fieldStart(buf, sc.dv, time, 2) : fieldStart(buf, sc.dv, acc, 5);
   if (buf[b] === 0) { sc.truncated(buf, line); return; }
   sc.ints.add(str2ic(buf, b));
 }

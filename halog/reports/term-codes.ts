@@ -7,13 +7,13 @@ import { fieldStart } from '../scan/fields.ts';
 const sch = (c: number | undefined): number => (c === undefined ? 0 : c > 127 ? c - 256 : c);
 
 export function termCodesLine(sc: HalogScanner, buf: Buffer, line: number, acc: number, time: number): void {
-  const b = time >= 0 ? fieldStart(buf, time, 6) : fieldStart(buf, acc, 9);
+  const b = time >= 0 ? fieldStart(buf, sc.dv, time, 6) : fieldStart(buf, sc.dv, acc, 9);
   if (buf[b] === 0) { sc.truncated(buf, line); return; }
   sc.ints.add((256 * sch(buf[b]) + sch(buf[b + 1])) | 0);
 }
 
 export function cookieCodesLine(sc: HalogScanner, buf: Buffer, line: number, acc: number, time: number): void {
-  const b = time >= 0 ? fieldStart(buf, time, 6) : fieldStart(buf, acc, 9);
+  const b = time >= 0 ? fieldStart(buf, sc.dv, time, 6) : fieldStart(buf, sc.dv, acc, 9);
   if (buf[b] === 0) { sc.truncated(buf, line); return; }
   sc.ints.add((256 * sch(buf[b + 2]) + sch(buf[b + 3])) | 0);
 }

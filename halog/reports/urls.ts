@@ -65,7 +65,7 @@ function readTimers(sc: HalogScanner, buf: Buffer, time: number, all: boolean): 
 
 export function urlsLine(sc: HalogScanner, buf: Buffer, line: number, acc: number, time: number): void {
   if (time < 0) {
-    time = fieldStart(buf, acc, 4);
+    time = fieldStart(buf, sc.dv, acc, 4);
     if (buf[time] === 0) { sc.truncated(buf, line); return; }
   }
   let e = readTimers(sc, buf, time, true);
@@ -73,17 +73,17 @@ export function urlsLine(sc: HalogScanner, buf: Buffer, line: number, acc: numbe
   const err = sc.lineErr;
   const t = timers[3] >= 0 ? timers[3] : timers[4];
   const tok = timers[3] >= 0 ? timers[3] : 0;
-  e = fieldStart(buf, e, 3);
+  e = fieldStart(buf, sc.dv, e, 3);
   const bytes = str2ic(buf, e);
-  e = fieldStart(buf, e, 7);
+  e = fieldStart(buf, sc.dv, e, 7);
   let c = buf[e];
   while (c !== 34 && c !== 0) {
     if (c === 92 && buf[e + 1] === 34) break;
-    e = fieldStart(buf, e, 2);
+    e = fieldStart(buf, sc.dv, e, 2);
     c = buf[e];
   }
   if (c === 0) { sc.truncated(buf, line); return; }
-  let b = fieldStart(buf, e, 2);
+  let b = fieldStart(buf, sc.dv, e, 2);
   if (buf[b] === 0) b = e;
   let k = b;
   if (sc.filter2 & FILT2_PRESERVE_QUERY) {
@@ -96,14 +96,14 @@ export function urlsLine(sc: HalogScanner, buf: Buffer, line: number, acc: numbe
 
 export function ipsLine(sc: HalogScanner, buf: Buffer, line: number, acc: number, time: number, src: number): void {
   if (time < 0) {
-    time = fieldStart(buf, acc, 4);
+    time = fieldStart(buf, sc.dv, acc, 4);
     if (buf[time] === 0) { sc.truncated(buf, line); return; }
   }
   let e = readTimers(sc, buf, time, false);
   if (e < 0) return;
   const t = timers[0] >= 0 ? timers[0] : timers[4];
   const tok = timers[0] >= 0 ? timers[0] : 0;
-  e = fieldStart(buf, e, 3);
+  e = fieldStart(buf, sc.dv, e, 3);
   const bytes = str2ic(buf, e);
   /* the key ends at the last ':' of the source field (the port); without one, at the end of line */
   const stop = fieldStop(buf, src + 1);

@@ -3,21 +3,36 @@
 // the line wherever it appears. Integers are read from digits with 32-bit wrap-around like C's int.
 // Called by the scanner for every line. Hot path: yes (no allocation, no strings).
 
+/** A DataView over the whole of `buf` (same memory), as fieldStart expects. */
+export function scanView(buf: Uint8Array): DataView {
+  return new DataView(buf.buffer, buf.byteOffset, buf.length);
+}
+
 /**
  * Position of field `n` (1-based) counted from `p`, where the field under `p` (if `p` is not on a space)
  * is field 1. Returns the position of the terminating 0 byte when the line has fewer fields (n <= 0
- * always runs to the end, as in halog). Does not allocate.
+ * always runs to the end, as in halog). `dv` is scanView(buf) (made once per buffer by the caller: a
+ * DataView reached through a module variable or made per call is slower than the plain byte loop).
+ * Inside a field it tests 4 bytes per step for "a byte < 0x21" (SWAR; bytes >= 0x80 may give a false
+ * hit, which the byte loop then walks past): ~80-105 -> ~58-61 ns per line for the 3 seeks of -pct
+ * (bench/halog/fields.bench.ts). Does not allocate.
  */
-export function fieldStart(buf: Uint8Array, p: number, n: number): number {
+export function fieldStart(buf: Uint8Array, dv: DataView, p: number, n: number): number {
+  const lim = buf.length - 3;
   for (;;) {
     let c = buf[p];
     while (c === 32) c = buf[++p];
     if (c === 0) return p;
     if (--n === 0) return p;
-    /* one compare per byte in the common case: only bytes <= ' ' need a closer look */
     for (;;) {
-      c = buf[++p];
-      if (c > 32) continue;
+      p++;
+      while (p < lim) {
+        const x = dv.getInt32(p, true);
+        if (((x - 0x21212121) & ~x & 0x80808080) !== 0) break;
+        p += 4;
+      }
+      c = buf[p];
+      while (c > 32) c = buf[++p];
       if (c === 32) break;
       if (c === 0) return p;
     }

@@ -13,7 +13,7 @@ import {
   HALOG_ACCEPT_FIELD, HALOG_SOURCE_FIELD, LINE_ACCEPT_HOLES, LINE_CAPTURE, LINE_COOKIE_CODES, LINE_GRAPHS,
   LINE_IPS, LINE_NONE, LINE_OUTPUT, LINE_SERVERS, LINE_STATUS, LINE_TERM_CODES, LINE_URLS,
 } from '../types.ts';
-import { fieldStart, skipChar, str2ic, strEnd } from './fields.ts';
+import { fieldStart, scanView, skipChar, str2ic, strEnd } from './fields.ts';
 import { acceptTimestamp } from './timestamp.ts';
 import { OutBuf } from '../output.ts';
 import { IntCounts } from '../reports/int-counts.ts';
@@ -42,6 +42,8 @@ export function lineAction(filter: number, filter2: number): number {
   return kind;
 }
 
+const EMPTY_LINE = new Uint8Array(1);
+
 export class HalogScanner implements LineSink {
   opts: HalogOptions;
   filter: number;
@@ -59,6 +61,9 @@ export class HalogScanner implements LineSink {
   timers: IntCounts[];
   servers = new ServerStats();
   urls = new UrlStats();
+  /* scanView() of the buffer of the current line, remade when the reader's buffer changes */
+  dv: DataView = scanView(EMPTY_LINE);
+  private dvOf: Uint8Array = EMPTY_LINE;
   private hasInputFilters: boolean;
   private acceptField: number;
   private ipField: number;
@@ -98,13 +103,14 @@ export class HalogScanner implements LineSink {
 
   line(buf: Buffer, line: number): boolean {
     this.linenum++;
+    if (buf !== this.dvOf) { this.dv = scanView(buf); this.dvOf = buf; }
     const filter = this.filter;
     let src = -1, acc: number;
     if (this.action === LINE_IPS) {
-      src = fieldStart(buf, line, this.ipField);
-      acc = fieldStart(buf, src, 2);
+      src = fieldStart(buf, this.dv, line, this.ipField);
+      acc = fieldStart(buf, this.dv, src, 2);
     } else {
-      acc = fieldStart(buf, line, this.acceptField);
+      acc = fieldStart(buf, this.dv, line, this.acceptField);
     }
     if (buf[acc] !== 91) { this.parseErr++; return true; }
     const day = buf[acc + 1];
@@ -118,7 +124,7 @@ export class HalogScanner implements LineSink {
         if (!(ts >= o.timeLow && ts <= o.timeHigh)) test = 0;
       }
       if (filter & FILT_HTTP_ONLY) {
-        time = fieldStart(buf, acc, 4);
+        time = fieldStart(buf, this.dv, acc, 4);
         if (buf[time] === 0) { this.truncated(buf, line); return true; }
         let p = time, f = 0;
         while (buf[p] > 32) {
@@ -129,7 +135,7 @@ export class HalogScanner implements LineSink {
       }
       if (filter & FILT_TIME_RESP) {
         if (time < 0) {
-          time = fieldStart(buf, acc, 4);
+          time = fieldStart(buf, this.dv, acc, 4);
           if (buf[time] === 0) { this.truncated(buf, line); return true; }
         }
         let p = time, f = 0, tps = 0;
@@ -143,7 +149,7 @@ export class HalogScanner implements LineSink {
         if (((tps >= o.timeResp ? 1 : 0) ^ (filter & FILT_INVERT_TIME_RESP ? 1 : 0)) === 0) test = 0;
       }
       if (filter & (FILT_ERRORS_ONLY | FILT_HTTP_STATUS)) {
-        const b = time >= 0 ? fieldStart(buf, time, 2) : fieldStart(buf, acc, 5);
+        const b = time >= 0 ? fieldStart(buf, this.dv, time, 2) : fieldStart(buf, this.dv, acc, 5);
         if (buf[b] === 0) { this.truncated(buf, line); return true; }
         const val = str2ic(buf, b);
         if (filter & FILT_ERRORS_ONLY) {
@@ -156,7 +162,7 @@ export class HalogScanner implements LineSink {
         }
       }
       if (filter & (FILT_QUEUE_ONLY | FILT_QUEUE_SRV_ONLY)) {
-        let b = time >= 0 ? fieldStart(buf, time, 8) : fieldStart(buf, acc, 11);
+        let b = time >= 0 ? fieldStart(buf, this.dv, time, 8) : fieldStart(buf, this.dv, acc, 11);
         if (buf[b] === 0) { this.truncated(buf, line); return true; }
         if (buf[b] === 48) {
           if (filter & FILT_QUEUE_SRV_ONLY) test = 0;
@@ -170,7 +176,7 @@ export class HalogScanner implements LineSink {
         }
       }
       if (filter & FILT_TERM_CODE_NAME) {
-        const b = time >= 0 ? fieldStart(buf, time, 6) : fieldStart(buf, acc, 9);
+        const b = time >= 0 ? fieldStart(buf, this.dv, time, 6) : fieldStart(buf, this.dv, acc, 9);
         if (buf[b] === 0) { this.truncated(buf, line); return true; }
         const same = buf[b] === o.termCode0 && buf[b + 1] === o.termCode1 ? 1 : 0;
         if ((same ^ (filter & FILT_INVERT_TERM_CODE_NAME ? 1 : 0)) === 0) test = 0;
