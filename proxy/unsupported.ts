@@ -40,7 +40,7 @@ export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = 
   ['server', [
     'ssl', 'verify', 'verifyhost', 'ca-file', 'crl-file', 'crt', 'sni', 'alpn', 'npn', 'ciphers', 'ciphersuites',
     'send-proxy', 'send-proxy-v2', 'send-proxy-v2-ssl', 'send-proxy-v2-ssl-cn', 'proxy-v2-options', 'resolvers', 'resolve-prefer', 'resolve-net',
-    'resolve-opts', 'init-addr', 'observe', 'error-limit', 'on-error', 'on-marked-down', 'on-marked-up', 'redir',
+    'resolve-opts', 'init-addr', 'observe', 'error-limit', 'on-error', 'redir',
     'proto', 'check-ssl', 'check-sni', 'check-alpn', 'check-proto', 'check-send-proxy', 'check-via-socks4',
     'pool-max-conn', 'pool-purge-delay', 'pool-low-conn', 'max-reuse', 'tfo', 'source', 'namespace', 'usesrc', 'ws',
     'no-ssl', 'no-tlsv10', 'no-tlsv11', 'no-tlsv12', 'no-tlsv13', 'ssl-min-ver', 'ssl-max-ver', 'force-sslv3',

@@ -7,7 +7,7 @@
 import type { CfgKeyword, KwCtx, SrvKeyword } from '../config/types.ts';
 import { PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
 import type { Server } from '../model/types.ts';
-import { SRV_ADMF_CMAINT } from '../model/types.ts';
+import { SRV_ADMF_CMAINT, SRV_ONDOWN_SHUTDOWN_SESSIONS, SRV_ONUP_SHUTDOWN_BACKUP_SESSIONS } from '../model/types.ts';
 import { newServer } from '../model/factories.ts';
 import { parseAddr, parseUint, parseTime } from '../config/values.ts';
 import type { KeywordRegistry } from '../config/registry.ts';
@@ -85,6 +85,24 @@ export const serverKeywords: SrvKeyword[] = [
       const t = parseTime(v);
       if (t.err !== '') { srvErr(ctx, label(srv, tmpl), `unexpected character '${t.badChar}' in 'slowstart' argument of server ${srv.name}.`); return -1; }
       srv.slowstart = t.ms;
+      return 2;
+    },
+  },
+  {
+    name: 'on-marked-down',
+    defaultOk: true,
+    parse(srv, args, i, ctx, tmpl) {
+      if (args[i + 1] !== 'shutdown-sessions') { srvErr(ctx, label(srv, tmpl), `'on-marked-down' expects 'shutdown-sessions' but got '${args[i + 1] ?? ''}'`); return -1; }
+      srv.onMarkedDown = SRV_ONDOWN_SHUTDOWN_SESSIONS;
+      return 2;
+    },
+  },
+  {
+    name: 'on-marked-up',
+    defaultOk: true,
+    parse(srv, args, i, ctx, tmpl) {
+      if (args[i + 1] !== 'shutdown-backup-sessions') { srvErr(ctx, label(srv, tmpl), `'on-marked-up' expects 'shutdown-backup-sessions' but got '${args[i + 1] ?? ''}'`); return -1; }
+      srv.onMarkedUp = SRV_ONUP_SHUTDOWN_BACKUP_SESSIONS;
       return 2;
     },
   },

@@ -7,8 +7,10 @@
 import type { Proxy, Server } from '../model/types.ts';
 import {
   SRV_ST_STOPPED, SRV_ST_STARTING, SRV_ST_RUNNING, SRV_ST_STOPPING, SRV_ADMF_FMAINT, SRV_ADMF_IMAINT, SRV_ADMF_CMAINT,
-  SRV_ADMF_RMAINT, SRV_ADMF_FDRAIN, SRV_ADMF_IDRAIN, PR_O_ALLBACKUPS,
+  SRV_ADMF_RMAINT, SRV_ADMF_FDRAIN, SRV_ADMF_IDRAIN, PR_O_ALLBACKUPS, SRV_ONDOWN_SHUTDOWN_SESSIONS,
+  SRV_ONUP_SHUTDOWN_BACKUP_SESSIONS, SF_ERR_DOWN, SF_ERR_UP,
 } from '../model/types.ts';
+import { killStreams } from '../streams.ts';
 import { PR_CAP_FE } from '../config/types.ts';
 import { emitEvent, EV_ALERT, EV_WARNING } from '../events.ts';
 import { processQueue, redistributeQueue } from './queue.ts';
@@ -106,6 +108,9 @@ export function srvSetRunning(s: Server, reason: string): void {
   if ((s.adminState & SRV_ADMF_MAINT) !== 0) { propagateTrack(s); return; }
   const n = processQueue(s, srvUsable(s));
   emitEvent(EV_WARNING, `${srvLabel(s)} is UP${reason !== '' ? ', reason: ' + reason : ''}. ${upTail(s, n)}`);
+  if (s.onMarkedUp === SRV_ONUP_SHUTDOWN_BACKUP_SESSIONS && !s.backup) {
+    killStreams((st) => st.log.server !== null && st.log.server.proxy === be && st.log.server.backup, SF_ERR_UP);
+  }
   propagateTrack(s);
 }
 
@@ -123,6 +128,7 @@ export function srvSetStopped(s: Server, reason: string): void {
   const n = requeueFrom(s);
   emitEvent(EV_WARNING, `${srvLabel(s)} is DOWN${reason !== '' ? ', reason: ' + reason : ''}. ${downTail(s, n)}`);
   noServerAlert(be, had);
+  if (s.onMarkedDown === SRV_ONDOWN_SHUTDOWN_SESSIONS) killStreams((st) => st.log.server === s, SF_ERR_DOWN);
   propagateTrack(s);
 }
 

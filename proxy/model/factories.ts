@@ -184,6 +184,8 @@ export function newServer(name: string, px: Proxy, file: string, line: number, t
     maxqueue: tmpl ? tmpl.maxqueue : 0,
     cookie: '',
     slowstart: tmpl ? tmpl.slowstart : 0,
+    onMarkedDown: tmpl ? tmpl.onMarkedDown : 0,
+    onMarkedUp: tmpl ? tmpl.onMarkedUp : 0,
     trackName: '',
     tracked: null,
     check: chk,

@@ -166,6 +166,12 @@ export const SRV_ST_STARTING = 1;
 export const SRV_ST_RUNNING = 2;
 export const SRV_ST_STOPPING = 3;
 
+/** `on-marked-down` / `on-marked-up` actions. */
+export const SRV_ONDOWN_NONE = 0;
+export const SRV_ONDOWN_SHUTDOWN_SESSIONS = 1;
+export const SRV_ONUP_NONE = 0;
+export const SRV_ONUP_SHUTDOWN_BACKUP_SESSIONS = 1;
+
 /** Server admin state bits (srv_admin_state). */
 export const SRV_ADMF_FMAINT = 0x01;   // forced maintenance (CLI / config `disabled` with CMAINT)
 export const SRV_ADMF_IMAINT = 0x02;   // inherited from a tracked server
@@ -192,6 +198,8 @@ export interface Server {
   maxqueue: number;          // 0 = unlimited
   cookie: string;            // `cookie` value, '' = none
   slowstart: number;         // ms
+  onMarkedDown: number;      // SRV_ONDOWN_*: `on-marked-down shutdown-sessions`
+  onMarkedUp: number;        // SRV_ONUP_*: `on-marked-up shutdown-backup-sessions`
   trackName: string;         // `track [proxy/]server`
   tracked: Server | null;
   check: CheckState;         // owned by checks/ (inter, rise, fall, health, status, code, duration, ...)

@@ -42,3 +42,31 @@ test('option httpchk follows the status of the health URL (DOWN on 503, back UP 
   await waitFor(() => w.curState === SRV_ST_RUNNING);
   assert.ok(events.some((e) => e.startsWith('Server b/w is UP, reason: Layer7 check passed, code: 200, check duration: ')));
 });
+
+test('on-marked-down shutdown-sessions ends the established sessions of a server marked DOWN ("D" termination)', async () => {
+  const { setTcpLogSink } = await import('../../../proxy/tcp/forward.ts');
+  const { SF_ERR_CHARS, SF_FINST_CHARS } = await import('../../../proxy/model/types.ts');
+  const { connect } = await import('node:net');
+  const checkPort = await nameServer('chk');
+  const echo = await nameServer('echo', true);
+  const p = await freePort();
+  const rt = await startSluice(`listen l\n  mode tcp\n  bind 127.0.0.1:${p}\n  timeout client 5s\n  timeout server 5s\n  timeout connect 500ms\n  server e 127.0.0.1:${echo.port} check port ${checkPort.port} inter 100 fall 1 on-marked-down shutdown-sessions\n`);
+  rts.push(rt);
+  const terms: string[] = [];
+  setTcpLogSink((_fe, l) => terms.push(SF_ERR_CHARS[l.errCause] + SF_FINST_CHARS[l.finishState]));
+  const e = rt.cfg.backends.get('l')!.servers[0];
+  await waitFor(() => e.check.status === HCHK_STATUS_L4OK);
+  const c = connect(p, '127.0.0.1');
+  c.on('error', () => {});
+  let got = '';
+  c.on('data', (d) => { got += d.toString(); });
+  c.write('hello');
+  await waitFor(() => got === 'hello');
+  const closed = new Promise<void>((r) => c.on('close', () => r()));
+  checkPort.server.close();
+  await waitFor(() => e.curState === SRV_ST_STOPPED);
+  await closed;
+  await waitFor(() => terms.length === 1);
+  assert.equal(terms[0], 'DD');
+  echo.server.close();
+});

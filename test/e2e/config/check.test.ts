@@ -49,6 +49,17 @@ test('typical real configurations are valid', () => {
   }
 });
 
+test('real-world-shaped configurations (ACL web LB, TCP databases, named defaults, stats and logging) are valid as in haproxy 2.6', () => {
+  const dir = join(root, 'fixtures/configs');
+  const golden = new Map(readFileSync(join(dir, 'haproxy-check.txt'), 'utf8').trim().split('\n').map((l) => l.split(' ') as [string, string]));
+  for (const f of ['web-lb-acl.cfg', 'tcp-db.cfg', 'named-defaults.cfg', 'stats-logging.cfg']) {
+    const r = sluiceCheck(dir, f);
+    assert.equal(String(r.rc), golden.get(f), f);
+    assert.ok(r.out.endsWith('Configuration file is valid\n'), f);
+    assert.doesNotMatch(r.err, /\[ALERT\]/, f);
+  }
+});
+
 test("Debian's default haproxy.cfg loads unchanged (errorfile comes with the HTTP module)", () => {
   const r = sluiceCheck(join(root, 'fixtures/configs'), 'debian-default.cfg');
   if (buildRegistry().lookup('defaults', ['errorfile', '400', 'x'])) {
