@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
 import { compileAclTerm, compileCond, aclExec } from '../../../proxy/acl/compile.ts';
 import type { AclTerm, SampleCtx } from '../../../proxy/acl/types.ts';
+import { clientHello } from '../../e2e/tcp/rules-scenario.ts'; // a real TLS ClientHello captured on loopback
 
 function ctx(data: Buffer | null, final: boolean, dstPort = 0): SampleCtx {
   return { buf: null, l0s: 0, l0e: 0, l1s: 0, l1e: 0, l2s: 0, l2e: 0, hdr: new Int32Array(0), nhdr: 0, srcIp: '127.0.0.1', srcIp4: 0x7f000001, l4Data: data, l4Final: final, dstPort };
@@ -15,23 +14,6 @@ function term(...words: string[]): AclTerm {
 }
 const run = (t: AclTerm, c: SampleCtx) => aclExec({ name: 'x', terms: [t], file: '', line: 0 }, c);
 const may = (t: AclTerm, c: SampleCtx) => t.fetch.mayChange !== undefined && t.fetch.mayChange(c, t.arg);
-
-/** The first bytes a real TLS client sends (its ClientHello), captured on loopback. */
-async function clientHello(servername: string): Promise<Buffer> {
-  const srv = createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as { port: number }).port;
-  const got = new Promise<Buffer>((resolve) => srv.once('connection', (s) => {
-    const parts: Buffer[] = [];
-    s.on('data', (d) => { parts.push(d); const b = Buffer.concat(parts); if (b.length >= 5 && b.length >= 5 + b.readUInt16BE(3)) { resolve(b); s.destroy(); } });
-    s.on('error', () => {});
-  }));
-  const c = tlsConnect({ host: '127.0.0.1', port, servername, rejectUnauthorized: false });
-  c.on('error', () => {});
-  const hello = await got;
-  c.destroy(); srv.close();
-  return hello;
-}
 
 test('req.len compares the bytes received so far and may change until the buffer is final', () => {
   const t = term('req.len', 'gt', '3');
