@@ -35,7 +35,7 @@ const srv = { name: 's1', proxy: be } as unknown as StreamLog['server'];
 const s: StreamLog = {
   acceptMs: Date.now(), acceptUs: 0, reqDateMs: Date.now(), tHandshake: 0, tIdle: 0, tRequest: 0, tQueue: 0,
   tConnect: 1, tResponse: 4, tData: 0, tTotal: 5, status: 200, bytesIn: 80, bytesOut: 160, errCause: 0, finishState: 0,
-  cookieReq: '-', cookieRes: '-', actconn: 12, feconn: 11, beconn: 10, srvconn: 5, retries: 0, redispatched: false,
+  cookieReq: '-', cookieRes: '-', cookieCapReq: '', cookieCapRes: '', actconn: 12, feconn: 11, beconn: 10, srvconn: 5, retries: 0, redispatched: false,
   srvQueue: 0, backendQueue: 0, clientIp: '127.0.0.1', clientPort: 55134, frontendIp: '127.0.0.1', frontendPort: 8080,
   backendSrcIp: '127.0.0.1', backendSrcPort: 40000, serverIp: '127.0.0.1', serverPort: 9000, frontend: fe, backend: be,
   server: srv, bindName: '', reqCaptures: ['www.example.com', 'curl/7.88.1'], resCaptures: ['text/plain'],
@@ -325,23 +325,8 @@ async function startSluice(cfg: string): Promise<ChildProcess> {
 
 /** `--serve cfg`: the proxy side of section 4 when proxy/main.ts cannot run mode http yet. */
 async function serve(file: string): Promise<void> {
-  const { buildRegistry, wireRuntime } = await import('../../proxy/modules.ts');
-  const { loadConfig } = await import('../../proxy/config/loader.ts');
-  const { registerProxyInit } = await import('../../proxy/model/factories.ts');
-  const { startFrontend, registerSessionStarter } = await import('../../proxy/frontend.ts');
-  const { initBackendServers } = await import('../../proxy/backend/server.ts');
-  const { keywords: httpKeywords, httpProxyInit } = await import('../../proxy/http/keywords.ts');
-  const { startHttpSession } = await import('../../proxy/http/stream.ts');
-  const { PR_CAP_FE, PR_CAP_BE } = await import('../../proxy/config/types.ts');
-  registerProxyInit(httpProxyInit);
-  const reg = buildRegistry();
-  if (!reg.sections.get('frontend')?.get('http-request')) reg.register(httpKeywords);
-  wireRuntime();
-  registerSessionStarter(PR_MODE_HTTP, startHttpSession);
-  const cfg = loadConfig([file], reg);
-  if (cfg.alerts > 0) { console.error(cfg.messages.map((m) => m.text).join('\n')); process.exit(1); }
-  for (const px of cfg.proxies) if (px.cap & PR_CAP_BE) initBackendServers(px);
-  for (const px of cfg.proxies) if (px.cap & PR_CAP_FE) await startFrontend(px);
+  const { startSluiceInProcess } = await import('../../test/e2e/log/replay.ts');
+  await startSluiceInProcess(file);
   process.on('SIGTERM', () => process.exit(0));
 }
 

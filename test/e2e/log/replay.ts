@@ -99,6 +99,24 @@ function exchange(port: number, req: string, cutMs = 0, half = false): Promise<v
 const curl = (p: string, host: string, ua = 'curl/7.88.1'): string =>
   `GET ${p} HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: ${ua}\r\nAccept: */*\r\n\r\n`;
 
+/**
+ * Loads config `file` with the project's registry and starts its frontends in this process; returns them. Wires
+ * mode http itself while proxy/modules.ts does not (also used by bench/proxy/log.bench.ts). Throws on alerts.
+ */
+export async function startSluiceInProcess(file: string): Promise<Proxy[]> {
+  registerProxyInit(httpProxyInit);
+  const reg = buildRegistry();
+  if (!reg.sections.get('frontend')?.get('http-request')) reg.register(httpKeywords);
+  wireRuntime();
+  registerSessionStarter(PR_MODE_HTTP, startHttpSession);
+  const cfg = loadConfig([file], reg);
+  if (cfg.alerts > 0) throw new Error('config alerts: ' + cfg.messages.map((m) => m.text).join('\n'));
+  for (const px of cfg.proxies) if (px.cap & PR_CAP_BE) initBackendServers(px);
+  const fes = cfg.proxies.filter((p) => (p.cap & PR_CAP_FE) !== 0);
+  for (const fe of fes) await startFrontend(fe);
+  return fes;
+}
+
 export interface Replay {
   /** Datagrams received per case name, in arrival order. */
   got: Record<string, string[]>;
@@ -135,17 +153,8 @@ export async function replayGoldenTraffic(): Promise<Replay> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-log-e2e-'));
   const file = path.join(dir, 'haproxy.cfg');
   fs.writeFileSync(file, text);
-  registerProxyInit(httpProxyInit);
-  const reg = buildRegistry();
-  if (!reg.sections.get('frontend')?.get('http-request')) reg.register(httpKeywords);
-  wireRuntime();
-  registerSessionStarter(PR_MODE_HTTP, startHttpSession);
-  const cfg = loadConfig([file], reg);
+  const fes = await startSluiceInProcess(file);
   fs.rmSync(dir, { recursive: true, force: true });
-  if (cfg.alerts > 0) throw new Error('config alerts: ' + cfg.messages.map((m) => m.text).join('\n'));
-  for (const px of cfg.proxies) if (px.cap & PR_CAP_BE) initBackendServers(px);
-  const fes = cfg.proxies.filter((p) => (p.cap & PR_CAP_FE) !== 0);
-  for (const fe of fes) await startFrontend(fe);
   closers.push(() => { for (const fe of fes) void stopListeners(fe, null); });
   const portOf = (name: string): number => frontendPort(fes.find((f: Proxy) => f.name === name)!);
 
