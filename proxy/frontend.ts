@@ -237,9 +237,10 @@ export async function startFrontend(fe: Proxy): Promise<void> {
       };
       server.once('error', onErr);
       const done = () => { server.removeListener('error', onErr); l.listening = true; resolve(); };
+      // unix sockets are never shared through the -W master (a new worker replaces the file); TCP ones are
       if (b.path !== '') {
         try { unlinkSync(b.path); } catch { /* not there */ }
-        server.listen({ path: b.path, backlog: 1024 }, done);
+        server.listen({ path: b.path, backlog: 1024, exclusive: true }, done);
       } else server.listen({ host: b.host === '' ? undefined : b.host, port: b.port, backlog: 1024, ipv6Only: false }, done);
     });
     server.on('error', onServerError);

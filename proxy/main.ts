@@ -9,7 +9,8 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
+import cluster from 'node:cluster';
+import type { Worker } from 'node:cluster';
 import { buildRegistry, wireRuntime } from './modules.ts';
 import { loadConfig, CFG_ALERT, CFG_WARNING } from './config/loader.ts';
 import type { LoadedConfig } from './config/loader.ts';
@@ -107,13 +108,16 @@ async function runWorker(o: CliOpts): Promise<void> {
   if (o.maxconn > 0) cfg.global.maxconn = o.maxconn;
   // -sf/-st handover: the old processes release their listeners before we bind, and take them back if we fail
   const old = [...o.softStop, ...o.hardStop];
-  if (old.length > 0) { signalPids(old, 'SIGTTOU'); await new Promise((r) => setTimeout(r, 100)); }
+  // a -W worker shares the master's listening sockets with the old worker: no need to free them first, and no
+  // window where new connections are refused; a standalone process must make the old one close them (~100 ms)
+  const shared = cluster.isWorker;
+  if (old.length > 0 && !shared) { signalPids(old, 'SIGTTOU'); await new Promise((r) => setTimeout(r, 100)); }
   let rt: Runtime;
   try {
     rt = await startRuntime(cfg);
   } catch (e) {
     emitEvent(EV_ALERT, (e as Error).message);
-    if (old.length > 0) signalPids(old, 'SIGTTIN');
+    if (old.length > 0 && !shared) signalPids(old, 'SIGTTIN');
     process.exit(1);
   }
   if (o.softStop.length > 0) signalPids(o.softStop, 'SIGUSR1');
@@ -150,30 +154,38 @@ async function runWorker(o: CliOpts): Promise<void> {
   process.on('SIGINT', hard);
 }
 
-/** Master-worker (-W): keeps one worker, re-executes a new one on SIGUSR2/SIGHUP (which takes over with -sf). */
+/**
+ * Master-worker (-W): keeps one worker (a node:cluster worker), re-executes a new one on SIGUSR2/SIGHUP which takes
+ * over with -sf. The master holds the listening sockets and shares them with every worker (SCHED_NONE: the kernel
+ * hands connections to whichever worker accepts), so the new worker listens before the old one stops: no connection
+ * is refused during a reload.
+ */
 function runMaster(o: CliOpts, argv: readonly string[]): void {
   const script = fileURLToPath(import.meta.url);
   const baseArgs = argv.filter((a) => a !== '-W' && a !== '-Ws' && a !== '-D');
-  let worker: ChildProcess | null = null;
+  let worker: Worker | null = null;
   let stopping = false;
   if (o.pidfile !== '') writeFileSync(o.pidfile, `${process.pid}\n`);
-  const spawnWorker = (prev: ChildProcess | null) => {
-    const args = [...process.execArgv, script, ...baseArgs];
-    if (prev !== null && prev.pid !== undefined) args.push('-sf', String(prev.pid));
-    const w = spawn(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
+  const spawnWorker = (prev: Worker | null) => {
+    const args = [...baseArgs];
+    if (prev !== null && prev.process.pid !== undefined) args.push('-sf', String(prev.process.pid));
+    cluster.setupPrimary({ exec: script, execArgv: process.execArgv, args, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const w = cluster.fork();
+    const pid = w.process.pid;
     w.on('message', (m: { sluice?: string }) => {
       if (m && m.sluice === 'ready') {
         worker = w;
-        emitEvent(EV_NOTICE, `New worker (${w.pid}) forked`);
+        emitEvent(EV_NOTICE, `New worker (${pid}) forked`);
       }
     });
     w.on('exit', (code) => {
       if (w === worker && !stopping) {
-        emitEvent(EV_ALERT, `Current worker (${w.pid}) exited with code ${code ?? 0}`);
+        emitEvent(EV_ALERT, `Current worker (${pid}) exited with code ${code ?? 0}`);
         worker = null;
         process.exit(code ?? 1);
       } else if (w !== worker && prev !== null && worker === prev) {
-        emitEvent(EV_ALERT, `Reload failed: new worker (${w.pid}) exited with code ${code ?? 0}; the current worker keeps running.`);
+        emitEvent(EV_ALERT, `Reload failed: new worker (${pid}) exited with code ${code ?? 0}; the current worker keeps running.`);
       }
     });
     return w;
@@ -184,9 +196,9 @@ function runMaster(o: CliOpts, argv: readonly string[]): void {
   process.on('SIGHUP', reload);
   const stop = (sig: NodeJS.Signals) => () => {
     stopping = true;
-    if (worker && worker.pid !== undefined) {
+    if (worker && worker.process.pid !== undefined) {
       worker.once('exit', () => process.exit(0));
-      worker.kill(sig);
+      worker.process.kill(sig);
     } else process.exit(0);
   };
   process.on('SIGTERM', stop('SIGTERM'));

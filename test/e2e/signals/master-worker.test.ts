@@ -99,8 +99,22 @@ test('-W: SIGUSR2 re-executes the worker with the new configuration; the old wor
   conn.c.write('one ');
   await waitFor(() => conn.text() === 'one ');
   writeFileSync(f, cfg(port, second.port));
+  // new connections keep being accepted during the reload: the master shares the listening socket with both workers
+  let refused = 0;
+  let tries = 0;
+  let hammering = true;
+  const hammer = (async () => {
+    while (hammering) {
+      tries++;
+      await exchange(port, 'x', 2000).catch((e: NodeJS.ErrnoException) => { if (e.code === 'ECONNREFUSED') refused++; });
+      await sleep(5);
+    }
+  })();
   m.p.kill('SIGUSR2');
   await waitAnswer(port, 'second');
+  hammering = false;
+  await hammer;
+  assert.equal(refused, 0, `${refused} of ${tries} connections refused during the reload`);
   await waitFor(() => workerPids().length === 2, 5000);
   pids.push(workerPids()[1]);
   assert.notEqual(workerPids()[1], oldWorker);
