@@ -101,7 +101,7 @@ export class CliServer {
       };
       if (cfg.path !== '') {
         if (existsSync(cfg.path)) { try { unlinkSync(cfg.path); } catch { /* a stale socket we cannot remove: listen reports it */ } }
-        srv.listen(cfg.path, done);
+        srv.listen({ path: cfg.path, exclusive: true }, done); // never shared through a -W master: each worker owns its file
       } else srv.listen(cfg.port, cfg.host || '0.0.0.0', done);
     });
   }
