@@ -2,19 +2,17 @@
 // line reader into the scanner (or the -c fast path), then prints the report halog's output precedence
 // selects, and the "lines in/out, parsing errors" summary on stderr. Hot path: no (setup and reports).
 import { closeSync, createReadStream, fstatSync, openSync } from 'node:fs';
-import { createGunzip } from 'node:zlib';
-import type { HalogOptions } from './types.ts';
+import type { HalogInput, HalogOptions } from './types.ts';
 import {
   FILT_ACC_COUNT, FILT_ACC_DELAY, FILT_ANY_INPUT, FILT_COUNT_COOK_CODES, FILT_COUNT_IP_COUNT, FILT_COUNT_ONLY,
   FILT_COUNT_SRV_STATUS, FILT_COUNT_STATUS, FILT_COUNT_TERM_CODES, FILT_COUNT_URL_ANY, FILT_GRAPH_TIMERS,
-  FILT_PERCENTILE, FILT_QUIET, FILT2_TIMESTAMP, LINE_NONE,
+  FILT_PERCENTILE, FILT_QUIET, FILT2_TIMESTAMP, HALOG_MIN_PARALLEL_BYTES, LINE_NONE,
 } from './types.ts';
-import { HalogScanner, LineCounter } from './scan/scanner.ts';
-import type { LineSink } from './scan/line-reader.ts';
+import { HalogScanner } from './scan/scanner.ts';
 import { LineReader } from './scan/line-reader.ts';
+import { LineCount } from './scan/line-count.ts';
 import { OutBuf } from './output.ts';
 import { Progress } from './progress.ts';
-import { parallelThreads, scanParallel } from './parallel.ts';
 import { statusJson, statusReport } from './reports/status-codes.ts';
 import { serversJson, serversReport } from './reports/servers.ts';
 import { codesJson, codesReport } from './reports/term-codes.ts';
@@ -34,9 +32,8 @@ export function isCountFastPath(o: HalogOptions, action: number): boolean {
   return action === LINE_NONE && !(o.filter & FILT_ANY_INPUT) && !(o.filter2 & FILT2_TIMESTAMP);
 }
 
-/** Feeds every input to `sink` through one reader; stops early when the sink asks to. */
-export async function readInputs(o: HalogOptions, sink: LineSink, stdinFd: number, progress: Progress | null): Promise<void> {
-  const reader = new LineReader(sink);
+/** Feeds every input to `reader` (a LineReader or the -c LineCount); stops early when it stops. */
+export async function readInputs(o: HalogOptions, reader: HalogInput, stdinFd: number, progress: Progress | null): Promise<void> {
   const tick = progress ? (n: number): void => progress.update(n) : undefined;
   if (o.files.length === 0) {
     if (progress) progress.total = sizeOf(stdinFd);
@@ -45,6 +42,8 @@ export async function readInputs(o: HalogOptions, sink: LineSink, stdinFd: numbe
   }
   for (const file of o.files) {
     if (file.endsWith('.gz')) {
+      /* loaded only for .gz inputs: importing zlib costs ~5 ms of start-up */
+      const { createGunzip } = await import('node:zlib');
       const stream = createReadStream(file).pipe(createGunzip());
       for await (const chunk of stream) {
         if (!reader.push(chunk as Buffer)) { stream.destroy(); return; }
@@ -101,11 +100,15 @@ export async function runHalog(o: HalogOptions, io: HalogIo): Promise<number> {
   const fast = isCountFastPath(o, sc.action);
   const single = o.invert && fast ? null : singleFile(o, io.stdinFd);
   if (single) {
-    const threads = parallelThreads(o, sc.action, single.size);
     try {
-      if (threads > 1) {
-        await scanParallel(sc, o, single.fd, single.size, threads, fast);
-        return finishHalog(sc, o, io);
+      /* parallel.ts (worker_threads, os: ~4 ms of start-up) is loaded only when it may be used */
+      if (o.threads > 1 || (o.threads < 0 && single.size >= HALOG_MIN_PARALLEL_BYTES)) {
+        const { parallelThreads, scanParallel } = await import('./parallel.ts');
+        const threads = parallelThreads(o, sc.action, single.size);
+        if (threads > 1) {
+          await scanParallel(sc, o, single.fd, single.size, threads, fast);
+          return finishHalog(sc, o, io);
+        }
       }
     } finally {
       if (single.own) closeSync(single.fd);
@@ -113,12 +116,12 @@ export async function runHalog(o: HalogOptions, io: HalogIo): Promise<number> {
   }
   const progress = o.progress && !(o.filter & FILT_QUIET) && process.stderr.isTTY ? new Progress(io.err) : null;
   if (fast) {
-    const counter = new LineCounter(o.linesMax);
+    const counter = new LineCount(o.linesMax);
     if (!o.invert && o.linesMax !== 0) await readInputs(o, counter, io.stdinFd, progress);
     progress?.clear();
     sc.linesOut = o.invert ? 0 : counter.count;
   } else {
-    await readInputs(o, sc, io.stdinFd, progress);
+    await readInputs(o, new LineReader(sc), io.stdinFd, progress);
     progress?.clear();
   }
   return finishHalog(sc, o, io);

@@ -14,6 +14,8 @@ export const HALOG_METH_FIELD = 17;
 export const HALOG_URL_FIELD = 18;
 /* Timers keep only their 4 highest significant bits in -gt graphs. */
 export const HALOG_QBITS = 4;
+/* below this size one thread is faster than starting workers (see parallel.ts) */
+export const HALOG_MIN_PARALLEL_BYTES = 32 * 1024 * 1024;
 /* halog's line buffer: a line of this many bytes or more without LF ends the input. */
 export const HALOG_LINE_MAX = 256 * 1024;
 
@@ -112,6 +114,16 @@ export interface HalogOptions {
   sql: string | null;
   threads: number;
   progress: boolean;
+}
+
+/* What readInputs drives: the line reader (lines to a sink) or the -c line count. */
+export interface HalogInput {
+  /** Reads `fd` to its end or until stopped; false if stopped early. */
+  readFd(fd: number, onChunk?: (bytes: number) => void): boolean;
+  /** Takes one pushed chunk (gunzip); false once stopped. */
+  push(chunk: Uint8Array): boolean;
+  /** End of one input; false if stopped. */
+  finish(): boolean;
 }
 
 /* Result of parsing argv: either options to run, or text to print and an exit status. */

@@ -2,7 +2,8 @@
 // HalogScanner and posts back plain counters and accumulators for the merge. Hot path: yes (the scan).
 import { parentPort, workerData } from 'node:worker_threads';
 import type { HalogOptions } from './types.ts';
-import { HalogScanner, LineCounter } from './scan/scanner.ts';
+import { HalogScanner } from './scan/scanner.ts';
+import { LineCount } from './scan/line-count.ts';
 import { LineReader } from './scan/line-reader.ts';
 import { OutBuf } from './output.ts';
 import type { IntCounts } from './reports/int-counts.ts';
@@ -29,8 +30,8 @@ function run(t: WorkerTask): WorkerResult {
   sc.errRecords = [];
   let stopped: boolean;
   if (t.countOnly) {
-    const counter = new LineCounter(-1);
-    stopped = !new LineReader(counter).readRange(t.fd, t.from, t.to);
+    const counter = new LineCount(-1);
+    stopped = !counter.readRange(t.fd, t.from, t.to);
     sc.linesOut = counter.count;
   } else {
     stopped = !new LineReader(sc).readRange(t.fd, t.from, t.to);

@@ -37,14 +37,13 @@ const timers = new Int32Array(5);
 export function serversLine(sc: HalogScanner, buf: Buffer, line: number, acc: number, time: number): void {
   const b = fieldStart(buf, sc.dv, acc, 3);
   if (buf[b] === 0) { sc.truncated(buf, line); return; }
-  let e = fieldStop(buf, b + 1);
+  const e = fieldStop(buf, b + 1);
   const st = sc.servers;
   const base = st.slot(buf, b, e);
   if (time < 0) {
     time = fieldStart(buf, sc.dv, e, 1);
     if (buf[time] === 0) { sc.truncated(buf, line); return; }
   }
-  e = fieldStop(buf, time + 1);
   let p = time, err = 0, f = 0;
   while (buf[p] > 32) {
     let v = str2ic(buf, p);
@@ -58,7 +57,8 @@ export function serversLine(sc: HalogScanner, buf: Buffer, line: number, acc: nu
   if (!err) v[base + 8]++;
   if (timers[2] >= 0) { v[base + 9] += timers[2]; v[base + 6]++; }
   if (timers[3] >= 0) { v[base + 10] += timers[3]; v[base + 7]++; }
-  const s = fieldStart(buf, sc.dv, e, 1);
+  /* p is on the last timer: the status is the next field (no second walk over the timers) */
+  const s = fieldStart(buf, sc.dv, p, 2);
   if (buf[s] === 0) { sc.truncated(buf, line); return; }
   const c = buf[s];
   v[base + (c >= 49 && c <= 53 ? c - 48 : 0)]++;

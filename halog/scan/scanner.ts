@@ -205,14 +205,3 @@ export class HalogScanner implements LineSink {
     return !(this.linesMax >= 0 && this.linesOut >= this.linesMax);
   }
 }
-
-/** Sink for `-c` without input filters: counts lines up to -m, like halog's fast path. */
-export class LineCounter implements LineSink {
-  count = 0;
-  max: number;
-  constructor(max: number) { this.max = max; }
-  line(): boolean {
-    this.count++;
-    return this.max < 0 || this.count < this.max;
-  }
-}
