@@ -47,10 +47,13 @@ listen ls
 
 /**
  * A keep-alive origin: /chunked answers chunked, /e404 a 404, anything else 200 "ok\n"; request bodies (length or
- * chunked) are read before answering. Returns the server and its port.
+ * chunked) are read before answering. Returns the server, its port and close() (also drops kept-alive connections).
  */
-export function countersOrigin(): Promise<{ server: net.Server; port: number }> {
+export function countersOrigin(): Promise<{ server: net.Server; port: number; close(): void }> {
+  const socks = new Set<net.Socket>();
   const server = net.createServer((s) => {
+    socks.add(s);
+    s.on('close', () => socks.delete(s));
     s.on('error', () => {});
     let buf = Buffer.alloc(0);
     s.on('data', (d) => {
@@ -76,7 +79,8 @@ export function countersOrigin(): Promise<{ server: net.Server; port: number }> 
       }
     });
   });
-  return new Promise((r) => server.listen(0, '127.0.0.1', () => r({ server, port: (server.address() as net.AddressInfo).port })));
+  const close = (): void => { server.close(); for (const s of socks) s.destroy(); };
+  return new Promise((r) => server.listen(0, '127.0.0.1', () => r({ server, port: (server.address() as net.AddressInfo).port, close })));
 }
 
 /** Writes `reqs` one after the other on one connection, waiting for each response (complete when `done` says so). */

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { startSluice, stopSluice, freePort } from '../proxy-util.ts';
 import type { Runtime } from '../../../proxy/runtime.ts';
+import { closeLogSinks } from '../../../proxy/log/sender.ts';
 import { countersConfig, countersOrigin, countersLogs, runCountersScenario } from './counters-scenario.ts';
 
 const golden = (f: string): string => readFileSync(new URL('../../../fixtures/http/counters/' + f, import.meta.url), 'latin1');
@@ -30,7 +31,8 @@ before(async () => {
 });
 after(async () => {
   if (rt !== null) await stopSluice(rt);
-  origin.server.close();
+  closeLogSinks();
+  origin.close();
   logs.sock.close();
   rmSync(dir, { recursive: true, force: true });
 });
