@@ -107,16 +107,18 @@ export function serveStats(px: Proxy, req: StatsRequest, src: StatsSource | null
     if (refresh) headers.push(['refresh', String(cfg.refresh)]);
     return reply(200, headers, renderStats(env, dump, STAT_FMT_CSV, false));
   }
+  // every format carries `refresh` when configured and not `;norefresh` (2.6)
+  const refreshHdr: [string, string][] = refresh ? [['refresh', String(cfg.refresh)]] : [];
   if (has('json-schema')) {
-    headers.push(['content-type', 'application/json']);
+    headers.push(['content-type', 'application/json'], ...refreshHdr);
     return reply(200, headers, STATS_JSON_SCHEMA);
   }
   if (has('json')) {
-    headers.push(['content-type', 'application/json']);
+    headers.push(['content-type', 'application/json'], ...refreshHdr);
     return reply(200, headers, renderStats(env, dump, STAT_FMT_JSON, false));
   }
   if (has('typed')) {
-    headers.push(['content-type', 'text/plain']);
+    headers.push(['content-type', 'text/plain'], ...refreshHdr);
     return reply(200, headers, renderStats(env, dump, STAT_FMT_TYPED, false));
   }
   let st = '';

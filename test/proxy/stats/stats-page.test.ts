@@ -40,8 +40,10 @@ test('the stats page ;csv is the CLI CSV with 2.6 headers; ;norefresh drops refr
   assert.equal(r.body.split('\n')[0], golden.split('\n')[0]);
   assert.equal(r.body.split('\n').length, golden.split('\n').length - 1);
   assert.ok(!serveStats(fe, req('/stats;csv;norefresh'), src).headers.some(([k]) => k === 'refresh'));
-  assert.equal(serveStats(fe, req('/stats;json'), src).headers[1]![1], 'application/json');
-  assert.equal(fe.feCounters.interceptedReq, 3);
+  for (const [o, ct] of [[';json', 'application/json'], [';typed', 'text/plain'], [';json-schema', 'application/json']]) {
+    assert.deepEqual(serveStats(fe, req('/stats' + o), src).headers, [['cache-control', 'no-cache'], ['content-type', ct], ['refresh', '10']]);
+  }
+  assert.equal(fe.feCounters.interceptedReq, 5);
 });
 
 test('the HTML page has per-proxy tables, 2.6 row classes, the legend and the refresh header', () => {
