@@ -2,7 +2,7 @@
 // their counters and accumulators in file order (reports whose result is a sum: -st, -srv, -pct, -gt,
 // -tc, -cc, -u*, -ic, -ac/-ad and -c). stderr messages are renumbered to global line numbers.
 // Not used with -m, line output or -hdr, which depend on order. Hot path: no (setup and merge).
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { HalogOptions } from './types.ts';
@@ -14,7 +14,8 @@ import type { HalogScanner } from './scan/scanner.ts';
 import { IntCounts } from './reports/int-counts.ts';
 import { ServerStats } from './reports/servers.ts';
 import { UrlStats } from './reports/urls.ts';
-import type { WorkerResult, WorkerTask } from './worker.ts';
+import { scanRange } from './range-scan.ts';
+import type { RangeResult, RangeTask } from './range-scan.ts';
 
 const MERGEABLE = new Set([LINE_ACCEPT_HOLES, LINE_COOKIE_CODES, LINE_GRAPHS, LINE_IPS, LINE_NONE, LINE_SERVERS,
   LINE_STATUS, LINE_TERM_CODES, LINE_URLS]);
@@ -24,9 +25,18 @@ export function parallelThreads(o: HalogOptions, action: number, size: number): 
   if (o.linesMax >= 0 || !MERGEABLE.has(action)) return 1;
   if (o.threads > 0) return o.threads;
   if (size < HALOG_MIN_PARALLEL_BYTES) return 1;
-  /* 2 threads measured best on this 2-core machine (256 MB -st: 1 thread 0.35 s, 2: 0.30 s, 4: 0.44 s) */
-  return Math.max(1, Math.min(2, availableParallelism()));
+  /*
+   * 2 threads (the main one + 1 worker) measured best on this 2-core machine when a core is free
+   * (1 GB -c: 0.51 -> 0.41 s, -pct 1.17 -> 0.86 s); with the cores already busy (1-min load average
+   * >= cores - 0.5) the worker only adds its start-up and contention (1 GB -st under load 5: 1.75 -> 2.5 s).
+   */
+  const cores = availableParallelism();
+  if (cores < 2 || loadavg()[0] >= cores - 0.5) return 1;
+  return 2;
 }
+
+/* the worker starts ~30 ms after the main thread (thread + module loading): give range 0 a little more */
+const MAIN_RANGE_BIAS = 24 * 1024 * 1024;
 
 /** First line start at or after `pos` (the byte after the LF that ends the line holding pos - 1). */
 function lineStartAfter(fd: number, pos: number, size: number): number {
@@ -45,7 +55,7 @@ function lineStartAfter(fd: number, pos: number, size: number): number {
 }
 
 /* Compiled: dist/halog/worker.js. From sources (tests via tsx): register tsx in the worker first. */
-function startWorker(task: WorkerTask): Worker {
+function startWorker(task: RangeTask): Worker {
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData: task });
   const tsx = import.meta.resolve('tsx/esm/api');
   const src = new URL('./worker.ts', import.meta.url).href;
@@ -59,14 +69,21 @@ function startWorker(task: WorkerTask): Worker {
  */
 export async function scanParallel(sc: HalogScanner, o: HalogOptions, fd: number, size: number, threads: number, countOnly: boolean): Promise<void> {
   const cuts: number[] = [0];
-  for (let i = 1; i < threads; i++) cuts.push(Math.max(cuts[i - 1], lineStartAfter(fd, Math.floor((size * i) / threads), size)));
+  const bias = Math.min(MAIN_RANGE_BIAS, Math.floor(size / 8));
+  for (let i = 1; i < threads; i++) {
+    const at = bias + Math.floor(((size - bias) * i) / threads);
+    cuts.push(Math.max(cuts[i - 1], lineStartAfter(fd, at, size)));
+  }
   cuts.push(size);
-  const results = await Promise.all(cuts.slice(0, -1).map((from, i) => new Promise<WorkerResult>((resolve, reject) => {
-    const task: WorkerTask = { opts: o, fd, from, to: cuts[i + 1], countOnly };
+  /* ranges 1.. go to workers; the main thread scans range 0 meanwhile (one worker start-up less) */
+  const pending = cuts.slice(1, -1).map((from, i) => new Promise<RangeResult>((resolve, reject) => {
+    const task: RangeTask = { opts: o, fd, from, to: cuts[i + 2], countOnly };
     const w = startWorker(task);
-    w.once('message', (r: WorkerResult) => { resolve(r); void w.terminate(); });
+    w.once('message', (r: RangeResult) => { resolve(r); void w.terminate(); });
     w.once('error', reject);
-  })));
+  }));
+  const first = scanRange({ opts: o, fd, from: 0, to: cuts[1], countOnly });
+  const results = [first, ...await Promise.all(pending)];
   let lineBase = 0;
   for (const r of results) {
     sc.parseErr += r.parseErr;
