@@ -29,6 +29,7 @@ import { ChunkState, chunkDecode, chunkHeader, CHUNK_CRLF, CHUNK_LAST } from './
 import { cannedReply, cannedMuxReply } from './canned-errors.ts';
 import { h1HeadOut } from './head-out.ts';
 import { htxHeadSize, htxReplySize } from './htx-size.ts';
+import { cookieRequest, cookieResponse } from './cookie.ts';
 import { httpRulesRun, RULES_CONTINUE, RULES_DENY, type RuleOut, newRuleOut } from './rules.ts';
 import {
   H1_HDR_STRIDE, H1_MF_VER_11, H1_MF_CLEN, H1_MF_CHNK, H1_MF_CONN_CLO, H1_MF_CONN_KAL, H1_MF_CONN_UPG, H1_MF_UPGRADE,
@@ -325,6 +326,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     const opts = fe.options | be.options;
     if (opts & PR_O_HTTPCLOSE) this.cliKeepAlive = false;
     this.srvKeepAlive = (opts & (PR_O_HTTPCLOSE | PR_O_HTTP_SERVER_CLOSE)) === 0;
+    if (be.cookie.name !== '') this.bc.persist = cookieRequest(be, m, buf, log);
     this.outHead = this.buildReqHead(buf, opts);
     if (this.reqBody === BODY_NONE) this.rqPhase = RQ_DONE;
     this.rsPhase = RS_WAIT;
@@ -525,6 +527,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     out.reset();
     let r = httpRulesRun(be.http.resRules, this.rspView(buf), out);
     if (r === RULES_CONTINUE && be !== this.fe) r = httpRulesRun(this.fe.http.resRules, this.rspView(buf), out);
+    if (be.cookie.name !== '') cookieResponse(be, log.server, m, buf, log, out);
     if (r !== RULES_CONTINUE) {
       this.fe.feCounters.deniedResp++;
       log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_H;
@@ -685,6 +688,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     log.tRequest = -1; log.tQueue = -1; log.tConnect = -1; log.tResponse = -1; log.tData = -1; log.tTotal = -1;
     log.backend = null; log.server = null; log.retries = 0; log.redispatched = false;
     log.method = ''; log.uri = ''; log.httpVersion = ''; log.reqLine = '';
+    log.cookieReq = '-'; log.cookieRes = '-';
     log.connCounter = this.txnCount;
     const rest = this.cliRest;
     this.cliRest = null;

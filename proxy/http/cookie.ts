@@ -1,0 +1,111 @@
+/*
+ * The header side of cookie persistence (`cookie NAME insert|rewrite|prefix [indirect] [preserve] [httponly] [secure]
+ * [domain D]`, parsed by backend/cookie.ts): on the request, finds the persistence cookie, picks its server and strips
+ * what the server must not see (the whole cookie with insert+indirect, the "srv~" part with prefix); on the response,
+ * deletes/rewrites/prefixes the server's own Set-Cookie and inserts ours. Sets the %tsc cookie flags (3rd char: N no
+ * cookie, V valid, I unknown, D server down; 4th: N, I inserted, D deleted, R rewritten, P preserved) as 2.6 does
+ * (fixtures/http/cookie). Called by http/stream.ts only for backends with a cookie. Hot path: yes (such backends).
+ */
+import type { Proxy, Server, StreamLog } from '../model/types.ts';
+import type { H1Msg } from './h1-parser.ts';
+import type { RuleOut } from './rules.ts';
+import { H1_HDR_STRIDE } from './types.ts';
+import { srvAcceptsPersistent } from '../backend/server.ts';
+
+function isName(buf: Buffer, s: number, e: number, name: string): boolean {
+  if (e - s !== name.length) return false;
+  for (let i = 0; i < name.length; i++) if (buf[s + i] !== name.charCodeAt(i)) return false;
+  return true;
+}
+
+/**
+ * Looks for `be.cookie.name` in the request's Cookie headers (buf holds the head, header names lowercase). Returns
+ * the server it designates when that server takes persistent traffic, else null; sets log.cookieReq. Edits the header
+ * in place (values only shrink): removes the cookie (insert+indirect) or its "srv~" prefix (prefix mode).
+ */
+export function cookieRequest(be: Proxy, m: H1Msg, buf: Buffer, log: StreamLog): Server | null {
+  const ck = be.cookie;
+  const h = m.hdr;
+  log.cookieReq = 'N';
+  const strip = ck.mode === 'insert' && ck.indirect;
+  for (let x = 0; x < m.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {
+    if (h[x] < 0 || !isName(buf, h[x], h[x + 1], 'cookie')) continue;
+    const vs = h[x + 2], ve = h[x + 3];
+    let p = vs;
+    while (p < ve) {
+      // one "name=value" pair up to ';'
+      let ps = p;
+      while (ps < ve && (buf[ps] === 32 || buf[ps] === 9)) ps++;
+      let pe = buf.indexOf(0x3b, ps);
+      if (pe < 0 || pe > ve) pe = ve;
+      const eq = buf.indexOf(0x3d, ps);
+      if (eq < 0 || eq >= pe || !isName(buf, ps, eq, ck.name)) { p = pe + 1; continue; }
+      let valEnd = pe;
+      while (valEnd > eq + 1 && (buf[valEnd - 1] === 32 || buf[valEnd - 1] === 9)) valEnd--;
+      let idEnd = valEnd;
+      if (ck.mode === 'prefix') { const t = buf.indexOf(0x7e, eq + 1); idEnd = t >= 0 && t < valEnd ? t : valEnd; }
+      const id = buf.toString('latin1', eq + 1, idEnd);
+      let srv: Server | null = null;
+      for (let i = 0; i < be.servers.length; i++) if (be.servers[i].cookie !== '' && be.servers[i].cookie === id) { srv = be.servers[i]; break; }
+      if (srv === null) log.cookieReq = 'I';
+      else if (!srvAcceptsPersistent(srv)) { log.cookieReq = 'D'; srv = null; }
+      else log.cookieReq = 'V';
+      if (strip) {
+        // drop the pair: "a=1; SRV=b; c=2" -> "a=1; c=2" (written back in place, it only shrinks)
+        let le = ps;
+        while (le > vs && (buf[le - 1] === 32 || buf[le - 1] === 9 || buf[le - 1] === 0x3b)) le--;
+        let rs = pe < ve ? pe + 1 : ve;
+        while (rs < ve && (buf[rs] === 32 || buf[rs] === 9)) rs++;
+        const left = buf.toString('latin1', vs, le), right = buf.toString('latin1', rs, ve);
+        const nv = left !== '' && right !== '' ? left + '; ' + right : left + right;
+        if (nv === '') h[x] = -1;
+        else { buf.write(nv, vs, 'latin1'); h[x + 3] = vs + nv.length; }
+      } else if (ck.mode === 'prefix' && idEnd < valEnd) {
+        buf.copy(buf, eq + 1, idEnd + 1, ve);
+        h[x + 3] = ve - (idEnd + 1 - (eq + 1));
+      }
+      return srv;
+    }
+  }
+  return null;
+}
+
+/**
+ * Response side for server `srv` (the one that answered): the server's own Set-Cookie NAME is deleted (insert, unless
+ * preserve), rewritten to srv's cookie (rewrite) or prefixed with "srv~" (prefix), the result going to out.extra;
+ * with insert, our Set-Cookie is added unless the request already carried a valid cookie. Sets log.cookieRes.
+ */
+export function cookieResponse(be: Proxy, srv: Server | null, m: H1Msg, buf: Buffer, log: StreamLog, out: RuleOut): void {
+  const ck = be.cookie;
+  const h = m.hdr;
+  log.cookieRes = 'N';
+  const id = srv !== null ? srv.cookie : '';
+  for (let x = 0; x < m.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {
+    if (h[x] < 0 || !isName(buf, h[x], h[x + 1], 'set-cookie')) continue;
+    let vs = h[x + 2];
+    const ve = h[x + 3];
+    while (vs < ve && (buf[vs] === 32 || buf[vs] === 9)) vs++;
+    const eq = buf.indexOf(0x3d, vs);
+    if (eq < 0 || eq >= ve || !isName(buf, vs, eq, ck.name)) continue;
+    if (ck.mode === 'insert') {
+      if (ck.preserve) { log.cookieRes = 'P'; continue; }
+      h[x] = -1;
+      log.cookieRes = 'D';
+      continue;
+    }
+    if (id === '') continue;
+    let pe = buf.indexOf(0x3b, eq);
+    if (pe < 0 || pe > ve) pe = ve;
+    h[x] = -1;
+    out.extra += '\r\nset-cookie: ' + ck.name + '=' + id + (ck.mode === 'prefix' ? '~' + buf.toString('latin1', eq + 1, ve) : buf.toString('latin1', pe, ve));
+    log.cookieRes = 'R';
+  }
+  if (ck.mode === 'insert' && id !== '' && log.cookieReq !== 'V' && log.cookieRes !== 'P') {
+    let v = '\r\nset-cookie: ' + ck.name + '=' + id + '; path=/';
+    for (let i = 0; i < ck.domain.length; i++) v += '; domain=' + ck.domain[i];
+    if (ck.httponly) v += '; HttpOnly';
+    if (ck.secure) v += '; Secure';
+    out.extra += v;
+    log.cookieRes = 'I';
+  }
+}
