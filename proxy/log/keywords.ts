@@ -1,8 +1,8 @@
 /*
  * Logging configuration keywords: `log` (targets, `log global`, `no log`), `log-tag`, `log-send-hostname`,
  * `log-format`, `log-format-sd`, `option httplog [clf]|tcplog|dontlognull|dontlog-normal|log-separate-errors|logasap`,
- * `capture request|response header`, `declare capture`, `unique-id-format`, `unique-id-header`; plus the post-parse
- * step that resolves `log global`, picks the preset or custom format, compiles emitters and opens the senders.
+ * `capture request|response header|cookie`, `declare capture`, `unique-id-format`, `unique-id-header`; plus the
+ * post-parse step that resolves `log global`, picks the preset or custom format and compiles emitters.
  * Registered by proxy/modules.ts. Hot path: no (load time).
  */
 import { hostname } from 'node:os';
@@ -21,7 +21,6 @@ import {
 import { newLogTarget, addCaptureSlot } from './cfg.ts';
 import { compileLogFormat } from './format.ts';
 import { LOG_FORMAT_HTTPLOG, LOG_FORMAT_CLF, LOG_FORMAT_TCPLOG } from './presets.ts';
-import { openLogSink } from './sender.ts';
 import { COOKIE_CAPTURE_MAX } from './cookie.ts';
 
 const FE = PR_CAP_FE | PR_CAP_DEF;
@@ -340,7 +339,7 @@ function ensureFinalize(ctx: KwCtx): void {
 
 /**
  * Resolves `log global`, the tag and hostname, picks the format (custom, preset; `option httplog` in a tcp proxy
- * falls back to tcplog as HAProxy does), compiles the emitters and opens the senders. Returns warnings to print.
+ * falls back to tcplog as HAProxy does) and compiles the emitters. Returns warnings to print.
  * Exported for tests and for proxies built without the config loader.
  */
 export function finalizeProxyLog(px: Proxy, g: GlobalSettings): string[] {
@@ -372,7 +371,7 @@ export function finalizeProxyLog(px: Proxy, g: GlobalSettings): string[] {
     const r = compileLogFormat(lc.uniqueIdFormat);
     if (r.ok) lc.uniqueId = r.emitter;
   }
-  if ((px.cap & PR_CAP_FE) !== 0) for (const t of lc.targets) openLogSink(t);
+  // senders open on a target's first line (log/sender.ts): `sluice -c` and proxies that never log start no worker
   return warnings;
 }
 
