@@ -12,7 +12,7 @@ import { HalogScanner } from './scan/scanner.ts';
 import { LineReader } from './scan/line-reader.ts';
 import { LineCount } from './scan/line-count.ts';
 import { OutBuf } from './output.ts';
-import { Progress } from './progress.ts';
+import { Progress, progressWanted } from './progress.ts';
 import { statusJson, statusReport } from './reports/status-codes.ts';
 import { serversJson, serversReport } from './reports/servers.ts';
 import { codesJson, codesReport } from './reports/term-codes.ts';
@@ -36,7 +36,7 @@ export function isCountFastPath(o: HalogOptions, action: number): boolean {
 export async function readInputs(o: HalogOptions, reader: HalogInput, stdinFd: number, progress: Progress | null): Promise<void> {
   const tick = progress ? (n: number): void => progress.update(n) : undefined;
   if (o.files.length === 0) {
-    if (progress) progress.total = sizeOf(stdinFd);
+    progress?.startFile(sizeOf(stdinFd), reader.bytesRead);
     reader.readFd(stdinFd, tick);
     return;
   }
@@ -53,7 +53,7 @@ export async function readInputs(o: HalogOptions, reader: HalogInput, stdinFd: n
     }
     const fd = openSync(file, 'r');
     try {
-      if (progress) { progress.base += progress.total; progress.total = sizeOf(fd); }
+      progress?.startFile(sizeOf(fd), reader.bytesRead);
       if (!reader.readFd(fd, tick)) return;
     } finally {
       closeSync(fd);
@@ -114,7 +114,7 @@ export async function runHalog(o: HalogOptions, io: HalogIo): Promise<number> {
       if (single.own) closeSync(single.fd);
     }
   }
-  const progress = o.progress && !(o.filter & FILT_QUIET) && process.stderr.isTTY ? new Progress(io.err) : null;
+  const progress = progressWanted(o, process.stderr.isTTY) ? new Progress(io.err) : null;
   if (fast) {
     const counter = new LineCount(o.linesMax);
     if (!o.invert && o.linesMax !== 0) await readInputs(o, counter, io.stdinFd, progress);

@@ -118,6 +118,8 @@ export interface HalogOptions {
 
 /* What readInputs drives: the line reader (lines to a sink) or the -c line count. */
 export interface HalogInput {
+  /** Bytes taken so far over all inputs. */
+  bytesRead: number;
   /** Reads `fd` to its end or until stopped; false if stopped early. */
   readFd(fd: number, onChunk?: (bytes: number) => void): boolean;
   /** Takes one pushed chunk (gunzip); false once stopped. */
