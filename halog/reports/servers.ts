@@ -3,7 +3,7 @@
 // the timers that follow are malformed (as in halog). Line part: hot path yes; report part: no.
 import type { HalogScanner } from '../scan/scanner.ts';
 import { KeyTable } from '../scan/key-table.ts';
-import { fieldStart, fieldStop, skipChar, str2ic } from '../scan/fields.ts';
+import { fieldStart, skipChar, str2ic } from '../scan/fields.ts';
 import { printfFixed } from './format.ts';
 
 /* per server: [0..5] = status class counts (0 = other), 6 nb_ct, 7 nb_rt, 8 nb_ok, 9 cum_ct, 10 cum_rt */
@@ -14,7 +14,12 @@ export class ServerStats {
   v: Float64Array = new Float64Array(64 * W);
 
   slot(buf: Uint8Array, start: number, end: number): number {
-    const idx = this.keys.intern(buf, start, end);
+    return this.slotHashed(buf, start, end, KeyTable.hash(buf, start, end));
+  }
+
+  /** slot() with the key's KeyTable.hash already computed. */
+  slotHashed(buf: Uint8Array, start: number, end: number, h: number): number {
+    const idx = this.keys.internHashed(buf, start, end, h);
     if ((idx + 1) * W > this.v.length) {
       const nv = new Float64Array(this.v.length * 2);
       nv.set(this.v);
@@ -37,9 +42,14 @@ const timers = new Int32Array(5);
 export function serversLine(sc: HalogScanner, buf: Buffer, line: number, acc: number, time: number): void {
   const b = fieldStart(buf, sc.dv, acc, 3);
   if (buf[b] === 0) { sc.truncated(buf, line); return; }
-  const e = fieldStop(buf, b + 1);
+  /* the name ends at the first ' ' or 0 after its first byte; hashed (KeyTable.hash) on the way */
+  let e = b, h = 0x811c9dc5 | 0, c = buf[b];
+  do {
+    h = Math.imul(h ^ c, 0x01000193);
+    c = buf[++e];
+  } while (c !== 32 && c !== 0);
   const st = sc.servers;
-  const base = st.slot(buf, b, e);
+  const base = st.slotHashed(buf, b, e, h);
   if (time < 0) {
     time = fieldStart(buf, sc.dv, e, 1);
     if (buf[time] === 0) { sc.truncated(buf, line); return; }
@@ -60,7 +70,7 @@ export function serversLine(sc: HalogScanner, buf: Buffer, line: number, acc: nu
   /* p is on the last timer: the status is the next field (no second walk over the timers) */
   const s = fieldStart(buf, sc.dv, p, 2);
   if (buf[s] === 0) { sc.truncated(buf, line); return; }
-  const c = buf[s];
+  c = buf[s];
   v[base + (c >= 49 && c <= 53 ? c - 48 : 0)]++;
 }
 

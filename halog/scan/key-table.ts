@@ -26,7 +26,7 @@ export class KeyTable {
     this.pool = Buffer.allocUnsafe(initialCapacity * 32);
   }
 
-  /** FNV-1a over buf[start, end). */
+  /** FNV-1a over buf[start, end) (callers that fold it into their own scan must give the same value). */
   static hash(buf: Uint8Array, start: number, end: number): number {
     let h = 0x811c9dc5 | 0;
     for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
@@ -38,7 +38,11 @@ export class KeyTable {
    * Keeps no reference to `buf`.
    */
   intern(buf: Uint8Array, start: number, end: number): number {
-    const h = KeyTable.hash(buf, start, end);
+    return this.internHashed(buf, start, end, KeyTable.hash(buf, start, end));
+  }
+
+  /** intern() with `h` = KeyTable.hash(buf, start, end) already computed by the caller's scan. */
+  internHashed(buf: Uint8Array, start: number, end: number, h: number): number {
     const len = end - start;
     const slots = this.slots;
     let s = h & this.mask;
