@@ -2,7 +2,8 @@
  * Log senders, event-loop side: one shared ring (log/ring.ts) and one worker thread (log/log-worker.ts) for the whole
  * process, started on the first opened target. log/emit.ts formats each line straight into the ring under the
  * target's slot; the worker does the sends (UDP, unix datagram helper, stdout/stderr). Full ring = line dropped and
- * counted, never a wait. On process exit (and closeLogSinks) the ring is drained first, with a bounded wait.
+ * counted, never a wait. On process exit (and closeLogSinks) the ring is drained first, with a bounded wait; a worker
+ * that dies is replaced on the next line.
  * Callers: log/emit.ts (logRing, logCounters), log/keywords.ts (openLogSink), proxy stop. Hot path: no (setup only).
  */
 import path from 'node:path';
@@ -14,8 +15,8 @@ import {
   RING_ST_SENT, RING_ST_DROPPED, RING_ST_ERRORS,
 } from './ring.ts';
 
-/** Bounded wait for the worker to drain the ring at exit / closeLogSinks (ms). */
-export const LOG_FLUSH_WAIT_MS = 1000;
+/** Bounded wait for the worker to drain the ring at exit / closeLogSinks (ms); also covers its start (tsx: ~0.3-2 s). */
+export const LOG_FLUSH_WAIT_MS = 3000;
 
 /**
  * Process-wide log counters (the stats module exports `dropped` as `DroppedLogs`). `sent` counts lines queued to a
@@ -59,7 +60,7 @@ function startWorker(): RingWriter {
       '))', { eval: true, workerData: { sab } })
     : new Worker(script, { workerData: { sab } });
   worker.unref();
-  worker.on('error', onWorkerGone);
+  worker.on('error', noop);
   worker.on('exit', onWorkerGone);
   process.on('exit', flushOnExit);
   ringSent0 = logCounters.sent;
@@ -67,10 +68,33 @@ function startWorker(): RingWriter {
   return w;
 }
 
-/** The worker died: stop queueing (lines are dropped and counted until closeLogSinks / the next start). */
+/**
+ * The worker died unexpectedly (an exception in it): what it had not sent is counted as dropped and the sender resets,
+ * so the next line starts a new worker and re-opens its targets.
+ */
 function onWorkerGone(): void {
-  if (ring !== null && Atomics.load(ring.v.ctl, RING_STOP) === 0) Atomics.store(ring.v.ctl, RING_STOP, RING_DONE);
+  if (ring === null) return;
+  logCounters.ringDropped += Math.max(0, unsent());
+  resetSender();
 }
+
+/** Forgets the ring and worker (keeping their counts) and every opened target. */
+function resetSender(): void {
+  if (ring !== null) {
+    logCounters.baseDelivered += ring.v.stats[RING_ST_SENT];
+    logCounters.baseDropped += ring.v.stats[RING_ST_DROPPED];
+    logCounters.baseErrors += ring.v.stats[RING_ST_ERRORS];
+    process.off('exit', flushOnExit);
+  }
+  if (worker !== null) worker.off('exit', onWorkerGone);
+  ring = null;
+  worker = null;
+  for (const t of openTargets) t.sink = null;
+  openTargets.length = 0;
+  nextSlot = 0;
+}
+
+function noop(): void { /* 'exit' follows an 'error' */ }
 
 function flushOnExit(): void {
   stopWorker(LOG_FLUSH_WAIT_MS);
@@ -153,21 +177,9 @@ export function flushLogs(ms: number = LOG_FLUSH_WAIT_MS): boolean {
  */
 export function closeLogSinks(): boolean {
   const ok = stopWorker(LOG_FLUSH_WAIT_MS);
-  if (ring !== null) {
-    logCounters.baseDelivered += ring.v.stats[RING_ST_SENT];
-    logCounters.baseDropped += ring.v.stats[RING_ST_DROPPED];
-    logCounters.baseErrors += ring.v.stats[RING_ST_ERRORS];
-    process.off('exit', flushOnExit);
-  }
-  if (worker !== null) {
-    worker.off('exit', onWorkerGone);
-    void worker.terminate();
-  }
-  ring = null;
-  worker = null;
-  for (const t of openTargets) t.sink = null;
-  openTargets.length = 0;
-  nextSlot = 0;
+  const w = worker;
+  resetSender();
+  if (w !== null) void w.terminate();
   return ok;
 }
 

@@ -160,7 +160,7 @@ export async function replayGoldenTraffic(): Promise<Replay> {
 
   const expect = (name: string): number => goldenLines(name).length;
   const waitFor = async (name: string, n: number): Promise<void> => {
-    for (let i = 0; i < 150 && got[name].length < n; i++) { flushLogs(0); await sleep(20); }
+    for (let i = 0; i < 300 && got[name].length < n; i++) { flushLogs(0); await sleep(20); }
   };
   const httpCases: [string, string, string][] = [['fe_http', '44080', 'http'], ['fe_clf', '44081', 'clf'],
     ['fe_custom', '44082', 'custom']];
