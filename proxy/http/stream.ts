@@ -30,6 +30,7 @@ import { cannedReply, cannedMuxReply } from './canned-errors.ts';
 import { h1HeadOut } from './head-out.ts';
 import { htxHeadSize, htxReplySize } from './htx-size.ts';
 import { cookieRequest, cookieResponse } from './cookie.ts';
+import { logRequestHead, logResponseHead, logBadRequest } from '../log/capture.ts';
 import { httpRulesRun, RULES_CONTINUE, RULES_DENY, type RuleOut, newRuleOut } from './rules.ts';
 import {
   H1_HDR_STRIDE, H1_MF_VER_11, H1_MF_CLEN, H1_MF_CHNK, H1_MF_CONN_CLO, H1_MF_CONN_KAL, H1_MF_CONN_UPG, H1_MF_UPGRADE,
@@ -288,6 +289,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
       log.httpVersion = buf.toString('latin1', m.l2s, m.l2e);
       log.reqLine = buf.toString('latin1', m.l0s, m.l2e);
     }
+    logRequestHead(fe, log, buf, m.hdr, m.nhdr);
     // framing of the request body
     if (f & H1_MF_CHNK) { this.reqBody = BODY_CHUNKED; this.reqChunk.reset(); }
     else if ((f & H1_MF_CLEN) && m.bodyLen > 0) { this.reqBody = BODY_LEN; this.reqLeft = m.bodyLen; }
@@ -315,6 +317,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     }
     if (headEnd < end) this.keepRest(buf, headEnd);
     if (r !== RULES_CONTINUE) { this.localReply(r, out); return; }
+    if (fe.log.uniqueIdHeader !== '' && log.uniqueId !== '') out.extra += '\r\n' + fe.log.uniqueIdHeader + ': ' + log.uniqueId;
     if (be === null) {
       log.errCause = SF_ERR_SRVCL; log.finishState = SF_FINST_C;
       this.sendError(503, false);
@@ -509,6 +512,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     this.rspHeadAt = Date.now();
     log.tResponse = this.rspHeadAt - this.srvConnAt;
     log.status = status;
+    logResponseHead(this.fe, log, buf, m.hdr, m.nhdr);
     const rf = this.req.flags;
     if (status === 101 || ((rf & H1_MF_METH_CONNECT) !== 0 && status >= 200 && status < 300)) {
       this.tunnel = true;
@@ -759,6 +763,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     log.tRequest = -1;
     log.tIdle = this.reqStart > 0 ? this.reqStart - this.txnStart : 0;
     log.reqLine = '<BADREQ>';
+    logBadRequest(log);
     this.reqBody = BODY_NONE;
     this.sendError(status, true);
   }
@@ -832,6 +837,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
       this.fe.feCounters.cumReq++;
       log.errCause = SF_ERR_CLICL; log.finishState = SF_FINST_R;
       log.reqLine = '<BADREQ>';
+      logBadRequest(log);
       log.tRequest = -1;
       this.sendError(400, true);
       return;
@@ -878,6 +884,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
       log.errCause = SF_ERR_CLITO; log.finishState = SF_FINST_R;
       this.fe.feCounters.cumReq++;
       log.reqLine = '<BADREQ>';
+      logBadRequest(log);
       log.tRequest = -1;
       this.sendError(408, true);
       return;
