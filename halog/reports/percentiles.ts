@@ -2,7 +2,7 @@
 // total time of lines with a negative timer; prints halog's percentile table (0.1% .. 100%).
 // Line part: hot path yes; report part: no.
 import type { HalogScanner } from '../scan/scanner.ts';
-import { fieldStart, skipChar, str2ic, strEnd } from '../scan/fields.ts';
+import { fieldStart, intEnd, skipChar, str2ic, strEnd } from '../scan/fields.ts';
 import { FILT_GRAPH_TIMERS, FILT_QUIET, HALOG_QBITS } from '../types.ts';
 
 const timers = new Int32Array(5);
@@ -28,7 +28,7 @@ export function graphsLine(sc: HalogScanner, buf: Buffer, line: number, acc: num
     if (v < 0) { v = -1; err = 1; }
     timers[f] = v;
     if (++f === 5) break;
-    p = skipChar(buf, p, 47);
+    p = skipChar(buf, intEnd, 47);
   }
   if (f < 5) { sc.parseErr++; return; }
   const q = (sc.filter & FILT_GRAPH_TIMERS) !== 0;

@@ -3,7 +3,7 @@
 // the timers that follow are malformed (as in halog). Line part: hot path yes; report part: no.
 import type { HalogScanner } from '../scan/scanner.ts';
 import { KeyTable } from '../scan/key-table.ts';
-import { fieldStart, skipChar, str2ic } from '../scan/fields.ts';
+import { fieldStart, intEnd, skipChar, str2ic } from '../scan/fields.ts';
 import { printfFixed } from './format.ts';
 
 /* per server: [0..5] = status class counts (0 = other), 6 nb_ct, 7 nb_rt, 8 nb_ok, 9 cum_ct, 10 cum_rt */
@@ -60,7 +60,7 @@ export function serversLine(sc: HalogScanner, buf: Buffer, line: number, acc: nu
     if (v < 0) { v = -1; err = 1; }
     timers[f] = v;
     if (++f === 5) break;
-    p = skipChar(buf, p, 47);
+    p = skipChar(buf, intEnd, 47);
   }
   if (f < 5) { sc.parseErr++; return; }
   const v = st.v;

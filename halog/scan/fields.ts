@@ -46,9 +46,14 @@ export function fieldStop(buf: Uint8Array, p: number): number {
   return p;
 }
 
+/* Where the last str2ic stopped (its first byte that is not part of the number). */
+export let intEnd = 0;
+
 /**
  * C-style signed decimal read at `p`: an optional '-' then digits, stopping at any other byte, with
  * 32-bit wrap-around on overflow (halog's str2ic). Never fails; returns 0 when there is no digit.
+ * Sets intEnd, so that timer loops go on with skipChar(buf, intEnd, '/') instead of walking the digits
+ * again (the skipped bytes are digits or '-', never '/' nor <= ' ', so the result is the same).
  */
 export function str2ic(buf: Uint8Array, p: number): number {
   let i = 0;
@@ -65,6 +70,7 @@ export function str2ic(buf: Uint8Array, p: number): number {
       j = buf[++p] - 48;
     }
   }
+  intEnd = p;
   return i;
 }
 
