@@ -10,7 +10,8 @@ import type { Server } from '../model/types.ts';
 export const POOL_MAX_PER_SERVER = 256;
 
 const kPoolSrv = Symbol('sluice.poolSrv');
-type PooledSocket = Socket & { [kPoolSrv]?: Server | null };
+const kPoolHooked = Symbol('sluice.poolHooked');
+type PooledSocket = Socket & { [kPoolSrv]?: Server | null; [kPoolHooked]?: boolean };
 
 function idleList(srv: Server): Socket[] {
   let l = srv.idlePool as Socket[] | null;
@@ -35,7 +36,8 @@ function onIdleData(this: PooledSocket): void {
 }
 
 /**
- * Parks `sock` as idle for `srv`. The caller must have removed its own listeners and not be reading from it.
+ * Parks `sock` as idle for `srv`. The caller's own listeners must ignore the socket from now on (the pool's 'data'
+ * handler keeps it reading, so an idle server that talks or closes is dropped).
  * Returns false (and destroys the socket) when the pool is full or the socket is not writable anymore.
  */
 export function poolPut(srv: Server, sock: Socket): boolean {
@@ -43,25 +45,27 @@ export function poolPut(srv: Server, sock: Socket): boolean {
   if (l.length >= POOL_MAX_PER_SERVER || sock.destroyed || !sock.writable) { sock.destroy(); return false; }
   const ps = sock as PooledSocket;
   ps[kPoolSrv] = srv;
-  sock.on('close', onIdleGone);
-  sock.on('error', onIdleGone);
-  sock.on('end', onIdleGone);
-  sock.on('data', onIdleData);
+  // the handlers stay on the socket for its life (inert while kPoolSrv is null): no listener churn per request.
+  // Prepended: they must run before the user's handler of the same event, which may be what parks the socket here
+  // (an event being emitted would otherwise reach the pool handler right after the put).
+  if (ps[kPoolHooked] !== true) {
+    ps[kPoolHooked] = true;
+    sock.prependListener('close', onIdleGone);
+    sock.prependListener('error', onIdleGone);
+    sock.prependListener('end', onIdleGone);
+    sock.prependListener('data', onIdleData);
+  }
   l.push(sock);
   return true;
 }
 
-/** Takes the most recently parked idle socket of `srv` (pool handlers removed), or null. */
+/** Takes the most recently parked idle socket of `srv` (pool handlers made inert), or null. */
 export function poolTake(srv: Server): Socket | null {
   const l = srv.idlePool as Socket[] | null;
   while (l !== null && l.length > 0) {
     const sock = l.pop()!;
     const ps = sock as PooledSocket;
     ps[kPoolSrv] = null;
-    sock.removeListener('close', onIdleGone);
-    sock.removeListener('error', onIdleGone);
-    sock.removeListener('end', onIdleGone);
-    sock.removeListener('data', onIdleData);
     if (!sock.destroyed && sock.writable) return sock;
     sock.destroy();
   }

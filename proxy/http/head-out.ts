@@ -1,0 +1,76 @@
+/*
+ * Encodes a parsed HTTP/1.x head (H1Msg over its receive Buffer) for the other side as one new Buffer, by copying
+ * the original bytes: runs of the start line and kept headers already in canonical form ("name: value" + CRLF) are
+ * copied whole, other headers piece by piece (bare LF, odd spacing, trimmed values); removed header entries are
+ * skipped. Then the added lines (rule headers, x-forwarded-for), an optional Connection header, the empty line, and
+ * optionally the first body bytes, so a small response leaves in one write. No strings unless extras are given.
+ * Callers: http/stream.ts (request head to the server, response head to the client). Hot path: yes.
+ */
+import type { H1Msg } from './h1-parser.ts';
+import { H1_HDR_STRIDE } from './types.ts';
+
+// segment list reused by every call: (start, end) pairs into the source buffer; start < 0 encodes a literal
+const LIT_CRLF = -1;
+const LIT_COLON_SP = -2;
+let seg = new Int32Array(2 * 256);
+let nseg = 0;
+
+function push(s: number, e: number): void {
+  if (nseg * 2 + 2 > seg.length) { const n = new Int32Array(seg.length * 2); n.set(seg); seg = n; }
+  seg[nseg * 2] = s; seg[nseg * 2 + 1] = e;
+  nseg++;
+}
+
+/**
+ * Returns a new Buffer holding: the start line (buf[l0s, l2e) when `line` is null, else `line`), each header of `m`
+ * not marked removed (hdr[x] < 0) as "name: value\r\n" (names are already lowercased by the parser), `extra` (latin1
+ * text of "\r\nname: value" lines, may be ''), `conn` (a prebuilt "\r\nconnection: ..." Buffer or null), "\r\n\r\n",
+ * then tail[ts, te) when `tail` is not null. Keeps no reference to `buf` or `tail`. Allocates the result only (from
+ * Node's slab pool when under 4 KiB).
+ */
+export function h1HeadOut(buf: Buffer, m: H1Msg, line: Buffer | null, extra: string, conn: Buffer | null,
+  tail: Buffer | null, ts: number, te: number): Buffer {
+  nseg = 0;
+  let total = 0;
+  // current run of source bytes [rs, re) that already reads "startline(\r\nname: value)*"
+  let rs = -1, re = -1;
+  if (line === null) { rs = m.l0s; re = m.l2e; }
+  else total += line.length;
+  const h = m.hdr;
+  const end = m.nhdr * H1_HDR_STRIDE;
+  for (let x = 0; x < end; x += H1_HDR_STRIDE) {
+    const ns = h[x];
+    if (ns < 0) continue;
+    const ne = h[x + 1], vs = h[x + 2], ve = h[x + 3];
+    const canonical = ne + 2 === vs && buf[ne + 1] === 32 && buf[ve] === 13 && buf[ve + 1] === 10;
+    if (canonical && rs >= 0 && ns === re + 2 && buf[re] === 13 && buf[re + 1] === 10) { re = ve; continue; }
+    if (rs >= 0) { push(rs, re); total += re - rs; rs = -1; }
+    if (canonical) {
+      push(LIT_CRLF, 0); total += 2;
+      rs = ns; re = ve;
+    } else {
+      push(LIT_CRLF, 0); push(ns, ne); push(LIT_COLON_SP, 0); push(vs, ve);
+      total += 4 + ne - ns + ve - vs;
+    }
+  }
+  if (rs >= 0) { push(rs, re); total += re - rs; }
+  const xl = extra.length;
+  total += xl + (conn !== null ? conn.length : 0) + 4 + (tail !== null ? te - ts : 0);
+  const out = Buffer.allocUnsafe(total);
+  let o = 0;
+  if (line !== null) o += line.copy(out, 0);
+  for (let i = 0; i < nseg; i++) {
+    const s = seg[i * 2];
+    if (s >= 0) {
+      const e = seg[i * 2 + 1];
+      if (e - s <= 16) { for (let j = s; j < e; j++) out[o++] = buf[j]; }
+      else o += buf.copy(out, o, s, e);
+    } else if (s === LIT_CRLF) { out[o++] = 13; out[o++] = 10; }
+    else { out[o++] = 58; out[o++] = 32; }
+  }
+  if (xl !== 0) o += out.write(extra, o, xl, 'latin1');
+  if (conn !== null) o += conn.copy(out, o);
+  out[o++] = 13; out[o++] = 10; out[o++] = 13; out[o++] = 10;
+  if (tail !== null && te > ts) o += tail.copy(out, o, ts, te);
+  return out;
+}

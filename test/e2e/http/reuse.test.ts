@@ -1,0 +1,124 @@
+/*
+ * Server connection reuse and response forwarding shapes on the fast path: a server connection parked in the idle
+ * pool from inside its own 'data' event serves the next requests (one backend connection for a keep-alive client,
+ * also for pipelined requests), small responses (head + body in one write) and large ones (body streamed) arrive
+ * byte for byte.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { startSluice, freePort, type Running } from './harness.ts';
+
+const BIG = Buffer.alloc(200_000, 0x62);
+let px: Running;
+let backend: net.Server;
+let conns = 0;
+let requests = 0;
+const open = new Set<net.Socket>();
+
+function reply(path: string): Buffer {
+  const body = path === '/big' ? BIG : Buffer.from('hello');
+  return Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\nConnection: keep-alive\r\nX-Path: ${path}\r\n\r\n`), body]);
+}
+
+before(async () => {
+  backend = net.createServer((s) => {
+    conns++;
+    open.add(s);
+    s.on('close', () => open.delete(s));
+    let acc = '';
+    s.on('data', (d) => {
+      acc += d.toString('latin1');
+      let e;
+      while ((e = acc.indexOf('\r\n\r\n')) >= 0) {
+        const line = acc.slice(0, acc.indexOf('\r\n'));
+        acc = acc.slice(e + 4);
+        requests++;
+        s.write(reply(line.split(' ')[1]));
+      }
+    });
+    s.on('error', () => {});
+  });
+  await new Promise<void>((r) => backend.listen(0, '127.0.0.1', () => r()));
+  const bePort = (backend.address() as net.AddressInfo).port;
+  px = await startSluice(`defaults
+  mode http
+  timeout client 5s
+  timeout server 5s
+  timeout connect 2s
+frontend fe
+  bind 127.0.0.1:${await freePort()}
+  default_backend be
+backend be
+  http-reuse safe
+  server s1 127.0.0.1:${bePort}
+`);
+});
+after(async () => {
+  await px.close();
+  for (const s of open) s.destroy();      // the idle pooled connection
+  await new Promise((r) => backend.close(r));
+});
+
+/** Sends `req` on `sock` and resolves with the bytes received once `want` responses with bodies are complete. */
+function roundTrip(sock: net.Socket, req: string, want: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let acc = Buffer.alloc(0);
+    const timer = setTimeout(() => { sock.off('data', onData); reject(new Error('timeout: ' + acc.toString('latin1', 0, 300))); }, 4000);
+    function complete(): number {
+      let off = 0, n = 0;
+      for (;;) {
+        const e = acc.indexOf('\r\n\r\n', off);
+        if (e < 0) return n;
+        const m = /content-length: (\d+)/.exec(acc.toString('latin1', off, e));
+        const end = e + 4 + (m ? Number(m[1]) : 0);
+        if (end > acc.length) return n;
+        n++; off = end;
+      }
+    }
+    function onData(d: Buffer): void {
+      acc = Buffer.concat([acc, d]);
+      if (complete() >= want) { clearTimeout(timer); sock.off('data', onData); resolve(acc.toString('latin1')); }
+    }
+    sock.on('data', onData);
+    sock.write(req);
+  });
+}
+
+const expectSmall = (path: string) => `HTTP/1.1 200 OK\r\ncontent-length: 5\r\nx-path: ${path}\r\n\r\nhello`;
+
+test('sequential keep-alive requests share one server connection and get the exact response bytes', async () => {
+  conns = 0; requests = 0;
+  const sock = net.connect(px.port('fe'), '127.0.0.1');
+  await new Promise((r) => sock.once('connect', r));
+  for (let i = 0; i < 5; i++) {
+    const got = await roundTrip(sock, `GET /s${i} HTTP/1.1\r\nHost: x\r\n\r\n`, 1);
+    assert.equal(got, expectSmall(`/s${i}`));
+  }
+  sock.destroy();
+  assert.equal(requests, 5);
+  assert.equal(conns, 1);
+});
+
+test('pipelined requests are answered in order over the reused server connection', async () => {
+  conns = 0; requests = 0;
+  const sock = net.connect(px.port('fe'), '127.0.0.1');
+  await new Promise((r) => sock.once('connect', r));
+  const got = await roundTrip(sock, 'GET /p1 HTTP/1.1\r\nHost: x\r\n\r\nGET /p2 HTTP/1.1\r\nHost: x\r\n\r\nGET /p3 HTTP/1.1\r\nHost: x\r\n\r\n', 3);
+  assert.equal(got, expectSmall('/p1') + expectSmall('/p2') + expectSmall('/p3'));
+  sock.destroy();
+  assert.equal(requests, 3);
+  assert.ok(conns <= 1, `server connections opened: ${conns}`);
+});
+
+test('a large response body is streamed whole, then the connection serves a small one', async () => {
+  const sock = net.connect(px.port('fe'), '127.0.0.1');
+  await new Promise((r) => sock.once('connect', r));
+  const big = await roundTrip(sock, 'GET /big HTTP/1.1\r\nHost: x\r\n\r\n', 1);
+  const head = `HTTP/1.1 200 OK\r\ncontent-length: ${BIG.length}\r\nx-path: /big\r\n\r\n`;
+  assert.equal(big.length, head.length + BIG.length);
+  assert.equal(big.slice(0, head.length), head);
+  assert.ok(Buffer.from(big.slice(head.length), 'latin1').equals(BIG));
+  assert.equal(await roundTrip(sock, 'GET /after HTTP/1.1\r\nHost: x\r\n\r\n', 1), expectSmall('/after'));
+  sock.destroy();
+});
