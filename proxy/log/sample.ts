@@ -5,6 +5,7 @@
  * rejected at load with a clear error. Callers: log/format.ts. Hot path: the returned function runs per log line.
  */
 import type { StreamLog } from '../model/types.ts';
+import type { SampleCtx } from '../acl/types.ts';
 
 type Fetch = (s: StreamLog) => string | number | null;
 
@@ -42,17 +43,91 @@ const CONVERTERS: ReadonlyMap<string, Conv> = new Map<string, Conv>([
   ['upper', (v) => (typeof v === 'string' ? v.toUpperCase() : v)],
 ]);
 
+/**
+ * The request head an HTTP rule value (a log-format string: `http-request set-header X %[req.hdr(host)]`) is being
+ * evaluated on: set by http/rules.ts around runLogEmitter, null otherwise. The live fetches below read it; with no
+ * live request (log lines) they give nothing, and path/query/method/url fall back to the logged request line.
+ */
+export const sampleLive: { req: SampleCtx | null } = { req: null };
+
+function liveHeader(name: string, full: boolean): Fetch {
+  const n = name.toLowerCase();
+  return () => {
+    const c = sampleLive.req;
+    if (c === null || c.buf === null) return null;
+    const b = c.buf, h = c.hdr;
+    let v: string | null = null;
+    for (let x = 0; x < c.nhdr * 4; x += 4) {
+      if (h[x] < 0 || h[x + 1] - h[x] !== n.length || b.toString('latin1', h[x], h[x + 1]) !== n) continue;
+      v = b.toString('latin1', h[x + 2], h[x + 3]);
+    }
+    if (v === null || full) return v;
+    const comma = v.lastIndexOf(',');           // req.hdr: the last comma-separated value
+    return comma < 0 ? v : v.slice(comma + 1).trim();
+  };
+}
+
+function liveUri(): string | null {
+  const c = sampleLive.req;
+  return c === null || c.buf === null ? null : c.buf.toString('latin1', c.l1s, c.l1e);
+}
+
+function liveQueryParam(name: string, sep: string): (q: string) => string | null {
+  return (q) => {
+    const parts = q.split(sep);
+    for (let i = 0; i < parts.length; i++) {
+      const eq = parts[i].indexOf('=');
+      const k = (eq < 0 ? parts[i] : parts[i].slice(0, eq)).trim();
+      if (k === name) return eq < 0 ? '' : parts[i].slice(eq + 1);
+    }
+    return null;
+  };
+}
+
+function liveArgFetch(fn: string, arg: string): Fetch | undefined {
+  switch (fn) {
+    case 'req.hdr': case 'hdr': return liveHeader(arg, false);
+    case 'req.fhdr': return liveHeader(arg, true);
+    case 'req.cook': case 'cook': {
+      const get = liveHeader('cookie', true), find = liveQueryParam(arg, ';');
+      return (s) => { const v = get(s); return typeof v === 'string' ? find(v) : null; };
+    }
+    case 'url_param': case 'urlp': {
+      const find = liveQueryParam(arg, '&');
+      return () => { const u = liveUri(); const q = u === null ? -1 : u.indexOf('?'); return q < 0 ? null : find((u as string).slice(q + 1)); };
+    }
+    default: return undefined;
+  }
+}
+
+/** path/query/method/url/base/host from the live request when there is one, else `logged`. */
+function preferLive(name: string, logged: Fetch | undefined): Fetch | undefined {
+  const host = liveHeader('host', true);
+  switch (name) {
+    case 'url': return (s) => liveUri() ?? (s.uri === '' ? null : s.uri);
+    case 'path': return (s) => { const u = liveUri(); if (u === null) return logged!(s); const q = u.indexOf('?'); return q < 0 ? u : u.slice(0, q); };
+    case 'query': return (s) => { const u = liveUri(); if (u === null) return logged!(s); const q = u.indexOf('?'); return q < 0 ? null : u.slice(q + 1); };
+    case 'method': return (s) => { const c = sampleLive.req; return c !== null && c.buf !== null ? c.buf.toString('latin1', c.l0s, c.l0e) : logged!(s); };
+    case 'base': return (s) => { const u = liveUri(); const hv = host(s); if (u === null || hv === null) return null; const q = u.indexOf('?'); return hv + (q < 0 ? u : u.slice(0, q)); };
+    default: return logged;
+  }
+}
+
 /** Compiles `expr` (e.g. `capture.req.hdr(0),lower`); returns the function or an error message. */
 export function compileLogSample(expr: string): Fetch | string {
   const parts = splitTopLevel(expr);
   const head = parts[0].trim();
   let fetch: Fetch | undefined;
   const m = /^(capture\.(?:req|res)\.hdr)\((\d+)\)$/.exec(head);
-  if (m !== null) {
+  const live = /^([a-z_.]+)\(([^),]+)\)$/.exec(head);
+  if (live !== null && m === null && (fetch = liveArgFetch(live[1], live[2].trim())) !== undefined) {
+    // a live request fetch
+  } else if (m !== null) {
     const idx = Number(m[2]);
     fetch = m[1] === 'capture.req.hdr' ? captureReq(idx) : captureRes(idx);
   } else {
-    fetch = FETCHES.get(head.endsWith('()') ? head.slice(0, -2) : head);
+    const name = head.endsWith('()') ? head.slice(0, -2) : head;
+    fetch = preferLive(name, FETCHES.get(name));
   }
   if (fetch === undefined) return "unknown or unsupported sample fetch method '" + head + "' in log-format";
   const convs: Conv[] = [];
