@@ -60,6 +60,8 @@ const BODY_CHUNKED = 2;
 const BODY_CLOSE = 3;
 
 const DEFAULT_BUFSIZE = 16384;
+/** Largest body part copied behind the response head into one Buffer (bigger parts are written separately). */
+const SMALL_BODY_COPY = 4096;
 const DEFAULT_MAXREWRITE = 1024;
 const DEFAULT_MAXHDR = 101;
 
@@ -504,7 +506,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     log.bytesOut += htxHeadSize(m);
     if (status < 200 && status !== 101) {
       // interim response (100 Continue, 103): forward it and wait for the final one
-      this.writeCli(this.buildRspHead(buf, false));
+      this.writeCli(this.buildRspHead(buf, false, 0, 0));
       m.reset();
       if (headEnd < end) this.parseRspHead(buf.subarray(headEnd, end));
       return;
@@ -529,8 +531,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     const be = this.be as Proxy;
     const out = this.ruleOut;
     out.reset();
-    let r = httpRulesRun(be.http.resRules, this.rspView(buf), out);
-    if (r === RULES_CONTINUE && be !== this.fe) r = httpRulesRun(this.fe.http.resRules, this.rspView(buf), out);
+    let r = be.http.resRules.length === 0 ? RULES_CONTINUE : httpRulesRun(be.http.resRules, this.rspView(buf), out);
+    if (r === RULES_CONTINUE && be !== this.fe && this.fe.http.resRules.length !== 0) r = httpRulesRun(this.fe.http.resRules, this.rspView(buf), out);
     if (be.cookie.name !== '') cookieResponse(be, log.server, m, buf, log, out);
     if (r !== RULES_CONTINUE) {
       this.fe.feCounters.deniedResp++;
@@ -541,9 +543,23 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
       return;
     }
     this.rsPhase = RS_BODY;
+    if (this.rspBody === BODY_NONE) {
+      this.writeCli(this.buildRspHead(buf, true, 0, 0));
+      this.responseDone(buf, headEnd, end);
+      return;
+    }
+    if (this.rspBody === BODY_LEN && end - headEnd <= SMALL_BODY_COPY) {
+      // the received body part rides in the head's Buffer: one write (one syscall) for a small response
+      const n = end - headEnd < this.rspLeft ? end - headEnd : this.rspLeft;
+      log.bytesOut += n;
+      this.rspLeft -= n;
+      this.writeCli(this.buildRspHead(buf, true, headEnd, headEnd + n));
+      if (this.rspLeft === 0) this.responseDone(buf, headEnd + n, end);
+      return;
+    }
     const cli = this.cli;
     cli.cork();
-    this.writeCli(this.buildRspHead(buf, true));
+    this.writeCli(this.buildRspHead(buf, true, 0, 0));
     if (this.tunnel) {
       this.rsPhase = RS_DONE;
       if (headEnd < end) { log.bytesOut += end - headEnd; this.writeCli(buf.subarray(headEnd, end)); }
@@ -566,23 +582,18 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
   }
   readonly rspCtx = { buf: null as Buffer | null, l0s: 0, l0e: 0, l1s: 0, l1e: 0, l2s: 0, l2e: 0, hdr: new Int32Array(0) as Int32Array, nhdr: 0, srcIp: '', srcIp4: -1 };
 
-  buildRspHead(buf: Buffer, final: boolean): Buffer {
-    const m = this.rsp;
-    const h = m.hdr;
-    let s = buf.toString('latin1', m.l0s, m.l2e);
-    for (let x = 0; x < m.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {
-      if (h[x] < 0) continue;
-      s += '\r\n' + buf.toString('latin1', h[x], h[x + 1]) + ': ' + buf.toString('latin1', h[x + 2], h[x + 3]);
-    }
+  /** Response head for the client (interim or final), followed by buf[ts, te) of body bytes when te > ts. */
+  buildRspHead(buf: Buffer, final: boolean, ts: number, te: number): Buffer {
+    let extra = '';
+    let conn: Buffer | null = null;
     if (final) {
-      if (this.ruleOut.extra !== '') s += this.ruleOut.extra;
+      extra = this.ruleOut.extra;
       if (!this.tunnel) {
-        if (!this.cliKeepAlive) s += S_CONN_CLOSE;
-        else if ((this.req.flags & H1_MF_VER_11) === 0) s += S_CONN_KA;
+        if (!this.cliKeepAlive) conn = B_CONN_CLOSE;
+        else if ((this.req.flags & H1_MF_VER_11) === 0) conn = B_CONN_KA;
       }
     }
-    s += '\r\n\r\n';
-    return Buffer.from(s, 'latin1');
+    return h1HeadOut(buf, this.rsp, null, extra, conn, te > ts ? buf : null, ts, te);
   }
 
   forwardRspBody(chunk: Buffer, from: number): void {
