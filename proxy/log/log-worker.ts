@@ -44,12 +44,21 @@ function onSendError(): void {
 class UdpOut implements Out {
   readonly sock: dgram.Socket;
   ready = false;
+  /** connect failed (e.g. unresolvable host): every line is dropped and counted. */
+  dead = false;
   early: Buffer[] = [];
 
   constructor(host: string, port: number, family: number) {
     this.sock = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
     this.sock.on('error', onSendError);
-    this.sock.connect(port, host, () => {
+    this.sock.connect(port, host, (err?: Error) => {
+      if (err !== undefined && err !== null) {
+        stats[RING_ST_ERRORS]++;
+        this.dead = true;
+        stats[RING_ST_DROPPED] += this.early.length;
+        this.early = [];
+        return;
+      }
       this.ready = true;
       const e = this.early;
       this.early = [];
@@ -60,7 +69,7 @@ class UdpOut implements Out {
 
   send(off: number, len: number): boolean {
     if (!this.ready) {
-      if (this.early.length >= OUT_QUEUE_MAX) { stats[RING_ST_DROPPED]++; return true; }
+      if (this.dead || this.early.length >= OUT_QUEUE_MAX) { stats[RING_ST_DROPPED]++; return true; }
       this.early.push(Buffer.from(data.subarray(off, off + len)));
       return true;
     }

@@ -142,3 +142,24 @@ test('a log worker that dies is replaced on the next line and logging resumes wi
   assert.equal(logCounters.dropped, dropped);
   closeLogSinks();
 });
+
+test('lines for a target the worker cannot connect are dropped and counted, and a flush does not wait on them', async () => {
+  const { newLogCfg, newLogTarget } = await import('../../../proxy/log/cfg.ts');
+  const { compileLogFormat } = await import('../../../proxy/log/format.ts');
+  const { logStream } = await import('../../../proxy/log/emit.ts');
+  const { logCounters, flushLogs, closeLogSinks } = await import('../../../proxy/log/sender.ts');
+  const fe = { name: 'fe', cap: 3, mode: 1, options: 0, log: newLogCfg() } as never as Parameters<typeof logStream>[0];
+  const t = newLogTarget('t', 1);
+  t.host = '::1'; t.port = 514; t.family = 4; // an IPv6 address for a udp4 socket: connect fails at once (EINVAL)
+  fe.log.targets = [t];
+  const c = compileLogFormat('n %rt');
+  assert.ok(c.ok);
+  fe.log.emitter = c.emitter;
+  const dropped = logCounters.dropped;
+  const errors = logCounters.errors;
+  for (let i = 0; i < 3; i++) logStream(fe, { reqCounter: i } as never as Parameters<typeof logStream>[1]);
+  assert.equal(flushLogs(5000), true);
+  assert.equal(logCounters.dropped - dropped, 3);
+  assert.equal(logCounters.errors - errors, 1);
+  closeLogSinks();
+});
