@@ -134,14 +134,14 @@ async function main(): Promise<void> {
     ' rows/s; DuckDB append of parsed batches ' + fmt(median(st.map((x) => x.append))) + ' rows/s (the ceiling of the file path)');
 
   console.log('\n## UDP loopback, ' + SECONDS + ' s per rate (sender paced per ms)');
-  console.log('| rate/s | collector | achieved/s | sent | received | lost | rows written |\n|---|---|---|---|---|---|---|');
+  console.log('| rate/s | collector | achieved/s | sent | received | lost | lost % | rows written |\n|---|---|---|---|---|---|---|---|');
   const best: Record<string, number> = { sluice: 0, naive: 0 };
   for (const rate of RATES) {
     for (const which of ['sluice', 'naive'] as const) {
       const r = await udpRound(which, rate);
       const lost = r.sent - r.received;
       if (lost === 0 && r.rows === r.sent) best[which] = Math.max(best[which], rate);
-      console.log('| ' + fmt(rate) + ' | ' + which + ' | ' + fmt(r.achieved) + ' | ' + fmt(r.sent) + ' | ' + fmt(r.received) + ' | ' + fmt(lost) + ' | ' + fmt(r.rows) + ' |');
+      console.log('| ' + fmt(rate) + ' | ' + which + ' | ' + fmt(r.achieved) + ' | ' + fmt(r.sent) + ' | ' + fmt(r.received) + ' | ' + fmt(lost) + ' | ' + (100 * lost / Math.max(1, r.sent)).toFixed(2) + ' | ' + fmt(r.rows) + ' |');
     }
   }
   console.log('highest zero-loss rate: sluice ' + fmt(best.sluice) + '/s, naive ' + fmt(best.naive) + '/s' +
