@@ -156,6 +156,14 @@ export class Ingest {
     if (b.full) this.rotate(t);
   }
 
+  /** A frame a stream decoder had to cut at its maximum size: counted, and kept in raw_log as `oversized`. */
+  onOversized(buf: Uint8Array, start: number, end: number, peer: string, nowMs: number): void {
+    if (this.stopped) return;
+    this.counters.received++;
+    this.counters.receivedBytes += end - start;
+    this.raw(buf, start, end, peer, nowMs, PARSE_ERR_OVERSIZED, false);
+  }
+
   /** Writes the syslog envelope of the current frame into the current row of `b`. */
   private envelope(b: LogBatch, buf: Uint8Array): void {
     const f = this.frame;

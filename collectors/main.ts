@@ -12,7 +12,6 @@ import { HTTP_LOG_TABLE, TCP_LOG_TABLE } from './arrow/schema.ts';
 import { CollectCounters } from './counters.ts';
 import { CLF_LOG_FORMAT, compileLogFormat } from './httplog/custom-format.ts';
 import type { CompiledLogFormat } from './httplog/custom-format.ts';
-import { PARSE_ERR_OVERSIZED } from './httplog/types.ts';
 import { Ingest, ingestFile, warmUpParsers } from './ingest.ts';
 import type { IngestFormat } from './ingest.ts';
 import { ThreadedSink } from './sinks/threaded.ts';
@@ -159,8 +158,8 @@ async function main(argv: string[]): Promise<void> {
 
   const onDatagram = (buf: Uint8Array, s: number, e: number, peer: string): void => ingest.onMessage(buf, s, e, peer, Date.now());
   const onFrame = (buf: Buffer, s: number, e: number, peer: string, oversized: boolean): void => {
-    if (oversized) { counters.received++; counters.unparsed[PARSE_ERR_OVERSIZED]++; return; }
-    ingest.onMessage(buf, s, e, peer, Date.now());
+    if (oversized) ingest.onOversized(buf, s, e, peer, Date.now());
+    else ingest.onMessage(buf, s, e, peer, Date.now());
   };
   const onListenerError = (e: Error): void => log('listener error: ' + e.message);
 

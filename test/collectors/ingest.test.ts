@@ -58,15 +58,17 @@ test('bad datagrams are counted and kept in raw_log with a reason, never thrown'
   feed(ing, '<134>1 2026-01-01T00:00:00Z h haproxy 12 - - 127.0.0.1:1 [01/Jan/2026:00:00:00.000] fe be/s 1/2');  // truncated
   feed(ing, fixture('tcp.raw.log')[0]);                                                       // tcplog in httplog mode
   feed(ing, '');
+  ing.onOversized(Buffer.from('cut frame'), 0, 9, 'tcp-peer', 0);
   await ing.close();
   const raw = sink.rows.filter((r) => r.table === 'raw_log');
-  assert.deepEqual(raw.map((r) => r.reason), ['binary', 'oversized', 'bad_encoding', 'truncated', 'not_httplog', 'truncated']);
+  assert.deepEqual(raw.map((r) => r.reason), ['binary', 'oversized', 'bad_encoding', 'truncated', 'not_httplog', 'truncated', 'oversized']);
+  assert.deepEqual([raw[6].message, raw[6].peer], ['cut frame', 'tcp-peer']);
   assert.equal(raw[1].message, 'x'.repeat(1000));
   assert.equal(raw[2].message, 'hello \ufffd( world'.replace('hello', '<134>hello'));
   assert.equal(raw[3].program, 'haproxy');
   assert.equal(raw[3].pid, 12);
   assert.equal(raw[0].peer, '10.0.0.9');
-  assert.equal(ing.counters.unparsedTotal, 6);
+  assert.equal(ing.counters.unparsedTotal, 7);
   assert.equal(ing.counters.parsed, 0);
   assert.match(ing.counters.prometheus(), /sluice_collect_unparsed_total\{reason="truncated"\} 2/);
 });
