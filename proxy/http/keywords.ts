@@ -1,5 +1,7 @@
 /*
- * Config keywords of the HTTP module: http-request, http-response, redirect, errorfile, http-reuse, option
+ * Config keywords of the HTTP module: http-request, http-response (actions: allow, deny, tarpit, set/add/del-header,
+ * replace-header/-value, set-path/-query/-uri/-method, replace-path/-uri, capture, redirect, return; values with `%`
+ * compiled by proxy/log/format.ts), redirect, errorfile, http-reuse, option
  * forwardfor, option http-server-close, option httpclose, option http-keep-alive; plus httpProxyInit, the init hook
  * that gives every proxy its HttpProxyCfg slot (errorfiles and http-reuse inherited from defaults). Registered by
  * proxy/modules.ts. Unsupported rule actions are load errors, never ignored. Hot path: no (load time).
@@ -10,15 +12,19 @@ import type { CfgKeyword, KwCtx } from '../config/types.ts';
 import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
 import type { Proxy } from '../model/types.ts';
 import { PR_O_FORWARDFOR, PR_O_HTTP_SERVER_CLOSE, PR_O_HTTPCLOSE, PR_O_HTTP_KEEP_ALIVE } from '../model/types.ts';
-import type { HttpProxyCfg, HttpRule, RedirectRule } from './types.ts';
+import type { HttpProxyCfg, HttpRule, RedirectRule, RuleFmt } from './types.ts';
 import {
   HTTP_ACT_ALLOW, HTTP_ACT_DENY, HTTP_ACT_SET_HDR, HTTP_ACT_ADD_HDR, HTTP_ACT_DEL_HDR, HTTP_ACT_REDIRECT,
-  HTTP_ACT_RETURN, HTTP_ACT_SET_PATH, REDIR_LOCATION, REDIR_PREFIX, REDIR_SCHEME, HTTP_REUSE_NEVER, HTTP_REUSE_SAFE,
+  HTTP_ACT_RETURN, HTTP_ACT_SET_PATH, HTTP_ACT_SET_QUERY, HTTP_ACT_SET_URI, HTTP_ACT_SET_METHOD, HTTP_ACT_REPLACE_HDR,
+  HTTP_ACT_REPLACE_VAL, HTTP_ACT_REPLACE_PATH, HTTP_ACT_REPLACE_URI, HTTP_ACT_TARPIT, HTTP_ACT_CAPTURE, REDIR_LOCATION, REDIR_PREFIX, REDIR_SCHEME, HTTP_REUSE_NEVER, HTTP_REUSE_SAFE,
   HTTP_REUSE_AGGRESSIVE, HTTP_REUSE_ALWAYS,
 } from './types.ts';
 import { HTTP_ERR_CODES } from './canned-errors.ts';
 import { buildReturnReply } from './rules.ts';
 import { condCompile } from '../acl/keywords.ts';
+import { compileLogFormat, LF_OP_SAMPLE, LF_OP_SEP } from '../log/format.ts';
+import { addCaptureSlot } from '../log/cfg.ts';
+import type { LogEmitter } from '../log/types.ts';
 
 const ALL = PR_CAP_FE | PR_CAP_BE | PR_CAP_DEF;
 
@@ -37,8 +43,8 @@ export function httpProxyInit(px: Proxy, def: Proxy | null): void {
 
 function newRule(action: number, ctx: KwCtx): HttpRule {
   return {
-    action, cond: null, name: '', nameBuf: Buffer.alloc(0), value: '', status: 0, contentType: '', redirect: null,
-    reply: null, file: ctx.file, line: ctx.line,
+    action, cond: null, name: '', nameBuf: Buffer.alloc(0), value: '', fmt: null, regex: null, slot: -1, len: 0,
+    status: 0, contentType: '', redirect: null, reply: null, file: ctx.file, line: ctx.line,
   };
 }
 
@@ -48,8 +54,39 @@ function condAt(args: readonly string[], from: number): number {
   return args.length;
 }
 
-function warnFormat(v: string, ctx: KwCtx): void {
-  if (v.includes('%[') || /%[A-Za-z{]/.test(v)) ctx.warn(`log-format expressions are not supported in rule values yet, '${v}' is sent as is.`);
+/**
+ * A rule value: static text, or a log-format string when it holds '%' (compiled once; an invalid one is an alert).
+ * Returns undefined after an alert.
+ */
+function valueFormat(v: string, ctx: KwCtx, what: string): RuleFmt | null | undefined {
+  if (!v.includes('%')) return null;
+  const r = compileLogFormat(v);
+  if (!r.ok) { ctx.alert(`${what}: failed to parse log-format '${v}': ${r.error}.`); return undefined; }
+  return splitRuleFormat(r.emitter);
+}
+
+/** Cuts a compiled log-format at its samples and separators (see RuleFmt). */
+function splitRuleFormat(em: LogEmitter): RuleFmt {
+  const f: RuleFmt = { ems: [], fns: [] };
+  const ops = em.ops;
+  let from = -1;
+  const flush = (to: number): void => {
+    if (from < 0) return;
+    f.ems.push({ ops: ops.slice(from, to), lits: em.lits, samples: em.samples, src: em.src });
+    f.fns.push(null);
+    from = -1;
+  };
+  for (let pc = 0; pc < ops.length; pc += 3) {
+    if (ops[pc] === LF_OP_SAMPLE) { flush(pc); f.ems.push(null); f.fns.push(em.samples[ops[pc + 2]]); }
+    else if (ops[pc] === LF_OP_SEP) { flush(pc); f.ems.push(null); f.fns.push(null); }
+    else if (from < 0) from = pc;
+  }
+  flush(ops.length);
+  return f;
+}
+
+function regexOf(src: string, ctx: KwCtx, what: string): RegExp | null {
+  try { return new RegExp(src); } catch (e) { ctx.alert(`${what}: invalid regex '${src}': ${(e as Error).message}.`); return null; }
 }
 
 /** Parses `redirect location|prefix|scheme <to> [code N] [drop-query] [append-slash] ...` from args[at]. */
@@ -60,7 +97,9 @@ function parseRedirect(args: readonly string[], at: number, end: number, ctx: Kw
     ctx.alert(`error detected while parsing '${what}' : expects 'location', 'prefix' or 'scheme' followed by a value.`);
     return null;
   }
-  const r: RedirectRule = { type, value: args[at + 1], code: 302, dropQuery: false, appendSlash: false, setCookie: '', clearCookie: '' };
+  const fmt = type === REDIR_LOCATION ? valueFormat(args[at + 1], ctx, what) : null;
+  if (fmt === undefined) return null;
+  const r: RedirectRule = { type, value: args[at + 1], fmt, code: 302, dropQuery: false, appendSlash: false, setCookie: '', clearCookie: '' };
   for (let i = at + 2; i < end; i++) {
     const w = args[i];
     if (w === 'code') {
@@ -103,15 +142,71 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       rule = newRule(act === 'set-header' ? HTTP_ACT_SET_HDR : act === 'add-header' ? HTTP_ACT_ADD_HDR : HTTP_ACT_DEL_HDR, ctx);
       rule.name = args[2].toLowerCase();
       rule.nameBuf = Buffer.from(rule.name, 'latin1');
-      if (!del) { rule.value = args[3]; warnFormat(rule.value, ctx); }
+      if (!del) {
+        rule.value = args[3];
+        const f = valueFormat(rule.value, ctx, `'${args[0]} ${act}'`);
+        if (f === undefined) return;
+        rule.fmt = f;
+      }
       break;
     }
-    case 'set-path':
-      if (!isReq || end !== 3) { ctx.alert(`'${args[0]} set-path' expects exactly 1 argument.`); return; }
-      rule = newRule(HTTP_ACT_SET_PATH, ctx);
+    case 'set-path': case 'set-query': case 'set-uri': case 'set-method': {
+      if (!isReq || end !== 3) { ctx.alert(`'${args[0]} ${act}' expects exactly 1 argument.`); return; }
+      rule = newRule(act === 'set-path' ? HTTP_ACT_SET_PATH : act === 'set-query' ? HTTP_ACT_SET_QUERY :
+        act === 'set-uri' ? HTTP_ACT_SET_URI : HTTP_ACT_SET_METHOD, ctx);
       rule.value = args[2];
-      warnFormat(rule.value, ctx);
+      const f = valueFormat(rule.value, ctx, `'${args[0]} ${act}'`);
+      if (f === undefined) return;
+      rule.fmt = f;
       break;
+    }
+    case 'replace-header': case 'replace-value': case 'replace-path': case 'replace-uri': {
+      const hdr = act === 'replace-header' || act === 'replace-value';
+      if (end !== (hdr ? 5 : 4) || (!hdr && !isReq)) { ctx.alert(`'${args[0]} ${act}' expects exactly ${hdr ? 3 : 2} arguments.`); return; }
+      rule = newRule(act === 'replace-header' ? HTTP_ACT_REPLACE_HDR : act === 'replace-value' ? HTTP_ACT_REPLACE_VAL :
+        act === 'replace-path' ? HTTP_ACT_REPLACE_PATH : HTTP_ACT_REPLACE_URI, ctx);
+      const at = hdr ? 3 : 2;
+      if (hdr) { rule.name = args[2].toLowerCase(); rule.nameBuf = Buffer.from(rule.name, 'latin1'); }
+      rule.regex = regexOf(args[at], ctx, `'${args[0]} ${act}'`);
+      if (rule.regex === null) return;
+      rule.value = args[at + 1];
+      const f = valueFormat(rule.value, ctx, `'${args[0]} ${act}'`);
+      if (f === undefined) return;
+      rule.fmt = f;
+      break;
+    }
+    case 'tarpit': {
+      if (!isReq) break;
+      rule = newRule(HTTP_ACT_TARPIT, ctx);
+      rule.status = 500;
+      for (let i = 2; i < end; i++) {
+        if (args[i] === 'deny_status') {
+          const c = Number(args[++i]);
+          if (!HTTP_ERR_CODES.includes(c)) { ctx.alert(`status code '${args[i]}' not handled by default with 'default-errorfiles' argument..`); return; }
+          rule.status = c;
+        } else { ctx.alert(`'${args[0]} tarpit' : unsupported argument '${args[i]}'.`); return; }
+      }
+      break;
+    }
+    case 'capture': {
+      // http-request capture <sample> len <n> | id <slot>
+      if (!isReq || end !== 5 || (args[3] !== 'len' && args[3] !== 'id')) {
+        ctx.alert(`'${args[0]} capture' expects <expression> [ 'len' <length> | id <idx> ].`); return;
+      }
+      const n = Number(args[4]);
+      if (!Number.isInteger(n) || n < 0) { ctx.alert(`'${args[0]} capture' : invalid ${args[3]} '${args[4]}'.`); return; }
+      rule = newRule(HTTP_ACT_CAPTURE, ctx);
+      const f = valueFormat('%[' + args[2] + ']', ctx, `'${args[0]} capture'`);
+      if (f === undefined || f === null) return;
+      rule.fmt = f;
+      if (args[3] === 'len') { rule.len = n; rule.slot = addCaptureSlot(px, 'request', '', n); }
+      else {
+        const slots = px.log.reqCaptures;
+        if (n >= slots.length) { ctx.alert(`'${args[0]} capture' : unable to find capture id '${n}'.`); return; }
+        rule.slot = n; rule.len = slots[n].len;
+      }
+      break;
+    }
     case 'redirect': {
       if (!isReq) break;
       const rd = parseRedirect(args, 2, end, ctx, 'http-request redirect');
@@ -128,7 +223,7 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
         const w = args[i];
         if (w === 'status') rule.status = Number(args[++i]);
         else if (w === 'content-type') rule.contentType = args[++i] ?? '';
-        else if (w === 'string' || w === 'lf-string') body = args[++i] ?? '';
+        else if (w === 'string' || w === 'lf-string') body = args[++i] ?? '';   // lf-string: sent as written
         else if (w === 'file' || w === 'lf-file') {
           const f = args[++i] ?? '';
           try { body = fs.readFileSync(path.isAbsolute(f) ? f : path.join(path.dirname(ctx.file), f), 'latin1'); } catch { ctx.alert(`'${args[0]} return' : failed to read file '${f}'.`); return; }
@@ -143,7 +238,7 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
     default: break;
   }
   if (rule === null) {
-    ctx.alert(`'${args[0]}' action '${act ?? ''}' is not supported by Sluice yet (supported: allow, deny, set-header, add-header, del-header${isReq ? ', set-path, redirect' : ''}, return).`);
+    ctx.alert(`'${args[0]}' action '${act ?? ''}' is not supported by Sluice yet (supported: allow, deny, set-header, add-header, del-header, replace-header, replace-value${isReq ? ', tarpit, set-path, set-query, set-uri, set-method, replace-path, replace-uri, capture, redirect' : ''}, return).`);
     return;
   }
   if (end < args.length) {

@@ -1,28 +1,42 @@
 /*
  * http-request / http-response rules and `redirect`: compiled HttpRule objects (types.ts) built by http/keywords.ts,
  * and httpRulesRun() which evaluates them in order on a request or response head: allow, deny, set-header,
- * add-header, del-header, set-path, redirect, return. Header changes mark entries of the H1 header index removed and
- * collect added lines in RuleOut.extra; replies are built like HAProxy 2.6's (fixtures/http/cases/redirect-*,
- * return-*). Values are static strings (no log-format expressions yet). Hot path: yes (per request when rules exist).
+ * add-header, del-header, set-path/-query/-uri/-method, replace-header/-value/-path/-uri, capture, tarpit, redirect,
+ * return. Header changes mark entries of the H1 header index removed and collect added lines in RuleOut.extra (so a
+ * replaced header moves after the kept ones); replies are built like HAProxy 2.6's (fixtures/http/cases/redirect-*,
+ * return-*). Values holding `%` are log-format strings compiled by proxy/log/format.ts and run by log/emit.ts with
+ * the live request exposed to `%[req.hdr(..)]` & co (log/sample.ts sampleLive). Hot path: yes (when rules exist).
  */
 import type { SampleCtx } from '../acl/types.ts';
-import type { HttpRule, RedirectRule } from './types.ts';
+import type { Proxy, StreamLog } from '../model/types.ts';
+import type { HttpRule, RedirectRule, RuleFmt } from './types.ts';
 import {
   HTTP_ACT_ALLOW, HTTP_ACT_DENY, HTTP_ACT_SET_HDR, HTTP_ACT_ADD_HDR, HTTP_ACT_DEL_HDR, HTTP_ACT_REDIRECT,
-  HTTP_ACT_RETURN, HTTP_ACT_SET_PATH, REDIR_LOCATION, REDIR_PREFIX, H1_HDR_STRIDE,
+  HTTP_ACT_RETURN, HTTP_ACT_SET_PATH, HTTP_ACT_SET_QUERY, HTTP_ACT_SET_URI, HTTP_ACT_SET_METHOD, HTTP_ACT_REPLACE_HDR,
+  HTTP_ACT_REPLACE_VAL, HTTP_ACT_REPLACE_PATH, HTTP_ACT_REPLACE_URI, HTTP_ACT_TARPIT, HTTP_ACT_CAPTURE,
+  REDIR_LOCATION, REDIR_PREFIX, H1_HDR_STRIDE,
 } from './types.ts';
 import { aclCondExec } from '../acl/compile.ts';
+import { runLogEmitter } from '../log/emit.ts';
+import { sampleLive } from '../log/sample.ts';
 
 export const RULES_CONTINUE = 0;
 export const RULES_DENY = 1;
 export const RULES_REPLY = 2;
+export const RULES_TARPIT = 3;
 
 /** What the rules decided, reused per transaction. */
 export interface RuleOut {
   status: number;
   reply: Buffer | null;
-  /** New request-target after set-path, null = unchanged. */
+  /** New request-target after set-path/-query/-uri, null = unchanged. */
   uri: string | null;
+  /** New method after set-method, null = unchanged. */
+  method: string | null;
+  /** The stream's frontend, log record and request view, for log-format values (set once per session). */
+  fe: Proxy | null;
+  log: StreamLog | null;
+  reqCtx: SampleCtx | null;
   /** Added header lines, each "\r\nname: value". */
   extra: string;
   closeAfter: boolean;
@@ -31,8 +45,8 @@ export interface RuleOut {
 
 export function newRuleOut(): RuleOut {
   return {
-    status: 0, reply: null, uri: null, extra: '', closeAfter: false,
-    reset() { this.status = 0; this.reply = null; this.uri = null; this.extra = ''; this.closeAfter = false; },
+    status: 0, reply: null, uri: null, method: null, extra: '', closeAfter: false, fe: null, log: null, reqCtx: null,
+    reset() { this.status = 0; this.reply = null; this.uri = null; this.method = null; this.extra = ''; this.closeAfter = false; },
   };
 }
 
@@ -68,8 +82,97 @@ function findHost(ctx: SampleCtx): string {
   return '';
 }
 
+const fmtBuf = Buffer.allocUnsafe(16384);
+
+/** Runs a rule's log-format value against the current request (the stream's StreamLog and live head). */
+export function ruleFormat(f: RuleFmt, ctx: SampleCtx, out: RuleOut): string {
+  const fe = out.fe, log = out.log;
+  if (fe === null || log === null) return '';
+  sampleLive.req = out.reqCtx ?? ctx;
+  let s = '';
+  for (let i = 0; i < f.ems.length; i++) {
+    const em = f.ems[i];
+    if (em !== null) { const n = runLogEmitter(em, fe, log, fmtBuf, fmtBuf.length); s += fmtBuf.toString('latin1', 0, n); continue; }
+    const fn = f.fns[i];
+    if (fn === null) { if (s.length > 0 && s.charCodeAt(s.length - 1) !== 32) s += ' '; continue; }
+    const v = fn(log);
+    if (v !== null) s += v;
+  }
+  sampleLive.req = null;
+  return s;
+}
+
+function ruleValue(r: HttpRule, ctx: SampleCtx, out: RuleOut): string {
+  return r.fmt === null ? r.value : ruleFormat(r.fmt, ctx, out);
+}
+
+/** Expands \0..\9 in `repl` with the groups of `m`. */
+function expandGroups(repl: string, m: RegExpExecArray): string {
+  if (repl.indexOf('\\') < 0) return repl;
+  let s = '';
+  for (let i = 0; i < repl.length; i++) {
+    const c = repl.charCodeAt(i);
+    if (c === 92 && i + 1 < repl.length) {
+      const d = repl.charCodeAt(i + 1) - 48;
+      if (d >= 0 && d <= 9) { s += m[d] ?? ''; i++; continue; }
+    }
+    s += repl[i];
+  }
+  return s;
+}
+
+function currentUri(ctx: SampleCtx, out: RuleOut): string {
+  return out.uri ?? (ctx.buf as Buffer).toString('latin1', ctx.l1s, ctx.l1e);
+}
+
+/** [start, end) of the path inside `uri` (after scheme://authority for an absolute URI). */
+function pathStart(uri: string): number {
+  if (uri.charCodeAt(0) === 47) return 0;
+  const sep = uri.indexOf('://');
+  if (sep < 0) return 0;
+  const p = uri.indexOf('/', sep + 3);
+  return p < 0 ? uri.length : p;
+}
+
+/**
+ * replace-header / replace-value: the new value of each matching `name` header is written in place when it is not
+ * longer than the old one (header order kept, as 2.6), else the header is removed and re-added after the others.
+ * replace-value works on each comma-separated element (leading blanks skipped for the match; a replaced element loses
+ * them, as in 2.6: "abc, def, axe" -> "Abc, def,Axe").
+ */
+function replaceHeader(r: HttpRule, ctx: SampleCtx, out: RuleOut, perValue: boolean): void {
+  const b = ctx.buf as Buffer;
+  const h = ctx.hdr;
+  const n = r.nameBuf.length;
+  const re = r.regex as RegExp;
+  let repl: string | null = null;
+  for (let x = 0; x < ctx.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {
+    const s = h[x];
+    if (s < 0 || h[x + 1] - s !== n || b.compare(r.nameBuf, 0, n, s, s + n) !== 0) continue;
+    const v = b.toString('latin1', h[x + 2], h[x + 3]);
+    repl ??= ruleValue(r, ctx, out);
+    let nv: string;
+    if (!perValue) {
+      const m = re.exec(v);
+      if (m === null) continue;
+      nv = expandGroups(repl, m);
+    } else {
+      const parts = v.split(',');
+      let changed = false;
+      for (let i = 0; i < parts.length; i++) {
+        const m = re.exec(parts[i].trimStart());
+        if (m !== null) { parts[i] = expandGroups(repl, m); changed = true; }
+      }
+      if (!changed) continue;
+      nv = parts.join(',');
+    }
+    if (nv.length <= h[x + 3] - h[x + 2]) { b.write(nv, h[x + 2], 'latin1'); h[x + 3] = h[x + 2] + nv.length; }
+    else { h[x] = -1; out.extra += '\r\n' + r.name + ': ' + nv; }
+  }
+}
+
 function redirectLocation(r: RedirectRule, ctx: SampleCtx, out: RuleOut): string {
-  if (r.type === REDIR_LOCATION) return r.value;
+  if (r.type === REDIR_LOCATION) return r.fmt !== null ? ruleFormat(r.fmt, ctx, out) : r.value;
   const b = ctx.buf as Buffer;
   let uri = out.uri ?? b.toString('latin1', ctx.l1s, ctx.l1e);
   if (r.dropQuery) { const q = uri.indexOf('?'); if (q >= 0) uri = uri.slice(0, q); }
@@ -98,16 +201,53 @@ export function httpRulesRun(rules: readonly HttpRule[], ctx: SampleCtx, out: Ru
     switch (r.action) {
       case HTTP_ACT_ALLOW: return RULES_CONTINUE;
       case HTTP_ACT_DENY: out.status = r.status; return RULES_DENY;
-      case HTTP_ACT_SET_HDR: delHeader(ctx, r.nameBuf); out.extra += '\r\n' + r.name + ': ' + r.value; break;
-      case HTTP_ACT_ADD_HDR: out.extra += '\r\n' + r.name + ': ' + r.value; break;
-      case HTTP_ACT_DEL_HDR: delHeader(ctx, r.nameBuf); break;
-      case HTTP_ACT_SET_PATH: {
-        const b = ctx.buf as Buffer;
-        const uri = out.uri ?? b.toString('latin1', ctx.l1s, ctx.l1e);
-        const q = uri.indexOf('?');
-        out.uri = q >= 0 ? r.value + uri.slice(q) : r.value;
+      case HTTP_ACT_SET_HDR: {
+        const v = ruleValue(r, ctx, out);      // evaluated before the old header goes (it may read it)
+        delHeader(ctx, r.nameBuf);
+        out.extra += '\r\n' + r.name + ': ' + v;
         break;
       }
+      case HTTP_ACT_ADD_HDR: out.extra += '\r\n' + r.name + ': ' + ruleValue(r, ctx, out); break;
+      case HTTP_ACT_DEL_HDR: delHeader(ctx, r.nameBuf); break;
+      case HTTP_ACT_SET_PATH: {
+        const uri = currentUri(ctx, out);
+        const v = ruleValue(r, ctx, out);
+        const ps = pathStart(uri);
+        const q = uri.indexOf('?', ps);
+        out.uri = uri.slice(0, ps) + v + (q >= 0 ? uri.slice(q) : '');
+        break;
+      }
+      case HTTP_ACT_SET_QUERY: {
+        const uri = currentUri(ctx, out);
+        const v = ruleValue(r, ctx, out);
+        const q = uri.indexOf('?');
+        out.uri = (q >= 0 ? uri.slice(0, q) : uri) + '?' + v;
+        break;
+      }
+      case HTTP_ACT_SET_URI: out.uri = ruleValue(r, ctx, out); break;
+      case HTTP_ACT_SET_METHOD: out.method = ruleValue(r, ctx, out); break;
+      case HTTP_ACT_REPLACE_HDR: replaceHeader(r, ctx, out, false); break;
+      case HTTP_ACT_REPLACE_VAL: replaceHeader(r, ctx, out, true); break;
+      case HTTP_ACT_REPLACE_PATH: case HTTP_ACT_REPLACE_URI: {
+        const uri = currentUri(ctx, out);
+        const whole = r.action === HTTP_ACT_REPLACE_URI;
+        const ps = whole ? 0 : pathStart(uri);
+        let pe = whole ? uri.length : uri.indexOf('?', ps);
+        if (pe < 0) pe = uri.length;
+        const m = (r.regex as RegExp).exec(uri.slice(ps, pe));
+        if (m !== null) out.uri = uri.slice(0, ps) + expandGroups(ruleValue(r, ctx, out), m) + uri.slice(pe);
+        break;
+      }
+      case HTTP_ACT_CAPTURE: {
+        const log = out.log;
+        if (log !== null) {
+          const v = ruleValue(r, ctx, out);
+          while (log.reqCaptures.length <= r.slot) log.reqCaptures.push(null);
+          log.reqCaptures[r.slot] = v.length > r.len ? v.slice(0, r.len) : v;
+        }
+        break;
+      }
+      case HTTP_ACT_TARPIT: out.status = r.status; return RULES_TARPIT;
       case HTTP_ACT_REDIRECT: {
         const rd = r.redirect as RedirectRule;
         out.status = rd.code;

@@ -12,7 +12,7 @@ import { frontendStreamEnd } from '../frontend.ts';
 import {
   PR_O_FORWARDFOR, PR_O_HTTPCLOSE, PR_O_HTTP_SERVER_CLOSE, PR_O_HTTPLOG,
   SF_ERR_NONE, SF_ERR_CLICL, SF_ERR_SRVCL, SF_ERR_PRXCOND, SF_ERR_CLITO, SF_ERR_SRVTO, SF_ERR_LOCAL,
-  SF_FINST_NONE, SF_FINST_R, SF_FINST_C, SF_FINST_H, SF_FINST_D,
+  SF_FINST_NONE, SF_FINST_R, SF_FINST_C, SF_FINST_H, SF_FINST_D, SF_FINST_T,
 } from '../model/types.ts';
 import type { BackendClient } from '../backend/types.ts';
 import { PR_CAP_BE } from '../config/types.ts';
@@ -29,9 +29,10 @@ import { ChunkState, chunkDecode, chunkHeader, CHUNK_CRLF, CHUNK_LAST } from './
 import { cannedReply, cannedMuxReply } from './canned-errors.ts';
 import { h1HeadOut } from './head-out.ts';
 import { htxHeadSize, htxReplySize } from './htx-size.ts';
+import { localReplyBytes } from './local-reply.ts';
 import { cookieRequest, cookieResponse } from './cookie.ts';
 import { logRequestHead, logResponseHead, logBadRequest } from '../log/capture.ts';
-import { httpRulesRun, RULES_CONTINUE, RULES_DENY, type RuleOut, newRuleOut } from './rules.ts';
+import { httpRulesRun, RULES_CONTINUE, RULES_DENY, RULES_TARPIT, type RuleOut, newRuleOut } from './rules.ts';
 import {
   H1_HDR_STRIDE, H1_MF_VER_11, H1_MF_CLEN, H1_MF_CHNK, H1_MF_CONN_CLO, H1_MF_CONN_KAL, H1_MF_CONN_UPG, H1_MF_UPGRADE,
   H1_MF_TE_CL, H1_MF_METH_HEAD, H1_MF_METH_CONNECT, H1_MF_TE_OTHER, CHK_ST_DONE, HTTP_REUSE_NEVER,
@@ -134,6 +135,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
   closed = false;
   cliEnded = false;
   paused = false;
+  /** Status to answer when the tarpit delay (cliTimer) ends, 0 = not tarpitted. */
+  tarpitStatus = 0;
   txnCount = 0;
   txnStart = 0;          // ms: start of the transaction (accept or end of the previous one)
   reqStart = 0;          // ms: first byte of the request
@@ -158,6 +161,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     this.cliTimer = new Timer(this, onCliTimeout);
     this.srvTimer = new Timer(this, onSrvTimeout);
     this.ruleOut = newRuleOut();
+    this.ruleOut.fe = fe; this.ruleOut.log = this.log; this.ruleOut.reqCtx = this;
     const ip = sock.remoteAddress ?? '';
     this.srcIp = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
     this.srcIp4 = parseIp4(this.srcIp);
@@ -360,8 +364,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     // versions other than 1.0 / 1.1 are sent as HTTP/1.1 (HAProxy 2.6 does so for "HTTP/2.0")
     const vlen = m.l2e - m.l2s;
     const keepVer = vlen === 8 && (buf.compare(V_HTTP11, 0, 8, m.l2s, m.l2e) === 0 || buf.compare(V_HTTP10, 0, 8, m.l2s, m.l2e) === 0);
-    const line = out.uri === null && keepVer ? null : Buffer.from(
-      buf.toString('latin1', m.l0s, m.l0e) + ' ' + (out.uri ?? buf.toString('latin1', m.l1s, m.l1e)) + ' ' +
+    const line = out.uri === null && out.method === null && keepVer ? null : Buffer.from(
+      (out.method ?? buf.toString('latin1', m.l0s, m.l0e)) + ' ' + (out.uri ?? buf.toString('latin1', m.l1s, m.l1e)) + ' ' +
       (keepVer ? buf.toString('latin1', m.l2s, m.l2e) : 'HTTP/1.1'), 'latin1');
     let extra = out.extra;
     if (opts & PR_O_FORWARDFOR) extra = extra === '' ? this.forwardFor() : extra + this.forwardFor();
@@ -725,6 +729,15 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
 
   localReply(r: number, out: RuleOut): void {
     const log = this.log;
+    if (r === RULES_TARPIT) {
+      // hold the request for `timeout tarpit` (else `timeout connect`), then answer deny_status (500) logged PT
+      this.fe.feCounters.deniedReq++;
+      this.tarpitStatus = out.status;
+      const t = this.fe.timeouts.tarpit > 0 ? this.fe.timeouts.tarpit : this.fe.timeouts.connect;
+      timerArm(this.cliTimer, t > 0 ? t : 1);
+      if (!this.paused) { this.paused = true; this.cli.pause(); }
+      return;
+    }
     if (r === RULES_DENY) {
       this.fe.feCounters.deniedReq++;
       log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_R;
@@ -736,7 +749,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     log.status = out.status;
     this.rqPhase = RQ_DONE;
     log.bytesOut += htxReplySize(out.reply as Buffer);
-    this.writeCli(out.reply as Buffer);
+    this.writeCli(localReplyBytes(out.reply as Buffer, out.closeAfter || !this.cliKeepAlive || this.reqBody !== BODY_NONE));
     if (out.closeAfter) this.cliKeepAlive = false;
     this.finishReply();
   }
@@ -746,12 +759,13 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     const log = this.log;
     log.status = status;
     const px = this.be ?? this.fe;
-    const custom = px.http.errorFiles.get(status) ?? this.fe.http.errorFiles.get(status);
-    const reply = custom ?? (mux ? cannedMuxReply(status) : cannedReply(status));
+    // the H1 layer's own errors (mux) use the built-in messages, never errorfiles, and never enter HAProxy's channel
+    const custom = mux ? undefined : px.http.errorFiles.get(status) ?? this.fe.http.errorFiles.get(status);
+    const src = custom ?? (mux ? cannedMuxReply(status) : cannedReply(status));
     if (status === 400 || status === 408 || mux) this.cliKeepAlive = false;
     this.rqPhase = RQ_DONE;
-    if (!mux) log.bytesOut += htxReplySize(reply);    // the H1 layer's own errors never enter HAProxy's channel
-    this.writeCli(reply);
+    if (!mux) log.bytesOut += htxReplySize(src);
+    this.writeCli(mux ? src : localReplyBytes(src, !this.cliKeepAlive || this.reqBody !== BODY_NONE));
     this.finishReply();
   }
 
@@ -890,6 +904,13 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
   onClientTimeout(): void {
     if (this.closed) return;
     const log = this.log;
+    if (this.tarpitStatus !== 0) {
+      const st = this.tarpitStatus;
+      this.tarpitStatus = 0;
+      log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_T;
+      this.sendError(st, false);
+      return;
+    }
     if (this.rqPhase === RQ_HEAD) {
       if (this.reqStart === 0 && this.txnCount > 0) { this.closeAll(); this.cli.destroy(); return; }
       log.errCause = SF_ERR_CLITO; log.finishState = SF_FINST_R;

@@ -4,6 +4,18 @@
  * Hot path: the constants are read per message by h1-parser.ts, chunked.ts and stream.ts.
  */
 import type { AclCond } from '../acl/types.ts';
+import type { LogEmitter } from '../log/types.ts';
+import type { StreamLog } from '../model/types.ts';
+
+/**
+ * A rule value written as a log-format string, cut at its `%[...]` samples and separators: part i is a compiled
+ * log-format piece (ems[i], run by log/emit.ts), a sample (fns[i]: absent values give '' here, HAProxy's rule
+ * semantics, where a log line prints '-'), or a separator (both null: one space unless the text ends with one).
+ */
+export interface RuleFmt {
+  ems: (LogEmitter | null)[];
+  fns: (((s: StreamLog) => string | number | null) | null)[];
+}
 
 /** H1 message parse states (H1Msg.state). */
 export const H1_ST_START = 0;      // skipping leading empty lines
@@ -56,6 +68,15 @@ export const HTTP_ACT_DEL_HDR = 4;
 export const HTTP_ACT_REDIRECT = 5;
 export const HTTP_ACT_RETURN = 6;
 export const HTTP_ACT_SET_PATH = 7;
+export const HTTP_ACT_SET_QUERY = 8;
+export const HTTP_ACT_SET_URI = 9;
+export const HTTP_ACT_SET_METHOD = 10;
+export const HTTP_ACT_REPLACE_HDR = 11;    // whole value of each `name` header matching `regex` → value
+export const HTTP_ACT_REPLACE_VAL = 12;    // the same on each comma-separated value
+export const HTTP_ACT_REPLACE_PATH = 13;
+export const HTTP_ACT_REPLACE_URI = 14;
+export const HTTP_ACT_TARPIT = 15;
+export const HTTP_ACT_CAPTURE = 16;        // `capture <sample> len <n>` into request capture slot `slot`
 
 /** `redirect location|prefix|scheme`. */
 export const REDIR_LOCATION = 0;
@@ -65,6 +86,7 @@ export const REDIR_SCHEME = 2;
 export interface RedirectRule {
   type: number;              // REDIR_*
   value: string;
+  fmt: RuleFmt | null;       // location as a log-format string when it holds `%`, else null
   code: number;              // 301 302 303 307 308, default 302
   dropQuery: boolean;
   appendSlash: boolean;
@@ -81,6 +103,14 @@ export interface HttpRule {
   nameBuf: Buffer;
   /** Header value, path, or return body. */
   value: string;
+  /** `value` compiled as a log-format string when it holds `%` expressions (evaluated per request), else null. */
+  fmt: RuleFmt | null;
+  /** replace-header/-value/-path/-uri match. */
+  regex: RegExp | null;
+  /** capture slot index. */
+  slot: number;
+  /** capture length limit. */
+  len: number;
   status: number;            // deny_status / return status
   contentType: string;
   redirect: RedirectRule | null;

@@ -25,12 +25,14 @@ for (const c of ([...CANNED, ...CASES] as Case[]).filter((x) => !KNOWN_DIFFERENT
     up.reset();
     px.logs.length = 0;
     const got = await exchange(px.port('fe'), c.send, c.idleMs ?? 300, c.closeAfterSend ?? false);
-    await new Promise((r) => setTimeout(r, 60));
+    const wantLog = fs.readFileSync(new URL(`${c.name}/log.txt`, dir), 'latin1').split('\n').filter(Boolean).map((l) => l.split(' ').slice(0, 3).join(' '));
+    // log lines go through a worker thread: wait for them (bounded), then a little for any extra one
+    for (let i = 0; i < 100 && px.logs.length < wantLog.length; i++) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 30));
     const want = fs.readFileSync(new URL(`${c.name}/response.bin`, dir));
     assert.equal(got.toString('latin1'), want.toString('latin1'), 'response bytes');
     const upFile = new URL(`${c.name}/upstream.bin`, dir);
     if (fs.existsSync(upFile)) assert.equal(up.received().toString('latin1'), fs.readFileSync(upFile).toString('latin1'), 'upstream bytes');
-    const wantLog = fs.readFileSync(new URL(`${c.name}/log.txt`, dir), 'latin1').split('\n').filter(Boolean).map((l) => l.split(' ').slice(0, 3).join(' '));
     const gotLog = px.logs.map(summarizeLog).map((l) => l.split(' ').slice(0, 3).join(' '));
     assert.deepEqual(gotLog, wantLog, 'log status / termination state / backend');
   });
