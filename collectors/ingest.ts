@@ -100,6 +100,9 @@ export class Ingest {
   /** Batches waiting for the sinks. */
   get queued(): number { return this.queue.length; }
 
+  /** False while the sinks are so far behind that new rows would be dropped (a ring reader can wait instead). */
+  get hasRoom(): boolean { return this.queue.length < this.maxQueued; }
+
   /** Waits until the queued batches are written. */
   async settle(): Promise<void> {
     while (this.draining !== null) await this.draining;
@@ -140,7 +143,7 @@ export class Ingest {
         return;
       }
     }
-    const b = this.current[t];
+    const b = this.current[t] ?? (this.current[t] = this.newBatch(t));
     if (b === null) { c.droppedQueue++; return; }
     this.envelope(b, buf);
     const r = parse(buf, f.msgStart, f.msgEnd, b);
@@ -180,7 +183,7 @@ export class Ingest {
     let code = reason;
     if (code !== PARSE_ERR_BINARY && code !== PARSE_ERR_OVERSIZED && !isUtf8(buf.subarray(start, end))) code = PARSE_ERR_ENCODING;
     this.counters.unparsed[code]++;
-    const b = this.current[TABLE_RAW];
+    const b = this.current[TABLE_RAW] ?? (this.current[TABLE_RAW] = this.newBatch(TABLE_RAW));
     if (b === null) { this.counters.droppedQueue++; return; }
     const row = b.rows;
     if (framed) this.envelope(b, buf);

@@ -167,7 +167,8 @@ async function main(argv: string[]): Promise<void> {
     for (const u of o.listen) {
       const l = parseListenUrl(u);
       if (l.proto === 'udp') {
-        const x = await listenUdpThreaded(l.host, l.port, onDatagram, onListenerError, o.rcvbuf, o.ringMb * 1024 * 1024);
+        const x = await listenUdpThreaded(l.host, l.port, onDatagram, onListenerError, o.rcvbuf, o.ringMb * 1024 * 1024,
+          () => ingest.hasRoom);
         listeners.push(x);
         log('listening on udp://' + (x.address.includes(':') ? '[' + x.address + ']' : x.address) + ':' + x.port +
           ' (SO_RCVBUF requested ' + o.rcvbuf + ', granted ' + x.recvBufferSize + ')');

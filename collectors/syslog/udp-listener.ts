@@ -8,7 +8,7 @@ import dgram from 'node:dgram';
 import fs from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../worker-start.ts';
-import { RING_DROPPED, newUdpRing, openUdpRing, ringDrain } from './udp-ring.ts';
+import { RING_DROPPED, RING_HEAD, RING_TAIL, newUdpRing, openUdpRing, ringDrain } from './udp-ring.ts';
 
 export type DatagramHandler = (buf: Buffer, peer: string) => void;
 
@@ -61,10 +61,12 @@ export type RingDatagramHandler = (data: Uint8Array, start: number, end: number,
 
 /**
  * Like listenUdp, but the socket lives in a worker thread that copies datagrams into a `ringBytes` shared ring;
- * this thread drains it every millisecond (and until empty) into `onMessage`. The peer string is cached per address.
+ * this thread drains it every millisecond (until empty, while `canAccept()`) into `onMessage`. The peer string is
+ * cached per address.
  */
 export function listenUdpThreaded(host: string, port: number, onMessage: RingDatagramHandler,
-  onError: (e: Error) => void, recvBufferSize = 8 * 1024 * 1024, ringBytes = 64 * 1024 * 1024): Promise<UdpListener> {
+  onError: (e: Error) => void, recvBufferSize = 8 * 1024 * 1024, ringBytes = 64 * 1024 * 1024,
+  canAccept: () => boolean = () => true): Promise<UdpListener> {
   const sab = newUdpRing(ringBytes);
   const ring = openUdpRing(sab.ctrl, sab.data);
   const v6 = host.includes(':');
@@ -82,7 +84,8 @@ export function listenUdpThreaded(host: string, port: number, onMessage: RingDat
   };
   const worker: Worker = startWorker(import.meta.url, './udp-recv-worker', { host, port, rcvbuf: recvBufferSize, ...sab });
   let timer: NodeJS.Timeout | null = null;
-  const drain = (): void => { while (ringDrain(ring, onEntry, 4096) === 4096) { /* keep going until empty */ } };
+  // While the consumer is backed up (canAccept false), datagrams wait in the ring instead of being read and dropped.
+  const drain = (): void => { while (canAccept() && ringDrain(ring, onEntry, 1024) === 1024) { /* until empty */ } };
   return new Promise((resolve, reject) => {
     worker.once('error', reject);
     worker.on('message', (m: { t: string; message?: string; address?: string; port?: number; rcvbuf?: number }) => {
@@ -104,9 +107,15 @@ export function listenUdpThreaded(host: string, port: number, onMessage: RingDat
           open = false;
           worker.on('message', (x: { t: string }) => {
             if (x.t !== 'closed') return;
-            drain();
             if (timer) clearInterval(timer);
-            void worker.terminate().then(() => r());
+            // Hand over everything received, waiting for the consumer (at most 10 s, then regardless).
+            const deadline = Date.now() + 10000;
+            const finish = (): void => {
+              while ((canAccept() || Date.now() > deadline) && ringDrain(ring, onEntry, 1024) > 0) { /* drain */ }
+              if (Atomics.load(ring.ctrl, RING_HEAD) !== Atomics.load(ring.ctrl, RING_TAIL)) { setTimeout(finish, 5); return; }
+              void worker.terminate().then(() => r());
+            };
+            finish();
           });
           worker.postMessage({ t: 'close' });
         }),
