@@ -11,11 +11,11 @@ import type { AddressInfo } from 'node:net';
 import { startSluice, stopSluice, freePort } from '../proxy-util.ts';
 import type { Runtime } from '../../../proxy/runtime.ts';
 
-interface Origin { server: http.Server; port: number; conns: number }
+interface Origin { server: http.Server; port: number; conns: number; upgraded: net.Socket[] }
 
 /** An origin answering JSON {name, method, url, headers, body}; /stream answers chunked; /ws upgrades and echoes. */
 async function origin(name: string): Promise<Origin> {
-  const o: Origin = { server: http.createServer(), port: 0, conns: 0 };
+  const o: Origin = { server: http.createServer(), port: 0, conns: 0, upgraded: [] };
   o.server.keepAliveTimeout = 5000;
   o.server.on('connection', () => { o.conns++; });
   o.server.on('request', (req, res) => {
@@ -34,6 +34,7 @@ async function origin(name: string): Promise<Origin> {
     });
   });
   o.server.on('upgrade', (req, sock: net.Socket) => {
+    o.upgraded.push(sock);
     sock.write('HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\n\r\n');
     sock.on('data', (d) => sock.write(Buffer.concat([Buffer.from(name + ':'), d])));
   });
@@ -57,6 +58,7 @@ before(async () => {
   timeout client 5s
   timeout server 5s
   timeout tunnel 5s
+  timeout http-keep-alive 200ms
 
 frontend fe
   bind 127.0.0.1:${port}
@@ -84,8 +86,10 @@ backend bk_ff
 });
 after(async () => {
   agent.destroy();
+  // fetch() keeps its connection: let `timeout http-keep-alive` close it before the runtime (and its timers) stop
+  await new Promise((r) => setTimeout(r, 300));
   if (rt !== null) await stopSluice(rt);
-  for (const o of [a, b]) { o.server.closeAllConnections(); o.server.close(); }
+  for (const o of [a, b]) { o.server.closeAllConnections(); o.server.close(); for (const s of o.upgraded) s.destroy(); }
 });
 
 function request(path: string, opts: http.RequestOptions = {}, body?: string | Buffer[]): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
