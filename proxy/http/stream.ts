@@ -30,6 +30,7 @@ import { cannedReply, cannedMuxReply } from './canned-errors.ts';
 import { h1HeadOut } from './head-out.ts';
 import { htxHeadSize, htxReplySize } from './htx-size.ts';
 import { localReplyBytes } from './local-reply.ts';
+import { httpNormalize } from './normalize.ts';
 import { cookieRequest, cookieResponse } from './cookie.ts';
 import { logRequestHead, logResponseHead, logBadRequest } from '../log/capture.ts';
 import { httpRulesRun, RULES_CONTINUE, RULES_DENY, RULES_TARPIT, type RuleOut, newRuleOut } from './rules.ts';
@@ -311,6 +312,9 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     // frontend rules, redirects, backend choice, backend rules
     const out = this.ruleOut;
     out.reset();
+    const nu = httpNormalize(m, buf);
+    if (nu === null) { this.badRequest(400); return; }
+    if (nu !== '') out.uri = nu;
     let r = httpRulesRun(fe.http.reqRules, this, out);
     if (r === RULES_CONTINUE) r = httpRulesRun(fe.http.redirects, this, out);
     let be: Proxy | null = null;

@@ -1,0 +1,52 @@
+/*
+ * HAProxy 2.6's scheme-based normalisation of a request head, for the requests it concerns (absolute-form URIs and
+ * CONNECT; origin-form requests are left alone): "http://h:80/p" and "https://h:443/p" lose their default port in the
+ * URI and then in the Host header; a CONNECT's Host header loses a ":80" or ":443" port, and a CONNECT whose Host
+ * does not name its authority, or an absolute URI with a query but no path, is a 400. Observed on 2.6.12 (fixtures/http/cases/connect-method, test/e2e/http/
+ * normalize.test.ts). Called by http/stream.ts once per request head. Hot path: yes (one byte test for origin-form).
+ */
+import type { H1Msg } from './h1-parser.ts';
+import { H1_HDR_STRIDE, H1_MF_METH_CONNECT } from './types.ts';
+
+/** Host header value [s, e) shrunk in place by dropping ":80"/":443" (kept when `port` is given and differs). */
+function dropHostPort(m: H1Msg, buf: Buffer, port: string): void {
+  if (m.hostIdx < 0) return;
+  const x = m.hostIdx * H1_HDR_STRIDE;
+  const s = m.hdr[x + 2], e = m.hdr[x + 3];
+  const c = buf.lastIndexOf(0x3a, e - 1);
+  if (c < s || buf[e - 1] === 0x5d) return;                  // no port (or an IPv6 literal without one)
+  const p = buf.toString('latin1', c + 1, e);
+  if (port !== '' ? p === port : p === '80' || p === '443') m.hdr[x + 3] = c;
+}
+
+/**
+ * Normalises the head of `m` in buf. Returns the new request-target when it changed, '' when unchanged, or null for
+ * a request to reject with 400 (CONNECT whose Host differs from its authority).
+ */
+export function httpNormalize(m: H1Msg, buf: Buffer): string | null {
+  const us = m.l1s, ue = m.l1e;
+  if (us < ue && buf[us] === 0x2f) return '';
+  if ((m.flags & H1_MF_METH_CONNECT) !== 0) {
+    if (m.hostIdx >= 0) {
+      const x = m.hostIdx * H1_HDR_STRIDE;
+      const hs = m.hdr[x + 2], he = m.hdr[x + 3];
+      if (he - hs !== ue - us || buf.compare(buf, us, ue, hs, he) !== 0) return null;
+    }
+    dropHostPort(m, buf, '');
+    return '';
+  }
+  const sep = buf.indexOf('://', us, 'latin1');
+  if (sep < 0 || sep >= ue) return '';
+  const scheme = buf.toString('latin1', us, sep).toLowerCase();
+  const def = scheme === 'http' ? '80' : scheme === 'https' ? '443' : '';
+  if (def === '') return '';
+  const as = sep + 3;
+  let ae = buf.indexOf(0x2f, as);
+  if (ae < 0 || ae > ue) ae = ue;
+  const q = buf.indexOf(0x3f, as);
+  if (q >= 0 && q < ae) return null;                          // "http://h?q": a query without a path is refused
+  const c = buf.lastIndexOf(0x3a, ae - 1);
+  if (c < as || buf.toString('latin1', c + 1, ae) !== def) return '';
+  dropHostPort(m, buf, def);
+  return buf.toString('latin1', us, c) + buf.toString('latin1', ae, ue);
+}
