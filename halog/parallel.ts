@@ -1,7 +1,8 @@
-// Splits one large regular file into line-aligned byte ranges scanned by worker threads, then merges
-// their counters and accumulators in file order (reports whose result is a sum: -st, -srv, -pct, -gt,
-// -tc, -cc, -u*, -ic, -ac/-ad and -c). stderr messages are renumbered to global line numbers.
-// Not used with -m, line output or -hdr, which depend on order. Hot path: no (setup and merge).
+// Splits one large regular file into line-aligned blocks (~16 MiB) that the main thread and worker
+// threads take from a shared counter, then merges their counters and accumulators (reports whose result
+// is a sum: -st, -srv, -pct, -gt, -tc, -cc, -u*, -ic, -ac/-ad and -c) and prints stderr messages in file
+// order with global line numbers. Not used with -m, line output or -hdr, which depend on order; a line
+// of HALOG_LINE_MAX bytes or more sends the caller back to the sequential scan. Hot path: no.
 import { availableParallelism, loadavg } from 'node:os';
 import { readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
@@ -14,8 +15,8 @@ import type { HalogScanner } from './scan/scanner.ts';
 import { IntCounts } from './reports/int-counts.ts';
 import { ServerStats } from './reports/servers.ts';
 import { UrlStats } from './reports/urls.ts';
-import { scanRange } from './range-scan.ts';
-import type { RangeResult, RangeTask } from './range-scan.ts';
+import { BLOCK_FIELDS, scanBlocks } from './range-scan.ts';
+import type { BlockResult, BlockTask } from './range-scan.ts';
 
 const MERGEABLE = new Set([LINE_ACCEPT_HOLES, LINE_COOKIE_CODES, LINE_GRAPHS, LINE_IPS, LINE_NONE, LINE_SERVERS,
   LINE_STATUS, LINE_TERM_CODES, LINE_URLS]);
@@ -26,22 +27,23 @@ export function parallelThreads(o: HalogOptions, action: number, size: number): 
   if (o.threads > 0) return o.threads;
   if (size < HALOG_MIN_PARALLEL_BYTES) return 1;
   /*
-   * 2 threads (the main one + 1 worker) measured best on this 2-core machine when a core is free
-   * (1 GB -c: 0.51 -> 0.41 s, -pct 1.17 -> 0.86 s); with the cores already busy (1-min load average
-   * >= cores - 0.5) the worker only adds its start-up and contention (1 GB -st under load 5: 1.75 -> 2.5 s).
+   * The main thread + 1 worker when a core is free (1-min load average < cores - 0.5): measured on 1 GB
+   * at load ~2, -c 0.51 -> 0.41 s and -pct 1.17 -> 0.86 s. On a busy machine (load 5-9 here, other
+   * sessions' benchmarks) a second thread gets no more CPU and only adds its start-up and merge:
+   * -st 1.14 s with 1 thread vs 1.66 s with 2. Blocks are shared out dynamically, so a late or starved
+   * worker only shifts blocks to the main thread.
    */
   const cores = availableParallelism();
   if (cores < 2 || loadavg()[0] >= cores - 0.5) return 1;
   return 2;
 }
 
-/* the worker starts ~30 ms after the main thread (thread + module loading): give range 0 a little more */
-const MAIN_RANGE_BIAS = 24 * 1024 * 1024;
+/* block size: small enough to balance two threads, large enough that a block costs nothing extra */
+const BLOCK_BYTES = 16 * 1024 * 1024;
 
 /** First line start at or after `pos` (the byte after the LF that ends the line holding pos - 1). */
-function lineStartAfter(fd: number, pos: number, size: number): number {
+function lineStartAfter(fd: number, pos: number, size: number, win: Buffer): number {
   if (pos <= 0) return 0;
-  const win = Buffer.allocUnsafe(64 * 1024);
   let at = pos - 1;
   while (at < size) {
     const n = readSync(fd, win, 0, win.length, at);
@@ -54,8 +56,17 @@ function lineStartAfter(fd: number, pos: number, size: number): number {
   return size;
 }
 
+/** Line-aligned cuts of a `size`-byte file into about `blocks` blocks (first 0, last size). */
+export function blockCuts(fd: number, size: number, blocks: number): number[] {
+  const win = Buffer.allocUnsafe(64 * 1024);
+  const cuts = [0];
+  for (let i = 1; i < blocks; i++) cuts.push(Math.max(cuts[i - 1], lineStartAfter(fd, Math.floor((size * i) / blocks), size, win)));
+  cuts.push(size);
+  return cuts;
+}
+
 /* Compiled: dist/halog/worker.js. From sources (tests via tsx): register tsx in the worker first. */
-function startWorker(task: RangeTask): Worker {
+function startWorker(task: BlockTask): Worker {
   if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./worker.js', import.meta.url), { workerData: task });
   const tsx = import.meta.resolve('tsx/esm/api');
   const src = new URL('./worker.ts', import.meta.url).href;
@@ -64,42 +75,40 @@ function startWorker(task: RangeTask): Worker {
 }
 
 /**
- * Scans `fd` (a regular file of `size` bytes) with `threads` workers and merges into `sc`.
- * `countOnly` selects the -c fast path (lines counted, no parsing).
+ * Merges block results into `sc` (accumulators summed; stderr records printed in block order with
+ * global line numbers; linenum = all lines). Returns false, leaving `sc` untouched, if a block stopped.
  */
-export async function scanParallel(sc: HalogScanner, o: HalogOptions, fd: number, size: number, threads: number, countOnly: boolean): Promise<void> {
-  const cuts: number[] = [0];
-  const bias = Math.min(MAIN_RANGE_BIAS, Math.floor(size / 8));
-  for (let i = 1; i < threads; i++) {
-    const at = bias + Math.floor(((size - bias) * i) / threads);
-    cuts.push(Math.max(cuts[i - 1], lineStartAfter(fd, at, size)));
+export function mergeBlocks(sc: HalogScanner, results: BlockResult[], nBlocks: number): boolean {
+  if (results.some((r) => r.stopped)) return false;
+  const owner = new Int32Array(nBlocks).fill(-1);
+  const entry = new Int32Array(nBlocks);
+  const lineBase = new Float64Array(nBlocks + 1);
+  results.forEach((r, ri) => {
+    for (let e = 0; e < r.blocks.length; e += BLOCK_FIELDS) {
+      owner[r.blocks[e]] = ri;
+      entry[r.blocks[e]] = e;
+    }
+  });
+  for (let b = 0; b < nBlocks; b++) {
+    const r = results[owner[b]];
+    lineBase[b + 1] = lineBase[b] + (r ? r.blocks[entry[b] + 1] : 0);
+    if (!r) continue;
+    const [, , lineFrom, errFrom, errTo] = r.blocks.slice(entry[b], entry[b] + BLOCK_FIELDS);
+    for (let i = errFrom; i < errTo; i += 2) {
+      const n = r.errRecords[i] as number;
+      const bytes = r.errRecords[i + 1] as Uint8Array;
+      if (n >= 0) {
+        sc.err.str('Truncated line ' + (lineBase[b] + n - lineFrom) + ': ');
+        sc.err.bytes(bytes, 0, bytes.length);
+        sc.err.byte(10);
+      } else {
+        sc.err.bytes(bytes, 0, bytes.length);
+      }
+    }
   }
-  cuts.push(size);
-  /* ranges 1.. go to workers; the main thread scans range 0 meanwhile (one worker start-up less) */
-  const pending = cuts.slice(1, -1).map((from, i) => new Promise<RangeResult>((resolve, reject) => {
-    const task: RangeTask = { opts: o, fd, from, to: cuts[i + 2], countOnly };
-    const w = startWorker(task);
-    w.once('message', (r: RangeResult) => { resolve(r); void w.terminate(); });
-    w.once('error', reject);
-  }));
-  const first = scanRange({ opts: o, fd, from: 0, to: cuts[1], countOnly });
-  const results = [first, ...await Promise.all(pending)];
-  let lineBase = 0;
   for (const r of results) {
     sc.parseErr += r.parseErr;
     sc.linesOut += r.linesOut;
-    for (let i = 0; i < r.errRecords.length; i += 2) {
-      const n = r.errRecords[i] as number;
-      const b = r.errRecords[i + 1] as Uint8Array;
-      if (n >= 0) {
-        sc.err.str('Truncated line ' + (lineBase + n) + ': ');
-        sc.err.bytes(b, 0, b.length);
-        sc.err.byte(10);
-      } else {
-        sc.err.bytes(b, 0, b.length);
-      }
-    }
-    lineBase += r.linenum;
     sc.ints.merge(IntCounts.fromTransfer(r.ints));
     for (let f = 1; f < sc.timers.length; f++) sc.timers[f].merge(IntCounts.fromTransfer(r.timers[f - 1]));
     if (r.servers.keys.length) {
@@ -114,7 +123,28 @@ export async function scanParallel(sc: HalogScanner, o: HalogOptions, fd: number
       us.v = r.urls.v;
       sc.urls.merge(us);
     }
-    if (r.stopped) break;
   }
-  sc.linenum = lineBase;
+  sc.linenum = lineBase[nBlocks];
+  return true;
+}
+
+/**
+ * Scans `fd` (a regular file of `size` bytes) on the main thread plus `threads - 1` workers and merges
+ * into `sc`. `countOnly` selects the -c fast path. Returns false (nothing merged) when the input must be
+ * scanned sequentially instead (a line of HALOG_LINE_MAX bytes or more).
+ */
+export async function scanParallel(sc: HalogScanner, o: HalogOptions, fd: number, size: number, threads: number, countOnly: boolean): Promise<boolean> {
+  const cuts = blockCuts(fd, size, Math.max(threads * 4, Math.ceil(size / BLOCK_BYTES)));
+  const next = new Int32Array(new SharedArrayBuffer(4));
+  const task: BlockTask = { opts: o, fd, cuts, next, countOnly };
+  const pending: Promise<BlockResult>[] = [];
+  for (let i = 1; i < threads; i++) {
+    pending.push(new Promise<BlockResult>((resolve, reject) => {
+      const w = startWorker(task);
+      w.once('message', (r: BlockResult) => { resolve(r); void w.terminate(); });
+      w.once('error', reject);
+    }));
+  }
+  const mine = scanBlocks(task);
+  return mergeBlocks(sc, [mine, ...await Promise.all(pending)], cuts.length - 1);
 }

@@ -105,8 +105,7 @@ export async function runHalog(o: HalogOptions, io: HalogIo): Promise<number> {
       if (o.threads > 1 || (o.threads < 0 && single.size >= HALOG_MIN_PARALLEL_BYTES)) {
         const { parallelThreads, scanParallel } = await import('./parallel.ts');
         const threads = parallelThreads(o, sc.action, single.size);
-        if (threads > 1) {
-          await scanParallel(sc, o, single.fd, single.size, threads, fast);
+        if (threads > 1 && await scanParallel(sc, o, single.fd, single.size, threads, fast)) {
           return finishHalog(sc, o, io);
         }
       }

@@ -1,19 +1,22 @@
 // npm run bench:halog — Sluice's halog (dist/halog/main.js) against /usr/sbin/halog on the same file
 // for -st, -srv, -pct, -u and -c: runs interleaved, prints the median wall time of each, GB/s and the
 // ratio Sluice/C (lower is better), after checking both print the same report. Then DuckDB ingest
-// speed (--duckdb) in lines/s. Env: HALOG_BENCH_MB (default 1024), HALOG_BENCH_RUNS (default 3),
-// HALOG_BENCH_MODES (e.g. "-st,-u"), HALOG_BENCH_DUCKDB=0 to skip the DuckDB part.
+// speed (--duckdb) in lines/s on a smaller file. Env: HALOG_BENCH_MB (default 1024), HALOG_BENCH_RUNS
+// (default 5), HALOG_BENCH_MODES (e.g. "-st,-u"), HALOG_BENCH_DUCKDB=0 to skip the DuckDB part,
+// HALOG_BENCH_DUCKDB_MB (default 64). The 1-min load average is printed before and after: Sluice's
+// halog uses a worker thread only when a core is free, so the machine's load changes its numbers.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, openSync, closeSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { makeBenchInput } from './make-input.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'dist', 'halog', 'main.js');
 const C_HALOG = '/usr/sbin/halog';
 const MB = Number(process.env.HALOG_BENCH_MB ?? 1024);
-const RUNS = Number(process.env.HALOG_BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.HALOG_BENCH_RUNS ?? 5);
 const MODES = (process.env.HALOG_BENCH_MODES ?? '-st,-srv,-pct,-u,-c').split(',');
 
 if (!existsSync(BIN)) {
@@ -27,7 +30,8 @@ if (!existsSync(C_HALOG)) {
 
 const file = makeBenchInput(ROOT, MB);
 const size = statSync(file).size;
-console.log(`input ${file}: ${(size / 1e9).toFixed(2)} GB, ${RUNS} interleaved runs per tool and mode`);
+const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
+console.log(`input ${file}: ${(size / 1e9).toFixed(2)} GB, ${RUNS} interleaved runs per tool and mode, load average ${load()}`);
 
 interface Run { ms: number; digest: string }
 function runOnce(cmd: string, args: string[]): Run {
@@ -61,12 +65,16 @@ const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].len
 const fmt = (r: string[]): string => r.map((x, i) => x.padStart(widths[i])).join('  ');
 console.log(fmt(head));
 for (const r of rows) console.log(fmt(r));
+console.log(`load average after: ${load()}`);
 
 if (process.env.HALOG_BENCH_DUCKDB !== '0') {
   const db = `/tmp/sluice-halog-bench-${process.pid}.duckdb`;
-  const lines = Number(spawnSync(C_HALOG, ['-c'], { stdio: [openSync(file, 'r'), 'pipe', 'pipe'] }).stdout.toString().trim());
+  const dfile = makeBenchInput(ROOT, Number(process.env.HALOG_BENCH_DUCKDB_MB ?? 64));
+  const dfd = openSync(dfile, 'r');
+  const lines = Number(spawnSync(C_HALOG, ['-c'], { stdio: [dfd, 'pipe', 'pipe'] }).stdout.toString().trim());
+  closeSync(dfd);
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, [BIN, '--duckdb', db, file], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 900_000 });
+  const r = spawnSync(process.execPath, [BIN, '--duckdb', db, dfile], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 900_000 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   rmSync(db, { force: true });
   rmSync(db + '.wal', { force: true });
