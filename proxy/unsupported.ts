@@ -28,7 +28,7 @@ export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = 
     'http-send-name-header', 'tcp-check', 'http-error',
     'bind-process', 'hash-balance-factor', 'option ssl-hello-chk', 'option smtpchk', 'option mysql-check',
     'option pgsql-check', 'option redis-check', 'option ldap-check', 'option spop-check', 'option tcp-check',
-    'option external-check', 'option http-buffer-request', 'option transparent', 'option splice-auto',
+    'option external-check', 'option transparent', 'option splice-auto',
     'option splice-request', 'option splice-response', 'option nolinger', 'option persist', 'option prefer-last-server',
     'option http-use-proxy-header', 'option accept-invalid-http-request', 'option accept-invalid-http-response',
     'option h1-case-adjust-bogus-client', 'option h1-case-adjust-bogus-server', 'option checkcache',

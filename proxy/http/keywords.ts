@@ -2,8 +2,9 @@
  * Config keywords of the HTTP module: http-request, http-response (actions: allow, deny, tarpit, set/add/del-header,
  * replace-header/-value, set-path/-query/-uri/-method, replace-path/-uri, capture, redirect, return; values with `%`
  * compiled by proxy/log/format.ts), redirect, errorfile, http-reuse, option
- * forwardfor, option http-server-close, option httpclose, option http-keep-alive; plus httpProxyInit, the init hook
- * that gives every proxy its HttpProxyCfg slot (errorfiles and http-reuse inherited from defaults). Registered by
+ * forwardfor, option http-server-close, option httpclose, option http-keep-alive, option http-buffer-request; plus
+ * httpProxyInit, the init hook that gives every proxy its HttpProxyCfg slot (errorfiles, http-reuse and
+ * http-buffer-request inherited from defaults). Registered by
  * proxy/modules.ts. Unsupported rule actions are load errors, never ignored. Hot path: no (load time).
  */
 import fs from 'node:fs';
@@ -33,6 +34,7 @@ export function newHttpProxyCfg(def: HttpProxyCfg | null): HttpProxyCfg {
     reqRules: [], resRules: [], redirects: [],
     errorFiles: def && def.errorFiles ? new Map(def.errorFiles) : new Map(),
     reuse: def && def.reuse !== undefined ? def.reuse : HTTP_REUSE_SAFE,
+    bufferRequest: def !== null && def.bufferRequest === true,
   };
 }
 
@@ -316,6 +318,10 @@ function connMode(bit: number) {
   };
 }
 
+function parseBufferRequest(args: readonly string[], ctx: KwCtx): void {
+  if (ctx.proxy) ctx.proxy.http.bufferRequest = args[0] !== 'no';
+}
+
 export const keywords: CfgKeyword[] = [
   { section: 'listen', name: 'http-request', cap: PR_CAP_FE | PR_CAP_BE, parse: parseHttpRule },
   { section: 'listen', name: 'http-response', cap: PR_CAP_FE | PR_CAP_BE, parse: parseHttpRule },
@@ -326,4 +332,5 @@ export const keywords: CfgKeyword[] = [
   { section: 'listen', name: 'option http-server-close', cap: ALL, allowNo: true, parse: connMode(PR_O_HTTP_SERVER_CLOSE) },
   { section: 'listen', name: 'option httpclose', cap: ALL, allowNo: true, parse: connMode(PR_O_HTTPCLOSE) },
   { section: 'listen', name: 'option http-keep-alive', cap: ALL, allowNo: true, parse: connMode(PR_O_HTTP_KEEP_ALIVE) },
+  { section: 'listen', name: 'option http-buffer-request', cap: ALL, allowNo: true, parse: parseBufferRequest },
 ];

@@ -36,7 +36,7 @@ import { logRequestHead, logResponseHead, logBadRequest } from '../log/capture.t
 import { httpRulesRun, RULES_CONTINUE, RULES_DENY, RULES_TARPIT, type RuleOut, newRuleOut } from './rules.ts';
 import {
   H1_HDR_STRIDE, H1_MF_VER_11, H1_MF_CLEN, H1_MF_CHNK, H1_MF_CONN_CLO, H1_MF_CONN_KAL, H1_MF_CONN_UPG, H1_MF_UPGRADE,
-  H1_MF_TE_CL, H1_MF_METH_HEAD, H1_MF_METH_CONNECT, H1_MF_TE_OTHER, CHK_ST_DONE, HTTP_REUSE_NEVER,
+  H1_MF_TE_CL, H1_MF_METH_HEAD, H1_MF_METH_CONNECT, H1_MF_TE_OTHER, CHK_ST_DONE, HTTP_REUSE_NEVER, H1_MF_EXPECT,
 } from './types.ts';
 
 const kSess = Symbol('sluice.httpSession');
@@ -68,6 +68,7 @@ const DEFAULT_MAXREWRITE = 1024;
 const DEFAULT_MAXHDR = 101;
 
 const B_CONN_CLOSE = Buffer.from('\r\nconnection: close');
+const B_CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n');
 const B_CONN_KA = Buffer.from('\r\nconnection: keep-alive');
 
 /** Settings shared by every session, from the global section (set once by main.ts through httpSetGlobals). */
@@ -138,6 +139,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
   paused = false;
   /** Status to answer when the tarpit delay (cliTimer) ends, 0 = not tarpitted. */
   tarpitStatus = 0;
+  /** `option http-buffer-request`: the backend to connect to once the body is in (cliRest), null = not waiting. */
+  buffering: Proxy | null = null;
   txnCount = 0;
   txnStart = 0;          // ms: start of the transaction (accept or end of the previous one)
   reqStart = 0;          // ms: first byte of the request
@@ -215,7 +218,30 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     if (this.tunnel) { this.log.bytesIn += chunk.length; this.writeSrv(chunk); return; }
     if (this.rqPhase === RQ_BODY && this.srv !== null) { this.forwardReqBody(chunk, 0); return; }
     if (this.rqPhase === RQ_HEAD) { this.parseReqHead(chunk); return; }
+    if (this.buffering !== null) { this.bufferBody(chunk); return; }
     this.keepRest(chunk, 0);
+  }
+
+  /** http-buffer-request: collects body bytes while reading on, connects once bodyBuffered(). */
+  bufferBody(chunk: Buffer): void {
+    this.cliRest = this.cliRest === null ? chunk : Buffer.concat([this.cliRest, chunk]);
+    if (!this.bodyBuffered()) return;
+    const be = this.buffering as Proxy;
+    this.buffering = null;
+    timerDisarm(this.cliTimer);
+    if (!this.paused) { this.paused = true; this.cli.pause(); }
+    this.bc.connect(be);
+  }
+
+  /** The whole request body (or a full buffer, or a bad chunk the forwarding will reject) is in cliRest. */
+  bodyBuffered(): boolean {
+    const rest = this.cliRest;
+    if (rest === null) return false;
+    if (rest.length >= g.bufsize) return true;
+    if (this.reqBody === BODY_LEN) return rest.length >= this.reqLeft;
+    const st = scratchChunk;
+    st.reset();
+    return chunkDecode(st, rest, 0, rest.length) < 0 || st.state === CHK_ST_DONE;
   }
 
   /** Stores unprocessed client bytes and stops reading until they can be handled. */
@@ -340,12 +366,28 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     if (opts & PR_O_HTTPCLOSE) this.cliKeepAlive = false;
     this.srvKeepAlive = (opts & (PR_O_HTTPCLOSE | PR_O_HTTP_SERVER_CLOSE)) === 0;
     if (be.cookie.name !== '') this.bc.persist = cookieRequest(be, m, buf, log);
+    const buffer = this.reqBody !== BODY_NONE && (fe.http.bufferRequest || be.http.bufferRequest) && !this.bodyBuffered();
+    if (buffer && (f & H1_MF_EXPECT) !== 0) {
+      // waiting for the body here: answer 100 Continue ourselves, the server will not see the Expect header
+      const h = m.hdr;
+      for (let x = 0; x < m.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {
+        if (h[x] >= 0 && h[x + 1] - h[x] === 6 && buf.toString('latin1', h[x], h[x + 1]) === 'expect') h[x] = -1;
+      }
+      this.writeCli(B_CONTINUE);
+    }
     this.outHead = this.buildReqHead(buf, opts);
     if (this.reqBody === BODY_NONE) this.rqPhase = RQ_DONE;
     this.rsPhase = RS_WAIT;
     // the client is not paused here: bytes arriving before the response is done are kept by keepRest(), which
     // pauses only then (a pause/resume pair per request costs two nextTicks)
     this.bc.reuse = be.http.reuse !== HTTP_REUSE_NEVER && this.srvKeepAlive;
+    if (buffer) {
+      this.buffering = be;
+      const t = fe.timeouts.httpRequest > 0 ? fe.timeouts.httpRequest : fe.timeouts.client;
+      if (t > 0) timerArm(this.cliTimer, t);
+      this.resumeClient();
+      return;
+    }
     this.bc.connect(be);
   }
 
@@ -908,6 +950,13 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
   onClientTimeout(): void {
     if (this.closed) return;
     const log = this.log;
+    if (this.buffering !== null) {
+      // http-buffer-request: the body did not come in time
+      this.buffering = null;
+      log.errCause = SF_ERR_CLITO; log.finishState = SF_FINST_D;
+      this.sendError(408, false);
+      return;
+    }
     if (this.tarpitStatus !== 0) {
       const st = this.tarpitStatus;
       this.tarpitStatus = 0;

@@ -134,4 +134,6 @@ export interface HttpProxyCfg {
   /** status → full response bytes (errorfile), overriding the canned one. */
   errorFiles: Map<number, Buffer>;
   reuse: number;              // HTTP_REUSE_*
+  /** `option http-buffer-request`: wait for the whole body (or a full buffer) before choosing a server. */
+  bufferRequest: boolean;
 }
