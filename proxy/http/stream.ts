@@ -42,6 +42,9 @@ import {
 const kSess = Symbol('sluice.httpSession');
 const kSrvHooked = Symbol('sluice.httpSrvHooked');
 const scratchChunk = new ChunkState();
+const NO_HDR: Int32Array = new Int32Array(0);
+/** Placeholder response message of sessions that never had a server connection; never parsed into. */
+const NO_RSP = new H1Msg(true, 1);
 const V_HTTP10 = Buffer.from('HTTP/1.0');
 const V_HTTP11 = Buffer.from('HTTP/1.1');
 type SessSocket = Socket & { [kSess]?: HttpSession | null; [kSrvHooked]?: boolean };
@@ -108,9 +111,11 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
   readonly bc: BackendConn;
   readonly log: StreamLog;
   readonly req: H1Msg;
-  readonly rsp: H1Msg;
-  readonly reqChunk = new ChunkState();
-  readonly rspChunk = new ChunkState();
+  /** NO_RSP until the first server connection (idle client connections stay small, ~0.5 KB less each). */
+  rsp: H1Msg;
+  /** Chunked body decoders, created on the first chunked message. */
+  reqChunk: ChunkState | null = null;
+  rspChunk: ChunkState | null = null;
   readonly cliTimer: Timer;
   readonly srvTimer: Timer;
   readonly ruleOut: RuleOut;
@@ -153,7 +158,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
   fwdLine = '';
   readonly srcIp: string;
   readonly srcIp4: number;
-  readonly srcAddr: Buffer;
+  srcAddrBuf: Buffer | null = null;
 
   constructor(fe: Proxy, sock: Socket, bindName: string) {
     this.fe = fe;
@@ -161,7 +166,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     this.bc = new BackendConn(this);
     this.log = newStreamLog(fe);
     this.req = new H1Msg(false, g.maxhdr);
-    this.rsp = new H1Msg(true, g.maxhdr);
+    this.rsp = NO_RSP;
     this.cliTimer = new Timer(this, onCliTimeout);
     this.srvTimer = new Timer(this, onSrvTimeout);
     this.ruleOut = newRuleOut();
@@ -169,8 +174,6 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     const ip = sock.remoteAddress ?? '';
     this.srcIp = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
     this.srcIp4 = parseIp4(this.srcIp);
-    this.srcAddr = Buffer.alloc(this.srcIp4 >= 0 ? 4 : 0);
-    if (this.srcIp4 >= 0) this.srcAddr.writeUInt32BE(this.srcIp4);
     const log = this.log;
     const now = Date.now();
     log.acceptMs = now;
@@ -196,6 +199,14 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
   get hdr(): Int32Array { return this.req.hdr; }
   get nhdr(): number { return this.req.nhdr; }
   get lbReq(): LbRequestView { return this; }
+  /** Client IPv4 address bytes for `balance source` (empty for IPv6), built on first use. */
+  get srcAddr(): Buffer {
+    if (this.srcAddrBuf === null) {
+      this.srcAddrBuf = Buffer.alloc(this.srcIp4 >= 0 ? 4 : 0);
+      if (this.srcIp4 >= 0) this.srcAddrBuf.writeUInt32BE(this.srcIp4);
+    }
+    return this.srcAddrBuf;
+  }
 
   findHeader(lcName: string, out: Int32Array): boolean {
     const b = this.rqBuf;
@@ -324,7 +335,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     }
     logRequestHead(fe, log, buf, m.hdr, m.nhdr);
     // framing of the request body
-    if (f & H1_MF_CHNK) { this.reqBody = BODY_CHUNKED; this.reqChunk.reset(); }
+    if (f & H1_MF_CHNK) { this.reqBody = BODY_CHUNKED; (this.reqChunk ??= new ChunkState()).reset(); }
     else if ((f & H1_MF_CLEN) && m.bodyLen > 0) { this.reqBody = BODY_LEN; this.reqLeft = m.bodyLen; }
     else this.reqBody = BODY_NONE;
     const ver11 = (f & H1_MF_VER_11) !== 0;
@@ -454,6 +465,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     }
     if (s.isPaused()) s.resume();         // released while the client was pushing back
     this.srvConnAt = Date.now();
+    if (this.rsp === NO_RSP) this.rsp = new H1Msg(true, g.maxhdr);
     this.rsp.reset();
     this.rsAccLen = 0;
     const head = this.outHead as Buffer;
@@ -498,7 +510,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
       this.reqLeft -= n;
       if (this.reqLeft === 0) { this.rqPhase = RQ_DONE; this.keepRest(chunk, from + n); }
     } else if (this.reqBody === BODY_CHUNKED) {
-      const st = this.reqChunk;
+      const st = this.reqChunk as ChunkState;
       const r = chunkDecode(st, chunk, from, chunk.length);
       if (r < 0) { this.badRequest(400); return; }
       writeChunks(srv, st, chunk);
@@ -570,7 +582,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
       this.tunnel = true;
       this.rspBody = BODY_CLOSE;
     } else if ((rf & H1_MF_METH_HEAD) !== 0 || status === 204 || status === 304) this.rspBody = BODY_NONE;
-    else if (f & H1_MF_CHNK) { this.rspBody = BODY_CHUNKED; this.rspChunk.reset(); }
+    else if (f & H1_MF_CHNK) { this.rspBody = BODY_CHUNKED; (this.rspChunk ??= new ChunkState()).reset(); }
     else if (f & H1_MF_CLEN) { this.rspBody = m.bodyLen > 0 ? BODY_LEN : BODY_NONE; this.rspLeft = m.bodyLen; }
     else this.rspBody = BODY_CLOSE;
     if (f & H1_MF_TE_OTHER) this.rspBody = BODY_CLOSE;
@@ -630,7 +642,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     v.hdr = m.hdr; v.nhdr = m.nhdr;
     return v;
   }
-  readonly rspCtx = { buf: null as Buffer | null, l0s: 0, l0e: 0, l1s: 0, l1e: 0, l2s: 0, l2e: 0, hdr: new Int32Array(0) as Int32Array, nhdr: 0, srcIp: '', srcIp4: -1 };
+  readonly rspCtx = { buf: null as Buffer | null, l0s: 0, l0e: 0, l1s: 0, l1e: 0, l2s: 0, l2e: 0, hdr: NO_HDR, nhdr: 0, srcIp: '', srcIp4: -1 };
 
   /** Response head for the client (interim or final), followed by buf[ts, te) of body bytes when te > ts. */
   buildRspHead(buf: Buffer, final: boolean, ts: number, te: number): Buffer {
@@ -655,7 +667,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
       this.rspLeft -= n;
       if (this.rspLeft === 0) this.responseDone(chunk, from + n, chunk.length);
     } else if (this.rspBody === BODY_CHUNKED) {
-      const st = this.rspChunk;
+      const st = this.rspChunk as ChunkState;
       const r = chunkDecode(st, chunk, from, chunk.length);
       if (r < 0) { this.serverFailed(SF_ERR_SRVCL, SF_FINST_D, 0); return; }
       writeChunks(this.cli, st, chunk);
