@@ -126,15 +126,16 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
   let rule: HttpRule | null = null;
   switch (act) {
     case 'allow': rule = newRule(HTTP_ACT_ALLOW, ctx); break;
-    case 'deny': {
-      rule = newRule(HTTP_ACT_DENY, ctx);
-      rule.status = isReq ? 403 : 502;
+    case 'deny': case 'tarpit': {
+      if (act === 'tarpit' && !isReq) break;
+      rule = newRule(act === 'deny' ? HTTP_ACT_DENY : HTTP_ACT_TARPIT, ctx);
+      rule.status = act === 'tarpit' ? 500 : isReq ? 403 : 502;
       for (let i = 2; i < end; i++) {
         if (args[i] === 'deny_status') {
           const c = Number(args[++i]);
           if (!HTTP_ERR_CODES.includes(c)) { ctx.alert(`status code '${args[i]}' not handled by default with 'default-errorfiles' argument..`); return; }
           rule.status = c;
-        } else { ctx.alert(`'${args[0]} deny' : unsupported argument '${args[i]}'.`); return; }
+        } else { ctx.alert(`'${args[0]} ${act}' : unsupported argument '${args[i]}'.`); return; }
       }
       break;
     }
@@ -175,19 +176,6 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       const f = valueFormat(rule.value, ctx, `'${args[0]} ${act}'`);
       if (f === undefined) return;
       rule.fmt = f;
-      break;
-    }
-    case 'tarpit': {
-      if (!isReq) break;
-      rule = newRule(HTTP_ACT_TARPIT, ctx);
-      rule.status = 500;
-      for (let i = 2; i < end; i++) {
-        if (args[i] === 'deny_status') {
-          const c = Number(args[++i]);
-          if (!HTTP_ERR_CODES.includes(c)) { ctx.alert(`status code '${args[i]}' not handled by default with 'default-errorfiles' argument..`); return; }
-          rule.status = c;
-        } else { ctx.alert(`'${args[0]} tarpit' : unsupported argument '${args[i]}'.`); return; }
-      }
       break;
     }
     case 'capture': {

@@ -5,6 +5,7 @@
  * test/e2e/balance/hash.test.ts, which runs the same through Sluice.
  */
 import net from 'node:net';
+import { rawRequest } from '../http/golden-util.ts';
 
 export const HASH_BACKENDS: [string, string][] = [
   ['uri', 'balance uri'],
@@ -69,21 +70,12 @@ export function hashRequests(): [string, string, string][] {
   return out;
 }
 
-function one(port: number, bk: string, uri: string, user: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const c = net.connect(port, '127.0.0.1');
-    const out: Buffer[] = [];
-    const t = setTimeout(() => { c.destroy(); reject(new Error('timeout ' + uri)); }, 3000);
-    c.on('data', (d) => out.push(d));
-    c.on('error', (e) => { clearTimeout(t); reject(e); });
-    c.on('close', () => { clearTimeout(t); const s = Buffer.concat(out).toString('latin1'); resolve(s.slice(s.indexOf('\r\n\r\n') + 4)); });
-    c.on('connect', () => c.write('GET ' + uri + ' HTTP/1.1\r\nhost: h\r\nx-bk: ' + bk + '\r\n' + (user !== '' ? 'x-user: ' + user + '\r\n' : '') + 'connection: close\r\n\r\n'));
-  });
-}
-
 /** Lines "backend uri user -> server". */
 export async function runHashScenario(port: number): Promise<string[]> {
   const out: string[] = [];
-  for (const [bk, uri, user] of hashRequests()) out.push(bk + ' ' + uri + ' ' + (user || '-') + ' -> ' + await one(port, bk, uri, user));
+  for (const [bk, uri, user] of hashRequests()) {
+    const r = await rawRequest(port, 'GET ' + uri + ' HTTP/1.1\r\nhost: h\r\nx-bk: ' + bk + '\r\n' + (user !== '' ? 'x-user: ' + user + '\r\n' : '') + 'connection: close\r\n\r\n');
+    out.push(bk + ' ' + uri + ' ' + (user || '-') + ' -> ' + r.slice(r.indexOf('\r\n\r\n') + 4));
+  }
   return out;
 }

@@ -6,18 +6,12 @@
  * Shared by the capture script (real HAProxy) and test/e2e/http/cookie.test.ts (Sluice).
  */
 import net from 'node:net';
+import { rawRequest, goldenDefaults } from './golden-util.ts';
 
 export interface CookiePorts { fe: number; a: number; b: number; log: number }
 
 export function cookieConfig(p: CookiePorts): string {
-  return `defaults
-    mode http
-    log 127.0.0.1:${p.log} local0
-    option httplog
-    timeout connect 2s
-    timeout client 5s
-    timeout server 5s
-
+  return goldenDefaults(p.log) + `
 frontend fe
     bind 127.0.0.1:${p.fe}
     use_backend rw if { path_beg /rw }
@@ -88,21 +82,11 @@ export const COOKIE_CASES: [string, string][] = [
   ['/pfx/setck-none', ''],
 ];
 
-function one(port: number, path: string, cookie: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const c = net.connect(port, '127.0.0.1');
-    const out: Buffer[] = [];
-    const t = setTimeout(() => { c.destroy(); reject(new Error('timeout ' + path)); }, 3000);
-    c.on('data', (d) => out.push(d));
-    c.on('error', (e) => { clearTimeout(t); reject(e); });
-    c.on('close', () => { clearTimeout(t); resolve(Buffer.concat(out).toString('latin1')); });
-    c.on('connect', () => c.write('GET ' + path + ' HTTP/1.1\r\nhost: ck\r\n' + (cookie !== '' ? 'cookie: ' + cookie + '\r\n' : '') + 'connection: close\r\n\r\n'));
-  });
-}
-
 /** Runs every case on its own connection; returns the raw responses (head + body with the server's view). */
 export async function runCookieScenario(port: number): Promise<string[]> {
   const out: string[] = [];
-  for (const [path, cookie] of COOKIE_CASES) out.push(await one(port, path, cookie));
+  for (const [path, cookie] of COOKIE_CASES) {
+    out.push(await rawRequest(port, 'GET ' + path + ' HTTP/1.1\r\nhost: ck\r\n' + (cookie !== '' ? 'cookie: ' + cookie + '\r\n' : '') + 'connection: close\r\n\r\n'));
+  }
   return out;
 }

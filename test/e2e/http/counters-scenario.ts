@@ -5,7 +5,9 @@
  * Shared by the capture script (real HAProxy) and test/e2e/http/counters.test.ts (Sluice), so both see the same bytes.
  */
 import net from 'node:net';
-import dgram from 'node:dgram';
+import { cliCommand } from '../stats/traffic.ts';
+import { logCollector } from './harness.ts';
+import { goldenDefaults } from './golden-util.ts';
 
 export interface CountersPorts { fe: number; ls: number; srv: number; log: number }
 
@@ -14,14 +16,7 @@ export function countersConfig(sock: string, p: CountersPorts): string {
   return `global
     stats socket ${sock} mode 600 level admin
 
-defaults
-    mode http
-    log 127.0.0.1:${p.log} local0
-    option httplog
-    timeout connect 2s
-    timeout client 5s
-    timeout server 5s
-
+` + goldenDefaults(p.log) + `
 frontend fe
     bind 127.0.0.1:${p.fe}
     http-request deny if { path /deny }
@@ -119,31 +114,11 @@ function responseComplete(s: string): boolean {
   return true;
 }
 
-/** One CLI command on the unix socket. */
-export function cli(sock: string, line: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const c = net.connect(sock);
-    const chunks: Buffer[] = [];
-    const t = setTimeout(() => { c.destroy(); reject(new Error('cli timeout')); }, 3000);
-    c.on('data', (d) => chunks.push(d));
-    c.on('error', (e) => { clearTimeout(t); reject(e); });
-    c.on('close', () => { clearTimeout(t); resolve(Buffer.concat(chunks).toString('latin1')); });
-    c.on('connect', () => c.write(line + '\n'));
-  });
-}
+/** One CLI command on the unix socket (the stats e2e helper). */
+export const cli = cliCommand;
 
-/** A UDP log collector (message bodies after the syslog header). */
-export async function countersLogs(): Promise<{ sock: dgram.Socket; port: number; lines: string[] }> {
-  const sock = dgram.createSocket('udp4');
-  const lines: string[] = [];
-  sock.on('message', (m) => {
-    const s = m.toString('latin1');
-    const i = s.indexOf(']: ');
-    lines.push((i >= 0 ? s.slice(i + 3) : s).replace(/\n$/, ''));
-  });
-  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
-  return { sock, port: sock.address().port, lines };
-}
+/** A UDP log collector (message bodies after the syslog header): the HTTP e2e harness's. */
+export const countersLogs = logCollector;
 
 const H = 'host: counters\r\n';
 

@@ -5,7 +5,7 @@
  * http-response set-header with an expression. The echo origin (cookie-scenario.ts) answers with the head it got.
  * Shared by the capture script (real HAProxy) and test/e2e/http/rules.test.ts (Sluice).
  */
-import net from 'node:net';
+import { rawRequest } from './golden-util.ts';
 
 export interface RulesPorts { fe: number; srv: number; log: number }
 
@@ -59,21 +59,9 @@ export const RULES_CASES: string[] = [
   'GET /redir/x?y=1 HTTP/1.1\r\nhost: www.example.com\r\n',
 ];
 
-function one(port: number, head: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const c = net.connect(port, '127.0.0.1');
-    const out: Buffer[] = [];
-    const t = setTimeout(() => { c.destroy(); reject(new Error('timeout ' + head)); }, 3000);
-    c.on('data', (d) => out.push(d));
-    c.on('error', (e) => { clearTimeout(t); reject(e); });
-    c.on('close', () => { clearTimeout(t); resolve(Buffer.concat(out).toString('latin1')); });
-    c.on('connect', () => c.write(head + 'connection: close\r\n\r\n'));
-  });
-}
-
 /** Runs every case; returns the raw responses. */
 export async function runRulesScenario(port: number): Promise<string[]> {
   const out: string[] = [];
-  for (const h of RULES_CASES) out.push(await one(port, h));
+  for (const h of RULES_CASES) out.push(await rawRequest(port, h + 'connection: close\r\n\r\n'));
   return out;
 }
