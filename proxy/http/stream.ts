@@ -802,7 +802,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
       this.sendError(out.status, false);
       return;
     }
-    // return / redirect: a locally generated response
+    // return / redirect: a locally generated response, counted as intercepted (2.6 does, deny and tarpit are not)
+    this.fe.feCounters.interceptedReq++;
     log.errCause = SF_ERR_LOCAL; log.finishState = SF_FINST_R;
     log.status = out.status;
     this.rqPhase = RQ_DONE;
