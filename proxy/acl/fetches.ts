@@ -10,6 +10,7 @@ import {
   ACL_M_LEN,
 } from './types.ts';
 import { matchIp, ip4InNets } from './matchers.ts';
+import { varGet } from '../http/vars.ts';
 import { L4_FETCHES } from './fetches-l4.ts';
 
 /** [start, end) of the path inside the URI, or false when there is none (authority form, '*'). */
@@ -155,11 +156,22 @@ function boolFetch(name: string, v: boolean): FetchDef {
   return { name, defaultMatch: ACL_M_BOOL, needsArg: false, bool: true, run() { return v; } };
 }
 
+/** `var(scope.name)`: a variable set by `set-var` (as text). */
+const varFetch: FetchDef = {
+  name: 'var', defaultMatch: ACL_M_STR, needsArg: true, bool: false,
+  run(ctx, arg, match, p) {
+    const v = varGet(ctx.vars, arg.toString('latin1'));
+    if (v === null) return false;
+    const b = Buffer.from(String(v), 'latin1');
+    return match(p, b, 0, b.length);
+  },
+};
+
 export const FETCHES: ReadonlyMap<string, FetchDef> = new Map([
   ['path', path], ['url', url], ['method', method], ['url_param', urlParam], ['urlp', urlParam],
   ['hdr', hdr], ['req.hdr', reqHdr], ['req.fhdr', fhdr], ['hdr_cnt', hdrCnt], ['req.hdr_cnt', hdrCnt], ['src', src], ['req.ver', reqVer], ['status', status], ['req_ver', reqVer],
   ['ssl_fc', boolFetch('ssl_fc', false)], ['always_true', boolFetch('always_true', true)],
-  ['always_false', boolFetch('always_false', false)],
+  ['always_false', boolFetch('always_false', false)], ['var', varFetch],
   ...L4_FETCHES,
 ]);
 

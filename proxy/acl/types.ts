@@ -25,6 +25,8 @@ export interface SampleCtx {
    * or no inspection at all), and the local port the client connected to.
    */
   readonly l4Data?: Buffer | null;
+  /** HTTP streams: the stream's variables (`set-var`), read by the `var()` fetch. */
+  readonly vars?: Map<string, string | number>;
   readonly l4Final?: boolean;
   readonly dstPort?: number;
 }

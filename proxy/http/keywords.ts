@@ -17,7 +17,8 @@ import type { HttpProxyCfg, HttpRule, RedirectRule, RuleFmt } from './types.ts';
 import {
   HTTP_ACT_ALLOW, HTTP_ACT_DENY, HTTP_ACT_SET_HDR, HTTP_ACT_ADD_HDR, HTTP_ACT_DEL_HDR, HTTP_ACT_REDIRECT,
   HTTP_ACT_RETURN, HTTP_ACT_SET_PATH, HTTP_ACT_SET_QUERY, HTTP_ACT_SET_URI, HTTP_ACT_SET_METHOD, HTTP_ACT_REPLACE_HDR,
-  HTTP_ACT_REPLACE_VAL, HTTP_ACT_REPLACE_PATH, HTTP_ACT_REPLACE_URI, HTTP_ACT_TARPIT, HTTP_ACT_CAPTURE, REDIR_LOCATION, REDIR_PREFIX, REDIR_SCHEME, HTTP_REUSE_NEVER, HTTP_REUSE_SAFE,
+  HTTP_ACT_REPLACE_VAL, HTTP_ACT_REPLACE_PATH, HTTP_ACT_REPLACE_URI, HTTP_ACT_TARPIT, HTTP_ACT_CAPTURE, HTTP_ACT_SET_VAR,
+  HTTP_ACT_UNSET_VAR, REDIR_LOCATION, REDIR_PREFIX, REDIR_SCHEME, HTTP_REUSE_NEVER, HTTP_REUSE_SAFE,
   HTTP_REUSE_AGGRESSIVE, HTTP_REUSE_ALWAYS,
 } from './types.ts';
 import { HTTP_ERR_CODES } from './canned-errors.ts';
@@ -25,6 +26,7 @@ import { buildReturnReply } from './rules.ts';
 import { condCompile } from '../acl/keywords.ts';
 import { compileLogFormat, LF_OP_SAMPLE, LF_OP_SEP } from '../log/format.ts';
 import { addCaptureSlot } from '../log/cfg.ts';
+import { varNameOk } from './vars.ts';
 import type { LogEmitter } from '../log/types.ts';
 
 const ALL = PR_CAP_FE | PR_CAP_BE | PR_CAP_DEF;
@@ -225,10 +227,28 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       rule.reply = buildReturnReply(rule.status, rule.contentType, body);
       break;
     }
-    default: break;
+    default: {
+      // set-var(<scope.name>[,<cond>...]) <expr> | set-var-fmt(<scope.name>) <fmt> | unset-var(<scope.name>)
+      const vm = /^(set-var|set-var-fmt|unset-var)\(([^,)]+)(?:,[^)]*)?\)$/.exec(act ?? '');
+      if (vm === null) break;
+      const name = vm[2].trim().toLowerCase();
+      if (!varNameOk(name)) { ctx.alert(`'${args[0]} ${act}' : invalid variable name '${vm[2]}' (expects proc|sess|txn|req|res.<name>).`); return; }
+      const unset = vm[1] === 'unset-var';
+      if (end !== (unset ? 2 : 3)) { ctx.alert(`'${args[0]} ${vm[1]}' expects ${unset ? 'no argument' : 'exactly 1 argument'}.`); return; }
+      rule = newRule(unset ? HTTP_ACT_UNSET_VAR : HTTP_ACT_SET_VAR, ctx);
+      rule.name = name;
+      if (!unset) {
+        rule.value = args[2];
+        const f = valueFormat(vm[1] === 'set-var' ? '%[' + args[2] + ']' : args[2], ctx, `'${args[0]} ${vm[1]}'`);
+        if (f === undefined) return;
+        rule.fmt = f;
+        rule.len = vm[1] === 'set-var' ? 1 : 0;
+      }
+      break;
+    }
   }
   if (rule === null) {
-    ctx.alert(`'${args[0]}' action '${act ?? ''}' is not supported by Sluice yet (supported: allow, deny, set-header, add-header, del-header, replace-header, replace-value${isReq ? ', tarpit, set-path, set-query, set-uri, set-method, replace-path, replace-uri, capture, redirect' : ''}, return).`);
+    ctx.alert(`'${args[0]}' action '${act ?? ''}' is not supported by Sluice yet (supported: allow, deny, set-header, add-header, del-header, replace-header, replace-value, set-var, set-var-fmt, unset-var${isReq ? ', tarpit, set-path, set-query, set-uri, set-method, replace-path, replace-uri, capture, redirect' : ''}, return).`);
     return;
   }
   if (end < args.length) {

@@ -13,12 +13,14 @@ import type { HttpRule, RedirectRule, RuleFmt } from './types.ts';
 import {
   HTTP_ACT_ALLOW, HTTP_ACT_DENY, HTTP_ACT_SET_HDR, HTTP_ACT_ADD_HDR, HTTP_ACT_DEL_HDR, HTTP_ACT_REDIRECT,
   HTTP_ACT_RETURN, HTTP_ACT_SET_PATH, HTTP_ACT_SET_QUERY, HTTP_ACT_SET_URI, HTTP_ACT_SET_METHOD, HTTP_ACT_REPLACE_HDR,
-  HTTP_ACT_REPLACE_VAL, HTTP_ACT_REPLACE_PATH, HTTP_ACT_REPLACE_URI, HTTP_ACT_TARPIT, HTTP_ACT_CAPTURE,
+  HTTP_ACT_REPLACE_VAL, HTTP_ACT_REPLACE_PATH, HTTP_ACT_REPLACE_URI, HTTP_ACT_TARPIT, HTTP_ACT_CAPTURE, HTTP_ACT_SET_VAR,
+  HTTP_ACT_UNSET_VAR,
   REDIR_LOCATION, REDIR_PREFIX, H1_HDR_STRIDE,
 } from './types.ts';
 import { aclCondExec } from '../acl/compile.ts';
 import { runLogEmitter } from '../log/emit.ts';
 import { sampleLive } from '../log/sample.ts';
+import { varSet, varUnset } from './vars.ts';
 
 export const RULES_CONTINUE = 0;
 export const RULES_DENY = 1;
@@ -248,6 +250,23 @@ export function httpRulesRun(rules: readonly HttpRule[], ctx: SampleCtx, out: Ru
         break;
       }
       case HTTP_ACT_TARPIT: out.status = r.status; return RULES_TARPIT;
+      case HTTP_ACT_SET_VAR: case HTTP_ACT_UNSET_VAR: {
+        const vars = (out.reqCtx ?? ctx).vars;
+        if (vars === undefined) break;
+        if (r.action === HTTP_ACT_UNSET_VAR) { varUnset(vars, r.name); break; }
+        const f = r.fmt;
+        if (f === null) { varSet(vars, r.name, r.value); break; }
+        if (r.len === 1) {
+          // set-var: one sample expression; a fetch that finds nothing leaves the variable alone (as 2.6)
+          const log = out.log;
+          if (log === null) break;
+          sampleLive.req = out.reqCtx ?? ctx;
+          const v = (f.fns[0] as (s: typeof log) => string | number | null)(log);
+          sampleLive.req = null;
+          if (v !== null) varSet(vars, r.name, v);
+        } else varSet(vars, r.name, ruleFormat(f, ctx, out));
+        break;
+      }
       case HTTP_ACT_REDIRECT: {
         const rd = r.redirect as RedirectRule;
         out.status = rd.code;

@@ -31,6 +31,8 @@ import { h1HeadOut } from './head-out.ts';
 import { htxHeadSize, htxReplySize } from './htx-size.ts';
 import { localReplyBytes } from './local-reply.ts';
 import { httpNormalize } from './normalize.ts';
+import { type VarMap, varsEndTxn } from './vars.ts';
+import { sampleLive } from '../log/sample.ts';
 import { cookieRequest, cookieResponse } from './cookie.ts';
 import { logRequestHead, logResponseHead, logBadRequest } from '../log/capture.ts';
 import { httpRulesRun, RULES_CONTINUE, RULES_DENY, RULES_TARPIT, type RuleOut, newRuleOut } from './rules.ts';
@@ -142,6 +144,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
   closed = false;
   cliEnded = false;
   paused = false;
+  /** `set-var` variables (sess.* kept across transactions). */
+  readonly vars: VarMap = new Map();
   /** Status to answer when the tarpit delay (cliTimer) ends, 0 = not tarpitted. */
   tarpitStatus = 0;
   /** `option http-buffer-request`: the backend to connect to once the body is in (cliRest), null = not waiting. */
@@ -744,7 +748,11 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     fe.feCounters.bytesOut += dOut;
     if (this.be !== null) { this.be.beCounters.bytesIn += dIn; this.be.beCounters.bytesOut += dOut; }
     if (log.server !== null) { log.server.counters.bytesIn += dIn; log.server.counters.bytesOut += dOut; }
-    if ((fe.options & PR_O_HTTPLOG) !== 0 || fe.log.targets.length !== 0) logStream(fe, log);
+    if ((fe.options & PR_O_HTTPLOG) !== 0 || fe.log.targets.length !== 0) {
+      sampleLive.req = this;            // %[req.hdr(..)], %[var(..)] in log-format read this request
+      logStream(fe, log);
+      sampleLive.req = null;
+    }
   }
 
   /** Resets per-transaction state and serves the next request (maybe already received). */
@@ -767,6 +775,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     log.method = ''; log.uri = ''; log.httpVersion = ''; log.reqLine = '';
     log.cookieReq = '-'; log.cookieRes = '-';
     log.connCounter = this.txnCount;
+    varsEndTxn(this.vars);
     const rest = this.cliRest;
     this.cliRest = null;
     if (rest !== null) {

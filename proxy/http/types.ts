@@ -77,6 +77,8 @@ export const HTTP_ACT_REPLACE_PATH = 13;
 export const HTTP_ACT_REPLACE_URI = 14;
 export const HTTP_ACT_TARPIT = 15;
 export const HTTP_ACT_CAPTURE = 16;        // `capture <sample> len <n>` into request capture slot `slot`
+export const HTTP_ACT_SET_VAR = 17;        // set-var(name) <expr> (fmt: one sample) / set-var-fmt(name) <fmt>
+export const HTTP_ACT_UNSET_VAR = 18;
 
 /** `redirect location|prefix|scheme`. */
 export const REDIR_LOCATION = 0;

@@ -6,6 +6,7 @@
  */
 import type { StreamLog } from '../model/types.ts';
 import type { SampleCtx } from '../acl/types.ts';
+import { varGet } from '../http/vars.ts';
 
 type Fetch = (s: StreamLog) => string | number | null;
 
@@ -92,6 +93,7 @@ function liveArgFetch(fn: string, arg: string): Fetch | undefined {
       const get = liveHeader('cookie', true), find = liveQueryParam(arg, ';');
       return (s) => { const v = get(s); return typeof v === 'string' ? find(v) : null; };
     }
+    case 'var': return () => { const c = sampleLive.req; return c === null ? null : varGet(c.vars, arg.toLowerCase()); };
     case 'url_param': case 'urlp': {
       const find = liveQueryParam(arg, '&');
       return () => { const u = liveUri(); const q = u === null ? -1 : u.indexOf('?'); return q < 0 ? null : find((u as string).slice(q + 1)); };

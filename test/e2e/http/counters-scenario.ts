@@ -78,8 +78,11 @@ export function countersOrigin(): Promise<{ server: net.Server; port: number; cl
   return new Promise((r) => server.listen(0, '127.0.0.1', () => r({ server, port: (server.address() as net.AddressInfo).port, close })));
 }
 
-/** Writes `reqs` one after the other on one connection, waiting for each response (complete when `done` says so). */
-function sequence(port: number, reqs: string[], close: boolean): Promise<string[]> {
+/**
+ * Writes `reqs` one after the other on one connection, waiting for each response; returns the status lines (the
+ * whole responses with `full`).
+ */
+export function sequence(port: number, reqs: string[], close: boolean, full = false): Promise<string[]> {
   return new Promise((resolve, reject) => {
     const c = net.connect(port, '127.0.0.1');
     const out: string[] = [];
@@ -93,7 +96,7 @@ function sequence(port: number, reqs: string[], close: boolean): Promise<string[
     c.on('data', (d) => {
       acc += d.toString('latin1');
       if (!responseComplete(acc)) return;
-      out.push(acc.slice(0, acc.indexOf('\r\n')));
+      out.push(full ? acc : acc.slice(0, acc.indexOf('\r\n')));
       acc = '';
       i++;
       next();
