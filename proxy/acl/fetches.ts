@@ -11,6 +11,7 @@ import {
 } from './types.ts';
 import { matchIp, ip4InNets } from './matchers.ts';
 import { varGet } from '../http/vars.ts';
+import { basicAuthUser } from '../http/userlist.ts';
 import { L4_FETCHES } from './fetches-l4.ts';
 
 /** [start, end) of the path inside the URI, or false when there is none (authority form, '*'). */
@@ -167,11 +168,29 @@ const varFetch: FetchDef = {
   },
 };
 
+/** `http_auth(<userlist>)`: the request carries Basic credentials valid in that userlist. */
+const httpAuth: FetchDef = {
+  name: 'http_auth', defaultMatch: ACL_M_BOOL, needsArg: true, bool: true,
+  run(ctx, arg) { return basicAuthUser(ctx, arg.toString('latin1')) !== null; },
+};
+
+/** `http_auth_group(<userlist>)`: the groups of the authenticated user, matched against the patterns. */
+const httpAuthGroup: FetchDef = {
+  name: 'http_auth_group', defaultMatch: ACL_M_STR, needsArg: true, bool: false,
+  run(ctx, arg, match, p) {
+    const u = basicAuthUser(ctx, arg.toString('latin1'));
+    if (u === null) return false;
+    for (const g of u.groups) { const b = Buffer.from(g, 'latin1'); if (match(p, b, 0, b.length)) return true; }
+    return false;
+  },
+};
+
 export const FETCHES: ReadonlyMap<string, FetchDef> = new Map([
   ['path', path], ['url', url], ['method', method], ['url_param', urlParam], ['urlp', urlParam],
   ['hdr', hdr], ['req.hdr', reqHdr], ['req.fhdr', fhdr], ['hdr_cnt', hdrCnt], ['req.hdr_cnt', hdrCnt], ['src', src], ['req.ver', reqVer], ['status', status], ['req_ver', reqVer],
   ['ssl_fc', boolFetch('ssl_fc', false)], ['always_true', boolFetch('always_true', true)],
   ['always_false', boolFetch('always_false', false)], ['var', varFetch],
+  ['http_auth', httpAuth], ['http_auth_group', httpAuthGroup],
   ...L4_FETCHES,
 ]);
 

@@ -180,6 +180,12 @@ function parseFile(ld: Loading, reg: KeywordRegistry, file: string, text: string
       skipping = false;
       px = null;
       if (args[0] === 'global') { section = 'global'; continue; }
+      if (args[0] === 'userlist') {
+        // the header line itself goes to the `userlist` keyword (http/userlist.ts), which opens the list
+        section = 'userlist';
+        dispatchLine(ld, reg, file, lineNo, section, null, args);
+        continue;
+      }
       if (UNSUPPORTED_SECTIONS.includes(args[0])) {
         ld.alert(file, `parsing [${file}:${lineNo}] : section '${args[0]}' is not supported by sluice yet; its content is ignored.`);
         section = ''; skipping = true; continue;

@@ -15,11 +15,11 @@ export const PROXY_SECTION_CAP: Readonly<Record<string, number>> = {
 };
 /** HAProxy 2.6 sections Sluice recognises but does not implement: their content is skipped with one alert. */
 export const UNSUPPORTED_SECTIONS: readonly string[] = [
-  'userlist', 'peers', 'resolvers', 'mailers', 'program', 'http-errors', 'ring', 'cache', 'fcgi-app',
+  'peers', 'resolvers', 'mailers', 'program', 'http-errors', 'ring', 'cache', 'fcgi-app',
 ];
 
 export function isSectionHeader(word: string): boolean {
-  return word === 'global' || word in PROXY_SECTION_CAP || UNSUPPORTED_SECTIONS.includes(word);
+  return word === 'global' || word === 'userlist' || word in PROXY_SECTION_CAP || UNSUPPORTED_SECTIONS.includes(word);
 }
 
 /** What the loader keeps while parsing: proxies by kind, defaults sections, the current defaults. */

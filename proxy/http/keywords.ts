@@ -18,15 +18,16 @@ import {
   HTTP_ACT_ALLOW, HTTP_ACT_DENY, HTTP_ACT_SET_HDR, HTTP_ACT_ADD_HDR, HTTP_ACT_DEL_HDR, HTTP_ACT_REDIRECT,
   HTTP_ACT_RETURN, HTTP_ACT_SET_PATH, HTTP_ACT_SET_QUERY, HTTP_ACT_SET_URI, HTTP_ACT_SET_METHOD, HTTP_ACT_REPLACE_HDR,
   HTTP_ACT_REPLACE_VAL, HTTP_ACT_REPLACE_PATH, HTTP_ACT_REPLACE_URI, HTTP_ACT_TARPIT, HTTP_ACT_CAPTURE, HTTP_ACT_SET_VAR,
-  HTTP_ACT_UNSET_VAR, REDIR_LOCATION, REDIR_PREFIX, REDIR_SCHEME, HTTP_REUSE_NEVER, HTTP_REUSE_SAFE,
+  HTTP_ACT_UNSET_VAR, HTTP_ACT_AUTH, REDIR_LOCATION, REDIR_PREFIX, REDIR_SCHEME, HTTP_REUSE_NEVER, HTTP_REUSE_SAFE,
   HTTP_REUSE_AGGRESSIVE, HTTP_REUSE_ALWAYS,
 } from './types.ts';
-import { HTTP_ERR_CODES } from './canned-errors.ts';
+import { HTTP_ERR_CODES, cannedReply } from './canned-errors.ts';
 import { buildReturnReply } from './rules.ts';
 import { condCompile } from '../acl/keywords.ts';
 import { compileLogFormat, LF_OP_SAMPLE, LF_OP_SEP } from '../log/format.ts';
 import { addCaptureSlot } from '../log/cfg.ts';
 import { varNameOk } from './vars.ts';
+import { keywords as userlistKeywords } from './userlist.ts';
 import type { LogEmitter } from '../log/types.ts';
 
 const ALL = PR_CAP_FE | PR_CAP_BE | PR_CAP_DEF;
@@ -180,6 +181,21 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       rule.fmt = f;
       break;
     }
+    case 'auth': {
+      // http-request auth [realm <realm>]: the canned 401 plus www-authenticate (realm: the proxy name by default)
+      if (!isReq) break;
+      let realm = px.name;
+      for (let i = 2; i < end; i++) {
+        if (args[i] === 'realm' && args[i + 1] !== undefined) realm = args[++i];
+        else { ctx.alert(`'${args[0]} auth' : expects 'realm' <realm> (got '${args[i]}').`); return; }
+      }
+      rule = newRule(HTTP_ACT_AUTH, ctx);
+      rule.status = 401;
+      const c = cannedReply(401);
+      const he = c.indexOf('\r\n\r\n');
+      rule.reply = Buffer.concat([c.subarray(0, he), Buffer.from('\r\nwww-authenticate: Basic realm="' + realm + '"', 'latin1'), c.subarray(he)]);
+      break;
+    }
     case 'capture': {
       // http-request capture <sample> len <n> | id <slot>
       if (!isReq || end !== 5 || (args[3] !== 'len' && args[3] !== 'id')) {
@@ -248,7 +264,7 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
     }
   }
   if (rule === null) {
-    ctx.alert(`'${args[0]}' action '${act ?? ''}' is not supported by Sluice yet (supported: allow, deny, set-header, add-header, del-header, replace-header, replace-value, set-var, set-var-fmt, unset-var${isReq ? ', tarpit, set-path, set-query, set-uri, set-method, replace-path, replace-uri, capture, redirect' : ''}, return).`);
+    ctx.alert(`'${args[0]}' action '${act ?? ''}' is not supported by Sluice yet (supported: allow, deny, set-header, add-header, del-header, replace-header, replace-value, set-var, set-var-fmt, unset-var${isReq ? ', auth, tarpit, set-path, set-query, set-uri, set-method, replace-path, replace-uri, capture, redirect' : ''}, return).`);
     return;
   }
   if (end < args.length) {
@@ -341,4 +357,5 @@ export const keywords: CfgKeyword[] = [
   { section: 'listen', name: 'option httpclose', cap: ALL, allowNo: true, parse: connMode(PR_O_HTTPCLOSE) },
   { section: 'listen', name: 'option http-keep-alive', cap: ALL, allowNo: true, parse: connMode(PR_O_HTTP_KEEP_ALIVE) },
   { section: 'listen', name: 'option http-buffer-request', cap: ALL, allowNo: true, parse: parseBufferRequest },
+  ...userlistKeywords,
 ];

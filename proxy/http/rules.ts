@@ -14,7 +14,7 @@ import {
   HTTP_ACT_ALLOW, HTTP_ACT_DENY, HTTP_ACT_SET_HDR, HTTP_ACT_ADD_HDR, HTTP_ACT_DEL_HDR, HTTP_ACT_REDIRECT,
   HTTP_ACT_RETURN, HTTP_ACT_SET_PATH, HTTP_ACT_SET_QUERY, HTTP_ACT_SET_URI, HTTP_ACT_SET_METHOD, HTTP_ACT_REPLACE_HDR,
   HTTP_ACT_REPLACE_VAL, HTTP_ACT_REPLACE_PATH, HTTP_ACT_REPLACE_URI, HTTP_ACT_TARPIT, HTTP_ACT_CAPTURE, HTTP_ACT_SET_VAR,
-  HTTP_ACT_UNSET_VAR,
+  HTTP_ACT_UNSET_VAR, HTTP_ACT_AUTH,
   REDIR_LOCATION, REDIR_PREFIX, H1_HDR_STRIDE,
 } from './types.ts';
 import { aclCondExec } from '../acl/compile.ts';
@@ -250,6 +250,7 @@ export function httpRulesRun(rules: readonly HttpRule[], ctx: SampleCtx, out: Ru
         break;
       }
       case HTTP_ACT_TARPIT: out.status = r.status; return RULES_TARPIT;
+      case HTTP_ACT_AUTH: out.status = 401; out.reply = r.reply; return RULES_REPLY;
       case HTTP_ACT_SET_VAR: case HTTP_ACT_UNSET_VAR: {
         const vars = (out.reqCtx ?? ctx).vars;
         if (vars === undefined) break;

@@ -1,0 +1,95 @@
+/*
+ * `userlist` sections (`user <name> insecure-password <pw> [groups g,...]`, `group <name> [users u,...]`) and
+ * HTTP Basic authentication against them: the `http_auth(<userlist>)` and `http_auth_group(<userlist>)` ACL fetches
+ * (acl/fetches.ts) and the `http-request auth [realm <r>]` reply (http/keywords.ts; 401 with the canned body and a
+ * `www-authenticate` header, realm defaulting to the proxy name, as 2.6). Hashed `password` entries need crypt(3),
+ * which Node lacks: they are a load error. Lists are kept by lowercased name (ACL arguments are lowercased).
+ * Hot path: only for requests whose rules ask for authentication.
+ */
+import type { CfgKeyword, KwCtx } from '../config/types.ts';
+import type { SampleCtx } from '../acl/types.ts';
+import { H1_HDR_STRIDE } from './types.ts';
+
+interface Userlist {
+  name: string;
+  users: Map<string, { pass: string; groups: Set<string> }>;
+  groups: Set<string>;
+  /** `group <g> users u1,u2` memberships, checked once the section is complete. */
+  pending: [string, string][];
+}
+
+const lists = new Map<string, Userlist>();
+let current: Userlist | null = null;
+
+function parseUserlist(args: readonly string[], ctx: KwCtx): void {
+  if (args.length < 2) { ctx.alert("'userlist' expects <name> as argument."); return; }
+  current = { name: args[1], users: new Map(), groups: new Set(), pending: [] };
+  lists.set(args[1].toLowerCase(), current);
+  const ul = current;
+  ctx.postParse(() => {
+    for (const [g, u] of ul.pending) {
+      const e = ul.users.get(u);
+      if (e === undefined) { ctx.alertRaw(`userlist '${ul.name}': no such user '${u}' specified in group '${g}'`); continue; }
+      e.groups.add(g);
+    }
+    for (const [u, e] of ul.users) {
+      for (const g of e.groups) if (!ul.groups.has(g)) ctx.alertRaw(`userlist '${ul.name}': no such group '${g}' specified in user '${u}'`);
+    }
+  });
+}
+
+function parseGroup(args: readonly string[], ctx: KwCtx): void {
+  const ul = current;
+  if (ul === null || args.length < 2) { ctx.alert("'group' expects <name> as argument."); return; }
+  ul.groups.add(args[1]);
+  for (let i = 2; i < args.length; i++) {
+    if (args[i] === 'users' && args[i + 1] !== undefined) { for (const u of args[++i].split(',')) if (u !== '') ul.pending.push([args[1], u]); }
+    else { ctx.alert(`'group' only supports 'users' option (got '${args[i]}').`); return; }
+  }
+}
+
+function parseUser(args: readonly string[], ctx: KwCtx): void {
+  const ul = current;
+  if (ul === null || args.length < 2) { ctx.alert("'user' expects <name> as argument."); return; }
+  const e = { pass: '', groups: new Set<string>() };
+  for (let i = 2; i < args.length; i++) {
+    const w = args[i];
+    if (w === 'insecure-password' && args[i + 1] !== undefined) e.pass = args[++i];
+    else if (w === 'password') { ctx.alert(`'user ${args[1]}': hashed 'password' entries are not supported by sluice yet (use 'insecure-password').`); return; }
+    else if (w === 'groups' && args[i + 1] !== undefined) { for (const g of args[++i].split(',')) if (g !== '') e.groups.add(g); }
+    else { ctx.alert(`'user' only supports 'password', 'insecure-password' and 'groups' options (got '${w}').`); return; }
+  }
+  ul.users.set(args[1], e);
+}
+
+/** True when a userlist of that (lowercased) name is defined. */
+export function userlistExists(name: string): boolean { return lists.has(name.toLowerCase()); }
+
+/**
+ * The user authenticated by the request's `Authorization: Basic` header against userlist `name`, or null (no header,
+ * not Basic, unknown user, wrong password).
+ */
+export function basicAuthUser(ctx: SampleCtx, name: string): { user: string; groups: Set<string> } | null {
+  const ul = lists.get(name);
+  const b = ctx.buf;
+  if (ul === undefined || b === null) return null;
+  const h = ctx.hdr;
+  for (let x = 0; x < ctx.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {
+    if (h[x] < 0 || h[x + 1] - h[x] !== 13 || b.toString('latin1', h[x], h[x + 1]) !== 'authorization') continue;
+    const v = b.toString('latin1', h[x + 2], h[x + 3]);
+    if (v.length < 6 || v.slice(0, 6).toLowerCase() !== 'basic ') return null;
+    const dec = Buffer.from(v.slice(6).trim(), 'base64').toString('latin1');
+    const c = dec.indexOf(':');
+    if (c < 0) return null;
+    const e = ul.users.get(dec.slice(0, c));
+    if (e === undefined || e.pass !== dec.slice(c + 1)) return null;
+    return { user: dec.slice(0, c), groups: e.groups };
+  }
+  return null;
+}
+
+export const keywords: CfgKeyword[] = [
+  { section: 'userlist', name: 'userlist', parse: parseUserlist },
+  { section: 'userlist', name: 'group', parse: parseGroup },
+  { section: 'userlist', name: 'user', parse: parseUser },
+];
