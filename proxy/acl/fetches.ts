@@ -191,6 +191,8 @@ export const FETCHES: ReadonlyMap<string, FetchDef> = new Map([
   ['ssl_fc', boolFetch('ssl_fc', false)], ['always_true', boolFetch('always_true', true)],
   ['always_false', boolFetch('always_false', false)], ['var', varFetch],
   ['http_auth', httpAuth], ['http_auth_group', httpAuthGroup],
+  // in http-response rules the context is the response head: these read its headers
+  ['res.hdr', { ...hdr, name: 'res.hdr' }], ['shdr', { ...hdr, name: 'shdr' }], ['res.fhdr', { ...fhdr, name: 'res.fhdr' }],
   ...L4_FETCHES,
 ]);
 

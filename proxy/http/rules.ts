@@ -91,6 +91,7 @@ export function ruleFormat(f: RuleFmt, ctx: SampleCtx, out: RuleOut): string {
   const fe = out.fe, log = out.log;
   if (fe === null || log === null) return '';
   sampleLive.req = out.reqCtx ?? ctx;
+  sampleLive.res = out.reqCtx !== null && ctx !== out.reqCtx ? ctx : null;   // http-response rules: res.hdr()
   let s = '';
   for (let i = 0; i < f.ems.length; i++) {
     const em = f.ems[i];
@@ -101,6 +102,7 @@ export function ruleFormat(f: RuleFmt, ctx: SampleCtx, out: RuleOut): string {
     if (v !== null) s += v;
   }
   sampleLive.req = null;
+  sampleLive.res = null;
   return s;
 }
 

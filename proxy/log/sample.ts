@@ -49,12 +49,12 @@ const CONVERTERS: ReadonlyMap<string, Conv> = new Map<string, Conv>([
  * evaluated on: set by http/rules.ts around runLogEmitter, null otherwise. The live fetches below read it; with no
  * live request (log lines) they give nothing, and path/query/method/url fall back to the logged request line.
  */
-export const sampleLive: { req: SampleCtx | null } = { req: null };
+export const sampleLive: { req: SampleCtx | null; res: SampleCtx | null } = { req: null, res: null };
 
-function liveHeader(name: string, full: boolean): Fetch {
+function liveHeader(name: string, full: boolean, res = false): Fetch {
   const n = name.toLowerCase();
   return () => {
-    const c = sampleLive.req;
+    const c = res ? sampleLive.res : sampleLive.req;
     if (c === null || c.buf === null) return null;
     const b = c.buf, h = c.hdr;
     let v: string | null = null;
@@ -88,6 +88,8 @@ function liveQueryParam(name: string, sep: string): (q: string) => string | null
 function liveArgFetch(fn: string, arg: string): Fetch | undefined {
   switch (fn) {
     case 'req.hdr': case 'hdr': return liveHeader(arg, false);
+    case 'res.hdr': case 'shdr': return liveHeader(arg, false, true);
+    case 'res.fhdr': return liveHeader(arg, true, true);
     case 'req.fhdr': return liveHeader(arg, true);
     case 'req.cook': case 'cook': {
       const get = liveHeader('cookie', true), find = liveQueryParam(arg, ';');
