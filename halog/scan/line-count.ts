@@ -4,9 +4,9 @@
 // the length of the current line. Hot path: yes (one indexOf per line, nothing else).
 import { readSync } from 'node:fs';
 import { HALOG_LINE_MAX } from '../types.ts';
+import { readStream } from './line-reader.ts';
 
 const READ_SIZE = 1 << 20;
-const EAGAIN_WAIT = new Int32Array(new SharedArrayBuffer(4));
 
 export class LineCount {
   count = 0;
@@ -48,15 +48,7 @@ export class LineCount {
   readFd(fd: number, onChunk?: (bytes: number) => void): boolean {
     const buf = this.buf;
     while (!this.stopped) {
-      let n: number;
-      try {
-        n = readSync(fd, buf, 0, buf.length, null);
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'EAGAIN') { Atomics.wait(EAGAIN_WAIT, 0, 0, 5); continue; }
-        if (code === 'EOF') n = 0;
-        else throw err;
-      }
+      const n = readStream(fd, buf, 0, buf.length);
       if (n === 0) return this.finish();
       this.bytesRead += n;
       if (onChunk) onChunk(this.bytesRead);

@@ -14,6 +14,23 @@ export interface LineSink {
 const READ_SIZE = 1 << 20;
 const EAGAIN_WAIT = new Int32Array(new SharedArrayBuffer(4));
 
+/**
+ * One sequential read of up to `len` bytes of `fd` into buf at `off`: waits and retries on EAGAIN (a
+ * non-blocking stdin), 0 at end of input ('EOF' from some pipes too); other errors are thrown.
+ */
+export function readStream(fd: number, buf: Uint8Array, off: number, len: number): number {
+  for (;;) {
+    try {
+      return readSync(fd, buf, off, len, null);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN') { Atomics.wait(EAGAIN_WAIT, 0, 0, 5); continue; }
+      if (code === 'EOF') return 0;
+      throw err;
+    }
+  }
+}
+
 export class LineReader {
   buf: Buffer;
   /* start of the first unprocessed line, and end of valid data */
@@ -70,15 +87,7 @@ export class LineReader {
     for (;;) {
       if (this.stopped) return false;
       this.compact(READ_SIZE);
-      let n: number;
-      try {
-        n = readSync(fd, this.buf, this.end, this.buf.length - 1 - this.end, null);
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'EAGAIN') { Atomics.wait(EAGAIN_WAIT, 0, 0, 5); continue; }
-        if (code === 'EOF') n = 0;
-        else throw err;
-      }
+      const n = readStream(fd, this.buf, this.end, this.buf.length - 1 - this.end);
       if (n === 0) return this.finish();
       this.end += n;
       this.bytesRead += n;
