@@ -2,8 +2,9 @@
  * HAProxy 2.6's scheme-based normalisation of a request head, for the requests it concerns (absolute-form URIs and
  * CONNECT; origin-form requests are left alone): "http://h:80/p" and "https://h:443/p" lose their default port in the
  * URI and then in the Host header; a CONNECT's Host header loses a ":80" or ":443" port, and a CONNECT whose Host
- * does not name its authority, or an absolute URI with a query but no path, is a 400. Observed on 2.6.12 (fixtures/http/cases/connect-method, test/e2e/http/
- * normalize.test.ts). Called by http/stream.ts once per request head. Hot path: yes (one byte test for origin-form).
+ * does not name its authority, or an absolute URI with a query but no path, is a 400. Observed on 2.6.12
+ * (fixtures/http/normalize). Called by http/stream.ts once per request head. Hot path: yes (one byte test for
+ * origin-form requests).
  */
 import type { H1Msg } from './h1-parser.ts';
 import { H1_HDR_STRIDE, H1_MF_METH_CONNECT } from './types.ts';
