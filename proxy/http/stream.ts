@@ -4,7 +4,9 @@
  * http-request/http-response rules and redirects, getting a server connection through backend/connect.ts (idle reuse
  * via the pool), forwarding bodies (Content-Length, chunked re-encoded, close-delimited), 100-continue, Upgrade/CONNECT
  * tunnels, the timeouts, HAProxy's canned errors, StreamLog + logStream(), and the hrsp_ / req_tot / bytes counters.
- * Entry: startHttpSession(fe, sock, bindName), called by frontend.ts for each accepted socket. Hot path: yes.
+ * Delegates: normalize.ts (absolute URI / CONNECT Host), cookie.ts (persistence headers), local-reply.ts (local
+ * replies as 2.6 emits them), htx-size.ts (2.6's byte accounting), log/capture.ts (captures, unique id); holds the
+ * tarpit delay, `option http-buffer-request` waiting and the `set-var` variables. Entry: startHttpSession(fe, sock, bindName), called by frontend.ts for each accepted socket. Hot path: yes.
  */
 import type { Socket } from 'node:net';
 import type { Proxy, Server, StreamLog, BindCfg } from '../model/types.ts';
