@@ -1,14 +1,27 @@
 #!/usr/bin/env node
 // halog command: HAProxy's halog 2.6, byte for byte, plus --json, --duckdb/--parquet and --sql.
 // Parses argv, runs the scan (or a SQL/columnar mode), flushes output and exits with halog's status.
+// stdout and stderr are buffered like C's stdio (see output.ts), so that `2>&1` interleaves as halog's.
 // Hot path: no.
 import { parseHalogArgs } from './flags.ts';
 import { runHalog } from './run.ts';
-import { OutBuf } from './output.ts';
+import { fstatSync } from 'node:fs';
+import { isatty } from 'node:tty';
+import { OUT_LINE, OutBuf } from './output.ts';
+
+/* C's stdout: line-buffered on a TTY, else blocks of st_blksize bytes (glibc; BUFSIZ when unknown) */
+function stdoutMode(): number {
+  if (isatty(1)) return OUT_LINE;
+  try {
+    return fstatSync(1).blksize || 8192;
+  } catch {
+    return 8192;
+  }
+}
 
 async function main(): Promise<number> {
-  const out = new OutBuf(1);
-  const err = new OutBuf(2);
+  const out = new OutBuf(1, stdoutMode());
+  const err = new OutBuf(2, OUT_LINE);
   const args = parseHalogArgs(process.argv.slice(2));
   if (args.kind === 'exit') {
     out.str(args.stdout);
