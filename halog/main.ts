@@ -7,15 +7,21 @@ import { parseHalogArgs } from './flags.ts';
 import { runHalog } from './run.ts';
 import { fstatSync } from 'node:fs';
 import { isatty } from 'node:tty';
-import { OUT_LINE, OutBuf } from './output.ts';
+import { OUT_BLOCKS, OUT_LINE, OutBuf } from './output.ts';
 
-/* C's stdout: line-buffered on a TTY, else blocks of st_blksize bytes (glibc; BUFSIZ when unknown) */
+/*
+ * C's stdout is line-buffered on a TTY, else written in blocks of st_blksize bytes (glibc; BUFSIZ when
+ * unknown). Only when stderr is the same file (2>&1) does that change what is seen; otherwise 256 KiB
+ * blocks: a 4 KiB write costs Node ~3.6 us (-H on 256 MB: 65k writes, 0.24 s of 0.77 s).
+ */
 function stdoutMode(): number {
   if (isatty(1)) return OUT_LINE;
   try {
-    return fstatSync(1).blksize || 8192;
+    const a = fstatSync(1), b = fstatSync(2);
+    if (a.dev !== b.dev || a.ino !== b.ino) return OUT_BLOCKS;
+    return a.blksize || 8192;
   } catch {
-    return 8192;
+    return OUT_BLOCKS;
   }
 }
 

@@ -98,6 +98,7 @@ export function skipChar(buf: Uint8Array, p: number, c: number): number {
 
 /** Length of the 0-terminated string at `p` (halog prints lines and keys up to the first 0 byte). */
 export function strEnd(buf: Uint8Array, p: number): number {
-  while (buf[p] !== 0) p++;
-  return p;
+  /* native memchr: a JS byte loop here made line output (-H, -e, ...) ~5x slower than halog */
+  const e = buf.indexOf(0, p);
+  return e < 0 ? buf.length : e;
 }
