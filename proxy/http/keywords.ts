@@ -18,7 +18,7 @@ import {
   HTTP_ACT_ALLOW, HTTP_ACT_DENY, HTTP_ACT_SET_HDR, HTTP_ACT_ADD_HDR, HTTP_ACT_DEL_HDR, HTTP_ACT_REDIRECT,
   HTTP_ACT_RETURN, HTTP_ACT_SET_PATH, HTTP_ACT_SET_QUERY, HTTP_ACT_SET_URI, HTTP_ACT_SET_METHOD, HTTP_ACT_REPLACE_HDR,
   HTTP_ACT_REPLACE_VAL, HTTP_ACT_REPLACE_PATH, HTTP_ACT_REPLACE_URI, HTTP_ACT_TARPIT, HTTP_ACT_CAPTURE, HTTP_ACT_SET_VAR,
-  HTTP_ACT_UNSET_VAR, HTTP_ACT_AUTH, REDIR_LOCATION, REDIR_PREFIX, REDIR_SCHEME, HTTP_REUSE_NEVER, HTTP_REUSE_SAFE,
+  HTTP_ACT_UNSET_VAR, HTTP_ACT_AUTH, HTTP_ACT_SET_STATUS, REDIR_LOCATION, REDIR_PREFIX, REDIR_SCHEME, HTTP_REUSE_NEVER, HTTP_REUSE_SAFE,
   HTTP_REUSE_AGGRESSIVE, HTTP_REUSE_ALWAYS,
 } from './types.ts';
 import { HTTP_ERR_CODES, cannedReply } from './canned-errors.ts';
@@ -181,6 +181,19 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       rule.fmt = f;
       break;
     }
+    case 'set-status': {
+      // http-response set-status <code> [reason <text>]
+      if (isReq) break;
+      const c = Number(args[2]);
+      if (!(Number.isInteger(c) && c >= 100 && c <= 999)) { ctx.alert(`'${args[0]} set-status' expects an HTTP status code between 100 and 999 (got '${args[2] ?? ''}').`); return; }
+      rule = newRule(HTTP_ACT_SET_STATUS, ctx);
+      rule.status = c;
+      for (let i = 3; i < end; i++) {
+        if (args[i] === 'reason' && args[i + 1] !== undefined) rule.value = args[++i];
+        else { ctx.alert(`'${args[0]} set-status' expects 'reason' <text> after the code (got '${args[i]}').`); return; }
+      }
+      break;
+    }
     case 'auth': {
       // http-request auth [realm <realm>]: the canned 401 plus www-authenticate (realm: the proxy name by default)
       if (!isReq) break;
@@ -264,7 +277,7 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
     }
   }
   if (rule === null) {
-    ctx.alert(`'${args[0]}' action '${act ?? ''}' is not supported by Sluice yet (supported: allow, deny, set-header, add-header, del-header, replace-header, replace-value, set-var, set-var-fmt, unset-var${isReq ? ', auth, tarpit, set-path, set-query, set-uri, set-method, replace-path, replace-uri, capture, redirect' : ''}, return).`);
+    ctx.alert(`'${args[0]}' action '${act ?? ''}' is not supported by Sluice yet (supported: allow, deny, set-header, add-header, del-header, replace-header, replace-value, set-var, set-var-fmt, unset-var${isReq ? ', auth, tarpit, set-path, set-query, set-uri, set-method, replace-path, replace-uri, capture, redirect' : ', set-status'}, return).`);
     return;
   }
   if (end < args.length) {

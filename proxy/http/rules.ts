@@ -14,7 +14,7 @@ import {
   HTTP_ACT_ALLOW, HTTP_ACT_DENY, HTTP_ACT_SET_HDR, HTTP_ACT_ADD_HDR, HTTP_ACT_DEL_HDR, HTTP_ACT_REDIRECT,
   HTTP_ACT_RETURN, HTTP_ACT_SET_PATH, HTTP_ACT_SET_QUERY, HTTP_ACT_SET_URI, HTTP_ACT_SET_METHOD, HTTP_ACT_REPLACE_HDR,
   HTTP_ACT_REPLACE_VAL, HTTP_ACT_REPLACE_PATH, HTTP_ACT_REPLACE_URI, HTTP_ACT_TARPIT, HTTP_ACT_CAPTURE, HTTP_ACT_SET_VAR,
-  HTTP_ACT_UNSET_VAR, HTTP_ACT_AUTH,
+  HTTP_ACT_UNSET_VAR, HTTP_ACT_AUTH, HTTP_ACT_SET_STATUS,
   REDIR_LOCATION, REDIR_PREFIX, H1_HDR_STRIDE,
 } from './types.ts';
 import { aclCondExec } from '../acl/compile.ts';
@@ -35,6 +35,9 @@ export interface RuleOut {
   uri: string | null;
   /** New method after set-method, null = unchanged. */
   method: string | null;
+  /** New response status line after http-response set-status (its status in `newStatus`), null = unchanged. */
+  statusLine: string | null;
+  newStatus: number;
   /** The stream's frontend, log record and request view, for log-format values (set once per session). */
   fe: Proxy | null;
   log: StreamLog | null;
@@ -47,8 +50,12 @@ export interface RuleOut {
 
 export function newRuleOut(): RuleOut {
   return {
-    status: 0, reply: null, uri: null, method: null, extra: '', closeAfter: false, fe: null, log: null, reqCtx: null,
-    reset() { this.status = 0; this.reply = null; this.uri = null; this.method = null; this.extra = ''; this.closeAfter = false; },
+    status: 0, reply: null, uri: null, method: null, statusLine: null, newStatus: 0, extra: '', closeAfter: false, fe: null,
+    log: null, reqCtx: null,
+    reset() {
+      this.status = 0; this.reply = null; this.uri = null; this.method = null; this.statusLine = null; this.newStatus = 0;
+      this.extra = ''; this.closeAfter = false;
+    },
   };
 }
 
@@ -63,10 +70,38 @@ const REASONS: Record<number, string> = {
 
 export function httpReason(status: number): string { return REASONS[status] ?? 'Unknown'; }
 
+// HAProxy 2.6's reason phrases (http_get_reason) for `return` and `set-status`, read off /usr/sbin/haproxy 2.6.12;
+// the redirect replies keep their own phrases (302 Found).
+const STATUS_REASONS: Record<number, string> = {
+  101: 'Switching Protocols', 200: 'OK', 201: 'Created', 202: 'Accepted', 203: 'Non-Authoritative Information',
+  204: 'No Content', 205: 'Reset Content', 206: 'Partial Content', 207: 'Multi-Status', 226: 'IM Used',
+  300: 'Multiple Choices', 301: 'Moved Permanently', 302: 'Moved Temporarily', 303: 'See Other', 304: 'Not Modified',
+  305: 'Use Proxy', 307: 'Temporary Redirect', 308: 'Permanent Redirect', 400: 'Bad Request', 401: 'Unauthorized',
+  402: 'Payment Required', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 406: 'Not Acceptable',
+  407: 'Proxy Authentication Required', 408: 'Request Time-out', 409: 'Conflict', 410: 'Gone', 411: 'Length Required',
+  412: 'Precondition Failed', 413: 'Request Entity Too Large', 414: 'Request-URI Too Long',
+  415: 'Unsupported Media Type', 416: 'Requested range unsatisfiable', 417: 'Expectation failed', 418: "I'm a teapot",
+  421: 'Misdirected Request', 422: 'Unprocessable Content', 423: 'Locked', 424: 'Method failure', 425: 'Too Early',
+  426: 'Upgrade Required', 428: 'Precondition Required', 429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large', 451: 'Unavailable For Legal Reasons', 499: 'client has closed connection',
+  500: 'Internal Server Error', 501: 'Not Implemented', 502: 'Bad Gateway or Proxy Error', 503: 'Service Unavailable',
+  504: 'Gateway Time-out', 505: 'HTTP Version not supported', 506: 'Variant also negotiate', 507: 'Insufficient storage',
+  508: 'Loop detected', 510: 'Not extended', 511: 'Network authentication required',
+};
+const STATUS_CLASS = ['Other', 'Informational', 'Success', 'Redirection', 'Client Error', 'Server Error'];
+
+/** The reason phrase HAProxy 2.6 gives `status` in `return` / `set-status` replies (class name when unlisted). */
+export function httpStatusReason(status: number): string {
+  const r = STATUS_REASONS[status];
+  if (r !== undefined) return r;
+  const c = Math.floor(status / 100);
+  return c >= 1 && c <= 5 ? STATUS_CLASS[c] : 'Other';
+}
+
 /** The bytes of `http-request return`: status line, content-length, optional content-type, body. */
 export function buildReturnReply(status: number, contentType: string, body: string): Buffer {
   const ct = contentType !== '' ? `content-type: ${contentType}\r\n` : '';
-  return Buffer.from(`HTTP/1.1 ${status} ${httpReason(status)}\r\ncontent-length: ${Buffer.byteLength(body, 'latin1')}\r\n${ct}\r\n${body}`, 'latin1');
+  return Buffer.from(`HTTP/1.1 ${status} ${httpStatusReason(status)}\r\ncontent-length: ${Buffer.byteLength(body, 'latin1')}\r\n${ct}\r\n${body}`, 'latin1');
 }
 
 /** A redirect response; 301 and 308 are cacheable, the others carry cache-control: no-cache (as 2.6 does). */
@@ -253,6 +288,12 @@ export function httpRulesRun(rules: readonly HttpRule[], ctx: SampleCtx, out: Ru
       }
       case HTTP_ACT_TARPIT: out.status = r.status; return RULES_TARPIT;
       case HTTP_ACT_AUTH: out.status = 401; out.reply = r.reply; return RULES_REPLY;
+      case HTTP_ACT_SET_STATUS: {
+        const b = ctx.buf as Buffer;
+        out.newStatus = r.status;
+        out.statusLine = b.toString('latin1', ctx.l0s, ctx.l0e) + ' ' + r.status + ' ' + (r.value !== '' ? r.value : httpStatusReason(r.status));
+        break;
+      }
       case HTTP_ACT_SET_VAR: case HTTP_ACT_UNSET_VAR: {
         const vars = (out.reqCtx ?? ctx).vars;
         if (vars === undefined) break;

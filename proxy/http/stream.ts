@@ -602,6 +602,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     let r = be.http.resRules.length === 0 ? RULES_CONTINUE : httpRulesRun(be.http.resRules, this.rspView(buf), out);
     if (r === RULES_CONTINUE && be !== this.fe && this.fe.http.resRules.length !== 0) r = httpRulesRun(this.fe.http.resRules, this.rspView(buf), out);
     if (be.cookie.name !== '') cookieResponse(be, log.server, m, buf, log, out);
+    if (out.newStatus !== 0) log.status = out.newStatus;
     if (r !== RULES_CONTINUE) {
       this.fe.feCounters.deniedResp++;
       log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_H;
@@ -661,7 +662,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
         else if ((this.req.flags & H1_MF_VER_11) === 0) conn = B_CONN_KA;
       }
     }
-    return h1HeadOut(buf, this.rsp, null, extra, conn, te > ts ? buf : null, ts, te);
+    const sl = final ? this.ruleOut.statusLine : null;     // http-response set-status
+    return h1HeadOut(buf, this.rsp, sl === null ? null : Buffer.from(sl, 'latin1'), extra, conn, te > ts ? buf : null, ts, te);
   }
 
   forwardRspBody(chunk: Buffer, from: number): void {

@@ -79,6 +79,7 @@ export const HTTP_ACT_TARPIT = 15;
 export const HTTP_ACT_CAPTURE = 16;        // `capture <sample> len <n>` into request capture slot `slot`
 export const HTTP_ACT_SET_VAR = 17;        // set-var(name) <expr> (fmt: one sample) / set-var-fmt(name) <fmt>
 export const HTTP_ACT_UNSET_VAR = 18;
+export const HTTP_ACT_SET_STATUS = 20;     // http-response set-status <code> [reason <text>] (value = reason)
 export const HTTP_ACT_AUTH = 19;           // 401 + www-authenticate (reply prebuilt), a local reply like return
 
 /** `redirect location|prefix|scheme`. */

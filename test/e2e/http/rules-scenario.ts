@@ -36,6 +36,8 @@ frontend fe
     http-request tarpit if { path_beg /tarpit }
     http-request redirect location "https://%[req.hdr(host)]%[path]?r=1" code 301 if { path_beg /redir }
     http-response set-header x-served-by "%s on %b" if { status 200 }
+    http-response set-status 203 if { res.hdr(content-length) -m str 35 }
+    http-response set-status 299 reason "Custom Thing" if { res.hdr(content-length) -m str 41 }
     http-response add-header x-len "len=%[res.hdr(content-length)] ct=%[res.hdr(x-none)]" if { status 500 } || { res.hdr(content-length) -m len 3 }
     default_backend bk
 
