@@ -188,8 +188,8 @@ export class BackendConn implements Pending {
     backendStats.connecting++;
     be.beCounters.connect++; sc.connect++;
     const sock = (srv.path !== ''
-      ? netConnect({ path: srv.path, allowHalfOpen: true })
-      : netConnect({ host: srv.host, port: srv.port, allowHalfOpen: true, noDelay: true,
+      ? netConnect({ path: srv.path, allowHalfOpen: true, onread: this.client.srvOnRead })
+      : netConnect({ host: srv.host, port: srv.port, allowHalfOpen: true, noDelay: true, onread: this.client.srvOnRead,
         keepAlive: (be.options & PR_O_SRVKA) !== 0 })) as OwnedSocket;
     sock[kConn] = this;
     sock.once('connect', onSockConnect);

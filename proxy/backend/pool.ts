@@ -35,6 +35,11 @@ function onIdleData(this: PooledSocket): void {
   onIdleGone.call(this);
 }
 
+/** For sockets read through `onread` (no 'data' events): the owner reports bytes that came while `sock` was idle. */
+export function poolIdleTalked(sock: Socket): void {
+  onIdleGone.call(sock as PooledSocket);
+}
+
 /**
  * Parks `sock` as idle for `srv`. The caller's own listeners must ignore the socket from now on (the pool's 'data'
  * handler keeps it reading, so an idle server that talks or closes is dropped).

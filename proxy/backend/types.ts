@@ -3,7 +3,7 @@
  * connection from backend/connect.ts, and the states of that request. The backend never allocates a closure per
  * request: it calls these methods on the stream object. Hot path: yes (one call sequence per server connection).
  */
-import type { Socket } from 'node:net';
+import type { Socket, OnReadOpts } from 'node:net';
 import type { Server, StreamLog } from '../model/types.ts';
 import type { LbRequestView } from '../lb/types.ts';
 
@@ -26,6 +26,12 @@ export interface BackendClient {
   readonly lbReq: LbRequestView | null;
   onServerConnected(sock: Socket, srv: Server, reused: boolean): void;
   onServerError(errCause: number, finishState: number): void;
+  /**
+   * Optional `onread` for the server sockets this client gets connected (node:net: reads land in a buffer the
+   * client provides, no per-read allocation, no 'data' events). The callback must also handle a socket that is
+   * idle in the pool (http/stream.ts hands it to poolIdleTalked).
+   */
+  readonly srvOnRead?: OnReadOpts;
 }
 
 /** BackendConn.state */

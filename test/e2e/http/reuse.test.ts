@@ -2,7 +2,8 @@
  * Server connection reuse and response forwarding shapes on the fast path: a server connection parked in the idle
  * pool from inside its own 'data' event serves the next requests (one backend connection for a keep-alive client,
  * also for pipelined requests), small responses (head + body in one write) and large ones (body streamed) arrive
- * byte for byte.
+ * byte for byte, also when the client reads slowly while other sessions read from their servers (shared read
+ * buffer kept by queued writes).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -10,6 +11,9 @@ import net from 'node:net';
 import { startSluice, freePort, type Running } from './harness.ts';
 
 const BIG = Buffer.alloc(200_000, 0x62);
+/** 24 MB (more than the loopback socket buffers hold) that no buffer reuse can corrupt unnoticed: byte i is i % 251. */
+const HUGE = Buffer.alloc(24_000_000);
+for (let i = 0; i < HUGE.length; i++) HUGE[i] = i % 251;
 let px: Running;
 let backend: net.Server;
 let conns = 0;
@@ -17,7 +21,7 @@ let requests = 0;
 const open = new Set<net.Socket>();
 
 function reply(path: string): Buffer {
-  const body = path === '/big' ? BIG : Buffer.from('hello');
+  const body = path === '/big' ? BIG : path === '/huge' ? HUGE : Buffer.from('hello');
   return Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\nConnection: keep-alive\r\nX-Path: ${path}\r\n\r\n`), body]);
 }
 
@@ -121,4 +125,31 @@ test('a large response body is streamed whole, then the connection serves a smal
   assert.ok(Buffer.from(big.slice(head.length), 'latin1').equals(BIG));
   assert.equal(await roundTrip(sock, 'GET /after HTTP/1.1\r\nHost: x\r\n\r\n', 1), expectSmall('/after'));
   sock.destroy();
+});
+
+test('a slow client gets a 24 MB body intact while other sessions keep reading from their servers', async () => {
+  const slow = net.connect(px.port('fe'), '127.0.0.1');
+  const busy = net.connect(px.port('fe'), '127.0.0.1');
+  await Promise.all([new Promise((r) => slow.once('connect', r)), new Promise((r) => busy.once('connect', r))]);
+  const head = `HTTP/1.1 200 OK\r\ncontent-length: ${HUGE.length}\r\nx-path: /huge\r\n\r\n`;
+  const chunks: Buffer[] = [];
+  let got = 0;
+  const done = new Promise<void>((resolve) => {
+    slow.on('data', (d: Buffer) => {
+      chunks.push(d);
+      got += d.length;
+      if (chunks.length === 1) { slow.pause(); setTimeout(() => slow.resume(), 300); }
+      if (got >= head.length + HUGE.length) resolve();
+    });
+  });
+  slow.write('GET /huge HTTP/1.1\r\nHost: x\r\n\r\n');
+  const bigHead = `HTTP/1.1 200 OK\r\ncontent-length: ${BIG.length}\r\nx-path: /big\r\n\r\n`;
+  for (let i = 0; i < 20; i++) assert.equal(await roundTrip(busy, 'GET /big HTTP/1.1\r\nHost: x\r\n\r\n', 1), bigHead + BIG.toString('latin1'));
+  await Promise.race([done, new Promise((_, rej) => setTimeout(() => rej(new Error(`only ${got} bytes`)), 8000))]);
+  const all = Buffer.concat(chunks);
+  assert.equal(all.toString('latin1', 0, head.length), head);
+  assert.equal(all.length, head.length + HUGE.length);
+  assert.ok(all.subarray(head.length).equals(HUGE), 'body bytes intact');
+  slow.destroy();
+  busy.destroy();
 });
