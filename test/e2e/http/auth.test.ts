@@ -4,39 +4,19 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { startSluice, stopSluice, freePort } from '../proxy-util.ts';
-import type { Runtime } from '../../../proxy/runtime.ts';
-import { closeLogSinks } from '../../../proxy/log/sender.ts';
 import { authConfig, runAuthScenario } from './auth-scenario.ts';
-import { cookieOrigin } from './cookie-scenario.ts';
-import { countersLogs } from './counters-scenario.ts';
+import { echoGoldenSluice, type EchoRun } from './echo-golden.ts';
 
-const golden = (f: string): string => readFileSync(new URL('../../../fixtures/http/auth/' + f, import.meta.url), 'latin1');
-let rt: Runtime | null = null;
-const stops: (() => void)[] = [];
-let responses: string[] = [];
-let logLines: string[] = [];
-
-before(async () => {
-  const o = await cookieOrigin('s1');
-  const logs = await countersLogs();
-  stops.push(o.close, () => logs.sock.close());
-  logLines = logs.lines;
-  const fe = await freePort();
-  rt = await startSluice(authConfig({ fe, srv: o.port, log: logs.port }));
-  responses = await runAuthScenario(fe);
-});
-after(async () => { if (rt !== null) await stopSluice(rt); closeLogSinks(); for (const f of stops) f(); });
+let run: EchoRun;
+before(async () => { run = await echoGoldenSluice('auth', authConfig, runAuthScenario); });
+after(async () => { await run.close(); });
 
 test('each request is answered 401 or forwarded as by HAProxy 2.6, with the same bytes', () => {
-  assert.deepEqual(responses, golden('responses.txt').split('\n=====\n'));
+  assert.deepEqual(run.responses, run.want().responses);
 });
 
-test('log lines (LR-- for the 401s, bytes) equal HAProxy 2.6 but for dates and ports', async () => {
-  const want = golden('log.txt').trimEnd().split('\n');
-  const end = Date.now() + 3000;
-  while (logLines.length < want.length && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-  const mask = (l: string): string => l.replace(/:\d+ \[[^\]]+\]/, ':PORT [DATE]').replace(/ \d+\/\d+\/\d+\/(\d+)\/(\d+) /, ' T/T/T/T/T ').replace(/ -?\d+\/-1\/-1\/-1\/\d+ /, ' T/-1/-1/-1/T ');
-  assert.deepEqual(logLines.map(mask), want.map(mask));
+test('log lines (LR-- for the 401s, bytes) equal HAProxy 2.6 but for dates, ports and timers', async () => {
+  const mask = (l: string): string => l.replace(/:\d+ \[[^\]]+\]/, ':PORT [DATE]')
+    .replace(/ (-?\d+)\/(-?\d+)\/(-?\d+)\/(-?\d+)\/(\d+) /, (_m, ...t: string[]) => ' ' + t.slice(0, 5).map((v) => (v === '-1' ? v : 'T')).join('/') + ' ');
+  assert.deepEqual((await run.logs()).map(mask), run.want().logs.map(mask));
 });
