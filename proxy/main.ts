@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=1
+// The flag, measured with bench:proxy: a 1 MB young generation keeps RSS under load 8-19 MB lower with CPU per request
+// unchanged within noise (node's default grows it to 16 MB semi-spaces). -D and -W children inherit it (execArgv).
 /*
  * `sluice`: the haproxy-like command line. Parses -f (files or directories, repeatable), -c (check only), -d/-D,
  * -W (master-worker), -p pidfile, -sf/-st pids, -q, -v/-vv; loads the configuration, prints HAProxy-style

@@ -5,7 +5,8 @@
  * alternates per round). Prints medians of req/s, p99, proxy CPU per request (utime+stime from /proc/<pid>/stat),
  * peak RSS during the run (/proc/<pid>/status VmRSS), the backend's CPU per request (to show it is not the bottleneck),
  * then KB per idle client connection, and a markdown ratio table. Backend: nginx when installed (static 1 KiB / 1 MiB
- * files), else bench/proxy/http-backend.ts. Defaults take ~3 minutes.
+ * files), else bench/proxy/http-backend.ts. Sluice runs with the node flags of its shebang line, as the `sluice` bin does.
+ * Defaults take ~3 minutes.
  * Run: npm run build && npm run bench:proxy     env: ROUNDS=3 DURATION=5 WARMUP=2 CONNS=50 IDLE=9000
  *   SCEN=ka,close,mib,tcp,idle (subset)  BACKEND=nginx|node  SLUICE_NODE_FLAGS="--max-semi-space-size=16"
  */
@@ -197,12 +198,14 @@ async function main(): Promise<void> {
   fs.writeFileSync(path.join(dir, 'h.cfg'), config(ports[0], ports[1], be.port, logPort, true));
   fs.writeFileSync(path.join(dir, 's.cfg'), config(ports[2], ports[3], be.port, logPort, false));
   const hapChild = spawn('/usr/sbin/haproxy', ['-db', '-f', path.join(dir, 'h.cfg')], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const sluChild = spawn(process.execPath, [...SLUICE_NODE_FLAGS, mainJs, '-db', '-f', path.join(dir, 's.cfg')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // the node flags of main.js's shebang line, as the installed `sluice` command runs it
+  const shebang = fs.readFileSync(mainJs, 'latin1').split('\n', 1)[0].split(' ').filter((a) => a.startsWith('--'));
+  const sluChild = spawn(process.execPath, [...shebang, ...SLUICE_NODE_FLAGS, mainJs, '-db', '-f', path.join(dir, 's.cfg')], { stdio: ['ignore', 'ignore', 'inherit'] });
   const hap: Proc = { name: 'haproxy', child: hapChild, pid: hapChild.pid as number, port: ports[0], tcpPort: ports[1] };
   const slu: Proc = { name: 'sluice', child: sluChild, pid: sluChild.pid as number, port: ports[2], tcpPort: ports[3] };
   await Promise.all([waitPort(hap.port, 5000), waitPort(slu.port, 5000), waitPort(hap.tcpPort, 5000), waitPort(slu.tcpPort, 5000)]);
   console.log(`backend ${BACKEND} (pid ${bePid}), wrk -t1 -c${CONNS}, ${ROUNDS} rounds x ${DURATION}s after ${WARMUP}s warm-up, CLK_TCK ${HZ}` +
-    (SLUICE_NODE_FLAGS.length ? `, sluice node flags: ${SLUICE_NODE_FLAGS.join(' ')}` : ''));
+    `, sluice node flags: ${[...shebang, ...SLUICE_NODE_FLAGS].join(' ') || '-'}`);
 
   const all: Scenario[] = [
     { key: 'ka', name: 'keep-alive 1 KiB', target: '>= 0.8', run: (p, d) => wrk(p, bePid, `http://127.0.0.1:${p.port}/k`, CONNS, [], d) },
