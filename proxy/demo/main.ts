@@ -21,6 +21,9 @@ const children: ChildProcess[] = [];
 for (const [i, port] of [9001, 9002, 9003].entries()) {
   createServer((req, res) => {
     if (req.url === '/health') { res.end('ok\n'); return; }
+    // some errors, so that halog and the stats show more than 200s
+    if (req.url === '/missing') { res.statusCode = 404; res.end('not found\n'); return; }
+    if (Math.random() < 0.02) { res.statusCode = 500; res.end('oops\n'); return; }
     setTimeout(() => { res.setHeader('content-type', 'text/plain'); res.end(`hello from app${i + 1} (${req.method} ${req.url})\n`); }, 5 + Math.random() * 30);
   }).listen(port, '127.0.0.1');
 }
@@ -36,9 +39,9 @@ const proxyJs = join(root, 'dist/proxy/main.js');
 startNode(existsSync(proxyJs) ? proxyJs : join(root, 'proxy/main.ts'), ['-f', cfg]);
 const collector = join(root, 'dist/collectors/main.js');
 const haveCollector = existsSync(collector);
-if (haveCollector) startNode(collector, ['--listen', 'udp://127.0.0.1:5514', '--duckdb', '/tmp/sluice-demo.duckdb']);
+if (haveCollector) startNode(collector, ['--listen', 'udp://127.0.0.1:5514', '--duckdb', '/tmp/sluice-demo.duckdb', '--json', '/tmp/sluice-demo.jsonl']);
 
-const paths = ['/', '/products', '/cart', '/api/items?id=1', '/api/items?id=2', '/static/app.js'];
+const paths = ['/', '/products', '/cart', '/api/items?id=1', '/api/items?id=2', '/static/app.js', '/missing'];
 setInterval(() => {
   const r = request({ host: '127.0.0.1', port: 8080, path: paths[Math.floor(Math.random() * paths.length)] }, (res) => res.resume());
   r.on('error', () => {});
@@ -50,8 +53,10 @@ setTimeout(() => {
   Sluice demo running
     HTTP  : curl -i http://127.0.0.1:8080/            (3 backends, roundrobin, health checks)
     TCP   : node -e "require('net').connect(8081).pipe(process.stdout)"
-    stats : hatop -s /tmp/sluice-demo.sock     or   echo 'show stat' | socat - /tmp/sluice-demo.sock
-    logs  : udp 127.0.0.1:5514 ${haveCollector ? '-> sluice-collect -> /tmp/sluice-demo.duckdb (halog --duckdb /tmp/sluice-demo.duckdb)' : '(build the collector: npm run build)'}
+    stats : http://127.0.0.1:8404/stats   or   echo 'show stat' | socat - /tmp/sluice-demo.sock
+    hatop : npx hatop -s /tmp/sluice-demo.sock${haveCollector ? ' -e /tmp/sluice-demo.jsonl' : ''}
+    logs  : udp 127.0.0.1:5514 ${haveCollector ? '-> sluice-collect -> /tmp/sluice-demo.duckdb and /tmp/sluice-demo.jsonl' : '(build the collector: npm run build)'}
+    after Ctrl-C: npx halog --sql status /tmp/sluice-demo.duckdb    (the collector holds the file while it runs)
     Ctrl-C stops everything.
 `);
 }, 1000);
