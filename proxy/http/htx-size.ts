@@ -6,8 +6,9 @@
  * layer sends itself (400/408 on a bad or timed-out request) count 0. Measured against 2.6 in fixtures/http/counters.
  * Callers: http/stream.ts. Hot path: htxHeadSize is (one pass over the header index per message); htxReplySize is not.
  */
-import { H1_HDR_STRIDE } from './types.ts';
+import { H1_HDR_STRIDE, H1_MF_CHNK } from './types.ts';
 import { H1Msg, h1Parse } from './h1-parser.ts';
+import { ChunkState, chunkDecode } from './chunked.ts';
 
 /** Bytes of HAProxy's `struct htx_sl` in front of the start line's parts. */
 export const HTX_SL_SIZE = 20;
@@ -36,8 +37,16 @@ export function htxReplySize(b: Buffer): number {
   if (c !== undefined) return c;
   const m = scratch ?? (scratch = new H1Msg(true, 256));
   m.reset();
-  const r = h1Parse(m, Buffer.from(b), b.length, b.length);   // a copy: the parser lowercases names in place
-  const n = r > 0 ? htxHeadSize(m) + b.length - r : b.length;
+  const copy = Buffer.from(b);                                 // the parser lowercases names in place
+  const r = h1Parse(m, copy, b.length, b.length);
+  let n = b.length;
+  if (r > 0 && (m.flags & H1_MF_CHNK) !== 0) {
+    // a chunked local reply (the stats page): 2.6's applet produced data blocks, the H1 layer added the chunking and
+    // its transfer-encoding header, so neither counts
+    const st = new ChunkState();
+    chunkDecode(st, copy, r, copy.length);
+    n = htxHeadSize(m) - 'transfer-encoding'.length - 'chunked'.length + st.dataBytes;
+  } else if (r > 0) n = htxHeadSize(m) + b.length - r;
   replySizes.set(b, n);
   return n;
 }

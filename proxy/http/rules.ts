@@ -26,6 +26,8 @@ export const RULES_CONTINUE = 0;
 export const RULES_DENY = 1;
 export const RULES_REPLY = 2;
 export const RULES_TARPIT = 3;
+/** The stats page answered (set by http/stream.ts, not by rules): out.reply holds its final bytes. */
+export const RULES_STATS = 4;
 
 /** What the rules decided, reused per transaction. */
 export interface RuleOut {

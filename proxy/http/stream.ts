@@ -38,7 +38,8 @@ import { type VarMap, varsEndTxn } from './vars.ts';
 import { sampleLive } from '../log/sample.ts';
 import { cookieRequest, cookieResponse } from './cookie.ts';
 import { logRequestHead, logResponseHead, logBadRequest } from '../log/capture.ts';
-import { httpRulesRun, RULES_CONTINUE, RULES_DENY, RULES_TARPIT, type RuleOut, newRuleOut } from './rules.ts';
+import { httpRulesRun, RULES_CONTINUE, RULES_DENY, RULES_TARPIT, RULES_STATS, type RuleOut, newRuleOut } from './rules.ts';
+import { statsHttpReply } from '../stats/html.ts';
 import {
   H1_HDR_STRIDE, H1_MF_VER_11, H1_MF_CLEN, H1_MF_CHNK, H1_MF_CONN_CLO, H1_MF_CONN_KAL, H1_MF_CONN_UPG, H1_MF_UPGRADE,
   H1_MF_TE_CL, H1_MF_METH_HEAD, H1_MF_METH_CONNECT, H1_MF_TE_OTHER, CHK_ST_DONE, HTTP_REUSE_NEVER, H1_MF_EXPECT,
@@ -363,12 +364,15 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     if (nu === null) { this.badRequest(400); return; }
     if (nu !== '') out.uri = nu;
     let r = httpRulesRun(fe.http.reqRules, this, out);
+    // the stats page is looked for after the proxy's http-request rules and before its redirects, as in 2.6
+    if (r === RULES_CONTINUE && fe.statsPage.enabled) r = this.statsPage(fe, buf, out);
     if (r === RULES_CONTINUE) r = httpRulesRun(fe.http.redirects, this, out);
     let be: Proxy | null = null;
     if (r === RULES_CONTINUE) {
       be = this.pickBackend();
       if (be !== null && be !== fe) {
         r = httpRulesRun(be.http.reqRules, this, out);
+        if (r === RULES_CONTINUE && be.statsPage.enabled) r = this.statsPage(be, buf, out);
         if (r === RULES_CONTINUE) r = httpRulesRun(be.http.redirects, this, out);
       }
     }
@@ -411,6 +415,18 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     }
     this.bc.connect(be);
   }
+
+  /** The stats page of `px` when the request is for it (stats/html.ts): RULES_STATS with the reply in `out`. */
+  statsPage(px: Proxy, buf: Buffer, out: RuleOut): number {
+    const m = this.req;
+    const auth = this.findHeader('authorization', this.hdrOut) ? buf.toString('latin1', this.hdrOut[0], this.hdrOut[1]) : '';
+    const sr = statsHttpReply(px, { method: buf.toString('latin1', m.l0s, m.l0e), path: buf.toString('latin1', m.l1s, m.l1e), authorization: auth, body: '', ctx: this });
+    if (sr === null) return RULES_CONTINUE;
+    out.status = sr.status;
+    out.reply = sr.bytes;
+    return RULES_STATS;
+  }
+  readonly hdrOut = new Int32Array(2);
 
   pickBackend(): Proxy | null {
     const fe = this.fe;
@@ -819,13 +835,15 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
       this.sendError(out.status, false);
       return;
     }
-    // return / redirect: a locally generated response, counted as intercepted (2.6 does, deny and tarpit are not)
-    this.fe.feCounters.interceptedReq++;
+    // return / redirect: a locally generated response, counted as intercepted (2.6 does, deny and tarpit are not;
+    // the stats page counts itself)
+    if (r !== RULES_STATS) this.fe.feCounters.interceptedReq++;
     log.errCause = SF_ERR_LOCAL; log.finishState = SF_FINST_R;
     log.status = out.status;
     this.rqPhase = RQ_DONE;
     log.bytesOut += htxReplySize(out.reply as Buffer);
-    this.writeCli(localReplyBytes(out.reply as Buffer, out.closeAfter || !this.cliKeepAlive || this.reqBody !== BODY_NONE));
+    this.writeCli(r === RULES_STATS ? out.reply as Buffer :
+      localReplyBytes(out.reply as Buffer, out.closeAfter || !this.cliKeepAlive || this.reqBody !== BODY_NONE));
     if (out.closeAfter) this.cliKeepAlive = false;
     this.finishReply();
   }
