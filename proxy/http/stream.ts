@@ -365,14 +365,14 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     if (nu !== '') out.uri = nu;
     let r = httpRulesRun(fe.http.reqRules, this, out);
     // the stats page is looked for after the proxy's http-request rules and before its redirects, as in 2.6
-    if (r === RULES_CONTINUE && fe.statsPage.enabled) r = this.statsPage(fe, buf, out);
+    if (r === RULES_CONTINUE && fe.statsPage.enabled) r = this.statsPage(fe, buf, out, headEnd, end);
     if (r === RULES_CONTINUE) r = httpRulesRun(fe.http.redirects, this, out);
     let be: Proxy | null = null;
     if (r === RULES_CONTINUE) {
       be = this.pickBackend();
       if (be !== null && be !== fe) {
         r = httpRulesRun(be.http.reqRules, this, out);
-        if (r === RULES_CONTINUE && be.statsPage.enabled) r = this.statsPage(be, buf, out);
+        if (r === RULES_CONTINUE && be.statsPage.enabled) r = this.statsPage(be, buf, out, headEnd, end);
         if (r === RULES_CONTINUE) r = httpRulesRun(be.http.redirects, this, out);
       }
     }
@@ -416,11 +416,15 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     this.bc.connect(be);
   }
 
-  /** The stats page of `px` when the request is for it (stats/html.ts): RULES_STATS with the reply in `out`. */
-  statsPage(px: Proxy, buf: Buffer, out: RuleOut): number {
+  /**
+   * The stats page of `px` when the request is for it (stats/html.ts): RULES_STATS with the reply in `out`. An admin
+   * POST's form is the body bytes received with the head (buf[headEnd, end)).
+   */
+  statsPage(px: Proxy, buf: Buffer, out: RuleOut, headEnd: number, end: number): number {
     const m = this.req;
     const auth = this.findHeader('authorization', this.hdrOut) ? buf.toString('latin1', this.hdrOut[0], this.hdrOut[1]) : '';
-    const sr = statsHttpReply(px, { method: buf.toString('latin1', m.l0s, m.l0e), path: buf.toString('latin1', m.l1s, m.l1e), authorization: auth, body: '', ctx: this });
+    const body = this.reqBody === BODY_LEN && headEnd < end ? buf.toString('latin1', headEnd, end) : '';
+    const sr = statsHttpReply(px, { method: buf.toString('latin1', m.l0s, m.l0e), path: buf.toString('latin1', m.l1s, m.l1e), authorization: auth, body, ctx: this });
     if (sr === null) return RULES_CONTINUE;
     out.status = sr.status;
     out.reply = sr.bytes;
