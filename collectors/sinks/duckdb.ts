@@ -112,7 +112,9 @@ export class DuckDbSink implements LogSink<LogBatch> {
       for (let c = 0; c < cols.length; c++) fillVector(t.chunk, c, b, cols[c], from, n);
       t.appender.appendDataChunk(t.chunk);
     }
-    t.appender.flushSync();   // commit per batch: flushing every 1000 batches instead measured no faster
+    // Commit per batch. Grouping commits (every 262144 rows, in the worker) cost more CPU end to end:
+    // 6.0 vs 5.4 us/row over 1 M httplog lines, file -> DuckDB, interleaved runs.
+    t.appender.flushSync();
   }
 
   async close(): Promise<void> {
@@ -181,7 +183,12 @@ function fillVector(chunk: DuckDBDataChunk, c: number, b: LogBatch, id: number, 
       const st = r === 0 ? 0 : s.end[r - 1];
       const len = s.end[r] - st;
       strView.setUint32(o, len, true);
-      if (len <= 12) { strSlots.fill(0, o + 4, o + 16); strSlots.set(data.subarray(st, st + len), o + 4); } else long.push(i);
+      if (len <= 12) {
+        // Inline string: bytes then zero padding, written in place (no subarray per value).
+        let k = o + 4;
+        for (let j = st; j < st + len; j++) strSlots[k++] = data[j];
+        while (k < o + 16) strSlots[k++] = 0;
+      } else long.push(i);
     }
     bindings.copy_data_to_vector(vec, 0, strSlots.buffer, 0, n * 16);
     for (const i of long) {

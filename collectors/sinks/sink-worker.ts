@@ -36,18 +36,11 @@ async function handle(m: WorkerBatchMessage | { t: 'close' }): Promise<void> {
   try {
     for (const [col, values] of m.dict) for (const v of values) dicts.byColumn[col]!.internString(v);
     const table = LOG_TABLES.find((t) => t.name === m.table)!;
-    const b = new LogBatch(table, Math.max(1, m.rows), dicts);
-    for (const [id, a] of m.i32) b.i32[id].set(a);
-    for (const [id, a] of m.f64) b.f64[id].set(a);
-    for (const [id, data, end, valid] of m.str) {
-      const s = new LogStrColumn(Math.max(1, m.rows), 1);
-      s.data = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-      s.end.set(end);
-      s.valid.set(valid);
-      s.pos = data.byteLength;
-      s.last = m.rows - 1;
-      b.str[id] = s;
-    }
+    // A one-row shell whose columns are replaced by the transferred arrays: no allocation or copy per column.
+    const b = new LogBatch(table, 1, dicts);
+    for (const [id, a] of m.i32) b.i32[id] = a;
+    for (const [id, a] of m.f64) b.f64[id] = a;
+    for (const [id, data, end, valid] of m.str) b.str[id] = LogStrColumn.wrap(Buffer.from(data.buffer, data.byteOffset, data.byteLength), end, valid, m.rows);
     b.rows = m.rows;
     await sink.write(b);
     reply({ t: 'done', id: m.id });
