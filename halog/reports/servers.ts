@@ -17,9 +17,9 @@ export class ServerStats {
     return this.slotHashed(buf, start, end, KeyTable.hash(buf, start, end));
   }
 
-  /** slot() with the key's KeyTable.hash already computed. */
-  slotHashed(buf: Uint8Array, start: number, end: number, h: number): number {
-    const idx = this.keys.internHashed(buf, start, end, h);
+  /** slot() with the key's KeyTable.hash already computed (and scanView(buf) for word compares). */
+  slotHashed(buf: Uint8Array, start: number, end: number, h: number, dv?: DataView): number {
+    const idx = this.keys.internHashed(buf, start, end, h, dv);
     if ((idx + 1) * W > this.v.length) {
       const nv = new Float64Array(this.v.length * 2);
       nv.set(this.v);
@@ -49,7 +49,7 @@ export function serversLine(sc: HalogScanner, buf: Buffer, line: number, acc: nu
     c = buf[++e];
   } while (c !== 32 && c !== 0);
   const st = sc.servers;
-  const base = st.slotHashed(buf, b, e, h);
+  const base = st.slotHashed(buf, b, e, h, sc.dv);
   if (time < 0) {
     time = fieldStart(buf, sc.dv, e, 1);
     if (buf[time] === 0) { sc.truncated(buf, line); return; }

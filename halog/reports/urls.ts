@@ -19,8 +19,9 @@ export class UrlStats {
   keys = new KeyTable(1024);
   v: Float64Array = new Float64Array(1024 * W);
 
-  add(buf: Uint8Array, start: number, end: number, err: number, t: number, tok: number, bytes: number): void {
-    const idx = this.keys.intern(buf, start, end);
+  /** Counts one request for the key buf[start, end); `dv` = scanView(buf) if the caller has it. */
+  add(buf: Uint8Array, start: number, end: number, err: number, t: number, tok: number, bytes: number, dv?: DataView): void {
+    const idx = this.keys.intern(buf, start, end, dv);
     if ((idx + 1) * W > this.v.length) {
       const nv = new Float64Array(this.v.length * 2);
       nv.set(this.v);
@@ -91,7 +92,7 @@ export function urlsLine(sc: HalogScanner, buf: Buffer, line: number, acc: numbe
   } else {
     for (c = buf[k]; c !== 32 && c !== 0 && c !== 63 && c !== 59; c = buf[++k]);
   }
-  sc.urls.add(buf, b, k, err, t, tok, bytes);
+  sc.urls.add(buf, b, k, err, t, tok, bytes, sc.dv);
 }
 
 export function ipsLine(sc: HalogScanner, buf: Buffer, line: number, acc: number, time: number, src: number): void {
@@ -112,7 +113,7 @@ export function ipsLine(sc: HalogScanner, buf: Buffer, line: number, acc: number
   let end: number;
   if (k > src) end = k - 1;
   else { end = stop; while (buf[end] !== 0) end++; }
-  sc.urls.add(buf, src, end, sc.lineErr, t, tok, bytes);
+  sc.urls.add(buf, src, end, sc.lineErr, t, tok, bytes, sc.dv);
 }
 
 interface UrlRow { key: Buffer; req: number; err: number; ttot: bigint; tavg: bigint; oktot: bigint; okavg: bigint; bavg: bigint; btot: bigint }

