@@ -18,7 +18,7 @@ import {
   HTTP_ACT_ALLOW, HTTP_ACT_DENY, HTTP_ACT_SET_HDR, HTTP_ACT_ADD_HDR, HTTP_ACT_DEL_HDR, HTTP_ACT_REDIRECT,
   HTTP_ACT_RETURN, HTTP_ACT_SET_PATH, HTTP_ACT_SET_QUERY, HTTP_ACT_SET_URI, HTTP_ACT_SET_METHOD, HTTP_ACT_REPLACE_HDR,
   HTTP_ACT_REPLACE_VAL, HTTP_ACT_REPLACE_PATH, HTTP_ACT_REPLACE_URI, HTTP_ACT_TARPIT, HTTP_ACT_CAPTURE, HTTP_ACT_SET_VAR,
-  HTTP_ACT_UNSET_VAR, HTTP_ACT_AUTH, HTTP_ACT_SET_STATUS, REDIR_LOCATION, REDIR_PREFIX, REDIR_SCHEME, HTTP_REUSE_NEVER, HTTP_REUSE_SAFE,
+  HTTP_ACT_UNSET_VAR, HTTP_ACT_AUTH, HTTP_ACT_SET_STATUS, HTTP_ACT_PROMETHEUS, REDIR_LOCATION, REDIR_PREFIX, REDIR_SCHEME, HTTP_REUSE_NEVER, HTTP_REUSE_SAFE,
   HTTP_REUSE_AGGRESSIVE, HTTP_REUSE_ALWAYS,
 } from './types.ts';
 import { HTTP_ERR_CODES, cannedReply } from './canned-errors.ts';
@@ -228,6 +228,14 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       }
       break;
     }
+    case 'use-service': {
+      if (!isReq || args[2] !== 'prometheus-exporter' || end !== 3) {
+        ctx.alert(`'${args[0]} use-service' : only 'prometheus-exporter' is supported by Sluice, got '${args[2] ?? ''}'.`);
+        return;
+      }
+      rule = newRule(HTTP_ACT_PROMETHEUS, ctx);
+      break;
+    }
     case 'redirect': {
       if (!isReq) break;
       const rd = parseRedirect(args, 2, end, ctx, 'http-request redirect');
@@ -277,7 +285,7 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
     }
   }
   if (rule === null) {
-    ctx.alert(`'${args[0]}' action '${act ?? ''}' is not supported by Sluice yet (supported: allow, deny, set-header, add-header, del-header, replace-header, replace-value, set-var, set-var-fmt, unset-var${isReq ? ', auth, tarpit, set-path, set-query, set-uri, set-method, replace-path, replace-uri, capture, redirect' : ', set-status'}, return).`);
+    ctx.alert(`'${args[0]}' action '${act ?? ''}' is not supported by Sluice yet (supported: allow, deny, set-header, add-header, del-header, replace-header, replace-value, set-var, set-var-fmt, unset-var${isReq ? ', auth, tarpit, set-path, set-query, set-uri, set-method, replace-path, replace-uri, capture, redirect, use-service prometheus-exporter' : ', set-status'}, return).`);
     return;
   }
   if (end < args.length) {

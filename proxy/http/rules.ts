@@ -14,10 +14,11 @@ import {
   HTTP_ACT_ALLOW, HTTP_ACT_DENY, HTTP_ACT_SET_HDR, HTTP_ACT_ADD_HDR, HTTP_ACT_DEL_HDR, HTTP_ACT_REDIRECT,
   HTTP_ACT_RETURN, HTTP_ACT_SET_PATH, HTTP_ACT_SET_QUERY, HTTP_ACT_SET_URI, HTTP_ACT_SET_METHOD, HTTP_ACT_REPLACE_HDR,
   HTTP_ACT_REPLACE_VAL, HTTP_ACT_REPLACE_PATH, HTTP_ACT_REPLACE_URI, HTTP_ACT_TARPIT, HTTP_ACT_CAPTURE, HTTP_ACT_SET_VAR,
-  HTTP_ACT_UNSET_VAR, HTTP_ACT_AUTH, HTTP_ACT_SET_STATUS,
+  HTTP_ACT_UNSET_VAR, HTTP_ACT_AUTH, HTTP_ACT_SET_STATUS, HTTP_ACT_PROMETHEUS,
   REDIR_LOCATION, REDIR_PREFIX, H1_HDR_STRIDE,
 } from './types.ts';
 import { aclCondExec } from '../acl/compile.ts';
+import { prometheusHttpReply } from '../stats/prometheus.ts';
 import { runLogEmitter } from '../log/emit.ts';
 import { sampleLive } from '../log/sample.ts';
 import { varSet, varUnset } from './vars.ts';
@@ -290,6 +291,15 @@ export function httpRulesRun(rules: readonly HttpRule[], ctx: SampleCtx, out: Ru
       }
       case HTTP_ACT_TARPIT: out.status = r.status; return RULES_TARPIT;
       case HTTP_ACT_AUTH: out.status = 401; out.reply = r.reply; return RULES_REPLY;
+      case HTTP_ACT_PROMETHEUS: {
+        // a complete response (chunked, 2.6's headers) written as is, like the stats page
+        const b = ctx.buf as Buffer;
+        const q = b.indexOf(63, ctx.l1s);
+        out.status = 200;
+        out.reply = prometheusHttpReply(q >= 0 && q < ctx.l1e ? b.toString('latin1', q + 1, ctx.l1e) : '',
+          ctx.l0e - ctx.l0s === 4 && b.toString('latin1', ctx.l0s, ctx.l0e) === 'HEAD');
+        return RULES_STATS;
+      }
       case HTTP_ACT_SET_STATUS: {
         const b = ctx.buf as Buffer;
         out.newStatus = r.status;

@@ -26,6 +26,8 @@ import { newStreamLog } from '../model/factories.ts';
 import { Timer, timerArm, timerDisarm } from '../timer-wheel.ts';
 import { logStream } from '../log/emit.ts';
 import { hrspIndex } from '../stats/counters.ts';
+import { captureHttpError } from '../stats/errors-capture.ts';
+import { streamRegister, streamUnregister, nextSessId, type ActiveStream } from '../streams.ts';
 import { aclCondExec } from '../acl/compile.ts';
 import { H1Msg, h1Parse } from './h1-parser.ts';
 import { ChunkState, chunkDecode, chunkHeader, CHUNK_CRLF, CHUNK_LAST } from './chunked.ts';
@@ -109,8 +111,10 @@ function parseIp4(s: string): number {
  * One client connection. Implements the backend's BackendClient (server connection outcome), the LB's
  * LbRequestView (hash on uri/url_param/hdr/source) and the ACL SampleCtx (fetches) over the current request head.
  */
-export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
+export class HttpSession implements BackendClient, LbRequestView, SampleCtx, ActiveStream {
+  readonly sessId: number = nextSessId();
   readonly fe: Proxy;
+  readonly bind: BindCfg | null;
   readonly cli: SessSocket;
   srv: SessSocket | null = null;
   be: Proxy | null = null;
@@ -171,7 +175,9 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
   readonly srcIp4: number;
   srcAddrBuf: Buffer | null = null;
 
-  constructor(fe: Proxy, sock: Socket, bindName: string) {
+  constructor(fe: Proxy, sock: Socket, bind: BindCfg | null) {
+    const bindName = bind !== null ? bind.name : '';
+    this.bind = bind;
     this.fe = fe;
     this.cli = sock as SessSocket;
     this.bc = new BackendConn(this);
@@ -193,6 +199,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     log.frontendIp = sock.localAddress ?? '';
     log.frontendPort = sock.localPort ?? 0;
     log.bindName = bindName;
+    streamRegister(this);
     this.txnStart = now;
   }
 
@@ -301,7 +308,11 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
       }
       return;
     }
-    if (r < 0) { this.badRequest(m.err); return; }
+    if (r < 0) {
+      captureHttpError(this.fe, false, null, null, this.log.clientIp + ':' + this.log.clientPort, buf, m.start, end, m.errPos - m.start);
+      this.badRequest(m.err);
+      return;
+    }
     this.rqBuf = buf;
     this.rqAccLen = 0;
     this.headDone = Date.now();
@@ -431,6 +442,14 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     return RULES_STATS;
   }
   readonly hdrOut = new Int32Array(2);
+
+  /** `shutdown session`, `shutdown sessions server`, SIGTERM: ends the stream now, logging `errCause`. */
+  kill(errCause: number): void {
+    if (this.closed) return;
+    this.log.errCause = errCause;
+    this.cli.destroy();
+    this.closeAll();
+  }
 
   pickBackend(): Proxy | null {
     const fe = this.fe;
@@ -944,7 +963,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx {
     timerDisarm(this.srvTimer);
     this.dropServer();
     g.actconn--;
-    frontendStreamEnd(this.fe);
+    streamUnregister(this);
+    frontendStreamEnd(this.fe, this.bind);
   }
 
   /** Client closed its side. */
@@ -1167,7 +1187,7 @@ function onSrvTimeout(s: HttpSession): void { s.onServerTimeout(); }
  * (frontend.ts) has counted the connection; frontendStreamEnd(fe) is called once when it ends.
  */
 export function startHttpSession(fe: Proxy, sock: Socket, bind: BindCfg | null): HttpSession {
-  const s = new HttpSession(fe, sock, bind !== null ? bind.name : '');
+  const s = new HttpSession(fe, sock, bind);
   const c = sock as SessSocket;
   c[kSess] = s;
   g.actconn++;

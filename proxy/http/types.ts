@@ -80,7 +80,8 @@ export const HTTP_ACT_CAPTURE = 16;        // `capture <sample> len <n>` into re
 export const HTTP_ACT_SET_VAR = 17;        // set-var(name) <expr> (fmt: one sample) / set-var-fmt(name) <fmt>
 export const HTTP_ACT_UNSET_VAR = 18;
 export const HTTP_ACT_SET_STATUS = 20;     // http-response set-status <code> [reason <text>] (value = reason)
-export const HTTP_ACT_AUTH = 19;           // 401 + www-authenticate (reply prebuilt), a local reply like return
+export const HTTP_ACT_AUTH = 19;
+export const HTTP_ACT_PROMETHEUS = 21;     // use-service prometheus-exporter: the stats module's exporter answers           // 401 + www-authenticate (reply prebuilt), a local reply like return
 
 /** `redirect location|prefix|scheme`. */
 export const REDIR_LOCATION = 0;
