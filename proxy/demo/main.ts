@@ -54,6 +54,7 @@ setTimeout(() => {
     HTTP  : curl -i http://127.0.0.1:8080/            (3 backends, roundrobin, health checks)
     TCP   : node -e "require('net').connect(8081).pipe(process.stdout)"
     stats : http://127.0.0.1:8404/stats   or   echo 'show stat' | socat - /tmp/sluice-demo.sock
+    prom  : curl http://127.0.0.1:8404/metrics
     hatop : npx hatop -s /tmp/sluice-demo.sock${haveCollector ? ' -e /tmp/sluice-demo.jsonl' : ''}
     logs  : udp 127.0.0.1:5514 ${haveCollector ? '-> sluice-collect -> /tmp/sluice-demo.duckdb and /tmp/sluice-demo.jsonl' : '(build the collector: npm run build)'}
     after Ctrl-C: npx halog --sql status /tmp/sluice-demo.duckdb    (the collector holds the file while it runs)
