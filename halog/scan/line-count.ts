@@ -6,7 +6,8 @@ import { readSync } from 'node:fs';
 import { HALOG_LINE_MAX } from '../types.ts';
 import { readStream } from './line-reader.ts';
 
-const READ_SIZE = 1 << 20;
+/* 128 KiB reads: the chunk is still in L2 when indexOf walks it (1 GB -c in-process: 302 -> 278 ms vs 1 MiB) */
+const READ_SIZE = 1 << 17;
 
 export class LineCount {
   count = 0;
