@@ -1143,7 +1143,7 @@ function onSrvData(this: SessSocket, chunk: Buffer): void { const s = this[kSess
  * `buffer` function once when the socket is set up, then right after each callback of the same socket.
  */
 const READ_BUF_SIZE = 65536;             // node's own read size; 16 KiB reads measured ~1.8x the CPU per MiB
-const READ_BUF_FREE_MAX = 64;
+const READ_BUF_FREE_MAX = 16;            // 1 MiB of spare read buffers at most (RSS)
 const readBufFree: Buffer[] = [];
 let readInCallback = false;
 let readLastBuf: Buffer | null = null;
