@@ -58,7 +58,9 @@ export class DuckDbSink implements LogSink<LogBatch> {
    * stable across restarts: `dicts` must be fresh, or already hold the same values in the same order. Rejects with DuckDB's error for an unwritable path or a locked file.
    */
   static async open(path: string, dicts: LogDicts): Promise<DuckDbSink> {
-    const instance = await DuckDBInstance.create(path);
+    // One DuckDB thread: the appender gains nothing from a second one on 2 cores, and the parser needs that core.
+    // File -> DuckDB, 1 M httplog lines, 6 interleaved runs: 5.37 -> 4.87 CPU us/row (wall rate within noise).
+    const instance = await DuckDBInstance.create(path, { threads: '1' });
     const connection = await instance.connect();
     await connection.run(DICT_TABLE_SQL);
     const tables = new Map<string, TableState>();
