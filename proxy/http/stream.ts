@@ -9,6 +9,7 @@
  * tarpit delay, `option http-buffer-request` waiting and the `set-var` variables. Entry: startHttpSession(fe, sock, bindName), called by frontend.ts for each accepted socket. Hot path: yes.
  */
 import type { Socket } from 'node:net';
+import { isIPv4 } from 'node:net';
 import type { Proxy, Server, StreamLog, BindCfg } from '../model/types.ts';
 import { frontendStreamEnd } from '../frontend.ts';
 import {
@@ -196,8 +197,14 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     log.acceptMs = now;
     log.clientIp = this.srcIp;
     log.clientPort = sock.remotePort ?? 0;
-    log.frontendIp = sock.localAddress ?? '';
-    log.frontendPort = sock.localPort ?? 0;
+    if (bind !== null && !bind.acceptProxy && bind.port > 0 && bind.host !== '0.0.0.0' && isIPv4(bind.host)) {
+      // a listener on one IPv4 address: no getsockname() per connection (~2% of the Connection: close profile)
+      log.frontendIp = bind.host;
+      log.frontendPort = bind.port;
+    } else {
+      log.frontendIp = sock.localAddress ?? '';
+      log.frontendPort = sock.localPort ?? 0;
+    }
     log.bindName = bindName;
     streamRegister(this);
     this.txnStart = now;
