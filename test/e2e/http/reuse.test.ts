@@ -145,7 +145,9 @@ test('a slow client gets a 24 MB body intact while other sessions keep reading f
   slow.write('GET /huge HTTP/1.1\r\nHost: x\r\n\r\n');
   const bigHead = `HTTP/1.1 200 OK\r\ncontent-length: ${BIG.length}\r\nx-path: /big\r\n\r\n`;
   for (let i = 0; i < 20; i++) assert.equal(await roundTrip(busy, 'GET /big HTTP/1.1\r\nHost: x\r\n\r\n', 1), bigHead + BIG.toString('latin1'));
-  await Promise.race([done, new Promise((_, rej) => setTimeout(() => rej(new Error(`only ${got} bytes`)), 8000))]);
+  let guard: NodeJS.Timeout | undefined;
+  await Promise.race([done, new Promise((_, rej) => { guard = setTimeout(() => rej(new Error(`only ${got} bytes`)), 8000); })]);
+  clearTimeout(guard);
   const all = Buffer.concat(chunks);
   assert.equal(all.toString('latin1', 0, head.length), head);
   assert.equal(all.length, head.length + HUGE.length);
