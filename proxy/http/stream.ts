@@ -52,6 +52,8 @@ const kSess = Symbol('sluice.httpSession');
 const kSrvHooked = Symbol('sluice.httpSrvHooked');
 const scratchChunk = new ChunkState();
 const NO_HDR: Int32Array = new Int32Array(0);
+/** findHeader() result for synchronous lookups (one per module, not per session: idle memory). */
+const HDR_OUT = new Int32Array(2);
 /** Placeholder response message of sessions that never had a server connection; never parsed into. */
 const NO_RSP = new H1Msg(true, 1);
 const V_HTTP10 = Buffer.from('HTTP/1.0');
@@ -440,7 +442,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
    */
   statsPage(px: Proxy, buf: Buffer, out: RuleOut, headEnd: number, end: number): number {
     const m = this.req;
-    const auth = this.findHeader('authorization', this.hdrOut) ? buf.toString('latin1', this.hdrOut[0], this.hdrOut[1]) : '';
+    const auth = this.findHeader('authorization', HDR_OUT) ? buf.toString('latin1', HDR_OUT[0], HDR_OUT[1]) : '';
     const body = this.reqBody === BODY_LEN && headEnd < end ? buf.toString('latin1', headEnd, end) : '';
     const sr = statsHttpReply(px, { method: buf.toString('latin1', m.l0s, m.l0e), path: buf.toString('latin1', m.l1s, m.l1e), authorization: auth, body, ctx: this });
     if (sr === null) return RULES_CONTINUE;
@@ -448,7 +450,6 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     out.reply = sr.bytes;
     return RULES_STATS;
   }
-  readonly hdrOut = new Int32Array(2);
 
   /** `shutdown session`, `shutdown sessions server`, SIGTERM: ends the stream now, logging `errCause`. */
   kill(errCause: number): void {
