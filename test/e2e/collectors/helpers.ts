@@ -53,15 +53,27 @@ export async function stop(p: ChildProcess, sig: NodeJS.Signals): Promise<number
 }
 
 /** Writes `lines` as a HAProxy config in `dir`, starts `haproxy -db` and waits until `port` answers HTTP. */
-export async function startHaproxy(dir: string, lines: string[], port: number): Promise<ChildProcess> {
-  const cfg = path.join(dir, 'haproxy-' + port + '.cfg');
+export function startHaproxy(dir: string, lines: string[], port: number): Promise<ChildProcess> {
+  return startProxy('haproxy', dir, lines, port);
+}
+
+/** The same as startHaproxy with Sluice's own proxy (sources through tsx, so no build is needed). */
+export function startSluice(dir: string, lines: string[], port: number): Promise<ChildProcess> {
+  return startProxy('sluice', dir, lines, port);
+}
+
+/** Writes `lines` as a config, starts the proxy on it and waits (bounded) until `port` answers HTTP. */
+async function startProxy(which: 'haproxy' | 'sluice', dir: string, lines: string[], port: number): Promise<ChildProcess> {
+  const cfg = path.join(dir, which + '-' + port + '.cfg');
   fs.writeFileSync(cfg, lines.join('\n') + '\n');
-  const hap = spawn('haproxy', ['-f', cfg, '-db'], { stdio: 'ignore' });
-  procs.add(hap);
-  hap.on('exit', () => procs.delete(hap));
+  const px = which === 'haproxy'
+    ? spawn('haproxy', ['-f', cfg, '-db'], { stdio: 'ignore' })
+    : spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'proxy/main.ts'), '-f', cfg], { cwd: ROOT, stdio: 'ignore' });
+  procs.add(px);
+  px.on('exit', () => procs.delete(px));
   for (let i = 0; ; i++) {
-    try { await get(port, '/ping'); return hap; } catch {
-      if (i > 100) throw new Error('haproxy did not start');
+    try { await get(port, '/ping'); return px; } catch {
+      if (i > 200) throw new Error(which + ' did not start');
       await new Promise((r) => setTimeout(r, 50));
     }
   }
