@@ -28,7 +28,7 @@ for (const c of ([...CANNED, ...CASES] as Case[]).filter((x) => !KNOWN_DIFFERENT
     const got = await exchange(px.port('fe'), c.send, c.idleMs ?? 300, c.closeAfterSend ?? false);
     const wantLog = fs.readFileSync(new URL(`${c.name}/log.txt`, dir), 'latin1').split('\n').filter(Boolean).map((l) => l.split(' ').slice(0, 3).join(' '));
     // log lines go through a worker thread: wait for them (bounded), then a little for any extra one
-    for (let i = 0; i < 100 && px.logs.length < wantLog.length; i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 300 && px.logs.length < wantLog.length; i++) await new Promise((r) => setTimeout(r, 10));
     await new Promise((r) => setTimeout(r, 30));
     const want = fs.readFileSync(new URL(`${c.name}/response.bin`, dir));
     assert.equal(got.toString('latin1'), want.toString('latin1'), 'response bytes');
