@@ -8,7 +8,7 @@
  * SIGINT stop, SIGUSR1 graceful stop, SIGHUP/SIGUSR2 reload (in-process, listeners kept; bad config keeps the old
  * one), SIGTTOU/SIGTTIN pause/resume listeners (used by -sf handover and the master). Hot path: no.
  */
-import { writeFileSync } from 'node:fs';
+import { writeFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import cluster from 'node:cluster';
@@ -243,5 +243,12 @@ function main(): void {
   void runWorker(o);
 }
 
-const isMain = process.argv[1] !== undefined && fileURLToPath(import.meta.url).replace(/\.ts$/, '.js') === process.argv[1].replace(/\.ts$/, '.js');
-if (isMain) main();
+/** True when this file is the command being run: directly, or through a bin symlink (node_modules/.bin, npx, npm i -g). */
+function invokedAsCommand(): boolean {
+  const arg = process.argv[1];
+  if (arg === undefined) return false;
+  let real = arg;
+  try { real = realpathSync(arg); } catch { /* keep the path as given */ }
+  return fileURLToPath(import.meta.url).replace(/\.ts$/, '.js') === real.replace(/\.ts$/, '.js');
+}
+if (invokedAsCommand()) main();
