@@ -2,10 +2,10 @@
 // total time of lines with a negative timer; prints halog's percentile table (0.1% .. 100%).
 // Line part: hot path yes; report part: no.
 import type { HalogScanner } from '../scan/scanner.ts';
-import { fieldStart, intEnd, skipChar, str2ic, strEnd } from '../scan/fields.ts';
+import { fieldStart, strEnd } from '../scan/fields.ts';
+import { readTimers, timers } from '../scan/timers.ts';
 import { FILT_GRAPH_TIMERS, FILT_QUIET, HALOG_QBITS } from '../types.ts';
 
-const timers = new Int32Array(5);
 
 /** Keeps the HALOG_QBITS highest significant bits of |i|, and the sign (halog's quantify). */
 export function quantify(i: number): number {
@@ -22,15 +22,8 @@ export function graphsLine(sc: HalogScanner, buf: Buffer, line: number, acc: num
     time = fieldStart(buf, sc.dv, acc, 4);
     if (buf[time] === 0) { sc.truncated(buf, line); return; }
   }
-  let p = time, err = 0, f = 0;
-  while (buf[p] > 32) {
-    let v = str2ic(buf, p);
-    if (v < 0) { v = -1; err = 1; }
-    timers[f] = v;
-    if (++f === 5) break;
-    p = skipChar(buf, intEnd, 47);
-  }
-  if (f < 5) { sc.parseErr++; return; }
+  if (readTimers(sc, buf, time, true) < 0) return;
+  const err = sc.lineErr;
   const q = (sc.filter & FILT_GRAPH_TIMERS) !== 0;
   const t = sc.timers;
   if (err) {

@@ -3,7 +3,8 @@
 // the timers that follow are malformed (as in halog). Line part: hot path yes; report part: no.
 import type { HalogScanner } from '../scan/scanner.ts';
 import { KeyTable } from '../scan/key-table.ts';
-import { fieldStart, intEnd, skipChar, str2ic } from '../scan/fields.ts';
+import { fieldStart } from '../scan/fields.ts';
+import { readTimers, timers } from '../scan/timers.ts';
 import { printfFixed } from './format.ts';
 
 /* per server: [0..5] = status class counts (0 = other), 6 nb_ct, 7 nb_rt, 8 nb_ok, 9 cum_ct, 10 cum_rt */
@@ -37,7 +38,6 @@ export class ServerStats {
   }
 }
 
-const timers = new Int32Array(5);
 
 export function serversLine(sc: HalogScanner, buf: Buffer, line: number, acc: number, time: number): void {
   const b = fieldStart(buf, sc.dv, acc, 3);
@@ -54,15 +54,9 @@ export function serversLine(sc: HalogScanner, buf: Buffer, line: number, acc: nu
     time = fieldStart(buf, sc.dv, e, 1);
     if (buf[time] === 0) { sc.truncated(buf, line); return; }
   }
-  let p = time, err = 0, f = 0;
-  while (buf[p] > 32) {
-    let v = str2ic(buf, p);
-    if (v < 0) { v = -1; err = 1; }
-    timers[f] = v;
-    if (++f === 5) break;
-    p = skipChar(buf, intEnd, 47);
-  }
-  if (f < 5) { sc.parseErr++; return; }
+  const p = readTimers(sc, buf, time, true);
+  if (p < 0) return;
+  const err = sc.lineErr;
   const v = st.v;
   if (!err) v[base + 8]++;
   if (timers[2] >= 0) { v[base + 9] += timers[2]; v[base + 6]++; }

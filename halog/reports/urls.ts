@@ -4,7 +4,8 @@
 // Line parts: hot path yes; report part: no.
 import type { HalogScanner } from '../scan/scanner.ts';
 import { KeyTable } from '../scan/key-table.ts';
-import { fieldStart, fieldStop, skipChar, str2ic } from '../scan/fields.ts';
+import { fieldStart, fieldStop, str2ic } from '../scan/fields.ts';
+import { readTimers, timers } from '../scan/timers.ts';
 import { toU64 } from './format.ts';
 import {
   FILT_COUNT_IP_COUNT, FILT_COUNT_URL_BAVG, FILT_COUNT_URL_BTOT, FILT_COUNT_URL_COUNT, FILT_COUNT_URL_ERR,
@@ -43,25 +44,6 @@ export class UrlStats {
       for (let j = 0; j < W; j++) this.v[idx * W + j] += o.v[i * W + j];
     }
   }
-}
-
-const timers = new Int32Array(5);
-
-/* parses the 5 timers at `time`; returns the position of the last one, or -1 (parse error) */
-function readTimers(sc: HalogScanner, buf: Buffer, time: number, all: boolean): number {
-  let p = time, f = 0;
-  sc.lineErr = 0;
-  while (buf[p] > 32) {
-    if (all || f === 0 || f === 4) {
-      let v = str2ic(buf, p);
-      if (v < 0) { v = -1; sc.lineErr = 1; }
-      timers[f] = v;
-    }
-    if (++f === 5) break;
-    p = skipChar(buf, p, 47);
-  }
-  if (f < 5) { sc.parseErr++; return -1; }
-  return p;
 }
 
 export function urlsLine(sc: HalogScanner, buf: Buffer, line: number, acc: number, time: number): void {
