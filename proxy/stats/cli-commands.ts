@@ -10,7 +10,7 @@ import { PR_STATE_STOPPED, PR_STATE_PAUSED, PR_STATE_READY, SRV_ST_STOPPED, SRV_
 import { HCHK_STATUS_INI, HCHK_STATUS_NAMES } from '../checks/types.ts';
 import type { CliCommand, CliReply, CliSession, CliEnv, StatDumpOpts, StatVal } from './types.ts';
 import {
-  ACCESS_LVL_USER, ACCESS_LVL_OPER, ACCESS_LVL_ADMIN, LOG_ERR, LOG_INFO, CLI_RAW, CLI_SEV_NONE, CLI_SEV_NUMBER,
+  ACCESS_LVL_USER, ACCESS_LVL_OPER, ACCESS_LVL_ADMIN, LOG_ERR, LOG_WARNING, LOG_INFO, CLI_RAW, CLI_SEV_NONE, CLI_SEV_NUMBER,
   CLI_SEV_STRING,
 } from './types.ts';
 import { STAT_CSV_HEADER } from './columns.ts';
@@ -25,10 +25,12 @@ import { STATS_JSON_SCHEMA } from './json-schema.ts';
 import { showSess, shutdownSession } from './cli-sess.ts';
 import { showErrors } from './cli-errors.ts';
 import { showActivity, showPools } from './cli-activity.ts';
+import { setServerAddr } from './srv-addr.ts';
 
 function msg(text: string): CliReply { return { text, severity: LOG_INFO }; }
 function err(text: string): CliReply { return { text, severity: LOG_ERR }; }
 function raw(text: string): CliReply { return { text, severity: CLI_RAW }; }
+function warn(text: string): CliReply { return { text, severity: LOG_WARNING }; }
 const OK: CliReply = { text: '', severity: CLI_RAW };
 const DENIED = err('Permission denied\n');
 
@@ -347,18 +349,7 @@ const setServer = cmd(['set', 'server'], ACCESS_LVL_ADMIN, (a, _s, env) =>
       }
       case 'addr': {
         if (v === undefined || v === '') return err('set server <b>/<s> addr requires an address and optionally a port.\n');
-        let port = -1;
-        if (a[5] === 'port' && a[6] !== undefined) {
-          port = parseIntStrict(a[6]);
-          if (Number.isNaN(port) || port < 0 || port > 65535) return err('provided port is not valid.\n');
-        }
-        let out = sv.host === v ? 'no need to change the addr' : "IP changed from '" + sv.host + "' to '" + v + "'";
-        if (port >= 0) {
-          out += port === sv.port ? ', no need to change the port' : ", port changed from '" + sv.port + "' to '" + port + "'";
-        }
-        const e = env.api.setAddr(sv, v, port >= 0 ? port : 0);
-        if (e !== '') return err(e);
-        return msg(out + " by 'stats socket command'\n");
+        return warn(setServerAddr(env, sv, v, a[5] === 'port' ? (a[6] ?? '') : null));
       }
       case 'agent-addr': case 'agent-port': case 'agent-send': case 'check-addr': case 'fqdn': case 'ssl':
         return err('This setting is not supported by Sluice.\n');

@@ -222,6 +222,7 @@ export const CLI_SEV_STRING = 2;
 
 /** Syslog severities used to tag CLI replies (`[3]: `, `[err]: `). -1 = a raw dump, never tagged. */
 export const LOG_ERR = 3;
+export const LOG_WARNING = 4;
 export const LOG_NOTICE = 5;
 export const LOG_INFO = 6;
 export const CLI_RAW = -1;

@@ -81,6 +81,25 @@ test('state changes through the socket show in show stat', async () => {
   assert.equal(await talk(join(dir, 'admin.sock'), ['disable frontend fe_main; show stat 2 1 -1\n']).then((s) => s.split('\n')[2]!.split(',')[17]), 'PAUSED');
 });
 
+test('set server addr: numeric addresses only, ports read as haproxy 2.6 does (replies captured from 2.6.12)', async () => {
+  const say = (c: string) => talk(join(dir, 'admin.sock'), ['set server bk/s2 addr ' + c + '\n']);
+  assert.equal(await say('bogus port 80'), "Invalid addr 'bogus' by 'stats socket command'\n\n");
+  assert.equal(await say('localhost'), "Invalid addr 'localhost' by 'stats socket command'\n\n");
+  assert.equal(await say('127.0.0.1:80'), "Invalid addr '127.0.0.1:80' by 'stats socket command'\n\n");
+  assert.equal(await say('1.2.3'), "Invalid addr '1.2.3' by 'stats socket command'\n\n");
+  assert.equal(await say('fe80::1%lo'), "Invalid addr 'fe80::1%lo' by 'stats socket command'\n\n");
+  assert.equal(src.proxies[1]!.servers[1]!.host, '127.0.0.1');
+  assert.equal(await say('[::1]'), "IP changed from '127.0.0.1' to '[::1]' by 'stats socket command'\n\n");
+  assert.equal(await say('127.0.0.2 port abc'),
+    "IP changed from '::1' to '127.0.0.2', problem converting port 'abc' to an int by 'stats socket command'\n\n");
+  assert.equal(await say('127.0.0.2 port 12ab'), "no need to change the addr, port changed from '28082' to '12' by 'stats socket command'\n\n");
+  assert.equal(await say('127.0.0.2 port 99999999999'), "no need to change the addr, port changed from '12' to '59391' by 'stats socket command'\n\n");
+  assert.match(await say('127.0.0.2 port +5'), /^no need to change the addr, can't change <port> to port map because/);
+  assert.equal(await say('127.0.0.1 port'), "IP changed from '127.0.0.2' to '127.0.0.1', problem converting port '' to an int by 'stats socket command'\n\n");
+  assert.equal(await talk(join(dir, 'admin.sock'), ['set severity-output number; set server bk/s2 addr 127.0.0.1 port 28082\n']),
+    "\n[4]: no need to change the addr, port changed from '59391' to '28082' by 'stats socket command'\n\n");
+});
+
 test('a request line longer than a buffer without LF closes the session', { timeout: 3000 }, async () => {
   const c = net.connect(join(dir, 'admin.sock'));
   const closed = new Promise<void>((r) => c.on('close', () => r()));
