@@ -44,7 +44,7 @@ export function applyCheckResult(srv: Server, r: ProbeResult): void {
       if (agentSaysUp(srv)) srvSetRunning(srv, probeReason(r));
     }
   } else {
-    srv.counters.failedChecks++;
+    if (c.health > 0) srv.counters.failedChecks++; // chkfail: failures while not yet fully DOWN, as HAProxy
     if (c.health > c.rise) { c.health--; return; }
     if (srv.curState !== SRV_ST_STOPPED) {
       c.health = 0;

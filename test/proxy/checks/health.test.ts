@@ -52,6 +52,13 @@ test('once fully up, it takes `fall` failures to go down', () => {
   assert.equal(s1.curState, SRV_ST_STOPPED);
 });
 
+test('chkfail counts failures while the server is not fully DOWN, as HAProxy (1 + 3 so far, none once DOWN)', () => {
+  assert.equal(s1.counters.failedChecks, 4);
+  applyCheckResult(s1, fail);
+  applyCheckResult(s1, fail);
+  assert.equal(s1.counters.failedChecks, 4);
+});
+
 test('the last server going down raises the no-server alert', () => {
   applyCheckResult(be.servers[1], fail);
   assert.equal(events.at(-1), "backend 'bk' has no server available!");
