@@ -223,7 +223,12 @@ const showEnv = cmd(['show', 'env'], ACCESS_LVL_OPER, (a) => {
 });
 
 const showSchema = cmd(['show', 'schema', 'json'], ACCESS_LVL_USER, () => raw(STATS_JSON_SCHEMA + '\n'));
-const showTable = cmd(['show', 'table'], ACCESS_LVL_USER, () => raw(''));
+// Sluice has no stick tables nor peers yet: the replies of a 2.6 process configured without any.
+const showTable = cmd(['show', 'table'], ACCESS_LVL_USER, (a) => (a[2] ? err('No such table\n') : raw('')));
+const clearTable = cmd(['clear', 'table'], ACCESS_LVL_USER, (a) => (a[2]
+  ? err('No such table\n')
+  : err('Required arguments: <table> "data.<store_data_type>" <operator> <value> or <table> key <key>\n')));
+const showPeers = cmd(['show', 'peers'], ACCESS_LVL_USER, (a) => (a[2] ? err('No such peers\n') : raw('')));
 const showStartupLogs = cmd(['show', 'startup-logs'], ACCESS_LVL_USER, () => raw('\n'));
 
 const showCliSockets = cmd(['show', 'cli', 'sockets'], ACCESS_LVL_USER, (_a, _s, env) => {
@@ -458,7 +463,7 @@ const setSeverity = cmd(['set', 'severity-output'], ACCESS_LVL_USER, (a, s) => {
 export const statsCliCommands: readonly CliCommand[] = [
   showInfo, showStat, showVersion, showCliLevel, showCliSockets, operatorCmd, userCmd, showBackend, showServersState,
   showServersConn, showSess, shutdownSession, showErrors, showEnv, showActivity, showPools, showSchema, showTable,
-  showStartupLogs, clearCounters, disableServer, enableServer, disableHealth, enableHealth, disableAgent, enableAgent,
-  setWeight, getWeight, setServer, setMaxconnServer, setMaxconnFrontend, setMaxconnGlobal, setRateLimit,
-  shutdownSessionsServer, disableFrontend, enableFrontend, shutdownFrontend, setTimeout_, setSeverity,
+  clearTable, showPeers, showStartupLogs, clearCounters, disableServer, enableServer, disableHealth, enableHealth,
+  disableAgent, enableAgent, setWeight, getWeight, setServer, setMaxconnServer, setMaxconnFrontend, setMaxconnGlobal,
+  setRateLimit, shutdownSessionsServer, disableFrontend, enableFrontend, shutdownFrontend, setTimeout_, setSeverity,
 ];

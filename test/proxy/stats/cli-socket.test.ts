@@ -100,6 +100,12 @@ test('set server addr: numeric addresses only, ports read as haproxy 2.6 does (r
     "\n[4]: no need to change the addr, port changed from '59391' to '28082' by 'stats socket command'\n\n");
 });
 
+test('without stick tables or peers: the replies of a 2.6 process that has none', async () => {
+  const out = await talk(join(dir, 'admin.sock'), ['set severity-output number; show table; show table t; clear table t; clear table; show peers; show peers p\n']);
+  assert.equal(out, '\n\n[3]: No such table\n\n[3]: No such table\n\n' +
+    '[3]: Required arguments: <table> "data.<store_data_type>" <operator> <value> or <table> key <key>\n\n\n[3]: No such peers\n\n');
+});
+
 test('a request line longer than a buffer without LF closes the session', { timeout: 3000 }, async () => {
   const c = net.connect(join(dir, 'admin.sock'));
   const closed = new Promise<void>((r) => c.on('close', () => r()));
