@@ -158,6 +158,8 @@ export class CliServer {
         let line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
         if (line.endsWith('\r')) line = line.slice(0, -1);
+        const nul = line.indexOf('\0');
+        if (nul >= 0) line = line.slice(0, nul); // 2.6 reads the command as a C string: a NUL ends it
         out += this.runLine(line, s);
         if (s.closing) break;
       }

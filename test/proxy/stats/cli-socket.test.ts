@@ -100,6 +100,10 @@ test('set server addr: numeric addresses only, ports read as haproxy 2.6 does (r
     "\n[4]: no need to change the addr, port changed from '59391' to '28082' by 'stats socket command'\n\n");
 });
 
+test('a NUL byte ends the command, as 2.6 reads it as a C string', async () => {
+  assert.equal(await talk(join(dir, 'admin.sock'), ['show cli level\0garbage\n']), 'admin\n\n');
+});
+
 test('without stick tables or peers: the replies of a 2.6 process that has none', async () => {
   const out = await talk(join(dir, 'admin.sock'), ['set severity-output number; show table; show table t; clear table t; clear table; show peers; show peers p\n']);
   assert.equal(out, '\n\n[3]: No such table\n\n[3]: No such table\n\n' +
