@@ -8,6 +8,7 @@
 import type { Proxy, StreamLog } from '../model/types.ts';
 import { H1_HDR_STRIDE } from '../http/types.ts';
 import type { CaptureCfg } from './types.ts';
+import { LOG_FMT_RFC5424 } from './types.ts';
 import { captureReqCookie, captureResCookie } from './cookie.ts';
 import { buildUniqueId } from './emit.ts';
 
@@ -83,8 +84,17 @@ export function logResponseHead(fe: Proxy, s: StreamLog, buf: Buffer, hdr: Int32
   if (lc.cookieName !== '') cookieHeaders(fe, s, buf, hdr, nhdr, true);
 }
 
-/** A request that could not be parsed (<BADREQ>): %rt taken, no capture arrays (%hr/%hs print nothing). */
+/**
+ * A request that could not be parsed (<BADREQ>): %rt taken, no capture arrays (%hr/%hs print nothing). HAProxy 2.6
+ * logs these at session level, where each run of a format without a stream takes a new id: with an RFC 5424 target the
+ * (empty) structured-data part runs first, so the logged %rt is one further on (a `format rfc5424` target's BADREQ
+ * skips one id, with one or several such targets, checked on 2.6.12).
+ */
 export function logBadRequest(s: StreamLog): void {
+  const targets = s.frontend.log.targets;
+  for (let i = 0; i < targets.length; i++) {
+    if (targets[i].format === LOG_FMT_RFC5424) { nextStreamId++; break; }
+  }
   s.reqCounter = nextStreamId++;
   s.reqCaptures.length = 0;
   s.resCaptures.length = 0;
