@@ -52,6 +52,7 @@ const kSess = Symbol('sluice.httpSession');
 const kSrvHooked = Symbol('sluice.httpSrvHooked');
 const scratchChunk = new ChunkState();
 const NO_HDR: Int32Array = new Int32Array(0);
+const EMPTY_BUF = Buffer.alloc(0);
 /** findHeader() result for synchronous lookups (one per module, not per session: idle memory). */
 const HDR_OUT = new Int32Array(2);
 /** Placeholder response message of sessions that never had a server connection; never parsed into. */
@@ -157,6 +158,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   tunnel = false;
   closed = false;
   cliEnded = false;
+  /** The client's FIN came while the response body was being sent: check at its end whether it is really gone. */
+  cliEndedInBody = false;
   paused = false;
   /** `set-var` variables (sess.* kept across transactions). */
   readonly vars: VarMap = new Map();
@@ -752,9 +755,26 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     log.errCause = SF_ERR_NONE;
     log.finishState = SF_FINST_NONE;
     this.releaseServer();
+    if (this.cliEndedInBody) { this.probeClient(); return; }
     this.finishLog();
     if (!this.cliKeepAlive) { this.shutClient(); return; }
     this.nextTransaction();
+  }
+
+  /**
+   * A client that sent its FIN during the response body is logged CD by HAProxy 2.6 when it had closed for good (the
+   * last bytes drew an RST) and as a normal end when it only half-closed. An empty write tells the two apart: EPIPE or
+   * ECONNRESET once the peer has reset. Rare path (aborted downloads), so a closure is fine here.
+   */
+  probeClient(): void {
+    this.cliEndedInBody = false;
+    this.cliKeepAlive = false;
+    this.cli.write(EMPTY_BUF, (err) => {
+      if (this.closed) return;
+      if (err) { this.log.errCause = SF_ERR_CLICL; this.log.finishState = SF_FINST_D; }
+      this.finishLog();
+      this.shutClient();
+    });
   }
 
   releaseServer(): void {
@@ -999,6 +1019,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       this.abort();
     }
     // request complete: let the response finish, then close
+    if (this.rsPhase === RS_BODY) this.cliEndedInBody = true;
     this.cliKeepAlive = false;
   }
 
