@@ -13,7 +13,7 @@ import { isIPv4 } from 'node:net';
 import type { Proxy, Server, StreamLog, BindCfg } from '../model/types.ts';
 import { frontendStreamEnd } from '../frontend.ts';
 import {
-  PR_O_FORWARDFOR, PR_O_HTTPCLOSE, PR_O_HTTP_SERVER_CLOSE, PR_O_HTTPLOG,
+  PR_O_FORWARDFOR, PR_O_HTTPCLOSE, PR_O_HTTP_SERVER_CLOSE, PR_O_HTTPLOG, PR_O_LOGASAP,
   SF_ERR_NONE, SF_ERR_CLICL, SF_ERR_SRVCL, SF_ERR_PRXCOND, SF_ERR_CLITO, SF_ERR_SRVTO, SF_ERR_LOCAL,
   SF_FINST_NONE, SF_FINST_R, SF_FINST_C, SF_FINST_H, SF_FINST_D, SF_FINST_T,
 } from '../model/types.ts';
@@ -160,6 +160,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   cliEnded = false;
   /** The client's FIN came while the response body was being sent: check at its end whether it is really gone. */
   cliEndedInBody = false;
+  /** `option logasap`: this transaction's line is sent (finishLog then only counts). */
+  asapDone = false;
   paused = false;
   /** `set-var` variables (sess.* kept across transactions). */
   readonly vars: VarMap = new Map();
@@ -678,6 +680,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       this.rspLeft -= n;
       this.writeCli(this.buildRspHead(buf, true, headEnd, headEnd + n));
       if (this.rspLeft === 0) this.responseDone(buf, headEnd + n, end);
+      else if ((this.fe.options & PR_O_LOGASAP) !== 0) this.logAsap();
       return;
     }
     const cli = this.cli;
@@ -693,6 +696,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (this.rspBody === BODY_NONE) this.responseDone(buf, headEnd, end);
     else if (headEnd < end) this.forwardRspBody(buf, headEnd);
     cli.uncork();
+    if (this.rsPhase === RS_BODY && (this.fe.options & PR_O_LOGASAP) !== 0 && !this.asapDone) this.logAsap();
   }
 
   /** The response head as a SampleCtx for http-response rules (status line in l0..l2, headers). */
@@ -754,6 +758,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     const log = this.log;
     log.errCause = SF_ERR_NONE;
     log.finishState = SF_FINST_NONE;
+    // logasap: logged before the server connection is released (%bc/%sc still count it, as in 2.6)
+    if ((this.fe.options & PR_O_LOGASAP) !== 0 && !this.asapDone) this.logAsap();
     this.releaseServer();
     if (this.cliEndedInBody) { this.probeClient(); return; }
     this.finishLog();
@@ -799,14 +805,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   finishLog(): void {
     const log = this.log;
     const fe = this.fe;
-    const now = Date.now();
-    log.tTotal = now - this.txnStart;
-    log.tData = log.tResponse >= 0 ? now - this.rspHeadAt : -1;
-    log.feconn = fe.feconn;
-    log.actconn = g.actconn;
-    if (this.be !== null) log.beconn = this.be.beconn;
     // %sc after the server connection went back to the pool or was closed, as HAProxy reads it
-    if (log.server !== null) log.srvconn = log.server.served;
+    if (!this.asapDone) this.logTail();
     const st = log.status;
     if (st > 0) {
       const i = hrspIndex(st);
@@ -823,11 +823,40 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     fe.feCounters.bytesOut += dOut;
     if (this.be !== null) { this.be.beCounters.bytesIn += dIn; this.be.beCounters.bytesOut += dOut; }
     if (log.server !== null) { log.server.counters.bytesIn += dIn; log.server.counters.bytesOut += dOut; }
+    if (this.asapDone) { this.asapDone = false; return; }
+    this.logSend();
+  }
+
+  /** Timers and connection counts of the log line, read now. */
+  logTail(): void {
+    const log = this.log;
+    const fe = this.fe;
+    const now = Date.now();
+    log.tTotal = now - this.txnStart;
+    log.tData = log.tResponse >= 0 ? now - this.rspHeadAt : -1;
+    log.feconn = fe.feconn;
+    log.actconn = g.actconn;
+    if (this.be !== null) log.beconn = this.be.beconn;
+    if (log.server !== null) log.srvconn = log.server.served;
+  }
+
+  logSend(): void {
+    const fe = this.fe;
     if ((fe.options & PR_O_HTTPLOG) !== 0 || fe.log.targets.length !== 0) {
       sampleLive.req = this;            // %[req.hdr(..)], %[var(..)] in log-format read this request
-      logStream(fe, log);
+      logStream(fe, this.log);
       sampleLive.req = null;
     }
+  }
+
+  /**
+   * `option logasap`: the line goes out once the response head and the body bytes that came with it are forwarded
+   * (2.6 logs from its response analyser: `+Tt`, `+B` so far); the end of the transaction then logs nothing more.
+   */
+  logAsap(): void {
+    this.asapDone = true;
+    this.logTail();
+    this.logSend();
   }
 
   /** Resets per-transaction state and serves the next request (maybe already received). */
