@@ -100,8 +100,11 @@ export class Ingest {
   /** Batches waiting for the sinks. */
   get queued(): number { return this.queue.length; }
 
-  /** False while the sinks are so far behind that new rows would be dropped (a ring reader can wait instead). */
-  get hasRoom(): boolean { return this.queue.length < this.maxQueued; }
+  /**
+   * False while the sinks are so far behind that a batch rotation could find no free batch and drop rows (a ring
+   * reader can wait instead). Counts the batch being written, which is out of the queue but not yet back in a pool.
+   */
+  get hasRoom(): boolean { return this.queue.length + (this.draining !== null ? 1 : 0) < this.maxQueued; }
 
   /** Waits until the queued batches are written. */
   async settle(): Promise<void> {
