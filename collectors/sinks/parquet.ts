@@ -25,7 +25,7 @@ export class ParquetSink implements LogSink<LogBatch> {
   }
 
   async write(b: LogBatch): Promise<void> {
-    this.db.write(b);
+    await this.db.write(b);
     this.rows += b.rows;
     if (Date.now() - this.lastRoll >= this.rollMs) await this.roll();
   }

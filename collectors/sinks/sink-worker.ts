@@ -8,7 +8,7 @@ import { LOG_TABLES } from '../arrow/schema.ts';
 import { DuckDbSink } from './duckdb.ts';
 import { ParquetSink } from './parquet.ts';
 import type { LogSink } from './types.ts';
-import type { WorkerBatchMessage, WorkerReply } from './types.ts';
+import type { WorkerBatchMessage, WorkerBulkMessage, WorkerReply } from './types.ts';
 
 const port = parentPort;
 if (!port) throw new Error('sink-worker must run in a worker thread');
@@ -26,11 +26,15 @@ try {
 }
 
 let chain: Promise<void> = Promise.resolve();
-port.on('message', (m: WorkerBatchMessage | { t: 'close' }) => { chain = chain.then(() => handle(m)); });
+port.on('message', (m: WorkerBatchMessage | WorkerBulkMessage | { t: 'close' }) => { chain = chain.then(() => handle(m)); });
 
-async function handle(m: WorkerBatchMessage | { t: 'close' }): Promise<void> {
+async function handle(m: WorkerBatchMessage | WorkerBulkMessage | { t: 'close' }): Promise<void> {
   if (m.t === 'close') {
     try { await sink.close(); reply({ t: 'closed' }); } catch (e) { reply({ t: 'error', id: -2, message: (e as Error).message }); }
+    return;
+  }
+  if (m.t === 'bulk') {
+    try { await sink.bulk?.(m.on); reply({ t: 'done', id: m.id }); } catch (e) { reply({ t: 'error', id: m.id, message: (e as Error).message }); }
     return;
   }
   try {

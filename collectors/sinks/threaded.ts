@@ -100,6 +100,16 @@ export class ThreadedSink implements LogSink<LogBatch> {
     });
   }
 
+  /** Forwards the bulk hint to the worker's sink; resolves when it has committed what it staged (bulk off). */
+  bulk(on: boolean): Promise<void> {
+    if (this.dead) return Promise.reject(this.dead);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ t: 'bulk', id, on });
+    });
+  }
+
   close(): Promise<void> {
     if (this.dead) return Promise.reject(this.dead);
     return new Promise((resolve, reject) => {

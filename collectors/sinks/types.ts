@@ -14,6 +14,9 @@ export interface SinkBatch {
 export interface LogSink<B extends SinkBatch = SinkBatch> {
   readonly name: string;
   write(batch: B): Promise<void> | void;
+  /** Optional hint for bulk loads (files): on = the sink may group batches into larger commits; off = commit what
+   * is grouped now and go back to one commit per batch. */
+  bulk?(on: boolean): Promise<void> | void;
   /** Flushes and closes files; called once at shutdown. */
   close(): Promise<void>;
 }
@@ -28,6 +31,13 @@ export interface WorkerBatchMessage {
   readonly f64: [number, Float64Array][];
   readonly str: [number, Uint8Array, Int32Array, Uint8Array][];
   readonly dict: [number, string[]][];
+}
+
+/** Main thread → DuckDB worker: switch bulk mode (answered with `done` and the same id). */
+export interface WorkerBulkMessage {
+  readonly t: 'bulk';
+  readonly id: number;
+  readonly on: boolean;
 }
 
 /** DuckDB worker → main thread. `ready` carries the values already in the file's log_dict, per column. */

@@ -35,7 +35,7 @@ test('DuckDB: rows read back through the http_log view equal the batch, across a
   let dicts = new LogDicts();
   let sink = await DuckDbSink.open(db, dicts);
   const b1 = batchOf(dicts);
-  sink.write(b1);
+  await sink.write(b1);
   await sink.close();
   // Reopen with fresh dictionaries: ids are reloaded, so old rows keep their strings and new values get new ids.
   dicts = new LogDicts();
@@ -47,7 +47,7 @@ test('DuckDB: rows read back through the http_log view equal the batch, across a
   b2.reset();
   assert.equal(parseHttpLog(line, 0, line.length, b2), 0);
   b2.commitRow();
-  sink.write(b2);
+  await sink.write(b2);
   await sink.close();
   const got = await query(db, 'SELECT * EXCLUDE (ts, log_ts) FROM http_log ORDER BY ts, client_port');
   const want = rowsOf(b1).map((r) => { const { ts: _t, log_ts: _l, ...rest } = r; return rest; });

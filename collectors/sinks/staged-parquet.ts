@@ -1,0 +1,296 @@
+/* Encodes one sealed record batch as a minimal Parquet file (one row group, one uncompressed PLAIN data page per
+ * column, every column OPTIONAL) that DuckDB's built-in read_parquet loads: the DuckDB sink's staging format.
+ * Int32/Float64 columns are copied nearly as they are (no per-value native call), strings get their 4-byte length
+ * prefix, timestamps become INT64 microseconds. Not a general Parquet writer (no statistics, compression, nesting).
+ * Hot path: per batch (one loop per column).
+ */
+import { isUtf8 } from 'node:buffer';
+import type { LogBatch, LogStrColumn } from '../arrow/batcher.ts';
+import { LOG_COLUMNS } from '../arrow/schema.ts';
+import { CK_BOOL, CK_DICT, CK_I32, CK_I64, CK_STR, CK_TS, NULL_I32 } from '../arrow/types.ts';
+
+// Parquet enums (parquet.thrift).
+const PQ_BOOLEAN = 0;
+const PQ_INT32 = 1;
+const PQ_INT64 = 2;
+const PQ_BYTE_ARRAY = 6;
+const PQ_CONVERTED_UTF8 = 0;
+const PQ_CONVERTED_TIMESTAMP_MICROS = 10;
+const PQ_OPTIONAL = 1;
+const PQ_ENC_PLAIN = 0;
+const PQ_ENC_RLE = 3;
+const PQ_PAGE_DATA = 0;
+
+// Thrift compact protocol type ids.
+const TC_I32 = 5;
+const TC_I64 = 6;
+const TC_BINARY = 8;
+const TC_LIST = 9;
+const TC_STRUCT = 12;
+
+/** Thrift compact protocol writer over a growable byte array (metadata only: a few hundred bytes per column). */
+class ThriftOut {
+  bytes: number[] = [];
+  private last: number[] = [];
+  private fid = 0;
+
+  private varint(v: number): void {
+    while (v >= 0x80) { this.bytes.push((v & 0x7f) | 0x80); v = Math.floor(v / 128); }
+    this.bytes.push(v);
+  }
+  private field(id: number, type: number): void {
+    const d = id - this.fid;
+    if (d > 0 && d <= 15) this.bytes.push((d << 4) | type);
+    else { this.bytes.push(type); this.varint(id * 2); }
+    this.fid = id;
+  }
+  /** Zigzag varint of a non-negative or negative integer below 2^52. */
+  private zigzag(v: number): void { this.varint(v >= 0 ? v * 2 : -v * 2 - 1); }
+
+  i32(id: number, v: number): this { this.field(id, TC_I32); this.zigzag(v); return this; }
+  i64(id: number, v: number): this { this.field(id, TC_I64); this.zigzag(v); return this; }
+  str(id: number, s: string): this {
+    const b = Buffer.from(s, 'utf8');
+    this.field(id, TC_BINARY);
+    this.varint(b.length);
+    for (const x of b) this.bytes.push(x);
+    return this;
+  }
+  begin(id: number): this { this.field(id, TC_STRUCT); return this.enter(); }
+  /** Starts a struct that is a list element (no field header). */
+  enter(): this { this.last.push(this.fid); this.fid = 0; return this; }
+  end(): this { this.bytes.push(0); this.fid = this.last.pop() as number; return this; }
+  list(id: number, elemType: number, n: number): this {
+    this.field(id, TC_LIST);
+    if (n < 15) this.bytes.push((n << 4) | elemType);
+    else { this.bytes.push(0xf0 | elemType); this.varint(n); }
+    return this;
+  }
+  listI32(v: number): this { this.zigzag(v); return this; }
+  listStr(s: string): this { const b = Buffer.from(s, 'utf8'); this.varint(b.length); for (const x of b) this.bytes.push(x); return this; }
+}
+
+function varintLen(v: number): number {
+  let n = 1;
+  while (v >= 0x80) { v = Math.floor(v / 128); n++; }
+  return n;
+}
+
+function writeVarint(out: Uint8Array, o: number, v: number): number {
+  while (v >= 0x80) { out[o++] = (v & 0x7f) | 0x80; v = Math.floor(v / 128); }
+  out[o++] = v;
+  return o;
+}
+
+/** Per-column scratch, reused across batches (grown on demand). */
+let nullFlags = new Uint8Array(0);
+let i32Scratch = new Int32Array(0);
+const TWO32 = 4294967296;
+
+interface ColumnPlan {
+  id: number;
+  nulls: number;
+  /** Bytes of the PLAIN values section. */
+  valueBytes: number;
+  /** String column whose invalid UTF-8 values were replaced (rare): the replacement strings per row, else null. */
+  fixed: (Buffer | null)[] | null;
+  header: number[];
+  pageBytes: number;
+}
+
+function physicalType(kind: number): number {
+  if (kind === CK_BOOL) return PQ_BOOLEAN;
+  if (kind === CK_TS || kind === CK_I64) return PQ_INT64;
+  if (kind === CK_STR) return PQ_BYTE_ARRAY;
+  return PQ_INT32;
+}
+
+/** Counts the nulls of rows [0, n) of column `id` into nullFlags (1 = null); returns the count. */
+function markNulls(b: LogBatch, id: number, n: number): number {
+  const kind = LOG_COLUMNS[id].kind;
+  let nulls = 0;
+  if (kind === CK_I32 || kind === CK_BOOL || kind === CK_DICT) {
+    const a = b.i32[id];
+    const nul = kind === CK_DICT ? 0 : NULL_I32;
+    for (let r = 0; r < n; r++) { const x = a[r] === nul ? 1 : 0; nullFlags[r] = x; nulls += x; }
+  } else if (kind === CK_TS || kind === CK_I64) {
+    const a = b.f64[id];
+    for (let r = 0; r < n; r++) { const x = a[r] !== a[r] ? 1 : 0; nullFlags[r] = x; nulls += x; }
+  } else {
+    const v = (b.str[id] as LogStrColumn).valid;
+    for (let r = 0; r < n; r++) { const x = v[r] === 0 ? 1 : 0; nullFlags[r] = x; nulls += x; }
+  }
+  return nulls;
+}
+
+/** Size of the definition levels section (4-byte length + one RLE run, or bit-packed runs when there are nulls). */
+function defLevelBytes(n: number, nulls: number): number {
+  if (nulls === 0) return 4 + varintLen(n * 2) + 1;
+  const groups = (n + 7) >> 3;
+  return 4 + varintLen(groups * 2 + 1) + groups;
+}
+
+function planColumn(b: LogBatch, id: number, n: number): ColumnPlan {
+  const kind = LOG_COLUMNS[id].kind;
+  const nulls = markNulls(b, id, n);
+  const nn = n - nulls;
+  let valueBytes = 0;
+  let fixed: (Buffer | null)[] | null = null;
+  if (kind === CK_BOOL) valueBytes = (nn + 7) >> 3;
+  else if (kind === CK_TS || kind === CK_I64) valueBytes = nn * 8;
+  else if (kind === CK_STR) {
+    const s = b.str[id] as LogStrColumn;
+    const total = n > 0 ? s.end[n - 1] : 0;
+    valueBytes = nn * 4 + total;
+    // DuckDB rejects invalid UTF-8 in a Parquet string column: such values are stored with U+FFFD replacements.
+    if (!isUtf8(s.data.subarray(0, total))) {
+      fixed = new Array<Buffer | null>(n).fill(null);
+      for (let r = 0; r < n; r++) {
+        if (!s.valid[r]) continue;
+        const v = s.data.subarray(s.start(r), s.end[r]);
+        if (isUtf8(v)) continue;
+        const f = Buffer.from(v.toString('utf8'), 'utf8');
+        fixed[r] = f;
+        valueBytes += f.length - v.length;
+      }
+    }
+  } else valueBytes = nn * 4;
+  const pageBytes = defLevelBytes(n, nulls) + valueBytes;
+  const t = new ThriftOut();
+  t.i32(1, PQ_PAGE_DATA).i32(2, pageBytes).i32(3, pageBytes)
+    .begin(5).i32(1, n).i32(2, PQ_ENC_PLAIN).i32(3, PQ_ENC_RLE).i32(4, PQ_ENC_RLE).end();
+  t.bytes.push(0);
+  return { id, nulls, valueBytes, fixed, header: t.bytes, pageBytes };
+}
+
+/** Writes the definition levels of nullFlags[0, n) at out[o]; returns the offset after them. */
+function writeDefLevels(out: Buffer, o: number, n: number, nulls: number): number {
+  const size = defLevelBytes(n, nulls) - 4;
+  out.writeUInt32LE(size, o);
+  o += 4;
+  if (nulls === 0) { o = writeVarint(out, o, n * 2); out[o++] = 1; return o; }
+  const groups = (n + 7) >> 3;
+  o = writeVarint(out, o, groups * 2 + 1);
+  out.fill(0, o, o + groups);
+  for (let r = 0; r < n; r++) if (nullFlags[r] === 0) out[o + (r >> 3)] |= 1 << (r & 7);
+  return o + groups;
+}
+
+/** Writes the PLAIN values (non-null rows only) of column `p.id` at out[o]; returns the offset after them. */
+function writeValues(out: Buffer, o: number, b: LogBatch, p: ColumnPlan, n: number): number {
+  const kind = LOG_COLUMNS[p.id].kind;
+  if (kind === CK_I32 || kind === CK_DICT) {
+    const a = b.i32[p.id];
+    if (p.nulls === 0) { out.set(new Uint8Array(a.buffer, a.byteOffset, n * 4), o); return o + n * 4; }
+    let k = 0;
+    for (let r = 0; r < n; r++) if (nullFlags[r] === 0) i32Scratch[k++] = a[r];
+    out.set(new Uint8Array(i32Scratch.buffer, 0, k * 4), o);
+    return o + k * 4;
+  }
+  if (kind === CK_BOOL) {
+    const a = b.i32[p.id];
+    out.fill(0, o, o + p.valueBytes);
+    let k = 0;
+    for (let r = 0; r < n; r++) {
+      if (nullFlags[r] !== 0) continue;
+      if (a[r] === 1) out[o + (k >> 3)] |= 1 << (k & 7);
+      k++;
+    }
+    return o + p.valueBytes;
+  }
+  if (kind === CK_TS || kind === CK_I64) {
+    // int64 as (lo, hi) int32 pairs, floor of the value like the appender path did (exact up to 2^53).
+    const a = b.f64[p.id];
+    const scale = kind === CK_TS ? 1000 : 1;
+    let k = 0;
+    for (let r = 0; r < n; r++) {
+      const x = a[r];
+      if (x !== x) continue;
+      const v = x * scale;
+      const hi = Math.floor(v / TWO32);
+      i32Scratch[k++] = (v - hi * TWO32) | 0;
+      i32Scratch[k++] = hi | 0;
+    }
+    out.set(new Uint8Array(i32Scratch.buffer, 0, k * 4), o);
+    return o + k * 4;
+  }
+  const s = b.str[p.id] as LogStrColumn;
+  const data = s.data;
+  for (let r = 0; r < n; r++) {
+    if (!s.valid[r]) continue;
+    let src: Uint8Array = data;
+    let st = r === 0 ? 0 : s.end[r - 1];
+    let en = s.end[r];
+    const f = p.fixed !== null ? p.fixed[r] : null;
+    if (f !== null) { src = f; st = 0; en = f.length; }
+    const len = en - st;
+    out[o] = len & 255; out[o + 1] = (len >>> 8) & 255; out[o + 2] = (len >>> 16) & 255; out[o + 3] = len >>> 24;
+    o += 4;
+    if (len > 32) { out.set(src.subarray(st, en), o); o += len; }
+    else for (let j = st; j < en; j++) out[o++] = src[j];   // short values: no subarray per value
+  }
+  return o;
+}
+
+/**
+ * The Parquet file for rows [0, b.rows) of sealed batch `b`, columns in table order and named as in the table, so
+ * `INSERT INTO <table>_rows SELECT * FROM read_parquet(file)` loads it. Dictionary columns are their INTEGER ids.
+ * Allocates the returned Buffer (exact size); does not keep `b`.
+ */
+export function encodeStagedParquet(b: LogBatch): Buffer {
+  const n = b.rows;
+  if (nullFlags.length < n) { nullFlags = new Uint8Array(n); i32Scratch = new Int32Array(n * 2); }
+  const cols = b.table.columns;
+  const plans: ColumnPlan[] = [];
+  let size = 4;
+  for (const id of cols) {
+    const p = planColumn(b, id, n);
+    plans.push(p);
+    size += p.header.length + p.pageBytes;
+  }
+  const meta = new ThriftOut();
+  meta.i32(1, 1);
+  meta.list(2, TC_STRUCT, cols.length + 1);
+  meta.enter().str(4, 'schema').i32(5, cols.length).end();
+  for (const id of cols) {
+    const c = LOG_COLUMNS[id];
+    meta.enter().i32(1, physicalType(c.kind)).i32(3, PQ_OPTIONAL).str(4, c.name);
+    if (c.kind === CK_STR) meta.i32(6, PQ_CONVERTED_UTF8);
+    else if (c.kind === CK_TS) meta.i32(6, PQ_CONVERTED_TIMESTAMP_MICROS);
+    meta.end();
+  }
+  meta.i64(3, n);
+  meta.list(4, TC_STRUCT, 1).enter();
+  meta.list(1, TC_STRUCT, cols.length);
+  let off = 4;
+  let total = 0;
+  for (const p of plans) {
+    const c = LOG_COLUMNS[p.id];
+    const chunk = p.header.length + p.pageBytes;
+    meta.enter().i64(2, off).begin(3)
+      .i32(1, physicalType(c.kind))
+      .list(2, TC_I32, 2).listI32(PQ_ENC_PLAIN).listI32(PQ_ENC_RLE)
+      .list(3, TC_BINARY, 1).listStr(c.name)
+      .i32(4, 0).i64(5, n).i64(6, chunk).i64(7, chunk).i64(9, off)
+      .end().end();
+    off += chunk;
+    total += chunk;
+  }
+  meta.i64(2, total).i64(3, n).end();
+  meta.bytes.push(0);
+  size += meta.bytes.length + 8;
+  const out = Buffer.allocUnsafe(size);
+  out.write('PAR1', 0, 'latin1');
+  let o = 4;
+  for (const p of plans) {
+    for (let i = 0; i < p.header.length; i++) out[o++] = p.header[i];
+    markNulls(b, p.id, n);
+    o = writeDefLevels(out, o, n, p.nulls);
+    o = writeValues(out, o, b, p, n);
+  }
+  for (let i = 0; i < meta.bytes.length; i++) out[o++] = meta.bytes[i];
+  out.writeUInt32LE(meta.bytes.length, o);
+  out.write('PAR1', o + 4, 'latin1');
+  if (o + 8 !== size) throw new Error('staged parquet: size mismatch ' + (o + 8) + ' != ' + size);
+  return out;
+}
