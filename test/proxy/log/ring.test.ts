@@ -1,12 +1,16 @@
 /*
  * The log ring (proxy/log/ring.ts) on its own: records come out in order with their slots across wrap-arounds,
- * a full ring refuses (the caller drops and counts) and accepts again once the reader releases; and the log worker
- * path: lines queued just before process.exit() still reach the collector (drain on exit).
+ * a full ring refuses (the caller drops and counts) and accepts again once the reader releases; the senders: lines
+ * logged just before process.exit() still reach the collector, a dead worker is replaced, UDP batches arrive in
+ * order, unusable targets count drops/errors.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { RingWriter, RingReader, newRingMemory, RING_NONE } from '../../../proxy/log/ring.ts';
 
 function put(w: RingWriter, slot: number, text: string): boolean {
@@ -73,7 +77,7 @@ test('a full ring refuses a record without touching the unread ones, and accepts
 const sockets: dgram.Socket[] = [];
 after(() => { for (const s of sockets) s.close(); });
 
-test('lines logged right before process.exit() are all sent: the worker drains the ring on exit', async () => {
+test('lines logged right before process.exit() are all sent, even before the socket connected', async () => {
   const rx = dgram.createSocket({ type: 'udp4', recvBufferSize: 1 << 22 });
   sockets.push(rx);
   const got: string[] = [];
@@ -108,42 +112,49 @@ test('a log worker that dies is replaced on the next line and logging resumes wi
   const { newLogCfg, newLogTarget } = await import('../../../proxy/log/cfg.ts');
   const { compileLogFormat } = await import('../../../proxy/log/format.ts');
   const { logStream } = await import('../../../proxy/log/emit.ts');
-  const { logRing, logCounters, flushLogs, closeLogSinks } = await import('../../../proxy/log/sender.ts');
+  const { logWorkerRing, logCounters, flushLogs, closeLogSinks } = await import('../../../proxy/log/sender.ts');
   const { RING_SLOT_OPEN } = await import('../../../proxy/log/ring.ts');
-  const rx = dgram.createSocket('udp4');
-  sockets.push(rx);
-  const got: string[] = [];
-  rx.on('message', (m) => got.push(m.toString('latin1')));
-  await new Promise<void>((res) => rx.bind(0, '127.0.0.1', res));
+  const { LOG_TGT_FD } = await import('../../../proxy/log/types.ts');
+  // an fd target (the worker's kind; UDP targets are sent on the event loop) writing to a temporary file
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-ring-'));
+  const file = path.join(dir, 'out.log');
+  const fd = fs.openSync(file, 'w');
   const fe = { name: 'fe', cap: 3, mode: 1, options: 0, log: newLogCfg() } as never as Parameters<typeof logStream>[0];
   const t = newLogTarget('t', 1);
-  t.host = '127.0.0.1'; t.port = rx.address().port; t.format = 7;
+  t.kind = LOG_TGT_FD; t.fd = fd; t.format = 7;
   fe.log.targets = [t];
   const c = compileLogFormat('n %rt');
   assert.ok(c.ok);
   fe.log.emitter = c.emitter;
   const s = { reqCounter: 1 } as never as Parameters<typeof logStream>[1];
-  logStream(fe, s);
-  assert.ok(flushLogs(3000));
-  // a malformed target description makes the worker throw
-  const w = logRing()!;
-  const at = w.reserve(2);
-  w.v.data.write('{x', at, 'latin1');
-  w.commit(RING_SLOT_OPEN, 2);
-  const first = w;
-  for (let i = 0; i < 100 && logRing() === first; i++) await new Promise((res) => setTimeout(res, 20));
-  assert.notEqual(logRing(), first, 'a new ring and worker after the crash');
-  const dropped = logCounters.dropped;
-  (s as { reqCounter: number }).reqCounter = 2;
-  logStream(fe, s);
-  assert.ok(flushLogs(3000));
-  for (let i = 0; i < 100 && got.length < 2; i++) await new Promise((res) => setTimeout(res, 10));
-  assert.deepEqual(got, ['n 1\n', 'n 2\n']);
-  assert.equal(logCounters.dropped, dropped);
-  closeLogSinks();
+  try {
+    logStream(fe, s);
+    assert.ok(flushLogs(3000));
+    // a malformed target description makes the worker throw
+    const w = logWorkerRing();
+    const at = w.reserve(2);
+    w.v.data.write('{x', at, 'latin1');
+    w.commit(RING_SLOT_OPEN, 2);
+    const first = w;
+    for (let i = 0; i < 100 && logWorkerRing() === first; i++) await new Promise((res) => setTimeout(res, 20));
+    assert.notEqual(logWorkerRing(), first, 'a new ring and worker after the crash');
+    const dropped = logCounters.dropped;
+    (s as { reqCounter: number }).reqCounter = 2;
+    logStream(fe, s);
+    assert.ok(flushLogs(3000));
+    for (let i = 0; i < 100 && fs.readFileSync(file, 'latin1') !== 'n 1\nn 2\n'; i++) {
+      await new Promise((res) => setTimeout(res, 10));
+    }
+    assert.equal(fs.readFileSync(file, 'latin1'), 'n 1\nn 2\n');
+    assert.equal(logCounters.dropped, dropped);
+  } finally {
+    closeLogSinks();
+    fs.closeSync(fd);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
 
-test('lines for a target the worker cannot connect are dropped and counted, and a flush does not wait on them', async () => {
+test('lines for a UDP target that cannot connect are dropped and counted, and a flush does not wait on them', async () => {
   const { newLogCfg, newLogTarget } = await import('../../../proxy/log/cfg.ts');
   const { compileLogFormat } = await import('../../../proxy/log/format.ts');
   const { logStream } = await import('../../../proxy/log/emit.ts');
@@ -158,8 +169,57 @@ test('lines for a target the worker cannot connect are dropped and counted, and 
   const dropped = logCounters.dropped;
   const errors = logCounters.errors;
   for (let i = 0; i < 3; i++) logStream(fe, { reqCounter: i } as never as Parameters<typeof logStream>[1]);
-  assert.equal(flushLogs(5000), true);
+  const t0 = performance.now();
+  flushLogs(5000);
+  assert.ok(performance.now() - t0 < 1000, 'flushLogs does not block on a pending connect');
+  for (let i = 0; i < 200 && logCounters.dropped - dropped < 3; i++) await new Promise((res) => setTimeout(res, 10));
   assert.equal(logCounters.dropped - dropped, 3);
   assert.equal(logCounters.errors - errors, 1);
+  assert.equal(flushLogs(0), true);
+  closeLogSinks();
+});
+
+test('UDP lines are batched and all arrive in order; a closed port counts errors, not a crash', async () => {
+  const { newLogCfg, newLogTarget } = await import('../../../proxy/log/cfg.ts');
+  const { compileLogFormat } = await import('../../../proxy/log/format.ts');
+  const { logStream } = await import('../../../proxy/log/emit.ts');
+  const { logCounters, flushLogs, closeLogSinks } = await import('../../../proxy/log/sender.ts');
+  const rx = dgram.createSocket({ type: 'udp4', recvBufferSize: 1 << 22 });
+  sockets.push(rx);
+  const got: string[] = [];
+  rx.on('message', (m) => got.push(m.toString('latin1')));
+  await new Promise<void>((res) => rx.bind(0, '127.0.0.1', res));
+  const fe = { name: 'fe', cap: 3, mode: 1, options: 0, log: newLogCfg() } as never as Parameters<typeof logStream>[0];
+  const t = newLogTarget('t', 1);
+  t.host = '127.0.0.1'; t.port = rx.address().port; t.format = 7;
+  fe.log.targets = [t];
+  const c = compileLogFormat('n %rt');
+  assert.ok(c.ok);
+  fe.log.emitter = c.emitter;
+  const s = { reqCounter: 0 } as { reqCounter: number };
+  const delivered = logCounters.delivered;
+  // more than one batch (512 lines) in one tick, then single lines sent by the batch timer
+  for (let i = 1; i <= 1500; i++) { s.reqCounter = i; logStream(fe, s as never); }
+  for (let i = 0; i < 200 && !flushLogs(0); i++) await new Promise((res) => setTimeout(res, 5));
+  for (let i = 1501; i <= 1503; i++) {
+    s.reqCounter = i;
+    logStream(fe, s as never);
+    await new Promise((res) => setTimeout(res, 20));
+  }
+  for (let i = 0; i < 200 && got.length < 1503; i++) await new Promise((res) => setTimeout(res, 10));
+  assert.equal(got.length, 1503);
+  for (let i = 0; i < got.length; i++) if (got[i] !== 'n ' + (i + 1) + '\n') assert.fail('line ' + i + ': ' + got[i]);
+  assert.equal(logCounters.delivered - delivered, 1503);
+  // the collector goes away: ECONNREFUSED comes back on a later send, counted as an error (and a dropped line)
+  rx.close();
+  sockets.splice(sockets.indexOf(rx), 1);
+  const errors = logCounters.errors;
+  for (let i = 0; i < 5; i++) {
+    s.reqCounter = 2000 + i;
+    logStream(fe, s as never);
+    flushLogs(0);
+    await new Promise((res) => setTimeout(res, 5));
+  }
+  assert.ok(logCounters.errors > errors, 'send errors counted');
   closeLogSinks();
 });
