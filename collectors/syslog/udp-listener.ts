@@ -1,14 +1,15 @@
 /* UDP syslog listener on node:dgram (IPv4 or IPv6): asks for a large SO_RCVBUF and reports what the kernel granted,
  * hands each datagram to a callback, and reads the socket's kernel drop counter from /proc/net/udp{,6}.
  * listenUdp receives on the calling thread; listenUdpThreaded receives on a worker thread into a shared ring that
- * the calling thread drains every millisecond (what sluice-collect uses).
+ * the calling thread drains every millisecond (what sluice-collect uses; without peer addresses by default, as the
+ * worker then reads the fd directly, see udp-recv-worker.ts).
  * Hot path: the message handler (one call per datagram, no per-datagram closure).
  */
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../worker-start.ts';
-import { RING_DROPPED, RING_HEAD, RING_TAIL, newUdpRing, openUdpRing, ringDrain } from './udp-ring.ts';
+import { RING_CLOSE, RING_DROPPED, RING_HEAD, RING_TAIL, newUdpRing, openUdpRing, ringDrain } from './udp-ring.ts';
 
 export type DatagramHandler = (buf: Buffer, peer: string) => void;
 
@@ -22,6 +23,8 @@ export interface UdpListener {
   drops(): number;
   /** Datagrams dropped because the user-space ring was full (threaded listener only). */
   ringDrops(): number;
+  /** Whether datagrams are handed over with their sender's address (else the peer string is ''). */
+  readonly peers: boolean;
   close(): Promise<void>;
 }
 
@@ -50,6 +53,7 @@ export function listenUdp(host: string, port: number, onMessage: DatagramHandler
         // Monotonic: once the socket is closed its /proc line is gone, so the last reading stands.
         drops: () => { if (open) last = Math.max(last, readUdpDrops(a.port, v6) - baseline); return last; },
         ringDrops: () => 0,
+        peers: true,
         close: () => new Promise<void>((r) => { last = Math.max(last, readUdpDrops(a.port, v6) - baseline); open = false; sock.close(() => r()); }),
       });
     });
@@ -61,12 +65,14 @@ export type RingDatagramHandler = (data: Uint8Array, start: number, end: number,
 
 /**
  * Like listenUdp, but the socket lives in a worker thread that copies datagrams into a `ringBytes` shared ring;
- * this thread drains it every millisecond (until empty, while `canAccept()`) into `onMessage`. The peer string is
- * cached per address.
+ * this thread drains it every millisecond (until empty, while `canAccept()`) into `onMessage`. With `peers` the
+ * sender's address is passed along (cached per address; costs ~2 us more per datagram), else peer is ''.
+ * `ringBytes` must be at least 256 KiB (an entry may need 64 KiB of contiguous room).
  */
 export function listenUdpThreaded(host: string, port: number, onMessage: RingDatagramHandler,
   onError: (e: Error) => void, recvBufferSize = 8 * 1024 * 1024, ringBytes = 64 * 1024 * 1024,
-  canAccept: () => boolean = () => true): Promise<UdpListener> {
+  canAccept: () => boolean = () => true, peers = false): Promise<UdpListener> {
+  if (ringBytes < 256 * 1024) ringBytes = 256 * 1024;
   const sab = newUdpRing(ringBytes);
   const ring = openUdpRing(sab.ctrl, sab.data);
   const v6 = host.includes(':');
@@ -82,13 +88,14 @@ export function listenUdpThreaded(host: string, port: number, onMessage: RingDat
     }
     onMessage(data, start, end, lastPeer);
   };
-  const worker: Worker = startWorker(import.meta.url, './udp-recv-worker', { host, port, rcvbuf: recvBufferSize, ...sab });
+  const worker: Worker = startWorker(import.meta.url, './udp-recv-worker', { host, port, rcvbuf: recvBufferSize, peers, ...sab });
   let timer: NodeJS.Timeout | null = null;
   // While the consumer is backed up (canAccept false), datagrams wait in the ring instead of being read and dropped.
-  const drain = (): void => { while (canAccept() && ringDrain(ring, onEntry, 1024) === 1024) { /* until empty */ } };
+  // 512 entries between checks: at most one batch rotation per table (--batch-rows >= 512) before canAccept again.
+  const drain = (): void => { while (canAccept() && ringDrain(ring, onEntry, 512) === 512) { /* until empty */ } };
   return new Promise((resolve, reject) => {
     worker.once('error', reject);
-    worker.on('message', (m: { t: string; message?: string; address?: string; port?: number; rcvbuf?: number }) => {
+    worker.on('message', (m: { t: string; message?: string; address?: string; port?: number; rcvbuf?: number; peers?: boolean }) => {
       if (m.t === 'error') { if (timer === null) { void worker.terminate(); reject(new Error(m.message)); } else onError(new Error(m.message)); return; }
       if (m.t !== 'ready') return;
       worker.off('error', reject);
@@ -102,6 +109,7 @@ export function listenUdpThreaded(host: string, port: number, onMessage: RingDat
         kind: 'udp', address: m.address as string, port: p, recvBufferSize: m.rcvbuf as number,
         drops: () => { if (open) last = Math.max(last, readUdpDrops(p, v6) - baseline); return last; },
         ringDrops: () => Atomics.load(ring.ctrl, RING_DROPPED),
+        peers: m.peers === true,
         close: () => new Promise<void>((r) => {
           last = Math.max(last, readUdpDrops(p, v6) - baseline);
           open = false;
@@ -117,7 +125,8 @@ export function listenUdpThreaded(host: string, port: number, onMessage: RingDat
             };
             finish();
           });
-          worker.postMessage({ t: 'close' });
+          Atomics.store(ring.ctrl, RING_CLOSE, 1);
+          Atomics.notify(ring.ctrl, RING_CLOSE);
         }),
       });
     });
