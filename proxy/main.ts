@@ -91,9 +91,10 @@ export function reportConfig(cfg: LoadedConfig, quiet: boolean, out: (s: string)
   return 0;
 }
 
-/** haproxy -c exits 2 when proxies exist but none listens (a config with no proxy at all is just valid). */
+/** haproxy -c exits 2 when nothing listens: no enabled proxy with a bind and no stats socket (an empty file too). */
 function hasListener(cfg: LoadedConfig): boolean {
-  if (cfg.proxies.length === 0) return true;
+  const stats = cfg.global.ext.get('stats') as { sockets?: unknown[] } | undefined;
+  if (stats?.sockets !== undefined && stats.sockets.length > 0) return true;
   for (const px of cfg.proxies) if (!px.disabled && px.binds.length > 0) return true;
   return false;
 }
