@@ -24,6 +24,10 @@ import {
 import { HTTP_ERR_CODES, cannedReply } from './canned-errors.ts';
 import { buildReturnReply } from './rules.ts';
 import { condCompile } from '../acl/keywords.ts';
+import {
+  HTTP_REQ_ACTIONS_26, HTTP_RES_ACTIONS_26, isHaproxyAction, unknownActionAlert, ruleErrorPrefix, abortOnAlert,
+} from './rule-errors.ts';
+import { capName } from '../config/sections.ts';
 import { compileLogFormat, LF_OP_SAMPLE, LF_OP_SEP } from '../log/format.ts';
 import { addCaptureSlot } from '../log/cfg.ts';
 import { varNameOk } from './vars.ts';
@@ -99,7 +103,10 @@ function parseRedirect(args: readonly string[], at: number, end: number, ctx: Kw
   const kind = args[at];
   const type = kind === 'location' ? REDIR_LOCATION : kind === 'prefix' ? REDIR_PREFIX : kind === 'scheme' ? REDIR_SCHEME : -1;
   if (type < 0 || at + 1 >= end) {
-    ctx.alert(`error detected while parsing '${what}' : expects 'location', 'prefix' or 'scheme' followed by a value.`);
+    const px = ctx.proxy!;
+    const pre = what === 'redirect' ? `error detected in ${capName(px.cap)} '${px.name}' while parsing redirect rule : `
+      : ruleErrorPrefix(px, 'http-request', 'redirect');
+    ctx.alert(pre + (type < 0 ? "redirection type expected ('prefix', 'location', or 'scheme')." : `missing argument for '${kind}'.`));
     return null;
   }
   const fmt = type === REDIR_LOCATION ? valueFormat(args[at + 1], ctx, what) : null;
@@ -120,12 +127,17 @@ function parseRedirect(args: readonly string[], at: number, end: number, ctx: Kw
   return r;
 }
 
+/** deny/tarpit options of 2.6 (its `return`-style reply) that Sluice does not take yet: "unsupported", not a typo. */
+const RETURN_OPTIONS = ['content-type', 'string', 'lf-string', 'file', 'lf-file', 'errorfile', 'errorfiles', 'hdr', 'default-errorfiles', 'status'];
+
 function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
   const px = ctx.proxy;
   if (!px) return;
   const isReq = args[0] === 'http-request';
   const act = args[1];
   const end = condAt(args, 2);
+  const rerr = (m: string): void => ctx.alert(ruleErrorPrefix(px, args[0], act ?? '') + m);
+  const condExpected = (w: string): void => ctx.alertRaw(`parsing [${ctx.file}:${ctx.line}]: '${args[0]} ${act}' expects either 'if' or 'unless' followed by a condition but found '${w}'.`);
   let rule: HttpRule | null = null;
   switch (act) {
     case 'allow': rule = newRule(HTTP_ACT_ALLOW, ctx); break;
@@ -136,15 +148,16 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       for (let i = 2; i < end; i++) {
         if (args[i] === 'deny_status') {
           const c = Number(args[++i]);
-          if (!HTTP_ERR_CODES.includes(c)) { ctx.alert(`status code '${args[i]}' not handled by default with 'default-errorfiles' argument..`); return; }
+          if (!HTTP_ERR_CODES.includes(c)) { rerr(`Unexpected status code '${args[i] ?? ''}'.`); return; }
           rule.status = c;
-        } else { ctx.alert(`'${args[0]} ${act}' : unsupported argument '${args[i]}'.`); return; }
+        } else if (RETURN_OPTIONS.includes(args[i])) { ctx.alert(`'${args[0]} ${act}' : unsupported argument '${args[i]}'.`); return; }
+        else { condExpected(args[i]); return; }
       }
       break;
     }
     case 'set-header': case 'add-header': case 'del-header': {
       const del = act === 'del-header';
-      if (end !== (del ? 3 : 4)) { ctx.alert(`'${args[0]} ${act}' expects exactly ${del ? 1 : 2} argument${del ? '' : 's'}.`); return; }
+      if (end !== (del ? 3 : 4)) { rerr(del ? 'expects at least 1 argument.' : 'expects exactly 2 arguments.'); return; }
       rule = newRule(act === 'set-header' ? HTTP_ACT_SET_HDR : act === 'add-header' ? HTTP_ACT_ADD_HDR : HTTP_ACT_DEL_HDR, ctx);
       rule.name = args[2].toLowerCase();
       rule.nameBuf = Buffer.from(rule.name, 'latin1');
@@ -157,7 +170,8 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       break;
     }
     case 'set-path': case 'set-query': case 'set-uri': case 'set-method': {
-      if (!isReq || end !== 3) { ctx.alert(`'${args[0]} ${act}' expects exactly 1 argument.`); return; }
+      if (!isReq) break;
+      if (end !== 3) { rerr('expects exactly 1 argument <format>.'); return; }
       rule = newRule(act === 'set-path' ? HTTP_ACT_SET_PATH : act === 'set-query' ? HTTP_ACT_SET_QUERY :
         act === 'set-uri' ? HTTP_ACT_SET_URI : HTTP_ACT_SET_METHOD, ctx);
       rule.value = args[2];
@@ -168,7 +182,8 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
     }
     case 'replace-header': case 'replace-value': case 'replace-path': case 'replace-uri': {
       const hdr = act === 'replace-header' || act === 'replace-value';
-      if (end !== (hdr ? 5 : 4) || (!hdr && !isReq)) { ctx.alert(`'${args[0]} ${act}' expects exactly ${hdr ? 3 : 2} arguments.`); return; }
+      if (!hdr && !isReq) break;
+      if (end !== (hdr ? 5 : 4)) { rerr(`expects exactly ${hdr ? 3 : 2} arguments.`); return; }
       rule = newRule(act === 'replace-header' ? HTTP_ACT_REPLACE_HDR : act === 'replace-value' ? HTTP_ACT_REPLACE_VAL :
         act === 'replace-path' ? HTTP_ACT_REPLACE_PATH : HTTP_ACT_REPLACE_URI, ctx);
       const at = hdr ? 3 : 2;
@@ -185,7 +200,7 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       // http-response set-status <code> [reason <text>]
       if (isReq) break;
       const c = Number(args[2]);
-      if (!(Number.isInteger(c) && c >= 100 && c <= 999)) { ctx.alert(`'${args[0]} set-status' expects an HTTP status code between 100 and 999 (got '${args[2] ?? ''}').`); return; }
+      if (!(Number.isInteger(c) && c >= 100 && c <= 999)) { rerr('expects an integer status code between 100 and 999.'); return; }
       rule = newRule(HTTP_ACT_SET_STATUS, ctx);
       rule.status = c;
       for (let i = 3; i < end; i++) {
@@ -211,9 +226,8 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
     }
     case 'capture': {
       // http-request capture <sample> len <n> | id <slot>
-      if (!isReq || end !== 5 || (args[3] !== 'len' && args[3] !== 'id')) {
-        ctx.alert(`'${args[0]} capture' expects <expression> [ 'len' <length> | id <idx> ].`); return;
-      }
+      if (!isReq) break;
+      if (end !== 5 || (args[3] !== 'len' && args[3] !== 'id')) { rerr("expects <expression> [ 'len' <length> | id <idx> ]."); return; }
       const n = Number(args[4]);
       if (!Number.isInteger(n) || n < 0) { ctx.alert(`'${args[0]} capture' : invalid ${args[3]} '${args[4]}'.`); return; }
       rule = newRule(HTTP_ACT_CAPTURE, ctx);
@@ -247,10 +261,11 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
     case 'return': {
       rule = newRule(HTTP_ACT_RETURN, ctx);
       rule.status = 200;
+      let statusArg = '200';
       let body = '';
       for (let i = 2; i < end; i++) {
         const w = args[i];
-        if (w === 'status') rule.status = Number(args[++i]);
+        if (w === 'status') { statusArg = args[++i] ?? ''; rule.status = Number(statusArg); }
         else if (w === 'content-type') rule.contentType = args[++i] ?? '';
         else if (w === 'string' || w === 'lf-string') body = args[++i] ?? '';   // lf-string: sent as written
         else if (w === 'file' || w === 'lf-file') {
@@ -259,7 +274,7 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
         } else if (w === 'default-errorfiles') { /* the default: canned replies */ }
         else { ctx.alert(`'${args[0]} return' : unsupported argument '${w}'.`); return; }
       }
-      if (!(rule.status >= 200 && rule.status <= 599)) { ctx.alert(`'${args[0]} return' : invalid status code.`); return; }
+      if (!(rule.status >= 200 && rule.status <= 599)) { rerr(`Unexpected status code '${statusArg}'.`); return; }
       if (body !== '' && rule.contentType === '') { ctx.alert(`'${args[0]} return' : a 'content-type' is required with a body.`); return; }
       rule.reply = buildReturnReply(rule.status, rule.contentType, body);
       break;
@@ -269,7 +284,10 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       const vm = /^(set-var|set-var-fmt|unset-var)\(([^,)]+)(?:,[^)]*)?\)$/.exec(act ?? '');
       if (vm === null) break;
       const name = vm[2].trim().toLowerCase();
-      if (!varNameOk(name)) { ctx.alert(`'${args[0]} ${act}' : invalid variable name '${vm[2]}' (expects proc|sess|txn|req|res.<name>).`); return; }
+      if (!varNameOk(name)) {
+        rerr(`invalid variable name '${vm[2]}'. A variable name must be start by its scope. The scope can be 'proc', 'sess', 'txn', 'req', 'res' or 'check'.`);
+        return;
+      }
       const unset = vm[1] === 'unset-var';
       if (end !== (unset ? 2 : 3)) { ctx.alert(`'${args[0]} ${vm[1]}' expects ${unset ? 'no argument' : 'exactly 1 argument'}.`); return; }
       rule = newRule(unset ? HTTP_ACT_UNSET_VAR : HTTP_ACT_SET_VAR, ctx);
@@ -285,11 +303,16 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
     }
   }
   if (rule === null) {
+    if (!isHaproxyAction(isReq ? HTTP_REQ_ACTIONS_26 : HTTP_RES_ACTIONS_26, act ?? '')) {
+      ctx.alertRaw(unknownActionAlert(ctx.file, ctx.line, args[0], act));
+      return;
+    }
     ctx.alert(`'${args[0]}' action '${act ?? ''}' is not supported by Sluice yet (supported: allow, deny, set-header, add-header, del-header, replace-header, replace-value, set-var, set-var-fmt, unset-var${isReq ? ', auth, tarpit, set-path, set-query, set-uri, set-method, replace-path, replace-uri, capture, redirect, use-service prometheus-exporter' : ', set-status'}, return).`);
     return;
   }
   if (end < args.length) {
-    rule.cond = condCompile(args, end, ctx, `'${args[0]} ${act}' rule`);
+    rule.cond = condCompile(args, end, ctx, act === 'redirect' ? ruleErrorPrefix(px, args[0], act) + 'error in condition: '
+      : `error detected while parsing an '${args[0]} ${act}' condition : `);
     if (rule.cond === null) return;
   }
   (isReq ? px.http.reqRules : px.http.resRules).push(rule);
@@ -304,7 +327,7 @@ function parseRedirectKw(args: readonly string[], ctx: KwCtx): void {
   const rule = newRule(HTTP_ACT_REDIRECT, ctx);
   rule.redirect = rd;
   if (end < args.length) {
-    rule.cond = condCompile(args, end, ctx, "'redirect' rule");
+    rule.cond = condCompile(args, end, ctx, `error detected in ${capName(px.cap)} '${px.name}' while parsing redirect rule : error in condition: `);
     if (rule.cond === null) return;
   }
   px.http.redirects.push(rule);
@@ -318,7 +341,7 @@ function parseErrorfile(args: readonly string[], ctx: KwCtx): void {
   if (!HTTP_ERR_CODES.includes(code)) { ctx.alert(`status code '${args[1]}' not handled by default with 'errorfile'.`); return; }
   const f = path.isAbsolute(args[2]) ? args[2] : path.join(path.dirname(ctx.file), args[2]);
   let data: Buffer;
-  try { data = fs.readFileSync(f); } catch { ctx.alert(`error opening file '${args[2]}'.`); return; }
+  try { data = fs.readFileSync(f); } catch { ctx.alert(`errorfile : error opening file '${args[2]}'.`); return; }
   px.http.errorFiles.set(code, data);
 }
 
@@ -368,8 +391,8 @@ function parseBufferRequest(args: readonly string[], ctx: KwCtx): void {
 }
 
 export const keywords: CfgKeyword[] = [
-  { section: 'listen', name: 'http-request', cap: PR_CAP_FE | PR_CAP_BE, parse: parseHttpRule },
-  { section: 'listen', name: 'http-response', cap: PR_CAP_FE | PR_CAP_BE, parse: parseHttpRule },
+  { section: 'listen', name: 'http-request', cap: PR_CAP_FE | PR_CAP_BE, parse: abortOnAlert(parseHttpRule) },
+  { section: 'listen', name: 'http-response', cap: PR_CAP_FE | PR_CAP_BE, parse: abortOnAlert(parseHttpRule) },
   { section: 'listen', name: 'redirect', cap: PR_CAP_FE | PR_CAP_BE, parse: parseRedirectKw },
   { section: 'listen', name: 'errorfile', cap: ALL, parse: parseErrorfile },
   { section: 'listen', name: 'http-reuse', cap: PR_CAP_BE | PR_CAP_DEF, parse: parseReuse },
