@@ -9,7 +9,7 @@ import { PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
 import type { Server } from '../model/types.ts';
 import { SRV_ADMF_CMAINT, SRV_ONDOWN_SHUTDOWN_SESSIONS, SRV_ONUP_SHUTDOWN_BACKUP_SESSIONS } from '../model/types.ts';
 import { newServer } from '../model/factories.ts';
-import { parseAddr, parseUint, parseTime } from '../config/values.ts';
+import { parseAddr, parseTime, atol } from '../config/values.ts';
 import type { KeywordRegistry } from '../config/registry.ts';
 import { bestMatch } from '../config/registry.ts';
 import { SRV_UWGHT_MAX, srvAddTracker } from './server.ts';
@@ -28,7 +28,7 @@ function needArg(srv: Server, args: readonly string[], i: number, ctx: KwCtx, tm
   return v;
 }
 
-/** A parameter taking an integer. */
+/** A parameter taking an integer, read like HAProxy 2.6 does: C atol() into an int (no error on "abc" or "12x"). */
 function intKw(name: string, set: (s: Server, v: number) => string): SrvKeyword {
   return {
     name,
@@ -36,9 +36,7 @@ function intKw(name: string, set: (s: Server, v: number) => string): SrvKeyword 
     parse(srv, args, i, ctx, tmpl) {
       const v = needArg(srv, args, i, ctx, tmpl, 'an integer');
       if (v === null) return -1;
-      const n = parseUint(v);
-      if (n < 0) { srvErr(ctx, label(srv, tmpl), `invalid character '${v.replace(/^\d+/, '')[0] ?? ''}' in '${name}' argument of server ${srv.name}.`); return -1; }
-      const err = set(srv, n);
+      const err = set(srv, atol(v) | 0);
       if (err !== '') { srvErr(ctx, label(srv, tmpl), err); return -1; }
       return 2;
     },
@@ -51,14 +49,14 @@ function flagKw(name: string, set: (s: Server) => void): SrvKeyword {
 
 export const serverKeywords: SrvKeyword[] = [
   intKw('weight', (s, v) => {
-    if (v > SRV_UWGHT_MAX) return `weight of server ${s.name} is not within 0 and 256 (${v})..`;
+    if (v < 0 || v > SRV_UWGHT_MAX) return `weight of server ${s.name} is not within 0 and 256 (${v})..`;
     s.iweight = v; s.uweight = v; s.eweight = v; return '';
   }),
-  intKw('maxconn', (s, v) => { s.maxconn = v; return ''; }),
-  intKw('minconn', (s, v) => { s.minconn = v; return ''; }),
-  intKw('maxqueue', (s, v) => { s.maxqueue = v; return ''; }),
+  intKw('maxconn', (s, v) => { s.maxconn = v > 0 ? v : 0; return ''; }),
+  intKw('minconn', (s, v) => { s.minconn = v > 0 ? v : 0; return ''; }),
+  intKw('maxqueue', (s, v) => { s.maxqueue = v > 0 ? v : 0; return ''; }),
   intKw('id', (s, v) => {
-    if (v <= 0) return `custom id has to be > 0.`;
+    if (v <= 0) return `'id' : custom id has to be > 0.`;
     for (const o of s.proxy.servers) if (o !== s && o.id === v) return `custom id ${v} already used at ${o.file}:${o.line} ('server ${o.name}')`;
     s.id = v; return '';
   }),
@@ -83,7 +81,11 @@ export const serverKeywords: SrvKeyword[] = [
       const v = needArg(srv, args, i, ctx, tmpl, 'a time');
       if (v === null) return -1;
       const t = parseTime(v);
-      if (t.err !== '') { srvErr(ctx, label(srv, tmpl), `unexpected character '${t.badChar}' in 'slowstart' argument of server ${srv.name}.`); return -1; }
+      if (t.err === 'overflow') {
+        srvErr(ctx, label(srv, tmpl), `overflow in argument <${v}> to <slowstart> of server ${srv.name}, maximum value is 2147483647 ms (~24.8 days)..`);
+        return -1;
+      }
+      if (t.err !== '') { srvErr(ctx, label(srv, tmpl), `unexpected character '${t.badChar}' in 'slowstart' argument of server ${srv.name}..`); return -1; }
       srv.slowstart = t.ms;
       return 2;
     },
@@ -186,11 +188,13 @@ export function makeServerKeywords(reg: KeywordRegistry): CfgKeyword[] {
     const name = args[1];
     for (const o of px.servers) {
       if (o.name === name) {
-        ctx.alert(`backend '${px.name}', another server named '${name}' was already defined at line ${o.line}, please use distinct names.`);
+        // a post-parse check in 2.6 (only reported when parsing succeeded, and without "Error(s) found in ...")
+        const msg = `parsing [${ctx.file}:${ctx.line}] : backend '${px.name}', another server named '${name}' was already defined at line ${o.line}, please use distinct names.`;
+        ctx.postParse(() => ctx.alertRaw(msg));
         return;
       }
     }
-    if ((px.cap & PR_CAP_DEF) !== 0) { ctx.alert(`'${args[0]}' not allowed in 'defaults' section.`); return; }
+    if ((px.cap & PR_CAP_DEF) !== 0) { ctx.alertRaw(`[${ctx.file}:${ctx.line}] : '${args[0]}' not allowed in 'defaults' section.`); return; }
     const srv = newServer(name, px, ctx.file, ctx.line, px.defaultServer);
     const a = parseAddr(args[2], false);
     if (a.err !== '') {

@@ -11,7 +11,7 @@ import type { HttpCheckExpect, CheckState } from './types.ts';
 import {
   CHK_TYPE_AGENT, CHK_TYPE_HTTP, CHK_TYPE_TCP, HCHK_EXPECT_STATUS, HCHK_EXPECT_RSTATUS, HCHK_EXPECT_STRING, HCHK_EXPECT_RSTRING,
 } from './types.ts';
-import { parseTime, parseUint } from '../config/values.ts';
+import { parseTime, parseUint, atol } from '../config/values.ts';
 import { newCheckState } from '../model/factories.ts';
 
 function srvErr(ctx: KwCtx, srv: Server, tmpl: boolean, msg: string): void {
@@ -26,8 +26,13 @@ function timeKw(name: string, set: (s: Server, ms: number) => void): SrvKeyword 
       const v = args[i + 1];
       if (v === undefined) { srvErr(ctx, srv, tmpl, `'${name}' expects <time> as argument.`); return -1; }
       const t = parseTime(v);
-      if (t.err !== '') { srvErr(ctx, srv, tmpl, `unexpected character '${t.badChar}' in '${name}' argument of server ${srv.name}.`); return -1; }
-      if (t.ms <= 0) { srvErr(ctx, srv, tmpl, `invalid value ${v} for argument '${name}' of server ${srv.name}.`); return -1; }
+      if (t.err === 'overflow') {
+        srvErr(ctx, srv, tmpl, `timer overflow in argument <${v}> to <${name}> of server ${srv.name}, maximum value is 2147483647 ms (~24.8 days)..`);
+        return -1;
+      }
+      // 2.6 names 'agent-inter' here for inter/fastinter/downinter alike (its message, kept for byte compatibility)
+      if (t.err !== '') { srvErr(ctx, srv, tmpl, `unexpected character '${t.badChar}' in 'agent-inter' argument of server ${srv.name}..`); return -1; }
+      if (t.ms <= 0) { srvErr(ctx, srv, tmpl, `invalid value ${v} for argument '${name}' of server ${srv.name}..`); return -1; }
       set(srv, t.ms);
       return 2;
     },
@@ -39,9 +44,8 @@ function countKw(name: 'rise' | 'fall'): SrvKeyword {
     name,
     defaultOk: true,
     parse(srv, args, i, ctx, tmpl) {
-      const n = parseUint(args[i + 1] ?? '');
-      if (n < 0) { srvErr(ctx, srv, tmpl, `'${name}' expects an integer argument.`); return -1; }
-      if (n === 0) { srvErr(ctx, srv, tmpl, `'${name}' has to be > 0..`); return -1; }
+      const n = atol(args[i + 1] ?? '') | 0; // C atol(), as 2.6: "abc" is 0, "12x" is 12
+      if (n <= 0) { srvErr(ctx, srv, tmpl, `'${name}' has to be > 0..`); return -1; }
       srv.check[name] = n;
       return 2;
     },
@@ -103,9 +107,7 @@ export const serverKeywords: SrvKeyword[] = [
     name: 'port',
     defaultOk: true,
     parse(srv, args, i, ctx, tmpl) {
-      const n = parseUint(args[i + 1] ?? '');
-      if (n <= 0 || n > 65535) { srvErr(ctx, srv, tmpl, `invalid port '${args[i + 1] ?? ''}'.`); return -1; }
-      srv.check.port = n;
+      srv.check.port = atol(args[i + 1] ?? '') & 0xffff; // 2.6 takes atol() of anything, without a message
       return 2;
     },
   },
