@@ -12,13 +12,17 @@ import { compileAclTerm, compileCond } from './compile.ts';
 
 const ACL_NAME = /^[A-Za-z0-9_.:-]+$/;
 
-/** Compiles `if|unless ...` starting at args[at] for the current proxy; alerts and returns null on error. */
-export function condCompile(args: readonly string[], at: number, ctx: KwCtx, what: string): AclCond | null {
+/**
+ * Compiles `if|unless ...` starting at args[at] for the current proxy; on error alerts `<prefix><reason>.` (HAProxy's
+ * wording differs per keyword: "error detected while parsing switching rule : ", "... an 'http-request deny'
+ * condition : ") and returns null.
+ */
+export function condCompile(args: readonly string[], at: number, ctx: KwCtx, prefix: string): AclCond | null {
   const px = ctx.proxy;
   const acls = px ? px.acls : [];
   const r = compileCond(args, at, (n) => acls.find((a) => a.name === n), path.dirname(ctx.file), ctx.file, ctx.line);
   if (typeof r === 'string') {
-    ctx.alert(`error detected while parsing ${what} condition : ${r}.`);
+    ctx.alert(prefix + r + (r.endsWith('.') ? '' : '.'));
     return null;
   }
   return r;
@@ -44,16 +48,15 @@ function parseUseBackend(args: readonly string[], ctx: KwCtx): void {
   if (name === undefined || name === '') { ctx.alert("'use_backend' expects a backend name."); return; }
   let cond: AclCond | null = null;
   if (args.length > 2) {
-    cond = condCompile(args, 2, ctx, 'switching rule');
+    cond = condCompile(args, 2, ctx, 'error detected while parsing switching rule : ');
     if (cond === null) return;
   }
   const rule = { name, cond, backend: null as (typeof px.useBackend)[number]['backend'] };
   px.useBackend.push(rule);
-  const file = ctx.file, line = ctx.line;
   ctx.postParse(() => {
     const be = ctx.proxies.get(name);
     if (!be || (be.cap & PR_CAP_BE) === 0) {
-      ctx.alert(`Proxy '${px.name}': unable to find required use_backend: '${name}' (${file}:${line}).`);
+      ctx.alertRaw(`Proxy '${px.name}': unable to find required use_backend: '${name}'.`);
       return;
     }
     rule.backend = be;
@@ -72,7 +75,7 @@ function parseDefaultBackend(args: readonly string[], ctx: KwCtx): void {
         if ((fe.cap & PR_CAP_FE) === 0 || fe.defaultBackend !== null || fe.defaultBackendName === '') continue;
         const be = ctx.proxies.get(fe.defaultBackendName);
         if (be && (be.cap & PR_CAP_BE) !== 0) fe.defaultBackend = be;
-        else ctx.alert(`Proxy '${fe.name}': unable to find required default_backend: '${fe.defaultBackendName}'.`);
+        else ctx.alertRaw(`Proxy '${fe.name}': unable to find required default_backend: '${fe.defaultBackendName}'.`);
       }
     });
     return;
@@ -81,7 +84,7 @@ function parseDefaultBackend(args: readonly string[], ctx: KwCtx): void {
     if (px.defaultBackendName === '') return;
     const be = ctx.proxies.get(px.defaultBackendName);
     if (!be || (be.cap & PR_CAP_BE) === 0) {
-      ctx.alert(`Proxy '${px.name}': unable to find required default_backend: '${px.defaultBackendName}'.`);
+      ctx.alertRaw(`Proxy '${px.name}': unable to find required default_backend: '${px.defaultBackendName}'.`);
       return;
     }
     px.defaultBackend = be;
