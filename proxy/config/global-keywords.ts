@@ -22,6 +22,7 @@ function parseNbthread(args: readonly string[], ctx: KwCtx): void {
   if (!noExtra(args, 2, ctx)) return;
   const n = parseUint(args[1] ?? '');
   if (n < 0) { ctx.alert(`'${args[0]}' passed a missing or unparsable integer value in '${args[1] ?? ''}'`); return; }
+  if (n < 1 || n > 64) { ctx.alert(`'${args[0]}' value must be between 1 and 64 (was ${n})`); return; }
   if (n !== 1) ctx.warn(`'nbthread ${n}': sluice runs one event loop per process; using 1.`);
   ctx.global.nbthread = 1;
 }

@@ -84,6 +84,7 @@ class LineCtx implements KwCtx {
   alertRaw(msg: string): void { this.ld.alert(this.ld.postParsing ? '' : this.file, msg); }
   warnRaw(msg: string): void { this.ld.warn(msg); }
   postParse(fn: () => void): void { this.ld.post.push(fn); }
+  abort(): void { this.ld.abortReq = true; }
 }
 
 class Loading {
@@ -97,6 +98,7 @@ class Loading {
   postParsing = false;
   fatal = false;
   aborted = false;
+  abortReq = false;
   alert(file: string, text: string): void {
     this.messages.push({ level: CFG_ALERT, text });
     this.alerts++;
@@ -123,8 +125,8 @@ export function loadConfig(paths: readonly string[], reg: KeywordRegistry, env: 
     if (!parseFile(ld, reg, f, text, env)) { ld.aborted = true; break; }
   }
   ld.postParsing = true;
-  // an aborted parse (ERR_ABORT) stops before HAProxy's cross-reference checks
-  if (!ld.aborted) for (const fn of ld.post) fn();
+  // HAProxy runs its cross-reference checks only when parsing raised no alert (and was not aborted)
+  if (!ld.aborted && ld.alerts === 0) for (const fn of ld.post) fn();
   const fin = finalizeSections(ld.st);
   // like HAProxy, whole-config warnings are only printed when parsing itself succeeded
   if (ld.alerts === 0) for (const w of fin.warnings) ld.warn(w);
@@ -204,8 +206,20 @@ function parseFile(ld: Loading, reg: KeywordRegistry, file: string, text: string
       continue;
     }
     dispatchLine(ld, reg, file, lineNo, section, px, args);
+    if (ld.abortReq) return false;
   }
   return true;
+}
+
+/** Rule keywords a named defaults section may hold in 2.6 (an anonymous one may not). */
+const NAMED_DEFAULTS_ONLY = ['acl', 'http-request', 'http-response', 'http-after-response', 'tcp-request', 'tcp-response'];
+
+/** 2.6's words for a keyword refused in a defaults section (they differ per keyword). */
+function notInDefaults(ctx: LineCtx, px: Proxy, name: string, args: readonly string[]): void {
+  if (name === 'server') { ctx.alertRaw(`[${ctx.file}:${ctx.line}] : 'server' not allowed in 'defaults' section.`); return; }
+  if (name === 'capture' && args[1] !== undefined) name = 'capture ' + args[1];
+  const anon = px.name === '' && NAMED_DEFAULTS_ONLY.includes(name);
+  ctx.alert(`'${name}' not allowed in ${anon ? 'anonymous ' : ''}'defaults' section.`);
 }
 
 function dispatchLine(ld: Loading, reg: KeywordRegistry, file: string, lineNo: number, section: SectionKind,
@@ -220,7 +234,7 @@ function dispatchLine(ld: Loading, reg: KeywordRegistry, file: string, lineNo: n
       return;
     }
     if (px && m.kw.cap !== undefined && (m.kw.cap & px.cap) === 0) {
-      if ((px.cap & PR_CAP_DEF) !== 0) ctx.alert(`'${m.kw.name}' not allowed in 'defaults' section.`);
+      if ((px.cap & PR_CAP_DEF) !== 0) notInDefaults(ctx, px, m.kw.name, args);
       else {
         const missing = (m.kw.cap & PR_CAP_BE) !== 0 && (px.cap & PR_CAP_BE) === 0 ? 'backend' : 'frontend';
         ctx.warn(`'${m.kw.name}' ignored because ${capName(px.cap)} '${px.name}' has no ${missing} capability.`);
@@ -249,8 +263,13 @@ function dispatchLine(ld: Loading, reg: KeywordRegistry, file: string, lineNo: n
   }
   const cands = new Set<string>();
   for (const n of reg.names(section)) cands.add(n.split(' ')[0]);
+  for (const n of SECTION_KEYWORDS) cands.add(n);
   const hint = bestMatch(w0, cands);
   ctx.alert(`unknown keyword '${w0}' in '${section}' section${hint !== '' ? `; did you mean '${hint}' maybe ?` : ''}`);
 }
+
+/** Section headers, also offered as "did you mean" hints (2.6 suggests 'frontend' for 'frontnd' in any section). */
+const SECTION_KEYWORDS = ['global', 'defaults', 'frontend', 'backend', 'listen', 'userlist', 'peers', 'resolvers',
+  'mailers', 'ring', 'cache', 'program', 'http-errors'];
 
 export { PROXY_SECTION_CAP };

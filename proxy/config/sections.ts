@@ -85,7 +85,8 @@ export function openProxySection(st: SectionState, args: readonly string[], file
   }
   const bad = checkName(name);
   if (bad !== '') {
-    res.alerts.push(`character '${bad}' is not permitted in '${kind}' name '${name}'.`); res.fatal = true; return res;
+    // 2.6 goes on parsing the section (its lines are checked; the config is rejected anyway)
+    res.alerts.push(`character '${bad}' is not permitted in '${kind}' name '${name}'.`);
   }
   // duplicates: frontend vs frontend, backend vs backend, listen vs both; defaults vs defaults
   if (cap !== PR_CAP_DEF) {

@@ -35,6 +35,8 @@ export interface KwCtx {
   warnRaw(msg: string): void;
   /** Registers a check to run once every file is parsed (name resolution, cross-references). */
   postParse(fn: () => void): void;
+  /** Stops parsing after this line, as HAProxy's ERR_ABORT (its http-request/-response rule errors do that). */
+  abort?(): void;
 }
 
 /**

@@ -44,11 +44,11 @@ export function parseUint(s: string): number {
   return v;
 }
 
-/** C atol() semantics used by several HAProxy keywords: leading digits, else 0. */
+/** C atol() semantics used by several HAProxy keywords: optional sign, leading digits, else 0. */
 export function atol(s: string): number {
   let i = 0;
   let neg = false;
-  if (s[0] === '-') { neg = true; i = 1; }
+  if (s[0] === '-') { neg = true; i = 1; } else if (s[0] === '+') i = 1;
   let v = 0;
   while (i < s.length && s.charCodeAt(i) >= 0x30 && s.charCodeAt(i) <= 0x39) { v = v * 10 + (s.charCodeAt(i) - 0x30); i++; }
   return neg ? -v : v;

@@ -8,7 +8,7 @@
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
 import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
 import type { GlobalSettings } from '../model/types.ts';
-import { PR_O_SOCKET_STATS } from '../model/types.ts';
+import { PR_O_SOCKET_STATS, PR_MODE_HTTP } from '../model/types.ts';
 import type { StatsGlobalCfg, StatsSocketCfg, StatsPageCfg } from './types.ts';
 import { ACCESS_LVL_USER, ACCESS_LVL_OPER, ACCESS_LVL_ADMIN } from './types.ts';
 import { newStatsPageCfg } from './counters.ts';
@@ -107,10 +107,20 @@ function parseGlobalStats(args: readonly string[], ctx: KwCtx): void {
   }
 }
 
+const modeChecked = new WeakSet<object>();
+
 function page(ctx: KwCtx): StatsPageCfg | null {
   const px = ctx.proxy;
   if (px === null) return null;
   if (px.statsPage === undefined || !('uri' in px.statsPage)) px.statsPage = newStatsPageCfg();
+  if ((px.cap & PR_CAP_DEF) === 0 && !modeChecked.has(px)) {
+    modeChecked.add(px);
+    ctx.postParse(() => {
+      if (px.statsPage?.enabled === true && px.mode !== PR_MODE_HTTP) {
+        ctx.warnRaw(`'stats' statement ignored for proxy '${px.name}' as it requires HTTP mode.`);
+      }
+    });
+  }
   return px.statsPage;
 }
 
@@ -157,7 +167,7 @@ function parseProxyStats(args: readonly string[], ctx: KwCtx): void {
       if (args.length < 4) { ctx.alert("'stats admin' requires either 'if' or 'unless' followed by a condition."); return; }
       if (a2 === 'if' && args.length === 4 && args[3] === 'TRUE') { sp.adminAlways = true; sp.adminCond = null; }
       else {
-        const cond = condCompile(args, 2, ctx, "'stats admin'");
+        const cond = condCompile(args, 2, ctx, "error detected while parsing a 'stats admin' rule : ");
         if (cond === null) return;
         sp.adminCond = cond;
         sp.adminAlways = false;
@@ -182,8 +192,8 @@ function parseProxyStats(args: readonly string[], ctx: KwCtx): void {
       if (act === 'auth' && args[i] === 'realm') { realm = args[i + 1] ?? ''; i += 2; }
       let cond = null;
       if (i < args.length) {
-        cond = condCompile(args, i, ctx, "'stats http-request'");
-        if (cond === null) return;
+        cond = condCompile(args, i, ctx, `error detected while parsing an 'http-request ${act}' condition : `);
+        if (cond === null) { ctx.abort?.(); return; } // 2.6 stops parsing there (ERR_ABORT)
       }
       sp.rules.push({ action: act, realm, cond });
       sp.enabled = true;

@@ -116,11 +116,27 @@ backend bk
 `);
   const cfg = loadConfig([f], buildRegistry());
   const alerts = cfg.messages.filter((m) => m.level === 0).map((m) => m.text);
+  // haproxy 2.6.12 -c: parse alerts skip the post-parse (tracking) checks
   assert.deepEqual(alerts, [
     `[${f}:11] : 'server bk/s5' : unable to enable checks and tracking at the same time!`,
     `[${f}:13] : 'server bk/s7' : server s7 does not have agent port. Agent check has been disabled.`,
+  ]);
+  writeFileSync(f, `defaults
+  mode tcp
+  timeout client 1s
+  timeout server 1s
+  timeout connect 1s
+backend bk
+  server s1 127.0.0.1:1
+  server s2 127.0.0.1:1 track s1
+  server s3 127.0.0.1:1 track nobk/s1
+  server s4 127.0.0.1:1 track bk/nos
+`);
+  const cfg2 = loadConfig([f], buildRegistry());
+  assert.deepEqual(cfg2.messages.filter((m) => m.level === 0).map((m) => m.text), [
     `[${f}:8] : 'server bk/s2' : unable to use bk/s1 for tracking as it does not have any check nor agent enabled.`,
     `[${f}:9] : 'server bk/s3' : unable to find required proxy 'nobk' for tracking.`,
     `[${f}:10] : 'server bk/s4' : unable to find required server 'nos' for tracking.`,
   ]);
+  assert.equal(cfg2.filesWithErrors.length, 0);
 });
