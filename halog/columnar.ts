@@ -5,7 +5,6 @@
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 import type { HalogOptions } from './types.ts';
 import { FILT_QUIET } from './types.ts';
 import type { HalogIo } from './run.ts';
@@ -14,7 +13,6 @@ import { LogDicts } from '../collectors/arrow/batcher.ts';
 import type { LogBatch } from '../collectors/arrow/batcher.ts';
 import type { LogSink } from '../collectors/sinks/types.ts';
 import { ThreadedDuckDbSink } from '../collectors/sinks/duckdb-threaded.ts';
-import { ParquetSink } from '../collectors/sinks/parquet.ts';
 import { SQL_REPORTS, findSqlReport } from './sql/reports.ts';
 
 const isDuckDbFile = (f: string): boolean => /\.(duckdb|db)$/.test(f);
@@ -26,7 +24,10 @@ async function load(files: readonly string[], duckdb: string | null, parquet: st
   const dicts = new LogDicts();
   const sinks: LogSink<LogBatch>[] = [];
   if (duckdb !== null) sinks.push(await ThreadedDuckDbSink.open(duckdb, dicts));
-  if (parquet !== null) sinks.push(await ParquetSink.open(parquet, dicts, 3_600_000));
+  if (parquet !== null) {
+    const { ParquetSink } = await import('../collectors/sinks/parquet.ts');   // loads DuckDB on this thread
+    sinks.push(await ParquetSink.open(parquet, dicts, 3_600_000));
+  }
   let fatal: Error | null = null;
   const ingest = new Ingest({ format: { kind: 'auto' }, sinks, dicts, batchRows: 65536, onFatal: (e) => { fatal = e; } });
   for (const f of files.length ? files : ['-']) await ingestFile(f, ingest);
@@ -65,6 +66,8 @@ export async function runColumnar(o: HalogOptions, io: HalogIo): Promise<number>
   try {
     if (o.sql === null) return 0;
     const report = findSqlReport(o.sql)!;
+    // Loaded here, not at the top: a plain --duckdb load does not need DuckDB on this thread (~0.3 s of start-up).
+    const { DuckDBInstance } = await import('@duckdb/node-api');
     const inst = await DuckDBInstance.create(':memory:');
     const conn = await inst.connect();
     const parts: string[] = [];

@@ -1,9 +1,7 @@
-/* The log record schema (DESIGN.md "The log record"): column names, storage kinds, DuckDB types, the three tables,
- * and the matching Apache Arrow schema (low-cardinality strings as Dictionary<Utf8, Int32>).
- * Used by the batcher, every sink, and halog's --duckdb/--parquet output. Hot path: no.
+/* The log record schema (DESIGN.md "The log record"): column names, storage kinds, DuckDB types and the three
+ * tables. The Apache Arrow form is in arrow-schema.ts, so that loading this module does not load apache-arrow
+ * (~300 ms of start-up under tsx). Used by the batcher, every sink, and halog's --duckdb/--parquet output. Hot path: no.
  */
-import { Dictionary, Field, Int32, Int64, Bool, Schema, TimestampMillisecond, Utf8 } from 'apache-arrow';
-import type { DataType } from 'apache-arrow';
 import {
   CK_I32, CK_BOOL, CK_TS, CK_I64, CK_DICT, CK_STR, COL_COUNT,
   COL_TS, COL_CLIENT_IP, COL_CLIENT_PORT, COL_FRONTEND, COL_TRANSPORT, COL_BACKEND, COL_SERVER, COL_TR, COL_TW, COL_TC,
@@ -100,21 +98,3 @@ export function createViewSql(t: TableSpec): string {
   }
   return 'CREATE OR REPLACE VIEW ' + t.name + ' AS SELECT ' + sel.join(', ') + ' FROM ' + rowsTableName(t) + ' r' + joins.join('');
 }
-
-function arrowType(kind: ColumnKind, id: number): DataType {
-  switch (kind) {
-    case CK_I32: return new Int32();
-    case CK_BOOL: return new Bool();
-    case CK_TS: return new TimestampMillisecond();
-    case CK_I64: return new Int64();
-    case CK_DICT: return new Dictionary(new Utf8(), new Int32(), id);
-    default: return new Utf8();
-  }
-}
-
-/** Arrow schema of a table; dictionary ids equal column ids so a stream can send dictionary deltas per column. */
-export function arrowSchema(t: TableSpec): Schema {
-  return new Schema(t.columns.map((id) => new Field(LOG_COLUMNS[id].name, arrowType(LOG_COLUMNS[id].kind, id), true)),
-    new Map([['table', t.name]]));
-}
-

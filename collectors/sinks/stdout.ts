@@ -12,7 +12,8 @@ import {
 import type { Data, DataType } from 'apache-arrow';
 import { batchRow } from '../arrow/batcher.ts';
 import type { LogBatch, LogDict, LogStrColumn } from '../arrow/batcher.ts';
-import { LOG_COLUMNS, arrowSchema } from '../arrow/schema.ts';
+import { arrowSchema } from '../arrow/arrow-schema.ts';
+import { LOG_COLUMNS } from '../arrow/schema.ts';
 import { CK_BOOL, CK_DICT, CK_I32, CK_I64, CK_TS, NULL_I32 } from '../arrow/types.ts';
 import type { TableSpec } from '../arrow/types.ts';
 import type { LogSink } from './types.ts';
