@@ -138,6 +138,13 @@ function checkAuthWithRules(ctx: KwCtx, sp: StatsPageCfg): void {
   });
 }
 
+/** 2.6 refuses `stats admin` and `stats http-request` in a defaults section (alert without a space before ':'). */
+function inDefaults(ctx: KwCtx, what: string): boolean {
+  if (ctx.proxy === null || (ctx.proxy.cap & PR_CAP_DEF) === 0) return false;
+  ctx.alertRaw(`parsing [${ctx.file}:${ctx.line}]: ${what} not allowed in 'defaults' section.`);
+  return true;
+}
+
 function parseProxyStats(args: readonly string[], ctx: KwCtx): void {
   const sp = page(ctx);
   if (sp === null) return;
@@ -163,6 +170,7 @@ function parseProxyStats(args: readonly string[], ctx: KwCtx): void {
       sp.auth.push({ user: a2!.slice(0, c), pass: a2!.slice(c + 1) }); sp.enabled = true; checkAuthWithRules(ctx, sp); return;
     }
     case 'admin': {
+      if (inDefaults(ctx, "'stats admin'")) return;
       if (a2 !== 'if' && a2 !== 'unless') { ctx.alert("'stats admin' requires either 'if' or 'unless' followed by a condition."); return; }
       if (args.length < 4) { ctx.alert("'stats admin' requires either 'if' or 'unless' followed by a condition."); return; }
       if (a2 === 'if' && args.length === 4 && args[3] === 'TRUE') { sp.adminAlways = true; sp.adminCond = null; }
@@ -183,6 +191,7 @@ function parseProxyStats(args: readonly string[], ctx: KwCtx): void {
       if (a2 === undefined || a2 === '') { ctx.alert("'scope' needs a proxy name."); return; }
       sp.scope.push(a2); sp.enabled = true; return;
     case 'http-request': {
+      if (inDefaults(ctx, "'stats'")) return;
       const act = a2;
       if (act !== 'allow' && act !== 'deny' && act !== 'auth') {
         ctx.alert("'stats http-request' expects 'allow', 'deny', 'auth' (got '" + (act ?? '') + "')."); return;

@@ -1,0 +1,44 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { loadConfig } from '../../../proxy/config/loader.ts';
+import { buildRegistry } from '../../../proxy/modules.ts';
+import { reportConfig } from '../../../proxy/main.ts';
+
+// fixtures/configs/errors: every <case>.cfg with haproxy 2.6.12's `-c` stderr (pid masked, [NOTICE] lines dropped)
+// and exit status, made by make-goldens.sh there. Sluice must print the same [ALERT]/[WARNING] lines.
+const dir = join(import.meta.dirname, '../../../fixtures/configs/errors');
+const cases = readdirSync(dir).filter((f) => f.endsWith('.cfg')).sort();
+process.chdir(dir); // the messages name the file as given on the command line
+
+test('the golden set is there', () => {
+  assert.ok(cases.length >= 90, `${cases.length} cases`);
+});
+
+for (const f of cases) {
+  const c = f.slice(0, -4);
+  test(`sluice -c prints what haproxy -c prints: ${c}`, () => {
+    const want = readFileSync(c + '.stderr', 'latin1');
+    const status = Number(readFileSync(c + '.status', 'latin1'));
+    const cfg = loadConfig([f], buildRegistry(), { HOME: '/root' });
+    let got = '';
+    const rc = reportConfig(cfg, false, (s) => { got += s; });
+    assert.equal(got.replace(/^(\[[A-Z]+\] +)\(\d+\)/gm, '$1(PID)'), want);
+    assert.equal(rc === 1, status === 1, `exit status: haproxy ${status}, sluice ${rc}`);
+  });
+}
+
+test('exit 2 "no listener" for an empty file and a global section without stats socket, 0 with one', async () => {
+  const main = join(import.meta.dirname, '../../../proxy/main.ts');
+  const run = (f: string) => new Promise<{ code: number | null; out: string }>((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', main, '-c', '-f', f], { encoding: 'latin1', timeout: 20000 },
+      (e, stdout) => resolve({ code: e === null ? 0 : (e as { code?: number }).code ?? null, out: stdout }));
+  });
+  const [empty, gonly, gsock] = await Promise.all([run('empty.cfg'), run('gonly.cfg'), run('gsock.cfg')]);
+  const noListener = 'Configuration file has no error but will not start (no listener) => exit(2).\n';
+  assert.deepEqual(empty, { code: 2, out: noListener });
+  assert.deepEqual(gonly, { code: 2, out: noListener });
+  assert.deepEqual(gsock, { code: 0, out: 'Configuration file is valid\n' });
+});
