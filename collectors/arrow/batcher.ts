@@ -18,11 +18,26 @@ export class LogDict {
   private hashes: number[] = [0];
   private table = new Int32Array(256);   // open addressing: id, 0 = empty
   private mask = 255;
+  /** Id returned by the last intern: consecutive log lines mostly repeat a frontend, host, method... */
+  private lastId = 0;
 
   get size(): number { return this.values.length - 1; }
 
   /** Id of bytes buf[start, end); copies the bytes only when the value is new. Does not keep `buf`. */
   intern(buf: Uint8Array, start: number, end: number): number {
+    const len = end - start;
+    const last = this.keys[this.lastId];
+    if (last.length === len && this.lastId !== 0) {
+      let j = 0;
+      while (j < len && last[j] === buf[start + j]) j++;
+      if (j === len) return this.lastId;
+    }
+    const id = this.lookup(buf, start, end);
+    this.lastId = id;
+    return id;
+  }
+
+  private lookup(buf: Uint8Array, start: number, end: number): number {
     let h = 0x811c9dc5;
     for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
     h >>>= 0;

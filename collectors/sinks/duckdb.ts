@@ -33,13 +33,15 @@ interface TableState {
 /**
  * Writes batches into a DuckDB file. open() creates missing tables. Outside bulk mode each write() is committed
  * before it resolves (one INSERT per batch); in bulk mode (file loads) batches are staged until BULK_STAGE_ROWS
- * rows wait for a table, then inserted at once; bulk(false) and close() insert what is staged.
+ * rows wait for a table, then inserted at once while later batches are staged; bulk(false) and close() insert
+ * what is staged and wait for it.
  */
 export class DuckDbSink implements LogSink<LogBatch> {
   readonly name = 'duckdb';
   private closed = false;
   private stageRows = 0;
   private seq = 0;
+  private inflight: Promise<void> | null = null;
   /** Per column id: how many dictionary entries are already in log_dict. */
   private readonly persisted: number[];
 
@@ -80,7 +82,8 @@ export class DuckDbSink implements LogSink<LogBatch> {
       if (!d || d.internString(value) !== id) throw new Error(path_ + ': log_dict is inconsistent at column ' + col + ' id ' + id);
       persisted[col] = id;
     }
-    const dictAppender = await connection.createAppender('log_dict');
+    // The dictionary appender has its own connection: in bulk mode it flushes while an INSERT runs on the other.
+    const dictAppender = await (await instance.connect()).createAppender('log_dict');
     const stageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-stage-'));
     return new DuckDbSink(instance, connection, tables, dictAppender, dicts, persisted, stageDir);
   }
@@ -106,7 +109,15 @@ export class DuckDbSink implements LogSink<LogBatch> {
   /** Bulk mode on (file loads: large INSERTs) or off (committed per batch; staged rows are inserted first). */
   async bulk(on: boolean): Promise<void> {
     this.stageRows = on ? BULK_STAGE_ROWS : 0;
-    if (!on) for (const t of this.tables.values()) await this.insertStaged(t);
+    if (!on) await this.insertAll();
+  }
+
+  /** Waits for the INSERT in flight (rethrowing its error), then inserts every table's staged files. */
+  private async insertAll(): Promise<void> {
+    const p = this.inflight;
+    this.inflight = null;
+    if (p) await p;
+    for (const t of this.tables.values()) await this.insertStaged(t);
   }
 
   async write(b: LogBatch): Promise<void> {
@@ -120,7 +131,15 @@ export class DuckDbSink implements LogSink<LogBatch> {
     fs.writeFileSync(file, encodeStagedParquet(b));
     t.files.push(file);
     t.rows += b.rows;
-    if (t.rows >= this.stageRows) await this.insertStaged(t);
+    if (t.rows < this.stageRows) return;
+    if (this.stageRows === 0) { await this.insertStaged(t); return; }
+    // Bulk: the INSERT runs on a DuckDB thread while the next batches are encoded; at most one is in flight.
+    const prev = this.inflight;
+    this.inflight = null;
+    if (prev) await prev;
+    const p = this.insertStaged(t);
+    p.catch(() => undefined);   // its error is rethrown where it is awaited (next INSERT, bulk(false), close)
+    this.inflight = p;
   }
 
   /** Inserts (and commits) the staged files of table t, then deletes them. */
@@ -141,7 +160,7 @@ export class DuckDbSink implements LogSink<LogBatch> {
     if (this.closed) return;
     this.closed = true;
     try {
-      for (const t of this.tables.values()) await this.insertStaged(t);
+      await this.insertAll();
       this.dictAppender.closeSync();
       await this.connection.run('CHECKPOINT');
     } finally {

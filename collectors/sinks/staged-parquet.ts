@@ -82,13 +82,16 @@ function writeVarint(out: Uint8Array, o: number, v: number): number {
   return o;
 }
 
-/** Per-column scratch, reused across batches (grown on demand). */
-let nullFlags = new Uint8Array(0);
+/** Scratch reused across batches (grown on demand): null flags of every column (1 = null), then int32 values. */
+let nullArena: Uint8Array = new Uint8Array(0);
+let nullFlags: Uint8Array = nullArena;
 let i32Scratch = new Int32Array(0);
 const TWO32 = 4294967296;
 
 interface ColumnPlan {
   id: number;
+  /** This column's slice of nullArena. */
+  flags: Uint8Array;
   nulls: number;
   /** Bytes of the PLAIN values section. */
   valueBytes: number;
@@ -130,8 +133,9 @@ function defLevelBytes(n: number, nulls: number): number {
   return 4 + varintLen(groups * 2 + 1) + groups;
 }
 
-function planColumn(b: LogBatch, id: number, n: number): ColumnPlan {
+function planColumn(b: LogBatch, id: number, n: number, index: number): ColumnPlan {
   const kind = LOG_COLUMNS[id].kind;
+  nullFlags = nullArena.subarray(index * n, index * n + n);
   const nulls = markNulls(b, id, n);
   const nn = n - nulls;
   let valueBytes = 0;
@@ -160,7 +164,7 @@ function planColumn(b: LogBatch, id: number, n: number): ColumnPlan {
   t.i32(1, PQ_PAGE_DATA).i32(2, pageBytes).i32(3, pageBytes)
     .begin(5).i32(1, n).i32(2, PQ_ENC_PLAIN).i32(3, PQ_ENC_RLE).i32(4, PQ_ENC_RLE).end();
   t.bytes.push(0);
-  return { id, nulls, valueBytes, fixed, header: t.bytes, pageBytes };
+  return { id, flags: nullFlags, nulls, valueBytes, fixed, header: t.bytes, pageBytes };
 }
 
 /** Writes the definition levels of nullFlags[0, n) at out[o]; returns the offset after them. */
@@ -239,12 +243,13 @@ function writeValues(out: Buffer, o: number, b: LogBatch, p: ColumnPlan, n: numb
  */
 export function encodeStagedParquet(b: LogBatch): Buffer {
   const n = b.rows;
-  if (nullFlags.length < n) { nullFlags = new Uint8Array(n); i32Scratch = new Int32Array(n * 2); }
   const cols = b.table.columns;
+  if (nullArena.length < n * cols.length) nullArena = new Uint8Array(n * cols.length);
+  if (i32Scratch.length < n * 2) i32Scratch = new Int32Array(n * 2);
   const plans: ColumnPlan[] = [];
   let size = 4;
-  for (const id of cols) {
-    const p = planColumn(b, id, n);
+  for (let i = 0; i < cols.length; i++) {
+    const p = planColumn(b, cols[i], n, i);
     plans.push(p);
     size += p.header.length + p.pageBytes;
   }
@@ -284,7 +289,7 @@ export function encodeStagedParquet(b: LogBatch): Buffer {
   let o = 4;
   for (const p of plans) {
     for (let i = 0; i < p.header.length; i++) out[o++] = p.header[i];
-    markNulls(b, p.id, n);
+    nullFlags = p.flags;
     o = writeDefLevels(out, o, n, p.nulls);
     o = writeValues(out, o, b, p, n);
   }
