@@ -59,11 +59,21 @@ function SingleInfo(props: { m: InstanceModel; now: number; intervalMs: number }
     <>
       <Text wrap="truncate-end">{l1}</Text>
       <Text wrap="truncate-end">{l2}</Text>
-      <Text wrap="truncate-end">
-        {`  Proxies: ${px}   Services: ${svc}${intervalMs > 0 ? `   Refresh: ${intervalMs / 1000}s` : ''}   Socket: ${m.label} `}
-        <Text color={connColor(m.conn)}>{connText(m.conn, now)}</Text>
-        {m.error ? <Text color="red">{'  ' + m.error}</Text> : null}
-      </Text>
+      {/* the socket state first when it is not up: on a narrow terminal it must not be the part cut off */}
+      {m.conn.phase === 'up' ? (
+        <Text wrap="truncate-end">
+          {`  Proxies: ${px}   Services: ${svc}${intervalMs > 0 ? `   Refresh: ${intervalMs / 1000}s` : ''}   Socket: ${m.label} `}
+          <Text color={connColor(m.conn)}>{connText(m.conn, now)}</Text>
+          {m.error ? <Text color="red">{'  ' + m.error}</Text> : null}
+        </Text>
+      ) : (
+        <Text wrap="truncate-end">
+          {'  Socket: '}
+          <Text color={connColor(m.conn)}>{connText(m.conn, now)}</Text>
+          {m.error ? <Text color="red">{'  ' + m.error}</Text> : null}
+          {`   (${m.label})   Proxies: ${px}   Services: ${svc}`}
+        </Text>
+      )}
     </>
   );
 }
@@ -94,10 +104,14 @@ export function Header(props: {
   const { insts, width, now, intervalMs } = props;
   const first = insts[0]?.snap?.info ?? null;
   let title = ` hatop ${HATOP_VERSION}`;
-  if (insts.length > 1) title += ` - fleet of ${insts.length} sockets`;
-  else if (first) title += ` - ${first.name} ${first.version}${first.releaseDate ? ` (released ${first.releaseDate})` : ''}`;
   const clock = now.toString().slice(0, 24) + ' ';
   const room = Math.max(0, width - clock.length);
+  if (insts.length > 1) title += ` - fleet of ${insts.length} sockets`;
+  else if (first) {
+    // drop the release date rather than cut it in the middle (80 columns do not hold it with the clock)
+    const full = `${title} - ${first.name} ${first.version}${first.releaseDate ? ` (released ${first.releaseDate})` : ''}`;
+    title = full.length <= room ? full : `${title} - ${first.name} ${first.version}`;
+  }
   const bar1 = padEnd(title.length > room ? title.slice(0, room) : title, room) + clock;
   const labelW = Math.min(30, Math.max(...insts.map((m) => m.label.length), 4));
   return (

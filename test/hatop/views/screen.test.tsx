@@ -95,3 +95,19 @@ test('columns that do not fit are dropped whole, the table header included', () 
   assert.ok(!f.includes('?xx'));
   assert.match(f, /^s1 +100 MAINT .* \d+ *$/m);
 });
+
+test('at 80 columns the title drops the release date instead of cutting it, and a down socket shows its state first', () => {
+  const f = frame('status', 80).split('\n');
+  assert.match(f[0]!, /^ hatop [0-9.]+ - HAProxy 2\.6\.12-1\+deb12u4 +[A-Z][a-z]{2} [A-Z][a-z]{2} \d\d \d{4}/);
+  assert.doesNotMatch(f[0]!, /released/);
+  assert.match(frame('status', 160).split('\n')[0]!, /\(released 2026\/10\/17\)/);
+  const down: InstanceModel = { ...inst, conn: { phase: 'down', attempt: 3, error: 'ECONNREFUSED', retryAt: 2000, level: '' } };
+  const g = plain(renderToString(
+    <Screen insts={[down]} view="status" width={80} height={24} now={new Date(0)} intervalMs={3000}
+      lines={buildLines([down], '', { col: '', desc: true }, columnsFor('status'))}
+      table={{ width: 80, height: 0, selected: '', top: 0, sort: { col: '', desc: true }, pending: new Set(), fleet: false }}
+      cli={emptyCli()} helpTop={0} message="" hint="H=HELP" errPanel={null} />,
+    { columns: 80 },
+  ));
+  assert.match(g, /^ {2}Socket: down: ECONNREFUSED, retry in 2s \(attempt 3\)/m);
+});
