@@ -211,6 +211,9 @@ function parseFile(ld: Loading, reg: KeywordRegistry, file: string, text: string
   return true;
 }
 
+/** Options 2.6 words "directive is ignored in backends" for (others: "ignored because ... no frontend capability"). */
+const LOG_FORMAT_OPTIONS = ['httplog', 'tcplog', 'httpslog'];
+
 /** Rule keywords a named defaults section may hold in 2.6 (an anonymous one may not). */
 const NAMED_DEFAULTS_ONLY = ['acl', 'http-request', 'http-response', 'http-after-response', 'tcp-request', 'tcp-response'];
 
@@ -237,7 +240,12 @@ function dispatchLine(ld: Loading, reg: KeywordRegistry, file: string, lineNo: n
       if ((px.cap & PR_CAP_DEF) !== 0) notInDefaults(ctx, px, m.kw.name, args);
       else {
         const missing = (m.kw.cap & PR_CAP_BE) !== 0 && (px.cap & PR_CAP_BE) === 0 ? 'backend' : 'frontend';
-        ctx.warn(`'${m.kw.name}' ignored because ${capName(px.cap)} '${px.name}' has no ${missing} capability.`);
+        const name = m.kw.name.startsWith('option ') ? m.kw.name.slice(7) : m.kw.name;
+        if (name === 'server') {
+          ctx.alertRaw(`[${file}:${lineNo}] : parsing [${file}:${lineNo}] : 'server' not allowed because ${capName(px.cap)} '${px.name}' has no ${missing} capability.`);
+        } else if (LOG_FORMAT_OPTIONS.includes(name) && missing === 'frontend') {
+          ctx.warn(`backend '${px.name}' : '${m.kw.name}' directive is ignored in backends.`);
+        } else ctx.warn(`'${name}' ignored because ${capName(px.cap)} '${px.name}' has no ${missing} capability.`);
       }
       return;
     }
