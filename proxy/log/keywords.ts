@@ -22,6 +22,7 @@ import { newLogTarget, addCaptureSlot } from './cfg.ts';
 import { compileLogFormat } from './format.ts';
 import { LOG_FORMAT_HTTPLOG, LOG_FORMAT_CLF, LOG_FORMAT_TCPLOG } from './presets.ts';
 import { COOKIE_CAPTURE_MAX } from './cookie.ts';
+import { capName } from '../config/sections.ts';
 
 const FE = PR_CAP_FE | PR_CAP_DEF;
 const ALL = PR_CAP_FE | PR_CAP_BE | PR_CAP_DEF;
@@ -190,9 +191,7 @@ function parseLogFormat(args: readonly string[], ctx: KwCtx): void {
   if (fmt === null || !checkFormat(fmt, args[0], ctx)) return;
   const lc = slot(ctx);
   const px = ctx.proxy!;
-  if (lc.format !== '' && (px.options & (PR_O_HTTPLOG | PR_O_TCPLOG)) !== 0) {
-    ctx.warn("'log-format' overrides previous 'option " + ((px.options & PR_O_TCPLOG) !== 0 ? 'tcplog' : 'httplog') + "'.");
-  }
+  // 2.6.12 says nothing when log-format and option httplog/tcplog replace each other (checked with haproxy -c)
   px.options &= ~(PR_O_HTTPLOG | PR_O_HTTPLOG_CLF | PR_O_TCPLOG);
   lc.format = fmt;
   lc.formatFile = ctx.file;
@@ -235,9 +234,6 @@ function parseOptionHttplog(args: readonly string[], ctx: KwCtx): void {
   }
   const clf = args[2] === 'clf';
   if (args.length > 2 && !clf) { ctx.alert("'option httplog' only supports the 'clf' option."); return; }
-  if (lc.format !== '' && (px.options & (PR_O_HTTPLOG | PR_O_TCPLOG)) === 0) {
-    ctx.warn("'option httplog' overrides previous 'log-format'.");
-  }
   px.options = (px.options & ~(PR_O_TCPLOG | PR_O_HTTPLOG_CLF)) | PR_O_HTTPLOG | (clf ? PR_O_HTTPLOG_CLF : 0);
   lc.format = clf ? LOG_FORMAT_CLF : LOG_FORMAT_HTTPLOG;
   lc.formatFile = ctx.file;
@@ -332,7 +328,7 @@ function ensureFinalize(ctx: KwCtx): void {
     for (const px of proxies.values()) {
       if ((px.cap & PR_CAP_DEF) !== 0) continue;
       const w = finalizeProxyLog(px, g);
-      for (const m of w) ctx.warn(m);
+      for (const m of w) ctx.warnRaw(m); // post-parse: each message carries its own file:line, if any
     }
   });
 }
@@ -352,9 +348,12 @@ export function finalizeProxyLog(px: Proxy, g: GlobalSettings): string[] {
   if (fmt === LOG_FORMAT_HTTPLOG || fmt === LOG_FORMAT_CLF) {
     if (px.mode !== PR_MODE_HTTP && (px.cap & PR_CAP_FE) !== 0) {
       warnings.push("parsing [" + lc.formatFile + ":" + lc.formatLine + "] : 'option httplog' not usable with " +
-        "proxy '" + px.name + "' (needs 'mode http'). Falling back to 'option tcplog'.");
+        capName(px.cap) + " '" + px.name + "' (needs 'mode http'). Falling back to 'option tcplog'.");
       fmt = LOG_FORMAT_TCPLOG;
     }
+  }
+  if (fmt !== '' && lc.targets.length === 0 && (px.cap & PR_CAP_FE) !== 0) {
+    warnings.push(`log format ignored for ${capName(px.cap)} '${px.name}' since it has no log address.`);
   }
   lc.emitter = null;
   if (fmt !== '') {
