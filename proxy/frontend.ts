@@ -114,7 +114,10 @@ function admit(fe: Proxy, rt: FeRuntime, sock: Socket, bind: BindCfg): void {
   const start = starters[fe.mode];
   if (start === null) { sock.destroy(); frontendStreamEnd(fe, bind); return; }
   if ((fe.options & (PR_O_CLKA | PR_O_TCPKA)) !== 0) sock.setKeepAlive(true);
-  if (connectLog !== null) connectLog(fe, sock.remoteAddress ?? '', sock.remotePort ?? 0, sock.localAddress ?? '', sock.localPort ?? 0);
+  // only frontends logging without a format log connections: no getsockname/getpeername per connection otherwise
+  if (connectLog !== null && fe.log.emitter === null && fe.log.targets.length !== 0) {
+    connectLog(fe, sock.remoteAddress ?? '', sock.remotePort ?? 0, sock.localAddress ?? '', sock.localPort ?? 0);
+  }
   start(fe, sock, bind);
 }
 
@@ -168,15 +171,15 @@ function onConnection(this: NetServer, sock: Socket): void {
   const l = (this as NetServer & { [kBind]: Listener })[kBind];
   const fe = l.fe;
   const rt = feRuntime(fe);
-  sock.on('error', onPendingClose);
   if (fe.state !== PR_STATE_READY) { sock.destroy(); return; }
   if (rt.pendingHead < rt.pending.length || !canAccept(fe, rt)) {
+    sock.on('error', onPendingClose);
     sock.pause();
     rt.pending.push(sock);
     rt.pendingBinds.push(l.bind);
     return;
   }
-  sock.removeListener('error', onPendingClose);
+  // admitted at once (the common case): the session attaches its own 'error' handler before any I/O can happen
   admit(fe, rt, sock, l.bind);
 }
 

@@ -14,7 +14,7 @@ import {
 } from '../model/types.ts';
 import type { BackendClient, Pending, PendList } from './types.ts';
 import { BC_IDLE, BC_QUEUED, BC_TURNAROUND, BC_CONNECTING, BC_CONNECTED } from './types.ts';
-import { Timer, timerArm, timerDisarm } from '../timer-wheel.ts';
+import { Timer, timerArm, timerDisarm, twTouch } from '../timer-wheel.ts';
 import { pendEnqueue, pendRemove, srvPendList, bePendList, srvHasSlot, processQueue } from './queue.ts';
 import { srvUsable, srvAcceptsPersistent } from './server.ts';
 import { poolTake, poolPut } from './pool.ts';
@@ -74,36 +74,37 @@ export class BackendConn implements Pending {
     this.be = be;
     this.retriesLeft = be.retries;
     this.avoid = null;
-    this.tStart = Date.now();
+    const now = twTouch();       // one clock read for the whole assignment (enterBackend, assign, startConnect)
+    this.tStart = now;
     const log = this.client.log;
     log.backend = be;
     log.retries = 0;
     log.redispatched = false;
     log.tQueue = -1;
     log.tConnect = -1;
-    this.enterBackend(be);
-    this.assign();
+    this.enterBackend(be, now);
+    this.assign(now);
   }
 
   /**
    * Counts the stream on backend `be` (beconn, cumulated sessions) once, as HAProxy does when a stream is assigned a
    * backend: connect() calls it; tcp/ calls it earlier when the backend inspects content before connecting.
    */
-  enterBackend(be: Proxy): void {
+  enterBackend(be: Proxy, now: number = Date.now()): void {
     if (this.onBackend) return;
     this.be = be;
     this.onBackend = true;
     be.beconn++;
     const c = be.beCounters;
     c.cumSess++;
-    const r = freqCtrAdd(c.sessPerSec, 1);
+    const r = freqCtrAdd(c.sessPerSec, 1, now);
     if (r > c.spsMax) c.spsMax = r;
     if (be.beconn > c.connMax) c.connMax = be.beconn;
-    c.lastSess = Date.now();
+    c.lastSess = now;
   }
 
   /** Chooses a server (persistence, then LB) and connects, queues or fails. */
-  private assign(): void {
+  private assign(now: number): void {
     const be = this.be!;
     const log = this.client.log;
     let srv: Server | null = null;
@@ -130,7 +131,7 @@ export class BackendConn implements Pending {
         return;
       }
     }
-    this.startConnect(srv);
+    this.startConnect(srv, now);
   }
 
   private enqueue(q: PendList): void {
@@ -147,32 +148,33 @@ export class BackendConn implements Pending {
   /** Pending.dequeued: a slot opened on `srv`. */
   dequeued(srv: Server): void {
     timerDisarm(this.timer);
-    this.client.log.tQueue = Date.now() - this.tStart;
-    this.startConnect(srv);
+    const now = Date.now();
+    this.client.log.tQueue = now - this.tStart;
+    this.startConnect(srv, now);
   }
 
-  private startConnect(srv: Server): void {
+  private startConnect(srv: Server, now: number): void {
     const be = this.be!;
     const log = this.client.log;
-    if (log.tQueue < 0) log.tQueue = Date.now() - this.tStart;
+    if (log.tQueue < 0) log.tQueue = now - this.tStart;
     this.srv = srv;
     srv.served++;
     const sc = srv.counters;
     if (log.retries === 0 || log.redispatched) {
       sc.cumSess++;
-      const r = freqCtrAdd(sc.sessPerSec, 1);
+      const r = freqCtrAdd(sc.sessPerSec, 1, now);
       if (r > sc.spsMax) sc.spsMax = r;
-      sc.lastSess = Date.now();
+      sc.lastSess = now;
     }
     if (srv.served > sc.connMax) sc.connMax = srv.served;
     if (be.lb !== null) be.lb.onTake(srv);
-    srv.lastSess = Date.now();
+    srv.lastSess = now;
     log.server = srv;
     log.srvconn = srv.served;
     log.beconn = be.beconn;
     log.serverIp = srv.path !== '' ? srv.path : srv.host;
     log.serverPort = srv.port;
-    this.tConnStart = Date.now();
+    this.tConnStart = now;
     if (this.reuse) {
       const idle = poolTake(srv);
       if (idle !== null) {
@@ -196,7 +198,7 @@ export class BackendConn implements Pending {
     sock.on('error', onSockError);
     this.sock = sock;
     const t = be.timeouts.connect > 0 ? be.timeouts.connect : NO_TIMEOUT_CONNECT_MS;
-    if (t > 0) timerArm(this.timer, t);
+    if (t > 0) timerArm(this.timer, t, now);
   }
 
   /** Socket 'connect'. */
@@ -208,7 +210,7 @@ export class BackendConn implements Pending {
     sock[kConn] = null;
     this.state = BC_CONNECTED;
     const log = this.client.log;
-    log.tConnect = Date.now() - this.tConnStart;
+    log.tConnect = twTouch() - this.tConnStart;
     log.backendSrcIp = sock.localAddress ?? '';
     log.backendSrcPort = sock.localPort ?? 0;
     this.client.onServerConnected(sock, this.srv!, false);
@@ -264,13 +266,14 @@ export class BackendConn implements Pending {
       this.connectFailed(SF_ERR_SRVTO);
     } else if (this.state === BC_TURNAROUND) {
       this.state = BC_IDLE;
+      const now = Date.now();
       if (this.srv !== null && this.avoid === null) {
         // retry on the same server (HAProxy keeps the assignment until a redispatch)
         const s = this.srv;
-        if (srvAcceptsPersistent(s) && srvHasSlot(s)) { this.startConnect(s); return; }
+        if (srvAcceptsPersistent(s) && srvHasSlot(s)) { this.startConnect(s, now); return; }
         this.srv = null;
       }
-      this.assign();
+      this.assign(now);
     }
   }
 

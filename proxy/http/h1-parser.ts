@@ -39,14 +39,23 @@ const N_UPGRADE = Buffer.from('upgrade');
 const N_EXPECT = Buffer.from('expect');
 const V_100_CONTINUE = Buffer.from('100-continue');
 
+/**
+ * buf[s, s + lit.length) equals `lit` (the caller checked the length). A JS loop over these short names costs ~10x
+ * less than Buffer.compare's native call with offsets (callgrind: ~700 instructions per call, 6 per keep-alive request).
+ */
+function litEq(buf: Buffer, s: number, lit: Buffer): boolean {
+  for (let i = 0; i < lit.length; i++) if (buf[s + i] !== lit[i]) return false;
+  return true;
+}
+
 function headerId(buf: Buffer, s: number, e: number): number {
   switch (e - s) {
-    case 4: return buf.compare(N_HOST, 0, 4, s, e) === 0 ? HDR_HOST : HDR_OTHER;
-    case 6: return buf.compare(N_EXPECT, 0, 6, s, e) === 0 ? HDR_EXPECT : HDR_OTHER;
-    case 7: return buf.compare(N_UPGRADE, 0, 7, s, e) === 0 ? HDR_UPGRADE : HDR_OTHER;
-    case 10: return buf.compare(N_CONNECTION, 0, 10, s, e) === 0 ? HDR_CONN : HDR_OTHER;
-    case 14: return buf.compare(N_CONTENT_LENGTH, 0, 14, s, e) === 0 ? HDR_CLEN : HDR_OTHER;
-    case 17: return buf.compare(N_TRANSFER_ENCODING, 0, 17, s, e) === 0 ? HDR_TE : HDR_OTHER;
+    case 4: return litEq(buf, s, N_HOST) ? HDR_HOST : HDR_OTHER;
+    case 6: return litEq(buf, s, N_EXPECT) ? HDR_EXPECT : HDR_OTHER;
+    case 7: return litEq(buf, s, N_UPGRADE) ? HDR_UPGRADE : HDR_OTHER;
+    case 10: return litEq(buf, s, N_CONNECTION) ? HDR_CONN : HDR_OTHER;
+    case 14: return litEq(buf, s, N_CONTENT_LENGTH) ? HDR_CLEN : HDR_OTHER;
+    case 17: return litEq(buf, s, N_TRANSFER_ENCODING) ? HDR_TE : HDR_OTHER;
     default: return HDR_OTHER;
   }
 }
@@ -236,8 +245,8 @@ function parseRequestLine(m: H1Msg, buf: Buffer, p: number, le: number): number 
   m.l2s = i; m.l2e = le;
   if (buf[i + 5] > 49 || (buf[i + 5] === 49 && buf[i + 7] >= 49)) m.flags |= H1_MF_VER_11;
   const ml = m.l0e - m.l0s;
-  if (ml === 4 && buf.compare(M_HEAD, 0, 4, m.l0s, m.l0e) === 0) m.flags |= H1_MF_METH_HEAD;
-  else if (ml === 7 && buf.compare(M_CONNECT, 0, 7, m.l0s, m.l0e) === 0) m.flags |= H1_MF_METH_CONNECT;
+  if (ml === 4 && litEq(buf, m.l0s, M_HEAD)) m.flags |= H1_MF_METH_HEAD;
+  else if (ml === 7 && litEq(buf, m.l0s, M_CONNECT)) m.flags |= H1_MF_METH_CONNECT;
   return 0;
 }
 
