@@ -172,11 +172,11 @@ const ringTargets: LogTarget[] = [];
 /**
  * UDP lines wait at most LOG_BATCH_MS before they are sent back to back; a batch of BATCH_LINES lines (or
  * BATCH_BYTES) goes at once. Bursts of a few lines cost ~3.5-5 µs per send on loopback, a lone send 15-25 µs (it
- * wakes the receiving process every time). 512 lines stay far below a collector's socket buffer.
+ * wakes the receiving process every time). 256 lines stay far below a collector's socket buffer.
  */
 export const LOG_BATCH_MS = Number(process.env.SLUICE_LOG_BATCH_MS ?? 1);
-const BATCH_BYTES = 1 << 18;
-const BATCH_LINES = 512;
+const BATCH_BYTES = 1 << 16;
+const BATCH_LINES = 256;
 
 /**
  * What log/emit.ts formats into: `reserve(max)` returns the offset in `v.data` where up to `max` bytes may be written,
