@@ -37,6 +37,7 @@ interface Opts {
   rcvbuf: number;
   ringMb: number;
   udpPeer?: boolean;
+  recvNice: number;
   maxMessage: number;
   stats?: number | true;
   metrics?: string;
@@ -48,6 +49,12 @@ const collect = (v: string, prev: string[]): string[] => prev.concat([v]);
 const int = (v: string): number => {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new Error('not a positive integer: ' + v);
+  return n;
+};
+
+const niceValue = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < -20 || n > 19) throw new Error('not a nice value (-20..19): ' + v);
   return n;
 };
 
@@ -89,6 +96,7 @@ async function main(argv: string[]): Promise<void> {
     .option('--rcvbuf <bytes>', 'UDP SO_RCVBUF to request', int, 8 * 1024 * 1024)
     .option('--ring-mb <n>', 'user-space datagram buffer between the UDP receive thread and the parser, MiB', int, 64)
     .option('--udp-peer', "keep each UDP datagram's source address (raw_log.peer); ~2 us more CPU per datagram")
+    .option('--recv-nice <n>', 'nice value of the UDP receive threads (negative needs root or CAP_SYS_NICE)', niceValue, -10)
     .option('--max-message <bytes>', 'longer messages go to raw_log as oversized', int, 65535)
     .option('--stats [seconds]', 'print counters to stderr every N seconds (default 10) and at exit')
     .option('--metrics <host:port>', 'serve Prometheus text on http://host:port/metrics')
@@ -170,10 +178,10 @@ async function main(argv: string[]): Promise<void> {
       const l = parseListenUrl(u);
       if (l.proto === 'udp') {
         const x = await listenUdpThreaded(l.host, l.port, onDatagram, onListenerError, o.rcvbuf, o.ringMb * 1024 * 1024,
-          () => ingest.hasRoom, o.udpPeer === true);
+          () => ingest.hasRoom, o.udpPeer === true, o.recvNice);
         listeners.push(x);
         log('listening on udp://' + (x.address.includes(':') ? '[' + x.address + ']' : x.address) + ':' + x.port +
-          ' (SO_RCVBUF requested ' + o.rcvbuf + ', granted ' + x.recvBufferSize + ')');
+          ' (SO_RCVBUF requested ' + o.rcvbuf + ', granted ' + x.recvBufferSize + '; receive thread nice ' + x.nice + ')');
       } else {
         const x = await listenStream(l.proto === 'unix' ? { path: l.path } : { host: l.host, port: l.port }, onFrame,
           onListenerError, o.maxMessage);

@@ -25,6 +25,8 @@ export interface UdpListener {
   ringDrops(): number;
   /** Whether datagrams are handed over with their sender's address (else the peer string is ''). */
   readonly peers: boolean;
+  /** Nice value of the receiving thread (threaded listener; the calling thread's for listenUdp). */
+  readonly nice: number;
   close(): Promise<void>;
 }
 
@@ -54,6 +56,7 @@ export function listenUdp(host: string, port: number, onMessage: DatagramHandler
         drops: () => { if (open) last = Math.max(last, readUdpDrops(a.port, v6) - baseline); return last; },
         ringDrops: () => 0,
         peers: true,
+        nice: 0,
         close: () => new Promise<void>((r) => { last = Math.max(last, readUdpDrops(a.port, v6) - baseline); open = false; sock.close(() => r()); }),
       });
     });
@@ -67,11 +70,12 @@ export type RingDatagramHandler = (data: Uint8Array, start: number, end: number,
  * Like listenUdp, but the socket lives in a worker thread that copies datagrams into a `ringBytes` shared ring;
  * this thread drains it every millisecond (until empty, while `canAccept()`) into `onMessage`. With `peers` the
  * sender's address is passed along (cached per address; costs ~2 us more per datagram), else peer is ''.
- * `ringBytes` must be at least 256 KiB (an entry may need 64 KiB of contiguous room).
+ * `ringBytes` must be at least 256 KiB (an entry may need 64 KiB of contiguous room). `nice`: the receiving
+ * thread's nice value if permitted (negative needs CAP_SYS_NICE); the listener reports the one in effect.
  */
 export function listenUdpThreaded(host: string, port: number, onMessage: RingDatagramHandler,
   onError: (e: Error) => void, recvBufferSize = 8 * 1024 * 1024, ringBytes = 64 * 1024 * 1024,
-  canAccept: () => boolean = () => true, peers = false): Promise<UdpListener> {
+  canAccept: () => boolean = () => true, peers = false, nice = 0): Promise<UdpListener> {
   if (ringBytes < 256 * 1024) ringBytes = 256 * 1024;
   const sab = newUdpRing(ringBytes);
   const ring = openUdpRing(sab.ctrl, sab.data);
@@ -88,14 +92,14 @@ export function listenUdpThreaded(host: string, port: number, onMessage: RingDat
     }
     onMessage(data, start, end, lastPeer);
   };
-  const worker: Worker = startWorker(import.meta.url, './udp-recv-worker', { host, port, rcvbuf: recvBufferSize, peers, ...sab });
+  const worker: Worker = startWorker(import.meta.url, './udp-recv-worker', { host, port, rcvbuf: recvBufferSize, peers, nice, ...sab });
   let timer: NodeJS.Timeout | null = null;
   // While the consumer is backed up (canAccept false), datagrams wait in the ring instead of being read and dropped.
   // 512 entries between checks: at most one batch rotation per table (--batch-rows >= 512) before canAccept again.
   const drain = (): void => { while (canAccept() && ringDrain(ring, onEntry, 512) === 512) { /* until empty */ } };
   return new Promise((resolve, reject) => {
     worker.once('error', reject);
-    worker.on('message', (m: { t: string; message?: string; address?: string; port?: number; rcvbuf?: number; peers?: boolean }) => {
+    worker.on('message', (m: { t: string; message?: string; address?: string; port?: number; rcvbuf?: number; peers?: boolean; nice?: number }) => {
       if (m.t === 'error') { if (timer === null) { void worker.terminate(); reject(new Error(m.message)); } else onError(new Error(m.message)); return; }
       if (m.t !== 'ready') return;
       worker.off('error', reject);
@@ -110,6 +114,7 @@ export function listenUdpThreaded(host: string, port: number, onMessage: RingDat
         drops: () => { if (open) last = Math.max(last, readUdpDrops(p, v6) - baseline); return last; },
         ringDrops: () => Atomics.load(ring.ctrl, RING_DROPPED),
         peers: m.peers === true,
+        nice: m.nice ?? 0,
         close: () => new Promise<void>((r) => {
           last = Math.max(last, readUdpDrops(p, v6) - baseline);
           open = false;

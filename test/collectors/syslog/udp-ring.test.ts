@@ -140,6 +140,13 @@ test('a full ring counts each datagram it cannot hold; nothing is lost uncounted
   assert.equal(n + l.ringDrops() + l.drops(), sent);
 });
 
+test('the receive thread takes the nice value it is given (a lower priority needs no privilege)', { timeout: 20000 }, async () => {
+  const l = await listenUdpThreaded('127.0.0.1', 0, () => {}, () => {}, 1 << 20, 1 << 20, () => true, false, 3);
+  assert.equal(l.nice, 3);
+  assert.equal((await import('node:os')).getPriority(0), 0, 'only the receive thread changed');
+  await l.close();
+});
+
 test('binding a busy port rejects with EADDRINUSE', { timeout: 20000 }, async () => {
   const busy = dgram.createSocket('udp4');
   await new Promise<void>((r) => busy.bind(0, '127.0.0.1', () => r()));
