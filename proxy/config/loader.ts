@@ -9,7 +9,8 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GlobalSettings, Proxy } from '../model/types.ts';
 import type { KwCtx, SectionKind } from './types.ts';
-import { PR_CAP_BE, PR_CAP_DEF } from './types.ts';
+import { PR_CAP_BE, PR_CAP_DEF, CHK_RANK_L7_HASH } from './types.ts';
+import { tcpModeWarnings } from './mode-checks.ts';
 import { tokenizeLine } from './tokenizer.ts';
 import { bestMatch } from './registry.ts';
 import type { KeywordRegistry } from './registry.ts';
@@ -85,6 +86,7 @@ class LineCtx implements KwCtx {
   warnRaw(msg: string): void { this.ld.warn(msg); }
   postParse(fn: () => void): void { this.ld.post.push(fn); }
   abort(): void { this.ld.abortReq = true; }
+  warnProxy(px: Proxy, rank: number, msg: string): void { this.ld.warnProxy(px, rank, msg); }
 }
 
 class Loading {
@@ -105,6 +107,23 @@ class Loading {
     if (file !== '') this.filesWithErrors.add(file); else this.fatal = true;
   }
   warn(text: string): void { this.messages.push({ level: CFG_WARNING, text }); this.warnings++; }
+  /** Post-parse per-proxy warnings, printed by flushProxyWarnings() in HAProxy's order. */
+  readonly proxyWarnings = new Map<Proxy, { rank: number; text: string }[]>();
+  warnProxy(px: Proxy, rank: number, text: string): void {
+    let l = this.proxyWarnings.get(px);
+    if (l === undefined) { l = []; this.proxyWarnings.set(px, l); }
+    l.push({ rank, text });
+  }
+  /** Prints the per-proxy warnings proxy by proxy (declaration order), each proxy's sorted by rank (stable). */
+  flushProxyWarnings(order: readonly Proxy[]): void {
+    for (const px of order) {
+      const l = this.proxyWarnings.get(px);
+      if (l === undefined) continue;
+      l.sort((a, b) => a.rank - b.rank);
+      for (const w of l) this.warn(w.text);
+    }
+    this.proxyWarnings.clear();
+  }
 }
 
 /**
@@ -126,12 +145,18 @@ export function loadConfig(paths: readonly string[], reg: KeywordRegistry, env: 
   }
   ld.postParsing = true;
   // HAProxy runs its cross-reference checks only when parsing raised no alert (and was not aborted)
-  if (!ld.aborted && ld.alerts === 0) for (const fn of ld.post) fn();
+  const checked = !ld.aborted && ld.alerts === 0;
+  if (checked) for (const fn of ld.post) fn();
   const fin = finalizeSections(ld.st);
-  // like HAProxy, whole-config warnings are only printed when parsing itself succeeded
-  if (ld.alerts === 0) for (const w of fin.warnings) ld.warn(w);
-  for (const a of fin.alerts) ld.alert('', a);
   bindLbAlgos(ld, reg);
+  // like HAProxy, whole-config warnings are only printed when parsing itself succeeded
+  if (checked) {
+    for (const w of fin.warnings) ld.warnProxy(w.px, w.rank, w.text);
+    for (const px of ld.st.proxies) for (const w of tcpModeWarnings(px)) ld.warnProxy(px, w.rank, w.text);
+    ld.flushProxyWarnings(ld.st.proxies);
+  }
+  ld.proxyWarnings.clear();
+  for (const a of fin.alerts) ld.alert('', a);
   return {
     global: ld.global, proxies: ld.st.proxies, frontends: ld.st.frontends, backends: ld.st.backends,
     defaults: ld.st.defaults, messages: ld.messages, alerts: ld.alerts, warnings: ld.warnings, files,
@@ -150,7 +175,7 @@ function bindLbAlgos(ld: Loading, reg: KeywordRegistry): void {
       continue;
     }
     if (algo.needsHttp && px.mode !== PR_MODE_HTTP) {
-      ld.warn(`${capName(px.cap)} '${px.name}' : 'balance ${px.balance.algo}' needs 'mode http'; falling back to 'roundrobin'.`);
+      ld.warnProxy(px, CHK_RANK_L7_HASH, `Layer 7 hash not possible for ${capName(px.cap)} '${px.name}' (needs 'mode http'). Falling back to round robin.`);
       algo = reg.lbAlgos.get('roundrobin') ?? null;
     }
     px.lb = algo;

@@ -6,7 +6,7 @@
  */
 import type { Proxy } from '../model/types.ts';
 import type { SectionKind } from './types.ts';
-import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF, PR_CAP_LISTEN } from './types.ts';
+import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF, PR_CAP_LISTEN, CHK_RANK_TIMEOUTS, CHK_RANK_NO_BIND } from './types.ts';
 import { newProxy } from '../model/factories.ts';
 
 /** Sections Sluice parses. */
@@ -151,7 +151,7 @@ function defaultsHaveRules(def: Proxy): boolean {
 }
 
 /** Messages produced by the whole-config checks. */
-export interface FinalizeMessages { alerts: string[]; warnings: string[] }
+export interface FinalizeMessages { alerts: string[]; warnings: { px: Proxy; rank: number; text: string }[] }
 
 /**
  * Whole-config checks once every file is parsed: assigns proxy ids (2, 3, ... in declaration order, skipping ids
@@ -177,13 +177,13 @@ export function finalizeSections(st: SectionState): FinalizeMessages {
     const missFe = (px.cap & PR_CAP_FE) !== 0 && t.client === 0;
     const missBe = (px.cap & PR_CAP_BE) !== 0 && (t.connect === 0 || t.server === 0) && px.servers.length > 0;
     if (missFe || missBe) {
-      out.warnings.push(`missing timeouts for ${capName(px.cap)} '${px.name}'.\n` +
+      out.warnings.push({ px, rank: CHK_RANK_TIMEOUTS, text: `missing timeouts for ${capName(px.cap)} '${px.name}'.\n` +
         `   | While not properly invalid, you will certainly encounter various problems\n` +
         `   | with such a configuration. To fix this, please ensure that all following\n` +
-        `   | timeouts are set to a non-zero value: 'client', 'connect', 'server'.`);
+        `   | timeouts are set to a non-zero value: 'client', 'connect', 'server'.` });
     }
     if ((px.cap & PR_CAP_FE) !== 0 && px.binds.length === 0) {
-      out.warnings.push(`${capName(px.cap)} '${px.name}' has no 'bind' directive. Please declare it as a backend if this was intended.`);
+      out.warnings.push({ px, rank: CHK_RANK_NO_BIND, text: `${capName(px.cap)} '${px.name}' has no 'bind' directive. Please declare it as a backend if this was intended.` });
     }
   }
   return out;

@@ -37,7 +37,25 @@ export interface KwCtx {
   postParse(fn: () => void): void;
   /** Stops parsing after this line, as HAProxy's ERR_ABORT (its http-request/-response rule errors do that). */
   abort?(): void;
+  /**
+   * A post-parse warning about one proxy: the loader prints them proxy by proxy in declaration order, sorted by
+   * `rank` (CHK_RANK_*: the order of HAProxy's checks). Falls back to warnRaw where the loader has no such pass.
+   */
+  warnProxy?(px: Proxy, rank: number, msg: string): void;
 }
+
+/** Order of HAProxy 2.6's per-proxy post-parse warnings (check_config_validity), for KwCtx.warnProxy. */
+export const CHK_RANK_COOKIE = 10;
+export const CHK_RANK_L7_HASH = 20;
+export const CHK_RANK_LOG_FORMAT = 30;
+export const CHK_RANK_NO_BIND = 35;
+export const CHK_RANK_TIMEOUTS = 40;
+export const CHK_RANK_LOG_ADDRESS = 45;
+export const CHK_RANK_STATS = 48;
+export const CHK_RANK_REQ_RULES = 50;
+export const CHK_RANK_RES_RULES = 55;
+export const CHK_RANK_FORWARDFOR = 60;
+export const CHK_RANK_SRV_COOKIE = 90;
 
 /**
  * One configuration keyword. `name` may have several words ("option httplog", "timeout connect",

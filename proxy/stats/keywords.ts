@@ -6,7 +6,7 @@
  * Hot path: no (load time).
  */
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
-import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
+import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF, CHK_RANK_STATS } from '../config/types.ts';
 import type { GlobalSettings } from '../model/types.ts';
 import { PR_O_SOCKET_STATS, PR_MODE_HTTP } from '../model/types.ts';
 import type { StatsGlobalCfg, StatsSocketCfg, StatsPageCfg } from './types.ts';
@@ -117,7 +117,8 @@ function page(ctx: KwCtx): StatsPageCfg | null {
     modeChecked.add(px);
     ctx.postParse(() => {
       if (px.statsPage?.enabled === true && px.mode !== PR_MODE_HTTP) {
-        ctx.warnRaw(`'stats' statement ignored for proxy '${px.name}' as it requires HTTP mode.`);
+        const m = `'stats' statement ignored for proxy '${px.name}' as it requires HTTP mode.`;
+        if (ctx.warnProxy) ctx.warnProxy(px, CHK_RANK_STATS, m); else ctx.warnRaw(m);
       }
     });
   }
