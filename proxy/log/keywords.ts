@@ -7,7 +7,7 @@
  */
 import { hostname } from 'node:os';
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
-import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
+import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF, CHK_RANK_LOG_FORMAT, CHK_RANK_LOG_ADDRESS } from '../config/types.ts';
 import type { GlobalSettings, Proxy } from '../model/types.ts';
 import {
   PR_MODE_HTTP, PR_O_HTTPLOG, PR_O_HTTPLOG_CLF, PR_O_TCPLOG, PR_O_DONTLOGNULL, PR_O_DONTLOG_NORMAL, PR_O_LOGASAP,
@@ -328,7 +328,11 @@ function ensureFinalize(ctx: KwCtx): void {
     for (const px of proxies.values()) {
       if ((px.cap & PR_CAP_DEF) !== 0) continue;
       const w = finalizeProxyLog(px, g);
-      for (const m of w) ctx.warnRaw(m); // post-parse: each message carries its own file:line, if any
+      for (const m of w) {
+        // printed among the other per-proxy checks in HAProxy's order; each message carries its own file:line
+        const rank = m.startsWith('log format ignored') ? CHK_RANK_LOG_ADDRESS : CHK_RANK_LOG_FORMAT;
+        if (ctx.warnProxy) ctx.warnProxy(px, rank, m); else ctx.warnRaw(m);
+      }
     }
   });
 }
