@@ -131,6 +131,7 @@ function parseOptionHttpchk(args: readonly string[], ctx: KwCtx): void {
   c.type = CHK_TYPE_HTTP;
   c.method = 'OPTIONS'; c.uri = '/'; c.version = 'HTTP/1.0';
   const rest = args.slice(2);
+  if (rest.length > 3) { ctx.alert(`'option httpchk' cannot handle unexpected argument '${rest[3]}'.`); return; }
   if (rest.length === 1) c.uri = rest[0];
   else if (rest.length >= 2) {
     c.method = rest[0]; c.uri = rest[1];
@@ -138,6 +139,9 @@ function parseOptionHttpchk(args: readonly string[], ctx: KwCtx): void {
       // HAProxy accepts "HTTP/1.1\r\nHost:\ x" in the version: split embedded headers
       const parts = rest.slice(2).join(' ').split('\r\n');
       c.version = parts[0];
+      if (parts.length > 1) {
+        ctx.warnRaw(`parsing [${ctx.file}:${ctx.line}]: 'option httpchk' : hiding headers or body at the end of the version string is deprecated. Please, consider to use 'http-check send' directive instead.`);
+      }
       for (let k = 1; k < parts.length; k++) {
         const colon = parts[k].indexOf(':');
         if (colon > 0) c.headers.push(parts[k].slice(0, colon).trim(), parts[k].slice(colon + 1).trim());
