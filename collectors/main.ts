@@ -93,7 +93,7 @@ async function main(argv: string[]): Promise<void> {
     .option('--log-format <fmt>', 'parse lines with this HAProxy log-format string (as written in haproxy.cfg)')
     .option('--batch-rows <n>', 'rows per record batch', int, 8192)
     .option('--flush-ms <n>', 'flush a non-empty batch at least this often', int, 1000)
-    .option('--rcvbuf <bytes>', 'UDP SO_RCVBUF to request', int, 8 * 1024 * 1024)
+    .option('--rcvbuf <bytes>', 'UDP SO_RCVBUF to request (Linux caps it at net.core.rmem_max, then doubles it)', int, 32 * 1024 * 1024)
     .option('--ring-mb <n>', 'user-space datagram buffer between the UDP receive thread and the parser, MiB', int, 64)
     .option('--udp-peer', "keep each UDP datagram's source address (raw_log.peer); ~2 us more CPU per datagram")
     .option('--recv-nice <n>', 'nice value of the UDP receive threads (negative needs root or CAP_SYS_NICE)', niceValue, -10)
@@ -182,6 +182,10 @@ async function main(argv: string[]): Promise<void> {
         listeners.push(x);
         log('listening on udp://' + (x.address.includes(':') ? '[' + x.address + ']' : x.address) + ':' + x.port +
           ' (SO_RCVBUF requested ' + o.rcvbuf + ', granted ' + x.recvBufferSize + '; receive thread nice ' + x.nice + ')');
+        if (x.recvBufferSize > 0 && x.recvBufferSize < 2 * o.rcvbuf) {
+          log('SO_RCVBUF capped by net.core.rmem_max (' + (x.recvBufferSize >> 1) + '): ~' + Math.round(x.recvBufferSize / 1280 / 100) +
+            ' ms of 100k datagrams/s; raise it with: sysctl -w net.core.rmem_max=' + o.rcvbuf);
+        }
       } else {
         const x = await listenStream(l.proto === 'unix' ? { path: l.path } : { host: l.host, port: l.port }, onFrame,
           onListenerError, o.maxMessage);
