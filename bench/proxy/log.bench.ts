@@ -4,12 +4,13 @@
  *  2. event-loop cost per line of the ways to get a line out, paced at 10k and 100k lines/s to a collector process
  *     that sequence-checks %rt; per strategy: µs per line inside the calls, main-thread CPU µs per line (from
  *     /proc/self/task/<pid>/stat, minus a pacing-only baseline) and lines lost; interleaved rounds, medians.
- *     Strategies: `direct` (old path: a Buffer per line, dgram.send without callback on the event loop),
- *     `direct+cb` (same with a send callback), `batched` (lines queued, sent at the end of each loop turn),
- *     `ring` (Sluice: formatted into a SharedArrayBuffer ring, sends in the log worker thread) with the worker's
- *     eager and lazy wake-up policies.
- *  3. zero-loss rate: highest paced rate (lines/s) of the ring path at which the collector got every line.
- *  4. logging on/off: keep-alive req/s through `sluice` with and without a log target (wrk, interleaved, medians).
+ *     Strategies: `direct` (a Buffer per line, dgram.send without callback on the event loop), `direct+cb` (same with
+ *     a send callback), `batched per turn` (lines queued, sent at the end of each loop turn), `sluice (batched)`
+ *     (proxy/log/sender.ts: formatted into one batch buffer, write(2) per line on the socket's fd every <= 1 ms).
+ *  3. zero loss at 100k lines/s: every line accounted for (Sluice drops / send errors, collector socket drops from
+ *     /proc/net/udp, received with %rt sequence check).
+ *  4. logging on/off: keep-alive req/s through `sluice` and through HAProxy 2.6 (reference) with and without a log
+ *     target (wrk, interleaved, medians; LOG_BENCH_CONNS, LOG_BENCH_ROUNDS).
  */
 import { spawn, execFileSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -27,7 +28,7 @@ import { runLogEmitter, logStream } from '../../proxy/log/emit.ts';
 import { putSyslogHeader } from '../../proxy/log/syslog.ts';
 import { LOG_FORMAT_HTTPLOG } from '../../proxy/log/presets.ts';
 import { LOG_FMT_LOCAL } from '../../proxy/log/types.ts';
-import { logCounters, closeLogSinks, flushLogs } from '../../proxy/log/sender.ts';
+import { logCounters, closeLogSinks, flushLogs, setLogUdpInWorker } from '../../proxy/log/sender.ts';
 
 const fe = { name: 'fe_http', cap: PR_CAP_LISTEN, mode: PR_MODE_HTTP, options: 0, log: newLogCfg() } as unknown as Proxy;
 const be = { name: 'be_app' } as unknown as Proxy;
@@ -207,12 +208,16 @@ function directStrategy(name: string, withCb: boolean, batched: boolean): Strate
   };
 }
 
-/** Sluice's path (proxy/log/emit.ts + sender.ts): formatted into the batch buffer, sent back to back every ~1 ms. */
-function sluiceStrategy(name: string): Strategy {
+/**
+ * Sluice's path (proxy/log/emit.ts + sender.ts): formatted into the batch buffer, sent back to back every ~1 ms from
+ * the event loop; or, `worker`, formatted into the ring and sent by the log worker thread (SLUICE_LOG_WORKER=1).
+ */
+function sluiceStrategy(name: string, worker = false): Strategy {
   return {
     name,
     async setup(port) {
       closeLogSinks();
+      setLogUdpInWorker(worker);
       const t = newLogTarget('bench', 0);
       t.host = '127.0.0.1';
       t.port = port;
@@ -224,7 +229,7 @@ function sluiceStrategy(name: string): Strategy {
     line() { s.reqCounter++; logStream(fe, s); },
     turn() { /* nothing: the worker sends */ },
     async drain() { for (let i = 0; i < 200 && !flushLogs(0); i++) await sleep(5); },
-    async teardown() { closeLogSinks(); fe.log.targets = []; },
+    async teardown() { closeLogSinks(); setLogUdpInWorker(false); fe.log.targets = []; },
   };
 }
 
@@ -278,6 +283,7 @@ async function benchStrategies(col: Collector): Promise<void> {
     directStrategy('direct+cb', true, false),
     directStrategy('batched per turn', false, true),
     sluiceStrategy('sluice (batched)'),
+    sluiceStrategy('sluice via worker', true),
   ];
   const ROUNDS = 3;
   const RUN_MS = 1200;
@@ -366,7 +372,7 @@ function freePort(): Promise<number> {
  * Runs Sluice on `cfg` in a child process as the `sluice` bin does: `dist/proxy/main.js` with its shebang's node flags
  * (plus SLUICE_NODE_FLAGS) when built and newer than the sources of proxy/log, else proxy/main.ts under tsx.
  */
-async function startSluice(cfg: string): Promise<ChildProcess> {
+async function startSluice(cfg: string, worker = false): Promise<ChildProcess> {
   const mainJs = path.join(ROOT, 'dist/proxy/main.js');
   const extra = (process.env.SLUICE_NODE_FLAGS ?? '').split(' ').filter((a) => a !== '');
   let args: string[];
@@ -378,7 +384,8 @@ async function startSluice(cfg: string): Promise<ChildProcess> {
   }
   sluiceArgs = args.filter((a) => a.startsWith('--') && a !== '--import').join(' ') +
     (args.includes('tsx') ? ' (tsx: run `npm run build` for the bin)' : ' dist/proxy/main.js');
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], cwd: ROOT });
+  const env = { ...process.env, SLUICE_LOG_WORKER: worker ? '1' : '0' };
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], cwd: ROOT, env });
   child.stderr!.resume();
   return child;
 }
@@ -417,8 +424,8 @@ function procCpuMs(pid: number): [number, number] {
 }
 
 /** Runs wrk; returns [requests/s, requests completed]. */
-function wrk(port: number, secs: number): [number, number] {
-  const out = execFileSync('/usr/bin/wrk', ['-t1', '-c16', `-d${secs}s`, `http://127.0.0.1:${port}/`], { encoding: 'latin1' });
+function wrk(port: number, secs: number, conns: number): [number, number] {
+  const out = execFileSync('/usr/bin/wrk', ['-t1', `-c${conns}`, `-d${secs}s`, `http://127.0.0.1:${port}/`], { encoding: 'latin1' });
   const r = /Requests\/sec:\s+([\d.]+)/.exec(out);
   const n = /(\d+) requests in/.exec(out);
   return [r === null ? NaN : Number(r[1]), n === null ? NaN : Number(n[1])];
@@ -445,6 +452,13 @@ async function lightCollector(col: Collector): Promise<{ port: number; count(): 
   };
 }
 
+interface OnOffCfg { proxy: 'sluice' | 'haproxy'; on: boolean; name: string; port: number; file: string; worker: boolean }
+
+/**
+ * 4. Logging on/off through the proxy: keep-alive req/s with and without `option httplog` to a UDP collector, for
+ * Sluice (the dist bin with its shebang flags) and, as the reference, HAProxy 2.6 nbthread 1 on the same config;
+ * interleaved rounds, medians. Also proxy CPU per request (main thread / other threads) and peak RSS.
+ */
 async function benchOnOff(col0: Collector): Promise<void> {
   if (!fs.existsSync('/usr/bin/wrk')) { console.log('4. skipped: /usr/bin/wrk not installed'); return; }
   // The backend must outrun the proxy, and run outside this process (wrk runs synchronously here): HAProxy answering
@@ -456,64 +470,93 @@ async function benchOnOff(col0: Collector): Promise<void> {
   const backend = spawn('/usr/sbin/haproxy', ['-f', path.join(dir, 'backend.cfg'), '-db'], { stdio: 'ignore' });
   await waitListening(bport);
   const col = await lightCollector(col0);
-  const cfgs: { name: string; port: number; file: string }[] = [];
-  for (const on of [false, true]) {
-    const port = await freePort();
-    const file = path.join(dir, on ? 'on.cfg' : 'off.cfg');
-    fs.writeFileSync(file, [
-      'global', '  maxconn 1000', ...(on ? [`  log 127.0.0.1:${col.port} local0`] : []), '',
-      'defaults', '  mode http', '  timeout connect 5s', '  timeout client 30s', '  timeout server 30s',
-      ...(on ? ['  log global', '  option httplog'] : []), '',
-      'frontend fe', `  bind 127.0.0.1:${port}`, '  default_backend be', '',
-      'backend be', `  server s1 127.0.0.1:${bport}`, '',
-    ].join('\n'));
-    cfgs.push({ name: on ? 'logging on' : 'logging off', port, file });
+  const cfgs: OnOffCfg[] = [];
+  for (const proxy of ['sluice', 'haproxy'] as const) {
+    for (const on of [false, true]) {
+      const port = await freePort();
+      const file = path.join(dir, `${proxy}-${on ? 'on' : 'off'}.cfg`);
+      fs.writeFileSync(file, [
+        'global', '  maxconn 1000', ...(proxy === 'haproxy' ? ['  nbthread 1'] : []),
+        ...(on ? [`  log 127.0.0.1:${col.port} local0`] : []), '',
+        'defaults', '  mode http', '  timeout connect 5s', '  timeout client 30s', '  timeout server 30s',
+        ...(on ? ['  log global', '  option httplog'] : []), '',
+        'frontend fe', `  bind 127.0.0.1:${port}`, '  default_backend be', '',
+        'backend be', `  server s1 127.0.0.1:${bport}`, '',
+      ].join('\n'));
+      cfgs.push({ proxy, on, name: `${proxy} logging ${on ? 'on' : 'off'}`, port, file, worker: false });
+      if (proxy === 'sluice' && on && process.env.LOG_BENCH_WORKER !== '0') {
+        // the same config, UDP sent by the log worker thread (SLUICE_LOG_WORKER=1)
+        const wport = await freePort();
+        const wfile = path.join(dir, 'sluice-worker.cfg');
+        fs.writeFileSync(wfile, fs.readFileSync(file, 'latin1').replace(`bind 127.0.0.1:${port}`, `bind 127.0.0.1:${wport}`));
+        cfgs.push({ proxy, on, name: 'sluice log via worker', port: wport, file: wfile, worker: true });
+      }
+    }
   }
+  const haproxy = fs.existsSync('/usr/sbin/haproxy');
+  const used = haproxy ? cfgs : cfgs.filter((c) => c.proxy === 'sluice');
   const procs: ChildProcess[] = [];
+  const conns = Number(process.env.LOG_BENCH_CONNS ?? 16);
   try {
-    for (const c of cfgs) { procs.push(await startSluice(c.file)); await waitListening(c.port); }
-    for (const c of cfgs) wrk(c.port, 1); // warm-up (JIT, pools); its lines are counted too, not compared
-    const rps = new Map<string, number[]>(cfgs.map((c) => [c.name, []]));
-    const mainUs = new Map<string, number[]>(cfgs.map((c) => [c.name, []]));
-    const otherUs = new Map<string, number[]>(cfgs.map((c) => [c.name, []]));
-    const ratios: number[] = [];
+    for (const c of used) {
+      procs.push(c.proxy === 'sluice' ? await startSluice(c.file, c.worker)
+        : spawn('/usr/sbin/haproxy', ['-f', c.file, '-db'], { stdio: 'ignore' }));
+      await waitListening(c.port);
+    }
+    for (const c of used) wrk(c.port, 1, conns); // warm-up (JIT, pools); its lines are counted too, not compared
+    const rps = new Map<string, number[]>(used.map((c) => [c.name, []]));
+    const mainUs = new Map<string, number[]>(used.map((c) => [c.name, []]));
+    const otherUs = new Map<string, number[]>(used.map((c) => [c.name, []]));
+    const VARIANTS: [string, string, string][] = [['sluice', 'sluice logging on', 'sluice logging off'],
+      ['sluice worker', 'sluice log via worker', 'sluice logging off'], ['haproxy', 'haproxy logging on', 'haproxy logging off']];
+    const ratios = new Map<string, number[]>(VARIANTS.map((v) => [v[0], []]));
     let logged = 0;
-    const ROUNDS = 8;
+    const ROUNDS = Number(process.env.LOG_BENCH_ROUNDS ?? 6);
     const SECS = 2;
     for (let r = 0; r < ROUNDS; r++) {
-      const order = r % 2 === 0 ? cfgs : [...cfgs].reverse();
-      const pair: number[] = [];
+      const order = r % 2 === 0 ? used : [...used].reverse();
+      const got = new Map<string, number>();
       for (const c of order) {
-        const pid = procs[cfgs.indexOf(c)].pid!;
+        const pid = procs[used.indexOf(c)].pid!;
         const cpu0 = procCpuMs(pid);
-        const [x, n] = wrk(c.port, SECS);
+        const [x, n] = wrk(c.port, SECS, conns);
         const cpu1 = procCpuMs(pid);
         mainUs.get(c.name)!.push(((cpu1[0] - cpu0[0]) * 1000) / n);
         otherUs.get(c.name)!.push(((cpu1[1] - cpu0[1]) * 1000) / n);
         rps.get(c.name)!.push(x);
-        pair[c.name === 'logging on' ? 1 : 0] = x;
-        if (c.name === 'logging on') logged += n;
+        got.set(c.name, x);
+        if (c.on) logged += n;
       }
-      ratios.push(pair[1] / pair[0]);
+      for (const [key, onName, offName] of VARIANTS) {
+        const on = got.get(onName);
+        const off = got.get(offName);
+        if (on !== undefined && off !== undefined) ratios.get(key)!.push(on / off);
+      }
     }
     await sleep(300);
     const peakRss = procs.map((p) => Math.round(Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p.pid}/status`, 'latin1'))![1]) / 1024));
     const got = await col.count();
-    const off = median(rps.get('logging off')!);
-    const on = median(rps.get('logging on')!);
-    console.log(`4. keep-alive req/s through sluice (wrk -t1 -c16, ${ROUNDS} interleaved ${SECS} s rounds, medians; ` +
-      `backend: haproxy \`http-request return\`; node ${sluiceArgs})`);
-    for (const [name, v] of [['logging off', off], ['logging on ', on]] as const) {
-      const k = name.trim();
-      console.log(`   ${name} : ${fmt(v).padStart(7)} req/s   proxy CPU per request: main thread ` +
-        `${median(mainUs.get(k)!).toFixed(1)} µs, other threads ${median(otherUs.get(k)!).toFixed(1)} µs, ` +
-        `peak RSS ${peakRss[k === 'logging on' ? 1 : 0]} MB   ` +
-        `[${rps.get(k)!.map(fmt).join(', ')}]`);
+    console.log(`4. keep-alive req/s, logging off vs on (wrk -t1 -c${conns}, ${ROUNDS} interleaved ${SECS} s rounds, ` +
+      `medians; backend: haproxy \`http-request return\`; sluice: node ${sluiceArgs}; haproxy 2.6 nbthread 1; target: ` +
+      'sluice cost <= 10%)');
+    for (const c of used) {
+      console.log(`   ${c.name.padEnd(21)}: ${fmt(median(rps.get(c.name)!)).padStart(7)} req/s   CPU per request: main ` +
+        `thread ${median(mainUs.get(c.name)!).toFixed(1)} µs, other threads ${median(otherUs.get(c.name)!).toFixed(1)} µs, ` +
+        `peak RSS ${peakRss[used.indexOf(c)]} MB   [${rps.get(c.name)!.map(fmt).join(', ')}]`);
     }
-    console.log(`   cost        : ${((1 - on / off) * 100).toFixed(1)}% of medians, ` +
-      `${((1 - median(ratios)) * 100).toFixed(1)}% median of per-round on/off ratios`);
-    // wrk counts completed requests; requests cut at the end of a run are logged too (up to 16 per run)
-    console.log(`   lines       : ${fmt(logged)} requests completed with logging on (+ warm-up), ${fmt(got)} lines ` +
+    for (const [key, onName, offName] of VARIANTS) {
+      const rs = ratios.get(key)!;
+      if (rs.length === 0) continue;
+      const on = median(rps.get(onName)!);
+      const off = median(rps.get(offName)!);
+      const dMain = median(mainUs.get(onName)!) - median(mainUs.get(offName)!);
+      const dCpu = dMain + median(otherUs.get(onName)!) - median(otherUs.get(offName)!);
+      console.log(`   ${(key + " cost").padEnd(21)}: ${((1 - median(rs)) * 100).toFixed(1)}% median of per-round on/off ` +
+        `ratios, ${((1 - on / off) * 100).toFixed(1)}% of medians; +${dCpu.toFixed(1)} µs CPU per request ` +
+        `(main thread +${dMain.toFixed(1)})`);
+    }
+    // wrk counts completed requests; requests cut at the end of a run are logged too (up to `conns` per run)
+    console.log(`   lines                : ${fmt(logged)} requests completed with logging on (+ warm-up), ${fmt(got)} lines ` +
       `received, missing ${fmt(Math.max(0, logged - got))}`);
   } finally {
     for (const p of procs) p.kill('SIGTERM');

@@ -1,11 +1,12 @@
 /*
- * Log senders, event-loop side. UDP targets (the common case) are sent right here: log/emit.ts formats a line into
- * the writer's scratch buffer and commit() hands it to the kernel with one write(2) on the connected socket's fd (no
- * copy, no allocation, no thread: the syscall is the whole cost, ~3.5 µs on loopback). stdout/stderr/fd and unix
- * datagram targets go through one shared ring (log/ring.ts) to a worker thread (log/log-worker.ts), started only
- * when such a target logs. Nothing waits: EAGAIN / a full ring / an unusable target drop the line and count it. On
- * exit (and closeLogSinks) the ring is drained with a bounded wait; a worker that dies is replaced on the next line.
- * Callers: log/emit.ts (logRing, logCounters), log/keywords.ts (openLogSink), proxy stop. Hot path: yes (commit).
+ * Log senders, event-loop side. UDP targets (the common case) are sent from here: log/emit.ts formats each line into
+ * the writer's batch buffer and, at most 1 ms later (or 256 lines), the batch leaves back to back with one write(2)
+ * per line on the connected socket's fd (no copy, no allocation, no thread). stdout/stderr/fd and unix datagram
+ * targets (and UDP ones with SLUICE_LOG_WORKER=1) go through a shared ring (log/ring.ts) to a worker thread
+ * (log/log-worker.ts), started only when such a target logs. Nothing waits: EAGAIN / a full ring / an unusable target
+ * drop the line and count it. On exit (and closeLogSinks) batches are sent and the ring drained (bounded wait); a
+ * worker that dies is replaced on the next line. Callers: log/emit.ts (logRing, logCounters), log/keywords.ts
+ * (openLogSink), proxy stop, tests/benches (flushLogs). Hot path: yes (reserve/commit per line).
  */
 import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
@@ -23,6 +24,12 @@ import {
 export const LOG_FLUSH_WAIT_MS = 3000;
 /** Ring of the worker targets: 1 MiB holds ~5,000 httplog lines (50 ms at 100k lines/s). Its pages count in RSS. */
 export const LOG_RING_SIZE = 1 << 20;
+/**
+ * UDP targets opened while this is set go through the worker thread like the others (SLUICE_LOG_WORKER=1): the
+ * send syscalls leave the event loop (~2-3 µs less per line there) for ~10 MB more RSS (a second isolate, the ring)
+ * and more CPU in total; worth it only with a core to spare.
+ */
+let udpInWorker = process.env.SLUICE_LOG_WORKER === '1';
 /** Lines a UDP target holds while its connect (address lookup) is in progress. */
 const EARLY_MAX = 4096;
 
@@ -348,7 +355,7 @@ export function openLogSink(t: LogTarget): LogSink {
   openTargets.push(t);
   const key = sinkKey(t);
   while (udpBySlot.length <= sink.slot) udpBySlot.push(null);
-  if (t.kind === LOG_TGT_UDP) {
+  if (t.kind === LOG_TGT_UDP && !udpInWorker) {
     let u = udpByKey.get(key);
     if (u === undefined) {
       u = new UdpOut(t.host, t.port, t.family);
@@ -411,6 +418,11 @@ export function closeLogSinks(): boolean {
   for (const t of openTargets) t.sink = null;
   openTargets.length = 0;
   return ok;
+}
+
+/** Sends UDP targets opened from now on through the worker thread (true) or from the event loop (tests, bench). */
+export function setLogUdpInWorker(on: boolean): void {
+  udpInWorker = on;
 }
 
 /**

@@ -223,3 +223,39 @@ test('UDP lines are batched and all arrive in order; a closed port counts errors
   assert.ok(logCounters.errors > errors, 'send errors counted');
   closeLogSinks();
 });
+
+test('with UDP through the worker (SLUICE_LOG_WORKER=1), lines arrive in order and a flush waits for them', async () => {
+  const { newLogCfg, newLogTarget } = await import('../../../proxy/log/cfg.ts');
+  const { compileLogFormat } = await import('../../../proxy/log/format.ts');
+  const { logStream } = await import('../../../proxy/log/emit.ts');
+  const { logCounters, flushLogs, closeLogSinks, setLogUdpInWorker, logWorkerRing } =
+    await import('../../../proxy/log/sender.ts');
+  const { RING_ST_SENT } = await import('../../../proxy/log/ring.ts');
+  const rx = dgram.createSocket({ type: 'udp4', recvBufferSize: 1 << 22 });
+  sockets.push(rx);
+  const got: string[] = [];
+  rx.on('message', (m) => got.push(m.toString('latin1')));
+  await new Promise<void>((res) => rx.bind(0, '127.0.0.1', res));
+  const fe = { name: 'fe', cap: 3, mode: 1, options: 0, log: newLogCfg() } as never as Parameters<typeof logStream>[0];
+  const t = newLogTarget('t', 1);
+  t.host = '127.0.0.1'; t.port = rx.address().port; t.format = 7;
+  fe.log.targets = [t];
+  const c = compileLogFormat('w %rt');
+  assert.ok(c.ok);
+  fe.log.emitter = c.emitter;
+  const delivered = logCounters.delivered;
+  setLogUdpInWorker(true);
+  try {
+    const s = { reqCounter: 0 } as { reqCounter: number };
+    for (let i = 1; i <= 500; i++) { s.reqCounter = i; logStream(fe, s as never); }
+    assert.ok(flushLogs(5000), 'the worker sent everything');
+    assert.equal(logCounters.delivered - delivered, 500);
+    assert.equal(logWorkerRing().v.stats[RING_ST_SENT], 500, 'sent by the worker');
+    for (let i = 0; i < 200 && got.length < 500; i++) await new Promise((res) => setTimeout(res, 10));
+    assert.equal(got.length, 500);
+    for (let i = 0; i < got.length; i++) if (got[i] !== 'w ' + (i + 1) + '\n') assert.fail('line ' + i + ': ' + got[i]);
+  } finally {
+    setLogUdpInWorker(false);
+    closeLogSinks();
+  }
+});
