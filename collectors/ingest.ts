@@ -265,7 +265,7 @@ export class Ingest {
    * what they grouped, and returns to one commit per batch. A sink error here is fatal like a write error.
    */
   async bulk(on: boolean): Promise<void> {
-    if (this.fatal) return;
+    if (this.fatal || this.stopped) return;   // after close() the sinks are closed and hold nothing
     try {
       if (!on) await this.flush();
       for (const s of this.sinks) if (s.bulk) await s.bulk(on);

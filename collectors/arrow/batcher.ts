@@ -101,17 +101,6 @@ export class LogStrColumn {
 
   reset(): void { this.pos = 0; this.last = -1; }
 
-  /** A sealed column of `rows` rows over existing arrays (not copied): what a worker receives. */
-  static wrap(data: Buffer, end: Int32Array, valid: Uint8Array, rows: number): LogStrColumn {
-    const s = new LogStrColumn(0, 0);
-    s.data = data;
-    s.end = end;
-    s.valid = valid;
-    s.pos = data.length;
-    s.last = rows - 1;
-    return s;
-  }
-
   /** Stores buf[start, end) as row `row`'s value (copied; `buf` is not kept). Rows must be written in order. */
   set(row: number, buf: Uint8Array, start: number, end: number): void {
     this.fillNulls(row);

@@ -14,7 +14,7 @@ import type { LogBatch, LogDicts } from '../arrow/batcher.ts';
 import { DICT_TABLE_SQL, LOG_TABLES, createTableSql, createViewSql, rowsTableName } from '../arrow/schema.ts';
 import type { TableSpec } from '../arrow/types.ts';
 import { encodeStagedParquet } from './staged-parquet.ts';
-import type { LogSink } from './types.ts';
+import type { StagedSink } from './types.ts';
 
 /**
  * Rows staged per INSERT in bulk mode. DuckDB writes an INSERT of at least two row groups (2 x 122880 rows) straight
@@ -36,7 +36,7 @@ interface TableState {
  * rows wait for a table, then inserted at once while later batches are staged; bulk(false) and close() insert
  * what is staged and wait for it.
  */
-export class DuckDbSink implements LogSink<LogBatch> {
+export class DuckDbSink implements StagedSink<LogBatch> {
   readonly name = 'duckdb';
   private closed = false;
   private stageRows = 0;
@@ -121,16 +121,20 @@ export class DuckDbSink implements LogSink<LogBatch> {
   }
 
   async write(b: LogBatch): Promise<void> {
-    const t = this.tables.get(b.table.name);
-    if (!t) throw new Error('duckdb sink: no table ' + b.table.name);
     if (b.dicts !== this.dicts) throw new Error('duckdb sink: batch uses other dictionaries');
     if (b.rows === 0) return;
     b.seal();
-    this.persistDicts();
-    const file = path.join(this.stageDir, t.spec.name + '-' + (this.seq++) + '.parquet');
+    const file = path.join(this.stageDir, b.table.name + '-' + (this.seq++) + '.parquet');
     fs.writeFileSync(file, encodeStagedParquet(b));
+    await this.writeStaged(b.table.name, file, b.rows);
+  }
+
+  async writeStaged(table: string, file: string, rows: number): Promise<void> {
+    const t = this.tables.get(table);
+    if (!t) { fs.rmSync(file, { force: true }); throw new Error('duckdb sink: no table ' + table); }
+    this.persistDicts();
     t.files.push(file);
-    t.rows += b.rows;
+    t.rows += rows;
     if (t.rows < this.stageRows) return;
     if (this.stageRows === 0) { await this.insertStaged(t); return; }
     // Bulk: the INSERT runs on a DuckDB thread while the next batches are encoded; at most one is in flight.

@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import type { LogBatch, LogDicts } from '../arrow/batcher.ts';
 import { LOG_TABLES } from '../arrow/schema.ts';
 import { DuckDbSink } from './duckdb.ts';
-import type { LogSink } from './types.ts';
+import type { StagedSink } from './types.ts';
 
-export class ParquetSink implements LogSink<LogBatch> {
+export class ParquetSink implements StagedSink<LogBatch> {
   readonly name = 'parquet';
   private rows = 0;
   private lastRoll = Date.now();
@@ -26,7 +26,16 @@ export class ParquetSink implements LogSink<LogBatch> {
 
   async write(b: LogBatch): Promise<void> {
     await this.db.write(b);
-    this.rows += b.rows;
+    await this.added(b.rows);
+  }
+
+  async writeStaged(table: string, file: string, rows: number): Promise<void> {
+    await this.db.writeStaged(table, file, rows);
+    await this.added(rows);
+  }
+
+  private async added(rows: number): Promise<void> {
+    this.rows += rows;
     if (Date.now() - this.lastRoll >= this.rollMs) await this.roll();
   }
 

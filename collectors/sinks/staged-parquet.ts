@@ -86,6 +86,8 @@ function writeVarint(out: Uint8Array, o: number, v: number): number {
 let nullArena: Uint8Array = new Uint8Array(0);
 let nullFlags: Uint8Array = nullArena;
 let i32Scratch = new Int32Array(0);
+/** The output, reused: a fresh multi-MB Buffer per batch cost page faults and zeroing in the kernel (perf). */
+let outScratch = Buffer.allocUnsafeSlow(0);
 const TWO32 = 4294967296;
 
 interface ColumnPlan {
@@ -239,7 +241,8 @@ function writeValues(out: Buffer, o: number, b: LogBatch, p: ColumnPlan, n: numb
 /**
  * The Parquet file for rows [0, b.rows) of sealed batch `b`, columns in table order and named as in the table, so
  * `INSERT INTO <table>_rows SELECT * FROM read_parquet(file)` loads it. Dictionary columns are their INTEGER ids.
- * Allocates the returned Buffer (exact size); does not keep `b`.
+ * Returns a view of a module-level buffer that the next call overwrites: write it out before encoding again.
+ * Does not keep `b`.
  */
 export function encodeStagedParquet(b: LogBatch): Buffer {
   const n = b.rows;
@@ -284,7 +287,8 @@ export function encodeStagedParquet(b: LogBatch): Buffer {
   meta.i64(2, total).i64(3, n).end();
   meta.bytes.push(0);
   size += meta.bytes.length + 8;
-  const out = Buffer.allocUnsafe(size);
+  if (outScratch.length < size) outScratch = Buffer.allocUnsafeSlow(Math.max(size, Math.floor(outScratch.length * 1.5)));
+  const out = outScratch.subarray(0, size);
   out.write('PAR1', 0, 'latin1');
   let o = 4;
   for (const p of plans) {

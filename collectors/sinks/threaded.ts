@@ -1,15 +1,18 @@
 /* Runs a DuckDB-backed sink (the DuckDB file sink or the Parquet sink) in a worker thread, so the receiving thread
- * keeps reading sockets while DuckDB appends (an 8192-row append takes 30-110 ms here; at 100 k datagrams/s that is
- * more than a socket buffer holds). write() copies the batch's columns (~1.4 MB per 8192 rows) plus the dictionary
- * values added since the last write, transfers them, and resolves when the worker has written them; the caller may
- * reuse the batch at once. Hot path: per batch.
+ * keeps reading sockets while DuckDB inserts (an 8192-row commit takes 30-110 ms here; at 100 k datagrams/s that is
+ * more than a socket buffer holds). write() encodes the batch as a staged Parquet file (staged-parquet.ts) into a
+ * private temp directory and sends its path plus the dictionary values added since the last write; it resolves when
+ * the worker has taken the file (committed, or grouped in bulk mode). The caller may reuse the batch at once.
+ * Writing the file here rather than transferring column copies avoids fresh multi-MB buffers per batch. Hot path: per batch.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../worker-start.ts';
-import { LOG_COLUMNS } from '../arrow/schema.ts';
-import { CK_BOOL, CK_DICT, CK_I32, CK_I64, CK_STR, CK_TS } from '../arrow/types.ts';
-import type { LogBatch, LogDicts, LogStrColumn } from '../arrow/batcher.ts';
-import type { LogSink, WorkerBatchMessage, WorkerReply } from './types.ts';
+import type { LogBatch, LogDicts } from '../arrow/batcher.ts';
+import { encodeStagedParquet } from './staged-parquet.ts';
+import type { LogSink, WorkerReply, WorkerStagedMessage } from './types.ts';
 
 export type ThreadedSinkKind = 'duckdb' | 'parquet';
 
@@ -20,6 +23,8 @@ export class ThreadedSink implements LogSink<LogBatch> {
   private readonly sent: number[];
   private closing: { resolve: () => void; reject: (e: Error) => void } | null = null;
   private dead: Error | null = null;
+  /** Staged files waiting for the worker; removed with the directory when the sink closes or dies. */
+  private readonly stageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-stage-'));
 
   private constructor(private readonly worker: Worker, private readonly dicts: LogDicts, kind: ThreadedSinkKind) {
     this.name = kind;
@@ -62,6 +67,7 @@ export class ThreadedSink implements LogSink<LogBatch> {
   }
 
   private die(e: Error): void {
+    fs.rmSync(this.stageDir, { recursive: true, force: true });
     if (this.closing && !this.dead && e.message === 'sink worker exited') { this.closing.resolve(); this.closing = null; return; }
     this.dead ??= e;
     for (const p of this.pending.values()) p.reject(e);
@@ -72,31 +78,23 @@ export class ThreadedSink implements LogSink<LogBatch> {
 
   write(b: LogBatch): Promise<void> {
     if (this.dead) return Promise.reject(this.dead);
+    if (b.rows === 0) return Promise.resolve();
     b.seal();
-    const n = b.rows;
-    const msg: WorkerBatchMessage = { t: 'batch', id: this.nextId++, table: b.table.name, rows: n, i32: [], f64: [], str: [], dict: [] };
-    const transfer: ArrayBuffer[] = [];
+    const id = this.nextId++;
+    const file = path.join(this.stageDir, b.table.name + '-' + id + '.parquet');
+    const msg: WorkerStagedMessage = { t: 'staged', id, table: b.table.name, rows: b.rows, file, dict: [] };
     for (let col = 0; col < this.dicts.byColumn.length; col++) {
       const d = this.dicts.byColumn[col];
       if (d && d.size > this.sent[col]) { msg.dict.push([col, d.values.slice(this.sent[col] + 1)]); this.sent[col] = d.size; }
     }
-    for (const id of b.table.columns) {
-      const k = LOG_COLUMNS[id].kind;
-      if (k === CK_I32 || k === CK_BOOL || k === CK_DICT) { const a = b.i32[id].slice(0, n); msg.i32.push([id, a]); transfer.push(a.buffer); }
-      else if (k === CK_TS || k === CK_I64) { const a = b.f64[id].slice(0, n); msg.f64.push([id, a]); transfer.push(a.buffer); }
-      else if (k === CK_STR) {
-        const s = b.str[id] as LogStrColumn;
-        const data = new Uint8Array(s.pos);
-        data.set(s.data.subarray(0, s.pos));
-        const end = s.end.slice(0, n);
-        const valid = s.valid.slice(0, n);
-        msg.str.push([id, data, end, valid]);
-        transfer.push(data.buffer, end.buffer, valid.buffer);
-      }
+    try {
+      fs.writeFileSync(file, encodeStagedParquet(b));
+    } catch (e) {
+      return Promise.reject(e as Error);
     }
     return new Promise((resolve, reject) => {
-      this.pending.set(msg.id, { resolve, reject });
-      this.worker.postMessage(msg, transfer);
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage(msg);
     });
   }
 
@@ -113,7 +111,10 @@ export class ThreadedSink implements LogSink<LogBatch> {
   close(): Promise<void> {
     if (this.dead) return Promise.reject(this.dead);
     return new Promise((resolve, reject) => {
-      this.closing = { resolve: () => { void this.worker.terminate(); resolve(); }, reject };
+      this.closing = {
+        resolve: () => { fs.rmSync(this.stageDir, { recursive: true, force: true }); void this.worker.terminate(); resolve(); },
+        reject,
+      };
       this.worker.postMessage({ t: 'close' });
     });
   }

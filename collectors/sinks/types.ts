@@ -21,15 +21,20 @@ export interface LogSink<B extends SinkBatch = SinkBatch> {
   close(): Promise<void>;
 }
 
-/** Main thread → DuckDB worker: one sealed batch as column copies plus the dictionary values added since the last. */
-export interface WorkerBatchMessage {
-  readonly t: 'batch';
+/** A DuckDB-backed sink that can also take a batch already staged as a Parquet file (staged-parquet.ts). */
+export interface StagedSink<B extends SinkBatch = SinkBatch> extends LogSink<B> {
+  /** Loads staged file `file` (`rows` rows of table `table`) and deletes it once inserted. Dictionary ids in it must
+   * already be in the sink's dictionaries. Same commit rules as write(). */
+  writeStaged(table: string, file: string, rows: number): Promise<void>;
+}
+
+/** Main thread → sink worker: one batch staged as a Parquet file, plus the dictionary values added since the last. */
+export interface WorkerStagedMessage {
+  readonly t: 'staged';
   readonly id: number;
   readonly table: string;
   readonly rows: number;
-  readonly i32: [number, Int32Array][];
-  readonly f64: [number, Float64Array][];
-  readonly str: [number, Uint8Array, Int32Array, Uint8Array][];
+  readonly file: string;
   readonly dict: [number, string[]][];
 }
 
