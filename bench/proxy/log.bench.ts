@@ -551,7 +551,7 @@ async function benchOnOff(col0: Collector): Promise<void> {
       const off = median(rps.get(offName)!);
       const dMain = median(mainUs.get(onName)!) - median(mainUs.get(offName)!);
       const dCpu = dMain + median(otherUs.get(onName)!) - median(otherUs.get(offName)!);
-      console.log(`   ${(key + " cost").padEnd(21)}: ${((1 - median(rs)) * 100).toFixed(1)}% median of per-round on/off ` +
+      console.log(`   ${(key + ' cost').padEnd(21)}: ${((1 - median(rs)) * 100).toFixed(1)}% median of per-round on/off ` +
         `ratios, ${((1 - on / off) * 100).toFixed(1)}% of medians; +${dCpu.toFixed(1)} µs CPU per request ` +
         `(main thread +${dMain.toFixed(1)})`);
     }

@@ -1,6 +1,6 @@
 /*
  * Log senders, event-loop side. UDP targets (the common case) are sent from here: log/emit.ts formats each line into
- * the writer's batch buffer and, at most 1 ms later (or 256 lines), the batch leaves back to back with one write(2)
+ * the writer's batch buffer and, at most 1 ms later (or 64 lines), the batch leaves back to back with one write(2)
  * per line on the connected socket's fd (no copy, no allocation, no thread). stdout/stderr/fd and unix datagram
  * targets (and UDP ones with SLUICE_LOG_WORKER=1) go through a shared ring (log/ring.ts) to a worker thread
  * (log/log-worker.ts), started only when such a target logs. Nothing waits: EAGAIN / a full ring / an unusable target
@@ -72,6 +72,7 @@ function dgramFd(sock: dgram.Socket): number {
   return -1;
 }
 
+/** Diagnostic: SLUICE_LOG_DGRAM_SEND=1 sends through dgram's send() instead of write(2) on the fd. */
 const FORCE_DGRAM_SEND = process.env.SLUICE_LOG_DGRAM_SEND === '1';
 
 /** A connected UDP socket shared by the targets with the same address. */
@@ -179,11 +180,12 @@ const ringTargets: LogTarget[] = [];
 /**
  * UDP lines wait at most LOG_BATCH_MS before they are sent back to back; a batch of BATCH_LINES lines (or
  * BATCH_BYTES) goes at once. Bursts of a few lines cost ~3.5-5 µs per send on loopback, a lone send 15-25 µs (it
- * wakes the receiving process every time). 256 lines stay far below a collector's socket buffer.
+ * wakes the receiving process every time); 64 lines a burst cost ~3.5 µs each, and fit a collector's default socket
+ * buffer (212992 bytes hold ~160 small datagrams on loopback).
  */
-export const LOG_BATCH_MS = Number(process.env.SLUICE_LOG_BATCH_MS ?? 1);
+export const LOG_BATCH_MS = 1;
 const BATCH_BYTES = 1 << 16;
-const BATCH_LINES = 256;
+const BATCH_LINES = 64;
 
 /**
  * What log/emit.ts formats into: `reserve(max)` returns the offset in `v.data` where up to `max` bytes may be written,

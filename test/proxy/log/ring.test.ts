@@ -198,7 +198,7 @@ test('UDP lines are batched and all arrive in order; a closed port counts errors
   fe.log.emitter = c.emitter;
   const s = { reqCounter: 0 } as { reqCounter: number };
   const delivered = logCounters.delivered;
-  // several batches (256 lines each) in one tick, then single lines sent by the batch timer
+  // several batches (64 lines each) in one tick, then single lines sent by the batch timer
   for (let i = 1; i <= 1500; i++) { s.reqCounter = i; logStream(fe, s as never); }
   for (let i = 0; i < 200 && !flushLogs(0); i++) await new Promise((res) => setTimeout(res, 5));
   for (let i = 1501; i <= 1503; i++) {
