@@ -36,7 +36,7 @@ const srv = { name: 's1', proxy: be } as unknown as StreamLog['server'];
 const s: StreamLog = {
   acceptMs: Date.now(), acceptUs: 0, reqDateMs: Date.now(), tHandshake: 0, tIdle: 0, tRequest: 0, tQueue: 0,
   tConnect: 1, tResponse: 4, tData: 0, tTotal: 5, status: 200, bytesIn: 80, bytesOut: 160, errCause: 0, finishState: 0,
-  cookieReq: '-', cookieRes: '-', cookieCapReq: '', cookieCapRes: '', actconn: 12, feconn: 11, beconn: 10, srvconn: 5, retries: 0, redispatched: false,
+  badReqData: false, cookieReq: '-', cookieRes: '-', cookieCapReq: '', cookieCapRes: '', actconn: 12, feconn: 11, beconn: 10, srvconn: 5, retries: 0, redispatched: false,
   srvQueue: 0, backendQueue: 0, clientIp: '127.0.0.1', clientPort: 55134, frontendIp: '127.0.0.1', frontendPort: 8080,
   backendSrcIp: '127.0.0.1', backendSrcPort: 40000, serverIp: '127.0.0.1', serverPort: 9000, frontend: fe, backend: be,
   server: srv, bindName: '', reqCaptures: ['www.example.com', 'curl/7.88.1'], resCaptures: ['text/plain'],
