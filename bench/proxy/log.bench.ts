@@ -21,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Proxy, StreamLog } from '../../proxy/model/types.ts';
 import { PR_MODE_HTTP } from '../../proxy/model/types.ts';
+import { newStreamLog } from '../../proxy/model/factories.ts';
 import { PR_CAP_LISTEN } from '../../proxy/config/types.ts';
 import { newLogCfg, newLogTarget } from '../../proxy/log/cfg.ts';
 import { compileLogFormat } from '../../proxy/log/format.ts';
@@ -33,16 +34,17 @@ import { logCounters, closeLogSinks, flushLogs, setLogUdpInWorker } from '../../
 const fe = { name: 'fe_http', cap: PR_CAP_LISTEN, mode: PR_MODE_HTTP, options: 0, log: newLogCfg() } as unknown as Proxy;
 const be = { name: 'be_app' } as unknown as Proxy;
 const srv = { name: 's1', proxy: be } as unknown as StreamLog['server'];
-const s: StreamLog = {
+const s: StreamLog = Object.assign(newStreamLog(fe), {
   acceptMs: Date.now(), acceptUs: 0, reqDateMs: Date.now(), tHandshake: 0, tIdle: 0, tRequest: 0, tQueue: 0,
   tConnect: 1, tResponse: 4, tData: 0, tTotal: 5, status: 200, bytesIn: 80, bytesOut: 160, errCause: 0, finishState: 0,
-  badReqData: false, cookieReq: '-', cookieRes: '-', cookieCapReq: '', cookieCapRes: '', actconn: 12, feconn: 11, beconn: 10, srvconn: 5, retries: 0, redispatched: false,
+  cookieReq: '-', cookieRes: '-', cookieCapReq: '', cookieCapRes: '', actconn: 12, feconn: 11, beconn: 10, srvconn: 5,
+  retries: 0, redispatched: false,
   srvQueue: 0, backendQueue: 0, clientIp: '127.0.0.1', clientPort: 55134, frontendIp: '127.0.0.1', frontendPort: 8080,
   backendSrcIp: '127.0.0.1', backendSrcPort: 40000, serverIp: '127.0.0.1', serverPort: 9000, frontend: fe, backend: be,
   server: srv, bindName: '', reqCaptures: ['www.example.com', 'curl/7.88.1'], resCaptures: ['text/plain'],
   declaredCaptures: [], method: 'GET', uri: '/api/items?id=42', httpVersion: 'HTTP/1.1',
   reqLine: 'GET /api/items?id=42 HTTP/1.1', uniqueId: '', reqCounter: 1, connCounter: 1,
-};
+});
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const p2 = (n: number): string => (n < 10 ? '0' + n : '' + n);
