@@ -91,7 +91,7 @@ async function main(argv: string[]): Promise<void> {
     .option('--json <file>', "JSON lines of every row to a file or '-'")
     .addOption(new Option('--format <fmt>', 'log line format').choices(['httplog', 'tcplog', 'clf', 'auto']).default('auto'))
     .option('--log-format <fmt>', 'parse lines with this HAProxy log-format string (as written in haproxy.cfg)')
-    .option('--batch-rows <n>', 'rows per record batch', int, 8192)
+    .option('--batch-rows <n>', 'rows per record batch (one DuckDB INSERT each outside file loads)', int, 32768)
     .option('--flush-ms <n>', 'flush a non-empty batch at least this often', int, 1000)
     .option('--rcvbuf <bytes>', 'UDP SO_RCVBUF to request (Linux caps it at net.core.rmem_max, then doubles it)', int, 32 * 1024 * 1024)
     .option('--ring-mb <n>', 'user-space datagram buffer between the UDP receive thread and the parser, MiB', int, 64)
@@ -152,6 +152,9 @@ async function main(argv: string[]): Promise<void> {
 
   const ingest = new Ingest({
     format, sinks, dicts, counters, batchRows: o.batchRows, flushMs: o.flushMs, maxMessage: o.maxMessage,
+    // Larger batches are cheaper per row in DuckDB (100k datagrams/s for 8 s, 3 runs: 8.0-8.3 CPU us per datagram
+    // with 8192 rows, 6.9-7.4 with 32768); the queue holds ~128k rows whatever the size, the UDP ring the rest.
+    maxQueued: Math.max(2, Math.ceil(131072 / o.batchRows)),
     onFatal: (e) => {
       log('FATAL: writing failed, ingestion stopped: ' + e.message);
       void shutdown(1, '');

@@ -1,8 +1,11 @@
 // npm run bench:collect — sluice-collect against a naive collector (regex per line + row-by-row DuckDB appender),
 // same inputs, same run, medians and ratios:
 //   1. file → DuckDB ingest rate (rsyslog-style httplog file, BENCH_FILE_ROWS lines, 3 runs each);
-//   2. UDP over loopback at fixed rates (BENCH_RATES, BENCH_SECONDS each): datagrams lost, rows written; the highest
-//      rate with zero loss is the headline. Target: 100,000 lines/s for 30 s (BENCH_SECONDS=30 BENCH_RATES=100000).
+//   2. UDP over loopback at fixed rates (BENCH_RATES, BENCH_SECONDS each, BENCH_UDP_RUNS runs): each datagram carries
+//      a sequence number; lost = sent - distinct sequence numbers found in DuckDB at the end (plus the collector's
+//      kernel and ring/queue drop counters, and CPU per datagram of sender and collector). The highest rate where
+//      every run lost nothing is the headline. Target: 100,000 lines/s for 30 s:
+//      BENCH_FILE_ROWS=0 BENCH_NAIVE=0 BENCH_RATES=100000 BENCH_SECONDS=30 BENCH_UDP_RUNS=3 npm run bench:collect
 // Loopback only, bounded time. Hot path: no.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -165,6 +168,8 @@ async function udpRound(which: 'sluice' | 'naive', rate: number): Promise<UdpRes
   const received = Number(/received=(\d+)/.exec(c.err())?.[1] ?? 0);
   const sockDrops = Number(/dropped_socket=(\d+)/.exec(c.err())?.[1] ?? 0);
   const otherDrops = Number(/dropped_ring=(\d+)/.exec(c.err())?.[1] ?? 0) + Number(/dropped_queue=(\d+)/.exec(c.err())?.[1] ?? 0);
+  const fatal = /FATAL[^\n]*/.exec(c.err());
+  if (fatal) console.log('collector: ' + fatal[0]);
   const n = await countRows(db);
   fs.rmSync(db, { force: true });
   return {
@@ -208,6 +213,10 @@ async function fileBench(): Promise<void> {
 
 async function udpBench(): Promise<void> {
   if (RATES.length === 0) return;
+  let rmemMax = '?';
+  try { rmemMax = fs.readFileSync('/proc/sys/net/core/rmem_max', 'latin1').trim(); } catch { /* not Linux */ }
+  console.log('\nnet.core.rmem_max=' + rmemMax + ' (the collector\'s SO_RCVBUF is twice that at most); sluice-collect flags: ' +
+    (SLUICE_ARGS.join(' ') || '(defaults)'));
   console.log('\n## UDP loopback, ' + SECONDS + ' s per rate (sender paced per ms, ' + RUNS + ' runs per rate)');
   console.log('lost = sent - distinct sequence numbers in DuckDB at the end; sock = kernel drops (/proc/net/udp), other = ring + queue drops;');
   console.log('CPU in us per datagram: sender, collector (all threads; busiest three threads)');
