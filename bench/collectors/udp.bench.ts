@@ -202,7 +202,7 @@ async function fileBench(): Promise<void> {
   console.log('| sluice-collect | ' + fmt(median(s)) + ' | ' + s.map(fmt).join(', ') + ' |');
   console.log('| naive regex + row appender | ' + fmt(median(n)) + ' | ' + n.map(fmt).join(', ') + ' |');
   console.log('sluice CPU per row (medians): ' + median(cpu).toFixed(2) + ' us over all threads, of which ' +
-    median(mainCpu).toFixed(2) + ' us on the main thread (read + parse); on 2 free cores the rate is bounded by ~2 / that total');
+    median(mainCpu).toFixed(2) + ' us on the main thread (read, parse, Parquet staging); 2 free cores allow at most ~2 / that total rows per us');
   const st: { parse: number; append: number }[] = [];
   for (let i = 0; i < RUNS; i++) st.push(await stages());
   console.log('stages (200,000 lines, medians): httplog parse into batches ' + fmt(median(st.map((x) => x.parse))) +

@@ -140,3 +140,24 @@ test('the DuckDB sink gives the same view rows in bulk mode (one INSERT) and per
   }
   assert.deepEqual(results[0], results[1]);
 });
+
+test('bulk mode holds rows until 262144 are staged or bulk(false), then commits them all', async () => {
+  const db = path.join(dir, 'bulk.duckdb');
+  const dicts = new LogDicts();
+  const sink = await DuckDbSink.open(db, dicts);
+  const count = async (): Promise<number> =>
+    Number((await sink.connection.runAndReadAll('SELECT count(*)::INTEGER FROM http_log_rows')).getRows()[0][0]);
+  await sink.bulk(true);
+  for (let i = 0; i < 3; i++) await sink.write(edgeBatch(HTTP_LOG_TABLE, 1000, dicts));
+  assert.equal(await count(), 0);
+  await sink.bulk(false);
+  assert.equal(await count(), 3000);
+  await sink.write(edgeBatch(HTTP_LOG_TABLE, 10, dicts));   // per batch again
+  assert.equal(await count(), 3010);
+  await sink.bulk(true);
+  const big = edgeBatch(HTTP_LOG_TABLE, 131072, dicts);
+  await sink.write(big);
+  await sink.write(big);   // 262144 staged: inserted while the caller goes on
+  await sink.close();
+  assert.deepEqual(await query(db, 'SELECT count(*)::INTEGER AS n FROM http_log'), [{ n: 3010 + 262144 }]);
+});
