@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Ingest, detectHaproxyFormat } from '../../collectors/ingest.ts';
+import { Ingest, detectHaproxyFormat, ingestFile } from '../../collectors/ingest.ts';
 import { batchRow } from '../../collectors/arrow/batcher.ts';
 import type { LogBatch } from '../../collectors/arrow/batcher.ts';
 import { compileLogFormat, CLF_LOG_FORMAT } from '../../collectors/httplog/custom-format.ts';
@@ -150,4 +150,34 @@ test('UDP, TCP (octet counting) and unix stream listeners feed the same pipeline
   assert.equal(udp.drops(), 0);
   const peers = new Set(sink.rows.map((r) => r.uri));
   assert.ok(peers.has('/status/404'));
+});
+
+test('a file is read in bulk mode: bulk(true) first, every row written before bulk(false), a bulk error is fatal', async () => {
+  const events: string[] = [];
+  const sink = new MemorySink();
+  const bulkSink: LogSink<LogBatch> = {
+    name: 'bulk',
+    write: (b: LogBatch) => { sink.write(b); events.push('write ' + b.rows); },
+    bulk: (on: boolean) => { events.push('bulk ' + on + ' after ' + sink.rows.length); },
+    close: async () => { events.push('close'); },
+  };
+  const file = path.join(dir, 'bulk.log');
+  fs.writeFileSync(file, fixture('http.raw.log').join('\n') + '\n');
+  const ing = new Ingest({ format: { kind: 'httplog' }, sinks: [bulkSink], batchRows: 5 });
+  await ingestFile(file, ing);
+  const n = fixture('http.raw.log').length;
+  assert.equal(events[0], 'bulk true after 0');
+  assert.equal(events.at(-1), 'bulk false after ' + n);
+  assert.equal(events.filter((e) => e.startsWith('write')).length, Math.ceil(n / 5));
+  await ing.close();
+  let fatal: Error | null = null;
+  const failing: LogSink<LogBatch> = {
+    name: 'failing', write: () => undefined, close: async () => undefined,
+    bulk: (on: boolean) => { if (!on) throw new Error('INSERT failed: disk full'); },
+  };
+  const ing2 = new Ingest({ format: { kind: 'httplog' }, sinks: [failing], onFatal: (e) => { fatal = e; } });
+  await ingestFile(file, ing2);
+  assert.equal((fatal as Error | null)?.message, 'INSERT failed: disk full');
+  assert.equal(ing2.failed, fatal);
+  await assert.rejects(ing2.close(), /disk full/);
 });
