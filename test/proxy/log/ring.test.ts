@@ -179,11 +179,11 @@ test('lines for a UDP target that cannot connect are dropped and counted, and a 
   closeLogSinks();
 });
 
-test('UDP lines are batched and all arrive in order; a closed port counts errors, not a crash', async () => {
+/** A UDP collector on loopback and a frontend logging `<fmt>` (raw format) to it. */
+async function udpLogFixture(fmt: string) {
   const { newLogCfg, newLogTarget } = await import('../../../proxy/log/cfg.ts');
   const { compileLogFormat } = await import('../../../proxy/log/format.ts');
   const { logStream } = await import('../../../proxy/log/emit.ts');
-  const { logCounters, flushLogs, closeLogSinks } = await import('../../../proxy/log/sender.ts');
   const rx = dgram.createSocket({ type: 'udp4', recvBufferSize: 1 << 22 });
   sockets.push(rx);
   const got: string[] = [];
@@ -193,17 +193,24 @@ test('UDP lines are batched and all arrive in order; a closed port counts errors
   const t = newLogTarget('t', 1);
   t.host = '127.0.0.1'; t.port = rx.address().port; t.format = 7;
   fe.log.targets = [t];
-  const c = compileLogFormat('n %rt');
+  const c = compileLogFormat(fmt);
   assert.ok(c.ok);
   fe.log.emitter = c.emitter;
   const s = { reqCounter: 0 } as { reqCounter: number };
+  /** Logs one line with %rt = n. */
+  const log = (n: number): void => { s.reqCounter = n; logStream(fe, s as never); };
+  return { rx, got, log };
+}
+
+test('UDP lines are batched and all arrive in order; a closed port counts errors, not a crash', async () => {
+  const { logCounters, flushLogs, closeLogSinks } = await import('../../../proxy/log/sender.ts');
+  const { rx, got, log } = await udpLogFixture('n %rt');
   const delivered = logCounters.delivered;
   // several batches (64 lines each) in one tick, then single lines sent by the batch timer
-  for (let i = 1; i <= 1500; i++) { s.reqCounter = i; logStream(fe, s as never); }
+  for (let i = 1; i <= 1500; i++) log(i);
   for (let i = 0; i < 200 && !flushLogs(0); i++) await new Promise((res) => setTimeout(res, 5));
   for (let i = 1501; i <= 1503; i++) {
-    s.reqCounter = i;
-    logStream(fe, s as never);
+    log(i);
     await new Promise((res) => setTimeout(res, 20));
   }
   for (let i = 0; i < 200 && got.length < 1503; i++) await new Promise((res) => setTimeout(res, 10));
@@ -215,8 +222,7 @@ test('UDP lines are batched and all arrive in order; a closed port counts errors
   sockets.splice(sockets.indexOf(rx), 1);
   const errors = logCounters.errors;
   for (let i = 0; i < 5; i++) {
-    s.reqCounter = 2000 + i;
-    logStream(fe, s as never);
+    log(2000 + i);
     flushLogs(0);
     await new Promise((res) => setTimeout(res, 5));
   }
@@ -225,29 +231,14 @@ test('UDP lines are batched and all arrive in order; a closed port counts errors
 });
 
 test('with UDP through the worker (SLUICE_LOG_WORKER=1), lines arrive in order and a flush waits for them', async () => {
-  const { newLogCfg, newLogTarget } = await import('../../../proxy/log/cfg.ts');
-  const { compileLogFormat } = await import('../../../proxy/log/format.ts');
-  const { logStream } = await import('../../../proxy/log/emit.ts');
   const { logCounters, flushLogs, closeLogSinks, setLogUdpInWorker, logWorkerRing } =
     await import('../../../proxy/log/sender.ts');
   const { RING_ST_SENT } = await import('../../../proxy/log/ring.ts');
-  const rx = dgram.createSocket({ type: 'udp4', recvBufferSize: 1 << 22 });
-  sockets.push(rx);
-  const got: string[] = [];
-  rx.on('message', (m) => got.push(m.toString('latin1')));
-  await new Promise<void>((res) => rx.bind(0, '127.0.0.1', res));
-  const fe = { name: 'fe', cap: 3, mode: 1, options: 0, log: newLogCfg() } as never as Parameters<typeof logStream>[0];
-  const t = newLogTarget('t', 1);
-  t.host = '127.0.0.1'; t.port = rx.address().port; t.format = 7;
-  fe.log.targets = [t];
-  const c = compileLogFormat('w %rt');
-  assert.ok(c.ok);
-  fe.log.emitter = c.emitter;
+  const { got, log } = await udpLogFixture('w %rt');
   const delivered = logCounters.delivered;
   setLogUdpInWorker(true);
   try {
-    const s = { reqCounter: 0 } as { reqCounter: number };
-    for (let i = 1; i <= 500; i++) { s.reqCounter = i; logStream(fe, s as never); }
+    for (let i = 1; i <= 500; i++) log(i);
     assert.ok(flushLogs(5000), 'the worker sent everything');
     assert.equal(logCounters.delivered - delivered, 500);
     assert.equal(logWorkerRing().v.stats[RING_ST_SENT], 500, 'sent by the worker');
