@@ -38,6 +38,7 @@ interface Opts {
   ringMb: number;
   udpPeer?: boolean;
   recvNice: number;
+  recvRt: number;
   maxMessage: number;
   stats?: number | true;
   metrics?: string;
@@ -55,6 +56,12 @@ const int = (v: string): number => {
 const niceValue = (v: string): number => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < -20 || n > 19) throw new Error('not a nice value (-20..19): ' + v);
+  return n;
+};
+
+const rtPrio = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 99) throw new Error('not a SCHED_FIFO priority (0..99): ' + v);
   return n;
 };
 
@@ -97,6 +104,7 @@ async function main(argv: string[]): Promise<void> {
     .option('--ring-mb <n>', 'user-space datagram buffer between the UDP receive thread and the parser, MiB', int, 64)
     .option('--udp-peer', "keep each UDP datagram's source address (raw_log.peer); ~2 us more CPU per datagram")
     .option('--recv-nice <n>', 'nice value of the UDP receive threads (negative needs root or CAP_SYS_NICE)', niceValue, -10)
+    .option('--recv-rt <prio>', 'SCHED_FIFO priority of the UDP receive threads, 0 = off (needs root or CAP_SYS_NICE, and chrt)', rtPrio, 1)
     .option('--max-message <bytes>', 'longer messages go to raw_log as oversized', int, 65535)
     .option('--stats [seconds]', 'print counters to stderr every N seconds (default 10) and at exit')
     .option('--metrics <host:port>', 'serve Prometheus text on http://host:port/metrics')
@@ -181,10 +189,10 @@ async function main(argv: string[]): Promise<void> {
       const l = parseListenUrl(u);
       if (l.proto === 'udp') {
         const x = await listenUdpThreaded(l.host, l.port, onDatagram, onListenerError, o.rcvbuf, o.ringMb * 1024 * 1024,
-          () => ingest.hasRoom, o.udpPeer === true, o.recvNice);
+          () => ingest.hasRoom, o.udpPeer === true, o.recvNice, o.recvRt);
         listeners.push(x);
         log('listening on udp://' + (x.address.includes(':') ? '[' + x.address + ']' : x.address) + ':' + x.port +
-          ' (SO_RCVBUF requested ' + o.rcvbuf + ', granted ' + x.recvBufferSize + '; receive thread nice ' + x.nice + ')');
+          ' (SO_RCVBUF requested ' + o.rcvbuf + ', granted ' + x.recvBufferSize + '; receive thread ' + x.sched + ', nice ' + x.nice + ')');
         if (x.recvBufferSize > 0 && x.recvBufferSize < 2 * o.rcvbuf) {
           log('SO_RCVBUF capped by net.core.rmem_max (' + (x.recvBufferSize >> 1) + '): ~' + Math.round(x.recvBufferSize / 1280 / 100) +
             ' ms of 100k datagrams/s; raise it with: sysctl -w net.core.rmem_max=' + o.rcvbuf);

@@ -27,6 +27,8 @@ export interface UdpListener {
   readonly peers: boolean;
   /** Nice value of the receiving thread (threaded listener; the calling thread's for listenUdp). */
   readonly nice: number;
+  /** Scheduling policy of the receiving thread: 'SCHED_OTHER', 'SCHED_FIFO <prio>', or why not. */
+  readonly sched: string;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export function listenUdp(host: string, port: number, onMessage: DatagramHandler
         ringDrops: () => 0,
         peers: true,
         nice: 0,
+        sched: 'SCHED_OTHER',
         close: () => new Promise<void>((r) => { last = Math.max(last, readUdpDrops(a.port, v6) - baseline); open = false; sock.close(() => r()); }),
       });
     });
@@ -71,11 +74,12 @@ export type RingDatagramHandler = (data: Uint8Array, start: number, end: number,
  * this thread drains it every millisecond (until empty, while `canAccept()`) into `onMessage`. With `peers` the
  * sender's address is passed along (cached per address; costs ~2 us more per datagram), else peer is ''.
  * `ringBytes` must be at least 256 KiB (an entry may need 64 KiB of contiguous room). `nice`: the receiving
- * thread's nice value if permitted (negative needs CAP_SYS_NICE); the listener reports the one in effect.
+ * thread's nice value if permitted (negative needs CAP_SYS_NICE); `rt` > 0: SCHED_FIFO priority for that thread
+ * (root or CAP_SYS_NICE). The listener reports what is in effect.
  */
 export function listenUdpThreaded(host: string, port: number, onMessage: RingDatagramHandler,
   onError: (e: Error) => void, recvBufferSize = 8 * 1024 * 1024, ringBytes = 64 * 1024 * 1024,
-  canAccept: () => boolean = () => true, peers = false, nice = 0): Promise<UdpListener> {
+  canAccept: () => boolean = () => true, peers = false, nice = 0, rt = 0): Promise<UdpListener> {
   if (ringBytes < 256 * 1024) ringBytes = 256 * 1024;
   const sab = newUdpRing(ringBytes);
   const ring = openUdpRing(sab.ctrl, sab.data);
@@ -92,14 +96,14 @@ export function listenUdpThreaded(host: string, port: number, onMessage: RingDat
     }
     onMessage(data, start, end, lastPeer);
   };
-  const worker: Worker = startWorker(import.meta.url, './udp-recv-worker', { host, port, rcvbuf: recvBufferSize, peers, nice, ...sab });
+  const worker: Worker = startWorker(import.meta.url, './udp-recv-worker', { host, port, rcvbuf: recvBufferSize, peers, nice, rt, ...sab });
   let timer: NodeJS.Timeout | null = null;
   // While the consumer is backed up (canAccept false), datagrams wait in the ring instead of being read and dropped.
   // 512 entries between checks: at most one batch rotation per table (--batch-rows >= 512) before canAccept again.
   const drain = (): void => { while (canAccept() && ringDrain(ring, onEntry, 512) === 512) { /* until empty */ } };
   return new Promise((resolve, reject) => {
     worker.once('error', reject);
-    worker.on('message', (m: { t: string; message?: string; address?: string; port?: number; rcvbuf?: number; peers?: boolean; nice?: number }) => {
+    worker.on('message', (m: { t: string; message?: string; address?: string; port?: number; rcvbuf?: number; peers?: boolean; nice?: number; sched?: string }) => {
       if (m.t === 'error') { if (timer === null) { void worker.terminate(); reject(new Error(m.message)); } else onError(new Error(m.message)); return; }
       if (m.t !== 'ready') return;
       worker.off('error', reject);
@@ -115,6 +119,7 @@ export function listenUdpThreaded(host: string, port: number, onMessage: RingDat
         ringDrops: () => Atomics.load(ring.ctrl, RING_DROPPED),
         peers: m.peers === true,
         nice: m.nice ?? 0,
+        sched: m.sched ?? 'SCHED_OTHER',
         close: () => new Promise<void>((r) => {
           last = Math.max(last, readUdpDrops(p, v6) - baseline);
           open = false;

@@ -5,6 +5,7 @@
  * empty. `peers: true` keeps Node's 'message' path, which knows the sender's address (raw_log.peer).
  * Started by udp-listener.ts (listenUdpThreaded). Hot path: yes (one read or ring copy per datagram).
  */
+import { execFileSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,7 +14,7 @@ import { RING_CLOSE, RING_DROPPED, openUdpRing, ringCommit, ringPush, ringReserv
 import type { UdpRing } from './udp-ring.ts';
 import { udpFdHandle } from './udp-fd.ts';
 
-const cfg = workerData as { host: string; port: number; rcvbuf: number; peers: boolean; nice: number; ctrl: SharedArrayBuffer; data: SharedArrayBuffer };
+const cfg = workerData as { host: string; port: number; rcvbuf: number; peers: boolean; nice: number; rt: number; ctrl: SharedArrayBuffer; data: SharedArrayBuffer };
 const port = parentPort;
 if (!port) throw new Error('udp-recv-worker must run in a worker thread');
 const ring = openUdpRing(cfg.ctrl, cfg.data);
@@ -29,7 +30,7 @@ sock.bind(cfg.port, cfg.host, () => {
   let granted = 0;
   try { granted = sock.getRecvBufferSize(); } catch { granted = 0; }
   const h = cfg.peers ? null : udpFdHandle(sock);
-  port.postMessage({ t: 'ready', address: a.address, port: a.port, rcvbuf: granted, peers: h === null, nice: raisePriority(cfg.nice) });
+  port.postMessage({ t: 'ready', address: a.address, port: a.port, rcvbuf: granted, peers: h === null, nice: raisePriority(cfg.nice), sched: realTime(cfg.rt) });
   if (h === null) receiveEvents();
   else {
     h.recvStop();   // libuv must not read the fd too
@@ -47,6 +48,25 @@ sock.bind(cfg.port, cfg.host, () => {
 function raisePriority(nice: number): number {
   try { os.setPriority(0, nice); } catch { /* EACCES: unprivileged */ }
   try { return os.getPriority(0); } catch { return 0; }
+}
+
+/**
+ * With `prio` > 0, moves this thread to SCHED_FIFO at that priority with util-linux's `chrt` (Node has no
+ * sched_setscheduler): a real-time thread runs as soon as it wakes, ahead of every normal thread of every process
+ * and cgroup, so other busy processes cannot leave the socket unread for the ~65 ms its buffer holds. It sleeps
+ * whenever the socket is empty, and the kernel keeps 5 % of each CPU for normal threads (sched_rt_runtime_us).
+ * Needs root or CAP_SYS_NICE. Returns what is in effect, e.g. 'SCHED_FIFO 1' or 'SCHED_OTHER (chrt: ...)'.
+ */
+function realTime(prio: number): string {
+  if (prio <= 0) return 'SCHED_OTHER';
+  try {
+    const tid = fs.readlinkSync('/proc/thread-self').split('/').pop() as string;
+    execFileSync('chrt', ['-f', '-p', String(prio), tid], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 5000 });
+    return 'SCHED_FIFO ' + prio;
+  } catch (e) {
+    const err = (e as { stderr?: Buffer }).stderr?.toString().trim();
+    return 'SCHED_OTHER (chrt: ' + (err || (e as Error).message).split('\n')[0] + ')';
+  }
 }
 
 /**

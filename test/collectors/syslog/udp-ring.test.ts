@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
+import fs from 'node:fs';
 import { RING_DROPPED, newUdpRing, openUdpRing, ringCommit, ringDrain, ringPush, ringReserve } from '../../../collectors/syslog/udp-ring.ts';
 import { listenUdpThreaded } from '../../../collectors/syslog/udp-listener.ts';
 
@@ -145,6 +146,23 @@ test('the receive thread takes the nice value it is given (a lower priority need
   assert.equal(l.nice, 3);
   assert.equal((await import('node:os')).getPriority(0), 0, 'only the receive thread changed');
   await l.close();
+});
+
+test('with rt the receive thread alone runs SCHED_FIFO where permitted, and says why not elsewhere', { timeout: 20000 }, async () => {
+  const fifoThreads = (): number => fs.readdirSync('/proc/self/task').filter((t) => {
+    const st = fs.readFileSync('/proc/self/task/' + t + '/stat', 'latin1');
+    return st.slice(st.lastIndexOf(')') + 2).split(' ')[38] === '1';   // field 41, policy: 1 = SCHED_FIFO
+  }).length;
+  const l = await listenUdpThreaded('127.0.0.1', 0, () => {}, () => {}, 1 << 20, 1 << 20, () => true, false, 0, 1);
+  if (process.getuid?.() === 0) {
+    assert.equal(l.sched, 'SCHED_FIFO 1');
+    assert.equal(fifoThreads(), 1);
+  } else assert.match(l.sched, /^SCHED_OTHER \(chrt: /);
+  await l.close();
+  assert.equal(fifoThreads(), 0);
+  const off = await listenUdpThreaded('127.0.0.1', 0, () => {}, () => {}, 1 << 20, 1 << 20);
+  assert.equal(off.sched, 'SCHED_OTHER');
+  await off.close();
 });
 
 test('binding a busy port rejects with EADDRINUSE', { timeout: 20000 }, async () => {
