@@ -6,14 +6,13 @@
  * halog --duckdb and the Parquet sink. Hot path: per batch (encoding is one loop per column).
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { LogBatch, LogDicts } from '../arrow/batcher.ts';
 import { DICT_TABLE_SQL, LOG_TABLES, createTableSql, createViewSql, rowsTableName } from '../arrow/schema.ts';
 import type { TableSpec } from '../arrow/types.ts';
-import { encodeStagedParquet } from './staged-parquet.ts';
+import { encodeStagedParquet, makeStageDir } from './staged-parquet.ts';
 import type { StagedSink } from './types.ts';
 
 /**
@@ -42,6 +41,8 @@ export class DuckDbSink implements StagedSink<LogBatch> {
   private stageRows = 0;
   private seq = 0;
   private inflight: Promise<void> | null = null;
+  /** Where write() stages batches; made on first use (a worker's sink only receives files staged elsewhere). */
+  private stageDir: string | null = null;
   /** Per column id: how many dictionary entries are already in log_dict. */
   private readonly persisted: number[];
 
@@ -52,7 +53,6 @@ export class DuckDbSink implements StagedSink<LogBatch> {
     private readonly dictAppender: DuckDBAppender,
     private readonly dicts: LogDicts,
     persisted: number[],
-    private readonly stageDir: string,
   ) {
     this.persisted = persisted;
   }
@@ -61,7 +61,7 @@ export class DuckDbSink implements StagedSink<LogBatch> {
    * Opens (or creates) `path` (':memory:' for a scratch database) and loads its log_dict into `dicts`, so ids stay
    * stable across restarts: `dicts` must be fresh, or already hold the same values in the same order. Rejects with
    * DuckDB's error for an unwritable path or a locked file. Staged files go to a private directory under the OS
-   * temp dir, removed at close.
+   * temp dir (staged-parquet.ts makeStageDir), removed at close.
    */
   static async open(path_: string, dicts: LogDicts): Promise<DuckDbSink> {
     // One DuckDB thread: on 2 cores the parser needs the other one (file -> DuckDB, 1 M httplog lines, appender
@@ -84,8 +84,7 @@ export class DuckDbSink implements StagedSink<LogBatch> {
     }
     // The dictionary appender has its own connection: in bulk mode it flushes while an INSERT runs on the other.
     const dictAppender = await (await instance.connect()).createAppender('log_dict');
-    const stageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-stage-'));
-    return new DuckDbSink(instance, connection, tables, dictAppender, dicts, persisted, stageDir);
+    return new DuckDbSink(instance, connection, tables, dictAppender, dicts, persisted);
   }
 
   /** Appends dictionary values interned since the last write, so every id in the next rows resolves. */
@@ -124,6 +123,7 @@ export class DuckDbSink implements StagedSink<LogBatch> {
     if (b.dicts !== this.dicts) throw new Error('duckdb sink: batch uses other dictionaries');
     if (b.rows === 0) return;
     b.seal();
+    this.stageDir ??= makeStageDir();
     const file = path.join(this.stageDir, b.table.name + '-' + (this.seq++) + '.parquet');
     fs.writeFileSync(file, encodeStagedParquet(b));
     await this.writeStaged(b.table.name, file, b.rows);
@@ -170,7 +170,7 @@ export class DuckDbSink implements StagedSink<LogBatch> {
     } finally {
       this.connection.closeSync();
       this.instance.closeSync();
-      fs.rmSync(this.stageDir, { recursive: true, force: true });
+      if (this.stageDir !== null) fs.rmSync(this.stageDir, { recursive: true, force: true });
     }
   }
 }

@@ -2,9 +2,12 @@
  * column, every column OPTIONAL) that DuckDB's built-in read_parquet loads: the DuckDB sink's staging format.
  * Int32/Float64 columns are copied nearly as they are (no per-value native call), strings get their 4-byte length
  * prefix, timestamps become INT64 microseconds. Not a general Parquet writer (no statistics, compression, nesting).
- * Hot path: per batch (one loop per column).
+ * Also makes the private directories staged files go to. Hot path: per batch (one loop per column).
  */
 import { isUtf8 } from 'node:buffer';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { LogBatch, LogStrColumn } from '../arrow/batcher.ts';
 import { LOG_COLUMNS } from '../arrow/schema.ts';
 import { CK_BOOL, CK_DICT, CK_I32, CK_I64, CK_STR, CK_TS, NULL_I32 } from '../arrow/types.ts';
@@ -302,4 +305,25 @@ export function encodeStagedParquet(b: LogBatch): Buffer {
   out.write('PAR1', o + 4, 'latin1');
   if (o + 8 !== size) throw new Error('staged parquet: size mismatch ' + (o + 8) + ' != ' + size);
   return out;
+}
+
+const STAGE_PREFIX = 'sluice-stage-';
+
+/**
+ * Creates a private directory for staged files, `$TMPDIR/sluice-stage-<pid>-XXXXXX`, after removing those that
+ * processes no longer running left behind (a crash leaves its staged, uncommitted files). Throws on a filesystem error.
+ */
+export function makeStageDir(): string {
+  const tmp = os.tmpdir();
+  for (const name of fs.readdirSync(tmp)) {
+    if (!name.startsWith(STAGE_PREFIX)) continue;
+    const pid = Number(name.slice(STAGE_PREFIX.length, name.indexOf('-', STAGE_PREFIX.length)));
+    if (!(pid > 0) || pid === process.pid) continue;
+    try {
+      process.kill(pid, 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH') fs.rmSync(path.join(tmp, name), { recursive: true, force: true });
+    }
+  }
+  return fs.mkdtempSync(path.join(tmp, STAGE_PREFIX + process.pid + '-'));
 }

@@ -6,12 +6,11 @@
  * Writing the file here rather than transferring column copies avoids fresh multi-MB buffers per batch. Hot path: per batch.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../worker-start.ts';
 import type { LogBatch, LogDicts } from '../arrow/batcher.ts';
-import { encodeStagedParquet } from './staged-parquet.ts';
+import { encodeStagedParquet, makeStageDir } from './staged-parquet.ts';
 import type { LogSink, WorkerReply, WorkerStagedMessage } from './types.ts';
 
 export type ThreadedSinkKind = 'duckdb' | 'parquet';
@@ -24,7 +23,7 @@ export class ThreadedSink implements LogSink<LogBatch> {
   private closing: { resolve: () => void; reject: (e: Error) => void } | null = null;
   private dead: Error | null = null;
   /** Staged files waiting for the worker; removed with the directory when the sink closes or dies. */
-  private readonly stageDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-stage-'));
+  private readonly stageDir = makeStageDir();
 
   private constructor(private readonly worker: Worker, private readonly dicts: LogDicts, kind: ThreadedSinkKind) {
     this.name = kind;

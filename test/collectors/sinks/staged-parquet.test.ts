@@ -11,7 +11,7 @@ import {
 } from '../../../collectors/arrow/types.ts';
 import type { TableSpec } from '../../../collectors/arrow/types.ts';
 import { DuckDbSink } from '../../../collectors/sinks/duckdb.ts';
-import { encodeStagedParquet } from '../../../collectors/sinks/staged-parquet.ts';
+import { encodeStagedParquet, makeStageDir } from '../../../collectors/sinks/staged-parquet.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-staged-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -160,4 +160,21 @@ test('bulk mode holds rows until 262144 are staged or bulk(false), then commits 
   await sink.write(big);   // 262144 staged: inserted while the caller goes on
   await sink.close();
   assert.deepEqual(await query(db, 'SELECT count(*)::INTEGER AS n FROM http_log'), [{ n: 3010 + 262144 }]);
+});
+
+test('a stage directory left by a dead process is removed when the next one is made, a live one is kept', () => {
+  const dead = path.join(os.tmpdir(), 'sluice-stage-4194305-test');   // above Linux's pid_max: never a live pid
+  const live = path.join(os.tmpdir(), 'sluice-stage-' + process.pid + '-test');
+  fs.mkdirSync(dead, { recursive: true });
+  fs.writeFileSync(path.join(dead, 'http_log-0.parquet'), 'x');
+  fs.mkdirSync(live, { recursive: true });
+  const d = makeStageDir();
+  try {
+    assert.equal(fs.existsSync(dead), false);
+    assert.equal(fs.existsSync(live), true);
+    assert.match(path.basename(d), new RegExp('^sluice-stage-' + process.pid + '-'));
+  } finally {
+    fs.rmSync(live, { recursive: true, force: true });
+    fs.rmSync(d, { recursive: true, force: true });
+  }
 });
