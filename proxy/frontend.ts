@@ -6,8 +6,9 @@
  * until a slot frees, like connections left in HAProxy's listen backlog. Listening sockets are kept by address
  * across reloads so a new configuration takes them over without closing them. Hot path: yes (accept).
  */
-import { createServer } from 'node:net';
-import type { Server as NetServer, Socket } from 'node:net';
+import { createServer, Socket } from 'node:net';
+import type { Server as NetServer } from 'node:net';
+import { getSystemErrorName } from 'node:util';
 import { unlinkSync } from 'node:fs';
 import type { BindCfg, Proxy } from './model/types.ts';
 import { PR_STATE_READY, PR_STATE_PAUSED, PR_STATE_STOPPED, PR_O_CLKA, PR_O_TCPKA } from './model/types.ts';
@@ -167,6 +168,49 @@ export function closeGently(sock: Socket): void {
   sock.resume();
 }
 
+/*
+ * Accepted sockets read through net `onread` (as the server sockets of http/stream.ts do) rather than node's default
+ * path, which mallocs 64 KiB per read, shrinks it, wraps it in a new ArrayBuffer and runs it through the Readable
+ * machinery. Every client socket reads into one shared buffer (reads are sequential on this thread) and the bytes
+ * are copied out into a Buffer of their own (from node's slab pool when small), emitted as 'data' so the sessions'
+ * handlers, pause()/resume() and 'end' work unchanged. net.Server offers no onread option: the listening handle's
+ * `onconnection` is replaced by acceptHooked(), which builds the Socket the way node's own accept does (handle,
+ * allowHalfOpen, noDelay, server connection count). When the handle does not look as expected, node's path stays.
+ */
+const CLI_READ_SIZE = 65536;
+const cliReadBuf = Buffer.allocUnsafeSlow(CLI_READ_SIZE);
+function cliReadBuffer(): Buffer { return cliReadBuf; }
+function cliRead(this: Socket, n: number, buf: Uint8Array): boolean {
+  const chunk = Buffer.allocUnsafe(n);
+  chunk.set(buf.subarray(0, n));
+  this.emit('data', chunk);
+  return true;
+}
+const CLI_ONREAD = { buffer: cliReadBuffer, callback: cliRead };
+
+const kHookedListener = Symbol('sluice.hookedListener');
+interface ListenHandle { onconnection: unknown; [kHookedListener]?: Listener }
+type CountedServer = NetServer & { _connections: number; _handle: ListenHandle | null };
+
+function hookAccept(l: Listener): void {
+  const h = (l.server as CountedServer)._handle;
+  if (h === null || typeof h !== 'object' || typeof h.onconnection !== 'function' || typeof (l.server as CountedServer)._connections !== 'number') return;
+  h[kHookedListener] = l;
+  h.onconnection = acceptHooked;
+}
+
+function acceptHooked(this: ListenHandle, err: number, clientHandle: unknown): void {
+  const l = this[kHookedListener] as Listener;
+  const server = l.server as CountedServer;
+  if (err !== 0) { server.emit('error', Object.assign(new Error(`accept ${getSystemErrorName(err)}`), { code: getSystemErrorName(err) })); return; }
+  const sock = new Socket({ handle: clientHandle, allowHalfOpen: true, readable: true, writable: true, onread: CLI_ONREAD } as ConstructorParameters<typeof Socket>[0]);
+  if (l.bind.path === '') sock.setNoDelay(true);
+  server._connections++;
+  (sock as Socket & { server: NetServer; _server: NetServer }).server = server;
+  (sock as Socket & { server: NetServer; _server: NetServer })._server = server;
+  server.emit('connection', sock);
+}
+
 function onConnection(this: NetServer, sock: Socket): void {
   const l = (this as NetServer & { [kBind]: Listener })[kBind];
   const fe = l.fe;
@@ -239,7 +283,7 @@ export async function startFrontend(fe: Proxy): Promise<void> {
         reject(new Error(`Starting ${(fe.cap & PR_CAP_FE) !== 0 && (fe.cap & 2) !== 0 ? 'proxy' : 'frontend'} ${fe.name}: cannot bind socket (${what}) [${b.path !== '' ? b.path : (b.host === '' ? '0.0.0.0' : b.host) + ':' + b.port}]`));
       };
       server.once('error', onErr);
-      const done = () => { server.removeListener('error', onErr); l.listening = true; resolve(); };
+      const done = () => { server.removeListener('error', onErr); l.listening = true; hookAccept(l); resolve(); };
       // unix sockets are never shared through the -W master (a new worker replaces the file); TCP ones are
       if (b.path !== '') {
         try { unlinkSync(b.path); } catch { /* not there */ }
@@ -296,8 +340,8 @@ export function resumeAllListeners(): void {
   for (const l of listenersByKey.values()) {
     if (l.listening) continue;
     l.listening = true;
-    if (l.bind.path !== '') l.server.listen({ path: l.bind.path });
-    else l.server.listen({ host: l.bind.host === '' ? undefined : l.bind.host, port: l.bind.port });
+    if (l.bind.path !== '') l.server.listen({ path: l.bind.path }, () => hookAccept(l));
+    else l.server.listen({ host: l.bind.host === '' ? undefined : l.bind.host, port: l.bind.port }, () => hookAccept(l));
   }
 }
 

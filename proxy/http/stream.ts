@@ -13,7 +13,7 @@ import { isIPv4 } from 'node:net';
 import type { Proxy, Server, StreamLog, BindCfg } from '../model/types.ts';
 import { frontendStreamEnd } from '../frontend.ts';
 import {
-  PR_O_FORWARDFOR, PR_O_HTTPCLOSE, PR_O_HTTP_SERVER_CLOSE, PR_O_HTTPLOG, PR_O_LOGASAP,
+  PR_O_FORWARDFOR, PR_O_HTTPCLOSE, PR_O_HTTP_SERVER_CLOSE, PR_O_HTTPLOG, PR_O_LOGASAP, PR_O_ABORTONCLOSE,
   SF_ERR_NONE, SF_ERR_CLICL, SF_ERR_SRVCL, SF_ERR_PRXCOND, SF_ERR_CLITO, SF_ERR_SRVTO, SF_ERR_LOCAL,
   SF_FINST_NONE, SF_FINST_R, SF_FINST_C, SF_FINST_H, SF_FINST_D, SF_FINST_T,
 } from '../model/types.ts';
@@ -166,6 +166,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   cliEndedInBody = false;
   /** `option logasap`: this transaction's line is sent (finishLog then only counts). */
   asapDone = false;
+  /** The client vanished after its request (no abortonclose): the response is still read to its end, then CD. */
+  cliGone = false;
   paused = false;
   /** `set-var` variables (sess.* kept across transactions). */
   readonly vars: VarMap = new Map();
@@ -765,6 +767,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     const log = this.log;
     log.errCause = SF_ERR_NONE;
     log.finishState = SF_FINST_NONE;
+    if (this.cliGone) { log.errCause = SF_ERR_CLICL; log.finishState = SF_FINST_D; this.cliKeepAlive = false; }
     // logasap: logged before the server connection is released (%bc/%sc still count it, as in 2.6)
     if ((this.fe.options & PR_O_LOGASAP) !== 0 && !this.asapDone) this.logAsap();
     this.releaseServer();
@@ -969,7 +972,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     log.tRequest = -1;
     log.tIdle = this.reqStart > 0 ? this.reqStart - this.txnStart : 0;
     log.reqLine = '<BADREQ>';
-    logBadRequest(log);
+    logBadRequest(log, this.reqStart !== 0);
     this.reqBody = BODY_NONE;
     this.sendError(status, true);
   }
@@ -1005,6 +1008,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   // --- I/O helpers ---
 
   writeCli(b: Buffer): void {
+    if (this.cliGone) return;
     if (!this.cli.write(b) && this.srv !== null) this.srv.pause();
   }
 
@@ -1021,7 +1025,16 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     // data as HAProxy's shutw+close does, without node's shutdown request, its EPOLLOUT round and the wait for the
     // client's FIN (strace: shutdown, an epoll_ctl and the EOF read less per Connection: close session)
     if (c.writableLength === 0 && this.cliRest === null && !this.paused && !c.destroyed) c.destroy();
-    else c.end();
+    else {
+      c.end();
+      if (this.paused) {
+        // a paused client socket reads nothing (frontend.ts reads through onread): read on, discarding, to see its
+        // FIN, without which the socket never closes
+        c[kSess] = null;
+        this.paused = false;
+        c.resume();
+      }
+    }
     this.closeAll();
   }
 
@@ -1049,7 +1062,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       this.fe.feCounters.cumReq++;
       log.errCause = SF_ERR_CLICL; log.finishState = SF_FINST_R;
       log.reqLine = '<BADREQ>';
-      logBadRequest(log);
+      logBadRequest(log, this.reqStart !== 0);
       log.tRequest = -1;
       this.sendError(400, true);
       return;
@@ -1073,6 +1086,12 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
         log.finishState = this.rsPhase === RS_WAIT ? (this.srv === null ? SF_FINST_C : SF_FINST_H) : SF_FINST_D;
       }
       if (this.be !== null) this.be.beCounters.cliAborts++;
+      if (this.rqPhase === RQ_DONE && this.srv !== null && !this.tunnel && (this.rsPhase === RS_WAIT || this.rsPhase === RS_BODY) &&
+        ((this.fe.options | (this.be as Proxy).options) & PR_O_ABORTONCLOSE) === 0) {
+        // 2.6 without abortonclose reads the response to its end (dropping it) and logs CD with its status and bytes
+        this.cliGone = true;
+        return;
+      }
       this.abort();
       return;
     }
@@ -1111,7 +1130,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       log.errCause = SF_ERR_CLITO; log.finishState = SF_FINST_R;
       this.fe.feCounters.cumReq++;
       log.reqLine = '<BADREQ>';
-      logBadRequest(log);
+      logBadRequest(log, this.reqStart !== 0);
       log.tRequest = -1;
       this.sendError(408, true);
       return;
