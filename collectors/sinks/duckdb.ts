@@ -6,6 +6,7 @@
  * halog --duckdb and the Parquet sink. Hot path: per batch (encoding is one loop per column).
  */
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
@@ -125,7 +126,7 @@ export class DuckDbSink implements StagedSink<LogBatch> {
     b.seal();
     this.stageDir ??= makeStageDir();
     const file = path.join(this.stageDir, b.table.name + '-' + (this.seq++) + '.parquet');
-    fs.writeFileSync(file, encodeStagedParquet(b));
+    await fsp.writeFile(file, encodeStagedParquet(b));   // writes are sequential: the reused buffer stays intact
     await this.writeStaged(b.table.name, file, b.rows);
   }
 

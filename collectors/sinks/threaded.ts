@@ -6,6 +6,7 @@
  * Writing the file here rather than transferring column copies avoids fresh multi-MB buffers per batch. Hot path: per batch.
  */
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../worker-start.ts';
@@ -75,9 +76,9 @@ export class ThreadedSink implements LogSink<LogBatch> {
     this.closing = null;
   }
 
-  write(b: LogBatch): Promise<void> {
-    if (this.dead) return Promise.reject(this.dead);
-    if (b.rows === 0) return Promise.resolve();
+  async write(b: LogBatch): Promise<void> {
+    if (this.dead) throw this.dead;
+    if (b.rows === 0) return;
     b.seal();
     const id = this.nextId++;
     const file = path.join(this.stageDir, b.table.name + '-' + id + '.parquet');
@@ -86,11 +87,10 @@ export class ThreadedSink implements LogSink<LogBatch> {
       const d = this.dicts.byColumn[col];
       if (d && d.size > this.sent[col]) { msg.dict.push([col, d.values.slice(this.sent[col] + 1)]); this.sent[col] = d.size; }
     }
-    try {
-      fs.writeFileSync(file, encodeStagedParquet(b));
-    } catch (e) {
-      return Promise.reject(e as Error);
-    }
+    // Written on libuv's pool while this thread parses on. Writes are sequential (LogSink contract), so the
+    // encoder's reused buffer is not overwritten before the file is written.
+    await fsp.writeFile(file, encodeStagedParquet(b));
+    if (this.dead) throw this.dead;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage(msg);
