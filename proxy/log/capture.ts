@@ -85,12 +85,14 @@ export function logResponseHead(fe: Proxy, s: StreamLog, buf: Buffer, hdr: Int32
 }
 
 /**
- * A request that could not be parsed (<BADREQ>): %rt taken, no capture arrays (%hr/%hs print nothing). HAProxy 2.6
+ * A request that could not be parsed (<BADREQ>): %rt taken, no capture arrays (%hr/%hs print nothing); `sent` = the
+ * client sent bytes (a connection closed or timed out before its first byte is a null connection). HAProxy 2.6
  * logs these at session level, where each run of a format without a stream takes a new id: with an RFC 5424 target the
  * (empty) structured-data part runs first, so the logged %rt is one further on (a `format rfc5424` target's BADREQ
  * skips one id, with one or several such targets, checked on 2.6.12).
  */
-export function logBadRequest(s: StreamLog): void {
+export function logBadRequest(s: StreamLog, sent: boolean): void {
+  s.badReqData = sent;
   const targets = s.frontend.log.targets;
   for (let i = 0; i < targets.length; i++) {
     if (targets[i].format === LOG_FMT_RFC5424) { nextStreamId++; break; }

@@ -385,7 +385,8 @@ export function logStream(fe: Proxy, s: StreamLog): void {
   if (em === null || lc.targets.length === 0) return;
   // dontlognull drops a connection that sent nothing even when it ended in error (HAProxy 2.6: an empty connection
   // closed by the client is CR-- 400 but not logged, fixtures/log/asap).
-  if ((fe.options & PR_O_DONTLOGNULL) !== 0 && s.bytesIn === 0) return;
+  // A rejected request that carried bytes is not null (%U is 0 there, haproxy 2.6.12 still logs it: fixtures/log/smp).
+  if ((fe.options & PR_O_DONTLOGNULL) !== 0 && s.bytesIn === 0 && !s.badReqData) return;
   const err = isErrorStream(fe, s);
   if (!err && (fe.options & PR_O_DONTLOG_NORMAL) !== 0) return;
   const level = err && (fe.options & PR_O_LOG_SEPARATE_ERRORS) !== 0 ? LOG_ERR : LOG_INFO;

@@ -25,17 +25,18 @@ const FETCHES: ReadonlyMap<string, Fetch> = new Map<string, Fetch>([
   ['fe_name', (s) => s.frontend.name],
   ['be_name', (s) => (s.backend === null ? null : s.backend.name)],
   ['srv_name', (s) => (s.server === null ? null : s.server.name)],
-  ['status', (s) => (s.status < 0 ? null : s.status)],
-  ['txn.status', (s) => (s.status < 0 ? null : s.status)],
+  // 2.6 answers `status` from the response message only: '-' in a log line, the status in http-response rules
+  ['status', (s) => (sampleLive.res === null || s.status < 0 ? null : s.status)],
+  ['fe_id', (s) => s.frontend.id],
+  ['ssl_fc', () => 0],                       // no TLS listener in Sluice
+  ['http_first_req', (s) => (s.method === '' ? null : s.connCounter === 0 ? 1 : 0)],
   ['method', (s) => (s.method === '' ? null : s.method)],
   ['capture.req.method', (s) => (s.method === '' ? null : s.method)],
   ['capture.req.uri', (s) => (s.uri === '' ? null : s.uri)],
-  ['capture.req.ver', (s) => (s.httpVersion === '' ? null : s.httpVersion.slice(5))],
+  ['capture.req.ver', (s) => (s.httpVersion === '' ? null : s.httpVersion)],
   ['path', (s) => { const q = s.uri.indexOf('?'); return s.uri === '' ? null : q < 0 ? s.uri : s.uri.slice(0, q); }],
   ['query', (s) => { const q = s.uri.indexOf('?'); return q < 0 ? null : s.uri.slice(q + 1); }],
   ['unique-id', (s) => (s.uniqueId === '' ? null : s.uniqueId)],
-  ['bytes_in', (s) => s.bytesIn],
-  ['bytes_out', (s) => s.bytesOut],
 ]);
 
 type Conv = (v: string | number | null) => string | number | null;
@@ -43,6 +44,33 @@ const CONVERTERS: ReadonlyMap<string, Conv> = new Map<string, Conv>([
   ['lower', (v) => (typeof v === 'string' ? v.toLowerCase() : v)],
   ['upper', (v) => (typeof v === 'string' ? v.toUpperCase() : v)],
 ]);
+
+/** `ipmask(<bits>)` on an IPv4 address (`127.0.0.1,ipmask(24)` → `127.0.0.0`); null for anything else. */
+function ipmaskConv(arg: string): Conv | undefined {
+  if (!/^\d+$/.test(arg) || Number(arg) > 32) return undefined;
+  const bits = Number(arg);
+  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  return (v) => {
+    if (typeof v !== 'string') return null;
+    const p = v.split('.');
+    if (p.length !== 4) return null;
+    let n = 0;
+    for (let i = 0; i < 4; i++) {
+      if (!/^\d{1,3}$/.test(p[i]) || Number(p[i]) > 255) return null;
+      n = n * 256 + Number(p[i]);
+    }
+    n = (n & mask) >>> 0;
+    return (n >>> 24) + '.' + ((n >>> 16) & 255) + '.' + ((n >>> 8) & 255) + '.' + (n & 255);
+  };
+}
+
+/** A converter with arguments (`name(args)`), or undefined when unknown or malformed. */
+function argConverter(c: string): Conv | undefined {
+  const m = /^([a-z_]+)\((.*)\)$/.exec(c);
+  if (m === null) return undefined;
+  if (m[1] === 'ipmask') return ipmaskConv(m[2].trim());
+  return undefined;
+}
 
 /**
  * The request head an HTTP rule value (a log-format string: `http-request set-header X %[req.hdr(host)]`) is being
@@ -95,6 +123,8 @@ function liveArgFetch(fn: string, arg: string): Fetch | undefined {
       const get = liveHeader('cookie', true), find = liveQueryParam(arg, ';');
       return (s) => { const v = get(s); return typeof v === 'string' ? find(v) : null; };
     }
+    case 'str': return () => arg;
+    case 'int': return /^-?\d+$/.test(arg) ? () => Number(arg) : undefined;
     case 'var': return () => { const c = sampleLive.req; return c === null ? null : varGet(c.vars, arg.toLowerCase()); };
     case 'url_param': case 'urlp': {
       const find = liveQueryParam(arg, '&');
@@ -136,7 +166,7 @@ export function compileLogSample(expr: string): Fetch | string {
   if (fetch === undefined) return "unknown or unsupported sample fetch method '" + head + "' in log-format";
   const convs: Conv[] = [];
   for (let i = 1; i < parts.length; i++) {
-    const c = CONVERTERS.get(parts[i].trim());
+    const c = CONVERTERS.get(parts[i].trim()) ?? argConverter(parts[i].trim());
     if (c === undefined) return "unknown or unsupported converter '" + parts[i].trim() + "' in log-format";
     convs.push(c);
   }

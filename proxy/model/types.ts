@@ -300,4 +300,5 @@ export interface StreamLog {
   uniqueId: string;          // %ID
   reqCounter: number;        // %rt, global request counter at request start
   connCounter: number;       // per-connection request counter (%rc is retries; this is txn count on the conn)
+  badReqData: boolean;       // a rejected request (<BADREQ>) that carried bytes: %U stays 0 but dontlognull keeps it
 }

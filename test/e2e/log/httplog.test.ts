@@ -146,6 +146,10 @@ test('option logasap writes +Tt/+B, dontlognull drops the empty connection, log 
   gapNote(t, 'global', compareCase('global', HTTPLOG, -1));
 });
 
+test('sample fetches, declared and rule captures, capture cookie, dontlognull and log-separate-errors match HAProxy', (t) => {
+  gapNote(t, 'smp', compareCase('smp', { 0: maskPort, 1: HTTPLOG[1] }, 4));
+});
+
 test('option tcplog lines match HAProxy (one echo session, one without data)', () => {
   compareCase('tcp', HTTPLOG, 5);
 });

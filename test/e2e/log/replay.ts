@@ -25,7 +25,8 @@ import { flushLogs } from '../../../proxy/log/sender.ts';
 export const FIXTURES = new URL('../../../fixtures/log/', import.meta.url).pathname;
 /** Log port of each golden case in gen/haproxy.cfg. */
 export const CASE_PORTS: Record<string, number> = {
-  http: 44001, http5424: 44002, httpshort: 44003, clf: 44004, custom: 44005, asap: 44006, tcp: 44007, global: 44009,
+  http: 44001, http5424: 44002, httpshort: 44003, clf: 44004, custom: 44005, asap: 44006, tcp: 44007, smp: 44008,
+  global: 44009,
 };
 
 export function goldenLines(name: string): string[] {
@@ -72,9 +73,10 @@ function listen(srv: net.Server): Promise<number> {
 
 /**
  * One client exchange: sends `req`, then waits for a complete response (content-length or chunked body), the server's
- * close, or `cutMs` (the client gives up, like curl -m); `half` = shut our side down after sending (socat).
+ * close, or `cutMs` (the client gives up, like curl -m); `half` = shut our side down after sending (socat), `halfMs`
+ * later.
  */
-function exchange(port: number, req: string, cutMs = 0, half = false): Promise<void> {
+function exchange(port: number, req: string, cutMs = 0, half = false, halfMs = 0): Promise<void> {
   return new Promise((resolve) => {
     const s = net.connect(port, '127.0.0.1');
     let got = Buffer.alloc(0);
@@ -92,12 +94,27 @@ function exchange(port: number, req: string, cutMs = 0, half = false): Promise<v
       if (m !== null ? got.length >= h + 4 + Number(m[1])
         : /\r\ntransfer-encoding: *chunked/i.test(head) && got.toString('latin1', got.length - 5) === '0\r\n\r\n') done();
     });
-    s.on('connect', () => { s.write(req, 'latin1'); if (half) s.end(); });
+    s.on('connect', () => {
+      s.write(req, 'latin1');
+      if (half && halfMs > 0) setTimeout(() => { if (!s.destroyed) s.end(); }, halfMs);
+      else if (half) s.end();
+    });
   });
 }
 
-const curl = (p: string, host: string, ua = 'curl/7.88.1'): string =>
-  `GET ${p} HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: ${ua}\r\nAccept: */*\r\n\r\n`;
+/** gen/rst-client.mjs: sends `req`, resets the connection after `ms`. */
+function exchangeReset(port: number, req: string, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1', () => s.write(req, 'latin1'));
+    s.on('data', () => {});
+    s.on('error', () => {});
+    s.on('close', () => resolve());
+    setTimeout(() => s.resetAndDestroy(), ms);
+  });
+}
+
+const curl = (p: string, host: string, ua = 'curl/7.88.1', extra = ''): string =>
+  `GET ${p} HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: ${ua}\r\nAccept: */*\r\n${extra}\r\n`;
 
 /**
  * Loads config `file` with the project's registry and starts its frontends in this process; returns them. Wires
@@ -142,7 +159,7 @@ export async function replayGoldenTraffic(): Promise<Replay> {
   portMap.set(44090, await listen(b1));
   portMap.set(44091, await listen(b2));
   portMap.set(44092, await listen(echo));
-  for (let p = 44080; p <= 44084; p++) portMap.set(p, await freePort());
+  for (let p = 44080; p <= 44086; p++) portMap.set(p, await freePort());
   closers.push(() => { b1.closeAllConnections(); b1.close(); b2.closeAllConnections(); b2.close(); echo.close(); });
 
   let text = fs.readFileSync(path.join(FIXTURES, 'gen/haproxy.cfg'), 'latin1');
@@ -172,13 +189,21 @@ export async function replayGoldenTraffic(): Promise<Replay> {
     await exchange(port, curl('/nosrv/x', host));
     await exchange(port, curl('/sleep/600', host));
     await exchange(port, curl('/sleep/250', host), 150);
-    await exchange(port, curl('/slowbody/200', host), 150);
+    await sleep(200);
+    await exchangeReset(port, curl('/slowbody/250', host), 100);
+    await sleep(300);
     await exchange(port, curl('/old', host));
     await exchange(port, curl('/a%20b?q=1&y=%22z%22', 'Example.COM', 'Mozilla "x" {y}'));
-    await exchange(port, 'GARBAGE\r\n\r\n', 300, true);
+    await exchange(port, 'GARBAGE\r\n\r\n', 300, true, 100);
     await waitFor(name, expect(name));
     await sleep(100);
   }
+  const smp = portOf('fe_smp');
+  await exchange(smp, curl('/p/a?q=1', '127.0.0.1:44086', 'Mozilla/5.0 (X11; Linux)', 'Cookie: a=1; SRV=s2x\r\nX-Req: hello-world\r\n'));
+  await exchange(smp, curl('/status/404', '127.0.0.1:44086'));
+  await exchange(smp, curl('/nosrv/x', '127.0.0.1:44086'));
+  await exchange(smp, '', 100, true);
+  await exchange(smp, 'GARBAGE\r\n\r\n', 300, true, 100);
   await exchange(portOf('fe_asap'), curl('/big', '127.0.0.1:44083'));
   await exchange(portOf('fe_asap'), '', 100, true);
   await exchange(portOf('fe_tcp'), 'hello\n', 300, true);

@@ -6,7 +6,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { H1Msg, h1Parse } from '../../../proxy/http/h1-parser.ts';
-import { addCaptureSlot } from '../../../proxy/log/cfg.ts';
+import { addCaptureSlot, newLogTarget } from '../../../proxy/log/cfg.ts';
+import { LOG_FMT_RFC5424 } from '../../../proxy/log/types.ts';
 import { compileLogFormat } from '../../../proxy/log/format.ts';
 import { runLogEmitter } from '../../../proxy/log/emit.ts';
 import { logRequestHead, logResponseHead, logBadRequest, logNextStreamId } from '../../../proxy/log/capture.ts';
@@ -52,7 +53,7 @@ test('request and response header captures print what haproxy 2.6 logged for the
     if (resp !== null) { const [rb, rm] = head(resp, true); logResponseHead(fe, s, rb, rm.hdr, rm.nhdr); }
     assert.equal(emit('%hr %hs', fe, s), want);
   }
-  logBadRequest(s);
+  logBadRequest(s, true);
   assert.equal(emit('%hr %hs', fe, s), '', '<BADREQ>: no capture arrays, nothing printed');
 });
 
@@ -78,4 +79,25 @@ test('%rt counts one id per transaction from 0; the unique id and cookie capture
   logRequestHead(fe, s, b2, m2.hdr, m2.nhdr);
   assert.equal(s.reqCounter, first + 1);
   assert.equal(emit('%CC %CS %rt', fe, s), '- - ' + (first + 1));
+});
+
+test('a <BADREQ> skips one %rt id when the frontend logs to an RFC 5424 target (2.6.12 runs the SD format first)', () => {
+  const plain = fakeProxy('fe_a');
+  plain.log.targets.push(newLogTarget('t', 1));
+  const s = fakeStream(plain);
+  const first = logNextStreamId() + 1;
+  logBadRequest(s, true);
+  assert.equal(s.reqCounter, first);
+  assert.equal(s.badReqData, true);
+  const withSd = fakeProxy('fe_b');
+  withSd.log.targets.push(newLogTarget('t', 1), newLogTarget('t', 2), newLogTarget('t', 3));
+  withSd.log.targets[1].format = LOG_FMT_RFC5424;
+  withSd.log.targets[2].format = LOG_FMT_RFC5424;
+  const s2 = fakeStream(withSd);
+  logBadRequest(s2, false);
+  assert.equal(s2.reqCounter, first + 2, 'one id skipped, however many RFC 5424 targets');
+  assert.equal(s2.badReqData, false);
+  const [b, m] = head('GET / HTTP/1.1\r\nHost: h\r\n\r\n', false);
+  logRequestHead(withSd, s2, b, m.hdr, m.nhdr);
+  assert.equal(s2.reqCounter, first + 3, 'a parsed request takes one id only');
 });
