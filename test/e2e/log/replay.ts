@@ -37,7 +37,7 @@ export function goldenLines(name: string): string[] {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** The HTTP backend of gen/backend.mjs, in-process. */
-function httpBackend(): http.Server {
+export function httpBackend(): http.Server {
   return http.createServer((req, res) => {
     const url = req.url ?? '/';
     const st = /^\/status\/(\d{3})/.exec(url);
@@ -60,7 +60,7 @@ function httpBackend(): http.Server {
 }
 
 /** A loopback port free right now (bind lines need a real port, like HAProxy's). */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = net.createServer();
     s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
