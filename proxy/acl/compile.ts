@@ -28,7 +28,12 @@ function ip4(s: string): number {
 function addPattern(p: AclPatterns, kind: number, pat: string, nets: number[], ints: number[]): string {
   switch (kind) {
     case ACL_M_REG:
-      try { p.regs.push(new RegExp(pat, p.icase ? 'i' : '')); } catch (e) { return `regex '${pat}' is invalid: ${(e as Error).message}`; }
+      try { p.regs.push(new RegExp(pat, p.icase ? 'i' : '')); } catch (e) {
+        // PCRE2's words for the most common mistake; other errors keep the JavaScript text
+        const m = (e as Error).message;
+        return /Unterminated group/.test(m) ? `regex '${pat}' is invalid (error=missing closing parenthesis, erroffset=${pat.length})`
+          : `regex '${pat}' is invalid: ${m}`;
+      }
       return '';
     case ACL_M_IP: {
       const slash = pat.indexOf('/');
@@ -75,14 +80,14 @@ const INT_OPS: ReadonlyMap<string, (n: number) => [number, number]> = new Map([
  * Compiles one criterion with its flags and patterns: `words` = [fetch(args), flags..., patterns...]. `baseDir` is used
  * for relative `-f` files. Returns the term or an error message.
  */
-export function compileAclTerm(words: readonly string[], baseDir: string): AclTerm | string {
+export function compileAclTerm(words: readonly string[], baseDir: string, warn?: (msg: string) => void): AclTerm | string {
   if (words.length === 0) return 'missing fetch method';
   const crit = words[0];
   const paren = crit.indexOf('(');
   let name = paren < 0 ? crit : crit.slice(0, paren);
   let arg = '';
   if (paren >= 0) {
-    if (!crit.endsWith(')')) return `missing closing ')' after arguments to fetch keyword '${name}'`;
+    if (!crit.endsWith(')')) return `ACL keyword '${name}' : expected ')'`;
     arg = crit.slice(paren + 1, -1);
   }
   let fetch = FETCHES.get(name);
@@ -111,7 +116,7 @@ export function compileAclTerm(words: readonly string[], baseDir: string): AclTe
     if (w === '-n' || w === '-u' || w === '-M') { if (w === '-u') i++; continue; }
     if (w === '-m') {
       const m = MATCH_NAMES.get(words[i + 1] ?? '');
-      if (m === undefined) return `matching method '${words[i + 1] ?? ''}' is not supported`;
+      if (m === undefined) return `unknown matching method '${words[i + 1] ?? ''}' when parsing ACL expression`;
       kind = m;
       i++;
       continue;
@@ -121,7 +126,15 @@ export function compileAclTerm(words: readonly string[], baseDir: string): AclTe
       files.push(words[++i]);
       continue;
     }
+    if (w.charCodeAt(0) === 45) return `'${w}' is not a valid ACL option. Please use '--' before any pattern beginning with a '-'`;
     break;
+  }
+  if (words.length === 1 && !fetch.bool && warn !== undefined) {
+    warn(`parsing acl keyword '${crit}' :\n` +
+      '  no pattern to match against were provided, so this ACL will never match.\n' +
+      "  If this is what you intended, please add '--' to get rid of this warning.\n" +
+      "  If you intended to match only for existence, please use '-m found'.\n" +
+      "  If you wanted to force an int to match as a bool, please use '-m bool'.\n");
   }
   const p = newPatterns(icase);
   const nets: number[] = [];
@@ -223,7 +236,8 @@ export function predefinedAcl(name: string): AclDef | undefined {
  * Compiles `if|unless <cond>` from words[at] on (words[at] must be 'if' or 'unless'). `lookup` resolves named ACLs
  * (the proxy's, then predefined). Returns the condition or an error message.
  */
-export function compileCond(words: readonly string[], at: number, lookup: (name: string) => AclDef | undefined, baseDir: string, file = '', line = 0): AclCond | string {
+export function compileCond(words: readonly string[], at: number, lookup: (name: string) => AclDef | undefined, baseDir: string, file = '', line = 0,
+  warn?: (msg: string) => void): AclCond | string {
   const kw = words[at];
   if (kw !== 'if' && kw !== 'unless') return `expects 'if' or 'unless' followed by a condition but found '${kw}'`;
   const groups: CondTerm[][] = [[]];
@@ -246,7 +260,7 @@ export function compileCond(words: readonly string[], at: number, lookup: (name:
     if (w === '{') {
       const close = words.indexOf('}', i + 1);
       if (close < 0) return "missing closing '}' in condition";
-      const t = compileAclTerm(words.slice(i + 1, close), baseDir);
+      const t = compileAclTerm(words.slice(i + 1, close), baseDir, warn);
       if (typeof t === 'string') return t;
       acl = { name: `anonymous-${++anon}`, terms: [t], file, line };
       i = close + 1;

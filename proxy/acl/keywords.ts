@@ -20,7 +20,7 @@ const ACL_NAME = /^[A-Za-z0-9_.:-]+$/;
 export function condCompile(args: readonly string[], at: number, ctx: KwCtx, prefix: string): AclCond | null {
   const px = ctx.proxy;
   const acls = px ? px.acls : [];
-  const r = compileCond(args, at, (n) => acls.find((a) => a.name === n), path.dirname(ctx.file), ctx.file, ctx.line);
+  const r = compileCond(args, at, (n) => acls.find((a) => a.name === n), path.dirname(ctx.file), ctx.file, ctx.line, (m) => ctx.warnRaw(m));
   if (typeof r === 'string') {
     ctx.alert(prefix + r + (r.endsWith('.') ? '' : '.'));
     return null;
@@ -34,8 +34,8 @@ function parseAcl(args: readonly string[], ctx: KwCtx): void {
   const name = args[1];
   if (name === undefined || args.length < 3) { ctx.alert("'acl' expects an ACL name and a criterion."); return; }
   if (!ACL_NAME.test(name)) { ctx.alert(`character '${[...name].find((c) => !ACL_NAME.test(c))}' is not permitted in acl name '${name}'.`); return; }
-  const t = compileAclTerm(args.slice(2), path.dirname(ctx.file));
-  if (typeof t === 'string') { ctx.alert(`error detected while parsing ACL '${name}' : ${t}`); return; }
+  const t = compileAclTerm(args.slice(2), path.dirname(ctx.file), (m) => ctx.warnRaw(m));
+  if (typeof t === 'string') { ctx.alert(`error detected while parsing ACL '${name}' : ${t}${t.endsWith('.') ? '' : '.'}`); return; }
   let def: AclDef | undefined = px.acls.find((a) => a.name === name);
   if (!def) { def = { name, terms: [], file: ctx.file, line: ctx.line }; px.acls.push(def); }
   def.terms.push(t);
