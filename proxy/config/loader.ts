@@ -147,7 +147,7 @@ export function loadConfig(paths: readonly string[], reg: KeywordRegistry, env: 
   // HAProxy runs its cross-reference checks only when parsing raised no alert (and was not aborted)
   const checked = !ld.aborted && ld.alerts === 0;
   if (checked) for (const fn of ld.post) fn();
-  const fin = finalizeSections(ld.st);
+  const fin = finalizeSections(ld.st, ld.global.ext.has('stats') ? 2 : 1);
   bindLbAlgos(ld, reg);
   // like HAProxy, whole-config warnings are only printed when parsing itself succeeded
   if (checked) {

@@ -154,14 +154,15 @@ function defaultsHaveRules(def: Proxy): boolean {
 export interface FinalizeMessages { alerts: string[]; warnings: { px: Proxy; rank: number; text: string }[] }
 
 /**
- * Whole-config checks once every file is parsed: assigns proxy ids (2, 3, ... in declaration order, skipping ids
- * set with `id`, as HAProxy whose id 1 is its internal CLI proxy) and server ids, and warns about missing timeouts.
+ * Whole-config checks once every file is parsed: assigns proxy ids in declaration order from `firstId`, skipping ids
+ * set with `id` (HAProxy starts at 2 when a `stats socket` exists, its internal CLI proxy holding id 1, else at 1),
+ * and server ids, and warns about missing timeouts.
  */
-export function finalizeSections(st: SectionState): FinalizeMessages {
+export function finalizeSections(st: SectionState, firstId: number): FinalizeMessages {
   const out: FinalizeMessages = { alerts: [], warnings: [] };
   const used = new Set<number>();
   for (const px of st.proxies) if (px.id > 0) used.add(px.id);
-  let next = 2;
+  let next = firstId;
   for (const px of st.proxies) {
     if (px.id === 0) { while (used.has(next)) next++; px.id = next; used.add(next); }
     const sused = new Set<number>();
