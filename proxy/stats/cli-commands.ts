@@ -70,6 +70,14 @@ export const STAT_FMT_CSV = FMT_CSV;
 export const STAT_FMT_TYPED = FMT_TYPED;
 export const STAT_FMT_JSON = FMT_JSON;
 
+/** C atoi(): optional sign, leading digits, else 0. */
+function atoi(s: string): number {
+  const m = /^[+-]?\d+/.exec(s);
+  return m === null ? 0 : Number(m[0]) | 0;
+}
+/** An iid no proxy has (ids are positive): `show stat -5 -1 -1` matches nothing. */
+const NO_PROXY_ID = 0x7fffffff;
+
 function parseIntStrict(s: string): number {
   return /^-?\d+$/.test(s) ? Number(s) : NaN;
 }
@@ -83,8 +91,10 @@ const showStat = cmd(['show', 'stat'], ACCESS_LVL_USER, (a, s, env) => {
   }
   if (a[i] !== undefined && a[i + 1] !== undefined && a[i + 2] !== undefined) {
     const p = a[i]!;
-    const n = parseIntStrict(p);
-    if (!Number.isNaN(n)) opts.iid = n;
+    // 2.6 reads the proxy as atoi(): non-zero is an id ("3x" is 3; -1 all; an unknown id only prints the header),
+    // zero is a name ("0", "web")
+    const n = atoi(p);
+    if (n !== 0) opts.iid = n < -1 ? NO_PROXY_ID : n;
     else {
       const px = env.src.proxies.find((x) => x.name === p);
       if (px === undefined) return err('No such proxy.\n');
@@ -106,7 +116,6 @@ const showStat = cmd(['show', 'stat'], ACCESS_LVL_USER, (a, s, env) => {
     else if (w === 'up') opts.hideDown = true;
     else if (w === 'no-maint') opts.hideMaint = true;
   }
-  if (opts.iid >= 0 && !env.src.proxies.some((x) => x.id === opts.iid)) return err('No such proxy.\n');
   return raw(renderStats(env, opts, fmt, desc && fmt === FMT_TYPED));
 });
 
@@ -346,7 +355,7 @@ const setServer = cmd(['set', 'server'], ACCESS_LVL_ADMIN, (a, _s, env) =>
         return err("'set server <srv> agent' expects 'up' or 'down'.\n");
       case 'check-port': {
         if (v === undefined || v === '') return err('set server <b>/<s> check-port requires a port.\n');
-        if (!sv.check.enabled) return { text: 'health checks are not enabled on this server\n', severity: LOG_ERR };
+        if (!sv.check.enabled) return { text: 'health checks are not enabled on this server\n', severity: LOG_WARNING, noEnd: true };
         const p = parseIntStrict(v);
         if (Number.isNaN(p) || p < 1 || p > 65535) return err('provided port is not valid.\n');
         sv.check.port = p;

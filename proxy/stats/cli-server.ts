@@ -190,7 +190,7 @@ export class CliServer {
         text = (s.severityOutput === CLI_SEV_NUMBER ? '[' + r.severity + ']: '
           : s.severityOutput === CLI_SEV_STRING ? '[' + SEV_NAMES[r.severity] + ']: ' : '') + text;
       }
-      out += text + (s.prompt ? '\n> ' : '\n');
+      out += text + (r.noEnd === true ? (s.prompt ? '> ' : '') : s.prompt ? '\n> ' : '\n');
     }
     return out;
   }

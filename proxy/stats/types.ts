@@ -246,6 +246,8 @@ export interface CliSession {
 export interface CliReply {
   text: string;
   severity: number;          // LOG_* or CLI_RAW
+  /** 2.6 sends a few replies without the empty line (or "\n" before the prompt) that ends a reply. */
+  noEnd?: boolean;
 }
 
 /**

@@ -100,6 +100,24 @@ test('set server addr: numeric addresses only, ports read as haproxy 2.6 does (r
     "\n[4]: no need to change the addr, port changed from '59391' to '28082' by 'stats socket command'\n\n");
 });
 
+test('show stat reads the proxy as atoi() like 2.6: an unknown id prints the header only, 0 is a name', async () => {
+  const sock = join(dir, 'admin.sock');
+  const header = (await talk(sock, ['show stat\n'])).split('\n')[0]! + '\n';
+  assert.equal(await talk(sock, ['show stat 99 -1 -1\n']), header + '\n');
+  assert.equal(await talk(sock, ['show stat -5 -1 -1\n']), header + '\n');
+  assert.equal(await talk(sock, ['show stat 0 -1 -1\n']), 'No such proxy.\n\n');
+  assert.equal(await talk(sock, ['show stat 99 -1 -1 json\n']), '[]\n\n');
+  const byId = await talk(sock, ['show stat 3 4 1\n']);
+  assert.match(byId.split('\n')[1]!, /^bk,s1,/);
+  assert.equal(await talk(sock, ['show stat 3x 4 1\n']), byId);
+});
+
+test('check-port on a server without checks: a warning without the empty line that ends other replies', async () => {
+  const sock = join(dir, 'admin.sock');
+  assert.equal(await talk(sock, ['set severity-output number; set server bk/s1 check-port 80; show cli level\n']),
+    '\n[4]: health checks are not enabled on this server\n[6]: admin\n\n');
+});
+
 test('a NUL byte ends the command, as 2.6 reads it as a C string', async () => {
   assert.equal(await talk(join(dir, 'admin.sock'), ['show cli level\0garbage\n']), 'admin\n\n');
 });
