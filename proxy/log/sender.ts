@@ -135,14 +135,15 @@ class UdpOut {
    * Lines still waiting for the connect (the process exits or the sinks close in the same few ticks as the first
    * line): sent synchronously by a short-lived node child, as the event loop will not run again. Rare, ~50 ms.
    */
-  sendEarlySync(host: string, port: number, family: number): void {
+  sendEarlySync(): void {
     const e = this.early;
     this.early = [];
     if (e.length === 0 || this.dead) return;
     const frames: Buffer[] = [];
     for (const b of e) { const h = Buffer.allocUnsafe(4); h.writeUInt32BE(b.length, 0); frames.push(h, b); }
     try {
-      execFileSync(process.execPath, ['-e', EARLY_SENDER, host, String(port), family === 6 ? 'udp6' : 'udp4'],
+      const type = this.family === 6 ? 'udp6' : 'udp4';
+      execFileSync(process.execPath, ['-e', EARLY_SENDER, this.host, String(this.port), type],
         { input: Buffer.concat(frames), stdio: ['pipe', 'ignore', 'ignore'], timeout: 2000 });
       logCounters.udpDelivered += e.length;
     } catch {
@@ -255,7 +256,7 @@ const writer = new LineWriter();
 let exitHook = false;
 function flushBatch(): void {
   writer.flush();
-  for (const u of udpByKey.values()) u.sendEarlySync(u.host, u.port, u.family);
+  for (const u of udpByKey.values()) u.sendEarlySync();
 }
 
 /** UDP lines waiting for their socket's connect. */
@@ -276,7 +277,9 @@ function startWorker(): RingWriter {
   const ext = path.extname(new URL(import.meta.url).pathname);
   const script = new URL('./log-worker' + ext, import.meta.url);
   // A small isolate: the worker only moves bytes (its heap stays under 2 MB).
-  const resourceLimits = { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16, codeRangeSizeMb: 4, stackSizeMb: 1 };
+  const resourceLimits = {
+    maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 16, codeRangeSizeMb: 4, stackSizeMb: 1,
+  };
   // Under tsx (tests, benches) the worker registers tsx's loader itself; compiled .js runs directly.
   worker = ext === '.ts'
     ? new Worker("import('tsx/esm/api').then((t) => t.register()).then(() => import(" + JSON.stringify(script.href) +
