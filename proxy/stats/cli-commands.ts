@@ -376,10 +376,11 @@ const setMaxconnServer = cmd(['set', 'maxconn', 'server'], ACCESS_LVL_ADMIN, (a,
   withServer(env, a[3], (sv) => {
     const v = a[4];
     if (v === undefined || v === '') return err('Require <maxconn>.\n');
-    const m = /^\d+/.exec(v);
+    const m = /^[+-]?\d+/.exec(v);
     if (m === null) return err('maxconn string empty or preceded by garbage');
     if (m[0].length !== v.length) return err('Trailing garbage in maxconn string');
-    return apiReply(env.api.setMaxconn(sv, Number(m[0])));
+    // 2.6 stores it unsigned: -1 shows as slim 4294967295 (no practical limit)
+    return apiReply(env.api.setMaxconn(sv, Number(m[0]) >>> 0));
   }));
 
 const setMaxconnFrontend = cmd(['set', 'maxconn', 'frontend'], ACCESS_LVL_ADMIN, (a, _s, env) => {
@@ -396,8 +397,8 @@ const setMaxconnGlobal = cmd(['set', 'maxconn', 'global'], ACCESS_LVL_ADMIN, (a,
   if (a[3] === undefined || a[3] === '') return err('Expects an integer value.\n');
   const v = parseInt(a[3], 10);
   const n = Number.isNaN(v) ? 0 : v;
-  if (n < 0 || n > env.src.global.maxconn) return err('Value out of range.\n');
-  if (n === 0) return OK;
+  if (n > env.src.global.maxconn) return err('Value out of range.\n');
+  if (n <= 0) return OK; // 2.6 accepts a negative value silently and keeps its maxconn
   return apiReply(env.api.setGlobalMaxconn(n));
 });
 
@@ -455,7 +456,10 @@ const setTimeout_ = cmd(['set', 'timeout'], ACCESS_LVL_USER, (a, s) => {
   const m = /^(\d+)(ms|s|m|h|d)?$/.exec(a[3]);
   if (m === null) return err('Invalid timeout value.\n');
   const mult = m[2] === 'ms' ? 1 : m[2] === 'm' ? 60000 : m[2] === 'h' ? 3600000 : m[2] === 'd' ? 86400000 : 1000;
-  s.timeoutMs = Number(m[1]) * mult;
+  const ms = Number(m[1]) * mult;
+  // 2.6: zero and more than 2^31-1 seconds are invalid; Node timers stop at 2^31-1 ms
+  if (ms === 0 || ms / 1000 > 0x7fffffff) return err('Invalid timeout value.\n');
+  s.timeoutMs = Math.min(ms, 0x7fffffff);
   return OK;
 });
 

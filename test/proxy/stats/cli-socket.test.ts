@@ -118,6 +118,17 @@ test('check-port on a server without checks: a warning without the empty line th
     '\n[4]: health checks are not enabled on this server\n[6]: admin\n\n');
 });
 
+test('set timeout cli / set maxconn edge values as 2.6 (0 and > 2^31-1 s refused; maxconn -1 is unsigned)', async () => {
+  const sock = join(dir, 'admin.sock');
+  assert.equal(await talk(sock, ['set timeout cli 0\n']), 'Invalid timeout value.\n\n');
+  assert.equal(await talk(sock, ['set timeout cli 2147483648\n']), 'Invalid timeout value.\n\n');
+  assert.equal(await talk(sock, ['set timeout cli 25d\n']), '\n');
+  assert.equal(await talk(sock, ['set maxconn global -1\n']), '\n');
+  assert.equal(await talk(sock, ['set maxconn server bk/s2 -1\n']), '\n');
+  assert.equal(src.proxies[1]!.servers[1]!.maxconn, 4294967295);
+  assert.equal(await talk(sock, ['set maxconn server bk/s2 0\n']), '\n');
+});
+
 test('a NUL byte ends the command, as 2.6 reads it as a C string', async () => {
   assert.equal(await talk(join(dir, 'admin.sock'), ['show cli level\0garbage\n']), 'admin\n\n');
 });
