@@ -1,0 +1,156 @@
+/*
+ * The balancing golden (fixtures/lb/servers.txt, captured from HAProxy 2.6.12 by fixtures/lb/capture.mts, see CMD):
+ * one backend per case (roundrobin/static-rr weights, leastconn/first ties, map-based and consistent hashing on
+ * uri/hdr/source/url_param with each hash function, runtime `set weight` and maintenance through the stats socket),
+ * a deterministic list of steps per case, and the server that answered each request. Shared with lb.test.ts, which
+ * replays the same steps through Sluice. Hot path: no.
+ */
+import net from 'node:net';
+
+/** A step: a request (uri, optional x-key header, optional client source address) or a CLI command. */
+export type LbStep = { uri: string; key?: string; src?: string } | { cli: string };
+
+export interface LbCase { name: string; lines: string; weights: number[]; steps: LbStep[] }
+
+const KEYS = ['alice', 'bob', 'carol', 'dave', 'eve', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'mallory', 'niaj',
+  'olivia', 'peggy', 'rupert', 'sybil', 'trent', 'victor', 'walter', 'xavier', 'yolanda', 'zoe', 'a', 'b', 'cc',
+  '', '0', '/', 'some/longer/key/with/parts', 'Z9'];
+
+function uris(n: number): LbStep[] {
+  const out: LbStep[] = [];
+  for (let i = 0; i < n; i++) out.push({ uri: '/' + KEYS[i % KEYS.length] + (i >= KEYS.length ? '/' + i : '') });
+  return out;
+}
+function hdrs(n: number): LbStep[] {
+  const out: LbStep[] = [];
+  for (let i = 0; i < n; i++) out.push({ uri: '/h', key: KEYS[i % KEYS.length] + (i >= KEYS.length ? String(i) : '') });
+  return out;
+}
+function srcs(n: number): LbStep[] {
+  const out: LbStep[] = [];
+  for (let i = 0; i < n; i++) out.push({ uri: '/s', src: '127.0.' + (i % 3) + '.' + (1 + ((i * 37) % 250)) });
+  return out;
+}
+function plain(n: number): LbStep[] { return Array.from({ length: n }, (_, i) => ({ uri: '/r' + i })); }
+
+function rr(name: string, algo: string, weights: number[], n: number): LbCase {
+  return { name, lines: 'balance ' + algo, weights, steps: plain(n) };
+}
+
+export function lbCases(): LbCase[] {
+  const c: LbCase[] = [];
+  for (const algo of ['roundrobin', 'static-rr']) {
+    const a = algo === 'roundrobin' ? 'rr' : 'srr';
+    c.push(rr(a + '_111', algo, [1, 1, 1], 9));
+    c.push(rr(a + '_12', algo, [1, 2], 12));
+    c.push(rr(a + '_21', algo, [2, 1], 12));
+    c.push(rr(a + '_123', algo, [1, 2, 3], 24));
+    c.push(rr(a + '_511', algo, [5, 1, 1], 21));
+    c.push(rr(a + '_3254', algo, [3, 2, 5, 4], 42));
+    c.push(rr(a + '_100_1', algo, [100, 1, 7], 40));
+  }
+  c.push({ name: 'rr_setw', lines: 'balance roundrobin', weights: [1, 1, 1], steps: [...plain(7),
+    { cli: 'set weight rr_setw/s2 3' }, ...plain(15), { cli: 'set server rr_setw/s1 state maint' }, ...plain(8),
+    { cli: 'set server rr_setw/s1 state ready' }, ...plain(10), { cli: 'set weight rr_setw/s3 0' }, ...plain(7)] });
+  c.push({ name: 'srr_maint', lines: 'balance static-rr', weights: [1, 2, 3], steps: [...plain(7),
+    { cli: 'set server srr_maint/s3 state maint' }, ...plain(7), { cli: 'set server srr_maint/s3 state ready' }, ...plain(13)] });
+  c.push({ name: 'lc_ties', lines: 'balance leastconn', weights: [1, 1, 1, 1], steps: plain(12) });
+  c.push({ name: 'lc_w', lines: 'balance leastconn', weights: [1, 2, 3], steps: plain(12) });
+  c.push({ name: 'first', lines: 'balance first', weights: [1, 1, 1], steps: plain(5) });
+  for (const ht of ['map-based', 'consistent']) {
+    const h = ht === 'map-based' ? 'map' : 'ch';
+    c.push({ name: h + '_uri', lines: 'balance uri\n    hash-type ' + ht, weights: [1, 1, 1, 1], steps: uris(60) });
+    c.push({ name: h + '_uri_w', lines: 'balance uri\n    hash-type ' + ht, weights: [1, 2, 3, 1], steps: uris(60) });
+    c.push({ name: h + '_uri_w10', lines: 'balance uri\n    hash-type ' + ht, weights: [10, 20, 5], steps: uris(40) });
+    c.push({ name: h + '_hdr', lines: 'balance hdr(x-key)\n    hash-type ' + ht, weights: [1, 1, 1, 1, 1], steps: hdrs(60) });
+    c.push({ name: h + '_src', lines: 'balance source\n    hash-type ' + ht, weights: [1, 1, 1], steps: srcs(30) });
+    c.push({ name: h + '_urlp', lines: 'balance url_param k\n    hash-type ' + ht, weights: [1, 1, 1],
+      steps: [...KEYS.slice(0, 20).map((k) => ({ uri: '/p?x=1&k=' + k })), ...plain(6)] });
+    for (const fn of ['sdbm', 'djb2', 'wt6', 'crc32']) {
+      for (const av of ['', ' avalanche']) {
+        if (fn === 'sdbm' && av === '') continue;
+        c.push({ name: h + '_' + fn + (av === '' ? '' : '_av'), lines: 'balance uri\n    hash-type ' + ht + ' ' + fn + av,
+          weights: [1, 1, 1, 1], steps: uris(40) });
+      }
+    }
+    c.push({ name: h + '_moves', lines: 'balance uri\n    hash-type ' + ht, weights: [1, 1, 1, 1], steps: [...uris(40),
+      { cli: `set server ${h}_moves/s2 state maint` }, ...uris(40), { cli: `set server ${h}_moves/s2 state ready` }, ...uris(40),
+      ...(ht === 'consistent' ? [{ cli: `set weight ${h}_moves/s3 3` }, ...uris(40), { cli: `set weight ${h}_moves/s3 0` }, ...uris(40)] : [])] });
+  }
+  return c;
+}
+
+/** The configuration: a frontend routing on `x-bk` to one backend per case, a stats socket at `sock`. */
+export function lbConfig(fe: number, ports: number[], sock: string): string {
+  const cases = lbCases();
+  let s = `global
+    stats socket ${sock} level admin
+
+defaults
+    mode http
+    timeout connect 2s
+    timeout client 5s
+    timeout server 5s
+
+frontend fe
+    bind 127.0.0.1:${fe}
+`;
+  for (const k of cases) s += `    use_backend ${k.name} if { req.hdr(x-bk) -m str ${k.name} }\n`;
+  for (const k of cases) {
+    s += `\nbackend ${k.name}\n    ${k.lines}\n`;
+    k.weights.forEach((w, i) => { s += `    server s${i + 1} 127.0.0.1:${ports[i]} weight ${w}\n`; });
+  }
+  return s;
+}
+
+/** Five origins answering "sN" and closing. */
+export async function lbOrigins(): Promise<{ ports: number[]; close(): void }> {
+  const list: net.Server[] = [];
+  const ports: number[] = [];
+  for (let i = 1; i <= 5; i++) {
+    const name = 's' + i;
+    const srv = net.createServer((c) => {
+      c.on('error', () => {});
+      let acc = '';
+      c.on('data', (d) => {
+        acc += d.toString('latin1');
+        if (acc.includes('\r\n\r\n')) c.end('HTTP/1.1 200 OK\r\ncontent-length: ' + name.length + '\r\nconnection: close\r\n\r\n' + name);
+      });
+    });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    list.push(srv);
+    ports.push((srv.address() as net.AddressInfo).port);
+  }
+  return { ports, close: () => { for (const s of list) s.close(); } };
+}
+
+function talk(opts: net.NetConnectOpts, data: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const c = net.connect(opts);
+    const out: Buffer[] = [];
+    const t = setTimeout(() => { c.destroy(); reject(new Error('timeout: ' + data.slice(0, 40))); }, 3000);
+    c.on('data', (d) => out.push(d));
+    c.on('error', (e) => { clearTimeout(t); reject(e); });
+    c.on('close', () => { clearTimeout(t); resolve(Buffer.concat(out).toString('latin1')); });
+    c.on('connect', () => c.write(data));
+  });
+}
+
+/** Runs every case (or those named in `only`); lines "case step -> server" (CLI steps: "case cli <cmd> -> <answer>"). */
+export async function runLbScenario(fe: number, sock: string, only: string[] | null = null): Promise<string[]> {
+  const out: string[] = [];
+  for (const k of lbCases()) {
+    if (only !== null && !only.includes(k.name)) continue;
+    for (const st of k.steps) {
+      if ('cli' in st) {
+        const a = await talk({ path: sock }, st.cli + '\n');
+        out.push(k.name + ' cli ' + st.cli + ' -> ' + a.trim().replace(/\n/g, ' '));
+        continue;
+      }
+      const raw = 'GET ' + st.uri + ' HTTP/1.1\r\nhost: h\r\nx-bk: ' + k.name + '\r\n' + (st.key !== undefined ? 'x-key: ' + st.key + '\r\n' : '') + 'connection: close\r\n\r\n';
+      const r = await talk({ port: fe, host: '127.0.0.1', localAddress: st.src }, raw);
+      out.push(k.name + ' ' + st.uri + (st.key !== undefined ? ' key=' + st.key : '') + (st.src !== undefined ? ' src=' + st.src : '') + ' -> ' + r.slice(r.indexOf('\r\n\r\n') + 4));
+    }
+  }
+  return out;
+}
