@@ -464,7 +464,8 @@ export function fillBackend(src: StatsSource, px: Proxy, agg: BeAgg, now: number
   row[F.ST_F_BCK] = agg.bck;
   row[F.ST_F_CHKDOWN] = c.downTrans;
   row[F.ST_F_LASTCHG] = secondsSince(now, px.lastChange);
-  row[F.ST_F_DOWNTIME] = Math.floor((px.downTime + (w > 0 || px.servers.length === 0 ? 0 : now - px.lastChange)) / 1000);
+  // 2.6 leaves it empty for a backend without servers (a stats listen): Prometheus then says NaN
+  row[F.ST_F_DOWNTIME] = px.servers.length === 0 ? undefined : Math.floor((px.downTime + (w > 0 ? 0 : now - px.lastChange)) / 1000);
   row[F.ST_F_PID] = 1;
   row[F.ST_F_IID] = px.id;
   row[F.ST_F_SID] = 0;

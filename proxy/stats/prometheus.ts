@@ -294,6 +294,7 @@ function checkStateName(sv: Server): string {
 
 /** Counts per label of `names` for a backend's servers, `pick` giving each server's label ('' = not counted). */
 function aggSeries(out: OutBuf, head: string, lb: string, px: Proxy, names: readonly string[], pick: (sv: Server) => string): void {
+  if (px.servers.length === 0) return; // 2.6 has no aggregate series for a backend without servers
   const counts = new Array<number>(names.length).fill(0);
   for (const sv of px.servers) { const i = names.indexOf(pick(sv)); if (i >= 0) counts[i]!++; }
   for (let i = 0; i < names.length; i++) { out.str(head); out.str(lb); out.str(',state="'); out.str(names[i]!); out.str('"} '); out.num(counts[i]!); out.byte(10); }

@@ -71,3 +71,12 @@ test('a scrape of the 2.6 reference setup has the same series, order, labels and
   assert.equal(ours.length, ref.length);
   assert.deepEqual(ours, ref);
 });
+
+test('a backend without servers (a stats listen) has NaN downtime and no aggregate series, as 2.6', () => {
+  const src = goldenSource();
+  src.proxies[2]!.servers.length = 0;
+  const body = renderPrometheus(src, 'scope=backend');
+  assert.match(body, /^haproxy_backend_downtime_seconds_total\{proxy="ls_tcp"\} NaN$/m);
+  assert.doesNotMatch(body, /haproxy_backend_agg_[a-z_]+\{proxy="ls_tcp"/);
+  assert.match(body, /^haproxy_backend_agg_server_status\{proxy="bk",state="UP"\} 2$/m);
+});
