@@ -8,7 +8,7 @@
  */
 import type { Proxy } from '../model/types.ts';
 import type { StatsSource, CliEnv, CliSession, StatsRequest, StatsHttpReply, StatsRawReply } from './types.ts';
-import { ACCESS_LVL_OPER } from './types.ts';
+import { ACCESS_LVL_USER } from './types.ts';
 import { PR_CAP_FE } from '../config/types.ts';
 import { newStatDumpOpts, renderStats, STAT_FMT_CSV, STAT_FMT_JSON, STAT_FMT_TYPED } from './cli-commands.ts';
 import { STATS_JSON_SCHEMA } from './json-schema.ts';
@@ -97,7 +97,8 @@ export function serveStats(px: Proxy, req: StatsRequest, src: StatsSource | null
     return reply(303, [...headers, ['content-type', 'text/plain'], ['content-length', '0'], ['location', loc]], '');
   }
   const refresh = cfg.refresh > 0 && !has('norefresh');
-  const dump = newStatDumpOpts(ACCESS_LVL_OPER);
+  // over HTTP 2.6 shows addresses and cookies only with `stats show-legends` (the CLI from operator level up)
+  const dump = newStatDumpOpts(ACCESS_LVL_USER);
   dump.hideDown = has('up');
   dump.showLegends = cfg.showLegends;
   dump.scope = cfg.scope.length > 0 ? cfg.scope : null;

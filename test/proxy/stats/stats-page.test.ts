@@ -46,6 +46,14 @@ test('the stats page ;csv is the CLI CSV with 2.6 headers; ;norefresh drops refr
   assert.equal(fe.feCounters.interceptedReq, 5);
 });
 
+test('over HTTP server addresses show only with stats show-legends (2.6; the CLI shows them from operator level)', () => {
+  const { src, fe } = setup();
+  const s1 = (): string => serveStats(fe, req('/stats;csv'), src).body.split('\n').find((l) => l.startsWith('bk,s1,'))!;
+  assert.ok(!s1().includes('127.0.0.1:28081'));
+  fe.statsPage.showLegends = true;
+  assert.ok(s1().includes(',127.0.0.1:28081,'));
+});
+
 test('the HTML page has per-proxy tables, 2.6 row classes, the legend and the refresh header', () => {
   const { src, fe, bk } = setup();
   bk.servers[1]!.adminState |= SRV_ADMF_FDRAIN;
