@@ -21,6 +21,8 @@ import { listenStream } from './syslog/tcp-listener.ts';
 import type { StreamListener } from './syslog/tcp-listener.ts';
 import { listenUdpThreaded } from './syslog/udp-listener.ts';
 import type { UdpListener } from './syslog/udp-listener.ts';
+import { listenUnixDgram } from './syslog/unix-dgram.ts';
+import type { UnixDgramListener } from './syslog/unix-dgram.ts';
 
 interface Opts {
   listen: string[];
@@ -44,7 +46,7 @@ interface Opts {
   metrics?: string;
 }
 
-type Listener = UdpListener | StreamListener;
+type Listener = UdpListener | StreamListener | UnixDgramListener;
 
 const collect = (v: string, prev: string[]): string[] => prev.concat([v]);
 const int = (v: string): number => {
@@ -65,12 +67,12 @@ const rtPrio = (v: string): number => {
   return n;
 };
 
-/** Splits `udp://host:port`, `tcp://[::1]:514`, `unix:///path` into parts; throws a message on anything else. */
-function parseListenUrl(u: string): { proto: 'udp' | 'tcp' | 'unix'; host: string; port: number; path: string } {
-  const m = /^(udp|tcp|unix):\/\/(.*)$/.exec(u);
-  if (!m) throw new Error("--listen '" + u + "': expected udp://host:port, tcp://host:port or unix:///path");
-  const proto = m[1] as 'udp' | 'tcp' | 'unix';
-  if (proto === 'unix') {
+/** Splits `udp://host:port`, `tcp://[::1]:514`, `unix:///path`, `unix-dgram:///path` into parts; throws a message on anything else. */
+function parseListenUrl(u: string): { proto: 'udp' | 'tcp' | 'unix' | 'unix-dgram'; host: string; port: number; path: string } {
+  const m = /^(udp|tcp|unix|unix-dgram):\/\/(.*)$/.exec(u);
+  if (!m) throw new Error("--listen '" + u + "': expected udp://host:port, tcp://host:port, unix:///path or unix-dgram:///path");
+  const proto = m[1] as 'udp' | 'tcp' | 'unix' | 'unix-dgram';
+  if (proto === 'unix' || proto === 'unix-dgram') {
     if (!m[2].startsWith('/')) throw new Error("--listen '" + u + "': a unix socket needs an absolute path");
     return { proto, host: '', port: 0, path: m[2] };
   }
@@ -89,7 +91,7 @@ function fail(msg: string, code = 2): never {
 async function main(argv: string[]): Promise<void> {
   const program = new Command('sluice-collect')
     .description('Receive HAProxy syslog (UDP/TCP/unix) or read log files into DuckDB, Parquet, Arrow and JSON.')
-    .option('--listen <url>', 'udp://host:port, tcp://host:port (RFC 6587 framing) or unix:///path (stream); repeatable', collect, [])
+    .option('--listen <url>', 'udp://host:port, tcp://host:port (RFC 6587 framing), unix:///path (stream) or unix-dgram:///path; repeatable', collect, [])
     .option('--read <file>', "ingest a log file ('-' = stdin) then exit; repeatable", collect, [])
     .option('--duckdb <file>', 'DuckDB database file (tables http_log, tcp_log, raw_log)')
     .option('--parquet <dir>', 'hour-partitioned Parquet under dir/<table>/date=YYYY-MM-DD/hour=HH/')
@@ -182,6 +184,7 @@ async function main(argv: string[]): Promise<void> {
     if (oversized) ingest.onOversized(buf, s, e, peer, Date.now());
     else ingest.onMessage(buf, s, e, peer, Date.now());
   };
+  const onUnixDatagram = (buf: Buffer, peer: string): void => ingest.onMessage(buf, 0, buf.length, peer, Date.now());
   const onListenerError = (e: Error): void => log('listener error: ' + e.message);
 
   try {
@@ -197,6 +200,9 @@ async function main(argv: string[]): Promise<void> {
           log('SO_RCVBUF capped by net.core.rmem_max (' + (x.recvBufferSize >> 1) + '): ~' + Math.round(x.recvBufferSize / 1280 / 100) +
             ' ms of 100k datagrams/s; raise it with: sysctl -w net.core.rmem_max=' + o.rcvbuf);
         }
+      } else if (l.proto === 'unix-dgram') {
+        listeners.push(listenUnixDgram(l.path, onUnixDatagram, onListenerError));
+        log('listening on unix-dgram://' + l.path);
       } else {
         const x = await listenStream(l.proto === 'unix' ? { path: l.path } : { host: l.host, port: l.port }, onFrame,
           onListenerError, o.maxMessage);
