@@ -6,7 +6,7 @@
  */
 export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['global', [
-    'lua-load', 'lua-load-per-thread', 'lua-prepend-path', 'ssl-engine', 'ssl-mode-async', 'nbproc', 'spread-checks',
+    'lua-load', 'lua-load-per-thread', 'lua-prepend-path', 'ssl-engine', 'ssl-mode-async', 'spread-checks',
     'max-spread-checks', 'server-state-file', 'server-state-base', 'localpeer', 'expose-experimental-directives',
     'ssl-server-verify', 'maxsslconn', 'maxconnrate', 'maxsessrate', 'maxsslrate', 'maxpipes', 'maxcomprate',
     'maxcompcpuusage', 'noepoll', 'nopoll', 'nosplice', 'nogetaddrinfo', 'noreuseport', 'insecure-fork-wanted',
@@ -26,16 +26,15 @@ export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = 
     'server-template', 'use-server', 'force-persist', 'ignore-persist', 'persist', 'dispatch', 'source',
     'email-alert', 'external-check', 'load-server-state-from-file', 'server-state-file-name', 'max-keep-alive-queue',
     'http-send-name-header', 'tcp-check', 'http-error',
-    'bind-process', 'hash-balance-factor', 'option ssl-hello-chk', 'option smtpchk', 'option mysql-check',
+    'hash-balance-factor', 'option ssl-hello-chk', 'option smtpchk', 'option mysql-check',
     'option pgsql-check', 'option redis-check', 'option ldap-check', 'option spop-check', 'option tcp-check',
-    'option external-check', 'option transparent', 'option splice-auto',
-    'option splice-request', 'option splice-response', 'option nolinger', 'option persist', 'option prefer-last-server',
+    'option external-check', 'option transparent',
+    'option persist', 'option prefer-last-server',
     'option http-use-proxy-header', 'option accept-invalid-http-request', 'option accept-invalid-http-response',
     'option h1-case-adjust-bogus-client', 'option h1-case-adjust-bogus-server', 'option checkcache',
-    'option http-ignore-probes', 'option http-no-delay', 'option http-pretend-keepalive', 'option independent-streams',
-    'option log-health-checks', 'option contstats', 'option disable-h2-upgrade', 'option http-restrict-req-hdr-names',
+    'option http-ignore-probes', 'option http-pretend-keepalive',
+    'option log-health-checks', 'option disable-h2-upgrade', 'option http-restrict-req-hdr-names',
     'option originalto', 'option idle-close-on-response',
-    'option http-tunnel', 'option forceclose',
   ]],
   ['server', [
     'ssl', 'verify', 'verifyhost', 'ca-file', 'crl-file', 'crt', 'sni', 'alpn', 'npn', 'ciphers', 'ciphersuites',

@@ -11,6 +11,7 @@ import type { GlobalSettings, Proxy } from '../model/types.ts';
 import type { KwCtx, SectionKind } from './types.ts';
 import { PR_CAP_BE, PR_CAP_DEF, CHK_RANK_L7_HASH } from './types.ts';
 import { tcpModeWarnings } from './mode-checks.ts';
+import { REMOVED_PROXY_KEYWORDS, REMOVED_OPTIONS, REMOVED_GLOBAL_KEYWORDS, DEPRECATED_PROXY_KEYWORDS } from './removed-keywords.ts';
 import { tokenizeLine } from './tokenizer.ts';
 import { bestMatch } from './registry.ts';
 import type { KeywordRegistry } from './registry.ts';
@@ -236,6 +237,23 @@ function parseFile(ld: Loading, reg: KeywordRegistry, file: string, text: string
   return true;
 }
 
+/** 2.6's alert (or warning) for a keyword removed before 2.6; true when the line was one. */
+function removedKeyword(ld: Loading, file: string, line: number, family: string, w0: string, w1: string | undefined): boolean {
+  if (family === 'global') {
+    const g = REMOVED_GLOBAL_KEYWORDS.get(w0);
+    if (g === undefined) return false;
+    ld.alert(file, `parsing [${file}:${line}]${g[1] ? '' : ' '}: ${g[0]}`);
+    return true;
+  }
+  const p = REMOVED_PROXY_KEYWORDS.get(w0);
+  if (p !== undefined) { ld.alert(file, `parsing [${file}:${line}] : ${p}`); return true; }
+  const o = w0 === 'option' && w1 !== undefined ? REMOVED_OPTIONS.get(w1) : undefined;
+  if (o !== undefined) { ld.alert(file, `parsing [${file}:${line}]: ${o}`); return true; }
+  const d = DEPRECATED_PROXY_KEYWORDS.get(w0);
+  if (d !== undefined) { ld.warn(`parsing [${file}:${line}]: ${d}`); return true; }
+  return false;
+}
+
 /** Options 2.6 words "directive is ignored in backends" for (others: "ignored because ... no frontend capability"). */
 const LOG_FORMAT_OPTIONS = ['httplog', 'tcplog', 'httpslog'];
 
@@ -279,6 +297,7 @@ function dispatchLine(ld: Loading, reg: KeywordRegistry, file: string, lineNo: n
   }
   const family = section === 'global' ? 'global' : 'proxy';
   const w0 = args[from];
+  if (removedKeyword(ld, file, lineNo, family, w0, args[from + 1])) return;
   if (w0 === 'option' && args.length > from + 1) {
     const opt = args[from + 1];
     if (reg.isUnsupported(family, 'option ' + opt)) {

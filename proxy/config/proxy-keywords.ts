@@ -104,14 +104,27 @@ function parseFullconn(args: readonly string[], ctx: KwCtx): void {
   ctx.proxy!.fullconn = atol(args[1]);
 }
 
-function optionBit(bit: number) {
+/** `anyArgs`: 2.6 takes anything after the option without a word (`option redispatch <interval>`). */
+function optionBit(bit: number, anyArgs = false) {
   return function parseOptionBit(args: readonly string[], ctx: KwCtx): void {
     const neg = args[0] === 'no';
     const px = ctx.proxy!;
     const from = neg || args[0] === 'default' ? 1 : 0;
-    if (args.length > from + 2) { ctx.alert(`'${args[from]} ${args[from + 1]}' cannot handle unexpected argument '${args[from + 2]}'.`); return; }
+    if (!anyArgs && args.length > from + 2) { ctx.alert(`'${args[from]} ${args[from + 1]}' cannot handle unexpected argument '${args[from + 2]}'.`); return; }
     if (neg) px.options &= ~bit; else px.options |= bit;
   };
+}
+
+/**
+ * TCP/socket tuning options of 2.6 that change nothing a client or server can observe through Sluice (or that Node
+ * cannot apply): accepted so tuned configurations load, with a warning saying they are ignored.
+ */
+const IGNORED_OPTIONS = ['tcp-smart-accept', 'tcp-smart-connect', 'splice-auto', 'splice-request', 'splice-response',
+  'nolinger', 'contstats', 'http-no-delay', 'independent-streams'];
+
+function parseIgnoredOption(args: readonly string[], ctx: KwCtx): void {
+  const from = args[0] === 'no' || args[0] === 'default' ? 1 : 0;
+  ctx.warn(`'option ${args[from + 1]}' is accepted but ignored by sluice (no effect on a Node.js process).`);
 }
 
 const BE = PR_CAP_BE | PR_CAP_DEF;
@@ -129,7 +142,8 @@ export const keywords: CfgKeyword[] = [
   { section: 'listen', name: 'id', cap: ALL, parse: parseId },
   { section: 'listen', name: 'description', cap: ALL, parse: parseDescription },
   { section: 'listen', name: 'fullconn', cap: BE, parse: parseFullconn },
-  { section: 'listen', name: 'option redispatch', cap: BE, allowNo: true, parse: optionBit(PR_O_REDISPATCH) },
+  { section: 'listen', name: 'option redispatch', cap: BE, allowNo: true, parse: optionBit(PR_O_REDISPATCH, true) },
+  ...IGNORED_OPTIONS.map((o): CfgKeyword => ({ section: 'listen', name: 'option ' + o, cap: ALL, allowNo: true, parse: parseIgnoredOption })),
   { section: 'listen', name: 'option allbackups', cap: BE, allowNo: true, parse: optionBit(PR_O_ALLBACKUPS) },
   { section: 'listen', name: 'option abortonclose', cap: BE, allowNo: true, parse: optionBit(PR_O_ABORTONCLOSE) },
   { section: 'listen', name: 'option tcpka', cap: ALL, allowNo: true, parse: optionBit(PR_O_TCPKA) },

@@ -101,7 +101,7 @@ function parseGlobalStats(args: readonly string[], ctx: KwCtx): void {
     if (!Number.isInteger(n) || n <= 0) { ctx.alert("'stats maxconn' expects a positive value"); return; }
     cfg.maxconn = n;
   } else if (sub === 'bind-process') {
-    ctx.warn("'stats bind-process' is ignored (single process)");
+    // accepted without a word, as 2.6 (one process anyway)
   } else {
     ctx.alert("'stats' only supports 'socket', 'maxconn', 'bind-process' and 'timeout' (got '" + (sub ?? '') + "')");
   }
