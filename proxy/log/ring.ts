@@ -1,8 +1,9 @@
 /*
  * The log ring: a bounded single-producer / single-consumer byte ring in a SharedArrayBuffer. The event loop
- * (log/emit.ts through log/sender.ts) writes framed log lines into it; the log worker (log/log-worker.ts) reads them
- * and does the send syscalls on the second core. Producer never waits: a line that does not fit is dropped and
- * counted. This module holds the layout and the two ends; it does no I/O. Hot path: yes (reserve/commit per line).
+ * (log/sender.ts) copies the lines of worker targets (stdout/stderr/fd, unix datagram; UDP with SLUICE_LOG_WORKER=1)
+ * into it; the log worker (log/log-worker.ts) reads them and does the writes / send syscalls on another core. The
+ * producer never waits: a line that does not fit is dropped and counted. This module holds the layout and the two
+ * ends; it does no I/O. Hot path: yes (reserve/commit per line).
  *
  *   ctl (Int32, 16 words)   HEAD | TAIL | SLEEP | STOP | LAZY ...        stats (Float64, 8)  SENT | DROPPED | ERRORS
  *   data (2^n bytes)        [len i32][slot i32][len bytes, padded to 4] ... [-1 = wrap: next record at offset 0]
@@ -30,9 +31,6 @@ export const RING_ST_WORDS = 8;
 export const RING_SLOT_OPEN = -2;
 const WRAP = -1;
 const REC_HDR = 8;
-
-/** Ring size: 4 MiB holds ~20,000 httplog lines, i.e. 200 ms at 100k lines/s if the worker stalls. */
-export const RING_DEFAULT_SIZE = 1 << 22;
 
 /** Creates the shared memory of a ring of `size` data bytes (a power of two, >= 64 KiB). */
 export function newRingMemory(size: number): SharedArrayBuffer {

@@ -175,7 +175,6 @@ let ring: RingWriter | null = null;
 let worker: Worker | null = null;
 /** Lines committed to the current ring (the worker's sent + dropped catch up with it). */
 let ringQueued = 0;
-let lazyNotify = true;
 /** Opened worker targets (their sinks are reset when the worker goes). */
 const ringTargets: LogTarget[] = [];
 
@@ -273,7 +272,7 @@ function startWorker(): RingWriter {
   const { Worker } = requireBuiltin('node:worker_threads') as typeof import('node:worker_threads');
   const sab = newRingMemory(LOG_RING_SIZE);
   const w = new RingWriter(sab);
-  w.v.ctl[RING_NOTIFY_LAZY] = lazyNotify ? 1 : 0;
+  w.v.ctl[RING_NOTIFY_LAZY] = 1; // the worker polls while idle, woken only past RING_LAZY_BYTES queued
   const ext = path.extname(new URL(import.meta.url).pathname);
   const script = new URL('./log-worker' + ext, import.meta.url);
   // A small isolate: the worker only moves bytes (its heap stays under 2 MB).
@@ -433,12 +432,4 @@ export function closeLogSinks(): boolean {
 /** Sends UDP targets opened from now on through the worker thread (true) or from the event loop (tests, bench). */
 export function setLogUdpInWorker(on: boolean): void {
   udpInWorker = on;
-}
-
-/**
- * Wake-up policy of the worker for rings started after this call (bench): lazy = the worker polls while idle
- * (1..32 ms) and is notified only past a fill threshold; eager = every line queued while it sleeps wakes it.
- */
-export function setLogNotifyLazy(lazy: boolean): void {
-  lazyNotify = lazy;
 }
