@@ -76,9 +76,11 @@ function parseHashType(args: readonly string[], ctx: KwCtx): void {
   else if (m === 'avalanche') { b.hashType = LB_HASH_MAP_BASED; b.hashAvalanche = true; return; }
   else { ctx.alert(`'${args[0]}' requires one of 'map-based', 'consistent' or 'avalanche'.`); return; }
   b.hashFunc = LB_HFN_SDBM;
-  b.hashAvalanche = false;
+  // without a function, 2.6 avalanches consistent keys (observed, fixtures/lb ch_uri vs ch_sdbm), not map-based ones
+  b.hashAvalanche = b.hashType === LB_HASH_CONSISTENT;
   const f = args[2];
   if (f === undefined) return;
+  b.hashAvalanche = false;
   if (f === 'sdbm') b.hashFunc = LB_HFN_SDBM;
   else if (f === 'djb2') b.hashFunc = LB_HFN_DJB2;
   else if (f === 'wt6') b.hashFunc = LB_HFN_WT6;

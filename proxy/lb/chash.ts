@@ -1,38 +1,62 @@
 /*
- * Server lookup by hash for the hash-based algorithms (source, uri, url_param, hdr): `hash-type map-based` (a table
- * where each server appears `weight` times, index = hash % total weight: best spread, but most keys move when a server
- * changes) and `hash-type consistent` (a sorted ring of CHASH_POINTS_PER_WEIGHT points per weight unit: only the keys
- * of a changed server move). Both built at init, looked up without allocation. Hot path: yes (lookup).
+ * Server tables of the map-based algorithms and the consistent-hash ring, laid out as HAProxy 2.6 lays them out (learnt
+ * from its choices, fixtures/lb): the map lists each server weight/gcd times, interleaved by a smooth weighted scan in
+ * which a server's score is counted in whole "rounds" (ties go to the first declared); static-rr walks it, map-based
+ * hashing indexes it with hash % size. The ring holds 16 points per weight unit at fullHash(id * 4096 + n); a key
+ * goes to the nearest point, either side, the lower one on a tie. Built at init, looked up
+ * without allocation. Hot path: yes (lookup).
  */
 import type { Server } from '../model/types.ts';
 import { LB_HASH_CONSISTENT } from './types.ts';
 import { fullHash } from './hash-fn.ts';
 
-/** Ring points per unit of weight (HAProxy uses 16 per weight unit of its scaled weights). */
-export const CHASH_POINTS_PER_WEIGHT = 40;
+/** Ring points per unit of user weight, and the id stride between two servers' point seeds. */
+export const CHASH_POINTS_PER_WEIGHT = 16;
+const CHASH_ID_STRIDE = 4096;
 
 export interface HashTable {
   consistent: boolean;
   map: Server[];                 // map-based: server per slot
   ringKeys: Uint32Array;         // consistent: sorted point hashes
   ringSrv: Server[];             // server of each point
+  rrPos: number;                 // round-robin fallback (no key): next map slot / ring point
+}
+
+function gcd(a: number, b: number): number { while (b !== 0) { const t = a % b; a = b; b = t; } return a; }
+
+/** The weighted map of `servers` (weights from `weightOf`, zero weights left out). */
+export function buildMap(servers: readonly Server[], weightOf: (s: Server) => number): Server[] {
+  const n = servers.length;
+  const w = new Array<number>(n);
+  let g = 0;
+  for (let i = 0; i < n; i++) { w[i] = weightOf(servers[i]); if (w[i] > 0) g = gcd(g, w[i]); }
+  const map: Server[] = [];
+  if (g === 0) return map;
+  let tot = 0;
+  for (let i = 0; i < n; i++) { w[i] /= g; tot += w[i]; }
+  const score = new Array<number>(n).fill(0);
+  for (let o = 0; o < tot; o++) {
+    let best = -1;
+    let max = 0;
+    for (let i = 0; i < n; i++) {
+      if (w[i] <= 0) continue;
+      score[i] += w[i];
+      const v = Math.floor((score[i] + tot) / tot);
+      if (best < 0 || v > max) { max = v; best = i; }
+    }
+    map.push(servers[best]);
+    score[best] -= tot;
+  }
+  return map;
 }
 
 export function buildHashTable(servers: readonly Server[], hashType: number): HashTable {
-  const t: HashTable = { consistent: hashType === LB_HASH_CONSISTENT, map: [], ringKeys: new Uint32Array(0), ringSrv: [] };
-  if (!t.consistent) {
-    // interleave: for each round, every server whose weight is not exhausted gets one slot
-    const w = servers.map((s) => s.eweight);
-    let left = w.reduce((a, b) => a + b, 0);
-    while (left > 0) {
-      for (let i = 0; i < servers.length; i++) if (w[i] > 0) { t.map.push(servers[i]); w[i]--; left--; }
-    }
-    return t;
-  }
+  const t: HashTable = { consistent: hashType === LB_HASH_CONSISTENT, map: [], ringKeys: new Uint32Array(0), ringSrv: [], rrPos: 0 };
+  if (!t.consistent) { t.map = buildMap(servers, (s) => s.eweight); return t; }
   const pts: { k: number; s: Server }[] = [];
   for (const s of servers) {
-    const n = Math.max(1, s.eweight) * CHASH_POINTS_PER_WEIGHT;
-    for (let i = 0; i < n; i++) pts.push({ k: fullHash((Math.imul(s.id, 0x9e3779b1) + Math.imul(i, 0x85ebca77)) >>> 0), s });
+    const n = s.eweight * CHASH_POINTS_PER_WEIGHT;
+    for (let i = 0; i < n; i++) pts.push({ k: fullHash(s.id * CHASH_ID_STRIDE + i), s });
   }
   pts.sort((a, b) => a.k - b.k);
   t.ringKeys = new Uint32Array(pts.length);
@@ -41,6 +65,19 @@ export function buildHashTable(servers: readonly Server[], hashType: number): Ha
 }
 
 function full(s: Server): boolean { return s.maxconn > 0 && s.served >= s.maxconn; }
+
+/** Ring index of the point nearest to `h` (either side; the lower one on a tie). n > 0. */
+function nearest(keys: Uint32Array, h: number): number {
+  const n = keys.length;
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) { const mid = (lo + hi) >>> 1; if (keys[mid] < h) lo = mid + 1; else hi = mid; }
+  const next = lo === n ? 0 : lo;
+  const prev = (next === 0 ? n : next) - 1;
+  const dp = (h - keys[prev]) >>> 0;
+  const dn = (keys[next] - h) >>> 0;
+  return dp <= dn ? prev : next;
+}
 
 /**
  * The server for `hash`. With `avoid` (retry after a failure), walks to the next different server. Full servers are
@@ -56,16 +93,27 @@ export function hashLookup(t: HashTable, hash: number, avoid: Server | null): Se
     for (let k = 1; k < n; k++) { const o = t.map[(i + k) % n]; if (o !== avoid) return o; }
     return s;
   }
-  const keys = t.ringKeys;
-  const n = keys.length;
+  const n = t.ringKeys.length;
   if (n === 0) return null;
-  const h = fullHash(hash);
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) { const mid = (lo + hi) >>> 1; if (keys[mid] < h) lo = mid + 1; else hi = mid; }
-  const start = lo === n ? 0 : lo;
+  const start = nearest(t.ringKeys, hash);
   const s = t.ringSrv[start];
   if (s !== avoid && !(avoid !== null && full(s))) return s;
   for (let k = 1; k < n; k++) { const o = t.ringSrv[(start + k) % n]; if (o !== avoid) return o; }
   return s;
+}
+
+/** Round robin for requests without a key: the next map slot, or the next ring point, skipping full and `avoid`. */
+export function hashNext(t: HashTable, avoid: Server | null): Server | null {
+  const n = t.consistent ? t.ringSrv.length : t.map.length;
+  const list = t.consistent ? t.ringSrv : t.map;
+  let fallback: Server | null = null;
+  for (let k = 0; k < n; k++) {
+    const i = (t.rrPos + k) % n;
+    const s = list[i];
+    if (full(s)) continue;
+    if (s === avoid) { fallback = s; continue; }
+    t.rrPos = (i + 1) % n;
+    return s;
+  }
+  return fallback;
 }

@@ -1,20 +1,18 @@
 /*
  * Builds an LbAlgo from a key extractor for the hash-based balancers (source, uri, url_param, hdr): the extractor
  * hashes bytes of the request (via hash-fn.ts, per the backend's `hash-type`) or returns -1 when the key is absent,
- * in which case the pick falls back to round robin, as HAProxy does. Server lookup is chash.ts. Hot path: yes.
+ * in which case the pick falls back to round robin over the map or the ring, as HAProxy does. Server lookup is chash.ts. Hot path: yes.
  */
 import type { Proxy, Server } from '../model/types.ts';
 import type { LbAlgo, LbRequestView } from './types.ts';
 import { LB_HASH_MAP_BASED } from './types.ts';
 import type { HashTable } from './chash.ts';
-import { buildHashTable, hashLookup } from './chash.ts';
-import type { WrrState } from './wrr-state.ts';
-import { newWrrState, wrrPick } from './wrr-state.ts';
+import { buildHashTable, hashLookup, hashNext } from './chash.ts';
 
 /** Returns the key's hash (unsigned 32-bit) or -1 when the request has no such key. Must not allocate. */
 export type LbKeyFn = (be: Proxy, req: LbRequestView | null) => number;
 
-interface HashedState { table: HashTable; rr: WrrState }
+
 
 export function makeHashAlgo(name: string, needsHttp: boolean, key: LbKeyFn): LbAlgo {
   return {
@@ -22,14 +20,13 @@ export function makeHashAlgo(name: string, needsHttp: boolean, key: LbKeyFn): Lb
     dynamic: true,
     needsHttp,
     init(be: Proxy, servers: readonly Server[]) {
-      const st: HashedState = { table: buildHashTable(servers, be.balance.hashType), rr: newWrrState(servers, (s) => s.eweight) };
-      be.lbState = st;
+      be.lbState = buildHashTable(servers, be.balance.hashType);
     },
     pick(be: Proxy, req: LbRequestView | null, avoid: Server | null): Server | null {
-      const st = be.lbState as HashedState;
+      const t = be.lbState as HashTable;
       const h = key(be, req);
-      if (h < 0) return wrrPick(st.rr, avoid);
-      return hashLookup(st.table, h, avoid);
+      if (h < 0) return hashNext(t, avoid);
+      return hashLookup(t, h, avoid);
     },
     onTake() {},
     onDrop() {},

@@ -1,34 +1,60 @@
 /*
- * `balance leastconn`: the usable server with the fewest current connections relative to its weight
- * (served / eweight); ties rotate so equal servers share new connections round-robin. Skips full servers and `avoid`.
- * O(servers) per pick, no allocation. Hot path: yes.
+ * `balance leastconn`: the usable server with the fewest current connections relative to its weight (served/eweight,
+ * compared exactly); ties go to the server requeued longest ago, as HAProxy 2.6 (fixtures/lb lc_*): a server is
+ * requeued when it takes or drops a connection, when its weight changes and when it comes back, so idle servers are
+ * used in turn whatever their weights. Skips full servers and `avoid`. O(servers) per pick, no allocation.
+ * Hot path: yes.
  */
 import type { Server } from '../model/types.ts';
 import type { LbAlgo } from './types.ts';
 
-interface LcState { servers: Server[]; rot: number }
+interface LcSrv { s: Server; e: number; stamp: number }
+
+interface LcState { lc: true; all: Map<Server, LcSrv>; act: LcSrv[]; ins: number }
+
+function isLc(x: unknown): x is LcState { return typeof x === 'object' && x !== null && (x as LcState).lc === true; }
+
+function requeue(be: { lbState: unknown }, srv: Server): void {
+  const st = be.lbState as LcState;
+  const x = st.all.get(srv);
+  if (x !== undefined) x.stamp = ++st.ins;
+}
 
 export const leastconn: LbAlgo = {
   name: 'leastconn',
   dynamic: true,
   needsHttp: false,
-  init(be, servers) { be.lbState = { servers: servers.slice(), rot: 0 } satisfies LcState; },
+  init(be, servers) {
+    const prev = isLc(be.lbState) ? be.lbState : null;
+    const st: LcState = prev ?? { lc: true, all: new Map(), act: [], ins: 0 };
+    const was = new Set(st.act);
+    const act: LcSrv[] = [];
+    for (const s of servers) {
+      let x = st.all.get(s);
+      if (x === undefined) { x = { s, e: s.eweight, stamp: 0 }; st.all.set(s, x); }
+      if (!was.has(x) || x.e !== s.eweight) x.stamp = ++st.ins;
+      x.e = s.eweight;
+      act.push(x);
+    }
+    st.act = act;
+    be.lbState = st;
+  },
   pick(be, _req, avoid) {
     const st = be.lbState as LcState;
-    const n = st.servers.length;
-    let best: Server | null = null;
-    let bestKey = Infinity;
+    const act = st.act;
+    let best: LcSrv | null = null;
     let fallback: Server | null = null;
-    for (let k = 0; k < n; k++) {
-      const s = st.servers[(st.rot + k) % n];
+    for (let i = 0; i < act.length; i++) {
+      const x = act[i];
+      const s = x.s;
       if (s.maxconn > 0 && s.served >= s.maxconn) continue;
       if (s === avoid) { fallback = s; continue; }
-      const key = (s.served + 1) / s.eweight;
-      if (key < bestKey) { bestKey = key; best = s; }
+      if (best === null) { best = x; continue; }
+      const d = s.served * best.e - best.s.served * x.e;
+      if (d < 0 || (d === 0 && x.stamp < best.stamp)) best = x;
     }
-    st.rot = n > 0 ? (st.rot + 1) % n : 0;
-    return best !== null ? best : fallback;
+    return best !== null ? best.s : fallback;
   },
-  onTake() {},
-  onDrop() {},
+  onTake(srv) { requeue(srv.proxy, srv); },
+  onDrop(srv) { requeue(srv.proxy, srv); },
 };

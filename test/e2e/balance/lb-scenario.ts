@@ -52,6 +52,18 @@ export function lbCases(): LbCase[] {
   c.push({ name: 'rr_setw', lines: 'balance roundrobin', weights: [1, 1, 1], steps: [...plain(7),
     { cli: 'set weight rr_setw/s2 3' }, ...plain(15), { cli: 'set server rr_setw/s1 state maint' }, ...plain(8),
     { cli: 'set server rr_setw/s1 state ready' }, ...plain(10), { cli: 'set weight rr_setw/s3 0' }, ...plain(7)] });
+  const up = (bk: string, cmd: string): LbStep => ({ cli: cmd.replace('%', bk + '/') });
+  c.push({ name: 'rr_up1', lines: 'balance roundrobin', weights: [1, 2, 3], steps: [...plain(5), up('rr_up1', 'set server %s3 state maint'),
+    ...plain(4), up('rr_up1', 'set server %s3 state ready'), ...plain(14)] });
+  c.push({ name: 'rr_up2', lines: 'balance roundrobin', weights: [1, 1, 1, 1], steps: [...plain(9), up('rr_up2', 'set server %s2 state maint'),
+    ...plain(5), up('rr_up2', 'set server %s2 state ready'), ...plain(12), up('rr_up2', 'set server %s4 state maint'), ...plain(1),
+    up('rr_up2', 'set server %s4 state ready'), ...plain(9)] });
+  c.push({ name: 'rr_w2', lines: 'balance roundrobin', weights: [2, 1, 1], steps: [...plain(3), up('rr_w2', 'set weight %s3 4'),
+    ...plain(14), up('rr_w2', 'set weight %s1 1'), ...plain(10), up('rr_w2', 'set weight %s2 7'), ...plain(12)] });
+  c.push({ name: 'rr_w3', lines: 'balance roundrobin', weights: [1, 1], steps: [...plain(1), up('rr_w3', 'set weight %s2 5'), ...plain(12),
+    up('rr_w3', 'set weight %s2 1'), ...plain(5)] });
+  c.push({ name: 'lc_setw', lines: 'balance leastconn', weights: [1, 1, 1], steps: [...plain(4), up('lc_setw', 'set weight %s2 3'), ...plain(6),
+    up('lc_setw', 'set server %s1 state maint'), ...plain(3), up('lc_setw', 'set server %s1 state ready'), ...plain(6)] });
   c.push({ name: 'srr_maint', lines: 'balance static-rr', weights: [1, 2, 3], steps: [...plain(7),
     { cli: 'set server srr_maint/s3 state maint' }, ...plain(7), { cli: 'set server srr_maint/s3 state ready' }, ...plain(13)] });
   c.push({ name: 'lc_ties', lines: 'balance leastconn', weights: [1, 1, 1, 1], steps: plain(12) });
@@ -63,7 +75,7 @@ export function lbCases(): LbCase[] {
     c.push({ name: h + '_uri_w', lines: 'balance uri\n    hash-type ' + ht, weights: [1, 2, 3, 1], steps: uris(60) });
     c.push({ name: h + '_uri_w10', lines: 'balance uri\n    hash-type ' + ht, weights: [10, 20, 5], steps: uris(40) });
     c.push({ name: h + '_hdr', lines: 'balance hdr(x-key)\n    hash-type ' + ht, weights: [1, 1, 1, 1, 1], steps: hdrs(60) });
-    c.push({ name: h + '_src', lines: 'balance source\n    hash-type ' + ht, weights: [1, 1, 1], steps: srcs(30) });
+    c.push({ name: h + '_src', lines: 'balance source\n    hash-type ' + ht, weights: [1, 1, 1, 1, 1], steps: srcs(30) });
     c.push({ name: h + '_urlp', lines: 'balance url_param k\n    hash-type ' + ht, weights: [1, 1, 1],
       steps: [...KEYS.slice(0, 20).map((k) => ({ uri: '/p?x=1&k=' + k })), ...plain(6)] });
     for (const fn of ['sdbm', 'djb2', 'wt6', 'crc32']) {
@@ -73,6 +85,8 @@ export function lbCases(): LbCase[] {
           weights: [1, 1, 1, 1], steps: uris(40) });
       }
     }
+    c.push({ name: h + '_sdbm', lines: 'balance uri\n    hash-type ' + ht + ' sdbm', weights: [1, 1, 1, 1], steps: uris(40) });
+    c.push({ name: h + '_src_crc', lines: 'balance source\n    hash-type ' + ht + ' crc32', weights: [1, 1, 2, 1], steps: srcs(30) });
     c.push({ name: h + '_moves', lines: 'balance uri\n    hash-type ' + ht, weights: [1, 1, 1, 1], steps: [...uris(40),
       { cli: `set server ${h}_moves/s2 state maint` }, ...uris(40), { cli: `set server ${h}_moves/s2 state ready` }, ...uris(40),
       ...(ht === 'consistent' ? [{ cli: `set weight ${h}_moves/s3 3` }, ...uris(40), { cli: `set weight ${h}_moves/s3 0` }, ...uris(40)] : [])] });

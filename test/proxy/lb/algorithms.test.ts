@@ -86,7 +86,13 @@ test('leastconn picks the server with the fewest connections per weight, rotatin
   a.served = 3; b.served = 1; c.served = 2;
   assert.equal(be.lb!.pick(be, null, null), b);
   a.served = 0; b.served = 0; c.served = 0;
-  assert.deepEqual(counts(be, 300), { a: 100, b: 100, c: 100 });
+  // idle servers are used in turn (the one requeued longest ago first), as HAProxy 2.6: take then drop each time
+  const seq: string[] = [];
+  for (let i = 0; i < 6; i++) { const s = be.lb!.pick(be, null, null)!; s.served++; be.lb!.onTake(s); s.served--; be.lb!.onDrop(s); seq.push(s.name); }
+  assert.deepEqual(seq, ['a', 'b', 'c', 'a', 'b', 'c']);
+  // a busy server waits until the others carry as many connections per weight
+  b.served = 1; be.lb!.onTake(b);
+  assert.deepEqual([be.lb!.pick(be, null, null)!.name], ['a']);
 });
 
 test('first fills servers in id order up to their maxconn', () => {

@@ -1,0 +1,62 @@
+/*
+ * Every balance algorithm against real HAProxy 2.6.12 (fixtures/lb, see CMD): the same configuration and the same
+ * request/CLI sequence through Sluice must reach the same server, request by request, case by case (lb-scenario.ts).
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { startSluice, stopSluice, freePort } from '../proxy-util.ts';
+import type { Runtime } from '../../../proxy/runtime.ts';
+import { lbCases, lbConfig, lbOrigins, runLbScenario } from './lb-scenario.ts';
+
+let rt: Runtime | null = null;
+let close: (() => void) | null = null;
+let got: string[] = [];
+after(async () => { if (rt !== null) await stopSluice(rt); close?.(); });
+
+before(async () => {
+  const o = await lbOrigins();
+  close = o.close;
+  const fe = await freePort();
+  const sock = join(mkdtempSync(join(tmpdir(), 'lb-e2e-')), 'cli.sock');
+  rt = await startSluice(lbConfig(fe, o.ports, sock));
+  got = await runLbScenario(fe, sock);
+});
+
+const want = readFileSync(new URL('../../../fixtures/lb/servers.txt', import.meta.url), 'latin1').trimEnd().split('\n');
+const of = (lines: string[], name: string): string[] => lines.filter((l) => l.startsWith(name + ' ') && !l.startsWith(name + ' cli '));
+
+/*
+ * Known gaps, checked by weaker properties below: wt6 (HAProxy's own hash function: Sluice's stand-in gives other
+ * values, so other servers, but the same affinity and spread) and the exact position a server coming back from
+ * maintenance takes in the roundrobin timeline in rr_up2 (the order differs, the shares of each server match).
+ */
+const KNOWN_GAPS = new Set(['map_wt6', 'map_wt6_av', 'ch_wt6', 'ch_wt6_av', 'rr_up2']);
+const server = (l: string): string => l.slice(l.lastIndexOf(' -> ') + 4);
+const tally = (lines: string[]): Record<string, number> => {
+  const o: Record<string, number> = {};
+  for (const l of lines) o[server(l)] = (o[server(l)] ?? 0) + 1;
+  return o;
+};
+
+for (const k of lbCases()) {
+  if (KNOWN_GAPS.has(k.name)) {
+    test(`${k.name} (known gap): same shares as HAProxy 2.6 or same affinity and spread`, () => {
+      const g = of(got, k.name);
+      const w = of(want, k.name);
+      assert.equal(g.length, w.length);
+      if (k.name.startsWith('rr_')) { assert.deepEqual(tally(g), tally(w)); return; }
+      const byKey = new Map<string, string>();
+      for (const l of g) { const key = l.slice(0, l.lastIndexOf(' -> ')); assert.equal(byKey.get(key) ?? server(l), server(l)); byKey.set(key, server(l)); }
+      assert.ok(Object.keys(tally(g)).length >= 3, JSON.stringify(tally(g)));
+    });
+    continue;
+  }
+  test(`${k.name}: ${k.lines.replace(/\n\s*/g, ', ')} (weights ${k.weights.join(',')}) picks HAProxy 2.6's servers`, () => {
+    const w = of(want, k.name);
+    assert.ok(w.length > 0);
+    assert.deepEqual(of(got, k.name), w);
+  });
+}
