@@ -39,8 +39,8 @@ export const LOG_FACILITY_NAMES: readonly string[] = [
 ];
 
 /**
- * Runtime handle of a target's sender (log/sender.ts): the slot number under which the event loop queues its lines in
- * the log ring; the log worker (log/log-worker.ts) maps the slot to a socket. null until the target is opened.
+ * Runtime handle of a target's sender (log/sender.ts): the slot under which the event loop queues its lines; the
+ * sender maps it to a UDP socket, or the log worker (log/log-worker.ts) to its target. null until the target opens.
  */
 export interface LogSink {
   readonly slot: number;
