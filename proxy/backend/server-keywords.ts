@@ -165,8 +165,8 @@ export function makeServerKeywords(reg: KeywordRegistry): CfgKeyword[] {
           srvErr(ctx, label(srv, tmpl), `'${w}' is a HAProxy 2.6 server keyword not supported by sluice yet.`);
           return;
         }
-        const hint = bestMatch(w, reg.serverKws.keys());
-        srvErr(ctx, label(srv, tmpl), `unknown keyword '${w}'${hint !== '' ? `; did you mean '${hint}' maybe ?` : '. Registered keywords :'}`);
+        const hint = bestMatch(w, [...reg.serverKws.keys(), ...reg.unsupportedNames('server')]);
+        srvErr(ctx, label(srv, tmpl), `unknown keyword '${w}'${hint !== '' ? `; did you mean '${hint}' maybe ?` : '.'}`);
         return;
       }
       if (tmpl && !kw.defaultOk) {

@@ -304,7 +304,8 @@ function dispatchLine(ld: Loading, reg: KeywordRegistry, file: string, lineNo: n
       ctx.alert(`option '${opt}' is a HAProxy 2.6 option not supported by sluice yet.`);
       return;
     }
-    const hint = bestMatch(opt, reg.subwords(section, 'option'));
+    const hint = bestMatch(opt, [...reg.subwords(section, 'option'),
+      ...reg.unsupportedNames(family).filter((n) => n.startsWith('option ')).map((n) => n.slice(7))]);
     ctx.alert(`unknown option '${opt}'${hint !== '' ? `; did you mean '${hint}' maybe ?` : '.'}`);
     return;
   }
@@ -316,6 +317,8 @@ function dispatchLine(ld: Loading, reg: KeywordRegistry, file: string, lineNo: n
   const cands = new Set<string>();
   for (const n of reg.names(section)) cands.add(n.split(' ')[0]);
   for (const n of SECTION_KEYWORDS) cands.add(n);
+  // 2.6 also knows (and may suggest) the keywords Sluice has not implemented
+  for (const n of reg.unsupportedNames(family)) if (!n.startsWith('option ')) cands.add(n.split(' ')[0]);
   const hint = bestMatch(w0, cands);
   ctx.alert(`unknown keyword '${w0}' in '${section}' section${hint !== '' ? `; did you mean '${hint}' maybe ?` : ''}`);
 }

@@ -7,6 +7,7 @@
  */
 import type { CfgKeyword, SectionKind, SrvKeyword, BindKeyword } from './types.ts';
 import type { LbAlgo } from '../lb/types.ts';
+import { wordFingerprint, fingerprintDistance } from './fingerprint.ts';
 
 const PROXY_SECTIONS: readonly SectionKind[] = ['defaults', 'frontend', 'backend', 'listen'];
 
@@ -97,6 +98,13 @@ export class KeywordRegistry {
     return out;
   }
 
+  /** The not-yet-implemented 2.6 keywords of a family ('global', 'proxy', 'server', 'bind'). */
+  unsupportedNames(family: string): string[] {
+    const out: string[] = [];
+    for (const [key, f] of this.unsupported) if (f === family) out.push(key.slice(f.length + 1));
+    return out;
+  }
+
   /** Words that follow `prefix` in multi-word names of a section ('option' → ['httplog', 'redispatch', ...]). */
   subwords(section: SectionKind, prefix: string): string[] {
     const out: string[] = [];
@@ -107,35 +115,23 @@ export class KeywordRegistry {
   }
 }
 
-/** Optimal-string-alignment edit distance (insert, delete, substitute, swap adjacent). */
-function editDistance(a: string, b: string): number {
-  const n = a.length;
-  const m = b.length;
-  const d: number[][] = [];
-  for (let i = 0; i <= n; i++) { d.push(new Array<number>(m + 1).fill(0)); d[i][0] = i; }
-  for (let j = 0; j <= m; j++) d[0][j] = j;
-  for (let i = 1; i <= n; i++) {
-    for (let j = 1; j <= m; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2][j - 2] + 1);
-      d[i][j] = v;
-    }
-  }
-  return d[n][m];
-}
-
 /**
- * The candidate closest to `word`, or '' when none is close enough to be a plausible typo (distance at most
- * a third of the word, minimum 1, maximum 3). Ties go to the first candidate in order.
+ * The candidate closest to `word` by HAProxy's word fingerprint, or '' when it is too far to be a plausible typo
+ * (as 2.6: the distance must not exceed twice the length of the word nor twice that of the candidate). Ties go to the
+ * first candidate in order.
  */
 export function bestMatch(word: string, candidates: Iterable<string>): string {
+  const ws = new Uint8Array(1024);
+  wordFingerprint(ws, word);
+  const cs = new Uint8Array(1024);
   let best = '';
   let bestD = Infinity;
-  const limit = Math.min(3, Math.max(1, Math.floor(word.length / 3)));
   for (const c of candidates) {
-    const d = editDistance(word, c);
+    cs.fill(0);
+    wordFingerprint(cs, c);
+    const d = fingerprintDistance(ws, cs);
     if (d < bestD) { bestD = d; best = c; }
   }
-  return bestD <= limit ? best : '';
+  if (best === '' || bestD > 2 * word.length || bestD > 2 * best.length) return '';
+  return best;
 }

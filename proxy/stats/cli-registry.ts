@@ -7,6 +7,7 @@
 import type { CliCommand, CliReply, CliSession, CliEnv } from './types.ts';
 import { LOG_INFO, LOG_ERR } from './types.ts';
 import { CLI_USAGE_26, CLI_USAGE_TAIL } from './cli-usage.ts';
+import { wordFingerprint, fingerprintDistance } from '../config/fingerprint.ts';
 
 export interface CliEntry {
   words: readonly string[];
@@ -70,29 +71,6 @@ export function findCli(reg: CliRegistry, args: readonly string[]): CliEntry | n
   return best;
 }
 
-/** HAProxy's word fingerprint: counts of character-class transitions in a 32x32 table (1..26 letters, 27 digit, 28 other). */
-function fingerprint(fp: Uint8Array, word: string): void {
-  let from = 28;
-  for (let i = 0; i < word.length; i++) {
-    const c = word.charCodeAt(i) | 0x20;
-    let to: number;
-    const raw = word.charCodeAt(i);
-    if (raw >= 48 && raw <= 57) to = 27;
-    else if (c >= 97 && c <= 122) to = c - 96;
-    else to = 28;
-    fp[to] = 1;
-    fp[32 * from + to]!++;
-    from = to;
-  }
-  fp[32 * from + 28]!++;
-}
-
-function fpDistance(a: Uint8Array, b: Uint8Array): number {
-  let d = 0;
-  for (let i = 0; i < 1024; i++) d += Math.abs(a[i]! - b[i]!);
-  return d;
-}
-
 function cmpUsage(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -126,9 +104,9 @@ export function usageMessage(reg: CliRegistry, args: readonly string[], ishelp: 
       const ws = new Uint8Array(1024);
       const ls = new Uint8Array(1024);
       let totlen = 0;
-      for (let i = idx; i < args.length && i < 5 && args[i] !== ''; i++) { fingerprint(ws, args[i]!); totlen += args[i]!.length; }
-      for (let i = idx; i < e.words.length && i < 5; i++) { fingerprint(ls, e.words[i]!); totlen += e.words[i]!.length; }
-      const dist = fpDistance(ws, ls);
+      for (let i = idx; i < args.length && i < 5 && args[i] !== ''; i++) { wordFingerprint(ws, args[i]!); totlen += args[i]!.length; }
+      for (let i = idx; i < e.words.length && i < 5; i++) { wordFingerprint(ls, e.words[i]!); totlen += e.words[i]!.length; }
+      const dist = fingerprintDistance(ws, ls);
       if (dist < Math.trunc((5 * totlen) / 2)) {
         if (matches.length < MAX_MATCHES) matches.push({ e, dist });
         else if (dist < matches[MAX_MATCHES - 1]!.dist) matches[MAX_MATCHES - 1] = { e, dist };
