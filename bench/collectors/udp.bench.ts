@@ -30,6 +30,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 // Extra sluice-collect flags, e.g. BENCH_SLUICE_ARGS=--udp-peer (Node's per-datagram 'message' path).
 const SLUICE_ARGS = (process.env.BENCH_SLUICE_ARGS ?? '').split(' ').filter((a) => a !== '');
+const SENDER_NICE = Number(process.env.BENCH_SENDER_NICE ?? 5);
 const UDP_RUNS = Number(process.env.BENCH_UDP_RUNS ?? 1);
 // BENCH_NAIVE=0 leaves the naive collector out of the UDP part.
 const COLLECTORS: ('sluice' | 'naive')[] = process.env.BENCH_NAIVE === '0' ? ['sluice'] : ['sluice', 'naive'];
@@ -152,9 +153,9 @@ async function udpRound(which: 'sluice' | 'naive', rate: number): Promise<UdpRes
   const port = Number(/listening on udp:\/\/127\.0\.0\.1:(\d+)/.exec(c.err())![1]);
   const pid = c.p.pid as number;
   const before = threadTicks(pid);
-  // The sender runs at nice 5 so that, on 2 shared cores, it yields to the collector under test; it reports the
-  // rate it really achieved and its own CPU per datagram.
-  const s = run('nice', ['-n', '5', process.execPath, '--import', 'tsx', 'bench/collectors/udp-sender.ts', String(port), String(rate), String(SECONDS)]);
+  // The sender runs at nice BENCH_SENDER_NICE (5) so that, on 2 shared cores, it yields to the collector under test;
+  // it reports the rate it really achieved and its own CPU per datagram.
+  const s = run('nice', ['-n', String(SENDER_NICE), process.execPath, '--import', 'tsx', 'bench/collectors/udp-sender.ts', String(port), String(rate), String(SECONDS)]);
   await once(s.p, 'exit');
   const sendInfo = JSON.parse(s.out()) as { sent: number; seconds: number; cpuUsPerDatagram: number };
   const sent = sendInfo.sent;
@@ -216,7 +217,7 @@ async function udpBench(): Promise<void> {
   let rmemMax = '?';
   try { rmemMax = fs.readFileSync('/proc/sys/net/core/rmem_max', 'latin1').trim(); } catch { /* not Linux */ }
   console.log('\nnet.core.rmem_max=' + rmemMax + ' (the collector\'s SO_RCVBUF is twice that at most); sluice-collect flags: ' +
-    (SLUICE_ARGS.join(' ') || '(defaults)'));
+    (SLUICE_ARGS.join(' ') || '(defaults)') + '; sender nice ' + SENDER_NICE);
   console.log('\n## UDP loopback, ' + SECONDS + ' s per rate (sender paced per ms, ' + RUNS + ' runs per rate)');
   console.log('lost = sent - distinct sequence numbers in DuckDB at the end; sock = kernel drops (/proc/net/udp), other = ring + queue drops;');
   console.log('CPU in us per datagram: sender, collector (all threads; busiest three threads)');
