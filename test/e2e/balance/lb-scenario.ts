@@ -64,6 +64,25 @@ export function lbCases(): LbCase[] {
     up('rr_w3', 'set weight %s2 1'), ...plain(5)] });
   c.push({ name: 'lc_setw', lines: 'balance leastconn', weights: [1, 1, 1], steps: [...plain(4), up('lc_setw', 'set weight %s2 3'), ...plain(6),
     up('lc_setw', 'set server %s1 state maint'), ...plain(3), up('lc_setw', 'set server %s1 state ready'), ...plain(6)] });
+  let n = 0;
+  for (const w of [[1, 1, 1], [1, 2, 3], [3, 1, 1], [2, 2, 1], [1, 1, 1, 1, 1]]) {
+    for (const x of [1, w.length]) {
+      for (const [n1, n2] of [[3, 2], [7, 3]]) {
+        const bk = 'rr_back' + (n++);
+        c.push({ name: bk, lines: 'balance roundrobin', weights: w, steps: [...plain(n1), up(bk, 'set server %s' + x + ' state maint'),
+          ...plain(n2), up(bk, 'set server %s' + x + ' state ready'), ...plain(14)] });
+      }
+    }
+  }
+  n = 0;
+  for (const w of [[1, 1, 1], [1, 2, 3], [3, 1, 1]]) {
+    for (const [x, nw] of [[1, 4], [w.length, 2]]) {
+      for (const n1 of [2, 5]) {
+        const bk = 'rr_rew' + (n++);
+        c.push({ name: bk, lines: 'balance roundrobin', weights: w, steps: [...plain(n1), up(bk, 'set weight %s' + x + ' ' + nw), ...plain(14)] });
+      }
+    }
+  }
   c.push({ name: 'srr_maint', lines: 'balance static-rr', weights: [1, 2, 3], steps: [...plain(7),
     { cli: 'set server srr_maint/s3 state maint' }, ...plain(7), { cli: 'set server srr_maint/s3 state ready' }, ...plain(13)] });
   c.push({ name: 'lc_ties', lines: 'balance leastconn', weights: [1, 1, 1, 1], steps: plain(12) });
