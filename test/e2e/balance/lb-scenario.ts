@@ -113,6 +113,21 @@ export function lbCases(): LbCase[] {
   return c;
 }
 
+/** `balance random` (2 draws) over idle servers: only the shares can be compared. */
+export const RANDOM_WEIGHTS = [1, 2, 3];
+export const RANDOM_REQUESTS = 600;
+
+/** Sends RANDOM_REQUESTS requests to the `rnd` backend; returns requests per server. */
+export async function runRandomTally(fe: number): Promise<Record<string, number>> {
+  const t: Record<string, number> = {};
+  for (let i = 0; i < RANDOM_REQUESTS; i++) {
+    const r = await talk({ port: fe, host: '127.0.0.1' }, 'GET / HTTP/1.1\r\nhost: h\r\nx-bk: rnd\r\nconnection: close\r\n\r\n');
+    const sv = r.slice(r.indexOf('\r\n\r\n') + 4);
+    t[sv] = (t[sv] ?? 0) + 1;
+  }
+  return t;
+}
+
 /** The configuration: a frontend routing on `x-bk` to one backend per case, a stats socket at `sock`. */
 export function lbConfig(fe: number, ports: number[], sock: string): string {
   const cases = lbCases();
@@ -129,6 +144,8 @@ frontend fe
     bind 127.0.0.1:${fe}
 `;
   for (const k of cases) s += `    use_backend ${k.name} if { req.hdr(x-bk) -m str ${k.name} }\n`;
+  s += `    use_backend rnd if { req.hdr(x-bk) -m str rnd }\n\nbackend rnd\n    balance random\n`;
+  RANDOM_WEIGHTS.forEach((w, i) => { s += `    server s${i + 1} 127.0.0.1:${ports[i]} weight ${w}\n`; });
   for (const k of cases) {
     s += `\nbackend ${k.name}\n    ${k.lines}\n`;
     k.weights.forEach((w, i) => { s += `    server s${i + 1} 127.0.0.1:${ports[i]} weight ${w}\n`; });

@@ -9,11 +9,12 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { startSluice, stopSluice, freePort } from '../proxy-util.ts';
 import type { Runtime } from '../../../proxy/runtime.ts';
-import { lbCases, lbConfig, lbOrigins, runLbScenario } from './lb-scenario.ts';
+import { lbCases, lbConfig, lbOrigins, runLbScenario, runRandomTally, RANDOM_WEIGHTS, RANDOM_REQUESTS } from './lb-scenario.ts';
 
 let rt: Runtime | null = null;
 let close: (() => void) | null = null;
 let got: string[] = [];
+let rnd: Record<string, number> = {};
 after(async () => { if (rt !== null) await stopSluice(rt); close?.(); });
 
 before(async () => {
@@ -23,6 +24,21 @@ before(async () => {
   const sock = join(mkdtempSync(join(tmpdir(), 'lb-e2e-')), 'cli.sock');
   rt = await startSluice(lbConfig(fe, o.ports, sock));
   got = await runLbScenario(fe, sock);
+  rnd = await runRandomTally(fe);
+});
+
+// Shares only (random): HAProxy 2.6's (fixtures/lb/random.json) and Sluice's are both within 6 sigma of the weights.
+test('balance random over idle servers shares requests by weight, as HAProxy 2.6 does', () => {
+  const hap = JSON.parse(readFileSync(new URL('../../../fixtures/lb/random.json', import.meta.url), 'latin1')) as Record<string, number>;
+  const tot = RANDOM_WEIGHTS.reduce((a, b) => a + b, 0);
+  RANDOM_WEIGHTS.forEach((w, i) => {
+    const p = w / tot;
+    const tol = 6 * Math.sqrt(RANDOM_REQUESTS * p * (1 - p));
+    for (const [who, t] of [['haproxy', hap], ['sluice', rnd]] as const) {
+      const n = t['s' + (i + 1)] ?? 0;
+      assert.ok(Math.abs(n - RANDOM_REQUESTS * p) <= tol, `${who} s${i + 1}: ${n} of ${RANDOM_REQUESTS}, expected ${RANDOM_REQUESTS * p} +- ${tol.toFixed(0)}`);
+    }
+  });
 });
 
 const want = readFileSync(new URL('../../../fixtures/lb/servers.txt', import.meta.url), 'latin1').trimEnd().split('\n');
