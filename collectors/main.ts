@@ -179,7 +179,7 @@ async function main(argv: string[]): Promise<void> {
     counters.droppedRing = r;
   };
 
-  const onDatagram = (buf: Uint8Array, s: number, e: number, peer: string): void => ingest.onMessage(buf, s, e, peer, Date.now());
+  const onDatagram = (buf: Uint8Array, s: number, e: number, peer: string, nowMs: number): void => ingest.onMessage(buf, s, e, peer, nowMs);
   const onFrame = (buf: Buffer, s: number, e: number, peer: string, oversized: boolean): void => {
     if (oversized) ingest.onOversized(buf, s, e, peer, Date.now());
     else ingest.onMessage(buf, s, e, peer, Date.now());
