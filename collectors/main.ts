@@ -5,7 +5,7 @@
  * Hot path: no.
  */
 import http from 'node:http';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { LogDicts } from './arrow/batcher.ts';
 import type { LogBatch } from './arrow/batcher.ts';
 import { HTTP_LOG_TABLE, TCP_LOG_TABLE } from './arrow/schema.ts';
@@ -51,19 +51,19 @@ type Listener = UdpListener | StreamListener | UnixDgramListener;
 const collect = (v: string, prev: string[]): string[] => prev.concat([v]);
 const int = (v: string): number => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new Error('not a positive integer: ' + v);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('not a positive integer.');
   return n;
 };
 
 const niceValue = (v: string): number => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < -20 || n > 19) throw new Error('not a nice value (-20..19): ' + v);
+  if (!Number.isInteger(n) || n < -20 || n > 19) throw new InvalidArgumentError('not a nice value (-20..19).');
   return n;
 };
 
 const rtPrio = (v: string): number => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 99) throw new Error('not a SCHED_FIFO priority (0..99): ' + v);
+  if (!Number.isInteger(n) || n < 0 || n > 99) throw new InvalidArgumentError('not a SCHED_FIFO priority (0..99).');
   return n;
 };
 
