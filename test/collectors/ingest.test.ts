@@ -181,3 +181,25 @@ test('a file is read in bulk mode: bulk(true) first, every row written before bu
   assert.equal(ing2.failed, fatal);
   await assert.rejects(ing2.close(), /disk full/);
 });
+
+test('a file read across 1 MiB buffers keeps every line: lines cut by a read, a line longer than the buffer, no final newline', async () => {
+  const lines = fixture('http.raw.log');
+  const file = path.join(dir, 'big.log');
+  const body: string[] = [];
+  for (let i = 0; i < 20000; i++) body.push(lines[i % lines.length]);
+  body.push('x'.repeat(1536 * 1024));   // longer than the read buffer: grows it, then oversized in raw_log
+  body.push(lines[0]);
+  fs.writeFileSync(file, body.join('\n'));   // the last line has no '\n'
+  const sink = new MemorySink();
+  const ing = new Ingest({ format: { kind: 'httplog' }, sinks: [sink], batchRows: 4096 });
+  await ingestFile(file, ing);
+  await ing.close();
+  assert.equal(ing.counters.received, 20002);
+  assert.equal(ing.counters.parsed, 20001);
+  const http = sink.rows.filter((r) => r.table === 'http_log');
+  assert.equal(http.length, 20001);
+  assert.deepEqual(http[20000], http[0]);
+  assert.deepEqual(http[12345], { table: 'http_log', ...http[12345 % lines.length] });
+  const raw = sink.rows.filter((r) => r.table === 'raw_log');
+  assert.deepEqual(raw.map((r) => r.reason), ['oversized']);
+});
