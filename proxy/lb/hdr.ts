@@ -1,6 +1,6 @@
 /*
- * `balance hdr(<name>) [use_domain_only]`: hashes the value of request header <name> (with use_domain_only on Host,
- * only the registrable part: the last two labels, port removed). Missing header: round robin. Needs mode http.
+ * `balance hdr(<name>) [use_domain_only]`: hashes the value of request header <name> (with use_domain_only, only the
+ * label before the last dot, as HAProxy 2.6: fixtures/lb *_dom). Missing header: round robin. Needs mode http.
  * Hot path: yes.
  */
 import { makeHashAlgo } from './hashed.ts';
@@ -16,10 +16,15 @@ export const hdr = makeHashAlgo('hdr', true, (be, req) => {
   let s = out[0];
   let e = out[1];
   if (b.hdrDomainOnly) {
-    const colon = buf.indexOf(0x3a, s);
-    if (colon >= 0 && colon < e) e = colon;
-    let dots = 0;
-    for (let i = e - 1; i >= s; i--) if (buf[i] === 0x2e && ++dots === 2) { s = i + 1; break; }
+    // the label before the last dot ("1wt" of haproxy.1wt.eu:80); no dot, or only a leading one: the whole value
+    let dot = e - 1;
+    while (dot >= s && buf[dot] !== 0x2e) dot--;
+    if (dot > s) {
+      let st = dot - 1;
+      while (st >= s && buf[st] !== 0x2e) st--;
+      s = st + 1;
+      e = dot;
+    }
   }
   return hashRange(b.hashFunc, b.hashAvalanche, buf, s, e);
 });

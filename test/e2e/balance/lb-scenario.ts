@@ -88,8 +88,17 @@ export function lbCases(): LbCase[] {
   c.push({ name: 'lc_ties', lines: 'balance leastconn', weights: [1, 1, 1, 1], steps: plain(12) });
   c.push({ name: 'lc_w', lines: 'balance leastconn', weights: [1, 2, 3], steps: plain(12) });
   c.push({ name: 'first', lines: 'balance first', weights: [1, 1, 1], steps: plain(5) });
+  const DOMAINS = ['haproxy.1wt.eu', 'www.example.com', 'example.com', 'a.b.c.d.example.co.uk', 'example.com:8080',
+    'www.example.com:8443', 'localhost', 'WWW.Example.COM', 'x.y', 'single', '.lead.dot', 'trail.dot.', 'a..b.c', '10.0.0.1', '',
+    'ab:12', 'one.two:3.four', 'ab.'].sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
+  // (shortest first: 2.6 also looks at the byte just after the value, which is then never a '.' left by a longer key)
+  const QUERIES = ['/a?x=1', '/a?x=2', '/a/b/c?q', '/a/b/c/d/e?z=9&y=8', '/long/path/for/len?k=v', '/?', '/x/y?', '/img/a.png'];
   for (const ht of ['map-based', 'consistent']) {
     const h = ht === 'map-based' ? 'map' : 'ch';
+    c.push({ name: h + '_dom', lines: 'balance hdr(x-key) use_domain_only\n    hash-type ' + ht, weights: [1, 1, 1, 1, 1],
+      steps: DOMAINS.map((d) => ({ uri: '/d', key: d })) });
+    c.push({ name: h + '_whole', lines: 'balance uri whole\n    hash-type ' + ht, weights: [1, 1, 1, 1], steps: QUERIES.map((u) => ({ uri: u })) });
+    c.push({ name: h + '_dlen', lines: 'balance uri depth 2 len 5\n    hash-type ' + ht, weights: [1, 1, 1, 1], steps: QUERIES.map((u) => ({ uri: u })) });
     c.push({ name: h + '_uri', lines: 'balance uri\n    hash-type ' + ht, weights: [1, 1, 1, 1], steps: uris(60) });
     c.push({ name: h + '_uri_w', lines: 'balance uri\n    hash-type ' + ht, weights: [1, 2, 3, 1], steps: uris(60) });
     c.push({ name: h + '_uri_w10', lines: 'balance uri\n    hash-type ' + ht, weights: [10, 20, 5], steps: uris(40) });
