@@ -167,7 +167,8 @@ async function udpRound(which: 'sluice' | 'naive', rate: number): Promise<UdpRes
   for (const [t, v] of after) threads.push(((v - (before.get(t) ?? 0)) * 10000) / sent);   // ticks (10 ms) → us per datagram
   threads.sort((x, y) => y - x);
   const received = Number(/received=(\d+)/.exec(c.err())?.[1] ?? 0);
-  const sockDrops = Number(/dropped_socket=(\d+)/.exec(c.err())?.[1] ?? 0);
+  // The naive collector has no drop counters: whatever it did not receive the kernel dropped.
+  const sockDrops = Number(/dropped_socket=(\d+)/.exec(c.err())?.[1] ?? sent - received);
   const otherDrops = Number(/dropped_ring=(\d+)/.exec(c.err())?.[1] ?? 0) + Number(/dropped_queue=(\d+)/.exec(c.err())?.[1] ?? 0);
   const fatal = /FATAL[^\n]*/.exec(c.err());
   if (fatal) console.log('collector: ' + fatal[0]);
