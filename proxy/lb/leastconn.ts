@@ -1,23 +1,28 @@
 /*
- * `balance leastconn`: the usable server with the fewest current connections relative to its weight (served/eweight,
- * compared exactly); ties go to the server requeued longest ago, as HAProxy 2.6 (fixtures/lb lc_*): a server is
- * requeued when it takes or drops a connection, when its weight changes and when it comes back, so idle servers are
- * used in turn whatever their weights. Skips full servers and `avoid`. O(servers) per pick, no allocation.
- * Hot path: yes.
+ * `balance leastconn`, ordered as HAProxy 2.6 orders it (fixtures/lb lc_*): an idle server has load 0, a busy one
+ * floor((connections + queued + 1) * 256 / weight); the lowest load wins, ties go to the server requeued longest ago.
+ * A server is requeued when it takes or drops a connection, when its weight changes and when it comes back, so idle
+ * servers are used in turn whatever their weights. Skips full servers and `avoid`. O(servers) per pick, no
+ * allocation. Hot path: yes.
  */
 import type { Server } from '../model/types.ts';
 import type { LbAlgo } from './types.ts';
 
-interface LcSrv { s: Server; e: number; stamp: number }
+interface LcSrv { s: Server; e: number; stamp: number; key: number }
 
 interface LcState { lc: true; all: Map<Server, LcSrv>; act: LcSrv[]; ins: number }
 
 function isLc(x: unknown): x is LcState { return typeof x === 'object' && x !== null && (x as LcState).lc === true; }
 
+function load(s: Server, e: number): number {
+  const n = s.served + s.queued;
+  return n === 0 ? 0 : Math.floor(((n + 1) * 256) / e);
+}
+
 function requeue(be: { lbState: unknown }, srv: Server): void {
   const st = be.lbState as LcState;
   const x = st.all.get(srv);
-  if (x !== undefined) x.stamp = ++st.ins;
+  if (x !== undefined) { x.stamp = ++st.ins; x.key = load(srv, x.e); }
 }
 
 export const leastconn: LbAlgo = {
@@ -31,9 +36,10 @@ export const leastconn: LbAlgo = {
     const act: LcSrv[] = [];
     for (const s of servers) {
       let x = st.all.get(s);
-      if (x === undefined) { x = { s, e: s.eweight, stamp: 0 }; st.all.set(s, x); }
+      if (x === undefined) { x = { s, e: s.eweight, stamp: 0, key: 0 }; st.all.set(s, x); }
       if (!was.has(x) || x.e !== s.eweight) x.stamp = ++st.ins;
       x.e = s.eweight;
+      x.key = load(s, x.e);
       act.push(x);
     }
     st.act = act;
@@ -50,8 +56,7 @@ export const leastconn: LbAlgo = {
       if (s.maxconn > 0 && s.served >= s.maxconn) continue;
       if (s === avoid) { fallback = s; continue; }
       if (best === null) { best = x; continue; }
-      const d = s.served * best.e - best.s.served * x.e;
-      if (d < 0 || (d === 0 && x.stamp < best.stamp)) best = x;
+      if (x.key < best.key || (x.key === best.key && x.stamp < best.stamp)) best = x;
     }
     return best !== null ? best.s : fallback;
   },

@@ -8,9 +8,14 @@
 import net from 'node:net';
 
 /** A step: a request (uri, optional x-key header, optional client source address) or a CLI command. */
-export type LbStep = { uri: string; key?: string; src?: string } | { cli: string };
+export type LbStep = { uri: string; key?: string; src?: string } | { cli: string } | { hold: true } | { release: true };
 
-export interface LbCase { name: string; lines: string; weights: number[]; steps: LbStep[] }
+/** `srv`: extra keywords on every server line (e.g. maxconn). */
+export interface LbCase { name: string; lines: string; weights: number[]; steps: LbStep[]; srv?: string }
+
+const HOLD: LbStep = { hold: true };
+const RELEASE: LbStep = { release: true };
+const holds = (n: number): LbStep[] => Array.from({ length: n }, () => HOLD);
 
 const KEYS = ['alice', 'bob', 'carol', 'dave', 'eve', 'frank', 'grace', 'heidi', 'ivan', 'judy', 'mallory', 'niaj',
   'olivia', 'peggy', 'rupert', 'sybil', 'trent', 'victor', 'walter', 'xavier', 'yolanda', 'zoe', 'a', 'b', 'cc',
@@ -85,6 +90,13 @@ export function lbCases(): LbCase[] {
   }
   c.push({ name: 'srr_maint', lines: 'balance static-rr', weights: [1, 2, 3], steps: [...plain(7),
     { cli: 'set server srr_maint/s3 state maint' }, ...plain(7), { cli: 'set server srr_maint/s3 state ready' }, ...plain(13)] });
+  // busy servers: held requests (answered at `release`) keep connections open
+  c.push({ name: 'lc_busy', lines: 'balance leastconn', weights: [1, 1, 1], steps: [...holds(2), ...plain(3), RELEASE, ...plain(3)] });
+  c.push({ name: 'lc_busy_w', lines: 'balance leastconn', weights: [1, 2, 3], steps: [...holds(5), ...plain(4), RELEASE, ...plain(3)] });
+  c.push({ name: 'lc_busy_w2', lines: 'balance leastconn', weights: [3, 1, 2], steps: [...holds(7), ...plain(3), RELEASE, ...holds(2), ...plain(3), RELEASE] });
+  c.push({ name: 'first_mc', lines: 'balance first', weights: [1, 1, 1], srv: 'maxconn 2', steps: [...holds(3), ...plain(2), ...holds(2), ...plain(2), RELEASE, ...plain(2)] });
+  c.push({ name: 'rr_full', lines: 'balance roundrobin', weights: [1, 2, 1], srv: 'maxconn 1', steps: [...plain(2), ...holds(2), ...plain(5), RELEASE, ...plain(6)] });
+  c.push({ name: 'srr_full', lines: 'balance static-rr', weights: [1, 2, 1], srv: 'maxconn 1', steps: [...plain(2), ...holds(2), ...plain(5), RELEASE, ...plain(6)] });
   c.push({ name: 'lc_ties', lines: 'balance leastconn', weights: [1, 1, 1, 1], steps: plain(12) });
   c.push({ name: 'lc_w', lines: 'balance leastconn', weights: [1, 2, 3], steps: plain(12) });
   c.push({ name: 'first', lines: 'balance first', weights: [1, 1, 1], steps: plain(5) });
@@ -157,15 +169,18 @@ frontend fe
   RANDOM_WEIGHTS.forEach((w, i) => { s += `    server s${i + 1} 127.0.0.1:${ports[i]} weight ${w}\n`; });
   for (const k of cases) {
     s += `\nbackend ${k.name}\n    ${k.lines}\n`;
-    k.weights.forEach((w, i) => { s += `    server s${i + 1} 127.0.0.1:${ports[i]} weight ${w}\n`; });
+    k.weights.forEach((w, i) => { s += `    server s${i + 1} 127.0.0.1:${ports[i]} weight ${w}${k.srv !== undefined ? ' ' + k.srv : ''}\n`; });
   }
   return s;
 }
 
-/** Five origins answering "sN" and closing. */
-export async function lbOrigins(): Promise<{ ports: number[]; close(): void }> {
+export interface LbOrigins { ports: number[]; close(): void; held(): number; release(): void }
+
+/** Five origins answering "sN" and closing; requests for /hold are answered only at release(). */
+export async function lbOrigins(): Promise<LbOrigins> {
   const list: net.Server[] = [];
   const ports: number[] = [];
+  let waiting: (() => void)[] = [];
   for (let i = 1; i <= 5; i++) {
     const name = 's' + i;
     const srv = net.createServer((c) => {
@@ -173,14 +188,21 @@ export async function lbOrigins(): Promise<{ ports: number[]; close(): void }> {
       let acc = '';
       c.on('data', (d) => {
         acc += d.toString('latin1');
-        if (acc.includes('\r\n\r\n')) c.end('HTTP/1.1 200 OK\r\ncontent-length: ' + name.length + '\r\nconnection: close\r\n\r\n' + name);
+        if (!acc.includes('\r\n\r\n')) return;
+        const answer = (): void => { c.end('HTTP/1.1 200 OK\r\ncontent-length: ' + name.length + '\r\nconnection: close\r\n\r\n' + name); };
+        if (acc.startsWith('GET /hold ')) waiting.push(answer); else answer();
       });
     });
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     list.push(srv);
     ports.push((srv.address() as net.AddressInfo).port);
   }
-  return { ports, close: () => { for (const s of list) s.close(); } };
+  return {
+    ports,
+    close: () => { for (const s of list) s.close(); },
+    held: () => waiting.length,
+    release: () => { const w = waiting; waiting = []; for (const f of w) f(); },
+  };
 }
 
 function talk(opts: net.NetConnectOpts, data: string): Promise<string> {
@@ -196,11 +218,26 @@ function talk(opts: net.NetConnectOpts, data: string): Promise<string> {
 }
 
 /** Runs every case (or those named in `only`); lines "case step -> server" (CLI steps: "case cli <cmd> -> <answer>"). */
-export async function runLbScenario(fe: number, sock: string, only: string[] | null = null): Promise<string[]> {
+export async function runLbScenario(fe: number, sock: string, o: LbOrigins, only: string[] | null = null): Promise<string[]> {
   const out: string[] = [];
   for (const k of lbCases()) {
     if (only !== null && !only.includes(k.name)) continue;
+    let pending: Promise<string>[] = [];
     for (const st of k.steps) {
+      if ('hold' in st) {
+        const before = o.held();
+        pending.push(talk({ port: fe, host: '127.0.0.1' }, 'GET /hold HTTP/1.1\r\nhost: h\r\nx-bk: ' + k.name + '\r\nconnection: close\r\n\r\n'));
+        const end = Date.now() + 2000;
+        while (o.held() === before && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+        continue;
+      }
+      if ('release' in st) {
+        o.release();
+        const rs = await Promise.all(pending);
+        pending = [];
+        rs.forEach((r, i) => out.push(k.name + ' hold' + i + ' -> ' + r.slice(r.indexOf('\r\n\r\n') + 4)));
+        continue;
+      }
       if ('cli' in st) {
         const a = await talk({ path: sock }, st.cli + '\n');
         out.push(k.name + ' cli ' + st.cli + ' -> ' + a.trim().replace(/\n/g, ' '));

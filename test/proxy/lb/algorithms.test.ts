@@ -84,13 +84,17 @@ test('leastconn picks the server with the fewest connections per weight, rotatin
   const be = backend('  balance leastconn\n  server a 127.0.0.1:1\n  server b 127.0.0.1:2\n  server c 127.0.0.1:3\n');
   const [a, b, c] = be.servers;
   a.served = 3; b.served = 1; c.served = 2;
+  for (const s of [a, b, c]) be.lb!.onTake(s);
   assert.equal(be.lb!.pick(be, null, null), b);
   a.served = 0; b.served = 0; c.served = 0;
+  for (const s of [c, a, b]) be.lb!.onDrop(s);
+  assert.equal(be.lb!.pick(be, null, null), c);
+  for (const s of [a, b, c]) { be.lb!.onTake(s); be.lb!.onDrop(s); }
   // idle servers are used in turn (the one requeued longest ago first), as HAProxy 2.6: take then drop each time
   const seq: string[] = [];
   for (let i = 0; i < 6; i++) { const s = be.lb!.pick(be, null, null)!; s.served++; be.lb!.onTake(s); s.served--; be.lb!.onDrop(s); seq.push(s.name); }
   assert.deepEqual(seq, ['a', 'b', 'c', 'a', 'b', 'c']);
-  // a busy server waits until the others carry as many connections per weight
+  // a busy server waits while another one is idle
   b.served = 1; be.lb!.onTake(b);
   assert.deepEqual([be.lb!.pick(be, null, null)!.name], ['a']);
 });
