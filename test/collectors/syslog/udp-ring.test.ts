@@ -154,10 +154,12 @@ test('with rt the receive thread alone runs SCHED_FIFO where permitted, and says
     return st.slice(st.lastIndexOf(')') + 2).split(' ')[38] === '1';   // field 41, policy: 1 = SCHED_FIFO
   }).length;
   const l = await listenUdpThreaded('127.0.0.1', 0, () => {}, () => {}, 1 << 20, 1 << 20, () => true, false, 0, 1);
-  if (process.getuid?.() === 0) {
-    assert.equal(l.sched, 'SCHED_FIFO 1');
-    assert.equal(fifoThreads(), 1);
-  } else assert.match(l.sched, /^SCHED_OTHER \(chrt: /);
+  // Permitted where the process has CAP_SYS_NICE (root on this machine, not in every container).
+  if (l.sched === 'SCHED_FIFO 1') assert.equal(fifoThreads(), 1);
+  else {
+    assert.match(l.sched, /^SCHED_OTHER \(chrt: /);
+    assert.equal(fifoThreads(), 0);
+  }
   await l.close();
   assert.equal(fifoThreads(), 0);
   const off = await listenUdpThreaded('127.0.0.1', 0, () => {}, () => {}, 1 << 20, 1 << 20);
