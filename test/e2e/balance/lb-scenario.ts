@@ -100,10 +100,11 @@ export function lbCases(): LbCase[] {
   c.push({ name: 'lc_ties', lines: 'balance leastconn', weights: [1, 1, 1, 1], steps: plain(12) });
   c.push({ name: 'lc_w', lines: 'balance leastconn', weights: [1, 2, 3], steps: plain(12) });
   c.push({ name: 'first', lines: 'balance first', weights: [1, 1, 1], steps: plain(5) });
-  const DOMAINS = ['haproxy.1wt.eu', 'www.example.com', 'example.com', 'a.b.c.d.example.co.uk', 'example.com:8080',
+  const DOMAINS = ['haproxy.1wt.eu', 'www.example.com', 'example.com', 'a.b.c.d.example.co.uk',
     'www.example.com:8443', 'localhost', 'WWW.Example.COM', 'x.y', 'single', '.lead.dot', 'trail.dot.', 'a..b.c', '10.0.0.1', '',
     'ab:12', 'one.two:3.four', 'ab.'].sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
-  // (shortest first: 2.6 also looks at the byte just after the value, which is then never a '.' left by a longer key)
+  // 2.6 also looks at the byte just after the value (a '.' there moves the hashed label), which is whatever an earlier
+  // request left in memory: keys are sent shortest first, and 'example.com:8080' is left out (its server varies)
   const QUERIES = ['/a?x=1', '/a?x=2', '/a/b/c?q', '/a/b/c/d/e?z=9&y=8', '/long/path/for/len?k=v', '/?', '/x/y?', '/img/a.png'];
   for (const ht of ['map-based', 'consistent']) {
     const h = ht === 'map-based' ? 'map' : 'ch';
@@ -174,13 +175,13 @@ frontend fe
   return s;
 }
 
-export interface LbOrigins { ports: number[]; close(): void; held(): number; release(): void }
+export interface LbOrigins { ports: number[]; close(): void; held(): number; releaseOne(): void }
 
-/** Five origins answering "sN" and closing; requests for /hold are answered only at release(). */
+/** Five origins answering "sN" and closing; requests for /hold wait, answered one by one by releaseOne(). */
 export async function lbOrigins(): Promise<LbOrigins> {
   const list: net.Server[] = [];
   const ports: number[] = [];
-  let waiting: (() => void)[] = [];
+  const waiting: (() => void)[] = [];
   for (let i = 1; i <= 5; i++) {
     const name = 's' + i;
     const srv = net.createServer((c) => {
@@ -201,7 +202,7 @@ export async function lbOrigins(): Promise<LbOrigins> {
     ports,
     close: () => { for (const s of list) s.close(); },
     held: () => waiting.length,
-    release: () => { const w = waiting; waiting = []; for (const f of w) f(); },
+    releaseOne: () => { const f = waiting.shift(); if (f !== undefined) f(); },
   };
 }
 
@@ -232,10 +233,13 @@ export async function runLbScenario(fe: number, sock: string, o: LbOrigins, only
         continue;
       }
       if ('release' in st) {
-        o.release();
-        const rs = await Promise.all(pending);
+        // one at a time, in arrival order, so the servers see their connections end in a fixed order
+        for (let i = 0; i < pending.length; i++) {
+          o.releaseOne();
+          const r = await pending[i];
+          out.push(k.name + ' hold' + i + ' -> ' + r.slice(r.indexOf('\r\n\r\n') + 4));
+        }
         pending = [];
-        rs.forEach((r, i) => out.push(k.name + ' hold' + i + ' -> ' + r.slice(r.indexOf('\r\n\r\n') + 4)));
         continue;
       }
       if ('cli' in st) {
