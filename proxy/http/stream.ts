@@ -26,7 +26,7 @@ import { poolIdleTalked } from '../backend/pool.ts';
 import { newStreamLog } from '../model/factories.ts';
 import { Timer, timerArm, timerDisarm, twNow, twTouch } from '../timer-wheel.ts';
 import { logStream } from '../log/emit.ts';
-import { hrspIndex } from '../stats/counters.ts';
+import { hrspIndex, freqCtrAdd } from '../stats/counters.ts';
 import { captureHttpError } from '../stats/errors-capture.ts';
 import { streamRegister, streamUnregister, nextSessId, type ActiveStream } from '../streams.ts';
 import { aclCondExec } from '../acl/compile.ts';
@@ -366,6 +366,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.rqPhase = RQ_BODY;
     log.bytesIn += htxHeadSize(m);
     fe.feCounters.cumReq++;
+    const rps = freqCtrAdd(fe.feCounters.reqPerSec, 1, this.headDone); // req_rate / req_rate_max
+    if (rps > fe.feCounters.rpsMax) fe.feCounters.rpsMax = rps;
     log.tIdle = this.reqStart - this.txnStart;
     log.tRequest = this.headDone - this.reqStart;
     log.reqDateMs = this.reqStart;

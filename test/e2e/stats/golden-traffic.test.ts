@@ -26,3 +26,17 @@ test('show stat, show servers state and show info after the golden tcp scenario 
   assert.deepEqual(maskState(actual.state), maskState(golden('show-servers-state.txt')));
   assert.deepEqual(maskInfo(actual.info), maskInfo(golden('show-info.txt')));
 });
+
+test('after the golden http scenario the FRONTEND req_rate_max counts the requests (it stayed 0)', { timeout: 20000 }, async () => {
+  const { actual, golden } = await runGoldenCase('traffic-http', true, dir, procs, servers);
+  const col = (text: string, name: string): number => {
+    const lines = text.split('\n');
+    const i = lines[0]!.slice(2).split(',').indexOf(name);
+    return Number(lines.find((l) => l.split(',')[1] === 'FRONTEND')!.split(',')[i]);
+  };
+  const tot = col(actual.stat, 'req_tot');
+  assert.equal(tot, col(golden('show-stat.txt'), 'req_tot'));
+  assert.ok(col(golden('show-stat.txt'), 'req_rate_max') > 0);
+  const max = col(actual.stat, 'req_rate_max');
+  assert.ok(max >= 1 && max <= tot, `req_rate_max ${max} of ${tot}`);
+});
