@@ -112,7 +112,8 @@ export function Header(props: {
     const full = `${title} - ${first.name} ${first.version}${first.releaseDate ? ` (released ${first.releaseDate})` : ''}`;
     title = full.length <= room ? full : `${title} - ${first.name} ${first.version}`;
   }
-  const bar1 = padEnd(title.length > room ? title.slice(0, room) : title, room) + clock;
+  // a title that does not fit is cut with '…' and keeps one space before the clock
+  const bar1 = padEnd(title.length >= room ? title.slice(0, Math.max(0, room - 2)) + '…' : title, room) + clock;
   const labelW = Math.min(30, Math.max(...insts.map((m) => m.label.length), 4));
   return (
     <Box flexDirection="column" width={width}>

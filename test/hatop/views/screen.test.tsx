@@ -101,6 +101,8 @@ test('at 80 columns the title drops the release date instead of cutting it, and 
   assert.match(f[0]!, /^ hatop [0-9.]+ - HAProxy 2\.6\.12-1\+deb12u4 +[A-Z][a-z]{2} [A-Z][a-z]{2} \d\d \d{4}/);
   assert.doesNotMatch(f[0]!, /released/);
   assert.match(frame('status', 160).split('\n')[0]!, /\(released 2026\/10\/17\)/);
+  // narrower still: the title is cut with an ellipsis and a space before the clock
+  assert.match(frame('status', 60).split('\n')[0]!, /^ hatop [0-9.]+ - HAProxy 2\.6\.12-1\+d… [A-Z][a-z]{2} /);
   const down: InstanceModel = { ...inst, conn: { phase: 'down', attempt: 3, error: 'ECONNREFUSED', retryAt: 2000, level: '' } };
   const g = plain(renderToString(
     <Screen insts={[down]} view="status" width={80} height={24} now={new Date(0)} intervalMs={3000}
