@@ -135,9 +135,9 @@ export function lbCases(): LbCase[] {
   return c;
 }
 
-/** `balance random` (2 draws) over idle servers: only the shares can be compared. */
-export const RANDOM_WEIGHTS = [1, 2, 3];
-export const RANDOM_REQUESTS = 600;
+/** `balance random` (2 draws) over idle equal servers: only the shares can be compared (the ring makes them unequal). */
+export const RANDOM_WEIGHTS = [1, 1, 1, 1];
+export const RANDOM_REQUESTS = 1200;
 
 /** Sends RANDOM_REQUESTS requests to the `rnd` backend; returns requests per server. */
 export async function runRandomTally(fe: number): Promise<Record<string, number>> {

@@ -27,18 +27,18 @@ before(async () => {
   rnd = await runRandomTally(fe);
 });
 
-// Shares only (random): HAProxy 2.6's (fixtures/lb/random.json) and Sluice's are both within 6 sigma of the weights.
-test('balance random over idle servers shares requests by weight, as HAProxy 2.6 does', () => {
+// Shares only (random): Sluice's against HAProxy 2.6's (fixtures/lb/random.json), within 5 sigma of their difference;
+// both follow the consistent-hash ring, where s2's points cover only ~0.185 of it (equal weights would give 0.25).
+test('balance random over idle servers shares requests as HAProxy 2.6 does (by ring coverage)', () => {
   const hap = JSON.parse(readFileSync(new URL('../../../fixtures/lb/random.json', import.meta.url), 'latin1')) as Record<string, number>;
-  const tot = RANDOM_WEIGHTS.reduce((a, b) => a + b, 0);
-  RANDOM_WEIGHTS.forEach((w, i) => {
-    const p = w / tot;
-    const tol = 6 * Math.sqrt(RANDOM_REQUESTS * p * (1 - p));
-    for (const [who, t] of [['haproxy', hap], ['sluice', rnd]] as const) {
-      const n = t['s' + (i + 1)] ?? 0;
-      assert.ok(Math.abs(n - RANDOM_REQUESTS * p) <= tol, `${who} s${i + 1}: ${n} of ${RANDOM_REQUESTS}, expected ${RANDOM_REQUESTS * p} +- ${tol.toFixed(0)}`);
-    }
+  const n = RANDOM_REQUESTS;
+  RANDOM_WEIGHTS.forEach((_, i) => {
+    const sv = 's' + (i + 1);
+    const p = (hap[sv] ?? 0) / n;
+    const tol = 5 * Math.sqrt(2 * n * p * (1 - p));
+    assert.ok(Math.abs((rnd[sv] ?? 0) - (hap[sv] ?? 0)) <= tol, `${sv}: sluice ${rnd[sv]} vs haproxy ${hap[sv]} of ${n} (+- ${tol.toFixed(0)})`);
   });
+  assert.ok((hap.s2 ?? 0) < 0.23 * n && (rnd.s2 ?? 0) < 0.23 * n, JSON.stringify({ hap, rnd }));
 });
 
 const want = readFileSync(new URL('../../../fixtures/lb/servers.txt', import.meta.url), 'latin1').trimEnd().split('\n');
