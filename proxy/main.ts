@@ -16,7 +16,7 @@ import { spawn } from 'node:child_process';
 import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
 import { buildRegistry, wireRuntime } from './modules.ts';
-import { loadConfig, CFG_ALERT, CFG_WARNING } from './config/loader.ts';
+import { loadConfig, CFG_ALERT, CFG_WARNING, CFG_FILE_ERRORS } from './config/loader.ts';
 import type { LoadedConfig } from './config/loader.ts';
 import { startRuntime, stopRuntime, gracefulStop } from './runtime.ts';
 import type { Runtime } from './runtime.ts';
@@ -82,11 +82,10 @@ function usage(msg: string): never {
 export function reportConfig(cfg: LoadedConfig, quiet: boolean, out: (s: string) => void = (s) => process.stderr.write(s)): number {
   for (const m of cfg.messages) {
     if (m.level === CFG_WARNING && quiet) continue;
-    const lvl = m.level === CFG_ALERT ? EV_ALERT : m.level === CFG_WARNING ? EV_WARNING : EV_NOTICE;
+    const lvl = m.level === CFG_ALERT || m.level === CFG_FILE_ERRORS ? EV_ALERT : m.level === CFG_WARNING ? EV_WARNING : EV_NOTICE;
     out(eventPrefix(lvl) + 'config : ' + m.text + '\n');
   }
   if (cfg.alerts > 0) {
-    for (const f of cfg.filesWithErrors) out(eventPrefix(EV_ALERT) + `config : Error(s) found in configuration file : ${f}\n`);
     if (!cfg.aborted) out(eventPrefix(EV_ALERT) + 'config : Fatal errors found in configuration.\n');
     return 1;
   }

@@ -26,6 +26,8 @@ import type { SectionState } from './sections.ts';
 export const CFG_ALERT = 0;
 export const CFG_WARNING = 1;
 export const CFG_NOTICE = 2;
+/** The "Error(s) found in configuration file : <f>" summary after a file with alerts: printed as an alert, not counted. */
+export const CFG_FILE_ERRORS = 3;
 
 /** One operator-facing message; `text` is what follows `config : ` in HAProxy's output. */
 export interface CfgMessage {
@@ -136,13 +138,18 @@ export function loadConfig(paths: readonly string[], reg: KeywordRegistry, env: 
   const early: CfgMessage[] = [];
   const files = expandConfigPaths(paths, early);
   for (const m of early) ld.alert('', m.text);
+  // like 2.6, a missing -f path stops everything before any file is read (and without a "Fatal errors" line)
+  if (early.length > 0) ld.aborted = true;
   if (files.length === 0 && early.length === 0) ld.alert('', 'No configuration file specified.');
-  for (const f of files) {
+  for (const f of ld.aborted ? [] : files) {
     let text: string;
     try { text = readFileSync(f, 'utf8'); } catch (e) {
       ld.alert(f, `Could not open configuration file ${f} : ${(e as Error).message}`); continue;
     }
-    if (!parseFile(ld, reg, f, text, env)) { ld.aborted = true; break; }
+    const ok = parseFile(ld, reg, f, text, env);
+    // 2.6 says so right after the file that had errors, before the next file's messages
+    if (ld.filesWithErrors.has(f)) ld.messages.push({ level: CFG_FILE_ERRORS, text: `Error(s) found in configuration file : ${f}` });
+    if (!ok) { ld.aborted = true; break; }
   }
   ld.postParsing = true;
   // HAProxy runs its cross-reference checks only when parsing raised no alert (and was not aborted)

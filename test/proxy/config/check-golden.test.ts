@@ -42,3 +42,22 @@ test('exit 2 "no listener" for an empty file and a global section without stats 
   assert.deepEqual(gonly, { code: 2, out: noListener });
   assert.deepEqual(gsock, { code: 0, out: 'Configuration file is valid\n' });
 });
+
+test('several -f files and a directory: each file with errors gets its "Error(s) found" line right after it', () => {
+  const multi = join(dir, '../multi');
+  process.chdir(multi);
+  try {
+    const cfg = loadConfig(['a.cfg', 'b.cfg', 'd'], buildRegistry(), { HOME: '/root' });
+    let got = '';
+    assert.equal(reportConfig(cfg, false, (s) => { got += s; }), 1);
+    assert.equal(got.replace(/^(\[[A-Z]+\] +)\(\d+\)/gm, '$1(PID)'), readFileSync('stderr', 'latin1'));
+  } finally { process.chdir(dir); }
+});
+
+test('a missing -f path stops before any file is read, without the "Fatal errors" line (2.6)', () => {
+  const cfg = loadConfig(['nosuch.cfg', 'typo-kw.cfg'], buildRegistry(), {});
+  let got = '';
+  assert.equal(reportConfig(cfg, false, (s) => { got += s; }), 1);
+  assert.equal(got.replace(/^(\[[A-Z]+\] +)\(\d+\)/gm, '$1(PID)'),
+    '[ALERT]    (PID) : config : Cannot open configuration file/directory nosuch.cfg : No such file or directory\n');
+});
