@@ -80,6 +80,8 @@ function usage(msg: string): never {
 
 /** Prints the load messages like haproxy (stderr) plus the final summary lines. Returns the exit code for -c. */
 export function reportConfig(cfg: LoadedConfig, quiet: boolean, out: (s: string) => void = (s) => process.stderr.write(s)): number {
+  // -q silences everything, alerts included (haproxy 2.6: `-c -q` only answers with its exit status)
+  if (quiet) return cfg.alerts > 0 ? 1 : 0;
   for (const m of cfg.messages) {
     if (m.level === CFG_WARNING && quiet) continue;
     const lvl = m.level === CFG_ALERT || m.level === CFG_FILE_ERRORS ? EV_ALERT : m.level === CFG_WARNING ? EV_WARNING : EV_NOTICE;
@@ -227,10 +229,10 @@ function main(): void {
     if (rc !== 0) process.exit(rc);
     if (cfg.warnings > 0 && !o.quiet) process.stdout.write('Warnings were found.\n');
     if (!hasListener(cfg)) {
-      process.stdout.write('Configuration file has no error but will not start (no listener) => exit(2).\n');
+      if (!o.quiet) process.stdout.write('Configuration file has no error but will not start (no listener) => exit(2).\n');
       process.exit(2);
     }
-    process.stdout.write('Configuration file is valid\n');
+    if (!o.quiet) process.stdout.write('Configuration file is valid\n');
     process.exit(0);
   }
   if (o.daemon && !o.debug && process.env.SLUICE_DAEMONIZED !== '1') {

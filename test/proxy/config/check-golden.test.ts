@@ -61,3 +61,10 @@ test('a missing -f path stops before any file is read, without the "Fatal errors
   assert.equal(got.replace(/^(\[[A-Z]+\] +)\(\d+\)/gm, '$1(PID)'),
     '[ALERT]    (PID) : config : Cannot open configuration file/directory nosuch.cfg : No such file or directory\n');
 });
+
+test('-q prints nothing at all, alerts included, and keeps the exit status (haproxy -c -q)', () => {
+  let got = '';
+  assert.equal(reportConfig(loadConfig(['typo-kw.cfg'], buildRegistry(), {}), true, (s) => { got += s; }), 1);
+  assert.equal(reportConfig(loadConfig(['tcp-httplog.cfg'], buildRegistry(), {}), true, (s) => { got += s; }), 0);
+  assert.equal(got, '');
+});
