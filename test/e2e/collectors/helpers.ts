@@ -48,8 +48,14 @@ export async function startCollector(args: string[]): Promise<{ p: ChildProcess;
 export async function stop(p: ChildProcess, sig: NodeJS.Signals): Promise<number | null> {
   const done = once(p, 'exit');
   p.kill(sig);
-  const [code] = await Promise.race([done, new Promise<[null]>((_, rej) => setTimeout(() => rej(new Error('no exit')), 15000))]);
-  return code as number | null;
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<[null]>((_, rej) => { timer = setTimeout(() => rej(new Error('no exit')), 15000); });
+  try {
+    const [code] = await Promise.race([done, limit]);
+    return code as number | null;
+  } finally {
+    clearTimeout(timer);   // a pending 15 s timer kept every test file alive that long after its tests
+  }
 }
 
 /** Writes `lines` as a HAProxy config in `dir`, starts `haproxy -db` and waits until `port` answers HTTP. */
