@@ -225,14 +225,15 @@ function main(): void {
   if (o.quiet) { /* warnings filtered in reportConfig */ }
   if (o.check) {
     const cfg = loadConfig(o.files, buildRegistry());
-    const rc = reportConfig(cfg, o.quiet);
+    const quiet = o.quiet || cfg.global.ext.get('quiet') === true; // `quiet` in global is -q (2.6)
+    const rc = reportConfig(cfg, quiet);
     if (rc !== 0) process.exit(rc);
-    if (cfg.warnings > 0 && !o.quiet) process.stdout.write('Warnings were found.\n');
+    if (cfg.warnings > 0 && !quiet) process.stdout.write('Warnings were found.\n');
     if (!hasListener(cfg)) {
-      if (!o.quiet) process.stdout.write('Configuration file has no error but will not start (no listener) => exit(2).\n');
+      if (!quiet) process.stdout.write('Configuration file has no error but will not start (no listener) => exit(2).\n');
       process.exit(2);
     }
-    if (!o.quiet) process.stdout.write('Configuration file is valid\n');
+    if (!quiet) process.stdout.write('Configuration file is valid\n');
     process.exit(0);
   }
   if (o.daemon && !o.debug && process.env.SLUICE_DAEMONIZED !== '1') {
