@@ -519,6 +519,7 @@ export function walkStats(src: StatsSource, opts: StatDumpOpts,
     if (opts.iid >= 0 && px.id !== opts.iid) continue;
     found = true;
     if (opts.scope !== null && opts.scope.length > 0 && !opts.scope.includes(px.name)) continue;
+    if (opts.uriScope !== undefined && opts.uriScope !== '' && !px.name.toLowerCase().includes(opts.uriScope)) continue;
     const isFe = (px.cap & PR_CAP_FE) !== 0;
     const isBe = (px.cap & PR_CAP_BE) !== 0;
     if (isFe && (type & STAT_TYPE_FE) !== 0) { fillFrontend(src, px, now, row); emit(row, 0, px, null); }

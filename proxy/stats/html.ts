@@ -87,7 +87,8 @@ export function serveStats(px: Proxy, req: StatsRequest, src: StatsSource | null
   let query = '';
   const q = rest.indexOf('?');
   if (q >= 0) { query = rest.slice(q + 1); rest = rest.slice(0, q); }
-  const opts = rest.split(';');
+  // 2.6 finds ";csv", ";up", ... anywhere after the uri, the query string included (`/stats?scope=web;csv`)
+  const opts = (q >= 0 ? rest + ';' + query : rest).split(';');
   const has = (o: string): boolean => opts.includes(o);
   const headers: [string, string][] = [['cache-control', 'no-cache']];
   if (src === null) return reply(503, [...headers, ['content-type', 'text/plain']], 'stats are not available\n');
@@ -102,6 +103,7 @@ export function serveStats(px: Proxy, req: StatsRequest, src: StatsSource | null
   dump.hideDown = has('up');
   dump.showLegends = cfg.showLegends;
   dump.scope = cfg.scope.length > 0 ? cfg.scope : null;
+  for (const part of query.split(/[&;]/)) if (part.startsWith('scope=')) dump.uriScope = decodeScope(part.slice(6)).toLowerCase();
   const env: CliEnv = { src, api: serverStateApi(), sessions: new Set<CliSession>(), killSession: () => false };
   if (has('csv')) {
     headers.push(['content-type', 'text/plain']);

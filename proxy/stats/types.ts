@@ -205,6 +205,7 @@ export interface StatDumpOpts {
   type: number;              // bit mask: 1 FE, 2 BE, 4 SRV, 8 LI; -1 = all
   sid: number;               // -1 = all servers
   scope: string[] | null;    // stats page `stats scope`; null = all
+  uriScope?: string;         // stats page `?scope=<text>`: proxies whose name holds it (lower case), as 2.6
 }
 
 export const STAT_TYPE_FE = 1;

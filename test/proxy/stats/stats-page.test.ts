@@ -54,6 +54,18 @@ test('over HTTP server addresses show only with stats show-legends (2.6; the CLI
   assert.ok(s1().includes(',127.0.0.1:28081,'));
 });
 
+test('the export options may follow the query string and ?scope= keeps the proxies whose name holds it (2.6)', () => {
+  const { src, fe } = setup();
+  const rows = (path: string): string[] => {
+    const r = serveStats(fe, req(path), src);
+    assert.deepEqual(r.headers[1], ['content-type', 'text/plain']);
+    return r.body.split('\n').slice(1).filter((l) => l !== '').map((l) => l.split(',').slice(0, 2).join(','));
+  };
+  assert.deepEqual(rows('/stats?scope=BK;csv'), ['bk,s1', 'bk,s2', 'bk,s3', 'bk,BACKEND']);
+  assert.deepEqual(rows('/stats?scope=_;csv'), ['fe_main,FRONTEND', 'fe_main,sock-1', 'ls_tcp,FRONTEND', 'ls_tcp,t1', 'ls_tcp,t2', 'ls_tcp,BACKEND']);
+  assert.deepEqual(rows('/stats?scope=nosuch;csv'), []);
+});
+
 test('the HTML page has per-proxy tables, 2.6 row classes, the legend and the refresh header', () => {
   const { src, fe, bk } = setup();
   bk.servers[1]!.adminState |= SRV_ADMF_FDRAIN;
