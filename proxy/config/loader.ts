@@ -9,7 +9,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GlobalSettings, Proxy } from '../model/types.ts';
 import type { KwCtx, SectionKind } from './types.ts';
-import { PR_CAP_BE, PR_CAP_DEF, CHK_RANK_L7_HASH } from './types.ts';
+import { PR_CAP_BE, PR_CAP_DEF, CHK_RANK_L7_HASH, CHK_RANK_LOG_FORMAT } from './types.ts';
 import { tcpModeWarnings } from './mode-checks.ts';
 import { REMOVED_PROXY_KEYWORDS, REMOVED_OPTIONS, REMOVED_GLOBAL_KEYWORDS, DEPRECATED_PROXY_KEYWORDS } from './removed-keywords.ts';
 import { tokenizeLine } from './tokenizer.ts';
@@ -110,6 +110,8 @@ class Loading {
     if (file !== '') this.filesWithErrors.add(file); else this.fatal = true;
   }
   warn(text: string): void { this.messages.push({ level: CFG_WARNING, text }); this.warnings++; }
+  /** Backends with their own (ignored) `option httplog`: the post-parse warning 2.6 adds when they are tcp. */
+  readonly backendHttplog = new Map<Proxy, string>();
   /** Post-parse per-proxy warnings, printed by flushProxyWarnings() in HAProxy's order. */
   readonly proxyWarnings = new Map<Proxy, { rank: number; text: string }[]>();
   warnProxy(px: Proxy, rank: number, text: string): void {
@@ -161,6 +163,7 @@ export function loadConfig(paths: readonly string[], reg: KeywordRegistry, env: 
   if (checked) {
     for (const w of fin.warnings) ld.warnProxy(w.px, w.rank, w.text);
     for (const px of ld.st.proxies) for (const w of tcpModeWarnings(px)) ld.warnProxy(px, w.rank, w.text);
+    for (const [px, w] of ld.backendHttplog) if (px.mode !== PR_MODE_HTTP) ld.warnProxy(px, CHK_RANK_LOG_FORMAT, w);
     ld.flushProxyWarnings(ld.st.proxies);
   }
   ld.proxyWarnings.clear();
@@ -295,6 +298,8 @@ function dispatchLine(ld: Loading, reg: KeywordRegistry, file: string, lineNo: n
           ctx.alertRaw(`[${file}:${lineNo}] : parsing [${file}:${lineNo}] : 'server' not allowed because ${capName(px.cap)} '${px.name}' has no ${missing} capability.`);
         } else if (LOG_FORMAT_OPTIONS.includes(name) && missing === 'frontend') {
           ctx.warn(`backend '${px.name}' : '${m.kw.name}' directive is ignored in backends.`);
+          // 2.6 still records it, and says again at post-parse that a tcp backend cannot use it
+          if (name === 'httplog') ld.backendHttplog.set(px, `parsing [${file}:${lineNo}] : 'option httplog' not usable with backend '${px.name}' (needs 'mode http'). Falling back to 'option tcplog'.`);
         } else ctx.warn(`'${name}' ignored because ${capName(px.cap)} '${px.name}' has no ${missing} capability.`);
       }
       return;
