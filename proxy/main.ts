@@ -16,7 +16,7 @@ import { spawn } from 'node:child_process';
 import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
 import { buildRegistry, wireRuntime } from './modules.ts';
-import { loadConfig, CFG_ALERT, CFG_WARNING, CFG_FILE_ERRORS } from './config/loader.ts';
+import { loadConfig, CFG_ALERT, CFG_WARNING, CFG_ALERT_NOTE } from './config/loader.ts';
 import type { LoadedConfig } from './config/loader.ts';
 import { startRuntime, stopRuntime, gracefulStop } from './runtime.ts';
 import type { Runtime } from './runtime.ts';
@@ -84,7 +84,7 @@ export function reportConfig(cfg: LoadedConfig, quiet: boolean, out: (s: string)
   if (quiet) return cfg.alerts > 0 ? 1 : 0;
   for (const m of cfg.messages) {
     if (m.level === CFG_WARNING && quiet) continue;
-    const lvl = m.level === CFG_ALERT || m.level === CFG_FILE_ERRORS ? EV_ALERT : m.level === CFG_WARNING ? EV_WARNING : EV_NOTICE;
+    const lvl = m.level === CFG_ALERT || m.level === CFG_ALERT_NOTE ? EV_ALERT : m.level === CFG_WARNING ? EV_WARNING : EV_NOTICE;
     out(eventPrefix(lvl) + 'config : ' + m.text + '\n');
   }
   if (cfg.alerts > 0) {

@@ -13,6 +13,7 @@ function noExtra(args: readonly string[], n: number, ctx: KwCtx): boolean {
 }
 
 function parseMaxconn(args: readonly string[], ctx: KwCtx): void {
+  if (alreadySpecified(args, ctx)) return;
   if (args.length < 2) { ctx.alert(`'${args[0]}' expects an integer argument.`); return; }
   if (!noExtra(args, 2, ctx)) return;
   ctx.global.maxconn = atol(args[1]);
@@ -32,7 +33,18 @@ function parseDaemon(args: readonly string[], ctx: KwCtx): void {
   ctx.global.daemon = true;
 }
 
+/** Global settings 2.6 takes only once: a second one is an alert that changes nothing and keeps the config valid. */
+const seenOnce = new WeakMap<object, Set<string>>();
+function alreadySpecified(args: readonly string[], ctx: KwCtx): boolean {
+  let seen = seenOnce.get(ctx.global);
+  if (seen === undefined) { seen = new Set(); seenOnce.set(ctx.global, seen); }
+  if (!seen.has(args[0])) { seen.add(args[0]); return false; }
+  if (ctx.alertNote) ctx.alertNote(`'${args[0]}' already specified. Continuing.`);
+  return true;
+}
+
 function parsePidfile(args: readonly string[], ctx: KwCtx): void {
+  if (alreadySpecified(args, ctx)) return;
   if (args.length < 2) { ctx.alert(`'${args[0]}' expects a file name as an argument.`); return; }
   if (!noExtra(args, 2, ctx)) return;
   ctx.global.pidfile = args[1];
@@ -85,6 +97,7 @@ function parseStored(args: readonly string[], ctx: KwCtx): void {
 
 /** Process settings a Node process cannot apply; accepted so stock configs load, with a warning saying so. */
 function parseIgnoredWithWarning(args: readonly string[], ctx: KwCtx): void {
+  if (args[0] === 'ulimit-n' && alreadySpecified(args, ctx)) return;
   ctx.global.ext.set(args[0], args.slice(1));
   ctx.warn(`'${args[0]}' is accepted but ignored by sluice (not applicable to a Node.js process).`);
 }

@@ -26,8 +26,11 @@ import type { SectionState } from './sections.ts';
 export const CFG_ALERT = 0;
 export const CFG_WARNING = 1;
 export const CFG_NOTICE = 2;
-/** The "Error(s) found in configuration file : <f>" summary after a file with alerts: printed as an alert, not counted. */
-export const CFG_FILE_ERRORS = 3;
+/**
+ * Printed as an [ALERT] but not an error (the configuration stays valid): the "Error(s) found in configuration file"
+ * summary after a file, and 2.6's "'maxconn' already specified. Continuing.".
+ */
+export const CFG_ALERT_NOTE = 3;
 
 /** One operator-facing message; `text` is what follows `config : ` in HAProxy's output. */
 export interface CfgMessage {
@@ -89,6 +92,7 @@ class LineCtx implements KwCtx {
   warnRaw(msg: string): void { this.ld.warn(msg); }
   postParse(fn: () => void): void { this.ld.post.push(fn); }
   abort(): void { this.ld.abortReq = true; }
+  alertNote(msg: string): void { this.ld.messages.push({ level: CFG_ALERT_NOTE, text: `parsing [${this.file}:${this.line}] : ${msg}` }); }
   warnProxy(px: Proxy, rank: number, msg: string): void { this.ld.warnProxy(px, rank, msg); }
 }
 
@@ -150,7 +154,7 @@ export function loadConfig(paths: readonly string[], reg: KeywordRegistry, env: 
     }
     const ok = parseFile(ld, reg, f, text, env);
     // 2.6 says so right after the file that had errors, before the next file's messages
-    if (ld.filesWithErrors.has(f)) ld.messages.push({ level: CFG_FILE_ERRORS, text: `Error(s) found in configuration file : ${f}` });
+    if (ld.filesWithErrors.has(f)) ld.messages.push({ level: CFG_ALERT_NOTE, text: `Error(s) found in configuration file : ${f}` });
     if (!ok) { ld.aborted = true; break; }
   }
   ld.postParsing = true;

@@ -42,6 +42,8 @@ export interface KwCtx {
    * `rank` (CHK_RANK_*: the order of HAProxy's checks). Falls back to warnRaw where the loader has no such pass.
    */
   warnProxy?(px: Proxy, rank: number, msg: string): void;
+  /** An [ALERT] line (with `parsing [file:line] : `) that leaves the configuration valid, as 2.6's "already specified". */
+  alertNote?(msg: string): void;
 }
 
 /** Order of HAProxy 2.6's per-proxy post-parse warnings (check_config_validity), for KwCtx.warnProxy. */
