@@ -13,7 +13,7 @@ import {
   SF_ERR_SRVCL, SF_ERR_SRVTO, SF_ERR_RESOURCE, SF_FINST_C, SF_FINST_Q, PR_O_REDISPATCH, PR_O_SRVKA,
 } from '../model/types.ts';
 import type { BackendClient, Pending, PendList } from './types.ts';
-import { BC_IDLE, BC_QUEUED, BC_TURNAROUND, BC_CONNECTING, BC_CONNECTED } from './types.ts';
+import { BC_IDLE, BC_QUEUED, BC_TURNAROUND, BC_CONNECTING, BC_CONNECTED, REUSE_NONE, REUSE_PROVEN } from './types.ts';
 import { Timer, timerArm, timerDisarm, twTouch } from '../timer-wheel.ts';
 import { pendEnqueue, pendRemove, srvPendList, bePendList, srvHasSlot, processQueue } from './queue.ts';
 import { srvUsable, srvAcceptsPersistent } from './server.ts';
@@ -45,8 +45,8 @@ export class BackendConn implements Pending {
   srv: Server | null = null;
   /** Server forced by persistence (cookie); set by the stream before connect(), cleared by release(). */
   persist: Server | null = null;
-  /** Take an idle pooled connection when one exists for the chosen server (`http-reuse`). */
-  reuse = false;
+  /** Which idle pooled connection of the chosen server may be taken (REUSE_*, set by the stream from `http-reuse`). */
+  reuse = REUSE_NONE;
   state = BC_IDLE;
   sock: Socket | null = null;
   retriesLeft = 0;
@@ -175,8 +175,8 @@ export class BackendConn implements Pending {
     log.serverIp = srv.path !== '' ? srv.path : srv.host;
     log.serverPort = srv.port;
     this.tConnStart = now;
-    if (this.reuse) {
-      const idle = poolTake(srv);
+    if (this.reuse !== REUSE_NONE) {
+      const idle = poolTake(srv, this.reuse === REUSE_PROVEN ? 2 : 1);
       if (idle !== null) {
         this.sock = idle;
         this.state = BC_CONNECTED;

@@ -1,5 +1,5 @@
 /*
- * Idle server connections for HTTP connection reuse (`http-reuse safe`): a small LIFO stack per server. A pooled
+ * Idle server connections for HTTP connection reuse (`http-reuse`): a small LIFO stack per server. A pooled
  * socket carries module-level 'close'/'error' handlers that drop it from the pool if the server closes it while idle.
  * Used by backend/connect.ts (take) and the HTTP stream (put, through BackendConn.releaseIdle). Hot path: yes.
  */
@@ -11,7 +11,8 @@ export const POOL_MAX_PER_SERVER = 256;
 
 const kPoolSrv = Symbol('sluice.poolSrv');
 const kPoolHooked = Symbol('sluice.poolHooked');
-type PooledSocket = Socket & { [kPoolSrv]?: Server | null; [kPoolHooked]?: boolean };
+const kPoolUses = Symbol('sluice.poolUses');   // requests the connection carried before each park
+type PooledSocket = Socket & { [kPoolSrv]?: Server | null; [kPoolHooked]?: boolean; [kPoolUses]?: number };
 
 function idleList(srv: Server): Socket[] {
   let l = srv.idlePool as Socket[] | null;
@@ -50,6 +51,7 @@ export function poolPut(srv: Server, sock: Socket): boolean {
   if (l.length >= POOL_MAX_PER_SERVER || sock.destroyed || !sock.writable) { sock.destroy(); return false; }
   const ps = sock as PooledSocket;
   ps[kPoolSrv] = srv;
+  ps[kPoolUses] = (ps[kPoolUses] ?? 0) + 1;
   // the handlers stay on the socket for its life (inert while kPoolSrv is null): no listener churn per request.
   // Prepended: they must run before the user's handler of the same event, which may be what parks the socket here
   // (an event being emitted would otherwise reach the pool handler right after the put).
@@ -64,15 +66,21 @@ export function poolPut(srv: Server, sock: Socket): boolean {
   return true;
 }
 
-/** Takes the most recently parked idle socket of `srv` (pool handlers made inert), or null. */
-export function poolTake(srv: Server): Socket | null {
+/**
+ * Takes the most recently parked idle socket of `srv` that already carried at least `minUses` requests (pool
+ * handlers made inert), or null. minUses 2 is `http-reuse aggressive`'s "proven reusable" for a first request.
+ */
+export function poolTake(srv: Server, minUses: number): Socket | null {
   const l = srv.idlePool as Socket[] | null;
-  while (l !== null && l.length > 0) {
-    const sock = l.pop()!;
-    const ps = sock as PooledSocket;
+  if (l === null) return null;
+  for (let i = l.length - 1; i >= 0; i--) {
+    const ps = l[i] as PooledSocket;
+    if ((ps[kPoolUses] ?? 0) < minUses) continue;
+    l[i] = l[l.length - 1]!;
+    l.pop();
     ps[kPoolSrv] = null;
-    if (!sock.destroyed && sock.writable) return sock;
-    sock.destroy();
+    if (!ps.destroyed && ps.writable) return ps;
+    ps.destroy();
   }
   return null;
 }
@@ -86,5 +94,5 @@ export function poolIdleCount(srv: Server): number {
 /** Closes every idle connection of `srv` (server removed, reload, address change). */
 export function poolFlush(srv: Server): void {
   let s: Socket | null;
-  while ((s = poolTake(srv)) !== null) s.destroy();
+  while ((s = poolTake(srv, 0)) !== null) s.destroy();
 }

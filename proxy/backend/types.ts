@@ -35,6 +35,11 @@ export interface BackendClient {
 }
 
 /** BackendConn.state */
+/** Which idle pooled server connection a request may take (from `http-reuse` and the request's rank). */
+export const REUSE_NONE = 0;      // a new connection (never; or the first request of a session under safe)
+export const REUSE_PROVEN = 2;    // only one that already carried 2+ requests (first request under aggressive)
+export const REUSE_ANY = 1;       // any idle connection (later requests; always)
+
 export const BC_IDLE = 0;        // no server requested, or released
 export const BC_QUEUED = 1;      // waiting in a server or backend queue
 export const BC_TURNAROUND = 2;  // waiting the retry delay after a failed connect

@@ -18,6 +18,7 @@ import {
   SF_FINST_NONE, SF_FINST_R, SF_FINST_C, SF_FINST_H, SF_FINST_D, SF_FINST_T,
 } from '../model/types.ts';
 import type { BackendClient } from '../backend/types.ts';
+import { REUSE_ANY, REUSE_NONE, REUSE_PROVEN } from '../backend/types.ts';
 import { PR_CAP_BE } from '../config/types.ts';
 import type { LbRequestView } from '../lb/types.ts';
 import type { SampleCtx } from '../acl/types.ts';
@@ -45,7 +46,8 @@ import { httpRulesRun, RULES_CONTINUE, RULES_DENY, RULES_TARPIT, RULES_STATS, ty
 import { statsHttpReply } from '../stats/html.ts';
 import {
   H1_HDR_STRIDE, H1_MF_VER_11, H1_MF_CLEN, H1_MF_CHNK, H1_MF_CONN_CLO, H1_MF_CONN_KAL, H1_MF_CONN_UPG, H1_MF_UPGRADE,
-  H1_MF_TE_CL, H1_MF_METH_HEAD, H1_MF_METH_CONNECT, H1_MF_TE_OTHER, CHK_ST_DONE, HTTP_REUSE_NEVER, H1_MF_EXPECT,
+  H1_MF_TE_CL, H1_MF_METH_HEAD, H1_MF_METH_CONNECT, H1_MF_TE_OTHER, CHK_ST_DONE, HTTP_REUSE_NEVER, HTTP_REUSE_AGGRESSIVE, HTTP_REUSE_ALWAYS,
+  H1_MF_EXPECT,
 } from './types.ts';
 
 const kSess = Symbol('sluice.httpSession');
@@ -441,7 +443,12 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.rsPhase = RS_WAIT;
     // the client is not paused here: bytes arriving before the response is done are kept by keepRest(), which
     // pauses only then (a pause/resume pair per request costs two nextTicks)
-    this.bc.reuse = be.http.reuse !== HTTP_REUSE_NEVER && this.srvKeepAlive;
+    // http-reuse: safe sends a session's first request over a connection of its own, aggressive over one proven
+    // reusable (2+ requests), always over any idle one; later requests may take any idle connection
+    const ru = be.http.reuse;
+    this.bc.reuse = ru === HTTP_REUSE_NEVER || !this.srvKeepAlive ? REUSE_NONE
+      : this.txnCount > 1 || ru === HTTP_REUSE_ALWAYS ? REUSE_ANY
+        : ru === HTTP_REUSE_AGGRESSIVE ? REUSE_PROVEN : REUSE_NONE;
     if (buffer) {
       this.buffering = be;
       const t = fe.timeouts.httpRequest > 0 ? fe.timeouts.httpRequest : fe.timeouts.client;
