@@ -1,7 +1,9 @@
 /*
  * Idle server connections for HTTP connection reuse (`http-reuse`): a small LIFO stack per server. A pooled
  * socket carries module-level 'close'/'error' handlers that drop it from the pool if the server closes it while idle.
- * Used by backend/connect.ts (take) and the HTTP stream (put, through BackendConn.releaseIdle). Hot path: yes.
+ * Used by backend/connect.ts (take) and the HTTP stream (put, through BackendConn.releaseIdle). Like HAProxy's
+ * pool-purge-delay (5 s), a coarse unref'd timer closes, each period, half of the connections of a server that stayed
+ * idle through the whole period (its fewest idle connections since the last purge). Hot path: yes (put/take).
  */
 import type { Socket } from 'node:net';
 import type { Server } from '../model/types.ts';
@@ -14,10 +16,41 @@ const kPoolHooked = Symbol('sluice.poolHooked');
 const kPoolUses = Symbol('sluice.poolUses');   // requests the connection carried before each park
 type PooledSocket = Socket & { [kPoolSrv]?: Server | null; [kPoolHooked]?: boolean; [kPoolUses]?: number };
 
+/** HAProxy's default pool-purge-delay. */
+export const POOL_PURGE_MS = 5000;
+/** Servers with idle connections → their fewest idle connections since the last purge. */
+const idleLow = new Map<Server, number>();
+let purgeTimer: NodeJS.Timeout | null = null;
+
 function idleList(srv: Server): Socket[] {
   let l = srv.idlePool as Socket[] | null;
   if (l === null) { l = []; srv.idlePool = l; }
   return l;
+}
+
+/** Records that `srv` has `len` idle connections now (lowers its mark for the next purge). */
+function noteIdleLen(srv: Server, len: number): void {
+  const low = idleLow.get(srv);
+  if (low !== undefined && len < low) idleLow.set(srv, len);
+}
+
+/**
+ * One purge period: for each server, closes the older half (rounded up) of the connections that stayed idle since the
+ * previous purge. Called by the pool's timer; exported for tests.
+ */
+export function poolPurge(): void {
+  for (const [srv, low] of idleLow) {
+    const l = srv.idlePool as Socket[] | null;
+    if (l === null || l.length === 0) { idleLow.delete(srv); continue; }
+    const kill = Math.min(l.length, (low + 1) >> 1);
+    for (const s of l.splice(0, kill)) {
+      (s as PooledSocket)[kPoolSrv] = null;
+      s.destroy();
+    }
+    if (l.length === 0) idleLow.delete(srv);
+    else idleLow.set(srv, l.length);
+  }
+  if (idleLow.size === 0 && purgeTimer !== null) { clearInterval(purgeTimer); purgeTimer = null; }
 }
 
 function onIdleGone(this: PooledSocket): void {
@@ -27,7 +60,7 @@ function onIdleGone(this: PooledSocket): void {
   const l = srv.idlePool as Socket[] | null;
   if (l === null) return;
   const i = l.indexOf(this);
-  if (i >= 0) { l[i] = l[l.length - 1]; l.pop(); }
+  if (i >= 0) { l[i] = l[l.length - 1]; l.pop(); noteIdleLen(srv, l.length); }
   this.destroy();
 }
 
@@ -63,6 +96,8 @@ export function poolPut(srv: Server, sock: Socket): boolean {
     sock.prependListener('data', onIdleData);
   }
   l.push(sock);
+  if (!idleLow.has(srv)) idleLow.set(srv, 0);   // it had none idle when this period began
+  if (purgeTimer === null) { purgeTimer = setInterval(poolPurge, POOL_PURGE_MS); purgeTimer.unref(); }
   return true;
 }
 
@@ -78,6 +113,7 @@ export function poolTake(srv: Server, minUses: number): Socket | null {
     if ((ps[kPoolUses] ?? 0) < minUses) continue;
     l[i] = l[l.length - 1]!;
     l.pop();
+    noteIdleLen(srv, l.length);
     ps[kPoolSrv] = null;
     if (!ps.destroyed && ps.writable) return ps;
     ps.destroy();

@@ -1,0 +1,68 @@
+// The idle server-connection pool: reuse rank (http-reuse aggressive's "proven" connections) and the periodic purge
+// that closes half of the connections that stayed idle through a whole period (HAProxy's pool-purge-delay).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { once } from 'node:events';
+import { newProxy, newServer } from '../../../proxy/model/factories.ts';
+import { PR_CAP_BE } from '../../../proxy/config/types.ts';
+import { poolIdleCount, poolPurge, poolPut, poolTake, poolFlush } from '../../../proxy/backend/pool.ts';
+
+let server: net.Server;
+const accepted: net.Socket[] = [];
+
+before(async () => {
+  server = net.createServer((s) => { accepted.push(s); s.on('error', () => {}); });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+});
+
+after(() => {
+  for (const s of accepted) s.destroy();
+  server.close();
+});
+
+async function connected(n: number): Promise<net.Socket[]> {
+  const out: net.Socket[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
+    await once(c, 'connect');
+    out.push(c);
+  }
+  return out;
+}
+
+function srv(name: string) {
+  return newServer(name, newProxy('be_' + name, PR_CAP_BE, 't.cfg', 1, null), 't.cfg', 1, null);
+}
+
+test('each purge closes half (rounded up) of the connections that stayed idle the whole period, oldest first', async () => {
+  const sv = srv('p1');
+  const socks = await connected(4);
+  for (const s of socks) assert.equal(poolPut(sv, s), true);
+  poolPurge();                       // the period in which they were parked: none was idle all along
+  assert.equal(poolIdleCount(sv), 4);
+  poolPurge();                       // 4 idle through the period: 2 closed, the two parked first
+  assert.equal(poolIdleCount(sv), 2);
+  assert.deepEqual(socks.map((s) => s.destroyed), [true, true, false, false]);
+  const taken = poolTake(sv, 1);     // 1 left idle at the low point of this period
+  assert.equal(taken, socks[3]);
+  poolPurge();
+  assert.equal(poolIdleCount(sv), 0);
+  assert.equal(socks[2]!.destroyed, true);
+  taken!.destroy();
+});
+
+test('a first request under aggressive takes only a connection that carried 2+ requests', async () => {
+  const sv = srv('p2');
+  const [a, b] = await connected(2);
+  poolPut(sv, a!);
+  assert.equal(poolTake(sv, 1), a);  // a second request on it
+  poolPut(sv, a!);                   // parked after 2 requests
+  poolPut(sv, b!);                   // parked after 1 request
+  assert.equal(poolTake(sv, 2), a, 'the proven one, though b was parked last');
+  assert.equal(poolTake(sv, 2), null);
+  assert.equal(poolTake(sv, 1), b);
+  poolFlush(sv);
+  a!.destroy(); b!.destroy();
+});
