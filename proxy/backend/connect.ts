@@ -13,11 +13,11 @@ import {
   SF_ERR_SRVCL, SF_ERR_SRVTO, SF_ERR_RESOURCE, SF_FINST_C, SF_FINST_Q, PR_O_REDISPATCH, PR_O_SRVKA,
 } from '../model/types.ts';
 import type { BackendClient, Pending, PendList } from './types.ts';
-import { BC_IDLE, BC_QUEUED, BC_TURNAROUND, BC_CONNECTING, BC_CONNECTED, REUSE_NONE, REUSE_PROVEN } from './types.ts';
+import { BC_IDLE, BC_QUEUED, BC_TURNAROUND, BC_CONNECTING, BC_CONNECTED, REUSE_NONE, REUSE_OWN, REUSE_PROVEN } from './types.ts';
 import { Timer, timerArm, timerDisarm, twTouch } from '../timer-wheel.ts';
 import { pendEnqueue, pendRemove, srvPendList, bePendList, srvHasSlot, processQueue } from './queue.ts';
 import { srvUsable, srvAcceptsPersistent } from './server.ts';
-import { poolTake, poolPut } from './pool.ts';
+import { poolDiscard, poolTake, poolPut } from './pool.ts';
 import { freqCtrAdd } from '../stats/counters.ts';
 
 const kConn = Symbol('sluice.backendConn');
@@ -47,6 +47,8 @@ export class BackendConn implements Pending {
   persist: Server | null = null;
   /** Which idle pooled connection of the chosen server may be taken (REUSE_*, set by the stream from `http-reuse`). */
   reuse = REUSE_NONE;
+  /** The connection this session parked as private (http-reuse never); closed by dropPrivate() at session end. */
+  privSock: Socket | null = null;
   state = BC_IDLE;
   sock: Socket | null = null;
   retriesLeft = 0;
@@ -176,7 +178,7 @@ export class BackendConn implements Pending {
     log.serverPort = srv.port;
     this.tConnStart = now;
     if (this.reuse !== REUSE_NONE) {
-      const idle = poolTake(srv, this.reuse === REUSE_PROVEN ? 2 : 1);
+      const idle = poolTake(srv, this.reuse === REUSE_PROVEN ? 2 : 1, this.reuse === REUSE_OWN ? this : null);
       if (idle !== null) {
         this.sock = idle;
         this.state = BC_CONNECTED;
@@ -319,12 +321,23 @@ export class BackendConn implements Pending {
     this.leaveBackend();
   }
 
-  /** Like release(), but parks the (clean, idle) server socket in the server's pool for reuse. */
-  releaseIdle(): void {
+  /**
+   * Like release(), but parks the (clean, idle) server socket in the server's pool for reuse: shared, or private to
+   * this session (`http-reuse never`).
+   */
+  releaseIdle(priv: boolean): void {
     const sock = this.sock;
     const srv = this.srv;
     this.release();
-    if (sock !== null && srv !== null) poolPut(srv, sock);
+    if (sock !== null && srv !== null && poolPut(srv, sock, priv ? this : null) && priv) this.privSock = sock;
+  }
+
+  /** Closes the private idle connection of this session, if still parked (the session ends). */
+  dropPrivate(): void {
+    const s = this.privSock;
+    if (s === null) return;
+    this.privSock = null;
+    poolDiscard(s);
   }
 }
 

@@ -14,7 +14,10 @@ export const POOL_MAX_PER_SERVER = 256;
 const kPoolSrv = Symbol('sluice.poolSrv');
 const kPoolHooked = Symbol('sluice.poolHooked');
 const kPoolUses = Symbol('sluice.poolUses');   // requests the connection carried before each park
-type PooledSocket = Socket & { [kPoolSrv]?: Server | null; [kPoolHooked]?: boolean; [kPoolUses]?: number };
+const kPoolOwner = Symbol('sluice.poolOwner'); // the session a private connection belongs to (http-reuse never)
+type PooledSocket = Socket & {
+  [kPoolSrv]?: Server | null; [kPoolHooked]?: boolean; [kPoolUses]?: number; [kPoolOwner]?: object | null;
+};
 
 /** HAProxy's default pool-purge-delay. */
 export const POOL_PURGE_MS = 5000;
@@ -69,8 +72,12 @@ function onIdleData(this: PooledSocket): void {
   onIdleGone.call(this);
 }
 
-/** For sockets read through `onread` (no 'data' events): the owner reports bytes that came while `sock` was idle. */
-export function poolIdleTalked(sock: Socket): void {
+/**
+ * Drops `sock` from its pool and closes it, if it is still parked there (no-op once taken back): for sockets read
+ * through `onread` (no 'data' events) whose server talked while idle, and for a session's private connection when
+ * the session ends.
+ */
+export function poolDiscard(sock: Socket): void {
   onIdleGone.call(sock as PooledSocket);
 }
 
@@ -78,13 +85,15 @@ export function poolIdleTalked(sock: Socket): void {
  * Parks `sock` as idle for `srv`. The caller's own listeners must ignore the socket from now on (the pool's 'data'
  * handler keeps it reading, so an idle server that talks or closes is dropped).
  * Returns false (and destroys the socket) when the pool is full or the socket is not writable anymore.
+ * `owner` non-null parks it as private to that session (http-reuse never): only poolTake with the same owner gets it.
  */
-export function poolPut(srv: Server, sock: Socket): boolean {
+export function poolPut(srv: Server, sock: Socket, owner: object | null): boolean {
   const l = idleList(srv);
   if (l.length >= POOL_MAX_PER_SERVER || sock.destroyed || !sock.writable) { sock.destroy(); return false; }
   const ps = sock as PooledSocket;
   ps[kPoolSrv] = srv;
   ps[kPoolUses] = (ps[kPoolUses] ?? 0) + 1;
+  ps[kPoolOwner] = owner;
   // the handlers stay on the socket for its life (inert while kPoolSrv is null): no listener churn per request.
   // Prepended: they must run before the user's handler of the same event, which may be what parks the socket here
   // (an event being emitted would otherwise reach the pool handler right after the put).
@@ -104,13 +113,14 @@ export function poolPut(srv: Server, sock: Socket): boolean {
 /**
  * Takes the most recently parked idle socket of `srv` that already carried at least `minUses` requests (pool
  * handlers made inert), or null. minUses 2 is `http-reuse aggressive`'s "proven reusable" for a first request.
+ * Private connections are taken only by their `owner`; an owner takes only its own.
  */
-export function poolTake(srv: Server, minUses: number): Socket | null {
+export function poolTake(srv: Server, minUses: number, owner: object | null): Socket | null {
   const l = srv.idlePool as Socket[] | null;
   if (l === null) return null;
   for (let i = l.length - 1; i >= 0; i--) {
     const ps = l[i] as PooledSocket;
-    if ((ps[kPoolUses] ?? 0) < minUses) continue;
+    if ((ps[kPoolUses] ?? 0) < minUses || (ps[kPoolOwner] ?? null) !== owner) continue;
     l[i] = l[l.length - 1]!;
     l.pop();
     noteIdleLen(srv, l.length);
@@ -130,5 +140,11 @@ export function poolIdleCount(srv: Server): number {
 /** Closes every idle connection of `srv` (server removed, reload, address change). */
 export function poolFlush(srv: Server): void {
   let s: Socket | null;
-  while ((s = poolTake(srv, 0)) !== null) s.destroy();
+  const l = srv.idlePool as Socket[] | null;
+  while (l !== null && l.length > 0) {
+    s = l.pop()!;
+    (s as PooledSocket)[kPoolSrv] = null;
+    s.destroy();
+  }
+  idleLow.delete(srv);
 }

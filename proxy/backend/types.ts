@@ -29,7 +29,7 @@ export interface BackendClient {
   /**
    * Optional `onread` for the server sockets this client gets connected (node:net: reads land in a buffer the
    * client provides, no per-read allocation, no 'data' events). The callback must also handle a socket that is
-   * idle in the pool (http/stream.ts hands it to poolIdleTalked).
+   * idle in the pool (http/stream.ts hands it to poolDiscard).
    */
   readonly srvOnRead?: OnReadOpts;
 }
@@ -39,6 +39,7 @@ export interface BackendClient {
 export const REUSE_NONE = 0;      // a new connection (never; or the first request of a session under safe)
 export const REUSE_PROVEN = 2;    // only one that already carried 2+ requests (first request under aggressive)
 export const REUSE_ANY = 1;       // any idle connection (later requests; always)
+export const REUSE_OWN = 3;       // only the session's own private one (later requests under never)
 
 export const BC_IDLE = 0;        // no server requested, or released
 export const BC_QUEUED = 1;      // waiting in a server or backend queue

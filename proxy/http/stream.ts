@@ -18,12 +18,12 @@ import {
   SF_FINST_NONE, SF_FINST_R, SF_FINST_C, SF_FINST_H, SF_FINST_D, SF_FINST_T,
 } from '../model/types.ts';
 import type { BackendClient } from '../backend/types.ts';
-import { REUSE_ANY, REUSE_NONE, REUSE_PROVEN } from '../backend/types.ts';
+import { REUSE_ANY, REUSE_NONE, REUSE_OWN, REUSE_PROVEN } from '../backend/types.ts';
 import { PR_CAP_BE } from '../config/types.ts';
 import type { LbRequestView } from '../lb/types.ts';
 import type { SampleCtx } from '../acl/types.ts';
 import { BackendConn } from '../backend/connect.ts';
-import { poolIdleTalked } from '../backend/pool.ts';
+import { poolDiscard } from '../backend/pool.ts';
 import { newStreamLog } from '../model/factories.ts';
 import { Timer, timerArm, timerDisarm, twNow, twTouch } from '../timer-wheel.ts';
 import { logStream } from '../log/emit.ts';
@@ -444,9 +444,11 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     // the client is not paused here: bytes arriving before the response is done are kept by keepRest(), which
     // pauses only then (a pause/resume pair per request costs two nextTicks)
     // http-reuse: safe sends a session's first request over a connection of its own, aggressive over one proven
-    // reusable (2+ requests), always over any idle one; later requests may take any idle connection
+    // reusable (2+ requests), always over any idle one; later requests may take any idle connection, except under
+    // never, where a session only ever reuses its own
     const ru = be.http.reuse;
-    this.bc.reuse = ru === HTTP_REUSE_NEVER || !this.srvKeepAlive ? REUSE_NONE
+    this.bc.reuse = !this.srvKeepAlive ? REUSE_NONE
+      : ru === HTTP_REUSE_NEVER ? (this.txnCount > 1 ? REUSE_OWN : REUSE_NONE)
       : this.txnCount > 1 || ru === HTTP_REUSE_ALWAYS ? REUSE_ANY
         : ru === HTTP_REUSE_AGGRESSIVE ? REUSE_PROVEN : REUSE_NONE;
     if (buffer) {
@@ -808,7 +810,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.srv = null;
     detachSrv(s);
     timerDisarm(this.srvTimer);
-    if (this.srvKeepAlive && this.be !== null && this.be.http.reuse !== HTTP_REUSE_NEVER && !s.destroyed) this.bc.releaseIdle();
+    if (this.srvKeepAlive && this.be !== null && !s.destroyed) this.bc.releaseIdle(this.be.http.reuse === HTTP_REUSE_NEVER);
     else { this.bc.release(); s.destroy(); }
   }
 
@@ -1053,6 +1055,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     timerDisarm(this.cliTimer);
     timerDisarm(this.srvTimer);
     this.dropServer();
+    this.bc.dropPrivate();
     g.actconn--;
     streamUnregister(this);
     frontendStreamEnd(this.fe, this.bind);
@@ -1262,7 +1265,7 @@ function onSrvRead(this: SessSocket, n: number, buf: Uint8Array): boolean {
   readLastBuf = b;
   readLastKept = false;
   const s = this[kSess];
-  if (!s) { poolIdleTalked(this); return false; }
+  if (!s) { poolDiscard(this); return false; }
   twTouch();
   s.onServerData(b.subarray(0, n));
   if (s.cli.writableLength !== 0 || s.closed) {

@@ -1,9 +1,9 @@
 /*
- * `http-reuse safe|aggressive|always` decide whether a session's FIRST request may take another session's idle
+ * `http-reuse never|safe|aggressive|always` decide whether a session's FIRST request may take another session's idle
  * server connection. Four client sessions in a row (2 requests, then 1, 1 and 3; or 1, 1, 1, 3) on a keep-alive
  * backend; the backend's connection count after each session is what HAProxy 2.6.12 gave on the same sequence
  * (measured with /usr/sbin/haproxy: safe 1,2,3,4 in both; aggressive 1,1,1,1 after a 2-request session (the
- * connection is then proven reusable) but 1,2,3,4 after single requests; always 1,1,1,1).
+ * connection is then proven reusable) but 1,2,3,4 after single requests; always 1,1,1,1; never 1,2,3,4).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -94,6 +94,13 @@ test('http-reuse safe: the first request of every session gets a connection of i
 test('http-reuse aggressive: a first request takes only a connection that already carried 2 requests', async () => {
   assert.deepEqual(await connsAfterSessions('aggressive', [2, 1, 1, 3]), [1, 1, 1, 1]);
   assert.deepEqual(await connsAfterSessions('aggressive', [1, 1, 1, 3]), [1, 2, 3, 4]);
+});
+
+test('http-reuse never: a session reuses only its own connection, closed when the session ends', async () => {
+  const before = open.size;
+  assert.deepEqual(await connsAfterSessions('never', [2, 1, 1, 3]), [1, 2, 3, 4]);
+  for (let i = 0; i < 40 && open.size > before; i++) await new Promise((r) => setTimeout(r, 25));
+  assert.equal(open.size, before, 'no private connection left open after its session');
 });
 
 test('http-reuse always: any idle connection serves a first request', async () => {

@@ -1,4 +1,5 @@
-// The idle server-connection pool: reuse rank (http-reuse aggressive's "proven" connections) and the periodic purge
+// The idle server-connection pool: reuse rank (http-reuse aggressive's "proven" connections), private connections
+// (http-reuse never) and the periodic purge
 // that closes half of the connections that stayed idle through a whole period (HAProxy's pool-purge-delay).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -6,7 +7,7 @@ import net from 'node:net';
 import { once } from 'node:events';
 import { newProxy, newServer } from '../../../proxy/model/factories.ts';
 import { PR_CAP_BE } from '../../../proxy/config/types.ts';
-import { poolIdleCount, poolPurge, poolPut, poolTake, poolFlush } from '../../../proxy/backend/pool.ts';
+import { poolDiscard, poolIdleCount, poolPurge, poolPut, poolTake, poolFlush } from '../../../proxy/backend/pool.ts';
 
 let server: net.Server;
 const accepted: net.Socket[] = [];
@@ -39,13 +40,13 @@ function srv(name: string) {
 test('each purge closes half (rounded up) of the connections that stayed idle the whole period, oldest first', async () => {
   const sv = srv('p1');
   const socks = await connected(4);
-  for (const s of socks) assert.equal(poolPut(sv, s), true);
+  for (const s of socks) assert.equal(poolPut(sv, s, null), true);
   poolPurge();                       // the period in which they were parked: none was idle all along
   assert.equal(poolIdleCount(sv), 4);
   poolPurge();                       // 4 idle through the period: 2 closed, the two parked first
   assert.equal(poolIdleCount(sv), 2);
   assert.deepEqual(socks.map((s) => s.destroyed), [true, true, false, false]);
-  const taken = poolTake(sv, 1);     // 1 left idle at the low point of this period
+  const taken = poolTake(sv, 1, null);     // 1 left idle at the low point of this period
   assert.equal(taken, socks[3]);
   poolPurge();
   assert.equal(poolIdleCount(sv), 0);
@@ -56,13 +57,29 @@ test('each purge closes half (rounded up) of the connections that stayed idle th
 test('a first request under aggressive takes only a connection that carried 2+ requests', async () => {
   const sv = srv('p2');
   const [a, b] = await connected(2);
-  poolPut(sv, a!);
-  assert.equal(poolTake(sv, 1), a);  // a second request on it
-  poolPut(sv, a!);                   // parked after 2 requests
-  poolPut(sv, b!);                   // parked after 1 request
-  assert.equal(poolTake(sv, 2), a, 'the proven one, though b was parked last');
-  assert.equal(poolTake(sv, 2), null);
-  assert.equal(poolTake(sv, 1), b);
+  poolPut(sv, a!, null);
+  assert.equal(poolTake(sv, 1, null), a);  // a second request on it
+  poolPut(sv, a!, null);                   // parked after 2 requests
+  poolPut(sv, b!, null);                   // parked after 1 request
+  assert.equal(poolTake(sv, 2, null), a, 'the proven one, though b was parked last');
+  assert.equal(poolTake(sv, 2, null), null);
+  assert.equal(poolTake(sv, 1, null), b);
   poolFlush(sv);
   a!.destroy(); b!.destroy();
+});
+
+test('a private connection (http-reuse never) is taken only by its owner, and discarding it closes it', async () => {
+  const sv = srv('p3');
+  const [a, b] = await connected(2);
+  const owner = {};
+  poolPut(sv, a!, owner);
+  poolPut(sv, b!, null);
+  assert.equal(poolTake(sv, 1, {}), null, 'another session');
+  assert.equal(poolTake(sv, 1, null), b, 'a shared take skips the private one');
+  assert.equal(poolTake(sv, 1, owner), a);
+  poolPut(sv, a!, owner);
+  poolDiscard(a!);
+  assert.equal(a!.destroyed, true);
+  assert.equal(poolIdleCount(sv), 0);
+  b!.destroy();
 });
