@@ -6,7 +6,7 @@
 // or event per datagram), paced per millisecond in bursts with the thread asleep in between. Hot path: yes.
 import dgram from 'node:dgram';
 import fs from 'node:fs';
-import { udpFdHandle } from '../../collectors/syslog/udp-fd.ts';
+import { udpFdHandle } from '../../proxy/log/udp-fd.ts';
 import { makeHttpLogLines } from './input.ts';
 
 const [port, rate, seconds] = process.argv.slice(2).map(Number);

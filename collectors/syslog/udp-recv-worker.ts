@@ -12,7 +12,7 @@ import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { RING_CLOSE, RING_DROPPED, openUdpRing, ringCommit, ringPush, ringReserve } from './udp-ring.ts';
 import type { UdpRing } from './udp-ring.ts';
-import { udpFdHandle } from './udp-fd.ts';
+import { udpFdHandle } from '../../proxy/log/udp-fd.ts';
 
 const cfg = workerData as { host: string; port: number; rcvbuf: number; peers: boolean; nice: number; rt: number; ctrl: SharedArrayBuffer; data: SharedArrayBuffer };
 const port = parentPort;

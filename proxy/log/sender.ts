@@ -15,6 +15,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Worker } from 'node:worker_threads';
 import type { LogSink, LogSinkSpec, LogTarget } from './types.ts';
+import { udpFdHandle } from './udp-fd.ts';
 import { LOG_TGT_UDP, LOG_TGT_UNIX } from './types.ts';
 import {
   RingWriter, newRingMemory, RING_HEAD, RING_STOP, RING_DONE, RING_NOTIFY_LAZY, RING_SLOT_OPEN,
@@ -63,16 +64,6 @@ class LogCounters {
 }
 export const logCounters = new LogCounters();
 
-/** The fd of a dgram socket (Node keeps its handle behind a symbol; `_handle` is deprecated), -1 if not found. */
-function dgramFd(sock: dgram.Socket): number {
-  for (const sym of Object.getOwnPropertySymbols(sock)) {
-    const st = (sock as unknown as Record<symbol, { handle?: { fd?: unknown } } | null>)[sym];
-    if (st !== null && typeof st === 'object' && st.handle !== undefined && st.handle !== null &&
-      typeof st.handle.fd === 'number' && st.handle.fd >= 0) return st.handle.fd;
-  }
-  return -1;
-}
-
 /** Diagnostic: SLUICE_LOG_DGRAM_SEND=1 sends through dgram's send() instead of write(2) on the fd. */
 const FORCE_DGRAM_SEND = process.env.SLUICE_LOG_DGRAM_SEND === '1';
 
@@ -97,7 +88,7 @@ class UdpOut {
         this.early = [];
         return;
       }
-      this.fd = FORCE_DGRAM_SEND ? -1 : dgramFd(this.sock);
+      this.fd = FORCE_DGRAM_SEND ? -1 : (udpFdHandle(this.sock)?.fd ?? -1);
       this.ready = true;
       const e = this.early;
       this.early = [];

@@ -1,7 +1,8 @@
 /* The file descriptor behind a node:dgram socket, for synchronous read(2)/write(2) of whole datagrams (Node has no
  * recvmmsg and its 'message' path costs a Buffer, an rinfo object and a JS event per datagram). Reached through
  * dgram's private state (not the deprecated `_handle`); null wherever that is unavailable, so callers fall back
- * to the public API. Used by the UDP receive thread and the benchmark's sender. Hot path: no (called once).
+ * to the public API. Used by the proxy's UDP log sender, the collector's UDP receive thread and the benchmark's
+ * sender. Hot path: no (called once per socket).
  */
 import type dgram from 'node:dgram';
 
