@@ -36,9 +36,9 @@ export interface BackendClient {
 
 /** BackendConn.state */
 /** Which idle pooled server connection a request may take (from `http-reuse` and the request's rank). */
-export const REUSE_NONE = 0;      // a new connection (never; or the first request of a session under safe)
+export const REUSE_NONE = 0;      // a new connection (a session's first request under never or safe)
+export const REUSE_ANY = 1;       // any shared idle connection (later requests; always)
 export const REUSE_PROVEN = 2;    // only one that already carried 2+ requests (first request under aggressive)
-export const REUSE_ANY = 1;       // any idle connection (later requests; always)
 export const REUSE_OWN = 3;       // only the session's own private one (later requests under never)
 
 export const BC_IDLE = 0;        // no server requested, or released

@@ -50,6 +50,17 @@ import {
   H1_MF_EXPECT,
 } from './types.ts';
 
+/**
+ * Which idle server connection a request may take under `http-reuse` (2.6): a session's first request opens its own
+ * under safe and never, takes one proven reusable (2+ requests) under aggressive, any under always; later requests
+ * take any shared one, or under never only the session's own.
+ */
+function reuseRank(mode: number, firstRequest: boolean): number {
+  if (mode === HTTP_REUSE_NEVER) return firstRequest ? REUSE_NONE : REUSE_OWN;
+  if (!firstRequest || mode === HTTP_REUSE_ALWAYS) return REUSE_ANY;
+  return mode === HTTP_REUSE_AGGRESSIVE ? REUSE_PROVEN : REUSE_NONE;
+}
+
 const kSess = Symbol('sluice.httpSession');
 const kSrvHooked = Symbol('sluice.httpSrvHooked');
 const scratchChunk = new ChunkState();
@@ -443,14 +454,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.rsPhase = RS_WAIT;
     // the client is not paused here: bytes arriving before the response is done are kept by keepRest(), which
     // pauses only then (a pause/resume pair per request costs two nextTicks)
-    // http-reuse: safe sends a session's first request over a connection of its own, aggressive over one proven
-    // reusable (2+ requests), always over any idle one; later requests may take any idle connection, except under
-    // never, where a session only ever reuses its own
-    const ru = be.http.reuse;
-    this.bc.reuse = !this.srvKeepAlive ? REUSE_NONE
-      : ru === HTTP_REUSE_NEVER ? (this.txnCount > 1 ? REUSE_OWN : REUSE_NONE)
-      : this.txnCount > 1 || ru === HTTP_REUSE_ALWAYS ? REUSE_ANY
-        : ru === HTTP_REUSE_AGGRESSIVE ? REUSE_PROVEN : REUSE_NONE;
+    this.bc.reuse = this.srvKeepAlive ? reuseRank(be.http.reuse, this.txnCount === 1) : REUSE_NONE;
     if (buffer) {
       this.buffering = be;
       const t = fe.timeouts.httpRequest > 0 ? fe.timeouts.httpRequest : fe.timeouts.client;
