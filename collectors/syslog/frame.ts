@@ -43,6 +43,7 @@ export function parseSyslogFrame(buf: Uint8Array, start: number, end: number, ye
         const ts = parseIsoTimestamp(buf, p, end);
         if (ts === ts && buf[isoOut.end] === 32) {
           f.format = SYSLOG_FMT_TIMED; f.tsMs = ts; f.msgStart = isoOut.end + 1;
+          hostTagAfterIso(buf, f.msgStart, end, f);
           return;
         }
       }
@@ -61,6 +62,36 @@ export function parseSyslogFrame(buf: Uint8Array, start: number, end: number, ye
   }
   if (c >= 48 && c <= 57 && end - p > 20) {
     const ts = parseIsoTimestamp(buf, p, end);
-    if (ts === ts && buf[isoOut.end] === 32) { f.format = SYSLOG_FMT_ISO; f.tsMs = ts; f.msgStart = isoOut.end + 1; }
+    if (ts === ts && buf[isoOut.end] === 32) {
+      f.format = SYSLOG_FMT_ISO; f.tsMs = ts; f.msgStart = isoOut.end + 1;
+      hostTagAfterIso(buf, f.msgStart, end, f);
+    }
   }
+}
+
+/**
+ * Files written by rsyslog in its RFC 3339 file format (RSYSLOG_FileFormat, Debian 12's default), its forwarding format
+ * (`<PRI>` + RFC 3339 stamp) and syslog-ng's ISO templates put `host tag[pid]: ` between the stamp and the message; HAProxy's own `iso` format puts the message
+ * right after it. Takes the two words as host and program only when the second ends in `[digits]: ` or `: `, so a
+ * message starting with an address (`127.0.0.1:5555 [`, `::1:80 `) is left whole.
+ */
+function hostTagAfterIso(buf: Uint8Array, p: number, end: number, f: SyslogFrame): void {
+  let w = p;
+  while (w < end && buf[w] > 32 && buf[w] !== 91 && buf[w] !== 58) w++;
+  if (w === p || w >= end || buf[w] !== 32) return;
+  const tag = w + 1;
+  let q = tag;
+  while (q < end && buf[q] > 32 && buf[q] !== 91 && buf[q] !== 58) q++;
+  if (q === tag || q >= end) return;
+  let pid = -1;
+  let r = q;
+  if (buf[q] === 91) {
+    pid = 0;
+    for (r = q + 1; r < end && buf[r] >= 48 && buf[r] <= 57; r++) pid = pid * 10 + buf[r] - 48;
+    if (r === q + 1 || r >= end || buf[r] !== 93) return;
+    r++;
+  }
+  if (r >= end || buf[r] !== 58 || (r + 1 < end && buf[r + 1] !== 32)) return;
+  f.hostStart = p; f.hostEnd = w; f.progStart = tag; f.progEnd = q; f.pid = pid;
+  f.msgStart = r + 1 < end ? r + 2 : end;
 }

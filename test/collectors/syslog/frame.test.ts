@@ -120,3 +120,26 @@ test('syslog-written log file lines (no PRI) are RFC 3164 with the message after
   assert.equal(g.format, SYSLOG_FMT_RAW);
   assert.equal(str(c, g.msgStart, g.msgEnd), 'Hello there');
 });
+
+test('rsyslog RFC 3339 file and forward formats: host and tag[pid] after the ISO stamp', () => {
+  let [f, b] = parse('2026-11-23T22:53:21.000037+00:00 web-01.prod haproxy[3890]: ' + MSG + '\n');
+  assert.equal(f.format, SYSLOG_FMT_ISO);
+  assert.equal(f.tsMs, Date.UTC(2026, 10, 23, 22, 53, 21, 0));
+  assert.equal(str(b, f.hostStart, f.hostEnd), 'web-01.prod');
+  assert.equal(str(b, f.progStart, f.progEnd), 'haproxy');
+  assert.equal(f.pid, 3890);
+  assert.equal(str(b, f.msgStart, f.msgEnd), MSG);
+  [f, b] = parse('<134>2026-11-23T22:53:21.5+01:00 lb1 haproxy: ' + MSG);
+  assert.equal(f.format, SYSLOG_FMT_TIMED);
+  assert.equal(str(b, f.hostStart, f.hostEnd), 'lb1');
+  assert.equal(str(b, f.progStart, f.progEnd), 'haproxy');
+  assert.equal(f.pid, -1);
+  assert.equal(str(b, f.msgStart, f.msgEnd), MSG);
+  // HAProxy's own iso/timed formats: the message starts right after the stamp, addresses are not tags
+  for (const msg of [MSG, '::1:33510 [23/Nov/2026:22:59:36.532] www web/web2 0/0/0/9/9 503 114 - - --NI 7/6/4/1/0 0/0 "GET / HTTP/1.1"',
+    'host only-one-word', 'a b[12x]: c']) {
+    [f, b] = parse('2026-11-23T22:53:21.000037+00:00 ' + msg);
+    assert.equal(f.hostStart, -1, msg);
+    assert.equal(str(b, f.msgStart, f.msgEnd), msg);
+  }
+});
