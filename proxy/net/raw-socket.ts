@@ -1,0 +1,453 @@
+/*
+ * RawSocket: a thin stream socket straight on node's libuv handles (tcp_wrap TCP, pipe_wrap Pipe; stream_wrap write/
+ * shutdown requests), in place of net.Socket (Duplex streams + EventEmitter) for the proxied connections: client
+ * sockets accepted by frontend.ts, server sockets opened by backend/connect.ts, pooled by backend/pool.ts. It offers
+ * only what the streams use: write (false under backpressure, then ondrain), cork/uncork (one writev), end (half-close
+ * after the pending writes), destroy/resetAndDestroy, pause/resume, addresses on demand, and one handler per event
+ * set as a property by the current owner (no listener lists, no closures per connection). Hot path: yes.
+ */
+import { isIP } from 'node:net';
+import { lookup } from 'node:dns';
+import { getSystemErrorName } from 'node:util';
+import type { SockError, WriteCb, ProxySocket } from './types.ts';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Binding = any;
+const tcpWrap: Binding = (process as any).binding('tcp_wrap');
+const pipeWrap: Binding = (process as any).binding('pipe_wrap');
+const streamWrap: Binding = (process as any).binding('stream_wrap');
+const TCP = tcpWrap.TCP;
+const TCPConnectWrap = tcpWrap.TCPConnectWrap;
+const Pipe = pipeWrap.Pipe;
+const PipeConnectWrap = pipeWrap.PipeConnectWrap;
+const WriteWrap = streamWrap.WriteWrap;
+const ShutdownWrap = streamWrap.ShutdownWrap;
+const sbState: Int32Array = streamWrap.streamBaseState;
+const K_NREAD: number = streamWrap.kReadBytesOrError;
+const K_ASYNC: number = streamWrap.kLastWriteWasAsync;
+const K_BYTES: number = streamWrap.kBytesWritten;
+
+/** libuv's UV_EOF. */
+const UV_EOF = -4095;
+/** Pending (not yet in the kernel) bytes at which write() says "stop" (net.Socket's default highWaterMark). */
+export const RAW_WRITE_HWM = 16384;
+/** Size of the read buffer shared by every socket that reads in copy mode. */
+const SHARED_READ_SIZE = 65536;
+const sharedReadBuf = Buffer.allocUnsafeSlow(SHARED_READ_SIZE);
+
+/** The libuv stream handle as the bindings expose it, with our back-pointer. */
+interface StreamHandle {
+  raw: RawSocket | null;
+  onread: (this: StreamHandle, ab: ArrayBuffer | undefined) => Buffer | undefined;
+  readStart(): number;
+  readStop(): number;
+  useUserBuffer(b: Buffer): void;
+  writeBuffer(req: unknown, b: Buffer): number;
+  writev(req: unknown, chunks: Buffer[], allBuffers: boolean): number;
+  writeLatin1String(req: unknown, s: string): number;
+  writeUtf8String(req: unknown, s: string): number;
+  shutdown(req: unknown): number;
+  close(cb: (this: StreamHandle) => void): void;
+  reset?(cb: (this: StreamHandle) => void): number;
+  getpeername?(out: AddrOut): number;
+  getsockname?(out: AddrOut): number;
+  setNoDelay?(on: boolean): number;
+  setKeepAlive?(on: boolean, delaySec: number): number;
+  connect(req: unknown, addr: string, port?: number): number;
+  connect6?(req: unknown, addr: string, port: number): number;
+}
+interface AddrOut { address?: string; port?: number; family?: string }
+interface WriteReq { handle: StreamHandle | null; oncomplete: (this: WriteReq, status: number) => void; bytes: number; data: unknown; cb: WriteCb | null }
+
+function noop(): void { /* default handler */ }
+function noopData(_chunk: Buffer): void { /* default handler */ }
+function noopErr(_e: SockError): void { /* default handler */ }
+
+/** A node-style error for libuv status `status` in `syscall` (error paths only). */
+export function sockError(status: number, syscall: string): SockError {
+  let code: string;
+  try { code = getSystemErrorName(status); } catch { code = 'E' + String(-status); }
+  const e = new Error(`${syscall} ${code}`) as SockError;
+  e.code = code; e.errno = status; e.syscall = syscall;
+  return e;
+}
+
+/*
+ * Write requests: a request object whose write completed synchronously (the usual case: libuv's try-write put every
+ * byte in the kernel) was never bound to a native request and is reused for the next write.
+ */
+let spareReq: WriteReq | null = null;
+function takeReq(): WriteReq {
+  const r = spareReq;
+  if (r !== null) { spareReq = null; return r; }
+  const req = new WriteWrap() as WriteReq;
+  req.oncomplete = onWriteDone;
+  req.handle = null; req.bytes = 0; req.data = null; req.cb = null;
+  return req;
+}
+
+export class RawSocket implements ProxySocket {
+  handle: StreamHandle | null;
+  /** The stream (session) this socket serves now; handlers reach it here. Null when pooled or discarded. */
+  owner: any = null;
+  /** Bytes received (copy mode or own buffer); `data` is a fresh Buffer in copy mode, a view of `readBuf` else. */
+  ondata: (this: RawSocket, chunk: Buffer) => void = noopData;
+  /** The peer's FIN (reading stops; writing may go on: half-close). */
+  onend: (this: RawSocket) => void = noop;
+  /** Every pending write is in the kernel again after write() returned false (or after any queued write). */
+  ondrain: (this: RawSocket) => void = noop;
+  /** An error ends the socket: onerror(err), then onclose(true). */
+  onerror: (this: RawSocket, err: SockError) => void = noopErr;
+  /** The handle is closed (after destroy(), an error, or both directions shut). Called once, asynchronously. */
+  onclose: (this: RawSocket, hadError: boolean) => void = noop;
+  /** Outgoing connection established. */
+  onconnect: (this: RawSocket) => void = noop;
+  /** Own read buffer (reads land in it and `ondata` gets a view); null = shared buffer, copied out per read. */
+  readBuf: Buffer | null;
+  destroyed = false;
+  connecting = false;
+  /** true once end() was called (no more writes). */
+  ended = false;
+  /** The shutdown completed (our FIN is out). */
+  shutDone = false;
+  /** The peer's FIN was read. */
+  readEnded = false;
+  paused = true;
+  reading = false;
+  needDrain = false;
+  corked = 0;
+  corkBufs: Buffer[] | null = null;
+  corkBytes = 0;
+  /** Bytes handed to libuv but not written yet. */
+  pendingBytes = 0;
+  pendingReqs = 0;
+  bytesRead = 0;
+  bytesWritten = 0;
+  error: SockError | null = null;
+  isTcp: boolean;
+  peer: AddrOut | null = null;
+  local: AddrOut | null = null;
+
+  /** Wraps a connected (accepted) handle; reading starts at resume(). `readBuf` null = copy mode. */
+  constructor(handle: StreamHandle, isTcp: boolean, readBuf: Buffer | null) {
+    this.handle = handle;
+    this.isTcp = isTcp;
+    this.readBuf = readBuf;
+    handle.raw = this;
+    handle.onread = onHandleRead;
+    handle.useUserBuffer(readBuf ?? sharedReadBuf);
+  }
+
+  get writable(): boolean { return !this.destroyed && !this.ended; }
+  get writableLength(): number { return this.pendingBytes + this.corkBytes; }
+
+  // --- addresses, read once when asked ---
+  get remoteAddress(): string | undefined { return this.peerInfo().address; }
+  get remotePort(): number | undefined { return this.peerInfo().port; }
+  get remoteFamily(): string | undefined { return this.peerInfo().family; }
+  get localAddress(): string | undefined { return this.localInfo().address; }
+  get localPort(): number | undefined { return this.localInfo().port; }
+
+  private peerInfo(): AddrOut {
+    let p = this.peer;
+    if (p === null) {
+      p = {};
+      const h = this.handle;
+      if (h !== null && h.getpeername !== undefined && h.getpeername(p) !== 0) p = {};
+      if (h !== null) this.peer = p;
+    }
+    return p;
+  }
+
+  private localInfo(): AddrOut {
+    let l = this.local;
+    if (l === null) {
+      l = {};
+      const h = this.handle;
+      if (h !== null && h.getsockname !== undefined && h.getsockname(l) !== 0) l = {};
+      if (h !== null) this.local = l;
+    }
+    return l;
+  }
+
+  setNoDelay(on = true): void { const h = this.handle; if (h !== null && h.setNoDelay !== undefined) h.setNoDelay(on); }
+  setKeepAlive(on = true, delayMs = 0): void {
+    const h = this.handle;
+    if (h !== null && h.setKeepAlive !== undefined) h.setKeepAlive(on, Math.floor(delayMs / 1000));
+  }
+
+  // --- reading ---
+  isPaused(): boolean { return this.paused; }
+
+  pause(): void {
+    this.paused = true;
+    if (this.reading) { this.reading = false; if (this.handle !== null) this.handle.readStop(); }
+  }
+
+  resume(): void {
+    this.paused = false;
+    if (!this.reading && !this.readEnded && !this.destroyed && !this.connecting && this.handle !== null) {
+      this.reading = true;
+      const err = this.handle.readStart();
+      if (err !== 0) this.fail(err, 'read');
+    }
+  }
+
+  // --- writing ---
+  /**
+   * Queues `data` (a Buffer kept by reference until written, or a string encoded now). Returns false when the bytes
+   * not yet in the kernel reach RAW_WRITE_HWM: ondrain follows once all are written. `cb` runs asynchronously.
+   */
+  write(data: Buffer | string, enc?: BufferEncoding | WriteCb, cb?: WriteCb): boolean {
+    if (typeof enc === 'function') { cb = enc; enc = undefined; }
+    const buf = typeof data === 'string' ? Buffer.from(data, enc ?? 'utf8') : data;
+    if (this.destroyed || this.ended) {
+      const e = sockError(this.destroyed ? -9 /* EBADF */ : -32 /* EPIPE */, 'write');
+      if (cb !== undefined) process.nextTick(cb, e);
+      return false;
+    }
+    if (this.corked > 0 || this.connecting) {
+      (this.corkBufs ??= []).push(buf);
+      this.corkBytes += buf.length;
+      if (cb !== undefined) process.nextTick(cb, null);
+    } else this.dispatch(buf, null, cb ?? null);
+    if (this.pendingBytes + this.corkBytes >= RAW_WRITE_HWM) { this.needDrain = true; return false; }
+    return true;
+  }
+
+  cork(): void { this.corked++; }
+
+  uncork(): void {
+    if (this.corked > 0 && --this.corked === 0 && !this.connecting) this.flushCorked();
+  }
+
+  private flushCorked(): void {
+    const bufs = this.corkBufs;
+    if (bufs === null || bufs.length === 0) return;
+    this.corkBufs = null;
+    this.corkBytes = 0;
+    if (this.destroyed) return;
+    if (bufs.length === 1) this.dispatch(bufs[0], null, null);
+    else this.dispatch(null, bufs, null);
+  }
+
+  private dispatch(buf: Buffer | null, bufs: Buffer[] | null, cb: WriteCb | null): void {
+    const h = this.handle as StreamHandle;
+    const req = takeReq();
+    req.handle = h;
+    const err = buf !== null ? h.writeBuffer(req, buf) : h.writev(req, bufs as Buffer[], true);
+    const bytes = sbState[K_BYTES];
+    if (err !== 0) {
+      spareReq = req;
+      req.handle = null;
+      if (cb !== null) process.nextTick(cb, sockError(err, 'write'));
+      this.fail(err, 'write');
+      return;
+    }
+    this.bytesWritten += bytes;
+    if (sbState[K_ASYNC] === 0) {
+      req.handle = null;
+      spareReq = req;
+      if (cb !== null) process.nextTick(cb, null);
+      return;
+    }
+    req.bytes = bytes;
+    req.data = buf !== null ? buf : bufs;    // kept alive until written
+    req.cb = cb;
+    this.pendingBytes += bytes;
+    this.pendingReqs++;
+  }
+
+  /** A queued write finished (status 0) or failed. */
+  writeDone(req: WriteReq, status: number): void {
+    this.pendingBytes -= req.bytes;
+    this.pendingReqs--;
+    const cb = req.cb;
+    req.data = null; req.cb = null; req.handle = null;
+    if (this.destroyed) { if (cb !== null) cb(sockError(status !== 0 ? status : -125, 'write')); return; }
+    if (status !== 0) { if (cb !== null) cb(sockError(status, 'write')); this.fail(status, 'write'); return; }
+    if (cb !== null) cb(null);
+    if (this.pendingReqs === 0 && this.needDrain) { this.needDrain = false; this.ondrain(); }
+  }
+
+  /** Half-close: our FIN goes out after every queued write (libuv's shutdown waits for them). Idempotent. */
+  end(): void {
+    if (this.ended || this.destroyed) return;
+    this.ended = true;
+    if (this.connecting) return;             // sent once connected
+    if (this.corked > 0) { this.corked = 0; this.flushCorked(); }
+    this.shutdownNow();
+  }
+
+  private shutdownNow(): void {
+    if (this.destroyed) return;
+    const h = this.handle as StreamHandle;
+    const req = new ShutdownWrap();
+    req.handle = h;
+    req.oncomplete = onShutdownDone;
+    const err = h.shutdown(req);
+    if (err !== 0) this.fail(err, 'shutdown');
+  }
+
+  /** Closes now (unsent bytes are dropped; unread bytes make the kernel send a RST). onclose follows. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.reading = false;
+    const h = this.handle;
+    if (h !== null) h.close(onHandleClose);
+  }
+
+  /** Closes with a RST (TCP; a plain close for unix sockets). */
+  resetAndDestroy(): void {
+    if (this.destroyed) return;
+    const h = this.handle;
+    if (h !== null && this.isTcp && h.reset !== undefined && !this.connecting) {
+      this.destroyed = true;
+      this.reading = false;
+      if (h.reset(onHandleClose) === 0) return;
+      h.close(onHandleClose);
+      return;
+    }
+    this.destroy();
+  }
+
+  /** Ends the socket with a libuv error: onerror then onclose (asynchronously, as node does). */
+  fail(status: number, syscall: string): void {
+    if (this.destroyed) return;
+    this.error = sockError(status, syscall);
+    this.destroy();
+  }
+
+  // --- events from the handle ---
+  readEof(): void {
+    this.readEnded = true;
+    if (this.reading) { this.reading = false; (this.handle as StreamHandle).readStop(); }
+    this.onend();
+    if (this.shutDone && !this.destroyed) this.destroy();
+  }
+
+  shutdownDone(status: number): void {
+    if (this.destroyed) return;
+    if (status !== 0) { this.fail(status, 'shutdown'); return; }
+    this.shutDone = true;
+    if (this.readEnded) this.destroy();
+  }
+
+  closed(): void {
+    const h = this.handle;
+    if (h !== null) h.raw = null;
+    this.handle = null;
+    const e = this.error;
+    if (e !== null) this.onerror(e);
+    this.onclose(e !== null);
+  }
+
+  connectDone(status: number): void {
+    if (this.destroyed) return;
+    if (status !== 0) { this.fail(status, 'connect'); return; }
+    this.connecting = false;
+    this.onconnect();
+    if (this.destroyed) return;
+    if (this.corked === 0) this.flushCorked();
+    if (this.ended) this.shutdownNow();
+    if (!this.paused) { this.paused = true; this.resume(); }
+  }
+}
+
+function onHandleRead(this: StreamHandle, _ab: ArrayBuffer | undefined): Buffer | undefined {
+  const rs = this.raw;
+  const n = sbState[K_NREAD];
+  if (rs === null || rs.destroyed) return undefined;
+  if (n > 0) {
+    rs.bytesRead += n;
+    const own = rs.readBuf;
+    if (own === null) {
+      const chunk = Buffer.allocUnsafe(n);
+      sharedReadBuf.copy(chunk, 0, 0, n);
+      rs.ondata(chunk);
+      return undefined;
+    }
+    rs.ondata(own.subarray(0, n));
+    // the owner swapped buffers during the callback (it keeps the old one): libuv reads into the new one next
+    return rs.readBuf !== own && rs.readBuf !== null ? rs.readBuf : undefined;
+  }
+  if (n === UV_EOF) rs.readEof();
+  else if (n < 0) rs.fail(n, 'read');
+  return undefined;
+}
+
+function onWriteDone(this: WriteReq, status: number): void {
+  const h = this.handle;
+  const rs = h !== null ? h.raw : null;
+  if (rs === null) { this.data = null; this.cb = null; this.handle = null; return; }
+  rs.writeDone(this, status);
+}
+
+function onShutdownDone(this: { handle: StreamHandle }, status: number): void {
+  const rs = this.handle.raw;
+  if (rs !== null) rs.shutdownDone(status);
+}
+
+function onHandleClose(this: StreamHandle): void {
+  const rs = this.raw;
+  if (rs !== null) rs.closed();
+}
+
+function onConnectDone(this: unknown, status: number, handle: StreamHandle): void {
+  const rs = handle.raw;
+  if (rs !== null) rs.connectDone(status);
+}
+
+/** Wraps a handle accepted by a listening net.Server (TCP or Pipe); reads copy out of the shared buffer. */
+export function rawFromAccepted(handle: unknown): RawSocket {
+  return new RawSocket(handle as StreamHandle, handle instanceof TCP, null);
+}
+
+function connectFailedLater(rs: RawSocket, err: number): void { rs.fail(err, 'connect'); }
+
+function startTcpConnect(rs: RawSocket, addr: string, port: number, family: number): void {
+  const h = rs.handle as StreamHandle;
+  const req = new TCPConnectWrap();
+  req.oncomplete = onConnectDone;
+  req.address = addr;
+  req.port = port;
+  const err = family === 6 ? (h.connect6 as NonNullable<StreamHandle['connect6']>)(req, addr, port) : h.connect(req, addr, port);
+  if (err !== 0) process.nextTick(connectFailedLater, rs, err);
+}
+
+/**
+ * Opens a TCP connection to host:port (an IP address, or a name resolved with dns.lookup first). `readBuf` null =
+ * copy mode. The socket starts reading once connected unless paused; writes and end() before that are queued.
+ * Outcome: onconnect, or onerror (ECONNREFUSED, ...) then onclose.
+ */
+export function rawConnectTcp(host: string, port: number, readBuf: Buffer | null, noDelay: boolean, keepAlive: boolean): RawSocket {
+  const rs = new RawSocket(new TCP(tcpWrap.constants.SOCKET) as StreamHandle, true, readBuf);
+  rs.connecting = true;
+  rs.paused = false;
+  if (noDelay) rs.setNoDelay(true);
+  if (keepAlive) rs.setKeepAlive(true, 0);
+  const fam = isIP(host);
+  if (fam !== 0) startTcpConnect(rs, host, port, fam);
+  else {
+    lookup(host, (err, addr, family) => {
+      if (rs.destroyed) return;
+      if (err) { rs.error = Object.assign(err, { errno: -3008, syscall: 'getaddrinfo' }) as SockError; rs.destroy(); return; }
+      startTcpConnect(rs, addr, port, family);
+    });
+  }
+  return rs;
+}
+
+/** Opens a unix stream socket connection to `path` (same outcome as rawConnectTcp). */
+export function rawConnectPipe(path: string, readBuf: Buffer | null): RawSocket {
+  const rs = new RawSocket(new Pipe(pipeWrap.constants.SOCKET) as StreamHandle, false, readBuf);
+  rs.connecting = true;
+  rs.paused = false;
+  const req = new PipeConnectWrap();
+  req.oncomplete = onConnectDone;
+  req.address = path;
+  const err = (rs.handle as StreamHandle).connect(req, path);
+  if (err !== 0) process.nextTick(connectFailedLater, rs, err);
+  return rs;
+}

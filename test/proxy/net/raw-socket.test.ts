@@ -1,0 +1,193 @@
+// RawSocket against real loopback sockets: connect, refused, write backpressure + drain, half-close both ways, a
+// reset peer, pause/resume, cork into one write, accepted handles, addresses.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { once } from 'node:events';
+import { rawConnectTcp, rawConnectPipe, rawFromAccepted, RawSocket } from '../../../proxy/net/raw-socket.ts';
+import type { SockError } from '../../../proxy/net/types.ts';
+
+const servers: net.Server[] = [];
+after(() => { for (const s of servers) s.close(); });
+
+async function listen(onConn: (s: net.Socket) => void, opts: net.ServerOpts = { allowHalfOpen: true }): Promise<number> {
+  const srv = net.createServer(opts, onConn);
+  servers.push(srv);
+  srv.listen(0, '127.0.0.1');
+  await once(srv, 'listening');
+  return (srv.address() as net.AddressInfo).port;
+}
+
+/** Resolves with the events of `rs` until onclose: 'data:<bytes>' joined, 'end', 'error:<code>', 'close'. */
+function record(rs: RawSocket): { log: string[]; data: Buffer[]; closed: Promise<void> } {
+  const log: string[] = [];
+  const data: Buffer[] = [];
+  const closed = new Promise<void>((resolve) => {
+    rs.ondata = (c) => { data.push(Buffer.from(c)); };
+    rs.onend = () => { log.push('end'); };
+    rs.onerror = (e: SockError) => { log.push('error:' + e.code); };
+    rs.onclose = () => { log.push('close'); resolve(); };
+  });
+  return { log, data, closed };
+}
+
+function connected(rs: RawSocket): Promise<void> {
+  return new Promise((resolve, reject) => { rs.onconnect = () => resolve(); rs.onerror = (e) => reject(e); });
+}
+
+test('connect, write, read the reply, peer FIN then our end: end then close, no error', async () => {
+  const port = await listen((s) => { s.on('data', (d) => s.end('re:' + d.toString())); });
+  const rs = rawConnectTcp('127.0.0.1', port, null, true, false);
+  await connected(rs);
+  assert.equal(rs.remotePort, port);
+  assert.equal(rs.remoteAddress, '127.0.0.1');
+  assert.ok((rs.localPort ?? 0) > 0);
+  const r = record(rs);
+  rs.ondata = (c) => { r.data.push(Buffer.from(c)); };
+  rs.onend = () => { r.log.push('end'); rs.end(); };
+  assert.equal(rs.write('ping'), true);
+  await r.closed;
+  assert.equal(Buffer.concat(r.data).toString(), 're:ping');
+  assert.deepEqual(r.log, ['end', 'close']);
+  assert.equal(rs.destroyed, true);
+});
+
+test('connection refused reports ECONNREFUSED then close', async () => {
+  const port = await listen(() => {});
+  servers.pop()!.close();
+  await new Promise((r) => setTimeout(r, 20));
+  const rs = rawConnectTcp('127.0.0.1', port, null, true, false);
+  const r = record(rs);
+  await r.closed;
+  assert.deepEqual(r.log, ['error:ECONNREFUSED', 'close']);
+});
+
+test('writes before connect are queued, end() before connect shuts down after them (half-close to the peer)', async () => {
+  let got = '';
+  const peerEnded = new Promise<void>((resolve) => {
+    void listen((s) => { s.on('data', (d) => { got += d.toString(); }); s.on('end', () => { s.end('bye'); resolve(); }); }).then((port) => {
+      const rs = rawConnectTcp('127.0.0.1', port, null, true, false);
+      rs.write('a'); rs.write(Buffer.from('b')); rs.end();
+      const r = record(rs);
+      void r.closed.then(() => { assert.equal(Buffer.concat(r.data).toString(), 'bye'); assert.deepEqual(r.log, ['end', 'close']); });
+    });
+  });
+  await peerEnded;
+  assert.equal(got, 'ab');
+});
+
+test('peer half-close: onend, we can still write, then our end closes', async () => {
+  let got = '';
+  const peerDone = new Promise<void>((resolve) => {
+    void listen((s) => { s.end(); s.on('data', (d) => { got += d.toString(); }); s.on('end', () => resolve()); }).then((port) => {
+      const rs = rawConnectTcp('127.0.0.1', port, null, true, false);
+      rs.onend = () => { rs.write('after-fin'); rs.end(); };
+    });
+  });
+  await peerDone;
+  assert.equal(got, 'after-fin');
+});
+
+test('backpressure: write returns false when the peer does not read, ondrain once it does', async () => {
+  let peer: net.Socket | null = null;
+  const port = await listen((s) => { peer = s; s.pause(); });
+  const rs = rawConnectTcp('127.0.0.1', port, null, true, false);
+  await connected(rs);
+  const big = Buffer.alloc(1 << 20, 120);
+  let n = 0;
+  while (rs.write(big)) { n++; if (n > 64) break; }
+  assert.ok(n <= 64, 'write must report backpressure');
+  assert.ok(rs.writableLength >= 16384);
+  const drained = new Promise<void>((r) => { rs.ondrain = () => r(); });
+  (peer as unknown as net.Socket).resume();
+  await drained;
+  assert.equal(rs.writableLength, 0);
+  rs.destroy();
+});
+
+test('a peer that resets: ECONNRESET on read, then close', async () => {
+  const port = await listen((s) => { s.on('data', () => s.resetAndDestroy()); });
+  const rs = rawConnectTcp('127.0.0.1', port, null, true, false);
+  const r = record(rs);
+  rs.onconnect = () => { rs.resume(); rs.write('x'); };
+  await r.closed;
+  assert.deepEqual(r.log, ['error:ECONNRESET', 'close']);
+});
+
+test('write callback gets EPIPE/ECONNRESET once the peer is gone', async () => {
+  const port = await listen((s) => { setTimeout(() => s.resetAndDestroy(), 20); });
+  const rs = rawConnectTcp('127.0.0.1', port, null, true, false);
+  rs.pause();
+  await connected(rs);
+  await new Promise((r) => setTimeout(r, 50));
+  const err = await new Promise<SockError | null | undefined>((resolve) => { rs.write(Buffer.from('x'), (e) => resolve(e)); });
+  assert.ok(err && (err.code === 'EPIPE' || err.code === 'ECONNRESET'), String(err?.code));
+  rs.destroy();
+});
+
+test('pause stops reading (the peer FIN is not seen), resume delivers data and end', async () => {
+  const port = await listen((s) => { s.end('hello'); });
+  const rs = rawConnectTcp('127.0.0.1', port, null, true, false);
+  rs.pause();
+  const r = record(rs);
+  await new Promise((res) => setTimeout(res, 80));
+  assert.deepEqual(r.log, []);
+  assert.equal(rs.isPaused(), true);
+  rs.onend = () => { r.log.push('end'); rs.destroy(); };
+  rs.resume();
+  await r.closed;
+  assert.equal(Buffer.concat(r.data).toString(), 'hello');
+  assert.deepEqual(r.log, ['end', 'close']);
+});
+
+test('cork/uncork sends the pieces together; own read buffer mode hands out views and swaps on request', async () => {
+  const port = await listen((s) => { s.once('data', (d) => s.end(d)); });
+  const own = Buffer.alloc(1024);
+  const rs = rawConnectTcp('127.0.0.1', port, own, true, false);
+  await connected(rs);
+  const views: Buffer[] = [];
+  const next = Buffer.alloc(1024);
+  rs.ondata = (c) => { views.push(Buffer.from(c)); assert.equal(c.buffer, own.buffer); rs.readBuf = next; };
+  const closed = new Promise<void>((r) => { rs.onclose = () => r(); });
+  rs.onend = () => rs.end();
+  rs.cork(); rs.write('one-'); rs.write('two-'); rs.write(Buffer.from('three')); rs.uncork();
+  await closed;
+  assert.equal(Buffer.concat(views).toString(), 'one-two-three');
+});
+
+test('accepted handles (tcp and unix) read in copy mode and write back', async () => {
+  for (const unix of [false, true]) {
+    const srv = net.createServer();
+    servers.push(srv);
+    const path = `/tmp/sluice-rawsock-${process.pid}.sock`;
+    if (unix) srv.listen(path); else srv.listen(0, '127.0.0.1');
+    await once(srv, 'listening');
+    const h = (srv as unknown as { _handle: { onconnection: (err: number, c: unknown) => void } })._handle;
+    h.onconnection = (_err, client) => {
+      const rs = rawFromAccepted(client);
+      rs.ondata = (c) => { rs.write(Buffer.concat([Buffer.from('echo:'), c])); rs.end(); };
+      rs.resume();
+    };
+    const c = unix ? net.connect(path) : net.connect((srv.address() as net.AddressInfo).port, '127.0.0.1');
+    c.write('hi');
+    let got = '';
+    c.on('data', (d) => { got += d.toString(); });
+    await once(c, 'end');
+    c.destroy();
+    assert.equal(got, 'echo:hi');
+    srv.close();
+    if (!unix) {
+      // unix client over rawConnectPipe
+      const usrv = net.createServer((s) => s.end('u'));
+      servers.push(usrv);
+      usrv.listen(path + '2');
+      await once(usrv, 'listening');
+      const rs = rawConnectPipe(path + '2', null);
+      const r = record(rs);
+      rs.onend = () => { rs.destroy(); };
+      await r.closed;
+      assert.equal(Buffer.concat(r.data).toString(), 'u');
+      usrv.close();
+    }
+  }
+});
