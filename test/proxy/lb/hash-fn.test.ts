@@ -1,12 +1,12 @@
 /*
- * Hash functions and tables against values read from HAProxy 2.6.12 (converters `sdbm`, `sdbm(1)`, `djb2`, `crc32`
+ * Hash functions and tables against values read from HAProxy 2.6.12 (converters `sdbm`, `sdbm(1)`, `djb2`, `crc32`, `wt6`
  * on the request path; fixtures/lb/CMD) and the static-rr orders of fixtures/lb/servers.txt.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { hashRange, fullHash } from '../../../proxy/lb/hash-fn.ts';
 import { buildMap } from '../../../proxy/lb/chash.ts';
-import { LB_HFN_SDBM, LB_HFN_DJB2, LB_HFN_CRC32 } from '../../../proxy/lb/types.ts';
+import { LB_HFN_SDBM, LB_HFN_DJB2, LB_HFN_CRC32, LB_HFN_WT6 } from '../../../proxy/lb/types.ts';
 import type { Server } from '../../../proxy/model/types.ts';
 
 const h = (fn: number, av: boolean, s: string): number => { const b = Buffer.from('xx' + s + 'yy'); return hashRange(fn, av, b, 2, 2 + s.length); };
@@ -24,6 +24,22 @@ test('sdbm, djb2, crc32 and their avalanche give 2.6 converter values', () => {
       h(LB_HFN_CRC32, false, k), h(LB_HFN_CRC32, true, k)], v, k);
   }
   assert.equal(fullHash(3083250), 1743195586);
+});
+
+test('wt6 and its avalanche give 2.6 converter values, bytes >= 0x80 read unsigned', () => {
+  // %[path,wt6] %[path,wt6(1)] as printed by haproxy 2.6.12 (/tmp capture, see fixtures/lb/CMD)
+  const want: Record<string, number[]> = {
+    '/': [1886637733, 2250254464],
+    '/a': [1404582375, 652714202],
+    '/abc': [4175322074, 2702208831],
+    '/index.html': [822151038, 2986733765],
+    '/api/v1/items/12': [1230124195, 97388016],
+    '/zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz': [3424967984, 3636876080],
+  };
+  for (const [k, v] of Object.entries(want)) assert.deepEqual([h(LB_HFN_WT6, false, k), h(LB_HFN_WT6, true, k)], v, k);
+  // %[req.hdr(x),wt6] with the raw header bytes c3 a9 ff
+  const b = Buffer.from([0xc3, 0xa9, 0xff]);
+  assert.equal(hashRange(LB_HFN_WT6, false, b, 0, 3), 131117246);
 });
 
 test('the weighted map interleaves servers as 2.6 static-rr walks them', () => {
