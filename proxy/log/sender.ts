@@ -1,10 +1,10 @@
 /*
  * Log senders, event-loop side. UDP targets (the common case) are sent from here: log/emit.ts formats each line into
- * the writer's batch buffer and, at most 1 ms later (or 64 lines), the batch leaves back to back with one write(2)
- * per line on the connected socket's fd (no copy, no allocation, no thread). stdout/stderr/fd and unix datagram
+ * the writer's batch buffer and, at most 1 ms later (or 64 lines), the batch leaves back to back with one native
+ * send per line on the connected socket (no copy, no thread; a send error is a number, not an exception). stdout/stderr/fd and unix datagram
  * targets (and UDP ones with SLUICE_LOG_WORKER=1) go through a shared ring (log/ring.ts) to a worker thread
- * (log/log-worker.ts), started only when such a target logs. Nothing waits: EAGAIN / a full ring / an unusable target
- * drop the line and count it. On exit (and closeLogSinks) batches are sent and the ring drained (bounded wait); a
+ * (log/log-worker.ts), started only when such a target logs. Nothing waits: a full socket buffer / a full ring / a send
+ * error / an unusable target drop the line and count it. On exit (and closeLogSinks) batches are sent and the ring drained (bounded wait); a
  * worker that dies is replaced on the next line. Callers: log/emit.ts (logRing, logCounters), log/keywords.ts
  * (openLogSink), proxy stop, tests/benches (flushLogs). Hot path: yes (reserve/commit per line).
  */
@@ -15,7 +15,9 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { Worker } from 'node:worker_threads';
 import type { LogSink, LogSinkSpec, LogTarget } from './types.ts';
-import { udpFdHandle } from './udp-fd.ts';
+import { constants as osConstants } from 'node:os';
+import { udpFdHandle, udpSendHandle } from './udp-fd.ts';
+import type { UdpSendHandle } from './udp-fd.ts';
 import { LOG_TGT_UDP, LOG_TGT_UNIX } from './types.ts';
 import {
   RingWriter, newRingMemory, RING_HEAD, RING_STOP, RING_DONE, RING_NOTIFY_LAZY, RING_SLOT_OPEN,
@@ -64,12 +66,29 @@ class LogCounters {
 }
 export const logCounters = new LogCounters();
 
-/** Diagnostic: SLUICE_LOG_DGRAM_SEND=1 sends through dgram's send() instead of write(2) on the fd. */
+/**
+ * Diagnostics: SLUICE_LOG_DGRAM_SEND=1 sends through dgram's send(), SLUICE_LOG_WRITE=1 through write(2) on the fd,
+ * instead of the socket's native send.
+ */
 const FORCE_DGRAM_SEND = process.env.SLUICE_LOG_DGRAM_SEND === '1';
+const FORCE_WRITE = process.env.SLUICE_LOG_WRITE === '1';
+
+/** Send results that mean "socket buffer full" (a dropped line, not an error). */
+const UV_EAGAIN = -osConstants.errno.EAGAIN;
+const UV_ENOBUFS = -osConstants.errno.ENOBUFS;
+/** The one-element buffer list handed to the native send (reused; emptied after each call). */
+const sendList: Uint8Array[] = [new Uint8Array(0)];
+const NO_BYTES = sendList[0];
 
 /** A connected UDP socket shared by the targets with the same address. */
 class UdpOut {
   readonly sock: dgram.Socket;
+  /** Native send of the connected socket (errors come back as numbers), else the fd for writeSync, else dgram. */
+  h: UdpSendHandle | null = null;
+  req: object | null = null;
+  newReq: (() => object) | null = null;
+  /** libuv queued a datagram (socket buffer was full): further lines are dropped until its queue is empty. */
+  queued = false;
   fd = -1;
   ready = false;
   /** connect failed (bad address, DNS error): every line is dropped and counted. */
@@ -88,7 +107,13 @@ class UdpOut {
         this.early = [];
         return;
       }
-      this.fd = FORCE_DGRAM_SEND ? -1 : (udpFdHandle(this.sock)?.fd ?? -1);
+      const ns = FORCE_DGRAM_SEND || FORCE_WRITE ? null : udpSendHandle(this.sock);
+      if (ns !== null) { this.h = ns.h; this.newReq = ns.newReq; this.req = ns.newReq(); }
+      const fh = FORCE_DGRAM_SEND ? null : udpFdHandle(this.sock);
+      this.fd = fh === null ? -1 : fh.fd;
+      // Nothing is read from a log socket: without libuv's reads an ICMP port unreachable comes back on a later
+      // send only (a number with the native send), never as an 'error' event (an exception object each).
+      if (fh !== null) fh.recvStop();
       this.ready = true;
       const e = this.early;
       this.early = [];
@@ -96,11 +121,40 @@ class UdpOut {
     });
   }
 
-  /** Sends `data[off..off+len)` as one datagram; `data` may be reused as soon as this returns. */
+  /**
+   * Sends `data[off..off+len)` as one datagram; `data` may be reused as soon as this returns. A full socket buffer
+   * drops the line, a send error (ECONNREFUSED once the collector's port is closed: the kernel reports the ICMP port
+   * unreachable on a later send) drops it and counts an error; neither costs more than a successful send.
+   */
   send(data: Buffer, off: number, len: number): void {
     if (!this.ready) {
       if (this.dead || this.early.length >= EARLY_MAX) { logCounters.ringDropped++; return; }
       this.early.push(Buffer.from(data.subarray(off, off + len)));
+      return;
+    }
+    const h = this.h;
+    if (h !== null) {
+      if (this.queued) {
+        if (h.getSendQueueCount() > 0) { logCounters.ringDropped++; return; }
+        this.queued = false;
+      }
+      const view = data.subarray(off, off + len);
+      sendList[0] = view;
+      const r = h.send(this.req!, sendList, 1, false);
+      sendList[0] = NO_BYTES;
+      if (r > 0) logCounters.udpDelivered++;
+      else if (r === 0) {
+        // queued by libuv: it holds raw pointers into `data`, so the request keeps the bytes alive and the writer
+        // formats into a new buffer from now on; a new request object for the next sends
+        (this.req as { list?: Uint8Array[] }).list = [view];
+        this.req = this.newReq!();
+        this.queued = true;
+        writer.v.data = Buffer.allocUnsafe(writer.v.data.length);
+        logCounters.udpDelivered++;
+      } else {
+        logCounters.ringDropped++;
+        if (r !== UV_EAGAIN && r !== UV_ENOBUFS) logCounters.udpErrors++;
+      }
       return;
     }
     if (this.fd >= 0) {

@@ -221,12 +221,17 @@ test('UDP lines are batched and all arrive in order; a closed port counts errors
   rx.close();
   sockets.splice(sockets.indexOf(rx), 1);
   const errors = logCounters.errors;
+  const dropped = logCounters.dropped;
+  const delivered2 = logCounters.delivered;
   for (let i = 0; i < 5; i++) {
     log(2000 + i);
     flushLogs(0);
     await new Promise((res) => setTimeout(res, 5));
   }
   assert.ok(logCounters.errors > errors, 'send errors counted');
+  // a refused send is a dropped line: every line is either handed to the kernel or dropped
+  assert.equal(logCounters.dropped - dropped, logCounters.errors - errors);
+  assert.equal(logCounters.delivered - delivered2 + logCounters.dropped - dropped, 5);
   closeLogSinks();
 });
 
