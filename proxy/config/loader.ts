@@ -7,6 +7,7 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { hostname } from 'node:os';
 import type { GlobalSettings, Proxy } from '../model/types.ts';
 import type { KwCtx, SectionKind } from './types.ts';
 import { PR_CAP_BE, PR_CAP_DEF, CHK_RANK_L7_HASH, CHK_RANK_LOG_FORMAT } from './types.ts';
@@ -16,6 +17,9 @@ import { tokenizeLine } from './tokenizer.ts';
 import { bestMatch } from './registry.ts';
 import type { KeywordRegistry } from './registry.ts';
 import { newGlobal } from '../model/factories.ts';
+import type { StatsGlobalCfg } from '../stats/types.ts';
+import { SLUICE_VERSION } from '../stats/info.ts';
+import { haproxyCliEnv } from '../stats/socket-addr.ts';
 import { PR_MODE_HTTP } from '../model/types.ts';
 import {
   isSectionHeader, openProxySection, newSectionState, finalizeSections, capName, UNSUPPORTED_SECTIONS,
@@ -143,6 +147,10 @@ export function loadConfig(paths: readonly string[], reg: KeywordRegistry, env: 
   const ld = new Loading();
   const early: CfgMessage[] = [];
   const files = expandConfigPaths(paths, early);
+  // 2.6 exports these before parsing, so "${HAPROXY_LOCALPEER}" works in the configuration (the startup version stays
+  // the first process's across reloads)
+  if (env.HAPROXY_STARTUP_VERSION === undefined) env.HAPROXY_STARTUP_VERSION = SLUICE_VERSION;
+  env.HAPROXY_LOCALPEER = hostname();
   for (const m of early) ld.alert('', m.text);
   // like 2.6, a missing -f path stops everything before any file is read (and without a "Fatal errors" line)
   if (early.length > 0) ld.aborted = true;
@@ -158,6 +166,10 @@ export function loadConfig(paths: readonly string[], reg: KeywordRegistry, env: 
     if (!ok) { ld.aborted = true; break; }
   }
   ld.postParsing = true;
+  // ... and these once parsed (`show env` lists them): the files read and the stats sockets
+  env.HAPROXY_CFGFILES = files.join(';');
+  const cli = ld.global.ext.get('stats') as StatsGlobalCfg | undefined;
+  if (cli !== undefined && cli.sockets.length > 0) env.HAPROXY_CLI = haproxyCliEnv(cli.sockets);
   // HAProxy runs its cross-reference checks only when parsing raised no alert (and was not aborted)
   const checked = !ld.aborted && ld.alerts === 0;
   if (checked) for (const fn of ld.post) fn();

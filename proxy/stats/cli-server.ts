@@ -95,12 +95,12 @@ export class CliServer {
       const done = (): void => {
         srv.removeListener('error', reject);
         if (cfg.path !== '') {
-          if (cfg.mode >= 0) chmodSync(cfg.path, cfg.mode);
+          if (cfg.mode >= 0 && cfg.path[0] !== '\0') chmodSync(cfg.path, cfg.mode);   // abns@: no file
           resolve(cfg.path);
         } else resolve(srv.address() as net.AddressInfo);
       };
       if (cfg.path !== '') {
-        if (existsSync(cfg.path)) { try { unlinkSync(cfg.path); } catch { /* a stale socket we cannot remove: listen reports it */ } }
+        if (cfg.path[0] !== '\0' && existsSync(cfg.path)) { try { unlinkSync(cfg.path); } catch { /* a stale socket we cannot remove: listen reports it */ } }
         srv.listen({ path: cfg.path, exclusive: true }, done); // never shared through a -W master: each worker owns its file
       } else srv.listen(cfg.port, cfg.host || '0.0.0.0', done);
     });

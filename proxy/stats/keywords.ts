@@ -13,6 +13,7 @@ import type { StatsGlobalCfg, StatsSocketCfg, StatsPageCfg } from './types.ts';
 import { ACCESS_LVL_USER, ACCESS_LVL_OPER, ACCESS_LVL_ADMIN } from './types.ts';
 import { newStatsPageCfg } from './counters.ts';
 import { condCompile } from '../acl/keywords.ts';
+import { parseStatsSocketAddr } from './socket-addr.ts';
 
 /** The global stats settings, created on first use. */
 export function statsGlobalCfg(g: GlobalSettings): StatsGlobalCfg {
@@ -41,21 +42,6 @@ export function parseTimeMs(s: string | undefined, defUnitMs: number): number {
   }
 }
 
-/** `<path>`, `unix@<path>`, `ipv4@<host>:<port>`, `<host>:<port>` → socket address fields, or null. */
-export function parseSocketAddr(a: string): { host: string; port: number; path: string } | null {
-  if (a.startsWith('unix@')) return { host: '', port: 0, path: a.slice(5) };
-  if (a.startsWith('/') || a.startsWith('./')) return { host: '', port: 0, path: a };
-  let rest = a;
-  if (rest.startsWith('ipv4@') || rest.startsWith('ipv6@')) rest = rest.slice(5);
-  const c = rest.lastIndexOf(':');
-  if (c < 0) return null;
-  let host = rest.slice(0, c);
-  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
-  const port = Number(rest.slice(c + 1));
-  if (!Number.isInteger(port) || port < 0 || port > 65535) return null;
-  return { host: host === '*' ? '' : host, port, path: '' };
-}
-
 function parseGlobalStats(args: readonly string[], ctx: KwCtx): void {
   const cfg = statsGlobalCfg(ctx.global);
   const sub = args[1];
@@ -64,8 +50,8 @@ function parseGlobalStats(args: readonly string[], ctx: KwCtx): void {
       ctx.alert("'stats socket' in global section expects an address or a path to a UNIX socket");
       return;
     }
-    const addr = parseSocketAddr(args[2]);
-    if (addr === null) { ctx.alert("'stats socket' : invalid address '" + args[2] + "'"); return; }
+    const addr = parseStatsSocketAddr(args[2]);
+    if (typeof addr === 'string') { ctx.alert(`parsing [${ctx.file}:${ctx.line}] : 'stats socket' : ${addr}`); return; }
     const sc: StatsSocketCfg = { ...addr, mode: -1, level: ACCESS_LVL_ADMIN, exposeFd: false };
     for (let i = 3; i < args.length; i++) {
       const k = args[i];

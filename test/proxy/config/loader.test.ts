@@ -1,8 +1,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, rmSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
+import { tmpdir, hostname } from 'node:os';
 import { loadConfig, CFG_ALERT, CFG_WARNING } from '../../../proxy/config/loader.ts';
 import { buildRegistry } from '../../../proxy/modules.ts';
 import { PR_MODE_HTTP, PR_MODE_TCP, PR_O_REDISPATCH, SRV_ADMF_CMAINT } from '../../../proxy/model/types.ts';
@@ -148,4 +148,25 @@ test('bind accepts port ranges, unix sockets and ipv4@/ipv6@ prefixes and reject
   assert.equal(fe.binds[4].maxconn, 5);
   assert.equal(fe.binds[5].port, 9200);
   assert.deepEqual(alerts(c), [`parsing [${join(dir, 'bind.cfg')}:7] : 'bind' : invalid port '70000'`]);
+});
+
+test('HAPROXY_STARTUP_VERSION/LOCALPEER are set before parsing, HAPROXY_CFGFILES/CLI after, as `show env` shows in 2.6', () => {
+  // fixtures/configs/haproxy-env: the HAPROXY_* and SEEN_* lines of haproxy 2.6.12's `show env` (see CMD there)
+  const fx = join(import.meta.dirname, '../../../fixtures/configs/haproxy-env');
+  const want = readFileSync(join(fx, 'show-env.txt'), 'latin1').replace('=2.6.12-1+deb12u4', '=2.6.12-sluice');
+  const keys = ['HAPROXY_STARTUP_VERSION', 'HAPROXY_LOCALPEER', 'SEEN_PEER', 'SEEN_CFGFILES', 'HAPROXY_CFGFILES', 'HAPROXY_CLI'];
+  const saved = keys.map((k) => process.env[k]);
+  const cwd = process.cwd();
+  try {
+    for (const k of keys) delete process.env[k];
+    process.chdir(fx);
+    const c = loadConfig(['haproxy.cfg'], buildRegistry());
+    assert.equal(c.alerts, 0);
+    const got = Object.keys(process.env).filter((k) => keys.includes(k))
+      .map((k) => k + '=' + (process.env[k] === hostname() ? '<hostname>' : process.env[k]) + '\n').join('');
+    assert.equal(got, want);
+  } finally {
+    process.chdir(cwd);
+    keys.forEach((k, i) => { if (saved[i] === undefined) delete process.env[k]; else process.env[k] = saved[i]; });
+  }
 });
