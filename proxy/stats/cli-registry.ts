@@ -7,6 +7,7 @@
 import type { CliCommand, CliReply, CliSession, CliEnv } from './types.ts';
 import { LOG_INFO, LOG_ERR } from './types.ts';
 import { CLI_USAGE_26, CLI_USAGE_TAIL } from './cli-usage.ts';
+import { CLI_ORDER_26 } from './cli-order.ts';
 import { wordFingerprint, fingerprintDistance } from '../config/fingerprint.ts';
 
 export interface CliEntry {
@@ -71,6 +72,24 @@ export function findCli(reg: CliRegistry, args: readonly string[]): CliEntry | n
   return best;
 }
 
+/** The part of a help line before its `: ` description column. */
+function usageHead(u: string): string {
+  return (u.length > 40 && u[40] === ':' ? u.slice(0, 40) : u.slice(0, Math.max(0, u.indexOf(':')))).trimEnd();
+}
+
+const ORDER_RANK = new Map(CLI_ORDER_26.map((h, i) => [h, i]));
+const byRegistration = new WeakMap<CliRegistry, { n: number; list: CliEntry[] }>();
+
+/** The entries in 2.6's registration order (CLI_ORDER_26), commands of Sluice's own after them. */
+function registrationOrder(reg: CliRegistry): CliEntry[] {
+  const c = byRegistration.get(reg);
+  if (c !== undefined && c.n === reg.entries.length) return c.list;
+  const rank = (e: CliEntry, i: number): number => (e.usage === null ? 1e6 : ORDER_RANK.get(usageHead(e.usage)) ?? 1e3 + i);
+  const list = reg.entries.map((e, i) => ({ e, r: rank(e, i) })).sort((a, b) => a.r - b.r).map((x) => x.e);
+  byRegistration.set(reg, { n: reg.entries.length, list });
+  return list;
+}
+
 function cmpUsage(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -95,7 +114,7 @@ export function usageMessage(reg: CliRegistry, args: readonly string[], ishelp: 
 
   const matches: { e: CliEntry; dist: number }[] = [];
   if (length < args.length && args[length] !== '') {
-    for (const e of reg.entries) {
+    for (const e of registrationOrder(reg)) {
       let idx = 0;
       for (; idx < length; idx++) {
         if (idx >= e.words.length || e.words[idx] !== args[idx]) break;
