@@ -14,7 +14,7 @@ import {
   CLI_SEV_STRING,
 } from './types.ts';
 import { STAT_CSV_HEADER } from './columns.ts';
-import { walkStats, SRV_ADMF_MAINT, srvNeedConnEst } from './fill.ts';
+import { walkStats, SRV_ADMF_MAINT, srvNeedConnEst, srvUsedConnMax } from './fill.ts';
 import { csvLineInto } from './csv.ts';
 import { OutBuf } from './out-buf.ts';
 import { typedLines, jsonRow } from './typed.ts';
@@ -213,7 +213,7 @@ const showServersConn = cmd(['show', 'servers', 'conn'], ACCESS_LVL_USER, (a, _s
       let per = '';
       for (let t = 0; t < nbt; t++) per += ' ' + (t === 0 ? idle : 0);
       out += px.name + '/' + sv.name + ' ' + px.id + '/' + sv.id + ' ' + sv.host + ' ' + sv.port + ' - 5000 ' +
-        sv.served + ' ' + sv.counters.usedConnMax + ' ' + srvNeedConnEst(sv, now) + ' ' + idle + ' 0 -1 ' + idle + per + '\n';
+        sv.served + ' ' + srvUsedConnMax(sv) + ' ' + srvNeedConnEst(sv, now) + ' ' + idle + ' 0 -1 ' + idle + per + '\n';
     }
   }
   return raw(out);

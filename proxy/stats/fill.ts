@@ -134,8 +134,18 @@ const PURGE_DELAY_MS = 5000;
 export function srvNeedConnEst(sv: Server, now: number): number {
   const c = sv.counters;
   const recent = sv.lastSess > 0 && now - sv.lastSess < PURGE_DELAY_MS;
-  const base = c.usedConnMax > sv.served ? c.usedConnMax : sv.served;
+  const used = srvUsedConnMax(sv);
+  const base = used > sv.served ? used : sv.served;
   return recent && c.connMax > base ? c.connMax : base;
+}
+
+/**
+ * The most connections a server had in use at once (`show servers conn` used_max). A health check's connection
+ * counts: in 2.6 a checked server shows 1 after its first check even with no traffic, and a server without checks 0.
+ */
+export function srvUsedConnMax(sv: Server): number {
+  const checked = (sv.check !== null && sv.check.status > HCHK_STATUS_INI) || (sv.agent !== null && sv.agent.status > HCHK_STATUS_INI);
+  return checked && sv.counters.usedConnMax < 1 ? 1 : sv.counters.usedConnMax;
 }
 
 /** A server takes new traffic: running, not in maintenance nor drain, with a non-zero weight. */
