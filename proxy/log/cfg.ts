@@ -5,6 +5,7 @@
 import type { LogCfg, LogTarget } from './types.ts';
 import type { GlobalSettings, Proxy } from '../model/types.ts';
 import { LOG_DEBUG, LOG_EMERG, LOG_FMT_LOCAL, LOG_TGT_UDP } from './types.ts';
+import { HeaderCache } from './syslog.ts';
 
 export function newLogCfg(): LogCfg {
   return {
@@ -22,6 +23,7 @@ export function newLogTarget(file: string, line: number): LogTarget {
     kind: LOG_TGT_UDP, host: '', port: 514, family: 4, path: '', fd: -1,
     format: LOG_FMT_LOCAL, facility: 16, level: LOG_DEBUG, minLevel: LOG_EMERG, maxLen: 1024,
     sampleRanges: [], sampleSize: 0, sampleIdx: 0, file, line, sink: null,
+    hdr: new HeaderCache(),
   };
 }
 

@@ -15,7 +15,7 @@ import {
 import { LOG_ERR, LOG_INFO, LOG_FMT_RFC5424 } from './types.ts';
 import { LF_FLAG_Q, LF_FLAG_X, LF_FLAG_E } from './format-tokens.ts';
 import * as op from './format.ts';
-import { putUint, putSyslogHeader } from './syslog.ts';
+import { putUint } from './syslog.ts';
 import { putDateLocalMs, putDateGmt, putDateLocalZone, putPadded } from './dates.ts';
 import { openLogSink, logRing, logCounters } from './sender.ts';
 
@@ -357,7 +357,7 @@ function sendToTargets(fe: Proxy, level: number, msgLen: number, s: StreamLog | 
     if (at < 0) { logCounters.ringDropped++; continue; }
     const data = w.v.data;
     const lim = at + t.maxLen;
-    let off = putSyslogHeader(data, at, t.format, t.facility, sev, us, tag, PID, lc.hostname);
+    let off = t.hdr.put(data, at, t.format, t.facility, sev, us, tag, PID, lc.hostname);
     if (t.format === LOG_FMT_RFC5424) {
       if (sdLen > 0) { sdBuf.copy(data, off, 0, sdLen); off += sdLen; }
       else data[off++] = 0x2d;

@@ -5,6 +5,7 @@
  * Hot path: LogCfg is read per logged stream, so every field is set by newLogCfg() (log/cfg.ts) with its final type.
  */
 import type { StreamLog } from '../model/types.ts';
+import type { HeaderCache } from './syslog.ts';
 
 /** Syslog header format of a target (`format <name>` on a `log` line). */
 export const LOG_FMT_LOCAL = 0;     // default: `<PRI>Mmm dd hh:mm:ss tag[pid]: `
@@ -78,6 +79,7 @@ export interface LogTarget {
   file: string;
   line: number;
   sink: LogSink | null;      // runtime, created on first send
+  hdr: HeaderCache;          // runtime: the syslog header of the current second (log/syslog.ts)
 }
 
 /**

@@ -11,9 +11,9 @@ import type { Proxy, StreamLog } from '../../../proxy/model/types.ts';
 import { PR_MODE_TCP, PR_O_LOGASAP, SF_ERR_CHARS, SF_FINST_CHARS } from '../../../proxy/model/types.ts';
 import { compileLogFormat } from '../../../proxy/log/format.ts';
 import { runLogEmitter } from '../../../proxy/log/emit.ts';
-import { putSyslogHeader } from '../../../proxy/log/syslog.ts';
+import { putSyslogHeader, HeaderCache } from '../../../proxy/log/syslog.ts';
 import { LOG_FORMAT_HTTPLOG, LOG_FORMAT_CLF, LOG_FORMAT_TCPLOG } from '../../../proxy/log/presets.ts';
-import { LOG_FMT_LOCAL, LOG_FMT_RFC5424, LOG_FMT_SHORT, LOG_FMT_NAMES } from '../../../proxy/log/types.ts';
+import { LOG_FMT_LOCAL, LOG_FMT_RFC3164, LOG_FMT_RFC5424, LOG_FMT_SHORT, LOG_FMT_NAMES } from '../../../proxy/log/types.ts';
 import type { LogEmitter } from '../../../proxy/log/types.ts';
 import { fakeProxy, fakeServer, fakeStream } from './helpers.ts';
 
@@ -230,7 +230,12 @@ test('syslog headers equal HAProxy 2.6 headers for the captured date, pid, facil
     const n = putSyslogHeader(buf, 0, format, fac, pri & 7, us, tag, pid, host);
     const hdr = buf.toString('latin1', 0, n);
     assert.equal(line.slice(0, n), hdr, LOG_FMT_NAMES[format] + ': ' + line);
+    // the per-target cache (shared by every check here, so it is rebuilt and reused) writes the same bytes
+    const buf2 = Buffer.alloc(512);
+    const n2 = cache.put(buf2, 3, format, fac, pri & 7, us, tag, pid, host);
+    assert.equal(buf2.toString('latin1', 3, n2), hdr, 'cached ' + LOG_FMT_NAMES[format] + ': ' + line);
   };
+  const cache = new HeaderCache();
   for (const [name, format] of [['http', LOG_FMT_LOCAL], ['http5424', LOG_FMT_RFC5424], ['httpshort', LOG_FMT_SHORT],
     ['global', LOG_FMT_LOCAL]] as const) {
     for (const line of lines(DIR, name + '/haproxy.log')) check(format, line, 'haproxy', '');
@@ -239,6 +244,27 @@ test('syslog headers equal HAProxy 2.6 headers for the captured date, pid, facil
   for (let f = 0; f < LOG_FMT_NAMES.length; f++) {
     for (const line of lines(COLLECTOR_DIR, 'http.' + LOG_FMT_NAMES[f] + '.log')) check(f, line, 'haproxy', '');
   }
+});
+
+test('a cached syslog header follows the second, severity, facility, tag and host', () => {
+  const c = new HeaderCache();
+  const us = Date.UTC(2026, 10, 24, 1, 2, 3) * 1000 + 999999;
+  const get = (u: number, sev: number, fac: number, tag: string, host: string): string => {
+    const b = Buffer.alloc(256);
+    const want = b.toString('latin1', 0, putSyslogHeader(b, 0, LOG_FMT_LOCAL, fac, sev, u, tag, 7, host));
+    const got = b.toString('latin1', 0, c.put(b, 0, LOG_FMT_LOCAL, fac, sev, u, tag, 7, host));
+    assert.equal(got, want);
+    return got;
+  };
+  const a = get(us, 6, 16, 'haproxy', '');
+  assert.notEqual(get(us + 1, 6, 16, 'haproxy', ''), a, 'next second');
+  assert.notEqual(get(us + 1, 3, 16, 'haproxy', ''), a, 'severity');
+  assert.notEqual(get(us + 1, 3, 17, 'haproxy', ''), a, 'facility');
+  assert.notEqual(get(us + 1, 3, 17, 'other', ''), a, 'tag');
+  assert.equal(get(us - 5, 6, 16, 'haproxy', ''), a, 'back to the first header');
+  const b = Buffer.alloc(256);
+  const n = c.put(b, 0, LOG_FMT_RFC3164, 16, 6, us, 'haproxy', 7, 'host1');
+  assert.match(b.toString('latin1', 0, n), / host1 haproxy\[7\]: $/);
 });
 
 test('rfc5424 lines are cut to `len` bytes before the final newline', () => {
