@@ -1,27 +1,184 @@
 /*
- * `balance roundrobin` with dynamic weights, picking in HAProxy 2.6's order (learnt from its choices, fixtures/lb
- * rr_*): every server owns a position on a timeline that advances by one per pick; the server with the lowest position
- * is picked (ties: the heavier, then the one queued first) and moves on by total/weight, the remainder carried over.
- * Servers enter the timeline one by one, heaviest first, each when no placed server is due at the current position.
- * Runtime changes (init() again with the new usable set) keep positions: a reweighted server restarts one new step
- * ahead, a server coming back (total - 1) / weight ahead (fits 59 of 60 observed returns). Hot path: yes (pick is O(servers), no allocation).
+ * `balance roundrobin` with dynamic weights, as HAProxy 2.6's weighted round robin picks (fixtures/lb rr_*, all 45
+ * cases request by request): per group (active, backup) a window of positions; servers sit in a "current" queue by
+ * next position (then by remaining weight, then arrival), in an "init" queue by weight until first picked, or in a
+ * "next" queue for the following window. A pick takes the first current server due now, else the heaviest waiting in
+ * init; its position advances by total/weight with the remainder carried. Weights are in 1/16 units as in 2.6.
+ * Runtime changes arrive as a new usable set (init()), turned into up/down/reweight events.
+ * Hot path: yes (pick is O(servers) array moves, no allocation).
  */
-import type { Server } from '../model/types.ts';
+import type { Proxy, Server } from '../model/types.ts';
 import type { LbAlgo } from './types.ts';
 
-interface RrSrv { s: Server; e: number; npos: number; r: number; placed: boolean; seq: number }
+const WEIGHT_SCALE = 16;                     // effective weight = user weight * 16
+const EWEIGHT_MAX = 256 * WEIGHT_SCALE;
+const UWEIGHT_RANGE = 256;
+
+interface RrNode {
+  s: Server;
+  e: number;                 // effective weight the group counts now (0 = not usable)
+  ne: number;                // effective weight wanted
+  npos: number;              // next position
+  lpos: number;              // position of the last pick
+  rw: number;                // remainder carried from the weight division
+  key: number;
+  q: RrQueue | null;         // the queue it sits in
+  nextFull: RrNode | null;   // chaining of servers skipped by one pick
+}
+
+/** A queue ordered by key, equal keys in arrival order (an ebtree with duplicates). */
+interface RrQueue { a: RrNode[] }
+
+interface RrGroup {
+  curr: RrQueue;
+  init: RrQueue;
+  next: RrQueue;
+  pos: number;               // current position
+  cw: number;                // weight of the current window
+  nw: number;                // weight of the next one (what the usable servers sum to now)
+  members: Set<RrNode>;      // usable servers of the group
+}
 
 interface RrState {
   rr: true;
-  all: Map<Server, RrSrv>;   // every server ever seen: positions survive a down/up
-  act: RrSrv[];              // the usable set, in declaration order
-  pool: RrSrv[];             // the usable set, heaviest first (entry order of unplaced servers)
-  tot: number;               // total weight of the usable set
-  cur: number;               // current position (picks so far)
-  ins: number;               // queueing stamp
+  nodes: Map<Server, RrNode>;
+  act: RrGroup;
+  bck: RrGroup;
+  bckSeen: boolean;          // the backup group was handed over once (before that it is as 2.6 set it up at start)
 }
 
-function full(s: Server): boolean { return s.maxconn > 0 && s.served >= s.maxconn; }
+function qInsert(q: RrQueue, n: RrNode, key: number): void {
+  const a = q.a;
+  let i = a.length;
+  a.push(n);
+  while (i > 0 && a[i - 1].key > key) { a[i] = a[i - 1]; i--; }
+  a[i] = n;
+  n.key = key;
+  n.q = q;
+}
+
+function dequeue(n: RrNode): void {
+  const q = n.q;
+  if (q === null) return;
+  const a = q.a;
+  const i = a.indexOf(n);
+  if (i >= 0) { for (let j = i + 1; j < a.length; j++) a[j - 1] = a[j]; a.length--; }
+  n.q = null;
+}
+
+function queueByWeight(q: RrQueue, n: RrNode): void { dequeue(n); qInsert(q, n, EWEIGHT_MAX - n.ne); }
+
+/** Queues a server by its next position: in the current window if it fits, else in the next one. */
+function queueSrv(g: RrGroup, n: RrNode): void {
+  if (!g.members.has(n)) { dequeue(n); return; }
+  if (n.ne <= 0 || n.npos >= 2 * g.cw || n.npos >= g.cw + g.nw) {
+    queueByWeight(g.next, n);
+    if (n.npos >= g.cw) n.npos -= g.cw;
+  } else {
+    dequeue(n);
+    qInsert(g.curr, n, UWEIGHT_RANGE * n.npos + Math.floor((EWEIGHT_MAX + n.rw - n.ne) / WEIGHT_SCALE));
+  }
+}
+
+/** A server's position brought into the current window's terms before it is requeued. */
+function rebase(g: RrGroup, n: RrNode): void {
+  if (n.q === g.init) { n.npos = 0; n.rw = 0; } else if (n.q === g.next) n.npos += g.cw;
+}
+
+function newGroup(): RrGroup {
+  return { curr: { a: [] }, init: { a: [] }, next: { a: [] }, pos: 0, cw: 0, nw: 0, members: new Set() };
+}
+
+function fromGroup(g: RrGroup): RrNode | null {
+  const c = g.curr.a.length > 0 ? g.curr.a[0] : null;
+  if (c !== null && c.e > 0 && c.npos <= g.pos) return c;
+  const i = g.init.a.length > 0 ? g.init.a[0] : null;
+  if (i !== null && i.e > 0) { dequeue(i); i.npos = 0; i.rw = 0; return i; }
+  return c;
+}
+
+function advance(g: RrGroup, n: RrNode): void {
+  const e = n.e;
+  if (e === 0) return;
+  if (n.npos === 0) n.npos = g.pos;
+  n.lpos = n.npos;
+  n.npos += Math.floor(g.nw / e);
+  n.rw += g.nw % e;
+  if (n.rw >= e) { n.rw -= e; n.npos++; }
+}
+
+function switchWindows(g: RrGroup): void {
+  const t = g.init;
+  g.init = g.next;
+  g.next = t;
+  g.cw = g.nw;
+  g.pos = g.cw;
+}
+
+function full(s: Server): boolean { return s.maxconn > 0 && (s.queued > 0 || s.served >= s.maxconn); }
+
+function srvUp(g: RrGroup, n: RrNode): void {
+  g.members.add(n);
+  n.e = n.ne;
+  g.nw += n.ne;
+  rebase(g, n);
+  n.npos = g.pos + Math.floor((g.nw + g.cw - g.pos) / n.ne);
+  queueSrv(g, n);
+}
+
+function srvDown(g: RrGroup, n: RrNode): void {
+  g.members.delete(n);
+  g.nw -= n.e;
+  n.e = 0;
+  dequeue(n);
+}
+
+function srvReweight(g: RrGroup, n: RrNode): void {
+  g.nw += n.ne - n.e;
+  n.e = n.ne;
+  if (n.q === g.init) { queueByWeight(g.init, n); return; }
+  if (n.q === null) {
+    n.npos = g.pos + Math.floor((g.nw + g.cw - g.pos) / n.ne);
+    queueSrv(g, n);
+    return;
+  }
+  rebase(g, n);
+  const prev = n.npos;
+  const step = Math.floor(g.nw / n.ne);
+  n.npos = n.lpos + step;
+  n.rw = 0;
+  if (n.npos > prev) n.npos = prev;
+  if (n.npos < g.pos + 2) n.npos = g.pos + step;
+  queueSrv(g, n);
+}
+
+/** Brings group `g` to the usable servers `want` (up, down, reweight events in server order). */
+function syncGroup(st: RrState, g: RrGroup, want: readonly Server[], fresh: boolean): void {
+  const keep = new Set<RrNode>();
+  for (const s of want) {
+    let n = st.nodes.get(s);
+    if (n === undefined) {
+      n = { s, e: 0, ne: 0, npos: 0, lpos: 0, rw: 0, key: 0, q: null, nextFull: null };
+      st.nodes.set(s, n);
+    }
+    n.ne = Math.max(1, Math.round(s.eweight * WEIGHT_SCALE));
+    keep.add(n);
+  }
+  if (fresh) {
+    // a group never picked from: every server waits in init by weight, the window is the total weight
+    let tot = 0;
+    for (const n of keep) { tot += n.ne; n.e = n.ne; n.npos = 0; n.rw = 0; g.members.add(n); }
+    g.pos = g.cw = g.nw = tot;
+    for (const s of want) queueByWeight(g.init, st.nodes.get(s)!);
+    return;
+  }
+  for (const n of [...g.members]) if (!keep.has(n)) srvDown(g, n);
+  for (const s of want) {
+    const n = st.nodes.get(s)!;
+    if (!g.members.has(n)) srvUp(g, n);
+    else if (n.e !== n.ne) srvReweight(g, n);
+  }
+}
 
 function isRr(x: unknown): x is RrState { return typeof x === 'object' && x !== null && (x as RrState).rr === true; }
 
@@ -31,57 +188,61 @@ export const roundrobin: LbAlgo = {
   needsHttp: false,
   init(be, servers) {
     const prev = isRr(be.lbState) ? be.lbState : null;
-    const st: RrState = prev ?? { rr: true, all: new Map(), act: [], pool: [], tot: 0, cur: 0, ins: 0 };
-    const was = new Set(st.act);
-    let tot = 0;
-    for (const s of servers) tot += s.eweight;
-    const act: RrSrv[] = [];
-    for (const s of servers) {
-      let x = st.all.get(s);
-      if (x === undefined) { x = { s, e: s.eweight, npos: 0, r: 0, placed: false, seq: 0 }; st.all.set(s, x); }
-      if (prev !== null) {
-        if (!was.has(x)) { x.placed = true; x.npos = st.cur + Math.floor((tot - 1) / s.eweight); x.r = 0; x.seq = ++st.ins; }
-        else if (x.placed && x.e !== s.eweight) { x.npos = st.cur + Math.floor(tot / s.eweight); x.r = 0; x.seq = ++st.ins; }
-      }
-      x.e = s.eweight;
-      act.push(x);
+    const st: RrState = prev ?? { rr: true, nodes: new Map(), act: newGroup(), bck: newGroup(), bckSeen: false };
+    const act: Server[] = [];
+    const bck: Server[] = [];
+    for (const s of servers) (s.backup ? bck : act).push(s);
+    // the backend hands over the usable active servers, else the usable backups: the active group always follows,
+    // the backup group keeps its state while not handed over (unless nothing at all is usable)
+    syncGroup(st, st.act, act, prev === null);
+    if (bck.length > 0 || (act.length === 0 && st.bckSeen)) {
+      syncGroup(st, st.bck, bck, !st.bckSeen);
+      st.bckSeen = true;
     }
-    st.act = act;
-    st.pool = act.slice().sort((a, b) => b.e - a.e || a.s.id - b.s.id);
-    st.tot = tot;
     be.lbState = st;
   },
-  pick(be, _req, avoid) {
+  pick(be: Proxy, _req, avoid) {
     const st = be.lbState as RrState;
-    const act = st.act;
-    let best: RrSrv | null = null;
-    let fallback: RrSrv | null = null;
-    for (let i = 0; i < act.length; i++) {
-      const x = act[i];
-      if (!x.placed || full(x.s)) continue;
-      if (x.s === avoid) { fallback = x; continue; }
-      if (best === null || x.npos < best.npos ||
-        (x.npos === best.npos && (x.r - x.e < best.r - best.e || (x.r - x.e === best.r - best.e && x.seq < best.seq)))) best = x;
-    }
-    if (best === null || best.npos > st.cur) {
-      const pool = st.pool;
-      for (let i = 0; i < pool.length; i++) {
-        const x = pool[i];
-        if (x.placed || full(x.s) || x.s === avoid) continue;
-        x.placed = true; x.npos = st.cur; x.r = 0;
-        best = x;
+    const g = st.act.members.size > 0 ? st.act : st.bck;
+    if (g.members.size === 0) return null;
+    let switched = false;
+    let avoided: RrNode | null = null;
+    let fullList: RrNode | null = null;
+    let n: RrNode | null = null;
+    let take = false;
+    for (;;) {
+      if (g.cw === 0) g.pos = g.cw = g.nw;
+      for (;;) {
+        n = fromGroup(g);
+        if (n !== null) break;
+        if (switched) break;
+        switched = true;
+        switchWindows(g);
+      }
+      if (n === null) {
+        if (avoided !== null) { n = avoided; take = true; }
         break;
       }
+      advance(g, n);
+      dequeue(n);
+      g.pos++;
+      if (!full(n.s)) {
+        if (n.s !== avoid || avoided !== null) { take = true; break; }
+        avoided = n;
+      }
+      n.nextFull = fullList;
+      fullList = n;
     }
-    if (best === null) best = fallback;
-    if (best === null) return null;
-    const t = st.tot;
-    best.npos += Math.floor(t / best.e);
-    best.r += t % best.e;
-    if (best.r >= best.e) { best.r -= best.e; best.npos++; }
-    best.seq = ++st.ins;
-    st.cur++;
-    return best.s;
+    if (take && n !== null) queueSrv(g, n);
+    // servers skipped (full or avoided) go back where they belong; after a window switch their place is lost
+    while (fullList !== null) {
+      const f = fullList;
+      fullList = f.nextFull;
+      f.nextFull = null;
+      if (take && f === n) continue;
+      if (switched) queueByWeight(g.init, f); else queueSrv(g, f);
+    }
+    return take && n !== null ? n.s : null;
   },
   onTake() {},
   onDrop() {},
