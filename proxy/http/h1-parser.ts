@@ -9,7 +9,7 @@ import {
   H1_ST_START, H1_ST_LINE, H1_ST_HDR, H1_ST_DONE, H1_ST_ERROR,
   H1_MF_RESP, H1_MF_VER_11, H1_MF_CLEN, H1_MF_CHNK, H1_MF_XFER_LEN, H1_MF_CONN_CLO, H1_MF_CONN_KAL, H1_MF_CONN_UPG,
   H1_MF_UPGRADE, H1_MF_EXPECT, H1_MF_TE_CL, H1_MF_TE_OTHER, H1_MF_METH_HEAD, H1_MF_METH_CONNECT, H1_MF_CONN_OTHER,
-  H1_ERR_NONE, H1_ERR_BAD, H1_ERR_UNPROCESSABLE, H1_HDR_STRIDE,
+  H1_ERR_NONE, H1_ERR_BAD, H1_ERR_UNPROCESSABLE, H1_HDR_STRIDE, H1_MF_SL_REBUILD,
 } from './types.ts';
 
 /** tchar (RFC 9110 token characters) → 1. */
@@ -18,6 +18,12 @@ for (let c = 0x30; c <= 0x39; c++) H1_TOKEN[c] = 1;
 for (let c = 0x41; c <= 0x5a; c++) H1_TOKEN[c] = 1;
 for (let c = 0x61; c <= 0x7a; c++) H1_TOKEN[c] = 1;
 for (const ch of "!#$%&'*+-.^_`|~") H1_TOKEN[ch.charCodeAt(0)] = 1;
+
+/** URI scheme characters (ALPHA DIGIT + - .). */
+const H1_SCHEME = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  H1_SCHEME[c] = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2b || c === 0x2d || c === 0x2e ? 1 : 0;
+}
 
 /** ASCII lowercase map for bytes. */
 export const H1_LOWER = new Uint8Array(256);
@@ -109,6 +115,9 @@ export class H1Msg {
   /** Index of the Host header (-1 none), for fetches. */
   hostIdx = -1;
   teCount = 0;
+  /** The last header parsed when it is one acted upon (HDR_*), handled once its obs-fold lines are known. */
+  pendId = HDR_OTHER;
+  pendX = 0;
 
   constructor(isResponse: boolean, maxhdr: number) {
     this.maxhdr = maxhdr;
@@ -123,6 +132,7 @@ export class H1Msg {
     this.err = H1_ERR_NONE; this.errPos = -1;
     this.l0s = 0; this.l0e = 0; this.l1s = 0; this.l1e = 0; this.l2s = 0; this.l2e = 0;
     this.status = 0; this.bodyLen = -1; this.nhdr = 0; this.hostIdx = -1; this.teCount = 0;
+    this.pendId = HDR_OTHER; this.pendX = 0;
   }
 
   /** Shifts every offset by -delta after the caller moved the unparsed bytes down by delta. */
@@ -189,6 +199,7 @@ export function h1Parse(m: H1Msg, buf: Buffer, end: number, limit: number): numb
         if (le === p) {
           m.headEnd = lf + 1;
           if (m.headEnd - m.start > limit) return fail(m, p, m.flags & H1_MF_RESP ? 502 : H1_ERR_BAD);
+          if (m.pendId !== HDR_OTHER && specialHeader(m, buf) < 0) return -1;
           if (finishHead(m, buf) < 0) return -1;
           m.state = H1_ST_DONE;
           m.next = m.headEnd;
@@ -230,19 +241,23 @@ export function h1Parse(m: H1Msg, buf: Buffer, end: number, limit: number): numb
 }
 
 function parseRequestLine(m: H1Msg, buf: Buffer, p: number, le: number): number {
+  // 2.6 takes runs of spaces and tabs between the three parts; the URI refuses CTLs, '#' and bytes >= 0x80
   let i = p;
   while (i < le && H1_TOKEN[buf[i]] === 1) i++;
-  if (i === p || i >= le || buf[i] !== 32) return fail(m, i, H1_ERR_BAD);
+  if (i === p || i >= le || (buf[i] !== 32 && buf[i] !== 9)) return fail(m, i, H1_ERR_BAD);
   m.l0s = p; m.l0e = i;
-  const us = ++i;
+  if (buf[i] !== 32 || buf[i + 1] === 32 || buf[i + 1] === 9) m.flags |= H1_MF_SL_REBUILD;
+  while (i < le && (buf[i] === 32 || buf[i] === 9)) i++;
+  const us = i;
   while (i < le) {
     const c = buf[i];
-    if (c <= 32 || c >= 127) break;
+    if (c <= 32 || c >= 128 || c === 35) break;
     i++;
   }
-  if (i === us || i >= le || buf[i] !== 32) return fail(m, i, H1_ERR_BAD);
+  if (i === us || i >= le || (buf[i] !== 32 && buf[i] !== 9)) return fail(m, i, H1_ERR_BAD);
   m.l1s = us; m.l1e = i;
-  i++;
+  if (buf[i] !== 32 || buf[i + 1] === 32 || buf[i + 1] === 9) m.flags |= H1_MF_SL_REBUILD;
+  while (i < le && (buf[i] === 32 || buf[i] === 9)) i++;
   // "HTTP/" DIGIT "." DIGIT
   if (le - i !== 8 || buf[i] !== 72 || buf[i + 1] !== 84 || buf[i + 2] !== 84 || buf[i + 3] !== 80 || buf[i + 4] !== 47 ||
       buf[i + 5] < 48 || buf[i + 5] > 57 || buf[i + 6] !== 46 || buf[i + 7] < 48 || buf[i + 7] > 57) {
@@ -253,26 +268,71 @@ function parseRequestLine(m: H1Msg, buf: Buffer, p: number, le: number): number 
   const ml = m.l0e - m.l0s;
   if (ml === 4 && litEq(buf, m.l0s, M_HEAD)) m.flags |= H1_MF_METH_HEAD;
   else if (ml === 7 && litEq(buf, m.l0s, M_CONNECT)) m.flags |= H1_MF_METH_CONNECT;
+  return targetForm(m, buf, us, m.l1e);
+}
+
+/**
+ * The request-target's form against the method, as 2.6 checks it: CONNECT takes only "host:port", other methods
+ * origin-form ("/..."), "*" or an absolute URI ("scheme://..."); anything else (e.g. "GET a:80") is a 400.
+ */
+function targetForm(m: H1Msg, buf: Buffer, us: number, ue: number): number {
+  const c0 = buf[us];
+  if ((m.flags & H1_MF_METH_CONNECT) !== 0) {
+    const colon = buf.lastIndexOf(58, ue - 1);
+    if (c0 === 47 || colon <= us || colon === ue - 1) return fail(m, us, H1_ERR_BAD);
+    for (let i = colon + 1; i < ue; i++) if (buf[i] < 48 || buf[i] > 57) return fail(m, us, H1_ERR_BAD);
+    return 0;
+  }
+  if (c0 === 47 || c0 === 42) return 0;
+  let i = us;
+  while (i < ue && H1_SCHEME[buf[i]] === 1) i++;
+  if (i === us || ue - i < 3 || buf[i] !== 58 || buf[i + 1] !== 47 || buf[i + 2] !== 47) return fail(m, us, H1_ERR_BAD);
   return 0;
 }
 
 function parseStatusLine(m: H1Msg, buf: Buffer, p: number, le: number): number {
+  // 2.6: "HTTP/d.d", spaces/tabs, one or more digits (any count: "99", "1000" pass), then nothing or spaces/tabs and
+  // a reason (CTLs but CR taken); a line it would write differently is flagged for re-emission
   const i = p;
-  if (le - i < 12 || buf[i] !== 72 || buf[i + 1] !== 84 || buf[i + 2] !== 84 || buf[i + 3] !== 80 || buf[i + 4] !== 47 ||
-      buf[i + 5] < 48 || buf[i + 5] > 57 || buf[i + 6] !== 46 || buf[i + 7] < 48 || buf[i + 7] > 57 || buf[i + 8] !== 32) {
+  if (le - i < 10 || buf[i] !== 72 || buf[i + 1] !== 84 || buf[i + 2] !== 84 || buf[i + 3] !== 80 || buf[i + 4] !== 47 ||
+      buf[i + 5] < 48 || buf[i + 5] > 57 || buf[i + 6] !== 46 || buf[i + 7] < 48 || buf[i + 7] > 57 ||
+      (buf[i + 8] !== 32 && buf[i + 8] !== 9)) {
     return fail(m, i, 502);
   }
   m.l0s = i; m.l0e = i + 8;
-  if (buf[i + 5] > 49 || (buf[i + 5] === 49 && buf[i + 7] >= 49)) m.flags |= H1_MF_VER_11;
-  const d0 = buf[i + 9] - 48, d1 = buf[i + 10] - 48, d2 = buf[i + 11] - 48;
-  if (d0 < 1 || d0 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return fail(m, i + 9, 502);
-  m.status = d0 * 100 + d1 * 10 + d2;
-  m.l1s = i + 9; m.l1e = i + 12;
-  if (le > i + 12 && buf[i + 12] !== 32) return fail(m, i + 12, 502);
-  m.l2s = le > i + 12 ? i + 13 : le; m.l2e = le;
+  let rebuild = buf[i + 8] !== 32;
+  if (buf[i + 5] > 49 || (buf[i + 5] === 49 && buf[i + 7] >= 49)) {
+    m.flags |= H1_MF_VER_11;
+    if (buf[i + 5] !== 49 || buf[i + 7] !== 49) rebuild = true;
+  }
+  let c = i + 9;
+  while (c < le && (buf[c] === 32 || buf[c] === 9)) { c++; rebuild = true; }
+  const ds = c;
+  let st = 0;
+  while (c < le && buf[c] >= 48 && buf[c] <= 57) { st = st * 10 + buf[c] - 48; c++; }
+  if (c === ds || st > 0xffff) return fail(m, ds, 502);
+  m.status = st;
+  m.l1s = ds; m.l1e = c;
+  if (c < le && buf[c] !== 32 && buf[c] !== 9) return fail(m, c, 502);
+  if (c === le) rebuild = true;                       // no reason: written "HTTP/1.1 200 "
+  else if (buf[c] !== 32) rebuild = true;
+  let r = c;
+  while (r < le && (buf[r] === 32 || buf[r] === 9)) r++;
+  if (r > c + 1) rebuild = true;
+  m.l2s = r; m.l2e = le;
+  if (rebuild) m.flags |= H1_MF_SL_REBUILD;
   const cr = bufIndexOf.call(buf, 13, i);
   if (cr >= 0 && cr < le) return fail(m, i, 502);
   return 0;
+}
+
+/** The start line as 2.6 writes it from its parsed parts (versions above 1.1 as HTTP/1.1), for H1_MF_SL_REBUILD. */
+export function h1StartLine(m: H1Msg, buf: Buffer): string {
+  const resp = (m.flags & H1_MF_RESP) !== 0;
+  const vs = resp ? m.l0s : m.l2s, ve = resp ? m.l0e : m.l2e;
+  const ver = (m.flags & H1_MF_VER_11) !== 0 ? 'HTTP/1.1' : buf.toString('latin1', vs, ve);
+  if (resp) return ver + ' ' + buf.toString('latin1', m.l1s, m.l1e) + ' ' + buf.toString('latin1', m.l2s, m.l2e);
+  return buf.toString('latin1', m.l0s, m.l0e) + ' ' + buf.toString('latin1', m.l1s, m.l1e) + ' ' + ver;
 }
 
 function parseHeader(m: H1Msg, buf: Buffer, p: number, le: number): number {
@@ -294,10 +354,22 @@ function parseHeader(m: H1Msg, buf: Buffer, p: number, le: number): number {
   if (cr >= 0 && cr < le) return fail(m, cr, bad);
   if (m.nhdr >= m.maxhdr - 1) return fail(m, p, bad);
   if ((m.nhdr + 1) * H1_HDR_STRIDE > m.hdr.length) growHdr(m);
-  const id = headerId(buf, p, ne);
+  if (m.pendId !== HDR_OTHER && specialHeader(m, buf) < 0) return -1;
   const x = m.nhdr * H1_HDR_STRIDE;
   m.hdr[x] = p; m.hdr[x + 1] = ne; m.hdr[x + 2] = i; m.hdr[x + 3] = ve;
   m.nhdr++;
+  // the value may go on over obs-fold lines ("Content-Length:\r\n 5"): read it once the next line is not one
+  m.pendId = headerId(buf, p, ne);
+  m.pendX = x;
+  return 0;
+}
+
+/** Acts on the last header parsed, a framing or routing one (m.pendId), now that its value is complete. */
+function specialHeader(m: H1Msg, buf: Buffer): number {
+  const bad = m.flags & H1_MF_RESP ? 502 : H1_ERR_BAD;
+  const id = m.pendId, x = m.pendX;
+  const i = m.hdr[x + 2], ve = m.hdr[x + 3];
+  m.pendId = HDR_OTHER;
   switch (id) {
     case HDR_CLEN: return onContentLength(m, buf, i, ve, x);
     case HDR_TE: return onTransferEncoding(m, buf, i, ve);
@@ -305,10 +377,10 @@ function parseHeader(m: H1Msg, buf: Buffer, p: number, le: number): number {
     case HDR_HOST:
       if (m.hostIdx >= 0) {
         const h = m.hostIdx * H1_HDR_STRIDE;
-        if (m.hdr[h + 3] - m.hdr[h + 2] !== ve - i || buf.compare(buf, i, ve, m.hdr[h + 2], m.hdr[h + 3]) !== 0) return fail(m, p, bad);
+        if (m.hdr[h + 3] - m.hdr[h + 2] !== ve - i || buf.compare(buf, i, ve, m.hdr[h + 2], m.hdr[h + 3]) !== 0) return fail(m, m.hdr[x], bad);
         m.hdr[x] = -1;
       } else {
-        m.hostIdx = m.nhdr - 1;
+        m.hostIdx = x / H1_HDR_STRIDE;
       }
       return 0;
     case HDR_UPGRADE: m.flags |= H1_MF_UPGRADE; return 0;
@@ -324,6 +396,7 @@ function onContentLength(m: H1Msg, buf: Buffer, s: number, e: number, x: number)
   const bad = m.flags & H1_MF_RESP ? 502 : H1_ERR_BAD;
   let val = -1;
   let i = s;
+  let firstEnd = -1;
   for (;;) {
     let n = 0, digits = 0;
     while (i < e) {
@@ -336,6 +409,7 @@ function onContentLength(m: H1Msg, buf: Buffer, s: number, e: number, x: number)
     if (digits === 0 || n > Number.MAX_SAFE_INTEGER) return fail(m, i, bad);
     if (val >= 0 && n !== val) return fail(m, i, bad);
     val = n;
+    if (firstEnd < 0) firstEnd = i;
     while (i < e && (buf[i] === 32 || buf[i] === 9)) i++;
     if (i === e) break;
     if (buf[i] !== 44) return fail(m, i, bad);
@@ -349,17 +423,9 @@ function onContentLength(m: H1Msg, buf: Buffer, s: number, e: number, x: number)
   }
   m.flags |= H1_MF_CLEN;
   m.bodyLen = val;
-  if (e - s !== digitsLen(val)) {
-    // a list "5, 5": forward the single value
-    m.hdr[x + 3] = m.hdr[x + 2] + digitsLen(val);
-  }
+  // a list "5, 5" is forwarded as its first value, a single value as it came ("005" stays "005", as in 2.6)
+  m.hdr[x + 3] = firstEnd;
   return 0;
-}
-
-function digitsLen(n: number): number {
-  let l = 1;
-  while (n >= 10) { n = Math.floor(n / 10); l++; }
-  return l;
 }
 
 /** Transfer-Encoding: requests accept only a single final `chunked` (422 with other codings, 400 otherwise). */
@@ -369,12 +435,12 @@ function onTransferEncoding(m: H1Msg, buf: Buffer, s: number, e: number): number
   let others = 0;
   let chunkedLast = false;
   while (i < e) {
-    while (i < e && (buf[i] === 32 || buf[i] === 9 || buf[i] === 44)) i++;
-    if (i >= e) break;
+    while (i < e && (buf[i] === 32 || buf[i] === 9)) i++;
     const ts = i;
     while (i < e && buf[i] !== 44 && buf[i] !== 59 && buf[i] !== 32 && buf[i] !== 9) i++;
     const te = i;
     while (i < e && buf[i] !== 44) i++;          // skip parameters
+    if (i < e) i++;                              // the comma
     if (h1TokenIs(buf, ts, te, T_CHUNKED)) {
       if (chunkedLast || (m.flags & H1_MF_CHNK)) return fail(m, ts, resp ? 502 : H1_ERR_BAD);
       chunkedLast = true;
@@ -388,8 +454,9 @@ function onTransferEncoding(m: H1Msg, buf: Buffer, s: number, e: number): number
   }
   m.teCount++;
   if (resp) {
-    if (chunkedLast) m.flags = (m.flags | H1_MF_CHNK) & ~H1_MF_TE_OTHER;
-    else m.flags |= H1_MF_TE_OTHER;
+    // 2.6 refuses a response whose codings do not end with chunked (502), as it does a request's (400)
+    if (!chunkedLast) return fail(m, s, 502);
+    m.flags = (m.flags | H1_MF_CHNK) & ~H1_MF_TE_OTHER;
     return 0;
   }
   if (!chunkedLast) return fail(m, s, H1_ERR_BAD);
@@ -420,6 +487,16 @@ function onConnection(m: H1Msg, buf: Buffer, s: number, e: number, x: number): n
 
 /** Cross-header checks once the head is complete: TE wins over CL (CL removed, connection closed after). */
 function finishHead(m: H1Msg, buf: Buffer): number {
+  if (m.status === 204 && (m.flags & (H1_MF_CHNK | H1_MF_CLEN)) !== 0) {
+    // 2.6 forwards a 204 without its Content-Length / Transfer-Encoding (a 304 keeps them)
+    const h = m.hdr;
+    for (let x = 0; x < m.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {
+      const n = h[x + 1] - h[x];
+      if (h[x] >= 0 && ((n === 14 && litEq(buf, h[x], N_CONTENT_LENGTH)) || (n === 17 && litEq(buf, h[x], N_TRANSFER_ENCODING)))) h[x] = -1;
+    }
+    m.flags &= ~(H1_MF_CHNK | H1_MF_CLEN);
+    m.bodyLen = -1;
+  }
   if ((m.flags & (H1_MF_CHNK | H1_MF_TE_OTHER)) !== 0 && (m.flags & H1_MF_CLEN) !== 0) {
     const h = m.hdr;
     for (let x = 0; x < m.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {

@@ -6,8 +6,8 @@
  * optionally the first body bytes, so a small response leaves in one write. No strings unless extras are given.
  * Callers: http/stream.ts (request head to the server, response head to the client). Hot path: yes.
  */
-import type { H1Msg } from './h1-parser.ts';
-import { H1_HDR_STRIDE } from './types.ts';
+import { type H1Msg, h1StartLine } from './h1-parser.ts';
+import { H1_HDR_STRIDE, H1_MF_SL_REBUILD } from './types.ts';
 
 // segment list reused by every call: (start, end) pairs into the source buffer; start < 0 encodes a literal
 const LIT_CRLF = -1;
@@ -24,7 +24,8 @@ function push(s: number, e: number): void {
 }
 
 /**
- * Returns a new Buffer holding: the start line (buf[l0s, l2e) when `line` is null, else `line`), each header of `m`
+ * Returns a new Buffer holding: the start line (`line`, else buf[l0s, l2e), rebuilt by h1StartLine when the parser
+ * flagged it H1_MF_SL_REBUILD), each header of `m`
  * not marked removed (hdr[x] < 0) as "name: value\r\n" (names are already lowercased by the parser), `extra` (latin1
  * text of "\r\nname: value" lines, may be ''), `conn` (a prebuilt "\r\nconnection: ..." Buffer or null), "\r\n\r\n",
  * then tail[ts, te) when `tail` is not null. Keeps no reference to `buf` or `tail`. Allocates the result only (from
@@ -36,6 +37,7 @@ export function h1HeadOut(buf: Buffer, m: H1Msg, line: Buffer | null, extra: str
   let total = 0;
   // current run of source bytes [rs, re) that already reads "startline(\r\nname: value)*"
   let rs = -1, re = -1;
+  if (line === null && (m.flags & H1_MF_SL_REBUILD) !== 0) line = Buffer.from(h1StartLine(m, buf), 'latin1');
   if (line === null) { rs = m.l0s; re = m.l2e; }
   else total += line.length;
   const h = m.hdr;

@@ -18,7 +18,7 @@ import {
   HTTP_ACT_ALLOW, HTTP_ACT_DENY, HTTP_ACT_SET_HDR, HTTP_ACT_ADD_HDR, HTTP_ACT_DEL_HDR, HTTP_ACT_REDIRECT,
   HTTP_ACT_RETURN, HTTP_ACT_SET_PATH, HTTP_ACT_SET_QUERY, HTTP_ACT_SET_URI, HTTP_ACT_SET_METHOD, HTTP_ACT_REPLACE_HDR,
   HTTP_ACT_REPLACE_VAL, HTTP_ACT_REPLACE_PATH, HTTP_ACT_REPLACE_URI, HTTP_ACT_TARPIT, HTTP_ACT_CAPTURE, HTTP_ACT_SET_VAR,
-  HTTP_ACT_UNSET_VAR, HTTP_ACT_AUTH, HTTP_ACT_SET_STATUS, HTTP_ACT_PROMETHEUS, REDIR_LOCATION, REDIR_PREFIX, REDIR_SCHEME, HTTP_REUSE_NEVER, HTTP_REUSE_SAFE,
+  HTTP_ACT_UNSET_VAR, HTTP_ACT_AUTH, HTTP_ACT_SET_STATUS, HTTP_ACT_PROMETHEUS, HTTP_ACT_CAPTURE_RES, REDIR_LOCATION, REDIR_PREFIX, REDIR_SCHEME, HTTP_REUSE_NEVER, HTTP_REUSE_SAFE,
   HTTP_REUSE_AGGRESSIVE, HTTP_REUSE_ALWAYS,
 } from './types.ts';
 import { HTTP_ERR_CODES, cannedReply } from './canned-errors.ts';
@@ -225,8 +225,24 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       break;
     }
     case 'capture': {
-      // http-request capture <sample> len <n> | id <slot>
-      if (!isReq) break;
+      // http-request capture <sample> len <n> | id <slot>; http-response capture <sample> id <slot>
+      if (!isReq) {
+        if (end !== 5 || (args[3] !== 'id' && args[3] !== 'len')) { rerr('expects <expression> id <idx>.'); return; }
+        if (args[3] !== 'id') { rerr(`expects 'id', found '${args[3]}'.`); return; }
+        const id = Number(args[4]);
+        if (!/^[0-9]+$/.test(args[4])) { rerr(`cannot parse id '${args[4]}'.`); return; }
+        if (id >= px.log.resCaptures.length) {
+          ctx.alertRaw(`Proxy '${px.name}': unable to find capture id '${id}' referenced by http-response capture rule.`);
+          return;
+        }
+        const f = valueFormat('%[' + args[2] + ']', ctx, `'${args[0]} capture'`);
+        if (f === undefined || f === null) return;
+        rule = newRule(HTTP_ACT_CAPTURE_RES, ctx);
+        rule.fmt = f;
+        rule.slot = id;
+        rule.len = px.log.resCaptures[id].len;
+        break;
+      }
       if (end !== 5 || (args[3] !== 'len' && args[3] !== 'id')) { rerr("expects <expression> [ 'len' <length> | id <idx> ]."); return; }
       const n = Number(args[4]);
       if (!Number.isInteger(n) || n < 0) { ctx.alert(`'${args[0]} capture' : invalid ${args[3]} '${args[4]}'.`); return; }
@@ -307,7 +323,7 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       ctx.alertRaw(unknownActionAlert(ctx.file, ctx.line, args[0], act));
       return;
     }
-    ctx.alert(`'${args[0]}' action '${act ?? ''}' is not supported by Sluice yet (supported: allow, deny, set-header, add-header, del-header, replace-header, replace-value, set-var, set-var-fmt, unset-var${isReq ? ', auth, tarpit, set-path, set-query, set-uri, set-method, replace-path, replace-uri, capture, redirect, use-service prometheus-exporter' : ', set-status'}, return).`);
+    ctx.alert(`'${args[0]}' action '${act ?? ''}' is not supported by Sluice yet (supported: allow, deny, set-header, add-header, del-header, replace-header, replace-value, set-var, set-var-fmt, unset-var${isReq ? ', auth, tarpit, set-path, set-query, set-uri, set-method, replace-path, replace-uri, capture, redirect, use-service prometheus-exporter' : ', set-status, capture'}, return).`);
     return;
   }
   if (end < args.length) {

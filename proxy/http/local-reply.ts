@@ -6,7 +6,7 @@
  * per source Buffer. Callers: http/stream.ts. Hot path: no (local replies only; cached).
  */
 import { H1Msg, h1Parse } from './h1-parser.ts';
-import { H1_HDR_STRIDE } from './types.ts';
+import { H1_HDR_STRIDE, H1_MF_CLEN, H1_MF_CHNK, H1_MF_CONN_CLO } from './types.ts';
 
 const keepCache = new WeakMap<Buffer, Buffer>();
 const closeCache = new WeakMap<Buffer, Buffer>();
@@ -18,6 +18,8 @@ function build(src: Buffer, close: boolean): Buffer {
   const b = Buffer.from(src);                      // the parser lowercases names in place: work on a copy
   const r = h1Parse(m, b, b.length, b.length);
   if (r <= 0) return src;
+  // a stored message without a length (an errorfile's usual shape) or saying close ends the connection
+  if ((m.flags & (H1_MF_CLEN | H1_MF_CHNK)) === 0 || (m.flags & H1_MF_CONN_CLO) !== 0) close = true;
   let s = b.toString('latin1', m.l0s, m.l2e);
   const h = m.hdr;
   for (let x = 0; x < m.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {

@@ -13,7 +13,7 @@ import type { HttpRule, RedirectRule, RuleFmt } from './types.ts';
 import {
   HTTP_ACT_ALLOW, HTTP_ACT_DENY, HTTP_ACT_SET_HDR, HTTP_ACT_ADD_HDR, HTTP_ACT_DEL_HDR, HTTP_ACT_REDIRECT,
   HTTP_ACT_RETURN, HTTP_ACT_SET_PATH, HTTP_ACT_SET_QUERY, HTTP_ACT_SET_URI, HTTP_ACT_SET_METHOD, HTTP_ACT_REPLACE_HDR,
-  HTTP_ACT_REPLACE_VAL, HTTP_ACT_REPLACE_PATH, HTTP_ACT_REPLACE_URI, HTTP_ACT_TARPIT, HTTP_ACT_CAPTURE, HTTP_ACT_SET_VAR,
+  HTTP_ACT_REPLACE_VAL, HTTP_ACT_REPLACE_PATH, HTTP_ACT_REPLACE_URI, HTTP_ACT_TARPIT, HTTP_ACT_CAPTURE, HTTP_ACT_CAPTURE_RES, HTTP_ACT_SET_VAR,
   HTTP_ACT_UNSET_VAR, HTTP_ACT_AUTH, HTTP_ACT_SET_STATUS, HTTP_ACT_PROMETHEUS,
   REDIR_LOCATION, REDIR_PREFIX, H1_HDR_STRIDE,
 } from './types.ts';
@@ -167,6 +167,63 @@ function currentUri(ctx: SampleCtx, out: RuleOut): string {
   return out.uri ?? (ctx.buf as Buffer).toString('latin1', ctx.l1s, ctx.l1e);
 }
 
+/**
+ * set-path/-query/-uri/-method, replace-path/-uri: updates out.uri / out.method. Returns true when the line changed,
+ * so that later conditions and values see the new one (2.6 rewrites the request in place).
+ */
+function lineRule(r: HttpRule, ctx: SampleCtx, out: RuleOut): boolean {
+  const uri0 = out.uri, method0 = out.method;
+  switch (r.action) {
+    case HTTP_ACT_SET_PATH: {
+      const uri = currentUri(ctx, out);
+      const v = ruleValue(r, ctx, out);
+      const ps = pathStart(uri);
+      const q = uri.indexOf('?', ps);
+      out.uri = uri.slice(0, ps) + v + (q >= 0 ? uri.slice(q) : '');
+      break;
+    }
+    case HTTP_ACT_SET_QUERY: {
+      const uri = currentUri(ctx, out);
+      const v = ruleValue(r, ctx, out);
+      const q = uri.indexOf('?');
+      out.uri = (q >= 0 ? uri.slice(0, q) : uri) + '?' + v;
+      break;
+    }
+    case HTTP_ACT_SET_URI: out.uri = ruleValue(r, ctx, out); break;
+    case HTTP_ACT_SET_METHOD: out.method = ruleValue(r, ctx, out); break;
+    case HTTP_ACT_REPLACE_PATH: case HTTP_ACT_REPLACE_URI: {
+      const uri = currentUri(ctx, out);
+      const whole = r.action === HTTP_ACT_REPLACE_URI;
+      const ps = whole ? 0 : pathStart(uri);
+      let pe = whole ? uri.length : uri.indexOf('?', ps);
+      if (pe < 0) pe = uri.length;
+      const m = (r.regex as RegExp).exec(uri.slice(ps, pe));
+      if (m !== null) out.uri = uri.slice(0, ps) + expandGroups(ruleValue(r, ctx, out), m) + uri.slice(pe);
+      break;
+    }
+    default: break;
+  }
+  return out.uri !== uri0 || out.method !== method0;
+}
+
+/**
+ * A SampleCtx whose request line is the rewritten one (out.method / out.uri): the original head bytes with the new
+ * line appended after them, so header offsets stay valid. Rare path (a rule rewrote the line): allocates.
+ */
+function lineView(ctx: SampleCtx, out: RuleOut): SampleCtx {
+  const b = ctx.buf as Buffer;
+  const m = out.method ?? b.toString('latin1', ctx.l0s, ctx.l0e);
+  const u = out.uri ?? b.toString('latin1', ctx.l1s, ctx.l1e);
+  const v = b.toString('latin1', ctx.l2s, ctx.l2e);
+  const at = b.length;
+  const buf = Buffer.concat([b, Buffer.from(m + ' ' + u + ' ' + v, 'latin1')]);
+  return {
+    buf, l0s: at, l0e: at + m.length, l1s: at + m.length + 1, l1e: at + m.length + 1 + u.length,
+    l2s: at + m.length + u.length + 2, l2e: buf.length, hdr: ctx.hdr, nhdr: ctx.nhdr, srcIp: ctx.srcIp,
+    srcIp4: ctx.srcIp4, vars: ctx.vars,
+  };
+}
+
 /** [start, end) of the path inside `uri` (after scheme://authority for an absolute URI). */
 function pathStart(uri: string): number {
   if (uri.charCodeAt(0) === 47) return 0;
@@ -236,10 +293,16 @@ function delHeader(ctx: SampleCtx, name: Buffer): void {
 }
 
 /** Evaluates `rules` in order; stops at allow (RULES_CONTINUE), deny (RULES_DENY) or a reply (RULES_REPLY). */
-export function httpRulesRun(rules: readonly HttpRule[], ctx: SampleCtx, out: RuleOut): number {
+export function httpRulesRun(rules: readonly HttpRule[], ctx0: SampleCtx, out: RuleOut): number {
+  let ctx = out.uri === null && out.method === null ? ctx0 : lineView(ctx0, out);
   for (let i = 0; i < rules.length; i++) {
     const r = rules[i];
     if (r.cond !== null && !aclCondExec(r.cond, ctx)) continue;
+    if (r.action >= HTTP_ACT_SET_PATH && r.action <= HTTP_ACT_REPLACE_URI && r.action !== HTTP_ACT_REPLACE_HDR &&
+        r.action !== HTTP_ACT_REPLACE_VAL) {
+      if (lineRule(r, ctx, out)) ctx = lineView(ctx0, out);
+      continue;
+    }
     switch (r.action) {
       case HTTP_ACT_ALLOW: return RULES_CONTINUE;
       case HTTP_ACT_DENY: out.status = r.status; return RULES_DENY;
@@ -251,41 +314,23 @@ export function httpRulesRun(rules: readonly HttpRule[], ctx: SampleCtx, out: Ru
       }
       case HTTP_ACT_ADD_HDR: out.extra += '\r\n' + r.name + ': ' + ruleValue(r, ctx, out); break;
       case HTTP_ACT_DEL_HDR: delHeader(ctx, r.nameBuf); break;
-      case HTTP_ACT_SET_PATH: {
-        const uri = currentUri(ctx, out);
-        const v = ruleValue(r, ctx, out);
-        const ps = pathStart(uri);
-        const q = uri.indexOf('?', ps);
-        out.uri = uri.slice(0, ps) + v + (q >= 0 ? uri.slice(q) : '');
-        break;
-      }
-      case HTTP_ACT_SET_QUERY: {
-        const uri = currentUri(ctx, out);
-        const v = ruleValue(r, ctx, out);
-        const q = uri.indexOf('?');
-        out.uri = (q >= 0 ? uri.slice(0, q) : uri) + '?' + v;
-        break;
-      }
-      case HTTP_ACT_SET_URI: out.uri = ruleValue(r, ctx, out); break;
-      case HTTP_ACT_SET_METHOD: out.method = ruleValue(r, ctx, out); break;
       case HTTP_ACT_REPLACE_HDR: replaceHeader(r, ctx, out, false); break;
       case HTTP_ACT_REPLACE_VAL: replaceHeader(r, ctx, out, true); break;
-      case HTTP_ACT_REPLACE_PATH: case HTTP_ACT_REPLACE_URI: {
-        const uri = currentUri(ctx, out);
-        const whole = r.action === HTTP_ACT_REPLACE_URI;
-        const ps = whole ? 0 : pathStart(uri);
-        let pe = whole ? uri.length : uri.indexOf('?', ps);
-        if (pe < 0) pe = uri.length;
-        const m = (r.regex as RegExp).exec(uri.slice(ps, pe));
-        if (m !== null) out.uri = uri.slice(0, ps) + expandGroups(ruleValue(r, ctx, out), m) + uri.slice(pe);
-        break;
-      }
       case HTTP_ACT_CAPTURE: {
         const log = out.log;
         if (log !== null) {
           const v = ruleValue(r, ctx, out);
           while (log.reqCaptures.length <= r.slot) log.reqCaptures.push(null);
           log.reqCaptures[r.slot] = v.length > r.len ? v.slice(0, r.len) : v;
+        }
+        break;
+      }
+      case HTTP_ACT_CAPTURE_RES: {
+        const log = out.log;
+        if (log !== null) {
+          const v = ruleValue(r, ctx, out);
+          while (log.resCaptures.length <= r.slot) log.resCaptures.push(null);
+          log.resCaptures[r.slot] = v.length > r.len ? v.slice(0, r.len) : v;
         }
         break;
       }

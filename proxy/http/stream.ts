@@ -504,9 +504,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     const m = this.req;
     const out = this.ruleOut;
     // the original bytes are copied (names already lowercased by the parser, line ends normalised by h1HeadOut);
-    // versions other than 1.0 / 1.1 are sent as HTTP/1.1 (HAProxy 2.6 does so for "HTTP/2.0")
-    const vlen = m.l2e - m.l2s;
-    const keepVer = vlen === 8 && isHttp1x(buf, m.l2s);
+    // versions above 1.1 are sent as HTTP/1.1 (2.6 does so for "HTTP/1.2", "HTTP/3.0"), lower ones as they came
+    const keepVer = (m.flags & H1_MF_VER_11) === 0 || isHttp1x(buf, m.l2s);
     const line = out.uri === null && out.method === null && keepVer ? null : Buffer.from(
       (out.method ?? buf.toString('latin1', m.l0s, m.l0e)) + ' ' + (out.uri ?? buf.toString('latin1', m.l1s, m.l1e)) + ' ' +
       (keepVer ? buf.toString('latin1', m.l2s, m.l2e) : 'HTTP/1.1'), 'latin1');
@@ -651,8 +650,10 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     const status = m.status;
     const log = this.log;
     const f = m.flags;
+    // a 101 to a request that asked for no upgrade is an invalid response in 2.6
+    if (status === 101 && (this.req.flags & H1_MF_UPGRADE) === 0) { this.serverFailed(SF_ERR_PRXCOND, SF_FINST_H, 502); return; }
     log.bytesOut += htxHeadSize(m);
-    if (status < 200 && status !== 101) {
+    if (status >= 100 && status < 200 && status !== 101) {
       // interim response (100 Continue, 103): forward it and wait for the final one
       this.writeCli(this.buildRspHead(buf, false, 0, 0));
       m.reset();
@@ -731,7 +732,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     v.hdr = m.hdr; v.nhdr = m.nhdr;
     return v;
   }
-  readonly rspCtx = { buf: null as Buffer | null, l0s: 0, l0e: 0, l1s: 0, l1e: 0, l2s: 0, l2e: 0, hdr: NO_HDR, nhdr: 0, srcIp: '', srcIp4: -1 };
+  readonly rspCtx = { buf: null as Buffer | null, l0s: 0, l0e: 0, l1s: 0, l1e: 0, l2s: 0, l2e: 0, hdr: NO_HDR, nhdr: 0, srcIp: '', srcIp4: -1, vars: this.vars };
 
   /** Response head for the client (interim or final), followed by buf[ts, te) of body bytes when te > ts. */
   buildRspHead(buf: Buffer, final: boolean, ts: number, te: number): Buffer {
@@ -739,9 +740,11 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     let conn: Buffer | null = null;
     if (final) {
       extra = this.ruleOut.extra;
+      // as 2.6's H1 layer: "close" only in an HTTP/1.1 response (1.0 closes implicitly), "keep-alive" when the
+      // response or the request is HTTP/1.0
       if (!this.tunnel) {
-        if (!this.cliKeepAlive) conn = B_CONN_CLOSE;
-        else if ((this.req.flags & H1_MF_VER_11) === 0) conn = B_CONN_KA;
+        if (!this.cliKeepAlive) { if ((this.rsp.flags & H1_MF_VER_11) !== 0) conn = B_CONN_CLOSE; }
+        else if ((this.req.flags & this.rsp.flags & H1_MF_VER_11) === 0) conn = B_CONN_KA;
       }
     }
     const sl = final ? this.ruleOut.statusLine : null;     // http-response set-status

@@ -40,6 +40,7 @@ export const H1_MF_TE_OTHER = 1 << 11;     // response Transfer-Encoding without
 export const H1_MF_METH_HEAD = 1 << 12;
 export const H1_MF_METH_CONNECT = 1 << 13;
 export const H1_MF_CONN_OTHER = 1 << 14;   // Connection header kept (has tokens other than close/keep-alive)
+export const H1_MF_SL_REBUILD = 1 << 15;   // start line not in canonical form (spacing, version > 1.1, no reason): re-emitted
 
 /** Parse errors: the status the caller answers with (request side) or 502 (response side). */
 export const H1_ERR_NONE = 0;
@@ -80,8 +81,9 @@ export const HTTP_ACT_CAPTURE = 16;        // `capture <sample> len <n>` into re
 export const HTTP_ACT_SET_VAR = 17;        // set-var(name) <expr> (fmt: one sample) / set-var-fmt(name) <fmt>
 export const HTTP_ACT_UNSET_VAR = 18;
 export const HTTP_ACT_SET_STATUS = 20;     // http-response set-status <code> [reason <text>] (value = reason)
-export const HTTP_ACT_AUTH = 19;
-export const HTTP_ACT_PROMETHEUS = 21;     // use-service prometheus-exporter: the stats module's exporter answers           // 401 + www-authenticate (reply prebuilt), a local reply like return
+export const HTTP_ACT_AUTH = 19;           // 401 + www-authenticate (reply prebuilt), a local reply like return
+export const HTTP_ACT_PROMETHEUS = 21;     // use-service prometheus-exporter: the stats module's exporter answers
+export const HTTP_ACT_CAPTURE_RES = 22;    // http-response `capture <sample> id <n>` into response capture slot `slot`
 
 /** `redirect location|prefix|scheme`. */
 export const REDIR_LOCATION = 0;

@@ -34,6 +34,8 @@ const FETCHES: ReadonlyMap<string, Fetch> = new Map<string, Fetch>([
   ['capture.req.method', (s) => (s.method === '' ? null : s.method)],
   ['capture.req.uri', (s) => (s.uri === '' ? null : s.uri)],
   ['capture.req.ver', (s) => (s.httpVersion === '' ? null : s.httpVersion)],
+  // the response's version, while http-response rules run (the start line's first part)
+  ['capture.res.ver', () => { const c = sampleLive.res; return c === null || c.buf === null ? null : c.buf.toString('latin1', c.l0s, c.l0e); }],
   ['path', (s) => { const q = s.uri.indexOf('?'); return s.uri === '' ? null : q < 0 ? s.uri : s.uri.slice(0, q); }],
   ['query', (s) => { const q = s.uri.indexOf('?'); return q < 0 ? null : s.uri.slice(q + 1); }],
   ['unique-id', (s) => (s.uniqueId === '' ? null : s.uniqueId)],

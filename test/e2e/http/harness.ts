@@ -73,14 +73,22 @@ export function freePort(): Promise<number> {
 }
 
 /** Sends raw chunks (numbers = pauses in ms) and collects the reply until close or `idleMs` of silence. */
-export function exchange(port: number, chunks: (string | number)[], idleMs = 300, closeAfterSend = false): Promise<Buffer> {
+export async function exchange(port: number, chunks: (string | number)[], idleMs = 300, closeAfterSend = false): Promise<Buffer> {
+  return (await exchangeEnd(port, chunks, idleMs, closeAfterSend)).buf;
+}
+
+/** exchange() that also says whether the proxy closed the connection (FIN or reset) before `idleMs` of silence. */
+export function exchangeEnd(port: number, chunks: (string | number)[], idleMs = 300, closeAfterSend = false): Promise<{ buf: Buffer; closed: boolean }> {
   return new Promise((resolve) => {
     const out: Buffer[] = [];
     const s = net.connect(port, '127.0.0.1');
     let timer: NodeJS.Timeout | undefined;
-    const finish = () => { clearTimeout(timer); s.destroy(); resolve(Buffer.concat(out)); };
-    const arm = () => { clearTimeout(timer); timer = setTimeout(finish, idleMs); };
+    let closed = false;
+    const done = () => { clearTimeout(timer); s.destroy(); resolve({ buf: Buffer.concat(out), closed }); };
+    const finish = () => { closed = true; done(); };
+    const arm = () => { clearTimeout(timer); timer = setTimeout(done, idleMs); };
     s.on('data', (d) => { out.push(d); arm(); });
+    s.on('end', finish);
     s.on('close', finish);
     s.on('error', () => {});
     s.on('connect', async () => {
@@ -92,6 +100,17 @@ export function exchange(port: number, chunks: (string | number)[], idleMs = 300
       arm();
     });
   });
+}
+
+/**
+ * An httplog line with the values that must differ masked: client address and accept date become "C [D]", each timer
+ * becomes its shape (-1, N or +N). Everything else (names, status, bytes, cookies, termination state, connection
+ * counts, queues, captures, request) is kept.
+ */
+export function maskLog(l: string): string {
+  return l.replace(/^[0-9.]+:[0-9]+ \[[^\]]+\]/, 'C [D]')
+    .replace(/ (-?\d+\/-?\d+\/-?\d+\/-?\d+\/\+?-?\d+) /, (_m, t: string) =>
+      ' ' + t.split('/').map((v) => (v === '-1' ? '-1' : v.startsWith('+') ? '+N' : 'N')).join('/') + ' ');
 }
 
 /** status + termination state + backend/server + request line of an httplog line (as fixtures/http log.txt). */

@@ -30,7 +30,7 @@ const heads: [string, boolean][] = [
   ['GET / HTTP/1.1\r\nX-Fold: a\r\n b\r\nHost: h\r\n\r\n', false],
   ['GET / HTTP/1.1\r\n\r\n', false],
   ['HTTP/1.1 200 OK\r\nServer: nginx\r\nContent-Length: 3\r\nConnection: keep-alive\r\nETag: "x"\r\n\r\nabc', true],
-  ['HTTP/1.1 204\r\nDate: now\r\n\r\n', true],
+  ['HTTP/1.1 204 No Content\r\nDate: now\r\n\r\n', true],
   ['HTTP/1.0 200 OK\r\nContent-Type:text/plain\r\nConnection: close\r\n\r\n', true],
 ];
 
@@ -43,6 +43,20 @@ test('the encoded head equals the text form for canonical, bare-LF, folded, trim
       const got = h1HeadOut(buf, m, null, extra, connBuf, tail === '' ? null : buf, end, buf.length);
       assert.equal(got.toString('latin1'), reference(buf, m, null, extra, conn, tail), JSON.stringify(text));
     }
+  }
+});
+
+test('start lines 2.6 writes differently are re-emitted its way (spacing, version above 1.1, missing reason)', () => {
+  const cases: [string, boolean, string][] = [
+    ['HTTP/1.1 200\r\nA: b\r\n\r\n', true, 'HTTP/1.1 200 \r\na: b\r\n\r\n'],
+    ['HTTP/2.0  099\tLow  x\r\n\r\n', true, 'HTTP/1.1 099 Low  x\r\n\r\n'],
+    ['HTTP/1.0 1000 Big\r\n\r\n', true, 'HTTP/1.0 1000 Big\r\n\r\n'],
+    ['GET\t/x  HTTP/1.1\r\nHost: a\r\n\r\n', false, 'GET /x HTTP/1.1\r\nhost: a\r\n\r\n'],
+    ['GET / HTTP/0.9\r\n\r\n', false, 'GET / HTTP/0.9\r\n\r\n'],
+  ];
+  for (const [text, rsp, want] of cases) {
+    const { buf, m } = parse(text, rsp);
+    assert.equal(h1HeadOut(buf, m, null, '', null, null, 0, 0).toString('latin1'), want, JSON.stringify(text));
   }
 });
 
