@@ -103,13 +103,15 @@ export class LogStrColumn {
 
   /** Stores buf[start, end) as row `row`'s value (copied; `buf` is not kept). Rows must be written in order. */
   set(row: number, buf: Uint8Array, start: number, end: number): void {
-    this.fillNulls(row);
+    if (row !== this.last + 1) this.fillNulls(row);
     const n = end - start;
-    if (this.pos + n > this.data.length) this.growTo(this.pos + n);
-    if (n > 48) this.data.set(buf.subarray(start, end), this.pos);
-    else { const d = this.data; let o = this.pos; for (let i = start; i < end; i++) d[o++] = buf[i]; }   // no subarray for short values
-    this.pos += n;
-    this.end[row] = this.pos;
+    let o = this.pos;
+    if (o + n > this.data.length) this.growTo(o + n);
+    const d = this.data;
+    if (n > 48) { d.set(buf.subarray(start, end), o); o += n; }
+    else for (let i = start; i < end; i++) d[o++] = buf[i];   // no subarray for short values
+    this.pos = o;
+    this.end[row] = o;
     this.valid[row] = 1;
     this.last = row;
   }
@@ -155,6 +157,8 @@ export class LogBatch implements LogRowWriter {
   readonly table: TableSpec;
   readonly capacity: number;
   readonly dicts: LogDicts;
+  /** dicts.byColumn, one load shorter on the per-field path. */
+  private readonly dictOf: (LogDict | null)[];
   rows = 0;
   /** First row's arrival time (ms), for the time-based flush. */
   openedAt = 0;
@@ -169,6 +173,7 @@ export class LogBatch implements LogRowWriter {
     this.table = table;
     this.capacity = capacity;
     this.dicts = dicts;
+    this.dictOf = dicts.byColumn;
     const inTable = new Uint8Array(COL_COUNT);
     for (const id of table.columns) inTable[id] = 1;
     for (let id = 0; id < COL_COUNT; id++) {
@@ -199,7 +204,7 @@ export class LogBatch implements LogRowWriter {
 
   /** Interns buf[start,end) in column `id`'s dictionary and stores the id at the current row. */
   setDict(id: number, buf: Uint8Array, start: number, end: number): void {
-    this.i32[id][this.rows] = (this.dicts.byColumn[id] as LogDict).intern(buf, start, end);
+    this.i32[id][this.rows] = (this.dictOf[id] as LogDict).intern(buf, start, end);
   }
 
   setStr(id: number, buf: Uint8Array, start: number, end: number): void {

@@ -19,6 +19,20 @@ const CONN_COUNTS = [COL_ACTCONN, COL_FECONN, COL_BECONN, COL_SRV_CONN, COL_RETR
 const QUEUES = [COL_SRV_QUEUE, COL_BACKEND_QUEUE];
 
 /**
+ * The error for a timers field that readIntList rejected with `r`: a field without a space after it is truncated,
+ * one with 2 slashes is a tcplog line, any count but 4 is a syntax error. Checked only after a failure: a field
+ * that reads as five '/'-separated integers and a space has 4 slashes (~40 ns/line saved, bench/collectors).
+ */
+function timersError(buf: Uint8Array, p: number, end: number, r: number): number {
+  const timersEnd = nextSpace(buf, p, end);
+  if (timersEnd < 0) return PARSE_ERR_TRUNCATED;
+  let slashes = 0;
+  for (let k = p; k < timersEnd; k++) if (buf[k] === 47) slashes++;
+  if (slashes !== 4) return slashes === 2 ? PARSE_ERR_NOT_HTTP : PARSE_ERR_SYNTAX;
+  return r;
+}
+
+/**
  * Parses one httplog message buf[start, end) into row `w.rows` (LogLineParser contract: PARSE_OK → caller commits,
  * else caller rolls back). Timers of -1 are stored as -1; '+' prefixes set ta_plus / redispatched. Captured header
  * blocks are optional; the request line keeps HAProxy's #XX encoding. A request line without a version (e.g.
@@ -29,13 +43,9 @@ export function parseHttpLog(buf: Uint8Array, start: number, end: number, w: Log
   if (r !== PARSE_OK) return r;
   const row = w.rows;
   let p = lf.pos;
-  const timersEnd = nextSpace(buf, p, end);
-  if (timersEnd < 0) return PARSE_ERR_TRUNCATED;
-  let slashes = 0;
-  for (let k = p; k < timersEnd; k++) if (buf[k] === 47) slashes++;
-  if (slashes !== 4) return slashes === 2 ? PARSE_ERR_NOT_HTTP : PARSE_ERR_SYNTAX;
   r = readIntList(buf, p, end, w, HTTP_TIMERS, 4, COL_TA_PLUS);
-  if (r !== PARSE_OK) return r;
+  if (r !== PARSE_OK) return timersError(buf, p, end, r);
+  if (lf.pos >= end) return PARSE_ERR_TRUNCATED;            // the timers ended the line
   p = lf.pos;
   const st = readInt(buf, p, end);
   if (st !== st) return PARSE_ERR_NUMBER;
