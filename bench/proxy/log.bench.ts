@@ -10,7 +10,8 @@
  *  3. zero loss at 100k lines/s: every line accounted for (Sluice drops / send errors, collector socket drops from
  *     /proc/net/udp, received with %rt sequence check).
  *  4. logging on/off: keep-alive req/s through `sluice` and through HAProxy 2.6 (reference) with and without a log
- *     target (wrk, interleaved, medians; LOG_BENCH_CONNS, LOG_BENCH_ROUNDS).
+ *     target, and with the target's port closed (`log refused`: every send meets ECONNREFUSED / ICMP unreachable)
+ *     (wrk, interleaved, medians; LOG_BENCH_CONNS, LOG_BENCH_ROUNDS, LOG_BENCH_WORKER=0, LOG_BENCH_REFUSED=0).
  */
 import { spawn, execFileSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -493,6 +494,15 @@ async function benchOnOff(col0: Collector): Promise<void> {
         fs.writeFileSync(wfile, fs.readFileSync(file, 'latin1').replace(`bind 127.0.0.1:${port}`, `bind 127.0.0.1:${wport}`));
         cfgs.push({ proxy, on, name: 'sluice log via worker', port: wport, file: wfile, worker: true });
       }
+      if (on && process.env.LOG_BENCH_REFUSED !== '0') {
+        // the same config logging to a port where nothing listens (ICMP port unreachable, ECONNREFUSED on sends)
+        const rport = await freePort();
+        const closed = await freePort();
+        const rfile = path.join(dir, `${proxy}-refused.cfg`);
+        fs.writeFileSync(rfile, fs.readFileSync(file, 'latin1').replace(`bind 127.0.0.1:${port}`, `bind 127.0.0.1:${rport}`)
+          .replace(`log 127.0.0.1:${col.port} `, `log 127.0.0.1:${closed} `));
+        cfgs.push({ proxy, on: false, name: `${proxy} log refused`, port: rport, file: rfile, worker: false });
+      }
     }
   }
   const haproxy = fs.existsSync('/usr/sbin/haproxy');
@@ -510,7 +520,8 @@ async function benchOnOff(col0: Collector): Promise<void> {
     const mainUs = new Map<string, number[]>(used.map((c) => [c.name, []]));
     const otherUs = new Map<string, number[]>(used.map((c) => [c.name, []]));
     const VARIANTS: [string, string, string][] = [['sluice', 'sluice logging on', 'sluice logging off'],
-      ['sluice worker', 'sluice log via worker', 'sluice logging off'], ['haproxy', 'haproxy logging on', 'haproxy logging off']];
+      ['sluice worker', 'sluice log via worker', 'sluice logging off'], ['haproxy', 'haproxy logging on', 'haproxy logging off'],
+      ['sluice refused', 'sluice log refused', 'sluice logging off'], ['haproxy refused', 'haproxy log refused', 'haproxy logging off']];
     const ratios = new Map<string, number[]>(VARIANTS.map((v) => [v[0], []]));
     let logged = 0;
     const ROUNDS = Number(process.env.LOG_BENCH_ROUNDS ?? 6);
