@@ -6,7 +6,7 @@
  * until a slot frees, like connections left in HAProxy's listen backlog. Listening sockets are kept by address
  * across reloads so a new configuration takes them over without closing them. Hot path: yes (accept).
  */
-import { createServer, Socket } from 'node:net';
+import { createServer } from 'node:net';
 import type { Server as NetServer } from 'node:net';
 import { getSystemErrorName } from 'node:util';
 import { unlinkSync } from 'node:fs';
@@ -22,6 +22,10 @@ import { Timer, timerArm } from './timer-wheel.ts';
 import { freqCtrAdd, listenerCounters } from './stats/counters.ts';
 import { tcpRulesExec, L4AcceptCtx } from './tcp/rules.ts';
 import { TCP_RULES_REJECT } from './tcp/types.ts';
+import { rawFromAccepted } from './net/raw-socket.ts';
+import type { ProxySocket, SockError } from './net/types.ts';
+
+type Socket = ProxySocket;
 
 /** Global maxconn when neither the config nor -n gives one (HAProxy derives it from ulimit -n). */
 export const DEFAULT_MAXCONN = 10000;
@@ -63,7 +67,6 @@ export interface FeRuntime {
 }
 
 const listenersByKey = new Map<string, Listener>();
-const kBind = Symbol('sluice.listener');
 
 function feRuntime(fe: Proxy): FeRuntime {
   let rt = fe.listeners as FeRuntime | null;
@@ -122,7 +125,7 @@ function admit(fe: Proxy, rt: FeRuntime, sock: Socket, bind: BindCfg): void {
   start(fe, sock, bind);
 }
 
-function onPendingClose(this: Socket): void { /* socket left while waiting: skipped when dequeued */ }
+function noopErr(this: Socket, _e: SockError): void { /* a refused or waiting socket: its close is all that matters */ }
 
 /**
  * `tcp-request connection` then `tcp-request session` rules of `fe` for a just-admitted socket. A rejected connection
@@ -135,7 +138,7 @@ function l4RulesAdmit(fe: Proxy, sock: Socket, bind: BindCfg): boolean {
   if (tcp.connRules.length > 0 && tcpRulesExec(tcp.connRules, ctx) === TCP_RULES_REJECT) {
     fe.feCounters.deniedConn++;
     listenerCounters(bind).deniedConn++;
-    sock.on('error', onPendingClose);
+    sock.onerror = noopErr;
     sock.resetAndDestroy();
     frontendStreamEnd(fe, bind);
     return false;
@@ -152,75 +155,67 @@ function l4RulesAdmit(fe: Proxy, sock: Socket, bind: BindCfg): boolean {
 
 /** How long a refused client may take to close after our FIN before it is reset. */
 const LINGER_MS = 1000;
-function onLingerTimeout(this: Socket): void { this.destroy(); }
+function onLingerTimeout(sock: Socket): void { sock.destroy(); }
 function discardData(this: Socket, _chunk: Buffer): void { /* bytes of a refused connection */ }
+function noop(this: Socket): void { /* the refused client's FIN: the socket closes once ours is out too */ }
+function onGentleClose(this: Socket): void { clearTimeout(this.owner as NodeJS.Timeout); }
 
 /**
  * Closes a client we refuse without a reset: sends our FIN, drops what it still sends, and destroys it if it has not
- * closed within LINGER_MS (a destroy with unread bytes would send a RST). Callers must have done their accounting.
+ * closed within LINGER_MS (a destroy with unread bytes would send a RST). Takes the socket over (its handlers and
+ * owner are replaced). Callers must have done their accounting. Rare path: one node timer per socket.
  */
 export function closeGently(sock: Socket): void {
   if (sock.destroyed) return;
-  if (sock.listenerCount('error') === 0) sock.on('error', onPendingClose);
-  sock.on('data', discardData);
-  sock.setTimeout(LINGER_MS, onLingerTimeout);
+  sock.ondata = discardData;
+  sock.onerror = noopErr;
+  sock.onend = noop;
+  sock.ondrain = noop;
+  sock.onclose = onGentleClose;
+  sock.owner = setTimeout(onLingerTimeout, LINGER_MS, sock);
   sock.end();
   sock.resume();
 }
 
 /*
- * Accepted sockets read through net `onread` (as the server sockets of http/stream.ts do) rather than node's default
- * path, which mallocs 64 KiB per read, shrinks it, wraps it in a new ArrayBuffer and runs it through the Readable
- * machinery. Every client socket reads into one shared buffer (reads are sequential on this thread) and the bytes
- * are copied out into a Buffer of their own (from node's slab pool when small), emitted as 'data' so the sessions'
- * handlers, pause()/resume() and 'end' work unchanged. net.Server offers no onread option: the listening handle's
- * `onconnection` is replaced by acceptHooked(), which builds the Socket the way node's own accept does (handle,
- * allowHalfOpen, noDelay, server connection count). When the handle does not look as expected, node's path stays.
+ * Accepted connections become RawSockets (proxy/net/raw-socket.ts), not net.Sockets: net.Server keeps the listening
+ * socket (bind, backlog, takeover, close), but its handle's `onconnection` is replaced by acceptHooked(), which wraps
+ * the accepted libuv handle directly. A RawSocket reads nothing until the session resumes it, so a socket waiting for
+ * a slot stays unread like a connection left in the listen backlog. The net.Server does not count these connections
+ * (server.close() does not wait for them: established streams go on, as in HAProxy).
  */
-const CLI_READ_SIZE = 65536;
-const cliReadBuf = Buffer.allocUnsafeSlow(CLI_READ_SIZE);
-function cliReadBuffer(): Buffer { return cliReadBuf; }
-function cliRead(this: Socket, n: number, buf: Uint8Array): boolean {
-  const chunk = Buffer.allocUnsafe(n);
-  chunk.set(buf.subarray(0, n));
-  this.emit('data', chunk);
-  return true;
-}
-const CLI_ONREAD = { buffer: cliReadBuffer, callback: cliRead };
-
 const kHookedListener = Symbol('sluice.hookedListener');
 interface ListenHandle { onconnection: unknown; [kHookedListener]?: Listener }
-type CountedServer = NetServer & { _connections: number; _handle: ListenHandle | null };
+type HandleServer = NetServer & { _handle: ListenHandle | null };
 
 function hookAccept(l: Listener): void {
-  const h = (l.server as CountedServer)._handle;
-  if (h === null || typeof h !== 'object' || typeof h.onconnection !== 'function' || typeof (l.server as CountedServer)._connections !== 'number') return;
+  const h = (l.server as HandleServer)._handle;
+  if (h === null || typeof h !== 'object' || typeof h.onconnection !== 'function') throw new Error('sluice: listening handle not found');
   h[kHookedListener] = l;
   h.onconnection = acceptHooked;
 }
 
 function acceptHooked(this: ListenHandle, err: number, clientHandle: unknown): void {
   const l = this[kHookedListener] as Listener;
-  const server = l.server as CountedServer;
-  if (err !== 0) { server.emit('error', Object.assign(new Error(`accept ${getSystemErrorName(err)}`), { code: getSystemErrorName(err) })); return; }
-  const sock = new Socket({ handle: clientHandle, allowHalfOpen: true, readable: true, writable: true, onread: CLI_ONREAD } as ConstructorParameters<typeof Socket>[0]);
+  if (err !== 0) { l.server.emit('error', Object.assign(new Error(`accept ${getSystemErrorName(err)}`), { code: getSystemErrorName(err) })); return; }
+  const sock = rawFromAccepted(clientHandle);
   if (l.bind.path === '') sock.setNoDelay(true);
-  server._connections++;
-  (sock as Socket & { server: NetServer; _server: NetServer }).server = server;
-  (sock as Socket & { server: NetServer; _server: NetServer })._server = server;
-  server.emit('connection', sock);
+  const fe = l.fe;
+  if (fe.state === PR_STATE_PAUSED) { queuePending(feRuntime(fe), sock, l.bind); return; }
+  onConnection(l, sock);
 }
 
-function onConnection(this: NetServer, sock: Socket): void {
-  const l = (this as NetServer & { [kBind]: Listener })[kBind];
+function queuePending(rt: FeRuntime, sock: Socket, bind: BindCfg): void {
+  rt.pending.push(sock);
+  rt.pendingBinds.push(bind);
+}
+
+function onConnection(l: Listener, sock: Socket): void {
   const fe = l.fe;
   const rt = feRuntime(fe);
   if (fe.state !== PR_STATE_READY) { sock.destroy(); return; }
   if (rt.pendingHead < rt.pending.length || !canAccept(fe, rt)) {
-    sock.on('error', onPendingClose);
-    sock.pause();
-    rt.pending.push(sock);
-    rt.pendingBinds.push(l.bind);
+    queuePending(rt, sock, l.bind);
     return;
   }
   // admitted at once (the common case): the session attaches its own 'error' handler before any I/O can happen
@@ -234,7 +229,6 @@ function drainPending(fe: Proxy): void {
     const sock = rt.pending[rt.pendingHead];
     const bind = rt.pendingBinds[rt.pendingHead];
     rt.pendingHead++;
-    sock.removeListener('error', onPendingClose);
     if (sock.destroyed) continue;
     admit(fe, rt, sock, bind);
   }
@@ -275,8 +269,6 @@ export async function startFrontend(fe: Proxy): Promise<void> {
     }
     const server = createServer({ allowHalfOpen: true, pauseOnConnect: false, noDelay: true });
     const l: Listener = { key, bind: b, fe, server, listening: false };
-    (server as NetServer & { [kBind]: Listener })[kBind] = l;
-    server.on('connection', onConnection);
     await new Promise<void>((resolve, reject) => {
       const onErr = (e: NodeJS.ErrnoException) => {
         const what = e.code === 'EADDRINUSE' ? 'Address already in use' : e.code === 'EACCES' ? 'Permission denied' : (e.message ?? String(e));
@@ -358,19 +350,8 @@ export function frontendPause(fe: Proxy): string {
   if (fe.state === PR_STATE_STOPPED) return 'Frontend was previously shut down, cannot disable.\n';
   if (fe.state === PR_STATE_PAUSED) return '';
   fe.state = PR_STATE_PAUSED;
-  const rt = feRuntime(fe);
-  for (const l of rt.list) l.server.removeListener('connection', onConnection), l.server.on('connection', onPausedConnection);
   emitEvent(EV_WARNING, `Paused frontend ${fe.name}.`);
   return '';
-}
-
-function onPausedConnection(this: NetServer, sock: Socket): void {
-  const l = (this as NetServer & { [kBind]: Listener })[kBind];
-  const rt = feRuntime(l.fe);
-  sock.on('error', onPendingClose);
-  sock.pause();
-  rt.pending.push(sock);
-  rt.pendingBinds.push(l.bind);
 }
 
 /** `enable frontend`. */
@@ -378,8 +359,6 @@ export function frontendResume(fe: Proxy): string {
   if (fe.state === PR_STATE_STOPPED) return 'Frontend was previously shut down, cannot enable.\n';
   if (fe.state === PR_STATE_READY) return '';
   fe.state = PR_STATE_READY;
-  const rt = feRuntime(fe);
-  for (const l of rt.list) l.server.removeListener('connection', onPausedConnection), l.server.on('connection', onConnection);
   emitEvent(EV_WARNING, `Resumed frontend ${fe.name}.`);
   drainPending(fe);
   return '';

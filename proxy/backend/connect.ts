@@ -6,9 +6,11 @@
  * redispatch`. Reports to the stream through BackendClient (backend/types.ts), never through closures.
  * Hot path: yes.
  */
-import { connect as netConnect } from 'node:net';
-import type { Socket } from 'node:net';
 import type { Proxy, Server } from '../model/types.ts';
+import type { LogEmitter } from '../log/types.ts';
+import { LF_OP_BI, LF_OP_BP } from '../log/format.ts';
+import { rawConnectTcp, rawConnectPipe } from '../net/raw-socket.ts';
+import type { SockError, ProxySocket } from '../net/types.ts';
 import {
   SF_ERR_SRVCL, SF_ERR_SRVTO, SF_ERR_RESOURCE, SF_FINST_C, SF_FINST_Q, PR_O_REDISPATCH, PR_O_SRVKA,
 } from '../model/types.ts';
@@ -20,19 +22,32 @@ import { srvUsable, srvAcceptsPersistent } from './server.ts';
 import { poolDiscard, poolTake, poolPut } from './pool.ts';
 import { freqCtrAdd } from '../stats/counters.ts';
 
-const kConn = Symbol('sluice.backendConn');
-type OwnedSocket = Socket & { [kConn]?: BackendConn | null };
-
 /** Global count of established + pending server connections (stats `CurrConns` is frontend side; this is for tests). */
 export const backendStats = { connecting: 0, connectErrors: 0, retries: 0, redispatches: 0 };
 
-function onSockConnect(this: OwnedSocket): void {
-  const bc = this[kConn];
-  if (bc) bc.connected();
+// a connecting socket's owner is its BackendConn; onServerConnected hands it to the stream
+function onSockConnect(this: ProxySocket): void {
+  const bc = this.owner as BackendConn | null;
+  if (bc !== null) bc.connected();
 }
-function onSockError(this: OwnedSocket, err: NodeJS.ErrnoException): void {
-  const bc = this[kConn];
-  if (bc) bc.connectFailed(err.code === 'ETIMEDOUT' ? SF_ERR_SRVTO : SF_ERR_SRVCL);
+function onSockError(this: ProxySocket, err: SockError): void {
+  const bc = this.owner as BackendConn | null;
+  if (bc !== null) bc.connectFailed(err.code === 'ETIMEDOUT' ? SF_ERR_SRVTO : SF_ERR_SRVCL);
+}
+function noopErr(_e: SockError): void { /* errors of a socket being discarded */ }
+
+/** Whether `em` prints our address toward the server (%bi/%bp): else no getsockname() per server connection. */
+const bsrcCache = new WeakMap<LogEmitter, boolean>();
+function emitterUsesBackendSrc(em: LogEmitter | null): boolean {
+  if (em === null) return false;
+  let v = bsrcCache.get(em);
+  if (v === undefined) {
+    v = false;
+    const ops = em.ops;
+    for (let pc = 0; pc < ops.length; pc += 3) if (ops[pc] === LF_OP_BI || ops[pc] === LF_OP_BP) v = true;
+    bsrcCache.set(em, v);
+  }
+  return v;
 }
 function onTimer(bc: BackendConn): void { bc.timerFired(); }
 
@@ -48,9 +63,9 @@ export class BackendConn implements Pending {
   /** Which idle pooled connection of the chosen server may be taken (REUSE_*, set by the stream from `http-reuse`). */
   reuse = REUSE_NONE;
   /** The connection this session parked as private (http-reuse never); closed by dropPrivate() at session end. */
-  privSock: Socket | null = null;
+  privSock: ProxySocket | null = null;
   state = BC_IDLE;
-  sock: Socket | null = null;
+  sock: ProxySocket | null = null;
   retriesLeft = 0;
   avoid: Server | null = null;
   tStart = 0;          // connect() date
@@ -191,13 +206,12 @@ export class BackendConn implements Pending {
     this.state = BC_CONNECTING;
     backendStats.connecting++;
     be.beCounters.connect++; sc.connect++;
-    const sock = (srv.path !== ''
-      ? netConnect({ path: srv.path, allowHalfOpen: true, onread: this.client.srvOnRead })
-      : netConnect({ host: srv.host, port: srv.port, allowHalfOpen: true, noDelay: true, onread: this.client.srvOnRead,
-        keepAlive: (be.options & PR_O_SRVKA) !== 0 })) as OwnedSocket;
-    sock[kConn] = this;
-    sock.once('connect', onSockConnect);
-    sock.on('error', onSockError);
+    const rb = this.client.srvReadBuffer !== undefined ? this.client.srvReadBuffer() : null;
+    const sock = srv.path !== '' ? rawConnectPipe(srv.path, rb)
+      : rawConnectTcp(srv.host, srv.port, rb, true, (be.options & PR_O_SRVKA) !== 0);
+    sock.owner = this;
+    sock.onconnect = onSockConnect;
+    sock.onerror = onSockError;
     this.sock = sock;
     const t = be.timeouts.connect > 0 ? be.timeouts.connect : NO_TIMEOUT_CONNECT_MS;
     if (t > 0) timerArm(this.timer, t, now);
@@ -205,27 +219,30 @@ export class BackendConn implements Pending {
 
   /** Socket 'connect'. */
   connected(): void {
-    const sock = this.sock as OwnedSocket;
+    const sock = this.sock as ProxySocket;
     timerDisarm(this.timer);
     backendStats.connecting--;
-    sock.removeListener('error', onSockError);
-    sock[kConn] = null;
+    sock.onerror = noopErr;
+    sock.owner = null;
     this.state = BC_CONNECTED;
     const log = this.client.log;
     log.tConnect = twTouch() - this.tConnStart;
-    log.backendSrcIp = sock.localAddress ?? '';
-    log.backendSrcPort = sock.localPort ?? 0;
+    const fl = log.frontend.log;
+    if (emitterUsesBackendSrc(fl.emitter) || emitterUsesBackendSrc(fl.emitterSd)) {
+      log.backendSrcIp = sock.localAddress ?? '';
+      log.backendSrcPort = sock.localPort ?? 0;
+    }
     this.client.onServerConnected(sock, this.srv!, false);
   }
 
   /** Connect error or connect timeout: retry, redispatch or give up with the matching termination flags. */
   connectFailed(cause: number): void {
-    const sock = this.sock as OwnedSocket | null;
+    const sock = this.sock;
     if (this.state !== BC_CONNECTING) return;
     timerDisarm(this.timer);
     backendStats.connecting--;
     backendStats.connectErrors++;
-    if (sock !== null) { sock.removeListener('error', onSockError); sock[kConn] = null; sock.on('error', swallow); sock.destroy(); }
+    if (sock !== null) { sock.owner = null; sock.onerror = noopErr; sock.destroy(); }
     this.sock = null;
     const srv = this.srv!;
     const be = this.be!;
@@ -306,12 +323,10 @@ export class BackendConn implements Pending {
     timerDisarm(this.timer);
     if (st === BC_QUEUED && this.be !== null) pendRemove(this, this.be);
     else if (st === BC_CONNECTING) {
-      const sock = this.sock as OwnedSocket;
+      const sock = this.sock as ProxySocket;
       backendStats.connecting--;
-      sock.removeListener('error', onSockError);
-      sock.removeListener('connect', onSockConnect);
-      sock[kConn] = null;
-      sock.on('error', swallow);
+      sock.owner = null;
+      sock.onerror = noopErr;
       sock.destroy();
       this.releaseSlot(this.srv!);
     } else if (st === BC_CONNECTED) this.releaseSlot(this.srv!);
@@ -340,7 +355,5 @@ export class BackendConn implements Pending {
     poolDiscard(s);
   }
 }
-
-function swallow(): void { /* errors of a socket being discarded */ }
 
 export { BC_IDLE, BC_QUEUED, BC_CONNECTING, BC_CONNECTED, BC_TURNAROUND };

@@ -1,23 +1,17 @@
 /*
- * Idle server connections for HTTP connection reuse (`http-reuse`): a small LIFO stack per server. A pooled
- * socket carries module-level 'close'/'error' handlers that drop it from the pool if the server closes it while idle.
+ * Idle server connections for HTTP connection reuse (`http-reuse`): a small LIFO stack per server. A parked socket
+ * gets the pool's module-level handlers (owner = its server) that drop it if the server talks or closes while idle.
  * Used by backend/connect.ts (take) and the HTTP stream (put, through BackendConn.releaseIdle). Like HAProxy's
  * pool-purge-delay (5 s), a coarse unref'd timer closes, each period, half of the connections of a server that stayed
  * idle through the whole period (its fewest idle connections since the last purge). Hot path: yes (put/take).
  */
-import type { Socket } from 'node:net';
 import type { Server } from '../model/types.ts';
+import type { ProxySocket, SockError } from '../net/types.ts';
 
 /** Upper bound of idle connections kept per server (HAProxy's pool-max-conn default is unlimited; we cap memory). */
 export const POOL_MAX_PER_SERVER = 256;
 
-const kPoolSrv = Symbol('sluice.poolSrv');
-const kPoolHooked = Symbol('sluice.poolHooked');
-const kPoolUses = Symbol('sluice.poolUses');   // requests the connection carried before each park
-const kPoolOwner = Symbol('sluice.poolOwner'); // the session a private connection belongs to (http-reuse never)
-type PooledSocket = Socket & {
-  [kPoolSrv]?: Server | null; [kPoolHooked]?: boolean; [kPoolUses]?: number; [kPoolOwner]?: object | null;
-};
+type Socket = ProxySocket;
 
 /** HAProxy's default pool-purge-delay. */
 export const POOL_PURGE_MS = 5000;
@@ -46,64 +40,62 @@ export function poolPurge(): void {
     const l = srv.idlePool as Socket[] | null;
     if (l === null || l.length === 0) { idleLow.delete(srv); continue; }
     const kill = Math.min(l.length, (low + 1) >> 1);
-    for (const s of l.splice(0, kill)) {
-      (s as PooledSocket)[kPoolSrv] = null;
-      s.destroy();
-    }
+    for (const s of l.splice(0, kill)) unpark(s).destroy();
     if (l.length === 0) idleLow.delete(srv);
     else idleLow.set(srv, l.length);
   }
   if (idleLow.size === 0 && purgeTimer !== null) { clearInterval(purgeTimer); purgeTimer = null; }
 }
 
-function onIdleGone(this: PooledSocket): void {
-  const srv = this[kPoolSrv];
-  if (!srv) return;
-  this[kPoolSrv] = null;
+function noop(): void { /* a socket leaving the pool answers nobody until its next owner sets handlers */ }
+function noopData(_c: Buffer): void { /* idem */ }
+function noopErr(_e: SockError): void { /* idem */ }
+
+/** Takes the pool's handlers off `s` (it is out of the pool now). */
+function unpark(s: Socket): Socket {
+  s.owner = null;
+  s.ondata = noopData; s.onend = noop; s.onclose = noop; s.onerror = noopErr; s.ondrain = noop;
+  return s;
+}
+
+function onIdleGone(this: Socket): void {
+  const srv = this.owner as Server | null;
+  if (srv === null) return;
+  unpark(this);
   const l = srv.idlePool as Socket[] | null;
-  if (l === null) return;
-  const i = l.indexOf(this);
-  if (i >= 0) { l[i] = l[l.length - 1]; l.pop(); noteIdleLen(srv, l.length); }
+  if (l !== null) {
+    const i = l.indexOf(this);
+    if (i >= 0) { l[i] = l[l.length - 1]; l.pop(); noteIdleLen(srv, l.length); }
+  }
   this.destroy();
 }
 
-function onIdleData(this: PooledSocket): void {
-  // an idle server must not talk: drop the connection (HAProxy closes it too)
-  onIdleGone.call(this);
-}
+// an idle server must not talk: drop the connection (HAProxy closes it too)
+function onIdleData(this: Socket, _chunk: Buffer): void { onIdleGone.call(this); }
+function onIdleError(this: Socket, _e: SockError): void { onIdleGone.call(this); }
 
 /**
- * Drops `sock` from its pool and closes it, if it is still parked there (no-op once taken back): for sockets read
- * through `onread` (no 'data' events) whose server talked while idle, and for a session's private connection when
- * the session ends.
+ * Drops `sock` from its pool and closes it, if it is still parked there (no-op once taken back or gone): for a
+ * session's private connection when the session ends.
  */
 export function poolDiscard(sock: Socket): void {
-  onIdleGone.call(sock as PooledSocket);
+  if (sock.onclose === onIdleGone) onIdleGone.call(sock);
 }
 
 /**
- * Parks `sock` as idle for `srv`. The caller's own listeners must ignore the socket from now on (the pool's 'data'
- * handler keeps it reading, so an idle server that talks or closes is dropped).
+ * Parks `sock` as idle for `srv`: the pool's handlers replace the caller's (and it reads on, so an idle server that
+ * talks or closes is dropped).
  * Returns false (and destroys the socket) when the pool is full or the socket is not writable anymore.
  * `owner` non-null parks it as private to that session (http-reuse never): only poolTake with the same owner gets it.
  */
 export function poolPut(srv: Server, sock: Socket, owner: object | null): boolean {
   const l = idleList(srv);
   if (l.length >= POOL_MAX_PER_SERVER || sock.destroyed || !sock.writable) { sock.destroy(); return false; }
-  const ps = sock as PooledSocket;
-  ps[kPoolSrv] = srv;
-  ps[kPoolUses] = (ps[kPoolUses] ?? 0) + 1;
-  ps[kPoolOwner] = owner;
-  // the handlers stay on the socket for its life (inert while kPoolSrv is null): no listener churn per request.
-  // Prepended: they must run before the user's handler of the same event, which may be what parks the socket here
-  // (an event being emitted would otherwise reach the pool handler right after the put).
-  if (ps[kPoolHooked] !== true) {
-    ps[kPoolHooked] = true;
-    sock.prependListener('close', onIdleGone);
-    sock.prependListener('error', onIdleGone);
-    sock.prependListener('end', onIdleGone);
-    sock.prependListener('data', onIdleData);
-  }
+  sock.owner = srv;
+  sock.poolUses++;
+  sock.poolOwner = owner;
+  sock.ondata = onIdleData; sock.onend = onIdleGone; sock.onclose = onIdleGone; sock.onerror = onIdleError; sock.ondrain = noop;
+  if (sock.isPaused()) sock.resume();     // paused by the backpressure of its last session
   l.push(sock);
   if (!idleLow.has(srv)) idleLow.set(srv, 0);   // it had none idle when this period began
   if (purgeTimer === null) { purgeTimer = setInterval(poolPurge, POOL_PURGE_MS); purgeTimer.unref(); }
@@ -119,12 +111,12 @@ export function poolTake(srv: Server, minUses: number, owner: object | null): So
   const l = srv.idlePool as Socket[] | null;
   if (l === null) return null;
   for (let i = l.length - 1; i >= 0; i--) {
-    const ps = l[i] as PooledSocket;
-    if ((ps[kPoolUses] ?? 0) < minUses || (ps[kPoolOwner] ?? null) !== owner) continue;
+    const ps = l[i];
+    if (ps.poolUses < minUses || ps.poolOwner !== owner) continue;
     l[i] = l[l.length - 1]!;
     l.pop();
     noteIdleLen(srv, l.length);
-    ps[kPoolSrv] = null;
+    unpark(ps);
     if (!ps.destroyed && ps.writable) return ps;
     ps.destroy();
   }
@@ -143,8 +135,7 @@ export function poolFlush(srv: Server): void {
   const l = srv.idlePool as Socket[] | null;
   while (l !== null && l.length > 0) {
     s = l.pop()!;
-    (s as PooledSocket)[kPoolSrv] = null;
-    s.destroy();
+    unpark(s).destroy();
   }
   idleLow.delete(srv);
 }

@@ -3,7 +3,7 @@
  * connection from backend/connect.ts, and the states of that request. The backend never allocates a closure per
  * request: it calls these methods on the stream object. Hot path: yes (one call sequence per server connection).
  */
-import type { Socket, OnReadOpts } from 'node:net';
+import type { ProxySocket } from '../net/types.ts';
 import type { Server, StreamLog } from '../model/types.ts';
 import type { LbRequestView } from '../lb/types.ts';
 
@@ -11,8 +11,8 @@ import type { LbRequestView } from '../lb/types.ts';
  * Implemented by the stream that needs a server. Call sequence driven by BackendConn (backend/connect.ts):
  *   conn.connect(be) → [queued: log.tQueue measured] → exactly one of
  *     onServerConnected(sock, srv, reused)   the socket is connected (or taken from the idle pool when reused);
- *                                            from now on the stream owns its 'data'/'end'/'close'/'error' handlers
- *                                            (the backend removed its own), and must call conn.release() once
+ *                                            from now on the stream owns its ondata/onend/onclose/onerror handlers
+ *                                            (the backend cleared its own), and must call conn.release() once
  *                                            the server connection ends or is handed back with conn.releaseIdle().
  *     onServerError(errCause, finishState)   no server could be had: SF_ERR_* / SF_FINST_* to log; HTTP answers 503
  *                                            (HAProxy sends 503 for no server, queue full or timeout, connect
@@ -24,14 +24,13 @@ export interface BackendClient {
   readonly log: StreamLog;
   /** Request data for hash-based balancing (uri, url_param, hdr, source). tcp streams give only srcAddr. */
   readonly lbReq: LbRequestView | null;
-  onServerConnected(sock: Socket, srv: Server, reused: boolean): void;
+  onServerConnected(sock: ProxySocket, srv: Server, reused: boolean): void;
   onServerError(errCause: number, finishState: number): void;
   /**
-   * Optional `onread` for the server sockets this client gets connected (node:net: reads land in a buffer the
-   * client provides, no per-read allocation, no 'data' events). The callback must also handle a socket that is
-   * idle in the pool (http/stream.ts hands it to poolDiscard).
+   * Optional: the read buffer of each server socket this client gets connected (reads land in it and `ondata` gets a
+   * view, no per-read allocation; the stream may swap it during `ondata`). Without it reads are copied out per read.
    */
-  readonly srvOnRead?: OnReadOpts;
+  readonly srvReadBuffer?: () => Buffer;
 }
 
 /** BackendConn.state */

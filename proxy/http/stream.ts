@@ -8,8 +8,8 @@
  * replies as 2.6 emits them), htx-size.ts (2.6's byte accounting), log/capture.ts (captures, unique id); holds the
  * tarpit delay, `option http-buffer-request` waiting and the `set-var` variables. Entry: startHttpSession(fe, sock, bindName), called by frontend.ts for each accepted socket. Hot path: yes.
  */
-import type { Socket } from 'node:net';
 import { isIPv4 } from 'node:net';
+import type { ProxySocket } from '../net/types.ts';
 import type { Proxy, Server, StreamLog, BindCfg } from '../model/types.ts';
 import { frontendStreamEnd } from '../frontend.ts';
 import {
@@ -23,7 +23,6 @@ import { PR_CAP_BE } from '../config/types.ts';
 import type { LbRequestView } from '../lb/types.ts';
 import type { SampleCtx } from '../acl/types.ts';
 import { BackendConn } from '../backend/connect.ts';
-import { poolDiscard } from '../backend/pool.ts';
 import { newStreamLog } from '../model/factories.ts';
 import { Timer, timerArm, timerDisarm, twNow, twTouch } from '../timer-wheel.ts';
 import { logStream } from '../log/emit.ts';
@@ -61,8 +60,6 @@ function reuseRank(mode: number, firstRequest: boolean): number {
   return mode === HTTP_REUSE_AGGRESSIVE ? REUSE_PROVEN : REUSE_NONE;
 }
 
-const kSess = Symbol('sluice.httpSession');
-const kSrvHooked = Symbol('sluice.httpSrvHooked');
 const scratchChunk = new ChunkState();
 const NO_HDR: Int32Array = new Int32Array(0);
 const EMPTY_BUF = Buffer.alloc(0);
@@ -70,7 +67,8 @@ const EMPTY_BUF = Buffer.alloc(0);
 const HDR_OUT = new Int32Array(2);
 /** Placeholder response message of sessions that never had a server connection; never parsed into. */
 const NO_RSP = new H1Msg(true, 1);
-type SessSocket = Socket & { [kSess]?: HttpSession | null; [kSrvHooked]?: boolean };
+/** Client and server sockets (proxy/net): `owner` is the session while it uses them, null once left. */
+type SessSocket = ProxySocket;
 
 // request phases
 const RQ_HEAD = 0;
@@ -157,7 +155,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   rsBuf: Buffer | null = null;
   /** Server read buffers still referenced by writes queued on the client socket, recycled on its 'drain'. */
   keptReadBufs: Buffer[] | null = null;
-  readonly srvOnRead = SRV_ONREAD;
+  readonly srvReadBuffer = srvReadBuffer;
   rsAcc: Buffer | null = null;
   rsAccLen = 0;
   /** Client bytes received but not processed yet (body start, pipelined requests) while the client is paused. */
@@ -202,7 +200,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   readonly srcIp4: number;
   srcAddrBuf: Buffer | null = null;
 
-  constructor(fe: Proxy, sock: Socket, bind: BindCfg | null) {
+  constructor(fe: Proxy, sock: SessSocket, bind: BindCfg | null) {
     const bindName = bind !== null ? bind.name : '';
     this.bind = bind;
     this.fe = fe;
@@ -531,23 +529,14 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
 
   // --- server side (BackendClient) ---
 
-  onServerConnected(sock: Socket, _srv: Server, _reused: boolean): void {
-    const s = sock as SessSocket;
+  onServerConnected(s: SessSocket, _srv: Server, _reused: boolean): void {
     if (this.closed) { this.bc.release(); s.destroy(); return; }
     this.srv = s;
     this.log.server = _srv;
     _srv.counters.cumReq++;
-    s[kSess] = this;
-    if (s[kSrvHooked] !== true) {
-      // once per server connection: the handlers stay across reuses and ignore it while kSess is null (pooled)
-      s[kSrvHooked] = true;
-      s.on('data', onSrvData);
-      s.on('end', onSrvEnd);
-      s.on('close', onSrvClose);
-      s.on('error', onSrvError);
-      s.on('drain', onSrvDrain);
-      s.setNoDelay(true);
-    }
+    // the server socket's handlers (the backend or the pool had theirs; TCP_NODELAY was set at connect)
+    s.owner = this;
+    s.ondata = onSrvData; s.onend = onSrvEnd; s.onclose = onSrvClose; s.onerror = onSrvError; s.ondrain = onSrvDrain;
     if (s.isPaused()) s.resume();         // released while the client was pushing back
     this.srvConnAt = twNow();
     if (this.rsp === NO_RSP) this.rsp = new H1Msg(true, g.maxhdr);
@@ -1048,7 +1037,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       if (this.paused) {
         // a paused client socket reads nothing (frontend.ts reads through onread): read on, discarding, to see its
         // FIN, without which the socket never closes
-        c[kSess] = null;
+        c.owner = null;
         this.paused = false;
         c.resume();
       }
@@ -1183,7 +1172,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
 }
 
 /** Writes the decoded chunk data of one read as a single chunk, then the last chunk and trailers; returns bytes. */
-function writeChunks(s: Socket, st: ChunkState, buf: Buffer): number {
+function writeChunks(s: SessSocket, st: ChunkState, buf: Buffer): number {
   let n = 0;
   if (st.dataBytes > 0) {
     const hd = chunkHeader(st.dataBytes);
@@ -1222,17 +1211,17 @@ function ipInNet(ip: number, net: string): boolean {
 
 /** The server socket leaves the session (pooled or closed): its handlers stay attached but ignore it. */
 function detachSrv(s: SessSocket): void {
-  s[kSess] = null;
+  s.owner = null;
 }
 
-// module-level socket handlers: `this` is the socket, the session hangs off kSess
-function onCliData(this: SessSocket, chunk: Buffer): void { const s = this[kSess]; if (s) { twTouch(); s.onClientData(chunk); } }
-function onCliEnd(this: SessSocket): void { const s = this[kSess]; if (s) { twTouch(); s.onClientEnd(); } }
-function onCliClose(this: SessSocket): void { const s = this[kSess]; if (s) { twTouch(); s.onClientClose(); this[kSess] = null; } }
-function onCliError(this: SessSocket): void { /* 'close' follows */ }
+// module-level socket handlers: `this` is the socket, the session is its owner
+function onCliData(this: SessSocket, chunk: Buffer): void { const s = this.owner as HttpSession | null; if (s !== null) { twTouch(); s.onClientData(chunk); } }
+function onCliEnd(this: SessSocket): void { const s = this.owner as HttpSession | null; if (s !== null) { twTouch(); s.onClientEnd(); } }
+function onCliClose(this: SessSocket): void { const s = this.owner as HttpSession | null; if (s !== null) { twTouch(); s.onClientClose(); this.owner = null; } }
+function onCliError(this: SessSocket): void { /* onclose follows */ }
 function onCliDrain(this: SessSocket): void {
-  const s = this[kSess];
-  if (!s) return;
+  const s = this.owner as HttpSession | null;
+  if (s === null) return;
   const kept = s.keptReadBufs;     // the client wrote everything: no queued write references them anymore
   if (kept !== null && kept.length !== 0) {
     for (let i = 0; i < kept.length; i++) if (readBufFree.length < READ_BUF_FREE_MAX) readBufFree.push(kept[i]);
@@ -1240,53 +1229,40 @@ function onCliDrain(this: SessSocket): void {
   }
   if (s.srv !== null) s.srv.resume();
 }
-function onSrvData(this: SessSocket, chunk: Buffer): void { const s = this[kSess]; if (s) { twTouch(); s.onServerData(chunk); } }
-
 /*
- * Server sockets are read through net `onread`, each into a buffer of its own that is reused read after read: no
- * allocation and no Readable machinery per read (node's default path mallocs 64 KiB per read and frees it at GC,
- * which also made glibc trim and re-fault its heap: ~14% of the 1 MiB profile went to page faults). When the bytes
- * of a read are still referenced after it was handled (a write queued on the client socket), the session keeps that
- * buffer until the client's 'drain' (then it goes to a free list) and the socket gets another one. node calls the
- * `buffer` function once when the socket is set up, then right after each callback of the same socket.
+ * Server sockets read each into a buffer of their own (RawSocket own-buffer mode), reused read after read: no
+ * allocation per read (node's default path mallocs 64 KiB per read and frees it at GC, which also made glibc trim and
+ * re-fault its heap: ~14% of the 1 MiB profile went to page faults). When the bytes of a read are still referenced
+ * after it was handled (a write queued on the client socket), the session keeps that buffer until the client's drain
+ * (then it goes to a free list) and the socket reads into another one from then on (a swap during ondata).
  */
 const READ_BUF_SIZE = 65536;             // node's own read size; 16 KiB reads measured ~1.8x the CPU per MiB
 const READ_BUF_FREE_MAX = 16;            // 1 MiB of spare read buffers at most (RSS)
 const readBufFree: Buffer[] = [];
-let readInCallback = false;
-let readLastBuf: Buffer | null = null;
-let readLastKept = false;
 
 function srvReadBuffer(): Buffer {
-  if (readInCallback) {
-    readInCallback = false;
-    if (!readLastKept) return readLastBuf as Buffer;
-    readLastKept = false;
-  }
   return readBufFree.pop() ?? Buffer.allocUnsafeSlow(READ_BUF_SIZE);
 }
 
-function onSrvRead(this: SessSocket, n: number, buf: Uint8Array): boolean {
-  const b = buf as Buffer;
-  readInCallback = true;
-  readLastBuf = b;
-  readLastKept = false;
-  const s = this[kSess];
-  if (!s) { poolDiscard(this); return false; }
+function onSrvData(this: SessSocket, chunk: Buffer): void {
+  const s = this.owner as HttpSession | null;
+  if (s === null) return;
   twTouch();
-  s.onServerData(b.subarray(0, n));
-  if (s.cli.writableLength !== 0 || s.closed) {
-    readLastKept = true;
+  s.onServerData(chunk);
+  const b = this.readBuf;
+  if (b !== null && (s.cli.writableLength !== 0 || s.closed)) {
     if (!s.closed) (s.keptReadBufs ??= []).push(b);
+    this.readBuf = srvReadBuffer();
   }
-  return true;
 }
 
-const SRV_ONREAD = { buffer: srvReadBuffer, callback: onSrvRead };
-function onSrvEnd(this: SessSocket): void { const s = this[kSess]; if (s) { twTouch(); s.onServerEnd(); } }
-function onSrvClose(this: SessSocket): void { const s = this[kSess]; if (s) { twTouch(); s.onServerEnd(); } }
-function onSrvError(this: SessSocket): void { /* 'close' follows */ }
-function onSrvDrain(this: SessSocket): void { const s = this[kSess]; if (s && s.paused && s.rqPhase === RQ_BODY) { s.paused = false; s.cli.resume(); } }
+function onSrvEnd(this: SessSocket): void { const s = this.owner as HttpSession | null; if (s !== null) { twTouch(); s.onServerEnd(); } }
+function onSrvClose(this: SessSocket): void { const s = this.owner as HttpSession | null; if (s !== null) { twTouch(); s.onServerEnd(); } }
+function onSrvError(this: SessSocket): void { /* onclose follows */ }
+function onSrvDrain(this: SessSocket): void {
+  const s = this.owner as HttpSession | null;
+  if (s !== null && s.paused && s.rqPhase === RQ_BODY) { s.paused = false; s.cli.resume(); }
+}
 function srvErrorDeferred(s: HttpSession, errCause: number, finishState: number): void { twTouch(); s.serverErrorNow(errCause, finishState); }
 function onCliTimeout(s: HttpSession): void { s.onClientTimeout(); }
 function onSrvTimeout(s: HttpSession): void { s.onServerTimeout(); }
@@ -1295,18 +1271,13 @@ function onSrvTimeout(s: HttpSession): void { s.onServerTimeout(); }
  * Serves HTTP on an accepted client socket of `fe` (mode http); the frontend's SessionStarter. The caller
  * (frontend.ts) has counted the connection; frontendStreamEnd(fe) is called once when it ends.
  */
-export function startHttpSession(fe: Proxy, sock: Socket, bind: BindCfg | null): HttpSession {
+export function startHttpSession(fe: Proxy, sock: SessSocket, bind: BindCfg | null): HttpSession {
   twTouch();
   const s = new HttpSession(fe, sock, bind);
-  const c = sock as SessSocket;
-  c[kSess] = s;
+  sock.owner = s;
   g.actconn++;
-  c.setNoDelay(true);
-  c.on('data', onCliData);
-  c.on('end', onCliEnd);
-  c.on('close', onCliClose);
-  c.on('error', onCliError);
-  c.on('drain', onCliDrain);
+  sock.ondata = onCliData; sock.onend = onCliEnd; sock.onclose = onCliClose; sock.onerror = onCliError; sock.ondrain = onCliDrain;
+  sock.resume();         // accepted sockets read nothing until their session starts (TCP_NODELAY: frontend.ts)
   timerArm(s.cliTimer, s.reqTimeout(), twNow());
   return s;
 }

@@ -91,23 +91,27 @@ export class RawSocket implements ProxySocket {
   /** The stream (session) this socket serves now; handlers reach it here. Null when pooled or discarded. */
   owner: any = null;
   /** Bytes received (copy mode or own buffer); `data` is a fresh Buffer in copy mode, a view of `readBuf` else. */
-  ondata: (this: RawSocket, chunk: Buffer) => void = noopData;
+  ondata: (this: ProxySocket, chunk: Buffer) => void = noopData;
   /** The peer's FIN (reading stops; writing may go on: half-close). */
-  onend: (this: RawSocket) => void = noop;
-  /** Every pending write is in the kernel again after write() returned false (or after any queued write). */
-  ondrain: (this: RawSocket) => void = noop;
+  onend: (this: ProxySocket) => void = noop;
+  /** Every queued write is in the kernel again (after write() returned false, or after any write that was queued). */
+  ondrain: (this: ProxySocket) => void = noop;
   /** An error ends the socket: onerror(err), then onclose(true). */
-  onerror: (this: RawSocket, err: SockError) => void = noopErr;
+  onerror: (this: ProxySocket, err: SockError) => void = noopErr;
   /** The handle is closed (after destroy(), an error, or both directions shut). Called once, asynchronously. */
-  onclose: (this: RawSocket, hadError: boolean) => void = noop;
+  onclose: (this: ProxySocket, hadError: boolean) => void = noop;
   /** Outgoing connection established. */
-  onconnect: (this: RawSocket) => void = noop;
+  onconnect: (this: ProxySocket) => void = noop;
   /** Own read buffer (reads land in it and `ondata` gets a view); null = shared buffer, copied out per read. */
   readBuf: Buffer | null;
+  poolUses = 0;
+  poolOwner: object | null = null;
   destroyed = false;
   connecting = false;
   /** true once end() was called (no more writes). */
   ended = false;
+  /** end() was called while connecting: shut down once connected. */
+  shutPending = false;
   /** The shutdown completed (our FIN is out). */
   shutDone = false;
   /** The peer's FIN was read. */
@@ -229,6 +233,9 @@ export class RawSocket implements ProxySocket {
     if (this.destroyed) return;
     if (bufs.length === 1) this.dispatch(bufs[0], null, null);
     else this.dispatch(null, bufs, null);
+    // write() said "stop" while corked and the kernel took everything at once: the drain is due now (next tick,
+    // like node's, so the owner is not re-entered from inside uncork())
+    if (this.needDrain && this.pendingReqs === 0 && !this.destroyed) process.nextTick(emitDrain, this);
   }
 
   private dispatch(buf: Buffer | null, bufs: Buffer[] | null, cb: WriteCb | null): void {
@@ -267,14 +274,15 @@ export class RawSocket implements ProxySocket {
     if (this.destroyed) { if (cb !== null) cb(sockError(status !== 0 ? status : -125, 'write')); return; }
     if (status !== 0) { if (cb !== null) cb(sockError(status, 'write')); this.fail(status, 'write'); return; }
     if (cb !== null) cb(null);
-    if (this.pendingReqs === 0 && this.needDrain) { this.needDrain = false; this.ondrain(); }
+    // every queued write is done: ondrain, also when write() never said "stop" (owners recycle buffers there)
+    if (this.pendingReqs === 0) { this.needDrain = false; this.ondrain(); }
   }
 
   /** Half-close: our FIN goes out after every queued write (libuv's shutdown waits for them). Idempotent. */
   end(): void {
     if (this.ended || this.destroyed) return;
     this.ended = true;
-    if (this.connecting) return;             // sent once connected
+    if (this.connecting) { this.shutPending = true; return; }   // sent once connected
     if (this.corked > 0) { this.corked = 0; this.flushCorked(); }
     this.shutdownNow();
   }
@@ -350,9 +358,13 @@ export class RawSocket implements ProxySocket {
     this.onconnect();
     if (this.destroyed) return;
     if (this.corked === 0) this.flushCorked();
-    if (this.ended) this.shutdownNow();
+    if (this.shutPending) { this.shutPending = false; this.shutdownNow(); }
     if (!this.paused) { this.paused = true; this.resume(); }
   }
+}
+
+function emitDrain(rs: RawSocket): void {
+  if (rs.needDrain && rs.pendingReqs === 0 && !rs.destroyed) { rs.needDrain = false; rs.ondrain(); }
 }
 
 function onHandleRead(this: StreamHandle, _ab: ArrayBuffer | undefined): Buffer | undefined {

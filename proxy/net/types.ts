@@ -12,9 +12,22 @@ export interface SockError extends Error {
 
 /**
  * The subset of a socket the proxy's streams use (client sockets, server sockets, pooled sockets). RawSocket
- * (proxy/net/raw-socket.ts) implements it over a libuv handle.
+ * (proxy/net/raw-socket.ts) implements it over a libuv handle. Handlers are properties set by the current owner
+ * (one per event, `this` = the socket); `owner` is whatever the handlers need to reach (a session, a pool entry).
  */
 export interface ProxySocket {
+  owner: any;
+  ondata: (this: ProxySocket, chunk: Buffer) => void;
+  onend: (this: ProxySocket) => void;
+  ondrain: (this: ProxySocket) => void;
+  onerror: (this: ProxySocket, err: SockError) => void;
+  onclose: (this: ProxySocket, hadError: boolean) => void;
+  onconnect: (this: ProxySocket) => void;
+  /** Own read buffer (null: copy mode); may be replaced during ondata, never elsewhere. */
+  readBuf: Buffer | null;
+  /** Kept for backend/pool.ts: requests carried before each park, and the session a private connection belongs to. */
+  poolUses: number;
+  poolOwner: object | null;
   readonly destroyed: boolean;
   readonly writable: boolean;
   readonly writableLength: number;
@@ -25,6 +38,7 @@ export interface ProxySocket {
   write(data: Buffer | string, enc?: BufferEncoding | WriteCb, cb?: WriteCb): boolean;
   end(): void;
   destroy(): void;
+  resetAndDestroy(): void;
   pause(): void;
   resume(): void;
   isPaused(): boolean;

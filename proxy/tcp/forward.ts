@@ -3,10 +3,10 @@
  * both ways, with backpressure (a side that cannot write pauses the other side's reads until 'drain'), half-close
  * (a FIN is forwarded with end(); the stream ends when both directions are shut), timeouts (client/server, `tunnel`
  * once established when set, client-fin/server-fin once a side is shut), termination codes and tcplog fields in
- * StreamLog, then logStream() at the end. One TcpStream instance per connection, module-level handlers reach it via a
- * symbol on each socket: no closure per connection. Hot path: yes.
+ * StreamLog, then logStream() at the end. One TcpStream instance per connection, module-level handlers reach it as
+ * the sockets' owner (proxy/net RawSockets): no closure per connection. Hot path: yes.
  */
-import type { Socket } from 'node:net';
+import type { ProxySocket } from '../net/types.ts';
 import type { BindCfg, Proxy, Server, StreamLog } from '../model/types.ts';
 import {
   SF_ERR_NONE, SF_ERR_CLICL, SF_ERR_SRVCL, SF_ERR_CLITO, SF_ERR_SRVTO, SF_ERR_PRXCOND, SF_FINST_C, SF_FINST_D,
@@ -32,8 +32,8 @@ let logSink: ((fe: Proxy, s: StreamLog) => void) | null = null;
 export function setTcpLogSink(fn: (fe: Proxy, s: StreamLog) => void): void { logSink = fn; }
 
 
-const kStream = Symbol('sluice.tcpStream');
-type TSocket = Socket & { [kStream]?: TcpStream };
+type TSocket = ProxySocket;
+function noopData(this: TSocket, _c: Buffer): void { /* a socket the stream left */ }
 
 const EMPTY = Buffer.alloc(0);
 const noHeader = (_n: string, _o: Int32Array): boolean => false;
@@ -87,12 +87,12 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
   inspectPx: Proxy | null = null;
   inspectUntil = 0;
 
-  constructor(fe: Proxy, sock: Socket, bind: BindCfg) {
+  constructor(fe: Proxy, sock: TSocket, bind: BindCfg) {
     this.sessId = nextSessId();
     this.fe = fe;
     this.bind = bind;
-    this.cli = sock as TSocket;
-    this.cli[kStream] = this;
+    this.cli = sock;
+    sock.owner = this;
     this.log = newStreamLog(fe);
     this.conn = new BackendConn(this);
     this.timer = new Timer(this, onStreamTimer);
@@ -110,11 +110,11 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
     this.srcIp4 = ipv4Value(log.clientIp);
     this.dstPort = log.frontendPort;
     this.cliActive = now;
-    sock.on('error', onCliError);
-    sock.on('end', onCliEnd);
-    sock.on('close', onCliClose);
-    sock.on('data', onCliDataEarly);
-    sock.resume(); // sockets held at maxconn were paused by the frontend
+    sock.onerror = onCliError;
+    sock.onend = onCliEnd;
+    sock.onclose = onCliClose;
+    sock.ondata = onCliDataEarly;
+    sock.resume(); // accepted sockets read nothing until their stream starts
     streamRegister(this);
   }
 
@@ -192,19 +192,18 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
     return this.conn.state === 1 ? SF_FINST_Q : SF_FINST_C;
   }
 
-  onServerConnected(sock: Socket, _srv: Server, _reused: boolean): void {
-    if (this.closed) { this.conn.release(); sock.destroy(); return; }
-    const s = sock as TSocket;
+  onServerConnected(s: TSocket, _srv: Server, _reused: boolean): void {
+    if (this.closed) { this.conn.release(); s.destroy(); return; }
     this.srv = s;
-    s[kStream] = this;
-    s.on('error', onSrvError);
-    s.on('end', onSrvEnd);
-    s.on('close', onSrvClose);
-    s.on('data', onSrvData);
-    s.on('drain', onSrvDrain);
-    this.cli.on('drain', onCliDrain);
-    this.cli.removeListener('data', onCliDataEarly);
-    this.cli.on('data', onCliData);
+    s.owner = this;
+    s.onerror = onSrvError;
+    s.onend = onSrvEnd;
+    s.onclose = onSrvClose;
+    s.ondata = onSrvData;
+    s.ondrain = onSrvDrain;
+    if (s.isPaused()) s.resume();
+    this.cli.ondrain = onCliDrain;
+    this.cli.ondata = onCliData;
     this.srvActive = Date.now();
     if (this.l4Data !== null) {
       const d = this.l4Data;
@@ -292,7 +291,7 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
     const be = log.backend;
     const srv = this.srv;
     if (srv !== null) {
-      srv.removeListener('data', onSrvData);
+      srv.ondata = noopData;
       if (!srv.destroyed) srv.destroy();
     }
     this.conn.release();
@@ -300,11 +299,10 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
     if (be !== null) log.beconn = be.beconn;
     if (log.server !== null) log.srvconn = log.server.served;
     const cli = this.cli;
-    cli.removeListener('data', onCliData);
+    cli.ondata = noopData;
     if (!cli.destroyed) {
       if (srv === null && (errCause === SF_ERR_SRVCL || errCause === SF_ERR_PRXCOND)) {
         // no server at all, or a content rule refused it: close cleanly (no RST), like HAProxy
-        cli.removeListener('data', onCliDataEarly);
         closeGently(cli);
       } else cli.destroy();
     }
@@ -341,7 +339,7 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
 function onStreamTimer(st: TcpStream): void { st.timeoutFired(); }
 
 function onCliDataEarly(this: TSocket, chunk: Buffer): void {
-  const st = this[kStream]!;
+  const st = this.owner as TcpStream;
   st.cliActive = Date.now();
   st.log.bytesIn += chunk.length;
   // before the server is connected: keep what arrives (HAProxy buffers up to bufsize), pause above 64 KiB
@@ -355,14 +353,14 @@ function onCliDataEarly(this: TSocket, chunk: Buffer): void {
 }
 
 function onCliData(this: TSocket, chunk: Buffer): void {
-  const st = this[kStream]!;
+  const st = this.owner as TcpStream;
   st.cliActive = Date.now();
   st.log.bytesIn += chunk.length;
   if (!st.srv!.write(chunk)) this.pause();
 }
 
 function onSrvData(this: TSocket, chunk: Buffer): void {
-  const st = this[kStream]!;
+  const st = this.owner as TcpStream;
   const now = Date.now();
   st.srvActive = now;
   st.cliActive = now; // writing to the client counts as client activity only once flushed; HAProxy counts it on write
@@ -371,19 +369,19 @@ function onSrvData(this: TSocket, chunk: Buffer): void {
 }
 
 function onSrvDrain(this: TSocket): void {
-  const st = this[kStream]!;
+  const st = this.owner as TcpStream;
   st.srvActive = Date.now();
   if (!st.cliShut) st.cli.resume();
 }
 
 function onCliDrain(this: TSocket): void {
-  const st = this[kStream]!;
+  const st = this.owner as TcpStream;
   st.cliActive = Date.now();
   if (st.srv !== null && !st.srvShut) st.srv.resume();
 }
 
 function onCliEnd(this: TSocket): void {
-  const st = this[kStream]!;
+  const st = this.owner as TcpStream;
   st.cliShut = true;
   st.cliActive = Date.now();
   if (st.srv !== null) { st.srv.end(); st.armTimeout(); st.checkBothShut(); }
@@ -395,7 +393,7 @@ function onCliEnd(this: TSocket): void {
 }
 
 function onSrvEnd(this: TSocket): void {
-  const st = this[kStream]!;
+  const st = this.owner as TcpStream;
   st.srvShut = true;
   st.srvActive = Date.now();
   st.cli.end();
@@ -404,17 +402,17 @@ function onSrvEnd(this: TSocket): void {
 }
 
 function onCliError(this: TSocket, _e: Error): void {
-  const st = this[kStream]!;
+  const st = this.owner as TcpStream;
   st.finish(SF_ERR_CLICL, st.waitPhase());
 }
 
 function onSrvError(this: TSocket, _e: Error): void {
-  const st = this[kStream]!;
+  const st = this.owner as TcpStream;
   st.finish(SF_ERR_SRVCL, SF_FINST_D);
 }
 
 function onCliClose(this: TSocket): void {
-  const st = this[kStream]!;
+  const st = this.owner as TcpStream;
   if (st.closed) return;
   // closed without a clean FIN on both sides
   if (st.cliShut && st.srvShut) st.finish(SF_ERR_NONE, 0);
@@ -422,7 +420,7 @@ function onCliClose(this: TSocket): void {
 }
 
 function onSrvClose(this: TSocket): void {
-  const st = this[kStream]!;
+  const st = this.owner as TcpStream;
   if (st.closed) return;
   if (st.srvShut) {
     // server closed after its FIN: if the client already shut too, normal end; else wait for the client
@@ -433,7 +431,7 @@ function onSrvClose(this: TSocket): void {
 }
 
 /** SessionStarter for `mode tcp` frontends (registered by proxy/modules.ts). */
-export function startTcpSession(fe: Proxy, sock: Socket, bind: BindCfg): void {
+export function startTcpSession(fe: Proxy, sock: TSocket, bind: BindCfg): void {
   const st = new TcpStream(fe, sock, bind);
   st.start();
 }

@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { newProxy, newServer } from '../../../proxy/model/factories.ts';
 import { PR_CAP_BE } from '../../../proxy/config/types.ts';
 import { poolDiscard, poolIdleCount, poolPurge, poolPut, poolTake, poolFlush } from '../../../proxy/backend/pool.ts';
+import { rawConnectTcp, type RawSocket } from '../../../proxy/net/raw-socket.ts';
 
 let server: net.Server;
 const accepted: net.Socket[] = [];
@@ -23,11 +24,11 @@ after(() => {
   server.close();
 });
 
-async function connected(n: number): Promise<net.Socket[]> {
-  const out: net.Socket[] = [];
+async function connected(n: number): Promise<RawSocket[]> {
+  const out: RawSocket[] = [];
   for (let i = 0; i < n; i++) {
-    const c = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
-    await once(c, 'connect');
+    const c = rawConnectTcp('127.0.0.1', (server.address() as net.AddressInfo).port, null, true, false);
+    await new Promise<void>((resolve, reject) => { c.onconnect = () => resolve(); c.onerror = reject; });
     out.push(c);
   }
   return out;

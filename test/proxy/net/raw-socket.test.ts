@@ -191,3 +191,31 @@ test('accepted handles (tcp and unix) read in copy mode and write back', async (
     }
   }
 });
+
+test('write() says stop while corked: ondrain comes after uncork even when the kernel took everything at once', async () => {
+  const port = await listen((s) => { s.resume(); });
+  const rs = rawConnectTcp('127.0.0.1', port, null, true, false);
+  await connected(rs);
+  rs.cork();
+  assert.equal(rs.write(Buffer.alloc(20000)), false);
+  let drained = false;
+  const p = new Promise<void>((r) => { rs.ondrain = () => { drained = true; r(); }; });
+  rs.uncork();
+  assert.equal(drained, false, 'not from inside uncork()');
+  await p;
+  assert.equal(rs.writableLength, 0);
+  rs.destroy();
+});
+
+test('write + end() from inside onconnect: one shutdown, the peer gets the bytes then EOF, we close without error', async () => {
+  let got = '';
+  const log: string[] = [];
+  const port = await listen((s) => { s.on('data', (d) => { got += d.toString(); }); s.on('end', () => s.end()); });
+  const rs = rawConnectTcp('127.0.0.1', port, null, true, false);
+  rs.onconnect = () => { rs.write('x'); rs.end(); };
+  rs.onerror = (e) => { log.push('error:' + e.code); };
+  rs.onend = () => { log.push('end'); };
+  await new Promise<void>((r) => { rs.onclose = () => { log.push('close'); r(); }; });
+  assert.equal(got, 'x');
+  assert.deepEqual(log, ['end', 'close']);
+});
