@@ -260,8 +260,8 @@ export class Ingest {
   }
 
   /**
-   * Bulk loading (file readers): sinks that support it group batches into larger commits (the DuckDB sink: 262144
-   * rows per INSERT, several times cheaper per row). bulk(false) flushes every buffered row, has the sinks commit
+   * Bulk loading (file readers): sinks that support it group batches into larger commits (the DuckDB sink: whole
+   * row groups per INSERT, several times cheaper per row). bulk(false) flushes every buffered row, has the sinks commit
    * what they grouped, and returns to one commit per batch. A sink error here is fatal like a write error.
    */
   async bulk(on: boolean): Promise<void> {

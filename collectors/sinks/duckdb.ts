@@ -16,12 +16,19 @@ import type { TableSpec } from '../arrow/types.ts';
 import { encodeStagedParquet, makeStageDir } from './staged-parquet.ts';
 import type { StagedSink } from './types.ts';
 
+/** DuckDB's row group size (rows). */
+export const ROW_GROUP_ROWS = 122880;
 /**
- * Rows staged per INSERT in bulk mode. DuckDB writes an INSERT of at least two row groups (2 x 122880 rows) straight
- * into the database file; smaller ones go through the WAL and are compressed again at checkpoint. 500 k httplog rows
- * from staged files (bench/collectors/udp.bench.ts stages): 3.6-4.0 CPU us/row per 32768-row INSERT, 1.6-1.8 with 262144.
+ * Bulk mode inserts staged rows once they make whole row groups, at least two: DuckDB writes such an INSERT straight
+ * into the database file as full row groups, where a ragged one leaves a partial row group per INSERT. 1 M httplog
+ * lines through the threaded sink (/proc CPU time of the process, medians, load 6): 32768-row batches inserted
+ * 262144 at a time 4.7-5.3 us/row and a 35.4 MB file; inserted at row-group multiples 4.0-4.4 us/row and 24.4 MB.
+ * Batch sizes that divide 122880 (8192, 24576, 40960, 61440) reach 245760 rows; others (32768: 491520) insert at
+ * the first multiple of ROW_GROUP_ROWS, or BULK_MAX_ROWS, whichever comes first.
  */
-export const BULK_STAGE_ROWS = 262144;
+export const BULK_MIN_ROWS = 2 * ROW_GROUP_ROWS;
+/** Staged rows that are inserted even when they do not make whole row groups (bounds the staged files on disk). */
+export const BULK_MAX_ROWS = 1 << 20;
 
 interface TableState {
   readonly spec: TableSpec;
@@ -32,14 +39,14 @@ interface TableState {
 
 /**
  * Writes batches into a DuckDB file. open() creates missing tables. Outside bulk mode each write() is committed
- * before it resolves (one INSERT per batch); in bulk mode (file loads) batches are staged until BULK_STAGE_ROWS
- * rows wait for a table, then inserted at once while later batches are staged; bulk(false) and close() insert
+ * before it resolves (one INSERT per batch); in bulk mode (file loads) batches are staged until a table's staged rows
+ * make whole row groups (BULK_MIN_ROWS), then inserted at once while later batches are staged; bulk(false) and close() insert
  * what is staged and wait for it.
  */
 export class DuckDbSink implements StagedSink<LogBatch> {
   readonly name = 'duckdb';
   private closed = false;
-  private stageRows = 0;
+  private bulkOn = false;
   private seq = 0;
   private inflight: Promise<void> | null = null;
   /** Where write() stages batches; made on first use (a worker's sink only receives files staged elsewhere). */
@@ -108,7 +115,7 @@ export class DuckDbSink implements StagedSink<LogBatch> {
 
   /** Bulk mode on (file loads: large INSERTs) or off (committed per batch; staged rows are inserted first). */
   async bulk(on: boolean): Promise<void> {
-    this.stageRows = on ? BULK_STAGE_ROWS : 0;
+    this.bulkOn = on;
     if (!on) await this.insertAll();
   }
 
@@ -136,8 +143,8 @@ export class DuckDbSink implements StagedSink<LogBatch> {
     this.persistDicts();
     t.files.push(file);
     t.rows += rows;
-    if (t.rows < this.stageRows) return;
-    if (this.stageRows === 0) { await this.insertStaged(t); return; }
+    if (!this.bulkOn) { await this.insertStaged(t); return; }
+    if (t.rows < BULK_MIN_ROWS || (t.rows % ROW_GROUP_ROWS !== 0 && t.rows < BULK_MAX_ROWS)) return;
     // Bulk: the INSERT runs on a DuckDB thread while the next batches are encoded; at most one is in flight.
     const prev = this.inflight;
     this.inflight = null;

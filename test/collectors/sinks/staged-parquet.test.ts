@@ -10,7 +10,7 @@ import {
   CK_BOOL, CK_DICT, CK_I32, CK_I64, CK_STR, CK_TS, COL_BYTES_READ, COL_MESSAGE, COL_STATUS, COL_TS, COL_URI,
 } from '../../../collectors/arrow/types.ts';
 import type { TableSpec } from '../../../collectors/arrow/types.ts';
-import { DuckDbSink } from '../../../collectors/sinks/duckdb.ts';
+import { BULK_MIN_ROWS, DuckDbSink, ROW_GROUP_ROWS } from '../../../collectors/sinks/duckdb.ts';
 import { encodeStagedParquet, makeStageDir } from '../../../collectors/sinks/staged-parquet.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-staged-'));
@@ -141,7 +141,7 @@ test('the DuckDB sink gives the same view rows in bulk mode (one INSERT) and per
   assert.deepEqual(results[0], results[1]);
 });
 
-test('bulk mode holds rows until 262144 are staged or bulk(false), then commits them all', async () => {
+test('bulk mode holds rows until they make whole row groups or bulk(false), then commits them all', async () => {
   const db = path.join(dir, 'bulk.duckdb');
   const dicts = new LogDicts();
   const sink = await DuckDbSink.open(db, dicts);
@@ -155,11 +155,14 @@ test('bulk mode holds rows until 262144 are staged or bulk(false), then commits 
   await sink.write(edgeBatch(HTTP_LOG_TABLE, 10, dicts));   // per batch again
   assert.equal(await count(), 3010);
   await sink.bulk(true);
-  const big = edgeBatch(HTTP_LOG_TABLE, 131072, dicts);
+  const big = edgeBatch(HTTP_LOG_TABLE, ROW_GROUP_ROWS, dicts);
   await sink.write(big);
-  await sink.write(big);   // 262144 staged: inserted while the caller goes on
+  assert.equal(await count(), 3010);   // one row group: held
+  await sink.write(big);               // BULK_MIN_ROWS staged: inserted while the caller goes on
+  await sink.write(edgeBatch(HTTP_LOG_TABLE, 7, dicts));
+  assert.equal(await count(), 3010 + BULK_MIN_ROWS);   // waits for the INSERT in flight on the same connection
   await sink.close();
-  assert.deepEqual(await query(db, 'SELECT count(*)::INTEGER AS n FROM http_log'), [{ n: 3010 + 262144 }]);
+  assert.deepEqual(await query(db, 'SELECT count(*)::INTEGER AS n FROM http_log'), [{ n: 3017 + BULK_MIN_ROWS }]);
 });
 
 test('a stage directory left by a dead process is removed when the next one is made, a live one is kept', () => {
