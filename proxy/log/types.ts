@@ -4,7 +4,7 @@
  * Config keyword parsers in log/keywords.ts fill LogCfg at load; log/emit.ts reads it per logged stream.
  * Hot path: LogCfg is read per logged stream, so every field is set by newLogCfg() (log/cfg.ts) with its final type.
  */
-import type { StreamLog } from '../model/types.ts';
+import type { Proxy, StreamLog } from '../model/types.ts';
 import type { HeaderCache } from './syslog.ts';
 
 /** Syslog header format of a target (`format <name>` on a `log` line). */
@@ -141,4 +141,6 @@ export interface LogEmitter {
   readonly samples: ((s: StreamLog) => string | number | null)[];
   /** Source text, for error messages and `show` commands. */
   readonly src: string;
+  /** The generated function running `ops` (log/emit-gen.ts), set by log/emit.ts on first use. */
+  run?: (fe: Proxy, s: StreamLog, buf: Buffer, cap: number) => number;
 }

@@ -1,0 +1,158 @@
+/*
+ * Code generation for compiled log-formats: turns a LogEmitter's op program (log/format.ts) into one straight-line
+ * JS function, built once per emitter on first use, with the options, literal bytes and field choices of the format
+ * written into the code (no per-field dispatch; V8 inlines the small field writers of log/fields.ts). The generated
+ * source holds only numbers and fixed statements: literal text is written as byte values, never as source text.
+ * Callers: log/emit.ts (runLogEmitter). Hot path: the generated function is (generation itself: load/first use).
+ */
+import type { Proxy, StreamLog } from '../model/types.ts';
+import type { LogEmitter } from './types.ts';
+import { PR_O_LOGASAP, SF_ERR_CHARS, SF_FINST_CHARS } from '../model/types.ts';
+import { LF_FLAG_Q, LF_FLAG_X } from './format-tokens.ts';
+import * as op from './format.ts';
+import * as F from './fields.ts';
+import { putUint } from './syslog.ts';
+import { putDateLocalMs, putDateGmt, putDateLocalZone, putPadded } from './dates.ts';
+
+/** A generated emitter: writes the line for `s` into `buf` from offset 0, stopping short of `cap`; returns its length. */
+export type EmitFn = (fe: Proxy, s: StreamLog, buf: Buffer, cap: number) => number;
+
+/** What the generated code may call, by these names. */
+const HELPERS = {
+  ...F, putUint, putDateLocalMs, putDateGmt, putDateLocalZone, putPadded, SF_ERR_CHARS, SF_FINST_CHARS,
+  BADREQ: '<BADREQ>', PID: process.pid, HOSTNAME: '',
+};
+const F_Q = LF_FLAG_Q;
+const F_X = LF_FLAG_X;
+/** Literals up to this length are written byte by byte (a Buffer copy call costs more below ~16 bytes). */
+const INLINE_LIT = 16;
+
+/** Copies literal `lit` at `off`, cut at `cap`. */
+function putLit(buf: Buffer, off: number, lit: Buffer, cap: number): number {
+  const n = lit.length < cap - off ? lit.length : cap - off;
+  if (n <= INLINE_LIT) { for (let i = 0; i < n; i++) buf[off + i] = lit[i]; }
+  else lit.copy(buf, off, 0, n);
+  return off + n;
+}
+
+/** The statement(s) of one op, `o` its options, `arg` its argument; '' for an op that writes nothing. */
+function opSource(code: number, o: number, arg: number, lits: readonly Buffer[]): string {
+  const X = (o & F_X) !== 0;
+  switch (code) {
+    case op.LF_OP_LIT: {
+      const lit = lits[arg];
+      if (lit.length === 0 || lit.length > INLINE_LIT) return `off = putLit(buf, off, L[${arg}], cap);`;
+      let w = '';
+      for (let i = 0; i < lit.length; i++) w += `buf[off + ${i}] = ${lit[i]}; `;
+      return `if (cap - off >= ${lit.length}) { ${w}off += ${lit.length}; } else off = putLit(buf, off, L[${arg}], cap);`;
+    }
+    case op.LF_OP_SAMPLE:
+      return `{ const v = SM[${arg}](s); if (v === null) off = putAbsent(buf, off, ${o}); ` +
+        `else if (typeof v === 'number') off = putInt(buf, off, v, ${o}); else off = putField(buf, off, v, ${o}, null, cap); }`;
+    case op.LF_OP_CI: return `off = putIp(buf, off, s.clientIp, ${o}, cap);`;
+    case op.LF_OP_CP: return `off = putPort(buf, off, s.clientPort, s.clientIp, ${o});`;
+    case op.LF_OP_FI: return `off = putIp(buf, off, s.frontendIp, ${o}, cap);`;
+    case op.LF_OP_FP: return `off = putPort(buf, off, s.frontendPort, s.frontendIp, ${o});`;
+    case op.LF_OP_BI: return `off = putIp(buf, off, s.backendSrcIp, ${o}, cap);`;
+    case op.LF_OP_BP: return `off = putPort(buf, off, s.backendSrcPort, s.backendSrcIp, ${o});`;
+    case op.LF_OP_SI: return `off = putIp(buf, off, s.serverIp, ${o}, cap);`;
+    case op.LF_OP_SP: return `off = putPort(buf, off, s.serverPort, s.serverIp, ${o});`;
+    case op.LF_OP_T: return 'off = putDateLocalMs(buf, off, s.acceptMs);';
+    case op.LF_OP_TR: return 'off = putDateLocalMs(buf, off, s.reqDateMs);';
+    case op.LF_OP_TRG: return 'off = putDateGmt(buf, off, s.reqDateMs);';
+    case op.LF_OP_TRL: return 'off = putDateLocalZone(buf, off, s.reqDateMs);';
+    case op.LF_OP_TG: return 'off = putDateGmt(buf, off, s.acceptMs);';
+    case op.LF_OP_TL: return 'off = putDateLocalZone(buf, off, s.acceptMs);';
+    case op.LF_OP_TS:
+      return '{ const sec = Math.floor(s.acceptMs / 1000); ' +
+        (X ? 'off = putHex(buf, off, sec, 8); }' : 'off = putUint(buf, off, sec); }');
+    case op.LF_OP_MS:
+      return '{ const ms = s.acceptMs - Math.floor(s.acceptMs / 1000) * 1000; ' +
+        (X ? 'off = putHex(buf, off, ms, 0); }' : 'off = putPadded(buf, off, ms, 3); }');
+    case op.LF_OP_FT:
+    case op.LF_OP_F: return `off = putField(buf, off, fe.name, ${o}, null, cap);`;
+    case op.LF_OP_B: return `off = putField(buf, off, s.backend === null ? fe.name : s.backend.name, ${o}, null, cap);`;
+    case op.LF_OP_S: return `off = putField(buf, off, s.server === null ? '<NOSRV>' : s.server.name, ${o}, null, cap);`;
+    case op.LF_OP_TREQ: return `off = putInt(buf, off, s.tRequest, ${o});`;
+    case op.LF_OP_TW: return `off = putInt(buf, off, s.tQueue, ${o});`;
+    case op.LF_OP_TC: return `off = putInt(buf, off, s.tConnect, ${o});`;
+    case op.LF_OP_TRES: return `off = putInt(buf, off, s.tResponse, ${o});`;
+    case op.LF_OP_TH: return `off = putInt(buf, off, s.tHandshake, ${o});`;
+    case op.LF_OP_TI: return `off = putInt(buf, off, s.tIdle, ${o});`;
+    case op.LF_OP_TQ: return `off = putInt(buf, off, s.tRequest < 0 ? -1 : s.tHandshake + s.tIdle + s.tRequest, ${o});`;
+    case op.LF_OP_TA: return `if (plus) buf[off++] = 43; off = putInt(buf, off, s.tTotal - s.tHandshake - s.tIdle, ${o});`;
+    case op.LF_OP_TT: return `if (plus) buf[off++] = 43; off = putInt(buf, off, s.tTotal, ${o});`;
+    case op.LF_OP_TU: return `off = putInt(buf, off, s.tTotal - s.tIdle, ${o});`;
+    case op.LF_OP_TD:
+      return 'off = putInt(buf, off, s.tResponse < 0 ? -1 : s.tTotal - ' +
+        `(s.tHandshake + s.tIdle + s.tRequest + s.tQueue + s.tConnect + s.tResponse), ${o});`;
+    case op.LF_OP_ST: return `off = putInt(buf, off, s.status, ${o & ~F_X});`;
+    case op.LF_OP_BYTES: return `if (plus) buf[off++] = 43; off = putInt(buf, off, s.bytesOut, ${o});`;
+    case op.LF_OP_UBYTES: return `off = putInt(buf, off, s.bytesIn, ${o});`;
+    case op.LF_OP_CC: return `off = putField(buf, off, s.cookieCapReq, ${o}, null, cap);`;
+    case op.LF_OP_CS: return `off = putField(buf, off, s.cookieCapRes, ${o}, null, cap);`;
+    case op.LF_OP_SSL: return `off = putAbsent(buf, off, ${o});`;
+    case op.LF_OP_TSC:
+    case op.LF_OP_TSS:
+      return 'buf[off++] = SF_ERR_CHARS.charCodeAt(s.errCause); buf[off++] = SF_FINST_CHARS.charCodeAt(s.finishState);' +
+        (code === op.LF_OP_TSC ? ' buf[off++] = s.cookieReq.length > 0 ? s.cookieReq.charCodeAt(0) : 45;' +
+          ' buf[off++] = s.cookieRes.length > 0 ? s.cookieRes.charCodeAt(0) : 45;' : '');
+    case op.LF_OP_AC: return `off = putInt(buf, off, s.actconn, ${o});`;
+    case op.LF_OP_FC: return `off = putInt(buf, off, s.feconn, ${o});`;
+    case op.LF_OP_BC: return `off = putInt(buf, off, s.beconn, ${o});`;
+    case op.LF_OP_SC: return `off = putInt(buf, off, s.srvconn, ${o});`;
+    case op.LF_OP_RC: return `if (s.redispatched) buf[off++] = 43; off = putInt(buf, off, s.retries, ${o});`;
+    case op.LF_OP_RT: return X ? 'off = putHex(buf, off, s.reqCounter, 4);' : 'off = putUint(buf, off, s.reqCounter);';
+    case op.LF_OP_SQ: return `off = putInt(buf, off, s.srvQueue, ${o});`;
+    case op.LF_OP_BQ: return `off = putInt(buf, off, s.backendQueue, ${o});`;
+    case op.LF_OP_HR: return `off = putCapturesBraced(buf, off, s.reqCaptures, ${o}, cap);`;
+    case op.LF_OP_HS: return `off = putCapturesBraced(buf, off, s.resCaptures, ${o}, cap);`;
+    case op.LF_OP_HRL: return `off = putCapturesList(buf, off, s.reqCaptures, ${o}, cap);`;
+    case op.LF_OP_HSL: return `off = putCapturesList(buf, off, s.resCaptures, ${o}, cap);`;
+    case op.LF_OP_R: return `off = putField(buf, off, s.reqLine === '' ? BADREQ : s.reqLine, ${o}, URL_ENC, cap);`;
+    case op.LF_OP_HM: return `off = putField(buf, off, s.method === '' ? BADREQ : s.method, ${o}, URL_ENC, cap);`;
+    case op.LF_OP_HV: return `off = putField(buf, off, s.method === '' ? BADREQ : s.httpVersion, ${o}, URL_ENC, cap);`;
+    case op.LF_OP_HU: return `off = putField(buf, off, s.method === '' ? BADREQ : s.uri, ${o}, URL_ENC, cap);`;
+    case op.LF_OP_HP:
+    case op.LF_OP_HPO:
+      return `if (s.method === '') off = putField(buf, off, BADREQ, ${o}, URL_ENC, cap); else { const u = s.uri; ` +
+        `const qm = u.indexOf('?'); const from = ${code === op.LF_OP_HPO ? 'authorityLen(u)' : '0'}; ` +
+        'const end = qm < 0 ? u.length : qm; ' +
+        `off = putField(buf, off, from === 0 && end === u.length ? u : u.slice(from, end), ${o}, URL_ENC, cap); }`;
+    case op.LF_OP_HQ:
+      return `if (s.method === '') off = putField(buf, off, BADREQ, ${o}, URL_ENC, cap); else { ` +
+        `const qm = s.uri.indexOf('?'); if (qm >= 0) off = putText(buf, off, s.uri.slice(qm), ${o}, URL_ENC, cap);` +
+        ((o & F_Q) !== 0 ? ' else { buf[off++] = 34; buf[off++] = 34; } }' : ' }');
+    case op.LF_OP_ID: return `off = putField(buf, off, s.uniqueId, ${o}, null, cap);`;
+    case op.LF_OP_PID: return `off = putInt(buf, off, PID, ${o});`;
+    case op.LF_OP_H: return `off = putField(buf, off, HOSTNAME, ${o}, null, cap);`;
+    case op.LF_OP_LC: return `off = putInt(buf, off, fe.log.logCount, ${o});`;
+    default: return '';
+  }
+}
+/**
+ * The source of the function body for `em`. Semantics of the op program: before each op, a line that reached `cap`
+ * ends; a separator writes one space unless the previous output already ended with one (or nothing was written
+ * yet); a field that writes nothing leaves that state unchanged.
+ */
+export function emitterSource(em: LogEmitter): string {
+  const ops = em.ops;
+  let body = `const plus = (fe.options & ${PR_O_LOGASAP}) !== 0;\nlet off = 0;\nlet ls = true;\nlet st = 0;\n`;
+  for (let pc = 0; pc < ops.length; pc += 3) {
+    const code = ops[pc];
+    body += 'if (off >= cap) return cap;\n';
+    if (code === op.LF_OP_SEP) { body += 'if (!ls) { buf[off++] = 32; ls = true; }\n'; continue; }
+    const stmt = opSource(code, ops[pc + 1], ops[pc + 2], em.lits);
+    if (stmt !== '') body += `st = off; ${stmt} if (off !== st) ls = false;\n`;
+  }
+  return body + 'return off < cap ? off : cap;\n';
+}
+
+/** Builds the generated function of `em` (once per emitter). */
+export function buildEmitFn(em: LogEmitter, hostname: string): EmitFn {
+  const h = { ...HELPERS, HOSTNAME: hostname, putLit };
+  const names = Object.keys(h);
+  const factory = new Function('H', 'L', 'SM',
+    `const { ${names.join(', ')} } = H;\nreturn function logEmit(fe, s, buf, cap) {\n${emitterSource(em)}};`);
+  return factory(h, em.lits, em.samples) as EmitFn;
+}
