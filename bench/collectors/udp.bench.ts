@@ -1,6 +1,8 @@
 // npm run bench:collect — sluice-collect against a naive collector (regex per line + row-by-row DuckDB appender),
 // same inputs, same run, medians and ratios:
-//   1. file → DuckDB ingest rate (rsyslog-style httplog file, BENCH_FILE_ROWS lines, 3 runs each);
+//   1. file → DuckDB ingest rate (rsyslog-style httplog file, BENCH_FILE_ROWS lines, BENCH_RUNS runs each), CPU per
+//      row, and the file path's stages measured apart (parse, dictionary interning, Parquet staging, DuckDB INSERT).
+//      File part only: BENCH_RATES= BENCH_NAIVE=0 npm run bench:collect
 //   2. UDP over loopback at fixed rates (BENCH_RATES, BENCH_SECONDS each, BENCH_UDP_RUNS runs): each datagram carries
 //      a sequence number; lost = sent - distinct sequence numbers found in DuckDB at the end (plus the collector's
 //      kernel and ring/queue drop counters, and CPU per datagram of sender and collector). The highest rate where
@@ -17,11 +19,14 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { LogDicts } from '../../collectors/arrow/batcher.ts';
 import { Ingest, ingestFile } from '../../collectors/ingest.ts';
 import { ThreadedSink } from '../../collectors/sinks/threaded.ts';
-import { makeHttpLogLines, makeLogFile } from './input.ts';
+import { makeLogFile } from './input.ts';
 import { LogBatch } from '../../collectors/arrow/batcher.ts';
-import { HTTP_LOG_TABLE } from '../../collectors/arrow/schema.ts';
-import { parseHttpLog } from '../../collectors/httplog/httplog.ts';
-import { DuckDbSink } from '../../collectors/sinks/duckdb.ts';
+import type { LogDict } from '../../collectors/arrow/batcher.ts';
+import { HTTP_LOG_TABLE, LOG_COLUMNS, createTableSql } from '../../collectors/arrow/schema.ts';
+import { CK_DICT } from '../../collectors/arrow/types.ts';
+import { BULK_MIN_ROWS } from '../../collectors/sinks/duckdb.ts';
+import { encodeStagedParquet } from '../../collectors/sinks/staged-parquet.ts';
+import type { LogSink } from '../../collectors/sinks/types.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const FILE_ROWS = Number(process.env.BENCH_FILE_ROWS ?? 1_000_000);
@@ -32,7 +37,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const SLUICE_ARGS = (process.env.BENCH_SLUICE_ARGS ?? '').split(' ').filter((a) => a !== '');
 const SENDER_NICE = Number(process.env.BENCH_SENDER_NICE ?? 5);
 const UDP_RUNS = Number(process.env.BENCH_UDP_RUNS ?? 1);
-// BENCH_NAIVE=0 leaves the naive collector out of the UDP part.
+// BENCH_NAIVE=0 leaves the naive collector out (file and UDP parts).
 const COLLECTORS: ('sluice' | 'naive')[] = process.env.BENCH_NAIVE === '0' ? ['sluice'] : ['sluice', 'naive'];
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-collect-bench-'));
 const median = (a: number[]): number => { const s = [...a].sort((x, y) => x - y); return s[s.length >> 1]; };
@@ -71,31 +76,98 @@ async function sluiceFile(file: string): Promise<number> {
   return FILE_ROWS / (ms / 1000);
 }
 
-/** The two halves of the file path measured apart: parsing only (no sink), and DuckDB appends of pre-parsed batches. */
-async function stages(): Promise<{ parse: number; append: number }> {
-  const n = 200_000;
-  const buf = Buffer.from(makeHttpLogLines(n).join('\n') + '\n', 'latin1');
+/** A sealed copy of sealed batch b. */
+function copyBatch(b: LogBatch): LogBatch {
+  const c = new LogBatch(b.table, b.rows, b.dicts);
+  for (const id of b.table.columns) {
+    c.i32[id].set(b.i32[id].subarray(0, b.i32[id].length ? b.rows : 0));
+    c.f64[id].set(b.f64[id].subarray(0, b.f64[id].length ? b.rows : 0));
+    const s = b.str[id];
+    const t = c.str[id];
+    if (s && t) {
+      t.data = Buffer.from(s.data.subarray(0, s.pos));
+      t.end.set(s.end.subarray(0, b.rows));
+      t.valid.set(s.valid.subarray(0, b.rows));
+      t.pos = s.pos;
+      t.last = b.rows - 1;
+    }
+  }
+  c.rows = b.rows;
+  return c;
+}
+
+interface Stages { parse: number; dict: number; encode: number; write: number; load: number }
+const dictColumns = HTTP_LOG_TABLE.columns.filter((id) => LOG_COLUMNS[id].kind === CK_DICT).length;
+
+/**
+ * The file path's stages measured apart, each alone on one thread, as CPU us per row (process CPU time, steadier than
+ * wall time on the shared cores): read + syslog frame + httplog parse into batches (dictionary interning included),
+ * dictionary interning alone (every dictionary value of every row interned again, as the parser does it), Parquet
+ * staging (encode) and writing the staged files, and DuckDB's INSERT of the staged files (one DuckDB thread,
+ * whole row groups per INSERT, final CHECKPOINT).
+ */
+async function stages(file: string): Promise<Stages> {
+  const cpu = (): number => { const c = process.cpuUsage(); return c.user + c.system; };
+  let rows = 0;
+  const count: LogSink<LogBatch> = { name: 'count', write: (b) => { rows += b.rows; }, close: async () => undefined };
+  let ing = new Ingest({ format: { kind: 'httplog' }, sinks: [count], batchRows: 40960 });
+  let c0 = cpu();
+  await ingestFile(file, ing);
+  await ing.close();
+  const parse = cpu() - c0;
+  if (rows !== FILE_ROWS) throw new Error('stages: parsed ' + rows + ' rows');
+  // The same rows again, kept (Ingest reuses its batches once a sink has written them, so each is copied).
   const dicts = new LogDicts();
   const batches: LogBatch[] = [];
-  let b = new LogBatch(HTTP_LOG_TABLE, 8192, dicts);
-  const t0 = performance.now();
-  for (let s = 0; s < buf.length;) {
-    const e = buf.indexOf(10, s);
-    if (parseHttpLog(buf, s, e, b) === 0) b.commitRow(); else b.rollbackRow();
-    if (b.full) { batches.push(b); b = new LogBatch(HTTP_LOG_TABLE, 8192, dicts); }
-    s = e + 1;
+  const keep: LogSink<LogBatch> = { name: 'keep', write: (b) => { b.seal(); batches.push(copyBatch(b)); }, close: async () => undefined };
+  ing = new Ingest({ format: { kind: 'httplog' }, sinks: [keep], dicts, batchRows: 40960 });
+  await ingestFile(file, ing);
+  await ing.close();
+  const dictCols = HTTP_LOG_TABLE.columns.filter((id) => dicts.byColumn[id] !== null);
+  c0 = cpu();
+  let sum = 0;
+  for (const b of batches) {
+    for (const id of dictCols) {
+      const d = dicts.byColumn[id] as LogDict;
+      const ids = b.i32[id];
+      for (let r = 0; r < b.rows; r++) {
+        if (ids[r] === 0) continue;   // NULL: the parser interns nothing
+        const k = d.keys[ids[r]];
+        sum += d.intern(k, 0, k.length);
+      }
+    }
   }
-  batches.push(b);
-  const parseMs = performance.now() - t0;
-  const db = path.join(tmp, 'append.duckdb');
-  const sink = await DuckDbSink.open(db, dicts);
-  const t1 = performance.now();
-  await sink.bulk(true);
-  for (const x of batches) await sink.write(x);
-  await sink.close();   // inserts what is staged, then DuckDB's checkpoint
-  const appendMs = performance.now() - t1;
-  fs.rmSync(db, { force: true });
-  return { parse: n / (parseMs / 1000), append: n / (appendMs / 1000) };
+  const dict = cpu() - c0;
+  if (sum < 0) throw new Error('unreachable');
+  const dir = fs.mkdtempSync(path.join(tmp, 'stages-'));
+  const files: string[] = [];
+  let encode = 0;
+  let write = 0;
+  for (const b of batches) {
+    c0 = cpu();
+    const buf = encodeStagedParquet(b);
+    const c1 = cpu();
+    const f = path.join(dir, 'b' + files.length + '.parquet');
+    fs.writeFileSync(f, buf);
+    write += cpu() - c1;
+    encode += c1 - c0;
+    files.push("'" + f + "'");
+  }
+  batches.length = 0;
+  const inst = await DuckDBInstance.create(path.join(dir, 'load.duckdb'), { threads: '1' });
+  const con = await inst.connect();
+  await con.run(createTableSql(HTTP_LOG_TABLE));
+  c0 = cpu();
+  const per = BULK_MIN_ROWS / 40960;
+  for (let i = 0; i < files.length; i += per) {
+    await con.run('INSERT INTO http_log_rows SELECT * FROM read_parquet([' + files.slice(i, i + per).join(', ') + '])');
+  }
+  await con.run('CHECKPOINT');
+  const load = cpu() - c0;
+  con.closeSync();
+  inst.closeSync();
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { parse: parse / rows, dict: dict / rows, encode: encode / rows, write: write / rows, load: load / rows };
 }
 
 async function naiveFile(file: string): Promise<number> {
@@ -189,6 +261,7 @@ async function main(): Promise<void> {
 
 async function fileBench(): Promise<void> {
   const file = makeLogFile(FILE_ROWS);
+  const load0 = os.loadavg()[0];
   console.log('\n## file → DuckDB (' + fmt(FILE_ROWS) + ' httplog lines, ' + RUNS + ' runs, median rows/s)');
   const s: number[] = [];
   const n: number[] = [];
@@ -198,19 +271,32 @@ async function fileBench(): Promise<void> {
     s.push(await sluiceFile(file));
     cpu.push(lastCpuPerRow);
     mainCpu.push(lastMainCpuPerRow);
-    n.push(await naiveFile(file));
+    if (COLLECTORS.includes('naive')) n.push(await naiveFile(file));
   }
   console.log('| collector | rows/s (median) | runs |\n|---|---|---|');
   console.log('| sluice-collect | ' + fmt(median(s)) + ' | ' + s.map(fmt).join(', ') + ' |');
-  console.log('| naive regex + row appender | ' + fmt(median(n)) + ' | ' + n.map(fmt).join(', ') + ' |');
+  if (n.length > 0) console.log('| naive regex + row appender | ' + fmt(median(n)) + ' | ' + n.map(fmt).join(', ') + ' |');
   console.log('sluice CPU per row (medians): ' + median(cpu).toFixed(2) + ' us over all threads, of which ' +
-    median(mainCpu).toFixed(2) + ' us on the main thread (read, parse, Parquet staging); 2 free cores allow at most ~2 / that total rows per us');
-  const st: { parse: number; append: number }[] = [];
-  for (let i = 0; i < RUNS; i++) st.push(await stages());
-  console.log('stages (200,000 lines, medians): httplog parse into batches ' + fmt(median(st.map((x) => x.parse))) +
-    ' rows/s; DuckDB sink of parsed batches (staged Parquet, bulk INSERT) ' + fmt(median(st.map((x) => x.append))) + ' rows/s');
-  console.log('headline: file → DuckDB ' + fmt(median(s)) + ' rows/s (target 1,000,000), ' +
-    (median(s) / median(n)).toFixed(2) + 'x the naive baseline, load ' + os.loadavg()[0].toFixed(2));
+    median(mainCpu).toFixed(2) + ' us on the main thread (read, parse, Parquet staging); 2 idle cores allow at most ' +
+    fmt(2e6 / median(cpu)) + ' rows/s at that CPU cost');
+  const st: Stages[] = [];
+  for (let i = 0; i < RUNS; i++) st.push(await stages(file));
+  const m = (k: keyof Stages): number => median(st.map((x) => x[k]));
+  const row = (name: string, us: number, note: string): string =>
+    '| ' + name + ' | ' + us.toFixed(2) + ' | ' + fmt(1e6 / us) + ' | ' + note + ' |';
+  console.log('\nstages of the same file, each alone on one thread (CPU us per row, medians of ' + RUNS + '; ceiling = one core doing only that stage):');
+  console.log('| stage | CPU us/row | ceiling rows/s per core | |\n|---|---|---|---|');
+  console.log(row('read + syslog frame + httplog parse into batches', m('parse'), 'main thread; includes the dictionary interning below'));
+  console.log(row('dictionary interning (' + dictColumns + ' dictionary columns per row)', m('dict'), 'part of the parse'));
+  console.log(row('Parquet staging: encode', m('encode'), 'main thread'));
+  console.log(row('Parquet staging: write the staged file', m('write'), 'libuv thread pool'));
+  console.log(row('DuckDB INSERT of staged files + CHECKPOINT', m('load'), 'one DuckDB thread'));
+  const total = m('parse') + m('encode') + m('write') + m('load');
+  console.log('sum of the stages ' + total.toFixed(2) + ' us/row: 2 idle cores can do at most ' + fmt(2e6 / total) +
+    ' rows/s with perfect overlap (1,000,000 rows/s needs the sum under 2.00)');
+  console.log('headline: file → DuckDB ' + fmt(median(s)) + ' rows/s (target 1,000,000), ' + median(cpu).toFixed(2) +
+    ' CPU us/row' + (n.length > 0 ? ', ' + (median(s) / median(n)).toFixed(2) + 'x the naive baseline' : '') +
+    ', 1-min load ' + load0.toFixed(2) + ' before, ' + os.loadavg()[0].toFixed(2) + ' after');
 }
 
 async function udpBench(): Promise<void> {
