@@ -10,6 +10,7 @@
  */
 import { isIPv4 } from 'node:net';
 import type { ProxySocket } from '../net/types.ts';
+import { rawReadBufTake, rawReadBufGive } from '../net/raw-socket.ts';
 import type { Proxy, Server, StreamLog, BindCfg } from '../model/types.ts';
 import { frontendStreamEnd } from '../frontend.ts';
 import {
@@ -155,7 +156,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   rsBuf: Buffer | null = null;
   /** Server read buffers still referenced by writes queued on the client socket, recycled on its 'drain'. */
   keptReadBufs: Buffer[] | null = null;
-  readonly srvReadBuffer = srvReadBuffer;
+  readonly srvReadBuffer = rawReadBufTake;
   rsAcc: Buffer | null = null;
   rsAccLen = 0;
   /** Client bytes received but not processed yet (body start, pipelined requests) while the client is paused. */
@@ -1224,25 +1225,19 @@ function onCliDrain(this: SessSocket): void {
   if (s === null) return;
   const kept = s.keptReadBufs;     // the client wrote everything: no queued write references them anymore
   if (kept !== null && kept.length !== 0) {
-    for (let i = 0; i < kept.length; i++) if (readBufFree.length < READ_BUF_FREE_MAX) readBufFree.push(kept[i]);
+    for (let i = 0; i < kept.length; i++) rawReadBufGive(kept[i]);
     kept.length = 0;
   }
   if (s.srv !== null) s.srv.resume();
 }
 /*
- * Server sockets read each into a buffer of their own (RawSocket own-buffer mode), reused read after read: no
- * allocation per read (node's default path mallocs 64 KiB per read and frees it at GC, which also made glibc trim and
- * re-fault its heap: ~14% of the 1 MiB profile went to page faults). When the bytes of a read are still referenced
- * after it was handled (a write queued on the client socket), the session keeps that buffer until the client's drain
- * (then it goes to a free list) and the socket reads into another one from then on (a swap during ondata).
+ * Server sockets read each into a buffer of their own (RawSocket own-buffer mode, rawReadBufTake), reused read after
+ * read: no allocation per read (node's default path mallocs 64 KiB per read and frees it at GC, which also made glibc
+ * trim and re-fault its heap: ~14% of the 1 MiB profile went to page faults). When the bytes of a read are still
+ * referenced after it was handled (a write queued on the client socket), the session keeps that buffer until the
+ * client's drain (then it goes back to the free list) and the socket reads into another one from then on (a swap
+ * during ondata). A closed socket gives its buffer back itself.
  */
-const READ_BUF_SIZE = 65536;             // node's own read size; 16 KiB reads measured ~1.8x the CPU per MiB
-const READ_BUF_FREE_MAX = 16;            // 1 MiB of spare read buffers at most (RSS)
-const readBufFree: Buffer[] = [];
-
-function srvReadBuffer(): Buffer {
-  return readBufFree.pop() ?? Buffer.allocUnsafeSlow(READ_BUF_SIZE);
-}
 
 function onSrvData(this: SessSocket, chunk: Buffer): void {
   const s = this.owner as HttpSession | null;
@@ -1252,7 +1247,7 @@ function onSrvData(this: SessSocket, chunk: Buffer): void {
   const b = this.readBuf;
   if (b !== null && (s.cli.writableLength !== 0 || s.closed)) {
     if (!s.closed) (s.keptReadBufs ??= []).push(b);
-    this.readBuf = srvReadBuffer();
+    this.readBuf = rawReadBufTake();
   }
 }
 
