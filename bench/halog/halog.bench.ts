@@ -88,23 +88,38 @@ if (process.env.HALOG_BENCH_DUCKDB !== '0') {
   const dfd = openSync(dfile, 'r');
   const lines = Number(spawnSync(C_HALOG, ['-c'], { stdio: [dfd, 'pipe', 'pipe'] }).stdout.toString().trim());
   closeSync(dfd);
+  /* CPU seconds (user + sys, all threads) of each run come from GNU time when it is installed. */
+  const TIME = '/usr/bin/time';
+  const hasTime = existsSync(TIME);
+  let lastCpu = NaN;
   const load1 = (f: string): number => {
     rmSync(db, { force: true });
     rmSync(db + '.wal', { force: true });
+    const args = [BIN, '--duckdb', db, f];
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [BIN, '--duckdb', db, f], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 900_000, env });
+    const r = hasTime
+      ? spawnSync(TIME, ['-f', 'cpu %U %S', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 900_000, env })
+      : spawnSync(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: 900_000, env });
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (r.status !== 0) throw new Error(`duckdb ingest failed (${r.status}): ${r.stderr.toString().slice(0, 400)}`);
     if (f === dfile && !r.stderr.toString().startsWith(`${lines} lines in, ${lines} rows loaded`)) throw new Error('duckdb ingest: ' + r.stderr);
+    const m = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(r.stderr.toString());
+    lastCpu = m ? Number(m[1]) + Number(m[2]) : NaN;
     return ms;
   };
-  const full: number[] = [], start: number[] = [];
-  for (let i = 0; i < 3; i++) { full.push(load1(dfile)); start.push(load1(empty)); }
+  const full: number[] = [], start: number[] = [], cpuFull: number[] = [], cpuStart: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    full.push(load1(dfile)); cpuFull.push(lastCpu);
+    start.push(load1(empty)); cpuStart.push(lastCpu);
+  }
   rmSync(db, { force: true });
   rmSync(db + '.wal', { force: true });
   rmSync(empty, { force: true });
   const ms = median(full), st = median(start);
+  const cpuUs = (median(cpuFull) - median(cpuStart)) * 1e6 / lines;
   console.log(`duckdb ingest (halog --duckdb, ${lines} lines, median of 3): ${(ms / 1000).toFixed(2)} s = ` +
     `${(lines / (ms / 1000) / 1e6).toFixed(2)} M lines/s; start-up ${(st / 1000).toFixed(2)} s (empty file), without it ` +
-    `${(lines / ((ms - st) / 1000) / 1e6).toFixed(2)} M lines/s (target 1 M lines/s); load average ${load()}`);
+    `${(lines / ((ms - st) / 1000) / 1e6).toFixed(2)} M lines/s (target 1 M lines/s)` +
+    (cpuUs === cpuUs ? `; CPU ${cpuUs.toFixed(2)} us/line over all threads without start-up (2 idle cores: at most ` +
+      `${(2 / cpuUs).toFixed(2)} M lines/s)` : '') + `; load average ${load()}`);
 }
