@@ -30,12 +30,14 @@ export class ChunkState {
   /** Trailer lines (without their line end) of the last call: [start, end) pairs. */
   trailers = new Int32Array(8);
   ntrailers = 0;
+  /** HTX bytes of the last call's trailers (2.6 counts a trailer as its name plus its value, like a header). */
+  trailerBytes = 0;
   /** Where a partial trailer line starts when a call ends inside it (-1 none): the caller keeps those bytes. */
   trailerPartial = -1;
 
   reset(): void {
     this.state = CHK_ST_SIZE; this.remaining = 0; this.sizeDigits = 0; this.lastSeen = false; this.errPos = -1;
-    this.nspans = 0; this.dataBytes = 0; this.ntrailers = 0; this.trailerPartial = -1;
+    this.nspans = 0; this.dataBytes = 0; this.ntrailers = 0; this.trailerBytes = 0; this.trailerPartial = -1;
   }
 }
 
@@ -51,7 +53,7 @@ function pushSpan(st: ChunkState, s: number, e: number): void {
   st.dataBytes += e - s;
 }
 
-function pushTrailer(st: ChunkState, s: number, e: number): void {
+function pushTrailer(st: ChunkState, buf: Buffer, s: number, e: number): void {
   if (st.ntrailers * 2 + 2 > st.trailers.length) {
     const n = new Int32Array(st.trailers.length * 2);
     n.set(st.trailers);
@@ -60,6 +62,12 @@ function pushTrailer(st: ChunkState, s: number, e: number): void {
   st.trailers[st.ntrailers * 2] = s;
   st.trailers[st.ntrailers * 2 + 1] = e;
   st.ntrailers++;
+  const c = buf.indexOf(58, s);
+  if (c < 0 || c >= e) { st.trailerBytes += e - s; return; }
+  let vs = c + 1, ve = e;
+  while (vs < ve && (buf[vs] === 32 || buf[vs] === 9)) vs++;
+  while (ve > vs && (buf[ve - 1] === 32 || buf[ve - 1] === 9)) ve--;
+  st.trailerBytes += c - s + ve - vs;
 }
 
 /**
@@ -69,7 +77,7 @@ function pushTrailer(st: ChunkState, s: number, e: number): void {
  * caller must present those bytes again with more data. Lowercases trailer names in place; keeps no reference.
  */
 export function chunkDecode(st: ChunkState, buf: Buffer, p: number, end: number): number {
-  st.nspans = 0; st.dataBytes = 0; st.ntrailers = 0; st.trailerPartial = -1;
+  st.nspans = 0; st.dataBytes = 0; st.ntrailers = 0; st.trailerBytes = 0; st.trailerPartial = -1;
   while (p < end) {
     switch (st.state) {
       case CHK_ST_SIZE: {
@@ -128,7 +136,7 @@ export function chunkDecode(st: ChunkState, buf: Buffer, p: number, end: number)
         if (le === p) { st.state = CHK_ST_DONE; return lf + 1; }
         let i = p;
         while (i < le && buf[i] !== 58) { const c = buf[i]; if (c >= 0x41 && c <= 0x5a) buf[i] = c + 0x20; i++; }
-        pushTrailer(st, p, le);
+        pushTrailer(st, buf, p, le);
         p = lf + 1;
         break;
       }
@@ -139,7 +147,20 @@ export function chunkDecode(st: ChunkState, buf: Buffer, p: number, end: number)
   return p;
 }
 
-const HEXCHARS = '0123456789abcdef';
+const HEXCHARS = '0123456789ABCDEF';             // 2.6 writes chunk sizes in uppercase hex
+
+let scratch: ChunkState | null = null;
+
+/**
+ * Whether buf[s, e), the first body bytes of a chunked message, are well-formed so far (2.6 parses them with the head
+ * when they arrive together, and answers 502 for a response whose first chunk is already bad). Lowercases trailer
+ * names in place like chunkDecode; keeps no reference.
+ */
+export function chunkPrefixValid(buf: Buffer, s: number, e: number): boolean {
+  const st = scratch ?? (scratch = new ChunkState());
+  st.reset();
+  return chunkDecode(st, buf, s, e) >= 0;
+}
 
 /** "<hex size>\r\n" for a chunk of n > 0 bytes (small string, one per read, not per byte). */
 export function chunkHeader(n: number): string {

@@ -2,14 +2,15 @@
  * Incremental, resumable HTTP/1.x head parser (request line or status line + headers) over Buffers, with the
  * acceptance rules of HAProxy 2.6 measured in fixtures/http/cases: bare LF and obs-fold accepted (fold turned into
  * spaces in place), CTL bytes accepted in values but not in names or the URI, Content-Length lists merged, CL dropped
- * when Transfer-Encoding is present, header names lowercased in place. Does not read bodies (chunked.ts, stream.ts).
+ * when Transfer-Encoding is present, header names lowercased in place once the head is accepted (a refused head keeps
+ * its bytes as received, for `show errors`). Does not read bodies (chunked.ts, stream.ts).
  * Called by http/stream.ts on every read until the head is complete. Hot path: yes.
  */
 import {
   H1_ST_START, H1_ST_LINE, H1_ST_HDR, H1_ST_DONE, H1_ST_ERROR,
   H1_MF_RESP, H1_MF_VER_11, H1_MF_CLEN, H1_MF_CHNK, H1_MF_XFER_LEN, H1_MF_CONN_CLO, H1_MF_CONN_KAL, H1_MF_CONN_UPG,
   H1_MF_UPGRADE, H1_MF_EXPECT, H1_MF_TE_CL, H1_MF_TE_OTHER, H1_MF_METH_HEAD, H1_MF_METH_CONNECT, H1_MF_CONN_OTHER,
-  H1_ERR_NONE, H1_ERR_BAD, H1_ERR_UNPROCESSABLE, H1_HDR_STRIDE, H1_MF_SL_REBUILD,
+  H1_ERR_NONE, H1_ERR_BAD, H1_ERR_UNPROCESSABLE, H1_HDR_STRIDE, H1_MF_SL_REBUILD, H1_MF_UPG_WS, H1_MF_WS_KEY,
 } from './types.ts';
 
 /** tchar (RFC 9110 token characters) → 1. */
@@ -37,6 +38,7 @@ const HDR_CONN = 3;
 const HDR_HOST = 4;
 const HDR_UPGRADE = 5;
 const HDR_EXPECT = 6;
+const HDR_WS_KEY = 7;                  // sec-websocket-key in a request, sec-websocket-accept in a response
 const N_CONTENT_LENGTH = Buffer.from('content-length');
 const N_TRANSFER_ENCODING = Buffer.from('transfer-encoding');
 const N_CONNECTION = Buffer.from('connection');
@@ -44,6 +46,9 @@ const N_HOST = Buffer.from('host');
 const N_UPGRADE = Buffer.from('upgrade');
 const N_EXPECT = Buffer.from('expect');
 const V_100_CONTINUE = Buffer.from('100-continue');
+const N_WS_KEY = Buffer.from('sec-websocket-key');
+const N_WS_ACCEPT = Buffer.from('sec-websocket-accept');
+const T_WEBSOCKET = Buffer.from('websocket');
 
 /**
  * buf[s, s + lit.length) equals `lit` (the caller checked the length). A JS loop over these short names costs ~10x
@@ -60,16 +65,35 @@ function litEq(buf: Buffer, s: number, lit: Buffer): boolean {
   return true;
 }
 
+/** litEq ignoring ASCII case in buf (header names are lowercased only once the head is complete). */
+function litEqi(buf: Buffer, s: number, lit: Buffer): boolean {
+  for (let i = 0; i < lit.length; i++) if (H1_LOWER[buf[s + i]] !== lit[i]) return false;
+  return true;
+}
+
 function headerId(buf: Buffer, s: number, e: number): number {
   switch (e - s) {
-    case 4: return litEq(buf, s, N_HOST) ? HDR_HOST : HDR_OTHER;
-    case 6: return litEq(buf, s, N_EXPECT) ? HDR_EXPECT : HDR_OTHER;
-    case 7: return litEq(buf, s, N_UPGRADE) ? HDR_UPGRADE : HDR_OTHER;
-    case 10: return litEq(buf, s, N_CONNECTION) ? HDR_CONN : HDR_OTHER;
-    case 14: return litEq(buf, s, N_CONTENT_LENGTH) ? HDR_CLEN : HDR_OTHER;
-    case 17: return litEq(buf, s, N_TRANSFER_ENCODING) ? HDR_TE : HDR_OTHER;
+    case 4: return litEqi(buf, s, N_HOST) ? HDR_HOST : HDR_OTHER;
+    case 6: return litEqi(buf, s, N_EXPECT) ? HDR_EXPECT : HDR_OTHER;
+    case 7: return litEqi(buf, s, N_UPGRADE) ? HDR_UPGRADE : HDR_OTHER;
+    case 10: return litEqi(buf, s, N_CONNECTION) ? HDR_CONN : HDR_OTHER;
+    case 14: return litEqi(buf, s, N_CONTENT_LENGTH) ? HDR_CLEN : HDR_OTHER;
+    case 17: return litEqi(buf, s, N_TRANSFER_ENCODING) ? HDR_TE : litEqi(buf, s, N_WS_KEY) ? HDR_WS_KEY : HDR_OTHER;
+    case 20: return litEqi(buf, s, N_WS_ACCEPT) ? HDR_WS_KEY : HDR_OTHER;
     default: return HDR_OTHER;
   }
+}
+
+/** buf[s, e) is a comma list holding `tok` (case-insensitive, OWS around elements). */
+function hasToken(buf: Buffer, s: number, e: number, tok: Buffer): boolean {
+  let i = s;
+  while (i < e) {
+    while (i < e && (buf[i] === 32 || buf[i] === 9 || buf[i] === 44)) i++;
+    const ts = i;
+    while (i < e && buf[i] !== 44 && buf[i] !== 32 && buf[i] !== 9) i++;
+    if (h1TokenIs(buf, ts, i, tok)) return true;
+  }
+  return false;
 }
 
 /** Case-insensitive compare of buf[s..e) with a lowercase ASCII token. */
@@ -118,6 +142,8 @@ export class H1Msg {
   /** The last header parsed when it is one acted upon (HDR_*), handled once its obs-fold lines are known. */
   pendId = HDR_OTHER;
   pendX = 0;
+  /** The head size limit of the current h1Parse call. */
+  limit = 0;
 
   constructor(isResponse: boolean, maxhdr: number) {
     this.maxhdr = maxhdr;
@@ -147,6 +173,9 @@ export class H1Msg {
   }
 }
 
+/** HTX bytes of a request head beyond its wire size and 4 per header (start line block, end of headers, struct). */
+const H1_HTX_EXTRA = 79;
+
 /** Header slots allocated per message up front: two messages per connection stay ~0.5 KB instead of ~3.2 KB. */
 const H1_HDR_INITIAL = 16;
 
@@ -171,6 +200,7 @@ function fail(m: H1Msg, pos: number, code: number): number {
  * Modifies buf in place (header names lowercased, obs-fold CR/LF turned into spaces). Keeps no reference to buf.
  */
 export function h1Parse(m: H1Msg, buf: Buffer, end: number, limit: number): number {
+  m.limit = limit;
   let p = m.next;
   while (p < end) {
     let lf = bufIndexOf.call(buf, 10, m.scan > p ? m.scan : p);
@@ -179,6 +209,11 @@ export function h1Parse(m: H1Msg, buf: Buffer, end: number, limit: number): numb
       m.scan = end;
       if (m.state === H1_ST_START) m.start = p;
       if (end - m.start > limit) return fail(m, end, m.flags & H1_MF_RESP ? 502 : H1_ERR_BAD);
+      // 2.6 parses byte by byte: a start line already wrong in its first bytes fails now, not at its line end
+      if (m.state !== H1_ST_HDR) {
+        const bad = badLineStart(m, buf, m.start, end);
+        if (bad >= 0) return fail(m, bad, m.flags & H1_MF_RESP ? 502 : H1_ERR_BAD);
+      }
       return 0;
     }
     // line is [p, le) with le excluding an optional CR before LF
@@ -238,6 +273,27 @@ export function h1Parse(m: H1Msg, buf: Buffer, end: number, limit: number): numb
   m.scan = p;
   if (m.state !== H1_ST_START && end - m.start > limit) return fail(m, end, m.flags & H1_MF_RESP ? 502 : H1_ERR_BAD);
   return 0;
+}
+
+const HTTP_SLASH = Buffer.from('HTTP/');
+
+/**
+ * Where an incomplete start line buf[s, e) (no LF yet) already goes wrong, or -1: a response not opening with
+ * "HTTP/d.d" then a space, a request method holding a non-token byte. A CR may still start a line end.
+ */
+function badLineStart(m: H1Msg, buf: Buffer, s: number, e: number): number {
+  if ((m.flags & H1_MF_RESP) !== 0) {
+    for (let k = 0; k < 9 && s + k < e; k++) {
+      const c = buf[s + k];
+      const ok = k < 5 ? c === HTTP_SLASH[k] : k === 6 ? c === 46 : k === 8 ? c === 32 || c === 9 : c >= 48 && c <= 57;
+      if (!ok) return s + k;
+    }
+    return -1;
+  }
+  let i = s;
+  while (i < e && H1_TOKEN[buf[i]] === 1) i++;
+  if (i === e || buf[i] === 32 || buf[i] === 9 || buf[i] === 13) return -1;
+  return i;
 }
 
 function parseRequestLine(m: H1Msg, buf: Buffer, p: number, le: number): number {
@@ -341,7 +397,6 @@ function parseHeader(m: H1Msg, buf: Buffer, p: number, le: number): number {
   while (i < le) {
     const c = buf[i];
     if (H1_TOKEN[c] !== 1) break;
-    if (c >= 0x41 && c <= 0x5a) buf[i] = c + 0x20;
     i++;
   }
   if (i === p || i >= le || buf[i] !== 58) return fail(m, i, bad);
@@ -383,7 +438,14 @@ function specialHeader(m: H1Msg, buf: Buffer): number {
         m.hostIdx = x / H1_HDR_STRIDE;
       }
       return 0;
-    case HDR_UPGRADE: m.flags |= H1_MF_UPGRADE; return 0;
+    case HDR_UPGRADE:
+      m.flags |= H1_MF_UPGRADE;
+      if (hasToken(buf, i, ve, T_WEBSOCKET)) m.flags |= H1_MF_UPG_WS;
+      return 0;
+    case HDR_WS_KEY:
+      // the key names the request's header, the accept the response's: each only counts on its own side
+      if ((m.hdr[x + 1] - m.hdr[x] === 17) === ((m.flags & H1_MF_RESP) === 0)) m.flags |= H1_MF_WS_KEY;
+      return 0;
     case HDR_EXPECT:
       if (h1TokenIs(buf, i, ve, V_100_CONTINUE)) m.flags |= H1_MF_EXPECT;
       return 0;
@@ -467,44 +529,79 @@ function onTransferEncoding(m: H1Msg, buf: Buffer, s: number, e: number): number
 
 function onConnection(m: H1Msg, buf: Buffer, s: number, e: number, x: number): number {
   let i = s;
-  let other = false;
+  let other = false, known = false;
   while (i < e) {
     while (i < e && (buf[i] === 32 || buf[i] === 9 || buf[i] === 44)) i++;
     if (i >= e) break;
     const ts = i;
     while (i < e && buf[i] !== 44 && buf[i] !== 32 && buf[i] !== 9) i++;
-    if (h1TokenIs(buf, ts, i, T_CLOSE)) m.flags |= H1_MF_CONN_CLO;
-    else if (h1TokenIs(buf, ts, i, T_KEEPALIVE)) m.flags |= H1_MF_CONN_KAL;
+    if (h1TokenIs(buf, ts, i, T_CLOSE)) { m.flags |= H1_MF_CONN_CLO; known = true; }
+    else if (h1TokenIs(buf, ts, i, T_KEEPALIVE)) { m.flags |= H1_MF_CONN_KAL; known = true; }
     else {
       if (h1TokenIs(buf, ts, i, T_UPGRADE)) m.flags |= H1_MF_CONN_UPG;
       other = true;
     }
   }
-  if (other) m.flags |= H1_MF_CONN_OTHER;
-  else m.hdr[x] = -1;                     // only close/keep-alive: the stream writes its own Connection header
+  if (!other) { m.hdr[x] = -1; return 0; }   // only close/keep-alive: the stream writes its own Connection header
+  m.flags |= H1_MF_CONN_OTHER;
+  if (known) m.hdr[x + 3] = dropConnTokens(buf, s, e);
   return 0;
+}
+
+/**
+ * Removes the close/keep-alive elements from the Connection value buf[s, e) in place, as 2.6 does: an element goes
+ * with the separator after it ("a,keep-alive,  b" -> "a,b"), the last one with the separator before it ("a, close"
+ * -> "a"). Returns the new end. Rare path (a Connection header mixing them with other tokens).
+ */
+function dropConnTokens(buf: Buffer, s: number, e: number): number {
+  let v = buf.toString('latin1', s, e);
+  for (let from = 0; ;) {
+    const c = v.indexOf(',', from);
+    const el = v.slice(from, c < 0 ? v.length : c).trim().toLowerCase();
+    if (el === 'close' || el === 'keep-alive') {
+      if (c >= 0) {
+        let n = c + 1;
+        while (n < v.length && (v[n] === ' ' || v[n] === '\t')) n++;
+        v = v.slice(0, from) + v.slice(n);
+        continue;
+      }
+      let p = from;
+      while (p > 0 && (v[p - 1] === ' ' || v[p - 1] === '\t')) p--;
+      v = v.slice(0, p > 0 ? p - 1 : 0);
+      break;
+    }
+    if (c < 0) break;
+    from = c + 1;
+    while (from < v.length && (v[from] === ' ' || v[from] === '\t')) from++;
+  }
+  return s + buf.write(v, s, 'latin1');
 }
 
 /** Cross-header checks once the head is complete: TE wins over CL (CL removed, connection closed after). */
 function finishHead(m: H1Msg, buf: Buffer): number {
-  if (m.status === 204 && (m.flags & (H1_MF_CHNK | H1_MF_CLEN)) !== 0) {
-    // 2.6 forwards a 204 without its Content-Length / Transfer-Encoding (a 304 keeps them)
-    const h = m.hdr;
-    for (let x = 0; x < m.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {
-      const n = h[x + 1] - h[x];
-      if (h[x] >= 0 && ((n === 14 && litEq(buf, h[x], N_CONTENT_LENGTH)) || (n === 17 && litEq(buf, h[x], N_TRANSFER_ENCODING)))) h[x] = -1;
-    }
-    m.flags &= ~(H1_MF_CHNK | H1_MF_CLEN);
-    m.bodyLen = -1;
-  }
   if ((m.flags & (H1_MF_CHNK | H1_MF_TE_OTHER)) !== 0 && (m.flags & H1_MF_CLEN) !== 0) {
     const h = m.hdr;
     for (let x = 0; x < m.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {
-      if (h[x] >= 0 && h[x + 1] - h[x] === 14 && buf.compare(N_CONTENT_LENGTH, 0, 14, h[x], h[x + 1]) === 0) h[x] = -1;
+      if (h[x] >= 0 && h[x + 1] - h[x] === 14 && litEqi(buf, h[x], N_CONTENT_LENGTH)) h[x] = -1;
     }
     m.flags = (m.flags & ~H1_MF_CLEN) | H1_MF_TE_CL;
     m.bodyLen = -1;
   }
+  // 2.6 refuses a request head whose HTX form (4 bytes more per header than on the wire, plus a fixed part) would not
+  // fit: measured with tune.bufsize 16384, the largest head passing is 15281 - 4 x headers bytes
+  if ((m.flags & H1_MF_RESP) === 0 && m.headEnd - m.start + 4 * m.nhdr + H1_HTX_EXTRA > m.limit) return fail(m, m.start, H1_ERR_BAD);
+  // a WebSocket upgrade request without its key is refused (2.6: 400)
+  if ((m.flags & (H1_MF_RESP | H1_MF_CONN_UPG | H1_MF_UPG_WS | H1_MF_WS_KEY)) === (H1_MF_CONN_UPG | H1_MF_UPG_WS)) {
+    return fail(m, m.start, H1_ERR_BAD);
+  }
+  // a chunked HTTP/1.0 request is served, then the connection closes (2.6, even with Connection: keep-alive)
+  if ((m.flags & (H1_MF_RESP | H1_MF_VER_11 | H1_MF_CHNK)) === H1_MF_CHNK) m.flags |= H1_MF_TE_CL;
   if ((m.flags & (H1_MF_CHNK | H1_MF_CLEN)) !== 0) m.flags |= H1_MF_XFER_LEN;
+  // names are lowercased now that the head is accepted: a refused one keeps its bytes as received (`show errors`)
+  const h = m.hdr;
+  for (let x = 0; x < m.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {
+    if (h[x] < 0) continue;                          // removed (its start is gone): never written out
+    for (let i = h[x], e = h[x + 1]; i < e; i++) { const c = buf[i]; if (c >= 0x41 && c <= 0x5a) buf[i] = c + 0x20; }
+  }
   return 0;
 }

@@ -7,7 +7,7 @@
  * Callers: http/stream.ts (request head to the server, response head to the client). Hot path: yes.
  */
 import { type H1Msg, h1StartLine } from './h1-parser.ts';
-import { H1_HDR_STRIDE, H1_MF_SL_REBUILD } from './types.ts';
+import { H1_HDR_STRIDE, H1_MF_SL_REBUILD, H1_MF_RESP } from './types.ts';
 
 // segment list reused by every call: (start, end) pairs into the source buffer; start < 0 encodes a literal
 const LIT_CRLF = -1;
@@ -21,6 +21,13 @@ function push(s: number, e: number): void {
   if (nseg * 2 + 2 > seg.length) { const n = new Int32Array(seg.length * 2); n.set(seg); seg = n; }
   seg[nseg * 2] = s; seg[nseg * 2 + 1] = e;
   nseg++;
+}
+
+/** buf[s, e) is "content-length" or "transfer-encoding" (names are lowercase already). */
+function isLengthHeader(buf: Buffer, s: number, e: number): boolean {
+  const n = e - s;
+  if (n === 14) return buf.toString('latin1', s, e) === 'content-length';
+  return n === 17 && buf.toString('latin1', s, e) === 'transfer-encoding';
 }
 
 /**
@@ -42,10 +49,13 @@ export function h1HeadOut(buf: Buffer, m: H1Msg, line: Buffer | null, extra: str
   else total += line.length;
   const h = m.hdr;
   const end = m.nhdr * H1_HDR_STRIDE;
+  // 2.6 writes a 1xx or 204 response without its Content-Length / Transfer-Encoding
+  const noLen = (m.flags & H1_MF_RESP) !== 0 && (m.status < 200 || m.status === 204);
   for (let x = 0; x < end; x += H1_HDR_STRIDE) {
     const ns = h[x];
     if (ns < 0) continue;
     const ne = h[x + 1], vs = h[x + 2], ve = h[x + 3];
+    if (noLen && isLengthHeader(buf, ns, ne)) { if (rs >= 0) { push(rs, re); total += re - rs; rs = -1; } continue; }
     const canonical = ne + 2 === vs && buf[ne + 1] === 32 && buf[ve] === 13 && buf[ve + 1] === 10;
     if (canonical && rs >= 0 && ns === re + 2 && buf[re] === 13 && buf[re + 1] === 10) { re = ve; continue; }
     if (rs >= 0) { push(rs, re); total += re - rs; rs = -1; }

@@ -2,7 +2,8 @@
  * HAProxy 2.6 counts HTTP bytes (`bin`/`bout` in stats, %B/%U in logs) in its internal HTX form as the message enters
  * the proxy, not on the wire: a start line costs 20 bytes plus its three parts, a header its name plus value, the end
  * of headers 1, data its payload only (chunk framing dropped), chunked trailers name plus value and 1 for their end.
- * Headers the parser drops (Connection: close/keep-alive) do not count; rule rewrites do not either. Errors the H1
+ * Headers the parser drops (Connection: close/keep-alive) do not count, except in stored replies (errorfiles); rule
+ * rewrites do not either. Errors the H1
  * layer sends itself (400/408 on a bad or timed-out request) count 0. Measured against 2.6 in fixtures/http/counters.
  * Callers: http/stream.ts. Hot path: htxHeadSize is (one pass over the header index per message); htxReplySize is not.
  */
@@ -20,6 +21,19 @@ export function htxHeadSize(m: H1Msg): number {
   const end = m.nhdr * H1_HDR_STRIDE;
   for (let x = 0; x < end; x += H1_HDR_STRIDE) {
     if (h[x] >= 0) n += h[x + 1] - h[x] + h[x + 3] - h[x + 2];
+  }
+  return n;
+}
+
+/**
+ * Bytes of the Connection: close/keep-alive headers the parser marked removed: a stored reply (errorfile) enters 2.6's
+ * HTX with its Connection header, which only its H1 output drops, so they count there.
+ */
+function droppedConnection(m: H1Msg, buf: Buffer): number {
+  let n = 0;
+  const h = m.hdr;
+  for (let x = 0; x < m.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {
+    if (h[x] < 0 && h[x + 1] >= 10 && buf.toString('latin1', h[x + 1] - 10, h[x + 1]).toLowerCase() === 'connection') n += 10 + h[x + 3] - h[x + 2];
   }
   return n;
 }
@@ -46,7 +60,7 @@ export function htxReplySize(b: Buffer): number {
     const st = new ChunkState();
     chunkDecode(st, copy, r, copy.length);
     n = htxHeadSize(m) - 'transfer-encoding'.length - 'chunked'.length + st.dataBytes;
-  } else if (r > 0) n = htxHeadSize(m) + b.length - r;
+  } else if (r > 0) n = htxHeadSize(m) + droppedConnection(m, copy) + b.length - r;
   replySizes.set(b, n);
   return n;
 }

@@ -20,9 +20,30 @@ function dropHostPort(m: H1Msg, buf: Buffer, port: string): void {
   if (port !== '' ? p === port : p === '80' || p === '443') m.hdr[x + 3] = c;
 }
 
+/** "h:port" without the scheme's default port, lowercased. */
+function withoutDefaultPort(h: string, def: string): string {
+  const c = h.lastIndexOf(':');
+  return (c >= 0 && def !== '' && h.slice(c + 1) === def && h.indexOf(']', c) < 0 ? h.slice(0, c) : h).toLowerCase();
+}
+
+/**
+ * An absolute URI's authority buf[as, ae) (userinfo left out) names the same host as the Host header, if there is
+ * one: 2.6 answers 400 when they differ ("GET http://b/ HTTP/1.1" with "Host: a").
+ */
+function hostMatches(m: H1Msg, buf: Buffer, as: number, ae: number, def: string): boolean {
+  if (m.hostIdx < 0) return true;
+  let q = buf.indexOf(0x3f, as);
+  if (q < 0 || q > ae) q = ae;
+  let a = buf.toString('latin1', as, q);
+  const at = a.lastIndexOf('@');
+  if (at >= 0) a = a.slice(at + 1);
+  const x = m.hostIdx * H1_HDR_STRIDE;
+  return withoutDefaultPort(a, def) === withoutDefaultPort(buf.toString('latin1', m.hdr[x + 2], m.hdr[x + 3]), def);
+}
+
 /**
  * Normalises the head of `m` in buf. Returns the new request-target when it changed, '' when unchanged, or null for
- * a request to reject with 400 (CONNECT whose Host differs from its authority).
+ * a request to reject with 400 (CONNECT or absolute URI whose Host differs from its authority).
  */
 export function httpNormalize(m: H1Msg, buf: Buffer): string | null {
   const us = m.l1s, ue = m.l1e;
@@ -40,10 +61,11 @@ export function httpNormalize(m: H1Msg, buf: Buffer): string | null {
   if (sep < 0 || sep >= ue) return '';
   const scheme = buf.toString('latin1', us, sep).toLowerCase();
   const def = scheme === 'http' ? '80' : scheme === 'https' ? '443' : '';
-  if (def === '') return '';
   const as = sep + 3;
   let ae = buf.indexOf(0x2f, as);
   if (ae < 0 || ae > ue) ae = ue;
+  if (!hostMatches(m, buf, as, ae, def)) return null;
+  if (def === '') return '';
   const q = buf.indexOf(0x3f, as);
   if (q >= 0 && q < ae) return null;                          // "http://h?q": a query without a path is refused
   const c = buf.lastIndexOf(0x3a, ae - 1);

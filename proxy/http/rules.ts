@@ -48,16 +48,18 @@ export interface RuleOut {
   /** Added header lines, each "\r\nname: value". */
   extra: string;
   closeAfter: boolean;
+  /** The reply is a redirect: 2.6 adds "Connection: close" to it (and counts it) while a request body is pending. */
+  redirect: boolean;
   reset(): void;
 }
 
 export function newRuleOut(): RuleOut {
   return {
     status: 0, reply: null, uri: null, method: null, statusLine: null, newStatus: 0, extra: '', closeAfter: false, fe: null,
-    log: null, reqCtx: null,
+    log: null, reqCtx: null, redirect: false,
     reset() {
       this.status = 0; this.reply = null; this.uri = null; this.method = null; this.statusLine = null; this.newStatus = 0;
-      this.extra = ''; this.closeAfter = false;
+      this.extra = ''; this.closeAfter = false; this.redirect = false;
     },
   };
 }
@@ -142,6 +144,19 @@ export function ruleFormat(f: RuleFmt, ctx: SampleCtx, out: RuleOut): string {
   sampleLive.req = null;
   sampleLive.res = null;
   return s;
+}
+
+/** A capture's sample: its value as text, or null when the fetch found nothing (the slot then keeps what it had). */
+function captureSample(r: HttpRule, ctx: SampleCtx, out: RuleOut): string | null {
+  const f = r.fmt as RuleFmt;
+  const fn = f.fns.length === 1 && f.ems[0] === null ? f.fns[0] : null;
+  if (fn === null || out.log === null) return ruleValue(r, ctx, out);
+  sampleLive.req = out.reqCtx ?? ctx;
+  sampleLive.res = out.reqCtx !== null && ctx !== out.reqCtx ? ctx : null;
+  const v = fn(out.log);
+  sampleLive.req = null;
+  sampleLive.res = null;
+  return v === null ? null : String(v);
 }
 
 function ruleValue(r: HttpRule, ctx: SampleCtx, out: RuleOut): string {
@@ -319,18 +334,18 @@ export function httpRulesRun(rules: readonly HttpRule[], ctx0: SampleCtx, out: R
       case HTTP_ACT_CAPTURE: {
         const log = out.log;
         if (log !== null) {
-          const v = ruleValue(r, ctx, out);
+          const v = captureSample(r, ctx, out);
           while (log.reqCaptures.length <= r.slot) log.reqCaptures.push(null);
-          log.reqCaptures[r.slot] = v.length > r.len ? v.slice(0, r.len) : v;
+          if (v !== null) log.reqCaptures[r.slot] = v.length > r.len ? v.slice(0, r.len) : v;
         }
         break;
       }
       case HTTP_ACT_CAPTURE_RES: {
         const log = out.log;
         if (log !== null) {
-          const v = ruleValue(r, ctx, out);
+          const v = captureSample(r, ctx, out);
           while (log.resCaptures.length <= r.slot) log.resCaptures.push(null);
-          log.resCaptures[r.slot] = v.length > r.len ? v.slice(0, r.len) : v;
+          if (v !== null) log.resCaptures[r.slot] = v.length > r.len ? v.slice(0, r.len) : v;
         }
         break;
       }
@@ -372,6 +387,7 @@ export function httpRulesRun(rules: readonly HttpRule[], ctx0: SampleCtx, out: R
         const rd = r.redirect as RedirectRule;
         out.status = rd.code;
         out.reply = buildRedirectReply(rd.code, redirectLocation(rd, ctx, out));
+        out.redirect = true;
         return RULES_REPLY;
       }
       case HTTP_ACT_RETURN:

@@ -32,7 +32,7 @@ import { captureHttpError } from '../stats/errors-capture.ts';
 import { streamRegister, streamUnregister, nextSessId, type ActiveStream } from '../streams.ts';
 import { aclCondExec } from '../acl/compile.ts';
 import { H1Msg, h1Parse } from './h1-parser.ts';
-import { ChunkState, chunkDecode, chunkHeader, CHUNK_CRLF, CHUNK_LAST } from './chunked.ts';
+import { ChunkState, chunkDecode, chunkHeader, chunkPrefixValid, CHUNK_CRLF, CHUNK_LAST } from './chunked.ts';
 import { cannedReply, cannedMuxReply } from './canned-errors.ts';
 import { h1HeadOut } from './head-out.ts';
 import { htxHeadSize, htxReplySize } from './htx-size.ts';
@@ -47,7 +47,7 @@ import { statsHttpReply } from '../stats/html.ts';
 import {
   H1_HDR_STRIDE, H1_MF_VER_11, H1_MF_CLEN, H1_MF_CHNK, H1_MF_CONN_CLO, H1_MF_CONN_KAL, H1_MF_CONN_UPG, H1_MF_UPGRADE,
   H1_MF_TE_CL, H1_MF_METH_HEAD, H1_MF_METH_CONNECT, H1_MF_TE_OTHER, CHK_ST_DONE, HTTP_REUSE_NEVER, HTTP_REUSE_AGGRESSIVE, HTTP_REUSE_ALWAYS,
-  H1_MF_EXPECT,
+  H1_MF_EXPECT, H1_MF_SL_REBUILD, H1_MF_UPG_WS, H1_MF_WS_KEY,
 } from './types.ts';
 
 /**
@@ -391,6 +391,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       log.method = rl.slice(0, m.l0e - o);
       log.uri = rl.slice(m.l1s - o, m.l1e - o);
       log.httpVersion = rl.slice(m.l2s - o, m.l2e - o);
+      // 2.6 logs the line from its parts, one space apart ("GET\t/  HTTP/1.1" -> "GET / HTTP/1.1")
+      if ((f & H1_MF_SL_REBUILD) !== 0) log.reqLine = log.method + ' ' + log.uri + ' ' + log.httpVersion;
     }
     logRequestHead(fe, log, buf, m.hdr, m.nhdr);
     // framing of the request body
@@ -410,7 +412,11 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     out.reset();
     const nu = httpNormalize(m, buf);
     if (nu === null) { this.badRequest(400); return; }
-    if (nu !== '') out.uri = nu;
+    if (nu !== '') {
+      out.uri = nu;
+      // the normalised URI ("http://a:80/x" -> "http://a/x") is the one logged
+      if (fe.log.targets.length !== 0) { log.uri = nu; log.reqLine = log.method + ' ' + nu + ' ' + log.httpVersion; }
+    }
     let r = httpRulesRun(fe.http.reqRules, this, out);
     // the stats page is looked for after the proxy's http-request rules and before its redirects, as in 2.6
     if (r === RULES_CONTINUE && fe.statsPage.enabled) r = this.statsPage(fe, buf, out, headEnd, end);
@@ -589,7 +595,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       const r = chunkDecode(st, chunk, from, chunk.length);
       if (r < 0) { this.badRequest(400); return; }
       writeChunks(srv, st, chunk);
-      this.log.bytesIn += st.dataBytes + (st.state === CHK_ST_DONE ? 1 : 0);
+      this.log.bytesIn += st.dataBytes + st.trailerBytes + (st.state === CHK_ST_DONE ? 1 : 0);
       if (st.state === CHK_ST_DONE) { this.rqPhase = RQ_DONE; this.keepRest(chunk, r); }
       else if (st.trailerPartial >= 0) this.keepRest(chunk, st.trailerPartial);
     } else {
@@ -640,8 +646,19 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     const status = m.status;
     const log = this.log;
     const f = m.flags;
-    // a 101 to a request that asked for no upgrade is an invalid response in 2.6
-    if (status === 101 && (this.req.flags & H1_MF_UPGRADE) === 0) { this.serverFailed(SF_ERR_PRXCOND, SF_FINST_H, 502); return; }
+    // a 101 to a request that asked for no upgrade, or to a WebSocket one without sec-websocket-accept, is an invalid
+    // response in 2.6
+    const rqf = this.req.flags;
+    if (status === 101 && ((rqf & H1_MF_UPGRADE) === 0 || ((rqf & H1_MF_UPG_WS) !== 0 && (f & H1_MF_WS_KEY) === 0))) {
+      this.serverFailed(SF_ERR_PRXCOND, SF_FINST_H, 502);
+      return;
+    }
+    // chunked body bytes that came with the head are parsed with it: a bad first chunk is a bad response (502)
+    if ((f & H1_MF_CHNK) !== 0 && headEnd < end && status >= 200 && status !== 204 && status !== 304 &&
+        (this.req.flags & H1_MF_METH_HEAD) === 0 && !chunkPrefixValid(buf, headEnd, end)) {
+      this.serverFailed(SF_ERR_PRXCOND, SF_FINST_H, 502);
+      return;
+    }
     log.bytesOut += htxHeadSize(m);
     if (status >= 100 && status < 200 && status !== 101) {
       // interim response (100 Continue, 103): forward it and wait for the final one
@@ -754,7 +771,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       const r = chunkDecode(st, chunk, from, chunk.length);
       if (r < 0) { this.serverFailed(SF_ERR_SRVCL, SF_FINST_D, 0); return; }
       writeChunks(this.cli, st, chunk);
-      this.log.bytesOut += st.dataBytes + (st.state === CHK_ST_DONE ? 1 : 0);
+      this.log.bytesOut += st.dataBytes + st.trailerBytes + (st.state === CHK_ST_DONE ? 1 : 0);
       if (st.state === CHK_ST_DONE) this.responseDone(chunk, r, chunk.length);
     } else {
       this.log.bytesOut += chunk.length - from;
@@ -939,7 +956,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     log.errCause = SF_ERR_LOCAL; log.finishState = SF_FINST_R;
     log.status = out.status;
     this.rqPhase = RQ_DONE;
-    log.bytesOut += htxReplySize(out.reply as Buffer);
+    // a redirect answering a request whose body is still pending carries "connection: close" in 2.6's HTX (15 bytes)
+    log.bytesOut += htxReplySize(out.reply as Buffer) + (out.redirect && this.reqBody !== BODY_NONE ? 15 : 0);
     this.writeCli(r === RULES_STATS ? out.reply as Buffer :
       localReplyBytes(out.reply as Buffer, out.closeAfter || !this.cliKeepAlive || this.reqBody !== BODY_NONE));
     if (out.closeAfter) this.cliKeepAlive = false;

@@ -35,12 +35,14 @@ export const H1_MF_CONN_KAL = 1 << 6;      // Connection: keep-alive
 export const H1_MF_CONN_UPG = 1 << 7;      // Connection: upgrade
 export const H1_MF_UPGRADE = 1 << 8;       // Upgrade header present
 export const H1_MF_EXPECT = 1 << 9;        // Expect: 100-continue
-export const H1_MF_TE_CL = 1 << 10;        // both Transfer-Encoding and Content-Length: CL dropped, close after
+export const H1_MF_TE_CL = 1 << 10;        // close after: both TE and CL (CL dropped), or a chunked HTTP/1.0 request
 export const H1_MF_TE_OTHER = 1 << 11;     // response Transfer-Encoding without chunked last: close-delimited
 export const H1_MF_METH_HEAD = 1 << 12;
 export const H1_MF_METH_CONNECT = 1 << 13;
 export const H1_MF_CONN_OTHER = 1 << 14;   // Connection header kept (has tokens other than close/keep-alive)
 export const H1_MF_SL_REBUILD = 1 << 15;   // start line not in canonical form (spacing, version > 1.1, no reason): re-emitted
+export const H1_MF_UPG_WS = 1 << 16;       // Upgrade names websocket
+export const H1_MF_WS_KEY = 1 << 17;       // sec-websocket-key (request) / sec-websocket-accept (response) present
 
 /** Parse errors: the status the caller answers with (request side) or 502 (response side). */
 export const H1_ERR_NONE = 0;

@@ -35,7 +35,7 @@ async function origin(name: string): Promise<Origin> {
   });
   o.server.on('upgrade', (req, sock: net.Socket) => {
     o.upgraded.push(sock);
-    sock.write('HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\n\r\n');
+    sock.write('HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\nsec-websocket-accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n');
     sock.on('data', (d) => sock.write(Buffer.concat([Buffer.from(name + ':'), d])));
   });
   await new Promise<void>((r) => o.server.listen(0, '127.0.0.1', r));
@@ -155,7 +155,7 @@ test('Expect: 100-continue: the client gets 100 Continue before sending its body
   assert.equal(JSON.parse(got.body).body, 'data');
 });
 
-test('an Upgrade request becomes a two-way tunnel after 101', async () => {
+test('a WebSocket Upgrade request (with its key, answered with an accept) becomes a two-way tunnel after 101', async () => {
   const echoed = await new Promise<string>((resolve, reject) => {
     const c = net.connect(port, '127.0.0.1');
     let acc = '';
@@ -166,7 +166,7 @@ test('an Upgrade request becomes a two-way tunnel after 101', async () => {
       if (acc.includes('A:ping')) { clearTimeout(t); c.destroy(); resolve(acc); }
     });
     c.on('error', reject);
-    c.write('GET /ws HTTP/1.1\r\nhost: x\r\nconnection: Upgrade\r\nupgrade: websocket\r\n\r\n');
+    c.write('GET /ws HTTP/1.1\r\nhost: x\r\nconnection: Upgrade\r\nupgrade: websocket\r\nsec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
   });
   assert.match(echoed, /^HTTP\/1\.1 101 Switching Protocols\r\n/);
   assert.ok(echoed.includes('A:ping'));

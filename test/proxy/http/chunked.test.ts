@@ -65,8 +65,8 @@ test('bad sizes, overflow and missing CRLF after data are errors', () => {
   }
 });
 
-test('chunkHeader writes the size in lowercase hex', () => {
+test('chunkHeader writes the size in uppercase hex, as 2.6 does', () => {
   assert.equal(chunkHeader(5), '5\r\n');
   assert.equal(chunkHeader(4096), '1000\r\n');
-  assert.equal(chunkHeader(255), 'ff\r\n');
+  assert.equal(chunkHeader(255), 'FF\r\n');
 });

@@ -100,10 +100,10 @@ test('connection, upgrade and expect headers set flags; close/keep-alive-only Co
   assert.ok(s.flags & H1_MF_CONN_CLO);
   assert.ok(s.flags & H1_MF_EXPECT);
   assert.deepEqual(s.hdrs, ['expect=100-continue']);
-  const u = parseEveryWay('GET /ws HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n');
+  const u = parseEveryWay('GET /ws HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: k\r\n\r\n');
   assert.ok(u.flags & H1_MF_CONN_UPG);
   assert.ok(u.flags & H1_MF_UPGRADE);
-  assert.deepEqual(u.hdrs, ['connection=Upgrade', 'upgrade=websocket']);
+  assert.deepEqual(u.hdrs, ['connection=Upgrade', 'upgrade=websocket', 'sec-websocket-key=k']);
 });
 
 const BAD400: [string, string][] = [
@@ -198,4 +198,71 @@ test('reset() makes the message reusable for the next one', () => {
   assert.equal(e2, b.length);
   assert.equal(b.toString('latin1', m.l1s, m.l1e), '/2');
   assert.equal(m.bodyLen, -1);
+});
+
+test('Content-Length keeps its leading zeros and a list is cut to its first value (no smuggled body)', () => {
+  const z = parseEveryWay('POST / HTTP/1.1\r\nContent-Length: 005\r\n\r\nhello');
+  assert.equal(z.bodyLen, 5);
+  assert.deepEqual(z.hdrs, ['content-length=005']);
+  const l = parseEveryWay('POST / HTTP/1.1\r\nContent-Length: 5 ,5\r\n\r\nhello');
+  assert.deepEqual(l.hdrs, ['content-length=5']);
+});
+
+test('an obs-folded Content-Length or Transfer-Encoding value is read once complete', () => {
+  assert.equal(parseEveryWay('POST / HTTP/1.1\r\nContent-Length:\r\n 5\r\n\r\n').bodyLen, 5);
+  assert.ok(parseEveryWay('POST / HTTP/1.1\r\nTransfer-Encoding:\r\n chunked\r\n\r\n').flags & H1_MF_CHNK);
+});
+
+test('request lines: SP/HT runs pass, a fragment, a high byte or a target unfit for the method is a 400', () => {
+  assert.deepEqual(parseEveryWay('GET\t/a  HTTP/1.1\r\n\r\n').line, ['GET', '/a', 'HTTP/1.1']);
+  assert.equal(parseEveryWay('GET /a\x7fb HTTP/1.1\r\n\r\n').ret, 'done');
+  for (const l of ['GET /a#f HTTP/1.1', 'GET /\xe9 HTTP/1.1', 'GET a:80 HTTP/1.1', 'CONNECT a HTTP/1.1', 'CONNECT /x HTTP/1.1']) {
+    const s = parseEveryWay(l + '\r\n\r\n');
+    assert.deepEqual([s.ret, s.err], ['error', 400], l);
+  }
+  for (const l of ['OPTIONS * HTTP/1.1', 'GET http://a/x HTTP/1.1', 'CONNECT a:443 HTTP/1.1']) assert.equal(parseEveryWay(l + '\r\n\r\n').ret, 'done', l);
+});
+
+test('Transfer-Encoding with an empty element is a 422; a chunked HTTP/1.0 request closes after', () => {
+  assert.deepEqual([parseEveryWay('POST / HTTP/1.1\r\nTransfer-Encoding: ,chunked\r\n\r\n').err], [422]);
+  assert.ok(parseEveryWay('POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n').flags & H1_MF_TE_CL);
+});
+
+test('Connection loses its close/keep-alive elements the way 2.6 writes it', () => {
+  const cases: [string, string][] = [['X-A,keep-alive,  X-B', 'X-A,X-B'], ['X-A, close', 'X-A'], ['keep-alive, Upgrade', 'Upgrade'],
+    ['x-a, X-A , keep-alive', 'x-a, X-A ']];
+  for (const [v, want] of cases) assert.deepEqual(parseEveryWay(`GET / HTTP/1.1\r\nConnection: ${v}\r\n\r\n`).hdrs, ['connection=' + want], v);
+});
+
+test('a WebSocket upgrade without sec-websocket-key is a 400', () => {
+  const up = 'GET / HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n';
+  assert.equal(parseEveryWay(up + '\r\n').err, 400);
+  assert.equal(parseEveryWay(up + 'Sec-WebSocket-Key: k\r\n\r\n').ret, 'done');
+  assert.ok(parseEveryWay(up + 'Sec-WebSocket-Key: k\r\n\r\n').flags & H1_MF_CONN_UPG);
+});
+
+test('a request head passes up to 15281 - 4 x headers bytes (2.6 with tune.bufsize 16384)', () => {
+  const head = (n: number): string => { const p = 'GET / HTTP/1.1\r\nHost: a\r\nX-Pad: '; return p + 'p'.repeat(n - p.length - 4) + '\r\n\r\n'; };
+  assert.equal(feed(head(15273), []).ret, 'done');
+  assert.deepEqual([feed(head(15274), []).ret, feed(head(15274), []).err], ['error', 400]);
+});
+
+test('status lines: any digit count and SP/HT runs pass, a line not opening with HTTP/d.d fails at once', () => {
+  assert.equal(parseEveryWay('HTTP/1.1 99 Low\r\n\r\n', true).status, 99);
+  assert.equal(parseEveryWay('HTTP/1.1  1000\tBig\r\n\r\n', true).status, 1000);
+  assert.deepEqual([parseEveryWay('HTTP/1.1 20x OK\r\n\r\n', true).err], [502]);
+  assert.deepEqual([feed('hello without a line end', [], true).ret, feed('hello', [], true).err], ['error', 502]);
+  assert.deepEqual([feed('GE(T / HT', []).ret], ['error']);
+  assert.equal(feed('GET / HT', []).ret, 'more');
+  assert.deepEqual([parseEveryWay('HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n', true).err], [502]);
+});
+
+test('a refused head keeps its header names as received; an accepted one has them lowercased', () => {
+  const b = Buffer.from('GET / HTTP/1.1\r\nX-Upper: 1\r\nBad Name: 2\r\n\r\n', 'latin1');
+  const m = new H1Msg(false, 101);
+  assert.equal(h1Parse(m, b, b.length, LIMIT), -1);
+  assert.equal(b.toString('latin1', 16, 23), 'X-Upper');
+  const ok = Buffer.from('GET / HTTP/1.1\r\nX-Upper: 1\r\n\r\n', 'latin1');
+  assert.ok(h1Parse(new H1Msg(false, 101), ok, ok.length, LIMIT) > 0);
+  assert.equal(ok.toString('latin1', 16, 23), 'x-upper');
 });
