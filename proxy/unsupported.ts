@@ -19,6 +19,16 @@ export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = 
     'ssl-default-bind-curves', 'ssl-skip-self-issued-ca', 'numa-cpu-mapping', 'dns-accept-family', 'httpclient.ssl.verify',
     'httpclient.resolvers.disabled', 'profiling.tasks', 'anonkey', 'cluster-secret', 'log-send-hostname',
     'unix-bind', 'stats bind-process', 'master-worker no-exit-on-failure', 'mworker-max-reloads', 'grace',
+    'default-path', 'fd-hard-limit', 'h1-accept-payload-with-any-method', 'h2-workaround-bogus-websocket-clients',
+    'httpclient.resolvers.id', 'httpclient.resolvers.prefer', 'httpclient.ssl.ca-file', 'maxzlibmem',
+    'no-memory-trimming', 'noevports', 'nokqueue', 'pp2-never-send-local', 'set-var', 'ssl-propquery', 'ssl-provider',
+    'ssl-provider-path', 'tune.buffers.limit', 'tune.buffers.reserve', 'tune.fail-alloc', 'tune.fd.edge-triggered',
+    'tune.h2.header-table-size', 'tune.h2.initial-window-size', 'tune.idle-pool.shared', 'tune.lua.forced-yield',
+    'tune.lua.service-timeout', 'tune.lua.session-timeout', 'tune.lua.task-timeout', 'tune.pattern.cache-size',
+    'tune.peers.max-updates-at-once', 'tune.pool-high-fd-ratio', 'tune.pool-low-fd-ratio', 'tune.sched.low-latency',
+    'tune.ssl.capture-cipherlist-size', 'tune.ssl.force-private-cache', 'tune.ssl.hard-maxrecord', 'tune.ssl.keylog',
+    'tune.ssl.ssl-ctx-cache-size', 'tune.vars.global-max-size', 'tune.vars.proc-max-size', 'tune.vars.reqres-max-size',
+    'tune.vars.sess-max-size', 'tune.vars.txn-max-size',
   ]],
   ['proxy', [
     'tcp-response', 'stick-table', 'stick', 'http-after-response', 'compression', 'filter',
@@ -34,7 +44,9 @@ export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = 
     'option h1-case-adjust-bogus-client', 'option h1-case-adjust-bogus-server', 'option checkcache',
     'option http-ignore-probes', 'option http-pretend-keepalive',
     'option log-health-checks', 'option disable-h2-upgrade', 'option http-restrict-req-hdr-names',
-    'option originalto', 'option idle-close-on-response',
+    'option originalto', 'option idle-close-on-response', 'option httpslog',
+    'backlog', 'clitcpka-cnt', 'clitcpka-idle', 'clitcpka-intvl', 'srvtcpka-cnt', 'srvtcpka-idle', 'srvtcpka-intvl',
+    'error-log-format', 'errorfiles', 'retry-on', 'use-fcgi-app', 'transparent',
   ]],
   ['server', [
     'ssl', 'verify', 'verifyhost', 'ca-file', 'crl-file', 'crt', 'sni', 'alpn', 'npn', 'ciphers', 'ciphersuites',
@@ -46,6 +58,7 @@ export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = 
     'force-tlsv10', 'force-tlsv11', 'force-tlsv12', 'force-tlsv13', 'ssl-reuse', 'no-ssl-reuse', 'tls-tickets',
     'no-tls-tickets', 'socks4', 'non-stick', 'stick', 'shard', 'log-proto', 'set-proxy-v2-tlv-fmt', 'allow-0rtt',
     'curves', 'sigalgs', 'client-sigalgs', 'no-send-proxy', 'no-check-ssl', 'no-verifyhost',
+    'no-send-proxy-v2', 'no-send-proxy-v2-ssl', 'no-send-proxy-v2-ssl-cn', 'no-sslv3', 'no-tfo', 'tcp-ut',
   ]],
   ['bind', [
     'ssl', 'crt', 'crt-list', 'ca-file', 'crl-file', 'alpn', 'npn', 'accept-proxy', 'verify', 'ciphers',
@@ -54,5 +67,6 @@ export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = 
     'mss', 'tcp-ut', 'quic-cc-algo', 'quic-force-retry', 'generate-certificates', 'no-ca-names', 'prefer-client-ciphers',
     'no-sslv3', 'no-tlsv10', 'no-tlsv11', 'no-tlsv12', 'no-tlsv13', 'no-tls-tickets', 'force-tlsv12', 'ca-sign-file',
     'ca-verify-file', 'sigalgs', 'client-sigalgs', 'ssl-skip-self-issued-ca', 'crt-ignore-err', 'ca-ignore-err',
+    'ca-sign-pass', 'force-sslv3', 'force-tlsv10', 'force-tlsv11', 'force-tlsv13', 'shards', 'tls-ticket-keys',
   ]],
 ];

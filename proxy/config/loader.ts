@@ -294,11 +294,20 @@ function notInDefaults(ctx: LineCtx, px: Proxy, name: string, args: readonly str
   ctx.alert(`'${name}' not allowed in ${anon ? 'anonymous ' : ''}'defaults' section.`);
 }
 
+/** Options 2.6 parses by hand, without `no`/`default` forms (checked with haproxy -c: "negation/default is not supported"). */
+const NO_NEGATION_OPTIONS = new Set(['external-check', 'forwardfor', 'http-restrict-req-hdr-names', 'httpchk', 'httplog',
+  'httpslog', 'ldap-check', 'mysql-check', 'originalto', 'pgsql-check', 'redis-check', 'smtpchk', 'spop-check',
+  'ssl-hello-chk', 'tcp-check', 'tcpka', 'tcplog']);
+
 function dispatchLine(ld: Loading, reg: KeywordRegistry, file: string, lineNo: number, section: SectionKind,
   px: Proxy | null, args: string[]): void {
   const ctx = new LineCtx(ld, file, lineNo, section, px);
   const neg = args[0] === 'no' || args[0] === 'default';
   const from = neg ? 1 : 0;
+  if (neg && args[1] === 'option' && section !== 'global' && NO_NEGATION_OPTIONS.has(args[2] ?? '')) {
+    ld.alert(file, `parsing [${file}:${lineNo}]: negation/default is not supported for option '${args[2]}'.`);
+    return;
+  }
   const m = reg.lookup(section, args, from);
   if (m) {
     if (neg && !m.kw.allowNo) {
@@ -324,7 +333,16 @@ function dispatchLine(ld: Loading, reg: KeywordRegistry, file: string, lineNo: n
     return;
   }
   const family = section === 'global' ? 'global' : 'proxy';
-  const w0 = args[from];
+  const w0 = args[from] ?? '';
+  if (family === 'proxy' && w0 === 'option' && (args[from + 1] ?? '') === '') {
+    ld.alert(file, args[0] === 'default' ? `parsing [${file}:${lineNo}]: negation/default is not supported for option 'option'.`
+      : `parsing [${file}:${lineNo}]: 'option' expects an option name.`);
+    return;
+  }
+  // 2.6 refuses the prefix first, then looks the word up like any other
+  if (neg && w0 !== 'option') {
+    ld.alert(file, `parsing [${file}:${lineNo}]: negation/default currently supported only for options, log, busy-polling, set-dumpable, strict-limits, insecure-fork-wanted and numa-cpu-mapping.`);
+  }
   if (removedKeyword(ld, file, lineNo, family, w0, args[from + 1])) return;
   if (w0 === 'option' && args.length > from + 1) {
     const opt = args[from + 1];

@@ -170,3 +170,25 @@ test('HAPROXY_STARTUP_VERSION/LOCALPEER are set before parsing, HAPROXY_CFGFILES
     keys.forEach((k, i) => { if (saved[i] === undefined) delete process.env[k]; else process.env[k] = saved[i]; });
   }
 });
+
+test('2.6 keywords Sluice lacks are "not supported yet", never "unknown keyword" (each checked to be known by haproxy 2.6.12 -c)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-kw26-'));
+  const head = 'defaults\n  mode http\n  timeout client 1s\n  timeout server 1s\n  timeout connect 1s\nlisten l\n  bind 127.0.0.1:19999\n';
+  const lines: [string, string][] = [
+    ...['fd-hard-limit 100', 'tune.vars.txn-max-size 100', 'tune.h2.initial-window-size 65535', 'no-memory-trimming', 'set-var proc.a int(1)']
+      .map((l): [string, string] => ['global\n  ' + l + '\n', 'global']),
+    ...['retry-on conn-failure', 'backlog 10', 'errorfiles x', 'srvtcpka-idle 10', 'use-fcgi-app x', 'option httpslog']
+      .map((l): [string, string] => [head + '  ' + l + '\n', 'proxy']),
+    ['server s 127.0.0.1:80 tcp-ut 10', 'server'], ['server s 127.0.0.1:80 no-tfo', 'server'],
+  ].map(([l, f]) => (f === 'server' ? [head + '  ' + l + '\n', f] : [l, f]) as [string, string]);
+  lines.push([head.replace('bind 127.0.0.1:19999', 'bind 127.0.0.1:19999 shards 2'), 'bind']);
+  lines.forEach(([text, family], i) => {
+    const f = join(dir, `k${i}.cfg`);
+    writeFileSync(f, text);
+    const c = loadConfig([f], buildRegistry(), {});
+    const msg = alerts(c).join('\n');
+    assert.match(msg, /not supported by sluice yet/, `${family}: ${text.trim().split('\n').pop()} -> ${msg}`);
+    assert.doesNotMatch(msg, /unknown keyword/, msg);
+  });
+  rmSync(dir, { recursive: true, force: true });
+});
