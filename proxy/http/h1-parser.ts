@@ -142,8 +142,6 @@ export class H1Msg {
   /** The last header parsed when it is one acted upon (HDR_*), handled once its obs-fold lines are known. */
   pendId = HDR_OTHER;
   pendX = 0;
-  /** The head size limit of the current h1Parse call. */
-  limit = 0;
 
   constructor(isResponse: boolean, maxhdr: number) {
     this.maxhdr = maxhdr;
@@ -176,6 +174,12 @@ export class H1Msg {
 /** HTX bytes of a request head beyond its wire size and 4 per header (start line block, end of headers, struct). */
 const H1_HTX_EXTRA = 79;
 
+/** tune.bufsize - tune.maxrewrite: the room a request head's HTX form must fit in (defaults 16384 - 1024). */
+let htxHeadLimit = 16384 - 1024;
+
+/** Sets that room (proxy/http/stream.ts httpSetGlobals, from the global section). */
+export function h1SetHtxLimit(n: number): void { htxHeadLimit = n; }
+
 /** Header slots allocated per message up front: two messages per connection stay ~0.5 KB instead of ~3.2 KB. */
 const H1_HDR_INITIAL = 16;
 
@@ -200,7 +204,6 @@ function fail(m: H1Msg, pos: number, code: number): number {
  * Modifies buf in place (header names lowercased, obs-fold CR/LF turned into spaces). Keeps no reference to buf.
  */
 export function h1Parse(m: H1Msg, buf: Buffer, end: number, limit: number): number {
-  m.limit = limit;
   let p = m.next;
   while (p < end) {
     let lf = bufIndexOf.call(buf, 10, m.scan > p ? m.scan : p);
@@ -589,7 +592,7 @@ function finishHead(m: H1Msg, buf: Buffer): number {
   }
   // 2.6 refuses a request head whose HTX form (4 bytes more per header than on the wire, plus a fixed part) would not
   // fit: measured with tune.bufsize 16384, the largest head passing is 15281 - 4 x headers bytes
-  if ((m.flags & H1_MF_RESP) === 0 && m.headEnd - m.start + 4 * m.nhdr + H1_HTX_EXTRA > m.limit) return fail(m, m.start, H1_ERR_BAD);
+  if ((m.flags & H1_MF_RESP) === 0 && m.headEnd - m.start + 4 * m.nhdr + H1_HTX_EXTRA > htxHeadLimit) return fail(m, m.start, H1_ERR_BAD);
   // a WebSocket upgrade request without its key is refused (2.6: 400)
   if ((m.flags & (H1_MF_RESP | H1_MF_CONN_UPG | H1_MF_UPG_WS | H1_MF_WS_KEY)) === (H1_MF_CONN_UPG | H1_MF_UPG_WS)) {
     return fail(m, m.start, H1_ERR_BAD);
@@ -605,3 +608,16 @@ function finishHead(m: H1Msg, buf: Buffer): number {
   }
   return 0;
 }
+
+/**
+ * The head parsed is the HTTP/2 connection preface's first part ("PRI * HTTP/2.0" and no header). 2.6 takes such a
+ * connection as HTTP/2 on an HTTP/1 bind; Sluice answers it as 2.6 does to a client that says nothing more (its
+ * SETTINGS frame, then GOAWAY with no error) and closes, forwarding nothing. Rare path.
+ */
+export function h1IsH2Preface(m: H1Msg, buf: Buffer): boolean {
+  return m.nhdr === 0 && m.l0e - m.l0s === 3 && m.l1e - m.l1s === 1 && buf[m.l1s] === 42 &&
+    buf.toString('latin1', m.l0s, m.l0e) === 'PRI' && buf.toString('latin1', m.l2s, m.l2e) === 'HTTP/2.0';
+}
+
+/** 2.6's SETTINGS (MAX_CONCURRENT_STREAMS 100, ENABLE_CONNECT_PROTOCOL 1) and GOAWAY (last stream 0, NO_ERROR). */
+export const H2_PREFACE_REPLY = Buffer.from('00000c0400000000000008000000010003000000640000080700000000000000000000000000', 'hex');

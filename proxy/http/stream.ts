@@ -31,7 +31,7 @@ import { hrspIndex, freqCtrAdd } from '../stats/counters.ts';
 import { captureHttpError } from '../stats/errors-capture.ts';
 import { streamRegister, streamUnregister, nextSessId, type ActiveStream } from '../streams.ts';
 import { aclCondExec } from '../acl/compile.ts';
-import { H1Msg, h1Parse } from './h1-parser.ts';
+import { H1Msg, h1Parse, h1IsH2Preface, h1SetHtxLimit, H2_PREFACE_REPLY } from './h1-parser.ts';
 import { ChunkState, chunkDecode, chunkHeader, chunkPrefixValid, CHUNK_CRLF, CHUNK_LAST } from './chunked.ts';
 import { cannedReply, cannedMuxReply } from './canned-errors.ts';
 import { h1HeadOut } from './head-out.ts';
@@ -104,6 +104,7 @@ export function httpSetGlobals(bufsize: number, maxrewrite: number, maxhdr: numb
   g.bufsize = bufsize > 0 ? bufsize : DEFAULT_BUFSIZE;
   const mr = maxrewrite > 0 ? maxrewrite : DEFAULT_MAXREWRITE;
   g.headLimit = g.bufsize - (mr < g.bufsize / 2 ? mr : g.bufsize / 2);
+  h1SetHtxLimit(g.headLimit);
   g.maxhdr = maxhdr > 0 ? maxhdr : DEFAULT_MAXHDR;
 }
 
@@ -345,6 +346,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       this.badRequest(m.err);
       return;
     }
+    // the HTTP/2 preface opening a connection: answered as 2.6 does, nothing forwarded nor logged
+    if (this.txnCount === 0 && h1IsH2Preface(m, buf)) { this.writeCli(H2_PREFACE_REPLY); this.shutClient(); return; }
     this.rqBuf = buf;
     this.rqAccLen = 0;
     this.headDone = twNow();
