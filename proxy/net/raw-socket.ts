@@ -444,7 +444,19 @@ function startTcpConnect(rs: RawSocket, addr: string, port: number, family: numb
   req.address = addr;
   req.port = port;
   const err = family === 6 ? (h.connect6 as NonNullable<StreamHandle['connect6']>)(req, addr, port) : h.connect(req, addr, port);
-  if (err !== 0) process.nextTick(connectFailedLater, rs, err);
+  if (err !== 0) { process.nextTick(connectFailedLater, rs, err); return; }
+  readEarly(rs);
+}
+
+/*
+ * Reading is started while the connect is in progress (libuv allows it; no read can happen before the connect
+ * completes, whose callback runs first): the socket is registered with epoll once for POLLOUT|POLLIN, then modified
+ * once. Started after the connect instead, libuv's stopped POLLOUT watcher made it try an ADD that fails (EEXIST)
+ * before its MOD: one epoll_ctl more per server connection (strace, Connection: close).
+ */
+function readEarly(rs: RawSocket): void {
+  if (rs.paused || rs.reading || rs.handle === null) return;
+  if (rs.handle.readStart() === 0) rs.reading = true;
 }
 
 /**
@@ -480,5 +492,6 @@ export function rawConnectPipe(path: string, readBuf: Buffer | null): RawSocket 
   req.address = path;
   const err = (rs.handle as StreamHandle).connect(req, path);
   if (err !== 0) process.nextTick(connectFailedLater, rs, err);
+  else readEarly(rs);
   return rs;
 }
