@@ -49,14 +49,24 @@ function keepAliveRequest(c: Socket): Promise<string> {
   });
 }
 
-test('an open HTTP client session is listed by show sess and ended by shutdown session', async () => {
+test('an HTTP request in progress is listed by show sess and ended by shutdown session; an idle keep-alive one is not', async () => {
   const c = connect(fePort, '127.0.0.1');
   c.on('error', () => {});
   await new Promise<void>((resolve) => c.once('connect', () => resolve()));
   const head = await keepAliveRequest(c);
   assert.match(head, /^HTTP\/1\.1 200/);
-  const sess = await cliCommand(adminSock, 'show sess');
-  const line = sess.split('\n').find((l) => l.includes(' fe=fe ') && l.includes(`src=127.0.0.1:${c.localPort}`));
+  // as in 2.6, an HTTP connection waiting for its next request has no stream
+  const idle = await cliCommand(adminSock, 'show sess');
+  assert.ok(!idle.includes(`src=127.0.0.1:${c.localPort} `), `no stream between requests:\n${idle}`);
+  // a request whose head arrived and whose body is still coming has one
+  c.write('POST /slow HTTP/1.1\r\nhost: x\r\ncontent-length: 10\r\n\r\nabcde');
+  let line: string | undefined;
+  let sess = '';
+  for (let i = 0; i < 50 && line === undefined; i++) {
+    sess = await cliCommand(adminSock, 'show sess');
+    line = sess.split('\n').find((l) => l.includes(' fe=fe ') && l.includes(`src=127.0.0.1:${c.localPort} `));
+    if (line === undefined) await new Promise((r) => setTimeout(r, 20));
+  }
   assert.ok(line !== undefined, `the session is in show sess:\n${sess}`);
   const ptr = line.slice(0, line.indexOf(':'));
   const closed = new Promise<void>((resolve, reject) => {

@@ -1,5 +1,6 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { goldenSource } from './fixture-model.ts';
 import { showSess, shutdownSession, streamPtr, sessPtr } from '../../../proxy/stats/cli-sess.ts';
 import { streamRegister, streamUnregister } from '../../../proxy/streams.ts';
@@ -44,4 +45,62 @@ test('shutdown session kills a data stream with SF_ERR_KILLED, or a CLI session'
   assert.equal(shutdownSession.parse(['shutdown', 'session', streamPtr(9001)], cli, env).text, '');
   assert.equal(killedWith, SF_ERR_KILLED);
   assert.equal(shutdownSession.parse(['shutdown', 'session', streamPtr(9001)], cli, env).text, "No such session (use 'show sess').\n");
+});
+
+/** A live tcp stream of ls_tcp to t1, accepted `agoMs` ago. */
+function tcpStream(id: number, agoMs: number): ActiveStream {
+  const l = newStreamLog(ls);
+  l.clientIp = '127.0.0.1'; l.clientPort = 50000 + id % 1000; l.backend = ls; l.server = ls.servers[0]!; l.acceptMs = Date.now() - agoMs;
+  l.serverIp = '127.0.0.1'; l.serverPort = 28084; l.backendSrcIp = '127.0.0.1'; l.backendSrcPort = 42852;
+  const x: ActiveStream = { sessId: id, fe: ls, log: l, kill() { streamUnregister(x); } };
+  streamRegister(x);
+  return x;
+}
+
+/** A dump reduced to its field names, line by line (values, pointers and dates dropped). */
+function shape(d: string): string[] {
+  return d.split('\n').map((l) => l.replace(/\[[^\]]*\]/g, '[]').replace(/=[^ ,]*/g, '=').replace(/0x[0-9a-f]+/g, 'P').replace(/\([^)]*\)/g, '()'));
+}
+
+test('show sess all dumps every entry in 2.6\'s multi-line form (the field layout of a 2.6.12 capture)', () => {
+  // entries follow each other, each starting with its pointer (the CLI adds the final empty line)
+  const split = (t: string): string[] => t.replace(/\n$/, '').split(/\n(?=0x[0-9a-f]+: )/);
+  const ref = split(readFileSync(new URL('../../../fixtures/stats/show-sess/show-sess-all-active.txt', import.meta.url), 'latin1').replace(/\n$/, ''));
+  const refCli = ref.find((b) => b.includes('applet=<CLI>'))!;
+  const refTcp = ref.find((b) => b.includes('proto=tcpv4'))!;
+  const t = tcpStream(9011, 1000);
+  const out = showSess.parse(['show', 'sess', 'all'], cli, env).text;
+  streamUnregister(t);
+  const blocks = split(out);
+  const tcp = blocks.find((b) => b.startsWith(streamPtr(9011)))!;
+  const own = blocks.find((b) => b.startsWith(sessPtr(7)))!;
+  assert.deepEqual(shape(tcp), shape(refTcp));
+  assert.deepEqual(shape(own), shape(refCli));
+  assert.match(tcp, /\n  server=t1 \(id=1\) addr=127\.0\.0\.1:28084\n/);
+});
+
+test('epochs: each show sess opens one; an entry keeps the first it was listed in, the asking session shows the current', () => {
+  const ep = (out: string, ptr: string): string => /epoch=(0x[0-9a-f]+|0)\b/.exec(out.split('\n').find((l) => l.startsWith(ptr))!)![1]!;
+  const t = tcpStream(9012, 1000);
+  const a = showSess.parse(['show', 'sess'], cli, env).text;
+  const b = showSess.parse(['show', 'sess'], cli, env).text;
+  streamUnregister(t);
+  assert.equal(ep(a, streamPtr(9012)), ep(b, streamPtr(9012)));
+  assert.equal(parseInt(ep(b, sessPtr(7)), 16), parseInt(ep(a, sessPtr(7)), 16) + 1);
+});
+
+test('an HTTP connection between requests has no stream, as in 2.6; entries are listed in the order they started', () => {
+  const fe = src.proxies[0]!;
+  const hl = newStreamLog(fe);
+  hl.clientIp = '127.0.0.1'; hl.clientPort = 40000; hl.acceptMs = Date.now() - 5000;
+  const hs: ActiveStream = { sessId: 9002, fe, log: hl, kill() { streamUnregister(hs); } };
+  streamRegister(hs);
+  const t = tcpStream(9013, 1000);
+  try {
+    assert.doesNotMatch(showSess.parse(['show', 'sess'], cli, env).text, new RegExp(streamPtr(9002)));
+    hl.tRequest = 0;   // the request head has arrived
+    const lines = showSess.parse(['show', 'sess'], cli, env).text.split('\n');
+    assert.ok(lines[0]!.startsWith(streamPtr(9002)), lines[0]);   // accepted 5 s ago: first
+    assert.ok(lines[1]!.startsWith(streamPtr(9013)), lines[1]);
+  } finally { streamUnregister(hs); streamUnregister(t); }
 });
