@@ -38,10 +38,11 @@ export async function runNormScenario(fe: number, o: { last: () => string; reset
       const c = net.connect(fe, '127.0.0.1');
       const parts: Buffer[] = [];
       c.on('error', () => {});
-      c.on('data', (d) => parts.push(d));
-      const done = (): void => { c.destroy(); res(Buffer.concat(parts).toString('latin1').split('\r\n')[0]!); };
+      // a whole response head ends the case (a CONNECT's 200 leaves the tunnel open); the guard only bounds a hang
+      const guard = setTimeout(() => done(), 5000);
+      const done = (): void => { clearTimeout(guard); c.destroy(); res(Buffer.concat(parts).toString('latin1').split('\r\n')[0]!); };
+      c.on('data', (d) => { parts.push(d); if (Buffer.concat(parts).includes('\r\n\r\n')) done(); });
       c.on('close', done);
-      setTimeout(done, 300);
       c.write(u + ' HTTP/1.1\r\nhost: ' + h + '\r\n\r\n');
     });
     out.push(u + ' | ' + h + ' => ' + st + ' || ' + o.last());
