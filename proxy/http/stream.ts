@@ -859,7 +859,10 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     const dIn = log.bytesIn, dOut = log.bytesOut;
     fe.feCounters.bytesIn += dIn;
     fe.feCounters.bytesOut += dOut;
-    if (this.be !== null) { this.be.beCounters.bytesIn += dIn; this.be.beCounters.bytesOut += dOut; }
+    // 2.6 counts bytes on the stream's backend, the frontend itself until one is chosen (a listen's BACKEND row shows
+    // its stats page, deny and redirect traffic)
+    const bx = this.be ?? fe;
+    bx.beCounters.bytesIn += dIn; bx.beCounters.bytesOut += dOut;
     if (log.server !== null) { log.server.counters.bytesIn += dIn; log.server.counters.bytesOut += dOut; }
     if (this.asapDone) { this.asapDone = false; return; }
     this.logSend();
