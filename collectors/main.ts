@@ -100,7 +100,8 @@ async function main(argv: string[]): Promise<void> {
     .option('--json <file>', "JSON lines of every row to a file or '-'")
     .addOption(new Option('--format <fmt>', 'log line format').choices(['httplog', 'tcplog', 'clf', 'auto']).default('auto'))
     .option('--log-format <fmt>', 'parse lines with this HAProxy log-format string (as written in haproxy.cfg)')
-    .option('--batch-rows <n>', 'rows per record batch (one DuckDB INSERT each outside file loads)', int, 32768)
+    // 40960: three batches make a DuckDB row group, so --read's bulk INSERTs are whole row groups (sinks/duckdb.ts).
+    .option('--batch-rows <n>', 'rows per record batch (one DuckDB INSERT each outside file loads)', int, 40960)
     .option('--flush-ms <n>', 'flush a non-empty batch at least this often', int, 1000)
     .option('--rcvbuf <bytes>', 'UDP SO_RCVBUF to request (Linux caps it at net.core.rmem_max, then doubles it)', int, 32 * 1024 * 1024)
     .option('--ring-mb <n>', 'user-space datagram buffer between the UDP receive thread and the parser, MiB', int, 64)

@@ -29,8 +29,8 @@ async function load(files: readonly string[], duckdb: string | null, parquet: st
     sinks.push(await ParquetSink.open(parquet, dicts, 3_600_000));
   }
   let fatal: Error | null = null;
-  // 61440 rows: two batches make a DuckDB row group, so bulk INSERTs are whole row groups (collectors/sinks/duckdb.ts).
-  const ingest = new Ingest({ format: { kind: 'auto' }, sinks, dicts, batchRows: 61440, onFatal: (e) => { fatal = e; } });
+  // 40960 rows: three batches make a DuckDB row group, so bulk INSERTs are whole row groups (collectors/sinks/duckdb.ts).
+  const ingest = new Ingest({ format: { kind: 'auto' }, sinks, dicts, batchRows: 40960, onFatal: (e) => { fatal = e; } });
   for (const f of files.length ? files : ['-']) await ingestFile(f, ingest);
   await ingest.close();
   if (fatal) throw fatal;

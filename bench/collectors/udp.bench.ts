@@ -61,7 +61,8 @@ async function sluiceFile(file: string): Promise<number> {
   const db = path.join(tmp, 'file-' + Math.random().toString(36).slice(2) + '.duckdb');
   const dicts = new LogDicts();
   const sink = await ThreadedSink.open('duckdb', db, dicts);
-  const ing = new Ingest({ format: { kind: 'httplog' }, sinks: [sink], dicts, batchRows: 32768, maxQueued: 4 });
+  // sluice-collect --read's defaults (--batch-rows 40960, maxQueued 4).
+  const ing = new Ingest({ format: { kind: 'httplog' }, sinks: [sink], dicts, batchRows: 40960, maxQueued: 4 });
   const c0 = process.cpuUsage();
   const main0 = threadTicks(process.pid).get(String(process.pid)) ?? 0;
   const t0 = performance.now();
@@ -158,7 +159,7 @@ async function stages(file: string): Promise<Stages> {
   const con = await inst.connect();
   await con.run(createTableSql(HTTP_LOG_TABLE));
   c0 = cpu();
-  const per = BULK_MIN_ROWS / 40960;
+  const per = BULK_MIN_ROWS / 40960;   // one row group per INSERT, as the sink does
   for (let i = 0; i < files.length; i += per) {
     await con.run('INSERT INTO http_log_rows SELECT * FROM read_parquet([' + files.slice(i, i + per).join(', ') + '])');
   }
