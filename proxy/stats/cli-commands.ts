@@ -4,6 +4,7 @@
  * severity output and timeouts. Each is a CliCommand descriptor; texts and framing match 2.6 captures
  * (../shared/reference/haproxy-2.6-cli). State changes go through the ServerStateApi. Hot path: no.
  */
+import { isIP } from 'node:net';
 import type { Proxy, Server } from '../model/types.ts';
 import { PR_CAP_BE } from '../config/types.ts';
 import { PR_STATE_STOPPED, PR_STATE_PAUSED, PR_STATE_READY, SRV_ST_STOPPED, SRV_ADMF_CMAINT, SRV_ADMF_FMAINT } from '../model/types.ts';
@@ -31,6 +32,15 @@ function msg(text: string): CliReply { return { text, severity: LOG_INFO }; }
 function err(text: string): CliReply { return { text, severity: LOG_ERR }; }
 function raw(text: string): CliReply { return { text, severity: CLI_RAW }; }
 function warn(text: string): CliReply { return { text, severity: LOG_WARNING }; }
+/** A one-line reply 2.6 sends without the CLI's closing empty line. */
+function line(text: string, severity: number): CliReply { return { text: text + '\n', severity, noEnd: true }; }
+
+/** A port argument of `set server ... check-port|agent-port|...-addr <a> port <p>`: 0-65535 as 2.6 reads it. */
+function cliPort(v: string): number | CliReply {
+  if (!/^[-+]?\d+$/.test(v)) return line('provided port is not an integer', LOG_ERR);
+  const p = Number(v);
+  return p < 0 || p > 65535 ? line('provided port is invalid', LOG_ERR) : p;
+}
 const OK: CliReply = { text: '', severity: CLI_RAW };
 const DENIED = err('Permission denied\n');
 
@@ -355,18 +365,48 @@ const setServer = cmd(['set', 'server'], ACCESS_LVL_ADMIN, (a, _s, env) =>
         return err("'set server <srv> agent' expects 'up' or 'down'.\n");
       case 'check-port': {
         if (v === undefined || v === '') return err('set server <b>/<s> check-port requires a port.\n');
-        if (!sv.check.enabled) return { text: 'health checks are not enabled on this server\n', severity: LOG_WARNING, noEnd: true };
-        const p = parseIntStrict(v);
-        if (Number.isNaN(p) || p < 1 || p > 65535) return err('provided port is not valid.\n');
+        if (!sv.check.enabled) return line('health checks are not enabled on this server', LOG_WARNING);
+        const p = cliPort(v);
+        if (typeof p !== 'number') return p;
         sv.check.port = p;
         return OK;
       }
+      case 'check-addr': case 'agent-addr': {
+        if (v === undefined || v === '') return err(`set server <b>/<s> ${kw} requires an address and optionally a port.\n`);
+        const c = kw === 'check-addr' ? sv.check : sv.agent;
+        if (c === null || !c.enabled) return line(kw === 'check-addr' ? 'health checks are not enabled on this server' : 'agent checks are not enabled on this server', LOG_WARNING);
+        if (!isIP(v)) return line(`invalid addr '${v}'`, LOG_ERR);
+        let p = -1;
+        if (a[5] === 'port' && a[6] !== undefined && a[6] !== '') {
+          const q = cliPort(a[6]);
+          if (typeof q !== 'number') return q;
+          p = q;
+        }
+        c.addr = v;
+        if (p >= 0) c.port = p;
+        return OK;
+      }
+      case 'agent-port': {
+        if (v === undefined || v === '') return err('set server <b>/<s> agent-port requires a port.\n');
+        if (sv.agent === null || !sv.agent.enabled) return line('agent checks are not enabled on this server', LOG_WARNING);
+        const p = cliPort(v);
+        if (typeof p !== 'number') return p;
+        sv.agent.port = p;
+        return OK;
+      }
+      case 'agent-send':
+        if (sv.agent === null || !sv.agent.enabled) return err('agent checks are not enabled on this server.\n');
+        sv.agent.send = v ?? '';
+        return OK;
+      case 'fqdn':
+        if (v === undefined || v === '') return err('set server <b>/<s> fqdn requires a FQDN.\n');
+        return err('set server <b>/<s> fqdn failed because no resolution is configured.\n');   // Sluice has no resolvers
       case 'addr': {
         if (v === undefined || v === '') return err('set server <b>/<s> addr requires an address and optionally a port.\n');
         return warn(setServerAddr(env, sv, v, a[5] === 'port' ? (a[6] ?? '') : null));
       }
-      case 'agent-addr': case 'agent-port': case 'agent-send': case 'check-addr': case 'fqdn': case 'ssl':
-        return err('This setting is not supported by Sluice.\n');
+      case 'ssl':
+        return err("'set server <srv> ssl' cannot be set.  default-server should define ssl settings\n");
       default:
         return err(SET_SERVER_USAGE);
     }

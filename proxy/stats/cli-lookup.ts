@@ -33,7 +33,7 @@ export function findServerIn(px: Proxy, name: string): Server | null {
 export function lookupServer(src: StatsSource, arg: string | undefined): Server | string {
   if (arg === undefined || arg === '') return "Require 'backend/server'.\n";
   const slash = arg.indexOf('/');
-  if (slash < 0) return "Require 'backend/server'.\n";
+  if (slash < 0 || slash === arg.length - 1) return "Require 'backend/server'.\n";
   const px = findBackend(src, arg.slice(0, slash));
   if (px === null) return 'No such backend.\n';
   const sv = findServerIn(px, arg.slice(slash + 1));
