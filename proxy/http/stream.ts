@@ -445,7 +445,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     log.backend = be;
     be.beCounters.cumReq++;
     const opts = fe.options | be.options;
-    if (opts & PR_O_HTTPCLOSE) this.cliKeepAlive = false;
+    // the client side follows the frontend's mode only (a backend's httpclose closes the server side), as 2.6
+    if (fe.options & PR_O_HTTPCLOSE) this.cliKeepAlive = false;
     this.srvKeepAlive = (opts & (PR_O_HTTPCLOSE | PR_O_HTTP_SERVER_CLOSE)) === 0;
     if (be.cookie.name !== '') this.bc.persist = cookieRequest(be, m, buf, log);
     const buffer = this.reqBody !== BODY_NONE && (fe.http.bufferRequest || be.http.bufferRequest) && !this.bodyBuffered();
@@ -521,7 +522,10 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (opts & PR_O_FORWARDFOR) extra = extra === '' ? this.forwardFor() : extra + this.forwardFor();
     const f = m.flags;
     let conn: Buffer | null = null;
-    if (!this.srvKeepAlive) { if ((f & (H1_MF_CONN_UPG | H1_MF_UPGRADE)) !== (H1_MF_CONN_UPG | H1_MF_UPGRADE)) conn = B_CONN_CLOSE; }
+    // "close" only on an HTTP/1.1 request (1.0 closes implicitly), as 2.6's H1 layer
+    if (!this.srvKeepAlive) {
+      if ((f & (H1_MF_CONN_UPG | H1_MF_UPGRADE)) !== (H1_MF_CONN_UPG | H1_MF_UPGRADE) && (f & H1_MF_VER_11) !== 0) conn = B_CONN_CLOSE;
+    }
     else if ((f & (H1_MF_VER_11 | H1_MF_CHNK)) === 0) conn = B_CONN_KA;
     return h1HeadOut(buf, m, line, extra, conn, null, 0, 0);
   }
@@ -978,10 +982,13 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     // the H1 layer's own errors (mux) use the built-in messages, never errorfiles, and never enter HAProxy's channel
     const custom = mux ? undefined : px.http.errorFiles.get(status) ?? this.fe.http.errorFiles.get(status);
     const src = custom ?? (mux ? cannedMuxReply(status) : cannedReply(status));
+    // 2.6's H1 layer writes "connection: close" only when the client side was already to close (the built-in 400/408
+    // carry their own); a custom 400 errorfile goes out without it, the connection closing all the same
+    const muxClose = !this.cliKeepAlive || this.reqBody !== BODY_NONE;
     if (status === 400 || status === 408 || mux) this.cliKeepAlive = false;
     this.rqPhase = RQ_DONE;
     if (!mux) log.bytesOut += htxReplySize(src);
-    this.writeCli(mux ? src : localReplyBytes(src, !this.cliKeepAlive || this.reqBody !== BODY_NONE));
+    this.writeCli(mux ? src : localReplyBytes(src, muxClose));
     this.finishReply();
   }
 

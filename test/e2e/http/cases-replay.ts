@@ -31,7 +31,7 @@ export function replayCases(cases: Case[], logCheck: (name: string) => LogCheck)
   let up: { ports: Record<string, number>; reset(): void; received(): Buffer; close(): void };
   before(async () => {
     up = await startUpstreams();
-    const cfg = (buildConfig(await freePort(), up.ports, await freePort()) as string)
+    const cfg = (buildConfig(await freePort(), up.ports, await freePort(), await freePort()) as string)
       .replace('log stdout format raw local0', 'log 127.0.0.1:${LOGPORT} local0');
     px = await startSluice(cfg);
   });
@@ -45,7 +45,7 @@ export function replayCases(cases: Case[], logCheck: (name: string) => LogCheck)
       // the capture waited `idleMs` (400 by default) of silence; a close HAProxy made within it is waited for longer
       const end = golden(c.name, 'end.txt');
       const idle = (c.idleMs ?? 400) + (end?.trim() === 'closed' ? 400 : 0);
-      const got = await exchangeEnd(px.port(c.fe === 2 ? 'fe2' : 'fe'), c.send, idle, c.closeAfterSend ?? false);
+      const got = await exchangeEnd(px.port(c.fe === undefined ? 'fe' : 'fe' + c.fe), c.send, idle, c.closeAfterSend ?? false);
       const wantLog = (golden(c.name, 'haproxy-log.txt') ?? '').split('\n').filter(Boolean);
       // log lines go through a worker thread: wait for them (bounded), then a little for any extra one
       for (let i = 0; i < 300 && px.logs.length < wantLog.length; i++) await new Promise((r) => setTimeout(r, 10));
