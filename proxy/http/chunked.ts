@@ -12,7 +12,6 @@ const HEX = new Int8Array(256).fill(-1);
 for (let c = 0; c < 10; c++) HEX[48 + c] = c;
 for (let c = 0; c < 6; c++) { HEX[65 + c] = 10 + c; HEX[97 + c] = 10 + c; }
 
-const MAX_CHUNK = 2 ** 52;
 
 /** Decoder state plus the spans found by the last chunkDecode call. */
 export class ChunkState {
@@ -20,6 +19,8 @@ export class ChunkState {
   /** Bytes of chunk data still expected (CHK_ST_DATA), or the size being read (CHK_ST_SIZE). */
   remaining = 0;
   sizeDigits = 0;
+  /** Digits after the first significant one (sizes past 2^53 lose precision here, but never complete anyway). */
+  sigDigits = 0;
   /** Set once the last (zero) chunk was seen and "0\r\n" must be emitted. */
   lastSeen = false;
   errPos = -1;
@@ -36,7 +37,7 @@ export class ChunkState {
   trailerPartial = -1;
 
   reset(): void {
-    this.state = CHK_ST_SIZE; this.remaining = 0; this.sizeDigits = 0; this.lastSeen = false; this.errPos = -1;
+    this.state = CHK_ST_SIZE; this.remaining = 0; this.sizeDigits = 0; this.sigDigits = 0; this.lastSeen = false; this.errPos = -1;
     this.nspans = 0; this.dataBytes = 0; this.ntrailers = 0; this.trailerBytes = 0; this.trailerPartial = -1;
   }
 }
@@ -84,8 +85,10 @@ export function chunkDecode(st: ChunkState, buf: Buffer, p: number, end: number)
         const c = buf[p];
         const h = HEX[c];
         if (h >= 0) {
+          // 2.6: any number of digits (leading zeros pass), an error at a 17th significant one (past 64 bits)
+          if (st.remaining > 0 && ++st.sigDigits > 15) { st.state = CHK_ST_ERROR; st.errPos = p; return -1; }
           st.remaining = st.remaining * 16 + h;
-          if (++st.sizeDigits > 13 || st.remaining >= MAX_CHUNK) { st.state = CHK_ST_ERROR; st.errPos = p; return -1; }
+          st.sizeDigits++;
           p++;
           break;
         }
@@ -98,7 +101,7 @@ export function chunkDecode(st: ChunkState, buf: Buffer, p: number, end: number)
         if (st.sizeDigits > 0) {
           const c = buf[p];
           if (c !== 59 && c !== 32 && c !== 9 && c !== 13 && c !== 10) { st.state = CHK_ST_ERROR; st.errPos = p; return -1; }
-          st.sizeDigits = 0;
+          st.sizeDigits = 0; st.sigDigits = 0;
         }
         const lf = buf.indexOf(10, p);
         if (lf < 0 || lf >= end) return end;

@@ -502,9 +502,10 @@ function onTransferEncoding(m: H1Msg, buf: Buffer, s: number, e: number): number
   while (i < e) {
     while (i < e && (buf[i] === 32 || buf[i] === 9)) i++;
     const ts = i;
-    while (i < e && buf[i] !== 44 && buf[i] !== 59 && buf[i] !== 32 && buf[i] !== 9) i++;
+    // a coding with parameters ("chunked;q=1") is not chunked (2.6: 400)
+    while (i < e && buf[i] !== 44 && buf[i] !== 32 && buf[i] !== 9) i++;
     const te = i;
-    while (i < e && buf[i] !== 44) i++;          // skip parameters
+    while (i < e && buf[i] !== 44) i++;
     if (i < e) i++;                              // the comma
     if (h1TokenIs(buf, ts, te, T_CHUNKED)) {
       if (chunkedLast || (m.flags & H1_MF_CHNK)) return fail(m, ts, resp ? 502 : H1_ERR_BAD);

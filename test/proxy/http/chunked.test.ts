@@ -70,3 +70,16 @@ test('chunkHeader writes the size in uppercase hex, as 2.6 does', () => {
   assert.equal(chunkHeader(4096), '1000\r\n');
   assert.equal(chunkHeader(255), 'FF\r\n');
 });
+
+test('chunk sizes take any number of leading zeros and fail only past 64 bits, as 2.6', () => {
+  assert.equal(decode('000000000000000005\r\nhello\r\n0\r\n\r\n', []).data, 'hello');
+  assert.deepEqual([decode('ffffffffffffffff\r\nab', []).error], [false]);
+  assert.equal(decode('10000000000000000\r\nab', []).error, true);
+});
+
+test('trailers count their name and value for the HTX byte accounting', () => {
+  const st = new ChunkState();
+  const b = Buffer.from('0\r\nX-Trailer: t\r\nY:  vv \r\n\r\n', 'latin1');
+  chunkDecode(st, b, 0, b.length);
+  assert.equal(st.trailerBytes, 'x-trailer'.length + 1 + 1 + 2);
+});
