@@ -2,7 +2,7 @@
  * `client_ip:port [accept_date] frontend[~] backend/server ` of httplog and tcplog (written into the row).
  * Results go through the module-level `lf` cursor so nothing is allocated per field. Hot path: yes.
  */
-import { parseAcceptDate } from '../syslog/dates.ts';
+import { digitsAt, parseAcceptDate } from '../syslog/dates.ts';
 import {
   COL_BACKEND, COL_CLIENT_IP, COL_CLIENT_PORT, COL_FRONTEND, COL_SERVER, COL_TRANSPORT, COL_TS,
 } from '../arrow/types.ts';
@@ -93,6 +93,32 @@ export function writeClient(buf: Uint8Array, p: number, e: number, w: LogRowWrit
   return PARSE_OK;
 }
 
+/** The first 20 bytes (`dd/Mon/yyyy:hh:mm:ss`) of the last accept date parsed, and their value in ms (NaN = none). */
+const dateKey = new Uint8Array(20);
+let dateKeyMs = NaN;
+
+/**
+ * parseAcceptDate(buf, i, 24) for `dd/Mon/yyyy:hh:mm:ss.mmm` at buf[i], through a one-entry cache of the part before
+ * the milliseconds: consecutive lines mostly share their second, and comparing 20 bytes costs less than parsing them
+ * (~100 ns per date parsed, bench/collectors stage table).
+ */
+function acceptDateMs(buf: Uint8Array, i: number): number {
+  if (dateKeyMs === dateKeyMs && buf[i + 20] === 46) {
+    let j = 0;
+    while (j < 20 && dateKey[j] === buf[i + j]) j++;
+    if (j === 20) {
+      const ms = digitsAt(buf, i + 21, 3);
+      return ms < 0 ? NaN : dateKeyMs + ms;
+    }
+  }
+  const ts = parseAcceptDate(buf, i, 24);
+  if (ts === ts) {
+    for (let j = 0; j < 20; j++) dateKey[j] = buf[i + j];
+    dateKeyMs = ts - digitsAt(buf, i + 21, 3);
+  }
+  return ts;
+}
+
 /**
  * Parses `ip:port [dd/Mon/yyyy:hh:mm:ss.mmm] frontend[~] backend/server ` at buf[start] into the row.
  * Returns PARSE_OK with lf.pos at the first byte after the backend/server field's space, or an error code.
@@ -105,7 +131,7 @@ export function parseLogPrefix(buf: Uint8Array, start: number, end: number, w: L
   let p = sp + 1;
   if (p + 27 > end) return PARSE_ERR_TRUNCATED;
   if (buf[p] !== 91 || buf[p + 25] !== 93 || buf[p + 26] !== 32) return PARSE_ERR_SYNTAX;
-  const ts = parseAcceptDate(buf, p + 1, 24);
+  const ts = acceptDateMs(buf, p + 1);
   if (ts !== ts) return PARSE_ERR_DATE;
   w.f64[COL_TS][w.rows] = ts;
   p += 27;

@@ -6,7 +6,7 @@ import { parseHttpLog } from '../../../collectors/httplog/httplog.ts';
 import { parseTcpLog } from '../../../collectors/httplog/tcplog.ts';
 import { LogBatch, LogDicts, batchRow } from '../../../collectors/arrow/batcher.ts';
 import { HTTP_LOG_TABLE, TCP_LOG_TABLE } from '../../../collectors/arrow/schema.ts';
-import { PARSE_OK, PARSE_ERR_NOT_HTTP, PARSE_ERR_TRUNCATED } from '../../../collectors/httplog/types.ts';
+import { PARSE_OK, PARSE_ERR_DATE, PARSE_ERR_NOT_HTTP, PARSE_ERR_TRUNCATED } from '../../../collectors/httplog/types.ts';
 import type { LogLineParser } from '../../../collectors/httplog/types.ts';
 import type { TableSpec } from '../../../collectors/arrow/types.ts';
 
@@ -115,6 +115,26 @@ test('logasap and redispatch prefixes, TLS frontends and IPv6 clients', () => {
   assert.equal(r.redispatched, true);
   assert.equal(r.req_headers, null);
   assert.equal(r.http_version, 'HTTP/2.0');
+});
+
+test('accept dates of consecutive lines: same second, next second, other day, bad milliseconds, back again', () => {
+  const b = new LogBatch(HTTP_LOG_TABLE, 8, new LogDicts());
+  const dates = [
+    '23/Nov/2026:20:18:20.771', '23/Nov/2026:20:18:20.005', '23/Nov/2026:20:18:21.000', '01/Mar/2024:00:00:00.999',
+    '01/Mar/2024:00:00:00.9x9', '01/Mar/2024:00:00:00,123', '23/Nov/2026:20:18:20.771',
+  ];
+  const got: (number | string)[] = [];
+  for (const d of dates) {
+    const line = Buffer.from('10.0.0.1:1 [' + d + '] fe be/s 0/0/0/1/1 200 5 - - ---- 1/1/0/0/0 0/0 "GET / HTTP/1.1"');
+    const r = parseHttpLog(line, 0, line.length, b);
+    if (r !== PARSE_OK) { got.push(r === PARSE_ERR_DATE ? 'date' : r); b.rollbackRow(); continue; }
+    b.commitRow();
+    got.push(b.f64[0][b.rows - 1]);
+  }
+  assert.deepEqual(got, [
+    Date.UTC(2026, 10, 23, 20, 18, 20, 771), Date.UTC(2026, 10, 23, 20, 18, 20, 5), Date.UTC(2026, 10, 23, 20, 18, 21),
+    Date.UTC(2024, 2, 1, 0, 0, 0, 999), 'date', 'date', Date.UTC(2026, 10, 23, 20, 18, 20, 771),
+  ]);
 });
 
 test('a tcplog line given to the httplog parser is reported as not httplog', () => {
