@@ -6,6 +6,11 @@ import { daysFromCivil, digitsAt, monthAt } from './dates.ts';
 import { SYSLOG_FMT_LOCAL, SYSLOG_FMT_RFC3164 } from './types.ts';
 import type { SyslogFrame } from './types.ts';
 
+/** The last stamp parsed (`Mmm dd hh:mm:ss`), its year and its value in ms (NaN = none). */
+const stampKey = new Uint8Array(15);
+let stampYear = -1;
+let stampMs = NaN;
+
 /**
  * Parses the part after `<PRI>` (at `i`) up to `end`. `year` supplies the year RFC 3164 leaves out.
  * Returns true and fills `f` (format, tsMs, host, prog, pid, msg), or false if there is no `Mmm dd hh:mm:ss ` stamp.
@@ -14,11 +19,21 @@ import type { SyslogFrame } from './types.ts';
 export function parseRfc3164(buf: Uint8Array, i: number, end: number, year: number, f: SyslogFrame): boolean {
   if (i + 16 > end || buf[i + 3] !== 32 || buf[i + 6] !== 32 || buf[i + 9] !== 58 || buf[i + 12] !== 58 ||
       buf[i + 15] !== 32) return false;
-  const mo = monthAt(buf, i);
-  const d = buf[i + 4] === 32 ? digitsAt(buf, i + 5, 1) : digitsAt(buf, i + 4, 2);
-  const h = digitsAt(buf, i + 7, 2), mi = digitsAt(buf, i + 10, 2), s = digitsAt(buf, i + 13, 2);
-  if (mo === 0 || (d | h | mi | s) < 0 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return false;
-  f.tsMs = ((daysFromCivil(year, mo, d) * 24 + h) * 60 + mi) * 60000 + s * 1000;
+  // Consecutive lines mostly share their second: comparing the 15 bytes with the last stamp costs less than
+  // parsing them (~70 ns per line, bench/collectors).
+  let j = 0;
+  if (year === stampYear) while (j < 15 && stampKey[j] === buf[i + j]) j++;
+  if (j === 15) f.tsMs = stampMs;
+  else {
+    const mo = monthAt(buf, i);
+    const d = buf[i + 4] === 32 ? digitsAt(buf, i + 5, 1) : digitsAt(buf, i + 4, 2);
+    const h = digitsAt(buf, i + 7, 2), mi = digitsAt(buf, i + 10, 2), s = digitsAt(buf, i + 13, 2);
+    if (mo === 0 || (d | h | mi | s) < 0 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return false;
+    f.tsMs = ((daysFromCivil(year, mo, d) * 24 + h) * 60 + mi) * 60000 + s * 1000;
+    for (j = 0; j < 15; j++) stampKey[j] = buf[i + j];
+    stampYear = year;
+    stampMs = f.tsMs;
+  }
   let p = i + 16;
   // First word: a hostname, unless it already looks like a tag (`name[` or `name:`), as HAProxy's "local" sends.
   let w = p;

@@ -143,3 +143,21 @@ test('rsyslog RFC 3339 file and forward formats: host and tag[pid] after the ISO
     assert.equal(str(b, f.msgStart, f.msgEnd), msg);
   }
 });
+
+test('RFC 3164 stamps of consecutive lines: repeated, changed, another year, invalid after a valid one', () => {
+  const f = newSyslogFrame();
+  const stampOf = (line: string, year: number): number => {
+    const b = Buffer.from(line);
+    parseSyslogFrame(b, 0, b.length, year, f);
+    return f.tsMs;
+  };
+  const a = stampOf('<134>Nov 23 20:18:12 lb1 haproxy[1]: x', 2026);
+  assert.equal(a, Date.UTC(2026, 10, 23, 20, 18, 12));
+  assert.equal(stampOf('<134>Nov 23 20:18:12 lb1 haproxy[1]: y', 2026), a);
+  assert.equal(stampOf('<134>Nov 23 20:18:12 lb1 haproxy[1]: y', 2025), Date.UTC(2025, 10, 23, 20, 18, 12));
+  assert.equal(stampOf('Nov 23 20:18:13 lb1 haproxy[1]: z', 2025), Date.UTC(2025, 10, 23, 20, 18, 13));
+  assert.equal(stampOf('<134>Nov 23 20:18:13 lb1 haproxy[1]: y', 2026), Date.UTC(2026, 10, 23, 20, 18, 13));
+  assert.ok(Number.isNaN(stampOf('<134>Nov 23 20:18:1x lb1 haproxy[1]: y', 2026)));
+  assert.ok(Number.isNaN(stampOf('<134>Nov 23 20:61:13 lb1 haproxy[1]: y', 2026)));
+  assert.equal(stampOf('<134>Nov 23 20:18:13 lb1 haproxy[1]: y', 2026), Date.UTC(2026, 10, 23, 20, 18, 13));
+});
