@@ -26,6 +26,7 @@ function parseNbthread(args: readonly string[], ctx: KwCtx): void {
   if (n < 1 || n > 64) { ctx.alert(`'${args[0]}' value must be between 1 and 64 (was ${n})`); return; }
   if (n !== 1) ctx.warn(`'nbthread ${n}': sluice runs one event loop per process; using 1.`);
   ctx.global.nbthread = 1;
+  ctx.global.ext.set('nbthread', n);   // what 2.6 would run (its fd reserve and derived maxconn count them)
 }
 
 function parseDaemon(args: readonly string[], ctx: KwCtx): void {

@@ -20,6 +20,7 @@ import { newGlobal } from '../model/factories.ts';
 import type { StatsGlobalCfg } from '../stats/types.ts';
 import { SLUICE_VERSION } from '../stats/info.ts';
 import { haproxyCliEnv } from '../stats/socket-addr.ts';
+import { derivedMaxconn, fdReserve } from '../stats/fd-limits.ts';
 import { PR_MODE_HTTP } from '../model/types.ts';
 import {
   isSectionHeader, openProxySection, newSectionState, finalizeSections, capName, UNSUPPORTED_SECTIONS,
@@ -174,6 +175,8 @@ export function loadConfig(paths: readonly string[], reg: KeywordRegistry, env: 
   const checked = !ld.aborted && ld.alerts === 0;
   if (checked) for (const fn of ld.post) fn();
   const fin = finalizeSections(ld.st, ld.global.ext.has('stats') ? 2 : 1);
+  // no global maxconn: 2.6 takes what the fd limit leaves once its own sockets are reserved
+  if (ld.global.maxconn === 0) ld.global.maxconn = derivedMaxconn(fdReserve(ld.global, ld.st.proxies));
   bindLbAlgos(ld, reg);
   // like HAProxy, whole-config warnings are only printed when parsing itself succeeded
   if (checked) {

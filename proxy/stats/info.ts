@@ -13,6 +13,7 @@ import { PR_MODE_HTTP } from '../model/types.ts';
 import { cliTraffic } from './cli-server.ts';
 import { statsGlobalCfg } from './keywords.ts';
 import { globalMaxconn } from './fill.ts';
+import { fdReserve } from './fd-limits.ts';
 
 export interface InfoField {
   readonly pos: number;
@@ -151,8 +152,7 @@ export function infoValues(src: StatsSource, now: number, float: boolean): StatV
   v[0] = 'HAProxy'; v[1] = SLUICE_VERSION; v[2] = SLUICE_RELEASE_DATE; v[3] = g.nbthread; v[4] = 1; v[5] = 1;
   v[6] = src.pid; v[7] = formatUptime(upSec); v[8] = float ? (upMs / 1000).toFixed(6) : upSec;
   v[9] = 0; v[10] = Math.floor(mem.heapTotal / 1048576); v[11] = Math.floor(mem.heapUsed / 1048576); v[12] = 0;
-  // fitted on 2.6 captures with 3 and 5 listeners (nbthread 2): 2 fds per connection, 6 per listener, 11 more
-  const maxsock = maxconn * 2 + 11 + 6 * listeners;
+  const maxsock = maxconn * 2 + fdReserve(g, src.proxies);
   v[13] = maxsock; v[14] = maxsock; v[15] = maxconn; v[16] = maxconn;
   v[17] = actconn; v[18] = cumConns; v[19] = cumReq; v[20] = 0; v[21] = 0; v[22] = 0;
   v[23] = 0; v[24] = 0; v[25] = 0;
