@@ -6,7 +6,11 @@ import { parseHttpLog } from '../../../collectors/httplog/httplog.ts';
 import { parseTcpLog } from '../../../collectors/httplog/tcplog.ts';
 import { LogBatch, LogDicts, batchRow } from '../../../collectors/arrow/batcher.ts';
 import { HTTP_LOG_TABLE, TCP_LOG_TABLE } from '../../../collectors/arrow/schema.ts';
-import { PARSE_OK, PARSE_ERR_DATE, PARSE_ERR_NOT_HTTP, PARSE_ERR_TRUNCATED } from '../../../collectors/httplog/types.ts';
+import {
+  PARSE_OK, PARSE_ERR_DATE, PARSE_ERR_NOT_HTTP, PARSE_ERR_NUMBER, PARSE_ERR_SYNTAX, PARSE_ERR_TRUNCATED,
+} from '../../../collectors/httplog/types.ts';
+import { lf, readIntList } from '../../../collectors/httplog/fields.ts';
+import { COL_TA, COL_TA_PLUS, COL_TC, COL_TR, COL_TR_SRV, COL_TW } from '../../../collectors/arrow/types.ts';
 import type { LogLineParser } from '../../../collectors/httplog/types.ts';
 import type { TableSpec } from '../../../collectors/arrow/types.ts';
 
@@ -135,6 +139,24 @@ test('accept dates of consecutive lines: same second, next second, other day, ba
     Date.UTC(2026, 10, 23, 20, 18, 20, 771), Date.UTC(2026, 10, 23, 20, 18, 20, 5), Date.UTC(2026, 10, 23, 20, 18, 21),
     Date.UTC(2024, 2, 1, 0, 0, 0, 999), 'date', 'date', Date.UTC(2026, 10, 23, 20, 18, 20, 771),
   ]);
+});
+
+test('integer lists: values, signs, the + flag, and each error code', () => {
+  const b = new LogBatch(HTTP_LOG_TABLE, 2, new LogDicts());
+  const cols = [COL_TR, COL_TW, COL_TC, COL_TR_SRV, COL_TA];
+  const read = (s: string): number => { const x = Buffer.from(s); return readIntList(x, 0, x.length, b, cols, 4, COL_TA_PLUS); };
+  assert.equal(read('1/-1/0/22/+333 rest'), PARSE_OK);
+  assert.deepEqual(cols.map((c) => b.i32[c][0]), [1, -1, 0, 22, 333]);
+  assert.equal(b.i32[COL_TA_PLUS][0], 1);
+  assert.equal(lf.pos, 15);
+  assert.equal(read('1/2/3/4/5'), PARSE_OK);            // the last value may end the input
+  assert.equal(b.i32[COL_TA_PLUS][0], 0);
+  assert.equal(read('1/2/x/4/5 '), PARSE_ERR_NUMBER);
+  assert.equal(read('1/2/3/4/2147483648 '), PARSE_ERR_NUMBER);
+  assert.equal(read('1/2/3'), PARSE_ERR_TRUNCATED);
+  assert.equal(read('1/2/'), PARSE_ERR_TRUNCATED);
+  assert.equal(read('1/2/3/4/5/6 '), PARSE_ERR_SYNTAX);
+  assert.equal(read('1/2 3/4/5 '), PARSE_ERR_SYNTAX);
 });
 
 test('a tcplog line given to the httplog parser is reported as not httplog', () => {
