@@ -4,10 +4,15 @@
  * next position (then by remaining weight, then arrival), in an "init" queue by weight until first picked, or in a
  * "next" queue for the following window. A pick takes the first current server due now, else the heaviest waiting in
  * init; its position advances by total/weight with the remainder carried. Weights are in 1/16 units as in 2.6.
- * Runtime changes arrive as a new usable set (init()), turned into up/down/reweight events.
+ * Runtime changes arrive as a new usable set (init()), turned into up/down/reweight events; the backup group follows
+ * the backend's usable backups even while unused (read from be.servers), as 2.6's does.
  * Hot path: yes (pick is O(servers) array moves, no allocation).
  */
 import type { Proxy, Server } from '../model/types.ts';
+import {
+  PR_O_ALLBACKUPS, SRV_ST_RUNNING, SRV_ST_STARTING, SRV_ADMF_FMAINT, SRV_ADMF_IMAINT, SRV_ADMF_CMAINT, SRV_ADMF_RMAINT,
+  SRV_ADMF_FDRAIN, SRV_ADMF_IDRAIN,
+} from '../model/types.ts';
 import type { LbAlgo } from './types.ts';
 
 const WEIGHT_SCALE = 16;                     // effective weight = user weight * 16
@@ -44,7 +49,15 @@ interface RrState {
   nodes: Map<Server, RrNode>;
   act: RrGroup;
   bck: RrGroup;
-  bckSeen: boolean;          // the backup group was handed over once (before that it is as 2.6 set it up at start)
+  fbck: Server | null;       // without `option allbackups`: the one backup in use, picked without the group
+}
+
+const NOT_LB = SRV_ADMF_FMAINT | SRV_ADMF_IMAINT | SRV_ADMF_CMAINT | SRV_ADMF_RMAINT | SRV_ADMF_FDRAIN | SRV_ADMF_IDRAIN;
+
+/** A backup 2.6 keeps in its backup group: up or starting, neither in maintenance nor draining, weight > 0. */
+function backupUsable(s: Server): boolean {
+  return s.backup && (s.curState === SRV_ST_RUNNING || s.curState === SRV_ST_STARTING) && (s.adminState & NOT_LB) === 0 &&
+    s.eweight > 0;
 }
 
 function qInsert(q: RrQueue, n: RrNode, key: number): void {
@@ -188,21 +201,19 @@ export const roundrobin: LbAlgo = {
   needsHttp: false,
   init(be, servers) {
     const prev = isRr(be.lbState) ? be.lbState : null;
-    const st: RrState = prev ?? { rr: true, nodes: new Map(), act: newGroup(), bck: newGroup(), bckSeen: false };
+    const st: RrState = prev ?? { rr: true, nodes: new Map(), act: newGroup(), bck: newGroup(), fbck: null };
     const act: Server[] = [];
-    const bck: Server[] = [];
-    for (const s of servers) (s.backup ? bck : act).push(s);
-    // the backend hands over the usable active servers, else the usable backups: the active group always follows,
-    // the backup group keeps its state while not handed over (unless nothing at all is usable)
+    for (const s of servers) if (!s.backup) act.push(s);
+    // the backend hands over the usable active servers, else the backup(s) in use; 2.6's backup group follows every
+    // usable backup all along, whether it is in use or not
     syncGroup(st, st.act, act, prev === null);
-    if (bck.length > 0 || (act.length === 0 && st.bckSeen)) {
-      syncGroup(st, st.bck, bck, !st.bckSeen);
-      st.bckSeen = true;
-    }
+    syncGroup(st, st.bck, be.servers.filter(backupUsable), prev === null);
+    st.fbck = act.length === 0 && servers.length > 0 && (be.options & PR_O_ALLBACKUPS) === 0 ? servers[0] : null;
     be.lbState = st;
   },
   pick(be: Proxy, _req, avoid) {
     const st = be.lbState as RrState;
+    if (st.act.members.size === 0 && st.fbck !== null) return st.fbck;
     const g = st.act.members.size > 0 ? st.act : st.bck;
     if (g.members.size === 0) return null;
     let switched = false;
