@@ -127,11 +127,18 @@ function findHost(ctx: SampleCtx): string {
 const fmtBuf = Buffer.allocUnsafe(16384);
 
 /** Runs a rule's log-format value against the current request (the stream's StreamLog and live head). */
+/** Whether the rules running are http-response ones (their ctx is then the response view, out.reqCtx the request). */
+let rulesOnResponse = false;
+
+/** Points the live sample fetches at the message the running rules see. */
+function setLive(ctx: SampleCtx, out: RuleOut): void {
+  if (rulesOnResponse) { sampleLive.req = out.reqCtx; sampleLive.res = ctx; } else { sampleLive.req = ctx; sampleLive.res = null; }
+}
+
 export function ruleFormat(f: RuleFmt, ctx: SampleCtx, out: RuleOut): string {
   const fe = out.fe, log = out.log;
   if (fe === null || log === null) return '';
-  sampleLive.req = out.reqCtx ?? ctx;
-  sampleLive.res = out.reqCtx !== null && ctx !== out.reqCtx ? ctx : null;   // http-response rules: res.hdr()
+  setLive(ctx, out);
   let s = '';
   for (let i = 0; i < f.ems.length; i++) {
     const em = f.ems[i];
@@ -151,8 +158,7 @@ function captureSample(r: HttpRule, ctx: SampleCtx, out: RuleOut): string | null
   const f = r.fmt as RuleFmt;
   const fn = f.fns.length === 1 && f.ems[0] === null ? f.fns[0] : null;
   if (fn === null || out.log === null) return ruleValue(r, ctx, out);
-  sampleLive.req = out.reqCtx ?? ctx;
-  sampleLive.res = out.reqCtx !== null && ctx !== out.reqCtx ? ctx : null;
+  setLive(ctx, out);
   const v = fn(out.log);
   sampleLive.req = null;
   sampleLive.res = null;
@@ -222,21 +228,49 @@ function lineRule(r: HttpRule, ctx: SampleCtx, out: RuleOut): boolean {
 }
 
 /**
- * A SampleCtx whose request line is the rewritten one (out.method / out.uri): the original head bytes with the new
- * line appended after them, so header offsets stay valid. Rare path (a rule rewrote the line): allocates.
+ * A SampleCtx showing what the rules changed so far, as 2.6's later rules see its rewritten message: the request line
+ * from out.method / out.uri, and the headers added in out.extra after the kept ones. The original head bytes come
+ * first and the index is copied, so offsets stay valid. Rare path (built only when a rule reads after a change).
  */
-function lineView(ctx: SampleCtx, out: RuleOut): SampleCtx {
+function rulesView(ctx: SampleCtx, out: RuleOut): SampleCtx {
   const b = ctx.buf as Buffer;
+  const line = out.uri !== null || out.method !== null;
   const m = out.method ?? b.toString('latin1', ctx.l0s, ctx.l0e);
   const u = out.uri ?? b.toString('latin1', ctx.l1s, ctx.l1e);
   const v = b.toString('latin1', ctx.l2s, ctx.l2e);
+  const added = out.extra === '' ? [] : out.extra.split('\r\n').slice(1);
+  const tail = (line ? m + ' ' + u + ' ' + v : '') + (added.length > 0 ? '\r\n' + added.join('\r\n') : '');
   const at = b.length;
-  const buf = Buffer.concat([b, Buffer.from(m + ' ' + u + ' ' + v, 'latin1')]);
+  const buf = Buffer.concat([b, Buffer.from(tail, 'latin1')]);
+  const nhdr = ctx.nhdr + added.length;
+  const hdr = new Int32Array(nhdr * H1_HDR_STRIDE);
+  hdr.set(ctx.hdr.subarray(0, ctx.nhdr * H1_HDR_STRIDE));
+  let p = at + (line ? m.length + u.length + v.length + 2 : 0);
+  for (let i = 0; i < added.length; i++) {
+    const l = added[i], x = (ctx.nhdr + i) * H1_HDR_STRIDE, s0 = p + 2, c = l.indexOf(':');
+    let vs = c + 1;
+    while (vs < l.length && l.charCodeAt(vs) === 32) vs++;
+    hdr[x] = s0; hdr[x + 1] = s0 + c; hdr[x + 2] = s0 + vs; hdr[x + 3] = s0 + l.length;
+    p = s0 + l.length;
+  }
   return {
-    buf, l0s: at, l0e: at + m.length, l1s: at + m.length + 1, l1e: at + m.length + 1 + u.length,
-    l2s: at + m.length + u.length + 2, l2e: buf.length, hdr: ctx.hdr, nhdr: ctx.nhdr, srcIp: ctx.srcIp,
-    srcIp4: ctx.srcIp4, vars: ctx.vars,
+    buf, l0s: line ? at : ctx.l0s, l0e: line ? at + m.length : ctx.l0e, l1s: line ? at + m.length + 1 : ctx.l1s,
+    l1e: line ? at + m.length + 1 + u.length : ctx.l1e, l2s: line ? at + m.length + u.length + 2 : ctx.l2s,
+    l2e: line ? at + m.length + u.length + 2 + v.length : ctx.l2e, hdr, nhdr, srcIp: ctx.srcIp, srcIp4: ctx.srcIp4,
+    vars: ctx.vars,
   };
+}
+
+/** Drops the lines named `name` (lowercase) that earlier rules added to out.extra (set-header / del-header). */
+function dropAdded(out: RuleOut, name: string): void {
+  if (out.extra === '') return;
+  const lines = out.extra.split('\r\n');
+  let keep = '';
+  for (let i = 1; i < lines.length; i++) {
+    const l = lines[i];
+    if (l.slice(0, l.indexOf(':')).toLowerCase() !== name) keep += '\r\n' + l;
+  }
+  out.extra = keep;
 }
 
 /** [start, end) of the path inside `uri` (after scheme://authority for an absolute URI). */
@@ -309,28 +343,35 @@ function delHeader(ctx: SampleCtx, name: Buffer): void {
 
 /** Evaluates `rules` in order; stops at allow (RULES_CONTINUE), deny (RULES_DENY) or a reply (RULES_REPLY). */
 export function httpRulesRun(rules: readonly HttpRule[], ctx0: SampleCtx, out: RuleOut): number {
-  let ctx = out.uri === null && out.method === null ? ctx0 : lineView(ctx0, out);
+  rulesOnResponse = out.reqCtx !== null && ctx0 !== out.reqCtx;
+  // `ctx` is what conditions and values read: ctx0, or a view of the changes made so far (rebuilt when `stale`)
+  let stale = out.uri !== null || out.method !== null || out.extra !== '';
+  let ctx = ctx0;
   for (let i = 0; i < rules.length; i++) {
     const r = rules[i];
+    if (stale) { ctx = rulesView(ctx0, out); stale = false; }
     if (r.cond !== null && !aclCondExec(r.cond, ctx)) continue;
     if (r.action >= HTTP_ACT_SET_PATH && r.action <= HTTP_ACT_REPLACE_URI && r.action !== HTTP_ACT_REPLACE_HDR &&
         r.action !== HTTP_ACT_REPLACE_VAL) {
-      if (lineRule(r, ctx, out)) ctx = lineView(ctx0, out);
+      if (lineRule(r, ctx, out)) stale = true;
+      continue;
+    }
+    if (r.action >= HTTP_ACT_SET_HDR && r.action <= HTTP_ACT_DEL_HDR) {
+      // header changes act on the message itself (ctx0's index, out.extra), then later rules see them
+      const v = r.action === HTTP_ACT_DEL_HDR ? '' : ruleValue(r, ctx, out);
+      if (r.action !== HTTP_ACT_ADD_HDR) { delHeader(ctx0, r.nameBuf); dropAdded(out, r.name); }
+      if (r.action !== HTTP_ACT_DEL_HDR) out.extra += '\r\n' + r.name + ': ' + v;
+      stale = true;
+      continue;
+    }
+    if (r.action === HTTP_ACT_REPLACE_HDR || r.action === HTTP_ACT_REPLACE_VAL) {
+      replaceHeader(r, ctx0, out, r.action === HTTP_ACT_REPLACE_VAL);
+      stale = true;
       continue;
     }
     switch (r.action) {
       case HTTP_ACT_ALLOW: return RULES_CONTINUE;
       case HTTP_ACT_DENY: out.status = r.status; return RULES_DENY;
-      case HTTP_ACT_SET_HDR: {
-        const v = ruleValue(r, ctx, out);      // evaluated before the old header goes (it may read it)
-        delHeader(ctx, r.nameBuf);
-        out.extra += '\r\n' + r.name + ': ' + v;
-        break;
-      }
-      case HTTP_ACT_ADD_HDR: out.extra += '\r\n' + r.name + ': ' + ruleValue(r, ctx, out); break;
-      case HTTP_ACT_DEL_HDR: delHeader(ctx, r.nameBuf); break;
-      case HTTP_ACT_REPLACE_HDR: replaceHeader(r, ctx, out, false); break;
-      case HTTP_ACT_REPLACE_VAL: replaceHeader(r, ctx, out, true); break;
       case HTTP_ACT_CAPTURE: {
         const log = out.log;
         if (log !== null) {
@@ -367,7 +408,7 @@ export function httpRulesRun(rules: readonly HttpRule[], ctx0: SampleCtx, out: R
         break;
       }
       case HTTP_ACT_SET_VAR: case HTTP_ACT_UNSET_VAR: {
-        const vars = (out.reqCtx ?? ctx).vars;
+        const vars = (out.reqCtx ?? ctx0).vars;
         if (vars === undefined) break;
         if (r.action === HTTP_ACT_UNSET_VAR) { varUnset(vars, r.name); break; }
         const f = r.fmt;
@@ -376,7 +417,7 @@ export function httpRulesRun(rules: readonly HttpRule[], ctx0: SampleCtx, out: R
           // set-var: one sample expression; a fetch that finds nothing leaves the variable alone (as 2.6)
           const log = out.log;
           if (log === null) break;
-          sampleLive.req = out.reqCtx ?? ctx;
+          setLive(ctx, out);
           const v = (f.fns[0] as (s: typeof log) => string | number | null)(log);
           sampleLive.req = null;
           if (v !== null) varSet(vars, r.name, v);
