@@ -349,7 +349,11 @@ export function httpRulesRun(rules: readonly HttpRule[], ctx0: SampleCtx, out: R
   let ctx = ctx0;
   for (let i = 0; i < rules.length; i++) {
     const r = rules[i];
-    if (stale) { ctx = rulesView(ctx0, out); stale = false; }
+    // the view is built only for a rule that reads (a condition, a log-format value, or an action using the message)
+    if (stale && (r.cond !== null || r.fmt !== null || r.action < HTTP_ACT_SET_HDR || r.action > HTTP_ACT_DEL_HDR)) {
+      ctx = rulesView(ctx0, out);
+      stale = false;
+    }
     if (r.cond !== null && !aclCondExec(r.cond, ctx)) continue;
     if (r.action >= HTTP_ACT_SET_PATH && r.action <= HTTP_ACT_REPLACE_URI && r.action !== HTTP_ACT_REPLACE_HDR &&
         r.action !== HTTP_ACT_REPLACE_VAL) {
