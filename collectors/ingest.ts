@@ -331,14 +331,25 @@ export function detectHaproxyFormat(buf: Uint8Array, start: number, end: number)
 }
 
 /**
- * Feeds a log file (or stdin for '-') line by line into `ingest`, reading 256 KiB chunks and cutting at '\n'; waits
+ * Feeds a log file (or stdin for '-') line by line into `ingest`, reading 1 MiB chunks and cutting at '\n'; waits
  * for the sinks whenever batches queue up (a file can wait, a socket cannot), in bulk mode (see Ingest.bulk). Resolves
  * once every row of the file is written, or when the ingest failed. Used by `sluice-collect --read` and halog's loaders.
  */
 export async function ingestFile(path: string, ingest: Ingest): Promise<void> {
+  await ingestFiles([path], ingest);
+}
+
+/**
+ * ingestFile for several files in one bulk session: the DuckDB sink's INSERTs stay whole row groups across file
+ * boundaries (one partial row group at the end instead of one per file), and the rows are committed once at the end.
+ */
+export async function ingestFiles(paths: readonly string[], ingest: Ingest): Promise<void> {
   await ingest.bulk(true);
   try {
-    await readLines(path, ingest);
+    for (const path of paths) {
+      await readLines(path, ingest);
+      if (ingest.failed) return;
+    }
   } finally {
     await ingest.bulk(false);
   }

@@ -12,7 +12,7 @@ import { HTTP_LOG_TABLE, TCP_LOG_TABLE } from './arrow/schema.ts';
 import { CollectCounters } from './counters.ts';
 import { CLF_LOG_FORMAT, compileLogFormat } from './httplog/custom-format.ts';
 import type { CompiledLogFormat } from './httplog/custom-format.ts';
-import { Ingest, ingestFile, warmUpParsers } from './ingest.ts';
+import { Ingest, ingestFiles, warmUpParsers } from './ingest.ts';
 import type { IngestFormat } from './ingest.ts';
 import { ThreadedSink } from './sinks/threaded.ts';
 import { ArrowStreamSink, JsonLinesSink } from './sinks/stdout.ts';
@@ -243,7 +243,7 @@ async function main(argv: string[]): Promise<void> {
   const dropTimer = setInterval(refreshDrops, 1000);
   dropTimer.unref();
 
-  for (const f of o.read) await ingestFile(f, ingest);
+  if (o.read.length > 0) await ingestFiles(o.read, ingest);
   if (o.read.length > 0 && o.listen.length === 0) await shutdown(ingest.failed ? 1 : 0, '');
   if (ingest.failed) await shutdown(1, '');
   if (listeners.length > 0) log('ready');

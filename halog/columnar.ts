@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { HalogOptions } from './types.ts';
 import { FILT_QUIET } from './types.ts';
 import type { HalogIo } from './run.ts';
-import { Ingest, ingestFile } from '../collectors/ingest.ts';
+import { Ingest, ingestFiles } from '../collectors/ingest.ts';
 import { LogDicts } from '../collectors/arrow/batcher.ts';
 import type { LogBatch } from '../collectors/arrow/batcher.ts';
 import type { LogSink } from '../collectors/sinks/types.ts';
@@ -31,7 +31,7 @@ async function load(files: readonly string[], duckdb: string | null, parquet: st
   let fatal: Error | null = null;
   // 40960 rows: three batches make a DuckDB row group, so bulk INSERTs are whole row groups (collectors/sinks/duckdb.ts).
   const ingest = new Ingest({ format: { kind: 'auto' }, sinks, dicts, batchRows: 40960, onFatal: (e) => { fatal = e; } });
-  for (const f of files.length ? files : ['-']) await ingestFile(f, ingest);
+  await ingestFiles(files.length ? files : ['-'], ingest);
   await ingest.close();
   if (fatal) throw fatal;
   const c = ingest.counters;

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { Ingest, detectHaproxyFormat, ingestFile } from '../../collectors/ingest.ts';
+import { Ingest, detectHaproxyFormat, ingestFile, ingestFiles } from '../../collectors/ingest.ts';
 import { batchRow } from '../../collectors/arrow/batcher.ts';
 import type { LogBatch } from '../../collectors/arrow/batcher.ts';
 import { compileLogFormat, CLF_LOG_FORMAT } from '../../collectors/httplog/custom-format.ts';
@@ -180,6 +180,27 @@ test('a file is read in bulk mode: bulk(true) first, every row written before bu
   assert.equal((fatal as Error | null)?.message, 'INSERT failed: disk full');
   assert.equal(ing2.failed, fatal);
   await assert.rejects(ing2.close(), /disk full/);
+});
+
+test('several files are read in one bulk session, every line of each', async () => {
+  const events: string[] = [];
+  const sink = new MemorySink();
+  const bulkSink: LogSink<LogBatch> = {
+    name: 'bulk',
+    write: (b: LogBatch) => { sink.write(b); },
+    bulk: (on: boolean) => { events.push('bulk ' + on + ' after ' + sink.rows.length); },
+    close: async () => undefined,
+  };
+  const lines = fixture('http.raw.log');
+  const a = path.join(dir, 'multi-a.log');
+  const b = path.join(dir, 'multi-b.log');
+  fs.writeFileSync(a, lines.join('\n') + '\n');
+  fs.writeFileSync(b, lines.slice(0, 3).join('\n'));   // no final newline
+  const ing = new Ingest({ format: { kind: 'httplog' }, sinks: [bulkSink], batchRows: 4 });
+  await ingestFiles([a, b], ing);
+  assert.deepEqual(events, ['bulk true after 0', 'bulk false after ' + (lines.length + 3)]);
+  assert.equal(ing.counters.parsed, lines.length + 3);
+  await ing.close();
 });
 
 test('a file read across 1 MiB buffers keeps every line: lines cut by a read, a line longer than the buffer, no final newline', async () => {
