@@ -241,10 +241,13 @@ test('a WebSocket upgrade without sec-websocket-key is a 400', () => {
   assert.ok(parseEveryWay(up + 'Sec-WebSocket-Key: k\r\n\r\n').flags & H1_MF_CONN_UPG);
 });
 
-test('a request head passes up to 15281 - 4 x headers bytes (2.6 with tune.bufsize 16384)', () => {
+test('a request or response head passes up to 15281 - 4 x headers bytes (2.6 with tune.bufsize 16384)', () => {
   const head = (n: number): string => { const p = 'GET / HTTP/1.1\r\nHost: a\r\nX-Pad: '; return p + 'p'.repeat(n - p.length - 4) + '\r\n\r\n'; };
   assert.equal(feed(head(15273), []).ret, 'done');
   assert.deepEqual([feed(head(15274), []).ret, feed(head(15274), []).err], ['error', 400]);
+  const rsp = (n: number): string => { const p = 'HTTP/1.1 200 OK\r\nContent-Length: 0\r\nX-Pad: '; return p + 'p'.repeat(n - p.length - 4) + '\r\n\r\n'; };
+  assert.equal(feed(rsp(15273), [], true).ret, 'done');
+  assert.deepEqual([feed(rsp(15274), [], true).err], [502]);
 });
 
 test('status lines: any digit count and SP/HT runs pass, a line not opening with HTTP/d.d fails at once', () => {
