@@ -297,6 +297,28 @@ function notInDefaults(ctx: LineCtx, px: Proxy, name: string, args: readonly str
   ctx.alert(`'${name}' not allowed in ${anon ? 'anonymous ' : ''}'defaults' section.`);
 }
 
+/** The order 2.6 evaluates request rules in, and the words its "placed after" warnings use for each. */
+const RULE_STAGES = ['tcp-request connection', 'tcp-request session', 'tcp-request content', 'monitor fail', 'http-request',
+  'redirect', 'use_backend', 'use-server'];
+const rulesSeen = new WeakMap<Proxy, number>();
+
+/**
+ * After a rule is accepted: 2.6's warning when a rule of an earlier stage follows one of a later stage (it names the
+ * earliest such later stage). Among tcp-request rules tcp/rules.ts says it already.
+ */
+function ruleOrder(ctx: KwCtx, px: Proxy, args: readonly string[]): void {
+  const k = args[0] === 'tcp-request' ? RULE_STAGES.indexOf('tcp-request ' + (args[1] ?? ''))
+    : args[0] === 'monitor' && args[1] === 'fail' ? 3 : RULE_STAGES.indexOf(args[0] ?? '');
+  if (k < 0 || (k < 3 && args[0] !== 'tcp-request')) return;
+  const seen = rulesSeen.get(px) ?? 0;
+  for (let j = k + 1; j < RULE_STAGES.length; j++) {
+    if ((seen & (1 << j)) === 0) continue;
+    if (j > 2) ctx.warn(`a '${args[0]}' rule placed after ${j === 4 ? 'an' : 'a'} '${RULE_STAGES[j]}' rule will still be processed before.`);
+    break;
+  }
+  rulesSeen.set(px, seen | (1 << k));
+}
+
 /** Options 2.6 parses by hand, without `no`/`default` forms (checked with haproxy -c: "negation/default is not supported"). */
 const NO_NEGATION_OPTIONS = new Set(['external-check', 'forwardfor', 'http-restrict-req-hdr-names', 'httpchk', 'httplog',
   'httpslog', 'ldap-check', 'mysql-check', 'originalto', 'pgsql-check', 'redis-check', 'smtpchk', 'spop-check',
@@ -332,7 +354,9 @@ function dispatchLine(ld: Loading, reg: KeywordRegistry, file: string, lineNo: n
       }
       return;
     }
+    const before = ld.alerts;
     m.kw.parse(args, ctx);
+    if (px !== null && ld.alerts === before) ruleOrder(ctx, px, args);
     return;
   }
   const family = section === 'global' ? 'global' : 'proxy';
