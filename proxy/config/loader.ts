@@ -319,6 +319,23 @@ function ruleOrder(ctx: KwCtx, px: Proxy, args: readonly string[]): void {
   rulesSeen.set(px, seen | (1 << k));
 }
 
+/** http-request / http-response actions after which, without a condition, 2.6 evaluates nothing more. */
+const FINAL_ACTIONS: Readonly<Record<string, readonly string[]>> = {
+  'http-request': ['allow', 'deny', 'tarpit', 'auth', 'redirect', 'return'],
+  'http-response': ['allow', 'deny', 'redirect', 'return'],
+};
+/** Per proxy, the rule lists whose last accepted rule is final and unconditional. */
+const lastFinal = new WeakMap<Proxy, Set<string>>();
+
+function noteFinal(px: Proxy, args: readonly string[]): void {
+  const finals = FINAL_ACTIONS[args[0] ?? ''];
+  if (finals === undefined) return;
+  let set = lastFinal.get(px);
+  if (set === undefined) { set = new Set(); lastFinal.set(px, set); }
+  const unconditional = !args.slice(2).some((a) => a === 'if' || a === 'unless');
+  if (finals.includes(args[1] ?? '') && unconditional) set.add(args[0]!); else set.delete(args[0]!);
+}
+
 /** Options 2.6 parses by hand, without `no`/`default` forms (checked with haproxy -c: "negation/default is not supported"). */
 const NO_NEGATION_OPTIONS = new Set(['external-check', 'forwardfor', 'http-restrict-req-hdr-names', 'httpchk', 'httplog',
   'httpslog', 'ldap-check', 'mysql-check', 'originalto', 'pgsql-check', 'redis-check', 'smtpchk', 'spop-check',
@@ -354,9 +371,12 @@ function dispatchLine(ld: Loading, reg: KeywordRegistry, file: string, lineNo: n
       }
       return;
     }
+    if (px !== null && lastFinal.get(px)?.has(args[0]!) === true) {
+      ctx.warnRaw(`parsing [${file}:${lineNo}]: previous '${args[0]}' action is final and has no condition attached, further entries are NOOP.`);
+    }
     const before = ld.alerts;
     m.kw.parse(args, ctx);
-    if (px !== null && ld.alerts === before) ruleOrder(ctx, px, args);
+    if (px !== null && ld.alerts === before) { ruleOrder(ctx, px, args); noteFinal(px, args); }
     return;
   }
   const family = section === 'global' ? 'global' : 'proxy';
