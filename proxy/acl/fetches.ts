@@ -121,7 +121,10 @@ const hdrCnt: FetchDef = {
       for (let x = 0; x < ctx.nhdr * 4; x += 4) {
         if (h[x] < 0) continue;
         if (arg.length > 0 && (h[x + 1] - h[x] !== arg.length || b.compare(arg, 0, arg.length, h[x], h[x + 1]) !== 0)) continue;
+        // as hdr() sees them: each comma-separated value counts (commas inside quotes do not), as in 2.6
         cnt++;
+        let q = false;
+        for (let i = h[x + 2]; i < h[x + 3]; i++) { const c = b[i]; if (c === 34) q = !q; else if (c === 44 && !q) cnt++; }
       }
     }
     const n = cntBuf.write(String(cnt), 0, 'latin1');

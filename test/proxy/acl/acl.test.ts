@@ -66,6 +66,8 @@ test('header fetches split on commas and match case-insensitively with -i', () =
   assert.equal(run(['hdr_val(x-num)', '40:41'], REQ), false);
   assert.equal(run(['hdr(x-missing)', '-m', 'found'], REQ), false);
   assert.equal(run(['hdr_cnt(host)', 'eq', '1'], REQ), true);
+  // hdr_cnt counts comma-separated values like hdr() sees them (2.6: "X-C: 1" + "X-C: 2, 3" counts 3)
+  assert.equal(run(['hdr_cnt(accept)', 'eq', '2'], REQ), true);
 });
 
 test('src matches networks and addresses', () => {
