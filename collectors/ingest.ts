@@ -76,6 +76,8 @@ export class Ingest {
   private readonly customParse: LogLineParser | null;
   private readonly customTable: number;
   private readonly clfParse: LogLineParser | null;
+  /** auto format: the last line classified was httplog. */
+  private autoHttp = false;
 
   constructor(o: IngestOptions) {
     this.format = o.format;
@@ -136,7 +138,19 @@ export class Ingest {
     else if (this.format.kind === 'httplog') { t = TABLE_HTTP; parse = parseHttpLog; }
     else if (this.format.kind === 'tcplog') { t = TABLE_TCP; parse = parseTcpLog; }
     else {
+      // After an httplog line the next one is tried as httplog before it is classified: an HTTP proxy's log is mostly
+      // httplog, and detectHaproxyFormat scans the first five fields once more (~60 ns/line). A line the parser
+      // rejects takes the path below as if it had not been tried (its row is rolled back).
+      if (this.autoHttp) {
+        const b = this.current[TABLE_HTTP];
+        if (b !== null) {
+          this.envelope(b, buf);
+          if (parseHttpLog(buf, f.msgStart, f.msgEnd, b) === PARSE_OK) { this.commit(b, TABLE_HTTP, nowMs); return; }
+          b.rollbackRow();
+        }
+      }
       const k = detectHaproxyFormat(buf, f.msgStart, f.msgEnd);
+      this.autoHttp = k === TABLE_HTTP;
       if (k === TABLE_TCP) { t = TABLE_TCP; parse = parseTcpLog; }
       else if (k === TABLE_HTTP) { t = TABLE_HTTP; parse = parseHttpLog; }
       else if (k === TABLE_CLF && this.clfParse !== null) { t = TABLE_HTTP; parse = this.clfParse; }
@@ -156,9 +170,14 @@ export class Ingest {
       this.raw(buf, start, end, peer, nowMs, hasControlBytes(buf, start, end) ? PARSE_ERR_BINARY : r, !hasControlBytes(buf, start, end));
       return;
     }
+    this.commit(b, t, nowMs);
+  }
+
+  /** Commits the row just parsed into b (table t), rotating the batch when it is full. */
+  private commit(b: LogBatch, t: number, nowMs: number): void {
     if (b.rows === 0) b.openedAt = nowMs;
     b.commitRow();
-    c.parsed++;
+    this.counters.parsed++;
     if (b.full) this.rotate(t);
   }
 

@@ -49,6 +49,39 @@ test('auto format routes httplog, tcplog and clf lines to their tables, in any s
   assert.equal(ing.counters.parsed, 40);
 });
 
+test('auto format: lines after an httplog line land where classifying them first puts them, rejected ones whole', async () => {
+  const http = fixture('http.raw.log');
+  const tcp = fixture('tcp.raw.log')[0];
+  const lines = [
+    http[0], tcp, http[1],
+    http[2].replace(/ \d{3} (\d+) /, ' 2x0 $1 '),                                               // bad status
+    http[2].replace(/ \d{3} (\d+) /, ' 99999999999 $1 '),                                       // status too big
+    http[3].replace(/ (-?\d+)\/(-?\d+)\/(-?\d+)\/(-?\d+)\/(-?\d+) /, ' $1/$2/$3/$4 '),   // 3 slashes
+    '127.0.0.1 - - [23/Nov/2026:20:18:12 +0000] "GET / HTTP/1.1" 200 5',                         // clf, no clf parser
+    http[4], http[5].slice(0, http[5].indexOf('"') - 1), http[6], tcp, tcp, http[7],          // one cut before the request
+  ];
+  const key = (r: Record<string, unknown>): string => JSON.stringify(r);
+  // Each line alone in a fresh pipeline is classified before it is parsed: the reference.
+  const want: string[] = [];
+  for (const l of lines) {
+    const one = new MemorySink();
+    const ing1 = new Ingest({ format: { kind: 'auto' }, sinks: [one] });
+    feed(ing1, l);
+    await ing1.close();
+    assert.equal(one.rows.length, 1);
+    want.push(key(one.rows[0]));
+  }
+  const sink = new MemorySink();
+  const ing = new Ingest({ format: { kind: 'auto' }, sinks: [sink] });
+  for (const l of lines) feed(ing, l);
+  await ing.close();
+  assert.deepEqual(sink.rows.map(key).sort(), want.sort());
+  assert.deepEqual(sink.rows.map((r) => r.table + ':' + (r.reason ?? '')).sort(), [
+    'http_log:', 'http_log:', 'http_log:', 'http_log:', 'http_log:', 'raw_log:bad_number', 'raw_log:syntax',
+    'raw_log:truncated', 'raw_log:unknown_format', 'raw_log:unknown_format', 'tcp_log:', 'tcp_log:', 'tcp_log:',
+  ]);
+});
+
 test('bad datagrams are counted and kept in raw_log with a reason, never thrown', async () => {
   const sink = new MemorySink();
   const ing = new Ingest({ format: { kind: 'httplog' }, sinks: [sink], maxMessage: 1000 });
