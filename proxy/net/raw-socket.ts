@@ -437,6 +437,18 @@ export function rawFromAccepted(handle: unknown): RawSocket {
 
 function connectFailedLater(rs: RawSocket, err: number): void { rs.fail(err, 'connect'); }
 
+/** isIP() of server addresses, cached (it runs regular expressions; a server's address rarely changes). */
+const ipFamilies = new Map<string, number>();
+function ipFamily(host: string): number {
+  let f = ipFamilies.get(host);
+  if (f === undefined) {
+    f = isIP(host);
+    if (ipFamilies.size >= 4096) ipFamilies.clear();
+    ipFamilies.set(host, f);
+  }
+  return f;
+}
+
 function startTcpConnect(rs: RawSocket, addr: string, port: number, family: number): void {
   const h = rs.handle as StreamHandle;
   const req = new TCPConnectWrap();
@@ -470,7 +482,7 @@ export function rawConnectTcp(host: string, port: number, readBuf: Buffer | null
   rs.paused = false;
   if (noDelay) rs.setNoDelay(true);
   if (keepAlive) rs.setKeepAlive(true, 0);
-  const fam = isIP(host);
+  const fam = ipFamily(host);
   if (fam !== 0) startTcpConnect(rs, host, port, fam);
   else {
     lookup(host, (err, addr, family) => {

@@ -34,8 +34,10 @@ async function connected(n: number): Promise<RawSocket[]> {
   return out;
 }
 
-function srv(name: string) {
-  return newServer(name, newProxy('be_' + name, PR_CAP_BE, 't.cfg', 1, null), 't.cfg', 1, null);
+function srv(name: string, peakUsed = 100) {
+  const sv = newServer(name, newProxy('be_' + name, PR_CAP_BE, 't.cfg', 1, null), 't.cfg', 1, null);
+  sv.counters.connMax = peakUsed;      // the most connections it had in use at once (bounds idle + used)
+  return sv;
 }
 
 test('each purge closes half (rounded up) of the connections that stayed idle the whole period, oldest first', async () => {
@@ -83,4 +85,20 @@ test('a private connection (http-reuse never) is taken only by its owner, and di
   assert.equal(a!.destroyed, true);
   assert.equal(poolIdleCount(sv), 0);
   b!.destroy();
+});
+
+test('shared idle plus used connections stay within the most the server had in use at once; private ones are not capped', async () => {
+  const sv = srv('p4', 3);
+  const socks = await connected(5);
+  sv.served = 1;                           // one connection in use elsewhere
+  assert.equal(poolPut(sv, socks[0]!, null), true);
+  assert.equal(poolPut(sv, socks[1]!, null), true);
+  assert.equal(poolPut(sv, socks[2]!, null), false, '2 idle + 1 used already make the peak of 3');
+  assert.equal(socks[2]!.destroyed, true);
+  assert.equal(poolPut(sv, socks[3]!, {}), true, 'a private connection is kept');
+  sv.served = 0;
+  assert.equal(poolPut(sv, socks[4]!, null), false, '2 shared idle + 1 private idle');
+  assert.equal(poolIdleCount(sv), 3);
+  poolFlush(sv);
+  for (const s of socks) s.destroy();
 });
