@@ -644,7 +644,12 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       return;
     }
     this.rsAccLen = 0;
-    if (r < 0) { this.serverFailed(SF_ERR_PRXCOND, SF_FINST_H, 502); return; }
+    if (r < 0) {
+      // `show errors` keeps the refused response as 2.6 does (backend side)
+      captureHttpError(this.be as Proxy, true, this.fe, this.log.server, this.log.clientIp + ':' + this.log.clientPort, buf, m.start, end, m.errPos - m.start);
+      this.serverFailed(SF_ERR_PRXCOND, SF_FINST_H, 502);
+      return;
+    }
     this.processResponse(buf, r, end);
   }
 
