@@ -973,7 +973,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.rqPhase = RQ_DONE;
     // a redirect answering a request whose body is still pending carries "connection: close" in 2.6's HTX (15 bytes)
     log.bytesOut += htxReplySize(out.reply as Buffer) + (out.redirect && this.reqBody !== BODY_NONE ? 15 : 0);
-    this.writeCli(r === RULES_STATS ? out.reply as Buffer :
+    // stats page / exporter replies come framed; a closing client gets 2.6's connection: close on them too
+    this.writeCli(r === RULES_STATS ? (this.cliKeepAlive ? out.reply as Buffer : localReplyBytes(out.reply as Buffer, true)) :
       localReplyBytes(out.reply as Buffer, out.closeAfter || !this.cliKeepAlive || this.reqBody !== BODY_NONE));
     if (out.closeAfter) this.cliKeepAlive = false;
     this.finishReply();

@@ -144,16 +144,17 @@ const REASONS: Readonly<Record<number, string>> = { 200: 'OK', 303: 'See Other',
 
 /**
  * The response bytes for `r`: status line, headers in order, then the body. 200 replies are chunked (one chunk and
- * the last-chunk) as 2.6 sends them; others carry their content-length header. `head` drops the body.
+ * the last-chunk) as 2.6 sends them; others carry their content-length header. `head` drops the body, and with it
+ * the transfer-encoding header as 2.6's stats page does, unless `headChunked` (2.6's Prometheus exporter keeps it).
  * Allocates one Buffer.
  */
-export function statsReplyBytes(r: StatsHttpReply | StatsRawReply, head: boolean): Buffer {
+export function statsReplyBytes(r: StatsHttpReply | StatsRawReply, head: boolean, headChunked = false): Buffer {
   let s = 'HTTP/1.1 ' + r.status + ' ' + (REASONS[r.status] ?? 'OK') + '\r\n';
   let sized = false;
   for (const [k, v] of r.headers) { s += k + ': ' + v + '\r\n'; if (k === 'content-length') sized = true; }
   if (sized) return Buffer.concat([Buffer.from(s + '\r\n', 'latin1'), head ? new Uint8Array(0) : typeof r.body === 'string' ? Buffer.from(r.body, 'utf8') : r.body]);
+  if (head) return Buffer.from(s + (headChunked ? 'transfer-encoding: chunked\r\n\r\n' : '\r\n'), 'latin1');
   s += 'transfer-encoding: chunked\r\n\r\n';
-  if (head) return Buffer.from(s, 'latin1');
   const body = typeof r.body === 'string' ? Buffer.from(r.body, 'utf8') : r.body;
   const parts: Uint8Array[] = [Buffer.from(s, 'latin1')];
   if (body.length > 0) parts.push(Buffer.from(body.length.toString(16) + '\r\n', 'latin1'), body, Buffer.from('\r\n', 'latin1'));

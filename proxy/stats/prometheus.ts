@@ -405,5 +405,5 @@ export function servePrometheus(query: string, src: StatsSource | null = current
 
 /** One-call hook for `http-request use-service prometheus-exporter`: the response bytes for a scrape with `query`. */
 export function prometheusHttpReply(query: string, head: boolean): Buffer {
-  return statsReplyBytes(servePrometheus(query), head);
+  return statsReplyBytes(servePrometheus(query), head, true);
 }

@@ -189,8 +189,11 @@ test('stats auth answers 401 with the realm until the credentials match', () => 
 test('statsReplyBytes writes 2.6 framing: chunked 200, sized 303, no body for HEAD', () => {
   const b = statsReplyBytes({ status: 200, headers: [['cache-control', 'no-cache']], body: 'abc' }, false).toString();
   assert.equal(b, 'HTTP/1.1 200 OK\r\ncache-control: no-cache\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n');
-  const h = statsReplyBytes({ status: 200, headers: [], body: 'abc' }, true).toString();
-  assert.equal(h, 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n');
+  // HEAD: 2.6's stats page drops transfer-encoding with the body, its Prometheus exporter keeps it
+  const h = statsReplyBytes({ status: 200, headers: [['cache-control', 'no-cache']], body: 'abc' }, true).toString();
+  assert.equal(h, 'HTTP/1.1 200 OK\r\ncache-control: no-cache\r\n\r\n');
+  const p = statsReplyBytes({ status: 200, headers: [], body: 'abc' }, true, true).toString();
+  assert.equal(p, 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n');
   const s = statsReplyBytes({ status: 303, headers: [['content-length', '0'], ['location', '/x']], body: '' }, false).toString();
   assert.equal(s, 'HTTP/1.1 303 See Other\r\ncontent-length: 0\r\nlocation: /x\r\n\r\n');
 });
