@@ -136,7 +136,9 @@ export function compileAclTerm(words: readonly string[], baseDir: string, warn?:
       "  If you intended to match only for existence, please use '-m found'.\n" +
       "  If you wanted to force an int to match as a bool, please use '-m bool'.\n");
   }
-  const p = newPatterns(icase);
+  // 2.6 matches a known method (GET, POST, ...) by its id, so `method -i post` does not match POST: -i is ignored
+  // here (it would still apply to custom methods in 2.6)
+  const p = newPatterns(icase && name !== 'method');
   const nets: number[] = [];
   const ints: number[] = [];
   const pats: string[] = [];

@@ -49,7 +49,9 @@ test('url, url_beg, url_param and method', () => {
   assert.equal(run(['url_param(nope)', '-m', 'found'], REQ), false);
   assert.equal(run(['method', 'GET'], REQ), true);
   assert.equal(run(['method', 'get'], REQ), false);
-  assert.equal(run(['method', '-i', 'get'], REQ), true);
+  // 2.6 matches known methods by id: `method -i get` does not match GET (measured, fixtures/http/cases/acl2-method-i)
+  assert.equal(run(['method', '-i', 'get'], REQ), false);
+  assert.equal(run(['method', '-i', 'GET'], REQ), true);
 });
 
 test('header fetches split on commas and match case-insensitively with -i', () => {
