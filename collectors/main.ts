@@ -34,7 +34,7 @@ interface Opts {
   json?: string;
   format: 'httplog' | 'tcplog' | 'clf' | 'auto';
   logFormat?: string;
-  batchRows: number;
+  batchRows?: number;
   flushMs: number;
   rcvbuf: number;
   ringMb: number;
@@ -100,8 +100,8 @@ async function main(argv: string[]): Promise<void> {
     .option('--json <file>', "JSON lines of every row to a file or '-'")
     .addOption(new Option('--format <fmt>', 'log line format').choices(['httplog', 'tcplog', 'clf', 'auto']).default('auto'))
     .option('--log-format <fmt>', 'parse lines with this HAProxy log-format string (as written in haproxy.cfg)')
-    // 40960: three batches make a DuckDB row group, so --read's bulk INSERTs are whole row groups (sinks/duckdb.ts).
-    .option('--batch-rows <n>', 'rows per record batch (one DuckDB INSERT each outside file loads)', int, 40960)
+    .option('--batch-rows <n>', 'rows per record batch (one DuckDB INSERT each outside file loads; default 32768, ' +
+      '40960 for --read without --listen)', int)
     .option('--flush-ms <n>', 'flush a non-empty batch at least this often', int, 1000)
     .option('--rcvbuf <bytes>', 'UDP SO_RCVBUF to request (Linux caps it at net.core.rmem_max, then doubles it)', int, 32 * 1024 * 1024)
     .option('--ring-mb <n>', 'user-space datagram buffer between the UDP receive thread and the parser, MiB', int, 64)
@@ -161,11 +161,15 @@ async function main(argv: string[]): Promise<void> {
     process.exit(code);
   };
 
+  // File loads: 40960 rows, three batches to a DuckDB row group, so bulk INSERTs are whole row groups
+  // (sinks/duckdb.ts). Listening: 32768 (100k datagrams/s for 10 s, load ~7: 8.9-9.3 CPU us per datagram, 10.7-10.9
+  // with 40960, whose commits reach DuckDB's WAL checkpoint threshold more often).
+  const batchRows = o.batchRows ?? (o.read.length > 0 && o.listen.length === 0 ? 40960 : 32768);
   const ingest = new Ingest({
-    format, sinks, dicts, counters, batchRows: o.batchRows, flushMs: o.flushMs, maxMessage: o.maxMessage,
+    format, sinks, dicts, counters, batchRows, flushMs: o.flushMs, maxMessage: o.maxMessage,
     // Larger batches are cheaper per row in DuckDB (100k datagrams/s for 8 s, 3 runs: 8.0-8.3 CPU us per datagram
     // with 8192 rows, 6.9-7.4 with 32768); the queue holds ~128k rows whatever the size, the UDP ring the rest.
-    maxQueued: Math.max(2, Math.ceil(131072 / o.batchRows)),
+    maxQueued: Math.max(2, Math.ceil(131072 / batchRows)),
     onFatal: (e) => {
       log('FATAL: writing failed, ingestion stopped: ' + e.message);
       void shutdown(1, '');
