@@ -53,7 +53,7 @@ export function httpProxyInit(px: Proxy, def: Proxy | null): void {
 function newRule(action: number, ctx: KwCtx): HttpRule {
   return {
     action, cond: null, name: '', nameBuf: Buffer.alloc(0), value: '', fmt: null, regex: null, slot: -1, len: 0,
-    status: 0, contentType: '', redirect: null, reply: null, file: ctx.file, line: ctx.line,
+    status: 0, contentType: '', redirect: null, reply: null, hdrs: [], file: ctx.file, line: ctx.line,
   };
 }
 
@@ -283,7 +283,19 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
         const w = args[i];
         if (w === 'status') { statusArg = args[++i] ?? ''; rule.status = Number(statusArg); }
         else if (w === 'content-type') rule.contentType = args[++i] ?? '';
-        else if (w === 'string' || w === 'lf-string') body = args[++i] ?? '';   // lf-string: sent as written
+        else if (w === 'string') body = args[++i] ?? '';
+        else if (w === 'lf-string') {
+          body = args[++i] ?? '';
+          const f = valueFormat(body, ctx, `'${args[0]} return'`);
+          if (f === undefined) return;
+          rule.fmt = f;
+        } else if (w === 'hdr') {
+          const n = args[++i] ?? '', v = args[++i] ?? '';
+          if (n === '' || i >= end) { ctx.alert(`'${args[0]} return' : 'hdr' expects <name> and <fmt>.`); return; }
+          const f = valueFormat(v, ctx, `'${args[0]} return'`);
+          if (f === undefined) return;
+          rule.hdrs.push({ name: n.toLowerCase(), value: v, fmt: f });
+        }
         else if (w === 'file' || w === 'lf-file') {
           const f = args[++i] ?? '';
           try { body = fs.readFileSync(path.isAbsolute(f) ? f : path.join(path.dirname(ctx.file), f), 'latin1'); } catch { ctx.alert(`'${args[0]} return' : failed to read file '${f}'.`); return; }
@@ -292,7 +304,11 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       }
       if (!(rule.status >= 200 && rule.status <= 599)) { rerr(`Unexpected status code '${statusArg}'.`); return; }
       if (body !== '' && rule.contentType === '') { ctx.alert(`'${args[0]} return' : a 'content-type' is required with a body.`); return; }
-      rule.reply = buildReturnReply(rule.status, rule.contentType, body);
+      rule.value = body;
+      // built once when nothing in it is evaluated per request (rules.ts builds the others)
+      if (rule.fmt === null && rule.hdrs.every((h) => h.fmt === null)) {
+        rule.reply = buildReturnReply(rule.status, rule.contentType, body, rule.hdrs.map((h) => h.name + ': ' + h.value + '\r\n').join(''));
+      }
       break;
     }
     default: {

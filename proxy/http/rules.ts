@@ -104,9 +104,10 @@ export function httpStatusReason(status: number): string {
 }
 
 /** The bytes of `http-request return`: status line, content-length, optional content-type, body. */
-export function buildReturnReply(status: number, contentType: string, body: string): Buffer {
+export function buildReturnReply(status: number, contentType: string, body: string, hdrLines = ''): Buffer {
+  // 2.6's order: the rule's hdr lines, then content-length and content-type
   const ct = contentType !== '' ? `content-type: ${contentType}\r\n` : '';
-  return Buffer.from(`HTTP/1.1 ${status} ${httpStatusReason(status)}\r\ncontent-length: ${Buffer.byteLength(body, 'latin1')}\r\n${ct}\r\n${body}`, 'latin1');
+  return Buffer.from(`HTTP/1.1 ${status} ${httpStatusReason(status)}\r\n${hdrLines}content-length: ${Buffer.byteLength(body, 'latin1')}\r\n${ct}\r\n${body}`, 'latin1');
 }
 
 /** A redirect response; 301 and 308 are cacheable, the others carry cache-control: no-cache (as 2.6 does). */
@@ -435,10 +436,15 @@ export function httpRulesRun(rules: readonly HttpRule[], ctx0: SampleCtx, out: R
         out.redirect = true;
         return RULES_REPLY;
       }
-      case HTTP_ACT_RETURN:
+      case HTTP_ACT_RETURN: {
         out.status = r.status;
-        out.reply = r.reply;
+        if (r.reply !== null) { out.reply = r.reply; return RULES_REPLY; }
+        // lf-string / hdr values evaluated for this request
+        let hl = '';
+        for (const h of r.hdrs) hl += h.name + ': ' + (h.fmt === null ? h.value : ruleFormat(h.fmt, ctx, out)) + '\r\n';
+        out.reply = buildReturnReply(r.status, r.contentType, r.fmt === null ? r.value : ruleFormat(r.fmt, ctx, out), hl);
         return RULES_REPLY;
+      }
       default: break;
     }
   }

@@ -125,6 +125,8 @@ export interface HttpRule {
   redirect: RedirectRule | null;
   /** Prebuilt response for deny/return/redirect with static content, else null. */
   reply: Buffer | null;
+  /** `return ... hdr <name> <fmt>` lines (name lowercased), in order; fmt null = static value. */
+  hdrs: { name: string; value: string; fmt: RuleFmt | null }[];
   file: string;
   line: number;
 }
