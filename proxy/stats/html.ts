@@ -9,7 +9,7 @@
 import type { Proxy } from '../model/types.ts';
 import type { StatsSource, CliEnv, CliSession, StatsRequest, StatsHttpReply, StatsRawReply } from './types.ts';
 import { ACCESS_LVL_USER } from './types.ts';
-import { PR_CAP_FE } from '../config/types.ts';
+import { PR_CAP_BE, PR_CAP_FE } from '../config/types.ts';
 import { newStatDumpOpts, renderStats, STAT_FMT_CSV, STAT_FMT_JSON, STAT_FMT_TYPED } from './cli-commands.ts';
 import { STATS_JSON_SCHEMA } from './json-schema.ts';
 import { serverStateApi } from './srv-admin.ts';
@@ -66,6 +66,7 @@ function reply(status: number, headers: [string, string][], body: string): Stats
 export function serveStats(px: Proxy, req: StatsRequest, src: StatsSource | null = currentStatsSource()): StatsHttpReply {
   const cfg = px.statsPage;
   if ((px.cap & PR_CAP_FE) !== 0) px.feCounters.interceptedReq++;
+  if ((px.cap & PR_CAP_BE) !== 0) px.beCounters.lastSess = Date.now();   // 2.6 shows the page as the backend's last session
   // `stats http-request` rules decide first (allow skips authentication); without rules, `stats auth` applies
   let authRealm: string | null = null;
   let ruled = false;

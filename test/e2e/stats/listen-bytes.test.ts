@@ -1,6 +1,7 @@
 /*
  * Bytes of requests a listen answers itself (deny, redirect, its stats page) are counted on its BACKEND row too, as in
- * 2.6, where a stream's backend is its frontend until another one is chosen (fixtures/stats/listen-bytes, see CMD).
+ * 2.6, where a stream's backend is its frontend until another one is chosen (fixtures/stats/listen-bytes, see CMD);
+ * its stats page also sets that row's lastsess (not stot), as measured on 2.6.12.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -45,4 +46,8 @@ test('the stats page served by a listen is counted on its BACKEND row too', asyn
   const d = (csv: string, sv: string, k: string): number => Number(row(csv, sv)[k]);
   assert.ok(d(got, 'BACKEND', 'bout') - d(before, 'BACKEND', 'bout') > 1000);
   for (const k of ['bin', 'bout']) assert.equal(d(got, 'BACKEND', k), d(got, 'FRONTEND', k), k);
+  // and, as in 2.6, it is the BACKEND row's last session (deny and redirect were not: -1 before the page)
+  assert.equal(row(before, 'BACKEND').lastsess, '-1');
+  assert.ok(d(got, 'BACKEND', 'lastsess') >= 0 && d(got, 'BACKEND', 'lastsess') <= 1, row(got, 'BACKEND').lastsess);
+  assert.equal(d(got, 'BACKEND', 'stot'), 0);
 });
