@@ -130,6 +130,52 @@ function parseRedirect(args: readonly string[], at: number, end: number, ctx: Kw
 /** deny/tarpit options of 2.6 (its `return`-style reply) that Sluice does not take yet: "unsupported", not a typo. */
 const RETURN_OPTIONS = ['content-type', 'string', 'lf-string', 'file', 'lf-file', 'errorfile', 'errorfiles', 'hdr', 'default-errorfiles', 'status'];
 
+/** Reply options `return` and `deny` take (2.6), handled by replyOption. */
+const REPLY_OPTIONS = ['content-type', 'string', 'lf-string', 'file', 'lf-file', 'hdr'];
+
+/**
+ * Reads one reply option at args[i] (content-type, string, lf-string, file, lf-file, hdr) into `rule` (contentType,
+ * body in value, fmt, hdrs). Returns the index of its last word, or -1 after an alert.
+ */
+function replyOption(args: readonly string[], i: number, end: number, rule: HttpRule, ctx: KwCtx, what: string): number {
+  const w = args[i];
+  if (w === 'content-type') { rule.contentType = args[++i] ?? ''; return i; }
+  if (w === 'string' || w === 'lf-string') {
+    rule.value = args[++i] ?? '';
+    if (w === 'lf-string') {
+      const f = valueFormat(rule.value, ctx, what);
+      if (f === undefined) return -1;
+      rule.fmt = f;
+    }
+    return i;
+  }
+  if (w === 'file' || w === 'lf-file') {
+    const f = args[++i] ?? '';
+    try { rule.value = fs.readFileSync(path.isAbsolute(f) ? f : path.join(path.dirname(ctx.file), f), 'latin1'); } catch { ctx.alert(`${what} : failed to read file '${f}'.`); return -1; }
+    return i;
+  }
+  if (w === 'hdr') {
+    const n = args[++i] ?? '', v = args[++i] ?? '';
+    if (n === '' || i >= end) { ctx.alert(`${what} : 'hdr' expects <name> and <fmt>.`); return -1; }
+    const f = valueFormat(v, ctx, what);
+    if (f === undefined) return -1;
+    rule.hdrs.push({ name: n.toLowerCase(), value: v, fmt: f });
+    return i;
+  }
+  if (w === 'default-errorfiles') return i;          // the default: canned replies
+  ctx.alert(`${what} : unsupported argument '${w}'.`);
+  return -1;
+}
+
+/** Checks a reply rule's options and prebuilds its reply when nothing in it is evaluated per request. */
+function finishReply(rule: HttpRule, args: readonly string[], ctx: KwCtx, act: string): boolean {
+  if (rule.value !== '' && rule.contentType === '') { ctx.alert(`'${args[0]} ${act}' : a 'content-type' is required with a body.`); return false; }
+  if (rule.fmt === null && rule.hdrs.every((h) => h.fmt === null)) {
+    rule.reply = buildReturnReply(rule.status, rule.contentType, rule.value, rule.hdrs.map((h) => h.name + ': ' + h.value + '\r\n').join(''));
+  }
+  return true;
+}
+
 function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
   const px = ctx.proxy;
   if (!px) return;
@@ -145,14 +191,22 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       if (act === 'tarpit' && !isReq) break;
       rule = newRule(act === 'deny' ? HTTP_ACT_DENY : HTTP_ACT_TARPIT, ctx);
       rule.status = act === 'tarpit' ? 500 : isReq ? 403 : 502;
+      let custom = false;
       for (let i = 2; i < end; i++) {
         if (args[i] === 'deny_status') {
           const c = Number(args[++i]);
           if (!HTTP_ERR_CODES.includes(c)) { rerr(`Unexpected status code '${args[i] ?? ''}'.`); return; }
           rule.status = c;
+        } else if (act === 'deny' && REPLY_OPTIONS.includes(args[i])) {
+          // deny with its own reply (2.6: like `return`, sent with deny_status and logged as a deny)
+          const n = replyOption(args, i, end, rule, ctx, `'${args[0]} deny'`);
+          if (n < 0) return;
+          i = n;
+          custom = true;
         } else if (RETURN_OPTIONS.includes(args[i])) { ctx.alert(`'${args[0]} ${act}' : unsupported argument '${args[i]}'.`); return; }
         else { condExpected(args[i]); return; }
       }
+      if (custom && !finishReply(rule, args, ctx, 'deny')) return;
       break;
     }
     case 'set-header': case 'add-header': case 'del-header': {
@@ -278,37 +332,15 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       rule = newRule(HTTP_ACT_RETURN, ctx);
       rule.status = 200;
       let statusArg = '200';
-      let body = '';
       for (let i = 2; i < end; i++) {
         const w = args[i];
-        if (w === 'status') { statusArg = args[++i] ?? ''; rule.status = Number(statusArg); }
-        else if (w === 'content-type') rule.contentType = args[++i] ?? '';
-        else if (w === 'string') body = args[++i] ?? '';
-        else if (w === 'lf-string') {
-          body = args[++i] ?? '';
-          const f = valueFormat(body, ctx, `'${args[0]} return'`);
-          if (f === undefined) return;
-          rule.fmt = f;
-        } else if (w === 'hdr') {
-          const n = args[++i] ?? '', v = args[++i] ?? '';
-          if (n === '' || i >= end) { ctx.alert(`'${args[0]} return' : 'hdr' expects <name> and <fmt>.`); return; }
-          const f = valueFormat(v, ctx, `'${args[0]} return'`);
-          if (f === undefined) return;
-          rule.hdrs.push({ name: n.toLowerCase(), value: v, fmt: f });
-        }
-        else if (w === 'file' || w === 'lf-file') {
-          const f = args[++i] ?? '';
-          try { body = fs.readFileSync(path.isAbsolute(f) ? f : path.join(path.dirname(ctx.file), f), 'latin1'); } catch { ctx.alert(`'${args[0]} return' : failed to read file '${f}'.`); return; }
-        } else if (w === 'default-errorfiles') { /* the default: canned replies */ }
-        else { ctx.alert(`'${args[0]} return' : unsupported argument '${w}'.`); return; }
+        if (w === 'status') { statusArg = args[++i] ?? ''; rule.status = Number(statusArg); continue; }
+        const n = replyOption(args, i, end, rule, ctx, `'${args[0]} return'`);
+        if (n < 0) return;
+        i = n;
       }
       if (!(rule.status >= 200 && rule.status <= 599)) { rerr(`Unexpected status code '${statusArg}'.`); return; }
-      if (body !== '' && rule.contentType === '') { ctx.alert(`'${args[0]} return' : a 'content-type' is required with a body.`); return; }
-      rule.value = body;
-      // built once when nothing in it is evaluated per request (rules.ts builds the others)
-      if (rule.fmt === null && rule.hdrs.every((h) => h.fmt === null)) {
-        rule.reply = buildReturnReply(rule.status, rule.contentType, body, rule.hdrs.map((h) => h.name + ': ' + h.value + '\r\n').join(''));
-      }
+      if (!finishReply(rule, args, ctx, 'return')) return;
       break;
     }
     default: {

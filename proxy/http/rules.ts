@@ -110,6 +110,14 @@ export function buildReturnReply(status: number, contentType: string, body: stri
   return Buffer.from(`HTTP/1.1 ${status} ${httpStatusReason(status)}\r\n${hdrLines}content-length: ${Buffer.byteLength(body, 'latin1')}\r\n${ct}\r\n${body}`, 'latin1');
 }
 
+/** A return/deny rule's reply: prebuilt, or with its lf-string / hdr values evaluated for this request. */
+function ruleReply(r: HttpRule, ctx: SampleCtx, out: RuleOut): Buffer {
+  if (r.reply !== null) return r.reply;
+  let hl = '';
+  for (const h of r.hdrs) hl += h.name + ': ' + (h.fmt === null ? h.value : ruleFormat(h.fmt, ctx, out)) + '\r\n';
+  return buildReturnReply(r.status, r.contentType, r.fmt === null ? r.value : ruleFormat(r.fmt, ctx, out), hl);
+}
+
 /** A redirect response; 301 and 308 are cacheable, the others carry cache-control: no-cache (as 2.6 does). */
 export function buildRedirectReply(code: number, location: string): Buffer {
   const cc = code === 301 || code === 308 ? '' : 'cache-control: no-cache\r\n';
@@ -376,7 +384,10 @@ export function httpRulesRun(rules: readonly HttpRule[], ctx0: SampleCtx, out: R
     }
     switch (r.action) {
       case HTTP_ACT_ALLOW: return RULES_CONTINUE;
-      case HTTP_ACT_DENY: out.status = r.status; return RULES_DENY;
+      case HTTP_ACT_DENY:
+        out.status = r.status;
+        if (r.reply !== null || r.fmt !== null || r.hdrs.length > 0) out.reply = ruleReply(r, ctx, out);   // deny with its own reply
+        return RULES_DENY;
       case HTTP_ACT_CAPTURE: {
         const log = out.log;
         if (log !== null) {
@@ -436,15 +447,10 @@ export function httpRulesRun(rules: readonly HttpRule[], ctx0: SampleCtx, out: R
         out.redirect = true;
         return RULES_REPLY;
       }
-      case HTTP_ACT_RETURN: {
+      case HTTP_ACT_RETURN:
         out.status = r.status;
-        if (r.reply !== null) { out.reply = r.reply; return RULES_REPLY; }
-        // lf-string / hdr values evaluated for this request
-        let hl = '';
-        for (const h of r.hdrs) hl += h.name + ': ' + (h.fmt === null ? h.value : ruleFormat(h.fmt, ctx, out)) + '\r\n';
-        out.reply = buildReturnReply(r.status, r.contentType, r.fmt === null ? r.value : ruleFormat(r.fmt, ctx, out), hl);
+        out.reply = ruleReply(r, ctx, out);
         return RULES_REPLY;
-      }
       default: break;
     }
   }

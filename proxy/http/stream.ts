@@ -962,7 +962,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (r === RULES_DENY) {
       this.fe.feCounters.deniedReq++;
       log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_R;
-      this.sendError(out.status, false);
+      this.sendError(out.status, false, out.reply);          // out.reply: a deny with its own reply
       return;
     }
     // return / redirect: a locally generated response, counted as intercepted (2.6 does, deny and tarpit are not;
@@ -981,13 +981,13 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   }
 
   /** Sends the canned (or errorfile) response for `status`; `mux` = parser-level form. */
-  sendError(status: number, mux: boolean): void {
+  sendError(status: number, mux: boolean, reply: Buffer | null = null): void {
     const log = this.log;
     log.status = status;
     const px = this.be ?? this.fe;
     // the H1 layer's own errors (mux) use the built-in messages, never errorfiles, and never enter HAProxy's channel
     const custom = mux ? undefined : px.http.errorFiles.get(status) ?? this.fe.http.errorFiles.get(status);
-    const src = custom ?? (mux ? cannedMuxReply(status) : cannedReply(status));
+    const src = reply ?? custom ?? (mux ? cannedMuxReply(status) : cannedReply(status));
     // 2.6's H1 layer writes "connection: close" only when the client side was already to close (the built-in 400/408
     // carry their own); a custom 400 errorfile goes out without it, the connection closing all the same
     const muxClose = !this.cliKeepAlive || this.reqBody !== BODY_NONE;
