@@ -169,26 +169,16 @@ export class RawSocket implements ProxySocket {
   get localAddress(): string | undefined { return this.localInfo().address; }
   get localPort(): number | undefined { return this.localInfo().port; }
 
-  private peerInfo(): AddrOut {
-    let p = this.peer;
-    if (p === null) {
-      p = {};
-      const h = this.handle;
-      if (h !== null && h.getpeername !== undefined && h.getpeername(p) !== 0) p = {};
-      if (h !== null) this.peer = p;
-    }
-    return p;
-  }
+  private peerInfo(): AddrOut { return this.peer ??= this.addrInfo(true); }
+  private localInfo(): AddrOut { return this.local ??= this.addrInfo(false); }
 
-  private localInfo(): AddrOut {
-    let l = this.local;
-    if (l === null) {
-      l = {};
-      const h = this.handle;
-      if (h !== null && h.getsockname !== undefined && h.getsockname(l) !== 0) l = {};
-      if (h !== null) this.local = l;
-    }
-    return l;
+  /** getpeername/getsockname, called once per socket by the getters above ({} when closed or on error). */
+  private addrInfo(peer: boolean): AddrOut {
+    const out: AddrOut = {};
+    const h = this.handle;
+    if (h === null) return out;
+    const f = peer ? h.getpeername : h.getsockname;
+    return f !== undefined && f.call(h, out) === 0 ? out : {};
   }
 
   setNoDelay(on = true): void { const h = this.handle; if (h !== null && h.setNoDelay !== undefined) h.setNoDelay(on); }
