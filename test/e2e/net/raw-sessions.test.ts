@@ -5,7 +5,9 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, createServer } from 'node:net';
 import type { Socket, Server } from 'node:net';
-import { readdirSync } from 'node:fs';
+import { readdirSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { freePort, startSluice, stopSluice, waitFor, sleep } from '../proxy-util.ts';
 import { backendStats } from '../../../proxy/backend/connect.ts';
 import type { Runtime } from '../../../proxy/runtime.ts';
@@ -37,17 +39,18 @@ const up = await origin();
 const rts: Runtime[] = [];
 after(async () => { for (const r of rts) await stopSluice(r); up.server.close(); });
 
-async function proxy(serverPort: number, extra = ''): Promise<number> {
+async function proxy(serverPort: number | string, extra = '', bind = ''): Promise<number> {
   const p = await freePort();
+  const addr = typeof serverPort === 'number' ? `127.0.0.1:${serverPort}` : serverPort;
   rts.push(await startSluice(`defaults\n  mode http\n  timeout connect 1s\n  timeout client 5s\n  timeout server 5s\n${extra}` +
-    `frontend fe\n  bind 127.0.0.1:${p}\n  default_backend be\nbackend be\n  server s 127.0.0.1:${serverPort}\n`));
+    `frontend fe\n  bind ${bind !== '' ? bind : `127.0.0.1:${p}`}\n  default_backend be\nbackend be\n  server s ${addr}\n`));
   return p;
 }
 
 /** Sends `req`, optionally half-closes, and resolves with everything received until the proxy closes. */
-function request(port: number, req: string, halfClose = false, slowMs = 0): Promise<Buffer> {
+function request(port: number | string, req: string, halfClose = false, slowMs = 0): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const c = connect(port, '127.0.0.1');
+    const c = typeof port === 'number' ? connect(port, '127.0.0.1') : connect(port);
     const chunks: Buffer[] = [];
     const t = setTimeout(() => { c.destroy(); reject(new Error('timeout: ' + Buffer.concat(chunks).toString('latin1').slice(0, 200))); }, 8000);
     c.on('connect', () => { c.write(req); if (halfClose) c.end(); });
@@ -104,4 +107,21 @@ test('a reader that pauses gets a 3 MiB body intact through the backpressure of 
   const head = r.indexOf('\r\n\r\n') + 4;
   assert.equal(r.length - head, BIG.length);
   assert.ok(r.subarray(head).equals(BIG));
+});
+
+test('unix sockets on both sides (bind on a path, server on a path) and a server named by host name', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-rawsock-'));
+  const upPath = join(dir, 'up.sock');
+  const unixUp = createServer((s: Socket) => { s.on('error', () => {}); s.on('data', () => s.end('HTTP/1.1 200 OK\r\ncontent-length: 4\r\n\r\nunix')); });
+  await new Promise<void>((r) => unixUp.listen(upPath, () => r()));
+  try {
+    const fePath = join(dir, 'fe.sock');
+    await proxy(upPath, '', fePath);
+    const r = (await request(fePath, 'GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n')).toString('latin1');
+    assert.match(r, /^HTTP\/1\.1 200 OK\r\n/);
+    assert.ok(r.endsWith('\r\n\r\nunix'), r);
+    const p = await proxy(`localhost:${up.port}`);
+    const r2 = (await request(p, 'GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n')).toString('latin1');
+    assert.ok(r2.endsWith('\r\n\r\nhello'), r2);
+  } finally { unixUp.close(); }
 });
