@@ -102,3 +102,22 @@ test('shared idle plus used connections stay within the most the server had in u
   poolFlush(sv);
   for (const s of socks) s.destroy();
 });
+
+test('a parked connection whose server closes or talks leaves the pool and is closed', async () => {
+  const sv = srv('p5');
+  const n0 = accepted.length;
+  const [a, b] = await connected(2);
+  await waitAccepted(n0 + 2);
+  assert.equal(poolPut(sv, a!, null), true);
+  assert.equal(poolPut(sv, b!, null), true);
+  const gone = (s: RawSocket) => new Promise<void>((r) => { const t = setInterval(() => { if (s.destroyed) { clearInterval(t); r(); } }, 5); });
+  accepted[n0]!.end();                   // the server closes a's connection
+  accepted[n0 + 1]!.write('unexpected');  // and talks on b's
+  await Promise.all([gone(a!), gone(b!)]);
+  assert.equal(poolIdleCount(sv), 0);
+});
+
+async function waitAccepted(n: number): Promise<void> {
+  for (let i = 0; i < 200 && accepted.length < n; i++) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(accepted.length >= n);
+}
