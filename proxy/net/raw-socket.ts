@@ -26,6 +26,9 @@ const sbState: Int32Array = streamWrap.streamBaseState;
 const K_NREAD: number = streamWrap.kReadBytesOrError;
 const K_ASYNC: number = streamWrap.kLastWriteWasAsync;
 const K_BYTES: number = streamWrap.kBytesWritten;
+if (typeof TCP !== 'function' || typeof WriteWrap !== 'function' || typeof Pipe !== 'function' || !(sbState instanceof Int32Array)) {
+  throw new Error('sluice: this node lacks the tcp_wrap/pipe_wrap/stream_wrap bindings proxy/net/raw-socket.ts is built on (node 20 has them)');
+}
 
 /** libuv's UV_EOF. */
 const UV_EOF = -4095;
