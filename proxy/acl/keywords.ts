@@ -9,6 +9,8 @@ import type { CfgKeyword, KwCtx } from '../config/types.ts';
 import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
 import type { AclCond, AclDef } from './types.ts';
 import { compileAclTerm, compileCond } from './compile.ts';
+import type { UseBackendRule } from '../model/types.ts';
+import { compileRuleFormat } from '../http/rule-format.ts';
 
 const ACL_NAME = /^[A-Za-z0-9_.:-]+$/;
 
@@ -51,8 +53,16 @@ function parseUseBackend(args: readonly string[], ctx: KwCtx): void {
     cond = condCompile(args, 2, ctx, 'error detected while parsing switching rule : ');
     if (cond === null) return;
   }
-  const rule = { name, cond, backend: null as (typeof px.useBackend)[number]['backend'] };
+  const rule: UseBackendRule = { name, cond, backend: null, fmt: null, lookup: null };
   px.useBackend.push(rule);
+  if (name.includes('%')) {
+    // a log-format name: evaluated per request; a name matching no backend lets the default backend take it (2.6)
+    const f = compileRuleFormat(name);
+    if (typeof f === 'string') { ctx.alert(`'use_backend' : failed to parse log-format '${name}': ${f}.`); return; }
+    rule.fmt = f;
+    rule.lookup = ctx.proxies;
+    return;
+  }
   ctx.postParse(() => {
     const be = ctx.proxies.get(name);
     if (!be || (be.cap & PR_CAP_BE) === 0) {

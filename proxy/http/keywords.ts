@@ -28,11 +28,10 @@ import {
   HTTP_REQ_ACTIONS_26, HTTP_RES_ACTIONS_26, isHaproxyAction, unknownActionAlert, ruleErrorPrefix, abortOnAlert,
 } from './rule-errors.ts';
 import { capName } from '../config/sections.ts';
-import { compileLogFormat, LF_OP_SAMPLE, LF_OP_SEP } from '../log/format.ts';
+import { compileRuleFormat } from './rule-format.ts';
 import { addCaptureSlot } from '../log/cfg.ts';
 import { varNameOk } from './vars.ts';
 import { keywords as userlistKeywords } from './userlist.ts';
-import type { LogEmitter } from '../log/types.ts';
 
 const ALL = PR_CAP_FE | PR_CAP_BE | PR_CAP_DEF;
 
@@ -69,30 +68,11 @@ function condAt(args: readonly string[], from: number): number {
  */
 function valueFormat(v: string, ctx: KwCtx, what: string): RuleFmt | null | undefined {
   if (!v.includes('%')) return null;
-  const r = compileLogFormat(v);
-  if (!r.ok) { ctx.alert(`${what}: failed to parse log-format '${v}': ${r.error}.`); return undefined; }
-  return splitRuleFormat(r.emitter);
+  const r = compileRuleFormat(v);
+  if (typeof r === 'string') { ctx.alert(`${what}: failed to parse log-format '${v}': ${r}.`); return undefined; }
+  return r;
 }
 
-/** Cuts a compiled log-format at its samples and separators (see RuleFmt). */
-function splitRuleFormat(em: LogEmitter): RuleFmt {
-  const f: RuleFmt = { ems: [], fns: [] };
-  const ops = em.ops;
-  let from = -1;
-  const flush = (to: number): void => {
-    if (from < 0) return;
-    f.ems.push({ ops: ops.slice(from, to), lits: em.lits, samples: em.samples, src: em.src });
-    f.fns.push(null);
-    from = -1;
-  };
-  for (let pc = 0; pc < ops.length; pc += 3) {
-    if (ops[pc] === LF_OP_SAMPLE) { flush(pc); f.ems.push(null); f.fns.push(em.samples[ops[pc + 2]]); }
-    else if (ops[pc] === LF_OP_SEP) { flush(pc); f.ems.push(null); f.fns.push(null); }
-    else if (from < 0) from = pc;
-  }
-  flush(ops.length);
-  return f;
-}
 
 function regexOf(src: string, ctx: KwCtx, what: string): RegExp | null {
   try { return new RegExp(src); } catch (e) { ctx.alert(`${what}: invalid regex '${src}': ${(e as Error).message}.`); return null; }

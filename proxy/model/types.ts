@@ -8,7 +8,7 @@
  */
 import type { LogCfg } from '../log/types.ts';
 import type { FeCounters, BeCounters, SrvCounters, StatsPageCfg } from '../stats/types.ts';
-import type { HttpProxyCfg } from '../http/types.ts';
+import type { HttpProxyCfg, RuleFmt } from '../http/types.ts';
 import type { AclCond, AclDef } from '../acl/types.ts';
 import type { LbAlgo, BalanceCfg } from '../lb/types.ts';
 import type { CheckCfg, CheckState } from '../checks/types.ts';
@@ -65,11 +65,14 @@ export interface BindCfg {
   line: number;
 }
 
-/** `use_backend <name> [if|unless cond]`, resolved to a proxy at post-parse. */
+/** `use_backend <name> [if|unless cond]`, resolved to a proxy at post-parse, or per request for a log-format name. */
 export interface UseBackendRule {
-  name: string;          // may contain a log-format expression in HAProxy; here a plain name
+  name: string;
   cond: AclCond | null;
   backend: Proxy | null;
+  /** A name holding `%` (`be_%[req.hdr(host),lower]`): compiled, evaluated per request, looked up in `lookup`. */
+  fmt: RuleFmt | null;
+  lookup: ReadonlyMap<string, Proxy> | null;
 }
 
 export interface CookieCfg {
