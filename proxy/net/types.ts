@@ -29,6 +29,8 @@ export interface ProxySocket {
   poolUses: number;
   poolOwner: object | null;
   readonly destroyed: boolean;
+  /** The peer's FIN was read. */
+  readonly readEnded: boolean;
   readonly writable: boolean;
   readonly writableLength: number;
   readonly remoteAddress: string | undefined;
