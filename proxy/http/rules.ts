@@ -119,9 +119,12 @@ function ruleReply(r: HttpRule, ctx: SampleCtx, out: RuleOut): Buffer {
 }
 
 /** A redirect response; 301 and 308 are cacheable, the others carry cache-control: no-cache (as 2.6 does). */
-export function buildRedirectReply(code: number, location: string): Buffer {
+export function buildRedirectReply(code: number, location: string, setCookie = '', clearCookie = ''): Buffer {
   const cc = code === 301 || code === 308 ? '' : 'cache-control: no-cache\r\n';
-  return Buffer.from(`HTTP/1.1 ${code} ${httpReason(code)}\r\ncontent-length: 0\r\nlocation: ${location}\r\n${cc}\r\n`, 'latin1');
+  // set-cookie / clear-cookie options as 2.6 writes them ("N=v; path=/;", "N=; path=/; Max-Age=0;")
+  const ck = setCookie !== '' ? `set-cookie: ${setCookie}; path=/;\r\n` :
+    clearCookie !== '' ? `set-cookie: ${clearCookie}${clearCookie.endsWith('=') ? '' : '='}; path=/; Max-Age=0;\r\n` : '';
+  return Buffer.from(`HTTP/1.1 ${code} ${httpReason(code)}\r\ncontent-length: 0\r\nlocation: ${location}\r\n${cc}${ck}\r\n`, 'latin1');
 }
 
 function findHost(ctx: SampleCtx): string {
@@ -243,10 +246,18 @@ function lineRule(r: HttpRule, ctx: SampleCtx, out: RuleOut): boolean {
  */
 function rulesView(ctx: SampleCtx, out: RuleOut): SampleCtx {
   const b = ctx.buf as Buffer;
-  const line = out.uri !== null || out.method !== null;
-  const m = out.method ?? b.toString('latin1', ctx.l0s, ctx.l0e);
-  const u = out.uri ?? b.toString('latin1', ctx.l1s, ctx.l1e);
-  const v = b.toString('latin1', ctx.l2s, ctx.l2e);
+  // request: method, URI, version; response (after set-status): version, status, reason
+  const sl = rulesOnResponse ? out.statusLine : null;
+  const line = sl !== null || out.uri !== null || out.method !== null;
+  let m: string, u: string, v: string;
+  if (sl !== null) {
+    const a = sl.indexOf(' '), c = sl.indexOf(' ', a + 1);
+    m = sl.slice(0, a); u = c < 0 ? sl.slice(a + 1) : sl.slice(a + 1, c); v = c < 0 ? '' : sl.slice(c + 1);
+  } else {
+    m = out.method ?? b.toString('latin1', ctx.l0s, ctx.l0e);
+    u = out.uri ?? b.toString('latin1', ctx.l1s, ctx.l1e);
+    v = b.toString('latin1', ctx.l2s, ctx.l2e);
+  }
   const added = out.extra === '' ? [] : out.extra.split('\r\n').slice(1);
   const tail = (line ? m + ' ' + u + ' ' + v : '') + (added.length > 0 ? '\r\n' + added.join('\r\n') : '');
   const at = b.length;
@@ -354,7 +365,7 @@ function delHeader(ctx: SampleCtx, name: Buffer): void {
 export function httpRulesRun(rules: readonly HttpRule[], ctx0: SampleCtx, out: RuleOut): number {
   rulesOnResponse = out.reqCtx !== null && ctx0 !== out.reqCtx;
   // `ctx` is what conditions and values read: ctx0, or a view of the changes made so far (rebuilt when `stale`)
-  let stale = out.uri !== null || out.method !== null || out.extra !== '';
+  let stale = out.uri !== null || out.method !== null || out.extra !== '' || out.statusLine !== null;
   let ctx = ctx0;
   for (let i = 0; i < rules.length; i++) {
     const r = rules[i];
@@ -421,6 +432,7 @@ export function httpRulesRun(rules: readonly HttpRule[], ctx0: SampleCtx, out: R
         const b = ctx.buf as Buffer;
         out.newStatus = r.status;
         out.statusLine = b.toString('latin1', ctx.l0s, ctx.l0e) + ' ' + r.status + ' ' + (r.value !== '' ? r.value : httpStatusReason(r.status));
+        stale = true;                          // later conditions see the new status (2.6)
         break;
       }
       case HTTP_ACT_SET_VAR: case HTTP_ACT_UNSET_VAR: {
@@ -443,7 +455,7 @@ export function httpRulesRun(rules: readonly HttpRule[], ctx0: SampleCtx, out: R
       case HTTP_ACT_REDIRECT: {
         const rd = r.redirect as RedirectRule;
         out.status = rd.code;
-        out.reply = buildRedirectReply(rd.code, redirectLocation(rd, ctx, out));
+        out.reply = buildRedirectReply(rd.code, redirectLocation(rd, ctx, out), rd.setCookie, rd.clearCookie);
         out.redirect = true;
         return RULES_REPLY;
       }

@@ -42,7 +42,7 @@ import { type VarMap, varsEndTxn } from './vars.ts';
 import { sampleLive } from '../log/sample.ts';
 import { cookieRequest, cookieResponse } from './cookie.ts';
 import { logRequestHead, logResponseHead, logBadRequest } from '../log/capture.ts';
-import { httpRulesRun, ruleFormat, RULES_CONTINUE, RULES_DENY, RULES_TARPIT, RULES_STATS, type RuleOut, newRuleOut } from './rules.ts';
+import { httpRulesRun, ruleFormat, RULES_REPLY, RULES_CONTINUE, RULES_DENY, RULES_TARPIT, RULES_STATS, type RuleOut, newRuleOut } from './rules.ts';
 import { statsHttpReply } from '../stats/html.ts';
 import {
   H1_HDR_STRIDE, H1_MF_VER_11, H1_MF_CLEN, H1_MF_CHNK, H1_MF_CONN_CLO, H1_MF_CONN_KAL, H1_MF_CONN_UPG, H1_MF_UPGRADE,
@@ -710,11 +710,13 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (be.cookie.name !== '') cookieResponse(be, log.server, m, buf, log, out);
     if (out.newStatus !== 0) log.status = out.newStatus;
     if (r !== RULES_CONTINUE) {
-      this.fe.feCounters.deniedResp++;
-      log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_H;
+      // http-response deny (502 or its deny_status, its own reply if given) or return (a local reply, logged LH)
+      if (r !== RULES_REPLY) this.fe.feCounters.deniedResp++;
+      log.errCause = r === RULES_REPLY ? SF_ERR_LOCAL : SF_ERR_PRXCOND; log.finishState = SF_FINST_H;
+      log.tResponse = -1;                                    // 2.6 logs Tr -1 for a response its rules replaced
       this.srvKeepAlive = false;
       this.dropServer();
-      this.sendError(502, false);
+      this.sendError(out.status > 0 ? out.status : 502, false, out.reply);
       return;
     }
     this.rsPhase = RS_BODY;
