@@ -4,6 +4,7 @@
  * Parquet data (the DuckDB sink's guarantee is the per-second one). Hot path: no (per batch / per roll).
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import type { LogBatch, LogDicts } from '../arrow/batcher.ts';
 import { LOG_TABLES } from '../arrow/schema.ts';
 import { DuckDbSink } from './duckdb.ts';
@@ -19,7 +20,7 @@ export class ParquetSink implements StagedSink<LogBatch> {
 
   /** Creates `dir` if needed; rejects if it cannot be created or written. */
   static async open(dir: string, dicts: LogDicts, rollMs = 60000): Promise<ParquetSink> {
-    fs.mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     fs.accessSync(dir, fs.constants.W_OK);
     return new ParquetSink(dir, await DuckDbSink.open(':memory:', dicts), rollMs);
   }
@@ -62,4 +63,14 @@ export class ParquetSink implements StagedSink<LogBatch> {
     await this.roll();
     await this.db.close();
   }
+}
+
+/**
+ * `mkdir -p` one level at a time. Node's recursive mkdirSync never returns when a parent exists but refuses children
+ * with ENOENT (/proc, /sys): the collector hung at 90 % CPU on `--parquet /proc/x` instead of failing.
+ */
+function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  for (let d = path.resolve(dir); !fs.existsSync(d); d = path.dirname(d)) missing.push(d);
+  for (let i = missing.length - 1; i >= 0; i--) fs.mkdirSync(missing[i]);
 }

@@ -117,6 +117,8 @@ test('threaded DuckDB and Parquet sinks write the same rows from workers and rep
   const r = await query(db, "SELECT count(*)::INTEGER AS n, count(DISTINCT server)::INTEGER AS s, sum(CASE WHEN server = 'dead' THEN 1 ELSE 0 END)::INTEGER AS dead FROM http_log");
   assert.deepEqual(r, [{ n: 24, s: 4, dead: 2 }]);
   await assert.rejects(ThreadedSink.open('duckdb', '/proc/sluice-no/x.duckdb', new LogDicts()));
+  // a directory that cannot be made is an error, not a hang (node's recursive mkdir loops on /proc)
+  await assert.rejects(ThreadedSink.open('parquet', '/proc/sluice-no/pq', new LogDicts()), /ENOENT/);
   // A Parquet worker started after the DuckDB one receives every dictionary value it has not seen.
   const pq = path.join(dir, 'threaded-pq');
   const p = await ThreadedSink.open('parquet', pq, dicts);
