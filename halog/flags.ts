@@ -11,7 +11,7 @@ import {
   FILT_INVERT_TIME_RESP, FILT_PERCENTILE, FILT_QUEUE_ONLY, FILT_QUEUE_SRV_ONLY, FILT_QUIET,
   FILT_TERM_CODE_NAME, FILT_TIME_RESP, FILT2_EXTRACT_CAPTURE, FILT2_PRESERVE_QUERY, FILT2_TIMESTAMP,
 } from './types.ts';
-import { HALOG_LONG_HELP, HALOG_USAGE } from './help-text.ts';
+import { HALOG_LONG_HELP, HALOG_USAGE, SLUICE_LONG_HELP } from './help-text.ts';
 
 /* Flags without an argument: name → bits ORed into filter (or filter2 for -query). */
 const SIMPLE_FLAGS: ReadonlyMap<string, number> = new Map([
@@ -133,7 +133,7 @@ export function parseHalogArgs(argv: readonly string[]): HalogArgs {
         outputFile = true;
         break;
       case '-h': case '--help':
-        return { kind: 'exit', stdout: HALOG_USAGE + HALOG_LONG_HELP, stderr: '', status: 0 };
+        return { kind: 'exit', stdout: HALOG_USAGE + HALOG_LONG_HELP + (a === '--help' ? SLUICE_LONG_HELP : ''), stderr: '', status: 0 };
       case '--json': o.json = true; break;
       case '--no-progress': o.progress = false; break;
       case '--duckdb': case '--parquet': case '--sql': case '--threads': {

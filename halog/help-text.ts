@@ -48,3 +48,19 @@ export const HALOG_LONG_HELP =
   "       -uao, -uto: average times computed on valid ('OK') requests\n" +
   "       -uba, -ubt: average bytes returned, total bytes returned\n" +
   " -hdr  output captured header at the given <block>:<field>\n";
+
+/* Sluice's long options, printed after halog's help by `--help` only (`-h` stays halog's, byte for byte). */
+export const SLUICE_LONG_HELP =
+  "\n" +
+  "Sluice extensions (long options; halog's flags above keep halog's output)\n" +
+  " --json                  print the chosen report as one JSON object\n" +
+  " --duckdb <file>         load the log lines into a DuckDB file (tables http_log,\n" +
+  "                         tcp_log, raw_log), as sluice-collect does\n" +
+  " --parquet <dir>         load them into hour-partitioned Parquet files under <dir>\n" +
+  " --sql <report>          report over .duckdb files, Parquet directories and/or log\n" +
+  "                         files: timers (TR/Tw/Tc/Tr/Ta p50/p90/p99/p99.9),\n" +
+  "                         status (codes per backend and server), servers (error\n" +
+  "                         rates and termination states per server)\n" +
+  " --threads <n>           worker threads for the mergeable reports\n" +
+  " --no-progress           no progress bar on stderr (shown only on a TTY)\n" +
+  " Files may be named after the flags (plain or .gz); '-' or none reads stdin.\n";
