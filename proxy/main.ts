@@ -37,17 +37,19 @@ export interface CliOpts {
   quiet: boolean;
   maxconn: number;      // -n
   version: number;      // 1 = -v, 2 = -vv
+  chdir: string;        // -C
+  help: boolean;        // -h, --help
   err: string;
 }
 
 export function parseArgs(argv: readonly string[]): CliOpts {
-  const o: CliOpts = { files: [], check: false, debug: false, daemon: false, master: false, pidfile: '', softStop: [], hardStop: [], quiet: false, maxconn: 0, version: 0, err: '' };
+  const o: CliOpts = { files: [], check: false, debug: false, daemon: false, master: false, pidfile: '', softStop: [], hardStop: [], quiet: false, maxconn: 0, version: 0, chdir: '', help: false, err: '' };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     switch (a) {
       case '-f': case '-C':
         if (i + 1 >= argv.length) { o.err = `option '${a}' requires an argument`; return o; }
-        if (a === '-f') o.files.push(argv[++i]); else i++;
+        if (a === '-f') o.files.push(argv[++i]); else o.chdir = argv[++i];
         break;
       case '-c': o.check = true; break;
       case '-d': case '-dV': case '-db': o.debug = true; break;
@@ -64,6 +66,7 @@ export function parseArgs(argv: readonly string[]): CliOpts {
         while (i + 1 < argv.length && /^\d+$/.test(argv[i + 1])) list.push(Number(argv[++i]));
         break;
       }
+      case '-h': case '--help': o.help = true; break;
       case '--': break;
       default:
         if (a.startsWith('-')) { o.err = `unknown option '${a}'`; return o; }
@@ -73,8 +76,21 @@ export function parseArgs(argv: readonly string[]): CliOpts {
   return o;
 }
 
+const USAGE = 'Usage : sluice [-f <cfgfile|cfgdir>]* [ -vdVD ] [ -n <maxconn> ] [ -p <pidfile> ] [ -C <dir> ] [ -c ] [ -W ] [ -q ] [ -sf/-st <pid>* ]\n';
+
+const HELP = USAGE +
+  '        -f <cfg> loads a configuration file or every *.cfg of a directory (repeatable; files after -- too)\n' +
+  '        -c check mode: validate the configuration, print [ALERT]/[WARNING] file:line messages, exit 0 or 1\n' +
+  '        -v displays the version ; -vv the build options\n' +
+  '        -d, -db stay in the foreground (debug) ; -D goes daemon ; -C changes to <dir> before loading files\n' +
+  '        -W, -Ws master-worker mode: on reload a new worker takes over and the old one finishes its connections\n' +
+  '        -q quiet mode (no warnings) ; -V verbose\n' +
+  '        -n sets the global maxconn ; -p writes the pid to <pidfile>\n' +
+  '        -sf/-st <pid>* asks these processes to finish their connections (SIGUSR1) / to stop (SIGTERM) once started\n' +
+  'Signals: SIGTERM/SIGINT stop, SIGUSR1 graceful stop, SIGHUP/SIGUSR2 reload the configuration (listeners kept).\n';
+
 function usage(msg: string): never {
-  process.stderr.write(`[ALERT]    (${process.pid}) : ${msg}\nUsage : sluice [-f <cfgfile|cfgdir>]* [ -vdVD ] [ -n <maxconn> ] [ -p <pidfile> ] [ -c ] [ -W ] [ -q ] [ -sf/-st <pid>* ]\n`);
+  process.stderr.write(`[ALERT]    (${process.pid}) : ${msg}\n` + USAGE);
   process.exit(1);
 }
 
@@ -216,6 +232,10 @@ function main(): void {
   const argv = process.argv.slice(2);
   const o = parseArgs(argv);
   if (o.err !== '') usage(o.err);
+  if (o.help) { process.stdout.write(HELP); process.exit(0); }
+  if (o.chdir !== '') {
+    try { process.chdir(o.chdir); } catch (e) { usage(`cannot change to directory '${o.chdir}': ${(e as Error).message}`); }
+  }
   if (o.version > 0) {
     process.stdout.write(`Sluice version ${SLUICE_VERSION} (HAProxy 2.6 compatible configuration) - Node.js ${process.version}\n`);
     if (o.version > 1) process.stdout.write(`Running on: ${process.platform} ${process.arch}\nBuild options: TypeScript, no SSL, no Lua\n`);

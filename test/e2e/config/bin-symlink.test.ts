@@ -16,7 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), 'sluice-bins-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 const ARGS: Record<string, { args: string[]; want: RegExp }> = {
-  sluice: { args: ['-v'], want: /^Sluice version / },
+  sluice: { args: ['--help'], want: /^Usage : sluice [\s\S]*-c check mode/ },
   halog: { args: ['-h'], want: /Usage:\n {2}halog / },
   hatop: { args: ['--help'], want: /Usage: hatop / },
   'sluice-collect': { args: ['--help'], want: /Usage: sluice-collect / },
