@@ -66,14 +66,15 @@ function bitmap(n: number, isNull: (r: number) => boolean): { bits: Uint8Array |
   return { bits: nulls ? bits : undefined, nulls };
 }
 
-/** Converts one column of a sealed batch to Arrow Data (typed arrays are sliced, not copied, where possible). */
+/** Converts one column of a sealed batch to Arrow Data. Buffers are copied: the writer queues them and serialises
+ * later, by when the batcher has reset and refilled these typed arrays (a shared view read the next rows' values). */
 function columnData(b: LogBatch, id: number, type: DataType): Data {
   const n = b.rows;
   const kind = LOG_COLUMNS[id].kind;
   if (kind === CK_I32) {
     const a = b.i32[id];
     const { bits, nulls } = bitmap(n, (r) => a[r] === NULL_I32);
-    return makeData({ type: type as Int32, length: n, nullCount: nulls, nullBitmap: bits, data: a.subarray(0, n) });
+    return makeData({ type: type as Int32, length: n, nullCount: nulls, nullBitmap: bits, data: a.slice(0, n) });
   }
   if (kind === CK_BOOL) {
     const a = b.i32[id];
@@ -95,16 +96,16 @@ function columnData(b: LogBatch, id: number, type: DataType): Data {
     const a = b.i32[id];
     const { bits, nulls } = bitmap(n, (r) => a[r] === 0);
     const dict = vectorFromArray((b.dicts.byColumn[id] as LogDict).values, new Utf8());
-    return makeData({ type: type as Dictionary<Utf8, Int32>, length: n, nullCount: nulls, nullBitmap: bits, data: a.subarray(0, n), dictionary: dict });
+    return makeData({ type: type as Dictionary<Utf8, Int32>, length: n, nullCount: nulls, nullBitmap: bits, data: a.slice(0, n), dictionary: dict });
   }
   const s = b.str[id] as LogStrColumn;
   const { bits, nulls } = bitmap(n, (r) => s.valid[r] === 0);
   const offsets = new Int32Array(n + 1);
   offsets.set(s.end.subarray(0, n), 1);
-  return makeData({ type: type as Utf8, length: n, nullCount: nulls, nullBitmap: bits, valueOffsets: offsets, data: s.data.subarray(0, s.pos) });
+  return makeData({ type: type as Utf8, length: n, nullCount: nulls, nullBitmap: bits, valueOffsets: offsets, data: new Uint8Array(s.data.subarray(0, s.pos)) });
 }
 
-/** Arrow RecordBatch view of a sealed LogBatch (shares the typed arrays where the layouts agree). */
+/** Arrow RecordBatch copy of a sealed LogBatch. */
 export function toArrowRecordBatch(b: LogBatch): RecordBatch {
   b.seal();
   const schema = arrowSchema(b.table);

@@ -100,6 +100,32 @@ test('Arrow IPC stream and JSON lines carry the same rows', async () => {
   assert.deepEqual(lines[6], { table: 'http_log', ...rowsOf(b)[6] });
 });
 
+test('Arrow IPC stream: a batch reset and refilled right after write() keeps the values it was written with', async () => {
+  // The collector reuses its batches: the sink must not keep views of the typed arrays (it read -2147483648 and ''
+  // for every int and dictionary column of a piped stream).
+  const dicts = new LogDicts();
+  const b = batchOf(dicts);
+  const af = path.join(dir, 'reuse.arrow');
+  const a = new ArrowStreamSink(af, HTTP_LOG_TABLE);
+  a.write(b);
+  b.reset();
+  const line = Buffer.from('10.0.0.9:1 [23/Nov/2026:21:00:00.000] fe_other be_x/s9 1/2/3/4/10 418 9 - - ---- 1/1/0/0/0 0/0 "PUT /z HTTP/1.1"');
+  assert.equal(parseHttpLog(line, 0, line.length, b), 0);
+  b.commitRow();
+  b.seal();
+  a.write(b);
+  await a.close();
+  const t = tableFromIPC(fs.readFileSync(af));
+  assert.equal(t.numRows, 13);
+  assert.equal(t.getChild('client_port')!.get(0), 55134);
+  assert.equal(t.getChild('status')!.get(1), 404);
+  assert.equal(t.getChild('frontend')!.get(0), 'fe_http');
+  assert.equal(t.getChild('server')!.get(1), 's2');
+  assert.equal(t.getChild('uri')!.get(1), '/status/404');
+  assert.equal(t.getChild('status')!.get(12), 418);
+  assert.equal(t.getChild('frontend')!.get(12), 'fe_other');
+});
+
 test('threaded DuckDB and Parquet sinks write the same rows from workers and report open errors', async () => {
   const { ThreadedSink } = await import('../../../collectors/sinks/threaded.ts');
   const db = path.join(dir, 'threaded.duckdb');
