@@ -4,6 +4,7 @@
  * This file only wires flags, listeners, sinks, signals and the metrics endpoint; the work is in ingest.ts.
  * Hot path: no.
  */
+import fs from 'node:fs';
 import http from 'node:http';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { LogDicts } from './arrow/batcher.ts';
@@ -118,6 +119,17 @@ async function main(argv: string[]): Promise<void> {
   if (o.listen.length === 0 && o.read.length === 0) o.listen.push('udp://127.0.0.1:5514');
   if (!o.duckdb && !o.parquet && !o.arrow && !o.json) fail('no output: give --duckdb, --parquet, --arrow or --json');
   if (o.arrow === '-' && o.json === '-') fail("--arrow - and --json - cannot both use stdout");
+  for (const f of o.read) {
+    if (f === '-') continue;
+    try { fs.accessSync(f, fs.constants.R_OK); } catch (e) { fail("--read '" + f + "': " + (e as Error).message.replace(/, \w+ '.*'$/, ''), 1); }
+  }
+  let metricsAt: { host: string; port: number } | null = null;
+  if (o.metrics) {
+    const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(o.metrics);
+    if (!m) fail("--metrics '" + o.metrics + "': expected host:port");
+    if (Number(m[3]) > 65535) fail("--metrics '" + o.metrics + "': port out of range");
+    metricsAt = { host: m[1] ?? m[2], port: Number(m[3]) };
+  }
 
   let format: IngestFormat;
   let arrowTable = HTTP_LOG_TABLE;
@@ -222,18 +234,26 @@ async function main(argv: string[]): Promise<void> {
   }
 
   let metricsServer: http.Server | null = null;
-  if (o.metrics) {
-    const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(o.metrics);
-    if (!m) fail('--metrics: expected host:port');
+  if (o.metrics && metricsAt) {
+    const at = metricsAt;
     metricsServer = http.createServer((req, res) => {
       if (req.url !== '/metrics') { res.writeHead(404).end(); return; }
       refreshDrops();
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(counters.prometheus());
     });
+    try {
+      // A listen error (address in use, unknown host) used to leave main() waiting forever, without signal handlers.
+      await new Promise<void>((r, j) => { (metricsServer as http.Server).once('error', j).listen(at.port, at.host, r); });
+    } catch (e) {
+      metricsServer = null;
+      await Promise.all(listeners.map((l) => l.close().catch(() => undefined)));
+      await ingest.close().catch(() => undefined);
+      fail("--metrics '" + o.metrics + "': " + (e as Error).message, 1);
+    }
+    metricsServer.removeAllListeners('error');
     metricsServer.on('error', (e) => log('metrics: ' + e.message));
-    await new Promise<void>((r) => (metricsServer as http.Server).listen(Number(m[3]), m[1] ?? m[2], r));
     const a = metricsServer.address();
-    log('metrics on http://' + o.metrics.replace(/:\d+$/, ':' + (typeof a === 'object' && a ? a.port : m[3])) + '/metrics');
+    log('metrics on http://' + o.metrics.replace(/:\d+$/, ':' + (typeof a === 'object' && a ? a.port : at.port)) + '/metrics');
   }
 
   process.on('SIGTERM', () => void shutdown(0, 'SIGTERM: flushing'));
@@ -247,7 +267,13 @@ async function main(argv: string[]): Promise<void> {
   const dropTimer = setInterval(refreshDrops, 1000);
   dropTimer.unref();
 
-  if (o.read.length > 0) await ingestFiles(o.read, ingest);
+  if (o.read.length > 0) {
+    try { await ingestFiles(o.read, ingest); } catch (e) {
+      // What was read so far is flushed, then the collector stops (exit 1).
+      log('reading failed: ' + (e as Error).message);
+      await shutdown(1, '');
+    }
+  }
   if (o.read.length > 0 && o.listen.length === 0) await shutdown(ingest.failed ? 1 : 0, '');
   if (ingest.failed) await shutdown(1, '');
   if (listeners.length > 0) log('ready');

@@ -75,6 +75,10 @@ test('TCP and unix listeners, JSON and Parquet outputs, metrics, SIGUSR1 and SIG
 test('bad flags and unwritable outputs fail loudly with a non-zero exit', { timeout: 60000 }, async () => {
   const notDir = path.join(dir, 'regular-file');
   fs.writeFileSync(notDir, 'x');
+  const busy = net.createServer().listen(0, '127.0.0.1');
+  await once(busy, 'listening');
+  after(() => busy.close());
+  const busyPort = (busy.address() as net.AddressInfo).port;
   const cases: [string[], number, RegExp][] = [
     [['--listen', 'udp://127.0.0.1:0'], 2, /no output/],
     [['--json', '-', '--log-format', '%ci %bogus'], 2, /--log-format: no such format variable 'bogus'/],
@@ -86,6 +90,10 @@ test('bad flags and unwritable outputs fail loudly with a non-zero exit', { time
     [['--duckdb', '/proc/sluice-no/db.duckdb', '--listen', 'udp://127.0.0.1:0'], 1, /cannot open output/],
     [['--parquet', path.join(notDir, 'pq'), '--listen', 'udp://127.0.0.1:0'], 1, /cannot open output: .*ENOTDIR/],
     [['--json', path.join(notDir, 'x.json'), '--read', path.join(FIX, 'http.raw.log')], 1, /FATAL: writing failed, ingestion stopped: .*ENOTDIR/],
+    // These printed a stack trace (--read, --metrics port) or hung without signal handlers (--metrics address in use).
+    [['--json', '-', '--read', path.join(dir, 'absent.log')], 1, /^sluice-collect: --read '.*absent\.log': ENOENT: no such file or directory\n$/],
+    [['--json', '-', '--read', path.join(FIX, 'http.raw.log'), '--metrics', '127.0.0.1:99999'], 2, /^sluice-collect: --metrics '127\.0\.0\.1:99999': port out of range\n$/],
+    [['--json', '/dev/null', '--listen', 'udp://127.0.0.1:0', '--metrics', '127.0.0.1:' + busyPort], 1, /--metrics '127\.0\.0\.1:\d+': listen EADDRINUSE/],
   ];
   for (const [args, want, re] of cases) {
     const c = start(args);
