@@ -281,6 +281,16 @@ function rulesView(ctx: SampleCtx, out: RuleOut): SampleCtx {
   };
 }
 
+/**
+ * The request as the rules left it, for what is evaluated after them (use_backend conditions and names): `ctx0`
+ * itself when no rule changed the line or added headers, else a view (allocates; 2.6 rewrites the message in place).
+ */
+export function rulesCtx(ctx0: SampleCtx, out: RuleOut): SampleCtx {
+  if (out.uri === null && out.method === null && out.extra === '') return ctx0;
+  rulesOnResponse = false;
+  return rulesView(ctx0, out);
+}
+
 /** Drops the lines named `name` (lowercase) that earlier rules added to out.extra (set-header / del-header). */
 function dropAdded(out: RuleOut, name: string): void {
   if (out.extra === '') return;

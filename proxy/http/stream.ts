@@ -42,7 +42,7 @@ import { type VarMap, varsEndTxn } from './vars.ts';
 import { sampleLive } from '../log/sample.ts';
 import { cookieRequest, cookieResponse } from './cookie.ts';
 import { logRequestHead, logResponseHead, logBadRequest } from '../log/capture.ts';
-import { httpRulesRun, ruleFormat, RULES_REPLY, RULES_CONTINUE, RULES_DENY, RULES_TARPIT, RULES_STATS, type RuleOut, newRuleOut } from './rules.ts';
+import { httpRulesRun, ruleFormat, rulesCtx, RULES_REPLY, RULES_CONTINUE, RULES_DENY, RULES_TARPIT, RULES_STATS, type RuleOut, newRuleOut } from './rules.ts';
 import { statsHttpReply } from '../stats/html.ts';
 import {
   H1_HDR_STRIDE, H1_MF_VER_11, H1_MF_CLEN, H1_MF_CHNK, H1_MF_CONN_CLO, H1_MF_CONN_KAL, H1_MF_CONN_UPG, H1_MF_UPGRADE,
@@ -500,12 +500,14 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   pickBackend(): Proxy | null {
     const fe = this.fe;
     const rules = fe.useBackend;
+    // conditions see the request as the http-request rules left it (set-path, set-header, ...), as in 2.6
+    const ctx = rules.length === 0 ? this : rulesCtx(this, this.ruleOut);
     for (let i = 0; i < rules.length; i++) {
       const rule = rules[i];
-      if (rule.backend !== null && aclCondExec(rule.cond, this)) return rule.backend;
-      if (rule.fmt !== null && aclCondExec(rule.cond, this)) {
+      if (rule.backend !== null && aclCondExec(rule.cond, ctx)) return rule.backend;
+      if (rule.fmt !== null && aclCondExec(rule.cond, ctx)) {
         // use_backend with a log-format name: a name naming no backend ends the search (default backend), as 2.6
-        const be = (rule.lookup as ReadonlyMap<string, Proxy>).get(ruleFormat(rule.fmt, this, this.ruleOut));
+        const be = (rule.lookup as ReadonlyMap<string, Proxy>).get(ruleFormat(rule.fmt, ctx, this.ruleOut));
         if (be === undefined || (be.cap & PR_CAP_BE) === 0) break;
         return be;
       }
