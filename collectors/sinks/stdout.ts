@@ -118,10 +118,13 @@ export class ArrowStreamSink implements LogSink<LogBatch> {
   private readonly out: Out;
   private readonly writer = new RecordBatchStreamWriter();
   private pumping: Promise<void>;
+  /** The output's write error (full disk, closed pipe): thrown by the next write() and by close(). */
+  private error: Error | null = null;
 
   constructor(path: string, private readonly table: TableSpec) {
     this.out = new Out(path);
-    this.pumping = this.pump();
+    // Caught here: an unawaited rejection (ENOSPC) ended the process with a stack trace and nothing flushed.
+    this.pumping = this.pump().catch((e: Error) => { this.error = e; });
   }
 
   private async pump(): Promise<void> {
@@ -129,14 +132,18 @@ export class ArrowStreamSink implements LogSink<LogBatch> {
   }
 
   write(b: LogBatch): void {
+    if (this.error) throw this.error;
     if (b.table.name !== this.table.name || b.rows === 0) return;
     this.writer.write(toArrowRecordBatch(b));
   }
 
   async close(): Promise<void> {
-    this.writer.finish();
-    this.writer.close();
-    await this.pumping;
+    if (!this.error) {
+      this.writer.finish();
+      this.writer.close();
+      await this.pumping;
+    }
+    if (this.error) throw this.error;
     await this.out.close();
   }
 }

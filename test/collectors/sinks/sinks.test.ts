@@ -126,6 +126,18 @@ test('Arrow IPC stream: a batch reset and refilled right after write() keeps the
   assert.equal(t.getChild('frontend')!.get(12), 'fe_other');
 });
 
+test('Arrow IPC stream to a full disk (/dev/full): write() or close() throws ENOSPC, no unhandled rejection', async () => {
+  const b = batchOf(new LogDicts());
+  const a = new ArrowStreamSink('/dev/full', HTTP_LOG_TABLE);
+  let err: unknown = null;
+  try {
+    for (let i = 0; i < 50; i++) { a.write(b); await new Promise((r) => setImmediate(r)); }
+    await a.close();
+  } catch (e) { err = e; }
+  assert.match(String(err), /ENOSPC/);
+  await assert.rejects(a.close(), /ENOSPC/);
+});
+
 test('threaded DuckDB and Parquet sinks write the same rows from workers and report open errors', async () => {
   const { ThreadedSink } = await import('../../../collectors/sinks/threaded.ts');
   const db = path.join(dir, 'threaded.duckdb');
