@@ -1,4 +1,4 @@
-/* Parquet sink: hour-partitioned Hive layout `DIR/<table>/date=YYYY-MM-DD/hour=HH/part_<uuid>.parquet`, written by
+/* Parquet sink: hour-partitioned Hive layout `DIR/<table>/date=YYYY-MM-DD/hour=HH/part_<roll>_<uuid>.parquet`, written by
  * DuckDB's COPY ... TO (built in, works offline) from a scratch in-memory DuckDB that buffers the batches.
  * Files are rolled every `rollMs` (default 60 s) and at close, so a crash can lose up to one roll interval of
  * Parquet data (the DuckDB sink's guarantee is the per-second one). Hot path: no (per batch / per roll).
@@ -50,9 +50,15 @@ export class ParquetSink implements StagedSink<LogBatch> {
       const n = await c.runAndReadAll('SELECT count(*)::INTEGER FROM ' + t.name + '_rows');
       if ((n.getRows()[0][0] as number) === 0) continue;
       const target = (this.dir + '/' + t.name).replaceAll("'", "''");
-      await c.run('COPY (SELECT *, coalesce(strftime(' + tsCol + ", '%Y-%m-%d'), 'unknown') AS date, coalesce(strftime(" +
-        tsCol + ", '%H'), 'unknown') AS hour FROM " + t.name + ") TO '" + target +
-        "' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (date, hour), APPEND, FILENAME_PATTERN 'part_{uuid}')");
+      const tag = 'part_' + Date.now().toString(36) + (this.filesWritten % 1296).toString(36).padStart(2, '0') + '_';
+      try {
+        await c.run('COPY (SELECT *, coalesce(strftime(' + tsCol + ", '%Y-%m-%d'), 'unknown') AS date, coalesce(strftime(" +
+          tsCol + ", '%H'), 'unknown') AS hour FROM " + t.name + ") TO '" + target +
+          "' (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (date, hour), APPEND, FILENAME_PATTERN '" + tag + "{uuid}')");
+      } catch (e) {
+        removeTagged(path.join(this.dir, t.name), tag);
+        throw e;
+      }
       await c.run('DELETE FROM ' + t.name + '_rows');
       this.filesWritten++;
     }
@@ -73,4 +79,16 @@ function makeDirs(dir: string): void {
   const missing: string[] = [];
   for (let d = path.resolve(dir); !fs.existsSync(d); d = path.dirname(d)) missing.push(d);
   for (let i = missing.length - 1; i >= 0; i--) fs.mkdirSync(missing[i]);
+}
+
+/**
+ * Deletes the files of a failed COPY (names starting with `tag`) under the table's partitions. DuckDB leaves a cut
+ * file behind on a full disk, and one unreadable file fails every read_parquet() of the whole directory tree.
+ */
+function removeTagged(tableDir: string, tag: string): void {
+  let parts: string[];
+  try { parts = fs.readdirSync(tableDir, { recursive: true }) as string[]; } catch { return; }
+  for (const f of parts) {
+    if (path.basename(f).startsWith(tag)) { try { fs.unlinkSync(path.join(tableDir, f)); } catch { /* already gone */ } }
+  }
 }

@@ -4,6 +4,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -101,4 +102,26 @@ test('bad flags and unwritable outputs fail loudly with a non-zero exit', { time
     assert.equal(code, want, args.join(' ') + ': ' + c.err());
     assert.match(c.err(), re);
   }
+});
+
+test('--parquet on a disk that fills up: exit 1 with the error, and no cut Parquet file left behind', { timeout: 60000 }, async () => {
+  // RLIMIT_FSIZE stands in for a full disk (EFBIG, SIGXFSZ ignored): DuckDB's COPY fails part-way through the file.
+  // The cut file used to stay in the partition, and one unreadable file fails every read_parquet() of the tree.
+  const line = fs.readFileSync(path.join(FIX, 'http.raw.log'), 'utf8').split('\n')[0];
+  const lines: string[] = [];
+  for (let i = 0; i < 20000; i++) lines.push(line.replace('GET / ', 'GET /' + createHash('md5').update(String(i)).digest('hex') + ' '));
+  const input = path.join(dir, 'varied.log');
+  fs.writeFileSync(input, lines.join('\n') + '\n');
+  const out = path.join(dir, 'pq-full');
+  const p = spawn('sh', ['-c', "trap '' XFSZ; ulimit -f 400; exec \"$0\" --import tsx collectors/main.ts --read \"$1\" --parquet \"$2\" --batch-rows 500",
+    process.execPath, input, out], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  procs.add(p);
+  let err = '';
+  p.stderr.on('data', (d) => { err += d; });
+  const [code] = await once(p, 'exit');
+  procs.delete(p);
+  assert.equal(code, 1, err);
+  assert.match(err, /Could not write file .*part_.*\.parquet.*File too large/);
+  const files = (fs.readdirSync(out, { recursive: true }) as string[]).filter((f) => f.endsWith('.parquet'));
+  assert.deepEqual(files, []);
 });
