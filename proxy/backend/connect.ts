@@ -206,9 +206,10 @@ export class BackendConn implements Pending {
     this.state = BC_CONNECTING;
     backendStats.connecting++;
     be.beCounters.connect++; sc.connect++;
-    const rb = this.client.srvReadBuffer !== undefined ? this.client.srvReadBuffer() : null;
-    const sock = srv.path !== '' ? rawConnectPipe(srv.path, rb)
-      : rawConnectTcp(srv.host, srv.port, rb, true, (be.options & PR_O_SRVKA) !== 0);
+    const sock = srv.path !== '' ? rawConnectPipe(srv.path, null)
+      : rawConnectTcp(srv.host, srv.port, null, true, (be.options & PR_O_SRVKA) !== 0);
+    // sessions that handle buffer swaps (srvReadBuffer) get reads in lent buffers, own ones only during bulk reads
+    if (this.client.srvReadBuffer !== undefined) sock.lend = true;
     sock.owner = this;
     sock.onconnect = onSockConnect;
     sock.onerror = onSockError;

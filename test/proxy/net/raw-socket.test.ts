@@ -4,7 +4,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { once } from 'node:events';
-import { rawConnectTcp, rawConnectPipe, rawFromAccepted, RawSocket } from '../../../proxy/net/raw-socket.ts';
+import { rawConnectTcp, rawConnectPipe, rawFromAccepted, rawReadBufTake, RawSocket, RAW_READ_BUF_SIZE } from '../../../proxy/net/raw-socket.ts';
 import type { SockError } from '../../../proxy/net/types.ts';
 
 const servers: net.Server[] = [];
@@ -153,6 +153,52 @@ test('cork/uncork sends the pieces together; own read buffer mode hands out view
   rs.cork(); rs.write('one-'); rs.write('two-'); rs.write(Buffer.from('three')); rs.uncork();
   await closed;
   assert.equal(Buffer.concat(views).toString(), 'one-two-three');
+});
+
+test('lend mode: reads come in a lent buffer, kept only while reads fill it; a buffer the owner keeps stays intact', async () => {
+  const bulk = Buffer.alloc(1048577);
+  for (let i = 0; i < bulk.length; i++) bulk[i] = (i * 7 + (i >> 9)) & 255;
+  const port = await listen((s) => {
+    s.write('hello');
+    s.once('data', () => s.end(bulk));
+  });
+  const rs = rawConnectTcp('127.0.0.1', port, null, true, false);
+  rs.lend = true;
+  await connected(rs);
+  const got: Buffer[] = [];
+  const sizes: number[] = [];
+  let prev: ArrayBufferLike | null = null;
+  let prevN = 0;
+  let zeroCopy = 0;
+  let kept: Buffer | null = null;
+  let keptCopy: Buffer | null = null;
+  let endState = '';
+  const afterHello = new Promise<Buffer | null>((resolve) => {
+    rs.ondata = (c) => {
+      assert.ok(rs.readBuf !== null && c.buffer === rs.readBuf.buffer, 'ondata gets a view of readBuf');
+      got.push(Buffer.from(c));
+      if (sizes.length === 0) { sizes.push(c.length); setImmediate(() => resolve(rs.readBuf)); return; }
+      sizes.push(c.length);
+      if (prev === c.buffer && prevN === RAW_READ_BUF_SIZE) zeroCopy++;
+      if (kept === null && c.length === RAW_READ_BUF_SIZE) {
+        kept = rs.readBuf; keptCopy = Buffer.from(c); rs.readBuf = rawReadBufTake();   // the owner keeps this one
+      }
+      prev = c.buffer; prevN = c.length;
+    };
+  });
+  const closed = new Promise<void>((r) => { rs.onclose = () => r(); });
+  rs.onend = () => { endState = rs.readBuf === null ? 'shared' : 'own'; rs.end(); };
+  assert.equal(await afterHello, null, 'a short read gives the lent buffer back');
+  rs.pause();
+  rs.write('go');
+  await new Promise((r) => setTimeout(r, 200));    // the peer's bytes pile up: the first bulk read fills the buffer
+  rs.resume();
+  await closed;
+  assert.equal(Buffer.concat(got).toString('latin1'), 'hello' + bulk.toString('latin1'));
+  assert.equal(sizes[1], RAW_READ_BUF_SIZE);
+  assert.ok(kept !== null && keptCopy !== null && (kept as Buffer).subarray(0, RAW_READ_BUF_SIZE).equals(keptCopy), 'kept buffer not reused');
+  assert.ok(zeroCopy > 0, 'reads after a full one land in the same buffer');
+  assert.equal(endState, prevN < RAW_READ_BUF_SIZE ? 'shared' : 'own');
 });
 
 test('accepted handles (tcp and unix) read in copy mode and write back', async () => {
