@@ -39,7 +39,7 @@ export function digitsAt(buf: Uint8Array, i: number, n: number): number {
 export const isoOut = { end: 0 };
 
 /**
- * Parses `YYYY-MM-DDThh:mm:ss[.frac](Z|±hh:mm)` at buf[i] (before `limit`) into UTC epoch ms (fraction truncated to
+ * Parses `YYYY-MM-DDThh:mm:ss[.frac](Z|±hh:mm|±hhmm)` at buf[i] (before `limit`) into UTC epoch ms (fraction truncated to
  * ms); sets isoOut.end. Returns NaN if it is not such a timestamp. A missing zone is read as UTC.
  */
 export function parseIsoTimestamp(buf: Uint8Array, i: number, limit: number): number {
@@ -61,10 +61,12 @@ export function parseIsoTimestamp(buf: Uint8Array, i: number, limit: number): nu
   let off = 0;
   if (p < limit && buf[p] === 90) p++;
   else if (p < limit && (buf[p] === 43 || buf[p] === 45)) {
-    const oh = digitsAt(buf, p + 1, 2), om = digitsAt(buf, p + 4, 2);
-    if (p + 6 > limit || oh < 0 || om < 0 || buf[p + 3] !== 58) return NaN;
+    // ±hh:mm, or ±hhmm as journalctl -o short-iso and strftime's %z write it.
+    const colon = buf[p + 3] === 58 ? 1 : 0;
+    const oh = digitsAt(buf, p + 1, 2), om = digitsAt(buf, p + 3 + colon, 2);
+    if (p + 5 + colon > limit || oh < 0 || om < 0) return NaN;
     off = (oh * 60 + om) * 60000 * (buf[p] === 43 ? 1 : -1);
-    p += 6;
+    p += 5 + colon;
   }
   isoOut.end = p;
   return ((daysFromCivil(y, mo, d) * 24 + h) * 60 + mi) * 60000 + s * 1000 + ms - off;

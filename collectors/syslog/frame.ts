@@ -77,7 +77,8 @@ export function parseSyslogFrame(buf: Uint8Array, start: number, end: number, ye
  */
 function hostTagAfterIso(buf: Uint8Array, p: number, end: number, f: SyslogFrame): void {
   let w = p;
-  while (w < end && buf[w] > 32 && buf[w] !== 91 && buf[w] !== 58) w++;
+  while (w < end && buf[w] > 32 && buf[w] !== 91) w++;   // colons allowed: an IPv6 host
+  if (buf[w - 1] === 58) return;
   if (w === p || w >= end || buf[w] !== 32) return;
   const tag = w + 1;
   let q = tag;

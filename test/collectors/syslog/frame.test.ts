@@ -144,6 +144,39 @@ test('rsyslog RFC 3339 file and forward formats: host and tag[pid] after the ISO
   }
 });
 
+test('relay and journal variants: ±hhmm zones, fractional RFC 3164 seconds, an IPv6 address as host', () => {
+  // journalctl -o short-iso / short-iso-precise write +0000 (these were raw_log bad_number)
+  let [f, b] = parse('2026-11-23T20:18:12+0100 lb1 haproxy[4174]: ' + MSG);
+  assert.equal(f.format, SYSLOG_FMT_ISO);
+  assert.equal(f.tsMs, Date.UTC(2026, 10, 23, 19, 18, 12));
+  assert.equal(str(b, f.progStart, f.progEnd), 'haproxy');
+  assert.equal(str(b, f.msgStart, f.msgEnd), MSG);
+  [f, b] = parse('<134>2026-11-23T20:18:12.204255-0230 lb1 haproxy[4174]: ' + MSG);
+  assert.equal(f.tsMs, Date.UTC(2026, 10, 23, 22, 48, 12, 204));
+  assert.equal(str(b, f.msgStart, f.msgEnd), MSG);
+  // journalctl -o short-precise, rsyslog/syslog-ng high-precision BSD stamps (were raw_log unknown_format)
+  for (const line of ['Nov 23 20:18:12.204255 lb1 haproxy[4174]: ' + MSG, '<134>Nov 23 20:18:12.2 lb1 haproxy[4174]: ' + MSG]) {
+    [f, b] = parse(line);
+    assert.equal(f.format, SYSLOG_FMT_RFC3164, line);
+    assert.equal(f.tsMs, Date.UTC(2026, 10, 23, 20, 18, 12, line.includes('.2 ') ? 200 : 204));
+    assert.equal(str(b, f.hostStart, f.hostEnd), 'lb1');
+    assert.equal(f.pid, 4174);
+    assert.equal(str(b, f.msgStart, f.msgEnd), MSG);
+  }
+  // a relay that writes the sender's IPv6 address as the host (was: host '2001', message lost its header)
+  for (const line of ['<134>Nov 23 20:18:12 2001:db8::1 haproxy[4174]: ' + MSG, '2026-11-23T20:18:12Z 2001:db8::1 haproxy[4174]: ' + MSG]) {
+    [f, b] = parse(line);
+    assert.equal(str(b, f.hostStart, f.hostEnd), '2001:db8::1', line);
+    assert.equal(str(b, f.progStart, f.progEnd), 'haproxy');
+    assert.equal(str(b, f.msgStart, f.msgEnd), MSG);
+  }
+  [f, b] = parse('<134>Nov 23 20:18:12 haproxy: ' + MSG);
+  assert.equal(f.format, SYSLOG_FMT_LOCAL);
+  assert.equal(str(b, f.msgStart, f.msgEnd), MSG);
+  [f, b] = parse('Nov 23 20:18:12.x lb1 haproxy: ' + MSG);
+  assert.equal(f.format, SYSLOG_FMT_RAW);
+});
+
 test('RFC 3164 stamps of consecutive lines: repeated, changed, another year, invalid after a valid one', () => {
   const f = newSyslogFrame();
   const stampOf = (line: string, year: number): number => {
