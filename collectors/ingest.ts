@@ -10,7 +10,7 @@ import { LogBatch, LogDicts } from './arrow/batcher.ts';
 import type { LogDict, LogStrColumn } from './arrow/batcher.ts';
 import { HTTP_LOG_TABLE, RAW_LOG_TABLE, TCP_LOG_TABLE } from './arrow/schema.ts';
 import {
-  COL_FACILITY, COL_HOST, COL_LOG_TS, COL_MESSAGE, COL_PEER, COL_PID, COL_PROGRAM, COL_REASON, COL_RECEIVED,
+  COL_EXTRA, COL_FACILITY, COL_HOST, COL_LOG_TS, COL_MESSAGE, COL_PEER, COL_PID, COL_PROGRAM, COL_REASON, COL_RECEIVED,
   COL_SEVERITY,
 } from './arrow/types.ts';
 import type { TableSpec } from './arrow/types.ts';
@@ -23,6 +23,7 @@ import {
 import type { LogLineParser } from './httplog/types.ts';
 import type { LogSink } from './sinks/types.ts';
 import { newSyslogFrame, parseSyslogFrame } from './syslog/frame.ts';
+import { sdToJson } from './syslog/sd-json.ts';
 
 /** How messages are parsed: a fixed HAProxy format, per-message detection, or a compiled custom log-format. */
 export type IngestFormat =
@@ -145,7 +146,11 @@ export class Ingest {
         const b = this.current[TABLE_HTTP];
         if (b !== null) {
           this.envelope(b, buf);
-          if (parseHttpLog(buf, f.msgStart, f.msgEnd, b) === PARSE_OK) { this.commit(b, TABLE_HTTP, nowMs); return; }
+          if (parseHttpLog(buf, f.msgStart, f.msgEnd, b) === PARSE_OK) {
+            if (f.sdStart >= 0) this.structuredData(b, buf);
+            this.commit(b, TABLE_HTTP, nowMs);
+            return;
+          }
           b.rollbackRow();
         }
       }
@@ -170,7 +175,24 @@ export class Ingest {
       this.raw(buf, start, end, peer, nowMs, hasControlBytes(buf, start, end) ? PARSE_ERR_BINARY : r, !hasControlBytes(buf, start, end));
       return;
     }
+    if (f.sdStart >= 0) this.structuredData(b, buf);
     this.commit(b, t, nowMs);
+  }
+
+  /**
+   * RFC 5424 structured data (log-format-sd) of the row just parsed into `b`, as `"sd"` in its `extra` JSON, merged
+   * with the extras a custom log-format wrote (was dropped).
+   */
+  private structuredData(b: LogBatch, buf: Uint8Array): void {
+    const col = b.str[COL_EXTRA];
+    if (col === null) return;
+    const row = b.rows;
+    const sd = '"sd":' + sdToJson(buf, this.frame.sdStart, this.frame.sdEnd);
+    if (col.last === row) {
+      const prev = col.data.toString('utf8', col.start(row), col.end[row]);
+      col.rollback(row);
+      col.setString(row, prev.length > 2 ? '{' + sd + ',' + prev.slice(1) : '{' + sd + '}');
+    } else col.setString(row, '{' + sd + '}');
   }
 
   /** Commits the row just parsed into b (table t), rotating the batch when it is full. */

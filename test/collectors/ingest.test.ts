@@ -49,6 +49,33 @@ test('auto format routes httplog, tcplog and clf lines to their tables, in any s
   assert.equal(ing.counters.parsed, 40);
 });
 
+test('HAProxy 2.6 log-format-sd: the structured data lands in extra as JSON (was dropped); len-cut lines in raw_log', async () => {
+  const sdFix = (n: string): string[] => fs.readFileSync(new URL('../../fixtures/collectors/sd-len/' + n, import.meta.url), 'utf8').split('\n').filter(Boolean);
+  for (const format of [{ kind: 'auto' } as const, { kind: 'httplog' } as const]) {
+    const sink = new MemorySink();
+    const ing = new Ingest({ format, sinks: [sink] });
+    for (const l of sdFix('sd.rfc5424.log')) feed(ing, l);
+    for (const l of sdFix('http-len120.rfc3164.log')) feed(ing, l);
+    await ing.close();
+    const http = sink.rows.filter((r) => r.table === 'http_log');
+    assert.deepEqual(http.map((r) => [r.status, r.uri]), [[200, '/ok'], [403, '/deny?q=#22a]b\\#22'], [403, '/deny/a%5Db']]);
+    assert.deepEqual(JSON.parse(http[1].extra as string), {
+      sd: { 'exampleSDID@32473': { iut: '3', eventSource: '::1', uri: '/deny?q="a]b\\"' }, 'meta@1': { fe: 'fe_sd' } },
+    });
+    assert.equal(JSON.parse(http[0].extra as string).sd['exampleSDID@32473'].uri, '/ok');
+    const raw = sink.rows.filter((r) => r.table === 'raw_log');
+    assert.equal(raw.length, 3);
+    for (const r of raw) assert.match(r.message as string, /^<134>Nov 24 02:50:30 localhost haproxy\[2895\]: .* fe_sd fe_sd\/<NOSRV> /);
+  }
+  // a custom log-format's own extras keep their keys next to "sd"
+  const c = compileLogFormat('%ci:%cp %ft %[var(txn.x)]') as CompiledLogFormat;
+  const sink = new MemorySink();
+  const ing = new Ingest({ format: { kind: 'custom', parse: c.parse, table: c.table }, sinks: [sink] });
+  feed(ing, '<134>1 2026-11-23T20:18:12.204255+00:00 lb1 haproxy 4174 - [a@1 k="v\\]"] 10.0.0.1:5 fe_http x');
+  await ing.close();
+  assert.deepEqual(JSON.parse(sink.rows[0].extra as string), { sd: { 'a@1': { k: 'v]' } }, 'var(txn.x)': 'x' });
+});
+
 test('auto format: lines after an httplog line land where classifying them first puts them, rejected ones whole', async () => {
   const http = fixture('http.raw.log');
   const tcp = fixture('tcp.raw.log')[0];
