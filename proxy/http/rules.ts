@@ -318,32 +318,46 @@ function pathStart(uri: string): number {
  * replace-value works on each comma-separated element (leading blanks skipped for the match; a replaced element loses
  * them, as in 2.6: "abc, def, axe" -> "Abc, def,Axe").
  */
+/** The value after replace-header (whole value) or replace-value (each comma-separated one), null when no match. */
+function replaceIn(v: string, re: RegExp, repl: string, perValue: boolean): string | null {
+  if (!perValue) {
+    const m = re.exec(v);
+    return m === null ? null : expandGroups(repl, m);
+  }
+  const parts = v.split(',');
+  let changed = false;
+  for (let i = 0; i < parts.length; i++) {
+    const m = re.exec(parts[i].trimStart());
+    if (m !== null) { parts[i] = expandGroups(repl, m); changed = true; }
+  }
+  return changed ? parts.join(',') : null;
+}
+
 function replaceHeader(r: HttpRule, ctx: SampleCtx, out: RuleOut, perValue: boolean): void {
   const b = ctx.buf as Buffer;
   const h = ctx.hdr;
   const n = r.nameBuf.length;
   const re = r.regex as RegExp;
   let repl: string | null = null;
+  if (out.extra !== '') {
+    // headers earlier rules added are part of the message too (2.6); done first, before lines this call appends
+    const lines = out.extra.split('\r\n');
+    let changed = false;
+    for (let i = 1; i < lines.length; i++) {
+      const l = lines[i], c = l.indexOf(':');
+      if (l.slice(0, c).toLowerCase() !== r.name) continue;
+      repl ??= ruleValue(r, ctx, out);
+      const nv = replaceIn(l.slice(c + 1).trim(), re, repl, perValue);
+      if (nv !== null) { lines[i] = l.slice(0, c) + ': ' + nv; changed = true; }
+    }
+    if (changed) out.extra = lines.join('\r\n');
+  }
   for (let x = 0; x < ctx.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {
     const s = h[x];
     if (s < 0 || h[x + 1] - s !== n || b.compare(r.nameBuf, 0, n, s, s + n) !== 0) continue;
-    const v = b.toString('latin1', h[x + 2], h[x + 3]);
     repl ??= ruleValue(r, ctx, out);
-    let nv: string;
-    if (!perValue) {
-      const m = re.exec(v);
-      if (m === null) continue;
-      nv = expandGroups(repl, m);
-    } else {
-      const parts = v.split(',');
-      let changed = false;
-      for (let i = 0; i < parts.length; i++) {
-        const m = re.exec(parts[i].trimStart());
-        if (m !== null) { parts[i] = expandGroups(repl, m); changed = true; }
-      }
-      if (!changed) continue;
-      nv = parts.join(',');
-    }
+    const nv = replaceIn(b.toString('latin1', h[x + 2], h[x + 3]), re, repl, perValue);
+    if (nv === null) continue;
     if (nv.length <= h[x + 3] - h[x + 2]) { b.write(nv, h[x + 2], 'latin1'); h[x + 3] = h[x + 2] + nv.length; }
     else { h[x] = -1; out.extra += '\r\n' + r.name + ': ' + nv; }
   }
