@@ -18,7 +18,7 @@ import { CollectCounters } from './counters.ts';
 import { parseHttpLog } from './httplog/httplog.ts';
 import { parseTcpLog } from './httplog/tcplog.ts';
 import {
-  PARSE_ERR_BINARY, PARSE_ERR_ENCODING, PARSE_ERR_FORMAT, PARSE_ERR_OVERSIZED, PARSE_OK, PARSE_REASONS,
+  PARSE_ERR_BINARY, PARSE_ERR_ENCODING, PARSE_ERR_FORMAT, PARSE_ERR_OVERSIZED, PARSE_ERR_TRUNCATED, PARSE_OK, PARSE_REASONS,
 } from './httplog/types.ts';
 import type { LogLineParser } from './httplog/types.ts';
 import type { LogSink } from './sinks/types.ts';
@@ -203,12 +203,15 @@ export class Ingest {
     if (b.full) this.rotate(t);
   }
 
-  /** A frame a stream decoder had to cut at its maximum size: counted, and kept in raw_log as `oversized`. */
-  onOversized(buf: Uint8Array, start: number, end: number, peer: string, nowMs: number): void {
+  /**
+   * A frame a stream decoder had to cut, at its maximum size (`oversized`) or because the peer closed inside an
+   * octet-counted frame (`truncated`): counted, and kept whole in raw_log with that reason.
+   */
+  onCutFrame(buf: Uint8Array, start: number, end: number, peer: string, nowMs: number, reason: number): void {
     if (this.stopped) return;
     this.counters.received++;
     this.counters.receivedBytes += end - start;
-    this.raw(buf, start, end, peer, nowMs, PARSE_ERR_OVERSIZED, false);
+    this.raw(buf, start, end, peer, nowMs, reason, false);
   }
 
   /** Writes the syslog envelope of the current frame into the current row of `b`. */
@@ -225,7 +228,9 @@ export class Ingest {
   /** Stores an unparsed message in raw_log with its reason (invalid UTF-8 is replaced by U+FFFD). */
   private raw(buf: Uint8Array, start: number, end: number, peer: string, nowMs: number, reason: number, framed: boolean): void {
     let code = reason;
-    if (code !== PARSE_ERR_BINARY && code !== PARSE_ERR_OVERSIZED && !isUtf8(buf.subarray(start, end))) code = PARSE_ERR_ENCODING;
+    // A cut frame keeps its reason even when the cut split a UTF-8 sequence.
+    if (code !== PARSE_ERR_BINARY && code !== PARSE_ERR_OVERSIZED && (framed || code !== PARSE_ERR_TRUNCATED) &&
+        !isUtf8(buf.subarray(start, end))) code = PARSE_ERR_ENCODING;
     this.counters.unparsed[code]++;
     const b = this.current[TABLE_RAW] ?? (this.current[TABLE_RAW] = this.newBatch(TABLE_RAW));
     if (b === null) { this.counters.droppedQueue++; return; }
@@ -234,7 +239,7 @@ export class Ingest {
     b.f64[COL_RECEIVED][row] = nowMs;
     if (peer.length > 0) b.i32[COL_PEER][row] = (this.dicts.byColumn[COL_PEER] as LogDict).internString(peer);
     b.i32[COL_REASON][row] = (this.dicts.byColumn[COL_REASON] as LogDict).internString(PARSE_REASONS[code]);
-    if (code === PARSE_ERR_ENCODING || code === PARSE_ERR_BINARY || code === PARSE_ERR_OVERSIZED) {
+    if (code === PARSE_ERR_ENCODING || code === PARSE_ERR_BINARY || code === PARSE_ERR_OVERSIZED || !framed) {
       (b.str[COL_MESSAGE] as LogStrColumn).setString(row, Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('utf8'));
     } else b.setStr(COL_MESSAGE, buf, start, end);
     if (b.rows === 0) b.openedAt = nowMs;

@@ -18,6 +18,8 @@ import type { IngestFormat } from './ingest.ts';
 import { ThreadedSink } from './sinks/threaded.ts';
 import { ArrowStreamSink, JsonLinesSink } from './sinks/stdout.ts';
 import type { LogSink } from './sinks/types.ts';
+import { PARSE_ERR_OVERSIZED, PARSE_ERR_TRUNCATED } from './httplog/types.ts';
+import { FRAME_OVERSIZED, FRAME_WHOLE } from './syslog/octet-counting.ts';
 import { listenStream } from './syslog/tcp-listener.ts';
 import type { StreamListener } from './syslog/tcp-listener.ts';
 import { listenUdpThreaded } from './syslog/udp-listener.ts';
@@ -197,9 +199,9 @@ async function main(argv: string[]): Promise<void> {
   };
 
   const onDatagram = (buf: Uint8Array, s: number, e: number, peer: string, nowMs: number): void => ingest.onMessage(buf, s, e, peer, nowMs);
-  const onFrame = (buf: Buffer, s: number, e: number, peer: string, oversized: boolean): void => {
-    if (oversized) ingest.onOversized(buf, s, e, peer, Date.now());
-    else ingest.onMessage(buf, s, e, peer, Date.now());
+  const onFrame = (buf: Buffer, s: number, e: number, peer: string, cut: number): void => {
+    if (cut === FRAME_WHOLE) ingest.onMessage(buf, s, e, peer, Date.now());
+    else ingest.onCutFrame(buf, s, e, peer, Date.now(), cut === FRAME_OVERSIZED ? PARSE_ERR_OVERSIZED : PARSE_ERR_TRUNCATED);
   };
   const onUnixDatagram = (buf: Buffer, peer: string): void => ingest.onMessage(buf, 0, buf.length, peer, Date.now());
   const onListenerError = (e: Error): void => log('listener error: ' + e.message);

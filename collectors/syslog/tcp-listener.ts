@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import { SyslogStreamDecoder } from './octet-counting.ts';
 import type { FrameHandler } from './octet-counting.ts';
 
-/** Called per frame: buf[start,end) with the peer address; `oversized` when the frame was cut to maxFrame. */
-export type StreamFrameHandler = (buf: Buffer, start: number, end: number, peer: string, oversized: boolean) => void;
+/** Called per frame: buf[start,end) with the peer address; `cut` as octet-counting.ts's FrameHandler. */
+export type StreamFrameHandler = (buf: Buffer, start: number, end: number, peer: string, cut: number) => void;
 
 export interface StreamListener {
   readonly kind: 'tcp' | 'unix';
@@ -24,7 +24,7 @@ class Conn {
   constructor(peer: string, maxFrame: number, onFrame: StreamFrameHandler) {
     this.peer = peer;
     this.decoder = new SyslogStreamDecoder(maxFrame);
-    this.emit = (buf, s, e, over) => onFrame(buf, s, e, peer, over);
+    this.emit = (buf, s, e, cut) => onFrame(buf, s, e, peer, cut);
   }
 }
 

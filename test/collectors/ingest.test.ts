@@ -10,6 +10,7 @@ import { batchRow } from '../../collectors/arrow/batcher.ts';
 import type { LogBatch } from '../../collectors/arrow/batcher.ts';
 import { compileLogFormat, CLF_LOG_FORMAT } from '../../collectors/httplog/custom-format.ts';
 import type { CompiledLogFormat } from '../../collectors/httplog/custom-format.ts';
+import { PARSE_ERR_OVERSIZED, PARSE_ERR_TRUNCATED } from '../../collectors/httplog/types.ts';
 import { listenStream } from '../../collectors/syslog/tcp-listener.ts';
 import { listenUdp } from '../../collectors/syslog/udp-listener.ts';
 import type { LogSink } from '../../collectors/sinks/types.ts';
@@ -118,19 +119,21 @@ test('bad datagrams are counted and kept in raw_log with a reason, never thrown'
   feed(ing, '<134>1 2026-01-01T00:00:00Z h haproxy 12 - - 127.0.0.1:1 [01/Jan/2026:00:00:00.000] fe be/s 1/2');  // truncated
   feed(ing, fixture('tcp.raw.log')[0]);                                                       // tcplog in httplog mode
   feed(ing, '');
-  ing.onOversized(Buffer.from('cut frame'), 0, 9, 'tcp-peer', 0);
+  ing.onCutFrame(Buffer.from('cut frame'), 0, 9, 'tcp-peer', 0, PARSE_ERR_OVERSIZED);
+  ing.onCutFrame(Buffer.from('<134>caf\xc3', 'latin1'), 0, 9, 'tcp-peer', 0, PARSE_ERR_TRUNCATED);   // cut inside a UTF-8 sequence
   await ing.close();
   const raw = sink.rows.filter((r) => r.table === 'raw_log');
-  assert.deepEqual(raw.map((r) => r.reason), ['binary', 'oversized', 'bad_encoding', 'truncated', 'not_httplog', 'truncated', 'oversized']);
+  assert.deepEqual(raw.map((r) => r.reason), ['binary', 'oversized', 'bad_encoding', 'truncated', 'not_httplog', 'truncated', 'oversized', 'truncated']);
+  assert.equal(raw[7].message, '<134>caf\ufffd');
   assert.deepEqual([raw[6].message, raw[6].peer], ['cut frame', 'tcp-peer']);
   assert.equal(raw[1].message, 'x'.repeat(1000));
   assert.equal(raw[2].message, 'hello \ufffd( world'.replace('hello', '<134>hello'));
   assert.equal(raw[3].program, 'haproxy');
   assert.equal(raw[3].pid, 12);
   assert.equal(raw[0].peer, '10.0.0.9');
-  assert.equal(ing.counters.unparsedTotal, 7);
+  assert.equal(ing.counters.unparsedTotal, 8);
   assert.equal(ing.counters.parsed, 0);
-  assert.match(ing.counters.prometheus(), /sluice_collect_unparsed_total\{reason="truncated"\} 2/);
+  assert.match(ing.counters.prometheus(), /sluice_collect_unparsed_total\{reason="truncated"\} 3/);
 });
 
 test('a non-empty batch is flushed by time, a full one by row count', async () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { SyslogStreamDecoder } from '../../../collectors/syslog/octet-counting.ts';
+import { FRAME_OVERSIZED, FRAME_TRUNCATED, SyslogStreamDecoder } from '../../../collectors/syslog/octet-counting.ts';
 
 const FIX = new URL('../../../fixtures/collectors/haproxy-2.6/', import.meta.url);
 const messages = fs.readFileSync(new URL('http.rfc5424.log', FIX), 'latin1').split('\n').filter(Boolean)
@@ -17,14 +17,19 @@ function stream(): Buffer {
   return Buffer.concat(parts);
 }
 
-function decode(chunks: Buffer[], max = 65536): { frames: string[]; over: number } {
+function decode(chunks: Buffer[], max = 65536): { frames: string[]; over: number; truncated: number } {
   const d = new SyslogStreamDecoder(max);
   const frames: string[] = [];
   let over = 0;
-  const on = (b: Buffer, s: number, e: number, o: boolean): void => { if (o) over++; frames.push(b.toString('latin1', s, e)); };
+  let truncated = 0;
+  const on = (b: Buffer, s: number, e: number, cut: number): void => {
+    if (cut === FRAME_OVERSIZED) over++;
+    if (cut === FRAME_TRUNCATED) truncated++;
+    frames.push(b.toString('latin1', s, e));
+  };
   for (const c of chunks) d.push(c, on);
   d.end(on);
-  return { frames, over };
+  return { frames, over, truncated };
 }
 
 function split(buf: Buffer, cuts: number[]): Buffer[] {
@@ -82,4 +87,21 @@ test('the TCP stream of a real HAProxy 2.6 ring decodes into its two messages at
   assert.match(whole[0], /^<134>1 \S+ - haproxy \d+ - - 127\.0\.0\.1:\d+ \[.*\] f f\/<NOSRV> .* "GET \/a HTTP\/1\.1"$/);
   assert.match(whole[1], /"GET \/b HTTP\/1\.1"$/);
   for (let cut = 1; cut < buf.length; cut += 7) assert.deepEqual(decode([buf.subarray(0, cut), buf.subarray(cut)]).frames, whole);
+});
+
+test('NUL-terminated frames (RFC 6587 3.4.2) split like LF ones, mixed with both other framings', () => {
+  // Two NUL-terminated messages used to become one frame (one http_log row with a garbage URI).
+  const parts = messages.slice(0, 6).map((m, i) => (i % 3 === 0 ? m + '\0' : i % 3 === 1 ? Buffer.byteLength(m, 'latin1') + ' ' + m : m + '\n'));
+  const buf = Buffer.from(parts.join(''), 'latin1');
+  assert.deepEqual(decode([buf]).frames, messages.slice(0, 6));
+  for (let cut = 1; cut < buf.length; cut += 13) assert.deepEqual(decode([buf.subarray(0, cut), buf.subarray(cut)]).frames, messages.slice(0, 6));
+  assert.deepEqual(decode([Buffer.from('a\0\0b\0' + 'x'.repeat(150) + '\0c\n')], 100), { frames: ['a', 'b', 'x'.repeat(100), 'c'], over: 1, truncated: 0 });
+});
+
+test('a peer closing inside an octet-counted frame gives the body flagged truncated, without its count', () => {
+  const m = messages[0];
+  const r = decode([Buffer.from(m.length + 10 + ' ' + m, 'latin1')]);
+  assert.deepEqual(r, { frames: [m], over: 0, truncated: 1 });
+  assert.deepEqual(decode([Buffer.from('12 abc')]), { frames: ['abc'], over: 0, truncated: 1 });
+  assert.deepEqual(decode([Buffer.from('1234')]), { frames: ['1234'], over: 0, truncated: 0 });
 });
