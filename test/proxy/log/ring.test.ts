@@ -255,3 +255,31 @@ test('with UDP through the worker (SLUICE_LOG_WORKER=1), lines arrive in order a
     closeLogSinks();
   }
 });
+
+test('`len` on an fd target counts the newline (haproxy 2.6: stdout gets len-1 bytes and "\\n")', async () => {
+  const { newLogCfg, newLogTarget } = await import('../../../proxy/log/cfg.ts');
+  const { compileLogFormat } = await import('../../../proxy/log/format.ts');
+  const { logStream } = await import('../../../proxy/log/emit.ts');
+  const { flushLogs, closeLogSinks } = await import('../../../proxy/log/sender.ts');
+  const { LOG_TGT_FD } = await import('../../../proxy/log/types.ts');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-len-'));
+  const file = path.join(dir, 'out.log');
+  const fd = fs.openSync(file, 'w');
+  const fe = { name: 'fe', cap: 3, mode: 1, options: 0, log: newLogCfg() } as never as Parameters<typeof logStream>[0];
+  const t = newLogTarget('t', 1);
+  t.kind = LOG_TGT_FD; t.fd = fd; t.format = 7; t.maxLen = 10;
+  fe.log.targets = [t];
+  const c = compileLogFormat('abcdefghijklmnop %rt');
+  assert.ok(c.ok);
+  fe.log.emitter = c.emitter;
+  try {
+    logStream(fe, { reqCounter: 1 } as never as Parameters<typeof logStream>[1]);
+    assert.ok(flushLogs(3000));
+    for (let i = 0; i < 100 && fs.readFileSync(file, 'latin1') === ''; i++) await new Promise((res) => setTimeout(res, 10));
+    assert.equal(fs.readFileSync(file, 'latin1'), 'abcdefghi\n');
+  } finally {
+    closeLogSinks();
+    fs.closeSync(fd);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
