@@ -7,6 +7,7 @@
  */
 import dgram from 'node:dgram';
 import fs from 'node:fs';
+import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../worker-start.ts';
 import { RING_CLOSE, RING_DROPPED, RING_HEAD, RING_TAIL, newUdpRing, openUdpRing, ringDrain } from './udp-ring.ts';
@@ -53,18 +54,18 @@ export function listenUdp(host: string, port: number, onMessage: DatagramHandler
       const a = sock.address();
       let granted = 0;
       try { granted = sock.getRecvBufferSize(); } catch { granted = 0; }
-      const baseline = readUdpDrops(a.port, v6);
+      const baseline = readUdpDrops(a.port, v6, a.address);
       let last = 0;
       let open = true;
       resolve({
         kind: 'udp', address: a.address, port: a.port, recvBufferSize: granted,
         // Monotonic: once the socket is closed its /proc line is gone, so the last reading stands.
-        drops: () => { if (open) last = Math.max(last, readUdpDrops(a.port, v6) - baseline); return last; },
+        drops: () => { if (open) last = Math.max(last, readUdpDrops(a.port, v6, a.address) - baseline); return last; },
         ringDrops: () => 0,
         peers: true,
         nice: 0,
         sched: 'SCHED_OTHER',
-        close: () => new Promise<void>((r) => { last = Math.max(last, readUdpDrops(a.port, v6) - baseline); open = false; sock.close(() => r()); }),
+        close: () => new Promise<void>((r) => { last = Math.max(last, readUdpDrops(a.port, v6, a.address) - baseline); open = false; sock.close(() => r()); }),
       });
     });
   });
@@ -134,18 +135,19 @@ export function listenUdpThreaded(host: string, port: number, onMessage: RingDat
       worker.on('error', onError);
       timer = setInterval(drain, BUSY_DRAIN_MS);
       const p = m.port as number;
-      const baseline = readUdpDrops(p, v6);
+      const at = m.address as string;
+      const baseline = readUdpDrops(p, v6, at);
       let last = 0;
       let open = true;
       resolve({
         kind: 'udp', address: m.address as string, port: p, recvBufferSize: m.rcvbuf as number,
-        drops: () => { if (open) last = Math.max(last, readUdpDrops(p, v6) - baseline); return last; },
+        drops: () => { if (open) last = Math.max(last, readUdpDrops(p, v6, at) - baseline); return last; },
         ringDrops: () => Atomics.load(ring.ctrl, RING_DROPPED),
         peers: m.peers === true,
         nice: m.nice ?? 0,
         sched: m.sched ?? 'SCHED_OTHER',
         close: () => new Promise<void>((r) => {
-          last = Math.max(last, readUdpDrops(p, v6) - baseline);
+          last = Math.max(last, readUdpDrops(p, v6, at) - baseline);
           open = false;
           worker.on('message', (x: { t: string }) => {
             if (x.t !== 'closed') return;
@@ -168,16 +170,48 @@ export function listenUdpThreaded(host: string, port: number, onMessage: RingDat
   });
 }
 
-/** Sum of the `drops` column of /proc/net/udp (or udp6) for sockets bound to local `port`; 0 if unreadable. */
-export function readUdpDrops(port: number, v6: boolean): number {
+/**
+ * Sum of the `drops` column of /proc/net/udp (or udp6) for sockets bound to local `address`:`port` (any address
+ * when `address` is omitted); 0 if unreadable. Matching the port alone summed the drops of every socket on it
+ * (two --listen on one port, another program's socket).
+ */
+export function readUdpDrops(port: number, v6: boolean, address?: string): number {
   let text: string;
   try { text = fs.readFileSync(v6 ? '/proc/net/udp6' : '/proc/net/udp', 'latin1'); } catch { return 0; }
-  const want = ':' + port.toString(16).toUpperCase().padStart(4, '0');
+  const want = (address === undefined ? '' : procNetAddress(address, v6)) + ':' + port.toString(16).toUpperCase().padStart(4, '0');
   let drops = 0;
   for (const line of text.split('\n').slice(1)) {
     const f = line.trim().split(/\s+/);
-    if (f.length < 13 || !f[1].endsWith(want)) continue;
+    if (f.length < 13 || !(address === undefined ? f[1].endsWith(want) : f[1] === want)) continue;
     drops += Number(f[f.length - 1]) || 0;
   }
   return drops;
+}
+
+/** An address as /proc/net/udp{,6} prints it: each 32-bit word of the network-order bytes as a host-order hex int. */
+export function procNetAddress(address: string, v6: boolean): string {
+  const bytes = v6 ? ipv6Bytes(address) : address.split('.').map(Number);
+  let out = '';
+  for (let w = 0; w < bytes.length; w += 4) {
+    const word = bytes.slice(w, w + 4);
+    if (os.endianness() === 'LE') word.reverse();
+    for (const b of word) out += b.toString(16).toUpperCase().padStart(2, '0');
+  }
+  return out;
+}
+
+function ipv6Bytes(a: string): number[] {
+  let s = a.replace(/%.*$/, '');
+  const v4 = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(s);
+  if (v4) {
+    const n = v4.slice(1).map(Number);
+    s = s.slice(0, v4.index) + ((n[0] << 8) | n[1]).toString(16) + ':' + ((n[2] << 8) | n[3]).toString(16);
+  }
+  const [head, tail] = s.includes('::') ? s.split('::') : [s, null];
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = tail === null ? h : [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t];
+  const out: number[] = [];
+  for (const g of groups) { const v = parseInt(g || '0', 16); out.push(v >> 8, v & 255); }
+  return out;
 }
