@@ -226,7 +226,7 @@ async function main(argv: string[]): Promise<void> {
         const x = await listenStream(l.proto === 'unix' ? { path: l.path } : { host: l.host, port: l.port }, onFrame,
           onListenerError, o.maxMessage);
         listeners.push(x);
-        log('listening on ' + (l.proto === 'unix' ? 'unix://' + l.path : 'tcp://' + x.address + ':' + x.port));
+        log('listening on ' + (l.proto === 'unix' ? 'unix://' + l.path : 'tcp://' + (x.address.includes(':') ? '[' + x.address + ']' : x.address) + ':' + x.port));
       }
     }
   } catch (e) {

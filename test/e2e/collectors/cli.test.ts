@@ -125,3 +125,41 @@ test('--parquet on a disk that fills up: exit 1 with the error, and no cut Parqu
   const files = (fs.readdirSync(out, { recursive: true }) as string[]).filter((f) => f.endsWith('.parquet'));
   assert.deepEqual(files, []);
 });
+
+test('IPv6 TCP listener, NUL and cut frames, and `--arrow -` piped into apache-arrow\'s RecordBatchReader', { timeout: 60000 }, async () => {
+  const { RecordBatchReader } = await import('apache-arrow');
+  const p = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'collectors/main.ts'), '--listen', 'tcp://[::1]:0',
+    '--arrow', '-', '--batch-rows', '4', '--flush-ms', '100', '--stats'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  procs.add(p);
+  let err = '';
+  p.stderr.on('data', (d) => { err += d; });
+  const batches = (async () => {
+    const rows: [number, string, number, string][] = [];
+    for await (const b of await RecordBatchReader.from(p.stdout)) {
+      for (let i = 0; i < b.numRows; i++) {
+        const r = b.get(i)!;
+        rows.push([r.status as number, r.frontend as string, r.client_port as number, r.uri as string]);
+      }
+    }
+    return rows;
+  })();
+  await waitFor(() => /ready/.test(err), 'ready');
+  const port = Number(/listening on tcp:\/\/\[::1\]:(\d+)/.exec(err)![1]);
+  const http5424 = fs.readFileSync(FIX + 'http.rfc5424.log', 'latin1').split('\n').filter(Boolean);
+  const s = net.connect({ host: '::1', port });
+  await once(s, 'connect');
+  // 10 NUL-terminated messages, then an octet-counted frame the close cuts short
+  s.end(http5424.slice(0, 10).join('\0') + '\0' + '999 ' + http5424[10]);
+  await once(s, 'close');
+  await new Promise((r) => setTimeout(r, 300));
+  p.kill('SIGTERM');
+  const [code] = await once(p, 'exit');
+  procs.delete(p);
+  assert.equal(code, 0, err);
+  const rows = await batches;
+  assert.equal(rows.length, 10);
+  assert.deepEqual(rows[0], [200, 'fe_http', 55134, '/']);
+  assert.deepEqual(rows[1], [404, 'fe_http', 55148, '/status/404']);
+  assert.deepEqual(rows[9], [500, 'fe_http', 55200, '/status/500']);
+  assert.match(err, /received=11 parsed=10 unparsed=1 \(truncated=1\)/);
+});
