@@ -12,7 +12,7 @@ import type { LogEmitter, LogTarget } from './types.ts';
 import {
   PR_O_DONTLOGNULL, PR_O_DONTLOG_NORMAL, PR_O_LOG_SEPARATE_ERRORS, PR_MODE_HTTP, SF_ERR_NONE, SF_ERR_LOCAL,
 } from '../model/types.ts';
-import { LOG_ERR, LOG_INFO, LOG_FMT_RFC5424, LOG_TGT_FD } from './types.ts';
+import { LOG_ERR, LOG_INFO, LOG_FMT_RAW, LOG_FMT_RFC5424, LOG_TGT_FD } from './types.ts';
 import { putUint } from './syslog.ts';
 import { buildEmitFn } from './emit-gen.ts';
 import { openLogSink, logRing, logCounters } from './sender.ts';
@@ -88,8 +88,9 @@ function sendToTargets(fe: Proxy, level: number, msgLen: number, s: StreamLog | 
     const at = w.reserve(max + 1);
     if (at < 0) { logCounters.ringDropped++; continue; }
     const data = w.v.data;
-    // a datagram carries `len` bytes then "\n"; a line written to stdout/stderr/fd@ is `len` bytes with its "\n" (2.6)
-    const lim = at + (t.kind === LOG_TGT_FD ? t.maxLen - 1 : t.maxLen);
+    // `len` bytes then "\n", except on stdout/stderr/fd@ and in format raw where the "\n" is within `len` (2.6.12,
+    // measured per target kind and format)
+    const lim = at + (t.kind === LOG_TGT_FD || t.format === LOG_FMT_RAW ? t.maxLen - 1 : t.maxLen);
     let off = t.hdr.put(data, at, t.format, t.facility, sev, us, tag, PID, lc.hostname);
     if (t.format === LOG_FMT_RFC5424) {
       if (sdLen > 0) { sdBuf.copy(data, off, 0, sdLen); off += sdLen; }

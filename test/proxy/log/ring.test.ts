@@ -199,7 +199,7 @@ async function udpLogFixture(fmt: string) {
   const s = { reqCounter: 0 } as { reqCounter: number };
   /** Logs one line with %rt = n. */
   const log = (n: number): void => { s.reqCounter = n; logStream(fe, s as never); };
-  return { rx, got, log };
+  return { rx, got, log, t };
 }
 
 test('UDP lines are batched and all arrive in order; a closed port counts errors, not a crash', async () => {
@@ -282,4 +282,20 @@ test('`len` on an fd target counts the newline (haproxy 2.6: stdout gets len-1 b
     fs.closeSync(fd);
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('`len` on UDP targets: format raw keeps the "\\n" within len, the syslog formats send len bytes then "\\n" (2.6.12)', async () => {
+  const { flushLogs, closeLogSinks } = await import('../../../proxy/log/sender.ts');
+  const { LOG_FMT_SHORT } = await import('../../../proxy/log/types.ts');
+  const raw = await udpLogFixture('abcdefghijklmnop %rt');
+  raw.t.maxLen = 10;
+  raw.log(1);
+  const short = await udpLogFixture('abcdefghijklmnop %rt');
+  short.t.maxLen = 10; short.t.format = LOG_FMT_SHORT;
+  short.log(1);
+  for (let i = 0; i < 200 && !flushLogs(0); i++) await new Promise((res) => setTimeout(res, 5));
+  for (let i = 0; i < 200 && (raw.got.length === 0 || short.got.length === 0); i++) await new Promise((res) => setTimeout(res, 5));
+  assert.deepEqual(raw.got, ['abcdefghi\n']);
+  assert.deepEqual(short.got, ['<6>abcdefg\n']);
+  closeLogSinks();
 });
