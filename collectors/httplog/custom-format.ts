@@ -15,7 +15,7 @@ import {
   COL_TA_PLUS, COL_TC, COL_TERM_STATE, COL_TR, COL_TR_SRV, COL_TRANSPORT, COL_TS, COL_TT, COL_TW, COL_URI,
 } from '../arrow/types.ts';
 import type { LogRowWriter } from '../arrow/types.ts';
-import { parseAcceptDate } from '../syslog/dates.ts';
+import { digitsAt, parseAcceptDate } from '../syslog/dates.ts';
 import { lf, readBigInt, readInt } from './fields.ts';
 import { PARSE_ERR_DATE, PARSE_ERR_NUMBER, PARSE_ERR_SYNTAX, PARSE_ERR_TRUNCATED, PARSE_OK } from './types.ts';
 import type { LogLineParser } from './types.ts';
@@ -36,6 +36,7 @@ const F_HDRS = 8;      // {a|b} captured headers
 const F_HDRLIST = 9;   // "a" "b" ... captured header list
 const F_EXTRA = 10;    // no column: JSON `extra`
 const F_TERM = 11;     // termination state (dictionary, never quoted)
+const F_EPOCH = 12;    // %Ts: epoch seconds → ts (when no date field set it)
 
 interface FieldDef { readonly kind: number; readonly col: number; readonly plusCol?: number }
 
@@ -45,7 +46,7 @@ const FIELDS: Record<string, FieldDef> = {
   ci: { kind: F_STR, col: COL_CLIENT_IP }, cp: { kind: F_INT, col: COL_CLIENT_PORT },
   t: { kind: F_DATE, col: COL_TS }, tr: { kind: F_DATE, col: COL_TS }, trg: { kind: F_DATE, col: COL_TS },
   trl: { kind: F_DATE, col: COL_TS }, T: { kind: F_DATE, col: COL_TS }, Tl: { kind: F_DATE, col: COL_TS },
-  ms: { kind: F_MS, col: COL_TS }, ft: { kind: F_FT, col: COL_FRONTEND }, f: { kind: F_DICT, col: COL_FRONTEND },
+  ms: { kind: F_MS, col: COL_TS }, Ts: { kind: F_EPOCH, col: COL_TS }, ft: { kind: F_FT, col: COL_FRONTEND }, f: { kind: F_DICT, col: COL_FRONTEND },
   b: { kind: F_DICT, col: COL_BACKEND }, s: { kind: F_DICT, col: COL_SERVER },
   TR: { kind: F_INT, col: COL_TR }, Tq: { kind: F_INT, col: COL_TR }, Tw: { kind: F_INT, col: COL_TW },
   Tc: { kind: F_INT, col: COL_TC }, Tr: { kind: F_INT, col: COL_TR_SRV },
@@ -61,6 +62,7 @@ const FIELDS: Record<string, FieldDef> = {
   r: { kind: F_REQ, col: COL_URI }, HM: { kind: F_DICT, col: COL_METHOD }, HU: { kind: F_STR, col: COL_URI },
   HP: { kind: F_STR, col: COL_URI }, HV: { kind: F_DICT, col: COL_HTTP_VERSION },
 };
+const ADDRESS_FIELDS = new Set(['ci', 'fi', 'bi', 'si', 'src', 'dst']);
 const TCP_COLUMNS = new Set([COL_TR, COL_TR_SRV, COL_TA, COL_STATUS, COL_REQ_COOKIE, COL_RES_COOKIE, COL_REQ_HEADERS,
   COL_RES_HEADERS, COL_METHOD, COL_URI, COL_HTTP_VERSION]);
 
@@ -76,6 +78,8 @@ interface Op {
   readonly escaped: boolean;     // +E: backslash escapes inside the value
   readonly nextIsSep: boolean;
   readonly last: boolean;
+  /** An address followed by ':' (%ci:%cp): an IPv6 address has colons of its own, so the last one ends it. */
+  readonly addr: boolean;
   /** True when every field from here on is optional (captures, extras), so the line may end here. */
   tailOptional: boolean;
 }
@@ -108,8 +112,8 @@ export function compileLogFormat(fmt: string, configEscapes = false): CompiledLo
   for (let i = 0; i < items.length; i++) {
     const it = items[i];
     const next = items[i + 1];
-    if (it.kind === 'text') { ops.push({ op: OP_TEXT, text: Buffer.from(it.text, 'utf8'), def: NONE, name: '', escaped: false, nextIsSep: false, last: false, tailOptional: false }); continue; }
-    if (it.kind === 'sep') { ops.push({ op: OP_SEP, text: EMPTY, def: NONE, name: '', escaped: false, nextIsSep: false, last: false, tailOptional: false }); continue; }
+    if (it.kind === 'text') { ops.push({ op: OP_TEXT, text: Buffer.from(it.text, 'utf8'), def: NONE, name: '', escaped: false, nextIsSep: false, last: false, addr: false, tailOptional: false }); continue; }
+    if (it.kind === 'sep') { ops.push({ op: OP_SEP, text: EMPTY, def: NONE, name: '', escaped: false, nextIsSep: false, last: false, addr: false, tailOptional: false }); continue; }
     if (it.kind !== 'var' && it.kind !== 'sample') continue;
     const name = it.kind === 'var' ? it.name : it.expr;
     let def = it.kind === 'var' ? FIELDS[name] ?? EXTRA : EXTRA;
@@ -118,6 +122,7 @@ export function compileLogFormat(fmt: string, configEscapes = false): CompiledLo
     ops.push({
       op: OP_FIELD, text: delim, def, name, escaped: (it.add & LF_FLAG_E) !== 0, nextIsSep: !!next && next.kind === 'sep',
       last: next === undefined, tailOptional: false,
+      addr: ADDRESS_FIELDS.has(name) && delim.length > 0 && delim[0] === 58,
     });
   }
   let optional = true;
@@ -134,6 +139,12 @@ export function compileLogFormat(fmt: string, configEscapes = false): CompiledLo
 /** End of a value starting at p: the closing quote/brace for quoted/braced values, else the delimiter. */
 function valueEnd(o: Op, buf: Uint8Array, p: number, end: number): number {
   if (o.last) return end;
+  if (o.addr) {
+    let sp = buf.indexOf(32, p);
+    if (sp < 0 || sp > end) sp = end;
+    const c = buf.lastIndexOf(58, sp - 1);
+    return c >= p ? c : -1;
+  }
   if (o.text.length > 0) {
     const d0 = o.text[0];
     for (let i = p; i < end; i++) {
@@ -225,6 +236,13 @@ function runOps(ops: readonly Op[], buf: Uint8Array, start: number, end: number,
     } else {
       ve = valueEnd(o, buf, p, end);
       if (ve < 0) return PARSE_ERR_TRUNCATED;
+      // %T/%Tl/%trg/%trl print `dd/Mon/yyyy:hh:mm:ss +zzzz`: the zone is part of the value, not the next field.
+      if (d.kind === F_DATE && ve - vs === 20 && ve + 6 <= end && buf[ve] === 32 && (buf[ve + 1] === 43 || buf[ve + 1] === 45) &&
+          (ve + 6 === end || buf[ve + 6] === 32 || (o.text.length > 0 && buf[ve + 6] === o.text[0]))) {
+        if (o.text.length > 0) ve = valueEnd(o, buf, ve + 6, end);
+        else ve += 6;
+        if (ve < 0) return PARSE_ERR_TRUNCATED;
+      }
     }
     const r = writeField(o, buf, vs, ve, w, row);
     if (r !== PARSE_OK) return r;
@@ -259,9 +277,21 @@ function writeField(o: Op, buf: Uint8Array, s: number, e: number, w: LogRowWrite
     }
     case F_DATE: {
       // dd/Mon/yyyy:hh:mm:ss.mmm, or dd/Mon/yyyy:hh:mm:ss followed by a zone (+0000), kept as wall clock.
-      const ts = e - s >= 24 && buf[s + 20] === 46 ? parseAcceptDate(buf, s, 24) : parseAcceptDate(buf, s, 20);
+      let ts = e - s >= 24 && buf[s + 20] === 46 ? parseAcceptDate(buf, s, 24) : parseAcceptDate(buf, s, 20);
       if (ts !== ts) return PARSE_ERR_DATE;
+      if (e - s === 26 && buf[s + 20] === 32) {
+        // with its zone: stored as UTC
+        const zh = digitsAt(buf, s + 22, 2), zm = digitsAt(buf, s + 24, 2);
+        if (zh < 0 || zm < 0) return PARSE_ERR_DATE;
+        ts -= (zh * 60 + zm) * 60000 * (buf[s + 21] === 45 ? -1 : 1);
+      }
       w.f64[COL_TS][row] = ts;
+      return PARSE_OK;
+    }
+    case F_EPOCH: {
+      const v = readInt(buf, s, e);
+      if (v !== v || lf.pos !== e) return PARSE_ERR_NUMBER;
+      if (w.f64[COL_TS][row] !== w.f64[COL_TS][row]) w.f64[COL_TS][row] = v * 1000;
       return PARSE_OK;
     }
     case F_MS: {

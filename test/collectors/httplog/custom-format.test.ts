@@ -109,3 +109,35 @@ test('config-escaped strings compile, and bad strings report the tokenizer error
   assert.ok('error' in bad);
   assert.match((bad as { error: string }).error, /no such format variable 'nope'/);
 });
+
+test('custom formats: %ci:%cp with an IPv6 client, %T/%Tl with their zone, %Ts.%ms (real HAProxy 2.6.12 lines)', () => {
+  const iso = (...a: [number, number, number, number, number, number, number]): string => new Date(Date.UTC(...a)).toISOString();
+  // These were raw_log bad_number (the address was cut at its first colon) and bad_date (%Tl got %T's "+0000").
+  const cfg = fs.readFileSync(new URL('custom-ipv6-dates/haproxy.cfg', FIX), 'utf8');
+  const [f1, f2] = [...cfg.matchAll(/log-format "(.*)"/g)].map((m) => m[1]);
+  const a = rowsOf('../custom-ipv6-dates/ipv6.raw.log', compile(f1).parse);
+  assert.deepEqual(a.map((r) => [r.client_ip, r.client_port, r.status, r.uri, r.req_headers]),
+    [['127.0.0.1', 45434, 201, '/a?b=c', '127.0.0.1:24182'], ['::1', 34086, 201, '/v6', '[::1]:24182']]);
+  assert.equal(a[1].ts, iso(2026, 10, 24, 2, 55, 35, 687));
+  const [g] = rowsOf('../custom-ipv6-dates/dates.raw.log', compile(f2).parse);
+  assert.equal(g.ts, iso(2026, 10, 24, 2, 55, 35, 694));
+  assert.deepEqual([g.method, g.uri, g.http_version, g.status, g.client_ip, g.bytes_read], ['GET', '/g%20h', 'HTTP/1.1', 202, '127.0.0.1', 79]);
+  assert.deepEqual(JSON.parse(g.extra as string), { U: '98', ID: '-', 'capture.req.hdr(0)': 'Mozilla/5.0 (X11; "q")' });
+  // a zone other than +0000 is applied (stored as UTC); %Ts alone gives the time to the second
+  const line = (s: string): Record<string, unknown> => {
+    const b = new LogBatch(HTTP_LOG_TABLE, 4, new LogDicts());
+    const buf = Buffer.from(s);
+    assert.equal(compile('%Tl %ci:%cp %ST').parse(buf, 0, buf.length, b), PARSE_OK, s);
+    b.commitRow();
+    b.seal();
+    return batchRow(b, 0);
+  };
+  assert.deepEqual([line('24/Nov/2026:03:55:35 +0100 2001:db8::7:443 200').ts, line('24/Nov/2026:03:55:35 +0100 2001:db8::7:443 200').client_ip],
+    [iso(2026, 10, 24, 2, 55, 35, 0), '2001:db8::7']);
+  const b = new LogBatch(HTTP_LOG_TABLE, 4, new LogDicts());
+  const buf = Buffer.from('1795488935 fe 200');
+  assert.equal(compile('%Ts %f %ST').parse(buf, 0, buf.length, b), PARSE_OK);
+  b.commitRow();
+  b.seal();
+  assert.equal(batchRow(b, 0).ts, new Date(1795488935000).toISOString());
+});
