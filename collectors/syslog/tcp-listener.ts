@@ -41,7 +41,8 @@ export function listenStream(where: { host: string; port: number } | { path: str
     s.on('data', (d: Buffer) => c.decoder.push(d, c.emit));
     s.on('end', () => c.decoder.end(c.emit));
     s.on('error', () => { /* a peer reset only ends that connection */ });
-    s.on('close', () => socks.delete(s));
+    // A peer that never closed its half (destroyed at shutdown, or reset) still hands over its unterminated frame.
+    s.on('close', () => { c.decoder.end(c.emit); socks.delete(s); });
   });
   if ('path' in where) { try { if (fs.statSync(where.path).isSocket()) fs.unlinkSync(where.path); } catch { /* absent */ } }
   return new Promise((resolve, reject) => {
@@ -55,11 +56,15 @@ export function listenStream(where: { host: string; port: number } | { path: str
         address: typeof a === 'string' ? a : a?.address ?? '',
         port: typeof a === 'object' && a ? a.port : 0,
         connections: () => socks.size,
-        close: () => new Promise<void>((r) => {
+        close: async () => {
+          // Waits for every connection's own 'close' handler (its unterminated frame) too: the server's close
+          // callback runs first, and the collector then stopped ingesting before the frame arrived.
+          const done = [...socks].map((s) => new Promise<void>((r) => s.once('close', () => r())));
           for (const s of socks) s.end();
-          server.close(() => r());
+          const stopped = new Promise<void>((r) => server.close(() => r()));
           setTimeout(() => { for (const s of socks) s.destroy(); }, 500).unref();
-        }),
+          await Promise.all([stopped, ...done]);
+        },
       });
     };
     if ('path' in where) server.listen(where.path, ready);
