@@ -249,7 +249,12 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   get uriEnd(): number { return this.req.l1e; }
   get hdr(): Int32Array { return this.req.hdr; }
   get nhdr(): number { return this.req.nhdr; }
-  get lbReq(): LbRequestView { return this; }
+  /** What `balance uri|url_param|hdr` hash: the request as the http-request rules left it, as in 2.6. */
+  get lbReq(): LbRequestView {
+    const o = this.ruleOut;
+    if (o.uri === null && o.method === null && o.extra === '') return this;
+    return new RewrittenLbView(rulesCtx(this, o), this.srcAddr);  // rare path: a rule changed the line or headers
+  }
   /** Client IPv4 address bytes for `balance source` (empty for IPv6), built on first use. */
   get srcAddr(): Buffer {
     if (this.srcAddrBuf === null) {
@@ -260,17 +265,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   }
 
   findHeader(lcName: string, out: Int32Array): boolean {
-    const b = this.rqBuf;
-    if (b === null) return false;
-    const h = this.req.hdr;
-    const n = lcName.length;
-    for (let x = 0; x < this.req.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {
-      const s = h[x];
-      if (s < 0 || h[x + 1] - s !== n || b.toString('latin1', s, s + n) !== lcName) continue;
-      out[0] = h[x + 2]; out[1] = h[x + 3];
-      return true;
-    }
-    return false;
+    return this.rqBuf !== null && findHeaderIn(this.rqBuf, this.req.hdr, this.req.nhdr, lcName, out);
   }
 
   // --- client side ---
@@ -1322,4 +1317,27 @@ export function startHttpSession(fe: Proxy, sock: SessSocket, bind: BindCfg | nu
   sock.resume();         // accepted sockets read nothing until their session starts (TCP_NODELAY: frontend.ts)
   timerArm(s.cliTimer, s.reqTimeout(), twNow());
   return s;
+}
+
+/** First header named `lcName` (lower case) among the `nhdr` indexed in `h` over `b`; value offsets to out[0..1]. */
+function findHeaderIn(b: Buffer, h: Int32Array, nhdr: number, lcName: string, out: Int32Array): boolean {
+  const n = lcName.length;
+  for (let x = 0; x < nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {
+    const s = h[x];
+    if (s < 0 || h[x + 1] - s !== n || b.toString('latin1', s, s + n) !== lcName) continue;
+    out[0] = h[x + 2]; out[1] = h[x + 3];
+    return true;
+  }
+  return false;
+}
+
+/** The LB's view of a request that http-request rules rewrote (rules.ts rulesCtx), for one pick. */
+class RewrittenLbView implements LbRequestView {
+  constructor(private readonly v: SampleCtx, readonly srcAddr: Buffer) {}
+  get reqBuf(): Buffer | null { return this.v.buf; }
+  get uriStart(): number { return this.v.l1s; }
+  get uriEnd(): number { return this.v.l1e; }
+  findHeader(lcName: string, out: Int32Array): boolean {
+    return this.v.buf !== null && findHeaderIn(this.v.buf, this.v.hdr, this.v.nhdr, lcName, out);
+  }
 }

@@ -1,6 +1,7 @@
 /*
  * The hash-based balancing golden (fixtures/balance/hash, captured from HAProxy 2.6 by capture.mts there): backends
- * with `balance uri` (plain, `depth 2`, `len 6`, `whole`, consistent), `url_param`, `hdr(name)`, each over four
+ * with `balance uri` (plain, `depth 2`, `len 6`, `whole`, consistent), `url_param`, `hdr(name)`, uri and hdr after
+ * http-request rules rewrote the path / the header, each over four
  * servers, and a list of requests; the golden records which server answered each one. Shared with
  * test/e2e/balance/hash.test.ts, which runs the same through Sluice.
  */
@@ -16,6 +17,9 @@ export const HASH_BACKENDS: [string, string][] = [
   ['urlp', 'balance url_param user'],
   ['hdr', 'balance hdr(x-user)'],
   ['hdr_cons', 'balance hdr(x-user)\n    hash-type consistent'],
+  // the key is read after the backend's http-request rules rewrote the request, as in 2.6
+  ['uri_rw', 'balance uri\n    http-request set-path /v2%[path]'],
+  ['hdr_rw', 'balance hdr(x-user)\n    http-request set-header x-user %[req.hdr(x-user)]-rw'],
 ];
 
 export function hashConfig(fe: number, servers: number[]): string {
