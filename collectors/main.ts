@@ -239,7 +239,7 @@ async function main(argv: string[]): Promise<void> {
   if (o.metrics && metricsAt) {
     const at = metricsAt;
     metricsServer = http.createServer((req, res) => {
-      if (req.url !== '/metrics') { res.writeHead(404).end(); return; }
+      if (req.url !== '/metrics' && !req.url?.startsWith('/metrics?')) { res.writeHead(404).end(); return; }   // scrapers may add ?params
       refreshDrops();
       res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' }).end(counters.prometheus());
     });

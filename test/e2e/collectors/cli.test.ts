@@ -46,8 +46,8 @@ test('TCP and unix listeners, JSON and Parquet outputs, metrics, SIGUSR1 and SIG
   };
   await send({ host: '127.0.0.1', port: tcpPort }, http5424.map((l) => Buffer.byteLength(l) + ' ' + l).join(''));
   await send({ path: sock }, tcpLines.join('\n') + '\nnot a haproxy line\n');
-  const metrics = async (): Promise<string> => new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port: metricsPort, path: '/metrics' }, (res) => {
+  const metrics = async (query = ''): Promise<string> => new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port: metricsPort, path: '/metrics' + query }, (res) => {
       let b = '';
       res.on('data', (d) => { b += d; });
       res.on('end', () => resolve(b));
@@ -59,6 +59,7 @@ test('TCP and unix listeners, JSON and Parquet outputs, metrics, SIGUSR1 and SIG
   assert.match(m, /sluice_collect_parsed_total 16\b/);
   assert.match(m, /sluice_collect_unparsed_total\{reason="unknown_format"\} 1\b/);
   assert.match(m, /# TYPE sluice_collect_dropped_total counter/);
+  assert.match(await metrics('?module=x'), /sluice_collect_received_total 17\b/);   // scrapers' params (was a 404)
   c.p.kill('SIGUSR1');
   await waitFor(() => /received=17 parsed=16 unparsed=1 \(unknown_format=1\)/.test(c.err()), 'SIGUSR1 summary');
   c.p.kill('SIGTERM');
