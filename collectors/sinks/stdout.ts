@@ -123,6 +123,8 @@ export class ArrowStreamSink implements LogSink<LogBatch> {
 
   constructor(path: string, private readonly table: TableSpec) {
     this.out = new Out(path);
+    // The schema goes out first: a run without rows of this table still makes a valid (empty) stream, not 0 bytes.
+    this.writer.reset(undefined, arrowSchema(table));
     // Caught here: an unawaited rejection (ENOSPC) ended the process with a stack trace and nothing flushed.
     this.pumping = this.pump().catch((e: Error) => { this.error = e; });
   }

@@ -126,6 +126,16 @@ test('Arrow IPC stream: a batch reset and refilled right after write() keeps the
   assert.equal(t.getChild('frontend')!.get(12), 'fe_other');
 });
 
+test('Arrow IPC stream without rows is still a valid stream with the schema (was 0 bytes)', async () => {
+  const af = path.join(dir, 'empty.arrow');
+  const a = new ArrowStreamSink(af, HTTP_LOG_TABLE);
+  await a.close();
+  const t = tableFromIPC(fs.readFileSync(af));
+  assert.equal(t.numRows, 0);
+  assert.equal(t.schema.fields.length, HTTP_LOG_TABLE.columns.length);
+  assert.equal(t.schema.metadata.get('table'), 'http_log');
+});
+
 test('Arrow IPC stream to a full disk (/dev/full): write() or close() throws ENOSPC, no unhandled rejection', async () => {
   const b = batchOf(new LogDicts());
   const a = new ArrowStreamSink('/dev/full', HTTP_LOG_TABLE);
