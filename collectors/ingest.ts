@@ -6,6 +6,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
+import zlib from 'node:zlib';
 import { LogBatch, LogDicts } from './arrow/batcher.ts';
 import type { LogDict, LogStrColumn } from './arrow/batcher.ts';
 import { HTTP_LOG_TABLE, RAW_LOG_TABLE, TCP_LOG_TABLE } from './arrow/schema.ts';
@@ -393,7 +394,7 @@ export async function ingestFiles(paths: readonly string[], ingest: Ingest): Pro
   await ingest.bulk(true);
   try {
     for (const path of paths) {
-      await readLines(path, ingest);
+      try { await readLines(path, ingest); } catch (e) { throw new Error("'" + path + "': " + (e as Error).message); }
       if (ingest.failed) return;
     }
   } finally {
@@ -407,6 +408,16 @@ async function readLines(path: string, ingest: Ingest): Promise<void> {
   // fresh pages (page faults, zeroing) and a copy of every byte.
   const fh = await fs.promises.open(path, 'r');
   try {
+    // Rotated logs are usually gzipped (haproxy.log.2.gz): decompressed on the fly (they were binary raw_log rows).
+    const magic = Buffer.alloc(2);
+    if ((await fh.read(magic, 0, 2, 0)).bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b) {
+      const z = zlib.createGunzip();
+      const rs = fh.createReadStream({ start: 0, autoClose: false });
+      rs.on('error', (e) => z.destroy(e));
+      rs.pipe(z);
+      await readStream(z, ingest);
+      return;
+    }
     let buf = Buffer.allocUnsafeSlow(1 << 20);
     let have = 0;   // bytes of an unfinished line at buf[0, have)
     for (;;) {

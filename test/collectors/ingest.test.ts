@@ -77,6 +77,27 @@ test('HAProxy 2.6 log-format-sd: the structured data lands in extra as JSON (was
   assert.deepEqual(JSON.parse(sink.rows[0].extra as string), { sd: { 'a@1': { k: 'v]' } }, 'var(txn.x)': 'x' });
 });
 
+test('--read of a gzipped rotated log decompresses it; a cut .gz keeps what was read and names the file', async () => {
+  const zlib = await import('node:zlib');
+  const plain = fs.readFileSync(new URL('http.rfc3164.log', FIX));
+  const gz = path.join(dir, 'haproxy.log.2.gz');
+  fs.writeFileSync(gz, zlib.gzipSync(plain));
+  const sink = new MemorySink();
+  const ing = new Ingest({ format: { kind: 'auto' }, sinks: [sink] });
+  await ingestFiles([gz, new URL('tcp.raw.log', FIX).pathname], ing);
+  await ing.close();
+  assert.equal(sink.rows.filter((r) => r.table === 'http_log').length, 12);
+  assert.equal(sink.rows.filter((r) => r.table === 'tcp_log').length, 4);
+  assert.equal(sink.rows.filter((r) => r.table === 'raw_log').length, 0);
+  const cut = path.join(dir, 'cut.gz');
+  fs.writeFileSync(cut, zlib.gzipSync(plain).subarray(0, 300));
+  const sink2 = new MemorySink();
+  const ing2 = new Ingest({ format: { kind: 'auto' }, sinks: [sink2] });
+  await assert.rejects(ingestFiles([cut], ing2), /cut\.gz': unexpected end of file/);
+  await ing2.close();
+  assert.ok(sink2.rows.length > 0 && sink2.rows.every((r) => r.table === 'http_log'));
+});
+
 test('auto format: lines after an httplog line land where classifying them first puts them, rejected ones whole', async () => {
   const http = fixture('http.raw.log');
   const tcp = fixture('tcp.raw.log')[0];
