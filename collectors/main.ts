@@ -95,7 +95,7 @@ async function main(argv: string[]): Promise<void> {
   const program = new Command('sluice-collect')
     .description('Receive HAProxy syslog (UDP/TCP/unix) or read log files into DuckDB, Parquet, Arrow and JSON.')
     .option('--listen <url>', 'udp://host:port, tcp://host:port (RFC 6587 framing), unix:///path (stream) or unix-dgram:///path; repeatable', collect, [])
-    .option('--read <file>', "ingest a log file ('-' = stdin) then exit; repeatable", collect, [])
+    .option('--read <file>', "ingest a log file (gzipped too; '-' = stdin) then exit; repeatable", collect, [])
     .option('--duckdb <file>', 'DuckDB database file (tables http_log, tcp_log, raw_log)')
     .option('--parquet <dir>', 'hour-partitioned Parquet under dir/<table>/date=YYYY-MM-DD/hour=HH/')
     .option('--parquet-roll-seconds <n>', 'seconds between Parquet files', int, 60)
