@@ -444,7 +444,8 @@ export function httpRulesRun(rules: readonly HttpRule[], ctx0: SampleCtx, out: R
       case HTTP_ACT_TARPIT: out.status = r.status; return RULES_TARPIT;
       case HTTP_ACT_AUTH: out.status = 401; out.reply = r.reply; return RULES_REPLY;
       case HTTP_ACT_PROMETHEUS: {
-        // a complete response (chunked, 2.6's headers) written as is, like the stats page
+        // a complete response (chunked, 2.6's headers) written as is, like the stats page; intercepted on the frontend
+        if (out.fe !== null) out.fe.feCounters.interceptedReq++;
         const b = ctx.buf as Buffer;
         const q = b.indexOf(63, ctx.l1s);
         out.status = 200;

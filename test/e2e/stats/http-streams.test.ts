@@ -95,4 +95,10 @@ test('use-service prometheus-exporter serves the counters of the running proxy',
   assert.ok(m !== null, 'the backend 2xx series is present');
   assert.ok(Number(m[1]) >= 1, 'the earlier 200 was counted');
   assert.match(reply, /haproxy_process_uptime_seconds /);
+  // each exporter request is intercepted on the frontend, as 2.6 counts it (checked on haproxy 2.6.12: 2 scrapes -> 2)
+  const before = Number(/haproxy_frontend_intercepted_requests_total\{proxy="fe"\} (\d+)/.exec(reply)?.[1]);
+  const again = await rawExchange(fePort, 'GET /metrics HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n');
+  const after = Number(/haproxy_frontend_intercepted_requests_total\{proxy="fe"\} (\d+)/.exec(again)?.[1]);
+  assert.ok(before >= 1, 'the scrape counted itself');
+  assert.equal(after, before + 1);
 });
