@@ -685,6 +685,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.rspHeadAt = twNow();
     log.tResponse = this.rspHeadAt - this.srvConnAt;
     log.status = status;
+    // "HTTP/x.y" as the server wrote it (capture.res.ver); a longer version token keeps 0
+    if (m.l0e - m.l0s === 8) log.resVer = (buf[m.l0s + 5] - 48) * 10 + buf[m.l0s + 7] - 48;
     logResponseHead(this.fe, log, buf, m.hdr, m.nhdr);
     const rf = this.req.flags;
     if (status === 101 || ((rf & H1_MF_METH_CONNECT) !== 0 && status >= 200 && status < 300)) {
@@ -931,7 +933,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     log.status = -1; log.bytesIn = 0; log.bytesOut = 0;
     log.tRequest = -1; log.tQueue = -1; log.tConnect = -1; log.tResponse = -1; log.tData = -1; log.tTotal = -1;
     log.backend = null; log.server = null; log.retries = 0; log.redispatched = false;
-    log.method = ''; log.uri = ''; log.httpVersion = ''; log.reqLine = '';
+    log.method = ''; log.uri = ''; log.httpVersion = ''; log.resVer = 0; log.reqLine = '';
     log.cookieReq = '-'; log.cookieRes = '-';
     log.connCounter = this.txnCount;
     varsEndTxn(this.vars);

@@ -34,8 +34,13 @@ const FETCHES: ReadonlyMap<string, Fetch> = new Map<string, Fetch>([
   ['capture.req.method', (s) => (s.method === '' ? null : s.method)],
   ['capture.req.uri', (s) => (s.uri === '' ? null : s.uri)],
   ['capture.req.ver', (s) => (s.httpVersion === '' ? null : s.httpVersion)],
-  // the response's version, while http-response rules run (the start line's first part)
-  ['capture.res.ver', () => { const c = sampleLive.res; return c === null || c.buf === null ? null : c.buf.toString('latin1', c.l0s, c.l0e); }],
+  // the response's version: the start line's first part while http-response rules run, the server's in a log line
+  // ('-' for a reply Sluice made itself, as 2.6)
+  ['capture.res.ver', (s) => {
+    const c = sampleLive.res;
+    if (c !== null && c.buf !== null) return c.buf.toString('latin1', c.l0s, c.l0e);
+    return s.resVer <= 0 ? null : 'HTTP/' + ((s.resVer / 10) | 0) + '.' + (s.resVer % 10);
+  }],
   ['path', (s) => { const q = s.uri.indexOf('?'); return s.uri === '' ? null : q < 0 ? s.uri : s.uri.slice(0, q); }],
   ['query', (s) => { const q = s.uri.indexOf('?'); return q < 0 ? null : s.uri.slice(q + 1); }],
   ['unique-id', (s) => (s.uniqueId === '' ? null : s.uniqueId)],

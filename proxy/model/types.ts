@@ -299,6 +299,7 @@ export interface StreamLog {
   method: string;            // %HM
   uri: string;               // %HU
   httpVersion: string;       // %HV e.g. 'HTTP/1.1'
+  resVer: number;            // the server response's version as major * 10 + minor (capture.res.ver), 0 = none
   reqLine: string;           // %r, '' = none ("<BADREQ>" when the request was invalid)
   uniqueId: string;          // %ID
   reqCounter: number;        // %rt, global request counter at request start

@@ -277,3 +277,15 @@ test('rfc5424 lines are cut to `len` bytes before the final newline', () => {
     assert.equal(msg, full[i].slice(0, 100 - hdr.length));
   }
 });
+
+test('%[capture.res.ver] in a log line: the server response version, "-" for a reply Sluice made (2.6.12)', () => {
+  // haproxy 2.6.12, log-format "ver=%[capture.res.ver]": server HTTP/1.1 -> HTTP/1.1, HTTP/1.0 -> HTTP/1.0, and '-' for
+  // http-request return / deny / 503 without server
+  const em = compile('ver=%[capture.res.ver]');
+  const fe = fakeProxy('fe');
+  const s = fakeStream(fe);
+  for (const [v, want] of [[11, 'ver=HTTP/1.1'], [10, 'ver=HTTP/1.0'], [0, 'ver=-']] as const) {
+    s.resVer = v;
+    assert.equal(emit(em, fe, s), want);
+  }
+});
