@@ -253,7 +253,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   get lbReq(): LbRequestView {
     const o = this.ruleOut;
     if (o.uri === null && o.method === null && o.extra === '') return this;
-    return new RewrittenLbView(rulesCtx(this, o), this.srcAddr);  // rare path: a rule changed the line or headers
+    return new RewrittenLbView(this, o);  // a rule changed the line or headers: the view is built only if a hash reads it
   }
   /** Client IPv4 address bytes for `balance source` (empty for IPv6), built on first use. */
   get srcAddr(): Buffer {
@@ -1333,13 +1333,20 @@ function findHeaderIn(b: Buffer, h: Int32Array, nhdr: number, lcName: string, ou
   return false;
 }
 
-/** The LB's view of a request that http-request rules rewrote (rules.ts rulesCtx), for one pick. */
+/**
+ * The LB's view of a request that http-request rules rewrote, for one pick. The rewritten message (rules.ts rulesCtx,
+ * which copies the head) is built on first read, so roundrobin, leastconn or source never pay for it.
+ */
 class RewrittenLbView implements LbRequestView {
-  constructor(private readonly v: SampleCtx, readonly srcAddr: Buffer) {}
-  get reqBuf(): Buffer | null { return this.v.buf; }
-  get uriStart(): number { return this.v.l1s; }
-  get uriEnd(): number { return this.v.l1e; }
+  private v: SampleCtx | null = null;
+  constructor(private readonly sess: HttpSession, private readonly out: RuleOut) {}
+  private view(): SampleCtx { return this.v ??= rulesCtx(this.sess, this.out); }
+  get srcAddr(): Buffer { return this.sess.srcAddr; }
+  get reqBuf(): Buffer | null { return this.view().buf; }
+  get uriStart(): number { return this.view().l1s; }
+  get uriEnd(): number { return this.view().l1e; }
   findHeader(lcName: string, out: Int32Array): boolean {
-    return this.v.buf !== null && findHeaderIn(this.v.buf, this.v.hdr, this.v.nhdr, lcName, out);
+    const v = this.view();
+    return v.buf !== null && findHeaderIn(v.buf, v.hdr, v.nhdr, lcName, out);
   }
 }
