@@ -6,14 +6,14 @@
 /** JSON of the SD elements in buf[start, end) (already validated by rfc5424.ts); escapes `\"`, `\\`, `\]` undone. */
 export function sdToJson(buf: Uint8Array, start: number, end: number): string {
   const text = Buffer.from(buf.buffer, buf.byteOffset + start, end - start).toString('utf8');
-  const out: Record<string, Record<string, string>> = {};
+  const out: Record<string, Record<string, string>> = Object.create(null);   // an id "__proto__" stays a key
   let p = 0;
   const n = text.length;
   while (p < n && text[p] === '[') {
     p++;
     let q = p;
     while (q < n && text[q] !== ' ' && text[q] !== ']') q++;
-    const params: Record<string, string> = {};
+    const params: Record<string, string> = Object.create(null);
     out[text.slice(p, q)] = params;
     p = q;
     while (p < n && text[p] === ' ') {

@@ -194,3 +194,11 @@ test('RFC 3164 stamps of consecutive lines: repeated, changed, another year, inv
   assert.ok(Number.isNaN(stampOf('<134>Nov 23 20:61:13 lb1 haproxy[1]: y', 2026)));
   assert.equal(stampOf('<134>Nov 23 20:18:13 lb1 haproxy[1]: y', 2026), Date.UTC(2026, 10, 23, 20, 18, 13));
 });
+
+test('RFC 5424 structured data becomes JSON for extra, garbage included, ids like __proto__ kept as keys', async () => {
+  const { sdToJson } = await import('../../../collectors/syslog/sd-json.ts');
+  const sd = (s: string): unknown => JSON.parse(sdToJson(Buffer.from(s, 'latin1'), 0, s.length));
+  assert.deepEqual(sd('[x@1 a="b\\"c" d="e\\]f"][y z=""]'), { 'x@1': { a: 'b"c', d: 'e]f' }, y: { z: '' } });
+  assert.deepEqual(sd('[__proto__ x="1"]'), JSON.parse('{"__proto__":{"x":"1"}}'));
+  for (const bad of ['[', '[a', '[a b', '[a b=', '[a b="', '[a b=c]', ']]]', '[a b="1"] junk']) assert.doesNotThrow(() => sd(bad), bad);
+});
