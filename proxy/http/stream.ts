@@ -1289,7 +1289,9 @@ function onSrvData(this: SessSocket, chunk: Buffer): void {
   twTouch();
   s.onServerData(chunk);
   const b = this.readBuf;
-  if (b !== null && (s.cli.writableLength !== 0 || s.closed)) {
+  // a closed session's buffer with nothing queued on the client goes back to the free list like any other (was
+  // dropped to the GC at every Connection: close session: 64 KiB of external memory each, mark-compacts every ~150 ms)
+  if (b !== null && s.cli.writableLength !== 0) {
     if (!s.closed) (s.keptReadBufs ??= []).push(b);
     this.readBuf = rawReadBufTake();
   }
