@@ -1,5 +1,5 @@
 /*
- * Config keywords of the HTTP module: http-request, http-response (actions: allow, deny, tarpit, set/add/del-header,
+ * Config keywords of the HTTP module: http-request, http-response, http-after-response (actions: allow, deny, tarpit, set/add/del-header,
  * replace-header/-value, set-path/-query/-uri/-method, replace-path/-uri, capture, redirect, return; values with `%`
  * compiled by proxy/log/format.ts), redirect, errorfile, http-reuse, option
  * forwardfor, option http-server-close, option httpclose, option http-keep-alive, option http-buffer-request; plus
@@ -18,14 +18,14 @@ import {
   HTTP_ACT_ALLOW, HTTP_ACT_DENY, HTTP_ACT_SET_HDR, HTTP_ACT_ADD_HDR, HTTP_ACT_DEL_HDR, HTTP_ACT_REDIRECT,
   HTTP_ACT_RETURN, HTTP_ACT_SET_PATH, HTTP_ACT_SET_QUERY, HTTP_ACT_SET_URI, HTTP_ACT_SET_METHOD, HTTP_ACT_REPLACE_HDR,
   HTTP_ACT_REPLACE_VAL, HTTP_ACT_REPLACE_PATH, HTTP_ACT_REPLACE_URI, HTTP_ACT_TARPIT, HTTP_ACT_CAPTURE, HTTP_ACT_SET_VAR,
-  HTTP_ACT_UNSET_VAR, HTTP_ACT_AUTH, HTTP_ACT_SET_STATUS, HTTP_ACT_PROMETHEUS, HTTP_ACT_CAPTURE_RES, REDIR_LOCATION, REDIR_PREFIX, REDIR_SCHEME, HTTP_REUSE_NEVER, HTTP_REUSE_SAFE,
+  HTTP_ACT_UNSET_VAR, HTTP_ACT_AUTH, HTTP_ACT_SET_STATUS, HTTP_ACT_PROMETHEUS, HTTP_ACT_CAPTURE_RES, HTTP_ACT_STRICT_MODE, REDIR_LOCATION, REDIR_PREFIX, REDIR_SCHEME, HTTP_REUSE_NEVER, HTTP_REUSE_SAFE,
   HTTP_REUSE_AGGRESSIVE, HTTP_REUSE_ALWAYS,
 } from './types.ts';
 import { HTTP_ERR_CODES, cannedReply } from './canned-errors.ts';
 import { buildReturnReply } from './rules.ts';
 import { condCompile } from '../acl/keywords.ts';
 import {
-  HTTP_REQ_ACTIONS_26, HTTP_RES_ACTIONS_26, isHaproxyAction, unknownActionAlert, ruleErrorPrefix, abortOnAlert,
+  HTTP_REQ_ACTIONS_26, HTTP_RES_ACTIONS_26, HTTP_AFTER_ACTIONS_26, isHaproxyAction, unknownActionAlert, ruleErrorPrefix, abortOnAlert,
 } from './rule-errors.ts';
 import { capName } from '../config/sections.ts';
 import { compileRuleFormat } from './rule-format.ts';
@@ -37,7 +37,7 @@ const ALL = PR_CAP_FE | PR_CAP_BE | PR_CAP_DEF;
 
 export function newHttpProxyCfg(def: HttpProxyCfg | null): HttpProxyCfg {
   return {
-    reqRules: [], resRules: [], redirects: [],
+    reqRules: [], resRules: [], afterRules: [], redirects: [],
     errorFiles: def && def.errorFiles ? new Map(def.errorFiles) : new Map(),
     reuse: def && def.reuse !== undefined ? def.reuse : HTTP_REUSE_SAFE,
     bufferRequest: def !== null && def.bufferRequest === true,
@@ -160,12 +160,14 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
   const px = ctx.proxy;
   if (!px) return;
   const isReq = args[0] === 'http-request';
+  const isAfter = args[0] === 'http-after-response';
   const act = args[1];
   const end = condAt(args, 2);
   const rerr = (m: string): void => ctx.alert(ruleErrorPrefix(px, args[0], act ?? '') + m);
   const condExpected = (w: string): void => ctx.alertRaw(`parsing [${ctx.file}:${ctx.line}]: '${args[0]} ${act}' expects either 'if' or 'unless' followed by a condition but found '${w}'.`);
   let rule: HttpRule | null = null;
-  switch (act) {
+  // http-after-response takes the header, status, variable and capture actions only (2.6)
+  switch (isAfter && !isHaproxyAction(HTTP_AFTER_ACTIONS_26, act ?? '') ? '' : act) {
     case 'allow': rule = newRule(HTTP_ACT_ALLOW, ctx); break;
     case 'deny': case 'tarpit': {
       if (act === 'tarpit' && !isReq) break;
@@ -292,6 +294,11 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       }
       break;
     }
+    case 'strict-mode': {
+      if (end !== 3 || (args[2] !== 'on' && args[2] !== 'off')) { rerr(`expects 'on' or 'off' as argument.`); return; }
+      rule = newRule(HTTP_ACT_STRICT_MODE, ctx);
+      break;
+    }
     case 'use-service': {
       if (!isReq || args[2] !== 'prometheus-exporter' || end !== 3) {
         ctx.alert(`'${args[0]} use-service' : only 'prometheus-exporter' is supported by Sluice, got '${args[2] ?? ''}'.`);
@@ -347,7 +354,7 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
     }
   }
   if (rule === null) {
-    if (!isHaproxyAction(isReq ? HTTP_REQ_ACTIONS_26 : HTTP_RES_ACTIONS_26, act ?? '')) {
+    if (!isHaproxyAction(isReq ? HTTP_REQ_ACTIONS_26 : isAfter ? HTTP_AFTER_ACTIONS_26 : HTTP_RES_ACTIONS_26, act ?? '')) {
       ctx.alertRaw(unknownActionAlert(ctx.file, ctx.line, args[0], act));
       return;
     }
@@ -359,7 +366,7 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       : `error detected while parsing an '${args[0]} ${act}' condition : `);
     if (rule.cond === null) return;
   }
-  (isReq ? px.http.reqRules : px.http.resRules).push(rule);
+  (isReq ? px.http.reqRules : isAfter ? px.http.afterRules : px.http.resRules).push(rule);
 }
 
 function parseRedirectKw(args: readonly string[], ctx: KwCtx): void {
@@ -437,6 +444,7 @@ function parseBufferRequest(args: readonly string[], ctx: KwCtx): void {
 export const keywords: CfgKeyword[] = [
   { section: 'listen', name: 'http-request', cap: PR_CAP_FE | PR_CAP_BE, parse: abortOnAlert(parseHttpRule) },
   { section: 'listen', name: 'http-response', cap: PR_CAP_FE | PR_CAP_BE, parse: abortOnAlert(parseHttpRule) },
+  { section: 'listen', name: 'http-after-response', cap: PR_CAP_FE | PR_CAP_BE, parse: abortOnAlert(parseHttpRule) },
   { section: 'listen', name: 'redirect', cap: PR_CAP_FE | PR_CAP_BE, parse: parseRedirectKw },
   { section: 'listen', name: 'errorfile', cap: ALL, parse: parseErrorfile },
   { section: 'listen', name: 'http-reuse', cap: PR_CAP_BE | PR_CAP_DEF, parse: parseReuse },

@@ -30,6 +30,12 @@ export const HTTP_RES_ACTIONS_26: readonly string[] = [
   'unset-var(*)', 'set-mark', 'set-tos', 'silent-drop',
 ];
 
+/** `http-after-response` actions in the order 2.6.12 lists them. */
+export const HTTP_AFTER_ACTIONS_26: readonly string[] = [
+  'ot-group', 'add-header', 'allow', 'capture', 'del-header', 'replace-header', 'replace-value', 'set-header',
+  'set-status', 'strict-mode', 'set-var-fmt(*)', 'set-var(*)', 'unset-var(*)',
+];
+
 /** True when `act` names an action of `list` (`set-var(txn.x)` for 'set-var(*)', `track-sc0` for 'track-sc(*)'). */
 export function isHaproxyAction(list: readonly string[], act: string): boolean {
   for (const a of list) {
@@ -44,7 +50,7 @@ export function isHaproxyAction(list: readonly string[], act: string): boolean {
 
 /** The whole alert line (with its `parsing [file:line]:` prefix, no space before the colon, as 2.6) for an unknown action. */
 export function unknownActionAlert(file: string, line: number, kw: string, act: string | undefined): string {
-  const list = kw === 'http-request' ? HTTP_REQ_ACTIONS_26 : HTTP_RES_ACTIONS_26;
+  const list = kw === 'http-request' ? HTTP_REQ_ACTIONS_26 : kw === 'http-after-response' ? HTTP_AFTER_ACTIONS_26 : HTTP_RES_ACTIONS_26;
   let msg = `parsing [${file}:${line}]: '${kw}' expects ${list.map((a) => `'${a}'`).join(', ')}, but got '${act ?? ''}'`;
   if (act === undefined || act === '') return msg + ' (missing argument).';
   const hint = bestMatch(act, list.filter((a) => !a.endsWith('(*)')));

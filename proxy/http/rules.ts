@@ -456,6 +456,7 @@ export function httpRulesRun(rules: readonly HttpRule[], ctx0: SampleCtx, out: R
       case HTTP_ACT_SET_STATUS: {
         const b = ctx.buf as Buffer;
         out.newStatus = r.status;
+        if (out.log !== null) out.log.status = r.status;          // %[status] in later values reads the new one
         out.statusLine = b.toString('latin1', ctx.l0s, ctx.l0e) + ' ' + r.status + ' ' + (r.value !== '' ? r.value : httpStatusReason(r.status));
         stale = true;                          // later conditions see the new status (2.6)
         break;

@@ -86,6 +86,7 @@ export const HTTP_ACT_SET_STATUS = 20;     // http-response set-status <code> [r
 export const HTTP_ACT_AUTH = 19;           // 401 + www-authenticate (reply prebuilt), a local reply like return
 export const HTTP_ACT_PROMETHEUS = 21;     // use-service prometheus-exporter: the stats module's exporter answers
 export const HTTP_ACT_CAPTURE_RES = 22;    // http-response `capture <sample> id <n>` into response capture slot `slot`
+export const HTTP_ACT_STRICT_MODE = 23;    // strict-mode on|off: accepted, no effect (Sluice's rewrites cannot fail)
 
 /** `redirect location|prefix|scheme`. */
 export const REDIR_LOCATION = 0;
@@ -141,6 +142,8 @@ export const HTTP_REUSE_ALWAYS = 3;
 export interface HttpProxyCfg {
   reqRules: HttpRule[];       // http-request, in order
   resRules: HttpRule[];       // http-response
+  /** http-after-response: run on every response sent, server's or local (http/after-response.ts). */
+  afterRules: HttpRule[];
   redirects: HttpRule[];      // `redirect` keyword (evaluated after http-request rules)
   /** status → full response bytes (errorfile), overriding the canned one. */
   errorFiles: Map<number, Buffer>;
