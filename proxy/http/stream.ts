@@ -44,6 +44,7 @@ import { cookieRequest, cookieResponse } from './cookie.ts';
 import { logRequestHead, logResponseHead, logBadRequest } from '../log/capture.ts';
 import { httpRulesRun, ruleFormat, rulesCtx, RULES_REPLY, RULES_CONTINUE, RULES_DENY, RULES_TARPIT, RULES_STATS, type RuleOut, newRuleOut } from './rules.ts';
 import { statsHttpReply } from '../stats/html.ts';
+import { afterRulesExist, afterResponseRun, afterResponseLocal } from './after-response.ts';
 import {
   H1_HDR_STRIDE, H1_MF_VER_11, H1_MF_CLEN, H1_MF_CHNK, H1_MF_CONN_CLO, H1_MF_CONN_KAL, H1_MF_CONN_UPG, H1_MF_UPGRADE,
   H1_MF_TE_CL, H1_MF_METH_HEAD, H1_MF_METH_CONNECT, H1_MF_TE_OTHER, CHK_ST_DONE, HTTP_REUSE_NEVER, HTTP_REUSE_AGGRESSIVE, HTTP_REUSE_ALWAYS,
@@ -707,6 +708,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     let r = be.http.resRules.length === 0 ? RULES_CONTINUE : httpRulesRun(be.http.resRules, this.rspView(buf), out);
     if (r === RULES_CONTINUE && be !== this.fe && this.fe.http.resRules.length !== 0) r = httpRulesRun(this.fe.http.resRules, this.rspView(buf), out);
     if (be.cookie.name !== '') cookieResponse(be, log.server, m, buf, log, out);
+    if (r === RULES_CONTINUE && (be.http.afterRules.length | this.fe.http.afterRules.length) !== 0) afterResponseRun(this.fe, be, this.rspView(buf), out);
     if (out.newStatus !== 0) log.status = out.newStatus;
     if (r !== RULES_CONTINUE) {
       // http-response deny (502 or its deny_status, its own reply if given) or return (a local reply, logged LH)
@@ -978,6 +980,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     log.errCause = SF_ERR_LOCAL; log.finishState = SF_FINST_R;
     log.status = out.status;
     this.rqPhase = RQ_DONE;
+    if (afterRulesExist(this.fe, this.be)) out.reply = afterResponseLocal(out.reply as Buffer, this.fe, this.be, log, this);
     // a redirect answering a request whose body is still pending carries "connection: close" in 2.6's HTX (15 bytes)
     log.bytesOut += htxReplySize(out.reply as Buffer) + (out.redirect && this.reqBody !== BODY_NONE ? 15 : 0);
     // stats page / exporter replies come framed; a closing client gets 2.6's connection: close on them too
@@ -994,7 +997,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     const px = this.be ?? this.fe;
     // the H1 layer's own errors (mux) use the built-in messages, never errorfiles, and never enter HAProxy's channel
     const custom = mux ? undefined : px.http.errorFiles.get(status) ?? this.fe.http.errorFiles.get(status);
-    const src = reply ?? custom ?? (mux ? cannedMuxReply(status) : cannedReply(status));
+    let src = reply ?? custom ?? (mux ? cannedMuxReply(status) : cannedReply(status));
+    if (!mux && afterRulesExist(this.fe, this.be)) src = afterResponseLocal(src, this.fe, this.be, log, this);
     // 2.6's H1 layer writes "connection: close" only when the client side was already to close (the built-in 400/408
     // carry their own); a custom 400 errorfile goes out without it, the connection closing all the same
     const muxClose = !this.cliKeepAlive || this.reqBody !== BODY_NONE;
