@@ -31,7 +31,7 @@ export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = 
     'tune.vars.sess-max-size', 'tune.vars.txn-max-size',
   ]],
   ['proxy', [
-    'tcp-response', 'stick-table', 'stick', 'http-after-response', 'compression', 'filter',
+    'tcp-response', 'stick-table', 'stick', 'compression', 'filter',
     'errorloc', 'errorloc302', 'errorloc303', 'monitor-uri', 'monitor', 'monitor-net', 'capture cookie',
     'server-template', 'use-server', 'force-persist', 'ignore-persist', 'persist', 'dispatch', 'source',
     'email-alert', 'external-check', 'load-server-state-from-file', 'server-state-file-name', 'max-keep-alive-queue',
