@@ -323,6 +323,7 @@ function ruleOrder(ctx: KwCtx, px: Proxy, args: readonly string[]): void {
 const FINAL_ACTIONS: Readonly<Record<string, readonly string[]>> = {
   'http-request': ['allow', 'deny', 'tarpit', 'auth', 'redirect', 'return'],
   'http-response': ['allow', 'deny', 'redirect', 'return'],
+  'http-after-response': ['allow'],
 };
 /** Per proxy, the rule lists whose last accepted rule is final and unconditional. */
 const lastFinal = new WeakMap<Proxy, Set<string>>();
