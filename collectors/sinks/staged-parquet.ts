@@ -308,13 +308,32 @@ export function encodeStagedParquet(b: LogBatch): Buffer {
 }
 
 const STAGE_PREFIX = 'sluice-stage-';
+/** Free space /dev/shm must have to take staged files (a bulk load keeps up to ~1 M rows, ~100-200 MB, staged). */
+const SHM_MIN_FREE = 1 << 30;
+let stageRootDir: string | null = null;
 
 /**
- * Creates a private directory for staged files, `$TMPDIR/sluice-stage-<pid>-XXXXXX`, after removing those that
+ * Where stage directories go: /dev/shm when it is a writable tmpfs with SHM_MIN_FREE bytes free, else the OS temp
+ * dir. Staged files live for one INSERT; on a disk filesystem each costs journal and block allocation work: writing
+ * them took 0.38 CPU us/row to /tmp (ext4) and 0.09-0.11 to /dev/shm (1 M httplog rows, bench:collect stages).
+ */
+export function stageRoot(): string {
+  if (stageRootDir !== null) return stageRootDir;
+  stageRootDir = os.tmpdir();
+  try {
+    const st = fs.statfsSync('/dev/shm');
+    fs.accessSync('/dev/shm', fs.constants.W_OK);
+    if (st.bavail * st.bsize >= SHM_MIN_FREE) stageRootDir = '/dev/shm';
+  } catch { /* no /dev/shm: the temp dir */ }
+  return stageRootDir;
+}
+
+/**
+ * Creates a private directory for staged files, `<stageRoot>/sluice-stage-<pid>-XXXXXX`, after removing those that
  * processes no longer running left behind (a crash leaves its staged, uncommitted files). Throws on a filesystem error.
  */
 export function makeStageDir(): string {
-  const tmp = os.tmpdir();
+  const tmp = stageRoot();
   for (const name of fs.readdirSync(tmp)) {
     if (!name.startsWith(STAGE_PREFIX)) continue;
     const pid = Number(name.slice(STAGE_PREFIX.length, name.indexOf('-', STAGE_PREFIX.length)));

@@ -11,7 +11,7 @@ import {
 } from '../../../collectors/arrow/types.ts';
 import type { TableSpec } from '../../../collectors/arrow/types.ts';
 import { BULK_MIN_ROWS, DuckDbSink, ROW_GROUP_ROWS } from '../../../collectors/sinks/duckdb.ts';
-import { encodeStagedParquet, makeStageDir } from '../../../collectors/sinks/staged-parquet.ts';
+import { encodeStagedParquet, makeStageDir, stageRoot } from '../../../collectors/sinks/staged-parquet.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-staged-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -168,8 +168,8 @@ test('bulk mode holds rows until they make whole row groups or bulk(false), then
 });
 
 test('a stage directory left by a dead process is removed when the next one is made, a live one is kept', () => {
-  const dead = path.join(os.tmpdir(), 'sluice-stage-4194305-test');   // above Linux's pid_max: never a live pid
-  const live = path.join(os.tmpdir(), 'sluice-stage-' + process.pid + '-test');
+  const dead = path.join(stageRoot(), 'sluice-stage-4194305-test');   // above Linux's pid_max: never a live pid
+  const live = path.join(stageRoot(), 'sluice-stage-' + process.pid + '-test');
   fs.mkdirSync(dead, { recursive: true });
   fs.writeFileSync(path.join(dead, 'http_log-0.parquet'), 'x');
   fs.mkdirSync(live, { recursive: true });
