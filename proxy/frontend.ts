@@ -52,6 +52,20 @@ export interface Listener {
   fe: Proxy;
   server: NetServer;
   listening: boolean;
+  /** `bind ... ssl`: starts the TLS handshake of an accepted handle (proxy/ssl/accept.ts); null for plain binds. */
+  tlsAccept: TlsAcceptor | null;
+}
+
+/** TLS listeners (wired by proxy/modules.ts): the handshake starter of a bind, or null; it admits through tlsAdmit. */
+type TlsAcceptor = (l: Listener, handle: unknown) => void;
+let tlsAcceptorOf: ((b: BindCfg, admit: (l: Listener, sock: Socket) => void) => TlsAcceptor | null) | null = null;
+export function setTlsAcceptorLookup(fn: (b: BindCfg, admit: (l: Listener, sock: Socket) => void) => TlsAcceptor | null): void { tlsAcceptorOf = fn; }
+function tlsAcceptorFor(b: BindCfg): TlsAcceptor | null { return tlsAcceptorOf === null ? null : tlsAcceptorOf(b, tlsAdmit); }
+
+/** A TLS client socket whose handshake is done: from here on like any accepted socket. */
+function tlsAdmit(l: Listener, sock: Socket): void {
+  if (l.fe.state === PR_STATE_PAUSED) { queuePending(feRuntime(l.fe), sock, l.bind); return; }
+  onConnection(l, sock);
 }
 
 /** Per-frontend runtime state (Proxy.listeners). */
@@ -198,6 +212,8 @@ function hookAccept(l: Listener): void {
 function acceptHooked(this: ListenHandle, err: number, clientHandle: unknown): void {
   const l = this[kHookedListener] as Listener;
   if (err !== 0) { l.server.emit('error', Object.assign(new Error(`accept ${getSystemErrorName(err)}`), { code: getSystemErrorName(err) })); return; }
+  const ta = l.tlsAccept;
+  if (ta !== null) { ta(l, clientHandle); return; }
   const sock = rawFromAccepted(clientHandle);
   if (l.bind.path === '') sock.setNoDelay(true);
   const fe = l.fe;
@@ -263,12 +279,12 @@ export async function startFrontend(fe: Proxy): Promise<void> {
     const key = bindKey(b);
     const old = listenersByKey.get(key);
     if (old) {
-      old.fe = fe; old.bind = b;
+      old.fe = fe; old.bind = b; old.tlsAccept = tlsAcceptorFor(b);
       rt.list.push(old);
       continue;
     }
     const server = createServer({ allowHalfOpen: true, pauseOnConnect: false, noDelay: true });
-    const l: Listener = { key, bind: b, fe, server, listening: false };
+    const l: Listener = { key, bind: b, fe, server, listening: false, tlsAccept: tlsAcceptorFor(b) };
     await new Promise<void>((resolve, reject) => {
       const onErr = (e: NodeJS.ErrnoException) => {
         const what = e.code === 'EADDRINUSE' ? 'Address already in use' : e.code === 'EACCES' ? 'Permission denied' : (e.message ?? String(e));

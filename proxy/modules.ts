@@ -34,6 +34,12 @@ import { keywords as statsKeywords } from './stats/keywords.ts';
 import { statsProxyInit, statsServerInit } from './stats/counters.ts';
 import { keywords as httpKeywords, httpProxyInit } from './http/keywords.ts';
 import { startHttpSession } from './http/stream.ts';
+import { sslBindKeywords, sslServerKeywords, sslGlobalKeywords, sslServerInit } from './ssl/keywords.ts';
+import { sslAclFetches, sslLogFetches } from './ssl/fetches.ts';
+import { tlsAcceptorFor } from './ssl/accept.ts';
+import { registerAclFetches } from './acl/fetches.ts';
+import { registerLogFetches } from './log/sample.ts';
+import { setTlsAcceptorLookup } from './frontend.ts';
 
 /** Model init hooks: run before any configuration is parsed (newProxy/newServer/newGlobal call them). */
 export function registerModelHooks(): void {
@@ -42,6 +48,9 @@ export function registerModelHooks(): void {
   registerProxyInit(statsProxyInit);
   registerProxyInit(httpProxyInit);
   registerServerInit(statsServerInit);
+  registerServerInit(sslServerInit);
+  registerAclFetches(sslAclFetches);
+  registerLogFetches(sslLogFetches);
 }
 
 /** A registry with every module's keywords. Also registers the model hooks (idempotent). */
@@ -65,6 +74,9 @@ export function buildRegistry(): KeywordRegistry {
   reg.register(aclKeywords);
   reg.register(statsKeywords);
   reg.register(httpKeywords);
+  reg.register(sslGlobalKeywords);
+  reg.registerBind(sslBindKeywords);
+  reg.registerServer(sslServerKeywords);
   for (const [family, names] of UNSUPPORTED) reg.registerUnsupported(family, names);
   return reg;
 }
@@ -75,4 +87,5 @@ export function wireRuntime(): void {
   registerSessionStarter(PR_MODE_HTTP, startHttpSession);
   setTcpLogSink(logStream);
   setConnectLogSink(logConnect);
+  setTlsAcceptorLookup(tlsAcceptorFor);
 }

@@ -1,6 +1,6 @@
 /*
  * Sample fetches usable in ACLs: path, url, url_param, method, src, hdr/req.hdr (comma-split values), req.fhdr
- * (full values), hdr_cnt, ssl_fc (always false: no TLS here), always_true/always_false, plus the HAProxy suffix
+ * (full values), hdr_cnt, ssl_fc (false unless proxy/ssl registers its own), always_true/always_false, plus the HAProxy suffix
  * forms (path_beg = path -m beg, hdr_dom(host) = hdr(host) -m dom, ...). Each fetch walks its values in the request
  * head and stops at the first match, without building strings. Callers: acl/compile.ts at load. Hot path: yes.
  */
@@ -188,7 +188,7 @@ const httpAuthGroup: FetchDef = {
   },
 };
 
-export const FETCHES: ReadonlyMap<string, FetchDef> = new Map([
+export const FETCHES: Map<string, FetchDef> = new Map([
   ['path', path], ['url', url], ['method', method], ['url_param', urlParam], ['urlp', urlParam],
   ['hdr', hdr], ['req.hdr', reqHdr], ['req.fhdr', fhdr], ['hdr_cnt', hdrCnt], ['req.hdr_cnt', hdrCnt], ['src', src], ['req.ver', reqVer], ['status', status], ['req_ver', reqVer],
   ['ssl_fc', boolFetch('ssl_fc', false)], ['always_true', boolFetch('always_true', true)],
@@ -198,6 +198,11 @@ export const FETCHES: ReadonlyMap<string, FetchDef> = new Map([
   ['res.hdr', { ...hdr, name: 'res.hdr' }], ['shdr', { ...hdr, name: 'shdr' }], ['res.fhdr', { ...fhdr, name: 'res.fhdr' }],
   ...L4_FETCHES,
 ]);
+
+/** Fetches of other modules (proxy/ssl/fetches.ts), registered by proxy/modules.ts; a name registered here wins. */
+export function registerAclFetches(defs: readonly FetchDef[]): void {
+  for (const d of defs) FETCHES.set(d.name, d);
+}
 
 /** Suffix forms: `<fetch>_<suffix>` = fetch with that match method. */
 export const FETCH_SUFFIXES: ReadonlyMap<string, number> = new Map([

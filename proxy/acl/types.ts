@@ -4,6 +4,7 @@
  * function, a matcher function and prepared patterns; conditions hold direct references, no lookup by name per
  * request. Hot path: AclCond/AclTerm are evaluated per request by http/stream.ts.
  */
+import type { StreamLog } from '../model/types.ts';
 
 /** The parsed request a fetch reads: the H1 head (offsets into buf) and the client address. */
 export interface SampleCtx {
@@ -27,6 +28,8 @@ export interface SampleCtx {
   readonly l4Data?: Buffer | null;
   /** HTTP streams: the stream's variables (`set-var`), read by the `var()` fetch. */
   readonly vars?: Map<string, string | number>;
+  /** The stream's log record (HTTP and tcp streams): TLS fetches (proxy/ssl/fetches.ts) read its `tls`. */
+  readonly log?: StreamLog;
   readonly l4Final?: boolean;
   readonly dstPort?: number;
 }

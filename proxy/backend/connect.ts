@@ -10,6 +10,8 @@ import type { Proxy, Server } from '../model/types.ts';
 import type { LogEmitter } from '../log/types.ts';
 import { LF_OP_BI, LF_OP_BP } from '../log/format.ts';
 import { rawConnectTcp, rawConnectPipe } from '../net/raw-socket.ts';
+import { tlsConnect } from '../net/tls-socket.ts';
+import { srvSsl, sslUse } from '../ssl/keywords.ts';
 import type { SockError, ProxySocket } from '../net/types.ts';
 import {
   SF_ERR_SRVCL, SF_ERR_SRVTO, SF_ERR_RESOURCE, SF_FINST_C, SF_FINST_Q, PR_O_REDISPATCH, PR_O_SRVKA,
@@ -206,10 +208,17 @@ export class BackendConn implements Pending {
     this.state = BC_CONNECTING;
     backendStats.connecting++;
     be.beCounters.connect++; sc.connect++;
-    const sock = srv.path !== '' ? rawConnectPipe(srv.path, null)
-      : rawConnectTcp(srv.host, srv.port, null, true, (be.options & PR_O_SRVKA) !== 0);
-    // sessions that handle buffer swaps (srvReadBuffer) get reads in lent buffers, own ones only during bulk reads
-    if (this.client.srvReadBuffer !== undefined) sock.lend = true;
+    const tc = sslUse.servers !== 0 ? srvSsl(srv) : null;      // `server ... ssl` (proxy/ssl), else plain
+    let sock: ProxySocket;
+    if (tc !== null) {
+      sock = tlsConnect(srv.host, srv.port, tc, tc.sniFn !== null ? tc.sniFn(this.client) ?? '' : '', true, (be.options & PR_O_SRVKA) !== 0);
+    } else {
+      const rs = srv.path !== '' ? rawConnectPipe(srv.path, null)
+        : rawConnectTcp(srv.host, srv.port, null, true, (be.options & PR_O_SRVKA) !== 0);
+      // sessions that handle buffer swaps (srvReadBuffer) get reads in lent buffers, own ones only during bulk reads
+      if (this.client.srvReadBuffer !== undefined) rs.lend = true;
+      sock = rs;
+    }
     sock.owner = this;
     sock.onconnect = onSockConnect;
     sock.onerror = onSockError;

@@ -277,7 +277,7 @@ function rulesView(ctx: SampleCtx, out: RuleOut): SampleCtx {
     buf, l0s: line ? at : ctx.l0s, l0e: line ? at + m.length : ctx.l0e, l1s: line ? at + m.length + 1 : ctx.l1s,
     l1e: line ? at + m.length + 1 + u.length : ctx.l1e, l2s: line ? at + m.length + u.length + 2 : ctx.l2s,
     l2e: line ? at + m.length + u.length + 2 + v.length : ctx.l2e, hdr, nhdr, srcIp: ctx.srcIp, srcIp4: ctx.srcIp4,
-    vars: ctx.vars,
+    vars: ctx.vars, log: ctx.log,
   };
 }
 

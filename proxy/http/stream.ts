@@ -224,6 +224,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     log.acceptMs = now;
     log.clientIp = this.srcIp;
     log.clientPort = sock.remotePort ?? 0;
+    log.tls = sock.tls ?? null;          // TLS client connections (proxy/ssl), for fetches and %sslv/%sslc/%ft
     if (bind !== null && !bind.acceptProxy && bind.port > 0 && bind.host !== '0.0.0.0' && isIPv4(bind.host)) {
       // a listener on one IPv4 address: no getsockname() per connection (~2% of the Connection: close profile)
       log.frontendIp = bind.host;

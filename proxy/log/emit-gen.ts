@@ -69,7 +69,7 @@ function opSource(code: number, o: number, arg: number, lits: readonly Buffer[])
     case op.LF_OP_MS:
       return '{ const ms = s.acceptMs - Math.floor(s.acceptMs / 1000) * 1000; ' +
         (X ? 'off = putHex(buf, off, ms, 0); }' : 'off = putPadded(buf, off, ms, 3); }');
-    case op.LF_OP_FT:
+    case op.LF_OP_FT: return `off = putField(buf, off, s.tls === null ? fe.name : fe.name + '~', ${o}, null, cap);`;
     case op.LF_OP_F: return `off = putField(buf, off, fe.name, ${o}, null, cap);`;
     case op.LF_OP_B: return `off = putField(buf, off, s.backend === null ? fe.name : s.backend.name, ${o}, null, cap);`;
     case op.LF_OP_S: return `off = putField(buf, off, s.server === null ? '<NOSRV>' : s.server.name, ${o}, null, cap);`;
@@ -91,7 +91,8 @@ function opSource(code: number, o: number, arg: number, lits: readonly Buffer[])
     case op.LF_OP_UBYTES: return `off = putInt(buf, off, s.bytesIn, ${o});`;
     case op.LF_OP_CC: return `off = putField(buf, off, s.cookieCapReq, ${o}, null, cap);`;
     case op.LF_OP_CS: return `off = putField(buf, off, s.cookieCapRes, ${o}, null, cap);`;
-    case op.LF_OP_SSL: return `off = putAbsent(buf, off, ${o});`;
+    case op.LF_OP_SSL: return `off = s.tls === null ? putAbsent(buf, off, ${o}) : putField(buf, off, s.tls.cipher, ${o}, null, cap);`;
+    case op.LF_OP_SSLV: return `off = s.tls === null ? putAbsent(buf, off, ${o}) : putField(buf, off, s.tls.version, ${o}, null, cap);`;
     case op.LF_OP_TSC:
     case op.LF_OP_TSS:
       return 'buf[off++] = SF_ERR_CHARS.charCodeAt(s.errCause); buf[off++] = SF_FINST_CHARS.charCodeAt(s.finishState);' +

@@ -152,6 +152,18 @@ export function logConnect(fe: Proxy, clientIp: string, clientPort: number, loca
 }
 
 /**
+ * A connection that never became a stream, logged as HAProxy does for frontends with a log format: `msg` is the whole
+ * line (`<ci>:<cp> [<date>] <fe>/<bind>: SSL handshake failure`, built by proxy/ssl/accept.ts). Rare path.
+ */
+export function logConnError(fe: Proxy, msg: string): void {
+  const lc = fe.log;
+  if (lc.emitter === null || lc.targets.length === 0) return;
+  const len = msgBuf.write(msg, 0, MSG_CAP, 'latin1');
+  lc.logCount++;
+  sendToTargets(fe, (fe.options & PR_O_LOG_SEPARATE_ERRORS) !== 0 ? LOG_ERR : LOG_INFO, len, null);
+}
+
+/**
  * Builds the unique id of `s` from `unique-id-format` and stores it in `s.uniqueId` (also returned); '' when the
  * frontend has none. The HTTP stream calls it once the request headers are parsed, then adds `unique-id-header`.
  */

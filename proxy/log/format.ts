@@ -74,8 +74,9 @@ export const LF_OP_ID = 60;
 export const LF_OP_PID = 61;
 export const LF_OP_H = 62;
 export const LF_OP_LC = 63;
-export const LF_OP_SSL = 64;       // %sslc / %sslv: no TLS here, always absent
-export const LF_OP_COUNT = 65;
+export const LF_OP_SSL = 64;       // %sslc: the client connection's TLS cipher ('-' when plain)
+export const LF_OP_SSLV = 65;      // %sslv: its TLS version
+export const LF_OP_COUNT = 66;
 
 const OP_BY_NAME: ReadonlyMap<string, number> = new Map([
   ['ci', LF_OP_CI], ['cp', LF_OP_CP], ['fi', LF_OP_FI], ['fp', LF_OP_FP], ['bi', LF_OP_BI], ['bp', LF_OP_BP],
@@ -88,7 +89,7 @@ const OP_BY_NAME: ReadonlyMap<string, number> = new Map([
   ['rc', LF_OP_RC], ['rt', LF_OP_RT], ['sq', LF_OP_SQ], ['bq', LF_OP_BQ], ['hr', LF_OP_HR], ['hrl', LF_OP_HRL],
   ['hs', LF_OP_HS], ['hsl', LF_OP_HSL], ['r', LF_OP_R], ['HM', LF_OP_HM], ['HU', LF_OP_HU], ['HP', LF_OP_HP],
   ['HPO', LF_OP_HPO], ['HQ', LF_OP_HQ], ['HV', LF_OP_HV], ['ID', LF_OP_ID], ['pid', LF_OP_PID], ['H', LF_OP_H],
-  ['lc', LF_OP_LC], ['sslc', LF_OP_SSL], ['sslv', LF_OP_SSL],
+  ['lc', LF_OP_LC], ['sslc', LF_OP_SSL], ['sslv', LF_OP_SSLV],
 ]);
 
 export type CompileResult =

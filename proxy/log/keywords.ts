@@ -20,7 +20,7 @@ import {
 } from './types.ts';
 import { newLogTarget, addCaptureSlot } from './cfg.ts';
 import { compileLogFormat } from './format.ts';
-import { LOG_FORMAT_HTTPLOG, LOG_FORMAT_CLF, LOG_FORMAT_TCPLOG } from './presets.ts';
+import { LOG_FORMAT_HTTPLOG, LOG_FORMAT_CLF, LOG_FORMAT_TCPLOG, LOG_FORMAT_HTTPSLOG } from './presets.ts';
 import { COOKIE_CAPTURE_MAX } from './cookie.ts';
 import { capName } from '../config/sections.ts';
 
@@ -241,6 +241,22 @@ function parseOptionHttplog(args: readonly string[], ctx: KwCtx): void {
   ensureFinalize(ctx);
 }
 
+/** `option httpslog` (2.6 takes no argument and ignores extra words). */
+function parseOptionHttpslog(args: readonly string[], ctx: KwCtx): void {
+  const px = ctx.proxy!;
+  const lc = px.log;
+  if (args[0] === 'no') {
+    px.options &= ~(PR_O_HTTPLOG | PR_O_HTTPLOG_CLF);
+    if (lc.format === LOG_FORMAT_HTTPSLOG) lc.format = '';
+    return;
+  }
+  px.options = (px.options & ~(PR_O_TCPLOG | PR_O_HTTPLOG_CLF)) | PR_O_HTTPLOG;
+  lc.format = LOG_FORMAT_HTTPSLOG;
+  lc.formatFile = ctx.file;
+  lc.formatLine = ctx.line;
+  ensureFinalize(ctx);
+}
+
 function parseOptionTcplog(args: readonly string[], ctx: KwCtx): void {
   const px = ctx.proxy!;
   const lc = px.log;
@@ -349,9 +365,10 @@ export function finalizeProxyLog(px: Proxy, g: GlobalSettings): string[] {
   if (lc.tag === '') lc.tag = g.log.tag;
   lc.hostname = g.log.hostname;
   let fmt = lc.format;
-  if (fmt === LOG_FORMAT_HTTPLOG || fmt === LOG_FORMAT_CLF) {
+  if (fmt === LOG_FORMAT_HTTPLOG || fmt === LOG_FORMAT_CLF || fmt === LOG_FORMAT_HTTPSLOG) {
     if (px.mode !== PR_MODE_HTTP && (px.cap & PR_CAP_FE) !== 0) {
-      warnings.push("parsing [" + lc.formatFile + ":" + lc.formatLine + "] : 'option httplog' not usable with " +
+      const opt = fmt === LOG_FORMAT_HTTPSLOG ? 'httpslog' : 'httplog';
+      warnings.push("parsing [" + lc.formatFile + ":" + lc.formatLine + "] : 'option " + opt + "' not usable with " +
         capName(px.cap) + " '" + px.name + "' (needs 'mode http'). Falling back to 'option tcplog'.");
       fmt = LOG_FORMAT_TCPLOG;
     }
@@ -390,6 +407,7 @@ export const keywords: CfgKeyword[] = [
   { section: 'listen', name: 'unique-id-header', cap: FE, parse: parseUniqueIdHeader },
   { section: 'listen', name: 'option httplog', cap: FE, allowNo: true, parse: parseOptionHttplog },
   { section: 'listen', name: 'option tcplog', cap: FE, allowNo: true, parse: parseOptionTcplog },
+  { section: 'listen', name: 'option httpslog', cap: FE, allowNo: true, parse: parseOptionHttpslog },
   { section: 'listen', name: 'option dontlognull', cap: FE, allowNo: true, parse: optionBit(PR_O_DONTLOGNULL) },
   { section: 'listen', name: 'option dontlog-normal', cap: FE, allowNo: true, parse: optionBit(PR_O_DONTLOG_NORMAL) },
   { section: 'listen', name: 'option logasap', cap: FE, allowNo: true, parse: optionBit(PR_O_LOGASAP) },

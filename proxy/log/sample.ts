@@ -17,7 +17,7 @@ function captureRes(i: number): Fetch {
   return (s) => (i < s.resCaptures.length ? s.resCaptures[i] : null);
 }
 
-const FETCHES: ReadonlyMap<string, Fetch> = new Map<string, Fetch>([
+const FETCHES: Map<string, Fetch> = new Map<string, Fetch>([
   ['src', (s) => s.clientIp],
   ['src_port', (s) => s.clientPort],
   ['dst', (s) => s.frontendIp],
@@ -46,10 +46,18 @@ const FETCHES: ReadonlyMap<string, Fetch> = new Map<string, Fetch>([
   ['unique-id', (s) => (s.uniqueId === '' ? null : s.uniqueId)],
 ]);
 
+/** Log-format fetches of other modules (proxy/ssl/fetches.ts), registered by proxy/modules.ts; they win. */
+export function registerLogFetches(defs: ReadonlyArray<readonly [string, Fetch]>): void {
+  for (const [name, fn] of defs) FETCHES.set(name, fn);
+}
+
 type Conv = (v: string | number | null) => string | number | null;
 const CONVERTERS: ReadonlyMap<string, Conv> = new Map<string, Conv>([
   ['lower', (v) => (typeof v === 'string' ? v.toLowerCase() : v)],
   ['upper', (v) => (typeof v === 'string' ? v.toUpperCase() : v)],
+  // an integer is its 8-byte big-endian form (2.6: `%[ssl_fc_err,hex]` of 0 is 0000000000000000), text its bytes
+  ['hex', (v) => (v === null ? null : typeof v === 'number' ? BigInt.asUintN(64, BigInt(Math.trunc(v))).toString(16).toUpperCase().padStart(16, '0')
+    : Buffer.from(v, 'latin1').toString('hex').toUpperCase())],
 ]);
 
 /** `ipmask(<bits>)` on an IPv4 address (`127.0.0.1,ipmask(24)` → `127.0.0.0`); null for anything else. */

@@ -13,6 +13,7 @@ import type { AclCond, AclDef } from '../acl/types.ts';
 import type { LbAlgo, BalanceCfg } from '../lb/types.ts';
 import type { CheckCfg, CheckState } from '../checks/types.ts';
 import type { TcpProxyCfg } from '../tcp/types.ts';
+import type { TlsInfo } from '../ssl/types.ts';
 
 export const PR_MODE_TCP = 0;
 export const PR_MODE_HTTP = 1;
@@ -305,4 +306,5 @@ export interface StreamLog {
   reqCounter: number;        // %rt, global request counter at request start
   connCounter: number;       // per-connection request counter (%rc is retries; this is txn count on the conn)
   badReqData: boolean;       // a rejected request (<BADREQ>) that carried bytes: %U stays 0 but dontlognull keeps it
+  tls: TlsInfo | null;       // the client connection's TLS (ssl_fc*, %sslv, %sslc, '~' after %ft), null = plain
 }

@@ -2,6 +2,7 @@
  * Types of the socket layer (proxy/net/): the handler signatures a RawSocket's owner sets, and the error it reports.
  * Types only. Hot path: no (types).
  */
+import type { TlsInfo } from '../ssl/types.ts';
 
 /** A socket error as node reports it: `code` is the libuv name (ECONNRESET, EPIPE, ECONNREFUSED, ETIMEDOUT...). */
 export interface SockError extends Error {
@@ -37,6 +38,8 @@ export interface ProxySocket {
   readonly remotePort: number | undefined;
   readonly localAddress: string | undefined;
   readonly localPort: number | undefined;
+  /** TLS sockets (net/tls-socket.ts): the negotiated session, set once the handshake is done; absent on RawSocket. */
+  readonly tls?: TlsInfo | null;
   write(data: Buffer | string, enc?: BufferEncoding | WriteCb, cb?: WriteCb): boolean;
   end(): void;
   destroy(): void;

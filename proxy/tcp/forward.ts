@@ -104,6 +104,7 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
     log.frontendIp = sock.localAddress ?? '';
     log.frontendPort = sock.localPort ?? 0;
     log.bindName = bind.name;
+    log.tls = sock.tls ?? null;          // TLS client connections (proxy/ssl), for fetches and %sslv/%sslc/%ft
     log.tRequest = 0;
     this.srcAddr = log.clientIp !== '' ? ipBytes(log.clientIp) : EMPTY;
     this.srcIp = log.clientIp;

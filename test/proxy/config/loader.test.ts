@@ -177,7 +177,7 @@ test('2.6 keywords Sluice lacks are "not supported yet", never "unknown keyword"
   const lines: [string, string][] = [
     ...['fd-hard-limit 100', 'tune.vars.txn-max-size 100', 'tune.h2.initial-window-size 65535', 'no-memory-trimming', 'set-var proc.a int(1)']
       .map((l): [string, string] => ['global\n  ' + l + '\n', 'global']),
-    ...['retry-on conn-failure', 'backlog 10', 'errorfiles x', 'srvtcpka-idle 10', 'use-fcgi-app x', 'option httpslog']
+    ...['retry-on conn-failure', 'backlog 10', 'errorfiles x', 'srvtcpka-idle 10', 'use-fcgi-app x', 'option checkcache']
       .map((l): [string, string] => [head + '  ' + l + '\n', 'proxy']),
     ['server s 127.0.0.1:80 tcp-ut 10', 'server'], ['server s 127.0.0.1:80 no-tfo', 'server'],
   ].map(([l, f]) => (f === 'server' ? [head + '  ' + l + '\n', f] : [l, f]) as [string, string]);
