@@ -45,6 +45,8 @@ import { logRequestHead, logResponseHead, logBadRequest } from '../log/capture.t
 import { httpRulesRun, ruleFormat, rulesCtx, RULES_REPLY, RULES_CONTINUE, RULES_DENY, RULES_TARPIT, RULES_STATS, type RuleOut, newRuleOut } from './rules.ts';
 import { statsHttpReply } from '../stats/html.ts';
 import { afterRulesExist, afterResponseRun, afterResponseLocal } from './after-response.ts';
+import { proxyErrorReply } from './errors-cfg.ts';
+import { monitorStatus } from './monitor.ts';
 import {
   H1_HDR_STRIDE, H1_MF_VER_11, H1_MF_CLEN, H1_MF_CHNK, H1_MF_CONN_CLO, H1_MF_CONN_KAL, H1_MF_CONN_UPG, H1_MF_UPGRADE,
   H1_MF_TE_CL, H1_MF_METH_HEAD, H1_MF_METH_CONNECT, H1_MF_TE_OTHER, CHK_ST_DONE, HTTP_REUSE_NEVER, HTTP_REUSE_AGGRESSIVE, HTTP_REUSE_ALWAYS,
@@ -180,6 +182,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   cliEndedInBody = false;
   /** `option logasap`: this transaction's line is sent (finishLog then only counts). */
   asapDone = false;
+  /** A monitor-uri request: counted, never logged (2.6). */
+  noLog = false;
   /** The client vanished after its request (no abortonclose): the response is still read to its end, then CD. */
   cliGone = false;
   paused = false;
@@ -410,6 +414,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     // frontend rules, redirects, backend choice, backend rules
     const out = this.ruleOut;
     out.reset();
+    if (fe.http.monitorUri !== null) { const st = monitorStatus(fe, this); if (st !== 0) { this.monitorReply(st, buf, headEnd, end); return; } }
     const nu = httpNormalize(m, buf);
     if (nu === null) { this.badRequest(400); return; }
     if (nu !== '') {
@@ -484,6 +489,14 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     out.status = sr.status;
     out.reply = sr.bytes;
     return RULES_STATS;
+  }
+
+  /** monitor-uri: the frontend's 200 (503 on monitor fail) as a local reply, counted as intercepted, not logged. */
+  monitorReply(status: number, buf: Buffer, headEnd: number, end: number): void {
+    if (headEnd < end) this.keepRest(buf, headEnd);
+    this.fe.feCounters.interceptedReq++;
+    this.noLog = true;
+    this.sendError(status, false);
   }
 
   /** `shutdown session`, `shutdown sessions server`, SIGTERM: ends the stream now, logging `errCause`. */
@@ -884,6 +897,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     bx.beCounters.bytesIn += dIn; bx.beCounters.bytesOut += dOut;
     if (log.server !== null) { log.server.counters.bytesIn += dIn; log.server.counters.bytesOut += dOut; }
     if (this.asapDone) { this.asapDone = false; return; }
+    if (this.noLog) { this.noLog = false; return; }
     this.logSend();
   }
 
@@ -997,7 +1011,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     log.status = status;
     const px = this.be ?? this.fe;
     // the H1 layer's own errors (mux) use the built-in messages, never errorfiles, and never enter HAProxy's channel
-    const custom = mux ? undefined : px.http.errorFiles.get(status) ?? this.fe.http.errorFiles.get(status);
+    const custom = mux ? undefined : proxyErrorReply(px, status, this, this.ruleOut) ?? proxyErrorReply(this.fe, status, this, this.ruleOut);
     let src = reply ?? custom ?? (mux ? cannedMuxReply(status) : cannedReply(status));
     if (!mux && afterRulesExist(this.fe, this.be)) src = afterResponseLocal(src, this.fe, this.be, log, this);
     // 2.6's H1 layer writes "connection: close" only when the client side was already to close (the built-in 400/408
