@@ -39,6 +39,9 @@ export function newHttpProxyCfg(def: HttpProxyCfg | null): HttpProxyCfg {
   return {
     reqRules: [], resRules: [], afterRules: [], redirects: [],
     errorFiles: def && def.errorFiles ? new Map(def.errorFiles) : new Map(),
+    errorRules: def && def.errorRules ? new Map(def.errorRules) : new Map(),
+    monitorUri: def !== null && def.monitorUri !== undefined ? def.monitorUri : null,
+    monitorFail: [],
     reuse: def && def.reuse !== undefined ? def.reuse : HTTP_REUSE_SAFE,
     bufferRequest: def !== null && def.bufferRequest === true,
   };
@@ -49,7 +52,7 @@ export function httpProxyInit(px: Proxy, def: Proxy | null): void {
   px.http = newHttpProxyCfg(def ? def.http : null);
 }
 
-function newRule(action: number, ctx: KwCtx): HttpRule {
+export function newRule(action: number, ctx: KwCtx): HttpRule {
   return {
     action, cond: null, name: '', nameBuf: Buffer.alloc(0), value: '', fmt: null, regex: null, slot: -1, len: 0,
     status: 0, contentType: '', redirect: null, reply: null, hdrs: [], file: ctx.file, line: ctx.line,
@@ -117,7 +120,7 @@ const REPLY_OPTIONS = ['content-type', 'string', 'lf-string', 'file', 'lf-file',
  * Reads one reply option at args[i] (content-type, string, lf-string, file, lf-file, hdr) into `rule` (contentType,
  * body in value, fmt, hdrs). Returns the index of its last word, or -1 after an alert.
  */
-function replyOption(args: readonly string[], i: number, end: number, rule: HttpRule, ctx: KwCtx, what: string): number {
+export function replyOption(args: readonly string[], i: number, end: number, rule: HttpRule, ctx: KwCtx, what: string): number {
   const w = args[i];
   if (w === 'content-type') { rule.contentType = args[++i] ?? ''; return i; }
   if (w === 'string' || w === 'lf-string') {
@@ -148,7 +151,7 @@ function replyOption(args: readonly string[], i: number, end: number, rule: Http
 }
 
 /** Checks a reply rule's options and prebuilds its reply when nothing in it is evaluated per request. */
-function finishReply(rule: HttpRule, args: readonly string[], ctx: KwCtx, act: string): boolean {
+export function finishReply(rule: HttpRule, args: readonly string[], ctx: KwCtx, act: string): boolean {
   if (rule.value !== '' && rule.contentType === '') { ctx.alert(`'${args[0]} ${act}' : a 'content-type' is required with a body.`); return false; }
   if (rule.fmt === null && rule.hdrs.every((h) => h.fmt === null)) {
     rule.reply = buildReturnReply(rule.status, rule.contentType, rule.value, rule.hdrs.map((h) => h.name + ': ' + h.value + '\r\n').join(''));
@@ -394,6 +397,7 @@ function parseErrorfile(args: readonly string[], ctx: KwCtx): void {
   let data: Buffer;
   try { data = fs.readFileSync(f); } catch { ctx.alert(`errorfile : error opening file '${args[2]}'.`); return; }
   px.http.errorFiles.set(code, data);
+  px.http.errorRules.delete(code);
 }
 
 function parseReuse(args: readonly string[], ctx: KwCtx): void {

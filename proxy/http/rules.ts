@@ -111,7 +111,7 @@ export function buildReturnReply(status: number, contentType: string, body: stri
 }
 
 /** A return/deny rule's reply: prebuilt, or with its lf-string / hdr values evaluated for this request. */
-function ruleReply(r: HttpRule, ctx: SampleCtx, out: RuleOut): Buffer {
+export function ruleReply(r: HttpRule, ctx: SampleCtx, out: RuleOut): Buffer {
   if (r.reply !== null) return r.reply;
   let hl = '';
   for (const h of r.hdrs) hl += h.name + ': ' + (h.fmt === null ? h.value : ruleFormat(h.fmt, ctx, out)) + '\r\n';

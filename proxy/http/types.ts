@@ -145,8 +145,14 @@ export interface HttpProxyCfg {
   /** http-after-response: run on every response sent, server's or local (http/after-response.ts). */
   afterRules: HttpRule[];
   redirects: HttpRule[];      // `redirect` keyword (evaluated after http-request rules)
-  /** status → full response bytes (errorfile), overriding the canned one. */
+  /** status → full response bytes (errorfile, errorloc, static http-error, errorfiles), overriding the canned one. */
   errorFiles: Map<number, Buffer>;
+  /** status → `http-error` reply evaluated per request (lf-string, hdr formats); a status is in one map only. */
+  errorRules: Map<number, HttpRule>;
+  /** `monitor-uri` (the whole request-target as bytes), null = none. */
+  monitorUri: Buffer | null;
+  /** `monitor fail if|unless` conditions: any that holds turns the monitor's 200 into a 503. */
+  monitorFail: AclCond[];
   reuse: number;              // HTTP_REUSE_*
   /** `option http-buffer-request`: wait for the whole body (or a full buffer) before choosing a server. */
   bufferRequest: boolean;
