@@ -34,6 +34,8 @@ import { keywords as statsKeywords } from './stats/keywords.ts';
 import { statsProxyInit, statsServerInit } from './stats/counters.ts';
 import { keywords as httpKeywords, httpProxyInit } from './http/keywords.ts';
 import { startHttpSession } from './http/stream.ts';
+import { keywords as httpErrorKeywords } from './http/errors-cfg.ts';
+import { keywords as monitorKeywords } from './http/monitor.ts';
 import { sslBindKeywords, sslServerKeywords, sslGlobalKeywords, sslServerInit } from './ssl/keywords.ts';
 import { sslAclFetches, sslLogFetches } from './ssl/fetches.ts';
 import { tlsAcceptorFor } from './ssl/accept.ts';
@@ -74,6 +76,8 @@ export function buildRegistry(): KeywordRegistry {
   reg.register(aclKeywords);
   reg.register(statsKeywords);
   reg.register(httpKeywords);
+  reg.register(httpErrorKeywords);
+  reg.register(monitorKeywords);
   reg.register(sslGlobalKeywords);
   reg.registerBind(sslBindKeywords);
   reg.registerServer(sslServerKeywords);
