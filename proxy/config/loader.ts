@@ -237,9 +237,9 @@ function parseFile(ld: Loading, reg: KeywordRegistry, file: string, text: string
       skipping = false;
       px = null;
       if (args[0] === 'global') { section = 'global'; continue; }
-      if (args[0] === 'userlist') {
-        // the header line itself goes to the `userlist` keyword (http/userlist.ts), which opens the list
-        section = 'userlist';
+      if (args[0] === 'userlist' || args[0] === 'http-errors') {
+        // the header line itself goes to the section's keyword (http/userlist.ts, http/errors-cfg.ts), which opens it
+        section = args[0];
         dispatchLine(ld, reg, file, lineNo, section, null, args);
         continue;
       }
