@@ -31,10 +31,10 @@ export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = 
   ]],
   ['proxy', [
     'tcp-response', 'stick-table', 'stick', 'compression', 'filter',
-    'errorloc', 'errorloc302', 'errorloc303', 'monitor-uri', 'monitor', 'monitor-net', 'capture cookie',
+    'monitor-net', 'capture cookie',
     'server-template', 'use-server', 'force-persist', 'ignore-persist', 'persist', 'dispatch', 'source',
     'email-alert', 'external-check', 'load-server-state-from-file', 'server-state-file-name', 'max-keep-alive-queue',
-    'http-send-name-header', 'tcp-check', 'http-error',
+    'http-send-name-header', 'tcp-check',
     'hash-balance-factor', 'option ssl-hello-chk', 'option smtpchk', 'option mysql-check',
     'option pgsql-check', 'option redis-check', 'option ldap-check', 'option spop-check', 'option tcp-check',
     'option external-check', 'option transparent',
@@ -45,7 +45,7 @@ export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = 
     'option log-health-checks', 'option disable-h2-upgrade', 'option http-restrict-req-hdr-names',
     'option originalto', 'option idle-close-on-response',
     'backlog', 'clitcpka-cnt', 'clitcpka-idle', 'clitcpka-intvl', 'srvtcpka-cnt', 'srvtcpka-idle', 'srvtcpka-intvl',
-    'error-log-format', 'errorfiles', 'retry-on', 'use-fcgi-app', 'transparent',
+    'error-log-format', 'retry-on', 'use-fcgi-app', 'transparent',
   ]],
   ['server', [
     'send-proxy', 'send-proxy-v2', 'send-proxy-v2-ssl', 'send-proxy-v2-ssl-cn', 'proxy-v2-options', 'resolvers', 'resolve-prefer', 'resolve-net',
