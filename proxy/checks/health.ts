@@ -13,6 +13,7 @@ import { runProbe, probeReason } from './probe.ts';
 import type { ProbeResult } from './probe.ts';
 import { srvSetRunning, srvSetStopped } from '../backend/server.ts';
 import { agentSaysUp, startAgents, stopAgents } from './agent.ts';
+import { logHealthCheck, logServerEvents, unlogServerEvents } from './log-checks.ts';
 
 interface CheckTask {
   srv: Server;
@@ -28,29 +29,37 @@ function nextDelay(srv: Server): number {
   return c.inter;
 }
 
-/** Applies one probe result to the state machine. Exported for unit tests (no sockets). */
+/**
+ * Applies one probe result to the state machine. With `option log-health-checks`, a result that moves the health or
+ * changes the check status is logged first and the state change message then carries no reason (it is in that
+ * line), as 2.6. Exported for unit tests (no sockets).
+ */
 export function applyCheckResult(srv: Server, r: ProbeResult): void {
   const c = srv.check;
+  const health0 = c.health, status0 = c.status;
   c.status = r.status;
   c.code = r.code;
   c.desc = r.info;
   c.duration = r.duration;
   const top = c.rise + c.fall - 1;
+  let change = 0;                                  // 1: goes UP, -1: goes DOWN
   if (r.ok) {
     if (c.health < top) c.health++;
     if (srv.curState === SRV_ST_STOPPED && c.health >= c.rise) {
       c.health = top;
       // an agent that last said down/fail/stopped keeps the server DOWN
-      if (agentSaysUp(srv)) srvSetRunning(srv, probeReason(r));
+      if (agentSaysUp(srv)) change = 1;
     }
   } else {
     if (c.health > 0) srv.counters.failedChecks++; // chkfail: failures while not yet fully DOWN, as HAProxy
-    if (c.health > c.rise) { c.health--; return; }
-    if (srv.curState !== SRV_ST_STOPPED) {
-      c.health = 0;
-      srvSetStopped(srv, probeReason(r));
-    } else if (c.health > 0) c.health--;
+    if (c.health > c.rise) c.health--;
+    else if (srv.curState !== SRV_ST_STOPPED) { c.health = 0; change = -1; }
+    else if (c.health > 0) c.health--;
   }
+  const logChk = srv.proxy.httpCheck.logHealthChecks;
+  if (logChk && (c.health !== health0 || c.status !== status0)) logHealthCheck(srv, r);
+  if (change > 0) srvSetRunning(srv, logChk ? '' : probeReason(r));
+  else if (change < 0) srvSetStopped(srv, logChk ? '' : probeReason(r));
 }
 
 function runOnce(t: CheckTask): void {
@@ -89,11 +98,13 @@ export function startChecks(be: Proxy): void {
     schedule(t, Math.floor((Math.min(srv.check.inter, 100) * i) / Math.max(1, list.length)));
   });
   startAgents(be);
+  logServerEvents(be);
 }
 
 /** Stops every check of `be` (reload, stop). */
 export function stopChecks(be: Proxy): void {
   stopAgents(be);
+  unlogServerEvents(be);
   for (const srv of be.servers) {
     const t = srv.check.task as CheckTask | null;
     if (t === null) continue;

@@ -1,6 +1,7 @@
 /*
  * Health-check keywords: server parameters (check, no-check, inter, fastinter, downinter, rise, fall, port, addr) and
- * proxy keywords (`option httpchk [<method>] [<uri>] [<version>]`, `http-check send|expect|disable-on-404`).
+ * proxy keywords (`option httpchk [<method>] [<uri>] [<version>]`, `http-check send|expect|disable-on-404`,
+ * `option log-health-checks`).
  * Fills CheckState / CheckCfg; checks/health.ts runs them. Hot path: no.
  */
 import type { CfgKeyword, KwCtx, SrvKeyword } from '../config/types.ts';
@@ -202,7 +203,12 @@ function parseHttpCheck(args: readonly string[], ctx: KwCtx): void {
   ctx.alert(`'http-check' only supports 'disable-on-404', 'send-state', 'comment', 'connect', 'send', 'expect', 'set-var' and 'unset-var'. but got '${sub}'.`);
 }
 
+function parseLogHealthChecks(args: readonly string[], ctx: KwCtx): void {
+  if (ctx.proxy) ctx.proxy.httpCheck.logHealthChecks = args[0] !== 'no';
+}
+
 export const keywords: CfgKeyword[] = [
+  { section: 'listen', name: 'option log-health-checks', cap: PR_CAP_BE | PR_CAP_DEF, allowNo: true, parse: parseLogHealthChecks },
   { section: 'listen', name: 'option httpchk', cap: PR_CAP_BE | PR_CAP_DEF, allowNo: true, parse: parseOptionHttpchk },
   { section: 'listen', name: 'http-check', cap: PR_CAP_BE | PR_CAP_DEF, parse: parseHttpCheck },
 ];

@@ -59,6 +59,7 @@ export interface CheckCfg {
   body: string;
   expect: HttpCheckExpect | null; // null = any 2xx/3xx
   disableOn404: boolean;       // `http-check disable-on-404`
+  logHealthChecks: boolean;    // `option log-health-checks` (checks/log-checks.ts)
 }
 
 /** Per-server check state. Config fields from the server line / default-server; runtime fields from checks/. */

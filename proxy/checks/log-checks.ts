@@ -1,0 +1,58 @@
+/*
+ * Health-check messages in the logs, as 2.6: with `option log-health-checks`, one "Health check for server be/s
+ * succeeded|failed, reason: ..., status: n/m UP|DRAIN|DOWN." line per result that moves the health or changes the
+ * check status (stderr warning + notice to the backend's log targets); and, always, the server state changes
+ * ("Server be/s is DOWN...", alert; "... is UP...", notice; "backend be has no server available!", emerg) copied from
+ * proxy/events.ts to the log targets of the backends whose checks run. Callers: checks/health.ts. Hot path: no.
+ */
+import type { Proxy, Server } from '../model/types.ts';
+import { addEventSink, emitEvent, EV_WARNING } from '../events.ts';
+import { logProxyText } from '../log/emit.ts';
+import { LOG_ALERT, LOG_EMERG, LOG_NOTICE } from '../log/types.ts';
+import { probeReason, type ProbeResult } from './probe.ts';
+
+/** The line for one check result (without the final period), 2.6's wording. */
+export function healthCheckText(srv: Server, r: ProbeResult): string {
+  const c = srv.check;
+  const up = c.health >= c.rise;
+  return `Health check for ${srv.backup ? 'backup ' : ''}server ${srv.proxy.name}/${srv.name} ${r.ok ? 'succeeded' : 'failed'}, reason: ${probeReason(r)}, status: ${up ? c.health - c.rise + 1 : c.health}/${up ? c.fall : c.rise} ${up ? (srv.uweight > 0 ? 'UP' : 'DRAIN') : 'DOWN'}`;
+}
+
+/** Reports a check result under `option log-health-checks` (the caller decides whether it is worth a line). */
+export function logHealthCheck(srv: Server, r: ProbeResult): void {
+  const t = healthCheckText(srv, r) + '.';
+  emitEvent(EV_WARNING, t);
+  logProxyText(srv.proxy, LOG_NOTICE, t);
+}
+
+/** Backends whose server state messages go to their log targets, by name. */
+const logged = new Map<string, Proxy>();
+let sinkOn = false;
+
+function toLogs(_level: number, text: string): void {
+  let name: string, level: number, msg = text;
+  if (text.startsWith('Server ') || text.startsWith('Backup Server ')) {
+    const s = text.charCodeAt(0) === 83 ? 7 : 14;                       // after "Server " / "Backup Server "
+    name = text.slice(s, text.indexOf('/', s));
+    level = text.includes(' is DOWN') ? LOG_ALERT : LOG_NOTICE;
+  } else if (text.endsWith(' has no server available!')) {
+    const q = text.indexOf("'");
+    name = text.slice(q + 1, text.indexOf("'", q + 1));
+    msg = text.slice(0, q) + name + text.slice(q + name.length + 2);       // 2.6 logs the name unquoted
+    level = LOG_EMERG;
+  } else return;
+  const px = logged.get(name);
+  if (px !== undefined) logProxyText(px, level, msg);
+}
+
+/** Sends `be`'s server state messages to its log targets from now on (startChecks). */
+export function logServerEvents(be: Proxy): void {
+  if (be.log.targets.length === 0) return;
+  logged.set(be.name, be);
+  if (!sinkOn) { sinkOn = true; addEventSink(toLogs); }
+}
+
+/** Stops it (stopChecks: reload, stop). */
+export function unlogServerEvents(be: Proxy): void {
+  if (logged.get(be.name) === be) logged.delete(be.name);
+}
