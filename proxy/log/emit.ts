@@ -164,6 +164,15 @@ export function logConnError(fe: Proxy, msg: string): void {
 }
 
 /**
+ * An operator message for `px`'s log targets at syslog `level` (LOG_*), whatever its log format: server state changes
+ * and `option log-health-checks` lines (checks/log-checks.ts). Rare path.
+ */
+export function logProxyText(px: Proxy, level: number, text: string): void {
+  if (px.log.targets.length === 0) return;
+  sendToTargets(px, level, msgBuf.write(text, 0, MSG_CAP, 'latin1'), null);
+}
+
+/**
  * Builds the unique id of `s` from `unique-id-format` and stores it in `s.uniqueId` (also returned); '' when the
  * frontend has none. The HTTP stream calls it once the request headers are parsed, then adds `unique-id-header`.
  */
