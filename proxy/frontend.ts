@@ -23,6 +23,7 @@ import { freqCtrAdd, listenerCounters } from './stats/counters.ts';
 import { tcpRulesExec, L4AcceptCtx } from './tcp/rules.ts';
 import { TCP_RULES_REJECT } from './tcp/types.ts';
 import { rawFromAccepted } from './net/raw-socket.ts';
+import { ppWaitStart } from './net/accept-proxy.ts';
 import type { ProxySocket, SockError } from './net/types.ts';
 
 type Socket = ProxySocket;
@@ -117,16 +118,36 @@ function admit(fe: Proxy, rt: FeRuntime, sock: Socket, bind: BindCfg): void {
   const c = fe.feCounters;
   const now = Date.now();
   c.cumConn++;
-  let r = freqCtrAdd(c.connPerSec, 1, now);
+  const r = freqCtrAdd(c.connPerSec, 1, now);
   if (r > c.cpsMax) c.cpsMax = r;
   if (fe.feconn > c.connMax) c.connMax = fe.feconn;
   const lc = listenerCounters(bind);
   lc.cumConn++; lc.curConn++;
   if (lc.curConn > lc.connMax) lc.connMax = lc.curConn;
   const tcp = fe.tcp;
-  if ((tcp.connRules.length > 0 || tcp.sessRules.length > 0) && !l4RulesAdmit(fe, sock, bind)) return;
+  let expectProxy = bind.acceptProxy;
+  if (tcp.connRules.length > 0) {
+    const cr = connRulesAdmit(fe, sock, bind);
+    if (cr < 0) return;
+    if (cr > 0) expectProxy = true;
+  }
+  // `accept-proxy` / `expect-proxy layer4`: the session starts once the PROXY header is in (net/accept-proxy.ts)
+  if (expectProxy) { ppWaitStart(fe, sock, bind, afterProxyHeader); return; }
+  admitSession(fe, sock, bind, null, now);
+}
+
+function afterProxyHeader(fe: Proxy, sock: Socket, bind: BindCfg, ok: boolean, leftover: Buffer | null): void {
+  if (!ok) { frontendStreamEnd(fe, bind); return; }
+  admitSession(fe, sock, bind, leftover, Date.now());
+}
+
+/** `tcp-request session` rules, then the session; `leftover` = client bytes already read (after a PROXY header). */
+function admitSession(fe: Proxy, sock: Socket, bind: BindCfg, leftover: Buffer | null, now: number): void {
+  if (fe.tcp.sessRules.length > 0 && !sessRulesAdmit(fe, sock, bind)) return;
+  const c = fe.feCounters;
+  const lc = listenerCounters(bind);
   c.cumSess++;
-  r = freqCtrAdd(c.sessPerSec, 1, now);
+  const r = freqCtrAdd(c.sessPerSec, 1, now);
   if (r > c.spsMax) c.spsMax = r;
   lc.cumSess++;
   const start = starters[fe.mode];
@@ -137,27 +158,33 @@ function admit(fe: Proxy, rt: FeRuntime, sock: Socket, bind: BindCfg): void {
     connectLog(fe, sock.remoteAddress ?? '', sock.remotePort ?? 0, sock.localAddress ?? '', sock.localPort ?? 0);
   }
   start(fe, sock, bind);
+  if (leftover !== null && !sock.destroyed) sock.ondata(leftover);
 }
 
 function noopErr(this: Socket, _e: SockError): void { /* a refused or waiting socket: its close is all that matters */ }
 
 /**
- * `tcp-request connection` then `tcp-request session` rules of `fe` for a just-admitted socket. A rejected connection
- * is reset (dcon), a rejected session closed (dses); neither is logged nor counted as a session, as in HAProxy.
- * Returns true when the socket goes on to a session.
+ * `tcp-request connection` rules of `fe` for a just-admitted socket (on the real peer address, before any PROXY
+ * header). A rejected connection is reset (dcon), neither logged nor counted as a session, as in HAProxy.
+ * Returns -1 when refused, 1 when an `expect-proxy layer4` action ran, 0 to go on.
  */
-function l4RulesAdmit(fe: Proxy, sock: Socket, bind: BindCfg): boolean {
+function connRulesAdmit(fe: Proxy, sock: Socket, bind: BindCfg): number {
   const ctx = new L4AcceptCtx(sock.remoteAddress ?? '', sock.localPort ?? 0);
-  const tcp = fe.tcp;
-  if (tcp.connRules.length > 0 && tcpRulesExec(tcp.connRules, ctx) === TCP_RULES_REJECT) {
+  if (tcpRulesExec(fe.tcp.connRules, ctx) === TCP_RULES_REJECT) {
     fe.feCounters.deniedConn++;
     listenerCounters(bind).deniedConn++;
     sock.onerror = noopErr;
     sock.resetAndDestroy();
     frontendStreamEnd(fe, bind);
-    return false;
+    return -1;
   }
-  if (tcp.sessRules.length > 0 && tcpRulesExec(tcp.sessRules, ctx) === TCP_RULES_REJECT) {
+  return ctx.expectProxy ? 1 : 0;
+}
+
+/** `tcp-request session` rules (addresses from the PROXY header if any): a rejected session is closed (dses). */
+function sessRulesAdmit(fe: Proxy, sock: Socket, bind: BindCfg): boolean {
+  const ctx = new L4AcceptCtx(sock.remoteAddress ?? '', sock.localPort ?? 0);
+  if (tcpRulesExec(fe.tcp.sessRules, ctx) === TCP_RULES_REJECT) {
     fe.feCounters.deniedSess++;
     listenerCounters(bind).deniedSess++;
     closeGently(sock);
