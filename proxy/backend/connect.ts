@@ -12,6 +12,7 @@ import { LF_OP_BI, LF_OP_BP } from '../log/format.ts';
 import { rawConnectTcp, rawConnectPipe } from '../net/raw-socket.ts';
 import { tlsConnect } from '../net/tls-socket.ts';
 import { srvSsl, sslUse } from '../ssl/keywords.ts';
+import { sendProxyUse, sendProxyHeader } from './send-proxy.ts';
 import type { SockError, ProxySocket } from '../net/types.ts';
 import {
   SF_ERR_SRVCL, SF_ERR_SRVTO, SF_ERR_RESOURCE, SF_FINST_C, SF_FINST_Q, PR_O_REDISPATCH, PR_O_SRVKA,
@@ -73,6 +74,8 @@ export class BackendConn implements Pending {
   tStart = 0;          // connect() date
   tConnStart = 0;      // last connect attempt date
   onBackend = false;   // counted in be.beconn
+  /** `send-proxy[-v2]`: the PROXY header of the connection in progress, written before anything else once connected. */
+  ppHdr: Buffer | null = null;
   readonly timer: Timer;
   // Pending (queue entry)
   qPrev: Pending | null = null;
@@ -217,6 +220,8 @@ export class BackendConn implements Pending {
         : rawConnectTcp(srv.host, srv.port, null, true, (be.options & PR_O_SRVKA) !== 0);
       // sessions that handle buffer swaps (srvReadBuffer) get reads in lent buffers, own ones only during bulk reads
       if (this.client.srvReadBuffer !== undefined) rs.lend = true;
+      // `send-proxy[-v2]` (backend/send-proxy.ts): the PROXY header, written first once connected
+      if (sendProxyUse.servers !== 0) this.ppHdr = sendProxyHeader(srv, log);
       sock = rs;
     }
     sock.owner = this;
@@ -237,6 +242,8 @@ export class BackendConn implements Pending {
     this.state = BC_CONNECTED;
     const log = this.client.log;
     log.tConnect = twTouch() - this.tConnStart;
+    const pp = this.ppHdr;
+    if (pp !== null) { this.ppHdr = null; sock.write(pp); }
     const fl = log.frontend.log;
     if (emitterUsesBackendSrc(fl.emitter) || emitterUsesBackendSrc(fl.emitterSd)) {
       log.backendSrcIp = sock.localAddress ?? '';
@@ -254,6 +261,7 @@ export class BackendConn implements Pending {
     backendStats.connectErrors++;
     if (sock !== null) { sock.owner = null; sock.onerror = noopErr; sock.destroy(); }
     this.sock = null;
+    this.ppHdr = null;
     const srv = this.srv!;
     const be = this.be!;
     this.releaseSlot(srv);
@@ -343,6 +351,7 @@ export class BackendConn implements Pending {
     this.state = BC_IDLE;
     this.sock = null;
     this.persist = null;
+    this.ppHdr = null;
     this.leaveBackend();
   }
 
