@@ -13,7 +13,7 @@ import { PR_MODE_HTTP } from '../model/types.ts';
 import type { AclCond, AclTerm, SampleCtx } from '../acl/types.ts';
 import { compileCond } from '../acl/compile.ts';
 import type { TcpRule } from './types.ts';
-import { TCP_ACT_ACCEPT, TCP_ACT_REJECT, TCP_RULES_ACCEPT, TCP_RULES_REJECT, TCP_RULES_WAIT } from './types.ts';
+import { TCP_ACT_ACCEPT, TCP_ACT_REJECT, TCP_ACT_EXPECT_PROXY, TCP_RULES_ACCEPT, TCP_RULES_REJECT, TCP_RULES_WAIT } from './types.ts';
 import { parseTime, TIME_MAX_MS } from '../config/values.ts';
 import { capName } from '../config/sections.ts';
 
@@ -61,6 +61,7 @@ export function tcpRulesExec(rules: readonly TcpRule[], ctx: SampleCtx): number 
       if (r.cond.unless) pass = !pass;
       if (!pass) continue;
     }
+    if (r.action === TCP_ACT_EXPECT_PROXY) { (ctx as L4AcceptCtx).expectProxy = true; continue; }
     return r.action === TCP_ACT_REJECT ? TCP_RULES_REJECT : TCP_RULES_ACCEPT;
   }
   return TCP_RULES_ACCEPT;
@@ -77,6 +78,8 @@ export class L4AcceptCtx implements SampleCtx {
   readonly l4Data = null;
   readonly l4Final = true;
   readonly dstPort: number;
+  /** Set by an `expect-proxy layer4` action (connection rules): the frontend then waits for a PROXY header. */
+  expectProxy = false;
   constructor(srcIp: string, dstPort: number) {
     this.srcIp = srcIp;
     this.srcIp4 = ipv4Value(srcIp);
@@ -152,20 +155,25 @@ function parseTcpRequest(args: readonly string[], ctx: KwCtx): void {
   const label = `tcp-request ${kind}`;
   const act = args[2] ?? '';
   let action = -1;
+  let argc = 3;              // words before if/unless
   if (act === 'accept') action = TCP_ACT_ACCEPT;
   else if (act === 'reject') action = TCP_ACT_REJECT;
-  else {
+  else if (act === 'expect-proxy' && kind === 'connection') {
+    if (args[3] !== 'layer4') { ctx.alert(`'${label} ${act}' only supports 'layer4' in ${where} (got '${args[3] ?? ''}').\n`); return; }
+    action = TCP_ACT_EXPECT_PROXY;
+    argc = 4;
+  } else {
     const known = UNSUPPORTED_ACTIONS.some((a) => act.startsWith(a)) && (kind === 'content' || !CONTENT_ONLY.some((a) => act.startsWith(a)));
     if (known && act !== '') { ctx.alert(`'${label} ${act}' is a HAProxy 2.6 action not supported by sluice yet (only 'accept' and 'reject' are).`); return; }
     ctx.alert(`'${label}' expects ${kind === 'content' ? CONTENT_ACTIONS : L4_ACTIONS} in ${where} (got '${act}').\n`);
     return;
   }
   let cond: AclCond | null = null;
-  if (args.length > 3) {
-    const w = args[3];
+  if (args.length > argc) {
+    const w = args[argc];
     if (w !== 'if' && w !== 'unless') { ctx.alert(`'${label} ${act}' only accepts 'if' or 'unless', in ${where} (got '${w}')`); return; }
-    if (args.length > 4) {
-      const r = compileCond(args, 3, (n) => px.acls.find((a) => a.name === n), path.dirname(ctx.file), ctx.file, ctx.line);
+    if (args.length > argc + 1) {
+      const r = compileCond(args, argc, (n) => px.acls.find((a) => a.name === n), path.dirname(ctx.file), ctx.file, ctx.line);
       if (typeof r === 'string') { ctx.alert(`'${label} ${act}' : error detected in ${where} while parsing '${w}' condition : ${r.endsWith('.') ? r.slice(0, -1) : r}`); return; }
       cond = r;
     }

@@ -6,6 +6,8 @@ import type { AclCond } from '../acl/types.ts';
 /** `tcp-request` rule actions. */
 export const TCP_ACT_ACCEPT = 0;
 export const TCP_ACT_REJECT = 1;
+/** `tcp-request connection expect-proxy layer4`: not final, the connection then waits for a PROXY header. */
+export const TCP_ACT_EXPECT_PROXY = 2;
 
 /** One `tcp-request connection|session|content <action> [if|unless cond]` line. */
 export interface TcpRule {
