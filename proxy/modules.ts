@@ -26,6 +26,7 @@ import { urlParam } from './lb/url-param.ts';
 import { hdr } from './lb/hdr.ts';
 import { random } from './lb/random.ts';
 import { UNSUPPORTED } from './unsupported.ts';
+import { registerEdge } from './edge.ts';
 import { keywords as logKeywords } from './log/keywords.ts';
 import { initProxyLog, initGlobalLog } from './log/cfg.ts';
 import { logStream, logConnect } from './log/emit.ts';
@@ -81,6 +82,7 @@ export function buildRegistry(): KeywordRegistry {
   reg.register(sslGlobalKeywords);
   reg.registerBind(sslBindKeywords);
   reg.registerServer(sslServerKeywords);
+  registerEdge(reg);
   for (const [family, names] of UNSUPPORTED) reg.registerUnsupported(family, names);
   return reg;
 }
