@@ -88,14 +88,15 @@ export function poolDiscard(sock: Socket): void {
  * Returns false (and destroys the socket) when the pool is full, when the server's idle plus used connections would
  * exceed the most it ever had in use at once (as 2.6 keeps idle + used within what was needed: after a burst of 50
  * concurrent `Connection: close` sessions haproxy 2.6.12 keeps 50 idle, Sluice kept 256 and their 64 KiB read
- * buffers), or when the socket is not writable anymore or its server already sent its FIN.
+ * buffers), when the socket is not writable anymore or its server already sent its FIN, or when it must not serve
+ * another request (a TLS connection whose SNI came from this request's Host: proxy/net/tls-socket.ts).
  * `owner` non-null parks it as private to that session (http-reuse never): only poolTake with the same owner gets it.
  */
 export function poolPut(srv: Server, sock: Socket, owner: object | null): boolean {
   const l = idleList(srv);
   const peak = srv.counters.connMax > 0 ? srv.counters.connMax : 1;
   if (l.length >= POOL_MAX_PER_SERVER || (owner === null && l.length + srv.served >= peak) || sock.destroyed || !sock.writable ||
-    sock.readEnded) {
+    sock.readEnded || sock.noReuse === true) {
     sock.destroy();
     return false;
   }

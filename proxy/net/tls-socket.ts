@@ -79,6 +79,10 @@ export class TlsSocket implements ProxySocket {
   readonly writeDone: (err?: Error | null) => void;
   /** Server connections: the server's TLS settings (session kept for ssl-reuse). */
   srvCfg: SslServerCfg | null = null;
+  /** The SNI came from the request (backend/pool.ts parks no such connection for other requests). */
+  noReuse = false;
+  /** The SNI this server connection sent ('' = none). */
+  sni = '';
 
   /** Wraps `ts`: an accepted, handshaken server-side socket (paused), or a connecting client one (`connecting`). */
   constructor(ts: TLSSocket, connecting: boolean, tls: TlsInfo | null) {
@@ -174,6 +178,8 @@ function onTsError(this: Ts, e: Error): void {
   if (s === undefined || s.error !== null) return;
   s.error = tlsSockError(e);
   s.destroyed = true;
+  // a TLS alert (ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED...) is emitted without destroying a half-open socket
+  this.destroy();
 }
 
 function onTsClose(this: Ts): void {
@@ -198,7 +204,7 @@ function onTsSecureConnect(this: Ts): void {
 
 function onTsSession(this: Ts, session: Buffer): void {
   const s = wrapOf(this);
-  if (s !== undefined && s.srvCfg !== null && s.srvCfg.reuse) s.srvCfg.session = session;
+  if (s !== undefined && s.srvCfg !== null && s.srvCfg.reuse) { s.srvCfg.session = session; s.srvCfg.sessionSni = s.sni; }
 }
 
 /** Node's host name check against the configured name (verifyhost, else the SNI) instead of the connect address. */
@@ -218,16 +224,18 @@ export function tlsConnect(host: string, port: number, cfg: SslServerCfg, sni: s
     host, port, secureContext: cfg.ctx ?? undefined, allowHalfOpen: true, rejectUnauthorized: cfg.verify === 2,
   } as ConnectionOptions;
   if (sni !== '' && isIP(sni) === 0) opts.servername = sni;
-  else (opts as { servername?: string }).servername = '';
+  else { (opts as { servername?: string }).servername = ''; sni = ''; }
   const checkName = cfg.verifyHost !== '' ? cfg.verifyHost : sni;
   opts.checkServerIdentity = cfg.verify === 2 && checkName !== '' ? checkHostFn(checkName) : noHostCheck;
   if (cfg.opts.alpn !== null && cfg.opts.alpn.length > 0) opts.ALPNProtocols = cfg.opts.alpn;
-  if (cfg.reuse && cfg.session !== null) opts.session = cfg.session;
+  if (cfg.reuse && cfg.session !== null && cfg.sessionSni === sni) opts.session = cfg.session;
   const ts = tlsConnectRaw(opts);
   if (noDelay) ts.setNoDelay(true);
   if (keepAlive) ts.setKeepAlive(true, 0);
   const s = new TlsSocket(ts, true, null);
   s.srvCfg = cfg;
+  s.noReuse = cfg.sniDynamic;
+  s.sni = sni;
   if (cfg.reuse) ts.on('session', onTsSession);
   return s;
 }

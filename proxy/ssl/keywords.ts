@@ -61,7 +61,7 @@ function newSrvSsl(s: Server): SslServerCfg {
   if (c === undefined) {
     c = {
       enabled: false, verify: -1, caFile: '', caPem: '', crlFile: '', crlPem: '', certFile: '', certPem: '', keyPem: '',
-      sni: '', sniFn: null, verifyHost: '', opts: newSslOptions(), reuse: true, checkSsl: false, ctx: null, session: null,
+      sni: '', sniFn: null, sniDynamic: false, verifyHost: '', opts: newSslOptions(), reuse: true, checkSsl: false, ctx: null, session: null, sessionSni: '',
     };
     srvCfgs.set(s, c);
   }
@@ -330,7 +330,7 @@ export const sslServerKeywords: SrvKeyword[] = [
     if (v === null) return -1;
     const fn = compileSniExpr(v);
     if (fn === null) { srvErr(ctx, srv, tmpl, `'sni' : sluice supports req.hdr(<name>), str(<name>) and ssl_fc_sni as sni expressions, not '${v}'.`); return -1; }
-    c.sni = v; c.sniFn = fn;
+    c.sni = v; c.sniFn = fn; c.sniDynamic = !v.trim().startsWith('str(');
     return 2;
   }),
   srvKw('ssl-reuse', (c) => { c.reuse = true; return 1; }),

@@ -78,14 +78,18 @@ export interface SslServerCfg {
   /** `sni` expression as written, '' = none; compiled into `sniFn`. */
   sni: string;
   sniFn: ((req: unknown) => string | null) | null;
+  /** The SNI depends on the request (not `str()`): such connections are not reused by other requests. */
+  sniDynamic: boolean;
   verifyHost: string;
   opts: SslOptions;
   reuse: boolean;
   checkSsl: boolean;
   /** Built once at post-parse by ssl/context.ts. */
   ctx: SecureContext | null;
-  /** Last session for resumption (ssl-reuse), per server. */
+  /** Last session for resumption (ssl-reuse), per server, and the SNI it was made with (only offered for that SNI:
+   * node skips the host name check on a resumed session). */
   session: Buffer | null;
+  sessionSni: string;
 }
 
 /** Global TLS settings (GlobalSettings.ext 'ssl'). */
