@@ -44,6 +44,7 @@ export function newHttpProxyCfg(def: HttpProxyCfg | null): HttpProxyCfg {
     monitorFail: [],
     reuse: def && def.reuse !== undefined ? def.reuse : HTTP_REUSE_SAFE,
     bufferRequest: def !== null && def.bufferRequest === true,
+    preferLastServer: def !== null && def.preferLastServer === true,
   };
 }
 
@@ -445,6 +446,10 @@ function parseBufferRequest(args: readonly string[], ctx: KwCtx): void {
   if (ctx.proxy) ctx.proxy.http.bufferRequest = args[0] !== 'no';
 }
 
+function parsePreferLast(args: readonly string[], ctx: KwCtx): void {
+  if (ctx.proxy) ctx.proxy.http.preferLastServer = args[0] !== 'no';
+}
+
 export const keywords: CfgKeyword[] = [
   { section: 'listen', name: 'http-request', cap: PR_CAP_FE | PR_CAP_BE, parse: abortOnAlert(parseHttpRule) },
   { section: 'listen', name: 'http-response', cap: PR_CAP_FE | PR_CAP_BE, parse: abortOnAlert(parseHttpRule) },
@@ -457,5 +462,6 @@ export const keywords: CfgKeyword[] = [
   { section: 'listen', name: 'option httpclose', cap: ALL, allowNo: true, parse: connMode(PR_O_HTTPCLOSE) },
   { section: 'listen', name: 'option http-keep-alive', cap: ALL, allowNo: true, parse: connMode(PR_O_HTTP_KEEP_ALIVE) },
   { section: 'listen', name: 'option http-buffer-request', cap: ALL, allowNo: true, parse: parseBufferRequest },
+  { section: 'listen', name: 'option prefer-last-server', cap: PR_CAP_BE | PR_CAP_DEF, allowNo: true, parse: parsePreferLast },
   ...userlistKeywords,
 ];

@@ -156,4 +156,6 @@ export interface HttpProxyCfg {
   reuse: number;              // HTTP_REUSE_*
   /** `option http-buffer-request`: wait for the whole body (or a full buffer) before choosing a server. */
   bufferRequest: boolean;
+  /** `option prefer-last-server`: a session's next request goes to its last server when it is usable. */
+  preferLastServer: boolean;
 }
