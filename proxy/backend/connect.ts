@@ -54,6 +54,9 @@ function emitterUsesBackendSrc(em: LogEmitter | null): boolean {
 }
 function onTimer(bc: BackendConn): void { bc.timerFired(); }
 
+/** Algorithms `option prefer-last-server` applies to (2.6: not the hash-based ones). */
+const PREFER_LAST_ALGOS: readonly string[] = ['roundrobin', 'static-rr', 'leastconn', 'first', 'random'];
+
 /** Default `timeout connect` when none is configured (HAProxy would wait forever; we cap to avoid leaks). */
 const NO_TIMEOUT_CONNECT_MS = 0;
 
@@ -65,6 +68,8 @@ export class BackendConn implements Pending {
   persist: Server | null = null;
   /** Which idle pooled connection of the chosen server may be taken (REUSE_*, set by the stream from `http-reuse`). */
   reuse = REUSE_NONE;
+  /** The server of this session's last private kept-alive connection (`option prefer-last-server`), else null. */
+  lastSrv: Server | null = null;
   /** The connection this session parked as private (http-reuse never); closed by dropPrivate() at session end. */
   privSock: ProxySocket | null = null;
   state = BC_IDLE;
@@ -136,6 +141,10 @@ export class BackendConn implements Pending {
       else if (p.maxqueue === 0 || p.queued < p.maxqueue) { this.enqueue(srvPendList(p)); return; }
       else if ((be.options & PR_O_REDISPATCH) === 0) { this.fail(SF_ERR_RESOURCE, SF_FINST_Q); return; }
     }
+    const last = this.lastSrv;
+    // option prefer-last-server: the server of the session's previous keep-alive connection, for non-hashing algorithms
+    if (srv === null && last !== null && last.proxy === be && be.http.preferLastServer && last !== this.avoid &&
+        be.lb !== null && PREFER_LAST_ALGOS.includes(be.lb.name) && srvUsable(last) && srvHasSlot(last)) srv = last;
     if (srv === null) {
       srv = be.lb !== null ? be.lb.pick(be, this.client.lbReq, this.avoid) : null;
       if (srv !== null) { be.beCounters.cumLbconn++; srv.counters.cumLbconn++; }
@@ -351,6 +360,7 @@ export class BackendConn implements Pending {
     this.state = BC_IDLE;
     this.sock = null;
     this.persist = null;
+    this.lastSrv = null;
     this.ppHdr = null;
     this.leaveBackend();
   }
@@ -363,6 +373,9 @@ export class BackendConn implements Pending {
     const sock = this.sock;
     const srv = this.srv;
     this.release();
+    // the session keeps a server connection of its own only under http-reuse never: prefer-last-server has an effect
+    // then only (2.6.12: with safe/aggressive/always the next request goes to the LB's pick)
+    this.lastSrv = priv ? srv : null;
     if (sock !== null && srv !== null && poolPut(srv, sock, priv ? this : null) && priv) this.privSock = sock;
   }
 
