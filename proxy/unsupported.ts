@@ -38,7 +38,7 @@ export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = 
     'hash-balance-factor', 'option ssl-hello-chk', 'option smtpchk', 'option mysql-check',
     'option pgsql-check', 'option redis-check', 'option ldap-check', 'option spop-check', 'option tcp-check',
     'option external-check', 'option transparent',
-    'option persist', 'option prefer-last-server',
+    'option persist',
     'option http-use-proxy-header', 'option accept-invalid-http-request', 'option accept-invalid-http-response',
     'option h1-case-adjust-bogus-client', 'option h1-case-adjust-bogus-server', 'option checkcache',
     'option http-ignore-probes', 'option http-pretend-keepalive',
