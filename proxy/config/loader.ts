@@ -237,9 +237,10 @@ function parseFile(ld: Loading, reg: KeywordRegistry, file: string, text: string
       skipping = false;
       px = null;
       if (args[0] === 'global') { section = 'global'; continue; }
-      if (args[0] === 'userlist' || args[0] === 'http-errors') {
-        // the header line itself goes to the section's keyword (http/userlist.ts, http/errors-cfg.ts), which opens it
-        section = args[0];
+      if (args[0] === 'userlist' || args[0] === 'http-errors' || reg.lookup(args[0] as SectionKind, args, 0) !== null) {
+        // the header line itself goes to the section's keyword (http/userlist.ts, http/errors-cfg.ts,
+        // dns/resolvers-section.ts: any section whose module registers a keyword of its name), which opens it
+        section = args[0] as SectionKind;
         dispatchLine(ld, reg, file, lineNo, section, null, args);
         continue;
       }
