@@ -43,6 +43,8 @@ import { tlsAcceptorFor } from './ssl/accept.ts';
 import { registerAclFetches } from './acl/fetches.ts';
 import { registerLogFetches } from './log/sample.ts';
 import { setTlsAcceptorLookup } from './frontend.ts';
+import { sslCheckConnect } from './ssl/checks.ts';
+import { setCheckTlsConnector } from './checks/probe.ts';
 
 /** Model init hooks: run before any configuration is parsed (newProxy/newServer/newGlobal call them). */
 export function registerModelHooks(): void {
@@ -94,4 +96,5 @@ export function wireRuntime(): void {
   setTcpLogSink(logStream);
   setConnectLogSink(logConnect);
   setTlsAcceptorLookup(tlsAcceptorFor);
+  setCheckTlsConnector(sslCheckConnect);
 }

@@ -10,8 +10,13 @@ import type { CheckCfg } from './types.ts';
 import {
   CHK_TYPE_HTTP, HCHK_STATUS_L4OK, HCHK_STATUS_L4CON, HCHK_STATUS_L4TOUT, HCHK_STATUS_L7OK, HCHK_STATUS_L7STS,
   HCHK_STATUS_L7RSP, HCHK_STATUS_L7TOUT, HCHK_STATUS_L7OKD, HCHK_STATUS_SOCKERR, HCHK_EXPECT_STATUS,
-  HCHK_EXPECT_RSTATUS, HCHK_EXPECT_STRING, HCHK_EXPECT_RSTRING,
+  HCHK_EXPECT_RSTATUS, HCHK_EXPECT_STRING, HCHK_EXPECT_RSTRING, HCHK_STATUS_L6OK, HCHK_STATUS_L6RSP, HCHK_STATUS_L6TOUT,
 } from './types.ts';
+
+/** Checks over TLS (proxy/ssl/checks.ts, wired by proxy/modules.ts): a TLS socket for a server checked so, else null. */
+type CheckTlsConnect = (srv: Server, host: string, port: number) => Socket | null;
+let checkTls: CheckTlsConnect | null = null;
+export function setCheckTlsConnector(fn: CheckTlsConnect): void { checkTls = fn; }
 
 export interface ProbeResult {
   status: number;     // HCHK_STATUS_*
@@ -38,6 +43,9 @@ export function probeReason(r: ProbeResult): string {
     case HCHK_STATUS_L4OK: s = 'Layer4 check passed'; break;
     case HCHK_STATUS_L4CON: s = 'Layer4 connection problem'; break;
     case HCHK_STATUS_L4TOUT: s = 'Layer4 timeout'; break;
+    case HCHK_STATUS_L6OK: s = 'Layer6 check passed'; break;
+    case HCHK_STATUS_L6RSP: s = 'Layer6 invalid response'; break;
+    case HCHK_STATUS_L6TOUT: s = 'Layer6 timeout'; break;
     case HCHK_STATUS_L7OK: s = 'Layer7 check passed'; break;
     case HCHK_STATUS_L7OKD: s = 'Layer7 check conditionally passed'; break;
     case HCHK_STATUS_L7STS: s = 'Layer7 wrong status'; break;
@@ -72,6 +80,9 @@ class Probe {
   chunks: Buffer[] = [];
   size = 0;
   connected = false;
+  /** A TLS check: connected means handshaken; tcpUp says the TCP connect itself succeeded (L6 statuses after it). */
+  readonly tls: boolean;
+  tcpUp = false;
   finished = false;
   timer: NodeJS.Timeout;
   readTimeout: number;
@@ -80,10 +91,13 @@ class Probe {
     this.srv = srv; this.cfg = cfg; this.done = done; this.readTimeout = readTimeout;
     const host = srv.check.addr !== '' ? srv.check.addr : srv.host;
     const port = srv.check.port > 0 ? srv.check.port : srv.port;
-    this.sock = srv.path !== '' && srv.check.addr === '' && srv.check.port === 0
+    const t = checkTls !== null && srv.path === '' ? checkTls(srv, host, port) : null;
+    this.tls = t !== null;
+    this.sock = t ?? (srv.path !== '' && srv.check.addr === '' && srv.check.port === 0
       ? netConnect({ path: srv.path })
-      : netConnect({ host, port });
-    this.sock.on('connect', () => this.onConnect());
+      : netConnect({ host, port }));
+    if (t !== null) { this.sock.on('connect', () => { this.tcpUp = true; }); this.sock.on('secureConnect', () => this.onConnect()); }
+    else this.sock.on('connect', () => this.onConnect());
     this.sock.on('error', (e: NodeJS.ErrnoException) => this.onError(e));
     this.sock.on('data', (d: Buffer) => this.onData(d));
     this.sock.on('end', () => this.onEnd());
@@ -100,7 +114,7 @@ class Probe {
 
   onConnect(): void {
     this.connected = true;
-    if (this.cfg.type !== CHK_TYPE_HTTP) { this.finish(HCHK_STATUS_L4OK, true, 0, ''); return; }
+    if (this.cfg.type !== CHK_TYPE_HTTP) { this.finish(this.tls ? HCHK_STATUS_L6OK : HCHK_STATUS_L4OK, true, 0, ''); return; }
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.onTimeout(), this.readTimeout);
     this.sock.write(buildRequest(this.cfg, this.srv));
@@ -108,6 +122,7 @@ class Probe {
 
   onError(e: NodeJS.ErrnoException): void {
     if (!this.connected) {
+      if (this.tcpUp) { this.finish(HCHK_STATUS_L6RSP, false, 0, 'SSL handshake failure'); return; }
       this.finish(HCHK_STATUS_L4CON, false, 0, ERRNO_TEXT[e.code ?? ''] ?? e.message);
       return;
     }
@@ -116,7 +131,7 @@ class Probe {
   }
 
   onTimeout(): void {
-    if (!this.connected) this.finish(HCHK_STATUS_L4TOUT, false, 0, '');
+    if (!this.connected) this.finish(this.tcpUp ? HCHK_STATUS_L6TOUT : HCHK_STATUS_L4TOUT, false, 0, '');
     else if (this.size > 0) this.evaluate();
     else this.finish(HCHK_STATUS_L7TOUT, false, 0, '');
   }

@@ -30,6 +30,8 @@ export function srvSsl(s: Server): SslServerCfg | null {
   const c = srvCfgs.get(s);
   return c !== undefined && c.enabled ? c : null;
 }
+/** A server's TLS settings even when `ssl` is off (check-ssl alone), or null when it has none. */
+export function srvSslAny(s: Server): SslServerCfg | null { return srvCfgs.get(s) ?? null; }
 
 export function globalSsl(g: GlobalSettings): SslGlobalCfg {
   let c = g.ext.get('ssl') as SslGlobalCfg | undefined;
@@ -61,7 +63,7 @@ function newSrvSsl(s: Server): SslServerCfg {
   if (c === undefined) {
     c = {
       enabled: false, verify: -1, caFile: '', caPem: '', crlFile: '', crlPem: '', certFile: '', certPem: '', keyPem: '',
-      sni: '', sniFn: null, sniDynamic: false, verifyHost: '', opts: newSslOptions(), reuse: true, checkSsl: false, ctx: null, session: null, sessionSni: '',
+      sni: '', sniFn: null, sniDynamic: false, verifyHost: '', opts: newSslOptions(), reuse: true, checkSsl: false, checkSni: '', ctx: null, session: null, sessionSni: '',
     };
     srvCfgs.set(s, c);
   }
@@ -295,7 +297,7 @@ export function compileSniExpr(expr: string): ((client: unknown) => string | nul
 }
 
 const SRV_IGNORED: ReadonlyMap<string, number> = new Map([
-  ['npn', 2], ['allow-0rtt', 1], ['check-sni', 2], ['check-alpn', 2], ['sigalgs', 2], ['client-sigalgs', 2],
+  ['npn', 2], ['allow-0rtt', 1], ['check-alpn', 2], ['sigalgs', 2], ['client-sigalgs', 2],
   ['no-verifyhost', 1],
 ]);
 
@@ -335,8 +337,14 @@ export const sslServerKeywords: SrvKeyword[] = [
   }),
   srvKw('ssl-reuse', (c) => { c.reuse = true; return 1; }),
   srvKw('no-ssl-reuse', (c) => { c.reuse = false; return 1; }),
-  srvKw('check-ssl', (c) => { c.checkSsl = true; return 1; }),
+  srvKw('check-ssl', (c, _a, _i, ctx) => { c.checkSsl = true; ensureSslFinalize(ctx); return 1; }),
   srvKw('no-check-ssl', (c) => { c.checkSsl = false; return 1; }),
+  srvKw('check-sni', (c, args, i, ctx, srv, tmpl) => {
+    const v = srvArg(args, i, ctx, srv, tmpl, 'SNI');
+    if (v === null) return -1;
+    c.checkSni = v;
+    return 2;
+  }),
   ...['alpn', 'ciphers', 'ciphersuites', 'curves', 'ssl-min-ver', 'ssl-max-ver', 'no-tls-tickets', 'tls-tickets',
     ...NO_WORDS.keys(), ...FORCE_WORDS.keys()].map(srvOptionKw),
   ...[...SRV_IGNORED].map(([name, n]) => srvKw(name, () => n)),
@@ -456,6 +464,20 @@ export function ensureSslFinalize(ctx: KwCtx): void {
 export function finalizeSsl(g: GlobalSettings, proxies: Iterable<Proxy>, ctx: KwCtx): void {
   const gs = globalSsl(g);
   for (const px of proxies) {
+    // servers first, then binds: the order of haproxy 2.6's post-parse messages
+    for (const s of px.servers) {
+      const c = srvSslAny(s);
+      if (c === null || (!c.enabled && !c.checkSsl)) continue;
+      c.opts = mergeSslOptions(c.opts, gs.serverOpts);
+      if (c.verify < 0) c.verify = gs.serverVerify ? 2 : 0;
+      if (c.verify === 2 && c.caPem === '') {
+        ctx.alertRaw(`[${s.file}:${s.line}] : 'server ${px.name}/${s.name}' : verify is enabled by default but no CA file specified. If you're running on a LAN where you're certain to trust the server's certificate, please set an explicit 'verify none' statement on the 'server' line, or use 'ssl-server-verify none' in the global section to disable server-side verifications by default.`);
+        continue;
+      }
+      const err = buildServerContext(c);
+      if (err !== '') { ctx.alertRaw(`[${s.file}:${s.line}] : 'server ${px.name}/${s.name}' : ${err}.`); continue; }
+      if (c.enabled) sslUse.servers++;
+    }
     for (const b of px.binds) {
       const c = bindSsl(b);
       if (c === null) continue;
@@ -468,19 +490,6 @@ export function finalizeSsl(g: GlobalSettings, proxies: Iterable<Proxy>, ctx: Kw
       c.handshakeTimeout = px.timeouts.client;
       const err = buildBindContexts(c, gs);
       if (err !== '') ctx.alertRaw(`Proxy '${px.name}': bind '${bindText(b)}' at [${b.file}:${b.line}]: ${err}.`);
-    }
-    for (const s of px.servers) {
-      const c = srvSsl(s);
-      if (c === null) continue;
-      c.opts = mergeSslOptions(c.opts, gs.serverOpts);
-      if (c.verify < 0) c.verify = gs.serverVerify ? 2 : 0;
-      if (c.verify === 2 && c.caPem === '') {
-        ctx.alertRaw(`[${s.file}:${s.line}] : 'server ${px.name}/${s.name}' : verify is enabled by default but no CA file specified. If you're running on a LAN where you're certain to trust the server's certificate, please set an explicit 'verify none' statement on the 'server' line, or use 'ssl-server-verify none' in the global section to disable server-side verifications by default.`);
-        continue;
-      }
-      const err = buildServerContext(c);
-      if (err !== '') { ctx.alertRaw(`[${s.file}:${s.line}] : 'server ${px.name}/${s.name}' : ${err}.`); continue; }
-      sslUse.servers++;
     }
   }
 }

@@ -84,6 +84,8 @@ export interface SslServerCfg {
   opts: SslOptions;
   reuse: boolean;
   checkSsl: boolean;
+  /** `check-sni`: the SNI of TLS health checks ('' = none). */
+  checkSni: string;
   /** Built once at post-parse by ssl/context.ts. */
   ctx: SecureContext | null;
   /** Last session for resumption (ssl-reuse), per server, and the SNI it was made with (only offered for that SNI:
