@@ -27,7 +27,7 @@ import { BackendConn } from '../backend/connect.ts';
 import { newStreamLog } from '../model/factories.ts';
 import { Timer, timerArm, timerDisarm, twNow, twTouch } from '../timer-wheel.ts';
 import { logStream } from '../log/emit.ts';
-import { hrspIndex, freqCtrAdd } from '../stats/counters.ts';
+import { hrspIndex, freqCtrAdd, addHttpTimeStats } from '../stats/counters.ts';
 import { captureHttpError } from '../stats/errors-capture.ts';
 import { streamRegister, streamUnregister, nextSessId, type ActiveStream } from '../streams.ts';
 import { aclCondExec } from '../acl/compile.ts';
@@ -886,6 +886,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
         be.beCounters.rsp[i]++;
         const srv = log.server;
         if (srv !== null) srv.counters.rsp[i]++;
+        addHttpTimeStats(be, srv, log);
       }
     }
     const dIn = log.bytesIn, dOut = log.bytesOut;

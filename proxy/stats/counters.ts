@@ -4,7 +4,7 @@
  * Plain counters are incremented directly by the data path (`c.bytesIn += n`); nothing here allocates per call.
  * Readers (CSV, HTML, Prometheus) use readFreqCtr/swrateAvg. Hot path: yes (freqCtrAdd, addTimeStats).
  */
-import type { BindCfg, Proxy, Server } from '../model/types.ts';
+import type { BindCfg, Proxy, Server, StreamLog } from '../model/types.ts';
 import type { FreqCtr, FeCounters, BeCounters, SrvCounters, StatsPageCfg } from './types.ts';
 import { HRSP_COUNT } from './types.ts';
 
@@ -61,23 +61,39 @@ export function timeStatsWindow(samples: number): number {
 
 /**
  * Records one finished request/connection's timings (ms; negative = phase not reached, counted as 0) on a backend
- * or server: the sliding sums behind qtime/ctime/rtime/ttime and their maxima. `samples` is the object's request
- * count after this request (cumReq in HTTP mode, cumLbconn in TCP mode).
+ * or server: the sums behind qtime/ctime/rtime/ttime and their maxima. `samples` is the object's request count
+ * including this one (cumReq in HTTP mode, cumLbconn in TCP mode). Up to TIME_STATS_SAMPLES samples the sum is a
+ * plain sum (2.6 shows the exact mean: Tr 101 then 0 gives rtime 51), then it slides.
  */
 export function addTimeStats(c: BeCounters, samples: number, tq: number, tc: number, tr: number, tt: number): void {
-  const n = timeStatsWindow(samples);
   if (tq < 0) tq = 0;
   if (tc < 0) tc = 0;
   if (tr < 0) tr = 0;
   if (tt < 0) tt = 0;
-  c.qTime = swrateAdd(c.qTime, n, tq);
-  c.cTime = swrateAdd(c.cTime, n, tc);
-  c.dTime = swrateAdd(c.dTime, n, tr);
-  c.tTime = swrateAdd(c.tTime, n, tt);
+  if (samples > TIME_STATS_SAMPLES) {
+    const n = TIME_STATS_SAMPLES;
+    c.qTime = swrateAdd(c.qTime, n, tq);
+    c.cTime = swrateAdd(c.cTime, n, tc);
+    c.dTime = swrateAdd(c.dTime, n, tr);
+    c.tTime = swrateAdd(c.tTime, n, tt);
+  } else {
+    c.qTime += tq; c.cTime += tc; c.dTime += tr; c.tTime += tt;
+  }
   if (tq > c.qtimeMax) c.qtimeMax = tq;
   if (tc > c.ctimeMax) c.ctimeMax = tc;
   if (tr > c.dtimeMax) c.dtimeMax = tr;
   if (tt > c.ttimeMax) c.ttimeMax = tt;
+}
+
+/**
+ * An HTTP transaction's Tw/Tc/Tr/Tt on its backend and server, as 2.6 does at stream end: only when the server
+ * was connected and its response headers arrived (Tc and Tr >= 0). Called once per transaction; no allocation.
+ */
+export function addHttpTimeStats(be: Proxy, srv: Server | null, log: StreamLog): void {
+  if (log.tConnect < 0 || log.tResponse < 0) return;
+  const bc = be.beCounters;
+  addTimeStats(bc, bc.cumReq, log.tQueue, log.tConnect, log.tResponse, log.tTotal);
+  if (srv !== null) addTimeStats(srv.counters, srv.counters.cumReq, log.tQueue, log.tConnect, log.tResponse, log.tTotal);
 }
 
 /** Index into `rsp` for an HTTP status (HRSP_*). */

@@ -24,7 +24,7 @@ import { newStreamLog } from '../model/factories.ts';
 import { Timer, timerArm, timerDisarm } from '../timer-wheel.ts';
 import { frontendStreamEnd, feGlobal, closeGently } from '../frontend.ts';
 import { streamRegister, streamUnregister, nextSessId } from '../streams.ts';
-import { addTimeStats, TIME_STATS_SAMPLES } from '../stats/counters.ts';
+import { addTimeStats } from '../stats/counters.ts';
 import type { ActiveStream } from '../streams.ts';
 
 /** Log sink for finished streams; proxy/modules.ts wires P3's logStream here. */
@@ -315,14 +315,14 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
       bc.bytesIn += log.bytesIn; bc.bytesOut += log.bytesOut;
       if (errCause === SF_ERR_CLICL || errCause === SF_ERR_CLITO) bc.cliAborts++;
       else if (errCause === SF_ERR_SRVCL && log.server !== null && srv !== null) bc.srvAborts++;
-      addTimeStats(bc, TIME_STATS_SAMPLES, Math.max(0, log.tQueue), Math.max(0, log.tConnect), 0, log.tTotal);
+      if (log.tConnect >= 0) addTimeStats(bc, bc.cumLbconn, log.tQueue, log.tConnect, 0, log.tTotal);
     }
     if (log.server !== null && srv !== null) {
       const sc = log.server.counters;
       sc.bytesIn += log.bytesIn; sc.bytesOut += log.bytesOut;
       if (errCause === SF_ERR_CLICL || errCause === SF_ERR_CLITO) sc.cliAborts++;
       else if (errCause === SF_ERR_SRVCL) sc.srvAborts++;
-      addTimeStats(sc, TIME_STATS_SAMPLES, Math.max(0, log.tQueue), Math.max(0, log.tConnect), 0, log.tTotal);
+      if (log.tConnect >= 0) addTimeStats(sc, sc.cumLbconn, log.tQueue, log.tConnect, 0, log.tTotal);
     }
     // tcp %Tw as HAProxy 2.6 prints it: queue end measured from accept (inspection included), minus a request date
     // that tcp streams never set (-1), hence the +1 (`1/0/4` for an immediate connect)
