@@ -6,6 +6,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
+import os from 'node:os';
 import zlib from 'node:zlib';
 import { LogBatch, LogDicts } from './arrow/batcher.ts';
 import type { LogDict, LogStrColumn } from './arrow/batcher.ts';
@@ -22,7 +23,10 @@ import {
   PARSE_ERR_BINARY, PARSE_ERR_ENCODING, PARSE_ERR_FORMAT, PARSE_ERR_OVERSIZED, PARSE_ERR_TRUNCATED, PARSE_OK, PARSE_REASONS,
 } from './httplog/types.ts';
 import type { LogLineParser } from './httplog/types.ts';
-import type { LogSink } from './sinks/types.ts';
+import { logFormatSource } from './httplog/custom-format.ts';
+import { readFilesParallel } from './parallel-ingest.ts';
+import type { LogSink, StagedFileSink } from './sinks/types.ts';
+import type { WorkerFormat } from './types.ts';
 import { newSyslogFrame, parseSyslogFrame } from './syslog/frame.ts';
 import { sdToJson } from './syslog/sd-json.ts';
 
@@ -100,6 +104,38 @@ export class Ingest {
   }
 
   get failed(): Error | null { return this.fatal; }
+
+  /**
+   * What parallel file reads need (parallel-ingest.ts): the only sink, when it takes files staged on other threads
+   * with this ingest's dictionaries, and the format in a form a worker can rebuild. Null when that is not possible
+   * (other sinks such as JSON or Arrow need the batches here, or the parser is not a compiled log-format).
+   */
+  parallelTarget(): { sink: StagedFileSink<LogBatch>; format: WorkerFormat; batchRows: number; maxMessage: number } | null {
+    if (this.sinks.length !== 1 || this.stopped) return null;
+    const sink = this.sinks[0] as Partial<StagedFileSink<LogBatch>>;
+    if (sink.stagedDicts !== this.dicts || typeof sink.writeStaged !== 'function') return null;
+    const f = this.format;
+    let wf: WorkerFormat;
+    if (f.kind === 'custom') {
+      const src = logFormatSource(f.parse);
+      if (!src) return null;
+      wf = { kind: 'custom', fmt: src.fmt, configEscapes: src.configEscapes, table: f.table };
+    } else if (f.kind === 'auto') {
+      const src = f.clf ? logFormatSource(f.clf) : undefined;
+      if (f.clf && !src) return null;
+      wf = { kind: 'auto', clf: src ?? null };
+    } else wf = { kind: f.kind };
+    return { sink: sink as StagedFileSink<LogBatch>, format: wf, batchRows: this.batchRows, maxMessage: this.maxMessage };
+  }
+
+  /** A sink failure outside the batch queue (parallel file reads): stops ingestion like a failed write. */
+  reportSinkError(e: Error): void {
+    if (this.fatal) return;
+    this.counters.writeErrors++;
+    this.fatal = e;
+    this.stopped = true;
+    this.onFatal(e);
+  }
 
   /** Batches waiting for the sinks. */
   get queued(): number { return this.queue.length; }
@@ -386,13 +422,59 @@ export async function ingestFile(path: string, ingest: Ingest): Promise<void> {
   await ingestFiles([path], ingest);
 }
 
+/** Tuning of ingestFiles' parallel path (tests make it take small files). */
+export interface ReadOptions {
+  /** Files smaller than this in total are read on this thread (default 32 MiB: a worker costs ~50 ms to start). */
+  readonly parallelMinBytes?: number;
+  /** Parse workers (default: one per core; 0 = read on this thread). */
+  readonly workers?: number;
+  /** Bytes per range handed to a worker (parallel-ingest.ts CHUNK_BYTES). */
+  readonly chunkBytes?: number;
+}
+
+/** Total size of `paths` if each is a regular file that is not gzip-compressed, else -1. */
+function plainFiles(paths: readonly string[]): number {
+  let total = 0;
+  for (const p of paths) {
+    if (p === '-') return -1;
+    let fd = -1;
+    try {
+      fd = fs.openSync(p, 'r');
+      const st = fs.fstatSync(fd);
+      if (!st.isFile()) return -1;
+      const magic = Buffer.alloc(2);
+      if (fs.readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b) return -1;
+      total += st.size;
+    } catch {
+      return -1;   // the sequential path reports the error with the file's name
+    } finally {
+      if (fd >= 0) fs.closeSync(fd);
+    }
+  }
+  return total;
+}
+
 /**
  * ingestFile for several files in one bulk session: the DuckDB sink's INSERTs stay whole row groups across file
  * boundaries (one partial row group at the end instead of one per file), and the rows are committed once at the end.
+ * Regular uncompressed files going to one DuckDB or Parquet sink worker are parsed by worker threads, one per core
+ * (parallel-ingest.ts); stdin, gzip files and other sinks are read on this thread.
  */
-export async function ingestFiles(paths: readonly string[], ingest: Ingest): Promise<void> {
+export async function ingestFiles(paths: readonly string[], ingest: Ingest, opts: ReadOptions = {}): Promise<void> {
   await ingest.bulk(true);
   try {
+    const target = ingest.parallelTarget();
+    const workers = opts.workers ?? os.availableParallelism();
+    if (target !== null && workers > 0 && paths.length > 0) {
+      const total = plainFiles(paths);
+      if (total >= (opts.parallelMinBytes ?? 32 << 20)) {
+        await readFilesParallel(paths, {
+          ...target, dicts: ingest.dicts, counters: ingest.counters, workers, chunkBytes: opts.chunkBytes,
+          onSinkError: (e) => ingest.reportSinkError(e),
+        });
+        return;
+      }
+    }
     for (const path of paths) {
       try { await readLines(path, ingest); } catch (e) { throw new Error("'" + path + "': " + (e as Error).message); }
       if (ingest.failed) return;
@@ -425,7 +507,7 @@ async function readLines(path: string, ingest: Ingest): Promise<void> {
       const { bytesRead } = await fh.read(buf, have, buf.length - have, null);
       if (bytesRead === 0) break;
       const end = have + bytesRead;
-      const s = ingestLines(buf, end, ingest);
+      const s = ingestBufferLines(buf, end, ingest);
       have = end - s;
       if (have > 0) buf.copy(buf, 0, s, end);
       await ingest.waitForRoom(2);
@@ -441,7 +523,7 @@ async function readStream(stream: NodeJS.ReadableStream, ingest: Ingest): Promis
   let tail: Buffer | null = null;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     const buf: Buffer = tail ? Buffer.concat([tail, chunk]) : chunk;
-    const s = ingestLines(buf, buf.length, ingest);
+    const s = ingestBufferLines(buf, buf.length, ingest);
     tail = s < buf.length ? Buffer.from(buf.subarray(s)) : null;
     await ingest.waitForRoom(2);
     if (ingest.failed) return;
@@ -450,7 +532,7 @@ async function readStream(stream: NodeJS.ReadableStream, ingest: Ingest): Promis
 }
 
 /** Ingests every complete line of buf[0, end) (empty lines skipped); returns the offset after the last '\n'. */
-function ingestLines(buf: Buffer, end: number, ingest: Ingest): number {
+export function ingestBufferLines(buf: Buffer, end: number, ingest: Ingest): number {
   const now = Date.now();
   let s = 0;
   for (;;) {

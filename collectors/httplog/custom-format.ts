@@ -93,6 +93,14 @@ export interface CompiledLogFormat {
   readonly table: 'http_log' | 'tcp_log';
 }
 
+/** The arguments each compiled parser was made from, so a worker thread can compile the same one (parse-worker.ts). */
+const SOURCES = new WeakMap<LogLineParser, { readonly fmt: string; readonly configEscapes: boolean }>();
+
+/** compileLogFormat's arguments for a parser it returned, or undefined for any other function. */
+export function logFormatSource(parse: LogLineParser): { readonly fmt: string; readonly configEscapes: boolean } | undefined {
+  return SOURCES.get(parse);
+}
+
 /** Compiles `fmt` (as written after `log-format` once the config quoting is undone, or with `configEscapes`).
  * Returns the parser or the tokenizer's error. */
 export function compileLogFormat(fmt: string, configEscapes = false): CompiledLogFormat | { error: string; pos: number } {
@@ -133,6 +141,7 @@ export function compileLogFormat(fmt: string, configEscapes = false): CompiledLo
   }
   const prog = ops;
   const parse: LogLineParser = (buf, start, end, w) => runOps(prog, buf, start, end, w);
+  SOURCES.set(parse, { fmt, configEscapes });
   return { parse, table };
 }
 

@@ -9,7 +9,7 @@ import {
   COL_STATUS, COL_TA, COL_TA_PLUS, COL_TC, COL_TERM_STATE, COL_TR, COL_TR_SRV, COL_TW, COL_URI,
 } from '../arrow/types.ts';
 import type { LogRowWriter } from '../arrow/types.ts';
-import { lf, nextSpace, parseLogPrefix, readBigInt, readInt, readIntList } from './fields.ts';
+import { findByte, lf, nextSpace, parseLogPrefix, readBigInt, readInt, readIntList } from './fields.ts';
 import {
   PARSE_ERR_NOT_HTTP, PARSE_ERR_NUMBER, PARSE_ERR_SYNTAX, PARSE_ERR_TRUNCATED, PARSE_OK,
 } from './types.ts';
@@ -77,13 +77,13 @@ export function parseHttpLog(buf: Uint8Array, start: number, end: number, w: Log
   if (r !== PARSE_OK) return r;
   p = lf.pos;
   if (p < end && buf[p] === 123) {                         // {captured request headers}
-    const close = buf.indexOf(125, p + 1);
-    if (close < 0 || close >= end) return PARSE_ERR_TRUNCATED;
+    const close = findByte(buf, 125, p + 1, end);
+    if (close < 0) return PARSE_ERR_TRUNCATED;
     w.setStr(COL_REQ_HEADERS, buf, p + 1, close);
     p = close + 2;
     if (p < end && buf[p] === 123) {                       // {captured response headers}
-      const c2 = buf.indexOf(125, p + 1);
-      if (c2 < 0 || c2 >= end) return PARSE_ERR_TRUNCATED;
+      const c2 = findByte(buf, 125, p + 1, end);
+      if (c2 < 0) return PARSE_ERR_TRUNCATED;
       w.setStr(COL_RES_HEADERS, buf, p + 1, c2);
       p = c2 + 2;
     }
@@ -94,8 +94,8 @@ export function parseHttpLog(buf: Uint8Array, start: number, end: number, w: Log
   let q = end;
   if (buf[end - 1] === 34 && end - 1 > p) q = end - 1;
   p++;
-  const m = buf.indexOf(32, p);
-  if (m < 0 || m >= q) { w.setStr(COL_URI, buf, p, q); return PARSE_OK; }
+  const m = findByte(buf, 32, p, q);
+  if (m < 0) { w.setStr(COL_URI, buf, p, q); return PARSE_OK; }
   w.setDict(COL_METHOD, buf, p, m);
   let v = q - 1;
   while (v > m && buf[v] !== 32) v--;

@@ -12,19 +12,20 @@ import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../worker-start.ts';
 import type { LogBatch, LogDicts } from '../arrow/batcher.ts';
 import { encodeStagedParquet, makeStageDir } from './staged-parquet.ts';
-import type { LogSink, WorkerReply, WorkerStagedMessage } from './types.ts';
+import type { StagedFileSink, WorkerReply, WorkerStagedMessage } from './types.ts';
 
 export type ThreadedSinkKind = 'duckdb' | 'parquet';
 
-export class ThreadedSink implements LogSink<LogBatch> {
+export class ThreadedSink implements StagedFileSink<LogBatch> {
   readonly name: string;
   private nextId = 0;
+  private fileSeq = 0;
   private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   private readonly sent: number[];
   private closing: { resolve: () => void; reject: (e: Error) => void } | null = null;
   private dead: Error | null = null;
   /** Staged files waiting for the worker; removed with the directory when the sink closes or dies. */
-  private readonly stageDir = makeStageDir();
+  readonly stageDir = makeStageDir();
 
   private constructor(private readonly worker: Worker, private readonly dicts: LogDicts, kind: ThreadedSinkKind) {
     this.name = kind;
@@ -34,6 +35,9 @@ export class ThreadedSink implements LogSink<LogBatch> {
     worker.on('error', (e) => this.die(e));
     worker.on('exit', () => this.die(new Error('sink worker exited')));
   }
+
+  /** The dictionaries whose ids the batches and staged files given to this sink carry. */
+  get stagedDicts(): LogDicts { return this.dicts; }
 
   /**
    * Starts a worker with the DuckDB sink on `file` (its dictionary is loaded into `dicts`, which must then be fresh)
@@ -80,17 +84,25 @@ export class ThreadedSink implements LogSink<LogBatch> {
     if (this.dead) throw this.dead;
     if (b.rows === 0) return;
     b.seal();
+    const file = path.join(this.stageDir, b.table.name + '-' + (this.fileSeq++) + '.parquet');
+    // Written on libuv's pool while this thread parses on. Writes are sequential (LogSink contract), so the
+    // encoder's reused buffer is not overwritten before the file is written.
+    await fsp.writeFile(file, encodeStagedParquet(b));
+    return this.writeStaged(b.table.name, file, b.rows);
+  }
+
+  /**
+   * Hands over a Parquet file staged elsewhere (a parse worker, parallel-ingest.ts) with `rows` rows of `table`,
+   * whose dictionary ids are ids of this sink's `dicts`; the sink worker deletes it once loaded. Resolves like write().
+   */
+  writeStaged(table: string, file: string, rows: number): Promise<void> {
+    if (this.dead) { fs.rmSync(file, { force: true }); return Promise.reject(this.dead); }
     const id = this.nextId++;
-    const file = path.join(this.stageDir, b.table.name + '-' + id + '.parquet');
-    const msg: WorkerStagedMessage = { t: 'staged', id, table: b.table.name, rows: b.rows, file, dict: [] };
+    const msg: WorkerStagedMessage = { t: 'staged', id, table, rows, file, dict: [] };
     for (let col = 0; col < this.dicts.byColumn.length; col++) {
       const d = this.dicts.byColumn[col];
       if (d && d.size > this.sent[col]) { msg.dict.push([col, d.values.slice(this.sent[col] + 1)]); this.sent[col] = d.size; }
     }
-    // Written on libuv's pool while this thread parses on. Writes are sequential (LogSink contract), so the
-    // encoder's reused buffer is not overwritten before the file is written.
-    await fsp.writeFile(file, encodeStagedParquet(b));
-    if (this.dead) throw this.dead;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage(msg);

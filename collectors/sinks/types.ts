@@ -2,6 +2,7 @@
  * Hot path: no (types only).
  */
 import type { TableSpec } from '../arrow/types.ts';
+import type { LogDicts } from '../arrow/batcher.ts';
 
 /** The subset of LogBatch a sink reads (see collectors/arrow/batcher.ts). */
 export interface SinkBatch {
@@ -26,6 +27,16 @@ export interface StagedSink<B extends SinkBatch = SinkBatch> extends LogSink<B> 
   /** Loads staged file `file` (`rows` rows of table `table`) and deletes it once inserted. Dictionary ids in it must
    * already be in the sink's dictionaries. Same commit rules as write(). */
   writeStaged(table: string, file: string, rows: number): Promise<void>;
+}
+
+/**
+ * A StagedSink that takes files staged on other threads (the parse workers of parallel-ingest.ts): their dictionary
+ * ids are ids of `stagedDicts`, which the sink reads when it forwards them (so they must be interned there first).
+ */
+export interface StagedFileSink<B extends SinkBatch = SinkBatch> extends StagedSink<B> {
+  readonly stagedDicts: LogDicts;
+  /** Where to stage files for it: the sink removes the directory, and what is left in it, when it closes. */
+  readonly stageDir: string;
 }
 
 /** Main thread → sink worker: one batch staged as a Parquet file, plus the dictionary values added since the last. */

@@ -68,8 +68,9 @@ export function parseRfc3164(buf: Uint8Array, i: number, end: number, year: numb
   f.progStart = p;
   f.progEnd = w;
   if (buf[w] === 91) {
-    const close = buf.indexOf(93, w + 1);
-    if (close < 0 || close >= end) { f.progStart = f.progEnd = -1; f.msgStart = p; return true; }
+    let close = w + 1;   // a byte loop: the pid is a few digits, less than Buffer.indexOf's call cost
+    while (close < end && buf[close] !== 93) close++;
+    if (close >= end) { f.progStart = f.progEnd = -1; f.msgStart = p; return true; }
     let pid = 0;
     let k = w + 1;
     for (; k < close; k++) {
