@@ -9,10 +9,17 @@ import type { KeywordRegistry } from './config/registry.ts';
 import { registerServerInit } from './model/factories.ts';
 import { acceptProxyBindKeywords } from './net/accept-proxy.ts';
 import { sendProxyServerKeywords, sendProxyServerInit } from './backend/send-proxy.ts';
+import { makeServerTemplateKeywords } from './backend/server-template.ts';
+import { resolversKeywords } from './dns/resolvers-section.ts';
+import { dnsServerKeywords, dnsServerInit } from './dns/server-keywords.ts';
 
 /** Adds the edge keywords to `reg` and the server init hooks to the model. Idempotent hooks, once per registry. */
 export function registerEdge(reg: KeywordRegistry): void {
   registerServerInit(sendProxyServerInit);
+  registerServerInit(dnsServerInit);
   reg.registerBind(acceptProxyBindKeywords);
   reg.registerServer(sendProxyServerKeywords);
+  reg.registerServer(dnsServerKeywords);
+  reg.register(makeServerTemplateKeywords(reg));
+  reg.register(resolversKeywords);
 }

@@ -23,10 +23,10 @@ export async function logSink(): Promise<LogSink> {
 export interface Recorder { server: NetServer; port: number; got: Buffer[] }
 
 /**
- * A backend recording the first bytes of each connection (until a blank line or `minBytes`), then answering an HTTP
- * 200 with body `name` and closing.
+ * A backend on host:port (port 0: any) recording the head of each request, then answering an HTTP 200 with body
+ * `name` and closing.
  */
-export async function recorder(name: string): Promise<Recorder> {
+export async function recorder(name: string, host = '127.0.0.1', port = 0): Promise<Recorder> {
   const st: Recorder = { server: createServer(), port: 0, got: [] };
   st.server.on('connection', (c) => {
     let b = Buffer.alloc(0);
@@ -42,7 +42,7 @@ export async function recorder(name: string): Promise<Recorder> {
       }
     });
   });
-  await new Promise<void>((r) => st.server.listen(0, '127.0.0.1', r));
+  await new Promise<void>((r) => st.server.listen(port, host, r));
   st.port = (st.server.address() as { port: number }).port;
   return st;
 }

@@ -1,0 +1,214 @@
+/*
+ * DNS resolution of servers at run time: `init-addr` at startup (last, libc, none, <ip>), then one periodic
+ * resolution per (resolvers section, name, preferred family) with node's dns Resolver pointed at the section's
+ * nameservers. Answers are spread over the servers sharing the name (a server keeps an address still announced; the
+ * others take free ones; no two servers of a backend share one unless allow-dup-ip), servers left without an address
+ * go to resolution maintenance, and errors do so once `hold <status>` has passed since the last valid answer. The
+ * period is `hold valid` (at least `timeout resolve`) after a valid answer, `timeout resolve` after an error.
+ * Called by proxy/runtime.ts (dnsInitAddrs, dnsStart, dnsStop). Hot path: no (timers, once per period).
+ */
+import { Resolver } from 'node:dns/promises';
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import type { Proxy, Server } from '../model/types.ts';
+import { SRV_ADMF_RMAINT } from '../model/types.ts';
+import type { ResolversCfg, SrvDnsCfg, NsCounters } from './types.ts';
+import { INIT_ADDR_LAST, INIT_ADDR_LIBC, INIT_ADDR_NONE, INIT_ADDR_IP } from './types.ts';
+import { srvDns } from './server-keywords.ts';
+import { dnsSetAddr, dnsEnterMaint, dnsLeaveMaint } from './srv-state.ts';
+import { emitEvent, EV_WARNING } from '../events.ts';
+
+/**
+ * Startup addresses of the servers with DNS settings whose address is a name, per `init-addr` (default last,libc;
+ * `last` has no server-state file to read here). A server that gets none starts in resolution maintenance without an
+ * address: silently for `none`, with 2.6's "could not resolve address 'x', disabling server." warning when it has
+ * `resolvers`. Without `resolvers` and without `none`, the name is left for runtime.ts (its fatal error).
+ */
+export async function dnsInitAddrs(proxies: readonly Proxy[]): Promise<void> {
+  for (const px of proxies) {
+    for (const s of px.servers) {
+      const c = srvDns(s);
+      if (c === null || s.path !== '' || s.host === '' || isIP(s.host) !== 0) continue;
+      c.fqdn = s.host;
+      const steps = c.initAddr.length > 0 ? c.initAddr : [{ method: INIT_ADDR_LAST, ip: '' }, { method: INIT_ADDR_LIBC, ip: '' }];
+      let done = false;
+      for (const st of steps) {
+        if (st.method === INIT_ADDR_LIBC) {
+          try { s.host = (await lookup(c.fqdn)).address; done = true; } catch { /* next method */ }
+        } else if (st.method === INIT_ADDR_IP) { s.host = st.ip; done = true; }
+        else if (st.method === INIT_ADDR_NONE) { s.host = ''; s.adminState |= SRV_ADMF_RMAINT; done = true; }
+        if (done) break;
+      }
+      if (done) continue;
+      if (c.resolvers === null) continue;
+      emitEvent(EV_WARNING, `config : [${s.file}:${s.line}] : 'server ${px.name}/${s.name}' : could not resolve address '${c.fqdn}', disabling server.`);
+      s.host = '';
+      s.adminState |= SRV_ADMF_RMAINT;
+    }
+  }
+}
+
+/** One name resolved periodically for the servers using it. */
+class Resolution {
+  readonly rs: ResolversCfg;
+  readonly resolver: Resolver;
+  readonly fqdn: string;
+  readonly preferV6: boolean;
+  readonly servers: Server[] = [];
+  readonly cfgs: SrvDnsCfg[] = [];
+  timer: NodeJS.Timeout | null = null;
+  lastValid: number;
+  stopped = false;
+  constructor(rs: ResolversCfg, resolver: Resolver, fqdn: string, preferV6: boolean) {
+    this.rs = rs; this.resolver = resolver; this.fqdn = fqdn; this.preferV6 = preferV6;
+    this.lastValid = Date.now();
+  }
+}
+
+const running: Resolution[] = [];
+
+/** Counters of the first nameserver (node's resolver does not say which one answered). */
+function nsCounters(rs: ResolversCfg): NsCounters | null { return rs.nameservers.length > 0 ? rs.nameservers[0].counters : null; }
+
+/** Starts resolving every name used by a server with `resolvers` in `proxies` (after dnsInitAddrs). */
+export function dnsStart(proxies: readonly Proxy[]): void {
+  const resolvers = new Map<ResolversCfg, Resolver>();
+  const byKey = new Map<string, Resolution>();
+  for (const px of proxies) {
+    for (const s of px.servers) {
+      const c = srvDns(s);
+      if (c === null || c.resolvers === null || c.fqdn === '') continue;
+      const rs = c.resolvers;
+      if (rs.nameservers.length === 0) continue;
+      let r = resolvers.get(rs);
+      if (r === undefined) {
+        r = new Resolver({ timeout: Math.max(1, rs.timeoutRetry), tries: Math.max(1, rs.resolveRetries) });
+        r.setServers(rs.nameservers.map((n) => (n.host.indexOf(':') >= 0 ? `[${n.host}]:${n.port}` : `${n.host}:${n.port}`)));
+        resolvers.set(rs, r);
+      }
+      const key = rs.name + '\0' + c.fqdn + '\0' + (c.preferV6 ? '6' : '4');
+      let res = byKey.get(key);
+      if (res === undefined) { res = new Resolution(rs, r, c.fqdn, c.preferV6); byKey.set(key, res); running.push(res); }
+      res.servers.push(s);
+      res.cfgs.push(c);
+    }
+  }
+  for (const res of byKey.values()) void runResolution(res);
+}
+
+/** Stops the resolutions of `proxies` (reload, stop); an answer in flight is dropped. */
+export function dnsStop(proxies: readonly Proxy[]): void {
+  const set = new Set<Proxy>(proxies);
+  for (let i = running.length - 1; i >= 0; i--) {
+    const res = running[i];
+    if (res.servers.length > 0 && !set.has(res.servers[0].proxy)) continue;
+    res.stopped = true;
+    if (res.timer !== null) clearTimeout(res.timer);
+    running.splice(i, 1);
+  }
+}
+
+const ERR_NX = 1, ERR_TIMEOUT = 2, ERR_REFUSED = 3, ERR_OTHER = 4, ERR_NODATA = 5;
+
+/** One query of `fam` (4 or 6): the addresses, or an ERR_* code. */
+async function query(res: Resolution, fam: number): Promise<string[] | number> {
+  const c = nsCounters(res.rs);
+  if (c !== null) c.sent++;
+  try {
+    const a = fam === 6 ? await res.resolver.resolve6(res.fqdn) : await res.resolver.resolve4(res.fqdn);
+    if (a.length === 0) { if (c !== null) c.anyErr++; return ERR_NODATA; }
+    if (c !== null) c.valid++;
+    return a;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENODATA') { if (c !== null) c.anyErr++; return ERR_NODATA; }
+    if (code === 'ENOTFOUND') { if (c !== null) c.nx++; return ERR_NX; }
+    if (code === 'ETIMEOUT') { if (c !== null) c.timeout++; return ERR_TIMEOUT; }
+    if (code === 'EREFUSED' || code === 'ECONNREFUSED') { if (c !== null) c.refused++; return ERR_REFUSED; }
+    if (code === 'EBADRESP' || code === 'EFORMERR') { if (c !== null) c.invalid++; return ERR_OTHER; }
+    if (c !== null) c.other++;
+    return ERR_OTHER;
+  }
+}
+
+function schedule(res: Resolution, ms: number): void {
+  if (res.stopped) return;
+  res.timer = setTimeout(runResolutionCb, ms, res);
+  res.timer.unref();
+}
+function runResolutionCb(res: Resolution): void { void runResolution(res); }
+
+async function runResolution(res: Resolution): Promise<void> {
+  if (res.stopped) return;
+  const first = res.preferV6 ? 6 : 4;
+  let r = await query(res, first);
+  if (r === ERR_NODATA) r = await query(res, first === 6 ? 4 : 6);
+  if (res.stopped) return;
+  const rs = res.rs;
+  if (typeof r !== 'number') {
+    res.lastValid = Date.now();
+    applyAnswer(res, r);
+    schedule(res, Math.max(rs.timeoutResolve, rs.holdValid));
+    return;
+  }
+  const code = r === ERR_NODATA ? ERR_OTHER : r;
+  const hold = code === ERR_NX ? rs.holdNx : code === ERR_TIMEOUT ? rs.holdTimeout : code === ERR_REFUSED ? rs.holdRefused : rs.holdOther;
+  if (Date.now() - res.lastValid >= hold) {
+    const why = code === ERR_NX ? 'DNS NX status' : code === ERR_TIMEOUT ? 'DNS timeout status' : code === ERR_REFUSED ? 'DNS refused status' : 'unspecified DNS error';
+    for (const s of res.servers) dnsEnterMaint(s, why);
+  }
+  schedule(res, rs.timeoutResolve);
+}
+
+/** `ip` inside one of `nets` (`a.b.c.d/len` or an exact address; IPv6 networks compared by prefix text). */
+function inNets(ip: string, nets: readonly string[]): boolean {
+  for (const n of nets) {
+    const slash = n.indexOf('/');
+    const base = slash >= 0 ? n.slice(0, slash) : n;
+    if (isIP(ip) === 4 && isIP(base) === 4) {
+      const len = slash >= 0 ? +n.slice(slash + 1) : 32;
+      const mask = len === 0 ? 0 : (~0 << (32 - len)) >>> 0;
+      if (((ip4(ip) & mask) >>> 0) === ((ip4(base) & mask) >>> 0)) return true;
+    } else if (ip === base) return true;
+  }
+  return false;
+}
+function ip4(ip: string): number { const p = ip.split('.'); return ((+p[0] << 24) | (+p[1] << 16) | (+p[2] << 8) | +p[3]) >>> 0; }
+
+/**
+ * Spreads the answer `ips` over the resolution's servers: a server whose address is still announced keeps it, the
+ * others take the first free one (resolve-net networks first), servers left over go to maintenance ("No IP for
+ * server "). The first address change of an answer names the nameserver, later ones say "DNS cache", as 2.6.
+ */
+function applyAnswer(res: Resolution, ips: string[]): void {
+  const c0 = nsCounters(res.rs);
+  const used = new Map<Proxy, Set<string>>();
+  const usedBy = (px: Proxy): Set<string> => { let u = used.get(px); if (u === undefined) { u = new Set(); used.set(px, u); } return u; };
+  const keep: boolean[] = [];
+  for (let i = 0; i < res.servers.length; i++) {
+    const s = res.servers[i];
+    const u = usedBy(s.proxy);
+    const ok = s.host !== '' && ips.includes(s.host) && (res.cfgs[i].allowDupIp || !u.has(s.host));
+    keep.push(ok);
+    if (ok) u.add(s.host);
+  }
+  let by = `${res.rs.name}/${res.rs.nameservers[0].name}`;
+  for (let i = 0; i < res.servers.length; i++) {
+    const s = res.servers[i];
+    const c = res.cfgs[i];
+    if (keep[i]) { dnsLeaveMaint(s, res.fqdn); continue; }
+    const u = usedBy(s.proxy);
+    const order = c.nets.length > 0 ? [...ips.filter((a) => inNets(a, c.nets)), ...ips.filter((a) => !inNets(a, c.nets))] : ips;
+    let pick = '';
+    for (const a of order) if (c.allowDupIp || !u.has(a)) { pick = a; break; }
+    if (pick === '') { s.host = ''; dnsEnterMaint(s, 'No IP for server '); continue; }
+    u.add(pick);
+    dnsSetAddr(s, pick, by);
+    if (c0 !== null) c0.update++;
+    by = 'DNS cache';
+    dnsLeaveMaint(s, res.fqdn);
+  }
+}
+
+/** Every resolution running now (show resolvers, tests). */
+export function dnsRunning(): readonly { rs: ResolversCfg; fqdn: string; servers: readonly Server[] }[] { return running; }

@@ -1,0 +1,113 @@
+/*
+ * server-template and resolvers end to end, with a DNS server on loopback (test/proxy/dns/dns-server.ts): template
+ * servers balance; addresses come from DNS records, the servers left without one stay in maintenance, and a record
+ * changed mid-test moves the server (2.6's "changed its IP ... by mydns/ns1." and "No IP for server " messages).
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSluice, stopSluice, freePort, waitFor } from '../proxy-util.ts';
+import type { Runtime } from '../../../proxy/runtime.ts';
+import { recorder, rawExchange } from './edge-util.ts';
+import type { Recorder } from './edge-util.ts';
+import { startDnsServer } from '../../proxy/dns/dns-server.ts';
+import type { DnsServer } from '../../proxy/dns/dns-server.ts';
+import { addEventSink, removeEventSink } from '../../../proxy/events.ts';
+import { SRV_ADMF_RMAINT } from '../../../proxy/model/types.ts';
+
+let rt: Runtime;
+let dns: DnsServer;
+let app: Recorder, app2: Recorder, app3: Recorder;
+let pTpl = 0, pDns = 0;
+const events: string[] = [];
+function capture(_l: number, t: string): void { events.push(t); }
+
+before(async () => {
+  app = await recorder('app');
+  // the same port on 127.0.0.2 and .3: DNS moves servers between loopback addresses
+  app2 = await recorder('app2', '127.0.0.2', app.port);
+  app3 = await recorder('app3', '127.0.0.3', app.port);
+  dns = await startDnsServer({ 'app.test': ['127.0.0.1', '127.0.0.2'] });
+  [pTpl, pDns] = await Promise.all([freePort(), freePort()]);
+  addEventSink(capture);
+  rt = await startSluice(`
+resolvers mydns
+  nameserver ns1 127.0.0.1:${dns.port}
+  hold valid 100ms
+  timeout resolve 100ms
+  timeout retry 200ms
+  resolve_retries 2
+defaults
+  mode http
+  timeout client 2s
+  timeout server 2s
+  timeout connect 2s
+frontend fe
+  bind 127.0.0.1:${pTpl}
+  default_backend tpl
+frontend fed
+  bind 127.0.0.1:${pDns}
+  default_backend dyn
+backend tpl
+  balance roundrobin
+  http-response set-header x-srv %s
+  server-template web 2-4 127.0.0.1:${app.port}
+backend dyn
+  balance roundrobin
+  http-response set-header x-srv %s
+  server-template srv 3 app.test:${app.port} resolvers mydns init-addr none
+`);
+});
+
+after(async () => {
+  removeEventSink(capture);
+  await stopSluice(rt);
+  dns.sock.close();
+  for (const a of [app, app2, app3]) a.server.close();
+});
+
+function backend(name: string) { return rt.cfg.proxies.find((p) => p.name === name)!; }
+const REQ = 'GET / HTTP/1.1\r\nhost: a\r\n\r\n';
+
+test('server-template 2-4 declares web2..web4 on the address, balanced round robin', async () => {
+  const be = backend('tpl');
+  assert.deepEqual(be.servers.map((s) => `${s.name}=${s.host}:${s.port}`), [2, 3, 4].map((i) => `web${i}=127.0.0.1:${app.port}`));
+  const seen: string[] = [];
+  for (let i = 0; i < 6; i++) {
+    const r = await rawExchange(pTpl, REQ);
+    seen.push(/x-srv: (\S+)/.exec(r.data)?.[1] ?? '?');
+  }
+  assert.deepEqual(seen, ['web2', 'web3', 'web4', 'web2', 'web3', 'web4']);
+});
+
+test('DNS records fill the template servers, the one left over stays in maintenance', async () => {
+  const be = backend('dyn');
+  await waitFor(() => be.servers.filter((s) => s.host !== '').length === 2, 3000);
+  const hosts = be.servers.map((s) => s.host);
+  assert.deepEqual([...hosts.slice(0, 2)].sort(), ['127.0.0.1', '127.0.0.2']);
+  assert.equal(hosts[2], '');
+  assert.notEqual(be.servers[2].adminState & SRV_ADMF_RMAINT, 0);
+  assert.equal(be.servers[0].adminState & SRV_ADMF_RMAINT, 0);
+  assert.ok(events.some((e) => /^dyn\/srv1 changed its IP from \(none\) to 127\.0\.0\.[12] by mydns\/ns1\.$/.test(e)), events.join('\n'));
+  assert.ok(events.some((e) => /^dyn\/srv2 changed its IP from \(none\) to 127\.0\.0\.[12] by DNS cache\.$/.test(e)), events.join('\n'));
+  assert.ok(events.includes("Server dyn/srv1 ('app.test') is UP/READY (resolves again)."));
+  assert.ok(events.includes('Server dyn/srv1 administratively READY thanks to valid DNS answer.'));
+  // both resolved servers take traffic (127.0.0.2 reaches the loopback recorder too)
+  const seen = new Set<string>();
+  for (let i = 0; i < 4; i++) seen.add(/x-srv: (\S+)/.exec((await rawExchange(pDns, REQ)).data)?.[1] ?? '?');
+  assert.deepEqual([...seen].sort(), ['srv1', 'srv2']);
+});
+
+test('a record changed mid-test moves the server; a record gone puts its server in maintenance', async () => {
+  const be = backend('dyn');
+  const s1 = be.servers.find((s) => s.host === '127.0.0.1')!;
+  const other = be.servers.find((s) => s.host === '127.0.0.2')!;
+  dns.records.set('app.test', ['127.0.0.1', '127.0.0.3']);
+  await waitFor(() => other.host === '127.0.0.3', 3000);
+  assert.equal(s1.host, '127.0.0.1');
+  assert.ok(events.includes(`dyn/${other.name} changed its IP from 127.0.0.2 to 127.0.0.3 by mydns/ns1.`), events.join('\n'));
+  dns.records.set('app.test', ['127.0.0.3']);
+  await waitFor(() => (s1.adminState & SRV_ADMF_RMAINT) !== 0, 3000);
+  assert.ok(events.some((e) => e.startsWith(`Server dyn/${s1.name} is going DOWN for maintenance (No IP for server ). `)), events.join('\n'));
+  const r = await rawExchange(pDns, REQ);
+  assert.match(r.data, new RegExp(`x-srv: ${other.name}`));
+});
