@@ -21,6 +21,7 @@ import type { StatsSource } from './stats/types.ts';
 import { setServerStateApi } from './stats/srv-admin.ts';
 import { coreServerStateApi } from './backend/state-api.ts';
 import { httpSetGlobals } from './http/stream.ts';
+import { dnsInitAddrs, dnsStart, dnsStop } from './dns/runtime.ts';
 
 export interface Runtime {
   cfg: LoadedConfig;
@@ -48,6 +49,7 @@ function isBe(px: Proxy): boolean { return (px.cap & PR_CAP_BE) !== 0 && !px.dis
 
 /** Starts `cfg`; with `prev`, replaces that running configuration (reload) without closing shared listeners. */
 export async function startRuntime(cfg: LoadedConfig, prev: Runtime | null = null): Promise<Runtime> {
+  await dnsInitAddrs(cfg.proxies);     // servers with resolvers / init-addr (dns/): their own startup address rules
   await resolveServers(cfg);
   feGlobal.maxconn = cfg.global.maxconn > 0 ? cfg.global.maxconn : DEFAULT_MAXCONN;
   httpSetGlobals(cfg.global.tuneBufsize, cfg.global.tuneMaxrewrite, cfg.global.tuneHttpMaxhdr);
@@ -61,6 +63,8 @@ export async function startRuntime(cfg: LoadedConfig, prev: Runtime | null = nul
   for (const px of cfg.proxies) if (isFe(px)) await startFrontend(px);
   if (prev !== null) for (const px of prev.cfg.proxies) if (isFe(px)) await stopListeners(px, newKeys);
   for (const px of cfg.proxies) if (isBe(px)) startChecks(px);
+  if (prev !== null) dnsStop(prev.cfg.proxies);
+  dnsStart(cfg.proxies);
   setServerStateApi(coreServerStateApi);
   const startMs = prev !== null ? prev.startMs : Date.now();
   const src: StatsSource = {
@@ -75,6 +79,7 @@ export async function startRuntime(cfg: LoadedConfig, prev: Runtime | null = nul
 export async function gracefulStop(rt: Runtime): Promise<void> {
   await closeAllListeners();
   for (const px of rt.cfg.proxies) stopChecks(px);
+  dnsStop(rt.cfg.proxies);
   if (rt.stats !== null) await stopStats(rt.stats);
   await whenNoStreams();
 }
@@ -82,6 +87,7 @@ export async function gracefulStop(rt: Runtime): Promise<void> {
 /** Immediate stop (SIGTERM): kills streams, closes everything. */
 export function stopRuntime(rt: Runtime): void {
   for (const px of rt.cfg.proxies) stopChecks(px);
+  dnsStop(rt.cfg.proxies);
   killStreams(() => true, SF_ERR_KILLED);
   void closeAllListeners();
 }
