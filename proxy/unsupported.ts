@@ -32,7 +32,7 @@ export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = 
   ['proxy', [
     'tcp-response', 'stick-table', 'stick', 'compression', 'filter',
     'monitor-net', 'capture cookie',
-    'server-template', 'use-server', 'force-persist', 'ignore-persist', 'persist', 'dispatch', 'source',
+    'use-server', 'force-persist', 'ignore-persist', 'persist', 'dispatch', 'source',
     'email-alert', 'external-check', 'load-server-state-from-file', 'server-state-file-name', 'max-keep-alive-queue',
     'http-send-name-header', 'tcp-check',
     'hash-balance-factor', 'option ssl-hello-chk', 'option smtpchk', 'option mysql-check',
@@ -48,8 +48,7 @@ export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = 
     'error-log-format', 'retry-on', 'use-fcgi-app', 'transparent',
   ]],
   ['server', [
-    'send-proxy-v2-ssl', 'send-proxy-v2-ssl-cn', 'resolvers', 'resolve-prefer', 'resolve-net',
-    'resolve-opts', 'init-addr', 'observe', 'error-limit', 'on-error', 'redir',
+    'send-proxy-v2-ssl', 'send-proxy-v2-ssl-cn', 'observe', 'error-limit', 'on-error', 'redir',
     'proto', 'check-proto', 'check-via-socks4',
     'pool-max-conn', 'pool-purge-delay', 'pool-low-conn', 'max-reuse', 'tfo', 'source', 'namespace', 'usesrc', 'ws',
     'socks4', 'non-stick', 'stick', 'shard', 'log-proto', 'set-proxy-v2-tlv-fmt',
