@@ -35,6 +35,7 @@ import { keywords as statsKeywords } from './stats/keywords.ts';
 import { statsProxyInit, statsServerInit } from './stats/counters.ts';
 import { keywords as httpKeywords, httpProxyInit } from './http/keywords.ts';
 import { startHttpSession } from './http/stream.ts';
+import { registerStick } from './stick/register.ts';
 import { keywords as httpErrorKeywords } from './http/errors-cfg.ts';
 import { keywords as monitorKeywords } from './http/monitor.ts';
 import { sslBindKeywords, sslServerKeywords, sslGlobalKeywords, sslServerInit } from './ssl/keywords.ts';
@@ -79,6 +80,7 @@ export function buildRegistry(): KeywordRegistry {
   reg.register(aclKeywords);
   reg.register(statsKeywords);
   reg.register(httpKeywords);
+  registerStick(reg);
   reg.register(httpErrorKeywords);
   reg.register(monitorKeywords);
   reg.register(sslGlobalKeywords);

@@ -5,6 +5,7 @@
  * request. Hot path: AclCond/AclTerm are evaluated per request by http/stream.ts.
  */
 import type { StreamLog } from '../model/types.ts';
+import type { StkStream } from '../stick/types.ts';
 
 /** The parsed request a fetch reads: the H1 head (offsets into buf) and the client address. */
 export interface SampleCtx {
@@ -32,6 +33,8 @@ export interface SampleCtx {
   readonly log?: StreamLog;
   readonly l4Final?: boolean;
   readonly dstPort?: number;
+  /** The stream's tracked stick counters (track-sc*), null/absent until a rule tracks one (proxy/stick). */
+  stk?: StkStream | null;
 }
 
 /** Match methods (`-m`). */

@@ -13,12 +13,12 @@ import type { CfgKeyword, KwCtx } from '../config/types.ts';
 import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
 import type { Proxy } from '../model/types.ts';
 import { PR_O_FORWARDFOR, PR_O_HTTP_SERVER_CLOSE, PR_O_HTTPCLOSE, PR_O_HTTP_KEEP_ALIVE } from '../model/types.ts';
-import type { HttpProxyCfg, HttpRule, RedirectRule, RuleFmt } from './types.ts';
+import type { HttpProxyCfg, HttpRule, RedirectRule, RuleFmt, HttpCustomAction } from './types.ts';
 import {
   HTTP_ACT_ALLOW, HTTP_ACT_DENY, HTTP_ACT_SET_HDR, HTTP_ACT_ADD_HDR, HTTP_ACT_DEL_HDR, HTTP_ACT_REDIRECT,
   HTTP_ACT_RETURN, HTTP_ACT_SET_PATH, HTTP_ACT_SET_QUERY, HTTP_ACT_SET_URI, HTTP_ACT_SET_METHOD, HTTP_ACT_REPLACE_HDR,
   HTTP_ACT_REPLACE_VAL, HTTP_ACT_REPLACE_PATH, HTTP_ACT_REPLACE_URI, HTTP_ACT_TARPIT, HTTP_ACT_CAPTURE, HTTP_ACT_SET_VAR,
-  HTTP_ACT_UNSET_VAR, HTTP_ACT_AUTH, HTTP_ACT_SET_STATUS, HTTP_ACT_PROMETHEUS, HTTP_ACT_CAPTURE_RES, HTTP_ACT_STRICT_MODE, REDIR_LOCATION, REDIR_PREFIX, REDIR_SCHEME, HTTP_REUSE_NEVER, HTTP_REUSE_SAFE,
+  HTTP_ACT_UNSET_VAR, HTTP_ACT_AUTH, HTTP_ACT_SET_STATUS, HTTP_ACT_PROMETHEUS, HTTP_ACT_CAPTURE_RES, HTTP_ACT_STRICT_MODE, HTTP_ACT_CUSTOM, REDIR_LOCATION, REDIR_PREFIX, REDIR_SCHEME, HTTP_REUSE_NEVER, HTTP_REUSE_SAFE,
   HTTP_REUSE_AGGRESSIVE, HTTP_REUSE_ALWAYS,
 } from './types.ts';
 import { HTTP_ERR_CODES, cannedReply } from './canned-errors.ts';
@@ -159,6 +159,19 @@ export function finishReply(rule: HttpRule, args: readonly string[], ctx: KwCtx,
   }
   return true;
 }
+
+/**
+ * http-request / http-response actions of other modules (proxy/stick's track-sc*, sc-inc-gpc*, sc-set-gpt*), by name
+ * prefix: parse(args, end, ctx) gets the whole line and where its condition starts; null = it alerted.
+ */
+export interface HttpActionKw {
+  prefix: string;
+  req: boolean;
+  res: boolean;
+  parse(args: readonly string[], end: number, ctx: KwCtx, isReq: boolean): HttpCustomAction | null;
+}
+const extActions: HttpActionKw[] = [];
+export function registerHttpActions(kws: readonly HttpActionKw[]): void { extActions.push(...kws); }
 
 function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
   const px = ctx.proxy;
@@ -335,6 +348,14 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       break;
     }
     default: {
+      const ext = extActions.find((k) => (act ?? '').startsWith(k.prefix) && (isReq ? k.req : !isAfter && k.res));
+      if (ext !== undefined) {
+        const c = ext.parse(args, end, ctx, isReq);
+        if (c === null) return;
+        rule = newRule(HTTP_ACT_CUSTOM, ctx);
+        rule.custom = c;
+        break;
+      }
       // set-var(<scope.name>[,<cond>...]) <expr> | set-var-fmt(<scope.name>) <fmt> | unset-var(<scope.name>)
       const vm = /^(set-var|set-var-fmt|unset-var)\(([^,)]+)(?:,[^)]*)?\)$/.exec(act ?? '');
       if (vm === null) break;

@@ -14,7 +14,7 @@ import {
   HTTP_ACT_ALLOW, HTTP_ACT_DENY, HTTP_ACT_SET_HDR, HTTP_ACT_ADD_HDR, HTTP_ACT_DEL_HDR, HTTP_ACT_REDIRECT,
   HTTP_ACT_RETURN, HTTP_ACT_SET_PATH, HTTP_ACT_SET_QUERY, HTTP_ACT_SET_URI, HTTP_ACT_SET_METHOD, HTTP_ACT_REPLACE_HDR,
   HTTP_ACT_REPLACE_VAL, HTTP_ACT_REPLACE_PATH, HTTP_ACT_REPLACE_URI, HTTP_ACT_TARPIT, HTTP_ACT_CAPTURE, HTTP_ACT_CAPTURE_RES, HTTP_ACT_SET_VAR,
-  HTTP_ACT_UNSET_VAR, HTTP_ACT_AUTH, HTTP_ACT_SET_STATUS, HTTP_ACT_PROMETHEUS,
+  HTTP_ACT_UNSET_VAR, HTTP_ACT_AUTH, HTTP_ACT_SET_STATUS, HTTP_ACT_PROMETHEUS, HTTP_ACT_CUSTOM,
   REDIR_LOCATION, REDIR_PREFIX, H1_HDR_STRIDE,
 } from './types.ts';
 import { aclCondExec } from '../acl/compile.ts';
@@ -277,7 +277,7 @@ function rulesView(ctx: SampleCtx, out: RuleOut): SampleCtx {
     buf, l0s: line ? at : ctx.l0s, l0e: line ? at + m.length : ctx.l0e, l1s: line ? at + m.length + 1 : ctx.l1s,
     l1e: line ? at + m.length + 1 + u.length : ctx.l1e, l2s: line ? at + m.length + u.length + 2 : ctx.l2s,
     l2e: line ? at + m.length + u.length + 2 + v.length : ctx.l2e, hdr, nhdr, srcIp: ctx.srcIp, srcIp4: ctx.srcIp4,
-    vars: ctx.vars, log: ctx.log,
+    vars: ctx.vars, log: ctx.log, stk: ctx.stk,
   };
 }
 
@@ -489,6 +489,7 @@ export function httpRulesRun(rules: readonly HttpRule[], ctx0: SampleCtx, out: R
         out.status = r.status;
         out.reply = ruleReply(r, ctx, out);
         return RULES_REPLY;
+      case HTTP_ACT_CUSTOM: r.custom!.run(ctx, out.reqCtx ?? ctx0); break;
       default: break;
     }
   }

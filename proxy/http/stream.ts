@@ -13,6 +13,9 @@ import type { ProxySocket } from '../net/types.ts';
 import { rawReadBufTake, rawReadBufGive } from '../net/raw-socket.ts';
 import type { Proxy, Server, StreamLog, BindCfg } from '../model/types.ts';
 import { frontendStreamEnd } from '../frontend.ts';
+import type { StkStream } from '../stick/types.ts';
+import { stkClaim, stkHttpReq, stkTxnEnd, stkSessEnd } from '../stick/track.ts';
+import { stkPersist, stkPersistState } from '../stick/persist.ts';
 import {
   PR_O_FORWARDFOR, PR_O_HTTPCLOSE, PR_O_HTTP_SERVER_CLOSE, PR_O_HTTPLOG, PR_O_LOGASAP, PR_O_ABORTONCLOSE,
   SF_ERR_NONE, SF_ERR_CLICL, SF_ERR_SRVCL, SF_ERR_PRXCOND, SF_ERR_CLITO, SF_ERR_SRVTO, SF_ERR_LOCAL,
@@ -206,6 +209,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   readonly srcIp: string;
   readonly srcIp4: number;
   srcAddrBuf: Buffer | null = null;
+  /** Stick counters this session tracks (proxy/stick), null unless a track-sc / stick rule ran. */
+  stk: StkStream | null = null;
 
   constructor(fe: Proxy, sock: SessSocket, bind: BindCfg | null) {
     const bindName = bind !== null ? bind.name : '';
@@ -240,6 +245,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     log.bindName = bindName;
     streamRegister(this);
     this.txnStart = now;
+    this.stk = stkClaim(now);          // counters tracked by tcp-request connection rules, usually null
   }
 
   // --- SampleCtx / LbRequestView over the current request head ---
@@ -382,6 +388,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.rqPhase = RQ_BODY;
     log.bytesIn += htxHeadSize(m);
     fe.feCounters.cumReq++;
+    if (this.stk !== null) stkHttpReq(this.stk, this.headDone);
     const rps = freqCtrAdd(fe.feCounters.reqPerSec, 1, this.headDone); // req_rate / req_rate_max
     if (rps > fe.feCounters.rpsMax) fe.feCounters.rpsMax = rps;
     log.tIdle = this.reqStart - this.txnStart;
@@ -451,6 +458,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (fe.options & PR_O_HTTPCLOSE) this.cliKeepAlive = false;
     this.srvKeepAlive = (opts & (PR_O_HTTPCLOSE | PR_O_HTTP_SERVER_CLOSE)) === 0;
     if (be.cookie.name !== '') this.bc.persist = cookieRequest(be, m, buf, log);
+    if (stkPersistState.on && this.bc.persist === null) this.bc.persist = stkPersist(this, be);
     const buffer = this.reqBody !== BODY_NONE && (fe.http.bufferRequest || be.http.bufferRequest) && !this.bodyBuffered();
     if (buffer && (f & H1_MF_EXPECT) !== 0) {
       // waiting for the body here: answer 100 Continue ourselves, the server will not see the Expect header
@@ -771,10 +779,10 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     const m = this.rsp;
     const v = this.rspCtx;
     v.buf = buf; v.l0s = m.l0s; v.l0e = m.l0e; v.l1s = m.l1s; v.l1e = m.l1e; v.l2s = m.l2s; v.l2e = m.l2e;
-    v.hdr = m.hdr; v.nhdr = m.nhdr;
+    v.hdr = m.hdr; v.nhdr = m.nhdr; v.stk = this.stk;
     return v;
   }
-  readonly rspCtx = { buf: null as Buffer | null, l0s: 0, l0e: 0, l1s: 0, l1e: 0, l2s: 0, l2e: 0, hdr: NO_HDR, nhdr: 0, srcIp: '', srcIp4: -1, vars: this.vars };
+  readonly rspCtx = { buf: null as Buffer | null, l0s: 0, l0e: 0, l1s: 0, l1e: 0, l2s: 0, l2e: 0, hdr: NO_HDR, nhdr: 0, srcIp: '', srcIp4: -1, vars: this.vars, stk: null as StkStream | null };
 
   /** Response head for the client (interim or final), followed by buf[ts, te) of body bytes when te > ts. */
   buildRspHead(buf: Buffer, final: boolean, ts: number, te: number): Buffer {
@@ -875,6 +883,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   finishLog(): void {
     const log = this.log;
     const fe = this.fe;
+    if (this.stk !== null) stkTxnEnd(this.stk, log, twNow());
     // %sc after the server connection went back to the pool or was closed, as HAProxy reads it
     if (!this.asapDone) this.logTail();
     const st = log.status;
@@ -1119,6 +1128,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.bc.dropPrivate();
     g.actconn--;
     streamUnregister(this);
+    if (this.stk !== null) stkSessEnd(this.stk, twNow());
     frontendStreamEnd(this.fe, this.bind);
   }
 

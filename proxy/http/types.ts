@@ -3,7 +3,7 @@
  * and state constants, and the rule descriptors compiled at load. Types and numeric constants only.
  * Hot path: the constants are read per message by h1-parser.ts, chunked.ts and stream.ts.
  */
-import type { AclCond } from '../acl/types.ts';
+import type { AclCond, SampleCtx } from '../acl/types.ts';
 import type { LogEmitter } from '../log/types.ts';
 import type { StreamLog } from '../model/types.ts';
 
@@ -87,6 +87,10 @@ export const HTTP_ACT_AUTH = 19;           // 401 + www-authenticate (reply preb
 export const HTTP_ACT_PROMETHEUS = 21;     // use-service prometheus-exporter: the stats module's exporter answers
 export const HTTP_ACT_CAPTURE_RES = 22;    // http-response `capture <sample> id <n>` into response capture slot `slot`
 export const HTTP_ACT_STRICT_MODE = 23;    // strict-mode on|off: accepted, no effect (Sluice's rewrites cannot fail)
+export const HTTP_ACT_CUSTOM = 24;         // an action of another module (HttpRule.custom: track-sc*, sc-inc-gpc*, ...)
+
+/** An action registered by another module (proxy/stick): runs on the rule's message; `sess` is the stream's request view. */
+export interface HttpCustomAction { run(ctx: SampleCtx, sess: SampleCtx): void }
 
 /** `redirect location|prefix|scheme`. */
 export const REDIR_LOCATION = 0;
@@ -128,6 +132,8 @@ export interface HttpRule {
   reply: Buffer | null;
   /** `return ... hdr <name> <fmt>` lines (name lowercased), in order; fmt null = static value. */
   hdrs: { name: string; value: string; fmt: RuleFmt | null }[];
+  /** HTTP_ACT_CUSTOM: the module's compiled action. */
+  custom?: HttpCustomAction;
   file: string;
   line: number;
 }

@@ -51,6 +51,12 @@ function sameWords(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
+/** CLI commands of other modules (proxy/stick), attached after the stats commands by stats/runtime.ts. */
+export const moduleCliCommands: CliCommand[] = [];
+export function addModuleCli(cmds: readonly CliCommand[]): void {
+  for (const c of cmds) if (!moduleCliCommands.includes(c)) moduleCliCommands.push(c);
+}
+
 /** Attaches commands to their help lines (by words); a command whose words are new is added with its own usage. */
 export function registerCli(reg: CliRegistry, cmds: readonly CliCommand[]): void {
   for (const cmd of cmds) {

@@ -4,7 +4,7 @@
  * reload/exit), and keeps the running StatsSource for the stats page and the Prometheus exporter. Hot path: no.
  */
 import type { StatsSource } from './types.ts';
-import { newCliRegistry, registerCli } from './cli-registry.ts';
+import { newCliRegistry, registerCli, moduleCliCommands } from './cli-registry.ts';
 import type { CliRegistry } from './cli-registry.ts';
 import { statsCliCommands } from './cli-commands.ts';
 import { CliServer } from './cli-server.ts';
@@ -20,6 +20,7 @@ export function currentStatsSource(): StatsSource | null { return current; }
 export function defaultCliRegistry(): CliRegistry {
   const reg = newCliRegistry();
   registerCli(reg, statsCliCommands);
+  registerCli(reg, moduleCliCommands);
   return reg;
 }
 

@@ -23,6 +23,9 @@ import { BackendConn } from '../backend/connect.ts';
 import { newStreamLog } from '../model/factories.ts';
 import { Timer, timerArm, timerDisarm } from '../timer-wheel.ts';
 import { frontendStreamEnd, feGlobal, closeGently } from '../frontend.ts';
+import type { StkStream } from '../stick/types.ts';
+import { stkClaim, stkTxnEnd, stkSessEnd } from '../stick/track.ts';
+import { stkPersist, stkPersistState } from '../stick/persist.ts';
 import { streamRegister, streamUnregister, nextSessId } from '../streams.ts';
 import { addTimeStats } from '../stats/counters.ts';
 import type { ActiveStream } from '../streams.ts';
@@ -86,6 +89,8 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
   /** Proxy whose `tcp-request content` rules are being inspected (frontend, then backend), null otherwise. */
   inspectPx: Proxy | null = null;
   inspectUntil = 0;
+  /** Stick counters this stream tracks (proxy/stick), null unless a track-sc / stick rule ran. */
+  stk: StkStream | null = null;
 
   constructor(fe: Proxy, sock: TSocket, bind: BindCfg) {
     this.sessId = nextSessId();
@@ -117,6 +122,7 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
     sock.ondata = onCliDataEarly;
     sock.resume(); // accepted sockets read nothing until their stream starts
     streamRegister(this);
+    this.stk = stkClaim(now);          // counters tracked by tcp-request connection rules, usually null
   }
 
   start(): void {
@@ -159,7 +165,10 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
     const t = this.fe.timeouts.client;
     if (t > 0) timerArm(this.timer, Math.max(1, this.cliActive + t - Date.now()));
     if (px === this.fe) this.route();
-    else this.conn.connect(px);
+    else {
+      if (stkPersistState.on) this.conn.persist = stkPersist(this, px);
+      this.conn.connect(px);
+    }
   }
 
   /** `use_backend` rules in order, then `default_backend`; a backend with content rules is inspected first. */
@@ -183,6 +192,7 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
       this.beginInspect(be);
       return;
     }
+    if (stkPersistState.on) this.conn.persist = stkPersist(this, be);
     this.conn.connect(be);
   }
 
@@ -327,6 +337,7 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
     // tcp %Tw as HAProxy 2.6 prints it: queue end measured from accept (inspection included), minus a request date
     // that tcp streams never set (-1), hence the +1 (`1/0/4` for an immediate connect)
     if (log.tQueue >= 0) log.tQueue += this.conn.tStart - log.acceptMs + 1;
+    if (this.stk !== null) { stkTxnEnd(this.stk, log, now); stkSessEnd(this.stk, now); }
     if (logSink !== null) logSink(this.fe, log);
     frontendStreamEnd(this.fe, this.bind);
   }

@@ -12,7 +12,9 @@ import { PR_CAP_FE, PR_CAP_DEF } from '../config/types.ts';
 import { PR_MODE_HTTP } from '../model/types.ts';
 import type { AclCond, AclTerm, SampleCtx } from '../acl/types.ts';
 import { compileCond } from '../acl/compile.ts';
-import type { TcpRule } from './types.ts';
+import type { TcpRule, TcpCustomAction } from './types.ts';
+import type { StkStream } from '../stick/types.ts';
+import { TCP_ACT_CUSTOM } from './types.ts';
 import { TCP_ACT_ACCEPT, TCP_ACT_REJECT, TCP_ACT_EXPECT_PROXY, TCP_RULES_ACCEPT, TCP_RULES_REJECT, TCP_RULES_WAIT } from './types.ts';
 import { parseTime, TIME_MAX_MS } from '../config/values.ts';
 import { capName } from '../config/sections.ts';
@@ -62,10 +64,31 @@ export function tcpRulesExec(rules: readonly TcpRule[], ctx: SampleCtx): number 
       if (!pass) continue;
     }
     if (r.action === TCP_ACT_EXPECT_PROXY) { (ctx as L4AcceptCtx).expectProxy = true; continue; }
-    return r.action === TCP_ACT_REJECT ? TCP_RULES_REJECT : TCP_RULES_ACCEPT;
+    if (r.action === TCP_ACT_CUSTOM) { r.custom!.run(ctx); continue; }
+    if (r.action === TCP_ACT_REJECT) {
+      if (ctx.stk != null && rejectHook !== null) rejectHook(ctx);
+      return TCP_RULES_REJECT;
+    }
+    return TCP_RULES_ACCEPT;
   }
   return TCP_RULES_ACCEPT;
 }
+
+/** Called when a rule list rejects a stream that tracks stick counters (proxy/stick releases them). */
+let rejectHook: ((ctx: SampleCtx) => void) | null = null;
+export function setTcpRejectHook(fn: (ctx: SampleCtx) => void): void { rejectHook = fn; }
+
+/**
+ * tcp-request actions of other modules (proxy/stick), by name prefix: parse(args, kind, ctx) gets the line and the
+ * rule kind ('connection', 'session', 'content') and returns the action and the index where if/unless may start,
+ * or null after an alert.
+ */
+export interface TcpActionKw {
+  prefix: string;
+  parse(args: readonly string[], kind: string, ctx: KwCtx): { action: TcpCustomAction; argc: number } | null;
+}
+const extActions: TcpActionKw[] = [];
+export function registerTcpActions(kws: readonly TcpActionKw[]): void { extActions.push(...kws); }
 
 /** A minimal SampleCtx for connection/session rules (no stream yet): the addresses only. */
 export class L4AcceptCtx implements SampleCtx {
@@ -78,6 +101,8 @@ export class L4AcceptCtx implements SampleCtx {
   readonly l4Data = null;
   readonly l4Final = true;
   readonly dstPort: number;
+  /** Stick counters tracked by `tcp-request connection|session track-sc*` (handed to the stream, proxy/stick). */
+  stk: StkStream | null = null;
   /** Set by an `expect-proxy layer4` action (connection rules): the frontend then waits for a PROXY header. */
   expectProxy = false;
   constructor(srcIp: string, dstPort: number) {
@@ -156,7 +181,13 @@ function parseTcpRequest(args: readonly string[], ctx: KwCtx): void {
   const act = args[2] ?? '';
   let action = -1;
   let argc = 3;              // words before if/unless
-  if (act === 'accept') action = TCP_ACT_ACCEPT;
+  let custom: TcpCustomAction | undefined;
+  const ext = extActions.find((k) => act.startsWith(k.prefix));
+  if (ext !== undefined) {
+    const r = ext.parse(args, kind, ctx);
+    if (r === null) return;
+    action = TCP_ACT_CUSTOM; custom = r.action; argc = r.argc;
+  } else if (act === 'accept') action = TCP_ACT_ACCEPT;
   else if (act === 'reject') action = TCP_ACT_REJECT;
   else if (act === 'expect-proxy' && kind === 'connection') {
     if (args[3] !== 'layer4') { ctx.alert(`'${label} ${act}' only supports 'layer4' in ${where} (got '${args[3] ?? ''}').\n`); return; }
@@ -183,6 +214,7 @@ function parseTcpRequest(args: readonly string[], ctx: KwCtx): void {
   if (kind === 'connection' && st.session) ctx.warn(`a 'tcp-request' rule placed after a 'tcp-request session' rule will still be processed before.`);
   else if (kind !== 'content' && st.content) ctx.warn(`a 'tcp-request' rule placed after a 'tcp-request content' rule will still be processed before.`);
   const rule: TcpRule = { action, cond, file: ctx.file, line: ctx.line };
+  if (custom !== undefined) rule.custom = custom;
   if (kind === 'connection') px.tcp.connRules.push(rule);
   else if (kind === 'session') { px.tcp.sessRules.push(rule); st.session = true; }
   else {

@@ -1,7 +1,7 @@
 /*
  * TCP-mode types (owned by tcp/): per-proxy tcp settings and compiled `tcp-request` rules. Types only. Hot path: no.
  */
-import type { AclCond } from '../acl/types.ts';
+import type { AclCond, SampleCtx } from '../acl/types.ts';
 
 /** `tcp-request` rule actions. */
 export const TCP_ACT_ACCEPT = 0;
@@ -9,10 +9,16 @@ export const TCP_ACT_REJECT = 1;
 /** `tcp-request connection expect-proxy layer4`: not final, the connection then waits for a PROXY header. */
 export const TCP_ACT_EXPECT_PROXY = 2;
 
+/** An action of another module (proxy/stick: track-sc*, sc-inc-gpc*): not final, runs and the rules go on. */
+export const TCP_ACT_CUSTOM = 3;
+export interface TcpCustomAction { run(ctx: SampleCtx): void }
+
 /** One `tcp-request connection|session|content <action> [if|unless cond]` line. */
 export interface TcpRule {
   action: number;        // TCP_ACT_*
   cond: AclCond | null;  // null = unconditional
+  /** TCP_ACT_CUSTOM: the module's compiled action. */
+  custom?: TcpCustomAction;
   file: string;
   line: number;
 }

@@ -1,0 +1,305 @@
+/*
+ * Stick-counter sample fetches for ACLs: sc_<x>(<n>[,<table>]), sc0_/sc1_/sc2_<x>([<table>]), src_<x>([<table>]),
+ * sc_tracked, sc_trackers, sc_get_gpc/sc_gpc_rate/sc_inc_gpc/sc_get_gpt(<idx>,<n>[,<table>]), table_avl, table_cnt,
+ * and the sc0_/src_ forms for log-format `%[...]`. A term's table is bound after parsing (stkBindFetches walks each
+ * proxy's ACLs and rule conditions; no table argument = the proxy's own table, as 2.6 resolves it), so nothing is
+ * looked up by name per request. Values are matched as integers. Hot path: yes (per evaluated condition).
+ */
+import type { FetchDef, MatchFn, AclPatterns, SampleCtx, AclCond, AclDef } from '../acl/types.ts';
+import { ACL_M_INT, ACL_M_BOOL } from '../acl/types.ts';
+import type { Proxy, StreamLog } from '../model/types.ts';
+import type { KwCtx } from '../config/types.ts';
+import {
+  STK_DT_CONN_CNT, STK_DT_CONN_CUR, STK_DT_CONN_RATE, STK_DT_SESS_CNT, STK_DT_SESS_RATE, STK_DT_HTTP_REQ_CNT,
+  STK_DT_HTTP_REQ_RATE, STK_DT_HTTP_ERR_CNT, STK_DT_HTTP_ERR_RATE, STK_DT_HTTP_FAIL_CNT, STK_DT_HTTP_FAIL_RATE,
+  STK_DT_BYTES_IN_CNT, STK_DT_BYTES_IN_RATE, STK_DT_BYTES_OUT_CNT, STK_DT_BYTES_OUT_RATE, STK_DT_GPC0, STK_DT_GPC0_RATE,
+  STK_DT_GPC1, STK_DT_GPC1_RATE, STK_DT_GPT0, STK_DT_GPC, STK_DT_GPC_RATE, STK_DT_GPT,
+} from './types.ts';
+import type { StkEntry, StkTable } from './table.ts';
+import { stkKey, stkProxyTable } from './table.ts';
+import { stkSlot, stkSlotTable, stkAdd, stkRate } from './track.ts';
+import { twNow } from '../timer-wheel.ts';
+import { sampleLive } from '../log/sample.ts';
+
+const intBuf = Buffer.alloc(24);
+function matchNum(n: number, match: MatchFn, p: AclPatterns): boolean {
+  let e = intBuf.length;
+  let v = n < 0 ? -n : n;
+  do { intBuf[--e] = 0x30 + (v % 10); v = Math.floor(v / 10); } while (v > 0);
+  if (n < 0) intBuf[--e] = 0x2d;
+  return match(p, intBuf, e, intBuf.length);
+}
+
+// what a fetch does with the entry
+const OP_READ = 0;      // value of dt (rates at now)
+const OP_KBYTES = 1;    // value of dt / 1024
+const OP_INC = 2;       // increment gpc (dt) and its rate (dt2), value after
+const OP_CLR = 3;       // value before, then 0
+const OP_TRACKED = 4;   // boolean: the slot is tracked
+const OP_TRACKERS = 5;  // entry's use count
+const OP_AVL = 6;       // table_avl
+const OP_CNT = 7;       // table_cnt
+
+/** One fetch family member: the data it reads and how. */
+interface StkFetchSpec { dt: number; dt2: number; op: number }
+
+const XS: ReadonlyArray<readonly [string, StkFetchSpec]> = [
+  ['conn_cnt', { dt: STK_DT_CONN_CNT, dt2: -1, op: OP_READ }], ['conn_cur', { dt: STK_DT_CONN_CUR, dt2: -1, op: OP_READ }],
+  ['conn_rate', { dt: STK_DT_CONN_RATE, dt2: -1, op: OP_READ }], ['sess_cnt', { dt: STK_DT_SESS_CNT, dt2: -1, op: OP_READ }],
+  ['sess_rate', { dt: STK_DT_SESS_RATE, dt2: -1, op: OP_READ }], ['http_req_cnt', { dt: STK_DT_HTTP_REQ_CNT, dt2: -1, op: OP_READ }],
+  ['http_req_rate', { dt: STK_DT_HTTP_REQ_RATE, dt2: -1, op: OP_READ }], ['http_err_cnt', { dt: STK_DT_HTTP_ERR_CNT, dt2: -1, op: OP_READ }],
+  ['http_err_rate', { dt: STK_DT_HTTP_ERR_RATE, dt2: -1, op: OP_READ }], ['http_fail_cnt', { dt: STK_DT_HTTP_FAIL_CNT, dt2: -1, op: OP_READ }],
+  ['http_fail_rate', { dt: STK_DT_HTTP_FAIL_RATE, dt2: -1, op: OP_READ }], ['bytes_in_rate', { dt: STK_DT_BYTES_IN_RATE, dt2: -1, op: OP_READ }],
+  ['bytes_out_rate', { dt: STK_DT_BYTES_OUT_RATE, dt2: -1, op: OP_READ }], ['kbytes_in', { dt: STK_DT_BYTES_IN_CNT, dt2: -1, op: OP_KBYTES }],
+  ['kbytes_out', { dt: STK_DT_BYTES_OUT_CNT, dt2: -1, op: OP_KBYTES }], ['get_gpc0', { dt: STK_DT_GPC0, dt2: -1, op: OP_READ }],
+  ['gpc0_rate', { dt: STK_DT_GPC0_RATE, dt2: -1, op: OP_READ }], ['get_gpc1', { dt: STK_DT_GPC1, dt2: -1, op: OP_READ }],
+  ['gpc1_rate', { dt: STK_DT_GPC1_RATE, dt2: -1, op: OP_READ }], ['get_gpt0', { dt: STK_DT_GPT0, dt2: -1, op: OP_READ }],
+  ['inc_gpc0', { dt: STK_DT_GPC0, dt2: STK_DT_GPC0_RATE, op: OP_INC }], ['inc_gpc1', { dt: STK_DT_GPC1, dt2: STK_DT_GPC1_RATE, op: OP_INC }],
+  ['clr_gpc0', { dt: STK_DT_GPC0, dt2: -1, op: OP_CLR }], ['clr_gpc1', { dt: STK_DT_GPC1, dt2: -1, op: OP_CLR }],
+];
+/** Array forms taking an index first: sc_get_gpc(<idx>,<n>), ... */
+const XS_IDX: ReadonlyArray<readonly [string, StkFetchSpec]> = [
+  ['get_gpc', { dt: STK_DT_GPC, dt2: -1, op: OP_READ }], ['gpc_rate', { dt: STK_DT_GPC_RATE, dt2: -1, op: OP_READ }],
+  ['inc_gpc', { dt: STK_DT_GPC, dt2: STK_DT_GPC_RATE, op: OP_INC }], ['get_gpt', { dt: STK_DT_GPT, dt2: -1, op: OP_READ }],
+  ['clr_gpc', { dt: STK_DT_GPC, dt2: -1, op: OP_CLR }],
+];
+
+const SLOT_SRC = -1;     // src_* : looked up by the client address
+const SLOT_ARG = -2;     // sc_* : slot number is the first argument
+const SLOT_NONE = -3;    // table_avl / table_cnt
+
+/**
+ * Runs one fetch on an entry of table `t` (the slot's, or the one of `alt` holding the same key when a table argument
+ * names another table). Returns the value, or -1 when the fetch fails (type not stored).
+ */
+function valueOf(t: StkTable, e: StkEntry | null, sp: StkFetchSpec, idx: number, now: number): number {
+  const c = t.cols[sp.dt];
+  if (c === null && !(sp.op === OP_INC && sp.dt2 >= 0 && t.cols[sp.dt2] !== null)) return -1;
+  if (e === null) return 0;
+  switch (sp.op) {
+    case OP_READ: return t.read(e, sp.dt, now, idx);
+    case OP_KBYTES: return Math.floor(t.read(e, sp.dt, now) / 1024);
+    case OP_INC: {
+      if (c !== null) e.vals[c.off + idx] = (e.vals[c.off + idx] + 1) >>> 0;
+      const c2 = sp.dt2 >= 0 ? t.cols[sp.dt2] : null;
+      if (c2 !== null) { if (idx === 0) stkRate(t, e, sp.dt2, 1, now); else stkRateIdx(t, e, sp.dt2, idx, now); }
+      return c !== null ? e.vals[c.off + idx] : t.read(e, sp.dt2, now, idx);
+    }
+    case OP_CLR: {
+      const v = e.vals[(c as { off: number }).off + idx];
+      e.vals[(c as { off: number }).off + idx] = 0;
+      return v;
+    }
+    default: return 0;
+  }
+}
+
+function stkRateIdx(t: StkTable, e: StkEntry, dt: number, idx: number, now: number): void {
+  const c = t.cols[dt];
+  if (c === null || idx >= c.count) return;
+  // a gpc_rate element: same layout as a rate, 3 slots per element
+  const vals = e.vals, off = c.off + idx * 3;
+  const el = now - vals[off];
+  if (el >= c.period || el < 0) { vals[off + 2] = el >= 2 * c.period || el < 0 ? 0 : vals[off + 1]; vals[off + 1] = 0; vals[off] = now; }
+  vals[off + 1]++;
+}
+
+/** A bound fetch: its table (null = the slot's own), slot (or SLOT_*), array index. */
+function boundFetch(name: string, sp: StkFetchSpec, slot: number, table: StkTable | null, idx: number): FetchDef {
+  const bool = sp.op === OP_TRACKED;
+  return {
+    name, defaultMatch: bool ? ACL_M_BOOL : ACL_M_INT, needsArg: false, bool, rawArg: true,
+    run(ctx: SampleCtx, _arg: Buffer, match: MatchFn, p: AclPatterns): boolean {
+      const v = stkFetchValue(ctx, sp, slot, table, idx);
+      if (bool) return v > 0;
+      return v >= 0 && matchNum(v, match, p);
+    },
+  };
+}
+
+/** The value of a fetch for `ctx`, -1 when it fails (untracked slot, type not stored, no table). */
+function stkFetchValue(ctx: SampleCtx, sp: StkFetchSpec, slot: number, table: StkTable | null, idx: number): number {
+  const now = twNow();
+  if (slot === SLOT_NONE) {
+    if (table === null) return -1;
+    return sp.op === OP_AVL ? table.size - table.used : table.used;
+  }
+  if (slot === SLOT_SRC) {
+    if (table === null) return -1;
+    const k = stkKey(table, ctx.srcIp);
+    if (k === null) return -1;
+    const e = sp.op === OP_INC || sp.op === OP_CLR ? table.get(k, now) : table.lookup(k, now);
+    return valueOf(table, e, sp, idx, now);
+  }
+  const e = stkSlot(ctx.stk, slot);
+  if (sp.op === OP_TRACKED) return e === null ? 0 : 1;
+  if (e === null) return -1;
+  const t = stkSlotTable as StkTable;
+  if (sp.op === OP_TRACKERS) return e.use;
+  if (table !== null && table !== t) {
+    // another table: the same key there
+    const e2 = sp.op === OP_INC || sp.op === OP_CLR ? table.get(e.key, now) : table.lookup(e.key, now);
+    return valueOf(table, e2, sp, idx, now);
+  }
+  return valueOf(t, e, sp, idx, now);
+}
+
+/** What an unbound generic fetch knows: its spec and how its arguments are laid out. */
+interface StkFetchKind { sp: StkFetchSpec; slot: number; hasIdx: boolean }
+const KINDS = new WeakMap<FetchDef, StkFetchKind>();
+
+/** The generic (unbound) fetch: only reached where stkBindFetches did not walk; fails like an unresolved table. */
+function genericFetch(name: string, k: StkFetchKind): FetchDef {
+  const f: FetchDef = {
+    name, defaultMatch: k.sp.op === OP_TRACKED ? ACL_M_BOOL : ACL_M_INT, needsArg: k.slot === SLOT_ARG || k.hasIdx,
+    bool: k.sp.op === OP_TRACKED, rawArg: true,
+    run(ctx, arg, match, p) {
+      // no proxy known here: a slot fetch still reads its tracked entry; src_/table_ need a bound table
+      const a = parseArgs(arg.toString('latin1'), k);
+      if (typeof a === 'string') return false;
+      const v = stkFetchValue(ctx, k.sp, a.slot, null, a.idx);
+      if (k.sp.op === OP_TRACKED) return v > 0;
+      return v >= 0 && matchNum(v, match, p);
+    },
+  };
+  KINDS.set(f, k);
+  return f;
+}
+
+/** Parses "[idx,][n,][table]" per the fetch kind; an error text when malformed. */
+function parseArgs(text: string, k: StkFetchKind): { idx: number; slot: number; table: string; tableArg: number } | string {
+  const parts = text === '' ? [] : text.split(',').map((s) => s.trim());
+  let i = 0, idx = 0, slot = k.slot;
+  if (k.hasIdx) {
+    if (!/^\d+$/.test(parts[i] ?? '')) return 'missing or invalid index';
+    idx = Number(parts[i++]);
+  }
+  if (k.slot === SLOT_ARG) {
+    if (!/^\d+$/.test(parts[i] ?? '')) return 'missing or invalid stick counter number';
+    slot = Number(parts[i++]);
+    if (slot > 2) return 'invalid stick counter number';
+  }
+  const tableArg = i + 1;
+  const table = parts[i] ?? '';
+  if (i + (table === '' ? 0 : 1) < parts.length) return 'too many arguments';
+  return { idx, slot, table, tableArg };
+}
+
+function add(map: Map<string, FetchDef>, name: string, k: StkFetchKind): void { map.set(name, genericFetch(name, k)); }
+
+/** Every stick fetch by name (registered into the ACL fetch table by stick/register.ts). */
+export function stkAclFetches(): FetchDef[] {
+  const m = new Map<string, FetchDef>();
+  for (const [x, sp] of XS) {
+    add(m, 'sc_' + x, { sp, slot: SLOT_ARG, hasIdx: false });
+    for (let n = 0; n < 3; n++) add(m, `sc${n}_` + x, { sp, slot: n, hasIdx: false });
+    add(m, 'src_' + x, { sp, slot: SLOT_SRC, hasIdx: false });
+  }
+  for (const [x, sp] of XS_IDX) {
+    add(m, 'sc_' + x, { sp, slot: SLOT_ARG, hasIdx: true });
+    add(m, 'src_' + x, { sp, slot: SLOT_SRC, hasIdx: true });
+  }
+  const tracked: StkFetchSpec = { dt: -1, dt2: -1, op: OP_TRACKED };
+  const trackers: StkFetchSpec = { dt: -1, dt2: -1, op: OP_TRACKERS };
+  add(m, 'sc_tracked', { sp: tracked, slot: SLOT_ARG, hasIdx: false });
+  add(m, 'sc_trackers', { sp: trackers, slot: SLOT_ARG, hasIdx: false });
+  for (let n = 0; n < 3; n++) {
+    add(m, `sc${n}_tracked`, { sp: tracked, slot: n, hasIdx: false });
+    add(m, `sc${n}_trackers`, { sp: trackers, slot: n, hasIdx: false });
+  }
+  add(m, 'table_avl', { sp: { dt: -1, dt2: -1, op: OP_AVL }, slot: SLOT_NONE, hasIdx: false });
+  add(m, 'table_cnt', { sp: { dt: -1, dt2: -1, op: OP_CNT }, slot: SLOT_NONE, hasIdx: false });
+  return [...m.values()];
+}
+
+/** The table named `name` (its proxy's), exact name first, then ignoring case (ACL arguments arrive lowercased). */
+export function stkFindTable(proxies: ReadonlyMap<string, Proxy>, name: string): StkTable | null {
+  const px = proxies.get(name);
+  if (px !== undefined) { const t = stkProxyTable(px); if (t !== null) return t; }
+  const lc = name.toLowerCase();
+  for (const p of proxies.values()) {
+    if (p.name.toLowerCase() === lc) { const t = stkProxyTable(p); if (t !== null) return t; }
+  }
+  return null;
+}
+
+function condAcls(c: AclCond | null, out: Set<AclDef>): void {
+  if (c === null) return;
+  for (const g of c.groups) for (const t of g) out.add(t.acl);
+}
+
+/** The ACLs a proxy's rules and switching conditions use, plus its named ones. */
+function proxyAcls(px: Proxy, extra: readonly (AclCond | null)[]): Set<AclDef> {
+  const s = new Set<AclDef>(px.acls);
+  const h = px.http;
+  if (h !== undefined) for (const list of [h.reqRules, h.resRules, h.afterRules, h.redirects]) for (const r of list) condAcls(r.cond, s);
+  const t = px.tcp;
+  if (t !== undefined) for (const list of [t.connRules, t.sessRules, t.contentRules]) for (const r of list) condAcls(r.cond, s);
+  for (const u of px.useBackend) condAcls(u.cond, s);
+  for (const c of extra) condAcls(c, s);
+  return s;
+}
+
+/**
+ * Post-parse: replaces each stick fetch of every proxy's conditions by one bound to its table (the argument's, or
+ * the proxy's own), alerting like 2.6 when the table does not exist. `extraConds(px)` adds conditions kept elsewhere
+ * (stick rules).
+ */
+export function stkBindFetches(ctx: KwCtx, extraConds: (px: Proxy) => readonly (AclCond | null)[]): void {
+  const seen = new Set<Proxy>();
+  for (const px of ctx.proxies.values()) {
+    if (seen.has(px)) continue;
+    seen.add(px);
+    for (const acl of proxyAcls(px, extraConds(px))) {
+      for (const term of acl.terms) {
+        const k = KINDS.get(term.fetch);
+        if (k === undefined) continue;
+        const a = parseArgs(term.arg.toString('latin1'), k);
+        if (typeof a === 'string') {
+          ctx.alertRaw(`parsing [${acl.file}:${acl.line}]: ${a} in ACL keyword '${term.fetch.name}' in proxy '${px.name}'.`);
+          continue;
+        }
+        if (k.slot >= 0 || k.slot === SLOT_ARG) {
+          if (a.table === '') { term.fetch = boundFetch(term.fetch.name, k.sp, a.slot, null, a.idx); continue; }
+        }
+        const t = a.table === '' ? stkProxyTable(px) : stkFindTable(ctx.proxies, a.table);
+        if (t === null) {
+          ctx.alertRaw(`parsing [${acl.file}:${acl.line}]: unable to find table '${a.table === '' ? px.name : a.table}' referenced in arg ${a.tableArg} of ACL keyword '${term.fetch.name}' in proxy '${px.name}'.`);
+          continue;
+        }
+        term.fetch = boundFetch(term.fetch.name, k.sp, a.slot, t, a.idx);
+      }
+    }
+  }
+}
+
+/** Log-format `%[sc0_http_req_rate]`-style fetches (no arguments): the slot's value, src_* on the frontend's table. */
+export function stkLogFetches(): [string, (s: StreamLog) => number | null][] {
+  const out: [string, (s: StreamLog) => number | null][] = [];
+  for (const [x, sp] of XS) {
+    if (sp.op === OP_INC || sp.op === OP_CLR) continue;
+    for (let n = 0; n < 3; n++) {
+      const slot = n;
+      out.push([`sc${n}_` + x, () => {
+        const c = sampleLive.req;
+        if (c === null) return null;
+        const v = stkFetchValue(c, sp, slot, null, 0);
+        return v < 0 ? null : v;
+      }]);
+    }
+    out.push(['src_' + x, (s) => {
+      const c = sampleLive.req;
+      const t = stkProxyTable(s.frontend);
+      if (c === null || t === null) return null;
+      const v = stkFetchValue(c, sp, SLOT_SRC, t, 0);
+      return v < 0 ? null : v;
+    }]);
+  }
+  for (let n = 0; n < 3; n++) {
+    const slot = n;
+    out.push([`sc${n}_tracked`, () => { const c = sampleLive.req; return c === null ? 0 : stkSlot(c.stk, slot) === null ? 0 : 1; }]);
+  }
+  return out;
+}
+
+export { stkAdd };

@@ -1,0 +1,155 @@
+/*
+ * Sample expressions used as stick-table keys (`track-sc0 <expr>`, `stick on <expr>`): src, dst_port, hdr/req.hdr
+ * (last value), req.fhdr, path, url, base, method, url_param/urlp, req.cook/cook, str, with the lower, upper and
+ * ipmask(bits) converters; any other expression falls back to the log-format sample compiler (log/sample.ts) run on
+ * the live request. Compiled once at load into a function of the SampleCtx. Callers: stick/actions.ts,
+ * stick/persist.ts. Hot path: the compiled function runs per tracked request (strings built only for the key).
+ */
+import type { SampleCtx } from '../acl/types.ts';
+import type { StkKeyFn } from './types.ts';
+import { compileLogSample, sampleLive } from '../log/sample.ts';
+
+type Conv = (v: string) => string | null;
+
+/** Splits on commas outside parentheses. */
+function splitTop(expr: string): string[] {
+  const out: string[] = [];
+  let depth = 0, start = 0;
+  for (let i = 0; i < expr.length; i++) {
+    const c = expr[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === ',' && depth === 0) { out.push(expr.slice(start, i)); start = i + 1; }
+  }
+  out.push(expr.slice(start));
+  return out;
+}
+
+/** The last value of header `name` (lowercase), `full` = whole line value, else its last comma-separated part. */
+function header(ctx: SampleCtx, name: string, full: boolean): string | null {
+  const b = ctx.buf;
+  if (b === null) return null;
+  const h = ctx.hdr;
+  let vs = -1, ve = -1;
+  for (let x = 0; x < ctx.nhdr * 4; x += 4) {
+    const ns = h[x];
+    if (ns < 0 || h[x + 1] - ns !== name.length || b.toString('latin1', ns, h[x + 1]) !== name) continue;
+    vs = h[x + 2]; ve = h[x + 3];
+  }
+  if (vs < 0) return null;
+  const v = b.toString('latin1', vs, ve);
+  if (full) return v;
+  const c = v.lastIndexOf(',');
+  return c < 0 ? v : v.slice(c + 1).trim();
+}
+
+function uri(ctx: SampleCtx): string | null {
+  return ctx.buf === null ? null : ctx.buf.toString('latin1', ctx.l1s, ctx.l1e);
+}
+
+function pathOf(u: string): string {
+  let p = 0;
+  if (u.charCodeAt(0) !== 47) {
+    const sep = u.indexOf('://');
+    if (sep >= 0) { p = u.indexOf('/', sep + 3); if (p < 0) return ''; }
+  }
+  const q = u.indexOf('?', p);
+  return q < 0 ? u.slice(p) : u.slice(p, q);
+}
+
+function param(list: string, sep: string, name: string): string | null {
+  let i = 0;
+  while (i <= list.length) {
+    let e = list.indexOf(sep, i);
+    if (e < 0) e = list.length;
+    const eq = list.indexOf('=', i);
+    const k = (eq < 0 || eq > e ? list.slice(i, e) : list.slice(i, eq)).trim();
+    if (k === name) return eq < 0 || eq > e ? '' : list.slice(eq + 1, e);
+    i = e + 1;
+  }
+  return null;
+}
+
+function baseFetch(name: string, arg: string): StkKeyFn | null {
+  switch (name) {
+    case 'src': return (c) => c.srcIp === '' ? null : c.srcIp;
+    case 'dst_port': return (c) => (c.dstPort === undefined ? null : String(c.dstPort));
+    case 'hdr': case 'req.hdr': { const n = arg.toLowerCase(); return (c) => header(c, n, false); }
+    case 'req.fhdr': { const n = arg.toLowerCase(); return (c) => header(c, n, true); }
+    case 'url': return uri;
+    case 'path': return (c) => { const u = uri(c); return u === null ? null : pathOf(u); };
+    case 'method': return (c) => (c.buf === null ? null : c.buf.toString('latin1', c.l0s, c.l0e));
+    case 'base': return (c) => {
+      const u = uri(c), h = header(c, 'host', true);
+      return u === null || h === null ? null : h + pathOf(u);
+    };
+    case 'url_param': case 'urlp': return (c) => {
+      const u = uri(c);
+      const q = u === null ? -1 : u.indexOf('?');
+      return q < 0 ? null : param((u as string).slice(q + 1), '&', arg);
+    };
+    case 'req.cook': case 'cook': return (c) => { const v = header(c, 'cookie', true); return v === null ? null : param(v, ';', arg); };
+    case 'str': return () => arg;
+    default: return null;
+  }
+}
+
+function ipmask(bits: number): Conv {
+  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+  return (v) => {
+    const p = (v.startsWith('::ffff:') ? v.slice(7) : v).split('.');
+    if (p.length !== 4) return null;
+    let n = 0;
+    for (let i = 0; i < 4; i++) {
+      const x = Number(p[i]);
+      if (!(x >= 0 && x <= 255) || p[i] === '') return null;
+      n = n * 256 + x;
+    }
+    n = (n & mask) >>> 0;
+    return (n >>> 24) + '.' + ((n >>> 16) & 255) + '.' + ((n >>> 8) & 255) + '.' + (n & 255);
+  };
+}
+
+function converter(c: string): Conv | string {
+  if (c === 'lower') return (v) => v.toLowerCase();
+  if (c === 'upper') return (v) => v.toUpperCase();
+  const m = /^ipmask\((\d+)\)$/.exec(c);
+  if (m !== null && Number(m[1]) <= 32) return ipmask(Number(m[1]));
+  return `unknown converter '${c}'`;
+}
+
+/** Compiles a key expression; returns the function or an error text (2.6's words where they matter). */
+export function compileStkKey(expr: string): StkKeyFn | string {
+  const parts = splitTop(expr);
+  const head = parts[0].trim();
+  const m = /^([a-z0-9_.]+)(?:\((.*)\))?$/.exec(head);
+  let fetch: StkKeyFn | null = m === null ? null : baseFetch(m[1], (m[2] ?? '').trim());
+  const convs: Conv[] = [];
+  if (fetch !== null) {
+    for (let i = 1; i < parts.length; i++) {
+      const c = converter(parts[i].trim());
+      if (typeof c === 'string') { fetch = null; break; }
+      convs.push(c);
+    }
+  }
+  if (fetch === null) {
+    // anything else the log-format sample compiler knows, evaluated on the live request
+    const f = compileLogSample(expr);
+    if (typeof f === 'string') return `unknown fetch method '${head}'`;
+    return (c) => {
+      if (c.log === undefined) return null;
+      const prev = sampleLive.req;
+      sampleLive.req = c;
+      const v = f(c.log);
+      sampleLive.req = prev;
+      return v === null ? null : String(v);
+    };
+  }
+  if (convs.length === 0) return fetch;
+  const f0 = fetch;
+  return (c) => {
+    let v = f0(c);
+    for (let i = 0; i < convs.length && v !== null; i++) v = convs[i](v);
+    return v;
+  };
+}

@@ -1,0 +1,235 @@
+/*
+ * Config keywords of the stick module: `stick-table` (frontend, backend, listen), `stick match|on|store-request|
+ * store-response` (backends), and the `peers` section (`peers <name>`, `peer <name> <addr>`, `bind`, `server`,
+ * `disabled`, `enable`, `table`): accepted, with one warning that Sluice does not synchronise tables. One post-parse
+ * pass per load resolves tables of actions, stick rules and fetches (stick/fetches.ts stkBindFetches).
+ * Hot path: no (load time).
+ */
+import type { CfgKeyword, KwCtx } from '../config/types.ts';
+import { PR_CAP_FE, PR_CAP_BE } from '../config/types.ts';
+import type { Proxy } from '../model/types.ts';
+import type { AclCond } from '../acl/types.ts';
+import type { StkRule } from './types.ts';
+import {
+  STK_T_STRING, STK_T_BINARY, STK_K_FRQP, STK_DT_SERVER_ID, STK_DT_SERVER_KEY, STK_RULE_MATCH, STK_RULE_STORE_REQ,
+  STK_RULE_STORE_RES,
+} from './types.ts';
+import { StkTable, STK_DATA_TYPES, STK_TYPE_BY_NAME, stkDataType, stkParseSize, stkSetProxyTable, stkProxyTable } from './table.ts';
+import { parseTime } from '../config/values.ts';
+import { capName } from '../config/sections.ts';
+import { condCompile } from '../acl/keywords.ts';
+import { compileStkKey } from './key-expr.ts';
+import { stkAddRule, stkRules } from './persist.ts';
+import { stkResolveActions } from './actions.ts';
+import { stkBindFetches, stkFindTable } from './fetches.ts';
+import { stkStartSweeper } from './sweep.ts';
+
+/** Registers the one post-parse pass of a configuration load (keyed by the load's proxy map). */
+const passes = new WeakSet<object>();
+export function stkPostParseOnce(ctx: KwCtx): void {
+  if (passes.has(ctx.proxies)) return;
+  passes.add(ctx.proxies);
+  ctx.postParse(() => postParse(ctx));
+}
+
+let peersWarned = false;
+
+function postParse(ctx: KwCtx): void {
+  stkResolveActions(ctx);
+  const seen = new Set<Proxy>();
+  let any = false;
+  for (const px of ctx.proxies.values()) {
+    if (seen.has(px)) continue;
+    seen.add(px);
+    if (stkProxyTable(px) !== null) any = true;
+    for (const r of stkRules(px)) {
+      const t = r.tableName === '' ? stkProxyTable(px) : stkFindTable(ctx.proxies, r.tableName);
+      if (t === null) {
+        ctx.alertRaw(`Proxy '${px.name}': unable to find stick-table '${r.tableName === '' ? px.name : r.tableName}'.`);
+        continue;
+      }
+      // a table behind stick rules keeps the server (2.6 shows server_id and server_key)
+      t.addData(STK_DT_SERVER_ID, 0, 1);
+      t.addData(STK_DT_SERVER_KEY, 0, 1);
+      r.table = t;
+    }
+  }
+  stkBindFetches(ctx, (px) => stkRules(px).map((r) => r.cond));
+  if (any) stkStartSweeper(() => {
+    const list: StkTable[] = [];
+    for (const px of seen) { const t = stkProxyTable(px); if (t !== null) list.push(t); }
+    return list;
+  });
+}
+
+/** Parses one `store` list item (`http_req_rate(10s)`, `gpc(3)`, `gpc_rate(2,1m)`) into the table; error text or ''. */
+function storeItem(t: StkTable, item: string): string {
+  const open = item.indexOf('(');
+  const name = open < 0 ? item : item.slice(0, open);
+  const dt = stkDataType(name);
+  if (dt < 0 || dt === STK_DT_SERVER_KEY) return `unknown store option '${name}'`;
+  const d = STK_DATA_TYPES[dt];
+  if (d.arg === 0) {
+    if (open >= 0) return `store option '${name}' does not take any argument`;
+    t.addData(dt, 0, 1);
+    return '';
+  }
+  if (open < 0 || !item.endsWith(')')) return `missing argument to store option '${name}'`;
+  const a = item.slice(open + 1, -1).split(',').map((s) => s.trim());
+  let count = 1, per = '';
+  if (d.arg === 1) per = a[0];
+  else if (d.arg === 2) count = Number(a[0]);
+  else { count = Number(a[0]); per = a[1] ?? ''; }
+  if (!(Number.isInteger(count) && count >= 1 && count <= 100)) return `invalid array size '${a[0]}' for store option '${name}'`;
+  let period = 0;
+  if (d.kind === STK_K_FRQP) {
+    const r = parseTime(per);
+    if (r.err !== '' || r.ms === 0) return `invalid period '${per}' for store option '${name}'`;
+    period = r.ms;
+  }
+  t.addData(dt, period, count);
+  return '';
+}
+
+function parseStickTable(args: readonly string[], ctx: KwCtx): void {
+  const px = ctx.proxy;
+  if (px === null) return;
+  if (stkProxyTable(px) !== null) { ctx.alert(`stick-table: only one stick-table per proxy is allowed (previous one in ${capName(px.cap)} '${px.name}').`); return; }
+  const t = new StkTable(px.name, ctx.file, ctx.line);
+  let typed = false, sized = false, lenSet = false;
+  for (let i = 1; i < args.length; i++) {
+    const w = args[i];
+    const next = (): string | null => {
+      const v = args[i + 1];
+      if (v === undefined || v === '') { ctx.alert(`stick-table: missing argument after '${w}'.`); return null; }
+      i++;
+      return v;
+    };
+    switch (w) {
+      case 'type': {
+        const v = next(); if (v === null) return;
+        const ty = STK_TYPE_BY_NAME.get(v);
+        if (ty === undefined) { ctx.alert(`stick-table: unknown type '${v}'.`); return; }
+        t.type = ty; typed = true;
+        if ((ty === STK_T_STRING || ty === STK_T_BINARY) && args[i + 1] === 'len') {
+          i++;
+          const l = args[++i] ?? '';
+          if (!/^\d+$/.test(l) || Number(l) === 0) { ctx.alert(`stick-table: invalid length '${l}'.`); return; }
+          t.keyLen = Number(l); lenSet = true;
+        }
+        break;
+      }
+      case 'size': {
+        const v = next(); if (v === null) return;
+        const n = stkParseSize(v);
+        if (!Number.isFinite(n)) { ctx.alert(`stick-table: unexpected character '${v.replace(/^\d+/, '')[0] ?? ''}' in argument of 'size'.`); return; }
+        t.size = n; sized = true;
+        break;
+      }
+      case 'expire': {
+        const v = next(); if (v === null) return;
+        const r = parseTime(v);
+        if (r.err === 'overflow') { ctx.alert(`stick-table: timer overflow in argument <${v}> to <expire>, maximum value is 2147483647 ms (~24.8 days).`); return; }
+        if (r.err !== '') { ctx.alert(`stick-table: unexpected character '${r.badChar}' in argument of 'expire'.`); return; }
+        t.expire = r.ms;
+        break;
+      }
+      case 'nopurge': t.nopurge = true; break;
+      case 'peers': { const v = next(); if (v === null) return; t.peers = v; break; }
+      case 'srvkey': {
+        const v = next(); if (v === null) return;
+        if (v !== 'name' && v !== 'addr') { ctx.alert(`stick-table: unexpected value for 'srvkey' ('${v}'). Expecting either 'name' or 'addr'.`); return; }
+        break;
+      }
+      case 'write-to': { if (next() === null) return; break; }
+      case 'store': {
+        const v = next(); if (v === null) return;
+        // commas separate items, except inside parentheses (gpc_rate(2,10s))
+        let depth = 0, s = 0;
+        for (let k = 0; k <= v.length; k++) {
+          const c = v[k];
+          if (c === '(') depth++;
+          else if (c === ')') depth--;
+          else if ((c === ',' && depth === 0) || k === v.length) {
+            const e = storeItem(t, v.slice(s, k).trim());
+            if (e !== '') { ctx.alert(`stick-table: ${e}.`); return; }
+            s = k + 1;
+          }
+        }
+        break;
+      }
+      default: ctx.alert(`stick-table: unknown argument '${w}'.`); return;
+    }
+  }
+  if (!typed) { ctx.alert('stick-table: missing type.'); return; }
+  if (!sized) { ctx.alert('stick-table: missing size.'); return; }
+  if (!lenSet) t.keyLen = 32;
+  stkSetProxyTable(px, t);
+  if (t.peers !== '') ctx.postParse(() => warnPeers(ctx));
+  stkPostParseOnce(ctx);
+}
+
+function warnPeers(ctx: KwCtx): void {
+  if (peersWarned) return;
+  peersWarned = true;
+  ctx.warnRaw('stick tables are not synchronised with peers by sluice: each process keeps its own entries.');
+}
+
+function parseStick(args: readonly string[], ctx: KwCtx): void {
+  const px = ctx.proxy;
+  if (px === null) return;
+  if ((px.cap & PR_CAP_BE) === 0) { ctx.warn(`'stick' ignored because ${capName(px.cap)} '${px.name}' has no backend capability.`); return; }
+  const kind = args[1] ?? '';
+  const flags = kind === 'match' ? STK_RULE_MATCH : kind === 'on' ? STK_RULE_MATCH | STK_RULE_STORE_REQ
+    : kind === 'store-request' ? STK_RULE_STORE_REQ : kind === 'store-response' ? STK_RULE_STORE_RES : 0;
+  if (flags === 0) { ctx.alert(`'stick' expects 'on', 'match', 'store-request' or 'store-response' (got '${kind}').`); return; }
+  const expr = args[2];
+  if (expr === undefined || expr === '' || expr === 'if' || expr === 'unless' || expr === 'table') { ctx.alert(`'stick ${kind}' : missing fetch method.`); return; }
+  const key = compileStkKey(expr);
+  if (typeof key === 'string') { ctx.alert(`'stick ${kind}' : ${key}.`); return; }
+  let tableName = '';
+  let cond: AclCond | null = null;
+  for (let i = 3; i < args.length; i++) {
+    const w = args[i];
+    if (w === 'table' && args[i + 1] !== undefined) { tableName = args[++i]; continue; }
+    if (w === 'if' || w === 'unless') {
+      cond = condCompile(args, i, ctx, `'stick ${kind}' : error detected while parsing sticking condition : `);
+      if (cond === null) return;
+      break;
+    }
+    ctx.alert(`'stick ${kind}' : unknown keyword '${w}'.`);
+    return;
+  }
+  const r: StkRule = { flags, key, tableName, table: null, cond };
+  stkAddRule(px, r);
+  stkPostParseOnce(ctx);
+}
+
+// ---- peers section ----
+
+function parsePeersHeader(args: readonly string[], ctx: KwCtx): void {
+  if (args[1] === undefined || args[1] === '') ctx.alert(`missing name for peers section.`);
+  ctx.postParse(() => warnPeers(ctx));
+}
+
+function parsePeerLine(args: readonly string[], ctx: KwCtx): void {
+  if (args[1] === undefined || args[1] === '') { ctx.alert(`'${args[0]}' expects <name> and <addr>[:<port>] as arguments.`); return; }
+}
+
+function noop(_args: readonly string[], _ctx: KwCtx): void { /* accepted, no effect without synchronisation */ }
+
+export const keywords: CfgKeyword[] = [
+  { section: 'listen', name: 'stick-table', cap: PR_CAP_FE | PR_CAP_BE, parse: parseStickTable },
+  { section: 'listen', name: 'stick', cap: PR_CAP_FE | PR_CAP_BE, parse: parseStick },
+  { section: 'peers', name: 'peers', parse: parsePeersHeader },
+  { section: 'peers', name: 'peer', parse: parsePeerLine },
+  { section: 'peers', name: 'server', parse: noop },
+  { section: 'peers', name: 'bind', parse: noop },
+  { section: 'peers', name: 'default-bind', parse: noop },
+  { section: 'peers', name: 'default-server', parse: noop },
+  { section: 'peers', name: 'disabled', parse: noop },
+  { section: 'peers', name: 'enabled', parse: noop },
+  { section: 'peers', name: 'log', parse: noop },
+  { section: 'peers', name: 'shards', parse: noop },
+  { section: 'peers', name: 'table', parse: noop },
+];

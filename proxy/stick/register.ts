@@ -1,0 +1,69 @@
+/*
+ * The stick module's registration (called once from proxy/modules.ts): config keywords (stick-table, stick, peers),
+ * ACL and log-format fetches, http-request/-response and tcp-request actions, the tcp reject hook that releases
+ * counters of a refused connection, and the CLI commands on tables. Hot path: no.
+ */
+import type { KeywordRegistry } from '../config/registry.ts';
+import type { KwCtx } from '../config/types.ts';
+import type { SampleCtx } from '../acl/types.ts';
+import { keywords, stkPostParseOnce } from './keywords.ts';
+import { stkAclFetches, stkLogFetches } from './fetches.ts';
+import { stkParseAction, STK_ACTION_PREFIXES, STK_WHERE_HTTP_REQ, STK_WHERE_HTTP_RES, STK_WHERE_TCP_CONN, STK_WHERE_TCP_CONTENT } from './actions.ts';
+import { stkCliCommands } from './cli.ts';
+import { stkSessEnd, stkPending, stkSetPending } from './track.ts';
+import { registerAclFetches } from '../acl/fetches.ts';
+import { registerLogFetches } from '../log/sample.ts';
+import { registerHttpActions } from '../http/keywords.ts';
+import type { HttpActionKw } from '../http/keywords.ts';
+import { registerTcpActions, setTcpRejectHook } from '../tcp/rules.ts';
+import type { TcpActionKw } from '../tcp/rules.ts';
+import { addModuleCli } from '../stats/cli-registry.ts';
+import { twNow } from '../timer-wheel.ts';
+
+function condIndex(args: readonly string[], from: number): number {
+  for (let i = from; i < args.length; i++) if (args[i] === 'if' || args[i] === 'unless') return i;
+  return args.length;
+}
+
+const httpActions: HttpActionKw[] = STK_ACTION_PREFIXES.map((prefix) => ({
+  prefix, req: true, res: true,
+  parse(args: readonly string[], end: number, ctx: KwCtx, isReq: boolean) {
+    const a = stkParseAction(args, 1, end, ctx, args[0], isReq ? STK_WHERE_HTTP_REQ : STK_WHERE_HTTP_RES);
+    if (a !== null) stkPostParseOnce(ctx);
+    return a;
+  },
+}));
+
+const tcpActions: TcpActionKw[] = STK_ACTION_PREFIXES.map((prefix) => ({
+  prefix,
+  parse(args: readonly string[], kind: string, ctx: KwCtx) {
+    const end = condIndex(args, 3);
+    const a = stkParseAction(args, 2, end, ctx, 'tcp-request ' + kind, kind === 'content' ? STK_WHERE_TCP_CONTENT : STK_WHERE_TCP_CONN);
+    if (a === null) return null;
+    stkPostParseOnce(ctx);
+    return { action: { run(c: SampleCtx): void { a.run(c, c); } }, argc: end };
+  },
+}));
+
+/** A rejected connection or stream: its tracked counters are released now (no session will end them). */
+function onReject(ctx: SampleCtx): void {
+  const st = ctx.stk;
+  if (st === null || st === undefined) return;
+  if (stkPending() === st) stkSetPending(null);
+  stkSessEnd(st, twNow());
+}
+
+let hooked = false;
+
+/** Registers the keywords into `reg` (each registry), the process-wide hooks once. */
+export function registerStick(reg: KeywordRegistry): void {
+  reg.register(keywords);
+  if (hooked) return;
+  hooked = true;
+  registerAclFetches(stkAclFetches());
+  registerLogFetches(stkLogFetches());
+  registerHttpActions(httpActions);
+  registerTcpActions(tcpActions);
+  setTcpRejectHook(onReject);
+  addModuleCli(stkCliCommands);
+}

@@ -1,0 +1,280 @@
+/*
+ * One stick table (`stick-table type ... size ... [expire] [nopurge] [store ...]`): entries by key, their stored
+ * data in one Float64Array each (offsets from the table's StkDataCol list), reference counts of the streams tracking
+ * them, expiry (lazy on lookup plus a 1 s sweep) and eviction of the least recently touched unused entries when the
+ * table is full, as HAProxy's stktable_trash_oldest does by expiry date. Keys are normalised strings (see stkKey*).
+ * Callers: stick/track.ts (data path), stick/cli.ts, stick/persist.ts. Hot path: yes (get/touch per tracked request).
+ */
+import type { StkDataCol, StkEntryRef, StkTableRef } from './types.ts';
+import {
+  STK_T_IP, STK_T_IPV6, STK_T_INTEGER, STK_T_STRING, STK_T_BINARY, STK_K_UINT, STK_K_ULL, STK_K_FRQP, STK_K_SINT,
+  STK_K_STR, STK_DT_COUNT,
+} from './types.ts';
+import { stkFreqRead } from './freq-ctr.ts';
+
+export const STK_TYPE_NAMES = ['ip', 'ipv6', 'integer', 'string', 'binary'];
+
+/** 2.6's data type names by STK_DT_* index, with their kind and whether they take an argument (period / count). */
+export const STK_DATA_TYPES: readonly { name: string; kind: number; arg: number }[] = [
+  { name: 'server_id', kind: STK_K_SINT, arg: 0 }, { name: 'gpt0', kind: STK_K_UINT, arg: 0 },
+  { name: 'gpc0', kind: STK_K_UINT, arg: 0 }, { name: 'gpc0_rate', kind: STK_K_FRQP, arg: 1 },
+  { name: 'conn_cnt', kind: STK_K_UINT, arg: 0 }, { name: 'conn_rate', kind: STK_K_FRQP, arg: 1 },
+  { name: 'conn_cur', kind: STK_K_UINT, arg: 0 }, { name: 'sess_cnt', kind: STK_K_UINT, arg: 0 },
+  { name: 'sess_rate', kind: STK_K_FRQP, arg: 1 }, { name: 'http_req_cnt', kind: STK_K_UINT, arg: 0 },
+  { name: 'http_req_rate', kind: STK_K_FRQP, arg: 1 }, { name: 'http_err_cnt', kind: STK_K_UINT, arg: 0 },
+  { name: 'http_err_rate', kind: STK_K_FRQP, arg: 1 }, { name: 'bytes_in_cnt', kind: STK_K_ULL, arg: 0 },
+  { name: 'bytes_in_rate', kind: STK_K_FRQP, arg: 1 }, { name: 'bytes_out_cnt', kind: STK_K_ULL, arg: 0 },
+  { name: 'bytes_out_rate', kind: STK_K_FRQP, arg: 1 }, { name: 'gpc1', kind: STK_K_UINT, arg: 0 },
+  { name: 'gpc1_rate', kind: STK_K_FRQP, arg: 1 }, { name: 'server_key', kind: STK_K_STR, arg: 0 },
+  { name: 'http_fail_cnt', kind: STK_K_UINT, arg: 0 }, { name: 'http_fail_rate', kind: STK_K_FRQP, arg: 1 },
+  { name: 'gpt', kind: STK_K_UINT, arg: 2 }, { name: 'gpc', kind: STK_K_UINT, arg: 2 },
+  { name: 'gpc_rate', kind: STK_K_FRQP, arg: 3 },
+];
+
+/** Index of a data type name, -1 when unknown. */
+export function stkDataType(name: string): number {
+  for (let i = 0; i < STK_DATA_TYPES.length; i++) if (STK_DATA_TYPES[i].name === name) return i;
+  return -1;
+}
+
+export class StkEntry implements StkEntryRef {
+  readonly key: string;
+  use = 0;
+  expire = 0;            // absolute ms, 0 = never
+  readonly vals: Float64Array;
+  srvKey = '';
+  /** Address-like pseudo pointer printed by `show table` (stable per entry). */
+  readonly ptr: number;
+  constructor(key: string, nvals: number, ptr: number) { this.key = key; this.vals = new Float64Array(nvals); this.ptr = ptr; }
+}
+
+let nextPtr = 0x55d0c0de0000;
+
+export class StkTable implements StkTableRef {
+  readonly name: string;
+  type = STK_T_IP;
+  keyLen = 0;            // string/binary keys: max length in bytes
+  size = 0;
+  expire = 0;            // ms, 0 = entries never expire
+  nopurge = false;
+  peers = '';
+  /** Stored data by STK_DT_* (null = not stored), and in 2.6's print order. */
+  readonly cols: (StkDataCol | null)[] = new Array<StkDataCol | null>(STK_DT_COUNT).fill(null);
+  colList: StkDataCol[] = [];
+  nvals = 0;
+  /** Entries in least recently touched first order (touch = re-insert at the end). */
+  readonly map = new Map<string, StkEntry>();
+  readonly file: string;
+  readonly line: number;
+  constructor(name: string, file = '', line = 0) { this.name = name; this.file = file; this.line = line; }
+
+  /** Adds a stored data type (config order does not matter: columns are kept in 2.6's order). */
+  addData(dt: number, period: number, count: number): void {
+    if (this.cols[dt] !== null) return;
+    const t = STK_DATA_TYPES[dt];
+    const col: StkDataCol = { dt, name: t.name, kind: t.kind, off: this.nvals, period, count };
+    this.nvals += (t.kind === STK_K_FRQP ? 3 : t.kind === STK_K_STR ? 0 : 1) * count;
+    this.cols[dt] = col;
+    this.colList = this.cols.filter((c): c is StkDataCol => c !== null);
+  }
+
+  get used(): number { return this.map.size; }
+
+  /** The live entry for `key` or null; an expired unused entry is removed on the way. */
+  lookup(key: string, now: number): StkEntry | null {
+    const e = this.map.get(key);
+    if (e === undefined) return null;
+    if (e.use === 0 && e.expire !== 0 && e.expire <= now) { this.map.delete(key); return null; }
+    return e;
+  }
+
+  /**
+   * The entry for `key`, created when missing (null when the table is full and nothing can be evicted). Touches it:
+   * moved to the most recent end and its expiry pushed to now + expire.
+   */
+  get(key: string, now: number): StkEntry | null {
+    let e = this.lookup(key, now);
+    if (e === null) {
+      if (this.map.size >= this.size && !this.evict(now)) return null;
+      e = new StkEntry(key, this.nvals, nextPtr);
+      nextPtr += 0x3a8;
+      this.map.set(key, e);
+    } else this.touch(e, now);
+    if (this.expire > 0) e.expire = now + this.expire;
+    return e;
+  }
+
+  /** Moves `e` to the most recently used end and refreshes its expiry. */
+  touch(e: StkEntry, now: number): void {
+    if (this.expire > 0) e.expire = now + this.expire;
+    this.map.delete(e.key);
+    this.map.set(e.key, e);
+  }
+
+  /** Frees room for one entry: expired ones first, else the least recently touched unused one (not with nopurge). */
+  evict(now: number): boolean {
+    this.purgeExpired(now);
+    if (this.map.size < this.size) return true;
+    if (this.nopurge) return false;
+    for (const [k, e] of this.map) {
+      if (e.use === 0) { this.map.delete(k); return true; }
+    }
+    return false;
+  }
+
+  /** Drops every unused entry whose expiry has passed. */
+  purgeExpired(now: number): void {
+    if (this.expire === 0) return;
+    for (const [k, e] of this.map) {
+      if (e.use === 0 && e.expire !== 0 && e.expire <= now) this.map.delete(k);
+      else if (e.use === 0 && e.expire > now) break;      // touch order = expiry order for unused entries
+    }
+  }
+
+  /** A data value as `show table` and the fetches read it (rates at `now`); 0 for a type not stored. */
+  read(e: StkEntry, dt: number, now: number, idx = 0): number {
+    const c = this.cols[dt];
+    if (c === null) return 0;
+    if (c.kind === STK_K_FRQP) return stkFreqRead(e.vals, c.off + idx * 3, c.period, now);
+    return e.vals[c.off + idx];
+  }
+}
+
+/** Tables of every proxy (a proxy holds at most one), set at load; read by the CLI and by name lookups. */
+const tablesByProxy = new WeakMap<object, StkTable>();
+export function stkSetProxyTable(px: object, t: StkTable): void { tablesByProxy.set(px, t); }
+export function stkProxyTable(px: object): StkTable | null { return tablesByProxy.get(px) ?? null; }
+
+// ---- keys ----
+
+/** IPv4 text to "a.b.c.d" (also from a v4-mapped IPv6), '' when not IPv4. */
+function ip4Key(s: string): string {
+  const t = s.startsWith('::ffff:') ? s.slice(7) : s;
+  let parts = 0, v = 0, digits = 0;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c === 46) { if (digits === 0 || v > 255) return ''; parts++; v = 0; digits = 0; continue; }
+    if (c < 48 || c > 57 || ++digits > 3) return '';
+    v = v * 10 + c - 48;
+  }
+  if (parts !== 3 || digits === 0 || v > 255) return '';
+  // drop leading zeros per part ("010.1.1.1" is not valid for inet_pton anyway)
+  return t;
+}
+
+/** IPv6 text to 8 hex groups (numbers), null when invalid. Accepts an embedded IPv4 tail. */
+function ip6Groups(s: string): number[] | null {
+  let t = s;
+  const tail: number[] = [];
+  const lc = t.lastIndexOf(':');
+  if (lc >= 0 && t.indexOf('.', lc) > 0) {
+    const v4 = ip4Key(t.slice(lc + 1));
+    if (v4 === '') return null;
+    const p = v4.split('.').map(Number);
+    tail.push((p[0] << 8) | p[1], (p[2] << 8) | p[3]);
+    t = t.endsWith('::' + v4) ? t.slice(0, lc + 1) : t.slice(0, lc);
+  }
+  const parse = (x: string): number[] | null => {
+    if (x === '') return [];
+    const out: number[] = [];
+    for (const h of x.split(':')) {
+      if (!/^[0-9a-fA-F]{1,4}$/.test(h)) return null;
+      out.push(parseInt(h, 16));
+    }
+    return out;
+  };
+  const dbl = t.indexOf('::');
+  if (dbl !== t.lastIndexOf('::')) return null;
+  if (dbl >= 0) {
+    const a = parse(t.slice(0, dbl)), b = parse(t.slice(dbl + 2));
+    if (a === null || b === null) return null;
+    const fill = 8 - a.length - b.length - tail.length;
+    if (fill < 1) return null;
+    return [...a, ...new Array<number>(fill).fill(0), ...b, ...tail];
+  }
+  const a = parse(t);
+  if (a === null || a.length + tail.length !== 8) return null;
+  return [...a, ...tail];
+}
+
+/** The canonical text of 8 groups (RFC 5952: longest zero run compressed, v4-mapped with a dotted tail). */
+function ip6Text(g: number[]): string {
+  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
+    return '::ffff:' + (g[6] >> 8) + '.' + (g[6] & 255) + '.' + (g[7] >> 8) + '.' + (g[7] & 255);
+  }
+  let bs = -1, bl = 0;
+  for (let i = 0; i < 8;) {
+    if (g[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && g[j] === 0) j++;
+    if (j - i > bl && j - i > 1) { bs = i; bl = j - i; }
+    i = j;
+  }
+  const hex = (a: number, b: number): string => g.slice(a, b).map((x) => x.toString(16)).join(':');
+  if (bs < 0) return hex(0, 8);
+  return hex(0, bs) + '::' + hex(bs + bl, 8);
+}
+
+/**
+ * The table key for a sample text, or null when it cannot be one (an IPv6 address in an `ip` table, a non-address).
+ * `fromCli` is true for `set/show/clear table ... key`, which refuses what the data path would convert.
+ */
+export function stkKey(t: StkTable, v: string, fromCli = false): string | null {
+  switch (t.type) {
+    case STK_T_IP: { const k = ip4Key(v); return k === '' ? null : k; }
+    case STK_T_IPV6: {
+      const k4 = ip4Key(v);
+      if (k4 !== '') return fromCli && !v.startsWith('::ffff:') ? null : '::ffff:' + k4;
+      const g = ip6Groups(v);
+      return g === null ? null : ip6Text(g);
+    }
+    case STK_T_INTEGER: {
+      // 2.6 reads leading digits with a sign (strl2ic); anything else counts as 0 on the data path
+      let i = 0, neg = false, n = 0;
+      if (v[0] === '-' || v[0] === '+') { neg = v[0] === '-'; i = 1; }
+      const s = i;
+      for (; i < v.length; i++) { const c = v.charCodeAt(i); if (c < 48 || c > 57) break; n = n * 10 + c - 48; }
+      if (fromCli && (i !== v.length || i === s)) return null;
+      return String((neg ? -n : n) >>> 0);
+    }
+    case STK_T_STRING: return v.length > t.keyLen ? v.slice(0, t.keyLen) : v;
+    case STK_T_BINARY: {
+      const b = Buffer.from(v, 'latin1').toString('hex');
+      return b.length > t.keyLen * 2 ? b.slice(0, t.keyLen * 2) : b;
+    }
+    default: return null;
+  }
+}
+
+/** Compares two keys in the order 2.6's tree walks them (`show table`): numeric for addresses and integers. */
+export function stkKeyCompare(t: StkTable, a: string, b: string): number {
+  if (t.type === STK_T_IP) return ip4Num(a) - ip4Num(b);
+  if (t.type === STK_T_INTEGER) return Number(a) - Number(b);
+  if (t.type === STK_T_IPV6) {
+    const ga = ip6Groups(a) ?? [], gb = ip6Groups(b) ?? [];
+    for (let i = 0; i < 8; i++) if (ga[i] !== gb[i]) return (ga[i] ?? 0) - (gb[i] ?? 0);
+    return 0;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function ip4Num(s: string): number {
+  let n = 0, v = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) { n = n * 256 + v; v = 0; } else v = v * 10 + c - 48;
+  }
+  return n * 256 + v;
+}
+
+/** Parses a size with 2.6's k/m/g suffixes (powers of 1024); NaN when invalid. */
+export function stkParseSize(s: string): number {
+  const m = /^(\d+)([kKmMgG]?)$/.exec(s);
+  if (m === null) return NaN;
+  const mul = m[2] === '' ? 1 : m[2].toLowerCase() === 'k' ? 1024 : m[2].toLowerCase() === 'm' ? 1048576 : 1073741824;
+  return Number(m[1]) * mul;
+}
+
+export const STK_TYPE_BY_NAME: ReadonlyMap<string, number> = new Map([
+  ['ip', STK_T_IP], ['ipv6', STK_T_IPV6], ['integer', STK_T_INTEGER], ['string', STK_T_STRING], ['binary', STK_T_BINARY],
+]);
