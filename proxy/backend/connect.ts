@@ -99,7 +99,8 @@ export class BackendConn implements Pending {
    */
   connect(be: Proxy): void {
     this.be = be;
-    this.retriesLeft = be.retries;
+    // `retry-on` without conn-failure (http/retry-on.ts) leaves connection failures unretried
+    this.retriesLeft = (be.http.retryOn & 1) !== 0 ? be.retries : 0;
     this.avoid = null;
     const now = twTouch();       // one clock read for the whole assignment (enterBackend, assign, startConnect)
     this.tStart = now;
@@ -111,6 +112,24 @@ export class BackendConn implements Pending {
     log.tConnect = -1;
     this.enterBackend(be, now);
     this.assign(now);
+  }
+
+  /**
+   * A layer-7 retry (`retry-on`, http/stream.ts): connects again for the same transaction after the server connection
+   * was released, to `srv` again, or to another server when `redispatch`. Keeps log.retries and the date of the first
+   * attempt (2.6's Tc spans the retries); a new connection, never an idle one.
+   */
+  retryConnect(be: Proxy, srv: Server | null, redispatch: boolean): void {
+    const now = twTouch();
+    const t0 = this.tConnStart;
+    this.be = be;
+    this.retriesLeft = 0;
+    this.avoid = redispatch ? srv : null;
+    this.persist = redispatch ? null : srv;
+    this.reuse = REUSE_NONE;
+    if (!this.onBackend) { this.onBackend = true; be.beconn++; }     // counted once per stream, not per retry
+    this.assign(now);
+    if (this.state === BC_CONNECTING) this.tConnStart = t0;
   }
 
   /**
