@@ -38,6 +38,7 @@ import { startHttpSession } from './http/stream.ts';
 import { registerStick } from './stick/register.ts';
 import { keywords as httpErrorKeywords } from './http/errors-cfg.ts';
 import { keywords as monitorKeywords } from './http/monitor.ts';
+import { keywords as retryOnKeywords } from './http/retry-on.ts';
 import { sslBindKeywords, sslServerKeywords, sslGlobalKeywords, sslServerInit } from './ssl/keywords.ts';
 import { sslAclFetches, sslLogFetches } from './ssl/fetches.ts';
 import { tlsAcceptorFor } from './ssl/accept.ts';
@@ -83,6 +84,7 @@ export function buildRegistry(): KeywordRegistry {
   registerStick(reg);
   reg.register(httpErrorKeywords);
   reg.register(monitorKeywords);
+  reg.register(retryOnKeywords);
   reg.register(sslGlobalKeywords);
   reg.registerBind(sslBindKeywords);
   reg.registerServer(sslServerKeywords);
