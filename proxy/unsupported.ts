@@ -45,7 +45,7 @@ export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = 
     'option disable-h2-upgrade', 'option http-restrict-req-hdr-names',
     'option originalto', 'option idle-close-on-response',
     'backlog', 'clitcpka-cnt', 'clitcpka-idle', 'clitcpka-intvl', 'srvtcpka-cnt', 'srvtcpka-idle', 'srvtcpka-intvl',
-    'error-log-format', 'retry-on', 'use-fcgi-app', 'transparent',
+    'error-log-format', 'use-fcgi-app', 'transparent',
   ]],
   ['server', [
     'send-proxy-v2-ssl', 'send-proxy-v2-ssl-cn', 'observe', 'error-limit', 'on-error', 'redir',
