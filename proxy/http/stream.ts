@@ -17,7 +17,7 @@ import type { StkStream } from '../stick/types.ts';
 import { stkClaim, stkHttpReq, stkTxnEnd, stkSessEnd } from '../stick/track.ts';
 import { stkPersist, stkPersistState } from '../stick/persist.ts';
 import {
-  PR_O_FORWARDFOR, PR_O_HTTPCLOSE, PR_O_HTTP_SERVER_CLOSE, PR_O_HTTPLOG, PR_O_LOGASAP, PR_O_ABORTONCLOSE,
+  PR_O_FORWARDFOR, PR_O_HTTPCLOSE, PR_O_HTTP_SERVER_CLOSE, PR_O_HTTPLOG, PR_O_LOGASAP, PR_O_ABORTONCLOSE, PR_O_REDISPATCH,
   SF_ERR_NONE, SF_ERR_CLICL, SF_ERR_SRVCL, SF_ERR_PRXCOND, SF_ERR_CLITO, SF_ERR_SRVTO, SF_ERR_LOCAL,
   SF_FINST_NONE, SF_FINST_R, SF_FINST_C, SF_FINST_H, SF_FINST_D, SF_FINST_T,
 } from '../model/types.ts';
@@ -50,6 +50,7 @@ import { statsHttpReply } from '../stats/html.ts';
 import { afterRulesExist, afterResponseRun, afterResponseLocal } from './after-response.ts';
 import { proxyErrorReply } from './errors-cfg.ts';
 import { monitorStatus } from './monitor.ts';
+import { retryOnStatus, RETRY_L7, RETRY_EMPTY_RESPONSE, RETRY_JUNK_RESPONSE, RETRY_RESPONSE_TIMEOUT } from './retry-on.ts';
 import {
   H1_HDR_STRIDE, H1_MF_VER_11, H1_MF_CLEN, H1_MF_CHNK, H1_MF_CONN_CLO, H1_MF_CONN_KAL, H1_MF_CONN_UPG, H1_MF_UPGRADE,
   H1_MF_TE_CL, H1_MF_METH_HEAD, H1_MF_METH_CONNECT, H1_MF_TE_OTHER, CHK_ST_DONE, HTTP_REUSE_NEVER, HTTP_REUSE_AGGRESSIVE, HTTP_REUSE_ALWAYS,
@@ -170,6 +171,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   cliRest: Buffer | null = null;
   /** The request head to send once a server connection is there. */
   outHead: Buffer | null = null;
+  /** `retry-on` (layer 7): the whole request as sent, kept for a retry; null = none or not retryable. */
+  l7Req: Buffer | null = null;
   rqPhase = RQ_HEAD;
   rsPhase = RS_NONE;
   reqBody = BODY_NONE;
@@ -584,6 +587,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.rsAccLen = 0;
     const head = this.outHead as Buffer;
     this.outHead = null;
+    if ((this.be as Proxy).http.retryOn > 1 && this.l7Req === null) this.l7Req = this.l7Keep(head);
     if (this.rqPhase === RQ_BODY && this.cliRest !== null) {
       s.cork();
       s.write(head);
@@ -594,6 +598,38 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     } else s.write(head);
     if (this.rqPhase === RQ_BODY && this.cliRest === null) this.resumeClient();
     timerArm(this.srvTimer, this.srvTimeout());
+  }
+
+  /** retry-on: the request to keep for a retry, when complete and within a buffer (2.6 retries nothing bigger). */
+  l7Keep(head: Buffer): Buffer | null {
+    if (this.reqBody === BODY_NONE) return head;
+    const rest = this.cliRest;
+    if (this.reqBody !== BODY_LEN || rest === null || rest.length < this.reqLeft || head.length + this.reqLeft > g.bufsize) return null;
+    return Buffer.concat([head, rest.subarray(0, this.reqLeft)]);
+  }
+
+  /**
+   * retry-on: sends the kept request again after a failure of kind `kind` (RETRY_*) when configured and retries are
+   * left: same server, or another one with option redispatch. False when the failure is to be handled as usual.
+   */
+  l7Retry(kind: number): boolean {
+    const be = this.be as Proxy;
+    const req = this.l7Req as Buffer;
+    const log = this.log;
+    if ((be.http.retryOn & kind) === 0 || log.retries >= be.retries || this.rqPhase !== RQ_DONE || this.cliGone) return false;
+    const srv = log.server;
+    log.retries++;
+    be.beCounters.retries++;
+    if (srv !== null) srv.counters.retries++;
+    const redispatch = (be.options & PR_O_REDISPATCH) !== 0;
+    if (redispatch) { log.redispatched = true; be.beCounters.redispatches++; if (srv !== null) srv.counters.redispatches++; }
+    this.dropServer();
+    this.rsp.reset();
+    this.rsAccLen = 0;
+    this.rsPhase = RS_WAIT;
+    this.outHead = req;
+    this.bc.retryConnect(be, srv, redispatch);
+    return true;
   }
 
   onServerError(errCause: number, finishState: number): void {
@@ -671,6 +707,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     }
     this.rsAccLen = 0;
     if (r < 0) {
+      if (this.l7Req !== null && this.l7Retry(RETRY_JUNK_RESPONSE)) return;
       // `show errors` keeps the refused response as 2.6 does (backend side)
       captureHttpError(this.be as Proxy, true, this.fe, this.log.server, this.log.clientIp + ':' + this.log.clientPort, buf, m.start, end, m.errPos - m.start);
       this.serverFailed(SF_ERR_PRXCOND, SF_FINST_H, 502);
@@ -697,6 +734,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       this.serverFailed(SF_ERR_PRXCOND, SF_FINST_H, 502);
       return;
     }
+    if (this.l7Req !== null && status >= 200 && retryOnStatus((this.be as Proxy).http.retryOn, status) && this.l7Retry(RETRY_L7)) return;
     log.bytesOut += htxHeadSize(m);
     if (status >= 100 && status < 200 && status !== 101) {
       // interim response (100 Continue, 103): forward it and wait for the final one
@@ -953,6 +991,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.rsPhase = RS_NONE;
     this.rqBuf = null;
     this.be = null;
+    this.l7Req = null;
     this.tunnel = false;
     this.req.reset();
     this.rsp.reset();
@@ -1225,7 +1264,11 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   onServerTimeout(): void {
     if (this.closed) return;
     if (this.tunnel) { this.log.errCause = SF_ERR_SRVTO; this.log.finishState = SF_FINST_D; this.abort(); return; }
-    if (this.rsPhase === RS_WAIT) { this.serverFailed(SF_ERR_SRVTO, SF_FINST_H, 504); return; }
+    if (this.rsPhase === RS_WAIT) {
+      if (this.l7Req !== null && this.l7Retry(RETRY_RESPONSE_TIMEOUT)) return;
+      this.serverFailed(SF_ERR_SRVTO, SF_FINST_H, 504);
+      return;
+    }
     this.serverFailed(SF_ERR_SRVTO, SF_FINST_D, 0);
   }
 
@@ -1240,7 +1283,11 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       this.endTransaction();
       return;
     }
-    if (this.rsPhase === RS_WAIT) { this.serverFailed(SF_ERR_SRVCL, SF_FINST_H, 502); return; }
+    if (this.rsPhase === RS_WAIT) {
+      if (this.l7Req !== null && this.srv !== null && this.l7Retry(this.rsAccLen > 0 ? RETRY_JUNK_RESPONSE : RETRY_EMPTY_RESPONSE)) return;
+      this.serverFailed(SF_ERR_SRVCL, SF_FINST_H, 502);
+      return;
+    }
     if (this.rsPhase === RS_BODY) { this.serverFailed(SF_ERR_SRVCL, SF_FINST_D, 0); return; }
     this.dropServer();
   }
