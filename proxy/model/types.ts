@@ -38,6 +38,8 @@ export const PR_O_SOCKET_STATS = 1 << 15;
 export const PR_O_TCPKA = 1 << 16;
 export const PR_O_CLKA = 1 << 17;
 export const PR_O_SRVKA = 1 << 18;
+export const PR_O_ORIGINALTO = 1 << 19;      // `option originalto` (http/originalto.ts holds its settings)
+export const PR_O_SEND_NAME_HDR = 1 << 20;   // `http-send-name-header` (idem)
 
 /** Timeouts in milliseconds; 0 = not set (infinite, with the warnings HAProxy prints at load). */
 export interface Timeouts {
