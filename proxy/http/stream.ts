@@ -17,7 +17,7 @@ import type { StkStream } from '../stick/types.ts';
 import { stkClaim, stkHttpReq, stkTxnEnd, stkSessEnd } from '../stick/track.ts';
 import { stkPersist, stkPersistState } from '../stick/persist.ts';
 import {
-  PR_O_FORWARDFOR, PR_O_HTTPCLOSE, PR_O_HTTP_SERVER_CLOSE, PR_O_HTTPLOG, PR_O_LOGASAP, PR_O_ABORTONCLOSE, PR_O_REDISPATCH,
+  PR_O_FORWARDFOR, PR_O_ORIGINALTO, PR_O_SEND_NAME_HDR, PR_O_HTTPCLOSE, PR_O_HTTP_SERVER_CLOSE, PR_O_HTTPLOG, PR_O_LOGASAP, PR_O_ABORTONCLOSE, PR_O_REDISPATCH,
   SF_ERR_NONE, SF_ERR_CLICL, SF_ERR_SRVCL, SF_ERR_PRXCOND, SF_ERR_CLITO, SF_ERR_SRVTO, SF_ERR_LOCAL,
   SF_FINST_NONE, SF_FINST_R, SF_FINST_C, SF_FINST_H, SF_FINST_D, SF_FINST_T,
 } from '../model/types.ts';
@@ -35,6 +35,7 @@ import { captureHttpError } from '../stats/errors-capture.ts';
 import { streamRegister, streamUnregister, nextSessId, type ActiveStream } from '../streams.ts';
 import { aclCondExec } from '../acl/compile.ts';
 import { H1Msg, h1Parse, h1IsH2Preface, h1SetHtxLimit, H2_PREFACE_REPLY } from './h1-parser.ts';
+import { originalToLine, stripNameHeader, withServerName } from './originalto.ts';
 import { ChunkState, chunkDecode, chunkHeader, chunkPrefixValid, CHUNK_CRLF, CHUNK_LAST } from './chunked.ts';
 import { cannedReply, cannedMuxReply } from './canned-errors.ts';
 import { h1HeadOut } from './head-out.ts';
@@ -549,6 +550,9 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       (keepVer ? buf.toString('latin1', m.l2s, m.l2e) : 'HTTP/1.1'), 'latin1');
     let extra = out.extra;
     if (opts & PR_O_FORWARDFOR) extra = extra === '' ? this.forwardFor() : extra + this.forwardFor();
+    // option originalto / http-send-name-header (http/originalto.ts): off unless the proxies set their option bits
+    if ((opts & PR_O_ORIGINALTO) !== 0) extra += originalToLine(this.fe, this.be as Proxy, this.log.frontendIp);
+    if (((this.be as Proxy).options & PR_O_SEND_NAME_HDR) !== 0) stripNameHeader(this.be as Proxy, buf, m);
     const f = m.flags;
     let conn: Buffer | null = null;
     // "close" only on an HTTP/1.1 request (1.0 closes implicitly), as 2.6's H1 layer
@@ -585,9 +589,10 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (this.rsp === NO_RSP) this.rsp = new H1Msg(true, g.maxhdr);
     this.rsp.reset();
     this.rsAccLen = 0;
-    const head = this.outHead as Buffer;
+    let head = this.outHead as Buffer;
     this.outHead = null;
     if ((this.be as Proxy).http.retryOn > 1 && this.l7Req === null) this.l7Req = this.l7Keep(head);
+    if (((this.be as Proxy).options & PR_O_SEND_NAME_HDR) !== 0) head = withServerName(head, this.be as Proxy, _srv);
     if (this.rqPhase === RQ_BODY && this.cliRest !== null) {
       s.cork();
       s.write(head);
