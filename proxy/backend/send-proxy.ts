@@ -84,8 +84,10 @@ export function sendProxyHeader(srv: Server, log: StreamLog): Buffer | null {
 export function checkProxyHeader(srv: Server, localIp: string, localPort: number, remoteIp: string, remotePort: number): Buffer | null {
   const c = cfgs.get(srv);
   if (c === undefined) return null;
-  if (c.version === 2) return ppEncodeV2('', 0, '', 0, true, null);
-  if (c.version === 1 || c.checkSendProxy) return ppEncodeV1(localIp, localPort, remoteIp, remotePort);
+  // the traffic's setting applies to checks only when they go to the traffic's address (no check port/addr)
+  const version = c.checkSendProxy || (srv.check.port === 0 && srv.check.addr === '') ? c.version : 0;
+  if (version === 2) return ppEncodeV2('', 0, '', 0, true, null);
+  if (version === 1 || c.checkSendProxy) return ppEncodeV1(localIp, localPort, remoteIp, remotePort);
   return null;
 }
 
