@@ -7,6 +7,7 @@ import { connect as netConnect } from 'node:net';
 import type { Socket } from 'node:net';
 import type { Server } from '../model/types.ts';
 import type { CheckCfg } from './types.ts';
+import { checkProxyHeader } from '../backend/send-proxy.ts';
 import {
   CHK_TYPE_HTTP, HCHK_STATUS_L4OK, HCHK_STATUS_L4CON, HCHK_STATUS_L4TOUT, HCHK_STATUS_L7OK, HCHK_STATUS_L7STS,
   HCHK_STATUS_L7RSP, HCHK_STATUS_L7TOUT, HCHK_STATUS_L7OKD, HCHK_STATUS_SOCKERR, HCHK_EXPECT_STATUS,
@@ -114,6 +115,9 @@ class Probe {
 
   onConnect(): void {
     this.connected = true;
+    // send-proxy[-v2] / check-send-proxy (backend/send-proxy.ts): the PROXY header goes first, as 2.6's checks send it
+    const pp = this.tls ? null : checkProxyHeader(this.srv, this.sock.localAddress ?? '', this.sock.localPort ?? 0, this.sock.remoteAddress ?? '', this.sock.remotePort ?? 0);
+    if (pp !== null) this.sock.write(pp);
     if (this.cfg.type !== CHK_TYPE_HTTP) { this.finish(this.tls ? HCHK_STATUS_L6OK : HCHK_STATUS_L4OK, true, 0, ''); return; }
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.onTimeout(), this.readTimeout);
