@@ -102,7 +102,7 @@ function applyOption(o: SslOptions, args: readonly string[], i: number): number 
   switch (w) {
     case 'ssl-min-ver': case 'ssl-max-ver': {
       const v = sslVersionIndex(args[i + 1] ?? '');
-      if (v < 0) return `'${w}' : unknown ssl/tls version string '${args[i + 1] ?? ''}'`;
+      if (v < 0) return `'${args[i + 1] ?? ''}' : unknown ssl/tls version`;
       if (w === 'ssl-min-ver') o.minVer = v; else o.maxVer = v;
       return 2;
     }
@@ -111,7 +111,7 @@ function applyOption(o: SslOptions, args: readonly string[], i: number): number 
     case 'prefer-client-ciphers': o.preferClientCiphers = true; return 1;
     case 'ciphers': case 'ciphersuites': case 'curves': case 'ecdhe': {
       const v = args[i + 1];
-      if (v === undefined || v === '') return `'${w}' : missing ${w === 'ciphersuites' ? 'cipher suite' : w === 'ciphers' ? 'cipher suite' : 'curve'} list`;
+      if (v === undefined || v === '') return `'${w}' : missing ${w === 'ciphers' || w === 'ciphersuites' ? 'cipher suite' : w === 'ecdhe' ? 'named curve' : 'curve suite'}`;
       if (w === 'ciphers') o.ciphers = v;
       else if (w === 'ciphersuites') o.ciphersuites = v;
       else if (w === 'curves') o.curves = v;
@@ -181,8 +181,8 @@ export const sslBindKeywords: BindKeyword[] = [
   bindKw('crt-list', (c, args, i, ctx) => {
     const v = needBindArg(args, i, ctx, 'certificate location');
     if (v === null) return -1;
-    const base = globalSsl(ctx.global).crtBase;
-    const certs = loadCrtList(basePath(base, v), base);
+    // the list file itself is not under crt-base (2.6), the certificates it names are
+    const certs = loadCrtList(v, globalSsl(ctx.global).crtBase);
     if (typeof certs === 'string') { ctx.alert(bindLabel(ctx, args) + certs); return -1; }
     c.certs.push(...certs);
     return 2;
@@ -240,14 +240,14 @@ function srvKw(name: string, parse: (c: SslServerCfg, args: readonly string[], i
 function srvOptionKw(name: string): SrvKeyword {
   return srvKw(name, (c, args, i, ctx, srv, tmpl) => {
     const r = applyOption(c.opts, args, i);
-    if (typeof r === 'string') { srvErr(ctx, srv, tmpl, r); return -1; }
+    if (typeof r === 'string') { srvErr(ctx, srv, tmpl, r + '.'); return -1; }
     return r;
   });
 }
 
 function srvArg(args: readonly string[], i: number, ctx: KwCtx, srv: Server, tmpl: boolean, what: string): string | null {
   const v = args[i + 1];
-  if (v === undefined || v === '') { srvErr(ctx, srv, tmpl, `'${args[i]}' : missing ${what}`); return null; }
+  if (v === undefined || v === '') { srvErr(ctx, srv, tmpl, `'${args[i]}' : missing ${what}.`); return null; }
   return v;
 }
 
@@ -306,7 +306,7 @@ export const sslServerKeywords: SrvKeyword[] = [
   srvKw('no-ssl', (c) => { c.enabled = false; return 1; }),
   srvKw('verify', (c, args, i, ctx, srv, tmpl) => {
     const v = args[i + 1] ?? '';
-    if (v !== 'none' && v !== 'required') { srvErr(ctx, srv, tmpl, `'verify' : unknown verify method '${v}', only 'none' and 'required' are supported`); return -1; }
+    if (v !== 'none' && v !== 'required') { srvErr(ctx, srv, tmpl, `'verify' : unknown verify method '${v}', only 'none' and 'required' are supported.`); return -1; }
     c.verify = v === 'none' ? 0 : 2;
     return 2;
   }),
@@ -357,7 +357,10 @@ function parseDefaultOptions(args: readonly string[], ctx: KwCtx): void {
   const o = args[0] === 'ssl-default-bind-options' ? g.bindOpts : g.serverOpts;
   for (let i = 1; i < args.length;) {
     const r = applyOption(o, args, i);
-    if (typeof r === 'string') { ctx.alert(`'${args[0]}' : ${r}`); return; }
+    if (typeof r === 'string') {
+      ctx.alert(r.endsWith('unknown ssl/tls version') ? `${r} on global statement '${args[0]}'.` : `'${args[0]}' : ${r}`);
+      return;
+    }
     if (r === 0) {
       if (args[i] === 'strict-sni') { i++; continue; }   // accepted for binds in later versions
       ctx.alert(`'${args[0]}' : unknown or unsupported option '${args[i]}'.`);
@@ -463,12 +466,14 @@ export function ensureSslFinalize(ctx: KwCtx): void {
 
 export function finalizeSsl(g: GlobalSettings, proxies: Iterable<Proxy>, ctx: KwCtx): void {
   const gs = globalSsl(g);
-  for (const px of proxies) {
-    // servers first, then binds: the order of haproxy 2.6's post-parse messages
+  const all = [...proxies];
+  // every server first, then every bind: the order of haproxy 2.6's post-parse messages
+  for (const px of all) {
     for (const s of px.servers) {
       const c = srvSslAny(s);
       if (c === null || (!c.enabled && !c.checkSsl)) continue;
       c.opts = mergeSslOptions(c.opts, gs.serverOpts);
+      if (ignoreNoVersions(c.opts)) ctx.warnRaw(`[${s.file}:${s.line}] : 'server ${px.name}/${s.name}' : no-sslv3/no-tlsv1x are ignored for this server. Use only 'ssl-min-ver' and 'ssl-max-ver' to fix.`);
       if (c.verify < 0) c.verify = gs.serverVerify ? 2 : 0;
       if (c.verify === 2 && c.caPem === '') {
         ctx.alertRaw(`[${s.file}:${s.line}] : 'server ${px.name}/${s.name}' : verify is enabled by default but no CA file specified. If you're running on a LAN where you're certain to trust the server's certificate, please set an explicit 'verify none' statement on the 'server' line, or use 'ssl-server-verify none' in the global section to disable server-side verifications by default.`);
@@ -478,6 +483,8 @@ export function finalizeSsl(g: GlobalSettings, proxies: Iterable<Proxy>, ctx: Kw
       if (err !== '') { ctx.alertRaw(`[${s.file}:${s.line}] : 'server ${px.name}/${s.name}' : ${err}.`); continue; }
       if (c.enabled) sslUse.servers++;
     }
+  }
+  for (const px of all) {
     for (const b of px.binds) {
       const c = bindSsl(b);
       if (c === null) continue;
@@ -486,12 +493,20 @@ export function finalizeSsl(g: GlobalSettings, proxies: Iterable<Proxy>, ctx: Kw
         continue;
       }
       c.opts = mergeSslOptions(c.opts, gs.bindOpts);
+      if (ignoreNoVersions(c.opts)) ctx.warnRaw(`Proxy '${px.name}': no-sslv3/no-tlsv1x are ignored for bind '${bindText(b)}' at [${b.file}:${b.line}]. Use only 'ssl-min-ver' and 'ssl-max-ver' to fix.`);
       if (c.verify < 0) c.verify = 0;
       c.handshakeTimeout = px.timeouts.client;
       const err = buildBindContexts(c, gs);
       if (err !== '') ctx.alertRaw(`Proxy '${px.name}': bind '${bindText(b)}' at [${b.file}:${b.line}]: ${err}.`);
     }
   }
+}
+
+/** 2.6: with ssl-min-ver/ssl-max-ver/force-* set, the no-xxx options are ignored (with a warning): true when so. */
+function ignoreNoVersions(o: SslOptions): boolean {
+  if ((o.minVer < 0 && o.maxVer < 0) || o.noVersions === 0) return false;
+  o.noVersions = 0;
+  return true;
 }
 
 /** The bind's address as written on its line. */

@@ -71,7 +71,7 @@ frontend fe_strict
   bind 127.0.0.1:${P.strict} ssl crt certs strict-sni
   default_backend be_main
 frontend fe_list
-  bind 127.0.0.1:${P.list} ssl crt-list crt-list.txt
+  bind 127.0.0.1:${P.list} ssl crt-list ${F}crt-list.txt
   default_backend be_main
 frontend fe_mtls
   bind 127.0.0.1:${P.mtls} ssl crt certs/www.pem ca-file ca.crt verify required
