@@ -12,12 +12,15 @@ import { makeServerTemplateKeywords } from './backend/server-template.ts';
 import { resolversKeywords } from './dns/resolvers-section.ts';
 import { dnsServerKeywords, dnsServerInit } from './dns/server-keywords.ts';
 import { originalToKeywords, originalToProxyInit } from './http/originalto.ts';
+import { dnsCliCommands } from './dns/cli.ts';
+import { addModuleCli } from './stats/cli-registry.ts';
 
 /** Adds the edge keywords to `reg` and the server init hooks to the model. Idempotent hooks, once per registry. */
 export function registerEdge(reg: KeywordRegistry): void {
   registerServerInit(sendProxyServerInit);
   registerServerInit(dnsServerInit);
   registerProxyInit(originalToProxyInit);
+  addModuleCli(dnsCliCommands);
   reg.registerBind(acceptProxyBindKeywords);
   reg.registerServer(sendProxyServerKeywords);
   reg.registerServer(dnsServerKeywords);

@@ -13,11 +13,28 @@ import { startDnsServer } from '../../proxy/dns/dns-server.ts';
 import type { DnsServer } from '../../proxy/dns/dns-server.ts';
 import { addEventSink, removeEventSink } from '../../../proxy/events.ts';
 import { SRV_ADMF_RMAINT } from '../../../proxy/model/types.ts';
+import { connect } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+
+function cli(cmd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const c = connect(sockPath);
+    let out = '';
+    const t = setTimeout(() => { c.destroy(); reject(new Error('cli timeout')); }, 3000);
+    c.on('data', (d) => { out += d.toString(); });
+    c.on('error', reject);
+    c.on('close', () => { clearTimeout(t); resolve(out); });
+    c.end(cmd + '\n');
+  });
+}
 
 let rt: Runtime;
 let dns: DnsServer;
 let app: Recorder, app2: Recorder, app3: Recorder;
 let pTpl = 0, pDns = 0;
+let sockPath = '';
 const events: string[] = [];
 function capture(_l: number, t: string): void { events.push(t); }
 
@@ -29,7 +46,10 @@ before(async () => {
   dns = await startDnsServer({ 'app.test': ['127.0.0.1', '127.0.0.2'] });
   [pTpl, pDns] = await Promise.all([freePort(), freePort()]);
   addEventSink(capture);
+  sockPath = join(mkdtempSync(join(tmpdir(), 'sluice-edge-')), 'stats.sock');
   rt = await startSluice(`
+global
+  stats socket ${sockPath} level admin
 resolvers mydns
   nameserver ns1 127.0.0.1:${dns.port}
   hold valid 100ms
@@ -110,4 +130,18 @@ test('a record changed mid-test moves the server; a record gone puts its server 
   assert.ok(events.some((e) => e.startsWith(`Server dyn/${s1.name} is going DOWN for maintenance (No IP for server ). `)), events.join('\n'));
   const r = await rawExchange(pDns, REQ);
   assert.match(r.data, new RegExp(`x-srv: ${other.name}`));
+});
+
+test('show resolvers prints the section and its nameserver counters in 2.6 layout', async () => {
+  const out = await cli('show resolvers mydns');
+  const lines = out.split('\n');
+  assert.equal(lines[0], 'Resolvers section mydns');
+  assert.equal(lines[1], ' nameserver ns1:');
+  assert.deepEqual(lines.slice(2, 17).map((l) => l.slice(0, 15)), ['  sent:        ', '  snd_error:   ', '  valid:       ', '  update:      ',
+    '  cname:       ', '  cname_error: ', '  any_err:     ', '  nx:          ', '  timeout:     ', '  refused:     ', '  other:       ',
+    '  invalid:     ', '  too_big:     ', '  truncated:   ', '  outdated:    ']);
+  const n = (k: string) => +(lines.find((l) => l.startsWith(`  ${k}:`)) ?? '').split(':')[1];
+  assert.ok(n('sent') >= n('valid') && n('valid') > 0);
+  assert.ok(n('update') >= 3);
+  assert.equal(await cli('show resolvers nope'), "Can't find that resolvers section\n\n");
 });
