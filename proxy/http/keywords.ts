@@ -45,6 +45,8 @@ export function newHttpProxyCfg(def: HttpProxyCfg | null): HttpProxyCfg {
     reuse: def && def.reuse !== undefined ? def.reuse : HTTP_REUSE_SAFE,
     bufferRequest: def !== null && def.bufferRequest === true,
     preferLastServer: def !== null && def.preferLastServer === true,
+    ignoreProbes: def !== null && def.ignoreProbes === true,
+    pretendKeepAlive: def !== null && def.pretendKeepAlive === true,
     retryOn: def !== null && def.retryOn !== undefined ? def.retryOn : 1,     // RETRY_CONN_FAILURE
   };
 }
@@ -472,6 +474,17 @@ function parsePreferLast(args: readonly string[], ctx: KwCtx): void {
   if (ctx.proxy) ctx.proxy.http.preferLastServer = args[0] !== 'no';
 }
 
+function parseIgnoreProbes(args: readonly string[], ctx: KwCtx): void {
+  if (ctx.proxy) ctx.proxy.http.ignoreProbes = args[0] !== 'no';
+}
+
+function parsePretendKa(args: readonly string[], ctx: KwCtx): void {
+  if (ctx.proxy) ctx.proxy.http.pretendKeepAlive = args[0] !== 'no';
+}
+
+/** `option idle-close-on-response` only matters during a soft stop (idle keep-alive connections): accepted. */
+function parseIdleClose(): void { /* no effect in Sluice */ }
+
 export const keywords: CfgKeyword[] = [
   { section: 'listen', name: 'http-request', cap: PR_CAP_FE | PR_CAP_BE, parse: abortOnAlert(parseHttpRule) },
   { section: 'listen', name: 'http-response', cap: PR_CAP_FE | PR_CAP_BE, parse: abortOnAlert(parseHttpRule) },
@@ -484,6 +497,9 @@ export const keywords: CfgKeyword[] = [
   { section: 'listen', name: 'option httpclose', cap: ALL, allowNo: true, parse: connMode(PR_O_HTTPCLOSE) },
   { section: 'listen', name: 'option http-keep-alive', cap: ALL, allowNo: true, parse: connMode(PR_O_HTTP_KEEP_ALIVE) },
   { section: 'listen', name: 'option http-buffer-request', cap: ALL, allowNo: true, parse: parseBufferRequest },
+  { section: 'listen', name: 'option http-ignore-probes', cap: PR_CAP_FE | PR_CAP_DEF, allowNo: true, parse: parseIgnoreProbes },
+  { section: 'listen', name: 'option http-pretend-keepalive', cap: ALL, allowNo: true, parse: parsePretendKa },
+  { section: 'listen', name: 'option idle-close-on-response', cap: PR_CAP_FE | PR_CAP_DEF, allowNo: true, parse: parseIdleClose },
   { section: 'listen', name: 'option prefer-last-server', cap: PR_CAP_BE | PR_CAP_DEF, allowNo: true, parse: parsePreferLast },
   ...userlistKeywords,
 ];

@@ -162,6 +162,10 @@ export interface HttpProxyCfg {
   reuse: number;              // HTTP_REUSE_*
   /** `option http-buffer-request`: wait for the whole body (or a full buffer) before choosing a server. */
   bufferRequest: boolean;
+  /** `option http-ignore-probes`: connections closed or timed out before any byte are not answered nor logged. */
+  ignoreProbes: boolean;
+  /** `option http-pretend-keepalive`: no `connection: close` toward the server in close modes. */
+  pretendKeepAlive: boolean;
   /** `retry-on` mask (http/retry-on.ts RETRY_*), default conn-failure. */
   retryOn: number;
   /** `option prefer-last-server`: a session's next request goes to its last server when it is usable. */
