@@ -556,7 +556,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     const f = m.flags;
     let conn: Buffer | null = null;
     // "close" only on an HTTP/1.1 request (1.0 closes implicitly), as 2.6's H1 layer
-    if (!this.srvKeepAlive) {
+    // option http-pretend-keepalive: the server is not told about the close (2.6 sends nothing, or keep-alive to 1.0)
+    if (!this.srvKeepAlive && !(this.fe.http.pretendKeepAlive || (this.be as Proxy).http.pretendKeepAlive)) {
       if ((f & (H1_MF_CONN_UPG | H1_MF_UPGRADE)) !== (H1_MF_CONN_UPG | H1_MF_UPGRADE) && (f & H1_MF_VER_11) !== 0) conn = B_CONN_CLOSE;
     }
     else if ((f & (H1_MF_VER_11 | H1_MF_CHNK)) === 0) conn = B_CONN_KA;
@@ -1097,6 +1098,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     log.tRequest = -1;
     log.tIdle = this.reqStart > 0 ? this.reqStart - this.txnStart : 0;
     log.reqLine = '<BADREQ>';
+    log.reqDateMs = this.reqStart !== 0 ? this.reqStart : this.txnStart;   // %tr of a <BADREQ> line
     logBadRequest(log, this.reqStart !== 0);
     this.reqBody = BODY_NONE;
     this.sendError(status, true);
@@ -1182,13 +1184,15 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (this.closed) return;
     if (this.tunnel) { const s = this.srv; if (s !== null) s.end(); return; }
     if (this.rqPhase === RQ_HEAD) {
-      if (this.reqStart === 0 && this.txnCount > 0) { this.closeAll(); this.cli.destroy(); return; }
+      // option http-ignore-probes: a connection closed before sending anything is not answered, logged nor counted
+      if (this.reqStart === 0 && (this.txnCount > 0 || this.fe.http.ignoreProbes)) { this.closeAll(); this.cli.destroy(); return; }
       // half-closed in the middle of (or before) a request head: HAProxy answers 400 and logs CR
       const log = this.log;
       this.fe.feCounters.failedReq++;
       this.fe.feCounters.cumReq++;
       log.errCause = SF_ERR_CLICL; log.finishState = SF_FINST_R;
       log.reqLine = '<BADREQ>';
+      log.reqDateMs = this.reqStart !== 0 ? this.reqStart : this.txnStart;   // %tr of a <BADREQ> line
       logBadRequest(log, this.reqStart !== 0);
       log.tRequest = -1;
       this.sendError(400, true);
@@ -1253,10 +1257,11 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       return;
     }
     if (this.rqPhase === RQ_HEAD) {
-      if (this.reqStart === 0 && this.txnCount > 0) { this.closeAll(); this.cli.destroy(); return; }
+      if (this.reqStart === 0 && (this.txnCount > 0 || this.fe.http.ignoreProbes)) { this.closeAll(); this.cli.destroy(); return; }
       log.errCause = SF_ERR_CLITO; log.finishState = SF_FINST_R;
       this.fe.feCounters.cumReq++;
       log.reqLine = '<BADREQ>';
+      log.reqDateMs = this.reqStart !== 0 ? this.reqStart : this.txnStart;   // %tr of a <BADREQ> line
       logBadRequest(log, this.reqStart !== 0);
       log.tRequest = -1;
       this.sendError(408, true);
