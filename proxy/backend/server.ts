@@ -80,6 +80,31 @@ function noServerAlert(be: Proxy, wasAvailable: boolean): void {
 
 function hadServer(be: Proxy): boolean { return be.srvActive + be.srvBackup > 0; }
 
+/**
+ * A server leaves the STOPPED state at `now`: its DOWN period is added to `downtime`; a backend that had no usable
+ * server (`had` false) and has one again (after recalcBackend) closes its own DOWN period the same way.
+ */
+function leaveStopped(s: Server, now: number): void {
+  if (s.curState === SRV_ST_STOPPED) s.downTime += now - s.lastChange;
+}
+function backendBackUp(be: Proxy, had: boolean, now: number): void {
+  if (!had && hadServer(be)) { be.downTime += now - be.lastChange; be.lastChange = now; }
+}
+
+/**
+ * Leaving maintenance, as 2.6 does: a checked server restarts its check at the rise threshold and is UP at once
+ * unless it tracks a DOWN server or its agent says down; the next check result decides (checks are not run
+ * during maintenance). Call before updating s.lastChange.
+ */
+function restartAfterMaint(s: Server, now: number): void {
+  if (s.check.enabled) s.check.health = s.check.rise;
+  if (s.curState !== SRV_ST_STOPPED) return;
+  if (s.tracked !== null && s.tracked.curState === SRV_ST_STOPPED) return;
+  if (s.agent !== null && s.agent.enabled && s.agent.health < s.agent.rise) return;
+  leaveStopped(s, now);
+  s.curState = SRV_ST_RUNNING;
+}
+
 /** Moves the streams waiting for `s` elsewhere and serves the backend queue from the remaining servers. */
 function requeueFrom(s: Server): number {
   const n = redistributeQueue(s, null);
@@ -101,10 +126,14 @@ export function kickBackend(be: Proxy): number {
 export function srvSetRunning(s: Server, reason: string): void {
   if (s.curState === SRV_ST_RUNNING || s.curState === SRV_ST_STARTING) return;
   const be = s.proxy;
+  const had = hadServer(be);
+  const now = Date.now();
+  leaveStopped(s, now);
   s.curState = SRV_ST_RUNNING;
-  s.lastChange = Date.now();
+  s.lastChange = now;
   startWarmup(s);
   recalcBackend(be);
+  backendBackUp(be, had, now);
   if ((s.adminState & SRV_ADMF_MAINT) !== 0) { propagateTrack(s); return; }
   const n = processQueue(s, srvUsable(s));
   emitEvent(EV_WARNING, `${srvLabel(s)} is UP${reason !== '' ? ', reason: ' + reason : ''}. ${upTail(s, n)}`);
@@ -138,11 +167,14 @@ export function srvSetHealthFromCli(s: Server, health: 'up' | 'stopping' | 'down
   const had = hadServer(be);
   const target = health === 'up' ? SRV_ST_RUNNING : health === 'stopping' ? SRV_ST_STOPPING : SRV_ST_STOPPED;
   if (s.curState === target) return;
+  const now = Date.now();
+  leaveStopped(s, now);
   s.curState = target;
-  s.lastChange = Date.now();
+  s.lastChange = now;
   s.check.health = target === SRV_ST_STOPPED ? 0 : target === SRV_ST_RUNNING ? s.check.rise + s.check.fall - 1 : s.check.health;
   if (target === SRV_ST_STOPPED) stopWarmup(s);
   recalcBackend(be);
+  backendBackUp(be, had, now);
   if ((s.adminState & SRV_ADMF_MAINT) !== 0) { propagateTrack(s); return; }
   if (target === SRV_ST_STOPPED) {
     const n = requeueFrom(s);
@@ -171,7 +203,8 @@ export function srvSetMaint(s: Server): void {
   stopWarmup(s);
   recalcBackend(be);
   const n = requeueFrom(s);
-  emitEvent(EV_WARNING, `${srvLabel(s)} is going DOWN for maintenance. ${downTail(s, n)}`);
+  if (s.curState === SRV_ST_STOPPED) emitEvent(EV_WARNING, `${srvLabel(s)} was DOWN and now enters maintenance.`);
+  else emitEvent(EV_WARNING, `${srvLabel(s)} is going DOWN for maintenance. ${downTail(s, n)}`);
   noServerAlert(be, had);
   propagateTrack(s);
 }
@@ -200,10 +233,14 @@ export function srvSetDrain(s: Server): void {
 export function srvSetReady(s: Server): void {
   const be = s.proxy;
   if ((s.adminState & SRV_ADMF_FMAINT) !== 0) {
+    const had = hadServer(be);
+    const now = Date.now();
     s.adminState &= ~(SRV_ADMF_FMAINT | SRV_ADMF_FDRAIN);
-    s.lastChange = Date.now();
+    if ((s.adminState & SRV_ADMF_MAINT) === 0) restartAfterMaint(s, now);
+    s.lastChange = now;
     if (s.curState === SRV_ST_RUNNING && (s.adminState & SRV_ADMF_MAINT) === 0) startWarmup(s);
     recalcBackend(be);
+    backendBackUp(be, had, now);
     if ((s.adminState & SRV_ADMF_MAINT) === 0) {
       processQueue(s, srvUsable(s));
       const st = s.curState === SRV_ST_STOPPED ? 'DOWN' : 'UP/READY';
@@ -225,10 +262,18 @@ export function srvSetReady(s: Server): void {
 /** Config `disabled` (CMAINT) lifted at runtime: `enable server` also clears it, as HAProxy. */
 export function srvClearConfigMaint(s: Server): void {
   if ((s.adminState & SRV_ADMF_CMAINT) === 0) return;
+  const be = s.proxy;
+  const had = hadServer(be);
+  const now = Date.now();
   s.adminState &= ~SRV_ADMF_CMAINT;
-  recalcBackend(s.proxy);
+  if ((s.adminState & SRV_ADMF_MAINT) === 0) restartAfterMaint(s, now);
+  s.lastChange = now;
+  if (s.curState === SRV_ST_RUNNING && (s.adminState & SRV_ADMF_MAINT) === 0) startWarmup(s);
+  recalcBackend(be);
+  backendBackUp(be, had, now);
   processQueue(s, srvUsable(s));
-  emitEvent(EV_WARNING, `${srvLabel(s)} is ${s.curState === SRV_ST_STOPPED ? 'DOWN' : 'UP/READY'} (leaving maintenance).`);
+  // 2.6 says "forced" here too: its config `disabled` sets the forced-maintenance flag
+  emitEvent(EV_WARNING, `${srvLabel(s)} is ${s.curState === SRV_ST_STOPPED ? 'DOWN' : 'UP/READY'} (leaving forced maintenance).`);
   propagateTrack(s);
 }
 
@@ -265,13 +310,14 @@ export function srvSetMaxconn(s: Server, n: number): void {
 }
 
 /**
- * Startup: servers start RUNNING unless `disabled` (CMAINT) or checked (they start UP, as HAProxy, with health at
- * rise so one failure of `fall` takes them down), then the LB set is built.
+ * Startup: servers start RUNNING (checked ones too, as HAProxy, with health at rise so one failure of `fall` takes
+ * them down), `disabled` (CMAINT) ones STOPPED with health 0, then the LB set is built.
  */
 export function initBackendServers(be: Proxy): void {
   for (const s of be.servers) {
-    s.curState = SRV_ST_RUNNING;
-    if (s.check.enabled) s.check.health = s.check.rise;
+    const off = (s.adminState & SRV_ADMF_CMAINT) !== 0;
+    s.curState = off ? SRV_ST_STOPPED : SRV_ST_RUNNING;
+    if (s.check.enabled) s.check.health = off ? 0 : s.check.rise;
     s.lastChange = Date.now();
   }
   recalcBackend(be);

@@ -11,7 +11,7 @@ import { SRV_ST_STOPPED } from '../model/types.ts';
 import { HCHK_STATUS_INI } from './types.ts';
 import { runProbe, probeReason } from './probe.ts';
 import type { ProbeResult } from './probe.ts';
-import { srvSetRunning, srvSetStopped } from '../backend/server.ts';
+import { srvSetRunning, srvSetStopped, SRV_ADMF_MAINT } from '../backend/server.ts';
 import { agentSaysUp, startAgents, stopAgents } from './agent.ts';
 import { logHealthCheck, logServerEvents, unlogServerEvents } from './log-checks.ts';
 
@@ -67,7 +67,8 @@ function runOnce(t: CheckTask): void {
   if (t.stopped) return;
   const srv = t.srv;
   const c = srv.check;
-  if (c.paused) { schedule(t, c.inter); return; }
+  // `disable health`, and any maintenance: 2.6 pauses the check (srv_check_state 14) and runs no probe
+  if (c.paused || (srv.adminState & SRV_ADMF_MAINT) !== 0) { schedule(t, c.inter); return; }
   const be = srv.proxy;
   const connectTo = be.timeouts.connect > 0 ? Math.min(be.timeouts.connect, c.inter) : c.inter;
   const readTo = be.timeouts.check > 0 ? be.timeouts.check : c.inter;

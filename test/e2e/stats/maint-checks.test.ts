@@ -1,0 +1,76 @@
+/*
+ * Maintenance and health checks as haproxy 2.6.12 showed them (same config, same CLI commands): a `disabled` server
+ * is never probed and starts DOWN, a DOWN server "was DOWN and now enters maintenance", leaving maintenance is
+ * UP/READY at the rise threshold until the next check, and the DOWN period of a server that came back is kept in
+ * its `downtime` column (it was lost).
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { freePort, nameServer, startSluice, stopSluice, waitFor, sleep } from '../proxy-util.ts';
+import { cliCommand, parseStatCsv } from './traffic.ts';
+import { addEventSink } from '../../../proxy/events.ts';
+import { SRV_ST_RUNNING, SRV_ST_STOPPED } from '../../../proxy/model/types.ts';
+
+const events: string[] = [];
+addEventSink((_l, t) => events.push(t));
+const dir = mkdtempSync(join(tmpdir(), 'sluice-maint-'));
+const sock = join(dir, 'admin.sock');
+const web = await nameServer('web');
+const closed = await freePort();
+const rt = await startSluice(`global
+  stats socket ${sock} level admin
+defaults
+  mode tcp
+  timeout connect 300ms
+  timeout client 1s
+  timeout server 1s
+backend bk
+  server up 127.0.0.1:${web.port} check inter 100 rise 2 fall 2
+  server dead 127.0.0.1:${closed} check inter 100 rise 2 fall 2
+  server off 127.0.0.1:${web.port} check inter 100 disabled
+`);
+after(async () => { await stopSluice(rt); web.server.close(); rmSync(dir, { recursive: true, force: true }); });
+const [, dead, off] = rt.cfg.backends.get('bk')!.servers;
+const cli = (c: string): Promise<string> => cliCommand(sock, c);
+/* `show servers state bk` fields 5..13 (op/admin state, weights, time since change, check status/result/health/state) */
+async function stateOf(name: string): Promise<string[]> {
+  const line = (await cli('show servers state bk')).split('\n').find((l) => l.split(' ')[3] === name)!;
+  const f = line.split(' ');
+  return [f[5], f[6], f[10], f[11], f[12], f[13]] as string[];
+}
+
+test('a `disabled` server is never probed: check status INI, paused, DOWN, health 0', async () => {
+  await sleep(350);
+  assert.deepEqual(await stateOf('off'), ['0', '5', '1', '0', '0', '14']);
+  assert.equal(off!.curState, SRV_ST_STOPPED);
+});
+
+test('a server that comes back keeps its DOWN period in downtime', async () => {
+  await waitFor(() => dead!.curState === SRV_ST_STOPPED, 2000);
+  await sleep(1100);
+  assert.equal(await cli('set server bk/dead health up'), '\n');
+  const row = parseStatCsv(await cli('show stat')).rows.get('bk/dead')!;
+  assert.ok(Number(row['downtime']) >= 1, `downtime ${row['downtime']}`);
+});
+
+test('maintenance of a DOWN server, then ready: UP/READY at the rise threshold until the next check', async () => {
+  await waitFor(() => dead!.curState === SRV_ST_STOPPED, 2000);
+  await cli('set server bk/dead state maint');
+  assert.ok(events.includes('Server bk/dead was DOWN and now enters maintenance.'), events.join('\n'));
+  await cli('set server bk/dead state ready');
+  assert.ok(events.includes('Server bk/dead is UP/READY (leaving forced maintenance).'), events.join('\n'));
+  assert.equal(dead!.curState, SRV_ST_RUNNING);
+  assert.equal(dead!.check.health, 2);
+  await waitFor(() => dead!.curState === SRV_ST_STOPPED, 2000);
+});
+
+test('enable server on a `disabled` server: UP/READY (leaving forced maintenance), health at rise', async () => {
+  await cli('enable server bk/off');
+  assert.ok(events.includes('Server bk/off is UP/READY (leaving forced maintenance).'), events.join('\n'));
+  const st = await stateOf('off');
+  assert.deepEqual([st[0], st[4]], ['2', '2']);
+  await waitFor(() => off!.check.status !== 1 && off!.check.health === 3, 2000);
+});
