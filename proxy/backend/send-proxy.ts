@@ -98,15 +98,11 @@ function label(srv: Server, tmpl: boolean): string {
 const V2_OPTS = ['ssl', 'cert-cn', 'ssl-cipher', 'cert-sig', 'cert-key', 'authority', 'crc32c', 'unique-id'];
 
 function parseV2Options(srv: Server, args: readonly string[], i: number, ctx: KwCtx, tmpl: boolean): number {
-  const v = args[i + 1];
-  if (v === undefined || v === '') {
-    ctx.alertRaw(`[${ctx.file}:${ctx.line}] : '${label(srv, tmpl)}' : '${args[i]}' expects <option>[,<option>]* as argument.`);
-    return -1;
-  }
+  const v = args[i + 1] ?? '';
   const c = cfgOf(srv);
   for (const o of v.split(',')) {
     if (!V2_OPTS.includes(o)) {
-      ctx.alertRaw(`[${ctx.file}:${ctx.line}] : '${label(srv, tmpl)}' : '${args[i]}' : failed to parse '${o}'`);
+      ctx.alertRaw(`[${ctx.file}:${ctx.line}] : '${label(srv, tmpl)}' : '${o}' : proxy v2 option not implemented.`);
       return -1;
     }
     // ssl/cert-* TLVs describe a TLS client connection; accepted and not sent (authority/unique-id are)

@@ -19,10 +19,10 @@ import { dnsSetAddr, dnsEnterMaint, dnsLeaveMaint } from './srv-state.ts';
 import { emitEvent, EV_WARNING } from '../events.ts';
 
 /**
- * Startup addresses of the servers with DNS settings whose address is a name, per `init-addr` (default last,libc;
- * `last` has no server-state file to read here). A server that gets none starts in resolution maintenance without an
- * address: silently for `none`, with 2.6's "could not resolve address 'x', disabling server." warning when it has
- * `resolvers`. Without `resolvers` and without `none`, the name is left for runtime.ts (its fatal error).
+ * Startup addresses of the servers with DNS settings whose address is a name, per `init-addr` (default last,libc, plus
+ * none with `resolvers`; `last` has no server-state file to read here). `none` starts the server in resolution
+ * maintenance without an address, with 2.6's "could not resolve address 'x', disabling server." warning when a libc
+ * lookup failed before. When no method gives an address the name is left to runtime.ts (its fatal error).
  */
 export async function dnsInitAddrs(proxies: readonly Proxy[]): Promise<void> {
   for (const px of proxies) {
@@ -30,23 +30,26 @@ export async function dnsInitAddrs(proxies: readonly Proxy[]): Promise<void> {
       const c = srvDns(s);
       if (c === null || s.path !== '' || s.host === '' || isIP(s.host) !== 0) continue;
       c.fqdn = s.host;
-      const steps = c.initAddr.length > 0 ? c.initAddr : [{ method: INIT_ADDR_LAST, ip: '' }, { method: INIT_ADDR_LIBC, ip: '' }];
-      let done = false;
+      // 2.6's default is last,libc, and last,libc,none for a server with resolvers
+      const steps = c.initAddr.length > 0 ? c.initAddr : c.resolversSet ? DEFAULT_WITH_RESOLVERS : DEFAULT_INIT_ADDR;
+      let libcFailed = false;
       for (const st of steps) {
         if (st.method === INIT_ADDR_LIBC) {
-          try { s.host = (await lookup(c.fqdn)).address; done = true; } catch { /* next method */ }
-        } else if (st.method === INIT_ADDR_IP) { s.host = st.ip; done = true; }
-        else if (st.method === INIT_ADDR_NONE) { s.host = ''; s.adminState |= SRV_ADMF_RMAINT; done = true; }
-        if (done) break;
+          try { s.host = (await lookup(c.fqdn)).address; break; } catch { libcFailed = true; }
+        } else if (st.method === INIT_ADDR_IP) { s.host = st.ip; break; }
+        else if (st.method === INIT_ADDR_NONE) {
+          if (libcFailed) emitEvent(EV_WARNING, `config : [${s.file}:${s.line}] : 'server ${px.name}/${s.name}' : could not resolve address '${c.fqdn}', disabling server.`);
+          s.host = '';
+          s.adminState |= SRV_ADMF_RMAINT;
+          break;
+        }
       }
-      if (done) continue;
-      if (c.resolvers === null) continue;
-      emitEvent(EV_WARNING, `config : [${s.file}:${s.line}] : 'server ${px.name}/${s.name}' : could not resolve address '${c.fqdn}', disabling server.`);
-      s.host = '';
-      s.adminState |= SRV_ADMF_RMAINT;
     }
   }
 }
+
+const DEFAULT_INIT_ADDR = [{ method: INIT_ADDR_LAST, ip: '' }, { method: INIT_ADDR_LIBC, ip: '' }];
+const DEFAULT_WITH_RESOLVERS = [...DEFAULT_INIT_ADDR, { method: INIT_ADDR_NONE, ip: '' }];
 
 /** One name resolved periodically for the servers using it. */
 class Resolution {

@@ -40,19 +40,19 @@ function parseOriginalTo(args: readonly string[], ctx: KwCtx): void {
     const w = args[i];
     if (w === 'except') {
       const v = args[i + 1];
-      if (v === undefined || v === '') { ctx.alert(`'${args[0]} ${args[1]}' : missing address/netmask after '${w}'.`); return; }
+      if (v === undefined || v === '') { ctx.alert(`'${args[0]} ${args[1]} ${w}' expects <address>[/mask] as argument.`); return; }
       const slash = v.indexOf('/');
       const base = ip4(slash >= 0 ? v.slice(0, slash) : v);
       const lenS = slash >= 0 ? v.slice(slash + 1) : '32';
       let mask = -1;
       if (/^\d{1,2}$/.test(lenS) && +lenS <= 32) mask = +lenS === 0 ? 0 : (~0 << (32 - +lenS)) >>> 0;
       else if (ip4(lenS) >= 0) mask = ip4(lenS);
-      if (base < 0 || mask < 0) { ctx.alert(`'${args[0]} ${args[1]}' : invalid address/netmask '${v}' after '${w}'.`); return; }
+      if (base < 0 || mask < 0) { ctx.alert(`'${args[0]} ${args[1]} ${w}' expects <address>[/mask] as argument.`); return; }
       c.net = (base & mask) >>> 0; c.mask = mask;
       i += 2;
     } else if (w === 'header') {
       const v = args[i + 1];
-      if (v === undefined || v === '') { ctx.alert(`'${args[0]} ${args[1]}' : missing header name after '${w}'.`); return; }
+      if (v === undefined || v === '') { ctx.alert(`'${args[0]} ${args[1]} ${w}' expects <header_name> as argument.`); return; }
       c.header = v.toLowerCase();
       i += 2;
     } else {
