@@ -190,7 +190,7 @@ function parseTcpRequest(args: readonly string[], ctx: KwCtx): void {
   } else if (act === 'accept') action = TCP_ACT_ACCEPT;
   else if (act === 'reject') action = TCP_ACT_REJECT;
   else if (act === 'expect-proxy' && kind === 'connection') {
-    if (args[3] !== 'layer4') { ctx.alert(`'${label} ${act}' only supports 'layer4' in ${where} (got '${args[3] ?? ''}').\n`); return; }
+    if (args[3] !== 'layer4') { ctx.alert(`'${label} ${act}' only supports 'layer4' in ${where} (got '${args[3] ?? ''}')`); return; }
     action = TCP_ACT_EXPECT_PROXY;
     argc = 4;
   } else {
