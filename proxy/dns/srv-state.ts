@@ -5,7 +5,7 @@
  * again)." then "... administratively READY thanks to valid DNS answer."). Called by dns/runtime.ts. Hot path: no.
  */
 import type { Proxy, Server } from '../model/types.ts';
-import { SRV_ADMF_RMAINT, SRV_ST_STOPPED } from '../model/types.ts';
+import { SRV_ADMF_RMAINT, SRV_ST_STOPPED, SRV_ST_RUNNING } from '../model/types.ts';
 import { PR_CAP_FE } from '../config/types.ts';
 import { SRV_ADMF_MAINT, recalcBackend, kickBackend, srvUsable, srvSetAddr } from '../backend/server.ts';
 import { processQueue, redistributeQueue } from '../backend/queue.ts';
@@ -57,7 +57,14 @@ export function dnsLeaveMaint(s: Server, fqdn: string): void {
   if ((s.adminState & SRV_ADMF_RMAINT) === 0) return;
   s.adminState &= ~SRV_ADMF_RMAINT;
   if ((s.adminState & SRV_ADMF_MAINT) !== 0) return;
-  s.lastChange = Date.now();
+  const now = Date.now();
+  // as after any maintenance in 2.6: the check restarts at its rise threshold and the server is UP until it says
+  if (s.check.enabled) s.check.health = s.check.rise;
+  if (s.curState === SRV_ST_STOPPED && (s.tracked === null || s.tracked.curState !== SRV_ST_STOPPED)) {
+    s.downTime += now - s.lastChange;
+    s.curState = SRV_ST_RUNNING;
+  }
+  s.lastChange = now;
   recalcBackend(s.proxy);
   processQueue(s, srvUsable(s));
   tell(s, `${srvLabel(s)} ('${fqdn}') is ${s.curState === SRV_ST_STOPPED ? 'DOWN' : 'UP/READY'} (resolves again).`, LOG_NOTICE);
