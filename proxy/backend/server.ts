@@ -311,11 +311,12 @@ export function srvSetMaxconn(s: Server, n: number): void {
 
 /**
  * Startup: servers start RUNNING (checked ones too, as HAProxy, with health at rise so one failure of `fall` takes
- * them down), `disabled` (CMAINT) ones STOPPED with health 0, then the LB set is built.
+ * them down), `disabled` (CMAINT) and address-less (RMAINT) ones STOPPED with health 0, then the LB set is built.
  */
 export function initBackendServers(be: Proxy): void {
   for (const s of be.servers) {
-    const off = (s.adminState & SRV_ADMF_CMAINT) !== 0;
+    // config `disabled`, or no address from `init-addr none` (resolution maintenance, dns/): DOWN as in 2.6
+    const off = (s.adminState & (SRV_ADMF_CMAINT | SRV_ADMF_RMAINT)) !== 0;
     s.curState = off ? SRV_ST_STOPPED : SRV_ST_RUNNING;
     if (s.check.enabled) s.check.health = off ? 0 : s.check.rise;
     s.lastChange = Date.now();
