@@ -14,6 +14,8 @@ import { dnsServerKeywords, dnsServerInit } from './dns/server-keywords.ts';
 import { originalToKeywords, originalToProxyInit } from './http/originalto.ts';
 import { dnsCliCommands } from './dns/cli.ts';
 import { addModuleCli } from './stats/cli-registry.ts';
+import { ppAclFetches } from './net/pp-fetches.ts';
+import { registerAclFetches } from './acl/fetches.ts';
 
 /** Adds the edge keywords to `reg` and the server init hooks to the model. Idempotent hooks, once per registry. */
 export function registerEdge(reg: KeywordRegistry): void {
@@ -21,6 +23,7 @@ export function registerEdge(reg: KeywordRegistry): void {
   registerServerInit(dnsServerInit);
   registerProxyInit(originalToProxyInit);
   addModuleCli(dnsCliCommands);
+  registerAclFetches(ppAclFetches);
   reg.registerBind(acceptProxyBindKeywords);
   reg.registerServer(sendProxyServerKeywords);
   reg.registerServer(dnsServerKeywords);

@@ -14,14 +14,14 @@ import { ppEncodeV2 } from '../../../proxy/net/proxy-protocol.ts';
 let rt: Runtime;
 let logs: LogSink;
 let plain: Recorder, pp1: Recorder, pp2: Recorder;
-let pHttp = 0, pTcp = 0, pNamed = 0, pExpect = 0, pSend1 = 0, pSend2 = 0;
+let pHttp = 0, pTcp = 0, pNamed = 0, pExpect = 0, pSend1 = 0, pSend2 = 0, pAuth = 0;
 
 before(async () => {
   logs = await logSink();
   plain = await recorder('plain');
   pp1 = await recorder('pp1');
   pp2 = await recorder('pp2');
-  [pHttp, pTcp, pNamed, pExpect, pSend1, pSend2] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
+  [pHttp, pTcp, pNamed, pExpect, pSend1, pSend2, pAuth] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
   rt = await startSluice(`
 global
   log 127.0.0.1:${logs.port} local0
@@ -46,6 +46,11 @@ frontend fex
   bind 127.0.0.1:${pExpect}
   tcp-request connection expect-proxy layer4 if { src 127.0.0.1 }
   option forwardfor
+  default_backend be
+frontend fea
+  bind 127.0.0.1:${pAuth} accept-proxy
+  http-request deny deny_status 403 if { fc_pp_authority example.com }
+  http-request deny deny_status 401 if !{ fc_rcvd_proxy }
   default_backend be
 frontend fes1
   bind 127.0.0.1:${pSend1} accept-proxy
@@ -159,4 +164,12 @@ test('send-proxy-v2 sends the binary header first', async () => {
   const want = ppEncodeV2('::1', 1111, '2001:db8::1', 2222, false, null);
   assert.deepEqual(got.subarray(0, want.length), want);
   assert.equal(got.subarray(want.length, want.length + 8).toString(), 'GET /x H');
+});
+
+test('fc_rcvd_proxy and fc_pp_authority in ACLs', async () => {
+  const withAuth = ppEncodeV2('1.2.3.4', 1, '5.6.7.8', 2, false, { crc32c: false, authority: 'example.com', uniqueId: '' });
+  assert.match((await rawExchange(pAuth, Buffer.concat([withAuth, Buffer.from(REQ)]))).data, /^HTTP\/1\.1 403 /);
+  const other = ppEncodeV2('1.2.3.4', 1, '5.6.7.8', 2, false, { crc32c: false, authority: 'other.org', uniqueId: '' });
+  assert.match((await rawExchange(pAuth, Buffer.concat([other, Buffer.from(REQ)]))).data, /^HTTP\/1\.1 200 /);
+  assert.match((await rawExchange(pAuth, 'PROXY UNKNOWN\r\n' + REQ)).data, /^HTTP\/1\.1 200 /);
 });
