@@ -7,6 +7,7 @@
 import type { CliCommand, CliReply, CliSession, CliEnv, ErrorSnapshot } from './types.ts';
 import { ACCESS_LVL_OPER, LOG_ERR, CLI_RAW } from './types.ts';
 import { lastError, errorEventCount, CAPTURE_MAX } from './errors-capture.ts';
+import { cliAtoi } from './cli-lookup.ts';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -67,18 +68,16 @@ function block(e: ErrorSnapshot): string {
 export const showErrors: CliCommand = {
   words: ['show', 'errors'], usage: null, level: ACCESS_LVL_OPER,
   parse(a: readonly string[], _s: CliSession, env: CliEnv): CliReply {
+    // 2.6: the 3rd word is a proxy name, else read with atoi() (0: error, negative: all, an unknown id: none),
+    // the 4th one `request` or `response`
     let iid = -1;
-    let want = 3;  // 1 requests, 2 responses
-    for (let i = 2; i < a.length; i++) {
-      const w = a[i]!;
-      if (w === 'request') want = 1;
-      else if (w === 'response') want = 2;
-      else if (w !== '' && iid < 0) {
-        const px = /^-?\d+$/.test(w) ? env.src.proxies.find((p) => p.id === Number(w)) : env.src.proxies.find((p) => p.name === w);
-        if (px === undefined) return { text: 'No such proxy.\n', severity: LOG_ERR };
-        iid = px.id;
-      }
+    const w = a[2] ?? '';
+    if (w !== '') {
+      const px = env.src.proxies.find((p) => p.name === w);
+      iid = px !== undefined ? px.id : cliAtoi(w);
+      if (iid === 0) return { text: 'No such proxy.\n', severity: LOG_ERR };
     }
+    const want = a[3] === 'request' ? 1 : a[3] === 'response' ? 2 : 3;  // 1 requests, 2 responses
     let out = 'Total events captured on [' + errorsDate(Date.now()) + '] : ' + errorEventCount() + '\n';
     for (const px of env.src.proxies) {
       if (iid >= 0 && px.id !== iid) continue;

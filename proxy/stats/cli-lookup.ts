@@ -40,3 +40,33 @@ export function lookupServer(src: StatsSource, arg: string | undefined): Server 
   if (sv === null) return 'No such server.\n';
   return sv;
 }
+
+/** C atoi() as the CLI applies it to ids: leading blanks, optional sign, leading digits, else 0; wraps to 32 bits. */
+export function cliAtoi(s: string): number {
+  const m = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(s);
+  return m === null ? 0 : Number(BigInt.asIntN(32, BigInt(m[1]!)));
+}
+
+/**
+ * C strtoul(s, NULL, 0) as `show sess <ptr>` / `shutdown session <ptr>` read a pointer: blanks, optional sign,
+ * 0x for hex, a leading 0 for octal, else decimal, up to the first other character; 0 when nothing parses,
+ * 2^64-1 on overflow.
+ */
+export function cliStrtoul(s: string): bigint {
+  let i = 0;
+  while (i < s.length && (s[i] === ' ' || (s.charCodeAt(i) >= 9 && s.charCodeAt(i) <= 13))) i++;
+  let neg = false;
+  if (s[i] === '+' || s[i] === '-') { neg = s[i] === '-'; i++; }
+  let base = 10n;
+  if (s[i] === '0' && (s[i + 1] === 'x' || s[i + 1] === 'X') && /[0-9a-fA-F]/.test(s[i + 2] ?? '')) { base = 16n; i += 2; }
+  else if (s[i] === '0') base = 8n;
+  let v = 0n;
+  const max = (1n << 64n) - 1n;
+  for (; i < s.length; i++) {
+    const d = parseInt(s[i]!, 36);
+    if (Number.isNaN(d) || BigInt(d) >= base) break;
+    v = v * base + BigInt(d);
+    if (v > max) return max;
+  }
+  return neg ? BigInt.asUintN(64, -v) : v;
+}

@@ -12,6 +12,7 @@ import type { CliCommand, CliReply, CliSession, CliEnv } from './types.ts';
 import { ACCESS_LVL_OPER, ACCESS_LVL_ADMIN, LOG_ERR, CLI_RAW } from './types.ts';
 import { activeStreams } from '../streams.ts';
 import type { ActiveStream } from '../streams.ts';
+import { cliStrtoul } from './cli-lookup.ts';
 
 const CLI_PTR_BASE = 0x55d000000000;
 const STREAM_PTR_BASE = 0x7f3000000000;
@@ -141,8 +142,8 @@ function streamDump(st: ActiveStream, now: number, epoch: number): string {
     channels(p, '0x848000', '0x80048000', l.bytesIn, l.bytesOut, 0);
 }
 
-function findStream(ptr: string): ActiveStream | null {
-  for (const st of activeStreams) if (streamPtr(st.sessId) === ptr) return st;
+function findStream(ptr: bigint): ActiveStream | null {
+  for (const st of activeStreams) if (BigInt(streamPtr(st.sessId)) === ptr) return st;
   return null;
 }
 
@@ -164,12 +165,13 @@ export const showSess: CliCommand = {
     const epochs = all.map((e) => (e.cs === s ? sessEpoch : epochOf(e.st ?? e.cs!)));
     sessEpoch++;
     let out = '';
-    if (want !== undefined && want !== 'all' && want !== '') {
-      const ptr = want.toLowerCase();
+    // a word that reads as pointer 0 (`foo`, `0`) lists every session, as 2.6's strtoul() makes it
+    const ptr = want !== undefined && want !== 'all' ? cliStrtoul(want) : 0n;
+    if (ptr !== 0n) {
       for (let i = 0; i < all.length; i++) {
         const e = all[i]!;
-        if (e.st !== null && streamPtr(e.st.sessId) === ptr) return raw(streamDump(e.st, now, epochs[i]!));
-        if (e.cs !== null && sessPtr(e.cs.id) === ptr) return raw(cliDump(e.cs, now, epochs[i]!));
+        if (e.st !== null && BigInt(streamPtr(e.st.sessId)) === ptr) return raw(streamDump(e.st, now, epochs[i]!));
+        if (e.cs !== null && BigInt(sessPtr(e.cs.id)) === ptr) return raw(cliDump(e.cs, now, epochs[i]!));
       }
       return err('Session not found.\n');
     }
@@ -186,13 +188,12 @@ export const showSess: CliCommand = {
 export const shutdownSession: CliCommand = {
   words: ['shutdown', 'session'], usage: null, level: ACCESS_LVL_ADMIN,
   parse(a: readonly string[], _s: CliSession, env: CliEnv): CliReply {
-    const id = a[2];
-    if (id === undefined || id === '') return err("Session pointer expected (use 'show sess').\n");
-    const ptr = id.toLowerCase();
+    const ptr = cliStrtoul(a[2] ?? '');
+    if (ptr === 0n) return err("Session pointer expected (use 'show sess').\n");
     const st = findStream(ptr);
     if (st !== null) { st.kill(SF_ERR_KILLED); return raw(''); }
     for (const cs of env.sessions) {
-      if (sessPtr(cs.id) === ptr) { env.killSession(cs.id); return raw(''); }
+      if (BigInt(sessPtr(cs.id)) === ptr) { env.killSession(cs.id); return raw(''); }
     }
     return err("No such session (use 'show sess').\n");
   },

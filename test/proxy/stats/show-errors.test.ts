@@ -45,7 +45,8 @@ test('an invalid response is stored on the backend with frontend and server', ()
   const bin = read('response.bin');
   captureHttpError(bk, true, fe, bk.servers[0]!, '127.0.0.1:1', bin, 0, bin.length, 20);
   assert.equal(mask(showErrors.parse(['show', 'errors'], sess, e).text + '\n'), mask(read('response.out').toString('latin1')));
-  assert.doesNotMatch(showErrors.parse(['show', 'errors', 'request'], sess, e).text, /invalid response/);
+  assert.doesNotMatch(showErrors.parse(['show', 'errors', '-1', 'request'], sess, e).text, /invalid response/);
+  assert.match(showErrors.parse(['show', 'errors', '-1', 'response'], sess, e).text, /invalid response/);
   assert.match(showErrors.parse(['show', 'errors', 'bk'], sess, e).text, /invalid response/);
   assert.equal(showErrors.parse(['show', 'errors', 'nope'], sess, e).text, 'No such proxy.\n');
 });
@@ -53,4 +54,19 @@ test('an invalid response is stored on the backend with frontend and server', ()
 test('dump lines split after LF and at 70 output characters', () => {
   assert.equal(dumpTextLines(Buffer.from('ab\r\ncd')), '  00000  ab\\r\\n\n  00004  cd\n');
   assert.equal(dumpTextLines(Buffer.from('x'.repeat(75))), '  00000  ' + 'x'.repeat(70) + '\n  00070+ xxxxx\n');
+});
+
+test('show errors reads its proxy word like 2.6: a name, else atoi() (0 refused, negative all, unknown id none)', () => {
+  const e = env();
+  const bk = e.src.proxies[1]!;
+  const bin = read('response.bin');
+  captureHttpError(bk, true, e.src.proxies[0]!, bk.servers[0]!, '127.0.0.1:1', bin, 0, bin.length, 20);
+  const text = (w: string[]): string => showErrors.parse(['show', 'errors', ...w], sess, e).text;
+  assert.equal(text(['request']), 'No such proxy.\n');          // the 3rd word is always the proxy
+  assert.equal(text(['0']), 'No such proxy.\n');
+  assert.match(text(['-1']), /invalid response/);
+  assert.match(text(['4abc']), /invalid response/);             // atoi: id 4
+  assert.match(text(['+4', 'response']), /invalid response/);
+  assert.doesNotMatch(text(['99']), /invalid response/);        // no proxy with id 99: the header only
+  assert.match(text(['99']), /^Total events captured on /);
 });

@@ -39,6 +39,20 @@ test('show sess <ptr> dumps one stream; unknown pointers are refused', () => {
   assert.equal(showSess.parse(['show', 'sess', '0x1234'], cli, env).text, 'Session not found.\n');
 });
 
+test('pointers are read like strtoul(, 0): decimal and octal forms match, a word reading as 0 lists or is refused', () => {
+  const hex = streamPtr(9001);
+  const dec = BigInt(hex).toString(10);
+  const oct = '0' + BigInt(hex).toString(8);
+  for (const w of [dec, oct, hex.toUpperCase().replace('0X', '0x'), ' ' + hex + 'zz']) {
+    assert.match(showSess.parse(['show', 'sess', w], cli, env).text, /id=9001 proto=tcpv4/, w);
+  }
+  const list = showSess.parse(['show', 'sess'], cli, env).text.split('\n').length;
+  for (const w of ['foo', '0', '0x0']) assert.equal(showSess.parse(['show', 'sess', w], cli, env).text.split('\n').length, list, w);
+  for (const w of ['0', 'zz', '0x0']) {
+    assert.equal(shutdownSession.parse(['shutdown', 'session', w], cli, env).text, "Session pointer expected (use 'show sess').\n", w);
+  }
+});
+
 test('shutdown session kills a data stream with SF_ERR_KILLED, or a CLI session', () => {
   assert.equal(shutdownSession.parse(['shutdown', 'session', sessPtr(7)], cli, env).text, '');
   assert.deepEqual(killed, [7]);
