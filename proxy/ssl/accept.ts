@@ -121,7 +121,9 @@ function onHsSecure(this: HsSock): void {
   }
   if (c.strictSni && !(this as TLSSocket & { servername?: string | false }).servername) { fail(this, hs, SSL_HS_FAILURE); return; }
   detach(this, hs);
-  const sock = new TlsSocket(this, false, tlsInfoOf(this, true, code, clientCert));
+  const sn = (this as TLSSocket & { servername?: string | false }).servername;
+  const ctx = typeof sn === 'string' && sn !== '' ? sniContext(c, sn) ?? c.defaultCtx : c.defaultCtx;
+  const sock = new TlsSocket(this, false, tlsInfoOf(this, true, code, clientCert, ctx !== null ? c.subjects.get(ctx) ?? '' : ''));
   hs.admit(hs.l, sock);
 }
 

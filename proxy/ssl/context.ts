@@ -74,8 +74,9 @@ export function loadCertFile(file: string): SslCert | string {
     if (key === null) return `No Private Key found in '${file}.key'.`;
   }
   const certPem = certs.join('\n') + '\n';
-  try { new X509Certificate(certs[0]); } catch { return `unable to load SSL certificate from PEM file '${file}'.`; }
-  return { file, certPem, keyPem: key[0] + '\n', names: certNames(certs[0]), sniFilters: [], ctx: null };
+  let subject: string;
+  try { subject = '/' + new X509Certificate(certs[0]).subject.split('\n').join('/'); } catch { return `unable to load SSL certificate from PEM file '${file}'.`; }
+  return { file, certPem, keyPem: key[0] + '\n', names: certNames(certs[0]), sniFilters: [], subject, ctx: null };
 }
 
 /** A `crt` argument: one file, or every certificate file of a directory (sorted, as HAProxy reads them). */
@@ -204,6 +205,7 @@ export function buildBindContexts(b: SslBindCfg, g: SslGlobalCfg): string {
   if (b.crlPem !== '') base.crl = b.crlPem;
   b.exact.clear();
   b.wildcard.clear();
+  b.subjects.clear();
   b.defaultCtx = null;
   for (const c of b.certs) {
     let ctx: SecureContext;
@@ -214,6 +216,7 @@ export function buildBindContexts(b: SslBindCfg, g: SslGlobalCfg): string {
       return `unable to load SSL certificate '${c.file}' (${(e as Error).message})`;
     }
     c.ctx = ctx;
+    b.subjects.set(ctx, c.subject);
     if (b.defaultCtx === null) b.defaultCtx = ctx;
     for (const n of c.sniFilters.length > 0 ? c.sniFilters : c.names) {
       if (n.startsWith('*.')) { if (!b.wildcard.has(n.slice(2))) b.wildcard.set(n.slice(2), ctx); }

@@ -50,7 +50,7 @@ function newBindSsl(b: BindCfg): SslBindCfg {
   if (c === undefined) {
     c = {
       enabled: false, certs: [], opts: newSslOptions(), caFile: '', caPem: '', crlFile: '', crlPem: '', verify: -1,
-      strictSni: false, file: b.file, line: b.line, defaultCtx: null, exact: new Map(), wildcard: new Map(),
+      strictSni: false, file: b.file, line: b.line, defaultCtx: null, exact: new Map(), wildcard: new Map(), subjects: new Map(),
       handshakeTimeout: 0,
     };
     bindCfgs.set(b, c);

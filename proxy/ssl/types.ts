@@ -14,6 +14,8 @@ export interface SslCert {
   names: string[];
   /** crt-list SNI filters (replace `names` when non-empty; '!name' negative filters are dropped). */
   sniFilters: string[];
+  /** Subject DN as ssl_f_s_dn prints it (/C=../CN=..). */
+  subject: string;
   ctx: SecureContext | null;
 }
 
@@ -59,6 +61,8 @@ export interface SslBindCfg {
   defaultCtx: SecureContext | null;
   exact: Map<string, SecureContext>;
   wildcard: Map<string, SecureContext>;
+  /** Subject DN of each context's certificate (ssl_f_s_dn without parsing per handshake). */
+  subjects: Map<SecureContext, string>;
   /** Server-side handshake timeout (the frontend's `timeout client`, ms; 0 = none). */
   handshakeTimeout: number;
 }
@@ -123,6 +127,6 @@ export interface TlsInfo {
   clientSubject: string;
   clientIssuer: string;
   /** Our certificate's subject DN (ssl_f_s_dn). */
-  frontSubject: string;
+  readonly frontSubject: string;
   resumed: boolean;
 }
