@@ -17,6 +17,8 @@ import { INIT_ADDR_LAST, INIT_ADDR_LIBC, INIT_ADDR_NONE, INIT_ADDR_IP } from './
 import { srvDns } from './server-keywords.ts';
 import { dnsSetAddr, dnsEnterMaint, dnsLeaveMaint } from './srv-state.ts';
 import { emitEvent, EV_WARNING } from '../events.ts';
+import { xxh32 } from './xxh32.ts';
+import { ipv6Parse } from '../net/proxy-protocol.ts';
 
 /**
  * Startup addresses of the servers with DNS settings whose address is a name, per `init-addr` (default last,libc, plus
@@ -179,36 +181,68 @@ function inNets(ip: string, nets: readonly string[]): boolean {
 function ip4(ip: string): number { const p = ip.split('.'); return ((+p[0] << 24) | (+p[1] << 16) | (+p[2] << 8) | +p[3]) >>> 0; }
 
 /**
- * Spreads the answer `ips` over the resolution's servers: a server whose address is still announced keeps it, the
- * others take the first free one (resolve-net networks first), servers left over go to maintenance ("No IP for
- * server "). The first address change of an answer names the nameserver, later ones say "DNS cache", as 2.6.
+ * The answer's addresses in the order 2.6 walks them: by XXH32 of the address bytes seeded with the record type
+ * (its answer tree's key), not in the order the nameserver sent them.
+ */
+function answerOrder(ips: readonly string[]): string[] {
+  const keyed: [number, string][] = [];
+  const b = Buffer.alloc(16);
+  for (const ip of ips) {
+    if (isIP(ip) === 4) {
+      let k = 0, v = 0;
+      for (let i = 0; i <= ip.length; i++) {
+        const c = i < ip.length ? ip.charCodeAt(i) : 0x2e;
+        if (c === 0x2e) { b[k++] = v; v = 0; } else v = v * 10 + c - 0x30;
+      }
+      keyed.push([xxh32(b, 4, 1), ip]);
+    } else {
+      ipv6Parse(ip, v6Groups);
+      for (let i = 0; i < 8; i++) b.writeUInt16BE(v6Groups[i], 2 * i);
+      keyed.push([xxh32(b, 16, 28), ip]);
+    }
+  }
+  keyed.sort((x, y) => x[0] - y[0]);
+  return keyed.map((x) => x[1]);
+}
+const v6Groups = new Uint16Array(8);
+
+/**
+ * Spreads the answer `ips` over the resolution's servers as 2.6 does: a server whose address is still announced
+ * keeps it; the others take the best-scored address in answer order (+4 inside resolve-net, +2 not used by another
+ * server of the same backend, used ones skipped unless allow-dup-ip); servers left over go to maintenance ("No IP
+ * for server "). Only the first server of the resolution reports the nameserver, the others "DNS cache", as 2.6.
  */
 function applyAnswer(res: Resolution, ips: string[]): void {
   const c0 = nsCounters(res.rs);
-  const used = new Map<Proxy, Set<string>>();
-  const usedBy = (px: Proxy): Set<string> => { let u = used.get(px); if (u === undefined) { u = new Set(); used.set(px, u); } return u; };
+  const order = answerOrder(ips);
+  const used = new Map<Proxy, Map<string, number>>();
+  const usedBy = (px: Proxy): Map<string, number> => { let u = used.get(px); if (u === undefined) { u = new Map(); used.set(px, u); } return u; };
   const keep: boolean[] = [];
   for (let i = 0; i < res.servers.length; i++) {
     const s = res.servers[i];
-    const u = usedBy(s.proxy);
-    const ok = s.host !== '' && ips.includes(s.host) && (res.cfgs[i].allowDupIp || !u.has(s.host));
+    const ok = s.host !== '' && ips.includes(s.host);
     keep.push(ok);
-    if (ok) u.add(s.host);
+    if (ok) { const u = usedBy(s.proxy); u.set(s.host, (u.get(s.host) ?? 0) + 1); }
   }
-  let by = `${res.rs.name}/${res.rs.nameservers[0].name}`;
+  const ns = `${res.rs.name}/${res.rs.nameservers[0].name}`;
   for (let i = 0; i < res.servers.length; i++) {
     const s = res.servers[i];
     const c = res.cfgs[i];
     if (keep[i]) { dnsLeaveMaint(s, res.fqdn); continue; }
     const u = usedBy(s.proxy);
-    const order = c.nets.length > 0 ? [...ips.filter((a) => inNets(a, c.nets)), ...ips.filter((a) => !inNets(a, c.nets))] : ips;
     let pick = '';
-    for (const a of order) if (c.allowDupIp || !u.has(a)) { pick = a; break; }
+    let best = -1;
+    for (const a of order) {
+      let score = 0;
+      if (c.nets.length > 0 && inNets(a, c.nets)) score += 4;
+      if ((u.get(a) ?? 0) === 0) score += 2;
+      else if (!c.allowDupIp) continue;
+      if (score > best) { best = score; pick = a; }
+    }
     if (pick === '') { s.host = ''; dnsEnterMaint(s, 'No IP for server '); continue; }
-    u.add(pick);
-    dnsSetAddr(s, pick, by);
+    u.set(pick, (u.get(pick) ?? 0) + 1);
+    dnsSetAddr(s, pick, i === 0 ? ns : 'DNS cache');
     if (c0 !== null) c0.update++;
-    by = 'DNS cache';
     dnsLeaveMaint(s, res.fqdn);
   }
 }

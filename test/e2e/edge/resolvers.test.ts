@@ -99,16 +99,15 @@ test('server-template 2-4 declares web2..web4 on the address, balanced round rob
   assert.deepEqual(seen, ['web2', 'web3', 'web4', 'web2', 'web3', 'web4']);
 });
 
-test('DNS records fill the template servers, the one left over stays in maintenance', async () => {
+test('DNS records fill the template servers in 2.6\'s order, the one left over stays in maintenance', async () => {
   const be = backend('dyn');
   await waitFor(() => be.servers.filter((s) => s.host !== '').length === 2, 3000);
-  const hosts = be.servers.map((s) => s.host);
-  assert.deepEqual([...hosts.slice(0, 2)].sort(), ['127.0.0.1', '127.0.0.2']);
-  assert.equal(hosts[2], '');
+  // 2.6 walks an answer by XXH32 of the addresses: 127.0.0.2 comes before 127.0.0.1 (haproxy 2.6.12: srv1=.2, srv2=.1)
+  assert.deepEqual(be.servers.map((s) => s.host), ['127.0.0.2', '127.0.0.1', '']);
   assert.notEqual(be.servers[2].adminState & SRV_ADMF_RMAINT, 0);
   assert.equal(be.servers[0].adminState & SRV_ADMF_RMAINT, 0);
-  assert.ok(events.some((e) => /^dyn\/srv1 changed its IP from \(none\) to 127\.0\.0\.[12] by mydns\/ns1\.$/.test(e)), events.join('\n'));
-  assert.ok(events.some((e) => /^dyn\/srv2 changed its IP from \(none\) to 127\.0\.0\.[12] by DNS cache\.$/.test(e)), events.join('\n'));
+  assert.ok(events.includes('dyn/srv1 changed its IP from (none) to 127.0.0.2 by mydns/ns1.'), events.join('\n'));
+  assert.ok(events.includes('dyn/srv2 changed its IP from (none) to 127.0.0.1 by DNS cache.'), events.join('\n'));
   assert.ok(events.includes("Server dyn/srv1 ('app.test') is UP/READY (resolves again)."));
   assert.ok(events.includes('Server dyn/srv1 administratively READY thanks to valid DNS answer.'));
   // both resolved servers take traffic (127.0.0.2 reaches the loopback recorder too)
@@ -117,19 +116,19 @@ test('DNS records fill the template servers, the one left over stays in maintena
   assert.deepEqual([...seen].sort(), ['srv1', 'srv2']);
 });
 
-test('a record changed mid-test moves the server; a record gone puts its server in maintenance', async () => {
+test('a record changed mid-test moves its server; a record gone puts its server in maintenance', async () => {
   const be = backend('dyn');
-  const s1 = be.servers.find((s) => s.host === '127.0.0.1')!;
-  const other = be.servers.find((s) => s.host === '127.0.0.2')!;
+  const [s1, s2, s3] = be.servers;
   dns.records.set('app.test', ['127.0.0.1', '127.0.0.3']);
-  await waitFor(() => other.host === '127.0.0.3', 3000);
-  assert.equal(s1.host, '127.0.0.1');
-  assert.ok(events.includes(`dyn/${other.name} changed its IP from 127.0.0.2 to 127.0.0.3 by mydns/ns1.`), events.join('\n'));
+  await waitFor(() => s1.host === '127.0.0.3', 3000);
+  assert.equal(s2.host, '127.0.0.1');
+  assert.equal(s3.host, '');
+  assert.ok(events.includes('dyn/srv1 changed its IP from 127.0.0.2 to 127.0.0.3 by mydns/ns1.'), events.join('\n'));
   dns.records.set('app.test', ['127.0.0.3']);
-  await waitFor(() => (s1.adminState & SRV_ADMF_RMAINT) !== 0, 3000);
-  assert.ok(events.some((e) => e.startsWith(`Server dyn/${s1.name} is going DOWN for maintenance (No IP for server ). `)), events.join('\n'));
+  await waitFor(() => (s2.adminState & SRV_ADMF_RMAINT) !== 0, 3000);
+  assert.ok(events.some((e) => e.startsWith('Server dyn/srv2 is going DOWN for maintenance (No IP for server ). ')), events.join('\n'));
   const r = await rawExchange(pDns, REQ);
-  assert.match(r.data, new RegExp(`x-srv: ${other.name}`));
+  assert.match(r.data, /x-srv: srv1/);
 });
 
 test('show resolvers prints the section and its nameserver counters in 2.6 layout', async () => {
