@@ -927,7 +927,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   finishLog(): void {
     const log = this.log;
     const fe = this.fe;
-    if (this.stk !== null) stkTxnEnd(this.stk, log, twNow());
+    if (this.stk !== null) stkTxnEnd(this.stk, log, twNow(), log.reqLine === '<BADREQ>');
     // %sc after the server connection went back to the pool or was closed, as HAProxy reads it
     if (!this.asapDone) this.logTail();
     const st = log.status;
@@ -1174,7 +1174,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.bc.dropPrivate();
     g.actconn--;
     streamUnregister(this);
-    if (this.stk !== null) stkSessEnd(this.stk, twNow());
+    if (this.stk !== null) stkSessEnd(this.stk, twNow(), true);
     frontendStreamEnd(this.fe, this.bind);
   }
 

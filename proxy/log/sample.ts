@@ -46,6 +46,10 @@ const FETCHES: Map<string, Fetch> = new Map<string, Fetch>([
   ['unique-id', (s) => (s.uniqueId === '' ? null : s.uniqueId)],
 ]);
 
+/** Fetches taking arguments of other modules (proxy/stick: `sc_http_req_rate(0)`), tried when no other one knows `head`. */
+const argResolvers: ((head: string) => Fetch | undefined)[] = [];
+export function registerLogArgFetches(fn: (head: string) => Fetch | undefined): void { if (!argResolvers.includes(fn)) argResolvers.push(fn); }
+
 /** Log-format fetches of other modules (proxy/ssl/fetches.ts), registered by proxy/modules.ts; they win. */
 export function registerLogFetches(defs: ReadonlyArray<readonly [string, Fetch]>): void {
   for (const [name, fn] of defs) FETCHES.set(name, fn);
@@ -178,6 +182,7 @@ export function compileLogSample(expr: string): Fetch | string {
     const name = head.endsWith('()') ? head.slice(0, -2) : head;
     fetch = preferLive(name, FETCHES.get(name));
   }
+  for (let i = 0; fetch === undefined && i < argResolvers.length; i++) fetch = argResolvers[i](head);
   if (fetch === undefined) return "unknown or unsupported sample fetch method '" + head + "' in log-format";
   const convs: Conv[] = [];
   for (let i = 1; i < parts.length; i++) {

@@ -16,8 +16,8 @@ import {
   STK_DT_GPC1, STK_DT_GPC1_RATE, STK_DT_GPT0, STK_DT_GPC, STK_DT_GPC_RATE, STK_DT_GPT,
 } from './types.ts';
 import type { StkEntry, StkTable } from './table.ts';
-import { stkKey, stkProxyTable } from './table.ts';
-import { stkSlot, stkSlotTable, stkAdd, stkRate } from './track.ts';
+import { stkKey, stkProxyTable, stkTableByName } from './table.ts';
+import { stkSlot, stkSlotTable, stkRate } from './track.ts';
 import { twNow } from '../timer-wheel.ts';
 import { sampleLive } from '../log/sample.ts';
 
@@ -147,6 +147,7 @@ function stkFetchValue(ctx: SampleCtx, sp: StkFetchSpec, slot: number, table: St
 /** What an unbound generic fetch knows: its spec and how its arguments are laid out. */
 interface StkFetchKind { sp: StkFetchSpec; slot: number; hasIdx: boolean }
 const KINDS = new WeakMap<FetchDef, StkFetchKind>();
+const KINDS_BY_NAME = new Map<string, StkFetchKind>();
 
 /** The generic (unbound) fetch: only reached where stkBindFetches did not walk; fails like an unresolved table. */
 function genericFetch(name: string, k: StkFetchKind): FetchDef {
@@ -163,6 +164,7 @@ function genericFetch(name: string, k: StkFetchKind): FetchDef {
     },
   };
   KINDS.set(f, k);
+  KINDS_BY_NAME.set(name, k);
   return f;
 }
 
@@ -273,33 +275,28 @@ export function stkBindFetches(ctx: KwCtx, extraConds: (px: Proxy) => readonly (
   }
 }
 
-/** Log-format `%[sc0_http_req_rate]`-style fetches (no arguments): the slot's value, src_* on the frontend's table. */
-export function stkLogFetches(): [string, (s: StreamLog) => number | null][] {
-  const out: [string, (s: StreamLog) => number | null][] = [];
-  for (const [x, sp] of XS) {
-    if (sp.op === OP_INC || sp.op === OP_CLR) continue;
-    for (let n = 0; n < 3; n++) {
-      const slot = n;
-      out.push([`sc${n}_` + x, () => {
-        const c = sampleLive.req;
-        if (c === null) return null;
-        const v = stkFetchValue(c, sp, slot, null, 0);
-        return v < 0 ? null : v;
-      }]);
-    }
-    out.push(['src_' + x, (s) => {
-      const c = sampleLive.req;
-      const t = stkProxyTable(s.frontend);
-      if (c === null || t === null) return null;
-      const v = stkFetchValue(c, sp, SLOT_SRC, t, 0);
-      return v < 0 ? null : v;
-    }]);
-  }
-  for (let n = 0; n < 3; n++) {
-    const slot = n;
-    out.push([`sc${n}_tracked`, () => { const c = sampleLive.req; return c === null ? 0 : stkSlot(c.stk, slot) === null ? 0 : 1; }]);
-  }
-  return out;
+/**
+ * Log-format and rule-value samples (`%[sc_http_req_rate(0)]`, `%[sc0_conn_cur]`, `%[src_get_gpc0(t)]`): the same
+ * fetches on the live request (log/sample.ts sampleLive.req); no table argument = the frontend's table. Returns
+ * undefined for a name that is not a stick fetch.
+ */
+export function stkLogArgFetch(head: string): ((s: StreamLog) => number | null) | undefined {
+  const open = head.indexOf('(');
+  const name = open < 0 ? head : head.slice(0, open);
+  const k = KINDS_BY_NAME.get(name);
+  if (k === undefined || (open >= 0 && !head.endsWith(')'))) return undefined;
+  const a = parseArgs(open < 0 ? '' : head.slice(open + 1, -1), k);
+  if (typeof a === 'string') return undefined;
+  const sp = k.sp, slot = a.slot, idx = a.idx, tname = a.table;
+  const bool = sp.op === OP_TRACKED;
+  return (s) => {
+    const c = sampleLive.req;
+    if (c === null) return null;
+    const slotFetch = slot >= 0 && tname === '';
+    const t = slotFetch ? null : tname === '' ? stkProxyTable(s.frontend) : stkTableByName(tname);
+    if (!slotFetch && t === null) return null;
+    const v = stkFetchValue(c, sp, slot, t, idx);
+    if (bool) return v > 0 ? 1 : 0;
+    return v < 0 ? null : v;
+  };
 }
-
-export { stkAdd };

@@ -142,7 +142,10 @@ export class StkTable implements StkTableRef {
 
 /** Tables of every proxy (a proxy holds at most one), set at load; read by the CLI and by name lookups. */
 const tablesByProxy = new WeakMap<object, StkTable>();
-export function stkSetProxyTable(px: object, t: StkTable): void { tablesByProxy.set(px, t); }
+const tablesByName = new Map<string, StkTable>();
+export function stkSetProxyTable(px: object, t: StkTable): void { tablesByProxy.set(px, t); tablesByName.set(t.name, t); }
+/** The latest loaded table of that name (log-format samples naming a table), null when none. */
+export function stkTableByName(name: string): StkTable | null { return tablesByName.get(name) ?? null; }
 export function stkProxyTable(px: object): StkTable | null { return tablesByProxy.get(px) ?? null; }
 
 // ---- keys ----

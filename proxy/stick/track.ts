@@ -19,7 +19,7 @@ import type { StreamLog } from '../model/types.ts';
 export function stkStreamNew(): StkStream {
   return {
     sessEntry: [null, null, null], sessTable: [null, null, null], txnEntry: [null, null, null], txnTable: [null, null, null],
-    stores: [] as StkPendingStore[], ended: false,
+    stores: [] as StkPendingStore[], txns: 0, ended: false,
   };
 }
 
@@ -93,9 +93,12 @@ export function stkSetStoreHook(fn: (st: StkStream, log: StreamLog, now: number)
 
 /**
  * The end of a transaction (HTTP) or of a tcp stream: status and byte counters on every tracked slot, then the
- * transaction's slots are released. `status` < 0 = none (tcp).
+ * transaction's slots are released. `status` < 0 = none (tcp). `reqUncounted`: an HTTP request that failed before
+ * its head was complete (400, 408): 2.6 still counts it as a request on the connection's slots.
  */
-export function stkTxnEnd(st: StkStream, log: StreamLog, now: number): void {
+export function stkTxnEnd(st: StkStream, log: StreamLog, now: number, reqUncounted = false): void {
+  st.txns++;
+  if (reqUncounted) stkHttpReq(st, now);
   const status = log.status;
   const err = status >= 400 && status < 500;
   const fail = status >= 500 && status < 600 && status !== 501 && status !== 505;
@@ -128,10 +131,24 @@ function releaseSlots(ents: (unknown)[], tabs: (unknown)[], now: number): void {
   }
 }
 
-/** The end of the connection: every slot still tracked is released (idempotent). */
-export function stkSessEnd(st: StkStream, now: number): void {
+/**
+ * The end of the connection: every slot still tracked is released (idempotent). `http`: an HTTP connection, which
+ * closed before any request counts one request and one error on its slots, as in 2.6.
+ */
+export function stkSessEnd(st: StkStream, now: number, http = false): void {
   if (st.ended) return;
   st.ended = true;
+  if (http && st.txns === 0) {
+    for (let i = 0; i < STK_SLOTS; i++) {
+      const e = st.sessEntry[i] as StkEntry | null;
+      if (e === null) continue;
+      const t = st.sessTable[i] as StkTable;
+      stkAdd(t, e, STK_DT_HTTP_REQ_CNT, 1);
+      stkRate(t, e, STK_DT_HTTP_REQ_RATE, 1, now);
+      stkAdd(t, e, STK_DT_HTTP_ERR_CNT, 1);
+      stkRate(t, e, STK_DT_HTTP_ERR_RATE, 1, now);
+    }
+  }
   releaseSlots(st.txnEntry, st.txnTable, now);
   releaseSlots(st.sessEntry, st.sessTable, now);
 }

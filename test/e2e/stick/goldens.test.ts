@@ -1,0 +1,47 @@
+/*
+ * Stick tables end to end against HAProxy 2.6.12's goldens (fixtures/stick/<case>/, made by capture.mts there):
+ * the same configuration and traffic on Sluice give the same statuses and the same `show table` / `set table` /
+ * `clear table` replies (entry pointers and exp= countdowns masked).
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, mkdtempSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { startSluice, stopSluice, freePort } from '../proxy-util.ts';
+import {
+  rateLimitConfig, connRejectConfig, persistConfig, runRateLimit, runConnReject, runPersist, startBackend,
+} from './scenario.ts';
+import type { Ports } from './scenario.ts';
+
+const FIX = join(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/stick');
+
+const b1 = await startBackend('s1');
+const b2 = await startBackend('s2');
+after(() => { b1.server.close(); b2.server.close(); });
+
+async function ports(): Promise<Ports> {
+  return { fe: await freePort(), s1: b1.port, s2: b2.port, sock: join(mkdtempSync(join(tmpdir(), 'stick-e2e-')), 'admin.sock') };
+}
+
+const CASES: [string, string, (p: Ports) => string, (p: Ports) => Promise<Record<string, string>>][] = [
+  ['rate-limit', 'http-request track-sc0 with a 429 above 5 requests per 10 s, gpc0/gpt0 actions and sc_* samples', rateLimitConfig, runRateLimit],
+  ['conn-reject', 'tcp-request connection track-sc1 and a reject on src_conn_rate, with a keep-alive connection tracked', connRejectConfig, runConnReject],
+  ['persist', 'stick on a header with roundrobin, a table-only backend fed by track-sc2 ... table, and set/clear table', persistConfig, runPersist],
+];
+
+for (const [name, what, cfg, run] of CASES) {
+  test(`${what}: same outputs as haproxy 2.6 (${name})`, { timeout: 20000 }, async () => {
+    const p = await ports();
+    const rt = await startSluice(cfg(p));
+    try {
+      const out = await run(p);
+      for (const [f, text] of Object.entries(out)) {
+        assert.equal(text, readFileSync(join(FIX, name, f), 'latin1'), `${name}/${f}`);
+      }
+    } finally {
+      await stopSluice(rt);
+    }
+  });
+}

@@ -1,0 +1,205 @@
+/*
+ * Stick-table scenarios shared by test/e2e/stick/*.test.ts (Sluice) and fixtures/stick/capture.mts (HAProxy 2.6.12):
+ * the configurations, the traffic (raw HTTP/1.1 requests with fixed bytes, one connection each unless said), and the
+ * CLI commands whose replies are compared after masking entry pointers and `exp=` countdowns.
+ */
+import { connect } from 'node:net';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+
+export interface Ports { fe: number; s1: number; s2: number; sock: string }
+
+const DEFAULTS = `defaults
+    mode http
+    timeout client 5s
+    timeout server 5s
+    timeout connect 2s
+`;
+
+/** Rate limit on the request rate of the client address (track-sc0 in http-request, 429 above 5 per 10 s). */
+export function rateLimitConfig(p: Ports): string {
+  return `global
+    stats socket ${p.sock} level admin
+${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:${p.fe}
+    stick-table type ip size 100k expire 30s store conn_cnt,conn_cur,conn_rate(10s),http_req_cnt,http_req_rate(10s),http_err_cnt,http_err_rate(10s),http_fail_cnt,gpc0,gpc0_rate(10s),gpt0
+    http-request track-sc0 src
+    http-request sc-inc-gpc0(0) if { path_beg /mark }
+    http-request sc-set-gpt0(0) 7 if { path_beg /gpt }
+    http-request deny deny_status 429 if { sc_http_req_rate(0) gt 5 }
+    http-request return status 200 content-type text/plain lf-string "rate=%[sc_http_req_rate(0)] cnt=%[sc0_http_req_cnt] gpc0=%[sc_get_gpc0(0)] avl=%[table_avl] n=%[table_cnt]\\n" if { path_beg /info }
+    default_backend be
+
+backend be
+    server s1 127.0.0.1:${p.s1}
+`;
+}
+
+/** Connection rate limit at layer 4: track-sc1 in tcp-request connection, reject above 4 connections per 10 s. */
+export function connRejectConfig(p: Ports): string {
+  return `global
+    stats socket ${p.sock} level admin
+${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:${p.fe}
+    stick-table type ip size 10 expire 30s store conn_cnt,conn_cur,conn_rate(10s),sess_cnt,sess_rate(10s),http_req_cnt,http_req_rate(10s),http_err_cnt
+    tcp-request connection track-sc1 src
+    tcp-request connection reject if { src_conn_rate gt 4 }
+    default_backend be
+
+backend be
+    server s1 127.0.0.1:${p.s1}
+`;
+}
+
+/** Persistence on a request header in a string table, stick on + roundrobin, and a table-only backend. */
+export function persistConfig(p: Ports): string {
+  return `global
+    stats socket ${p.sock} level admin
+${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:${p.fe}
+    http-request track-sc2 req.hdr(x-user) table users
+    default_backend be
+
+backend be
+    balance roundrobin
+    stick-table type string len 16 size 10 expire 1m
+    stick on req.hdr(x-user)
+    server s1 127.0.0.1:${p.s1}
+    server s2 127.0.0.1:${p.s2}
+
+backend users
+    stick-table type string len 8 size 10 store http_req_cnt,http_err_cnt
+
+peers mypeers
+    peer local1 127.0.0.1:1
+`;
+}
+
+/** A backend answering `name` (200), 404 on /404, 500 on /500; keep-alive. */
+export async function startBackend(name: string): Promise<{ server: Server; port: number }> {
+  const server = createServer((q, r) => {
+    const code = q.url === '/404' ? 404 : q.url === '/500' ? 500 : 200;
+    const body = code === 200 ? name : String(code);
+    r.writeHead(code, { 'content-type': 'text/plain', 'content-length': String(body.length) });
+    r.end(body);
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+  return { server, port: (server.address() as { port: number }).port };
+}
+
+/** One request on its own connection (Connection: close); the status code, or 0 when the connection was refused/reset. */
+export function request(port: number, path: string, hdrs = '', timeoutMs = 3000): Promise<{ status: number; body: string }> {
+  return new Promise((resolve) => {
+    const c = connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    const t = setTimeout(() => { c.destroy(); resolve({ status: -1, body: '' }); }, timeoutMs);
+    c.on('data', (d) => chunks.push(d));
+    c.on('error', () => { /* a reset: status 0 */ });
+    c.on('close', () => {
+      clearTimeout(t);
+      const s = Buffer.concat(chunks).toString('latin1');
+      const m = /^HTTP\/1\.[01] (\d{3})/.exec(s);
+      const he = s.indexOf('\r\n\r\n');
+      resolve({ status: m === null ? 0 : Number(m[1]), body: he < 0 ? '' : s.slice(he + 4) });
+    });
+    c.on('connect', () => { c.write(`GET ${path} HTTP/1.1\r\nhost: stick.test\r\n${hdrs}connection: close\r\n\r\n`); });
+  });
+}
+
+/** Several requests on one keep-alive connection, then `during()` while it is still open; returns the statuses. */
+export function keepAlive(port: number, paths: string[], during: () => Promise<void>, timeoutMs = 3000): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    const c = connect(port, '127.0.0.1');
+    let buf = '';
+    const statuses: number[] = [];
+    let i = 0;
+    const t = setTimeout(() => { c.destroy(); reject(new Error('keep-alive timeout')); }, timeoutMs);
+    const send = (): void => { c.write(`GET ${paths[i]} HTTP/1.1\r\nhost: stick.test\r\n\r\n`); };
+    c.on('error', reject);
+    c.on('connect', send);
+    c.on('data', (d) => {
+      buf += d.toString('latin1');
+      for (;;) {
+        const he = buf.indexOf('\r\n\r\n');
+        if (he < 0) return;
+        const m = /content-length: *(\d+)/i.exec(buf.slice(0, he));
+        const len = m === null ? 0 : Number(m[1]);
+        if (buf.length < he + 4 + len) return;
+        statuses.push(Number(buf.slice(9, 12)));
+        buf = buf.slice(he + 4 + len);
+        if (++i < paths.length) { send(); continue; }
+        during().then(() => { clearTimeout(t); c.end(); c.on('close', () => resolve(statuses)); }, reject);
+        return;
+      }
+    });
+  });
+}
+
+/** One stats socket command; the whole reply. */
+export function cli(sock: string, cmd: string, timeoutMs = 3000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const c = connect(sock);
+    let out = '';
+    const t = setTimeout(() => { c.destroy(); reject(new Error('cli timeout: ' + cmd)); }, timeoutMs);
+    c.on('data', (d) => { out += d.toString('latin1'); });
+    c.on('error', (e) => { clearTimeout(t); reject(e); });
+    c.on('close', () => { clearTimeout(t); resolve(out); });
+    c.on('connect', () => c.write(cmd + '\n'));
+  });
+}
+
+/** Pointers and expiry countdowns differ per run: masked in goldens and in what is compared. */
+export function maskTable(s: string): string {
+  return s.replace(/^0x[0-9a-f]+:/gm, '0x?:').replace(/ exp=\d+/g, ' exp=?');
+}
+
+export function sleep(ms: number): Promise<void> { return new Promise((r) => setTimeout(r, ms)); }
+
+/** Scenario runs: each returns the named outputs compared with the goldens (statuses and masked CLI replies). */
+export async function runRateLimit(p: Ports): Promise<Record<string, string>> {
+  const st: string[] = [];
+  // 5 requests pass (the rate counts the current one), then 429s; the gpc/gpt actions before the deny still run
+  for (const path of ['/', '/mark', '/info', '/404', '/500', '/gpt', '/', '/mark']) {
+    const r = await request(p.fe, path);
+    st.push(path === '/info' ? r.status + ' ' + r.body.trim() : String(r.status));
+  }
+  return {
+    'statuses.txt': st.join('\n') + '\n',
+    'show-table.txt': await cli(p.sock, 'show table'),
+    'show-table-fe.txt': maskTable(await cli(p.sock, 'show table fe')),
+    'show-filter.txt': maskTable(await cli(p.sock, 'show table fe data.http_req_cnt gt 3')),
+  };
+}
+
+export async function runConnReject(p: Ports): Promise<Record<string, string>> {
+  // a connection closed without a request: 2.6 counts it as a request (and an error) on the connection's slots
+  await new Promise<void>((r) => { const c = connect(p.fe, '127.0.0.1'); c.on('connect', () => setTimeout(() => c.destroy(), 50)); c.on('error', () => r()); c.on('close', () => r()); });
+  await sleep(100);
+  let during = '';
+  const ka = await keepAlive(p.fe, ['/', '/', '/'], async () => { during = maskTable(await cli(p.sock, 'show table fe')); });
+  const st: number[] = [];
+  for (let i = 0; i < 4; i++) st.push((await request(p.fe, '/')).status);
+  await sleep(50);
+  return {
+    'statuses.txt': ka.join(' ') + '\n' + st.join(' ') + '\n',
+    'show-during.txt': during,
+    'show-table-fe.txt': maskTable(await cli(p.sock, 'show table fe')),
+  };
+}
+
+export async function runPersist(p: Ports): Promise<Record<string, string>> {
+  const bodies: string[] = [];
+  for (const u of ['alice', 'bob', 'alice', 'bob', 'carol', 'alice']) bodies.push((await request(p.fe, '/', `x-user: ${u}\r\n`)).body);
+  const e404 = await request(p.fe, '/404', 'x-user: bob\r\n');
+  const cmds = ['show table', 'show table be', 'show table users', 'set table users key dave data.http_req_cnt 9',
+    'show table users key dave', 'clear table users key alice', 'show table users'];
+  const out: Record<string, string> = { 'bodies.txt': bodies.join(' ') + '\n' + e404.status + '\n' };
+  let cliText = '';
+  for (const c of cmds) cliText += '> ' + c + '\n' + maskTable(await cli(p.sock, c));
+  out['cli.txt'] = cliText;
+  return out;
+}
