@@ -15,11 +15,11 @@ import {
   CLI_SEV_STRING,
 } from './types.ts';
 import { STAT_CSV_HEADER } from './columns.ts';
-import { walkStats, SRV_ADMF_MAINT, srvNeedConnEst, srvUsedConnMax } from './fill.ts';
+import { walkStats, SRV_ADMF_MAINT, srvNeedConnEst, srvUsedConnMax, globalMaxconn } from './fill.ts';
 import { csvLineInto } from './csv.ts';
 import { OutBuf } from './out-buf.ts';
 import { typedLines, jsonRow } from './typed.ts';
-import { renderInfo, INFO_PLAIN, INFO_TYPED, INFO_JSON, SLUICE_VERSION } from './info.ts';
+import { renderInfo, INFO_PLAIN, INFO_TYPED, INFO_JSON, SLUICE_VERSION, processRateLimits } from './info.ts';
 import { clearFeCounters, clearBeCounters, listenerCounters } from './counters.ts';
 import { lookupServer, findBackend, findFrontend } from './cli-lookup.ts';
 import { STATS_JSON_SCHEMA } from './json-schema.ts';
@@ -436,9 +436,11 @@ const setMaxconnFrontend = cmd(['set', 'maxconn', 'frontend'], ACCESS_LVL_ADMIN,
 const setMaxconnGlobal = cmd(['set', 'maxconn', 'global'], ACCESS_LVL_ADMIN, (a, _s, env) => {
   if (a[3] === undefined || a[3] === '') return err('Expects an integer value.\n');
   const v = parseInt(a[3], 10);
-  const n = Number.isNaN(v) ? 0 : v;
-  if (n > env.src.global.maxconn) return err('Value out of range.\n');
-  if (n <= 0) return OK; // 2.6 accepts a negative value silently and keeps its maxconn
+  let n = Number.isNaN(v) ? 0 : v;
+  const hard = globalMaxconn(env.src);
+  if (n > hard) return err('Value out of range.\n');
+  if (n <= 0) n = hard; // 2.6: 0, a negative value or a word give the hard maxconn back
+  processRateLimits.maxconn = n;
   return apiReply(env.api.setGlobalMaxconn(n));
 });
 
@@ -456,7 +458,10 @@ const setRateLimit = cmd(['set', 'rate-limit'], ACCESS_LVL_ADMIN, (a, _s, env) =
     const v = parseInt(a[4], 10);
     const n = Number.isNaN(v) ? 0 : v;
     if (n < 0) return err('Value out of range.\n');
-    if (what === 'sessions') return apiReply(env.api.setRateLimitSessions(n));
+    if (what === 'connections') processRateLimits.conn = n;
+    else if (what === 'ssl-sessions') processRateLimits.ssl = n;
+    else if (what === 'http-compression') processRateLimits.compKb = n;
+    else { processRateLimits.sess = n; return apiReply(env.api.setRateLimitSessions(n)); }
     return OK;
   }
   return err(RATE_LIMIT_USAGE);

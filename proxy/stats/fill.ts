@@ -15,7 +15,7 @@ import { HCHK_STATUS_NAMES, HCHK_STATUS_INI, HCHK_STATUS_L7TOUT } from '../check
 import type { StatsSource, StatDumpOpts, StatVal, FeCounters, BeCounters } from './types.ts';
 import { ACCESS_LVL_OPER, STAT_TYPE_FE, STAT_TYPE_BE, STAT_TYPE_SRV, STAT_TYPE_LI } from './types.ts';
 import * as F from './columns.ts';
-import { feGlobal } from '../frontend.ts';
+import { DEFAULT_MAXCONN } from '../frontend.ts';
 import { srvThrottle } from '../backend/server.ts';
 import { readFreqCtr, swrateAvg, timeStatsWindow, listenerCounters } from './counters.ts';
 
@@ -186,9 +186,12 @@ export function computeBeAgg(px: Proxy, a: BeAgg): BeAgg {
 function beWeight(a: BeAgg): number { return a.act > 0 ? a.wAct : a.wBck; }
 function beUweight(a: BeAgg): number { return a.act > 0 ? a.uwAct : a.uwBck; }
 
-/** The global maxconn in force: the configured one, else the default the frontends enforce (frontend.ts). */
+/**
+ * The global maxconn of the configuration (HAProxy's hard maxconn): the configured one, else the default the
+ * frontends enforce (frontend.ts). `set maxconn global` changes only feGlobal.maxconn (show info's Maxconn).
+ */
 export function globalMaxconn(src: StatsSource): number {
-  return src.global.maxconn > 0 ? src.global.maxconn : feGlobal.maxconn;
+  return src.global.maxconn > 0 ? src.global.maxconn : DEFAULT_MAXCONN;
 }
 
 /** The frontend maxconn actually applied (`maxconn`, else the global one). */

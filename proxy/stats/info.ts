@@ -15,6 +15,12 @@ import { statsGlobalCfg } from './keywords.ts';
 import { globalMaxconn } from './fill.ts';
 import { fdReserve } from './fd-limits.ts';
 
+/**
+ * Process-wide values changed from the CLI (`set maxconn global`, `set rate-limit ... global`) as `show info` reports
+ * them; 0 = never set (maxconn: the configured one). Limits Sluice does not enforce are only reported.
+ */
+export const processRateLimits = { maxconn: 0, conn: 0, sess: 0, ssl: 0, compKb: 0 };
+
 export interface InfoField {
   readonly pos: number;
   readonly name: string;
@@ -153,12 +159,13 @@ export function infoValues(src: StatsSource, now: number, float: boolean): StatV
   v[6] = src.pid; v[7] = formatUptime(upSec); v[8] = float ? (upMs / 1000).toFixed(6) : upSec;
   v[9] = 0; v[10] = Math.floor(mem.heapTotal / 1048576); v[11] = Math.floor(mem.heapUsed / 1048576); v[12] = 0;
   const maxsock = maxconn * 2 + fdReserve(g, src.proxies);
-  v[13] = maxsock; v[14] = maxsock; v[15] = maxconn; v[16] = maxconn;
+  v[13] = maxsock; v[14] = maxsock; v[15] = processRateLimits.maxconn > 0 ? processRateLimits.maxconn : maxconn; v[16] = maxconn;
   v[17] = actconn; v[18] = cumConns; v[19] = cumReq; v[20] = 0; v[21] = 0; v[22] = 0;
   v[23] = 0; v[24] = 0; v[25] = 0;
-  v[26] = float ? connRate.toFixed(3).replace(/\.?0+$/, '') : connRate; v[27] = 0; v[28] = maxima.connRate;
-  v[29] = float ? sessRate.toFixed(3).replace(/\.?0+$/, '') : sessRate; v[30] = 0; v[31] = maxima.sessRate;
+  v[26] = float ? connRate.toFixed(3).replace(/\.?0+$/, '') : connRate; v[27] = processRateLimits.conn; v[28] = maxima.connRate;
+  v[29] = float ? sessRate.toFixed(3).replace(/\.?0+$/, '') : sessRate; v[30] = processRateLimits.sess; v[31] = maxima.sessRate;
   for (let i = 32; i <= 44; i++) v[i] = 0;
+  v[33] = processRateLimits.ssl; v[44] = processRateLimits.compKb * 1024;
   v[47] = src.proxies.length + 8; v[48] = 0; v[49] = 100;
   v[50] = g.node !== '' ? g.node : hostname();
   if (g.description !== '') v[51] = g.description;

@@ -10,6 +10,7 @@ import { statsCliCommands } from './cli-commands.ts';
 import { CliServer } from './cli-server.ts';
 import { statsGlobalCfg } from './keywords.ts';
 import { startActivitySampler, stopActivitySampler } from './cli-activity.ts';
+import { processRateLimits } from './info.ts';
 
 let current: StatsSource | null = null;
 
@@ -30,6 +31,8 @@ export function defaultCliRegistry(): CliRegistry {
  */
 export async function startStats(src: StatsSource, reg: CliRegistry = defaultCliRegistry()): Promise<CliServer> {
   current = src;
+  // a (re)loaded configuration starts from its own maxconn and no CLI rate limits, like a new 2.6 process
+  Object.assign(processRateLimits, { maxconn: 0, conn: 0, sess: 0, ssl: 0, compKb: 0 });
   startActivitySampler();
   const cfg = statsGlobalCfg(src.global);
   const cli = new CliServer(reg, src, cfg.timeoutMs, cfg.maxconn);
