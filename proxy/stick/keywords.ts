@@ -161,8 +161,8 @@ function parseStickTable(args: readonly string[], ctx: KwCtx): void {
       default: ctx.alert(`stick-table: unknown argument '${w}'.`); return;
     }
   }
-  if (!typed) { ctx.alert('stick-table: missing type.'); return; }
   if (!sized) { ctx.alert('stick-table: missing size.'); return; }
+  if (!typed) { ctx.alert('stick-table: missing type.'); return; }
   if (!lenSet) t.keyLen = 32;
   stkSetProxyTable(px, t);
   if (t.peers !== '') ctx.postParse(() => warnPeers(ctx));

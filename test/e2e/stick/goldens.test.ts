@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { startSluice, stopSluice, freePort } from '../proxy-util.ts';
 import {
   rateLimitConfig, connRejectConfig, persistConfig, runRateLimit, runConnReject, runPersist, startBackend,
+  persistDownConfig, runPersistDown, tcpConfig, runTcp,
 } from './scenario.ts';
 import type { Ports } from './scenario.ts';
 
@@ -29,6 +30,8 @@ const CASES: [string, string, (p: Ports) => string, (p: Ports) => Promise<Record
   ['rate-limit', 'http-request track-sc0 with a 429 above 5 requests per 10 s, gpc0/gpt0 actions and sc_* samples', rateLimitConfig, runRateLimit],
   ['conn-reject', 'tcp-request connection track-sc1 and a reject on src_conn_rate, with a keep-alive connection tracked', connRejectConfig, runConnReject],
   ['persist', 'stick on a header with roundrobin, a table-only backend fed by track-sc2 ... table, and set/clear table', persistConfig, runPersist],
+  ['persist-down', 'stick on src: a stuck server in maintenance is skipped and the entry follows the new one', persistDownConfig, runPersistDown],
+  ['tcp', 'mode tcp: tcp-request content track-sc0 with a reject on sc0_conn_cnt, stick on src, layer-4 bytes', tcpConfig, runTcp],
 ];
 
 for (const [name, what, cfg, run] of CASES) {

@@ -203,3 +203,63 @@ export async function runPersist(p: Ports): Promise<Record<string, string>> {
   out['cli.txt'] = cliText;
   return out;
 }
+
+/** `stick on src` in a backend whose stuck server goes into maintenance: the LB picks another and the entry follows. */
+export function persistDownConfig(p: Ports): string {
+  return `global
+    stats socket ${p.sock} level admin
+${DEFAULTS}
+listen li
+    bind 127.0.0.1:${p.fe}
+    balance roundrobin
+    option redispatch
+    stick-table type ip size 1m expire 1m
+    stick on src
+    server s1 127.0.0.1:${p.s1}
+    server s2 127.0.0.1:${p.s2}
+`;
+}
+
+export async function runPersistDown(p: Ports): Promise<Record<string, string>> {
+  const bodies: string[] = [];
+  for (let i = 0; i < 3; i++) bodies.push((await request(p.fe, '/')).body);
+  let cliText = '> show table li\n' + maskTable(await cli(p.sock, 'show table li'));
+  cliText += '> disable server li/s1\n' + await cli(p.sock, 'disable server li/s1');
+  for (let i = 0; i < 2; i++) bodies.push((await request(p.fe, '/')).body);
+  cliText += '> show table li\n' + maskTable(await cli(p.sock, 'show table li'));
+  cliText += '> enable server li/s1\n' + await cli(p.sock, 'enable server li/s1');
+  for (let i = 0; i < 2; i++) bodies.push((await request(p.fe, '/')).body);
+  return { 'bodies.txt': bodies.join(' ') + '\n', 'cli.txt': cliText };
+}
+
+/** mode tcp: tcp-request content track-sc0 and stick on src; bytes are counted at layer 4. */
+export function tcpConfig(p: Ports): string {
+  return `global
+    stats socket ${p.sock} level admin
+defaults
+    mode tcp
+    timeout client 5s
+    timeout server 5s
+    timeout connect 2s
+
+listen li
+    bind 127.0.0.1:${p.fe}
+    balance roundrobin
+    stick-table type ip size 10 expire 1m store server_id,conn_cnt,conn_cur,conn_rate(10s),sess_cnt,bytes_in_cnt,bytes_out_cnt,http_req_cnt
+    tcp-request content track-sc0 src
+    tcp-request content reject if { sc0_conn_cnt gt 3 }
+    stick on src
+    server s1 127.0.0.1:${p.s1}
+    server s2 127.0.0.1:${p.s2}
+`;
+}
+
+export async function runTcp(p: Ports): Promise<Record<string, string>> {
+  const out: string[] = [];
+  for (let i = 0; i < 4; i++) {
+    const r = await request(p.fe, '/');
+    out.push(r.status === 200 ? r.body : String(r.status));
+  }
+  await sleep(50);
+  return { 'bodies.txt': out.join(' ') + '\n', 'show-table.txt': maskTable(await cli(p.sock, 'show table li')) };
+}
