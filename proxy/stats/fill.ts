@@ -199,9 +199,23 @@ export function feMaxconn(src: StatsSource, px: Proxy): number {
   return px.maxconn > 0 ? px.maxconn : globalMaxconn(src);
 }
 
-/** The backend's fullconn: configured, else 10% of the sum of the maxconn of frontends that can reach it. */
+/* fullconn computed once per backend: 2.6 derives it at startup, `set maxconn frontend` does not change it */
+const fullconnAtStart = new WeakMap<Proxy, number>();
+
+/**
+ * The backend's fullconn: configured, else 10% of the sum of the maxconn of frontends that can reach it, taken the
+ * first time it is asked (startStats asks for every backend).
+ */
 export function beFullconn(src: StatsSource, be: Proxy): number {
   if (be.fullconn > 0) return be.fullconn;
+  const known = fullconnAtStart.get(be);
+  if (known !== undefined) return known;
+  const v = fullconnNow(src, be);
+  fullconnAtStart.set(be, v);
+  return v;
+}
+
+function fullconnNow(src: StatsSource, be: Proxy): number {
   let sum = 0;
   for (const fe of src.proxies) {
     if ((fe.cap & PR_CAP_FE) === 0) continue;

@@ -40,3 +40,10 @@ test('set rate-limit values are reported by show info', () => {
   cli.runLine('set rate-limit connections global 0', s);
   assert.equal(info('ConnRateLimit'), '0');
 });
+
+test('a backend fullconn (slim) derived from its frontends keeps its startup value after set maxconn frontend', () => {
+  const slim = (): string => cli.runLine('show stat -1 2 -1', s).split('\n').find((l) => l.startsWith('bk,BACKEND,'))!.split(',')[6]!;
+  const before = slim();
+  assert.equal(cli.runLine('set maxconn frontend fe_main 33', s), '\n');
+  assert.equal(slim(), before);
+});
