@@ -155,47 +155,69 @@ export function ipv6Text(s: string): string {
   return ipv6Parse(s, v6Scratch) ? ipv6Format(v6Scratch) : '';
 }
 
-/** Parses IPv6 text (with an optional dotted-quad tail) into 8 groups; false when invalid. */
+/**
+ * Parses IPv6 text (with an optional dotted-quad tail) into 8 groups; false when invalid. One pass over the
+ * characters, no intermediate strings or arrays.
+ */
 export function ipv6Parse(s: string, g: Uint16Array): boolean {
   g.fill(0);
-  const dbl = s.indexOf('::');
-  if (dbl >= 0 && s.indexOf('::', dbl + 1) >= 0) return false;
-  const head = dbl >= 0 ? s.slice(0, dbl) : s;
-  const tail = dbl >= 0 ? s.slice(dbl + 2) : '';
-  const hw: number[] = [];
-  const tw: number[] = [];
-  if (!groups(head, hw, dbl < 0 || tail === '')) return false;
-  if (dbl >= 0 && !groups(tail, tw, true)) return false;
-  const total = hw.length + tw.length;
-  if (dbl < 0 ? total !== 8 : total > 7) return false;
-  for (let i = 0; i < hw.length; i++) g[i] = hw[i];
-  for (let i = 0; i < tw.length; i++) g[8 - tw.length + i] = tw[i];
-  return true;
-}
-
-/** Colon-separated hex groups of `s` into `out` ('' = none); the last group may be a dotted quad if `v4Tail`. */
-function groups(s: string, out: number[], v4Tail: boolean): boolean {
-  if (s === '') return true;
-  const parts = s.split(':');
-  for (let k = 0; k < parts.length; k++) {
-    const p = parts[k];
-    if (k === parts.length - 1 && v4Tail && p.indexOf('.') >= 0) {
-      const b = Buffer.from(p, 'latin1');
-      if (ipv4Text(b, 0, b.length) === '') return false;
-      const q = p.split('.');
-      out.push((+q[0] << 8) | +q[1], (+q[2] << 8) | +q[3]);
-      continue;
-    }
-    if (p.length === 0 || p.length > 4) return false;
-    let v = 0;
-    for (let i = 0; i < p.length; i++) {
-      const c = p.charCodeAt(i);
-      const d = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1;
-      if (d < 0) return false;
-      v = v * 16 + d;
-    }
-    out.push(v);
+  const n = s.length;
+  let k = 0;              // groups written
+  let gap = -1;           // group index where '::' stands
+  let i = 0;
+  if (n >= 2 && s.charCodeAt(0) === 0x3a) {
+    if (s.charCodeAt(1) !== 0x3a) return false;
+    gap = 0; i = 2;
+    if (i === n) return true;
   }
+  while (i < n) {
+    const start = i;
+    let v = 0;
+    let digits = 0;
+    let dot = false;
+    while (i < n) {
+      const c = s.charCodeAt(i);
+      const d = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : c >= 0x41 && c <= 0x46 ? c - 0x37 : -1;
+      if (d < 0) { if (c === 0x2e) dot = true; break; }
+      v = v * 16 + d; digits++; i++;
+    }
+    if (dot) {
+      // dotted-quad tail: two groups, and the end of the text
+      if (k > 6) return false;
+      let part = 0, pd = 0, q = 0;
+      const hi = k;
+      for (let p = start; p <= n; p++) {
+        const c = p < n ? s.charCodeAt(p) : 0x2e;
+        if (c === 0x2e) {
+          if (pd === 0 || pd > 3 || part > 255 || q === 4) return false;
+          if ((q & 1) === 0) g[hi + (q >> 1)] = part << 8; else g[hi + (q >> 1)] |= part;
+          q++; part = 0; pd = 0;
+        } else if (c >= 0x30 && c <= 0x39) {
+          if (pd === 1 && part === 0) return false;       // no leading zero, as inet_pton
+          part = part * 10 + c - 0x30; pd++;
+        } else return false;
+      }
+      if (q !== 4) return false;
+      k += 2;
+      break;
+    }
+    if (digits === 0 || digits > 4 || k >= 8) return false;
+    g[k++] = v;
+    if (i === n) break;
+    if (s.charCodeAt(i) !== 0x3a) return false;
+    i++;
+    if (i < n && s.charCodeAt(i) === 0x3a) {
+      if (gap >= 0) return false;
+      gap = k; i++;
+      if (i === n) break;
+    } else if (i === n) return false;     // a trailing single ':'
+  }
+  if (gap < 0) return k === 8;
+  if (k > 7) return false;
+  // the groups written after '::' move to the end
+  const tail = k - gap;
+  for (let t = tail - 1; t >= 0; t--) g[8 - tail + t] = g[gap + t];
+  for (let z = gap; z < 8 - tail; z++) g[z] = 0;
   return true;
 }
 

@@ -1,6 +1,7 @@
 /* PROXY protocol codec: v1/v2 decoding fed whole, byte by byte and at random splits; errors; TLVs; encoders. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { isIPv6 } from 'node:net';
 import {
   ppDecode, PpInfo, ppEncodeV1, ppEncodeV2, ipv6Text, PP_NEED_MORE, PP_ERR_NOT_HDR, PP_ERR_BAD_HDR, PP_ERR_BAD_PROTO,
 } from '../../../proxy/net/proxy-protocol.ts';
@@ -137,5 +138,18 @@ test('IPv6 text is normalised like inet_ntop and invalid text refused', () => {
   assert.equal(ipv6Text('::'), '::');
   assert.equal(ipv6Text('1::'), '1::');
   assert.equal(ipv6Text('1:0:1:1:1:1:1:1'), '1:0:1:1:1:1:1:1');
-  for (const bad of ['1:::2', '1::2::3', '12345::', '1:2:3:4:5:6:7', 'g::1', '1.2.3.4', '']) assert.equal(ipv6Text(bad), '', bad);
+  assert.equal(ipv6Text('1:2:3:4:5:6:1.2.3.4'), '1:2:3:4:5:6:102:304');
+  assert.equal(ipv6Text('::FFFF:10.0.0.1'), '::ffff:10.0.0.1');
+  assert.equal(ipv6Text('1:2:3:4:5:6:7::'), '1:2:3:4:5:6:7:0');
+  for (const bad of ['1:::2', '1::2::3', '12345::', '1:2:3:4:5:6:7', 'g::1', '1.2.3.4', '', ':1::', '1:', '::1:',
+    '1:2:3:4:5:6:7:8:9', '1::2:3:4:5:6:7:8', '::01.2.3.4', '::1.2.3.256', '::1.2.3']) assert.equal(ipv6Text(bad), '', bad);
+  // validity agrees with node's isIPv6 on random text over the IPv6 alphabet
+  let seed = 12345;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff);
+  const A = '0123456789abcdefABCDEF:.::::';
+  for (let i = 0; i < 50000; i++) {
+    let t = '';
+    for (let j = rnd() % 22; j > 0; j--) t += A[rnd() % A.length];
+    assert.equal(ipv6Text(t) !== '', isIPv6(t), t);
+  }
 });
