@@ -45,6 +45,7 @@ export function newHttpProxyCfg(def: HttpProxyCfg | null): HttpProxyCfg {
     reuse: def && def.reuse !== undefined ? def.reuse : HTTP_REUSE_SAFE,
     bufferRequest: def !== null && def.bufferRequest === true,
     preferLastServer: def !== null && def.preferLastServer === true,
+    comp: def !== null && def.comp !== undefined && def.comp !== null ? { algos: def.comp.algos.slice(), types: def.comp.types.slice(), offload: false } : null,
     ignoreProbes: def !== null && def.ignoreProbes === true,
     pretendKeepAlive: def !== null && def.pretendKeepAlive === true,
     retryOn: def !== null && def.retryOn !== undefined ? def.retryOn : 1,     // RETRY_CONN_FAILURE

@@ -138,6 +138,15 @@ export interface HttpRule {
   line: number;
 }
 
+/** `compression` settings of a proxy (HttpProxyCfg.comp, http/compression.ts). */
+export interface CompCfg {
+  /** Configured algorithms in order: 'gzip' | 'deflate' | 'raw-deflate' | 'identity'. */
+  algos: string[];
+  /** Lowercased type prefixes, [] = any. */
+  types: string[];
+  offload: boolean;
+}
+
 /** `http-reuse`. */
 export const HTTP_REUSE_NEVER = 0;
 export const HTTP_REUSE_SAFE = 1;
@@ -166,6 +175,8 @@ export interface HttpProxyCfg {
   ignoreProbes: boolean;
   /** `option http-pretend-keepalive`: no `connection: close` toward the server in close modes. */
   pretendKeepAlive: boolean;
+  /** `compression algo|type|offload` (http/compression.ts), null = none. */
+  comp: CompCfg | null;
   /** `retry-on` mask (http/retry-on.ts RETRY_*), default conn-failure. */
   retryOn: number;
   /** `option prefer-last-server`: a session's next request goes to its last server when it is usable. */

@@ -1,0 +1,211 @@
+/*
+ * HTTP response compression as HAProxy 2.6 (`compression algo gzip|deflate|raw-deflate|identity`, `compression type
+ * <mime>...`, `compression offload`; checked against 2.6.12): the algorithm is chosen from the request's
+ * Accept-Encoding (highest q, ties in the request's order, `*` = the last configured; none for HTTP/1.0 requests);
+ * a response is compressed when its status is 200-203, the request is not HEAD, it has a body, no Content-Encoding,
+ * no `cache-control: no-transform`, and its Content-Type starts with a listed type (any when none is listed). Then
+ * Content-Length goes, `transfer-encoding: chunked`, `vary: Accept-Encoding` and `content-encoding` are added and a
+ * strong ETag becomes weak. The body goes through node:zlib streams (thread pool, never blocking the event loop) at
+ * level 1 (2.6's default tune.comp.maxlevel), out as chunks; backpressure both ways (zlib full: the server is paused;
+ * the client full: writeCli pauses the server). Byte counts stay those of the uncompressed payload, as 2.6 logs them.
+ * HAProxy's libslz output differs from zlib's byte for byte; what decompresses is the same. Callers: http/stream.ts
+ * (only when a proxy has a `compression` line). Hot path: no (per compressed response; nothing when not configured).
+ */
+import zlib from 'node:zlib';
+import type { CfgKeyword, KwCtx } from '../config/types.ts';
+import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
+import type { Proxy } from '../model/types.ts';
+import type { ProxySocket } from '../net/types.ts';
+import type { H1Msg } from './h1-parser.ts';
+import type { CompCfg } from './types.ts';
+import { H1_HDR_STRIDE } from './types.ts';
+
+const ALGOS = ['identity', 'deflate', 'raw-deflate', 'gzip'];
+const LEVEL = 1;
+
+/** The Content-Encoding token of an algorithm. */
+function encName(algo: string): string { return algo === 'raw-deflate' ? 'deflate' : algo; }
+
+function cfgOf(px: Proxy): CompCfg {
+  return px.http.comp ?? (px.http.comp = { algos: [], types: [], offload: false });
+}
+
+function parseCompression(args: readonly string[], ctx: KwCtx): void {
+  const px = ctx.proxy;
+  if (!px) return;
+  const w = args[1];
+  if (w === 'algo') {
+    if (args.length < 3) { ctx.alert(`parsing [${ctx.file}:${ctx.line}] : 'compression' expects <algorithm>.`); return; }
+    const c = cfgOf(px);
+    c.algos = [];
+    for (let i = 2; i < args.length; i++) {
+      if (!ALGOS.includes(args[i])) { ctx.alert(`'compression' : '${args[i]}' is not a supported algorithm.`); return; }
+      c.algos.push(args[i]);
+    }
+  } else if (w === 'type') {
+    if (args.length < 3) { ctx.alert("'compression' expects <type>."); return; }
+    const c = cfgOf(px);
+    c.types = [];
+    for (let i = 2; i < args.length; i++) c.types.push(args[i].toLowerCase());
+  } else if (w === 'offload') {
+    if ((px.cap & PR_CAP_DEF) !== 0) { ctx.warn("'compression' : 'offload' ignored in 'defaults' section."); return; }
+    cfgOf(px).offload = true;
+  } else {
+    ctx.alert("'compression' expects 'algo', 'type' or 'offload'");
+  }
+}
+
+export const keywords: CfgKeyword[] = [
+  { section: 'listen', name: 'compression', cap: PR_CAP_FE | PR_CAP_BE | PR_CAP_DEF, parse: parseCompression },
+];
+
+/** The settings in force for a stream: the backend's algos/types when it has them, else the frontend's. */
+function algosOf(fe: Proxy, be: Proxy): string[] {
+  const b = be.http.comp;
+  if (b !== null && b.algos.length > 0) return b.algos;
+  const f = fe.http.comp;
+  return f !== null ? f.algos : [];
+}
+
+/**
+ * At request time: the algorithm to compress this transaction's response with ('' = none), chosen from the
+ * Accept-Encoding headers of the head `m` over `buf`; with `compression offload` those headers are removed from the
+ * request (index entries marked removed). `v11`: the request is HTTP/1.1 or later.
+ */
+export function compChooseAlgo(fe: Proxy, be: Proxy, m: H1Msg, buf: Buffer, v11: boolean): string {
+  const algos = algosOf(fe, be);
+  const offload = (fe.http.comp !== null && fe.http.comp.offload) || (be.http.comp !== null && be.http.comp.offload);
+  let best = '', bestQ = 0;
+  const h = m.hdr;
+  for (let x = 0; x < m.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {
+    if (h[x] < 0 || h[x + 1] - h[x] !== 15 || buf.toString('latin1', h[x], h[x + 1]) !== 'accept-encoding') continue;
+    if (offload) h[x] = -1;
+    if (!v11 || algos.length === 0) continue;
+    const parts = buf.toString('latin1', h[x + 2], h[x + 3]).split(',');
+    for (const p0 of parts) {
+      const semi = p0.indexOf(';');
+      const tok = (semi < 0 ? p0 : p0.slice(0, semi)).trim().toLowerCase();
+      let q = 1;
+      if (semi >= 0) {
+        const qm = /q\s*=\s*([0-9.]+)/i.exec(p0.slice(semi + 1));
+        if (qm !== null) q = Number(qm[1]);
+      }
+      if (!(q > bestQ)) continue;
+      // 2.6 keeps the algorithms in reverse order: `*` takes the last one configured
+      const a = tok === '*' ? algos[algos.length - 1] : algos.find((al) => encName(al) === tok);
+      if (a === undefined) continue;
+      best = a; bestQ = q;
+    }
+  }
+  return best === 'identity' ? '' : best;
+}
+
+function typesOf(fe: Proxy, be: Proxy): string[] {
+  const b = be.http.comp;
+  if (b !== null && b.types.length > 0) return b.types;
+  const f = fe.http.comp;
+  return f !== null ? f.types : [];
+}
+
+/**
+ * At response time: whether the response head `m` over `buf` (status, headers) may be compressed; if so its headers
+ * are adjusted (Content-Length removed, strong ETag made weak) and the lines to add are returned, else null.
+ * `chunked`: the response already has Transfer-Encoding: chunked.
+ */
+export function compResponseHeaders(fe: Proxy, be: Proxy, algo: string, m: H1Msg, buf: Buffer, chunked: boolean): string | null {
+  const st = m.status;
+  if (st < 200 || st > 203) return null;
+  const types = typesOf(fe, be);
+  const h = m.hdr;
+  const end = m.nhdr * H1_HDR_STRIDE;
+  let ctOk = types.length === 0;
+  let cl = -1, etag = -1;
+  for (let x = 0; x < end; x += H1_HDR_STRIDE) {
+    if (h[x] < 0) continue;
+    const name = buf.toString('latin1', h[x], h[x + 1]);
+    if (name === 'content-encoding') return null;
+    if (name === 'cache-control' && buf.toString('latin1', h[x + 2], h[x + 3]).toLowerCase().includes('no-transform')) return null;
+    if (name === 'content-type' && !ctOk) {
+      const v = buf.toString('latin1', h[x + 2], h[x + 3]).toLowerCase();
+      for (const t of types) if (v.startsWith(t)) { ctOk = true; break; }
+    } else if (name === 'content-length') cl = x;
+    else if (name === 'etag' && buf[h[x + 2]] === 0x22) etag = x;           // "..." is strong, W/"..." weak
+  }
+  if (!ctOk) return null;
+  let extra = '';
+  if (etag >= 0) { extra += '\r\netag: W/' + buf.toString('latin1', h[etag + 2], h[etag + 3]); h[etag] = -1; }
+  if (cl >= 0) h[cl] = -1;
+  if (!chunked) extra += '\r\ntransfer-encoding: chunked';
+  return extra + '\r\nvary: Accept-Encoding\r\ncontent-encoding: ' + encName(algo);
+}
+
+/** What a compressor needs from its stream (http/stream.ts HttpSession). */
+export interface CompOwner {
+  closed: boolean;
+  srv: ProxySocket | null;
+  writeCli(b: Buffer): void;
+  /** The compressed body and its last chunk are written. */
+  compDone(): void;
+}
+
+const CRLF = Buffer.from('\r\n');
+const LAST = Buffer.from('0\r\n\r\n');
+
+function onZData(this: zlib.Gzip, d: Buffer): void {
+  const c = (this as unknown as { comp: HttpCompressor }).comp;
+  const o = c.owner;
+  if (o.closed) return;
+  o.writeCli(Buffer.from(d.length.toString(16) + '\r\n', 'latin1'));
+  o.writeCli(d);
+  o.writeCli(CRLF);
+}
+function onZEnd(this: zlib.Gzip): void {
+  const c = (this as unknown as { comp: HttpCompressor }).comp;
+  const o = c.owner;
+  if (o.closed) return;
+  o.writeCli(LAST);
+  o.compDone();
+}
+function onZDrain(this: zlib.Gzip): void {
+  const o = (this as unknown as { comp: HttpCompressor }).comp.owner;
+  if (!o.closed && o.srv !== null) o.srv.resume();
+}
+function onZError(): void { /* input is never invalid for a compressor; a destroy() may report here */ }
+
+/** One response's compressor: decoded body bytes in (data), chunked compressed bytes out to the client. */
+export class HttpCompressor {
+  readonly owner: CompOwner;
+  readonly z: zlib.Gzip | zlib.Deflate | zlib.DeflateRaw;
+  ended = false;
+
+  constructor(owner: CompOwner, algo: string) {
+    this.owner = owner;
+    const z = algo === 'gzip' ? zlib.createGzip({ level: LEVEL }) : algo === 'deflate' ? zlib.createDeflate({ level: LEVEL })
+      : zlib.createDeflateRaw({ level: LEVEL });
+    (z as unknown as { comp: HttpCompressor }).comp = this;
+    z.on('data', onZData);
+    z.on('end', onZEnd);
+    z.on('drain', onZDrain);
+    z.on('error', onZError);
+    this.z = z;
+  }
+
+  /** Compresses buf[s, e) (copied: the caller's buffer is reused); pauses the server while zlib is full. */
+  data(buf: Buffer, s: number, e: number): void {
+    if (e <= s) return;
+    if (!this.z.write(Buffer.from(buf.subarray(s, e)))) { const srv = this.owner.srv; if (srv !== null) srv.pause(); }
+  }
+
+  /** End of the body: flushes, writes the last chunk, then calls owner.compDone(). */
+  finish(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.z.end();
+  }
+
+  /** The stream ends without the body's end: drops the compressor. */
+  destroy(): void {
+    this.ended = true;
+    this.z.destroy();
+  }
+}

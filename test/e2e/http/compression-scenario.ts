@@ -1,0 +1,180 @@
+/*
+ * Compression golden (fixtures/http/compression, captured from HAProxy 2.6 by capture.mts there): which responses are
+ * compressed (status, HEAD, HTTP/1.0, Content-Encoding, no-transform, types with parameters, no type), the algorithm
+ * picked from Accept-Encoding (q-values, `*`, ties), the header changes (Content-Length out, chunked, Vary,
+ * Content-Encoding, weak ETag), offload, and the log's byte counts. Bodies are compared decompressed (HAProxy's libslz
+ * and zlib differ byte for byte). Shared with test/e2e/http/compression.test.ts.
+ */
+import net from 'node:net';
+import zlib from 'node:zlib';
+import crypto from 'node:crypto';
+import { countersLogs } from './counters-scenario.ts';
+import { freeLoopbackPort } from './golden-util.ts';
+
+export const COMP_BODY = 'hello world '.repeat(250);
+
+export function compressionConfig(p: { fe: number; srv: number; log: number }): string {
+  return `defaults
+    mode http
+    log 127.0.0.1:${p.log} local0
+    log-format "%ST %B %b %{+Q}r"
+    timeout connect 1s
+    timeout client 5s
+    timeout server 5s
+
+frontend fe
+    bind 127.0.0.1:${p.fe}
+    compression algo gzip
+    compression type text/plain text/html
+    use_backend multi if { path_beg /m/ }
+    use_backend offload if { path_beg /o/ }
+    default_backend be
+
+backend be
+    server s1 127.0.0.1:${p.srv}
+
+backend multi
+    compression algo deflate gzip raw-deflate
+    server s1 127.0.0.1:${p.srv}
+
+backend offload
+    compression algo raw-deflate
+    compression offload
+    server s1 127.0.0.1:${p.srv}
+`;
+}
+
+/** The origin: the response shape is chosen by the path's last part; /echo answers with the request head. */
+export function compressionOrigin(): Promise<{ port: number; close(): void }> {
+  const socks = new Set<net.Socket>();
+  const srv = net.createServer((c) => {
+    socks.add(c);
+    c.on('close', () => socks.delete(c));
+    c.on('error', () => {});
+    let acc = '';
+    c.on('data', (d) => {
+      acc += d.toString('latin1');
+      const e = acc.indexOf('\r\n\r\n');
+      if (e < 0) return;
+      const head = acc.slice(0, e + 4);
+      acc = '';
+      const path = head.slice(head.indexOf(' ') + 1, head.indexOf(' ', head.indexOf(' ') + 1));
+      const k = path.slice(path.lastIndexOf('/') + 1);
+      let st = '200 OK', ct = 'content-type: text/plain\r\n', extra = '', b = COMP_BODY;
+      if (k === 'echo') { b = head; ct = 'content-type: text/html\r\n'; }
+      if (k === 'ch') { c.write(`HTTP/1.1 200 OK\r\n${ct}transfer-encoding: chunked\r\n\r\n${b.length.toString(16)}\r\n${b}\r\n0\r\n\r\n`); return; }
+      if (k === 'small') b = 'tiny body.';
+      if (k === 'json') ct = 'content-type: application/json\r\n';
+      if (k === 'enc') extra = 'content-encoding: br\r\n';
+      if (k === 'nt') extra = 'cache-control: no-transform\r\n';
+      if (k === '404') st = '404 Not Found';
+      if (k === '201') st = '201 Created';
+      if (k === '206') st = '206 Partial Content';
+      if (k === 'vary') extra = 'vary: user-agent\r\n';
+      if (k === 'etag') extra = 'etag: "abc"\r\n';
+      if (k === 'wetag') extra = 'etag: W/"abc"\r\n';
+      if (k === 'ctp') ct = 'content-type: text/plain; charset=utf-8\r\n';
+      if (k === 'noct') ct = '';
+      c.write(`HTTP/1.1 ${st}\r\n${ct}${extra}content-length: ${b.length}\r\n\r\n${b}`);
+    });
+  });
+  return new Promise((r) => srv.listen(0, '127.0.0.1', () => r({
+    port: (srv.address() as net.AddressInfo).port,
+    close: () => { srv.close(); for (const s of socks) s.destroy(); },
+  })));
+}
+
+/** Decodes a response: its head, and its body de-chunked and decompressed. */
+export function decodeResponse(o: Buffer): { head: string; body: Buffer } {
+  const e = o.indexOf('\r\n\r\n');
+  const head = o.subarray(0, e).toString('latin1');
+  let body = o.subarray(e + 4);
+  if (/\r\ntransfer-encoding: chunked/i.test(head)) {
+    const parts: Buffer[] = [];
+    let p = 0;
+    for (;;) {
+      const le = body.indexOf('\r\n', p);
+      if (le < 0) break;
+      const n = parseInt(body.subarray(p, le).toString('latin1'), 16);
+      if (!(n > 0)) break;
+      parts.push(body.subarray(le + 2, le + 2 + n));
+      p = le + 2 + n + 2;
+    }
+    body = Buffer.concat(parts);
+  }
+  const ce = /\r\ncontent-encoding: (\S+)/i.exec(head);
+  if (ce !== null && ce[1] === 'gzip') body = zlib.gunzipSync(body);
+  else if (ce !== null && ce[1] === 'deflate') {
+    try { body = zlib.inflateSync(body); } catch { body = zlib.inflateRawSync(body); }
+  }
+  return { head, body };
+}
+
+/** [request line, extra header lines] of each case, one connection each. */
+export const COMP_CASES: [string, string][] = [
+  ['GET /cl HTTP/1.1', 'accept-encoding: gzip'], ['GET /ch HTTP/1.1', 'accept-encoding: gzip'],
+  ['GET /small HTTP/1.1', 'accept-encoding: gzip'], ['GET /json HTTP/1.1', 'accept-encoding: gzip'],
+  ['GET /enc HTTP/1.1', 'accept-encoding: gzip'], ['GET /nt HTTP/1.1', 'accept-encoding: gzip'],
+  ['GET /404 HTTP/1.1', 'accept-encoding: gzip'], ['GET /201 HTTP/1.1', 'accept-encoding: gzip'],
+  ['GET /206 HTTP/1.1', 'accept-encoding: gzip'], ['GET /vary HTTP/1.1', 'accept-encoding: gzip'],
+  ['GET /etag HTTP/1.1', 'accept-encoding: gzip'], ['GET /wetag HTTP/1.1', 'accept-encoding: gzip'],
+  ['GET /ctp HTTP/1.1', 'accept-encoding: gzip'], ['GET /noct HTTP/1.1', 'accept-encoding: gzip'],
+  ['GET /cl HTTP/1.0', 'accept-encoding: gzip'], ['HEAD /cl HTTP/1.1', 'accept-encoding: gzip'],
+  ['GET /cl HTTP/1.1', ''], ['GET /cl HTTP/1.1', 'accept-encoding: br'],
+  ['GET /cl HTTP/1.1', 'accept-encoding: gzip;q=0'],
+  ['GET /m/cl HTTP/1.1', 'accept-encoding: gzip;q=0.1, deflate;q=0.5'], ['GET /m/cl HTTP/1.1', 'accept-encoding: gzip, deflate'],
+  ['GET /m/cl HTTP/1.1', 'accept-encoding: deflate, gzip'], ['GET /m/cl HTTP/1.1', 'accept-encoding: *'],
+  ['GET /m/noct HTTP/1.1', 'accept-encoding: identity, gzip'], ['GET /o/echo HTTP/1.1', 'accept-encoding: deflate'],
+  ['GET /o/ch HTTP/1.1', 'accept-encoding: gzip, deflate'],
+];
+
+function fetchRaw(port: number, raw: string): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const c = net.connect(port, '127.0.0.1');
+    let b = Buffer.alloc(0);
+    const done = (): void => { clearTimeout(t); c.destroy(); resolve(b); };
+    const t = setTimeout(done, 2000);
+    c.on('data', (d) => {
+      b = Buffer.concat([b, d]);
+      const { head } = decodeHead(b);
+      if (head !== null && responseEnded(b, head, raw.startsWith('HEAD'))) done();
+    });
+    c.on('close', done);
+    c.on('error', () => {});
+    c.on('connect', () => c.write(raw));
+  });
+}
+
+function decodeHead(b: Buffer): { head: string | null } {
+  const e = b.indexOf('\r\n\r\n');
+  return { head: e < 0 ? null : b.subarray(0, e).toString('latin1').toLowerCase() };
+}
+
+function responseEnded(b: Buffer, head: string, isHead: boolean): boolean {
+  const bodyLen = b.length - head.length - 4;
+  if (isHead) return true;
+  const cl = /\r\ncontent-length: *(\d+)/.exec(head);
+  if (cl !== null) return bodyLen >= Number(cl[1]);
+  if (head.includes('\r\ntransfer-encoding: chunked')) return b.subarray(b.length - 5).toString('latin1') === '0\r\n\r\n';
+  return false;
+}
+
+/** Runs the cases against the proxy `start` launches; one text block per case (head + decoded body digest), logs. */
+export async function runCompression(start: (cfg: string) => Promise<() => Promise<void> | void>): Promise<{ results: string[]; logs: string[] }> {
+  const o = await compressionOrigin();
+  const logs = await countersLogs();
+  const fe = await freeLoopbackPort();
+  const stop = await start(compressionConfig({ fe, srv: o.port, log: logs.port }));
+  const results: string[] = [];
+  for (const [line, hdr] of COMP_CASES) {
+    const raw = line + '\r\nhost: comp\r\n' + (hdr !== '' ? hdr + '\r\n' : '') + '\r\n';
+    const { head, body } = decodeResponse(await fetchRaw(fe, raw));
+    results.push(line + ' | ' + hdr + '\n' + head + '\n-- body ' + body.length + ' ' + crypto.createHash('sha1').update(body).digest('hex'));
+  }
+  const end = Date.now() + 3000;
+  while (logs.lines.length < COMP_CASES.length && Date.now() < end) await new Promise((w) => setTimeout(w, 20));
+  await stop();
+  o.close();
+  logs.sock.close();
+  return { results, logs: logs.lines };
+}
