@@ -39,6 +39,7 @@ import { registerStick } from './stick/register.ts';
 import { keywords as httpErrorKeywords } from './http/errors-cfg.ts';
 import { keywords as monitorKeywords } from './http/monitor.ts';
 import { keywords as retryOnKeywords } from './http/retry-on.ts';
+import { keywords as compressionKeywords } from './http/compression.ts';
 import { sslBindKeywords, sslServerKeywords, sslGlobalKeywords, sslServerInit } from './ssl/keywords.ts';
 import { sslAclFetches, sslLogFetches } from './ssl/fetches.ts';
 import { tlsAcceptorFor } from './ssl/accept.ts';
@@ -85,6 +86,7 @@ export function buildRegistry(): KeywordRegistry {
   reg.register(httpErrorKeywords);
   reg.register(monitorKeywords);
   reg.register(retryOnKeywords);
+  reg.register(compressionKeywords);
   reg.register(sslGlobalKeywords);
   reg.registerBind(sslBindKeywords);
   reg.registerServer(sslServerKeywords);
