@@ -30,7 +30,7 @@ export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = 
     'tune.vars.sess-max-size', 'tune.vars.txn-max-size',
   ]],
   ['proxy', [
-    'tcp-response', 'compression', 'filter',
+    'tcp-response', 'filter',
     'monitor-net', 'capture cookie',
     'use-server', 'force-persist', 'ignore-persist', 'persist', 'dispatch', 'source',
     'email-alert', 'external-check', 'load-server-state-from-file', 'server-state-file-name', 'max-keep-alive-queue',
