@@ -51,6 +51,7 @@ import { statsHttpReply } from '../stats/html.ts';
 import { afterRulesExist, afterResponseRun, afterResponseLocal } from './after-response.ts';
 import { proxyErrorReply } from './errors-cfg.ts';
 import { monitorStatus } from './monitor.ts';
+import { compChooseAlgo, compResponseHeaders, HttpCompressor } from './compression.ts';
 import { retryOnStatus, RETRY_L7, RETRY_EMPTY_RESPONSE, RETRY_JUNK_RESPONSE, RETRY_RESPONSE_TIMEOUT } from './retry-on.ts';
 import {
   H1_HDR_STRIDE, H1_MF_VER_11, H1_MF_CLEN, H1_MF_CHNK, H1_MF_CONN_CLO, H1_MF_CONN_KAL, H1_MF_CONN_UPG, H1_MF_UPGRADE,
@@ -172,6 +173,9 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   cliRest: Buffer | null = null;
   /** The request head to send once a server connection is there. */
   outHead: Buffer | null = null;
+  /** `compression`: the algorithm chosen for this transaction's response ('' = none), its compressor while active. */
+  compAlgo = '';
+  comp: HttpCompressor | null = null;
   /** `retry-on` (layer 7): the whole request as sent, kept for a retry; null = none or not retryable. */
   l7Req: Buffer | null = null;
   rqPhase = RQ_HEAD;
@@ -472,6 +476,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       }
       this.writeCli(B_CONTINUE);
     }
+    this.compAlgo = fe.http.comp === null && be.http.comp === null ? '' : compChooseAlgo(fe, be, m, buf, (f & H1_MF_VER_11) !== 0);
     this.outHead = this.buildReqHead(buf, opts);
     if (this.reqBody === BODY_NONE) this.rqPhase = RQ_DONE;
     this.rsPhase = RS_WAIT;
@@ -786,13 +791,17 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       this.sendError(out.status > 0 ? out.status : 502, false, out.reply);
       return;
     }
+    if (this.compAlgo !== '' && this.rspBody !== BODY_NONE && !this.tunnel) {
+      const x = compResponseHeaders(this.fe, be, this.compAlgo, m, buf, this.rspBody === BODY_CHUNKED);
+      if (x !== null) { out.extra += x; this.comp = new HttpCompressor(this, this.compAlgo); }
+    }
     this.rsPhase = RS_BODY;
     if (this.rspBody === BODY_NONE) {
       this.writeCli(this.buildRspHead(buf, true, 0, 0));
       this.responseDone(buf, headEnd, end);
       return;
     }
-    if (this.rspBody === BODY_LEN && end - headEnd <= SMALL_BODY_COPY) {
+    if (this.rspBody === BODY_LEN && end - headEnd <= SMALL_BODY_COPY && this.comp === null) {
       // the received body part rides in the head's Buffer: one write (one syscall) for a small response
       const n = end - headEnd < this.rspLeft ? end - headEnd : this.rspLeft;
       log.bytesOut += n;
@@ -846,6 +855,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   }
 
   forwardRspBody(chunk: Buffer, from: number): void {
+    if (this.comp !== null) { this.forwardCompressed(chunk, from); return; }
     if (this.rspBody === BODY_LEN) {
       const avail = chunk.length - from;
       const n = avail < this.rspLeft ? avail : this.rspLeft;
@@ -864,6 +874,35 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       this.log.bytesOut += chunk.length - from;
       this.writeCli(from === 0 ? chunk : chunk.subarray(from));
     }
+  }
+
+  /** forwardRspBody for a compressed response: the decoded payload goes to the compressor (http/compression.ts). */
+  forwardCompressed(chunk: Buffer, from: number): void {
+    const comp = this.comp as HttpCompressor;
+    if (this.rspBody === BODY_LEN) {
+      const avail = chunk.length - from;
+      const n = avail < this.rspLeft ? avail : this.rspLeft;
+      comp.data(chunk, from, from + n);
+      this.log.bytesOut += n;
+      this.rspLeft -= n;
+      if (this.rspLeft === 0) { if (from + n < chunk.length) this.srvKeepAlive = false; comp.finish(); }
+    } else if (this.rspBody === BODY_CHUNKED) {
+      const st = this.rspChunk as ChunkState;
+      const r = chunkDecode(st, chunk, from, chunk.length);
+      if (r < 0) { this.serverFailed(SF_ERR_SRVCL, SF_FINST_D, 0); return; }
+      for (let i = 0; i < st.nspans; i++) comp.data(chunk, st.spans[2 * i], st.spans[2 * i + 1]);
+      this.log.bytesOut += st.dataBytes + st.trailerBytes + (st.state === CHK_ST_DONE ? 1 : 0);
+      if (st.state === CHK_ST_DONE) { if (r < chunk.length) this.srvKeepAlive = false; comp.finish(); }
+    } else {
+      this.log.bytesOut += chunk.length - from;
+      comp.data(chunk, from, chunk.length);
+    }
+  }
+
+  /** CompOwner: the compressed body and its last chunk are out; the response is complete. */
+  compDone(): void {
+    this.comp = null;
+    this.responseDone(EMPTY_BUF, 0, 0);
   }
 
   /** The response is complete; bytes after it (chunk[from, end)) make the server connection unusable. */
@@ -1168,6 +1207,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   closeAll(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.comp !== null) { this.comp.destroy(); this.comp = null; }
     timerDisarm(this.cliTimer);
     timerDisarm(this.srvTimer);
     this.dropServer();
@@ -1287,6 +1327,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (this.closed) return;
     if (this.tunnel) { this.finishLog(); this.shutClient(); return; }
     if (this.rsPhase === RS_BODY && this.rspBody === BODY_CLOSE) {
+      if (this.comp !== null) { this.srvKeepAlive = false; this.cliKeepAlive = false; this.comp.finish(); return; }
       this.srvKeepAlive = false;
       this.rsPhase = RS_DONE;
       this.cliKeepAlive = false;
