@@ -15,7 +15,7 @@ import type { Proxy, Server, StreamLog, BindCfg } from '../model/types.ts';
 import { frontendStreamEnd } from '../frontend.ts';
 import type { StkStream } from '../stick/types.ts';
 import { stkClaim, stkHttpReq, stkTxnEnd, stkSessEnd } from '../stick/track.ts';
-import { stkPersist, stkPersistState } from '../stick/persist.ts';
+import { stkPersist, stkPersistState, stkResponse } from '../stick/persist.ts';
 import {
   PR_O_FORWARDFOR, PR_O_ORIGINALTO, PR_O_SEND_NAME_HDR, PR_O_HTTPCLOSE, PR_O_HTTP_SERVER_CLOSE, PR_O_HTTPLOG, PR_O_LOGASAP, PR_O_ABORTONCLOSE, PR_O_REDISPATCH,
   SF_ERR_NONE, SF_ERR_CLICL, SF_ERR_SRVCL, SF_ERR_PRXCOND, SF_ERR_CLITO, SF_ERR_SRVTO, SF_ERR_LOCAL,
@@ -779,6 +779,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     let r = be.http.resRules.length === 0 ? RULES_CONTINUE : httpRulesRun(be.http.resRules, this.rspView(buf), out);
     if (r === RULES_CONTINUE && be !== this.fe && this.fe.http.resRules.length !== 0) r = httpRulesRun(this.fe.http.resRules, this.rspView(buf), out);
     if (be.cookie.name !== '') cookieResponse(be, log.server, m, buf, log, out);
+    if (this.stk !== null && this.stk.resRules.length !== 0) stkResponse(this.stk, this.rspView(buf));
     if (r === RULES_CONTINUE && (be.http.afterRules.length | this.fe.http.afterRules.length) !== 0) afterResponseRun(this.fe, be, this.rspView(buf), out);
     if (out.newStatus !== 0) log.status = out.newStatus;
     if (r !== RULES_CONTINUE) {

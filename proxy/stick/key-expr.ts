@@ -70,6 +70,24 @@ function param(list: string, sep: string, name: string): string | null {
   return null;
 }
 
+/** The value of cookie `name` in the last Set-Cookie header that sets it. */
+function setCookie(ctx: SampleCtx, name: string): string | null {
+  const b = ctx.buf;
+  if (b === null) return null;
+  const h = ctx.hdr;
+  let out: string | null = null;
+  for (let x = 0; x < ctx.nhdr * 4; x += 4) {
+    const ns = h[x];
+    if (ns < 0 || h[x + 1] - ns !== 10 || b.toString('latin1', ns, h[x + 1]) !== 'set-cookie') continue;
+    const v = b.toString('latin1', h[x + 2], h[x + 3]);
+    const eq = v.indexOf('=');
+    if (eq < 0 || v.slice(0, eq).trim() !== name) continue;
+    const semi = v.indexOf(';', eq);
+    out = (semi < 0 ? v.slice(eq + 1) : v.slice(eq + 1, semi)).trim();
+  }
+  return out;
+}
+
 function baseFetch(name: string, arg: string): StkKeyFn | null {
   switch (name) {
     case 'src': return (c) => c.srcIp === '' ? null : c.srcIp;
@@ -89,6 +107,9 @@ function baseFetch(name: string, arg: string): StkKeyFn | null {
       return q < 0 ? null : param((u as string).slice(q + 1), '&', arg);
     };
     case 'req.cook': case 'cook': return (c) => { const v = header(c, 'cookie', true); return v === null ? null : param(v, ';', arg); };
+    // on a response head (stick store-response): its headers are the context's
+    case 'res.hdr': case 'shdr': { const n = arg.toLowerCase(); return (c) => header(c, n, false); }
+    case 'res.cook': case 'scook': return (c) => setCookie(c, arg);
     case 'str': return () => arg;
     default: return null;
   }

@@ -3,8 +3,9 @@
  * backends. At request time the match rules look the key up and hand the stored server (server_id) to the backend
  * connection as the persistent server (like a cookie: ignored when the server is down or in maintenance, so the LB
  * picks another, `option redispatch` applies when it is full), and the store rules' keys are kept on the stream; the
- * transaction's end stores the server that served it (server_id, server_key = its name). store-response keys are
- * evaluated on the request too (response samples are not available there). Hot path: yes, for backends with rules.
+ * transaction's end stores the server that served it (server_id, server_key = its name). store-response rules are
+ * kept on the stream and evaluated on the response head (stkResponse, called by http/stream.ts; tcp streams
+ * evaluate them on the request). Hot path: yes, for backends with rules.
  */
 import type { SampleCtx } from '../acl/types.ts';
 import type { Proxy, Server, StreamLog } from '../model/types.ts';
@@ -46,6 +47,13 @@ export function stkPersist(ctx: SampleCtx, be: Proxy): Server | null {
     const r = rules[i];
     const t = r.table as StkTable | null;
     if (t === null) continue;
+    if ((r.flags & STK_RULE_STORE_RES) !== 0 && ctx.buf !== null) {
+      // an HTTP response rule: evaluated on the response head
+      let st = ctx.stk;
+      if (st === null || st === undefined) { st = stkStreamNew(); ctx.stk = st; }
+      st.resRules.push(r);
+      continue;
+    }
     if (r.cond !== null && !aclCondExec(r.cond, ctx)) continue;
     const v = r.key(ctx);
     if (v === null) continue;
@@ -71,6 +79,23 @@ export function stkPersist(ctx: SampleCtx, be: Proxy): Server | null {
     }
   }
   return found;
+}
+
+/** The response head in `ctx`: the `stick store-response` rules kept at request time pick their keys from it. */
+export function stkResponse(st: StkStream, ctx: SampleCtx): void {
+  for (const r of st.resRules) {
+    const t = r.table as StkTable | null;
+    if (t === null) continue;
+    if (r.cond !== null && !aclCondExec(r.cond, ctx)) continue;
+    const v = r.key(ctx);
+    if (v === null) continue;
+    const k = stkKey(t, v);
+    if (k === null) continue;
+    let dup = false;
+    for (const p of st.stores) if (p.table === t) { dup = true; break; }
+    if (!dup) st.stores.push({ table: t, key: k });
+  }
+  st.resRules.length = 0;
 }
 
 /** Transaction end: the server that served it goes into each pending store's entry. */

@@ -6,7 +6,7 @@
  * A slot reads the transaction's entry first, else the connection's. Callers: stick/actions.ts, stick/fetches.ts,
  * and the small hooks in http/stream.ts, tcp/forward.ts, tcp/rules.ts. Hot path: yes, only for tracked streams.
  */
-import type { StkStream, StkPendingStore } from './types.ts';
+import type { StkStream, StkPendingStore, StkRule } from './types.ts';
 import {
   STK_SLOTS, STK_DT_CONN_CNT, STK_DT_CONN_RATE, STK_DT_CONN_CUR, STK_DT_SESS_CNT, STK_DT_SESS_RATE, STK_DT_HTTP_REQ_CNT,
   STK_DT_HTTP_REQ_RATE, STK_DT_HTTP_ERR_CNT, STK_DT_HTTP_ERR_RATE, STK_DT_HTTP_FAIL_CNT, STK_DT_HTTP_FAIL_RATE,
@@ -19,7 +19,7 @@ import type { StreamLog } from '../model/types.ts';
 export function stkStreamNew(): StkStream {
   return {
     sessEntry: [null, null, null], sessTable: [null, null, null], txnEntry: [null, null, null], txnTable: [null, null, null],
-    stores: [] as StkPendingStore[], txns: 0, ended: false,
+    stores: [] as StkPendingStore[], resRules: [] as StkRule[], txns: 0, ended: false,
   };
 }
 
@@ -114,6 +114,7 @@ export function stkTxnEnd(st: StkStream, log: StreamLog, now: number, reqUncount
   }
   if (storeHook !== null && st.stores.length !== 0) storeHook(st, log, now);
   st.stores.length = 0;
+  st.resRules.length = 0;
   releaseSlots(st.txnEntry, st.txnTable, now);
 }
 

@@ -71,6 +71,8 @@ export interface StkStream {
   txnTable: (StkTableRef | null)[];
   /** `stick store-request` keys computed on the request, stored with the server at the transaction's end. */
   stores: StkPendingStore[];
+  /** `stick store-response` rules of the transaction's backend, evaluated on the response head (stkResponse). */
+  resRules: StkRule[];
   /** Transactions ended so far (an HTTP connection closed before any counts as one failed request in 2.6). */
   txns: number;
   /** Set once the session-level counters were released (idempotent end). */

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { startSluice, stopSluice, freePort } from '../proxy-util.ts';
 import {
   rateLimitConfig, connRejectConfig, persistConfig, runRateLimit, runConnReject, runPersist, startBackend,
-  persistDownConfig, runPersistDown, tcpConfig, runTcp,
+  persistDownConfig, runPersistDown, tcpConfig, runTcp, persistCookieConfig, runPersistCookie,
 } from './scenario.ts';
 import type { Ports } from './scenario.ts';
 
@@ -32,6 +32,7 @@ const CASES: [string, string, (p: Ports) => string, (p: Ports) => Promise<Record
   ['persist', 'stick on a header with roundrobin, a table-only backend fed by track-sc2 ... table, and set/clear table', persistConfig, runPersist],
   ['persist-down', 'stick on src: a stuck server in maintenance is skipped and the entry follows the new one', persistDownConfig, runPersistDown],
   ['tcp', 'mode tcp: tcp-request content track-sc0 with a reject on sc0_conn_cnt, stick on src, layer-4 bytes', tcpConfig, runTcp],
+  ['persist-cookie', 'stick store-response res.cook(SID) learnt from the server, stick match req.cook(SID)', persistCookieConfig, runPersistCookie],
 ];
 
 for (const [name, what, cfg, run] of CASES) {

@@ -83,6 +83,7 @@ export async function startBackend(name: string): Promise<{ server: Server; port
   const server = createServer((q, r) => {
     const code = q.url === '/404' ? 404 : q.url === '/500' ? 500 : 200;
     const body = code === 200 ? name : String(code);
+    if (q.url === '/login') r.setHeader('set-cookie', `SID=${name}-sess; path=/`);
     r.writeHead(code, { 'content-type': 'text/plain', 'content-length': String(body.length) });
     r.end(body);
   });
@@ -262,4 +263,27 @@ export async function runTcp(p: Ports): Promise<Record<string, string>> {
   }
   await sleep(50);
   return { 'bodies.txt': out.join(' ') + '\n', 'show-table.txt': maskTable(await cli(p.sock, 'show table li')) };
+}
+
+/** Persistence learnt from the response: stick store-response res.cook(SID) + stick match req.cook(SID). */
+export function persistCookieConfig(p: Ports): string {
+  return `global
+    stats socket ${p.sock} level admin
+${DEFAULTS}
+listen li
+    bind 127.0.0.1:${p.fe}
+    balance roundrobin
+    stick-table type string len 32 size 10 expire 1m
+    stick match req.cook(SID)
+    stick store-response res.cook(SID)
+    server s1 127.0.0.1:${p.s1}
+    server s2 127.0.0.1:${p.s2}
+`;
+}
+
+export async function runPersistCookie(p: Ports): Promise<Record<string, string>> {
+  const bodies: string[] = [];
+  bodies.push((await request(p.fe, '/login')).body, (await request(p.fe, '/login')).body);
+  for (const sid of ['s1-sess', 's1-sess', 's2-sess', 's2-sess', 'none']) bodies.push((await request(p.fe, '/', `cookie: SID=${sid}\r\n`)).body);
+  return { 'bodies.txt': bodies.join(' ') + '\n', 'show-table.txt': maskTable(await cli(p.sock, 'show table li')) };
 }
