@@ -10,6 +10,7 @@ import { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import type { SecureContext } from 'node:tls';
 import type { BindCfg, Proxy } from '../model/types.ts';
+import { PR_O_DONTLOGNULL } from '../model/types.ts';
 import type { SslBindCfg } from './types.ts';
 import { bindSsl } from './keywords.ts';
 import { sniContext } from './context.ts';
@@ -168,6 +169,8 @@ const dateBuf = Buffer.allocUnsafe(64);
 function logHandshakeFailure(hs: Handshake, why: string): void {
   const fe = hs.l.fe;
   if (fe.log.emitter === null || fe.log.targets.length === 0) return;
+  // 2.6 with dontlognull: a client that closed or timed out without a byte is not logged; a bad handshake is
+  if ((fe.options & PR_O_DONTLOGNULL) !== 0 && why !== SSL_HS_FAILURE) return;
   const b = hs.l.bind;
   const ip = hs.clientIp.startsWith('::ffff:') ? hs.clientIp.slice(7) : hs.clientIp;
   const n = putDateLocalMs(dateBuf, 0, hs.acceptMs);

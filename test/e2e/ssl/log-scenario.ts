@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 
 export const SSL_FIXTURES = new URL('../../../fixtures/ssl/', import.meta.url).pathname;
 
-export interface LogPorts { log: number; https: number; fmt: number; tcp: number; plain: number; backend: number }
+export interface LogPorts { log: number; https: number; fmt: number; tcp: number; plain: number; backend: number; quiet: number; slow: number }
 
 export function sslLogConfig(p: LogPorts): string {
   const F = SSL_FIXTURES;
@@ -38,6 +38,17 @@ frontend fe_tcp
 frontend fe_plain
   bind 127.0.0.1:${p.plain}
   option httpslog
+  http-request return status 200 content-type text/plain string ok
+frontend fe_quiet
+  bind 127.0.0.1:${p.quiet} ssl crt ${F}certs/www.pem
+  option httplog
+  option dontlognull
+  timeout client 300ms
+  http-request return status 200 content-type text/plain string ok
+frontend fe_slow
+  bind 127.0.0.1:${p.slow} ssl crt ${F}certs/www.pem
+  option httplog
+  timeout client 300ms
   http-request return status 200 content-type text/plain string ok
 backend be_tcp
   mode tcp
@@ -95,6 +106,23 @@ export async function runSslLogScenario(p: LogPorts): Promise<void> {
   await tlsGet(p.tcp, '/tcp', {});
   await sleep(50);
   await plainGet(p.plain, '/plain');
+  await sleep(50);
+  // option dontlognull: the bad handshake is logged, the silent close and the silent timeout are not
+  await rawSend(p.quiet, 'GET / HTTP/1.0\r\n\r\n');
+  await rawSend(p.quiet, null);
+  await silent(p.quiet, 450);
+  await sleep(50);
+  await silent(p.slow, 450);                                       // "Timeout during SSL handshake" after timeout client
+}
+
+/** Connects and sends nothing for `ms` (the handshake timeout is `timeout client`). */
+function silent(port: number, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    const guard = setTimeout(() => { s.destroy(); resolve(); }, ms);
+    s.on('error', () => {});
+    s.on('close', () => { clearTimeout(guard); resolve(); });
+  });
 }
 
 /** Masks what differs between runs: client address, dates, timers; keeps everything HAProxy-specific. */

@@ -28,6 +28,7 @@ before(async () => {
   await new Promise<void>((r) => be.listen(0, '127.0.0.1', r));
   const ports = {
     log: udp.address().port, https: await freePort(), fmt: await freePort(), tcp: await freePort(), plain: await freePort(),
+    quiet: await freePort(), slow: await freePort(),
     backend: (be.address() as net.AddressInfo).port,
   };
   rt = await startSluice(sslLogConfig(ports));
@@ -55,5 +56,10 @@ test('%sslv, %sslc and the ssl_fc/ssl_c/ssl_f fetches in a log-format match hapr
 });
 
 test('tcplog on a TLS mode tcp frontend and httpslog on a plain bind match haproxy 2.6', () => {
-  assert.deepEqual(got.slice(7).map(maskSslLog), want.slice(7));
+  assert.deepEqual(got.slice(7, 9).map(maskSslLog), want.slice(7, 9));
+});
+
+test('dontlognull keeps only the bad handshake; a silent client times out after timeout client, as 2.6', () => {
+  assert.deepEqual(got.slice(9).map(maskSslLog), want.slice(9));
+  assert.equal(want.length, 11);
 });
