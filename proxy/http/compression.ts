@@ -2,7 +2,7 @@
  * HTTP response compression as HAProxy 2.6 (`compression algo gzip|deflate|raw-deflate|identity`, `compression type
  * <mime>...`, `compression offload`; checked against 2.6.12): the algorithm is chosen from the request's
  * Accept-Encoding (highest q, ties in the request's order, `*` = the last configured; none for HTTP/1.0 requests);
- * a response is compressed when its status is 200-203, the request is not HEAD, it has a body, no Content-Encoding,
+ * a response is compressed when it is HTTP/1.1 with status 200-203, the request is not HEAD, it has a body, no Content-Encoding,
  * no `cache-control: no-transform`, and its Content-Type starts with a listed type (any when none is listed). Then
  * Content-Length goes, `transfer-encoding: chunked`, `vary: Accept-Encoding` and `content-encoding` are added and a
  * strong ETag becomes weak. The body goes through node:zlib streams (thread pool, never blocking the event loop) at
@@ -18,7 +18,7 @@ import type { Proxy } from '../model/types.ts';
 import type { ProxySocket } from '../net/types.ts';
 import type { H1Msg } from './h1-parser.ts';
 import type { CompCfg } from './types.ts';
-import { H1_HDR_STRIDE } from './types.ts';
+import { H1_HDR_STRIDE, H1_MF_VER_11 } from './types.ts';
 
 const ALGOS = ['identity', 'deflate', 'raw-deflate', 'gzip'];
 const LEVEL = 1;
@@ -114,7 +114,7 @@ function typesOf(fe: Proxy, be: Proxy): string[] {
  */
 export function compResponseHeaders(fe: Proxy, be: Proxy, algo: string, m: H1Msg, buf: Buffer, chunked: boolean): string | null {
   const st = m.status;
-  if (st < 200 || st > 203) return null;
+  if (st < 200 || st > 203 || (m.flags & H1_MF_VER_11) === 0) return null;     // not an HTTP/1.0 response (2.6)
   const types = typesOf(fe, be);
   const h = m.hdr;
   const end = m.nhdr * H1_HDR_STRIDE;
