@@ -1327,8 +1327,14 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   onServerEnd(): void {
     if (this.closed) return;
     if (this.tunnel) { this.finishLog(); this.shutClient(); return; }
+    if (this.comp !== null && this.rsPhase === RS_BODY) {
+      // compressing: the server's end closes a close-delimited body; after a complete body the compressor may still
+      // be flushing (compDone ends the transaction)
+      this.srvKeepAlive = false;
+      if (this.rspBody === BODY_CLOSE) { this.cliKeepAlive = false; this.comp.finish(); return; }
+      if (this.comp.ended) return;
+    }
     if (this.rsPhase === RS_BODY && this.rspBody === BODY_CLOSE) {
-      if (this.comp !== null) { this.srvKeepAlive = false; this.cliKeepAlive = false; this.comp.finish(); return; }
       this.srvKeepAlive = false;
       this.rsPhase = RS_DONE;
       this.cliKeepAlive = false;
