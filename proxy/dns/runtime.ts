@@ -62,6 +62,8 @@ class Resolution {
   readonly servers: Server[] = [];
   readonly cfgs: SrvDnsCfg[] = [];
   timer: NodeJS.Timeout | null = null;
+  /** Addresses of the answers by the date they were last seen (kept `hold obsolete`). */
+  readonly seen = new Map<string, number>();
   lastValid: number;
   stopped = false;
   constructor(rs: ResolversCfg, resolver: Resolver, fqdn: string, preferV6: boolean) {
@@ -160,7 +162,8 @@ async function runResolution(res: Resolution): Promise<void> {
   const hold = code === ERR_NX ? rs.holdNx : code === ERR_TIMEOUT ? rs.holdTimeout : code === ERR_REFUSED ? rs.holdRefused : rs.holdOther;
   if (Date.now() - res.lastValid >= hold) {
     const why = code === ERR_NX ? 'DNS NX status' : code === ERR_TIMEOUT ? 'DNS timeout status' : code === ERR_REFUSED ? 'DNS refused status' : 'unspecified DNS error';
-    for (const s of res.servers) dnsEnterMaint(s, why);
+    // 2.6 forgets the address too: the next valid answer is a change "from (none)"
+    for (const s of res.servers) { s.host = ''; dnsEnterMaint(s, why); }
   }
   schedule(res, rs.timeoutResolve);
 }
@@ -212,8 +215,17 @@ const v6Groups = new Uint16Array(8);
  * server of the same backend, used ones skipped unless allow-dup-ip); servers left over go to maintenance ("No IP
  * for server "). Only the first server of the resolution reports the nameserver, the others "DNS cache", as 2.6.
  */
-function applyAnswer(res: Resolution, ips: string[]): void {
+function applyAnswer(res: Resolution, fresh: string[]): void {
   const c0 = nsCounters(res.rs);
+  // records missing from this answer stay usable for `hold obsolete` after they were last seen, as in 2.6
+  const now = Date.now();
+  const seen = res.seen;
+  for (const a of fresh) seen.set(a, now);
+  const ips: string[] = [];
+  for (const [a, t] of seen) {
+    if (now - t <= res.rs.holdObsolete) ips.push(a);
+    else seen.delete(a);
+  }
   const order = answerOrder(ips);
   const used = new Map<Proxy, Map<string, number>>();
   const usedBy = (px: Proxy): Map<string, number> => { let u = used.get(px); if (u === undefined) { u = new Map(); used.set(px, u); } return u; };

@@ -43,7 +43,7 @@ before(async () => {
   // the same port on 127.0.0.2 and .3: DNS moves servers between loopback addresses
   app2 = await recorder('app2', '127.0.0.2', app.port);
   app3 = await recorder('app3', '127.0.0.3', app.port);
-  dns = await startDnsServer({ 'app.test': ['127.0.0.1', '127.0.0.2'] });
+  dns = await startDnsServer({ 'app.test': ['127.0.0.1', '127.0.0.2'], 'gone.test': ['127.0.0.1'], 'empty.test': ['127.0.0.1'] });
   [pTpl, pDns] = await Promise.all([freePort(), freePort()]);
   addEventSink(capture);
   sockPath = join(mkdtempSync(join(tmpdir(), 'sluice-edge-')), 'stats.sock');
@@ -53,6 +53,8 @@ global
 resolvers mydns
   nameserver ns1 127.0.0.1:${dns.port}
   hold valid 100ms
+  hold nx 300ms
+  hold other 300ms
   timeout resolve 100ms
   timeout retry 200ms
   resolve_retries 2
@@ -75,6 +77,9 @@ backend dyn
   balance roundrobin
   http-response set-header x-srv %s
   server-template srv 3 app.test:${app.port} resolvers mydns init-addr none
+backend errs
+  server n1 gone.test:${app.port} resolvers mydns init-addr none resolve-prefer ipv4
+  server e1 empty.test:${app.port} resolvers mydns init-addr none resolve-prefer ipv4
 `);
 });
 
@@ -143,4 +148,18 @@ test('show resolvers prints the section and its nameserver counters in 2.6 layou
   assert.ok(n('sent') >= n('valid') && n('valid') > 0);
   assert.ok(n('update') >= 3);
   assert.equal(await cli('show resolvers nope'), "Can't find that resolvers section\n\n");
+});
+
+test('NXDOMAIN and empty answers put servers in maintenance once hold nx/other passed; a later answer restores them', async () => {
+  const be = backend('errs');
+  const [n1, e1] = be.servers;
+  await waitFor(() => n1.host === '127.0.0.1' && e1.host === '127.0.0.1', 3000);
+  dns.records.delete('gone.test');
+  dns.records.set('empty.test', []);
+  await waitFor(() => (n1.adminState & SRV_ADMF_RMAINT) !== 0 && (e1.adminState & SRV_ADMF_RMAINT) !== 0, 4000);
+  assert.ok(events.some((e) => e.startsWith('Server errs/n1 is going DOWN for maintenance (DNS NX status). ')), events.join('\n'));
+  assert.ok(events.some((e) => e.startsWith('Server errs/e1 is going DOWN for maintenance (unspecified DNS error). ')), events.join('\n'));
+  dns.records.set('gone.test', ['127.0.0.1']);
+  await waitFor(() => (n1.adminState & SRV_ADMF_RMAINT) === 0, 3000);
+  assert.ok(events.includes('errs/n1 changed its IP from (none) to 127.0.0.1 by mydns/ns1.'), events.join('\n'));
 });
