@@ -50,7 +50,8 @@ class TlsSession implements TlsInfo {
   clientIssuer = '';
   resumed: boolean;
   readonly frontSubject: string;
-  constructor(ts: TLSSocket, server: boolean, verifyCode: number, clientCert: boolean, frontSubject: string) {
+  acceptMs: number;
+  constructor(ts: TLSSocket, server: boolean, verifyCode: number, clientCert: boolean, frontSubject: string, acceptMs: number) {
     const c = ts.getCipher();
     const sn = (ts as TLSSocket & { servername?: string | false }).servername;
     const alpn = ts.alpnProtocol;
@@ -62,6 +63,7 @@ class TlsSession implements TlsInfo {
     this.clientVerify = verifyCode;
     this.resumed = ts.isSessionReused();
     this.frontSubject = frontSubject;
+    this.acceptMs = acceptMs;
     if (server && clientCert) {
       const peer = ts.getPeerX509Certificate();
       if (peer !== undefined) { this.clientSubject = dnText(peer.subject); this.clientIssuer = dnText(peer.issuer); }
@@ -69,8 +71,8 @@ class TlsSession implements TlsInfo {
   }
 }
 
-export function tlsInfoOf(ts: TLSSocket, server: boolean, verifyCode: number, clientCert: boolean, frontSubject = ''): TlsInfo {
-  return new TlsSession(ts, server, verifyCode, clientCert, frontSubject);
+export function tlsInfoOf(ts: TLSSocket, server: boolean, verifyCode: number, clientCert: boolean, frontSubject = '', acceptMs = 0): TlsInfo {
+  return new TlsSession(ts, server, verifyCode, clientCert, frontSubject, acceptMs);
 }
 
 export class TlsSocket implements ProxySocket {

@@ -83,6 +83,7 @@ export function tlsAcceptorFor<L extends TlsListener>(b: BindCfg, admit: (l: L, 
   return (l, handle) => {
     const acceptMs = Date.now();
     const raw = new Socket({ handle, allowHalfOpen: true, readable: true, writable: true } as ConstructorParameters<typeof Socket>[0]);
+    raw.on('error', ignoreErr);         // the TLS socket reports errors; the wrapped one must never throw unhandled
     raw.setNoDelay(true);
     const ts = new TLSSocket(raw, opts) as HsSock;
     const hs = new Handshake(l, c, admit as TlsAdmit, ts, acceptMs);
@@ -124,7 +125,7 @@ function onHsSecure(this: HsSock): void {
   detach(this, hs);
   const sn = (this as TLSSocket & { servername?: string | false }).servername;
   const ctx = typeof sn === 'string' && sn !== '' ? sniContext(c, sn) ?? c.defaultCtx : c.defaultCtx;
-  const sock = new TlsSocket(this, false, tlsInfoOf(this, true, code, clientCert, ctx !== null ? c.subjects.get(ctx) ?? '' : ''));
+  const sock = new TlsSocket(this, false, tlsInfoOf(this, true, code, clientCert, ctx !== null ? c.subjects.get(ctx) ?? '' : '', hs.acceptMs));
   hs.admit(hs.l, sock);
 }
 

@@ -129,4 +129,6 @@ export interface TlsInfo {
   /** Our certificate's subject DN (ssl_f_s_dn). */
   readonly frontSubject: string;
   resumed: boolean;
+  /** Client side: the TCP accept date (ms; the stream starts after the handshake), 0 for server connections. */
+  acceptMs: number;
 }

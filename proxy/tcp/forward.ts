@@ -110,6 +110,7 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
     log.frontendPort = sock.localPort ?? 0;
     log.bindName = bind.name;
     log.tls = sock.tls ?? null;          // TLS client connections (proxy/ssl), for fetches and %sslv/%sslc/%ft
+    if (log.tls !== null) log.acceptMs = log.tls.acceptMs;    // 2.6: %t, %Tw and %Tt count from the TCP accept
     log.tRequest = 0;
     this.srcAddr = log.clientIp !== '' ? ipBytes(log.clientIp) : EMPTY;
     this.srcIp = log.clientIp;
