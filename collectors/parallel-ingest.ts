@@ -1,5 +1,5 @@
 /* Parallel file reads for bulk loads (sluice-collect --read, halog --duckdb): splits regular, uncompressed log files
- * into line-aligned byte ranges, parses them in worker threads (parse-worker.ts, one per core), and forwards the
+ * into line-aligned byte ranges, parses them in worker threads (parse-worker.ts), and forwards the
  * Parquet files they stage to the one staged-file sink (the DuckDB or Parquet sink worker), so parsing runs on every
  * core while DuckDB inserts, instead of one parsing thread feeding one inserting thread. Rows keep the file's order
  * within each worker's stream of ranges; the streams of different workers interleave by batch.

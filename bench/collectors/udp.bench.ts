@@ -17,7 +17,7 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { LogDicts } from '../../collectors/arrow/batcher.ts';
-import { Ingest, ingestFile } from '../../collectors/ingest.ts';
+import { Ingest, defaultParseWorkers, ingestFile } from '../../collectors/ingest.ts';
 import { ThreadedSink } from '../../collectors/sinks/threaded.ts';
 import { makeLogFile } from './input.ts';
 import { LogBatch } from '../../collectors/arrow/batcher.ts';
@@ -25,7 +25,7 @@ import type { LogDict } from '../../collectors/arrow/batcher.ts';
 import { HTTP_LOG_TABLE, LOG_COLUMNS, createTableSql } from '../../collectors/arrow/schema.ts';
 import { CK_DICT } from '../../collectors/arrow/types.ts';
 import { BULK_MIN_ROWS } from '../../collectors/sinks/duckdb.ts';
-import { encodeStagedParquet } from '../../collectors/sinks/staged-parquet.ts';
+import { encodeStagedParquet, stageRoot } from '../../collectors/sinks/staged-parquet.ts';
 import type { LogSink } from '../../collectors/sinks/types.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -54,7 +54,7 @@ function run(cmd: string, args: string[], onErr?: (s: string) => void): { p: Chi
 
 /** CPU time of this process (all threads) per row in microseconds: steadier than wall time on the shared cores. */
 let lastCpuPerRow = 0;
-/** The same for the main thread alone (reading and parsing); the rest is the sink worker, DuckDB and V8's helpers. */
+/** The same for the main thread alone (it hands file ranges to the parse workers and their staged files to the sink worker). */
 let lastMainCpuPerRow = 0;
 
 async function sluiceFile(file: string): Promise<number> {
@@ -140,7 +140,7 @@ async function stages(file: string): Promise<Stages> {
   }
   const dict = cpu() - c0;
   if (sum < 0) throw new Error('unreachable');
-  const dir = fs.mkdtempSync(path.join(tmp, 'stages-'));
+  const dir = fs.mkdtempSync(path.join(stageRoot(), 'sluice-bench-stages-'));   // where the sinks stage files
   const files: string[] = [];
   let encode = 0;
   let write = 0;
@@ -155,7 +155,9 @@ async function stages(file: string): Promise<Stages> {
     files.push("'" + f + "'");
   }
   batches.length = 0;
-  const inst = await DuckDBInstance.create(path.join(dir, 'load.duckdb'), { threads: '1' });
+  const loadDb = path.join(tmp, 'stages-load.duckdb');   // the database on disk, as users have it
+  fs.rmSync(loadDb, { force: true });
+  const inst = await DuckDBInstance.create(loadDb, { threads: '1' });
   const con = await inst.connect();
   await con.run(createTableSql(HTTP_LOG_TABLE));
   c0 = cpu();
@@ -168,6 +170,7 @@ async function stages(file: string): Promise<Stages> {
   con.closeSync();
   inst.closeSync();
   fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(loadDb, { force: true });
   return { parse: parse / rows, dict: dict / rows, encode: encode / rows, write: write / rows, load: load / rows };
 }
 
@@ -278,7 +281,7 @@ async function fileBench(): Promise<void> {
   console.log('| sluice-collect | ' + fmt(median(s)) + ' | ' + s.map(fmt).join(', ') + ' |');
   if (n.length > 0) console.log('| naive regex + row appender | ' + fmt(median(n)) + ' | ' + n.map(fmt).join(', ') + ' |');
   console.log('sluice CPU per row (medians): ' + median(cpu).toFixed(2) + ' us over all threads, of which ' +
-    median(mainCpu).toFixed(2) + ' us on the main thread (read, parse, Parquet staging); 2 idle cores allow at most ' +
+    median(mainCpu).toFixed(2) + ' us on the main thread (' + (defaultParseWorkers() > 0 ? 'parsing runs in ' + defaultParseWorkers() + ' parse workers' : 'read, parse, Parquet encode') + '); 2 idle cores allow at most ' +
     fmt(2e6 / median(cpu)) + ' rows/s at that CPU cost');
   const st: Stages[] = [];
   for (let i = 0; i < RUNS; i++) st.push(await stages(file));
@@ -287,10 +290,10 @@ async function fileBench(): Promise<void> {
     '| ' + name + ' | ' + us.toFixed(2) + ' | ' + fmt(1e6 / us) + ' | ' + note + ' |';
   console.log('\nstages of the same file, each alone on one thread (CPU us per row, medians of ' + RUNS + '; ceiling = one core doing only that stage):');
   console.log('| stage | CPU us/row | ceiling rows/s per core | |\n|---|---|---|---|');
-  console.log(row('read + syslog frame + httplog parse into batches', m('parse'), 'main thread; includes the dictionary interning below'));
+  console.log(row('read + syslog frame + httplog parse into batches', m('parse'), (defaultParseWorkers() > 0 ? 'parse workers' : 'main thread') + '; includes the dictionary interning below'));
   console.log(row('dictionary interning (' + dictColumns + ' dictionary columns per row)', m('dict'), 'part of the parse'));
-  console.log(row('Parquet staging: encode', m('encode'), 'main thread'));
-  console.log(row('Parquet staging: write the staged file', m('write'), 'libuv thread pool'));
+  console.log(row('Parquet staging: encode', m('encode'), defaultParseWorkers() > 0 ? 'parse workers' : 'main thread'));
+  console.log(row('Parquet staging: write the staged file', m('write'), (defaultParseWorkers() > 0 ? 'parse workers' : 'libuv thread pool') + ', to ' + stageRoot()));
   console.log(row('DuckDB INSERT of staged files + CHECKPOINT', m('load'), 'one DuckDB thread'));
   const total = m('parse') + m('encode') + m('write') + m('load');
   console.log('sum of the stages ' + total.toFixed(2) + ' us/row: 2 idle cores can do at most ' + fmt(2e6 / total) +
