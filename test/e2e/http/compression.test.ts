@@ -7,17 +7,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { readFileSync } from 'node:fs';
+import { startSluiceCfg } from './echo-golden.ts';
 import { runCompression, decodeResponse } from './compression-scenario.ts';
 import { startSluice, stopSluice } from '../proxy-util.ts';
 import { freeLoopbackPort } from './golden-util.ts';
-import { closeLogSinks } from '../../../proxy/log/sender.ts';
 
 test('which responses are compressed, with which headers and algorithm, as HAProxy 2.6 decides', async () => {
   const golden = (f: string): string => readFileSync(new URL('../../../fixtures/http/compression/' + f, import.meta.url), 'latin1');
-  const got = await runCompression(async (cfg) => {
-    const rt = await startSluice(cfg);
-    return async () => { await stopSluice(rt); closeLogSinks(); };
-  });
+  const got = await runCompression(startSluiceCfg);
   const want = golden('results.txt').trimEnd().split('\n=====\n');
   for (let i = 0; i < want.length; i++) assert.equal(got.results[i], want[i], 'case ' + i);
   assert.equal(got.results.length, want.length);

@@ -45,6 +45,12 @@ export interface EchoRun {
   close(): Promise<void>;
 }
 
+/** Starts Sluice in-process on `cfg` (tests' `start`); resolves with its stop (listeners and log sinks closed). */
+export async function startSluiceCfg(cfg: string): Promise<() => Promise<void>> {
+  const rt = await startSluice(cfg);
+  return async () => { await stopSluice(rt); closeLogSinks(); };
+}
+
 /** Runs the case through Sluice; `kase` names fixtures/http/<kase>. */
 export async function echoGoldenSluice(kase: string, config: Config, scenario: Scenario): Promise<EchoRun> {
   const s = await setup();

@@ -42,6 +42,15 @@ export function freeLoopbackPort(): Promise<number> {
   });
 }
 
+/** Starts /usr/sbin/haproxy -db on `cfg` (capture scripts' `start`), waits 700 ms for it to bind; resolves with its stop. */
+export async function startHaproxyCfg(cfg: string): Promise<() => void> {
+  const dir = mkdtempSync(join(tmpdir(), 'hap-golden-'));
+  writeFileSync(join(dir, 'h.cfg'), cfg);
+  const hap = spawn('/usr/sbin/haproxy', ['-f', join(dir, 'h.cfg'), '-db'], { stdio: 'inherit' });
+  await new Promise((r) => setTimeout(r, 700));
+  return () => { hap.kill('SIGTERM'); };
+}
+
 /** Starts `haproxy -db` (argv[2] or /usr/sbin/haproxy) on `cfg`, runs `scenario`, stops it; returns its result. */
 export async function withHaproxy<T>(cfg: string, scenario: () => Promise<T>): Promise<T> {
   const dir = mkdtempSync(join(tmpdir(), 'hap-golden-'));

@@ -5,15 +5,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { startSluiceCfg } from './echo-golden.ts';
 import { runLogHealthChecks } from './log-health-checks-scenario.ts';
-import { startSluice, stopSluice } from '../proxy-util.ts';
-import { closeLogSinks } from '../../../proxy/log/sender.ts';
 
 test('health check results and server state changes are logged as HAProxy 2.6 logs them', async () => {
   const want = readFileSync(new URL('../../../fixtures/http/log-health-checks/log.txt', import.meta.url), 'latin1').trimEnd().split('\n');
-  const got = await runLogHealthChecks(async (cfg) => {
-    const rt = await startSluice(cfg);
-    return async () => { await stopSluice(rt); closeLogSinks(); };
-  }, want.length);
+  const got = await runLogHealthChecks(startSluiceCfg, want.length);
   assert.deepEqual(got, want);
 });
