@@ -10,7 +10,7 @@ import http from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
 import { readFileSync } from 'node:fs';
-import { startSluice, stopSluice, freePort } from '../proxy-util.ts';
+import { startSluice, stopSluice, freePort, waitFor } from '../proxy-util.ts';
 import type { Runtime } from '../../../proxy/runtime.ts';
 import { SSL_FIXTURES as F } from './log-scenario.ts';
 
@@ -178,7 +178,7 @@ test('acl ssl_fc_sni -i api.example.com routes to its backend with the api certi
 
 test('http-request redirect scheme https unless { ssl_fc } redirects plain requests only', async () => {
   const plain = await new Promise<{ status: number; location: string }>((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port: P.plain, path: '/p?q=1', headers: { host: 'site.test' } }, (res) => {
+    http.get({ host: '127.0.0.1', port: P.plain, path: '/p?q=1', headers: { host: 'site.test' }, agent: false }, (res) => {
       res.resume();
       resolve({ status: res.statusCode ?? 0, location: String(res.headers.location) });
     }).on('error', reject);
@@ -267,4 +267,40 @@ test('garbage and plain HTTP on the ssl port are dropped and the proxy keeps ser
     });
   }
   assert.equal((await httpsReq(P.main, '/after', { servername: 'www.example.com' })).status, 200);
+});
+
+/** The first bytes a real TLS client sends (its ClientHello), captured from node's own client. */
+function captureClientHello(): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const srv = net.createServer((s) => {
+      s.once('data', (d: Buffer) => { resolve(d); s.destroy(); srv.close(); });
+    });
+    srv.listen(0, '127.0.0.1', () => {
+      const c = tls.connect({ host: '127.0.0.1', port: (srv.address() as net.AddressInfo).port, servername: 'www.example.com', rejectUnauthorized: false });
+      c.on('error', () => {});
+    });
+  });
+}
+
+test('clients cut mid-handshake (ClientHello prefixes, then close or reset) leave no stream and no crash', async () => {
+  const hello = await captureClientHello();
+  assert.ok(hello.length > 100 && hello[0] === 0x16, 'a TLS handshake record');
+  const runs: Promise<void>[] = [];
+  for (let i = 0; i < 40; i++) {
+    const cut = Math.floor((hello.length * i) / 40);
+    runs.push(new Promise<void>((resolve) => {
+      const s = net.connect(P.main, '127.0.0.1', () => {
+        s.write(hello.subarray(0, cut), () => setTimeout(() => { if (i % 2 === 0) s.resetAndDestroy(); else s.end(); }, i % 5));
+      });
+      const guard = setTimeout(() => s.destroy(), 3000);
+      s.on('data', () => {});
+      s.on('error', () => {});
+      s.on('close', () => { clearTimeout(guard); resolve(); });
+    }));
+  }
+  await Promise.all(runs);
+  assert.equal((await httpsReq(P.main, '/still', { servername: 'www.example.com' })).status, 200);
+  const fes = [...rt.cfg.frontends.values()];
+  await waitFor(() => fes.every((fe) => fe.feconn === 0), 3000).catch(() => { /* reported below */ });
+  assert.deepEqual(fes.filter((fe) => fe.feconn !== 0).map((fe) => fe.name + ":" + fe.feconn), []);
 });
