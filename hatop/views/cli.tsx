@@ -4,7 +4,14 @@
 import { Box, Text } from 'ink';
 import type { ReactElement } from 'react';
 import type { CliState } from '../types.ts';
-import { padEnd } from '../format.ts';
+import { fitRight, padEnd } from '../format.ts';
+
+/* the title fits the width: a long socket path or a narrow terminal cuts it instead of wrapping the bar */
+function titleBar(left: string, width: number): string {
+  if (width < 60) return padEnd(fitRight(left, width), width); // too narrow for the hint: the target first
+  const w = width - 30;
+  return padEnd(fitRight(padEnd(fitRight(left, w), w) + padEnd('use ALT-n / ESC n to escape', 30), width), width);
+}
 
 /** `target` names the socket commands go to (the selected row's instance in a fleet). */
 export function CliView(props: { cli: CliState; width: number; height: number; target: string }): ReactElement {
@@ -18,7 +25,7 @@ export function CliView(props: { cli: CliState; width: number; height: number; t
   const after = cli.input.slice(cli.cursor + 1);
   return (
     <Box flexDirection="column" width={width}>
-      <Text inverse>{padEnd(` runtime API on ${target}` + (cli.scroll > 0 ? `  (scrolled back ${cli.scroll} lines)` : ''), Math.max(0, width - 30)) + padEnd('use ALT-n / ESC n to escape', 30).slice(0, Math.min(30, width))}</Text>
+      <Text inverse wrap="truncate-end">{titleBar(` runtime API on ${target}` + (cli.scroll > 0 ? `  (scrolled back ${cli.scroll} lines)` : ''), width)}</Text>
       {shown.map((l, i) => (
         <Text key={i} wrap="truncate-end">{l === '' ? ' ' : l}</Text>
       ))}

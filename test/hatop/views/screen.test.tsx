@@ -51,9 +51,9 @@ function frame(view: ViewId, width: number, height = 50, extra: Partial<ScreenPr
   );
 }
 
-test('every view fits the terminal width, down to HATop\'s 78 columns', () => {
+test('every view fits the terminal width, HATop\'s 78 columns and narrower tmux panes too', () => {
   for (const view of ['status', 'traffic', 'http', 'errors', 'cli', 'help'] as const) {
-    for (const w of [78, 132, 200]) {
+    for (const w of [40, 60, 78, 132, 200]) {
       const f = frame(view, w);
       const widest = Math.max(...f.split('\n').map((l) => l.length));
       assert.ok(widest <= w, `${view} at ${w}: a line of ${widest}`);
@@ -112,4 +112,14 @@ test('at 80 columns the title drops the release date instead of cutting it, and 
     { columns: 80 },
   ));
   assert.match(g, /^ {2}Socket: down: ECONNREFUSED, retry in 2s \(attempt 3\)/m);
+});
+
+test('the CLI title bar stays one line in a narrow pane or with a long socket path', () => {
+  for (const w of [40, 60, 80]) {
+    const f = frame('cli', w, 24).split('\n');
+    const at = f.findIndex((l) => l.includes('runtime API on'));
+    assert.ok(at >= 0, `title at ${w}`);
+    assert.doesNotMatch(f[at + 1]!, /escape|ESC/, `title wrapped at ${w}: ${f[at + 1]}`);
+    assert.ok(f[at]!.length <= w);
+  }
 });
