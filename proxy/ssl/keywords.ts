@@ -168,6 +168,19 @@ function needBindArg(args: readonly string[], i: number, ctx: KwCtx, what: strin
   return v;
 }
 
+/** A bind parameter naming a PEM file under ca-base (ca-file, ca-verify-file, crl-file), read at parse time. */
+function bindPemKw(name: string, what: string, set: (c: SslBindCfg, file: string, pem: string) => void): BindKeyword {
+  return bindKw(name, (c, args, i, ctx) => {
+    const v = needBindArg(args, i, ctx, what);
+    if (v === null) return -1;
+    const f = basePath(globalSsl(ctx.global).caBase, v);
+    const pem = readCa(f, name, ctx, args);
+    if (pem === null) return -1;
+    set(c, f, pem);
+    return 2;
+  });
+}
+
 export const sslBindKeywords: BindKeyword[] = [
   bindKw('ssl', (c, _a, _i, ctx) => { c.enabled = true; ensureSslFinalize(ctx); return 1; }),
   bindKw('crt', (c, args, i, ctx) => {
@@ -187,33 +200,9 @@ export const sslBindKeywords: BindKeyword[] = [
     c.certs.push(...certs);
     return 2;
   }),
-  bindKw('ca-file', (c, args, i, ctx) => {
-    const v = needBindArg(args, i, ctx, 'CAfile path');
-    if (v === null) return -1;
-    const f = basePath(globalSsl(ctx.global).caBase, v);
-    const pem = readCa(f, 'ca-file', ctx, args);
-    if (pem === null) return -1;
-    c.caFile = f; c.caPem = pem;
-    return 2;
-  }),
-  bindKw('ca-verify-file', (c, args, i, ctx) => {
-    const v = needBindArg(args, i, ctx, 'CAverify path');
-    if (v === null) return -1;
-    const f = basePath(globalSsl(ctx.global).caBase, v);
-    const pem = readCa(f, 'ca-verify-file', ctx, args);
-    if (pem === null) return -1;
-    c.caPem += pem;
-    return 2;
-  }),
-  bindKw('crl-file', (c, args, i, ctx) => {
-    const v = needBindArg(args, i, ctx, 'CRLfile path');
-    if (v === null) return -1;
-    const f = basePath(globalSsl(ctx.global).caBase, v);
-    const pem = readCa(f, 'crl-file', ctx, args);
-    if (pem === null) return -1;
-    c.crlFile = f; c.crlPem = pem;
-    return 2;
-  }),
+  bindPemKw('ca-file', 'CAfile path', (c, f, pem) => { c.caFile = f; c.caPem = pem; }),
+  bindPemKw('ca-verify-file', 'CAverify path', (c, _f, pem) => { c.caPem += pem; }),
+  bindPemKw('crl-file', 'CRLfile path', (c, f, pem) => { c.crlFile = f; c.crlPem = pem; }),
   bindKw('verify', (c, args, i, ctx) => {
     const v = args[i + 1] ?? '';
     const n = v === 'none' ? 0 : v === 'optional' ? 1 : v === 'required' ? 2 : -1;
