@@ -7,6 +7,7 @@
  * wait. Sockets of other binds never come here. Hot path: no (once per accept-proxy connection).
  */
 import type { BindCfg, Proxy } from '../model/types.ts';
+import { PR_O_DONTLOGNULL } from '../model/types.ts';
 import type { BindKeyword } from '../config/types.ts';
 import type { ProxySocket, SockError } from './types.ts';
 import { RawSocket } from './raw-socket.ts';
@@ -138,6 +139,8 @@ const dateBuf = Buffer.allocUnsafe(64);
 function logPpError(w: PpWait, code: number): void {
   const fe = w.fe;
   if (fe.log.emitter === null || fe.log.targets.length === 0) return;
+  // dontlognull: a connection that sent nothing at all (closed or timed out empty) is not logged, as 2.6
+  if ((fe.options & PR_O_DONTLOGNULL) !== 0 && w.acc === null && (code === PP_ERR_EMPTY || code === PP_ERR_TIMEOUT || code === PP_ERR_ABORT)) return;
   const info = w.info;
   let ip: string, port: number;
   if (info.addrSet && code === PP_ERR_BAD_HDR) { ip = info.srcIp; port = info.srcPort; }

@@ -14,14 +14,14 @@ import { ppEncodeV2 } from '../../../proxy/net/proxy-protocol.ts';
 let rt: Runtime;
 let logs: LogSink;
 let plain: Recorder, pp1: Recorder, pp2: Recorder;
-let pHttp = 0, pTcp = 0, pNamed = 0, pExpect = 0, pSend1 = 0, pSend2 = 0, pAuth = 0;
+let pHttp = 0, pTcp = 0, pNamed = 0, pExpect = 0, pSend1 = 0, pSend2 = 0, pAuth = 0, pNull = 0;
 
 before(async () => {
   logs = await logSink();
   plain = await recorder('plain');
   pp1 = await recorder('pp1');
   pp2 = await recorder('pp2');
-  [pHttp, pTcp, pNamed, pExpect, pSend1, pSend2, pAuth] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
+  [pHttp, pTcp, pNamed, pExpect, pSend1, pSend2, pAuth, pNull] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
   rt = await startSluice(`
 global
   log 127.0.0.1:${logs.port} local0
@@ -46,6 +46,10 @@ frontend fex
   bind 127.0.0.1:${pExpect}
   tcp-request connection expect-proxy layer4 if { src 127.0.0.1 }
   option forwardfor
+  default_backend be
+frontend fenull
+  bind 127.0.0.1:${pNull} accept-proxy
+  option dontlognull
   default_backend be
 frontend fea
   bind 127.0.0.1:${pAuth} accept-proxy
@@ -172,4 +176,12 @@ test('fc_rcvd_proxy and fc_pp_authority in ACLs', async () => {
   const other = ppEncodeV2('1.2.3.4', 1, '5.6.7.8', 2, false, { crc32c: false, authority: 'other.org', uniqueId: '' });
   assert.match((await rawExchange(pAuth, Buffer.concat([other, Buffer.from(REQ)]))).data, /^HTTP\/1\.1 200 /);
   assert.match((await rawExchange(pAuth, 'PROXY UNKNOWN\r\n' + REQ)).data, /^HTTP\/1\.1 200 /);
+});
+
+test('dontlognull: an empty connection is not logged, a bad header still is', async () => {
+  const before = logs.lines.length;
+  await rawExchange(pNull, '');
+  await rawExchange(pNull, 'garbagegarbagegarbage\r\n');
+  await waitFor(() => logs.lines.slice(before).some((s) => s.includes('fenull/1: Received something which does not look like')), 3000);
+  assert.ok(!logs.lines.slice(before).some((s) => s.includes('fenull/1: Connection closed while waiting')));
 });
