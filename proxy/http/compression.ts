@@ -6,7 +6,7 @@
  * no `cache-control: no-transform`, and its Content-Type starts with a listed type (any when none is listed). Then
  * Content-Length goes, `transfer-encoding: chunked`, `vary: Accept-Encoding` and `content-encoding` are added and a
  * strong ETag becomes weak. The body goes through node:zlib streams (thread pool, never blocking the event loop) at
- * level 1 (2.6's default tune.comp.maxlevel), out as chunks; backpressure both ways (zlib full: the server is paused;
+ * `tune.comp.maxlevel` (default 1, as 2.6), out as chunks; backpressure both ways (zlib full: the server is paused;
  * the client full: writeCli pauses the server). Byte counts stay those of the uncompressed payload, as 2.6 logs them.
  * HAProxy's libslz output differs from zlib's byte for byte; what decompresses is the same. Callers: http/stream.ts
  * (only when a proxy has a `compression` line). Hot path: no (per compressed response; nothing when not configured).
@@ -21,7 +21,8 @@ import type { CompCfg } from './types.ts';
 import { H1_HDR_STRIDE, H1_MF_VER_11 } from './types.ts';
 
 const ALGOS = ['identity', 'deflate', 'raw-deflate', 'gzip'];
-const LEVEL = 1;
+/** zlib level: `tune.comp.maxlevel` (global, 1-9, default 1). */
+let compLevel = 1;
 
 /** The Content-Encoding token of an algorithm. */
 function encName(algo: string): string { return algo === 'raw-deflate' ? 'deflate' : algo; }
@@ -55,7 +56,14 @@ function parseCompression(args: readonly string[], ctx: KwCtx): void {
   }
 }
 
+function parseMaxLevel(args: readonly string[], ctx: KwCtx): void {
+  const n = /^[0-9]+$/.test(args[1] ?? '') ? Number(args[1]) : 0;
+  if (n < 1 || n > 9) { ctx.alert("'tune.comp.maxlevel' expects a numeric value between 1 and 9"); return; }
+  compLevel = n;
+}
+
 export const keywords: CfgKeyword[] = [
+  { section: 'global', name: 'tune.comp.maxlevel', parse: parseMaxLevel },
   { section: 'listen', name: 'compression', cap: PR_CAP_FE | PR_CAP_BE | PR_CAP_DEF, parse: parseCompression },
 ];
 
@@ -154,6 +162,8 @@ const LAST = Buffer.from('0\r\n\r\n');
 function onZData(this: zlib.Gzip, d: Buffer): void {
   const c = (this as unknown as { comp: HttpCompressor }).comp;
   const o = c.owner;
+  c.fe.feCounters.compOut += d.length;
+  if (c.be !== c.fe) c.be.beCounters.compOut += d.length;
   if (o.closed) return;
   o.writeCli(Buffer.from(d.length.toString(16) + '\r\n', 'latin1'));
   o.writeCli(d);
@@ -172,16 +182,25 @@ function onZDrain(this: zlib.Gzip): void {
 }
 function onZError(): void { /* input is never invalid for a compressor; a destroy() may report here */ }
 
-/** One response's compressor: decoded body bytes in (data), chunked compressed bytes out to the client. */
+/**
+ * One response's compressor: decoded body bytes in (data), chunked compressed bytes out to the client. Counts
+ * comp_rsp, comp_in (payload, + 1 for a chunked message's end, as 2.6) and comp_out on the frontend and backend.
+ */
 export class HttpCompressor {
   readonly owner: CompOwner;
+  readonly fe: Proxy;
+  readonly be: Proxy;
   readonly z: zlib.Gzip | zlib.Deflate | zlib.DeflateRaw;
   ended = false;
 
-  constructor(owner: CompOwner, algo: string) {
+  constructor(owner: CompOwner, algo: string, fe: Proxy, be: Proxy) {
     this.owner = owner;
-    const z = algo === 'gzip' ? zlib.createGzip({ level: LEVEL }) : algo === 'deflate' ? zlib.createDeflate({ level: LEVEL })
-      : zlib.createDeflateRaw({ level: LEVEL });
+    this.fe = fe;
+    this.be = be;
+    fe.feCounters.compRsp++;
+    if (be !== fe) be.beCounters.compRsp++;
+    const o = { level: compLevel };
+    const z = algo === 'gzip' ? zlib.createGzip(o) : algo === 'deflate' ? zlib.createDeflate(o) : zlib.createDeflateRaw(o);
     (z as unknown as { comp: HttpCompressor }).comp = this;
     z.on('data', onZData);
     z.on('end', onZEnd);
@@ -193,13 +212,20 @@ export class HttpCompressor {
   /** Compresses buf[s, e) (copied: the caller's buffer is reused); pauses the server while zlib is full. */
   data(buf: Buffer, s: number, e: number): void {
     if (e <= s) return;
+    this.countIn(e - s);
     if (!this.z.write(Buffer.from(buf.subarray(s, e)))) { const srv = this.owner.srv; if (srv !== null) srv.pause(); }
   }
 
-  /** End of the body: flushes, writes the last chunk, then calls owner.compDone(). */
-  finish(): void {
+  private countIn(n: number): void {
+    this.fe.feCounters.compIn += n;
+    if (this.be !== this.fe) this.be.beCounters.compIn += n;
+  }
+
+  /** End of the body (`eom` 1 for a chunked message): flushes, writes the last chunk, then calls owner.compDone(). */
+  finish(eom = 0): void {
     if (this.ended) return;
     this.ended = true;
+    if (eom > 0) this.countIn(eom);
     this.z.end();
   }
 

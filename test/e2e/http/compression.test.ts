@@ -78,6 +78,10 @@ backend be
     });
     assert.equal(decodeResponse(Buffer.from(second, 'latin1')).body.toString(), 'small');
     c.destroy();
+    // comp_in / comp_out / comp_rsp on the frontend and the backend (2.6 counts both)
+    const fc = rt.cfg.frontends.get('fe')!.feCounters, bc = rt.cfg.backends.get('be')!.beCounters;
+    assert.deepEqual([fc.compIn, fc.compRsp, bc.compIn, bc.compRsp], [big.length + 5, 2, big.length + 5, 2]);
+    assert.ok(fc.compOut > 0 && fc.compOut === bc.compOut && fc.compOut < first.length, 'comp_out ' + fc.compOut);
     assert.ok(maxLag < 250, 'event loop lag ' + maxLag + ' ms');
   } finally {
     clearInterval(lag);

@@ -54,3 +54,19 @@ test('valid lines load without alerts and store their replies', () => {
   assert.equal(fe.http.errorRules.get(429)?.status, 429);
   assert.equal(fe.http.afterRules.length, 2);
 });
+
+test("compression keywords: 2.6's alerts, and what they store", () => {
+  assert.ok(load('compression algo foo').alerts.some((a) => a.includes("'compression' : 'foo' is not a supported algorithm.")));
+  assert.ok(load('compression foo').alerts.some((a) => a.includes("'compression' expects 'algo', 'type' or 'offload'")));
+  const { c, alerts } = load('compression algo gzip deflate\n  compression type text/html Text/Plain\n  compression offload');
+  assert.deepEqual(alerts, []);
+  assert.deepEqual(c.frontends.get('fe')!.http.comp, { algos: ['gzip', 'deflate'], types: ['text/html', 'text/plain'], offload: true });
+});
+
+test("retry-on keywords: 2.6's alerts (its 'keyworld' typo included) and the stored mask", () => {
+  assert.ok(load('default_backend be\nbackend be\n  retry-on none 503').alerts.some((a) => a.includes("'retry-on' 'none' keyworld only usable alone")));
+  assert.ok(load('default_backend be\nbackend be\n  retry-on 405').alerts.some((a) => a.includes("'retry-on': unknown keyword '405'")));
+  const { c, alerts } = load('default_backend be\nbackend be\n  retry-on none');
+  assert.deepEqual(alerts, []);
+  assert.equal(c.backends.get('be')!.http.retryOn, 0);
+});
