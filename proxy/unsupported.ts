@@ -14,7 +14,7 @@ export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = 
     'external-check', 'issuers-chain-path', 'deviceatlas-json-file', '51degrees-data-file', 'wurfl-data-file',
     'tune.maxaccept',
     'tune.maxpollevents', 'tune.rcvbuf.client', 'tune.rcvbuf.server', 'tune.sndbuf.client', 'tune.sndbuf.server',
-    'tune.h2.max-concurrent-streams', 'tune.comp.maxlevel', 'tune.http.cookielen', 'tune.http.logurilen',
+    'tune.h2.max-concurrent-streams', 'tune.http.cookielen', 'tune.http.logurilen',
     'tune.idletimer', 'tune.pipesize', 'tune.recv_enough', 'tune.runqueue-depth', 'tune.lua.maxmem',
     'numa-cpu-mapping', 'dns-accept-family', 'httpclient.ssl.verify',
     'httpclient.resolvers.disabled', 'profiling.tasks', 'anonkey', 'cluster-secret', 'log-send-hostname',
