@@ -794,7 +794,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     }
     if (this.compAlgo !== '' && this.rspBody !== BODY_NONE && !this.tunnel) {
       const x = compResponseHeaders(this.fe, be, this.compAlgo, m, buf, this.rspBody === BODY_CHUNKED);
-      if (x !== null) { out.extra += x; this.comp = new HttpCompressor(this, this.compAlgo); }
+      if (x !== null) { out.extra += x; this.comp = new HttpCompressor(this, this.compAlgo, this.fe, be); }
     }
     this.rsPhase = RS_BODY;
     if (this.rspBody === BODY_NONE) {
@@ -893,7 +893,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       if (r < 0) { this.serverFailed(SF_ERR_SRVCL, SF_FINST_D, 0); return; }
       for (let i = 0; i < st.nspans; i++) comp.data(chunk, st.spans[2 * i], st.spans[2 * i + 1]);
       this.log.bytesOut += st.dataBytes + st.trailerBytes + (st.state === CHK_ST_DONE ? 1 : 0);
-      if (st.state === CHK_ST_DONE) { if (r < chunk.length) this.srvKeepAlive = false; comp.finish(); }
+      if (st.state === CHK_ST_DONE) { if (r < chunk.length) this.srvKeepAlive = false; comp.finish(1); }
     } else {
       this.log.bytesOut += chunk.length - from;
       comp.data(chunk, from, chunk.length);
