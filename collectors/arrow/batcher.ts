@@ -18,22 +18,30 @@ export class LogDict {
   private hashes: number[] = [0];
   private table = new Int32Array(256);   // open addressing: id, 0 = empty
   private mask = 255;
-  /** Id returned by the last intern: consecutive log lines mostly repeat a frontend, host, method... */
-  private lastId = 0;
+  /**
+   * Ids returned lately, direct-mapped by length, first and last byte: log lines mostly repeat a frontend, host,
+   * method, or rotate over a few servers (s1..s8 take 8 slots), and comparing a few bytes costs less than hashing them.
+   */
+  private readonly recent = new Int32Array(16);
 
   get size(): number { return this.values.length - 1; }
 
   /** Id of bytes buf[start, end); copies the bytes only when the value is new. Does not keep `buf`. */
   intern(buf: Uint8Array, start: number, end: number): number {
     const len = end - start;
-    const last = this.keys[this.lastId];
-    if (last.length === len && this.lastId !== 0) {
-      let j = 0;
-      while (j < len && last[j] === buf[start + j]) j++;
-      if (j === len) return this.lastId;
+    if (len === 0) return this.lookup(buf, start, end);
+    const slot = (len * 7 + buf[start] + buf[end - 1] * 3) & 15;
+    const hit = this.recent[slot];
+    if (hit !== 0) {
+      const k = this.keys[hit];
+      if (k.length === len) {
+        let j = 0;
+        while (j < len && k[j] === buf[start + j]) j++;
+        if (j === len) return hit;
+      }
     }
     const id = this.lookup(buf, start, end);
-    this.lastId = id;
+    this.recent[slot] = id;
     return id;
   }
 
