@@ -25,6 +25,12 @@ function cfgOf(s: Server): SrvDnsCfg {
 /** The DNS settings of `s`, or null when it has none of these parameters. */
 export function srvDns(s: Server): SrvDnsCfg | null { return cfgs.get(s) ?? null; }
 
+/** The name a DNS-resolved server resolves (show servers state's srv_fqdn), '' for others. */
+export function srvFqdn(s: Server): string {
+  const c = cfgs.get(s);
+  return c !== undefined && c.resolvers !== null ? c.fqdn : '';
+}
+
 /** Server init hook: a server inherits its default-server's DNS parameters. */
 export function dnsServerInit(srv: Server, tmpl: Server | null): void {
   if (tmpl === null) return;

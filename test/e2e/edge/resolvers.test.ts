@@ -150,6 +150,13 @@ test('show resolvers prints the section and its nameserver counters in 2.6 layou
   assert.equal(await cli('show resolvers nope'), "Can't find that resolvers section\n\n");
 });
 
+test('show servers state gives resolved servers their fqdn, address-less ones "-" in maintenance (2.6 fields)', async () => {
+  const out = await cli('show servers state dyn');
+  const rows = out.split('\n').filter((l) => / dyn /.test(l)).map((l) => l.split(' '));
+  // srv_name srv_addr srv_op_state srv_admin_state ... srv_fqdn srv_port
+  assert.deepEqual(rows.map((r) => [r[3], r[5], r[6], r[17]]), [['srv1', '2', '0', 'app.test'], ['srv2', '0', '32', 'app.test'], ['srv3', '0', '32', 'app.test']].map(([n, op, adm, f]) => [n, op, adm, f]));
+});
+
 test('NXDOMAIN and empty answers put servers in maintenance once hold nx/other passed; a later answer restores them', async () => {
   const be = backend('errs');
   const [n1, e1] = be.servers;
