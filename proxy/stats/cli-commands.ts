@@ -9,6 +9,7 @@ import type { Proxy, Server } from '../model/types.ts';
 import { PR_CAP_BE } from '../config/types.ts';
 import { PR_STATE_STOPPED, PR_STATE_PAUSED, PR_STATE_READY, SRV_ST_STOPPED, SRV_ADMF_CMAINT, SRV_ADMF_FMAINT } from '../model/types.ts';
 import { HCHK_STATUS_INI, HCHK_STATUS_NAMES } from '../checks/types.ts';
+import { srvFqdn } from '../dns/server-keywords.ts';
 import type { CliCommand, CliReply, CliSession, CliEnv, StatDumpOpts, StatVal } from './types.ts';
 import {
   ACCESS_LVL_USER, ACCESS_LVL_OPER, ACCESS_LVL_ADMIN, LOG_ERR, LOG_WARNING, LOG_INFO, CLI_RAW, CLI_SEV_NONE, CLI_SEV_NUMBER,
@@ -187,7 +188,7 @@ function srvStateLine(px: Proxy, sv: Server, now: number): string {
   const since = Math.max(0, Math.floor((now - sv.lastChange) / 1000));
   return px.id + ' ' + px.name + ' ' + sv.id + ' ' + sv.name + ' ' + (sv.host || '-') + ' ' + opState + ' ' +
     admin + ' ' + sv.uweight + ' ' + sv.iweight + ' ' + since + ' ' + chkStatus + ' ' + chkResult + ' ' +
-    health + ' ' + chkState + ' 0 0 0 - ' + sv.port + ' - 0 ' + (c.port > 0 ? c.port : 0) + ' - - 0\n';
+    health + ' ' + chkState + ' 0 0 0 ' + (srvFqdn(sv) || '-') + ' ' + sv.port + ' - 0 ' + (c.port > 0 ? c.port : 0) + ' - - 0\n';
 }
 
 const SRV_STATE_HEADER = '1\n# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight ' +
