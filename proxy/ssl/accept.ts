@@ -31,6 +31,11 @@ export type TlsAdmit = (l: TlsListener, sock: ProxySocket) => void;
 export const SSL_HS_FAILURE = 'SSL handshake failure';
 export const SSL_HS_CLOSED = 'Connection closed during SSL handshake';
 export const SSL_HS_TIMEOUT = 'Timeout during SSL handshake';
+export const SSL_HS_CRT_UNTRUSTED = 'SSL client certificate not trusted';
+export const SSL_HS_CA_CHAIN = 'SSL client CA chain cannot be verified';
+
+/** Verify errors about a certificate above the client's own in its chain (2.6 names them "CA chain"). */
+const CHAIN_ERRORS = new Set(['SELF_SIGNED_CERT_IN_CHAIN', 'INVALID_CA', 'CERT_CHAIN_TOO_LONG', 'PATH_LENGTH_EXCEEDED']);
 
 /** X509 verify result numbers (ssl_c_verify) for node's verify error codes. */
 const X509_CODES: Record<string, number> = {
@@ -118,8 +123,10 @@ function onHsSecure(this: HsSock): void {
     clientCert = this.getPeerX509Certificate() !== undefined;
     // node leaves the verdict to the owner when no tls.Server is involved (verifyError is what tls.Server reads)
     const ve = (this as unknown as { _handle?: { verifyError?: () => Error | null } })._handle?.verifyError?.() ?? null;
-    if (ve !== null && clientCert) code = X509_CODES[(ve as NodeJS.ErrnoException).code ?? ''] ?? 1;
-    if (c.verify === 2 && (code !== 0 || !clientCert)) { fail(this, hs, SSL_HS_FAILURE); return; }
+    const vcode = ve !== null ? (ve as NodeJS.ErrnoException).code ?? '' : '';
+    if (ve !== null && clientCert) code = X509_CODES[vcode] ?? 1;
+    if (c.verify === 2 && !clientCert) { fail(this, hs, SSL_HS_FAILURE); return; }
+    if (c.verify === 2 && code !== 0) { fail(this, hs, CHAIN_ERRORS.has(vcode) ? SSL_HS_CA_CHAIN : SSL_HS_CRT_UNTRUSTED); return; }
   }
   if (c.strictSni && !(this as TLSSocket & { servername?: string | false }).servername) { fail(this, hs, SSL_HS_FAILURE); return; }
   detach(this, hs);

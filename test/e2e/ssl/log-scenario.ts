@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 
 export const SSL_FIXTURES = new URL('../../../fixtures/ssl/', import.meta.url).pathname;
 
-export interface LogPorts { log: number; https: number; fmt: number; tcp: number; plain: number; backend: number; quiet: number; slow: number }
+export interface LogPorts { log: number; https: number; fmt: number; tcp: number; plain: number; backend: number; quiet: number; slow: number; mtls: number }
 
 export function sslLogConfig(p: LogPorts): string {
   const F = SSL_FIXTURES;
@@ -38,6 +38,10 @@ frontend fe_tcp
 frontend fe_plain
   bind 127.0.0.1:${p.plain}
   option httpslog
+  http-request return status 200 content-type text/plain string ok
+frontend fe_mtls
+  bind 127.0.0.1:${p.mtls} ssl crt ${F}certs/www.pem ca-file ${F}ca.crt verify required
+  option httplog
   http-request return status 200 content-type text/plain string ok
 frontend fe_quiet
   bind 127.0.0.1:${p.quiet} ssl crt ${F}certs/www.pem
@@ -113,6 +117,16 @@ export async function runSslLogScenario(p: LogPorts): Promise<void> {
   await silent(p.quiet, 450);
   await sleep(50);
   await silent(p.slow, 450);                                       // "Timeout during SSL handshake" after timeout client
+  await sleep(50);
+  // verify required: no certificate, then one from an unknown CA ("SSL client certificate not trusted"), TLS 1.2 and 1.3
+  const other = { cert: readFileSync(SSL_FIXTURES + 'other.crt'), key: readFileSync(SSL_FIXTURES + 'other.key') };
+  for (const v of ['TLSv1.2', 'TLSv1.3'] as const) {
+    await tlsGet(p.mtls, '/none', { maxVersion: v }).catch(() => '');
+    await sleep(30);
+    await tlsGet(p.mtls, '/other', { maxVersion: v, ...other }).catch(() => '');
+    await sleep(30);
+  }
+  await tlsGet(p.mtls, '/ok', { ...clientCert });
 }
 
 /** Connects and sends nothing for `ms` (the handshake timeout is `timeout client`). */

@@ -28,7 +28,7 @@ before(async () => {
   await new Promise<void>((r) => be.listen(0, '127.0.0.1', r));
   const ports = {
     log: udp.address().port, https: await freePort(), fmt: await freePort(), tcp: await freePort(), plain: await freePort(),
-    quiet: await freePort(), slow: await freePort(),
+    quiet: await freePort(), slow: await freePort(), mtls: await freePort(),
     backend: (be.address() as net.AddressInfo).port,
   };
   rt = await startSluice(sslLogConfig(ports));
@@ -60,6 +60,10 @@ test('tcplog on a TLS mode tcp frontend and httpslog on a plain bind match hapro
 });
 
 test('dontlognull keeps only the bad handshake; a silent client times out after timeout client, as 2.6', () => {
-  assert.deepEqual(got.slice(9).map(maskSslLog), want.slice(9));
-  assert.equal(want.length, 11);
+  assert.deepEqual(got.slice(9, 11).map(maskSslLog), want.slice(9, 11));
+});
+
+test('verify required: no client certificate, an untrusted one (TLS 1.2 and 1.3), then a good one, as 2.6 logs them', () => {
+  assert.deepEqual(got.slice(11).map(maskSslLog), want.slice(11));
+  assert.equal(want.length, 16);
 });
