@@ -55,10 +55,8 @@ function setVersion(s: Server, v: number, tmpl: boolean): void {
   c.version = v;
 }
 
-/** The v2 authority TLV a connection carries: the one its client's PROXY header had (proxy-v2-options authority). */
-type AuthorityOf = (log: StreamLog) => string;
-let authorityOf: AuthorityOf | null = null;
-export function setSendProxyAuthority(fn: AuthorityOf): void { authorityOf = fn; }
+/** `proxy-v2-options authority`: the SNI the client sent over TLS (ssl_fc_sni), '' without one. */
+function authorityOf(log: StreamLog): string { return log.tls !== null ? log.tls.sni : ''; }
 
 /**
  * The header a new connection to `srv` starts with, for the stream described by `log` (its client address and the
@@ -72,7 +70,7 @@ export function sendProxyHeader(srv: Server, log: StreamLog): Buffer | null {
   let opts: PpV2Opts | null = null;
   const o = c.v2;
   if (o.crc32c || o.authority !== '' || o.uniqueId !== '') {
-    opts = { crc32c: o.crc32c, authority: o.authority !== '' && authorityOf !== null ? authorityOf(log) : '', uniqueId: o.uniqueId !== '' ? log.uniqueId : '' };
+    opts = { crc32c: o.crc32c, authority: o.authority !== '' ? authorityOf(log) : '', uniqueId: o.uniqueId !== '' ? log.uniqueId : '' };
   }
   return ppEncodeV2(log.clientIp, log.clientPort, log.frontendIp, log.frontendPort, false, opts);
 }
