@@ -1,0 +1,66 @@
+/*
+ * stick-table / track-sc / stick / peers configuration: what loads, and the alerts for what HAProxy 2.6.12 refuses,
+ * with its words (checked with `haproxy -c` on the same lines).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { loadConfig } from '../../../proxy/config/loader.ts';
+import { buildRegistry } from '../../../proxy/modules.ts';
+
+function load(body: string, tail = ''): { alerts: string[]; warnings: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'stick-cfg-'));
+  const f = join(dir, 'e.cfg');
+  writeFileSync(f, 'defaults\n mode http\n timeout client 1s\n timeout server 1s\n timeout connect 1s\nfrontend f\n bind 127.0.0.1:1\n' +
+    body + '\n default_backend b\nbackend b\n server s 127.0.0.1:1\n' + tail);
+  const cfg = loadConfig([f], buildRegistry());
+  const strip = (t: string): string => t.replace(f, 'e.cfg');
+  return { alerts: cfg.messages.filter((m) => m.level === 0).map((m) => strip(m.text)), warnings: cfg.messages.filter((m) => m.level !== 0).map((m) => strip(m.text)) };
+}
+
+const ALERTS: [string, string][] = [
+  [' stick-table', "stick-table: missing size."],
+  [' stick-table size 10', "stick-table: missing type."],
+  [' stick-table type foo size 1', "stick-table: unknown type 'foo'."],
+  [' stick-table type ip size', "stick-table: missing argument after 'size'."],
+  [' stick-table type ip size 1 store foo', "stick-table: unknown store option 'foo'."],
+  [' stick-table type ip size 1 store http_req_rate', "stick-table: missing argument to store option 'http_req_rate'."],
+  [' stick-table type ip size 1 expire x', "stick-table: unexpected character 'x' in argument of 'expire'."],
+  [' stick-table type ip size 1 bogus', "stick-table: unknown argument 'bogus'."],
+  [' http-request track-sc0 src table nosuch', "Proxy 'f': unable to find table 'nosuch' referenced by track-sc0."],
+  [' http-request track-sc0 src', "Proxy 'f': unable to find table 'f' referenced by track-sc0."],
+  [' http-request track-sc3 src', "error detected in frontend 'f' while parsing 'http-request track-sc3' rule : 3 track-sc number exceeding 2 (MAX_SESS_STKCTR-1) value."],
+  [' http-request track-sc0', "error detected in frontend 'f' while parsing 'http-request track-sc0' rule : missing fetch method."],
+  [' http-request sc-inc-gpc0(5)', "error detected in frontend 'f' while parsing 'http-request sc-inc-gpc0(5)' rule : invalid stick table track ID. The max allowed ID is 2."],
+  [' http-request sc-set-gpt0(0) abc', "error detected in frontend 'f' while parsing 'http-request sc-set-gpt0(0)' rule : unknown fetch method 'abc'."],
+  [' tcp-request connection track-sc0 src table nosuch', "Proxy 'f': unable to find table 'nosuch' referenced by track-sc0."],
+  [' stick-table type ip size 1\n http-request deny if { sc_http_req_rate(0,nosuch) gt 1 }', "parsing [e.cfg:9]: unable to find table 'nosuch' referenced in arg 2 of ACL keyword 'sc_http_req_rate' in proxy 'f'."],
+  [' stick-table type ip size 1\n http-request deny if { sc0_http_req_rate(x) gt 1 }', "parsing [e.cfg:9]: unable to find table 'x' referenced in arg 1 of ACL keyword 'sc0_http_req_rate' in proxy 'f'."],
+];
+
+for (const [line, msg] of ALERTS) {
+  test(`refused like 2.6: ${line.trim().split('\n').pop()}`, () => {
+    const r = load(line);
+    assert.ok(r.alerts.some((a) => a.endsWith(msg)), `expected an alert ending with ${JSON.stringify(msg)}, got ${JSON.stringify(r.alerts)}`);
+  });
+}
+
+test('the usual rate-limit and persistence idioms load without a message', () => {
+  const r = load(' stick-table type ip size 100k expire 30s store http_req_rate(10s),conn_rate(10s),gpc0,gpc_rate(2,1m)\n' +
+    ' tcp-request connection track-sc1 src\n tcp-request connection reject if { src_conn_rate gt 10 }\n' +
+    ' http-request track-sc0 src\n http-request track-sc2 src,ipmask(24)\n' +
+    ' http-request deny deny_status 429 if { sc_http_req_rate(0) gt 20 }\n http-request sc-inc-gpc0(0) if { path_beg /x }\n' +
+    ' http-request sc-inc-gpc(1,0)\n http-request set-header X-Rate %[sc_http_req_rate(0)]\n' +
+    ' acl abuse src_get_gpc0 gt 3\n http-request deny if abuse');
+  assert.deepEqual(r.alerts, []);
+  assert.deepEqual(r.warnings, []);
+});
+
+test("'stick' in a frontend is ignored with 2.6's warning; a peers section is accepted with one warning", () => {
+  const r = load(' stick on src', 'peers mypeers\n peer local1 127.0.0.1:1024\n peer other 127.0.0.2:1024\nbackend t\n stick-table type ip size 1 peers mypeers\n');
+  assert.deepEqual(r.alerts, []);
+  assert.ok(r.warnings.some((w) => w.endsWith("'stick' ignored because frontend 'f' has no backend capability.")), JSON.stringify(r.warnings));
+  assert.equal(r.warnings.filter((w) => w.includes('not synchronised')).length, 1);
+});
