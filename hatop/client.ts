@@ -101,6 +101,15 @@ export class StatsClient implements StatsSource {
     this.setState({ ...this.state, phase: 'closed', retryAt: 0 });
   }
 
+  reconnect(why: string): void {
+    const s = this.sock as (net.Socket & { lastErr?: string }) | null;
+    if (this.closed || s === null || this.state.phase !== 'up') return;
+    s.lastErr = why;
+    s.end('quit\n');
+    // a server that does not close on `quit` is dropped after the per-command bound
+    setTimeout(() => { if (!s.destroyed) s.destroy(); }, this.timeoutMs).unref();
+  }
+
   private setState(st: ConnState): void {
     this.state = st;
     for (const cb of this.listeners) cb(st);

@@ -19,6 +19,7 @@ export const HATOP_ERRORS = {
   TIMEOUT: { code: 'HATOP_E_TIMEOUT', text: 'timeout after %s ms' },
   CLI_DENIED: { code: 'HATOP_E_CLI_DENIED', text: '* command not allowed: %s' },
   NO_STAT: { code: 'HATOP_E_NO_STAT', text: 'no stat data available' },
+  STOPPING: { code: 'HATOP_E_STOPPING', text: 'process stopping (reloaded), reconnecting' },
 } as const satisfies Record<string, HatopErrorDef>;
 
 export type HatopErrorId = keyof typeof HATOP_ERRORS;

@@ -6,6 +6,7 @@ import type { InstanceModel, StatsSource } from './types.ts';
 import { parseInfo, parseStat } from './model.ts';
 import { deriveRates } from './rates.ts';
 import { pushHistory } from './history.ts';
+import { hatopError } from './errors.ts';
 
 export function emptyInstance(src: StatsSource): InstanceModel {
   return { label: src.label, conn: src.conn(), error: '', snap: null, rates: null, history: new Map() };
@@ -19,6 +20,9 @@ export async function refreshInstance(src: StatsSource, prev: InstanceModel, now
   const statR = await src.request('show stat');
   if (!statR.ok) return { ...prev, conn: src.conn(), error: statR.text };
   const info = parseInfo(infoR.text);
+  // an old process after a reload (haproxy -sf, master-worker) says Stopping: 1 and lives as long as this session:
+  // leave it, the socket path now leads to the new process
+  if (info !== null && info.raw.get('Stopping') === '1' && src.reconnect !== undefined) src.reconnect(hatopError('STOPPING'));
   const snap = parseStat(statR.text, now(), info);
   if (typeof snap === 'string') return { ...prev, conn: src.conn(), error: snap };
   const rates = deriveRates(prev.snap, snap);

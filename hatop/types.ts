@@ -36,6 +36,8 @@ export interface StatsSource {
   /** Subscribe to connection state changes; returns the unsubscribe function. */
   onConn(cb: (st: ConnState) => void): () => void;
   close(): void;
+  /** Drops the session (sending `quit`) and reconnects as after a lost connection, `why` shown meanwhile. */
+  reconnect?(why: string): void;
 }
 
 /** `show info`, the fields the header shows, plus every raw key. Missing numbers are NaN. */

@@ -158,3 +158,20 @@ test('a TCP stats socket works the same way', async () => {
     srv.close();
   }
 });
+
+test('reconnect() quits the session and opens a new one (a reloaded haproxy\'s old process)', async () => {
+  const path = join(dir, 'r.sock');
+  const { srv, seen } = fakeServer(path);
+  const c = new StatsClient({ kind: 'unix', path, label: path }, { backoffMinMs: 20 });
+  try {
+    await waitFor(c, (s) => s.phase === 'up');
+    c.reconnect('process stopping');
+    const down = await waitFor(c, (s) => s.phase === 'down');
+    assert.equal(down.error, 'process stopping');
+    await waitFor(c, (s) => s.phase === 'up');
+    assert.deepEqual(seen.filter((x) => x === 'prompt' || x === 'quit'), ['prompt', 'quit', 'prompt']);
+  } finally {
+    c.close();
+    srv.close();
+  }
+});
