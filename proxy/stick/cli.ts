@@ -6,7 +6,7 @@
  * stats/cli-registry.ts by stick/register.ts. Hot path: no.
  */
 import type { CliCommand, CliReply, CliEnv } from '../stats/types.ts';
-import { CLI_RAW, LOG_ERR, ACCESS_LVL_USER, ACCESS_LVL_ADMIN } from '../stats/types.ts';
+import { CLI_RAW, LOG_ERR, ACCESS_LVL_USER, ACCESS_LVL_OPER } from '../stats/types.ts';
 import type { Proxy } from '../model/types.ts';
 import { STK_K_FRQP, STK_K_STR, STK_K_ULL, STK_T_BINARY, STK_DT_GPT, STK_DT_GPC, STK_DT_GPC_RATE } from './types.ts';
 import type { StkEntry } from './table.ts';
@@ -111,7 +111,7 @@ const CLEAR_USAGE = err('Required arguments: <table> "data.<store_data_type>" <o
 
 const showTable: CliCommand = {
   words: ['show', 'table'], usage: null, level: ACCESS_LVL_USER,
-  parse(args, _s, env) {
+  parse(args, s, env) {
     const now = Date.now();
     if (args[2] === undefined || args[2] === '') {
       let out = '';
@@ -122,6 +122,8 @@ const showTable: CliCommand = {
     if (t === null) return err('No such table\n');
     const sel = parseSelect(t, args, 3, SHOW_USAGE);
     if ('severity' in sel) return sel;
+    // 2.6 shows the contents from the operator level on, and refuses a key lookup below it
+    if (s.level < ACCESS_LVL_OPER) return sel.hasKey ? err('Permission denied\n') : raw(header(t) + '# contents not dumped due to insufficient privileges\n');
     if (sel.hasKey) {
       if (sel.key === null) return raw('');
       const e = t.lookup(sel.key, now);
@@ -134,7 +136,7 @@ const showTable: CliCommand = {
 };
 
 const clearTable: CliCommand = {
-  words: ['clear', 'table'], usage: null, level: ACCESS_LVL_ADMIN,
+  words: ['clear', 'table'], usage: null, level: ACCESS_LVL_OPER,
   parse(args, _s, env) {
     const now = Date.now();
     if (args[2] === undefined || args[2] === '') return CLEAR_USAGE;
@@ -152,7 +154,7 @@ const clearTable: CliCommand = {
 };
 
 const setTable: CliCommand = {
-  words: ['set', 'table'], usage: null, level: ACCESS_LVL_ADMIN,
+  words: ['set', 'table'], usage: null, level: ACCESS_LVL_OPER,
   parse(args, _s, env) {
     const now = Date.now();
     const t = findTable(env, args[2] ?? '');

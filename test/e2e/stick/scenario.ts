@@ -287,3 +287,31 @@ export async function runPersistCookie(p: Ports): Promise<Record<string, string>
   for (const sid of ['s1-sess', 's1-sess', 's2-sess', 's2-sess', 'none']) bodies.push((await request(p.fe, '/', `cookie: SID=${sid}\r\n`)).body);
   return { 'bodies.txt': bodies.join(' ') + '\n', 'show-table.txt': maskTable(await cli(p.sock, 'show table li')) };
 }
+
+/** http-response tracking, sc-set-gpt0 from a header, a masked key, and the CLI at user and operator levels. */
+export function levelsConfig(p: Ports): string {
+  return `global
+    stats socket ${p.sock} level operator
+    stats socket ${p.sock}.user level user
+${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:${p.fe}
+    stick-table type ip size 10 expire 30s store http_req_cnt,gpt0
+    http-request track-sc0 src
+    http-response track-sc1 src
+    http-request sc-set-gpt0(0) req.hdr(x-n)
+    http-request track-sc2 src,ipmask(24)
+    http-request return status 200 content-type text/plain lf-string "t0=%[sc_tracked(0)] t2=%[sc_tracked(2)] k=%[sc2_http_req_cnt]\\n"
+`;
+}
+
+export async function runLevels(p: Ports): Promise<Record<string, string>> {
+  const r = await request(p.fe, '/', 'x-n: 12\r\n');
+  let text = '';
+  for (const s of [p.sock + '.user', p.sock]) {
+    for (const c of ['show table fe', 'clear table fe key 1.1.1.1', 'set table fe key 1.1.1.1 data.gpt0 1', 'show table fe key 1.1.1.1']) {
+      text += `> ${s === p.sock ? 'operator' : 'user'}: ${c}\n` + maskTable(await cli(s, c));
+    }
+  }
+  return { 'body.txt': r.body, 'cli.txt': text };
+}
