@@ -61,7 +61,14 @@ export interface Listener {
 type TlsAcceptor = (l: Listener, handle: unknown) => void;
 let tlsAcceptorOf: ((b: BindCfg, admit: (l: Listener, sock: Socket) => void) => TlsAcceptor | null) | null = null;
 export function setTlsAcceptorLookup(fn: (b: BindCfg, admit: (l: Listener, sock: Socket) => void) => TlsAcceptor | null): void { tlsAcceptorOf = fn; }
-function tlsAcceptorFor(b: BindCfg): TlsAcceptor | null { return tlsAcceptorOf === null ? null : tlsAcceptorOf(b, tlsAdmit); }
+// an accept-proxy bind reads the PROXY header first (plain socket), then its TLS handshake runs (tlsAfterProxy)
+function tlsAcceptorFor(b: BindCfg): TlsAcceptor | null { return tlsAcceptorOf === null || b.acceptProxy ? null : tlsAcceptorOf(b, tlsAdmit); }
+
+/** `bind ... accept-proxy ssl` (proxy/ssl/accept.ts): the handshake after the header; false for a plain bind. */
+type TlsAfterProxy = (fe: Proxy, sock: Socket, bind: BindCfg, leftover: Buffer | null,
+  done: (fe: Proxy, sock: Socket, bind: BindCfg, ok: boolean) => void) => boolean;
+let tlsAfterProxy: TlsAfterProxy | null = null;
+export function setTlsAfterProxy(fn: TlsAfterProxy): void { tlsAfterProxy = fn; }
 
 /** A TLS client socket whose handshake is done: from here on like any accepted socket. */
 function tlsAdmit(l: Listener, sock: Socket): void {
@@ -138,7 +145,13 @@ function admit(fe: Proxy, rt: FeRuntime, sock: Socket, bind: BindCfg): void {
 
 function afterProxyHeader(fe: Proxy, sock: Socket, bind: BindCfg, ok: boolean, leftover: Buffer | null): void {
   if (!ok) { frontendStreamEnd(fe, bind); return; }
+  if (tlsAfterProxy !== null && tlsAfterProxy(fe, sock, bind, leftover, afterProxyTls)) return;
   admitSession(fe, sock, bind, leftover, Date.now());
+}
+
+function afterProxyTls(fe: Proxy, sock: Socket, bind: BindCfg, ok: boolean): void {
+  if (!ok) { frontendStreamEnd(fe, bind); return; }
+  admitSession(fe, sock, bind, null, Date.now());
 }
 
 /** `tcp-request session` rules, then the session; `leftover` = client bytes already read (after a PROXY header). */

@@ -42,10 +42,10 @@ import { keywords as retryOnKeywords } from './http/retry-on.ts';
 import { keywords as compressionKeywords } from './http/compression.ts';
 import { sslBindKeywords, sslServerKeywords, sslGlobalKeywords, sslServerInit } from './ssl/keywords.ts';
 import { sslAclFetches, sslLogFetches } from './ssl/fetches.ts';
-import { tlsAcceptorFor } from './ssl/accept.ts';
+import { tlsAcceptorFor, tlsAfterProxy } from './ssl/accept.ts';
 import { registerAclFetches } from './acl/fetches.ts';
 import { registerLogFetches } from './log/sample.ts';
-import { setTlsAcceptorLookup } from './frontend.ts';
+import { setTlsAcceptorLookup, setTlsAfterProxy } from './frontend.ts';
 import { sslCheckConnect } from './ssl/checks.ts';
 import { setCheckTlsConnector } from './checks/probe.ts';
 
@@ -102,5 +102,6 @@ export function wireRuntime(): void {
   setTcpLogSink(logStream);
   setConnectLogSink(logConnect);
   setTlsAcceptorLookup(tlsAcceptorFor);
+  setTlsAfterProxy(tlsAfterProxy);
   setCheckTlsConnector(sslCheckConnect);
 }

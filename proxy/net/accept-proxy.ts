@@ -18,7 +18,6 @@ import {
 import { Timer, timerArm, timerDisarm } from '../timer-wheel.ts';
 import { putDateLocalMs } from '../log/dates.ts';
 import { logConnError } from '../log/emit.ts';
-import { bindSsl } from '../ssl/keywords.ts';
 
 /**
  * What frontend.ts does once the header is in: `ok` false = the connection was closed (already logged); true = go on
@@ -158,18 +157,9 @@ function noopErr(this: ProxySocket, _e: SockError): void { /* the socket is bein
 function noopClose(this: ProxySocket, _h: boolean): void { /* closed after a refusal */ }
 
 /**
- * `bind ... accept-proxy`. On an `ssl` bind the header would have to be read before the TLS handshake, which
- * proxy/ssl/accept.ts does not do yet: refused at load rather than failing every handshake.
+ * `bind ... accept-proxy`. On an `ssl` bind the header is read first, then the TLS handshake runs over the same
+ * socket (proxy/ssl/accept.ts tlsAfterProxy, called by frontend.ts).
  */
 export const acceptProxyBindKeywords: BindKeyword[] = [
-  {
-    name: 'accept-proxy',
-    parse(b, args, _i, ctx) {
-      b.acceptProxy = true;
-      ctx.postParse(() => {
-        if (bindSsl(b) !== null) ctx.alert(`'bind ${args[1]}' : 'accept-proxy' on an 'ssl' bind is not supported by sluice yet.`);
-      });
-      return 1;
-    },
-  },
+  { name: 'accept-proxy', parse(b) { b.acceptProxy = true; return 1; } },
 ];

@@ -104,6 +104,8 @@ export class TlsSocket implements ProxySocket {
   noReuse = false;
   /** The SNI this server connection sent ('' = none). */
   sni = '';
+  /** TLS over another ProxySocket (after a PROXY header): the addresses are that socket's (the header's). */
+  addrFrom: ProxySocket | null = null;
 
   /** Wraps `ts`: an accepted, handshaken server-side socket (paused), or a connecting client one (`connecting`). */
   constructor(ts: TLSSocket, connecting: boolean, tls: TlsInfo | null) {
@@ -124,10 +126,10 @@ export class TlsSocket implements ProxySocket {
 
   get writable(): boolean { return !this.destroyed && !this.ended; }
   get writableLength(): number { return this.ts.writableLength; }
-  get remoteAddress(): string | undefined { return this.ts.remoteAddress; }
-  get remotePort(): number | undefined { return this.ts.remotePort; }
-  get localAddress(): string | undefined { return this.ts.localAddress; }
-  get localPort(): number | undefined { return this.ts.localPort; }
+  get remoteAddress(): string | undefined { return this.addrFrom !== null ? this.addrFrom.remoteAddress : this.ts.remoteAddress; }
+  get remotePort(): number | undefined { return this.addrFrom !== null ? this.addrFrom.remotePort : this.ts.remotePort; }
+  get localAddress(): string | undefined { return this.addrFrom !== null ? this.addrFrom.localAddress : this.ts.localAddress; }
+  get localPort(): number | undefined { return this.addrFrom !== null ? this.addrFrom.localPort : this.ts.localPort; }
 
   setNoDelay(on = true): void { this.ts.setNoDelay(on); }
   setKeepAlive(on = true, delayMs = 0): void { this.ts.setKeepAlive(on, delayMs); }

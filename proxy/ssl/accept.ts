@@ -7,6 +7,7 @@
  * "Timeout during SSL handshake") and closed. Wired by proxy/modules.ts. Hot path: per TLS connection (handshake).
  */
 import { Socket } from 'node:net';
+import { Duplex } from 'node:stream';
 import { TLSSocket } from 'node:tls';
 import type { SecureContext } from 'node:tls';
 import type { BindCfg, Proxy } from '../model/types.ts';
@@ -15,7 +16,7 @@ import type { SslBindCfg } from './types.ts';
 import { bindSsl } from './keywords.ts';
 import { sniContext } from './context.ts';
 import { TlsSocket, tlsInfoOf } from '../net/tls-socket.ts';
-import type { ProxySocket } from '../net/types.ts';
+import type { ProxySocket, SockError } from '../net/types.ts';
 import { Timer, timerArm, timerDisarm } from '../timer-wheel.ts';
 import { putDateLocalMs } from '../log/dates.ts';
 import { logConnError } from '../log/emit.ts';
@@ -56,6 +57,9 @@ class Handshake {
   done = false;
   clientIp = '';
   clientPort = 0;
+  /** PROXY-protocol path: the socket carrying the TLS bytes (its addresses are the header's), and who to tell on failure. */
+  under: ProxySocket | null = null;
+  onFail: (() => void) | null = null;
   constructor(l: TlsListener, cfg: SslBindCfg, admit: TlsAdmit, ts: TLSSocket, acceptMs: number) {
     this.l = l; this.cfg = cfg; this.admit = admit; this.ts = ts; this.acceptMs = acceptMs;
     this.timer = new Timer(this, onHsTimeout);
@@ -81,10 +85,7 @@ function sniCallbackFor(c: SslBindCfg): (name: string, cb: (err: Error | null, c
 export function tlsAcceptorFor<L extends TlsListener>(b: BindCfg, admit: (l: L, sock: ProxySocket) => void): ((l: L, handle: unknown) => void) | null {
   const c = bindSsl(b);
   if (c === null || c.defaultCtx === null) return null;
-  const opts = {
-    isServer: true, secureContext: c.defaultCtx, SNICallback: sniCallbackFor(c), requestCert: c.verify > 0,
-    rejectUnauthorized: c.verify === 2, ALPNProtocols: c.opts.alpn !== null && c.opts.alpn.length > 0 ? c.opts.alpn : undefined,
-  };
+  const opts = serverOptions(c);
   return (l, handle) => {
     const acceptMs = Date.now();
     const raw = new Socket({ handle, allowHalfOpen: true, readable: true, writable: true } as ConstructorParameters<typeof Socket>[0]);
@@ -94,14 +95,71 @@ export function tlsAcceptorFor<L extends TlsListener>(b: BindCfg, admit: (l: L, 
     const hs = new Handshake(l, c, admit as TlsAdmit, ts, acceptMs);
     hs.clientIp = raw.remoteAddress ?? '';
     hs.clientPort = raw.remotePort ?? 0;
-    ts[kHs] = hs;
-    ts.on('secure', onHsSecure);
-    ts.on('error', onHsError);
-    ts.on('end', onHsEnd);
-    ts.on('close', onHsClose);
-    if (c.handshakeTimeout > 0) timerArm(hs.timer, c.handshakeTimeout, acceptMs);
+    startHandshake(ts, hs);
   };
 }
+
+function serverOptions(c: SslBindCfg) {
+  return {
+    isServer: true, secureContext: c.defaultCtx ?? undefined, SNICallback: sniCallbackFor(c), requestCert: c.verify > 0,
+    rejectUnauthorized: c.verify === 2, ALPNProtocols: c.opts.alpn !== null && c.opts.alpn.length > 0 ? c.opts.alpn : undefined,
+  };
+}
+
+function startHandshake(ts: HsSock, hs: Handshake): void {
+  ts[kHs] = hs;
+  ts.on('secure', onHsSecure);
+  ts.on('error', onHsError);
+  ts.on('end', onHsEnd);
+  ts.on('close', onHsClose);
+  if (hs.cfg.handshakeTimeout > 0) timerArm(hs.timer, hs.cfg.handshakeTimeout, hs.acceptMs);
+}
+
+/**
+ * `bind ... accept-proxy ssl`: the TLS handshake after the PROXY header, over the socket that carried it (frontend.ts
+ * via net/accept-proxy.ts; `leftover` = bytes read after the header). Returns false for a plain bind (nothing done).
+ * Else `done(fe, tlsSock, bind, true)` once handshaken (addresses: the header's), or `done(..., false)` after a
+ * failure was logged and the socket closed. Slower than the direct path (the TLS bytes go through a JS stream).
+ */
+export function tlsAfterProxy<F extends Proxy>(fe: F, sock: ProxySocket, bind: BindCfg, leftover: Buffer | null,
+  done: (fe: F, sock: ProxySocket, bind: BindCfg, ok: boolean) => void): boolean {
+  const c = bindSsl(bind);
+  if (c === null || c.defaultCtx === null) return false;
+  const ts = new TLSSocket(new SockDuplex(sock, leftover), serverOptions(c)) as HsSock;
+  const l: TlsListener = { fe, bind };
+  const hs = new Handshake(l, c, (_l, s) => done(fe, s, bind, true), ts, Date.now());
+  hs.clientIp = sock.remoteAddress ?? '';
+  hs.clientPort = sock.remotePort ?? 0;
+  hs.under = sock;
+  hs.onFail = () => done(fe, sock, bind, false);
+  startHandshake(ts, hs);
+  return true;
+}
+
+/** A Duplex over a ProxySocket (its handlers taken over), for a TLS socket on bytes already partly read. */
+class SockDuplex extends Duplex {
+  readonly s: ProxySocket;
+  constructor(s: ProxySocket, leftover: Buffer | null) {
+    super({ allowHalfOpen: true });
+    this.s = s;
+    s.owner = this;
+    s.ondata = onUnderData; s.onend = onUnderEnd; s.onerror = onUnderError; s.onclose = onUnderClose; s.ondrain = onUnderDrain;
+    if (leftover !== null && leftover.length > 0) this.push(Buffer.from(leftover));
+  }
+  override _read(): void { this.s.resume(); }
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void { this.s.write(chunk, cb); }
+  override _final(cb: (e?: Error | null) => void): void { this.s.end(); cb(); }
+  override _destroy(err: Error | null, cb: (e?: Error | null) => void): void { this.s.destroy(); cb(err); }
+}
+function onUnderData(this: ProxySocket, chunk: Buffer): void {
+  const d = this.owner as SockDuplex;
+  // accepted sockets read in copy mode: `chunk` is ours to keep
+  if (!d.push(this.readBuf === null ? chunk : Buffer.from(chunk))) this.pause();
+}
+function onUnderEnd(this: ProxySocket): void { (this.owner as SockDuplex).push(null); }
+function onUnderError(this: ProxySocket, e: SockError): void { (this.owner as SockDuplex).destroy(e); }
+function onUnderClose(this: ProxySocket): void { const d = this.owner as SockDuplex; if (!d.destroyed) d.destroy(); }
+function onUnderDrain(this: ProxySocket): void { /* writes complete through their callbacks */ }
 
 function detach(ts: HsSock, hs: Handshake): void {
   hs.done = true;
@@ -133,6 +191,7 @@ function onHsSecure(this: HsSock): void {
   const sn = (this as TLSSocket & { servername?: string | false }).servername;
   const ctx = typeof sn === 'string' && sn !== '' ? sniContext(c, sn) ?? c.defaultCtx : c.defaultCtx;
   const sock = new TlsSocket(this, false, tlsInfoOf(this, true, code, clientCert, ctx !== null ? c.subjects.get(ctx) ?? '' : '', hs.acceptMs));
+  sock.addrFrom = hs.under;
   hs.admit(hs.l, sock);
 }
 
@@ -167,6 +226,7 @@ function fail(ts: HsSock, hs: Handshake, why: string): void {
   else if (why === SSL_HS_TIMEOUT) sslHandshakeStats.timeouts++;
   else sslHandshakeStats.failures++;
   logHandshakeFailure(hs, why);
+  if (hs.onFail !== null) hs.onFail();
 }
 
 function ignoreErr(): void { /* after a failed handshake */ }

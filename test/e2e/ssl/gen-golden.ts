@@ -28,7 +28,7 @@ const be = net.createServer((s) => { s.on('error', () => {}); s.end('tcp-backend
 await new Promise<void>((r) => be.listen(0, '127.0.0.1', r));
 const ports: LogPorts = {
   log: udp.address().port, https: await port(), fmt: await port(), tcp: await port(), plain: await port(),
-  quiet: await port(), slow: await port(), mtls: await port(),
+  quiet: await port(), slow: await port(), mtls: await port(), pp: await port(),
   backend: (be.address() as net.AddressInfo).port,
 };
 const dir = mkdtempSync(join(tmpdir(), 'ssl-golden-'));

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 
 export const SSL_FIXTURES = new URL('../../../fixtures/ssl/', import.meta.url).pathname;
 
-export interface LogPorts { log: number; https: number; fmt: number; tcp: number; plain: number; backend: number; quiet: number; slow: number; mtls: number }
+export interface LogPorts { log: number; https: number; fmt: number; tcp: number; plain: number; backend: number; quiet: number; slow: number; mtls: number; pp: number }
 
 export function sslLogConfig(p: LogPorts): string {
   const F = SSL_FIXTURES;
@@ -42,6 +42,10 @@ frontend fe_plain
 frontend fe_mtls
   bind 127.0.0.1:${p.mtls} ssl crt ${F}certs/www.pem ca-file ${F}ca.crt verify required
   option httplog
+  http-request return status 200 content-type text/plain string ok
+frontend fe_pp
+  bind 127.0.0.1:${p.pp} accept-proxy ssl crt ${F}certs/www.pem
+  option httpslog
   http-request return status 200 content-type text/plain string ok
 frontend fe_quiet
   bind 127.0.0.1:${p.quiet} ssl crt ${F}certs/www.pem
@@ -127,6 +131,32 @@ export async function runSslLogScenario(p: LogPorts): Promise<void> {
     await sleep(30);
   }
   await tlsGet(p.mtls, '/ok', { ...clientCert });
+  await sleep(50);
+  // accept-proxy ssl: a PROXY v1 header then TLS, a header then plain HTTP (handshake failure), a v2 header then TLS
+  await proxiedTls(p.pp, Buffer.from('PROXY TCP4 203.0.113.7 198.51.100.1 40000 443\r\n'), true);
+  await sleep(30);
+  await proxiedTls(p.pp, Buffer.from('PROXY TCP4 203.0.113.8 198.51.100.1 40001 443\r\n'), false);
+  await sleep(30);
+  await proxiedTls(p.pp, Buffer.concat([Buffer.from('0d0a0d0a000d0a515549540a', 'hex'), Buffer.from([0x21, 0x11, 0, 12, 192, 0, 2, 9, 198, 51, 100, 1, 0x9c, 0x40, 0x01, 0xbb])]), true);
+}
+
+/** A PROXY header, then a TLS request on the same connection (or plain HTTP when `useTls` is false). */
+function proxiedTls(port: number, header: Buffer, useTls: boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1', () => {
+      s.write(header);
+      if (!useTls) { s.end('GET / HTTP/1.0\r\n\r\n'); return; }
+      const t = tls.connect({ socket: s, servername: 'www.example.com', rejectUnauthorized: false }, () => {
+        t.write('GET /pp HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+      });
+      t.on('data', () => {});
+      t.on('error', () => {});
+      t.on('close', () => resolve());
+    });
+    const guard = setTimeout(() => { s.destroy(); resolve(); }, 3000);
+    s.on('error', () => {});
+    s.on('close', () => { clearTimeout(guard); if (!useTls) resolve(); });
+  });
 }
 
 /** Connects and sends nothing for `ms` (the handshake timeout is `timeout client`). */

@@ -28,7 +28,7 @@ before(async () => {
   await new Promise<void>((r) => be.listen(0, '127.0.0.1', r));
   const ports = {
     log: udp.address().port, https: await freePort(), fmt: await freePort(), tcp: await freePort(), plain: await freePort(),
-    quiet: await freePort(), slow: await freePort(), mtls: await freePort(),
+    quiet: await freePort(), slow: await freePort(), mtls: await freePort(), pp: await freePort(),
     backend: (be.address() as net.AddressInfo).port,
   };
   rt = await startSluice(sslLogConfig(ports));
@@ -64,6 +64,11 @@ test('dontlognull keeps only the bad handshake; a silent client times out after 
 });
 
 test('verify required: no client certificate, an untrusted one (TLS 1.2 and 1.3), then a good one, as 2.6 logs them', () => {
-  assert.deepEqual(got.slice(11).map(maskSslLog), want.slice(11));
-  assert.equal(want.length, 16);
+  assert.deepEqual(got.slice(11, 16).map(maskSslLog), want.slice(11, 16));
+});
+
+test('accept-proxy ssl: the PROXY header (v1, v2) then TLS; the address from the header in the lines, as 2.6', () => {
+  assert.deepEqual(got.slice(16).map(maskSslLog), want.slice(16));
+  assert.equal(want.length, 19);
+  assert.match(got[16], /^203\.0\.113\.7:40000 /);
 });
