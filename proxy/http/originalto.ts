@@ -72,18 +72,24 @@ function parseSendNameHeader(args: readonly string[], ctx: KwCtx): void {
   px.options |= PR_O_SEND_NAME_HDR;
 }
 
+/** An IPv4 destination inside the `except` network of `c` (2.6 checks no `except` for IPv6). */
+function excepted(c: OriginalToCfg | undefined, v: number): boolean {
+  return c !== undefined && c.mask !== 0 && v >= 0 && ((v & c.mask) >>> 0) === c.net;
+}
+
 /**
- * The `\r\n<name>: <dst>` line for a request through `fe` to `be` (the frontend's option wins, as forwardfor), ''
- * when the destination is in `except` or not IPv4/IPv6. Allocates the string.
+ * The `\r\n<name>: <dst>` line for a request through `fe` to `be`, as 2.6 builds it: the backend's header name when
+ * the backend has the option, else the frontend's; none when an IPv4 destination is in either one's `except`.
+ * Allocates the string.
  */
 export function originalToLine(fe: Proxy, be: Proxy, dstIp: string): string {
-  const c = otCfgs.get((fe.options & PR_O_ORIGINALTO) !== 0 ? fe : be);
+  const fc = (fe.options & PR_O_ORIGINALTO) !== 0 ? otCfgs.get(fe) : undefined;
+  const bc = (be.options & PR_O_ORIGINALTO) !== 0 ? otCfgs.get(be) : undefined;
+  const c = bc ?? fc;
   if (c === undefined || dstIp === '') return '';
   const ip = dstIp.startsWith('::ffff:') ? dstIp.slice(7) : dstIp;
-  if (c.mask !== 0) {
-    const v = ip4(ip);
-    if (v >= 0 && ((v & c.mask) >>> 0) === c.net) return '';
-  }
+  const v = ip4(ip);
+  if (excepted(fc, v) || excepted(bc, v)) return '';
   return '\r\n' + c.header + ': ' + ip;
 }
 

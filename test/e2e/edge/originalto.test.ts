@@ -12,11 +12,11 @@ import type { Recorder } from './edge-util.ts';
 
 let rt: Runtime;
 let app: Recorder;
-let p1 = 0, p2 = 0, p3 = 0, p4 = 0, dead = 0;
+let p1 = 0, p2 = 0, p3 = 0, p4 = 0, p5 = 0, p6 = 0, dead = 0;
 
 before(async () => {
   app = await recorder('app');
-  [p1, p2, p3, p4, dead] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  [p1, p2, p3, p4, p5, p6, dead] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
   rt = await startSluice(`
 defaults
   mode http
@@ -39,6 +39,17 @@ frontend fe4
   option forwardfor
   option originalto
   default_backend be
+frontend fe5
+  bind 127.0.0.1:${p5}
+  option originalto header X-FE
+  default_backend be5
+frontend fe6
+  bind 127.0.0.1:${p6}
+  option originalto header X-FE except 127.0.0.1
+  default_backend be5
+backend be5
+  option originalto header X-BE
+  server s1 127.0.0.1:${app.port}
 backend be
   http-send-name-header X-Server
   server s1 127.0.0.1:${app.port}
@@ -91,4 +102,11 @@ test('behind accept-proxy, x-forwarded-for and x-original-to come from the PROXY
   await rawExchange(p4, 'PROXY TCP4 1.2.3.4 10.9.8.7 1111 80\r\nGET / HTTP/1.1\r\nhost: a\r\n\r\n');
   const h = lastHead();
   assert.match(h, /\r\nx-forwarded-for: 1\.2\.3\.4\r\nx-original-to: 10\.9\.8\.7\r\n/);
+});
+
+test('frontend and backend both with originalto: the backend names the header, either except drops it (2.6.12)', async () => {
+  await rawExchange(p5, 'GET / HTTP/1.1\r\nhost: a\r\n\r\n');
+  assert.equal(lastHead(), 'GET / HTTP/1.1\r\nhost: a\r\nx-be: 127.0.0.1\r\n\r\n');
+  await rawExchange(p6, 'GET / HTTP/1.1\r\nhost: a\r\n\r\n');
+  assert.equal(lastHead(), 'GET / HTTP/1.1\r\nhost: a\r\n\r\n');
 });
