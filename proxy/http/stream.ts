@@ -569,14 +569,19 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     return h1HeadOut(buf, m, line, extra, conn, null, 0, 0);
   }
 
-  /** The x-forwarded-for line, built once per session and proxy. */
+  /**
+   * The x-forwarded-for line, built once per session and backend. As 2.6: the backend's header name when the backend
+   * has the option, else the frontend's; a source in either side's `except` network gets none.
+   */
   forwardFor(): string {
     const be = this.be as Proxy;
-    const px = (this.fe.options & PR_O_FORWARDFOR) ? this.fe : be;
-    if (this.fwdPx === px) return this.fwdLine;
-    this.fwdPx = px;
-    this.fwdLine = px.forwardForExcept !== '' && ipInNet(this.srcIp4, px.forwardForExcept) ? '' :
-      '\r\n' + (px.forwardForHeader || 'x-forwarded-for') + ': ' + this.srcIp;
+    if (this.fwdPx === be) return this.fwdLine;
+    this.fwdPx = be;
+    const fe = this.fe;
+    const px = (be.options & PR_O_FORWARDFOR) !== 0 ? be : fe;
+    const exc = (fe.forwardForExcept !== '' && ipInNet(this.srcIp4, fe.forwardForExcept)) ||
+      (be !== fe && be.forwardForExcept !== '' && ipInNet(this.srcIp4, be.forwardForExcept));
+    this.fwdLine = exc ? '' : '\r\n' + (px.forwardForHeader || 'x-forwarded-for') + ': ' + this.srcIp;
     return this.fwdLine;
   }
 
