@@ -42,6 +42,7 @@ frontend fe4
 frontend fe5
   bind 127.0.0.1:${p5}
   option originalto header X-FE
+  option forwardfor header X-FF-FE
   default_backend be5
 frontend fe6
   bind 127.0.0.1:${p6}
@@ -49,6 +50,7 @@ frontend fe6
   default_backend be5
 backend be5
   option originalto header X-BE
+  option forwardfor header X-FF-BE
   server s1 127.0.0.1:${app.port}
 backend be
   http-send-name-header X-Server
@@ -104,9 +106,9 @@ test('behind accept-proxy, x-forwarded-for and x-original-to come from the PROXY
   assert.match(h, /\r\nx-forwarded-for: 1\.2\.3\.4\r\nx-original-to: 10\.9\.8\.7\r\n/);
 });
 
-test('frontend and backend both with originalto: the backend names the header, either except drops it (2.6.12)', async () => {
+test('frontend and backend both with originalto/forwardfor: the backend names the header, either except drops it (2.6.12)', async () => {
   await rawExchange(p5, 'GET / HTTP/1.1\r\nhost: a\r\n\r\n');
-  assert.equal(lastHead(), 'GET / HTTP/1.1\r\nhost: a\r\nx-be: 127.0.0.1\r\n\r\n');
+  assert.equal(lastHead(), 'GET / HTTP/1.1\r\nhost: a\r\nx-ff-be: 127.0.0.1\r\nx-be: 127.0.0.1\r\n\r\n');
   await rawExchange(p6, 'GET / HTTP/1.1\r\nhost: a\r\n\r\n');
-  assert.equal(lastHead(), 'GET / HTTP/1.1\r\nhost: a\r\n\r\n');
+  assert.equal(lastHead(), 'GET / HTTP/1.1\r\nhost: a\r\nx-ff-be: 127.0.0.1\r\n\r\n');
 });
