@@ -6,13 +6,13 @@
  * Hot path: no (load time).
  */
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
-import { PR_CAP_FE, PR_CAP_BE } from '../config/types.ts';
+import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
 import type { Proxy } from '../model/types.ts';
 import type { AclCond } from '../acl/types.ts';
 import type { StkRule } from './types.ts';
 import {
   STK_T_STRING, STK_T_BINARY, STK_K_FRQP, STK_DT_SERVER_ID, STK_DT_SERVER_KEY, STK_RULE_MATCH, STK_RULE_STORE_REQ,
-  STK_RULE_STORE_RES,
+  STK_RULE_STORE_RES, STK_DT_GPC, STK_DT_GPC0, STK_DT_GPC1, STK_DT_GPT, STK_DT_GPT0,
 } from './types.ts';
 import { StkTable, STK_DATA_TYPES, STK_TYPE_BY_NAME, stkDataType, stkParseSize, stkSetProxyTable, stkProxyTable } from './table.ts';
 import { parseTime } from '../config/values.ts';
@@ -79,7 +79,10 @@ function storeItem(t: StkTable, item: string): string {
   let count = 1, per = '';
   if (d.arg === 1) per = a[0];
   else if (d.arg === 2) count = Number(a[0]);
-  else { count = Number(a[0]); per = a[1] ?? ''; }
+  else {
+    if (a.length < 2) return `missing argument to store option '${name}'`;
+    count = Number(a[0]); per = a[1];
+  }
   if (!(Number.isInteger(count) && count >= 1 && count <= 100)) return `invalid array size '${a[0]}' for store option '${name}'`;
   let period = 0;
   if (d.kind === STK_K_FRQP) {
@@ -94,7 +97,9 @@ function storeItem(t: StkTable, item: string): string {
 function parseStickTable(args: readonly string[], ctx: KwCtx): void {
   const px = ctx.proxy;
   if (px === null) return;
-  if (stkProxyTable(px) !== null) { ctx.alert(`stick-table: only one stick-table per proxy is allowed (previous one in ${capName(px.cap)} '${px.name}').`); return; }
+  if ((px.cap & PR_CAP_DEF) !== 0) { ctx.alert("'stick-table' is not supported in 'defaults' section."); return; }
+  const prev = stkProxyTable(px);
+  if (prev !== null) { ctx.alert(`stick-table name '${px.name}' conflicts with table declared in ${capName(px.cap)} '${px.name}' at ${prev.file}:${prev.line}.`); return; }
   const t = new StkTable(px.name, ctx.file, ctx.line);
   let typed = false, sized = false, lenSet = false;
   for (let i = 1; i < args.length; i++) {
@@ -114,7 +119,7 @@ function parseStickTable(args: readonly string[], ctx: KwCtx): void {
         if ((ty === STK_T_STRING || ty === STK_T_BINARY) && args[i + 1] === 'len') {
           i++;
           const l = args[++i] ?? '';
-          if (!/^\d+$/.test(l) || Number(l) === 0) { ctx.alert(`stick-table: invalid length '${l}'.`); return; }
+          if (!/^\d+$/.test(l) || Number(l) === 0) { ctx.alert(`stick-table: unknown type '${l}'.`); return; }
           t.keyLen = Number(l); lenSet = true;
         }
         break;
@@ -129,7 +134,7 @@ function parseStickTable(args: readonly string[], ctx: KwCtx): void {
       case 'expire': {
         const v = next(); if (v === null) return;
         const r = parseTime(v);
-        if (r.err === 'overflow') { ctx.alert(`stick-table: timer overflow in argument <${v}> to <expire>, maximum value is 2147483647 ms (~24.8 days).`); return; }
+        if (r.err === 'overflow') { ctx.alertRaw(`parsing [${ctx.file}:${ctx.line}]: stick-table: timer overflow in argument <${v}> to <expire>, maximum value is 2147483647 ms (~24.8 days).`); return; }
         if (r.err !== '') { ctx.alert(`stick-table: unexpected character '${r.badChar}' in argument of 'expire'.`); return; }
         t.expire = r.ms;
         break;
@@ -138,7 +143,7 @@ function parseStickTable(args: readonly string[], ctx: KwCtx): void {
       case 'peers': { const v = next(); if (v === null) return; t.peers = v; break; }
       case 'srvkey': {
         const v = next(); if (v === null) return;
-        if (v !== 'name' && v !== 'addr') { ctx.alert(`stick-table: unexpected value for 'srvkey' ('${v}'). Expecting either 'name' or 'addr'.`); return; }
+        if (v !== 'name' && v !== 'addr') { ctx.alert(`stick-table : unknown server key type '${v}'.`); return; }
         break;
       }
       case 'write-to': { if (next() === null) return; break; }
@@ -153,6 +158,14 @@ function parseStickTable(args: readonly string[], ctx: KwCtx): void {
           else if ((c === ',' && depth === 0) || k === v.length) {
             const e = storeItem(t, v.slice(s, k).trim());
             if (e !== '') { ctx.alert(`stick-table: ${e}.`); return; }
+            if (t.cols[STK_DT_GPC] !== null && (t.cols[STK_DT_GPC0] !== null || t.cols[STK_DT_GPC1] !== null)) {
+              ctx.alert("stick-table: simultaneous usage of 'gpc' and 'gpc[0/1]' in a same table is not permitted as 'gpc' overrides 'gpc[0/1]'.");
+              return;
+            }
+            if (t.cols[STK_DT_GPT] !== null && t.cols[STK_DT_GPT0] !== null) {
+              ctx.alert("stick-table: simultaneous usage of 'gpt' and 'gpt0' in a same table is not permitted as 'gpt' overrides 'gpt0'.");
+              return;
+            }
             s = k + 1;
           }
         }
@@ -182,11 +195,11 @@ function parseStick(args: readonly string[], ctx: KwCtx): void {
   const kind = args[1] ?? '';
   const flags = kind === 'match' ? STK_RULE_MATCH : kind === 'on' ? STK_RULE_MATCH | STK_RULE_STORE_REQ
     : kind === 'store-request' ? STK_RULE_STORE_REQ : kind === 'store-response' ? STK_RULE_STORE_RES : 0;
-  if (flags === 0) { ctx.alert(`'stick' expects 'on', 'match', 'store-request' or 'store-response' (got '${kind}').`); return; }
+  if (flags === 0) { ctx.alert(`'stick' expects 'on', 'match', or 'store'.`); return; }
   const expr = args[2];
-  if (expr === undefined || expr === '' || expr === 'if' || expr === 'unless' || expr === 'table') { ctx.alert(`'stick ${kind}' : missing fetch method.`); return; }
+  if (expr === undefined || expr === '' || expr === 'if' || expr === 'unless' || expr === 'table') { ctx.alert(`'stick' expects a fetch method.`); return; }
   const key = compileStkKey(expr);
-  if (typeof key === 'string') { ctx.alert(`'stick ${kind}' : ${key}.`); return; }
+  if (typeof key === 'string') { ctx.alert(`'stick': ${key}`); return; }
   let tableName = '';
   let cond: AclCond | null = null;
   for (let i = 3; i < args.length; i++) {
@@ -219,7 +232,7 @@ function parsePeerLine(args: readonly string[], ctx: KwCtx): void {
 function noop(_args: readonly string[], _ctx: KwCtx): void { /* accepted, no effect without synchronisation */ }
 
 export const keywords: CfgKeyword[] = [
-  { section: 'listen', name: 'stick-table', cap: PR_CAP_FE | PR_CAP_BE, parse: parseStickTable },
+  { section: 'listen', name: 'stick-table', cap: PR_CAP_FE | PR_CAP_BE | PR_CAP_DEF, parse: parseStickTable },
   { section: 'listen', name: 'stick', cap: PR_CAP_FE | PR_CAP_BE, parse: parseStick },
   { section: 'peers', name: 'peers', parse: parsePeersHeader },
   { section: 'peers', name: 'peer', parse: parsePeerLine },

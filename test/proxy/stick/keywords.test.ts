@@ -16,7 +16,7 @@ function load(body: string, tail = ''): { alerts: string[]; warnings: string[] }
   writeFileSync(f, 'defaults\n mode http\n timeout client 1s\n timeout server 1s\n timeout connect 1s\nfrontend f\n bind 127.0.0.1:1\n' +
     body + '\n default_backend b\nbackend b\n server s 127.0.0.1:1\n' + tail);
   const cfg = loadConfig([f], buildRegistry());
-  const strip = (t: string): string => t.replace(f, 'e.cfg');
+  const strip = (t: string): string => t.replaceAll(f, 'e.cfg');
   return { alerts: cfg.messages.filter((m) => m.level === 0).map((m) => strip(m.text)), warnings: cfg.messages.filter((m) => m.level !== 0).map((m) => strip(m.text)) };
 }
 
@@ -35,6 +35,12 @@ const ALERTS: [string, string][] = [
   [' http-request track-sc0', "error detected in frontend 'f' while parsing 'http-request track-sc0' rule : missing fetch method."],
   [' http-request sc-inc-gpc0(5)', "error detected in frontend 'f' while parsing 'http-request sc-inc-gpc0(5)' rule : invalid stick table track ID. The max allowed ID is 2."],
   [' http-request sc-set-gpt0(0) abc', "error detected in frontend 'f' while parsing 'http-request sc-set-gpt0(0)' rule : unknown fetch method 'abc'."],
+  [' stick-table type ip size 1\n stick-table type ip size 2', "stick-table name 'f' conflicts with table declared in frontend 'f' at e.cfg:8."],
+  [' stick-table type string len 0 size 1', "stick-table: unknown type '0'."],
+  [' stick-table type ip size 1 store gpc0,gpc(2)', "stick-table: simultaneous usage of 'gpc' and 'gpc[0/1]' in a same table is not permitted as 'gpc' overrides 'gpc[0/1]'."],
+  [' stick-table type ip size 1 expire 99999999999', 'parsing [e.cfg:8]: stick-table: timer overflow in argument <99999999999> to <expire>, maximum value is 2147483647 ms (~24.8 days).'],
+  [' stick-table type ip size 1 store gpc_rate(2)', "stick-table: missing argument to store option 'gpc_rate'."],
+  [' stick-table type ip size 1 srvkey foo', "stick-table : unknown server key type 'foo'."],
   [' tcp-request connection track-sc0 src table nosuch', "Proxy 'f': unable to find table 'nosuch' referenced by track-sc0."],
   [' stick-table type ip size 1\n http-request deny if { sc_http_req_rate(0,nosuch) gt 1 }', "parsing [e.cfg:9]: unable to find table 'nosuch' referenced in arg 2 of ACL keyword 'sc_http_req_rate' in proxy 'f'."],
   [' stick-table type ip size 1\n http-request deny if { sc0_http_req_rate(x) gt 1 }', "parsing [e.cfg:9]: unable to find table 'x' referenced in arg 1 of ACL keyword 'sc0_http_req_rate' in proxy 'f'."],
