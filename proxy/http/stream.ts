@@ -19,10 +19,10 @@ import { stkPersist, stkPersistState, stkResponse } from '../stick/persist.ts';
 import {
   PR_O_FORWARDFOR, PR_O_ORIGINALTO, PR_O_SEND_NAME_HDR, PR_O_HTTPCLOSE, PR_O_HTTP_SERVER_CLOSE, PR_O_HTTPLOG, PR_O_LOGASAP, PR_O_ABORTONCLOSE, PR_O_REDISPATCH,
   SF_ERR_NONE, SF_ERR_CLICL, SF_ERR_SRVCL, SF_ERR_PRXCOND, SF_ERR_CLITO, SF_ERR_SRVTO, SF_ERR_LOCAL,
-  SF_FINST_NONE, SF_FINST_R, SF_FINST_C, SF_FINST_H, SF_FINST_D, SF_FINST_T,
+  SF_FINST_NONE, SF_FINST_R, SF_FINST_Q, SF_FINST_C, SF_FINST_H, SF_FINST_D, SF_FINST_T,
 } from '../model/types.ts';
 import type { BackendClient } from '../backend/types.ts';
-import { REUSE_ANY, REUSE_NONE, REUSE_OWN, REUSE_PROVEN } from '../backend/types.ts';
+import { REUSE_ANY, REUSE_NONE, REUSE_OWN, REUSE_PROVEN, BC_QUEUED } from '../backend/types.ts';
 import { PR_CAP_BE } from '../config/types.ts';
 import type { LbRequestView } from '../lb/types.ts';
 import type { SampleCtx } from '../acl/types.ts';
@@ -519,9 +519,21 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   /** `shutdown session`, `shutdown sessions server`, SIGTERM: ends the stream now, logging `errCause`. */
   kill(errCause: number): void {
     if (this.closed) return;
-    this.log.errCause = errCause;
-    this.cli.destroy();
-    this.closeAll();
+    const log = this.log;
+    log.errCause = errCause;
+    if (this.rqPhase === RQ_HEAD && this.reqStart === 0) { this.cli.destroy(); this.closeAll(); return; }  // idle: no log
+    // as 2.6: a response not begun yet becomes a 502 once a server connection is there (KH), a 503 before (KC, KQ),
+    // logged like any error reply; a response or tunnel under way is cut (KD)
+    this.srvKeepAlive = false;
+    this.cliKeepAlive = false;
+    if (this.tunnel || this.rsPhase === RS_BODY || this.rsPhase === RS_DONE) { log.finishState = SF_FINST_D; this.abort(); return; }
+    if (this.rsPhase === RS_NONE) { log.finishState = SF_FINST_R; this.abort(); return; }
+    const srv = this.srv;
+    const queued = this.bc.state === BC_QUEUED;
+    if (queued) log.tQueue = Date.now() - this.bc.tStart;
+    log.finishState = srv !== null ? SF_FINST_H : queued ? SF_FINST_Q : SF_FINST_C;
+    this.dropServer();
+    this.sendError(srv !== null ? 502 : 503, false);
   }
 
   pickBackend(): Proxy | null {
