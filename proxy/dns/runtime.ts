@@ -259,5 +259,50 @@ function applyAnswer(res: Resolution, fresh: string[]): void {
   }
 }
 
+/** A host name as 2.6's resolvers accept it: dot-separated labels of letters, digits, '-' and '_' (1..63 each). */
+function validHostname(n: string): boolean {
+  if (n.length === 0 || n.length > 255) return false;
+  const labels = n.endsWith('.') ? n.slice(0, -1).split('.') : n.split('.');
+  return labels.every((l) => l.length > 0 && l.length <= 63 && /^[-_a-zA-Z0-9]+$/.test(l));
+}
+
+/**
+ * `set server <b>/<s> fqdn <name>` (stats socket): the server resolves `fqdn` from now on (its address changes with
+ * the next answer). Returns 2.6's reply and whether it is an error.
+ */
+export function dnsSetFqdn(s: Server, fqdn: string): { text: string; error: boolean } {
+  const c = srvDns(s);
+  if (c === null || c.resolvers === null || c.resolvers.nameservers.length === 0) {
+    return { text: 'set server <b>/<s> fqdn failed because no resolution is configured.\n', error: true };
+  }
+  const who = `${s.proxy.name}/${s.name}`;
+  if (!validHostname(fqdn)) return { text: `could not update ${who} FQDN by 'stats socket command'\n`, error: true };
+  const old = c.fqdn;
+  c.fqdn = fqdn.toLowerCase();
+  let resolver: Resolver | null = null;
+  for (let i = 0; i < running.length; i++) {
+    const r = running[i];
+    const k = r.servers.indexOf(s);
+    if (k < 0) continue;
+    resolver = r.resolver;
+    r.servers.splice(k, 1);
+    r.cfgs.splice(k, 1);
+    if (r.servers.length === 0) { r.stopped = true; if (r.timer !== null) clearTimeout(r.timer); running.splice(i, 1); }
+    break;
+  }
+  if (resolver === null) {
+    resolver = new Resolver({ timeout: Math.max(1, c.resolvers.timeoutRetry), tries: Math.max(1, c.resolvers.resolveRetries) });
+    resolver.setServers(c.resolvers.nameservers.map((n) => (n.host.indexOf(':') >= 0 ? `[${n.host}]:${n.port}` : `${n.host}:${n.port}`)));
+  }
+  let res = running.find((r) => r.rs === c.resolvers && r.fqdn === c.fqdn && r.preferV6 === c.preferV6);
+  if (res === undefined) {
+    res = new Resolution(c.resolvers, resolver, c.fqdn, c.preferV6);
+    running.push(res);
+    res.servers.push(s); res.cfgs.push(c);
+    void runResolution(res);
+  } else { res.servers.push(s); res.cfgs.push(c); }
+  return { text: `${who} changed its FQDN from ${old !== '' ? old : '(null)'} to ${c.fqdn} by 'stats socket command'\n`, error: false };
+}
+
 /** Every resolution running now (show resolvers, tests). */
 export function dnsRunning(): readonly { rs: ResolversCfg; fqdn: string; servers: readonly Server[] }[] { return running; }

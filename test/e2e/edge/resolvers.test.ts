@@ -43,7 +43,7 @@ before(async () => {
   // the same port on 127.0.0.2 and .3: DNS moves servers between loopback addresses
   app2 = await recorder('app2', '127.0.0.2', app.port);
   app3 = await recorder('app3', '127.0.0.3', app.port);
-  dns = await startDnsServer({ 'app.test': ['127.0.0.1', '127.0.0.2'], 'gone.test': ['127.0.0.1'], 'empty.test': ['127.0.0.1'] });
+  dns = await startDnsServer({ 'app.test': ['127.0.0.1', '127.0.0.2'], 'gone.test': ['127.0.0.1'], 'empty.test': ['127.0.0.1'], 'moved.test': ['127.0.0.3'] });
   [pTpl, pDns] = await Promise.all([freePort(), freePort()]);
   addEventSink(capture);
   sockPath = join(mkdtempSync(join(tmpdir(), 'sluice-edge-')), 'stats.sock');
@@ -77,6 +77,9 @@ backend dyn
   balance roundrobin
   http-response set-header x-srv %s
   server-template srv 3 app.test:${app.port} resolvers mydns init-addr none
+backend mv
+  server m1 app.test:${app.port} resolvers mydns init-addr none resolve-prefer ipv4
+  server m2 127.0.0.1:${app.port}
 backend errs
   server n1 gone.test:${app.port} resolvers mydns init-addr none resolve-prefer ipv4
   server e1 empty.test:${app.port} resolvers mydns init-addr none resolve-prefer ipv4
@@ -169,4 +172,15 @@ test('NXDOMAIN and empty answers put servers in maintenance once hold nx/other p
   dns.records.set('gone.test', ['127.0.0.1']);
   await waitFor(() => (n1.adminState & SRV_ADMF_RMAINT) === 0, 3000);
   assert.ok(events.includes('errs/n1 changed its IP from (none) to 127.0.0.1 by mydns/ns1.'), events.join('\n'));
+});
+
+test('set server fqdn moves a resolved server to another name (2.6 replies and errors)', async () => {
+  const m1 = backend('mv').servers[0];
+  await waitFor(() => m1.host !== '', 3000);
+  assert.equal(await cli('set server mv/m1 fqdn moved.test'), "mv/m1 changed its FQDN from app.test to moved.test by 'stats socket command'\n\n");
+  await waitFor(() => m1.host === '127.0.0.3', 3000);
+  assert.ok(events.some((e) => /^mv\/m1 changed its IP from 127\.0\.0\.[12] to 127\.0\.0\.3 by mydns\/ns1\.$/.test(e)), events.join('\n'));
+  assert.equal(await cli('set server mv/m2 fqdn moved.test'), 'set server <b>/<s> fqdn failed because no resolution is configured.\n\n');
+  assert.equal(await cli('set server mv/m1 fqdn'), 'set server <b>/<s> fqdn requires a FQDN.\n\n');
+  assert.equal(await cli('set server mv/m1 fqdn bad..name'), "could not update mv/m1 FQDN by 'stats socket command'\n\n");
 });
