@@ -10,6 +10,7 @@ import { PR_CAP_BE } from '../config/types.ts';
 import { PR_STATE_STOPPED, PR_STATE_PAUSED, PR_STATE_READY, SRV_ST_STOPPED, SRV_ADMF_CMAINT, SRV_ADMF_FMAINT } from '../model/types.ts';
 import { HCHK_STATUS_INI, HCHK_STATUS_NAMES } from '../checks/types.ts';
 import { srvFqdn } from '../dns/server-keywords.ts';
+import { dnsSetFqdn } from '../dns/runtime.ts';
 import type { CliCommand, CliReply, CliSession, CliEnv, StatDumpOpts, StatVal } from './types.ts';
 import {
   ACCESS_LVL_USER, ACCESS_LVL_OPER, ACCESS_LVL_ADMIN, LOG_ERR, LOG_WARNING, LOG_INFO, CLI_RAW, CLI_SEV_NONE, CLI_SEV_NUMBER,
@@ -401,7 +402,7 @@ const setServer = cmd(['set', 'server'], ACCESS_LVL_ADMIN, (a, _s, env) =>
         return OK;
       case 'fqdn':
         if (v === undefined || v === '') return err('set server <b>/<s> fqdn requires a FQDN.\n');
-        return err('set server <b>/<s> fqdn failed because no resolution is configured.\n');   // Sluice has no resolvers
+        { const r = dnsSetFqdn(sv, v); return r.error ? err(r.text) : warn(r.text); }   // dns/runtime.ts
       case 'addr': {
         if (v === undefined || v === '') return err('set server <b>/<s> addr requires an address and optionally a port.\n');
         return warn(setServerAddr(env, sv, v, a[5] === 'port' ? (a[6] ?? '') : null));
