@@ -242,7 +242,9 @@ export class BackendConn implements Pending {
     const tc = sslUse.servers !== 0 ? srvSsl(srv) : null;      // `server ... ssl` (proxy/ssl), else plain
     let sock: ProxySocket;
     if (tc !== null) {
-      sock = tlsConnect(srv.host, srv.port, tc, tc.sniFn !== null ? tc.sniFn(this.client) ?? '' : '', true, (be.options & PR_O_SRVKA) !== 0);
+      // send-proxy: the PROXY header goes out in clear before the handshake
+      const pp = sendProxyUse.servers !== 0 ? sendProxyHeader(srv, log) : null;
+      sock = tlsConnect(srv.host, srv.port, tc, tc.sniFn !== null ? tc.sniFn(this.client) ?? '' : '', true, (be.options & PR_O_SRVKA) !== 0, pp);
     } else {
       const rs = srv.path !== '' ? rawConnectPipe(srv.path, null)
         : rawConnectTcp(srv.host, srv.port, null, true, (be.options & PR_O_SRVKA) !== 0);

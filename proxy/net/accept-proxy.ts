@@ -30,7 +30,11 @@ const PP_MAX_WAIT_BYTES = PP_V2_HDR_LEN + 65535;
 
 /** What the header said, per connection that had one (fetches: fc_rcvd_proxy, fc_pp_authority, fc_pp_unique_id). */
 const received = new WeakMap<object, PpInfo>();
-export function ppReceived(sock: object): PpInfo | null { return received.get(sock) ?? null; }
+export function ppReceived(sock: object): PpInfo | null {
+  // a TLS socket of an accept-proxy ssl bind (net/tls-socket.ts) keeps the socket that carried the header as addrFrom
+  const under = (sock as { addrFrom?: object | null }).addrFrom;
+  return received.get(sock) ?? (under !== undefined && under !== null ? received.get(under) ?? null : null);
+}
 
 /** One connection waiting for its header (sock.owner while waiting). */
 class PpWait {

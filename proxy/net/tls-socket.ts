@@ -8,7 +8,7 @@
  */
 import { connect as tlsConnectRaw, checkServerIdentity } from 'node:tls';
 import type { TLSSocket, ConnectionOptions } from 'node:tls';
-import { isIP } from 'node:net';
+import { isIP, connect as netConnect } from 'node:net';
 import type { SockError, WriteCb, ProxySocket } from './types.ts';
 import type { TlsInfo, SslServerCfg } from '../ssl/types.ts';
 
@@ -239,13 +239,23 @@ function noHostCheck(): undefined { return undefined; }
 /**
  * Opens a TLS connection to a server: TCP connect then handshake with the server's context (`cfg.ctx`), SNI `sni`
  * ('' = none; IP addresses are never sent), verification as `verify`/`verifyhost` say (HAProxy checks the host name
- * only with verifyhost or an SNI), the last session offered again (ssl-reuse). Outcome as rawConnectTcp: onconnect
- * once the handshake is done, or onerror (ECONNREFUSED, certificate errors...) then onclose.
+ * only with verifyhost or an SNI), the last session offered again (ssl-reuse). `preamble` (a PROXY header:
+ * send-proxy) goes out in clear before the handshake. Outcome as rawConnectTcp: onconnect once the handshake is done,
+ * or onerror (ECONNREFUSED, certificate errors...) then onclose.
  */
-export function tlsConnect(host: string, port: number, cfg: SslServerCfg, sni: string, noDelay: boolean, keepAlive: boolean): TlsSocket {
+export function tlsConnect(host: string, port: number, cfg: SslServerCfg, sni: string, noDelay: boolean, keepAlive: boolean,
+  preamble: Buffer | null = null): TlsSocket {
   const opts: ConnectionOptions = {
     host, port, secureContext: cfg.ctx ?? undefined, allowHalfOpen: true, rejectUnauthorized: cfg.verify === 2,
   } as ConnectionOptions;
+  if (preamble !== null) {
+    // written while connecting: node flushes it on connect, before the TLS layer starts its handshake
+    const raw = netConnect({ host, port, allowHalfOpen: true });
+    raw.on('error', noopErr);            // reported by the TLS socket
+    if (noDelay) raw.setNoDelay(true);
+    raw.write(preamble);
+    opts.socket = raw;
+  }
   if (sni !== '' && isIP(sni) === 0) opts.servername = sni;
   else { (opts as { servername?: string }).servername = ''; sni = ''; }
   const checkName = cfg.verifyHost !== '' ? cfg.verifyHost : sni;

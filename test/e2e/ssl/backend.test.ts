@@ -45,7 +45,33 @@ async function listen(s: net.Server): Promise<number> {
   return (s.address() as net.AddressInfo).port;
 }
 
+/** A server that reads a PROXY v1 line in clear, then speaks TLS on the same connection (records the header). */
+const ppSeen: string[] = [];
+let ppSrv: net.Server;
+function proxyThenTlsBackend(): net.Server {
+  const ctx = tls.createSecureContext({ cert: readFileSync(F + 'certs/www.pem'), key: readFileSync(F + 'www.key') });
+  return net.createServer((s) => {
+    s.on('error', () => {});
+    let acc = Buffer.alloc(0);
+    const onData = (d: Buffer): void => {
+      acc = Buffer.concat([acc, d]);
+      const eol = acc.indexOf('\r\n');
+      if (eol < 0) return;
+      s.removeListener('data', onData);
+      ppSeen.push(acc.toString('latin1', 0, eol));
+      s.pause();
+      s.unshift(acc.subarray(eol + 2));
+      const t = new tls.TLSSocket(s, { isServer: true, secureContext: ctx });
+      t.on('error', () => {});
+      t.on('data', () => { t.end('HTTP/1.1 200 OK\r\ncontent-length: 3\r\nconnection: close\r\n\r\npp\n'); });
+    };
+    s.on('data', onData);
+  });
+}
+
 before(async () => {
+  ppSrv = proxyThenTlsBackend();
+  const ppPort = await listen(ppSrv);
   const www = await listen(tlsBackend('certs/www.pem', 'www.key', false));
   const other = await listen(tlsBackend('other.crt', 'other.key', false));
   const mtls = await listen(tlsBackend('certs/www.pem', 'www.key', true));
@@ -88,14 +114,17 @@ backend reuse
   server s1 127.0.0.1:${www} ssl verify none
 backend plainsrv
   server s1 127.0.0.1:${www} ssl verify none no-ssl
+backend sendproxy
+  server s1 127.0.0.1:${ppPort} ssl verify none send-proxy
 `.replace('  use_backend %[path,field(2,/)]\n', ''
-    + ['none', 'required', 'wrongca', 'byhost', 'vhost', 'vhostbad', 'withcrt', 'nocrt', 'dflt', 'reuse', 'plainsrv']
+    + ['none', 'required', 'wrongca', 'byhost', 'vhost', 'vhostbad', 'withcrt', 'nocrt', 'dflt', 'reuse', 'plainsrv', 'sendproxy']
       .map((b) => `  use_backend ${b} if { path_beg /${b}/ }\n`).join('')));
 });
 
 after(async () => {
   await stopSluice(rt);
   for (const s of servers) { s.closeAllConnections(); s.close(); }
+  ppSrv.close();
 });
 
 function get(path: string, host = 'site.test', port = fePort, body: Buffer | null = null): Promise<{ status: number; body: string }> {
@@ -172,6 +201,13 @@ test('ssl-reuse: a second connection to the same server resumes the TLS session'
   assert.equal(seen.length, 2);
   assert.equal(seen[0].reused, false);
   assert.equal(seen[1].reused, true);
+});
+
+test('send-proxy on an ssl server: the PROXY header in clear, then the TLS handshake', async () => {
+  const r = await get('/sendproxy/a');
+  assert.equal(r.status, 200);
+  assert.equal(r.body, 'pp\n');
+  assert.match(ppSeen[0], /^PROXY TCP4 127\.0\.0\.1 127\.0\.0\.1 \d+ \d+$/);
 });
 
 test('1 MiB bodies both ways from a TLS frontend to a TLS server', async () => {

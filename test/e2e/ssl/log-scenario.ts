@@ -45,8 +45,9 @@ frontend fe_mtls
   http-request return status 200 content-type text/plain string ok
 frontend fe_pp
   bind 127.0.0.1:${p.pp} accept-proxy ssl crt ${F}certs/www.pem
-  option httpslog
-  http-request return status 200 content-type text/plain string ok
+  log-format "%ci:%cp [%tr] %ft %ST %B %[ssl_fc_sni]/%sslv src=%[src]"
+  http-request return status 200 content-type text/plain string ok if { fc_rcvd_proxy }
+  http-request return status 403 content-type text/plain string no
 frontend fe_quiet
   bind 127.0.0.1:${p.quiet} ssl crt ${F}certs/www.pem
   option httplog
