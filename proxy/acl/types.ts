@@ -6,6 +6,7 @@
  */
 import type { StreamLog } from '../model/types.ts';
 import type { StkStream } from '../stick/types.ts';
+import type { KwCtx } from '../config/types.ts';
 
 /** The parsed request a fetch reads: the H1 head (offsets into buf) and the client address. */
 export interface SampleCtx {
@@ -83,6 +84,8 @@ export interface FetchDef {
    * SMP_F_MAY_CHANGE), so `tcp-request content` rules wait while ctx.l4Final is false.
    */
   mayChange?(ctx: SampleCtx, arg: Buffer): boolean;
+  /** Called when a configuration line uses this fetch (proxy/stick then checks its tables once everything is parsed). */
+  atLoad?(ctx: KwCtx): void;
 }
 
 /** One `acl` line's criterion: fetch + match + patterns. */

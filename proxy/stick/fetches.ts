@@ -144,6 +144,10 @@ function stkFetchValue(ctx: SampleCtx, sp: StkFetchSpec, slot: number, table: St
   return valueOf(t, e, sp, idx, now);
 }
 
+/** Set by stick/keywords.ts: registers the post-parse pass that binds these fetches (stkPostParseOnce). */
+let stkPostParseHook: (ctx: KwCtx) => void = () => { /* set at registration */ };
+export function stkSetFetchAtLoad(fn: (ctx: KwCtx) => void): void { stkPostParseHook = fn; }
+
 /** What an unbound generic fetch knows: its spec and how its arguments are laid out. */
 interface StkFetchKind { sp: StkFetchSpec; slot: number; hasIdx: boolean }
 const KINDS = new WeakMap<FetchDef, StkFetchKind>();
@@ -154,6 +158,7 @@ function genericFetch(name: string, k: StkFetchKind): FetchDef {
   const f: FetchDef = {
     name, defaultMatch: k.sp.op === OP_TRACKED ? ACL_M_BOOL : ACL_M_INT, needsArg: k.slot === SLOT_ARG || k.hasIdx,
     bool: k.sp.op === OP_TRACKED, rawArg: true,
+    atLoad(ctx: KwCtx) { stkPostParseHook(ctx); },
     run(ctx, arg, match, p) {
       // no proxy known here: a slot fetch still reads its tracked entry; src_/table_ need a bound table
       const a = parseArgs(arg.toString('latin1'), k);

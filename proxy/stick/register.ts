@@ -7,7 +7,7 @@ import type { KeywordRegistry } from '../config/registry.ts';
 import type { KwCtx } from '../config/types.ts';
 import type { SampleCtx } from '../acl/types.ts';
 import { keywords, stkPostParseOnce } from './keywords.ts';
-import { stkAclFetches, stkLogArgFetch } from './fetches.ts';
+import { stkAclFetches, stkLogArgFetch, stkSetFetchAtLoad } from './fetches.ts';
 import { stkParseAction, STK_ACTION_PREFIXES, STK_WHERE_HTTP_REQ, STK_WHERE_HTTP_RES, STK_WHERE_TCP_CONN, STK_WHERE_TCP_CONTENT } from './actions.ts';
 import { stkCliCommands } from './cli.ts';
 import { stkSessEnd, stkPending, stkSetPending } from './track.ts';
@@ -60,6 +60,7 @@ export function registerStick(reg: KeywordRegistry): void {
   reg.register(keywords);
   if (hooked) return;
   hooked = true;
+  stkSetFetchAtLoad(stkPostParseOnce);
   registerAclFetches(stkAclFetches());
   registerLogArgFetches(stkLogArgFetch);
   registerHttpActions(httpActions);

@@ -12,6 +12,7 @@ import { PR_CAP_FE, PR_CAP_DEF } from '../config/types.ts';
 import { PR_MODE_HTTP } from '../model/types.ts';
 import type { AclCond, AclTerm, SampleCtx } from '../acl/types.ts';
 import { compileCond } from '../acl/compile.ts';
+import { aclCondAtLoad } from '../acl/keywords.ts';
 import type { TcpRule, TcpCustomAction } from './types.ts';
 import type { StkStream } from '../stick/types.ts';
 import { TCP_ACT_CUSTOM } from './types.ts';
@@ -207,6 +208,7 @@ function parseTcpRequest(args: readonly string[], ctx: KwCtx): void {
       const r = compileCond(args, argc, (n) => px.acls.find((a) => a.name === n), path.dirname(ctx.file), ctx.file, ctx.line);
       if (typeof r === 'string') { ctx.alert(`'${label} ${act}' : error detected in ${where} while parsing '${w}' condition : ${r.endsWith('.') ? r.slice(0, -1) : r}`); return; }
       cond = r;
+      aclCondAtLoad(r, ctx);
     }
   }
   let st = seen.get(px);
