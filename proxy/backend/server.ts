@@ -94,15 +94,18 @@ function backendBackUp(be: Proxy, had: boolean, now: number): void {
 /**
  * Leaving maintenance, as 2.6 does: a checked server restarts its check at the rise threshold and is UP at once
  * unless it tracks a DOWN server or its agent says down; the next check result decides (checks are not run
- * during maintenance). Call before updating s.lastChange.
+ * during maintenance). Maintenance counts as DOWN in 2.6 (its op state is stopped): a server that comes back adds
+ * the period to its downtime and its last change moves; one that stays DOWN keeps both.
  */
 function restartAfterMaint(s: Server, now: number): void {
   if (s.check.enabled) s.check.health = s.check.rise;
-  if (s.curState !== SRV_ST_STOPPED) return;
-  if (s.tracked !== null && s.tracked.curState === SRV_ST_STOPPED) return;
-  if (s.agent !== null && s.agent.enabled && s.agent.health < s.agent.rise) return;
-  leaveStopped(s, now);
-  s.curState = SRV_ST_RUNNING;
+  if (s.curState === SRV_ST_STOPPED) {
+    if (s.tracked !== null && s.tracked.curState === SRV_ST_STOPPED) return;
+    if (s.agent !== null && s.agent.enabled && s.agent.health < s.agent.rise) return;
+    s.curState = SRV_ST_RUNNING;
+  }
+  s.downTime += now - s.lastChange;
+  s.lastChange = now;
 }
 
 /** Moves the streams waiting for `s` elsewhere and serves the backend queue from the remaining servers. */
@@ -199,7 +202,8 @@ export function srvSetMaint(s: Server): void {
   const wasMaint = (s.adminState & SRV_ADMF_MAINT) !== 0;
   s.adminState |= SRV_ADMF_FMAINT;
   if (wasMaint) return;
-  s.lastChange = Date.now();
+  // a DOWN server's op state does not change (2.6 keeps its last change and downtime running)
+  if (s.curState !== SRV_ST_STOPPED) s.lastChange = Date.now();
   stopWarmup(s);
   recalcBackend(be);
   const n = requeueFrom(s);
@@ -237,7 +241,6 @@ export function srvSetReady(s: Server): void {
     const now = Date.now();
     s.adminState &= ~(SRV_ADMF_FMAINT | SRV_ADMF_FDRAIN);
     if ((s.adminState & SRV_ADMF_MAINT) === 0) restartAfterMaint(s, now);
-    s.lastChange = now;
     if (s.curState === SRV_ST_RUNNING && (s.adminState & SRV_ADMF_MAINT) === 0) startWarmup(s);
     recalcBackend(be);
     backendBackUp(be, had, now);
@@ -267,7 +270,6 @@ export function srvClearConfigMaint(s: Server): void {
   const now = Date.now();
   s.adminState &= ~SRV_ADMF_CMAINT;
   if ((s.adminState & SRV_ADMF_MAINT) === 0) restartAfterMaint(s, now);
-  s.lastChange = now;
   if (s.curState === SRV_ST_RUNNING && (s.adminState & SRV_ADMF_MAINT) === 0) startWarmup(s);
   recalcBackend(be);
   backendBackUp(be, had, now);

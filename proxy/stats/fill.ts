@@ -455,9 +455,9 @@ export function fillServer(src: StatsSource, px: Proxy, sv: Server, now: number,
   putSsl(row);
 }
 
-/** Total ms spent DOWN, including the current DOWN period. */
+/** Total ms spent DOWN, including the current DOWN period (maintenance counts: 2.6 stops the op state). */
 export function srvDowntime(sv: Server, now: number): number {
-  if (sv.curState === SRV_ST_STOPPED) return sv.downTime + (now - sv.lastChange);
+  if (sv.curState === SRV_ST_STOPPED || (sv.adminState & SRV_ADMF_MAINT) !== 0) return sv.downTime + (now - sv.lastChange);
   return sv.downTime;
 }
 

@@ -2,7 +2,7 @@
  * Maintenance and health checks as haproxy 2.6.12 showed them (same config, same CLI commands): a `disabled` server
  * is never probed and starts DOWN, a DOWN server "was DOWN and now enters maintenance", leaving maintenance is
  * UP/READY at the rise threshold until the next check, and the DOWN period of a server that came back is kept in
- * its `downtime` column (it was lost).
+ * its `downtime` column (it was lost), maintenance included.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -58,9 +58,14 @@ test('a server that comes back keeps its DOWN period in downtime', async () => {
 
 test('maintenance of a DOWN server, then ready: UP/READY at the rise threshold until the next check', async () => {
   await waitFor(() => dead!.curState === SRV_ST_STOPPED, 2000);
+  const downSince = dead!.lastChange;
+  const downBefore = dead!.downTime;
   await cli('set server bk/dead state maint');
   assert.ok(events.includes('Server bk/dead was DOWN and now enters maintenance.'), events.join('\n'));
+  assert.equal(dead!.lastChange, downSince);            // still DOWN: 2.6 keeps its last change (and downtime)
+  await sleep(150);
   await cli('set server bk/dead state ready');
+  assert.ok(dead!.downTime - downBefore >= 150, `downtime grew by ${dead!.downTime - downBefore} ms`);
   assert.ok(events.includes('Server bk/dead is UP/READY (leaving forced maintenance).'), events.join('\n'));
   assert.equal(dead!.curState, SRV_ST_RUNNING);
   assert.equal(dead!.check.health, 2);
