@@ -182,7 +182,7 @@ function noopErr(this: Socket, _e: SockError): void { /* a refused or waiting so
  * Returns -1 when refused, 1 when an `expect-proxy layer4` action ran, 0 to go on.
  */
 function connRulesAdmit(fe: Proxy, sock: Socket, bind: BindCfg): number {
-  const ctx = new L4AcceptCtx(sock.remoteAddress ?? '', sock.localPort ?? 0);
+  const ctx = new L4AcceptCtx(sock.remoteAddress ?? '', sock.localPort ?? 0, sock);
   if (tcpRulesExec(fe.tcp.connRules, ctx) === TCP_RULES_REJECT) {
     fe.feCounters.deniedConn++;
     listenerCounters(bind).deniedConn++;
@@ -196,7 +196,7 @@ function connRulesAdmit(fe: Proxy, sock: Socket, bind: BindCfg): number {
 
 /** `tcp-request session` rules (addresses from the PROXY header if any): a rejected session is closed (dses). */
 function sessRulesAdmit(fe: Proxy, sock: Socket, bind: BindCfg): boolean {
-  const ctx = new L4AcceptCtx(sock.remoteAddress ?? '', sock.localPort ?? 0);
+  const ctx = new L4AcceptCtx(sock.remoteAddress ?? '', sock.localPort ?? 0, sock);
   if (tcpRulesExec(fe.tcp.sessRules, ctx) === TCP_RULES_REJECT) {
     fe.feCounters.deniedSess++;
     listenerCounters(bind).deniedSess++;

@@ -253,7 +253,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     log.bindName = bindName;
     streamRegister(this);
     this.txnStart = now;
-    this.stk = stkClaim(now);          // counters tracked by tcp-request connection rules, usually null
+    this.stk = stkClaim(sock, now);    // counters tracked by tcp-request connection rules, usually null
   }
 
   // --- SampleCtx / LbRequestView over the current request head ---

@@ -13,7 +13,7 @@ import { STK_DT_GPC0, STK_DT_GPC0_RATE, STK_DT_GPC1, STK_DT_GPC1_RATE, STK_DT_GP
 import type { StkTable } from './table.ts';
 import { stkKey, stkProxyTable } from './table.ts';
 import { compileStkKey } from './key-expr.ts';
-import { stkStreamNew, stkTrack, stkSlot, stkSlotTable, stkSetPending, stkRate } from './track.ts';
+import { stkStreamNew, stkTrack, stkSlot, stkSlotTable, stkPark, stkRate } from './track.ts';
 import { stkFindTable } from './fetches.ts';
 import { ruleErrorPrefix } from '../http/rule-errors.ts';
 import { twNow } from '../timer-wheel.ts';
@@ -56,7 +56,9 @@ class TrackAction implements StkAction {
     if (e === null) return;
     const st = streamOf(ctx, sess);
     stkTrack(st, this.slot, t, e, sessLevel, this.where === STK_WHERE_HTTP_REQ, now);
-    if (sessLevel) stkSetPending(st);
+    // connection rules: the stream started for this socket takes the state (stkClaim)
+    const conn = (ctx as { conn?: object | null }).conn;
+    if (sessLevel && conn !== undefined && conn !== null) stkPark(conn, st);
   }
 }
 

@@ -10,12 +10,13 @@ import { keywords, stkPostParseOnce } from './keywords.ts';
 import { stkAclFetches, stkLogArgFetch, stkSetFetchAtLoad } from './fetches.ts';
 import { stkParseAction, STK_ACTION_PREFIXES, STK_WHERE_HTTP_REQ, STK_WHERE_HTTP_RES, STK_WHERE_TCP_CONN, STK_WHERE_TCP_CONTENT } from './actions.ts';
 import { stkCliCommands } from './cli.ts';
-import { stkSessEnd, stkPending, stkSetPending } from './track.ts';
+import { stkSessEnd, stkParked, stkUnpark } from './track.ts';
 import { registerAclFetches } from '../acl/fetches.ts';
 import { registerLogArgFetches } from '../log/sample.ts';
 import { registerHttpActions } from '../http/keywords.ts';
 import type { HttpActionKw } from '../http/keywords.ts';
-import { registerTcpActions, setTcpRejectHook } from '../tcp/rules.ts';
+import { registerTcpActions, setTcpRejectHook, setL4CtxInit } from '../tcp/rules.ts';
+import type { L4AcceptCtx } from '../tcp/rules.ts';
 import type { TcpActionKw } from '../tcp/rules.ts';
 import { addModuleCli } from '../stats/cli-registry.ts';
 import { twNow } from '../timer-wheel.ts';
@@ -49,8 +50,14 @@ const tcpActions: TcpActionKw[] = STK_ACTION_PREFIXES.map((prefix) => ({
 function onReject(ctx: SampleCtx): void {
   const st = ctx.stk;
   if (st === null || st === undefined) return;
-  if (stkPending() === st) stkSetPending(null);
+  const conn = (ctx as { conn?: object | null }).conn;
+  if (conn !== undefined && conn !== null) stkUnpark(conn);
   stkSessEnd(st, twNow());
+}
+
+/** `tcp-request session` rules see what the connection rules of the same socket tracked. */
+function l4CtxInit(ctx: L4AcceptCtx): void {
+  if (ctx.conn !== null) ctx.stk = stkParked(ctx.conn);
 }
 
 let hooked = false;
@@ -66,5 +73,6 @@ export function registerStick(reg: KeywordRegistry): void {
   registerHttpActions(httpActions);
   registerTcpActions(tcpActions);
   setTcpRejectHook(onReject);
+  setL4CtxInit(l4CtxInit);
   addModuleCli(stkCliCommands);
 }

@@ -4,6 +4,7 @@
  * on each configuration load. Hot path: no.
  */
 import type { StkTable } from './table.ts';
+import { stkParkedSweep } from './track.ts';
 
 let getTables: (() => StkTable[]) | null = null;
 let timer: NodeJS.Timeout | null = null;
@@ -11,6 +12,7 @@ let timer: NodeJS.Timeout | null = null;
 function sweep(): void {
   if (getTables === null) return;
   const now = Date.now();
+  stkParkedSweep(now);
   for (const t of getTables()) t.purgeExpired(now);
 }
 

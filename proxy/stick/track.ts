@@ -154,17 +154,34 @@ export function stkSessEnd(st: StkStream, now: number, http = false): void {
   releaseSlots(st.sessEntry, st.sessTable, now);
 }
 
-// Hand-off of the slots tracked by `tcp-request connection|session` rules to the stream the frontend starts next:
-// frontend.ts runs those rules and starts the session in one synchronous call, so one pending value is enough.
-let pending: StkStream | null = null;
-export function stkSetPending(st: StkStream | null): void { pending = st; }
-export function stkPending(): StkStream | null { return pending; }
+// Hand-off of the slots tracked by `tcp-request connection|session` rules to the stream started for that socket
+// (at once, or after a PROXY header / TLS handshake): kept by socket meanwhile. A socket closed before its stream
+// starts is released by the sweep (stkParkedSweep).
+const parked = new Map<object, StkStream>();
 
-/** Called by every stream's constructor: the connection's tracking state, or null (the common case). */
-export function stkClaim(now: number): StkStream | null {
-  const p = pending;
-  if (p === null) return null;
-  pending = null;
+/** Keeps the connection-level tracking state of `conn` until its stream claims it. */
+export function stkPark(conn: object, st: StkStream): void { parked.set(conn, st); }
+
+/** The tracking state parked for `conn`, or null (left parked). */
+export function stkParked(conn: object): StkStream | null { return parked.size === 0 ? null : parked.get(conn) ?? null; }
+
+/** Forgets `conn`'s parked state (a rejected connection: its counters are released by the caller). */
+export function stkUnpark(conn: object): void { if (parked.size !== 0) parked.delete(conn); }
+
+/** Called by every stream's constructor: the tracking state its connection's rules parked, or null (the common case). */
+export function stkClaim(conn: object, now: number): StkStream | null {
+  if (parked.size === 0) return null;
+  const p = parked.get(conn);
+  if (p === undefined) return null;
+  parked.delete(conn);
   stkSessionStart(p, now);
   return p;
+}
+
+/** Releases the parked states of sockets that closed before a stream took them (called by the 1 s sweep). */
+export function stkParkedSweep(now: number): void {
+  if (parked.size === 0) return;
+  for (const [conn, st] of parked) {
+    if ((conn as { destroyed?: boolean }).destroyed === true) { parked.delete(conn); stkSessEnd(st, now); }
+  }
 }

@@ -123,7 +123,7 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
     sock.ondata = onCliDataEarly;
     sock.resume(); // accepted sockets read nothing until their stream starts
     streamRegister(this);
-    this.stk = stkClaim(now);          // counters tracked by tcp-request connection rules, usually null
+    this.stk = stkClaim(sock, now);    // counters tracked by tcp-request connection rules, usually null
   }
 
   start(): void {

@@ -75,6 +75,10 @@ export function tcpRulesExec(rules: readonly TcpRule[], ctx: SampleCtx): number 
   return TCP_RULES_ACCEPT;
 }
 
+/** Fills a new L4AcceptCtx from its connection (proxy/stick: counters the connection rules tracked), or null. */
+let l4CtxInit: ((ctx: L4AcceptCtx) => void) | null = null;
+export function setL4CtxInit(fn: (ctx: L4AcceptCtx) => void): void { l4CtxInit = fn; }
+
 /** Called when a rule list rejects a stream that tracks stick counters (proxy/stick releases them). */
 let rejectHook: ((ctx: SampleCtx) => void) | null = null;
 export function setTcpRejectHook(fn: (ctx: SampleCtx) => void): void { rejectHook = fn; }
@@ -104,12 +108,16 @@ export class L4AcceptCtx implements SampleCtx {
   readonly dstPort: number;
   /** Stick counters tracked by `tcp-request connection|session track-sc*` (handed to the stream, proxy/stick). */
   stk: StkStream | null = null;
+  /** The accepted socket these rules run for (proxy/stick keeps its tracked counters by it until the stream starts). */
+  readonly conn: object | null;
   /** Set by an `expect-proxy layer4` action (connection rules): the frontend then waits for a PROXY header. */
   expectProxy = false;
-  constructor(srcIp: string, dstPort: number) {
+  constructor(srcIp: string, dstPort: number, conn: object | null = null) {
     this.srcIp = srcIp;
     this.srcIp4 = ipv4Value(srcIp);
     this.dstPort = dstPort;
+    this.conn = conn;
+    if (conn !== null && l4CtxInit !== null) l4CtxInit(this);
   }
 }
 export const EMPTY_HDR = new Int32Array(0);

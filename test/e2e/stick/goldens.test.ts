@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { startSluice, stopSluice, freePort } from '../proxy-util.ts';
 import {
   rateLimitConfig, connRejectConfig, persistConfig, runRateLimit, runConnReject, runPersist, startBackend,
-  persistDownConfig, runPersistDown, tcpConfig, runTcp, persistCookieConfig, runPersistCookie, levelsConfig, runLevels,
+  persistDownConfig, runPersistDown, tcpConfig, runTcp, persistCookieConfig, runPersistCookie, levelsConfig, runLevels, proxyProtoConfig, runProxyProto,
 } from './scenario.ts';
 import type { Ports } from './scenario.ts';
 
@@ -34,6 +34,7 @@ const CASES: [string, string, (p: Ports) => string, (p: Ports) => Promise<Record
   ['tcp', 'mode tcp: tcp-request content track-sc0 with a reject on sc0_conn_cnt, stick on src, layer-4 bytes', tcpConfig, runTcp],
   ['persist-cookie', 'stick store-response res.cook(SID) learnt from the server, stick match req.cook(SID)', persistCookieConfig, runPersistCookie],
   ['levels', 'http-response track-sc1, sc-set-gpt0 from a header, a src,ipmask(24) key, CLI at user and operator levels', levelsConfig, runLevels],
+  ['proxy-proto', 'accept-proxy: tcp-request connection tracks the peer, tcp-request session the PROXY source; a bad header releases', proxyProtoConfig, runProxyProto],
 ];
 
 for (const [name, what, cfg, run] of CASES) {
