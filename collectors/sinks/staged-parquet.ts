@@ -21,6 +21,7 @@ const PQ_CONVERTED_UTF8 = 0;
 const PQ_CONVERTED_TIMESTAMP_MICROS = 10;
 const PQ_OPTIONAL = 1;
 const PQ_ENC_PLAIN = 0;
+const PQ_ENC_DELTA_LENGTH_BYTE_ARRAY = 6;
 const PQ_ENC_RLE = 3;
 const PQ_PAGE_DATA = 0;
 
@@ -102,6 +103,9 @@ interface ColumnPlan {
   valueBytes: number;
   /** String column whose invalid UTF-8 values were replaced (rare): the replacement strings per row, else null. */
   fixed: (Buffer | null)[] | null;
+  /** String column written DELTA_LENGTH_BYTE_ARRAY: its lengths, DELTA_BINARY_PACKED (the bytes follow), else null. */
+  lengths: Uint8Array | null;
+  encoding: number;
   header: number[];
   pageBytes: number;
 }
@@ -138,6 +142,78 @@ function defLevelBytes(n: number, nulls: number): number {
   return 4 + varintLen(groups * 2 + 1) + groups;
 }
 
+/** DELTA_BINARY_PACKED layout: 128-value blocks of 4 miniblocks of 32 values. */
+const DBP_BLOCK = 128;
+const DBP_MINI = 32;
+/** Reused outputs of deltaLengths, one per column position in the table. */
+const dbpScratch: Uint8Array[] = [];
+const dbpDeltas = new Float64Array(DBP_BLOCK);
+
+function writeZigzag(out: Uint8Array, o: number, v: number): number {
+  return writeVarint(out, o, v >= 0 ? v * 2 : -v * 2 - 1);
+}
+
+/**
+ * The lengths of the `nn` non-null values of string column `s` (rows [0, n)), DELTA_BINARY_PACKED as the
+ * DELTA_LENGTH_BYTE_ARRAY encoding puts them before the bytes. Returns a view of a buffer reused for column position
+ * `index` (valid until the next batch is encoded).
+ */
+function deltaLengths(s: LogStrColumn, n: number, nn: number, index: number): Uint8Array {
+  const bound = 32 + Math.ceil(nn / DBP_BLOCK) * (10 + 4 + 4 * DBP_MINI * 33 / 8);
+  let out = dbpScratch[index];
+  if (out === undefined || out.length < bound) out = dbpScratch[index] = new Uint8Array(bound);
+  const end = s.end;
+  const valid = s.valid;
+  let o = writeVarint(out, 0, DBP_BLOCK);
+  o = writeVarint(out, o, DBP_BLOCK / DBP_MINI);
+  o = writeVarint(out, o, nn);
+  let r = 0;
+  while (valid[r] === 0) r++;
+  let prevEnd = r === 0 ? 0 : end[r - 1];
+  let prevLen = end[r] - prevEnd;
+  prevEnd = end[r];
+  o = writeZigzag(out, o, prevLen);
+  r++;
+  let left = nn - 1;
+  while (left > 0) {
+    const cnt = left < DBP_BLOCK ? left : DBP_BLOCK;
+    let minD = Infinity;
+    for (let k = 0; k < cnt; r++) {
+      if (valid[r] === 0) continue;
+      const len = end[r] - prevEnd;
+      prevEnd = end[r];
+      const d = len - prevLen;
+      prevLen = len;
+      dbpDeltas[k++] = d;
+      if (d < minD) minD = d;
+    }
+    o = writeZigzag(out, o, minD);
+    const widthsAt = o;
+    o += DBP_BLOCK / DBP_MINI;
+    for (let mb = 0; mb < DBP_BLOCK / DBP_MINI; mb++) {
+      const first = mb * DBP_MINI;
+      if (first >= cnt) { out[widthsAt + mb] = 0; continue; }
+      const last = Math.min(first + DBP_MINI, cnt);
+      let max = 0;
+      for (let k = first; k < last; k++) { const v = dbpDeltas[k] - minD; if (v > max) max = v; }
+      const w = max === 0 ? 0 : max >= 4294967296 ? 33 : 32 - Math.clz32(max);
+      out[widthsAt + mb] = w;
+      if (w === 0) continue;
+      // 32 values of w bits, least significant bit first; values past the end are 0. acc stays below 2^41: exact.
+      let acc = 0;
+      let bits = 0;
+      for (let k = first; k < first + DBP_MINI; k++) {
+        const v = k < last ? dbpDeltas[k] - minD : 0;
+        acc += v * (1 << bits);   // bits < 8 here
+        bits += w;
+        while (bits >= 8) { out[o++] = acc % 256; acc = Math.floor(acc / 256); bits -= 8; }
+      }
+    }
+    left -= cnt;
+  }
+  return out.subarray(0, o);
+}
+
 function planColumn(b: LogBatch, id: number, n: number, index: number): ColumnPlan {
   const kind = LOG_COLUMNS[id].kind;
   nullFlags = nullArena.subarray(index * n, index * n + n);
@@ -164,12 +240,20 @@ function planColumn(b: LogBatch, id: number, n: number, index: number): ColumnPl
       }
     }
   } else valueBytes = nn * 4;
+  let lengths: Uint8Array | null = null;
+  if (kind === CK_STR && fixed === null && nn > 0) {
+    // The column's bytes are already contiguous in the batch (null rows have none): one copy instead of one per value.
+    const s = b.str[id] as LogStrColumn;
+    lengths = deltaLengths(s, n, nn, index);
+    valueBytes = lengths.length + (s.end[n - 1]);
+  }
+  const encoding = lengths !== null ? PQ_ENC_DELTA_LENGTH_BYTE_ARRAY : PQ_ENC_PLAIN;
   const pageBytes = defLevelBytes(n, nulls) + valueBytes;
   const t = new ThriftOut();
   t.i32(1, PQ_PAGE_DATA).i32(2, pageBytes).i32(3, pageBytes)
-    .begin(5).i32(1, n).i32(2, PQ_ENC_PLAIN).i32(3, PQ_ENC_RLE).i32(4, PQ_ENC_RLE).end();
+    .begin(5).i32(1, n).i32(2, encoding).i32(3, PQ_ENC_RLE).i32(4, PQ_ENC_RLE).end();
   t.bytes.push(0);
-  return { id, flags: nullFlags, nulls, valueBytes, fixed, header: t.bytes, pageBytes };
+  return { id, flags: nullFlags, nulls, valueBytes, fixed, lengths, encoding, header: t.bytes, pageBytes };
 }
 
 /** Writes the definition levels of nullFlags[0, n) at out[o]; returns the offset after them. */
@@ -225,6 +309,13 @@ function writeValues(out: Buffer, o: number, b: LogBatch, p: ColumnPlan, n: numb
   }
   const s = b.str[p.id] as LogStrColumn;
   const data = s.data;
+  if (p.lengths !== null) {
+    out.set(p.lengths, o);
+    o += p.lengths.length;
+    const total = s.end[n - 1];
+    out.set(data.subarray(0, total), o);
+    return o + total;
+  }
   for (let r = 0; r < n; r++) {
     if (!s.valid[r]) continue;
     let src: Uint8Array = data;
@@ -280,7 +371,7 @@ export function encodeStagedParquet(b: LogBatch): Buffer {
     const chunk = p.header.length + p.pageBytes;
     meta.enter().i64(2, off).begin(3)
       .i32(1, physicalType(c.kind))
-      .list(2, TC_I32, 2).listI32(PQ_ENC_PLAIN).listI32(PQ_ENC_RLE)
+      .list(2, TC_I32, 2).listI32(p.encoding).listI32(PQ_ENC_RLE)
       .list(3, TC_BINARY, 1).listStr(c.name)
       .i32(4, 0).i64(5, n).i64(6, chunk).i64(7, chunk).i64(9, off)
       .end().end();

@@ -105,6 +105,26 @@ test('columns without NULLs, a single row and a batch of only NULLs encode corre
   assert.deepEqual(r2, [{ n: 9, s: 0, u: 0, t: 0, b: 0 }]);
 });
 
+test('string lengths far apart (wide deltas) and runs of NULLs over several 128-value blocks read back', async () => {
+  const dicts = new LogDicts();
+  const n = 700;
+  const b = new LogBatch(HTTP_LOG_TABLE, n, dicts);
+  const big = Buffer.alloc(70000, 0x61);
+  const want: (number | null)[] = [];
+  for (let r = 0; r < n; r++) {
+    const len = r % 13 === 0 || (r > 300 && r < 340) ? -1 : r % 3 === 0 ? 70000 : r % 3 === 1 ? 0 : r;
+    if (len >= 0) b.setStr(COL_URI, big, 0, len);
+    want.push(len >= 0 ? len : null);
+    b.commitRow();
+  }
+  b.seal();
+  const f = path.join(dir, 'wide.parquet');
+  fs.writeFileSync(f, encodeStagedParquet(b));
+  const got = await query(':memory:', "SELECT length(uri)::INTEGER AS l, count(*) OVER ()::INTEGER AS c FROM read_parquet('" + f + "')");
+  assert.deepEqual(got.map((x) => x.l), want);
+  assert.equal(got[0].c, n);
+});
+
 test('invalid UTF-8 in a string column is stored with U+FFFD instead of failing the load', async () => {
   const dicts = new LogDicts();
   const b = new LogBatch(RAW_LOG_TABLE, 3, dicts);
