@@ -444,6 +444,12 @@ function parseBindParams(reg: KeywordRegistry, binds: BindCfg[], args: readonly 
     const w = args[i];
     const kw = reg.bindKws.get(w);
     if (!kw) {
+      const ign = reg.ignoredKw('bind', w);
+      if (ign !== undefined) {
+        ctx.warn(`'bind ${args[1]}' : '${w}' is ignored by sluice (${ign[1]}).`);
+        i += 1 + ign[0];
+        continue;
+      }
       if (reg.isUnsupported('bind', w)) {
         ctx.alert(`'bind ${args[1]}' : '${w}' is a HAProxy 2.6 bind keyword not supported by sluice yet.`);
         return;

@@ -26,6 +26,7 @@ import { urlParam } from './lb/url-param.ts';
 import { hdr } from './lb/hdr.ts';
 import { random } from './lb/random.ts';
 import { UNSUPPORTED } from './unsupported.ts';
+import { IGNORED } from './ignored.ts';
 import { registerEdge } from './edge.ts';
 import { keywords as logKeywords } from './log/keywords.ts';
 import { initProxyLog, initGlobalLog } from './log/cfg.ts';
@@ -92,6 +93,7 @@ export function buildRegistry(): KeywordRegistry {
   reg.registerServer(sslServerKeywords);
   registerEdge(reg);
   for (const [family, names] of UNSUPPORTED) reg.registerUnsupported(family, names);
+  for (const [family, kws] of IGNORED) reg.registerIgnored(family, kws);
   return reg;
 }
 

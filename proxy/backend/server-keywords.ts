@@ -161,6 +161,12 @@ export function makeServerKeywords(reg: KeywordRegistry): CfgKeyword[] {
       const w = args[i];
       const kw = reg.serverKws.get(w);
       if (!kw) {
+        const ign = reg.ignoredKw('server', w);
+        if (ign !== undefined) {
+          ctx.warnRaw(`[${ctx.file}:${ctx.line}] : '${label(srv, tmpl)}' : '${w}' is ignored by sluice (${ign[1]}).`);
+          i += 1 + ign[0];
+          continue;
+        }
         if (reg.isUnsupported('server', w)) {
           srvErr(ctx, label(srv, tmpl), `'${w}' is a HAProxy 2.6 server keyword not supported by sluice yet.`);
           return;

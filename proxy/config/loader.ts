@@ -393,6 +393,11 @@ function dispatchLine(ld: Loading, reg: KeywordRegistry, file: string, lineNo: n
     ld.alert(file, `parsing [${file}:${lineNo}]: negation/default currently supported only for options, log, busy-polling, set-dumpable, strict-limits, insecure-fork-wanted and numa-cpu-mapping.`);
   }
   if (removedKeyword(ld, file, lineNo, family, w0, args[from + 1])) return;
+  const ign = reg.ignoredKw(family, w0 === 'option' ? 'option ' + (args[from + 1] ?? '') : w0);
+  if (ign !== undefined) {
+    ctx.warn(`'${w0 === 'option' ? 'option ' + args[from + 1] : w0}' is ignored by sluice (${ign[1]}).`);
+    return;
+  }
   if (w0 === 'option' && args.length > from + 1) {
     const opt = args[from + 1];
     if (reg.isUnsupported(family, 'option ' + opt)) {

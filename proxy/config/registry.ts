@@ -1,6 +1,6 @@
 /*
- * The keyword registry: section keywords (CfgKeyword), server-line and bind-line keywords, LB algorithms, and the
- * list of HAProxy keywords Sluice knows but does not implement yet. Filled only by proxy/modules.ts (buildRegistry);
+ * The keyword registry: section keywords (CfgKeyword), server-line and bind-line keywords, LB algorithms, the
+ * list of HAProxy keywords Sluice knows but does not implement yet, and those it accepts and ignores with a warning. Filled only by proxy/modules.ts (buildRegistry);
  * tests build their own. Looks a line up by its longest registered multi-word prefix and suggests the closest known
  * word on a miss ("did you mean"). Proxy keywords declared for section 'listen' apply to defaults/frontend/backend/
  * listen, filtered by their `cap`. Hot path: no (load time).
@@ -25,6 +25,8 @@ export class KeywordRegistry {
   readonly lbAlgos = new Map<string, LbAlgo>();
   /** HAProxy keyword (possibly multi-word, e.g. 'option http-buffer-request') → section family ('global'|'proxy'|'server'|'bind'). */
   readonly unsupported = new Map<string, string>();
+  /** family + ':' + HAProxy keyword accepted and ignored with a warning → [arguments on a server/bind line, reason]. */
+  readonly ignored = new Map<string, readonly [number, string]>();
 
   register(kws: readonly CfgKeyword[]): void {
     for (const kw of kws) {
@@ -74,6 +76,14 @@ export class KeywordRegistry {
 
   isUnsupported(family: string, name: string): boolean { return this.unsupported.has(family + ':' + name); }
 
+  /** Entries [name, arguments, reason] of proxy/ignored.ts for a family. */
+  registerIgnored(family: string, kws: ReadonlyArray<readonly [string, number, string]>): void {
+    for (const [name, nargs, why] of kws) this.ignored.set(family + ':' + name, [nargs, why]);
+  }
+
+  /** [arguments, reason] when `name` is a keyword of `family` Sluice accepts and ignores, else undefined. */
+  ignoredKw(family: string, name: string): readonly [number, string] | undefined { return this.ignored.get(family + ':' + name); }
+
   /** The keyword for `args` (from index `from`) in `section`: longest registered name matching the leading words. */
   lookup(section: SectionKind, args: readonly string[], from = 0): KwMatch | null {
     const m = this.sections.get(section);
@@ -98,10 +108,11 @@ export class KeywordRegistry {
     return out;
   }
 
-  /** The not-yet-implemented 2.6 keywords of a family ('global', 'proxy', 'server', 'bind'). */
+  /** The 2.6 keywords of a family ('global', 'proxy', 'server', 'bind') no module implements (unsupported or ignored), for hints. */
   unsupportedNames(family: string): string[] {
     const out: string[] = [];
     for (const [key, f] of this.unsupported) if (f === family) out.push(key.slice(f.length + 1));
+    for (const key of this.ignored.keys()) if (key.startsWith(family + ':')) out.push(key.slice(family.length + 1));
     return out;
   }
 

@@ -175,13 +175,11 @@ test('2.6 keywords Sluice lacks are "not supported yet", never "unknown keyword"
   const dir = mkdtempSync(join(tmpdir(), 'sluice-kw26-'));
   const head = 'defaults\n  mode http\n  timeout client 1s\n  timeout server 1s\n  timeout connect 1s\nlisten l\n  bind 127.0.0.1:19999\n';
   const lines: [string, string][] = [
-    ...['fd-hard-limit 100', 'tune.vars.txn-max-size 100', 'tune.h2.initial-window-size 65535', 'no-memory-trimming', 'set-var proc.a int(1)']
-      .map((l): [string, string] => ['global\n  ' + l + '\n', 'global']),
-    ...['retry-on conn-failure', 'backlog 10', 'errorfiles x', 'srvtcpka-idle 10', 'use-fcgi-app x', 'option checkcache']
-      .map((l): [string, string] => [head + '  ' + l + '\n', 'proxy']),
-    ['server s 127.0.0.1:80 tcp-ut 10', 'server'], ['server s 127.0.0.1:80 no-tfo', 'server'],
-  ].map(([l, f]) => (f === 'server' ? [head + '  ' + l + '\n', f] : [l, f]) as [string, string]);
-  lines.push([head.replace('bind 127.0.0.1:19999', 'bind 127.0.0.1:19999 shards 2'), 'bind']);
+    ...['lua-load /x.lua', 'set-var proc.a int(1)'].map((l): [string, string] => ['global\n  ' + l + '\n', 'global']),
+    ...['use-fcgi-app x', 'dispatch 127.0.0.1:80'].map((l): [string, string] => [head + '  ' + l + '\n', 'proxy']),
+    [head + '  server s 127.0.0.1:80 socks4 127.0.0.1:1080\n', 'server'],
+    [head.replace('bind 127.0.0.1:19999', 'bind 127.0.0.1:19999 accept-netscaler-cip 1234'), 'bind'],
+  ];
   lines.forEach(([text, family], i) => {
     const f = join(dir, `k${i}.cfg`);
     writeFileSync(f, text);
@@ -191,4 +189,36 @@ test('2.6 keywords Sluice lacks are "not supported yet", never "unknown keyword"
     assert.doesNotMatch(msg, /unknown keyword/, msg);
   });
   rmSync(dir, { recursive: true, force: true });
+});
+
+test('tuning keywords without counterpart in Sluice load with a warning naming the line; the rest of a server/bind line still applies', () => {
+  const c = load(`global
+  nosplice
+  tune.maxaccept 64
+  spread-checks 5
+  server-state-file /var/lib/haproxy/state
+defaults
+  mode http
+  timeout client 1s
+  timeout server 1s
+  timeout connect 1s
+  load-server-state-from-file global
+  option checkcache
+listen l
+  bind 127.0.0.1:19999 mss 1400 name web
+  backlog 2048
+  server s 127.0.0.1:80 tcp-ut 10 weight 7 pool-max-conn 10 check
+`, 'ign.cfg');
+  const f = join(dir, 'ign.cfg');
+  assert.deepEqual(alerts(c), []);
+  const warns = c.messages.filter((m) => m.level === CFG_WARNING).map((m) => m.text);
+  for (const [line, kw] of [[2, 'nosplice'], [3, 'tune.maxaccept'], [4, 'spread-checks'], [5, 'server-state-file'],
+    [11, 'load-server-state-from-file'], [12, 'option checkcache'], [15, 'backlog']] as const) {
+    assert.ok(warns.some((w) => w.startsWith(`parsing [${f}:${line}] : '${kw}' is ignored by sluice (`)), `${kw}: ${warns.join('\n')}`);
+  }
+  assert.ok(warns.some((w) => w.includes(`[${f}:14] : 'bind 127.0.0.1:19999' : 'mss' is ignored by sluice`)), warns.join('\n'));
+  assert.ok(warns.some((w) => w.startsWith(`[${f}:16] : 'server l/s' : 'tcp-ut' is ignored by sluice`)), warns.join('\n'));
+  const s1 = c.backends.get('l')!.servers[0];
+  assert.equal(s1.iweight, 7);
+  assert.ok(s1.check.enabled);
 });
