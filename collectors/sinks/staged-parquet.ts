@@ -135,9 +135,9 @@ function markNulls(b: LogBatch, id: number, n: number): number {
   return nulls;
 }
 
-/** Size of the definition levels section (4-byte length + one RLE run, or bit-packed runs when there are nulls). */
+/** Size of the definition levels section (4-byte length + one RLE run when there are no NULLs or only NULLs, else bit-packed runs). */
 function defLevelBytes(n: number, nulls: number): number {
-  if (nulls === 0) return 4 + varintLen(n * 2) + 1;
+  if (nulls === 0 || nulls === n) return 4 + varintLen(n * 2) + 1;
   const groups = (n + 7) >> 3;
   return 4 + varintLen(groups * 2 + 1) + groups;
 }
@@ -261,7 +261,7 @@ function writeDefLevels(out: Buffer, o: number, n: number, nulls: number): numbe
   const size = defLevelBytes(n, nulls) - 4;
   out.writeUInt32LE(size, o);
   o += 4;
-  if (nulls === 0) { o = writeVarint(out, o, n * 2); out[o++] = 1; return o; }
+  if (nulls === 0 || nulls === n) { o = writeVarint(out, o, n * 2); out[o++] = nulls === 0 ? 1 : 0; return o; }   // one RLE run
   const groups = (n + 7) >> 3;
   o = writeVarint(out, o, groups * 2 + 1);
   out.fill(0, o, o + groups);
@@ -271,6 +271,7 @@ function writeDefLevels(out: Buffer, o: number, n: number, nulls: number): numbe
 
 /** Writes the PLAIN values (non-null rows only) of column `p.id` at out[o]; returns the offset after them. */
 function writeValues(out: Buffer, o: number, b: LogBatch, p: ColumnPlan, n: number): number {
+  if (p.nulls === n) return o;   // all NULL: no values
   const kind = LOG_COLUMNS[p.id].kind;
   if (kind === CK_I32 || kind === CK_DICT) {
     const a = b.i32[p.id];
