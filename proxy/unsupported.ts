@@ -9,9 +9,9 @@ export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = 
     'lua-load', 'lua-load-per-thread', 'lua-prepend-path', 'localpeer', 'expose-experimental-directives', 'maxconnrate',
     'maxsessrate', 'external-check', 'issuers-chain-path', 'deviceatlas-json-file', '51degrees-data-file',
     'wurfl-data-file', 'tune.http.cookielen', 'tune.http.logurilen', 'dns-accept-family', 'httpclient.ssl.verify',
-    'httpclient.resolvers.disabled', 'log-send-hostname', 'unix-bind', 'stats bind-process',
-    'master-worker no-exit-on-failure', 'grace', 'default-path', 'h1-accept-payload-with-any-method',
-    'httpclient.resolvers.id', 'httpclient.resolvers.prefer', 'httpclient.ssl.ca-file', 'set-var',
+    'httpclient.resolvers.disabled', 'unix-bind', 'stats bind-process', 'master-worker no-exit-on-failure', 'grace',
+    'default-path', 'h1-accept-payload-with-any-method', 'httpclient.resolvers.id', 'httpclient.resolvers.prefer',
+    'httpclient.ssl.ca-file', 'set-var',
   ]],
   ['proxy', [
     'tcp-response', 'filter', 'monitor-net', 'capture cookie', 'use-server', 'force-persist', 'ignore-persist',
