@@ -10,7 +10,7 @@ import { CLI_RAW, LOG_ERR, ACCESS_LVL_USER, ACCESS_LVL_OPER } from '../stats/typ
 import type { Proxy } from '../model/types.ts';
 import { STK_K_FRQP, STK_K_STR, STK_K_ULL, STK_T_BINARY, STK_DT_GPT, STK_DT_GPC, STK_DT_GPC_RATE } from './types.ts';
 import type { StkEntry } from './table.ts';
-import { StkTable, STK_TYPE_NAMES, stkDataType, stkKey, stkKeyCompare, stkProxyTable } from './table.ts';
+import { StkTable, STK_TYPE_NAMES, stkDataType, stkKey, stkKeyCompare, stkProxyTable, stkLoadTables } from './table.ts';
 import { stkFreqSet } from './freq-ctr.ts';
 
 function err(text: string): CliReply { return { text, severity: LOG_ERR }; }
@@ -20,10 +20,10 @@ const OPS = ['eq', 'ne', 'le', 'ge', 'lt', 'gt'];
 
 /** The tables of the running configuration, most recently declared first (2.6's list order). */
 function tables(env: CliEnv): StkTable[] {
-  const out: StkTable[] = [];
   const list: Proxy[] = env.src.proxies;
-  for (let i = list.length - 1; i >= 0; i--) { const t = stkProxyTable(list[i]); if (t !== null) out.push(t); }
-  return out;
+  const out: StkTable[] = list.length > 0 ? [...stkLoadTables(list[0])] : [];
+  for (const px of list) { const t = stkProxyTable(px); if (t !== null) out.push(t); }
+  return out.sort((a, b) => b.seq - a.seq);
 }
 
 function findTable(env: CliEnv, name: string): StkTable | null {

@@ -148,6 +148,10 @@ function stkFetchValue(ctx: SampleCtx, sp: StkFetchSpec, slot: number, table: St
 let stkPostParseHook: (ctx: KwCtx) => void = () => { /* set at registration */ };
 export function stkSetFetchAtLoad(fn: (ctx: KwCtx) => void): void { stkPostParseHook = fn; }
 
+/** Set by stick/keywords.ts: the peers-section tables of a load. */
+let stkPeersTablesOf: (proxies: object) => readonly StkTable[] = () => [];
+export function stkSetPeersTablesLookup(fn: (proxies: object) => readonly StkTable[]): void { stkPeersTablesOf = fn; }
+
 /** What an unbound generic fetch knows: its spec and how its arguments are laid out. */
 interface StkFetchKind { sp: StkFetchSpec; slot: number; hasIdx: boolean }
 const KINDS = new WeakMap<FetchDef, StkFetchKind>();
@@ -221,6 +225,11 @@ export function stkAclFetches(): FetchDef[] {
 
 /** The table named `name` (its proxy's), exact name first, then ignoring case (ACL arguments arrive lowercased). */
 export function stkFindTable(proxies: ReadonlyMap<string, Proxy>, name: string): StkTable | null {
+  if (name.includes('/')) {
+    // a peers section's table: "<peers>/<name>"
+    for (const t of stkPeersTablesOf(proxies)) if (t.name === name || t.name.toLowerCase() === name.toLowerCase()) return t;
+    return null;
+  }
   const px = proxies.get(name);
   if (px !== undefined) { const t = stkProxyTable(px); if (t !== null) return t; }
   const lc = name.toLowerCase();

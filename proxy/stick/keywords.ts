@@ -14,7 +14,10 @@ import {
   STK_T_STRING, STK_T_BINARY, STK_K_FRQP, STK_DT_SERVER_ID, STK_DT_SERVER_KEY, STK_RULE_MATCH, STK_RULE_STORE_REQ,
   STK_RULE_STORE_RES, STK_DT_GPC, STK_DT_GPC0, STK_DT_GPC1, STK_DT_GPT, STK_DT_GPT0,
 } from './types.ts';
-import { StkTable, STK_DATA_TYPES, STK_TYPE_BY_NAME, stkDataType, stkParseSize, stkSetProxyTable, stkProxyTable } from './table.ts';
+import {
+  StkTable, STK_DATA_TYPES, STK_TYPE_BY_NAME, stkDataType, stkParseSize, stkSetProxyTable, stkProxyTable, stkRegisterTableName,
+  stkSetLoadTables,
+} from './table.ts';
 import { parseTime } from '../config/values.ts';
 import { capName } from '../config/sections.ts';
 import { condCompile } from '../acl/keywords.ts';
@@ -33,6 +36,10 @@ export function stkPostParseOnce(ctx: KwCtx): void {
 }
 
 let peersWarned = false;
+
+/** Tables declared in peers sections, per configuration load (keyed by the load's proxy map). */
+const peersTables = new WeakMap<object, StkTable[]>();
+export function stkPeersTables(proxies: object): readonly StkTable[] { return peersTables.get(proxies) ?? []; }
 
 function postParse(ctx: KwCtx): void {
   stkResolveActions(ctx);
@@ -55,8 +62,10 @@ function postParse(ctx: KwCtx): void {
     }
   }
   stkBindFetches(ctx, (px) => stkRules(px).map((r) => r.cond));
-  if (any) stkStartSweeper(() => {
-    const list: StkTable[] = [];
+  const extra = stkPeersTables(ctx.proxies);
+  for (const px of seen) stkSetLoadTables(px, extra);
+  if (any || extra.length > 0) stkStartSweeper(() => {
+    const list: StkTable[] = [...extra];
     for (const px of seen) { const t = stkProxyTable(px); if (t !== null) list.push(t); }
     return list;
   });
@@ -101,8 +110,16 @@ function parseStickTable(args: readonly string[], ctx: KwCtx): void {
   const prev = stkProxyTable(px);
   if (prev !== null) { ctx.alert(`stick-table name '${px.name}' conflicts with table declared in ${capName(px.cap)} '${px.name}' at ${prev.file}:${prev.line}.`); return; }
   const t = new StkTable(px.name, ctx.file, ctx.line);
+  if (!parseTableArgs(t, args, 1, ctx)) return;
+  stkSetProxyTable(px, t);
+  if (t.peers !== '') ctx.postParse(() => warnPeers(ctx));
+  stkPostParseOnce(ctx);
+}
+
+/** Parses `type ... size ... [expire] [nopurge] [peers] [srvkey] [store]` from args[from] into `t`; false after an alert. */
+function parseTableArgs(t: StkTable, args: readonly string[], from: number, ctx: KwCtx): boolean {
   let typed = false, sized = false, lenSet = false;
-  for (let i = 1; i < args.length; i++) {
+  for (let i = from; i < args.length; i++) {
     const w = args[i];
     const next = (): string | null => {
       const v = args[i + 1];
@@ -112,43 +129,43 @@ function parseStickTable(args: readonly string[], ctx: KwCtx): void {
     };
     switch (w) {
       case 'type': {
-        const v = next(); if (v === null) return;
+        const v = next(); if (v === null) return false;
         const ty = STK_TYPE_BY_NAME.get(v);
-        if (ty === undefined) { ctx.alert(`stick-table: unknown type '${v}'.`); return; }
+        if (ty === undefined) { ctx.alert(`stick-table: unknown type '${v}'.`); return false; }
         t.type = ty; typed = true;
         if ((ty === STK_T_STRING || ty === STK_T_BINARY) && args[i + 1] === 'len') {
           i++;
           const l = args[++i] ?? '';
-          if (!/^\d+$/.test(l) || Number(l) === 0) { ctx.alert(`stick-table: unknown type '${l}'.`); return; }
+          if (!/^\d+$/.test(l) || Number(l) === 0) { ctx.alert(`stick-table: unknown type '${l}'.`); return false; }
           t.keyLen = Number(l); lenSet = true;
         }
         break;
       }
       case 'size': {
-        const v = next(); if (v === null) return;
+        const v = next(); if (v === null) return false;
         const n = stkParseSize(v);
-        if (!Number.isFinite(n)) { ctx.alert(`stick-table: unexpected character '${v.replace(/^\d+/, '')[0] ?? ''}' in argument of 'size'.`); return; }
+        if (!Number.isFinite(n)) { ctx.alert(`stick-table: unexpected character '${v.replace(/^\d+/, '')[0] ?? ''}' in argument of 'size'.`); return false; }
         t.size = n; sized = true;
         break;
       }
       case 'expire': {
-        const v = next(); if (v === null) return;
+        const v = next(); if (v === null) return false;
         const r = parseTime(v);
-        if (r.err === 'overflow') { ctx.alertRaw(`parsing [${ctx.file}:${ctx.line}]: stick-table: timer overflow in argument <${v}> to <expire>, maximum value is 2147483647 ms (~24.8 days).`); return; }
-        if (r.err !== '') { ctx.alert(`stick-table: unexpected character '${r.badChar}' in argument of 'expire'.`); return; }
+        if (r.err === 'overflow') { ctx.alertRaw(`parsing [${ctx.file}:${ctx.line}]: stick-table: timer overflow in argument <${v}> to <expire>, maximum value is 2147483647 ms (~24.8 days).`); return false; }
+        if (r.err !== '') { ctx.alert(`stick-table: unexpected character '${r.badChar}' in argument of 'expire'.`); return false; }
         t.expire = r.ms;
         break;
       }
       case 'nopurge': t.nopurge = true; break;
-      case 'peers': { const v = next(); if (v === null) return; t.peers = v; break; }
+      case 'peers': { const v = next(); if (v === null) return false; t.peers = v; break; }
       case 'srvkey': {
-        const v = next(); if (v === null) return;
-        if (v !== 'name' && v !== 'addr') { ctx.alert(`stick-table : unknown server key type '${v}'.`); return; }
+        const v = next(); if (v === null) return false;
+        if (v !== 'name' && v !== 'addr') { ctx.alert(`stick-table : unknown server key type '${v}'.`); return false; }
         break;
       }
-      case 'write-to': { if (next() === null) return; break; }
+      case 'write-to': { if (next() === null) return false; break; }
       case 'store': {
-        const v = next(); if (v === null) return;
+        const v = next(); if (v === null) return false;
         // commas separate items, except inside parentheses (gpc_rate(2,10s))
         let depth = 0, s = 0;
         for (let k = 0; k <= v.length; k++) {
@@ -157,29 +174,27 @@ function parseStickTable(args: readonly string[], ctx: KwCtx): void {
           else if (c === ')') depth--;
           else if ((c === ',' && depth === 0) || k === v.length) {
             const e = storeItem(t, v.slice(s, k).trim());
-            if (e !== '') { ctx.alert(`stick-table: ${e}.`); return; }
+            if (e !== '') { ctx.alert(`stick-table: ${e}.`); return false; }
             if (t.cols[STK_DT_GPC] !== null && (t.cols[STK_DT_GPC0] !== null || t.cols[STK_DT_GPC1] !== null)) {
               ctx.alert("stick-table: simultaneous usage of 'gpc' and 'gpc[0/1]' in a same table is not permitted as 'gpc' overrides 'gpc[0/1]'.");
-              return;
+              return false;
             }
             if (t.cols[STK_DT_GPT] !== null && t.cols[STK_DT_GPT0] !== null) {
               ctx.alert("stick-table: simultaneous usage of 'gpt' and 'gpt0' in a same table is not permitted as 'gpt' overrides 'gpt0'.");
-              return;
+              return false;
             }
             s = k + 1;
           }
         }
         break;
       }
-      default: ctx.alert(`stick-table: unknown argument '${w}'.`); return;
+      default: ctx.alert(`stick-table: unknown argument '${w}'.`); return false;
     }
   }
-  if (!sized) { ctx.alert('stick-table: missing size.'); return; }
-  if (!typed) { ctx.alert('stick-table: missing type.'); return; }
+  if (!sized) { ctx.alert('stick-table: missing size.'); return false; }
+  if (!typed) { ctx.alert('stick-table: missing type.'); return false; }
   if (!lenSet) t.keyLen = 32;
-  stkSetProxyTable(px, t);
-  if (t.peers !== '') ctx.postParse(() => warnPeers(ctx));
-  stkPostParseOnce(ctx);
+  return true;
 }
 
 function warnPeers(ctx: KwCtx): void {
@@ -220,9 +235,25 @@ function parseStick(args: readonly string[], ctx: KwCtx): void {
 
 // ---- peers section ----
 
+let curPeers = '';
+
 function parsePeersHeader(args: readonly string[], ctx: KwCtx): void {
   if (args[1] === undefined || args[1] === '') ctx.alert(`missing name for peers section.`);
+  curPeers = args[1] ?? '';
   ctx.postParse(() => warnPeers(ctx));
+}
+
+/** `table <name> type ... size ...` in a peers section: a table named `<peers>/<name>` (no proxy). */
+function parsePeersTable(args: readonly string[], ctx: KwCtx): void {
+  const name = args[1];
+  if (name === undefined || name === '') { ctx.alert("'table' expects a table name."); return; }
+  const t = new StkTable(curPeers + '/' + name, ctx.file, ctx.line);
+  if (!parseTableArgs(t, args, 2, ctx)) return;
+  let list = peersTables.get(ctx.proxies);
+  if (list === undefined) { list = []; peersTables.set(ctx.proxies, list); }
+  list.push(t);
+  stkRegisterTableName(t);
+  stkPostParseOnce(ctx);
 }
 
 function parsePeerLine(args: readonly string[], ctx: KwCtx): void {
@@ -244,5 +275,5 @@ export const keywords: CfgKeyword[] = [
   { section: 'peers', name: 'enabled', parse: noop },
   { section: 'peers', name: 'log', parse: noop },
   { section: 'peers', name: 'shards', parse: noop },
-  { section: 'peers', name: 'table', parse: noop },
+  { section: 'peers', name: 'table', parse: parsePeersTable },
 ];

@@ -6,8 +6,8 @@
 import type { KeywordRegistry } from '../config/registry.ts';
 import type { KwCtx } from '../config/types.ts';
 import type { SampleCtx } from '../acl/types.ts';
-import { keywords, stkPostParseOnce } from './keywords.ts';
-import { stkAclFetches, stkLogArgFetch, stkSetFetchAtLoad } from './fetches.ts';
+import { keywords, stkPostParseOnce, stkPeersTables } from './keywords.ts';
+import { stkAclFetches, stkLogArgFetch, stkSetFetchAtLoad, stkSetPeersTablesLookup } from './fetches.ts';
 import { stkParseAction, STK_ACTION_PREFIXES, STK_WHERE_HTTP_REQ, STK_WHERE_HTTP_RES, STK_WHERE_TCP_CONN, STK_WHERE_TCP_CONTENT } from './actions.ts';
 import { stkCliCommands } from './cli.ts';
 import { stkSessEnd, stkParked, stkUnpark } from './track.ts';
@@ -68,6 +68,7 @@ export function registerStick(reg: KeywordRegistry): void {
   if (hooked) return;
   hooked = true;
   stkSetFetchAtLoad(stkPostParseOnce);
+  stkSetPeersTablesLookup(stkPeersTables);
   registerAclFetches(stkAclFetches());
   registerLogArgFetches(stkLogArgFetch);
   registerHttpActions(httpActions);

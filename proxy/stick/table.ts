@@ -49,6 +49,7 @@ export class StkEntry implements StkEntryRef {
 }
 
 let nextPtr = 0x55d0c0de0000;
+let tableSeq = 0;
 
 export class StkTable implements StkTableRef {
   readonly name: string;
@@ -66,7 +67,9 @@ export class StkTable implements StkTableRef {
   readonly map = new Map<string, StkEntry>();
   readonly file: string;
   readonly line: number;
-  constructor(name: string, file = '', line = 0) { this.name = name; this.file = file; this.line = line; }
+  /** Declaration order (`show table` lists the most recent first). */
+  readonly seq: number;
+  constructor(name: string, file = '', line = 0) { this.name = name; this.file = file; this.line = line; this.seq = ++tableSeq; }
 
   /** Adds a stored data type (config order does not matter: columns are kept in 2.6's order). */
   addData(dt: number, period: number, count: number): void {
@@ -144,6 +147,11 @@ export class StkTable implements StkTableRef {
 const tablesByProxy = new WeakMap<object, StkTable>();
 const tablesByName = new Map<string, StkTable>();
 export function stkSetProxyTable(px: object, t: StkTable): void { tablesByProxy.set(px, t); tablesByName.set(t.name, t); }
+export function stkRegisterTableName(t: StkTable): void { tablesByName.set(t.name, t); }
+/** Tables of a load that belong to no proxy (peers sections), reachable from each of its proxies (CLI). */
+const loadTables = new WeakMap<object, readonly StkTable[]>();
+export function stkSetLoadTables(px: object, list: readonly StkTable[]): void { loadTables.set(px, list); }
+export function stkLoadTables(px: object): readonly StkTable[] { return loadTables.get(px) ?? []; }
 /** The latest loaded table of that name (log-format samples naming a table), null when none. */
 export function stkTableByName(name: string): StkTable | null { return tablesByName.get(name) ?? null; }
 export function stkProxyTable(px: object): StkTable | null { return tablesByProxy.get(px) ?? null; }

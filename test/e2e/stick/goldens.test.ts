@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { startSluice, stopSluice, freePort } from '../proxy-util.ts';
 import {
   rateLimitConfig, connRejectConfig, persistConfig, runRateLimit, runConnReject, runPersist, startBackend,
-  persistDownConfig, runPersistDown, tcpConfig, runTcp, persistCookieConfig, runPersistCookie, levelsConfig, runLevels, proxyProtoConfig, runProxyProto,
+  persistDownConfig, runPersistDown, tcpConfig, runTcp, persistCookieConfig, runPersistCookie, levelsConfig, runLevels, proxyProtoConfig, runProxyProto, peersTableConfig, runPeersTable,
 } from './scenario.ts';
 import type { Ports } from './scenario.ts';
 
@@ -35,6 +35,7 @@ const CASES: [string, string, (p: Ports) => string, (p: Ports) => Promise<Record
   ['persist-cookie', 'stick store-response res.cook(SID) learnt from the server, stick match req.cook(SID)', persistCookieConfig, runPersistCookie],
   ['levels', 'http-response track-sc1, sc-set-gpt0 from a header, a src,ipmask(24) key, CLI at user and operator levels', levelsConfig, runLevels],
   ['proxy-proto', 'accept-proxy: tcp-request connection tracks the peer, tcp-request session the PROXY source; a bad header releases', proxyProtoConfig, runProxyProto],
+  ['peers-table', 'a table declared in a peers section, tracked with table <peers>/<name>, listed with the proxy tables', peersTableConfig, runPeersTable],
 ];
 
 for (const [name, what, cfg, run] of CASES) {

@@ -355,3 +355,30 @@ export async function runProxyProto(p: Ports): Promise<Record<string, string>> {
   const st = (s: string): string => s.slice(9, 12) || '-';
   return { 'statuses.txt': [st(a), st(b), st(bad)].join(' ') + '\n', 'show-table.txt': maskTable(await cli(p.sock, 'show table fe')) };
 }
+
+/** A table declared in a peers section (`<peers>/<name>`), tracked and read from a frontend. */
+export function peersTableConfig(p: Ports): string {
+  return `global
+    stats socket ${p.sock} level admin
+peers mypeers
+    peer vm 127.0.0.1:${p.fe + 1}
+    table src_tracking type ip size 10 expire 30s store http_req_cnt,http_req_rate(10s)
+${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:${p.fe}
+    stick-table type ip size 5 store gpc0
+    http-request track-sc0 src table mypeers/src_tracking
+    http-request track-sc1 src
+    http-request return status 200 content-type text/plain lf-string "r=%[sc_http_req_rate(0)] s=%[src_http_req_rate(mypeers/src_tracking)]\\n"
+`;
+}
+
+export async function runPeersTable(p: Ports): Promise<Record<string, string>> {
+  const a = await request(p.fe, '/');
+  const b = await request(p.fe, '/');
+  return {
+    'bodies.txt': a.body + b.body,
+    'show-table.txt': await cli(p.sock, 'show table'),
+    'show-peers-table.txt': maskTable(await cli(p.sock, 'show table mypeers/src_tracking')),
+  };
+}
