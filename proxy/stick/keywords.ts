@@ -112,7 +112,12 @@ function parseStickTable(args: readonly string[], ctx: KwCtx): void {
   const t = new StkTable(px.name, ctx.file, ctx.line);
   if (!parseTableArgs(t, args, 1, ctx)) return;
   stkSetProxyTable(px, t);
-  if (t.peers !== '') ctx.postParse(() => warnPeers(ctx));
+  if (t.peers !== '') {
+    ctx.postParse(() => {
+      if (peersNames.get(ctx.proxies)?.has(t.peers) !== true) { ctx.alertRaw(`Proxy '${px.name}': unable to find sync peers '${t.peers}'.`); return; }
+      warnPeers(ctx);
+    });
+  }
   stkPostParseOnce(ctx);
 }
 
@@ -236,10 +241,15 @@ function parseStick(args: readonly string[], ctx: KwCtx): void {
 // ---- peers section ----
 
 let curPeers = '';
+/** Names of the peers sections of each load (for `stick-table ... peers <name>`). */
+const peersNames = new WeakMap<object, Set<string>>();
 
 function parsePeersHeader(args: readonly string[], ctx: KwCtx): void {
   if (args[1] === undefined || args[1] === '') ctx.alert(`missing name for peers section.`);
   curPeers = args[1] ?? '';
+  let names = peersNames.get(ctx.proxies);
+  if (names === undefined) { names = new Set(); peersNames.set(ctx.proxies, names); }
+  names.add(curPeers);
   ctx.postParse(() => warnPeers(ctx));
 }
 

@@ -41,6 +41,7 @@ const ALERTS: [string, string][] = [
   [' stick-table type ip size 1 expire 99999999999', 'parsing [e.cfg:8]: stick-table: timer overflow in argument <99999999999> to <expire>, maximum value is 2147483647 ms (~24.8 days).'],
   [' stick-table type ip size 1 store gpc_rate(2)', "stick-table: missing argument to store option 'gpc_rate'."],
   [' stick-table type ip size 1 srvkey foo', "stick-table : unknown server key type 'foo'."],
+  [' stick-table type ip size 1 peers nosuch', "Proxy 'f': unable to find sync peers 'nosuch'."],
   [' tcp-request connection track-sc0 src table nosuch', "Proxy 'f': unable to find table 'nosuch' referenced by track-sc0."],
   [' http-request deny if { src_conn_rate gt 1 }', "parsing [e.cfg:8]: unable to find table 'f' referenced in arg 1 of ACL keyword 'src_conn_rate' in proxy 'f'."],
   [' acl a sc0_conn_cur(nosuch) gt 1\n http-request deny if a', "parsing [e.cfg:8]: unable to find table 'nosuch' referenced in arg 1 of ACL keyword 'sc0_conn_cur' in proxy 'f'."],
