@@ -71,9 +71,11 @@ function upTail(s: Server, requeued: number): string {
   return `${be.srvActive} active and ${be.srvBackup} backup servers online. ${requeued} sessions requeued, ${s.queued} total in queue.`;
 }
 
+/** The backend just lost its last usable server (DOWN, maintenance or drain alike): alert, chkdown, last change. */
 function noServerAlert(be: Proxy, wasAvailable: boolean): void {
   if (wasAvailable && be.srvActive === 0 && be.srvBackup === 0) {
     emitEvent(EV_ALERT, `${kindName(be)} '${be.name}' has no server available!`);
+    be.beCounters.downTrans++;
     be.lastChange = Date.now();
   }
 }
@@ -155,7 +157,6 @@ export function srvSetStopped(s: Server, reason: string): void {
   s.lastChange = Date.now();
   stopWarmup(s);
   recalcBackend(be);
-  if (!hadServer(be) && had) be.beCounters.downTrans++;
   if ((s.adminState & SRV_ADMF_MAINT) !== 0) { propagateTrack(s); return; }
   const n = requeueFrom(s);
   emitEvent(EV_WARNING, `${srvLabel(s)} is DOWN${reason !== '' ? ', reason: ' + reason : ''}. ${downTail(s, n)}`);
@@ -202,8 +203,9 @@ export function srvSetMaint(s: Server): void {
   const wasMaint = (s.adminState & SRV_ADMF_MAINT) !== 0;
   s.adminState |= SRV_ADMF_FMAINT;
   if (wasMaint) return;
-  // a DOWN server's op state does not change (2.6 keeps its last change and downtime running)
-  if (s.curState !== SRV_ST_STOPPED) s.lastChange = Date.now();
+  // a DOWN server's op state does not change (2.6 keeps its last change and downtime running); an UP one goes
+  // DOWN for 2.6's counters too (chkdown)
+  if (s.curState !== SRV_ST_STOPPED) { s.lastChange = Date.now(); s.counters.downTrans++; }
   stopWarmup(s);
   recalcBackend(be);
   const n = requeueFrom(s);

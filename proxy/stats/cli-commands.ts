@@ -181,7 +181,8 @@ function srvStateLine(px: Proxy, sv: Server, now: number): string {
     const name = HCHK_STATUS_NAMES[c.status] ?? 'UNK';
     chkStatus = c.status === 0 ? HAP_CHECK_STATUS['INI']! : HAP_CHECK_STATUS[name] ?? 0;
     chkResult = c.status <= HCHK_STATUS_INI ? 0 : (/OK/.test(name) ? 3 : 2);
-    chkState = 0x06 | (c.paused || maint ? 0x08 : 0);
+    // CONFIGURED, ENABLED unless `disable health` (2.6 shows 2 then), PAUSED in maintenance
+    chkState = 0x02 | (c.paused ? 0 : 0x04) | (maint ? 0x08 : 0);
   } else if ((sv.adminState & SRV_ADMF_CMAINT) !== 0) chkState = 0x08;
   const opState = maint ? SRV_ST_STOPPED : sv.curState;
   const admin = sv.adminState | ((sv.adminState & SRV_ADMF_CMAINT) !== 0 ? SRV_ADMF_FMAINT : 0);

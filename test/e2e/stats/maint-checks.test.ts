@@ -31,6 +31,8 @@ backend bk
   server up 127.0.0.1:${web.port} check inter 100 rise 2 fall 2
   server dead 127.0.0.1:${closed} check inter 100 rise 2 fall 2
   server off 127.0.0.1:${web.port} check inter 100 disabled
+backend solo
+  server only 127.0.0.1:${web.port} check inter 100
 `);
 after(async () => { await stopSluice(rt); web.server.close(); rmSync(dir, { recursive: true, force: true }); });
 const [, dead, off] = rt.cfg.backends.get('bk')!.servers;
@@ -78,4 +80,19 @@ test('enable server on a `disabled` server: UP/READY (leaving forced maintenance
   const st = await stateOf('off');
   assert.deepEqual([st[0], st[4]], ['2', '2']);
   await waitFor(() => off!.check.status !== 1 && off!.check.health === 3, 2000);
+});
+
+test('maintenance of an UP server counts a DOWN transition (chkdown), on the backend too when it was the last one', async () => {
+  const row = async (k: string): Promise<Record<string, string>> => parseStatCsv(await cli('show stat')).rows.get(k)!;
+  assert.deepEqual([(await row('solo/only'))['chkdown'], (await row('solo/BACKEND'))['chkdown']], ['0', '0']);
+  await cli('set server solo/only state maint');
+  assert.deepEqual([(await row('solo/only'))['chkdown'], (await row('solo/BACKEND'))['chkdown']], ['1', '1']);
+  await cli('set server solo/only state ready');
+});
+
+test('disable health shows the check as configured but not enabled (srv_check_state 2), as 2.6', async () => {
+  await cli('disable health bk/up');
+  assert.equal((await stateOf('up'))[5], '2');
+  await cli('enable health bk/up');
+  assert.equal((await stateOf('up'))[5], '6');
 });
