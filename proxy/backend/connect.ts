@@ -12,7 +12,7 @@ import { LF_OP_BI, LF_OP_BP } from '../log/format.ts';
 import { rawConnectTcp, rawConnectPipe } from '../net/raw-socket.ts';
 import { tlsConnect } from '../net/tls-socket.ts';
 import { srvSsl, sslUse } from '../ssl/keywords.ts';
-import { sendProxyUse, sendProxyHeader } from './send-proxy.ts';
+import { sendProxyUse, sendProxyHeader, srvSendsProxy } from './send-proxy.ts';
 import type { SockError, ProxySocket } from '../net/types.ts';
 import {
   SF_ERR_SRVCL, SF_ERR_SRVTO, SF_ERR_RESOURCE, SF_FINST_C, SF_FINST_Q, PR_O_REDISPATCH, PR_O_SRVKA,
@@ -226,7 +226,9 @@ export class BackendConn implements Pending {
     log.serverPort = srv.port;
     this.tConnStart = now;
     if (this.reuse !== REUSE_NONE) {
-      const idle = poolTake(srv, this.reuse === REUSE_PROVEN ? 2 : 1, this.reuse === REUSE_OWN ? this : null);
+      // a connection that started with a PROXY header speaks for one client: only its own session takes it back
+      const own = this.reuse === REUSE_OWN || (sendProxyUse.servers !== 0 && srvSendsProxy(srv));
+      const idle = poolTake(srv, this.reuse === REUSE_PROVEN ? 2 : 1, own ? this : null);
       if (idle !== null) {
         this.sock = idle;
         this.state = BC_CONNECTED;
@@ -394,6 +396,14 @@ export class BackendConn implements Pending {
     const sock = this.sock;
     const srv = this.srv;
     this.release();
+    // send-proxy connections are private to the session, as 2.6 (never shared between clients)
+    if (!priv && sendProxyUse.servers !== 0 && srv !== null && srvSendsProxy(srv)) {
+      const prev = this.privSock;
+      if (prev !== null && prev !== sock) { this.privSock = null; poolDiscard(prev); }   // one parked per session
+      if (sock !== null && poolPut(srv, sock, this)) this.privSock = sock;
+      this.lastSrv = null;
+      return;
+    }
     // the session keeps a server connection of its own only under http-reuse never: prefer-last-server has an effect
     // then only (2.6.12: with safe/aggressive/always the next request goes to the LB's pick)
     this.lastSrv = priv ? srv : null;

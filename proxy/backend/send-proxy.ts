@@ -31,6 +31,12 @@ function cfgOf(s: Server): SendProxyCfg {
   return c;
 }
 
+/** `s` starts its connections with a PROXY header (they then belong to one client: never shared). */
+export function srvSendsProxy(s: Server): boolean {
+  const c = cfgs.get(s);
+  return c !== undefined && c.version !== 0;
+}
+
 /** The PROXY settings of `s`, or null when it has none. */
 export function srvSendProxy(s: Server): SendProxyCfg | null {
   const c = cfgs.get(s);
