@@ -9,6 +9,7 @@ import { SRV_ADMF_RMAINT, SRV_ST_STOPPED, SRV_ST_RUNNING } from '../model/types.
 import { PR_CAP_FE } from '../config/types.ts';
 import { SRV_ADMF_MAINT, recalcBackend, kickBackend, srvUsable, srvSetAddr } from '../backend/server.ts';
 import { processQueue, redistributeQueue } from '../backend/queue.ts';
+import { poolFlush } from '../backend/pool.ts';
 import { emitEvent, EV_ALERT, EV_WARNING } from '../events.ts';
 import { logProxyText } from '../log/emit.ts';
 import { LOG_NOTICE, LOG_ALERT } from '../log/types.ts';
@@ -25,9 +26,10 @@ function tell(s: Server, text: string, level: number): void {
   if (s.proxy.log.targets.length > 0 && !text.startsWith('Server ') && !text.startsWith('Backup Server ')) logProxyText(s.proxy, level, text);
 }
 
-/** New address for `s` (new connections use it): `by` is "<resolvers>/<nameserver>" or "DNS cache". */
+/** New address for `s` (new connections use it, idle ones are closed): `by` is "<resolvers>/<nameserver>" or "DNS cache". */
 export function dnsSetAddr(s: Server, ip: string, by: string): void {
   const old = s.host !== '' ? s.host : '(none)';
+  poolFlush(s);                 // idle connections to the old address are not reused
   srvSetAddr(s, ip, 0);
   tell(s, `${s.proxy.name}/${s.name} changed its IP from ${old} to ${ip} by ${by}.`, LOG_NOTICE);
 }
