@@ -3,7 +3,7 @@
  * layer writes them: the stored message is re-emitted with header names lowercased and its Connection header dropped,
  * then `connection: close` is added when the client connection closes after it and the reply is HTTP/1.1 (an HTTP/1.0
  * reply closes implicitly). Checked against 2.6 with Debian's errorfiles and fixtures/http/rules. Results are cached
- * per source Buffer. Callers: http/stream.ts. Hot path: no (local replies only; cached).
+ * per source Buffer; replyHeadOnly() cuts the payload for HEAD requests. Callers: http/stream.ts. Hot path: no (local replies only; cached).
  */
 import { H1Msg, h1Parse } from './h1-parser.ts';
 import { H1_HDR_STRIDE, H1_MF_CLEN, H1_MF_CHNK, H1_MF_CONN_CLO } from './types.ts';
@@ -28,6 +28,22 @@ function build(src: Buffer, close: boolean): Buffer {
   }
   if (close && b.toString('latin1', m.l0s, m.l0e) === 'HTTP/1.1') s += '\r\nconnection: close';
   return Buffer.concat([Buffer.from(s + '\r\n\r\n', 'latin1'), b.subarray(r)]);
+}
+
+const headCache = new WeakMap<Buffer, Buffer>();
+
+/**
+ * `src` without its payload, for a HEAD request (2.6 sends and counts the head only; Content-Length stays). Cached
+ * per source Buffer; `src` itself when it has no payload or does not parse.
+ */
+export function replyHeadOnly(src: Buffer): Buffer {
+  let out = headCache.get(src);
+  if (out === undefined) {
+    const e = src.indexOf('\r\n\r\n');
+    out = e < 0 || e + 4 === src.length ? src : src.subarray(0, e + 4);
+    headCache.set(src, out);
+  }
+  return out;
 }
 
 /** `src` as sent to a client whose connection stays open (`close` false) or closes after it (true). */

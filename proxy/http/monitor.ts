@@ -1,6 +1,6 @@
 /*
- * `monitor-uri <uri>` and `monitor fail if|unless <cond>` (2.6): a request whose whole request-target equals the
- * monitor URI is answered locally, before the http-request rules, with the proxy's 200 (or 503 when a `monitor fail`
+ * `monitor-uri <uri>` and `monitor fail if|unless <cond>` (2.6): a request whose request-target (its path and query
+ * for an absolute URI when the monitor URI starts with '/') equals the monitor URI is answered locally, before the http-request rules, with the proxy's 200 (or 503 when a `monitor fail`
  * condition holds), through the errorfile/http-after-response path; it counts as intercepted and in hrsp_* on the
  * frontend and is not logged (checked against haproxy 2.6.12). Keywords registered by proxy/modules.ts; monitorStatus
  * is called by http/stream.ts only when a monitor URI is set. Hot path: no (one length test per request when set).
@@ -16,7 +16,15 @@ import { condCompile } from '../acl/keywords.ts';
 export function monitorStatus(fe: Proxy, ctx: SampleCtx): number {
   const u = fe.http.monitorUri as Buffer;
   const b = ctx.buf as Buffer;
-  if (ctx.l1e - ctx.l1s !== u.length || b.compare(u, 0, u.length, ctx.l1s, ctx.l1e) !== 0) return 0;
+  let s = ctx.l1s;
+  // a monitor URI starting with '/' is compared with the path (and query) of an absolute-form request too (2.6)
+  if (u[0] === 0x2f && b[s] !== 0x2f) {
+    const sep = b.indexOf('://', s, 'latin1');
+    const p = sep < 0 || sep >= ctx.l1e ? -1 : b.indexOf(0x2f, sep + 3);
+    if (p < 0 || p >= ctx.l1e) return 0;
+    s = p;
+  }
+  if (ctx.l1e - s !== u.length || b.compare(u, 0, u.length, s, ctx.l1e) !== 0) return 0;
   const conds = fe.http.monitorFail;
   for (let i = 0; i < conds.length; i++) if (aclCondExec(conds[i], ctx)) return 503;
   return 200;
