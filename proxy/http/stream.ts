@@ -40,7 +40,7 @@ import { ChunkState, chunkDecode, chunkHeader, chunkPrefixValid, CHUNK_CRLF, CHU
 import { cannedReply, cannedMuxReply } from './canned-errors.ts';
 import { h1HeadOut } from './head-out.ts';
 import { htxHeadSize, htxReplySize } from './htx-size.ts';
-import { localReplyBytes } from './local-reply.ts';
+import { localReplyBytes, replyHeadOnly } from './local-reply.ts';
 import { httpNormalize } from './normalize.ts';
 import { type VarMap, varsEndTxn } from './vars.ts';
 import { sampleLive } from '../log/sample.ts';
@@ -1106,14 +1106,17 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (r !== RULES_STATS) this.fe.feCounters.interceptedReq++;
     log.errCause = SF_ERR_LOCAL; log.finishState = SF_FINST_R;
     log.status = out.status;
+    // a body received whole is read (and counted); 2.6 still closes after a redirect answering a request with a body
+    const bodyClose = this.reqBody !== BODY_NONE && (!this.takeReceivedBody() || out.redirect);
     this.rqPhase = RQ_DONE;
     if (afterRulesExist(this.fe, this.be)) out.reply = afterResponseLocal(out.reply as Buffer, this.fe, this.be, log, this);
+    if ((this.req.flags & H1_MF_METH_HEAD) !== 0 && r !== RULES_STATS) out.reply = replyHeadOnly(out.reply as Buffer);
     // a redirect answering a request whose body is still pending carries "connection: close" in 2.6's HTX (15 bytes)
-    log.bytesOut += htxReplySize(out.reply as Buffer) + (out.redirect && this.reqBody !== BODY_NONE ? 15 : 0);
+    log.bytesOut += htxReplySize(out.reply as Buffer) + (out.redirect && bodyClose ? 15 : 0);
     // stats page / exporter replies come framed; a closing client gets 2.6's connection: close on them too
     this.writeCli(r === RULES_STATS ? (this.cliKeepAlive ? out.reply as Buffer : localReplyBytes(out.reply as Buffer, true)) :
-      localReplyBytes(out.reply as Buffer, out.closeAfter || !this.cliKeepAlive || this.reqBody !== BODY_NONE));
-    if (out.closeAfter) this.cliKeepAlive = false;
+      localReplyBytes(out.reply as Buffer, out.closeAfter || !this.cliKeepAlive || bodyClose));
+    if (out.closeAfter || bodyClose) this.cliKeepAlive = false;
     this.finishReply();
   }
 
@@ -1125,7 +1128,11 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     // the H1 layer's own errors (mux) use the built-in messages, never errorfiles, and never enter HAProxy's channel
     const custom = mux ? undefined : proxyErrorReply(px, status, this, this.ruleOut) ?? proxyErrorReply(this.fe, status, this, this.ruleOut);
     let src = reply ?? custom ?? (mux ? cannedMuxReply(status) : cannedReply(status));
-    if (!mux && afterRulesExist(this.fe, this.be)) src = afterResponseLocal(src, this.fe, this.be, log, this);
+    if (!mux) {
+      if (afterRulesExist(this.fe, this.be)) src = afterResponseLocal(src, this.fe, this.be, log, this);
+      if ((this.req.flags & H1_MF_METH_HEAD) !== 0) src = replyHeadOnly(src);    // 2.6 sends (and counts) the head only
+      this.takeReceivedBody();
+    }
     // 2.6's H1 layer writes "connection: close" only when the client side was already to close (the built-in 400/408
     // carry their own); a custom 400 errorfile goes out without it, the connection closing all the same
     const muxClose = !this.cliKeepAlive || this.reqBody !== BODY_NONE;
@@ -1134,6 +1141,31 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (!mux) log.bytesOut += htxReplySize(src);
     this.writeCli(mux ? src : localReplyBytes(src, muxClose));
     this.finishReply();
+  }
+
+  /**
+   * Before a local reply: a request body already received whole (in cliRest, nothing forwarded yet) is consumed (true),
+   * so the connection stays open without `connection: close` and a pipelined request is served next, as 2.6 does; a
+   * body still on its way keeps closing the connection.
+   */
+  takeReceivedBody(): boolean {
+    const rest = this.cliRest;
+    if (this.reqBody === BODY_NONE || this.rqPhase !== RQ_BODY || this.srv !== null || rest === null) return false;
+    let n: number;
+    if (this.reqBody === BODY_LEN) {
+      if (rest.length < this.reqLeft) return false;
+      n = this.reqLeft;
+      this.log.bytesIn += n;
+    } else {
+      const st = scratchChunk;
+      st.reset();
+      n = chunkDecode(st, rest, 0, rest.length);
+      if (n < 0 || st.state !== CHK_ST_DONE) return false;
+      this.log.bytesIn += st.dataBytes + st.trailerBytes + 1;
+    }
+    this.cliRest = n < rest.length ? rest.subarray(n) : null;
+    this.reqBody = BODY_NONE;
+    return true;
   }
 
   finishReply(): void {
