@@ -255,9 +255,14 @@ export function srvSetReady(s: Server): void {
     return;
   }
   if ((s.adminState & SRV_ADMF_FDRAIN) !== 0) {
+    const had = hadServer(be);
+    const now = Date.now();
     s.adminState &= ~SRV_ADMF_FDRAIN;
-    s.lastChange = Date.now();
+    // 2.6 adds the drained period to the server's downtime when it leaves drain (3 s drained: downtime 0 -> 4)
+    s.downTime += now - s.lastChange;
+    s.lastChange = now;
     recalcBackend(be);
+    backendBackUp(be, had, now);
     processQueue(s, srvUsable(s));
     emitEvent(EV_WARNING, `${srvLabel(s)} is UP (leaving forced drain).`);
     propagateTrack(s);

@@ -96,3 +96,15 @@ test('disable health shows the check as configured but not enabled (srv_check_st
   await cli('enable health bk/up');
   assert.equal((await stateOf('up'))[5], '6');
 });
+
+test('leaving drain adds the drained period to downtime, and the backend drained of its last server counts it too', async () => {
+  const row = async (k: string): Promise<Record<string, string>> => parseStatCsv(await cli('show stat')).rows.get(k)!;
+  const only = rt.cfg.backends.get('solo')!.servers[0]!;
+  const before = only.downTime;
+  await cli('set server solo/only state drain');
+  await sleep(1100);
+  await cli('set server solo/only state ready');
+  assert.ok(only.downTime - before >= 1000, `downtime grew by ${only.downTime - before} ms`);
+  assert.ok(Number((await row('solo/BACKEND'))['downtime']) >= 1);
+  assert.equal((await row('solo/BACKEND'))['status'], 'UP');
+});
