@@ -9,7 +9,7 @@ const N = 200_000;
 const v1 = Buffer.from('PROXY TCP4 192.168.10.20 10.0.0.1 56324 443\r\nGET / HTTP/1.1\r\n');
 const v1six = Buffer.from('PROXY TCP6 2001:db8::7 2001:db8::1 56324 443\r\n');
 const v2 = Buffer.concat([ppEncodeV2('192.168.10.20', 56324, '10.0.0.1', 443, false, null), Buffer.from('GET / HTTP/1.1\r\n')]);
-const v2tlv = ppEncodeV2('192.168.10.20', 56324, '10.0.0.1', 443, false, { crc32c: true, authority: 'www.example.com', uniqueId: '' });
+const v2tlv = ppEncodeV2('192.168.10.20', 56324, '10.0.0.1', 443, false, { crc32c: true, authority: 'www.example.com', uniqueId: '', ssl: null });
 
 function bench(name: string, fn: () => void): void {
   const rounds: number[] = [];

@@ -1,5 +1,5 @@
 /*
- * Server `send-proxy`, `send-proxy-v2`, `proxy-v2-options`, `check-send-proxy` and their `no-` forms: which PROXY
+ * Server `send-proxy`, `send-proxy-v2[-ssl[-cn]]`, `proxy-v2-options`, `check-send-proxy` and their `no-` forms: which PROXY
  * header (proxy/net/proxy-protocol.ts) a server connection starts with, and the one its health checks send. Settings
  * live beside the server (WeakMap, copied from default-server by an init hook). backend/connect.ts asks
  * sendProxyHeader() for each new server connection, only when some server uses it (sendProxyUse.servers).
@@ -8,14 +8,21 @@
 import type { Server, StreamLog } from '../model/types.ts';
 import type { KwCtx, SrvKeyword } from '../config/types.ts';
 import { ppEncodeV1, ppEncodeV2 } from '../net/proxy-protocol.ts';
-import type { PpV2Opts } from '../net/proxy-protocol.ts';
+import type { PpV2Opts, PpV2Ssl } from '../net/proxy-protocol.ts';
+import { PP2_CLIENT_SSL, PP2_CLIENT_CERT_CONN, PP2_CLIENT_CERT_SESS } from '../net/proxy-protocol.ts';
 
 export interface SendProxyCfg {
-  /** 0 = none, 1 = `send-proxy`, 2 = `send-proxy-v2`. */
+  /** 0 = none, 1 = `send-proxy`, 2 = `send-proxy-v2` (also `-ssl`, `-ssl-cn`). */
   version: number;
   /** `check-send-proxy`: health checks send a header even without send-proxy on the traffic. */
   checkSendProxy: boolean;
-  v2: PpV2Opts;
+  /** `proxy-v2-options` TLVs (and `send-proxy-v2-ssl[-cn]`): crc32c, authority, unique-id, ssl, cert-cn, ssl-cipher. */
+  crc32c: boolean;
+  authority: boolean;
+  uniqueId: boolean;
+  ssl: boolean;
+  sslCn: boolean;
+  sslCipher: boolean;
 }
 
 const cfgs = new WeakMap<Server, SendProxyCfg>();
@@ -25,7 +32,7 @@ export const sendProxyUse = { servers: 0 };
 function cfgOf(s: Server): SendProxyCfg {
   let c = cfgs.get(s);
   if (c === undefined) {
-    c = { version: 0, checkSendProxy: false, v2: { crc32c: false, authority: '', uniqueId: '' } };
+    c = { version: 0, checkSendProxy: false, crc32c: false, authority: false, uniqueId: false, ssl: false, sslCn: false, sslCipher: false };
     cfgs.set(s, c);
   }
   return c;
@@ -48,7 +55,7 @@ export function sendProxyServerInit(srv: Server, tmpl: Server | null): void {
   if (tmpl === null) return;
   const t = cfgs.get(tmpl);
   if (t === undefined) return;
-  cfgs.set(srv, { version: t.version, checkSendProxy: t.checkSendProxy, v2: { ...t.v2 } });
+  cfgs.set(srv, { ...t });
   if (t.version !== 0) sendProxyUse.servers++;
 }
 
@@ -61,8 +68,33 @@ function setVersion(s: Server, v: number, tmpl: boolean): void {
   c.version = v;
 }
 
-/** `proxy-v2-options authority`: the SNI the client sent over TLS (ssl_fc_sni), '' without one. */
-function authorityOf(log: StreamLog): string { return log.tls !== null ? log.tls.sni : ''; }
+/** The CN of a `/C=../O=../CN=name` subject, '' without one. */
+function cnOf(dn: string): string {
+  const i = dn.lastIndexOf('/CN=');
+  if (i < 0) return '';
+  const j = dn.indexOf('/', i + 4);
+  return dn.slice(i + 4, j < 0 ? dn.length : j);
+}
+
+/**
+ * The v2 TLV options of a connection for the stream `log` (its client's TLS session: authority = the SNI, the SSL
+ * TLV's flags, version, client CN and cipher as 2.6 fills them), null when `c` asks for none.
+ */
+function v2Opts(c: SendProxyCfg, log: StreamLog): PpV2Opts | null {
+  if (!c.crc32c && !c.authority && !c.uniqueId && !c.ssl) return null;
+  const t = log.tls;
+  let ssl: PpV2Ssl | null = null;
+  if (c.ssl) {
+    ssl = t === null ? { client: 0, verify: 0, version: '', cn: '', cipher: '' } : {
+      client: PP2_CLIENT_SSL | (t.clientCert ? PP2_CLIENT_CERT_CONN | PP2_CLIENT_CERT_SESS : 0),
+      verify: t.clientCert ? t.clientVerify : 0,
+      version: t.version,
+      cn: c.sslCn && t.clientCert ? cnOf(t.clientSubject) : '',
+      cipher: c.sslCipher ? t.cipher : '',
+    };
+  }
+  return { crc32c: c.crc32c, authority: c.authority && t !== null ? t.sni : '', uniqueId: c.uniqueId ? log.uniqueId : '', ssl };
+}
 
 /**
  * The header a new connection to `srv` starts with, for the stream described by `log` (its client address and the
@@ -73,12 +105,7 @@ export function sendProxyHeader(srv: Server, log: StreamLog): Buffer | null {
   const c = cfgs.get(srv);
   if (c === undefined || c.version === 0) return null;
   if (c.version === 1) return ppEncodeV1(log.clientIp, log.clientPort, log.frontendIp, log.frontendPort);
-  let opts: PpV2Opts | null = null;
-  const o = c.v2;
-  if (o.crc32c || o.authority !== '' || o.uniqueId !== '') {
-    opts = { crc32c: o.crc32c, authority: o.authority !== '' ? authorityOf(log) : '', uniqueId: o.uniqueId !== '' ? log.uniqueId : '' };
-  }
-  return ppEncodeV2(log.clientIp, log.clientPort, log.frontendIp, log.frontendPort, false, opts);
+  return ppEncodeV2(log.clientIp, log.clientPort, log.frontendIp, log.frontendPort, false, v2Opts(c, log));
 }
 
 /**
@@ -109,10 +136,13 @@ function parseV2Options(srv: Server, args: readonly string[], i: number, ctx: Kw
       ctx.alertRaw(`[${ctx.file}:${ctx.line}] : '${label(srv, tmpl)}' : '${o}' : proxy v2 option not implemented.`);
       return -1;
     }
-    // ssl/cert-* TLVs describe a TLS client connection; accepted and not sent (authority/unique-id are)
-    if (o === 'crc32c') c.v2.crc32c = true;
-    else if (o === 'authority') c.v2.authority = 'yes';
-    else if (o === 'unique-id') c.v2.uniqueId = 'yes';
+    // cert-sig / cert-key (the frontend certificate's algorithms) are accepted and not sent
+    if (o === 'crc32c') c.crc32c = true;
+    else if (o === 'authority') c.authority = true;
+    else if (o === 'unique-id') c.uniqueId = true;
+    else if (o === 'ssl') c.ssl = true;
+    else if (o === 'cert-cn') { c.ssl = true; c.sslCn = true; }
+    else if (o === 'ssl-cipher') { c.ssl = true; c.sslCipher = true; }
   }
   return 2;
 }
@@ -122,6 +152,10 @@ export const sendProxyServerKeywords: SrvKeyword[] = [
   { name: 'send-proxy-v2', defaultOk: true, parse(s, _a, _i, _c, tmpl) { setVersion(s, 2, tmpl); return 1; } },
   { name: 'no-send-proxy', defaultOk: true, parse(s, _a, _i, _c, tmpl) { if (cfgOf(s).version === 1) setVersion(s, 0, tmpl); return 1; } },
   { name: 'no-send-proxy-v2', defaultOk: true, parse(s, _a, _i, _c, tmpl) { if (cfgOf(s).version === 2) setVersion(s, 0, tmpl); return 1; } },
+  { name: 'send-proxy-v2-ssl', defaultOk: true, parse(s, _a, _i, _c, tmpl) { setVersion(s, 2, tmpl); cfgOf(s).ssl = true; return 1; } },
+  { name: 'send-proxy-v2-ssl-cn', defaultOk: true, parse(s, _a, _i, _c, tmpl) { setVersion(s, 2, tmpl); const c = cfgOf(s); c.ssl = true; c.sslCn = true; return 1; } },
+  { name: 'no-send-proxy-v2-ssl', defaultOk: true, parse(s, _a, _i, _c, tmpl) { const c = cfgOf(s); if (c.ssl) { c.ssl = false; c.sslCn = false; setVersion(s, 0, tmpl); } return 1; } },
+  { name: 'no-send-proxy-v2-ssl-cn', defaultOk: true, parse(s, _a, _i, _c, tmpl) { const c = cfgOf(s); if (c.sslCn) { c.ssl = false; c.sslCn = false; setVersion(s, 0, tmpl); } return 1; } },
   { name: 'check-send-proxy', defaultOk: true, parse(s) { cfgOf(s).checkSendProxy = true; return 1; } },
   { name: 'proxy-v2-options', defaultOk: true, parse: parseV2Options },
 ];

@@ -344,11 +344,39 @@ export function ppEncodeV1(srcIp: string, srcPort: number, dstIp: string, dstPor
   return Buffer.from(`PROXY TCP${fs} ${srcIp} ${dstIp} ${srcPort} ${dstPort}\r\n`, 'latin1');
 }
 
+/** v2 PP2_TYPE_SSL TLV (`send-proxy-v2-ssl[-cn]`, `proxy-v2-options ssl,cert-cn,ssl-cipher`). */
+export const PP2_TYPE_SSL = 0x20;
+export const PP2_SUBTYPE_SSL_VERSION = 0x21;
+export const PP2_SUBTYPE_SSL_CN = 0x22;
+export const PP2_SUBTYPE_SSL_CIPHER = 0x23;
+export const PP2_CLIENT_SSL = 0x01;
+export const PP2_CLIENT_CERT_CONN = 0x02;
+export const PP2_CLIENT_CERT_SESS = 0x04;
+
+/** The PP2_TYPE_SSL TLV's content: client flags, verify result, and sub-TLVs ('' = absent). */
+export interface PpV2Ssl {
+  client: number;
+  verify: number;
+  version: string;
+  cn: string;
+  cipher: string;
+}
+
 /** Options of `proxy-v2-options` Sluice honours. */
 export interface PpV2Opts {
   crc32c: boolean;
   authority: string;   // '' = no PP2_TYPE_AUTHORITY TLV
   uniqueId: string;    // '' = no PP2_TYPE_UNIQUE_ID TLV
+  ssl: PpV2Ssl | null; // null = no PP2_TYPE_SSL TLV
+}
+
+/** Bytes of the PP2_TYPE_SSL TLV for `t` (header, client, verify, sub-TLVs). */
+function sslTlvLen(t: PpV2Ssl): number {
+  let n = 3 + 5;
+  if (t.version !== '') n += 3 + Buffer.byteLength(t.version, 'latin1');
+  if (t.cn !== '') n += 3 + Buffer.byteLength(t.cn, 'latin1');
+  if (t.cipher !== '') n += 3 + Buffer.byteLength(t.cipher, 'latin1');
+  return n;
 }
 
 /**
@@ -373,6 +401,7 @@ export function ppEncodeV2(srcIp: string, srcPort: number, dstIp: string, dstPor
     if (opts.authority !== '') tlen += 3 + Buffer.byteLength(opts.authority, 'latin1');
     if (opts.uniqueId !== '') tlen += 3 + Buffer.byteLength(opts.uniqueId, 'latin1');
     if (opts.crc32c) tlen += 7;
+    if (opts.ssl !== null) tlen += sslTlvLen(opts.ssl);
   }
   const h = Buffer.alloc(PP_V2_HDR_LEN + alen + tlen);
   PP_V2_SIG.copy(h, 0);
@@ -388,12 +417,21 @@ export function ppEncodeV2(srcIp: string, srcPort: number, dstIp: string, dstPor
   h.writeUInt16BE(srcPort & 0xffff, p); h.writeUInt16BE(dstPort & 0xffff, p + 2);
   p += 4;
   if (opts !== null) {
+    // 2.6's order: CRC32C (computed last, over the whole header), authority, unique id, SSL
+    const crcAt = p;
+    if (opts.crc32c) { h[p] = PP2_TYPE_CRC32C; h.writeUInt16BE(4, p + 1); p += 7; }
     if (opts.authority !== '') p = putTlv(h, p, PP2_TYPE_AUTHORITY, opts.authority);
     if (opts.uniqueId !== '') p = putTlv(h, p, PP2_TYPE_UNIQUE_ID, opts.uniqueId);
-    if (opts.crc32c) {
-      h[p] = PP2_TYPE_CRC32C; h.writeUInt16BE(4, p + 1);
-      h.writeUInt32BE(crc32cHeader(h, 0, h.length, p + 3), p + 3);
+    const t = opts.ssl;
+    if (t !== null) {
+      h[p] = PP2_TYPE_SSL; h.writeUInt16BE(sslTlvLen(t) - 3, p + 1);
+      h[p + 3] = t.client; h.writeUInt32BE(t.verify >>> 0, p + 4);
+      p += 8;
+      if (t.version !== '') p = putTlv(h, p, PP2_SUBTYPE_SSL_VERSION, t.version);
+      if (t.cn !== '') p = putTlv(h, p, PP2_SUBTYPE_SSL_CN, t.cn);
+      if (t.cipher !== '') p = putTlv(h, p, PP2_SUBTYPE_SSL_CIPHER, t.cipher);
     }
+    if (opts.crc32c) h.writeUInt32BE(crc32cHeader(h, 0, h.length, crcAt + 3), crcAt + 3);
   }
   return h;
 }

@@ -96,7 +96,7 @@ test('a v1 header in mode http: the header source is the client in the log and X
 });
 
 test('a v2 header (IPv6, with TLVs) in mode http', async () => {
-  const h = ppEncodeV2('2001:db8::7', 4242, '2001:db8::1', 80, false, { crc32c: true, authority: 'example.com', uniqueId: '' });
+  const h = ppEncodeV2('2001:db8::7', 4242, '2001:db8::1', 80, false, { crc32c: true, authority: 'example.com', uniqueId: '', ssl: null });
   const r = await rawExchange(pHttp, Buffer.concat([h, Buffer.from(REQ)]));
   assert.match(r.data, /^HTTP\/1\.1 200 OK/);
   assert.match(plain.got.at(-1)!.toString(), /x-forwarded-for: 2001:db8::7\r\n/);
@@ -171,9 +171,9 @@ test('send-proxy-v2 sends the binary header first', async () => {
 });
 
 test('fc_rcvd_proxy and fc_pp_authority in ACLs', async () => {
-  const withAuth = ppEncodeV2('1.2.3.4', 1, '5.6.7.8', 2, false, { crc32c: false, authority: 'example.com', uniqueId: '' });
+  const withAuth = ppEncodeV2('1.2.3.4', 1, '5.6.7.8', 2, false, { crc32c: false, authority: 'example.com', uniqueId: '', ssl: null });
   assert.match((await rawExchange(pAuth, Buffer.concat([withAuth, Buffer.from(REQ)]))).data, /^HTTP\/1\.1 403 /);
-  const other = ppEncodeV2('1.2.3.4', 1, '5.6.7.8', 2, false, { crc32c: false, authority: 'other.org', uniqueId: '' });
+  const other = ppEncodeV2('1.2.3.4', 1, '5.6.7.8', 2, false, { crc32c: false, authority: 'other.org', uniqueId: '', ssl: null });
   assert.match((await rawExchange(pAuth, Buffer.concat([other, Buffer.from(REQ)]))).data, /^HTTP\/1\.1 200 /);
   assert.match((await rawExchange(pAuth, 'PROXY UNKNOWN\r\n' + REQ)).data, /^HTTP\/1\.1 200 /);
 });

@@ -33,7 +33,7 @@ backend be
   assert.deepEqual(be.servers.map((s) => s.name), ['t2', 't3', 's1']);
   const [t2, , s1] = be.servers;
   assert.equal(srvSendProxy(t2)?.version, 2);
-  assert.equal(srvSendProxy(t2)?.v2.crc32c, true);
+  assert.equal(srvSendProxy(t2)?.crc32c, true);
   assert.equal(srvSendProxy(s1), null);
   const d = srvDns(t2)!;
   assert.equal(d.resolvers?.name, 'dns1');

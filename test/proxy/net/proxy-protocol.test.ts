@@ -84,7 +84,7 @@ test('v1 errors are classified as 2.6 classifies them', () => {
 });
 
 test('a v2 header with TLVs decodes every way, the authority and unique id are read, the CRC32C checked', () => {
-  const h = ppEncodeV2('1.2.3.4', 1111, '5.6.7.8', 2222, false, { crc32c: true, authority: 'example.com', uniqueId: 'abc' });
+  const h = ppEncodeV2('1.2.3.4', 1111, '5.6.7.8', 2222, false, { crc32c: true, authority: 'example.com', uniqueId: 'abc', ssl: null });
   const b = Buffer.concat([h, Buffer.from('GET /')]);
   allWays(b, (r, i) => {
     assert.equal(r, h.length);
@@ -152,4 +152,21 @@ test('IPv6 text is normalised like inet_ntop and invalid text refused', () => {
     for (let j = rnd() % 22; j > 0; j--) t += A[rnd() % A.length];
     assert.equal(ipv6Text(t) !== '', isIPv6(t), t);
   }
+});
+
+test('v2 TLVs byte for byte as haproxy 2.6.12 sends them (CRC32C first, authority, unique id, SSL with sub-TLVs)', () => {
+  const tls = (client: number, cn: string) => ({ client, verify: 0, version: 'TLSv1.3', cn, cipher: '' });
+  // proxy-v2-options crc32c,authority,unique-id,ssl behind `bind ssl` with SNI www.example.com, unique-id-format abc123
+  const a = ppEncodeV2('127.0.0.1', 0xb3bc, '127.0.0.1', 0x4859, false, { crc32c: true, authority: 'www.example.com', uniqueId: 'abc123', ssl: tls(1, '') });
+  assert.equal(a.toString('hex'), '0d0a0d0a000d0a515549540a211100407f0000017f000001b3bc48590300048b55520e02000f7777772e6578616d706c652e636f6d0500066162633132332' +
+    '0000f0100000000210007544c5376312e33');
+  const info = new PpInfo();
+  assert.equal(ppDecode(a, 0, a.length, info), a.length);
+  assert.deepEqual([info.authority, info.uniqueId], ['www.example.com', 'abc123']);
+  // send-proxy-v2-ssl-cn, client certificate CN=client1
+  assert.equal(ppEncodeV2('127.0.0.1', 0x870e, '127.0.0.1', 0x4845, false, { crc32c: false, authority: '', uniqueId: '', ssl: tls(7, 'client1') }).toString('hex'),
+    '0d0a0d0a000d0a515549540a211100287f0000017f000001870e48452000190700000000210007544c5376312e33220007636c69656e7431');
+  // send-proxy-v2-ssl, plain client: an SSL TLV with no flag and no sub-TLV
+  assert.equal(ppEncodeV2('127.0.0.1', 0x986a, '127.0.0.1', 0x4846, false, { crc32c: false, authority: '', uniqueId: '', ssl: { client: 0, verify: 0, version: '', cn: '', cipher: '' } }).toString('hex'),
+    '0d0a0d0a000d0a515549540a211100147f0000017f000001986a48462000050000000000');
 });
