@@ -22,9 +22,8 @@ export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = 
     'option http-restrict-req-hdr-names', 'error-log-format', 'use-fcgi-app', 'transparent',
   ]],
   ['server', [
-    'send-proxy-v2-ssl', 'send-proxy-v2-ssl-cn', 'redir', 'proto', 'check-proto', 'check-via-socks4', 'source',
-    'namespace', 'usesrc', 'socks4', 'non-stick', 'stick', 'log-proto', 'set-proxy-v2-tlv-fmt', 'no-send-proxy-v2-ssl',
-    'no-send-proxy-v2-ssl-cn',
+    'redir', 'proto', 'check-proto', 'check-via-socks4', 'source', 'namespace', 'usesrc', 'socks4', 'non-stick',
+    'stick', 'log-proto', 'set-proxy-v2-tlv-fmt',
   ]],
   ['bind', [
     'namespace', 'proto', 'expose-fd', 'level', 'severity-output', 'uid', 'gid', 'accept-netscaler-cip', 'quic-cc-algo',
