@@ -850,7 +850,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     const m = this.rsp;
     const v = this.rspCtx;
     v.buf = buf; v.l0s = m.l0s; v.l0e = m.l0e; v.l1s = m.l1s; v.l1e = m.l1e; v.l2s = m.l2s; v.l2e = m.l2e;
-    v.hdr = m.hdr; v.nhdr = m.nhdr; v.stk = this.stk;
+    v.hdr = m.hdr; v.nhdr = m.nhdr; v.stk = this.stk; v.srcIp = this.srcIp; v.srcIp4 = this.srcIp4;
     return v;
   }
   readonly rspCtx = { buf: null as Buffer | null, l0s: 0, l0e: 0, l1s: 0, l1e: 0, l2s: 0, l2e: 0, hdr: NO_HDR, nhdr: 0, srcIp: '', srcIp4: -1, vars: this.vars, stk: null as StkStream | null };

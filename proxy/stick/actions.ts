@@ -55,7 +55,8 @@ class TrackAction implements StkAction {
     const e = t.get(k, now);
     if (e === null) return;
     const st = streamOf(ctx, sess);
-    stkTrack(st, this.slot, t, e, sessLevel, this.where === STK_WHERE_HTTP_REQ, now);
+    // tracking from http-request or http-response counts the request itself too (2.6)
+    stkTrack(st, this.slot, t, e, sessLevel, this.where === STK_WHERE_HTTP_REQ || this.where === STK_WHERE_HTTP_RES, now);
     // connection rules: the stream started for this socket takes the state (stkClaim)
     const conn = (ctx as { conn?: object | null }).conn;
     if (sessLevel && conn !== undefined && conn !== null) stkPark(conn, st);

@@ -13,6 +13,7 @@ import { startSluice, stopSluice, freePort } from '../proxy-util.ts';
 import {
   rateLimitConfig, connRejectConfig, persistConfig, runRateLimit, runConnReject, runPersist, startBackend,
   persistDownConfig, runPersistDown, tcpConfig, runTcp, persistCookieConfig, runPersistCookie, levelsConfig, runLevels, proxyProtoConfig, runProxyProto, peersTableConfig, runPeersTable,
+  responseTrackConfig, runResponseTrack,
 } from './scenario.ts';
 import type { Ports } from './scenario.ts';
 
@@ -36,6 +37,7 @@ const CASES: [string, string, (p: Ports) => string, (p: Ports) => Promise<Record
   ['levels', 'http-response track-sc1, sc-set-gpt0 from a header, a src,ipmask(24) key, CLI at user and operator levels', levelsConfig, runLevels],
   ['proxy-proto', 'accept-proxy: tcp-request connection tracks the peer, tcp-request session the PROXY source; a bad header releases', proxyProtoConfig, runProxyProto],
   ['peers-table', 'a table declared in a peers section, tracked with table <peers>/<name>, listed with the proxy tables', peersTableConfig, runPeersTable],
+  ['response-track', 'http-response track-sc1 alone counts the request, 4xx/5xx and bytes; src and sc_* in http-response rules', responseTrackConfig, runResponseTrack],
 ];
 
 for (const [name, what, cfg, run] of CASES) {

@@ -382,3 +382,37 @@ export async function runPeersTable(p: Ports): Promise<Record<string, string>> {
     'show-peers-table.txt': maskTable(await cli(p.sock, 'show table mypeers/src_tracking')),
   };
 }
+
+/** http-response track-sc1 alone: the request, its 4xx/5xx and its bytes are counted as from http-request. */
+export function responseTrackConfig(p: Ports): string {
+  return `global
+    stats socket ${p.sock} level admin
+${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:${p.fe}
+    stick-table type ip size 10 store http_req_cnt,http_err_cnt,http_fail_cnt,conn_cnt,conn_cur,bytes_out_cnt
+    http-response track-sc1 src
+    http-response set-header x-tracked %[sc_tracked(1)]-%[sc1_http_req_cnt] if { src 127.0.0.1 }
+    default_backend be
+
+backend be
+    server s1 127.0.0.1:${p.s1}
+`;
+}
+
+export async function runResponseTrack(p: Ports): Promise<Record<string, string>> {
+  const st: string[] = [];
+  for (const path of ['/404', '/', '/500']) {
+    const c = connect(p.fe, '127.0.0.1');
+    const text = await new Promise<string>((resolve) => {
+      let out = '';
+      c.on('data', (d) => { out += d.toString('latin1'); });
+      c.on('error', () => { /* reset */ });
+      c.on('close', () => resolve(out));
+      c.on('connect', () => c.write(`GET ${path} HTTP/1.1\r\nhost: stick.test\r\nconnection: close\r\n\r\n`));
+    });
+    const m = /x-tracked: ([^\r]*)/i.exec(text);
+    st.push(text.slice(9, 12) + ' ' + (m === null ? '-' : m[1]));
+  }
+  return { 'statuses.txt': st.join('\n') + '\n', 'show-table.txt': maskTable(await cli(p.sock, 'show table fe')) };
+}
