@@ -7,7 +7,8 @@ import { connect } from 'node:net';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 
-export interface Ports { fe: number; s1: number; s2: number; sock: string }
+/** `peer`: a free port for the local peer of peers sections (haproxy binds it; Sluice does not). */
+export interface Ports { fe: number; s1: number; s2: number; sock: string; peer?: number }
 
 const DEFAULTS = `defaults
     mode http
@@ -361,7 +362,7 @@ export function peersTableConfig(p: Ports): string {
   return `global
     stats socket ${p.sock} level admin
 peers mypeers
-    peer vm 127.0.0.1:${p.fe + 1}
+    peer vm 127.0.0.1:${p.peer ?? 1}
     table src_tracking type ip size 10 expire 30s store http_req_cnt,http_req_rate(10s)
 ${DEFAULTS}
 frontend fe
