@@ -70,3 +70,12 @@ test("retry-on keywords: 2.6's alerts (its 'keyworld' typo included) and the sto
   assert.deepEqual(alerts, []);
   assert.equal(c.backends.get('be')!.http.retryOn, 0);
 });
+
+test("monitor-uri and http-after-response in a TCP frontend get 2.6's 'ignored' warnings", () => {
+  const f = join(dir, 'tcp.cfg');
+  writeFileSync(f, 'defaults\n  mode tcp\n  timeout client 1s\n  timeout server 1s\n  timeout connect 1s\nfrontend fe\n  bind 127.0.0.1:18080\n  http-after-response set-header a b\n  monitor-uri /x\n  default_backend be\nbackend be\n  server s 127.0.0.1:1\n');
+  const w = loadConfig([f], reg).messages.map((m) => m.text);
+  const i = w.findIndex((t) => t.includes("monitor-uri will be ignored for frontend 'fe' (needs 'mode http')."));
+  const j = w.findIndex((t) => t.includes("'http-after-response' rules ignored for frontend 'fe' as they require HTTP mode."));
+  assert.ok(i >= 0 && j > i, w.join('\n'));
+});
