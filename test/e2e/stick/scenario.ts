@@ -234,7 +234,7 @@ export async function runPersistDown(p: Ports): Promise<Record<string, string>> 
   return { 'bodies.txt': bodies.join(' ') + '\n', 'cli.txt': cliText };
 }
 
-/** mode tcp: tcp-request content track-sc0 and stick on src; bytes are counted at layer 4. */
+/** mode tcp: tcp-request content track-sc0 and stick on src; bytes are counted at layer 4 (not bytes_in: whether 2.6 has read a rejected client's bytes yet varies). */
 export function tcpConfig(p: Ports): string {
   return `global
     stats socket ${p.sock} level admin
@@ -247,7 +247,7 @@ defaults
 listen li
     bind 127.0.0.1:${p.fe}
     balance roundrobin
-    stick-table type ip size 10 expire 1m store server_id,conn_cnt,conn_cur,conn_rate(10s),sess_cnt,bytes_in_cnt,bytes_out_cnt,http_req_cnt
+    stick-table type ip size 10 expire 1m store server_id,conn_cnt,conn_cur,conn_rate(10s),sess_cnt,bytes_out_cnt,http_req_cnt
     tcp-request content track-sc0 src
     tcp-request content reject if { sc0_conn_cnt gt 3 }
     stick on src
