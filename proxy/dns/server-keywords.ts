@@ -65,6 +65,10 @@ function registerPost(ctx: KwCtx): void {
           continue;
         }
         c.resolvers = r;
+        // 2.6 resolves a name starting with '_' as an SRV record (service discovery): refused rather than queried as A
+        if (srv.host.startsWith('_')) {
+          ctx.alertRaw(`[${srv.file}:${srv.line}] : 'server ${px.name}/${srv.name}' : SRV record resolution ('${srv.host}') is not supported by sluice yet.`);
+        }
       }
     }
   });

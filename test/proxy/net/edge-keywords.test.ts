@@ -50,3 +50,14 @@ test('server-template ranges as 2.6 reads them', () => {
   assert.deepEqual(templateRange('5-5'), [5, 5]);
   for (const bad of ['0', '3-1', 'x', '2-x', '-1', '', '1-', '0-2']) assert.equal(templateRange(bad), null, bad);
 });
+
+test('an SRV name (leading underscore) with resolvers is refused at load, not queried as an A record', () => {
+  const cfg = load(`
+resolvers r
+  nameserver n 127.0.0.1:53
+backend b
+  server-template s 2 _http._tcp.x.test resolvers r init-addr none
+`);
+  const alerts = cfg.messages.filter((m) => m.level === 0).map((m) => m.text);
+  assert.equal(alerts.filter((t) => t.includes("SRV record resolution ('_http._tcp.x.test') is not supported by sluice yet.")).length, 2);
+});
