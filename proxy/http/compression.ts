@@ -141,7 +141,12 @@ export function compResponseHeaders(fe: Proxy, be: Proxy, algo: string, m: H1Msg
   }
   if (!ctOk) return null;
   let extra = '';
-  if (etag >= 0) { extra += '\r\netag: W/' + buf.toString('latin1', h[etag + 2], h[etag + 3]); h[etag] = -1; }
+  if (etag >= 0) {
+    // made weak in place, as 2.6 (the "W/" written over the ": " before the value; h1HeadOut re-emits the separator)
+    const vs = h[etag + 2];
+    if (vs - h[etag + 1] >= 2) { buf[vs - 2] = 0x57; buf[vs - 1] = 0x2f; h[etag + 2] = vs - 2; }
+    else { extra += '\r\netag: W/' + buf.toString('latin1', vs, h[etag + 3]); h[etag] = -1; }
+  }
   if (cl >= 0) h[cl] = -1;
   if (!chunked) extra += '\r\ntransfer-encoding: chunked';
   return extra + '\r\nvary: Accept-Encoding\r\ncontent-encoding: ' + encName(algo);
