@@ -14,6 +14,7 @@ import {
   HCHK_STATUS_SOCKERR,
 } from './types.ts';
 import { srvSetRunning, srvSetStopped, srvSetMaint, srvSetDrain, srvSetReady, srvSetWeight } from '../backend/server.ts';
+import { processSessions } from '../stats/counters.ts';
 
 interface AgentTask { srv: Server; timer: NodeJS.Timeout | null; stopped: boolean }
 
@@ -128,6 +129,7 @@ function runOnce(t: AgentTask): void {
   if (a.paused) { schedule(t, a.inter); return; }
   a.running = true;
   a.lastStart = Date.now();
+  processSessions.checks++;
   const be = srv.proxy;
   new AgentProbe(t, be.timeouts.check > 0 ? be.timeouts.check : a.inter);
 }

@@ -12,6 +12,7 @@ import { HCHK_STATUS_INI } from './types.ts';
 import { runProbe, probeReason } from './probe.ts';
 import type { ProbeResult } from './probe.ts';
 import { srvSetRunning, srvSetStopped, SRV_ADMF_MAINT } from '../backend/server.ts';
+import { processSessions } from '../stats/counters.ts';
 import { agentSaysUp, startAgents, stopAgents } from './agent.ts';
 import { logHealthCheck, logServerEvents, unlogServerEvents } from './log-checks.ts';
 
@@ -74,6 +75,7 @@ function runOnce(t: CheckTask): void {
   const readTo = be.timeouts.check > 0 ? be.timeouts.check : c.inter;
   c.running = true;
   c.lastStart = Date.now();
+  processSessions.checks++;
   runProbe(srv, be.httpCheck, be.timeouts.check > 0 ? Math.min(connectTo, be.timeouts.check) : connectTo, readTo, (r) => {
     c.running = false;
     if (t.stopped) return;

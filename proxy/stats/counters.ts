@@ -8,6 +8,12 @@ import type { BindCfg, Proxy, Server, StreamLog } from '../model/types.ts';
 import type { FreqCtr, FeCounters, BeCounters, SrvCounters, StatsPageCfg } from './types.ts';
 import { HRSP_COUNT } from './types.ts';
 
+/**
+ * Process-wide sessions that are not accepted connections: 2.6 opens a session per health or agent check, which
+ * counts in show info's CumConns (not in ConnRate). Incremented by checks/ per probe.
+ */
+export const processSessions = { checks: 0 };
+
 /** Samples in the sliding time averages (HAProxy's TIME_STATS_SAMPLES). */
 export const TIME_STATS_SAMPLES = 512;
 

@@ -7,7 +7,7 @@
 import { hostname } from 'node:os';
 import type { StatsSource, StatVal } from './types.ts';
 import { jsonTags } from './columns.ts';
-import { readFreqCtr } from './counters.ts';
+import { readFreqCtr, processSessions } from './counters.ts';
 import { PR_CAP_FE } from '../config/types.ts';
 import { PR_MODE_HTTP } from '../model/types.ts';
 import { cliTraffic } from './cli-server.ts';
@@ -148,7 +148,7 @@ export function infoValues(src: StatsSource, now: number, float: boolean): StatV
     maxima.lastOutMs = now; maxima.lastOut = bytesOut;
   }
   // the CLI's own connections, streams and output count too, and its sockets are listeners
-  cumConns += cliTraffic.cumConns; cumReq += cliTraffic.cumConns; bytesOut += cliTraffic.bytesOut;
+  cumConns += cliTraffic.cumConns + processSessions.checks; cumReq += cliTraffic.cumConns; bytesOut += cliTraffic.bytesOut;
   listeners += statsGlobalCfg(g).sockets.length;
   const upMs = now - src.startMs;
   const upSec = Math.floor(upMs / 1000);

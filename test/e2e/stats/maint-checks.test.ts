@@ -108,3 +108,12 @@ test('leaving drain adds the drained period to downtime, and the backend drained
   assert.ok(Number((await row('solo/BACKEND'))['downtime']) >= 1);
   assert.equal((await row('solo/BACKEND'))['status'], 'UP');
 });
+
+test('each health check probe counts in show info CumConns, as 2.6 opens a session per check', async () => {
+  const cum = async (): Promise<number> => Number(/^CumConns: (\d+)$/m.exec(await cli('show info'))![1]);
+  const a = await cum();
+  await sleep(500);
+  const b = await cum();
+  // 3 checked servers every 100 ms (one in maintenance or not): well over the 1 CLI connection in between
+  assert.ok(b - a >= 6, `CumConns ${a} -> ${b}`);
+});
