@@ -422,19 +422,22 @@ export function stageRoot(): string {
 
 /**
  * Creates a private directory for staged files, `<stageRoot>/sluice-stage-<pid>-XXXXXX`, after removing those that
- * processes no longer running left behind (a crash leaves its staged, uncommitted files). Throws on a filesystem error.
+ * processes no longer running left behind there or in the temp dir (a crash leaves its staged, uncommitted files).
+ * Throws on a filesystem error.
  */
 export function makeStageDir(): string {
-  const tmp = stageRoot();
-  for (const name of fs.readdirSync(tmp)) {
-    if (!name.startsWith(STAGE_PREFIX)) continue;
-    const pid = Number(name.slice(STAGE_PREFIX.length, name.indexOf('-', STAGE_PREFIX.length)));
-    if (!(pid > 0) || pid === process.pid) continue;
-    try {
-      process.kill(pid, 0);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ESRCH') fs.rmSync(path.join(tmp, name), { recursive: true, force: true });
+  // Both places: directories of runs that staged in the temp dir before /dev/shm was used, or when it was full.
+  for (const root of new Set([os.tmpdir(), stageRoot()])) {
+    for (const name of fs.readdirSync(root)) {
+      if (!name.startsWith(STAGE_PREFIX)) continue;
+      const pid = Number(name.slice(STAGE_PREFIX.length, name.indexOf('-', STAGE_PREFIX.length)));
+      if (!(pid > 0) || pid === process.pid) continue;
+      try {
+        process.kill(pid, 0);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ESRCH') fs.rmSync(path.join(root, name), { recursive: true, force: true });
+      }
     }
   }
-  return fs.mkdtempSync(path.join(tmp, STAGE_PREFIX + process.pid + '-'));
+  return fs.mkdtempSync(path.join(stageRoot(), STAGE_PREFIX + process.pid + '-'));
 }

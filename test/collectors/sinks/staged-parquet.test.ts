@@ -189,13 +189,16 @@ test('bulk mode holds rows until they make whole row groups or bulk(false), then
 
 test('a stage directory left by a dead process is removed when the next one is made, a live one is kept', () => {
   const dead = path.join(stageRoot(), 'sluice-stage-4194305-test');   // above Linux's pid_max: never a live pid
+  const deadTmp = path.join(os.tmpdir(), 'sluice-stage-4194304-test');   // staged in the temp dir by an older run
   const live = path.join(stageRoot(), 'sluice-stage-' + process.pid + '-test');
   fs.mkdirSync(dead, { recursive: true });
   fs.writeFileSync(path.join(dead, 'http_log-0.parquet'), 'x');
+  fs.mkdirSync(deadTmp, { recursive: true });
   fs.mkdirSync(live, { recursive: true });
   const d = makeStageDir();
   try {
     assert.equal(fs.existsSync(dead), false);
+    assert.equal(fs.existsSync(deadTmp), false);
     assert.equal(fs.existsSync(live), true);
     assert.match(path.basename(d), new RegExp('^sluice-stage-' + process.pid + '-'));
   } finally {
