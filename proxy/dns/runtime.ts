@@ -303,6 +303,3 @@ export function dnsSetFqdn(s: Server, fqdn: string): { text: string; error: bool
   } else { res.servers.push(s); res.cfgs.push(c); }
   return { text: `${who} changed its FQDN from ${old !== '' ? old : '(null)'} to ${c.fqdn} by 'stats socket command'\n`, error: false };
 }
-
-/** Every resolution running now (show resolvers, tests). */
-export function dnsRunning(): readonly { rs: ResolversCfg; fqdn: string; servers: readonly Server[] }[] { return running; }

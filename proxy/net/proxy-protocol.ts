@@ -35,10 +35,8 @@ export const PP_V2_HDR_LEN = 16;
 const PP_V2_SIG = Buffer.from([0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a]);
 
 /** v2 TLV types Sluice reads or writes. */
-export const PP2_TYPE_ALPN = 0x01;
 export const PP2_TYPE_AUTHORITY = 0x02;
 export const PP2_TYPE_CRC32C = 0x03;
-export const PP2_TYPE_NOOP = 0x04;
 export const PP2_TYPE_UNIQUE_ID = 0x05;
 
 /**
