@@ -14,6 +14,7 @@ import { serverKeywords, makeServerKeywords } from './backend/server-keywords.ts
 import { keywords as balanceKeywords } from './lb/balance.ts';
 import { keywords as cookieKeywords } from './backend/cookie.ts';
 import { keywords as checkKeywords, serverKeywords as checkServerKeywords } from './checks/keywords.ts';
+import { keywords as tcpCheckKeywords } from './checks/tcp-check.ts';
 import { startTcpSession, setTcpLogSink } from './tcp/forward.ts';
 import { keywords as tcpRuleKeywords } from './tcp/rules.ts';
 import { roundrobin } from './lb/roundrobin.ts';
@@ -39,7 +40,7 @@ import { startHttpSession } from './http/stream.ts';
 import { registerStick } from './stick/register.ts';
 import { keywords as httpErrorKeywords } from './http/errors-cfg.ts';
 import { keywords as monitorKeywords } from './http/monitor.ts';
-import { keywords as retryOnKeywords } from './http/retry-on.ts';
+import { registerRetryOn } from './http/retry-on.ts';
 import { keywords as compressionKeywords } from './http/compression.ts';
 import { sslBindKeywords, sslServerKeywords, sslGlobalKeywords, sslServerInit } from './ssl/keywords.ts';
 import { sslAclFetches, sslLogFetches } from './ssl/fetches.ts';
@@ -77,6 +78,7 @@ export function buildRegistry(): KeywordRegistry {
   reg.register(cookieKeywords);
   reg.register(tcpRuleKeywords);
   reg.register(checkKeywords);
+  reg.register(tcpCheckKeywords);
   reg.registerServer(checkServerKeywords);
   reg.registerLb([roundrobin, staticRr, leastconn, first, source, uri, urlParam, hdr, random]);
   reg.register(logKeywords);
@@ -86,7 +88,7 @@ export function buildRegistry(): KeywordRegistry {
   registerStick(reg);
   reg.register(httpErrorKeywords);
   reg.register(monitorKeywords);
-  reg.register(retryOnKeywords);
+  registerRetryOn(reg);
   reg.register(compressionKeywords);
   reg.register(sslGlobalKeywords);
   reg.registerBind(sslBindKeywords);

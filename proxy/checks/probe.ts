@@ -8,8 +8,9 @@ import type { Socket } from 'node:net';
 import type { Server } from '../model/types.ts';
 import type { CheckCfg } from './types.ts';
 import { checkProxyHeader } from '../backend/send-proxy.ts';
+import { runTcpCheck } from './tcp-check.ts';
 import {
-  CHK_TYPE_HTTP, HCHK_STATUS_L4OK, HCHK_STATUS_L4CON, HCHK_STATUS_L4TOUT, HCHK_STATUS_L7OK, HCHK_STATUS_L7STS,
+  CHK_TYPE_HTTP, CHK_TYPE_TCPCHK, HCHK_STATUS_L4OK, HCHK_STATUS_L4CON, HCHK_STATUS_L4TOUT, HCHK_STATUS_L7OK, HCHK_STATUS_L7STS,
   HCHK_STATUS_L7RSP, HCHK_STATUS_L7TOUT, HCHK_STATUS_L7OKD, HCHK_STATUS_SOCKERR, HCHK_EXPECT_STATUS,
   HCHK_EXPECT_RSTATUS, HCHK_EXPECT_STRING, HCHK_EXPECT_RSTRING, HCHK_STATUS_L6OK, HCHK_STATUS_L6RSP, HCHK_STATUS_L6TOUT,
 } from './types.ts';
@@ -37,6 +38,9 @@ const ERRNO_TEXT: Readonly<Record<string, string>> = {
   ENOENT: 'No such file or directory',
 };
 
+/** HAProxy's words for a socket error ("Connection refused", ...), else node's message. */
+export function errnoText(e: NodeJS.ErrnoException): string { return ERRNO_TEXT[e.code ?? ''] ?? e.message; }
+
 /** HAProxy's reason text for a result: "Layer4 connection problem, info: \"Connection refused\"", ... */
 export function probeReason(r: ProbeResult): string {
   let s: string;
@@ -54,7 +58,7 @@ export function probeReason(r: ProbeResult): string {
     case HCHK_STATUS_L7TOUT: s = 'Layer7 timeout'; break;
     default: s = 'Socket error'; break;
   }
-  if (r.code > 0) s += `, code: ${r.code}`;
+  if (r.code > 0 || r.status === HCHK_STATUS_L7STS) s += `, code: ${r.code}`;
   if (r.info !== '') s += `, info: "${r.info}"`;
   return s + `, check duration: ${r.duration}ms`;
 }
@@ -127,11 +131,11 @@ class Probe {
   onError(e: NodeJS.ErrnoException): void {
     if (!this.connected) {
       if (this.tcpUp) { this.finish(HCHK_STATUS_L6RSP, false, 0, 'SSL handshake failure'); return; }
-      this.finish(HCHK_STATUS_L4CON, false, 0, ERRNO_TEXT[e.code ?? ''] ?? e.message);
+      this.finish(HCHK_STATUS_L4CON, false, 0, errnoText(e));
       return;
     }
     if (this.size > 0) { this.evaluate(); return; }
-    this.finish(HCHK_STATUS_SOCKERR, false, 0, ERRNO_TEXT[e.code ?? ''] ?? e.message);
+    this.finish(HCHK_STATUS_SOCKERR, false, 0, errnoText(e));
   }
 
   onTimeout(): void {
@@ -189,5 +193,6 @@ class Probe {
 
 /** Runs one probe of `srv` with the proxy-level settings `cfg`; `done` is called exactly once. */
 export function runProbe(srv: Server, cfg: CheckCfg, connectTimeout: number, readTimeout: number, done: (r: ProbeResult) => void): void {
+  if (cfg.type === CHK_TYPE_TCPCHK) { runTcpCheck(srv, cfg, connectTimeout, readTimeout, done); return; }
   new Probe(srv, cfg, connectTimeout, readTimeout, done);
 }

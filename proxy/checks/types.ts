@@ -8,6 +8,8 @@
 export const CHK_TYPE_TCP = 0;
 export const CHK_TYPE_HTTP = 1;
 export const CHK_TYPE_AGENT = 2;
+/** `option tcp-check` and the checks built on its rules (redis-check, smtpchk): checks/tcp-check.ts. */
+export const CHK_TYPE_TCPCHK = 3;
 
 /** HAProxy's check_status codes (`check_status` stats column, `show servers state`). Index into HCHK_STATUS_NAMES. */
 export const HCHK_STATUS_UNKNOWN = 0;  // no check yet
@@ -60,7 +62,42 @@ export interface CheckCfg {
   expect: HttpCheckExpect | null; // null = any 2xx/3xx
   disableOn404: boolean;       // `http-check disable-on-404`
   logHealthChecks: boolean;    // `option log-health-checks` (checks/log-checks.ts)
+  tcpRules: TcpCheckRule[];    // `tcp-check` rules, or those of redis-check / smtpchk (type CHK_TYPE_TCPCHK)
+  tcpPreset: boolean;          // the rules come from a protocol option: its messages, not the tcp-check ones
 }
+
+/** `tcp-check` rule kinds and `expect` pattern kinds. */
+export const TCPCHK_CONNECT = 0;
+export const TCPCHK_SEND = 1;
+export const TCPCHK_EXPECT = 2;
+export const TCPCHK_EXP_STRING = 0;
+export const TCPCHK_EXP_RSTRING = 1;
+export const TCPCHK_EXP_BINARY = 2;
+export const TCPCHK_EXP_RBINARY = 3;
+/** What an expect rule reports: HAProxy's default text, the reply's first line, or the reply after its 3-digit code. */
+export const TCPCHK_MSG_DEFAULT = 0;
+export const TCPCHK_MSG_LINE = 1;
+export const TCPCHK_MSG_AFTER_CODE = 2;
+export const TCPCHK_MSG_TEXT = 3;
+
+/** One `tcp-check connect|send|send-binary|expect` rule. */
+export interface TcpCheckRule {
+  kind: number;                // TCPCHK_CONNECT / SEND / EXPECT
+  port: number;                // connect: `port`, 0 = the server's check port
+  data: Buffer;                // send: the bytes; expect string/binary: the pattern
+  match: number;               // TCPCHK_EXP_*
+  re: RegExp | null;           // rstring (on the reply as latin1) / rbinary (on its upper-case hex)
+  pattern: string;             // the pattern as written (messages)
+  inverse: boolean;            // `!`
+  minRecv: number;             // `min-recv`, -1 = none
+  errorStatus: number;         // HCHK_STATUS_* on failure (`error-status`), default L7RSP
+  onError: number;             // TCPCHK_MSG_*
+  onErrorText: string;
+  onSuccess: number;           // TCPCHK_MSG_*
+  onSuccessText: string;
+  codeFromReply: boolean;      // the check code is the reply's first 3 digits (`status-code res.payload(0,3)`)
+}
+
 
 /** Per-server check state. Config fields from the server line / default-server; runtime fields from checks/. */
 export interface CheckState {

@@ -78,7 +78,7 @@ export function newBalanceCfg(): BalanceCfg {
 export function newCheckCfg(): CheckCfg {
   return {
     type: CHK_TYPE_TCP, method: 'OPTIONS', uri: '/', version: 'HTTP/1.0', headers: [], body: '', expect: null,
-    disableOn404: false, logHealthChecks: false,
+    disableOn404: false, logHealthChecks: false, tcpRules: [], tcpPreset: false,
   };
 }
 
@@ -127,7 +127,7 @@ export function newProxy(name: string, cap: number, file: string, line: number, 
     lbState: null,
     cookie: def ? { ...def.cookie, domain: def.cookie.domain.slice() } : newCookieCfg(),
     defaultServer: null,
-    httpCheck: def ? { ...def.httpCheck, headers: def.httpCheck.headers.slice() } : newCheckCfg(),
+    httpCheck: def ? { ...def.httpCheck, headers: def.httpCheck.headers.slice(), tcpRules: def.httpCheck.tcpRules.slice() } : newCheckCfg(),
     log: emptySlot<LogCfg>(),
     http: emptySlot<HttpProxyCfg>(),
     tcp: def ? { ...def.tcp, connRules: def.tcp.connRules.slice(), sessRules: def.tcp.sessRules.slice(), contentRules: def.tcp.contentRules.slice() } : newTcpProxyCfg(),

@@ -11,7 +11,7 @@ import {
 } from '../model/types.ts';
 import { PR_CAP_FE, PR_CAP_BE } from '../config/types.ts';
 import type { CheckState } from '../checks/types.ts';
-import { HCHK_STATUS_NAMES, HCHK_STATUS_INI, HCHK_STATUS_L7TOUT } from '../checks/types.ts';
+import { HCHK_STATUS_NAMES, HCHK_STATUS_INI, HCHK_STATUS_L7TOUT, HCHK_STATUS_L7OK, HCHK_STATUS_L7STS } from '../checks/types.ts';
 import type { StatsSource, StatDumpOpts, StatVal, FeCounters, BeCounters } from './types.ts';
 import { ACCESS_LVL_OPER, STAT_TYPE_FE, STAT_TYPE_BE, STAT_TYPE_SRV, STAT_TYPE_LI } from './types.ts';
 import * as F from './columns.ts';
@@ -368,14 +368,15 @@ function putCheck(row: StatVal[], c: CheckState, agent: boolean): void {
   const name = checkStatusName(c.status);
   const base = agent ? F.ST_F_AGENT_STATUS : F.ST_F_CHECK_STATUS;
   row[base] = (c.running ? '* ' : '') + name;
-  if (c.status >= HCHK_STATUS_L7TOUT && c.code > 0) row[base + 1] = c.code;
+  // 2.6 shows the code of the statuses that carry one even when it is 0 (a tcp-check's L7OK / L7STS)
+  if ((c.status >= HCHK_STATUS_L7TOUT && c.code > 0) || c.status === HCHK_STATUS_L7OK || c.status === HCHK_STATUS_L7STS) row[base + 1] = c.code;
   if (c.status > HCHK_STATUS_INI && c.duration >= 0) row[base + 2] = c.duration;
   if (agent) {
     row[F.ST_F_LAST_AGT] = c.desc;
     row[F.ST_F_AGENT_DESC] = checkStatusDesc(c.status);
     row[F.ST_F_AGENT_RISE] = c.rise; row[F.ST_F_AGENT_FALL] = c.fall; row[F.ST_F_AGENT_HEALTH] = c.health;
   } else {
-    row[F.ST_F_LAST_CHK] = c.desc;
+    row[F.ST_F_LAST_CHK] = c.running ? '' : c.desc;   // 2.6 clears it when a check starts (seen with "* L7TOUT")
     row[F.ST_F_CHECK_DESC] = checkStatusDesc(c.status);
     row[F.ST_F_CHECK_RISE] = c.rise; row[F.ST_F_CHECK_FALL] = c.fall; row[F.ST_F_CHECK_HEALTH] = c.health;
   }
