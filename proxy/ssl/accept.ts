@@ -184,7 +184,8 @@ function onHsSecure(this: HsSock): void {
     const vcode = ve !== null ? (ve as NodeJS.ErrnoException).code ?? '' : '';
     if (ve !== null && clientCert) code = X509_CODES[vcode] ?? 1;
     if (c.verify === 2 && !clientCert) { fail(this, hs, SSL_HS_FAILURE); return; }
-    if (c.verify === 2 && code !== 0) { fail(this, hs, CHAIN_ERRORS.has(vcode) ? SSL_HS_CA_CHAIN : SSL_HS_CRT_UNTRUSTED); return; }
+    // optional too: a certificate that is presented must verify (2.6), unless crt-ignore-err / ca-ignore-err
+    if (code !== 0 && !c.ignoreVerifyErr) { fail(this, hs, CHAIN_ERRORS.has(vcode) ? SSL_HS_CA_CHAIN : SSL_HS_CRT_UNTRUSTED); return; }
   }
   if (c.strictSni && !(this as TLSSocket & { servername?: string | false }).servername) { fail(this, hs, SSL_HS_FAILURE); return; }
   detach(this, hs);

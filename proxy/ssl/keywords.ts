@@ -50,7 +50,7 @@ function newBindSsl(b: BindCfg): SslBindCfg {
   if (c === undefined) {
     c = {
       enabled: false, certs: [], opts: newSslOptions(), caFile: '', caPem: '', crlFile: '', crlPem: '', verify: -1,
-      strictSni: false, file: b.file, line: b.line, defaultCtx: null, exact: new Map(), wildcard: new Map(), subjects: new Map(),
+      strictSni: false, ignoreVerifyErr: false, file: b.file, line: b.line, defaultCtx: null, exact: new Map(), wildcard: new Map(), subjects: new Map(),
       handshakeTimeout: 0,
     };
     bindCfgs.set(b, c);
@@ -131,8 +131,7 @@ function applyOption(o: SslOptions, args: readonly string[], i: number): number 
 
 /** Words HAProxy accepts that Sluice takes without effect (with their argument count). */
 const BIND_IGNORED: ReadonlyMap<string, number> = new Map([
-  ['npn', 2], ['allow-0rtt', 1], ['no-ca-names', 1], ['ssl-skip-self-issued-ca', 1], ['crt-ignore-err', 2],
-  ['ca-ignore-err', 2], ['sigalgs', 2], ['client-sigalgs', 2], ['ca-sign-file', 2], ['ca-sign-pass', 2],
+  ['npn', 2], ['allow-0rtt', 1], ['no-ca-names', 1], ['ssl-skip-self-issued-ca', 1], ['sigalgs', 2], ['client-sigalgs', 2], ['ca-sign-file', 2], ['ca-sign-pass', 2],
   ['tls-ticket-keys', 2], ['generate-certificates', 1],
 ]);
 
@@ -211,6 +210,9 @@ export const sslBindKeywords: BindKeyword[] = [
     return 2;
   }),
   bindKw('strict-sni', (c) => { c.strictSni = true; return 1; }),
+  // any error list is taken as 'all' (Sluice does not tell verify errors apart by depth)
+  bindKw('crt-ignore-err', (c) => { c.ignoreVerifyErr = true; return 2; }),
+  bindKw('ca-ignore-err', (c) => { c.ignoreVerifyErr = true; return 2; }),
   ...['alpn', 'ciphers', 'ciphersuites', 'curves', 'ecdhe', 'ssl-min-ver', 'ssl-max-ver', 'no-tls-tickets',
     'prefer-client-ciphers', ...NO_WORDS.keys(), ...FORCE_WORDS.keys()].map(bindOptionKw),
   ...[...BIND_IGNORED].map(([name, n]) => bindKw(name, () => n)),

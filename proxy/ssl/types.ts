@@ -55,6 +55,8 @@ export interface SslBindCfg {
   /** 0 none, 1 optional, 2 required; -1 = not set (HAProxy: none unless ca-file... default none). */
   verify: number;
   strictSni: boolean;
+  /** crt-ignore-err / ca-ignore-err given: a client certificate that does not verify is accepted (ssl_c_verify says why). */
+  ignoreVerifyErr: boolean;
   file: string;
   line: number;
   /** Built by ssl/context.ts: the default context (first certificate) and the SNI lookup. */

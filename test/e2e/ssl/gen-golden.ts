@@ -34,10 +34,11 @@ const ports: LogPorts = {
 const dir = mkdtempSync(join(tmpdir(), 'ssl-golden-'));
 writeFileSync(join(dir, 'h.cfg'), sslLogConfig(ports));
 const hp = spawn('/usr/sbin/haproxy', ['-f', join(dir, 'h.cfg')], { stdio: 'inherit' });
-await new Promise((r) => setTimeout(r, 700));
-await runSslLogScenario(ports);
-await new Promise((r) => setTimeout(r, 500));
-hp.kill('SIGTERM');
+try {
+  await new Promise((r) => setTimeout(r, 700));
+  await runSslLogScenario(ports);
+  await new Promise((r) => setTimeout(r, 500));
+} finally { hp.kill('SIGTERM'); }
 udp.close();
 be.close();
 mkdirSync(join(SSL_FIXTURES, 'logs'), { recursive: true });

@@ -112,6 +112,9 @@ export async function runSslLogScenario(p: LogPorts): Promise<void> {
   await sleep(50);
   await tlsGet(p.fmt, '/cert', { servername: 'api.example.com', ...clientCert });
   await sleep(50);
+  // verify optional with a self-signed client certificate: refused ("SSL client certificate not trusted")
+  await tlsGet(p.fmt, '/selfsigned', { servername: 'www.example.com', cert: readFileSync(SSL_FIXTURES + 'other.crt'), key: readFileSync(SSL_FIXTURES + 'other.key') }).catch(() => '');
+  await sleep(50);
   await tlsGet(p.tcp, '/tcp', {});
   await sleep(50);
   await plainGet(p.plain, '/plain');

@@ -71,7 +71,7 @@ test('crt-list: paths under crt-base, bracketed options ignored, SNI filters kep
 function bindWith(files: string[], filters: string[][] = []): SslBindCfg {
   const b: SslBindCfg = {
     enabled: true, certs: [], opts: newSslOptions(), caFile: '', caPem: '', crlFile: '', crlPem: '', verify: 0,
-    strictSni: false, file: '', line: 0, defaultCtx: null, exact: new Map(), wildcard: new Map(), subjects: new Map(), handshakeTimeout: 0,
+    strictSni: false, ignoreVerifyErr: false, file: '', line: 0, defaultCtx: null, exact: new Map(), wildcard: new Map(), subjects: new Map(), handshakeTimeout: 0,
   };
   files.forEach((f, i) => {
     const c = loadCertFile(join(F, f));
