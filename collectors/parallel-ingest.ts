@@ -90,6 +90,7 @@ export function readFilesParallel(paths: readonly string[], o: ParallelReadOptio
     const cleanup = (): void => {
       stopped = true;
       for (const s of states) void s.worker.terminate();
+      try { chunks.return(undefined); } catch { /* closes the file being cut; an error here changes nothing */ }
     };
     const fail = (e: Error): void => {
       if (stopped) return;
