@@ -5,10 +5,15 @@
  * empty-response, junk-response, response-timeout and response statuses. As 2.6.12 (checked): a retry goes to the
  * same server, or to another one at each retry with `option redispatch`; any method is retried; Tc counts from the
  * first attempt; the final failure is answered as without retry-on (502 SH, 504 sH, or the server's status).
- * Keyword registered by proxy/modules.ts. Hot path: retryOnStatus once per response when L7 retries are configured.
+ * `http-request disable-l7-retry` turns it off for a request. Registered by proxy/modules.ts (registerRetryOn). Hot path: retryOnStatus once per response when L7 retries are configured.
  */
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
 import { PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
+import type { KeywordRegistry } from '../config/registry.ts';
+import type { SampleCtx } from '../acl/types.ts';
+import type { HttpCustomAction } from './types.ts';
+import { registerHttpActions, type HttpActionKw } from './keywords.ts';
+import { unknownActionAlert } from './rule-errors.ts';
 
 export const RETRY_CONN_FAILURE = 1 << 0;
 export const RETRY_EMPTY_RESPONSE = 1 << 1;
@@ -61,3 +66,30 @@ function parseRetryOn(args: readonly string[], ctx: KwCtx): void {
 export const keywords: CfgKeyword[] = [
   { section: 'listen', name: 'retry-on', cap: PR_CAP_BE | PR_CAP_DEF, parse: parseRetryOn },
 ];
+
+/** `http-request disable-l7-retry`: this transaction's request is not kept, so never retried at layer 7. */
+const DISABLE_L7_RETRY: HttpCustomAction = {
+  run(_ctx: SampleCtx, sess: SampleCtx): void { (sess as SampleCtx & { noL7Retry: boolean }).noL7Retry = true; },
+};
+
+const disableL7Retry: HttpActionKw = {
+  prefix: 'disable-l7-retry', req: true, res: false,
+  parse(args, end, ctx) {
+    if (args[1] !== 'disable-l7-retry') { ctx.alertRaw(unknownActionAlert(ctx.file, ctx.line, args[0], args[1])); return null; }
+    if (end !== 2) {
+      ctx.alertRaw(`parsing [${ctx.file}:${ctx.line}]: '${args[0]} disable-l7-retry' expects either 'if' or 'unless' followed by a condition but found '${args[2]}'.`);
+      return null;
+    }
+    return DISABLE_L7_RETRY;
+  },
+};
+
+let hooked = false;
+
+/** Registers `retry-on` into `reg`, and the disable-l7-retry action once per process. */
+export function registerRetryOn(reg: KeywordRegistry): void {
+  reg.register(keywords);
+  if (hooked) return;
+  hooked = true;
+  registerHttpActions([disableL7Retry]);
+}

@@ -2,7 +2,8 @@
  * retry-on golden (fixtures/http/retry-on, captured from HAProxy 2.6 by capture.mts there): 503 retried on the same
  * server until `retries` is spent, empty-response, junk-response with option redispatch (to the other server),
  * response-timeout, `retry-on none` (no retry), a listed status the server does not send, a POST with a small body
- * retried like a GET, and a connection failure left unretried when conn-failure is not listed.
+ * retried like a GET, a connection failure left unretried when conn-failure is not listed, and
+ * `http-request disable-l7-retry`.
  * Shared with test/e2e/http/retry-on.test.ts.
  */
 import net from 'node:net';
@@ -22,6 +23,7 @@ export function retryOnConfig(p: RetryPorts): string {
 
 frontend fe
     bind 127.0.0.1:${p.fe}
+    http-request disable-l7-retry if { path /503/noretry }
     use_backend b503 if { path_beg /503 }
     use_backend bclose if { path_beg /close }
     use_backend bhang if { path_beg /hang }
@@ -97,7 +99,7 @@ export async function runRetryOn(start: (cfg: string) => Promise<() => Promise<v
   const get = (path: string): string => 'GET ' + path + ' HTTP/1.1\r\nhost: retry\r\n\r\n';
   const responses: string[] = [];
   for (const r of [get('/503'), get('/503'), get('/close'), get('/hang'), get('/junk'), get('/none'), get('/404'),
-    'POST /503 HTTP/1.1\r\nhost: retry\r\ncontent-length: 3\r\n\r\nabc', get('/refused')]) {
+    'POST /503 HTTP/1.1\r\nhost: retry\r\ncontent-length: 3\r\n\r\nabc', get('/refused'), get('/503/noretry'), get('/503/noretry')]) {
     responses.push(...await sequence(fe, [r], true, true));
   }
   const end = Date.now() + 3000;

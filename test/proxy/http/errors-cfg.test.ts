@@ -79,3 +79,9 @@ test("monitor-uri and http-after-response in a TCP frontend get 2.6's 'ignored' 
   const j = w.findIndex((t) => t.includes("'http-after-response' rules ignored for frontend 'fe' as they require HTTP mode."));
   assert.ok(i >= 0 && j > i, w.join('\n'));
 });
+
+test("http-request disable-l7-retry takes a condition only (2.6's alert otherwise)", () => {
+  assert.deepEqual(load('http-request disable-l7-retry if { path /x }').alerts, []);
+  assert.ok(load('http-request disable-l7-retry foo').alerts.some((a) => a.includes("'http-request disable-l7-retry' expects either 'if' or 'unless' followed by a condition but found 'foo'.")));
+  assert.ok(load('http-request disable-l7-retryx').alerts.some((a) => a.includes("but got 'disable-l7-retryx'")));
+});
