@@ -40,7 +40,7 @@ import { startHttpSession } from './http/stream.ts';
 import { registerStick } from './stick/register.ts';
 import { keywords as httpErrorKeywords } from './http/errors-cfg.ts';
 import { keywords as monitorKeywords } from './http/monitor.ts';
-import { keywords as retryOnKeywords } from './http/retry-on.ts';
+import { registerRetryOn } from './http/retry-on.ts';
 import { keywords as compressionKeywords } from './http/compression.ts';
 import { sslBindKeywords, sslServerKeywords, sslGlobalKeywords, sslServerInit } from './ssl/keywords.ts';
 import { sslAclFetches, sslLogFetches } from './ssl/fetches.ts';
@@ -88,7 +88,7 @@ export function buildRegistry(): KeywordRegistry {
   registerStick(reg);
   reg.register(httpErrorKeywords);
   reg.register(monitorKeywords);
-  reg.register(retryOnKeywords);
+  registerRetryOn(reg);
   reg.register(compressionKeywords);
   reg.register(sslGlobalKeywords);
   reg.registerBind(sslBindKeywords);
