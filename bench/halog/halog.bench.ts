@@ -1,10 +1,10 @@
 // npm run bench:halog — Sluice's halog (dist/halog/main.js) against /usr/sbin/halog on the same file
 // for -st, -srv, -pct, -u and -c: runs interleaved, prints the median wall time of each, GB/s and the
 // ratio Sluice/C (lower is better), after checking both print the same report. Then DuckDB ingest
-// speed (--duckdb) in lines/s on a smaller file. Env: HALOG_BENCH_MB (default 1024), HALOG_BENCH_RUNS
+// speed (--duckdb) in lines/s on the same file. Env: HALOG_BENCH_MB (default 1024), HALOG_BENCH_RUNS
 // (default 5), HALOG_BENCH_MODES (e.g. "-st,-u"), HALOG_BENCH_DUCKDB=0 to skip the DuckDB part,
-// HALOG_BENCH_DUCKDB_MB (default 256). The 1-min load average is printed before and after: Sluice's
-// halog uses a worker thread only when a core is free, so the machine's load changes its numbers.
+// HALOG_BENCH_DUCKDB_MB (default HALOG_BENCH_MB). The 1-min load average is printed before and after:
+// Sluice's halog uses a worker thread only when a core is free, so the machine's load changes its numbers.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, openSync, closeSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -82,7 +82,7 @@ if (process.env.HALOG_BENCH_DUCKDB !== '0') {
    * and checkpointing the database), measured on an empty file in the same run. Median of 3 runs each.
    */
   const db = `/tmp/sluice-halog-bench-${process.pid}.duckdb`;
-  const dfile = makeBenchInput(ROOT, Number(process.env.HALOG_BENCH_DUCKDB_MB ?? 256));
+  const dfile = makeBenchInput(ROOT, Number(process.env.HALOG_BENCH_DUCKDB_MB ?? MB));
   const empty = `/tmp/sluice-halog-bench-${process.pid}.empty.log`;
   writeFileSync(empty, '');
   const dfd = openSync(dfile, 'r');
