@@ -1,6 +1,6 @@
 /*
  * Error customisation and monitor golden (fixtures/http/errors, captured from HAProxy 2.6 by capture.mts there):
- * monitor-uri with monitor fail (answered, not logged), errorloc/errorloc302/errorloc303, http-error with string,
+ * monitor-uri with monitor fail (answered, not logged; nbsrv() of a backend with and without servers), errorloc/errorloc302/errorloc303, http-error with string,
  * lf-string, hdr formats and default-errorfiles, errorfiles importing an http-errors section (whole or some codes, the
  * last declaration winning), defaults inheritance. Shared with test/e2e/http/errors.test.ts.
  */
@@ -28,6 +28,8 @@ frontend fe
     log-format "%ST %B %b/%s %ts %{+Q}r"
     monitor-uri /healthz
     monitor fail if { req.hdr(x-fail) -m found }
+    monitor fail if { req.hdr(x-app) -m found } { nbsrv(App) lt 1 }
+    monitor fail if { req.hdr(x-site) -m found } { nbsrv(b_loc) lt 1 }
     http-request deny if { path /deny }
     http-request deny deny_status 429 if { path /slow }
     errorloc303 429 /retry-later
@@ -73,6 +75,9 @@ backend b_ef
     http-error status 503 errorfile ${own503}
 
 backend nosrv
+
+backend App
+    server s1 127.0.0.1:${p.srv}
 `;
 }
 
@@ -80,7 +85,7 @@ backend nosrv
 export function runErrorsScenario(fe: number): Promise<string[]> {
   const r = (path: string, h = ''): string => 'GET ' + path + ' HTTP/1.1\r\nhost: errors\r\n' + h + '\r\n';
   return sequence(fe, [
-    r('/healthz'), r('/healthz', 'x-fail: 1\r\n'), r('/healthz?q=1'), r('/slow'), r('/b/loc'), r('/b/loc302'), r('/b/str'),
+    r('/healthz'), r('/healthz', 'x-fail: 1\r\n'), r('/healthz', 'x-app: 1\r\n'), r('/healthz', 'x-site: 1\r\n'), r('/healthz?q=1'), r('/slow'), r('/b/loc'), r('/b/loc302'), r('/b/str'),
     r('/b/lf'), r('/b/file'), r('/b/site'), r('/b/last'), r('/b/default'), r('/b/ef'), r('/deny'),
   ], true, true);
 }
