@@ -46,6 +46,7 @@ import { sslBindKeywords, sslServerKeywords, sslGlobalKeywords, sslServerInit } 
 import { sslAclFetches, sslLogFetches } from './ssl/fetches.ts';
 import { tlsAcceptorFor, tlsAfterProxy } from './ssl/accept.ts';
 import { registerAclFetches } from './acl/fetches.ts';
+import { nbsrvFetch } from './acl/nbsrv.ts';
 import { registerLogFetches } from './log/sample.ts';
 import { setTlsAcceptorLookup, setTlsAfterProxy } from './frontend.ts';
 import { sslCheckConnect } from './ssl/checks.ts';
@@ -60,6 +61,7 @@ export function registerModelHooks(): void {
   registerServerInit(statsServerInit);
   registerServerInit(sslServerInit);
   registerAclFetches(sslAclFetches);
+  registerAclFetches([nbsrvFetch]);
   registerLogFetches(sslLogFetches);
 }
 
