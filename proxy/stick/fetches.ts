@@ -314,3 +314,43 @@ export function stkLogArgFetch(head: string): ((s: StreamLog) => number | null) 
     return v < 0 ? null : v;
   };
 }
+
+/** Table converters' data: `table_<x>(t)` reads data <x> of the entry keyed by the input sample. */
+const CONV_XS: ReadonlyMap<string, StkFetchSpec> = new Map([
+  ...XS.filter(([, sp]) => sp.op === OP_READ || sp.op === OP_KBYTES).map(([x, sp]) => [x.startsWith('get_') ? x.slice(4) : x, sp] as [string, StkFetchSpec]),
+  ['bytes_in_cnt', { dt: STK_DT_BYTES_IN_CNT, dt2: -1, op: OP_READ }], ['bytes_out_cnt', { dt: STK_DT_BYTES_OUT_CNT, dt2: -1, op: OP_READ }],
+  ['trackers', { dt: -1, dt2: -1, op: OP_TRACKERS }],
+]);
+
+/**
+ * Log-format / rule-value converters `in_table(<t>)` (1 when the input is a key of table t, else 0) and
+ * `table_<x>(<t>)` (data x of that entry, 0 when absent; nothing when t does not store x). The table is looked up by
+ * name when the converter runs (it may be declared after its use). Undefined for other converters. Meant for the
+ * converter table of log/converters.ts (being written as this is): not registered anywhere yet.
+ */
+export function stkLogConverter(c: string): ((v: string | number | null) => string | number | null) | undefined {
+  const m = /^(in_table|table_([a-z0-9_]+))\(([^)]+)\)$/.exec(c);
+  if (m === null) return undefined;
+  const tname = m[3].trim();
+  if (m[1] === 'in_table') {
+    return (v) => {
+      const t = stkTableByName(tname);
+      if (v === null || t === null) return null;
+      const k = stkKey(t, String(v));
+      return k !== null && t.lookup(k, twNow()) !== null ? 1 : 0;
+    };
+  }
+  const sp = CONV_XS.get(m[2] as string);
+  if (sp === undefined) return undefined;
+  return (v) => {
+    const t = stkTableByName(tname);
+    if (v === null || t === null) return null;
+    const k = stkKey(t, String(v));
+    if (k === null) return null;
+    const now = twNow();
+    const e = t.lookup(k, now);
+    if (sp.op === OP_TRACKERS) return e === null ? 0 : e.use;
+    const r = valueOf(t, e, sp, 0, now);
+    return r < 0 ? null : r;
+  };
+}

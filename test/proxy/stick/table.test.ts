@@ -99,3 +99,19 @@ test('gpc/gpt arrays print one item per element', () => {
   const e = t.get('127.0.0.1', 0)!;
   assert.equal(stkEntryLine(t, e, 0).replace(/^0x[0-9a-f]+/, '0x'), '0x: key=127.0.0.1 use=0 exp=0 gpt0=0 gpt1=0 gpc0=0 gpc1=0 gpc2=0 gpc0_rate(5000)=0 gpc1_rate(5000)=0\n');
 });
+
+test('in_table / table_<data> converters read the entry keyed by their input', async () => {
+  const { stkLogConverter } = await import('../../../proxy/stick/fetches.ts');
+  const { stkSetProxyTable } = await import('../../../proxy/stick/table.ts');
+  const t = new StkTable('convtest'); t.size = 10;
+  t.addData(9, 0, 1);           // http_req_cnt
+  stkSetProxyTable({}, t);
+  const e = t.get('10.1.2.3', Date.now())!;
+  e.vals[t.cols[9]!.off] = 7;
+  assert.equal(stkLogConverter('in_table(convtest)')!('10.1.2.3'), 1);
+  assert.equal(stkLogConverter('in_table(convtest)')!('10.9.9.9'), 0);
+  assert.equal(stkLogConverter('table_http_req_cnt(convtest)')!('10.1.2.3'), 7);
+  assert.equal(stkLogConverter('table_http_req_cnt(convtest)')!('10.9.9.9'), 0);
+  assert.equal(stkLogConverter('table_gpc0(convtest)')!('10.1.2.3'), null, 'a type the table does not store gives no sample');
+  assert.equal(stkLogConverter('lower'), undefined);
+});
