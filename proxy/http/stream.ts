@@ -178,8 +178,6 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   comp: HttpCompressor | null = null;
   /** `retry-on` (layer 7): the whole request as sent, kept for a retry; null = none or not retryable. */
   l7Req: Buffer | null = null;
-  /** `http-request disable-l7-retry` ran for this transaction (set by http/retry-on.ts's action). */
-  noL7Retry = false;
   rqPhase = RQ_HEAD;
   rsPhase = RS_NONE;
   reqBody = BODY_NONE;
@@ -605,7 +603,6 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (this.closed) { this.bc.release(); s.destroy(); return; }
     this.srv = s;
     this.log.server = _srv;
-    _srv.counters.cumReq++;
     // the server socket's handlers (the backend or the pool had theirs; TCP_NODELAY was set at connect)
     s.owner = this;
     s.ondata = onSrvData; s.onend = onSrvEnd; s.onclose = onSrvClose; s.onerror = onSrvError; s.ondrain = onSrvDrain;
@@ -616,7 +613,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.rsAccLen = 0;
     let head = this.outHead as Buffer;
     this.outHead = null;
-    if ((this.be as Proxy).http.retryOn > 1 && this.l7Req === null && !this.noL7Retry) this.l7Req = this.l7Keep(head);
+    if ((this.be as Proxy).http.retryOn > 1 && this.l7Req === null) this.l7Req = this.l7Keep(head);
     if (((this.be as Proxy).options & PR_O_SEND_NAME_HDR) !== 0) head = withServerName(head, this.be as Proxy, _srv);
     if (this.rqPhase === RQ_BODY && this.cliRest !== null) {
       s.cork();
@@ -776,6 +773,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.rspHeadAt = twNow();
     log.tResponse = this.rspHeadAt - this.srvConnAt;
     log.status = status;
+    // a server's req_tot and hrsp_* count the responses it sent, as 2.6 (not the 502/504 Sluice makes for it)
+    if (log.server !== null) { log.server.counters.cumReq++; log.server.counters.rsp[hrspIndex(status)]++; }
     // "HTTP/x.y" as the server wrote it (capture.res.ver); a longer version token keeps 0
     if (m.l0e - m.l0s === 8) log.resVer = (buf[m.l0s + 5] - 48) * 10 + buf[m.l0s + 7] - 48;
     logResponseHead(this.fe, log, buf, m.hdr, m.nhdr);
@@ -996,9 +995,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       const be = this.be;
       if (be !== null) {
         be.beCounters.rsp[i]++;
-        const srv = log.server;
-        if (srv !== null) srv.counters.rsp[i]++;
-        addHttpTimeStats(be, srv, log);
+        addHttpTimeStats(be, log.server, log);
       }
     }
     const dIn = log.bytesIn, dOut = log.bytesOut;
@@ -1057,7 +1054,6 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.rqBuf = null;
     this.be = null;
     this.l7Req = null;
-    this.noL7Retry = false;
     this.tunnel = false;
     this.req.reset();
     this.rsp.reset();
@@ -1202,6 +1198,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (log.errCause === SF_ERR_NONE) { log.errCause = errCause; log.finishState = finishState; }
     const be = this.be;
     if (be !== null) be.beCounters.failedResp++;
+    if (log.server !== null) log.server.counters.failedResp++;   // eresp on the server too, as 2.6
     this.srvKeepAlive = false;
     this.dropServer();
     if (status > 0 && this.rsPhase === RS_WAIT) { this.sendError(status, false); return; }
