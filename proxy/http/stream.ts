@@ -178,6 +178,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   comp: HttpCompressor | null = null;
   /** `retry-on` (layer 7): the whole request as sent, kept for a retry; null = none or not retryable. */
   l7Req: Buffer | null = null;
+  /** `http-request disable-l7-retry` ran for this transaction (set by http/retry-on.ts's action). */
+  noL7Retry = false;
   rqPhase = RQ_HEAD;
   rsPhase = RS_NONE;
   reqBody = BODY_NONE;
@@ -613,7 +615,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.rsAccLen = 0;
     let head = this.outHead as Buffer;
     this.outHead = null;
-    if ((this.be as Proxy).http.retryOn > 1 && this.l7Req === null) this.l7Req = this.l7Keep(head);
+    if ((this.be as Proxy).http.retryOn > 1 && this.l7Req === null && !this.noL7Retry) this.l7Req = this.l7Keep(head);
     if (((this.be as Proxy).options & PR_O_SEND_NAME_HDR) !== 0) head = withServerName(head, this.be as Proxy, _srv);
     if (this.rqPhase === RQ_BODY && this.cliRest !== null) {
       s.cork();
@@ -1054,6 +1056,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.rqBuf = null;
     this.be = null;
     this.l7Req = null;
+    this.noL7Retry = false;
     this.tunnel = false;
     this.req.reset();
     this.rsp.reset();
