@@ -10,12 +10,13 @@ import { addEventSink, emitEvent, EV_WARNING } from '../events.ts';
 import { logProxyText } from '../log/emit.ts';
 import { LOG_ALERT, LOG_EMERG, LOG_NOTICE } from '../log/types.ts';
 import { probeReason, type ProbeResult } from './probe.ts';
+import { HCHK_STATUS_L7OKD } from './types.ts';
 
 /** The line for one check result (without the final period), 2.6's wording. */
 export function healthCheckText(srv: Server, r: ProbeResult): string {
   const c = srv.check;
   const up = c.health >= c.rise;
-  return `Health check for ${srv.backup ? 'backup ' : ''}server ${srv.proxy.name}/${srv.name} ${r.ok ? 'succeeded' : 'failed'}, reason: ${probeReason(r)}, status: ${up ? c.health - c.rise + 1 : c.health}/${up ? c.fall : c.rise} ${up ? (srv.uweight > 0 ? 'UP' : 'DRAIN') : 'DOWN'}`;
+  return `Health check for ${srv.backup ? 'backup ' : ''}server ${srv.proxy.name}/${srv.name} ${r.status === HCHK_STATUS_L7OKD ? 'conditionally ' : ''}${r.ok ? 'succeeded' : 'failed'}, reason: ${probeReason(r)}, status: ${up ? c.health - c.rise + 1 : c.health}/${up ? c.fall : c.rise} ${up ? (srv.uweight > 0 ? 'UP' : 'DRAIN') : 'DOWN'}`;
 }
 
 /** Reports a check result under `option log-health-checks` (the caller decides whether it is worth a line). */
