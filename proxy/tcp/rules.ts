@@ -55,6 +55,7 @@ function condExec3(cond: AclCond, ctx: SampleCtx): number {
  * `reject`, TCP_RULES_WAIT when a condition cannot be decided yet (only while ctx.l4Final is false). Allocates nothing.
  */
 export function tcpRulesExec(rules: readonly TcpRule[], ctx: SampleCtx): number {
+  // a list that waited runs again from its first rule on the next data, actions included (2.6 does so too)
   for (let i = 0; i < rules.length; i++) {
     const r = rules[i];
     if (r.cond !== null) {

@@ -13,7 +13,7 @@ import { startSluice, stopSluice, freePort } from '../proxy-util.ts';
 import {
   rateLimitConfig, connRejectConfig, persistConfig, runRateLimit, runConnReject, runPersist, startBackend,
   persistDownConfig, runPersistDown, tcpConfig, runTcp, persistCookieConfig, runPersistCookie, levelsConfig, runLevels, proxyProtoConfig, runProxyProto, peersTableConfig, runPeersTable,
-  responseTrackConfig, runResponseTrack,
+  responseTrackConfig, runResponseTrack, tcpWaitConfig, runTcpWait,
 } from './scenario.ts';
 import type { Ports } from './scenario.ts';
 
@@ -38,6 +38,7 @@ const CASES: [string, string, (p: Ports) => string, (p: Ports) => Promise<Record
   ['proxy-proto', 'accept-proxy: tcp-request connection tracks the peer, tcp-request session the PROXY source; a bad header releases', proxyProtoConfig, runProxyProto],
   ['peers-table', 'a table declared in a peers section, tracked with table <peers>/<name>, listed with the proxy tables', peersTableConfig, runPeersTable],
   ['response-track', 'http-response track-sc1 alone counts the request, 4xx/5xx and bytes; src and sc_* in http-response rules', responseTrackConfig, runResponseTrack],
+  ['tcp-wait', 'tcp-request content rules waiting for data run again from the top: sc-inc-gpc0 before the wait counts each pass', tcpWaitConfig, runTcpWait],
 ];
 
 for (const [name, what, cfg, run] of CASES) {

@@ -417,3 +417,44 @@ export async function runResponseTrack(p: Ports): Promise<Record<string, string>
   }
   return { 'statuses.txt': st.join('\n') + '\n', 'show-table.txt': maskTable(await cli(p.sock, 'show table fe')) };
 }
+
+/** tcp-request content rules that wait for data run again from the first one on each chunk, actions included (2.6). */
+export function tcpWaitConfig(p: Ports): string {
+  return `global
+    stats socket ${p.sock} level admin
+defaults
+    mode tcp
+    timeout client 5s
+    timeout server 5s
+    timeout connect 2s
+
+listen li
+    bind 127.0.0.1:${p.fe}
+    stick-table type ip size 10 store gpc0,conn_cnt
+    tcp-request inspect-delay 3s
+    tcp-request content track-sc0 src
+    tcp-request content sc-inc-gpc0(0)
+    tcp-request content accept if { req.len ge 20 }
+    server s1 127.0.0.1:${p.s1}
+`;
+}
+
+export async function runTcpWait(p: Ports): Promise<Record<string, string>> {
+  const body = await new Promise<string>((resolve) => {
+    const c = connect(p.fe, '127.0.0.1');
+    let out = '';
+    const req = 'GET / HTTP/1.1\r\nhost: stick.test\r\nconnection: close\r\n\r\n';
+    c.on('data', (d) => { out += d.toString('latin1'); });
+    c.on('error', () => { /* reset */ });
+    c.on('close', () => resolve(out));
+    // the request in three pieces after a pause: the rules run at accept (no data) and on each piece; the accept
+    // only matches the last
+    c.on('connect', () => {
+      setTimeout(() => c.write(req.slice(0, 4)), 100);
+      setTimeout(() => c.write(req.slice(4, 10)), 200);
+      setTimeout(() => c.write(req.slice(10)), 300);
+    });
+  });
+  const he = body.indexOf('\r\n\r\n');
+  return { 'body.txt': (he < 0 ? '-' : body.slice(he + 4)) + '\n', 'show-table.txt': maskTable(await cli(p.sock, 'show table li')) };
+}
