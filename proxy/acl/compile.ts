@@ -11,6 +11,9 @@ import {
 } from './types.ts';
 import { FETCHES, FETCH_SUFFIXES } from './fetches.ts';
 import { MATCHERS, MATCH_NAMES } from './matchers.ts';
+import type { FetchDef } from './types.ts';
+import { compileLogSample, sampleLive } from '../log/sample.ts';
+import { convGivesInt } from '../log/converters.ts';
 
 function newPatterns(icase: boolean): AclPatterns {
   return { icase, strs: [], strSet: null, regs: [], nets: new Uint32Array(0), ipStrs: [], ints: new Float64Array(0) };
@@ -83,15 +86,19 @@ const INT_OPS: ReadonlyMap<string, (n: number) => [number, number]> = new Map([
 export function compileAclTerm(words: readonly string[], baseDir: string, warn?: (msg: string) => void): AclTerm | string {
   if (words.length === 0) return 'missing fetch method';
   const crit = words[0];
-  const paren = crit.indexOf('(');
-  let name = paren < 0 ? crit : crit.slice(0, paren);
+  const convAt = convStart(crit);
+  const head = convAt < 0 ? crit : crit.slice(0, convAt);
+  const paren = head.indexOf('(');
+  let name = paren < 0 ? head : head.slice(0, paren);
   let arg = '';
   if (paren >= 0) {
-    if (!crit.endsWith(')')) return `ACL keyword '${name}' : expected ')'`;
-    arg = crit.slice(paren + 1, -1);
+    if (!head.endsWith(')')) return `ACL keyword '${name}' : expected ')'`;
+    arg = head.slice(paren + 1, -1);
   }
-  let fetch = FETCHES.get(name);
+  let fetch = convAt < 0 ? FETCHES.get(name) : convertedFetch(crit, name);
+  if (typeof fetch === 'string') return fetch;
   let kind = fetch ? fetch.defaultMatch : -1;
+  if (convAt >= 0) arg = '';
   if (!fetch) {
     const us = name.lastIndexOf('_');
     const base = us > 0 ? FETCHES.get(name.slice(0, us)) : undefined;
@@ -171,6 +178,46 @@ export function compileAclTerm(words: readonly string[], baseDir: string, warn?:
   if (kind === ACL_M_STR && p.strs.length > 8) p.strSet = new Set(p.strs.map((b) => b.toString('latin1')));
   if (fetch.bool) kind = ACL_M_BOOL;
   return { fetch, arg: Buffer.from(arg.toLowerCase(), 'latin1'), match: MATCHERS[kind], matchKind: kind, pats: p };
+}
+
+/** Offset of the first top-level comma of a criterion (`req.hdr(host),lower`: its converters), -1 = none. */
+function convStart(crit: string): number {
+  let depth = 0;
+  for (let i = 0; i < crit.length; i++) {
+    const c = crit[i];
+    if (c === '\\') i++;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === ',' && depth === 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * A criterion with converters (`req.hdr(host),lower -m end .example.com`): the sample is computed as in a log-format
+ * expression (log/sample.ts and log/converters.ts over the live request) and its text matched. The default match is
+ * that of the fetch, or `int` when the last converter gives an integer.
+ */
+function convertedFetch(crit: string, name: string): FetchDef | string {
+  const sample = compileLogSample(crit);
+  if (typeof sample === 'string') return sample.replace(/ in log-format$/, ` in ACL expression '${crit}'`);
+  const base = FETCHES.get(name);
+  const last = crit.slice(crit.lastIndexOf(',') + 1);
+  const defaultMatch = convGivesInt(last.replace(/\(.*$/, '')) ? ACL_M_INT : base !== undefined && !base.bool ? base.defaultMatch : ACL_M_STR;
+  return {
+    name, defaultMatch, needsArg: false, bool: false,
+    run(ctx, _arg, match, p) {
+      const log = ctx.log;
+      if (log === undefined) return false;
+      const prev = sampleLive.req;
+      sampleLive.req = ctx;
+      let v: string | number | null;
+      try { v = sample(log); } finally { sampleLive.req = prev; }
+      if (v === null) return false;
+      const b = Buffer.from(typeof v === 'number' ? String(v) : v, 'latin1');
+      return match(p, b, 0, b.length);
+    },
+  };
 }
 
 /** True when the term can match at all: patterns given, or a method that needs none. */

@@ -6,7 +6,10 @@
  */
 import type { StreamLog } from '../model/types.ts';
 import type { SampleCtx } from '../acl/types.ts';
+import { hostname as osHostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
 import { varGet } from '../http/vars.ts';
+import { compileConverter, type Conv } from './converters.ts';
 
 type Fetch = (s: StreamLog) => string | number | null;
 
@@ -44,6 +47,13 @@ const FETCHES: Map<string, Fetch> = new Map<string, Fetch>([
   ['path', (s) => { const q = s.uri.indexOf('?'); return s.uri === '' ? null : q < 0 ? s.uri : s.uri.slice(0, q); }],
   ['query', (s) => { const q = s.uri.indexOf('?'); return q < 0 ? null : s.uri.slice(q + 1); }],
   ['unique-id', (s) => (s.uniqueId === '' ? null : s.uniqueId)],
+  ['date', () => Math.floor(Date.now() / 1000)],
+  ['date_us', () => (Date.now() % 1000) * 1000],
+  ['hostname', () => osHostname()],
+  ['uuid', () => randomUUID()],
+  ['rand', () => Math.floor(Math.random() * 0x100000000)],
+  ['req.ver', (s) => (s.httpVersion === '' ? null : s.httpVersion.replace(/^HTTP\//, ''))],
+  ['req_ver', (s) => (s.httpVersion === '' ? null : s.httpVersion.replace(/^HTTP\//, ''))],
 ]);
 
 /** Fetches taking arguments of other modules (proxy/stick: `sc_http_req_rate(0)`), tried when no other one knows `head`. */
@@ -53,42 +63,6 @@ export function registerLogArgFetches(fn: (head: string) => Fetch | undefined): 
 /** Log-format fetches of other modules (proxy/ssl/fetches.ts), registered by proxy/modules.ts; they win. */
 export function registerLogFetches(defs: ReadonlyArray<readonly [string, Fetch]>): void {
   for (const [name, fn] of defs) FETCHES.set(name, fn);
-}
-
-type Conv = (v: string | number | null) => string | number | null;
-const CONVERTERS: ReadonlyMap<string, Conv> = new Map<string, Conv>([
-  ['lower', (v) => (typeof v === 'string' ? v.toLowerCase() : v)],
-  ['upper', (v) => (typeof v === 'string' ? v.toUpperCase() : v)],
-  // an integer is its 8-byte big-endian form (2.6: `%[ssl_fc_err,hex]` of 0 is 0000000000000000), text its bytes
-  ['hex', (v) => (v === null ? null : typeof v === 'number' ? BigInt.asUintN(64, BigInt(Math.trunc(v))).toString(16).toUpperCase().padStart(16, '0')
-    : Buffer.from(v, 'latin1').toString('hex').toUpperCase())],
-]);
-
-/** `ipmask(<bits>)` on an IPv4 address (`127.0.0.1,ipmask(24)` → `127.0.0.0`); null for anything else. */
-function ipmaskConv(arg: string): Conv | undefined {
-  if (!/^\d+$/.test(arg) || Number(arg) > 32) return undefined;
-  const bits = Number(arg);
-  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  return (v) => {
-    if (typeof v !== 'string') return null;
-    const p = v.split('.');
-    if (p.length !== 4) return null;
-    let n = 0;
-    for (let i = 0; i < 4; i++) {
-      if (!/^\d{1,3}$/.test(p[i]) || Number(p[i]) > 255) return null;
-      n = n * 256 + Number(p[i]);
-    }
-    n = (n & mask) >>> 0;
-    return (n >>> 24) + '.' + ((n >>> 16) & 255) + '.' + ((n >>> 8) & 255) + '.' + (n & 255);
-  };
-}
-
-/** A converter with arguments (`name(args)`), or undefined when unknown or malformed. */
-function argConverter(c: string): Conv | undefined {
-  const m = /^([a-z_]+)\((.*)\)$/.exec(c);
-  if (m === null) return undefined;
-  if (m[1] === 'ipmask') return ipmaskConv(m[2].trim());
-  return undefined;
 }
 
 /**
@@ -133,6 +107,11 @@ function liveQueryParam(name: string, sep: string): (q: string) => string | null
 }
 
 function liveArgFetch(fn: string, arg: string): Fetch | undefined {
+  // fetches with an argument that read no request: date(<offset>), env(<name>), rand(<range>), uuid(4)
+  if (fn === 'date') { const off = Number(arg); return Number.isInteger(off) ? () => Math.floor(Date.now() / 1000) + off : undefined; }
+  if (fn === 'env') return () => process.env[arg] ?? null;
+  if (fn === 'rand') { const r = Number(arg); return Number.isInteger(r) && r > 0 ? () => Math.floor(Math.random() * r) : undefined; }
+  if (fn === 'uuid') return arg === '4' ? () => randomUUID() : undefined;
   switch (fn) {
     case 'req.hdr': case 'hdr': return liveHeader(arg, false);
     case 'res.hdr': case 'shdr': return liveHeader(arg, false, true);
@@ -186,8 +165,9 @@ export function compileLogSample(expr: string): Fetch | string {
   if (fetch === undefined) return "unknown or unsupported sample fetch method '" + head + "' in log-format";
   const convs: Conv[] = [];
   for (let i = 1; i < parts.length; i++) {
-    const c = CONVERTERS.get(parts[i].trim()) ?? argConverter(parts[i].trim());
+    const c = compileConverter(parts[i].trim());
     if (c === undefined) return "unknown or unsupported converter '" + parts[i].trim() + "' in log-format";
+    if (typeof c === 'string') return "converter '" + parts[i].trim() + "': " + c;
     convs.push(c);
   }
   if (convs.length === 0) return fetch;
@@ -206,6 +186,7 @@ function splitTopLevel(expr: string): string[] {
   let start = 0;
   for (let i = 0; i < expr.length; i++) {
     const c = expr[i];
+    if (c === '\\') { i++; continue; }          // an escaped comma or parenthesis of a converter argument
     if (c === '(') depth++;
     else if (c === ')') depth--;
     else if (c === ',' && depth === 0) { out.push(expr.slice(start, i)); start = i + 1; }

@@ -1,0 +1,348 @@
+/*
+ * Sample converters of HAProxy 2.6 (`fetch,conv1,conv2(args)`), compiled once at load into functions on a sample
+ * value: text (binary samples are latin1 strings, one char per byte), an integer, or null (no sample). Used by the
+ * log-format sample compiler (log/sample.ts: log lines, http-request/response values, dynamic use_backend) and
+ * through it by ACL criteria with converters (acl/compile.ts). Map files are read at load. Hot path: per request
+ * where a rule or log format uses them (no regex compiled, no file read then).
+ */
+import fs from 'node:fs';
+import { createHash } from 'node:crypto';
+import { hashRange } from '../lb/hash-fn.ts';
+import { LB_HFN_SDBM, LB_HFN_DJB2, LB_HFN_WT6, LB_HFN_CRC32 } from '../lb/types.ts';
+
+export type SampleValue = string | number | null;
+export type Conv = (v: SampleValue) => SampleValue;
+
+/** Splits converter arguments on commas, `\,` and `\)` being literal; other backslashes stay (regex escapes). */
+export function convArgs(text: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\\' && (text[i + 1] === ',' || text[i + 1] === ')' || text[i + 1] === '\\')) { cur += text[++i]; continue; }
+    if (c === ',') { out.push(cur); cur = ''; continue; }
+    cur += c;
+  }
+  out.push(cur);
+  return out.map((a) => (a.length >= 2 && (a[0] === '"' || a[0] === "'") && a[a.length - 1] === a[0] ? a.slice(1, -1) : a.trim()));
+}
+
+const str = (v: SampleValue): string | null => (v === null ? null : typeof v === 'number' ? String(v) : v);
+const int = (v: SampleValue): number | null => {
+  if (v === null) return null;
+  if (typeof v === 'number') return v;
+  const m = /^\s*[-+]?\d+/.exec(v);
+  return m === null ? null : Number(m[0]);
+};
+
+function textConv(fn: (s: string) => SampleValue): Conv { return (v) => { const s = str(v); return s === null ? null : fn(s); }; }
+function intConv(fn: (n: number) => SampleValue): Conv { return (v) => { const n = int(v); return n === null ? null : fn(n); }; }
+
+/** field(index,delims[,count]) / word(...): 1-based index (negative from the end), empty words skipped by word. */
+function fieldConv(args: string[], words: boolean): Conv | string {
+  const idx = Number(args[0]);
+  const delims = args[1] ?? '';
+  const count = args[2] === undefined ? 1 : Number(args[2]);
+  if (!Number.isInteger(idx) || idx === 0 || delims === '' || !Number.isInteger(count) || count < 0) return 'invalid arguments';
+  return textConv((s) => {
+    const parts: string[] = [];
+    let start = 0;
+    for (let i = 0; i <= s.length; i++) {
+      if (i === s.length || delims.includes(s[i])) { parts.push(s.slice(start, i)); start = i + 1; }
+    }
+    const list = words ? parts.filter((p) => p !== '') : parts;
+    const first = idx > 0 ? idx - 1 : list.length + idx - (count === 0 ? 0 : count - 1);
+    const n = count === 0 ? (idx > 0 ? list.length - first : list.length + idx + 1) : count;
+    if (first < 0 || first >= list.length) return null;
+    // the joined fields keep the delimiter that was there (field) or the first delimiter (word)
+    return list.slice(first, first + n).join(words ? delims[0] : delims[0]);
+  });
+}
+
+/** HAProxy's regsub: the first match (all with flag g) replaced, \1..\9 in the substitution. */
+function regsubConv(args: string[]): Conv | string {
+  const flags = args[2] ?? '';
+  let re: RegExp;
+  try { re = new RegExp(args[0] ?? '', (flags.includes('i') ? 'i' : '') + (flags.includes('g') ? 'g' : '')); } catch { return `invalid regex '${args[0] ?? ''}'`; }
+  const sub = (args[1] ?? '').replace(/\$/g, '$$$$').replace(/\\([0-9])/g, '$$$1');
+  return textConv((s) => { re.lastIndex = 0; return s.replace(re, sub); });
+}
+
+const WDAY = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MON = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const p2 = (n: number): string => (n < 10 ? '0' + n : String(n));
+
+/** strftime's common conversions, for ltime/utime. */
+function strftime(fmt: string, t: number, utc: boolean): string {
+  const d = new Date(t * 1000);
+  const Y = utc ? d.getUTCFullYear() : d.getFullYear(), M = utc ? d.getUTCMonth() : d.getMonth();
+  const D = utc ? d.getUTCDate() : d.getDate(), h = utc ? d.getUTCHours() : d.getHours();
+  const m = utc ? d.getUTCMinutes() : d.getMinutes(), s = utc ? d.getUTCSeconds() : d.getSeconds();
+  const wd = utc ? d.getUTCDay() : d.getDay();
+  const off = utc ? 0 : -d.getTimezoneOffset();
+  const jan1 = utc ? Date.UTC(Y, 0, 1) : new Date(Y, 0, 1).getTime();
+  const yday = Math.floor((d.getTime() - jan1) / 86400000) + 1;
+  return fmt.replace(/%([a-zA-Z%])/g, (all, c: string) => {
+    switch (c) {
+      case 'Y': return String(Y);
+      case 'y': return p2(Y % 100);
+      case 'm': return p2(M + 1);
+      case 'd': return p2(D);
+      case 'e': return D < 10 ? ' ' + D : String(D);
+      case 'H': return p2(h);
+      case 'I': return p2(h % 12 === 0 ? 12 : h % 12);
+      case 'M': return p2(m);
+      case 'S': return p2(s);
+      case 'p': return h < 12 ? 'AM' : 'PM';
+      case 'a': return WDAY[wd];
+      case 'A': return ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'][wd];
+      case 'b': case 'h': return MON[M];
+      case 'B': return ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'][M];
+      case 'j': return String(yday).padStart(3, '0');
+      case 'u': return String(wd === 0 ? 7 : wd);
+      case 'w': return String(wd);
+      case 's': return String(t);
+      case 'T': return `${p2(h)}:${p2(m)}:${p2(s)}`;
+      case 'R': return `${p2(h)}:${p2(m)}`;
+      case 'D': return `${p2(M + 1)}/${p2(D)}/${p2(Y % 100)}`;
+      case 'F': return `${Y}-${p2(M + 1)}-${p2(D)}`;
+      case 'z': return (off < 0 ? '-' : '+') + p2(Math.floor(Math.abs(off) / 60)) + p2(Math.abs(off) % 60);
+      case 'Z': return utc ? 'GMT' : (Intl.DateTimeFormat('en', { timeZoneName: 'short' }).formatToParts(d).find((x) => x.type === 'timeZoneName')?.value ?? '');
+      case 'n': return '\n';
+      case 't': return '\t';
+      case '%': return '%';
+      default: return all;
+    }
+  });
+}
+
+function timeConv(args: string[], utc: boolean): Conv | string {
+  if (args[0] === undefined || args[0] === '') return 'expects a format';
+  const off = args[1] === undefined ? 0 : Number(args[1]);
+  if (!Number.isInteger(off)) return 'invalid offset';
+  return intConv((n) => strftime(args[0], n + off, utc));
+}
+
+function httpDate(args: string[]): Conv | string {
+  const off = args[0] === undefined || args[0] === '' ? 0 : Number(args[0]);
+  const unit = args[1] ?? 's';
+  const div = unit === 's' ? 1 : unit === 'ms' ? 1000 : unit === 'us' ? 1e6 : 0;
+  if (!Number.isInteger(off) || div === 0) return 'invalid arguments';
+  return intConv((n) => {
+    const d = new Date(Math.floor((n / div + off) * 1000));
+    return `${WDAY[d.getUTCDay()]}, ${p2(d.getUTCDate())} ${MON[d.getUTCMonth()]} ${d.getUTCFullYear()} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} GMT`;
+  });
+}
+
+function jsonEscape(s: string): string {
+  let o = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x22) o += '\\"';
+    else if (c === 0x5c) o += '\\\\';
+    else if (c === 0x2f) o += '\\/';
+    else if (c < 0x20 || c === 0x7f) o += c === 10 ? '\\n' : c === 13 ? '\\r' : c === 9 ? '\\t' : '\\u' + c.toString(16).padStart(4, '0');
+    else o += s[i];
+  }
+  return o;
+}
+
+function urlDecode(s: string, form: boolean): string | null {
+  const out: number[] = [];
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x25) {
+      const h = s.slice(i + 1, i + 3);
+      if (!/^[0-9a-fA-F]{2}$/.test(h)) return null;
+      out.push(parseInt(h, 16)); i += 2;
+    } else out.push(form && c === 0x2b ? 0x20 : c & 0xff);
+  }
+  return Buffer.from(out).toString('latin1');
+}
+
+// ---- maps ----
+
+const MAP_KINDS = new Set(['str', 'beg', 'end', 'sub', 'reg', 'dom', 'dir', 'ip', 'int']);
+
+interface MapEntry { key: string; value: string; re: RegExp | null; net: number; mask: number }
+
+function ip4(s: string): number {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
+  if (m === null) return -1;
+  let n = 0;
+  for (let i = 1; i <= 4; i++) { const b = Number(m[i]); if (b > 255) return -1; n = n * 256 + b; }
+  return n;
+}
+
+function loadMap(file: string, kind: string, baseDir: string): MapEntry[] | string {
+  let text: string;
+  const f = file.startsWith('/') || baseDir === '' ? file : `${baseDir}/${file}`;
+  try { text = fs.readFileSync(f, 'latin1'); } catch { return `failed to open map file '${file}'`; }
+  const out: MapEntry[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.replace(/\r$/, '').trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const sp = line.search(/\s/);
+    const key = sp < 0 ? line : line.slice(0, sp);
+    const value = sp < 0 ? '' : line.slice(sp).trim();
+    const e: MapEntry = { key, value, re: null, net: 0, mask: 0 };
+    if (kind === 'reg') { try { e.re = new RegExp(key); } catch { return `invalid regex '${key}' in map file '${file}'`; } }
+    if (kind === 'ip') {
+      const [a, bits] = key.split('/');
+      const n = ip4(a);
+      const b = bits === undefined ? 32 : Number(bits);
+      if (n < 0 || !(b >= 0 && b <= 32)) return `invalid IP address '${key}' in map file '${file}'`;
+      e.mask = b === 0 ? 0 : (0xffffffff << (32 - b)) >>> 0;
+      e.net = (n & e.mask) >>> 0;
+    }
+    out.push(e);
+  }
+  return out;
+}
+
+/** map_<kind>[_<out>](file[,default]): the value of the first entry matching the sample (longest prefix for ip). */
+function mapConv(name: string, args: string[], baseDir: string): Conv | string | undefined {
+  const m = /^map(?:_([a-z]+))?(?:_(str|int|ip))?$/.exec(name);
+  if (m === null) return undefined;
+  const kind = m[1] ?? 'str';
+  if (!MAP_KINDS.has(kind)) return undefined;
+  const outInt = m[2] === 'int';
+  if (args[0] === undefined || args[0] === '') return 'expects a map file name';
+  const entries = loadMap(args[0], kind, baseDir);
+  if (typeof entries === 'string') return entries;
+  const def: SampleValue = args[1] === undefined ? null : outInt ? Number(args[1]) : args[1];
+  const exact = kind === 'str' ? new Map(entries.map((e) => [e.key, e.value] as const).reverse()) : null;
+  const out = (v: string): SampleValue => (outInt ? Number(v) : v);
+  return (v) => {
+    const s = str(v);
+    if (s === null) return def;
+    if (exact !== null) { const r = exact.get(s); return r === undefined ? def : out(r); }
+    if (kind === 'ip') {
+      const a = ip4(s);
+      if (a < 0) return def;
+      let best: MapEntry | null = null;
+      for (const e of entries) if (((a & e.mask) >>> 0) === e.net && (best === null || e.mask > best.mask)) best = e;
+      return best === null ? def : out(best.value);
+    }
+    for (const e of entries) {
+      const k = e.key;
+      let hit: boolean;
+      switch (kind) {
+        case 'beg': hit = s.startsWith(k); break;
+        case 'end': hit = s.endsWith(k); break;
+        case 'sub': hit = s.includes(k); break;
+        case 'reg': hit = (e.re as RegExp).test(s); break;
+        case 'int': hit = int(s) === Number(k); break;
+        case 'dom': { const i = s.indexOf(k); hit = i >= 0 && (i === 0 || '/.?'.includes(s[i - 1])) && (i + k.length === s.length || '/.?'.includes(s[i + k.length])); break; }
+        default: { const i = s.indexOf(k); hit = i >= 0 && (i === 0 || s[i - 1] === '/') && (i + k.length === s.length || '/?'.includes(s[i + k.length])); break; }
+      }
+      if (hit) return out(e.value);
+    }
+    return def;
+  };
+}
+
+function hashConv(fn: number, args: string[]): Conv {
+  const aval = args[0] === '1';
+  return (v) => {
+    const s = str(v);
+    if (s === null) return null;
+    const b = Buffer.from(s, 'latin1');
+    return hashRange(fn, aval, b, 0, b.length);
+  };
+}
+
+function arith(args: string[], fn: (a: number, b: number) => number | null): Conv | string {
+  const b = Number(args[0]);
+  if (args[0] === undefined || !Number.isInteger(b)) return 'expects an integer argument';
+  return intConv((a) => fn(a, b));
+}
+
+const SIMPLE: ReadonlyMap<string, Conv> = new Map<string, Conv>([
+  ['lower', textConv((s) => s.toLowerCase())],
+  ['upper', textConv((s) => s.toUpperCase())],
+  // an integer is its 8-byte big-endian form (2.6: `%[ssl_fc_err,hex]` of 0 is 0000000000000000), text its bytes
+  ['hex', (v) => (v === null ? null : typeof v === 'number' ? BigInt.asUintN(64, BigInt(Math.trunc(v))).toString(16).toUpperCase().padStart(16, '0')
+    : Buffer.from(v, 'latin1').toString('hex').toUpperCase())],
+  ['hex2i', textConv((s) => (/^[0-9a-fA-F]+$/.test(s) ? parseInt(s, 16) : null))],
+  ['length', textConv((s) => s.length)],
+  ['base64', textConv((s) => Buffer.from(s, 'latin1').toString('base64'))],
+  ['b64dec', textConv((s) => Buffer.from(s, 'base64').toString('latin1'))],
+  ['sha1', textConv((s) => createHash('sha1').update(Buffer.from(s, 'latin1')).digest().toString('latin1'))],
+  ['json', textConv(jsonEscape)],
+  ['cut_crlf', textConv((s) => { const i = s.search(/[\r\n]/); return i < 0 ? s : s.slice(0, i); })],
+  ['debug', (v) => v],
+  ['neg', intConv((n) => -n)],
+  ['not', intConv((n) => (n === 0 ? 1 : 0))],
+  ['bool', intConv((n) => (n !== 0 ? 1 : 0))],
+  ['odd', intConv((n) => n & 1)],
+  ['even', intConv((n) => ((n & 1) === 0 ? 1 : 0))],
+]);
+
+const INT_CONVERTERS = new Set(['length', 'hex2i', 'neg', 'not', 'bool', 'odd', 'even', 'sdbm', 'djb2', 'wt6', 'crc32',
+  'add', 'sub', 'mul', 'div', 'mod', 'and', 'or', 'xor']);
+
+/** True when converter `name` gives an integer (ACLs then match with -m int by default). */
+export function convGivesInt(name: string): boolean { return INT_CONVERTERS.has(name) || /^map_[a-z]+_int$/.test(name); }
+
+/**
+ * The converter `text` (`lower`, `regsub(a,b,g)`, `map_beg(file,def)` ...): a function, or an error string for the
+ * configuration message; undefined when Sluice does not know the converter. `baseDir` resolves relative map files.
+ */
+export function compileConverter(text: string, baseDir = ''): Conv | string | undefined {
+  const paren = text.indexOf('(');
+  const name = paren < 0 ? text : text.slice(0, paren);
+  if (paren >= 0 && !text.endsWith(')')) return `missing ')' in converter '${name}'`;
+  const args = paren < 0 ? [] : convArgs(text.slice(paren + 1, -1));
+  switch (name) {
+    case 'sdbm': return hashConv(LB_HFN_SDBM, args);
+    case 'djb2': return hashConv(LB_HFN_DJB2, args);
+    case 'wt6': return hashConv(LB_HFN_WT6, args);
+    case 'crc32': return hashConv(LB_HFN_CRC32, args);
+    case 'url_dec': return textConv((s) => urlDecode(s, args[0] === '1'));
+    case 'regsub': return regsubConv(args);
+    case 'field': return fieldConv(args, false);
+    case 'word': return fieldConv(args, true);
+    case 'bytes': {
+      const off = Number(args[0]);
+      const len = args[1] === undefined ? -1 : Number(args[1]);
+      if (!Number.isInteger(off) || off < 0 || !Number.isInteger(len)) return 'invalid arguments';
+      return textConv((s) => (off > s.length ? null : len < 0 ? s.slice(off) : s.slice(off, off + len)));
+    }
+    case 'ltrim': { const set = args[0] ?? ''; return textConv((s) => { let i = 0; while (i < s.length && set.includes(s[i])) i++; return s.slice(i); }); }
+    case 'rtrim': { const set = args[0] ?? ''; return textConv((s) => { let i = s.length; while (i > 0 && set.includes(s[i - 1])) i--; return s.slice(0, i); }); }
+    case 'concat': {
+      const pre = args[0] ?? '', post = args[2] ?? '';
+      return textConv((s) => pre + s + post);
+    }
+    case 'add': return arith(args, (a, b) => a + b);
+    case 'sub': return arith(args, (a, b) => a - b);
+    case 'mul': return arith(args, (a, b) => a * b);
+    case 'div': return arith(args, (a, b) => (b === 0 ? null : Math.trunc(a / b)));
+    case 'mod': return arith(args, (a, b) => (b === 0 ? null : a % b));
+    case 'and': return arith(args, (a, b) => Number(BigInt(a) & BigInt(b)));
+    case 'or': return arith(args, (a, b) => Number(BigInt(a) | BigInt(b)));
+    case 'xor': return arith(args, (a, b) => Number(BigInt(a) ^ BigInt(b)));
+    case 'http_date': return httpDate(args);
+    case 'ltime': return timeConv(args, false);
+    case 'utime': return timeConv(args, true);
+    case 'sha2': {
+      const bits = args[0] === undefined || args[0] === '' ? 256 : Number(args[0]);
+      if (![224, 256, 384, 512].includes(bits)) return 'only 224, 256, 384 and 512 bits are supported';
+      return textConv((s) => createHash('sha' + bits).update(Buffer.from(s, 'latin1')).digest().toString('latin1'));
+    }
+    case 'ipmask': {
+      const bits = Number(args[0]);
+      if (!Number.isInteger(bits) || bits < 0 || bits > 32) return 'invalid mask';
+      const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+      return textConv((s) => {
+        const n = ip4(s);
+        if (n < 0) return null;
+        const r = (n & mask) >>> 0;
+        return (r >>> 24) + '.' + ((r >>> 16) & 255) + '.' + ((r >>> 8) & 255) + '.' + (r & 255);
+      });
+    }
+    default:
+      return SIMPLE.get(name) ?? mapConv(name, args, baseDir);
+  }
+}
