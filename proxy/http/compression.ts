@@ -2,7 +2,8 @@
  * HTTP response compression as HAProxy 2.6 (`compression algo gzip|deflate|raw-deflate|identity`, `compression type
  * <mime>...`, `compression offload`; checked against 2.6.12): the algorithm is chosen from the request's
  * Accept-Encoding (highest q, ties in the request's order, `*` = the last configured; none for HTTP/1.0 requests);
- * a response is compressed when it is HTTP/1.1 with status 200-203, the request is not HEAD, it has a body, no Content-Encoding,
+ * a response is compressed when it is HTTP/1.1 with status 200-203, the request is not HEAD, it has a body of known
+ * length (Content-Length or chunked), no Content-Encoding,
  * no `cache-control: no-transform`, and its Content-Type starts with a listed type (any when none is listed). Then
  * Content-Length goes, `transfer-encoding: chunked`, `vary: Accept-Encoding` and `content-encoding` are added and a
  * strong ETag becomes weak. The body goes through node:zlib streams (thread pool, never blocking the event loop) at

@@ -2,7 +2,8 @@
  * Compression golden (fixtures/http/compression, captured from HAProxy 2.6 by capture.mts there): which responses are
  * compressed (status, HEAD, HTTP/1.0, Content-Encoding, no-transform, types with parameters, no type), the algorithm
  * picked from Accept-Encoding (q-values, `*`, ties), the header changes (Content-Length out, chunked, Vary,
- * Content-Encoding, weak ETag), offload, a server closing after its response, an HTTP/1.0 response, and the log's
+ * Content-Encoding, weak ETag), offload, a server closing after its response, an HTTP/1.0 response, a response
+ * without length, and the log's
  * byte counts. Bodies are compared decompressed (HAProxy's libslz
  * and zlib differ byte for byte). Shared with test/e2e/http/compression.test.ts.
  */
@@ -77,6 +78,7 @@ export function compressionOrigin(): Promise<{ port: number; close(): void }> {
       if (k === 'ctp') ct = 'content-type: text/plain; charset=utf-8\r\n';
       if (k === 'noct') ct = '';
       if (k === 'close') { c.end(`HTTP/1.1 200 OK\r\n${ct}connection: close\r\ncontent-length: ${b.length}\r\n\r\n${b}`); return; }
+      if (k === 'nolen') { c.end(`HTTP/1.1 200 OK\r\n${ct}\r\n${b}`); return; }
       if (k === 'old') { c.end(`HTTP/1.0 200 OK\r\n${ct}content-length: ${b.length}\r\n\r\n${b}`); return; }
       c.write(`HTTP/1.1 ${st}\r\n${ct}${extra}content-length: ${b.length}\r\n\r\n${b}`);
     });
@@ -129,7 +131,7 @@ export const COMP_CASES: [string, string][] = [
   ['GET /m/cl HTTP/1.1', 'accept-encoding: deflate, gzip'], ['GET /m/cl HTTP/1.1', 'accept-encoding: *'],
   ['GET /m/noct HTTP/1.1', 'accept-encoding: identity, gzip'], ['GET /o/echo HTTP/1.1', 'accept-encoding: deflate'],
   ['GET /o/ch HTTP/1.1', 'accept-encoding: gzip, deflate'], ['GET /close HTTP/1.1', 'accept-encoding: gzip'],
-  ['GET /old HTTP/1.1', 'accept-encoding: gzip'],
+  ['GET /old HTTP/1.1', 'accept-encoding: gzip'], ['GET /nolen HTTP/1.1', 'accept-encoding: gzip'],
 ];
 
 function fetchRaw(port: number, raw: string): Promise<Buffer> {
