@@ -812,7 +812,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       this.sendError(out.status > 0 ? out.status : 502, false, out.reply);
       return;
     }
-    if (this.compAlgo !== '' && this.rspBody !== BODY_NONE && !this.tunnel) {
+    // not a response without length (close-delimited), as 2.6
+    if (this.compAlgo !== '' && this.rspBody !== BODY_NONE && this.rspBody !== BODY_CLOSE && !this.tunnel) {
       const x = compResponseHeaders(this.fe, be, this.compAlgo, m, buf, this.rspBody === BODY_CHUNKED);
       if (x !== null) { out.extra += x; this.comp = new HttpCompressor(this, this.compAlgo, this.fe, be); }
     }
@@ -914,9 +915,6 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       for (let i = 0; i < st.nspans; i++) comp.data(chunk, st.spans[2 * i], st.spans[2 * i + 1]);
       this.log.bytesOut += st.dataBytes + st.trailerBytes + (st.state === CHK_ST_DONE ? 1 : 0);
       if (st.state === CHK_ST_DONE) { if (r < chunk.length) this.srvKeepAlive = false; comp.finish(1); }
-    } else {
-      this.log.bytesOut += chunk.length - from;
-      comp.data(chunk, from, chunk.length);
     }
   }
 
@@ -1383,10 +1381,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (this.closed) return;
     if (this.tunnel) { this.finishLog(); this.shutClient(); return; }
     if (this.comp !== null && this.rsPhase === RS_BODY) {
-      // compressing: the server's end closes a close-delimited body; after a complete body the compressor may still
-      // be flushing (compDone ends the transaction)
+      // compressing: after a complete body the compressor may still be flushing (compDone ends the transaction)
       this.srvKeepAlive = false;
-      if (this.rspBody === BODY_CLOSE) { this.cliKeepAlive = false; this.comp.finish(); return; }
       if (this.comp.ended) return;
     }
     if (this.rsPhase === RS_BODY && this.rspBody === BODY_CLOSE) {
