@@ -156,7 +156,7 @@ function afterProxyTls(fe: Proxy, sock: Socket, bind: BindCfg, ok: boolean): voi
 
 /** `tcp-request session` rules, then the session; `leftover` = client bytes already read (after a PROXY header). */
 function admitSession(fe: Proxy, sock: Socket, bind: BindCfg, leftover: Buffer | null, now: number): void {
-  if (fe.tcp.sessRules.length > 0 && !sessRulesAdmit(fe, sock, bind)) return;
+  if (fe.tcp.sessRules.length > 0 && !sessRulesAdmit(fe, sock, bind, leftover !== null)) return;
   const c = fe.feCounters;
   const lc = listenerCounters(bind);
   c.cumSess++;
@@ -194,13 +194,17 @@ function connRulesAdmit(fe: Proxy, sock: Socket, bind: BindCfg): number {
   return ctx.expectProxy ? 1 : 0;
 }
 
-/** `tcp-request session` rules (addresses from the PROXY header if any): a rejected session is closed (dses). */
-function sessRulesAdmit(fe: Proxy, sock: Socket, bind: BindCfg): boolean {
+/**
+ * `tcp-request session` rules (addresses from the PROXY header if any): a rejected session is closed (dses), reset
+ * when client bytes followed the PROXY header (`readAhead`), as 2.6.
+ */
+function sessRulesAdmit(fe: Proxy, sock: Socket, bind: BindCfg, readAhead: boolean): boolean {
   const ctx = new L4AcceptCtx(sock.remoteAddress ?? '', sock.localPort ?? 0, sock);
   if (tcpRulesExec(fe.tcp.sessRules, ctx) === TCP_RULES_REJECT) {
     fe.feCounters.deniedSess++;
     listenerCounters(bind).deniedSess++;
-    closeGently(sock);
+    // bytes read after a PROXY header are data 2.6 leaves unread: its close is then a reset
+    if (readAhead) { sock.onerror = noopErr; sock.resetAndDestroy(); } else closeGently(sock);
     frontendStreamEnd(fe, bind);
     return false;
   }

@@ -14,14 +14,14 @@ import { ppEncodeV2 } from '../../../proxy/net/proxy-protocol.ts';
 let rt: Runtime;
 let logs: LogSink;
 let plain: Recorder, pp1: Recorder, pp2: Recorder;
-let pHttp = 0, pTcp = 0, pNamed = 0, pExpect = 0, pSend1 = 0, pSend2 = 0, pAuth = 0, pNull = 0;
+let pHttp = 0, pTcp = 0, pNamed = 0, pExpect = 0, pSend1 = 0, pSend2 = 0, pAuth = 0, pNull = 0, pRules = 0;
 
 before(async () => {
   logs = await logSink();
   plain = await recorder('plain');
   pp1 = await recorder('pp1');
   pp2 = await recorder('pp2');
-  [pHttp, pTcp, pNamed, pExpect, pSend1, pSend2, pAuth, pNull] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
+  [pHttp, pTcp, pNamed, pExpect, pSend1, pSend2, pAuth, pNull, pRules] = await Promise.all(Array.from({ length: 9 }, freePort));
   rt = await startSluice(`
 global
   log 127.0.0.1:${logs.port} local0
@@ -46,6 +46,11 @@ frontend fex
   bind 127.0.0.1:${pExpect}
   tcp-request connection expect-proxy layer4 if { src 127.0.0.1 }
   option forwardfor
+  default_backend be
+frontend ferules
+  bind 127.0.0.1:${pRules} accept-proxy
+  tcp-request connection reject if { src 1.2.3.4 }
+  tcp-request session reject if { src 9.9.9.9 }
   default_backend be
 frontend fenull
   bind 127.0.0.1:${pNull} accept-proxy
@@ -184,4 +189,11 @@ test('dontlognull: an empty connection is not logged, a bad header still is', as
   await rawExchange(pNull, 'garbagegarbagegarbage\r\n');
   await waitFor(() => logs.lines.slice(before).some((s) => s.includes('fenull/1: Received something which does not look like')), 3000);
   assert.ok(!logs.lines.slice(before).some((s) => s.includes('fenull/1: Connection closed while waiting')));
+});
+
+test('tcp-request connection rules see the real peer, session rules the header source (2.6.12: reset)', async () => {
+  assert.match((await rawExchange(pRules, 'PROXY TCP4 1.2.3.4 5.6.7.8 1 2\r\n' + REQ)).data, /^HTTP\/1\.1 200 OK/);
+  const r = await rawExchange(pRules, 'PROXY TCP4 9.9.9.9 5.6.7.8 1 2\r\n' + REQ);
+  assert.deepEqual([r.data, r.error], ['', 'ECONNRESET']);
+  assert.match((await rawExchange(pRules, 'PROXY TCP4 8.8.8.8 5.6.7.8 1 2\r\n' + REQ)).data, /^HTTP\/1\.1 200 OK/);
 });
