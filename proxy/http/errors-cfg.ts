@@ -16,11 +16,12 @@ import { HTTP_ACT_RETURN } from './types.ts';
 import { HTTP_ERR_CODES } from './canned-errors.ts';
 import { newRule, replyOption, finishReply } from './keywords.ts';
 import { ruleReply, type RuleOut } from './rules.ts';
+import { httpErrorsSections } from './http-errors-store.ts';
 
 const ALL = PR_CAP_FE | PR_CAP_BE | PR_CAP_DEF;
 
 /** `http-errors` sections by name: code → errorfile bytes. */
-const sections = new Map<string, Map<number, Buffer>>();
+const sections = httpErrorsSections;
 let current: Map<number, Buffer> | null = null;
 /** Parse order of each proxy's last direct setting per code, so that a deferred `errorfiles` does not override it. */
 const setAt = new WeakMap<Proxy, Map<number, number>>();

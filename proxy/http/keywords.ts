@@ -32,6 +32,7 @@ import { compileRuleFormat } from './rule-format.ts';
 import { addCaptureSlot } from '../log/cfg.ts';
 import { varNameOk } from './vars.ts';
 import { keywords as userlistKeywords } from './userlist.ts';
+import { httpErrorsSections } from './http-errors-store.ts';
 
 const ALL = PR_CAP_FE | PR_CAP_BE | PR_CAP_DEF;
 
@@ -60,7 +61,7 @@ export function httpProxyInit(px: Proxy, def: Proxy | null): void {
 export function newRule(action: number, ctx: KwCtx): HttpRule {
   return {
     action, cond: null, name: '', nameBuf: Buffer.alloc(0), value: '', fmt: null, regex: null, slot: -1, len: 0,
-    status: 0, contentType: '', redirect: null, reply: null, hdrs: [], file: ctx.file, line: ctx.line,
+    status: 0, contentType: '', redirect: null, reply: null, hdrs: [], errReply: false, file: ctx.file, line: ctx.line,
   };
 }
 
@@ -117,9 +118,11 @@ function parseRedirect(args: readonly string[], at: number, end: number, ctx: Kw
 
 /** deny/tarpit options of 2.6 (its `return`-style reply) that Sluice does not take yet: "unsupported", not a typo. */
 const RETURN_OPTIONS = ['content-type', 'string', 'lf-string', 'file', 'lf-file', 'errorfile', 'errorfiles', 'hdr', 'default-errorfiles', 'status'];
+/** A return/deny rule's reply taken from an error message (errorfile <f>, errorfiles <name>, default-errorfiles). */
+const ERROR_REPLY_OPTIONS = ['errorfile', 'errorfiles', 'default-errorfiles'];
 
 /** Reply options `return` and `deny` take (2.6), handled by replyOption. */
-const REPLY_OPTIONS = ['content-type', 'string', 'lf-string', 'file', 'lf-file', 'hdr'];
+const REPLY_OPTIONS = ['content-type', 'string', 'lf-string', 'file', 'lf-file', 'hdr', ...ERROR_REPLY_OPTIONS];
 
 /**
  * Reads one reply option at args[i] (content-type, string, lf-string, file, lf-file, hdr) into `rule` (contentType,
@@ -150,13 +153,44 @@ export function replyOption(args: readonly string[], i: number, end: number, rul
     rule.hdrs.push({ name: n.toLowerCase(), value: v, fmt: f });
     return i;
   }
-  if (w === 'default-errorfiles') return i;          // the default: canned replies
+  if (ERROR_REPLY_OPTIONS.includes(w)) return errorReplyOption(args, i, rule, ctx, what);
   ctx.alert(`${what} : unsupported argument '${w}'.`);
   return -1;
 }
 
+/**
+ * `errorfile <f>` (that file as is), `errorfiles <name>` (the section's message for the rule's status) or
+ * `default-errorfiles` (the proxy's message for it: its errorfile/errorloc/static http-error, else the canned one),
+ * resolved once everything is parsed (sections and errorfile lines may come later), as 2.6. Returns the index of the
+ * option's last word, -1 after an alert.
+ */
+function errorReplyOption(args: readonly string[], i: number, rule: HttpRule, ctx: KwCtx, what: string): number {
+  const w = args[i];
+  const px = ctx.proxy as Proxy;
+  rule.errReply = true;
+  if (w === 'errorfile') {
+    const f = args[++i] ?? '';
+    try { rule.reply = fs.readFileSync(path.isAbsolute(f) ? f : path.join(path.dirname(ctx.file), f)); } catch { ctx.alert(`${what} : failed to read file '${f}'.`); return -1; }
+    return i;
+  }
+  const name = w === 'errorfiles' ? args[++i] ?? '' : '';
+  ctx.postParse(() => {
+    if (w === 'errorfiles') {
+      const sec = httpErrorsSections.get(name);
+      if (sec === undefined) { ctx.alertRaw(`proxy '${px.name}': unknown http-errors section '${name}' (at ${ctx.file}:${ctx.line}).`); return; }
+      rule.reply = sec.get(rule.status) ?? px.http.errorFiles.get(rule.status) ?? cannedReply(rule.status);
+    } else rule.reply = px.http.errorFiles.get(rule.status) ?? cannedReply(rule.status);
+  });
+  return i;
+}
+
 /** Checks a reply rule's options and prebuilds its reply when nothing in it is evaluated per request. */
 export function finishReply(rule: HttpRule, args: readonly string[], ctx: KwCtx, act: string): boolean {
+  if (rule.errReply) {
+    if (rule.hdrs.length > 0) ctx.warn('hdr parameters ignored by the http reply when used with an erorrfile.');   // sic
+    rule.hdrs = []; rule.fmt = null; rule.value = '';
+    return true;
+  }
   if (rule.value !== '' && rule.contentType === '') { ctx.alert(`'${args[0]} ${act}' : a 'content-type' is required with a body.`); return false; }
   if (rule.fmt === null && rule.hdrs.every((h) => h.fmt === null)) {
     rule.reply = buildReturnReply(rule.status, rule.contentType, rule.value, rule.hdrs.map((h) => h.name + ': ' + h.value + '\r\n').join(''));

@@ -130,6 +130,8 @@ export interface HttpRule {
   redirect: RedirectRule | null;
   /** Prebuilt response for deny/return/redirect with static content, else null. */
   reply: Buffer | null;
+  /** `return|deny ... errorfile|errorfiles|default-errorfiles`: set once resolved (the reply is that message as is). */
+  errReply: boolean;
   /** `return ... hdr <name> <fmt>` lines (name lowercased), in order; fmt null = static value. */
   hdrs: { name: string; value: string; fmt: RuleFmt | null }[];
   /** HTTP_ACT_CUSTOM: the module's compiled action. */

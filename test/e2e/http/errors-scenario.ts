@@ -2,7 +2,7 @@
  * Error customisation and monitor golden (fixtures/http/errors, captured from HAProxy 2.6 by capture.mts there):
  * monitor-uri with monitor fail (answered, not logged; nbsrv() of a backend with and without servers), errorloc/errorloc302/errorloc303, http-error with string,
  * lf-string, hdr formats and default-errorfiles, errorfiles importing an http-errors section (whole or some codes, the
- * last declaration winning), defaults inheritance. Shared with test/e2e/http/errors.test.ts.
+ * last declaration winning), defaults inheritance, and `return|deny ... errorfile|errorfiles|default-errorfiles`. Shared with test/e2e/http/errors.test.ts.
  */
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,6 +32,9 @@ frontend fe
     monitor fail if { req.hdr(x-site) -m found } { nbsrv(b_loc) lt 1 }
     http-request deny if { path /deny }
     http-request deny deny_status 429 if { path /slow }
+    http-request return status 503 default-errorfiles if { path /r/default }
+    http-request return status 503 errorfiles site hdr X-Ignored 1 if { path /r/site }
+    http-request deny deny_status 503 errorfile ${own503} if { path /d/file }
     errorloc303 429 /retry-later
     errorfiles site 403
     use_backend b_loc if { path /b/loc }
@@ -86,6 +89,7 @@ export function runErrorsScenario(fe: number): Promise<string[]> {
   const r = (path: string, h = ''): string => 'GET ' + path + ' HTTP/1.1\r\nhost: errors\r\n' + h + '\r\n';
   return sequence(fe, [
     r('/healthz'), r('/healthz', 'x-fail: 1\r\n'), r('/healthz', 'x-app: 1\r\n'), r('/healthz', 'x-site: 1\r\n'), r('/healthz?q=1'), r('/slow'), r('/b/loc'), r('/b/loc302'), r('/b/str'),
-    r('/b/lf'), r('/b/file'), r('/b/site'), r('/b/last'), r('/b/default'), r('/b/ef'), r('/deny'),
+    r('/b/lf'), r('/b/file'), r('/b/site'), r('/b/last'), r('/b/default'), r('/b/ef'), r('/r/default'), r('/r/site'),
+    r('/d/file'), r('/deny'),
   ], true, true);
 }
