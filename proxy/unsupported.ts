@@ -15,11 +15,10 @@ export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = 
   ]],
   ['proxy', [
     'tcp-response', 'filter', 'monitor-net', 'capture cookie', 'use-server', 'force-persist', 'ignore-persist',
-    'persist', 'dispatch', 'source', 'external-check', 'hash-balance-factor', 'option ssl-hello-chk',
-    'option mysql-check', 'option pgsql-check', 'option ldap-check', 'option spop-check', 'option external-check',
-    'option transparent', 'option persist', 'option http-use-proxy-header', 'option accept-invalid-http-request',
-    'option accept-invalid-http-response', 'option http-restrict-req-hdr-names', 'error-log-format', 'use-fcgi-app',
-    'transparent',
+    'persist', 'dispatch', 'source', 'external-check', 'hash-balance-factor', 'option ldap-check', 'option spop-check',
+    'option external-check', 'option transparent', 'option persist', 'option http-use-proxy-header',
+    'option accept-invalid-http-request', 'option accept-invalid-http-response', 'option http-restrict-req-hdr-names',
+    'error-log-format', 'use-fcgi-app', 'transparent',
   ]],
   ['server', [
     'redir', 'proto', 'check-proto', 'check-via-socks4', 'source', 'namespace', 'usesrc', 'socks4', 'non-stick',

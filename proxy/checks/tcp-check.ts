@@ -15,9 +15,10 @@ import { checkProxyHeader } from '../backend/send-proxy.ts';
 import type { CheckCfg, TcpCheckRule } from './types.ts';
 import {
   CHK_TYPE_TCPCHK, TCPCHK_CONNECT, TCPCHK_SEND, TCPCHK_EXPECT, TCPCHK_EXP_STRING, TCPCHK_EXP_RSTRING, TCPCHK_EXP_BINARY,
-  TCPCHK_EXP_RBINARY, TCPCHK_MSG_DEFAULT, TCPCHK_MSG_LINE, TCPCHK_MSG_AFTER_CODE, TCPCHK_MSG_TEXT, HCHK_STATUS_NAMES,
-  HCHK_STATUS_L4OK, HCHK_STATUS_L4CON, HCHK_STATUS_L4TOUT, HCHK_STATUS_L7OK, HCHK_STATUS_L7RSP, HCHK_STATUS_L7STS,
-  HCHK_STATUS_L7TOUT, HCHK_STATUS_SOCKERR,
+  TCPCHK_EXP_RBINARY, TCPCHK_MSG_DEFAULT, TCPCHK_MSG_LINE, TCPCHK_MSG_AFTER_CODE, TCPCHK_MSG_TEXT, TCPCHK_MSG_PG_ERROR,
+  TCPCHK_CUSTOM_NONE, TCPCHK_CUSTOM_MYSQL_HELLO, TCPCHK_CUSTOM_MYSQL_OK, HCHK_STATUS_NAMES,
+  HCHK_STATUS_L4OK, HCHK_STATUS_L4CON, HCHK_STATUS_L4TOUT, HCHK_STATUS_L6OK, HCHK_STATUS_L6RSP, HCHK_STATUS_L6TOUT,
+  HCHK_STATUS_L7OK, HCHK_STATUS_L7RSP, HCHK_STATUS_L7STS, HCHK_STATUS_L7TOUT, HCHK_STATUS_SOCKERR,
 } from './types.ts';
 import type { ProbeResult } from './probe.ts';
 import { errnoText } from './probe.ts';
@@ -28,7 +29,8 @@ function rule(kind: number): TcpCheckRule {
   return {
     kind, port: 0, data: Buffer.alloc(0), match: TCPCHK_EXP_STRING, re: null, pattern: '', inverse: false, minRecv: -1,
     errorStatus: HCHK_STATUS_L7RSP, onError: TCPCHK_MSG_DEFAULT, onErrorText: '', onSuccess: TCPCHK_MSG_DEFAULT,
-    onSuccessText: '', codeFromReply: false,
+    onSuccessText: '', codeFromReply: false, okStatus: HCHK_STATUS_L7OK, toutStatus: HCHK_STATUS_L7TOUT,
+    custom: TCPCHK_CUSTOM_NONE, build: null,
   };
 }
 
@@ -59,6 +61,80 @@ function smtpRules(greeting: string): TcpCheckRule[] {
   };
   return [rule(TCPCHK_CONNECT), ...reply(' \\r', false), send(greeting + '\r\n'), ...reply('- \\r', false), send('QUIT\r\n'),
     ...reply('- \\r', true)];
+}
+
+/*
+ * `option ssl-hello-chk`: an SSLv3 ClientHello (the record HAProxy sends: version 3.0, the date, a 28-byte random,
+ * 39 common RSA/DH cipher suites, no compression); any TLS server answers a handshake or an alert record (0x16/0x15).
+ */
+function sslHello(): Buffer {
+  const ciphers: number[] = [];
+  for (let c = 0x01; c <= 0x1b; c++) ciphers.push(c);
+  for (let c = 0x2f; c <= 0x3a; c++) ciphers.push(c);
+  const b = Buffer.alloc(5 + 4 + 2 + 4 + 28 + 1 + 2 + ciphers.length * 2 + 2);
+  let o = 0;
+  o = b.writeUInt8(0x16, o); o = b.writeUInt16BE(0x0300, o); o = b.writeUInt16BE(b.length - 5, o);
+  o = b.writeUInt8(0x01, o); o = b.writeUIntBE(b.length - 9, o, 3); o = b.writeUInt16BE(0x0300, o);
+  o = b.writeUInt32BE(Math.floor(Date.now() / 1000) >>> 0, o);
+  o += b.write('HAPROXYSSLCHK\nHAPROXYSSLCHK\n', o, 'latin1');
+  o = b.writeUInt8(0, o); o = b.writeUInt16BE(ciphers.length * 2, o);
+  for (const c of ciphers) o = b.writeUInt16BE(c, o);
+  o = b.writeUInt8(1, o); b.writeUInt8(0, o);
+  return b;
+}
+
+function sslHelloRules(): TcpCheckRule[] {
+  const s = rule(TCPCHK_SEND);
+  s.build = sslHello;
+  const e = rule(TCPCHK_EXPECT);
+  e.match = TCPCHK_EXP_RBINARY; e.pattern = '^1[56]'; e.re = /^1[56]/; e.minRecv = 5;
+  e.errorStatus = HCHK_STATUS_L6RSP; e.okStatus = HCHK_STATUS_L6OK; e.toutStatus = HCHK_STATUS_L6TOUT;
+  return [s, e];
+}
+
+/** A MySQL packet: 3-byte little-endian length, sequence number, payload. */
+function mysqlPacket(seq: number, payload: Buffer): Buffer {
+  const h = Buffer.alloc(4);
+  h.writeUIntLE(payload.length, 0, 3);
+  h[3] = seq;
+  return Buffer.concat([h, payload]);
+}
+
+/**
+ * `option mysql-check [user <name> [post-41]]`: the server's initial handshake must come (its version is the info);
+ * with a user, a login without password (4.0 or 4.1 format) must get an OK packet, then QUIT.
+ */
+function mysqlRules(user: string, post41: boolean): TcpCheckRule[] {
+  const hello = rule(TCPCHK_EXPECT);
+  hello.custom = TCPCHK_CUSTOM_MYSQL_HELLO; hello.errorStatus = HCHK_STATUS_L7RSP;
+  if (user === '') return [rule(TCPCHK_CONNECT), hello];
+  const name = Buffer.from(user + '\0', 'latin1');
+  const login = post41
+    ? Buffer.concat([Buffer.from([0x00, 0xa2, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x21]), Buffer.alloc(23), name, Buffer.from([0x00])])
+    : Buffer.concat([Buffer.from([0x00, 0x80, 0x00, 0x00, 0x01]), name, Buffer.from([0x00])]);
+  const s = rule(TCPCHK_SEND);
+  s.data = Buffer.concat([mysqlPacket(1, login), mysqlPacket(0, Buffer.from([0x01]))]);
+  const ok = rule(TCPCHK_EXPECT);
+  ok.custom = TCPCHK_CUSTOM_MYSQL_OK; ok.errorStatus = HCHK_STATUS_L7STS;
+  return [rule(TCPCHK_CONNECT), hello, s, ok];
+}
+
+/** `option pgsql-check user <name>`: a startup message must get an authentication request ('R'), not an error ('E'). */
+function pgsqlRules(user: string): TcpCheckRule[] {
+  const body = Buffer.from(`\0\x03\0\0user\0${user}\0\0`, 'latin1');
+  const len = Buffer.alloc(4);
+  len.writeUInt32BE(body.length + 4);
+  const s = rule(TCPCHK_SEND);
+  s.data = Buffer.concat([len, body]);
+  const notErr = rule(TCPCHK_EXPECT);
+  notErr.match = TCPCHK_EXP_RSTRING; notErr.re = /^E/; notErr.pattern = '^E'; notErr.inverse = true; notErr.minRecv = 5;
+  notErr.onError = TCPCHK_MSG_PG_ERROR;
+  const auth = rule(TCPCHK_EXPECT);
+  auth.match = TCPCHK_EXP_RBINARY; auth.pattern = '^520000000(8|2|3)000000(00|02|03|04|05|06|07|09|0A)';
+  auth.re = new RegExp(auth.pattern); auth.minRecv = 9; auth.errorStatus = HCHK_STATUS_L7STS;
+  auth.onError = TCPCHK_MSG_TEXT; auth.onErrorText = 'PostgreSQL unknown error';
+  auth.onSuccess = TCPCHK_MSG_TEXT; auth.onSuccessText = 'PostgreSQL server is ok';
+  return [rule(TCPCHK_CONNECT), s, notErr, auth];
 }
 
 // ---- keywords ----
@@ -153,6 +229,29 @@ export const keywords: CfgKeyword[] = [
     parse(_args, ctx) { const c = ctx.proxy!.httpCheck; if (c.tcpPreset) c.tcpRules = []; setRules(c, c.tcpRules, false); },
   },
   { section: 'listen', name: 'option redis-check', cap: PR_CAP_BE | PR_CAP_DEF, parse(_args, ctx) { setRules(ctx.proxy!.httpCheck, redisRules(), true); } },
+  { section: 'listen', name: 'option ssl-hello-chk', cap: PR_CAP_BE | PR_CAP_DEF, parse(_args, ctx) { setRules(ctx.proxy!.httpCheck, sslHelloRules(), true); } },
+  {
+    section: 'listen', name: 'option mysql-check', cap: PR_CAP_BE | PR_CAP_DEF,
+    parse(args, ctx) {
+      let user = '';
+      let post41 = false;
+      if (args[2] === 'user') {
+        user = args[3] ?? '';
+        if (user === '') { ctx.alert(`'option mysql-check' expects a user name after 'user'.`); return; }
+        if (args[4] === 'post-41') post41 = true;
+        else if (args[4] === 'pre-41' || args[4] === undefined) post41 = false;
+        else { ctx.alert(`'option mysql-check' only supports 'pre-41' and 'post-41' after the user name, got '${args[4]}'.`); return; }
+      } else if (args[2] !== undefined) { ctx.alert(`'option mysql-check' only supports 'user' as argument, got '${args[2]}'.`); return; }
+      setRules(ctx.proxy!.httpCheck, mysqlRules(user, post41), true);
+    },
+  },
+  {
+    section: 'listen', name: 'option pgsql-check', cap: PR_CAP_BE | PR_CAP_DEF,
+    parse(args, ctx) {
+      if (args[2] !== 'user' || (args[3] ?? '') === '') { ctx.alert(`'option pgsql-check' expects 'user <username>' as argument.`); return; }
+      setRules(ctx.proxy!.httpCheck, pgsqlRules(args[3]), true);
+    },
+  },
   {
     section: 'listen', name: 'option smtpchk', cap: PR_CAP_BE | PR_CAP_DEF,
     parse(args, ctx) {
@@ -178,6 +277,7 @@ function afterCode(b: Buffer): string {
 }
 
 function message(kind: number, text: string, reply: Buffer): string {
+  if (kind === TCPCHK_MSG_PG_ERROR) { const z = reply.indexOf(0, 6); return reply.toString('latin1', 6, z < 0 ? reply.length : z); }
   return kind === TCPCHK_MSG_LINE ? firstLine(reply, 0) : kind === TCPCHK_MSG_AFTER_CODE ? afterCode(reply) : text;
 }
 
@@ -271,7 +371,7 @@ class TcpCheckRun {
       if (r.kind === TCPCHK_CONNECT) { this.connect(r.port); return; }
       if (r.kind === TCPCHK_SEND) {
         this.reply = []; this.replyLen = 0;
-        (this.sock as Socket).write(r.data);
+        (this.sock as Socket).write(r.build !== null ? r.build() : r.data);
         continue;
       }
       this.waiting = true;
@@ -281,7 +381,7 @@ class TcpCheckRun {
     const e = this.lastExpect;
     if (e === null) { this.finish(rules.length === 0 ? HCHK_STATUS_L4OK : HCHK_STATUS_L7OK, true, 0, rules.length === 0 ? '' : '(tcp-check)'); return; }
     const info = e.onSuccess === TCPCHK_MSG_DEFAULT ? (this.cfg.tcpPreset ? '' : '(tcp-check)') : message(e.onSuccess, e.onSuccessText, this.lastReply);
-    this.finish(HCHK_STATUS_L7OK, true, replyCode(e, this.lastReply), info);
+    this.finish(e.okStatus, true, replyCode(e, this.lastReply), info);
   }
 
   /** More bytes (or the end) while an expect rule waits: evaluate it, and run the next rules once it matched. */
@@ -298,6 +398,7 @@ class TcpCheckRun {
       return false;
     }
     if (r.minRecv >= 0 && b.length < r.minRecv && !this.eof) return false;
+    if (r.custom !== TCPCHK_CUSTOM_NONE) return this.evalMysql(r, b);
     let hit: boolean;
     if (r.match === TCPCHK_EXP_STRING || r.match === TCPCHK_EXP_BINARY) hit = b.indexOf(r.data) >= 0;
     else if (r.match === TCPCHK_EXP_RSTRING) hit = (r.re as RegExp).test(b.toString('latin1'));
@@ -311,8 +412,30 @@ class TcpCheckRun {
     if (!r.inverse && !this.eof) return false;
     const text = r.inverse ? `TCPCHK matched unwanted content ${what(r)} at step ${this.step}`
       : `TCPCHK did not match content ${what(r)} at step ${this.step}`;
-    this.finish(r.errorStatus, false, replyCode(r, b), r.onError === TCPCHK_MSG_DEFAULT ? text : message(r.onError, r.onErrorText, b));
+    // a protocol option's rule without an on-error message says nothing more (ssl-hello-chk), as 2.6
+    const info = r.onError !== TCPCHK_MSG_DEFAULT ? message(r.onError, r.onErrorText, b) : this.cfg.tcpPreset ? '' : text;
+    this.finish(r.errorStatus, false, replyCode(r, b), info);
     return false;
+  }
+
+  /** mysql-check: one whole packet: an error packet fails with its number and message, else the handshake or the OK. */
+  evalMysql(r: TcpCheckRule, b: Buffer): boolean {
+    const len = b.length >= 4 ? b.readUIntLE(0, 3) : -1;
+    if (len < 0 || b.length < 4 + len) {
+      if (this.eof) this.finish(HCHK_STATUS_L7RSP, false, 0, `TCPCHK got an incomplete MySQL packet at step ${this.step}`);
+      return false;
+    }
+    const kind = b[4];
+    if (kind === 0xff) {
+      // as 2.6: L7STS, the error number as the code, the rest of the packet ('#' SQL state included) as the info
+      this.finish(HCHK_STATUS_L7STS, false, len >= 3 ? b.readUInt16LE(5) : 0, b.toString('latin1', 7, 4 + len));
+      return false;
+    }
+    if (r.custom === TCPCHK_CUSTOM_MYSQL_HELLO ? kind !== 0x0a : kind !== 0x00) { this.finish(HCHK_STATUS_L7RSP, false, 0, ''); return false; }
+    this.waiting = false;
+    this.lastExpect = r;
+    this.lastReply = b;
+    return true;
   }
 
   onTimeout(): void {
@@ -320,7 +443,7 @@ class TcpCheckRun {
     const r = this.cfg.tcpRules[this.idx - 1];
     const desc = r.match === TCPCHK_EXP_STRING ? `expect string '${r.pattern}'` : r.match === TCPCHK_EXP_BINARY
       ? `expect binary '${r.pattern}'` : r.match === TCPCHK_EXP_RSTRING ? 'expect regex' : 'expect binary regex';
-    this.finish(HCHK_STATUS_L7TOUT, false, 0, this.cfg.tcpPreset ? '' : ` at step ${this.step} of tcp-check (${desc})`);
+    this.finish(r.toutStatus, false, 0, this.cfg.tcpPreset ? '' : ` at step ${this.step} of tcp-check (${desc})`);
   }
 }
 

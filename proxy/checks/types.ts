@@ -79,6 +79,7 @@ export const TCPCHK_MSG_DEFAULT = 0;
 export const TCPCHK_MSG_LINE = 1;
 export const TCPCHK_MSG_AFTER_CODE = 2;
 export const TCPCHK_MSG_TEXT = 3;
+export const TCPCHK_MSG_PG_ERROR = 4;      // a PostgreSQL error packet's text (from its 6th byte to the first NUL)
 
 /** One `tcp-check connect|send|send-binary|expect` rule. */
 export interface TcpCheckRule {
@@ -96,7 +97,16 @@ export interface TcpCheckRule {
   onSuccess: number;           // TCPCHK_MSG_*
   onSuccessText: string;
   codeFromReply: boolean;      // the check code is the reply's first 3 digits (`status-code res.payload(0,3)`)
+  okStatus: number;            // HCHK_STATUS_* on success (`ok-status`), default L7OK
+  toutStatus: number;          // HCHK_STATUS_* on timeout (`tout-status`), default L7TOUT
+  custom: number;              // TCPCHK_CUSTOM_*: a protocol reader instead of a pattern (mysql-check)
+  build: (() => Buffer) | null; // send: bytes made at each check (ssl-hello-chk's hello carries the date), else `data`
 }
+
+/** Protocol readers of expect rules (option mysql-check). */
+export const TCPCHK_CUSTOM_NONE = 0;
+export const TCPCHK_CUSTOM_MYSQL_HELLO = 1;   // the server's initial handshake packet
+export const TCPCHK_CUSTOM_MYSQL_OK = 2;      // the answer to the login: OK or error packet
 
 
 /** Per-server check state. Config fields from the server line / default-server; runtime fields from checks/. */

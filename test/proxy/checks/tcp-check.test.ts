@@ -1,11 +1,13 @@
 /*
- * tcp-check rules, option redis-check and option smtpchk against small loopback servers: the statuses, codes and
+ * tcp-check rules, option redis-check, smtpchk, mysql-check, pgsql-check and ssl-hello-chk against small loopback servers: the statuses, codes and
  * "info" texts are those haproxy 2.6.12 reported for the same servers and rules (its show stat last_chk / check_code
  * and "Server ... is DOWN, reason: ..." lines, captured side by side).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import tls from 'node:tls';
+import { readFileSync } from 'node:fs';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -22,7 +24,20 @@ const ports: Record<string, number> = {};
 let backends: Map<string, Proxy>;
 
 /** name -> behaviour of a loopback server. */
+/** A MySQL packet, its handshake, and an error packet (4.1 form, error 1045). */
+const myPkt = (seq: number, p: Buffer): Buffer => { const h = Buffer.alloc(4); h.writeUIntLE(p.length, 0, 3); h[3] = seq; return Buffer.concat([h, p]); };
+const myHello = myPkt(0, Buffer.concat([Buffer.from([10]), Buffer.from('8.0.33-test\0', 'latin1'), Buffer.alloc(40, 1)]));
+const myErr = (seq: number, msg: string): Buffer => myPkt(seq, Buffer.concat([Buffer.from([0xff, 0x15, 0x04]), Buffer.from('#28000' + msg, 'latin1')]));
+const pgErrBody = Buffer.from('SFATAL\0C28000\0Mno pg_hba.conf entry\0\0', 'latin1');
+const pgErr = Buffer.concat([Buffer.from('E'), Buffer.from([0, 0, 0, pgErrBody.length + 4]), pgErrBody]);
+
 const BEHAVIOURS: Record<string, (c: Socket) => void> = {
+  myOk: (c) => { c.write(myHello); c.on('data', () => c.write(myPkt(2, Buffer.from([0, 0, 0, 2, 0, 0, 0])))); },
+  myRefuses: (c) => c.end(myErr(0, "Host '127.0.0.1' is not allowed to connect")),
+  myDenied: (c) => { c.write(myHello); c.on('data', () => c.end(myErr(2, "Access denied for user 'haproxy'@'localhost'"))); },
+  pgOk: (c) => c.on('data', () => c.end(Buffer.from('520000000800000000', 'hex'))),
+  pgErr: (c) => c.on('data', () => c.end(pgErr)),
+  httpBad: (c) => c.on('data', () => c.end('HTTP/1.0 400 Bad\r\n\r\n')),
   redisOk: (c) => c.on('data', (d) => { if (d.includes('PING')) c.write('+PONG\r\n'); }),
   errOpen: (c) => c.on('data', () => c.write('-ERR nope\r\n')),           // answers, keeps the connection
   errClose: (c) => c.on('data', () => c.end('-ERR nope\r\n')),            // answers and closes
@@ -39,6 +54,11 @@ before(async () => {
     servers.push(s);
     ports[name] = (s.address() as { port: number }).port;
   }
+  const pem = readFileSync(join(import.meta.dirname, '../../../fixtures/ssl/certs/www.pem'));
+  const t = tls.createServer({ cert: pem, key: pem }, (c) => { socks.push(c); c.on('error', () => {}); }).on('tlsClientError', () => {});
+  await new Promise<void>((r) => t.listen(0, '127.0.0.1', () => r()));
+  servers.push(t);
+  ports.tls = (t.address() as { port: number }).port;
   const srv = (n: string): string => `  server ${n} 127.0.0.1:${ports[n]} check\n`;
   const cfg = `defaults\n  mode tcp\n  timeout connect 1s\n  timeout check 300ms\n`
     + `backend redis\n  option redis-check\n${srv('redisOk')}${srv('errOpen')}${srv('errClose')}${srv('empty')}`
@@ -46,7 +66,11 @@ before(async () => {
     + `backend tcre\n  option tcp-check\n  tcp-check expect rstring ^220\n  tcp-check send HELO\\r\\n\n  tcp-check expect rstring ^250\\ HELO\n${srv('smtpOk')}${srv('redisOk')}`
     + `backend tcbin\n  option tcp-check\n  tcp-check send-binary 50494e470d0a\n  tcp-check expect binary 2b504f4e47\n  tcp-check expect ! string ERR\n${srv('errClose')}${srv('redisOk')}`
     + `backend plain\n  option tcp-check\n${srv('silent')}  server refused 127.0.0.1:1 check\n`
-    + `backend smtp\n  option smtpchk\n${srv('smtpOk')}${srv('smtpBad')}${srv('empty')}`;
+    + `backend smtp\n  option smtpchk\n${srv('smtpOk')}${srv('smtpBad')}${srv('empty')}`
+    + `backend my\n  option mysql-check\n${srv('myOk')}${srv('myRefuses')}`
+    + `backend myu\n  option mysql-check user haproxy post-41\n${srv('myOk')}${srv('myDenied')}`
+    + `backend pg\n  option pgsql-check user haproxy\n${srv('pgOk')}${srv('pgErr')}`
+    + `backend hello\n  option ssl-hello-chk\n${srv('tls')}${srv('httpBad')}`;
   writeFileSync(join(dir, 'c.cfg'), cfg);
   const c = loadConfig([join(dir, 'c.cfg')], buildRegistry());
   assert.deepEqual(c.messages.filter((m) => m.level === CFG_ALERT).map((m) => m.text), []);
@@ -101,4 +125,21 @@ test('option smtpchk: 2xx to the banner, HELO and QUIT passes with the last repl
   assert.equal(await outcome('smtp', 'smtpOk'), 'L7OK 250 "QUIT" | Layer7 check passed, code: 250, info: "QUIT"');
   assert.equal(await outcome('smtp', 'smtpBad'), 'L7STS 554 "go away" | Layer7 wrong status, code: 554, info: "go away"');
   assert.equal(await outcome('smtp', 'empty'), 'L7RSP 0 "TCPCHK got an empty response at step 2" | Layer7 invalid response, info: "TCPCHK got an empty response at step 2"');
+});
+
+test('option mysql-check [user]: handshake and login OK pass silently; an error packet is L7STS with its number and text', async () => {
+  assert.equal(await outcome('my', 'myOk'), 'L7OK 0 "" | Layer7 check passed');
+  assert.equal(await outcome('my', 'myRefuses'), `L7STS 1045 "#28000Host '127.0.0.1' is not allowed to connect" | Layer7 wrong status, code: 1045, info: "#28000Host '127.0.0.1' is not allowed to connect"`);
+  assert.equal(await outcome('myu', 'myOk'), 'L7OK 0 "" | Layer7 check passed');
+  assert.equal(await outcome('myu', 'myDenied'), `L7STS 1045 "#28000Access denied for user 'haproxy'@'localhost'" | Layer7 wrong status, code: 1045, info: "#28000Access denied for user 'haproxy'@'localhost'"`);
+});
+
+test('option pgsql-check: an authentication request passes, an error packet is L7RSP with its severity', async () => {
+  assert.equal(await outcome('pg', 'pgOk'), 'L7OK 0 "PostgreSQL server is ok" | Layer7 check passed, info: "PostgreSQL server is ok"');
+  assert.equal(await outcome('pg', 'pgErr'), 'L7RSP 0 "FATAL" | Layer7 invalid response, info: "FATAL"');
+});
+
+test('option ssl-hello-chk: a TLS server answers the SSLv3 hello (L6OK), a plain one does not (L6RSP)', async () => {
+  assert.equal(await outcome('hello', 'tls'), 'L6OK 0 "" | Layer6 check passed');
+  assert.equal(await outcome('hello', 'httpBad'), 'L6RSP 0 "" | Layer6 invalid response');
 });
