@@ -48,6 +48,8 @@ import { tlsAcceptorFor, tlsAfterProxy } from './ssl/accept.ts';
 import { registerAclFetches } from './acl/fetches.ts';
 import { nbsrvFetch } from './acl/nbsrv.ts';
 import { registerLogFetches } from './log/sample.ts';
+import { registerConverters } from './log/converters.ts';
+import { stkLogConverter } from './stick/fetches.ts';
 import { setTlsAcceptorLookup, setTlsAfterProxy } from './frontend.ts';
 import { sslCheckConnect } from './ssl/checks.ts';
 import { setCheckTlsConnector } from './checks/probe.ts';
@@ -63,6 +65,7 @@ export function registerModelHooks(): void {
   registerAclFetches(sslAclFetches);
   registerAclFetches([nbsrvFetch]);
   registerLogFetches(sslLogFetches);
+  registerConverters(stkLogConverter);
 }
 
 /** A registry with every module's keywords. Also registers the model hooks (idempotent). */

@@ -279,6 +279,15 @@ const SIMPLE: ReadonlyMap<string, Conv> = new Map<string, Conv>([
   ['even', intConv((n) => ((n & 1) === 0 ? 1 : 0))],
 ]);
 
+/** Converters of other modules (proxy/stick: `in_table(t)`, `table_http_req_rate(t)`), tried after the ones here. */
+const resolvers: ((text: string) => Conv | undefined)[] = [];
+export function registerConverters(fn: (text: string) => Conv | undefined): void { if (!resolvers.includes(fn)) resolvers.push(fn); }
+
+function otherModules(text: string): Conv | undefined {
+  for (const r of resolvers) { const c = r(text); if (c !== undefined) return c; }
+  return undefined;
+}
+
 const INT_CONVERTERS = new Set(['length', 'hex2i', 'neg', 'not', 'bool', 'odd', 'even', 'sdbm', 'djb2', 'wt6', 'crc32',
   'add', 'sub', 'mul', 'div', 'mod', 'and', 'or', 'xor']);
 
@@ -343,6 +352,6 @@ export function compileConverter(text: string, baseDir = ''): Conv | string | un
       });
     }
     default:
-      return SIMPLE.get(name) ?? mapConv(name, args, baseDir);
+      return SIMPLE.get(name) ?? mapConv(name, args, baseDir) ?? otherModules(text);
   }
 }
