@@ -53,28 +53,25 @@ export interface Listener {
   fe: Proxy;
   server: NetServer;
   listening: boolean;
-  /** `bind ... ssl`: starts the TLS handshake of an accepted handle (proxy/ssl/accept.ts); null for plain binds. */
+  /** `bind ... ssl`: wraps an accepted handle for its later TLS handshake (proxy/ssl/accept.ts); null for plain binds. */
   tlsAccept: TlsAcceptor | null;
 }
 
-/** TLS listeners (wired by proxy/modules.ts): the handshake starter of a bind, or null; it admits through tlsAdmit. */
-type TlsAcceptor = (l: Listener, handle: unknown) => void;
-let tlsAcceptorOf: ((b: BindCfg, admit: (l: Listener, sock: Socket) => void) => TlsAcceptor | null) | null = null;
-export function setTlsAcceptorLookup(fn: (b: BindCfg, admit: (l: Listener, sock: Socket) => void) => TlsAcceptor | null): void { tlsAcceptorOf = fn; }
-// an accept-proxy bind reads the PROXY header first (plain socket), then its TLS handshake runs (tlsAfterProxy)
-function tlsAcceptorFor(b: BindCfg): TlsAcceptor | null { return tlsAcceptorOf === null || b.acceptProxy ? null : tlsAcceptorOf(b, tlsAdmit); }
+/**
+ * TLS listeners (proxy/ssl/accept.ts, wired by proxy/modules.ts): `tlsAcceptorOf(bind)` gives the wrapper of accepted
+ * handles (a socket counted and filtered like any other, reading nothing) or null for a plain bind; `tlsHandshake`
+ * runs the handshake once the connection is admitted (also after a PROXY header) and returns false for a plain bind.
+ */
+type TlsAcceptor = (handle: unknown) => Socket;
+let tlsAcceptorOf: ((b: BindCfg) => TlsAcceptor | null) | null = null;
+export function setTlsAcceptorLookup(fn: (b: BindCfg) => TlsAcceptor | null): void { tlsAcceptorOf = fn; }
+// an accept-proxy bind reads the PROXY header first (plain socket), then its handshake runs over that socket
+function tlsAcceptorFor(b: BindCfg): TlsAcceptor | null { return tlsAcceptorOf === null || b.acceptProxy ? null : tlsAcceptorOf(b); }
 
-/** `bind ... accept-proxy ssl` (proxy/ssl/accept.ts): the handshake after the header; false for a plain bind. */
-type TlsAfterProxy = (fe: Proxy, sock: Socket, bind: BindCfg, leftover: Buffer | null,
+type TlsHandshake = (fe: Proxy, sock: Socket, bind: BindCfg, leftover: Buffer | null,
   done: (fe: Proxy, sock: Socket, bind: BindCfg, ok: boolean) => void) => boolean;
-let tlsAfterProxy: TlsAfterProxy | null = null;
-export function setTlsAfterProxy(fn: TlsAfterProxy): void { tlsAfterProxy = fn; }
-
-/** A TLS client socket whose handshake is done: from here on like any accepted socket. */
-function tlsAdmit(l: Listener, sock: Socket): void {
-  if (l.fe.state === PR_STATE_PAUSED) { queuePending(feRuntime(l.fe), sock, l.bind); return; }
-  onConnection(l, sock);
-}
+let tlsHandshake: TlsHandshake | null = null;
+export function setTlsHandshake(fn: TlsHandshake): void { tlsHandshake = fn; }
 
 /** Per-frontend runtime state (Proxy.listeners). */
 export interface FeRuntime {
@@ -140,16 +137,18 @@ function admit(fe: Proxy, rt: FeRuntime, sock: Socket, bind: BindCfg): void {
   }
   // `accept-proxy` / `expect-proxy layer4`: the session starts once the PROXY header is in (net/accept-proxy.ts)
   if (expectProxy) { ppWaitStart(fe, sock, bind, afterProxyHeader); return; }
+  // `bind ... ssl`: counted and filtered like the others, the session starts once the handshake is done
+  if (sock.tlsPending === true && tlsHandshake !== null && tlsHandshake(fe, sock, bind, null, afterTlsHandshake)) return;
   admitSession(fe, sock, bind, null, now);
 }
 
 function afterProxyHeader(fe: Proxy, sock: Socket, bind: BindCfg, ok: boolean, leftover: Buffer | null): void {
   if (!ok) { frontendStreamEnd(fe, bind); return; }
-  if (tlsAfterProxy !== null && tlsAfterProxy(fe, sock, bind, leftover, afterProxyTls)) return;
+  if (tlsHandshake !== null && tlsHandshake(fe, sock, bind, leftover, afterTlsHandshake)) return;
   admitSession(fe, sock, bind, leftover, Date.now());
 }
 
-function afterProxyTls(fe: Proxy, sock: Socket, bind: BindCfg, ok: boolean): void {
+function afterTlsHandshake(fe: Proxy, sock: Socket, bind: BindCfg, ok: boolean): void {
   if (!ok) { frontendStreamEnd(fe, bind); return; }
   admitSession(fe, sock, bind, null, Date.now());
 }
@@ -257,8 +256,7 @@ function acceptHooked(this: ListenHandle, err: number, clientHandle: unknown): v
   const l = this[kHookedListener] as Listener;
   if (err !== 0) { l.server.emit('error', Object.assign(new Error(`accept ${getSystemErrorName(err)}`), { code: getSystemErrorName(err) })); return; }
   const ta = l.tlsAccept;
-  if (ta !== null) { ta(l, clientHandle); return; }
-  const sock = rawFromAccepted(clientHandle);
+  const sock = ta === null ? rawFromAccepted(clientHandle) : ta(clientHandle);
   if (l.bind.path === '') sock.setNoDelay(true);
   const fe = l.fe;
   if (fe.state === PR_STATE_PAUSED) { queuePending(feRuntime(fe), sock, l.bind); return; }

@@ -44,13 +44,13 @@ import { registerRetryOn } from './http/retry-on.ts';
 import { keywords as compressionKeywords } from './http/compression.ts';
 import { sslBindKeywords, sslServerKeywords, sslGlobalKeywords, sslServerInit } from './ssl/keywords.ts';
 import { sslAclFetches, sslLogFetches } from './ssl/fetches.ts';
-import { tlsAcceptorFor, tlsAfterProxy } from './ssl/accept.ts';
+import { tlsAcceptorFor, tlsHandshake } from './ssl/accept.ts';
 import { registerAclFetches } from './acl/fetches.ts';
 import { nbsrvFetch } from './acl/nbsrv.ts';
 import { registerLogFetches } from './log/sample.ts';
 import { registerConverters } from './log/converters.ts';
 import { stkLogConverter } from './stick/fetches.ts';
-import { setTlsAcceptorLookup, setTlsAfterProxy } from './frontend.ts';
+import { setTlsAcceptorLookup, setTlsHandshake } from './frontend.ts';
 import { sslCheckConnect } from './ssl/checks.ts';
 import { setCheckTlsConnector } from './checks/probe.ts';
 
@@ -111,6 +111,6 @@ export function wireRuntime(): void {
   setTcpLogSink(logStream);
   setConnectLogSink(logConnect);
   setTlsAcceptorLookup(tlsAcceptorFor);
-  setTlsAfterProxy(tlsAfterProxy);
+  setTlsHandshake(tlsHandshake);
   setCheckTlsConnector(sslCheckConnect);
 }

@@ -40,6 +40,8 @@ export interface ProxySocket {
   readonly localPort: number | undefined;
   /** TLS sockets (net/tls-socket.ts): the negotiated session, set once the handshake is done; absent on RawSocket. */
   readonly tls?: TlsInfo | null;
+  /** An accepted connection of an ssl bind whose handshake has not run yet (proxy/ssl/accept.ts TlsPending). */
+  readonly tlsPending?: boolean;
   /** TLS server connections whose SNI was computed from the request (`sni req.hdr(host)`): never pooled for others. */
   readonly noReuse?: boolean;
   write(data: Buffer | string, enc?: BufferEncoding | WriteCb, cb?: WriteCb): boolean;

@@ -1,10 +1,13 @@
 /*
- * Server-side TLS handshakes of `bind ... ssl` listeners: frontend.ts hands over each accepted handle; this module
- * runs the handshake (SNI picks the certificate, client certificates checked per `verify`, strict-sni, ALPN limited
- * to http/1.1, `timeout client` as the handshake timeout) and gives the frontend a TlsSocket (net/tls-socket.ts) once
- * it is done. A failed handshake never becomes a stream: it is logged as HAProxy 2.6 does
- * (`<ci>:<cp> [<accept date>] <fe>/<bind>: SSL handshake failure`, "Connection closed during SSL handshake",
- * "Timeout during SSL handshake") and closed. Wired by proxy/modules.ts. Hot path: per TLS connection (handshake).
+ * Server-side TLS handshakes of `bind ... ssl` listeners. frontend.ts wraps each accepted handle with tlsAcceptorFor()
+ * (a TlsPending socket: addresses, close, no reading) and counts the connection as any other (feconn, maxconn,
+ * conn_tot, `tcp-request connection` rules, as 2.6 does before its handshake); tlsHandshake() then runs the handshake
+ * (SNI picks the certificate, client certificates checked per `verify`, strict-sni, ALPN limited to http/1.1,
+ * `timeout client` as the handshake timeout) and hands back a TlsSocket (net/tls-socket.ts) for the session. After a
+ * PROXY header (accept-proxy) it runs over the socket that carried the header instead. A failed handshake never becomes
+ * a session: it is logged as HAProxy 2.6 does (`<ci>:<cp> [<accept date>] <fe>/<bind>: SSL handshake failure`,
+ * "Connection closed during SSL handshake", "Timeout during SSL handshake", "SSL client certificate not trusted")
+ * and closed. Wired by proxy/modules.ts. Hot path: per TLS connection (handshake).
  */
 import { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
@@ -16,17 +19,13 @@ import type { SslBindCfg } from './types.ts';
 import { bindSsl } from './keywords.ts';
 import { sniContext } from './context.ts';
 import { TlsSocket, tlsInfoOf } from '../net/tls-socket.ts';
-import type { ProxySocket, SockError } from '../net/types.ts';
+import type { ProxySocket, SockError, WriteCb } from '../net/types.ts';
 import { Timer, timerArm, timerDisarm } from '../timer-wheel.ts';
 import { putDateLocalMs } from '../log/dates.ts';
 import { logConnError } from '../log/emit.ts';
 
-/** What frontend.ts gives: the listener (fe, bind) and how to admit the finished socket. */
-export interface TlsListener {
-  fe: Proxy;
-  bind: BindCfg;
-}
-export type TlsAdmit = (l: TlsListener, sock: ProxySocket) => void;
+/** What frontend.ts is told when a handshake ends: ok with the TLS socket, or not (already logged and closed). */
+export type TlsDone<F extends Proxy> = (fe: F, sock: ProxySocket, bind: BindCfg, ok: boolean) => void;
 
 /** HAProxy 2.6's texts for connections that failed before a stream existed. */
 export const SSL_HS_FAILURE = 'SSL handshake failure';
@@ -48,20 +47,20 @@ const X509_CODES: Record<string, number> = {
 
 /** One handshake in progress. */
 class Handshake {
-  readonly l: TlsListener;
+  readonly fe: Proxy;
+  readonly bind: BindCfg;
   readonly cfg: SslBindCfg;
-  readonly admit: TlsAdmit;
+  readonly done: TlsDone<Proxy>;
   readonly acceptMs: number;
   readonly ts: TLSSocket;
   readonly timer: Timer;
-  done = false;
+  finished = false;
   clientIp = '';
   clientPort = 0;
-  /** PROXY-protocol path: the socket carrying the TLS bytes (its addresses are the header's), and who to tell on failure. */
-  under: ProxySocket | null = null;
-  onFail: (() => void) | null = null;
-  constructor(l: TlsListener, cfg: SslBindCfg, admit: TlsAdmit, ts: TLSSocket, acceptMs: number) {
-    this.l = l; this.cfg = cfg; this.admit = admit; this.ts = ts; this.acceptMs = acceptMs;
+  /** The socket frontend.ts counted (TlsPending, or the one that carried a PROXY header): its addresses, its close. */
+  readonly under: ProxySocket;
+  constructor(fe: Proxy, bind: BindCfg, cfg: SslBindCfg, done: TlsDone<Proxy>, ts: TLSSocket, under: ProxySocket, acceptMs: number) {
+    this.fe = fe; this.bind = bind; this.cfg = cfg; this.done = done; this.ts = ts; this.under = under; this.acceptMs = acceptMs;
     this.timer = new Timer(this, onHsTimeout);
   }
 }
@@ -78,26 +77,62 @@ function sniCallbackFor(c: SslBindCfg): (name: string, cb: (err: Error | null, c
   };
 }
 
+function noopData(_c: Buffer): void { /* a pending TLS socket reads nothing itself */ }
+function noop(): void { /* default handler */ }
+function noopErr(_e: SockError): void { /* default handler */ }
+
 /**
- * The acceptor of a bind for frontend.ts, or null for a plain bind (or one whose contexts are not built). `admit`
- * receives the handshaken socket, paused, with `tls` set.
+ * An accepted connection of an ssl bind before its handshake: the ProxySocket frontend.ts counts, queues (maxconn),
+ * runs `tcp-request connection` rules on and closes; it reads and writes nothing (net.Socket over the handle, not
+ * started: the TLS layer takes the handle over). tlsHandshake() turns it into a TlsSocket.
  */
-export function tlsAcceptorFor<L extends TlsListener>(b: BindCfg, admit: (l: L, sock: ProxySocket) => void): ((l: L, handle: unknown) => void) | null {
+export class TlsPending implements ProxySocket {
+  readonly tlsPending = true;
+  readonly raw: Socket;
+  readonly acceptMs: number;
+  owner: any = null;
+  ondata: (this: ProxySocket, chunk: Buffer) => void = noopData;
+  onend: (this: ProxySocket) => void = noop;
+  ondrain: (this: ProxySocket) => void = noop;
+  onerror: (this: ProxySocket, err: SockError) => void = noopErr;
+  onclose: (this: ProxySocket, hadError: boolean) => void = noop;
+  onconnect: (this: ProxySocket) => void = noop;
+  readBuf: Buffer | null = null;
+  poolUses = 0;
+  poolOwner: object | null = null;
+  readonly readEnded = false;
+  constructor(handle: unknown) {
+    this.acceptMs = Date.now();
+    this.raw = new Socket({ handle, allowHalfOpen: true, readable: true, writable: true, manualStart: true } as ConstructorParameters<typeof Socket>[0]);
+    this.raw.on('error', ignoreErr);      // the TLS socket reports errors; this one must never throw unhandled
+  }
+  get destroyed(): boolean { return this.raw.destroyed; }
+  get writable(): boolean { return false; }
+  get writableLength(): number { return 0; }
+  get remoteAddress(): string | undefined { return this.raw.remoteAddress; }
+  get remotePort(): number | undefined { return this.raw.remotePort; }
+  get localAddress(): string | undefined { return this.raw.localAddress; }
+  get localPort(): number | undefined { return this.raw.localPort; }
+  write(_d: Buffer | string, _e?: BufferEncoding | WriteCb, _cb?: WriteCb): boolean { return false; }
+  end(): void { this.raw.end(); }
+  destroy(): void { this.raw.destroy(); }
+  resetAndDestroy(): void { if (typeof this.raw.resetAndDestroy === 'function') this.raw.resetAndDestroy(); else this.raw.destroy(); }
+  pause(): void { /* nothing is read before the handshake */ }
+  resume(): void { /* the handshake starts reading */ }
+  isPaused(): boolean { return true; }
+  cork(): void { /* no writes */ }
+  uncork(): void { /* no writes */ }
+  setNoDelay(on = true): void { this.raw.setNoDelay(on); }
+  setKeepAlive(on = true, delayMs = 0): void { this.raw.setKeepAlive(on, delayMs); }
+}
+
+/** The wrapper of accepted handles of bind `b` for frontend.ts, or null for a plain bind (or one without contexts). */
+export function tlsAcceptorFor(b: BindCfg): ((handle: unknown) => ProxySocket) | null {
   const c = bindSsl(b);
   if (c === null || c.defaultCtx === null) return null;
-  const opts = serverOptions(c);
-  return (l, handle) => {
-    const acceptMs = Date.now();
-    const raw = new Socket({ handle, allowHalfOpen: true, readable: true, writable: true } as ConstructorParameters<typeof Socket>[0]);
-    raw.on('error', ignoreErr);         // the TLS socket reports errors; the wrapped one must never throw unhandled
-    raw.setNoDelay(true);
-    const ts = new TLSSocket(raw, opts) as HsSock;
-    const hs = new Handshake(l, c, admit as TlsAdmit, ts, acceptMs);
-    hs.clientIp = raw.remoteAddress ?? '';
-    hs.clientPort = raw.remotePort ?? 0;
-    startHandshake(ts, hs);
-  };
+  return newTlsPending;
 }
+function newTlsPending(handle: unknown): ProxySocket { return new TlsPending(handle); }
 
 function serverOptions(c: SslBindCfg) {
   return {
@@ -106,33 +141,26 @@ function serverOptions(c: SslBindCfg) {
   };
 }
 
-function startHandshake(ts: HsSock, hs: Handshake): void {
+/**
+ * Runs the TLS handshake of an admitted connection of an ssl bind: `sock` is a TlsPending (direct: the TLS layer reads
+ * the handle), or any socket after a PROXY header with the bytes read past it in `leftover` (through a JS stream:
+ * slower). Returns false for a plain bind (nothing done). Else `done(fe, tlsSock, bind, true)` once handshaken, or
+ * `done(fe, sock, bind, false)` after the failure was logged and the connection closed.
+ */
+export function tlsHandshake<F extends Proxy>(fe: F, sock: ProxySocket, bind: BindCfg, leftover: Buffer | null, done: TlsDone<F>): boolean {
+  const c = bindSsl(bind);
+  if (c === null || c.defaultCtx === null) return false;
+  const direct = sock instanceof TlsPending;
+  const ts = new TLSSocket(direct ? sock.raw : new SockDuplex(sock, leftover), serverOptions(c)) as HsSock;
+  const hs = new Handshake(fe, bind, c, done as TlsDone<Proxy>, ts, sock, direct ? sock.acceptMs : Date.now());
+  hs.clientIp = sock.remoteAddress ?? '';
+  hs.clientPort = sock.remotePort ?? 0;
   ts[kHs] = hs;
   ts.on('secure', onHsSecure);
   ts.on('error', onHsError);
   ts.on('end', onHsEnd);
   ts.on('close', onHsClose);
-  if (hs.cfg.handshakeTimeout > 0) timerArm(hs.timer, hs.cfg.handshakeTimeout, hs.acceptMs);
-}
-
-/**
- * `bind ... accept-proxy ssl`: the TLS handshake after the PROXY header, over the socket that carried it (frontend.ts
- * via net/accept-proxy.ts; `leftover` = bytes read after the header). Returns false for a plain bind (nothing done).
- * Else `done(fe, tlsSock, bind, true)` once handshaken (addresses: the header's), or `done(..., false)` after a
- * failure was logged and the socket closed. Slower than the direct path (the TLS bytes go through a JS stream).
- */
-export function tlsAfterProxy<F extends Proxy>(fe: F, sock: ProxySocket, bind: BindCfg, leftover: Buffer | null,
-  done: (fe: F, sock: ProxySocket, bind: BindCfg, ok: boolean) => void): boolean {
-  const c = bindSsl(bind);
-  if (c === null || c.defaultCtx === null) return false;
-  const ts = new TLSSocket(new SockDuplex(sock, leftover), serverOptions(c)) as HsSock;
-  const l: TlsListener = { fe, bind };
-  const hs = new Handshake(l, c, (_l, s) => done(fe, s, bind, true), ts, Date.now());
-  hs.clientIp = sock.remoteAddress ?? '';
-  hs.clientPort = sock.remotePort ?? 0;
-  hs.under = sock;
-  hs.onFail = () => done(fe, sock, bind, false);
-  startHandshake(ts, hs);
+  if (c.handshakeTimeout > 0) timerArm(hs.timer, c.handshakeTimeout, hs.acceptMs);
   return true;
 }
 
@@ -162,7 +190,7 @@ function onUnderClose(this: ProxySocket): void { const d = this.owner as SockDup
 function onUnderDrain(this: ProxySocket): void { /* writes complete through their callbacks */ }
 
 function detach(ts: HsSock, hs: Handshake): void {
-  hs.done = true;
+  hs.finished = true;
   timerDisarm(hs.timer);
   ts.removeListener('secure', onHsSecure);
   ts.removeListener('error', onHsError);
@@ -173,7 +201,7 @@ function detach(ts: HsSock, hs: Handshake): void {
 
 function onHsSecure(this: HsSock): void {
   const hs = this[kHs];
-  if (hs === undefined || hs.done) return;
+  if (hs === undefined || hs.finished) return;
   const c = hs.cfg;
   let code = 0;
   let clientCert = false;
@@ -192,28 +220,29 @@ function onHsSecure(this: HsSock): void {
   const sn = (this as TLSSocket & { servername?: string | false }).servername;
   const ctx = typeof sn === 'string' && sn !== '' ? sniContext(c, sn) ?? c.defaultCtx : c.defaultCtx;
   const sock = new TlsSocket(this, false, tlsInfoOf(this, true, code, clientCert, ctx !== null ? c.subjects.get(ctx) ?? '' : '', hs.acceptMs));
-  sock.addrFrom = hs.under;
-  hs.admit(hs.l, sock);
+  // after a PROXY header, the addresses (and fc_rcvd_proxy) are those of the socket that carried it
+  if (!(hs.under instanceof TlsPending)) sock.addrFrom = hs.under;
+  hs.done(hs.fe, sock, hs.bind, true);
 }
 
 function onHsError(this: HsSock, e: NodeJS.ErrnoException): void {
   const hs = this[kHs];
-  if (hs === undefined || hs.done) return;
+  if (hs === undefined || hs.finished) return;
   fail(this, hs, e.code === 'ECONNRESET' || e.code === 'EPIPE' ? SSL_HS_CLOSED : SSL_HS_FAILURE);
 }
 
 function onHsEnd(this: HsSock): void {
   const hs = this[kHs];
-  if (hs !== undefined && !hs.done) fail(this, hs, SSL_HS_CLOSED);
+  if (hs !== undefined && !hs.finished) fail(this, hs, SSL_HS_CLOSED);
 }
 
 function onHsClose(this: HsSock): void {
   const hs = this[kHs];
-  if (hs !== undefined && !hs.done) fail(this, hs, SSL_HS_CLOSED);
+  if (hs !== undefined && !hs.finished) fail(this, hs, SSL_HS_CLOSED);
 }
 
 function onHsTimeout(hs: Handshake): void {
-  if (!hs.done) fail(hs.ts as HsSock, hs, SSL_HS_TIMEOUT);
+  if (!hs.finished) fail(hs.ts as HsSock, hs, SSL_HS_TIMEOUT);
 }
 
 /** Counts, logs and closes a connection whose handshake did not complete. */
@@ -227,7 +256,7 @@ function fail(ts: HsSock, hs: Handshake, why: string): void {
   else if (why === SSL_HS_TIMEOUT) sslHandshakeStats.timeouts++;
   else sslHandshakeStats.failures++;
   logHandshakeFailure(hs, why);
-  if (hs.onFail !== null) hs.onFail();
+  hs.done(hs.fe, hs.under, hs.bind, false);
 }
 
 function ignoreErr(): void { /* after a failed handshake */ }
@@ -236,11 +265,11 @@ const dateBuf = Buffer.allocUnsafe(64);
 
 /** `<ci>:<cp> [<date>] <fe>/<bind name or listener number>: <why>` (HAProxy 2.6's embryonic session log). */
 function logHandshakeFailure(hs: Handshake, why: string): void {
-  const fe = hs.l.fe;
+  const fe = hs.fe;
   if (fe.log.emitter === null || fe.log.targets.length === 0) return;
   // 2.6 with dontlognull: a client that closed or timed out without a byte is not logged; a bad handshake is
   if ((fe.options & PR_O_DONTLOGNULL) !== 0 && why !== SSL_HS_FAILURE) return;
-  const b = hs.l.bind;
+  const b = hs.bind;
   const ip = hs.clientIp.startsWith('::ffff:') ? hs.clientIp.slice(7) : hs.clientIp;
   const n = putDateLocalMs(dateBuf, 0, hs.acceptMs);
   const bindName = b.name !== '' ? b.name : String(fe.binds.indexOf(b) + 1);

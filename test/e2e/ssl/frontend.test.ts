@@ -18,7 +18,7 @@ let rt: Runtime;
 let be: http.Server;
 let beApi: http.Server;
 let echo: net.Server;
-const P = { main: 0, dir: 0, strict: 0, plain: 0, mtls: 0, list: 0, tcp: 0, v13: 0 };
+const P = { main: 0, dir: 0, strict: 0, plain: 0, mtls: 0, list: 0, tcp: 0, v13: 0, count: 0, deny: 0 };
 const CA = readFileSync(F + 'ca.crt');
 const CLIENT = { cert: readFileSync(F + 'client.crt'), key: readFileSync(F + 'client.key') };
 
@@ -80,6 +80,13 @@ frontend fe_mtls
   default_backend be_main
 frontend fe_v13
   bind 127.0.0.1:${P.v13} ssl crt certs/www.pem ssl-min-ver TLSv1.3
+  default_backend be_main
+frontend fe_count
+  bind 127.0.0.1:${P.count} ssl crt certs/www.pem
+  default_backend be_main
+frontend fe_deny
+  bind 127.0.0.1:${P.deny} ssl crt certs/www.pem
+  tcp-request connection reject if { dst_port ${P.deny} }
   default_backend be_main
 frontend fe_tcp
   mode tcp
@@ -254,6 +261,29 @@ test('mode tcp with an ssl bind forwards the decrypted stream, half-close includ
     s.on('close', () => { clearTimeout(guard); resolve(d); });
   });
   assert.equal(out, 'ping over tls\n');
+});
+
+test('connections are counted at accept (conn_tot), sessions once handshaken (stot), as 2.6', async () => {
+  const fe = rt.cfg.frontends.get('fe_count')!;
+  for (let i = 0; i < 3; i++) {
+    await new Promise<void>((resolve) => {
+      const s = net.connect(P.count, '127.0.0.1', () => s.end('GET / HTTP/1.0\r\n\r\n'));
+      s.on('data', () => {});
+      s.on('error', () => {});
+      s.on('close', () => resolve());
+    });
+  }
+  assert.equal((await httpsReq(P.count, '/', { servername: 'www.example.com' })).status, 200);
+  assert.equal(fe.feCounters.cumConn, 4);
+  assert.equal(fe.feCounters.cumSess, 1);
+});
+
+test('tcp-request connection reject runs before the handshake: no TLS answer, counted as denied', async () => {
+  const fe = rt.cfg.frontends.get('fe_deny')!;
+  const r = await handshakeFails(P.deny, { servername: 'www.example.com' });
+  assert.ok(!r.startsWith('answered') && r !== 'timeout', r);
+  assert.equal(fe.feCounters.deniedConn, 1);
+  assert.equal(fe.feCounters.cumSess, 0);
 });
 
 test('garbage and plain HTTP on the ssl port are dropped and the proxy keeps serving', async () => {
