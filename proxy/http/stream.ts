@@ -244,8 +244,9 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     log.clientIp = this.srcIp;
     log.clientPort = sock.remotePort ?? 0;
     log.tls = sock.tls ?? null;          // TLS client connections (proxy/ssl), for fetches and %sslv/%sslc/%ft
-    if (bind !== null && !bind.acceptProxy && bind.port > 0 && bind.host !== '0.0.0.0' && isIPv4(bind.host)) {
-      // a listener on one IPv4 address: no getsockname() per connection (~2% of the Connection: close profile)
+    if (bind !== null && !bind.acceptProxy && fe.tcp.connRules.length === 0 && bind.port > 0 && bind.host !== '0.0.0.0' && isIPv4(bind.host)) {
+      // a listener on one IPv4 address: no getsockname() per connection (~2% of the Connection: close profile); not
+      // behind a PROXY header (accept-proxy, or a tcp-request connection expect-proxy rule): %fi is the header's then
       log.frontendIp = bind.host;
       log.frontendPort = bind.port;
     } else {
