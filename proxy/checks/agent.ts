@@ -14,6 +14,7 @@ import {
   HCHK_STATUS_SOCKERR,
 } from './types.ts';
 import { srvSetRunning, srvSetStopped, srvSetMaint, srvSetDrain, srvSetReady, srvSetWeight } from '../backend/server.ts';
+import { checkLogText, logCheckLine } from './log-checks.ts';
 import { processSessions } from '../stats/counters.ts';
 
 interface AgentTask { srv: Server; timer: NodeJS.Timeout | null; stopped: boolean }
@@ -52,6 +53,7 @@ export function applyAgentReply(srv: Server, line: string, ms: number): void {
     else if (w === 'fail') { state = w; if (i + 1 < words.length) failText = words[i + 1]; }
     else if (w === 'drain' || w === 'maint' || w === 'ready') admin = w;
   }
+  const health0 = a.health, status0 = a.status;
   a.duration = ms;
   a.code = 0;
   if (state === '') { a.status = HCHK_STATUS_CHECKED; a.desc = ''; }
@@ -63,13 +65,20 @@ export function applyAgentReply(srv: Server, line: string, ms: number): void {
   if (admin === 'maint') srvSetMaint(srv);
   else if (admin === 'drain' && (srv.adminState & SRV_ADMF_FDRAIN) === 0) srvSetDrain(srv);
   else if (admin === 'ready' && (srv.adminState & (SRV_ADMF_FMAINT | SRV_ADMF_FDRAIN)) !== 0) srvSetReady(srv);
+  if (state === '') return;
+  // option log-health-checks: an "Agent check ..." line when the agent's health or status moves, then state changes
+  // without reason (2.6)
+  const logChk = srv.proxy.httpCheck.logHealthChecks;
+  const why = reason(a.status, a.desc, ms);
   if (state === 'up') {
     a.health = a.rise + a.fall - 1;
-    if (srv.curState === SRV_ST_STOPPED && checkSaysUp(srv)) srvSetRunning(srv, reason(a.status, a.desc, ms));
-  } else if (state !== '') {
+    if (logChk && (a.health !== health0 || a.status !== status0)) logCheckLine(srv, checkLogText(srv, a, true, true, false, why));
+    if (srv.curState === SRV_ST_STOPPED && checkSaysUp(srv)) srvSetRunning(srv, logChk ? '' : why);
+  } else {
     a.health = 0;
     srv.counters.failedChecks++;
-    if (srv.curState !== SRV_ST_STOPPED) srvSetStopped(srv, reason(a.status, a.desc, ms));
+    if (logChk && (a.health !== health0 || a.status !== status0)) logCheckLine(srv, checkLogText(srv, a, true, false, false, why));
+    if (srv.curState !== SRV_ST_STOPPED) srvSetStopped(srv, logChk ? '' : why);
   }
 }
 

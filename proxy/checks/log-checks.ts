@@ -1,5 +1,5 @@
 /*
- * Health-check messages in the logs, as 2.6: with `option log-health-checks`, one "Health check for server be/s
+ * Health-check messages in the logs, as 2.6: with `option log-health-checks`, one "Health|Agent check for server be/s
  * succeeded|failed, reason: ..., status: n/m UP|DRAIN|DOWN." line per result that moves the health or changes the
  * check status (stderr warning + notice to the backend's log targets); and, always, the server state changes
  * ("Server be/s is DOWN...", alert; "... is UP...", notice; "backend be has no server available!", emerg) copied from
@@ -10,20 +10,28 @@ import { addEventSink, emitEvent, EV_WARNING } from '../events.ts';
 import { logProxyText } from '../log/emit.ts';
 import { LOG_ALERT, LOG_EMERG, LOG_NOTICE } from '../log/types.ts';
 import { probeReason, type ProbeResult } from './probe.ts';
+import type { CheckState } from './types.ts';
 import { HCHK_STATUS_L7OKD } from './types.ts';
 
-/** The line for one check result (without the final period), 2.6's wording. */
-export function healthCheckText(srv: Server, r: ProbeResult): string {
-  const c = srv.check;
+/**
+ * The line for one result of the health check or the agent check `c` of `srv` (without the final period), 2.6's
+ * wording: `reason` is the result's text (probeReason or the agent's), `cond` a disable-on-404 pass.
+ */
+export function checkLogText(srv: Server, c: CheckState, agent: boolean, ok: boolean, cond: boolean, reason: string): string {
   const up = c.health >= c.rise;
-  return `Health check for ${srv.backup ? 'backup ' : ''}server ${srv.proxy.name}/${srv.name} ${r.status === HCHK_STATUS_L7OKD ? 'conditionally ' : ''}${r.ok ? 'succeeded' : 'failed'}, reason: ${probeReason(r)}, status: ${up ? c.health - c.rise + 1 : c.health}/${up ? c.fall : c.rise} ${up ? (srv.uweight > 0 ? 'UP' : 'DRAIN') : 'DOWN'}`;
+  return `${agent ? 'Agent' : 'Health'} check for ${srv.backup ? 'backup ' : ''}server ${srv.proxy.name}/${srv.name} ${cond ? 'conditionally ' : ''}${ok ? 'succeeded' : 'failed'}, reason: ${reason}, status: ${up ? c.health - c.rise + 1 : c.health}/${up ? c.fall : c.rise} ${up ? (srv.uweight > 0 ? 'UP' : 'DRAIN') : 'DOWN'}`;
 }
 
-/** Reports a check result under `option log-health-checks` (the caller decides whether it is worth a line). */
-export function logHealthCheck(srv: Server, r: ProbeResult): void {
-  const t = healthCheckText(srv, r) + '.';
+/** Reports a check result line (stderr warning + notice to the backend's logs); the caller decides it is due. */
+export function logCheckLine(srv: Server, text: string): void {
+  const t = text + '.';
   emitEvent(EV_WARNING, t);
   logProxyText(srv.proxy, LOG_NOTICE, t);
+}
+
+/** A health check result under `option log-health-checks`. */
+export function logHealthCheck(srv: Server, r: ProbeResult): void {
+  logCheckLine(srv, checkLogText(srv, srv.check, false, r.ok, r.status === HCHK_STATUS_L7OKD, probeReason(r)));
 }
 
 /** Backends whose server state messages go to their log targets, by name. */
