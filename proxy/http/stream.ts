@@ -30,7 +30,8 @@ import { BackendConn } from '../backend/connect.ts';
 import { newStreamLog } from '../model/factories.ts';
 import { Timer, timerArm, timerDisarm, twNow, twTouch } from '../timer-wheel.ts';
 import { logStream } from '../log/emit.ts';
-import { hrspIndex, freqCtrAdd, addHttpTimeStats } from '../stats/counters.ts';
+import { hrspIndex, freqCtrAdd, addHttpTimeStats, listenerCounters } from '../stats/counters.ts';
+import type { FeCounters } from '../stats/types.ts';
 import { captureHttpError } from '../stats/errors-capture.ts';
 import { streamRegister, streamUnregister, nextSessId, type ActiveStream } from '../streams.ts';
 import { aclCondExec } from '../acl/compile.ts';
@@ -145,6 +146,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   readonly sessId: number = nextSessId();
   readonly fe: Proxy;
   readonly bind: BindCfg | null;
+  /** The listener's own counters (`option socket-stats` rows), looked up once per connection. */
+  readonly lc: FeCounters | null;
   readonly cli: SessSocket;
   srv: SessSocket | null = null;
   be: Proxy | null = null;
@@ -225,6 +228,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   constructor(fe: Proxy, sock: SessSocket, bind: BindCfg | null) {
     const bindName = bind !== null ? bind.name : '';
     this.bind = bind;
+    this.lc = bind !== null ? listenerCounters(bind) : null;
     this.fe = fe;
     this.cli = sock as SessSocket;
     this.bc = new BackendConn(this);
@@ -1002,6 +1006,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     const dIn = log.bytesIn, dOut = log.bytesOut;
     fe.feCounters.bytesIn += dIn;
     fe.feCounters.bytesOut += dOut;
+    const lc = this.lc;
+    if (lc !== null) { lc.bytesIn += dIn; lc.bytesOut += dOut; }
     // 2.6 counts bytes on the stream's backend, the frontend itself until one is chosen (a listen's BACKEND row shows
     // its stats page, deny and redirect traffic)
     const bx = this.be ?? fe;
@@ -1090,6 +1096,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (r === RULES_TARPIT) {
       // hold the request for `timeout tarpit` (else `timeout connect`), then answer deny_status (500) logged PT
       this.fe.feCounters.deniedReq++;
+      if (this.lc !== null) this.lc.deniedReq++;
       this.tarpitStatus = out.status;
       const t = this.fe.timeouts.tarpit > 0 ? this.fe.timeouts.tarpit : this.fe.timeouts.connect;
       timerArm(this.cliTimer, t > 0 ? t : 1);
@@ -1098,6 +1105,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     }
     if (r === RULES_DENY) {
       this.fe.feCounters.deniedReq++;
+      if (this.lc !== null) this.lc.deniedReq++;
       log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_R;
       this.sendError(out.status, false, out.reply);          // out.reply: a deny with its own reply
       return;
@@ -1183,6 +1191,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     const log = this.log;
     timerDisarm(this.cliTimer);
     this.fe.feCounters.failedReq++;
+    if (this.lc !== null) this.lc.failedReq++;
     this.fe.feCounters.cumReq++;         // rejected requests count in req_tot, as in HAProxy's mux
     log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_R;
     log.tRequest = -1;
@@ -1284,6 +1293,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       // half-closed in the middle of (or before) a request head: HAProxy answers 400 and logs CR
       const log = this.log;
       this.fe.feCounters.failedReq++;
+      if (this.lc !== null) this.lc.failedReq++;
       this.fe.feCounters.cumReq++;
       log.errCause = SF_ERR_CLICL; log.finishState = SF_FINST_R;
       log.reqLine = '<BADREQ>';

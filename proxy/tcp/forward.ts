@@ -321,6 +321,8 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
     streamUnregister(this);
     const fc = this.fe.feCounters;
     fc.bytesIn += log.bytesIn; fc.bytesOut += log.bytesOut;
+    const lc = listenerCounters(this.bind);                // `option socket-stats` rows, once per stream
+    lc.bytesIn += log.bytesIn; lc.bytesOut += log.bytesOut;
     if (be !== null) {
       const bc = be.beCounters;
       bc.bytesIn += log.bytesIn; bc.bytesOut += log.bytesOut;
