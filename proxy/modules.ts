@@ -49,6 +49,8 @@ import { registerAclFetches } from './acl/fetches.ts';
 import { nbsrvFetch } from './acl/nbsrv.ts';
 import { registerLogFetches } from './log/sample.ts';
 import { registerConverters } from './log/converters.ts';
+import { registerHttpActions } from './http/keywords.ts';
+import { setLogLevelAction } from './log/set-log-level.ts';
 import { stkLogConverter } from './stick/fetches.ts';
 import { setTlsAcceptorLookup, setTlsHandshake } from './frontend.ts';
 import { sslCheckConnect } from './ssl/checks.ts';
@@ -66,6 +68,7 @@ export function registerModelHooks(): void {
   registerAclFetches([nbsrvFetch]);
   registerLogFetches(sslLogFetches);
   registerConverters(stkLogConverter);
+  registerHttpActions([setLogLevelAction]);
 }
 
 /** A registry with every module's keywords. Also registers the model hooks (idempotent). */

@@ -209,7 +209,7 @@ export interface HttpActionKw {
   parse(args: readonly string[], end: number, ctx: KwCtx, isReq: boolean): HttpCustomAction | null;
 }
 const extActions: HttpActionKw[] = [];
-export function registerHttpActions(kws: readonly HttpActionKw[]): void { extActions.push(...kws); }
+export function registerHttpActions(kws: readonly HttpActionKw[]): void { for (const k of kws) if (!extActions.includes(k)) extActions.push(k); }
 
 function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
   const px = ctx.proxy;

@@ -1068,7 +1068,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     log.acceptMs = now;
     log.status = -1; log.bytesIn = 0; log.bytesOut = 0;
     log.tRequest = -1; log.tQueue = -1; log.tConnect = -1; log.tResponse = -1; log.tData = -1; log.tTotal = -1;
-    log.backend = null; log.server = null; log.retries = 0; log.redispatched = false;
+    log.backend = null; log.server = null; log.retries = 0; log.redispatched = false; log.logLevel = -1;
     log.method = ''; log.uri = ''; log.httpVersion = ''; log.resVer = 0; log.reqLine = '';
     log.cookieReq = '-'; log.cookieRes = '-';
     log.connCounter = this.txnCount;

@@ -12,7 +12,7 @@ import type { LogEmitter, LogTarget } from './types.ts';
 import {
   PR_O_DONTLOGNULL, PR_O_DONTLOG_NORMAL, PR_O_LOG_SEPARATE_ERRORS, PR_MODE_HTTP, SF_ERR_NONE, SF_ERR_LOCAL,
 } from '../model/types.ts';
-import { LOG_ERR, LOG_INFO, LOG_FMT_RAW, LOG_FMT_RFC5424, LOG_TGT_FD } from './types.ts';
+import { LOG_ERR, LOG_INFO, LOG_LEVEL_SILENT, LOG_FMT_RAW, LOG_FMT_RFC5424, LOG_TGT_FD } from './types.ts';
 import { putUint } from './syslog.ts';
 import { buildEmitFn } from './emit-gen.ts';
 import { openLogSink, logRing, logCounters } from './sender.ts';
@@ -121,9 +121,10 @@ export function logStream(fe: Proxy, s: StreamLog): void {
   // closed by the client is CR-- 400 but not logged, fixtures/log/asap).
   // A rejected request that carried bytes is not null (%U is 0 there, haproxy 2.6.12 still logs it: fixtures/log/smp).
   if ((fe.options & PR_O_DONTLOGNULL) !== 0 && s.bytesIn === 0 && !s.badReqData) return;
+  if (s.logLevel === LOG_LEVEL_SILENT) return;
   const err = isErrorStream(fe, s);
   if (!err && (fe.options & PR_O_DONTLOG_NORMAL) !== 0) return;
-  const level = err && (fe.options & PR_O_LOG_SEPARATE_ERRORS) !== 0 ? LOG_ERR : LOG_INFO;
+  const level = s.logLevel >= 0 ? s.logLevel : err && (fe.options & PR_O_LOG_SEPARATE_ERRORS) !== 0 ? LOG_ERR : LOG_INFO;
   const len = runLogEmitter(em, fe, s, msgBuf, MSG_CAP);
   lc.logCount++;
   sendToTargets(fe, level, len, s);

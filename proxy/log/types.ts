@@ -33,6 +33,8 @@ export const LOG_WARNING = 4;
 export const LOG_NOTICE = 5;
 export const LOG_INFO = 6;
 export const LOG_DEBUG = 7;
+/** StreamLog.logLevel: `set-log-level silent` (no line); -1 = the default level. */
+export const LOG_LEVEL_SILENT = -2;
 export const LOG_LEVEL_NAMES: readonly string[] = ['emerg', 'alert', 'crit', 'err', 'warning', 'notice', 'info', 'debug'];
 export const LOG_FACILITY_NAMES: readonly string[] = [
   'kern', 'user', 'mail', 'daemon', 'auth', 'syslog', 'lpr', 'news', 'uucp', 'cron', 'auth2', 'ftp', 'ntp', 'audit',

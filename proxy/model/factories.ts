@@ -216,6 +216,6 @@ export function newStreamLog(fe: Proxy): StreamLog {
     srvQueue: 0, backendQueue: 0, clientIp: '', clientPort: 0, frontendIp: '', frontendPort: 0, backendSrcIp: '',
     backendSrcPort: 0, serverIp: '', serverPort: 0, frontend: fe, backend: null, server: null, bindName: '',
     reqCaptures: [], resCaptures: [], declaredCaptures: [], method: '', uri: '', httpVersion: '', resVer: 0, reqLine: '',
-    uniqueId: '', reqCounter: 0, connCounter: 0, badReqData: false, tls: null,
+    uniqueId: '', reqCounter: 0, connCounter: 0, badReqData: false, logLevel: -1, tls: null,
   };
 }

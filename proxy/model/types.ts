@@ -308,5 +308,6 @@ export interface StreamLog {
   reqCounter: number;        // %rt, global request counter at request start
   connCounter: number;       // per-connection request counter (%rc is retries; this is txn count on the conn)
   badReqData: boolean;       // a rejected request (<BADREQ>) that carried bytes: %U stays 0 but dontlognull keeps it
+  logLevel: number;          // `set-log-level`: syslog level of this transaction's line, -1 = default, -2 = silent
   tls: TlsInfo | null;       // the client connection's TLS (ssl_fc*, %sslv, %sslc, '~' after %ft), null = plain
 }
