@@ -269,9 +269,14 @@ export function srvSetReady(s: Server): void {
   }
 }
 
+/* servers whose config `disabled` was lifted: 2.6 keeps its CMAINT flag, shown by `show servers state` */
+const cfgDisabledOnce = new WeakSet<Server>();
+export function srvWasConfigDisabled(s: Server): boolean { return cfgDisabledOnce.has(s); }
+
 /** Config `disabled` (CMAINT) lifted at runtime: `enable server` also clears it, as HAProxy. */
 export function srvClearConfigMaint(s: Server): void {
   if ((s.adminState & SRV_ADMF_CMAINT) === 0) return;
+  cfgDisabledOnce.add(s);
   const be = s.proxy;
   const had = hadServer(be);
   const now = Date.now();

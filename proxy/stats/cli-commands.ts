@@ -29,6 +29,7 @@ import { showSess, shutdownSession } from './cli-sess.ts';
 import { showErrors } from './cli-errors.ts';
 import { showActivity, showPools } from './cli-activity.ts';
 import { setServerAddr } from './srv-addr.ts';
+import { srvWasConfigDisabled } from '../backend/server.ts';
 
 function msg(text: string): CliReply { return { text, severity: LOG_INFO }; }
 function err(text: string): CliReply { return { text, severity: LOG_ERR }; }
@@ -174,6 +175,7 @@ const HAP_CHECK_STATUS: Readonly<Record<string, number>> = {
 function srvStateLine(px: Proxy, sv: Server, now: number): string {
   const c = sv.check;
   const maint = (sv.adminState & SRV_ADMF_MAINT) !== 0;
+  const cfgOnce = srvWasConfigDisabled(sv);
   let chkStatus = 1;
   let chkResult = 0;
   let chkState = 0;
@@ -183,10 +185,11 @@ function srvStateLine(px: Proxy, sv: Server, now: number): string {
     chkResult = c.status <= HCHK_STATUS_INI ? 0 : (/OK/.test(name) ? 3 : 2);
     // CONFIGURED, ENABLED unless `disable health` (2.6 shows 2 then), PAUSED in maintenance
     chkState = 0x02 | (c.paused ? 0 : 0x04) | (maint ? 0x08 : 0);
-  } else if ((sv.adminState & SRV_ADMF_CMAINT) !== 0) chkState = 0x08;
+  } else if ((sv.adminState & SRV_ADMF_CMAINT) !== 0 || cfgOnce) chkState = 0x08;
   const opState = maint ? SRV_ST_STOPPED : sv.curState;
-  const admin = sv.adminState | ((sv.adminState & SRV_ADMF_CMAINT) !== 0 ? SRV_ADMF_FMAINT : 0);
-  const health = maint ? 0 : c.enabled ? c.health : (opState === SRV_ST_STOPPED ? 0 : 2);
+  // after `enable server` 2.6 keeps the config flag: admin state 4, an unchecked server's check paused, health 0
+  const admin = sv.adminState | ((sv.adminState & SRV_ADMF_CMAINT) !== 0 ? SRV_ADMF_FMAINT : 0) | (cfgOnce ? SRV_ADMF_CMAINT : 0);
+  const health = maint ? 0 : c.enabled ? c.health : (opState === SRV_ST_STOPPED || cfgOnce ? 0 : 2);
   const since = Math.max(0, Math.floor((now - sv.lastChange) / 1000));
   return px.id + ' ' + px.name + ' ' + sv.id + ' ' + sv.name + ' ' + (sv.host || '-') + ' ' + opState + ' ' +
     admin + ' ' + sv.uweight + ' ' + sv.iweight + ' ' + since + ' ' + chkStatus + ' ' + chkResult + ' ' +
