@@ -264,6 +264,9 @@ export const keywords: CfgKeyword[] = [
 
 // ---- running ----
 
+/** The most a check keeps of a reply (HAProxy's check buffer, tune.bufsize's default). */
+const CHECK_BUF_SIZE = 16384;
+
 function firstLine(b: Buffer, from: number): string {
   let e = from;
   while (e < b.length && b[e] !== 0x0d && b[e] !== 0x0a) e++;
@@ -358,7 +361,15 @@ class TcpCheckRun {
       else if (this.waiting) { this.eof = true; this.resume(); }
       else this.finish(HCHK_STATUS_SOCKERR, false, 0, errnoText(e));
     });
-    s.on('data', (d: Buffer) => { if (s === this.sock) { this.reply.push(d); this.replyLen += d.length; if (this.waiting) this.resume(); } });
+    s.on('data', (d: Buffer) => {
+      if (s !== this.sock || this.replyLen >= CHECK_BUF_SIZE) return;
+      // a check reads at most a buffer (2.6: tune.bufsize); a reply that fills it is judged as complete
+      const room = CHECK_BUF_SIZE - this.replyLen;
+      this.reply.push(d.length > room ? d.subarray(0, room) : d);
+      this.replyLen += d.length > room ? room : d.length;
+      if (this.replyLen >= CHECK_BUF_SIZE) this.eof = true;
+      if (this.waiting) this.resume();
+    });
     s.on('end', () => { if (s === this.sock) { this.eof = true; if (this.waiting) this.resume(); } });
     this.arm(this.connectTimeout, () => this.finish(HCHK_STATUS_L4TOUT, false, 0, this.cfg.tcpPreset ? '' : this.connectWhere().trimStart()));
   }
