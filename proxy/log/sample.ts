@@ -106,6 +106,22 @@ function liveQueryParam(name: string, sep: string): (q: string) => string | null
   };
 }
 
+/** The path of a request target: after the authority of an absolute URI (none there: no path, as 2.6), up to '?'. */
+function pathOf(u: string): string | null {
+  let from = 0;
+  if (u.charCodeAt(0) !== 47) {
+    const i = u.indexOf('://');
+    if (i > 0) {
+      let j = i + 3;
+      while (j < u.length && u.charCodeAt(j) !== 47 && u.charCodeAt(j) !== 63) j++;
+      from = j;
+    }
+  }
+  const q = u.indexOf('?', from);
+  const end = q < 0 ? u.length : q;
+  return end === from ? null : u.slice(from, end);
+}
+
 function liveArgFetch(fn: string, arg: string): Fetch | undefined {
   // fetches with an argument that read no request: date(<offset>), env(<name>), rand(<range>), uuid(4)
   if (fn === 'date') { const off = Number(arg); return Number.isInteger(off) ? () => Math.floor(Date.now() / 1000) + off : undefined; }
@@ -137,10 +153,10 @@ function preferLive(name: string, logged: Fetch | undefined): Fetch | undefined 
   const host = liveHeader('host', true);
   switch (name) {
     case 'url': return (s) => liveUri() ?? (s.uri === '' ? null : s.uri);
-    case 'path': return (s) => { const u = liveUri(); if (u === null) return logged!(s); const q = u.indexOf('?'); return q < 0 ? u : u.slice(0, q); };
+    case 'path': return (s) => { const u = liveUri(); return u === null ? logged!(s) : pathOf(u); };
     case 'query': return (s) => { const u = liveUri(); if (u === null) return logged!(s); const q = u.indexOf('?'); return q < 0 ? null : u.slice(q + 1); };
     case 'method': return (s) => { const c = sampleLive.req; return c !== null && c.buf !== null ? c.buf.toString('latin1', c.l0s, c.l0e) : logged!(s); };
-    case 'base': return (s) => { const u = liveUri(); const hv = host(s); if (u === null || hv === null) return null; const q = u.indexOf('?'); return hv + (q < 0 ? u : u.slice(0, q)); };
+    case 'base': return (s) => { const u = liveUri(); const hv = host(s); if (u === null || hv === null) return null; return hv + (pathOf(u) ?? ''); };
     default: return logged;
   }
 }
