@@ -173,6 +173,7 @@ export function srvSetHealthFromCli(s: Server, health: 'up' | 'stopping' | 'down
   if (s.curState === target) return;
   const now = Date.now();
   leaveStopped(s, now);
+  if (target === SRV_ST_STOPPED) s.counters.downTrans++;    // chkdown counts it, as 2.6
   s.curState = target;
   s.lastChange = now;
   s.check.health = target === SRV_ST_STOPPED ? 0 : target === SRV_ST_RUNNING ? s.check.rise + s.check.fall - 1 : s.check.health;

@@ -21,7 +21,7 @@ import { walkStats, SRV_ADMF_MAINT, srvNeedConnEst, srvUsedConnMax, globalMaxcon
 import { csvLineInto } from './csv.ts';
 import { OutBuf } from './out-buf.ts';
 import { typedLines, jsonRow } from './typed.ts';
-import { renderInfo, INFO_PLAIN, INFO_TYPED, INFO_JSON, SLUICE_VERSION, processRateLimits } from './info.ts';
+import { renderInfo, INFO_PLAIN, INFO_TYPED, INFO_JSON, SLUICE_VERSION, processRateLimits, foldProcessTotals } from './info.ts';
 import { clearFeCounters, clearBeCounters, listenerCounters } from './counters.ts';
 import { lookupServer, findBackend, findFrontend } from './cli-lookup.ts';
 import { STATS_JSON_SCHEMA } from './json-schema.ts';
@@ -270,6 +270,7 @@ const showCliSockets = cmd(['show', 'cli', 'sockets'], ACCESS_LVL_USER, (_a, _s,
 const clearCounters = cmd(['clear', 'counters'], ACCESS_LVL_OPER, (a, s, env) => {
   const all = a[2] === 'all';
   if (all && s.level < ACCESS_LVL_ADMIN) return DENIED;
+  if (all) foldProcessTotals(env.src);
   for (const px of env.src.proxies) {
     clearFeCounters(px.feCounters, all);
     clearBeCounters(px.beCounters, all);

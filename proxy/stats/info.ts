@@ -21,6 +21,23 @@ import { fdReserve } from './fd-limits.ts';
  */
 export const processRateLimits = { maxconn: 0, conn: 0, sess: 0, ssl: 0, compKb: 0 };
 
+/*
+ * CumConns/CumReq/TotalBytesOut are process totals in 2.6 that `clear counters all` leaves alone; Sluice sums the
+ * frontends' counters, so a clear first folds what they held into these bases.
+ */
+export const processTotals = { conns: 0, req: 0, bytesOut: 0 };
+
+/** Before `clear counters all` resets the frontends: keep their share of the process totals. */
+export function foldProcessTotals(src: StatsSource): void {
+  for (const px of src.proxies) {
+    if ((px.cap & PR_CAP_FE) === 0) continue;
+    const c = px.feCounters;
+    processTotals.conns += c.cumConn;
+    processTotals.req += px.mode === PR_MODE_HTTP ? c.cumReq - c.failedReq : c.cumSess;
+    processTotals.bytesOut += c.bytesOut;
+  }
+}
+
 export interface InfoField {
   readonly pos: number;
   readonly name: string;
@@ -128,7 +145,8 @@ export function formatUptime(sec: number): string {
 export function infoValues(src: StatsSource, now: number, float: boolean): StatVal[] {
   const v: StatVal[] = new Array<StatVal>(72);
   const g = src.global;
-  let cumConns = 0, cumReq = 0, connRate = 0, sessRate = 0, bytesOut = 0, listeners = 0, maxCps = 0, maxSps = 0;
+  let cumConns = processTotals.conns, cumReq = processTotals.req, bytesOut = processTotals.bytesOut;
+  let connRate = 0, sessRate = 0, listeners = 0, maxCps = 0, maxSps = 0;
   for (const px of src.proxies) {
     if ((px.cap & PR_CAP_FE) === 0) continue;
     const c = px.feCounters;

@@ -10,7 +10,7 @@ import { statsCliCommands } from './cli-commands.ts';
 import { CliServer } from './cli-server.ts';
 import { statsGlobalCfg } from './keywords.ts';
 import { startActivitySampler, stopActivitySampler } from './cli-activity.ts';
-import { processRateLimits } from './info.ts';
+import { processRateLimits, processTotals } from './info.ts';
 import { beFullconn } from './fill.ts';
 import { PR_CAP_BE } from '../config/types.ts';
 
@@ -35,6 +35,7 @@ export async function startStats(src: StatsSource, reg: CliRegistry = defaultCli
   current = src;
   // a (re)loaded configuration starts from its own maxconn and no CLI rate limits, like a new 2.6 process
   Object.assign(processRateLimits, { maxconn: 0, conn: 0, sess: 0, ssl: 0, compKb: 0 });
+  Object.assign(processTotals, { conns: 0, req: 0, bytesOut: 0 });
   for (const px of src.proxies) if ((px.cap & PR_CAP_BE) !== 0) beFullconn(src, px);
   startActivitySampler();
   const cfg = statsGlobalCfg(src.global);

@@ -117,3 +117,10 @@ test('each health check probe counts in show info CumConns, as 2.6 opens a sessi
   // 3 checked servers every 100 ms (one in maintenance or not): well over the 1 CLI connection in between
   assert.ok(b - a >= 6, `CumConns ${a} -> ${b}`);
 });
+
+test('set server health down counts a DOWN transition (chkdown), as 2.6', async () => {
+  const chkdown = async (): Promise<number> => Number(parseStatCsv(await cli('show stat')).rows.get('bk/up')!['chkdown']);
+  const before = await chkdown();
+  await cli('set server bk/up health down');
+  assert.equal(await chkdown(), before + 1);
+});

@@ -47,3 +47,14 @@ test('a backend fullconn (slim) derived from its frontends keeps its startup val
   assert.equal(cli.runLine('set maxconn frontend fe_main 33', s), '\n');
   assert.equal(slim(), before);
 });
+
+test('clear counters all leaves the process totals of show info (CumConns, CumReq, TotalBytesOut) as 2.6 does', () => {
+  const fe = src.proxies[0]!;
+  fe.feCounters.cumConn += 40; fe.feCounters.cumReq += 30; fe.feCounters.bytesOut += 5000;
+  const before = ['CumConns', 'CumReq', 'TotalBytesOut'].map((k) => Number(info(k)));
+  assert.equal(cli.runLine('clear counters all', s), '\n');
+  assert.equal(fe.feCounters.cumConn, 0);
+  const after = ['CumConns', 'CumReq', 'TotalBytesOut'].map((k) => Number(info(k)));
+  // the show info requests themselves add to the totals, nothing is lost
+  after.forEach((v, i) => assert.ok(v >= before[i]!, `${v} < ${before[i]}`));
+});
