@@ -486,7 +486,7 @@ function withFrontend(env: CliEnv, name: string | undefined, fn: (px: Proxy) => 
 
 const disableFrontend = cmd(['disable', 'frontend'], ACCESS_LVL_ADMIN, (a, _s, env) =>
   withFrontend(env, a[2], (px) => {
-    if (px.state === PR_STATE_STOPPED || px.disabled) return err('Frontend was already shut down.\n');
+    if (px.state === PR_STATE_STOPPED || px.disabled) return err('Frontend was previously shut down, cannot disable.\n');
     if (px.state === PR_STATE_PAUSED) return msg('All sockets are already disabled.\n');
     return apiReply(env.api.pauseFrontend(px));
   }));
