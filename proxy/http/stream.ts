@@ -248,6 +248,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     log.clientIp = this.srcIp;
     log.clientPort = sock.remotePort ?? 0;
     log.tls = sock.tls ?? null;          // TLS client connections (proxy/ssl), for fetches and %sslv/%sslc/%ft
+    // TLS: the accept date is the TCP accept, %Th the handshake (first transaction only), %Tt counts from the accept
+    if (log.tls !== null && log.tls.acceptMs > 0) { log.acceptMs = log.tls.acceptMs; log.tHandshake = now - log.acceptMs; }
     if (bind !== null && !bind.acceptProxy && fe.tcp.connRules.length === 0 && bind.port > 0 && bind.host !== '0.0.0.0' && isIPv4(bind.host)) {
       // a listener on one IPv4 address: no getsockname() per connection (~2% of the Connection: close profile); not
       // behind a PROXY header (accept-proxy, or a tcp-request connection expect-proxy rule): %fi is the header's then
@@ -259,7 +261,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     }
     log.bindName = bindName;
     streamRegister(this);
-    this.txnStart = now;
+    this.txnStart = log.acceptMs;
     this.stk = stkClaim(sock, now);    // counters tracked by tcp-request connection rules, usually null
   }
 
@@ -406,7 +408,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (this.stk !== null) stkHttpReq(this.stk, this.headDone);
     const rps = freqCtrAdd(fe.feCounters.reqPerSec, 1, this.headDone); // req_rate / req_rate_max
     if (rps > fe.feCounters.rpsMax) fe.feCounters.rpsMax = rps;
-    log.tIdle = this.reqStart - this.txnStart;
+    log.tIdle = this.reqStart - this.txnStart - log.tHandshake;
     log.tRequest = this.headDone - this.reqStart;
     log.reqDateMs = this.reqStart;
     if (fe.log.targets.length !== 0) {
@@ -1066,6 +1068,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.req.reset();
     this.rsp.reset();
     log.acceptMs = now;
+    log.tHandshake = 0;                // 2.6: no handshake time for the next requests of a connection
     log.status = -1; log.bytesIn = 0; log.bytesOut = 0;
     log.tRequest = -1; log.tQueue = -1; log.tConnect = -1; log.tResponse = -1; log.tData = -1; log.tTotal = -1;
     log.backend = null; log.server = null; log.retries = 0; log.redispatched = false; log.logLevel = -1;
@@ -1195,7 +1198,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.fe.feCounters.cumReq++;         // rejected requests count in req_tot, as in HAProxy's mux
     log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_R;
     log.tRequest = -1;
-    log.tIdle = this.reqStart > 0 ? this.reqStart - this.txnStart : 0;
+    log.tIdle = this.reqStart > 0 ? this.reqStart - this.txnStart - log.tHandshake : 0;
     log.reqLine = '<BADREQ>';
     log.reqDateMs = this.reqStart !== 0 ? this.reqStart : this.txnStart;   // %tr of a <BADREQ> line
     logBadRequest(log, this.reqStart !== 0);
