@@ -9,7 +9,7 @@ import type { StatsSource, StatVal } from './types.ts';
 import { jsonTags } from './columns.ts';
 import { readFreqCtr, processSessions } from './counters.ts';
 import { PR_CAP_FE } from '../config/types.ts';
-import { PR_MODE_HTTP } from '../model/types.ts';
+import { PR_MODE_HTTP, PR_STATE_STOPPED } from '../model/types.ts';
 import { cliTraffic } from './cli-server.ts';
 import { statsGlobalCfg } from './keywords.ts';
 import { globalMaxconn } from './fill.ts';
@@ -155,7 +155,7 @@ export function infoValues(src: StatsSource, now: number, float: boolean): StatV
     connRate += readFreqCtr(c.connPerSec, now); sessRate += readFreqCtr(c.sessPerSec, now);
     if (c.cpsMax > maxCps) maxCps = c.cpsMax;
     if (c.spsMax > maxSps) maxSps = c.spsMax;
-    if (!px.disabled) listeners += px.binds.length;
+    if (!px.disabled && px.state !== PR_STATE_STOPPED) listeners += px.binds.length; // shut down: listeners closed
   }
   if (connRate > maxima.connRate) maxima.connRate = connRate;
   if (maxCps > maxima.connRate) maxima.connRate = maxCps;

@@ -15,3 +15,13 @@ test('after shutdown frontend, disable and enable refuse with 2.6\'s texts and s
   assert.equal(cli.runLine('enable frontend fe_main', s), 'Frontend was previously shut down, cannot enable.\n\n');
   assert.equal(cli.runLine('shutdown frontend fe_main', s), 'Frontend was already shut down.\n\n');
 });
+
+test('a frontend shut down no longer counts in show info Listeners (and Jobs), as 2.6', () => {
+  const cli = new CliServer(defaultCliRegistry(), goldenSource(), 10000);
+  const s: CliSession = { id: 1, level: ACCESS_LVL_ADMIN, prompt: false, severityOutput: 0, timeoutMs: 10000, proto: 'unix_stream', peer: 'unix:1', acceptMs: Date.now(), closing: false };
+  const num = (k: string): number => Number(new RegExp('^' + k + ': (\\d+)$', 'm').exec(cli.runLine('show info', s))![1]);
+  const [l0, j0] = [num('Listeners'), num('Jobs')];
+  cli.runLine('shutdown frontend fe_main', s);
+  assert.equal(num('Listeners'), l0 - 1);
+  assert.equal(num('Jobs'), j0 - 1);
+});
