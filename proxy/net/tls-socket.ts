@@ -75,8 +75,8 @@ export function tlsInfoOf(ts: TLSSocket, server: boolean, verifyCode: number, cl
   return new TlsSession(ts, server, verifyCode, clientCert, frontSubject, acceptMs);
 }
 
-export class TlsSocket implements ProxySocket {
-  readonly ts: Ts;
+/** The owner-set part of the ProxySocket contract (handlers, owner, pool fields), shared by the TLS sockets. */
+export class SocketSlots {
   owner: any = null;
   ondata: (this: ProxySocket, chunk: Buffer) => void = noopData;
   onend: (this: ProxySocket) => void = noop;
@@ -84,9 +84,14 @@ export class TlsSocket implements ProxySocket {
   onerror: (this: ProxySocket, err: SockError) => void = noopErr;
   onclose: (this: ProxySocket, hadError: boolean) => void = noop;
   onconnect: (this: ProxySocket) => void = noop;
+  /** Reads are fresh Buffers (copy mode). */
   readBuf: Buffer | null = null;
   poolUses = 0;
   poolOwner: object | null = null;
+}
+
+export class TlsSocket extends SocketSlots implements ProxySocket {
+  readonly ts: Ts;
   destroyed = false;
   readEnded = false;
   ended = false;
@@ -109,6 +114,7 @@ export class TlsSocket implements ProxySocket {
 
   /** Wraps `ts`: an accepted, handshaken server-side socket (paused), or a connecting client one (`connecting`). */
   constructor(ts: TLSSocket, connecting: boolean, tls: TlsInfo | null) {
+    super();
     this.ts = ts as Ts;
     this.connecting = connecting;
     this.paused = !connecting;

@@ -18,7 +18,7 @@ import { PR_O_DONTLOGNULL } from '../model/types.ts';
 import type { SslBindCfg } from './types.ts';
 import { bindSsl } from './keywords.ts';
 import { sniContext } from './context.ts';
-import { TlsSocket, tlsInfoOf } from '../net/tls-socket.ts';
+import { TlsSocket, SocketSlots, tlsInfoOf } from '../net/tls-socket.ts';
 import type { ProxySocket, SockError, WriteCb } from '../net/types.ts';
 import { Timer, timerArm, timerDisarm } from '../timer-wheel.ts';
 import { putDateLocalMs } from '../log/dates.ts';
@@ -77,31 +77,18 @@ function sniCallbackFor(c: SslBindCfg): (name: string, cb: (err: Error | null, c
   };
 }
 
-function noopData(_c: Buffer): void { /* a pending TLS socket reads nothing itself */ }
-function noop(): void { /* default handler */ }
-function noopErr(_e: SockError): void { /* default handler */ }
-
 /**
  * An accepted connection of an ssl bind before its handshake: the ProxySocket frontend.ts counts, queues (maxconn),
  * runs `tcp-request connection` rules on and closes; it reads and writes nothing (net.Socket over the handle, not
  * started: the TLS layer takes the handle over). tlsHandshake() turns it into a TlsSocket.
  */
-export class TlsPending implements ProxySocket {
+export class TlsPending extends SocketSlots implements ProxySocket {
   readonly tlsPending = true;
   readonly raw: Socket;
   readonly acceptMs: number;
-  owner: any = null;
-  ondata: (this: ProxySocket, chunk: Buffer) => void = noopData;
-  onend: (this: ProxySocket) => void = noop;
-  ondrain: (this: ProxySocket) => void = noop;
-  onerror: (this: ProxySocket, err: SockError) => void = noopErr;
-  onclose: (this: ProxySocket, hadError: boolean) => void = noop;
-  onconnect: (this: ProxySocket) => void = noop;
-  readBuf: Buffer | null = null;
-  poolUses = 0;
-  poolOwner: object | null = null;
   readonly readEnded = false;
   constructor(handle: unknown) {
+    super();
     this.acceptMs = Date.now();
     this.raw = new Socket({ handle, allowHalfOpen: true, readable: true, writable: true, manualStart: true } as ConstructorParameters<typeof Socket>[0]);
     this.raw.on('error', ignoreErr);      // the TLS socket reports errors; this one must never throw unhandled
