@@ -10,7 +10,7 @@ import http from 'node:http';
 import net from 'node:net';
 import tls from 'node:tls';
 import { readFileSync } from 'node:fs';
-import { startSluice, stopSluice, freePort, waitFor } from '../proxy-util.ts';
+import { startSluice, stopSluice, freePort, waitFor, sleep } from '../proxy-util.ts';
 import type { Runtime } from '../../../proxy/runtime.ts';
 import { SSL_FIXTURES as F } from './log-scenario.ts';
 
@@ -18,7 +18,7 @@ let rt: Runtime;
 let be: http.Server;
 let beApi: http.Server;
 let echo: net.Server;
-const P = { main: 0, dir: 0, strict: 0, plain: 0, mtls: 0, list: 0, tcp: 0, v13: 0, count: 0, deny: 0 };
+const P = { main: 0, dir: 0, strict: 0, plain: 0, mtls: 0, list: 0, tcp: 0, v13: 0, count: 0, deny: 0, one: 0 };
 const CA = readFileSync(F + 'ca.crt');
 const CLIENT = { cert: readFileSync(F + 'client.crt'), key: readFileSync(F + 'client.key') };
 
@@ -83,6 +83,10 @@ frontend fe_v13
   default_backend be_main
 frontend fe_count
   bind 127.0.0.1:${P.count} ssl crt certs/www.pem
+  default_backend be_main
+frontend fe_one
+  maxconn 1
+  bind 127.0.0.1:${P.one} ssl crt certs/www.pem
   default_backend be_main
 frontend fe_deny
   bind 127.0.0.1:${P.deny} ssl crt certs/www.pem
@@ -276,6 +280,22 @@ test('connections are counted at accept (conn_tot), sessions once handshaken (st
   assert.equal((await httpsReq(P.count, '/', { servername: 'www.example.com' })).status, 200);
   assert.equal(fe.feCounters.cumConn, 4);
   assert.equal(fe.feCounters.cumSess, 1);
+});
+
+test('maxconn counts TLS connections: a second client waits unread (its ClientHello kept) until the first leaves', async () => {
+  const first = tls.connect({ host: '127.0.0.1', port: P.one, rejectUnauthorized: false });
+  first.on('error', () => {});
+  await new Promise((r) => first.once('secureConnect', r));
+  const fe = rt.cfg.frontends.get('fe_one')!;
+  let done = false;
+  const second = httpsReq(P.one, '/queued', { servername: 'www.example.com' }).then((r) => { done = true; return r; });
+  await sleep(300);
+  assert.equal(done, false, 'served while the first connection holds the only slot');
+  assert.equal(fe.feconn, 1);
+  first.destroy();
+  const r = await second;
+  assert.equal(r.status, 200);
+  assert.equal(json(r).url, '/queued');
 });
 
 test('tcp-request connection reject runs before the handshake: no TLS answer, counted as denied', async () => {
