@@ -157,6 +157,7 @@ const setTable: CliCommand = {
   words: ['set', 'table'], usage: null, level: ACCESS_LVL_OPER,
   parse(args, _s, env) {
     const now = Date.now();
+    if ((args[2] ?? '') === '') return err('Required arguments: <table> key <key> [data.<store_data_type> <value>]*\n');
     const t = findTable(env, args[2] ?? '');
     if (t === null) return err('No such table\n');
     if (args[3] !== 'key') return raw('');

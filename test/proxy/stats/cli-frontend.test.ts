@@ -25,3 +25,12 @@ test('a frontend shut down no longer counts in show info Listeners (and Jobs), a
   assert.equal(num('Listeners'), l0 - 1);
   assert.equal(num('Jobs'), j0 - 1);
 });
+
+test('set table without a table name asks for the arguments, as 2.6 (not "No such table")', async () => {
+  const { stkCliCommands } = await import('../../../proxy/stick/cli.ts');
+  const setTable = stkCliCommands.find((c) => c.words.join(' ') === 'set table')!;
+  const s: CliSession = { id: 1, level: ACCESS_LVL_ADMIN, prompt: false, severityOutput: 0, timeoutMs: 10000, proto: 'unix_stream', peer: 'unix:1', acceptMs: Date.now(), closing: false };
+  const env = { src: goldenSource(), api: null, sessions: new Set<CliSession>(), killSession: () => false } as never;
+  assert.equal(setTable.parse(['set', 'table'], s, env).text, 'Required arguments: <table> key <key> [data.<store_data_type> <value>]*\n');
+  assert.equal(setTable.parse(['set', 'table', 'nope'], s, env).text, 'No such table\n');
+});
