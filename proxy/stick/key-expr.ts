@@ -8,6 +8,8 @@
 import type { SampleCtx } from '../acl/types.ts';
 import type { StkKeyFn } from './types.ts';
 import { compileLogSample, sampleLive } from '../log/sample.ts';
+import { hashRange } from '../lb/hash-fn.ts';
+import { LB_HFN_SDBM } from '../lb/types.ts';
 
 type Conv = (v: string) => string | null;
 
@@ -88,6 +90,25 @@ function setCookie(ctx: SampleCtx, name: string): string | null {
   return out;
 }
 
+/** base32 of the request (host + path), -1 without a Host header. */
+function base32(c: SampleCtx): number {
+  const u = uri(c), h = header(c, 'host', true);
+  if (u === null || h === null) return -1;
+  const b = Buffer.from(h + pathOf(u), 'latin1');
+  return hashRange(LB_HFN_SDBM, true, b, 0, b.length);
+}
+
+/** The 16 bytes of an IPv6 address as a latin1 string ('' when invalid). */
+function ip6Bytes(s: string): string {
+  const parts = s.split('::');
+  const head = parts[0] === '' ? [] : parts[0].split(':');
+  const tail = parts.length > 1 && parts[1] !== '' ? parts[1].split(':') : [];
+  const groups = [...head, ...new Array<string>(Math.max(0, 8 - head.length - tail.length)).fill('0'), ...tail];
+  let out = '';
+  for (const g of groups) { const v = parseInt(g, 16); if (!(v >= 0)) return ''; out += String.fromCharCode(v >> 8, v & 255); }
+  return out;
+}
+
 function baseFetch(name: string, arg: string): StkKeyFn | null {
   switch (name) {
     case 'src': return (c) => c.srcIp === '' ? null : c.srcIp;
@@ -100,6 +121,15 @@ function baseFetch(name: string, arg: string): StkKeyFn | null {
     case 'base': return (c) => {
       const u = uri(c), h = header(c, 'host', true);
       return u === null || h === null ? null : h + pathOf(u);
+    };
+    // base32: sdbm hash of base with the avalanche mixer (2.6's value); base32+src: its 4 bytes then the address's
+    case 'base32': return (c) => { const h = base32(c); return h < 0 ? null : String(h); };
+    case 'base32+src': return (c) => {
+      const h = base32(c);
+      if (h < 0 || c.srcIp === '') return null;
+      const hb = String.fromCharCode(h >>> 24, (h >>> 16) & 255, (h >>> 8) & 255, h & 255);
+      if (c.srcIp4 >= 0) { const a = c.srcIp4; return hb + String.fromCharCode(a >>> 24, (a >>> 16) & 255, (a >>> 8) & 255, a & 255); }
+      return hb + ip6Bytes(c.srcIp);
     };
     case 'url_param': case 'urlp': return (c) => {
       const u = uri(c);
@@ -143,7 +173,7 @@ function converter(c: string): Conv | string {
 export function compileStkKey(expr: string): StkKeyFn | string {
   const parts = splitTop(expr);
   const head = parts[0].trim();
-  const m = /^([a-z0-9_.]+)(?:\((.*)\))?$/.exec(head);
+  const m = /^([a-z0-9_.+]+)(?:\((.*)\))?$/.exec(head);
   let fetch: StkKeyFn | null = m === null ? null : baseFetch(m[1], (m[2] ?? '').trim());
   const convs: Conv[] = [];
   if (fetch !== null) {

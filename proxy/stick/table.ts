@@ -250,8 +250,10 @@ export function stkKey(t: StkTable, v: string, fromCli = false): string | null {
     }
     case STK_T_STRING: return v.length > t.keyLen ? v.slice(0, t.keyLen) : v;
     case STK_T_BINARY: {
-      const b = Buffer.from(v, 'latin1').toString('hex');
-      return b.length > t.keyLen * 2 ? b.slice(0, t.keyLen * 2) : b;
+      // `len` bytes, zero-padded, shown as upper-case hex (2.6's show table)
+      const b = Buffer.alloc(t.keyLen);
+      b.write(v, 0, 'latin1');
+      return b.toString('hex').toUpperCase();
     }
     default: return null;
   }
