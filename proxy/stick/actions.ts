@@ -13,7 +13,8 @@ import { STK_DT_GPC0, STK_DT_GPC0_RATE, STK_DT_GPC1, STK_DT_GPC1_RATE, STK_DT_GP
 import type { StkTable } from './table.ts';
 import { stkKey, stkProxyTable } from './table.ts';
 import { compileStkKey } from './key-expr.ts';
-import { stkStreamNew, stkTrack, stkSlot, stkSlotTable, stkPark, stkRate } from './track.ts';
+import { stkStreamNew, stkTrack, stkSlot, stkSlotTable, stkPark } from './track.ts';
+import { stkFreqAdd } from './freq-ctr.ts';
 import { stkFindTable } from './fetches.ts';
 import { ruleErrorPrefix } from '../http/rule-errors.ts';
 import { twNow } from '../timer-wheel.ts';
@@ -75,14 +76,7 @@ class IncAction implements StkAction {
     const c = t.cols[this.dt];
     if (c !== null && this.idx < c.count) e.vals[c.off + this.idx] = (e.vals[c.off + this.idx] + 1) >>> 0;
     const r = t.cols[this.dtRate];
-    if (r !== null && this.idx < r.count) {
-      if (this.idx === 0) stkRate(t, e, this.dtRate, 1, now);
-      else {
-        const off = r.off + this.idx * 3, el = now - e.vals[off];
-        if (el >= r.period || el < 0) { e.vals[off + 2] = el >= 2 * r.period || el < 0 ? 0 : e.vals[off + 1]; e.vals[off + 1] = 0; e.vals[off] = now; }
-        e.vals[off + 1]++;
-      }
-    }
+    if (r !== null && this.idx < r.count) stkFreqAdd(e.vals, r.off + this.idx * 3, r.period, 1, now);
     t.touch(e, now);
   }
 }

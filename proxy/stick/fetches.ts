@@ -17,7 +17,8 @@ import {
 } from './types.ts';
 import type { StkEntry, StkTable } from './table.ts';
 import { stkKey, stkProxyTable, stkTableByName } from './table.ts';
-import { stkSlot, stkSlotTable, stkRate } from './track.ts';
+import { stkSlot, stkSlotTable } from './track.ts';
+import { stkFreqAdd } from './freq-ctr.ts';
 import { twNow } from '../timer-wheel.ts';
 import { sampleLive } from '../log/sample.ts';
 
@@ -82,7 +83,7 @@ function valueOf(t: StkTable, e: StkEntry | null, sp: StkFetchSpec, idx: number,
     case OP_INC: {
       if (c !== null) e.vals[c.off + idx] = (e.vals[c.off + idx] + 1) >>> 0;
       const c2 = sp.dt2 >= 0 ? t.cols[sp.dt2] : null;
-      if (c2 !== null) { if (idx === 0) stkRate(t, e, sp.dt2, 1, now); else stkRateIdx(t, e, sp.dt2, idx, now); }
+      if (c2 !== null && idx < c2.count) stkFreqAdd(e.vals, c2.off + idx * 3, c2.period, 1, now);
       return c !== null ? e.vals[c.off + idx] : t.read(e, sp.dt2, now, idx);
     }
     case OP_CLR: {
@@ -92,16 +93,6 @@ function valueOf(t: StkTable, e: StkEntry | null, sp: StkFetchSpec, idx: number,
     }
     default: return 0;
   }
-}
-
-function stkRateIdx(t: StkTable, e: StkEntry, dt: number, idx: number, now: number): void {
-  const c = t.cols[dt];
-  if (c === null || idx >= c.count) return;
-  // a gpc_rate element: same layout as a rate, 3 slots per element
-  const vals = e.vals, off = c.off + idx * 3;
-  const el = now - vals[off];
-  if (el >= c.period || el < 0) { vals[off + 2] = el >= 2 * c.period || el < 0 ? 0 : vals[off + 1]; vals[off + 1] = 0; vals[off] = now; }
-  vals[off + 1]++;
 }
 
 /** A bound fetch: its table (null = the slot's own), slot (or SLOT_*), array index. */
