@@ -6,7 +6,7 @@
  */
 import { isIP } from 'node:net';
 import type { Proxy, Server } from '../model/types.ts';
-import { PR_CAP_BE } from '../config/types.ts';
+import { PR_CAP_FE, PR_CAP_BE } from '../config/types.ts';
 import { PR_STATE_STOPPED, PR_STATE_PAUSED, PR_STATE_READY, SRV_ST_STOPPED, SRV_ADMF_CMAINT, SRV_ADMF_FMAINT } from '../model/types.ts';
 import { HCHK_STATUS_INI, HCHK_STATUS_NAMES } from '../checks/types.ts';
 import { srvFqdn } from '../dns/server-keywords.ts';
@@ -23,7 +23,7 @@ import { OutBuf } from './out-buf.ts';
 import { typedLines, jsonRow } from './typed.ts';
 import { renderInfo, INFO_PLAIN, INFO_TYPED, INFO_JSON, SLUICE_VERSION, processRateLimits, foldProcessTotals } from './info.ts';
 import { clearFeCounters, clearBeCounters, listenerCounters } from './counters.ts';
-import { lookupServer, findBackend, findFrontend } from './cli-lookup.ts';
+import { lookupServer, findBackend, findFrontend, findProxy } from './cli-lookup.ts';
 import { STATS_JSON_SCHEMA } from './json-schema.ts';
 import { showSess, shutdownSession } from './cli-sess.ts';
 import { showErrors } from './cli-errors.ts';
@@ -109,8 +109,8 @@ const showStat = cmd(['show', 'stat'], ACCESS_LVL_USER, (a, s, env) => {
     const n = atoi(p);
     if (n !== 0) opts.iid = n < -1 ? NO_PROXY_ID : n;
     else {
-      const px = env.src.proxies.find((x) => x.name === p);
-      if (px === undefined) return err('No such proxy.\n');
+      const px = findProxy(env.src, p, PR_CAP_FE | PR_CAP_BE);   // a name or `#<id>`
+      if (px === null) return err('No such proxy.\n');
       opts.iid = px.id;
     }
     const t = parseIntStrict(a[i + 1]!);
@@ -341,8 +341,10 @@ const setWeight = cmd(['set', 'weight'], ACCESS_LVL_ADMIN, (a, _s, env) =>
     return apiReply(env.api.setWeight(sv, w));
   }));
 
-const getWeight = cmd(['get', 'weight'], ACCESS_LVL_USER, (a, _s, env) =>
-  withServer(env, a[2], (sv) => raw(sv.uweight + ' (initial ' + sv.iweight + ')\n')));
+const getWeight = cmd(['get', 'weight'], ACCESS_LVL_USER, (a, _s, env) => {
+  const r = lookupServer(env.src, a[2], true);
+  return typeof r === 'string' ? err(r) : raw(r.uweight + ' (initial ' + r.iweight + ')\n');
+});
 
 const SET_SERVER_USAGE = 'usage: set server <backend>/<server> addr | agent | agent-addr | agent-port | agent-send | ' +
   'check-addr | check-port | fqdn | health | ssl | state | weight\n';

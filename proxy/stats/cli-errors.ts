@@ -7,7 +7,8 @@
 import type { CliCommand, CliReply, CliSession, CliEnv, ErrorSnapshot } from './types.ts';
 import { ACCESS_LVL_OPER, LOG_ERR, CLI_RAW } from './types.ts';
 import { lastError, errorEventCount, CAPTURE_MAX } from './errors-capture.ts';
-import { cliAtoi } from './cli-lookup.ts';
+import { cliAtoi, findProxy } from './cli-lookup.ts';
+import { PR_CAP_FE, PR_CAP_BE } from '../config/types.ts';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
@@ -73,8 +74,8 @@ export const showErrors: CliCommand = {
     let iid = -1;
     const w = a[2] ?? '';
     if (w !== '') {
-      const px = env.src.proxies.find((p) => p.name === w);
-      iid = px !== undefined ? px.id : cliAtoi(w);
+      const px = findProxy(env.src, w, PR_CAP_FE | PR_CAP_BE);   // a name or `#<id>`
+      iid = px !== null ? px.id : cliAtoi(w);
       if (iid === 0) return { text: 'No such proxy.\n', severity: LOG_ERR };
     }
     const want = a[3] === 'request' ? 1 : a[3] === 'response' ? 2 : 3;  // 1 requests, 2 responses

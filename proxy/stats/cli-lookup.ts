@@ -6,9 +6,10 @@ import type { Proxy, Server } from '../model/types.ts';
 import { PR_CAP_FE, PR_CAP_BE } from '../config/types.ts';
 import type { StatsSource } from './types.ts';
 
+/** By name, or `#<id>` with the id read by atoi() as 2.6 does (`#4x` is proxy 4). */
 export function findProxy(src: StatsSource, name: string, cap: number): Proxy | null {
   if (name.length > 1 && name[0] === '#') {
-    const id = Number(name.slice(1));
+    const id = cliAtoi(name.slice(1));
     for (const px of src.proxies) if ((px.cap & cap) !== 0 && px.id === id) return px;
     return null;
   }
@@ -21,7 +22,7 @@ export function findFrontend(src: StatsSource, name: string): Proxy | null { ret
 
 export function findServerIn(px: Proxy, name: string): Server | null {
   if (name.length > 1 && name[0] === '#') {
-    const id = Number(name.slice(1));
+    const id = cliAtoi(name.slice(1));
     for (const sv of px.servers) if (sv.id === id) return sv;
     return null;
   }
@@ -29,11 +30,14 @@ export function findServerIn(px: Proxy, name: string): Server | null {
   return null;
 }
 
-/** `bk/srv` → the server, or the 2.6 error text (with its trailing LF). */
-export function lookupServer(src: StatsSource, arg: string | undefined): Server | string {
+/**
+ * `bk/srv` → the server, or the 2.6 error text (with its trailing LF). An empty backend (`/s1`) wants both names,
+ * except for `get weight` (`emptyBackendOk`), whose 2.6 parser answers "No such backend." there.
+ */
+export function lookupServer(src: StatsSource, arg: string | undefined, emptyBackendOk = false): Server | string {
   if (arg === undefined || arg === '') return "Require 'backend/server'.\n";
   const slash = arg.indexOf('/');
-  if (slash < 0 || slash === arg.length - 1) return "Require 'backend/server'.\n";
+  if (slash < 0 || slash === arg.length - 1 || (slash === 0 && !emptyBackendOk)) return "Require 'backend/server'.\n";
   const px = findBackend(src, arg.slice(0, slash));
   if (px === null) return 'No such backend.\n';
   const sv = findServerIn(px, arg.slice(slash + 1));
