@@ -458,3 +458,27 @@ export async function runTcpWait(p: Ports): Promise<Record<string, string>> {
   const he = body.indexOf('\r\n\r\n');
   return { 'body.txt': (he < 0 ? '-' : body.slice(he + 4)) + '\n', 'show-table.txt': maskTable(await cli(p.sock, 'show table li')) };
 }
+
+/** gpc(n)/gpc_rate(n,p)/gpt(n) arrays: sc-inc-gpc(idx,n), their lines, set/filter on element 0. */
+export function arraysConfig(p: Ports): string {
+  return `global
+    stats socket ${p.sock} level admin
+${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:${p.fe}
+    stick-table type ip size 10 store gpc(3),gpc_rate(2,5s),gpt(2)
+    http-request track-sc0 src
+    http-request sc-inc-gpc(1,0)
+    http-request return status 200
+`;
+}
+
+export async function runArrays(p: Ports): Promise<Record<string, string>> {
+  await request(p.fe, '/');
+  let text = '';
+  for (const c of ['show table fe', 'set table fe key 1.1.1.1 data.gpt0 3', 'set table fe key 1.1.1.1 data.gpc 3',
+    'set table fe key 1.1.1.1 data.conn_cnt 3', 'show table fe', 'show table fe data.gpc 3', 'show table fe data.gpc eq 0']) {
+    text += '> ' + c + '\n' + maskTable(await cli(p.sock, c));
+  }
+  return { 'cli.txt': text };
+}
