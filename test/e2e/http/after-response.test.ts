@@ -9,7 +9,7 @@ import { echoGoldenSluice, type EchoRun } from './echo-golden.ts';
 
 let run: EchoRun;
 before(async () => { run = await echoGoldenSluice('after-response', afterResponseConfig, runAfterResponseScenario); });
-after(async () => { await run.close(); });
+after(async () => { if (run !== undefined) await run.close(); });
 
 test('http-after-response rewrites server responses and local replies byte for byte as HAProxy 2.6', () => {
   const want = run.want().responses;

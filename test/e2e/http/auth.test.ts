@@ -9,7 +9,7 @@ import { echoGoldenSluice, type EchoRun } from './echo-golden.ts';
 
 let run: EchoRun;
 before(async () => { run = await echoGoldenSluice('auth', authConfig, runAuthScenario); });
-after(async () => { await run.close(); });
+after(async () => { if (run !== undefined) await run.close(); });
 
 test('each request is answered 401 or forwarded as by HAProxy 2.6, with the same bytes', () => {
   assert.deepEqual(run.responses, run.want().responses);

@@ -56,7 +56,9 @@ export async function echoGoldenSluice(kase: string, config: Config, scenario: S
   const s = await setup();
   const rt = await startSluice(config(s.ports));
   const t0 = Date.now();
-  const responses = await scenario(s.ports.fe);
+  let responses: string[];
+  // a scenario that fails (a timed-out request) must not leave the proxy and servers open: the file would never end
+  try { responses = await scenario(s.ports.fe); } catch (e) { await stopSluice(rt); closeLogSinks(); s.close(); throw e; }
   const ms = Date.now() - t0;
   const golden = (f: string): string => readFileSync(new URL('../../../fixtures/http/' + kase + '/' + f, import.meta.url), 'latin1');
   const want = { responses: golden('responses.txt').split('\n=====\n'), logs: golden('log.txt').trimEnd().split('\n') };

@@ -9,7 +9,7 @@ import { echoGoldenSluice, type EchoRun } from './echo-golden.ts';
 
 let run: EchoRun;
 before(async () => { run = await echoGoldenSluice('errors', errorsConfig, runErrorsScenario); });
-after(async () => { await run.close(); });
+after(async () => { if (run !== undefined) await run.close(); });
 
 test('monitor replies, errorloc redirects, http-error and errorfiles replies are byte for byte HAProxy 2.6\'s', () => {
   const want = run.want().responses;

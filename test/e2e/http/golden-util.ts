@@ -9,12 +9,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 
-/** Writes `raw` on a new connection and resolves with everything received until the peer closes (3 s bound). */
+/** Writes `raw` on a new connection and resolves with everything received until the peer closes (5 s bound). */
 export function rawRequest(port: number, raw: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const c = net.connect(port, '127.0.0.1');
     const out: Buffer[] = [];
-    const t = setTimeout(() => { c.destroy(); reject(new Error('timeout: ' + raw.slice(0, 40))); }, 3000);
+    const t = setTimeout(() => { c.destroy(); reject(new Error('timeout: ' + raw.slice(0, 40))); }, 5000);
     c.on('data', (d) => out.push(d));
     c.on('error', (e) => { clearTimeout(t); reject(e); });
     c.on('close', () => { clearTimeout(t); resolve(Buffer.concat(out).toString('latin1')); });

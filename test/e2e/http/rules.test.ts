@@ -12,7 +12,7 @@ import { echoGoldenSluice, type EchoRun } from './echo-golden.ts';
 
 let run: EchoRun;
 before(async () => { run = await echoGoldenSluice('rules', rulesConfig, runRulesScenario); });
-after(async () => { await run.close(); });
+after(async () => { if (run !== undefined) await run.close(); });
 
 test('each rule case gives the bytes HAProxy 2.6 gave (client side and server side)', () => {
   const want = run.want().responses;

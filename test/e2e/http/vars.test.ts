@@ -10,7 +10,7 @@ import { echoGoldenSluice, type EchoRun } from './echo-golden.ts';
 
 let run: EchoRun;
 before(async () => { run = await echoGoldenSluice('vars', varsConfig, runVarsScenario); });
-after(async () => { await run.close(); });
+after(async () => { if (run !== undefined) await run.close(); });
 
 test('variables reach headers, ACLs and the next request of the connection as in HAProxy 2.6', () => {
   assert.deepEqual(run.responses, run.want().responses);
