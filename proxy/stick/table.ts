@@ -114,15 +114,21 @@ export class StkTable implements StkTableRef {
     this.map.set(e.key, e);
   }
 
-  /** Frees room for one entry: expired ones first, else the least recently touched unused one (not with nopurge). */
+  /**
+   * Frees room for one entry: expired ones first, else the least recently touched unused ones, (size >> 8) + 1 of them
+   * at once as 2.6 trashes them (a full 600-entry table drops 3); never with nopurge.
+   */
   evict(now: number): boolean {
     this.purgeExpired(now);
     if (this.map.size < this.size) return true;
     if (this.nopurge) return false;
+    let n = (this.size >> 8) + 1;
     for (const [k, e] of this.map) {
-      if (e.use === 0) { this.map.delete(k); return true; }
+      if (e.use !== 0) continue;
+      this.map.delete(k);
+      if (--n === 0) break;
     }
-    return false;
+    return this.map.size < this.size;
   }
 
   /** Drops every unused entry whose expiry has passed. */

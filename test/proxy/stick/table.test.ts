@@ -66,6 +66,10 @@ test('entries expire unless in use, and a full table evicts the least recently t
   a.use = 0;
   t.purgeExpired(5000);
   assert.equal(t.used, 0);
+  const big = new StkTable('big'); big.size = 600;
+  for (let i = 0; i < 601; i++) big.get('10.0.' + (i >> 8) + '.' + (i & 255), i);
+  assert.equal(big.used, 598, 'a full table drops (size >> 8) + 1 entries at once, as 2.6 (checked with set table)');
+  assert.equal(big.lookup('10.0.0.0', 700), null);
   const np = new StkTable('np'); np.size = 1; np.nopurge = true;
   assert.ok(np.get('a', 0) !== null);
   assert.equal(np.get('b', 0), null, 'nopurge: a full table refuses new entries');
