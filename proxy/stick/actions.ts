@@ -141,20 +141,33 @@ export const STK_ACTION_PREFIXES = ['track-sc', 'sc-inc-gpc', 'sc-set-gpt'];
 export function stkParseAction(args: readonly string[], at: number, end: number, ctx: KwCtx, kw: string, where: number): StkAction | null {
   const px = ctx.proxy as Proxy;
   const act = args[at];
-  const pre = kw.startsWith('http') ? ruleErrorPrefix(px, kw, act) : `'${kw} ${act}' : error detected in ${capName(px.cap)} '${px.name}' : `;
+  const http = kw.startsWith('http');
+  // 2.6's words: http rules "error detected in ... rule : <msg>.", tcp rules "'<kw> <act>' : <msg>" (no period)
+  const fail = (msg: string): null => {
+    ctx.alert(http ? ruleErrorPrefix(px, kw, act) + msg + '.' : `'${kw} ${act}' : ${msg}`);
+    return null;
+  };
+  const junk = (w: string): null => {
+    if (http) ctx.alertRaw(`parsing [${ctx.file}:${ctx.line}]: '${kw} ${act}' expects either 'if' or 'unless' followed by a condition but found '${w}'.`);
+    else ctx.alert(`'${kw} ${act}' only accepts 'if' or 'unless', in ${capName(px.cap)} '${px.name}' (got '${w}')`);
+    return null;
+  };
   const m = /^track-sc(\d+)$/.exec(act);
   if (m !== null) {
     const slot = Number(m[1]);
-    if (slot > 2) { ctx.alert(pre + `${slot} track-sc number exceeding 2 (MAX_SESS_STKCTR-1) value.`); return null; }
+    if (slot > 2) return fail(`${slot} track-sc number exceeding 2 (MAX_SESS_STKCTR-1) value`);
     const expr = args[at + 1];
-    if (expr === undefined || at + 1 >= end) { ctx.alert(pre + 'missing fetch method.'); return null; }
+    if (expr === undefined || at + 1 >= end) return fail('missing fetch method');
     const key = compileStkKey(expr);
-    if (typeof key === 'string') { ctx.alert(pre + key + '.'); return null; }
+    if (typeof key === 'string') return fail(key);
     let name = '';
     for (let i = at + 2; i < end; i++) {
-      if (args[i] === 'table' && i + 1 < end) { name = args[++i]; continue; }
-      ctx.alert(pre + `'track-sc${slot}' expects 'table' followed by a table name, found '${args[i]}'.`);
-      return null;
+      if (args[i] === 'table') {
+        if (i + 1 >= end) return fail('missing table name');
+        name = args[++i];
+        continue;
+      }
+      return junk(args[i]);
     }
     const a = new TrackAction(slot, key, where);
     pendingTracks.push({ a, px, name, act: `track-sc${slot}` });
@@ -164,8 +177,8 @@ export function stkParseAction(args: readonly string[], at: number, end: number,
   if (inc !== null) {
     const arr = inc[1] === '';
     const r = actionArgs(act, arr);
-    if (typeof r === 'string') { ctx.alert(pre + r); return null; }
-    if (end !== at + 1) { ctx.alert(pre + `expects no argument, found '${args[at + 1]}'.`); return null; }
+    if (typeof r === 'string') { if (http) ctx.alert(ruleErrorPrefix(px, kw, act) + r); else ctx.alert(r.replace(/\.$/, '')); return null; }
+    if (end !== at + 1) return junk(args[at + 1]);
     if (arr) return new IncAction(r.slot, STK_DT_GPC, STK_DT_GPC_RATE, r.idx);
     return inc[1] === '0' ? new IncAction(r.slot, STK_DT_GPC0, STK_DT_GPC0_RATE, 0) : new IncAction(r.slot, STK_DT_GPC1, STK_DT_GPC1_RATE, 0);
   }
@@ -173,18 +186,18 @@ export function stkParseAction(args: readonly string[], at: number, end: number,
   if (gpt !== null) {
     const arr = gpt[1] === '';
     const r = actionArgs(act, arr);
-    if (typeof r === 'string') { ctx.alert(pre + r); return null; }
+    if (typeof r === 'string') { if (http) ctx.alert(ruleErrorPrefix(px, kw, act) + r); else ctx.alert(r.replace(/\.$/, '')); return null; }
     const v = at + 1 < end ? args[at + 1] : '0';
+    if (at + 2 < end) return junk(args[at + 2]);
     let expr: StkKeyFn | null = null;
     let value = 0;
     if (/^-?\d+$/.test(v)) value = Number(v);
     else {
       const f = compileStkKey(v);
-      if (typeof f === 'string') { ctx.alert(pre + f + '.'); return null; }
+      if (typeof f === 'string') return fail(f);
       expr = f;
     }
     return new SetGptAction(r.slot, arr ? STK_DT_GPT : STK_DT_GPT0, r.idx, value, expr);
   }
-  ctx.alert(pre + `unknown action '${act}'.`);
-  return null;
+  return fail(`unknown action '${act}'`);
 }

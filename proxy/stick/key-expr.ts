@@ -186,7 +186,7 @@ export function compileStkKey(expr: string): StkKeyFn | string {
   if (fetch === null) {
     // anything else the log-format sample compiler knows, evaluated on the live request
     const f = compileLogSample(expr);
-    if (typeof f === 'string') return `unknown fetch method '${head}'`;
+    if (typeof f === 'string') { const p = head.indexOf('('); return `unknown fetch method '${p < 0 ? head : head.slice(0, p)}'`; }
     return (c) => {
       if (c.log === undefined) return null;
       const prev = sampleLive.req;
