@@ -292,7 +292,9 @@ const INT_CONVERTERS = new Set(['length', 'hex2i', 'neg', 'not', 'bool', 'odd', 
   'add', 'sub', 'mul', 'div', 'mod', 'and', 'or', 'xor']);
 
 /** True when converter `name` gives an integer (ACLs then match with -m int by default). */
-export function convGivesInt(name: string): boolean { return INT_CONVERTERS.has(name) || /^map_[a-z]+_int$/.test(name); }
+export function convGivesInt(name: string): boolean {
+  return INT_CONVERTERS.has(name) || /^map_[a-z]+_int$/.test(name) || name.startsWith('table_');   // table_*: proxy/stick
+}
 
 /**
  * The converter `text` (`lower`, `regsub(a,b,g)`, `map_beg(file,def)` ...): a function, or an error string for the
