@@ -316,8 +316,8 @@ const CONV_XS: ReadonlyMap<string, StkFetchSpec> = new Map([
 /**
  * Log-format / rule-value converters `in_table(<t>)` (1 when the input is a key of table t, else 0) and
  * `table_<x>(<t>)` (data x of that entry, 0 when absent; nothing when t does not store x). The table is looked up by
- * name when the converter runs (it may be declared after its use). Undefined for other converters. Meant for the
- * converter table of log/converters.ts (being written as this is): not registered anywhere yet.
+ * name when the converter runs (it may be declared after its use). Undefined for other converters. Registered into
+ * log/converters.ts by proxy/modules.ts (registerConverters), so ACLs and log formats take them.
  */
 export function stkLogConverter(c: string): ((v: string | number | null) => string | number | null) | undefined {
   const m = /^(in_table|table_([a-z0-9_]+))\(([^)]+)\)$/.exec(c);

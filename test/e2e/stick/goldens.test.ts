@@ -13,7 +13,7 @@ import { startSluice, stopSluice, freePort } from '../proxy-util.ts';
 import {
   rateLimitConfig, connRejectConfig, persistConfig, runRateLimit, runConnReject, runPersist, startBackend,
   persistDownConfig, runPersistDown, tcpConfig, runTcp, persistCookieConfig, runPersistCookie, levelsConfig, runLevels, proxyProtoConfig, runProxyProto, peersTableConfig, runPeersTable,
-  responseTrackConfig, runResponseTrack, tcpWaitConfig, runTcpWait, arraysConfig, runArrays,
+  responseTrackConfig, runResponseTrack, tcpWaitConfig, runTcpWait, arraysConfig, runArrays, convertersConfig, runConverters,
 } from './scenario.ts';
 import type { Ports } from './scenario.ts';
 
@@ -40,6 +40,7 @@ const CASES: [string, string, (p: Ports) => string, (p: Ports) => Promise<Record
   ['response-track', 'http-response track-sc1 alone counts the request, 4xx/5xx and bytes; src and sc_* in http-response rules', responseTrackConfig, runResponseTrack],
   ['tcp-wait', 'tcp-request content rules waiting for data run again from the top: sc-inc-gpc0 before the wait counts each pass', tcpWaitConfig, runTcpWait],
   ['arrays', 'gpc(n)/gpc_rate(n,p)/gpt(n) arrays with sc-inc-gpc(1,0), set table and filters on them', arraysConfig, runArrays],
+  ['converters', 'table_http_req_rate(t) in an ACL (integer match) and in_table(t) in a rule value', convertersConfig, runConverters],
 ];
 
 for (const [name, what, cfg, run] of CASES) {

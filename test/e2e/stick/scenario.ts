@@ -482,3 +482,24 @@ export async function runArrays(p: Ports): Promise<Record<string, string>> {
   }
   return { 'cli.txt': text };
 }
+
+/** The table converters: `src,table_http_req_rate(fe)` in an ACL (integer match) and `in_table` in a rule value. */
+export function convertersConfig(p: Ports): string {
+  return `global
+    stats socket ${p.sock} level admin
+${DEFAULTS}
+frontend fe
+    bind 127.0.0.1:${p.fe}
+    stick-table type ip size 10 store http_req_rate(10s)
+    http-request track-sc0 src
+    acl abuse src,table_http_req_rate(fe) gt 2
+    http-request deny deny_status 429 if abuse
+    http-request return status 200 content-type text/plain lf-string "r=%[src,table_http_req_rate(fe)] in=%[src,in_table(fe)] x=%[str(10.9.9.9),in_table(fe)]\\n"
+`;
+}
+
+export async function runConverters(p: Ports): Promise<Record<string, string>> {
+  const out: string[] = [];
+  for (let i = 0; i < 3; i++) { const r = await request(p.fe, '/'); out.push(r.status + (r.status === 200 ? ' ' + r.body.trim() : '')); }
+  return { 'statuses.txt': out.join('\n') + '\n' };
+}
