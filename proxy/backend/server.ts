@@ -348,7 +348,7 @@ const trackers = new WeakMap<Server, Server[]>();
 export function srvAddTracker(tracked: Server, tracker: Server): void {
   let l = trackers.get(tracked);
   if (l === undefined) { l = []; trackers.set(tracked, l); }
-  l.push(tracker);
+  l.unshift(tracker);   // 2.6 keeps its trackers newest first: the last declared hears of a change first
 }
 
 function via(s: Server): string { return ` via ${s.proxy.name}/${s.name}`; }

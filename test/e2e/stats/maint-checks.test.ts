@@ -33,6 +33,10 @@ backend bk
   server off 127.0.0.1:${web.port} check inter 100 disabled
 backend solo
   server only 127.0.0.1:${web.port} check inter 100
+backend trk
+  server t1 127.0.0.1:${web.port} track bk/up
+backend other
+  server t2 127.0.0.1:${web.port} track bk/up
 `);
 after(async () => { await stopSluice(rt); web.server.close(); rmSync(dir, { recursive: true, force: true }); });
 const [, dead, off] = rt.cfg.backends.get('bk')!.servers;
@@ -123,4 +127,12 @@ test('set server health down counts a DOWN transition (chkdown), as 2.6', async 
   const before = await chkdown();
   await cli('set server bk/up health down');
   assert.equal(await chkdown(), before + 1);
+});
+
+test('servers tracking one server hear of its change newest first, as 2.6 prints them', async () => {
+  const from = events.length;
+  await cli('set server bk/up state maint');
+  const lines = events.slice(from).filter((e) => e.includes('via bk/up'));
+  assert.deepEqual(lines.map((e) => e.split(' ')[1]), ['other/t2', 'trk/t1'], lines.join('\n'));
+  await cli('set server bk/up state ready');
 });
