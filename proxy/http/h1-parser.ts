@@ -171,27 +171,6 @@ export class H1Msg {
   }
 }
 
-/**
- * Messages of ended sessions, reused by new ones (h1MsgTake/h1MsgGive): a fresh H1Msg costs an Int32Array whose
- * backing store is malloc'd, registered and swept apart from the JS heap (~3 % of a Connection: close session's CPU).
- */
-const spareMsgs: H1Msg[] = [];
-const SPARE_MSGS_MAX = 128;
-
-/** A reset message for a new session: a spare one when its header capacity fits `maxhdr`, else a new one. */
-export function h1MsgTake(isResponse: boolean, maxhdr: number): H1Msg {
-  const m = spareMsgs.pop();
-  if (m === undefined || m.maxhdr !== maxhdr) return new H1Msg(isResponse, maxhdr);
-  m.flags = isResponse ? H1_MF_RESP : 0;
-  m.reset();
-  return m;
-}
-
-/** Gives back a message nothing reads anymore (its session ended). */
-export function h1MsgGive(m: H1Msg): void {
-  if (spareMsgs.length < SPARE_MSGS_MAX) spareMsgs.push(m);
-}
-
 /** HTX bytes of a request head beyond its wire size and 4 per header (start line block, end of headers, struct). */
 const H1_HTX_EXTRA = 79;
 

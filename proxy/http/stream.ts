@@ -35,7 +35,7 @@ import type { FeCounters } from '../stats/types.ts';
 import { captureHttpError } from '../stats/errors-capture.ts';
 import { streamRegister, streamUnregister, nextSessId, type ActiveStream } from '../streams.ts';
 import { aclCondExec } from '../acl/compile.ts';
-import { H1Msg, h1Parse, h1MsgTake, h1MsgGive, h1IsH2Preface, h1SetHtxLimit, H2_PREFACE_REPLY } from './h1-parser.ts';
+import { H1Msg, h1Parse, h1IsH2Preface, h1SetHtxLimit, H2_PREFACE_REPLY } from './h1-parser.ts';
 import { originalToLine, stripNameHeader, withServerName } from './originalto.ts';
 import { ChunkState, chunkDecode, chunkHeader, chunkPrefixValid, CHUNK_CRLF, CHUNK_LAST } from './chunked.ts';
 import { cannedReply, cannedMuxReply } from './canned-errors.ts';
@@ -233,7 +233,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.cli = sock as SessSocket;
     this.bc = new BackendConn(this);
     this.log = newStreamLog(fe);
-    this.req = h1MsgTake(false, g.maxhdr);
+    this.req = new H1Msg(false, g.maxhdr);
     this.rsp = NO_RSP;
     this.cliTimer = new Timer(this, onCliTimeout);
     this.srvTimer = new Timer(this, onSrvTimeout);
@@ -617,7 +617,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     s.ondata = onSrvData; s.onend = onSrvEnd; s.onclose = onSrvClose; s.onerror = onSrvError; s.ondrain = onSrvDrain;
     if (s.isPaused()) s.resume();         // released while the client was pushing back
     this.srvConnAt = twNow();
-    if (this.rsp === NO_RSP) this.rsp = h1MsgTake(true, g.maxhdr);
+    if (this.rsp === NO_RSP) this.rsp = new H1Msg(true, g.maxhdr);
     this.rsp.reset();
     this.rsAccLen = 0;
     let head = this.outHead as Buffer;
@@ -1280,9 +1280,6 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     streamUnregister(this);
     if (this.stk !== null) stkSessEnd(this.stk, twNow(), true);
     frontendStreamEnd(this.fe, this.bind);
-    // the messages serve a later session (not one frontendStreamEnd just started: callers up this stack may read them)
-    h1MsgGive(this.req);
-    if (this.rsp !== NO_RSP) h1MsgGive(this.rsp);
   }
 
   /** Client closed its side. */
