@@ -13,7 +13,7 @@ import { srvFqdn } from '../dns/server-keywords.ts';
 import { dnsSetFqdn } from '../dns/runtime.ts';
 import type { CliCommand, CliReply, CliSession, CliEnv, StatDumpOpts, StatVal } from './types.ts';
 import {
-  ACCESS_LVL_USER, ACCESS_LVL_OPER, ACCESS_LVL_ADMIN, LOG_ERR, LOG_WARNING, LOG_INFO, CLI_RAW, CLI_SEV_NONE, CLI_SEV_NUMBER,
+  ACCESS_LVL_USER, ACCESS_LVL_OPER, ACCESS_LVL_ADMIN, LOG_ERR, LOG_WARNING, LOG_NOTICE, LOG_INFO, CLI_RAW, CLI_SEV_NONE, CLI_SEV_NUMBER,
   CLI_SEV_STRING,
 } from './types.ts';
 import { STAT_CSV_HEADER } from './columns.ts';
@@ -32,6 +32,7 @@ import { setServerAddr } from './srv-addr.ts';
 import { srvWasConfigDisabled } from '../backend/server.ts';
 
 function msg(text: string): CliReply { return { text, severity: LOG_INFO }; }
+function notice(text: string): CliReply { return { text, severity: LOG_NOTICE }; }
 function err(text: string): CliReply { return { text, severity: LOG_ERR }; }
 function raw(text: string): CliReply { return { text, severity: CLI_RAW }; }
 function warn(text: string): CliReply { return { text, severity: LOG_WARNING }; }
@@ -489,18 +490,18 @@ function withFrontend(env: CliEnv, name: string | undefined, fn: (px: Proxy) => 
 const disableFrontend = cmd(['disable', 'frontend'], ACCESS_LVL_ADMIN, (a, _s, env) =>
   withFrontend(env, a[2], (px) => {
     if (px.state === PR_STATE_STOPPED || px.disabled) return err('Frontend was previously shut down, cannot disable.\n');
-    if (px.state === PR_STATE_PAUSED) return msg('All sockets are already disabled.\n');
+    if (px.state === PR_STATE_PAUSED) return notice('All sockets are already disabled.\n');
     return apiReply(env.api.pauseFrontend(px));
   }));
 const enableFrontend = cmd(['enable', 'frontend'], ACCESS_LVL_ADMIN, (a, _s, env) =>
   withFrontend(env, a[2], (px) => {
     if (px.state === PR_STATE_STOPPED || px.disabled) return err('Frontend was previously shut down, cannot enable.\n');
-    if (px.state === PR_STATE_READY) return msg('All sockets are already enabled.\n');
+    if (px.state === PR_STATE_READY) return notice('All sockets are already enabled.\n');
     return apiReply(env.api.resumeFrontend(px));
   }));
 const shutdownFrontend = cmd(['shutdown', 'frontend'], ACCESS_LVL_ADMIN, (a, _s, env) =>
   withFrontend(env, a[2], (px) => {
-    if (px.state === PR_STATE_STOPPED || px.disabled) return msg('Frontend was already shut down.\n');
+    if (px.state === PR_STATE_STOPPED || px.disabled) return notice('Frontend was already shut down.\n');
     return apiReply(env.api.stopFrontend(px));
   }));
 

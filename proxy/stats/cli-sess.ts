@@ -173,7 +173,7 @@ export const showSess: CliCommand = {
         if (e.st !== null && BigInt(streamPtr(e.st.sessId)) === ptr) return raw(streamDump(e.st, now, epochs[i]!));
         if (e.cs !== null && BigInt(sessPtr(e.cs.id)) === ptr) return raw(cliDump(e.cs, now, epochs[i]!));
       }
-      return err('Session not found.\n');
+      return raw('Session not found.\n');   // printed by 2.6's dump, with no severity
     }
     const dump = want === 'all';
     for (let i = 0; i < all.length; i++) {

@@ -34,3 +34,15 @@ test('set table without a table name asks for the arguments, as 2.6 (not "No suc
   assert.equal(setTable.parse(['set', 'table'], s, env).text, 'Required arguments: <table> key <key> [data.<store_data_type> <value>]*\n');
   assert.equal(setTable.parse(['set', 'table', 'nope'], s, env).text, 'No such table\n');
 });
+
+test('with severity-output, the "already" notes of the frontend commands are notices and "Session not found." has none', () => {
+  const cli = new CliServer(defaultCliRegistry(), goldenSource(), 10000);
+  const s: CliSession = { id: 1, level: ACCESS_LVL_ADMIN, prompt: false, severityOutput: 0, timeoutMs: 10000, proto: 'unix_stream', peer: 'unix:1', acceptMs: Date.now(), closing: false };
+  assert.equal(cli.runLine('set severity-output string', s), '\n');
+  assert.equal(cli.runLine('enable frontend fe_main', s), '[notice]: All sockets are already enabled.\n\n');
+  cli.runLine('disable frontend fe_main', s);
+  assert.equal(cli.runLine('disable frontend fe_main', s), '[notice]: All sockets are already disabled.\n\n');
+  cli.runLine('shutdown frontend fe_main', s);
+  assert.equal(cli.runLine('shutdown frontend fe_main', s), '[notice]: Frontend was already shut down.\n\n');
+  assert.equal(cli.runLine('show sess 0x1', s), 'Session not found.\n\n');
+});
