@@ -82,7 +82,8 @@ test('enable server on a `disabled` server: UP/READY (leaving forced maintenance
   await cli('enable server bk/off');
   assert.ok(events.includes('Server bk/off is UP/READY (leaving forced maintenance).'), events.join('\n'));
   const st = await stateOf('off');
-  assert.deepEqual([st[0], st[1], st[4]], ['2', '4', '2']);   // 2.6 keeps the config flag (CMAINT) after enable
+  assert.deepEqual([st[0], st[1]], ['2', '4']);   // 2.6 keeps the config flag (CMAINT) after enable
+  assert.ok(st[4] === '2' || st[4] === '3', `health ${st[4]}`);   // rise, or one more if a check ran meanwhile (load)
   await waitFor(() => off!.check.status !== 1 && off!.check.health === 3, 2000);
 });
 
