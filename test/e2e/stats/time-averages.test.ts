@@ -71,7 +71,7 @@ test('a slow HTTP answer shows in rtime/ttime and their maxima, then the mean of
   await oneRequest(fePort, '/0');
   st = await stat();
   const mean = Number(st.get('bk/s1')!['rtime']);
-  // the exact mean of both (a sliding sum over 512 would stay near 0); the second answer is quick but not 0 under load
+  // the mean of both; the second answer is quick, but not 0 under load
   assert.ok(mean >= Math.ceil(first / 2) && mean < first, `mean of ${first} and ~0: ${mean}`);
   assert.equal(st.get('bk/s1')!['rtime_max'], String(first));
 });
