@@ -120,6 +120,7 @@ export function loadCrtList(file: string, crtBase: string): SslCert[] | string {
       rest = line.slice(0, br) + ' ' + line.slice(end + 1);
     }
     const words = rest.split(/\s+/).filter((w) => w !== '');
+    if (words.length === 0) return `'crt-list' : ${file}:${ln}: missing certificate`;
     const certs = loadCrt(basePath(crtBase, words[0]));
     if (typeof certs === 'string') return certs;
     const filters = words.slice(1).filter((w) => !w.startsWith('!')).map((w) => w.toLowerCase());

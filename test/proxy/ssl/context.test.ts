@@ -68,6 +68,16 @@ test('crt-list: paths under crt-base, bracketed options ignored, SNI filters kep
   } finally { rmSync(d, { recursive: true, force: true }); }
 });
 
+test('crt-list: a line with options and no certificate is an error, not a throw', () => {
+  const d = mkdtempSync(join(tmpdir(), 'ssl-list-'));
+  try {
+    writeFileSync(join(d, 'l.txt'), 'certs/www.pem\n[alpn h2] \n');
+    assert.match(String(loadCrtList(join(d, 'l.txt'), F)), /^'crt-list' : .*l\.txt:2: missing certificate$/);
+    writeFileSync(join(d, 'm.txt'), '# no crt-base\n[alpn h2]\n');
+    assert.match(String(loadCrtList(join(d, 'm.txt'), '')), /^'crt-list' : .*m\.txt:2: missing certificate$/);
+  } finally { rmSync(d, { recursive: true, force: true }); }
+});
+
 function bindWith(files: string[], filters: string[][] = []): SslBindCfg {
   const b: SslBindCfg = {
     enabled: true, certs: [], opts: newSslOptions(), caFile: '', caPem: '', crlFile: '', crlPem: '', verify: 0,
