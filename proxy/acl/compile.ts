@@ -14,17 +14,10 @@ import { MATCHERS, MATCH_NAMES } from './matchers.ts';
 import type { FetchDef } from './types.ts';
 import { compileLogSample, sampleLive } from '../log/sample.ts';
 import { convGivesInt } from '../log/converters.ts';
+import { ipv4Value, ipv4Net } from '../net/ipv4.ts';
 
 function newPatterns(icase: boolean): AclPatterns {
   return { icase, strs: [], strSet: null, regs: [], nets: new Uint32Array(0), ipStrs: [], ints: new Float64Array(0) };
-}
-
-function ip4(s: string): number {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
-  if (!m) return -1;
-  const parts = m.slice(1).map(Number);
-  if (parts.some((x) => x > 255)) return -1;
-  return ((parts[0] << 24) >>> 0) + (parts[1] << 16) + (parts[2] << 8) + parts[3];
 }
 
 /** Adds one pattern; returns an error text or ''. */
@@ -39,21 +32,14 @@ function addPattern(p: AclPatterns, kind: number, pat: string, nets: number[], i
       }
       return '';
     case ACL_M_IP: {
-      const slash = pat.indexOf('/');
-      const addr = slash < 0 ? pat : pat.slice(0, slash);
-      const v = ip4(addr);
-      if (v < 0) {
-        if (addr.includes(':')) { p.ipStrs.push(addr); return ''; }
+      const n = ipv4Net(pat);
+      if (n === null) {
+        const slash = pat.indexOf('/');
+        const addr = slash < 0 ? pat : pat.slice(0, slash);
+        if (ipv4Value(addr) < 0 && addr.includes(':')) { p.ipStrs.push(addr); return ''; }
         return `'${pat}' is not a valid IPv4 or IPv6 address`;
       }
-      let mask = 0xffffffff;
-      if (slash >= 0) {
-        const m = pat.slice(slash + 1);
-        if (/^\d+$/.test(m) && Number(m) <= 32) mask = Number(m) === 0 ? 0 : (0xffffffff << (32 - Number(m))) >>> 0;
-        else if (ip4(m) >= 0) mask = ip4(m);
-        else return `'${pat}' is not a valid IPv4 or IPv6 address`;
-      }
-      nets.push((v & mask) >>> 0, mask);
+      nets.push(n[0], n[1]);
       return '';
     }
     case ACL_M_INT: case ACL_M_LEN: {

@@ -19,6 +19,7 @@ import { dnsSetAddr, dnsEnterMaint, dnsLeaveMaint } from './srv-state.ts';
 import { emitEvent, EV_WARNING } from '../events.ts';
 import { xxh32 } from './xxh32.ts';
 import { ipv6Parse } from '../net/proxy-protocol.ts';
+import { ipv4Value } from '../net/ipv4.ts';
 
 /**
  * Startup addresses of the servers with DNS settings whose address is a name, per `init-addr` (default last,libc, plus
@@ -176,12 +177,11 @@ function inNets(ip: string, nets: readonly string[]): boolean {
     if (isIP(ip) === 4 && isIP(base) === 4) {
       const len = slash >= 0 ? +n.slice(slash + 1) : 32;
       const mask = len === 0 ? 0 : (~0 << (32 - len)) >>> 0;
-      if (((ip4(ip) & mask) >>> 0) === ((ip4(base) & mask) >>> 0)) return true;
+      if (((ipv4Value(ip) & mask) >>> 0) === ((ipv4Value(base) & mask) >>> 0)) return true;
     } else if (ip === base) return true;
   }
   return false;
 }
-function ip4(ip: string): number { const p = ip.split('.'); return ((+p[0] << 24) | (+p[1] << 16) | (+p[2] << 8) | +p[3]) >>> 0; }
 
 /**
  * The answer's addresses in the order 2.6 walks them: by XXH32 of the address bytes seeded with the record type

@@ -12,6 +12,7 @@ import type { Proxy, Server } from '../model/types.ts';
 import { PR_O_ORIGINALTO, PR_O_SEND_NAME_HDR } from '../model/types.ts';
 import type { H1Msg } from './h1-parser.ts';
 import { H1_HDR_STRIDE } from './types.ts';
+import { ipv4Value, ipv4Net } from '../net/ipv4.ts';
 
 interface OriginalToCfg { header: string; net: number; mask: number }
 const otCfgs = new WeakMap<Proxy, OriginalToCfg>();
@@ -26,12 +27,6 @@ export function originalToProxyInit(px: Proxy, def: Proxy | null): void {
   if (n !== undefined) nameHdrs.set(px, n);
 }
 
-function ip4(s: string): number {
-  const p = s.split('.');
-  if (p.length !== 4 || p.some((x) => !/^\d{1,3}$/.test(x) || +x > 255)) return -1;
-  return ((+p[0] << 24) | (+p[1] << 16) | (+p[2] << 8) | +p[3]) >>> 0;
-}
-
 function parseOriginalTo(args: readonly string[], ctx: KwCtx): void {
   const px = ctx.proxy!;
   const c: OriginalToCfg = { header: 'x-original-to', net: 0, mask: 0 };
@@ -41,14 +36,9 @@ function parseOriginalTo(args: readonly string[], ctx: KwCtx): void {
     if (w === 'except') {
       const v = args[i + 1];
       if (v === undefined || v === '') { ctx.alert(`'${args[0]} ${args[1]} ${w}' expects <address>[/mask] as argument.`); return; }
-      const slash = v.indexOf('/');
-      const base = ip4(slash >= 0 ? v.slice(0, slash) : v);
-      const lenS = slash >= 0 ? v.slice(slash + 1) : '32';
-      let mask = -1;
-      if (/^\d{1,2}$/.test(lenS) && +lenS <= 32) mask = +lenS === 0 ? 0 : (~0 << (32 - +lenS)) >>> 0;
-      else if (ip4(lenS) >= 0) mask = ip4(lenS);
-      if (base < 0 || mask < 0) { ctx.alert(`'${args[0]} ${args[1]} ${w}' expects <address>[/mask] as argument.`); return; }
-      c.net = (base & mask) >>> 0; c.mask = mask;
+      const n = ipv4Net(v);
+      if (n === null) { ctx.alert(`'${args[0]} ${args[1]} ${w}' expects <address>[/mask] as argument.`); return; }
+      c.net = n[0]; c.mask = n[1];
       i += 2;
     } else if (w === 'header') {
       const v = args[i + 1];
@@ -88,7 +78,7 @@ export function originalToLine(fe: Proxy, be: Proxy, dstIp: string): string {
   const c = bc ?? fc;
   if (c === undefined || dstIp === '') return '';
   const ip = dstIp.startsWith('::ffff:') ? dstIp.slice(7) : dstIp;
-  const v = ip4(ip);
+  const v = ipv4Value(ip);
   if (excepted(fc, v) || excepted(bc, v)) return '';
   return '\r\n' + c.header + ': ' + ip;
 }

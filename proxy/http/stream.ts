@@ -59,6 +59,7 @@ import {
   H1_MF_TE_CL, H1_MF_METH_HEAD, H1_MF_METH_CONNECT, H1_MF_TE_OTHER, CHK_ST_DONE, HTTP_REUSE_NEVER, HTTP_REUSE_AGGRESSIVE, HTTP_REUSE_ALWAYS,
   H1_MF_EXPECT, H1_MF_SL_REBUILD, H1_MF_UPG_WS, H1_MF_WS_KEY,
 } from './types.ts';
+import { ipv4Value, ipv4Net } from '../net/ipv4.ts';
 
 /**
  * Which idle server connection a request may take under `http-reuse` (2.6): a session's first request opens its own
@@ -125,17 +126,6 @@ export function httpActiveSessions(): number { return g.actconn; }
 function isHttp1x(buf: Buffer, at: number): boolean {
   return buf[at] === 0x48 && buf[at + 1] === 0x54 && buf[at + 2] === 0x54 && buf[at + 3] === 0x50 && buf[at + 4] === 0x2f &&
     buf[at + 5] === 0x31 && buf[at + 6] === 0x2e && (buf[at + 7] === 0x31 || buf[at + 7] === 0x30);
-}
-
-function parseIp4(s: string): number {
-  let v = 0, part = 0, dots = 0, digits = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 46) { if (digits === 0) return -1; v = v * 256 + part; part = 0; dots++; digits = 0; continue; }
-    if (c < 48 || c > 57) return -1;
-    part = part * 10 + c - 48; digits++;
-  }
-  return dots === 3 && digits > 0 ? v * 256 + part : -1;
 }
 
 /**
@@ -241,7 +231,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.ruleOut.fe = fe; this.ruleOut.log = this.log; this.ruleOut.reqCtx = this;
     const ip = sock.remoteAddress ?? '';
     this.srcIp = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
-    this.srcIp4 = parseIp4(this.srcIp);
+    this.srcIp4 = ipv4Value(this.srcIp);
     const log = this.log;
     const now = twNow();               // startHttpSession touched the clock
     log.acceptMs = now;
@@ -1441,11 +1431,7 @@ function ipInNet(ip: number, net: string): boolean {
   if (ip < 0) return false;
   let e = netCache.get(net);
   if (e === undefined) {
-    const [a, bits] = net.split('/');
-    const v = parseIp4(a);
-    const b = bits === undefined ? 32 : Number(bits);
-    const mask = b === 0 ? 0 : (0xffffffff << (32 - b)) >>> 0;
-    e = [(v & mask) >>> 0, mask];
+    e = ipv4Net(net) ?? [1, 0];                // a malformed network matches nothing ((ip & 0) is never 1)
     netCache.set(net, e);
   }
   return ((ip & e[1]) >>> 0) === e[0];

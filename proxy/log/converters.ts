@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import { createHash } from 'node:crypto';
 import { hashRange } from '../lb/hash-fn.ts';
+import { ipv4Value, ipv4Net } from '../net/ipv4.ts';
 import { LB_HFN_SDBM, LB_HFN_DJB2, LB_HFN_WT6, LB_HFN_CRC32 } from '../lb/types.ts';
 
 export type SampleValue = string | number | null;
@@ -166,14 +167,6 @@ const MAP_KINDS = new Set(['str', 'beg', 'end', 'sub', 'reg', 'dom', 'dir', 'ip'
 
 interface MapEntry { key: string; value: string; re: RegExp | null; net: number; mask: number }
 
-function ip4(s: string): number {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
-  if (m === null) return -1;
-  let n = 0;
-  for (let i = 1; i <= 4; i++) { const b = Number(m[i]); if (b > 255) return -1; n = n * 256 + b; }
-  return n;
-}
-
 function loadMap(file: string, kind: string, baseDir: string): MapEntry[] | string {
   let text: string;
   const f = file.startsWith('/') || baseDir === '' ? file : `${baseDir}/${file}`;
@@ -188,12 +181,9 @@ function loadMap(file: string, kind: string, baseDir: string): MapEntry[] | stri
     const e: MapEntry = { key, value, re: null, net: 0, mask: 0 };
     if (kind === 'reg') { try { e.re = new RegExp(key); } catch { return `invalid regex '${key}' in map file '${file}'`; } }
     if (kind === 'ip') {
-      const [a, bits] = key.split('/');
-      const n = ip4(a);
-      const b = bits === undefined ? 32 : Number(bits);
-      if (n < 0 || !(b >= 0 && b <= 32)) return `invalid IP address '${key}' in map file '${file}'`;
-      e.mask = b === 0 ? 0 : (0xffffffff << (32 - b)) >>> 0;
-      e.net = (n & e.mask) >>> 0;
+      const n = ipv4Net(key);
+      if (n === null) return `invalid IP address '${key}' in map file '${file}'`;
+      e.net = n[0]; e.mask = n[1];
     }
     out.push(e);
   }
@@ -218,7 +208,7 @@ function mapConv(name: string, args: string[], baseDir: string): Conv | string |
     if (s === null) return def;
     if (exact !== null) { const r = exact.get(s); return r === undefined ? def : out(r); }
     if (kind === 'ip') {
-      const a = ip4(s);
+      const a = ipv4Value(s);
       if (a < 0) return def;
       let best: MapEntry | null = null;
       for (const e of entries) if (((a & e.mask) >>> 0) === e.net && (best === null || e.mask > best.mask)) best = e;
@@ -347,7 +337,7 @@ export function compileConverter(text: string, baseDir = ''): Conv | string | un
       if (!Number.isInteger(bits) || bits < 0 || bits > 32) return 'invalid mask';
       const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
       return textConv((s) => {
-        const n = ip4(s);
+        const n = ipv4Value(s);
         if (n < 0) return null;
         const r = (n & mask) >>> 0;
         return (r >>> 24) + '.' + ((r >>> 16) & 255) + '.' + ((r >>> 8) & 255) + '.' + (r & 255);
