@@ -125,7 +125,8 @@ const showTable: CliCommand = {
     // 2.6 shows the contents from the operator level on, and refuses a key lookup below it
     if (s.level < ACCESS_LVL_OPER) return sel.hasKey ? err('Permission denied\n') : raw(header(t) + '# contents not dumped due to insufficient privileges\n');
     if (sel.hasKey) {
-      if (sel.key === null) return raw('');
+      // a key the table's type cannot hold (an ipv6 or integer table) is refused as 2.6 does, not shown as no entry
+      if (sel.key === null) return err('Invalid key\n');
       const e = t.lookup(sel.key, now);
       return raw(e === null ? '' : header(t) + stkEntryLine(t, e, now));
     }
@@ -145,7 +146,9 @@ const clearTable: CliCommand = {
     const sel = parseSelect(t, args, 3, CLEAR_USAGE);
     if ('severity' in sel) return sel;
     if (sel.hasKey) {
-      if (sel.key !== null) { const e = t.map.get(sel.key); if (e !== undefined && e.use === 0) t.map.delete(sel.key); }
+      if (sel.key === null) return err('Invalid key\n');
+      const e = t.map.get(sel.key);
+      if (e !== undefined && e.use === 0) t.map.delete(sel.key);
       return raw('');
     }
     for (const e of [...t.map.values()]) if (e.use === 0 && passes(t, e, sel.fs, now)) t.map.delete(e.key);

@@ -119,3 +119,21 @@ test('in_table / table_<data> converters read the entry keyed by their input', a
   assert.equal(stkLogConverter('table_gpc0(convtest)')!('10.1.2.3'), null, 'a type the table does not store gives no sample');
   assert.equal(stkLogConverter('lower'), undefined);
 });
+
+test('show and clear table with a key the table cannot hold answer "Invalid key" instead of an empty reply', async () => {
+  const { stkCliCommands } = await import('../../../proxy/stick/cli.ts');
+  const { stkSetProxyTable } = await import('../../../proxy/stick/table.ts');
+  const { ACCESS_LVL_ADMIN } = await import('../../../proxy/stats/types.ts');
+  const t = new StkTable('clibadkey'); t.size = 10; t.type = STK_T_INTEGER;
+  const px = {};
+  stkSetProxyTable(px, t);
+  t.get('5', Date.now());
+  const env = { src: { proxies: [px] }, api: null, sessions: new Set(), killSession: () => false } as never;
+  const s = { id: 1, level: ACCESS_LVL_ADMIN } as never;
+  const cmd = (w: string) => stkCliCommands.find((c) => c.words.join(' ') === w)!;
+  for (const w of ['show table', 'clear table', 'set table']) {
+    assert.equal(cmd(w).parse([...w.split(' '), 'clibadkey', 'key', 'garbage'], s, env).text, 'Invalid key\n', w);
+  }
+  assert.equal(t.used, 1, 'the entry is still there');
+  assert.match(cmd('show table').parse(['show', 'table', 'clibadkey', 'key', '5'], s, env).text, /key=5 /);
+});
