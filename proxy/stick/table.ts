@@ -11,6 +11,7 @@ import {
   STK_K_STR, STK_DT_COUNT,
 } from './types.ts';
 import { stkFreqRead } from './freq-ctr.ts';
+import { parseSize } from '../config/values.ts';
 
 export const STK_TYPE_NAMES = ['ip', 'ipv6', 'integer', 'string', 'binary'];
 
@@ -286,12 +287,10 @@ function ip4Num(s: string): number {
   return n * 256 + v;
 }
 
-/** Parses a size with 2.6's k/m/g suffixes (powers of 1024); NaN when invalid. */
+/** Parses a size with 2.6's k/m/g suffixes (powers of 1024, config/values.ts parseSize); NaN when invalid. */
 export function stkParseSize(s: string): number {
-  const m = /^(\d+)([kKmMgG]?)$/.exec(s);
-  if (m === null) return NaN;
-  const mul = m[2] === '' ? 1 : m[2].toLowerCase() === 'k' ? 1024 : m[2].toLowerCase() === 'm' ? 1048576 : 1073741824;
-  return Number(m[1]) * mul;
+  const n = parseSize(s);
+  return n < 0 ? NaN : n;
 }
 
 export const STK_TYPE_BY_NAME: ReadonlyMap<string, number> = new Map([
