@@ -76,6 +76,20 @@ function buildRequest(c: CheckCfg, srv: Server): Buffer {
   return Buffer.from(req, 'latin1');
 }
 
+/**
+ * A check connection to `srv`: over TLS when the server is checked so (proxy/ssl/checks.ts), else TCP to its check
+ * address and port (`port` > 0 overrides them: `tcp-check connect port`), or its unix socket. With `tls`, the
+ * connection is up at 'secureConnect', else at 'connect'. Shared by the probes here and checks/tcp-check.ts.
+ */
+export function openCheckSocket(srv: Server, port: number): { sock: Socket; tls: boolean } {
+  const host = srv.check.addr !== '' ? srv.check.addr : srv.host;
+  const p = port > 0 ? port : srv.check.port > 0 ? srv.check.port : srv.port;
+  const t = checkTls !== null && srv.path === '' ? checkTls(srv, host, p) : null;
+  if (t !== null) return { sock: t, tls: true };
+  const unix = srv.path !== '' && srv.check.addr === '' && port === 0 && srv.check.port === 0;
+  return { sock: unix ? netConnect({ path: srv.path }) : netConnect({ host, port: p }), tls: false };
+}
+
 class Probe {
   readonly srv: Server;
   readonly cfg: CheckCfg;
@@ -94,14 +108,10 @@ class Probe {
 
   constructor(srv: Server, cfg: CheckCfg, connectTimeout: number, readTimeout: number, done: (r: ProbeResult) => void) {
     this.srv = srv; this.cfg = cfg; this.done = done; this.readTimeout = readTimeout;
-    const host = srv.check.addr !== '' ? srv.check.addr : srv.host;
-    const port = srv.check.port > 0 ? srv.check.port : srv.port;
-    const t = checkTls !== null && srv.path === '' ? checkTls(srv, host, port) : null;
-    this.tls = t !== null;
-    this.sock = t ?? (srv.path !== '' && srv.check.addr === '' && srv.check.port === 0
-      ? netConnect({ path: srv.path })
-      : netConnect({ host, port }));
-    if (t !== null) { this.sock.on('connect', () => { this.tcpUp = true; }); this.sock.on('secureConnect', () => this.onConnect()); }
+    const c = openCheckSocket(srv, 0);
+    this.tls = c.tls;
+    this.sock = c.sock;
+    if (c.tls) { this.sock.on('connect', () => { this.tcpUp = true; }); this.sock.on('secureConnect', () => this.onConnect()); }
     else this.sock.on('connect', () => this.onConnect());
     this.sock.on('error', (e: NodeJS.ErrnoException) => this.onError(e));
     this.sock.on('data', (d: Buffer) => this.onData(d));

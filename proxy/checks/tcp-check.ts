@@ -5,7 +5,6 @@
  * matches, the server closes (then "TCPCHK did not match content ...") or `timeout check` ends (L7TOUT); a send starts
  * a new reply buffer. Keywords for proxy/modules.ts; runTcpCheck is called by checks/probe.ts. Hot path: no.
  */
-import { connect as netConnect } from 'node:net';
 import type { Socket } from 'node:net';
 import type { Server } from '../model/types.ts';
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
@@ -21,7 +20,7 @@ import {
   HCHK_STATUS_L7OK, HCHK_STATUS_L7RSP, HCHK_STATUS_L7STS, HCHK_STATUS_L7TOUT, HCHK_STATUS_SOCKERR,
 } from './types.ts';
 import type { ProbeResult } from './probe.ts';
-import { errnoText } from './probe.ts';
+import { errnoText, openCheckSocket } from './probe.ts';
 
 // ---- rules ----
 
@@ -342,15 +341,14 @@ class TcpCheckRun {
   connect(port: number): void {
     const srv = this.srv;
     if (this.sock !== null) this.sock.destroy();
-    const host = srv.check.addr !== '' ? srv.check.addr : srv.host;
-    const p = port > 0 ? port : srv.check.port > 0 ? srv.check.port : srv.port;
-    const s = srv.path !== '' && srv.check.addr === '' && port === 0 && srv.check.port === 0 ? netConnect({ path: srv.path }) : netConnect({ host, port: p });
+    const { sock: s, tls } = openCheckSocket(srv, port);
     this.sock = s;
     this.reply = []; this.replyLen = 0; this.eof = false; this.connected = false;
-    s.on('connect', () => {
+    s.on(tls ? 'secureConnect' : 'connect', () => {
       if (s !== this.sock) return;
       this.connected = true;
-      const pp = checkProxyHeader(srv, s.localAddress ?? '', s.localPort ?? 0, s.remoteAddress ?? '', s.remotePort ?? 0);
+      // the PROXY header goes first on a clear connection; none on a TLS one, as the HTTP/TCP probes do
+      const pp = tls ? null : checkProxyHeader(srv, s.localAddress ?? '', s.localPort ?? 0, s.remoteAddress ?? '', s.remotePort ?? 0);
       if (pp !== null) s.write(pp);
       this.arm(this.readTimeout, () => this.onTimeout());
       this.next();
