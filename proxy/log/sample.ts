@@ -10,6 +10,7 @@ import { hostname as osHostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { varGet } from '../http/vars.ts';
 import { compileConverter, type Conv } from './converters.ts';
+import { authorityLen } from './fields.ts';
 
 type Fetch = (s: StreamLog) => string | number | null;
 
@@ -108,15 +109,7 @@ function liveQueryParam(name: string, sep: string): (q: string) => string | null
 
 /** The path of a request target: after the authority of an absolute URI (none there: no path, as 2.6), up to '?'. */
 function pathOf(u: string): string | null {
-  let from = 0;
-  if (u.charCodeAt(0) !== 47) {
-    const i = u.indexOf('://');
-    if (i > 0) {
-      let j = i + 3;
-      while (j < u.length && u.charCodeAt(j) !== 47 && u.charCodeAt(j) !== 63) j++;
-      from = j;
-    }
-  }
+  const from = authorityLen(u);
   const q = u.indexOf('?', from);
   const end = q < 0 ? u.length : q;
   return end === from ? null : u.slice(from, end);
