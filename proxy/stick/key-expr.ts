@@ -8,6 +8,7 @@
 import type { SampleCtx } from '../acl/types.ts';
 import type { StkKeyFn } from './types.ts';
 import { compileLogSample, sampleLive } from '../log/sample.ts';
+import { compileConverter } from '../log/converters.ts';
 import { hashRange } from '../lb/hash-fn.ts';
 import { LB_HFN_SDBM } from '../lb/types.ts';
 
@@ -176,17 +177,26 @@ export function compileStkKey(expr: string): StkKeyFn | string {
   const m = /^([a-z0-9_.+]+)(?:\((.*)\))?$/.exec(head);
   let fetch: StkKeyFn | null = m === null ? null : baseFetch(m[1], (m[2] ?? '').trim());
   const convs: Conv[] = [];
+  let badConv = '';
   if (fetch !== null) {
     for (let i = 1; i < parts.length; i++) {
       const c = converter(parts[i].trim());
-      if (typeof c === 'string') { fetch = null; break; }
+      if (typeof c === 'string') { badConv = parts[i].trim(); fetch = null; break; }
       convs.push(c);
     }
   }
   if (fetch === null) {
     // anything else the log-format sample compiler knows, evaluated on the live request
     const f = compileLogSample(expr);
-    if (typeof f === 'string') { const p = head.indexOf('('); return `unknown fetch method '${p < 0 ? head : head.slice(0, p)}'`; }
+    if (typeof f === 'string') {
+      // a known fetch followed by a converter nobody knows: name the converter, as 2.6 does (not the fetch)
+      if (badConv !== '' && compileConverter(badConv) === undefined) {
+        const p = badConv.indexOf('(');
+        return `unknown converter '${p < 0 ? badConv : badConv.slice(0, p)}'`;
+      }
+      const p = head.indexOf('(');
+      return `unknown fetch method '${p < 0 ? head : head.slice(0, p)}'`;
+    }
     return (c) => {
       if (c.log === undefined) return null;
       const prev = sampleLive.req;

@@ -48,6 +48,9 @@ const ALERTS: [string, string][] = [
   [' tcp-request connection track-sc3 src', "'tcp-request connection track-sc3' : 3 track-sc number exceeding 2 (MAX_SESS_STKCTR-1) value"],
   [' tcp-request connection track-sc0', "'tcp-request connection track-sc0' : missing fetch method"],
   [' tcp-request session track-sc0 nosuch(', "'tcp-request session track-sc0' : unknown fetch method 'nosuch'"],
+  // a known fetch with an unknown converter names the converter (haproxy 2.6.12 -c, checked)
+  [' http-request track-sc0 src,foo', "error detected in frontend 'f' while parsing 'http-request track-sc0' rule : unknown converter 'foo'."],
+  [' tcp-request content track-sc1 src,lower,nosuch(3)', "'tcp-request content track-sc1' : unknown converter 'nosuch'"],
   [' tcp-request connection track-sc0 src foo', "'tcp-request connection track-sc0' only accepts 'if' or 'unless', in frontend 'f' (got 'foo')"],
   [' tcp-request connection sc-inc-gpc0(7)', 'invalid stick table track ID. The max allowed ID is 2'],
   [' stick-table type ip size 1 peers nosuch', "Proxy 'f': unable to find sync peers 'nosuch'."],
