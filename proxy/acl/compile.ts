@@ -12,7 +12,7 @@ import {
 import { FETCHES, FETCH_SUFFIXES } from './fetches.ts';
 import { MATCHERS, MATCH_NAMES } from './matchers.ts';
 import type { FetchDef } from './types.ts';
-import { compileLogSample, sampleLive } from '../log/sample.ts';
+import { compileLogSample, sampleLive, splitTopLevel } from '../log/sample.ts';
 import { convGivesInt } from '../log/converters.ts';
 import { ipv4Value, ipv4Net } from '../net/ipv4.ts';
 
@@ -72,8 +72,8 @@ const INT_OPS: ReadonlyMap<string, (n: number) => [number, number]> = new Map([
 export function compileAclTerm(words: readonly string[], baseDir: string, warn?: (msg: string) => void): AclTerm | string {
   if (words.length === 0) return 'missing fetch method';
   const crit = words[0];
-  const convAt = convStart(crit);
-  const head = convAt < 0 ? crit : crit.slice(0, convAt);
+  const head = splitTopLevel(crit)[0];           // the fetch, before its converters (`req.hdr(host),lower`)
+  const converted = head.length < crit.length;
   const paren = head.indexOf('(');
   let name = paren < 0 ? head : head.slice(0, paren);
   let arg = '';
@@ -81,10 +81,10 @@ export function compileAclTerm(words: readonly string[], baseDir: string, warn?:
     if (!head.endsWith(')')) return `ACL keyword '${name}' : expected ')'`;
     arg = head.slice(paren + 1, -1);
   }
-  let fetch = convAt < 0 ? FETCHES.get(name) : convertedFetch(crit, name);
+  let fetch = converted ? convertedFetch(crit, name) : FETCHES.get(name);
   if (typeof fetch === 'string') return fetch;
   let kind = fetch ? fetch.defaultMatch : -1;
-  if (convAt >= 0) arg = '';
+  if (converted) arg = '';
   if (!fetch) {
     const us = name.lastIndexOf('_');
     const base = us > 0 ? FETCHES.get(name.slice(0, us)) : undefined;
@@ -164,19 +164,6 @@ export function compileAclTerm(words: readonly string[], baseDir: string, warn?:
   if (kind === ACL_M_STR && p.strs.length > 8) p.strSet = new Set(p.strs.map((b) => b.toString('latin1')));
   if (fetch.bool) kind = ACL_M_BOOL;
   return { fetch, arg: Buffer.from(arg.toLowerCase(), 'latin1'), match: MATCHERS[kind], matchKind: kind, pats: p };
-}
-
-/** Offset of the first top-level comma of a criterion (`req.hdr(host),lower`: its converters), -1 = none. */
-function convStart(crit: string): number {
-  let depth = 0;
-  for (let i = 0; i < crit.length; i++) {
-    const c = crit[i];
-    if (c === '\\') i++;
-    else if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === ',' && depth === 0) return i;
-  }
-  return -1;
 }
 
 /**

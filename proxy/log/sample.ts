@@ -188,8 +188,8 @@ export function compileLogSample(expr: string): Fetch | string {
   };
 }
 
-/** Splits on commas outside parentheses. */
-function splitTopLevel(expr: string): string[] {
+/** Splits on commas outside parentheses (a backslash escapes the next character): a fetch and its converters. */
+export function splitTopLevel(expr: string): string[] {
   const out: string[] = [];
   let depth = 0;
   let start = 0;
