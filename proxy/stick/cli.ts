@@ -108,6 +108,7 @@ function parseSelect(t: StkTable, args: readonly string[], from: number, usage: 
 
 const SHOW_USAGE = err('Optional argument only supports "data.<store_data_type>" <operator> <value> and key <key>\n');
 const CLEAR_USAGE = err('Required arguments: <table> "data.<store_data_type>" <operator> <value> or <table> key <key>\n');
+const SET_USAGE = err('Required arguments: <table> key <key> [data.<store_data_type> <value>]*\n');
 
 const showTable: CliCommand = {
   words: ['show', 'table'], usage: null, level: ACCESS_LVL_USER,
@@ -160,10 +161,14 @@ const setTable: CliCommand = {
   words: ['set', 'table'], usage: null, level: ACCESS_LVL_OPER,
   parse(args, _s, env) {
     const now = Date.now();
-    if ((args[2] ?? '') === '') return err('Required arguments: <table> key <key> [data.<store_data_type> <value>]*\n');
+    if ((args[2] ?? '') === '') return SET_USAGE;
     const t = findTable(env, args[2] ?? '');
     if (t === null) return err('No such table\n');
-    if (args[3] !== 'key') return raw('');
+    // 2.6.12 (checked): nothing after the name is a silent no-op; a filter or any other word is refused
+    const w3 = args[3] ?? '';
+    if (w3 === '') return raw('');
+    if (w3.startsWith('data.')) return err('content-based lookup is only supported with the "show" and "clear" actions\n');
+    if (w3 !== 'key') return SET_USAGE;
     const kv = args[4];
     if (kv === undefined || kv === '') return err('Key value expected\n');
     if (t.type === STK_T_BINARY) return err('Inserting keys into tables of type other than ip, ipv6, string and integer is not supported\n');

@@ -137,3 +137,20 @@ test('show and clear table with a key the table cannot hold answer "Invalid key"
   assert.equal(t.used, 1, 'the entry is still there');
   assert.match(cmd('show table').parse(['show', 'table', 'clibadkey', 'key', '5'], s, env).text, /key=5 /);
 });
+
+test('set table with a filter or an unknown word after the table name answers 2.6\'s errors, not an empty reply', async () => {
+  const { stkCliCommands } = await import('../../../proxy/stick/cli.ts');
+  const { stkSetProxyTable } = await import('../../../proxy/stick/table.ts');
+  const { ACCESS_LVL_ADMIN } = await import('../../../proxy/stats/types.ts');
+  const t = new StkTable('clisetargs'); t.size = 10; t.type = STK_T_IP; t.addData(STK_DT_GPC0, 0, 1);
+  const px = {};
+  stkSetProxyTable(px, t);
+  const env = { src: { proxies: [px] }, api: null, sessions: new Set(), killSession: () => false } as never;
+  const s = { id: 1, level: ACCESS_LVL_ADMIN } as never;
+  const set = stkCliCommands.find((c) => c.words.join(' ') === 'set table')!;
+  // haproxy 2.6.12's replies to the same commands (checked on its stats socket)
+  assert.equal(set.parse(['set', 'table', 'clisetargs', 'foo'], s, env).text, 'Required arguments: <table> key <key> [data.<store_data_type> <value>]*\n');
+  assert.equal(set.parse(['set', 'table', 'clisetargs', 'data.gpc0', '1'], s, env).text, 'content-based lookup is only supported with the "show" and "clear" actions\n');
+  assert.equal(set.parse(['set', 'table', 'clisetargs'], s, env).text, '');
+  assert.equal(t.used, 0);
+});
