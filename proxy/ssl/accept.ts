@@ -121,11 +121,20 @@ export function tlsAcceptorFor(b: BindCfg): ((handle: unknown) => ProxySocket) |
 }
 function newTlsPending(handle: unknown): ProxySocket { return new TlsPending(handle); }
 
-function serverOptions(c: SslBindCfg) {
+function newServerOptions(c: SslBindCfg) {
   return {
     isServer: true, secureContext: c.defaultCtx ?? undefined, SNICallback: sniCallbackFor(c), requestCert: c.verify > 0,
     rejectUnauthorized: c.verify === 2, ALPNProtocols: c.opts.alpn !== null && c.opts.alpn.length > 0 ? c.opts.alpn : undefined,
   };
+}
+type HsOptions = ReturnType<typeof newServerOptions>;
+
+/** The TLSSocket options of a bind, built on its first handshake (the contexts are final after post-parse; node copies them). */
+const hsOptions = new WeakMap<SslBindCfg, HsOptions>();
+function serverOptions(c: SslBindCfg): HsOptions {
+  let o = hsOptions.get(c);
+  if (o === undefined || o.secureContext !== (c.defaultCtx ?? undefined)) { o = newServerOptions(c); hsOptions.set(c, o); }
+  return o;
 }
 
 /**
