@@ -54,7 +54,7 @@ export const IGNORED: ReadonlyArray<readonly [string, readonly IgnoredKeyword[]]
     ['h2-workaround-bogus-websocket-clients', 0, 'sluice speaks HTTP/1.1 only'],
     ['h1-case-adjust', 2, 'header names go out in lower case, as HAProxy sends them without this'],
     ['h1-case-adjust-file', 1, 'header names go out in lower case, as HAProxy sends them without this'],
-    ['pp2-never-send-local', 0, TUNE],
+    ['pp2-never-send-local', 0, TUNE], ['cpu-map', 2, 'one process, one thread'],
   ]],
   ['proxy', [
     ['backlog', 1, 'listeners use the system\'s backlog'],
@@ -67,6 +67,10 @@ export const IGNORED: ReadonlyArray<readonly [string, readonly IgnoredKeyword[]]
     ['option h1-case-adjust-bogus-server', 0, 'header names go out in lower case'],
     ['option disable-h2-upgrade', 0, 'sluice never upgrades to HTTP/2'],
     ['email-alert', 1, 'no mail alerts are sent'],
+    ...['tcp-smart-accept', 'tcp-smart-connect', 'nolinger', 'independent-streams'].map((o): IgnoredKeyword => ['option ' + o, 0, TUNE]),
+    ...['splice-auto', 'splice-request', 'splice-response'].map((o): IgnoredKeyword => ['option ' + o, 0, 'data is copied through user space, never spliced']),
+    ['option contstats', 0, 'stats counters are updated at the end of each transfer'],
+    ['option http-no-delay', 0, 'small writes already leave at once (TCP_NODELAY)'],
   ]],
   ['server', [
     ['pool-max-conn', 1, POOL], ['pool-purge-delay', 1, POOL], ['pool-low-conn', 1, POOL], ['max-reuse', 1, POOL],

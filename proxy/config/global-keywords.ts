@@ -143,5 +143,4 @@ export const keywords: CfgKeyword[] = [
   { section: 'global', name: 'hard-stop-after', parse: parseHardStopAfter },
   { section: 'global', name: 'chroot', parse: parseStored },
   { section: 'global', name: 'ulimit-n', parse: parseIgnoredWithWarning },
-  { section: 'global', name: 'cpu-map', parse: parseIgnoredWithWarning },
 ];

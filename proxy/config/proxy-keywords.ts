@@ -119,14 +119,6 @@ function optionBit(bit: number, anyArgs = false) {
  * TCP/socket tuning options of 2.6 that change nothing a client or server can observe through Sluice (or that Node
  * cannot apply): accepted so tuned configurations load, with a warning saying they are ignored.
  */
-const IGNORED_OPTIONS = ['tcp-smart-accept', 'tcp-smart-connect', 'splice-auto', 'splice-request', 'splice-response',
-  'nolinger', 'contstats', 'http-no-delay', 'independent-streams'];
-
-function parseIgnoredOption(args: readonly string[], ctx: KwCtx): void {
-  const from = args[0] === 'no' || args[0] === 'default' ? 1 : 0;
-  ctx.warn(`'option ${args[from + 1]}' is accepted but ignored by sluice (no effect on a Node.js process).`);
-}
-
 const BE = PR_CAP_BE | PR_CAP_DEF;
 const ALL = PR_CAP_FE | PR_CAP_BE | PR_CAP_DEF;
 
@@ -143,7 +135,6 @@ export const keywords: CfgKeyword[] = [
   { section: 'listen', name: 'description', cap: ALL, parse: parseDescription },
   { section: 'listen', name: 'fullconn', cap: BE, parse: parseFullconn },
   { section: 'listen', name: 'option redispatch', cap: BE, allowNo: true, parse: optionBit(PR_O_REDISPATCH, true) },
-  ...IGNORED_OPTIONS.map((o): CfgKeyword => ({ section: 'listen', name: 'option ' + o, cap: ALL, allowNo: true, parse: parseIgnoredOption })),
   { section: 'listen', name: 'option allbackups', cap: BE, allowNo: true, parse: optionBit(PR_O_ALLBACKUPS) },
   { section: 'listen', name: 'option abortonclose', cap: BE, allowNo: true, parse: optionBit(PR_O_ABORTONCLOSE) },
   { section: 'listen', name: 'option tcpka', cap: ALL, allowNo: true, parse: optionBit(PR_O_TCPKA) },
