@@ -12,6 +12,7 @@ import {
 } from './types.ts';
 import { stkFreqRead } from './freq-ctr.ts';
 import { parseSize } from '../config/values.ts';
+import { ipv6Parse, ipv6Format } from '../net/proxy-protocol.ts';
 
 export const STK_TYPE_NAMES = ['ip', 'ipv6', 'integer', 'string', 'binary'];
 
@@ -180,58 +181,9 @@ function ip4Key(s: string): string {
   return t;
 }
 
-/** IPv6 text to 8 hex groups (numbers), null when invalid. Accepts an embedded IPv4 tail. */
-function ip6Groups(s: string): number[] | null {
-  let t = s;
-  const tail: number[] = [];
-  const lc = t.lastIndexOf(':');
-  if (lc >= 0 && t.indexOf('.', lc) > 0) {
-    const v4 = ip4Key(t.slice(lc + 1));
-    if (v4 === '') return null;
-    const p = v4.split('.').map(Number);
-    tail.push((p[0] << 8) | p[1], (p[2] << 8) | p[3]);
-    t = t.endsWith('::' + v4) ? t.slice(0, lc + 1) : t.slice(0, lc);
-  }
-  const parse = (x: string): number[] | null => {
-    if (x === '') return [];
-    const out: number[] = [];
-    for (const h of x.split(':')) {
-      if (!/^[0-9a-fA-F]{1,4}$/.test(h)) return null;
-      out.push(parseInt(h, 16));
-    }
-    return out;
-  };
-  const dbl = t.indexOf('::');
-  if (dbl !== t.lastIndexOf('::')) return null;
-  if (dbl >= 0) {
-    const a = parse(t.slice(0, dbl)), b = parse(t.slice(dbl + 2));
-    if (a === null || b === null) return null;
-    const fill = 8 - a.length - b.length - tail.length;
-    if (fill < 1) return null;
-    return [...a, ...new Array<number>(fill).fill(0), ...b, ...tail];
-  }
-  const a = parse(t);
-  if (a === null || a.length + tail.length !== 8) return null;
-  return [...a, ...tail];
-}
-
-/** The canonical text of 8 groups (RFC 5952: longest zero run compressed, v4-mapped with a dotted tail). */
-function ip6Text(g: number[]): string {
-  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && g[5] === 0xffff) {
-    return '::ffff:' + (g[6] >> 8) + '.' + (g[6] & 255) + '.' + (g[7] >> 8) + '.' + (g[7] & 255);
-  }
-  let bs = -1, bl = 0;
-  for (let i = 0; i < 8;) {
-    if (g[i] !== 0) { i++; continue; }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bl && j - i > 1) { bs = i; bl = j - i; }
-    i = j;
-  }
-  const hex = (a: number, b: number): string => g.slice(a, b).map((x) => x.toString(16)).join(':');
-  if (bs < 0) return hex(0, 8);
-  return hex(0, bs) + '::' + hex(bs + bl, 8);
-}
+// IPv6 keys: net/proxy-protocol.ts's one-pass parser and inet_ntop-style formatter, into these scratch groups
+const v6a = new Uint16Array(8);
+const v6b = new Uint16Array(8);
 
 /**
  * The table key for a sample text, or null when it cannot be one (an IPv6 address in an `ip` table, a non-address).
@@ -243,8 +195,7 @@ export function stkKey(t: StkTable, v: string, fromCli = false): string | null {
     case STK_T_IPV6: {
       const k4 = ip4Key(v);
       if (k4 !== '') return fromCli && !v.startsWith('::ffff:') ? null : '::ffff:' + k4;
-      const g = ip6Groups(v);
-      return g === null ? null : ip6Text(g);
+      return ipv6Parse(v, v6a) ? ipv6Format(v6a) : null;
     }
     case STK_T_INTEGER: {
       // 2.6 reads leading digits with a sign (strl2ic); anything else counts as 0 on the data path
@@ -271,8 +222,9 @@ export function stkKeyCompare(t: StkTable, a: string, b: string): number {
   if (t.type === STK_T_IP) return ip4Num(a) - ip4Num(b);
   if (t.type === STK_T_INTEGER) return Number(a) - Number(b);
   if (t.type === STK_T_IPV6) {
-    const ga = ip6Groups(a) ?? [], gb = ip6Groups(b) ?? [];
-    for (let i = 0; i < 8; i++) if (ga[i] !== gb[i]) return (ga[i] ?? 0) - (gb[i] ?? 0);
+    if (!ipv6Parse(a, v6a)) v6a.fill(0);
+    if (!ipv6Parse(b, v6b)) v6b.fill(0);
+    for (let i = 0; i < 8; i++) if (v6a[i] !== v6b[i]) return v6a[i] - v6b[i];
     return 0;
   }
   return a < b ? -1 : a > b ? 1 : 0;
