@@ -10,6 +10,7 @@ import { createSecureContext } from 'node:tls';
 import type { SecureContext, SecureContextOptions } from 'node:tls';
 import { X509Certificate, constants as cryptoConstants } from 'node:crypto';
 import { join, isAbsolute } from 'node:path';
+import { dnText } from '../net/tls-socket.ts';
 import type { SslCert, SslOptions, SslBindCfg, SslServerCfg, SslGlobalCfg } from './types.ts';
 import { SSL_V_SSLV3, SSL_V_TLSV10, SSL_V_TLSV11, SSL_V_TLSV12, SSL_V_TLSV13, SSL_V_COUNT } from './types.ts';
 
@@ -41,9 +42,7 @@ function errText(e: unknown): string {
 }
 
 /** Names a certificate serves, lowercase: SAN DNS names, else the subject CN. */
-function certNames(pem: string): string[] {
-  let x: X509Certificate;
-  try { x = new X509Certificate(pem); } catch { return []; }
+function certNames(x: X509Certificate): string[] {
   const out: string[] = [];
   const san = x.subjectAltName;
   if (san !== undefined) {
@@ -74,9 +73,9 @@ export function loadCertFile(file: string): SslCert | string {
     if (key === null) return `No Private Key found in '${file}.key'.`;
   }
   const certPem = certs.join('\n') + '\n';
-  let subject: string;
-  try { subject = '/' + new X509Certificate(certs[0]).subject.split('\n').join('/'); } catch { return `unable to load SSL certificate from PEM file '${file}'.`; }
-  return { file, certPem, keyPem: key[0] + '\n', names: certNames(certs[0]), sniFilters: [], subject, ctx: null };
+  let x: X509Certificate;
+  try { x = new X509Certificate(certs[0]); } catch { return `unable to load SSL certificate from PEM file '${file}'.`; }
+  return { file, certPem, keyPem: key[0] + '\n', names: certNames(x), sniFilters: [], subject: dnText(x.subject), ctx: null };
 }
 
 /** A `crt` argument: one file, or every certificate file of a directory (sorted, as HAProxy reads them). */
