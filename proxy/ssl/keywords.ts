@@ -414,9 +414,6 @@ function parseLifetime(v: string): number {
   switch (m[2]) { case 'ms': return Math.ceil(n / 1000); case 'm': return n * 60; case 'h': return n * 3600; case 'd': return n * 86400; default: return n; }
 }
 
-/** Global TLS tunables accepted without effect (node/OpenSSL manage them). */
-function parseAccepted(args: readonly string[], ctx: KwCtx): void { ctx.global.ext.set(args[0], args.slice(1)); }
-
 export const sslGlobalKeywords: CfgKeyword[] = [
   { section: 'global', name: 'ssl-default-bind-options', parse: parseDefaultOptions },
   { section: 'global', name: 'ssl-default-server-options', parse: parseDefaultOptions },
@@ -432,10 +429,6 @@ export const sslGlobalKeywords: CfgKeyword[] = [
   { section: 'global', name: 'ssl-dh-param-file', parse: parseDhFile },
   { section: 'global', name: 'tune.ssl.cachesize', parse: parseTuneInt },
   { section: 'global', name: 'tune.ssl.lifetime', parse: parseTuneInt },
-  ...['tune.ssl.maxrecord', 'tune.ssl.capture-buffer-size', 'tune.ssl.capture-cipherlist-size',
-    'tune.ssl.force-private-cache', 'tune.ssl.ssl-ctx-cache-size', 'tune.ssl.keylog', 'tune.ssl.hard-maxrecord',
-    'maxsslconn', 'maxsslrate', 'ssl-skip-self-issued-ca', 'ssl-load-extra-files', 'ssl-mode-async']
-    .map((name): CfgKeyword => ({ section: 'global', name, parse: parseAccepted })),
 ];
 
 // ---- post-parse: defaults merged, contexts built, missing certificates reported ----
