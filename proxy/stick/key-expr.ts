@@ -9,6 +9,7 @@ import type { SampleCtx } from '../acl/types.ts';
 import type { StkKeyFn } from './types.ts';
 import { compileLogSample, sampleLive } from '../log/sample.ts';
 import { compileConverter } from '../log/converters.ts';
+import { ipv6Parse } from '../net/proxy-protocol.ts';
 import { hashRange } from '../lb/hash-fn.ts';
 import { LB_HFN_SDBM } from '../lb/types.ts';
 
@@ -99,14 +100,13 @@ function base32(c: SampleCtx): number {
   return hashRange(LB_HFN_SDBM, true, b, 0, b.length);
 }
 
-/** The 16 bytes of an IPv6 address as a latin1 string ('' when invalid). */
+const v6g = new Uint16Array(8);
+
+/** The 16 bytes of an IPv6 address as a latin1 string ('' when invalid), parsed by net/proxy-protocol.ts. */
 function ip6Bytes(s: string): string {
-  const parts = s.split('::');
-  const head = parts[0] === '' ? [] : parts[0].split(':');
-  const tail = parts.length > 1 && parts[1] !== '' ? parts[1].split(':') : [];
-  const groups = [...head, ...new Array<string>(Math.max(0, 8 - head.length - tail.length)).fill('0'), ...tail];
+  if (!ipv6Parse(s, v6g)) return '';
   let out = '';
-  for (const g of groups) { const v = parseInt(g, 16); if (!(v >= 0)) return ''; out += String.fromCharCode(v >> 8, v & 255); }
+  for (let i = 0; i < 8; i++) out += String.fromCharCode(v6g[i] >> 8, v6g[i] & 255);
   return out;
 }
 

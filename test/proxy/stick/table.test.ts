@@ -154,3 +154,15 @@ test('set table with a filter or an unknown word after the table name answers 2.
   assert.equal(set.parse(['set', 'table', 'clisetargs'], s, env).text, '');
   assert.equal(t.used, 0);
 });
+
+test('base32+src keys end with the 16 bytes of an IPv6 client address, a dotted tail included', async () => {
+  const { compileStkKey } = await import('../../../proxy/stick/key-expr.ts');
+  const f = compileStkKey('base32+src');
+  assert.equal(typeof f, 'function');
+  const buf = Buffer.from('GET /p HTTP/1.1\r\nhost: h\r\n', 'latin1');
+  const hdr = new Int32Array([17, 21, 23, 24]);
+  const ctx = (ip: string) => ({ buf, l0s: 0, l0e: 3, l1s: 4, l1e: 6, l2s: 7, l2e: 15, hdr, nhdr: 1, srcIp: ip, srcIp4: -1 }) as never;
+  const tail = (ip: string) => Buffer.from((f as (c: never) => string)(ctx(ip)).slice(4), 'latin1').toString('hex');
+  assert.equal(tail('2001:db8::1'), '20010db8000000000000000000000001');
+  assert.equal(tail('64:ff9b::1.2.3.4'), '0064ff9b000000000000000001020304');
+});
