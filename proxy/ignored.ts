@@ -23,7 +23,7 @@ const TUNE_NAMES = [
   'tune.sndbuf.server', 'tune.idletimer', 'tune.pipesize', 'tune.recv_enough', 'tune.runqueue-depth',
   'tune.buffers.limit', 'tune.buffers.reserve', 'tune.fail-alloc', 'tune.fd.edge-triggered', 'tune.idle-pool.shared',
   'tune.pattern.cache-size', 'tune.pool-high-fd-ratio', 'tune.pool-low-fd-ratio', 'tune.sched.low-latency',
-  'tune.comp.maxlevel', 'tune.lua.maxmem', 'tune.lua.forced-yield', 'tune.lua.service-timeout',
+'tune.lua.maxmem', 'tune.lua.forced-yield', 'tune.lua.service-timeout',
   'tune.lua.session-timeout', 'tune.lua.task-timeout', 'tune.vars.global-max-size', 'tune.vars.proc-max-size',
   'tune.vars.reqres-max-size', 'tune.vars.sess-max-size', 'tune.vars.txn-max-size', 'tune.peers.max-updates-at-once',
   'tune.h2.header-table-size', 'tune.h2.initial-window-size', 'tune.h2.max-concurrent-streams',

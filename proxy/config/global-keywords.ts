@@ -114,6 +114,16 @@ function parseFlag(args: readonly string[], ctx: KwCtx): void {
   ctx.global.ext.set(args[0], true);
 }
 
+/** `master-worker [no-exit-on-failure]`: the option is accepted with a warning (Sluice's master has no such mode). */
+function parseMasterWorker(args: readonly string[], ctx: KwCtx): void {
+  if (args[1] === 'no-exit-on-failure' && args.length === 2) {
+    ctx.warn(`'master-worker no-exit-on-failure' is ignored by sluice (the master exits when a worker fails to start).`);
+    ctx.global.ext.set(args[0], true);
+    return;
+  }
+  parseFlag(args, ctx);
+}
+
 function parseHardStopAfter(args: readonly string[], ctx: KwCtx): void {
   if (args.length < 2) { ctx.alert(`'${args[0]}' expects <time> as argument.`); return; }
   ctx.global.ext.set(args[0], args[1]);
@@ -123,7 +133,7 @@ export const keywords: CfgKeyword[] = [
   { section: 'global', name: 'maxconn', parse: parseMaxconn },
   { section: 'global', name: 'nbthread', parse: parseNbthread },
   { section: 'global', name: 'daemon', parse: parseDaemon },
-  { section: 'global', name: 'master-worker', parse: parseFlag },
+  { section: 'global', name: 'master-worker', parse: parseMasterWorker },
   { section: 'global', name: 'quiet', parse: parseFlag },
   { section: 'global', name: 'zero-warning', parse: parseFlag },
   { section: 'global', name: 'pidfile', parse: parsePidfile },
