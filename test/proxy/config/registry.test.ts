@@ -37,3 +37,16 @@ test('the full registry builds (every module keyword registered once) and has ev
   assert.ok(reg.lookup('backend', ['server', 's1', '1.2.3.4:80']));
   assert.ok(reg.serverKws.has('weight') && reg.serverKws.has('check') && reg.bindKws.has('name'));
 });
+
+test('no keyword of the ignored or not-yet lists is also registered by a module (such an entry would be dead)', async () => {
+  const { IGNORED } = await import('../../../proxy/ignored.ts');
+  const { UNSUPPORTED } = await import('../../../proxy/unsupported.ts');
+  const reg = buildRegistry();
+  const registered = (fam: string, name: string): boolean => (fam === 'server' ? reg.serverKws.has(name)
+    : fam === 'bind' ? reg.bindKws.has(name)
+    : reg.lookup(fam === 'global' ? 'global' : 'backend', name.split(' ')) !== null || reg.lookup('frontend', name.split(' ')) !== null);
+  const dead: string[] = [];
+  for (const [fam, kws] of IGNORED) for (const [name] of kws) if (registered(fam, name)) dead.push(`ignored ${fam} ${name}`);
+  for (const [fam, names] of UNSUPPORTED) for (const name of names) if (registered(fam, name)) dead.push(`unsupported ${fam} ${name}`);
+  assert.deepEqual(dead, []);
+});
