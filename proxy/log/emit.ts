@@ -7,13 +7,14 @@
  * for `logConnect`. Never blocks, never throws, no-op when the frontend has no log target. Hot path: yes.
  */
 import { hostname } from 'node:os';
-import type { Proxy, StreamLog } from '../model/types.ts';
+import type { BindCfg, Proxy, StreamLog } from '../model/types.ts';
 import type { LogEmitter, LogTarget } from './types.ts';
 import {
   PR_O_DONTLOGNULL, PR_O_DONTLOG_NORMAL, PR_O_LOG_SEPARATE_ERRORS, PR_MODE_HTTP, SF_ERR_NONE, SF_ERR_LOCAL,
 } from '../model/types.ts';
 import { LOG_ERR, LOG_INFO, LOG_LEVEL_SILENT, LOG_FMT_RAW, LOG_FMT_RFC5424, LOG_TGT_FD } from './types.ts';
 import { putUint } from './syslog.ts';
+import { putDateLocalMs } from './dates.ts';
 import { buildEmitFn } from './emit-gen.ts';
 import { openLogSink, logRing, logCounters } from './sender.ts';
 
@@ -153,15 +154,27 @@ export function logConnect(fe: Proxy, clientIp: string, clientPort: number, loca
 }
 
 /**
- * A connection that never became a stream, logged as HAProxy does for frontends with a log format: `msg` is the whole
- * line (`<ci>:<cp> [<date>] <fe>/<bind>: SSL handshake failure`, built by proxy/ssl/accept.ts). Rare path.
+ * A connection that never became a stream (bad PROXY header: net/accept-proxy.ts; failed TLS handshake:
+ * ssl/accept.ts), logged as HAProxy 2.6 does for frontends with a log format:
+ * `<ci>:<cp> [<accept date>] <fe>/<bind name or listener number>: <why>`, an IPv4-mapped `ip` printed as IPv4.
+ * Rare path.
  */
-export function logConnError(fe: Proxy, msg: string): void {
+export function logConnError(fe: Proxy, bind: BindCfg, ip: string, port: number, acceptMs: number, why: string): void {
   const lc = fe.log;
   if (lc.emitter === null || lc.targets.length === 0) return;
-  const len = msgBuf.write(msg, 0, MSG_CAP, 'latin1');
+  let off = msgBuf.write(ip.startsWith('::ffff:') ? ip.slice(7) : ip, 0, 'latin1');
+  msgBuf[off++] = 0x3a;
+  off = putUint(msgBuf, off, port);
+  off += msgBuf.write(' [', off, 'latin1');
+  off = putDateLocalMs(msgBuf, off, acceptMs);
+  off += msgBuf.write('] ', off, 'latin1');
+  off += msgBuf.write(fe.name, off, 'latin1');
+  msgBuf[off++] = 0x2f;
+  off += msgBuf.write(bind.name !== '' ? bind.name : String(fe.binds.indexOf(bind) + 1), off, 'latin1');
+  off += msgBuf.write(': ', off, 'latin1');
+  off += msgBuf.write(why, off, 'latin1');
   lc.logCount++;
-  sendToTargets(fe, (fe.options & PR_O_LOG_SEPARATE_ERRORS) !== 0 ? LOG_ERR : LOG_INFO, len, null);
+  sendToTargets(fe, (fe.options & PR_O_LOG_SEPARATE_ERRORS) !== 0 ? LOG_ERR : LOG_INFO, off, null);
 }
 
 /**

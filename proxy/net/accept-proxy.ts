@@ -16,7 +16,6 @@ import {
   PP_ERR_BAD_HDR, PP_V2_HDR_LEN,
 } from './proxy-protocol.ts';
 import { Timer, timerArm, timerDisarm } from '../timer-wheel.ts';
-import { putDateLocalMs } from '../log/dates.ts';
 import { logConnError } from '../log/emit.ts';
 
 /**
@@ -136,23 +135,14 @@ function fail(w: PpWait, code: number, reset: boolean): void {
 /** Counters for tests and stats: headers refused or missing. */
 export const ppStats = { failed: 0 };
 
-const dateBuf = Buffer.allocUnsafe(64);
-
-/** `<ci>:<cp> [<accept date>] <fe>/<bind name or number>: <error>`, with the header's address when it had one. */
+/** Logs the refusal, with the header's address when it had one (log/emit.ts logConnError builds the line). */
 function logPpError(w: PpWait, code: number): void {
   const fe = w.fe;
-  if (fe.log.emitter === null || fe.log.targets.length === 0) return;
   // dontlognull: a connection that sent nothing at all (closed or timed out empty) is not logged, as 2.6
   if ((fe.options & PR_O_DONTLOGNULL) !== 0 && w.acc === null && (code === PP_ERR_EMPTY || code === PP_ERR_TIMEOUT || code === PP_ERR_ABORT)) return;
   const info = w.info;
-  let ip: string, port: number;
-  if (info.addrSet && code === PP_ERR_BAD_HDR) { ip = info.srcIp; port = info.srcPort; }
-  else { ip = w.sock.remoteAddress ?? ''; port = w.sock.remotePort ?? 0; }
-  if (ip.startsWith('::ffff:')) ip = ip.slice(7);
-  const b = w.bind;
-  const n = putDateLocalMs(dateBuf, 0, w.acceptMs);
-  const bindName = b.name !== '' ? b.name : String(fe.binds.indexOf(b) + 1);
-  logConnError(fe, ip + ':' + port + ' [' + dateBuf.toString('latin1', 0, n) + '] ' + fe.name + '/' + bindName + ': ' + PP_ERR_TEXT[-code]);
+  if (info.addrSet && code === PP_ERR_BAD_HDR) logConnError(fe, w.bind, info.srcIp, info.srcPort, w.acceptMs, PP_ERR_TEXT[-code]);
+  else logConnError(fe, w.bind, w.sock.remoteAddress ?? '', w.sock.remotePort ?? 0, w.acceptMs, PP_ERR_TEXT[-code]);
 }
 
 function noop(this: ProxySocket): void { /* between the header and the session */ }

@@ -21,7 +21,6 @@ import { sniContext } from './context.ts';
 import { TlsSocket, SocketSlots, tlsInfoOf } from '../net/tls-socket.ts';
 import type { ProxySocket, SockError, WriteCb } from '../net/types.ts';
 import { Timer, timerArm, timerDisarm } from '../timer-wheel.ts';
-import { putDateLocalMs } from '../log/dates.ts';
 import { logConnError } from '../log/emit.ts';
 
 /** What frontend.ts is told when a handshake ends: ok with the TLS socket, or not (already logged and closed). */
@@ -257,17 +256,9 @@ function fail(ts: HsSock, hs: Handshake, why: string): void {
 
 function ignoreErr(): void { /* after a failed handshake */ }
 
-const dateBuf = Buffer.allocUnsafe(64);
-
-/** `<ci>:<cp> [<date>] <fe>/<bind name or listener number>: <why>` (HAProxy 2.6's embryonic session log). */
+/** Logs the failure (log/emit.ts logConnError builds the line). */
 function logHandshakeFailure(hs: Handshake, why: string): void {
-  const fe = hs.fe;
-  if (fe.log.emitter === null || fe.log.targets.length === 0) return;
   // 2.6 with dontlognull: a client that closed or timed out without a byte is not logged; a bad handshake is
-  if ((fe.options & PR_O_DONTLOGNULL) !== 0 && why !== SSL_HS_FAILURE) return;
-  const b = hs.bind;
-  const ip = hs.clientIp.startsWith('::ffff:') ? hs.clientIp.slice(7) : hs.clientIp;
-  const n = putDateLocalMs(dateBuf, 0, hs.acceptMs);
-  const bindName = b.name !== '' ? b.name : String(fe.binds.indexOf(b) + 1);
-  logConnError(fe, ip + ':' + hs.clientPort + ' [' + dateBuf.toString('latin1', 0, n) + '] ' + fe.name + '/' + bindName + ': ' + why);
+  if ((hs.fe.options & PR_O_DONTLOGNULL) !== 0 && why !== SSL_HS_FAILURE) return;
+  logConnError(hs.fe, hs.bind, hs.clientIp, hs.clientPort, hs.acceptMs, why);
 }
