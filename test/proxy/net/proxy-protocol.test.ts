@@ -170,3 +170,20 @@ test('v2 TLVs byte for byte as haproxy 2.6.12 sends them (CRC32C first, authorit
   assert.equal(ppEncodeV2('127.0.0.1', 0x986a, '127.0.0.1', 0x4846, false, { crc32c: false, authority: '', uniqueId: '', ssl: { client: 0, verify: 0, version: '', cn: '', cipher: '' } }).toString('hex'),
     '0d0a0d0a000d0a515549540a211100147f0000017f000001986a48462000050000000000');
 });
+
+test('mutated and cut headers never throw: each read is bounded, the answer is need-more, an error or a length within the input', () => {
+  const bases = [
+    ppEncodeV2('1.2.3.4', 1, '5.6.7.8', 2, false, { crc32c: true, authority: 'ab', uniqueId: 'x', ssl: { client: 1, verify: 0, version: 'TLSv1.3', cn: 'c', cipher: 'z' } }),
+    ppEncodeV2('::1', 1, '::2', 2, false, null), ppEncodeV1('1.2.3.4', 5, '6.7.8.9', 10), ppEncodeV1('::1', 5, 'fe80::1', 10),
+  ];
+  const info = new PpInfo();
+  let seed = 12345;
+  const rnd = (): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed; };
+  for (let it = 0; it < 20000; it++) {
+    const b = Buffer.from(bases[it % bases.length]);
+    for (let m = 1 + rnd() % 4; m > 0; m--) b[rnd() % b.length] = rnd() & 0xff;
+    const end = rnd() % (b.length + 1);
+    const r = ppDecode(b, 0, end, info);
+    assert.ok(r >= -3 && r <= end, `${b.toString('hex')} [0, ${end}) gave ${r}`);
+  }
+});
