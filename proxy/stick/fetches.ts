@@ -74,16 +74,20 @@ const SLOT_NONE = -3;    // table_avl / table_cnt
  * names another table). Returns the value, or -1 when the fetch fails (type not stored).
  */
 function valueOf(t: StkTable, e: StkEntry | null, sp: StkFetchSpec, idx: number, now: number): number {
-  const c = t.cols[sp.dt];
-  if (c === null && !(sp.op === OP_INC && sp.dt2 >= 0 && t.cols[sp.dt2] !== null)) return -1;
+  const c0 = t.cols[sp.dt] ?? null;
+  const c20 = sp.dt2 >= 0 ? t.cols[sp.dt2] ?? null : null;
+  // an index past a gpc/gpt array is an element not stored, never a neighbour's data: no sample, and 0 from an
+  // inc_gpc (haproxy 2.6.12, checked with sc_get_gpc/sc_inc_gpc/sc_clr_gpc(5,0) on a gpc(2) table)
+  const c = c0 !== null && idx < c0.count ? c0 : null;
+  const c2 = c20 !== null && idx < c20.count ? c20 : null;
+  if (c === null && (sp.op !== OP_INC || c2 === null)) return sp.op === OP_INC && (c0 !== null || c20 !== null) ? 0 : -1;
   if (e === null) return 0;
   switch (sp.op) {
     case OP_READ: return t.read(e, sp.dt, now, idx);
     case OP_KBYTES: return Math.floor(t.read(e, sp.dt, now) / 1024);
     case OP_INC: {
       if (c !== null) e.vals[c.off + idx] = (e.vals[c.off + idx] + 1) >>> 0;
-      const c2 = sp.dt2 >= 0 ? t.cols[sp.dt2] : null;
-      if (c2 !== null && idx < c2.count) stkFreqAdd(e.vals, c2.off + idx * 3, c2.period, 1, now);
+      if (c2 !== null) stkFreqAdd(e.vals, c2.off + idx * 3, c2.period, 1, now);
       return c !== null ? e.vals[c.off + idx] : t.read(e, sp.dt2, now, idx);
     }
     case OP_CLR: {

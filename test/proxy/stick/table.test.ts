@@ -166,3 +166,26 @@ test('base32+src keys end with the 16 bytes of an IPv6 client address, a dotted 
   assert.equal(tail('2001:db8::1'), '20010db8000000000000000000000001');
   assert.equal(tail('64:ff9b::1.2.3.4'), '0064ff9b000000000000000001020304');
 });
+
+test('sc_get_gpc/sc_inc_gpc/sc_clr_gpc past the gpc array give no sample (inc: 0) and leave the other data alone', async () => {
+  const { stkLogArgFetch, stkAclFetches } = await import('../../../proxy/stick/fetches.ts');
+  stkAclFetches();                                            // fills the fetch names (registration does it)
+  const { sampleLive } = await import('../../../proxy/log/sample.ts');
+  const t = new StkTable('gpcrange'); t.size = 10;
+  t.addData(STK_DT_GPC, 0, 2); t.addData(9, 0, 1);             // gpc(2), then http_req_cnt right after it
+  const e = t.get('127.0.0.1', Date.now())!;
+  e.vals[t.cols[9]!.off] = 7;
+  const st = stkStreamNew();
+  stkTrack(st, 0, t, e, false, false, Date.now());
+  const prev = sampleLive.req;
+  sampleLive.req = { stk: st } as never;
+  try {
+    const run = (x: string) => stkLogArgFetch(x)!({} as never);
+    // haproxy 2.6.12 on a gpc(2) table: sc_get_gpc(2,0) and sc_clr_gpc(2,0) give nothing, sc_inc_gpc(5,0) gives 0
+    assert.equal(run('sc_get_gpc(2,0)'), null);
+    assert.equal(run('sc_clr_gpc(2,0)'), null);
+    assert.equal(run('sc_inc_gpc(5,0)'), 0);
+    assert.equal(run('sc_inc_gpc(1,0)'), 1);
+    assert.equal(e.vals[t.cols[9]!.off], 7, 'http_req_cnt untouched');
+  } finally { sampleLive.req = prev; }
+});
