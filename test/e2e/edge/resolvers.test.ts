@@ -43,7 +43,8 @@ before(async () => {
   // the same port on 127.0.0.2 and .3: DNS moves servers between loopback addresses
   app2 = await recorder('app2', '127.0.0.2', app.port);
   app3 = await recorder('app3', '127.0.0.3', app.port);
-  dns = await startDnsServer({ 'app.test': ['127.0.0.1', '127.0.0.2'], 'gone.test': ['127.0.0.1'], 'empty.test': ['127.0.0.1'], 'moved.test': ['127.0.0.3'] });
+  dns = await startDnsServer({ 'app.test': ['127.0.0.1', '127.0.0.2'], 'gone.test': ['127.0.0.1'], 'empty.test': ['127.0.0.1'], 'moved.test': ['127.0.0.3'], 'bad.test': ['127.0.0.1'] });
+  dns.garbage.add('bad.test');
   [pTpl, pDns] = await Promise.all([freePort(), freePort()]);
   addEventSink(capture);
   sockPath = join(mkdtempSync(join(tmpdir(), 'sluice-edge-')), 'stats.sock');
@@ -83,6 +84,8 @@ backend mv
 backend errs
   server n1 gone.test:${app.port} resolvers mydns init-addr none resolve-prefer ipv4
   server e1 empty.test:${app.port} resolvers mydns init-addr none resolve-prefer ipv4
+backend bad
+  server b1 bad.test:${app.port} resolvers mydns init-addr none resolve-prefer ipv4
 `);
 });
 
@@ -183,4 +186,18 @@ test('set server fqdn moves a resolved server to another name (2.6 replies and e
   assert.equal(await cli('set server mv/m2 fqdn moved.test'), 'set server <b>/<s> fqdn failed because no resolution is configured.\n\n');
   assert.equal(await cli('set server mv/m1 fqdn'), 'set server <b>/<s> fqdn requires a FQDN.\n\n');
   assert.equal(await cli('set server mv/m1 fqdn bad..name'), "could not update mv/m1 FQDN by 'stats socket command'\n\n");
+});
+
+test('a malformed DNS reply counts as invalid and leaves the server in maintenance; a later valid answer restores it', async () => {
+  const b1 = backend('bad').servers[0];
+  const invalid = async (): Promise<number> => +((await cli('show resolvers mydns')).split('\n').find((l) => l.startsWith('  invalid:')) ?? '').split(':')[1];
+  const end = Date.now() + 3000;
+  while ((await invalid()) === 0) {
+    assert.ok(Date.now() < end, 'no invalid reply counted');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  assert.equal(b1.host, '');
+  assert.ok((b1.adminState & SRV_ADMF_RMAINT) !== 0);
+  dns.garbage.delete('bad.test');
+  await waitFor(() => b1.host === '127.0.0.1' && (b1.adminState & SRV_ADMF_RMAINT) === 0, 3000);
 });

@@ -13,6 +13,8 @@ export interface DnsServer {
   records: Map<string, string[]>;
   queries: number;
   ttl: number;
+  /** Names answered with a malformed reply (9 answers announced, none sent). */
+  garbage: Set<string>;
 }
 
 function readName(b: Buffer, off: number): { name: string; end: number } {
@@ -42,6 +44,10 @@ export function answer(srv: DnsServer, q: Buffer): Buffer | null {
   const want = (addrs ?? []).filter((a) => (qtype === 1 ? isIPv4(a) : qtype === 28 ? !isIPv4(a) : false));
   const hdr = Buffer.alloc(12);
   hdr.writeUInt16BE(q.readUInt16BE(0), 0);
+  if (srv.garbage.has(name)) {
+    hdr.writeUInt16BE(0x8580, 2); hdr.writeUInt16BE(1, 4); hdr.writeUInt16BE(9, 6);
+    return Buffer.concat([hdr, question, Buffer.from([0xc0, 0x0c, 0, 1])]);
+  }
   // QR, opcode 0, AA, RD copied, RA; rcode NXDOMAIN (3) for unknown names
   hdr.writeUInt16BE(0x8400 | (q[2] & 1) << 8 | 0x80 | (addrs === undefined ? 3 : 0), 2);
   hdr.writeUInt16BE(1, 4);
@@ -58,7 +64,7 @@ export function answer(srv: DnsServer, q: Buffer): Buffer | null {
 
 export async function startDnsServer(records: Record<string, string[]> = {}): Promise<DnsServer> {
   const sock = createSocket('udp4');
-  const srv: DnsServer = { sock, port: 0, records: new Map(Object.entries(records)), queries: 0, ttl: 1 };
+  const srv: DnsServer = { sock, port: 0, records: new Map(Object.entries(records)), queries: 0, ttl: 1, garbage: new Set() };
   sock.on('message', (m, rinfo) => {
     srv.queries++;
     const a = answer(srv, m);
