@@ -337,7 +337,7 @@ export function compileConverter(text: string, baseDir = ''): Conv | string | un
       if (!Number.isInteger(bits) || bits < 0 || bits > 32) return 'invalid mask';
       const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
       return textConv((s) => {
-        const n = ipv4Value(s);
+        const n = ipv4Value(s.startsWith('::ffff:') ? s.slice(7) : s);   // an IPv4-mapped client of a dual-stack bind
         if (n < 0) return null;
         const r = (n & mask) >>> 0;
         return (r >>> 24) + '.' + ((r >>> 16) & 255) + '.' + ((r >>> 8) & 255) + '.' + (r & 255);

@@ -1,33 +1,19 @@
 /*
  * Sample expressions used as stick-table keys (`track-sc0 <expr>`, `stick on <expr>`): src, dst_port, hdr/req.hdr
- * (last value), req.fhdr, path, url, base, method, url_param/urlp, req.cook/cook, str, with the lower, upper and
- * ipmask(bits) converters; any other expression falls back to the log-format sample compiler (log/sample.ts) run on
+ * (last value), req.fhdr, path, url, base, method, url_param/urlp, req.cook/cook, str, with any converter of
+ * log/converters.ts; any other expression falls back to the log-format sample compiler (log/sample.ts) run on
  * the live request. Compiled once at load into a function of the SampleCtx. Callers: stick/actions.ts,
  * stick/persist.ts. Hot path: the compiled function runs per tracked request (strings built only for the key).
  */
 import type { SampleCtx } from '../acl/types.ts';
 import type { StkKeyFn } from './types.ts';
-import { compileLogSample, sampleLive } from '../log/sample.ts';
-import { compileConverter } from '../log/converters.ts';
+import { compileLogSample, sampleLive, splitTopLevel } from '../log/sample.ts';
+import { compileConverter, type Conv, type SampleValue } from '../log/converters.ts';
+import { authorityLen } from '../log/fields.ts';
 import { ipv6Parse } from '../net/proxy-protocol.ts';
 import { hashRange } from '../lb/hash-fn.ts';
 import { LB_HFN_SDBM } from '../lb/types.ts';
 
-type Conv = (v: string) => string | null;
-
-/** Splits on commas outside parentheses. */
-function splitTop(expr: string): string[] {
-  const out: string[] = [];
-  let depth = 0, start = 0;
-  for (let i = 0; i < expr.length; i++) {
-    const c = expr[i];
-    if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === ',' && depth === 0) { out.push(expr.slice(start, i)); start = i + 1; }
-  }
-  out.push(expr.slice(start));
-  return out;
-}
 
 /** The last value of header `name` (lowercase), `full` = whole line value, else its last comma-separated part. */
 function header(ctx: SampleCtx, name: string, full: boolean): string | null {
@@ -52,11 +38,7 @@ function uri(ctx: SampleCtx): string | null {
 }
 
 function pathOf(u: string): string {
-  let p = 0;
-  if (u.charCodeAt(0) !== 47) {
-    const sep = u.indexOf('://');
-    if (sep >= 0) { p = u.indexOf('/', sep + 3); if (p < 0) return ''; }
-  }
+  const p = authorityLen(u);
   const q = u.indexOf('?', p);
   return q < 0 ? u.slice(p) : u.slice(p, q);
 }
@@ -146,33 +128,9 @@ function baseFetch(name: string, arg: string): StkKeyFn | null {
   }
 }
 
-function ipmask(bits: number): Conv {
-  const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-  return (v) => {
-    const p = (v.startsWith('::ffff:') ? v.slice(7) : v).split('.');
-    if (p.length !== 4) return null;
-    let n = 0;
-    for (let i = 0; i < 4; i++) {
-      const x = Number(p[i]);
-      if (!(x >= 0 && x <= 255) || p[i] === '') return null;
-      n = n * 256 + x;
-    }
-    n = (n & mask) >>> 0;
-    return (n >>> 24) + '.' + ((n >>> 16) & 255) + '.' + ((n >>> 8) & 255) + '.' + (n & 255);
-  };
-}
-
-function converter(c: string): Conv | string {
-  if (c === 'lower') return (v) => v.toLowerCase();
-  if (c === 'upper') return (v) => v.toUpperCase();
-  const m = /^ipmask\((\d+)\)$/.exec(c);
-  if (m !== null && Number(m[1]) <= 32) return ipmask(Number(m[1]));
-  return `unknown converter '${c}'`;
-}
-
 /** Compiles a key expression; returns the function or an error text (2.6's words where they matter). */
 export function compileStkKey(expr: string): StkKeyFn | string {
-  const parts = splitTop(expr);
+  const parts = splitTopLevel(expr);
   const head = parts[0].trim();
   const m = /^([a-z0-9_.+]+)(?:\((.*)\))?$/.exec(head);
   let fetch: StkKeyFn | null = m === null ? null : baseFetch(m[1], (m[2] ?? '').trim());
@@ -180,8 +138,8 @@ export function compileStkKey(expr: string): StkKeyFn | string {
   let badConv = '';
   if (fetch !== null) {
     for (let i = 1; i < parts.length; i++) {
-      const c = converter(parts[i].trim());
-      if (typeof c === 'string') { badConv = parts[i].trim(); fetch = null; break; }
+      const c = compileConverter(parts[i].trim());
+      if (c === undefined || typeof c === 'string') { badConv = parts[i].trim(); fetch = null; break; }
       convs.push(c);
     }
   }
@@ -209,8 +167,8 @@ export function compileStkKey(expr: string): StkKeyFn | string {
   if (convs.length === 0) return fetch;
   const f0 = fetch;
   return (c) => {
-    let v = f0(c);
+    let v: SampleValue = f0(c);
     for (let i = 0; i < convs.length && v !== null; i++) v = convs[i](v);
-    return v;
+    return v === null ? null : String(v);
   };
 }
