@@ -12,7 +12,7 @@ import { X509Certificate, constants as cryptoConstants } from 'node:crypto';
 import { join, isAbsolute } from 'node:path';
 import { dnText } from '../net/tls-socket.ts';
 import type { SslCert, SslOptions, SslBindCfg, SslServerCfg, SslGlobalCfg } from './types.ts';
-import { SSL_V_SSLV3, SSL_V_TLSV10, SSL_V_TLSV11, SSL_V_TLSV12, SSL_V_TLSV13, SSL_V_COUNT } from './types.ts';
+import { SSL_V_SSLV3, SSL_V_TLSV10, SSL_V_TLSV12, SSL_V_TLSV13, SSL_V_COUNT } from './types.ts';
 
 const CERT_RE = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 const KEY_RE = /-----BEGIN (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----[\s\S]*?-----END (?:RSA |EC |ENCRYPTED )?PRIVATE KEY-----/;
@@ -246,5 +246,3 @@ export function buildServerContext(s: SslServerCfg): string {
   try { s.ctx = createSecureContext(base); } catch (e) { return (e as Error).message; }
   return '';
 }
-
-export { SSL_V_SSLV3, SSL_V_TLSV10, SSL_V_TLSV11, SSL_V_TLSV12, SSL_V_TLSV13 };
