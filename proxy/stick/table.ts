@@ -13,6 +13,7 @@ import {
 import { stkFreqRead } from './freq-ctr.ts';
 import { parseSize } from '../config/values.ts';
 import { ipv6Parse, ipv6Format } from '../net/proxy-protocol.ts';
+import { ipv4Value } from '../net/ipv4.ts';
 
 export const STK_TYPE_NAMES = ['ip', 'ipv6', 'integer', 'string', 'binary'];
 
@@ -167,18 +168,10 @@ export function stkProxyTable(px: object): StkTable | null { return tablesByProx
 // ---- keys ----
 
 /** IPv4 text to "a.b.c.d" (also from a v4-mapped IPv6), '' when not IPv4. */
+/** An IPv4 key: the dotted quad itself (an IPv4-mapped IPv6 form is reduced to it), '' when not an address. */
 function ip4Key(s: string): string {
   const t = s.startsWith('::ffff:') ? s.slice(7) : s;
-  let parts = 0, v = 0, digits = 0;
-  for (let i = 0; i < t.length; i++) {
-    const c = t.charCodeAt(i);
-    if (c === 46) { if (digits === 0 || v > 255) return ''; parts++; v = 0; digits = 0; continue; }
-    if (c < 48 || c > 57 || ++digits > 3) return '';
-    v = v * 10 + c - 48;
-  }
-  if (parts !== 3 || digits === 0 || v > 255) return '';
-  // drop leading zeros per part ("010.1.1.1" is not valid for inet_pton anyway)
-  return t;
+  return ipv4Value(t) < 0 ? '' : t;
 }
 
 // IPv6 keys: net/proxy-protocol.ts's one-pass parser and inet_ntop-style formatter, into these scratch groups
@@ -219,7 +212,7 @@ export function stkKey(t: StkTable, v: string, fromCli = false): string | null {
 
 /** Compares two keys in the order 2.6's tree walks them (`show table`): numeric for addresses and integers. */
 export function stkKeyCompare(t: StkTable, a: string, b: string): number {
-  if (t.type === STK_T_IP) return ip4Num(a) - ip4Num(b);
+  if (t.type === STK_T_IP) return ipv4Value(a) - ipv4Value(b);
   if (t.type === STK_T_INTEGER) return Number(a) - Number(b);
   if (t.type === STK_T_IPV6) {
     if (!ipv6Parse(a, v6a)) v6a.fill(0);
@@ -228,15 +221,6 @@ export function stkKeyCompare(t: StkTable, a: string, b: string): number {
     return 0;
   }
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function ip4Num(s: string): number {
-  let n = 0, v = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 46) { n = n * 256 + v; v = 0; } else v = v * 10 + c - 48;
-  }
-  return n * 256 + v;
 }
 
 /** Parses a size with 2.6's k/m/g suffixes (powers of 1024, config/values.ts parseSize); NaN when invalid. */
