@@ -19,7 +19,7 @@ import { dnsSetAddr, dnsEnterMaint, dnsLeaveMaint } from './srv-state.ts';
 import { emitEvent, EV_WARNING } from '../events.ts';
 import { xxh32 } from './xxh32.ts';
 import { ipv6Parse } from '../net/proxy-protocol.ts';
-import { ipv4Value } from '../net/ipv4.ts';
+import { ipv4Value, ipv4Net } from '../net/ipv4.ts';
 
 /**
  * Startup addresses of the servers with DNS settings whose address is a name, per `init-addr` (default last,libc, plus
@@ -171,14 +171,11 @@ async function runResolution(res: Resolution): Promise<void> {
 
 /** `ip` inside one of `nets` (`a.b.c.d/len` or an exact address; IPv6 networks compared by prefix text). */
 function inNets(ip: string, nets: readonly string[]): boolean {
+  const v = ipv4Value(ip);
   for (const n of nets) {
-    const slash = n.indexOf('/');
-    const base = slash >= 0 ? n.slice(0, slash) : n;
-    if (isIP(ip) === 4 && isIP(base) === 4) {
-      const len = slash >= 0 ? +n.slice(slash + 1) : 32;
-      const mask = len === 0 ? 0 : (~0 << (32 - len)) >>> 0;
-      if (((ipv4Value(ip) & mask) >>> 0) === ((ipv4Value(base) & mask) >>> 0)) return true;
-    } else if (ip === base) return true;
+    const net = v >= 0 ? ipv4Net(n) : null;
+    if (net !== null) { if (((v & net[1]) >>> 0) === net[0]) return true; }
+    else if (ip === (n.includes('/') ? n.slice(0, n.indexOf('/')) : n)) return true;
   }
   return false;
 }
