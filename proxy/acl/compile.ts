@@ -262,22 +262,19 @@ export function compileCond(words: readonly string[], at: number, lookup: (name:
   warn?: (msg: string) => void): AclCond | string {
   const kw = words[at];
   if (kw !== 'if' && kw !== 'unless') return `expects 'if' or 'unless' followed by a condition but found '${kw}'`;
-  const groups: CondTerm[][] = [[]];
+  // HAProxy 2.6's grammar is lenient: a lone or trailing '!' is ignored, an 'or' with no term before or after it
+  // opens no empty group, and 'if' with no term at all is a condition with no group (false; 'unless' -> true).
+  const groups: CondTerm[][] = [];
+  let cur: CondTerm[] | null = null;
   const text = words.slice(at + 1).join(' ');
   let i = at + 1;
-  if (i >= words.length) return `'${kw}' expects a condition`;
   let anon = 0;
+  let neg = false;
   while (i < words.length) {
     let w = words[i];
-    if (w === '||' || w === 'or') {
-      if (groups[groups.length - 1].length === 0) return `missing condition before '${w}'`;
-      groups.push([]);
-      i++;
-      continue;
-    }
-    let neg = false;
     while (w.startsWith('!')) { neg = !neg; w = w.slice(1); }
-    if (w === '') { i++; if (i >= words.length) return "missing ACL after '!'"; w = words[i]; while (w.startsWith('!')) { neg = !neg; w = w.slice(1); } }
+    if (w === '') { i++; continue; }
+    if (w === '||' || w === 'or') { cur = null; neg = false; i++; continue; }
     let acl: AclDef | undefined;
     if (w === '{') {
       const close = words.indexOf('}', i + 1);
@@ -291,9 +288,10 @@ export function compileCond(words: readonly string[], at: number, lookup: (name:
       if (!acl) return `no such ACL : '${w}'`;
       i++;
     }
-    groups[groups.length - 1].push({ acl, neg });
+    if (cur === null) { cur = []; groups.push(cur); }
+    cur.push({ acl, neg });
+    neg = false;
   }
-  if (groups[groups.length - 1].length === 0) return 'missing condition after the last operator';
   return { unless: kw === 'unless', groups, text };
 }
 

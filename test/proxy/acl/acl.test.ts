@@ -114,7 +114,28 @@ test('conditions: if/unless, !, || and implicit AND, anonymous and predefined AC
   assert.equal(c('if METH_GET !FALSE'), true);
   assert.equal(c('if HTTP_1.1'), true);
   assert.match(compileCond(['if', 'nosuch'], 0, look, '.') as string, /no such ACL/);
-  assert.match(compileCond(['if', 'is_api', '||'], 0, look, '.') as string, /missing/);
+});
+
+test('conditions follow haproxy 2.6 leniency: stray or/||/! are ignored, an empty condition never matches (checked on 2.6.12)', () => {
+  const look = (n: string) => (n === 'is_static' ? { name: n, terms: [compileAclTerm(['path_beg', '/static'], '.') as never], file: '', line: 0 } : undefined);
+  const c = (s: string) => {
+    const r = compileCond(s.split(' ').filter((w) => w !== ''), 0, look, '.');
+    if (typeof r === 'string') throw new Error(r);
+    return aclCondExec(r, ctxOf(REQ));
+  };
+  // each line's result was read from haproxy 2.6.12 with `http-request return status 201 <cond>` then a 202
+  assert.equal(c('if'), false);
+  assert.equal(c('unless'), true);
+  assert.equal(c('if FALSE or'), false);
+  assert.equal(c('if or FALSE'), false);
+  assert.equal(c('if !'), false);
+  assert.equal(c('unless !'), true);
+  assert.equal(c('if TRUE !'), true);
+  assert.equal(c('if FALSE !'), false);
+  assert.equal(c('if ! TRUE'), false);
+  assert.equal(c('if FALSE || || TRUE'), true);
+  assert.equal(c('if is_static or'), true);
+  assert.equal(c('if ! or is_static'), true);
 });
 
 test('bad criteria are reported', () => {
