@@ -10,6 +10,7 @@ import type { KwCtx, SrvKeyword } from '../config/types.ts';
 import { ppEncodeV1, ppEncodeV2 } from '../net/proxy-protocol.ts';
 import type { PpV2Opts, PpV2Ssl } from '../net/proxy-protocol.ts';
 import { PP2_CLIENT_SSL, PP2_CLIENT_CERT_CONN, PP2_CLIENT_CERT_SESS } from '../net/proxy-protocol.ts';
+import { srvAlert } from '../config/server-alert.ts';
 
 export interface SendProxyCfg {
   /** 0 = none, 1 = `send-proxy`, 2 = `send-proxy-v2` (also `-ssl`, `-ssl-cn`). */
@@ -122,9 +123,6 @@ export function checkProxyHeader(srv: Server, localIp: string, localPort: number
   return null;
 }
 
-function label(srv: Server, tmpl: boolean): string {
-  return tmpl ? 'default-server' : `server ${srv.proxy.name}/${srv.name}`;
-}
 
 const V2_OPTS = ['ssl', 'cert-cn', 'ssl-cipher', 'cert-sig', 'cert-key', 'authority', 'crc32c', 'unique-id'];
 
@@ -133,7 +131,7 @@ function parseV2Options(srv: Server, args: readonly string[], i: number, ctx: Kw
   const c = cfgOf(srv);
   for (const o of v.split(',')) {
     if (!V2_OPTS.includes(o)) {
-      ctx.alertRaw(`[${ctx.file}:${ctx.line}] : '${label(srv, tmpl)}' : '${o}' : proxy v2 option not implemented.`);
+      srvAlert(ctx, srv, tmpl, `'${o}' : proxy v2 option not implemented.`);
       return -1;
     }
     // cert-sig / cert-key (the frontend certificate's algorithms) are accepted and not sent

@@ -13,18 +13,15 @@ import { parseAddr, parseTime, atol } from '../config/values.ts';
 import type { KeywordRegistry } from '../config/registry.ts';
 import { bestMatch } from '../config/registry.ts';
 import { SRV_UWGHT_MAX, srvAddTracker } from './server.ts';
+import { srvAlert, srvWarn } from '../config/server-alert.ts';
 
 function srvErr(ctx: KwCtx, srvName: string, msg: string): void {
   ctx.alertRaw(`[${ctx.file}:${ctx.line}] : '${srvName}' : ${msg}`);
 }
 
-function label(srv: Server, tmpl: boolean): string {
-  return tmpl ? `default-server` : `server ${srv.proxy.name}/${srv.name}`;
-}
-
 function needArg(srv: Server, args: readonly string[], i: number, ctx: KwCtx, tmpl: boolean, what: string): string | null {
   const v = args[i + 1];
-  if (v === undefined) { srvErr(ctx, label(srv, tmpl), `'${args[i]}' expects ${what} as argument.`); return null; }
+  if (v === undefined) { srvAlert(ctx, srv, tmpl, `'${args[i]}' expects ${what} as argument..`); return null; }
   return v;
 }
 
@@ -34,10 +31,8 @@ function intKw(name: string, set: (s: Server, v: number) => string): SrvKeyword 
     name,
     defaultOk: true,
     parse(srv, args, i, ctx, tmpl) {
-      const v = needArg(srv, args, i, ctx, tmpl, 'an integer');
-      if (v === null) return -1;
-      const err = set(srv, atol(v) | 0);
-      if (err !== '') { srvErr(ctx, label(srv, tmpl), err); return -1; }
+      const err = set(srv, atol(args[i + 1] ?? '') | 0); // a missing value is atol("") = 0 in 2.6, without a message
+      if (err !== '') { srvAlert(ctx, srv, tmpl, err); return -1; }
       return 2;
     },
   };
@@ -82,10 +77,10 @@ export const serverKeywords: SrvKeyword[] = [
       if (v === null) return -1;
       const t = parseTime(v);
       if (t.err === 'overflow') {
-        srvErr(ctx, label(srv, tmpl), `overflow in argument <${v}> to <slowstart> of server ${srv.name}, maximum value is 2147483647 ms (~24.8 days)..`);
+        srvAlert(ctx, srv, tmpl, `overflow in argument <${v}> to <slowstart> of server ${srv.name}, maximum value is 2147483647 ms (~24.8 days)..`);
         return -1;
       }
-      if (t.err !== '') { srvErr(ctx, label(srv, tmpl), `unexpected character '${t.badChar}' in 'slowstart' argument of server ${srv.name}..`); return -1; }
+      if (t.err !== '') { srvAlert(ctx, srv, tmpl, `unexpected character '${t.badChar}' in 'slowstart' argument of server ${srv.name}..`); return -1; }
       srv.slowstart = t.ms;
       return 2;
     },
@@ -94,7 +89,7 @@ export const serverKeywords: SrvKeyword[] = [
     name: 'on-marked-down',
     defaultOk: true,
     parse(srv, args, i, ctx, tmpl) {
-      if (args[i + 1] !== 'shutdown-sessions') { srvErr(ctx, label(srv, tmpl), `'on-marked-down' expects 'shutdown-sessions' but got '${args[i + 1] ?? ''}'`); return -1; }
+      if (args[i + 1] !== 'shutdown-sessions') { srvAlert(ctx, srv, tmpl, `'on-marked-down' expects 'shutdown-sessions' but got '${args[i + 1] ?? ''}'.`); return -1; }
       srv.onMarkedDown = SRV_ONDOWN_SHUTDOWN_SESSIONS;
       return 2;
     },
@@ -103,7 +98,7 @@ export const serverKeywords: SrvKeyword[] = [
     name: 'on-marked-up',
     defaultOk: true,
     parse(srv, args, i, ctx, tmpl) {
-      if (args[i + 1] !== 'shutdown-backup-sessions') { srvErr(ctx, label(srv, tmpl), `'on-marked-up' expects 'shutdown-backup-sessions' but got '${args[i + 1] ?? ''}'`); return -1; }
+      if (args[i + 1] !== 'shutdown-backup-sessions') { srvAlert(ctx, srv, tmpl, `'on-marked-up' expects 'shutdown-backup-sessions' but got '${args[i + 1] ?? ''}'.`); return -1; }
       srv.onMarkedUp = SRV_ONUP_SHUTDOWN_BACKUP_SESSIONS;
       return 2;
     },
@@ -113,7 +108,7 @@ export const serverKeywords: SrvKeyword[] = [
     defaultOk: false,
     parse(srv, args, i, ctx, tmpl) {
       const v = args[i + 1];
-      if (v === undefined || v === '') { srvErr(ctx, label(srv, tmpl), `'track' expects [<proxy>/]<server> as argument..`); return -1; }
+      if (v === undefined || v === '') { srvAlert(ctx, srv, tmpl, `'track' expects [<proxy>/]<server> as argument..`); return -1; }
       srv.trackName = v;
       const file = ctx.file, line = ctx.line;
       ctx.postParse(() => {
@@ -163,20 +158,20 @@ export function makeServerKeywords(reg: KeywordRegistry): CfgKeyword[] {
       if (!kw) {
         const ign = reg.ignoredKw('server', w);
         if (ign !== undefined) {
-          ctx.warnRaw(`[${ctx.file}:${ctx.line}] : '${label(srv, tmpl)}' : '${w}' is ignored by sluice (${ign[1]}).`);
+          srvWarn(ctx, srv, tmpl, `'${w}' is ignored by sluice (${ign[1]}).`);
           i += 1 + ign[0];
           continue;
         }
         if (reg.isUnsupported('server', w)) {
-          srvErr(ctx, label(srv, tmpl), `'${w}' is a HAProxy 2.6 server keyword not supported by sluice yet.`);
+          srvAlert(ctx, srv, tmpl, `'${w}' is a HAProxy 2.6 server keyword not supported by sluice yet.`);
           return;
         }
         const hint = bestMatch(w, [...reg.serverKws.keys(), ...reg.unsupportedNames('server')]);
-        srvErr(ctx, label(srv, tmpl), `unknown keyword '${w}'${hint !== '' ? `; did you mean '${hint}' maybe ?` : '.'}`);
+        srvAlert(ctx, srv, tmpl, `unknown keyword '${w}'${hint !== '' ? `; did you mean '${hint}' maybe ?` : '.'}${tmpl ? ' Hint: no address was expected for this server.' : ''}`);
         return;
       }
       if (tmpl && !kw.defaultOk) {
-        srvErr(ctx, label(srv, tmpl), `'${w}' is not supported in default-server.`);
+        srvAlert(ctx, srv, tmpl, `'${w}' is not supported in default-server.`);
         return;
       }
       const n = kw.parse(srv, args, i, ctx, tmpl);

@@ -14,10 +14,8 @@ import {
 } from './types.ts';
 import { parseTime, parseUint, atol } from '../config/values.ts';
 import { newCheckState } from '../model/factories.ts';
+import { srvAlert as srvErr } from '../config/server-alert.ts';
 
-function srvErr(ctx: KwCtx, srv: Server, tmpl: boolean, msg: string): void {
-  ctx.alertRaw(`[${ctx.file}:${ctx.line}] : '${tmpl ? 'default-server' : `server ${srv.proxy.name}/${srv.name}`}' : ${msg}`);
-}
 
 function timeKw(name: string, set: (s: Server, ms: number) => void): SrvKeyword {
   return {
@@ -25,7 +23,7 @@ function timeKw(name: string, set: (s: Server, ms: number) => void): SrvKeyword 
     defaultOk: true,
     parse(srv, args, i, ctx, tmpl) {
       const v = args[i + 1];
-      if (v === undefined) { srvErr(ctx, srv, tmpl, `'${name}' expects <time> as argument.`); return -1; }
+      if (v === undefined) { srvErr(ctx, srv, tmpl, `'${name}' expects a delay as argument..`); return -1; }
       const t = parseTime(v);
       if (t.err === 'overflow') {
         srvErr(ctx, srv, tmpl, `timer overflow in argument <${v}> to <${name}> of server ${srv.name}, maximum value is 2147483647 ms (~24.8 days)..`);
@@ -45,7 +43,9 @@ function countKw(name: 'rise' | 'fall'): SrvKeyword {
     name,
     defaultOk: true,
     parse(srv, args, i, ctx, tmpl) {
-      const n = atol(args[i + 1] ?? '') | 0; // C atol(), as 2.6: "abc" is 0, "12x" is 12
+      const v = args[i + 1];
+      if (v === undefined) { srvErr(ctx, srv, tmpl, `'${name}' expects an integer argument..`); return -1; }
+      const n = atol(v) | 0; // C atol(), as 2.6: "abc" is 0, "12x" is 12
       if (n <= 0) { srvErr(ctx, srv, tmpl, `'${name}' has to be > 0..`); return -1; }
       srv.check[name] = n;
       return 2;
@@ -72,7 +72,7 @@ export const serverKeywords: SrvKeyword[] = [
     defaultOk: true,
     parse(srv, args, i, ctx, tmpl) {
       const n = parseUint(args[i + 1] ?? '');
-      if (n <= 0 || n > 65535) { srvErr(ctx, srv, tmpl, `'agent-port' expects a port number as argument.`); return -1; }
+      if (n <= 0 || n > 65535) { srvErr(ctx, srv, tmpl, `'agent-port' expects a port number as argument..`); return -1; }
       agentOf(srv).port = n;
       return 2;
     },
@@ -82,7 +82,7 @@ export const serverKeywords: SrvKeyword[] = [
     defaultOk: true,
     parse(srv, args, i, ctx, tmpl) {
       const v = args[i + 1];
-      if (v === undefined) { srvErr(ctx, srv, tmpl, `'agent-addr' expects an address or a host name as argument.`); return -1; }
+      if (v === undefined) { srvErr(ctx, srv, tmpl, `'agent-addr' expects an address as argument..`); return -1; }
       agentOf(srv).addr = v;
       return 2;
     },
@@ -92,7 +92,7 @@ export const serverKeywords: SrvKeyword[] = [
     defaultOk: true,
     parse(srv, args, i, ctx, tmpl) {
       const v = args[i + 1];
-      if (v === undefined) { srvErr(ctx, srv, tmpl, `'agent-send' expects a string as argument.`); return -1; }
+      if (v === undefined) { srvErr(ctx, srv, tmpl, `'agent-send' expects a string as argument..`); return -1; }
       agentOf(srv).send = v;
       return 2;
     },
@@ -108,7 +108,9 @@ export const serverKeywords: SrvKeyword[] = [
     name: 'port',
     defaultOk: true,
     parse(srv, args, i, ctx, tmpl) {
-      srv.check.port = atol(args[i + 1] ?? '') & 0xffff; // 2.6 takes atol() of anything, without a message
+      const v = args[i + 1];
+      if (v === undefined) { srvErr(ctx, srv, tmpl, `'port' expects a port number as argument..`); return -1; }
+      srv.check.port = atol(v) & 0xffff; // 2.6 takes atol() of anything present, without a message
       return 2;
     },
   },
@@ -117,7 +119,7 @@ export const serverKeywords: SrvKeyword[] = [
     defaultOk: true,
     parse(srv, args, i, ctx, tmpl) {
       const v = args[i + 1];
-      if (v === undefined) { srvErr(ctx, srv, tmpl, `'addr' expects <ipv4|ipv6> as argument.`); return -1; }
+      if (v === undefined) { srvErr(ctx, srv, tmpl, `'addr' expects <ipv4|ipv6> as argument..`); return -1; }
       srv.check.addr = v;
       return 2;
     },

@@ -10,6 +10,7 @@ import type { KwCtx, SrvKeyword } from '../config/types.ts';
 import type { SrvDnsCfg, InitAddrStep } from './types.ts';
 import { INIT_ADDR_LAST, INIT_ADDR_LIBC, INIT_ADDR_NONE, INIT_ADDR_IP } from './types.ts';
 import { resolversOf } from './resolvers-section.ts';
+import { srvAlert as srvErr } from '../config/server-alert.ts';
 
 const cfgs = new WeakMap<Server, SrvDnsCfg>();
 
@@ -39,9 +40,6 @@ export function dnsServerInit(srv: Server, tmpl: Server | null): void {
   cfgs.set(srv, { ...t, initAddr: t.initAddr.slice(), nets: t.nets.slice(), resolvers: null });
 }
 
-function srvErr(ctx: KwCtx, srv: Server, tmpl: boolean, msg: string): void {
-  ctx.alertRaw(`[${ctx.file}:${ctx.line}] : '${tmpl ? 'default-server' : `server ${srv.proxy.name}/${srv.name}`}' : ${msg}`);
-}
 
 /** Configurations (by their global settings) whose `resolvers` names are checked at post-parse already. */
 const checking = new WeakSet<object>();

@@ -16,6 +16,7 @@ import {
   buildServerContext, loadCertFile,
 } from './context.ts';
 import { parseUint } from '../config/values.ts';
+import { srvAlert as srvErr } from '../config/server-alert.ts';
 
 const bindCfgs = new WeakMap<BindCfg, SslBindCfg>();
 const srvCfgs = new WeakMap<Server, SslServerCfg>();
@@ -220,9 +221,6 @@ export const sslBindKeywords: BindKeyword[] = [
 
 // ---- server ----
 
-function srvErr(ctx: KwCtx, srv: Server, tmpl: boolean, msg: string): void {
-  ctx.alertRaw(`[${ctx.file}:${ctx.line}] : '${tmpl ? 'default-server' : `server ${srv.proxy.name}/${srv.name}`}' : ${msg}`);
-}
 
 function srvKw(name: string, parse: (c: SslServerCfg, args: readonly string[], i: number, ctx: KwCtx, srv: Server, tmpl: boolean) => number): SrvKeyword {
   return { name, defaultOk: true, parse(srv, args, i, ctx, tmpl) { return parse(newSrvSsl(srv), args, i, ctx, srv, tmpl); } };
