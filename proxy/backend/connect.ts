@@ -15,10 +15,11 @@ import { srvSsl, sslUse } from '../ssl/keywords.ts';
 import { sendProxyUse, sendProxyHeader, srvSendsProxy } from './send-proxy.ts';
 import type { SockError, ProxySocket } from '../net/types.ts';
 import {
-  SF_ERR_SRVCL, SF_ERR_SRVTO, SF_ERR_RESOURCE, SF_FINST_C, SF_FINST_Q, PR_O_REDISPATCH, PR_O_SRVKA,
+  SF_ERR_SRVCL, SF_ERR_SRVTO, SF_ERR_RESOURCE, SF_FINST_C, SF_FINST_Q, PR_O_REDISPATCH, PR_O_SRVKA, SRV_ST_RUNNING,
 } from '../model/types.ts';
+import { SRV_ADMF_MAINT } from './server.ts';
 import type { BackendClient, Pending, PendList } from './types.ts';
-import { BC_IDLE, BC_QUEUED, BC_TURNAROUND, BC_CONNECTING, BC_CONNECTED, REUSE_NONE, REUSE_OWN, REUSE_PROVEN } from './types.ts';
+import { BC_IDLE, BC_QUEUED, BC_TURNAROUND, BC_CONNECTING, BC_CONNECTED, REUSE_NONE, REUSE_OWN, REUSE_PROVEN, PRST_FORCE, PRST_OPTION, PRST_DIRECT } from './types.ts';
 import { Timer, timerArm, timerDisarm, twTouch } from '../timer-wheel.ts';
 import { pendEnqueue, pendRemove, srvPendList, bePendList, srvHasSlot, processQueue } from './queue.ts';
 import { srvUsable, srvAcceptsPersistent } from './server.ts';
@@ -66,6 +67,11 @@ export class BackendConn implements Pending {
   srv: Server | null = null;
   /** Server forced by persistence (cookie); set by the stream before connect(), cleared by release(). */
   persist: Server | null = null;
+  /**
+   * PRST_* flags of the current request (backend/persist-rules.ts, set by the stream before connect()): with
+   * PRST_FORCE/PRST_OPTION `persist` may be a down server, PRST_FORCE never redispatches. 0 without those keywords.
+   */
+  prst = 0;
   /** Which idle pooled connection of the chosen server may be taken (REUSE_*, set by the stream from `http-reuse`). */
   reuse = REUSE_NONE;
   /** The server of this session's last private kept-alive connection (`option prefer-last-server`), else null. */
@@ -155,7 +161,7 @@ export class BackendConn implements Pending {
     const log = this.client.log;
     let srv: Server | null = null;
     const p = this.persist;
-    if (p !== null && p.proxy === be && srvAcceptsPersistent(p) && this.avoid !== p) {
+    if (p !== null && p.proxy === be && this.avoid !== p && (srvAcceptsPersistent(p) || (this.prst & (PRST_FORCE | PRST_OPTION)) !== 0)) {
       if (srvHasSlot(p)) srv = p;
       else if (p.maxqueue === 0 || p.queued < p.maxqueue) { this.enqueue(srvPendList(p)); return; }
       else if ((be.options & PR_O_REDISPATCH) === 0) { this.fail(SF_ERR_RESOURCE, SF_FINST_Q); return; }
@@ -308,10 +314,13 @@ export class BackendConn implements Pending {
     be.beCounters.retries++; srv.counters.retries++;
     const log = this.client.log;
     log.retries++;
-    // option redispatch (default interval -1): on the last retry, pick another server
-    if ((be.options & PR_O_REDISPATCH) !== 0 && this.retriesLeft === 0) {
+    // option redispatch (default interval -1): on the last retry, or at once when the server is down (a persistent
+    // request to it), pick another server; never under force-persist (2.6)
+    if ((be.options & PR_O_REDISPATCH) !== 0 && (this.prst & PRST_FORCE) === 0 &&
+        (this.retriesLeft === 0 || srv.curState < SRV_ST_RUNNING || (srv.adminState & SRV_ADMF_MAINT) !== 0)) {
       this.avoid = srv;
       this.persist = null;
+      this.prst &= ~PRST_DIRECT;      // no longer persistent: a cookie is inserted for the new server
       log.redispatched = true;
       backendStats.redispatches++;
       be.beCounters.redispatches++; srv.counters.redispatches++;
@@ -339,7 +348,7 @@ export class BackendConn implements Pending {
       if (this.srv !== null && this.avoid === null) {
         // retry on the same server (HAProxy keeps the assignment until a redispatch)
         const s = this.srv;
-        if (srvAcceptsPersistent(s) && srvHasSlot(s)) { this.startConnect(s, now); return; }
+        if ((srvAcceptsPersistent(s) || (this.prst & (PRST_FORCE | PRST_OPTION)) !== 0) && srvHasSlot(s)) { this.startConnect(s, now); return; }
         this.srv = null;
       }
       this.assign(now);

@@ -66,3 +66,9 @@ export interface PendList {
   max: number;               // highest len seen (qmax)
   srv: Server | null;        // owner when this is a server queue
 }
+
+/** Persistence flags of a request (backend/persist-rules.ts prstFlags, BackendConn.prst): HAProxy's SF_*_PRST. */
+export const PRST_FORCE = 1;     // a `force-persist` rule matched: persist even to a down server, never redispatch
+export const PRST_IGNORE = 2;    // an `ignore-persist` rule matched: no cookie lookup nor insertion
+export const PRST_OPTION = 4;    // `option persist`: a cookie may designate a down server
+export const PRST_DIRECT = 8;    // the server came from persistence (cookie, use-server, stick): no cookie insertion

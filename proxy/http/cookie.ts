@@ -11,6 +11,7 @@ import type { H1Msg } from './h1-parser.ts';
 import type { RuleOut } from './rules.ts';
 import { H1_HDR_STRIDE } from './types.ts';
 import { srvAcceptsPersistent } from '../backend/server.ts';
+import { PRST_FORCE, PRST_IGNORE, PRST_OPTION, PRST_DIRECT } from '../backend/types.ts';
 
 function isName(buf: Buffer, s: number, e: number, name: string): boolean {
   if (e - s !== name.length) return false;
@@ -20,13 +21,15 @@ function isName(buf: Buffer, s: number, e: number, name: string): boolean {
 
 /**
  * Looks for `be.cookie.name` in the request's Cookie headers (buf holds the head, header names lowercase). Returns
- * the server it designates when that server takes persistent traffic, else null; sets log.cookieReq. Edits the header
+ * the server it designates when that server takes persistent traffic (or is down but `prst` forces persistence:
+ * force-persist, option persist), else null (also under ignore-persist or once use-server chose: PRST_DIRECT in `prst`); sets log.cookieReq. Edits the header
  * in place (values only shrink): removes the cookie (insert+indirect) or its "srv~" prefix (prefix mode).
  */
-export function cookieRequest(be: Proxy, m: H1Msg, buf: Buffer, log: StreamLog): Server | null {
+export function cookieRequest(be: Proxy, m: H1Msg, buf: Buffer, log: StreamLog, prst: number): Server | null {
   const ck = be.cookie;
   const h = m.hdr;
   log.cookieReq = 'N';
+  log.cookieRes = 'N';      // as 2.6 logs it when no response comes (a 503 after the retries)
   const strip = ck.mode === 'insert' && ck.indirect;
   for (let x = 0; x < m.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {
     if (h[x] < 0 || !isName(buf, h[x], h[x + 1], 'cookie')) continue;
@@ -47,8 +50,10 @@ export function cookieRequest(be: Proxy, m: H1Msg, buf: Buffer, log: StreamLog):
       const id = buf.toString('latin1', eq + 1, idEnd);
       let srv: Server | null = null;
       for (let i = 0; i < be.servers.length; i++) if (be.servers[i].cookie !== '' && be.servers[i].cookie === id) { srv = be.servers[i]; break; }
-      if (srv === null) log.cookieReq = 'I';
-      else if (!srvAcceptsPersistent(srv)) { log.cookieReq = 'D'; srv = null; }
+      // ignore-persist, or a server already chosen (use-server): the cookie is 'U'nused, still stripped
+      if ((prst & (PRST_IGNORE | PRST_DIRECT)) !== 0) { log.cookieReq = 'U'; srv = null; }
+      else if (srv === null) log.cookieReq = 'I';
+      else if (!srvAcceptsPersistent(srv)) { log.cookieReq = 'D'; if ((prst & (PRST_FORCE | PRST_OPTION)) === 0) srv = null; }
       else log.cookieReq = 'V';
       if (strip) {
         // drop the pair: "a=1; SRV=b; c=2" -> "a=1; c=2" (written back in place, it only shrinks)
@@ -75,10 +80,11 @@ export function cookieRequest(be: Proxy, m: H1Msg, buf: Buffer, log: StreamLog):
  * preserve), rewritten to srv's cookie (rewrite) or prefixed with "srv~" (prefix), the result going to out.extra;
  * with insert, our Set-Cookie is added unless the request already carried a valid cookie. Sets log.cookieRes.
  */
-export function cookieResponse(be: Proxy, srv: Server | null, m: H1Msg, buf: Buffer, log: StreamLog, out: RuleOut): void {
+export function cookieResponse(be: Proxy, srv: Server | null, m: H1Msg, buf: Buffer, log: StreamLog, out: RuleOut, prst: number): void {
   const ck = be.cookie;
   const h = m.hdr;
   log.cookieRes = 'N';
+  if ((prst & PRST_IGNORE) !== 0) return;
   const id = srv !== null ? srv.cookie : '';
   for (let x = 0; x < m.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {
     if (h[x] < 0 || !isName(buf, h[x], h[x + 1], 'set-cookie')) continue;
@@ -100,7 +106,7 @@ export function cookieResponse(be: Proxy, srv: Server | null, m: H1Msg, buf: Buf
     out.extra += '\r\nset-cookie: ' + ck.name + '=' + id + (ck.mode === 'prefix' ? '~' + buf.toString('latin1', eq + 1, ve) : buf.toString('latin1', pe, ve));
     log.cookieRes = 'R';
   }
-  if (ck.mode === 'insert' && id !== '' && log.cookieReq !== 'V' && log.cookieRes !== 'P') {
+  if (ck.mode === 'insert' && id !== '' && log.cookieReq !== 'V' && log.cookieRes !== 'P' && (prst & PRST_DIRECT) === 0) {
     let v = '\r\nset-cookie: ' + ck.name + '=' + id + '; path=/';
     for (let i = 0; i < ck.domain.length; i++) v += '; domain=' + ck.domain[i];
     if (ck.httponly) v += '; HttpOnly';

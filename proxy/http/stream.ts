@@ -16,6 +16,8 @@ import { frontendStreamEnd } from '../frontend.ts';
 import type { StkStream } from '../stick/types.ts';
 import { stkClaim, stkHttpReq, stkTxnEnd, stkSessEnd } from '../stick/track.ts';
 import { stkPersist, stkPersistState, stkResponse } from '../stick/persist.ts';
+import { prstState, prstFlags, useServerPick } from '../backend/persist-rules.ts';
+import { PRST_DIRECT } from '../backend/types.ts';
 import {
   PR_O_FORWARDFOR, PR_O_ORIGINALTO, PR_O_SEND_NAME_HDR, PR_O_HTTPCLOSE, PR_O_HTTP_SERVER_CLOSE, PR_O_HTTPLOG, PR_O_LOGASAP, PR_O_ABORTONCLOSE, PR_O_REDISPATCH,
   SF_ERR_NONE, SF_ERR_CLICL, SF_ERR_SRVCL, SF_ERR_PRXCOND, SF_ERR_CLITO, SF_ERR_SRVTO, SF_ERR_LOCAL,
@@ -464,8 +466,19 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     // the client side follows the frontend's mode only (a backend's httpclose closes the server side), as 2.6
     if (fe.options & PR_O_HTTPCLOSE) this.cliKeepAlive = false;
     this.srvKeepAlive = (opts & (PR_O_HTTPCLOSE | PR_O_HTTP_SERVER_CLOSE)) === 0;
-    if (be.cookie.name !== '') this.bc.persist = cookieRequest(be, m, buf, log);
+    // force-persist / ignore-persist / option persist, then use-server, cookie and stick match, in 2.6's order
+    let prst = 0;
+    if (prstState.on) {
+      prst = prstFlags(this, be);
+      this.bc.persist = useServerPick(this, be, prst);
+      if (this.bc.persist !== null) prst |= PRST_DIRECT;
+    }
+    if (be.cookie.name !== '') {
+      const ck = cookieRequest(be, m, buf, log, prst);
+      if (ck !== null) { this.bc.persist = ck; prst |= PRST_DIRECT; }
+    }
     if (stkPersistState.on && this.bc.persist === null) this.bc.persist = stkPersist(this, be);
+    if (prstState.on) this.bc.prst = prst;
     const buffer = this.reqBody !== BODY_NONE && (fe.http.bufferRequest || be.http.bufferRequest) && !this.bodyBuffered();
     if (buffer && (f & H1_MF_EXPECT) !== 0) {
       // waiting for the body here: answer 100 Continue ourselves, the server will not see the Expect header
@@ -795,7 +808,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     out.reset();
     let r = be.http.resRules.length === 0 ? RULES_CONTINUE : httpRulesRun(be.http.resRules, this.rspView(buf), out);
     if (r === RULES_CONTINUE && be !== this.fe && this.fe.http.resRules.length !== 0) r = httpRulesRun(this.fe.http.resRules, this.rspView(buf), out);
-    if (be.cookie.name !== '') cookieResponse(be, log.server, m, buf, log, out);
+    if (be.cookie.name !== '') cookieResponse(be, log.server, m, buf, log, out, this.bc.prst);
     if (this.stk !== null && this.stk.resRules.length !== 0) stkResponse(this.stk, this.rspView(buf));
     if (r === RULES_CONTINUE && (be.http.afterRules.length | this.fe.http.afterRules.length) !== 0) afterResponseRun(this.fe, be, this.rspView(buf), out);
     if (out.newStatus !== 0) log.status = out.newStatus;

@@ -26,6 +26,8 @@ import { frontendStreamEnd, feGlobal, closeGently } from '../frontend.ts';
 import type { StkStream } from '../stick/types.ts';
 import { stkClaim, stkTxnEnd, stkSessEnd } from '../stick/track.ts';
 import { stkPersist, stkPersistState } from '../stick/persist.ts';
+import { prstState, prstFlags, useServerPick } from '../backend/persist-rules.ts';
+import { PRST_DIRECT } from '../backend/types.ts';
 import { streamRegister, streamUnregister, nextSessId } from '../streams.ts';
 import { addTimeStats } from '../stats/counters.ts';
 import type { ActiveStream } from '../streams.ts';
@@ -166,10 +168,19 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
     const t = this.fe.timeouts.client;
     if (t > 0) timerArm(this.timer, Math.max(1, this.cliActive + t - Date.now()));
     if (px === this.fe) this.route();
-    else {
-      if (stkPersistState.on) this.conn.persist = stkPersist(this, px);
-      this.conn.connect(px);
-    }
+    else this.connectBackend(px);
+  }
+
+  /** Persistence (force/ignore-persist, use-server, stick match, in 2.6's order), then the backend connection. */
+  connectBackend(be: Proxy): void {
+    const c = this.conn;
+    if (prstState.on) {
+      const f = prstFlags(this, be);
+      c.persist = useServerPick(this, be, f);
+      if (c.persist === null && stkPersistState.on) c.persist = stkPersist(this, be);
+      c.prst = c.persist !== null ? f | PRST_DIRECT : f;
+    } else if (stkPersistState.on) c.persist = stkPersist(this, be);
+    c.connect(be);
   }
 
   /** `use_backend` rules in order, then `default_backend`; a backend with content rules is inspected first. */
@@ -193,8 +204,7 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
       this.beginInspect(be);
       return;
     }
-    if (stkPersistState.on) this.conn.persist = stkPersist(this, be);
-    this.conn.connect(be);
+    this.connectBackend(be);
   }
 
   /** termination phase while no server is connected: inspecting (R), queued (Q), connecting (C). */
