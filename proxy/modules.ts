@@ -13,6 +13,7 @@ import { keywords as frontendKeywords, bindKeywords, makeFrontendKeywords, regis
 import { serverKeywords, makeServerKeywords } from './backend/server-keywords.ts';
 import { keywords as balanceKeywords } from './lb/balance.ts';
 import { keywords as cookieKeywords } from './backend/cookie.ts';
+import { keywords as persistKeywords, persistProxyInit } from './backend/persist-rules.ts';
 import { keywords as checkKeywords, serverKeywords as checkServerKeywords } from './checks/keywords.ts';
 import { keywords as tcpCheckKeywords } from './checks/tcp-check.ts';
 import { startTcpSession, setTcpLogSink } from './tcp/forward.ts';
@@ -62,6 +63,7 @@ export function registerModelHooks(): void {
   registerProxyInit(initProxyLog);
   registerProxyInit(statsProxyInit);
   registerProxyInit(httpProxyInit);
+  registerProxyInit(persistProxyInit);
   registerServerInit(statsServerInit);
   registerServerInit(sslServerInit);
   registerAclFetches(sslAclFetches);
@@ -84,6 +86,7 @@ export function buildRegistry(): KeywordRegistry {
   reg.registerServer(serverKeywords);
   reg.register(balanceKeywords);
   reg.register(cookieKeywords);
+  reg.register(persistKeywords);
   reg.register(tcpRuleKeywords);
   reg.register(checkKeywords);
   reg.register(tcpCheckKeywords);
