@@ -2,17 +2,19 @@
  * `userlist` sections (`user <name> insecure-password <pw> [groups g,...]`, `group <name> [users u,...]`) and
  * HTTP Basic authentication against them: the `http_auth(<userlist>)` and `http_auth_group(<userlist>)` ACL fetches
  * (acl/fetches.ts) and the `http-request auth [realm <r>]` reply (http/keywords.ts; 401 with the canned body and a
- * `www-authenticate` header, realm defaulting to the proxy name, as 2.6). Hashed `password` entries need crypt(3),
- * which Node lacks: they are a load error. Lists are kept by lowercased name (ACL arguments are lowercased).
+ * `www-authenticate` header, realm defaulting to the proxy name, as 2.6). Hashed `password` entries are checked with
+ * http/crypt.ts ($1$, $5$, $6$; other crypt(3) schemes are a load error). Lists are kept by lowercased name (ACL
+ * arguments are lowercased).
  * Hot path: only for requests whose rules ask for authentication.
  */
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
 import type { SampleCtx } from '../acl/types.ts';
 import { H1_HDR_STRIDE } from './types.ts';
+import { cryptHash, cryptSupported } from './crypt.ts';
 
 interface Userlist {
   name: string;
-  users: Map<string, { pass: string; groups: Set<string> }>;
+  users: Map<string, { pass: string; hash: string; groups: Set<string> }>;
   groups: Set<string>;
   /** `group <g> users u1,u2` memberships, checked once the section is complete. */
   pending: [string, string][];
@@ -51,15 +53,36 @@ function parseGroup(args: readonly string[], ctx: KwCtx): void {
 function parseUser(args: readonly string[], ctx: KwCtx): void {
   const ul = current;
   if (ul === null || args.length < 2) { ctx.alert("'user' expects <name> as argument."); return; }
-  const e = { pass: '', groups: new Set<string>() };
+  const e = { pass: '', hash: '', groups: new Set<string>() };
   for (let i = 2; i < args.length; i++) {
     const w = args[i];
-    if (w === 'insecure-password' && args[i + 1] !== undefined) e.pass = args[++i];
-    else if (w === 'password') { ctx.alert(`'user ${args[1]}': hashed 'password' entries are not supported by sluice yet (use 'insecure-password').`); return; }
+    if (w === 'insecure-password' && args[i + 1] !== undefined) { e.pass = args[++i]; e.hash = ''; }
+    else if (w === 'password' && args[i + 1] !== undefined) {
+      e.hash = args[++i];
+      if (cryptSupported(e.hash) === '') {
+        ctx.alert(`'user ${args[1]}': sluice checks hashed passwords of the MD5 ($1$), SHA-256 ($5$) and SHA-512 ($6$) crypt schemes only (use 'mkpasswd -m sha-512' or 'insecure-password').`);
+        return;
+      }
+    }
     else if (w === 'groups' && args[i + 1] !== undefined) { for (const g of args[++i].split(',')) if (g !== '') e.groups.add(g); }
     else { ctx.alert(`'user' only supports 'password', 'insecure-password' and 'groups' options (got '${w}').`); return; }
   }
   ul.users.set(args[1], e);
+}
+
+// Verified (hash, password) pairs: SHA-512-crypt costs ~5000 digests (a few ms), so a client re-sending the same
+// credentials pays it once. Bounded: cleared when full.
+const verified = new Set<string>();
+const VERIFIED_MAX = 4096;
+
+function passwordOk(e: { pass: string; hash: string }, pw: string): boolean {
+  if (e.hash === '') return e.pass === pw;
+  const key = e.hash + '\0' + pw;
+  if (verified.has(key)) return true;
+  if (cryptHash(pw, e.hash) !== e.hash) return false;
+  if (verified.size >= VERIFIED_MAX) verified.clear();
+  verified.add(key);
+  return true;
 }
 
 /** True when a userlist of that (lowercased) name is defined. */
@@ -82,7 +105,7 @@ export function basicAuthUser(ctx: SampleCtx, name: string): { user: string; gro
     const c = dec.indexOf(':');
     if (c < 0) return null;
     const e = ul.users.get(dec.slice(0, c));
-    if (e === undefined || e.pass !== dec.slice(c + 1)) return null;
+    if (e === undefined || !passwordOk(e, dec.slice(c + 1))) return null;
     return { user: dec.slice(0, c), groups: e.groups };
   }
   return null;
