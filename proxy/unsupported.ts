@@ -6,7 +6,7 @@
  */
 export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['global', [
-    'lua-load', 'lua-load-per-thread', 'lua-prepend-path', 'localpeer', 'expose-experimental-directives', 'maxconnrate',
+    'lua-load', 'lua-load-per-thread', 'lua-prepend-path', 'expose-experimental-directives', 'maxconnrate',
     'maxsessrate', 'external-check', 'issuers-chain-path', 'deviceatlas-json-file', '51degrees-data-file',
     'wurfl-data-file', 'tune.http.cookielen', 'tune.http.logurilen', 'dns-accept-family', 'httpclient.ssl.verify',
     'httpclient.resolvers.disabled', 'unix-bind', 'grace', 'default-path', 'h1-accept-payload-with-any-method',

@@ -275,6 +275,7 @@ function noop(_args: readonly string[], _ctx: KwCtx): void { /* accepted, no eff
 export const keywords: CfgKeyword[] = [
   { section: 'listen', name: 'stick-table', cap: PR_CAP_FE | PR_CAP_BE | PR_CAP_DEF, parse: parseStickTable },
   { section: 'listen', name: 'stick', cap: PR_CAP_FE | PR_CAP_BE, parse: parseStick },
+  { section: 'global', name: 'localpeer', parse: noop }, // names this process's peer line; nothing is synchronised
   { section: 'peers', name: 'peers', parse: parsePeersHeader },
   { section: 'peers', name: 'peer', parse: parsePeerLine },
   { section: 'peers', name: 'server', parse: noop },
