@@ -25,6 +25,7 @@ import { startRuntime, stopRuntime, gracefulStop } from './runtime.ts';
 import type { Runtime } from './runtime.ts';
 import { emitEvent, eventPrefix, EV_ALERT, EV_NOTICE, EV_WARNING } from './events.ts';
 import { pauseAllListeners, resumeAllListeners } from './frontend.ts';
+import { startupLogAppend } from './stats/startup-logs.ts';
 
 export const SLUICE_VERSION = '0.1.0';
 
@@ -129,7 +130,7 @@ async function runWorker(o: CliOpts): Promise<void> {
   const reg = buildRegistry();
   wireRuntime();
   const cfg = loadConfig(o.files, reg);
-  if (reportConfig(cfg, o.quiet) !== 0) process.exit(1);
+  if (reportConfig(cfg, o.quiet, (s) => { process.stderr.write(s); startupLogAppend(s); }) !== 0) process.exit(1);
   if (o.maxconn > 0) cfg.global.maxconn = o.maxconn;
   // -sf/-st handover: the old processes release their listeners before we bind, and take them back if we fail
   const old = [...o.softStop, ...o.hardStop];

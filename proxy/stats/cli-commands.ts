@@ -30,6 +30,7 @@ import { showErrors } from './cli-errors.ts';
 import { showActivity, showPools } from './cli-activity.ts';
 import { setServerAddr } from './srv-addr.ts';
 import { srvWasConfigDisabled } from '../backend/server.ts';
+import { startupLogText } from './startup-logs.ts';
 
 function msg(text: string): CliReply { return { text, severity: LOG_INFO }; }
 function notice(text: string): CliReply { return { text, severity: LOG_NOTICE }; }
@@ -255,7 +256,8 @@ const clearTable = cmd(['clear', 'table'], ACCESS_LVL_USER, (a) => (a[2]
   ? err('No such table\n')
   : err('Required arguments: <table> "data.<store_data_type>" <operator> <value> or <table> key <key>\n')));
 const showPeers = cmd(['show', 'peers'], ACCESS_LVL_USER, (a) => (a[2] ? err('No such peers\n') : raw('')));
-const showStartupLogs = cmd(['show', 'startup-logs'], ACCESS_LVL_USER, () => raw('\n'));
+// 2.6 answers an empty ring with one empty line
+const showStartupLogs = cmd(['show', 'startup-logs'], ACCESS_LVL_USER, () => raw(startupLogText() === '' ? '\n' : startupLogText()));
 
 const showCliSockets = cmd(['show', 'cli', 'sockets'], ACCESS_LVL_USER, (_a, _s, env) => {
   let out = '# socket lvl processes\n';
