@@ -136,6 +136,8 @@ function isHttp1x(buf: Buffer, at: number): boolean {
  */
 export class HttpSession implements BackendClient, LbRequestView, SampleCtx, ActiveStream {
   readonly sessId: number = nextSessId();
+  streamPrev: ActiveStream | null = null;
+  streamNext: ActiveStream | null = null;
   readonly fe: Proxy;
   readonly bind: BindCfg | null;
   /** The listener's own counters (`option socket-stats` rows), looked up once per connection. */

@@ -10,7 +10,7 @@ import type { Proxy } from '../model/types.ts';
 import { SF_ERR_KILLED, PR_MODE_HTTP } from '../model/types.ts';
 import type { CliCommand, CliReply, CliSession, CliEnv } from './types.ts';
 import { ACCESS_LVL_OPER, ACCESS_LVL_ADMIN, LOG_ERR, CLI_RAW } from './types.ts';
-import { activeStreams } from '../streams.ts';
+import { activeStreamList } from '../streams.ts';
 import type { ActiveStream } from '../streams.ts';
 import { cliStrtoul } from './cli-lookup.ts';
 
@@ -143,7 +143,7 @@ function streamDump(st: ActiveStream, now: number, epoch: number): string {
 }
 
 function findStream(ptr: bigint): ActiveStream | null {
-  for (const st of activeStreams) if (BigInt(streamPtr(st.sessId)) === ptr) return st;
+  for (const st of activeStreamList()) if (BigInt(streamPtr(st.sessId)) === ptr) return st;
   return null;
 }
 
@@ -158,7 +158,7 @@ export const showSess: CliCommand = {
     // every entry, data streams and CLI sessions, in the order they started
     const all: { at: number; st: ActiveStream | null; cs: CliSession | null }[] = [];
     // an HTTP connection has a stream in 2.6 only from a request's complete head to the end of its response
-    for (const st of activeStreams) if (st.fe.mode !== PR_MODE_HTTP || st.log.tRequest >= 0) all.push({ at: st.log.acceptMs, st, cs: null });
+    for (const st of activeStreamList()) if (st.fe.mode !== PR_MODE_HTTP || st.log.tRequest >= 0) all.push({ at: st.log.acceptMs, st, cs: null });
     for (const cs of env.sessions) all.push({ at: cs.acceptMs, st: null, cs });
     all.sort((x, y) => x.at - y.at || (x.st !== null ? x.st.sessId : 1e15) - (y.st !== null ? y.st.sessId : 1e15) ||
       (x.cs !== null ? x.cs.id : 0) - (y.cs !== null ? y.cs.id : 0));

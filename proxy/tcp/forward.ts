@@ -56,6 +56,8 @@ const INSPECT_FULL = 16384 - 1024;
 
 export class TcpStream implements BackendClient, ActiveStream, LbRequestView, SampleCtx {
   readonly sessId: number;
+  streamPrev: ActiveStream | null = null;
+  streamNext: ActiveStream | null = null;
   readonly fe: Proxy;
   readonly bind: BindCfg;
   readonly log: StreamLog;

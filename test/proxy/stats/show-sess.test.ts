@@ -19,7 +19,7 @@ const log = newStreamLog(ls);
 log.clientIp = '127.0.0.1'; log.clientPort = 56174; log.backend = ls; log.server = ls.servers[0]!; log.acceptMs = Date.now() - 2500;
 log.serverIp = '127.0.0.1'; log.serverPort = 28084;
 let killedWith = -1;
-const st: ActiveStream = { sessId: 9001, fe: ls, log, kill(c: number) { killedWith = c; streamUnregister(st); } };
+const st: ActiveStream = { sessId: 9001, fe: ls, log, streamPrev: null, streamNext: null, kill(c: number) { killedWith = c; streamUnregister(st); } };
 streamRegister(st);
 after(() => streamUnregister(st));
 
@@ -66,7 +66,7 @@ function tcpStream(id: number, agoMs: number): ActiveStream {
   const l = newStreamLog(ls);
   l.clientIp = '127.0.0.1'; l.clientPort = 50000 + id % 1000; l.backend = ls; l.server = ls.servers[0]!; l.acceptMs = Date.now() - agoMs;
   l.serverIp = '127.0.0.1'; l.serverPort = 28084; l.backendSrcIp = '127.0.0.1'; l.backendSrcPort = 42852;
-  const x: ActiveStream = { sessId: id, fe: ls, log: l, kill() { streamUnregister(x); } };
+  const x: ActiveStream = { sessId: id, fe: ls, log: l, streamPrev: null, streamNext: null, kill() { streamUnregister(x); } };
   streamRegister(x);
   return x;
 }
@@ -107,7 +107,7 @@ test('an HTTP connection between requests has no stream, as in 2.6; entries are 
   const fe = src.proxies[0]!;
   const hl = newStreamLog(fe);
   hl.clientIp = '127.0.0.1'; hl.clientPort = 40000; hl.acceptMs = Date.now() - 5000;
-  const hs: ActiveStream = { sessId: 9002, fe, log: hl, kill() { streamUnregister(hs); } };
+  const hs: ActiveStream = { sessId: 9002, fe, log: hl, streamPrev: null, streamNext: null, kill() { streamUnregister(hs); } };
   streamRegister(hs);
   const t = tcpStream(9013, 1000);
   try {
