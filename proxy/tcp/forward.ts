@@ -15,7 +15,7 @@ import {
 import type { SampleCtx } from '../acl/types.ts';
 import { aclCondExec } from '../acl/compile.ts';
 import { tcpRulesExec, ipv4Value, EMPTY_HDR } from './rules.ts';
-import { TCP_RULES_REJECT, TCP_RULES_WAIT } from './types.ts';
+import { TCP_RULES_REJECT, TCP_RULES_WAIT, TCP_RULES_CLOSE } from './types.ts';
 import { listenerCounters } from '../stats/counters.ts';
 import type { BackendClient } from '../backend/types.ts';
 import type { LbRequestView } from '../lb/types.ts';
@@ -95,6 +95,13 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
   inspectUntil = 0;
   /** Stick counters this stream tracks (proxy/stick), null unless a track-sc / stick rule ran. */
   stk: StkStream | null = null;
+  /** Backend whose `tcp-response content` rules inspect the server's data (held in l4Res), null otherwise. */
+  resPx: Proxy | null = null;
+  /** Server bytes held while the response rules inspect them (res.len, res.payload). */
+  l4Res: Buffer | null = null;
+  /** The response inspection's own l4Final (swapped into l4Final while those rules run) and its deadline. */
+  resFinal = true;
+  resUntil = 0;
 
   constructor(fe: Proxy, sock: TSocket, bind: BindCfg) {
     this.sessId = nextSessId();
@@ -236,7 +243,58 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
       if (s.write(d)) this.cli.resume(); else this.cli.pause();
     }
     if (this.cliShut) s.end();
+    const be = this.log.backend;
+    if (be !== null && be.tcp.resRules.length > 0) { this.beginResInspect(be, s); return; }
     this.armTimeout();
+  }
+
+  /**
+   * `tcp-response content` rules of `be`: the server's data is held until they decide. Without an inspect delay they
+   * run once, now, on an empty buffer (2.6 runs them when the connection is established); with one, on each chunk
+   * until it expires, the buffer fills or the server shuts.
+   */
+  beginResInspect(be: Proxy, s: TSocket): void {
+    const d = be.tcp.resInspectDelay;
+    this.resPx = be;
+    this.resUntil = d > 0 ? Date.now() + d : 0;
+    this.resFinal = d <= 0;
+    s.ondata = onSrvDataInspect;
+    this.armTimeout();
+    this.resInspect();
+  }
+
+  /** Runs the response rules being inspected: waits, rejects (PD), or forwards what is held (and closes on `close`). */
+  resInspect(): void {
+    const px = this.resPx!;
+    const reqFinal = this.l4Final;
+    this.l4Final = this.resFinal;
+    const v = tcpRulesExec(px.tcp.resRules, this);
+    this.l4Final = reqFinal;
+    if (v === TCP_RULES_WAIT) return;
+    this.resPx = null;
+    if (v === TCP_RULES_REJECT) {
+      px.beCounters.deniedResp++;
+      this.fe.feCounters.deniedResp++;
+      this.l4Res = null;
+      this.finish(SF_ERR_PRXCOND, SF_FINST_D);
+      return;
+    }
+    const s = this.srv!;
+    s.ondata = onSrvData;
+    const d = this.l4Res;
+    this.l4Res = null;
+    if (d !== null && !this.cli.write(d)) s.pause();
+    else if (s.isPaused() && !this.srvShut) s.resume();
+    if (v === TCP_RULES_CLOSE && !this.srvShut) {
+      // as a server FIN: the client gets what was held, then its side is shut; the server connection is closed
+      this.srvShut = true;
+      s.ondata = noopData;
+      s.onclose = noopClose;
+      s.destroy();
+      this.cli.end();
+    } else if (this.srvShut) this.cli.end();
+    this.armTimeout();
+    this.checkBothShut();
   }
 
   onServerError(errCause: number, finishState: number): void {
@@ -257,6 +315,7 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
     let at = 0;
     if (ct > 0) at = this.cliActive + ct;
     if (st > 0 && this.srv !== null) { const s = this.srvActive + st; if (at === 0 || s < at) at = s; }
+    if (this.resPx !== null && this.resUntil > 0 && (at === 0 || this.resUntil < at)) at = this.resUntil;
     if (at === 0) { timerDisarm(this.timer); return; }
     timerArm(this.timer, Math.max(1, at - Date.now()));
   }
@@ -278,6 +337,7 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
       return;
     }
     const now = Date.now();
+    if (this.resPx !== null && this.resUntil > 0 && now >= this.resUntil) { this.resFinal = true; this.resInspect(); return; }
     const be = this.log.backend!;
     let ct = this.fe.timeouts.client;
     let st = be.timeouts.server;
@@ -395,6 +455,19 @@ function onSrvData(this: TSocket, chunk: Buffer): void {
   if (!st.cli.write(chunk)) this.pause();
 }
 
+/** Server data while the response rules inspect: held (counted as read), then the rules run again. */
+function onSrvDataInspect(this: TSocket, chunk: Buffer): void {
+  const st = this.owner as TcpStream;
+  st.srvActive = Date.now();
+  st.log.bytesOut += chunk.length;
+  const d = st.l4Res === null ? Buffer.from(chunk) : Buffer.concat([st.l4Res, chunk]);
+  st.l4Res = d;
+  if (d.length >= INSPECT_FULL) { st.resFinal = true; this.pause(); }
+  st.resInspect();
+}
+
+function noopClose(this: TSocket): void { /* a server socket closed by a tcp-response `close` */ }
+
 function onSrvDrain(this: TSocket): void {
   const st = this.owner as TcpStream;
   st.srvActive = Date.now();
@@ -423,6 +496,8 @@ function onSrvEnd(this: TSocket): void {
   const st = this.owner as TcpStream;
   st.srvShut = true;
   st.srvActive = Date.now();
+  // the response rules being inspected decide now, on what the server sent (they end the client side themselves)
+  if (st.resPx !== null) { st.resFinal = true; st.resInspect(); return; }
   st.cli.end();
   st.armTimeout();
   st.checkBothShut();

@@ -15,7 +15,7 @@ import { compileCond } from '../acl/compile.ts';
 import { aclCondAtLoad } from '../acl/keywords.ts';
 import type { TcpRule, TcpCustomAction } from './types.ts';
 import type { StkStream } from '../stick/types.ts';
-import { TCP_ACT_CUSTOM } from './types.ts';
+import { TCP_ACT_CUSTOM, TCP_ACT_CLOSE, TCP_RULES_CLOSE } from './types.ts';
 import { TCP_ACT_ACCEPT, TCP_ACT_REJECT, TCP_ACT_EXPECT_PROXY, TCP_RULES_ACCEPT, TCP_RULES_REJECT, TCP_RULES_WAIT } from './types.ts';
 import { parseTime, TIME_MAX_MS } from '../config/values.ts';
 import { capName } from '../config/sections.ts';
@@ -52,7 +52,7 @@ function condExec3(cond: AclCond, ctx: SampleCtx): number {
 
 /**
  * Runs a rule list on `ctx`: TCP_RULES_ACCEPT when an `accept` matched or no rule did, TCP_RULES_REJECT on a matching
- * `reject`, TCP_RULES_WAIT when a condition cannot be decided yet (only while ctx.l4Final is false). Allocates nothing.
+ * `reject`, TCP_RULES_CLOSE on a matching `close` (tcp-response), TCP_RULES_WAIT when a condition cannot be decided yet (only while ctx.l4Final is false). Allocates nothing.
  */
 export function tcpRulesExec(rules: readonly TcpRule[], ctx: SampleCtx): number {
   // a list that waited runs again from its first rule on the next data, actions included (2.6 does so too)
@@ -67,6 +67,7 @@ export function tcpRulesExec(rules: readonly TcpRule[], ctx: SampleCtx): number 
     }
     if (r.action === TCP_ACT_EXPECT_PROXY) { (ctx as L4AcceptCtx).expectProxy = true; continue; }
     if (r.action === TCP_ACT_CUSTOM) { r.custom!.run(ctx); continue; }
+    if (r.action === TCP_ACT_CLOSE) return TCP_RULES_CLOSE;
     if (r.action === TCP_ACT_REJECT) {
       if (ctx.stk != null && rejectHook !== null) rejectHook(ctx);
       return TCP_RULES_REJECT;
@@ -95,6 +96,8 @@ export interface TcpActionKw {
 }
 const extActions: TcpActionKw[] = [];
 export function registerTcpActions(kws: readonly TcpActionKw[]): void { extActions.push(...kws); }
+/** The registered action of another module whose prefix starts `act` (tcp/response-rules.ts shares them). */
+export function tcpActionFind(act: string): TcpActionKw | undefined { return extActions.find((k) => act.startsWith(k.prefix)); }
 
 /** A minimal SampleCtx for connection/session rules (no stream yet): the addresses only. */
 export class L4AcceptCtx implements SampleCtx {

@@ -12,6 +12,8 @@ export const TCP_ACT_EXPECT_PROXY = 2;
 /** An action of another module (proxy/stick: track-sc*, sc-inc-gpc*): not final, runs and the rules go on. */
 export const TCP_ACT_CUSTOM = 3;
 export interface TcpCustomAction { run(ctx: SampleCtx): void }
+/** `tcp-response content close`: final, the data held so far goes to the client, then the server side is closed. */
+export const TCP_ACT_CLOSE = 4;
 
 /** One `tcp-request connection|session|content <action> [if|unless cond]` line. */
 export interface TcpRule {
@@ -27,6 +29,7 @@ export interface TcpRule {
 export const TCP_RULES_ACCEPT = 0;   // an `accept` matched, or no rule did: go on
 export const TCP_RULES_REJECT = 1;
 export const TCP_RULES_WAIT = 2;     // a condition needs more data (content rules while inspecting)
+export const TCP_RULES_CLOSE = 3;    // a `close` matched (tcp-response content)
 
 /** Per-proxy tcp-mode settings (filled by tcp keywords; read by frontend.ts and tcp/forward.ts). */
 export interface TcpProxyCfg {
@@ -40,4 +43,8 @@ export interface TcpProxyCfg {
   sessRules: TcpRule[];
   /** `tcp-request content` rules, evaluated on the stream while inspecting (frontend, then backend's). */
   contentRules: TcpRule[];
+  /** `tcp-response inspect-delay` (ms), 0 = the response rules run once, when the server connection is established. */
+  resInspectDelay: number;
+  /** `tcp-response content` rules (backends), evaluated on the server's data before it is forwarded. */
+  resRules: TcpRule[];
 }

@@ -1,0 +1,94 @@
+/*
+ * The traffic of the tcp-response golden (fixtures/persist/tcp-response/, captured from HAProxy 2.6 by capture.mts):
+ * `tcp-response content accept|reject|close` with and without `tcp-response inspect-delay`, on res.len /
+ * res.payload / WAIT_END. One origin answers by what the client says first (see ORIGIN). Shared by the capture
+ * script (real HAProxy) and tcp-response.test.ts (Sluice).
+ */
+import net from 'node:net';
+
+export interface TcpResPorts { rej: number; wait: number; close: number; silent: number; srv: number; log: number }
+
+export function tcpResConfig(p: TcpResPorts): string {
+  return `defaults
+    mode tcp
+    log 127.0.0.1:${p.log} local0
+    option tcplog
+    timeout connect 2s
+    timeout client 5s
+    timeout server 5s
+
+listen rej
+    bind 127.0.0.1:${p.rej}
+    tcp-response content reject if { res.payload(0,3) -m str BAD }
+    server s 127.0.0.1:${p.srv}
+
+listen wait
+    bind 127.0.0.1:${p.wait}
+    tcp-response inspect-delay 300ms
+    tcp-response content accept if { res.len ge 10 }
+    tcp-response content reject if WAIT_END
+    server s 127.0.0.1:${p.srv}
+
+listen close
+    bind 127.0.0.1:${p.close}
+    tcp-response inspect-delay 1s
+    tcp-response content close if { res.payload(0,4) -m str QUIT }
+    server s 127.0.0.1:${p.srv}
+
+listen silent
+    bind 127.0.0.1:${p.silent}
+    tcp-response content reject if { res.len lt 4 }
+    server s 127.0.0.1:${p.srv}
+`;
+}
+
+/**
+ * The origin: BAD -> "BAD reply\\n", stays open; OK -> "OK fine\\n" and closes; SLOW -> "abc", 100 ms later
+ * "defghijklmn" and closes; QUIT -> "QUIT now\\n", stays open; SHORT -> "ab", stays open; SILENT -> nothing for
+ * 150 ms, then "late reply\\n" and closes.
+ */
+export function tcpResOrigin(): Promise<{ port: number; close(): void }> {
+  const socks = new Set<net.Socket>();
+  const server = net.createServer((s) => {
+    socks.add(s);
+    s.on('close', () => socks.delete(s));
+    s.on('error', () => {});
+    s.once('data', (d) => {
+      const w = d.toString('latin1').trim();
+      if (w === 'BAD') s.write('BAD reply\n');
+      else if (w === 'OK') s.end('OK fine\n');
+      else if (w === 'SLOW') { s.write('abc'); setTimeout(() => s.end('defghijklmn'), 100); }
+      else if (w === 'QUIT') s.write('QUIT now\n');
+      else if (w === 'SHORT') s.write('ab');
+      else if (w === 'SILENT') setTimeout(() => s.end('late reply\n'), 150);
+    });
+  });
+  return new Promise((r) => server.listen(0, '127.0.0.1', () => r({
+    port: (server.address() as net.AddressInfo).port,
+    close: () => { server.close(); for (const s of socks) s.destroy(); },
+  })));
+}
+
+/** Sends `msg`, returns what came back and how it ended ("closed" by the proxy, or "open" after 1.5 s). */
+function talk(port: number, msg: string): Promise<string> {
+  return new Promise((resolve) => {
+    const c = net.connect(port, '127.0.0.1');
+    let got = '';
+    const t = setTimeout(() => { c.destroy(); resolve(JSON.stringify(got) + ' open'); }, 1500);
+    c.on('data', (d) => { got += d.toString('latin1'); });
+    c.on('error', () => {});
+    c.on('close', () => { clearTimeout(t); resolve(JSON.stringify(got) + ' closed'); });
+    c.on('connect', () => c.write(msg + '\n'));
+  });
+}
+
+/** Runs the cases in order; returns one line per case: "<listen> <msg> -> <data> <closed|open>". */
+export async function runTcpResScenario(p: TcpResPorts): Promise<string[]> {
+  const cases: [keyof TcpResPorts, string][] = [
+    ['rej', 'OK'], ['rej', 'BAD'], ['wait', 'SLOW'], ['wait', 'SHORT'], ['wait', 'OK'],
+    ['close', 'QUIT'], ['close', 'OK'], ['silent', 'SILENT'], ['silent', 'SHORT'],
+  ];
+  const out: string[] = [];
+  for (const [l, m] of cases) out.push(l + ' ' + m + ' -> ' + await talk(p[l], m));
+  return out;
+}
