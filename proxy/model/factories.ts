@@ -91,7 +91,7 @@ export function newCheckState(): CheckState {
 }
 
 export function newTcpProxyCfg(): TcpProxyCfg {
-  return { inspectDelay: 0, nolinger: false, connRules: [], sessRules: [], contentRules: [] };
+  return { inspectDelay: 0, nolinger: false, connRules: [], sessRules: [], contentRules: [], resInspectDelay: 0, resRules: [] };
 }
 
 /**
@@ -130,7 +130,7 @@ export function newProxy(name: string, cap: number, file: string, line: number, 
     httpCheck: def ? { ...def.httpCheck, headers: def.httpCheck.headers.slice(), tcpRules: def.httpCheck.tcpRules.slice() } : newCheckCfg(),
     log: emptySlot<LogCfg>(),
     http: emptySlot<HttpProxyCfg>(),
-    tcp: def ? { ...def.tcp, connRules: def.tcp.connRules.slice(), sessRules: def.tcp.sessRules.slice(), contentRules: def.tcp.contentRules.slice() } : newTcpProxyCfg(),
+    tcp: def ? { ...def.tcp, connRules: def.tcp.connRules.slice(), sessRules: def.tcp.sessRules.slice(), contentRules: def.tcp.contentRules.slice(), resRules: def.tcp.resRules.slice() } : newTcpProxyCfg(),
     statsPage: emptySlot<StatsPageCfg>(),
     feCounters: emptySlot<FeCounters>(),
     beCounters: emptySlot<BeCounters>(),
