@@ -119,6 +119,10 @@ export function openProxySection(st: SectionState, args: readonly string[], file
       res.rawAlerts.push(`parsing [${file}:${line}]: a listen section cannot inherit from a defaults section defining TCP/HTTP rules.`);
       res.fatal = true; return res;
     }
+    if (cap === PR_CAP_FE && def.tcp.resRules.length > 0) {
+      res.rawAlerts.push(`parsing [${file}:${line}]: a frontend section cannot inherit from a defaults section defining 'tcp-response content' rules (defaults section at ${def.file}:${def.line}).`);
+      res.fatal = true; return res;
+    }
     const used = defaultsUsers.get(def) ?? 0;
     if ((used | cap) === PR_CAP_LISTEN) {
       res.rawAlerts.push(`parsing [${file}:${line}]: frontends and backends cannot inherit from the same defaults section if it defines TCP/HTTP rules (defaults section at ${def.file}:${def.line}).`);
@@ -146,7 +150,7 @@ const defaultsUsers = new WeakMap<Proxy, number>();
 function defaultsHaveRules(def: Proxy): boolean {
   const t = def.tcp;
   const h = def.http as { reqRules?: unknown[]; resRules?: unknown[] } | undefined;
-  return t.connRules.length + t.sessRules.length + t.contentRules.length > 0 ||
+  return t.connRules.length + t.sessRules.length + t.contentRules.length + t.resRules.length > 0 ||
     (h?.reqRules?.length ?? 0) + (h?.resRules?.length ?? 0) > 0;
 }
 
