@@ -18,6 +18,8 @@ import { keywords as checkKeywords, serverKeywords as checkServerKeywords } from
 import { keywords as tcpCheckKeywords } from './checks/tcp-check.ts';
 import { startTcpSession, setTcpLogSink } from './tcp/forward.ts';
 import { keywords as tcpRuleKeywords } from './tcp/rules.ts';
+import { keywords as tcpResponseKeywords } from './tcp/response-rules.ts';
+import { TCP_RES_FETCHES } from './tcp/res-fetches.ts';
 import { roundrobin } from './lb/roundrobin.ts';
 import { staticRr } from './lb/static-rr.ts';
 import { leastconn } from './lb/leastconn.ts';
@@ -68,6 +70,7 @@ export function registerModelHooks(): void {
   registerServerInit(sslServerInit);
   registerAclFetches(sslAclFetches);
   registerAclFetches([nbsrvFetch]);
+  registerAclFetches(TCP_RES_FETCHES);
   registerLogFetches(sslLogFetches);
   registerConverters(stkLogConverter);
   registerHttpActions([setLogLevelAction]);
@@ -88,6 +91,7 @@ export function buildRegistry(): KeywordRegistry {
   reg.register(cookieKeywords);
   reg.register(persistKeywords);
   reg.register(tcpRuleKeywords);
+  reg.register(tcpResponseKeywords);
   reg.register(checkKeywords);
   reg.register(tcpCheckKeywords);
   reg.registerServer(checkServerKeywords);
