@@ -93,7 +93,7 @@ test('unknown keywords are alerts with a hint; unsupported HAProxy keywords say 
   const c = load(`frontend fe
   bind :80
   defualt_backend bk
-  tcp-response content accept
+  use-fcgi-app php
 backend bk
   server s1 127.0.0.1:80 wieght 3
   option httpchkk
@@ -101,7 +101,7 @@ backend bk
   const f = join(dir, 'bad.cfg');
   assert.deepEqual(alerts(c), [
     `parsing [${f}:3] : unknown keyword 'defualt_backend' in 'frontend' section; did you mean 'default_backend' maybe ?`,
-    `parsing [${f}:4] : 'tcp-response' is a HAProxy 2.6 keyword not supported by sluice yet (in 'frontend' section).`,
+    `parsing [${f}:4] : 'use-fcgi-app' is a HAProxy 2.6 keyword not supported by sluice yet (in 'frontend' section).`,
     `[${f}:6] : 'server bk/s1' : unknown keyword 'wieght'; did you mean 'weight' maybe ?`,
     `parsing [${f}:7] : unknown option 'httpchkk'; did you mean 'httpchk' maybe ?`,
   ]);
