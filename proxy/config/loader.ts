@@ -244,6 +244,12 @@ function parseFile(ld: Loading, reg: KeywordRegistry, file: string, text: string
         dispatchLine(ld, reg, file, lineNo, section, null, args);
         continue;
       }
+      if (args[0] === 'mailers') {
+        // the 'email-alert' lines that use it are ignored with a warning (proxy/ignored.ts): refusing the file
+        // for its mailers section alone would refuse a configuration whose traffic sluice proxies as written
+        ld.warn(`parsing [${file}:${lineNo}] : section 'mailers' is ignored by sluice (no mail alerts are sent).`);
+        section = ''; skipping = true; continue;
+      }
       if (UNSUPPORTED_SECTIONS.includes(args[0])) {
         ld.alert(file, `parsing [${file}:${lineNo}] : section '${args[0]}' is not supported by sluice yet; its content is ignored.`);
         section = ''; skipping = true; continue;

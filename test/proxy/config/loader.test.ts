@@ -222,3 +222,24 @@ listen l
   assert.equal(s1.iweight, 7);
   assert.ok(s1.check.enabled);
 });
+
+test('a mailers section and the email-alert lines using it load with warnings (haproxy -c accepts them; no mail is sent)', () => {
+  const c = load(`mailers mymailers
+    mailer smtp1 127.0.0.1:587
+    timeout mail 20s
+defaults
+  mode http
+  timeout client 5s
+  timeout connect 1s
+  timeout server 2s
+  email-alert mailers mymailers
+  email-alert from haproxy@example.com
+  email-alert to ops@example.com
+frontend fe
+  bind :8080
+`);
+  assert.deepEqual(alerts(c), []);
+  const warns = c.messages.filter((m) => m.level === CFG_WARNING).map((m) => m.text);
+  assert.ok(warns[0].endsWith(": section 'mailers' is ignored by sluice (no mail alerts are sent)."), warns[0]);
+  assert.equal(c.frontends.get('fe')!.binds.length, 1);
+});
