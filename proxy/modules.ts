@@ -45,6 +45,7 @@ import { keywords as httpErrorKeywords } from './http/errors-cfg.ts';
 import { keywords as monitorKeywords } from './http/monitor.ts';
 import { registerRetryOn } from './http/retry-on.ts';
 import { keywords as compressionKeywords } from './http/compression.ts';
+import { registerCache } from './cache/register.ts';
 import { sslBindKeywords, sslServerKeywords, sslGlobalKeywords, sslServerInit } from './ssl/keywords.ts';
 import { sslAclFetches, sslLogFetches } from './ssl/fetches.ts';
 import { tlsAcceptorFor, tlsHandshake } from './ssl/accept.ts';
@@ -105,6 +106,7 @@ export function buildRegistry(): KeywordRegistry {
   reg.register(monitorKeywords);
   registerRetryOn(reg);
   reg.register(compressionKeywords);
+  registerCache(reg);
   reg.register(sslGlobalKeywords);
   reg.registerBind(sslBindKeywords);
   reg.registerServer(sslServerKeywords);

@@ -98,6 +98,13 @@ class LineCtx implements KwCtx {
   postParse(fn: () => void): void { this.ld.post.push(fn); }
   abort(): void { this.ld.abortReq = true; }
   alertNote(msg: string): void { this.ld.messages.push({ level: CFG_ALERT_NOTE, text: `parsing [${this.file}:${this.line}] : ${msg}` }); }
+  warnAbort(msg: string): void {
+    this.ld.warn(`parsing [${this.file}:${this.line}]: ${msg}`);
+    this.ld.alerts++;
+    this.ld.filesWithErrors.add(this.file);
+    this.ld.abortReq = true;
+  }
+  sectionEnd(fn: () => void): void { this.ld.sectionEnd.push(fn); }
   warnProxy(px: Proxy, rank: number, msg: string): void { this.ld.warnProxy(px, rank, msg); }
 }
 
@@ -113,6 +120,14 @@ class Loading {
   fatal = false;
   aborted = false;
   abortReq = false;
+  /** Checks to run when the current section ends (KwCtx.sectionEnd). */
+  sectionEnd: (() => void)[] = [];
+  endSection(): void {
+    if (this.sectionEnd.length === 0) return;
+    const fns = this.sectionEnd;
+    this.sectionEnd = [];
+    for (const fn of fns) fn();
+  }
   alert(file: string, text: string): void {
     this.messages.push({ level: CFG_ALERT, text });
     this.alerts++;
@@ -234,6 +249,7 @@ function parseFile(ld: Loading, reg: KeywordRegistry, file: string, text: string
     const args = tk.args;
     if (args.length === 0) continue;
     if (isSectionHeader(args[0])) {
+      ld.endSection();
       skipping = false;
       px = null;
       if (args[0] === 'global') { section = 'global'; continue; }
@@ -270,6 +286,7 @@ function parseFile(ld: Loading, reg: KeywordRegistry, file: string, text: string
     dispatchLine(ld, reg, file, lineNo, section, px, args);
     if (ld.abortReq) return false;
   }
+  ld.endSection();
   return true;
 }
 

@@ -44,6 +44,10 @@ export interface KwCtx {
   warnProxy?(px: Proxy, rank: number, msg: string): void;
   /** An [ALERT] line (with `parsing [file:line] : `) that leaves the configuration valid, as 2.6's "already specified". */
   alertNote?(msg: string): void;
+  /** A [WARNING] line (with `parsing [file:line]: `) that still rejects the file and stops parsing (2.6's ERR_ABORT). */
+  warnAbort?(msg: string): void;
+  /** Runs `fn` when the current section ends (next section header or end of file), as 2.6's post-section parsers. */
+  sectionEnd?(fn: () => void): void;
 }
 
 /** Order of HAProxy 2.6's per-proxy post-parse warnings (check_config_validity), for KwCtx.warnProxy. */

@@ -62,6 +62,9 @@ import {
   H1_MF_EXPECT, H1_MF_SL_REBUILD, H1_MF_UPG_WS, H1_MF_WS_KEY,
 } from './types.ts';
 import { ipv4Value, ipv4Net } from '../net/ipv4.ts';
+import type { CacheTxn, CacheEntry, CacheStoreState } from '../cache/types.ts';
+import { cacheBody, cacheCommit } from '../cache/actions.ts';
+import { cacheServe } from '../cache/serve.ts';
 
 /**
  * Which idle server connection a request may take under `http-reuse` (2.6): a session's first request opens its own
@@ -218,6 +221,10 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   srcAddrBuf: Buffer | null = null;
   /** Stick counters this session tracks (proxy/stick), null unless a track-sc / stick rule ran. */
   stk: StkStream | null = null;
+  /** proxy/cache: the transaction's key (set by cache-use), a hit to serve, a response being stored. */
+  cache: CacheTxn | null = null;
+  cacheHit: CacheEntry | null = null;
+  cacheSt: CacheStoreState | null = null;
 
   constructor(fe: Proxy, sock: SessSocket, bind: BindCfg | null) {
     const bindName = bind !== null ? bind.name : '';
@@ -441,6 +448,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       if (fe.log.targets.length !== 0) { log.uri = nu; log.reqLine = log.method + ' ' + nu + ' ' + log.httpVersion; }
     }
     let r = httpRulesRun(fe.http.reqRules, this, out);
+    if (this.cacheHit !== null && r === RULES_CONTINUE) { this.cacheReply(fe, buf, headEnd, end); return; }
     // the stats page is looked for after the proxy's http-request rules and before its redirects, as in 2.6
     if (r === RULES_CONTINUE && fe.statsPage.enabled) r = this.statsPage(fe, buf, out, headEnd, end);
     if (r === RULES_CONTINUE) r = httpRulesRun(fe.http.redirects, this, out);
@@ -449,6 +457,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       be = this.pickBackend();
       if (be !== null && be !== fe) {
         r = httpRulesRun(be.http.reqRules, this, out);
+        if (this.cacheHit !== null && r === RULES_CONTINUE) { this.cacheReply(be, buf, headEnd, end); return; }
         if (r === RULES_CONTINUE && be.statsPage.enabled) r = this.statsPage(be, buf, out, headEnd, end);
         if (r === RULES_CONTINUE) r = httpRulesRun(be.http.redirects, this, out);
       }
@@ -505,6 +514,17 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       return;
     }
     this.bc.connect(be);
+  }
+
+  /** A `cache-use` hit of `px`'s rules: proxy/cache/serve.ts writes the stored response; no server, logged LR. */
+  cacheReply(px: Proxy, buf: Buffer, headEnd: number, end: number): void {
+    this.cacheSt = null;
+    if (headEnd < end) this.keepRest(buf, headEnd);
+    const bodyClose = this.reqBody !== BODY_NONE && !this.takeReceivedBody();
+    this.rqPhase = RQ_DONE;
+    if (bodyClose) this.cliKeepAlive = false;
+    cacheServe(this, px, this);
+    this.finishReply();
   }
 
   /**
@@ -838,6 +858,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (this.rspBody === BODY_LEN && end - headEnd <= SMALL_BODY_COPY && this.comp === null) {
       // the received body part rides in the head's Buffer: one write (one syscall) for a small response
       const n = end - headEnd < this.rspLeft ? end - headEnd : this.rspLeft;
+      if (this.cacheSt !== null) cacheBody(this.cacheSt, buf, headEnd, headEnd + n);
       log.bytesOut += n;
       this.rspLeft -= n;
       this.writeCli(this.buildRspHead(buf, true, headEnd, headEnd + n));
@@ -893,6 +914,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (this.rspBody === BODY_LEN) {
       const avail = chunk.length - from;
       const n = avail < this.rspLeft ? avail : this.rspLeft;
+      if (this.cacheSt !== null) cacheBody(this.cacheSt, chunk, from, from + n);
       this.writeCli(from === 0 && n === chunk.length ? chunk : chunk.subarray(from, from + n));
       this.log.bytesOut += n;
       this.rspLeft -= n;
@@ -901,10 +923,12 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       const st = this.rspChunk as ChunkState;
       const r = chunkDecode(st, chunk, from, chunk.length);
       if (r < 0) { this.serverFailed(SF_ERR_SRVCL, SF_FINST_D, 0); return; }
+      if (this.cacheSt !== null) for (let i = 0; i < st.nspans; i++) cacheBody(this.cacheSt, chunk, st.spans[2 * i], st.spans[2 * i + 1]);
       writeChunks(this.cli, st, chunk);
       this.log.bytesOut += st.dataBytes + st.trailerBytes + (st.state === CHK_ST_DONE ? 1 : 0);
       if (st.state === CHK_ST_DONE) this.responseDone(chunk, r, chunk.length);
     } else {
+      if (this.cacheSt !== null) cacheBody(this.cacheSt, chunk, from, chunk.length);
       this.log.bytesOut += chunk.length - from;
       this.writeCli(from === 0 ? chunk : chunk.subarray(from));
     }
@@ -916,6 +940,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (this.rspBody === BODY_LEN) {
       const avail = chunk.length - from;
       const n = avail < this.rspLeft ? avail : this.rspLeft;
+      if (this.cacheSt !== null) cacheBody(this.cacheSt, chunk, from, from + n);
       comp.data(chunk, from, from + n);
       this.log.bytesOut += n;
       this.rspLeft -= n;
@@ -924,7 +949,10 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       const st = this.rspChunk as ChunkState;
       const r = chunkDecode(st, chunk, from, chunk.length);
       if (r < 0) { this.serverFailed(SF_ERR_SRVCL, SF_FINST_D, 0); return; }
-      for (let i = 0; i < st.nspans; i++) comp.data(chunk, st.spans[2 * i], st.spans[2 * i + 1]);
+      for (let i = 0; i < st.nspans; i++) {
+        if (this.cacheSt !== null) cacheBody(this.cacheSt, chunk, st.spans[2 * i], st.spans[2 * i + 1]);
+        comp.data(chunk, st.spans[2 * i], st.spans[2 * i + 1]);
+      }
       this.log.bytesOut += st.dataBytes + st.trailerBytes + (st.state === CHK_ST_DONE ? 1 : 0);
       if (st.state === CHK_ST_DONE) { if (r < chunk.length) this.srvKeepAlive = false; comp.finish(1); }
     }
@@ -950,6 +978,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     log.errCause = SF_ERR_NONE;
     log.finishState = SF_FINST_NONE;
     if (this.cliGone) { log.errCause = SF_ERR_CLICL; log.finishState = SF_FINST_D; this.cliKeepAlive = false; }
+    if (this.cacheSt !== null) { cacheCommit(this.cacheSt); this.cacheSt = null; }
     // logasap: logged before the server connection is released (%bc/%sc still count it, as in 2.6)
     if ((this.fe.options & PR_O_LOGASAP) !== 0 && !this.asapDone) this.logAsap();
     this.releaseServer();
@@ -1069,6 +1098,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.be = null;
     this.l7Req = null;
     this.noL7Retry = false;
+    this.cacheSt = null;
     this.tunnel = false;
     this.req.reset();
     this.rsp.reset();

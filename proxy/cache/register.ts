@@ -1,0 +1,18 @@
+/*
+ * Registration of the HTTP cache (proxy/modules.ts calls registerCache once): the `cache` section keywords, the
+ * `filter` keyword, the cache-use / cache-store actions and `show cache`. Imports have no side effects. Hot path: no.
+ */
+import type { KeywordRegistry } from '../config/registry.ts';
+import { registerHttpActions } from '../http/keywords.ts';
+import { addModuleCli } from '../stats/cli-registry.ts';
+import { cacheSectionKeywords } from './section.ts';
+import { filterKeywords } from './filter.ts';
+import { cacheUseAction, cacheStoreAction } from './actions.ts';
+import { cacheCliCommands } from './cli.ts';
+
+export function registerCache(reg: KeywordRegistry): void {
+  reg.register(cacheSectionKeywords);
+  reg.register(filterKeywords);
+  registerHttpActions([cacheUseAction, cacheStoreAction]);
+  addModuleCli(cacheCliCommands);
+}
