@@ -1,6 +1,7 @@
 /*
  * Persistence overrides of a backend: `use-server <srv> if|unless <cond>`, `force-persist if|unless <cond>`,
- * `ignore-persist if|unless <cond>` and `option persist`, with HAProxy 2.6's parse errors. At request time the HTTP and
+ * `ignore-persist if|unless <cond>`, `option persist` and `persist rdp-cookie[(<name>)]` (tcp streams: the RDP
+ * broker's msts cookie names the server's address), with HAProxy 2.6's parse errors. At request time the HTTP and
  * TCP streams call prstFlags() (first matching force/ignore rule, plus `option persist`) before the cookie lookup, then
  * useServerPick() when no cookie chose a server. Rules live in a per-backend table, so a backend without them pays one
  * boolean test (prstState.on). Hot path: yes, for backends with these keywords only.
@@ -15,10 +16,12 @@ import { aclCondAtLoad } from '../acl/keywords.ts';
 import { capName } from '../config/sections.ts';
 import { srvAcceptsPersistent } from './server.ts';
 import { PRST_FORCE, PRST_IGNORE, PRST_OPTION } from './types.ts';
+import { rdpCookieFind, RDP_FOUND } from '../tcp/rdp-cookie.ts';
+import { ipv4Value } from '../net/ipv4.ts';
 
 interface UseServerRule { name: string; srv: Server | null; cond: AclCond | null }
 interface PersistRule { force: boolean; cond: AclCond | null }
-interface PersistCfg { optPersist: boolean; useServer: UseServerRule[]; rules: PersistRule[] }
+interface PersistCfg { optPersist: boolean; useServer: UseServerRule[]; rules: PersistRule[]; rdpName: string }
 
 const cfgs = new WeakMap<Proxy, PersistCfg>();
 
@@ -27,14 +30,18 @@ export const prstState = { on: false };
 
 function cfgOf(px: Proxy): PersistCfg {
   let c = cfgs.get(px);
-  if (c === undefined) { c = { optPersist: false, useServer: [], rules: [] }; cfgs.set(px, c); }
+  if (c === undefined) { c = { optPersist: false, useServer: [], rules: [], rdpName: '' }; cfgs.set(px, c); }
   return c;
 }
 
-/** Model init hook (proxy/modules.ts): a proxy inherits `option persist` from its defaults section. */
+/** Model init hook (proxy/modules.ts): a proxy inherits `option persist` and `persist rdp-cookie` from its defaults. */
 export function persistProxyInit(px: Proxy, def: Proxy | null): void {
   const d = def !== null ? cfgs.get(def) : undefined;
-  if (d !== undefined && d.optPersist) { cfgOf(px).optPersist = true; prstState.on = true; }
+  if (d === undefined || (!d.optPersist && d.rdpName === '')) return;
+  const c = cfgOf(px);
+  c.optPersist = d.optPersist;
+  c.rdpName = d.rdpName;
+  prstState.on = true;
 }
 
 /**
@@ -66,6 +73,39 @@ export function useServerPick(ctx: SampleCtx, be: Proxy, flags: number): Server 
     if (!aclCondExec(r.cond, ctx)) continue;
     const s = r.srv!;
     if (srvAcceptsPersistent(s) || (flags & (PRST_FORCE | PRST_OPTION)) !== 0) return s;
+  }
+  return null;
+}
+
+const rdpPos = new Int32Array(2);
+
+/**
+ * `persist rdp-cookie`: the server whose IPv4 address and port the client's "msts=<addr>.<port>.<x>" cookie names
+ * (both decimal, in network byte order read as little-endian numbers, as the RDP broker writes them), when it is up
+ * or `option persist` is set; else null. Reads the client bytes held by the tcp stream (ctx.l4Data).
+ */
+export function rdpPersistPick(ctx: SampleCtx, be: Proxy, flags: number): Server | null {
+  const c = cfgs.get(be);
+  const d = ctx.l4Data;
+  if (c === undefined || c.rdpName === '' || d === undefined || d === null) return null;
+  if (rdpCookieFind(d, c.rdpName, rdpPos) !== RDP_FOUND) return null;
+  let i = rdpPos[0];
+  const e = rdpPos[1];
+  let addr = 0, port = 0, n = 0;
+  for (; i < e && d[i] >= 0x30 && d[i] <= 0x39; i++, n++) addr = addr * 10 + d[i] - 0x30;
+  if (n === 0 || i >= e || d[i] !== 0x2e) return null;
+  for (i++, n = 0; i < e && d[i] >= 0x30 && d[i] <= 0x39; i++, n++) port = port * 10 + d[i] - 0x30;
+  if (n === 0 || i >= e || d[i] !== 0x2e) return null;
+  addr = addr >>> 0;
+  port &= 0xffff;
+  // little-endian reading of network-order bytes: addr's low byte is the first octet, port's bytes are swapped
+  const ip4 = (((addr & 0xff) << 24) | (((addr >>> 8) & 0xff) << 16) | (((addr >>> 16) & 0xff) << 8) | (addr >>> 24)) >>> 0;
+  const p = ((port & 0xff) << 8) | (port >>> 8);
+  const list = be.servers;
+  for (let k = 0; k < list.length; k++) {
+    const s = list[k];
+    if (s.port !== p || s.path !== '' || ipv4Value(s.host) !== ip4) continue;
+    if (srvAcceptsPersistent(s) || (flags & PRST_OPTION) !== 0) return s;
   }
   return null;
 }
@@ -111,6 +151,22 @@ function parsePersistRule(args: readonly string[], ctx: KwCtx): void {
   prstState.on = true;
 }
 
+function parsePersist(args: readonly string[], ctx: KwCtx): void {
+  const m = args[1] ?? '';
+  if (m === '') { ctx.alert(`missing persist method.`); return; }
+  if (m !== 'rdp-cookie' && !m.startsWith('rdp-cookie(')) { ctx.alert(`unknown persist method.`); return; }
+  if (args.length > 2) { ctx.alert(`'${args[0]}' cannot handle unexpected argument '${args[2]}'.`); return; }
+  let name = 'msts';
+  if (m !== 'rdp-cookie') {
+    if (!m.endsWith(')') || m.length <= 12) { ctx.alert(`persist rdp-cookie(name)' requires an rdp cookie name.`); return; }
+    name = m.slice(11, -1).toLowerCase();
+  }
+  const px = ctx.proxy!;
+  if ((px.cap & (PR_CAP_BE | PR_CAP_DEF)) === 0) return;     // a frontend ignores it silently, as 2.6
+  cfgOf(px).rdpName = name;
+  prstState.on = true;
+}
+
 function parseOptionPersist(args: readonly string[], ctx: KwCtx): void {
   const neg = args[0] === 'no';
   const from = neg || args[0] === 'default' ? 1 : 0;
@@ -123,5 +179,6 @@ export const keywords: CfgKeyword[] = [
   { section: 'listen', name: 'use-server', cap: PR_CAP_BE, parse: parseUseServer },
   { section: 'listen', name: 'force-persist', cap: PR_CAP_BE, parse: parsePersistRule },
   { section: 'listen', name: 'ignore-persist', cap: PR_CAP_BE, parse: parsePersistRule },
+  { section: 'listen', name: 'persist', parse: parsePersist },
   { section: 'listen', name: 'option persist', cap: PR_CAP_BE | PR_CAP_DEF, allowNo: true, parse: parseOptionPersist },
 ];

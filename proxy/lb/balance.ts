@@ -1,7 +1,7 @@
 /*
  * Keywords `balance <algo> [options]` and `hash-type <method> [<function>] [avalanche]` (backend side). They only
  * fill BalanceCfg; the loader binds the named LbAlgo registered by proxy/modules.ts and reports algorithms Sluice
- * does not implement (rdp-cookie, hash). Hot path: no.
+ * does not implement (hash). Hot path: no.
  */
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
 import { PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
@@ -58,6 +58,15 @@ function parseBalance(args: readonly string[], ctx: KwCtx): void {
     for (let i = 2; i < args.length; i++) {
       if (args[i] === 'use_domain_only') b.hdrDomainOnly = true;
       else { ctx.alert(`hdr(name) : unknown parameter '${args[i]}'.`); return; }
+    }
+    return;
+  }
+  if (a === 'rdp-cookie' || a.startsWith('rdp-cookie(')) {
+    b.algo = 'rdp-cookie';
+    b.rdpCookieName = 'mstshash';
+    if (a !== 'rdp-cookie') {
+      if (!a.endsWith(')') || a.length <= 12) { ctx.alert(`balance rdp-cookie : missing cookie name.`); return; }
+      b.rdpCookieName = a.slice(11, -1).toLowerCase();
     }
     return;
   }

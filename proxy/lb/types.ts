@@ -28,6 +28,7 @@ export interface BalanceCfg {
   hdrName: string;           // `balance hdr(<name>)`, lower case
   hdrDomainOnly: boolean;    // `balance hdr(host) use_domain_only`
   randomDraws: number;       // `balance random(<draws>)`, default 2
+  rdpCookieName: string;     // `balance rdp-cookie(<name>)`, lower case, default 'mstshash'
   file: string;
   line: number;
 }
@@ -50,6 +51,8 @@ export interface LbRequestView {
    * out[0], out[1] (trimmed) and returns true; false when absent.
    */
   findHeader(lcName: string, out: Int32Array): boolean;
+  /** tcp streams: the client bytes held before connecting (`balance rdp-cookie` reads the RDP cookie there). */
+  readonly l4Data?: Buffer | null;
 }
 
 /**

@@ -26,7 +26,7 @@ import { frontendStreamEnd, feGlobal, closeGently } from '../frontend.ts';
 import type { StkStream } from '../stick/types.ts';
 import { stkClaim, stkTxnEnd, stkSessEnd } from '../stick/track.ts';
 import { stkPersist, stkPersistState } from '../stick/persist.ts';
-import { prstState, prstFlags, useServerPick } from '../backend/persist-rules.ts';
+import { prstState, prstFlags, useServerPick, rdpPersistPick } from '../backend/persist-rules.ts';
 import { PRST_DIRECT } from '../backend/types.ts';
 import { streamRegister, streamUnregister, nextSessId } from '../streams.ts';
 import { addTimeStats } from '../stats/counters.ts';
@@ -186,6 +186,7 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
     if (prstState.on) {
       const f = prstFlags(this, be);
       c.persist = useServerPick(this, be, f);
+      if (c.persist === null) c.persist = rdpPersistPick(this, be, f);
       if (c.persist === null && stkPersistState.on) c.persist = stkPersist(this, be);
       c.prst = c.persist !== null ? f | PRST_DIRECT : f;
     } else if (stkPersistState.on) c.persist = stkPersist(this, be);
