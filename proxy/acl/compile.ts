@@ -238,6 +238,7 @@ const PREDEFINED_SRC: readonly [string, string[]][] = [
   ['HTTP_URL_ABS', ['url_reg', '^[^/:]*://']], ['HTTP_URL_SLASH', ['url_beg', '/']], ['HTTP_URL_STAR', ['url', '*']],
   ['HTTP_CONTENT', ['hdr_val(content-length)', 'gt', '0']],
   ['WAIT_END', ['wait_end']], ['REQ_CONTENT', ['req.len', 'gt', '0']],
+  ['RDP_COOKIE', ['req.rdp_cookie_cnt', 'gt', '0']],
 ];
 let predefined: Map<string, AclDef> | null = null;
 

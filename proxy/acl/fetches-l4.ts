@@ -7,6 +7,7 @@
  */
 import type { FetchDef, SampleCtx, MatchFn, AclPatterns } from './types.ts';
 import { ACL_M_INT, ACL_M_BIN, ACL_M_STR, ACL_M_BOOL } from './types.ts';
+import { RDP_FETCHES } from '../tcp/rdp-cookie.ts';
 
 const intBuf = Buffer.alloc(24);
 function matchNumber(n: number, match: MatchFn, p: AclPatterns): boolean {
@@ -136,4 +137,6 @@ export const L4_FETCHES: readonly [string, FetchDef][] = [
   ['req.len', reqLen], ['req_len', reqLen], ['req.payload', reqPayload], ['payload', reqPayload],
   ['req.ssl_hello_type', sslHelloType], ['req_ssl_hello_type', sslHelloType],
   ['req.ssl_sni', sslSni], ['req_ssl_sni', sslSni], ['dst_port', dstPort], ['wait_end', waitEnd],
+  // the RDP_COOKIE predefined ACL needs them in the base table (tcp/rdp-cookie.ts)
+  ...RDP_FETCHES.map((f): [string, FetchDef] => [f.name, f]),
 ];
