@@ -13,6 +13,7 @@ import { authorityLen } from '../log/fields.ts';
 import { ipv6Parse } from '../net/proxy-protocol.ts';
 import { hashRange } from '../lb/hash-fn.ts';
 import { LB_HFN_SDBM } from '../lb/types.ts';
+import { rdpCookieText } from '../tcp/rdp-cookie.ts';
 
 
 /** The last value of header `name` (lowercase), `full` = whole line value, else its last comma-separated part. */
@@ -124,6 +125,7 @@ function baseFetch(name: string, arg: string): StkKeyFn | null {
     case 'res.hdr': case 'shdr': { const n = arg.toLowerCase(); return (c) => header(c, n, false); }
     case 'res.cook': case 'scook': return (c) => setCookie(c, arg);
     case 'str': return () => arg;
+    case 'req.rdp_cookie': case 'rdp_cookie': { const n = arg.toLowerCase(); return (c) => rdpCookieText(c.l4Data, n); }
     default: return null;
   }
 }
