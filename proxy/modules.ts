@@ -29,6 +29,7 @@ import { uri } from './lb/uri.ts';
 import { urlParam } from './lb/url-param.ts';
 import { hdr } from './lb/hdr.ts';
 import { random } from './lb/random.ts';
+import { rdpCookie } from './lb/rdp-cookie.ts';
 import { UNSUPPORTED } from './unsupported.ts';
 import { IGNORED } from './ignored.ts';
 import { registerEdge } from './edge.ts';
@@ -96,7 +97,7 @@ export function buildRegistry(): KeywordRegistry {
   reg.register(checkKeywords);
   reg.register(tcpCheckKeywords);
   reg.registerServer(checkServerKeywords);
-  reg.registerLb([roundrobin, staticRr, leastconn, first, source, uri, urlParam, hdr, random]);
+  reg.registerLb([roundrobin, staticRr, leastconn, first, source, uri, urlParam, hdr, random, rdpCookie]);
   reg.register(logKeywords);
   reg.register(aclKeywords);
   reg.register(statsKeywords);
