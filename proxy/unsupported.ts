@@ -13,7 +13,7 @@ export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = 
     'httpclient.resolvers.id', 'httpclient.resolvers.prefer', 'httpclient.ssl.ca-file', 'set-var',
   ]],
   ['proxy', [
-    'monitor-net', 'persist', 'dispatch',
+    'monitor-net', 'dispatch',
     'source', 'external-check', 'hash-balance-factor', 'option ldap-check', 'option spop-check',
     'option external-check', 'option transparent', 'option http-use-proxy-header',
     'option accept-invalid-http-request', 'option accept-invalid-http-response', 'option http-restrict-req-hdr-names',
