@@ -1,7 +1,7 @@
 /*
  * The health-check scheduler and rise/fall state machine (HAProxy's check->health): a checked server starts UP with
- * health = rise (so the first failure takes it DOWN, as HAProxy); successes climb to rise+fall-1, failures go down
- * one by one while UP; DOWN needs `rise` consecutive successes. Interval: `inter` when stable, `fastinter` while
+ * health = rise (so the first failure takes it DOWN, as HAProxy); a success reaching rise jumps to rise+fall-1,
+ * failures go down one by one while UP and to 0 below rise; DOWN needs `rise` consecutive successes. Interval: `inter` when stable, `fastinter` while
  * transitioning, `downinter` while DOWN. State changes go through backend/server.ts (messages, LB, queues).
  * Agent checks (checks/agent.ts) start and stop with the regular ones. Callers: main.ts (start/stop per backend), the
  * stats CLI (enable/disable health). Hot path: no.
@@ -44,18 +44,23 @@ export function applyCheckResult(srv: Server, r: ProbeResult): void {
   c.duration = r.duration;
   const top = c.rise + c.fall - 1;
   let change = 0;                                  // 1: goes UP, -1: goes DOWN
+  // 2.6's steps: a success that reaches `rise` jumps to the top (also for a server that starts UP at health = rise:
+  // its first success logs "3/3 UP" with rise 2 fall 3), a failure that drops below `rise` falls to 0 (also while
+  // rising from DOWN: one failure restarts the count)
   if (r.ok) {
-    if (c.health < top) c.health++;
-    if (srv.curState === SRV_ST_STOPPED && c.health >= c.rise) {
-      c.health = top;
-      // an agent that last said down/fail/stopped keeps the server DOWN
-      if (agentSaysUp(srv)) change = 1;
+    if (c.health < top) {
+      c.health++;
+      if (c.health >= c.rise) c.health = top;
     }
+    // an agent that last said down/fail/stopped keeps the server DOWN
+    if (srv.curState === SRV_ST_STOPPED && c.health >= c.rise && agentSaysUp(srv)) change = 1;
   } else {
-    if (c.health > 0) srv.counters.failedChecks++; // chkfail: failures while not yet fully DOWN, as HAProxy
-    if (c.health > c.rise) c.health--;
-    else if (srv.curState !== SRV_ST_STOPPED) { c.health = 0; change = -1; }
-    else if (c.health > 0) c.health--;
+    if (c.health > 0) {
+      srv.counters.failedChecks++; // chkfail: failures while not yet fully DOWN, as HAProxy
+      c.health--;
+      if (c.health < c.rise) c.health = 0;
+    }
+    if (srv.curState !== SRV_ST_STOPPED && c.health < c.rise) change = -1;
   }
   const logChk = srv.proxy.httpCheck.logHealthChecks;
   if (logChk && (c.health !== health0 || c.status !== status0)) logHealthCheck(srv, r);

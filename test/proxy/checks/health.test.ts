@@ -68,3 +68,24 @@ test('wrong HTTP status reasons are worded like haproxy', () => {
   assert.equal(probeReason({ status: HCHK_STATUS_L7STS, ok: false, code: 503, info: 'Service Unavailable', duration: 2 }),
     'Layer7 wrong status, code: 503, info: "Service Unavailable", check duration: 2ms');
 });
+
+test('health moves as haproxy 2.6.12 logs it: the first success of a server starting UP jumps to the top, a failure while rising restarts from 0', () => {
+  // haproxy 2.6.12, `check inter 150 rise 3 fall 2` + option log-health-checks on a server answering
+  // 200,500,200,200,500,500,500,200,200,500,200,200,200: the "status: x/y" of each logged line
+  writeFileSync(f, 'backend bk2\n  server s 127.0.0.1:1 check rise 3 fall 2\n');
+  const c2 = loadConfig([f], buildRegistry());
+  const b2 = c2.backends.get('bk2')!;
+  initBackendServers(b2);
+  const s = b2.servers[0];
+  const bad = { status: HCHK_STATUS_L7STS, ok: false, code: 500, info: 'Internal Server Error', duration: 0 };
+  const shown = (): string => (s.check.health >= s.check.rise ? `${s.check.health - s.check.rise + 1}/${s.check.fall} UP` : `${s.check.health}/${s.check.rise} DOWN`);
+  const got: string[] = [];
+  for (const c of [200, 500, 200, 200, 500, 500, 500, 200, 200, 500, 200, 200, 200]) {
+    const h0 = s.check.health;
+    applyCheckResult(s, c === 200 ? pass : bad);
+    if (s.check.health !== h0) got.push(shown());
+  }
+  assert.deepEqual(got, ['2/2 UP', '1/2 UP', '2/2 UP', '1/2 UP', '0/3 DOWN', '1/3 DOWN', '2/3 DOWN', '0/3 DOWN',
+    '1/3 DOWN', '2/3 DOWN', '2/2 UP']);
+  assert.equal(s.curState, SRV_ST_RUNNING);
+});
