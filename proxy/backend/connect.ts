@@ -13,6 +13,7 @@ import { rawConnectTcp, rawConnectPipe } from '../net/raw-socket.ts';
 import { tlsConnect } from '../net/tls-socket.ts';
 import { srvSsl, sslUse } from '../ssl/keywords.ts';
 import { sendProxyUse, sendProxyHeader, srvSendsProxy } from './send-proxy.ts';
+import { sourceUse, srcBindFor, srcPortNext } from './source.ts';
 import type { SockError, ProxySocket } from '../net/types.ts';
 import {
   SF_ERR_SRVCL, SF_ERR_SRVTO, SF_ERR_RESOURCE, SF_FINST_C, SF_FINST_Q, PR_O_REDISPATCH, PR_O_SRVKA, SRV_ST_RUNNING,
@@ -248,14 +249,17 @@ export class BackendConn implements Pending {
     backendStats.connecting++;
     be.beCounters.connect++; sc.connect++;
     const tc = sslUse.servers !== 0 ? srvSsl(srv) : null;      // `server ... ssl` (proxy/ssl), else plain
+    const src = sourceUse.on ? srcBindFor(srv) : null;          // `source` (backend/source.ts)
+    const srcHost = src !== null ? src.host : '';
+    const srcPort = src !== null ? srcPortNext(src) : 0;
     let sock: ProxySocket;
     if (tc !== null) {
       // send-proxy: the PROXY header goes out in clear before the handshake
       const pp = sendProxyUse.servers !== 0 ? sendProxyHeader(srv, log) : null;
-      sock = tlsConnect(srv.host, srv.port, tc, tc.sniFn !== null ? tc.sniFn(this.client) ?? '' : '', true, (be.options & PR_O_SRVKA) !== 0, pp);
+      sock = tlsConnect(srv.host, srv.port, tc, tc.sniFn !== null ? tc.sniFn(this.client) ?? '' : '', true, (be.options & PR_O_SRVKA) !== 0, pp, srcHost, srcPort);
     } else {
       const rs = srv.path !== '' ? rawConnectPipe(srv.path, null)
-        : rawConnectTcp(srv.host, srv.port, null, true, (be.options & PR_O_SRVKA) !== 0);
+        : rawConnectTcp(srv.host, srv.port, null, true, (be.options & PR_O_SRVKA) !== 0, srcHost, srcPort);
       // sessions that handle buffer swaps (srvReadBuffer) get reads in lent buffers, own ones only during bulk reads
       if (this.client.srvReadBuffer !== undefined) rs.lend = true;
       // `send-proxy[-v2]` (backend/send-proxy.ts): the PROXY header, written first once connected
