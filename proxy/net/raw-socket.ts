@@ -82,6 +82,8 @@ interface StreamHandle {
   setKeepAlive?(on: boolean, delaySec: number): number;
   connect(req: unknown, addr: string, port?: number): number;
   connect6?(req: unknown, addr: string, port: number): number;
+  bind?(addr: string, port: number): number;
+  bind6?(addr: string, port: number, flags: number): number;
 }
 interface AddrOut { address?: string; port?: number; family?: string }
 interface WriteReq { handle: StreamHandle | null; oncomplete: (this: WriteReq, status: number) => void; bytes: number; data: unknown; cb: WriteCb | null }
@@ -496,17 +498,26 @@ function readEarly(rs: RawSocket): void {
 }
 
 /**
- * Opens a TCP connection to host:port (an IP address, or a name resolved with dns.lookup first). `readBuf` null =
+ * Opens a TCP connection to host:port (an IP address, or a name resolved with dns.lookup first), from srcHost:srcPort
+ * when given (`source`; '' / 0 = chosen by the kernel). `readBuf` null =
  * copy mode. The socket starts reading once connected unless paused; writes and end() before that are queued.
  * Outcome: onconnect, or onerror (ECONNREFUSED, ...) then onclose.
  */
-export function rawConnectTcp(host: string, port: number, readBuf: Buffer | null, noDelay: boolean, keepAlive: boolean): RawSocket {
+export function rawConnectTcp(host: string, port: number, readBuf: Buffer | null, noDelay: boolean, keepAlive: boolean,
+  srcHost = '', srcPort = 0): RawSocket {
   const rs = new RawSocket(new TCP(tcpWrap.constants.SOCKET) as StreamHandle, true, readBuf);
   rs.connecting = true;
   rs.paused = false;
   if (noDelay) rs.setNoDelay(true);
   if (keepAlive) rs.setKeepAlive(true, 0);
   const fam = ipFamily(host);
+  if (srcHost !== '' || srcPort !== 0) {
+    // `source` (backend/source.ts): bind the local address/port first; a failure (EADDRINUSE, ...) is a connect error
+    const h = rs.handle as StreamHandle;
+    const v6 = srcHost !== '' ? ipFamily(srcHost) === 6 : fam === 6;
+    const err = v6 ? h.bind6!(srcHost === '' ? '::' : srcHost, srcPort, 0) : h.bind!(srcHost === '' ? '0.0.0.0' : srcHost, srcPort);
+    if (err !== 0) { process.nextTick(connectFailedLater, rs, err); return rs; }
+  }
   if (fam !== 0) startTcpConnect(rs, host, port, fam);
   else {
     lookup(host, (err, addr, family) => {

@@ -250,13 +250,16 @@ function noHostCheck(): undefined { return undefined; }
  * or onerror (ECONNREFUSED, certificate errors...) then onclose.
  */
 export function tlsConnect(host: string, port: number, cfg: SslServerCfg, sni: string, noDelay: boolean, keepAlive: boolean,
-  preamble: Buffer | null = null): TlsSocket {
+  preamble: Buffer | null = null, srcHost = '', srcPort = 0): TlsSocket {
   const opts: ConnectionOptions = {
     host, port, secureContext: cfg.ctx ?? undefined, allowHalfOpen: true, rejectUnauthorized: cfg.verify === 2,
   } as ConnectionOptions;
+  // `source` (backend/source.ts): the local address/port to connect from
+  const local = srcHost !== '' || srcPort !== 0 ? { localAddress: srcHost !== '' ? srcHost : undefined, localPort: srcPort !== 0 ? srcPort : undefined } : null;
+  if (local !== null) Object.assign(opts, local);
   if (preamble !== null) {
     // written while connecting: node flushes it on connect, before the TLS layer starts its handshake
-    const raw = netConnect({ host, port, allowHalfOpen: true });
+    const raw = netConnect({ host, port, allowHalfOpen: true, ...local });
     raw.on('error', noopErr);            // reported by the TLS socket
     if (noDelay) raw.setNoDelay(true);
     raw.write(preamble);
