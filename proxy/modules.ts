@@ -14,6 +14,7 @@ import { serverKeywords, makeServerKeywords } from './backend/server-keywords.ts
 import { keywords as balanceKeywords } from './lb/balance.ts';
 import { keywords as cookieKeywords } from './backend/cookie.ts';
 import { keywords as persistKeywords, persistProxyInit } from './backend/persist-rules.ts';
+import { keywords as sourceKeywords, serverKeywords as sourceServerKeywords, sourceProxyInit, sourceServerInit } from './backend/source.ts';
 import { keywords as checkKeywords, serverKeywords as checkServerKeywords } from './checks/keywords.ts';
 import { keywords as tcpCheckKeywords } from './checks/tcp-check.ts';
 import { startTcpSession, setTcpLogSink } from './tcp/forward.ts';
@@ -68,6 +69,8 @@ export function registerModelHooks(): void {
   registerProxyInit(statsProxyInit);
   registerProxyInit(httpProxyInit);
   registerProxyInit(persistProxyInit);
+  registerProxyInit(sourceProxyInit);
+  registerServerInit(sourceServerInit);
   registerServerInit(statsServerInit);
   registerServerInit(sslServerInit);
   registerAclFetches(sslAclFetches);
@@ -92,6 +95,8 @@ export function buildRegistry(): KeywordRegistry {
   reg.register(balanceKeywords);
   reg.register(cookieKeywords);
   reg.register(persistKeywords);
+  reg.register(sourceKeywords);
+  reg.registerServer(sourceServerKeywords);
   reg.register(tcpRuleKeywords);
   reg.register(tcpResponseKeywords);
   reg.register(checkKeywords);
