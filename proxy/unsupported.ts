@@ -14,13 +14,13 @@ export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = 
   ]],
   ['proxy', [
     'monitor-net', 'dispatch',
-    'source', 'external-check', 'hash-balance-factor', 'option ldap-check', 'option spop-check',
+    'external-check', 'hash-balance-factor', 'option ldap-check', 'option spop-check',
     'option external-check', 'option transparent', 'option http-use-proxy-header',
     'option accept-invalid-http-request', 'option accept-invalid-http-response', 'option http-restrict-req-hdr-names',
     'error-log-format', 'use-fcgi-app', 'transparent',
   ]],
   ['server', [
-    'redir', 'proto', 'check-proto', 'check-via-socks4', 'source', 'namespace', 'usesrc', 'socks4', 'non-stick',
+    'redir', 'proto', 'check-proto', 'check-via-socks4', 'namespace', 'usesrc', 'socks4', 'non-stick',
     'stick', 'log-proto', 'set-proxy-v2-tlv-fmt',
   ]],
   ['bind', [
