@@ -57,15 +57,29 @@ function cliLine(cs: CliSession, now: number, epoch: number): string {
     ' rp[f=80008000h,i=0,an=00h,rx=,wx=,ax=] scf=[8,200h,fd=-1] scb=[8,1h,fd=-1] exp= rc=0 c_exp=\n';
 }
 
-/** The channel part of a multi-line dump (request and response buffers). */
-function channels(ptr: string, rqf: string, rpf: string, tin: number, tout: number, size: number): string {
+/**
+ * The channel part of a multi-line dump (request and response buffers); `htx` adds 2.6's `htx=` line under each
+ * buffer of an HTTP stream.
+ */
+function channels(ptr: string, rqf: string, rpf: string, tin: number, tout: number, size: number, htx = false): string {
   const data = (o: number): string => (size > 0 ? sub(ptr, o) : '(nil)');
+  const h = htx ? '      htx=' + sub(ptr, 0xa00) + ' flags=0x0 size=0 data=0 used=0 wrap=NO extra=0\n' : '';
   return '  req=' + sub(ptr, 0x20) + ' (f=' + rqf + ' an=0x0 pipe=0 tofwd=-1 total=' + tin + ')\n' +
     '      an_exp=<NEVER> rex=<NEVER> wex=<NEVER>\n' +
-    '      buf=' + sub(ptr, 0x28) + ' data=' + data(0x4000) + ' o=0 p=0 i=0 size=' + size + '\n' +
+    '      buf=' + sub(ptr, 0x28) + ' data=' + data(0x4000) + ' o=0 p=0 i=0 size=' + size + '\n' + h +
     '  res=' + sub(ptr, 0x80) + ' (f=' + rpf + ' an=0x0 pipe=0 tofwd=-1 total=' + tout + ')\n' +
     '      an_exp=<NEVER> rex=<NEVER> wex=<NEVER>\n' +
-    '      buf=' + sub(ptr, 0x88) + ' data=' + data(0x8000) + ' o=0 p=0 i=0 size=' + size + '\n';
+    '      buf=' + sub(ptr, 0x88) + ' data=' + data(0x8000) + ' o=0 p=0 i=0 size=' + size + '\n' + h;
+}
+
+// 2.6's enum http_meth_t order (HTTP_METH_OPTIONS = 0 ... HTTP_METH_OTHER = 8)
+const HTTP_METHS = ['OPTIONS', 'GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'TRACE', 'CONNECT'];
+
+/** 2.6's `txn=` line of an HTTP stream: the method's number, the status (-1 before the response), message states. */
+function txnLine(p: string, l: ActiveStream['log']): string {
+  const m = HTTP_METHS.indexOf(l.method);
+  return '  txn=' + sub(p, 0xb00) + ' flags=0x3000 meth=' + (m < 0 ? 8 : m) + ' status=' + (l.status > 0 ? l.status : -1) +
+    ' req.st=MSG_DONE rsp.st=' + (l.status > 0 ? 'MSG_DATA' : 'MSG_RPBEFORE') + ' req.f=0x4c rsp.f=0x00\n';
 }
 
 /** The multi-line dump of a CLI session (2.6 shows the CLI applet's own stream). */
@@ -131,6 +145,7 @@ function streamDump(st: ActiveStream, now: number, epoch: number): string {
     (be !== null && l.backendSrcIp !== '' ? ' addr=' + addr(l.backendSrcIp, l.backendSrcPort) : '') + '\n' +
     '  server=' + (srv !== null ? srv.name + ' (id=' + srv.id + ') addr=' + addr(l.serverIp, l.serverPort) : '<NONE> (id=-1)') +
     '\n  task=' + sub(p, 0x100) + ' (state=0x00 nice=0 calls=1 rate=0 exp=<NEVER> tmask=0x1 age=' + fmtAge(now - l.acceptMs) + ')\n' +
+    (st.fe.mode === PR_MODE_HTTP ? txnLine(p, l) : '') +
     '  scf=' + sub(p, 0x200) + ' flags=0x00000000 state=EST endp=CONN,' + sub(p, 0x300) + ',0x028c0001 sub=1\n' +
     '      co0=' + sub(p, 0x400) + ' ctrl=' + proto(l.clientIp) + ' xprt=RAW mux=' + mux + ' data=STRM target=LISTENER:' +
     sub(p, 0x500) + '\n      flags=0x80000300 fd=-1 fd.state=121 updt=0 fd.tmask=0x1\n' +
@@ -139,7 +154,7 @@ function streamDump(st: ActiveStream, now: number, epoch: number): string {
         '      co1=' + sub(p, 0x800) + ' ctrl=' + proto(l.serverIp) + ' xprt=RAW mux=' + mux + ' data=STRM target=SERVER:' +
         sub(p, 0x900) + '\n      flags=0x10000300 fd=-1 fd.state=10121 updt=0 fd.tmask=0x1\n'
       : '  scb=' + sub(p, 0x600) + ' flags=0x00000001 state=INI endp=CONN,0,0x01000001 sub=0\n') +
-    channels(p, '0x848000', '0x80048000', l.bytesIn, l.bytesOut, 0);
+    channels(p, '0x848000', '0x80048000', l.bytesIn, l.bytesOut, 0, st.fe.mode === PR_MODE_HTTP);
 }
 
 function findStream(ptr: bigint): ActiveStream | null {

@@ -118,3 +118,19 @@ test('an HTTP connection between requests has no stream, as in 2.6; entries are 
     assert.ok(lines[1]!.startsWith(streamPtr(9013)), lines[1]);
   } finally { streamUnregister(hs); streamUnregister(t); }
 });
+
+test('show sess <ptr> of an HTTP stream waiting for its response has 2.6\'s txn= line and an htx= line per buffer', () => {
+  const ref = readFileSync(new URL('../../../fixtures/stats/show-sess/show-sess-all-http.txt', import.meta.url), 'latin1').replace(/\n$/, '');
+  const fe = src.proxies.find((p) => p.mode === 1 && p.servers.length > 0) ?? src.proxies[0]!;
+  const l = newStreamLog(fe);
+  l.clientIp = '127.0.0.1'; l.clientPort = 59976; l.backend = fe; l.server = fe.servers[0] ?? null; l.acceptMs = Date.now() - 1000;
+  l.serverIp = '127.0.0.1'; l.serverPort = 19001; l.backendSrcIp = '127.0.0.1'; l.backendSrcPort = 41820;
+  l.method = 'GET'; l.tRequest = 0;
+  const hs: ActiveStream = { sessId: 9021, fe, log: l, streamPrev: null, streamNext: null, kill() { streamUnregister(hs); } };
+  streamRegister(hs);
+  const d = showSess.parse(['show', 'sess', streamPtr(9021)], cli, env).text.replace(/\n$/, '');
+  streamUnregister(hs);
+  assert.ok(fe.mode === 1, 'an http proxy in the golden model');
+  assert.deepEqual(shape(d), shape(ref));
+  assert.match(d, /\n  txn=0x[0-9a-f]+ flags=0x3000 meth=1 status=-1 req\.st=MSG_DONE rsp\.st=MSG_RPBEFORE /);
+});
