@@ -160,6 +160,8 @@ export interface CompOwner {
   writeCli(b: Buffer): void;
   /** The compressed body and its last chunk are written. */
   compDone(): void;
+  /** zlib failed: the response cannot be completed (the stream aborts it). */
+  compFailed(): void;
 }
 
 const CRLF = Buffer.from('\r\n');
@@ -186,7 +188,13 @@ function onZDrain(this: zlib.Gzip): void {
   const o = (this as unknown as { comp: HttpCompressor }).comp.owner;
   if (!o.closed && o.srv !== null) o.srv.resume();
 }
-function onZError(): void { /* input is never invalid for a compressor; a destroy() may report here */ }
+function onZError(this: zlib.Gzip): void {
+  // a compressor dropped by destroy() may report here; any other error leaves the body unfinishable
+  const c = (this as unknown as { comp: HttpCompressor }).comp;
+  if (c.dropped || c.owner.closed) return;
+  c.dropped = true;
+  c.owner.compFailed();
+}
 
 /**
  * One response's compressor: decoded body bytes in (data), chunked compressed bytes out to the client. Counts
@@ -198,6 +206,8 @@ export class HttpCompressor {
   readonly be: Proxy;
   readonly z: zlib.Gzip | zlib.Deflate | zlib.DeflateRaw;
   ended = false;
+  /** destroy() was called, or zlib failed: its events are ignored. */
+  dropped = false;
 
   constructor(owner: CompOwner, algo: string, fe: Proxy, be: Proxy) {
     this.owner = owner;
@@ -238,6 +248,7 @@ export class HttpCompressor {
   /** The stream ends without the body's end: drops the compressor. */
   destroy(): void {
     this.ended = true;
+    this.dropped = true;
     this.z.destroy();
   }
 }

@@ -20,7 +20,7 @@ import { prstState, prstFlags, useServerPick } from '../backend/persist-rules.ts
 import { PRST_DIRECT } from '../backend/types.ts';
 import {
   PR_O_FORWARDFOR, PR_O_ORIGINALTO, PR_O_SEND_NAME_HDR, PR_O_HTTPCLOSE, PR_O_HTTP_SERVER_CLOSE, PR_O_HTTPLOG, PR_O_LOGASAP, PR_O_ABORTONCLOSE, PR_O_REDISPATCH,
-  SF_ERR_NONE, SF_ERR_CLICL, SF_ERR_SRVCL, SF_ERR_PRXCOND, SF_ERR_CLITO, SF_ERR_SRVTO, SF_ERR_LOCAL,
+  SF_ERR_NONE, SF_ERR_CLICL, SF_ERR_SRVCL, SF_ERR_PRXCOND, SF_ERR_CLITO, SF_ERR_SRVTO, SF_ERR_LOCAL, SF_ERR_INTERNAL,
   SF_FINST_NONE, SF_FINST_R, SF_FINST_Q, SF_FINST_C, SF_FINST_H, SF_FINST_D, SF_FINST_T,
 } from '../model/types.ts';
 import type { BackendClient } from '../backend/types.ts';
@@ -956,6 +956,21 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       this.log.bytesOut += st.dataBytes + st.trailerBytes + (st.state === CHK_ST_DONE ? 1 : 0);
       if (st.state === CHK_ST_DONE) { if (r < chunk.length) this.srvKeepAlive = false; comp.finish(1); }
     }
+  }
+
+  /**
+   * CompOwner: zlib failed in the middle of the body: the response is cut and the client connection closed, logged
+   * as an internal error in the data phase (ID) and counted in eint, as 2.6 does for a failing filter.
+   */
+  compFailed(): void {
+    if (this.closed) return;
+    this.comp = null;
+    const log = this.log;
+    log.errCause = SF_ERR_INTERNAL; log.finishState = SF_FINST_D;
+    this.fe.feCounters.internalErrors++;
+    const be = this.be;
+    if (be !== null && be !== this.fe) be.beCounters.internalErrors++;
+    this.abort();
   }
 
   /** CompOwner: the compressed body and its last chunk are out; the response is complete. */
