@@ -155,11 +155,12 @@ function cacheStore(ref: CacheRef, ctx: SampleCtx, own: CacheOwner): void {
   const aeKey = sig !== 0 ? contentEncodingBits(v) : 0;
   const refKey = (sig & VARY_REFERER) !== 0 ? t.refHash : 0;
   const pend = c.pending.get(t.key);
-  const old = cacheFindSame(c, t.key, sig, aeKey, refKey);
+  // the entry replaced is the one this request would have been served (its accept-encoding, not the response's)
+  const old = cacheFindSame(c, t.key, sig, t.aeBits, refKey);
   if (old !== null && old.expire > now && pend !== undefined && pend > now) return;
   if (old !== null) cacheDelete(c, old);
   const [eff, trueMax] = calcMaxAge(v, c.maxAge < 0 ? 0xffffffff : c.maxAge, now);
-  let age = 0;
+  let age = 0, ageGone = 0;
   const h = m.hdr;
   for (let x = 0; x < m.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {
     if (h[x] < 0 || h[x + 1] - h[x] !== 3 || buf.toString('latin1', h[x], h[x + 1]) !== 'age') continue;
@@ -168,6 +169,7 @@ function cacheStore(ref: CacheRef, ctx: SampleCtx, own: CacheOwner): void {
     age = Math.min(Number(a), CACHE_ENTRY_MAX_AGE);
     if (age > trueMax) return;
     h[x] = -1;                              // dropped from the response and the stored copy (2.6 recomputes it)
+    ageGone = 4;                            // 2.6 still stores the removed header's (empty) block
     break;
   }
   if (sig !== 0 && aeKey < 0) return;
@@ -189,7 +191,8 @@ function cacheStore(ref: CacheRef, ctx: SampleCtx, own: CacheOwner): void {
     key: t.key, hash32: t.hash32, sig, aeBits: sig !== 0 ? aeKey : 0, refHash: refKey, head, body: EMPTY, bodyLen: 0, framing,
     ver11: (f & H1_MF_VER_11) !== 0, htxHead, reasonLen: m.l2e - m.l2s,
     // 2.6's row: its entry header, then each HTX block with a 4-byte info (start line, headers, end of headers)
-    size: CACHE_ENTRY_HDR + htxHead + 4 * (nh + 2), blocks: 0, expire: now + eff, latestValidation: now, age,
+    // (the end of a chunked message is one more block of 1 byte)
+    size: CACHE_ENTRY_HDR + htxHead + 4 * (nh + 2) + ageGone + (framing === CACHE_BODY_CHUNKED ? 5 : 0), blocks: 0, expire: now + eff, latestValidation: now, age,
     etag: et.length > 0 ? et[0] : '', lastModified, cache: c, prev: null, next: null, addr: 0,
   };
   c.pending.set(t.key, now + 2);
@@ -197,6 +200,8 @@ function cacheStore(ref: CacheRef, ctx: SampleCtx, own: CacheOwner): void {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** About the payload of one HTX data block as 2.6 receives a large body (its buffer less the HTX overhead). */
+const HTX_DATA_BLOCK = 15000;
 
 /** Body bytes buf[s, e) of the response being stored (decoded payload: no chunk framing). Copies them. */
 export function cacheBody(st: CacheStoreState, buf: Buffer, s: number, e: number): void {
@@ -222,7 +227,9 @@ export function cacheCommit(st: CacheStoreState): void {
     e.body = st.partsLen === 0 ? Buffer.from('0\r\n\r\n', 'latin1')
       : Buffer.concat([Buffer.from(st.partsLen.toString(16) + '\r\n', 'latin1'), data, Buffer.from('\r\n0\r\n\r\n', 'latin1')]);
   } else e.body = data;
-  e.size += st.partsLen + 4 * st.nparts;
+  // 2.6 stores the payload as the HTX data blocks it received: at most about a buffer each
+  const nblocks = Math.max(st.nparts, Math.ceil(st.partsLen / HTX_DATA_BLOCK));
+  e.size += st.partsLen + 4 * nblocks;
   e.blocks = cacheBlocks(e.size);
   e.addr = c.addr + 0xc8 + (c.usedBlocks % c.maxBlocks) * CACHE_BLOCKSIZE;
   cacheInsert(c, e, nowSec());

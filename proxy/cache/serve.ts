@@ -11,7 +11,7 @@ import type { Proxy, Server, StreamLog } from '../model/types.ts';
 import type { CacheEntry } from './types.ts';
 import type { CacheOwner } from './actions.ts';
 import type { SampleCtx } from '../acl/types.ts';
-import { CACHE_ENTRY_MAX_AGE, CACHE_BODY_CLOSE } from './types.ts';
+import { CACHE_ENTRY_MAX_AGE, CACHE_BODY_CLOSE, CACHE_BODY_CHUNKED } from './types.ts';
 import { H1_MF_VER_11, H1_MF_METH_HEAD } from '../http/types.ts';
 import { SF_ERR_LOCAL, SF_FINST_R } from '../model/types.ts';
 import { newServer } from '../model/factories.ts';
@@ -89,7 +89,10 @@ export function cacheServe(own: CacheServeOwner, px: Proxy, req: SampleCtx): voi
     log.status = 200;
     own.writeCli(e.head);
     own.writeCli(tail);
-    if (!head && e.body.length > 0) { own.writeCli(e.body); bytes += e.bodyLen; }
+    if (!head && e.body.length > 0) {
+      own.writeCli(e.body);
+      bytes += e.bodyLen + (e.framing === CACHE_BODY_CHUNKED ? 1 : 0);    // 2.6 counts a chunked message's end
+    }
   }
   own.cli.uncork();
   log.bytesOut += bytes;

@@ -68,12 +68,15 @@ export function cacheLookup(c: CacheCfg, key: string, now: number,
   return null;
 }
 
-/** The stored entry a new response for (key, secondary key) replaces, or null. */
+/**
+ * The stored entry a new response for `key` replaces, or null: the first one, or for a varying response the first
+ * one the request's secondary key (`aeBits`, `refHash`) selects (2.6 compares with the request's key).
+ */
 export function cacheFindSame(c: CacheCfg, key: string, sig: number, aeBits: number, refHash: number): CacheEntry | null {
   const l = c.entries.get(key);
   if (l === undefined) return null;
   if (sig === 0) return l[0];
-  for (const e of l) if (e.sig !== 0 && e.aeBits === aeBits && e.refHash === refHash) return e;
+  for (const e of l) if (e.sig !== 0 && secondaryMatch(e, aeBits, refHash)) return e;
   return null;
 }
 
@@ -110,10 +113,13 @@ export function cacheBlocks(size: number): number {
   return Math.ceil(size / CACHE_BLOCKSIZE);
 }
 
-/** Every live entry, ordered by their 32-bit hash as 2.6's tree walk lists them. */
+/**
+ * The live entries `show cache` lists, ordered by their 32-bit hash as 2.6's tree walk: it goes from key to next key,
+ * so of several entries of one key (Vary) only the first is listed.
+ */
 export function cacheListing(c: CacheCfg, now: number): CacheEntry[] {
   const out: CacheEntry[] = [];
-  for (const l of c.entries.values()) for (const e of l) if (e.expire > now) out.push(e);
+  for (const l of c.entries.values()) if (l[0].expire > now) out.push(l[0]);
   out.sort((a, b) => a.hash32 - b.hash32);
   return out;
 }

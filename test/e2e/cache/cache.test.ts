@@ -1,0 +1,59 @@
+/*
+ * The HTTP cache against real HAProxy 2.6.12 (fixtures/cache/http, see CMD): the same responses case by case (hits
+ * show the stored x-count and an age header), the same log lines (server <CACHE>, LR, bytes), the same cache_lookups
+ * / cache_hits in `show stat`, and the same `show cache` entries (hash, vary key, row size, blocks).
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { startSluice, stopSluice, freePort } from '../proxy-util.ts';
+import type { Runtime } from '../../../proxy/runtime.ts';
+import { closeLogSinks } from '../../../proxy/log/sender.ts';
+import { countersLogs, cli } from '../http/counters-scenario.ts';
+import { cacheConfig, cacheOrigin, runCacheScenario, statCacheColumns, maskShowCache } from './cache-scenario.ts';
+
+const golden = (f: string): string => readFileSync(new URL('../../../fixtures/cache/http/' + f, import.meta.url), 'latin1');
+let rt: Runtime | null = null;
+const stops: (() => void)[] = [];
+let responses: string[] = [];
+let logLines: string[] = [];
+let stat = '';
+let show = '';
+
+before(async () => {
+  const o = await cacheOrigin();
+  const logs = await countersLogs();
+  stops.push(o.close, () => logs.sock.close());
+  logLines = logs.lines;
+  const sock = join(mkdtempSync(join(tmpdir(), 'sluice-cache-')), 's.sock');
+  const p = { fe: await freePort(), fv: await freePort(), fx: await freePort(), fs: await freePort(), fb: await freePort(), srv: o.port, log: logs.port, sock };
+  rt = await startSluice(cacheConfig(p));
+  responses = await runCacheScenario(p);
+  stat = statCacheColumns(await cli(sock, 'show stat'));
+  show = maskShowCache(await cli(sock, 'show cache'));
+});
+after(async () => { if (rt !== null) await stopSluice(rt); closeLogSinks(); for (const f of stops) f(); });
+
+test('responses (hit or miss, stored headers, age, 304, HEAD, framing) equal HAProxy 2.6 case by case', () => {
+  const want = golden('responses.txt').split('\n=====\n');
+  assert.equal(responses.length, want.length);
+  for (let i = 0; i < want.length; i++) assert.equal(responses[i], want[i], 'case ' + i);
+});
+
+test('log lines: same backend/server (<CACHE> on hits), status, bytes, termination flags and request', async () => {
+  const pick = (l: string): string => { const f = l.split(' '); return [2, 3, 5, 6, 9].map((i) => f[i]).join(' ') + ' ' + f.slice(-2).join(' '); };
+  const want = golden('log.txt').trimEnd().split('\n').map(pick);
+  const end = Date.now() + 3000;
+  while (logLines.length < want.length && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(logLines.map(pick), want);
+});
+
+test('show stat counts the same cache lookups and hits per frontend and backend', () => {
+  assert.equal(stat, golden('stat.txt'));
+});
+
+test('show cache lists the same entries: hash, vary key, size and blocks', () => {
+  assert.equal(show, golden('show-cache.txt'));
+});
