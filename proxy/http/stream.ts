@@ -1121,7 +1121,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     log.tHandshake = 0;                // 2.6: no handshake time for the next requests of a connection
     log.status = -1; log.bytesIn = 0; log.bytesOut = 0;
     log.tRequest = -1; log.tQueue = -1; log.tConnect = -1; log.tResponse = -1; log.tData = -1; log.tTotal = -1;
-    log.backend = null; log.server = null; log.retries = 0; log.redispatched = false; log.logLevel = -1;
+    log.backend = null; log.server = null; log.applet = ''; log.retries = 0; log.redispatched = false; log.logLevel = -1;
     log.method = ''; log.uri = ''; log.httpVersion = ''; log.resVer = 0; log.reqLine = '';
     log.cookieReq = '-'; log.cookieRes = '-';
     log.connCounter = this.txnCount;
@@ -1166,6 +1166,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     // return / redirect: a locally generated response, counted as intercepted (2.6 does, deny and tarpit are not;
     // the stats page counts itself)
     if (r !== RULES_STATS) this.fe.feCounters.interceptedReq++;
+    else log.applet = '<STATS>';       // 2.6 logs the stats applet as the server, GET or HEAD alike
     log.errCause = SF_ERR_LOCAL; log.finishState = SF_FINST_R;
     log.status = out.status;
     // a body received whole is read (and counted); 2.6 still closes after a redirect answering a request with a body

@@ -72,7 +72,7 @@ function opSource(code: number, o: number, arg: number, lits: readonly Buffer[])
     case op.LF_OP_FT: return `off = putField(buf, off, s.tls === null ? fe.name : fe.name + '~', ${o}, null, cap);`;
     case op.LF_OP_F: return `off = putField(buf, off, fe.name, ${o}, null, cap);`;
     case op.LF_OP_B: return `off = putField(buf, off, s.backend === null ? fe.name : s.backend.name, ${o}, null, cap);`;
-    case op.LF_OP_S: return `off = putField(buf, off, s.server === null ? '<NOSRV>' : s.server.name, ${o}, null, cap);`;
+    case op.LF_OP_S: return `off = putField(buf, off, s.server !== null ? s.server.name : s.applet !== '' ? s.applet : '<NOSRV>', ${o}, null, cap);`;
     case op.LF_OP_TREQ: return `off = putInt(buf, off, s.tRequest, ${o});`;
     case op.LF_OP_TW: return `off = putInt(buf, off, s.tQueue, ${o});`;
     case op.LF_OP_TC: return `off = putInt(buf, off, s.tConnect, ${o});`;

@@ -214,7 +214,7 @@ export function newStreamLog(fe: Proxy): StreamLog {
     cookieReq: '-', cookieRes: '-', cookieCapReq: '', cookieCapRes: '', actconn: 0, feconn: 0, beconn: 0, srvconn: 0,
     retries: 0, redispatched: false,
     srvQueue: 0, backendQueue: 0, clientIp: '', clientPort: 0, frontendIp: '', frontendPort: 0, backendSrcIp: '',
-    backendSrcPort: 0, serverIp: '', serverPort: 0, frontend: fe, backend: null, server: null, bindName: '',
+    backendSrcPort: 0, serverIp: '', serverPort: 0, frontend: fe, backend: null, server: null, applet: '', bindName: '',
     reqCaptures: [], resCaptures: [], declaredCaptures: [], method: '', uri: '', httpVersion: '', resVer: 0, reqLine: '',
     uniqueId: '', reqCounter: 0, connCounter: 0, badReqData: false, logLevel: -1, tls: null,
   };

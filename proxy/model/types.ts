@@ -294,7 +294,8 @@ export interface StreamLog {
   serverPort: number;        // %sp
   frontend: Proxy;
   backend: Proxy | null;     // null before a backend is chosen: logged as the frontend name
-  server: Server | null;     // null = <NOSRV>
+  server: Server | null;     // null = <NOSRV>, or `applet`
+  applet: string;            // the applet that answered instead of a server ('<STATS>'), logged as %s; '' = none
   bindName: string;
   reqCaptures: (string | null)[];  // `capture request header` values in config order
   resCaptures: (string | null)[];
