@@ -79,7 +79,8 @@ function checkFilters(px: Proxy, l: readonly CacheFilter[], ctx: KwCtx): void {
   const where = `config: ${capName(px.cap)} '${px.name}'`;
   const caches = cachesOf(ctx.global);
   const ci = l.findIndex((f) => f.kind === 'compression');
-  if (ci >= 0 && l.some((f, i) => i > ci && f.kind === 'cache' && f.implicit)) {
+  // (the compression filter's own check, made only when the proxy compresses)
+  if (ci >= 0 && px.http.comp !== null && l.some((f, i) => i > ci && f.kind === 'cache')) {
     ctx.alertRaw(`${where}: unable to enable the compression filter before any cache filter.`);
   }
   for (let i = 0; i < l.length; i++) {

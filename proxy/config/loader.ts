@@ -442,9 +442,12 @@ function dispatchLine(ld: Loading, reg: KeywordRegistry, file: string, lineNo: n
   for (const n of SECTION_KEYWORDS) cands.add(n);
   // 2.6 also knows (and may suggest) the keywords Sluice has not implemented
   for (const n of reg.unsupportedNames(family)) if (!n.startsWith('option ')) cands.add(n.split(' ')[0]);
-  const hint = bestMatch(w0, cands);
+  const hint = NO_HINT_SECTIONS.includes(section) ? '' : bestMatch(w0, cands);
   ctx.alert(`unknown keyword '${w0}' in '${section}' section${hint !== '' ? `; did you mean '${hint}' maybe ?` : ''}`);
 }
+
+/** Sections 2.6 parses with a parser of their own, which suggests nothing for an unknown keyword. */
+const NO_HINT_SECTIONS: readonly string[] = ['cache'];
 
 /** Section headers, also offered as "did you mean" hints (2.6 suggests 'frontend' for 'frontnd' in any section). */
 const SECTION_KEYWORDS = ['global', 'defaults', 'frontend', 'backend', 'listen', 'userlist', 'peers', 'resolvers',
