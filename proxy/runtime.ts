@@ -12,6 +12,7 @@ import { PR_CAP_FE, PR_CAP_BE } from './config/types.ts';
 import { initBackendServers } from './backend/server.ts';
 import { startChecks, stopChecks } from './checks/health.ts';
 import { startFrontend, stopListeners, bindKeys, feGlobal, DEFAULT_MAXCONN, closeAllListeners } from './frontend.ts';
+import { acceptRateApply } from './accept-rate.ts';
 import { whenNoStreams, killStreams } from './streams.ts';
 import { SF_ERR_KILLED } from './model/types.ts';
 import { poolIdleCount } from './backend/pool.ts';
@@ -52,6 +53,7 @@ export async function startRuntime(cfg: LoadedConfig, prev: Runtime | null = nul
   await dnsInitAddrs(cfg.proxies);     // servers with resolvers / init-addr (dns/): their own startup address rules
   await resolveServers(cfg);
   feGlobal.maxconn = cfg.global.maxconn > 0 ? cfg.global.maxconn : DEFAULT_MAXCONN;
+  acceptRateApply(cfg.global);
   httpSetGlobals(cfg.global.tuneBufsize, cfg.global.tuneMaxrewrite, cfg.global.tuneHttpMaxhdr);
   for (const px of cfg.proxies) if (isBe(px)) initBackendServers(px);
   const newKeys = new Set<string>();
