@@ -19,6 +19,8 @@ import { keywords as checkKeywords, serverKeywords as checkServerKeywords } from
 import { keywords as tcpCheckKeywords } from './checks/tcp-check.ts';
 import { startTcpSession, setTcpLogSink } from './tcp/forward.ts';
 import { keywords as tcpRuleKeywords } from './tcp/rules.ts';
+import { keywords as acceptRateKeywords } from './accept-rate.ts';
+import { keywords as procVarKeywords } from './proc-vars.ts';
 import { keywords as tcpResponseKeywords } from './tcp/response-rules.ts';
 import { TCP_RES_FETCHES } from './tcp/res-fetches.ts';
 import { roundrobin } from './lb/roundrobin.ts';
@@ -86,6 +88,8 @@ export function buildRegistry(): KeywordRegistry {
   registerModelHooks();
   const reg = new KeywordRegistry();
   reg.register(globalKeywords);
+  reg.register(acceptRateKeywords);
+  reg.register(procVarKeywords);
   reg.register(proxyKeywords);
   reg.register(frontendKeywords);
   reg.register(makeFrontendKeywords(reg));
