@@ -175,8 +175,8 @@ test('2.6 keywords Sluice lacks are "not supported yet", never "unknown keyword"
   const dir = mkdtempSync(join(tmpdir(), 'sluice-kw26-'));
   const head = 'defaults\n  mode http\n  timeout client 1s\n  timeout server 1s\n  timeout connect 1s\nlisten l\n  bind 127.0.0.1:19999\n';
   const lines: [string, string][] = [
-    ...['lua-load /x.lua', 'set-var proc.a int(1)'].map((l): [string, string] => ['global\n  ' + l + '\n', 'global']),
-    ...['use-fcgi-app x', 'dispatch 127.0.0.1:80'].map((l): [string, string] => [head + '  ' + l + '\n', 'proxy']),
+    ...['lua-load /x.lua', 'lua-prepend-path /x/?.lua'].map((l): [string, string] => ['global\n  ' + l + '\n', 'global']),
+    ...['use-fcgi-app x', 'option transparent'].map((l): [string, string] => [head + '  ' + l + '\n', 'proxy']),
     [head + '  server s 127.0.0.1:80 socks4 127.0.0.1:1080\n', 'server'],
     [head.replace('bind 127.0.0.1:19999', 'bind 127.0.0.1:19999 accept-netscaler-cip 1234'), 'bind'],
   ];
