@@ -14,6 +14,7 @@ import { tlsConnect } from '../net/tls-socket.ts';
 import { srvSsl, sslUse } from '../ssl/keywords.ts';
 import { sendProxyUse, sendProxyHeader, srvSendsProxy } from './send-proxy.ts';
 import { sourceUse, srcBindFor, srcPortNext } from './source.ts';
+import { dispatchUse, dispatchFor } from './dispatch.ts';
 import type { SockError, ProxySocket } from '../net/types.ts';
 import {
   SF_ERR_SRVCL, SF_ERR_SRVTO, SF_ERR_RESOURCE, SF_FINST_C, SF_FINST_Q, PR_O_REDISPATCH, PR_O_SRVKA, SRV_ST_RUNNING,
@@ -171,6 +172,8 @@ export class BackendConn implements Pending {
     // option prefer-last-server: the server of the session's previous keep-alive connection, for non-hashing algorithms
     if (srv === null && last !== null && last.proxy === be && be.http.preferLastServer && last !== this.avoid &&
         be.lb !== null && PREFER_LAST_ALGOS.includes(be.lb.name) && srvUsable(last) && srvHasSlot(last)) srv = last;
+    // `dispatch` (backend/dispatch.ts): without `balance`, what persistence left goes to the dispatch address
+    if (srv === null && dispatchUse.on) srv = dispatchFor(be);
     if (srv === null) {
       srv = be.lb !== null ? be.lb.pick(be, this.client.lbReq, this.avoid) : null;
       if (srv !== null) { be.beCounters.cumLbconn++; srv.counters.cumLbconn++; }

@@ -6,7 +6,7 @@
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
 import { PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
 import { LB_HASH_MAP_BASED, LB_HASH_CONSISTENT, LB_HFN_SDBM, LB_HFN_DJB2, LB_HFN_WT6, LB_HFN_CRC32 } from './types.ts';
-import { parseUint } from '../config/values.ts';
+import { parseUint, atol } from '../config/values.ts';
 
 const BALANCE_ERR = `balance only supports 'roundrobin', 'static-rr', 'leastconn', 'source', 'uri', 'url_param', 'hdr(name)' and 'rdp-cookie(name)' options.`;
 
@@ -99,7 +99,15 @@ function parseHashType(args: readonly string[], ctx: KwCtx): void {
   else if (args[3] !== undefined) { ctx.alert(`'${args[0]}': unknown hash modifier '${args[3]}'.`); }
 }
 
+function parseHashBalanceFactor(args: readonly string[], ctx: KwCtx): void {
+  if (args.length < 2 || args[1] === '') { ctx.alert(`'${args[0]}' expects an integer argument.`); return; }
+  const v = atol(args[1]);
+  if (v !== 0 && v <= 100) { ctx.alert(`'${args[0]}' must be 0 or greater than 100.`); return; }
+  ctx.proxy!.balance.hashBalanceFactor = v;
+}
+
 export const keywords: CfgKeyword[] = [
+  { section: 'listen', name: 'hash-balance-factor', parse: parseHashBalanceFactor },
   { section: 'listen', name: 'balance', cap: PR_CAP_BE | PR_CAP_DEF, parse: parseBalance },
   { section: 'listen', name: 'hash-type', cap: PR_CAP_BE | PR_CAP_DEF, parse: parseHashType },
 ];

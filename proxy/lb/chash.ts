@@ -20,6 +20,13 @@ export interface HashTable {
   ringKeys: Uint32Array;         // consistent: sorted point hashes
   ringSrv: Server[];             // server of each point
   rrPos: number;                 // round-robin fallback (no key): next map slot / ring point
+  /** `hash-balance-factor` (consistent only; 0 = off): a server takes at most factor% of the average load. */
+  balanceFactor: number;
+  /** With balanceFactor: the usable servers, each one's weight and the sum of the weights before it, their total. */
+  servers: Server[];
+  weights: Int32Array;
+  cumWeights: Int32Array;
+  totWeight: number;
 }
 
 function gcd(a: number, b: number): number { while (b !== 0) { const t = a % b; a = b; b = t; } return a; }
@@ -50,9 +57,23 @@ export function buildMap(servers: readonly Server[], weightOf: (s: Server) => nu
   return map;
 }
 
-export function buildHashTable(servers: readonly Server[], hashType: number): HashTable {
-  const t: HashTable = { consistent: hashType === LB_HASH_CONSISTENT, map: [], ringKeys: new Uint32Array(0), ringSrv: [], rrPos: 0 };
+export function buildHashTable(servers: readonly Server[], hashType: number, balanceFactor = 0): HashTable {
+  const t: HashTable = {
+    consistent: hashType === LB_HASH_CONSISTENT, map: [], ringKeys: new Uint32Array(0), ringSrv: [], rrPos: 0,
+    balanceFactor: 0, servers: [], weights: new Int32Array(0), cumWeights: new Int32Array(0), totWeight: 0,
+  };
   if (!t.consistent) { t.map = buildMap(servers, (s) => s.eweight); return t; }
+  if (balanceFactor > 0) {
+    t.balanceFactor = balanceFactor;
+    t.servers = servers.filter((s) => s.eweight > 0);
+    t.weights = new Int32Array(t.servers.length);
+    t.cumWeights = new Int32Array(t.servers.length);
+    for (let i = 0; i < t.servers.length; i++) {
+      t.weights[i] = t.servers[i].eweight;
+      t.cumWeights[i] = t.totWeight;
+      t.totWeight += t.servers[i].eweight;
+    }
+  }
   const pts: { k: number; s: Server }[] = [];
   for (const s of servers) {
     const n = s.eweight * CHASH_POINTS_PER_WEIGHT;
@@ -96,10 +117,42 @@ export function hashLookup(t: HashTable, hash: number, avoid: Server | null): Se
   const n = t.ringKeys.length;
   if (n === 0) return null;
   const start = nearest(t.ringKeys, hash);
+  if (t.balanceFactor > 0) return boundedLookup(t, start, avoid);
   const s = t.ringSrv[start];
   if (s !== avoid && !(avoid !== null && full(s))) return s;
   for (let k = 1; k < n; k++) { const o = t.ringSrv[(start + k) % n]; if (o !== avoid) return o; }
   return s;
+}
+
+/**
+ * Whether `s` (index `i` of t.servers) is under its share of the backend's load plus one connection, times the
+ * balance factor: HAProxy 2.6's bounded-load rule, the slots of the total spread by weight, at least one each.
+ */
+function underBound(t: HashTable, i: number, served: number): boolean {
+  const tot = Math.floor(((served + 1) * t.balanceFactor + 99) / 100);
+  const tw = t.totWeight;
+  const per = Math.floor(tot / tw);
+  const rem = tot % tw;
+  const w = t.weights[i], cum = t.cumWeights[i];
+  let slots = w * per + Math.floor(((cum + w) * rem) / tw) - Math.floor((cum * rem) / tw);
+  if (slots === 0) slots = 1;
+  return t.servers[i].served < slots;
+}
+
+/** `hash-balance-factor`: from ring point `start`, the first server other than `avoid` still under its bound. */
+function boundedLookup(t: HashTable, start: number, avoid: Server | null): Server | null {
+  const list = t.servers;
+  let served = 0;
+  for (let i = 0; i < list.length; i++) served += list[i].served;
+  const n = t.ringSrv.length;
+  for (let k = 0; k < n; k++) {
+    const o = t.ringSrv[(start + k) % n];
+    if (o === avoid) continue;
+    const i = list.indexOf(o);
+    if (i >= 0 && underBound(t, i, served)) return o;
+  }
+  const s = t.ringSrv[start];
+  return s !== avoid ? s : null;
 }
 
 /** Round robin for requests without a key: the next map slot, or the next ring point, skipping full and `avoid`. */

@@ -20,7 +20,7 @@ export function makeHashAlgo(name: string, needsHttp: boolean, key: LbKeyFn): Lb
     dynamic: true,
     needsHttp,
     init(be: Proxy, servers: readonly Server[]) {
-      be.lbState = buildHashTable(servers, be.balance.hashType);
+      be.lbState = buildHashTable(servers, be.balance.hashType, be.balance.hashBalanceFactor);
     },
     pick(be: Proxy, req: LbRequestView | null, avoid: Server | null): Server | null {
       const t = be.lbState as HashTable;

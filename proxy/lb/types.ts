@@ -29,6 +29,7 @@ export interface BalanceCfg {
   hdrDomainOnly: boolean;    // `balance hdr(host) use_domain_only`
   randomDraws: number;       // `balance random(<draws>)`, default 2
   rdpCookieName: string;     // `balance rdp-cookie(<name>)`, lower case, default 'mstshash'
+  hashBalanceFactor: number; // `hash-balance-factor` (consistent hashing with bounded loads), 0 = off
   file: string;
   line: number;
 }
