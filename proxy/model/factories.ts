@@ -71,7 +71,7 @@ export function newCookieCfg(): CookieCfg {
 export function newBalanceCfg(): BalanceCfg {
   return {
     algo: 'roundrobin', hashType: LB_HASH_MAP_BASED, hashFunc: LB_HFN_SDBM, hashAvalanche: false, uriLen: 0,
-    uriDepth: 0, uriWhole: false, urlParam: '', hdrName: '', hdrDomainOnly: false, randomDraws: 2, rdpCookieName: 'mstshash', file: '', line: 0,
+    uriDepth: 0, uriWhole: false, urlParam: '', hdrName: '', hdrDomainOnly: false, randomDraws: 2, rdpCookieName: 'mstshash', hashBalanceFactor: 0, file: '', line: 0,
   };
 }
 
