@@ -14,6 +14,7 @@ import { serverKeywords, makeServerKeywords } from './backend/server-keywords.ts
 import { keywords as balanceKeywords } from './lb/balance.ts';
 import { keywords as cookieKeywords } from './backend/cookie.ts';
 import { keywords as persistKeywords, persistProxyInit } from './backend/persist-rules.ts';
+import { keywords as dispatchKeywords } from './backend/dispatch.ts';
 import { keywords as sourceKeywords, serverKeywords as sourceServerKeywords, sourceProxyInit, sourceServerInit } from './backend/source.ts';
 import { keywords as checkKeywords, serverKeywords as checkServerKeywords } from './checks/keywords.ts';
 import { keywords as tcpCheckKeywords } from './checks/tcp-check.ts';
@@ -100,6 +101,7 @@ export function buildRegistry(): KeywordRegistry {
   reg.register(cookieKeywords);
   reg.register(persistKeywords);
   reg.register(sourceKeywords);
+  reg.register(dispatchKeywords);
   reg.registerServer(sourceServerKeywords);
   reg.register(tcpRuleKeywords);
   reg.register(tcpResponseKeywords);
