@@ -13,8 +13,8 @@ export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = 
     'httpclient.resolvers.id', 'httpclient.resolvers.prefer', 'httpclient.ssl.ca-file',
   ]],
   ['proxy', [
-    'monitor-net', 'dispatch',
-    'external-check', 'hash-balance-factor', 'option ldap-check', 'option spop-check',
+    'monitor-net',
+    'external-check', 'option ldap-check', 'option spop-check',
     'option external-check', 'option transparent', 'option http-use-proxy-header',
     'option accept-invalid-http-request', 'option accept-invalid-http-response', 'option http-restrict-req-hdr-names',
     'error-log-format', 'use-fcgi-app', 'transparent',
