@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import type { AclCond, AclDef, AclPatterns, AclTerm, CondTerm, SampleCtx } from './types.ts';
 import {
-  ACL_M_STR, ACL_M_REG, ACL_M_IP, ACL_M_INT, ACL_M_FOUND, ACL_M_BOOL, ACL_M_LEN, ACL_M_BIN,
+  ACL_M_STR, ACL_M_BEG, ACL_M_REG, ACL_M_IP, ACL_M_INT, ACL_M_FOUND, ACL_M_BOOL, ACL_M_LEN, ACL_M_BIN,
 } from './types.ts';
 import { FETCHES, FETCH_SUFFIXES } from './fetches.ts';
 import { MATCHERS, MATCH_NAMES } from './matchers.ts';
@@ -15,6 +15,9 @@ import type { FetchDef } from './types.ts';
 import { compileLogSample, sampleLive, splitTopLevel } from '../log/sample.ts';
 import { convGivesInt } from '../log/converters.ts';
 import { ipv4Value, ipv4Net } from '../net/ipv4.ts';
+import { cfgPosition } from '../config/position.ts';
+import { patRefByFile, patRefNewFile, patRefNewInline, patRefNewNamed, patRefUsedHere } from './pat-ref.ts';
+import type { PatRef, PatRefEntry, PatRefUser } from './pat-ref.ts';
 
 function newPatterns(icase: boolean): AclPatterns {
   return { icase, strs: [], strSet: null, regs: [], nets: new Uint32Array(0), ipStrs: [], ints: new Float64Array(0) };
@@ -65,11 +68,59 @@ const INT_OPS: ReadonlyMap<string, (n: number) => [number, number]> = new Map([
   ['lt', (n: number): [number, number] => [-Infinity, n - 1]],
 ]);
 
+// `get acl`'s type= names, by ACL_M_* value
+const KIND_NAMES = ['str', 'beg', 'end', 'sub', 'reg', 'dom', 'dir', 'found', 'ip', 'int', 'bool', 'len', 'bin'];
+
+/** The patterns of `refs`' entries, in order (`ints` from comparison operators come as `lo:hi` entries). */
+function buildPatterns(refs: readonly PatRef[], kind: number, icase: boolean): AclPatterns | string {
+  const p = newPatterns(icase);
+  const nets: number[] = [];
+  const ints: number[] = [];
+  for (const r of refs) {
+    for (const e of r.entries) {
+      const err = addPattern(p, kind, e.key, nets, ints);
+      if (err !== '') return err;
+    }
+  }
+  p.nets = Uint32Array.from(nets);
+  p.ints = Float64Array.from(ints);
+  if (kind === ACL_M_STR && p.strs.length > 8) p.strSet = new Set(p.strs.map((b) => b.toString('latin1')));
+  return p;
+}
+
+/** `get acl`: the entry of `r` matching `sample` for term `t` (the most specific network for ip). */
+function termLookup(t: AclTerm, kind: number, icase: boolean, r: PatRef, sample: string): PatRefEntry | null {
+  const b = Buffer.from(sample, 'latin1');
+  let best: PatRefEntry | null = null;
+  let bestLen = -1;
+  for (const e of r.entries) {
+    const p = buildPatterns([{ ...r, entries: [e] }], kind, icase);
+    if (typeof p === 'string' || !t.match(p, b, 0, b.length)) continue;
+    if (kind !== ACL_M_IP) return e;
+    const sl = e.key.indexOf('/');
+    const len = sl < 0 ? 32 : Number(e.key.slice(sl + 1));
+    if (len > bestLen) { best = e; bestLen = len; }
+  }
+  return best;
+}
+
+/** Integer comparison operators as the `lo:hi` pattern text 2.6 stores (`gt 1` is `2:`, `le 5` is `:5`). */
+function intOpText(op: string, n: number): string {
+  switch (op) {
+    case 'eq': return String(n);
+    case 'ge': return n + ':';
+    case 'gt': return (n + 1) + ':';
+    case 'le': return ':' + n;
+    default: return ':' + (n - 1);
+  }
+}
+
 /**
  * Compiles one criterion with its flags and patterns: `words` = [fetch(args), flags..., patterns...]. `baseDir` is used
- * for relative `-f` files. Returns the term or an error message.
+ * for relative `-f` files. Returns the term or an error message. Unless `noRef`, the patterns live in pattern
+ * references (acl/pat-ref.ts: one per `-f` file, one for the inline ones) that the runtime API may change later.
  */
-export function compileAclTerm(words: readonly string[], baseDir: string, warn?: (msg: string) => void): AclTerm | string {
+export function compileAclTerm(words: readonly string[], baseDir: string, warn?: (msg: string) => void, noRef = false): AclTerm | string {
   if (words.length === 0) return 'missing fetch method';
   const crit = words[0];
   const head = splitTopLevel(crit)[0];           // the fetch, before its converters (`req.hdr(host),lower`)
@@ -81,6 +132,7 @@ export function compileAclTerm(words: readonly string[], baseDir: string, warn?:
     if (!head.endsWith(')')) return `ACL keyword '${name}' : expected ')'`;
     arg = head.slice(paren + 1, -1);
   }
+  const critName = name;                         // as written (`hdr_sub`), for the pattern reference's description
   let fetch = converted ? convertedFetch(crit, name) : FETCHES.get(name);
   if (typeof fetch === 'string') return fetch;
   let kind = fetch ? fetch.defaultMatch : -1;
@@ -131,39 +183,52 @@ export function compileAclTerm(words: readonly string[], baseDir: string, warn?:
   }
   // 2.6 matches a known method (GET, POST, ...) by its id, so `method -i post` does not match POST: -i is ignored
   // here (it would still apply to custom methods in 2.6)
-  const p = newPatterns(icase && name !== 'method');
-  const nets: number[] = [];
-  const ints: number[] = [];
-  const pats: string[] = [];
+  const pIcase = icase && name !== 'method';
+  const fileRefs: PatRef[] = [];
+  const fileLines: string[][] = [];
   for (const f of files) {
+    const known = noRef ? undefined : patRefByFile(f, false);
+    if (known !== undefined) { fileRefs.push(known); continue; }
     const fp = f.startsWith('/') ? f : `${baseDir}/${f}`;
     let text: string;
     try { text = fs.readFileSync(fp, 'latin1'); } catch { return `failed to open pattern file <${f}>`; }
+    const lines: string[] = [];
     for (const line of text.split('\n')) {
       const t = line.replace(/\r$/, '').trim();
       if (t === '' || t.startsWith('#')) continue;
-      pats.push(t);
+      lines.push(t);
     }
+    fileLines.push(lines);
   }
+  const inline: string[] = [];
   for (; i < words.length; i++) {
     const w = words[i];
     if ((kind === ACL_M_INT || kind === ACL_M_LEN) && INT_OPS.has(w) && i + 1 < words.length) {
       const n = Number(words[++i]);
       if (!Number.isFinite(n)) return `'${words[i]}' is not a number`;
-      ints.push(...(INT_OPS.get(w) as (n: number) => [number, number])(n));
+      inline.push(intOpText(w, n));
       continue;
     }
-    pats.push(w);
+    inline.push(w);
   }
-  for (const pat of pats) {
-    const err = addPattern(p, kind, pat, nets, ints);
-    if (err !== '') return err;
+  // the patterns are checked before any reference is created, so a refused line leaves no reference behind
+  const loose: PatRef[] = [...fileLines.map((l) => ({ entries: l.map((k) => ({ ptr: '', key: k, value: '' })) }) as PatRef),
+    { entries: inline.map((k) => ({ ptr: '', key: k, value: '' })) } as PatRef];
+  const p = buildPatterns([...fileRefs, ...loose], kind, pIcase);
+  if (typeof p === 'string') return p;
+  const matchKind = fetch.bool ? ACL_M_BOOL : kind;
+  const term: AclTerm = { fetch, arg: Buffer.from(arg.toLowerCase(), 'latin1'), match: MATCHERS[matchKind], matchKind, pats: p };
+  if (noRef) return term;
+  let nf = 0;
+  for (let k = 0; k < files.length; k++) {
+    const known = patRefByFile(files[k], false);
+    const r = known ?? patRefNewFile(files[k], false, fileLines[nf++].map((l) => [l, ''] as const));
+    patRefUsedHere(r);
+    if (!fileRefs.includes(r)) fileRefs.push(r);
   }
-  p.nets = Uint32Array.from(nets);
-  p.ints = Float64Array.from(ints);
-  if (kind === ACL_M_STR && p.strs.length > 8) p.strSet = new Set(p.strs.map((b) => b.toString('latin1')));
-  if (fetch.bool) kind = ACL_M_BOOL;
-  return { fetch, arg: Buffer.from(arg.toLowerCase(), 'latin1'), match: MATCHERS[kind], matchKind: kind, pats: p };
+  const refs = [...fileRefs, patRefNewInline(critName, inline)];
+  for (const r of refs) r.users.push(termUser(term, critName, kind, pIcase, refs));
+  return term;
 }
 
 /**
@@ -241,13 +306,62 @@ const PREDEFINED_SRC: readonly [string, string[]][] = [
   ['RDP_COOKIE', ['req.rdp_cookie_cnt', 'gt', '0']],
 ];
 let predefined: Map<string, AclDef> | null = null;
+const predefinedRefs = new WeakMap<object, Set<string>>();
+
+/**
+ * The pattern reference 2.6 creates when a proxy first uses a predefined ACL (`acl 'always_true' ...`, listed by
+ * `show acl`); `scope` (the proxy being parsed) keeps it to one per proxy and name. Display only: the patterns of a
+ * predefined ACL are fixed.
+ */
+function predefinedRef(scope: object, name: string): void {
+  let seen = predefinedRefs.get(scope);
+  if (seen === undefined) { seen = new Set(); predefinedRefs.set(scope, seen); }
+  if (seen.has(name)) return;
+  seen.add(name);
+  const src = PREDEFINED_SRC.find((x) => x[0] === name)![1];
+  const fetch = src[0].replace(/\(.*$/, '');
+  const pats: string[] = [];
+  for (let k = 1; k < src.length; k++) {
+    const op = INT_OPS.has(src[k]) && k + 1 < src.length ? src[k] : '';
+    if (op !== '') { pats.push(intOpText(op, Number(src[++k]))); continue; }
+    pats.push(src[k]);
+  }
+  const r = patRefNewInline(fetch, pats);
+  const t = predefined!.get(name)!.terms[0]!;
+  r.users.push(termUser(t, fetch, t.matchKind, t.pats.icase, [r]));
+}
+
+/**
+ * Adds an ACL reference of HAProxy's own (not in the configuration) with its patterns compiled for `words[0]`, as
+ * `show acl` lists 2.6's internal httpclient ACLs. Returns the reference's id.
+ */
+export function aclInternalRef(desc: string, words: readonly string[]): number {
+  const t = compileAclTerm(words, '.', undefined, true);
+  if (typeof t === 'string') throw new Error(`internal ACL ${desc}: ${t}`);
+  const r = patRefNewNamed(desc, words.slice(1));
+  r.users.push(termUser(t, words[0]!, t.matchKind, false, [r]));
+  return r.id;
+}
+
+/** The pattern reference user of term `t` compiled from `refs` (rebuilt from them when the runtime API edits one). */
+function termUser(t: AclTerm, crit: string, kind: number, icase: boolean, refs: readonly PatRef[]): PatRefUser {
+  return {
+    kind: crit === 'method' ? 'unknown(0x55d0000f3200)' : KIND_NAMES[kind] ?? 'str',
+    icase,
+    tree: crit !== 'method' && (kind === ACL_M_STR || kind === ACL_M_BEG || kind === ACL_M_IP),
+    outType: '',
+    validate: (key) => addPattern(newPatterns(icase), kind, key, [], []),
+    rebuild: () => { const np = buildPatterns(refs, kind, icase); if (typeof np !== 'string') Object.assign(t.pats, np); },
+    lookup: (ref, sample) => termLookup(t, kind, icase, ref, sample),
+  };
+}
 
 /** HAProxy's predefined ACLs (TRUE, FALSE, LOCALHOST, METH_GET, ...), compiled on first use. */
 export function predefinedAcl(name: string): AclDef | undefined {
   if (predefined === null) {
     predefined = new Map();
     for (const [n, words] of PREDEFINED_SRC) {
-      const t = compileAclTerm(words, '.');
+      const t = compileAclTerm(words, '.', undefined, true);
       if (typeof t === 'string') throw new Error(`predefined ACL ${n}: ${t}`);
       predefined.set(n, { name: n, terms: [t], file: '', line: 0 });
     }
@@ -285,7 +399,11 @@ export function compileCond(words: readonly string[], at: number, lookup: (name:
       acl = { name: `anonymous-${++anon}`, terms: [t], file, line };
       i = close + 1;
     } else {
-      acl = lookup(w) ?? predefinedAcl(w);
+      acl = lookup(w);
+      if (acl === undefined) {
+        acl = predefinedAcl(w);
+        if (acl !== undefined) predefinedRef(cfgPosition.proxy ?? predefinedRefs, w);
+      }
       if (!acl) return `no such ACL : '${w}'`;
       i++;
     }

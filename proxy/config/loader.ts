@@ -27,6 +27,7 @@ import {
   PROXY_SECTION_CAP,
 } from './sections.ts';
 import type { SectionState } from './sections.ts';
+import { setCfgPosition } from './position.ts';
 
 export const CFG_ALERT = 0;
 export const CFG_WARNING = 1;
@@ -368,6 +369,7 @@ const NO_NEGATION_OPTIONS = new Set(['external-check', 'forwardfor', 'http-restr
 
 function dispatchLine(ld: Loading, reg: KeywordRegistry, file: string, lineNo: number, section: SectionKind,
   px: Proxy | null, args: string[]): void {
+  setCfgPosition(file, lineNo, px);
   const ctx = new LineCtx(ld, file, lineNo, section, px);
   const neg = args[0] === 'no' || args[0] === 'default';
   const from = neg ? 1 : 0;

@@ -9,6 +9,8 @@ import fs from 'node:fs';
 import { createHash } from 'node:crypto';
 import { hashRange } from '../lb/hash-fn.ts';
 import { ipv4Value, ipv4Net } from '../net/ipv4.ts';
+import { patRefByFile, patRefNewFile, patRefUsedHere } from '../acl/pat-ref.ts';
+import type { PatRef, PatRefEntry } from '../acl/pat-ref.ts';
 import { LB_HFN_SDBM, LB_HFN_DJB2, LB_HFN_WT6, LB_HFN_CRC32 } from '../lb/types.ts';
 
 export type SampleValue = string | number | null;
@@ -165,32 +167,77 @@ function urlDecode(s: string, form: boolean): string | null {
 
 const MAP_KINDS = new Set(['str', 'beg', 'end', 'sub', 'reg', 'dom', 'dir', 'ip', 'int']);
 
-interface MapEntry { key: string; value: string; re: RegExp | null; net: number; mask: number }
+interface MapEntry { ref: PatRefEntry; key: string; re: RegExp | null; net: number; mask: number }
 
-function loadMap(file: string, kind: string, baseDir: string): MapEntry[] | string {
+/** The [key, value] lines of a map file, or the error message. */
+function readMapFile(file: string, baseDir: string): [string, string][] | string {
   let text: string;
   const f = file.startsWith('/') || baseDir === '' ? file : `${baseDir}/${file}`;
   try { text = fs.readFileSync(f, 'latin1'); } catch { return `failed to open map file '${file}'`; }
-  const out: MapEntry[] = [];
+  const out: [string, string][] = [];
   for (const raw of text.split('\n')) {
     const line = raw.replace(/\r$/, '').trim();
     if (line === '' || line.startsWith('#')) continue;
     const sp = line.search(/\s/);
-    const key = sp < 0 ? line : line.slice(0, sp);
-    const value = sp < 0 ? '' : line.slice(sp).trim();
-    const e: MapEntry = { key, value, re: null, net: 0, mask: 0 };
-    if (kind === 'reg') { try { e.re = new RegExp(key); } catch { return `invalid regex '${key}' in map file '${file}'`; } }
-    if (kind === 'ip') {
-      const n = ipv4Net(key);
-      if (n === null) return `invalid IP address '${key}' in map file '${file}'`;
-      e.net = n[0]; e.mask = n[1];
-    }
-    out.push(e);
+    out.push([sp < 0 ? line : line.slice(0, sp), sp < 0 ? '' : line.slice(sp).trim()]);
   }
   return out;
 }
 
-/** map_<kind>[_<out>](file[,default]): the value of the first entry matching the sample (longest prefix for ip). */
+/** One entry prepared for `kind` (regex compiled, network parsed), or the error message naming `file`. */
+function prepMapEntry(e: PatRefEntry, kind: string, file: string): MapEntry | string {
+  const m: MapEntry = { ref: e, key: e.key, re: null, net: 0, mask: 0 };
+  if (kind === 'reg') { try { m.re = new RegExp(e.key); } catch { return `invalid regex '${e.key}' in map file '${file}'`; } }
+  if (kind === 'ip') {
+    const n = ipv4Net(e.key);
+    if (n === null) return `invalid IP address '${e.key}' in map file '${file}'`;
+    m.net = n[0]; m.mask = n[1];
+  }
+  return m;
+}
+
+function prepMap(ref: PatRef, kind: string): MapEntry[] | string {
+  const out: MapEntry[] = [];
+  for (const e of ref.entries) {
+    const m = prepMapEntry(e, kind, ref.file);
+    if (typeof m === 'string') return m;
+    out.push(m);
+  }
+  return out;
+}
+
+/** The entry of `entries` matching `s` for `kind` (longest prefix for ip), or null. */
+function mapFind(entries: readonly MapEntry[], exact: Map<string, MapEntry> | null, kind: string, s: string): MapEntry | null {
+  if (exact !== null) return exact.get(s) ?? null;
+  if (kind === 'ip') {
+    const a = ipv4Value(s);
+    if (a < 0) return null;
+    let best: MapEntry | null = null;
+    for (const e of entries) if (((a & e.mask) >>> 0) === e.net && (best === null || e.mask > best.mask)) best = e;
+    return best;
+  }
+  for (const e of entries) {
+    const k = e.key;
+    let hit: boolean;
+    switch (kind) {
+      case 'beg': hit = s.startsWith(k); break;
+      case 'end': hit = s.endsWith(k); break;
+      case 'sub': hit = s.includes(k); break;
+      case 'reg': hit = (e.re as RegExp).test(s); break;
+      case 'int': hit = int(s) === Number(k); break;
+      case 'dom': { const i = s.indexOf(k); hit = i >= 0 && (i === 0 || '/.?'.includes(s[i - 1])) && (i + k.length === s.length || '/.?'.includes(s[i + k.length])); break; }
+      default: { const i = s.indexOf(k); hit = i >= 0 && (i === 0 || s[i - 1] === '/') && (i + k.length === s.length || '/?'.includes(s[i + k.length])); break; }
+    }
+    if (hit) return e;
+  }
+  return null;
+}
+
+/**
+ * map_<kind>[_<out>](file[,default]): the value of the first entry matching the sample (longest prefix for ip). The
+ * entries live in the file's pattern reference (acl/pat-ref.ts, shared by every map of that file), so `add map`,
+ * `set map`, `del map` and `clear map` on the stats socket change the answers.
+ */
 function mapConv(name: string, args: string[], baseDir: string): Conv | string | undefined {
   const m = /^map(?:_([a-z]+))?(?:_(str|int|ip))?$/.exec(name);
   if (m === null) return undefined;
@@ -198,37 +245,38 @@ function mapConv(name: string, args: string[], baseDir: string): Conv | string |
   if (!MAP_KINDS.has(kind)) return undefined;
   const outInt = m[2] === 'int';
   if (args[0] === undefined || args[0] === '') return 'expects a map file name';
-  const entries = loadMap(args[0], kind, baseDir);
+  let ref = patRefByFile(args[0], true);
+  let lines: [string, string][] | null = null;
+  if (ref === undefined) {
+    const r = readMapFile(args[0], baseDir);
+    if (typeof r === 'string') return r;
+    lines = r;
+  }
+  const probe = lines !== null ? { entries: lines.map(([k, v]) => ({ ptr: '', key: k, value: v })), file: args[0] } as PatRef : ref!;
+  let entries = prepMap(probe, kind);
   if (typeof entries === 'string') return entries;
+  if (ref === undefined) ref = patRefNewFile(args[0], true, lines!);
+  patRefUsedHere(ref);
+  const index = (list: MapEntry[]): Map<string, MapEntry> | null => (kind === 'str' ? new Map(list.map((e) => [e.key, e] as const).reverse()) : null);
+  let exact = index(entries);
+  const self = ref;
+  ref.users.push({
+    kind, icase: false, tree: kind === 'str' || kind === 'beg' || kind === 'ip', outType: m[2] ?? 'str',
+    // the runtime API words a bad key as 2.6's `add map` does
+    validate: (key) => {
+      const r = prepMapEntry({ ptr: '', key, value: '' }, kind, self.file);
+      return typeof r !== 'string' ? '' : kind === 'ip' ? `'${key}' is not a valid IPv4 or IPv6 address` : r;
+    },
+    rebuild: () => { const r = prepMap(self, kind); if (typeof r !== 'string') { entries = r; exact = index(r); } },
+    lookup: (_r, sample) => mapFind(entries as MapEntry[], exact, kind, sample)?.ref ?? null,
+  });
   const def: SampleValue = args[1] === undefined ? null : outInt ? Number(args[1]) : args[1];
-  const exact = kind === 'str' ? new Map(entries.map((e) => [e.key, e.value] as const).reverse()) : null;
   const out = (v: string): SampleValue => (outInt ? Number(v) : v);
   return (v) => {
     const s = str(v);
     if (s === null) return def;
-    if (exact !== null) { const r = exact.get(s); return r === undefined ? def : out(r); }
-    if (kind === 'ip') {
-      const a = ipv4Value(s);
-      if (a < 0) return def;
-      let best: MapEntry | null = null;
-      for (const e of entries) if (((a & e.mask) >>> 0) === e.net && (best === null || e.mask > best.mask)) best = e;
-      return best === null ? def : out(best.value);
-    }
-    for (const e of entries) {
-      const k = e.key;
-      let hit: boolean;
-      switch (kind) {
-        case 'beg': hit = s.startsWith(k); break;
-        case 'end': hit = s.endsWith(k); break;
-        case 'sub': hit = s.includes(k); break;
-        case 'reg': hit = (e.re as RegExp).test(s); break;
-        case 'int': hit = int(s) === Number(k); break;
-        case 'dom': { const i = s.indexOf(k); hit = i >= 0 && (i === 0 || '/.?'.includes(s[i - 1])) && (i + k.length === s.length || '/.?'.includes(s[i + k.length])); break; }
-        default: { const i = s.indexOf(k); hit = i >= 0 && (i === 0 || s[i - 1] === '/') && (i + k.length === s.length || '/?'.includes(s[i + k.length])); break; }
-      }
-      if (hit) return out(e.value);
-    }
-    return def;
+    const e = mapFind(entries as MapEntry[], exact, kind, s);
+    return e === null ? def : out(e.ref.value);
   };
 }
 

@@ -7,6 +7,7 @@ import type { StatsSource } from './types.ts';
 import { newCliRegistry, registerCli, moduleCliCommands } from './cli-registry.ts';
 import type { CliRegistry } from './cli-registry.ts';
 import { statsCliCommands } from './cli-commands.ts';
+import { aclMapCliCommands } from './cli-acl-map.ts';
 import { CliServer } from './cli-server.ts';
 import { statsGlobalCfg } from './keywords.ts';
 import { startActivitySampler, stopActivitySampler } from './cli-activity.ts';
@@ -23,6 +24,7 @@ export function currentStatsSource(): StatsSource | null { return current; }
 export function defaultCliRegistry(): CliRegistry {
   const reg = newCliRegistry();
   registerCli(reg, statsCliCommands);
+  registerCli(reg, aclMapCliCommands);
   registerCli(reg, moduleCliCommands);
   return reg;
 }

@@ -1,0 +1,171 @@
+/*
+ * Pattern references (HAProxy's pat_ref): the entries behind ACL patterns (one reference per `-f` file, shared by its
+ * users, plus one per ACL term for its inline patterns) and behind map files, numbered in creation order. Compiled
+ * users (acl/compile.ts terms, log/converters.ts maps) register a rebuild hook, so the runtime API
+ * (stats/cli-acl-map.ts: add/del/clear acl|map, set map) changes what requests match. Hot path: no (users rebuild
+ * their own indexes on change; request matching never reads this module).
+ */
+import { cfgPosition } from '../config/position.ts';
+
+export interface PatRefEntry {
+  /** Stable pseudo address shown by `show acl|map` and accepted as `#<ptr>` by del/set. */
+  ptr: string;
+  key: string;
+  value: string;
+}
+
+/** One compiled user of a reference (an ACL term or a map converter). */
+export interface PatRefUser {
+  /** `get acl|map`'s `type=`: the match method (str, beg, ip, ...). */
+  kind: string;
+  icase: boolean;
+  /** `idx=tree` (indexed methods: str, beg, ip) or `idx=list`. */
+  tree: boolean;
+  /** Map users: the value type (`str`, `int`, `ip`); '' for ACL terms. */
+  outType: string;
+  /** '' when `key` is a valid pattern for this user, else the error (no final period). */
+  validate(key: string): string;
+  /** Recompiles the user's patterns from its references' current entries. */
+  rebuild(): void;
+  /** The entry of `ref` that `sample` matches for this user (`get acl|map`), or null. */
+  lookup(ref: PatRef, sample: string): PatRefEntry | null;
+}
+
+export interface PatRef {
+  id: number;
+  /** The file as named in the configuration, '' for a term's inline patterns. */
+  file: string;
+  isMap: boolean;
+  /** Inline references: `acl '<fetch>' file '<cfg>' line <n>`. */
+  inlineDesc: string;
+  /** File references: `acl at file '<cfg>' line <n>` / `map at ...`, one per use. */
+  usedBy: string[];
+  entries: PatRefEntry[];
+  /**
+   * `entry_cnt` as 2.6.12 shows it: the entries, except that an `add` refused for a bad pattern still takes one off
+   * (its counter goes up and down twice; checked on its socket).
+   */
+  count: number;
+  users: PatRefUser[];
+}
+
+const refs: PatRef[] = [];
+let nextPtr = 0x55d100000000;
+
+function newEntry(key: string, value: string): PatRefEntry {
+  const ptr = '0x' + nextPtr.toString(16);
+  nextPtr += 0x50;
+  return { ptr, key, value };
+}
+
+function origin(): string { return `file '${cfgPosition.file}' line ${cfgPosition.line}`; }
+
+/** The reference of a pattern or map file already loaded, or undefined. */
+export function patRefByFile(file: string, isMap: boolean): PatRef | undefined {
+  for (const r of refs) if (r.file === file && r.isMap === isMap) return r;
+  return undefined;
+}
+
+/** Creates the reference of `file` with its entries as read ([key, value] pairs; value '' for ACLs). */
+export function patRefNewFile(file: string, isMap: boolean, entries: readonly (readonly [string, string])[]): PatRef {
+  const r: PatRef = { id: refs.length, file, isMap, inlineDesc: '', usedBy: [], entries: entries.map(([k, v]) => newEntry(k, v)), count: entries.length, users: [] };
+  refs.push(r);
+  return r;
+}
+
+/** Records one use of a file reference at the configuration line being parsed. */
+export function patRefUsedHere(r: PatRef): void {
+  r.usedBy.push(`${r.isMap ? 'map' : 'acl'} at ${origin()}`);
+}
+
+/** Creates the reference of an ACL term's inline patterns (`fetch` as written, without its argument). */
+export function patRefNewInline(fetch: string, patterns: readonly string[]): PatRef {
+  const r: PatRef = {
+    id: refs.length, file: '', isMap: false, inlineDesc: `acl '${fetch}' ${origin()}`, usedBy: [],
+    entries: patterns.map((p) => newEntry(p, '')), count: patterns.length, users: [],
+  };
+  refs.push(r);
+  return r;
+}
+
+/** A reference described by `desc` as is (2.6's internal ones: `acl 'var' file 'httpclient' line 0`). */
+export function patRefNewNamed(desc: string, patterns: readonly string[]): PatRef {
+  const r: PatRef = {
+    id: refs.length, file: '', isMap: false, inlineDesc: desc, usedBy: [], entries: patterns.map((p) => newEntry(p, '')),
+    count: patterns.length, users: [],
+  };
+  refs.push(r);
+  return r;
+}
+
+/** All references in id order. */
+export function patRefAll(): readonly PatRef[] { return refs; }
+
+/** `#<id>` or a file name; `kind` restricts to ACL or map references ('any': both). */
+export function patRefLookup(word: string, kind: 'acl' | 'map' | 'any'): PatRef | undefined {
+  let r: PatRef | undefined;
+  if (word.startsWith('#')) {
+    const n = Number(word.slice(1));
+    r = Number.isInteger(n) && word.length > 1 ? refs[n] : undefined;
+  } else {
+    r = refs.find((x) => x.file === word && (kind === 'any' || x.isMap === (kind === 'map')));
+  }
+  if (r === undefined) return undefined;
+  if (kind !== 'any' && r.isMap !== (kind === 'map')) return undefined;
+  return r;
+}
+
+/** The `show acl|map` line of `r` (without the newline). */
+export function patRefDescribe(r: PatRef): string {
+  const desc = r.file === '' ? r.inlineDesc : `pattern loaded from file '${r.file}' used by ${r.usedBy.join(', by ')}`;
+  return `${r.id} (${r.file}) ${desc}. curr_ver=0 next_ver=0 entry_cnt=${r.count}`;
+}
+
+/** Every user's verdict on a new key: the first error (the refused add then counts as 2.6's does), or ''. */
+export function patRefValidate(r: PatRef, key: string): string {
+  for (const u of r.users) {
+    const e = u.validate(key);
+    if (e !== '') { r.count--; return e; }
+  }
+  return '';
+}
+
+function rebuild(r: PatRef): void {
+  for (const u of r.users) u.rebuild();
+}
+
+/** Appends an entry (the caller validated it) and recompiles the users. */
+export function patRefAdd(r: PatRef, key: string, value: string): void {
+  r.entries.push(newEntry(key, value));
+  r.count++;
+  rebuild(r);
+}
+
+/** Deletes the entries whose key is `key`, or the one at `#<ptr>`; returns how many went. */
+export function patRefDelete(r: PatRef, keyOrPtr: string): number {
+  const byPtr = keyOrPtr.startsWith('#');
+  const ptr = byPtr ? keyOrPtr.slice(1).toLowerCase() : '';
+  const before = r.entries.length;
+  r.entries = r.entries.filter((e) => (byPtr ? e.ptr !== ptr : e.key !== keyOrPtr));
+  const n = before - r.entries.length;
+  r.count -= n;
+  if (n > 0) rebuild(r);
+  return n;
+}
+
+/** Sets the value of the entries whose key is `key` (or the one at `#<ptr>`); returns how many changed. */
+export function patRefSet(r: PatRef, keyOrPtr: string, value: string): number {
+  const byPtr = keyOrPtr.startsWith('#');
+  const ptr = byPtr ? keyOrPtr.slice(1).toLowerCase() : '';
+  let n = 0;
+  for (const e of r.entries) if (byPtr ? e.ptr === ptr : e.key === keyOrPtr) { e.value = value; n++; }
+  if (n > 0) rebuild(r);
+  return n;
+}
+
+/** Removes every entry. */
+export function patRefClear(r: PatRef): void {
+  r.entries = [];
+  r.count = 0;
+  rebuild(r);
+}
