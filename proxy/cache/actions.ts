@@ -186,10 +186,11 @@ function cacheStore(ref: CacheRef, ctx: SampleCtx, own: CacheOwner): void {
   const framing = (f & H1_MF_CHNK) !== 0 && (f & H1_MF_TE_OTHER) === 0 ? CACHE_BODY_CHUNKED : clen ? CACHE_BODY_LEN : CACHE_BODY_CLOSE;
   let nh = 0;
   for (let x = 0; x < m.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) if (h[x] >= 0) nh++;
+  for (let i = out.extra.indexOf('\r\n'); i >= 0; i = out.extra.indexOf('\r\n', i + 2)) nh++;     // headers rules added
   const htxHead = htxHeadSize(m) + extraHtx(out.extra);
   const e: CacheEntry = {
     key: t.key, hash32: t.hash32, sig, aeBits: sig !== 0 ? aeKey : 0, refHash: refKey, head, body: EMPTY, bodyLen: 0, framing,
-    ver11: (f & H1_MF_VER_11) !== 0, htxHead, reasonLen: m.l2e - m.l2s,
+    ver11: (f & H1_MF_VER_11) !== 0, htxHead,
     // 2.6's row: its entry header, then each HTX block with a 4-byte info (start line, headers, end of headers)
     // (the end of a chunked message is one more block of 1 byte)
     size: CACHE_ENTRY_HDR + htxHead + 4 * (nh + 2) + ageGone + (framing === CACHE_BODY_CHUNKED ? 5 : 0), blocks: 0, expire: now + eff, latestValidation: now, age,

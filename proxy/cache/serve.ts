@@ -1,19 +1,16 @@
 /*
- * Serves a `cache-use` hit as HAProxy 2.6's cache applet does (compared with haproxy 2.6.12, fixtures/cache): the
- * stored head plus `age: <seconds>` (now - storage + the origin's Age), the H1 connection header, the stored body;
- * HEAD gets the head only; a request whose If-None-Match matches the ETag (weakly, or `*`), or without it whose
- * If-Modified-Since is not before the entry's Last-Modified, gets "304 Not Modified" with the stored headers. Logged
- * with server `<CACHE>`, termination LR, Tw/Tc/Tr 0, bytes in 2.6's accounting; a frontend hit counts as
- * intercepted. Writes the stored Buffers as they are (no copy of the body). Callers: http/stream.ts cacheReply.
- * Hot path: yes (per hit; one small Buffer per reply for the age and connection lines).
+ * A `cache-use` hit as HAProxy 2.6's cache applet produces it (compared with haproxy 2.6.12, fixtures/cache): the
+ * stored head plus `age: <seconds>` (now - storage + the origin's Age), then the stored body; a request whose
+ * If-None-Match matches the ETag (weakly, or `*`), or without it whose If-Modified-Since is not before the entry's
+ * Last-Modified, gets "304 Not Modified" with the stored headers. http/stream.ts then handles it as a server response
+ * (http-response and after-response rules, compression, HEAD, connection header), logged with server `<CACHE>`,
+ * LR, Tw/Tc/Tr 0. Callers: http/stream.ts cacheReply. Hot path: yes (per hit: one head copy, the body as stored).
  */
 import type { Proxy, Server, StreamLog } from '../model/types.ts';
-import type { CacheEntry } from './types.ts';
+import type { CacheCfg, CacheEntry } from './types.ts';
 import type { CacheOwner } from './actions.ts';
 import type { SampleCtx } from '../acl/types.ts';
-import { CACHE_ENTRY_MAX_AGE, CACHE_BODY_CLOSE, CACHE_BODY_CHUNKED } from './types.ts';
-import { H1_MF_VER_11, H1_MF_METH_HEAD } from '../http/types.ts';
-import { SF_ERR_LOCAL, SF_FINST_R } from '../model/types.ts';
+import { CACHE_ENTRY_MAX_AGE } from './types.ts';
 import { newServer } from '../model/factories.ts';
 import { headerValues, etagsMatch, parseHttpDate } from './cacheability.ts';
 import { cacheTouch } from './store.ts';
@@ -22,13 +19,22 @@ import { cacheTouch } from './store.ts';
 export interface CacheServeOwner extends CacheOwner {
   readonly log: StreamLog;
   be: Proxy | null;
-  cliKeepAlive: boolean;
-  readonly cli: { cork(): void; uncork(): void };
-  writeCli(b: Buffer): void;
 }
 
-/** The server logged for hits: 2.6 names its cache applet `<CACHE>`. */
-let cacheServer: Server | null = null;
+/** The server logged for hits (2.6 names its cache applet `<CACHE>`), one per cache so %[res.cache_name] knows it. */
+const cacheServers = new Map<Server, CacheCfg>();
+
+function serverOf(c: CacheCfg, px: Proxy): Server {
+  let s = c.logServer as Server | null;
+  if (s === null) { s = newServer('<CACHE>', px, '', 0, null); c.logServer = s; cacheServers.set(s, c); }
+  return s;
+}
+
+/** Log-format fetches: `res.cache_hit` (1 when the response came from a cache, else 0), `res.cache_name`. */
+export const cacheLogFetches: ReadonlyArray<readonly [string, (s: StreamLog) => string | number | null]> = [
+  ['res.cache_hit', (s) => (s.server !== null && cacheServers.has(s.server) ? 1 : 0)],
+  ['res.cache_name', (s) => (s.server === null ? null : cacheServers.get(s.server)?.name ?? null)],
+];
 
 const NOT_MODIFIED = ' 304 Not Modified';
 
@@ -50,50 +56,29 @@ export function cacheNotModified(req: SampleCtx, e: CacheEntry): boolean {
 }
 
 /**
- * Writes entry `own.cacheHit` to the client for proxy `px` (whose cache-use rule found it) and fills the log; the
- * caller ends the transaction. Clears cacheHit.
+ * Prepares the reply of the hit in `own.cacheHit` for proxy `px` (whose cache-use rule found it): marks the entry used,
+ * fills the log (backend `px`, server `<CACHE>`, Tw/Tc 0) and counts a frontend hit as intercepted; returns the response
+ * head to process as if a server had sent it: the stored head plus `age`, with "304 Not Modified" for a satisfied
+ * conditional request. Clears cacheHit; the caller then sends `e.body` (cacheBodyOf) after the head.
  */
-export function cacheServe(own: CacheServeOwner, px: Proxy, req: SampleCtx): void {
+export function cacheServe(own: CacheServeOwner, px: Proxy, req: SampleCtx): Buffer {
   const e = own.cacheHit as CacheEntry;
   own.cacheHit = null;
+  if (own.cache !== null) own.cache.txn = -1;       // a response from the cache is never stored again (2.6)
   cacheTouch(e.cache, e);
   const log = own.log;
   own.be = px;
   log.backend = px;
   if (px === own.fe) px.feCounters.interceptedReq++;
-  log.server = cacheServer ?? (cacheServer = newServer('<CACHE>', px, '', 0, null));
-  log.errCause = SF_ERR_LOCAL;
-  log.finishState = SF_FINST_R;
-  log.tQueue = 0; log.tConnect = 0; log.tResponse = 0;
+  log.server = serverOf(e.cache, px);
+  log.tQueue = 0; log.tConnect = 0;
   const now = Math.floor(Date.now() / 1000);
   let age = now - e.latestValidation;
   if (age < 0) age = 0;
   age += e.age;
   if (age > CACHE_ENTRY_MAX_AGE) age = CACHE_ENTRY_MAX_AGE;
-  const ageText = String(age);
-  const nm = cacheNotModified(req, e);
-  const head = (own.req.flags & H1_MF_METH_HEAD) !== 0;
-  if (e.framing === CACHE_BODY_CLOSE) own.cliKeepAlive = false;
-  let conn = '';
-  if (!own.cliKeepAlive) { if (e.ver11) conn = '\r\nconnection: close'; }
-  else if (!e.ver11 || (own.req.flags & H1_MF_VER_11) === 0) conn = '\r\nconnection: keep-alive';
-  const tail = Buffer.from('\r\nage: ' + ageText + conn + '\r\n\r\n', 'latin1');
-  let bytes = e.htxHead + 3 + ageText.length;
-  own.cli.cork();
-  if (nm) {
-    log.status = 304;
-    const sl = e.head.indexOf(13);
-    own.writeCli(Buffer.concat([Buffer.from((e.ver11 ? 'HTTP/1.1' : 'HTTP/1.0') + NOT_MODIFIED, 'latin1'), e.head.subarray(sl), tail]));
-    bytes += NOT_MODIFIED.length - 5 - e.reasonLen;     // the reason phrase replaced
-  } else {
-    log.status = 200;
-    own.writeCli(e.head);
-    own.writeCli(tail);
-    if (!head && e.body.length > 0) {
-      own.writeCli(e.body);
-      bytes += e.bodyLen + (e.framing === CACHE_BODY_CHUNKED ? 1 : 0);    // 2.6 counts a chunked message's end
-    }
-  }
-  own.cli.uncork();
-  log.bytesOut += bytes;
+  const tail = Buffer.from('\r\nage: ' + age + '\r\n\r\n', 'latin1');
+  if (!cacheNotModified(req, e)) return Buffer.concat([e.head, tail], e.head.length + tail.length);
+  const sl = e.head.indexOf(13);
+  return Buffer.concat([Buffer.from((e.ver11 ? 'HTTP/1.1' : 'HTTP/1.0') + NOT_MODIFIED, 'latin1'), e.head.subarray(sl), tail]);
 }

@@ -51,8 +51,6 @@ export interface CacheEntry {
   ver11: boolean;
   /** 2.6's byte accounting of the stored head (HTX size), for %B. */
   htxHead: number;
-  /** Reason phrase length of the stored status line (a 304 replaces it). */
-  reasonLen: number;
   /** Row size and block count as 2.6's `show cache` prints them. */
   size: number;
   blocks: number;
@@ -91,6 +89,8 @@ export interface CacheCfg {
   lruHead: CacheEntry | null;
   lruTail: CacheEntry | null;
   addr: number;
+  /** The `<CACHE>` server its hits are logged with (a model Server, created on the first hit). */
+  logServer: unknown;
 }
 
 /** The cache filter of a proxy: `filter cache <name>` (explicit) or the one a cache-use/cache-store rule implies. */

@@ -225,6 +225,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   cache: CacheTxn | null = null;
   cacheHit: CacheEntry | null = null;
   cacheSt: CacheStoreState | null = null;
+  /** This transaction was answered from the cache: logged LR. */
+  cacheLR = false;
 
   constructor(fe: Proxy, sock: SessSocket, bind: BindCfg | null) {
     const bindName = bind !== null ? bind.name : '';
@@ -516,15 +518,34 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.bc.connect(be);
   }
 
-  /** A `cache-use` hit of `px`'s rules: proxy/cache/serve.ts writes the stored response; no server, logged LR. */
+  /**
+   * A `cache-use` hit of `px`'s rules: the stored response (proxy/cache/serve.ts) goes through the response path as
+   * a server's would (http-response rules, compression, HEAD), without a server; logged LR as 2.6's cache applet.
+   */
   cacheReply(px: Proxy, buf: Buffer, headEnd: number, end: number): void {
+    const e = this.cacheHit as CacheEntry;
     this.cacheSt = null;
     if (headEnd < end) this.keepRest(buf, headEnd);
     const bodyClose = this.reqBody !== BODY_NONE && !this.takeReceivedBody();
     this.rqPhase = RQ_DONE;
     if (bodyClose) this.cliKeepAlive = false;
-    cacheServe(this, px, this);
-    this.finishReply();
+    const m = this.req;
+    this.compAlgo = this.fe.http.comp === null && px.http.comp === null ? '' : compChooseAlgo(this.fe, px, m, buf, (m.flags & H1_MF_VER_11) !== 0);
+    const head = cacheServe(this, px, this);
+    this.cacheLR = true;
+    if (this.rsp === NO_RSP) this.rsp = new H1Msg(true, g.maxhdr);
+    this.rsp.reset();
+    this.srvConnAt = twNow();
+    this.rsPhase = RS_WAIT;
+    if (h1Parse(this.rsp, head, head.length, head.length) <= 0) { this.sendError(500, false); return; }
+    const cli = this.cli;
+    cli.cork();
+    this.processResponse(head, head.length, head.length);
+    if (this.rsPhase === RS_BODY && !this.closed) {
+      this.forwardRspBody(e.body, 0);
+      if (this.rspBody === BODY_CLOSE && this.rsPhase === RS_BODY) this.onServerEnd();
+    }
+    cli.uncork();
   }
 
   /**
@@ -990,8 +1011,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   /** Both directions of the transaction are complete: log, count, then keep-alive or close. */
   endTransaction(): void {
     const log = this.log;
-    log.errCause = SF_ERR_NONE;
-    log.finishState = SF_FINST_NONE;
+    log.errCause = this.cacheLR ? SF_ERR_LOCAL : SF_ERR_NONE;
+    log.finishState = this.cacheLR ? SF_FINST_R : SF_FINST_NONE;
     if (this.cliGone) { log.errCause = SF_ERR_CLICL; log.finishState = SF_FINST_D; this.cliKeepAlive = false; }
     if (this.cacheSt !== null) { cacheCommit(this.cacheSt); this.cacheSt = null; }
     // logasap: logged before the server connection is released (%bc/%sc still count it, as in 2.6)
@@ -1114,6 +1135,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.l7Req = null;
     this.noL7Retry = false;
     this.cacheSt = null;
+    this.cacheLR = false;
     this.tunnel = false;
     this.req.reset();
     this.rsp.reset();

@@ -21,7 +21,7 @@ function cache(blocks: number, maxSecondary = 10): CacheCfg {
 function entry(c: CacheCfg, key: string, size: number, expire: number, sig = 0, aeBits = 0, refHash = 0): CacheEntry {
   return {
     key, hash32: key.charCodeAt(0), sig, aeBits, refHash, head: Buffer.alloc(0), body: Buffer.alloc(0), bodyLen: 0, framing: 0,
-    ver11: true, htxHead: 0, reasonLen: 2, size, blocks: cacheBlocks(size), expire, latestValidation: 0, age: 0, etag: '',
+    ver11: true, htxHead: 0, size, blocks: cacheBlocks(size), expire, latestValidation: 0, age: 0, etag: '',
     lastModified: 0, cache: c, prev: null, next: null, addr: 0x1000,
   };
 }
