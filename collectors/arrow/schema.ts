@@ -8,7 +8,7 @@ import {
   COL_TR_SRV, COL_TA, COL_TA_PLUS, COL_TT, COL_STATUS, COL_BYTES_READ, COL_REQ_COOKIE, COL_RES_COOKIE, COL_TERM_STATE,
   COL_ACTCONN, COL_FECONN, COL_BECONN, COL_SRV_CONN, COL_RETRIES, COL_REDISPATCHED, COL_SRV_QUEUE, COL_BACKEND_QUEUE,
   COL_REQ_HEADERS, COL_RES_HEADERS, COL_METHOD, COL_URI, COL_HTTP_VERSION, COL_LOG_TS, COL_HOST, COL_PROGRAM, COL_PID,
-  COL_FACILITY, COL_SEVERITY, COL_EXTRA, COL_RECEIVED, COL_PEER, COL_REASON, COL_MESSAGE,
+  COL_FACILITY, COL_SEVERITY, COL_EXTRA, COL_RECEIVED, COL_PEER, COL_REASON, COL_MESSAGE, COL_CLIENT_IP4,
 } from './types.ts';
 import type { ColumnKind, ColumnSpec, TableSpec } from './types.ts';
 
@@ -35,6 +35,7 @@ export const LOG_COLUMNS: readonly ColumnSpec[] = [
   col(COL_PROGRAM, 'program', CK_DICT), col(COL_PID, 'pid', CK_I32), col(COL_FACILITY, 'facility', CK_I32),
   col(COL_SEVERITY, 'severity', CK_I32), col(COL_EXTRA, 'extra', CK_STR), col(COL_RECEIVED, 'received', CK_TS),
   col(COL_PEER, 'peer', CK_DICT), col(COL_REASON, 'reason', CK_DICT), col(COL_MESSAGE, 'message', CK_STR),
+  { id: COL_CLIENT_IP4, name: 'client_ip4', kind: CK_I64, sql: 'UINTEGER' },
 ];
 if (LOG_COLUMNS.length !== COL_COUNT || LOG_COLUMNS.some((c, i) => c.id !== i)) throw new Error('LOG_COLUMNS out of order');
 
@@ -74,22 +75,53 @@ export function rowsTableName(t: TableSpec): string {
   return t.name + '_rows';
 }
 
+const baseWithIp4 = new Map<TableSpec, readonly number[]>();
+
+/**
+ * The columns of a table's base table, in order: the table's columns, then client_ip4 when it has client_ip. The base
+ * table stores a dotted IPv4 client address as that number (client_ip NULL) and any other address as client_ip text;
+ * the view turns the number back into the same text. DuckDB INSERT + CHECKPOINT of bench:collect's 1 M httplog rows
+ * (CPU us/row, medians of 4 interleaved runs, load 5-7): 1.24 -> 1.12 (a high-cardinality VARCHAR costs hashing,
+ * string statistics and FSST per value, more than a UINTEGER plus a NULL VARCHAR), file 23.9 -> 19.7 MB. Appended
+ * last, so files of older versions gain it with ALTER TABLE ADD COLUMN.
+ */
+export function baseColumns(t: TableSpec): readonly number[] {
+  if (!t.columns.includes(COL_CLIENT_IP)) return t.columns;
+  let c = baseWithIp4.get(t);
+  if (c === undefined) baseWithIp4.set(t, c = [...t.columns, COL_CLIENT_IP4]);
+  return c;
+}
+
 /**
  * Compression fixed per column in the base tables, so DuckDB skips analysing the other methods for each row group.
- * client_ip and uri are high-cardinality strings, which DuckDB compresses with FSST anyway; its dictionary analysis of
- * them (a hash per value) cost more than the FSST compression itself. DuckDB INSERT + CHECKPOINT of 1 M httplog rows
- * (CPU us/row, medians of 3-4 interleaved runs): bench:collect's file 1.55 -> 1.28, the same 23.9 MB; the halog bench
- * corpus 1.34 -> 1.23, 26.8 -> 28.3 MB. Fixing every string column to FSST saved a little more but grew the file
- * 1.8x (constant captured headers are better as a dictionary).
+ * uri is a high-cardinality string, which DuckDB compresses with FSST anyway; its dictionary analysis (a hash per
+ * value) cost more than the FSST compression itself. DuckDB INSERT + CHECKPOINT of 1 M httplog rows (CPU us/row,
+ * medians of 3-4 interleaved runs): bench:collect's file 1.55 -> 1.28, the same 23.9 MB; the halog bench corpus
+ * 1.34 -> 1.23, 26.8 -> 28.3 MB. Fixing every string column to FSST saved a little more but grew the file 1.8x
+ * (constant captured headers are better as a dictionary). client_ip (FSST until client_ip4) is left to DuckDB: it is
+ * NULL in rows of dotted IPv4 clients, and FSST forced on such a column stored it uncompressed (+4 MB per 1 M rows).
  */
-const COMPRESSION: Readonly<Record<number, string>> = { [COL_CLIENT_IP]: 'fsst', [COL_URI]: 'fsst' };
+const COMPRESSION: Readonly<Record<number, string>> = { [COL_URI]: 'fsst' };
+
+/** The base table's SQL type of column `id`. */
+function baseType(id: number): string {
+  return LOG_COLUMNS[id].kind === CK_DICT ? 'INTEGER' : LOG_COLUMNS[id].sql;
+}
 
 /** `CREATE TABLE IF NOT EXISTS` for the base table (identifiers quoted: `server` is reserved in DuckDB). */
 export function createTableSql(t: TableSpec): string {
-  const cols = t.columns.map((id) => '"' + LOG_COLUMNS[id].name + '" ' + (LOG_COLUMNS[id].kind === CK_DICT ? 'INTEGER' : LOG_COLUMNS[id].sql) +
-    (COMPRESSION[id] !== undefined ? ' USING COMPRESSION ' + COMPRESSION[id] : ''));
+  const cols = baseColumns(t).map((id) => baseColumnSql(id));
   return 'CREATE TABLE IF NOT EXISTS ' + rowsTableName(t) + ' (' + cols.join(', ') + ')';
 }
+
+/** Column definition of column `id` in a base table (for CREATE TABLE and ALTER TABLE ADD COLUMN). */
+export function baseColumnSql(id: number): string {
+  return '"' + LOG_COLUMNS[id].name + '" ' + baseType(id) + (COMPRESSION[id] !== undefined ? ' USING COMPRESSION ' + COMPRESSION[id] : '');
+}
+
+/** The client_ip4 number as dotted text (NULL when it is NULL). */
+const IP4_TEXT = "(r.client_ip4 >> 24)::VARCHAR || '.' || ((r.client_ip4 >> 16) & 255)::VARCHAR || '.' || " +
+  "((r.client_ip4 >> 8) & 255)::VARCHAR || '.' || (r.client_ip4 & 255)::VARCHAR";
 
 /**
  * The view named like the table (`http_log`, ...) that resolves dictionary ids to strings, so queries see plain
@@ -105,7 +137,8 @@ export function createViewSql(t: TableSpec): string {
       const a = 'd' + id;
       sel.push(a + '.value AS "' + c.name + '"');
       joins.push(' LEFT JOIN log_dict ' + a + ' ON ' + a + '.col = ' + id + ' AND ' + a + '.id = r."' + c.name + '"');
-    } else sel.push('r."' + c.name + '"');
+    } else if (id === COL_CLIENT_IP) sel.push('coalesce(r.client_ip, ' + IP4_TEXT + ') AS client_ip');
+    else sel.push('r."' + c.name + '"');
   }
   return 'CREATE OR REPLACE VIEW ' + t.name + ' AS SELECT ' + sel.join(', ') + ' FROM ' + rowsTableName(t) + ' r' + joins.join('');
 }

@@ -73,7 +73,8 @@ export const COL_RECEIVED = 39;     // raw_log: collector receive time
 export const COL_PEER = 40;         // raw_log: sender address
 export const COL_REASON = 41;       // raw_log: why the line was not parsed
 export const COL_MESSAGE = 42;      // raw_log: the message (invalid UTF-8 replaced)
-export const COL_COUNT = 43;
+export const COL_CLIENT_IP4 = 43;   // DuckDB base tables only: client_ip as a number when it is a dotted IPv4 (schema.ts)
+export const COL_COUNT = 44;
 
 /** What a line parser needs from a batch (implemented by LogBatch): the current row index and its columns. */
 export interface LogRowWriter {

@@ -1,7 +1,8 @@
 /* DuckDB sink: loads record batches into a DuckDB database file by staging each batch as a small Parquet file
  * (staged-parquet.ts) and running `INSERT INTO <table>_rows SELECT * FROM read_parquet(...)`: DuckDB's own C++
  * reader fills its vectors, which costs far less than filling the appender's data chunks from JS and committing them
- * through the WAL. Layout: base tables http_log_rows / tcp_log_rows / raw_log_rows with dictionary ids, table
+ * through the WAL. Layout: base tables http_log_rows / tcp_log_rows / raw_log_rows with dictionary ids and IPv4
+ * clients as numbers (schema.ts baseColumns), table
  * log_dict (col, id, value), and views http_log / tcp_log / raw_log with plain strings (schema.ts). Shared with
  * halog --duckdb and the Parquet sink. Hot path: per batch (encoding is one loop per column).
  */
@@ -11,7 +12,9 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { LogBatch, LogDicts } from '../arrow/batcher.ts';
-import { DICT_TABLE_SQL, LOG_TABLES, createTableSql, createViewSql, rowsTableName } from '../arrow/schema.ts';
+import {
+  DICT_TABLE_SQL, LOG_COLUMNS, LOG_TABLES, baseColumnSql, baseColumns, createTableSql, createViewSql, rowsTableName,
+} from '../arrow/schema.ts';
 import type { TableSpec } from '../arrow/types.ts';
 import { encodeStagedParquet, makeStageDir } from './staged-parquet.ts';
 import type { StagedSink } from './types.ts';
@@ -40,6 +43,25 @@ interface TableState {
   rows: number;
   /** Bulk INSERTs of this table in the current bulk session. */
   bulkInserts: number;
+}
+
+/**
+ * Brings a base table made by an older version up to baseColumns(spec): columns added since (client_ip4) are
+ * appended with ALTER TABLE (old rows get NULL there, which the view reads as before). Rejects a table whose columns
+ * differ otherwise: staged files are inserted by position.
+ */
+async function upgradeBaseTable(connection: DuckDBConnection, spec: TableSpec): Promise<void> {
+  const table = rowsTableName(spec);
+  const res = await connection.runAndReadAll("SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() " +
+    "AND schema_name = 'main' AND table_name = '" + table + "' ORDER BY column_index");
+  const have = res.getRows().map((r) => String(r[0]));
+  const want = baseColumns(spec);
+  for (let i = 0; i < want.length; i++) {
+    const name = LOG_COLUMNS[want[i]].name;
+    if (i >= have.length) await connection.run('ALTER TABLE ' + table + ' ADD COLUMN ' + baseColumnSql(want[i]));
+    else if (have[i] !== name) throw new Error(table + ': column ' + (i + 1) + ' is ' + have[i] + ', expected ' + name + ' (not a sluice database?)');
+  }
+  if (have.length > want.length) throw new Error(table + ': ' + have.length + ' columns, expected ' + want.length + ' (made by a newer sluice?)');
 }
 
 /**
@@ -85,6 +107,7 @@ export class DuckDbSink implements StagedSink<LogBatch> {
     const tables = new Map<string, TableState>();
     for (const spec of LOG_TABLES) {
       await connection.run(createTableSql(spec));
+      await upgradeBaseTable(connection, spec);
       await connection.run(createViewSql(spec));
       tables.set(spec.name, { spec, files: [], rows: 0, bulkInserts: 0 });
     }

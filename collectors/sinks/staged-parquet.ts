@@ -8,9 +8,10 @@ import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { LogBatch, LogStrColumn } from '../arrow/batcher.ts';
-import { LOG_COLUMNS } from '../arrow/schema.ts';
-import { CK_BOOL, CK_DICT, CK_I32, CK_I64, CK_STR, CK_TS, NULL_I32 } from '../arrow/types.ts';
+import { LogStrColumn } from '../arrow/batcher.ts';
+import type { LogBatch } from '../arrow/batcher.ts';
+import { LOG_COLUMNS, baseColumns } from '../arrow/schema.ts';
+import { CK_BOOL, CK_DICT, CK_I32, CK_I64, CK_STR, CK_TS, COL_CLIENT_IP, COL_CLIENT_IP4, NULL_I32 } from '../arrow/types.ts';
 
 // Parquet enums (parquet.thrift).
 const PQ_BOOLEAN = 0;
@@ -126,10 +127,10 @@ function markNulls(b: LogBatch, id: number, n: number): number {
     const nul = kind === CK_DICT ? 0 : NULL_I32;
     for (let r = 0; r < n; r++) { const x = a[r] === nul ? 1 : 0; nullFlags[r] = x; nulls += x; }
   } else if (kind === CK_TS || kind === CK_I64) {
-    const a = b.f64[id];
+    const a = f64Of(b, id);
     for (let r = 0; r < n; r++) { const x = a[r] !== a[r] ? 1 : 0; nullFlags[r] = x; nulls += x; }
   } else {
-    const v = (b.str[id] as LogStrColumn).valid;
+    const v = strOf(b, id).valid;
     for (let r = 0; r < n; r++) { const x = v[r] === 0 ? 1 : 0; nullFlags[r] = x; nulls += x; }
   }
   return nulls;
@@ -224,7 +225,7 @@ function planColumn(b: LogBatch, id: number, n: number, index: number): ColumnPl
   if (kind === CK_BOOL) valueBytes = (nn + 7) >> 3;
   else if (kind === CK_TS || kind === CK_I64) valueBytes = nn * 8;
   else if (kind === CK_STR) {
-    const s = b.str[id] as LogStrColumn;
+    const s = strOf(b, id);
     const total = n > 0 ? s.end[n - 1] : 0;
     valueBytes = nn * 4 + total;
     // DuckDB rejects invalid UTF-8 in a Parquet string column: such values are stored with U+FFFD replacements.
@@ -243,7 +244,7 @@ function planColumn(b: LogBatch, id: number, n: number, index: number): ColumnPl
   let lengths: Uint8Array | null = null;
   if (kind === CK_STR && fixed === null && nn > 0) {
     // The column's bytes are already contiguous in the batch (null rows have none): one copy instead of one per value.
-    const s = b.str[id] as LogStrColumn;
+    const s = strOf(b, id);
     lengths = deltaLengths(s, n, nn, index);
     valueBytes = lengths.length + (s.end[n - 1]);
   }
@@ -294,7 +295,7 @@ function writeValues(out: Buffer, o: number, b: LogBatch, p: ColumnPlan, n: numb
   }
   if (kind === CK_TS || kind === CK_I64) {
     // int64 as (lo, hi) int32 pairs, floor of the value like the appender path did (exact up to 2^53).
-    const a = b.f64[p.id];
+    const a = f64Of(b, p.id);
     const scale = kind === CK_TS ? 1000 : 1;
     let k = 0;
     for (let r = 0; r < n; r++) {
@@ -308,7 +309,7 @@ function writeValues(out: Buffer, o: number, b: LogBatch, p: ColumnPlan, n: numb
     out.set(new Uint8Array(i32Scratch.buffer, 0, k * 4), o);
     return o + k * 4;
   }
-  const s = b.str[p.id] as LogStrColumn;
+  const s = strOf(b, p.id);
   const data = s.data;
   if (p.lengths !== null) {
     out.set(p.lengths, o);
@@ -333,15 +334,86 @@ function writeValues(out: Buffer, o: number, b: LogBatch, p: ColumnPlan, n: numb
   return o;
 }
 
+/** The client_ip4 column of the batch being encoded (NaN = not a dotted IPv4), and client_ip without those rows. */
+let ip4Scratch = new Float64Array(0);
+let ipRest = new LogStrColumn(0, 0);
+/** The batch being encoded has its client_ip split (its table has the column). */
+let ipSplit = false;
+
 /**
- * The Parquet file for rows [0, b.rows) of sealed batch `b`, columns in table order and named as in the table, so
- * `INSERT INTO <table>_rows SELECT * FROM read_parquet(file)` loads it. Dictionary columns are their INTEGER ids.
+ * The value of buf[start, end) as an unsigned 32-bit IPv4 address when it is canonical dotted-quad text (each octet
+ * 0-255 without leading zeros), so that printing the number gives back the same bytes; else -1. Stricter than
+ * proxy/net/ipv4.ts ipv4Value, which reads '010.0.0.1' as 10.0.0.1 (the text would not round-trip).
+ */
+export function canonicalIpv4(buf: Uint8Array, start: number, end: number): number {
+  let v = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = start; i < end; i++) {
+    const c = buf[i];
+    if (c === 46) {
+      if (digits === 0 || dots === 3) return -1;
+      v = v * 256 + part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else {
+      const d = c - 48;
+      if (d < 0 || d > 9 || (digits === 1 && part === 0)) return -1;
+      part = part * 10 + d;
+      if (++digits > 3 || part > 255) return -1;
+    }
+  }
+  return dots === 3 && digits > 0 ? v * 256 + part : -1;
+}
+
+/** Splits client_ip of rows [0, n) into ip4Scratch (dotted IPv4 as numbers) and ipRest (every other address). */
+function splitClientIp(b: LogBatch, n: number): void {
+  const s = b.str[COL_CLIENT_IP] as LogStrColumn;
+  if (ip4Scratch.length < n) {
+    ip4Scratch = new Float64Array(n);
+    ipRest = new LogStrColumn(n, 8);
+  }
+  ipRest.reset();
+  const data = s.data;
+  const end = s.end;
+  const valid = s.valid;
+  let st = 0;
+  for (let r = 0; r < n; r++) {
+    const en = end[r];
+    let v = NaN;
+    if (valid[r] !== 0) {
+      const x = canonicalIpv4(data, st, en);
+      if (x >= 0) v = x;
+      else ipRest.set(r, data, st, en);
+    }
+    ip4Scratch[r] = v;
+    st = en;
+  }
+  ipRest.fillNulls(n);
+}
+
+function strOf(b: LogBatch, id: number): LogStrColumn {
+  return id === COL_CLIENT_IP && ipSplit ? ipRest : b.str[id] as LogStrColumn;
+}
+
+function f64Of(b: LogBatch, id: number): Float64Array {
+  return id === COL_CLIENT_IP4 ? ip4Scratch : b.f64[id];
+}
+
+/**
+ * The Parquet file for rows [0, b.rows) of sealed batch `b`, with the columns of its base table (schema.ts
+ * baseColumns) in order and named as there, so `INSERT INTO <table>_rows SELECT * FROM read_parquet(file)` loads it.
+ * Dictionary columns are their INTEGER ids; client_ip is split into client_ip4 and the text of other addresses.
  * Returns a view of a module-level buffer that the next call overwrites: write it out before encoding again.
  * Does not keep `b`.
  */
 export function encodeStagedParquet(b: LogBatch): Buffer {
   const n = b.rows;
-  const cols = b.table.columns;
+  const cols = baseColumns(b.table);
+  ipSplit = cols !== b.table.columns;
+  if (ipSplit) splitClientIp(b, n);
   if (nullArena.length < n * cols.length) nullArena = new Uint8Array(n * cols.length);
   if (i32Scratch.length < n * 2) i32Scratch = new Int32Array(n * 2);
   const plans: ColumnPlan[] = [];

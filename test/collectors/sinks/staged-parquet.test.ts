@@ -7,11 +7,13 @@ import { query } from '../duckdb-query.ts';
 import { LogBatch, LogDicts, batchRow } from '../../../collectors/arrow/batcher.ts';
 import { HTTP_LOG_TABLE, LOG_COLUMNS, RAW_LOG_TABLE, TCP_LOG_TABLE } from '../../../collectors/arrow/schema.ts';
 import {
-  CK_BOOL, CK_DICT, CK_I32, CK_I64, CK_STR, CK_TS, COL_BYTES_READ, COL_MESSAGE, COL_STATUS, COL_TS, COL_URI,
+  CK_BOOL, CK_DICT, CK_I32, CK_I64, CK_STR, CK_TS, COL_BYTES_READ, COL_CLIENT_IP, COL_CLIENT_PORT, COL_MESSAGE, COL_STATUS,
+  COL_TS, COL_URI,
 } from '../../../collectors/arrow/types.ts';
 import type { TableSpec } from '../../../collectors/arrow/types.ts';
 import { BULK_MIN_ROWS, DuckDbSink, ROW_GROUP_ROWS } from '../../../collectors/sinks/duckdb.ts';
-import { encodeStagedParquet, makeStageDir, stageRoot } from '../../../collectors/sinks/staged-parquet.ts';
+import { canonicalIpv4, encodeStagedParquet, makeStageDir, stageRoot } from '../../../collectors/sinks/staged-parquet.ts';
+import { DuckDBInstance } from '@duckdb/node-api';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-staged-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -159,6 +161,67 @@ test('the DuckDB sink gives the same view rows in bulk mode (one INSERT) and per
     results.push(got);
   }
   assert.deepEqual(results[0], results[1]);
+});
+
+const CLIENTS = [
+  '10.0.0.1', '0.0.0.0', '255.255.255.255', '192.168.1.10', '1.2.3.4', '010.0.0.1', '1.02.3.4', '256.1.1.1', '1.2.3',
+  '1.2.3.4.5', '1..2.3', '.1.2.3', '1.2.3.', '1.2.3.4 ', '1234.1.1.1', '::1', '::ffff:10.0.0.1', '2001:db8::7', 'unix',
+  'abns@x', '-', '1.2.3.x',
+];
+
+test('canonicalIpv4 takes dotted quads that print back the same, nothing else', () => {
+  const got = CLIENTS.map((c) => canonicalIpv4(Buffer.from(' ' + c + ' '), 1, 1 + Buffer.byteLength(c)));
+  assert.deepEqual(got, [167772161, 0, 4294967295, 3232235786, 16909060, ...Array(CLIENTS.length - 5).fill(-1)]);
+});
+
+test('client_ip: dotted IPv4 stored as client_ip4 numbers, other addresses as text, the view gives back every value', async () => {
+  const db = path.join(dir, 'ip.duckdb');
+  const dicts = new LogDicts();
+  const sink = await DuckDbSink.open(db, dicts);
+  const b = new LogBatch(HTTP_LOG_TABLE, CLIENTS.length + 2, dicts);
+  for (let r = 0; r < CLIENTS.length + 2; r++) {
+    b.i32[COL_CLIENT_PORT][r] = r;
+    if (r < CLIENTS.length) b.setStr(COL_CLIENT_IP, Buffer.from(CLIENTS[r]), 0, Buffer.byteLength(CLIENTS[r]));   // the last two: NULL
+    b.commitRow();
+  }
+  b.seal();
+  await sink.write(b);
+  await sink.close();
+  const got = await query(db, 'SELECT client_ip FROM http_log ORDER BY client_port');
+  assert.deepEqual(got.map((r) => r.client_ip), [...CLIENTS, null, null]);
+  const base = await query(db, 'SELECT client_ip, client_ip4::BIGINT AS n FROM http_log_rows ORDER BY client_port LIMIT 6');
+  assert.deepEqual(base, [
+    { client_ip: null, n: '167772161' }, { client_ip: null, n: '0' }, { client_ip: null, n: '4294967295' },
+    { client_ip: null, n: '3232235786' }, { client_ip: null, n: '16909060' }, { client_ip: '010.0.0.1', n: null },
+  ]);
+});
+
+test('a database of the layout before client_ip4 gains the column on open; old and new rows read back', async () => {
+  const db = path.join(dir, 'old-layout.duckdb');
+  let dicts = new LogDicts();
+  let sink = await DuckDbSink.open(db, dicts);
+  await sink.close();
+  // The older layout: no client_ip4 in the base tables, client_ip text in every row.
+  const inst = await DuckDBInstance.create(db);
+  const c = await inst.connect();
+  for (const t of ['http_log', 'tcp_log']) {
+    await c.run('DROP VIEW ' + t);
+    await c.run('ALTER TABLE ' + t + '_rows DROP COLUMN client_ip4');
+  }
+  await c.run("INSERT INTO http_log_rows (client_ip, client_port) VALUES ('10.1.1.1', 1), ('::1', 2)");
+  c.closeSync();
+  inst.closeSync();
+  dicts = new LogDicts();
+  sink = await DuckDbSink.open(db, dicts);
+  const b = new LogBatch(HTTP_LOG_TABLE, 1, dicts);
+  b.i32[COL_CLIENT_PORT][0] = 3;
+  b.setStr(COL_CLIENT_IP, Buffer.from('10.2.2.2'), 0, 8);
+  b.commitRow();
+  b.seal();
+  await sink.write(b);
+  await sink.close();
+  assert.deepEqual((await query(db, 'SELECT client_ip FROM http_log ORDER BY client_port')).map((r) => r.client_ip), ['10.1.1.1', '::1', '10.2.2.2']);
+  assert.deepEqual(await query(db, 'SELECT count(*)::INTEGER AS n FROM tcp_log'), [{ n: 0 }]);
 });
 
 test('bulk mode holds rows until they make whole row groups or bulk(false), then commits them all', async () => {
