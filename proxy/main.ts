@@ -22,7 +22,7 @@ import type { Worker } from 'node:cluster';
 import { buildRegistry, wireRuntime } from './modules.ts';
 import { loadConfig, CFG_ALERT, CFG_WARNING, CFG_ALERT_NOTE } from './config/loader.ts';
 import type { LoadedConfig } from './config/loader.ts';
-import { startRuntime, stopRuntime, gracefulStop } from './runtime.ts';
+import { startRuntime, stopRuntime, gracefulStop, resolveServerAddrs } from './runtime.ts';
 import type { Runtime } from './runtime.ts';
 import { emitEvent, eventPrefix, EV_ALERT, EV_NOTICE, EV_WARNING } from './events.ts';
 import { pauseAllListeners, resumeAllListeners } from './frontend.ts';
@@ -143,7 +143,7 @@ async function runWorker(o: CliOpts): Promise<void> {
   try {
     rt = await startRuntime(cfg);
   } catch (e) {
-    emitEvent(EV_ALERT, (e as Error).message);
+    for (const line of (e as Error).message.split('\n')) emitEvent(EV_ALERT, line);
     if (old.length > 0 && !shared) signalPids(old, 'SIGTTIN');
     process.exit(1);
   }
@@ -253,13 +253,22 @@ function main(): void {
     const quiet = o.quiet || cfg.global.ext.get('quiet') === true; // `quiet` in global is -q (2.6)
     const rc = reportConfig(cfg, quiet);
     if (rc !== 0) process.exit(rc);
-    if (cfg.warnings > 0 && !quiet) process.stdout.write('Warnings were found.\n');
-    if (!hasListener(cfg)) {
-      if (!quiet) process.stdout.write('Configuration file has no error but will not start (no listener) => exit(2).\n');
-      process.exit(2);
-    }
-    if (!quiet) process.stdout.write('Configuration file is valid\n');
-    process.exit(0);
+    // 2.6 resolves the servers' names during -c too: a name that does not resolve fails the check (before the
+    // "Warnings were found." line)
+    void resolveServerAddrs(cfg).then((errs) => {
+      if (errs.length > 0) {
+        if (!quiet) for (const line of errs) emitEvent(EV_ALERT, line);
+        process.exit(1);
+      }
+      if (cfg.warnings > 0 && !quiet) process.stdout.write('Warnings were found.\n');
+      if (!hasListener(cfg)) {
+        if (!quiet) process.stdout.write('Configuration file has no error but will not start (no listener) => exit(2).\n');
+        process.exit(2);
+      }
+      if (!quiet) process.stdout.write('Configuration file is valid\n');
+      process.exit(0);
+    });
+    return;
   }
   if (o.daemon && !o.debug && process.env.SLUICE_DAEMONIZED !== '1') {
     const script = fileURLToPath(import.meta.url);

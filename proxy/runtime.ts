@@ -30,8 +30,14 @@ export interface Runtime {
   startMs: number;
 }
 
-/** Resolves host names of servers once (HAProxy resolves at startup through libc). Throws with HAProxy's text. */
-async function resolveServers(cfg: LoadedConfig): Promise<void> {
+/**
+ * Resolves the servers' host names once, as HAProxy does at startup (and for `-c`): the servers with DNS settings per
+ * their `init-addr` (dns/runtime.ts), the others through libc. Returns 2.6's alert lines for the names that did not
+ * resolve (one per server, then "Failed to initialize server(s) addr."), empty when all did.
+ */
+export async function resolveServerAddrs(cfg: LoadedConfig): Promise<string[]> {
+  await dnsInitAddrs(cfg.proxies);
+  const errs: string[] = [];
   for (const px of cfg.proxies) {
     for (const s of px.servers) {
       if (s.path !== '' || s.host === '' || isIP(s.host) !== 0) continue;
@@ -39,10 +45,12 @@ async function resolveServers(cfg: LoadedConfig): Promise<void> {
         const r = await lookup(s.host);
         s.host = r.address;
       } catch {
-        throw new Error(`config : parsing [${s.file}:${s.line}] : 'server ${px.name}/${s.name}' : could not resolve address '${s.host}'.`);
+        errs.push(`config : [${s.file}:${s.line}] : 'server ${px.name}/${s.name}' : could not resolve address '${s.host}'.`);
       }
     }
   }
+  if (errs.length > 0) errs.push('config : Failed to initialize server(s) addr.');
+  return errs;
 }
 
 function isFe(px: Proxy): boolean { return (px.cap & PR_CAP_FE) !== 0 && !px.disabled; }
@@ -50,8 +58,8 @@ function isBe(px: Proxy): boolean { return (px.cap & PR_CAP_BE) !== 0 && !px.dis
 
 /** Starts `cfg`; with `prev`, replaces that running configuration (reload) without closing shared listeners. */
 export async function startRuntime(cfg: LoadedConfig, prev: Runtime | null = null): Promise<Runtime> {
-  await dnsInitAddrs(cfg.proxies);     // servers with resolvers / init-addr (dns/): their own startup address rules
-  await resolveServers(cfg);
+  const addrErrs = await resolveServerAddrs(cfg);
+  if (addrErrs.length > 0) throw new Error(addrErrs.join('\n'));   // one [ALERT] per line (main.ts)
   feGlobal.maxconn = cfg.global.maxconn > 0 ? cfg.global.maxconn : DEFAULT_MAXCONN;
   acceptRateApply(cfg.global);
   httpSetGlobals(cfg.global.tuneBufsize, cfg.global.tuneMaxrewrite, cfg.global.tuneHttpMaxhdr);

@@ -18,7 +18,7 @@ function norm(s: string): string[] {
   return s.split('\n').filter((l) => l !== '' && !l.startsWith('[NOTICE]')).map((l) => l.replace(/^(\[\w+\]\s+)\(\d+\)/, '$1()'));
 }
 
-for (const c of ['unknown-keywords', 'quoting-env', 'tcp-request']) {
+for (const c of ['unknown-keywords', 'quoting-env', 'tcp-request', 'unresolved-server']) {
   test(`sluice -c prints the same alerts as haproxy 2.6 -c and exits 1: ${c}`, () => {
     const dir = join(root, 'fixtures/proxy/check', c);
     const r = sluiceCheck(dir, 'haproxy.cfg');
