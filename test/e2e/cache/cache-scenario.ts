@@ -37,6 +37,7 @@ cache small
 frontend fe
     bind 127.0.0.1:${p.fe}
     http-request cache-use c1
+    http-request deny if { req.hdr(x-deny) 1 }
     http-response cache-store c1
     default_backend be
 
@@ -212,6 +213,9 @@ export const CACHE_CASES: CacheCase[] = [
     get('/rules?h=content-type:text/html&body=300&' + MA, 'accept-encoding: gzip\r\n'), ['HEAD', '/rules?h=content-type:text/html&body=300&' + MA, ''],
     get('/rules-gz?h=content-type:text/html&body=300&' + MA, 'accept-encoding: gzip\r\n'), get('/rules-gz?h=content-type:text/html&body=300&' + MA),
     get('/rules-gz?h=content-type:text/html&body=300&' + MA, 'accept-encoding: gzip\r\n')]],
+  ['fe+ka', [get('/ka?' + MA), get('/ka?' + MA), get('/ka?' + MA), ['HEAD', '/ka?' + MA, ''],
+    get('/ka-chunked?chunked=1&body=20&' + MA), get('/ka-chunked?chunked=1&body=20&' + MA), get('/ka-close?close=1&' + MA), get('/ka-close?close=1&' + MA)]],
+  ['fe+ka', [get('/ka?' + MA, 'if-none-match: *\r\n'), ['GET10', '/ka?' + MA, 'connection: keep-alive\r\n'], get('/ka?' + MA)]],
   ['fb', [get('/be?' + MA), get('/be?' + MA), get('/be-close?close=1&' + MA), get('/be-close?close=1&' + MA, 'connection: keep-alive\r\n')]],
 ];
 
@@ -263,10 +267,55 @@ function dechunk(body: string): string {
   return out;
 }
 
+/** Where the response at the start of `s` ends (-1: not complete yet, s.length + 1: it ends with the connection). */
+function responseEnd(s: string, head: boolean): number {
+  const he = s.indexOf('\r\n\r\n');
+  if (he < 0) return -1;
+  const h = s.slice(0, he).toLowerCase();
+  if (head || / 304 /.test(h.slice(0, 13))) return he + 4;
+  const cl = /\r\ncontent-length: *(\d+)/.exec(h);
+  if (cl !== null) return s.length >= he + 4 + Number(cl[1]) ? he + 4 + Number(cl[1]) : -1;
+  if (h.includes('\r\ntransfer-encoding: chunked')) { const z = s.indexOf('\r\n0\r\n\r\n', he); return z < 0 ? -1 : z + 7; }
+  return s.length + 1;
+}
+
+/** The requests one after the other on one connection; a response the server closes ends it ('<closed>' after). */
+function kaSequence(port: number, reqs: string[]): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const c = net.connect(port, '127.0.0.1');
+    const out: string[] = [];
+    let acc = '';
+    let i = 0;
+    const t = setTimeout(() => { c.destroy(); reject(new Error('kaSequence timeout at ' + i)); }, 5000);
+    const finish = (): void => { clearTimeout(t); while (out.length < reqs.length) out.push('<closed>'); resolve(out); };
+    c.on('data', (d) => {
+      acc += d.toString('latin1');
+      for (;;) {
+        const e = responseEnd(acc, reqs[i].startsWith('HEAD '));
+        if (e < 0 || e > acc.length) return;
+        out.push(acc.slice(0, e));
+        acc = acc.slice(e);
+        i++;
+        if (i === reqs.length) { c.end(); return; }
+        c.write(reqs[i]);
+      }
+    });
+    c.on('error', (err) => { clearTimeout(t); reject(err); });
+    c.on('close', () => { if (acc !== '') { out.push(acc); i++; } finish(); });
+    c.on('connect', () => c.write(reqs[0]));
+  });
+}
+
 /** Runs every case in order (the expiry case sleeps past its 2 s max-age); returns the masked responses. */
 export async function runCacheScenario(p: CachePorts): Promise<string[]> {
   const out: string[] = [];
   for (const [fe, reqs] of CACHE_CASES) {
+    if (fe.endsWith('+ka')) {
+      // one keep-alive connection: each request waits for the previous response
+      const ka = reqs.map(([m, t, hd]) => cacheRequest(m, t, hd.includes('connection:') ? hd : hd + 'connection: keep-alive\r\n'));
+      for (const r of await kaSequence(p[fe.slice(0, -3) as 'fe'], ka)) out.push(maskResponse(r));
+      continue;
+    }
     const port = p[fe as 'fe'];
     for (const [m, t, hd] of reqs) out.push(maskResponse(await rawRequest(port, cacheRequest(m, t, hd))));
     if (fe === 'fx') {

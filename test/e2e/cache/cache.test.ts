@@ -12,7 +12,8 @@ import { startSluice, stopSluice, freePort } from '../proxy-util.ts';
 import type { Runtime } from '../../../proxy/runtime.ts';
 import { closeLogSinks } from '../../../proxy/log/sender.ts';
 import { countersLogs, cli } from '../http/counters-scenario.ts';
-import { cacheConfig, cacheOrigin, runCacheScenario, statCacheColumns, maskShowCache } from './cache-scenario.ts';
+import { cacheConfig, cacheOrigin, runCacheScenario, statCacheColumns, maskShowCache, type CachePorts } from './cache-scenario.ts';
+import { rawRequest } from '../http/golden-util.ts';
 
 const golden = (f: string): string => readFileSync(new URL('../../../fixtures/cache/http/' + f, import.meta.url), 'latin1');
 let rt: Runtime | null = null;
@@ -21,6 +22,7 @@ let responses: string[] = [];
 let logLines: string[] = [];
 let stat = '';
 let show = '';
+let ports: CachePorts = { fe: 0, fv: 0, fx: 0, fs: 0, fb: 0, fr: 0, srv: 0, log: 0, sock: '' };
 
 before(async () => {
   const o = await cacheOrigin();
@@ -28,7 +30,7 @@ before(async () => {
   stops.push(o.close, () => logs.sock.close());
   logLines = logs.lines;
   const sock = join(mkdtempSync(join(tmpdir(), 'sluice-cache-')), 's.sock');
-  const p = { fe: await freePort(), fv: await freePort(), fx: await freePort(), fs: await freePort(), fb: await freePort(), fr: await freePort(), srv: o.port, log: logs.port, sock };
+  const p = ports = { fe: await freePort(), fv: await freePort(), fx: await freePort(), fs: await freePort(), fb: await freePort(), fr: await freePort(), srv: o.port, log: logs.port, sock };
   rt = await startSluice(cacheConfig(p));
   responses = await runCacheScenario(p);
   stat = statCacheColumns(await cli(sock, 'show stat'));
@@ -56,4 +58,14 @@ test('show stat counts the same cache lookups and hits per frontend and backend'
 
 test('show cache lists the same entries: hash, vary key, size and blocks', () => {
   assert.equal(show, golden('show-cache.txt'));
+});
+
+// 2.6.12 sends the 403 of a deny that follows a cache hit, then closes the connection (its log line then reads
+// "<CACHE> ... 400 ... PR--", a quirk Sluice does not copy: it logs the 403)
+test('a rule denying after a cache hit answers 403 and closes the keep-alive connection; nothing stale is served next', async () => {
+  const req = (h: string): string => 'GET /kd?h=cache-control:max-age%3D100 HTTP/1.1\r\nhost: cache.test\r\n' + h + '\r\n';
+  const res = await rawRequest(ports.fe, req('') + req('') + req('x-deny: 1\r\n') + req(''));
+  const statuses = [...res.matchAll(/HTTP\/1\.1 (\d+)/g)].map((m) => m[1]);
+  assert.deepEqual(statuses, ['200', '200', '403']);
+  assert.match(res, /age: \d+/);
 });
