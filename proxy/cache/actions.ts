@@ -52,7 +52,7 @@ const nowSec = (): number => Math.floor(Date.now() / 1000);
 interface CacheRef { name: string; cache: CacheCfg | null }
 
 function newTxn(): CacheTxn {
-  return { txn: -1, key: '', hash32: 0, method: '', ver11: false, ignore: false, cacheable: true, cook: true, aeBits: 0, aeOk: false, refHash: 0 };
+  return { txn: -1, key: '', method: '', ver11: false, ignore: false, cacheable: true, cook: true, aeBits: 0, aeOk: false, refHash: 0 };
 }
 
 function reqView(ctx: SampleCtx): { buf: Buffer | null; hdr: Int32Array; nhdr: number } { return ctx; }
@@ -74,7 +74,7 @@ function cacheUse(ref: CacheRef, px: Proxy, ctx: SampleCtx, own: CacheOwner): vo
   if (c === null || b === null) return;
   const t = own.cache ?? (own.cache = newTxn());
   t.txn = own.txnCount;
-  t.key = ''; t.hash32 = 0; t.aeOk = false; t.aeBits = 0; t.refHash = 0;
+  t.key = ''; t.aeOk = false; t.aeBits = 0; t.refHash = 0;
   t.method = b.toString('latin1', ctx.l0s, ctx.l0e);
   t.ver11 = (own.req.flags & H1_MF_VER_11) !== 0;
   t.ignore = !t.ver11 || (t.method !== 'GET' && t.method !== 'HEAD');
@@ -88,9 +88,9 @@ function cacheUse(ref: CacheRef, px: Proxy, ctx: SampleCtx, own: CacheOwner): vo
     if (host === null) return;
     k = 'https://' + host + uri;
   } else k = uri;
-  const d = createHash('sha1').update(k, 'latin1').digest();
-  t.key = d.toString('hex');
-  t.hash32 = d.readUInt32LE(0);
+  // 2.6 keys on SHA-1(k); the text itself is the Map key here (same entries, no digest per lookup: ~1.5 us), the
+  // digest is made when an entry is stored, for `show cache`
+  t.key = k;
   if (t.ignore) return;
   const fe = own.fe === px;
   if (fe) px.feCounters.cacheLookups++; else px.beCounters.cacheLookups++;
@@ -182,14 +182,16 @@ function cacheStore(ref: CacheRef, ctx: SampleCtx, own: CacheOwner): void {
   const out = own.ruleOut;
   const sl = out.statusLine;
   const full = h1HeadOut(buf, m, sl === null ? null : Buffer.from(sl, 'latin1'), out.extra, null, null, 0, 0);
-  const head = full.subarray(0, full.length - 4);
+  // an exact Buffer: a slice of a pooled one would keep its whole 8 KB slab alive as long as the entry
+  const head = Buffer.allocUnsafeSlow(full.length - 4);
+  full.copy(head, 0, 0, full.length - 4);
   const framing = (f & H1_MF_CHNK) !== 0 && (f & H1_MF_TE_OTHER) === 0 ? CACHE_BODY_CHUNKED : clen ? CACHE_BODY_LEN : CACHE_BODY_CLOSE;
   let nh = 0;
   for (let x = 0; x < m.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) if (h[x] >= 0) nh++;
   for (let i = out.extra.indexOf('\r\n'); i >= 0; i = out.extra.indexOf('\r\n', i + 2)) nh++;     // headers rules added
   const htxHead = htxHeadSize(m) + extraHtx(out.extra);
   const e: CacheEntry = {
-    key: t.key, hash32: t.hash32, sig, aeBits: sig !== 0 ? aeKey : 0, refHash: refKey, head, body: EMPTY, bodyLen: 0, framing,
+    key: t.key, hash32: createHash('sha1').update(t.key, 'latin1').digest().readUInt32LE(0), sig, aeBits: sig !== 0 ? aeKey : 0, refHash: refKey, head, body: EMPTY, bodyLen: 0, framing,
     ver11: (f & H1_MF_VER_11) !== 0, htxHead,
     // 2.6's row: its entry header, then each HTX block with a 4-byte info (start line, headers, end of headers)
     // (the end of a chunked message is one more block of 1 byte)
@@ -221,13 +223,16 @@ export function cacheCommit(st: CacheStoreState): void {
   const e = st.entry;
   if (c.pending.get(e.key) !== undefined) c.pending.delete(e.key);
   if (st.tooBig) return;
-  const data = st.parts.length === 1 ? st.parts[0] : Buffer.concat(st.parts, st.partsLen);
-  st.parts.length = 0;
   e.bodyLen = st.partsLen;
-  if (e.framing === CACHE_BODY_CHUNKED) {
-    e.body = st.partsLen === 0 ? Buffer.from('0\r\n\r\n', 'latin1')
-      : Buffer.concat([Buffer.from(st.partsLen.toString(16) + '\r\n', 'latin1'), data, Buffer.from('\r\n0\r\n\r\n', 'latin1')]);
-  } else e.body = data;
+  // one exact Buffer for the body as it goes out (chunked: one chunk and the last one); the parts were copies
+  const pre = e.framing !== CACHE_BODY_CHUNKED ? '' : st.partsLen === 0 ? '' : st.partsLen.toString(16) + '\r\n';
+  const post = e.framing !== CACHE_BODY_CHUNKED ? '' : st.partsLen === 0 ? '0\r\n\r\n' : '\r\n0\r\n\r\n';
+  const body = Buffer.allocUnsafeSlow(pre.length + st.partsLen + post.length);
+  let o = body.write(pre, 0, 'latin1');
+  for (const part of st.parts) o += part.copy(body, o);
+  body.write(post, o, 'latin1');
+  st.parts.length = 0;
+  e.body = body;
   // 2.6 stores the payload as the HTX data blocks it received: at most about a buffer each
   const nblocks = Math.max(st.nparts, Math.ceil(st.partsLen / HTX_DATA_BLOCK));
   e.size += st.partsLen + 4 * nblocks;

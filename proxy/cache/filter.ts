@@ -7,7 +7,7 @@
  * cache/actions.ts. Hot path: no.
  */
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
-import { PR_CAP_FE, PR_CAP_BE } from '../config/types.ts';
+import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
 import type { Proxy } from '../model/types.ts';
 import type { CacheFilter } from './types.ts';
 import { capName } from '../config/sections.ts';
@@ -44,6 +44,7 @@ const REGISTERED = '    [CACHE] cache\n    [COMP] compression\n    [FCGI] fcgi-a
 function parseFilter(args: readonly string[], ctx: KwCtx): void {
   const px = ctx.proxy;
   if (px === null) return;
+  if ((px.cap & PR_CAP_DEF) !== 0) { ctx.alert(`parsing [${ctx.file}:${ctx.line}] : filter is not allowed in a 'default' section.`); return; }
   const name = args[1] ?? '';
   if (name === '') {
     ctx.alert(`parsing [${ctx.file}:${ctx.line}] : missing argument for '${args[0]}' in ${capName(px.cap)} '${px.name}'.`);
@@ -102,5 +103,5 @@ function checkFilters(px: Proxy, l: readonly CacheFilter[], ctx: KwCtx): void {
 }
 
 export const filterKeywords: CfgKeyword[] = [
-  { section: 'listen', name: 'filter', cap: PR_CAP_FE | PR_CAP_BE, parse: parseFilter },
+  { section: 'listen', name: 'filter', cap: PR_CAP_FE | PR_CAP_BE | PR_CAP_DEF, parse: parseFilter },
 ];

@@ -34,7 +34,7 @@ export const CACHE_BODY_CLOSE = 2;
 
 /** One stored response. */
 export interface CacheEntry {
-  /** Primary key: "https://" + Host + URI (or the absolute URI) as SHA-1 hex, and its first 32 bits (LE). */
+  /** Primary key: "https://" + Host + URI (or the absolute URI), and the first 32 bits (LE) of its SHA-1 (2.6's). */
   key: string;
   hash32: number;
   /** Vary signature (VARY_*) and secondary key: accept-encoding bitmap, referer hash (0 when not varying). */
@@ -107,8 +107,8 @@ export interface CacheFilter {
 export interface CacheTxn {
   /** The stream's transaction number this state belongs to (stale states are ignored). */
   txn: number;
+  /** "https://" + Host + URI (or the absolute URI), '' = no key. */
   key: string;
-  hash32: number;
   /** The request is HTTP/1.1 GET (storable), or the method when unsafe (invalidation), and its flags. */
   method: string;
   ver11: boolean;
