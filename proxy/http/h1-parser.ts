@@ -142,6 +142,11 @@ export class H1Msg {
   /** The last header parsed when it is one acted upon (HDR_*), handled once its obs-fold lines are known. */
   pendId = HDR_OTHER;
   pendX = 0;
+  /**
+   * `option accept-invalid-http-request|response` (set by the stream, kept across reset()): header names may hold
+   * any byte but CTLs, space and ':', the URI bytes >= 0x80 and '#', the version any number of digits, as 2.6.
+   */
+  relaxed = false;
 
   constructor(isResponse: boolean, maxhdr: number) {
     this.maxhdr = maxhdr;
@@ -310,7 +315,7 @@ function parseRequestLine(m: H1Msg, buf: Buffer, p: number, le: number): number 
   const us = i;
   while (i < le) {
     const c = buf[i];
-    if (c <= 32 || c >= 128 || c === 35) break;
+    if (c <= 32 || ((c >= 128 || c === 35) && !m.relaxed)) break;
     i++;
   }
   if (i === us || i >= le || (buf[i] !== 32 && buf[i] !== 9)) return fail(m, i, H1_ERR_BAD);
@@ -320,10 +325,10 @@ function parseRequestLine(m: H1Msg, buf: Buffer, p: number, le: number): number 
   // "HTTP/" DIGIT "." DIGIT
   if (le - i !== 8 || buf[i] !== 72 || buf[i + 1] !== 84 || buf[i + 2] !== 84 || buf[i + 3] !== 80 || buf[i + 4] !== 47 ||
       buf[i + 5] < 48 || buf[i + 5] > 57 || buf[i + 6] !== 46 || buf[i + 7] < 48 || buf[i + 7] > 57) {
-    return fail(m, i, H1_ERR_BAD);
-  }
+    // accept-invalid-http-request: "HTTP/1.10", "HTTP/11.1" pass, taken as below 1.1 (2.6 adds keep-alive)
+    if (!m.relaxed || !relaxedVersion(buf, i, le)) return fail(m, i, H1_ERR_BAD);
+  } else if (buf[i + 5] > 49 || (buf[i + 5] === 49 && buf[i + 7] >= 49)) m.flags |= H1_MF_VER_11;
   m.l2s = i; m.l2e = le;
-  if (buf[i + 5] > 49 || (buf[i + 5] === 49 && buf[i + 7] >= 49)) m.flags |= H1_MF_VER_11;
   const ml = m.l0e - m.l0s;
   if (ml === 4 && litEq(buf, m.l0s, M_HEAD)) m.flags |= H1_MF_METH_HEAD;
   else if (ml === 7 && litEq(buf, m.l0s, M_CONNECT)) m.flags |= H1_MF_METH_CONNECT;
@@ -394,12 +399,25 @@ export function h1StartLine(m: H1Msg, buf: Buffer): string {
   return buf.toString('latin1', m.l0s, m.l0e) + ' ' + buf.toString('latin1', m.l1s, m.l1e) + ' ' + ver;
 }
 
+/** accept-invalid-http-request: "HTTP/" digits "." digits, any number of them. */
+function relaxedVersion(buf: Buffer, i: number, le: number): boolean {
+  if (le - i < 8 || buf[i] !== 72 || buf[i + 1] !== 84 || buf[i + 2] !== 84 || buf[i + 3] !== 80 || buf[i + 4] !== 47) return false;
+  let k = i + 5;
+  const d1 = k;
+  while (k < le && buf[k] >= 48 && buf[k] <= 57) k++;
+  if (k === d1 || k >= le || buf[k] !== 46) return false;
+  const d2 = ++k;
+  while (k < le && buf[k] >= 48 && buf[k] <= 57) k++;
+  return k > d2 && k === le;
+}
+
 function parseHeader(m: H1Msg, buf: Buffer, p: number, le: number): number {
   const bad = m.flags & H1_MF_RESP ? 502 : H1_ERR_BAD;
   let i = p;
   while (i < le) {
     const c = buf[i];
-    if (H1_TOKEN[c] !== 1) break;
+    // accept-invalid-http-*: any name byte but CTLs, space, DEL and ':'
+    if (H1_TOKEN[c] !== 1 && (!m.relaxed || c <= 32 || c === 58 || c === 127)) break;
     i++;
   }
   if (i === p || i >= le || buf[i] !== 58) return fail(m, i, bad);

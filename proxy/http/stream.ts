@@ -17,9 +17,10 @@ import type { StkStream } from '../stick/types.ts';
 import { stkClaim, stkHttpReq, stkTxnEnd, stkSessEnd } from '../stick/track.ts';
 import { stkPersist, stkPersistState, stkResponse } from '../stick/persist.ts';
 import { prstState, prstFlags, useServerPick } from '../backend/persist-rules.ts';
+import { restrictUse, reqHdrNamesCheck } from './restrict-hdr-names.ts';
 import { PRST_DIRECT } from '../backend/types.ts';
 import {
-  PR_O_FORWARDFOR, PR_O_ORIGINALTO, PR_O_SEND_NAME_HDR, PR_O_HTTPCLOSE, PR_O_HTTP_SERVER_CLOSE, PR_O_HTTPLOG, PR_O_LOGASAP, PR_O_ABORTONCLOSE, PR_O_REDISPATCH,
+  PR_O_ACCEPT_INV_REQ, PR_O_ACCEPT_INV_RSP, PR_O_FORWARDFOR, PR_O_ORIGINALTO, PR_O_SEND_NAME_HDR, PR_O_HTTPCLOSE, PR_O_HTTP_SERVER_CLOSE, PR_O_HTTPLOG, PR_O_LOGASAP, PR_O_ABORTONCLOSE, PR_O_REDISPATCH,
   SF_ERR_NONE, SF_ERR_CLICL, SF_ERR_SRVCL, SF_ERR_PRXCOND, SF_ERR_CLITO, SF_ERR_SRVTO, SF_ERR_LOCAL, SF_ERR_INTERNAL,
   SF_FINST_NONE, SF_FINST_R, SF_FINST_Q, SF_FINST_C, SF_FINST_H, SF_FINST_D, SF_FINST_T,
 } from '../model/types.ts';
@@ -237,6 +238,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.bc = new BackendConn(this);
     this.log = newStreamLog(fe);
     this.req = new H1Msg(false, g.maxhdr);
+    if ((fe.options & PR_O_ACCEPT_INV_REQ) !== 0) this.req.relaxed = true;     // option accept-invalid-http-request
     this.rsp = NO_RSP;
     this.cliTimer = new Timer(this, onCliTimeout);
     this.srvTimer = new Timer(this, onSrvTimeout);
@@ -450,6 +452,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       if (fe.log.targets.length !== 0) { log.uri = nu; log.reqLine = log.method + ' ' + nu + ' ' + log.httpVersion; }
     }
     let r = httpRulesRun(fe.http.reqRules, this, out);
+    if (r === RULES_CONTINUE && restrictUse.on && !reqHdrNamesCheck(fe, m, buf, out)) { out.status = 403; r = RULES_DENY; }
     if (this.cacheHit !== null) { if (r === RULES_CONTINUE) { this.cacheReply(fe, buf, headEnd, end); return; } this.cacheDropped(); }
     // the stats page is looked for after the proxy's http-request rules and before its redirects, as in 2.6
     if (r === RULES_CONTINUE && fe.statsPage.enabled) r = this.statsPage(fe, buf, out, headEnd, end);
@@ -459,6 +462,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       be = this.pickBackend();
       if (be !== null && be !== fe) {
         r = httpRulesRun(be.http.reqRules, this, out);
+        if (r === RULES_CONTINUE && restrictUse.on && !reqHdrNamesCheck(be, m, buf, out)) { out.status = 403; r = RULES_DENY; }
         if (this.cacheHit !== null) { if (r === RULES_CONTINUE) { this.cacheReply(be, buf, headEnd, end); return; } this.cacheDropped(); }
         if (r === RULES_CONTINUE && be.statsPage.enabled) r = this.statsPage(be, buf, out, headEnd, end);
         if (r === RULES_CONTINUE) r = httpRulesRun(be.http.redirects, this, out);
@@ -668,6 +672,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.srvConnAt = twNow();
     if (this.rsp === NO_RSP) this.rsp = new H1Msg(true, g.maxhdr);
     this.rsp.reset();
+    this.rsp.relaxed = (this.log.backend !== null && (this.log.backend.options & PR_O_ACCEPT_INV_RSP) !== 0);
     this.rsAccLen = 0;
     let head = this.outHead as Buffer;
     this.outHead = null;

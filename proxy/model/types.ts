@@ -40,6 +40,10 @@ export const PR_O_CLKA = 1 << 17;
 export const PR_O_SRVKA = 1 << 18;
 export const PR_O_ORIGINALTO = 1 << 19;      // `option originalto` (http/originalto.ts holds its settings)
 export const PR_O_SEND_NAME_HDR = 1 << 20;   // `http-send-name-header` (idem)
+export const PR_O_ACCEPT_INV_REQ = 1 << 21;  // `option accept-invalid-http-request` (http/lenient-options.ts)
+export const PR_O_ACCEPT_INV_RSP = 1 << 22;  // `option accept-invalid-http-response`
+export const PR_O_RSTRICT_DEL = 1 << 23;     // `option http-restrict-req-hdr-names delete` (http/restrict-hdr-names.ts)
+export const PR_O_RSTRICT_REJ = 1 << 24;     // `option http-restrict-req-hdr-names reject`
 
 /** Timeouts in milliseconds; 0 = not set (infinite, with the warnings HAProxy prints at load). */
 export interface Timeouts {
