@@ -50,6 +50,8 @@ import { keywords as httpErrorKeywords } from './http/errors-cfg.ts';
 import { keywords as monitorKeywords } from './http/monitor.ts';
 import { registerRetryOn } from './http/retry-on.ts';
 import { keywords as compressionKeywords } from './http/compression.ts';
+import { keywords as lenientKeywords } from './http/lenient-options.ts';
+import { keywords as restrictKeywords } from './http/restrict-hdr-names.ts';
 import { registerCache } from './cache/register.ts';
 import { sslBindKeywords, sslServerKeywords, sslGlobalKeywords, sslServerInit } from './ssl/keywords.ts';
 import { sslAclFetches, sslLogFetches } from './ssl/fetches.ts';
@@ -118,6 +120,8 @@ export function buildRegistry(): KeywordRegistry {
   reg.register(monitorKeywords);
   registerRetryOn(reg);
   reg.register(compressionKeywords);
+  reg.register(lenientKeywords);
+  reg.register(restrictKeywords);
   registerCache(reg);
   reg.register(sslGlobalKeywords);
   reg.registerBind(sslBindKeywords);
