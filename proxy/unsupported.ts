@@ -13,11 +13,8 @@ export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = 
     'httpclient.resolvers.id', 'httpclient.resolvers.prefer', 'httpclient.ssl.ca-file',
   ]],
   ['proxy', [
-    'monitor-net',
-    'external-check', 'option ldap-check', 'option spop-check',
-    'option external-check', 'option transparent', 'option http-use-proxy-header',
-    'option accept-invalid-http-request', 'option accept-invalid-http-response', 'option http-restrict-req-hdr-names',
-    'error-log-format', 'use-fcgi-app', 'transparent',
+    'monitor-net', 'external-check', 'option ldap-check', 'option spop-check', 'option external-check',
+    'option transparent', 'error-log-format', 'use-fcgi-app', 'transparent',
   ]],
   ['server', [
     'redir', 'proto', 'check-proto', 'check-via-socks4', 'namespace', 'usesrc', 'socks4', 'non-stick',
