@@ -28,6 +28,7 @@ import { readFilesParallel } from './parallel-ingest.ts';
 import type { LogSink, StagedFileSink } from './sinks/types.ts';
 import type { WorkerFormat } from './types.ts';
 import { newSyslogFrame, parseSyslogFrame } from './syslog/frame.ts';
+import { SYSLOG_FMT_LOCAL, SYSLOG_FMT_RFC3164 } from './syslog/types.ts';
 import { sdToJson } from './syslog/sd-json.ts';
 
 /** How messages are parsed: a fixed HAProxy format, per-message detection, or a compiled custom log-format. */
@@ -84,6 +85,18 @@ export class Ingest {
   private readonly clfParse: LogLineParser | null;
   /** auto format: the last line classified was httplog. */
   private autoHttp = false;
+  /**
+   * The syslog header of the last message that had a reusable one (bytes [0, hdrLen) of hdrKey; 0 = none), the frame
+   * it parsed to with offsets relative to the message start, its host and program dictionary ids, and the year it
+   * was parsed with. Consecutive messages mostly carry the same header up to the second (`Mmm dd hh:mm:ss host
+   * tag[pid]: `): comparing ~35 bytes costs less than parsing them and interning host and program (see frameFor).
+   */
+  private readonly hdrKey = Buffer.alloc(256);
+  private hdrLen = 0;
+  private hdrYear = 0;
+  private readonly hdrFrame = newSyslogFrame();
+  private hdrHost = 0;
+  private hdrProg = 0;
 
   constructor(o: IngestOptions) {
     this.format = o.format;
@@ -169,7 +182,7 @@ export class Ingest {
     c.receivedBytes += end - start;
     if (end - start > this.maxMessage) { this.raw(buf, start, start + this.maxMessage, peer, nowMs, PARSE_ERR_OVERSIZED, false); return; }
     const f = this.frame;
-    parseSyslogFrame(buf, start, end, this.year, f);
+    this.frameFor(buf, start, end);
     let t: number;
     let parse: LogLineParser;
     if (this.customParse !== null) { t = this.customTable; parse = this.customParse; }
@@ -217,6 +230,48 @@ export class Ingest {
   }
 
   /**
+   * Fills this.frame for message buf[start, end): from the cached header when the message starts with its bytes,
+   * else by parsing, caching the header when it is reusable. Only RFC 3164 / local headers with a tag that ends in
+   * `: ` are cached: their parse reads no byte past the header, so equal header bytes give an equal frame.
+   * bench:collect's file (1 M rsyslog lines), read + frame + httplog parse into batches, CPU us/row over 18 rounds in
+   * 6 interleaved runs, load 5-9: min 1.04 -> 0.92, median 1.16 -> 1.03.
+   */
+  private frameFor(buf: Uint8Array, start: number, end: number): void {
+    const f = this.frame;
+    const n = this.hdrLen;
+    let e = end;
+    while (e > start && (buf[e - 1] === 10 || buf[e - 1] === 13 || buf[e - 1] === 0)) e--;
+    if (n > 0 && e - start > n && this.hdrYear === this.year) {
+      const k = this.hdrKey;
+      let j = 0;
+      while (j < n && k[j] === buf[start + j]) j++;
+      if (j === n) {
+        const h = this.hdrFrame;
+        f.format = h.format; f.pri = h.pri; f.tsMs = h.tsMs; f.pid = h.pid;
+        f.hostStart = h.hostStart < 0 ? -1 : h.hostStart + start; f.hostEnd = h.hostEnd < 0 ? -1 : h.hostEnd + start;
+        f.progStart = h.progStart + start; f.progEnd = h.progEnd + start;
+        f.msgidStart = f.msgidEnd = f.sdStart = f.sdEnd = -1;
+        f.msgStart = start + n; f.msgEnd = e;
+        return;
+      }
+    }
+    parseSyslogFrame(buf, start, end, this.year, f);
+    const len = f.msgStart - start;
+    if ((f.format === SYSLOG_FMT_RFC3164 || f.format === SYSLOG_FMT_LOCAL) && f.progStart >= 0 && len >= 2 &&
+        len <= this.hdrKey.length && buf[f.msgStart - 1] === 32 && buf[f.msgStart - 2] === 58) {
+      const h = this.hdrFrame;
+      h.format = f.format; h.pri = f.pri; h.tsMs = f.tsMs; h.pid = f.pid;
+      h.hostStart = f.hostStart < 0 ? -1 : f.hostStart - start; h.hostEnd = f.hostEnd < 0 ? -1 : f.hostEnd - start;
+      h.progStart = f.progStart - start; h.progEnd = f.progEnd - start;
+      for (let j = 0; j < len; j++) this.hdrKey[j] = buf[start + j];
+      this.hdrLen = len;
+      this.hdrYear = this.year;
+      this.hdrHost = f.hostStart >= 0 ? (this.dicts.byColumn[COL_HOST] as LogDict).intern(buf, f.hostStart, f.hostEnd) : 0;
+      this.hdrProg = (this.dicts.byColumn[COL_PROGRAM] as LogDict).intern(buf, f.progStart, f.progEnd);
+    } else this.hdrLen = 0;
+  }
+
+  /**
    * RFC 5424 structured data (log-format-sd) of the row just parsed into `b`, as `"sd"` in its `extra` JSON, merged
    * with the extras a custom log-format wrote (was dropped).
    */
@@ -256,8 +311,14 @@ export class Ingest {
     const f = this.frame;
     const row = b.rows;
     b.f64[COL_LOG_TS][row] = f.tsMs;
-    if (f.hostStart >= 0) b.setDict(COL_HOST, buf, f.hostStart, f.hostEnd);
-    if (f.progStart >= 0) b.setDict(COL_PROGRAM, buf, f.progStart, f.progEnd);
+    if (this.hdrLen > 0) {
+      // this.frame is the cached header's (frameFor): its ids are known.
+      b.i32[COL_HOST][row] = this.hdrHost;
+      b.i32[COL_PROGRAM][row] = this.hdrProg;
+    } else {
+      if (f.hostStart >= 0) b.setDict(COL_HOST, buf, f.hostStart, f.hostEnd);
+      if (f.progStart >= 0) b.setDict(COL_PROGRAM, buf, f.progStart, f.progEnd);
+    }
     if (f.pid >= 0) b.i32[COL_PID][row] = f.pid;
     if (f.pri >= 0) { b.i32[COL_FACILITY][row] = f.pri >> 3; b.i32[COL_SEVERITY][row] = f.pri & 7; }
   }
