@@ -23,7 +23,6 @@ import { keywords as tcpRuleKeywords } from './tcp/rules.ts';
 import { keywords as acceptRateKeywords } from './accept-rate.ts';
 import { keywords as procVarKeywords } from './proc-vars.ts';
 import { keywords as tcpResponseKeywords } from './tcp/response-rules.ts';
-import { TCP_RES_FETCHES } from './tcp/res-fetches.ts';
 import { roundrobin } from './lb/roundrobin.ts';
 import { staticRr } from './lb/static-rr.ts';
 import { leastconn } from './lb/leastconn.ts';
@@ -80,7 +79,6 @@ export function registerModelHooks(): void {
   registerServerInit(sslServerInit);
   registerAclFetches(sslAclFetches);
   registerAclFetches([nbsrvFetch]);
-  registerAclFetches(TCP_RES_FETCHES);
   registerLogFetches(sslLogFetches);
   registerConverters(stkLogConverter);
   registerHttpActions([setLogLevelAction]);

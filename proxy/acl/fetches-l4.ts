@@ -1,5 +1,6 @@
 /*
  * Layer-4 content fetches for `tcp-request content` rules and mode tcp switching: req.len, req.payload(off,len),
+ * res.len / res.payload (tcp-response content rules, on the server bytes held: TcpStream.l4Res),
  * req.ssl_hello_type, req.ssl_sni (TLS ClientHello server name), dst_port, wait_end (the WAIT_END ACL). They read
  * SampleCtx.l4Data (client bytes not yet forwarded) and report through mayChange() when more data could change a
  * failed result. No strings are built; integers go through a small reused buffer. Callers: acl/compile.ts terms.
@@ -21,11 +22,20 @@ function matchNumber(n: number, match: MatchFn, p: AclPatterns): boolean {
 function dataLen(ctx: SampleCtx): number { const d = ctx.l4Data; return d === undefined || d === null ? 0 : d.length; }
 function notFinal(ctx: SampleCtx): boolean { return ctx.l4Final === false; }
 
-const reqLen: FetchDef = {
-  name: 'req.len', defaultMatch: ACL_M_INT, needsArg: false, bool: false,
-  run(ctx, _arg, match, p) { return matchNumber(dataLen(ctx), match, p); },
-  mayChange: notFinal,
-};
+type DataOf = (ctx: SampleCtx) => Buffer | null;
+function reqData(ctx: SampleCtx): Buffer | null { return ctx.l4Data ?? null; }
+/** tcp-response content: the server bytes a tcp stream holds while its response rules run (l4Final is theirs then). */
+function resData(ctx: SampleCtx): Buffer | null { return (ctx as { l4Res?: Buffer | null }).l4Res ?? null; }
+
+/** `req.len` / `res.len`: the bytes held so far. */
+function lenFetch(name: string, data: DataOf): FetchDef {
+  return {
+    name, defaultMatch: ACL_M_INT, needsArg: false, bool: false,
+    run(ctx, _arg, match, p) { const d = data(ctx); return matchNumber(d === null ? 0 : d.length, match, p); },
+    mayChange: notFinal,
+  };
+}
+const reqLen = lenFetch('req.len', reqData);
 
 /** Parses "off,len" digits from the argument bytes into payloadArg[0..1]; false when malformed. */
 const payloadArg = new Int32Array(2);
@@ -45,23 +55,27 @@ function parsePayloadArg(arg: Buffer): boolean {
   return true;
 }
 
-/** `req.payload(<offset>,<length>)`: the bytes at [off, off+len) once received (len 0 = up to the end). */
-const reqPayload: FetchDef = {
-  name: 'req.payload', defaultMatch: ACL_M_BIN, needsArg: true, bool: false, rawArg: true,
-  run(ctx, arg, match, p) {
-    const d = ctx.l4Data;
-    if (d === undefined || d === null || !parsePayloadArg(arg)) return false;
-    const off = payloadArg[0];
-    const end = payloadArg[1] === 0 ? d.length : off + payloadArg[1];
-    if (end > d.length || off > end) return false;
-    return match(p, d, off, end);
-  },
-  mayChange(ctx, arg) {
-    if (ctx.l4Final !== false) return false;
-    if (!parsePayloadArg(arg)) return false;
-    return payloadArg[1] === 0 || payloadArg[0] + payloadArg[1] > dataLen(ctx);
-  },
-};
+/** `req.payload(<offset>,<length>)` / `res.payload`: the bytes at [off, off+len) once received (len 0 = up to the end). */
+function payloadFetch(name: string, data: DataOf): FetchDef {
+  return {
+    name, defaultMatch: ACL_M_BIN, needsArg: true, bool: false, rawArg: true,
+    run(ctx, arg, match, p) {
+      const d = data(ctx);
+      if (d === null || !parsePayloadArg(arg)) return false;
+      const off = payloadArg[0];
+      const end = payloadArg[1] === 0 ? d.length : off + payloadArg[1];
+      if (end > d.length || off > end) return false;
+      return match(p, d, off, end);
+    },
+    mayChange(ctx, arg) {
+      if (ctx.l4Final !== false) return false;
+      if (!parsePayloadArg(arg)) return false;
+      const d = data(ctx);
+      return payloadArg[1] === 0 || payloadArg[0] + payloadArg[1] > (d === null ? 0 : d.length);
+    },
+  };
+}
+const reqPayload = payloadFetch('req.payload', reqData);
 
 /** `req.ssl_hello_type`: the handshake message type of a TLS handshake record (1 = ClientHello). */
 const sslHelloType: FetchDef = {
@@ -135,6 +149,7 @@ const waitEnd: FetchDef = {
 
 export const L4_FETCHES: readonly [string, FetchDef][] = [
   ['req.len', reqLen], ['req_len', reqLen], ['req.payload', reqPayload], ['payload', reqPayload],
+  ['res.len', lenFetch('res.len', resData)], ['res.payload', payloadFetch('res.payload', resData)],
   ['req.ssl_hello_type', sslHelloType], ['req_ssl_hello_type', sslHelloType],
   ['req.ssl_sni', sslSni], ['req_ssl_sni', sslSni], ['dst_port', dstPort], ['wait_end', waitEnd],
   // the RDP_COOKIE predefined ACL needs them in the base table (tcp/rdp-cookie.ts)

@@ -2,19 +2,15 @@
  * `tcp-response inspect-delay <time>` and `tcp-response content <action> [if|unless <cond>]` (backends and named
  * defaults, 2.6's messages elsewhere): accept, reject, close, set-log-level and the stick counter actions
  * (sc-inc-gpc*, sc-set-gpt*). Compiled into TcpProxyCfg.resRules; tcp/forward.ts runs them on the server's data
- * (res.len, res.payload: tcp/res-fetches.ts) from the moment the server connection is established. Hot path: no.
+ * (res.len, res.payload: acl/fetches-l4.ts) from the moment the server connection is established. Hot path: no.
  */
-import path from 'node:path';
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
 import { PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
 import { PR_MODE_HTTP } from '../model/types.ts';
 import type { StreamLog } from '../model/types.ts';
-import type { AclCond } from '../acl/types.ts';
-import { compileCond } from '../acl/compile.ts';
-import { aclCondAtLoad } from '../acl/keywords.ts';
 import type { TcpRule, TcpCustomAction } from './types.ts';
 import { TCP_ACT_ACCEPT, TCP_ACT_REJECT, TCP_ACT_CLOSE, TCP_ACT_CUSTOM } from './types.ts';
-import { tcpActionFind } from './rules.ts';
+import { tcpActionFind, tcpRuleCond } from './rules.ts';
 import { parseTime, TIME_MAX_MS } from '../config/values.ts';
 import { capName } from '../config/sections.ts';
 import { LOG_LEVEL_NAMES, LOG_LEVEL_SILENT } from '../log/types.ts';
@@ -78,17 +74,8 @@ function parseTcpResponse(args: readonly string[], ctx: KwCtx): void {
     ctx.alert(`'${label} ${act}' is a HAProxy 2.6 action not supported by sluice yet (accept, reject, close, set-log-level, sc-inc-gpc* and sc-set-gpt* are).`);
     return;
   } else { ctx.alert(`'${label}' expects ${RES_ACTIONS} in ${where} (got '${act}').`); return; }
-  let cond: AclCond | null = null;
-  if (args.length > argc) {
-    const w = args[argc];
-    if (w !== 'if' && w !== 'unless') { ctx.alert(`'${label} ${act}' only accepts 'if' or 'unless', in ${where} (got '${w}')`); return; }
-    if (args.length > argc + 1) {
-      const r = compileCond(args, argc, (n) => px.acls.find((a) => a.name === n), path.dirname(ctx.file), ctx.file, ctx.line);
-      if (typeof r === 'string') { ctx.alert(`'${label} ${act}' : error detected in ${where} while parsing '${w}' condition : ${r.endsWith('.') ? r.slice(0, -1) : r}`); return; }
-      cond = r;
-      aclCondAtLoad(r, ctx);
-    }
-  }
+  const cond = tcpRuleCond(args, argc, `${label} ${act}`, where, ctx);
+  if (cond === undefined) return;
   const rule: TcpRule = { action, cond, file: ctx.file, line: ctx.line };
   if (custom !== undefined) rule.custom = custom;
   px.tcp.resRules.push(rule);

@@ -164,6 +164,22 @@ const CONTENT_ONLY = ['ot-group', 'set-log-level', 'set-nice', 'switch-mode', 'u
 /** Per proxy: which rule kinds were seen, for HAProxy's ordering warnings. */
 const seen = new WeakMap<object, { content: boolean; session: boolean; httpChecked: boolean }>();
 
+/**
+ * The `if|unless <cond>` tail of a tcp-request/tcp-response rule from args[argc]: the compiled condition, null when
+ * there is none, undefined after an alert in 2.6's words (`what` = "tcp-request content accept", `where` = "backend 'x'").
+ */
+export function tcpRuleCond(args: readonly string[], argc: number, what: string, where: string, ctx: KwCtx): AclCond | null | undefined {
+  if (args.length <= argc) return null;
+  const px = ctx.proxy!;
+  const w = args[argc];
+  if (w !== 'if' && w !== 'unless') { ctx.alert(`'${what}' only accepts 'if' or 'unless', in ${where} (got '${w}')`); return undefined; }
+  if (args.length <= argc + 1) return null;
+  const r = compileCond(args, argc, (n) => px.acls.find((a) => a.name === n), path.dirname(ctx.file), ctx.file, ctx.line);
+  if (typeof r === 'string') { ctx.alert(`'${what}' : error detected in ${where} while parsing '${w}' condition : ${r.endsWith('.') ? r.slice(0, -1) : r}`); return undefined; }
+  aclCondAtLoad(r, ctx);
+  return r;
+}
+
 function parseTcpRequest(args: readonly string[], ctx: KwCtx): void {
   const px = ctx.proxy!;
   const where = `${capName(px.cap)} '${px.name}'`;
@@ -212,17 +228,8 @@ function parseTcpRequest(args: readonly string[], ctx: KwCtx): void {
     ctx.alert(`'${label}' expects ${kind === 'content' ? CONTENT_ACTIONS : L4_ACTIONS} in ${where} (got '${act}').\n`);
     return;
   }
-  let cond: AclCond | null = null;
-  if (args.length > argc) {
-    const w = args[argc];
-    if (w !== 'if' && w !== 'unless') { ctx.alert(`'${label} ${act}' only accepts 'if' or 'unless', in ${where} (got '${w}')`); return; }
-    if (args.length > argc + 1) {
-      const r = compileCond(args, argc, (n) => px.acls.find((a) => a.name === n), path.dirname(ctx.file), ctx.file, ctx.line);
-      if (typeof r === 'string') { ctx.alert(`'${label} ${act}' : error detected in ${where} while parsing '${w}' condition : ${r.endsWith('.') ? r.slice(0, -1) : r}`); return; }
-      cond = r;
-      aclCondAtLoad(r, ctx);
-    }
-  }
+  const cond = tcpRuleCond(args, argc, `${label} ${act}`, where, ctx);
+  if (cond === undefined) return;
   let st = seen.get(px);
   if (st === undefined) { st = { content: false, session: false, httpChecked: false }; seen.set(px, st); }
   if (kind === 'connection' && st.session) ctx.warn(`a 'tcp-request' rule placed after a 'tcp-request session' rule will still be processed before.`);

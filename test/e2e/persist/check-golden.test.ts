@@ -1,32 +1,9 @@
 /*
  * `sluice -c` on the configurations of fixtures/persist/check (use-server, force/ignore-persist, option persist,
- * tcp-response, rdp-cookie, source, global rate limits...): the same [ALERT]/[WARNING] lines and exit status as
- * haproxy 2.6.12 -c (make-goldens.sh there).
+ * tcp-response, rdp-cookie, source, global rate limits, set-var, hash-balance-factor, dispatch, HTTP options): the
+ * same [ALERT]/[WARNING] lines and exit status as haproxy 2.6.12 -c (make-goldens.sh there).
  */
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadConfig } from '../../../proxy/config/loader.ts';
-import { buildRegistry } from '../../../proxy/modules.ts';
-import { reportConfig } from '../../../proxy/main.ts';
+import { checkGoldenTests } from '../check-golden-util.ts';
 
-const dir = join(import.meta.dirname, '../../../fixtures/persist/check');
-const cases = readdirSync(dir).filter((f) => f.endsWith('.cfg')).sort();
-
-for (const f of cases) {
-  const c = f.slice(0, -4);
-  test(`sluice -c prints what haproxy -c prints: ${c}`, () => {
-    const cwd = process.cwd();
-    process.chdir(dir);      // the messages name the file as given on the command line
-    try {
-      const want = readFileSync(c + '.stderr', 'latin1');
-      const status = Number(readFileSync(c + '.status', 'latin1'));
-      const cfg = loadConfig([f], buildRegistry(), { HOME: '/root' });
-      let got = '';
-      const rc = reportConfig(cfg, false, (s) => { got += s; });
-      assert.equal(got.replace(/^(\[[A-Z]+\] +)\(\d+\)/gm, '$1(PID)'), want);
-      assert.equal(rc === 1, status === 1, `exit status: haproxy ${status}, sluice ${rc}`);
-    } finally { process.chdir(cwd); }
-  });
-}
+checkGoldenTests(join(import.meta.dirname, '../../../fixtures/persist/check'));

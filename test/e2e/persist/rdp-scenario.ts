@@ -5,18 +5,12 @@
  * delay, a cookie split over two packets included. Origins answer their name and close.
  */
 import net from 'node:net';
+import { tcpGoldenDefaults, tcpTalk } from './scenario-util.ts';
 
 export interface RdpPorts { bal: number; prst: number; a: number; b: number; c: number; log: number }
 
 export function rdpConfig(p: RdpPorts): string {
-  return `defaults
-    mode tcp
-    log 127.0.0.1:${p.log} local0
-    option tcplog
-    timeout connect 2s
-    timeout client 5s
-    timeout server 5s
-
+  return tcpGoldenDefaults(p.log) + `
 listen bal
     bind 127.0.0.1:${p.bal}
     tcp-request inspect-delay 500ms
@@ -65,19 +59,9 @@ export function mstsValue(port: number): string {
   return (127 + 2 ** 24) + '.' + (((port & 255) << 8) | (port >> 8)) + '.0000';
 }
 
-function talk(port: number, parts: Buffer[]): Promise<string> {
-  return new Promise((resolve) => {
-    const c = net.connect(port, '127.0.0.1');
-    let got = '';
-    const t = setTimeout(() => { c.destroy(); resolve(JSON.stringify(got) + ' open'); }, 3000);
-    c.on('data', (d) => { got += d.toString('latin1'); });
-    c.on('error', () => {});
-    c.on('close', () => { clearTimeout(t); resolve(got.trim()); });
-    c.on('connect', () => {
-      c.write(parts[0]!);
-      if (parts.length > 1) setTimeout(() => c.write(parts[1]!), 100);
-    });
-  });
+async function talk(port: number, parts: Buffer[]): Promise<string> {
+  const r = await tcpTalk(port, parts, 3000);
+  return r.closed ? r.data.trim() : JSON.stringify(r.data) + ' open';
 }
 
 /** Runs the cases; returns "<listen> <case> -> <server name>" lines. */

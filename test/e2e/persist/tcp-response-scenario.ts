@@ -5,18 +5,12 @@
  * script (real HAProxy) and tcp-response.test.ts (Sluice).
  */
 import net from 'node:net';
+import { tcpGoldenDefaults, tcpTalk } from './scenario-util.ts';
 
 export interface TcpResPorts { rej: number; wait: number; close: number; silent: number; srv: number; log: number }
 
 export function tcpResConfig(p: TcpResPorts): string {
-  return `defaults
-    mode tcp
-    log 127.0.0.1:${p.log} local0
-    option tcplog
-    timeout connect 2s
-    timeout client 5s
-    timeout server 5s
-
+  return tcpGoldenDefaults(p.log) + `
 listen rej
     bind 127.0.0.1:${p.rej}
     tcp-response content reject if { res.payload(0,3) -m str BAD }
@@ -70,16 +64,9 @@ export function tcpResOrigin(): Promise<{ port: number; close(): void }> {
 }
 
 /** Sends `msg`, returns what came back and how it ended ("closed" by the proxy, or "open" after 1.5 s). */
-function talk(port: number, msg: string): Promise<string> {
-  return new Promise((resolve) => {
-    const c = net.connect(port, '127.0.0.1');
-    let got = '';
-    const t = setTimeout(() => { c.destroy(); resolve(JSON.stringify(got) + ' open'); }, 1500);
-    c.on('data', (d) => { got += d.toString('latin1'); });
-    c.on('error', () => {});
-    c.on('close', () => { clearTimeout(t); resolve(JSON.stringify(got) + ' closed'); });
-    c.on('connect', () => c.write(msg + '\n'));
-  });
+async function talk(port: number, msg: string): Promise<string> {
+  const r = await tcpTalk(port, [msg + '\n'], 1500);
+  return JSON.stringify(r.data) + (r.closed ? ' closed' : ' open');
 }
 
 /** Runs the cases in order; returns one line per case: "<listen> <msg> -> <data> <closed|open>". */
