@@ -118,20 +118,28 @@ function physicalType(kind: number): number {
   return PQ_INT32;
 }
 
-/** Counts the nulls of rows [0, n) of column `id` into nullFlags (1 = null); returns the count. */
+/**
+ * The nulls of rows [0, n) of column `id`, counted first without storing flags; nullFlags (1 = null) is filled only
+ * when a writer reads it: a column with some but not all NULLs, or a BOOLEAN one with values. Most columns of a batch
+ * are all NULL or without NULL, so most of the flag stores were never read (encoding bench:collect's 1 M rows:
+ * 0.171 -> 0.135 CPU us/row, min of 6 interleaved rounds, same bytes).
+ */
 function markNulls(b: LogBatch, id: number, n: number): number {
   const kind = LOG_COLUMNS[id].kind;
   let nulls = 0;
   if (kind === CK_I32 || kind === CK_BOOL || kind === CK_DICT) {
     const a = b.i32[id];
     const nul = kind === CK_DICT ? 0 : NULL_I32;
-    for (let r = 0; r < n; r++) { const x = a[r] === nul ? 1 : 0; nullFlags[r] = x; nulls += x; }
+    for (let r = 0; r < n; r++) if (a[r] === nul) nulls++;
+    if (nulls < n && (nulls > 0 || kind === CK_BOOL)) for (let r = 0; r < n; r++) nullFlags[r] = a[r] === nul ? 1 : 0;
   } else if (kind === CK_TS || kind === CK_I64) {
     const a = f64Of(b, id);
-    for (let r = 0; r < n; r++) { const x = a[r] !== a[r] ? 1 : 0; nullFlags[r] = x; nulls += x; }
+    for (let r = 0; r < n; r++) if (a[r] !== a[r]) nulls++;
+    if (nulls > 0 && nulls < n) for (let r = 0; r < n; r++) nullFlags[r] = a[r] !== a[r] ? 1 : 0;
   } else {
     const v = strOf(b, id).valid;
-    for (let r = 0; r < n; r++) { const x = v[r] === 0 ? 1 : 0; nullFlags[r] = x; nulls += x; }
+    for (let r = 0; r < n; r++) if (v[r] === 0) nulls++;
+    if (nulls > 0 && nulls < n) for (let r = 0; r < n; r++) nullFlags[r] = v[r] === 0 ? 1 : 0;
   }
   return nulls;
 }
