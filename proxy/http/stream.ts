@@ -494,7 +494,10 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       const ck = cookieRequest(be, m, buf, log, prst);
       if (ck !== null) { this.bc.persist = ck; prst |= PRST_DIRECT; }
     }
-    if (stkPersistState.on && this.bc.persist === null) this.bc.persist = stkPersist(this, be);
+    if (stkPersistState.on && this.bc.persist === null) {
+      this.bc.persist = stkPersist(this, be, prst);
+      if (this.bc.persist !== null) prst |= PRST_DIRECT;
+    }
     if (prstState.on) this.bc.prst = prst;
     const buffer = this.reqBody !== BODY_NONE && (fe.http.bufferRequest || be.http.bufferRequest) && !this.bodyBuffered();
     if (buffer && (f & H1_MF_EXPECT) !== 0) {

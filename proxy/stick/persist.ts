@@ -16,6 +16,7 @@ import { stkKey } from './table.ts';
 import { stkStreamNew, stkSetStoreHook } from './track.ts';
 import { aclCondExec } from '../acl/compile.ts';
 import { srvAcceptsPersistent } from '../backend/server.ts';
+import { PRST_FORCE, PRST_OPTION } from '../backend/types.ts';
 import { twNow } from '../timer-wheel.ts';
 
 const rulesByBackend = new WeakMap<Proxy, StkRule[]>();
@@ -35,9 +36,10 @@ export function stkRules(be: Proxy): readonly StkRule[] { return rulesByBackend.
 
 /**
  * Runs `be`'s stick rules for the request in `ctx` (the stream, whose `stk` is created when a store is pending):
- * returns the server a match rule found (usable for persistent traffic), else null.
+ * returns the server a match rule found (usable for persistent traffic, or down/in maintenance when `prst` has
+ * PRST_FORCE or PRST_OPTION: force-persist, option persist), else null.
  */
-export function stkPersist(ctx: SampleCtx, be: Proxy): Server | null {
+export function stkPersist(ctx: SampleCtx, be: Proxy, prst = 0): Server | null {
   const rules = rulesByBackend.get(be);
   if (rules === undefined) return null;
   let found: Server | null = null;
@@ -66,7 +68,7 @@ export function stkPersist(ctx: SampleCtx, be: Proxy): Server | null {
         const c = t.cols[STK_DT_SERVER_ID];
         const id = c === null ? 0 : e.vals[c.off];
         for (const s of be.servers) {
-          if (s.id === id) { if (srvAcceptsPersistent(s)) found = s; break; }
+          if (s.id === id) { if (srvAcceptsPersistent(s) || (prst & (PRST_FORCE | PRST_OPTION)) !== 0) found = s; break; }
         }
       }
     }

@@ -187,7 +187,7 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
       const f = prstFlags(this, be);
       c.persist = useServerPick(this, be, f);
       if (c.persist === null) c.persist = rdpPersistPick(this, be, f);
-      if (c.persist === null && stkPersistState.on) c.persist = stkPersist(this, be);
+      if (c.persist === null && stkPersistState.on) c.persist = stkPersist(this, be, f);
       c.prst = c.persist !== null ? f | PRST_DIRECT : f;
     } else if (stkPersistState.on) c.persist = stkPersist(this, be);
     c.connect(be);

@@ -15,6 +15,9 @@ frontend fe
     use_backend us if { path_beg /us }
     use_backend op if { path_beg /op }
     use_backend fp if { path_beg /fp }
+    use_backend sa if { path_beg /sa }
+    use_backend sb if { path_beg /sb }
+    use_backend sc if { path_beg /sc }
     default_backend ck
 
 backend ck
@@ -52,6 +55,24 @@ backend fp
     cookie SRV insert indirect
     server s1 127.0.0.1:${p.a} cookie a
     server s2 127.0.0.1:${p.dead} cookie d disabled
+
+backend sa
+    stick-table type string size 1k
+    stick store-request req.hdr(x-k)
+    server s1 127.0.0.1:${p.a}
+    server s2 127.0.0.1:${p.b}
+
+backend sb
+    stick match req.hdr(x-k) table sa
+    force-persist if { req.hdr(x-force) 1 }
+    server s1 127.0.0.1:${p.a}
+    server s2 127.0.0.1:${p.b} disabled
+
+backend sc
+    option persist
+    stick match req.hdr(x-k) table sa
+    server s1 127.0.0.1:${p.a}
+    server s2 127.0.0.1:${p.b} disabled
 `;
 }
 
@@ -75,6 +96,12 @@ export const PERSIST_CASES: [string, string][] = [
   ['/op/none', ''],
   ['/fp/dead-force', 'cookie: SRV=d\r\nx-force: 1\r\n'],
   ['/fp/dead', 'cookie: SRV=d\r\n'],
+  ['/sa/k1', 'x-k: k1\r\n'],
+  ['/sa/k2', 'x-k: k2\r\n'],
+  ['/sb/k2', 'x-k: k2\r\n'],
+  ['/sb/k2-force', 'x-k: k2\r\nx-force: 1\r\n'],
+  ['/sb/k1', 'x-k: k1\r\n'],
+  ['/sc/k2', 'x-k: k2\r\n'],
 ];
 
 /** Runs every case on its own connection; returns the raw responses (head + body with the server's view). */
