@@ -4,7 +4,7 @@
  * (the same rules on a response the cache refuses: cache-control no-store, so each request is looked up and goes to
  * the server). wrk on loopback, a node backend process; ROUNDS interleaved rounds, medians of req/s and proxy CPU per
  * request (utime+stime of /proc/<pid>/stat). SLUICE_ROOT=<other checkout> runs that tree's Sluice (before/after).
- * Run: node --import tsx bench/proxy/cache.bench.ts     env: ROUNDS=3 DURATION=4 CONNS=20
+ * Run: node --import tsx bench/proxy/cache.bench.ts     env: ROUNDS=3 DURATION=4 CONNS=20 SCENARIOS=plain,hit,miss
  */
 import net from 'node:net';
 import fs from 'node:fs';
@@ -75,7 +75,7 @@ const srv = await freePort();
 const backend = spawn(process.execPath, ['-e', `const b = 'a'.repeat(1024); require('http').createServer((q, r) => { r.writeHead(200, { 'content-type': 'text/plain', 'cache-control': q.url === '/nostore' ? 'no-store' : 'max-age=3600', 'content-length': '1024' }); r.end(b); }).listen(${srv}, '127.0.0.1')`], { stdio: 'ignore' });
 await waitPort(srv);
 const res: Record<string, { rps: number[]; cpu: number[] }> = {};
-const scenarios: Scenario[] = ['plain', 'hit', 'miss'];
+const scenarios = (process.env.SCENARIOS ?? 'plain,hit,miss').split(',') as Scenario[];
 for (let round = 0; round < ROUNDS; round++) {
   const order: ['sluice' | 'haproxy', Scenario][] = [];
   for (const sc of round % 2 === 0 ? scenarios : [...scenarios].reverse()) {

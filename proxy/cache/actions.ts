@@ -1,7 +1,7 @@
 /*
  * `http-request cache-use <name>` and `http-response cache-store <name>` as HAProxy 2.6 runs them (checked against
  * haproxy 2.6.12, fixtures/cache). cache-use: HTTP/1.1 GET/HEAD requests not bypassed by their headers are looked up
- * by SHA-1("https://" + Host + URI) (counted in cache_lookups / cache_hits of the rule's proxy); a hit is left in
+ * by "https://" + Host + URI (counted in cache_lookups / cache_hits of the rule's proxy); a hit is left in
  * the stream's `cacheHit` for http/stream.ts to serve (cache/serve.ts). cache-store: a 200 to an HTTP/1.1 GET that
  * had a key, cacheable by its headers, within max-object-size, starts a CacheStoreState; the stream feeds it the body
  * (cacheBody) and commits it at the end of the transaction (cacheCommit). A successful unsafe method drops the
