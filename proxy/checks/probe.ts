@@ -4,6 +4,7 @@
  * reason text used in state-change messages. Called by checks/health.ts on each check timer. Hot path: no.
  */
 import { connect as netConnect } from 'node:net';
+import { sourceUse, srcBindFor } from '../backend/source.ts';
 import type { Socket } from 'node:net';
 import type { Server } from '../model/types.ts';
 import type { CheckCfg } from './types.ts';
@@ -87,7 +88,10 @@ export function openCheckSocket(srv: Server, port: number): { sock: Socket; tls:
   const t = checkTls !== null && srv.path === '' ? checkTls(srv, host, p) : null;
   if (t !== null) return { sock: t, tls: true };
   const unix = srv.path !== '' && srv.check.addr === '' && port === 0 && srv.check.port === 0;
-  return { sock: unix ? netConnect({ path: srv.path }) : netConnect({ host, port: p }), tls: false };
+  // `source` (backend/source.ts): checks leave from the same local address as the traffic (any port)
+  const src = sourceUse.on && !unix ? srcBindFor(srv) : null;
+  const local = src !== null && src.host !== '' ? src.host : undefined;
+  return { sock: unix ? netConnect({ path: srv.path }) : netConnect({ host, port: p, localAddress: local }), tls: false };
 }
 
 class Probe {

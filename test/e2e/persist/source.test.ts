@@ -16,7 +16,8 @@ import { buildRegistry } from '../../../proxy/modules.ts';
 
 let rt: Runtime | null = null;
 const servers: net.Server[] = [];
-const ports = { be: 0, srv: 0, range: 0, dflt: 0, a: 0 };
+const ports = { be: 0, srv: 0, range: 0, dflt: 0, a: 0, chk: 0 };
+const checkPeers: string[] = [];
 let p1 = 0;
 
 function peerOrigin(): Promise<number> {
@@ -27,6 +28,9 @@ function peerOrigin(): Promise<number> {
 
 before(async () => {
   ports.a = await peerOrigin();
+  const chk = net.createServer((c) => { checkPeers.push(c.remoteAddress ?? ''); c.on('error', () => {}); c.end(); });
+  servers.push(chk);
+  ports.chk = await new Promise<number>((r) => chk.listen(0, '127.0.0.1', () => r((chk.address() as net.AddressInfo).port)));
   ports.be = await freePort(); ports.srv = await freePort(); ports.range = await freePort(); ports.dflt = await freePort();
   p1 = 20000 + Math.floor(Math.random() * 20000);
   rt = await startSluice(`defaults
@@ -49,6 +53,9 @@ listen dflt
   bind 127.0.0.1:${ports.dflt}
   default-server source 127.0.0.5
   server s1 127.0.0.1:${ports.a}
+backend chk
+  source 127.0.0.6
+  server c1 127.0.0.1:${ports.chk} check inter 100
 `);
 });
 after(async () => { if (rt !== null) await stopSluice(rt); for (const s of servers) s.close(); });
@@ -63,6 +70,13 @@ test('a server source port range is used port after port, wrapping at its end', 
   const seen: string[] = [];
   for (let i = 0; i < 4; i++) seen.push(await exchange(ports.range, 'x'));
   assert.deepEqual(seen, [p1, p1 + 1, p1 + 2, p1].map((p) => '127.0.0.4 ' + p + '\n'));
+});
+
+test('health checks leave from the source address too', async () => {
+  const end = Date.now() + 3000;
+  while (checkPeers.length === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(checkPeers.length > 0, 'no check came');
+  assert.equal(checkPeers[0], '127.0.0.6');
 });
 
 test('usesrc and interface are refused with an alert naming the line', () => {
