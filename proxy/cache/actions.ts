@@ -120,8 +120,8 @@ function extraHtx(extra: string): number {
   return n;
 }
 
-/** cache-store at response time (after the rules before it). */
-function cacheStore(ref: CacheRef, ctx: SampleCtx, own: CacheOwner): void {
+/** cache-store at response time (after the rules before it). `px`: the proxy of the rule. */
+function cacheStore(ref: CacheRef, px: Proxy, ctx: SampleCtx, own: CacheOwner): void {
   const c = ref.cache;
   const t = own.cache;
   const m = own.rsp;
@@ -199,15 +199,21 @@ function cacheStore(ref: CacheRef, ctx: SampleCtx, own: CacheOwner): void {
     etag: et.length > 0 ? et[0] : '', lastModified, cache: c, prev: null, next: null, addr: 0,
   };
   c.pending.set(t.key, now + 2);
-  own.cacheSt = { cache: c, entry: e, parts: [], partsLen: 0, nparts: 0, tooBig: false };
+  // the frontend's compression filter runs before a backend's cache filter: a response it compresses is not stored
+  const compFirst = px !== own.fe && own.fe.http.comp !== null;
+  own.cacheSt = { cache: c, entry: e, parts: [], partsLen: 0, nparts: 0, tooBig: false, compFirst };
 }
 
 const EMPTY = Buffer.alloc(0);
 /** About the payload of one HTX data block as 2.6 receives a large body (its buffer less the HTX overhead). */
 const HTX_DATA_BLOCK = 15000;
 
-/** Body bytes buf[s, e) of the response being stored (decoded payload: no chunk framing). Copies them. */
-export function cacheBody(st: CacheStoreState, buf: Buffer, s: number, e: number): void {
+/**
+ * Body bytes buf[s, e) of the response being stored (decoded payload: no chunk framing). Copies them. `compressing`:
+ * the stream compresses this response (dropped when the compression comes first, as 2.6).
+ */
+export function cacheBody(st: CacheStoreState, buf: Buffer, s: number, e: number, compressing = false): void {
+  if (compressing && st.compFirst) st.tooBig = true;
   if (e <= s || st.tooBig) return;
   const n = e - s;
   st.nparts++;
@@ -259,7 +265,7 @@ function parseCacheAction(args: readonly string[], end: number, ctx: KwCtx, isRe
   const g = ctx.global;
   ctx.postParse(() => { ref.cache = cachesOf(g).get(name) ?? null; });
   if (isReq) return { run(c, sess) { cacheUse(ref, px, c, sess as unknown as CacheOwner); } };
-  return { run(c, sess) { cacheStore(ref, c, sess as unknown as CacheOwner); } };
+  return { run(c, sess) { cacheStore(ref, px, c, sess as unknown as CacheOwner); } };
 }
 
 export const cacheUseAction: HttpActionKw = {

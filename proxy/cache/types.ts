@@ -128,6 +128,8 @@ export interface CacheStoreState {
   parts: Buffer[];
   partsLen: number;
   nparts: number;
-  /** The body went over max-object-size: dropped at the end. */
+  /** The body went over max-object-size (or was compressed before the cache filter): dropped at the end. */
   tooBig: boolean;
+  /** A compression filter runs before this cache filter (frontend compression, backend cache). */
+  compFirst: boolean;
 }

@@ -972,7 +972,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (this.rspBody === BODY_LEN) {
       const avail = chunk.length - from;
       const n = avail < this.rspLeft ? avail : this.rspLeft;
-      if (this.cacheSt !== null) cacheBody(this.cacheSt, chunk, from, from + n);
+      if (this.cacheSt !== null) cacheBody(this.cacheSt, chunk, from, from + n, true);
       comp.data(chunk, from, from + n);
       this.log.bytesOut += n;
       this.rspLeft -= n;
@@ -982,7 +982,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       const r = chunkDecode(st, chunk, from, chunk.length);
       if (r < 0) { this.serverFailed(SF_ERR_SRVCL, SF_FINST_D, 0); return; }
       for (let i = 0; i < st.nspans; i++) {
-        if (this.cacheSt !== null) cacheBody(this.cacheSt, chunk, st.spans[2 * i], st.spans[2 * i + 1]);
+        if (this.cacheSt !== null) cacheBody(this.cacheSt, chunk, st.spans[2 * i], st.spans[2 * i + 1], true);
         comp.data(chunk, st.spans[2 * i], st.spans[2 * i + 1]);
       }
       this.log.bytesOut += st.dataBytes + st.trailerBytes + (st.state === CHK_ST_DONE ? 1 : 0);

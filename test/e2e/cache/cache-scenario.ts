@@ -10,7 +10,7 @@ import net from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { rawRequest, goldenDefaults } from '../http/golden-util.ts';
 
-export interface CachePorts { fe: number; fv: number; fx: number; fs: number; fb: number; fr: number; srv: number; log: number; sock: string }
+export interface CachePorts { fe: number; fv: number; fx: number; fs: number; fb: number; fr: number; fz: number; srv: number; log: number; sock: string }
 
 export function cacheConfig(p: CachePorts): string {
   return `global
@@ -78,6 +78,17 @@ frontend fr
 
 backend br
     http-response set-header x-be-rule 1
+    server s1 127.0.0.1:${p.srv}
+
+frontend fz
+    bind 127.0.0.1:${p.fz}
+    compression algo gzip
+    compression type text/html
+    default_backend bz
+
+backend bz
+    http-request cache-use c1
+    http-response cache-store c1
     server s1 127.0.0.1:${p.srv}
 
 backend bc
@@ -218,6 +229,8 @@ export const CACHE_CASES: CacheCase[] = [
   ['fe+ka', [get('/ka?' + MA), get('/ka?' + MA), get('/ka?' + MA), ['HEAD', '/ka?' + MA, ''],
     get('/ka-chunked?chunked=1&body=20&' + MA), get('/ka-chunked?chunked=1&body=20&' + MA), get('/ka-close?close=1&' + MA), get('/ka-close?close=1&' + MA)]],
   ['fe+ka', [get('/ka?' + MA, 'if-none-match: *\r\n'), ['GET10', '/ka?' + MA, 'connection: keep-alive\r\n'], get('/ka?' + MA)]],
+  ['fz', [get('/fz?h=content-type:text/html&body=300&' + MA, 'accept-encoding: gzip\r\n'), get('/fz?h=content-type:text/html&body=300&' + MA),
+    get('/fz?h=content-type:text/html&body=300&' + MA), get('/fz?h=content-type:text/html&body=300&' + MA, 'accept-encoding: gzip\r\n')]],
   ['fb', [get('/be?' + MA), get('/be?' + MA), get('/be-close?close=1&' + MA), get('/be-close?close=1&' + MA, 'connection: keep-alive\r\n')]],
 ];
 
