@@ -198,6 +198,7 @@ function cacheStore(ref: CacheRef, px: Proxy, ctx: SampleCtx, own: CacheOwner): 
     size: CACHE_ENTRY_HDR + htxHead + 4 * (nh + 2) + ageGone + (framing === CACHE_BODY_CHUNKED ? 5 : 0), blocks: 0, expire: now + eff, latestValidation: now, age,
     etag: et.length > 0 ? et[0] : '', lastModified, cache: c, prev: null, next: null, addr: 0,
   };
+  if (c.pending.size >= 1024) for (const [k, until] of c.pending) if (until <= now) c.pending.delete(k);   // aborted stores
   c.pending.set(t.key, now + 2);
   // the frontend's compression filter runs before a backend's cache filter: a response it compresses is not stored
   const compFirst = px !== own.fe && own.fe.http.comp !== null;

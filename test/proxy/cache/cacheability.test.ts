@@ -124,3 +124,26 @@ test('ETags compare weakly; a referer hash is stable and 0 without the header', 
   assert.equal(refererHash(req('referer: http://a/')), refererHash(req('referer: http://a/')));
   assert.notEqual(refererHash(req('referer: http://a/')), refererHash(req('referer: http://b/')));
 });
+
+test('random header values never throw and give values in range', () => {
+  let seed = 12345;
+  const rnd = (n: number): number => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed % n; };
+  const alphabet = 'abcdefgimnoprstxz*;=q0.1,"\' -WG/';
+  for (let i = 0; i < 2000; i++) {
+    let v = '';
+    for (let j = rnd(40); j > 0; j--) v += alphabet[rnd(alphabet.length)];
+    const names = ['cache-control', 'accept-encoding', 'content-encoding', 'vary', 'expires', 'pragma', 'etag'];
+    const h = rsp(names[rnd(names.length)] + ': ' + v);
+    const r = req('accept-encoding: ' + v + '\nreferer: ' + v);
+    const f = { ignore: false, cacheable: true, cook: true };
+    responseCacheability(h, 200, f);
+    requestCacheability(r, f);
+    const [eff] = calcMaxAge(h, 60, 1000);
+    assert.ok(eff >= -1 && eff <= 60);
+    assert.ok([-1, 0, 1, 2, 3].includes(varySignature(h)));
+    const ae = acceptEncodingBits(r);
+    assert.ok(ae >= -1 && ae <= 0xffffffff);
+    assert.ok(contentEncodingBits(h) >= -1);
+    assert.ok(parseHttpDate(v) >= -1);
+  }
+});
