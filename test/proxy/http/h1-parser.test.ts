@@ -11,10 +11,11 @@ const LIMIT = 16384 - 1024;
 interface Summary { ret: string; err: number; flags: number; bodyLen: number; status: number; line: string[]; hdrs: string[]; headEnd: number }
 
 /** Feeds `input` cut at `cuts` into one growing buffer, as the stream does, and summarises the result. */
-function feed(input: string, cuts: number[], resp = false): Summary {
+function feed(input: string, cuts: number[], resp = false, relaxed = false): Summary {
   const src = Buffer.from(input, 'latin1');
   const acc = Buffer.alloc(src.length + 1);
   const m = new H1Msg(resp, 101);
+  m.relaxed = relaxed;
   let r = 0;
   let have = 0;
   for (const c of [...cuts, src.length]) {
@@ -38,15 +39,15 @@ function feed(input: string, cuts: number[], resp = false): Summary {
 }
 
 /** Parses whole, byte by byte and at 20 random split sets; asserts all agree and returns the whole-input result. */
-function parseEveryWay(input: string, resp = false): Summary {
-  const whole = feed(input, [], resp);
+function parseEveryWay(input: string, resp = false, relaxed = false): Summary {
+  const whole = feed(input, [], resp, relaxed);
   const bytes = Array.from({ length: input.length }, (_, i) => i + 1);
-  assert.deepEqual(feed(input, bytes, resp), whole, 'byte by byte');
+  assert.deepEqual(feed(input, bytes, resp, relaxed), whole, 'byte by byte');
   let seed = 12345;
   const rnd = () => { seed = (seed * 1103515245 + 12345) & 0x7fffffff; return seed; };
   for (let k = 0; k < 20; k++) {
     const cuts = Array.from({ length: 3 }, () => rnd() % (input.length + 1)).sort((a, b) => a - b);
-    assert.deepEqual(feed(input, cuts, resp), whole, `cuts ${cuts}`);
+    assert.deepEqual(feed(input, cuts, resp, relaxed), whole, `cuts ${cuts}`);
   }
   return whole;
 }
@@ -268,4 +269,34 @@ test('a refused head keeps its header names as received; an accepted one has the
   const ok = Buffer.from('GET / HTTP/1.1\r\nX-Upper: 1\r\n\r\n', 'latin1');
   assert.ok(h1Parse(new H1Msg(false, 101), ok, ok.length, LIMIT) > 0);
   assert.equal(ok.toString('latin1', 16, 23), 'x-upper');
+});
+
+test('accept-invalid-http-request: odd header names, URI bytes and versions pass the relaxed parser only', () => {
+  const cases = [
+    'GET /a HTTP/1.1\r\nhost: x\r\nx(y: 1\r\nx@y: 2\r\nx\x80y: 3\r\n\r\n',
+    'GET /a\x80b#frag HTTP/1.1\r\nhost: x\r\n\r\n',
+    'GET /a HTTP/1.10\r\nhost: x\r\n\r\n',
+    'GET /a HTTP/11.1\r\nhost: x\r\n\r\n',
+  ];
+  for (const c of cases) {
+    assert.equal(parseEveryWay(c).ret, 'error', JSON.stringify(c));
+    assert.equal(parseEveryWay(c, false, true).ret, 'done', JSON.stringify(c));
+  }
+  const h = parseEveryWay(cases[0]!, false, true);
+  assert.deepEqual(h.hdrs, ['host=x', 'x(y=1', 'x@y=2', 'x\x80y=3']);
+  const v = parseEveryWay(cases[2]!, false, true);
+  assert.deepEqual(v.line, ['GET', '/a', 'HTTP/1.10']);
+  assert.equal(v.flags & H1_MF_VER_11, 0);     // taken as below 1.1, as 2.6 (it adds connection: keep-alive)
+  // still refused when relaxed: a space or CTL in a name, a bad version shape, a space in the URI
+  for (const c of ['GET /a HTTP/1.1\r\nx y: 1\r\n\r\n', 'GET /a HTTP/1.1\r\nx\x01y: 1\r\n\r\n', 'GET /a HTTP/1\r\n\r\n', 'GET /a b HTTP/1.1\r\n\r\n']) {
+    assert.equal(parseEveryWay(c, false, true).ret, 'error', JSON.stringify(c));
+  }
+});
+
+test('accept-invalid-http-response: a response header name with odd bytes passes the relaxed parser only', () => {
+  const r = 'HTTP/1.1 200 OK\r\nx(y: 1\r\ncontent-length: 2\r\n\r\n';
+  assert.equal(parseEveryWay(r, true).ret, 'error');
+  const s = parseEveryWay(r, true, true);
+  assert.equal(s.ret, 'done');
+  assert.deepEqual(s.hdrs, ['x(y=1', 'content-length=2']);
 });
