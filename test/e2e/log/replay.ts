@@ -162,55 +162,61 @@ export async function replayGoldenTraffic(): Promise<Replay> {
   for (let p = 44080; p <= 44086; p++) portMap.set(p, await freePort());
   closers.push(() => { b1.closeAllConnections(); b1.close(); b2.closeAllConnections(); b2.close(); echo.close(); });
 
-  let text = fs.readFileSync(path.join(FIXTURES, 'gen/haproxy.cfg'), 'latin1');
-  text = text.replace(/127\.0\.0\.1:(440\d\d)/g, (all, p: string) => {
-    const to = portMap.get(Number(p));
-    return to === undefined ? all : '127.0.0.1:' + to;
-  });
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-log-e2e-'));
-  const file = path.join(dir, 'haproxy.cfg');
-  fs.writeFileSync(file, text);
-  const fes = await startSluiceInProcess(file);
-  fs.rmSync(dir, { recursive: true, force: true });
-  closers.push(() => { for (const fe of fes) void stopListeners(fe, null); });
-  const portOf = (name: string): number => frontendPort(fes.find((f: Proxy) => f.name === name)!);
+  // a failure before the replay ends closes what it opened, so the test file fails instead of hanging until its timeout
+  try {
+    let text = fs.readFileSync(path.join(FIXTURES, 'gen/haproxy.cfg'), 'latin1');
+    text = text.replace(/127\.0\.0\.1:(440\d\d)/g, (all, p: string) => {
+      const to = portMap.get(Number(p));
+      return to === undefined ? all : '127.0.0.1:' + to;
+    });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-log-e2e-'));
+    const file = path.join(dir, 'haproxy.cfg');
+    fs.writeFileSync(file, text);
+    const fes = await startSluiceInProcess(file);
+    fs.rmSync(dir, { recursive: true, force: true });
+    closers.push(() => { for (const fe of fes) void stopListeners(fe, null); });
+    const portOf = (name: string): number => frontendPort(fes.find((f: Proxy) => f.name === name)!);
 
-  const expect = (name: string): number => goldenLines(name).length;
-  const waitFor = async (name: string, n: number): Promise<void> => {
-    for (let i = 0; i < 300 && got[name].length < n; i++) { flushLogs(0); await sleep(20); }
-  };
-  const httpCases: [string, string, string][] = [['fe_http', '44080', 'http'], ['fe_clf', '44081', 'clf'],
-    ['fe_custom', '44082', 'custom']];
-  for (const [fe, goldPort, name] of httpCases) {
-    const port = portOf(fe);
-    const host = '127.0.0.1:' + goldPort;
-    await exchange(port, curl('/', host));
-    await exchange(port, curl('/status/404', host));
-    await exchange(port, curl('/nosrv/x', host));
-    await exchange(port, curl('/sleep/600', host));
-    await exchange(port, curl('/sleep/250', host), 150);
-    await sleep(200);
-    await exchangeReset(port, curl('/slowbody/250', host), 100);
-    await sleep(300);
-    await exchange(port, curl('/old', host));
-    await exchange(port, curl('/a%20b?q=1&y=%22z%22', 'Example.COM', 'Mozilla "x" {y}'));
-    await exchange(port, 'GARBAGE\r\n\r\n', 300, true, 100);
-    await waitFor(name, expect(name));
+    const expect = (name: string): number => goldenLines(name).length;
+    const waitFor = async (name: string, n: number): Promise<void> => {
+      for (let i = 0; i < 300 && got[name].length < n; i++) { flushLogs(0); await sleep(20); }
+    };
+    const httpCases: [string, string, string][] = [['fe_http', '44080', 'http'], ['fe_clf', '44081', 'clf'],
+      ['fe_custom', '44082', 'custom']];
+    for (const [fe, goldPort, name] of httpCases) {
+      const port = portOf(fe);
+      const host = '127.0.0.1:' + goldPort;
+      await exchange(port, curl('/', host));
+      await exchange(port, curl('/status/404', host));
+      await exchange(port, curl('/nosrv/x', host));
+      await exchange(port, curl('/sleep/600', host));
+      await exchange(port, curl('/sleep/250', host), 150);
+      await sleep(200);
+      await exchangeReset(port, curl('/slowbody/250', host), 100);
+      await sleep(300);
+      await exchange(port, curl('/old', host));
+      await exchange(port, curl('/a%20b?q=1&y=%22z%22', 'Example.COM', 'Mozilla "x" {y}'));
+      await exchange(port, 'GARBAGE\r\n\r\n', 300, true, 100);
+      await waitFor(name, expect(name));
+      await sleep(100);
+    }
+    const smp = portOf('fe_smp');
+    await exchange(smp, curl('/p/a?q=1', '127.0.0.1:44086', 'Mozilla/5.0 (X11; Linux)', 'Cookie: a=1; SRV=s2x\r\nX-Req: hello-world\r\n'));
+    await exchange(smp, curl('/status/404', '127.0.0.1:44086'));
+    await exchange(smp, curl('/nosrv/x', '127.0.0.1:44086'));
+    await exchange(smp, '', 100, true);
+    await exchange(smp, 'GARBAGE\r\n\r\n', 300, true, 100);
+    await exchange(portOf('fe_asap'), curl('/big', '127.0.0.1:44083'));
+    await exchange(portOf('fe_asap'), '', 100, true);
+    await exchange(portOf('fe_tcp'), 'hello\n', 300, true);
+    await exchange(portOf('fe_tcp'), '', 100, true);
+    for (const name of Object.keys(CASE_PORTS)) await waitFor(name, expect(name));
     await sleep(100);
+    return { got, async close() { for (const c of closers.reverse()) c(); } };
+  } catch (e) {
+    for (const c of closers.reverse()) c();
+    throw e;
   }
-  const smp = portOf('fe_smp');
-  await exchange(smp, curl('/p/a?q=1', '127.0.0.1:44086', 'Mozilla/5.0 (X11; Linux)', 'Cookie: a=1; SRV=s2x\r\nX-Req: hello-world\r\n'));
-  await exchange(smp, curl('/status/404', '127.0.0.1:44086'));
-  await exchange(smp, curl('/nosrv/x', '127.0.0.1:44086'));
-  await exchange(smp, '', 100, true);
-  await exchange(smp, 'GARBAGE\r\n\r\n', 300, true, 100);
-  await exchange(portOf('fe_asap'), curl('/big', '127.0.0.1:44083'));
-  await exchange(portOf('fe_asap'), '', 100, true);
-  await exchange(portOf('fe_tcp'), 'hello\n', 300, true);
-  await exchange(portOf('fe_tcp'), '', 100, true);
-  for (const name of Object.keys(CASE_PORTS)) await waitFor(name, expect(name));
-  await sleep(100);
-  return { got, async close() { for (const c of closers.reverse()) c(); } };
 }
 
 /**
