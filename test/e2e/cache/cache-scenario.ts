@@ -10,7 +10,7 @@ import net from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { rawRequest, goldenDefaults } from '../http/golden-util.ts';
 
-export interface CachePorts { fe: number; fv: number; fx: number; fs: number; fb: number; fr: number; fz: number; srv: number; log: number; sock: string }
+export interface CachePorts { fe: number; fv: number; fx: number; fs: number; fb: number; fr: number; fz: number; fl: number; srv: number; log: number; sock: string }
 
 export function cacheConfig(p: CachePorts): string {
   return `global
@@ -87,6 +87,12 @@ frontend fz
     default_backend bz
 
 backend bz
+    http-request cache-use c1
+    http-response cache-store c1
+    server s1 127.0.0.1:${p.srv}
+
+listen fl
+    bind 127.0.0.1:${p.fl}
     http-request cache-use c1
     http-response cache-store c1
     server s1 127.0.0.1:${p.srv}
@@ -231,6 +237,7 @@ export const CACHE_CASES: CacheCase[] = [
   ['fe+ka', [get('/ka?' + MA, 'if-none-match: *\r\n'), ['GET10', '/ka?' + MA, 'connection: keep-alive\r\n'], get('/ka?' + MA)]],
   ['fz', [get('/fz?h=content-type:text/html&body=300&' + MA, 'accept-encoding: gzip\r\n'), get('/fz?h=content-type:text/html&body=300&' + MA),
     get('/fz?h=content-type:text/html&body=300&' + MA), get('/fz?h=content-type:text/html&body=300&' + MA, 'accept-encoding: gzip\r\n')]],
+  ['fl', [get('/listen?' + MA), get('/listen?' + MA), get('/listen?' + MA)]],
   ['fb', [get('/be?' + MA), get('/be?' + MA), get('/be-close?close=1&' + MA), get('/be-close?close=1&' + MA, 'connection: keep-alive\r\n')]],
 ];
 
@@ -333,12 +340,15 @@ export async function runCacheScenario(p: CachePorts): Promise<string[]> {
   return out;
 }
 
-/** `show stat` reduced to the cache columns (pxname, svname, cache_lookups, cache_hits) of the proxies' rows. */
+const STAT_COLS = ['pxname', 'svname', 'stot', 'bin', 'bout', 'hrsp_2xx', 'req_tot', 'intercepted', 'cache_lookups', 'cache_hits'];
+
+/** `show stat` reduced to the proxies' rows and the columns a cache hit changes (STAT_COLS). */
 export function statCacheColumns(csv: string): string {
   const lines = csv.split('\n');
   const cols = lines[0].replace(/^# /, '').split(',');
-  const l = cols.indexOf('cache_lookups'), h = cols.indexOf('cache_hits');
-  return lines.slice(1).filter((x) => /,(FRONTEND|BACKEND),/.test(x)).map((x) => { const f = x.split(','); return [f[0], f[1], f[l], f[h]].join(','); }).join('\n') + '\n';
+  const idx = STAT_COLS.map((c) => cols.indexOf(c));
+  return STAT_COLS.join(',') + '\n' + lines.slice(1).filter((x) => /,(FRONTEND|BACKEND),/.test(x))
+    .map((x) => { const f = x.split(','); return idx.map((i) => f[i]).join(','); }).join('\n') + '\n';
 }
 
 /**

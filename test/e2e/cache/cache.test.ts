@@ -22,7 +22,7 @@ let responses: string[] = [];
 let logLines: string[] = [];
 let stat = '';
 let show = '';
-let ports: CachePorts = { fe: 0, fv: 0, fx: 0, fs: 0, fb: 0, fr: 0, fz: 0, srv: 0, log: 0, sock: '' };
+let ports: CachePorts = { fe: 0, fv: 0, fx: 0, fs: 0, fb: 0, fr: 0, fz: 0, fl: 0, srv: 0, log: 0, sock: '' };
 
 before(async () => {
   const o = await cacheOrigin();
@@ -30,7 +30,7 @@ before(async () => {
   stops.push(o.close, () => logs.sock.close());
   logLines = logs.lines;
   const sock = join(mkdtempSync(join(tmpdir(), 'sluice-cache-')), 's.sock');
-  const p = ports = { fe: await freePort(), fv: await freePort(), fx: await freePort(), fs: await freePort(), fb: await freePort(), fr: await freePort(), fz: await freePort(), srv: o.port, log: logs.port, sock };
+  const p = ports = { fe: await freePort(), fv: await freePort(), fx: await freePort(), fs: await freePort(), fb: await freePort(), fr: await freePort(), fz: await freePort(), fl: await freePort(), srv: o.port, log: logs.port, sock };
   rt = await startSluice(cacheConfig(p));
   responses = await runCacheScenario(p);
   stat = statCacheColumns(await cli(sock, 'show stat'));
@@ -52,7 +52,7 @@ test('log lines: same backend/server (<CACHE> on hits), status, bytes, terminati
   assert.deepEqual(logLines.map(pick), want);
 });
 
-test('show stat counts the same cache lookups and hits per frontend and backend', () => {
+test('show stat counts the same cache lookups and hits, sessions, requests, bytes and intercepted requests per proxy', () => {
   assert.equal(stat, golden('stat.txt'));
 });
 
