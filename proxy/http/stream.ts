@@ -103,6 +103,9 @@ const BODY_LEN = 1;
 const BODY_CHUNKED = 2;
 const BODY_CLOSE = 3;
 
+/** HttpSession.cacheLR of a response from the cache found by the frontend's rules (no backend row counts it). */
+const CACHE_HIT_FE = 1;
+
 const DEFAULT_BUFSIZE = 16384;
 /** Largest body part copied behind the response head into one Buffer (bigger parts are written separately). */
 const SMALL_BODY_COPY = 4096;
@@ -226,8 +229,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   cache: CacheTxn | null = null;
   cacheHit: CacheEntry | null = null;
   cacheSt: CacheStoreState | null = null;
-  /** This transaction was answered from the cache: logged LR. */
-  cacheLR = false;
+  /** This transaction was answered from the cache (logged LR): 0 no, CACHE_HIT_FE by the frontend's rules, else 2. */
+  cacheLR = 0;
 
   constructor(fe: Proxy, sock: SessSocket, bind: BindCfg | null) {
     const bindName = bind !== null ? bind.name : '';
@@ -542,7 +545,12 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     const m = this.req;
     this.compAlgo = this.fe.http.comp === null && px.http.comp === null ? '' : compChooseAlgo(this.fe, px, m, buf, (m.flags & H1_MF_VER_11) !== 0);
     const head = cacheServe(this, px, this);
-    this.cacheLR = true;
+    if (px !== this.fe) {
+      // a backend's hit counts as a request and a session of the backend, as 2.6 does; a frontend's does not
+      px.beCounters.cumReq++;
+      this.bc.enterBackend(px);
+      this.cacheLR = 2;
+    } else this.cacheLR = CACHE_HIT_FE;
     if (this.rsp === NO_RSP) this.rsp = new H1Msg(true, g.maxhdr);
     this.rsp.reset();
     this.srvConnAt = twNow();
@@ -1022,8 +1030,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   /** Both directions of the transaction are complete: log, count, then keep-alive or close. */
   endTransaction(): void {
     const log = this.log;
-    log.errCause = this.cacheLR ? SF_ERR_LOCAL : SF_ERR_NONE;
-    log.finishState = this.cacheLR ? SF_FINST_R : SF_FINST_NONE;
+    log.errCause = this.cacheLR !== 0 ? SF_ERR_LOCAL : SF_ERR_NONE;
+    log.finishState = this.cacheLR !== 0 ? SF_FINST_R : SF_FINST_NONE;
     if (this.cliGone) { log.errCause = SF_ERR_CLICL; log.finishState = SF_FINST_D; this.cliKeepAlive = false; }
     if (this.cacheSt !== null) { cacheCommit(this.cacheSt); this.cacheSt = null; }
     // logasap: logged before the server connection is released (%bc/%sc still count it, as in 2.6)
@@ -1081,7 +1089,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       const i = hrspIndex(st);
       fe.feCounters.rsp[i]++;
       const be = this.be;
-      if (be !== null) {
+      if (be !== null && this.cacheLR !== CACHE_HIT_FE) {
         be.beCounters.rsp[i]++;
         addHttpTimeStats(be, log.server, log);
       }
@@ -1146,7 +1154,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.l7Req = null;
     this.noL7Retry = false;
     this.cacheSt = null;
-    this.cacheLR = false;
+    this.cacheLR = 0;
     this.tunnel = false;
     this.req.reset();
     this.rsp.reset();
