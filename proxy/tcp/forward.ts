@@ -24,6 +24,7 @@ import { newStreamLog } from '../model/factories.ts';
 import { Timer, timerArm, timerDisarm } from '../timer-wheel.ts';
 import { frontendStreamEnd, feGlobal, closeGently } from '../frontend.ts';
 import type { StkStream } from '../stick/types.ts';
+import type { VarMap } from '../http/vars.ts';
 import { stkClaim, stkTxnEnd, stkSessEnd } from '../stick/track.ts';
 import { stkPersist, stkPersistState } from '../stick/persist.ts';
 import { prstState, prstFlags, useServerPick, rdpPersistPick } from '../backend/persist-rules.ts';
@@ -95,6 +96,8 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
   inspectUntil = 0;
   /** Stick counters this stream tracks (proxy/stick), null unless a track-sc / stick rule ran. */
   stk: StkStream | null = null;
+  /** Variables of tcp rules' set-var (tcp/vars.ts), created by the first one; read by var(). */
+  vars: VarMap | undefined = undefined;
   /** Backend whose `tcp-response content` rules inspect the server's data (held in l4Res), null otherwise. */
   resPx: Proxy | null = null;
   /** Server bytes held while the response rules inspect them (res.len, res.payload). */

@@ -1,7 +1,7 @@
 /*
  * `tcp-response inspect-delay <time>` and `tcp-response content <action> [if|unless <cond>]` (backends and named
- * defaults, 2.6's messages elsewhere): accept, reject, close, set-log-level and the stick counter actions
- * (sc-inc-gpc*, sc-set-gpt*). Compiled into TcpProxyCfg.resRules; tcp/forward.ts runs them on the server's data
+ * defaults, 2.6's messages elsewhere): accept, reject, close, set-log-level, set-var(-fmt)/unset-var (tcp/vars.ts)
+ * and the stick counter actions (sc-inc-gpc*, sc-set-gpt*). Compiled into TcpProxyCfg.resRules; tcp/forward.ts runs them on the server's data
  * (res.len, res.payload: acl/fetches-l4.ts) from the moment the server connection is established. Hot path: no.
  */
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
@@ -19,7 +19,7 @@ const RES_ACTIONS = "'accept', 'close', 'reject', 'ot-group', 'set-log-level', '
   "'sc-inc-gpc0(*)', 'sc-inc-gpc1(*)', 'sc-set-gpt(*)', 'sc-set-gpt0(*)', 'send-spoe-group', 'set-var-fmt(*)', " +
   "'set-var(*)', 'unset-var(*)', 'set-mark', 'set-tos', 'silent-drop'";
 /** 2.6 actions of tcp-response content that Sluice refuses by name (no variables on tcp streams, no socket marks). */
-const RES_UNSUPPORTED = ['ot-group', 'set-nice', 'send-spoe-group', 'set-var-fmt', 'set-var', 'unset-var', 'set-mark', 'set-tos', 'silent-drop'];
+const RES_UNSUPPORTED = ['ot-group', 'set-nice', 'send-spoe-group', 'set-mark', 'set-tos', 'silent-drop'];
 
 /** set-log-level on a tcp stream: its log line goes out at that level (log/emit.ts reads StreamLog.logLevel). */
 class SetLogLevel implements TcpCustomAction {
@@ -57,7 +57,7 @@ function parseTcpResponse(args: readonly string[], ctx: KwCtx): void {
   let action = -1;
   let argc = 3;
   let custom: TcpCustomAction | undefined;
-  const ext = act.startsWith('sc-') ? tcpActionFind(act) : undefined;
+  const ext = act.startsWith('sc-') || act.startsWith('set-var') || act.startsWith('unset-var') ? tcpActionFind(act) : undefined;
   if (ext !== undefined) {
     const r = ext.parse(args, 'content', ctx);
     if (r === null) return;
@@ -71,7 +71,7 @@ function parseTcpResponse(args: readonly string[], ctx: KwCtx): void {
     if (level === -1) { ctx.alert(`expects exactly 1 argument (log level name or 'silent')`); return; }
     action = TCP_ACT_CUSTOM; custom = new SetLogLevel(level); argc = 4;
   } else if (RES_UNSUPPORTED.some((a) => act.startsWith(a))) {
-    ctx.alert(`'${label} ${act}' is a HAProxy 2.6 action not supported by sluice yet (accept, reject, close, set-log-level, sc-inc-gpc* and sc-set-gpt* are).`);
+    ctx.alert(`'${label} ${act}' is a HAProxy 2.6 action not supported by sluice yet (accept, reject, close, set-log-level, set-var, unset-var, sc-inc-gpc* and sc-set-gpt* are).`);
     return;
   } else { ctx.alert(`'${label}' expects ${RES_ACTIONS} in ${where} (got '${act}').`); return; }
   const cond = tcpRuleCond(args, argc, `${label} ${act}`, where, ctx);

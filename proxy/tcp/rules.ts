@@ -95,7 +95,7 @@ export interface TcpActionKw {
   parse(args: readonly string[], kind: string, ctx: KwCtx): { action: TcpCustomAction; argc: number } | null;
 }
 const extActions: TcpActionKw[] = [];
-export function registerTcpActions(kws: readonly TcpActionKw[]): void { extActions.push(...kws); }
+export function registerTcpActions(kws: readonly TcpActionKw[]): void { for (const k of kws) if (!extActions.includes(k)) extActions.push(k); }
 /** The registered action of another module whose prefix starts `act` (tcp/response-rules.ts shares them). */
 export function tcpActionFind(act: string): TcpActionKw | undefined { return extActions.find((k) => act.startsWith(k.prefix)); }
 
@@ -156,7 +156,7 @@ const CONTENT_ACTIONS = "'accept', 'reject', 'capture', 'expect-proxy', 'expect-
 /** HAProxy actions Sluice knows but does not run yet (prefix match for the `(*)` and `-scN` forms). */
 const UNSUPPORTED_ACTIONS = [
   'capture', 'expect-proxy', 'expect-netscaler-cip', 'track-sc', 'ot-group', 'set-log-level', 'set-nice', 'switch-mode',
-  'use-service', 'sc-inc-gpc', 'sc-set-gpt', 'send-spoe-group', 'do-resolve', 'set-var', 'unset-var', 'set-src',
+  'use-service', 'sc-inc-gpc', 'sc-set-gpt', 'send-spoe-group', 'do-resolve', 'set-src',
   'set-dst', 'set-mark', 'set-tos', 'silent-drop', 'set-priority-class', 'set-priority-offset',
 ];
 const CONTENT_ONLY = ['ot-group', 'set-log-level', 'set-nice', 'switch-mode', 'use-service', 'send-spoe-group', 'do-resolve', 'set-priority-class', 'set-priority-offset'];

@@ -7,7 +7,7 @@
 import net from 'node:net';
 import { tcpGoldenDefaults, tcpTalk } from './scenario-util.ts';
 
-export interface TcpResPorts { rej: number; wait: number; close: number; silent: number; srv: number; log: number }
+export interface TcpResPorts { rej: number; wait: number; close: number; silent: number; vars: number; srv: number; log: number }
 
 export function tcpResConfig(p: TcpResPorts): string {
   return tcpGoldenDefaults(p.log) + `
@@ -32,6 +32,18 @@ listen close
 listen silent
     bind 127.0.0.1:${p.silent}
     tcp-response content reject if { res.len lt 4 }
+    server s 127.0.0.1:${p.srv}
+
+listen vars
+    bind 127.0.0.1:${p.vars}
+    tcp-request inspect-delay 1s
+    tcp-request content set-var(txn.q) req.payload(0,3) if { req.len ge 3 }
+    tcp-request content set-var-fmt(txn.f) "len=%[req.len]" if { req.len ge 3 }
+    tcp-request content reject if { var(txn.f) -m str len=4 }
+    tcp-response inspect-delay 1s
+    tcp-response content set-var(txn.r) res.payload(0,3) if { res.len ge 3 }
+    tcp-response content reject if { var(txn.q) -m str BAD } { var(txn.r) -m str BAD }
+    tcp-response content accept if { res.len gt 0 }
     server s 127.0.0.1:${p.srv}
 `;
 }
@@ -74,8 +86,12 @@ export async function runTcpResScenario(p: TcpResPorts): Promise<string[]> {
   const cases: [keyof TcpResPorts, string][] = [
     ['rej', 'OK'], ['rej', 'BAD'], ['wait', 'SLOW'], ['wait', 'SHORT'], ['wait', 'OK'],
     ['close', 'QUIT'], ['close', 'OK'], ['silent', 'SILENT'], ['silent', 'SHORT'],
+    ['vars', 'BAD'], ['vars', 'OK'], ['vars', 'SLOW'], ['vars', 'SHORT'], ['vars', 'OK2'],
   ];
   const out: string[] = [];
-  for (const [l, m] of cases) out.push(l + ' ' + m + ' -> ' + await talk(p[l], m));
+  for (const [l, m] of cases) {
+    out.push(l + ' ' + m + ' -> ' + await talk(p[l], m));
+    await new Promise((r) => setTimeout(r, 30));     // the proxy sees a client's close before the next client comes
+  }
   return out;
 }

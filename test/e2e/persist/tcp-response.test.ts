@@ -23,7 +23,7 @@ before(async () => {
   const logs = await countersLogs();
   stops.push(o.close, () => logs.sock.close());
   logLines = logs.lines;
-  const p = { rej: await freePort(), wait: await freePort(), close: await freePort(), silent: await freePort(), srv: o.port, log: logs.port };
+  const p = { rej: await freePort(), wait: await freePort(), close: await freePort(), silent: await freePort(), vars: await freePort(), srv: o.port, log: logs.port };
   rt = await startSluice(tcpResConfig(p));
   results = await runTcpResScenario(p);
 });

@@ -1,0 +1,122 @@
+/*
+ * Variables in tcp rules: `tcp-request content` and `tcp-response content` `set-var(<scope.name>) <expr>`,
+ * `set-var-fmt(<scope.name>) <fmt>`, `unset-var(<scope.name>)` on tcp streams (TcpStream.vars, created by the first
+ * action that sets one), read back by var() in ACLs and later rule values. Expressions are the log-format samples of
+ * log/sample.ts, plus the layer-4 fetches registered here for them (req.len, req.payload, res.len, res.payload,
+ * req.rdp_cookie). Registered by proxy/modules.ts (tcp actions and log fetches). Hot path: when such rules run.
+ */
+import type { KwCtx } from '../config/types.ts';
+import type { SampleCtx } from '../acl/types.ts';
+import type { Proxy, StreamLog } from '../model/types.ts';
+import { runLogEmitter } from '../log/emit.ts';
+import type { RuleFmt } from '../http/types.ts';
+import type { TcpActionKw } from './rules.ts';
+import type { TcpCustomAction } from './types.ts';
+import { compileRuleFormat } from '../http/rule-format.ts';
+import { varNameOk, varSet, varUnset } from '../http/vars.ts';
+import type { VarMap } from '../http/vars.ts';
+import { sampleLive } from '../log/sample.ts';
+import { rdpCookieText } from './rdp-cookie.ts';
+
+type Fetch = (s: StreamLog) => string | number | null;
+interface VarsCtx { vars?: VarMap; log?: StreamLog; fe?: Proxy }
+const fmtBuf = Buffer.allocUnsafe(16384);
+
+function varsOf(ctx: SampleCtx): VarMap {
+  const c = ctx as VarsCtx;
+  let v = c.vars;
+  if (v === undefined) { v = new Map(); c.vars = v; }
+  return v;
+}
+
+class SetVar implements TcpCustomAction {
+  readonly name: string; readonly fmt: RuleFmt; readonly expr: boolean;
+  constructor(name: string, fmt: RuleFmt, expr: boolean) { this.name = name; this.fmt = fmt; this.expr = expr; }
+  run(ctx: SampleCtx): void {
+    const log = (ctx as VarsCtx).log;
+    if (log === undefined) return;
+    const saved = sampleLive.req;
+    sampleLive.req = ctx;
+    try {
+      if (this.expr) {
+        const fn = this.fmt.fns[0];
+        const v = fn === null || fn === undefined ? null : fn(log);
+        if (v !== null) varSet(varsOf(ctx), this.name, v);      // a fetch finding nothing leaves it alone (2.6)
+        return;
+      }
+      const fe = (ctx as VarsCtx).fe;
+      let s = '';
+      for (let i = 0; i < this.fmt.fns.length; i++) {
+        const em = this.fmt.ems[i];
+        if (em !== null) {
+          if (fe !== undefined) { const n = runLogEmitter(em, fe, log, fmtBuf, fmtBuf.length); s += fmtBuf.toString('latin1', 0, n); }
+          continue;
+        }
+        const fn = this.fmt.fns[i];
+        if (fn === null) { s += ' '; continue; }
+        const v = fn(log);
+        if (v !== null) s += v;
+      }
+      varSet(varsOf(ctx), this.name, s);
+    } finally { sampleLive.req = saved; }
+  }
+}
+
+class UnsetVar implements TcpCustomAction {
+  readonly name: string;
+  constructor(name: string) { this.name = name; }
+  run(ctx: SampleCtx): void { const v = (ctx as VarsCtx).vars; if (v !== undefined) varUnset(v, this.name); }
+}
+
+function condIndex(args: readonly string[], from: number): number {
+  for (let i = from; i < args.length; i++) if (args[i] === 'if' || args[i] === 'unless') return i;
+  return args.length;
+}
+
+function parseVarAction(args: readonly string[], kind: string, ctx: KwCtx): { action: TcpCustomAction; argc: number } | null {
+  const label = `'${args[0]} ${kind} ${args[2]}'`;
+  if (kind !== 'content') { ctx.alert(`${label} : variables on tcp-request ${kind} rules are not supported by sluice yet (content rules are).`); return null; }
+  const m = /^(set-var|set-var-fmt|unset-var)\(([^,)]+)(?:,[^)]*)?\)$/.exec(args[2] ?? '');
+  if (m === null) { ctx.alert(`${label} : expects a variable name between parentheses.`); return null; }
+  const name = m[2].trim().toLowerCase();
+  if (!varNameOk(name)) {
+    ctx.alert(`invalid variable name '${m[2]}'. A variable name must be start by its scope. The scope can be 'proc', 'sess', 'txn', 'req', 'res' or 'check'`);
+    return null;
+  }
+  const end = condIndex(args, 3);
+  if (m[1] === 'unset-var') return { action: new UnsetVar(name), argc: 3 };
+  if (end < 4) { ctx.alert(m[1] === 'set-var' ? `missing fetch method` : `${label} : expects a format string.`); return null; }
+  const f = compileRuleFormat(m[1] === 'set-var' ? '%[' + args[3] + ']' : args[3]);
+  if (typeof f === 'string') { ctx.alert(`${label} : ${f}.`); return null; }
+  return { action: new SetVar(name, f, m[1] === 'set-var'), argc: 4 };
+}
+
+export const tcpVarActions: TcpActionKw[] = [
+  { prefix: 'set-var', parse: parseVarAction },
+  { prefix: 'unset-var', parse: parseVarAction },
+];
+
+// ---- layer-4 fetches as log-format samples (set-var expressions on tcp streams) ----
+
+function l4Of(res: boolean): Buffer | null {
+  const c = sampleLive.req as (SampleCtx & { l4Res?: Buffer | null }) | null;
+  if (c === null) return null;
+  return (res ? c.l4Res : c.l4Data) ?? null;
+}
+
+/** `req.len`, `res.len`, `req.payload(o,l)`, `res.payload(o,l)`, `req.rdp_cookie([name])` for log/sample.ts. */
+export function tcpLogArgFetch(head: string): Fetch | undefined {
+  if (head === 'req.len' || head === 'res.len') { const res = head === 'res.len'; return () => { const d = l4Of(res); return d === null ? 0 : d.length; }; }
+  const m = /^(req|res)\.payload\((\d+),(\d+)\)$/.exec(head);
+  if (m !== null) {
+    const res = m[1] === 'res', off = Number(m[2]), len = Number(m[3]);
+    return () => {
+      const d = l4Of(res);
+      const end = len === 0 ? (d === null ? 0 : d.length) : off + len;
+      return d === null || end > d.length || off > end ? null : d.toString('latin1', off, end);
+    };
+  }
+  const r = /^(?:req\.)?rdp_cookie(?:\(([^)]*)\))?$/.exec(head);
+  if (r !== null) { const n = (r[1] ?? '').trim().toLowerCase(); return () => rdpCookieText(l4Of(false), n); }
+  return undefined;
+}
