@@ -23,6 +23,9 @@ import { keywords as tcpRuleKeywords } from './tcp/rules.ts';
 import { keywords as acceptRateKeywords } from './accept-rate.ts';
 import { keywords as procVarKeywords } from './proc-vars.ts';
 import { keywords as tcpResponseKeywords } from './tcp/response-rules.ts';
+import { tcpVarActions, tcpLogArgFetch } from './tcp/vars.ts';
+import { registerTcpActions } from './tcp/rules.ts';
+import { registerLogArgFetches } from './log/sample.ts';
 import { roundrobin } from './lb/roundrobin.ts';
 import { staticRr } from './lb/static-rr.ts';
 import { leastconn } from './lb/leastconn.ts';
@@ -79,6 +82,8 @@ export function registerModelHooks(): void {
   registerServerInit(sslServerInit);
   registerAclFetches(sslAclFetches);
   registerAclFetches([nbsrvFetch]);
+  registerTcpActions(tcpVarActions);
+  registerLogArgFetches(tcpLogArgFetch);
   registerLogFetches(sslLogFetches);
   registerConverters(stkLogConverter);
   registerHttpActions([setLogLevelAction]);
