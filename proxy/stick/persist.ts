@@ -17,6 +17,7 @@ import { stkStreamNew, stkSetStoreHook } from './track.ts';
 import { aclCondExec } from '../acl/compile.ts';
 import { srvAcceptsPersistent } from '../backend/server.ts';
 import { PRST_FORCE, PRST_OPTION } from '../backend/types.ts';
+import { srvNonStick } from '../backend/non-stick.ts';
 import { twNow } from '../timer-wheel.ts';
 
 const rulesByBackend = new WeakMap<Proxy, StkRule[]>();
@@ -103,7 +104,7 @@ export function stkResponse(st: StkStream, ctx: SampleCtx): void {
 /** Transaction end: the server that served it goes into each pending store's entry. */
 function storeAtEnd(st: StkStream, log: StreamLog, now: number): void {
   const srv = log.server;
-  if (srv === null || srv.proxy !== log.backend) return;
+  if (srv === null || srv.proxy !== log.backend || srvNonStick(srv)) return;     // `non-stick` servers are never stored
   for (const p of st.stores) {
     const t = p.table as StkTable;
     const e = t.get(p.key, now);

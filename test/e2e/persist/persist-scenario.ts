@@ -18,6 +18,7 @@ frontend fe
     use_backend sa if { path_beg /sa }
     use_backend sb if { path_beg /sb }
     use_backend sc if { path_beg /sc }
+    use_backend sn if { path_beg /sn }
     default_backend ck
 
 backend ck
@@ -73,6 +74,13 @@ backend sc
     stick match req.hdr(x-k) table sa
     server s1 127.0.0.1:${p.a}
     server s2 127.0.0.1:${p.b} disabled
+
+backend sn
+    stick-table type string size 1k
+    stick on req.hdr(x-k)
+    default-server non-stick
+    server s1 127.0.0.1:${p.a}
+    server s2 127.0.0.1:${p.b} stick
 `;
 }
 
@@ -102,6 +110,10 @@ export const PERSIST_CASES: [string, string][] = [
   ['/sb/k2-force', 'x-k: k2\r\nx-force: 1\r\n'],
   ['/sb/k1', 'x-k: k1\r\n'],
   ['/sc/k2', 'x-k: k2\r\n'],
+  ['/sn/1', 'x-k: n1\r\n'],
+  ['/sn/2', 'x-k: n1\r\n'],
+  ['/sn/3', 'x-k: n1\r\n'],
+  ['/sn/4', 'x-k: n1\r\n'],
 ];
 
 /** Runs every case on its own connection; returns the raw responses (head + body with the server's view). */
