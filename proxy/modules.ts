@@ -15,6 +15,7 @@ import { keywords as balanceKeywords } from './lb/balance.ts';
 import { keywords as cookieKeywords } from './backend/cookie.ts';
 import { keywords as persistKeywords, persistProxyInit } from './backend/persist-rules.ts';
 import { keywords as dispatchKeywords } from './backend/dispatch.ts';
+import { serverKeywords as nonStickServerKeywords, nonStickServerInit } from './backend/non-stick.ts';
 import { keywords as sourceKeywords, serverKeywords as sourceServerKeywords, sourceProxyInit, sourceServerInit } from './backend/source.ts';
 import { keywords as checkKeywords, serverKeywords as checkServerKeywords } from './checks/keywords.ts';
 import { keywords as tcpCheckKeywords } from './checks/tcp-check.ts';
@@ -78,6 +79,7 @@ export function registerModelHooks(): void {
   registerProxyInit(persistProxyInit);
   registerProxyInit(sourceProxyInit);
   registerServerInit(sourceServerInit);
+  registerServerInit(nonStickServerInit);
   registerServerInit(statsServerInit);
   registerServerInit(sslServerInit);
   registerAclFetches(sslAclFetches);
@@ -108,6 +110,7 @@ export function buildRegistry(): KeywordRegistry {
   reg.register(sourceKeywords);
   reg.register(dispatchKeywords);
   reg.registerServer(sourceServerKeywords);
+  reg.registerServer(nonStickServerKeywords);
   reg.register(tcpRuleKeywords);
   reg.register(tcpResponseKeywords);
   reg.register(checkKeywords);
