@@ -18,7 +18,7 @@ import { parseAddr, parseUint, atol } from './config/values.ts';
 import type { KeywordRegistry } from './config/registry.ts';
 import { bestMatch } from './config/registry.ts';
 import { emitEvent, EV_WARNING } from './events.ts';
-import { acceptRate, acceptRateWait, acceptRateCount } from './accept-rate.ts';
+import { acceptRateOn, acceptRateWait, acceptRateCount } from './accept-rate.ts';
 import { Timer, timerArm } from './timer-wheel.ts';
 import { freqCtrAdd, listenerCounters } from './stats/counters.ts';
 import { tcpRulesExec, L4AcceptCtx } from './tcp/rules.ts';
@@ -110,7 +110,7 @@ function canAccept(fe: Proxy, rt: FeRuntime): boolean {
     }
   }
   // global maxconnrate / maxsessrate (accept-rate.ts): wait for the next second, as in the backlog
-  if (acceptRate.on) { const w = acceptRateWait(Date.now()); if (w > 0) { timerArm(rt.rateTimer, w); return false; } }
+  if (acceptRateOn()) { const w = acceptRateWait(Date.now()); if (w > 0) { timerArm(rt.rateTimer, w); return false; } }
   return true;
 }
 
@@ -122,7 +122,7 @@ function admit(fe: Proxy, rt: FeRuntime, sock: Socket, bind: BindCfg): void {
   feGlobal.cumConns++;
   rt.cumConns++;
   rt.rateCount++;
-  if (acceptRate.on) acceptRateCount();
+  if (acceptRateOn()) acceptRateCount();
   const c = fe.feCounters;
   const now = Date.now();
   c.cumConn++;

@@ -61,7 +61,6 @@ export async function startRuntime(cfg: LoadedConfig, prev: Runtime | null = nul
   const addrErrs = await resolveServerAddrs(cfg);
   if (addrErrs.length > 0) throw new Error(addrErrs.join('\n'));   // one [ALERT] per line (main.ts)
   feGlobal.maxconn = cfg.global.maxconn > 0 ? cfg.global.maxconn : DEFAULT_MAXCONN;
-  acceptRateApply(cfg.global);
   httpSetGlobals(cfg.global.tuneBufsize, cfg.global.tuneMaxrewrite, cfg.global.tuneHttpMaxhdr);
   for (const px of cfg.proxies) if (isBe(px)) initBackendServers(px);
   const newKeys = new Set<string>();
@@ -82,6 +81,7 @@ export async function startRuntime(cfg: LoadedConfig, prev: Runtime | null = nul
     actconn: () => feGlobal.actconn, idleConns: poolIdleCount,
   };
   const stats = await startStats(src);
+  acceptRateApply(cfg.global);         // after startStats, which resets the process limits to none
   return { cfg, stats, startMs };
 }
 

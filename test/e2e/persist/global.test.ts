@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { startSluice, stopSluice, freePort } from '../proxy-util.ts';
 import type { Runtime } from '../../../proxy/runtime.ts';
 import { globalConfig, runGlobal } from './global-scenario.ts';
-import { acceptRate } from '../../../proxy/accept-rate.ts';
+import { processRateLimits } from '../../../proxy/stats/info.ts';
 
 const rts: Runtime[] = [];
 after(async () => { for (const rt of rts) await stopSluice(rt); });
@@ -39,7 +39,7 @@ listen l
 `);
   rts.push(rt);
   after(() => { origin.close(); });
-  assert.equal(acceptRate.limit, 3);
+  assert.equal(processRateLimits.conn, 3);      // what show info prints as ConnRateLimit
   // start right after a second boundary so the first three fit in one second
   await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
   const t0 = Date.now();
