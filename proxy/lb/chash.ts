@@ -151,8 +151,8 @@ function boundedLookup(t: HashTable, start: number, avoid: Server | null): Serve
     const i = list.indexOf(o);
     if (i >= 0 && underBound(t, i, served)) return o;
   }
-  const s = t.ringSrv[start];
-  return s !== avoid ? s : null;
+  // nobody under its bound: 2.6 stops its walk after passing the ring's end twice, on the last point's server
+  return t.ringSrv[n - 1];
 }
 
 /** Round robin for requests without a key: the next map slot, or the next ring point, skipping full and `avoid`. */
