@@ -15,6 +15,7 @@ import { srvSsl, sslUse } from '../ssl/keywords.ts';
 import { sendProxyUse, sendProxyHeader, srvSendsProxy } from './send-proxy.ts';
 import { sourceUse, srcBindFor, srcPortNext } from './source.ts';
 import { dispatchUse, dispatchFor } from './dispatch.ts';
+import { redirUse, srvRedir } from './redir.ts';
 import type { SockError, ProxySocket } from '../net/types.ts';
 import {
   SF_ERR_SRVCL, SF_ERR_SRVTO, SF_ERR_RESOURCE, SF_FINST_C, SF_FINST_Q, PR_O_REDISPATCH, PR_O_SRVKA, SRV_ST_RUNNING,
@@ -214,6 +215,14 @@ export class BackendConn implements Pending {
   }
 
   private startConnect(srv: Server, now: number): void {
+    // server `redir <prefix>` (backend/redir.ts): the HTTP stream may answer with a 302 instead of a connection
+    if (redirUse.on && this.client.onServerRedir !== undefined) {
+      const pfx = srvRedir(srv);
+      if (pfx !== null) {
+        if (this.client.log.tQueue < 0) this.client.log.tQueue = now - this.tStart;
+        if (this.client.onServerRedir(srv, pfx)) return;
+      }
+    }
     const be = this.be!;
     const log = this.client.log;
     if (log.tQueue < 0) log.tQueue = now - this.tStart;

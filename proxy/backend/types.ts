@@ -31,6 +31,11 @@ export interface BackendClient {
    * view, no per-read allocation; the stream may swap it during `ondata`). Without it reads are copied out per read.
    */
   readonly srvReadBuffer?: () => Buffer;
+  /**
+   * Optional (HTTP streams): `srv` has `redir <prefix>` (backend/redir.ts). Returns true when the stream answered the
+   * request itself (a 302 for GET/HEAD; it then releases the BackendConn), false to connect as usual.
+   */
+  onServerRedir?(srv: Server, prefix: string): boolean;
 }
 
 /** BackendConn.state */

@@ -18,6 +18,7 @@ import { stkClaim, stkHttpReq, stkTxnEnd, stkSessEnd } from '../stick/track.ts';
 import { stkPersist, stkPersistState, stkResponse } from '../stick/persist.ts';
 import { prstState, prstFlags, useServerPick } from '../backend/persist-rules.ts';
 import { restrictUse, reqHdrNamesCheck } from './restrict-hdr-names.ts';
+import { redirReply } from '../backend/redir.ts';
 import { PRST_DIRECT } from '../backend/types.ts';
 import {
   PR_O_ACCEPT_INV_REQ, PR_O_ACCEPT_INV_RSP, PR_O_FORWARDFOR, PR_O_ORIGINALTO, PR_O_SEND_NAME_HDR, PR_O_HTTPCLOSE, PR_O_HTTP_SERVER_CLOSE, PR_O_HTTPLOG, PR_O_LOGASAP, PR_O_ABORTONCLOSE, PR_O_REDISPATCH,
@@ -671,6 +672,34 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   }
 
   // --- server side (BackendClient) ---
+
+  /**
+   * BackendClient: the server chosen has `redir <prefix>` (backend/redir.ts): a GET or HEAD gets a 302 to prefix +
+   * path instead of a connection, then the connection closes, logged with that server, Tc -1 and LC as 2.6; other
+   * methods connect as usual.
+   */
+  onServerRedir(srv: Server, prefix: string): boolean {
+    const h = this.outHead;
+    if (h === null) return false;
+    const sp1 = h.indexOf(32);
+    const sp2 = sp1 < 0 ? -1 : h.indexOf(32, sp1 + 1);
+    if (sp2 < 0) return false;
+    const meth = h.toString('latin1', 0, sp1);
+    if (meth !== 'GET' && meth !== 'HEAD') return false;
+    const log = this.log;
+    log.server = srv;
+    log.tConnect = -1;
+    log.status = 302;
+    log.errCause = SF_ERR_LOCAL; log.finishState = SF_FINST_C;
+    this.cliKeepAlive = false;          // 2.6 closes the client connection after a server redirect
+    const reply = redirReply(prefix, h.toString('latin1', sp1 + 1, sp2), true);
+    log.bytesOut += htxReplySize(reply);
+    this.outHead = null;
+    this.rqPhase = RQ_DONE;
+    this.writeCli(reply);
+    this.finishReply();
+    return true;
+  }
 
   onServerConnected(s: SessSocket, _srv: Server, _reused: boolean): void {
     if (this.closed) { this.bc.release(); s.destroy(); return; }
