@@ -16,6 +16,7 @@ import { keywords as cookieKeywords } from './backend/cookie.ts';
 import { keywords as persistKeywords, persistProxyInit } from './backend/persist-rules.ts';
 import { keywords as dispatchKeywords } from './backend/dispatch.ts';
 import { serverKeywords as nonStickServerKeywords, nonStickServerInit } from './backend/non-stick.ts';
+import { serverKeywords as redirServerKeywords, redirServerInit } from './backend/redir.ts';
 import { keywords as sourceKeywords, serverKeywords as sourceServerKeywords, sourceProxyInit, sourceServerInit } from './backend/source.ts';
 import { keywords as checkKeywords, serverKeywords as checkServerKeywords } from './checks/keywords.ts';
 import { keywords as tcpCheckKeywords } from './checks/tcp-check.ts';
@@ -80,6 +81,7 @@ export function registerModelHooks(): void {
   registerProxyInit(sourceProxyInit);
   registerServerInit(sourceServerInit);
   registerServerInit(nonStickServerInit);
+  registerServerInit(redirServerInit);
   registerServerInit(statsServerInit);
   registerServerInit(sslServerInit);
   registerAclFetches(sslAclFetches);
@@ -111,6 +113,7 @@ export function buildRegistry(): KeywordRegistry {
   reg.register(dispatchKeywords);
   reg.registerServer(sourceServerKeywords);
   reg.registerServer(nonStickServerKeywords);
+  reg.registerServer(redirServerKeywords);
   reg.register(tcpRuleKeywords);
   reg.register(tcpResponseKeywords);
   reg.register(checkKeywords);
