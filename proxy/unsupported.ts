@@ -17,7 +17,7 @@ export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = 
     'option transparent', 'error-log-format', 'use-fcgi-app', 'transparent',
   ]],
   ['server', [
-    'redir', 'proto', 'check-proto', 'check-via-socks4', 'namespace', 'usesrc', 'socks4', 'log-proto', 'set-proxy-v2-tlv-fmt',
+    'proto', 'check-proto', 'check-via-socks4', 'namespace', 'usesrc', 'socks4', 'log-proto', 'set-proxy-v2-tlv-fmt',
   ]],
   ['bind', [
     'namespace', 'proto', 'expose-fd', 'level', 'severity-output', 'uid', 'gid', 'accept-netscaler-cip', 'quic-cc-algo',
