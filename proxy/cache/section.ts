@@ -24,7 +24,6 @@ export function newCacheCfg(name: string, file: string, line: number): CacheCfg 
   return {
     name, file, line, maxBlocks: 0, maxObjSz: 0, maxAge: 60, processVary: false, maxSecondary: 10,
     entries: new Map(), pending: new Map(), usedBlocks: 0, lruHead: null, lruTail: null, addr: nextAddr,
-    logServer: null,
   };
 }
 

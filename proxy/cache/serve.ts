@@ -6,12 +6,11 @@
  * (http-response and after-response rules, compression, HEAD, connection header), logged with server `<CACHE>`,
  * LR, Tw/Tc/Tr 0. Callers: http/stream.ts cacheReply. Hot path: yes (per hit: one head copy, the body as stored).
  */
-import type { Proxy, Server, StreamLog } from '../model/types.ts';
+import type { Proxy, StreamLog } from '../model/types.ts';
 import type { CacheCfg, CacheEntry } from './types.ts';
 import type { CacheOwner } from './actions.ts';
 import type { SampleCtx } from '../acl/types.ts';
 import { CACHE_ENTRY_MAX_AGE } from './types.ts';
-import { newServer } from '../model/factories.ts';
 import { headerValues, etagsMatch, parseHttpDate } from './cacheability.ts';
 import { cacheTouch } from './store.ts';
 
@@ -21,19 +20,15 @@ export interface CacheServeOwner extends CacheOwner {
   be: Proxy | null;
 }
 
-/** The server logged for hits (2.6 names its cache applet `<CACHE>`), one per cache so %[res.cache_name] knows it. */
-const cacheServers = new Map<Server, CacheCfg>();
-
-function serverOf(c: CacheCfg, px: Proxy): Server {
-  let s = c.logServer as Server | null;
-  if (s === null) { s = newServer('<CACHE>', px, '', 0, null); c.logServer = s; cacheServers.set(s, c); }
-  return s;
-}
+/** 2.6 names its cache applet `<CACHE>`: the server field of a hit's log line (StreamLog.applet). */
+const CACHE_APPLET = '<CACHE>';
+/** The cache that answered a stream's current transaction (valid while its log's applet is CACHE_APPLET). */
+const answeredBy = new WeakMap<StreamLog, CacheCfg>();
 
 /** Log-format fetches: `res.cache_hit` (1 when the response came from a cache, else 0), `res.cache_name`. */
 export const cacheLogFetches: ReadonlyArray<readonly [string, (s: StreamLog) => string | number | null]> = [
-  ['res.cache_hit', (s) => (s.server !== null && cacheServers.has(s.server) ? 1 : 0)],
-  ['res.cache_name', (s) => (s.server === null ? null : cacheServers.get(s.server)?.name ?? null)],
+  ['res.cache_hit', (s) => (s.applet === CACHE_APPLET ? 1 : 0)],
+  ['res.cache_name', (s) => (s.applet === CACHE_APPLET ? answeredBy.get(s)?.name ?? null : null)],
 ];
 
 const NOT_MODIFIED = ' 304 Not Modified';
@@ -70,7 +65,10 @@ export function cacheServe(own: CacheServeOwner, px: Proxy, req: SampleCtx): Buf
   own.be = px;
   log.backend = px;
   if (px === own.fe) px.feCounters.interceptedReq++;
-  log.server = serverOf(e.cache, px);
+  log.server = null;
+  log.applet = CACHE_APPLET;
+  log.srvconn = 0;
+  answeredBy.set(log, e.cache);
   log.tQueue = 0; log.tConnect = 0;
   const now = Math.floor(Date.now() / 1000);
   let age = now - e.latestValidation;

@@ -89,8 +89,6 @@ export interface CacheCfg {
   lruHead: CacheEntry | null;
   lruTail: CacheEntry | null;
   addr: number;
-  /** The `<CACHE>` server its hits are logged with (a model Server, created on the first hit). */
-  logServer: unknown;
 }
 
 /** The cache filter of a proxy: `filter cache <name>` (explicit) or the one a cache-use/cache-store rule implies. */
