@@ -238,7 +238,7 @@ export function compileAclTerm(words: readonly string[], baseDir: string, warn?:
  */
 function convertedFetch(crit: string, name: string): FetchDef | string {
   const sample = compileLogSample(crit);
-  if (typeof sample === 'string') return sample.replace(/ in log-format$/, ` in ACL expression '${crit}'`);
+  if (typeof sample === 'string') return `${sample} in ACL expression '${crit}'`;
   const base = FETCHES.get(name);
   const last = crit.slice(crit.lastIndexOf(',') + 1);
   const defaultMatch = convGivesInt(last.replace(/\(.*$/, '')) ? ACL_M_INT : base !== undefined && !base.bool ? base.defaultMatch : ACL_M_STR;

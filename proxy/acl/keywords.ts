@@ -65,7 +65,12 @@ function parseUseBackend(args: readonly string[], ctx: KwCtx): void {
   if (name.includes('%')) {
     // a log-format name: evaluated per request; a name matching no backend lets the default backend take it (2.6)
     const f = compileRuleFormat(name);
-    if (typeof f === 'string') { ctx.alert(`'use_backend' : failed to parse log-format '${name}': ${f}.`); return; }
+    if (typeof f === 'string') {
+      // reported after parsing, as 2.6.12's check does (without the "Error(s) found in" line)
+      const msg = `Parsing [${ctx.file}:${ctx.line}]: failed to parse use_backend rule '${name}' : ${f}.`;
+      ctx.postParse(() => ctx.alertRaw(msg));
+      return;
+    }
     rule.fmt = f;
     rule.lookup = ctx.proxies;
     return;

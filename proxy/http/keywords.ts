@@ -75,10 +75,18 @@ function condAt(args: readonly string[], from: number): number {
  * A rule value: static text, or a log-format string when it holds '%' (compiled once; an invalid one is an alert).
  * Returns undefined after an alert.
  */
-function valueFormat(v: string, ctx: KwCtx, what: string): RuleFmt | null | undefined {
+function valueFormat(v: string, ctx: KwCtx, what: string, sampleOnly = false): RuleFmt | null | undefined {
   if (!v.includes('%')) return null;
   const r = compileRuleFormat(v);
-  if (typeof r === 'string') { ctx.alert(`${what}: failed to parse log-format '${v}': ${r}.`); return undefined; }
+  if (typeof r === 'string') {
+    // 2.6.12's words: "error detected in frontend 'fe' while parsing 'http-request set-header' rule : failed to parse
+    // sample expression <rest> : unknown fetch method 'x'."; a sample argument (set-var, capture) names no expression
+    const px = ctx.proxy;
+    const name = what.replace(/^'|'$/g, '');
+    const pre = px === null ? `${what}: ` : `error detected in ${capName(px.cap)} '${px.name}' while parsing ${name === 'redirect' ? name : `'${name}'`} rule : `;
+    ctx.alert(pre + (sampleOnly ? r.replace(/^failed to parse sample expression <[\s\S]*?> : /, '') : r) + '.');
+    return undefined;
+  }
   return r;
 }
 
@@ -326,7 +334,7 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
           ctx.alertRaw(`Proxy '${px.name}': unable to find capture id '${id}' referenced by http-response capture rule.`);
           return;
         }
-        const f = valueFormat('%[' + args[2] + ']', ctx, `'${args[0]} capture'`);
+        const f = valueFormat('%[' + args[2] + ']', ctx, `'${args[0]} capture'`, true);
         if (f === undefined || f === null) return;
         rule = newRule(HTTP_ACT_CAPTURE_RES, ctx);
         rule.fmt = f;
@@ -338,7 +346,7 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       const n = Number(args[4]);
       if (!Number.isInteger(n) || n < 0) { ctx.alert(`'${args[0]} capture' : invalid ${args[3]} '${args[4]}'.`); return; }
       rule = newRule(HTTP_ACT_CAPTURE, ctx);
-      const f = valueFormat('%[' + args[2] + ']', ctx, `'${args[0]} capture'`);
+      const f = valueFormat('%[' + args[2] + ']', ctx, `'${args[0]} capture'`, true);
       if (f === undefined || f === null) return;
       rule.fmt = f;
       if (args[3] === 'len') { rule.len = n; rule.slot = addCaptureSlot(px, 'request', '', n); }
@@ -408,7 +416,7 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       rule.name = name;
       if (!unset) {
         rule.value = args[2];
-        const f = valueFormat(vm[1] === 'set-var' ? '%[' + args[2] + ']' : args[2], ctx, `'${args[0]} ${vm[1]}'`);
+        const f = valueFormat(vm[1] === 'set-var' ? '%[' + args[2] + ']' : args[2], ctx, `'${args[0]} ${args[1]}'`, vm[1] === 'set-var');
         if (f === undefined) return;
         rule.fmt = f;
         rule.len = vm[1] === 'set-var' ? 1 : 0;

@@ -26,7 +26,7 @@ export type LogFormatItem =
   | { readonly kind: 'text'; readonly text: string }
   | { readonly kind: 'sep' }
   | { readonly kind: 'var'; readonly name: string; readonly add: number; readonly remove: number }
-  | { readonly kind: 'sample'; readonly expr: string; readonly add: number; readonly remove: number }
+  | { readonly kind: 'sample'; readonly expr: string; readonly add: number; readonly remove: number; readonly rest: string }
   | { readonly kind: 'options'; readonly add: number; readonly remove: number };
 
 export type LogFormatTokens =
@@ -42,8 +42,9 @@ export interface TokenizeOptions {
 /**
  * Tokenizes `fmt`. Never throws; on a malformed string returns `{ ok: false, error, pos }` where `pos` is the offset in
  * the (unescaped) string. Adjacent literal characters are merged into one `text` item; a run of spaces becomes one
- * `sep` item. Errors: unknown variable, unknown flag, unterminated `%{` or `%[`, empty sample, `%` at end of string
- * or followed by anything other than a letter, `{`, `[` or `%`.
+ * `sep` item. Errors (2.6.12's texts): unknown variable, unknown flag, unterminated `%{` or `%[`, `%` at end of
+ * string or followed by anything other than a letter, `{`, `[` or `%`. A sample item keeps its expression as written
+ * (an empty or space-led one is the sample compiler's "missing fetch method") and `rest`, the string from it on.
  */
 export function tokenizeLogFormat(fmt: string, opts?: TokenizeOptions): LogFormatTokens {
   let s = fmt;
@@ -70,13 +71,13 @@ export function tokenizeLogFormat(fmt: string, opts?: TokenizeOptions): LogForma
     if (c !== 0x25 /* % */) { text += s[i]; i++; continue; }
     const at = i;
     i++;
-    if (i >= n) return { ok: false, error: "'%' at end of log-format string (use '%%' for a literal '%')", pos: at };
+    if (i >= n) return { ok: false, error: "truncated line after '%'", pos: at };
     if (s.charCodeAt(i) === 0x25) { text += '%'; i++; continue; }
     let add = 0;
     let remove = 0;
     if (s.charCodeAt(i) === 0x7b /* { */) {
       const close = s.indexOf('}', i + 1);
-      if (close < 0) return { ok: false, error: "missing '}' after '%{'", pos: at };
+      if (close < 0) return { ok: false, error: "truncated line after '" + s.slice(i + 1) + "'", pos: at };
       const f = parseFlags(s, i + 1, close);
       if (typeof f === 'string') return { ok: false, error: f, pos: i + 1 };
       add = f.add;
@@ -85,12 +86,14 @@ export function tokenizeLogFormat(fmt: string, opts?: TokenizeOptions): LogForma
       if (i >= n) return { ok: false, error: "missing variable name after '%{...}'", pos: at };
     }
     if (s.charCodeAt(i) === 0x5b /* [ */) {
-      const end = findSampleEnd(s, i + 1);
-      if (end < 0) return { ok: false, error: "missing ']' after '%['", pos: at };
-      const expr = s.slice(i + 1, end).trim();
-      if (expr.length === 0) return { ok: false, error: "empty sample expression '%[]'", pos: at };
+      // 2.6 ends the expression at the first ']' (a ']' inside parentheses is then the sample parser's "expected
+      // ')'"); its errors quote the rest of the string from the expression on
+      let end = findSampleEnd(s, i + 1);
+      if (end < 0) end = s.indexOf(']', i + 1);
+      if (end < 0) return { ok: false, error: "missing ']' after '" + s.slice(i + 1) + "'", pos: at };
+      const expr = s.slice(i + 1, end);
       flushText();
-      items.push({ kind: 'sample', expr, add, remove });
+      items.push({ kind: 'sample', expr, add, remove, rest: s.slice(i + 1) });
       i = end + 1;
       continue;
     }
@@ -101,7 +104,7 @@ export function tokenizeLogFormat(fmt: string, opts?: TokenizeOptions): LogForma
     }
     const name = s.slice(start, i);
     if (!VAR_SET.has(name)) {
-      return { ok: false, error: "no such format variable '" + name + "' (use '%%' for a literal '%')", pos: at };
+      return { ok: false, error: "no such format variable '" + name + "'. If you wanted to emit the '%' character verbatim, you need to use '%%'", pos: at };
     }
     flushText();
     if (name === 'o') items.push({ kind: 'options', add, remove });

@@ -8,6 +8,7 @@ import type { LogEmitter } from './types.ts';
 import type { StreamLog } from '../model/types.ts';
 import { tokenizeLogFormat } from './format-tokens.ts';
 import { compileLogSample } from './sample.ts';
+import { sampleUnavailable, LF_CTX_RULE } from './sample-avail.ts';
 
 /** Op codes. Each op occupies 3 ints in LogEmitter.ops: code, options (LF_FLAG_* after %o), argument. */
 export const LF_OP_SEP = 0;
@@ -97,11 +98,12 @@ export type CompileResult =
   | { readonly ok: false; readonly error: string };
 
 /**
- * Compiles `fmt` (already unescaped by the config tokenizer). Never throws. Allocates the emitter once; it is reused for every line.
+ * Compiles `fmt` (already unescaped by the config tokenizer) for context `where` (LF_CTX_*: a log-format refuses the
+ * fetches haproxy 2.6 refuses there, see sample-avail.ts). Never throws. Allocates the emitter once; it is reused for every line.
  */
-export function compileLogFormat(fmt: string): CompileResult {
+export function compileLogFormat(fmt: string, where = LF_CTX_RULE): CompileResult {
   const tok = tokenizeLogFormat(fmt);
-  if (!tok.ok) return { ok: false, error: tok.error + " at position " + tok.pos + " in '" + fmt + "'" };
+  if (!tok.ok) return { ok: false, error: tok.error };
   const ops: number[] = [];
   const lits: Buffer[] = [];
   const samples: ((s: StreamLog) => string | number | null)[] = [];
@@ -119,8 +121,12 @@ export function compileLogFormat(fmt: string): CompileResult {
         opts = (opts | it.add) & ~it.remove;
         break;
       case 'sample': {
-        const fn = compileLogSample(it.expr);
-        if (typeof fn === 'string') return { ok: false, error: fn };
+        const fn = it.expr === '' || it.expr.charCodeAt(0) <= 0x20 ? 'missing fetch method' : compileLogSample(it.expr.trimEnd());
+        if (typeof fn === 'string') return { ok: false, error: 'failed to parse sample expression <' + it.rest + '> : ' + fn };
+        const need = sampleUnavailable(it.expr, where);
+        if (need !== '') {
+          return { ok: false, error: 'sample fetch <' + it.rest + "> may not be reliably used here because it needs '" + need + "' which is not available here" };
+        }
         ops.push(LF_OP_SAMPLE, (opts | it.add) & ~it.remove, samples.length);
         samples.push(fn);
         break;

@@ -20,6 +20,7 @@ import {
 } from './types.ts';
 import { newLogTarget, addCaptureSlot } from './cfg.ts';
 import { compileLogFormat } from './format.ts';
+import { LF_CTX_LOG, LF_CTX_UNIQUE_ID } from './sample-avail.ts';
 import { LOG_FORMAT_HTTPLOG, LOG_FORMAT_CLF, LOG_FORMAT_TCPLOG, LOG_FORMAT_HTTPSLOG } from './presets.ts';
 import { COOKIE_CAPTURE_MAX } from './cookie.ts';
 import { capName } from '../config/sections.ts';
@@ -172,8 +173,15 @@ function parseSendHostname(args: readonly string[], ctx: KwCtx): void {
 
 /** Validates a format string now so errors carry this line's file:line; returns false after alerting. */
 function checkFormat(fmt: string, kw: string, ctx: KwCtx): boolean {
-  const r = compileLogFormat(fmt);
-  if (!r.ok) { ctx.alert("'" + kw + "' : " + r.error); return false; }
+  const r = compileLogFormat(fmt, kw === 'unique-id-format' ? LF_CTX_UNIQUE_ID : LF_CTX_LOG);
+  if (!r.ok) {
+    // 2.6.12 compiles formats after parsing (its check, reported only when parsing succeeded and without the
+    // "Error(s) found in" line), in its words; it names no line for log-format-sd (its "[(null):0]", kept)
+    const where = kw === 'log-format-sd' ? '(null):0' : ctx.file + ':' + ctx.line;
+    const msg = 'Parsing [' + where + ']: failed to parse ' + (kw === 'unique-id-format' ? 'unique-id' : kw) + ' : ' + r.error + '.';
+    ctx.postParse(() => ctx.alertRaw(msg));
+    return false;
+  }
   return true;
 }
 
@@ -378,17 +386,17 @@ export function finalizeProxyLog(px: Proxy, g: GlobalSettings): string[] {
   }
   lc.emitter = null;
   if (fmt !== '') {
-    const r = compileLogFormat(fmt);
+    const r = compileLogFormat(fmt, LF_CTX_LOG);
     if (r.ok) lc.emitter = r.emitter;
   }
   lc.emitterSd = null;
   if (lc.formatSd !== '') {
-    const r = compileLogFormat(lc.formatSd);
+    const r = compileLogFormat(lc.formatSd, LF_CTX_LOG);
     if (r.ok) lc.emitterSd = r.emitter;
   }
   lc.uniqueId = null;
   if (lc.uniqueIdFormat !== '') {
-    const r = compileLogFormat(lc.uniqueIdFormat);
+    const r = compileLogFormat(lc.uniqueIdFormat, LF_CTX_UNIQUE_ID);
     if (r.ok) lc.uniqueId = r.emitter;
   }
   // senders open on a target's first line (log/sender.ts): `sluice -c` and proxies that never log start no worker

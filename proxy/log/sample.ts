@@ -171,11 +171,17 @@ export function compileLogSample(expr: string): Fetch | string {
     fetch = preferLive(name, FETCHES.get(name));
   }
   for (let i = 0; fetch === undefined && i < argResolvers.length; i++) fetch = argResolvers[i](head);
-  if (fetch === undefined) return "unknown or unsupported sample fetch method '" + head + "' in log-format";
+  if (fetch === undefined) {
+    // 2.6.12's words: the name without its arguments, or the unclosed argument list
+    const p = head.indexOf('(');
+    const fname = p < 0 ? head : head.slice(0, p);
+    if (p >= 0 && !head.endsWith(')') && typeof compileLogSample(head + ')') !== 'string') return "fetch method '" + fname + "' : expected ')'";
+    return "unknown fetch method '" + fname + "'";
+  }
   const convs: Conv[] = [];
   for (let i = 1; i < parts.length; i++) {
     const c = compileConverter(parts[i].trim());
-    if (c === undefined) return "unknown or unsupported converter '" + parts[i].trim() + "' in log-format";
+    if (c === undefined) return "unknown converter '" + parts[i].trim().replace(/\(.*$/, '') + "'";
     if (typeof c === 'string') return "converter '" + parts[i].trim() + "': " + c;
     convs.push(c);
   }
