@@ -15,7 +15,7 @@ import { compileLogFormat } from './httplog/custom-format.ts';
 import type { CompiledLogFormat } from './httplog/custom-format.ts';
 import { Ingest, ingestBufferLines } from './ingest.ts';
 import type { IngestFormat } from './ingest.ts';
-import { encodeStagedParquet } from './sinks/staged-parquet.ts';
+import { encodeStagedParquet, prepareStagedIds } from './sinks/staged-parquet.ts';
 import type { LogSink } from './sinks/types.ts';
 import type { FromParseWorker, ParseWorkerConfig, ToParseWorker, WorkerFormat } from './types.ts';
 
@@ -63,6 +63,8 @@ const stageSink: LogSink<LogBatch> = {
   async write(b: LogBatch): Promise<void> {
     if (b.rows === 0) return;
     b.seal();
+    // Headers staged as dictionary ids are interned here first, so that the sync below maps them too.
+    const staged = prepareStagedIds(b);
     await syncDicts();
     // The batch is reset after this write, so its dictionary columns are rewritten in place (~9 columns x n loads).
     for (const id of b.table.columns) {
@@ -70,6 +72,10 @@ const stageSink: LogSink<LogBatch> = {
       const a = b.i32[id];
       const m = toGlobal[id];
       for (let r = 0; r < b.rows; r++) a[r] = m[a[r]];
+    }
+    for (const { col, ids } of staged) {
+      const m = toGlobal[col];
+      for (let r = 0; r < ids.length; r++) ids[r] = m[ids[r]];
     }
     const file = path.join(cfg.stageDir, cfg.tag + '-' + b.table.name + '-' + (seq++) + '.parquet');
     fs.writeFileSync(file, encodeStagedParquet(b));

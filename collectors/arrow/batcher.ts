@@ -5,10 +5,10 @@
  * Hot path: yes (LogDict.intern, LogStrColumn.set, LogBatch.commitRow run per line); Batcher.flush is per batch.
  */
 import {
-  CK_BOOL, CK_DICT, CK_I32, CK_I64, CK_STR, CK_TS, COL_COUNT, COL_URI, NULL_I32,
+  CK_BOOL, CK_DICT, CK_I32, CK_I64, CK_STR, CK_TS, COL_COUNT, COL_URI, HEADERS_DICT_MAX, NULL_I32,
 } from './types.ts';
 import type { LogRowWriter, TableSpec } from './types.ts';
-import { LOG_COLUMNS } from './schema.ts';
+import { DICT_STAGED, LOG_COLUMNS } from './schema.ts';
 
 /** Interns byte strings to stable ids (id 0 = null); ids never change, so one dictionary serves every batch. */
 export class LogDict {
@@ -26,7 +26,16 @@ export class LogDict {
 
   get size(): number { return this.values.length - 1; }
 
-  /** Id of bytes buf[start, end); copies the bytes only when the value is new. Does not keep `buf`. */
+  /**
+   * Values beyond which intern() adds no new value and returns 0 for them (only the dictionaries of string columns the
+   * DuckDB sink stores as ids when it can set this; the others are unbounded).
+   */
+  maxSize = Infinity;
+
+  /**
+   * Id of bytes buf[start, end); copies the bytes only when the value is new. 0 for a new value once the dictionary
+   * holds maxSize values. Does not keep `buf`.
+   */
   intern(buf: Uint8Array, start: number, end: number): number {
     const len = end - start;
     if (len === 0) return this.lookup(buf, start, end);
@@ -41,7 +50,7 @@ export class LogDict {
       }
     }
     const id = this.lookup(buf, start, end);
-    this.recent[slot] = id;
+    if (id !== 0) this.recent[slot] = id;
     return id;
   }
 
@@ -64,6 +73,7 @@ export class LogDict {
       }
       slot = (slot + 1) & this.mask;
     }
+    if (this.values.length > this.maxSize) return 0;
     const id = this.values.length;
     const key = Buffer.from(buf.subarray(start, end));
     this.keys.push(key);
@@ -159,6 +169,10 @@ export class LogStrColumn {
 /** The dictionaries of every CK_DICT column, shared by all batches of one collector (or one halog run). */
 export class LogDicts {
   readonly byColumn: (LogDict | null)[] = LOG_COLUMNS.map((c) => (c.kind === CK_DICT ? new LogDict() : null));
+
+  constructor() {
+    for (const d of DICT_STAGED) (this.byColumn[d.id] as LogDict).maxSize = HEADERS_DICT_MAX;
+  }
 }
 
 /**

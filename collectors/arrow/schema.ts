@@ -9,6 +9,7 @@ import {
   COL_ACTCONN, COL_FECONN, COL_BECONN, COL_SRV_CONN, COL_RETRIES, COL_REDISPATCHED, COL_SRV_QUEUE, COL_BACKEND_QUEUE,
   COL_REQ_HEADERS, COL_RES_HEADERS, COL_METHOD, COL_URI, COL_HTTP_VERSION, COL_LOG_TS, COL_HOST, COL_PROGRAM, COL_PID,
   COL_FACILITY, COL_SEVERITY, COL_EXTRA, COL_RECEIVED, COL_PEER, COL_REASON, COL_MESSAGE, COL_CLIENT_IP4,
+  COL_REQ_HEADERS_ID, COL_RES_HEADERS_ID,
 } from './types.ts';
 import type { ColumnKind, ColumnSpec, TableSpec } from './types.ts';
 
@@ -36,6 +37,16 @@ export const LOG_COLUMNS: readonly ColumnSpec[] = [
   col(COL_SEVERITY, 'severity', CK_I32), col(COL_EXTRA, 'extra', CK_STR), col(COL_RECEIVED, 'received', CK_TS),
   col(COL_PEER, 'peer', CK_DICT), col(COL_REASON, 'reason', CK_DICT), col(COL_MESSAGE, 'message', CK_STR),
   { id: COL_CLIENT_IP4, name: 'client_ip4', kind: CK_I64, sql: 'UINTEGER' },
+  col(COL_REQ_HEADERS_ID, 'req_headers_id', CK_DICT), col(COL_RES_HEADERS_ID, 'res_headers_id', CK_DICT),
+];
+
+/**
+ * String columns the DuckDB base tables store as an id into log_dict (column `id`) while the dictionary has room
+ * (HEADERS_DICT_MAX values), and as text otherwise: captured headers mostly repeat a few values (Host, a few User-Agents),
+ * and a short VARCHAR costs DuckDB's INSERT several times an INTEGER's.
+ */
+export const DICT_STAGED: readonly { readonly str: number; readonly id: number }[] = [
+  { str: COL_REQ_HEADERS, id: COL_REQ_HEADERS_ID }, { str: COL_RES_HEADERS, id: COL_RES_HEADERS_ID },
 ];
 if (LOG_COLUMNS.length !== COL_COUNT || LOG_COLUMNS.some((c, i) => c.id !== i)) throw new Error('LOG_COLUMNS out of order');
 
@@ -75,7 +86,7 @@ export function rowsTableName(t: TableSpec): string {
   return t.name + '_rows';
 }
 
-const baseWithIp4 = new Map<TableSpec, readonly number[]>();
+const baseCache = new Map<TableSpec, readonly number[]>();
 
 /**
  * The columns of a table's base table, in order: the table's columns, then client_ip4 when it has client_ip. The base
@@ -83,12 +94,17 @@ const baseWithIp4 = new Map<TableSpec, readonly number[]>();
  * the view turns the number back into the same text. DuckDB INSERT + CHECKPOINT of bench:collect's 1 M httplog rows
  * (CPU us/row, medians of 4 interleaved runs, load 5-7): 1.24 -> 1.12 (a high-cardinality VARCHAR costs hashing,
  * string statistics and FSST per value, more than a UINTEGER plus a NULL VARCHAR), file 23.9 -> 19.7 MB. Appended
- * last, so files of older versions gain it with ALTER TABLE ADD COLUMN.
+ * last, so files of older versions gain it with ALTER TABLE ADD COLUMN. Then the ids of DICT_STAGED columns, appended
+ * the same way (their text column keeps only values without an id).
  */
 export function baseColumns(t: TableSpec): readonly number[] {
-  if (!t.columns.includes(COL_CLIENT_IP)) return t.columns;
-  let c = baseWithIp4.get(t);
-  if (c === undefined) baseWithIp4.set(t, c = [...t.columns, COL_CLIENT_IP4]);
+  let c = baseCache.get(t);
+  if (c === undefined) {
+    const extra: number[] = [];
+    if (t.columns.includes(COL_CLIENT_IP)) extra.push(COL_CLIENT_IP4);
+    for (const d of DICT_STAGED) if (t.columns.includes(d.str)) extra.push(d.id);
+    baseCache.set(t, c = extra.length > 0 ? [...t.columns, ...extra] : t.columns);
+  }
   return c;
 }
 
@@ -123,22 +139,27 @@ export function baseColumnSql(id: number): string {
 const IP4_TEXT = "(r.client_ip4 >> 24)::VARCHAR || '.' || ((r.client_ip4 >> 16) & 255)::VARCHAR || '.' || " +
   "((r.client_ip4 >> 8) & 255)::VARCHAR || '.' || (r.client_ip4 & 255)::VARCHAR";
 
+/** log_dict's values of column `col` as a list indexed by id (ids are 1, 2, ... in order: DuckDbSink.open checks). */
+const dictValues = (col: number): string => '(SELECT list(value ORDER BY id) FROM log_dict WHERE col = ' + col + ')';
+
 /**
  * The view named like the table (`http_log`, ...) that resolves dictionary ids to strings, so queries see plain
  * VARCHAR columns. Ids are stored instead of strings because DuckDB appends INTEGER columns about twice as fast as
- * short VARCHARs (143 k vs 313 k rows/s for http_log on this machine, bench/collectors/udp.bench.ts).
+ * short VARCHARs (143 k vs 313 k rows/s for http_log on this machine, bench/collectors/udp.bench.ts). An id indexes
+ * its column's list of values, one uncorrelated subquery per column that DuckDB drops when the column is not used:
+ * LEFT JOINs on log_dict (one per column) ran in every query. halog corpus (5.1 M rows), `SELECT quantile_disc(tr,
+ * 0.5), count(ta), max(tc)`: 370-440 -> 70 ms; GROUP BY backend, server: 780-980 -> 220-270 ms.
  */
 export function createViewSql(t: TableSpec): string {
   const sel: string[] = [];
-  const joins: string[] = [];
   for (const id of t.columns) {
     const c = LOG_COLUMNS[id];
-    if (c.kind === CK_DICT) {
-      const a = 'd' + id;
-      sel.push(a + '.value AS "' + c.name + '"');
-      joins.push(' LEFT JOIN log_dict ' + a + ' ON ' + a + '.col = ' + id + ' AND ' + a + '.id = r."' + c.name + '"');
-    } else if (id === COL_CLIENT_IP) sel.push('coalesce(r.client_ip, ' + IP4_TEXT + ') AS client_ip');
-    else sel.push('r."' + c.name + '"');
+    const staged = DICT_STAGED.find((d) => d.str === id);
+    if (c.kind === CK_DICT) sel.push(dictValues(id) + '[r."' + c.name + '"] AS "' + c.name + '"');
+    else if (id === COL_CLIENT_IP) sel.push('coalesce(r.client_ip, ' + IP4_TEXT + ') AS client_ip');
+    else if (staged !== undefined) {
+      sel.push('coalesce(' + dictValues(staged.id) + '[r."' + LOG_COLUMNS[staged.id].name + '"], r."' + c.name + '") AS "' + c.name + '"');
+    } else sel.push('r."' + c.name + '"');
   }
-  return 'CREATE OR REPLACE VIEW ' + t.name + ' AS SELECT ' + sel.join(', ') + ' FROM ' + rowsTableName(t) + ' r' + joins.join('');
+  return 'CREATE OR REPLACE VIEW ' + t.name + ' AS SELECT ' + sel.join(', ') + ' FROM ' + rowsTableName(t) + ' r';
 }

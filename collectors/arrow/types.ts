@@ -74,7 +74,12 @@ export const COL_PEER = 40;         // raw_log: sender address
 export const COL_REASON = 41;       // raw_log: why the line was not parsed
 export const COL_MESSAGE = 42;      // raw_log: the message (invalid UTF-8 replaced)
 export const COL_CLIENT_IP4 = 43;   // DuckDB base tables only: client_ip as a number when it is a dotted IPv4 (schema.ts)
-export const COL_COUNT = 44;
+export const COL_REQ_HEADERS_ID = 44;  // DuckDB base tables only: req_headers as a dictionary id when it has one
+export const COL_RES_HEADERS_ID = 45;  // DuckDB base tables only: res_headers as a dictionary id when it has one
+export const COL_COUNT = 46;
+
+/** Distinct values the dictionaries of COL_REQ_HEADERS_ID / COL_RES_HEADERS_ID take; later values stay text. */
+export const HEADERS_DICT_MAX = 8192;
 
 /** What a line parser needs from a batch (implemented by LogBatch): the current row index and its columns. */
 export interface LogRowWriter {

@@ -9,8 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LogStrColumn } from '../arrow/batcher.ts';
-import type { LogBatch } from '../arrow/batcher.ts';
-import { LOG_COLUMNS, baseColumns } from '../arrow/schema.ts';
+import type { LogBatch, LogDict } from '../arrow/batcher.ts';
+import { DICT_STAGED, LOG_COLUMNS, baseColumns } from '../arrow/schema.ts';
 import { CK_BOOL, CK_DICT, CK_I32, CK_I64, CK_STR, CK_TS, COL_CLIENT_IP, COL_CLIENT_IP4, NULL_I32 } from '../arrow/types.ts';
 
 // Parquet enums (parquet.thrift).
@@ -128,7 +128,7 @@ function markNulls(b: LogBatch, id: number, n: number): number {
   const kind = LOG_COLUMNS[id].kind;
   let nulls = 0;
   if (kind === CK_I32 || kind === CK_BOOL || kind === CK_DICT) {
-    const a = b.i32[id];
+    const a = i32Of(b, id);
     const nul = kind === CK_DICT ? 0 : NULL_I32;
     for (let r = 0; r < n; r++) if (a[r] === nul) nulls++;
     if (nulls < n && (nulls > 0 || kind === CK_BOOL)) for (let r = 0; r < n; r++) nullFlags[r] = a[r] === nul ? 1 : 0;
@@ -283,7 +283,7 @@ function writeValues(out: Buffer, o: number, b: LogBatch, p: ColumnPlan, n: numb
   if (p.nulls === n) return o;   // all NULL: no values
   const kind = LOG_COLUMNS[p.id].kind;
   if (kind === CK_I32 || kind === CK_DICT) {
-    const a = b.i32[p.id];
+    const a = i32Of(b, p.id);
     if (p.nulls === 0) { out.set(new Uint8Array(a.buffer, a.byteOffset, n * 4), o); return o + n * 4; }
     let k = 0;
     for (let r = 0; r < n; r++) if (nullFlags[r] === 0) i32Scratch[k++] = a[r];
@@ -291,7 +291,7 @@ function writeValues(out: Buffer, o: number, b: LogBatch, p: ColumnPlan, n: numb
     return o + k * 4;
   }
   if (kind === CK_BOOL) {
-    const a = b.i32[p.id];
+    const a = i32Of(b, p.id);
     out.fill(0, o, o + p.valueBytes);
     let k = 0;
     for (let r = 0; r < n; r++) {
@@ -402,8 +402,76 @@ function splitClientIp(b: LogBatch, n: number): void {
   ipRest.fillNulls(n);
 }
 
+/** Per DICT_STAGED entry: the dictionary ids of the batch being encoded (0 = none: the value stays text), and its text column without the rows that have an id. */
+const stagedIds: Int32Array[] = DICT_STAGED.map(() => new Int32Array(0));
+const stagedRest: LogStrColumn[] = DICT_STAGED.map(() => new LogStrColumn(0, 0));
+/** Entries of DICT_STAGED whose ids and text were prepared for `preparedFor` (its `preparedRows` rows). */
+let preparedFor: LogBatch | null = null;
+let preparedRows = 0;
+let stagedSplit = false;
+
+/**
+ * Interns the values of the batch's DICT_STAGED string columns (req_headers, res_headers) in its dictionaries, for
+ * the next encodeStagedParquet(b) of the same batch, and returns the id arrays (rows [0, b.rows)) so that a caller
+ * staging with other dictionaries' ids (parse-worker.ts) can rewrite them in place first; an id it rewrites to 0
+ * keeps its value as text. encodeStagedParquet prepares by itself when this was not called.
+ */
+export function prepareStagedIds(b: LogBatch): { readonly col: number; readonly ids: Int32Array }[] {
+  const n = b.rows;
+  const out: { col: number; ids: Int32Array }[] = [];
+  for (let k = 0; k < DICT_STAGED.length; k++) {
+    const d = DICT_STAGED[k];
+    const s = b.str[d.str];
+    if (s === null || !b.table.columns.includes(d.str)) continue;
+    if (stagedIds[k].length < n) { stagedIds[k] = new Int32Array(Math.max(n, 1024)); stagedRest[k] = new LogStrColumn(Math.max(n, 1024), 8); }
+    const ids = stagedIds[k];
+    const dict = b.dicts.byColumn[d.id] as LogDict;
+    const data = s.data;
+    const end = s.end;
+    const valid = s.valid;
+    let st = 0;
+    for (let r = 0; r < n; r++) {
+      const en = end[r];
+      ids[r] = valid[r] !== 0 ? dict.intern(data, st, en) : 0;
+      st = en;
+    }
+    out.push({ col: d.id, ids: ids.subarray(0, n) });
+  }
+  preparedFor = b;
+  preparedRows = n;
+  return out;
+}
+
+/** The text columns of the prepared DICT_STAGED entries: only the values without an id. */
+function splitStaged(b: LogBatch, n: number): void {
+  for (let k = 0; k < DICT_STAGED.length; k++) {
+    const s = b.str[DICT_STAGED[k].str];
+    if (s === null || !b.table.columns.includes(DICT_STAGED[k].str)) continue;
+    const ids = stagedIds[k];
+    const rest = stagedRest[k];
+    rest.reset();
+    const data = s.data;
+    const end = s.end;
+    const valid = s.valid;
+    let st = 0;
+    for (let r = 0; r < n; r++) {
+      const en = end[r];
+      if (valid[r] !== 0 && ids[r] === 0) rest.set(r, data, st, en);
+      st = en;
+    }
+    rest.fillNulls(n);
+  }
+}
+
 function strOf(b: LogBatch, id: number): LogStrColumn {
-  return id === COL_CLIENT_IP && ipSplit ? ipRest : b.str[id] as LogStrColumn;
+  if (id === COL_CLIENT_IP && ipSplit) return ipRest;
+  if (stagedSplit) for (let k = 0; k < DICT_STAGED.length; k++) if (DICT_STAGED[k].str === id) return stagedRest[k];
+  return b.str[id] as LogStrColumn;
+}
+
+function i32Of(b: LogBatch, id: number): Int32Array {
+  for (let k = 0; k < DICT_STAGED.length; k++) if (DICT_STAGED[k].id === id) return stagedIds[k];
+  return b.i32[id];
 }
 
 function f64Of(b: LogBatch, id: number): Float64Array {
@@ -420,8 +488,14 @@ function f64Of(b: LogBatch, id: number): Float64Array {
 export function encodeStagedParquet(b: LogBatch): Buffer {
   const n = b.rows;
   const cols = baseColumns(b.table);
-  ipSplit = cols !== b.table.columns;
+  ipSplit = cols.includes(COL_CLIENT_IP4);
   if (ipSplit) splitClientIp(b, n);
+  stagedSplit = cols.length > b.table.columns.length && DICT_STAGED.some((d) => cols.includes(d.id));
+  if (stagedSplit) {
+    if (preparedFor !== b || preparedRows !== n) prepareStagedIds(b);
+    splitStaged(b, n);
+  }
+  preparedFor = null;   // batches are reused: the next encode of this object prepares again
   if (nullArena.length < n * cols.length) nullArena = new Uint8Array(n * cols.length);
   if (i32Scratch.length < n * 2) i32Scratch = new Int32Array(n * 2);
   const plans: ColumnPlan[] = [];

@@ -5,10 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { query } from '../duckdb-query.ts';
 import { LogBatch, LogDicts, batchRow } from '../../../collectors/arrow/batcher.ts';
-import { HTTP_LOG_TABLE, LOG_COLUMNS, RAW_LOG_TABLE, TCP_LOG_TABLE } from '../../../collectors/arrow/schema.ts';
+import { DICT_STAGED, HTTP_LOG_TABLE, LOG_COLUMNS, RAW_LOG_TABLE, TCP_LOG_TABLE, baseColumns } from '../../../collectors/arrow/schema.ts';
 import {
-  CK_BOOL, CK_DICT, CK_I32, CK_I64, CK_STR, CK_TS, COL_BYTES_READ, COL_CLIENT_IP, COL_CLIENT_PORT, COL_MESSAGE, COL_STATUS,
-  COL_TS, COL_URI,
+  CK_BOOL, CK_DICT, CK_I32, CK_I64, CK_STR, CK_TS, COL_BYTES_READ, COL_CLIENT_IP, COL_CLIENT_IP4, COL_CLIENT_PORT,
+  COL_MESSAGE, COL_REQ_HEADERS, COL_REQ_HEADERS_ID, COL_RES_HEADERS, COL_STATUS, COL_TS, COL_URI, HEADERS_DICT_MAX,
 } from '../../../collectors/arrow/types.ts';
 import type { TableSpec } from '../../../collectors/arrow/types.ts';
 import { BULK_MIN_ROWS, DuckDbSink, ROW_GROUP_ROWS } from '../../../collectors/sinks/duckdb.ts';
@@ -60,7 +60,7 @@ function expected(b: LogBatch, r: number): Record<string, unknown> {
   return o;
 }
 
-const selectSql = (t: TableSpec, from: string): string => 'SELECT ' + t.columns.map((id) => {
+const selectSql = (t: TableSpec, from: string, cols: readonly number[] = t.columns): string => 'SELECT ' + cols.map((id) => {
   const c = LOG_COLUMNS[id];
   return c.kind === CK_TS ? 'epoch_us("' + c.name + '") AS "' + c.name + '"' : '"' + c.name + '"';
 }).join(', ') + ' FROM ' + from;
@@ -71,15 +71,21 @@ test('a staged Parquet file reads back in DuckDB with every value, NULL and odd 
     const b = edgeBatch(table, 300, dicts);
     const f = path.join(dir, table.name + '.parquet');
     fs.writeFileSync(f, encodeStagedParquet(b));
-    const got = await query(':memory:', selectSql(table, "read_parquet('" + f + "')"));
+    const got = await query(':memory:', selectSql(table, "read_parquet('" + f + "')", baseColumns(table).filter((id) => id !== COL_CLIENT_IP4)));
     assert.equal(got.length, 300);
     for (let r = 0; r < b.rows; r++) {
       const want = expected(b, r);
       for (const id of table.columns) {
         const c = LOG_COLUMNS[id];
-        // Dictionary columns are staged as their ids.
-        const w = c.kind === CK_DICT ? (b.i32[id][r] === 0 ? null : b.i32[id][r]) : want[c.name];
+        // Dictionary columns are staged as their ids; so are captured headers, in columns of their own (their text
+        // column keeps values without an id: none here).
+        const staged = DICT_STAGED.find((d) => d.str === id);
+        const w = c.kind === CK_DICT ? (b.i32[id][r] === 0 ? null : b.i32[id][r]) : staged ? null : want[c.name];
         assert.deepEqual(got[r][c.name], w, table.name + ' row ' + r + ' column ' + c.name);
+        if (staged) {
+          const gid = got[r][LOG_COLUMNS[staged.id].name] as number | null;
+          assert.equal(gid === null ? null : dicts.byColumn[staged.id]!.values[gid], want[c.name], table.name + ' row ' + r + ' id of ' + c.name);
+        }
       }
     }
   }
@@ -196,19 +202,19 @@ test('client_ip: dotted IPv4 stored as client_ip4 numbers, other addresses as te
   ]);
 });
 
-test('a database of the layout before client_ip4 gains the column on open; old and new rows read back', async () => {
+test('a database of the layout before client_ip4 and the header ids gains the columns on open; old and new rows read back', async () => {
   const db = path.join(dir, 'old-layout.duckdb');
   let dicts = new LogDicts();
   let sink = await DuckDbSink.open(db, dicts);
   await sink.close();
-  // The older layout: no client_ip4 in the base tables, client_ip text in every row.
+  // The older layout: base tables with the tables' columns only, client_ip and headers as text in every row.
   const inst = await DuckDBInstance.create(db);
   const c = await inst.connect();
-  for (const t of ['http_log', 'tcp_log']) {
-    await c.run('DROP VIEW ' + t);
-    await c.run('ALTER TABLE ' + t + '_rows DROP COLUMN client_ip4');
+  for (const t of [HTTP_LOG_TABLE, TCP_LOG_TABLE]) {
+    await c.run('DROP VIEW ' + t.name);
+    for (const id of baseColumns(t).slice(t.columns.length)) await c.run('ALTER TABLE ' + t.name + '_rows DROP COLUMN ' + LOG_COLUMNS[id].name);
   }
-  await c.run("INSERT INTO http_log_rows (client_ip, client_port) VALUES ('10.1.1.1', 1), ('::1', 2)");
+  await c.run("INSERT INTO http_log_rows (client_ip, client_port, req_headers) VALUES ('10.1.1.1', 1, 'h|a'), ('::1', 2, NULL)");
   c.closeSync();
   inst.closeSync();
   dicts = new LogDicts();
@@ -216,11 +222,13 @@ test('a database of the layout before client_ip4 gains the column on open; old a
   const b = new LogBatch(HTTP_LOG_TABLE, 1, dicts);
   b.i32[COL_CLIENT_PORT][0] = 3;
   b.setStr(COL_CLIENT_IP, Buffer.from('10.2.2.2'), 0, 8);
+  b.setStr(COL_REQ_HEADERS, Buffer.from('h|b'), 0, 3);
   b.commitRow();
   b.seal();
   await sink.write(b);
   await sink.close();
-  assert.deepEqual((await query(db, 'SELECT client_ip FROM http_log ORDER BY client_port')).map((r) => r.client_ip), ['10.1.1.1', '::1', '10.2.2.2']);
+  assert.deepEqual(await query(db, 'SELECT client_ip, req_headers FROM http_log ORDER BY client_port'),
+    [{ client_ip: '10.1.1.1', req_headers: 'h|a' }, { client_ip: '::1', req_headers: null }, { client_ip: '10.2.2.2', req_headers: 'h|b' }]);
   assert.deepEqual(await query(db, 'SELECT count(*)::INTEGER AS n FROM tcp_log'), [{ n: 0 }]);
 });
 
@@ -268,4 +276,32 @@ test('a stage directory left by a dead process is removed when the next one is m
     fs.rmSync(live, { recursive: true, force: true });
     fs.rmSync(d, { recursive: true, force: true });
   }
+});
+
+test('captured headers: ids while the dictionary has room, text after; the view gives back every value', async () => {
+  const db = path.join(dir, 'headers.duckdb');
+  const dicts = new LogDicts();
+  const sink = await DuckDbSink.open(db, dicts);
+  const n = HEADERS_DICT_MAX + 300;
+  const b = new LogBatch(HTTP_LOG_TABLE, n + 2, dicts);
+  const want: (string | null)[] = [];
+  for (let r = 0; r < n + 2; r++) {
+    b.i32[COL_CLIENT_PORT][r] = r;
+    // Distinct values until past the cap, then a repeat (has an id), an empty value and a NULL.
+    const v = r < n ? 'host' + r + '|agent ' + (r % 7) : r === n ? 'host5|agent 5' : null;
+    if (v !== null) b.setStr(COL_REQ_HEADERS, Buffer.from(v), 0, v.length);
+    b.setStr(COL_RES_HEADERS, Buffer.from(r % 2 ? '' : 'text/html'), 0, r % 2 ? 0 : 9);
+    want.push(v);
+    b.commitRow();
+  }
+  b.seal();
+  await sink.write(b);
+  await sink.close();
+  const got = await query(db, 'SELECT req_headers, res_headers FROM http_log ORDER BY client_port');
+  assert.deepEqual(got.map((r) => r.req_headers), want);
+  assert.deepEqual(got.map((r) => r.res_headers), want.map((_, r) => (r % 2 ? '' : 'text/html')));
+  const base = await query(db, 'SELECT count(req_headers_id)::INTEGER AS ids, count(req_headers)::INTEGER AS texts, ' +
+    'count(res_headers_id)::INTEGER AS rids, count(res_headers)::INTEGER AS rtexts FROM http_log_rows');
+  assert.deepEqual(base, [{ ids: HEADERS_DICT_MAX + 1, texts: 300, rids: n + 2, rtexts: 0 }]);
+  assert.deepEqual(await query(db, 'SELECT count(*)::INTEGER AS n FROM log_dict WHERE col = ' + COL_REQ_HEADERS_ID), [{ n: HEADERS_DICT_MAX }]);
 });
