@@ -147,6 +147,34 @@ function checkServerLine(srv: Server, ctx: KwCtx): void {
 }
 
 /**
+ * A server address's port read as 2.6 reads it (no range; leading digits, so `80x` is 80; a first character that is
+ * no digit is "invalid character 'h' in port number 'http'", its message ending in a newline as 2.6's does). Relative
+ * ports (`+N`, `-N`) and port 0 (the client's destination port) are refused as not supported. Returns the address
+ * with the port normalised, or the message.
+ */
+function serverPortSpec(spec: string): { addr: string; err: string } {
+  if (spec.startsWith('/') || spec.includes('@') && !spec.startsWith('ipv4@') && !spec.startsWith('ipv6@')) return { addr: spec, err: '' };
+  const close = spec.lastIndexOf(']');
+  const colon = spec.lastIndexOf(':');
+  if (colon < 0 || colon < close || (close < 0 && spec.indexOf(':') !== colon && !spec.includes('.'))) return { addr: spec, err: '' };
+  const pt = spec.slice(colon + 1);
+  if (pt === '') return { addr: spec.slice(0, colon), err: '' };
+  const c = pt.charCodeAt(0);
+  if (c === 0x2b || c === 0x2d) return { addr: spec, err: `relative port '${pt}' (a port mapped from the client's) is not supported by sluice yet in '${spec}'` };
+  if (c < 0x30 || c > 0x39) return { addr: spec, err: `invalid character '${pt[0]}' in port number '${pt}' in '${spec}'\n` };
+  if (pt.includes('-')) return { addr: spec, err: `port range not permitted here in '${spec}'` };
+  let n = 0;
+  for (let i = 0; i < pt.length; i++) {
+    const d = pt.charCodeAt(i) - 0x30;
+    if (d < 0 || d > 9) break;
+    n = n * 10 + d;
+    if (n > 65535) return { addr: spec, err: `invalid port '${pt}'` };
+  }
+  if (n === 0) return { addr: spec, err: `port 0 (the client's destination port) is not supported by sluice yet in '${spec}'` };
+  return { addr: spec.slice(0, colon + 1) + n, err: '' };
+}
+
+/**
  * The parsers need the registry (for other modules' parameters); modules.ts binds it once with makeServerKeywords.
  */
 export function makeServerKeywords(reg: KeywordRegistry): CfgKeyword[] {
@@ -197,9 +225,11 @@ export function makeServerKeywords(reg: KeywordRegistry): CfgKeyword[] {
     }
     if ((px.cap & PR_CAP_DEF) !== 0) { ctx.alertRaw(`[${ctx.file}:${ctx.line}] : '${args[0]}' not allowed in 'defaults' section.`); return; }
     const srv = newServer(name, px, ctx.file, ctx.line, px.defaultServer);
-    const a = parseAddr(args[2], false);
+    const spec = serverPortSpec(args[2]);
+    if (spec.err !== '') { srvErr(ctx, `server ${px.name}/${name}`, spec.err); return; }
+    const a = parseAddr(spec.addr, false);
     if (a.err !== '') {
-      srvErr(ctx, `server ${px.name}/${name}`, `${a.err.replace(/^invalid port '(.*)'$/, `invalid character '$1' in port number '$1'`)} in '${args[2]}'`);
+      srvErr(ctx, `server ${px.name}/${name}`, `${a.err} in '${args[2]}'`);
       return;
     }
     if (a.path !== '') srv.path = a.path;
