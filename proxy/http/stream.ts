@@ -19,6 +19,7 @@ import { stkPersist, stkPersistState, stkResponse } from '../stick/persist.ts';
 import { prstState, prstFlags, useServerPick } from '../backend/persist-rules.ts';
 import { restrictUse, reqHdrNamesCheck } from './restrict-hdr-names.ts';
 import { redirReply } from '../backend/redir.ts';
+import { serverClose } from '../backend/pool.ts';
 import { PRST_DIRECT } from '../backend/types.ts';
 import {
   PR_O_ACCEPT_INV_REQ, PR_O_ACCEPT_INV_RSP, PR_O_FORWARDFOR, PR_O_ORIGINALTO, PR_O_SEND_NAME_HDR, PR_O_HTTPCLOSE, PR_O_HTTP_SERVER_CLOSE, PR_O_HTTPLOG, PR_O_LOGASAP, PR_O_ABORTONCLOSE, PR_O_REDISPATCH,
@@ -1095,7 +1096,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     detachSrv(s);
     timerDisarm(this.srvTimer);
     if (this.srvKeepAlive && this.be !== null && !s.destroyed) this.bc.releaseIdle(this.be.http.reuse === HTTP_REUSE_NEVER);
-    else { this.bc.release(); s.destroy(); }
+    else { this.bc.release(); serverClose(s); }
   }
 
   dropServer(): void {
@@ -1103,7 +1104,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.srv = null;
     timerDisarm(this.srvTimer);
     this.bc.release();
-    if (s !== null) { detachSrv(s); s.destroy(); }
+    if (s !== null) { detachSrv(s); serverClose(s); }
   }
 
   /** Fills the remaining log fields, counts the response and hands the log to P3's emitter. */
