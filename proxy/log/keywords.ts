@@ -20,6 +20,7 @@ import {
 } from './types.ts';
 import { newLogTarget, addCaptureSlot } from './cfg.ts';
 import { compileLogFormat } from './format.ts';
+import { atol } from '../config/values.ts';
 import { LF_CTX_LOG, LF_CTX_UNIQUE_ID } from './sample-avail.ts';
 import { LOG_FORMAT_HTTPLOG, LOG_FORMAT_CLF, LOG_FORMAT_TCPLOG, LOG_FORMAT_HTTPSLOG } from './presets.ts';
 import { COOKIE_CAPTURE_MAX } from './cookie.ts';
@@ -311,18 +312,16 @@ function parseCapture(args: readonly string[], ctx: KwCtx): void {
   }
   const dir = args[1];
   if ((dir !== 'request' && dir !== 'response') || args[2] !== 'header') {
-    ctx.alert("'capture' expects 'cookie', 'request header' or 'response header'.");
+    ctx.alert("'capture' expects 'cookie' or 'request header' or 'response header'.");
     return;
   }
-  if (args.length !== 6 || args[4] !== 'len') {
-    ctx.alert("'capture " + dir + " header' expects <header> 'len' <len>.");
+  if (args.length > 6) { ctx.alert("'capture " + dir + "' cannot handle unexpected argument '" + args[6] + "'."); return; }
+  if (args[4] !== 'len' || args[5] === undefined || args[5] === '') {
+    ctx.alert("'capture " + dir + "' expects 'header' <header_name> 'len' <len>.");
     return;
   }
-  const len = Number(args[5]);
-  if (!/^\d+$/.test(args[5]) || len < 1) {
-    ctx.alert("'capture " + dir + " header' : invalid length '" + args[5] + "'.");
-    return;
-  }
+  // 2.6 reads the length with atol() and refuses nothing (`len abc` and `len -5` capture nothing)
+  const len = Math.max(0, atol(args[5]));
   addCaptureSlot(px, dir, args[3], len);
 }
 
