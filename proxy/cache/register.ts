@@ -9,8 +9,9 @@ import { cacheSectionKeywords } from './section.ts';
 import { filterKeywords } from './filter.ts';
 import { cacheUseAction, cacheStoreAction } from './actions.ts';
 import { cacheCliCommands } from './cli.ts';
-import { cacheLogFetches } from './serve.ts';
+import { cacheLogFetches, cacheAclFetches } from './fetches.ts';
 import { registerLogFetches } from '../log/sample.ts';
+import { registerAclFetches } from '../acl/fetches.ts';
 
 export function registerCache(reg: KeywordRegistry): void {
   reg.register(cacheSectionKeywords);
@@ -18,4 +19,5 @@ export function registerCache(reg: KeywordRegistry): void {
   registerHttpActions([cacheUseAction, cacheStoreAction]);
   addModuleCli(cacheCliCommands);
   registerLogFetches(cacheLogFetches);
+  registerAclFetches(cacheAclFetches);
 }

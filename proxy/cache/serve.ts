@@ -7,29 +7,22 @@
  * LR, Tw/Tc/Tr 0. Callers: http/stream.ts cacheReply. Hot path: yes (per hit: one head copy, the body as stored).
  */
 import type { Proxy, StreamLog } from '../model/types.ts';
-import type { CacheCfg, CacheEntry } from './types.ts';
+import type { CacheEntry } from './types.ts';
 import type { CacheOwner } from './actions.ts';
 import type { SampleCtx } from '../acl/types.ts';
 import { CACHE_ENTRY_MAX_AGE } from './types.ts';
 import { headerValues, etagsMatch, parseHttpDate } from './cacheability.ts';
 import { cacheTouch } from './store.ts';
+import { CACHE_APPLET, cacheAnsweredBy, cacheVarsLogs } from './fetches.ts';
 
 /** What serving a hit needs from the stream besides CacheOwner. */
 export interface CacheServeOwner extends CacheOwner {
   readonly log: StreamLog;
   be: Proxy | null;
+  /** The stream's variables (shared by its request and response rule contexts). */
+  readonly vars: object;
 }
 
-/** 2.6 names its cache applet `<CACHE>`: the server field of a hit's log line (StreamLog.applet). */
-const CACHE_APPLET = '<CACHE>';
-/** The cache that answered a stream's current transaction (valid while its log's applet is CACHE_APPLET). */
-const answeredBy = new WeakMap<StreamLog, CacheCfg>();
-
-/** Log-format fetches: `res.cache_hit` (1 when the response came from a cache, else 0), `res.cache_name`. */
-export const cacheLogFetches: ReadonlyArray<readonly [string, (s: StreamLog) => string | number | null]> = [
-  ['res.cache_hit', (s) => (s.applet === CACHE_APPLET ? 1 : 0)],
-  ['res.cache_name', (s) => (s.applet === CACHE_APPLET ? answeredBy.get(s)?.name ?? null : null)],
-];
 
 const NOT_MODIFIED = ' 304 Not Modified';
 
@@ -68,7 +61,8 @@ export function cacheServe(own: CacheServeOwner, px: Proxy, req: SampleCtx): Buf
   log.server = null;
   log.applet = CACHE_APPLET;
   log.srvconn = 0;
-  answeredBy.set(log, e.cache);
+  cacheAnsweredBy.set(log, e.cache);
+  cacheVarsLogs.set(own.vars, log);
   log.tQueue = 0; log.tConnect = 0;
   const now = Math.floor(Date.now() / 1000);
   let age = now - e.latestValidation;

@@ -71,6 +71,8 @@ frontend fr
     http-response set-header x-fe-rule 1
     http-response set-header x-hit %[res.cache_hit]
     http-response set-header x-name %[res.cache_name]
+    http-response set-header x-acl-hit 1 if { res.cache_hit }
+    http-response set-header x-acl-name 1 if { res.cache_name c1 }
     http-after-response set-header x-after 1
     compression algo gzip
     compression type text/html
