@@ -33,7 +33,12 @@ export function goldenRun(dir: string, setup: (logPort: number, port: () => Prom
     const logs = await countersLogs();
     stops.push(() => logs.sock.close());
     g.logLines = logs.lines;
-    const s = await setup(logs.port, freePort);
+    // distinct ports: a port freed by freePort() may come back from the next call
+    const given = new Set<number>([logs.port]);
+    const port = async (): Promise<number> => {
+      for (;;) { const p = await freePort(); if (!given.has(p)) { given.add(p); return p; } }
+    };
+    const s = await setup(logs.port, port);
     stops.push(...s.stops);
     rt = await startSluice(s.cfg);
     g.results = await s.run();
