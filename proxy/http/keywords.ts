@@ -150,7 +150,7 @@ export function replyOption(args: readonly string[], i: number, end: number, rul
   }
   if (w === 'file' || w === 'lf-file') {
     const f = args[++i] ?? '';
-    try { rule.value = fs.readFileSync(path.isAbsolute(f) ? f : path.join(path.dirname(ctx.file), f), 'latin1'); } catch { ctx.alert(`${what} : failed to read file '${f}'.`); return -1; }
+    try { rule.value = fs.readFileSync(path.isAbsolute(f) ? f : path.join(path.dirname(ctx.file), f), 'latin1'); } catch { ctx.alert(fileErr(ctx, what, f, '.')); return -1; }
     return i;
   }
   if (w === 'hdr') {
@@ -172,13 +172,25 @@ export function replyOption(args: readonly string[], i: number, end: number, rul
  * resolved once everything is parsed (sections and errorfile lines may come later), as 2.6. Returns the index of the
  * option's last word, -1 after an alert.
  */
+/**
+ * A reply file that cannot be read, in 2.6.12's words: "error detected in frontend 'fe' while parsing 'http-request
+ * return' rule : error opening file 'f'" + `end`; an `http-error` line says only "http-error : error opening file 'f'".
+ */
+function fileErr(ctx: KwCtx, what: string, f: string, end: string): string {
+  const px = ctx.proxy;
+  const name = what.replace(/^'|'$/g, '');
+  if (px === null || name === 'http-error') return `${name} : error opening file '${f}'`;
+  return `error detected in ${capName(px.cap)} '${px.name}' while parsing '${name}' rule : error opening file '${f}'${end}`;
+}
+
 function errorReplyOption(args: readonly string[], i: number, rule: HttpRule, ctx: KwCtx, what: string): number {
   const w = args[i];
   const px = ctx.proxy as Proxy;
   rule.errReply = true;
   if (w === 'errorfile') {
     const f = args[++i] ?? '';
-    try { rule.reply = fs.readFileSync(path.isAbsolute(f) ? f : path.join(path.dirname(ctx.file), f)); } catch { ctx.alert(`${what} : failed to read file '${f}'.`); return -1; }
+    // 2.6.12 ends this one with two periods
+    try { rule.reply = fs.readFileSync(path.isAbsolute(f) ? f : path.join(path.dirname(ctx.file), f)); } catch { ctx.alert(fileErr(ctx, what, f, '..')); return -1; }
     return i;
   }
   const name = w === 'errorfiles' ? args[++i] ?? '' : '';

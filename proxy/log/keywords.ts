@@ -187,9 +187,9 @@ function checkFormat(fmt: string, kw: string, ctx: KwCtx): boolean {
 }
 
 function oneFormatArg(args: readonly string[], ctx: KwCtx): string | null {
-  if (args.length < 2) { ctx.alert("'" + args[0] + "' expects a format string."); return null; }
+  if (args.length < 2) { ctx.alert(args[0] + ' expects an argument.'); return null; }
   if (args.length > 2) {
-    ctx.alert("'" + args[0] + "' : expects only one argument, don't forget to escape spaces!");
+    ctx.alert(args[0] + " expects only one argument, don't forget to escape spaces!");
     return null;
   }
   return args[1];
@@ -229,7 +229,7 @@ function parseUniqueIdFormat(args: readonly string[], ctx: KwCtx): void {
 }
 
 function parseUniqueIdHeader(args: readonly string[], ctx: KwCtx): void {
-  if (args.length < 2) { ctx.alert("'unique-id-header' expects an argument."); return; }
+  if (args.length < 2) { ctx.alert('unique-id-header expects an argument.'); return; }
   slot(ctx).uniqueIdHeader = args[1];
 }
 
