@@ -17,6 +17,17 @@ export interface GoldenRun {
   golden(file: string): string;
 }
 
+/**
+ * A source of free loopback ports never giving the same one twice (nor one of `taken`): a port freed by freePort()
+ * may come back from the next call, and two binds on one address would share a listener.
+ */
+export function distinctPorts(taken: number[] = []): () => Promise<number> {
+  const given = new Set<number>(taken);
+  return async () => {
+    for (;;) { const p = await freePort(); if (!given.has(p)) { given.add(p); return p; } }
+  };
+}
+
 /** What a scenario starts: its configuration, its traffic, and what to close afterwards. */
 export interface GoldenSetup { cfg: string; run(): Promise<string[]>; stops: (() => void)[] }
 
@@ -33,12 +44,7 @@ export function goldenRun(dir: string, setup: (logPort: number, port: () => Prom
     const logs = await countersLogs();
     stops.push(() => logs.sock.close());
     g.logLines = logs.lines;
-    // distinct ports: a port freed by freePort() may come back from the next call
-    const given = new Set<number>([logs.port]);
-    const port = async (): Promise<number> => {
-      for (;;) { const p = await freePort(); if (!given.has(p)) { given.add(p); return p; } }
-    };
-    const s = await setup(logs.port, port);
+    const s = await setup(logs.port, distinctPorts([logs.port]));
     stops.push(...s.stops);
     rt = await startSluice(s.cfg);
     g.results = await s.run();

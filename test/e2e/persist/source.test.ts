@@ -9,7 +9,8 @@ import net from 'node:net';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { startSluice, stopSluice, freePort, exchange } from '../proxy-util.ts';
+import { startSluice, stopSluice, exchange } from '../proxy-util.ts';
+import { distinctPorts } from './golden-run.ts';
 import type { Runtime } from '../../../proxy/runtime.ts';
 import { loadConfig } from '../../../proxy/config/loader.ts';
 import { buildRegistry } from '../../../proxy/modules.ts';
@@ -31,7 +32,8 @@ before(async () => {
   const chk = net.createServer((c) => { checkPeers.push(c.remoteAddress ?? ''); c.on('error', () => {}); c.end(); });
   servers.push(chk);
   ports.chk = await new Promise<number>((r) => chk.listen(0, '127.0.0.1', () => r((chk.address() as net.AddressInfo).port)));
-  ports.be = await freePort(); ports.srv = await freePort(); ports.range = await freePort(); ports.dflt = await freePort();
+  const port = distinctPorts();
+  ports.be = await port(); ports.srv = await port(); ports.range = await port(); ports.dflt = await port();
   p1 = 20000 + Math.floor(Math.random() * 20000);
   rt = await startSluice(`defaults
   mode tcp
