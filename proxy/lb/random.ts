@@ -19,7 +19,9 @@ export const random: LbAlgo = {
   dynamic: true,
   needsHttp: false,
   init(be, servers) {
-    be.lbState = { table: buildHashTable(servers, LB_HASH_CONSISTENT), servers: servers.slice() } satisfies RandState;
+    // hash-balance-factor bounds each draw as on a hash key (2.6 draws through the same consistent-hash lookup)
+    const table = buildHashTable(servers, LB_HASH_CONSISTENT, be.balance.hashBalanceFactor);
+    be.lbState = { table, servers: servers.slice() } satisfies RandState;
   },
   pick(be, _req, avoid) {
     const st = be.lbState as RandState;
