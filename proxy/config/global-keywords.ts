@@ -4,6 +4,7 @@
  * see them), and process settings Sluice accepts with a warning because Node cannot honour them (chroot, ...).
  * Registered by proxy/modules.ts. Hot path: no.
  */
+import fs from 'node:fs';
 import type { CfgKeyword, KwCtx } from './types.ts';
 import { parseUint, parseSize, atol } from './values.ts';
 
@@ -91,8 +92,8 @@ function parseResetenv(args: readonly string[], _ctx: KwCtx): void {
 }
 
 /** Accepted and stored (ext map) without effect: SSL defaults, paths used by TLS keywords not implemented yet. */
-function parseStored(args: readonly string[], ctx: KwCtx): void {
-  if (args.length < 2) { ctx.alert(`'${args[0]}' expects an argument.`); return; }
+function parseChroot(args: readonly string[], ctx: KwCtx): void {
+  if (args.length < 2) { ctx.alert("'chroot' expects a directory as an argument."); return; }
   ctx.global.ext.set(args[0], args.slice(1));
 }
 
@@ -103,10 +104,28 @@ function parseIgnoredWithWarning(args: readonly string[], ctx: KwCtx): void {
   ctx.warn(`'${args[0]}' is accepted but ignored by sluice (not applicable to a Node.js process).`);
 }
 
-/** user/group/uid/gid: stored; main.ts drops privileges after binding when running as root. */
+/** True when `name` is an entry of the passwd-format file `file` (/etc/passwd, /etc/group); true when unreadable. */
+function inIdFile(file: string, name: string): boolean {
+  let text: string;
+  try { text = fs.readFileSync(file, 'latin1'); } catch { return true; }
+  for (const line of text.split('\n')) if (line.slice(0, line.indexOf(':')) === name && name !== '') return true;
+  return false;
+}
+
+/**
+ * user/group/uid/gid: stored; main.ts drops privileges after binding when running as root. Checked as 2.6.12 does at
+ * parse time: user and group names must exist (read from /etc/passwd and /etc/group), uid/gid take an integer.
+ */
 function parseUserGroup(args: readonly string[], ctx: KwCtx): void {
-  if (args.length < 2) { ctx.alert(`'${args[0]}' expects an argument.`); return; }
-  ctx.global.ext.set(args[0], args[1]);
+  const kw = args[0];
+  const v = args[1] ?? '';
+  if (kw === 'user' || kw === 'group') {
+    if (!inIdFile(kw === 'user' ? '/etc/passwd' : '/etc/group', v)) { ctx.alert(`cannot find ${kw} id for '${v}' (0:Success)`); return; }
+  } else {
+    if (v === '') { ctx.alert(`'${kw}' expects an integer argument.`); return; }
+    if (!/^-?\d+$/.test(v)) ctx.warn(` ${kw}: string '${v}' is not a number.\n   | You might want to use the '${kw === 'uid' ? 'user' : 'group'}' parameter to use a system ${kw === 'uid' ? 'user' : 'group'} name.`);
+  }
+  ctx.global.ext.set(kw, v);
 }
 
 function parseFlag(args: readonly string[], ctx: KwCtx): void {
@@ -151,6 +170,6 @@ export const keywords: CfgKeyword[] = [
   { section: 'global', name: 'uid', parse: parseUserGroup },
   { section: 'global', name: 'gid', parse: parseUserGroup },
   { section: 'global', name: 'hard-stop-after', parse: parseHardStopAfter },
-  { section: 'global', name: 'chroot', parse: parseStored },
+  { section: 'global', name: 'chroot', parse: parseChroot },
   { section: 'global', name: 'ulimit-n', parse: parseIgnoredWithWarning },
 ];

@@ -66,7 +66,9 @@ function parseGlobalStats(args: readonly string[], ctx: KwCtx): void {
         else if (l === 'admin') sc.level = ACCESS_LVL_ADMIN;
         else { ctx.alert("'stats socket' : ''level' only supports 'user', 'operator', and 'admin' (got '" + (l ?? '') + "')'"); return; }
       } else if (k === 'expose-fd') {
-        if (args[++i] !== 'listeners') { ctx.alert("'stats socket' : ''expose-fd' only supports 'listeners''"); return; }
+        const t = args[++i];
+        if (t === undefined || t === '') { ctx.alert("'stats socket' : ''expose-fd' : missing fd type'"); return; }
+        if (t !== 'listeners') { ctx.alert(`'stats socket' : ''expose-fd' only supports 'listeners' (got '${t}')'`); return; }
         sc.exposeFd = true;
       } else if (k === 'uid' || k === 'gid' || k === 'user' || k === 'group' || k === 'name' || k === 'maxconn' ||
         k === 'process' || k === 'backlog' || k === 'nice' || k === 'severity-output') {
