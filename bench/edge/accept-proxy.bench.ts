@@ -10,35 +10,14 @@ import net from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpuTicks, freePort, HZ, median, waitPort } from '../_util/proxy-bench.ts';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const DURATION = Number(process.env.DURATION ?? 4);
 const CONNS = Number(process.env.CONNS ?? 20);
-const HZ = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'latin1' }).stdout.trim()) || 100;
 const root = path.resolve(import.meta.dirname, '../..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-ppbench-'));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((r) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => r(p)); }); });
-}
-
-async function waitPort(port: number, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    const ok = await new Promise<boolean>((r) => { const s = net.connect(port, '127.0.0.1', () => { s.destroy(); r(true); }); s.on('error', () => r(false)); });
-    if (ok) return;
-    await sleep(100);
-  }
-  throw new Error(`port ${port} not listening after ${ms} ms`);
-}
-
-function cpuTicks(pid: number): number {
-  const f = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-  const parts = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return Number(parts[11]) + Number(parts[12]);
-}
 
 async function startBackend(): Promise<{ port: number; child: ChildProcess }> {
   const port = await freePort();
@@ -136,8 +115,6 @@ async function measure(p: Proc, withPp: boolean): Promise<Res> {
   const ticks = cpuTicks(p.pid) - c0;
   return { rps: n / DURATION, cpuUs: n > 0 ? (ticks * 1e6 / HZ) / n : 0 };
 }
-
-function median(v: number[]): number { const s = [...v].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; }
 
 const be = await startBackend();
 const procs = [await startProxy('haproxy', be.port), await startProxy('sluice', be.port)];

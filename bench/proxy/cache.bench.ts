@@ -6,38 +6,18 @@
  * request (utime+stime of /proc/<pid>/stat). SLUICE_ROOT=<other checkout> runs that tree's Sluice (before/after).
  * Run: node --import tsx bench/proxy/cache.bench.ts     env: ROUNDS=3 DURATION=4 CONNS=20 SCENARIOS=plain,hit,miss
  */
-import net from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { freePort, median, spawnProxy, waitPort, wrkCpu } from '../_util/proxy-bench.ts';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const DURATION = Number(process.env.DURATION ?? 4);
 const CONNS = Number(process.env.CONNS ?? 20);
-const HZ = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'latin1' }).stdout.trim()) || 100;
 const root = path.resolve(process.env.SLUICE_ROOT ?? path.resolve(import.meta.dirname, '../..'));
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-cachebench-'));
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 type Scenario = 'plain' | 'hit' | 'miss';
-
-function freePort(): Promise<number> {
-  return new Promise((r) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => r(p)); }); });
-}
-async function waitPort(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const ok = await new Promise<boolean>((r) => { const c = net.connect(port, '127.0.0.1'); c.on('connect', () => { c.destroy(); r(true); }); c.on('error', () => r(false)); });
-    if (ok) return;
-    await sleep(50);
-  }
-  throw new Error('proxy did not start');
-}
-function cpuTicks(pid: number): number {
-  const f = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-  const p = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return Number(p[11]) + Number(p[12]);
-}
-function median(a: number[]): number { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; }
 
 function config(fe: number, srv: number, sc: Scenario): string {
   return `global\n    nbthread 1\ndefaults\n    mode http\n    timeout client 10s\n    timeout server 10s\n    timeout connect 2s\n` +
@@ -51,19 +31,11 @@ async function run(name: 'sluice' | 'haproxy', sc: Scenario, srv: number): Promi
   const fe = await freePort();
   const cfg = path.join(dir, `${name}-${sc}.cfg`);
   fs.writeFileSync(cfg, config(fe, srv, sc));
-  const p: ChildProcess = name === 'haproxy' ? spawn('/usr/sbin/haproxy', ['-db', '-f', cfg], { stdio: 'ignore' })
-    : spawn(process.execPath, ['--import', 'tsx', path.join(root, 'proxy/main.ts'), '-f', cfg], { stdio: 'ignore', cwd: root });
+  const p = spawnProxy(name, cfg, root);
   const url = `http://127.0.0.1:${fe}/${sc === 'miss' ? 'nostore' : 'obj'}`;
   try {
-    await waitPort(fe);
-    spawnSync('wrk', ['-t1', '-c' + CONNS, '-d1s', url]);          // warm-up (JIT, pools, the cache entry)
-    const t0 = cpuTicks(p.pid as number);
-    const w = spawnSync('wrk', ['-t1', '-c' + CONNS, `-d${DURATION}s`, url], { encoding: 'latin1' });
-    const t1 = cpuTicks(p.pid as number);
-    const m = /Requests\/sec:\s+([\d.]+)/.exec(w.stdout);
-    const reqs = /(\d+) requests in/.exec(w.stdout);
-    const n = reqs === null ? 0 : Number(reqs[1]);
-    return { rps: m === null ? 0 : Number(m[1]), cpuUs: n === 0 ? 0 : ((t1 - t0) / HZ) * 1e6 / n };
+    await waitPort(fe, 10000);
+    return wrkCpu(p.pid as number, url, CONNS, DURATION);       // its warm-up also stores the cache entry
   } finally {
     p.kill('SIGTERM');
     await new Promise((r) => p.on('exit', r));
@@ -73,7 +45,7 @@ async function run(name: 'sluice' | 'haproxy', sc: Scenario, srv: number): Promi
 // the backend runs in its own process (wrk runs synchronously in this one): 1 KiB, cacheable unless /nostore
 const srv = await freePort();
 const backend = spawn(process.execPath, ['-e', `const b = 'a'.repeat(1024); require('http').createServer((q, r) => { r.writeHead(200, { 'content-type': 'text/plain', 'cache-control': q.url === '/nostore' ? 'no-store' : 'max-age=3600', 'content-length': '1024' }); r.end(b); }).listen(${srv}, '127.0.0.1')`], { stdio: 'ignore' });
-await waitPort(srv);
+await waitPort(srv, 10000);
 const res: Record<string, { rps: number[]; cpu: number[] }> = {};
 const scenarios = (process.env.SCENARIOS ?? 'plain,hit,miss').split(',') as Scenario[];
 for (let round = 0; round < ROUNDS; round++) {

@@ -15,7 +15,8 @@ import dgram from 'node:dgram';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpuTicks, freePort, HZ, median, waitPort } from '../_util/proxy-bench.ts';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const DURATION = Number(process.env.DURATION ?? 5);
@@ -26,27 +27,9 @@ const SCEN = (process.env.SCEN ?? 'ka,close,mib,tcp,idle').split(',');
 const NGINX = '/usr/sbin/nginx';
 const BACKEND = process.env.BACKEND ?? (fs.existsSync(NGINX) ? 'nginx' : 'node');
 const SLUICE_NODE_FLAGS = (process.env.SLUICE_NODE_FLAGS ?? '').split(' ').filter((s) => s !== '');
-const HZ = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'latin1' }).stdout.trim()) || 100;
 const root = path.resolve(import.meta.dirname, '../..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-httpbench-'));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((r) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => r(p)); }); });
-}
-
-async function waitPort(port: number, ms: number): Promise<void> {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    const ok = await new Promise<boolean>((r) => {
-      const s = net.connect(port, '127.0.0.1', () => { s.destroy(); r(true); });
-      s.on('error', () => r(false));
-    });
-    if (ok) return;
-    await sleep(100);
-  }
-  throw new Error(`port ${port} not listening after ${ms} ms`);
-}
 
 function config(fePort: number, tcpPort: number, bePort: number, logPort: number, haproxy: boolean): string {
   return `global
@@ -77,11 +60,6 @@ listen tcp
 
 interface Proc { name: string; child: ChildProcess; pid: number; port: number; tcpPort: number }
 
-function cpuTicks(pid: number): number {
-  const f = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-  const parts = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return Number(parts[11]) + Number(parts[12]);
-}
 function rssMB(pid: number): number {
   const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'latin1'));
   return m ? Number(m[1]) / 1024 : 0;
@@ -180,8 +158,6 @@ async function idleKB(p: Proc, n: number): Promise<number> {
   await sleep(1000);
   return ((after - before) * 1024) / n;
 }
-
-const median = (a: number[]): number => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; };
 
 interface Scenario { key: string; name: string; target: string; run: (p: Proc, seconds: number) => Promise<Res> }
 

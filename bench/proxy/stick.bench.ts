@@ -5,37 +5,17 @@
  * and proxy CPU per request (utime+stime of /proc/<pid>/stat). Prints the cost of tracking per request on each proxy.
  * Run: node --import tsx bench/proxy/stick.bench.ts     env: ROUNDS=3 DURATION=4 CONNS=20
  */
-import net from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { freePort, median, spawnProxy, waitPort, wrkCpu } from '../_util/proxy-bench.ts';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const DURATION = Number(process.env.DURATION ?? 4);
 const CONNS = Number(process.env.CONNS ?? 20);
-const HZ = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'latin1' }).stdout.trim()) || 100;
 const root = path.resolve(import.meta.dirname, '../..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-stickbench-'));
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((r) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => r(p)); }); });
-}
-async function waitPort(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const ok = await new Promise<boolean>((r) => { const c = net.connect(port, '127.0.0.1'); c.on('connect', () => { c.destroy(); r(true); }); c.on('error', () => r(false)); });
-    if (ok) return;
-    await sleep(50);
-  }
-  throw new Error('proxy did not start');
-}
-function cpuTicks(pid: number): number {
-  const f = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-  const p = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return Number(p[11]) + Number(p[12]);
-}
-function median(a: number[]): number { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; }
 
 function config(fe: number, srv: number, track: boolean): string {
   return `global\n    nbthread 1\ndefaults\n    mode http\n    timeout client 10s\n    timeout server 10s\n    timeout connect 2s\n` +
@@ -49,18 +29,10 @@ async function run(name: 'sluice' | 'haproxy', track: boolean, srv: number): Pro
   const fe = await freePort();
   const cfg = path.join(dir, `${name}-${track}.cfg`);
   fs.writeFileSync(cfg, config(fe, srv, track));
-  const p: ChildProcess = name === 'haproxy' ? spawn('/usr/sbin/haproxy', ['-db', '-f', cfg], { stdio: 'ignore' })
-    : spawn(process.execPath, ['--import', 'tsx', path.join(root, 'proxy/main.ts'), '-f', cfg], { stdio: 'ignore', cwd: root });
+  const p = spawnProxy(name, cfg, root);
   try {
-    await waitPort(fe);
-    spawnSync('wrk', ['-t1', '-c' + CONNS, '-d1s', `http://127.0.0.1:${fe}/`]);          // warm-up (JIT, pools)
-    const t0 = cpuTicks(p.pid as number);
-    const w = spawnSync('wrk', ['-t1', '-c' + CONNS, `-d${DURATION}s`, `http://127.0.0.1:${fe}/`], { encoding: 'latin1' });
-    const t1 = cpuTicks(p.pid as number);
-    const m = /Requests\/sec:\s+([\d.]+)/.exec(w.stdout);
-    const reqs = /(\d+) requests in/.exec(w.stdout);
-    const n = reqs === null ? 0 : Number(reqs[1]);
-    return { rps: m === null ? 0 : Number(m[1]), cpuUs: n === 0 ? 0 : ((t1 - t0) / HZ) * 1e6 / n };
+    await waitPort(fe, 10000);
+    return wrkCpu(p.pid as number, `http://127.0.0.1:${fe}/`, CONNS, DURATION);
   } finally {
     p.kill('SIGTERM');
     await new Promise((r) => p.on('exit', r));
@@ -70,7 +42,7 @@ async function run(name: 'sluice' | 'haproxy', track: boolean, srv: number): Pro
 // the backend runs in its own process: wrk runs synchronously in this one
 const srv = await freePort();
 const backend = spawn(process.execPath, ['-e', `require('http').createServer((q, r) => { r.writeHead(200, { 'content-type': 'text/plain', 'content-length': '2' }); r.end('ok'); }).listen(${srv}, '127.0.0.1')`], { stdio: 'ignore' });
-await waitPort(srv);
+await waitPort(srv, 10000);
 const res: Record<string, { rps: number[]; cpu: number[] }> = {};
 for (let round = 0; round < ROUNDS; round++) {
   const order: ['sluice' | 'haproxy', boolean][] = round % 2 === 0

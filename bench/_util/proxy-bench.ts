@@ -1,0 +1,62 @@
+/*
+ * Helpers shared by the Sluice-vs-HAProxy macro benchmarks (bench/proxy, bench/edge): a free loopback port, waiting
+ * for a listener, a process's CPU ticks (utime+stime of /proc/<pid>/stat), the median of a sample, starting either
+ * proxy on a config file and one wrk measurement of req/s and proxy CPU per request. Configs, backends and report
+ * tables stay in each bench. Hot path: no.
+ */
+import net from 'node:net';
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+
+/** Clock ticks per second, the unit of cpuTicks(). */
+export const HZ = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'latin1' }).stdout.trim()) || 100;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** A loopback port that was free a moment ago (another bind may take it before the caller does). */
+export function freePort(): Promise<number> {
+  return new Promise((r) => { const s = net.createServer(); s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => r(p)); }); });
+}
+
+/** Resolves once 127.0.0.1:port accepts a connection; rejects after `ms`. */
+export async function waitPort(port: number, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    const ok = await new Promise<boolean>((r) => {
+      const s = net.connect(port, '127.0.0.1', () => { s.destroy(); r(true); });
+      s.on('error', () => r(false));
+    });
+    if (ok) return;
+    await sleep(100);
+  }
+  throw new Error(`port ${port} not listening after ${ms} ms`);
+}
+
+/** utime + stime of a live process, in clock ticks (HZ per second). */
+export function cpuTicks(pid: number): number {
+  const f = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+  const parts = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return Number(parts[11]) + Number(parts[12]);
+}
+
+/** The middle value (upper middle for an even count); does not reorder `a`. */
+export function median(a: number[]): number { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; }
+
+/** Starts `/usr/sbin/haproxy -db -f cfg`, or Sluice from source (tsx) in the checkout `root`; output ignored. */
+export function spawnProxy(name: 'sluice' | 'haproxy', cfg: string, root: string): ChildProcess {
+  return name === 'haproxy' ? spawn('/usr/sbin/haproxy', ['-db', '-f', cfg], { stdio: 'ignore' })
+    : spawn(process.execPath, ['--import', 'tsx', path.join(root, 'proxy/main.ts'), '-f', cfg], { stdio: 'ignore', cwd: root });
+}
+
+/** A 1 s wrk warm-up, then `seconds` of wrk -t1 -c`conns` on `url`: req/s and CPU us per request of process `pid`. */
+export function wrkCpu(pid: number, url: string, conns: number, seconds: number): { rps: number; cpuUs: number } {
+  spawnSync('wrk', ['-t1', '-c' + conns, '-d1s', url]);          // warm-up (JIT, pools, caches)
+  const t0 = cpuTicks(pid);
+  const w = spawnSync('wrk', ['-t1', '-c' + conns, `-d${seconds}s`, url], { encoding: 'latin1' });
+  const t1 = cpuTicks(pid);
+  const m = /Requests\/sec:\s+([\d.]+)/.exec(w.stdout);
+  const reqs = /(\d+) requests in/.exec(w.stdout);
+  const n = reqs === null ? 0 : Number(reqs[1]);
+  return { rps: m === null ? 0 : Number(m[1]), cpuUs: n === 0 ? 0 : ((t1 - t0) / HZ) * 1e6 / n };
+}
