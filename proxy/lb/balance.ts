@@ -1,12 +1,15 @@
 /*
  * Keywords `balance <algo> [options]` and `hash-type <method> [<function>] [avalanche]` (backend side). They only
  * fill BalanceCfg; the loader binds the named LbAlgo registered by proxy/modules.ts and reports algorithms Sluice
- * does not implement (hash). Hot path: no.
+ * does not implement (log-hash). Hot path: no.
  */
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
 import { PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
 import { LB_HASH_MAP_BASED, LB_HASH_CONSISTENT, LB_HFN_SDBM, LB_HFN_DJB2, LB_HFN_WT6, LB_HFN_CRC32 } from './types.ts';
 import { parseUint, atol } from '../config/values.ts';
+import { compileStkKey } from '../stick/key-expr.ts';
+import { capName } from '../config/sections.ts';
+import { hashExprSet } from './hash-expr.ts';
 
 const BALANCE_ERR = `balance only supports 'roundrobin', 'static-rr', 'leastconn', 'source', 'uri', 'url_param', 'hdr(name)' and 'rdp-cookie(name)' options.`;
 
@@ -70,7 +73,22 @@ function parseBalance(args: readonly string[], ctx: KwCtx): void {
     }
     return;
   }
-  if (a.startsWith('rdp-cookie') || a === 'hash' || a === 'log-hash') {
+  if (a === 'hash') {
+    const expr = args.slice(2).join(' ');
+    if (expr === '') { ctx.alert(`balance hash requires a sample expression.`); return; }
+    b.algo = 'hash';
+    const px = ctx.proxy!;
+    ctx.postParse(() => {
+      const fn = compileStkKey(expr);
+      if (typeof fn === 'string') {
+        ctx.alertRaw(`${capName(px.cap)} '${px.name}' [${px.file}:${px.line}]: failed to parse 'balance hash' expression '${expr}' in : ${fn}.`);
+        return;
+      }
+      hashExprSet(px, fn);
+    });
+    return;
+  }
+  if (a.startsWith('rdp-cookie') || a === 'log-hash') {
     ctx.alert(`'balance ${a}' is a HAProxy 2.6 algorithm not supported by sluice yet.`);
     return;
   }
