@@ -38,6 +38,7 @@ import { urlParam } from './lb/url-param.ts';
 import { hdr } from './lb/hdr.ts';
 import { random } from './lb/random.ts';
 import { rdpCookie } from './lb/rdp-cookie.ts';
+import { hashExpr } from './lb/hash-expr.ts';
 import { UNSUPPORTED } from './unsupported.ts';
 import { IGNORED } from './ignored.ts';
 import { registerEdge } from './edge.ts';
@@ -119,7 +120,7 @@ export function buildRegistry(): KeywordRegistry {
   reg.register(checkKeywords);
   reg.register(tcpCheckKeywords);
   reg.registerServer(checkServerKeywords);
-  reg.registerLb([roundrobin, staticRr, leastconn, first, source, uri, urlParam, hdr, random, rdpCookie]);
+  reg.registerLb([roundrobin, staticRr, leastconn, first, source, uri, urlParam, hdr, random, rdpCookie, hashExpr]);
   reg.register(logKeywords);
   reg.register(aclKeywords);
   reg.register(statsKeywords);
