@@ -9,7 +9,8 @@ import { loadConfig } from '../../proxy/config/loader.ts';
 import { buildRegistry } from '../../proxy/modules.ts';
 import { reportConfig } from '../../proxy/main.ts';
 
-export function checkGoldenTests(dir: string): void {
+/** Registers one test per `<case>.cfg` of `dir` (with its `.stderr` and `.status`); returns the case files. */
+export function checkGoldenTests(dir: string): string[] {
   const cases = readdirSync(dir).filter((f) => f.endsWith('.cfg')).sort();
   for (const f of cases) {
     const c = f.slice(0, -4);
@@ -27,4 +28,5 @@ export function checkGoldenTests(dir: string): void {
       } finally { process.chdir(cwd); }
     });
   }
+  return cases;
 }
