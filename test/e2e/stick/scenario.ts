@@ -10,18 +10,26 @@ import type { Server } from 'node:http';
 /** `peer`: a free port for the local peer of peers sections (haproxy binds it; Sluice does not). */
 export interface Ports { fe: number; s1: number; s2: number; sock: string; peer?: number }
 
-const DEFAULTS = `defaults
-    mode http
+function defaults(mode: 'http' | 'tcp'): string {
+  return `defaults
+    mode ${mode}
     timeout client 5s
     timeout server 5s
     timeout connect 2s
 `;
+}
+const DEFAULTS = defaults('http');
+
+/** How most scenario configs begin: `global` with an admin stats socket, then the defaults for `mode`. */
+function adminHead(p: Ports, mode: 'http' | 'tcp' = 'http'): string {
+  return `global
+    stats socket ${p.sock} level admin
+${defaults(mode)}`;
+}
 
 /** Rate limit on the request rate of the client address (track-sc0 in http-request, 429 above 5 per 10 s). */
 export function rateLimitConfig(p: Ports): string {
-  return `global
-    stats socket ${p.sock} level admin
-${DEFAULTS}
+  return `${adminHead(p)}
 frontend fe
     bind 127.0.0.1:${p.fe}
     stick-table type ip size 100k expire 30s store conn_cnt,conn_cur,conn_rate(10s),http_req_cnt,http_req_rate(10s),http_err_cnt,http_err_rate(10s),http_fail_cnt,gpc0,gpc0_rate(10s),gpt0
@@ -39,9 +47,7 @@ backend be
 
 /** Connection rate limit at layer 4: track-sc1 in tcp-request connection, reject above 4 connections per 10 s. */
 export function connRejectConfig(p: Ports): string {
-  return `global
-    stats socket ${p.sock} level admin
-${DEFAULTS}
+  return `${adminHead(p)}
 frontend fe
     bind 127.0.0.1:${p.fe}
     stick-table type ip size 10 expire 30s store conn_cnt,conn_cur,conn_rate(10s),sess_cnt,sess_rate(10s),http_req_cnt,http_req_rate(10s),http_err_cnt
@@ -56,9 +62,7 @@ backend be
 
 /** Persistence on a request header in a string table, stick on + roundrobin, and a table-only backend. */
 export function persistConfig(p: Ports): string {
-  return `global
-    stats socket ${p.sock} level admin
-${DEFAULTS}
+  return `${adminHead(p)}
 frontend fe
     bind 127.0.0.1:${p.fe}
     http-request track-sc2 req.hdr(x-user) table users
@@ -208,9 +212,7 @@ export async function runPersist(p: Ports): Promise<Record<string, string>> {
 
 /** `stick on src` in a backend whose stuck server goes into maintenance: the LB picks another and the entry follows. */
 export function persistDownConfig(p: Ports): string {
-  return `global
-    stats socket ${p.sock} level admin
-${DEFAULTS}
+  return `${adminHead(p)}
 listen li
     bind 127.0.0.1:${p.fe}
     balance roundrobin
@@ -236,14 +238,7 @@ export async function runPersistDown(p: Ports): Promise<Record<string, string>> 
 
 /** mode tcp: tcp-request content track-sc0 and stick on src; bytes are counted at layer 4 (not bytes_in: whether 2.6 has read a rejected client's bytes yet varies). */
 export function tcpConfig(p: Ports): string {
-  return `global
-    stats socket ${p.sock} level admin
-defaults
-    mode tcp
-    timeout client 5s
-    timeout server 5s
-    timeout connect 2s
-
+  return `${adminHead(p, 'tcp')}
 listen li
     bind 127.0.0.1:${p.fe}
     balance roundrobin
@@ -268,9 +263,7 @@ export async function runTcp(p: Ports): Promise<Record<string, string>> {
 
 /** Persistence learnt from the response: stick store-response res.cook(SID) + stick match req.cook(SID). */
 export function persistCookieConfig(p: Ports): string {
-  return `global
-    stats socket ${p.sock} level admin
-${DEFAULTS}
+  return `${adminHead(p)}
 listen li
     bind 127.0.0.1:${p.fe}
     balance roundrobin
@@ -319,9 +312,7 @@ export async function runLevels(p: Ports): Promise<Record<string, string>> {
 
 /** accept-proxy: connection rules track the real peer, session rules the PROXY header's source. */
 export function proxyProtoConfig(p: Ports): string {
-  return `global
-    stats socket ${p.sock} level admin
-${DEFAULTS}
+  return `${adminHead(p)}
 frontend fe
     bind 127.0.0.1:${p.fe} accept-proxy
     stick-table type ip size 10 expire 30s store conn_cnt,conn_cur,sess_cnt,http_req_cnt
@@ -386,9 +377,7 @@ export async function runPeersTable(p: Ports): Promise<Record<string, string>> {
 
 /** http-response track-sc1 alone: the request, its 4xx/5xx and its bytes are counted as from http-request. */
 export function responseTrackConfig(p: Ports): string {
-  return `global
-    stats socket ${p.sock} level admin
-${DEFAULTS}
+  return `${adminHead(p)}
 frontend fe
     bind 127.0.0.1:${p.fe}
     stick-table type ip size 10 store http_req_cnt,http_err_cnt,http_fail_cnt,conn_cnt,conn_cur,bytes_out_cnt
@@ -404,14 +393,7 @@ backend be
 export async function runResponseTrack(p: Ports): Promise<Record<string, string>> {
   const st: string[] = [];
   for (const path of ['/404', '/', '/500']) {
-    const c = connect(p.fe, '127.0.0.1');
-    const text = await new Promise<string>((resolve) => {
-      let out = '';
-      c.on('data', (d) => { out += d.toString('latin1'); });
-      c.on('error', () => { /* reset */ });
-      c.on('close', () => resolve(out));
-      c.on('connect', () => c.write(`GET ${path} HTTP/1.1\r\nhost: stick.test\r\nconnection: close\r\n\r\n`));
-    });
+    const text = await rawExchange(p.fe, `GET ${path} HTTP/1.1\r\nhost: stick.test\r\nconnection: close\r\n\r\n`);
     const m = /x-tracked: ([^\r]*)/i.exec(text);
     st.push(text.slice(9, 12) + ' ' + (m === null ? '-' : m[1]));
   }
@@ -420,14 +402,7 @@ export async function runResponseTrack(p: Ports): Promise<Record<string, string>
 
 /** tcp-request content rules that wait for data run again from the first one on each chunk, actions included (2.6). */
 export function tcpWaitConfig(p: Ports): string {
-  return `global
-    stats socket ${p.sock} level admin
-defaults
-    mode tcp
-    timeout client 5s
-    timeout server 5s
-    timeout connect 2s
-
+  return `${adminHead(p, 'tcp')}
 listen li
     bind 127.0.0.1:${p.fe}
     stick-table type ip size 10 store gpc0,conn_cnt
@@ -461,9 +436,7 @@ export async function runTcpWait(p: Ports): Promise<Record<string, string>> {
 
 /** gpc(n)/gpc_rate(n,p)/gpt(n) arrays: sc-inc-gpc(idx,n), their lines, set/filter on element 0. */
 export function arraysConfig(p: Ports): string {
-  return `global
-    stats socket ${p.sock} level admin
-${DEFAULTS}
+  return `${adminHead(p)}
 frontend fe
     bind 127.0.0.1:${p.fe}
     stick-table type ip size 10 store gpc(3),gpc_rate(2,5s),gpt(2)
@@ -485,9 +458,7 @@ export async function runArrays(p: Ports): Promise<Record<string, string>> {
 
 /** The table converters: `src,table_http_req_rate(fe)` in an ACL (integer match) and `in_table` in a rule value. */
 export function convertersConfig(p: Ports): string {
-  return `global
-    stats socket ${p.sock} level admin
-${DEFAULTS}
+  return `${adminHead(p)}
 frontend fe
     bind 127.0.0.1:${p.fe}
     stick-table type ip size 10 store http_req_rate(10s)
