@@ -164,6 +164,11 @@ test('threaded DuckDB and Parquet sinks write the same rows from workers and rep
   await sink.close();
   const r = await query(db, "SELECT count(*)::INTEGER AS n, count(DISTINCT server)::INTEGER AS s, sum(CASE WHEN server = 'dead' THEN 1 ELSE 0 END)::INTEGER AS dead FROM http_log");
   assert.deepEqual(r, [{ n: 24, s: 4, dead: 2 }]);
+  // Captured headers (stored as dictionary ids, mirrored by the worker and reloaded on reopen) read back as text.
+  const hdrs = rowsOf(batchOf(new LogDicts())).map((x) => String(x.req_headers) + '|' + String(x.res_headers));
+  const got = await query(db, 'SELECT req_headers, res_headers FROM http_log');
+  assert.deepEqual(got.map((x) => String(x.req_headers) + '|' + String(x.res_headers)).sort(), [...hdrs, ...hdrs].sort());
+  assert.equal(hdrs.filter((h) => h !== 'null|null').length > 0, true);
   await assert.rejects(ThreadedSink.open('duckdb', '/proc/sluice-no/x.duckdb', new LogDicts()));
   // a directory that cannot be made is an error, not a hang (node's recursive mkdir loops on /proc)
   await assert.rejects(ThreadedSink.open('parquet', '/proc/sluice-no/pq', new LogDicts()), /ENOENT/);
