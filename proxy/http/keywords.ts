@@ -28,6 +28,7 @@ import {
   HTTP_REQ_ACTIONS_26, HTTP_RES_ACTIONS_26, HTTP_AFTER_ACTIONS_26, isHaproxyAction, unknownActionAlert, ruleErrorPrefix, abortOnAlert,
 } from './rule-errors.ts';
 import { capName } from '../config/sections.ts';
+import { atol } from '../config/values.ts';
 import { compileRuleFormat } from './rule-format.ts';
 import { addCaptureSlot } from '../log/cfg.ts';
 import { varNameOk } from './vars.ts';
@@ -95,32 +96,42 @@ function regexOf(src: string, ctx: KwCtx, what: string): RegExp | null {
   try { return new RegExp(src); } catch (e) { ctx.alert(`${what}: invalid regex '${src}': ${(e as Error).message}.`); return null; }
 }
 
-/** Parses `redirect location|prefix|scheme <to> [code N] [drop-query] [append-slash] ...` from args[at]. */
+/**
+ * Parses `redirect location|prefix|scheme <to> [code N] [drop-query] [append-slash] [set-cookie X] [clear-cookie X]`
+ * from args[at] to args[end], the words in any order as 2.6.12 takes them (`redirect code 301 location /x`; the last
+ * type given wins), with its messages.
+ */
 function parseRedirect(args: readonly string[], at: number, end: number, ctx: KwCtx, what: string): RedirectRule | null {
-  const kind = args[at];
-  const type = kind === 'location' ? REDIR_LOCATION : kind === 'prefix' ? REDIR_PREFIX : kind === 'scheme' ? REDIR_SCHEME : -1;
-  if (type < 0 || at + 1 >= end) {
-    const px = ctx.proxy!;
-    const pre = what === 'redirect' ? `error detected in ${capName(px.cap)} '${px.name}' while parsing redirect rule : `
-      : ruleErrorPrefix(px, 'http-request', 'redirect');
-    ctx.alert(pre + (type < 0 ? "redirection type expected ('prefix', 'location', or 'scheme')." : `missing argument for '${kind}'.`));
-    return null;
-  }
-  const fmt = type === REDIR_LOCATION ? valueFormat(args[at + 1], ctx, what) : null;
-  if (fmt === undefined) return null;
-  const r: RedirectRule = { type, value: args[at + 1], fmt, code: 302, dropQuery: false, appendSlash: false, setCookie: '', clearCookie: '' };
-  for (let i = at + 2; i < end; i++) {
+  const px = ctx.proxy!;
+  const pre = what === 'redirect' ? `error detected in ${capName(px.cap)} '${px.name}' while parsing redirect rule : `
+    : ruleErrorPrefix(px, 'http-request', 'redirect');
+  const fail = (m: string): null => { ctx.alert(pre + m); return null; };
+  let type = -1;
+  let value = '';
+  const r: RedirectRule = { type: REDIR_LOCATION, value: '', fmt: null, code: 302, dropQuery: false, appendSlash: false, setCookie: '', clearCookie: '' };
+  for (let i = at; i < end; i++) {
     const w = args[i];
+    const t = w === 'location' ? REDIR_LOCATION : w === 'prefix' ? REDIR_PREFIX : w === 'scheme' ? REDIR_SCHEME : -1;
+    const needsArg = t >= 0 || w === 'code' || w === 'set-cookie' || w === 'clear-cookie';
+    if (needsArg && i + 1 >= end) return fail(`missing argument for '${w}'.`);
+    if (t >= 0) { type = t; value = args[++i]; continue; }
     if (w === 'code') {
       const c = Number(args[++i]);
-      if (![301, 302, 303, 307, 308].includes(c)) { ctx.alert(`'${what}': unsupported HTTP code '${args[i]}'.`); return null; }
+      if (![301, 302, 303, 307, 308].includes(c)) return fail(`'code': unsupported HTTP code '${args[i]}' (must be one of 301, 302, 303, 307 or 308).`);
       r.code = c;
     } else if (w === 'drop-query') r.dropQuery = true;
     else if (w === 'append-slash') r.appendSlash = true;
-    else if (w === 'set-cookie') r.setCookie = args[++i] ?? '';
-    else if (w === 'clear-cookie') r.clearCookie = args[++i] ?? '';
-    else { ctx.alert(`'${what}' expects 'code', 'prefix', 'location', 'scheme', 'set-cookie', 'clear-cookie', 'drop-query' or 'append-slash' (was '${w}').`); return null; }
+    else if (w === 'set-cookie') r.setCookie = args[++i];
+    else if (w === 'clear-cookie') r.clearCookie = args[++i];
+    else if (w === 'ignore-empty') return fail("'ignore-empty' is not supported by sluice yet.");
+    else return fail(`expects 'code', 'prefix', 'location', 'scheme', 'set-cookie', 'clear-cookie', 'drop-query', 'ignore-empty' or 'append-slash' (was '${w}').`);
   }
+  if (type < 0) return fail("redirection type expected ('prefix', 'location', or 'scheme').");
+  const fmt = type === REDIR_LOCATION ? valueFormat(value, ctx, what) : null;
+  if (fmt === undefined) return null;
+  r.type = type;
+  r.value = value;
+  r.fmt = fmt;
   return r;
 }
 
@@ -251,9 +262,16 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       let custom = false;
       for (let i = 2; i < end; i++) {
         if (args[i] === 'deny_status') {
-          const c = Number(args[++i]);
-          if (!HTTP_ERR_CODES.includes(c)) { rerr(`Unexpected status code '${args[i] ?? ''}'.`); return; }
+          const c = atol(args[++i] ?? '');
+          if (c < 200 || c > 599) { rerr(`Unexpected status code '${c}'.`); return; }
+          if (!HTTP_ERR_CODES.includes(c)) { rerr(`status code '${c}' not handled by default with 'default-errorfiles' argument..`); return; }
           rule.status = c;
+        } else if (args[i] === 'status' && act === 'deny') {
+          // 2.6: `status <code>` makes a reply like `return`'s: any code from 200 to 599, no body unless one is given
+          const c = atol(args[++i] ?? '');
+          if (c < 200 || c > 599) { rerr(`Unexpected status code '${c}'.`); return; }
+          rule.status = c;
+          custom = true;
         } else if (act === 'deny' && REPLY_OPTIONS.includes(args[i])) {
           // deny with its own reply (2.6: like `return`, sent with deny_status and logged as a deny)
           const n = replyOption(args, i, end, rule, ctx, `'${args[0]} deny'`);
