@@ -74,18 +74,28 @@ function setConns(s: StreamLog, v: string[]): void {
   s.redispatched = v[4].startsWith('+');
 }
 
+/** The fields of `msg` by `re` (the test fails unless it matches) and a fresh stream of `fe` to fill from them. */
+function matchLine(re: RegExp, fe: Proxy, msg: string): [RegExpExecArray, StreamLog] {
+  const m = re.exec(msg);
+  assert.ok(m, msg);
+  return [m, fakeStream(fe)];
+}
+
+/** httplog and tcplog begin alike (`ip:port [accept date] frontend backend/server`) and log no handshake/idle time. */
+function setHead(s: StreamLog, m: RegExpExecArray): void {
+  s.clientIp = m[1]; s.clientPort = +m[2];
+  s.acceptMs = s.reqDateMs = parseDate(m[3]);
+  setNames(s, m[5], m[6]);
+  s.tHandshake = 0; s.tIdle = 0;
+}
+
 const HTTPLOG_RE = new RegExp('^(\\S+):(\\d+) \\[(\\S+)\\] (\\S+) (\\S+)/(\\S+) (-?\\d+)/(-?\\d+)/(-?\\d+)/(-?\\d+)/' +
   '(\\+?-?\\d+) (-?\\d+) (\\+?\\d+) - - (\\S{4}) (\\d+)/(\\d+)/(\\d+)/(\\d+)/(\\+?\\d+) (\\d+)/(\\d+)' +
   '(?: \\{([^}]*)\\} \\{([^}]*)\\})? "(.*)"$');
 
 function fromHttplog(fe: Proxy, msg: string): StreamLog {
-  const m = HTTPLOG_RE.exec(msg);
-  assert.ok(m, msg);
-  const s = fakeStream(fe);
-  s.clientIp = m[1]; s.clientPort = +m[2];
-  s.acceptMs = s.reqDateMs = parseDate(m[3]);
-  setNames(s, m[5], m[6]);
-  s.tHandshake = 0; s.tIdle = 0;
+  const [m, s] = matchLine(HTTPLOG_RE, fe, msg);
+  setHead(s, m);
   [s.tRequest, s.tQueue, s.tConnect, s.tResponse] = [m[7], m[8], m[9], m[10]].map(Number);
   s.tTotal = num(m[11]);
   s.status = +m[12]; s.bytesOut = num(m[13]);
@@ -103,13 +113,8 @@ function fromHttplog(fe: Proxy, msg: string): StreamLog {
 const TCPLOG_RE = /^(\S+):(\d+) \[(\S+)\] (\S+) (\S+)\/(\S+) (-?\d+)\/(-?\d+)\/(\+?-?\d+) (\+?\d+) (\S\S) (\d+)\/(\d+)\/(\d+)\/(\d+)\/(\+?\d+) (\d+)\/(\d+)$/;
 
 function fromTcplog(fe: Proxy, msg: string): StreamLog {
-  const m = TCPLOG_RE.exec(msg);
-  assert.ok(m, msg);
-  const s = fakeStream(fe);
-  s.clientIp = m[1]; s.clientPort = +m[2];
-  s.acceptMs = s.reqDateMs = parseDate(m[3]);
-  setNames(s, m[5], m[6]);
-  s.tHandshake = 0; s.tIdle = 0;
+  const [m, s] = matchLine(TCPLOG_RE, fe, msg);
+  setHead(s, m);
   s.tQueue = +m[7]; s.tConnect = +m[8]; s.tTotal = num(m[9]);
   s.bytesOut = num(m[10]);
   setTerm(s, m[11]);
@@ -123,9 +128,7 @@ const CLF_RE = new RegExp('^(\\S+) - - \\[([^\\]]+)\\] "(.*?)" (\\d+) (\\+?\\d+)
   '"" "" ?(.*)$');
 
 function fromClf(fe: Proxy, msg: string): StreamLog {
-  const m = CLF_RE.exec(msg);
-  assert.ok(m, msg);
-  const s = fakeStream(fe);
+  const [m, s] = matchLine(CLF_RE, fe, msg);
   s.clientIp = m[1];
   s.acceptMs = s.reqDateMs = parseDate(m[2]) + +m[7];
   setRequest(s, m[3]);
@@ -151,9 +154,7 @@ const CUSTOM_RE = new RegExp('^(\\S+):(\\d+) \\[(\\S+)\\] (\\S+) (\\S+)/(\\S+) (
   '(\\S+) %$');
 
 function fromCustom(fe: Proxy, msg: string): StreamLog {
-  const m = CUSTOM_RE.exec(msg);
-  assert.ok(m, msg);
-  const s = fakeStream(fe);
+  const [m, s] = matchLine(CUSTOM_RE, fe, msg);
   s.clientIp = m[1]; s.clientPort = +m[2];
   s.acceptMs = parseDate(m[3]);
   setNames(s, m[5], m[6]);
