@@ -98,34 +98,13 @@ export function paneRow(pane: string, server: string): string {
 }
 
 /**
- * Disable then enable `backend/server` from hatop's keys, against the stats socket at `socket`.
- * Expects the server to be up (not MAINT) at the start.
+ * Runs `body` against hatop started on `socket` (1 s refresh), then quits it with `q`. A failure is rethrown with the
+ * last pane appended; the tmux session is killed either way.
  */
-export async function disableEnableScenario(socket: string, backend: string, server: string): Promise<void> {
-  const key = `${backend}/${server}`;
-  assert.doesNotMatch(await statusOf(socket, key), /MAINT/);
+async function inHatop(socket: string, body: (h: TmuxHatop) => Promise<void>): Promise<void> {
   const h = startHatop(['-s', socket, '-i', '1']);
   try {
-    await h.waitPane(`>>> ${backend} on screen`, (p) => p.includes(`>>> ${backend}`) && p.includes('up (admin)'));
-    // Narrow the table to the one server, so it is the selected (first) row.
-    h.keys('/');
-    h.text(key);
-    h.keys('Enter');
-    await h.waitPane('the filtered row', (p) => paneRow(p, server) !== '' && p.includes(`[#`));
-    h.keys('d');
-    await h.waitPane('the confirmation', (p) => p.includes(`disable server ${key}? [y/N]`));
-    h.keys('y');
-    await h.waitPane('the done message', (p) => p.includes(`done: disable server ${key}`));
-    assert.equal(await until('MAINT in show stat', async () => ((await statusOf(socket, key)) === 'MAINT' ? 'MAINT' : null)), 'MAINT');
-    await h.waitPane('MAINT on screen', (p) => / MAINT /.test(paneRow(p, server)));
-    h.keys('e');
-    await h.waitPane('the enable message', (p) => p.includes(`done: enable server ${key}`));
-    const back = await until('the server out of MAINT in show stat', async () => {
-      const s = await statusOf(socket, key);
-      return s.includes('MAINT') ? null : s;
-    });
-    assert.match(back, /^(UP|no check|DOWN)/);
-    await h.waitPane('the row out of MAINT on screen', (p) => paneRow(p, server) !== '' && !paneRow(p, server).includes('MAINT'));
+    await body(h);
     h.keys('q');
     await h.waitPane('hatop to exit', (p) => !p.includes('1-STATUS'), 5000);
   } catch (e) {
@@ -141,6 +120,41 @@ export async function disableEnableScenario(socket: string, backend: string, ser
   }
 }
 
+/** Narrows the table to `key` (backend/server), so that server is the selected (first) row. */
+async function selectServer(h: TmuxHatop, key: string, server: string): Promise<void> {
+  h.keys('/');
+  h.text(key);
+  h.keys('Enter');
+  await h.waitPane('the filtered row', (p) => paneRow(p, server) !== '' && p.includes('[#'));
+}
+
+/**
+ * Disable then enable `backend/server` from hatop's keys, against the stats socket at `socket`.
+ * Expects the server to be up (not MAINT) at the start.
+ */
+export async function disableEnableScenario(socket: string, backend: string, server: string): Promise<void> {
+  const key = `${backend}/${server}`;
+  assert.doesNotMatch(await statusOf(socket, key), /MAINT/);
+  await inHatop(socket, async (h) => {
+    await h.waitPane(`>>> ${backend} on screen`, (p) => p.includes(`>>> ${backend}`) && p.includes('up (admin)'));
+    await selectServer(h, key, server);
+    h.keys('d');
+    await h.waitPane('the confirmation', (p) => p.includes(`disable server ${key}? [y/N]`));
+    h.keys('y');
+    await h.waitPane('the done message', (p) => p.includes(`done: disable server ${key}`));
+    assert.equal(await until('MAINT in show stat', async () => ((await statusOf(socket, key)) === 'MAINT' ? 'MAINT' : null)), 'MAINT');
+    await h.waitPane('MAINT on screen', (p) => / MAINT /.test(paneRow(p, server)));
+    h.keys('e');
+    await h.waitPane('the enable message', (p) => p.includes(`done: enable server ${key}`));
+    const back = await until('the server out of MAINT in show stat', async () => {
+      const s = await statusOf(socket, key);
+      return s.includes('MAINT') ? null : s;
+    });
+    assert.match(back, /^(UP|no check|DOWN)/);
+    await h.waitPane('the row out of MAINT on screen', (p) => paneRow(p, server) !== '' && !paneRow(p, server).includes('MAINT'));
+  });
+}
+
 /**
  * On a user-level socket, `d` + `y` on `backend/server` must show HAProxy's refusal on screen and
  * leave the server as it was.
@@ -148,29 +162,13 @@ export async function disableEnableScenario(socket: string, backend: string, ser
 export async function refusedActionScenario(userSocket: string, backend: string, server: string): Promise<void> {
   const key = `${backend}/${server}`;
   const before = await statusOf(userSocket, key);
-  const h = startHatop(['-s', userSocket, '-i', '1']);
-  try {
+  await inHatop(userSocket, async (h) => {
     await h.waitPane('the user-level session', (p) => p.includes(`>>> ${backend}`) && p.includes('up (user)'));
-    h.keys('/');
-    h.text(key);
-    h.keys('Enter');
-    await h.waitPane('the filtered row', (p) => paneRow(p, server) !== '' && p.includes('[#'));
+    await selectServer(h, key, server);
     h.keys('d');
     await h.waitPane('the confirmation', (p) => p.includes(`disable server ${key}? [y/N]`));
     h.keys('y');
     await h.waitPane("HAProxy's refusal", (p) => p.includes(`disable server ${key}: Permission denied`));
     assert.equal(await statusOf(userSocket, key), before);
-    h.keys('q');
-    await h.waitPane('hatop to exit', (p) => !p.includes('1-STATUS'), 5000);
-  } catch (e) {
-    let pane = '';
-    try {
-      pane = h.pane();
-    } catch {
-      pane = '(no pane)';
-    }
-    throw new Error(`${(e as Error).message}\n--- last pane ---\n${pane}`);
-  } finally {
-    h.kill();
-  }
+  });
 }
