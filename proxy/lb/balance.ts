@@ -24,8 +24,11 @@ function parseBalance(args: readonly string[], ctx: KwCtx): void {
     b.algo = 'random';
     b.randomDraws = 2;
     if (a.startsWith('random(')) {
-      const n = parseUint(a.slice(7, a.endsWith(')') ? -1 : undefined));
-      if (n <= 0) { ctx.alert(`random : bad number of draws in '${a}'.`); return; }
+      const inner = a.slice(7, a.endsWith(')') ? -1 : undefined);
+      const bad = inner.search(/[^0-9]/);
+      if (bad >= 0) { ctx.alert(`balance random : unexpected character '${inner[bad]}' after argument.`); return; }
+      const n = parseUint(inner);
+      if (n <= 0) { ctx.alert(`balance random : number of draws must be at least 1.`); return; }
       b.randomDraws = n;
     }
     return;
@@ -36,31 +39,31 @@ function parseBalance(args: readonly string[], ctx: KwCtx): void {
       if (args[i] === 'whole') b.uriWhole = true;
       else if (args[i] === 'len' || args[i] === 'depth') {
         const v = parseUint(args[i + 1] ?? '');
-        if (v <= 0) { ctx.alert(`uri : '${args[i]}' expects a positive integer (got '${args[i + 1] ?? ''}').`); return; }
+        if (v <= 0) { ctx.alert(`balance uri : '${args[i]}' expects a positive integer (got '${args[i + 1] ?? ''}').`); return; }
         if (args[i] === 'len') b.uriLen = v; else b.uriDepth = v;
         i++;
       } else if (args[i] === 'path-only') { /* default behaviour already */ }
-      else { ctx.alert(`uri : unknown parameter '${args[i]}'.`); return; }
+      else { ctx.alert(`balance uri only accepts parameters 'len', 'depth', 'path-only', and 'whole' (got '${args[i]}').`); return; }
     }
     return;
   }
   if (a === 'url_param') {
-    if (args.length < 3) { ctx.alert(`url_param : missing parameter name.`); return; }
+    if (args.length < 3) { ctx.alert(`balance url_param requires an URL parameter name.`); return; }
     b.algo = 'url_param';
     b.urlParam = args[2];
     for (let i = 3; i < args.length; i++) {
       if (args[i] === 'check_post') { ctx.warn(`'balance url_param ${args[2]} check_post' : the POST body lookup is not supported by sluice; only the query string is used.`); if (/^\d+$/.test(args[i + 1] ?? '')) i++; }
-      else { ctx.alert(`url_param : unknown parameter '${args[i]}'.`); return; }
+      else { ctx.alert(`balance url_param only accepts 'check_post' modifier (got '${args[i]}').`); return; }
     }
     return;
   }
   if (a.startsWith('hdr(')) {
-    if (!a.endsWith(')') || a.length <= 5) { ctx.alert(`hdr requires an http header field name.`); return; }
+    if (!a.endsWith(')') || a.length <= 5) { ctx.alert(`balance hdr requires an http header field name.`); return; }
     b.algo = 'hdr';
     b.hdrName = a.slice(4, -1).toLowerCase();
     for (let i = 2; i < args.length; i++) {
       if (args[i] === 'use_domain_only') b.hdrDomainOnly = true;
-      else { ctx.alert(`hdr(name) : unknown parameter '${args[i]}'.`); return; }
+      else { ctx.alert(`balance ${a} only accepts 'use_domain_only' modifier (got '${args[i]}').`); return; }
     }
     return;
   }
@@ -92,6 +95,7 @@ function parseBalance(args: readonly string[], ctx: KwCtx): void {
     ctx.alert(`'balance ${a}' is a HAProxy 2.6 algorithm not supported by sluice yet.`);
     return;
   }
+  if (a === '') return;   // 2.6.12 takes a bare `balance` and keeps the algorithm it had
   ctx.alert(BALANCE_ERR);
 }
 
@@ -100,8 +104,11 @@ function parseHashType(args: readonly string[], ctx: KwCtx): void {
   const m = args[1] ?? '';
   if (m === 'map-based') b.hashType = LB_HASH_MAP_BASED;
   else if (m === 'consistent') b.hashType = LB_HASH_CONSISTENT;
-  else if (m === 'avalanche') { b.hashType = LB_HASH_MAP_BASED; b.hashAvalanche = true; return; }
-  else { ctx.alert(`'${args[0]}' requires one of 'map-based', 'consistent' or 'avalanche'.`); return; }
+  else if (m === 'avalanche') {
+    ctx.alert("experimental feature 'hash-type avalanche' is not supported anymore, please use 'hash-type map-based sdbm avalanche' instead.");
+    return;
+  }
+  else { ctx.alert(`'${args[0]}' only supports 'consistent' and 'map-based'.`); return; }
   b.hashFunc = LB_HFN_SDBM;
   // without a function, 2.6 avalanches consistent keys (observed, fixtures/lb ch_uri vs ch_sdbm), not map-based ones
   b.hashAvalanche = b.hashType === LB_HASH_CONSISTENT;
@@ -114,7 +121,7 @@ function parseHashType(args: readonly string[], ctx: KwCtx): void {
   else if (f === 'crc32') b.hashFunc = LB_HFN_CRC32;
   else { ctx.alert(`'${args[0]}' only supports 'sdbm', 'djb2', 'crc32', or 'wt6' hash functions.`); return; }
   if (args[3] === 'avalanche') b.hashAvalanche = true;
-  else if (args[3] !== undefined) { ctx.alert(`'${args[0]}': unknown hash modifier '${args[3]}'.`); }
+  else if (args[3] !== undefined) { ctx.alert(`'${args[0]}' only supports 'avalanche' as a modifier for hash functions.`); }
 }
 
 function parseHashBalanceFactor(args: readonly string[], ctx: KwCtx): void {
