@@ -36,11 +36,13 @@ function parseCookie(args: readonly string[], ctx: KwCtx): void {
   c.name = args[1];
   c.mode = 'rewrite';
   c.indirect = false; c.nocache = false; c.postonly = false; c.preserve = false; c.httponly = false;
-  c.secure = false; c.domain = []; c.maxidle = 0; c.maxlife = 0; c.dynamic = false;
+  c.secure = false; c.domain = []; c.maxidle = 0; c.maxlife = 0; c.dynamic = false; c.attrs = [];
+  const raw = (m: string): void => ctx.alertRaw(`parsing [${ctx.file}:${ctx.line}]: ${m}`);   // 2.6's form for these
+  const modes = new Set<string>();
   for (let i = 2; i < args.length; i++) {
     const w = args[i];
     switch (w) {
-      case 'rewrite': case 'insert': case 'prefix': c.mode = w; break;
+      case 'rewrite': case 'insert': case 'prefix': c.mode = w; modes.add(w); break;
       case 'indirect': c.indirect = true; break;
       case 'nocache': c.nocache = true; break;
       case 'postonly': c.postonly = true; break;
@@ -49,19 +51,36 @@ function parseCookie(args: readonly string[], ctx: KwCtx): void {
       case 'secure': c.secure = true; break;
       case 'dynamic': c.dynamic = true; break;
       case 'domain':
-        if (args[i + 1] === undefined) { ctx.alert(`'${args[0]}' '${w}' requires an argument.`); return; }
+        if (args[i + 1] === undefined || args[i + 1] === '') { raw("'domain' expects <domain> as argument."); return; }
         c.domain.push(args[++i]); break;
+      case 'attr': {
+        const v = args[i + 1];
+        if (v === undefined || v === '') { raw("'attr' expects <value> as argument."); return; }
+        // 2.6.12 refuses a ';' or a control character in an attribute
+        for (let k = 0; k < v.length; k++) {
+          const ch = v.charCodeAt(k);
+          if (ch === 0x3b || ch < 0x20 || ch === 0x7f) { raw(`character '%x${ch.toString(16).toUpperCase().padStart(2, '0')}' is not permitted in attribute value.`); return; }
+        }
+        c.attrs.push(v);
+        i++;
+        break;
+      }
       case 'maxidle': case 'maxlife': {
-        const t = parseTime(args[i + 1] ?? '');
-        if (t.err !== '') { ctx.alert(`'${args[0]}' '${w}' requires a time argument.`); return; }
-        if (w === 'maxidle') c.maxidle = t.ms; else c.maxlife = t.ms;
+        const v = args[i + 1];
+        if (v === undefined || v === '') { raw(`'${w}' expects <${w === 'maxidle' ? 'idletime' : 'lifetime'}> in seconds as argument.`); return; }
+        // a bare number is seconds here (2.6 parses these with TIME_UNIT_S), a suffixed one as usual
+        const t = parseTime(v);
+        if (t.err !== '') { raw(`unexpected character '${t.badChar}' in argument to <${w}>.`); return; }
+        const ms = /^\d+$/.test(v) ? t.ms * 1000 : t.ms;
+        if (w === 'maxidle') c.maxidle = ms; else c.maxlife = ms;
         i++; break;
       }
       default:
-        ctx.alert(`'${args[0]}' supports 'rewrite', 'insert', 'prefix', 'indirect', 'nocache', 'postonly', 'domain', 'maxidle', 'dynamic' and 'maxlife' options.`);
+        ctx.alert(`'${args[0]}' supports 'rewrite', 'insert', 'prefix', 'indirect', 'nocache', 'postonly', 'domain', 'maxidle', 'dynamic', 'maxlife' and 'attr' options.`);
         return;
     }
   }
+  if (modes.size > 1) { ctx.alert(`cookie 'rewrite', 'insert' and 'prefix' modes are incompatible.`); return; }
   if ((c.mode === 'rewrite' || c.mode === 'prefix') && c.indirect) {
     ctx.alert(`'${args[0]}' '${c.mode}' and 'indirect' options are incompatible.`);
   }

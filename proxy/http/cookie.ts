@@ -111,6 +111,7 @@ export function cookieResponse(be: Proxy, srv: Server | null, m: H1Msg, buf: Buf
     for (let i = 0; i < ck.domain.length; i++) v += '; domain=' + ck.domain[i];
     if (ck.httponly) v += '; HttpOnly';
     if (ck.secure) v += '; Secure';
+    for (let i = 0; i < ck.attrs.length; i++) v += '; ' + ck.attrs[i];
     out.extra += v;
     log.cookieRes = 'I';
   }

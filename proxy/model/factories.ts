@@ -64,7 +64,7 @@ export function newTimeouts(): Timeouts {
 export function newCookieCfg(): CookieCfg {
   return {
     name: '', mode: '', indirect: false, nocache: false, postonly: false, preserve: false, httponly: false,
-    secure: false, domain: [], maxidle: 0, maxlife: 0, dynamic: false,
+    secure: false, domain: [], maxidle: 0, maxlife: 0, dynamic: false, attrs: [],
   };
 }
 
