@@ -16,6 +16,8 @@ import { startFrontend, frontendPort, stopListeners, registerSessionStarter } fr
 import { initBackendServers } from '../../../proxy/backend/server.ts';
 import { keywords as httpKeywords, httpProxyInit } from '../../../proxy/http/keywords.ts';
 import { startHttpSession } from '../../../proxy/http/stream.ts';
+// @ts-expect-error plain JS fixture module: the client the HAProxy goldens were captured with
+import { exchange as captureExchange } from '../../../fixtures/http/capture.mjs';
 
 export interface Running {
   port(fe: string): number;
@@ -79,27 +81,7 @@ export async function exchange(port: number, chunks: (string | number)[], idleMs
 
 /** exchange() that also says whether the proxy closed the connection (FIN or reset) before `idleMs` of silence. */
 export function exchangeEnd(port: number, chunks: (string | number)[], idleMs = 300, closeAfterSend = false): Promise<{ buf: Buffer; closed: boolean }> {
-  return new Promise((resolve) => {
-    const out: Buffer[] = [];
-    const s = net.connect(port, '127.0.0.1');
-    let timer: NodeJS.Timeout | undefined;
-    let closed = false;
-    const done = () => { clearTimeout(timer); s.destroy(); resolve({ buf: Buffer.concat(out), closed }); };
-    const finish = () => { closed = true; done(); };
-    const arm = () => { clearTimeout(timer); timer = setTimeout(done, idleMs); };
-    s.on('data', (d) => { out.push(d); arm(); });
-    s.on('end', finish);
-    s.on('close', finish);
-    s.on('error', () => {});
-    s.on('connect', async () => {
-      for (const c of chunks) {
-        if (typeof c === 'number') { await new Promise((r) => setTimeout(r, c)); continue; }
-        s.write(Buffer.from(c, 'latin1'));
-      }
-      if (closeAfterSend) s.end();
-      arm();
-    });
-  });
+  return captureExchange(port, chunks, idleMs, closeAfterSend);
 }
 
 /**
