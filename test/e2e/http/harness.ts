@@ -74,6 +74,34 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** What keepAliveBackend() counts; `open` holds its live sockets (pooled idle ones stay open until the test ends them). */
+export interface KeepAliveBackend { server: net.Server; port: number; conns: number; requests: number; open: Set<net.Socket> }
+
+/** A keep-alive HTTP/1.1 server on loopback answering each request head (no request bodies) with `reply(path)`. */
+export async function keepAliveBackend(reply: (path: string) => Buffer | string): Promise<KeepAliveBackend> {
+  const be: KeepAliveBackend = { server: net.createServer(), port: 0, conns: 0, requests: 0, open: new Set() };
+  be.server.on('connection', (s) => {
+    be.conns++;
+    be.open.add(s);
+    s.on('close', () => be.open.delete(s));
+    let acc = '';
+    s.on('data', (d) => {
+      acc += d.toString('latin1');
+      let e;
+      while ((e = acc.indexOf('\r\n\r\n')) >= 0) {
+        const line = acc.slice(0, acc.indexOf('\r\n'));
+        acc = acc.slice(e + 4);
+        be.requests++;
+        s.write(reply(line.split(' ')[1]));
+      }
+    });
+    s.on('error', () => {});
+  });
+  await new Promise<void>((r) => be.server.listen(0, '127.0.0.1', () => r()));
+  be.port = (be.server.address() as net.AddressInfo).port;
+  return be;
+}
+
 /** Sends raw chunks (numbers = pauses in ms) and collects the reply until close or `idleMs` of silence. */
 export async function exchange(port: number, chunks: (string | number)[], idleMs = 300, closeAfterSend = false): Promise<Buffer> {
   return (await exchangeEnd(port, chunks, idleMs, closeAfterSend)).buf;

@@ -8,36 +8,19 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { startSluice, freePort, type Running } from './harness.ts';
+import { startSluice, freePort, keepAliveBackend, type KeepAliveBackend, type Running } from './harness.ts';
 
-let backend: net.Server;
-let conns = 0;
-const open = new Set<net.Socket>();
+let be: KeepAliveBackend;
 const running: Running[] = [];
 
 before(async () => {
-  backend = net.createServer((s) => {
-    conns++;
-    open.add(s);
-    s.on('close', () => open.delete(s));
-    let acc = '';
-    s.on('data', (d) => {
-      acc += d.toString('latin1');
-      let e;
-      while ((e = acc.indexOf('\r\n\r\n')) >= 0) {
-        acc = acc.slice(e + 4);
-        s.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
-      }
-    });
-    s.on('error', () => {});
-  });
-  await new Promise<void>((r) => backend.listen(0, '127.0.0.1', () => r()));
+  be = await keepAliveBackend(() => 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
 });
 
 after(async () => {
   for (const r of running) await r.close();
-  for (const s of open) s.destroy();   // the proxy runs in this process: its idle pooled connections end here
-  backend.close();
+  for (const s of be.open) s.destroy();   // the proxy runs in this process: its idle pooled connections end here
+  be.server.close();
 });
 
 /** One client connection sending `n` requests one after the other; resolves once it is closed. Bounded. */
@@ -75,14 +58,14 @@ frontend fe
   default_backend be
 backend be
   http-reuse ${mode}
-  server s1 127.0.0.1:${(backend.address() as net.AddressInfo).port}
+  server s1 127.0.0.1:${be.port}
 `);
   running.push(px);
-  const start = conns;
+  const start = be.conns;
   const out: number[] = [];
   for (const n of sessions) {
     await session(px.port('fe'), n);
-    out.push(conns - start);
+    out.push(be.conns - start);
   }
   return out;
 }
@@ -97,10 +80,10 @@ test('http-reuse aggressive: a first request takes only a connection that alread
 });
 
 test('http-reuse never: a session reuses only its own connection, closed when the session ends', async () => {
-  const before = open.size;
+  const before = be.open.size;
   assert.deepEqual(await connsAfterSessions('never', [2, 1, 1, 3]), [1, 2, 3, 4]);
-  for (let i = 0; i < 40 && open.size > before; i++) await new Promise((r) => setTimeout(r, 25));
-  assert.equal(open.size, before, 'no private connection left open after its session');
+  for (let i = 0; i < 40 && be.open.size > before; i++) await new Promise((r) => setTimeout(r, 25));
+  assert.equal(be.open.size, before, 'no private connection left open after its session');
 });
 
 test('http-reuse always: any idle connection serves a first request', async () => {

@@ -8,17 +8,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { startSluice, freePort, type Running } from './harness.ts';
+import { startSluice, freePort, keepAliveBackend, type KeepAliveBackend, type Running } from './harness.ts';
 
 const BIG = Buffer.alloc(200_000, 0x62);
 /** 24 MB (more than the loopback socket buffers hold) that no buffer reuse can corrupt unnoticed: byte i is i % 251. */
 const HUGE = Buffer.alloc(24_000_000);
 for (let i = 0; i < HUGE.length; i++) HUGE[i] = i % 251;
 let px: Running;
-let backend: net.Server;
-let conns = 0;
-let requests = 0;
-const open = new Set<net.Socket>();
+let be: KeepAliveBackend;
 
 function reply(path: string): Buffer {
   const body = path === '/big' ? BIG : path === '/huge' ? HUGE : Buffer.from('hello');
@@ -26,25 +23,7 @@ function reply(path: string): Buffer {
 }
 
 before(async () => {
-  backend = net.createServer((s) => {
-    conns++;
-    open.add(s);
-    s.on('close', () => open.delete(s));
-    let acc = '';
-    s.on('data', (d) => {
-      acc += d.toString('latin1');
-      let e;
-      while ((e = acc.indexOf('\r\n\r\n')) >= 0) {
-        const line = acc.slice(0, acc.indexOf('\r\n'));
-        acc = acc.slice(e + 4);
-        requests++;
-        s.write(reply(line.split(' ')[1]));
-      }
-    });
-    s.on('error', () => {});
-  });
-  await new Promise<void>((r) => backend.listen(0, '127.0.0.1', () => r()));
-  const bePort = (backend.address() as net.AddressInfo).port;
+  be = await keepAliveBackend(reply);
   px = await startSluice(`defaults
   mode http
   timeout client 5s
@@ -55,13 +34,13 @@ frontend fe
   default_backend be
 backend be
   http-reuse safe
-  server s1 127.0.0.1:${bePort}
+  server s1 127.0.0.1:${be.port}
 `);
 });
 after(async () => {
   await px.close();
-  for (const s of open) s.destroy();      // the idle pooled connection
-  await new Promise((r) => backend.close(r));
+  for (const s of be.open) s.destroy();      // the idle pooled connection
+  await new Promise((r) => be.server.close(r));
 });
 
 /** Sends `req` on `sock` and resolves with the bytes received once `want` responses with bodies are complete. */
@@ -92,7 +71,7 @@ function roundTrip(sock: net.Socket, req: string, want: number): Promise<string>
 const expectSmall = (path: string) => `HTTP/1.1 200 OK\r\ncontent-length: 5\r\nx-path: ${path}\r\n\r\nhello`;
 
 test('sequential keep-alive requests share one server connection and get the exact response bytes', async () => {
-  conns = 0; requests = 0;
+  be.conns = 0; be.requests = 0;
   const sock = net.connect(px.port('fe'), '127.0.0.1');
   await new Promise((r) => sock.once('connect', r));
   for (let i = 0; i < 5; i++) {
@@ -100,19 +79,19 @@ test('sequential keep-alive requests share one server connection and get the exa
     assert.equal(got, expectSmall(`/s${i}`));
   }
   sock.destroy();
-  assert.equal(requests, 5);
-  assert.equal(conns, 1);
+  assert.equal(be.requests, 5);
+  assert.equal(be.conns, 1);
 });
 
 test('pipelined requests are answered in order over the reused server connection', async () => {
-  conns = 0; requests = 0;
+  be.conns = 0; be.requests = 0;
   const sock = net.connect(px.port('fe'), '127.0.0.1');
   await new Promise((r) => sock.once('connect', r));
   const got = await roundTrip(sock, 'GET /p1 HTTP/1.1\r\nHost: x\r\n\r\nGET /p2 HTTP/1.1\r\nHost: x\r\n\r\nGET /p3 HTTP/1.1\r\nHost: x\r\n\r\n', 3);
   assert.equal(got, expectSmall('/p1') + expectSmall('/p2') + expectSmall('/p3'));
   sock.destroy();
-  assert.equal(requests, 3);
-  assert.ok(conns <= 1, `server connections opened: ${conns}`);
+  assert.equal(be.requests, 3);
+  assert.ok(be.conns <= 1, `server connections opened: ${be.conns}`);
 });
 
 test('a large response body is streamed whole, then the connection serves a small one', async () => {
