@@ -10,6 +10,7 @@ import net from 'node:net';
 import { buildRegistry, wireRuntime } from '../../../proxy/modules.ts';
 import { loadConfig } from '../../../proxy/config/loader.ts';
 import { registerProxyInit } from '../../../proxy/model/factories.ts';
+import type { Proxy } from '../../../proxy/model/types.ts';
 import { PR_MODE_HTTP } from '../../../proxy/model/types.ts';
 import { PR_CAP_FE, PR_CAP_BE } from '../../../proxy/config/types.ts';
 import { startFrontend, frontendPort, stopListeners, registerSessionStarter } from '../../../proxy/frontend.ts';
@@ -39,12 +40,11 @@ export async function logCollector(): Promise<{ sock: dgram.Socket; port: number
   return { sock, port: sock.address().port, lines };
 }
 
-/** Loads `cfgText` (`${LOGPORT}` replaced by the collector's port) and starts every frontend. */
-export async function startSluice(cfgText: string): Promise<Running> {
-  const col = await logCollector();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-http-'));
-  const file = path.join(dir, 'sluice.cfg');
-  fs.writeFileSync(file, cfgText.replaceAll('${LOGPORT}', String(col.port)));
+/**
+ * Loads config `file` with the project's registry and starts its frontends in this process; returns them. Wires
+ * mode http itself while proxy/modules.ts does not. Throws on alerts.
+ */
+export async function startSluiceInProcess(file: string): Promise<Proxy[]> {
   registerProxyInit(httpProxyInit);
   const reg = buildRegistry();
   if (!reg.sections.get('frontend')?.get('http-request')) reg.register(httpKeywords);
@@ -53,10 +53,20 @@ export async function startSluice(cfgText: string): Promise<Running> {
   const cfg = loadConfig([file], reg);
   if (cfg.alerts > 0) throw new Error('config alerts: ' + cfg.messages.map((m) => m.text).join('\n'));
   for (const px of cfg.proxies) if (px.cap & PR_CAP_BE) initBackendServers(px);
-  const fes = cfg.proxies.filter((p) => p.cap & PR_CAP_FE);
+  const fes = cfg.proxies.filter((p) => (p.cap & PR_CAP_FE) !== 0);
   for (const fe of fes) await startFrontend(fe);
+  return fes;
+}
+
+/** Loads `cfgText` (`${LOGPORT}` replaced by the collector's port) and starts every frontend. */
+export async function startSluice(cfgText: string): Promise<Running> {
+  const col = await logCollector();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-http-'));
+  const file = path.join(dir, 'sluice.cfg');
+  fs.writeFileSync(file, cfgText.replaceAll('${LOGPORT}', String(col.port)));
+  const fes = await startSluiceInProcess(file);
   return {
-    port: (name) => frontendPort(cfg.frontends.get(name) ?? (fes.find((f) => f.name === name) as never)),
+    port: (name) => frontendPort(fes.find((f) => f.name === name) as never),
     logs: col.lines,
     logPort: col.port,
     async close() {

@@ -10,17 +10,10 @@ import path from 'node:path';
 import dgram from 'node:dgram';
 import http from 'node:http';
 import net from 'node:net';
-import { buildRegistry, wireRuntime } from '../../../proxy/modules.ts';
-import { loadConfig } from '../../../proxy/config/loader.ts';
-import { registerProxyInit } from '../../../proxy/model/factories.ts';
 import type { Proxy } from '../../../proxy/model/types.ts';
-import { PR_MODE_HTTP } from '../../../proxy/model/types.ts';
-import { PR_CAP_FE, PR_CAP_BE } from '../../../proxy/config/types.ts';
-import { startFrontend, frontendPort, stopListeners, registerSessionStarter } from '../../../proxy/frontend.ts';
-import { initBackendServers } from '../../../proxy/backend/server.ts';
-import { keywords as httpKeywords, httpProxyInit } from '../../../proxy/http/keywords.ts';
-import { startHttpSession } from '../../../proxy/http/stream.ts';
+import { frontendPort, stopListeners } from '../../../proxy/frontend.ts';
 import { flushLogs } from '../../../proxy/log/sender.ts';
+import { startSluiceInProcess } from '../http/harness.ts';
 
 export const FIXTURES = new URL('../../../fixtures/log/', import.meta.url).pathname;
 /** Log port of each golden case in gen/haproxy.cfg. */
@@ -115,24 +108,6 @@ function exchangeReset(port: number, req: string, ms: number): Promise<void> {
 
 const curl = (p: string, host: string, ua = 'curl/7.88.1', extra = ''): string =>
   `GET ${p} HTTP/1.1\r\nHost: ${host}\r\nUser-Agent: ${ua}\r\nAccept: */*\r\n${extra}\r\n`;
-
-/**
- * Loads config `file` with the project's registry and starts its frontends in this process; returns them. Wires
- * mode http itself while proxy/modules.ts does not (also used by bench/proxy/log.bench.ts). Throws on alerts.
- */
-export async function startSluiceInProcess(file: string): Promise<Proxy[]> {
-  registerProxyInit(httpProxyInit);
-  const reg = buildRegistry();
-  if (!reg.sections.get('frontend')?.get('http-request')) reg.register(httpKeywords);
-  wireRuntime();
-  registerSessionStarter(PR_MODE_HTTP, startHttpSession);
-  const cfg = loadConfig([file], reg);
-  if (cfg.alerts > 0) throw new Error('config alerts: ' + cfg.messages.map((m) => m.text).join('\n'));
-  for (const px of cfg.proxies) if (px.cap & PR_CAP_BE) initBackendServers(px);
-  const fes = cfg.proxies.filter((p) => (p.cap & PR_CAP_FE) !== 0);
-  for (const fe of fes) await startFrontend(fe);
-  return fes;
-}
 
 export interface Replay {
   /** Datagrams received per case name, in arrival order. */
