@@ -8,20 +8,14 @@ import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { once } from 'node:events';
-import { freePort, get, killAll, query, startCollector, startHaproxy, stop } from './helpers.ts';
+import { freePort, get, killAll, query, startCollector, statusBackend, startHaproxy, stop } from './helpers.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-collect-e2e-'));
 let backend: http.Server | null = null;
 after(() => { killAll(); backend?.close(); fs.rmSync(dir, { recursive: true, force: true }); });
 
 test('HAProxy → UDP → sluice-collect → DuckDB: one row per request, nothing flushed is lost across restarts', { timeout: 90000 }, async () => {
-  backend = http.createServer((req, res) => {
-    const m = /^\/status\/(\d{3})/.exec(req.url ?? '');
-    res.writeHead(m ? Number(m[1]) : 200, { 'content-type': 'text/plain' }).end('ok');
-  });
-  backend.listen(0, '127.0.0.1');
-  await once(backend, 'listening');
+  backend = await statusBackend();
   const bport = (backend.address() as net.AddressInfo).port;
   const db = path.join(dir, 'logs.duckdb');
 

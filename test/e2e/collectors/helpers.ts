@@ -85,6 +85,17 @@ async function startProxy(which: 'haproxy' | 'sluice', dir: string, lines: strin
   }
 }
 
+/** An HTTP backend on loopback answering `ok` with the status a `/status/NNN` path names (200 otherwise). */
+export async function statusBackend(): Promise<http.Server> {
+  const server = http.createServer((req, res) => {
+    const m = /^\/status\/(\d{3})/.exec(req.url ?? '');
+    res.writeHead(m ? Number(m[1]) : 200, { 'content-type': 'text/plain' }).end('ok');
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return server;
+}
+
 export function get(port: number, p: string): Promise<number> {
   return new Promise((resolve, reject) => {
     http.get({ host: '127.0.0.1', port, path: p, agent: false }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode ?? 0)); })

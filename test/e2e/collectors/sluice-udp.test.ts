@@ -9,7 +9,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
-import { freePort, get, killAll, query, startCollector, startSluice, stop } from './helpers.ts';
+import { freePort, get, killAll, query, startCollector, statusBackend, startSluice, stop } from './helpers.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-collect-sluice-'));
 let backend: http.Server | null = null;
@@ -28,12 +28,7 @@ function tcpEcho(port: number): Promise<string> {
 }
 
 test('Sluice → UDP syslog → sluice-collect → DuckDB: one row per request with the proxy\'s values', { timeout: 90000 }, async () => {
-  backend = http.createServer((req, res) => {
-    const m = /^\/status\/(\d{3})/.exec(req.url ?? '');
-    res.writeHead(m ? Number(m[1]) : 200, { 'content-type': 'text/plain' }).end('ok');
-  });
-  backend.listen(0, '127.0.0.1');
-  await once(backend, 'listening');
+  backend = await statusBackend();
   const bport = (backend.address() as net.AddressInfo).port;
   const echo = net.createServer((s) => s.pipe(s)).listen(0, '127.0.0.1');
   await once(echo, 'listening');
