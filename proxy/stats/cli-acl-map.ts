@@ -48,126 +48,80 @@ function dump(r: PatRef): string {
   return out;
 }
 
-function show(isMap: boolean): CliCommand {
+/**
+ * One command on a reference: `need` words after the command (else `missing`), the first one looked up among `kind`
+ * references (else `unknown`), then `run` with the reference and the words. Makes the internal references first.
+ */
+function refCommand(words: string[], need: number, missing: string, kind: 'acl' | 'map' | 'any', unknown: string,
+  run: (r: PatRef, w: readonly string[]) => CliReply): CliCommand {
   return {
-    words: ['show', isMap ? 'map' : 'acl'], usage: null, level: ACCESS_LVL_USER,
+    words, usage: null, level: ACCESS_LVL_USER,
     parse(a) {
-    internalRefs();
       internalRefs();
-      const w = argsAfter(a, 2);
-      if (w.length === 0) return raw(list(isMap));
-      const r = patRefLookup(w[0]!, isMap ? 'map' : 'acl');
-      if (r === undefined) return err(isMap ? UNKNOWN_MAP : UNKNOWN_ACL);
-      return raw(dump(r));
+      const w = argsAfter(a, words.length);
+      if (w.length < need) return err(missing);
+      const r = patRefLookup(w[0]!, kind);
+      if (r === undefined) return err(unknown);
+      return run(r, w);
+    },
+  };
+}
+
+function show(isMap: boolean): CliCommand {
+  const one = refCommand(['show', isMap ? 'map' : 'acl'], 1, '', isMap ? 'map' : 'acl', isMap ? UNKNOWN_MAP : UNKNOWN_ACL, (r) => raw(dump(r)));
+  return {
+    ...one,
+    parse(a, s, e) {
+      if (argsAfter(a, 2).length > 0) return one.parse(a, s, e);
+      internalRefs();
+      return raw(list(isMap));
     },
   };
 }
 
 function get(isMap: boolean): CliCommand {
-  return {
-    words: ['get', isMap ? 'map' : 'acl'], usage: null, level: ACCESS_LVL_USER,
-    parse(a) {
-    internalRefs();
-      internalRefs();
-      const w = argsAfter(a, 2);
-      if (w.length < 2) return err(isMap ? 'Missing map identifier and/or key.\n' : 'Missing ACL identifier and/or key.\n');
-      // 2.6's `get map` also answers for an ACL's reference
-      const r = patRefLookup(w[0]!, isMap ? 'any' : 'acl');
-      if (r === undefined) return err(isMap ? UNKNOWN_MAP : UNKNOWN_ACL);
-      const sample = w[1]!;
-      let out = '';
-      for (const u of r.users) {
-        const e = u.lookup(r, sample);
-        const head = `type=${u.kind}, case=${u.icase ? 'insensitive' : 'sensitive'}, `;
-        if (isMap) {
-          out += head + (e === null ? 'found=no\n'
-            : `found=yes, idx=${u.tree ? 'tree' : 'list'}, key="${e.key}", value="${e.value}", type="${u.outType === '' ? 'str' : u.outType}"\n`);
-        } else {
-          out += head + (e === null ? 'match=no\n' : `match=yes, idx=${u.tree ? 'tree' : 'list'}, pattern="${e.key}"\n`);
-        }
-        break;   // 2.6 answers with the reference's first expression
+  // 2.6's `get map` also answers for an ACL's reference
+  return refCommand(['get', isMap ? 'map' : 'acl'], 2, isMap ? 'Missing map identifier and/or key.\n' : 'Missing ACL identifier and/or key.\n',
+    isMap ? 'any' : 'acl', isMap ? UNKNOWN_MAP : UNKNOWN_ACL, (r, w) => {
+      const u = r.users[0];   // 2.6 answers with the reference's first expression
+      if (u === undefined) return raw('');
+      const e = u.lookup(r, w[1]!);
+      const head = `type=${u.kind}, case=${u.icase ? 'insensitive' : 'sensitive'}, `;
+      const idx = `idx=${u.tree ? 'tree' : 'list'}`;
+      if (isMap) {
+        return raw(head + (e === null ? 'found=no\n' : `found=yes, ${idx}, key="${e.key}", value="${e.value}", type="${u.outType === '' ? 'str' : u.outType}"\n`));
       }
-      return raw(out);
-    },
-  };
+      return raw(head + (e === null ? 'match=no\n' : `match=yes, ${idx}, pattern="${e.key}"\n`));
+    });
 }
 
-const addAcl: CliCommand = {
-  words: ['add', 'acl'], usage: null, level: ACCESS_LVL_USER,
-  parse(a) {
-    internalRefs();
-    const w = argsAfter(a, 2);
-    if (w.length < 2) return err("'add acl' expects two parameters: ACL identifier and pattern.\n");
-    const r = patRefLookup(w[0]!, 'any');
-    if (r === undefined) return err(UNKNOWN_ACL);
-    if (r.isMap) return err("This ACL is shared with a map containing samples. You must use the command 'add map' to add values.\n");
-    const bad = patRefValidate(r, w[1]!);
-    if (bad !== '') return err(bad + '.\n');
-    patRefAdd(r, w[1]!, '');
-    return raw('');
-  },
-};
+/** `add acl <ref> <pattern>` / `add map <ref> <key> <value>`: the key checked by every user of the reference. */
+function add(isMap: boolean): CliCommand {
+  return refCommand(['add', isMap ? 'map' : 'acl'], isMap ? 3 : 2,
+    isMap ? "'add map' expects three parameters (map identifier, key and value) or one parameter (map identifier) and a payload\n"
+      : "'add acl' expects two parameters: ACL identifier and pattern.\n",
+    isMap ? 'map' : 'any', isMap ? UNKNOWN_MAP : UNKNOWN_ACL, (r, w) => {
+      if (!isMap && r.isMap) return err("This ACL is shared with a map containing samples. You must use the command 'add map' to add values.\n");
+      const bad = patRefValidate(r, w[1]!);
+      if (bad !== '') return err(bad + '.\n');
+      patRefAdd(r, w[1]!, isMap ? w.slice(2).join(' ') : '');
+      return raw('');
+    });
+}
 
-const addMap: CliCommand = {
-  words: ['add', 'map'], usage: null, level: ACCESS_LVL_USER,
-  parse(a) {
-    internalRefs();
-    const w = argsAfter(a, 2);
-    if (w.length < 3) return err("'add map' expects three parameters (map identifier, key and value) or one parameter (map identifier) and a payload\n");
-    const r = patRefLookup(w[0]!, 'map');
-    if (r === undefined) return err(UNKNOWN_MAP);
-    const bad = patRefValidate(r, w[1]!);
-    if (bad !== '') return err(bad + '.\n');
-    patRefAdd(r, w[1]!, w.slice(2).join(' '));
-    return raw('');
-  },
-};
-
-const setMap: CliCommand = {
-  words: ['set', 'map'], usage: null, level: ACCESS_LVL_USER,
-  parse(a) {
-    internalRefs();
-    const w = argsAfter(a, 2);
-    if (w.length < 3) return err("'set map' expects three parameters: map identifier, key and value.\n");
-    const r = patRefLookup(w[0]!, 'map');
-    if (r === undefined) return err(UNKNOWN_MAP);
-    if (patRefSet(r, w[1]!, w.slice(2).join(' ')) === 0) return err(w[1]!.startsWith('#') ? 'key or pattern not found.\n' : 'entry not found.\n');
-    return raw('');
-  },
-};
+const setMap = refCommand(['set', 'map'], 3, "'set map' expects three parameters: map identifier, key and value.\n", 'map', UNKNOWN_MAP,
+  (r, w) => (patRefSet(r, w[1]!, w.slice(2).join(' ')) === 0 ? err(w[1]!.startsWith('#') ? 'key or pattern not found.\n' : 'entry not found.\n') : raw('')));
 
 function del(isMap: boolean): CliCommand {
-  return {
-    words: ['del', isMap ? 'map' : 'acl'], usage: null, level: ACCESS_LVL_USER,
-    parse(a) {
-    internalRefs();
-      internalRefs();
-      const w = argsAfter(a, 2);
-      if (w.length < 2) return err(`This command expects two parameters: ${isMap ? 'map' : 'ACL'} identifier and key.\n`);
-      const r = patRefLookup(w[0]!, isMap ? 'map' : 'acl');
-      if (r === undefined) return err(isMap ? UNKNOWN_MAP : UNKNOWN_ACL);
-      if (patRefDelete(r, w[1]!) === 0) return err('Key not found.\n');
-      return raw('');
-    },
-  };
+  return refCommand(['del', isMap ? 'map' : 'acl'], 2, `This command expects two parameters: ${isMap ? 'map' : 'ACL'} identifier and key.\n`,
+    isMap ? 'map' : 'acl', isMap ? UNKNOWN_MAP : UNKNOWN_ACL, (r, w) => (patRefDelete(r, w[1]!) === 0 ? err('Key not found.\n') : raw('')));
 }
 
 function clear(isMap: boolean): CliCommand {
-  return {
-    words: ['clear', isMap ? 'map' : 'acl'], usage: null, level: ACCESS_LVL_USER,
-    parse(a) {
-    internalRefs();
-      internalRefs();
-      const w = argsAfter(a, 2);
-      if (w.length < 1) return err(isMap ? 'Missing map identifier.\n' : 'Missing ACL identifier.\n');
-      const r = patRefLookup(w[0]!, isMap ? 'map' : 'acl');
-      if (r === undefined) return err(isMap ? UNKNOWN_MAP : UNKNOWN_ACL);
-      patRefClear(r);
-      return raw('');
-    },
-  };
+  return refCommand(['clear', isMap ? 'map' : 'acl'], 1, isMap ? 'Missing map identifier.\n' : 'Missing ACL identifier.\n',
+    isMap ? 'map' : 'acl', isMap ? UNKNOWN_MAP : UNKNOWN_ACL, (r) => { patRefClear(r); return raw(''); });
 }
 
 export const aclMapCliCommands: readonly CliCommand[] = [
-  show(false), show(true), get(false), get(true), addAcl, addMap, setMap, del(false), del(true), clear(false), clear(true),
+  show(false), show(true), get(false), get(true), add(false), add(true), setMap, del(false), del(true), clear(false), clear(true),
 ];
