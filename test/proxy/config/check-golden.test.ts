@@ -1,34 +1,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { loadConfig } from '../../../proxy/config/loader.ts';
 import { buildRegistry } from '../../../proxy/modules.ts';
 import { reportConfig } from '../../../proxy/main.ts';
+import { checkGoldenTests } from '../../e2e/check-golden-util.ts';
 
 // fixtures/configs/errors: every <case>.cfg with haproxy 2.6.12's `-c` stderr (pid masked, [NOTICE] lines dropped)
 // and exit status, made by make-goldens.sh there. Sluice must print the same [ALERT]/[WARNING] lines.
 const dir = join(import.meta.dirname, '../../../fixtures/configs/errors');
-const cases = readdirSync(dir).filter((f) => f.endsWith('.cfg')).sort();
-process.chdir(dir); // the messages name the file as given on the command line
+const cases = checkGoldenTests(dir);
+process.chdir(dir); // the tests below name files relative to it
 
 test('the golden set is there', () => {
   assert.ok(cases.length >= 90, `${cases.length} cases`);
 });
-
-for (const f of cases) {
-  const c = f.slice(0, -4);
-  test(`sluice -c prints what haproxy -c prints: ${c}`, () => {
-    const want = readFileSync(c + '.stderr', 'latin1');
-    const status = Number(readFileSync(c + '.status', 'latin1'));
-    const cfg = loadConfig([f], buildRegistry(), { HOME: '/root' });
-    let got = '';
-    const rc = reportConfig(cfg, false, (s) => { got += s; });
-    assert.equal(got.replace(/^(\[[A-Z]+\] +)\(\d+\)/gm, '$1(PID)'), want);
-    assert.equal(rc === 1, status === 1, `exit status: haproxy ${status}, sluice ${rc}`);
-  });
-}
 
 test('exit 2 "no listener" for an empty file and a global section without stats socket, 0 with one', async () => {
   const main = join(import.meta.dirname, '../../../proxy/main.ts');
