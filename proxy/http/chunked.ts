@@ -42,12 +42,15 @@ export class ChunkState {
   }
 }
 
+/** A copy of `a` in an array twice its length (span and trailer offset lists grow rarely: allocates). */
+function doubled(a: Int32Array): Int32Array {
+  const n = new Int32Array(a.length * 2);
+  n.set(a);
+  return n;
+}
+
 function pushSpan(st: ChunkState, s: number, e: number): void {
-  if (st.nspans * 2 + 2 > st.spans.length) {
-    const n = new Int32Array(st.spans.length * 2);
-    n.set(st.spans);
-    st.spans = n;
-  }
+  if (st.nspans * 2 + 2 > st.spans.length) st.spans = doubled(st.spans);
   st.spans[st.nspans * 2] = s;
   st.spans[st.nspans * 2 + 1] = e;
   st.nspans++;
@@ -55,11 +58,7 @@ function pushSpan(st: ChunkState, s: number, e: number): void {
 }
 
 function pushTrailer(st: ChunkState, buf: Buffer, s: number, e: number): void {
-  if (st.ntrailers * 2 + 2 > st.trailers.length) {
-    const n = new Int32Array(st.trailers.length * 2);
-    n.set(st.trailers);
-    st.trailers = n;
-  }
+  if (st.ntrailers * 2 + 2 > st.trailers.length) st.trailers = doubled(st.trailers);
   st.trailers[st.ntrailers * 2] = s;
   st.trailers[st.ntrailers * 2 + 1] = e;
   st.ntrailers++;
