@@ -43,7 +43,7 @@ export class ChunkState {
 }
 
 /** A copy of `a` in an array twice its length (span and trailer offset lists grow rarely: allocates). */
-function doubled(a: Int32Array): Int32Array {
+function doubled(a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> {
   const n = new Int32Array(a.length * 2);
   n.set(a);
   return n;
