@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { startSluice, stopSluice, freePort } from '../proxy-util.ts';
 import type { Runtime } from '../../../proxy/runtime.ts';
+import { assertCases, assertLogLines } from '../http/golden-assert.ts';
 import { closeLogSinks } from '../../../proxy/log/sender.ts';
 import { countersLogs, cli } from '../http/counters-scenario.ts';
 import { cacheConfig, cacheOrigin, runCacheScenario, statCacheColumns, maskShowCache, type CachePorts } from './cache-scenario.ts';
@@ -39,17 +40,12 @@ before(async () => {
 after(async () => { if (rt !== null) await stopSluice(rt); closeLogSinks(); for (const f of stops) f(); });
 
 test('responses (hit or miss, stored headers, age, 304, HEAD, framing) equal HAProxy 2.6 case by case', () => {
-  const want = golden('responses.txt').split('\n=====\n');
-  assert.equal(responses.length, want.length);
-  for (let i = 0; i < want.length; i++) assert.equal(responses[i], want[i], 'case ' + i);
+  assertCases(responses, golden('responses.txt'));
 });
 
 test('log lines: same backend/server (<CACHE> on hits), status, bytes, termination flags and request', async () => {
   const pick = (l: string): string => { const f = l.split(' '); return [2, 3, 5, 6, 9].map((i) => f[i]).join(' ') + ' ' + f.slice(-2).join(' '); };
-  const want = golden('log.txt').trimEnd().split('\n').map(pick);
-  const end = Date.now() + 3000;
-  while (logLines.length < want.length && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-  assert.deepEqual(logLines.map(pick), want);
+  await assertLogLines(logLines, golden('log.txt'), pick);
 });
 
 test('show stat counts the same cache lookups and hits, sessions, requests, bytes and intercepted requests per proxy', () => {
