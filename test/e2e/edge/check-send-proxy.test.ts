@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSluice, stopSluice, freePort, waitFor } from '../proxy-util.ts';
 import type { Runtime } from '../../../proxy/runtime.ts';
-import { recorder } from './edge-util.ts';
+import { EDGE_DEFAULTS, recorder } from './edge-util.ts';
 import type { Recorder } from './edge-util.ts';
 
 let rt: Runtime;
@@ -16,12 +16,7 @@ before(async () => {
   [c1, c2, c3, c4] = await Promise.all([recorder('c1'), recorder('c2'), recorder('c3'), recorder('c4')]);
   const fp = await freePort();
   rt = await startSluice(`
-defaults
-  mode http
-  timeout client 2s
-  timeout server 2s
-  timeout connect 2s
-frontend fe
+${EDGE_DEFAULTS}frontend fe
   bind 127.0.0.1:${fp}
   default_backend chk
 backend chk

@@ -1,8 +1,16 @@
-/* Helpers of the edge e2e tests: a UDP log receiver, raw exchanges, a backend recording what it receives. */
+/* Helpers of the edge e2e tests: their common defaults section, a UDP log receiver, raw exchanges, a backend recording what it receives. */
 import { createSocket } from 'node:dgram';
 import type { Socket as DgramSocket } from 'node:dgram';
 import { createServer, connect } from 'node:net';
 import type { Server as NetServer } from 'node:net';
+
+/** The `defaults` section most edge configs use: mode http, 2 s client/server/connect timeouts. */
+export const EDGE_DEFAULTS = `defaults
+  mode http
+  timeout client 2s
+  timeout server 2s
+  timeout connect 2s
+`;
 
 export interface LogSink { sock: DgramSocket; port: number; lines: string[] }
 

@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSluice, stopSluice, freePort, waitFor } from '../proxy-util.ts';
 import type { Runtime } from '../../../proxy/runtime.ts';
-import { recorder, rawExchange } from './edge-util.ts';
+import { EDGE_DEFAULTS, recorder, rawExchange } from './edge-util.ts';
 import type { Recorder } from './edge-util.ts';
 import { startDnsServer } from '../../proxy/dns/dns-server.ts';
 import type { DnsServer } from '../../proxy/dns/dns-server.ts';
@@ -59,12 +59,7 @@ resolvers mydns
   timeout resolve 100ms
   timeout retry 200ms
   resolve_retries 2
-defaults
-  mode http
-  timeout client 2s
-  timeout server 2s
-  timeout connect 2s
-frontend fe
+${EDGE_DEFAULTS}frontend fe
   bind 127.0.0.1:${pTpl}
   default_backend tpl
 frontend fed

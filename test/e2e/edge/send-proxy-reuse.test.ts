@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { startSluice, stopSluice, freePort } from '../proxy-util.ts';
 import type { Runtime } from '../../../proxy/runtime.ts';
+import { EDGE_DEFAULTS } from './edge-util.ts';
 
 let rt: Runtime;
 let be: net.Server;
@@ -30,12 +31,7 @@ before(async () => {
   await new Promise<void>((r) => be.listen(0, '127.0.0.1', r));
   fp = await freePort();
   rt = await startSluice(`
-defaults
-  mode http
-  timeout client 2s
-  timeout server 2s
-  timeout connect 2s
-frontend fe
+${EDGE_DEFAULTS}frontend fe
   bind 127.0.0.1:${fp}
   default_backend be
 backend be

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startSluice, stopSluice, freePort } from '../proxy-util.ts';
 import type { Runtime } from '../../../proxy/runtime.ts';
-import { recorder } from './edge-util.ts';
+import { EDGE_DEFAULTS, recorder } from './edge-util.ts';
 import type { Recorder } from './edge-util.ts';
 import { ppDecode, PpInfo } from '../../../proxy/net/proxy-protocol.ts';
 
@@ -22,12 +22,7 @@ before(async () => {
   app = await recorder('app');
   fp = await freePort();
   rt = await startSluice(`
-defaults
-  mode http
-  timeout client 2s
-  timeout server 2s
-  timeout connect 2s
-frontend fe
+${EDGE_DEFAULTS}frontend fe
   bind 127.0.0.1:${fp} ssl crt ${join(ssl, 'certs/www.pem')} ca-file ${join(ssl, 'ca.crt')} verify optional
   default_backend be
 backend be
