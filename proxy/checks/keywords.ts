@@ -157,11 +157,12 @@ function parseHttpCheck(args: readonly string[], ctx: KwCtx): void {
   const c = ctx.proxy!.httpCheck;
   const sub = args[1] ?? '';
   if (sub === 'disable-on-404') { c.disableOn404 = true; return; }
+  if (sub === 'send-state') { c.sendState = true; return; }
   if (sub === 'send') {
     for (let i = 2; i < args.length; i++) {
       const k = args[i];
       const v = args[i + 1];
-      if (v === undefined) { ctx.alert(`'http-check send' : '${k}' expects a value.`); return; }
+      if (v === undefined) { ctx.alert(`'http-check send' : '${k}' expects a string as argument..`); return; }
       if (k === 'meth') c.method = v;
       else if (k === 'uri') c.uri = v;
       else if (k === 'ver') c.version = v;
@@ -181,7 +182,18 @@ function parseHttpCheck(args: readonly string[], ctx: KwCtx): void {
     if (args[i] === '!') { e.inverse = true; i++; }
     const kind = args[i];
     const v = args[i + 1];
-    if (kind === undefined || v === undefined) { ctx.alert(`'http-check expect' : expects a matching pattern ('status', 'rstatus', 'string', 'rstring').`); return; }
+    // 2.6.12's words
+    const KNOWN = ['status', 'rstatus', 'string', 'rstring', 'string-lf', 'hdr', 'fhdr', 'min-recv', 'comment'];
+    if (kind === undefined) { ctx.alert(`'http-check expect' : expects at least a matching pattern as arguments.`); return; }
+    if (!KNOWN.includes(kind)) {
+      ctx.alert(`'http-check expect' : 'only supports min-recv, [!]string', '[!]rstring', '[!]string-lf', '[!]status', '[!]rstatus', [!]hdr, [!]fhdr or comment but got '${kind}' as argument..`);
+      return;
+    }
+    if (v === undefined && (kind === 'status' || kind === 'rstatus' || kind === 'string' || kind === 'rstring')) {
+      ctx.alert(`'http-check expect' : '${kind}' expects a <pattern> as argument.`);
+      return;
+    }
+    if (v === undefined) { ctx.alert(`'http-check expect' : '${kind}' is not supported by sluice yet (status, rstatus, string, rstring are).`); return; }
     if (kind === 'status') {
       for (const part of v.split(',')) {
         const dash = part.indexOf('-');

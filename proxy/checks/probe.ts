@@ -5,8 +5,10 @@
  */
 import { connect as netConnect } from 'node:net';
 import { sourceUse, srcBindFor } from '../backend/source.ts';
+import { hostname } from 'node:os';
 import type { Socket } from 'node:net';
 import type { Server } from '../model/types.ts';
+import { SRV_ST_STOPPED } from '../model/types.ts';
 import type { CheckCfg } from './types.ts';
 import { checkProxyHeader } from '../backend/send-proxy.ts';
 import { runTcpCheck } from './tcp-check.ts';
@@ -64,8 +66,34 @@ export function probeReason(r: ProbeResult): string {
   return s + `, check duration: ${r.duration}ms`;
 }
 
+/**
+ * `http-check send-state`'s header value, in 2.6.12's form (checked on the wire): `UP 1/3; address=127.0.0.1;
+ * port=80; name=be/s1; node=vm; weight=7/7; scur=0/0; qcur=0` (state with health while not at an end, user weight
+ * over the backend's usable weight, server over backend sessions, queue). The node name is the host name (sluice
+ * does not pass a global `node` to checks).
+ */
+function serverStateHeader(srv: Server, host: string, port: number): string {
+  const c = srv.check;
+  const px = srv.proxy;
+  const top = c.rise + c.fall - 1;
+  let st: string;
+  if (srv.curState !== SRV_ST_STOPPED) {
+    const word = srv.uweight === 0 ? 'NOLB' : 'UP';
+    st = c.health >= top ? word : `${word} ${c.health - c.rise + 1}/${c.fall}`;
+  } else st = c.health === 0 ? 'DOWN' : `DOWN ${c.health}/${c.rise}`;
+  let tot = 0;
+  for (const s of px.servers) if (!s.backup && s.curState !== SRV_ST_STOPPED) tot += s.uweight;
+  if (tot === 0) for (const s of px.servers) if (s.backup && s.curState !== SRV_ST_STOPPED) tot += s.uweight;
+  return `${st}; address=${host}; port=${port}; name=${px.name}/${srv.name}; node=${hostname()}; weight=${srv.uweight}/${tot}; ` +
+    `scur=${srv.served}/${px.beconn - px.totalQueued}; qcur=${srv.queued}`;
+}
+
 function buildRequest(c: CheckCfg, srv: Server): Buffer {
   let req = `${c.method} ${c.uri} ${c.version}\r\n`;
+  if (c.sendState) {
+    const host = srv.check.addr !== '' ? srv.check.addr : srv.host;
+    req += `X-Haproxy-Server-State: ${serverStateHeader(srv, host, srv.check.port > 0 ? srv.check.port : srv.port)}\r\n`;
+  }
   let hasHost = false;
   for (let i = 0; i < c.headers.length; i += 2) {
     if (c.headers[i].toLowerCase() === 'host') hasHost = true;

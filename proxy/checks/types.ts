@@ -61,6 +61,7 @@ export interface CheckCfg {
   body: string;
   expect: HttpCheckExpect | null; // null = any 2xx/3xx
   disableOn404: boolean;       // `http-check disable-on-404`
+  sendState: boolean;          // `http-check send-state`: an X-Haproxy-Server-State header (checks/probe.ts)
   logHealthChecks: boolean;    // `option log-health-checks` (checks/log-checks.ts)
   tcpRules: TcpCheckRule[];    // `tcp-check` rules, or those of redis-check / smtpchk (type CHK_TYPE_TCPCHK)
   tcpPreset: boolean;          // the rules come from a protocol option: its messages, not the tcp-check ones

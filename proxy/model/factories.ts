@@ -78,7 +78,7 @@ export function newBalanceCfg(): BalanceCfg {
 export function newCheckCfg(): CheckCfg {
   return {
     type: CHK_TYPE_TCP, method: 'OPTIONS', uri: '/', version: 'HTTP/1.0', headers: [], body: '', expect: null,
-    disableOn404: false, logHealthChecks: false, tcpRules: [], tcpPreset: false,
+    disableOn404: false, sendState: false, logHealthChecks: false, tcpRules: [], tcpPreset: false,
   };
 }
 
