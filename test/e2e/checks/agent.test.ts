@@ -100,7 +100,7 @@ test('slowstart ramps the effective weight and the throttle after leaving mainte
 test('track and agent configuration errors are reported like HAProxy 2.6', () => {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-agent-'));
   const f = join(dir, 't.cfg');
-  writeFileSync(f, `defaults
+  const tracking = `defaults
   mode tcp
   timeout client 1s
   timeout server 1s
@@ -110,7 +110,8 @@ backend bk
   server s2 127.0.0.1:1 track s1
   server s3 127.0.0.1:1 track nobk/s1
   server s4 127.0.0.1:1 track bk/nos
-  server s5 127.0.0.1:1 check track bk/s6
+`;
+  writeFileSync(f, tracking + `  server s5 127.0.0.1:1 check track bk/s6
   server s6 127.0.0.1:1 check
   server s7 127.0.0.1:1 agent-check
 `);
@@ -121,17 +122,7 @@ backend bk
     `[${f}:11] : 'server bk/s5' : unable to enable checks and tracking at the same time!`,
     `[${f}:13] : 'server bk/s7' : server s7 does not have agent port. Agent check has been disabled.`,
   ]);
-  writeFileSync(f, `defaults
-  mode tcp
-  timeout client 1s
-  timeout server 1s
-  timeout connect 1s
-backend bk
-  server s1 127.0.0.1:1
-  server s2 127.0.0.1:1 track s1
-  server s3 127.0.0.1:1 track nobk/s1
-  server s4 127.0.0.1:1 track bk/nos
-`);
+  writeFileSync(f, tracking);
   const cfg2 = loadConfig([f], buildRegistry());
   assert.deepEqual(cfg2.messages.filter((m) => m.level === 0).map((m) => m.text), [
     `[${f}:8] : 'server bk/s2' : unable to use bk/s1 for tracking as it does not have any check nor agent enabled.`,
