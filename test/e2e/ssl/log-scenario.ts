@@ -12,17 +12,22 @@ export const SSL_FIXTURES = new URL('../../../fixtures/ssl/', import.meta.url).p
 
 export interface LogPorts { log: number; https: number; fmt: number; tcp: number; plain: number; backend: number; quiet: number; slow: number; mtls: number; pp: number }
 
-export function sslLogConfig(p: LogPorts): string {
-  const F = SSL_FIXTURES;
+/** global + defaults of the TLS log configs: raw-format logs to 127.0.0.1:logPort, mode http, 5 s timeouts. */
+export function rawLogHead(logPort: number): string {
   return `global
-  log 127.0.0.1:${p.log} format raw local0
+  log 127.0.0.1:${logPort} format raw local0
 defaults
   mode http
   log global
   timeout client 5s
   timeout server 5s
   timeout connect 5s
-frontend fe_https
+`;
+}
+
+export function sslLogConfig(p: LogPorts): string {
+  const F = SSL_FIXTURES;
+  return `${rawLogHead(p.log)}frontend fe_https
   bind 127.0.0.1:${p.https} ssl crt ${F}certs/www.pem crt ${F}certs/api.pem name tls1
   option httpslog
   http-request return status 200 content-type text/plain string ok

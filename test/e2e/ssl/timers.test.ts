@@ -12,7 +12,7 @@ import tls from 'node:tls';
 import { startSluice, stopSluice, freePort, waitFor, sleep } from '../proxy-util.ts';
 import type { Runtime } from '../../../proxy/runtime.ts';
 import { closeLogSinks } from '../../../proxy/log/sender.ts';
-import { SSL_FIXTURES as F } from './log-scenario.ts';
+import { SSL_FIXTURES as F, rawLogHead } from './log-scenario.ts';
 
 const got: string[] = [];
 let udp: dgram.Socket;
@@ -24,15 +24,7 @@ before(async () => {
   udp.on('message', (m) => got.push(m.toString('latin1').replace(/\n$/, '')));
   await new Promise<void>((r) => udp.bind(0, '127.0.0.1', r));
   port = await freePort();
-  rt = await startSluice(`global
-  log 127.0.0.1:${udp.address().port} format raw local0
-defaults
-  mode http
-  log global
-  timeout client 5s
-  timeout server 5s
-  timeout connect 5s
-frontend fe
+  rt = await startSluice(`${rawLogHead(udp.address().port)}frontend fe
   bind 127.0.0.1:${port} ssl crt ${F}certs/www.pem
   log-format "Th=%Th Ti=%Ti TR=%TR Tt=%Tt Tq=%Tq %HP"
   http-request return status 200 content-type text/plain string ok
