@@ -57,6 +57,10 @@ export const IGNORED: ReadonlyArray<readonly [string, readonly IgnoredKeyword[]]
     ['h1-case-adjust', 2, 'header names go out in lower case, as HAProxy sends them without this'],
     ['h1-case-adjust-file', 1, 'header names go out in lower case, as HAProxy sends them without this'],
     ['pp2-never-send-local', 0, TUNE], ['cpu-map', 2, 'one process, one thread'],
+    ['grace', 1, 'a stopping process closes its listeners at once'],
+    ['external-check', 0, 'no external check command is run'],
+    ...['httpclient.ssl.verify', 'httpclient.ssl.ca-file', 'httpclient.resolvers.disabled', 'httpclient.resolvers.id',
+      'httpclient.resolvers.prefer'].map((n): IgnoredKeyword => [n, 1, 'sluice has no internal HTTP client (Lua, OCSP)']),
   ]],
   ['proxy', [
     ['backlog', 1, 'listeners use the system\'s backlog'],

@@ -6,11 +6,9 @@
  */
 export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['global', [
-    'lua-load', 'lua-load-per-thread', 'lua-prepend-path', 'expose-experimental-directives',
-    'external-check', 'issuers-chain-path', 'deviceatlas-json-file', '51degrees-data-file',
-    'wurfl-data-file', 'tune.http.cookielen', 'tune.http.logurilen', 'dns-accept-family', 'httpclient.ssl.verify',
-    'httpclient.resolvers.disabled', 'unix-bind', 'grace', 'default-path', 'h1-accept-payload-with-any-method',
-    'httpclient.resolvers.id', 'httpclient.resolvers.prefer', 'httpclient.ssl.ca-file',
+    'lua-load', 'lua-load-per-thread', 'lua-prepend-path', 'expose-experimental-directives', 'issuers-chain-path',
+    'deviceatlas-json-file', '51degrees-data-file', 'wurfl-data-file', 'tune.http.cookielen', 'tune.http.logurilen',
+    'dns-accept-family', 'unix-bind', 'default-path', 'h1-accept-payload-with-any-method',
   ]],
   ['proxy', [
     'monitor-net', 'external-check', 'option ldap-check', 'option spop-check', 'option external-check',
