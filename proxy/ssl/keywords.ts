@@ -392,7 +392,7 @@ function parseDhParam(args: readonly string[], ctx: KwCtx): void {
 function parseDhFile(args: readonly string[], ctx: KwCtx): void {
   if (args.length < 2) { ctx.alert(`'${args[0]}' expects a file path as an argument.`); return; }
   const r = loadPemFile(args[1]);
-  if (typeof r !== 'string') { ctx.alert(`'${args[0]}' : unable to load DH parameters from file '${args[1]}'.`); return; }
+  if (typeof r !== 'string') { ctx.alert(`'${args[0]}': unable to load DH parameters from file <${args[1]}>.`); return; }
   globalSsl(ctx.global).dhParamFile = args[1];
 }
 
