@@ -6,6 +6,7 @@
  * replays the same steps through Sluice. Hot path: no.
  */
 import net from 'node:net';
+import { rawRequest } from '../http/golden-util.ts';
 
 /** A step: a request (uri, optional x-key header, optional client source address) or a CLI command. */
 export type LbStep = { uri: string; key?: string; src?: string } | { cli: string } | { hold: true } | { release: true };
@@ -143,7 +144,7 @@ export const RANDOM_REQUESTS = 1200;
 export async function runRandomTally(fe: number): Promise<Record<string, number>> {
   const t: Record<string, number> = {};
   for (let i = 0; i < RANDOM_REQUESTS; i++) {
-    const r = await talk({ port: fe, host: '127.0.0.1' }, 'GET / HTTP/1.1\r\nhost: h\r\nx-bk: rnd\r\nconnection: close\r\n\r\n');
+    const r = await rawRequest(fe, 'GET / HTTP/1.1\r\nhost: h\r\nx-bk: rnd\r\nconnection: close\r\n\r\n', 3000);
     const sv = r.slice(r.indexOf('\r\n\r\n') + 4);
     t[sv] = (t[sv] ?? 0) + 1;
   }
@@ -206,18 +207,6 @@ export async function lbOrigins(): Promise<LbOrigins> {
   };
 }
 
-function talk(opts: net.NetConnectOpts, data: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const c = net.connect(opts);
-    const out: Buffer[] = [];
-    const t = setTimeout(() => { c.destroy(); reject(new Error('timeout: ' + data.slice(0, 40))); }, 3000);
-    c.on('data', (d) => out.push(d));
-    c.on('error', (e) => { clearTimeout(t); reject(e); });
-    c.on('close', () => { clearTimeout(t); resolve(Buffer.concat(out).toString('latin1')); });
-    c.on('connect', () => c.write(data));
-  });
-}
-
 /** Runs every case (or those named in `only`); lines "case step -> server" (CLI steps: "case cli <cmd> -> <answer>"). */
 export async function runLbScenario(fe: number, sock: string, o: LbOrigins, only: string[] | null = null): Promise<string[]> {
   const out: string[] = [];
@@ -227,7 +216,7 @@ export async function runLbScenario(fe: number, sock: string, o: LbOrigins, only
     for (const st of k.steps) {
       if ('hold' in st) {
         const before = o.held();
-        pending.push(talk({ port: fe, host: '127.0.0.1' }, 'GET /hold HTTP/1.1\r\nhost: h\r\nx-bk: ' + k.name + '\r\nconnection: close\r\n\r\n'));
+        pending.push(rawRequest(fe, 'GET /hold HTTP/1.1\r\nhost: h\r\nx-bk: ' + k.name + '\r\nconnection: close\r\n\r\n', 3000));
         const end = Date.now() + 2000;
         while (o.held() === before && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
         continue;
@@ -243,12 +232,12 @@ export async function runLbScenario(fe: number, sock: string, o: LbOrigins, only
         continue;
       }
       if ('cli' in st) {
-        const a = await talk({ path: sock }, st.cli + '\n');
+        const a = await rawRequest({ path: sock }, st.cli + '\n', 3000);
         out.push(k.name + ' cli ' + st.cli + ' -> ' + a.trim().replace(/\n/g, ' '));
         continue;
       }
       const raw = 'GET ' + st.uri + ' HTTP/1.1\r\nhost: h\r\nx-bk: ' + k.name + '\r\n' + (st.key !== undefined ? 'x-key: ' + st.key + '\r\n' : '') + 'connection: close\r\n\r\n';
-      const r = await talk({ port: fe, host: '127.0.0.1', localAddress: st.src }, raw);
+      const r = await rawRequest({ port: fe, host: '127.0.0.1', localAddress: st.src }, raw, 3000);
       out.push(k.name + ' ' + st.uri + (st.key !== undefined ? ' key=' + st.key : '') + (st.src !== undefined ? ' src=' + st.src : '') + ' -> ' + r.slice(r.indexOf('\r\n\r\n') + 4));
     }
   }

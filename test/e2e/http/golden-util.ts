@@ -9,12 +9,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 
-/** Writes `raw` on a new connection and resolves with everything received until the peer closes (5 s bound). */
-export function rawRequest(port: number, raw: string): Promise<string> {
+/**
+ * Writes `raw` on a new connection to a loopback port (or to `net.connect` options: a unix socket, a source address)
+ * and resolves with everything received until the peer closes; rejects after `timeoutMs`.
+ */
+export function rawRequest(to: number | net.NetConnectOpts, raw: string, timeoutMs = 5000): Promise<string> {
   return new Promise((resolve, reject) => {
-    const c = net.connect(port, '127.0.0.1');
+    const c = typeof to === 'number' ? net.connect(to, '127.0.0.1') : net.connect(to);
     const out: Buffer[] = [];
-    const t = setTimeout(() => { c.destroy(); reject(new Error('timeout: ' + raw.slice(0, 40))); }, 5000);
+    const t = setTimeout(() => { c.destroy(); reject(new Error('timeout: ' + raw.slice(0, 40))); }, timeoutMs);
     c.on('data', (d) => out.push(d));
     c.on('error', (e) => { clearTimeout(t); reject(e); });
     c.on('close', () => { clearTimeout(t); resolve(Buffer.concat(out).toString('latin1')); });
