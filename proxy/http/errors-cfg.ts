@@ -20,8 +20,6 @@ import { httpErrorsSections } from './http-errors-store.ts';
 
 const ALL = PR_CAP_FE | PR_CAP_BE | PR_CAP_DEF;
 
-/** `http-errors` sections by name: code → errorfile bytes. */
-const sections = httpErrorsSections;
 let current: Map<number, Buffer> | null = null;
 /** Parse order of each proxy's last direct setting per code, so that a deferred `errorfiles` does not override it. */
 const setAt = new WeakMap<Proxy, Map<number, number>>();
@@ -91,12 +89,12 @@ function parseErrorfiles(args: readonly string[], ctx: KwCtx): void {
     codes.push(c);
   }
   const name = args[1];
-  const sec = sections.get(name);
+  const sec = httpErrorsSections(ctx.global).get(name);
   if (sec !== undefined) { importSection(px, sec, codes, 0, ctx, name); return; }
   // a section declared further down: resolved once everything is parsed (2.6 resolves them all then)
   const at = ++seq;
   ctx.postParse(() => {
-    const s = sections.get(name);
+    const s = httpErrorsSections(ctx.global).get(name);
     if (s === undefined) { ctx.alertRaw(`proxy '${px.name}': unknown http-errors section '${name}' (at ${ctx.file}:${ctx.line}).`); return; }
     importSection(px, s, codes, at, ctx, name);
   });
@@ -121,7 +119,7 @@ function parseHttpError(args: readonly string[], ctx: KwCtx): void {
       continue;
     }
     if (w === 'errorfiles') {
-      const sec = sections.get(args[++i] ?? '');
+      const sec = httpErrorsSections(ctx.global).get(args[++i] ?? '');
       const b = sec?.get(code);
       if (b === undefined) { ctx.alert(`http-error : unknown http-errors section '${args[i] ?? ''}' or status '${code}' not declared there.`); return; }
       fromFile = b;
@@ -153,7 +151,7 @@ function parseHttpError(args: readonly string[], ctx: KwCtx): void {
 function parseSection(args: readonly string[], ctx: KwCtx): void {
   if (args.length < 2) { ctx.alert("'http-errors' expects <name> as argument."); current = null; return; }
   current = new Map();
-  sections.set(args[1], current);
+  httpErrorsSections(ctx.global).set(args[1], current);
 }
 
 function parseSectionErrorfile(args: readonly string[], ctx: KwCtx): void {

@@ -207,7 +207,7 @@ function errorReplyOption(args: readonly string[], i: number, rule: HttpRule, ct
   const name = w === 'errorfiles' ? args[++i] ?? '' : '';
   ctx.postParse(() => {
     if (w === 'errorfiles') {
-      const sec = httpErrorsSections.get(name);
+      const sec = httpErrorsSections(ctx.global).get(name);
       if (sec === undefined) { ctx.alertRaw(`proxy '${px.name}': unknown http-errors section '${name}' (at ${ctx.file}:${ctx.line}).`); return; }
       rule.reply = sec.get(rule.status) ?? px.http.errorFiles.get(rule.status) ?? cannedReply(rule.status);
     } else rule.reply = px.http.errorFiles.get(rule.status) ?? cannedReply(rule.status);

@@ -85,3 +85,11 @@ test("http-request disable-l7-retry takes a condition only (2.6's alert otherwis
   assert.ok(load('http-request disable-l7-retry foo').alerts.some((a) => a.includes("'http-request disable-l7-retry' expects either 'if' or 'unless' followed by a condition but found 'foo'.")));
   assert.ok(load('http-request disable-l7-retryx').alerts.some((a) => a.includes("but got 'disable-l7-retryx'")));
 });
+
+test('an http-errors section of an earlier load is unknown to the next one (reload without the section)', () => {
+  assert.deepEqual(load('errorfiles sec').alerts, []);
+  const f = join(dir, 'nosec.cfg');
+  writeFileSync(f, 'defaults\n  mode http\n  timeout client 1s\n  timeout server 1s\n  timeout connect 1s\nfrontend fe\n  bind 127.0.0.1:18080\n  errorfiles sec\n  http-request return status 503 errorfiles sec\n');
+  const alerts = loadConfig([f], reg).messages.filter((m) => m.level === CFG_ALERT).map((m) => m.text);
+  assert.equal(alerts.filter((a) => a.includes("unknown http-errors section 'sec'")).length, 2, alerts.join('\n'));
+});
