@@ -429,6 +429,8 @@ function dispatchLine(ld: Loading, reg: KeywordRegistry, file: string, lineNo: n
       ctx.alert(`option '${opt}' is a HAProxy 2.6 option not supported by sluice yet.`);
       return;
     }
+    // 2.6.12 answers `no option <unknown>` with the negation message, not the unknown-option one
+    if (neg) { ld.alert(file, `parsing [${file}:${lineNo}]: negation/default is not supported for option '${opt}'.`); return; }
     const hint = bestMatch(opt, [...reg.subwords(section, 'option'),
       ...reg.unsupportedNames(family).filter((n) => n.startsWith('option ')).map((n) => n.slice(7))]);
     ctx.alert(`unknown option '${opt}'${hint !== '' ? `; did you mean '${hint}' maybe ?` : '.'}`);

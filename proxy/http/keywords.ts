@@ -502,7 +502,7 @@ function parseReuse(args: readonly string[], ctx: KwCtx): void {
   const px = ctx.proxy;
   if (!px) return;
   const m = ['never', 'safe', 'aggressive', 'always'].indexOf(args[1] ?? '');
-  if (m < 0 || args.length !== 2) { ctx.alert("'http-reuse' only supports 'never', 'safe', 'aggressive', 'always'"); return; }
+  if (m < 0 || args.length !== 2) { ctx.alert("'http-reuse' only supports 'never', 'safe', 'aggressive', 'always'."); return; }
   px.http.reuse = [HTTP_REUSE_NEVER, HTTP_REUSE_SAFE, HTTP_REUSE_AGGRESSIVE, HTTP_REUSE_ALWAYS][m];
 }
 
@@ -513,6 +513,7 @@ function parseForwardFor(args: readonly string[], ctx: KwCtx): void {
   px.options |= PR_O_FORWARDFOR;
   px.forwardForHeader = 'x-forwarded-for';
   px.forwardForExcept = '';
+  px.forwardForIfNone = false;
   for (let i = 2; i < args.length; i++) {
     const w = args[i];
     if (w === 'except') {
@@ -521,9 +522,9 @@ function parseForwardFor(args: readonly string[], ctx: KwCtx): void {
       px.forwardForExcept = net;
     } else if (w === 'header') {
       const h = args[++i];
-      if (!h) { ctx.alert("'option forwardfor header' requires a header name."); return; }
+      if (!h) { ctx.alert("'option forwardfor header' expects <header_name> as argument."); return; }
       px.forwardForHeader = h.toLowerCase();
-    } else if (w === 'if-none') { /* accepted: the header is added anyway */ }
+    } else if (w === 'if-none') px.forwardForIfNone = true;
     else { ctx.alert(`'option forwardfor' only supports optional values: 'header', 'if-none' and 'except' (got '${w}').`); return; }
   }
 }

@@ -222,6 +222,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   /** x-forwarded-for line cached for the proxy it was built for. */
   fwdPx: Proxy | null = null;
   fwdLine = '';
+  fwdName = 'x-forwarded-for';
+  fwdIfNone = false;
   readonly srcIp: string;
   readonly srcIp4: number;
   srcAddrBuf: Buffer | null = null;
@@ -641,7 +643,11 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       (out.method ?? buf.toString('latin1', m.l0s, m.l0e)) + ' ' + (out.uri ?? buf.toString('latin1', m.l1s, m.l1e)) + ' ' +
       (keepVer ? buf.toString('latin1', m.l2s, m.l2e) : 'HTTP/1.1'), 'latin1');
     let extra = out.extra;
-    if (opts & PR_O_FORWARDFOR) extra = extra === '' ? this.forwardFor() : extra + this.forwardFor();
+    if (opts & PR_O_FORWARDFOR) {
+      const xff = this.forwardFor();
+      // `if-none`: only when the request has no such header yet (2.6; checked against it)
+      if (xff !== '' && !(this.fwdIfNone && this.findHeader(this.fwdName, HDR_OUT))) extra = extra === '' ? xff : extra + xff;
+    }
     // option originalto / http-send-name-header (http/originalto.ts): off unless the proxies set their option bits
     if ((opts & PR_O_ORIGINALTO) !== 0) extra += originalToLine(this.fe, this.be as Proxy, this.log.frontendIp);
     if (((this.be as Proxy).options & PR_O_SEND_NAME_HDR) !== 0) stripNameHeader(this.be as Proxy, buf, m);
@@ -668,7 +674,9 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     const px = (be.options & PR_O_FORWARDFOR) !== 0 ? be : fe;
     const exc = (fe.forwardForExcept !== '' && ipInNet(this.srcIp4, fe.forwardForExcept)) ||
       (be !== fe && be.forwardForExcept !== '' && ipInNet(this.srcIp4, be.forwardForExcept));
-    this.fwdLine = exc ? '' : '\r\n' + (px.forwardForHeader || 'x-forwarded-for') + ': ' + this.srcIp;
+    this.fwdName = px.forwardForHeader || 'x-forwarded-for';
+    this.fwdIfNone = px.forwardForIfNone;
+    this.fwdLine = exc ? '' : '\r\n' + this.fwdName + ': ' + this.srcIp;
     return this.fwdLine;
   }
 

@@ -380,7 +380,7 @@ export function finalizeProxyLog(px: Proxy, g: GlobalSettings): string[] {
       fmt = LOG_FORMAT_TCPLOG;
     }
   }
-  if (fmt !== '' && lc.targets.length === 0 && (px.cap & PR_CAP_FE) !== 0) {
+  if ((fmt !== '' || lc.formatSd !== '') && lc.targets.length === 0 && (px.cap & PR_CAP_FE) !== 0) {
     warnings.push(`log format ignored for ${capName(px.cap)} '${px.name}' since it has no log address.`);
   }
   lc.emitter = null;

@@ -131,6 +131,7 @@ export interface Proxy {
   rateLimitSessions: number; // `rate-limit sessions`, 0 = none
   binds: BindCfg[];
   forwardForHeader: string;  // `option forwardfor header X`, default 'x-forwarded-for'
+  forwardForIfNone: boolean; // `option forwardfor if-none`: add it only when the request has none
   forwardForExcept: string;  // network, '' = none
   // routing (frontend side)
   acls: AclDef[];
