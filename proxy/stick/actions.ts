@@ -105,11 +105,17 @@ class SetGptAction implements StkAction {
   }
 }
 
-/** Track actions waiting for their table (resolved after parsing, see stkResolveActions). */
+/**
+ * Track actions waiting for their table (resolved after parsing, see stkResolveActions), of the load whose global
+ * settings are `pendingOwner`: a load with alerts runs no post-parse step, so its entries are dropped when the next
+ * load adds its first one instead of being resolved against that load's proxies.
+ */
 const pendingTracks: { a: TrackAction; px: Proxy; name: string; act: string }[] = [];
+let pendingOwner: object | null = null;
 
 /** Resolves the tables of the track actions parsed so far; alerts for unknown ones (2.6's words). */
 export function stkResolveActions(ctx: KwCtx): void {
+  if (pendingOwner !== ctx.global) { pendingTracks.length = 0; return; }
   for (const p of pendingTracks) {
     const t = p.name === '' ? stkProxyTable(p.px) : stkFindTable(ctx.proxies, p.name);
     if (t === null) { ctx.alertRaw(`Proxy '${p.px.name}': unable to find table '${p.name === '' ? p.px.name : p.name}' referenced by ${p.act}.`); continue; }
@@ -170,6 +176,7 @@ export function stkParseAction(args: readonly string[], at: number, end: number,
       return junk(args[i]);
     }
     const a = new TrackAction(slot, key, where);
+    if (pendingOwner !== ctx.global) { pendingTracks.length = 0; pendingOwner = ctx.global; }
     pendingTracks.push({ a, px, name, act: `track-sc${slot}` });
     return a;
   }

@@ -115,3 +115,9 @@ test('base32+src keys a binary table like 2.6 (4 bytes of sdbm+avalanche of host
   // the key haproxy 2.6.12 shows for the same request (fixtures-free: checked by hand with show table)
   assert.equal(stkKey(t, (f as (c: typeof ctx) => string)(ctx)), '89737EDB7F000001000000000000000000000000');
 });
+
+test('track actions of a load refused at parse time are not resolved by the next load (a fixed reload loads)', () => {
+  // a parse alert (bad expire) skips post-parse: its track-sc0 on a missing table must not reach the next load
+  assert.ok(load(' http-request track-sc0 src table nosuch\n stick-table type ip size 1 expire x').alerts.length > 0);
+  assert.deepEqual(load(' stick-table type ip size 1\n http-request track-sc0 src').alerts, []);
+});
