@@ -14,6 +14,7 @@ import { startChecks, stopChecks } from './checks/health.ts';
 import { startFrontend, stopListeners, bindKeys, feGlobal, DEFAULT_MAXCONN, closeAllListeners } from './frontend.ts';
 import { acceptRateApply } from './accept-rate.ts';
 import { whenNoStreams, killStreams } from './streams.ts';
+import { patRefActivate } from './acl/pat-ref.ts';
 import { SF_ERR_KILLED } from './model/types.ts';
 import { poolIdleCount } from './backend/pool.ts';
 import { startStats, stopStats } from './stats/runtime.ts';
@@ -80,6 +81,7 @@ export async function startRuntime(cfg: LoadedConfig, prev: Runtime | null = nul
     proxies: cfg.proxies, global: cfg.global, startMs, pid: process.pid,
     actconn: () => feGlobal.actconn, idleConns: poolIdleCount,
   };
+  patRefActivate(cfg.global);          // the runtime API edits this configuration's ACL/map references
   const stats = await startStats(src);
   acceptRateApply(cfg.global);         // after startStats, which resets the process limits to none
   return { cfg, stats, startMs };

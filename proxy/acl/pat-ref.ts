@@ -3,9 +3,12 @@
  * users, plus one per ACL term for its inline patterns) and behind map files, numbered in creation order. Compiled
  * users (acl/compile.ts terms, log/converters.ts maps) register a rebuild hook, so the runtime API
  * (stats/cli-acl-map.ts: add/del/clear acl|map, set map) changes what requests match. Hot path: no (users rebuild
- * their own indexes on change; request matching never reads this module).
+ * their own indexes on change; request matching never reads this module). Each configuration load has its own list
+ * (a reload re-reads every file, as a new haproxy process does); the CLI sees the running configuration's
+ * (patRefActivate, called by runtime.ts when a configuration starts).
  */
 import { cfgPosition } from '../config/position.ts';
+import { registerGlobalInit } from '../model/factories.ts';
 
 export interface PatRefEntry {
   /** Stable pseudo address shown by `show acl|map` and accepted as `#<ptr>` by del/set. */
@@ -49,7 +52,16 @@ export interface PatRef {
   users: PatRefUser[];
 }
 
-const refs: PatRef[] = [];
+/** The references of each load, by its GlobalSettings object; `refs` is the load in progress's. */
+const byLoad = new WeakMap<object, PatRef[]>();
+let refs: PatRef[] = [];
+/** The running configuration's references (null before any configuration started: the last load's). */
+let active: PatRef[] | null = null;
+registerGlobalInit((g) => { refs = []; byLoad.set(g, refs); });
+
+/** Makes the references of the load whose global settings are `global` the ones the runtime API sees. */
+export function patRefActivate(global: object): void { active = byLoad.get(global) ?? []; }
+
 let nextPtr = 0x55d100000000;
 
 function newEntry(key: string, value: string): PatRefEntry {
@@ -90,25 +102,27 @@ export function patRefNewInline(fetch: string, patterns: readonly string[]): Pat
 
 /** A reference described by `desc` as is (2.6's internal ones: `acl 'var' file 'httpclient' line 0`). */
 export function patRefNewNamed(desc: string, patterns: readonly string[]): PatRef {
+  const list = active ?? refs;       // made at run time (the CLI's first command), for the running configuration
   const r: PatRef = {
-    id: refs.length, file: '', isMap: false, inlineDesc: desc, usedBy: [], entries: patterns.map((p) => newEntry(p, '')),
+    id: list.length, file: '', isMap: false, inlineDesc: desc, usedBy: [], entries: patterns.map((p) => newEntry(p, '')),
     count: patterns.length, users: [],
   };
-  refs.push(r);
+  list.push(r);
   return r;
 }
 
 /** All references in id order. */
-export function patRefAll(): readonly PatRef[] { return refs; }
+export function patRefAll(): readonly PatRef[] { return active ?? refs; }
 
 /** `#<id>` or a file name; `kind` restricts to ACL or map references ('any': both). */
 export function patRefLookup(word: string, kind: 'acl' | 'map' | 'any'): PatRef | undefined {
+  const list = active ?? refs;
   let r: PatRef | undefined;
   if (word.startsWith('#')) {
     const n = Number(word.slice(1));
-    r = Number.isInteger(n) && word.length > 1 ? refs[n] : undefined;
+    r = Number.isInteger(n) && word.length > 1 ? list[n] : undefined;
   } else {
-    r = refs.find((x) => x.file === word && (kind === 'any' || x.isMap === (kind === 'map')));
+    r = list.find((x) => x.file === word && (kind === 'any' || x.isMap === (kind === 'map')));
   }
   if (r === undefined) return undefined;
   if (kind !== 'any' && r.isMap !== (kind === 'map')) return undefined;

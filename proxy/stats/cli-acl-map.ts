@@ -20,11 +20,11 @@ const UNKNOWN_ACL = 'Unknown ACL identifier. Please use #<id> or <file>.\n';
 const UNKNOWN_MAP = 'Unknown map identifier. Please use #<id> or <file>.\n';
 
 // 2.6 lists two ACL references of its internal httpclient proxy after the configuration's, in every process; they
-// are made on the first command here, when the configuration's are all known
-let internalDone = false;
+// are made on the first command here, when the configuration's are all known (again after a reload)
+let internalFor: readonly unknown[] | null = null;
 function internalRefs(): void {
-  if (internalDone) return;
-  internalDone = true;
+  if (internalFor === patRefAll()) return;
+  internalFor = patRefAll();
   for (let k = 0; k < 2; k++) aclInternalRef("acl 'var' file 'httpclient' line 0", ['src', '0.0.0.0']);
 }
 
