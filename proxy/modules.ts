@@ -63,6 +63,8 @@ import { sslAclFetches, sslLogFetches } from './ssl/fetches.ts';
 import { tlsAcceptorFor, tlsHandshake } from './ssl/accept.ts';
 import { registerAclFetches } from './acl/fetches.ts';
 import { nbsrvFetch } from './acl/nbsrv.ts';
+import { patRefLoadStart } from './acl/pat-ref.ts';
+import { userlistLoadStart } from './http/userlist.ts';
 import { registerLogFetches } from './log/sample.ts';
 import { registerConverters } from './log/converters.ts';
 import { registerHttpActions } from './http/keywords.ts';
@@ -75,6 +77,8 @@ import { setCheckTlsConnector } from './checks/probe.ts';
 /** Model init hooks: run before any configuration is parsed (newProxy/newServer/newGlobal call them). */
 export function registerModelHooks(): void {
   registerGlobalInit(initGlobalLog);
+  registerGlobalInit(patRefLoadStart);
+  registerGlobalInit(userlistLoadStart);
   registerProxyInit(initProxyLog);
   registerProxyInit(statsProxyInit);
   registerProxyInit(httpProxyInit);

@@ -15,6 +15,7 @@ import { startFrontend, stopListeners, bindKeys, feGlobal, DEFAULT_MAXCONN, clos
 import { acceptRateApply } from './accept-rate.ts';
 import { whenNoStreams, killStreams } from './streams.ts';
 import { patRefActivate } from './acl/pat-ref.ts';
+import { userlistActivate } from './http/userlist.ts';
 import { SF_ERR_KILLED } from './model/types.ts';
 import { poolIdleCount } from './backend/pool.ts';
 import { startStats, stopStats } from './stats/runtime.ts';
@@ -82,6 +83,7 @@ export async function startRuntime(cfg: LoadedConfig, prev: Runtime | null = nul
     actconn: () => feGlobal.actconn, idleConns: poolIdleCount,
   };
   patRefActivate(cfg.global);          // the runtime API edits this configuration's ACL/map references
+  userlistActivate(cfg.global);        // http_auth checks this configuration's users
   const stats = await startStats(src);
   acceptRateApply(cfg.global);         // after startStats, which resets the process limits to none
   return { cfg, stats, startMs };

@@ -4,14 +4,15 @@
  * forms (path_beg = path -m beg, hdr_dom(host) = hdr(host) -m dom, ...). Each fetch walks its values in the request
  * head and stops at the first match, without building strings. Callers: acl/compile.ts at load. Hot path: yes.
  */
-import type { FetchDef, SampleCtx, MatchFn, AclPatterns } from './types.ts';
+import type { FetchDef, SampleCtx, MatchFn, AclPatterns, AclTerm } from './types.ts';
+import type { KwCtx } from '../config/types.ts';
 import {
   ACL_M_STR, ACL_M_BEG, ACL_M_END, ACL_M_SUB, ACL_M_REG, ACL_M_DOM, ACL_M_DIR, ACL_M_IP, ACL_M_INT, ACL_M_BOOL,
   ACL_M_LEN,
 } from './types.ts';
 import { matchIp, ip4InNets } from './matchers.ts';
 import { varGet } from '../http/vars.ts';
-import { basicAuthUser } from '../http/userlist.ts';
+import { basicAuthUser, userlistExists } from '../http/userlist.ts';
 import { L4_FETCHES } from './fetches-l4.ts';
 
 /** [start, end) of the path inside the URI, or false when there is none (authority form, '*'). */
@@ -171,15 +172,29 @@ const varFetch: FetchDef = {
   },
 };
 
+/** Terms whose userlist is already checked (a named ACL is reported by each condition using it). */
+const userlistChecked = new WeakSet<AclTerm>();
+
+/** After parsing: 2.6's alert when the term's userlist does not exist (every request would fail its check). */
+function checkUserlist(ctx: KwCtx, term: AclTerm): void {
+  if (userlistChecked.has(term)) return;
+  userlistChecked.add(term);
+  const name = term.arg.toString('latin1'), file = ctx.file, line = ctx.line, px = ctx.proxy?.name ?? '';
+  ctx.postParse(() => {
+    if (!userlistExists(name)) ctx.alertRaw(`parsing [${file}:${line}]: unable to find userlist '${name}' referenced in arg 1 of ACL keyword '${term.fetch.name}' in proxy '${px}'.`);
+  });
+}
+
 /** `http_auth(<userlist>)`: the request carries Basic credentials valid in that userlist. */
 const httpAuth: FetchDef = {
   name: 'http_auth', defaultMatch: ACL_M_BOOL, needsArg: true, bool: true,
   run(ctx, arg) { return basicAuthUser(ctx, arg.toString('latin1')) !== null; },
+  atLoad: checkUserlist,
 };
 
 /** `http_auth_group(<userlist>)`: the groups of the authenticated user, matched against the patterns. */
 const httpAuthGroup: FetchDef = {
-  name: 'http_auth_group', defaultMatch: ACL_M_STR, needsArg: true, bool: false,
+  name: 'http_auth_group', defaultMatch: ACL_M_STR, needsArg: true, bool: false, atLoad: checkUserlist,
   run(ctx, arg, match, p) {
     const u = basicAuthUser(ctx, arg.toString('latin1'));
     if (u === null) return false;

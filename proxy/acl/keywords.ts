@@ -33,7 +33,7 @@ export function condCompile(args: readonly string[], at: number, ctx: KwCtx, pre
 
 /** Lets the fetches of a compiled condition know the configuration uses them (FetchDef.atLoad). */
 export function aclCondAtLoad(cond: AclCond, ctx: KwCtx): void {
-  for (const g of cond.groups) for (const c of g) for (const t of c.acl.terms) if (t.fetch.atLoad !== undefined) t.fetch.atLoad(ctx);
+  for (const g of cond.groups) for (const c of g) for (const t of c.acl.terms) if (t.fetch.atLoad !== undefined) t.fetch.atLoad(ctx, t);
 }
 
 function parseAcl(args: readonly string[], ctx: KwCtx): void {
@@ -44,7 +44,7 @@ function parseAcl(args: readonly string[], ctx: KwCtx): void {
   if (!ACL_NAME.test(name)) { ctx.alert(`character '${[...name].find((c) => !ACL_NAME.test(c))}' is not permitted in acl name '${name}'.`); return; }
   const t = compileAclTerm(args.slice(2), path.dirname(ctx.file), (m) => ctx.warnRaw(m));
   if (typeof t === 'string') { ctx.alert(`error detected while parsing ACL '${name}' : ${t}${t.endsWith('.') ? '' : '.'}`); return; }
-  if (t.fetch.atLoad !== undefined) t.fetch.atLoad(ctx);
+  if (t.fetch.atLoad !== undefined) t.fetch.atLoad(ctx, t);
   let def: AclDef | undefined = px.acls.find((a) => a.name === name);
   if (!def) { def = { name, terms: [], file: ctx.file, line: ctx.line }; px.acls.push(def); }
   def.terms.push(t);

@@ -5,10 +5,9 @@
  * (stats/cli-acl-map.ts: add/del/clear acl|map, set map) changes what requests match. Hot path: no (users rebuild
  * their own indexes on change; request matching never reads this module). Each configuration load has its own list
  * (a reload re-reads every file, as a new haproxy process does); the CLI sees the running configuration's
- * (patRefActivate, called by runtime.ts when a configuration starts).
+ * (patRefLoadStart as a global init hook; patRefActivate, called by runtime.ts when a configuration starts).
  */
 import { cfgPosition } from '../config/position.ts';
-import { registerGlobalInit } from '../model/factories.ts';
 
 export interface PatRefEntry {
   /** Stable pseudo address shown by `show acl|map` and accepted as `#<ptr>` by del/set. */
@@ -57,7 +56,9 @@ const byLoad = new WeakMap<object, PatRef[]>();
 let refs: PatRef[] = [];
 /** The running configuration's references (null before any configuration started: the last load's). */
 let active: PatRef[] | null = null;
-registerGlobalInit((g) => { refs = []; byLoad.set(g, refs); });
+
+/** A configuration load begins (a global init hook, registered by proxy/modules.ts): its references start empty. */
+export function patRefLoadStart(global: object): void { refs = []; byLoad.set(global, refs); }
 
 /** Makes the references of the load whose global settings are `global` the ones the runtime API sees. */
 export function patRefActivate(global: object): void { active = byLoad.get(global) ?? []; }

@@ -84,8 +84,11 @@ export interface FetchDef {
    * SMP_F_MAY_CHANGE), so `tcp-request content` rules wait while ctx.l4Final is false.
    */
   mayChange?(ctx: SampleCtx, arg: Buffer): boolean;
-  /** Called when a configuration line uses this fetch (proxy/stick then checks its tables once everything is parsed). */
-  atLoad?(ctx: KwCtx): void;
+  /**
+   * Called when a configuration line uses this fetch in `term` (proxy/stick then checks its tables once everything is
+   * parsed; http_auth its userlist). A named ACL's term may be reported again by each condition using it.
+   */
+  atLoad?(ctx: KwCtx, term: AclTerm): void;
 }
 
 /** One `acl` line's criterion: fetch + match + patterns. */

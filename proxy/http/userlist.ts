@@ -20,8 +20,21 @@ interface Userlist {
   pending: [string, string][];
 }
 
-const lists = new Map<string, Userlist>();
+/**
+ * The userlists of each configuration load (by its GlobalSettings): `lists` is the load in progress's, `active` the
+ * running configuration's, so a reload refused for an error never changes the users requests are checked against,
+ * and a userlist removed by a reload is gone.
+ */
+const byLoad = new WeakMap<object, Map<string, Userlist>>();
+let lists = new Map<string, Userlist>();
+let active: Map<string, Userlist> | null = null;
 let current: Userlist | null = null;
+
+/** A configuration load begins (a global init hook, registered by proxy/modules.ts). */
+export function userlistLoadStart(global: object): void { lists = new Map(); byLoad.set(global, lists); }
+
+/** Requests are checked against the userlists of the load whose global settings are `global` (runtime.ts). */
+export function userlistActivate(global: object): void { active = byLoad.get(global) ?? null; }
 
 function parseUserlist(args: readonly string[], ctx: KwCtx): void {
   if (args.length < 2) { ctx.alert("'userlist' expects <name> as argument."); return; }
@@ -93,7 +106,7 @@ export function userlistExists(name: string): boolean { return lists.has(name.to
  * not Basic, unknown user, wrong password).
  */
 export function basicAuthUser(ctx: SampleCtx, name: string): { user: string; groups: Set<string> } | null {
-  const ul = lists.get(name);
+  const ul = (active ?? lists).get(name);
   const b = ctx.buf;
   if (ul === undefined || b === null) return null;
   const h = ctx.hdr;
