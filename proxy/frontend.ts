@@ -529,7 +529,17 @@ export const bindKeywords: BindKeyword[] = [
   { name: 'transparent', parse() { return 1; } },
   { name: 'defer-accept', parse() { return 1; } },
   { name: 'tfo', parse() { return 1; } },
-  { name: 'process', parse() { return 2; } },
+  {
+    // 2.6.12 warns; the 1/1 form adds the thread hint
+    name: 'process',
+    parse(_b, args, i, ctx) {
+      const v = args[i + 1] ?? '';
+      const sl = v.indexOf('/');
+      ctx.warn(`'bind ${args[1]}' in section '${ctx.section}' : 'process ${v}' on 'bind' lines is deprecated and will be removed in 2.7.` +
+        (sl >= 0 ? ` Please use 'thread ${v.slice(sl + 1)}' instead.` : ''));
+      return 2;
+    },
+  },
   { name: 'thread', parse() { return 2; } },
   { name: 'backlog', parse() { return 2; } },
   { name: 'mode', parse() { return 2; } },
