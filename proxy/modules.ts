@@ -65,6 +65,7 @@ import { registerAclFetches } from './acl/fetches.ts';
 import { nbsrvFetch } from './acl/nbsrv.ts';
 import { patRefLoadStart } from './acl/pat-ref.ts';
 import { userlistLoadStart } from './http/userlist.ts';
+import { stkLoadStart } from './stick/table.ts';
 import { registerLogFetches } from './log/sample.ts';
 import { registerConverters } from './log/converters.ts';
 import { registerHttpActions } from './http/keywords.ts';
@@ -79,6 +80,7 @@ export function registerModelHooks(): void {
   registerGlobalInit(initGlobalLog);
   registerGlobalInit(patRefLoadStart);
   registerGlobalInit(userlistLoadStart);
+  registerGlobalInit(stkLoadStart);
   registerProxyInit(initProxyLog);
   registerProxyInit(statsProxyInit);
   registerProxyInit(httpProxyInit);

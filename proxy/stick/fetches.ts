@@ -16,7 +16,7 @@ import {
   STK_DT_GPC1, STK_DT_GPC1_RATE, STK_DT_GPT0, STK_DT_GPC, STK_DT_GPC_RATE, STK_DT_GPT,
 } from './types.ts';
 import type { StkEntry, StkTable } from './table.ts';
-import { stkKey, stkProxyTable, stkTableByName } from './table.ts';
+import { stkKey, stkProxyTable, stkTableNames } from './table.ts';
 import { stkSlot, stkSlotTable } from './track.ts';
 import { stkFreqAdd } from './freq-ctr.ts';
 import { twNow } from '../timer-wheel.ts';
@@ -298,11 +298,12 @@ export function stkLogArgFetch(head: string): ((s: StreamLog) => number | null) 
   if (typeof a === 'string') return undefined;
   const sp = k.sp, slot = a.slot, idx = a.idx, tname = a.table;
   const bool = sp.op === OP_TRACKED;
+  const names = stkTableNames();       // this load's tables (the table may be declared further down)
   return (s) => {
     const c = sampleLive.req;
     if (c === null) return null;
     const slotFetch = slot >= 0 && tname === '';
-    const t = slotFetch ? null : tname === '' ? stkProxyTable(s.frontend) : stkTableByName(tname);
+    const t = slotFetch ? null : tname === '' ? stkProxyTable(s.frontend) : names.get(tname) ?? null;
     if (!slotFetch && t === null) return null;
     const v = stkFetchValue(c, sp, slot, t, idx);
     if (bool) return v > 0 ? 1 : 0;
@@ -327,9 +328,10 @@ export function stkLogConverter(c: string): ((v: string | number | null) => stri
   const m = /^(in_table|table_([a-z0-9_]+))\(([^)]+)\)$/.exec(c);
   if (m === null) return undefined;
   const tname = m[3].trim();
+  const names = stkTableNames();       // this load's tables (the table may be declared further down)
   if (m[1] === 'in_table') {
     return (v) => {
-      const t = stkTableByName(tname);
+      const t = names.get(tname) ?? null;
       if (v === null || t === null) return null;
       const k = stkKey(t, String(v));
       return k !== null && t.lookup(k, twNow()) !== null ? 1 : 0;
@@ -338,7 +340,7 @@ export function stkLogConverter(c: string): ((v: string | number | null) => stri
   const sp = CONV_XS.get(m[2] as string);
   if (sp === undefined) return undefined;
   return (v) => {
-    const t = stkTableByName(tname);
+    const t = names.get(tname) ?? null;
     if (v === null || t === null) return null;
     const k = stkKey(t, String(v));
     if (k === null) return null;

@@ -154,15 +154,21 @@ export class StkTable implements StkTableRef {
 
 /** Tables of every proxy (a proxy holds at most one), set at load; read by the CLI and by name lookups. */
 const tablesByProxy = new WeakMap<object, StkTable>();
-const tablesByName = new Map<string, StkTable>();
+/**
+ * Tables by name of the configuration load in progress: a new map per load (stkLoadStart, a global init hook), and
+ * what a load compiled keeps its own map (stkTableNames), so a later load, even a refused one, never redirects the
+ * running configuration's samples to its tables.
+ */
+let tablesByName = new Map<string, StkTable>();
+export function stkLoadStart(): void { tablesByName = new Map(); }
 export function stkSetProxyTable(px: object, t: StkTable): void { tablesByProxy.set(px, t); tablesByName.set(t.name, t); }
 export function stkRegisterTableName(t: StkTable): void { tablesByName.set(t.name, t); }
 /** Tables of a load that belong to no proxy (peers sections), reachable from each of its proxies (CLI). */
 const loadTables = new WeakMap<object, readonly StkTable[]>();
 export function stkSetLoadTables(px: object, list: readonly StkTable[]): void { loadTables.set(px, list); }
 export function stkLoadTables(px: object): readonly StkTable[] { return loadTables.get(px) ?? []; }
-/** The latest loaded table of that name (log-format samples naming a table), null when none. */
-export function stkTableByName(name: string): StkTable | null { return tablesByName.get(name) ?? null; }
+/** The tables by name of the load in progress (log-format samples and converters naming a table keep it). */
+export function stkTableNames(): ReadonlyMap<string, StkTable> { return tablesByName; }
 export function stkProxyTable(px: object): StkTable | null { return tablesByProxy.get(px) ?? null; }
 
 // ---- keys ----
