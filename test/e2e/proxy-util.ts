@@ -76,3 +76,29 @@ export async function waitFor(cond: () => boolean, timeoutMs = 3000): Promise<vo
     await sleep(20);
   }
 }
+
+/**
+ * A raw HTTP/1.1 origin on a free loopback port: `onHead(sock, head)` answers each request head (up to the blank line;
+ * bodies are not read). close() stops it and drops its connections.
+ */
+export function headServer(onHead: (c: Socket, head: string) => void): Promise<{ port: number; close(): void }> {
+  const socks = new Set<Socket>();
+  const srv = createServer((c) => {
+    socks.add(c);
+    c.on('close', () => socks.delete(c));
+    c.on('error', () => {});
+    let acc = '';
+    c.on('data', (d) => {
+      acc += d.toString('latin1');
+      const e = acc.indexOf('\r\n\r\n');
+      if (e < 0) return;
+      const head = acc.slice(0, e + 4);
+      acc = '';
+      onHead(c, head);
+    });
+  });
+  return new Promise((r) => srv.listen(0, '127.0.0.1', () => r({
+    port: (srv.address() as { port: number }).port,
+    close: () => { srv.close(); for (const s of socks) s.destroy(); },
+  })));
+}

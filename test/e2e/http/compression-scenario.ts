@@ -12,6 +12,7 @@ import zlib from 'node:zlib';
 import crypto from 'node:crypto';
 import { countersLogs } from './counters-scenario.ts';
 import { freeLoopbackPort } from './golden-util.ts';
+import { headServer } from '../proxy-util.ts';
 
 export const COMP_BODY = 'hello world '.repeat(250);
 
@@ -48,45 +49,29 @@ backend offload
 
 /** The origin: the response shape is chosen by the path's last part; /echo answers with the request head. */
 export function compressionOrigin(): Promise<{ port: number; close(): void }> {
-  const socks = new Set<net.Socket>();
-  const srv = net.createServer((c) => {
-    socks.add(c);
-    c.on('close', () => socks.delete(c));
-    c.on('error', () => {});
-    let acc = '';
-    c.on('data', (d) => {
-      acc += d.toString('latin1');
-      const e = acc.indexOf('\r\n\r\n');
-      if (e < 0) return;
-      const head = acc.slice(0, e + 4);
-      acc = '';
-      const path = head.slice(head.indexOf(' ') + 1, head.indexOf(' ', head.indexOf(' ') + 1));
-      const k = path.slice(path.lastIndexOf('/') + 1);
-      let st = '200 OK', ct = 'content-type: text/plain\r\n', extra = '', b = COMP_BODY;
-      if (k === 'echo') { b = head; ct = 'content-type: text/html\r\n'; }
-      if (k === 'ch') { c.write(`HTTP/1.1 200 OK\r\n${ct}transfer-encoding: chunked\r\n\r\n${b.length.toString(16)}\r\n${b}\r\n0\r\n\r\n`); return; }
-      if (k === 'small') b = 'tiny body.';
-      if (k === 'json') ct = 'content-type: application/json\r\n';
-      if (k === 'enc') extra = 'content-encoding: br\r\n';
-      if (k === 'nt') extra = 'cache-control: no-transform\r\n';
-      if (k === '404') st = '404 Not Found';
-      if (k === '201') st = '201 Created';
-      if (k === '206') st = '206 Partial Content';
-      if (k === 'vary') extra = 'vary: user-agent\r\n';
-      if (k === 'etag') extra = 'etag: "abc"\r\n';
-      if (k === 'wetag') extra = 'etag: W/"abc"\r\n';
-      if (k === 'ctp') ct = 'content-type: text/plain; charset=utf-8\r\n';
-      if (k === 'noct') ct = '';
-      if (k === 'close') { c.end(`HTTP/1.1 200 OK\r\n${ct}connection: close\r\ncontent-length: ${b.length}\r\n\r\n${b}`); return; }
-      if (k === 'nolen') { c.end(`HTTP/1.1 200 OK\r\n${ct}\r\n${b}`); return; }
-      if (k === 'old') { c.end(`HTTP/1.0 200 OK\r\n${ct}content-length: ${b.length}\r\n\r\n${b}`); return; }
-      c.write(`HTTP/1.1 ${st}\r\n${ct}${extra}content-length: ${b.length}\r\n\r\n${b}`);
-    });
+  return headServer((c, head) => {
+    const path = head.slice(head.indexOf(' ') + 1, head.indexOf(' ', head.indexOf(' ') + 1));
+    const k = path.slice(path.lastIndexOf('/') + 1);
+    let st = '200 OK', ct = 'content-type: text/plain\r\n', extra = '', b = COMP_BODY;
+    if (k === 'echo') { b = head; ct = 'content-type: text/html\r\n'; }
+    if (k === 'ch') { c.write(`HTTP/1.1 200 OK\r\n${ct}transfer-encoding: chunked\r\n\r\n${b.length.toString(16)}\r\n${b}\r\n0\r\n\r\n`); return; }
+    if (k === 'small') b = 'tiny body.';
+    if (k === 'json') ct = 'content-type: application/json\r\n';
+    if (k === 'enc') extra = 'content-encoding: br\r\n';
+    if (k === 'nt') extra = 'cache-control: no-transform\r\n';
+    if (k === '404') st = '404 Not Found';
+    if (k === '201') st = '201 Created';
+    if (k === '206') st = '206 Partial Content';
+    if (k === 'vary') extra = 'vary: user-agent\r\n';
+    if (k === 'etag') extra = 'etag: "abc"\r\n';
+    if (k === 'wetag') extra = 'etag: W/"abc"\r\n';
+    if (k === 'ctp') ct = 'content-type: text/plain; charset=utf-8\r\n';
+    if (k === 'noct') ct = '';
+    if (k === 'close') { c.end(`HTTP/1.1 200 OK\r\n${ct}connection: close\r\ncontent-length: ${b.length}\r\n\r\n${b}`); return; }
+    if (k === 'nolen') { c.end(`HTTP/1.1 200 OK\r\n${ct}\r\n${b}`); return; }
+    if (k === 'old') { c.end(`HTTP/1.0 200 OK\r\n${ct}content-length: ${b.length}\r\n\r\n${b}`); return; }
+    c.write(`HTTP/1.1 ${st}\r\n${ct}${extra}content-length: ${b.length}\r\n\r\n${b}`);
   });
-  return new Promise((r) => srv.listen(0, '127.0.0.1', () => r({
-    port: (srv.address() as net.AddressInfo).port,
-    close: () => { srv.close(); for (const s of socks) s.destroy(); },
-  })));
 }
 
 /** Decodes a response: its head, and its body de-chunked and decompressed. */

@@ -4,8 +4,8 @@
  * accept-invalid-http-request|response`; `option http-restrict-req-hdr-names delete|reject` (frontend and backend);
  * `option http-use-proxy-header` (no effect in 2.6.12). The origin echoes the request head it received.
  */
-import net from 'node:net';
 import { rawRequest, goldenDefaults } from '../http/golden-util.ts';
+import { headServer } from '../proxy-util.ts';
 
 export interface HoPorts { strict: number; relaxed: number; del: number; rej: number; uph: number; fe: number; srv: number; log: number }
 
@@ -50,24 +50,10 @@ backend bpres
 
 /** Echoes the request head; /badrsp answers with a header name the strict parser refuses. */
 export function hoOrigin(): Promise<{ port: number; close(): void }> {
-  const socks = new Set<net.Socket>();
-  const s = net.createServer((c) => {
-    socks.add(c);
-    c.on('close', () => socks.delete(c));
-    c.on('error', () => {});
-    let acc = '';
-    c.on('data', (d) => {
-      acc += d.toString('latin1');
-      if (!acc.includes('\r\n\r\n')) return;
-      if (acc.split(' ')[1]?.startsWith('/badrsp')) c.write('HTTP/1.1 200 OK\r\nx(y: 1\r\ncontent-length: 2\r\n\r\nok');
-      else c.write('HTTP/1.1 200 OK\r\ncontent-length: ' + acc.length + '\r\n\r\n' + acc);
-      acc = '';
-    });
+  return headServer((c, head) => {
+    if (head.split(' ')[1]?.startsWith('/badrsp')) c.write('HTTP/1.1 200 OK\r\nx(y: 1\r\ncontent-length: 2\r\n\r\nok');
+    else c.write('HTTP/1.1 200 OK\r\ncontent-length: ' + head.length + '\r\n\r\n' + head);
   });
-  return new Promise((r) => s.listen(0, '127.0.0.1', () => r({
-    port: (s.address() as net.AddressInfo).port,
-    close: () => { s.close(); for (const c of socks) c.destroy(); },
-  })));
 }
 
 const C = 'connection: close\r\n\r\n';
