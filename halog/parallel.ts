@@ -4,7 +4,7 @@
 // order with global line numbers. Not used with -m, line output or -hdr, which depend on order; a line
 // of HALOG_LINE_MAX bytes or more sends the caller back to the sequential scan. Hot path: no.
 import { availableParallelism, loadavg } from 'node:os';
-import { readSync } from 'node:fs';
+import { readdirSync, readFileSync, readSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { HalogOptions } from './types.ts';
 import {
@@ -27,15 +27,38 @@ export function parallelThreads(o: HalogOptions, action: number, size: number): 
   if (o.threads > 0) return o.threads;
   if (size < HALOG_MIN_PARALLEL_BYTES) return 1;
   /*
-   * The main thread + 1 worker when a core is free (1-min load average < cores - 0.5): measured on 1 GB
-   * at load ~2, -c 0.51 -> 0.41 s and -pct 1.17 -> 0.86 s. On a busy machine (load 5-9 here, other
-   * sessions' benchmarks) a second thread gets no more CPU and only adds its start-up and merge:
-   * -st 1.14 s with 1 thread vs 1.66 s with 2. Blocks are shared out dynamically, so a late or starved
-   * worker only shifts blocks to the main thread.
+   * The main thread + 1 worker when a core is free: measured on 1 GB at load ~2, -c 0.51 -> 0.41 s and
+   * -pct 1.17 -> 0.86 s. On a busy machine (load 5-9 here, other sessions' benchmarks) a second thread
+   * gets no more CPU and only adds its start-up and merge: -st 1.14 s with 1 thread vs 1.66 s with 2.
+   * "Free" means at most `cores` other runnable tasks right now (a snapshot), not the 1-min average:
+   * that average still holds our own previous runs, so back-to-back runs on an idle machine (npm run
+   * bench:halog) pushed it over the limit and fell back to 1 thread (-srv 1.09 s vs 0.74 s with 2). With
+   * one CPU-bound neighbour on 2 cores, 2 threads still win (-srv 0.99 s vs 1.13 s); the snapshot itself
+   * reads 1-2 for one neighbour, hence the margin. Blocks are shared out dynamically, so a late or
+   * starved worker only shifts blocks to the main thread.
    */
   const cores = availableParallelism();
-  if (cores < 2 || loadavg()[0] >= cores - 0.5) return 1;
+  if (cores < 2 || runnableTasks() > cores) return 1;
   return 2;
+}
+
+/*
+ * Runnable tasks of other processes right now: field 4 of /proc/loadavg ("running/total", all threads)
+ * minus this process's own runnable threads (Node's compiler and GC helpers are often running at start-up:
+ * 1-4 extra seen here). Where /proc is missing, the 1-min load average stands in for it.
+ */
+function runnableTasks(): number {
+  try {
+    const t = readFileSync('/proc/loadavg', 'latin1');
+    let n = Number.parseInt(t.split(' ')[3], 10);
+    for (const tid of readdirSync('/proc/self/task')) {
+      const st = readFileSync('/proc/self/task/' + tid + '/stat', 'latin1');
+      if (st.charCodeAt(st.lastIndexOf(')') + 2) === 82 /* R */) n--;
+    }
+    if (n >= 0) return n;
+  } catch { /* not Linux */ }
+  /* the earlier rule: a core counts as free while the 1-min average is below cores - 0.5 */
+  return loadavg()[0] + 0.5;
 }
 
 /* block size: small enough to balance two threads, large enough that a block costs nothing extra */
