@@ -109,6 +109,9 @@ class LineCtx implements KwCtx {
   warnProxy(px: Proxy, rank: number, msg: string): void { this.ld.warnProxy(px, rank, msg); }
 }
 
+/** A post-parse alert of sample argument resolution ("... referenced in arg N of ... in proxy 'x'."): m[1] = proxy. */
+const ARG_RESOLVE_ERR = /^parsing \[[^\]]*\]: unable to find [a-z ]+ '[^']*' referenced in arg \d+ of .* in proxy '([^']*)'\.$/;
+
 class Loading {
   readonly global = newGlobal();
   readonly st: SectionState = newSectionState();
@@ -129,12 +132,35 @@ class Loading {
     this.sectionEnd = [];
     for (const fn of fns) fn();
   }
+  /**
+   * Post-parse argument resolution errors (unknown table/userlist named in a sample's argument), per proxy name in
+   * order of appearance: 2.6 groups 2+ of one proxy under one "multiple argument resolution errors:" alert.
+   */
+  readonly argErrors = new Map<string, string[]>();
   alert(file: string, text: string): void {
+    if (this.postParsing) {
+      const m = ARG_RESOLVE_ERR.exec(text);
+      if (m !== null) {
+        let l = this.argErrors.get(m[1]);
+        if (l === undefined) { l = []; this.argErrors.set(m[1], l); }
+        l.push(text);
+        this.alerts++;
+        this.fatal = true;
+        return;
+      }
+    }
     this.messages.push({ level: CFG_ALERT, text });
     this.alerts++;
     if (file !== '') this.filesWithErrors.add(file); else this.fatal = true;
   }
   warn(text: string): void { this.messages.push({ level: CFG_WARNING, text }); this.warnings++; }
+  /** Prints the argument resolution errors collected by alert(), one alert per proxy. */
+  flushArgErrors(): void {
+    for (const l of this.argErrors.values()) {
+      this.messages.push({ level: CFG_ALERT, text: l.length === 1 ? l[0] : `multiple argument resolution errors:\n        ${l.join('\n        ')}` });
+    }
+    this.argErrors.clear();
+  }
   /** Backends with their own (ignored) `option httplog`: the post-parse warning 2.6 adds when they are tcp. */
   readonly backendHttplog = new Map<Proxy, string>();
   /** Post-parse per-proxy warnings, printed by flushProxyWarnings() in HAProxy's order. */
@@ -189,7 +215,7 @@ export function loadConfig(paths: readonly string[], reg: KeywordRegistry, env: 
   if (cli !== undefined && cli.sockets.length > 0) env.HAPROXY_CLI = haproxyCliEnv(cli.sockets);
   // HAProxy runs its cross-reference checks only when parsing raised no alert (and was not aborted)
   const checked = !ld.aborted && ld.alerts === 0;
-  if (checked) for (const fn of ld.post) fn();
+  if (checked) { for (const fn of ld.post) fn(); ld.flushArgErrors(); }
   const fin = finalizeSections(ld.st, ld.global.ext.has('stats') ? 2 : 1);
   // no global maxconn: 2.6 takes what the fd limit leaves once its own sockets are reserved
   if (ld.global.maxconn === 0) ld.global.maxconn = derivedMaxconn(fdReserve(ld.global, ld.st.proxies));
