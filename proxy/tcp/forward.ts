@@ -14,7 +14,7 @@ import {
 } from '../model/types.ts';
 import type { SampleCtx } from '../acl/types.ts';
 import { aclCondExec } from '../acl/compile.ts';
-import { tcpRulesExec, ipv4Value, EMPTY_HDR } from './rules.ts';
+import { tcpRulesExec, ipv4Value, EMPTY_HDR, l4VarsClaim } from './rules.ts';
 import { TCP_RULES_REJECT, TCP_RULES_WAIT, TCP_RULES_CLOSE } from './types.ts';
 import { listenerCounters } from '../stats/counters.ts';
 import type { BackendClient } from '../backend/types.ts';
@@ -138,6 +138,7 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
     sock.resume(); // accepted sockets read nothing until their stream starts
     streamRegister(this);
     this.stk = stkClaim(sock, now);    // counters tracked by tcp-request connection rules, usually null
+    this.vars = l4VarsClaim(sock);     // sess variables of tcp-request connection/session set-var, usually undefined
   }
 
   start(): void {

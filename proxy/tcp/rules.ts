@@ -15,6 +15,8 @@ import { compileCond } from '../acl/compile.ts';
 import { aclCondAtLoad } from '../acl/keywords.ts';
 import type { TcpRule, TcpCustomAction } from './types.ts';
 import type { StkStream } from '../stick/types.ts';
+import type { StreamLog } from '../model/types.ts';
+import type { VarMap } from '../http/vars.ts';
 import { TCP_ACT_CUSTOM, TCP_ACT_CLOSE, TCP_RULES_CLOSE } from './types.ts';
 import { TCP_ACT_ACCEPT, TCP_ACT_REJECT, TCP_ACT_EXPECT_PROXY, TCP_RULES_ACCEPT, TCP_RULES_REJECT, TCP_RULES_WAIT } from './types.ts';
 import { parseTime, TIME_MAX_MS } from '../config/values.ts';
@@ -116,15 +118,43 @@ export class L4AcceptCtx implements SampleCtx {
   readonly conn: object | null;
   /** Set by an `expect-proxy layer4` action (connection rules): the frontend then waits for a PROXY header. */
   expectProxy = false;
+  /** Variables of connection/session set-var rules (l4VarsOf), kept by socket for the session rules and the stream. */
+  vars: VarMap | undefined;
+  /** The sample record set-var expressions read (tcp/vars.ts builds it on first use). */
+  log: StreamLog | undefined = undefined;
   constructor(srcIp: string, dstPort: number, conn: object | null = null) {
     this.srcIp = srcIp;
     this.srcIp4 = ipv4Value(srcIp);
     this.dstPort = dstPort;
     this.conn = conn;
+    this.vars = conn !== null && l4VarsUsed ? l4Vars.get(conn) : undefined;
     if (conn !== null && l4CtxInit !== null) l4CtxInit(this);
   }
 }
 export const EMPTY_HDR = new Int32Array(0);
+
+/** sess-scope variables set by `tcp-request connection|session set-var`, by socket until its stream claims them. */
+const l4Vars = new WeakMap<object, VarMap>();
+let l4VarsUsed = false;
+
+/** The variables of `ctx`, created (and kept for its socket) by the first set-var. */
+export function l4VarsOf(ctx: L4AcceptCtx): VarMap {
+  let v = ctx.vars;
+  if (v === undefined) {
+    v = new Map();
+    ctx.vars = v;
+    if (ctx.conn !== null) { l4Vars.set(ctx.conn, v); l4VarsUsed = true; }
+  }
+  return v;
+}
+
+/** For a stream starting on `conn`: the variables its connection/session rules set, usually undefined. */
+export function l4VarsClaim(conn: object): VarMap | undefined {
+  if (!l4VarsUsed) return undefined;
+  const v = l4Vars.get(conn);
+  if (v !== undefined) l4Vars.delete(conn);
+  return v;
+}
 
 /** IPv4 (or v4-mapped IPv6) text to its unsigned value, -1 for anything else. Digit arithmetic, no split. */
 export function ipv4Value(ip: string): number {

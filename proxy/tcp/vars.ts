@@ -6,11 +6,16 @@
  * req.rdp_cookie). Registered by proxy/modules.ts (tcp actions and log fetches). Hot path: when such rules run.
  */
 import type { KwCtx } from '../config/types.ts';
+import { PR_CAP_DEF } from '../config/types.ts';
 import type { SampleCtx } from '../acl/types.ts';
 import type { Proxy, StreamLog } from '../model/types.ts';
 import { runLogEmitter } from '../log/emit.ts';
 import type { RuleFmt } from '../http/types.ts';
 import type { TcpActionKw } from './rules.ts';
+import { L4AcceptCtx, l4VarsOf } from './rules.ts';
+import { newStreamLog } from '../model/factories.ts';
+import { PR_MODE_HTTP } from '../model/types.ts';
+import { capName } from '../config/sections.ts';
 import type { TcpCustomAction } from './types.ts';
 import { compileRuleFormat } from '../http/rule-format.ts';
 import { varNameOk, varSet, varUnset } from '../http/vars.ts';
@@ -23,17 +28,34 @@ interface VarsCtx { vars?: VarMap; log?: StreamLog; fe?: Proxy }
 const fmtBuf = Buffer.allocUnsafe(16384);
 
 function varsOf(ctx: SampleCtx): VarMap {
+  if (ctx instanceof L4AcceptCtx) return l4VarsOf(ctx);
   const c = ctx as VarsCtx;
   let v = c.vars;
   if (v === undefined) { v = new Map(); c.vars = v; }
   return v;
 }
 
+/** Connection/session rules (no stream yet): a sample record with the addresses, built on the first set-var. */
+function l4Log(ctx: L4AcceptCtx, px: Proxy): StreamLog {
+  let log = ctx.log;
+  if (log !== undefined) return log;
+  log = newStreamLog(px);
+  const sock = ctx.conn as { remotePort?: number; localAddress?: string } | null;
+  log.clientIp = ctx.srcIp.startsWith('::ffff:') ? ctx.srcIp.slice(7) : ctx.srcIp;
+  log.clientPort = sock?.remotePort ?? 0;
+  log.frontendIp = sock?.localAddress ?? '';
+  log.frontendPort = ctx.dstPort;
+  ctx.log = log;
+  return log;
+}
+
 class SetVar implements TcpCustomAction {
   readonly name: string; readonly fmt: RuleFmt; readonly expr: boolean;
-  constructor(name: string, fmt: RuleFmt, expr: boolean) { this.name = name; this.fmt = fmt; this.expr = expr; }
+  /** The proxy of a connection/session rule (its sample record's frontend), null for content rules. */
+  readonly px: Proxy | null;
+  constructor(name: string, fmt: RuleFmt, expr: boolean, px: Proxy | null) { this.name = name; this.fmt = fmt; this.expr = expr; this.px = px; }
   run(ctx: SampleCtx): void {
-    const log = (ctx as VarsCtx).log;
+    const log = this.px !== null && ctx instanceof L4AcceptCtx ? l4Log(ctx, this.px) : (ctx as VarsCtx).log;
     if (log === undefined) return;
     const saved = sampleLive.req;
     sampleLive.req = ctx;
@@ -44,7 +66,7 @@ class SetVar implements TcpCustomAction {
         if (v !== null) varSet(varsOf(ctx), this.name, v);      // a fetch finding nothing leaves it alone (2.6)
         return;
       }
-      const fe = (ctx as VarsCtx).fe;
+      const fe = this.px ?? (ctx as VarsCtx).fe;
       let s = '';
       for (let i = 0; i < this.fmt.fns.length; i++) {
         const em = this.fmt.ems[i];
@@ -68,6 +90,18 @@ class UnsetVar implements TcpCustomAction {
   run(ctx: SampleCtx): void { const v = (ctx as VarsCtx).vars; if (v !== undefined) varUnset(v, this.name); }
 }
 
+const NOOP: TcpCustomAction = { run(): void { /* a txn-scope variable before any stream */ } };
+
+/** sess variables of connection/session rules reach tcp streams only (http/stream.ts does not claim them yet). */
+function l4HttpCheck(ctx: KwCtx, label: string): void {
+  const px = ctx.proxy!, file = ctx.file, line = ctx.line;
+  ctx.postParse(() => {
+    if (px.mode === PR_MODE_HTTP && (px.cap & PR_CAP_DEF) === 0) {
+      ctx.alertRaw(`${capName(px.cap)} '${px.name}' : ${label} with a 'sess.' variable in 'mode http' is not supported by sluice yet (${file}:${line}); use 'http-request set-var'.`);
+    }
+  });
+}
+
 function condIndex(args: readonly string[], from: number): number {
   for (let i = from; i < args.length; i++) if (args[i] === 'if' || args[i] === 'unless') return i;
   return args.length;
@@ -75,7 +109,6 @@ function condIndex(args: readonly string[], from: number): number {
 
 function parseVarAction(args: readonly string[], kind: string, ctx: KwCtx): { action: TcpCustomAction; argc: number } | null {
   const label = `'${args[0]} ${kind} ${args[2]}'`;
-  if (kind !== 'content') { ctx.alert(`${label} : variables on tcp-request ${kind} rules are not supported by sluice yet (content rules are).`); return null; }
   const m = /^(set-var|set-var-fmt|unset-var)\(([^,)]+)(?:,[^)]*)?\)$/.exec(args[2] ?? '');
   if (m === null) { ctx.alert(`${label} : expects a variable name between parentheses.`); return null; }
   const name = m[2].trim().toLowerCase();
@@ -84,11 +117,15 @@ function parseVarAction(args: readonly string[], kind: string, ctx: KwCtx): { ac
     return null;
   }
   const end = condIndex(args, 3);
-  if (m[1] === 'unset-var') return { action: new UnsetVar(name), argc: 3 };
-  if (end < 4) { ctx.alert(m[1] === 'set-var' ? `missing fetch method` : `${label} : expects a format string.`); return null; }
-  const f = compileRuleFormat(m[1] === 'set-var' ? '%[' + args[3] + ']' : args[3]);
+  const l4 = kind !== 'content';
+  // connection/session rules run before any stream: 2.6 drops their txn/req/res variables
+  if (m[1] !== 'unset-var' && end < 4) { ctx.alert(m[1] === 'set-var' ? `missing fetch method` : `${label} : expects a format string.`); return null; }
+  const f = m[1] === 'unset-var' ? null : compileRuleFormat(m[1] === 'set-var' ? '%[' + args[3] + ']' : args[3]);
   if (typeof f === 'string') { ctx.alert(`${label} : ${f}.`); return null; }
-  return { action: new SetVar(name, f, m[1] === 'set-var'), argc: 4 };
+  if (l4 && !name.startsWith('sess.') && !name.startsWith('proc.')) return { action: NOOP, argc: f === null ? 3 : 4 };
+  if (l4 && name.startsWith('sess.')) l4HttpCheck(ctx, label);
+  if (f === null) return { action: new UnsetVar(name), argc: 3 };
+  return { action: new SetVar(name, f, m[1] === 'set-var', l4 ? ctx.proxy : null), argc: 4 };
 }
 
 export const tcpVarActions: TcpActionKw[] = [
