@@ -3,22 +3,48 @@
 // the timers that follow are malformed (as in halog). Line part: hot path yes; report part: no.
 import type { HalogScanner } from '../scan/scanner.ts';
 import { KeyTable } from '../scan/key-table.ts';
-import { fieldStart } from '../scan/fields.ts';
+import { fieldStart, fieldStop } from '../scan/fields.ts';
 import { readTimers, timers } from '../scan/timers.ts';
 import { printfFixed } from './format.ts';
 
 /* per server: [0..5] = status class counts (0 = other), 6 nb_ct, 7 nb_rt, 8 nb_ok, 9 cum_ct, 10 cum_rt */
 const W = 11;
 
+const NAME_SEED = 0x811c9dc5 | 0;
+const NAME_MUL = 0x01000193;
+
+/* Spreads the high bytes of a word hash into the low bits that pick a KeyTable slot. */
+function nameHashFinal(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  return h ^ (h >>> 13);
+}
+
+/**
+ * Hash of a server name buf[start, end) taken 4 bytes (little-endian) at a time, the last 1-3 bytes as
+ * one zero-padded word: the same value serversLine computes while it looks for the name's end. Does
+ * not allocate.
+ */
+export function serverNameHash(buf: Uint8Array, start: number, end: number): number {
+  let h = NAME_SEED, i = start;
+  for (; i + 4 <= end; i += 4) h = Math.imul(h ^ (buf[i] | (buf[i + 1] << 8) | (buf[i + 2] << 16) | (buf[i + 3] << 24)), NAME_MUL);
+  if (i < end) {
+    let w = 0;
+    for (let k = 0; i + k < end; k++) w |= buf[i + k] << (k << 3);
+    h = Math.imul(h ^ w, NAME_MUL);
+  }
+  return nameHashFinal(h);
+}
+
 export class ServerStats {
   keys = new KeyTable(64);
   v: Float64Array = new Float64Array(64 * W);
 
   slot(buf: Uint8Array, start: number, end: number): number {
-    return this.slotHashed(buf, start, end, KeyTable.hash(buf, start, end));
+    return this.slotHashed(buf, start, end, serverNameHash(buf, start, end));
   }
 
-  /** slot() with the key's KeyTable.hash already computed (and scanView(buf) for word compares). */
+  /** slot() with the key's serverNameHash already computed (and scanView(buf) for word compares). */
   slotHashed(buf: Uint8Array, start: number, end: number, h: number, dv?: DataView): number {
     const idx = this.keys.internHashed(buf, start, end, h, dv);
     if ((idx + 1) * W > this.v.length) {
@@ -42,14 +68,33 @@ export class ServerStats {
 export function serversLine(sc: HalogScanner, buf: Buffer, line: number, acc: number, time: number): void {
   const b = fieldStart(buf, sc.dv, acc, 3);
   if (buf[b] === 0) { sc.truncated(buf, line); return; }
-  /* the name ends at the first ' ' or 0 after its first byte; hashed (KeyTable.hash) on the way */
-  let e = b, h = 0x811c9dc5 | 0, c = buf[b];
-  do {
-    h = Math.imul(h ^ c, 0x01000193);
-    c = buf[++e];
-  } while (c !== 32 && c !== 0);
+  /*
+   * The name ends at the first ' ' or 0 after its first byte. Read 4 bytes a step, hashing each whole
+   * word (serverNameHash), until a word holds a byte < 0x21; any such byte other than ' ' / 0 (or one on
+   * the first byte, or the buffer's last 3 bytes) takes the byte-wise path.
+   */
+  const dv = sc.dv, lim = buf.length - 3;
+  let e = b, h = NAME_SEED;
+  for (;;) {
+    if (e >= lim) { e = -1; break; }
+    const x = dv.getInt32(e, true);
+    const m = (x - 0x21212121) & ~x & 0x80808080;
+    if (m === 0) { h = Math.imul(h ^ x, NAME_MUL); e += 4; continue; }
+    const k = (31 - Math.clz32(m & -m)) >>> 3;
+    const c = buf[e + k];
+    if ((c !== 32 && c !== 0) || e + k === b) { e = -1; break; }
+    if (k !== 0) h = Math.imul(h ^ (x & ((1 << (k << 3)) - 1)), NAME_MUL);
+    e += k;
+    break;
+  }
+  if (e < 0) {
+    e = fieldStop(buf, b + 1);
+    h = serverNameHash(buf, b, e);
+  } else {
+    h = nameHashFinal(h);
+  }
   const st = sc.servers;
-  const base = st.slotHashed(buf, b, e, h, sc.dv);
+  const base = st.slotHashed(buf, b, e, h, dv);
   if (time < 0) {
     time = fieldStart(buf, sc.dv, e, 1);
     if (buf[time] === 0) { sc.truncated(buf, line); return; }
@@ -64,7 +109,7 @@ export function serversLine(sc: HalogScanner, buf: Buffer, line: number, acc: nu
   /* p is on the last timer: the status is the next field (no second walk over the timers) */
   const s = fieldStart(buf, sc.dv, p, 2);
   if (buf[s] === 0) { sc.truncated(buf, line); return; }
-  c = buf[s];
+  const c = buf[s];
   v[base + (c >= 49 && c <= 53 ? c - 48 : 0)]++;
 }
 
