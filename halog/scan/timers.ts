@@ -14,20 +14,21 @@ export const timers = new Int32Array(5);
  * Returns the position of the last timer, or -1 when the field has fewer than five (counted in sc.parseErr).
  */
 export function readTimers(sc: HalogScanner, buf: Buffer, time: number, all: boolean): number {
-  let p = time, f = 0;
-  sc.lineErr = 0;
+  let p = time, f = 0, err = 0;
   while (buf[p] > 32) {
     if (all || f === 0 || f === 4) {
       let v = str2ic(buf, p);
-      if (v < 0) { v = -1; sc.lineErr = 1; }
+      if (v < 0) { v = -1; err = 1; }
       timers[f] = v;
       if (++f === 5) break;
-      p = skipChar(buf, intEnd, 47);   // str2ic left intEnd past the digits
+      /* str2ic left intEnd past the digits, most often on the '/' itself */
+      p = buf[intEnd] === 47 ? intEnd + 1 : skipChar(buf, intEnd, 47);
     } else {
       if (++f === 5) break;
       p = skipChar(buf, p, 47);
     }
   }
+  sc.lineErr = err;
   if (f < 5) { sc.parseErr++; return -1; }
   return p;
 }
