@@ -11,6 +11,7 @@ import { PR_O_HTTPCHK } from '../model/types.ts';
 import type { HttpCheckExpect, CheckState } from './types.ts';
 import {
   CHK_TYPE_AGENT, CHK_TYPE_HTTP, CHK_TYPE_TCP, HCHK_EXPECT_STATUS, HCHK_EXPECT_RSTATUS, HCHK_EXPECT_STRING, HCHK_EXPECT_RSTRING,
+  HCHK_EXPECT_HDR, HCHK_HM_STR, HCHK_HM_REG,
 } from './types.ts';
 import { parseTime, parseUint, atol } from '../config/values.ts';
 import { newCheckState } from '../model/factories.ts';
@@ -153,6 +154,49 @@ function parseOptionHttpchk(args: readonly string[], ctx: KwCtx): void {
   }
 }
 
+const HDR_METHS = ['str', 'beg', 'end', 'sub', 'reg'];
+
+/**
+ * `hdr|fhdr name [-m <meth>] <name> [value [-m <meth>] <value>]` from args[i] into `e`; false after an alert.
+ */
+function parseHdrExpect(args: readonly string[], i: number, e: HttpCheckExpect, ctx: KwCtx): boolean {
+  const kind = args[i - 1];
+  const part = (what: string): { meth: number; pat: string; re: RegExp | null } | null => {
+    let meth = HCHK_HM_STR;
+    if (args[i] === '-m') {
+      meth = HDR_METHS.indexOf(args[i + 1] ?? '');
+      if (meth < 0) { ctx.alert(`'http-check expect' : '${what}' : unsupported matching method '${args[i + 1] ?? ''}'.`); return null; }
+      i += 2;
+    }
+    const pat = args[i];
+    if (pat === undefined) { ctx.alert(`'http-check expect' : '${what}' expects a pattern as argument.`); return null; }
+    i++;
+    let re: RegExp | null = null;
+    if (meth === HCHK_HM_REG) {
+      try { re = new RegExp(pat); } catch { ctx.alert(`'http-check expect' : regex '${pat}' is invalid.`); return null; }
+    }
+    return { meth, pat, re };
+  };
+  if (args[i] !== 'name' || args[i + 1] === undefined) {
+    ctx.alert(`'http-check expect' : '${kind}' expects at the name keyword as first argument followed by a pattern.`);
+    return false;
+  }
+  i++;
+  const n = part('name');
+  if (n === null) return false;
+  e.kind = HCHK_EXPECT_HDR;
+  e.hdrName = n.re === null ? n.pat.toLowerCase() : n.pat; e.hdrNameMeth = n.meth; e.hdrNameRe = n.re;
+  e.hdrValue = null; e.hdrValueMeth = HCHK_HM_STR; e.hdrValueRe = null;
+  if (args[i] === 'value') {
+    i++;
+    const v = part('value');
+    if (v === null) return false;
+    e.hdrValue = v.pat; e.hdrValueMeth = v.meth; e.hdrValueRe = v.re;
+  }
+  if (i < args.length && args[i] !== '') { ctx.alert(`'http-check expect' : 'hdr' : unexpected argument '${args[i]}'.`); return false; }
+  return true;
+}
+
 function parseHttpCheck(args: readonly string[], ctx: KwCtx): void {
   const c = ctx.proxy!.httpCheck;
   const sub = args[1] ?? '';
@@ -180,8 +224,21 @@ function parseHttpCheck(args: readonly string[], ctx: KwCtx): void {
     let i = 2;
     const e: HttpCheckExpect = { kind: HCHK_EXPECT_STATUS, inverse: false, statusRanges: [], text: '', re: null };
     if (args[i] === '!') { e.inverse = true; i++; }
+    if (args[i] === 'min-recv') {
+      const n = parseUint(args[i + 1] ?? '');
+      if (n < 0) { ctx.alert(`'http-check expect' : '${args[i]}' expects an integer as argument.`); return; }
+      e.minRecv = n; i += 2;
+      if (args[i] === '!') { e.inverse = true; i++; }
+    }
     const kind = args[i];
     const v = args[i + 1];
+    if (kind === undefined && e.minRecv !== undefined) { ctx.alert(`'http-check expect' : pattern not found.`); return; }
+    if (kind === 'hdr' || kind === 'fhdr') {
+      if (!parseHdrExpect(args, i + 1, e, ctx)) return;
+      e.fullHdr = kind === 'fhdr';
+      c.expect = e;
+      return;
+    }
     // 2.6.12's words
     const KNOWN = ['status', 'rstatus', 'string', 'rstring', 'string-lf', 'hdr', 'fhdr', 'min-recv', 'comment'];
     if (kind === undefined) { ctx.alert(`'http-check expect' : expects at least a matching pattern as arguments.`); return; }

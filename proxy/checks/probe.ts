@@ -16,7 +16,9 @@ import {
   CHK_TYPE_HTTP, CHK_TYPE_TCPCHK, HCHK_STATUS_L4OK, HCHK_STATUS_L4CON, HCHK_STATUS_L4TOUT, HCHK_STATUS_L7OK, HCHK_STATUS_L7STS,
   HCHK_STATUS_L7RSP, HCHK_STATUS_L7TOUT, HCHK_STATUS_L7OKD, HCHK_STATUS_SOCKERR, HCHK_EXPECT_STATUS,
   HCHK_EXPECT_RSTATUS, HCHK_EXPECT_STRING, HCHK_EXPECT_RSTRING, HCHK_STATUS_L6OK, HCHK_STATUS_L6RSP, HCHK_STATUS_L6TOUT,
+  HCHK_EXPECT_HDR, HCHK_HM_BEG, HCHK_HM_END, HCHK_HM_SUB, HCHK_HM_REG,
 } from './types.ts';
+import type { HttpCheckExpect } from './types.ts';
 
 /** Checks over TLS (proxy/ssl/checks.ts, wired by proxy/modules.ts): a TLS socket for a server checked so, else null. */
 type CheckTlsConnect = (srv: Server, host: string, port: number) => Socket | null;
@@ -192,7 +194,10 @@ class Probe {
     // status-only expectations can be decided on the status line; body matches need the whole response
     const e = this.cfg.expect;
     const needBody = e !== null && (e.kind === HCHK_EXPECT_STRING || e.kind === HCHK_EXPECT_RSTRING);
-    if (!needBody && Buffer.concat(this.chunks).indexOf(0x0a) >= 0) this.evaluate();
+    // min-recv: wait for that many bytes (the server closing first ends the wait too)
+    if (e !== null && e.minRecv !== undefined && this.size < e.minRecv) return;
+    if (e !== null && e.kind === HCHK_EXPECT_HDR) { if (Buffer.concat(this.chunks).indexOf('\r\n\r\n') >= 0) this.evaluate(); }
+    else if (!needBody && Buffer.concat(this.chunks).indexOf(0x0a) >= 0) this.evaluate();
     else if (this.size > 16384) this.evaluate();
   }
 
@@ -219,6 +224,7 @@ class Probe {
         ok = false;
         for (let i = 0; i < e.statusRanges.length; i += 2) if (code >= e.statusRanges[i] && code <= e.statusRanges[i + 1]) ok = true;
       } else if (e.kind === HCHK_EXPECT_RSTATUS) ok = e.re!.test(m[1]);
+      else if (e.kind === HCHK_EXPECT_HDR) ok = hdrExpectMatch(e, text);
       else {
         const hdrEnd = text.indexOf('\r\n\r\n');
         const body = hdrEnd >= 0 ? text.slice(hdrEnd + 4) : '';
@@ -231,6 +237,31 @@ class Probe {
     }
     this.finish(ok ? HCHK_STATUS_L7OK : HCHK_STATUS_L7STS, ok, code, ok ? '' : reason);
   }
+}
+
+function hdrPatMatch(meth: number, pat: string, re: RegExp | null | undefined, s: string): boolean {
+  if (meth === HCHK_HM_REG) return re!.test(s);
+  if (meth === HCHK_HM_BEG) return s.startsWith(pat);
+  if (meth === HCHK_HM_END) return s.endsWith(pat);
+  if (meth === HCHK_HM_SUB) return s.includes(pat);
+  return s === pat;
+}
+
+/** `http-check expect hdr|fhdr`: a response header whose name matches and, if given, one of its values (hdr: each comma-separated one). */
+function hdrExpectMatch(e: HttpCheckExpect, text: string): boolean {
+  const end = text.indexOf('\r\n\r\n');
+  const lines = text.slice(0, end >= 0 ? end : text.length).split('\r\n');
+  for (let i = 1; i < lines.length; i++) {
+    const colon = lines[i].indexOf(':');
+    if (colon <= 0) continue;
+    const name = lines[i].slice(0, colon).toLowerCase();
+    if (!hdrPatMatch(e.hdrNameMeth!, e.hdrName!, e.hdrNameRe, name)) continue;
+    if (e.hdrValue === null || e.hdrValue === undefined) return true;
+    const value = lines[i].slice(colon + 1).trim();
+    const vals = e.fullHdr === true ? [value] : value.split(',');
+    for (const v of vals) if (hdrPatMatch(e.hdrValueMeth!, e.hdrValue, e.hdrValueRe, v.trim())) return true;
+  }
+  return false;
 }
 
 /** Runs one probe of `srv` with the proxy-level settings `cfg`; `done` is called exactly once. */

@@ -42,6 +42,14 @@ export const HCHK_EXPECT_STATUS = 0;   // status <code>[,<code>...] (ranges 200-
 export const HCHK_EXPECT_RSTATUS = 1;  // rstatus <regex>
 export const HCHK_EXPECT_STRING = 2;   // string <text> in the body
 export const HCHK_EXPECT_RSTRING = 3;  // rstring <regex> on the body
+export const HCHK_EXPECT_HDR = 4;      // hdr|fhdr name [-m <meth>] <name> [value [-m <meth>] <value>]
+
+/** `-m` methods of `http-check expect hdr|fhdr` (str is the default). */
+export const HCHK_HM_STR = 0;
+export const HCHK_HM_BEG = 1;
+export const HCHK_HM_END = 2;
+export const HCHK_HM_SUB = 3;
+export const HCHK_HM_REG = 4;
 
 export interface HttpCheckExpect {
   kind: number;                // HCHK_EXPECT_*
@@ -49,6 +57,13 @@ export interface HttpCheckExpect {
   statusRanges: number[];      // flat [lo, hi, lo, hi, ...] for status
   text: string;                // string
   re: RegExp | null;           // rstatus / rstring (compiled at load)
+  /** hdr/fhdr: header name pattern (lowercased unless a regex) and method, value pattern (null = any) and method. */
+  hdrName?: string; hdrNameMeth?: number; hdrNameRe?: RegExp | null;
+  hdrValue?: string | null; hdrValueMeth?: number; hdrValueRe?: RegExp | null;
+  /** fhdr: the whole value; hdr: each comma-separated value. */
+  fullHdr?: boolean;
+  /** `min-recv <n>`: bytes to wait for before matching, unless the server closes first (-1 = unset). */
+  minRecv?: number;
 }
 
 /** Proxy-level check settings: `option httpchk [meth] [uri] [ver]`, `http-check send`, `http-check expect`. */
