@@ -203,6 +203,7 @@ function parseHttpCheck(args: readonly string[], ctx: KwCtx): void {
   if (sub === 'disable-on-404') { c.disableOn404 = true; return; }
   if (sub === 'send-state') { c.sendState = true; return; }
   if (sub === 'send') {
+    c.pendingComment = undefined;
     for (let i = 2; i < args.length; i++) {
       const k = args[i];
       const v = args[i + 1];
@@ -223,6 +224,15 @@ function parseHttpCheck(args: readonly string[], ctx: KwCtx): void {
   if (sub === 'expect') {
     let i = 2;
     const e: HttpCheckExpect = { kind: HCHK_EXPECT_STATUS, inverse: false, statusRanges: [], text: '', re: null };
+    const pending = c.pendingComment;
+    c.pendingComment = undefined;
+    // `comment <text>` after the pattern: cut off here, kept on the rule
+    const ci = args.indexOf('comment', 3);
+    if (ci >= 0) {
+      if (args[ci + 1] === undefined) { ctx.alert(`'http-check expect' : 'comment' expects a string as argument.`); return; }
+      e.comment = args[ci + 1];
+      args = args.slice(0, ci);
+    } else if (pending !== undefined) e.comment = pending;
     if (args[i] === '!') { e.inverse = true; i++; }
     if (args[i] === 'min-recv') {
       const n = parseUint(args[i + 1] ?? '');
@@ -267,7 +277,31 @@ function parseHttpCheck(args: readonly string[], ctx: KwCtx): void {
     c.expect = e;
     return;
   }
-  if (sub === 'connect' || sub === 'comment' || sub === 'set-var' || sub === 'unset-var') {
+  if (sub === 'comment') {
+    if (args[2] === undefined || args[2] === '') { ctx.alert(`'http-check comment' expects a string as argument.`); return; }
+    c.pendingComment = args[2];
+    return;
+  }
+  if (sub === 'connect') {
+    c.pendingComment = undefined;
+    if (c.connectPort !== undefined) { ctx.alert(`'http-check connect' : several connect rules (multi-step http checks) are not supported by sluice yet.`); return; }
+    let port = 0;
+    for (let i = 2; i < args.length; i++) {
+      const k = args[i];
+      if (k === 'default') continue;
+      if (k === 'comment' && args[i + 1] !== undefined) { i++; continue; }
+      if (k === 'port' && args[i + 1] !== undefined) {
+        port = parseUint(args[i + 1]);
+        if (port < 1 || port > 65535) { ctx.alert(`'http-check connect' : invalid port '${args[i + 1]}'.`); return; }
+        i++; continue;
+      }
+      ctx.alert(`'http-check connect' : '${k}' is a HAProxy 2.6 option not supported by sluice yet (only 'default', 'port' and 'comment' are).`);
+      return;
+    }
+    c.connectPort = port;
+    return;
+  }
+  if (sub === 'set-var' || sub === 'unset-var') {
     ctx.alert(`'http-check ${sub}' is a HAProxy 2.6 keyword not supported by sluice yet.`);
     return;
   }

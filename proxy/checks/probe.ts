@@ -142,7 +142,7 @@ class Probe {
 
   constructor(srv: Server, cfg: CheckCfg, connectTimeout: number, readTimeout: number, done: (r: ProbeResult) => void) {
     this.srv = srv; this.cfg = cfg; this.done = done; this.readTimeout = readTimeout;
-    const c = openCheckSocket(srv, 0);
+    const c = openCheckSocket(srv, cfg.connectPort ?? 0);
     this.tls = c.tls;
     this.sock = c.sock;
     if (c.tls) { this.sock.on('connect', () => { this.tcpUp = true; }); this.sock.on('secureConnect', () => this.onConnect()); }
@@ -230,13 +230,18 @@ class Probe {
         const body = hdrEnd >= 0 ? text.slice(hdrEnd + 4) : '';
         ok = e.kind === HCHK_EXPECT_STRING ? body.includes(e.text) : e.re!.test(body);
         if (e.inverse) ok = !ok;
-        this.finish(ok ? HCHK_STATUS_L7OK : HCHK_STATUS_L7RSP, ok, code, ok ? '' : 'HTTP content check did not match');
+        this.finish(ok ? HCHK_STATUS_L7OK : HCHK_STATUS_L7RSP, ok, code, ok ? '' : withComment(e, 'HTTP content check did not match'));
         return;
       }
       if (e.inverse) ok = !ok;
     }
-    this.finish(ok ? HCHK_STATUS_L7OK : HCHK_STATUS_L7STS, ok, code, ok ? '' : reason);
+    this.finish(ok ? HCHK_STATUS_L7OK : HCHK_STATUS_L7STS, ok, code, ok ? '' : e === null ? reason : withComment(e, reason));
   }
+}
+
+/** A failed expect's info with its comment (2.6: "<info> comment: <text>"). */
+function withComment(e: HttpCheckExpect, info: string): string {
+  return e.comment === undefined ? info : (info === '' ? '' : info + ' ') + 'comment: ' + e.comment;
 }
 
 function hdrPatMatch(meth: number, pat: string, re: RegExp | null | undefined, s: string): boolean {

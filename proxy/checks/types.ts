@@ -64,6 +64,8 @@ export interface HttpCheckExpect {
   fullHdr?: boolean;
   /** `min-recv <n>`: bytes to wait for before matching, unless the server closes first (-1 = unset). */
   minRecv?: number;
+  /** `comment <text>` of the expect (or the `http-check comment` before it): added to a failure's info. */
+  comment?: string;
 }
 
 /** Proxy-level check settings: `option httpchk [meth] [uri] [ver]`, `http-check send`, `http-check expect`. */
@@ -80,6 +82,10 @@ export interface CheckCfg {
   logHealthChecks: boolean;    // `option log-health-checks` (checks/log-checks.ts)
   tcpRules: TcpCheckRule[];    // `tcp-check` rules, or those of redis-check / smtpchk (type CHK_TYPE_TCPCHK)
   tcpPreset: boolean;          // the rules come from a protocol option: its messages, not the tcp-check ones
+  /** `http-check connect [port <n>]`: the port the http check connects to (0 = the server's check port). */
+  connectPort?: number;
+  /** An `http-check comment` waiting for the next http-check rule (an expect keeps it). */
+  pendingComment?: string;
 }
 
 /** `tcp-check` rule kinds and `expect` pattern kinds. */

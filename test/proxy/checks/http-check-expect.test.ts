@@ -1,7 +1,8 @@
 /*
  * `http-check expect [min-recv <n>] [!] hdr|fhdr name [-m meth] <name> [value [-m meth] <value>]`: each backend of
  * fixtures/proxy/http-check-expect/checks.cfg probed against the same origin gets the verdict HAProxy 2.6.12 gave
- * (haproxy-health.txt: "succeeded, reason: Layer7 check passed" or "failed, reason: Layer7 wrong status ... "OK"").
+ * (haproxy-health.txt: "succeeded, reason: Layer7 check passed" or "failed, reason: Layer7 wrong status ... "OK""),
+ * and `http-check comment` / `expect ... comment` / `http-check connect [port]` the same way (comment-connect.cfg).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,7 +26,8 @@ before(async () => {
   await new Promise<void>((r) => origin.listen(0, '127.0.0.1', () => r()));
   const port = (origin.address() as { port: number }).port;
   writeFileSync(join(dir, 'c.cfg'), fx('checks.cfg').replaceAll('127.0.0.1:18898', `127.0.0.1:${port}`).replace(/listen l\n[^]*$/, ''));
-  const c = loadConfig([join(dir, 'c.cfg')], buildRegistry());
+  writeFileSync(join(dir, 'cc.cfg'), fx('comment-connect.cfg').replaceAll('127.0.0.1:18898', `127.0.0.1:${port}`).replace('port 18898', `port ${port}`).replace(/listen l\n[^]*$/, ''));
+  const c = loadConfig([join(dir, 'c.cfg'), join(dir, 'cc.cfg')], buildRegistry());
   assert.deepEqual(c.messages.filter((m) => m.level === CFG_ALERT).map((m) => m.text), []);
   backends = c.backends;
 });
@@ -37,16 +39,28 @@ function probe(be: string): Promise<ProbeResult> {
   return new Promise((resolve) => runProbe(px.servers[0], px.httpCheck, 1000, 1000, resolve));
 }
 
-test('hdr / fhdr / min-recv expectations: the verdicts and reasons of HAProxy 2.6.12', async () => {
+/** Each backend's verdict and reason as in the golden `file`, and Sluice's. */
+async function verdicts(file: string): Promise<{ want: string[]; got: string[] }> {
   const want: string[] = [];
   const got: string[] = [];
-  for (const line of fx('haproxy-health.txt').trimEnd().split('\n')) {
-    const m = /server (b\d+)\/s1 (succeeded|failed), reason: (.*), check duration/.exec(line)!;
+  for (const line of fx(file).trimEnd().split('\n')) {
+    const m = /server ([bc]\d+)\/s1 (succeeded|failed), reason: (.*), check duration/.exec(line)!;
     want.push(`${m[1]} ${m[2]} ${m[3]}`);
     const r = await probe(m[1]);
     got.push(`${m[1]} ${r.ok ? 'succeeded' : 'failed'} ${probeReason(r).replace(/, check duration: \d+ms$/, '')}`);
   }
+  return { want, got };
+}
+
+test('hdr / fhdr / min-recv expectations: the verdicts and reasons of HAProxy 2.6.12', async () => {
+  const { want, got } = await verdicts('haproxy-health.txt');
   assert.equal(want.length, 11);
+  assert.deepEqual(got, want);
+});
+
+test('http-check comment, expect ... comment (in the failure info) and http-check connect [port]: as HAProxy 2.6.12', async () => {
+  const { want, got } = await verdicts('haproxy-health-comment.txt');
+  assert.equal(want.length, 6);
   assert.deepEqual(got, want);
 });
 
