@@ -15,6 +15,7 @@ import {
 } from './types.ts';
 import { parseTime, parseUint, atol } from '../config/values.ts';
 import { newCheckState } from '../model/factories.ts';
+import { compileRuleFormat } from '../http/rule-format.ts';
 import { srvAlert as srvErr } from '../config/server-alert.ts';
 
 
@@ -273,6 +274,11 @@ function parseHttpCheck(args: readonly string[], ctx: KwCtx): void {
       try { e.re = new RegExp(v); } catch { ctx.alert(`'http-check expect' : regex '${v}' is invalid.`); return; }
       e.kind = kind === 'rstatus' ? HCHK_EXPECT_RSTATUS : HCHK_EXPECT_RSTRING;
     } else if (kind === 'string') { e.kind = HCHK_EXPECT_STRING; e.text = v; }
+    else if (kind === 'string-lf') {
+      const f = compileRuleFormat(v);
+      if (typeof f === 'string') { ctx.alert(`'http-check expect' : ${f}.`); return; }
+      e.kind = HCHK_EXPECT_STRING; e.lf = f;
+    }
     else { ctx.alert(`'http-check expect' : '${kind}' is not supported by sluice yet (status, rstatus, string, rstring are).`); return; }
     c.expect = e;
     return;

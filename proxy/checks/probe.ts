@@ -19,6 +19,9 @@ import {
   HCHK_EXPECT_HDR, HCHK_HM_BEG, HCHK_HM_END, HCHK_HM_SUB, HCHK_HM_REG,
 } from './types.ts';
 import type { HttpCheckExpect } from './types.ts';
+import type { RuleFmt } from '../http/types.ts';
+import { newStreamLog } from '../model/factories.ts';
+import { runLogEmitter } from '../log/emit.ts';
 
 /** Checks over TLS (proxy/ssl/checks.ts, wired by proxy/modules.ts): a TLS socket for a server checked so, else null. */
 type CheckTlsConnect = (srv: Server, host: string, port: number) => Socket | null;
@@ -228,15 +231,34 @@ class Probe {
       else {
         const hdrEnd = text.indexOf('\r\n\r\n');
         const body = hdrEnd >= 0 ? text.slice(hdrEnd + 4) : '';
-        ok = e.kind === HCHK_EXPECT_STRING ? body.includes(e.text) : e.re!.test(body);
+        ok = e.kind === HCHK_EXPECT_STRING ? body.includes(e.lf !== undefined ? checkLf(e.lf, this.srv) : e.text) : e.re!.test(body);
         if (e.inverse) ok = !ok;
-        this.finish(ok ? HCHK_STATUS_L7OK : HCHK_STATUS_L7RSP, ok, code, ok ? '' : withComment(e, 'HTTP content check did not match'));
+        // a body mismatch reports no code (2.6: empty check_code, no "code:" in the reason)
+        this.finish(ok ? HCHK_STATUS_L7OK : HCHK_STATUS_L7RSP, ok, ok ? code : 0, ok ? '' : withComment(e, 'HTTP content check did not match'));
         return;
       }
       if (e.inverse) ok = !ok;
     }
     this.finish(ok ? HCHK_STATUS_L7OK : HCHK_STATUS_L7STS, ok, code, ok ? '' : e === null ? reason : withComment(e, reason));
   }
+}
+
+const lfBuf = Buffer.allocUnsafe(4096);
+
+/** `string-lf`: the format evaluated for a check of `srv` (its backend and server known, no request). */
+function checkLf(f: RuleFmt, srv: Server): string {
+  const log = newStreamLog(srv.proxy);
+  log.backend = srv.proxy; log.server = srv;
+  let s = '';
+  for (let i = 0; i < f.fns.length; i++) {
+    const em = f.ems[i];
+    if (em !== null) { s += lfBuf.toString('latin1', 0, runLogEmitter(em, srv.proxy, log, lfBuf, lfBuf.length)); continue; }
+    const fn = f.fns[i];
+    if (fn === null) { s += ' '; continue; }
+    const v = fn(log);
+    if (v !== null) s += v;
+  }
+  return s;
 }
 
 /** A failed expect's info with its comment (2.6: "<info> comment: <text>"). */

@@ -4,6 +4,8 @@
  * check_status codes. Types and constants only. Hot path: no (checks run on their own timers).
  */
 
+import type { RuleFmt } from '../http/types.ts';
+
 /** Check kinds. */
 export const CHK_TYPE_TCP = 0;
 export const CHK_TYPE_HTTP = 1;
@@ -64,6 +66,8 @@ export interface HttpCheckExpect {
   fullHdr?: boolean;
   /** `min-recv <n>`: bytes to wait for before matching, unless the server closes first (-1 = unset). */
   minRecv?: number;
+  /** string-lf: the log-format the body must contain, evaluated per check (http/rule-format.ts RuleFmt). */
+  lf?: RuleFmt;
   /** `comment <text>` of the expect (or the `http-check comment` before it): added to a failure's info. */
   comment?: string;
 }

@@ -27,7 +27,8 @@ before(async () => {
   const port = (origin.address() as { port: number }).port;
   writeFileSync(join(dir, 'c.cfg'), fx('checks.cfg').replaceAll('127.0.0.1:18898', `127.0.0.1:${port}`).replace(/listen l\n[^]*$/, ''));
   writeFileSync(join(dir, 'cc.cfg'), fx('comment-connect.cfg').replaceAll('127.0.0.1:18898', `127.0.0.1:${port}`).replace('port 18898', `port ${port}`).replace(/listen l\n[^]*$/, ''));
-  const c = loadConfig([join(dir, 'c.cfg'), join(dir, 'cc.cfg')], buildRegistry());
+  writeFileSync(join(dir, 'lf.cfg'), fx('string-lf.cfg').replaceAll('127.0.0.1:18898', `127.0.0.1:${port}`).replace(/listen l\n[^]*$/, ''));
+  const c = loadConfig([join(dir, 'c.cfg'), join(dir, 'cc.cfg'), join(dir, 'lf.cfg')], buildRegistry());
   assert.deepEqual(c.messages.filter((m) => m.level === CFG_ALERT).map((m) => m.text), []);
   backends = c.backends;
 });
@@ -44,7 +45,7 @@ async function verdicts(file: string): Promise<{ want: string[]; got: string[] }
   const want: string[] = [];
   const got: string[] = [];
   for (const line of fx(file).trimEnd().split('\n')) {
-    const m = /server ([bc]\d+)\/s1 (succeeded|failed), reason: (.*), check duration/.exec(line)!;
+    const m = /server ([bcd]\d+)\/s1 (succeeded|failed), reason: (.*), check duration/.exec(line)!;
     want.push(`${m[1]} ${m[2]} ${m[3]}`);
     const r = await probe(m[1]);
     got.push(`${m[1]} ${r.ok ? 'succeeded' : 'failed'} ${probeReason(r).replace(/, check duration: \d+ms$/, '')}`);
@@ -75,4 +76,10 @@ test('hdr expectations refuse a missing name or pattern, min-recv without a patt
   assert.deepEqual(alerts('hdr x-ok'), [noName]);
   assert.deepEqual(alerts('hdr name'), [noName]);
   assert.deepEqual(alerts('hdr name x-ok value -m sub y'), []);
+});
+
+test('http-check expect [!] string-lf <fmt>: the format with the checked server and backend; a body mismatch has no code', async () => {
+  const { want, got } = await verdicts('haproxy-health-string-lf.txt');
+  assert.equal(want.length, 5);
+  assert.deepEqual(got, want);
 });
