@@ -15,6 +15,7 @@ import type { Proxy, Server, StreamLog, BindCfg } from '../model/types.ts';
 import { frontendStreamEnd } from '../frontend.ts';
 import type { StkStream } from '../stick/types.ts';
 import { stkClaim, stkHttpReq, stkTxnEnd, stkSessEnd } from '../stick/track.ts';
+import { l4VarsClaim } from '../tcp/rules.ts';
 import { stkPersist, stkPersistState, stkResponse } from '../stick/persist.ts';
 import { prstState, prstFlags, useServerPick } from '../backend/persist-rules.ts';
 import { restrictUse, reqHdrNamesCheck } from './restrict-hdr-names.ts';
@@ -275,6 +276,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     streamRegister(this);
     this.txnStart = log.acceptMs;
     this.stk = stkClaim(sock, now);    // counters tracked by tcp-request connection rules, usually null
+    const l4 = l4VarsClaim(sock);      // sess variables of tcp-request connection/session set-var, usually undefined
+    if (l4 !== undefined) for (const [k, v] of l4) this.vars.set(k, v);
   }
 
   // --- SampleCtx / LbRequestView over the current request head ---

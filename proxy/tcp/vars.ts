@@ -6,7 +6,6 @@
  * req.rdp_cookie). Registered by proxy/modules.ts (tcp actions and log fetches). Hot path: when such rules run.
  */
 import type { KwCtx } from '../config/types.ts';
-import { PR_CAP_DEF } from '../config/types.ts';
 import type { SampleCtx } from '../acl/types.ts';
 import type { Proxy, StreamLog } from '../model/types.ts';
 import { runLogEmitter } from '../log/emit.ts';
@@ -14,8 +13,6 @@ import type { RuleFmt } from '../http/types.ts';
 import type { TcpActionKw } from './rules.ts';
 import { L4AcceptCtx, l4VarsOf } from './rules.ts';
 import { newStreamLog } from '../model/factories.ts';
-import { PR_MODE_HTTP } from '../model/types.ts';
-import { capName } from '../config/sections.ts';
 import type { TcpCustomAction } from './types.ts';
 import { compileRuleFormat } from '../http/rule-format.ts';
 import { varNameOk, varSet, varUnset } from '../http/vars.ts';
@@ -92,16 +89,6 @@ class UnsetVar implements TcpCustomAction {
 
 const NOOP: TcpCustomAction = { run(): void { /* a txn-scope variable before any stream */ } };
 
-/** sess variables of connection/session rules reach tcp streams only (http/stream.ts does not claim them yet). */
-function l4HttpCheck(ctx: KwCtx, label: string): void {
-  const px = ctx.proxy!, file = ctx.file, line = ctx.line;
-  ctx.postParse(() => {
-    if (px.mode === PR_MODE_HTTP && (px.cap & PR_CAP_DEF) === 0) {
-      ctx.alertRaw(`${capName(px.cap)} '${px.name}' : ${label} with a 'sess.' variable in 'mode http' is not supported by sluice yet (${file}:${line}); use 'http-request set-var'.`);
-    }
-  });
-}
-
 function condIndex(args: readonly string[], from: number): number {
   for (let i = from; i < args.length; i++) if (args[i] === 'if' || args[i] === 'unless') return i;
   return args.length;
@@ -123,7 +110,6 @@ function parseVarAction(args: readonly string[], kind: string, ctx: KwCtx): { ac
   const f = m[1] === 'unset-var' ? null : compileRuleFormat(m[1] === 'set-var' ? '%[' + args[3] + ']' : args[3]);
   if (typeof f === 'string') { ctx.alert(`${label} : ${f}.`); return null; }
   if (l4 && !name.startsWith('sess.') && !name.startsWith('proc.')) return { action: NOOP, argc: f === null ? 3 : 4 };
-  if (l4 && name.startsWith('sess.')) l4HttpCheck(ctx, label);
   if (f === null) return { action: new UnsetVar(name), argc: 3 };
   return { action: new SetVar(name, f, m[1] === 'set-var', l4 ? ctx.proxy : null), argc: 4 };
 }
