@@ -14,8 +14,9 @@ import { rawReadBufTake, rawReadBufGive } from '../net/raw-socket.ts';
 import type { Proxy, Server, StreamLog, BindCfg } from '../model/types.ts';
 import { frontendStreamEnd } from '../frontend.ts';
 import type { StkStream } from '../stick/types.ts';
-import { stkClaim, stkHttpReq, stkTxnEnd, stkSessEnd } from '../stick/track.ts';
-import { l4VarsClaim } from '../tcp/rules.ts';
+import { stkClaim, stkHttpReq, stkHttpReqTxn, stkTxnEnd, stkSessEnd } from '../stick/track.ts';
+import { l4VarsClaim, tcpRulesExec } from '../tcp/rules.ts';
+import { TCP_RULES_REJECT, TCP_RULES_CLOSE } from '../tcp/types.ts';
 import { stkPersist, stkPersistState, stkResponse } from '../stick/persist.ts';
 import { prstState, prstFlags, useServerPick } from '../backend/persist-rules.ts';
 import { restrictUse, reqHdrNamesCheck } from './restrict-hdr-names.ts';
@@ -148,6 +149,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   readonly sessId: number = nextSessId();
   streamPrev: ActiveStream | null = null;
   streamNext: ActiveStream | null = null;
+  /** The request head is complete when layer-4 rules read it (`tcp-request content` in mode http): fetches never wait. */
+  readonly l4Final = true;
   readonly fe: Proxy;
   readonly bind: BindCfg | null;
   /** The listener's own counters (`option socket-stats` rows), looked up once per connection. */
@@ -410,12 +413,42 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     return t.httpRequest > 0 ? t.httpRequest : t.client;
   }
 
+  /**
+   * `tcp-request content` rules of an HTTP frontend, run on each complete request head before the request is counted
+   * (2.6 runs them per stream; its rate counters do not include this request yet). A reject or close ends the
+   * connection without a response, logged `<BADREQ>` `PR--` with status -1, as 2.6.12 does. True when it ended.
+   */
+  tcpContentRejects(): boolean {
+    const v = tcpRulesExec(this.fe.tcp.contentRules, this);
+    if (v !== TCP_RULES_REJECT && v !== TCP_RULES_CLOSE) {
+      if (this.stk !== null) stkHttpReqTxn(this.stk, this.headDone);    // what they tracked counts this request
+      return false;
+    }
+    const log = this.log;
+    timerDisarm(this.cliTimer);
+    this.fe.feCounters.deniedReq++;
+    if (this.lc !== null) this.lc.deniedReq++;
+    log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_R;
+    log.tRequest = -1;
+    log.tIdle = this.reqStart - this.txnStart - log.tHandshake;
+    log.reqLine = '<BADREQ>';
+    log.reqDateMs = this.reqStart;
+    log.status = -1;
+    logBadRequest(log, true);
+    this.reqBody = BODY_NONE;
+    this.rqPhase = RQ_DONE;
+    this.cliKeepAlive = false;
+    this.finishReply();
+    return true;
+  }
+
   /** A complete request head is in buf[.., headEnd); `end` is where the received bytes stop. */
   processRequest(buf: Buffer, headEnd: number, end: number): void {
     const m = this.req;
     const f = m.flags;
     const fe = this.fe;
     const log = this.log;
+    if (fe.tcp.contentRules.length !== 0 && this.tcpContentRejects()) return;
     this.txnCount++;
     this.rqPhase = RQ_BODY;
     log.bytesIn += htxHeadSize(m);

@@ -87,6 +87,20 @@ export function stkHttpReq(st: StkStream, now: number): void {
   }
 }
 
+/**
+ * Counts the HTTP request for the entries this transaction tracks so far: those of an HTTP frontend's
+ * `tcp-request content` rules, which run before the request is counted (2.6: the rules see the rate without it).
+ */
+export function stkHttpReqTxn(st: StkStream, now: number): void {
+  for (let i = 0; i < STK_SLOTS; i++) {
+    const e = st.txnEntry[i] as StkEntry | null;
+    if (e === null) continue;
+    const t = st.txnTable[i] as StkTable;
+    stkAdd(t, e, STK_DT_HTTP_REQ_CNT, 1);
+    stkRate(t, e, STK_DT_HTTP_REQ_RATE, 1, now);
+  }
+}
+
 /** Stick-store hook run at each transaction's end (stick/persist.ts sets it when some backend has store rules). */
 let storeHook: ((st: StkStream, log: StreamLog, now: number) => void) | null = null;
 export function stkSetStoreHook(fn: (st: StkStream, log: StreamLog, now: number) => void): void { storeHook = fn; }

@@ -274,8 +274,9 @@ function parseTcpRequest(args: readonly string[], ctx: KwCtx): void {
     if (!st.httpChecked) {
       st.httpChecked = true;
       ctx.postParse(() => {
-        if (px.mode === PR_MODE_HTTP && (px.cap & PR_CAP_DEF) === 0) {
-          ctx.alertRaw(`${capName(px.cap)} '${px.name}' : 'tcp-request content' rules in 'mode http' are not supported by sluice yet (${rule.file}:${rule.line}); use 'tcp-request connection' or 'http-request' rules.`);
+        // an HTTP frontend runs them per request (http/stream.ts tcpContentRejects); a backend's not yet
+        if (px.mode === PR_MODE_HTTP && (px.cap & PR_CAP_DEF) === 0 && (px.cap & PR_CAP_FE) === 0) {
+          ctx.alertRaw(`${capName(px.cap)} '${px.name}' : 'tcp-request content' rules in a 'mode http' backend are not supported by sluice yet (${rule.file}:${rule.line}); use 'http-request' rules.`);
         }
       });
     }
