@@ -7,6 +7,8 @@
  */
 import type { KwCtx } from '../config/types.ts';
 import type { Proxy } from '../model/types.ts';
+import { PR_MODE_HTTP } from '../model/types.ts';
+import { PR_CAP_FE } from '../config/types.ts';
 import type { SampleCtx } from '../acl/types.ts';
 import type { StkKeyFn, StkStream } from './types.ts';
 import { STK_DT_GPC0, STK_DT_GPC0_RATE, STK_DT_GPC1, STK_DT_GPC1_RATE, STK_DT_GPT0, STK_DT_GPC, STK_DT_GPC_RATE, STK_DT_GPT } from './types.ts';
@@ -105,6 +107,18 @@ class SetGptAction implements StkAction {
   }
 }
 
+/** Keys known when the connection is accepted (2.6: fetches valid at session accept). */
+const L4_KEY = /^(src|dst|src_port|dst_port|so_id|so_name|fe_id|fe_name)(?:[,(]|$)/;
+
+/** 2.6's post-parse warning for a `tcp-request content track-sc*` on such a key in an HTTP frontend. */
+function warnContentTrack(ctx: KwCtx, px: Proxy): void {
+  ctx.postParse(() => {
+    if (px.mode === PR_MODE_HTTP && (px.cap & PR_CAP_FE) !== 0) {
+      ctx.warnRaw(`${capName(px.cap)} '${px.name}' : a 'tcp-request content track-sc*' rule not depending on request contents for an HTTP frontend should be executed at the session level, using a 'tcp-request session' rule (mandatory to track invalid HTTP requests).`);
+    }
+  });
+}
+
 /**
  * Track actions waiting for their table (resolved after parsing, see stkResolveActions), of the load whose global
  * settings are `pendingOwner`: a load with alerts runs no post-parse step, so its entries are dropped when the next
@@ -176,6 +190,7 @@ export function stkParseAction(args: readonly string[], at: number, end: number,
       return junk(args[i]);
     }
     const a = new TrackAction(slot, key, where);
+    if (where === STK_WHERE_TCP_CONTENT && L4_KEY.test(expr)) warnContentTrack(ctx, px);
     if (pendingOwner !== ctx.global) { pendingTracks.length = 0; pendingOwner = ctx.global; }
     pendingTracks.push({ a, px, name, act: `track-sc${slot}` });
     return a;

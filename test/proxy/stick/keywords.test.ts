@@ -121,3 +121,13 @@ test('track actions of a load refused at parse time are not resolved by the next
   assert.ok(load(' http-request track-sc0 src table nosuch\n stick-table type ip size 1 expire x').alerts.length > 0);
   assert.deepEqual(load(' stick-table type ip size 1\n http-request track-sc0 src').alerts, []);
 });
+
+test("a content track-sc on a layer-4 key in an HTTP frontend gets 2.6's session-level warning; one on a header does not", () => {
+  const W = "frontend 'f' : a 'tcp-request content track-sc*' rule not depending on request contents for an HTTP frontend should be executed at the session level, using a 'tcp-request session' rule (mandatory to track invalid HTTP requests).";
+  const l4 = load(' stick-table type ip size 1\n tcp-request content track-sc0 src');
+  assert.deepEqual(l4.alerts, []);
+  assert.ok(l4.warnings.includes(W), l4.warnings.join('\n'));
+  const hdr = load(' stick-table type string size 1\n tcp-request content track-sc0 req.hdr(host)');
+  assert.deepEqual(hdr.alerts, []);
+  assert.ok(!hdr.warnings.includes(W));
+});
