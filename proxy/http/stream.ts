@@ -14,7 +14,7 @@ import { rawReadBufTake, rawReadBufGive } from '../net/raw-socket.ts';
 import type { Proxy, Server, StreamLog, BindCfg } from '../model/types.ts';
 import { frontendStreamEnd } from '../frontend.ts';
 import type { StkStream } from '../stick/types.ts';
-import { stkClaim, stkHttpReq, stkHttpReqTxn, stkTxnEnd, stkSessEnd } from '../stick/track.ts';
+import { stkClaim, stkHttpReq, stkTxnEnd, stkSessEnd } from '../stick/track.ts';
 import { l4VarsClaim, tcpRulesExec } from '../tcp/rules.ts';
 import { TCP_RULES_REJECT, TCP_RULES_CLOSE } from '../tcp/types.ts';
 import { stkPersist, stkPersistState, stkResponse } from '../stick/persist.ts';
@@ -420,22 +420,11 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
    */
   tcpContentRejects(): boolean {
     const v = tcpRulesExec(this.fe.tcp.contentRules, this);
-    if (v !== TCP_RULES_REJECT && v !== TCP_RULES_CLOSE) {
-      if (this.stk !== null) stkHttpReqTxn(this.stk, this.headDone);    // what they tracked counts this request
-      return false;
-    }
-    const log = this.log;
-    timerDisarm(this.cliTimer);
+    if (v !== TCP_RULES_REJECT && v !== TCP_RULES_CLOSE) return false;   // stkHttpReq counts what they tracked
     this.fe.feCounters.deniedReq++;
     if (this.lc !== null) this.lc.deniedReq++;
-    log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_R;
-    log.tRequest = -1;
-    log.tIdle = this.reqStart - this.txnStart - log.tHandshake;
-    log.reqLine = '<BADREQ>';
-    log.reqDateMs = this.reqStart;
-    log.status = -1;
-    logBadRequest(log, true);
-    this.reqBody = BODY_NONE;
+    this.markBadRequest();
+    this.log.status = -1;
     this.rqPhase = RQ_DONE;
     this.cliKeepAlive = false;
     this.finishReply();
@@ -1357,11 +1346,17 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
 
   /** A request the parser rejected: 400/422 in the mux form, `<BADREQ>` log, close. */
   badRequest(status: number): void {
-    const log = this.log;
-    timerDisarm(this.cliTimer);
     this.fe.feCounters.failedReq++;
     if (this.lc !== null) this.lc.failedReq++;
     this.fe.feCounters.cumReq++;         // rejected requests count in req_tot, as in HAProxy's mux
+    this.markBadRequest();
+    this.sendError(status, true);
+  }
+
+  /** Logs the current request as 2.6's `<BADREQ>` `PR--` line (no request line, TR -1); its body is not read. */
+  markBadRequest(): void {
+    const log = this.log;
+    timerDisarm(this.cliTimer);
     log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_R;
     log.tRequest = -1;
     log.tIdle = this.reqStart > 0 ? this.reqStart - this.txnStart - log.tHandshake : 0;
@@ -1369,7 +1364,6 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     log.reqDateMs = this.reqStart !== 0 ? this.reqStart : this.txnStart;   // %tr of a <BADREQ> line
     logBadRequest(log, this.reqStart !== 0);
     this.reqBody = BODY_NONE;
-    this.sendError(status, true);
   }
 
   /** The server side failed before or during the response (status 0: too late to answer, just close). */

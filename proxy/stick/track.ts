@@ -47,10 +47,13 @@ export function stkTrack(st: StkStream, n: number, t: StkTable, e: StkEntry, ses
   stkAdd(t, e, STK_DT_CONN_CUR, 1);
   stkAdd(t, e, STK_DT_CONN_CNT, 1);
   stkRate(t, e, STK_DT_CONN_RATE, 1, now);
-  if (httpReq) {
-    stkAdd(t, e, STK_DT_HTTP_REQ_CNT, 1);
-    stkRate(t, e, STK_DT_HTTP_REQ_RATE, 1, now);
-  }
+  if (httpReq) countHttpReq(t, e, now);
+}
+
+/** One HTTP request on entry `e` of `t` (http_req_cnt, http_req_rate). */
+function countHttpReq(t: StkTable, e: StkEntry, now: number): void {
+  stkAdd(t, e, STK_DT_HTTP_REQ_CNT, 1);
+  stkRate(t, e, STK_DT_HTTP_REQ_RATE, 1, now);
 }
 
 /** The entry slot `n` reads (transaction's, else connection's), with its table in stkSlotTable; null if untracked. */
@@ -75,29 +78,17 @@ export function stkSessionStart(st: StkStream, now: number): void {
   }
 }
 
-/** A new HTTP request on a connection: counted on the slots tracked at layer 4 (not yet by the transaction). */
+/**
+ * A new HTTP request, before its http-request rules: counted once per tracked slot, on the entry the transaction
+ * tracks there (an HTTP frontend's `tcp-request content` rules, which run before the request is counted: 2.6's rules
+ * see the rate without it), else on the connection's (layer-4 rules).
+ */
 export function stkHttpReq(st: StkStream, now: number): void {
   for (let i = 0; i < STK_SLOTS; i++) {
-    if (st.txnEntry[i] !== null) continue;
+    const txn = st.txnEntry[i] as StkEntry | null;
+    if (txn !== null) { countHttpReq(st.txnTable[i] as StkTable, txn, now); continue; }
     const e = st.sessEntry[i] as StkEntry | null;
-    if (e === null) continue;
-    const t = st.sessTable[i] as StkTable;
-    stkAdd(t, e, STK_DT_HTTP_REQ_CNT, 1);
-    stkRate(t, e, STK_DT_HTTP_REQ_RATE, 1, now);
-  }
-}
-
-/**
- * Counts the HTTP request for the entries this transaction tracks so far: those of an HTTP frontend's
- * `tcp-request content` rules, which run before the request is counted (2.6: the rules see the rate without it).
- */
-export function stkHttpReqTxn(st: StkStream, now: number): void {
-  for (let i = 0; i < STK_SLOTS; i++) {
-    const e = st.txnEntry[i] as StkEntry | null;
-    if (e === null) continue;
-    const t = st.txnTable[i] as StkTable;
-    stkAdd(t, e, STK_DT_HTTP_REQ_CNT, 1);
-    stkRate(t, e, STK_DT_HTTP_REQ_RATE, 1, now);
+    if (e !== null) countHttpReq(st.sessTable[i] as StkTable, e, now);
   }
 }
 
