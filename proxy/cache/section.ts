@@ -9,6 +9,7 @@ import type { CfgKeyword, KwCtx } from '../config/types.ts';
 import type { GlobalSettings } from '../model/types.ts';
 import type { CacheCfg } from './types.ts';
 import { CACHE_BLOCKSIZE } from './types.ts';
+import { cAtoi } from '../config/values.ts';
 
 /** The cache sections of a configuration, by name (declaration order). */
 export function cachesOf(g: GlobalSettings): Map<string, CacheCfg> {
@@ -102,7 +103,7 @@ function parseCacheKw(args: readonly string[], ctx: KwCtx): void {
     }
     case 'max-age':
       if (v === '') ctx.warnRaw(`parsing [${ctx.file}:${ctx.line}]: 'max-age' expects an age parameter in seconds.`);
-      c.maxAge = atoi(v);
+      c.maxAge = cAtoi(v);
       return;
     case 'max-object-size': {
       if (v === '') ctx.warnRaw(`parsing [${ctx.file}:${ctx.line}]: 'max-object-size' expects a maximum file size parameter in bytes.`);
@@ -128,12 +129,6 @@ function parseCacheKw(args: readonly string[], ctx: KwCtx): void {
     }
     default:
   }
-}
-
-/** C atoi: leading blanks, sign, digits; 0 when none. */
-function atoi(w: string): number {
-  const m = /^\s*([+-]?[0-9]+)/.exec(w);
-  return m === null ? 0 : Number(m[1]) | 0;
 }
 
 export const cacheSectionKeywords: CfgKeyword[] = [

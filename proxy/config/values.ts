@@ -6,6 +6,12 @@
 
 export const TIME_MAX_MS = 2147483647;
 
+/** C atoi(): leading blanks, an optional sign, the leading digits (32-bit wrap); 0 when there are none. */
+export function cAtoi(w: string): number {
+  const m = /^\s*([+-]?[0-9]+)/.exec(w);
+  return m === null ? 0 : Number(m[1]) | 0;
+}
+
 /** Result of a time parse: `ms` >= 0, or `err` naming the problem ('' when ok). */
 export interface TimeResult { ms: number; err: string; badChar: string }
 

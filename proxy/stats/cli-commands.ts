@@ -31,6 +31,7 @@ import { showActivity, showPools } from './cli-activity.ts';
 import { setServerAddr } from './srv-addr.ts';
 import { srvWasConfigDisabled } from '../backend/server.ts';
 import { startupLogText } from './startup-logs.ts';
+import { cAtoi } from '../config/values.ts';
 
 function msg(text: string): CliReply { return { text, severity: LOG_INFO }; }
 function notice(text: string): CliReply { return { text, severity: LOG_NOTICE }; }
@@ -85,11 +86,6 @@ export const STAT_FMT_CSV = FMT_CSV;
 export const STAT_FMT_TYPED = FMT_TYPED;
 export const STAT_FMT_JSON = FMT_JSON;
 
-/** C atoi(): optional sign, leading digits, else 0. */
-function atoi(s: string): number {
-  const m = /^[+-]?\d+/.exec(s);
-  return m === null ? 0 : Number(m[0]) | 0;
-}
 /** An iid no proxy has (ids are positive): `show stat -5 -1 -1` matches nothing. */
 const NO_PROXY_ID = 0x7fffffff;
 
@@ -106,9 +102,9 @@ const showStat = cmd(['show', 'stat'], ACCESS_LVL_USER, (a, s, env) => {
   }
   if (a[i] !== undefined && a[i + 1] !== undefined && a[i + 2] !== undefined) {
     const p = a[i]!;
-    // 2.6 reads the proxy as atoi(): non-zero is an id ("3x" is 3; -1 all; an unknown id only prints the header),
+    // 2.6 reads the proxy as cAtoi(): non-zero is an id ("3x" is 3; -1 all; an unknown id only prints the header),
     // zero is a name ("0", "web")
-    const n = atoi(p);
+    const n = cAtoi(p);
     if (n !== 0) opts.iid = n < -1 ? NO_PROXY_ID : n;
     else {
       const px = findProxy(env.src, p, PR_CAP_FE | PR_CAP_BE);   // a name or `#<id>`
