@@ -5,12 +5,11 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { freePort, oneRequest, cliCommand, parseStatCsv, spawnSluice, defaultsSection, teardown } from './traffic.ts';
+import { freePort, oneRequest, cliCommand, parseStatCsv, spawnSluice, defaultsSection, teardown, headBackend } from './traffic.ts';
 import type { Backend } from './traffic.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-srv-err-'));
@@ -21,20 +20,11 @@ const servers: Backend[] = [];
 
 /* `GET /close` gets the connection closed, `GET /e500` a 500, anything else a 200 */
 function closingServer(): Promise<Backend> {
-  const b: Backend = { server: createServer(), port: 0, hits: 0 };
-  b.server.on('connection', (s) => {
-    s.on('error', () => {});
-    let buf = '';
-    s.on('data', (d) => {
-      buf += d.toString('latin1');
-      if (!buf.includes('\r\n\r\n')) return;
-      b.hits++;
-      if (buf.startsWith('GET /close')) { s.destroy(); return; }
-      const st = buf.startsWith('GET /e500') ? '500 Internal Server Error' : '200 OK';
-      s.end('HTTP/1.1 ' + st + '\r\ncontent-length: 3\r\nconnection: close\r\n\r\nok\n');
-    });
+  return headBackend((s, head) => {
+    if (head.startsWith('GET /close')) { s.destroy(); return; }
+    const st = head.startsWith('GET /e500') ? '500 Internal Server Error' : '200 OK';
+    s.end('HTTP/1.1 ' + st + '\r\ncontent-length: 3\r\nconnection: close\r\n\r\nok\n');
   });
-  return new Promise((r) => b.server.listen(0, '127.0.0.1', () => { b.port = (b.server.address() as { port: number }).port; r(b); }));
 }
 
 before(async () => {

@@ -4,12 +4,11 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { freePort, oneRequest, rawExchange, cliCommand, parseStatCsv, spawnSluice, defaultsSection, teardown } from './traffic.ts';
+import { freePort, oneRequest, rawExchange, cliCommand, parseStatCsv, spawnSluice, defaultsSection, teardown, headBackend } from './traffic.ts';
 import type { Backend } from './traffic.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-time-avg-'));
@@ -20,19 +19,10 @@ const servers: Backend[] = [];
 
 /* answers `GET /<ms>` after <ms> milliseconds, then closes */
 function slowServer(): Promise<Backend> {
-  const b: Backend = { server: createServer(), port: 0, hits: 0 };
-  b.server.on('connection', (s) => {
-    s.on('error', () => {});
-    let buf = '';
-    s.on('data', (d) => {
-      buf += d.toString('latin1');
-      if (!buf.includes('\r\n\r\n')) return;
-      b.hits++;
-      const ms = Number(/^GET \/(\d+)/.exec(buf)?.[1] ?? 0);
-      setTimeout(() => s.end('HTTP/1.1 200 OK\r\ncontent-length: 3\r\nconnection: close\r\n\r\nok\n'), ms);
-    });
+  return headBackend((s, head) => {
+    const ms = Number(/^GET \/(\d+)/.exec(head)?.[1] ?? 0);
+    setTimeout(() => s.end('HTTP/1.1 200 OK\r\ncontent-length: 3\r\nconnection: close\r\n\r\nok\n'), ms);
   });
-  return new Promise((r) => b.server.listen(0, '127.0.0.1', () => { b.port = (b.server.address() as { port: number }).port; r(b); }));
 }
 
 before(async () => {

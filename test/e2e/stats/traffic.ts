@@ -3,7 +3,7 @@
  * requests and CLI commands, `show stat` parsing, and the deterministic scenario of fixtures/stats/traffic-tcp/.
  */
 import { createServer, connect } from 'node:net';
-import type { Server as NetServer } from 'node:net';
+import type { Server as NetServer, Socket } from 'node:net';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
@@ -19,11 +19,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-/**
- * Answers the first request head of each connection with a fixed-size response naming the server, then closes;
- * a request for `/e404...` gets a 404 instead of a 200.
- */
-export function replyServer(name: string): Promise<Backend> {
+/** A backend counting request heads (`hits`); `answer(sock, head)` replies to each head received on a connection. */
+export function headBackend(answer: (s: Socket, head: string) => void): Promise<Backend> {
   const b: Backend = { server: createServer(), port: 0, hits: 0 };
   b.server.on('connection', (s) => {
     s.on('error', () => {});
@@ -32,12 +29,23 @@ export function replyServer(name: string): Promise<Backend> {
       buf += d.toString('latin1');
       if (!buf.includes('\r\n\r\n')) return;
       b.hits++;
-      const st = buf.startsWith('GET /e404') ? '404 Not Found' : '200 OK';
+      const head = buf;
       buf = '';
-      s.end('HTTP/1.1 ' + st + '\r\ncontent-length: ' + (name.length + 1) + '\r\nconnection: close\r\n\r\n' + name + '\n');
+      answer(s, head);
     });
   });
   return new Promise((r) => b.server.listen(0, '127.0.0.1', () => { b.port = (b.server.address() as { port: number }).port; r(b); }));
+}
+
+/**
+ * Answers the first request head of each connection with a fixed-size response naming the server, then closes;
+ * a request for `/e404...` gets a 404 instead of a 200.
+ */
+export function replyServer(name: string): Promise<Backend> {
+  return headBackend((s, head) => {
+    const st = head.startsWith('GET /e404') ? '404 Not Found' : '200 OK';
+    s.end('HTTP/1.1 ' + st + '\r\ncontent-length: ' + (name.length + 1) + '\r\nconnection: close\r\n\r\n' + name + '\n');
+  });
 }
 
 /** One request on a new connection to `port`; resolves with the body once the proxy closes. */
