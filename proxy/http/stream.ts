@@ -14,7 +14,7 @@ import { rawReadBufTake, rawReadBufGive } from '../net/raw-socket.ts';
 import type { Proxy, Server, StreamLog, BindCfg } from '../model/types.ts';
 import { frontendStreamEnd } from '../frontend.ts';
 import type { StkStream } from '../stick/types.ts';
-import { stkClaim, stkHttpReq, stkTxnEnd, stkSessEnd } from '../stick/track.ts';
+import { stkClaim, stkHttpReq, stkHttpReqSince, stkTxnMask, stkTxnEnd, stkSessEnd } from '../stick/track.ts';
 import { l4VarsClaim, tcpRulesExec } from '../tcp/rules.ts';
 import { TCP_RULES_REJECT, TCP_RULES_CLOSE } from '../tcp/types.ts';
 import { stkPersist, stkPersistState, stkResponse } from '../stick/persist.ts';
@@ -39,6 +39,7 @@ import { Timer, timerArm, timerDisarm, twNow, twTouch } from '../timer-wheel.ts'
 import { logStream } from '../log/emit.ts';
 import { hrspIndex, freqCtrAdd, addHttpTimeStats, listenerCounters } from '../stats/counters.ts';
 import type { FeCounters } from '../stats/types.ts';
+import { HRSP_OTHER } from '../stats/types.ts';
 import { captureHttpError } from '../stats/errors-capture.ts';
 import { streamRegister, streamUnregister, nextSessId, type ActiveStream } from '../streams.ts';
 import { aclCondExec } from '../acl/compile.ts';
@@ -414,17 +415,42 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   }
 
   /**
-   * `tcp-request content` rules of an HTTP frontend, run on each complete request head before the request is counted
-   * (2.6 runs them per stream; its rate counters do not include this request yet). A reject or close ends the
-   * connection without a response, logged `<BADREQ>` `PR--` with status -1, as 2.6.12 does. True when it ended.
+   * `tcp-request content` rules of `px`, the frontend's on each complete request head before the request is counted
+   * (2.6 runs them per stream; its rate counters do not include this request yet), a backend's once the stream enters
+   * it (before its http-request rules, on the request as the frontend's rules left it). A reject or close ends the
+   * connection without a response, status -1 counted as hrsp_other and dreq on the frontend, as 2.6.12: a frontend's
+   * logged `<BADREQ>` `PR--`, a backend's with the request line, `be/<NOSRV>`, TR -1 and the stream counted on the
+   * backend. True when it ended.
    */
-  tcpContentRejects(): boolean {
-    const v = tcpRulesExec(this.fe.tcp.contentRules, this);
+  tcpContentRejects(px: Proxy): boolean {
+    const fe = this.fe;
+    let v: number;
+    if (px === fe) v = tcpRulesExec(fe.tcp.contentRules, this);
+    else {
+      const ctx = rulesCtx(this, this.ruleOut);
+      v = tcpRulesExec(px.tcp.contentRules, ctx);
+      if (ctx !== this) this.stk = ctx.stk ?? null;   // a view: what its track-sc* started is the stream's
+    }
     if (v !== TCP_RULES_REJECT && v !== TCP_RULES_CLOSE) return false;   // stkHttpReq counts what they tracked
-    this.fe.feCounters.deniedReq++;
+    fe.feCounters.deniedReq++;
     if (this.lc !== null) this.lc.deniedReq++;
-    this.markBadRequest();
-    this.log.status = -1;
+    const log = this.log;
+    fe.feCounters.rsp[HRSP_OTHER]++;
+    if (px === fe) {
+      log.bytesIn += htxHeadSize(this.req);
+      this.markBadRequest();
+    } else {
+      timerDisarm(this.cliTimer);
+      this.be = px;
+      log.backend = px;
+      px.beCounters.cumReq++;
+      px.beCounters.rsp[HRSP_OTHER]++;
+      this.bc.enterBackend(px);
+      log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_R;
+      log.tRequest = -1;
+      this.reqBody = BODY_NONE;
+    }
+    log.status = -1;
     this.rqPhase = RQ_DONE;
     this.cliKeepAlive = false;
     this.finishReply();
@@ -437,7 +463,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     const f = m.flags;
     const fe = this.fe;
     const log = this.log;
-    if (fe.tcp.contentRules.length !== 0 && this.tcpContentRejects()) return;
+    if (fe.tcp.contentRules.length !== 0 && this.tcpContentRejects(fe)) return;
     this.txnCount++;
     this.rqPhase = RQ_BODY;
     log.bytesIn += htxHeadSize(m);
@@ -490,9 +516,14 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (r === RULES_CONTINUE && fe.statsPage.enabled) r = this.statsPage(fe, buf, out, headEnd, end);
     if (r === RULES_CONTINUE) r = httpRulesRun(fe.http.redirects, this, out);
     let be: Proxy | null = null;
+    let stkBe = -1;       // txn slots tracked before the backend's content rules ran (-1: they did not)
     if (r === RULES_CONTINUE) {
       be = this.pickBackend();
       if (be !== null && be !== fe) {
+        if (be.tcp.contentRules.length !== 0) {
+          stkBe = this.stk === null ? 0 : stkTxnMask(this.stk);
+          if (this.tcpContentRejects(be)) return;
+        }
         r = httpRulesRun(be.http.reqRules, this, out);
         if (r === RULES_CONTINUE && restrictUse.on && !reqHdrNamesCheck(be, m, buf, out)) { out.status = 403; r = RULES_DENY; }
         if (this.cacheHit !== null) { if (r === RULES_CONTINUE) { this.cacheReply(be, buf, headEnd, end); return; } this.cacheDropped(); }
@@ -511,6 +542,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.be = be;
     log.backend = be;
     be.beCounters.cumReq++;
+    // slots the backend's content rules tracked count this request once its rules passed (2.6's inner request stage)
+    if (stkBe >= 0 && this.stk !== null) stkHttpReqSince(this.stk, stkBe, this.headDone);
     const opts = fe.options | be.options;
     // the client side follows the frontend's mode only (a backend's httpclose closes the server side), as 2.6
     if (fe.options & PR_O_HTTPCLOSE) this.cliKeepAlive = false;

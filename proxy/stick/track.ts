@@ -92,6 +92,24 @@ export function stkHttpReq(st: StkStream, now: number): void {
   }
 }
 
+/** Bit i set when transaction slot i is tracked (taken before a backend's content rules run). */
+export function stkTxnMask(st: StkStream): number {
+  let m = 0;
+  for (let i = 0; i < STK_SLOTS; i++) if (st.txnEntry[i] !== null) m |= 1 << i;
+  return m;
+}
+
+/**
+ * The request on the transaction slots tracked since `mask` was taken (a backend's `tcp-request content track-sc*`):
+ * 2.6 counts it on them once the backend's rules let it through, so a rejected request is not counted there.
+ */
+export function stkHttpReqSince(st: StkStream, mask: number, now: number): void {
+  for (let i = 0; i < STK_SLOTS; i++) {
+    const e = st.txnEntry[i] as StkEntry | null;
+    if (e !== null && (mask & (1 << i)) === 0) countHttpReq(st.txnTable[i] as StkTable, e, now);
+  }
+}
+
 /** Stick-store hook run at each transaction's end (stick/persist.ts sets it when some backend has store rules). */
 let storeHook: ((st: StkStream, log: StreamLog, now: number) => void) | null = null;
 export function stkSetStoreHook(fn: (st: StkStream, log: StreamLog, now: number) => void): void { storeHook = fn; }

@@ -9,7 +9,6 @@
 import path from 'node:path';
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
 import { PR_CAP_FE, PR_CAP_DEF } from '../config/types.ts';
-import { PR_MODE_HTTP } from '../model/types.ts';
 import type { AclCond, AclTerm, SampleCtx } from '../acl/types.ts';
 import { compileCond } from '../acl/compile.ts';
 import { aclCondAtLoad } from '../acl/keywords.ts';
@@ -192,7 +191,7 @@ const UNSUPPORTED_ACTIONS = [
 const CONTENT_ONLY = ['ot-group', 'set-log-level', 'set-nice', 'switch-mode', 'use-service', 'send-spoe-group', 'do-resolve', 'set-priority-class', 'set-priority-offset'];
 
 /** Per proxy: which rule kinds were seen, for HAProxy's ordering warnings. */
-const seen = new WeakMap<object, { content: boolean; session: boolean; httpChecked: boolean }>();
+const seen = new WeakMap<object, { content: boolean; session: boolean }>();
 
 /**
  * The `if|unless <cond>` tail of a tcp-request/tcp-response rule from args[argc]: the compiled condition, null when
@@ -261,7 +260,7 @@ function parseTcpRequest(args: readonly string[], ctx: KwCtx): void {
   const cond = tcpRuleCond(args, argc, `${label} ${act}`, where, ctx);
   if (cond === undefined) return;
   let st = seen.get(px);
-  if (st === undefined) { st = { content: false, session: false, httpChecked: false }; seen.set(px, st); }
+  if (st === undefined) { st = { content: false, session: false }; seen.set(px, st); }
   if (kind === 'connection' && st.session) ctx.warn(`a 'tcp-request' rule placed after a 'tcp-request session' rule will still be processed before.`);
   else if (kind !== 'content' && st.content) ctx.warn(`a 'tcp-request' rule placed after a 'tcp-request content' rule will still be processed before.`);
   const rule: TcpRule = { action, cond, file: ctx.file, line: ctx.line };
@@ -271,15 +270,7 @@ function parseTcpRequest(args: readonly string[], ctx: KwCtx): void {
   else {
     px.tcp.contentRules.push(rule);
     st.content = true;
-    if (!st.httpChecked) {
-      st.httpChecked = true;
-      ctx.postParse(() => {
-        // an HTTP frontend runs them per request (http/stream.ts tcpContentRejects); a backend's not yet
-        if (px.mode === PR_MODE_HTTP && (px.cap & PR_CAP_DEF) === 0 && (px.cap & PR_CAP_FE) === 0) {
-          ctx.alertRaw(`${capName(px.cap)} '${px.name}' : 'tcp-request content' rules in a 'mode http' backend are not supported by sluice yet (${rule.file}:${rule.line}); use 'http-request' rules.`);
-        }
-      });
-    }
+    // a mode http proxy runs them per request (http/stream.ts tcpContentRejects): the frontend's, then the backend's
   }
 }
 
