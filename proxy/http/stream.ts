@@ -781,6 +781,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.rsp.reset();
     this.rsp.relaxed = (this.log.backend !== null && (this.log.backend.options & PR_O_ACCEPT_INV_RSP) !== 0);
     this.rsAccLen = 0;
+    if ((this.be as Proxy).tcp.resRules.length !== 0 && this.tcpResponseRejects(this.be as Proxy, _srv)) return;
     let head = this.outHead as Buffer;
     this.outHead = null;
     if ((this.be as Proxy).http.retryOn > 1 && this.l7Req === null && !this.noL7Retry) this.l7Req = this.l7Keep(head);
@@ -795,6 +796,37 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     } else s.write(head);
     if (this.rqPhase === RQ_BODY && this.cliRest === null) this.resumeClient();
     timerArm(this.srvTimer, this.srvTimeout());
+  }
+
+  /**
+   * `tcp-response content` rules of an HTTP backend, run once when the server connection is established, before the
+   * request is sent (2.6 without an inspect delay: no response data yet, res.* fetches find nothing). A reject closes
+   * both sides without a response, logged `PD--` status -1 with Tr -1 (dresp on the frontend, backend and server);
+   * a close is a server abort before the response: 502, `SH--`. True when the stream ended.
+   */
+  tcpResponseRejects(be: Proxy, srv: Server): boolean {
+    const v = this.rspCtx;
+    v.buf = EMPTY_BUF; v.l0s = v.l0e = v.l1s = v.l1e = v.l2s = v.l2e = 0;
+    v.hdr = NO_HDR; v.nhdr = 0; v.stk = this.stk; v.srcIp = this.srcIp; v.srcIp4 = this.srcIp4; v.log = this.log;
+    const r = tcpRulesExec(be.tcp.resRules, v);
+    this.stk = v.stk;
+    if (r !== TCP_RULES_REJECT && r !== TCP_RULES_CLOSE) return false;
+    this.outHead = null;
+    if (r === TCP_RULES_CLOSE) { this.serverFailed(SF_ERR_SRVCL, SF_FINST_H, 502); return true; }
+    const log = this.log;
+    this.fe.feCounters.deniedResp++;
+    be.beCounters.deniedResp++;
+    srv.counters.deniedResp++;
+    this.fe.feCounters.rsp[HRSP_OTHER]++;
+    be.beCounters.rsp[HRSP_OTHER]++;
+    log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_D;
+    log.status = -1;
+    this.srvKeepAlive = false;
+    this.cliKeepAlive = false;
+    this.rqPhase = RQ_DONE;
+    this.reqBody = BODY_NONE;
+    this.finishReply();
+    return true;
   }
 
   /** retry-on: the request to keep for a retry, when complete and within a buffer (2.6 retries nothing bigger). */
@@ -1026,7 +1058,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     v.hdr = m.hdr; v.nhdr = m.nhdr; v.stk = this.stk; v.srcIp = this.srcIp; v.srcIp4 = this.srcIp4;
     return v;
   }
-  readonly rspCtx = { buf: null as Buffer | null, l0s: 0, l0e: 0, l1s: 0, l1e: 0, l2s: 0, l2e: 0, hdr: NO_HDR, nhdr: 0, srcIp: '', srcIp4: -1, vars: this.vars, stk: null as StkStream | null };
+  readonly rspCtx = { buf: null as Buffer | null, l0s: 0, l0e: 0, l1s: 0, l1e: 0, l2s: 0, l2e: 0, hdr: NO_HDR, nhdr: 0, srcIp: '', srcIp4: -1, vars: this.vars, stk: null as StkStream | null, log: undefined as StreamLog | undefined };
 
   /** Response head for the client (interim or final), followed by buf[ts, te) of body bytes when te > ts. */
   buildRspHead(buf: Buffer, final: boolean, ts: number, te: number): Buffer {

@@ -2,7 +2,8 @@
  * `tcp-response inspect-delay <time>` and `tcp-response content <action> [if|unless <cond>]` (backends and named
  * defaults, 2.6's messages elsewhere): accept, reject, close, set-log-level, set-var(-fmt)/unset-var (tcp/vars.ts)
  * and the stick counter actions (sc-inc-gpc*, sc-set-gpt*). Compiled into TcpProxyCfg.resRules; tcp/forward.ts runs them on the server's data
- * (res.len, res.payload: acl/fetches-l4.ts) from the moment the server connection is established. Hot path: no.
+ * (res.len, res.payload: acl/fetches-l4.ts) from the moment the server connection is established; an HTTP backend
+ * runs them once at connect (http/stream.ts), an inspect delay there is refused. Hot path: no.
  */
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
 import { PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
@@ -29,6 +30,8 @@ class SetLogLevel implements TcpCustomAction {
 }
 
 const httpChecked = new WeakSet<object>();
+/** Where each proxy's `tcp-response inspect-delay` was set (for the mode http alert). */
+const delayAt = new WeakMap<object, string>();
 
 function parseTcpResponse(args: readonly string[], ctx: KwCtx): void {
   const px = ctx.proxy!;
@@ -49,6 +52,7 @@ function parseTcpResponse(args: readonly string[], ctx: KwCtx): void {
     if (t.err === 'overflow') { ctx.alert(`${head} (timer overflow in '${v}', maximum value is ${TIME_MAX_MS} ms or ~24.8 days)`); return; }
     if (t.err !== '') { ctx.alert(`${head} (unexpected character '${t.badChar}')`); return; }
     px.tcp.resInspectDelay = t.ms;
+    delayAt.set(px, `${ctx.file}:${ctx.line}`);
     return;
   }
   if (kind !== 'content') { ctx.alert(`'tcp-response' expects 'inspect-delay' or 'content' in ${where} (got '${kind}')`); return; }
@@ -82,8 +86,11 @@ function parseTcpResponse(args: readonly string[], ctx: KwCtx): void {
   if (!httpChecked.has(px)) {
     httpChecked.add(px);
     ctx.postParse(() => {
-      if (px.mode === PR_MODE_HTTP && (px.cap & PR_CAP_DEF) === 0) {
-        ctx.alertRaw(`${capName(px.cap)} '${px.name}' : 'tcp-response content' rules in 'mode http' are not supported by sluice yet (${rule.file}:${rule.line}); use 'http-response' rules.`);
+      // an HTTP backend runs them once, at connect (http/stream.ts tcpResponseRejects); waiting for the response
+      // data under an inspect delay is not done there
+      if (px.mode === PR_MODE_HTTP && (px.cap & PR_CAP_DEF) === 0 && px.tcp.resInspectDelay > 0) {
+        const at = delayAt.get(px);
+        ctx.alertRaw(`${capName(px.cap)} '${px.name}' : 'tcp-response inspect-delay' ${at !== undefined ? `(${at}) ` : ''}with 'tcp-response content' rules (${rule.file}:${rule.line}) in 'mode http' is not supported by sluice yet; remove the delay (the rules then run once, when the server connection is established, as in 2.6) or use 'http-response' rules.`);
       }
     });
   }
