@@ -233,6 +233,31 @@ function runMaster(o: CliOpts, argv: readonly string[]): void {
   process.on('SIGUSR1', stop('SIGUSR1'));
 }
 
+/**
+ * `-c`: loads `files`, prints the messages (`err`), resolves the servers' names as 2.6 does during -c (a name that
+ * does not resolve fails the check, before the "Warnings were found." line), then the verdict (`out`). Resolves to
+ * the exit status: 0 valid, 1 errors, 2 valid without any listener.
+ */
+export async function checkConfig(files: string[], quietFlag: boolean, err: (s: string) => void = (s) => process.stderr.write(s),
+  out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
+  const cfg = loadConfig(files, buildRegistry());
+  const quiet = quietFlag || cfg.global.ext.get('quiet') === true; // `quiet` in global is -q (2.6)
+  const rc = reportConfig(cfg, quiet, err);
+  if (rc !== 0) return rc;
+  const errs = await resolveServerAddrs(cfg);
+  if (errs.length > 0) {
+    if (!quiet) for (const line of errs) err(eventPrefix(EV_ALERT) + line + '\n');
+    return 1;
+  }
+  if (cfg.warnings > 0 && !quiet) out('Warnings were found.\n');
+  if (!hasListener(cfg)) {
+    if (!quiet) out('Configuration file has no error but will not start (no listener) => exit(2).\n');
+    return 2;
+  }
+  if (!quiet) out('Configuration file is valid\n');
+  return 0;
+}
+
 function main(): void {
   const argv = process.argv.slice(2);
   const o = parseArgs(argv);
@@ -249,25 +274,7 @@ function main(): void {
   if (o.files.length === 0) usage('No configuration file specified.');
   if (o.quiet) { /* warnings filtered in reportConfig */ }
   if (o.check) {
-    const cfg = loadConfig(o.files, buildRegistry());
-    const quiet = o.quiet || cfg.global.ext.get('quiet') === true; // `quiet` in global is -q (2.6)
-    const rc = reportConfig(cfg, quiet);
-    if (rc !== 0) process.exit(rc);
-    // 2.6 resolves the servers' names during -c too: a name that does not resolve fails the check (before the
-    // "Warnings were found." line)
-    void resolveServerAddrs(cfg).then((errs) => {
-      if (errs.length > 0) {
-        if (!quiet) for (const line of errs) emitEvent(EV_ALERT, line);
-        process.exit(1);
-      }
-      if (cfg.warnings > 0 && !quiet) process.stdout.write('Warnings were found.\n');
-      if (!hasListener(cfg)) {
-        if (!quiet) process.stdout.write('Configuration file has no error but will not start (no listener) => exit(2).\n');
-        process.exit(2);
-      }
-      if (!quiet) process.stdout.write('Configuration file is valid\n');
-      process.exit(0);
-    });
+    void checkConfig(o.files, o.quiet).then((rc) => process.exit(rc));
     return;
   }
   if (o.daemon && !o.debug && process.env.SLUICE_DAEMONIZED !== '1') {

@@ -35,10 +35,11 @@ export interface Runtime {
 /**
  * Resolves the servers' host names once, as HAProxy does at startup (and for `-c`): the servers with DNS settings per
  * their `init-addr` (dns/runtime.ts), the others through libc. Returns 2.6's alert lines for the names that did not
- * resolve (one per server, then "Failed to initialize server(s) addr."), empty when all did.
+ * resolve (one per server, then "Failed to initialize server(s) addr."), empty when all did. The "disabling server"
+ * warnings of init-addr none count in cfg.warnings.
  */
 export async function resolveServerAddrs(cfg: LoadedConfig): Promise<string[]> {
-  await dnsInitAddrs(cfg.proxies);
+  cfg.warnings += await dnsInitAddrs(cfg.proxies);
   const errs: string[] = [];
   for (const px of cfg.proxies) {
     for (const s of px.servers) {

@@ -25,9 +25,11 @@ import { ipv4Value, ipv4Net } from '../net/ipv4.ts';
  * Startup addresses of the servers with DNS settings whose address is a name, per `init-addr` (default last,libc, plus
  * none with `resolvers`; `last` has no server-state file to read here). `none` starts the server in resolution
  * maintenance without an address, with 2.6's "could not resolve address 'x', disabling server." warning when a libc
- * lookup failed before. When no method gives an address the name is left to runtime.ts (its fatal error).
+ * lookup failed before. When no method gives an address the name is left to runtime.ts (its fatal error). Returns the
+ * number of warnings printed (they count for -c's "Warnings were found.").
  */
-export async function dnsInitAddrs(proxies: readonly Proxy[]): Promise<void> {
+export async function dnsInitAddrs(proxies: readonly Proxy[]): Promise<number> {
+  let warnings = 0;
   for (const px of proxies) {
     for (const s of px.servers) {
       const c = srvDns(s);
@@ -41,7 +43,10 @@ export async function dnsInitAddrs(proxies: readonly Proxy[]): Promise<void> {
           try { s.host = (await lookup(c.fqdn)).address; break; } catch { libcFailed = true; }
         } else if (st.method === INIT_ADDR_IP) { s.host = st.ip; break; }
         else if (st.method === INIT_ADDR_NONE) {
-          if (libcFailed) emitEvent(EV_WARNING, `config : [${s.file}:${s.line}] : 'server ${px.name}/${s.name}' : could not resolve address '${c.fqdn}', disabling server.`);
+          if (libcFailed) {
+            emitEvent(EV_WARNING, `config : [${s.file}:${s.line}] : 'server ${px.name}/${s.name}' : could not resolve address '${c.fqdn}', disabling server.`);
+            warnings++;
+          }
           s.host = '';
           s.adminState |= SRV_ADMF_RMAINT;
           break;
@@ -49,6 +54,7 @@ export async function dnsInitAddrs(proxies: readonly Proxy[]): Promise<void> {
       }
     }
   }
+  return warnings;
 }
 
 const DEFAULT_INIT_ADDR = [{ method: INIT_ADDR_LAST, ip: '' }, { method: INIT_ADDR_LIBC, ip: '' }];
