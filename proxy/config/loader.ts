@@ -106,7 +106,9 @@ class LineCtx implements KwCtx {
     this.ld.abortReq = true;
   }
   sectionEnd(fn: () => void): void { this.ld.sectionEnd.push(fn); }
+  postCheck(fn: () => void): void { this.ld.late.push(fn); }
   warnProxy(px: Proxy, rank: number, msg: string): void { this.ld.warnProxy(px, rank, msg); }
+  alertProxy(px: Proxy, rank: number, msg: string): void { this.ld.warnProxy(px, rank, msg, true); }
 }
 
 /** A post-parse alert of sample argument resolution ("... referenced in arg N of ... in proxy 'x'."): m[1] = proxy. */
@@ -117,6 +119,7 @@ class Loading {
   readonly st: SectionState = newSectionState();
   readonly messages: CfgMessage[] = [];
   readonly post: (() => void)[] = [];
+  readonly late: (() => void)[] = [];
   readonly filesWithErrors = new Set<string>();
   alerts = 0;
   warnings = 0;
@@ -164,19 +167,19 @@ class Loading {
   /** Backends with their own (ignored) `option httplog`: the post-parse warning 2.6 adds when they are tcp. */
   readonly backendHttplog = new Map<Proxy, string>();
   /** Post-parse per-proxy warnings, printed by flushProxyWarnings() in HAProxy's order. */
-  readonly proxyWarnings = new Map<Proxy, { rank: number; text: string }[]>();
-  warnProxy(px: Proxy, rank: number, text: string): void {
+  readonly proxyWarnings = new Map<Proxy, { rank: number; text: string; alert: boolean }[]>();
+  warnProxy(px: Proxy, rank: number, text: string, alert = false): void {
     let l = this.proxyWarnings.get(px);
     if (l === undefined) { l = []; this.proxyWarnings.set(px, l); }
-    l.push({ rank, text });
+    l.push({ rank, text, alert });
   }
-  /** Prints the per-proxy warnings proxy by proxy (declaration order), each proxy's sorted by rank (stable). */
+  /** Prints the per-proxy warnings (and alerts) proxy by proxy (declaration order), each proxy's sorted by rank (stable). */
   flushProxyWarnings(order: readonly Proxy[]): void {
     for (const px of order) {
       const l = this.proxyWarnings.get(px);
       if (l === undefined) continue;
       l.sort((a, b) => a.rank - b.rank);
-      for (const w of l) this.warn(w.text);
+      for (const w of l) { if (w.alert) this.alert('', w.text); else this.warn(w.text); }
     }
     this.proxyWarnings.clear();
   }
@@ -229,6 +232,7 @@ export function loadConfig(paths: readonly string[], reg: KeywordRegistry, env: 
   }
   ld.proxyWarnings.clear();
   for (const a of fin.alerts) ld.alert('', a);
+  if (checked) for (const fn of ld.late) fn();
   return {
     global: ld.global, proxies: ld.st.proxies, frontends: ld.st.frontends, backends: ld.st.backends,
     defaults: ld.st.defaults, messages: ld.messages, alerts: ld.alerts, warnings: ld.warnings, files,
@@ -259,6 +263,7 @@ function parseFile(ld: Loading, reg: KeywordRegistry, file: string, text: string
   let section: SectionKind | '' = '';
   let px: Proxy | null = null;
   let skipping = false;
+  let orphan = false;       // in the lines of a proxy header 2.6 refused (no proxy open)
   let lineNo = 0;
   let pos = 0;
   while (pos <= text.length) {
@@ -278,6 +283,7 @@ function parseFile(ld: Loading, reg: KeywordRegistry, file: string, text: string
     if (isSectionHeader(args[0])) {
       ld.endSection();
       skipping = false;
+      orphan = false;
       px = null;
       if (args[0] === 'global') { section = 'global'; continue; }
       if (args[0] === 'userlist' || args[0] === 'http-errors' || reg.lookup(args[0] as SectionKind, args, 0) !== null) {
@@ -297,6 +303,12 @@ function parseFile(ld: Loading, reg: KeywordRegistry, file: string, text: string
         ld.alert(file, `parsing [${file}:${lineNo}] : section '${args[0]}' is not supported by sluice yet; its content is ignored.`);
         section = ''; skipping = true; continue;
       }
+      if (args[0] !== 'defaults' && args.length > 2 && (args[2] !== 'from' || args.length === 3)) {
+        // `listen <name> <address>` (1.x's listening address on the header line): 2.6 opens no proxy, says so
+        // (frontend/listen only; a backend is skipped silently) and refuses each line of the section
+        if (args[0] !== 'backend') ld.messages.push({ level: CFG_ALERT_NOTE, text: `parsing [${file}:${lineNo}] : please use the 'bind' keyword for listening addresses.` });
+        section = ''; orphan = true; continue;
+      }
       const r = openProxySection(ld.st, args, file, lineNo);
       for (const a of r.alerts) ld.alert(file, `parsing [${file}:${lineNo}] : ${a}`);
       for (const a of r.rawAlerts) ld.alert(file, a);
@@ -306,6 +318,7 @@ function parseFile(ld: Loading, reg: KeywordRegistry, file: string, text: string
       continue;
     }
     if (skipping) continue;
+    if (orphan) { ld.alert(file, `parsing [${file}:${lineNo}] : 'listen' or 'defaults' expected.`); continue; }
     if (section === '') {
       ld.alert(file, `parsing [${file}:${lineNo}]: unknown keyword '${args[0]}' out of section.`);
       continue;

@@ -42,12 +42,19 @@ export interface KwCtx {
    * `rank` (CHK_RANK_*: the order of HAProxy's checks). Falls back to warnRaw where the loader has no such pass.
    */
   warnProxy?(px: Proxy, rank: number, msg: string): void;
+  /** The same for a post-parse [ALERT] (it rejects the configuration), printed among them by rank. */
+  alertProxy?(px: Proxy, rank: number, msg: string): void;
   /** An [ALERT] line (with `parsing [file:line] : `) that leaves the configuration valid, as 2.6's "already specified". */
   alertNote?(msg: string): void;
   /** A [WARNING] line (with `parsing [file:line]: `) that still rejects the file and stops parsing (2.6's ERR_ABORT). */
   warnAbort?(msg: string): void;
   /** Runs `fn` when the current section ends (next section header or end of file), as 2.6's post-section parsers. */
   sectionEnd?(fn: () => void): void;
+  /**
+   * Registers a check run after the whole-config checks, when parsing raised no alert: 2.6's last checks and
+   * startup steps (incomplete peers sections), whose messages follow every other one.
+   */
+  postCheck?(fn: () => void): void;
 }
 
 /** Order of HAProxy 2.6's per-proxy post-parse warnings (check_config_validity), for KwCtx.warnProxy. */
@@ -55,6 +62,7 @@ export const CHK_RANK_COOKIE = 10;
 export const CHK_RANK_L7_HASH = 20;
 export const CHK_RANK_LOG_FORMAT = 30;
 export const CHK_RANK_NO_BIND = 35;
+export const CHK_RANK_BACKEND_MODE = 37;
 export const CHK_RANK_TIMEOUTS = 40;
 export const CHK_RANK_LOG_ADDRESS = 45;
 export const CHK_RANK_STATS = 48;
