@@ -14,6 +14,7 @@ import { ACCESS_LVL_USER, ACCESS_LVL_OPER, ACCESS_LVL_ADMIN } from './types.ts';
 import { newStatsPageCfg } from './counters.ts';
 import { condCompile } from '../acl/keywords.ts';
 import { parseStatsSocketAddr } from './socket-addr.ts';
+import { capName } from '../config/sections.ts';
 
 /** The global stats settings, created on first use. */
 export function statsGlobalCfg(g: GlobalSettings): StatsGlobalCfg {
@@ -89,7 +90,14 @@ function parseGlobalStats(args: readonly string[], ctx: KwCtx): void {
     if (!Number.isInteger(n) || n <= 0) { ctx.alert("'stats maxconn' expects a positive value"); return; }
     cfg.maxconn = n;
   } else if (sub === 'bind-process') {
-    // accepted without a word, as 2.6 (one process anyway)
+    // one process in 2.6 (no nbproc): 1, 1-, all, odd and even pass, other process numbers are refused
+    const v = args[2] ?? '';
+    if (v === '' || v === 'all' || v === 'odd' || v === 'even') return;
+    const m = /^(\d*)(?:-(\d*))?$/.exec(v);
+    if (m === null) { ctx.alert(`'stats bind-process' : '${v}' is not a valid number/range.`); return; }
+    const low = m[1] === '' ? 0 : Number(m[1]);
+    const high = m[2] === undefined ? low : m[2] === '' ? 1 : Number(m[2]);
+    if (low < 1 || high > 1 || low > high) ctx.alert(`'stats bind-process' : '${v}' is not a valid number/range. It supports numbers from 1 to 1.\n`);
   } else {
     ctx.alert("'stats' only supports 'socket', 'maxconn', 'bind-process' and 'timeout' (got '" + (sub ?? '') + "')");
   }
@@ -105,7 +113,7 @@ function page(ctx: KwCtx): StatsPageCfg | null {
     modeChecked.add(px);
     ctx.postParse(() => {
       if (px.statsPage?.enabled === true && px.mode !== PR_MODE_HTTP) {
-        const m = `'stats' statement ignored for proxy '${px.name}' as it requires HTTP mode.`;
+        const m = `'stats' statement ignored for ${capName(px.cap)} '${px.name}' as it requires HTTP mode.`;
         if (ctx.warnProxy) ctx.warnProxy(px, CHK_RANK_STATS, m); else ctx.warnRaw(m);
       }
     });
