@@ -12,6 +12,8 @@ import { ipv4Value, ipv4Net } from '../net/ipv4.ts';
 import { patRefByFile, patRefNewFile, patRefUsedHere } from '../acl/pat-ref.ts';
 import type { PatRef, PatRefEntry } from '../acl/pat-ref.ts';
 import { LB_HFN_SDBM, LB_HFN_DJB2, LB_HFN_WT6, LB_HFN_CRC32 } from '../lb/types.ts';
+import { sampleLive } from './sample.ts';
+import { varGet } from '../http/vars.ts';
 
 export type SampleValue = string | number | null;
 export type Conv = (v: SampleValue) => SampleValue;
@@ -290,7 +292,20 @@ function hashConv(fn: number, args: string[]): Conv {
   };
 }
 
+/** A variable scope prefix: 2.6's arithmetic converters take a variable's name instead of a number. */
+const VAR_ARG = /^(proc|sess|txn|req|res)\.[^ ]/;
+
 function arith(args: string[], fn: (a: number, b: number) => number | null): Conv | string {
+  if (args[0] !== undefined && VAR_ARG.test(args[0])) {
+    // `sub(req.request_rate)`: the variable's value on the live request, as an integer (none: no result)
+    const name = args[0].toLowerCase();
+    return intConv((a) => {
+      const c = sampleLive.req;
+      const v = c === null ? null : varGet(c.vars, name);
+      const b = typeof v === 'number' ? v : v === null || !/^-?\d+$/.test(v) ? NaN : Number(v);
+      return Number.isNaN(b) ? null : fn(a, b);
+    });
+  }
   const b = Number(args[0]);
   if (args[0] === undefined || !Number.isInteger(b)) return 'expects an integer argument';
   return intConv((a) => fn(a, b));

@@ -321,17 +321,22 @@ const CONV_XS: ReadonlyMap<string, StkFetchSpec> = new Map([
 /**
  * Log-format / rule-value converters `in_table(<t>)` (1 when the input is a key of table t, else 0) and
  * `table_<x>(<t>)` (data x of that entry, 0 when absent; nothing when t does not store x). The table is looked up by
- * name when the converter runs (it may be declared after its use). Undefined for other converters. Registered into
- * log/converters.ts by proxy/modules.ts (registerConverters), so ACLs and log formats take them.
+ * name (none: the stream's backend's, else its frontend's) when the converter runs (it may be declared after its
+ * use). Undefined for other converters. Registered into log/converters.ts by proxy/modules.ts (registerConverters), so ACLs and log formats take them.
  */
 export function stkLogConverter(c: string): ((v: string | number | null) => string | number | null) | undefined {
-  const m = /^(in_table|table_([a-z0-9_]+))\(([^)]+)\)$/.exec(c);
+  const m = /^(in_table|table_([a-z0-9_]+))\(([^)]*)\)$/.exec(c);
   if (m === null) return undefined;
   const tname = m[3].trim();
   const names = stkTableNames();       // this load's tables (the table may be declared further down)
+  // an empty name is the rule's own proxy's table in 2.6: the stream's backend once chosen, else its frontend
+  const table = tname !== '' ? () => names.get(tname) ?? null : () => {
+    const l = sampleLive.req?.log;
+    return l === undefined ? null : stkProxyTable(l.backend ?? l.frontend);
+  };
   if (m[1] === 'in_table') {
     return (v) => {
-      const t = names.get(tname) ?? null;
+      const t = table();
       if (v === null || t === null) return null;
       const k = stkKey(t, String(v));
       return k !== null && t.lookup(k, twNow()) !== null ? 1 : 0;
@@ -340,7 +345,7 @@ export function stkLogConverter(c: string): ((v: string | number | null) => stri
   const sp = CONV_XS.get(m[2] as string);
   if (sp === undefined) return undefined;
   return (v) => {
-    const t = names.get(tname) ?? null;
+    const t = table();
     if (v === null || t === null) return null;
     const k = stkKey(t, String(v));
     if (k === null) return null;

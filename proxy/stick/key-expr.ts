@@ -130,6 +130,18 @@ function baseFetch(name: string, arg: string): StkKeyFn | null {
   }
 }
 
+/**
+ * The key fetches the log-format sample compiler lacks (base32, base32+src), for rule values and set-var
+ * expressions on the live request (`http-request set-var(req.r) base32+src,table_http_req_rate()`): registered
+ * through log/sample.ts registerLogArgFetches by stick/register.ts. undefined for any other head.
+ */
+export function stkKeyLogFetch(head: string): ((s: unknown) => string | number | null) | undefined {
+  if (head === 'base32' || head === 'base32()') return () => { const c = sampleLive.req; const h = c === null ? -1 : base32(c); return h < 0 ? null : h; };
+  if (head !== 'base32+src' && head !== 'base32+src()') return undefined;
+  const fn = baseFetch('base32+src', '')!;
+  return () => { const c = sampleLive.req; return c === null ? null : fn(c); };
+}
+
 /** Compiles a key expression; returns the function or an error text (2.6's words where they matter). */
 export function compileStkKey(expr: string): StkKeyFn | string {
   const parts = splitTopLevel(expr);

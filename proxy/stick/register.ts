@@ -11,6 +11,7 @@ import { stkAclFetches, stkLogArgFetch, stkSetFetchAtLoad, stkSetPeersTablesLook
 import { stkParseAction, STK_ACTION_PREFIXES, STK_WHERE_HTTP_REQ, STK_WHERE_HTTP_RES, STK_WHERE_TCP_CONN, STK_WHERE_TCP_CONTENT } from './actions.ts';
 import { stkCliCommands } from './cli.ts';
 import { stkSessEnd, stkParked, stkUnpark } from './track.ts';
+import { stkKeyLogFetch } from './key-expr.ts';
 import { registerAclFetches } from '../acl/fetches.ts';
 import { registerLogArgFetches } from '../log/sample.ts';
 import { registerHttpActions } from '../http/keywords.ts';
@@ -71,6 +72,7 @@ export function registerStick(reg: KeywordRegistry): void {
   stkSetPeersTablesLookup(stkPeersTables);
   registerAclFetches(stkAclFetches());
   registerLogArgFetches(stkLogArgFetch);
+  registerLogArgFetches(stkKeyLogFetch);
   registerHttpActions(httpActions);
   registerTcpActions(tcpActions);
   setTcpRejectHook(onReject);
