@@ -152,6 +152,7 @@ export function compileAclTerm(words: readonly string[], baseDir: string, warn?:
   if (!fetch.rawArg) arg = arg.split(',')[0];
   if (fetch.needsArg && arg === '') return `fetch method '${name}' : missing argument`;
   let icase = false;
+  let explicitMatch = false;
   let i = 1;
   const files: string[] = [];
   for (; i < words.length; i++) {
@@ -163,6 +164,7 @@ export function compileAclTerm(words: readonly string[], baseDir: string, warn?:
       const m = MATCH_NAMES.get(words[i + 1] ?? '');
       if (m === undefined) return `unknown matching method '${words[i + 1] ?? ''}' when parsing ACL expression`;
       kind = m;
+      explicitMatch = true;
       i++;
       continue;
     }
@@ -173,6 +175,10 @@ export function compileAclTerm(words: readonly string[], baseDir: string, warn?:
     }
     if (w.charCodeAt(0) === 45) return `'${w}' is not a valid ACL option. Please use '--' before any pattern beginning with a '-'`;
     break;
+  }
+  // var() gives a sample of any type: 2.6 knows no default match for it and refuses patterns given without -m
+  if (name === 'var' && !converted && !explicitMatch && (i < words.length || files.length > 0)) {
+    return "matching method must be specified first (using '-m') when using a sample fetch of this type ('var').";
   }
   if (words.length === 1 && !fetch.bool && warn !== undefined) {
     warn(`parsing acl keyword '${crit}' :\n` +
