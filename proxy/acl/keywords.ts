@@ -6,7 +6,10 @@
  */
 import path from 'node:path';
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
-import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
+import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF, CHK_RANK_BACKEND_MODE } from '../config/types.ts';
+import { capName } from '../config/sections.ts';
+import { PR_MODE_HTTP } from '../model/types.ts';
+import type { Proxy } from '../model/types.ts';
 import type { AclCond, AclDef } from './types.ts';
 import { compileAclTerm, compileCond } from './compile.ts';
 import type { UseBackendRule } from '../model/types.ts';
@@ -75,6 +78,7 @@ function parseUseBackend(args: readonly string[], ctx: KwCtx): void {
     rule.lookup = ctx.proxies;
     return;
   }
+  checkBackendModes(ctx, px);
   ctx.postParse(() => {
     const be = ctx.proxies.get(name);
     if (!be || (be.cap & PR_CAP_BE) === 0) {
@@ -82,6 +86,30 @@ function parseUseBackend(args: readonly string[], ctx: KwCtx): void {
       return;
     }
     rule.backend = be;
+  });
+}
+
+/** Proxies whose backend modes are checked (once each). */
+const modeChecked = new WeakSet<object>();
+
+/**
+ * 2.6 refuses an http frontend switching to a tcp backend (a tcp frontend may use an http one): its default backend
+ * first, then each use_backend rule with a static name, once parsed, among the proxy's post-parse messages.
+ */
+function checkBackendModes(ctx: KwCtx, px: Proxy): void {
+  if (modeChecked.has(px)) return;
+  modeChecked.add(px);
+  ctx.postParse(() => {
+    if (px.mode !== PR_MODE_HTTP) return;
+    const who = `http ${capName(px.cap)} '${px.name}' (${px.file}:${px.line}) tries to use incompatible tcp`;
+    const bad = (be: Proxy | undefined): be is Proxy => be !== undefined && (be.cap & PR_CAP_BE) !== 0 && be.mode !== PR_MODE_HTTP;
+    const report = (m: string): void => { if (ctx.alertProxy) ctx.alertProxy(px, CHK_RANK_BACKEND_MODE, m); else ctx.alertRaw(m); };
+    const def = px.defaultBackendName === '' ? undefined : ctx.proxies.get(px.defaultBackendName);
+    if (bad(def)) report(`${who} ${capName(def.cap)} '${def.name}' (${def.file}:${def.line}) as its default backend (see 'mode').`);
+    for (const r of px.useBackend) {
+      const be = r.fmt === null ? ctx.proxies.get(r.name) : undefined;
+      if (bad(be)) report(`${who} ${capName(be.cap)} '${be.name}' (${be.file}:${be.line}) in a 'use_backend' rule (see 'mode').`);
+    }
   });
 }
 
@@ -96,12 +124,13 @@ function parseDefaultBackend(args: readonly string[], ctx: KwCtx): void {
       for (const fe of ctx.proxies.values()) {
         if ((fe.cap & PR_CAP_FE) === 0 || fe.defaultBackend !== null || fe.defaultBackendName === '') continue;
         const be = ctx.proxies.get(fe.defaultBackendName);
-        if (be && (be.cap & PR_CAP_BE) !== 0) fe.defaultBackend = be;
+        if (be && (be.cap & PR_CAP_BE) !== 0) { fe.defaultBackend = be; checkBackendModes(ctx, fe); }
         else ctx.alertRaw(`Proxy '${fe.name}': unable to find required default_backend: '${fe.defaultBackendName}'.`);
       }
     });
     return;
   }
+  checkBackendModes(ctx, px);
   ctx.postParse(() => {
     if (px.defaultBackendName === '') return;
     const be = ctx.proxies.get(px.defaultBackendName);

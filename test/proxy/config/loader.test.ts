@@ -35,7 +35,8 @@ defaults
 backend bk
   server s1 127.0.0.1:80
 `);
-  assert.deepEqual(alerts(c), []);
+  // the tcp backend is refused as the http frontend's default backend, as 2.6 does
+  assert.deepEqual(alerts(c), [`http frontend 'fe' (${join(dir, 't.cfg')}:8) tries to use incompatible tcp backend 'bk' (${join(dir, 't.cfg')}:14) as its default backend (see 'mode').`]);
   const fe = c.frontends.get('fe')!;
   const bk = c.backends.get('bk')!;
   assert.equal(fe.mode, PR_MODE_HTTP);
