@@ -5,6 +5,7 @@
  * pass per load resolves tables of actions, stick rules and fetches (stick/fetches.ts stkBindFetches).
  * Hot path: no (load time).
  */
+import { hostname } from 'node:os';
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
 import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
 import type { Proxy } from '../model/types.ts';
@@ -35,7 +36,8 @@ export function stkPostParseOnce(ctx: KwCtx): void {
   ctx.postParse(() => postParse(ctx));
 }
 
-let peersWarned = false;
+/** Loads (keyed by their proxy map) already told that peers do not synchronise. */
+const peersWarned = new WeakSet<object>();
 
 /** Tables declared in peers sections, per configuration load (keyed by the load's proxy map). */
 const peersTables = new WeakMap<object, StkTable[]>();
@@ -115,7 +117,7 @@ function parseStickTable(args: readonly string[], ctx: KwCtx): void {
   if (t.peers !== '') {
     ctx.postParse(() => {
       if (peersNames.get(ctx.proxies)?.has(t.peers) !== true) { ctx.alertRaw(`Proxy '${px.name}': unable to find sync peers '${t.peers}'.`); return; }
-      warnPeers(ctx);
+      checkPeers(ctx);
     });
   }
   stkPostParseOnce(ctx);
@@ -202,10 +204,36 @@ function parseTableArgs(t: StkTable, args: readonly string[], from: number, ctx:
   return true;
 }
 
-function warnPeers(ctx: KwCtx): void {
-  if (peersWarned) return;
-  peersWarned = true;
-  ctx.warnRaw('stick tables are not synchronised with peers by sluice: each process keeps its own entries.');
+/** The peers sections of each load in declaration order, with whether a line names the local peer. */
+const peersSections = new WeakMap<object, { name: string; local: boolean }[]>();
+
+function curSection(ctx: KwCtx): { name: string; local: boolean } | undefined {
+  const l = peersSections.get(ctx.proxies);
+  return l === undefined ? undefined : l[l.length - 1];
+}
+
+/** The local peer's name: global `localpeer`, else the host name (2.6's default). */
+function localPeer(ctx: KwCtx): string {
+  const v = ctx.global.ext.get('localpeer');
+  return typeof v === 'string' ? v : hostname();
+}
+
+/**
+ * Once parsed: 2.6 drops a peers section without a `peer`/`server` line naming the local peer (a warning each, the
+ * last section first, after every other check); sluice says once that the kept ones do not synchronise.
+ */
+function checkPeers(ctx: KwCtx): void {
+  if (peersWarned.has(ctx.proxies)) return;
+  peersWarned.add(ctx.proxies);
+  const l = peersSections.get(ctx.proxies) ?? [];
+  if (l.some((p) => p.local)) ctx.warnRaw('stick tables are not synchronised with peers by sluice: each process keeps its own entries.');
+  const me = localPeer(ctx);
+  const late = ctx.postCheck === undefined ? (fn: () => void) => fn() : ctx.postCheck.bind(ctx);
+  late(() => {
+    for (let i = l.length - 1; i >= 0; i--) {
+      if (!l[i].local) ctx.warnRaw(`Removing incomplete section 'peers ${l[i].name}' (no peer named '${me}').`);
+    }
+  });
 }
 
 function parseStick(args: readonly string[], ctx: KwCtx): void {
@@ -250,7 +278,10 @@ function parsePeersHeader(args: readonly string[], ctx: KwCtx): void {
   let names = peersNames.get(ctx.proxies);
   if (names === undefined) { names = new Set(); peersNames.set(ctx.proxies, names); }
   names.add(curPeers);
-  ctx.postParse(() => warnPeers(ctx));
+  let secs = peersSections.get(ctx.proxies);
+  if (secs === undefined) { secs = []; peersSections.set(ctx.proxies, secs); }
+  secs.push({ name: curPeers, local: false });
+  ctx.postParse(() => checkPeers(ctx));
 }
 
 /** `table <name> type ... size ...` in a peers section: a table named `<peers>/<name>` (no proxy). */
@@ -268,6 +299,14 @@ function parsePeersTable(args: readonly string[], ctx: KwCtx): void {
 
 function parsePeerLine(args: readonly string[], ctx: KwCtx): void {
   if (args[1] === undefined || args[1] === '') { ctx.alert(`'${args[0]}' expects <name> and <addr>[:<port>] as arguments.`); return; }
+  // `peer <local> <addr>` or `server <local>` makes the section complete
+  const sec = curSection(ctx);
+  if (sec !== undefined && args[1] === localPeer(ctx)) sec.local = true;
+}
+
+function parseLocalpeer(args: readonly string[], ctx: KwCtx): void {
+  // names this process's peer line; nothing is synchronised
+  if (args[1] !== undefined && args[1] !== '') ctx.global.ext.set('localpeer', args[1]);
 }
 
 function noop(_args: readonly string[], _ctx: KwCtx): void { /* accepted, no effect without synchronisation */ }
@@ -275,10 +314,10 @@ function noop(_args: readonly string[], _ctx: KwCtx): void { /* accepted, no eff
 export const keywords: CfgKeyword[] = [
   { section: 'listen', name: 'stick-table', cap: PR_CAP_FE | PR_CAP_BE | PR_CAP_DEF, parse: parseStickTable },
   { section: 'listen', name: 'stick', cap: PR_CAP_FE | PR_CAP_BE, parse: parseStick },
-  { section: 'global', name: 'localpeer', parse: noop }, // names this process's peer line; nothing is synchronised
+  { section: 'global', name: 'localpeer', parse: parseLocalpeer },
   { section: 'peers', name: 'peers', parse: parsePeersHeader },
   { section: 'peers', name: 'peer', parse: parsePeerLine },
-  { section: 'peers', name: 'server', parse: noop },
+  { section: 'peers', name: 'server', parse: parsePeerLine },
   { section: 'peers', name: 'bind', parse: noop },
   { section: 'peers', name: 'default-bind', parse: noop },
   { section: 'peers', name: 'default-server', parse: noop },

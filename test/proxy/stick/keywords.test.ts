@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
+import { tmpdir, hostname } from 'node:os';
 import { loadConfig } from '../../../proxy/config/loader.ts';
 import { buildRegistry } from '../../../proxy/modules.ts';
 
@@ -80,10 +80,18 @@ test('the usual rate-limit and persistence idioms load without a message', () =>
 });
 
 test("'stick' in a frontend is ignored with 2.6's warning; a peers section is accepted with one warning", () => {
-  const r = load(' stick on src', 'peers mypeers\n peer local1 127.0.0.1:1024\n peer other 127.0.0.2:1024\nbackend t\n stick-table type ip size 1 peers mypeers\n');
+  const r = load(' stick on src', `peers mypeers\n peer ${hostname()} 127.0.0.1:1024\n peer other 127.0.0.2:1024\nbackend t\n stick-table type ip size 1 peers mypeers\n`);
   assert.deepEqual(r.alerts, []);
   assert.ok(r.warnings.some((w) => w.endsWith("'stick' ignored because frontend 'f' has no backend capability.")), JSON.stringify(r.warnings));
   assert.equal(r.warnings.filter((w) => w.includes('not synchronised')).length, 1);
+  assert.equal(r.warnings.filter((w) => w.includes('Removing incomplete section')).length, 0);
+});
+
+test('a peers section without a line naming the local peer (host name) is dropped with 2.6.12\'s warning, last one first', () => {
+  const r = load('', 'peers p1\n peer nobody-here 127.0.0.1:1024\npeers p2\n server other 127.0.0.2:1024\n');
+  assert.deepEqual(r.alerts, []);
+  assert.deepEqual(r.warnings, [`Removing incomplete section 'peers p2' (no peer named '${hostname()}').`,
+    `Removing incomplete section 'peers p1' (no peer named '${hostname()}').`]);
 });
 
 test('a realistic abuse-protection configuration loads without a message (haproxy 2.6.12 -c: valid)', () => {
