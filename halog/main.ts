@@ -4,21 +4,23 @@
 // stdout and stderr are buffered like C's stdio (see output.ts), so that `2>&1` interleaves as halog's.
 // Hot path: no.
 import { parseHalogArgs } from './flags.ts';
-import { runHalog } from './run.ts';
+import { pctOverCaptures, runHalog } from './run.ts';
 import { fstatSync } from 'node:fs';
 import { isatty } from 'node:tty';
-import { OUT_BLOCKS, OUT_LINE, OutBuf } from './output.ts';
+import { OUT_BLOCKS, OUT_LINE, OutBuf, dieOfSignal } from './output.ts';
+import { HALOG_STATUS_SIGSEGV } from './types.ts';
 
 /*
  * C's stdout is line-buffered on a TTY, else written in blocks of st_blksize bytes (glibc; BUFSIZ when
- * unknown). Only when stderr is the same file (2>&1) does that change what is seen; otherwise 256 KiB
- * blocks: a 4 KiB write costs Node ~3.6 us (-H on 256 MB: 65k writes, 0.24 s of 0.77 s).
+ * unknown). Only when stderr is the same file (2>&1), or when the run ends in halog's crash (`exact`:
+ * only whole blocks were written), does that change what is seen; otherwise 256 KiB blocks: a 4 KiB
+ * write costs Node ~3.6 us (-H on 256 MB: 65k writes, 0.24 s of 0.77 s).
  */
-function stdoutMode(): number {
+function stdoutMode(exact: boolean): number {
   if (isatty(1)) return OUT_LINE;
   try {
     const a = fstatSync(1), b = fstatSync(2);
-    if (a.dev !== b.dev || a.ino !== b.ino) return OUT_BLOCKS;
+    if (!exact && (a.dev !== b.dev || a.ino !== b.ino)) return OUT_BLOCKS;
     return a.blksize || 8192;
   } catch {
     return OUT_BLOCKS;
@@ -40,9 +42,10 @@ function stderrMode(): number {
 }
 
 async function main(): Promise<number> {
-  const out = new OutBuf(1, stdoutMode());
-  const err = new OutBuf(2, stderrMode());
   const args = parseHalogArgs(process.argv.slice(2));
+  /* a run that crashes like halog must have flushed exactly C's blocks of stdout */
+  const out = new OutBuf(1, stdoutMode(args.kind !== 'exit' && pctOverCaptures(args.opts)));
+  const err = new OutBuf(2, stderrMode());
   if (args.kind === 'exit') {
     out.str(args.stdout);
     err.str(args.stderr);
@@ -57,6 +60,11 @@ async function main(): Promise<number> {
     status = await runColumnar(o, { out, err, stdinFd: 0 });
   } else {
     status = await runHalog(o, { out, err, stdinFd: 0 });
+  }
+  if (status === HALOG_STATUS_SIGSEGV) {
+    out.discard();
+    err.flush();
+    dieOfSignal('SIGSEGV');
   }
   out.flush();
   err.flush();

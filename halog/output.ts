@@ -9,6 +9,19 @@ import { writeSync } from 'node:fs';
 export const OUT_BLOCKS = 0;
 export const OUT_LINE = 1;
 
+/**
+ * Ends the process by `sig` with the default action, as halog does on a closed pipe (SIGPIPE) or its
+ * crash (SIGSEGV): the parent sees a signal death (shell status 128 + n). Node ignores SIGPIPE; adding
+ * and removing a listener puts the default action back (libuv resets it to SIG_DFL).
+ */
+export function dieOfSignal(sig: 'SIGPIPE' | 'SIGSEGV'): never {
+  const noop = (): void => {};
+  process.on(sig, noop);
+  process.off(sig, noop);
+  process.kill(process.pid, sig);
+  process.exit(128 + (sig === 'SIGPIPE' ? 13 : 11));
+}
+
 export class OutBuf {
   private buf: Buffer;
   private used = 0;
@@ -79,10 +92,15 @@ export class OutBuf {
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'EAGAIN') continue;
-        if (code === 'EPIPE') process.exit(0);
+        if (code === 'EPIPE') dieOfSignal('SIGPIPE');
         throw err;
       }
     }
+  }
+
+  /** Drops the buffered bytes, as a C program's crash loses its unflushed stdio buffer. */
+  discard(): void {
+    this.used = 0;
   }
 
   flush(): void {

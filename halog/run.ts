@@ -6,9 +6,10 @@ import type { HalogInput, HalogOptions } from './types.ts';
 import {
   FILT_ACC_COUNT, FILT_ACC_DELAY, FILT_ANY_INPUT, FILT_COUNT_COOK_CODES, FILT_COUNT_IP_COUNT, FILT_COUNT_ONLY,
   FILT_COUNT_SRV_STATUS, FILT_COUNT_STATUS, FILT_COUNT_TERM_CODES, FILT_COUNT_URL_ANY, FILT_GRAPH_TIMERS,
-  FILT_PERCENTILE, FILT_QUIET, FILT2_TIMESTAMP, HALOG_MIN_PARALLEL_BYTES, LINE_NONE,
+  FILT_PERCENTILE, FILT_QUIET, FILT2_TIMESTAMP, HALOG_MIN_PARALLEL_BYTES, HALOG_STATUS_SIGSEGV, LINE_CAPTURE,
+  LINE_NONE,
 } from './types.ts';
-import { HalogScanner } from './scan/scanner.ts';
+import { HalogScanner, lineAction } from './scan/scanner.ts';
 import { LineReader } from './scan/line-reader.ts';
 import { LineCount } from './scan/line-count.ts';
 import { OutBuf } from './output.ts';
@@ -30,6 +31,16 @@ export interface HalogIo {
 /** True when `-c` is asked with no input filter: lines are only counted (halog's fast path). */
 export function isCountFastPath(o: HalogOptions, action: number): boolean {
   return action === LINE_NONE && !(o.filter & FILT_ANY_INPUT) && !(o.filter2 & FILT2_TIMESTAMP);
+}
+
+/**
+ * True when halog 2.6 would print -pct over lines that -hdr handled (no timer recorded): it then crashes
+ * if any line went out. main.ts buffers stdout exactly as C does for such runs, so the crash keeps what
+ * halog had flushed.
+ */
+export function pctOverCaptures(o: HalogOptions): boolean {
+  return (o.filter & (FILT_ACC_COUNT | FILT_ACC_DELAY | FILT_GRAPH_TIMERS | FILT_COUNT_ONLY)) === 0
+    && (o.filter & FILT_PERCENTILE) !== 0 && !o.json && lineAction(o.filter, o.filter2) === LINE_CAPTURE;
 }
 
 /** Feeds every input to `reader` (a LineReader or the -c LineCount); stops early when it stops. */
@@ -144,6 +155,8 @@ export function finishHalog(sc: HalogScanner, o: HalogOptions, io: HalogIo): num
     sink.flush();
     const body = report !== undefined ? report : Buffer.concat(lines).toString('latin1').split('\n').filter((l) => l.length > 0);
     io.out.str(JSON.stringify({ report: body, lines_in: sc.linenum, lines_out: sc.linesOut, parse_errors: sc.parseErr }) + '\n');
+  } else if (sc.linesOut > 0 && pctOverCaptures(o)) {
+    return HALOG_STATUS_SIGSEGV;
   } else {
     printReport(sc, false);
   }

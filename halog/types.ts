@@ -63,6 +63,12 @@ export const FILT2_TIMESTAMP = 0x01;
 export const FILT2_PRESERVE_QUERY = 0x02;
 export const FILT2_EXTRACT_CAPTURE = 0x04;
 
+/*
+ * runHalog's status when halog 2.6 itself dies of SIGSEGV: -pct over lines that only -hdr handled
+ * (lines out > 0, empty timer trees). main.ts then drops the stdout C had not flushed and raises SIGSEGV.
+ */
+export const HALOG_STATUS_SIGSEGV = -11;
+
 /* Per-line action, chosen once before the loop (halog's line_filter). */
 export const LINE_OUTPUT = 0;
 export const LINE_NONE = 1;

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
 import { runCase } from './run-case.ts';
 import { SLUICE_LONG_HELP } from '../../halog/help-text.ts';
@@ -41,7 +42,7 @@ for (const c of cases) {
 }
 
 const BIN = join(ROOT, 'dist', 'halog', 'main.js');
-const binCases = ['st', 'srv', 'pct', 'uc', 'garbage-u', 'gz-file', 'lines-H-m'];
+const binCases = ['st', 'srv', 'pct', 'uc', 'garbage-u', 'gz-file', 'lines-H-m', 'crash-hdr-pct', 'headers-srv'];
 for (const name of binCases) {
   const c = cases.find((x) => x.name === name)!;
   test(`the compiled halog binary gives the golden output for ${name}`, () => {
@@ -51,7 +52,9 @@ for (const name of binCases) {
     const r = spawnSync(process.execPath, asFile ? [BIN, ...c.args, input] : [BIN, ...c.args], {
       input: asFile ? undefined : readFileSync(input), env: { ...process.env, TZ: 'UTC' }, timeout: 20000,
     });
-    assert.equal(r.status, Number(readFileSync(join(dir, 'status'), 'utf8').trim()));
+    /* a shell reports a death by signal n as 128 + n (halog's crash: SIGSEGV, 139) */
+    const status = r.status ?? 128 + osConstants.signals[r.signal!];
+    assert.equal(status, Number(readFileSync(join(dir, 'status'), 'utf8').trim()));
     expectBytes(dir, 'stdout', r.stdout);
     expectBytes(dir, 'stderr', r.stderr);
   });
@@ -73,3 +76,18 @@ for (const [args, status] of usageCases) {
     assert.equal(r.status, real.status);
   });
 }
+
+test('the compiled halog dies of SIGPIPE like halog when its reader goes away (halog -H | head -1)', async () => {
+  const child = spawn(process.execPath, [BIN, '-H'], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, TZ: 'UTC' } });
+  const line = readFileSync(join(FIX, 'corpus', 'qa.log'));
+  const done = new Promise<[number | null, string | null]>((resolve) => child.on('exit', (code, sig) => resolve([code, sig])));
+  child.stdout.once('data', () => child.stdout.destroy());
+  /* ~40 MB of lines: far more than a pipe holds, so halog is still writing when the reader is gone */
+  child.stdin.on('error', () => {});
+  for (let i = 0; i < 100 && child.stdin.writable; i++) child.stdin.write(line);
+  child.stdin.end();
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20000);
+  const [code, sig] = await done;
+  clearTimeout(timer);
+  assert.deepEqual([code, sig], [null, 'SIGPIPE']);
+});

@@ -2,14 +2,16 @@
 // exact stdout and stderr bytes and the exit status.
 import { closeSync, openSync } from 'node:fs';
 import { parseHalogArgs } from '../../halog/flags.ts';
-import { runHalog } from '../../halog/run.ts';
+import { pctOverCaptures, runHalog } from '../../halog/run.ts';
+import { HALOG_STATUS_SIGSEGV } from '../../halog/types.ts';
 import { runColumnar } from '../../halog/columnar.ts';
 import { OutBuf } from '../../halog/output.ts';
 
 export async function runCase(args: string[], input: string, asFile: boolean): Promise<{ out: Buffer; err: Buffer; status: number }> {
-  const out = new OutBuf(-1); out.chunks = [];
-  const err = new OutBuf(-1); err.chunks = [];
   const parsed = parseHalogArgs(args);
+  /* stdout as a 4 KiB-block file or pipe when the run ends in halog's crash, as main.ts does */
+  const out = new OutBuf(-1, parsed.kind !== 'exit' && pctOverCaptures(parsed.opts) ? 4096 : 0); out.chunks = [];
+  const err = new OutBuf(-1); err.chunks = [];
   let status: number;
   if (parsed.kind === 'exit') {
     out.str(parsed.stdout); err.str(parsed.stderr); status = parsed.status;
@@ -27,6 +29,7 @@ export async function runCase(args: string[], input: string, asFile: boolean): P
       status = await runHalog(parsed.opts, { out, err, stdinFd: fd });
     } finally { closeSync(fd); }
   }
+  if (status === HALOG_STATUS_SIGSEGV) { out.discard(); status = 128 + 11; }
   out.flush(); err.flush();
   return { out: Buffer.concat(out.chunks!), err: Buffer.concat(err.chunks!), status };
 }
