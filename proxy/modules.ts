@@ -51,6 +51,8 @@ import { statsProxyInit, statsServerInit } from './stats/counters.ts';
 import { keywords as httpKeywords, httpProxyInit } from './http/keywords.ts';
 import { startHttpSession } from './http/stream.ts';
 import { registerStick } from './stick/register.ts';
+import { addModuleCli } from './stats/cli-registry.ts';
+import { dynServerCli } from './stats/cli-dyn-server.ts';
 import { keywords as httpErrorKeywords } from './http/errors-cfg.ts';
 import { keywords as monitorKeywords } from './http/monitor.ts';
 import { registerRetryOn } from './http/retry-on.ts';
@@ -132,6 +134,7 @@ export function buildRegistry(): KeywordRegistry {
   reg.register(statsKeywords);
   reg.register(httpKeywords);
   registerStick(reg);
+  addModuleCli(dynServerCli);
   reg.register(httpErrorKeywords);
   reg.register(monitorKeywords);
   registerRetryOn(reg);

@@ -182,3 +182,9 @@ export const keywords: CfgKeyword[] = [
   { section: 'listen', name: 'persist', parse: parsePersist },
   { section: 'listen', name: 'option persist', cap: PR_CAP_BE | PR_CAP_DEF, allowNo: true, parse: parseOptionPersist },
 ];
+
+/** A `use-server` rule of `srv`'s backend names it: 2.6 will not delete such a server at runtime. */
+export function srvUsedByRule(srv: Server): boolean {
+  const c = cfgs.get(srv.proxy);
+  return c !== undefined && c.useServer.some((r) => r.srv === srv || r.name === srv.name);
+}

@@ -6,7 +6,7 @@
  */
 import type { CfgKeyword, KwCtx, SrvKeyword } from '../config/types.ts';
 import { PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
-import type { Server } from '../model/types.ts';
+import type { Proxy, Server } from '../model/types.ts';
 import { SRV_ADMF_CMAINT, SRV_ONDOWN_SHUTDOWN_SESSIONS, SRV_ONUP_SHUTDOWN_BACKUP_SESSIONS } from '../model/types.ts';
 import { newServer } from '../model/factories.ts';
 import { parseAddr, parseTime, atol } from '../config/values.ts';
@@ -42,6 +42,10 @@ function flagKw(name: string, set: (s: Server) => void): SrvKeyword {
   return { name, defaultOk: true, parse(srv) { set(srv); return 1; } };
 }
 
+/** Servers whose id was set with `id` (2.6's SRV_F_FORCED_ID, `show servers state` srv_f_forced_id). */
+const idForced = new WeakSet<Server>();
+export function srvIdForced(s: Server): boolean { return idForced.has(s); }
+
 export const serverKeywords: SrvKeyword[] = [
   intKw('weight', (s, v) => {
     if (v < 0 || v > SRV_UWGHT_MAX) return `weight of server ${s.name} is not within 0 and 256 (${v})..`;
@@ -52,8 +56,8 @@ export const serverKeywords: SrvKeyword[] = [
   intKw('maxqueue', (s, v) => { s.maxqueue = v > 0 ? v : 0; return ''; }),
   intKw('id', (s, v) => {
     if (v <= 0) return `'id' : custom id has to be > 0.`;
-    for (const o of s.proxy.servers) if (o !== s && o.id === v) return `custom id ${v} already used at ${o.file}:${o.line} ('server ${o.name}')`;
-    s.id = v; return '';
+    for (const o of s.proxy.servers) if (o !== s && o.id === v) return `'id' : custom id ${v} already used at ${o.file}:${o.line} ('server ${o.name}').`;
+    s.id = v; idForced.add(s); return '';
   }),
   flagKw('backup', (s) => { s.backup = true; }),
   flagKw('no-backup', (s) => { s.backup = false; }),
@@ -174,15 +178,48 @@ function serverPortSpec(spec: string): { addr: string; err: string } {
   return { addr: spec.slice(0, colon + 1) + n, err: '' };
 }
 
+/** The server keywords 2.6 accepts on `add server` (its management guide's list). */
+const DYN_KWS_26 = new Set([
+  'agent-addr', 'agent-check', 'agent-inter', 'agent-port', 'agent-send', 'allow-0rtt', 'alpn', 'addr', 'backup',
+  'ca-file', 'check', 'check-alpn', 'check-proto', 'check-send-proxy', 'check-sni', 'check-ssl', 'check-via-socks4',
+  'ciphers', 'ciphersuites', 'crl-file', 'crt', 'disabled', 'downinter', 'enabled', 'error-limit', 'fall', 'fastinter',
+  'force-sslv3', 'force-tlsv10', 'force-tlsv11', 'force-tlsv12', 'force-tlsv13', 'id', 'inter', 'maxconn', 'maxqueue',
+  'minconn', 'no-ssl-reuse', 'no-sslv3', 'no-tlsv10', 'no-tlsv11', 'no-tlsv12', 'no-tlsv13', 'no-tls-tickets', 'npn',
+  'observe', 'on-error', 'on-marked-down', 'on-marked-up', 'pool-low-conn', 'pool-max-conn', 'pool-purge-delay', 'port',
+  'proto', 'proxy-v2-options', 'rise', 'send-proxy', 'send-proxy-v2', 'send-proxy-v2-ssl', 'send-proxy-v2-ssl-cn',
+  'slowstart', 'sni', 'source', 'ssl', 'ssl-max-ver', 'ssl-min-ver', 'tfo', 'tls-tickets', 'track', 'usesrc', 'verify',
+  'verifyhost', 'weight', 'ws',
+]);
+/**
+ * Those Sluice sets up on a server added at runtime; the others (TLS, agent checks: finalised once at load) are
+ * refused by name.
+ */
+const DYN_KWS = new Set([
+  'addr', 'backup', 'check', 'check-send-proxy', 'disabled', 'downinter', 'enabled', 'fall', 'fastinter', 'id', 'inter',
+  'maxconn', 'maxqueue', 'minconn', 'on-marked-down', 'on-marked-up', 'port', 'proxy-v2-options', 'rise', 'send-proxy',
+  'send-proxy-v2', 'slowstart', 'source', 'track', 'weight',
+]);
+
+/**
+ * `add server` (backend/dynamic-server.ts): the server of `args` = [name, addr, params...] for backend `px`, parsed
+ * with the keyword tables of the registry built last (2.6's dynamic subset), or null after one ctx alert (2.6's
+ * words, without the file:line prefix). Post-parse checks the parameters registered (track) are run by the caller.
+ */
+export let dynParse: (px: Proxy, args: readonly string[], ctx: KwCtx) => Server | null = () => null;
+
 /**
  * The parsers need the registry (for other modules' parameters); modules.ts binds it once with makeServerKeywords.
  */
 export function makeServerKeywords(reg: KeywordRegistry): CfgKeyword[] {
-  function parseParams(srv: Server, args: readonly string[], start: number, ctx: KwCtx, tmpl: boolean): void {
+  function parseParams(srv: Server, args: readonly string[], start: number, ctx: KwCtx, tmpl: boolean, dyn = false): void {
     let i = start;
     while (i < args.length) {
       const w = args[i];
       const kw = reg.serverKws.get(w);
+      if (dyn && (kw !== undefined || reg.isUnsupported('server', w))) {
+        if (!DYN_KWS_26.has(w)) { ctx.alertRaw(`'${w}' option is not accepted for dynamic server`); return; }
+        if (!DYN_KWS.has(w)) { ctx.alertRaw(`'${w}' is a HAProxy 2.6 keyword of dynamic servers not supported by sluice yet.`); return; }
+      }
       if (!kw) {
         const ign = reg.ignoredKw('server', w);
         if (ign !== undefined) {
@@ -249,6 +286,18 @@ export function makeServerKeywords(reg: KeywordRegistry): CfgKeyword[] {
     parseParams(px.defaultServer, args, 1, ctx, true);
   }
 
+  dynParse = (px, args, ctx) => {
+    const name = args[1] ?? '';
+    const srv = newServer(name, px, ctx.file, ctx.line, null);
+    const spec = serverPortSpec(args[2] ?? '');
+    if (spec.err !== '') { ctx.alertRaw(spec.err); return null; }
+    const a = parseAddr(spec.addr, false);
+    if (a.err !== '') { ctx.alertRaw(`${a.err} in '${args[2]}'`); return null; }
+    if (a.path !== '') srv.path = a.path;
+    else { srv.host = a.host === '' ? '127.0.0.1' : a.host; srv.port = a.port; }
+    parseParams(srv, args, 3, ctx, false, true);
+    return srv;
+  };
   return [
     { section: 'listen', name: 'server', cap: PR_CAP_BE, parse: parseServer },
     { section: 'listen', name: 'default-server', cap: PR_CAP_BE | PR_CAP_DEF, parse: parseDefaultServer },

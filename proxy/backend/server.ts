@@ -100,7 +100,7 @@ function backendBackUp(be: Proxy, had: boolean, now: number): void {
  * the period to its downtime and its last change moves; one that stays DOWN keeps both.
  */
 function restartAfterMaint(s: Server, now: number): void {
-  if (s.check.enabled) s.check.health = s.check.rise;
+  if (srvCheckRestarts(s)) s.check.health = s.check.rise;
   if (s.curState === SRV_ST_STOPPED) {
     if (s.tracked !== null && s.tracked.curState === SRV_ST_STOPPED) return;
     if (s.agent !== null && s.agent.enabled && s.agent.health < s.agent.rise) return;
@@ -350,6 +350,24 @@ export function srvAddTracker(tracked: Server, tracker: Server): void {
   if (l === undefined) { l = []; trackers.set(tracked, l); }
   l.unshift(tracker);   // 2.6 keeps its trackers newest first: the last declared hears of a change first
 }
+
+/** Servers added at runtime (`add server`, 2.6's SRV_F_DYNAMIC): never tracked; a check stays off until enabled. */
+const dynamicSrv = new WeakSet<Server>();
+export function srvSetDynamic(s: Server, on: boolean): void { if (on) dynamicSrv.add(s); else dynamicSrv.delete(s); }
+export function srvIsDynamic(s: Server): boolean { return dynamicSrv.has(s); }
+/** Leaving maintenance restarts the check at rise, except a dynamic server's not enabled yet (health 0, as 2.6). */
+export function srvCheckRestarts(s: Server): boolean { return s.check.enabled && !(s.check.paused && dynamicSrv.has(s)); }
+
+/** `del server` of `tracker`: it no longer follows `tracked`. */
+export function srvDelTracker(tracked: Server, tracker: Server): void {
+  const l = trackers.get(tracked);
+  if (l === undefined) return;
+  const i = l.indexOf(tracker);
+  if (i >= 0) l.splice(i, 1);
+}
+
+/** Some server follows `s`'s state (`track`): 2.6 will not delete such a server. */
+export function srvIsTracked(s: Server): boolean { return (trackers.get(s)?.length ?? 0) > 0; }
 
 function via(s: Server): string { return ` via ${s.proxy.name}/${s.name}`; }
 

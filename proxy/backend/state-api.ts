@@ -8,7 +8,7 @@ import type { Proxy, Server } from '../model/types.ts';
 import { SF_ERR_KILLED } from '../model/types.ts';
 import type { ServerStateApi } from '../stats/types.ts';
 import {
-  srvSetMaint, srvSetDrain, srvSetReady, srvSetWeight, srvSetHealthFromCli, srvSetAddr, srvSetMaxconn, srvClearConfigMaint,
+  srvSetMaint, srvSetDrain, srvSetReady, srvSetWeight, srvSetHealthFromCli, srvSetAddr, srvSetMaxconn, srvClearConfigMaint, srvCheckRestarts,
 } from './server.ts';
 import { frontendPause, frontendResume, frontendShutdown, frontendSetMaxconn, globalSetMaxconn, feGlobal } from '../frontend.ts';
 import { setCheckPaused } from '../checks/health.ts';
@@ -19,7 +19,7 @@ export const coreServerStateApi: ServerStateApi = {
   setMaint(sv: Server, on: boolean) {
     if (on) srvSetMaint(sv);
     else { srvSetReady(sv); srvClearConfigMaint(sv); }
-    if (!on && sv.check.enabled) sv.check.health = sv.check.rise;
+    if (!on && srvCheckRestarts(sv)) sv.check.health = sv.check.rise;
     return '';
   },
   setDrain(sv, on) { if (on) srvSetDrain(sv); else srvSetReady(sv); return ''; },
@@ -27,7 +27,7 @@ export const coreServerStateApi: ServerStateApi = {
     const maint = (sv.adminState & 0x05) !== 0;
     srvSetReady(sv);
     srvClearConfigMaint(sv);
-    if (maint && sv.check.enabled) sv.check.health = sv.check.rise;
+    if (maint && srvCheckRestarts(sv)) sv.check.health = sv.check.rise;
     return '';
   },
   setWeight(sv, w) { return srvSetWeight(sv, w, false); },

@@ -124,3 +124,25 @@ export function stopChecks(be: Proxy): void {
 
 /** `disable health` / `enable health` from the CLI. */
 export function setCheckPaused(srv: Server, paused: boolean): void { srv.check.paused = paused; }
+
+/**
+ * A server added at runtime (`add server ... check`): its check task, paused until `enable health` as in 2.6.
+ */
+export function startServerCheck(srv: Server): void {
+  const c = srv.check;
+  c.type = srv.proxy.httpCheck.type;
+  c.status = HCHK_STATUS_INI;
+  c.paused = true;
+  const t: CheckTask = { srv, timer: null, stopped: false };
+  c.task = t;
+  schedule(t, c.inter);
+}
+
+/** `del server`: stops the server's check task, if any. */
+export function stopServerCheck(srv: Server): void {
+  const t = srv.check.task as CheckTask | null;
+  if (t === null) return;
+  t.stopped = true;
+  if (t.timer !== null) clearTimeout(t.timer);
+  srv.check.task = null;
+}

@@ -29,7 +29,8 @@ import { showSess, shutdownSession } from './cli-sess.ts';
 import { showErrors } from './cli-errors.ts';
 import { showActivity, showPools } from './cli-activity.ts';
 import { setServerAddr } from './srv-addr.ts';
-import { srvWasConfigDisabled } from '../backend/server.ts';
+import { srvWasConfigDisabled, srvIsDynamic } from '../backend/server.ts';
+import { srvIdForced } from '../backend/server-keywords.ts';
 import { startupLogText } from './startup-logs.ts';
 import { cAtoi } from '../config/values.ts';
 
@@ -182,7 +183,8 @@ function srvStateLine(px: Proxy, sv: Server, now: number): string {
     chkStatus = c.status === 0 ? HAP_CHECK_STATUS['INI']! : HAP_CHECK_STATUS[name] ?? 0;
     chkResult = c.status <= HCHK_STATUS_INI ? 0 : (/OK/.test(name) ? 3 : 2);
     // CONFIGURED, ENABLED unless `disable health` (2.6 shows 2 then), PAUSED in maintenance
-    chkState = 0x02 | (c.paused ? 0 : 0x04) | (maint ? 0x08 : 0);
+    // (a dynamic server's check not enabled yet is not paused by maintenance either)
+    chkState = 0x02 | (c.paused ? 0 : 0x04) | (maint && !(c.paused && srvIsDynamic(sv)) ? 0x08 : 0);
   } else if ((sv.adminState & SRV_ADMF_CMAINT) !== 0 || cfgOnce) chkState = 0x08;
   const opState = maint ? SRV_ST_STOPPED : sv.curState;
   // after `enable server` 2.6 keeps the config flag: admin state 4, an unchecked server's check paused, health 0
@@ -191,7 +193,7 @@ function srvStateLine(px: Proxy, sv: Server, now: number): string {
   const since = Math.max(0, Math.floor((now - sv.lastChange) / 1000));
   return px.id + ' ' + px.name + ' ' + sv.id + ' ' + sv.name + ' ' + (sv.host || '-') + ' ' + opState + ' ' +
     admin + ' ' + sv.uweight + ' ' + sv.iweight + ' ' + since + ' ' + chkStatus + ' ' + chkResult + ' ' +
-    health + ' ' + chkState + ' 0 0 0 ' + (srvFqdn(sv) || '-') + ' ' + sv.port + ' - 0 ' + (c.port > 0 ? c.port : 0) + ' - - 0\n';
+    health + ' ' + chkState + ' 0 0 ' + (srvIdForced(sv) ? 1 : 0) + ' ' + (srvFqdn(sv) || '-') + ' ' + sv.port + ' - 0 ' + (c.port > 0 ? c.port : 0) + ' - - 0\n';
 }
 
 const SRV_STATE_HEADER = '1\n# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight ' +
