@@ -143,11 +143,17 @@ export function compileAclTerm(words: readonly string[], baseDir: string, warn?:
     const sfx = us > 0 ? FETCH_SUFFIXES.get(name.slice(us + 1)) : undefined;
     if (!base || sfx === undefined) {
       if (name === 'TRUE' || name === 'FALSE') return `'${name}' is a predefined ACL, not a fetch`;
-      return `unknown fetch method '${name}' in ACL expression '${crit}'.`;
+      // any other sample fetch the log-format compiler knows (query, url_param, ...), as 2.6 takes every fetch
+      const any = typeof compileLogSample(crit) === 'string' ? undefined : convertedFetch(crit, name);
+      if (any === undefined || typeof any === 'string') return `unknown fetch method '${name}' in ACL expression '${crit}'.`;
+      fetch = any;
+      kind = INT_SAMPLE_FETCHES.has(name) ? ACL_M_INT : ACL_M_STR;
+      arg = '';
+    } else {
+      fetch = base;
+      kind = sfx;
+      name = base.name;
     }
-    fetch = base;
-    kind = sfx;
-    name = base.name;
   }
   if (!fetch.rawArg) arg = arg.split(',')[0];
   if (fetch.needsArg && arg === '') return `fetch method '${name}' : missing argument`;
@@ -236,6 +242,9 @@ export function compileAclTerm(words: readonly string[], baseDir: string, warn?:
   for (const r of refs) r.users.push(termUser(term, critName, kind, pIcase, refs));
   return term;
 }
+
+/** Sample fetches giving an integer, matched as integers by default when used bare in an ACL. */
+const INT_SAMPLE_FETCHES = new Set(['date', 'date_us', 'rand', 'status', 'fe_id', 'src_port', 'dst_port', 'http_first_req']);
 
 /**
  * A criterion with converters (`req.hdr(host),lower -m end .example.com`): the sample is computed as in a log-format
