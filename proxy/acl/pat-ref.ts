@@ -49,6 +49,11 @@ export interface PatRef {
    */
   count: number;
   users: PatRefUser[];
+  /** `curr_ver`: the version `entries` hold (what requests match); `next_ver`: the last one `prepare` made. */
+  currVer: number;
+  nextVer: number;
+  /** Entries added to other versions (`add acl|map @<ver>`), until `commit` or `clear` of that version. */
+  pending: Map<number, PatRefEntry[]>;
 }
 
 /** The references of each load, by its GlobalSettings object; `refs` is the load in progress's. */
@@ -81,7 +86,7 @@ export function patRefByFile(file: string, isMap: boolean): PatRef | undefined {
 
 /** Creates the reference of `file` with its entries as read ([key, value] pairs; value '' for ACLs). */
 export function patRefNewFile(file: string, isMap: boolean, entries: readonly (readonly [string, string])[]): PatRef {
-  const r: PatRef = { id: refs.length, file, isMap, inlineDesc: '', usedBy: [], entries: entries.map(([k, v]) => newEntry(k, v)), count: entries.length, users: [] };
+  const r: PatRef = { id: refs.length, file, isMap, inlineDesc: '', usedBy: [], entries: entries.map(([k, v]) => newEntry(k, v)), count: entries.length, users: [], currVer: 0, nextVer: 0, pending: new Map() };
   refs.push(r);
   return r;
 }
@@ -95,7 +100,7 @@ export function patRefUsedHere(r: PatRef): void {
 export function patRefNewInline(fetch: string, patterns: readonly string[]): PatRef {
   const r: PatRef = {
     id: refs.length, file: '', isMap: false, inlineDesc: `acl '${fetch}' ${origin()}`, usedBy: [],
-    entries: patterns.map((p) => newEntry(p, '')), count: patterns.length, users: [],
+    entries: patterns.map((p) => newEntry(p, '')), count: patterns.length, users: [], currVer: 0, nextVer: 0, pending: new Map(),
   };
   refs.push(r);
   return r;
@@ -106,7 +111,7 @@ export function patRefNewNamed(desc: string, patterns: readonly string[]): PatRe
   const list = active ?? refs;       // made at run time (the CLI's first command), for the running configuration
   const r: PatRef = {
     id: list.length, file: '', isMap: false, inlineDesc: desc, usedBy: [], entries: patterns.map((p) => newEntry(p, '')),
-    count: patterns.length, users: [],
+    count: patterns.length, users: [], currVer: 0, nextVer: 0, pending: new Map(),
   };
   list.push(r);
   return r;
@@ -133,7 +138,7 @@ export function patRefLookup(word: string, kind: 'acl' | 'map' | 'any'): PatRef 
 /** The `show acl|map` line of `r` (without the newline). */
 export function patRefDescribe(r: PatRef): string {
   const desc = r.file === '' ? r.inlineDesc : `pattern loaded from file '${r.file}' used by ${r.usedBy.join(', by ')}`;
-  return `${r.id} (${r.file}) ${desc}. curr_ver=0 next_ver=0 entry_cnt=${r.count}`;
+  return `${r.id} (${r.file}) ${desc}. curr_ver=${r.currVer} next_ver=${r.nextVer} entry_cnt=${r.count}`;
 }
 
 /** Every user's verdict on a new key: the first error (the refused add then counts as 2.6's does), or ''. */
@@ -178,9 +183,62 @@ export function patRefSet(r: PatRef, keyOrPtr: string, value: string): number {
   return n;
 }
 
-/** Removes every entry. */
+/** Removes every entry of the current version. */
 export function patRefClear(r: PatRef): void {
   r.entries = [];
   r.count = 0;
+  for (const l of r.pending.values()) r.count += l.length;    // entries of other versions stay
   rebuild(r);
+}
+
+// ---- versions (2.6's atomic updates: prepare, add @<ver>, commit @<ver>, clear @<ver>) ----
+
+/** 2.6 compares versions as 32-bit counters that wrap: the sign of (a - b) as an int. */
+function verDiff(a: number, b: number): number { return (a - b) | 0; }
+
+/** `prepare acl|map`: a new version, empty, after the last one made. */
+export function patRefPrepare(r: PatRef): number {
+  r.nextVer = (r.nextVer + 1) >>> 0;
+  return r.nextVer;
+}
+
+/** `ver` is after the last prepared version (`add` refuses it). */
+export function patRefVerFuture(r: PatRef, ver: number): boolean { return verDiff(ver, r.nextVer) > 0; }
+
+/** The entries of version `ver` (the current ones for curr_ver), as `show acl|map @<ver>` lists them. */
+export function patRefVerEntries(r: PatRef, ver: number): readonly PatRefEntry[] {
+  return ver === r.currVer ? r.entries : r.pending.get(ver) ?? [];
+}
+
+/** Adds an entry (validated by the caller) to version `ver`: at once for the current version, else held. */
+export function patRefAddVer(r: PatRef, ver: number, key: string, value: string): void {
+  if (ver === r.currVer) { patRefAdd(r, key, value); return; }
+  let l = r.pending.get(ver);
+  if (l === undefined) { l = []; r.pending.set(ver, l); }
+  l.push(newEntry(key, value));
+  r.count++;
+}
+
+/**
+ * `commit acl|map @<ver>`: version `ver` becomes the current one (users recompiled) and the older versions are
+ * dropped; newer prepared ones stay. Returns false when `ver` is not after curr_ver and at most next_ver.
+ */
+export function patRefCommit(r: PatRef, ver: number): boolean {
+  if (verDiff(ver, r.currVer) <= 0 || verDiff(ver, r.nextVer) > 0) return false;
+  r.count -= r.entries.length;
+  r.entries = r.pending.get(ver) ?? [];
+  r.pending.delete(ver);
+  for (const [v, l] of r.pending) if (verDiff(ver, v) > 0) { r.count -= l.length; r.pending.delete(v); }
+  r.currVer = ver;
+  rebuild(r);
+  return true;
+}
+
+/** `clear acl|map @<ver>`: drops the entries of version `ver` only. */
+export function patRefClearVer(r: PatRef, ver: number): void {
+  if (ver === r.currVer) { patRefClear(r); return; }
+  const l = r.pending.get(ver);
+  if (l === undefined) return;
+  r.count -= l.length;
+  r.pending.delete(ver);
 }

@@ -9,25 +9,13 @@ import assert from 'node:assert/strict';
 import { readFileSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { connect } from 'node:net';
-import { freePort, startSluice, stopSluice, headServer, sleep } from '../proxy-util.ts';
+import { freePort, startSluice, stopSluice, headServer } from '../proxy-util.ts';
 import type { Runtime } from '../../../proxy/runtime.ts';
-import { cliCommand } from './traffic.ts';
+import { replayCli } from './cli-replay.ts';
 
 const fx = (f: string): string => readFileSync(new URL('../../../fixtures/proxy/dynamic-servers/' + f, import.meta.url), 'latin1');
 const RSP = 'HTTP/1.1 200 OK\r\ncontent-length: 6\r\nx-srv: a\r\n\r\nhello\n';
 const STAT_COLS = ['pxname', 'svname', 'qcur', 'scur', 'slim', 'stot', 'status', 'act', 'bck', 'iid', 'sid', 'lbtot', 'hrsp_2xx', 'req_tot', 'addr', 'mode', 'uweight'];
-
-function get(port: number, path: string): Promise<string> {
-  return new Promise((resolve) => {
-    const c = connect(port, '127.0.0.1', () => c.write(`GET ${path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`));
-    let got = '';
-    const t = setTimeout(() => c.destroy(), 3000);
-    c.on('data', (d) => { got += d.toString('latin1'); });
-    c.on('error', () => {});
-    c.on('close', () => { clearTimeout(t); const m = /^HTTP\/1\.1 (\d+)/.exec(got); resolve(m !== null && m[1] === '200' ? '200' : 'ERR'); });
-  });
-}
 
 /** A reply with the parts that depend on time or connection reuse taken out. */
 function normalize(text: string): string {
@@ -55,22 +43,11 @@ async function replay(cfgName: string, cmdsName: string, goldName: string): Prom
     .replace('/tmp/compat/h.sock', sock);
   let rt: Runtime | null = await startSluice(cfg);
   after(async () => { if (rt !== null) { await stopSluice(rt); rt = null; } origin.close(); });
-  const gold = fx(goldName).split(/^### /m).filter((x) => x !== '');
-  const cmds = fx(cmdsName).split('\n').filter((l) => l !== '' && !l.startsWith('#') && !l.startsWith('!sleep'));
-  assert.equal(gold.length, cmds.length);
-  for (const line of fx(cmdsName).split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    if (line.startsWith('!sleep')) { await sleep(Number(line.split(' ')[1]) * 1000); continue; }
-    const exp = gold.shift()!;
-    let got: string;
-    if (line.startsWith('!curl')) {
-      const [, n, p] = line.split(' ');
-      const codes: string[] = [];
-      for (let i = 0; i < Number(n); i++) codes.push(await get(port, p!));
-      got = line + '\n' + codes.join(' ') + '\n';
-    } else got = line + '\n' + (await cliCommand(sock, line.replaceAll('18801', String(origin.port)))).replaceAll(String(origin.port), '18801');
-    assert.equal(normalize(got), normalize(exp), line);
-  }
+  const p = String(origin.port);
+  await replayCli({
+    cmds: fx(cmdsName), gold: fx(goldName), sock, port,
+    send: (l) => l.replaceAll('18801', p), norm: (t) => normalize(t.replaceAll(p, '18801')),
+  });
   await stopSluice(rt!);
   rt = null;
 }
