@@ -229,7 +229,7 @@ export function compileAclTerm(words: readonly string[], baseDir: string, warn?:
   const p = buildPatterns([...fileRefs, ...loose], kind, pIcase);
   if (typeof p === 'string') return p;
   const matchKind = fetch.bool ? ACL_M_BOOL : kind;
-  const term: AclTerm = { fetch, arg: Buffer.from(arg.toLowerCase(), 'latin1'), match: MATCHERS[matchKind], matchKind, pats: p };
+  const term: AclTerm = { fetch, arg: Buffer.from(fetch.argCase === true ? arg : arg.toLowerCase(), 'latin1'), match: MATCHERS[matchKind], matchKind, pats: p };
   if (noRef) return term;
   let nf = 0;
   for (let k = 0; k < files.length; k++) {

@@ -187,14 +187,14 @@ function checkUserlist(ctx: KwCtx, term: AclTerm): void {
 
 /** `http_auth(<userlist>)`: the request carries Basic credentials valid in that userlist. */
 const httpAuth: FetchDef = {
-  name: 'http_auth', defaultMatch: ACL_M_BOOL, needsArg: true, bool: true,
+  name: 'http_auth', defaultMatch: ACL_M_BOOL, needsArg: true, bool: true, argCase: true,
   run(ctx, arg) { return basicAuthUser(ctx, arg.toString('latin1')) !== null; },
   atLoad: checkUserlist,
 };
 
 /** `http_auth_group(<userlist>)`: the groups of the authenticated user, matched against the patterns. */
 const httpAuthGroup: FetchDef = {
-  name: 'http_auth_group', defaultMatch: ACL_M_STR, needsArg: true, bool: false, atLoad: checkUserlist,
+  name: 'http_auth_group', defaultMatch: ACL_M_STR, needsArg: true, bool: false, atLoad: checkUserlist, argCase: true,
   run(ctx, arg, match, p) {
     const u = basicAuthUser(ctx, arg.toString('latin1'));
     if (u === null) return false;

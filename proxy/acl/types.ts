@@ -78,6 +78,8 @@ export interface FetchDef {
   readonly bool: boolean;              // boolean sample (ssl_fc, always_true, ...)
   /** The compiler passes the whole argument text (`req.payload(0,3)` → "0,3"), not only its first word. */
   readonly rawArg?: boolean;
+  /** The argument is case-sensitive (a userlist name): not lowercased like header names. */
+  readonly argCase?: boolean;
   run(ctx: SampleCtx, arg: Buffer, match: MatchFn, p: AclPatterns): boolean;
   /**
    * Layer-4 content fetches only: true when a failed run() may still succeed with more data (HAProxy's

@@ -3,8 +3,8 @@
  * HTTP Basic authentication against them: the `http_auth(<userlist>)` and `http_auth_group(<userlist>)` ACL fetches
  * (acl/fetches.ts) and the `http-request auth [realm <r>]` reply (http/keywords.ts; 401 with the canned body and a
  * `www-authenticate` header, realm defaulting to the proxy name, as 2.6). Hashed `password` entries are checked with
- * http/crypt.ts ($1$, $5$, $6$; other crypt(3) schemes are a load error). Lists are kept by lowercased name (ACL
- * arguments are lowercased).
+ * http/crypt.ts ($1$, $5$, $6$; other crypt(3) schemes are a load error). Lists are kept by name as written (2.6
+ * compares userlist names case-sensitively).
  * Hot path: only for requests whose rules ask for authentication.
  */
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
@@ -39,7 +39,7 @@ export function userlistActivate(global: object): void { active = byLoad.get(glo
 function parseUserlist(args: readonly string[], ctx: KwCtx): void {
   if (args.length < 2) { ctx.alert("'userlist' expects <name> as argument."); return; }
   current = { name: args[1], users: new Map(), groups: new Set(), pending: [] };
-  lists.set(args[1].toLowerCase(), current);
+  lists.set(args[1], current);
   const ul = current;
   ctx.postParse(() => {
     for (const [g, u] of ul.pending) {
@@ -98,8 +98,8 @@ function passwordOk(e: { pass: string; hash: string }, pw: string): boolean {
   return true;
 }
 
-/** True when a userlist of that (lowercased) name is defined. */
-export function userlistExists(name: string): boolean { return lists.has(name.toLowerCase()); }
+/** True when a userlist of that name is defined. */
+export function userlistExists(name: string): boolean { return lists.has(name); }
 
 /**
  * The user authenticated by the request's `Authorization: Basic` header against userlist `name`, or null (no header,
