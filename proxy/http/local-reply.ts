@@ -3,7 +3,8 @@
  * layer writes them: the stored message is re-emitted with header names lowercased and its Connection header dropped,
  * then `connection: close` is added when the client connection closes after it and the reply is HTTP/1.1 (an HTTP/1.0
  * reply closes implicitly). Checked against 2.6 with Debian's errorfiles and fixtures/http/rules. Results are cached
- * per source Buffer; replyHeadOnly() cuts the payload for HEAD requests. Callers: http/stream.ts. Hot path: no (local replies only; cached).
+ * per source Buffer; replyHeadOnly() cuts the payload for HEAD requests, replyCloses() says when the connection ends
+ * after the reply. Callers: http/stream.ts. Hot path: no (local replies only; cached).
  */
 import { H1Msg, h1Parse } from './h1-parser.ts';
 import { H1_HDR_STRIDE, H1_MF_CLEN, H1_MF_CHNK, H1_MF_CONN_CLO } from './types.ts';
@@ -44,6 +45,24 @@ export function replyHeadOnly(src: Buffer): Buffer {
     headCache.set(src, out);
   }
   return out;
+}
+
+const closesCache = new WeakMap<Buffer, boolean>();
+
+/**
+ * True when the connection must close after `src` whatever the client asked: a stored message without a length (an
+ * errorfile's usual shape: its body ends with the connection) or saying `Connection: close`, as 2.6 closes after it.
+ */
+export function replyCloses(src: Buffer): boolean {
+  let c = closesCache.get(src);
+  if (c === undefined) {
+    const m = msg ?? (msg = new H1Msg(true, 256));
+    m.reset();
+    const b = Buffer.from(src);
+    c = h1Parse(m, b, b.length, b.length) > 0 && ((m.flags & (H1_MF_CLEN | H1_MF_CHNK)) === 0 || (m.flags & H1_MF_CONN_CLO) !== 0);
+    closesCache.set(src, c);
+  }
+  return c;
 }
 
 /** `src` as sent to a client whose connection stays open (`close` false) or closes after it (true). */

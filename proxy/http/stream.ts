@@ -49,7 +49,7 @@ import { ChunkState, chunkDecode, chunkHeader, chunkPrefixValid, CHUNK_CRLF, CHU
 import { cannedReply, cannedMuxReply } from './canned-errors.ts';
 import { h1HeadOut } from './head-out.ts';
 import { htxHeadSize, htxReplySize } from './htx-size.ts';
-import { localReplyBytes, replyHeadOnly } from './local-reply.ts';
+import { localReplyBytes, replyHeadOnly, replyCloses } from './local-reply.ts';
 import { httpNormalize } from './normalize.ts';
 import { type VarMap, varsEndTxn } from './vars.ts';
 import { sampleLive } from '../log/sample.ts';
@@ -1348,7 +1348,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     // stats page / exporter replies come framed; a closing client gets 2.6's connection: close on them too
     this.writeCli(r === RULES_STATS ? (this.cliKeepAlive ? out.reply as Buffer : localReplyBytes(out.reply as Buffer, true)) :
       localReplyBytes(out.reply as Buffer, out.closeAfter || !this.cliKeepAlive || bodyClose));
-    if (out.closeAfter || bodyClose) this.cliKeepAlive = false;
+    if (out.closeAfter || bodyClose || (r !== RULES_STATS && replyCloses(out.reply as Buffer))) this.cliKeepAlive = false;
     this.finishReply();
   }
 
@@ -1369,6 +1369,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     // carry their own); a custom 400 errorfile goes out without it, the connection closing all the same
     const muxClose = !this.cliKeepAlive || this.reqBody !== BODY_NONE;
     if (status === 400 || status === 408 || mux) this.cliKeepAlive = false;
+    else if (replyCloses(src)) this.cliKeepAlive = false;      // an errorfile without a length ends with the connection
     this.rqPhase = RQ_DONE;
     if (!mux) log.bytesOut += htxReplySize(src);
     this.writeCli(mux ? src : localReplyBytes(src, muxClose));
