@@ -21,6 +21,7 @@ import { percentilesJson, percentilesReport } from './reports/percentiles.ts';
 import { timeGraphJson, timeGraphReport } from './reports/time-graph.ts';
 import { urlsJson, urlsReport } from './reports/urls.ts';
 import { acceptHolesJson, acceptHolesReport } from './reports/accept-holes.ts';
+import { foreignNodesReport } from './reports/foreign-nodes.ts';
 
 export interface HalogIo {
   out: OutBuf;
@@ -84,6 +85,7 @@ function sizeOf(fd: number): number {
 /** Prints the selected report (halog's order of precedence) to sc.out; returns the JSON form if asked. */
 export function printReport(sc: HalogScanner, json: boolean): unknown {
   const f = sc.filter;
+  if (!json && foreignNodesReport(sc)) return undefined;
   if (f & (FILT_ACC_COUNT | FILT_ACC_DELAY)) return json ? acceptHolesJson(sc) : acceptHolesReport(sc);
   if (f & FILT_GRAPH_TIMERS) return json ? timeGraphJson(sc) : timeGraphReport(sc);
   if (f & FILT_PERCENTILE) return json ? percentilesJson(sc) : percentilesReport(sc);
