@@ -14,7 +14,7 @@ import { checkProxyHeader } from '../backend/send-proxy.ts';
 import { runTcpCheck } from './tcp-check.ts';
 import {
   CHK_TYPE_HTTP, CHK_TYPE_TCPCHK, HCHK_STATUS_L4OK, HCHK_STATUS_L4CON, HCHK_STATUS_L4TOUT, HCHK_STATUS_L7OK, HCHK_STATUS_L7STS,
-  HCHK_STATUS_L7RSP, HCHK_STATUS_L7TOUT, HCHK_STATUS_L7OKD, HCHK_STATUS_SOCKERR, HCHK_EXPECT_STATUS,
+  HCHK_STATUS_L7RSP, HCHK_STATUS_L7TOUT, HCHK_STATUS_L7OKD, HCHK_STATUS_L7OKC, HCHK_STATUS_SOCKERR, HCHK_EXPECT_STATUS,
   HCHK_EXPECT_RSTATUS, HCHK_EXPECT_STRING, HCHK_EXPECT_RSTRING, HCHK_STATUS_L6OK, HCHK_STATUS_L6RSP, HCHK_STATUS_L6TOUT,
   HCHK_EXPECT_HDR, HCHK_HM_BEG, HCHK_HM_END, HCHK_HM_SUB, HCHK_HM_REG,
 } from './types.ts';
@@ -22,6 +22,10 @@ import type { HttpCheckExpect } from './types.ts';
 import type { RuleFmt } from '../http/types.ts';
 import { newStreamLog } from '../model/factories.ts';
 import { runLogEmitter } from '../log/emit.ts';
+import { sampleLive } from '../log/sample.ts';
+import type { VarMap } from '../http/vars.ts';
+import type { SampleCtx } from '../acl/types.ts';
+import type { StreamLog } from '../model/types.ts';
 
 /** Checks over TLS (proxy/ssl/checks.ts, wired by proxy/modules.ts): a TLS socket for a server checked so, else null. */
 type CheckTlsConnect = (srv: Server, host: string, port: number) => Socket | null;
@@ -50,7 +54,7 @@ const ERRNO_TEXT: Readonly<Record<string, string>> = {
 export function errnoText(e: NodeJS.ErrnoException): string { return ERRNO_TEXT[e.code ?? ''] ?? e.message; }
 
 /** HAProxy's reason text for a result: "Layer4 connection problem, info: \"Connection refused\"", ... */
-export function probeReason(r: ProbeResult): string {
+export function probeReason(r: ProbeResult, logLine = false): string {
   let s: string;
   switch (r.status) {
     case HCHK_STATUS_L4OK: s = 'Layer4 check passed'; break;
@@ -60,13 +64,15 @@ export function probeReason(r: ProbeResult): string {
     case HCHK_STATUS_L6RSP: s = 'Layer6 invalid response'; break;
     case HCHK_STATUS_L6TOUT: s = 'Layer6 timeout'; break;
     case HCHK_STATUS_L7OK: s = 'Layer7 check passed'; break;
-    case HCHK_STATUS_L7OKD: s = 'Layer7 check conditionally passed'; break;
+    case HCHK_STATUS_L7OKD: case HCHK_STATUS_L7OKC: s = 'Layer7 check conditionally passed'; break;
     case HCHK_STATUS_L7STS: s = 'Layer7 wrong status'; break;
     case HCHK_STATUS_L7RSP: s = 'Layer7 invalid response'; break;
     case HCHK_STATUS_L7TOUT: s = 'Layer7 timeout'; break;
     default: s = 'Socket error'; break;
   }
-  if (r.code > 0 || r.status === HCHK_STATUS_L7STS) s += `, code: ${r.code}`;
+  // the `option log-health-checks` line gives the code of the layer-7 verdicts that have one, 0 included (2.6.12)
+  const l7 = r.status === HCHK_STATUS_L7STS || r.status === HCHK_STATUS_L7OK || r.status === HCHK_STATUS_L7OKC || r.status === HCHK_STATUS_L7OKD;
+  if (logLine ? l7 : r.code > 0 || r.status === HCHK_STATUS_L7STS) s += `, code: ${r.code}`;
   if (r.info !== '') s += `, info: "${r.info}"`;
   return s + `, check duration: ${r.duration}ms`;
 }
@@ -245,10 +251,19 @@ class Probe {
 
 const lfBuf = Buffer.allocUnsafe(4096);
 
-/** `string-lf`: the format evaluated for a check of `srv` (its backend and server known, no request). */
-function checkLf(f: RuleFmt, srv: Server): string {
+/**
+ * A log-format evaluated for a check of `srv` (its backend and server known, no request): `string-lf`, and tcp-check's
+ * send-lf, expect *-lf, on-error/on-success, status-code and set-var, where `var(check.<n>)` reads `vars`.
+ */
+export function checkLf(f: RuleFmt, srv: Server, vars: VarMap | null = null): string {
   const log = newStreamLog(srv.proxy);
   log.backend = srv.proxy; log.server = srv;
+  const saved = sampleLive.req;
+  if (vars !== null) sampleLive.req = { vars } as unknown as SampleCtx;
+  try { return lfText(f, srv, log); } finally { sampleLive.req = saved; }
+}
+
+function lfText(f: RuleFmt, srv: Server, log: StreamLog): string {
   let s = '';
   for (let i = 0; i < f.fns.length; i++) {
     const em = f.ems[i];

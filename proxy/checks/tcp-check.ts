@@ -12,15 +12,19 @@ import { PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
 import { parseUint } from '../config/values.ts';
 import { checkProxyHeader } from '../backend/send-proxy.ts';
 import type { CheckCfg, TcpCheckRule } from './types.ts';
+import type { RuleFmt } from '../http/types.ts';
+import { compileRuleFormat } from '../http/rule-format.ts';
 import {
-  CHK_TYPE_TCPCHK, TCPCHK_CONNECT, TCPCHK_SEND, TCPCHK_EXPECT, TCPCHK_EXP_STRING, TCPCHK_EXP_RSTRING, TCPCHK_EXP_BINARY,
+  CHK_TYPE_TCPCHK, TCPCHK_CONNECT, TCPCHK_SEND, TCPCHK_EXPECT, TCPCHK_COMMENT, TCPCHK_SET_VAR, TCPCHK_UNSET_VAR, TCPCHK_EXP_STRING, TCPCHK_EXP_RSTRING, TCPCHK_EXP_BINARY,
   TCPCHK_EXP_RBINARY, TCPCHK_MSG_DEFAULT, TCPCHK_MSG_LINE, TCPCHK_MSG_AFTER_CODE, TCPCHK_MSG_TEXT, TCPCHK_MSG_PG_ERROR,
   TCPCHK_CUSTOM_NONE, TCPCHK_CUSTOM_MYSQL_HELLO, TCPCHK_CUSTOM_MYSQL_OK, HCHK_STATUS_NAMES,
   HCHK_STATUS_L4OK, HCHK_STATUS_L4CON, HCHK_STATUS_L4TOUT, HCHK_STATUS_L6OK, HCHK_STATUS_L6RSP, HCHK_STATUS_L6TOUT,
   HCHK_STATUS_L7OK, HCHK_STATUS_L7RSP, HCHK_STATUS_L7STS, HCHK_STATUS_L7TOUT, HCHK_STATUS_SOCKERR,
 } from './types.ts';
 import type { ProbeResult } from './probe.ts';
-import { errnoText, openCheckSocket } from './probe.ts';
+import { errnoText, openCheckSocket, checkLf } from './probe.ts';
+import { ppEncodeV1 } from '../net/proxy-protocol.ts';
+import { varSet, varUnset } from '../http/vars.ts';
 
 // ---- rules ----
 
@@ -29,7 +33,8 @@ function rule(kind: number): TcpCheckRule {
     kind, port: 0, data: Buffer.alloc(0), match: TCPCHK_EXP_STRING, re: null, pattern: '', inverse: false, minRecv: -1,
     errorStatus: HCHK_STATUS_L7RSP, onError: TCPCHK_MSG_DEFAULT, onErrorText: '', onSuccess: TCPCHK_MSG_DEFAULT,
     onSuccessText: '', codeFromReply: false, okStatus: HCHK_STATUS_L7OK, toutStatus: HCHK_STATUS_L7TOUT,
-    custom: TCPCHK_CUSTOM_NONE, build: null,
+    custom: TCPCHK_CUSTOM_NONE, build: null, comment: '', lf: null, lfHex: false, onErrorFmt: null, onSuccessFmt: null,
+    statusCode: null, varName: '', sendProxy: false,
   };
 }
 
@@ -140,12 +145,50 @@ function pgsqlRules(user: string): TcpCheckRule[] {
 
 function statusByName(name: string): number { return HCHK_STATUS_NAMES.indexOf(name); }
 
+/** A log-format argument of a tcp-check rule, or null after an alert. */
+function fmtArg(v: string, what: string, ctx: KwCtx): RuleFmt | null {
+  const f = compileRuleFormat(v);
+  if (typeof f === 'string') { ctx.alert(`'tcp-check ${what}' : ${f}.`); return null; }
+  return f;
+}
+
+const STATUS_SETS: Record<string, [readonly string[], string]> = {
+  'ok-status': [['L4OK', 'L6OK', 'L7OK', 'L7OKC'], "'L4OK', 'L6OK', 'L7OK' or 'L7OKC'"],
+  'error-status': [['L4CON', 'L6RSP', 'L7RSP', 'L7STS'], "'L4CON', 'L6RSP', 'L7RSP' or 'L7STS'"],
+  'tout-status': [['L4TOUT', 'L6TOUT', 'L7TOUT'], "'L4TOUT', 'L6TOUT' or 'L7TOUT'"],
+};
+
+const CONNECT_UNSUPPORTED = ['addr', 'ssl', 'sni', 'alpn', 'proto', 'via-socks4'];
+
+/** `set-var(<scope.name>) <expr>`, `set-var-fmt(<scope.name>) <fmt>`, `unset-var(<scope.name>)` of tcp-check. */
+function parseVarRule(args: readonly string[], ctx: KwCtx): TcpCheckRule | null {
+  const m = /^(set-var|set-var-fmt|unset-var)\(([^,)]+)\)$/.exec(args[1]);
+  if (m === null) { ctx.alert(`'tcp-check ${args[1]}' : expects a variable name between parentheses.`); return null; }
+  const name = m[2].trim().toLowerCase();
+  if (!/^(check|proc)\.[a-z0-9._-]+$/.test(name)) {
+    ctx.alert(`'tcp-check ${args[1]}' : only the 'check' and 'proc' variable scopes are supported by sluice in health checks.`);
+    return null;
+  }
+  const r = rule(m[1] === 'unset-var' ? TCPCHK_UNSET_VAR : TCPCHK_SET_VAR);
+  r.varName = name;
+  if (m[1] === 'unset-var') return r;
+  if (args[2] === undefined) { ctx.alert(m[1] === 'set-var' ? `'tcp-check ${args[1]}' : missing fetch method.` : `'tcp-check ${args[1]}' : expects a format string.`); return null; }
+  r.lf = fmtArg(m[1] === 'set-var' ? '%[' + args[2] + ']' : args[2], args[1], ctx);
+  return r.lf === null ? null : r;
+}
+
 function parseTcpCheckRule(args: readonly string[], ctx: KwCtx): TcpCheckRule | null {
   const sub = args[1] ?? '';
-  if (sub === 'send' || sub === 'send-binary') {
+  if (sub === 'send' || sub === 'send-binary' || sub === 'send-lf' || sub === 'send-binary-lf') {
     const v = args[2];
-    if (v === undefined) { ctx.alert(`'tcp-check ${sub}' expects a ${sub === 'send' ? 'string' : 'binary string'} as argument.`); return null; }
+    const bin = sub === 'send-binary' || sub === 'send-binary-lf';
+    if (v === undefined) {
+      ctx.alert(sub.endsWith('-lf') ? `'tcp-check ${sub}' : '${bin ? 'binary string' : 'string'}' expects a ${sub} as argument.`
+        : `'tcp-check ${sub}' expects a ${sub === 'send' ? 'string' : 'binary string'} as argument.`);
+      return null;
+    }
     const r = rule(TCPCHK_SEND);
+    if (sub.endsWith('-lf')) { r.lf = fmtArg(v, sub, ctx); r.lfHex = bin; return r.lf === null ? null : r; }
     if (sub === 'send') r.data = Buffer.from(v, 'latin1');
     else {
       if (v.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(v)) { ctx.alert(`'tcp-check send-binary' : invalid binary string '${v}'.`); return null; }
@@ -153,6 +196,7 @@ function parseTcpCheckRule(args: readonly string[], ctx: KwCtx): TcpCheckRule | 
     }
     return r;
   }
+  if (sub.startsWith('set-var') || sub.startsWith('unset-var')) return parseVarRule(args, ctx);
   if (sub === 'connect') {
     const r = rule(TCPCHK_CONNECT);
     for (let i = 2; i < args.length; i++) {
@@ -161,31 +205,31 @@ function parseTcpCheckRule(args: readonly string[], ctx: KwCtx): TcpCheckRule | 
         const p = parseUint(args[i + 1] ?? '');
         if (p <= 0 || p > 65535) { ctx.alert(`'tcp-check connect' : invalid port '${args[i + 1] ?? ''}'.`); return null; }
         r.port = p; i++;
-      } else if (k === 'default' || k === 'linger' || k === 'send-proxy') continue;
-      else if (k === 'comment') i++;
-      else { ctx.alert(`'tcp-check connect' : '${k}' is not supported by sluice yet (port, default, linger, send-proxy, comment are).`); return null; }
+      } else if (k === 'send-proxy') r.sendProxy = true;
+      // Sluice closes every check connection cleanly: what `linger` asks (2.6 resets it without)
+      else if (k === 'default' || k === 'linger') continue;
+      else if (k === 'comment') { r.comment = args[i + 1] ?? ''; i++; }
+      else if (CONNECT_UNSUPPORTED.includes(k)) { ctx.alert(`'tcp-check connect' : '${k}' is not supported by sluice yet (port, default, linger, send-proxy, comment are).`); return null; }
+      else { ctx.alert(`'tcp-check connect' expects 'comment', 'port', 'addr', 'send-proxy', 'via-socks4', 'ssl', 'sni', 'alpn', 'proto', 'linger' or 'default' but got '${k}' as argument.`); return null; }
     }
     return r;
   }
   if (sub === 'expect') {
     const r = rule(TCPCHK_EXPECT);
     let i = 2;
-    for (; i < args.length; i++) {
-      const k = args[i];
-      const v = args[i + 1];
-      if (k === 'min-recv') { r.minRecv = parseUint(v ?? ''); if (r.minRecv < 0) { ctx.alert(`'tcp-check expect' : invalid min-recv '${v ?? ''}'.`); return null; } i++; }
-      else if (k === 'error-status') {
-        const st = statusByName(v ?? '');
-        if (st < 0) { ctx.alert(`'tcp-check expect' : '${k}' expects a check status as argument.`); return null; }
-        r.errorStatus = st; i++;
-      } else if (k === 'on-error') { r.onError = TCPCHK_MSG_TEXT; r.onErrorText = v ?? ''; i++; }
-      else if (k === 'on-success') { r.onSuccess = TCPCHK_MSG_TEXT; r.onSuccessText = v ?? ''; i++; }
-      else if (k === 'comment' || k === 'ok-status' || k === 'tout-status') i++;
-      else break;
-    }
+    for (let n = expectOpt(args, i, r, ctx); n !== 0; n = expectOpt(args, i, r, ctx)) { if (n < 0) return null; i += n; }
     if (args[i] === '!') { r.inverse = true; i++; }
     const kind = args[i];
     const pat = args[i + 1];
+    if (kind === 'string-lf' || kind === 'binary-lf') {
+      if (pat === undefined) { ctx.alert(`'tcp-check expect' : '${kind}' expects a <pattern> as argument.`); return null; }
+      r.lf = fmtArg(pat, 'expect', ctx);
+      if (r.lf === null) return null;
+      r.lfHex = kind === 'binary-lf';
+      r.match = r.lfHex ? TCPCHK_EXP_BINARY : TCPCHK_EXP_STRING;
+      r.pattern = pat;
+      return expectTail(args, i + 2, r, ctx);
+    }
     if (pat === undefined || (kind !== 'string' && kind !== 'rstring' && kind !== 'binary' && kind !== 'rbinary')) {
       ctx.alert(`'tcp-check expect' expects 'string', 'rstring', 'binary' or 'rbinary' followed by a pattern.`);
       return null;
@@ -199,12 +243,61 @@ function parseTcpCheckRule(args: readonly string[], ctx: KwCtx): TcpCheckRule | 
       try { r.re = new RegExp(pat); } catch { ctx.alert(`'tcp-check expect' : regex '${pat}' is invalid.`); return null; }
       r.match = kind === 'rstring' ? TCPCHK_EXP_RSTRING : TCPCHK_EXP_RBINARY;
     }
+    return expectTail(args, i + 2, r, ctx);
+  }
+  if (sub === 'comment') {
+    if (args[2] === undefined) { ctx.alert(`'tcp-check comment' expects a string as argument.`); return null; }
+    const r = rule(TCPCHK_COMMENT);
+    r.comment = args[2];
     return r;
   }
-  if (sub === 'comment') return null;
-  ctx.alert(sub === '' ? `'tcp-check' expects 'comment', 'connect', 'send', 'send-binary' or 'expect'.`
-    : `'tcp-check ${sub}' is not supported by sluice yet (comment, connect, send, send-binary, expect are).`);
+  ctx.alert(sub === '' ? `'tcp-check' expects 'comment', 'connect', 'send', 'send-binary', 'send-lf', 'send-binary-lf', 'expect', 'set-var' or 'unset-var'.`
+    : `'tcp-check ${sub}' is not supported by sluice yet (comment, connect, send, send-binary, send-lf, send-binary-lf, expect, set-var, unset-var are).`);
   return null;
+}
+
+/**
+ * One option of an expect rule at args[i] (min-recv, *-status, on-error, on-success, status-code, comment): the words
+ * it took, 0 when args[i] is no option, -1 after an alert.
+ */
+function expectOpt(args: readonly string[], i: number, r: TcpCheckRule, ctx: KwCtx): number {
+  const k = args[i];
+  const v = args[i + 1];
+  if (k === 'min-recv') {
+    r.minRecv = parseUint(v ?? '');
+    if (r.minRecv < 0) { ctx.alert(`'tcp-check expect' : invalid min-recv '${v ?? ''}'.`); return -1; }
+    return 2;
+  }
+  if (k === 'error-status' || k === 'ok-status' || k === 'tout-status') {
+    const [names, list] = STATUS_SETS[k];
+    if (v === undefined || !names.includes(v)) { ctx.alert(`'tcp-check expect' : '${k}' only supports ${list} status (got '${v ?? ''}')..`); return -1; }
+    const st = statusByName(v);
+    if (k === 'error-status') r.errorStatus = st; else if (k === 'ok-status') r.okStatus = st; else r.toutStatus = st;
+    return 2;
+  }
+  if (k === 'on-error' || k === 'on-success' || k === 'status-code') {
+    if (v === undefined) { ctx.alert(`'tcp-check expect' : '${k}' expects ${k === 'status-code' ? 'an expression' : 'a string'} as argument.`); return -1; }
+    const f = fmtArg(k === 'status-code' ? '%[' + v + ']' : v, 'expect', ctx);
+    if (f === null) return -1;
+    if (k === 'on-error') { r.onError = TCPCHK_MSG_TEXT; r.onErrorFmt = f; }
+    else if (k === 'on-success') { r.onSuccess = TCPCHK_MSG_TEXT; r.onSuccessFmt = f; }
+    else r.statusCode = f;
+    return 2;
+  }
+  if (k === 'comment') { r.comment = v ?? ''; return 2; }
+  return 0;
+}
+
+/** The options 2.6 also takes after an expect rule's pattern. */
+function expectTail(args: readonly string[], from: number, r: TcpCheckRule, ctx: KwCtx): TcpCheckRule | null {
+  let i = from;
+  while (i < args.length) {
+    const n = expectOpt(args, i, r, ctx);
+    if (n < 0) return null;
+    if (n === 0) { ctx.alert(`'tcp-check expect' : unexpected '${args[i]}' after the pattern.`); return null; }
+    i += n;
+  }
+  return r;
 }
 
 function parseTcpCheck(args: readonly string[], ctx: KwCtx): void {
@@ -309,14 +402,21 @@ class TcpCheckRun {
   lastReply: Buffer = Buffer.alloc(0);
   connected = false;
   timer: NodeJS.Timeout | null = null;
+  /** `check.*` variables of this run (set-var rules), read by var() in its formats. */
+  vars: Map<string, string | number> | null = null;
+  /** The connect rule in use (its port and comment in failure texts), null for the implicit first connect. */
+  conn: TcpCheckRule | null = null;
 
   constructor(readonly srv: Server, readonly cfg: CheckCfg, readonly connectTimeout: number, readonly readTimeout: number,
     readonly done: (r: ProbeResult) => void) {}
 
   run(): void {
-    const first = this.cfg.tcpRules[0];
-    if (first !== undefined && first.kind === TCPCHK_CONNECT) { this.idx = 1; this.step = 1; this.connect(first.port); }
-    else this.connect(0);
+    // no implicit connect when the first rule other than comments and variables is a connect (2.6)
+    const rules = this.cfg.tcpRules;
+    let i = 0;
+    while (i < rules.length && (rules[i].kind === TCPCHK_COMMENT || rules[i].kind === TCPCHK_SET_VAR || rules[i].kind === TCPCHK_UNSET_VAR)) i++;
+    if (i < rules.length && rules[i].kind === TCPCHK_CONNECT) this.next();
+    else this.connect(null);
   }
 
   finish(status: number, ok: boolean, code: number, info: string): void {
@@ -335,12 +435,33 @@ class TcpCheckRun {
   /** Where a connect failed, in 2.6's words (nothing for the protocol checks). */
   connectWhere(): string {
     if (this.cfg.tcpPreset) return '';
-    return this.step === 0 ? ' at initial connection step of tcp-check' : ` at step ${this.step} of tcp-check (connect)`;
+    if (this.step === 0) return ' at initial connection step of tcp-check';
+    const c = this.conn;
+    return ` at step ${this.step} of tcp-check (connect${c !== null && c.port > 0 ? ' port ' + c.port : ''})` + quotedComment(this.commentOf(this.idx - 1));
   }
 
-  connect(port: number): void {
+  /** A rule's comment: its own, else the `tcp-check comment` just before it (set-var rules between skipped). */
+  commentOf(i: number): string {
+    const rules = this.cfg.tcpRules;
+    const r = rules[i];
+    if (r === undefined) return '';
+    if (r.comment !== '' && r.kind !== TCPCHK_COMMENT) return r.comment;
+    for (let k = i - 1; k >= 0; k--) {
+      const p = rules[k];
+      if (p.kind === TCPCHK_COMMENT) return p.comment;
+      if (p.kind !== TCPCHK_SET_VAR && p.kind !== TCPCHK_UNSET_VAR) break;
+    }
+    return '';
+  }
+
+  /** A format of this run: its server and backend, and its check variables. */
+  lf(f: RuleFmt): string { return checkLf(f, this.srv, this.vars); }
+
+  connect(rule: TcpCheckRule | null): void {
     const srv = this.srv;
     if (this.sock !== null) this.sock.destroy();
+    this.conn = rule;
+    const port = rule === null ? 0 : rule.port;
     const { sock: s, tls } = openCheckSocket(srv, port);
     this.sock = s;
     this.reply = []; this.replyLen = 0; this.eof = false; this.connected = false;
@@ -348,7 +469,9 @@ class TcpCheckRun {
       if (s !== this.sock) return;
       this.connected = true;
       // the PROXY header goes first on a clear connection; none on a TLS one, as the HTTP/TCP probes do
-      const pp = tls ? null : checkProxyHeader(srv, s.localAddress ?? '', s.localPort ?? 0, s.remoteAddress ?? '', s.remotePort ?? 0);
+      const pp = tls ? null : rule !== null && rule.sendProxy
+        ? ppEncodeV1(s.localAddress ?? '', s.localPort ?? 0, s.remoteAddress ?? '', s.remotePort ?? 0)
+        : checkProxyHeader(srv, s.localAddress ?? '', s.localPort ?? 0, s.remoteAddress ?? '', s.remotePort ?? 0);
       if (pp !== null) s.write(pp);
       this.arm(this.readTimeout, () => this.onTimeout());
       this.next();
@@ -377,20 +500,37 @@ class TcpCheckRun {
     while (!this.finished && this.idx < rules.length) {
       const r = rules[this.idx++];
       this.step = this.idx;
-      if (r.kind === TCPCHK_CONNECT) { this.connect(r.port); return; }
+      if (r.kind === TCPCHK_CONNECT) { this.connect(r); return; }
       if (r.kind === TCPCHK_SEND) {
         this.reply = []; this.replyLen = 0;
-        (this.sock as Socket).write(r.build !== null ? r.build() : r.data);
+        (this.sock as Socket).write(r.build !== null ? r.build() : r.lf !== null ? lfBytes(this.lf(r.lf), r.lfHex) : r.data);
         continue;
       }
+      if (r.kind === TCPCHK_COMMENT) continue;
+      if (r.kind === TCPCHK_SET_VAR || r.kind === TCPCHK_UNSET_VAR) { this.setVar(r); continue; }
       this.waiting = true;
       if (!this.evalExpect()) return;
     }
     if (this.finished) return;
     const e = this.lastExpect;
     if (e === null) { this.finish(rules.length === 0 ? HCHK_STATUS_L4OK : HCHK_STATUS_L7OK, true, 0, rules.length === 0 ? '' : '(tcp-check)'); return; }
-    const info = e.onSuccess === TCPCHK_MSG_DEFAULT ? (this.cfg.tcpPreset ? '' : '(tcp-check)') : message(e.onSuccess, e.onSuccessText, this.lastReply);
-    this.finish(e.okStatus, true, replyCode(e, this.lastReply), info);
+    const info = e.onSuccessFmt !== null ? this.lf(e.onSuccessFmt)
+      : e.onSuccess === TCPCHK_MSG_DEFAULT ? (this.cfg.tcpPreset ? '' : '(tcp-check)') : message(e.onSuccess, e.onSuccessText, this.lastReply);
+    this.finish(e.okStatus, true, this.code(e, this.lastReply), info);
+  }
+
+  /** The check code of a concluding expect: its `status-code` expression, or the reply's digits (smtpchk). */
+  code(r: TcpCheckRule, reply: Buffer): number {
+    if (r.statusCode === null) return replyCode(r, reply);
+    const n = parseInt(this.lf(r.statusCode), 10);
+    return Number.isNaN(n) ? 0 : n;
+  }
+
+  setVar(r: TcpCheckRule): void {
+    const store = r.varName.startsWith('proc.') ? null : (this.vars ??= new Map());
+    if (r.kind === TCPCHK_UNSET_VAR) { if (store !== null) store.delete(r.varName); else varUnset(new Map(), r.varName); return; }
+    const v = this.lf(r.lf as RuleFmt);
+    if (store !== null) store.set(r.varName, v); else varSet(new Map(), r.varName, v);
   }
 
   /** More bytes (or the end) while an expect rule waits: evaluate it, and run the next rules once it matched. */
@@ -409,21 +549,25 @@ class TcpCheckRun {
     if (r.minRecv >= 0 && b.length < r.minRecv && !this.eof) return false;
     if (r.custom !== TCPCHK_CUSTOM_NONE) return this.evalMysql(r, b);
     let hit: boolean;
-    if (r.match === TCPCHK_EXP_STRING || r.match === TCPCHK_EXP_BINARY) hit = b.indexOf(r.data) >= 0;
+    if (r.lf !== null) hit = b.indexOf(lfBytes(this.lf(r.lf), r.lfHex)) >= 0;
+    else if (r.match === TCPCHK_EXP_STRING || r.match === TCPCHK_EXP_BINARY) hit = b.indexOf(r.data) >= 0;
     else if (r.match === TCPCHK_EXP_RSTRING) hit = (r.re as RegExp).test(b.toString('latin1'));
     else hit = (r.re as RegExp).test(b.toString('hex').toUpperCase());
+    // as 2.6: a pattern not found yet waits for more data (an inverse rule too) unless min-recv makes it conclusive
+    if (!hit && !this.eof && r.minRecv < 0) return false;
     if (hit !== r.inverse) {
       this.waiting = false;
       this.lastExpect = r;
       this.lastReply = b;
       return true;
     }
-    if (!r.inverse && !this.eof) return false;
     const text = r.inverse ? `TCPCHK matched unwanted content ${what(r)} at step ${this.step}`
       : `TCPCHK did not match content ${what(r)} at step ${this.step}`;
     // a protocol option's rule without an on-error message says nothing more (ssl-hello-chk), as 2.6
-    const info = r.onError !== TCPCHK_MSG_DEFAULT ? message(r.onError, r.onErrorText, b) : this.cfg.tcpPreset ? '' : text;
-    this.finish(r.errorStatus, false, replyCode(r, b), info);
+    let info = r.onErrorFmt !== null ? this.lf(r.onErrorFmt) : r.onError !== TCPCHK_MSG_DEFAULT ? message(r.onError, r.onErrorText, b) : this.cfg.tcpPreset ? '' : text;
+    const cmt = this.commentOf(this.idx - 1);
+    if (cmt !== '') info += ' comment: ' + cmt;
+    this.finish(r.errorStatus, false, this.code(r, b), info);
     return false;
   }
 
@@ -452,9 +596,15 @@ class TcpCheckRun {
     const r = this.cfg.tcpRules[this.idx - 1];
     const desc = r.match === TCPCHK_EXP_STRING ? `expect string '${r.pattern}'` : r.match === TCPCHK_EXP_BINARY
       ? `expect binary '${r.pattern}'` : r.match === TCPCHK_EXP_RSTRING ? 'expect regex' : 'expect binary regex';
-    this.finish(r.toutStatus, false, 0, this.cfg.tcpPreset ? '' : ` at step ${this.step} of tcp-check (${desc})`);
+    this.finish(r.toutStatus, false, 0, this.cfg.tcpPreset ? '' : ` at step ${this.step} of tcp-check (${desc})` + quotedComment(this.commentOf(this.idx - 1)));
   }
 }
+
+/** A comment as the timeout and connect failure texts append it (quoted there, bare after a mismatch). */
+function quotedComment(c: string): string { return c === '' ? '' : ` comment: '${c}'`; }
+
+/** A format's result as bytes: hex digits decoded for the binary forms. */
+function lfBytes(s: string, hex: boolean): Buffer { return hex ? Buffer.from(s, 'hex') : Buffer.from(s, 'latin1'); }
 
 /** Runs the tcp-check rules of `cfg` against `srv`; `done` is called exactly once. */
 export function runTcpCheck(srv: Server, cfg: CheckCfg, connectTimeout: number, readTimeout: number, done: (r: ProbeResult) => void): void {

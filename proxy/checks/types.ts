@@ -96,6 +96,11 @@ export interface CheckCfg {
 export const TCPCHK_CONNECT = 0;
 export const TCPCHK_SEND = 1;
 export const TCPCHK_EXPECT = 2;
+/** `tcp-check comment <text>`: a step of its own (2.6 counts it), its text reported by the next rule's failure. */
+export const TCPCHK_COMMENT = 3;
+/** `tcp-check set-var(check.<n>|proc.<n>) <expr>`, `set-var-fmt(...) <fmt>`, `unset-var(...)`. */
+export const TCPCHK_SET_VAR = 4;
+export const TCPCHK_UNSET_VAR = 5;
 export const TCPCHK_EXP_STRING = 0;
 export const TCPCHK_EXP_RSTRING = 1;
 export const TCPCHK_EXP_BINARY = 2;
@@ -127,6 +132,21 @@ export interface TcpCheckRule {
   toutStatus: number;          // HCHK_STATUS_* on timeout (`tout-status`), default L7TOUT
   custom: number;              // TCPCHK_CUSTOM_*: a protocol reader instead of a pattern (mysql-check)
   build: (() => Buffer) | null; // send: bytes made at each check (ssl-hello-chk's hello carries the date), else `data`
+  /** The rule's own `comment` (connect/expect), or a `tcp-check comment` rule's text; '' = none. */
+  comment: string;
+  /** send-lf / send-binary-lf / expect string-lf / binary-lf, set-var(-fmt): the format, evaluated per check. */
+  lf: RuleFmt | null;
+  /** The format's result is hex (send-binary-lf, expect binary-lf). */
+  lfHex: boolean;
+  /** `on-error` / `on-success` formats of user rules (their text, evaluated per check). */
+  onErrorFmt: RuleFmt | null;
+  onSuccessFmt: RuleFmt | null;
+  /** `status-code <expr>`: the check code, evaluated when the expect concludes. */
+  statusCode: RuleFmt | null;
+  /** set-var / unset-var: the variable (`check.x`, `proc.x`). */
+  varName: string;
+  /** connect `send-proxy`: a PROXY v1 header opens this connection. */
+  sendProxy: boolean;
 }
 
 /** Protocol readers of expect rules (option mysql-check). */

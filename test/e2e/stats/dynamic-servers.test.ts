@@ -5,7 +5,6 @@
  * state change and the `show stat` columns that depend on timing or connection reuse.
  */
 import { test, after } from 'node:test';
-import assert from 'node:assert/strict';
 import { readFileSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';

@@ -1,0 +1,83 @@
+/*
+ * tcp-check rules as haproxy 2.6.12 runs them: comment (its own step, reported by the next rule's failure), send-lf,
+ * send-binary-lf, set-var/unset-var(check.*) read back by var(), expect options (comment, ok-status, error-status,
+ * tout-status, on-error/on-success formats, status-code), expect string-lf, inverse rules waiting for more data, and
+ * connect send-proxy/linger/comment. Each backend of fixtures/proxy/tcp-check-rules/checks.cfg is probed against the
+ * same servers as origin.cjs and must get the verdict and reason 2.6.12 logged (haproxy-health.txt).
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import { readFileSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { loadConfig, CFG_ALERT } from '../../../proxy/config/loader.ts';
+import { buildRegistry } from '../../../proxy/modules.ts';
+import type { Proxy } from '../../../proxy/model/types.ts';
+import { runProbe, probeReason, type ProbeResult } from '../../../proxy/checks/probe.ts';
+
+const fx = (f: string) => readFileSync(new URL('../../../fixtures/proxy/tcp-check-rules/' + f, import.meta.url), 'latin1');
+const dir = mkdtempSync(join(tmpdir(), 'sluice-tcprules-'));
+const servers: NetServer[] = [];
+const socks: Socket[] = [];
+let backends: Map<string, Proxy>;
+
+// origin.cjs's three servers
+const ORIGINS: Record<string, (s: Socket) => void> = {
+  18898: (s) => { s.write('+OK ready\r\n'); s.on('data', (d) => s.write('GOT ' + d.toString('latin1'))); },
+  18899: (s) => s.end('+OK ready\r\n'),
+  18900: (s) => s.once('data', (d) => s.end('GOT ' + d.toString('latin1'))),
+};
+
+before(async () => {
+  let cfg = fx('checks.cfg').replace(/listen l\n[^]*$/, '');
+  for (const [port, fn] of Object.entries(ORIGINS)) {
+    const srv = createServer((s) => { socks.push(s); s.on('error', () => {}); fn(s); });
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+    servers.push(srv);
+    cfg = cfg.replaceAll(`127.0.0.1:${port}`, `127.0.0.1:${(srv.address() as { port: number }).port}`);
+  }
+  writeFileSync(join(dir, 'c.cfg'), cfg);
+  const c = loadConfig([join(dir, 'c.cfg')], buildRegistry());
+  assert.deepEqual(c.messages.filter((m) => m.level === CFG_ALERT).map((m) => m.text), []);
+  backends = c.backends;
+});
+
+after(() => { for (const s of socks) s.destroy(); for (const s of servers) s.close(); rmSync(dir, { recursive: true, force: true }); });
+
+function probe(be: string): Promise<ProbeResult> {
+  const px = backends.get(be)!;
+  return new Promise((resolve) => runProbe(px.servers[0], px.httpCheck, 1000, 1000, resolve));
+}
+
+test('tcp-check rules: the verdict and reason of every backend as haproxy 2.6.12 logged them', async () => {
+  const lines = fx('haproxy-health.txt').trimEnd().split('\n');
+  const want = lines.map((l) => {
+    const m = /server (t\d+)\/s1 (succeeded|failed), reason: (.*), check duration/.exec(l)!;
+    return `${m[1]} ${m[2]} ${m[3]}`;
+  });
+  const got = await Promise.all(want.map(async (w) => {
+    const be = w.slice(0, w.indexOf(' '));
+    const r = await probe(be);
+    return `${be} ${r.ok ? 'succeeded' : 'failed'} ${probeReason(r, true).replace(/, check duration: \d+ms$/, '')}`;
+  }));
+  assert.equal(want.length, 23);
+  assert.deepEqual(got, want);
+});
+
+test('tcp-check keyword errors in 2.6\'s words; connect options Sluice lacks and other variable scopes are refused by name', () => {
+  const f = join(dir, 'bad.cfg');
+  const alerts = (line: string): string[] => {
+    writeFileSync(f, `backend b\n  option tcp-check\n  tcp-check ${line}\n  server s 127.0.0.1:1 check\n`);
+    return loadConfig([f], buildRegistry()).messages.filter((m) => m.level === CFG_ALERT).map((m) => m.text.replace(f, 'bad.cfg'));
+  };
+  assert.deepEqual(alerts('expect string x ok-status L7RSP'), ["parsing [bad.cfg:3] : 'tcp-check expect' : 'ok-status' only supports 'L4OK', 'L6OK', 'L7OK' or 'L7OKC' status (got 'L7RSP').."]);
+  assert.deepEqual(alerts('expect string x error-status L7OK'), ["parsing [bad.cfg:3] : 'tcp-check expect' : 'error-status' only supports 'L4CON', 'L6RSP', 'L7RSP' or 'L7STS' status (got 'L7OK').."]);
+  assert.deepEqual(alerts('expect string x tout-status X'), ["parsing [bad.cfg:3] : 'tcp-check expect' : 'tout-status' only supports 'L4TOUT', 'L6TOUT' or 'L7TOUT' status (got 'X').."]);
+  assert.deepEqual(alerts('send-lf'), ["parsing [bad.cfg:3] : 'tcp-check send-lf' : 'string' expects a send-lf as argument."]);
+  assert.deepEqual(alerts('expect string-lf'), ["parsing [bad.cfg:3] : 'tcp-check expect' : 'string-lf' expects a <pattern> as argument."]);
+  assert.deepEqual(alerts('expect string x status-code'), ["parsing [bad.cfg:3] : 'tcp-check expect' : 'status-code' expects an expression as argument."]);
+  assert.deepEqual(alerts('expect rstring x on-error'), ["parsing [bad.cfg:3] : 'tcp-check expect' : 'on-error' expects a string as argument."]);
+  assert.match(alerts('connect ssl')[0]!, /'tcp-check connect' : 'ssl' is not supported by sluice yet/);
+  assert.match(alerts('set-var(txn.x) str(a)')[0]!, /only the 'check' and 'proc' variable scopes are supported by sluice/);
+});
