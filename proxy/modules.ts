@@ -65,6 +65,7 @@ import { sslAclFetches, sslLogFetches } from './ssl/fetches.ts';
 import { tlsAcceptorFor, tlsHandshake } from './ssl/accept.ts';
 import { registerAclFetches } from './acl/fetches.ts';
 import { nbsrvFetch } from './acl/nbsrv.ts';
+import { PROXY_STATE_FETCHES } from './acl/proxy-state.ts';
 import { patRefLoadStart } from './acl/pat-ref.ts';
 import { userlistLoadStart } from './http/userlist.ts';
 import { stkLoadStart } from './stick/table.ts';
@@ -94,7 +95,7 @@ export function registerModelHooks(): void {
   registerServerInit(statsServerInit);
   registerServerInit(sslServerInit);
   registerAclFetches(sslAclFetches);
-  registerAclFetches([nbsrvFetch]);
+  registerAclFetches([nbsrvFetch, ...PROXY_STATE_FETCHES]);
   registerTcpActions(tcpVarActions);
   registerLogArgFetches(tcpLogArgFetch);
   registerLogFetches(sslLogFetches);

@@ -3,9 +3,11 @@
  * frontend itself for a listen section before one is chosen): the active ones, else 1 when `option allbackups` is off
  * and a backup is usable, else the usable backups. Classic use: `monitor fail if { nbsrv(app) lt 1 }`. The backend is
  * looked up once per argument among the proxies of the configuration being loaded (exact name, then ignoring case:
- * ACL arguments arrive lowercased). Registered by proxy/modules.ts through registerAclFetches. Hot path: no.
+ * ACL arguments arrive lowercased); a name that is no backend is 2.6's argument resolution error (acl/proxy-state.ts).
+ * Registered by proxy/modules.ts through registerAclFetches. Hot path: no.
  */
-import type { FetchDef, SampleCtx } from './types.ts';
+import type { FetchDef, SampleCtx, AclTerm } from './types.ts';
+import { nbsrvCheck } from './proxy-state.ts';
 import { ACL_M_INT } from './types.ts';
 import type { KwCtx } from '../config/types.ts';
 import type { Proxy } from '../model/types.ts';
@@ -37,7 +39,7 @@ export function nbsrvOf(be: Proxy): number {
 
 export const nbsrvFetch: FetchDef = {
   name: 'nbsrv', defaultMatch: ACL_M_INT, needsArg: false, bool: false,
-  atLoad(ctx: KwCtx) { proxies = ctx.proxies; },
+  atLoad(ctx: KwCtx, term: AclTerm) { proxies = ctx.proxies; nbsrvCheck(ctx, term); },
   run(ctx, arg, match, p) {
     const be = arg.length > 0 ? lookup(arg) : ((ctx as SampleCtx & { be?: Proxy | null; fe?: Proxy }).be ?? (ctx as { fe?: Proxy }).fe ?? null);
     if (be === null || be === undefined) return false;

@@ -112,7 +112,7 @@ class LineCtx implements KwCtx {
 }
 
 /** A post-parse alert of sample argument resolution ("... referenced in arg N of ... in proxy 'x'."): m[1] = proxy. */
-const ARG_RESOLVE_ERR = /^parsing \[[^\]]*\]: unable to find [a-z ]+ '[^']*' referenced in arg \d+ of .* in proxy '([^']*)'\.$/;
+const ARG_RESOLVE_ERR = /^parsing \[[^\]]*\]: unable to find [a-z ]+ '[^']*'(?: in proxy '[^']*',)? referenced in arg \d+ of .* in proxy '([^']*)'\.$/;
 
 class Loading {
   readonly global = newGlobal();
