@@ -14,7 +14,10 @@ import {
   HCHK_EXPECT_HDR, HCHK_HM_STR, HCHK_HM_REG,
 } from './types.ts';
 import { parseTime, parseUint, atol } from '../config/values.ts';
-import { newCheckState } from '../model/factories.ts';
+import { newCheckState, newCheckCfg } from '../model/factories.ts';
+import type { CheckCfg } from './types.ts';
+import type { RuleFmt } from '../http/types.ts';
+import { parseVarRule } from './tcp-check.ts';
 import { compileRuleFormat } from '../http/rule-format.ts';
 import { srvAlert as srvErr } from '../config/server-alert.ts';
 
@@ -198,31 +201,67 @@ function parseHdrExpect(args: readonly string[], i: number, e: HttpCheckExpect, 
   return true;
 }
 
+/** The step the next http-check rules go to: the last `http-check connect` one (the proxy's own before any). */
+function lastStep(c: CheckCfg): CheckCfg {
+  let t = c;
+  while (t.next !== undefined) t = t.next;
+  return t;
+}
+
+/** A log-format of an http-check rule, or null after an alert. */
+function checkFmt(v: string, what: string, ctx: KwCtx): RuleFmt | null {
+  const f = compileRuleFormat(v);
+  if (typeof f === 'string') { ctx.alert(`'http-check ${what}' : ${f}.`); return null; }
+  return f;
+}
+
 function parseHttpCheck(args: readonly string[], ctx: KwCtx): void {
-  const c = ctx.proxy!.httpCheck;
+  const root = ctx.proxy!.httpCheck;
   const sub = args[1] ?? '';
-  if (sub === 'disable-on-404') { c.disableOn404 = true; return; }
-  if (sub === 'send-state') { c.sendState = true; return; }
+  if (sub === 'disable-on-404') { root.disableOn404 = true; return; }
+  if (sub === 'send-state') { root.sendState = true; return; }
+  root.ruleCount = (root.ruleCount ?? 0) + 1;
+  const c = lastStep(root);
   if (sub === 'send') {
     c.pendingComment = undefined;
+    if (c.sent === true || c.expect !== null) {
+      ctx.alert(`'http-check send' : unable to add http-check send rule at step ${root.ruleCount} (missing connect rule)..`);
+      return;
+    }
+    c.sent = true;
     for (let i = 2; i < args.length; i++) {
       const k = args[i];
       const v = args[i + 1];
       if (v === undefined) { ctx.alert(`'http-check send' : '${k}' expects a string as argument..`); return; }
       if (k === 'meth') c.method = v;
       else if (k === 'uri') c.uri = v;
+      else if (k === 'uri-lf') { const f = checkFmt(v, 'send', ctx); if (f === null) return; c.uriLf = f; }
       else if (k === 'ver') c.version = v;
       else if (k === 'hdr') {
         const hv = args[i + 2];
         if (hv === undefined) { ctx.alert(`'http-check send' : 'hdr' expects <name> and <value> as arguments.`); return; }
-        c.headers.push(v, hv); i++;
+        // header values are log-formats in 2.6 (`hdr x-v %[var(check.v)]`)
+        const f = hv.includes('%') ? checkFmt(hv, 'send', ctx) : null;
+        if (f === null && hv.includes('%')) return;
+        const fmts = c.headerFmts ?? (c.headerFmts = c.headers.map(() => null));
+        while (fmts.length < c.headers.length) fmts.push(null);
+        c.headers.push(v, hv); fmts.push(f, null); i++;
       } else if (k === 'body') c.body = v;
-      else { ctx.alert(`'http-check send' : expects 'meth', 'uri', 'ver', 'hdr', 'body' but got '${k}'.`); return; }
+      else if (k === 'body-lf') { const f = checkFmt(v, 'send', ctx); if (f === null) return; c.bodyLf = f; }
+      else { ctx.alert(`'http-check send' : expects 'meth', 'uri', 'uri-lf', 'ver', 'hdr', 'body', 'body-lf' but got '${k}'.`); return; }
       i++;
     }
     return;
   }
+  if (sub.startsWith('set-var') || sub.startsWith('unset-var')) {
+    const r = parseVarRule(args, ctx);
+    if (r === null) return;
+    if (c.sent === true) { ctx.alert(`'http-check ${sub}' after the step's 'http-check send' is not supported by sluice yet (place it before the send).`); return; }
+    (c.varRules ??= []).push(r);
+    return;
+  }
   if (sub === 'expect') {
+    if (c.expect !== null) { ctx.alert(`'http-check expect' : several expect rules for one request are not supported by sluice yet.`); return; }
     let i = 2;
     const e: HttpCheckExpect = { kind: HCHK_EXPECT_STATUS, inverse: false, statusRanges: [], text: '', re: null };
     const pending = c.pendingComment;
@@ -290,7 +329,6 @@ function parseHttpCheck(args: readonly string[], ctx: KwCtx): void {
   }
   if (sub === 'connect') {
     c.pendingComment = undefined;
-    if (c.connectPort !== undefined) { ctx.alert(`'http-check connect' : several connect rules (multi-step http checks) are not supported by sluice yet.`); return; }
     let port = 0;
     for (let i = 2; i < args.length; i++) {
       const k = args[i];
@@ -304,11 +342,13 @@ function parseHttpCheck(args: readonly string[], ctx: KwCtx): void {
       ctx.alert(`'http-check connect' : '${k}' is a HAProxy 2.6 option not supported by sluice yet (only 'default', 'port' and 'comment' are).`);
       return;
     }
-    c.connectPort = port;
-    return;
-  }
-  if (sub === 'set-var' || sub === 'unset-var') {
-    ctx.alert(`'http-check ${sub}' is a HAProxy 2.6 keyword not supported by sluice yet.`);
+    // a connect after a rule of the current step starts the next step of a multi-step check
+    if (c.connectPort !== undefined || c.sent === true || c.expect !== null) {
+      const n = newCheckCfg();
+      n.type = root.type; n.sendState = root.sendState; n.disableOn404 = root.disableOn404;
+      n.connectPort = port;
+      c.next = n;
+    } else c.connectPort = port;
     return;
   }
   ctx.alert(`'http-check' only supports 'disable-on-404', 'send-state', 'comment', 'connect', 'send', 'expect', 'set-var' and 'unset-var'. but got '${sub}'.`);

@@ -11,7 +11,7 @@ import type { Server } from '../model/types.ts';
 import { SRV_ST_STOPPED } from '../model/types.ts';
 import type { CheckCfg } from './types.ts';
 import { checkProxyHeader } from '../backend/send-proxy.ts';
-import { runTcpCheck } from './tcp-check.ts';
+import { runTcpCheck, checkVarRun } from './tcp-check.ts';
 import {
   CHK_TYPE_HTTP, CHK_TYPE_TCPCHK, HCHK_STATUS_L4OK, HCHK_STATUS_L4CON, HCHK_STATUS_L4TOUT, HCHK_STATUS_L7OK, HCHK_STATUS_L7STS,
   HCHK_STATUS_L7RSP, HCHK_STATUS_L7TOUT, HCHK_STATUS_L7OKD, HCHK_STATUS_L7OKC, HCHK_STATUS_SOCKERR, HCHK_EXPECT_STATUS,
@@ -99,20 +99,23 @@ function serverStateHeader(srv: Server, host: string, port: number): string {
     `scur=${srv.served}/${px.beconn - px.totalQueued}; qcur=${srv.queued}`;
 }
 
-function buildRequest(c: CheckCfg, srv: Server): Buffer {
-  let req = `${c.method} ${c.uri} ${c.version}\r\n`;
+function buildRequest(c: CheckCfg, srv: Server, vars: VarMap | null): Buffer {
+  let req = `${c.method} ${c.uriLf !== undefined ? checkLf(c.uriLf, srv, vars) : c.uri} ${c.version}\r\n`;
   if (c.sendState) {
     const host = srv.check.addr !== '' ? srv.check.addr : srv.host;
     req += `X-Haproxy-Server-State: ${serverStateHeader(srv, host, srv.check.port > 0 ? srv.check.port : srv.port)}\r\n`;
   }
   let hasHost = false;
+  const fmts = c.headerFmts;
   for (let i = 0; i < c.headers.length; i += 2) {
     if (c.headers[i].toLowerCase() === 'host') hasHost = true;
-    req += `${c.headers[i]}: ${c.headers[i + 1]}\r\n`;
+    const f = fmts === undefined ? null : fmts[i] ?? null;
+    req += `${c.headers[i]}: ${f === null ? c.headers[i + 1] : checkLf(f, srv, vars)}\r\n`;
   }
   if (!hasHost && c.version === 'HTTP/1.1') req += `host: ${srv.host}\r\n`;
-  if (c.body !== '') req += `content-length: ${Buffer.byteLength(c.body)}\r\n`;
-  req += 'connection: close\r\n\r\n' + c.body;
+  const body = c.bodyLf !== undefined ? checkLf(c.bodyLf, srv, vars) : c.body;
+  if (body !== '') req += `content-length: ${Buffer.byteLength(body, 'latin1')}\r\n`;
+  req += 'connection: close\r\n\r\n' + body;
   return Buffer.from(req, 'latin1');
 }
 
@@ -137,7 +140,11 @@ class Probe {
   readonly srv: Server;
   readonly cfg: CheckCfg;
   readonly done: (r: ProbeResult) => void;
-  readonly start = Date.now();
+  /** When the check began (its first step's start for the next steps of a multi-step http check). */
+  readonly start: number;
+  readonly connectTimeout: number;
+  /** `check.*` variables of the check (http-check set-var), shared by its steps. */
+  vars: VarMap | null;
   readonly sock: Socket;
   chunks: Buffer[] = [];
   size = 0;
@@ -149,8 +156,12 @@ class Probe {
   timer: NodeJS.Timeout;
   readTimeout: number;
 
-  constructor(srv: Server, cfg: CheckCfg, connectTimeout: number, readTimeout: number, done: (r: ProbeResult) => void) {
+  constructor(srv: Server, cfg: CheckCfg, connectTimeout: number, readTimeout: number, done: (r: ProbeResult) => void,
+    start = Date.now(), vars: VarMap | null = null) {
     this.srv = srv; this.cfg = cfg; this.done = done; this.readTimeout = readTimeout;
+    this.start = start; this.connectTimeout = connectTimeout; this.vars = vars;
+    const vr = cfg.varRules;
+    if (vr !== undefined) for (const r of vr) this.vars = checkVarRun(r, srv, this.vars);
     const c = openCheckSocket(srv, cfg.connectPort ?? 0);
     this.tls = c.tls;
     this.sock = c.sock;
@@ -167,6 +178,12 @@ class Probe {
     this.finished = true;
     clearTimeout(this.timer);
     this.sock.destroy();
+    // a multi-step http check goes on with its next `http-check connect` step after a success
+    const next = this.cfg.next;
+    if (ok && next !== undefined && this.cfg.type === CHK_TYPE_HTTP) {
+      new Probe(this.srv, next, this.connectTimeout, this.readTimeout, this.done, this.start, this.vars);
+      return;
+    }
     this.done({ status, ok, code, info, duration: Date.now() - this.start });
   }
 
@@ -178,7 +195,7 @@ class Probe {
     if (this.cfg.type !== CHK_TYPE_HTTP) { this.finish(this.tls ? HCHK_STATUS_L6OK : HCHK_STATUS_L4OK, true, 0, ''); return; }
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.onTimeout(), this.readTimeout);
-    this.sock.write(buildRequest(this.cfg, this.srv));
+    this.sock.write(buildRequest(this.cfg, this.srv, this.vars));
   }
 
   onError(e: NodeJS.ErrnoException): void {
@@ -237,7 +254,7 @@ class Probe {
       else {
         const hdrEnd = text.indexOf('\r\n\r\n');
         const body = hdrEnd >= 0 ? text.slice(hdrEnd + 4) : '';
-        ok = e.kind === HCHK_EXPECT_STRING ? body.includes(e.lf !== undefined ? checkLf(e.lf, this.srv) : e.text) : e.re!.test(body);
+        ok = e.kind === HCHK_EXPECT_STRING ? body.includes(e.lf !== undefined ? checkLf(e.lf, this.srv, this.vars) : e.text) : e.re!.test(body);
         if (e.inverse) ok = !ok;
         // a body mismatch reports no code (2.6: empty check_code, no "code:" in the reason)
         this.finish(ok ? HCHK_STATUS_L7OK : HCHK_STATUS_L7RSP, ok, ok ? code : 0, ok ? '' : withComment(e, 'HTTP content check did not match'));

@@ -161,18 +161,19 @@ const STATUS_SETS: Record<string, [readonly string[], string]> = {
 const CONNECT_UNSUPPORTED = ['addr', 'ssl', 'sni', 'alpn', 'proto', 'via-socks4'];
 
 /** `set-var(<scope.name>) <expr>`, `set-var-fmt(<scope.name>) <fmt>`, `unset-var(<scope.name>)` of tcp-check. */
-function parseVarRule(args: readonly string[], ctx: KwCtx): TcpCheckRule | null {
+export function parseVarRule(args: readonly string[], ctx: KwCtx): TcpCheckRule | null {
   const m = /^(set-var|set-var-fmt|unset-var)\(([^,)]+)\)$/.exec(args[1]);
-  if (m === null) { ctx.alert(`'tcp-check ${args[1]}' : expects a variable name between parentheses.`); return null; }
+  const kw = args[0];
+  if (m === null) { ctx.alert(`'${kw} ${args[1]}' : expects a variable name between parentheses.`); return null; }
   const name = m[2].trim().toLowerCase();
   if (!/^(check|proc)\.[a-z0-9._-]+$/.test(name)) {
-    ctx.alert(`'tcp-check ${args[1]}' : only the 'check' and 'proc' variable scopes are supported by sluice in health checks.`);
+    ctx.alert(`'${kw} ${args[1]}' : only the 'check' and 'proc' variable scopes are supported by sluice in health checks.`);
     return null;
   }
   const r = rule(m[1] === 'unset-var' ? TCPCHK_UNSET_VAR : TCPCHK_SET_VAR);
   r.varName = name;
   if (m[1] === 'unset-var') return r;
-  if (args[2] === undefined) { ctx.alert(m[1] === 'set-var' ? `'tcp-check ${args[1]}' : missing fetch method.` : `'tcp-check ${args[1]}' : expects a format string.`); return null; }
+  if (args[2] === undefined) { ctx.alert(m[1] === 'set-var' ? `'${kw} ${args[1]}' : missing fetch method.` : `'${kw} ${args[1]}' : expects a format string.`); return null; }
   r.lf = fmtArg(m[1] === 'set-var' ? '%[' + args[2] + ']' : args[2], args[1], ctx);
   return r.lf === null ? null : r;
 }
@@ -526,12 +527,7 @@ class TcpCheckRun {
     return Number.isNaN(n) ? 0 : n;
   }
 
-  setVar(r: TcpCheckRule): void {
-    const store = r.varName.startsWith('proc.') ? null : (this.vars ??= new Map());
-    if (r.kind === TCPCHK_UNSET_VAR) { if (store !== null) store.delete(r.varName); else varUnset(new Map(), r.varName); return; }
-    const v = this.lf(r.lf as RuleFmt);
-    if (store !== null) store.set(r.varName, v); else varSet(new Map(), r.varName, v);
-  }
+  setVar(r: TcpCheckRule): void { this.vars = checkVarRun(r, this.srv, this.vars); }
 
   /** More bytes (or the end) while an expect rule waits: evaluate it, and run the next rules once it matched. */
   resume(): void {
@@ -598,6 +594,19 @@ class TcpCheckRun {
       ? `expect binary '${r.pattern}'` : r.match === TCPCHK_EXP_RSTRING ? 'expect regex' : 'expect binary regex';
     this.finish(r.toutStatus, false, 0, this.cfg.tcpPreset ? '' : ` at step ${this.step} of tcp-check (${desc})` + quotedComment(this.commentOf(this.idx - 1)));
   }
+}
+
+/**
+ * Runs a set-var / unset-var rule of a check of `srv` on its variables `vars` (made on the first `check.*` one;
+ * `proc.*` ones are the process's). Returns the variables.
+ */
+export function checkVarRun(r: TcpCheckRule, srv: Server, vars: Map<string, string | number> | null): Map<string, string | number> | null {
+  const proc = r.varName.startsWith('proc.');
+  const store = proc ? null : (vars ?? new Map<string, string | number>());
+  if (r.kind === TCPCHK_UNSET_VAR) { if (store !== null) store.delete(r.varName); else varUnset(new Map(), r.varName); return store ?? vars; }
+  const v = checkLf(r.lf as RuleFmt, srv, store ?? vars);
+  if (store !== null) store.set(r.varName, v); else varSet(new Map(), r.varName, v);
+  return store ?? vars;
 }
 
 /** A comment as the timeout and connect failure texts append it (quoted there, bare after a mismatch). */

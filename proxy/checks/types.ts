@@ -90,6 +90,19 @@ export interface CheckCfg {
   connectPort?: number;
   /** An `http-check comment` waiting for the next http-check rule (an expect keeps it). */
   pendingComment?: string;
+  /** `http-check send ... hdr <name> <fmt>`: the log-formats of header values with a `%` (null = the text as is). */
+  headerFmts?: (RuleFmt | null)[];
+  /** `http-check send uri-lf <fmt>` / `body-lf <fmt>`, evaluated per check. */
+  uriLf?: RuleFmt;
+  bodyLf?: RuleFmt;
+  /** `http-check set-var|set-var-fmt|unset-var` rules before this step's request (tcp-check.ts runs them). */
+  varRules?: TcpCheckRule[];
+  /** A `http-check send` was seen for this step. */
+  sent?: boolean;
+  /** The next `http-check connect` step of a multi-step http check (its own request and expect), or none. */
+  next?: CheckCfg;
+  /** http-check rules so far (2.6's step numbers in messages). */
+  ruleCount?: number;
 }
 
 /** `tcp-check` rule kinds and `expect` pattern kinds. */
