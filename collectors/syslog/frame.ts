@@ -64,9 +64,22 @@ export function parseSyslogFrame(buf: Uint8Array, start: number, end: number, ye
     const ts = parseIsoTimestamp(buf, p, end);
     if (ts === ts && buf[isoOut.end] === 32) {
       f.format = SYSLOG_FMT_ISO; f.tsMs = ts; f.msgStart = isoOut.end + 1;
-      hostTagAfterIso(buf, f.msgStart, end, f);
+      if (isCriStream(buf, f.msgStart, end)) f.msgStart += 9;
+      else hostTagAfterIso(buf, f.msgStart, end, f);
     }
   }
+}
+
+/*
+ * Container runtimes' log files (CRI: containerd, CRI-O; what /var/log/containers/*.log holds for HAProxy
+ * logging to stdout) put `stdout F ` or `stderr P ` (full or partial line) between the RFC 3339 stamp and the
+ * message. True when buf[p] starts such a 9-byte prefix.
+ */
+function isCriStream(buf: Uint8Array, p: number, end: number): boolean {
+  if (end - p < 10 || buf[p] !== 115 || buf[p + 1] !== 116 || buf[p + 6] !== 32 || buf[p + 8] !== 32) return false;
+  const out = buf[p + 2] === 100 && buf[p + 3] === 111 && buf[p + 4] === 117 && buf[p + 5] === 116;   // 'stdout'
+  const err = buf[p + 2] === 100 && buf[p + 3] === 101 && buf[p + 4] === 114 && buf[p + 5] === 114;   // 'stderr'
+  return (out || err) && (buf[p + 7] === 70 || buf[p + 7] === 80);                                      // F | P
 }
 
 /**

@@ -177,6 +177,22 @@ test('relay and journal variants: ±hhmm zones, fractional RFC 3164 seconds, an 
   assert.equal(f.format, SYSLOG_FMT_RAW);
 });
 
+test('container log files (CRI): the stream and F/P flag after the stamp are not part of the message', () => {
+  for (const line of ['2026-11-23T20:18:12.204255123Z stdout F ' + MSG, '2026-11-23T20:18:12.204255123Z stderr P ' + MSG]) {
+    const [f, b] = parse(line);
+    assert.equal(f.format, SYSLOG_FMT_ISO, line);
+    assert.equal(f.tsMs, Date.UTC(2026, 10, 23, 20, 18, 12, 204));
+    assert.equal(f.hostStart, -1);
+    assert.equal(str(b, f.msgStart, f.msgEnd), MSG);
+  }
+  // kubectl logs --timestamps: the message right after the stamp; a host named 'stdout' keeps its tag
+  let [f, b] = parse('2026-11-23T20:18:12.204255123Z ' + MSG);
+  assert.equal(str(b, f.msgStart, f.msgEnd), MSG);
+  [f, b] = parse('2026-11-23T20:18:12Z stdout haproxy[4174]: ' + MSG);
+  assert.equal(str(b, f.hostStart, f.hostEnd), 'stdout');
+  assert.equal(str(b, f.msgStart, f.msgEnd), MSG);
+});
+
 test('RFC 3164 stamps of consecutive lines: repeated, changed, another year, invalid after a valid one', () => {
   const f = newSyslogFrame();
   const stampOf = (line: string, year: number): number => {
