@@ -18,6 +18,7 @@ import {
   HTTP_ACT_ALLOW, HTTP_ACT_DENY, HTTP_ACT_SET_HDR, HTTP_ACT_ADD_HDR, HTTP_ACT_DEL_HDR, HTTP_ACT_REDIRECT,
   HTTP_ACT_RETURN, HTTP_ACT_SET_PATH, HTTP_ACT_SET_QUERY, HTTP_ACT_SET_URI, HTTP_ACT_SET_METHOD, HTTP_ACT_REPLACE_HDR,
   HTTP_ACT_REPLACE_VAL, HTTP_ACT_REPLACE_PATH, HTTP_ACT_REPLACE_URI, HTTP_ACT_TARPIT, HTTP_ACT_CAPTURE, HTTP_ACT_SET_VAR,
+  HTTP_ACT_REJECT, HTTP_ACT_SILENT_DROP,
   HTTP_ACT_UNSET_VAR, HTTP_ACT_AUTH, HTTP_ACT_SET_STATUS, HTTP_ACT_PROMETHEUS, HTTP_ACT_CAPTURE_RES, HTTP_ACT_STRICT_MODE, HTTP_ACT_CUSTOM, REDIR_LOCATION, REDIR_PREFIX, REDIR_SCHEME, HTTP_REUSE_NEVER, HTTP_REUSE_SAFE,
   HTTP_REUSE_AGGRESSIVE, HTTP_REUSE_ALWAYS,
 } from './types.ts';
@@ -387,6 +388,12 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       }
       break;
     }
+    case 'reject': case 'silent-drop': {
+      if (!isReq) break;                 // http-response silent-drop stays unsupported
+      if (end > 2) { condExpected(args[2]); return; }
+      rule = newRule(act === 'reject' ? HTTP_ACT_REJECT : HTTP_ACT_SILENT_DROP, ctx);
+      break;
+    }
     case 'strict-mode': {
       if (end !== 3 || (args[2] !== 'on' && args[2] !== 'off')) { rerr(`expects 'on' or 'off' as argument.`); return; }
       rule = newRule(HTTP_ACT_STRICT_MODE, ctx);
@@ -459,7 +466,7 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       ctx.alertRaw(unknownActionAlert(ctx.file, ctx.line, args[0], act));
       return;
     }
-    ctx.alert(`'${args[0]}' action '${act ?? ''}' is not supported by Sluice yet (supported: allow, deny, set-header, add-header, del-header, replace-header, replace-value, set-var, set-var-fmt, unset-var${isReq ? ', auth, tarpit, set-path, set-query, set-uri, set-method, replace-path, replace-uri, capture, redirect, use-service prometheus-exporter' : ', set-status, capture'}, return).`);
+    ctx.alert(`'${args[0]}' action '${act ?? ''}' is not supported by Sluice yet (supported: allow, deny, set-header, add-header, del-header, replace-header, replace-value, set-var, set-var-fmt, unset-var${isReq ? ', auth, tarpit, reject, silent-drop, set-path, set-query, set-uri, set-method, replace-path, replace-uri, capture, redirect, use-service prometheus-exporter' : ', set-status, capture'}, return).`);
     return;
   }
   if (end < args.length) {

@@ -14,6 +14,7 @@ import {
   HTTP_ACT_ALLOW, HTTP_ACT_DENY, HTTP_ACT_SET_HDR, HTTP_ACT_ADD_HDR, HTTP_ACT_DEL_HDR, HTTP_ACT_REDIRECT,
   HTTP_ACT_RETURN, HTTP_ACT_SET_PATH, HTTP_ACT_SET_QUERY, HTTP_ACT_SET_URI, HTTP_ACT_SET_METHOD, HTTP_ACT_REPLACE_HDR,
   HTTP_ACT_REPLACE_VAL, HTTP_ACT_REPLACE_PATH, HTTP_ACT_REPLACE_URI, HTTP_ACT_TARPIT, HTTP_ACT_CAPTURE, HTTP_ACT_CAPTURE_RES, HTTP_ACT_SET_VAR,
+  HTTP_ACT_REJECT, HTTP_ACT_SILENT_DROP,
   HTTP_ACT_UNSET_VAR, HTTP_ACT_AUTH, HTTP_ACT_SET_STATUS, HTTP_ACT_PROMETHEUS, HTTP_ACT_CUSTOM,
   REDIR_LOCATION, REDIR_PREFIX, H1_HDR_STRIDE,
 } from './types.ts';
@@ -29,6 +30,9 @@ export const RULES_REPLY = 2;
 export const RULES_TARPIT = 3;
 /** The stats page answered (set by http/stream.ts, not by rules): out.reply holds its final bytes. */
 export const RULES_STATS = 4;
+/** http-request reject / silent-drop: the connection closes without a response (silent-drop: with a reset). */
+export const RULES_REJECT = 5;
+export const RULES_SILENT_DROP = 6;
 
 /** What the rules decided, reused per transaction. */
 export interface RuleOut {
@@ -442,6 +446,8 @@ export function httpRulesRun(rules: readonly HttpRule[], ctx0: SampleCtx, out: R
         break;
       }
       case HTTP_ACT_TARPIT: out.status = r.status; return RULES_TARPIT;
+      case HTTP_ACT_REJECT: return RULES_REJECT;
+      case HTTP_ACT_SILENT_DROP: return RULES_SILENT_DROP;
       case HTTP_ACT_AUTH: out.status = 401; out.reply = r.reply; return RULES_REPLY;
       case HTTP_ACT_PROMETHEUS: {
         // a complete response (chunked, 2.6's headers) written as is, like the stats page; intercepted on the frontend

@@ -55,7 +55,7 @@ import { type VarMap, varsEndTxn } from './vars.ts';
 import { sampleLive } from '../log/sample.ts';
 import { cookieRequest, cookieResponse } from './cookie.ts';
 import { logRequestHead, logResponseHead, logBadRequest } from '../log/capture.ts';
-import { httpRulesRun, ruleFormat, rulesCtx, RULES_REPLY, RULES_CONTINUE, RULES_DENY, RULES_TARPIT, RULES_STATS, type RuleOut, newRuleOut } from './rules.ts';
+import { httpRulesRun, ruleFormat, rulesCtx, RULES_REPLY, RULES_CONTINUE, RULES_DENY, RULES_TARPIT, RULES_STATS, RULES_REJECT, RULES_SILENT_DROP, type RuleOut, newRuleOut } from './rules.ts';
 import { statsHttpReply } from '../stats/html.ts';
 import { afterRulesExist, afterResponseRun, afterResponseLocal } from './after-response.ts';
 import { proxyErrorReply } from './errors-cfg.ts';
@@ -1323,6 +1323,24 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       const t = this.fe.timeouts.tarpit > 0 ? this.fe.timeouts.tarpit : this.fe.timeouts.connect;
       timerArm(this.cliTimer, t > 0 ? t : 1);
       if (!this.paused) { this.paused = true; this.cli.pause(); }
+      return;
+    }
+    if (r === RULES_REJECT || r === RULES_SILENT_DROP) {
+      // http-request reject / silent-drop: no response, the request logged with TR -1, status -1, PR (2.6.12);
+      // silent-drop resets the connection (2.6 hides even that with TCP_REPAIR, which node cannot use)
+      const fe = this.fe;
+      fe.feCounters.deniedReq++;
+      if (this.lc !== null) this.lc.deniedReq++;
+      fe.feCounters.rsp[HRSP_OTHER]++;
+      if (this.be !== null && this.be !== fe) this.be.beCounters.deniedReq++;
+      log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_R;
+      log.tRequest = -1; log.status = -1;
+      timerDisarm(this.cliTimer);
+      this.reqBody = BODY_NONE;
+      this.rqPhase = RQ_DONE;
+      this.cliKeepAlive = false;
+      if (r === RULES_SILENT_DROP) this.cli.resetAndDestroy();
+      this.finishReply();
       return;
     }
     if (r === RULES_DENY) {

@@ -88,6 +88,8 @@ export const HTTP_ACT_PROMETHEUS = 21;     // use-service prometheus-exporter: t
 export const HTTP_ACT_CAPTURE_RES = 22;    // http-response `capture <sample> id <n>` into response capture slot `slot`
 export const HTTP_ACT_STRICT_MODE = 23;    // strict-mode on|off: accepted, no effect (Sluice's rewrites cannot fail)
 export const HTTP_ACT_CUSTOM = 24;         // an action of another module (HttpRule.custom: track-sc*, sc-inc-gpc*, ...)
+export const HTTP_ACT_REJECT = 25;         // http-request reject: the connection closes, no response
+export const HTTP_ACT_SILENT_DROP = 26;    // http-request silent-drop: the same, the client told nothing (a reset)
 
 /** An action registered by another module (proxy/stick): runs on the rule's message; `sess` is the stream's request view. */
 export interface HttpCustomAction { run(ctx: SampleCtx, sess: SampleCtx): void }
