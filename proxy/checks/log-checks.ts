@@ -31,7 +31,7 @@ export function logCheckLine(srv: Server, text: string): void {
 
 /** A health check result under `option log-health-checks`. */
 export function logHealthCheck(srv: Server, r: ProbeResult): void {
-  logCheckLine(srv, checkLogText(srv, srv.check, false, r.ok, r.status === HCHK_STATUS_L7OKD, probeReason(r, true)));
+  logCheckLine(srv, checkLogText(srv, srv.check, false, r.ok, r.status === HCHK_STATUS_L7OKD, probeReason(r)));
 }
 
 /** Backends whose server state messages go to their log targets, by name. */

@@ -54,7 +54,7 @@ const ERRNO_TEXT: Readonly<Record<string, string>> = {
 export function errnoText(e: NodeJS.ErrnoException): string { return ERRNO_TEXT[e.code ?? ''] ?? e.message; }
 
 /** HAProxy's reason text for a result: "Layer4 connection problem, info: \"Connection refused\"", ... */
-export function probeReason(r: ProbeResult, logLine = false): string {
+export function probeReason(r: ProbeResult): string {
   let s: string;
   switch (r.status) {
     case HCHK_STATUS_L4OK: s = 'Layer4 check passed'; break;
@@ -70,9 +70,9 @@ export function probeReason(r: ProbeResult, logLine = false): string {
     case HCHK_STATUS_L7TOUT: s = 'Layer7 timeout'; break;
     default: s = 'Socket error'; break;
   }
-  // the `option log-health-checks` line gives the code of the layer-7 verdicts that have one, 0 included (2.6.12)
-  const l7 = r.status === HCHK_STATUS_L7STS || r.status === HCHK_STATUS_L7OK || r.status === HCHK_STATUS_L7OKC || r.status === HCHK_STATUS_L7OKD;
-  if (logLine ? l7 : r.code > 0 || r.status === HCHK_STATUS_L7STS) s += `, code: ${r.code}`;
+  // 2.6.12 gives the code of the layer-7 verdicts that have one, 0 included, and of no other (checked on its
+  // log-health-checks lines and "Server ... is UP" messages: fixtures/proxy/tcp-check-rules)
+  if (r.status === HCHK_STATUS_L7STS || r.status === HCHK_STATUS_L7OK || r.status === HCHK_STATUS_L7OKC || r.status === HCHK_STATUS_L7OKD) s += `, code: ${r.code}`;
   if (r.info !== '') s += `, info: "${r.info}"`;
   return s + `, check duration: ${r.duration}ms`;
 }

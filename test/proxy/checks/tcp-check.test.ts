@@ -96,21 +96,21 @@ async function outcome(be: string, srv: string): Promise<string> {
 }
 
 test('option redis-check: +PONG passes, an error reply is L7STS with its line, no reply is L7TOUT without info', async () => {
-  assert.equal(await outcome('redis', 'redisOk'), 'L7OK 0 "Redis server is ok" | Layer7 check passed, info: "Redis server is ok"');
+  assert.equal(await outcome('redis', 'redisOk'), 'L7OK 0 "Redis server is ok" | Layer7 check passed, code: 0, info: "Redis server is ok"');
   assert.equal(await outcome('redis', 'errClose'), 'L7STS 0 "-ERR nope" | Layer7 wrong status, code: 0, info: "-ERR nope"');
   assert.equal(await outcome('redis', 'errOpen'), 'L7TOUT 0 "" | Layer7 timeout');
   assert.equal(await outcome('redis', 'empty'), 'L7STS 0 "TCPCHK got an empty response at step 2" | Layer7 wrong status, code: 0, info: "TCPCHK got an empty response at step 2"');
 });
 
 test('tcp-check send/expect string: match, timeout at the step, mismatch on close, empty reply', async () => {
-  assert.equal(await outcome('tc', 'redisOk'), 'L7OK 0 "(tcp-check)" | Layer7 check passed, info: "(tcp-check)"');
+  assert.equal(await outcome('tc', 'redisOk'), 'L7OK 0 "(tcp-check)" | Layer7 check passed, code: 0, info: "(tcp-check)"');
   assert.equal(await outcome('tc', 'silent'), `L7TOUT 0 " at step 2 of tcp-check (expect string '+PONG')" | Layer7 timeout, info: " at step 2 of tcp-check (expect string '+PONG')"`);
   assert.equal(await outcome('tc', 'errClose'), `L7RSP 0 "TCPCHK did not match content '+PONG' at step 2" | Layer7 invalid response, info: "TCPCHK did not match content '+PONG' at step 2"`);
   assert.equal(await outcome('tc', 'empty'), 'L7RSP 0 "TCPCHK got an empty response at step 2" | Layer7 invalid response, info: "TCPCHK got an empty response at step 2"');
 });
 
 test('tcp-check rstring with an escaped space, binary patterns and a negated expect', async () => {
-  assert.equal(await outcome('tcre', 'smtpOk'), 'L7OK 0 "(tcp-check)" | Layer7 check passed, info: "(tcp-check)"');
+  assert.equal(await outcome('tcre', 'smtpOk'), 'L7OK 0 "(tcp-check)" | Layer7 check passed, code: 0, info: "(tcp-check)"');
   assert.equal(await outcome('tcre', 'redisOk'), 'L7TOUT 0 " at step 1 of tcp-check (expect regex)" | Layer7 timeout, info: " at step 1 of tcp-check (expect regex)"');
   assert.equal(await outcome('tcbin', 'errClose'), 'L7RSP 0 "TCPCHK did not match content (binary) at step 2" | Layer7 invalid response, info: "TCPCHK did not match content (binary) at step 2"');
   // a negated pattern not found on a connection still open waits for more data, then times out: haproxy 2.6.12 does
@@ -130,14 +130,14 @@ test('option smtpchk: 2xx to the banner, HELO and QUIT passes with the last repl
 });
 
 test('option mysql-check [user]: handshake and login OK pass silently; an error packet is L7STS with its number and text', async () => {
-  assert.equal(await outcome('my', 'myOk'), 'L7OK 0 "" | Layer7 check passed');
+  assert.equal(await outcome('my', 'myOk'), 'L7OK 0 "" | Layer7 check passed, code: 0');
   assert.equal(await outcome('my', 'myRefuses'), `L7STS 1045 "#28000Host '127.0.0.1' is not allowed to connect" | Layer7 wrong status, code: 1045, info: "#28000Host '127.0.0.1' is not allowed to connect"`);
-  assert.equal(await outcome('myu', 'myOk'), 'L7OK 0 "" | Layer7 check passed');
+  assert.equal(await outcome('myu', 'myOk'), 'L7OK 0 "" | Layer7 check passed, code: 0');
   assert.equal(await outcome('myu', 'myDenied'), `L7STS 1045 "#28000Access denied for user 'haproxy'@'localhost'" | Layer7 wrong status, code: 1045, info: "#28000Access denied for user 'haproxy'@'localhost'"`);
 });
 
 test('option pgsql-check: an authentication request passes, an error packet is L7RSP with its severity', async () => {
-  assert.equal(await outcome('pg', 'pgOk'), 'L7OK 0 "PostgreSQL server is ok" | Layer7 check passed, info: "PostgreSQL server is ok"');
+  assert.equal(await outcome('pg', 'pgOk'), 'L7OK 0 "PostgreSQL server is ok" | Layer7 check passed, code: 0, info: "PostgreSQL server is ok"');
   assert.equal(await outcome('pg', 'pgErr'), 'L7RSP 0 "FATAL" | Layer7 invalid response, info: "FATAL"');
 });
 
