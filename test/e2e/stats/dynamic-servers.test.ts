@@ -10,7 +10,10 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { freePort, startSluice, stopSluice, headServer } from '../proxy-util.ts';
 import type { Runtime } from '../../../proxy/runtime.ts';
+import assert from 'node:assert/strict';
 import { replayCli } from './cli-replay.ts';
+import { cliCommand } from './traffic.ts';
+import { parseStat } from '../../../hatop/model.ts';
 
 const fx = (f: string): string => readFileSync(new URL('../../../fixtures/proxy/dynamic-servers/' + f, import.meta.url), 'latin1');
 const RSP = 'HTTP/1.1 200 OK\r\ncontent-length: 6\r\nx-srv: a\r\n\r\nhello\n';
@@ -34,7 +37,7 @@ function normalize(text: string): string {
   return out.join('\n');
 }
 
-async function replay(cfgName: string, cmdsName: string, goldName: string): Promise<void> {
+async function replay(cfgName: string, cmdsName: string, goldName: string, keep: string[], gone: string[]): Promise<void> {
   const origin = await headServer((c) => c.write(RSP));
   const port = await freePort();
   const sock = join(mkdtempSync(join(tmpdir(), 'sluice-dynsrv-')), 'stats.sock');
@@ -47,14 +50,20 @@ async function replay(cfgName: string, cmdsName: string, goldName: string): Prom
     cmds: fx(cmdsName), gold: fx(goldName), sock, port,
     send: (l) => l.replaceAll('18801', p), norm: (t) => normalize(t.replaceAll(p, '18801')),
   });
+  // hatop's model (one snapshot per `show stat`) lists the servers added and no longer the deleted ones
+  const snap = parseStat(await cliCommand(sock, 'show stat'), Date.now());
+  assert.ok(typeof snap !== 'string');
+  const keys = snap.rows.map((r) => r.key);
+  for (const k of keep) assert.ok(keys.includes(k), k);
+  for (const k of gone) assert.ok(!keys.includes(k), k);
   await stopSluice(rt!);
   rt = null;
 }
 
 test('add/del server: replies, server state, stats and traffic as haproxy 2.6.12', async () => {
-  await replay('haproxy.cfg', 'cmds.txt', 'replies.txt');
+  await replay('haproxy.cfg', 'cmds.txt', 'replies.txt', ['be/s14', 'be/s6', 'bh/s2'], ['be/s1', 'be/s2']);
 });
 
 test('dynamic servers and tracking, use-server references, checks enabled by enable health: as haproxy 2.6.12', async () => {
-  await replay('haproxy-track.cfg', 'cmds-track.txt', 'replies-track.txt');
+  await replay('haproxy-track.cfg', 'cmds-track.txt', 'replies-track.txt', ['be/d1', 'be/d7'], ['be/s2', 'be/d5']);
 });
