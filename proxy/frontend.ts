@@ -19,7 +19,7 @@ import type { KeywordRegistry } from './config/registry.ts';
 import { bestMatch } from './config/registry.ts';
 import { emitEvent, EV_WARNING } from './events.ts';
 import { acceptRateOn, acceptRateWait, acceptRateCount } from './accept-rate.ts';
-import { Timer, timerArm } from './timer-wheel.ts';
+import { Timer, timerArm, twTouch } from './timer-wheel.ts';
 import { freqCtrAdd, listenerCounters } from './stats/counters.ts';
 import { tcpRulesExec, L4AcceptCtx } from './tcp/rules.ts';
 import { TCP_RULES_REJECT } from './tcp/types.ts';
@@ -124,7 +124,7 @@ function admit(fe: Proxy, rt: FeRuntime, sock: Socket, bind: BindCfg): void {
   rt.rateCount++;
   if (acceptRateOn()) acceptRateCount();
   const c = fe.feCounters;
-  const now = Date.now();
+  const now = twTouch();             // the accept's one clock read: the session starting below takes twNow()
   c.cumConn++;
   const r = freqCtrAdd(c.connPerSec, 1, now);
   if (r > c.cpsMax) c.cpsMax = r;
@@ -149,15 +149,18 @@ function admit(fe: Proxy, rt: FeRuntime, sock: Socket, bind: BindCfg): void {
 function afterProxyHeader(fe: Proxy, sock: Socket, bind: BindCfg, ok: boolean, leftover: Buffer | null): void {
   if (!ok) { frontendStreamEnd(fe, bind); return; }
   if (tlsHandshake !== null && tlsHandshake(fe, sock, bind, leftover, afterTlsHandshake)) return;
-  admitSession(fe, sock, bind, leftover, Date.now());
+  admitSession(fe, sock, bind, leftover, twTouch());
 }
 
 function afterTlsHandshake(fe: Proxy, sock: Socket, bind: BindCfg, ok: boolean): void {
   if (!ok) { frontendStreamEnd(fe, bind); return; }
-  admitSession(fe, sock, bind, null, Date.now());
+  admitSession(fe, sock, bind, null, twTouch());
 }
 
-/** `tcp-request session` rules, then the session; `leftover` = client bytes already read (after a PROXY header). */
+/**
+ * `tcp-request session` rules, then the session; `leftover` = client bytes already read (after a PROXY header).
+ * `now` comes from twTouch() (the session starters read twNow()).
+ */
 function admitSession(fe: Proxy, sock: Socket, bind: BindCfg, leftover: Buffer | null, now: number): void {
   if (fe.tcp.sessRules.length > 0 && !sessRulesAdmit(fe, sock, bind, leftover !== null)) return;
   const c = fe.feCounters;

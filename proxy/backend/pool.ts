@@ -9,6 +9,7 @@
  */
 import type { Server } from '../model/types.ts';
 import type { ProxySocket, SockError } from '../net/types.ts';
+import { sockSilence } from '../net/raw-socket.ts';
 
 /** Upper bound of idle connections kept per server (HAProxy's pool-max-conn default is unlimited; we cap memory). */
 export const POOL_MAX_PER_SERVER = 256;
@@ -16,10 +17,12 @@ export const POOL_MAX_PER_SERVER = 256;
 type Socket = ProxySocket;
 
 /**
- * Closes a server connection: with a RST when the server has not sent its FIN (nothing of value is in flight once a
- * transaction ended or was aborted; 2.6 sets SO_LINGER 0 on its server sockets before close()), else normally.
+ * Closes a server connection nobody uses anymore (its handlers are dropped: no close callback): with a RST when the
+ * server has not sent its FIN (nothing of value is in flight once a transaction ended or was aborted; 2.6 sets
+ * SO_LINGER 0 on its server sockets before close()), else normally.
  */
 export function serverClose(s: Socket): void {
+  sockSilence(s);
   if (s.readEnded) s.destroy();
   else s.resetAndDestroy();
 }

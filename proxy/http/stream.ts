@@ -10,7 +10,7 @@
  */
 import { isIPv4 } from 'node:net';
 import type { ProxySocket } from '../net/types.ts';
-import { rawReadBufTake, rawReadBufGive } from '../net/raw-socket.ts';
+import { rawReadBufTake, rawReadBufGive, sockSilence } from '../net/raw-socket.ts';
 import type { Proxy, Server, StreamLog, BindCfg } from '../model/types.ts';
 import { frontendStreamEnd } from '../frontend.ts';
 import type { StkStream } from '../stick/types.ts';
@@ -136,6 +136,15 @@ export function httpSetGlobals(bufsize: number, maxrewrite: number, maxhdr: numb
 /** Current number of HTTP client connections (for %ac when no global counter is wired). */
 export function httpActiveSessions(): number { return g.actconn; }
 
+/** The last bind address bindOnIPv4 looked at and its answer (isIPv4 runs a regular expression: not per session). */
+let v4Host = '';
+let v4Is = false;
+/** `host` is one IPv4 address (not 0.0.0.0): the listener's address is then the connection's local address. */
+function bindOnIPv4(host: string): boolean {
+  if (host !== v4Host) { v4Host = host; v4Is = host !== '0.0.0.0' && isIPv4(host); }
+  return v4Is;
+}
+
 /** buf[at, at+8) is "HTTP/1.0" or "HTTP/1.1" (byte tests: a Buffer.compare with offsets is a ~0.3 us native call). */
 function isHttp1x(buf: Buffer, at: number): boolean {
   return buf[at] === 0x48 && buf[at + 1] === 0x54 && buf[at + 2] === 0x54 && buf[at + 3] === 0x50 && buf[at + 4] === 0x2f &&
@@ -260,14 +269,14 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.srcIp = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
     this.srcIp4 = ipv4Value(this.srcIp);
     const log = this.log;
-    const now = twNow();               // startHttpSession touched the clock
+    const now = twNow();               // frontend.ts read the clock at the accept
     log.acceptMs = now;
     log.clientIp = this.srcIp;
     log.clientPort = sock.remotePort ?? 0;
     log.tls = sock.tls ?? null;          // TLS client connections (proxy/ssl), for fetches and %sslv/%sslc/%ft
     // TLS: the accept date is the TCP accept, %Th the handshake (first transaction only), %Tt counts from the accept
     if (log.tls !== null && log.tls.acceptMs > 0) { log.acceptMs = log.tls.acceptMs; log.tHandshake = now - log.acceptMs; }
-    if (bind !== null && !bind.acceptProxy && fe.tcp.connRules.length === 0 && bind.port > 0 && bind.host !== '0.0.0.0' && isIPv4(bind.host)) {
+    if (bind !== null && !bind.acceptProxy && fe.tcp.connRules.length === 0 && bind.port > 0 && bindOnIPv4(bind.host)) {
       // a listener on one IPv4 address: no getsockname() per connection (~2% of the Connection: close profile); not
       // behind a PROXY header (accept-proxy, or a tcp-request connection expect-proxy rule): %fi is the header's then
       log.frontendIp = bind.host;
@@ -795,7 +804,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       s.uncork();
     } else s.write(head);
     if (this.rqPhase === RQ_BODY && this.cliRest === null) this.resumeClient();
-    timerArm(this.srvTimer, this.srvTimeout());
+    timerArm(this.srvTimer, this.srvTimeout(), twNow());    // the connect completion (or the request) read the clock
   }
 
   /**
@@ -1498,7 +1507,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     // everything written is in the kernel and nothing more was received: close(), which sends the FIN after the
     // data as HAProxy's shutw+close does, without node's shutdown request, its EPOLLOUT round and the wait for the
     // client's FIN (strace: shutdown, an epoll_ctl and the EOF read less per Connection: close session)
-    if (c.writableLength === 0 && this.cliRest === null && !this.paused && !c.destroyed) c.destroy();
+    // (silenced first: the session ends here, so the socket closes without a close callback)
+    if (c.writableLength === 0 && this.cliRest === null && !this.paused && !c.destroyed) { sockSilence(c); c.destroy(); }
     else {
       c.end();
       if (this.paused) {
@@ -1750,7 +1760,7 @@ function onSrvTimeout(s: HttpSession): void { s.onServerTimeout(); }
  * (frontend.ts) has counted the connection; frontendStreamEnd(fe) is called once when it ends.
  */
 export function startHttpSession(fe: Proxy, sock: SessSocket, bind: BindCfg | null): HttpSession {
-  twTouch();
+  // no clock read: frontend.ts's admitSession, the only caller (through the session starter), has just done it
   const s = new HttpSession(fe, sock, bind);
   sock.owner = s;
   g.actconn++;

@@ -74,8 +74,8 @@ interface StreamHandle {
   writeLatin1String(req: unknown, s: string): number;
   writeUtf8String(req: unknown, s: string): number;
   shutdown(req: unknown): number;
-  close(cb: (this: StreamHandle) => void): void;
-  reset?(cb: (this: StreamHandle) => void): number;
+  close(cb?: (this: StreamHandle) => void): void;
+  reset?(cb?: (this: StreamHandle) => void): number;
   getpeername?(out: AddrOut): number;
   getsockname?(out: AddrOut): number;
   setNoDelay?(on: boolean): number;
@@ -188,7 +188,9 @@ export class RawSocket implements ProxySocket {
 
   /** getpeername/getsockname, called once per socket by the getters above ({} when closed or on error). */
   private addrInfo(peer: boolean): AddrOut {
-    const out: AddrOut = {};
+    // the fields the binding stores, present from the start: its stores then hit existing properties (no map
+    // transitions; ~0.15 us less per call)
+    const out: AddrOut = { address: undefined, family: undefined, port: undefined };
     const h = this.handle;
     if (h === null) return out;
     const f = peer ? h.getpeername : h.getsockname;
@@ -318,13 +320,18 @@ export class RawSocket implements ProxySocket {
     if (err !== 0) this.fail(err, 'shutdown');
   }
 
-  /** Closes now (unsent bytes are dropped; unread bytes make the kernel send a RST). onclose follows. */
+  /**
+   * Closes now (unsent bytes are dropped; unread bytes make the kernel send a RST). onclose follows, unless the
+   * socket was silenced (sockSilence: nobody listens): then the handle closes without a JS callback.
+   */
   destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
     this.reading = false;
     const h = this.handle;
-    if (h !== null) h.close(onHandleClose);
+    if (h === null) return;
+    if (this.silent()) { h.close(); this.closed(); }
+    else h.close(onHandleClose);
   }
 
   /** Closes with a RST (TCP; a plain close for unix sockets). */
@@ -334,12 +341,20 @@ export class RawSocket implements ProxySocket {
     if (h !== null && this.isTcp && h.reset !== undefined && !this.connecting) {
       this.destroyed = true;
       this.reading = false;
-      if (h.reset(onHandleClose) === 0) return;
-      h.close(onHandleClose);
+      const quiet = this.silent();
+      if (h.reset(quiet ? undefined : onHandleClose) !== 0) h.close(quiet ? undefined : onHandleClose);
+      if (quiet) this.closed();
       return;
     }
     this.destroy();
   }
+
+  /**
+   * No handler would hear the close (the defaults, as sockSilence leaves them): node then needs no close callback
+   * (libuv's close completion reaches JS only when one was given: one MakeCallback and a symbol property store less
+   * per socket), and the socket lets go of its handle and read buffer at once (libuv reads nothing after uv_close).
+   */
+  private silent(): boolean { return this.onclose === noop && this.onerror === noopErr; }
 
   /** Ends the socket with a libuv error: onerror then onclose (asynchronously, as node does). */
   fail(status: number, syscall: string): void {
@@ -384,6 +399,15 @@ export class RawSocket implements ProxySocket {
     if (this.shutPending) { this.shutPending = false; this.shutdownNow(); }
     if (!this.paused) { this.paused = true; this.resume(); }
   }
+}
+
+/**
+ * The owner is done with `s`: its handlers go back to the defaults and its owner to null, so nothing hears of it
+ * anymore (a RawSocket then closes without a close callback). For sockets closed right after by their last user.
+ */
+export function sockSilence(s: ProxySocket): void {
+  s.owner = null;
+  s.ondata = noopData; s.onend = noop; s.ondrain = noop; s.onerror = noopErr; s.onclose = noop; s.onconnect = noop;
 }
 
 function emitDrain(rs: RawSocket): void {
