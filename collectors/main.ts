@@ -14,6 +14,7 @@ import { CollectCounters } from './counters.ts';
 import { CLF_LOG_FORMAT, compileLogFormat } from './httplog/custom-format.ts';
 import type { CompiledLogFormat } from './httplog/custom-format.ts';
 import { Ingest, ingestFiles, warmUpParsers } from './ingest.ts';
+import { eachDatagramLine } from './datagram-lines.ts';
 import type { IngestFormat } from './ingest.ts';
 import { ThreadedSink } from './sinks/threaded.ts';
 import { ArrowStreamSink, JsonLinesSink } from './sinks/stdout.ts';
@@ -198,12 +199,14 @@ async function main(argv: string[]): Promise<void> {
     counters.droppedRing = r;
   };
 
-  const onDatagram = (buf: Uint8Array, s: number, e: number, peer: string, nowMs: number): void => ingest.onMessage(buf, s, e, peer, nowMs);
+  const onMessage = (buf: Uint8Array, s: number, e: number, peer: string, nowMs: number): void => ingest.onMessage(buf, s, e, peer, nowMs);
+  const onDatagram = (buf: Uint8Array, s: number, e: number, peer: string, nowMs: number): void =>
+    eachDatagramLine(buf, s, e, peer, nowMs, onMessage);
   const onFrame = (buf: Buffer, s: number, e: number, peer: string, cut: number): void => {
     if (cut === FRAME_WHOLE) ingest.onMessage(buf, s, e, peer, Date.now());
     else ingest.onCutFrame(buf, s, e, peer, Date.now(), cut === FRAME_OVERSIZED ? PARSE_ERR_OVERSIZED : PARSE_ERR_TRUNCATED);
   };
-  const onUnixDatagram = (buf: Buffer, peer: string): void => ingest.onMessage(buf, 0, buf.length, peer, Date.now());
+  const onUnixDatagram = (buf: Buffer, peer: string): void => eachDatagramLine(buf, 0, buf.length, peer, Date.now(), onMessage);
   const onListenerError = (e: Error): void => log('listener error: ' + e.message);
 
   try {

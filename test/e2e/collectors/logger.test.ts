@@ -1,10 +1,12 @@
 // util-linux `logger` (what operators test a syslog pipeline with) sends real HAProxy 2.6 lines to
 // sluice-collect over UDP (RFC 3164 and 5424), TCP (LF framing and RFC 6587 octet counting), a unix datagram
 // socket (local format, no hostname) and a unix stream socket: each sender's rows carry its tag and pid, and
-// their HAProxy columns equal those of the same lines read from the file (--read in the same collector).
+// their HAProxy columns equal those of the same lines read from the file (--read in the same collector). A datagram
+// packing three lines (as `nc -u` sends a file) gives three rows.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,10 +51,15 @@ test('logger over UDP, TCP and unix sockets: one row per line with the sender\'s
     ['unixstream', ['-u', stream, '-T', '--rfc5424']],
   ];
   for (const [i, [tag, args]] of senders.entries()) await logger([...args, '-t', tag, '--id=' + (4000 + i), '-e', '-f', lines]);
+  /* `nc -u host port < file` packs several lines into one datagram: one row each */
+  const packed = fs.readFileSync(lines, 'latin1').split('\n').filter(Boolean).slice(0, 3).map((l) => '<134>Nov 24 09:00:00 lb1 packed[7]: ' + l + '\n');
+  const sock = createSocket('udp4');
+  await new Promise<void>((resolve, reject) => sock.send(Buffer.from(packed.join(''), 'latin1'), udp, '127.0.0.1', (e: Error | null) => (e ? reject(e) : resolve())));
+  sock.close();
   /* SIGUSR1 prints the counters: ask every 200 ms until every line is counted */
   const ask = setInterval(() => c.p.kill('SIGUSR1'), 200);
   try {
-    await waitFor(() => new RegExp(`received=${n * (senders.length + 1)} `).test(c.stderr()), 'all lines received', 20000);
+    await waitFor(() => new RegExp(`received=${n * (senders.length + 1) + 3} `).test(c.stderr()), 'all lines received', 20000);
   } finally {
     clearInterval(ask);
   }
@@ -63,6 +70,10 @@ test('logger over UDP, TCP and unix sockets: one row per line with the sender\'s
   const httpWant = await query(db, `SELECT ${HTTP_COLS} FROM http_log WHERE program IS NULL ORDER BY ALL`);
   const tcpWant = await query(db, `SELECT ${TCP_COLS} FROM tcp_log WHERE program IS NULL ORDER BY ALL`);
   assert.ok(httpWant.length >= 10 && tcpWant.length >= 3, `${httpWant.length} http, ${tcpWant.length} tcp rows from the file`);
+  const packedRows = await query(db, "SELECT client_port, uri FROM http_log WHERE program = 'packed' ORDER BY ALL");
+  assert.deepEqual(packedRows, (await query(db, 'SELECT client_port, uri FROM http_log WHERE program IS NULL ORDER BY ALL'))
+    .filter((r) => packed.some((l) => l.includes(':' + String(r.client_port) + ' ['))));
+  assert.equal(packedRows.length, 3);
   for (const [i, [tag]] of senders.entries()) {
     const env = await query(db, `SELECT DISTINCT host IS NULL AS nohost, pid, facility, severity FROM http_log WHERE program = '${tag}'`);
     // the unix datagram sender uses the local format, which has no hostname
