@@ -1,5 +1,5 @@
 /*
- * Replays a command list recorded against haproxy 2.6.12 by a fixture's record.py (fixtures/proxy/dynamic-servers,
+ * Replays a command list recorded against haproxy 2.6.12 by fixtures/proxy/cli-record.py (fixtures/proxy/dynamic-servers,
  * fixtures/proxy/acl-map-versions) on a running Sluice and compares each reply with the recorded one: CLI lines on
  * their own stats socket connection, `!curl N /p` (N GETs, statuses), `!body /p` (one GET's body, `ERR <status>`
  * otherwise), `!sleep S`. `norm` takes out what legitimately differs (times, ports, paths) on both sides.

@@ -1,7 +1,7 @@
 /*
  * Runtime API dynamic servers (`add server`, `del server`, with `enable server`, `enable health`, `show servers state`,
  * `show stat` and traffic in between): every reply compared with haproxy 2.6.12's on the same configuration and
- * command list (fixtures/proxy/dynamic-servers, made by its record.py), byte for byte except the time since the last
+ * command list (fixtures/proxy/dynamic-servers, made by fixtures/proxy/cli-record.py), byte for byte except the time since the last
  * state change and the `show stat` columns that depend on timing or connection reuse.
  */
 import { test, after } from 'node:test';

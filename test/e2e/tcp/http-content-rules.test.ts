@@ -7,23 +7,11 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createSocket } from 'node:dgram';
-import { connect } from 'node:net';
 import { freePort, startSluice, stopSluice, waitFor } from '../proxy-util.ts';
 import { flushLogs } from '../../../proxy/log/sender.ts';
+import { statuses } from './http-rules-util.ts';
 
 const fx = (f: string): string => readFileSync(new URL('../../../fixtures/proxy/tcp-content-http/' + f, import.meta.url), 'latin1');
-
-/** Sends `reqs` on one connection; resolves with the status codes received before the proxy closed. */
-function statuses(port: number, reqs: string[]): Promise<string[]> {
-  return new Promise((resolve) => {
-    const c = connect(port, '127.0.0.1', () => c.write(reqs.join('')));
-    let got = '';
-    const t = setTimeout(() => c.destroy(), 3000);
-    c.on('data', (d) => { got += d.toString('latin1'); });
-    c.on('error', () => {});
-    c.on('close', () => { clearTimeout(t); resolve([...got.matchAll(/HTTP\/1\.1 (\d+)/g)].map((m) => m[1])); });
-  });
-}
 
 /** The fields of a log line that do not depend on time, ports or connection counts. */
 const shape = (l: string): string => l.replace(/^\S+ \[[^\]]+\] /, '').replace(/\/(\d+) /, '/T ').replace(/ \d+\/\d+\/\d+\/\d+\/\d+ /, ' C ');

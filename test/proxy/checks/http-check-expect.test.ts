@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { loadConfig, CFG_ALERT } from '../../../proxy/config/loader.ts';
 import { buildRegistry } from '../../../proxy/modules.ts';
 import type { Proxy } from '../../../proxy/model/types.ts';
-import { runProbe, probeReason, type ProbeResult } from '../../../proxy/checks/probe.ts';
+import { checkVerdicts } from './probe-util.ts';
 
 const fx = (f: string) => readFileSync(new URL('../../../fixtures/proxy/http-check-expect/' + f, import.meta.url), 'latin1');
 const dir = mkdtempSync(join(tmpdir(), 'sluice-hchk-'));
@@ -35,23 +35,8 @@ before(async () => {
 
 after(() => { origin.close(); rmSync(dir, { recursive: true, force: true }); });
 
-function probe(be: string): Promise<ProbeResult> {
-  const px = backends.get(be)!;
-  return new Promise((resolve) => runProbe(px.servers[0], px.httpCheck, 1000, 1000, resolve));
-}
-
 /** Each backend's verdict and reason as in the golden `file`, and Sluice's. */
-async function verdicts(file: string): Promise<{ want: string[]; got: string[] }> {
-  const want: string[] = [];
-  const got: string[] = [];
-  for (const line of fx(file).trimEnd().split('\n')) {
-    const m = /server ([bcd]\d+)\/s1 (succeeded|failed), reason: (.*), check duration/.exec(line)!;
-    want.push(`${m[1]} ${m[2]} ${m[3]}`);
-    const r = await probe(m[1]);
-    got.push(`${m[1]} ${r.ok ? 'succeeded' : 'failed'} ${probeReason(r).replace(/, check duration: \d+ms$/, '')}`);
-  }
-  return { want, got };
-}
+const verdicts = (file: string) => checkVerdicts(fx(file), backends);
 
 test('hdr / fhdr / min-recv expectations: the verdicts and reasons of HAProxy 2.6.12', async () => {
   const { want, got } = await verdicts('haproxy-health.txt');

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { loadConfig, CFG_ALERT } from '../../../proxy/config/loader.ts';
 import { buildRegistry } from '../../../proxy/modules.ts';
 import type { Proxy } from '../../../proxy/model/types.ts';
-import { runProbe, probeReason, type ProbeResult } from '../../../proxy/checks/probe.ts';
+import { checkVerdicts, probeBackend } from './probe-util.ts';
 
 const fx = (f: string) => readFileSync(new URL('../../../fixtures/proxy/http-check-vars/' + f, import.meta.url), 'latin1');
 const dir = mkdtempSync(join(tmpdir(), 'sluice-hchkvars-'));
@@ -44,25 +44,13 @@ before(async () => {
 
 after(() => { origin.close(); rmSync(dir, { recursive: true, force: true }); });
 
-function probe(be: string): Promise<ProbeResult> {
-  const px = backends.get(be)!;
-  return new Promise((resolve) => runProbe(px.servers[0], px.httpCheck, 1000, 1000, resolve));
-}
-
 test('http-check variables, log-format header values, uri-lf/body-lf and multi-step checks: verdicts of haproxy 2.6.12', async () => {
-  const want: string[] = [];
-  const got: string[] = [];
-  for (const line of fx('haproxy-health.txt').trimEnd().split('\n')) {
-    const m = /server (v\d+)\/s1 (succeeded|failed), reason: (.*), check duration/.exec(line)!;
-    want.push(`${m[1]} ${m[2]} ${m[3]}`);
-    const r = await probe(m[1]);
-    got.push(`${m[1]} ${r.ok ? 'succeeded' : 'failed'} ${probeReason(r).replace(/, check duration: \d+ms$/, '')}`);
-  }
+  const { want, got } = await checkVerdicts(fx('haproxy-health.txt'), backends);
   assert.equal(want.length, 7);
   assert.deepEqual(got, want);
   // v7's second step ran on its own connection after the first passed
   seen.length = 0;
-  await probe('v7');
+  await probeBackend(backends, 'v7');
   assert.deepEqual(seen, ['GET /hello', 'GET /other']);
 });
 

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { loadConfig, CFG_ALERT } from '../../../proxy/config/loader.ts';
 import { buildRegistry } from '../../../proxy/modules.ts';
 import type { Proxy } from '../../../proxy/model/types.ts';
-import { runProbe, probeReason, type ProbeResult } from '../../../proxy/checks/probe.ts';
+import { checkVerdicts } from './probe-util.ts';
 
 const fx = (f: string) => readFileSync(new URL('../../../fixtures/proxy/tcp-check-rules/' + f, import.meta.url), 'latin1');
 const dir = mkdtempSync(join(tmpdir(), 'sluice-tcprules-'));
@@ -45,22 +45,8 @@ before(async () => {
 
 after(() => { for (const s of socks) s.destroy(); for (const s of servers) s.close(); rmSync(dir, { recursive: true, force: true }); });
 
-function probe(be: string): Promise<ProbeResult> {
-  const px = backends.get(be)!;
-  return new Promise((resolve) => runProbe(px.servers[0], px.httpCheck, 1000, 1000, resolve));
-}
-
 test('tcp-check rules: the verdict and reason of every backend as haproxy 2.6.12 logged them', async () => {
-  const lines = fx('haproxy-health.txt').trimEnd().split('\n');
-  const want = lines.map((l) => {
-    const m = /server (t\d+)\/s1 (succeeded|failed), reason: (.*), check duration/.exec(l)!;
-    return `${m[1]} ${m[2]} ${m[3]}`;
-  });
-  const got = await Promise.all(want.map(async (w) => {
-    const be = w.slice(0, w.indexOf(' '));
-    const r = await probe(be);
-    return `${be} ${r.ok ? 'succeeded' : 'failed'} ${probeReason(r).replace(/, check duration: \d+ms$/, '')}`;
-  }));
+  const { want, got } = await checkVerdicts(fx('haproxy-health.txt'), backends, true);
   assert.equal(want.length, 23);
   assert.deepEqual(got, want);
 });
