@@ -7,6 +7,7 @@
  * return-*). Values holding `%` are log-format strings compiled by proxy/log/format.ts and run by log/emit.ts with
  * the live request exposed to `%[req.hdr(..)]` & co (log/sample.ts sampleLive). Hot path: yes (when rules exist).
  */
+import { isIP } from 'node:net';
 import type { SampleCtx } from '../acl/types.ts';
 import type { Proxy, StreamLog } from '../model/types.ts';
 import type { HttpRule, RedirectRule, RuleFmt } from './types.ts';
@@ -14,7 +15,7 @@ import {
   HTTP_ACT_ALLOW, HTTP_ACT_DENY, HTTP_ACT_SET_HDR, HTTP_ACT_ADD_HDR, HTTP_ACT_DEL_HDR, HTTP_ACT_REDIRECT,
   HTTP_ACT_RETURN, HTTP_ACT_SET_PATH, HTTP_ACT_SET_QUERY, HTTP_ACT_SET_URI, HTTP_ACT_SET_METHOD, HTTP_ACT_REPLACE_HDR,
   HTTP_ACT_REPLACE_VAL, HTTP_ACT_REPLACE_PATH, HTTP_ACT_REPLACE_URI, HTTP_ACT_TARPIT, HTTP_ACT_CAPTURE, HTTP_ACT_CAPTURE_RES, HTTP_ACT_SET_VAR,
-  HTTP_ACT_REJECT, HTTP_ACT_SILENT_DROP,
+  HTTP_ACT_REJECT, HTTP_ACT_SILENT_DROP, HTTP_ACT_SET_SRC,
   HTTP_ACT_UNSET_VAR, HTTP_ACT_AUTH, HTTP_ACT_SET_STATUS, HTTP_ACT_PROMETHEUS, HTTP_ACT_CUSTOM,
   REDIR_LOCATION, REDIR_PREFIX, H1_HDR_STRIDE,
 } from './types.ts';
@@ -23,6 +24,7 @@ import { prometheusHttpReply } from '../stats/prometheus.ts';
 import { runLogEmitter } from '../log/emit.ts';
 import { sampleLive } from '../log/sample.ts';
 import { varSet, varUnset } from './vars.ts';
+import { ipv4Value } from '../net/ipv4.ts';
 
 export const RULES_CONTINUE = 0;
 export const RULES_DENY = 1;
@@ -33,6 +35,20 @@ export const RULES_STATS = 4;
 /** http-request reject / silent-drop: the connection closes without a response (silent-drop: with a reset). */
 export const RULES_REJECT = 5;
 export const RULES_SILENT_DROP = 6;
+
+/**
+ * `http-request set-src`: `v` (an IPv4 or IPv6 address) becomes the request's client address
+ * (%ci, src, forwardfor, stick keys) until the transaction ends, as 2.6's per-stream address; false when `v` is none.
+ */
+function setSrc(ctx0: SampleCtx, log: StreamLog, v: string): boolean {
+  const ip = v.trim();
+  if (isIP(ip) === 0) return false;
+  const c = ctx0 as { srcIp: string; srcIp4: number };
+  c.srcIp = ip;                                         // a v4-mapped address keeps its text (2.6), matches as IPv4
+  c.srcIp4 = ipv4Value(ip.startsWith('::ffff:') ? ip.slice(7) : ip);
+  log.clientIp = ip;
+  return true;
+}
 
 /** What the rules decided, reused per transaction. */
 export interface RuleOut {
@@ -446,6 +462,15 @@ export function httpRulesRun(rules: readonly HttpRule[], ctx0: SampleCtx, out: R
         break;
       }
       case HTTP_ACT_TARPIT: out.status = r.status; return RULES_TARPIT;
+      case HTTP_ACT_SET_SRC: {
+        const log = out.log;
+        if (log === null || r.fmt === null) break;
+        setLive(ctx, out);
+        const v = (r.fmt.fns[0] as (s: typeof log) => string | number | null)(log);
+        sampleLive.req = null;
+        if (typeof v === 'string' && setSrc(ctx0, log, v)) stale = true;     // later rules see the new address
+        break;
+      }
       case HTTP_ACT_REJECT: return RULES_REJECT;
       case HTTP_ACT_SILENT_DROP: return RULES_SILENT_DROP;
       case HTTP_ACT_AUTH: out.status = 401; out.reply = r.reply; return RULES_REPLY;

@@ -236,10 +236,14 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   /** x-forwarded-for line cached for the proxy it was built for. */
   fwdPx: Proxy | null = null;
   fwdLine = '';
+  fwdSrc = '';
   fwdName = 'x-forwarded-for';
   fwdIfNone = false;
-  readonly srcIp: string;
-  readonly srcIp4: number;
+  /** The request's client address: the connection's, or what `http-request set-src` made it for this transaction. */
+  srcIp: string;
+  srcIp4: number;
+  /** The connection's client address (set-src changes srcIp for one transaction only). */
+  readonly connSrcIp: string;
   srcAddrBuf: Buffer | null = null;
   /** Stick counters this session tracks (proxy/stick), null unless a track-sc / stick rule ran. */
   stk: StkStream | null = null;
@@ -268,6 +272,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     const ip = sock.remoteAddress ?? '';
     this.srcIp = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
     this.srcIp4 = ipv4Value(this.srcIp);
+    this.connSrcIp = this.srcIp;
     const log = this.log;
     const now = twNow();               // frontend.ts read the clock at the accept
     log.acceptMs = now;
@@ -735,8 +740,9 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
    */
   forwardFor(): string {
     const be = this.be as Proxy;
-    if (this.fwdPx === be) return this.fwdLine;
+    if (this.fwdPx === be && this.fwdSrc === this.srcIp) return this.fwdLine;
     this.fwdPx = be;
+    this.fwdSrc = this.srcIp;               // http-request set-src may change it per transaction
     const fe = this.fe;
     const px = (be.options & PR_O_FORWARDFOR) !== 0 ? be : fe;
     const exc = (fe.forwardForExcept !== '' && ipInNet(this.srcIp4, fe.forwardForExcept)) ||
@@ -1303,6 +1309,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     log.method = ''; log.uri = ''; log.httpVersion = ''; log.resVer = 0; log.reqLine = '';
     log.cookieReq = '-'; log.cookieRes = '-';
     log.connCounter = this.txnCount;
+    if (this.srcIp !== this.connSrcIp) { this.srcIp = this.connSrcIp; this.srcIp4 = ipv4Value(this.srcIp); log.clientIp = this.srcIp; }
     varsEndTxn(this.vars);
     const rest = this.cliRest;
     this.cliRest = null;
