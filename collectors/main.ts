@@ -15,6 +15,7 @@ import { CLF_LOG_FORMAT, compileLogFormat } from './httplog/custom-format.ts';
 import type { CompiledLogFormat } from './httplog/custom-format.ts';
 import { Ingest, ingestFiles, warmUpParsers } from './ingest.ts';
 import { eachDatagramLine } from './datagram-lines.ts';
+import { ingestDockerJson, isDockerJsonFile } from './docker-json.ts';
 import type { IngestFormat } from './ingest.ts';
 import { ThreadedSink } from './sinks/threaded.ts';
 import { ArrowStreamSink, JsonLinesSink } from './sinks/stdout.ts';
@@ -273,7 +274,7 @@ async function main(argv: string[]): Promise<void> {
   dropTimer.unref();
 
   if (o.read.length > 0) {
-    try { await ingestFiles(o.read, ingest); } catch (e) {
+    try { await readFiles(o.read, ingest); } catch (e) {
       // What was read so far is flushed, then the collector stops (exit 1).
       log('reading failed: ' + (e as Error).message);
       await shutdown(1, '');
@@ -282,6 +283,27 @@ async function main(argv: string[]): Promise<void> {
   if (o.read.length > 0 && o.listen.length === 0) await shutdown(ingest.failed ? 1 : 0, '');
   if (ingest.failed) await shutdown(1, '');
   if (listeners.length > 0) log('ready');
+}
+
+/* --read: docker json-file logs are unwrapped (docker-json.ts); runs of other files go to ingestFiles, in order */
+async function readFiles(paths: readonly string[], ingest: Ingest): Promise<void> {
+  let plain: string[] = [];
+  for (const path of paths) {
+    if (!await isDockerJsonFile(path)) { plain.push(path); continue; }
+    if (plain.length > 0) await ingestFiles(plain, ingest);
+    plain = [];
+    if (ingest.failed) return;
+    await ingest.bulk(true);
+    try {
+      await ingestDockerJson(path, ingest);
+    } catch (e) {
+      throw new Error("'" + path + "': " + (e as Error).message);
+    } finally {
+      await ingest.bulk(false);
+    }
+    if (ingest.failed) return;
+  }
+  if (plain.length > 0) await ingestFiles(plain, ingest);
 }
 
 main(process.argv).catch((e: unknown) => fail((e as Error).stack ?? String(e), 1));
