@@ -330,16 +330,19 @@ function parseHttpCheck(args: readonly string[], ctx: KwCtx): void {
   if (sub === 'connect') {
     c.pendingComment = undefined;
     let port = 0;
+    let sendProxy = false;
     for (let i = 2; i < args.length; i++) {
       const k = args[i];
-      if (k === 'default') continue;
+      // Sluice closes check connections cleanly: what `linger` asks
+      if (k === 'default' || k === 'linger') continue;
+      if (k === 'send-proxy') { sendProxy = true; continue; }
       if (k === 'comment' && args[i + 1] !== undefined) { i++; continue; }
       if (k === 'port' && args[i + 1] !== undefined) {
         port = parseUint(args[i + 1]);
         if (port < 1 || port > 65535) { ctx.alert(`'http-check connect' : invalid port '${args[i + 1]}'.`); return; }
         i++; continue;
       }
-      ctx.alert(`'http-check connect' : '${k}' is a HAProxy 2.6 option not supported by sluice yet (only 'default', 'port' and 'comment' are).`);
+      ctx.alert(`'http-check connect' : '${k}' is a HAProxy 2.6 option not supported by sluice yet (only 'default', 'port', 'send-proxy', 'linger' and 'comment' are).`);
       return;
     }
     // a connect after a rule of the current step starts the next step of a multi-step check
@@ -347,8 +350,9 @@ function parseHttpCheck(args: readonly string[], ctx: KwCtx): void {
       const n = newCheckCfg();
       n.type = root.type; n.sendState = root.sendState; n.disableOn404 = root.disableOn404;
       n.connectPort = port;
+      if (sendProxy) n.connectSendProxy = true;
       c.next = n;
-    } else c.connectPort = port;
+    } else { c.connectPort = port; if (sendProxy) c.connectSendProxy = true; }
     return;
   }
   ctx.alert(`'http-check' only supports 'disable-on-404', 'send-state', 'comment', 'connect', 'send', 'expect', 'set-var' and 'unset-var'. but got '${sub}'.`);

@@ -11,6 +11,7 @@ import type { Server } from '../model/types.ts';
 import { SRV_ST_STOPPED } from '../model/types.ts';
 import type { CheckCfg } from './types.ts';
 import { checkProxyHeader } from '../backend/send-proxy.ts';
+import { ppEncodeV1 } from '../net/proxy-protocol.ts';
 import { runTcpCheck, checkVarRun } from './tcp-check.ts';
 import {
   CHK_TYPE_HTTP, CHK_TYPE_TCPCHK, HCHK_STATUS_L4OK, HCHK_STATUS_L4CON, HCHK_STATUS_L4TOUT, HCHK_STATUS_L7OK, HCHK_STATUS_L7STS,
@@ -190,7 +191,10 @@ class Probe {
   onConnect(): void {
     this.connected = true;
     // send-proxy[-v2] / check-send-proxy (backend/send-proxy.ts): the PROXY header goes first, as 2.6's checks send it
-    const pp = this.tls ? null : checkProxyHeader(this.srv, this.sock.localAddress ?? '', this.sock.localPort ?? 0, this.sock.remoteAddress ?? '', this.sock.remotePort ?? 0);
+    const so = this.sock;
+    const pp = this.tls ? null : this.cfg.connectSendProxy === true
+      ? ppEncodeV1(so.localAddress ?? '', so.localPort ?? 0, so.remoteAddress ?? '', so.remotePort ?? 0)
+      : checkProxyHeader(this.srv, so.localAddress ?? '', so.localPort ?? 0, so.remoteAddress ?? '', so.remotePort ?? 0);
     if (pp !== null) this.sock.write(pp);
     if (this.cfg.type !== CHK_TYPE_HTTP) { this.finish(this.tls ? HCHK_STATUS_L6OK : HCHK_STATUS_L4OK, true, 0, ''); return; }
     clearTimeout(this.timer);

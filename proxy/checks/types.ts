@@ -88,6 +88,8 @@ export interface CheckCfg {
   tcpPreset: boolean;          // the rules come from a protocol option: its messages, not the tcp-check ones
   /** `http-check connect [port <n>]`: the port the http check connects to (0 = the server's check port). */
   connectPort?: number;
+  /** `http-check connect send-proxy`: a PROXY v1 header opens the step's connection. */
+  connectSendProxy?: boolean;
   /** An `http-check comment` waiting for the next http-check rule (an expect keeps it). */
   pendingComment?: string;
   /** `http-check send ... hdr <name> <fmt>`: the log-formats of header values with a `%` (null = the text as is). */
