@@ -93,7 +93,8 @@ export class OutBuf {
         const code = (err as NodeJS.ErrnoException).code;
         if (code === 'EAGAIN') continue;
         if (code === 'EPIPE') dieOfSignal('SIGPIPE');
-        throw err;
+        /* ENOSPC, EIO, EBADF...: halog never checks its stdio writes; the block is lost and the run goes on */
+        return;
       }
     }
   }

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
@@ -90,4 +90,17 @@ test('the compiled halog dies of SIGPIPE like halog when its reader goes away (h
   const [code, sig] = await done;
   clearTimeout(timer);
   assert.deepEqual([code, sig], [null, 'SIGPIPE']);
+});
+
+test('stdout on a full disk (/dev/full): halog ignores its failed writes, prints the summary and exits 0', () => {
+  const full = openSync('/dev/full', 'w');
+  try {
+    const r = spawnSync(process.execPath, [BIN, '-st'], {
+      input: readFileSync(join(FIX, 'corpus', 'qa.log')), stdio: ['pipe', full, 'pipe'], env: { ...process.env, TZ: 'UTC' }, timeout: 20000,
+    });
+    assert.equal(r.status, 0);
+    assert.equal(r.stderr.toString('latin1'), readFileSync(join(FIX, 'cases', 'qa-st', 'stderr'), 'latin1'));
+  } finally {
+    closeSync(full);
+  }
 });
