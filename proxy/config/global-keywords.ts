@@ -155,6 +155,8 @@ export const keywords: CfgKeyword[] = [
   { section: 'global', name: 'master-worker', parse: parseMasterWorker },
   { section: 'global', name: 'quiet', parse: parseFlag },
   { section: 'global', name: 'zero-warning', parse: parseFlag },
+  // allows 2.6's experimental directives (normalize-uri, tune.fd.edge-triggered), refused without it
+  { section: 'global', name: 'expose-experimental-directives', parse: parseFlag },
   { section: 'global', name: 'pidfile', parse: parsePidfile },
   { section: 'global', name: 'node', parse: parseNode },
   { section: 'global', name: 'description', parse: parseDescription },

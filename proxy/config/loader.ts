@@ -330,6 +330,9 @@ function parseFile(ld: Loading, reg: KeywordRegistry, file: string, text: string
   return true;
 }
 
+/** Global keywords 2.6 refuses unless `expose-experimental-directives` came before (here ignored ones). */
+const EXPERIMENTAL_GLOBAL: readonly string[] = ['tune.fd.edge-triggered'];
+
 /** 2.6's alert (or warning) for a keyword removed before 2.6; true when the line was one. */
 function removedKeyword(ld: Loading, file: string, line: number, family: string, w0: string, w1: string | undefined): boolean {
   if (family === 'global') {
@@ -458,6 +461,10 @@ function dispatchLine(ld: Loading, reg: KeywordRegistry, file: string, lineNo: n
   }
   if (removedKeyword(ld, file, lineNo, family, w0, args[from + 1])) return;
   const ign = reg.ignoredKw(family, w0 === 'option' ? 'option ' + (args[from + 1] ?? '') : w0);
+  if (ign !== undefined && family === 'global' && EXPERIMENTAL_GLOBAL.includes(w0) && ld.global.ext.get('expose-experimental-directives') !== true) {
+    ld.alert(file, `parsing [${file}:${lineNo}] : '${w0}' directive is experimental, must be allowed via a global 'expose-experimental-directives'`);
+    return;
+  }
   if (ign !== undefined) {
     ctx.warn(`'${w0 === 'option' ? 'option ' + args[from + 1] : w0}' is ignored by sluice (${ign[1]}).`);
     return;

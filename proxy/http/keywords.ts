@@ -473,6 +473,10 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
     }
   }
   if (rule === null) {
+    if (act === 'normalize-uri' && isReq && ctx.global.ext.get('expose-experimental-directives') !== true) {
+      ctx.alert(`'normalize-uri' action is experimental, must be allowed via a global 'expose-experimental-directives'`);
+      return;
+    }
     if (!isHaproxyAction(isReq ? HTTP_REQ_ACTIONS_26 : isAfter ? HTTP_AFTER_ACTIONS_26 : HTTP_RES_ACTIONS_26, act ?? '')) {
       ctx.alertRaw(unknownActionAlert(ctx.file, ctx.line, args[0], act));
       return;
