@@ -49,7 +49,13 @@ export async function readInputs(o: HalogOptions, reader: HalogInput, stdinFd: n
   const tick = progress ? (n: number): void => progress.update(n) : undefined;
   if (o.files.length === 0) {
     progress?.startFile(sizeOf(stdinFd), reader.bytesRead);
-    reader.readFd(stdinFd, tick);
+    /* halog's fgets() ends its input on a read error too (`halog < /some/dir`: EISDIR): 0 lines, exit 0 */
+    try {
+      reader.readFd(stdinFd, tick);
+    } catch (e) {
+      if (typeof (e as NodeJS.ErrnoException).code !== 'string') throw e;
+      reader.finish();
+    }
     return;
   }
   for (const file of o.files) {

@@ -104,3 +104,15 @@ test('stdout on a full disk (/dev/full): halog ignores its failed writes, prints
     closeSync(full);
   }
 });
+
+test('stdin that cannot be read (a directory: EISDIR) is an empty input, as for halog', () => {
+  const dir = openSync(FIX, 'r');
+  try {
+    const r = spawnSync(process.execPath, [BIN, '-st'], { stdio: [dir, 'pipe', 'pipe'], env: { ...process.env, TZ: 'UTC' }, timeout: 20000 });
+    assert.equal(r.status, 0);
+    assert.equal(r.stdout.toString('latin1'), '');
+    assert.equal(r.stderr.toString('latin1'), '0 lines in, 0 lines out, 0 parsing errors\n');
+  } finally {
+    closeSync(dir);
+  }
+});
