@@ -10,12 +10,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { LogDicts } from './arrow/batcher.ts';
 import type { LogBatch } from './arrow/batcher.ts';
 import { LOG_COLUMNS } from './arrow/schema.ts';
-import { CK_DICT } from './arrow/types.ts';
+import { CK_DICT, COL_CTX } from './arrow/types.ts';
 import { compileLogFormat } from './httplog/custom-format.ts';
 import type { CompiledLogFormat } from './httplog/custom-format.ts';
 import { Ingest, ingestBufferLines } from './ingest.ts';
 import type { IngestFormat } from './ingest.ts';
-import { encodeStagedParquet, prepareStagedIds } from './sinks/staged-parquet.ts';
+import { encodeStagedParquet, prepareCtxIds, prepareStagedIds } from './sinks/staged-parquet.ts';
 import type { LogSink } from './sinks/types.ts';
 import type { FromParseWorker, ParseWorkerConfig, ToParseWorker, WorkerFormat } from './types.ts';
 
@@ -77,6 +77,11 @@ const stageSink: LogSink<LogBatch> = {
       const m = toGlobal[col];
       for (let r = 0; r < ids.length; r++) ids[r] = m[ids[r]];
     }
+    // The ctx tuples are made of global ids, so they are interned after the rewrite, then get global ids themselves.
+    const ctx = prepareCtxIds(b);
+    await syncDicts();
+    const m = toGlobal[COL_CTX];
+    for (let r = 0; r < ctx.length; r++) ctx[r] = m[ctx[r]];
     const file = path.join(cfg.stageDir, cfg.tag + '-' + b.table.name + '-' + (seq++) + '.parquet');
     fs.writeFileSync(file, encodeStagedParquet(b));
     send({ t: 'staged', table: b.table.name, file, rows: b.rows });

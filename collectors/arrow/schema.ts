@@ -9,7 +9,7 @@ import {
   COL_ACTCONN, COL_FECONN, COL_BECONN, COL_SRV_CONN, COL_RETRIES, COL_REDISPATCHED, COL_SRV_QUEUE, COL_BACKEND_QUEUE,
   COL_REQ_HEADERS, COL_RES_HEADERS, COL_METHOD, COL_URI, COL_HTTP_VERSION, COL_LOG_TS, COL_HOST, COL_PROGRAM, COL_PID,
   COL_FACILITY, COL_SEVERITY, COL_EXTRA, COL_RECEIVED, COL_PEER, COL_REASON, COL_MESSAGE, COL_CLIENT_IP4,
-  COL_REQ_HEADERS_ID, COL_RES_HEADERS_ID,
+  COL_REQ_HEADERS_ID, COL_RES_HEADERS_ID, COL_CTX,
 } from './types.ts';
 import type { ColumnKind, ColumnSpec, TableSpec } from './types.ts';
 
@@ -38,6 +38,20 @@ export const LOG_COLUMNS: readonly ColumnSpec[] = [
   col(COL_PEER, 'peer', CK_DICT), col(COL_REASON, 'reason', CK_DICT), col(COL_MESSAGE, 'message', CK_STR),
   { id: COL_CLIENT_IP4, name: 'client_ip4', kind: CK_I64, sql: 'UINTEGER' },
   col(COL_REQ_HEADERS_ID, 'req_headers_id', CK_DICT), col(COL_RES_HEADERS_ID, 'res_headers_id', CK_DICT),
+  col(COL_CTX, 'ctx', CK_DICT),
+];
+
+/**
+ * Columns the DuckDB base tables do not store one by one: a row's values of these (those its table has) are one
+ * dictionary id in column `ctx`, whose log_dict value is the comma-separated list of them ('' = NULL; dictionary
+ * columns as their ids), and the views expand it again. They are constant or take a few values over long runs
+ * (one frontend, host and pid, a few backends, servers, methods); DuckDB's INSERT + CHECKPOINT costs 15-30 ns per
+ * column per row whatever the values (even all NULL), one INTEGER instead of 13 columns saves most of that.
+ * The order is the order of the values in the log_dict text; append only.
+ */
+export const CTX_COLUMNS: readonly number[] = [
+  COL_FRONTEND, COL_TRANSPORT, COL_BACKEND, COL_SERVER, COL_HOST, COL_PROGRAM, COL_PID, COL_FACILITY, COL_SEVERITY,
+  COL_METHOD, COL_HTTP_VERSION, COL_TA_PLUS, COL_REDISPATCHED,
 ];
 
 /**
@@ -86,24 +100,25 @@ export function rowsTableName(t: TableSpec): string {
   return t.name + '_rows';
 }
 
-const baseCache = new Map<TableSpec, readonly number[]>();
+const baseCache = new Map<TableSpec, number[]>();
 
 /**
- * The columns of a table's base table, in order: the table's columns, then client_ip4 when it has client_ip. The base
+ * The columns of a table's base table, in order: the table's columns except CTX_COLUMNS, then ctx (their values as
+ * one id), then client_ip4 when it has client_ip. The base
  * table stores a dotted IPv4 client address as that number (client_ip NULL) and any other address as client_ip text;
  * the view turns the number back into the same text. DuckDB INSERT + CHECKPOINT of bench:collect's 1 M httplog rows
  * (CPU us/row, medians of 4 interleaved runs, load 5-7): 1.24 -> 1.12 (a high-cardinality VARCHAR costs hashing,
- * string statistics and FSST per value, more than a UINTEGER plus a NULL VARCHAR), file 23.9 -> 19.7 MB. Appended
- * last, so files of older versions gain it with ALTER TABLE ADD COLUMN. Then the ids of DICT_STAGED columns, appended
- * the same way (their text column keeps only values without an id).
+ * string statistics and FSST per value, more than a UINTEGER plus a NULL VARCHAR), file 23.9 -> 19.7 MB. Then the
+ * ids of DICT_STAGED columns (their text column keeps only values without an id).
  */
 export function baseColumns(t: TableSpec): readonly number[] {
   let c = baseCache.get(t);
   if (c === undefined) {
-    const extra: number[] = [];
-    if (t.columns.includes(COL_CLIENT_IP)) extra.push(COL_CLIENT_IP4);
-    for (const d of DICT_STAGED) if (t.columns.includes(d.str)) extra.push(d.id);
-    baseCache.set(t, c = extra.length > 0 ? [...t.columns, ...extra] : t.columns);
+    c = t.columns.filter((id) => !CTX_COLUMNS.includes(id));
+    if (t.columns.some((id) => CTX_COLUMNS.includes(id))) c.push(COL_CTX);
+    if (t.columns.includes(COL_CLIENT_IP)) c.push(COL_CLIENT_IP4);
+    for (const d of DICT_STAGED) if (t.columns.includes(d.str)) c.push(d.id);
+    baseCache.set(t, c);
   }
   return c;
 }
@@ -143,6 +158,30 @@ const IP4_TEXT = "(r.client_ip4 >> 24)::VARCHAR || '.' || ((r.client_ip4 >> 16) 
 const dictValues = (col: number): string => '(SELECT list(value ORDER BY id) FROM log_dict WHERE col = ' + col + ')';
 
 /**
+ * Column `id` (a CTX_COLUMNS member) of every ctx value, as a list indexed by ctx id: dictionary ids for dictionary
+ * columns, else the column's own type.
+ */
+function ctxValues(id: number): string {
+  const c = LOG_COLUMNS[id];
+  const type = c.kind === CK_DICT ? 'INTEGER' : c.sql;
+  return "(SELECT list(nullif(string_split(value, ',')[" + (CTX_COLUMNS.indexOf(id) + 1) + "], '')::" + type +
+    ' ORDER BY id) FROM log_dict WHERE col = ' + COL_CTX + ')';
+}
+
+/**
+ * SQL of a row's ctx text (the log_dict value that CTX_COLUMNS are merged into) computed from a base table `r` of an
+ * older layout that has those columns: the same text ctxKey in staged-parquet.ts makes (DuckDbSink migrates such
+ * tables). `has` lists the columns the old table has.
+ */
+export function ctxKeySql(t: TableSpec, has: readonly string[]): string {
+  return CTX_COLUMNS.map((id) => {
+    const c = LOG_COLUMNS[id];
+    if (!t.columns.includes(id) || !has.includes(c.name)) return "''";
+    return 'coalesce(r."' + c.name + '"' + (c.kind === CK_BOOL ? '::INTEGER' : '') + "::VARCHAR, '')";
+  }).join(" || ',' || ");
+}
+
+/**
  * The view named like the table (`http_log`, ...) that resolves dictionary ids to strings, so queries see plain
  * VARCHAR columns. Ids are stored instead of strings because DuckDB appends INTEGER columns about twice as fast as
  * short VARCHARs (143 k vs 313 k rows/s for http_log on this machine, bench/collectors/udp.bench.ts). An id indexes
@@ -155,7 +194,10 @@ export function createViewSql(t: TableSpec): string {
   for (const id of t.columns) {
     const c = LOG_COLUMNS[id];
     const staged = DICT_STAGED.find((d) => d.str === id);
-    if (c.kind === CK_DICT) sel.push(dictValues(id) + '[r."' + c.name + '"] AS "' + c.name + '"');
+    if (CTX_COLUMNS.includes(id)) {
+      const v = ctxValues(id) + '[r.ctx]';
+      sel.push((c.kind === CK_DICT ? dictValues(id) + '[' + v + ']' : v) + ' AS "' + c.name + '"');
+    } else if (c.kind === CK_DICT) sel.push(dictValues(id) + '[r."' + c.name + '"] AS "' + c.name + '"');
     else if (id === COL_CLIENT_IP) sel.push('coalesce(r.client_ip, ' + IP4_TEXT + ') AS client_ip');
     else if (staged !== undefined) {
       sel.push('coalesce(' + dictValues(staged.id) + '[r."' + LOG_COLUMNS[staged.id].name + '"], r."' + c.name + '") AS "' + c.name + '"');

@@ -13,8 +13,10 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { LogBatch, LogDicts } from '../arrow/batcher.ts';
 import {
-  DICT_TABLE_SQL, LOG_COLUMNS, LOG_TABLES, baseColumnSql, baseColumns, createTableSql, createViewSql, rowsTableName,
+  CTX_COLUMNS, DICT_TABLE_SQL, LOG_COLUMNS, LOG_TABLES, baseColumnSql, baseColumns, createTableSql, createViewSql,
+  ctxKeySql, rowsTableName,
 } from '../arrow/schema.ts';
+import { COL_CTX } from '../arrow/types.ts';
 import type { TableSpec } from '../arrow/types.ts';
 import { encodeStagedParquet, makeStageDir } from './staged-parquet.ts';
 import type { StagedSink } from './types.ts';
@@ -46,9 +48,11 @@ interface TableState {
 }
 
 /**
- * Brings a base table made by an older version up to baseColumns(spec): columns added since (client_ip4) are
- * appended with ALTER TABLE (old rows get NULL there, which the view reads as before). Rejects a table whose columns
- * differ otherwise: staged files are inserted by position.
+ * Brings a base table made by an older version up to baseColumns(spec). Columns added at the end since (client_ip4,
+ * the header ids) are appended with ALTER TABLE (old rows get NULL there, which the view reads as before). A table
+ * that still stores CTX_COLUMNS one by one (sluice before the ctx column) is rewritten once, in the caller's
+ * transaction: each row's ctx text goes into log_dict, the rows are copied in their order into the new layout.
+ * Rejects a table whose columns differ otherwise: staged files are inserted by position.
  */
 async function upgradeBaseTable(connection: DuckDBConnection, spec: TableSpec): Promise<void> {
   const table = rowsTableName(spec);
@@ -56,6 +60,27 @@ async function upgradeBaseTable(connection: DuckDBConnection, spec: TableSpec): 
     "AND schema_name = 'main' AND table_name = '" + table + "' ORDER BY column_index");
   const have = res.getRows().map((r) => String(r[0]));
   const want = baseColumns(spec);
+  if (!have.includes('ctx') && have.some((n) => CTX_COLUMNS.some((id) => LOG_COLUMNS[id].name === n))) {
+    const known = new Set(LOG_COLUMNS.map((c) => c.name));
+    const odd = have.find((n) => !known.has(n));
+    if (odd !== undefined) throw new Error(table + ': unknown column ' + odd + ' (not a sluice database?)');
+    const key = ctxKeySql(spec, have);
+    await connection.run('INSERT INTO log_dict SELECT ' + COL_CTX + ', (SELECT coalesce(max(id), 0) FROM log_dict WHERE col = ' +
+      COL_CTX + ') + row_number() OVER (ORDER BY k), k FROM (SELECT DISTINCT ' + key + ' AS k FROM ' + table + ' r) ' +
+      'WHERE k NOT IN (SELECT value FROM log_dict WHERE col = ' + COL_CTX + ')');
+    const sel = want.map((id) => {
+      const name = LOG_COLUMNS[id].name;
+      if (id === COL_CTX) return 'd.id';
+      return have.includes(name) ? 'r."' + name + '"' : 'NULL';
+    });
+    await connection.run(createTableSql(spec).replace(table, table + '_new'));
+    await connection.run('INSERT INTO ' + table + '_new SELECT ' + sel.join(', ') + ' FROM ' + table + ' r LEFT JOIN ' +
+      '(SELECT id, value FROM log_dict WHERE col = ' + COL_CTX + ') d ON d.value = ' + key + ' ORDER BY r.rowid');
+    await connection.run('DROP VIEW IF EXISTS ' + spec.name);
+    await connection.run('DROP TABLE ' + table);
+    await connection.run('ALTER TABLE ' + table + '_new RENAME TO ' + table);
+    return;
+  }
   for (let i = 0; i < want.length; i++) {
     const name = LOG_COLUMNS[want[i]].name;
     if (i >= have.length) await connection.run('ALTER TABLE ' + table + ' ADD COLUMN ' + baseColumnSql(want[i]));
@@ -103,13 +128,22 @@ export class DuckDbSink implements StagedSink<LogBatch> {
     // path: 5.37 -> 4.87 CPU us/row with threads=1).
     const instance = await DuckDBInstance.create(path_, { threads: '1' });
     const connection = await instance.connect();
-    await connection.run(DICT_TABLE_SQL);
     const tables = new Map<string, TableState>();
-    for (const spec of LOG_TABLES) {
-      await connection.run(createTableSql(spec));
-      await upgradeBaseTable(connection, spec);
-      await connection.run(createViewSql(spec));
-      tables.set(spec.name, { spec, files: [], rows: 0, bulkInserts: 0 });
+    await connection.run('BEGIN TRANSACTION');
+    try {
+      await connection.run(DICT_TABLE_SQL);
+      for (const spec of LOG_TABLES) {
+        await connection.run(createTableSql(spec));
+        await upgradeBaseTable(connection, spec);
+        await connection.run(createViewSql(spec));
+        tables.set(spec.name, { spec, files: [], rows: 0, bulkInserts: 0 });
+      }
+      await connection.run('COMMIT');
+    } catch (e) {
+      await connection.run('ROLLBACK');
+      connection.closeSync();
+      instance.closeSync();
+      throw e;
     }
     const res = await connection.runAndReadAll('SELECT col, id, value FROM log_dict ORDER BY col, id');
     const persisted = dicts.byColumn.map(() => 0);

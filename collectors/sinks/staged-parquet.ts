@@ -10,8 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { LogStrColumn } from '../arrow/batcher.ts';
 import type { LogBatch, LogDict } from '../arrow/batcher.ts';
-import { DICT_STAGED, LOG_COLUMNS, baseColumns } from '../arrow/schema.ts';
-import { CK_BOOL, CK_DICT, CK_I32, CK_I64, CK_STR, CK_TS, COL_CLIENT_IP, COL_CLIENT_IP4, NULL_I32 } from '../arrow/types.ts';
+import { CTX_COLUMNS, DICT_STAGED, LOG_COLUMNS, baseColumns } from '../arrow/schema.ts';
+import {
+  CK_BOOL, CK_DICT, CK_I32, CK_I64, CK_STR, CK_TS, COL_CLIENT_IP, COL_CLIENT_IP4, COL_CTX, NULL_I32,
+} from '../arrow/types.ts';
+import type { TableSpec } from '../arrow/types.ts';
 
 // Parquet enums (parquet.thrift).
 const PQ_BOOLEAN = 0;
@@ -463,6 +466,125 @@ function splitStaged(b: LogBatch, n: number): void {
   }
 }
 
+/** The ctx ids (schema.ts CTX_COLUMNS) of the batch being encoded, prepared for `ctxFor` (its `ctxRows` rows). */
+let ctxIds = new Int32Array(0);
+let ctxHash = new Int32Array(0);
+let ctxFor: LogBatch | null = null;
+let ctxRows = 0;
+
+/** Tuples of CTX_COLUMNS values (those of one table) seen so far → their id in one ctx dictionary. */
+interface CtxCache {
+  /** The table's CTX_COLUMNS members, and for each CTX_COLUMNS position its index among them (-1: not in the table). */
+  readonly members: readonly number[];
+  readonly at: readonly number[];
+  /** Open addressing over entries: entry + 1, 0 = empty. */
+  slots: Int32Array;
+  /** Entry e's tuple is tuples[e * members.length ...], its dictionary id ids[e]. */
+  tuples: Int32Array;
+  ids: Int32Array;
+  count: number;
+}
+const ctxCaches = new WeakMap<LogDict, Map<TableSpec, CtxCache>>();
+
+function ctxCache(dict: LogDict, t: TableSpec): CtxCache {
+  let m = ctxCaches.get(dict);
+  if (m === undefined) ctxCaches.set(dict, m = new Map());
+  let c = m.get(t);
+  if (c === undefined) {
+    const members = CTX_COLUMNS.filter((id) => t.columns.includes(id));
+    const at = CTX_COLUMNS.map((id) => members.indexOf(id));
+    m.set(t, c = { members, at, slots: new Int32Array(256), tuples: new Int32Array(64 * members.length), ids: new Int32Array(64), count: 0 });
+  }
+  return c;
+}
+
+/** The log_dict text of a ctx tuple (schema.ts CTX_COLUMNS): values in CTX_COLUMNS order, '' for NULL. */
+function ctxKey(c: CtxCache, b: LogBatch, r: number): string {
+  let key = '';
+  for (let k = 0; k < CTX_COLUMNS.length; k++) {
+    if (k > 0) key += ',';
+    if (c.at[k] < 0) continue;
+    const id = CTX_COLUMNS[k];
+    const v = b.i32[id][r];
+    if (v !== (LOG_COLUMNS[id].kind === CK_DICT ? 0 : NULL_I32)) key += v;
+  }
+  return key;
+}
+
+function ctxAdd(c: CtxCache, b: LogBatch, r: number, h: number, dict: LogDict): number {
+  const w = c.members.length;
+  const e = c.count++;
+  if ((e + 1) * w > c.tuples.length) { const t = new Int32Array(c.tuples.length * 2); t.set(c.tuples); c.tuples = t; }
+  if (e + 1 > c.ids.length) { const t = new Int32Array(c.ids.length * 2); t.set(c.ids); c.ids = t; }
+  for (let j = 0; j < w; j++) c.tuples[e * w + j] = b.i32[c.members[j]][r];
+  const id = dict.internString(ctxKey(c, b, r));
+  c.ids[e] = id;
+  if (c.count * 2 > c.slots.length) {
+    c.slots = new Int32Array(c.slots.length * 2);
+    for (let x = 0; x < c.count - 1; x++) ctxPlace(c, ctxHashOf(c, x), x);
+  }
+  ctxPlace(c, h, e);
+  return id;
+}
+
+function ctxPlace(c: CtxCache, h: number, e: number): void {
+  const mask = c.slots.length - 1;
+  let s = h & mask;
+  while (c.slots[s] !== 0) s = (s + 1) & mask;
+  c.slots[s] = e + 1;
+}
+
+/** The hash of entry e's tuple, as prepareCtxIds computes it for a row. */
+function ctxHashOf(c: CtxCache, e: number): number {
+  const w = c.members.length;
+  let h = 0x811c9dc5;
+  for (let j = 0; j < w; j++) h = Math.imul(h ^ c.tuples[e * w + j], 0x01000193);
+  return h ^ (h >>> 15);
+}
+
+/**
+ * The ctx ids of rows [0, b.rows) of sealed batch `b` (schema.ts CTX_COLUMNS: its values of those columns as one id
+ * of its dictionaries' ctx dictionary, whose text is interned for a tuple not seen before), for the next
+ * encodeStagedParquet(b) of the same batch. A caller that rewrites the batch's dictionary ids (parse-worker.ts)
+ * calls it after that, and may rewrite the returned ids in place. encodeStagedParquet prepares by itself when this
+ * was not called.
+ */
+export function prepareCtxIds(b: LogBatch): Int32Array {
+  const n = b.rows;
+  if (ctxIds.length < n) { ctxIds = new Int32Array(Math.max(n, 1024)); ctxHash = new Int32Array(ctxIds.length); }
+  const dict = b.dicts.byColumn[COL_CTX] as LogDict;
+  const c = ctxCache(dict, b.table);
+  const w = c.members.length;
+  const h = ctxHash;
+  h.fill(0x811c9dc5 | 0, 0, n);
+  for (let j = 0; j < w; j++) {
+    const a = b.i32[c.members[j]];
+    for (let r = 0; r < n; r++) h[r] = Math.imul(h[r] ^ a[r], 0x01000193);
+  }
+  const cols = c.members.map((id) => b.i32[id]);
+  for (let r = 0; r < n; r++) {
+    const x = h[r];
+    const hr = x ^ (x >>> 15);
+    const slots = c.slots;
+    const mask = slots.length - 1;
+    let s = hr & mask;
+    let id = 0;
+    for (;;) {
+      const e = slots[s] - 1;
+      if (e < 0) { id = ctxAdd(c, b, r, hr, dict); break; }
+      const t = c.tuples;
+      let j = 0;
+      while (j < w && t[e * w + j] === cols[j][r]) j++;
+      if (j === w) { id = c.ids[e]; break; }
+      s = (s + 1) & mask;
+    }
+    ctxIds[r] = id;
+  }
+  ctxFor = b;
+  ctxRows = n;
+  return ctxIds.subarray(0, n);
+}
+
 function strOf(b: LogBatch, id: number): LogStrColumn {
   if (id === COL_CLIENT_IP && ipSplit) return ipRest;
   if (stagedSplit) for (let k = 0; k < DICT_STAGED.length; k++) if (DICT_STAGED[k].str === id) return stagedRest[k];
@@ -470,6 +592,7 @@ function strOf(b: LogBatch, id: number): LogStrColumn {
 }
 
 function i32Of(b: LogBatch, id: number): Int32Array {
+  if (id === COL_CTX) return ctxIds;
   for (let k = 0; k < DICT_STAGED.length; k++) if (DICT_STAGED[k].id === id) return stagedIds[k];
   return b.i32[id];
 }
@@ -490,12 +613,14 @@ export function encodeStagedParquet(b: LogBatch): Buffer {
   const cols = baseColumns(b.table);
   ipSplit = cols.includes(COL_CLIENT_IP4);
   if (ipSplit) splitClientIp(b, n);
-  stagedSplit = cols.length > b.table.columns.length && DICT_STAGED.some((d) => cols.includes(d.id));
+  stagedSplit = DICT_STAGED.some((d) => cols.includes(d.id));
   if (stagedSplit) {
     if (preparedFor !== b || preparedRows !== n) prepareStagedIds(b);
     splitStaged(b, n);
   }
   preparedFor = null;   // batches are reused: the next encode of this object prepares again
+  if (cols.includes(COL_CTX) && (ctxFor !== b || ctxRows !== n)) prepareCtxIds(b);
+  ctxFor = null;
   if (nullArena.length < n * cols.length) nullArena = new Uint8Array(n * cols.length);
   if (i32Scratch.length < n * 2) i32Scratch = new Int32Array(n * 2);
   const plans: ColumnPlan[] = [];

@@ -5,10 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { query } from '../duckdb-query.ts';
 import { LogBatch, LogDicts, batchRow } from '../../../collectors/arrow/batcher.ts';
-import { DICT_STAGED, HTTP_LOG_TABLE, LOG_COLUMNS, RAW_LOG_TABLE, TCP_LOG_TABLE, baseColumns } from '../../../collectors/arrow/schema.ts';
+import { CTX_COLUMNS, DICT_STAGED, HTTP_LOG_TABLE, LOG_COLUMNS, RAW_LOG_TABLE, TCP_LOG_TABLE, baseColumns } from '../../../collectors/arrow/schema.ts';
 import {
   CK_BOOL, CK_DICT, CK_I32, CK_I64, CK_STR, CK_TS, COL_BYTES_READ, COL_CLIENT_IP, COL_CLIENT_IP4, COL_CLIENT_PORT,
-  COL_MESSAGE, COL_REQ_HEADERS, COL_REQ_HEADERS_ID, COL_RES_HEADERS, COL_STATUS, COL_TS, COL_URI, HEADERS_DICT_MAX,
+  COL_BACKEND, COL_CTX, COL_FRONTEND, COL_MESSAGE, COL_PID, COL_SERVER, COL_TA_PLUS, COL_REQ_HEADERS, COL_REQ_HEADERS_ID, COL_RES_HEADERS, COL_STATUS, COL_TS, COL_URI, HEADERS_DICT_MAX,
 } from '../../../collectors/arrow/types.ts';
 import type { TableSpec } from '../../../collectors/arrow/types.ts';
 import { BULK_MIN_ROWS, DuckDbSink, ROW_GROUP_ROWS } from '../../../collectors/sinks/duckdb.ts';
@@ -81,7 +81,11 @@ test('a staged Parquet file reads back in DuckDB with every value, NULL and odd 
         // column keeps values without an id: none here).
         const staged = DICT_STAGED.find((d) => d.str === id);
         const w = c.kind === CK_DICT ? (b.i32[id][r] === 0 ? null : b.i32[id][r]) : staged ? null : want[c.name];
-        assert.deepEqual(got[r][c.name], w, table.name + ' row ' + r + ' column ' + c.name);
+        // CTX_COLUMNS are one ctx id per row, whose text lists their values ('' = NULL, booleans as 0/1).
+        const k = CTX_COLUMNS.indexOf(id);
+        const v = k < 0 ? got[r][c.name] : dicts.byColumn[COL_CTX]!.values[got[r].ctx as number].split(',')[k];
+        const g = k < 0 || v === '' ? (k < 0 ? v : null) : c.kind === CK_BOOL ? v === '1' : Number(v);
+        assert.deepEqual(g, w, table.name + ' row ' + r + ' column ' + c.name);
         if (staged) {
           const gid = got[r][LOG_COLUMNS[staged.id].name] as number | null;
           assert.equal(gid === null ? null : dicts.byColumn[staged.id]!.values[gid], want[c.name], table.name + ' row ' + r + ' id of ' + c.name);
@@ -109,8 +113,9 @@ test('columns without NULLs, a single row and a batch of only NULLs encode corre
   fs.writeFileSync(f2, encodeStagedParquet(empty));
   const r1 = await query(':memory:', "SELECT status, epoch_ms(ts) AS ts, bytes_read, uri, client_ip FROM read_parquet('" + f1 + "')");
   assert.deepEqual(r1, [{ status: 200, ts: '1763929092197', bytes_read: String(2 ** 53 - 1), uri: '/only', client_ip: null }]);
-  const r2 = await query(':memory:', "SELECT count(*)::INTEGER AS n, count(status)::INTEGER AS s, count(uri)::INTEGER AS u, count(ts)::INTEGER AS t, count(ta_plus)::INTEGER AS b FROM read_parquet('" + f2 + "')");
-  assert.deepEqual(r2, [{ n: 9, s: 0, u: 0, t: 0, b: 0 }]);
+  const r2 = await query(':memory:', "SELECT count(*)::INTEGER AS n, count(status)::INTEGER AS s, count(uri)::INTEGER AS u, count(ts)::INTEGER AS t, count(bytes_read)::INTEGER AS b, count(DISTINCT ctx)::INTEGER AS c FROM read_parquet('" + f2 + "')");
+  assert.deepEqual(r2, [{ n: 9, s: 0, u: 0, t: 0, b: 0, c: 1 }]);
+  assert.equal(dicts.byColumn[COL_CTX]!.values[1], ',,,,,,,,,,,,', 'the all-NULL ctx');
 });
 
 test('string lengths far apart (wide deltas) and runs of NULLs over several 128-value blocks read back', async () => {
@@ -202,34 +207,44 @@ test('client_ip: dotted IPv4 stored as client_ip4 numbers, other addresses as te
   ]);
 });
 
-test('a database of the layout before client_ip4 and the header ids gains the columns on open; old and new rows read back', async () => {
+test('a database of an older layout (no ctx, client_ip4 or header ids) is converted on open; old and new rows read back', async () => {
   const db = path.join(dir, 'old-layout.duckdb');
-  let dicts = new LogDicts();
-  let sink = await DuckDbSink.open(db, dicts);
-  await sink.close();
-  // The older layout: base tables with the tables' columns only, client_ip and headers as text in every row.
+  // The oldest layout: base tables with the tables' columns only (dictionary columns as ids), client_ip and headers
+  // as text in every row.
   const inst = await DuckDBInstance.create(db);
   const c = await inst.connect();
-  for (const t of [HTTP_LOG_TABLE, TCP_LOG_TABLE]) {
-    await c.run('DROP VIEW ' + t.name);
-    for (const id of baseColumns(t).slice(t.columns.length)) await c.run('ALTER TABLE ' + t.name + '_rows DROP COLUMN ' + LOG_COLUMNS[id].name);
+  await c.run('CREATE TABLE log_dict (col INTEGER, id INTEGER, value VARCHAR)');
+  for (const t of [HTTP_LOG_TABLE, TCP_LOG_TABLE, RAW_LOG_TABLE]) {
+    await c.run('CREATE TABLE ' + t.name + '_rows (' + t.columns.map((id) =>
+      '"' + LOG_COLUMNS[id].name + '" ' + (LOG_COLUMNS[id].kind === CK_DICT ? 'INTEGER' : LOG_COLUMNS[id].sql)).join(', ') + ')');
   }
-  await c.run("INSERT INTO http_log_rows (client_ip, client_port, req_headers) VALUES ('10.1.1.1', 1, 'h|a'), ('::1', 2, NULL)");
+  await c.run("INSERT INTO log_dict VALUES (3, 1, 'fe'), (5, 1, 'be'), (5, 2, 'be2'), (6, 1, 's1')");
+  await c.run('INSERT INTO http_log_rows (client_ip, client_port, frontend, backend, server, pid, ta_plus, req_headers) VALUES ' +
+    "('10.1.1.1', 1, 1, 1, 1, 4174, true, 'h|a'), ('::1', 2, 1, 2, NULL, NULL, false, NULL)");
+  await c.run("INSERT INTO tcp_log_rows (client_port, frontend, redispatched) VALUES (9, 1, true)");
   c.closeSync();
   inst.closeSync();
-  dicts = new LogDicts();
-  sink = await DuckDbSink.open(db, dicts);
+  const dicts = new LogDicts();
+  const sink = await DuckDbSink.open(db, dicts);
   const b = new LogBatch(HTTP_LOG_TABLE, 1, dicts);
   b.i32[COL_CLIENT_PORT][0] = 3;
   b.setStr(COL_CLIENT_IP, Buffer.from('10.2.2.2'), 0, 8);
   b.setStr(COL_REQ_HEADERS, Buffer.from('h|b'), 0, 3);
+  for (const [id, v] of [[COL_FRONTEND, 'fe'], [COL_BACKEND, 'be'], [COL_SERVER, 's1']] as const) b.setDict(id, Buffer.from(v), 0, v.length);
+  b.i32[COL_PID][0] = 4174;
+  b.i32[COL_TA_PLUS][0] = 1;
   b.commitRow();
   b.seal();
   await sink.write(b);
   await sink.close();
-  assert.deepEqual(await query(db, 'SELECT client_ip, req_headers FROM http_log ORDER BY client_port'),
-    [{ client_ip: '10.1.1.1', req_headers: 'h|a' }, { client_ip: '::1', req_headers: null }, { client_ip: '10.2.2.2', req_headers: 'h|b' }]);
-  assert.deepEqual(await query(db, 'SELECT count(*)::INTEGER AS n FROM tcp_log'), [{ n: 0 }]);
+  assert.deepEqual(await query(db, 'SELECT client_ip, client_port AS p, frontend AS f, backend AS b, server AS s, pid, ta_plus AS t, req_headers AS h FROM http_log'), [
+    { client_ip: '10.1.1.1', p: 1, f: 'fe', b: 'be', s: 's1', pid: 4174, t: true, h: 'h|a' },
+    { client_ip: '::1', p: 2, f: 'fe', b: 'be2', s: null, pid: null, t: false, h: null },
+    { client_ip: '10.2.2.2', p: 3, f: 'fe', b: 'be', s: 's1', pid: 4174, t: true, h: 'h|b' },
+  ]);
+  // The new row's values were found as the converted first row's ctx.
+  assert.deepEqual(await query(db, 'SELECT count(DISTINCT ctx)::INTEGER AS n FROM http_log_rows'), [{ n: 2 }]);
+  assert.deepEqual(await query(db, 'SELECT client_port AS p, frontend AS f, redispatched AS r, backend AS b FROM tcp_log'), [{ p: 9, f: 'fe', r: true, b: null }]);
 });
 
 test('bulk mode holds rows until they make whole row groups or bulk(false), then commits them all', async () => {
