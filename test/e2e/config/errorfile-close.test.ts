@@ -7,24 +7,18 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { startSluice, stopSluice, freePort } from '../proxy-util.ts';
+import { rawAsk } from './raw-ask.ts';
 import type { Runtime } from '../../../proxy/runtime.ts';
 
 let rt: Runtime | null = null;
 after(async () => { if (rt !== null) await stopSluice(rt); });
 
-/** Sends `req`; resolves with what came back and whether the server closed within `ms`. */
-function ask(port: number, req: string, ms = 1500): Promise<{ data: string; closed: boolean }> {
-  return new Promise((resolve) => {
-    const c = connect(port, '127.0.0.1', () => c.write(req));
-    let data = '';
-    const t = setTimeout(() => { c.destroy(); resolve({ data, closed: false }); }, ms);
-    c.on('data', (d) => { data += d.toString('latin1'); });
-    c.on('end', () => { clearTimeout(t); c.destroy(); resolve({ data, closed: true }); });
-    c.on('error', () => {});
-  });
+/** Sends `req`; what came back and whether the connection was closed (a FIN) within `ms`. */
+async function ask(port: number, req: string, ms = 1500): Promise<{ data: string; closed: boolean }> {
+  const r = await rawAsk(port, req, ms);
+  return { data: r.data, closed: r.how === 'end' };
 }
 
 test('a deny or a 503 answered from an errorfile without a length closes the connection; a return keeps it', async () => {

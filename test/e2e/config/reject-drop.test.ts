@@ -6,27 +6,13 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { startSluice, stopSluice, freePort } from '../proxy-util.ts';
+import { rawAsk as ask } from './raw-ask.ts';
 import type { Runtime } from '../../../proxy/runtime.ts';
 import { HRSP_OTHER } from '../../../proxy/stats/types.ts';
 
 let rt: Runtime | null = null;
 after(async () => { if (rt !== null) await stopSluice(rt); });
-
-/** Sends `req`; resolves with the bytes received and how the connection ended ('end', 'reset' or 'open'). */
-function ask(port: number, req: string): Promise<{ data: string; how: string }> {
-  return new Promise((resolve) => {
-    const c = connect(port, '127.0.0.1', () => c.write(req));
-    let data = '';
-    let how = '';
-    const t = setTimeout(() => { c.destroy(); resolve({ data, how: 'open' }); }, 2000);
-    c.on('data', (d) => { data += d.toString('latin1'); });
-    c.on('end', () => { how = 'end'; });
-    c.on('error', (e) => { how = (e as NodeJS.ErrnoException).code === 'ECONNRESET' ? 'reset' : String(e); });
-    c.on('close', () => { clearTimeout(t); resolve({ data, how }); });
-  });
-}
 
 test('http-request reject closes and silent-drop resets the connection, without a response, counted as denied', async () => {
   const port = await freePort();
