@@ -15,6 +15,7 @@ import { CLF_LOG_FORMAT, compileLogFormat } from './httplog/custom-format.ts';
 import type { CompiledLogFormat } from './httplog/custom-format.ts';
 import { Ingest, ingestFiles, warmUpParsers } from './ingest.ts';
 import { eachDatagramLine } from './datagram-lines.ts';
+import { parseListenAddress } from './listen-address.ts';
 import { ingestDockerJson, isDockerJsonFile } from './docker-json.ts';
 import type { IngestFormat } from './ingest.ts';
 import { ThreadedSink } from './sinks/threaded.ts';
@@ -72,22 +73,6 @@ const rtPrio = (v: string): number => {
   return n;
 };
 
-/** Splits `udp://host:port`, `tcp://[::1]:514`, `unix:///path`, `unix-dgram:///path` into parts; throws a message on anything else. */
-function parseListenUrl(u: string): { proto: 'udp' | 'tcp' | 'unix' | 'unix-dgram'; host: string; port: number; path: string } {
-  const m = /^(udp|tcp|unix|unix-dgram):\/\/(.*)$/.exec(u);
-  if (!m) throw new Error("--listen '" + u + "': expected udp://host:port, tcp://host:port, unix:///path or unix-dgram:///path");
-  const proto = m[1] as 'udp' | 'tcp' | 'unix' | 'unix-dgram';
-  if (proto === 'unix' || proto === 'unix-dgram') {
-    if (!m[2].startsWith('/')) throw new Error("--listen '" + u + "': a unix socket needs an absolute path");
-    return { proto, host: '', port: 0, path: m[2] };
-  }
-  const hp = /^(?:\[([^\]]+)\]|([^:/]+)):(\d+)$/.exec(m[2]);
-  if (!hp) throw new Error("--listen '" + u + "': expected host:port");
-  const port = Number(hp[3]);
-  if (port > 65535) throw new Error("--listen '" + u + "': port out of range");
-  return { proto, host: hp[1] ?? hp[2], port, path: '' };
-}
-
 function fail(msg: string, code = 2): never {
   process.stderr.write('sluice-collect: ' + msg + '\n');
   process.exit(code);
@@ -96,7 +81,8 @@ function fail(msg: string, code = 2): never {
 async function main(argv: string[]): Promise<void> {
   const program = new Command('sluice-collect')
     .description('Receive HAProxy syslog (UDP/TCP/unix) or read log files into DuckDB, Parquet, Arrow and JSON.')
-    .option('--listen <url>', 'udp://host:port, tcp://host:port (RFC 6587 framing), unix:///path (stream) or unix-dgram:///path; repeatable', collect, [])
+    .option('--listen <url>', 'udp://host:port, tcp://host:port (RFC 6587 framing), unix:///path (stream) or unix-dgram:///path, ' +
+      'or the target of a haproxy.cfg log line (host:port and :port are UDP, tcp@host:port, /path is a unix datagram socket); repeatable', collect, [])
     .option('--read <file>', "ingest a log file (gzipped too; '-' = stdin) then exit; repeatable", collect, [])
     .option('--duckdb <file>', 'DuckDB database file (tables http_log, tcp_log, raw_log)')
     .option('--parquet <dir>', 'hour-partitioned Parquet under dir/<table>/date=YYYY-MM-DD/hour=HH/')
@@ -212,7 +198,7 @@ async function main(argv: string[]): Promise<void> {
 
   try {
     for (const u of o.listen) {
-      const l = parseListenUrl(u);
+      const l = parseListenAddress(u);
       if (l.proto === 'udp') {
         const x = await listenUdpThreaded(l.host, l.port, onDatagram, onListenerError, o.rcvbuf, o.ringMb * 1024 * 1024,
           () => ingest.hasRoom, o.udpPeer === true, o.recvNice, o.recvRt);

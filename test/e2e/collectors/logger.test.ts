@@ -39,8 +39,9 @@ test('logger over UDP, TCP and unix sockets: one row per line with the sender\'s
   const dgram = path.join(dir, 'dgram.sock'), stream = path.join(dir, 'stream.sock');
   const db = path.join(dir, 'logs.duckdb');
   /* the file is read by the same collector: its rows (no syslog header: program NULL) are the reference */
-  const c = await startCollector(['--read', lines, '--listen', 'udp://127.0.0.1:' + udp, '--listen', 'tcp://127.0.0.1:' + tcp,
-    '--listen', 'unix-dgram://' + dgram, '--listen', 'unix://' + stream, '--duckdb', db, '--flush-ms', '100',
+  /* the UDP and datagram listeners are given as in a haproxy.cfg `log` line (host:port, /path) */
+  const c = await startCollector(['--read', lines, '--listen', '127.0.0.1:' + udp, '--listen', 'tcp://127.0.0.1:' + tcp,
+    '--listen', dgram, '--listen', 'unix://' + stream, '--duckdb', db, '--flush-ms', '100',
     '--recv-rt', '0', '--recv-nice', '0', '--stats', '60']);
   const senders: [string, string[]][] = [
     ['udp3164', ['-n', '127.0.0.1', '-P', String(udp), '-d', '--rfc3164']],
