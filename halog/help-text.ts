@@ -62,5 +62,6 @@ export const SLUICE_LONG_HELP =
   "                         status (codes per backend and server), servers (error\n" +
   "                         rates and termination states per server)\n" +
   " --threads <n>           worker threads for the mergeable reports\n" +
-  " --no-progress           no progress bar on stderr (shown only on a TTY)\n" +
+  " --no-progress           no progress bar on stderr (drawn only for file\n" +
+  "                         arguments on a TTY)\n" +
   " Files may be named after the flags (plain or .gz); '-' or none reads stdin.\n";

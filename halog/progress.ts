@@ -1,4 +1,4 @@
-// Progress bar on stderr for long inputs, only when stderr is a TTY (progressWanted is the gate): redrawn
+// Progress bar on stderr for long file arguments, only when stderr is a TTY (progressWanted is the gate): redrawn
 // at most every 200 ms on one line with \r, as "[#####     ]  50%" for the current file, and erased
 // before any summary is printed. Hot path: no (one call per 1 MiB read).
 import type { OutBuf } from './output.ts';
@@ -8,9 +8,12 @@ import { FILT_QUIET } from './types.ts';
 const WIDTH = 30;
 const REDRAW_MS = 200;
 
-/** The bar is drawn only for a TTY stderr, without -q and without --no-progress. */
+/**
+ * The bar is drawn only for file arguments (Sluice's extension) on a TTY stderr, without -q and without
+ * --no-progress: `halog ... < file`, halog's own way, keeps halog's exact bytes on a terminal too.
+ */
 export function progressWanted(o: HalogOptions, stderrIsTty: boolean | undefined): boolean {
-  return o.progress && !(o.filter & FILT_QUIET) && stderrIsTty === true;
+  return o.progress && !(o.filter & FILT_QUIET) && stderrIsTty === true && o.files.length > 0;
 }
 
 /** The text drawn for `done` in [0, 1]: \r, the bar, and the percentage on 3 columns. */

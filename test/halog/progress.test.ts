@@ -1,5 +1,5 @@
 // Progress bar: the renderer (bar text, 200 ms redraw limit, per-file fraction, erase), the gate (TTY
-// stderr only, never with -q or --no-progress), and the compiled halog under a real pseudo-terminal
+// stderr and file arguments only, never with -q or --no-progress), and the compiled halog under a real pseudo-terminal
 // (util-linux `script`) against the same run with stderr not a TTY.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -55,9 +55,11 @@ test('clear erases a drawn bar and writes nothing when none was drawn', () => {
   assert.equal(c.text(), progressLine(1) + '\r' + ' '.repeat(37) + '\r');
 });
 
-test('the bar is wanted only for a TTY stderr, without -q and without --no-progress', () => {
+test('the bar is wanted only for file arguments on a TTY stderr, without -q and without --no-progress', () => {
   const o = defaultHalogOptions();
   o.filter = FILT_COUNT_ONLY;
+  assert.equal(progressWanted(o, true), false, 'stdin: halog\'s way, halog\'s bytes');
+  o.files.push('x.log');
   assert.equal(progressWanted(o, true), true);
   assert.equal(progressWanted(o, false), false);
   assert.equal(progressWanted(o, undefined), false);
@@ -90,6 +92,13 @@ test('the compiled halog draws and erases the bar on a terminal stderr, and neve
   const noBar = run('--no-progress');
   assert.equal(noBar.out, lines + '\n');
   assert.equal(noBar.tty, '');
+  /* stdin redirected from the file, as with halog: no bar, the terminal sees halog's bytes */
+  const outFile = join(dir, 'out-stdin');
+  const r = spawnSync('script', ['-qec', `${sh(process.execPath)} ${sh(BIN)} -st < ${sh(CORPUS)} > ${sh(outFile)}`, '/dev/null'],
+    { encoding: 'latin1', timeout: 20000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, readFileSync(join(ROOT, 'fixtures', 'halog', 'cases', 'st', 'stderr'), 'latin1').replaceAll('\n', '\r\n'));
+  assert.equal(readFileSync(outFile, 'latin1'), readFileSync(join(ROOT, 'fixtures', 'halog', 'cases', 'st', 'stdout'), 'latin1'));
   const pipe = spawnSync(process.execPath, [BIN, '-c', CORPUS], { encoding: 'latin1', timeout: 20000 });
   assert.equal(pipe.stdout, lines + '\n');
   assert.equal(pipe.stderr, '');
