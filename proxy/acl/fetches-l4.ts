@@ -124,6 +124,11 @@ function findSni(d: Buffer): number {
   return -1;
 }
 
+/** The server name of the TLS ClientHello in `d` as text (log-format and rule values: tcp/vars.ts), or null. */
+export function l4SniText(d: Buffer | null): string | null {
+  return d === null || findSni(d) !== 0 ? null : d.toString('latin1', sniOut[0], sniOut[1]);
+}
+
 /** `req.ssl_sni`: the server name a TLS client asks for, from its ClientHello. */
 const sslSni: FetchDef = {
   name: 'req.ssl_sni', defaultMatch: ACL_M_STR, needsArg: false, bool: false,

@@ -15,6 +15,8 @@ import {
 import type { SampleCtx } from '../acl/types.ts';
 import { aclCondExec } from '../acl/compile.ts';
 import { tcpRulesExec, ipv4Value, EMPTY_HDR, l4VarsClaim } from './rules.ts';
+import { tcpFormat } from './vars.ts';
+import { PR_CAP_BE } from '../config/types.ts';
 import { TCP_RULES_REJECT, TCP_RULES_WAIT, TCP_RULES_CLOSE } from './types.ts';
 import { listenerCounters } from '../stats/counters.ts';
 import type { BackendClient } from '../backend/types.ts';
@@ -205,6 +207,12 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
     for (let i = 0; i < rules.length; i++) {
       const r = rules[i];
       if (r.backend !== null && aclCondExec(r.cond, this)) { be = r.backend; break; }
+      if (r.fmt !== null && aclCondExec(r.cond, this)) {
+        // a log-format name (2.6): one naming no backend ends the search, the default backend takes the stream
+        const b = (r.lookup as ReadonlyMap<string, Proxy>).get(tcpFormat(r.fmt, this, fe, this.log));
+        if (b !== undefined && (b.cap & PR_CAP_BE) !== 0) be = b;
+        break;
+      }
     }
     if (be === null) be = fe.defaultBackend;
     if (be === null) {

@@ -19,6 +19,7 @@ import { varNameOk, varSet, varUnset } from '../http/vars.ts';
 import type { VarMap } from '../http/vars.ts';
 import { sampleLive } from '../log/sample.ts';
 import { rdpCookieText } from './rdp-cookie.ts';
+import { l4SniText } from '../acl/fetches-l4.ts';
 
 type Fetch = (s: StreamLog) => string | number | null;
 interface VarsCtx { vars?: VarMap; log?: StreamLog; fe?: Proxy }
@@ -63,22 +64,36 @@ class SetVar implements TcpCustomAction {
         if (v !== null) varSet(varsOf(ctx), this.name, v);      // a fetch finding nothing leaves it alone (2.6)
         return;
       }
-      const fe = this.px ?? (ctx as VarsCtx).fe;
-      let s = '';
-      for (let i = 0; i < this.fmt.fns.length; i++) {
-        const em = this.fmt.ems[i];
-        if (em !== null) {
-          if (fe !== undefined) { const n = runLogEmitter(em, fe, log, fmtBuf, fmtBuf.length); s += fmtBuf.toString('latin1', 0, n); }
-          continue;
-        }
-        const fn = this.fmt.fns[i];
-        if (fn === null) { s += ' '; continue; }
-        const v = fn(log);
-        if (v !== null) s += v;
-      }
-      varSet(varsOf(ctx), this.name, s);
+      varSet(varsOf(ctx), this.name, fmtText(this.fmt, this.px ?? (ctx as VarsCtx).fe, log));
     } finally { sampleLive.req = saved; }
   }
+}
+
+/** `fmt` as text for the stream record `log` (sampleLive.req already set to the rule's context). */
+function fmtText(fmt: RuleFmt, fe: Proxy | undefined, log: StreamLog): string {
+  let s = '';
+  for (let i = 0; i < fmt.fns.length; i++) {
+    const em = fmt.ems[i];
+    if (em !== null) {
+      if (fe !== undefined) { const n = runLogEmitter(em, fe, log, fmtBuf, fmtBuf.length); s += fmtBuf.toString('latin1', 0, n); }
+      continue;
+    }
+    const fn = fmt.fns[i];
+    if (fn === null) { s += ' '; continue; }
+    const v = fn(log);
+    if (v !== null) s += v;
+  }
+  return s;
+}
+
+/**
+ * A log-format value (a dynamic `use_backend %[req.ssl_sni,lower,map(..)]` name) on a tcp stream: its layer-4 data
+ * answers the fetches. Callers: tcp/forward.ts.
+ */
+export function tcpFormat(fmt: RuleFmt, ctx: SampleCtx, fe: Proxy, log: StreamLog): string {
+  const saved = sampleLive.req;
+  sampleLive.req = ctx;
+  try { return fmtText(fmt, fe, log); } finally { sampleLive.req = saved; }
 }
 
 class UnsetVar implements TcpCustomAction {
@@ -127,7 +142,7 @@ function l4Of(res: boolean): Buffer | null {
   return (res ? c.l4Res : c.l4Data) ?? null;
 }
 
-/** `req.len`, `res.len`, `req.payload(o,l)`, `res.payload(o,l)`, `req.rdp_cookie([name])` for log/sample.ts. */
+/** `req.len`, `res.len`, `req.payload(o,l)`, `res.payload(o,l)`, `req.ssl_sni`, `req.rdp_cookie([name])` for log/sample.ts. */
 export function tcpLogArgFetch(head: string): Fetch | undefined {
   if (head === 'req.len' || head === 'res.len') { const res = head === 'res.len'; return () => { const d = l4Of(res); return d === null ? 0 : d.length; }; }
   const m = /^(req|res)\.payload\((\d+),(\d+)\)$/.exec(head);
@@ -139,6 +154,8 @@ export function tcpLogArgFetch(head: string): Fetch | undefined {
       return d === null || end > d.length || off > end ? null : d.toString('latin1', off, end);
     };
   }
+  // the ClientHello's server name (OpenShift-style 'use_backend %[req.ssl_sni,lower,map_reg(..)]')
+  if (head === 'req.ssl_sni' || head === 'req_ssl_sni') return () => l4SniText(l4Of(false));
   const r = /^(?:req\.)?rdp_cookie(?:\(([^)]*)\))?$/.exec(head);
   if (r !== null) { const n = (r[1] ?? '').trim().toLowerCase(); return () => rdpCookieText(l4Of(false), n); }
   return undefined;
