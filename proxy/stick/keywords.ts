@@ -114,6 +114,7 @@ function parseStickTable(args: readonly string[], ctx: KwCtx): void {
   const t = new StkTable(px.name, ctx.file, ctx.line);
   if (!parseTableArgs(t, args, 1, ctx)) return;
   stkSetProxyTable(px, t);
+  if (t.peers !== '') notePeersUse(ctx, t.peers);
   if (t.peers !== '') {
     ctx.postParse(() => {
       if (peersNames.get(ctx.proxies)?.has(t.peers) !== true) { ctx.alertRaw(`Proxy '${px.name}': unable to find sync peers '${t.peers}'.`); return; }
@@ -204,6 +205,14 @@ function parseTableArgs(t: StkTable, args: readonly string[], from: number, ctx:
   return true;
 }
 
+/** Peers sections some table synchronises with (a stick-table's `peers`, a section's own `table`), per load. */
+const peersUsed = new WeakMap<object, Set<string>>();
+function notePeersUse(ctx: KwCtx, name: string): void {
+  let u = peersUsed.get(ctx.proxies);
+  if (u === undefined) { u = new Set(); peersUsed.set(ctx.proxies, u); }
+  u.add(name);
+}
+
 /** The peers sections of each load in declaration order, with whether a line names the local peer. */
 const peersSections = new WeakMap<object, { name: string; local: boolean }[]>();
 
@@ -220,13 +229,14 @@ function localPeer(ctx: KwCtx): string {
 
 /**
  * Once parsed: 2.6 drops a peers section without a `peer`/`server` line naming the local peer (a warning each, the
- * last section first, after every other check); sluice says once that the kept ones do not synchronise.
+ * last section first, after every other check); sluice says once that the kept ones tables use do not synchronise.
  */
 function checkPeers(ctx: KwCtx): void {
   if (peersWarned.has(ctx.proxies)) return;
   peersWarned.add(ctx.proxies);
   const l = peersSections.get(ctx.proxies) ?? [];
-  if (l.some((p) => p.local)) ctx.warnRaw('stick tables are not synchronised with peers by sluice: each process keeps its own entries.');
+  const used = peersUsed.get(ctx.proxies);
+  if (l.some((p) => p.local && used?.has(p.name) === true)) ctx.warnRaw('stick tables are not synchronised with peers by sluice: each process keeps its own entries.');
   const me = localPeer(ctx);
   const late = ctx.postCheck === undefined ? (fn: () => void) => fn() : ctx.postCheck.bind(ctx);
   late(() => {
@@ -290,6 +300,7 @@ function parsePeersTable(args: readonly string[], ctx: KwCtx): void {
   if (name === undefined || name === '') { ctx.alert("'table' expects a table name."); return; }
   const t = new StkTable(curPeers + '/' + name, ctx.file, ctx.line);
   if (!parseTableArgs(t, args, 2, ctx)) return;
+  notePeersUse(ctx, curPeers);
   let list = peersTables.get(ctx.proxies);
   if (list === undefined) { list = []; peersTables.set(ctx.proxies, list); }
   list.push(t);

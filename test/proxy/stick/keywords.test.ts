@@ -87,6 +87,12 @@ test("'stick' in a frontend is ignored with 2.6's warning; a peers section is ac
   assert.equal(r.warnings.filter((w) => w.includes('Removing incomplete section')).length, 0);
 });
 
+test('a complete peers section that no table uses loads without any message (the kubernetes-ingress shape)', () => {
+  const r = load('', `peers localinstance\n peer ${hostname()} 127.0.0.1:10000\n`);
+  assert.deepEqual(r.alerts, []);
+  assert.deepEqual(r.warnings, []);
+});
+
 test('a peers section without a line naming the local peer (host name) is dropped with 2.6.12\'s warning, last one first', () => {
   const r = load('', 'peers p1\n peer nobody-here 127.0.0.1:1024\npeers p2\n server other 127.0.0.2:1024\n');
   assert.deepEqual(r.alerts, []);
