@@ -376,8 +376,15 @@ export function compileConverter(text: string, baseDir = ''): Conv | string | un
     case 'ltrim': { const set = args[0] ?? ''; return textConv((s) => { let i = 0; while (i < s.length && set.includes(s[i])) i++; return s.slice(i); }); }
     case 'rtrim': { const set = args[0] ?? ''; return textConv((s) => { let i = s.length; while (i > 0 && set.includes(s[i - 1])) i--; return s.slice(0, i); }); }
     case 'concat': {
-      const pre = args[0] ?? '', post = args[2] ?? '';
-      return textConv((s) => pre + s + post);
+      // concat([<start>],[<var>],[<end>]): after the sample, the constant start, the variable's value (if set),
+      // the constant end (2.6)
+      const start = args[0] ?? '', name = (args[1] ?? '').trim().toLowerCase(), end = args[2] ?? '';
+      if (name === '') return textConv((s) => s + start + end);
+      return textConv((s) => {
+        const c = sampleLive.req;
+        const v = c === null ? null : varGet(c.vars, name);
+        return s + start + (v === null ? '' : String(v)) + end;
+      });
     }
     case 'add': return arith(args, (a, b) => a + b);
     case 'sub': return arith(args, (a, b) => a - b);
