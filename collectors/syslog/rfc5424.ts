@@ -70,6 +70,9 @@ export function parseRfc5424(buf: Uint8Array, i: number, end: number, f: SyslogF
   } else return false;
   if (p < end && buf[p] === 32) p++;
   if (p + 3 <= end && buf[p] === 0xef && buf[p + 1] === 0xbb && buf[p + 2] === 0xbf) p += 3;
+  // rsyslog's RSYSLOG_SyslogProtocol23Format (files, and relays with omfwd) writes %msg% with the space that
+  // followed the sender's 'tag:', so the message starts after a second space (they were all raw_log)
+  while (p < end && buf[p] === 32) p++;
   f.msgStart = p;
   f.format = SYSLOG_FMT_RFC5424;
   return true;

@@ -177,6 +177,13 @@ test('relay and journal variants: ±hhmm zones, fractional RFC 3164 seconds, an 
   assert.equal(f.format, SYSLOG_FMT_RAW);
 });
 
+test('rsyslog RFC 5424 output (RSYSLOG_SyslogProtocol23Format): the space kept before the message is skipped', () => {
+  const [f, b] = parse('<134>1 2026-11-24T10:10:09+00:00 localhost haproxy 23020 - -  ' + MSG);
+  assert.equal(f.format, SYSLOG_FMT_RFC5424);
+  assert.equal(f.pid, 23020);
+  assert.equal(str(b, f.msgStart, f.msgEnd), MSG);
+});
+
 test('container log files (CRI): the stream and F/P flag after the stamp are not part of the message', () => {
   for (const line of ['2026-11-23T20:18:12.204255123Z stdout F ' + MSG, '2026-11-23T20:18:12.204255123Z stderr P ' + MSG]) {
     const [f, b] = parse(line);
