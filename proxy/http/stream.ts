@@ -43,7 +43,7 @@ import { HRSP_OTHER } from '../stats/types.ts';
 import { captureHttpError } from '../stats/errors-capture.ts';
 import { streamRegister, streamUnregister, nextSessId, type ActiveStream } from '../streams.ts';
 import { aclCondExec } from '../acl/compile.ts';
-import { H1Msg, h1Parse, h1IsH2Preface, h1SetHtxLimit, H2_PREFACE_REPLY } from './h1-parser.ts';
+import { H1Msg, h1Parse, h1IsH2Preface, h1SetHtxLimit, h1MsgRelease, H2_PREFACE_REPLY } from './h1-parser.ts';
 import { originalToLine, stripNameHeader, withServerName } from './originalto.ts';
 import { ChunkState, chunkDecode, chunkHeader, chunkPrefixValid, CHUNK_CRLF, CHUNK_LAST } from './chunked.ts';
 import { cannedReply, cannedMuxReply } from './canned-errors.ts';
@@ -1537,6 +1537,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     timerDisarm(this.srvTimer);
     this.dropServer();
     this.bc.dropPrivate();
+    h1MsgRelease(this.req);           // their header indexes serve the next sessions
+    if (this.rsp !== NO_RSP) h1MsgRelease(this.rsp);
     g.actconn--;
     streamUnregister(this);
     if (this.stk !== null) stkSessEnd(this.stk, twNow(), true);
