@@ -9,7 +9,7 @@ import {
   COL_ACTCONN, COL_FECONN, COL_BECONN, COL_SRV_CONN, COL_RETRIES, COL_REDISPATCHED, COL_SRV_QUEUE, COL_BACKEND_QUEUE,
   COL_REQ_HEADERS, COL_RES_HEADERS, COL_METHOD, COL_URI, COL_HTTP_VERSION, COL_LOG_TS, COL_HOST, COL_PROGRAM, COL_PID,
   COL_FACILITY, COL_SEVERITY, COL_EXTRA, COL_RECEIVED, COL_PEER, COL_REASON, COL_MESSAGE, COL_CLIENT_IP4,
-  COL_REQ_HEADERS_ID, COL_RES_HEADERS_ID, COL_CTX,
+  COL_REQ_HEADERS_ID, COL_RES_HEADERS_ID, COL_CTX, COL_SPARSE,
 } from './types.ts';
 import type { ColumnKind, ColumnSpec, TableSpec } from './types.ts';
 
@@ -38,7 +38,7 @@ export const LOG_COLUMNS: readonly ColumnSpec[] = [
   col(COL_PEER, 'peer', CK_DICT), col(COL_REASON, 'reason', CK_DICT), col(COL_MESSAGE, 'message', CK_STR),
   { id: COL_CLIENT_IP4, name: 'client_ip4', kind: CK_I64, sql: 'UINTEGER' },
   col(COL_REQ_HEADERS_ID, 'req_headers_id', CK_DICT), col(COL_RES_HEADERS_ID, 'res_headers_id', CK_DICT),
-  col(COL_CTX, 'ctx', CK_DICT),
+  col(COL_CTX, 'ctx', CK_DICT), col(COL_SPARSE, 'sparse', CK_STR),
 ];
 
 /**
@@ -63,6 +63,15 @@ export const DICT_STAGED: readonly { readonly str: number; readonly id: number }
   { str: COL_REQ_HEADERS, id: COL_REQ_HEADERS_ID }, { str: COL_RES_HEADERS, id: COL_RES_HEADERS_ID },
 ];
 if (LOG_COLUMNS.length !== COL_COUNT || LOG_COLUMNS.some((c, i) => c.id !== i)) throw new Error('LOG_COLUMNS out of order');
+
+/**
+ * String columns the DuckDB base tables keep in one VARCHAR column `sparse`: NULL when all of a row's are NULL, else
+ * a JSON object of its non-NULL ones (`{"req_cookie":"..."}`), which the views take apart again. Each is NULL in
+ * most rows of most logs (client_ip and the headers hold only what client_ip4 and the header ids cannot; cookies and
+ * extra only with such log formats), and an all-NULL VARCHAR column still costs DuckDB's INSERT + CHECKPOINT ~35 ns
+ * per row: bench:collect's 1 M rows 0.83 -> 0.63 CPU us/row without five of them (medians of 5 interleaved).
+ */
+export const SPARSE_COLUMNS: readonly number[] = [COL_CLIENT_IP, COL_REQ_COOKIE, COL_RES_COOKIE, COL_REQ_HEADERS, COL_RES_HEADERS, COL_EXTRA];
 
 const ENVELOPE = [COL_LOG_TS, COL_HOST, COL_PROGRAM, COL_PID, COL_FACILITY, COL_SEVERITY];
 
@@ -103,8 +112,8 @@ export function rowsTableName(t: TableSpec): string {
 const baseCache = new Map<TableSpec, number[]>();
 
 /**
- * The columns of a table's base table, in order: the table's columns except CTX_COLUMNS, then ctx (their values as
- * one id), then client_ip4 when it has client_ip. The base
+ * The columns of a table's base table, in order: the table's columns except CTX_COLUMNS and SPARSE_COLUMNS, then ctx
+ * (their values as one id), sparse (the others' as JSON), then client_ip4 when it has client_ip. The base
  * table stores a dotted IPv4 client address as that number (client_ip NULL) and any other address as client_ip text;
  * the view turns the number back into the same text. DuckDB INSERT + CHECKPOINT of bench:collect's 1 M httplog rows
  * (CPU us/row, medians of 4 interleaved runs, load 5-7): 1.24 -> 1.12 (a high-cardinality VARCHAR costs hashing,
@@ -114,8 +123,9 @@ const baseCache = new Map<TableSpec, number[]>();
 export function baseColumns(t: TableSpec): readonly number[] {
   let c = baseCache.get(t);
   if (c === undefined) {
-    c = t.columns.filter((id) => !CTX_COLUMNS.includes(id));
+    c = t.columns.filter((id) => !CTX_COLUMNS.includes(id) && !SPARSE_COLUMNS.includes(id));
     if (t.columns.some((id) => CTX_COLUMNS.includes(id))) c.push(COL_CTX);
+    if (t.columns.some((id) => SPARSE_COLUMNS.includes(id))) c.push(COL_SPARSE);
     if (t.columns.includes(COL_CLIENT_IP)) c.push(COL_CLIENT_IP4);
     for (const d of DICT_STAGED) if (t.columns.includes(d.str)) c.push(d.id);
     baseCache.set(t, c);
@@ -182,6 +192,17 @@ export function ctxKeySql(t: TableSpec, has: readonly string[]): string {
 }
 
 /**
+ * SQL of a row's sparse JSON computed from a base table `r` of an older layout with the SPARSE_COLUMNS `has` lists
+ * (NULL values come out as JSON nulls, which the views read as NULL like a missing key).
+ */
+export function sparseSql(t: TableSpec, has: readonly string[]): string {
+  const names = SPARSE_COLUMNS.filter((id) => t.columns.includes(id)).map((id) => LOG_COLUMNS[id].name).filter((n) => has.includes(n));
+  if (names.length === 0) return 'NULL';
+  return 'CASE WHEN coalesce(' + names.map((n) => 'r."' + n + '"').join(', ') + ') IS NULL THEN NULL ELSE json_object(' +
+    names.map((n) => "'" + n + "', r.\"" + n + '"').join(', ') + ')::VARCHAR END';
+}
+
+/**
  * The view named like the table (`http_log`, ...) that resolves dictionary ids to strings, so queries see plain
  * VARCHAR columns. Ids are stored instead of strings because DuckDB appends INTEGER columns about twice as fast as
  * short VARCHARs (143 k vs 313 k rows/s for http_log on this machine, bench/collectors/udp.bench.ts). An id indexes
@@ -194,14 +215,15 @@ export function createViewSql(t: TableSpec): string {
   for (const id of t.columns) {
     const c = LOG_COLUMNS[id];
     const staged = DICT_STAGED.find((d) => d.str === id);
+    const text = SPARSE_COLUMNS.includes(id) ? "json_extract_string(r.sparse, '$." + c.name + "')" : 'r."' + c.name + '"';
     if (CTX_COLUMNS.includes(id)) {
       const v = ctxValues(id) + '[r.ctx]';
       sel.push((c.kind === CK_DICT ? dictValues(id) + '[' + v + ']' : v) + ' AS "' + c.name + '"');
     } else if (c.kind === CK_DICT) sel.push(dictValues(id) + '[r."' + c.name + '"] AS "' + c.name + '"');
-    else if (id === COL_CLIENT_IP) sel.push('coalesce(r.client_ip, ' + IP4_TEXT + ') AS client_ip');
+    else if (id === COL_CLIENT_IP) sel.push('coalesce(' + text + ', ' + IP4_TEXT + ') AS client_ip');
     else if (staged !== undefined) {
-      sel.push('coalesce(' + dictValues(staged.id) + '[r."' + LOG_COLUMNS[staged.id].name + '"], r."' + c.name + '") AS "' + c.name + '"');
-    } else sel.push('r."' + c.name + '"');
+      sel.push('coalesce(' + dictValues(staged.id) + '[r."' + LOG_COLUMNS[staged.id].name + '"], ' + text + ') AS "' + c.name + '"');
+    } else sel.push(text + ' AS "' + c.name + '"');
   }
   return 'CREATE OR REPLACE VIEW ' + t.name + ' AS SELECT ' + sel.join(', ') + ' FROM ' + rowsTableName(t) + ' r';
 }

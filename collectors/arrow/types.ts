@@ -77,7 +77,8 @@ export const COL_CLIENT_IP4 = 43;   // DuckDB base tables only: client_ip as a n
 export const COL_REQ_HEADERS_ID = 44;  // DuckDB base tables only: req_headers as a dictionary id when it has one
 export const COL_RES_HEADERS_ID = 45;  // DuckDB base tables only: res_headers as a dictionary id when it has one
 export const COL_CTX = 46;          // DuckDB base tables only: the CTX_COLUMNS values of the row as one dictionary id (schema.ts)
-export const COL_COUNT = 47;
+export const COL_SPARSE = 47;       // DuckDB base tables only: SPARSE_COLUMNS' non-NULL values of the row as one JSON object (schema.ts)
+export const COL_COUNT = 48;
 
 /** Distinct values the dictionaries of COL_REQ_HEADERS_ID / COL_RES_HEADERS_ID take; later values stay text. */
 export const HEADERS_DICT_MAX = 8192;

@@ -13,10 +13,10 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import type { LogBatch, LogDicts } from '../arrow/batcher.ts';
 import {
-  CTX_COLUMNS, DICT_TABLE_SQL, LOG_COLUMNS, LOG_TABLES, baseColumnSql, baseColumns, createTableSql, createViewSql,
-  ctxKeySql, rowsTableName,
+  CTX_COLUMNS, DICT_TABLE_SQL, LOG_COLUMNS, LOG_TABLES, SPARSE_COLUMNS, baseColumnSql, baseColumns, createTableSql,
+  createViewSql, ctxKeySql, rowsTableName, sparseSql,
 } from '../arrow/schema.ts';
-import { COL_CTX } from '../arrow/types.ts';
+import { COL_CTX, COL_SPARSE } from '../arrow/types.ts';
 import type { TableSpec } from '../arrow/types.ts';
 import { encodeStagedParquet, makeStageDir } from './staged-parquet.ts';
 import type { StagedSink } from './types.ts';
@@ -50,8 +50,9 @@ interface TableState {
 /**
  * Brings a base table made by an older version up to baseColumns(spec). Columns added at the end since (client_ip4,
  * the header ids) are appended with ALTER TABLE (old rows get NULL there, which the view reads as before). A table
- * that still stores CTX_COLUMNS one by one (sluice before the ctx column) is rewritten once, in the caller's
- * transaction: each row's ctx text goes into log_dict, the rows are copied in their order into the new layout.
+ * that still stores CTX_COLUMNS or SPARSE_COLUMNS one by one (sluice before the ctx and sparse columns) is rewritten
+ * once, in the caller's transaction: each row's ctx text goes into log_dict, its sparse columns into one JSON, and
+ * the rows are copied in their order into the new layout.
  * Rejects a table whose columns differ otherwise: staged files are inserted by position.
  */
 async function upgradeBaseTable(connection: DuckDBConnection, spec: TableSpec): Promise<void> {
@@ -60,17 +61,21 @@ async function upgradeBaseTable(connection: DuckDBConnection, spec: TableSpec): 
     "AND schema_name = 'main' AND table_name = '" + table + "' ORDER BY column_index");
   const have = res.getRows().map((r) => String(r[0]));
   const want = baseColumns(spec);
-  if (!have.includes('ctx') && have.some((n) => CTX_COLUMNS.some((id) => LOG_COLUMNS[id].name === n))) {
+  const wantNames = want.map((id) => LOG_COLUMNS[id].name);
+  if (have.some((n) => !wantNames.includes(n)) && have.some((n) => [...CTX_COLUMNS, ...SPARSE_COLUMNS].some((id) => LOG_COLUMNS[id].name === n))) {
     const known = new Set(LOG_COLUMNS.map((c) => c.name));
     const odd = have.find((n) => !known.has(n));
     if (odd !== undefined) throw new Error(table + ': unknown column ' + odd + ' (not a sluice database?)');
-    const key = ctxKeySql(spec, have);
-    await connection.run('INSERT INTO log_dict SELECT ' + COL_CTX + ', (SELECT coalesce(max(id), 0) FROM log_dict WHERE col = ' +
-      COL_CTX + ') + row_number() OVER (ORDER BY k), k FROM (SELECT DISTINCT ' + key + ' AS k FROM ' + table + ' r) ' +
-      'WHERE k NOT IN (SELECT value FROM log_dict WHERE col = ' + COL_CTX + ')');
+    const key = have.includes('ctx') ? 'NULL' : ctxKeySql(spec, have);
+    if (!have.includes('ctx')) {
+      await connection.run('INSERT INTO log_dict SELECT ' + COL_CTX + ', (SELECT coalesce(max(id), 0) FROM log_dict WHERE col = ' +
+        COL_CTX + ') + row_number() OVER (ORDER BY k), k FROM (SELECT DISTINCT ' + key + ' AS k FROM ' + table + ' r) ' +
+        'WHERE k NOT IN (SELECT value FROM log_dict WHERE col = ' + COL_CTX + ')');
+    }
     const sel = want.map((id) => {
       const name = LOG_COLUMNS[id].name;
-      if (id === COL_CTX) return 'd.id';
+      if (id === COL_CTX && !have.includes('ctx')) return 'd.id';
+      if (id === COL_SPARSE && !have.includes('sparse')) return sparseSql(spec, have);
       return have.includes(name) ? 'r."' + name + '"' : 'NULL';
     });
     await connection.run(createTableSql(spec).replace(table, table + '_new'));

@@ -10,9 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { LogStrColumn } from '../arrow/batcher.ts';
 import type { LogBatch, LogDict } from '../arrow/batcher.ts';
-import { CTX_COLUMNS, DICT_STAGED, LOG_COLUMNS, baseColumns } from '../arrow/schema.ts';
+import { CTX_COLUMNS, DICT_STAGED, LOG_COLUMNS, SPARSE_COLUMNS, baseColumns } from '../arrow/schema.ts';
 import {
-  CK_BOOL, CK_DICT, CK_I32, CK_I64, CK_STR, CK_TS, COL_CLIENT_IP, COL_CLIENT_IP4, COL_CTX, NULL_I32,
+  CK_BOOL, CK_DICT, CK_I32, CK_I64, CK_STR, CK_TS, COL_CLIENT_IP, COL_CLIENT_IP4, COL_CTX, COL_SPARSE, NULL_I32,
 } from '../arrow/types.ts';
 import type { TableSpec } from '../arrow/types.ts';
 
@@ -585,7 +585,72 @@ export function prepareCtxIds(b: LogBatch): Int32Array {
   return ctxIds.subarray(0, n);
 }
 
+/** The sparse column (schema.ts SPARSE_COLUMNS) of the batch being encoded. */
+let sparseCol = new LogStrColumn(0, 0);
+/** `"name":"` of each SPARSE_COLUMNS member, and the hex digits of a \u00XX escape. */
+const SPARSE_KEYS = SPARSE_COLUMNS.map((id) => Buffer.from('"' + LOG_COLUMNS[id].name + '":"'));
+const HEX = Buffer.from('0123456789abcdef');
+
+/**
+ * Builds sparseCol for rows [0, n) from the text of b's SPARSE_COLUMNS (after the client_ip and header splits): NULL
+ * where all are NULL, else a JSON object of the non-NULL ones with '"', '\\' and control bytes escaped (other bytes
+ * copied; invalid UTF-8 is replaced later as in any string column).
+ */
+function buildSparse(b: LogBatch, n: number): void {
+  if (sparseCol.end.length < n) sparseCol = new LogStrColumn(Math.max(n, 1024), 16);
+  const sc = sparseCol;
+  sc.reset();
+  const cols: LogStrColumn[] = [];
+  const keys: Buffer[] = [];
+  for (let k = 0; k < SPARSE_COLUMNS.length; k++) {
+    const id = SPARSE_COLUMNS[k];
+    if (!b.table.columns.includes(id)) continue;
+    const s = strOf(b, id);
+    const v = s.valid;
+    let any = false;
+    for (let r = 0; r < n; r++) if (v[r] !== 0) { any = true; break; }
+    if (any) { cols.push(s); keys.push(SPARSE_KEYS[k]); }
+  }
+  if (cols.length > 0) {
+    let out = sc.data;
+    let o = 0;
+    for (let r = 0; r < n; r++) {
+      let first = true;
+      for (let k = 0; k < cols.length; k++) {
+        const s = cols[k];
+        if (s.valid[r] === 0) continue;
+        const st = r === 0 ? 0 : s.end[r - 1];
+        const en = s.end[r];
+        const key = keys[k];
+        const need = o + key.length + (en - st) * 6 + 3;
+        if (need > out.length) { const g = Buffer.allocUnsafe(Math.max(need, out.length * 2)); out.copy(g, 0, 0, o); out = g; }
+        out[o++] = first ? 123 : 44;   // '{' or ','
+        first = false;
+        for (let j = 0; j < key.length; j++) out[o++] = key[j];
+        const d = s.data;
+        for (let j = st; j < en; j++) {
+          const c = d[j];
+          if (c >= 32 && c !== 34 && c !== 92) out[o++] = c;
+          else if (c === 34 || c === 92) { out[o++] = 92; out[o++] = c; }
+          else { out[o++] = 92; out[o++] = 117; out[o++] = 48; out[o++] = 48; out[o++] = HEX[c >> 4]; out[o++] = HEX[c & 15]; }
+        }
+        out[o++] = 34;
+      }
+      if (first) continue;
+      out[o++] = 125;   // '}'
+      sc.fillNulls(r);
+      sc.pos = o;
+      sc.end[r] = o;
+      sc.valid[r] = 1;
+      sc.last = r;
+    }
+    sc.data = out;
+  }
+  sc.fillNulls(n);
+}
+
 function strOf(b: LogBatch, id: number): LogStrColumn {
+  if (id === COL_SPARSE) return sparseCol;
   if (id === COL_CLIENT_IP && ipSplit) return ipRest;
   if (stagedSplit) for (let k = 0; k < DICT_STAGED.length; k++) if (DICT_STAGED[k].str === id) return stagedRest[k];
   return b.str[id] as LogStrColumn;
@@ -620,6 +685,7 @@ export function encodeStagedParquet(b: LogBatch): Buffer {
   }
   preparedFor = null;   // batches are reused: the next encode of this object prepares again
   if (cols.includes(COL_CTX) && (ctxFor !== b || ctxRows !== n)) prepareCtxIds(b);
+  if (cols.includes(COL_SPARSE)) buildSparse(b, n);
   ctxFor = null;
   if (nullArena.length < n * cols.length) nullArena = new Uint8Array(n * cols.length);
   if (i32Scratch.length < n * 2) i32Scratch = new Int32Array(n * 2);
