@@ -1,6 +1,7 @@
-// sluice-collect --read on docker json-file logs (HAProxy logging to stdout in a container): every HAProxy line is
-// unwrapped (JSON escapes, UTF-8, a line cut into two objects past 16 KiB, gzip) and gives the same row as the plain
-// line; a line that is not a json-file object goes to raw_log.
+// sluice-collect --read on the files operators have besides plain syslog: docker json-file logs (HAProxy logging to
+// stdout in a container: JSON escapes, UTF-8, a line cut into two objects past 16 KiB, gzip) give the rows of the plain
+// lines, a line that is not a json-file object goes to raw_log; and real rsyslog 8 files in its three file formats
+// give the same rows, none in raw_log.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -54,4 +55,23 @@ test('docker json-file logs give the rows of the plain lines', { timeout: 60000 
   const raw = rows.filter((r) => r.table === 'raw_log').map((r) => r.message);
   assert.equal(raw.filter((m) => m === 'not json at all').length, 1);
   assert.equal(raw.filter((m) => String(m).startsWith('{')).length, 0);
+});
+
+test('rsyslog FileFormat, TraditionalFileFormat and SyslogProtocol23Format files give the same rows', { timeout: 60000 }, async () => {
+  const fix = path.join(ROOT, 'fixtures/collectors/rsyslog');
+  const n = fs.readFileSync(path.join(fix, 'trad.log'), 'latin1').split('\n').filter(Boolean).length;
+  const rows = await collectJson(['file.log', 'trad.log', 'p23.log'].map((f) => path.join(fix, f)));
+  assert.deepEqual(rows.filter((r) => r.table === 'raw_log'), []);
+  assert.equal(rows.length, 3 * n);
+  const strip = (r: Record<string, unknown>): Record<string, unknown> => {
+    const { log_ts: _t, facility: _f, severity: _s, ...rest } = r;
+    return rest;
+  };
+  /* each line's row, without the envelope's stamp and priority (not in every format), once per file */
+  const seen = new Map<string, number>();
+  for (const r of rows) seen.set(JSON.stringify(strip(r)), (seen.get(JSON.stringify(strip(r))) ?? 0) + 1);
+  assert.deepEqual([...new Set(seen.values())], [3]);
+  assert.equal(seen.size, n);
+  assert.deepEqual(new Set(rows.map((r) => `${r.host} ${r.program} ${r.pid}`)), new Set(['localhost haproxy 23020']));
+  assert.ok(rows.some((r) => r.table === 'tcp_log') && rows.filter((r) => r.table === 'http_log').length >= 3 * 16);
 });
