@@ -15,6 +15,7 @@ import { srvUsedByRule } from './persist-rules.ts';
 import { isStaticHash } from '../lb/hashed.ts';
 import { startServerCheck, stopServerCheck } from '../checks/health.ts';
 import { poolFlush } from './pool.ts';
+import { finalizeServerSsl } from '../ssl/keywords.ts';
 
 const HASHED = new Set(['source', 'uri', 'url_param', 'hdr', 'rdp-cookie', 'hash']);
 
@@ -41,7 +42,7 @@ function backendByName(proxies: readonly Proxy[], name: string): Proxy | null {
   return null;
 }
 
-/** A KwCtx for one `add server` line: the first alert is kept without the config file:line prefixes. */
+/** A KwCtx for one `add server` line: its alert is kept without the config file:line prefixes. */
 class DynCtx implements KwCtx {
   readonly file = '(null)';
   readonly line = 0;
@@ -58,8 +59,8 @@ class DynCtx implements KwCtx {
     this.proxies = new Map(proxies.map((p) => [p.name, p]));
     this.prefix = `[(null):0] : 'server ${px.name}/${name}' : `;
   }
+  // the last one is the CLI's answer when a keyword reports two (ca-file: "Couldn't open", then "unable to load")
   alertRaw(msg: string): void {
-    if (this.error !== '') return;
     this.error = msg.startsWith(this.prefix) ? msg.slice(this.prefix.length) : msg.startsWith('[(null):0] : ') ? msg.slice(13) : msg;
   }
   alert(msg: string): void { this.alertRaw(msg); }
@@ -87,6 +88,7 @@ export function addDynamicServer(proxies: readonly Proxy[], global: GlobalSettin
     if (t !== undefined && srvIsDynamic(t)) return fail(`unable to use ${tpx!.name}/${t.name} for tracking as it is a dynamic server.\n`);
   }
   for (const fn of ctx.post) fn();
+  if (ctx.error === '') finalizeServerSsl(global, srv, ctx);
   if (ctx.error !== '') return fail(ctx.error + '\n');
   for (const o of be.servers) if (o.name === srv.name) return fail('Already exists a server with the same name in backend.\n');
   if (srv.id === 0) {

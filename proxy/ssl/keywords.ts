@@ -450,22 +450,7 @@ export function finalizeSsl(g: GlobalSettings, proxies: Iterable<Proxy>, ctx: Kw
   const gs = globalSsl(g);
   const all = [...proxies];
   // every server first, then every bind: the order of haproxy 2.6's post-parse messages
-  for (const px of all) {
-    for (const s of px.servers) {
-      const c = srvSslAny(s);
-      if (c === null || (!c.enabled && !c.checkSsl)) continue;
-      c.opts = mergeSslOptions(c.opts, gs.serverOpts);
-      if (ignoreNoVersions(c.opts)) ctx.warnRaw(`[${s.file}:${s.line}] : 'server ${px.name}/${s.name}' : no-sslv3/no-tlsv1x are ignored for this server. Use only 'ssl-min-ver' and 'ssl-max-ver' to fix.`);
-      if (c.verify < 0) c.verify = gs.serverVerify ? 2 : 0;
-      if (c.verify === 2 && c.caPem === '') {
-        ctx.alertRaw(`[${s.file}:${s.line}] : 'server ${px.name}/${s.name}' : verify is enabled by default but no CA file specified. If you're running on a LAN where you're certain to trust the server's certificate, please set an explicit 'verify none' statement on the 'server' line, or use 'ssl-server-verify none' in the global section to disable server-side verifications by default.`);
-        continue;
-      }
-      const err = buildServerContext(c);
-      if (err !== '') { ctx.alertRaw(`[${s.file}:${s.line}] : 'server ${px.name}/${s.name}' : ${err}.`); continue; }
-      if (c.enabled) sslUse.servers++;
-    }
-  }
+  for (const px of all) for (const s of px.servers) finalizeServerSsl(g, s, ctx);
   for (const px of all) {
     for (const b of px.binds) {
       const c = bindSsl(b);
@@ -482,6 +467,27 @@ export function finalizeSsl(g: GlobalSettings, proxies: Iterable<Proxy>, ctx: Kw
       if (err !== '') ctx.alertRaw(`Proxy '${px.name}': bind '${bindText(b)}' at [${b.file}:${b.line}]: ${err}.`);
     }
   }
+}
+
+/**
+ * The TLS context of server `s` once its line is parsed (the global defaults merged, `verify` decided), with 2.6's
+ * messages; nothing for a server without TLS. At load for every server, and for one added by `add server`.
+ */
+export function finalizeServerSsl(g: GlobalSettings, s: Server, ctx: KwCtx): void {
+  const c = srvSslAny(s);
+  if (c === null || (!c.enabled && !c.checkSsl)) return;
+  const gs = globalSsl(g);
+  const px = s.proxy;
+  c.opts = mergeSslOptions(c.opts, gs.serverOpts);
+  if (ignoreNoVersions(c.opts)) ctx.warnRaw(`[${s.file}:${s.line}] : 'server ${px.name}/${s.name}' : no-sslv3/no-tlsv1x are ignored for this server. Use only 'ssl-min-ver' and 'ssl-max-ver' to fix.`);
+  if (c.verify < 0) c.verify = gs.serverVerify ? 2 : 0;
+  if (c.verify === 2 && c.caPem === '') {
+    ctx.alertRaw(`[${s.file}:${s.line}] : 'server ${px.name}/${s.name}' : verify is enabled by default but no CA file specified. If you're running on a LAN where you're certain to trust the server's certificate, please set an explicit 'verify none' statement on the 'server' line, or use 'ssl-server-verify none' in the global section to disable server-side verifications by default.`);
+    return;
+  }
+  const err = buildServerContext(c);
+  if (err !== '') { ctx.alertRaw(`[${s.file}:${s.line}] : 'server ${px.name}/${s.name}' : ${err}.`); return; }
+  if (c.enabled) sslUse.servers++;
 }
 
 /** 2.6: with ssl-min-ver/ssl-max-ver/force-* set, the no-xxx options are ignored (with a warning): true when so. */

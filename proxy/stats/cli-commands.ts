@@ -31,6 +31,7 @@ import { showActivity, showPools } from './cli-activity.ts';
 import { setServerAddr } from './srv-addr.ts';
 import { srvWasConfigDisabled, srvIsDynamic } from '../backend/server.ts';
 import { srvIdForced } from '../backend/server-keywords.ts';
+import { srvSslAny } from '../ssl/keywords.ts';
 import { startupLogText } from './startup-logs.ts';
 import { cAtoi } from '../config/values.ts';
 
@@ -189,11 +190,12 @@ function srvStateLine(px: Proxy, sv: Server, now: number): string {
   const opState = maint ? SRV_ST_STOPPED : sv.curState;
   // after `enable server` 2.6 keeps the config flag: admin state 4, an unchecked server's check paused, health 0
   const admin = sv.adminState | ((sv.adminState & SRV_ADMF_CMAINT) !== 0 ? SRV_ADMF_FMAINT : 0) | (cfgOnce ? SRV_ADMF_CMAINT : 0);
-  const health = maint ? 0 : c.enabled ? c.health : (opState === SRV_ST_STOPPED || cfgOnce ? 0 : 2);
+  // (a dynamic server without a check shows 0 as well: 2.6 leaves its health unset)
+  const health = maint ? 0 : c.enabled ? c.health : (opState === SRV_ST_STOPPED || cfgOnce || srvIsDynamic(sv) ? 0 : 2);
   const since = Math.max(0, Math.floor((now - sv.lastChange) / 1000));
   return px.id + ' ' + px.name + ' ' + sv.id + ' ' + sv.name + ' ' + (sv.host || '-') + ' ' + opState + ' ' +
     admin + ' ' + sv.uweight + ' ' + sv.iweight + ' ' + since + ' ' + chkStatus + ' ' + chkResult + ' ' +
-    health + ' ' + chkState + ' 0 0 ' + (srvIdForced(sv) ? 1 : 0) + ' ' + (srvFqdn(sv) || '-') + ' ' + sv.port + ' - 0 ' + (c.port > 0 ? c.port : 0) + ' - - 0\n';
+    health + ' ' + chkState + ' 0 0 ' + (srvIdForced(sv) ? 1 : 0) + ' ' + (srvFqdn(sv) || '-') + ' ' + sv.port + ' - ' + (srvSslAny(sv)?.enabled === true ? 1 : 0) + ' ' + (c.port > 0 ? c.port : 0) + ' - - 0\n';
 }
 
 const SRV_STATE_HEADER = '1\n# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight ' +

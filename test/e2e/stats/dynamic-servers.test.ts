@@ -7,6 +7,8 @@
 import { test, after } from 'node:test';
 import { readFileSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer as createTlsServer } from 'node:tls';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { freePort, startSluice, stopSluice, headServer } from '../proxy-util.ts';
 import type { Runtime } from '../../../proxy/runtime.ts';
@@ -18,6 +20,25 @@ import { parseStat } from '../../../hatop/model.ts';
 const fx = (f: string): string => readFileSync(new URL('../../../fixtures/proxy/dynamic-servers/' + f, import.meta.url), 'latin1');
 const RSP = 'HTTP/1.1 200 OK\r\ncontent-length: 6\r\nx-srv: a\r\n\r\nhello\n';
 const STAT_COLS = ['pxname', 'svname', 'qcur', 'scur', 'slim', 'stot', 'status', 'act', 'bck', 'iid', 'sid', 'lbtot', 'hrsp_2xx', 'req_tot', 'addr', 'mode', 'uweight'];
+
+/** tls-origin.cjs: the fixed answer over TLS (fixtures/ssl/certs/www.pem) on a free port. */
+async function tlsOrigin(): Promise<{ port: number; close(): void }> {
+  const pem = readFileSync(new URL('../../../fixtures/ssl/certs/www.pem', import.meta.url));
+  const socks = new Set<Socket>();
+  const srv = createTlsServer({ cert: pem, key: pem }, (s) => {
+    socks.add(s);
+    s.on('close', () => socks.delete(s));
+    s.on('error', () => {});
+    let a = '';
+    s.on('data', (d) => {
+      a += d.toString('latin1');
+      while (a.includes('\r\n\r\n')) { a = a.slice(a.indexOf('\r\n\r\n') + 4); s.write(RSP); }
+    });
+  });
+  srv.on('tlsClientError', () => {});
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  return { port: (srv.address() as { port: number }).port, close: () => { srv.close(); for (const s of socks) s.destroy(); } };
+}
 
 /** A reply with the parts that depend on time or connection reuse taken out. */
 function normalize(text: string): string {
@@ -39,16 +60,19 @@ function normalize(text: string): string {
 
 async function replay(cfgName: string, cmdsName: string, goldName: string, keep: string[], gone: string[]): Promise<void> {
   const origin = await headServer((c) => c.write(RSP));
+  const tls = await tlsOrigin();
   const port = await freePort();
   const sock = join(mkdtempSync(join(tmpdir(), 'sluice-dynsrv-')), 'stats.sock');
   const cfg = fx(cfgName).replace('127.0.0.1:18779', `127.0.0.1:${port}`).replaceAll('127.0.0.1:18801', `127.0.0.1:${origin.port}`)
     .replace('/tmp/compat/h.sock', sock);
   let rt: Runtime | null = await startSluice(cfg);
-  after(async () => { if (rt !== null) { await stopSluice(rt); rt = null; } origin.close(); });
+  after(async () => { if (rt !== null) { await stopSluice(rt); rt = null; } origin.close(); tls.close(); });
   const p = String(origin.port);
+  const tp = String(tls.port);
   await replayCli({
     cmds: fx(cmdsName), gold: fx(goldName), sock, port,
-    send: (l) => l.replaceAll('18801', p), norm: (t) => normalize(t.replaceAll(p, '18801')),
+    send: (l) => l.replaceAll('18801', p).replaceAll('18443', tp),
+    norm: (t) => normalize(t.replaceAll(p, '18801').replaceAll(tp, '18443')),
   });
   // hatop's model (one snapshot per `show stat`) lists the servers added and no longer the deleted ones
   const snap = parseStat(await cliCommand(sock, 'show stat'), Date.now());
@@ -62,6 +86,10 @@ async function replay(cfgName: string, cmdsName: string, goldName: string, keep:
 
 test('add/del server: replies, server state, stats and traffic as haproxy 2.6.12', async () => {
   await replay('haproxy.cfg', 'cmds.txt', 'replies.txt', ['be/s14', 'be/s6', 'bh/s2'], ['be/s1', 'be/s2']);
+});
+
+test('add server with ssl / check-ssl: TLS to the server, 2.6\'s verify and ca-file refusals, srv_use_ssl', async () => {
+  await replay('haproxy.cfg', 'cmds-tls.txt', 'replies-tls.txt', ['be/t2', 'be/t4'], ['be/t1', 'be/t5']);
 });
 
 test('dynamic servers and tracking, use-server references, checks enabled by enable health: as haproxy 2.6.12', async () => {
