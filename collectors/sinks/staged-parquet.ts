@@ -554,28 +554,48 @@ export function prepareCtxIds(b: LogBatch): Int32Array {
   if (ctxIds.length < n) { ctxIds = new Int32Array(Math.max(n, 1024)); ctxHash = new Int32Array(ctxIds.length); }
   const dict = b.dicts.byColumn[COL_CTX] as LogDict;
   const c = ctxCache(dict, b.table);
-  const w = c.members.length;
+  const cols = c.members.map((id) => b.i32[id]);
+  // Most members hold one value for the whole batch: rows are told apart by the others only (one hash and compare
+  // per varying member and row), and each distinct tuple of those is looked up once in the cache.
+  const vary: Int32Array[] = [];
+  for (const a of cols) {
+    const v0 = a[0];
+    for (let r = 1; r < n; r++) if (a[r] !== v0) { vary.push(a); break; }
+  }
   const h = ctxHash;
   h.fill(0x811c9dc5 | 0, 0, n);
-  for (let j = 0; j < w; j++) {
-    const a = b.i32[c.members[j]];
-    for (let r = 0; r < n; r++) h[r] = Math.imul(h[r] ^ a[r], 0x01000193);
-  }
-  const cols = c.members.map((id) => b.i32[id]);
+  for (const a of vary) for (let r = 0; r < n; r++) h[r] = Math.imul(h[r] ^ a[r], 0x01000193);
+  const v = vary.length;
+  let slots = localSlots;
+  slots.fill(0);
+  let mask = slots.length - 1;
+  let count = 0;
   for (let r = 0; r < n; r++) {
     const x = h[r];
-    const hr = x ^ (x >>> 15);
-    const slots = c.slots;
-    const mask = slots.length - 1;
-    let s = hr & mask;
+    let s = (x ^ (x >>> 15)) & mask;
     let id = 0;
     for (;;) {
-      const e = slots[s] - 1;
-      if (e < 0) { id = ctxAdd(c, b, r, hr, dict); break; }
-      const t = c.tuples;
+      const rep = slots[s] - 1;
+      if (rep < 0) {
+        id = ctxLookup(c, cols, b, r, dict);
+        slots[s] = r + 1;
+        localReps[count++] = r;
+        if (count * 2 > slots.length) {
+          slots = localSlots = new Int32Array(slots.length * 2);
+          mask = slots.length - 1;
+          if (localReps.length < slots.length) { const t = new Int32Array(slots.length); t.set(localReps); localReps = t; }
+          for (let k = 0; k < count; k++) {
+            const y = h[localReps[k]];
+            let q = (y ^ (y >>> 15)) & mask;
+            while (slots[q] !== 0) q = (q + 1) & mask;
+            slots[q] = localReps[k] + 1;
+          }
+        }
+        break;
+      }
       let j = 0;
-      while (j < w && t[e * w + j] === cols[j][r]) j++;
-      if (j === w) { id = c.ids[e]; break; }
+      while (j < v && vary[j][rep] === vary[j][r]) j++;
+      if (j === v) { id = ctxIds[rep]; break; }
       s = (s + 1) & mask;
     }
     ctxIds[r] = id;
@@ -583,6 +603,30 @@ export function prepareCtxIds(b: LogBatch): Int32Array {
   ctxFor = b;
   ctxRows = n;
   return ctxIds.subarray(0, n);
+}
+
+/** Per-batch table of prepareCtxIds: the first row of each distinct tuple of varying members (row + 1, 0 = empty). */
+let localSlots = new Int32Array(1024);
+let localReps = new Int32Array(1024);
+
+/** The ctx id of row r's tuple (all members), from the cache or interned as a new value. */
+function ctxLookup(c: CtxCache, cols: readonly Int32Array[], b: LogBatch, r: number, dict: LogDict): number {
+  const w = cols.length;
+  let x = 0x811c9dc5;
+  for (let j = 0; j < w; j++) x = Math.imul(x ^ cols[j][r], 0x01000193);
+  const hr = x ^ (x >>> 15);
+  const slots = c.slots;
+  const mask = slots.length - 1;
+  let s = hr & mask;
+  for (;;) {
+    const e = slots[s] - 1;
+    if (e < 0) return ctxAdd(c, b, r, hr, dict);
+    const t = c.tuples;
+    let j = 0;
+    while (j < w && t[e * w + j] === cols[j][r]) j++;
+    if (j === w) return c.ids[e];
+    s = (s + 1) & mask;
+  }
 }
 
 /** The sparse column (schema.ts SPARSE_COLUMNS) of the batch being encoded. */

@@ -333,3 +333,33 @@ test('captured headers: ids while the dictionary has room, text after; the view 
   assert.deepEqual(base, [{ ids: HEADERS_DICT_MAX + 1, texts: 300, rids: n + 2, rtexts: 0 }]);
   assert.deepEqual(await query(db, 'SELECT count(*)::INTEGER AS n FROM log_dict WHERE col = ' + COL_REQ_HEADERS_ID), [{ n: HEADERS_DICT_MAX }]);
 });
+
+test('ctx ids: thousands of distinct tuples over two batches (cache and per-batch table growth) each decode to their row', async () => {
+  const dicts = new LogDicts();
+  const b = new LogBatch(HTTP_LOG_TABLE, 3000, dicts);
+  for (const round of [0, 1]) {
+    b.reset();
+    for (let r = 0; r < 3000; r++) {
+      const srv = 's' + ((r + round * 700) % 1500);
+      b.setDict(COL_SERVER, Buffer.from(srv), 0, srv.length);
+      b.setDict(COL_BACKEND, Buffer.from('be'), 0, 2);
+      if (r % 5 !== 0) b.i32[COL_PID][r] = r % 3;
+      b.i32[COL_CLIENT_PORT][r] = r;
+      b.commitRow();
+    }
+    b.seal();
+    const f = path.join(dir, 'ctx' + round + '.parquet');
+    fs.writeFileSync(f, encodeStagedParquet(b));
+    const got = await query(':memory:', "SELECT client_port AS p, ctx FROM read_parquet('" + f + "')");
+    const pidAt = CTX_COLUMNS.indexOf(COL_PID);
+    const srvAt = CTX_COLUMNS.indexOf(COL_SERVER);
+    for (const { p, ctx } of got as { p: number; ctx: number }[]) {
+      const parts = dicts.byColumn[COL_CTX]!.values[ctx].split(',');
+      assert.equal(dicts.byColumn[COL_SERVER]!.values[Number(parts[srvAt])], 's' + ((p + round * 700) % 1500), 'row ' + p);
+      assert.equal(parts[pidAt], p % 5 !== 0 ? String(p % 3) : '', 'row ' + p);
+    }
+  }
+  const tuples = new Set<string>();
+  for (const round of [0, 1]) for (let r = 0; r < 3000; r++) tuples.add(((r + round * 700) % 1500) + '|' + (r % 5 !== 0 ? r % 3 : ''));
+  assert.equal(dicts.byColumn[COL_CTX]!.size, tuples.size, 'one ctx value per distinct tuple');
+});
