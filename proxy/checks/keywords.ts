@@ -208,6 +208,12 @@ function lastStep(c: CheckCfg): CheckCfg {
   return t;
 }
 
+/** A step's expect rules run in order, all of them must pass (2.6). */
+function addExpect(c: CheckCfg, e: HttpCheckExpect): void {
+  if (c.expect === null) c.expect = e;
+  else (c.moreExpects ??= []).push(e);
+}
+
 /** A log-format of an http-check rule, or null after an alert. */
 function checkFmt(v: string, what: string, ctx: KwCtx): RuleFmt | null {
   const f = compileRuleFormat(v);
@@ -261,7 +267,6 @@ function parseHttpCheck(args: readonly string[], ctx: KwCtx): void {
     return;
   }
   if (sub === 'expect') {
-    if (c.expect !== null) { ctx.alert(`'http-check expect' : several expect rules for one request are not supported by sluice yet.`); return; }
     let i = 2;
     const e: HttpCheckExpect = { kind: HCHK_EXPECT_STATUS, inverse: false, statusRanges: [], text: '', re: null };
     const pending = c.pendingComment;
@@ -286,7 +291,7 @@ function parseHttpCheck(args: readonly string[], ctx: KwCtx): void {
     if (kind === 'hdr' || kind === 'fhdr') {
       if (!parseHdrExpect(args, i + 1, e, ctx)) return;
       e.fullHdr = kind === 'fhdr';
-      c.expect = e;
+      addExpect(c, e);
       return;
     }
     // 2.6.12's words
@@ -319,7 +324,7 @@ function parseHttpCheck(args: readonly string[], ctx: KwCtx): void {
       e.kind = HCHK_EXPECT_STRING; e.lf = f;
     }
     else { ctx.alert(`'http-check expect' : '${kind}' is not supported by sluice yet (status, rstatus, string, rstring are).`); return; }
-    c.expect = e;
+    addExpect(c, e);
     return;
   }
   if (sub === 'comment') {

@@ -221,13 +221,18 @@ class Probe {
   onData(d: Buffer): void {
     this.chunks.push(d);
     this.size += d.length;
-    // status-only expectations can be decided on the status line; body matches need the whole response
-    const e = this.cfg.expect;
-    const needBody = e !== null && (e.kind === HCHK_EXPECT_STRING || e.kind === HCHK_EXPECT_RSTRING);
-    // min-recv: wait for that many bytes (the server closing first ends the wait too)
-    if (e !== null && e.minRecv !== undefined && this.size < e.minRecv) return;
-    if (e !== null && e.kind === HCHK_EXPECT_HDR) { if (Buffer.concat(this.chunks).indexOf('\r\n\r\n') >= 0) this.evaluate(); }
-    else if (!needBody && Buffer.concat(this.chunks).indexOf(0x0a) >= 0) this.evaluate();
+    // status-only expectations can be decided on the status line, header ones on the head; body matches need the
+    // whole response
+    let needBody = false, needHead = false;
+    for (const e of this.expects) {
+      if (e.kind === HCHK_EXPECT_STRING || e.kind === HCHK_EXPECT_RSTRING) needBody = true;
+      else if (e.kind === HCHK_EXPECT_HDR) needHead = true;
+      // min-recv: wait for that many bytes (the server closing first ends the wait too)
+      if (e.minRecv !== undefined && this.size < e.minRecv) return;
+    }
+    if (needBody) { if (this.size > 16384) this.evaluate(); }
+    else if (needHead) { if (Buffer.concat(this.chunks).indexOf('\r\n\r\n') >= 0) this.evaluate(); }
+    else if (Buffer.concat(this.chunks).indexOf(0x0a) >= 0) this.evaluate();
     else if (this.size > 16384) this.evaluate();
   }
 
@@ -244,12 +249,15 @@ class Probe {
     if (m === null) { this.finish(HCHK_STATUS_L7RSP, false, 0, 'Not an HTTP response'); return; }
     const code = +m[1];
     const reason = m[2] ?? '';
-    const e = this.cfg.expect;
-    let ok: boolean;
-    if (e === null) {
-      ok = code >= 200 && code < 400;
+    if (this.cfg.expect === null) {
+      const ok = code >= 200 && code < 400;
       if (!ok && code === 404 && this.cfg.disableOn404) { this.finish(HCHK_STATUS_L7OKD, true, code, reason); return; }
-    } else {
+      this.finish(ok ? HCHK_STATUS_L7OK : HCHK_STATUS_L7STS, ok, code, ok ? '' : reason);
+      return;
+    }
+    // the expect rules in order: the first one that fails decides
+    for (const e of this.expects) {
+      let ok: boolean;
       if (e.kind === HCHK_EXPECT_STATUS) {
         ok = false;
         for (let i = 0; i < e.statusRanges.length; i += 2) if (code >= e.statusRanges[i] && code <= e.statusRanges[i + 1]) ok = true;
@@ -261,12 +269,21 @@ class Probe {
         ok = e.kind === HCHK_EXPECT_STRING ? body.includes(e.lf !== undefined ? checkLf(e.lf, this.srv, this.vars) : e.text) : e.re!.test(body);
         if (e.inverse) ok = !ok;
         // a body mismatch reports no code (2.6: empty check_code, no "code:" in the reason)
-        this.finish(ok ? HCHK_STATUS_L7OK : HCHK_STATUS_L7RSP, ok, ok ? code : 0, ok ? '' : withComment(e, 'HTTP content check did not match'));
-        return;
+        if (!ok) { this.finish(HCHK_STATUS_L7RSP, false, 0, withComment(e, 'HTTP content check did not match')); return; }
+        continue;
       }
       if (e.inverse) ok = !ok;
+      if (!ok) { this.finish(HCHK_STATUS_L7STS, false, code, withComment(e, reason)); return; }
     }
-    this.finish(ok ? HCHK_STATUS_L7OK : HCHK_STATUS_L7STS, ok, code, ok ? '' : e === null ? reason : withComment(e, reason));
+    this.finish(HCHK_STATUS_L7OK, true, code, '');
+  }
+
+  /** The step's expect rules in order (none: any 2xx/3xx). */
+  get expects(): HttpCheckExpect[] {
+    const e = this.cfg.expect;
+    if (e === null) return [];
+    const more = this.cfg.moreExpects;
+    return more === undefined ? [e] : [e, ...more];
   }
 }
 

@@ -81,6 +81,8 @@ export interface CheckCfg {
   headers: string[];           // flat [name, value, ...] from `http-check send hdr`
   body: string;
   expect: HttpCheckExpect | null; // null = any 2xx/3xx
+  /** The step's further `http-check expect` rules, evaluated after `expect` in order. */
+  moreExpects?: HttpCheckExpect[];
   disableOn404: boolean;       // `http-check disable-on-404`
   sendState: boolean;          // `http-check send-state`: an X-Haproxy-Server-State header (checks/probe.ts)
   logHealthChecks: boolean;    // `option log-health-checks` (checks/log-checks.ts)
