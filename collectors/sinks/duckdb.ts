@@ -1,8 +1,9 @@
 /* DuckDB sink: loads record batches into a DuckDB database file by staging each batch as a small Parquet file
  * (staged-parquet.ts) and running `INSERT INTO <table>_rows SELECT * FROM read_parquet(...)`: DuckDB's own C++
  * reader fills its vectors, which costs far less than filling the appender's data chunks from JS and committing them
- * through the WAL. Layout: base tables http_log_rows / tcp_log_rows / raw_log_rows with dictionary ids and IPv4
- * clients as numbers (schema.ts baseColumns), table
+ * through the WAL. Layout: base tables http_log_rows / tcp_log_rows / raw_log_rows with dictionary ids, IPv4
+ * clients as numbers, the near-constant columns as one ctx id and the mostly-NULL strings as one sparse JSON
+ * (schema.ts baseColumns), table
  * log_dict (col, id, value), and views http_log / tcp_log / raw_log with plain strings (schema.ts). Shared with
  * halog --duckdb and the Parquet sink. Hot path: per batch (encoding is one loop per column).
  */
