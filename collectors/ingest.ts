@@ -30,6 +30,7 @@ import type { WorkerFormat } from './types.ts';
 import { newSyslogFrame, parseSyslogFrame } from './syslog/frame.ts';
 import { SYSLOG_FMT_LOCAL, SYSLOG_FMT_RFC3164 } from './syslog/types.ts';
 import { sdToJson } from './syslog/sd-json.ts';
+import { newByteKey, sameBytes } from './byte-words.ts';
 
 /** How messages are parsed: a fixed HAProxy format, per-message detection, or a compiled custom log-format. */
 export type IngestFormat =
@@ -91,7 +92,7 @@ export class Ingest {
    * was parsed with. Consecutive messages mostly carry the same header up to the second (`Mmm dd hh:mm:ss host
    * tag[pid]: `): comparing ~35 bytes costs less than parsing them and interning host and program (see frameFor).
    */
-  private readonly hdrKey = Buffer.alloc(256);
+  private readonly hdrKey = newByteKey(256);
   private hdrLen = 0;
   private hdrYear = 0;
   private readonly hdrFrame = newSyslogFrame();
@@ -242,10 +243,7 @@ export class Ingest {
     let e = end;
     while (e > start && (buf[e - 1] === 10 || buf[e - 1] === 13 || buf[e - 1] === 0)) e--;
     if (n > 0 && e - start > n && this.hdrYear === this.year) {
-      const k = this.hdrKey;
-      let j = 0;
-      while (j < n && k[j] === buf[start + j]) j++;
-      if (j === n) {
+      if (sameBytes(this.hdrKey, buf, start, n)) {
         const h = this.hdrFrame;
         f.format = h.format; f.pri = h.pri; f.tsMs = h.tsMs; f.pid = h.pid;
         f.hostStart = h.hostStart < 0 ? -1 : h.hostStart + start; f.hostEnd = h.hostEnd < 0 ? -1 : h.hostEnd + start;
@@ -258,12 +256,13 @@ export class Ingest {
     parseSyslogFrame(buf, start, end, this.year, f);
     const len = f.msgStart - start;
     if ((f.format === SYSLOG_FMT_RFC3164 || f.format === SYSLOG_FMT_LOCAL) && f.progStart >= 0 && len >= 2 &&
-        len <= this.hdrKey.length && buf[f.msgStart - 1] === 32 && buf[f.msgStart - 2] === 58) {
+        len <= this.hdrKey.bytes.length && buf[f.msgStart - 1] === 32 && buf[f.msgStart - 2] === 58) {
       const h = this.hdrFrame;
       h.format = f.format; h.pri = f.pri; h.tsMs = f.tsMs; h.pid = f.pid;
       h.hostStart = f.hostStart < 0 ? -1 : f.hostStart - start; h.hostEnd = f.hostEnd < 0 ? -1 : f.hostEnd - start;
       h.progStart = f.progStart - start; h.progEnd = f.progEnd - start;
-      for (let j = 0; j < len; j++) this.hdrKey[j] = buf[start + j];
+      const k = this.hdrKey.bytes;
+      for (let j = 0; j < len; j++) k[j] = buf[start + j];
       this.hdrLen = len;
       this.hdrYear = this.year;
       this.hdrHost = f.hostStart >= 0 ? (this.dicts.byColumn[COL_HOST] as LogDict).intern(buf, f.hostStart, f.hostEnd) : 0;

@@ -1,12 +1,14 @@
 /* Field readers shared by the HAProxy log line parsers: integers from bytes, and the common line prefix
  * `client_ip:port [accept_date] frontend[~] backend/server ` of httplog and tcplog (written into the row).
- * Results go through the module-level `lf` cursor so nothing is allocated per field. Hot path: yes.
+ * Results go through the module-level `lf` cursor and `nums` so nothing is allocated per field. Hot path: yes.
  */
 import { digitsAt, parseAcceptDate } from '../syslog/dates.ts';
+import { newByteKey, sameBytes } from '../byte-words.ts';
 import {
   COL_BACKEND, COL_CLIENT_IP, COL_CLIENT_PORT, COL_FRONTEND, COL_SERVER, COL_TRANSPORT, COL_TS,
 } from '../arrow/types.ts';
 import type { LogRowWriter } from '../arrow/types.ts';
+import type { PrevValues } from './prev-values.ts';
 import { PARSE_ERR_DATE, PARSE_ERR_NUMBER, PARSE_ERR_SYNTAX, PARSE_ERR_TRUNCATED, PARSE_OK } from './types.ts';
 
 /** Cursor shared by the readers: `pos` = offset after what was read, `plus` = 1 if a '+' prefix was seen. */
@@ -49,18 +51,19 @@ export function readBigInt(buf: Uint8Array, p: number, end: number): number {
   return p === p0 ? NaN : v;
 }
 
+/** readInts' output: nums[k] = the k-th integer read. */
+export const nums = new Int32Array(8);
+
 /**
- * Reads `n` integers separated by '/' and ending with a space (or `end` when `last`), e.g. `0/0/0/4/4 `, into
- * w.i32[cols[k]][row]. The '+' seen on the column `plusCol` index is stored in `plusOut` (column id) when >= 0.
- * Returns PARSE_OK and sets lf.pos after the separator, or an error code.
+ * Reads `n` (<= 8) integers separated by '/' and ending with a space (or `end`), e.g. `0/0/0/4/4 `, into nums[0..n).
+ * lf.plus = 1 if the last one had a '+' prefix. Returns PARSE_OK and sets lf.pos after the space (or at `end`), or an
+ * error code with lf.pos at the offending byte: no digit or over int32 = bad number (truncated at `end`), a missing
+ * value = truncated, a wrong separator = syntax.
  */
-export function readIntList(buf: Uint8Array, p: number, end: number, w: LogRowWriter, cols: readonly number[],
-  plusAt: number, plusOut: number): number {
-  // readInt inlined, the cursor written once per list (12 integers per httplog line): read + frame + httplog parse of
-  // bench:collect's file 1.01 -> 0.95 CPU us/row (medians of 15 rounds, 5 interleaved runs, chrt; min 0.93 -> 0.85).
-  const row = w.rows;
-  const i32 = w.i32;
-  const last = cols.length - 1;
+export function readInts(buf: Uint8Array, p: number, end: number, n: number): number {
+  // Integers parsed inline, the cursor written once per list (12 integers per httplog line): read + frame + httplog
+  // parse of bench:collect's file 1.01 -> 0.95 CPU us/row (medians of 15 rounds, 5 interleaved runs).
+  const last = n - 1;
   for (let k = 0; k <= last; k++) {
     let neg = false;
     let plus = 0;
@@ -77,98 +80,105 @@ export function readIntList(buf: Uint8Array, p: number, end: number, w: LogRowWr
       p++;
     }
     if (p === p0 || v > 2147483647) { lf.pos = p; return p >= end ? PARSE_ERR_TRUNCATED : PARSE_ERR_NUMBER; }
-    i32[cols[k]][row] = neg ? -v : v;
-    if (k === plusAt && plusOut >= 0) i32[plusOut][row] = plus;
-    if (p >= end) { lf.pos = p; return k === last ? PARSE_OK : PARSE_ERR_TRUNCATED; }
+    nums[k] = neg ? -v : v;
+    if (p >= end) { lf.pos = p; lf.plus = plus; return k === last ? PARSE_OK : PARSE_ERR_TRUNCATED; }
     if (buf[p] !== (k === last ? 32 : 47)) { lf.pos = p; return PARSE_ERR_SYNTAX; }
     p++;
+    lf.plus = plus;
   }
   lf.pos = p;
   return PARSE_OK;
 }
 
-/**
- * Offset of the first byte `c` in buf[p, end), or -1. A JS loop: log fields are a few bytes long, and Buffer.indexOf's
- * fixed cost (~20 ns a call through its JS wrapper) was ~10 calls per httplog line (bench/collectors stages).
- */
-export function findByte(buf: Uint8Array, c: number, p: number, end: number): number {
-  for (; p < end; p++) if (buf[p] === c) return p;
-  return -1;
-}
-
-/** Offset of the next space at or after p, or -1 if none before `end`. */
-export function nextSpace(buf: Uint8Array, p: number, end: number): number {
-  return findByte(buf, 32, p, end);
-}
-
-/** Stores a client address `ip:port` spanning buf[p, e) (split at the last ':', IPv6-safe). */
-export function writeClient(buf: Uint8Array, p: number, e: number, w: LogRowWriter): number {
-  let c = e - 1;
-  while (c > p && buf[c] !== 58) c--;
-  if (c <= p) return PARSE_ERR_SYNTAX;
-  w.setStr(COL_CLIENT_IP, buf, p, c);
-  const port = readInt(buf, c + 1, e);
-  if (port !== port || lf.pos !== e) return PARSE_ERR_NUMBER;
-  w.i32[COL_CLIENT_PORT][w.rows] = port;
-  return PARSE_OK;
-}
-
 /** The first 20 bytes (`dd/Mon/yyyy:hh:mm:ss`) of the last accept date parsed, and their value in ms (NaN = none). */
-const dateKey = new Uint8Array(20);
+const dateKey = newByteKey(20);
 let dateKeyMs = NaN;
 
 /**
- * parseAcceptDate(buf, i, 24) for `dd/Mon/yyyy:hh:mm:ss.mmm` at buf[i], through a one-entry cache of the part before
- * the milliseconds: consecutive lines mostly share their second, and comparing 20 bytes costs less than parsing them
- * (~100 ns per date parsed, bench/collectors stage table).
+ * parseAcceptDate(buf, i, 24) for `dd/Mon/yyyy:hh:mm:ss.mmm` at buf[i] (24 bytes the caller checked are in `buf`),
+ * through a one-entry cache of the part before the milliseconds: consecutive lines mostly share their second, and
+ * comparing 20 bytes costs less than parsing them (~100 ns per date parsed, bench/collectors stage table).
  */
 function acceptDateMs(buf: Uint8Array, i: number): number {
-  if (dateKeyMs === dateKeyMs && buf[i + 20] === 46) {
-    let j = 0;
-    while (j < 20 && dateKey[j] === buf[i + j]) j++;
-    if (j === 20) {
-      const ms = digitsAt(buf, i + 21, 3);
-      return ms < 0 ? NaN : dateKeyMs + ms;
-    }
+  if (dateKeyMs === dateKeyMs && buf[i + 20] === 46 && sameBytes(dateKey, buf, i, 20)) {
+    const ms = digitsAt(buf, i + 21, 3);
+    return ms < 0 ? NaN : dateKeyMs + ms;
   }
   const ts = parseAcceptDate(buf, i, 24);
   if (ts === ts) {
-    for (let j = 0; j < 20; j++) dateKey[j] = buf[i + j];
+    const k = dateKey.bytes;
+    for (let j = 0; j < 20; j++) k[j] = buf[i + j];
     dateKeyMs = ts - digitsAt(buf, i + 21, 3);
   }
   return ts;
 }
 
 /**
- * Parses `ip:port [dd/Mon/yyyy:hh:mm:ss.mmm] frontend[~] backend/server ` at buf[start] into the row.
- * Returns PARSE_OK with lf.pos at the first byte after the backend/server field's space, or an error code.
+ * Parses `ip:port [dd/Mon/yyyy:hh:mm:ss.mmm] frontend[~] backend/server ` at buf[start] into the row, each field in one
+ * forward scan (the client split at its last ':', IPv6-safe), dictionary ids through `pv`. Returns PARSE_OK with
+ * lf.pos at the first byte after the backend/server field's space, or an error code.
  */
-export function parseLogPrefix(buf: Uint8Array, start: number, end: number, w: LogRowWriter): number {
-  let sp = nextSpace(buf, start, end);
-  if (sp < 0) return PARSE_ERR_TRUNCATED;
-  let r = writeClient(buf, start, sp, w);
-  if (r !== PARSE_OK) return r;
-  let p = sp + 1;
+export function parseLogPrefix(buf: Uint8Array, start: number, end: number, w: LogRowWriter, pv: PrevValues): number {
+  let p = start;
+  let colon = -1;
+  for (; p < end; p++) {
+    const c = buf[p];
+    if (c === 32) break;
+    if (c === 58) colon = p;
+  }
+  if (p >= end) return PARSE_ERR_TRUNCATED;
+  if (colon <= start) return PARSE_ERR_SYNTAX;
+  const sp = p;
+  let q = colon + 1;
+  let neg = false;
+  if (q < sp) { if (buf[q] === 45) { neg = true; q++; } else if (buf[q] === 43) q++; }
+  const q0 = q;
+  let port = 0;
+  for (; q < sp; q++) {
+    const d = buf[q] - 48;
+    if (d < 0 || d > 9) break;
+    port = port * 10 + d;
+  }
+  if (q === q0 || q !== sp || port > 2147483647) return PARSE_ERR_NUMBER;
+  const row = w.rows;
+  w.setStr(COL_CLIENT_IP, buf, start, colon);
+  w.i32[COL_CLIENT_PORT][row] = neg ? -port : port;
+  p = sp + 1;
   if (p + 27 > end) return PARSE_ERR_TRUNCATED;
   if (buf[p] !== 91 || buf[p + 25] !== 93 || buf[p + 26] !== 32) return PARSE_ERR_SYNTAX;
   const ts = acceptDateMs(buf, p + 1);
   if (ts !== ts) return PARSE_ERR_DATE;
-  w.f64[COL_TS][w.rows] = ts;
+  w.f64[COL_TS][row] = ts;
   p += 27;
-  sp = nextSpace(buf, p, end);
-  if (sp < 0) return PARSE_ERR_TRUNCATED;
-  const feEnd = buf[sp - 1] === 126 && sp - 1 > p ? sp - 1 : sp;
-  w.setDict(COL_FRONTEND, buf, p, feEnd);
-  if (feEnd !== sp) w.setDict(COL_TRANSPORT, buf, feEnd, sp);   // '~' = TLS; null otherwise
-  p = sp + 1;
-  sp = nextSpace(buf, p, end);
-  if (sp < 0) return PARSE_ERR_TRUNCATED;
-  const slash = findByte(buf, 47, p, sp);
-  if (slash < 0) return PARSE_ERR_SYNTAX;
-  w.setDict(COL_BACKEND, buf, p, slash);
-  w.setDict(COL_SERVER, buf, slash + 1, sp);
-  lf.pos = sp + 1;
-  r = PARSE_OK;
-  return r;
+  pv.bind(w);
+  let e = pv.hit(w, COL_FRONTEND, buf, p, end, 32);
+  if (e < 0 || (buf[e - 1] === 126 && e - 1 > p)) {
+    for (e = p; e < end && buf[e] !== 32; e++);
+    if (e >= end) return PARSE_ERR_TRUNCATED;
+    if (buf[e - 1] === 126 && e - 1 > p) {           // '~' = TLS; transport null otherwise
+      pv.set(w, COL_FRONTEND, buf, p, e - 1);
+      pv.set(w, COL_TRANSPORT, buf, e - 1, e);
+    } else pv.set(w, COL_FRONTEND, buf, p, e);
+  }
+  p = e + 1;
+  let slash = pv.hit(w, COL_BACKEND, buf, p, end, 47);
+  if (slash < 0) {
+    for (e = p; e < end; e++) {
+      const c = buf[e];
+      if (c === 32) break;
+      if (c === 47 && slash < 0) slash = e;
+    }
+    if (e >= end) return PARSE_ERR_TRUNCATED;
+    if (slash < 0) return PARSE_ERR_SYNTAX;
+    pv.set(w, COL_BACKEND, buf, p, slash);
+  }
+  p = slash + 1;
+  e = pv.hit(w, COL_SERVER, buf, p, end, 32);
+  if (e < 0) {
+    for (e = p; e < end && buf[e] !== 32; e++);
+    if (e >= end) return PARSE_ERR_TRUNCATED;
+    pv.set(w, COL_SERVER, buf, p, e);
+  }
+  lf.pos = e + 1;
+  return PARSE_OK;
 }
-

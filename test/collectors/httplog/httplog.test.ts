@@ -9,8 +9,7 @@ import { HTTP_LOG_TABLE, TCP_LOG_TABLE } from '../../../collectors/arrow/schema.
 import {
   PARSE_OK, PARSE_ERR_DATE, PARSE_ERR_NOT_HTTP, PARSE_ERR_NUMBER, PARSE_ERR_SYNTAX, PARSE_ERR_TRUNCATED,
 } from '../../../collectors/httplog/types.ts';
-import { lf, readIntList } from '../../../collectors/httplog/fields.ts';
-import { COL_TA, COL_TA_PLUS, COL_TC, COL_TR, COL_TR_SRV, COL_TW } from '../../../collectors/arrow/types.ts';
+import { lf, nums, readInts } from '../../../collectors/httplog/fields.ts';
 import type { LogLineParser } from '../../../collectors/httplog/types.ts';
 import type { TableSpec } from '../../../collectors/arrow/types.ts';
 
@@ -142,17 +141,19 @@ test('accept dates of consecutive lines: same second, next second, other day, ba
 });
 
 test('integer lists: values, signs, the + flag, and each error code', () => {
-  const b = new LogBatch(HTTP_LOG_TABLE, 2, new LogDicts());
-  const cols = [COL_TR, COL_TW, COL_TC, COL_TR_SRV, COL_TA];
-  const read = (s: string): number => { const x = Buffer.from(s); return readIntList(x, 0, x.length, b, cols, 4, COL_TA_PLUS); };
+  const read = (s: string, n = 5): number => { const x = Buffer.from(s); return readInts(x, 0, x.length, n); };
   assert.equal(read('1/-1/0/22/+333 rest'), PARSE_OK);
-  assert.deepEqual(cols.map((c) => b.i32[c][0]), [1, -1, 0, 22, 333]);
-  assert.equal(b.i32[COL_TA_PLUS][0], 1);
+  assert.deepEqual([...nums.subarray(0, 5)], [1, -1, 0, 22, 333]);
+  assert.equal(lf.plus, 1);
   assert.equal(lf.pos, 15);
   assert.equal(read('1/2/3/4/5'), PARSE_OK);            // the last value may end the input
-  assert.equal(b.i32[COL_TA_PLUS][0], 0);
+  assert.equal(lf.plus, 0);
+  assert.equal(lf.pos, 9);
+  assert.equal(read('+1/2 ', 2), PARSE_OK);             // only the last value's '+' is reported
+  assert.equal(lf.plus, 0);
   assert.equal(read('1/2/x/4/5 '), PARSE_ERR_NUMBER);
   assert.equal(read('1/2/3/4/2147483648 '), PARSE_ERR_NUMBER);
+  assert.equal(read('1/2/3/4/-'), PARSE_ERR_TRUNCATED);
   assert.equal(read('1/2/3'), PARSE_ERR_TRUNCATED);
   assert.equal(read('1/2/'), PARSE_ERR_TRUNCATED);
   assert.equal(read('1/2/3/4/5/6 '), PARSE_ERR_SYNTAX);
