@@ -1,7 +1,8 @@
 /*
  * Dynamic servers, 2.6's runtime `add server <bk>/<srv> <addr>[:port] [params]` and `del server <bk>/<srv>`: a new
  * server is parsed with the server keyword tables (2.6's dynamic subset, backend/server-keywords.ts dynParse), starts
- * in forced maintenance (`enable server` brings it in, `enable health` starts its check), and joins be.servers, which
+ * in forced maintenance (`enable server` brings it in, `enable health` / `enable agent` start its checks), and joins
+ * be.servers, which
  * the LB, stats, `show servers state` and hatop all read. Deletion wants maintenance, no connection and no reference.
  * Replies are 2.6.12's texts (without the CLI's closing empty line). Caller: stats/cli-dyn-server.ts. Hot path: no.
  */
@@ -14,6 +15,7 @@ import { recalcBackend, srvDelTracker, srvIsTracked, srvIsDynamic, srvSetDynamic
 import { srvUsedByRule } from './persist-rules.ts';
 import { isStaticHash } from '../lb/hashed.ts';
 import { startServerCheck, stopServerCheck } from '../checks/health.ts';
+import { startServerAgent, stopServerAgent } from '../checks/agent.ts';
 import { poolFlush } from './pool.ts';
 import { finalizeServerSsl } from '../ssl/keywords.ts';
 
@@ -104,6 +106,7 @@ export function addDynamicServer(proxies: readonly Proxy[], global: GlobalSettin
   srvSetDynamic(srv, true);
   be.servers.push(srv);
   if (srv.check.enabled) startServerCheck(srv);
+  if (srv.agent !== null && srv.agent.enabled) startServerAgent(srv);
   recalcBackend(be);
   return { text: 'New server registered.\n', err: false };
 }
@@ -125,6 +128,7 @@ export function delDynamicServer(proxies: readonly Proxy[], arg: string | undefi
   if (srv.served > 0 || srv.queued > 0) return fail('Server still has connections attached to it, cannot remove it.');
   poolFlush(srv);
   stopServerCheck(srv);
+  stopServerAgent(srv);
   if (srv.tracked !== null) srvDelTracker(srv.tracked, srv);
   be.servers.splice(be.servers.indexOf(srv), 1);
   srvSetDynamic(srv, false);

@@ -34,7 +34,11 @@ export const coreServerStateApi: ServerStateApi = {
   setHealth(sv, st) { srvSetHealthFromCli(sv, st); return ''; },
   setAgent(sv) { return sv.agent === null ? 'agent checks are not enabled on this server.\n' : ''; },
   setCheckEnabled(sv, agent, on) {
-    if (agent) return sv.agent === null ? 'agent checks are not enabled on this server.\n' : '';
+    if (agent) {
+      if (sv.agent === null) return 'agent checks are not enabled on this server.\n';
+      sv.agent.paused = !on;      // `disable agent`: no new agent check until `enable agent` (2.6)
+      return '';
+    }
     setCheckPaused(sv, !on);
     return '';
   },

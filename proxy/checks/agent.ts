@@ -161,6 +161,27 @@ export function startAgents(be: Proxy_): void {
   });
 }
 
+/** A server added at runtime with `agent-check`: its agent task, paused until `enable agent` as in 2.6. */
+export function startServerAgent(srv: Server): void {
+  const a = srv.agent;
+  if (a === null || !a.enabled) return;
+  a.status = HCHK_STATUS_INI;
+  a.health = a.rise + a.fall - 1;
+  a.paused = true;
+  const t: AgentTask = { srv, timer: null, stopped: false };
+  a.task = t;
+  schedule(t, a.inter);
+}
+
+/** `del server`: stops the server's agent task, if any. */
+export function stopServerAgent(srv: Server): void {
+  const t = (srv.agent?.task ?? null) as AgentTask | null;
+  if (t === null) return;
+  t.stopped = true;
+  if (t.timer !== null) clearTimeout(t.timer);
+  srv.agent!.task = null;
+}
+
 export function stopAgents(be: Proxy_): void {
   for (const srv of be.servers) {
     const t = (srv.agent?.task ?? null) as AgentTask | null;

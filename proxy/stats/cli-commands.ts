@@ -193,9 +193,13 @@ function srvStateLine(px: Proxy, sv: Server, now: number): string {
   // (a dynamic server without a check shows 0 as well: 2.6 leaves its health unset)
   const health = maint ? 0 : c.enabled ? c.health : (opState === SRV_ST_STOPPED || cfgOnce || srvIsDynamic(sv) ? 0 : 2);
   const since = Math.max(0, Math.floor((now - sv.lastChange) / 1000));
+  // agent: CONFIGURED | AGENT, ENABLED unless `disable agent`, IN PROGRESS while a probe runs (2.6's 22, 18, 23)
+  const ag = sv.agent;
+  const agentState = ag === null || !ag.enabled ? 0 : 0x12 | (ag.paused ? 0 : 0x04) | (ag.running ? 0x01 : 0);
   return px.id + ' ' + px.name + ' ' + sv.id + ' ' + sv.name + ' ' + (sv.host || '-') + ' ' + opState + ' ' +
     admin + ' ' + sv.uweight + ' ' + sv.iweight + ' ' + since + ' ' + chkStatus + ' ' + chkResult + ' ' +
-    health + ' ' + chkState + ' 0 0 ' + (srvIdForced(sv) ? 1 : 0) + ' ' + (srvFqdn(sv) || '-') + ' ' + sv.port + ' - ' + (srvSslAny(sv)?.enabled === true ? 1 : 0) + ' ' + (c.port > 0 ? c.port : 0) + ' - - 0\n';
+    health + ' ' + chkState + ' ' + agentState + ' 0 ' + (srvIdForced(sv) ? 1 : 0) + ' ' + (srvFqdn(sv) || '-') + ' ' + sv.port + ' - ' +
+    (srvSslAny(sv)?.enabled === true ? 1 : 0) + ' ' + (c.port > 0 ? c.port : 0) + ' - - ' + (ag !== null && ag.enabled ? ag.port : 0) + '\n';
 }
 
 const SRV_STATE_HEADER = '1\n# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight ' +
