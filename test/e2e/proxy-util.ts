@@ -1,6 +1,8 @@
 /* Shared helpers for the proxy e2e tests: free loopback ports, tiny TCP/HTTP backends, a client, in-process sluice. */
 import { createServer, connect } from 'node:net';
 import type { Server as NetServer, Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import type { TlsOptions } from 'node:tls';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -79,11 +81,11 @@ export async function waitFor(cond: () => boolean, timeoutMs = 3000): Promise<vo
 
 /**
  * A raw HTTP/1.1 origin on a free loopback port: `onHead(sock, head)` answers each request head (up to the blank line;
- * bodies are not read). close() stops it and drops its connections.
+ * bodies are not read); over TLS with `tls` (cert and key). close() stops it and drops its connections.
  */
-export function headServer(onHead: (c: Socket, head: string) => void): Promise<{ port: number; close(): void }> {
+export function headServer(onHead: (c: Socket, head: string) => void, tls: TlsOptions | null = null): Promise<{ port: number; close(): void }> {
   const socks = new Set<Socket>();
-  const srv = createServer((c) => {
+  const onConn = (c: Socket): void => {
     socks.add(c);
     c.on('close', () => socks.delete(c));
     c.on('error', () => {});
@@ -96,7 +98,8 @@ export function headServer(onHead: (c: Socket, head: string) => void): Promise<{
       acc = '';
       onHead(c, head);
     });
-  });
+  };
+  const srv = tls === null ? createServer(onConn) : createTlsServer(tls, onConn).on('tlsClientError', () => {});
   return new Promise((r) => srv.listen(0, '127.0.0.1', () => r({
     port: (srv.address() as { port: number }).port,
     close: () => { srv.close(); for (const s of socks) s.destroy(); },

@@ -7,8 +7,6 @@
 import { test, after } from 'node:test';
 import { readFileSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { createServer as createTlsServer } from 'node:tls';
-import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { freePort, startSluice, stopSluice, headServer, nameServer } from '../proxy-util.ts';
 import type { Runtime } from '../../../proxy/runtime.ts';
@@ -20,25 +18,6 @@ import { parseStat } from '../../../hatop/model.ts';
 const fx = (f: string): string => readFileSync(new URL('../../../fixtures/proxy/dynamic-servers/' + f, import.meta.url), 'latin1');
 const RSP = 'HTTP/1.1 200 OK\r\ncontent-length: 6\r\nx-srv: a\r\n\r\nhello\n';
 const STAT_COLS = ['pxname', 'svname', 'qcur', 'scur', 'slim', 'stot', 'status', 'act', 'bck', 'iid', 'sid', 'lbtot', 'hrsp_2xx', 'req_tot', 'addr', 'mode', 'uweight'];
-
-/** tls-origin.cjs: the fixed answer over TLS (fixtures/ssl/certs/www.pem) on a free port. */
-async function tlsOrigin(): Promise<{ port: number; close(): void }> {
-  const pem = readFileSync(new URL('../../../fixtures/ssl/certs/www.pem', import.meta.url));
-  const socks = new Set<Socket>();
-  const srv = createTlsServer({ cert: pem, key: pem }, (s) => {
-    socks.add(s);
-    s.on('close', () => socks.delete(s));
-    s.on('error', () => {});
-    let a = '';
-    s.on('data', (d) => {
-      a += d.toString('latin1');
-      while (a.includes('\r\n\r\n')) { a = a.slice(a.indexOf('\r\n\r\n') + 4); s.write(RSP); }
-    });
-  });
-  srv.on('tlsClientError', () => {});
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-  return { port: (srv.address() as { port: number }).port, close: () => { srv.close(); for (const s of socks) s.destroy(); } };
-}
 
 /** A reply with the parts that depend on time or connection reuse taken out. */
 function normalize(text: string): string {
@@ -61,7 +40,8 @@ function normalize(text: string): string {
 
 async function replay(cfgName: string, cmdsName: string, goldName: string, keep: string[], gone: string[]): Promise<void> {
   const origin = await headServer((c) => c.write(RSP));
-  const tls = await tlsOrigin();
+  const pem = readFileSync(new URL('../../../fixtures/ssl/certs/www.pem', import.meta.url));
+  const tls = await headServer((c) => c.write(RSP), { cert: pem, key: pem });      // tls-origin.cjs
   const agent = await nameServer('up 50%');      // agent.cjs
   const port = await freePort();
   const sock = join(mkdtempSync(join(tmpdir(), 'sluice-dynsrv-')), 'stats.sock');
