@@ -53,7 +53,7 @@ const method: FetchDef = {
 
 /** Finds `name=value` in the query string; matches each occurrence's value. */
 const urlParam: FetchDef = {
-  name: 'url_param', defaultMatch: ACL_M_STR, needsArg: true, bool: false,
+  name: 'url_param', defaultMatch: ACL_M_STR, needsArg: true, bool: false, argCase: true,
   run(ctx, arg, match, p) {
     const b = ctx.buf;
     if (b === null) return false;
