@@ -275,7 +275,8 @@ function parseFile(ld: Loading, reg: KeywordRegistry, file: string, text: string
     if (raw.length === 0 && pos > text.length) break;
     const tk = tokenizeLine(raw, env);
     if (tk.err !== '') {
-      ld.alert(file, `parsing [${file}:${lineNo}]: ${tk.err} at position ${tk.errPos + 1}:\n  ${raw.trim()}\n  ${' '.repeat(Math.max(0, tk.errPos - (raw.length - raw.trimStart().length)))}^`);
+      const shown = lineForPrinting(raw.trim(), Math.max(0, tk.errPos - (raw.length - raw.trimStart().length)));
+      ld.alert(file, `parsing [${file}:${lineNo}]: ${tk.err} at position ${tk.errPos + 1}:\n  ${shown.text}\n  ${' '.repeat(shown.pos)}^`);
       continue;
     }
     const args = tk.args;
@@ -326,12 +327,36 @@ function parseFile(ld: Loading, reg: KeywordRegistry, file: string, text: string
     dispatchLine(ld, reg, file, lineNo, section, px, args);
     if (ld.abortReq) return false;
   }
+  // 2.6 refuses a file whose last line has no LF (it may have been cut), once that line is parsed
+  if (text.length > 0 && text.charCodeAt(text.length - 1) !== 10) {
+    const last = text.slice(text.lastIndexOf('\n') + 1);
+    ld.alert(file, `parsing [${file}:${lineNo}]: Missing LF on last line, file might have been truncated at position ${Buffer.byteLength(last) + 1}.`);
+  }
   ld.endSection();
   return true;
 }
 
 /** Global keywords 2.6 refuses unless `expose-experimental-directives` came before (here ignored ones). */
 const EXPERIMENTAL_GLOBAL: readonly string[] = ['tune.fd.edge-triggered'];
+
+/**
+ * A line as 2.6 shows it under a parse error, 80 columns at most: blanks as spaces, other non-printable characters as
+ * '?'; when the error is beyond the 80th column, a window around it between '...' marks. `pos` is where the caret
+ * goes in the text shown.
+ */
+function lineForPrinting(line: string, pos: number): { text: string; pos: number } {
+  const width = 80;
+  const shift = pos >= width ? pos - (width >> 1) : 0;
+  const from = shift > 0 ? shift + 3 : 0;
+  const room = shift > 0 ? width - 6 : width;
+  let text = shift > 0 ? '...' : '';
+  for (let i = from; i < line.length && i < from + room; i++) {
+    const c = line.charCodeAt(i);
+    text += c === 9 || c === 10 || c === 11 || c === 12 || c === 13 || c === 32 ? ' ' : c > 32 && c < 127 ? line[i] : '?';
+  }
+  if (shift > 0) text += '...';
+  return { text, pos: pos - shift };
+}
 
 /** 2.6's alert (or warning) for a keyword removed before 2.6; true when the line was one. */
 function removedKeyword(ld: Loading, file: string, line: number, family: string, w0: string, w1: string | undefined): boolean {

@@ -3,7 +3,8 @@
  * (even inside a word), '...' keeps everything literally, "..." allows escapes and `$VAR`, `${VAR}`, `${VAR-default}`
  * environment expansion (not expanded outside double quotes), quoted parts glue to neighbours (`"a"b'c'` = `abc`).
  * Backslash escapes outside single quotes: `\ ` `\#` `\\` `\'` `\"` `\r` `\n` `\t` `\xHH`, plus `\$` in double quotes;
- * an unknown escape keeps the backslash. There is no line continuation (HAProxy has none).
+ * an unknown escape keeps the backslash. There is no line continuation (HAProxy has none). An empty word ends the
+ * line's arguments, as in 2.6 (`set-header Server ""` lacks its value).
  * Called by config/loader.ts, one line at a time so `setenv` on a line affects the next ones. Hot path: no.
  */
 
@@ -82,9 +83,13 @@ export function tokenizeLine(line: string, env: NodeJS.ProcessEnv = process.env)
         if (dash >= 0) { name = body.slice(0, dash); dflt = body.slice(dash + 1); } else name = body;
         j = close + 1;
       } else {
+        // 2.6: a name starts with a letter or '_' ("$1", "$,", a lone "$" are errors in double quotes)
+        const f = j < n ? line.charCodeAt(j) | 0x20 : 0;
+        if (!((f >= 0x61 && f <= 0x7a) || line.charCodeAt(j) === 0x5f)) {
+          return { args, err: 'forbidden first char in environment variable name', errPos: i + 1 };
+        }
         while (j < n && isVarChar(line.charCodeAt(j))) j++;
         name = line.slice(i + 1, j);
-        if (name === '') { cur += '$'; i++; continue; }
       }
       const v = env[name];
       cur += v !== undefined ? v : (dflt !== null ? dflt : '');
@@ -95,5 +100,8 @@ export function tokenizeLine(line: string, env: NodeJS.ProcessEnv = process.env)
   }
   if (quote !== 0) return { args, err: 'unmatched quote', errPos: quoteStart };
   if (inWord) args.push(cur);
+  // an empty word ("", an unset "$VAR") ends the arguments in 2.6: the keywords never see what follows it
+  const empty = args.indexOf('');
+  if (empty >= 0) args.length = empty;
   return { args, err: '', errPos: -1 };
 }

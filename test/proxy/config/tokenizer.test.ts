@@ -23,8 +23,19 @@ test('backslash escapes outside single quotes, variables not expanded unquoted (
   assert.deepEqual(tokenizeLine('x "\\t|\\x41|\\$|\\\\|\\#"', env).args, ['x', '\t|A|$|\\|#']);
 });
 
-test('an empty quoted word is kept as an empty argument', () => {
-  assert.deepEqual(tokenizeLine('a "" b', env).args, ['a', '', 'b']);
+test('an empty word ends the arguments, as 2.6 (its keywords stop at the first empty one)', () => {
+  assert.deepEqual(tokenizeLine('a "" b', env).args, ['a']);
+  assert.deepEqual(tokenizeLine('http-response set-header Server ""', env).args, ['http-response', 'set-header', 'Server']);
+  assert.deepEqual(tokenizeLine('a "$SLUICE_UNSET_VAR" b', env).args, ['a']);
+  assert.deepEqual(tokenizeLine('a "$SLUICE_UNSET_VAR"x b', env).args, ['a', 'x', 'b']);
+});
+
+test('a "$" not followed by a letter or "_" is 2.6\'s error, at the character after it', () => {
+  const r = tokenizeLine('  acl x path "a$,b"', env);
+  assert.equal(r.err, 'forbidden first char in environment variable name');
+  assert.equal(r.errPos, 16);
+  assert.equal(tokenizeLine('a "$1"', env).err, 'forbidden first char in environment variable name');
+  assert.deepEqual(tokenizeLine("a '$1' $1", env).args, ['a', '$1', '$1']);
 });
 
 test('an unmatched quote is an error with its position', () => {
