@@ -150,6 +150,8 @@ const REPLY_OPTIONS = ['content-type', 'string', 'lf-string', 'file', 'lf-file',
  */
 export function replyOption(args: readonly string[], i: number, end: number, rule: HttpRule, ctx: KwCtx, what: string): number {
   const w = args[i];
+  const want = MISSING_VALUE[w];
+  if (want !== undefined && (i + 1 >= end || (w === 'hdr' && i + 2 >= end))) { ctx.alert(replyArgErr(ctx, what, `'${w}' expects ${want}`)); return -1; }
   if (w === 'content-type') { rule.contentType = args[++i] ?? ''; return i; }
   if (w === 'string' || w === 'lf-string') {
     rule.value = args[++i] ?? '';
@@ -188,6 +190,20 @@ export function replyOption(args: readonly string[], i: number, end: number, rul
  * A reply file that cannot be read, in 2.6.12's words: "error detected in frontend 'fe' while parsing 'http-request
  * return' rule : error opening file 'f'" + `end`; an `http-error` line says only "http-error : error opening file 'f'".
  */
+/** What a reply option names when its value is missing, in 2.6.12's words. */
+const MISSING_VALUE: Readonly<Record<string, string>> = {
+  'content-type': '<ctype> as argument', 'string': '<str> as argument', 'lf-string': '<fmt> as argument',
+  'file': '<file> as argument', 'lf-file': '<file> as argument', 'hdr': '<name> and <value> as arguments',
+};
+
+/** A reply option's error in 2.6.12's words: the rule's prefix and a period, bare after `http-error`. */
+function replyArgErr(ctx: KwCtx, what: string, msg: string): string {
+  const px = ctx.proxy;
+  const name = what.replace(/^'|'$/g, '');
+  if (px === null || name === 'http-error') return `${name} : ${msg}`;
+  return `error detected in ${capName(px.cap)} '${px.name}' while parsing '${name}' rule : ${msg}.`;
+}
+
 function fileErr(ctx: KwCtx, what: string, f: string, end: string): string {
   const px = ctx.proxy;
   const name = what.replace(/^'|'$/g, '');
@@ -223,7 +239,15 @@ export function finishReply(rule: HttpRule, args: readonly string[], ctx: KwCtx,
     rule.hdrs = []; rule.fmt = null; rule.value = '';
     return true;
   }
-  if (rule.value !== '' && rule.contentType === '') { ctx.alert(`'${args[0]} ${act}' : a 'content-type' is required with a body.`); return false; }
+  const what = act === 'http-error' ? act : `${args[0]} ${act}`;
+  if (rule.value !== '' && rule.contentType === '') { ctx.alert(replyArgErr(ctx, what, 'a content type must be defined when non-empty payload is configured')); return false; }
+  if (rule.value === '' && rule.fmt === null && rule.contentType !== '') {
+    ctx.warn(`content-type '${rule.contentType}' ignored by the http reply because neither errorfile nor payload defined.`);
+    rule.contentType = '';
+  }
+  if ((rule.status === 204 || rule.status === 304) && (rule.value !== '' || rule.fmt !== null)) {
+    ctx.alert(replyArgErr(ctx, what, `No body expected for ${rule.status} responses`)); return false;
+  }
   if (rule.fmt === null && rule.hdrs.every((h) => h.fmt === null)) {
     rule.reply = buildReturnReply(rule.status, rule.contentType, rule.value, rule.hdrs.map((h) => h.name + ': ' + h.value + '\r\n').join(''));
   }
