@@ -45,12 +45,12 @@ export function parseHttpLog(buf: Uint8Array, start: number, end: number, w: Log
   const row = w.rows;
   const i32 = w.i32;
   let p = lf.pos;
-  r = readInts(buf, p, end, 5);
+  r = readInts(buf, p, end, 5, 0);
   if (r !== PARSE_OK) return timersError(buf, p, end, r);
   p = lf.pos;
   if (p >= end) return PARSE_ERR_TRUNCATED;                 // the timers ended the line
   i32[COL_TR][row] = nums[0]; i32[COL_TW][row] = nums[1]; i32[COL_TC][row] = nums[2]; i32[COL_TR_SRV][row] = nums[3];
-  i32[COL_TA][row] = nums[4]; i32[COL_TA_PLUS][row] = lf.plus;
+  i32[COL_TA][row] = nums[4]; i32[COL_TA_PLUS][row] = lf.plus >> 4;
   // status: optionally signed int32, then a space
   let neg = false;
   const c = buf[p];
@@ -94,13 +94,11 @@ export function parseHttpLog(buf: Uint8Array, start: number, end: number, w: Log
     if (q >= end) return PARSE_ERR_TRUNCATED;
     prev.set(w, COL_TERM_STATE, buf, p, q);
   }
-  r = readInts(buf, q + 1, end, 5);
+  r = readInts(buf, q + 1, end, 7, 1 << 4);                 // ac/fc/bc/sc/rc sq/bq
   if (r !== PARSE_OK) return r;
   i32[COL_ACTCONN][row] = nums[0]; i32[COL_FECONN][row] = nums[1]; i32[COL_BECONN][row] = nums[2];
-  i32[COL_SRV_CONN][row] = nums[3]; i32[COL_RETRIES][row] = nums[4]; i32[COL_REDISPATCHED][row] = lf.plus;
-  r = readInts(buf, lf.pos, end, 2);
-  if (r !== PARSE_OK) return r;
-  i32[COL_SRV_QUEUE][row] = nums[0]; i32[COL_BACKEND_QUEUE][row] = nums[1];
+  i32[COL_SRV_CONN][row] = nums[3]; i32[COL_RETRIES][row] = nums[4]; i32[COL_REDISPATCHED][row] = (lf.plus >> 4) & 1;
+  i32[COL_SRV_QUEUE][row] = nums[5]; i32[COL_BACKEND_QUEUE][row] = nums[6];
   p = lf.pos;
   if (p < end && buf[p] === 123) {                         // {captured request headers}
     for (q = p + 1; q < end && buf[q] !== 125; q++);

@@ -23,9 +23,9 @@ export function parseTcpLog(buf: Uint8Array, start: number, end: number, w: LogR
   if (r !== PARSE_OK) return r;
   const row = w.rows;
   const i32 = w.i32;
-  r = readInts(buf, lf.pos, end, 3);
+  r = readInts(buf, lf.pos, end, 3, 0);
   if (r !== PARSE_OK) return r;
-  i32[COL_TW][row] = nums[0]; i32[COL_TC][row] = nums[1]; i32[COL_TT][row] = nums[2]; i32[COL_TA_PLUS][row] = lf.plus;
+  i32[COL_TW][row] = nums[0]; i32[COL_TC][row] = nums[1]; i32[COL_TT][row] = nums[2]; i32[COL_TA_PLUS][row] = lf.plus >> 2;
   let p = lf.pos;
   if (p < end && buf[p] === 43) p++;                       // bytes read: up to 2^53, optional '+'
   let q = p;
@@ -46,12 +46,10 @@ export function parseTcpLog(buf: Uint8Array, start: number, end: number, w: LogR
     if (q >= end) return PARSE_ERR_TRUNCATED;
     prev.set(w, COL_TERM_STATE, buf, p, q);
   }
-  r = readInts(buf, q + 1, end, 5);
+  r = readInts(buf, q + 1, end, 7, 1 << 4);                 // ac/fc/bc/sc/rc sq/bq
   if (r !== PARSE_OK) return r;
   i32[COL_ACTCONN][row] = nums[0]; i32[COL_FECONN][row] = nums[1]; i32[COL_BECONN][row] = nums[2];
-  i32[COL_SRV_CONN][row] = nums[3]; i32[COL_RETRIES][row] = nums[4]; i32[COL_REDISPATCHED][row] = lf.plus;
-  r = readInts(buf, lf.pos, end, 2);
-  if (r !== PARSE_OK) return r;
-  i32[COL_SRV_QUEUE][row] = nums[0]; i32[COL_BACKEND_QUEUE][row] = nums[1];
+  i32[COL_SRV_CONN][row] = nums[3]; i32[COL_RETRIES][row] = nums[4]; i32[COL_REDISPATCHED][row] = (lf.plus >> 4) & 1;
+  i32[COL_SRV_QUEUE][row] = nums[5]; i32[COL_BACKEND_QUEUE][row] = nums[6];
   return lf.pos >= end ? PARSE_OK : PARSE_ERR_SYNTAX;
 }

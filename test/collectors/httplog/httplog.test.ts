@@ -141,16 +141,24 @@ test('accept dates of consecutive lines: same second, next second, other day, ba
 });
 
 test('integer lists: values, signs, the + flag, and each error code', () => {
-  const read = (s: string, n = 5): number => { const x = Buffer.from(s); return readInts(x, 0, x.length, n); };
+  const read = (s: string, n = 5, spaces = 0): number => { const x = Buffer.from(s); return readInts(x, 0, x.length, n, spaces); };
   assert.equal(read('1/-1/0/22/+333 rest'), PARSE_OK);
   assert.deepEqual([...nums.subarray(0, 5)], [1, -1, 0, 22, 333]);
-  assert.equal(lf.plus, 1);
+  assert.equal(lf.plus, 1 << 4);
   assert.equal(lf.pos, 15);
   assert.equal(read('1/2/3/4/5'), PARSE_OK);            // the last value may end the input
   assert.equal(lf.plus, 0);
   assert.equal(lf.pos, 9);
-  assert.equal(read('+1/2 ', 2), PARSE_OK);             // only the last value's '+' is reported
-  assert.equal(lf.plus, 0);
+  assert.equal(read('+1/2 ', 2), PARSE_OK);             // a mask of the values with a '+'
+  assert.equal(lf.plus, 1);
+  assert.equal(read('1/1/0/+2/+3 4/-5 x', 7, 1 << 4), PARSE_OK);   // counts and queues in one list
+  assert.deepEqual([...nums.subarray(0, 7)], [1, 1, 0, 2, 3, 4, -5]);
+  assert.equal(lf.plus, (1 << 3) | (1 << 4));
+  assert.equal(lf.pos, 17);
+  assert.equal(read('1/1/0/0/0/0/0 ', 7, 1 << 4), PARSE_ERR_SYNTAX);
+  assert.equal(read('1/1/0/0/0 0 0 ', 7, 1 << 4), PARSE_ERR_SYNTAX);
+  assert.equal(read('1/1/0/0/0', 7, 1 << 4), PARSE_ERR_TRUNCATED);
+  assert.equal(read('1/1/0/0/0 ', 7, 1 << 4), PARSE_ERR_TRUNCATED);
   assert.equal(read('1/2/x/4/5 '), PARSE_ERR_NUMBER);
   assert.equal(read('1/2/3/4/2147483648 '), PARSE_ERR_NUMBER);
   assert.equal(read('1/2/3/4/-'), PARSE_ERR_TRUNCATED);
