@@ -6,7 +6,7 @@
  * where a rule or log format uses them (no regex compiled, no file read then).
  */
 import fs from 'node:fs';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { hashRange } from '../lb/hash-fn.ts';
 import { ipv4Value, ipv4Net } from '../net/ipv4.ts';
 import { patRefByFile, patRefNewFile, patRefUsedHere } from '../acl/pat-ref.ts';
@@ -292,6 +292,13 @@ function hashConv(fn: number, args: string[]): Conv {
   };
 }
 
+/** Bytes url_enc leaves as they are: letters, digits and '-' '.' '_' '~' (everything else is %XX). */
+const URL_SAFE = new Uint8Array(256);
+for (let c = 0; c < 256; c++) {
+  if ((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x2e || c === 0x5f || c === 0x7e) URL_SAFE[c] = 1;
+}
+const DIGESTS = new Set(['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512']);
+
 /** A variable scope prefix: 2.6's arithmetic converters take a variable's name instead of a number. */
 const VAR_ARG = /^(proc|sess|txn|req|res)\.[^ ]/;
 
@@ -320,6 +327,13 @@ const SIMPLE: ReadonlyMap<string, Conv> = new Map<string, Conv>([
   ['hex2i', textConv((s) => (/^[0-9a-fA-F]+$/.test(s) ? parseInt(s, 16) : null))],
   ['length', textConv((s) => s.length)],
   ['base64', textConv((s) => Buffer.from(s, 'latin1').toString('base64'))],
+  // base64url without padding (2.6's ub64enc/ub64dec, used with JWTs)
+  ['ub64enc', textConv((s) => Buffer.from(s, 'latin1').toString('base64url'))],
+  ['ub64dec', textConv((s) => Buffer.from(s, 'base64url').toString('latin1'))],
+  ['cpl', intConv((n) => Number(BigInt.asIntN(64, ~BigInt(Math.trunc(n)))))],
+  // the host or the port of a Host header value ("h:p", "[v6]:p")
+  ['host_only', textConv((s) => { const e = s.startsWith('[') ? s.indexOf(']') + 1 : s.indexOf(':'); return e <= 0 ? s : s.slice(0, e); })],
+  ['port_only', textConv((s) => { const at = s.startsWith('[') ? s.indexOf(']') + 1 : s.indexOf(':'); if (at <= 0 || s[at] !== ':') return 0; const p = Number(s.slice(at + 1)); return /^\d+$/.test(s.slice(at + 1)) && p < 65536 ? p : 0; })],
   ['b64dec', textConv((s) => Buffer.from(s, 'base64').toString('latin1'))],
   ['sha1', textConv((s) => createHash('sha1').update(Buffer.from(s, 'latin1')).digest().toString('latin1'))],
   ['json', textConv(jsonEscape)],
@@ -341,7 +355,7 @@ function otherModules(text: string): Conv | undefined {
   return undefined;
 }
 
-const INT_CONVERTERS = new Set(['length', 'hex2i', 'neg', 'not', 'bool', 'odd', 'even', 'sdbm', 'djb2', 'wt6', 'crc32',
+const INT_CONVERTERS = new Set(['length', 'hex2i', 'neg', 'not', 'bool', 'odd', 'even', 'sdbm', 'djb2', 'wt6', 'crc32', 'cpl', 'port_only', 'strcmp', 'secure_memcmp',
   'add', 'sub', 'mul', 'div', 'mod', 'and', 'or', 'xor']);
 
 /** True when converter `name` gives an integer (ACLs then match with -m int by default). */
@@ -394,6 +408,38 @@ export function compileConverter(text: string, baseDir = ''): Conv | string | un
     case 'and': return arith(args, (a, b) => Number(BigInt(a) & BigInt(b)));
     case 'or': return arith(args, (a, b) => Number(BigInt(a) | BigInt(b)));
     case 'xor': return arith(args, (a, b) => Number(BigInt(a) ^ BigInt(b)));
+    case 'url_enc': {
+      // url_enc([query]): 2.6 percent-encodes every byte outside the unreserved set of a query string
+      if (args[0] !== undefined && args[0] !== 'query') return `Unexpected encode type. Allowed value is 'query'`;
+      return textConv((t) => { let o = ''; for (let i = 0; i < t.length; i++) { const c = t.charCodeAt(i); o += URL_SAFE[c] === 1 ? t[i] : '%' + (c < 16 ? '0' : '') + c.toString(16).toUpperCase(); } return o; });
+    }
+    case 'iif': {
+      // iif(<true>,<false>) on a boolean sample
+      const yes = args[0] ?? '', no = args[1] ?? '';
+      return (v) => (v === null ? null : (int(v) ?? 0) !== 0 ? yes : no);     // a string is true when its number is
+    }
+    case 'digest': case 'hmac': {
+      const algo = (args[0] ?? '').toLowerCase();
+      if (!DIGESTS.has(algo)) return `Unsupported digest algorithm: '${args[0] ?? ''}'`;
+      if (name === 'digest') return textConv((t) => createHash(algo).update(Buffer.from(t, 'latin1')).digest().toString('latin1'));
+      const key = Buffer.from(args[1] ?? '', 'base64');
+      return textConv((t) => createHmac(algo, key).update(Buffer.from(t, 'latin1')).digest().toString('latin1'));
+    }
+    case 'strcmp': case 'secure_memcmp': {
+      // compares with a variable: strcmp gives <0, 0, >0 (memcmp then length), secure_memcmp 1 when equal
+      const vname = (args[0] ?? '').toLowerCase();
+      if (!VAR_ARG.test(vname)) return 'failed to register variable name';
+      return textConv((t) => {
+        const c = sampleLive.req;
+        const v = c === null ? null : varGet(c.vars, vname);
+        if (v === null) return null;
+        const a = Buffer.from(t, 'latin1'), b = Buffer.from(String(v), 'latin1');
+        if (name === 'secure_memcmp') return a.length === b.length && a.equals(b) ? 1 : 0;
+        const n = Math.min(a.length, b.length);
+        const r = a.subarray(0, n).compare(b.subarray(0, n));
+        return r !== 0 ? r : a.length - b.length;
+      });
+    }
     case 'http_date': return httpDate(args);
     case 'ltime': return timeConv(args, false);
     case 'utime': return timeConv(args, true);
