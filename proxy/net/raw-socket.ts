@@ -334,11 +334,14 @@ export class RawSocket implements ProxySocket {
     else h.close(onHandleClose);
   }
 
-  /** Closes with a RST (TCP; a plain close for unix sockets). */
+  /**
+   * Closes with a RST (TCP; a plain close for unix sockets, and while our shutdown is still pending: libuv refuses
+   * the reset then, and node's handle would stay open, its close() ignored after the failed reset).
+   */
   resetAndDestroy(): void {
     if (this.destroyed) return;
     const h = this.handle;
-    if (h !== null && this.isTcp && h.reset !== undefined && !this.connecting) {
+    if (h !== null && this.isTcp && h.reset !== undefined && !this.connecting && (!this.ended || this.shutDone)) {
       this.destroyed = true;
       this.reading = false;
       const quiet = this.silent();

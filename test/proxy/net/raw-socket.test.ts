@@ -1,10 +1,10 @@
 // RawSocket against real loopback sockets: connect, refused, write backpressure + drain, half-close both ways, a
-// reset peer, pause/resume, cork into one write, accepted handles, addresses.
+// reset peer, pause/resume, cork into one write, accepted handles, addresses, resets during a shutdown, silenced closes.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { once } from 'node:events';
-import { rawConnectTcp, rawConnectPipe, rawFromAccepted, rawReadBufTake, RawSocket, RAW_READ_BUF_SIZE } from '../../../proxy/net/raw-socket.ts';
+import { rawConnectTcp, rawConnectPipe, rawFromAccepted, rawReadBufTake, RawSocket, RAW_READ_BUF_SIZE, sockSilence } from '../../../proxy/net/raw-socket.ts';
 import type { SockError } from '../../../proxy/net/types.ts';
 
 const servers: net.Server[] = [];
@@ -264,4 +264,34 @@ test('write + end() from inside onconnect: one shutdown, the peer gets the bytes
   await new Promise<void>((r) => { rs.onclose = () => { log.push('close'); r(); }; });
   assert.equal(got, 'x');
   assert.deepEqual(log, ['end', 'close']);
+});
+
+test('resetAndDestroy while our shutdown waits behind a write: the handle still closes (plain close), onclose runs', async () => {
+  let peer: net.Socket | null = null;
+  const port = await listen((s) => { peer = s; s.pause(); });
+  const rs = rawConnectTcp('127.0.0.1', port, null, true, false);
+  await connected(rs);
+  const r = record(rs);
+  rs.write(Buffer.alloc(8 << 20));   // more than the socket buffers take: the write and the shutdown stay queued
+  rs.end();
+  assert.equal(rs.shutDone, false);
+  rs.resetAndDestroy();
+  const timeout = new Promise<string>((res) => setTimeout(() => res('timeout'), 2000));
+  assert.equal(await Promise.race([r.closed.then(() => 'closed'), timeout]), 'closed');
+  assert.equal(rs.destroyed, true);
+  (peer as net.Socket | null)?.destroy();
+});
+
+test('a silenced socket closes without a close callback and lets go of its handle at once', async () => {
+  const port = await listen((s) => { s.on('error', () => {}); });   // our reset reaches it as ECONNRESET
+  const rs = rawConnectTcp('127.0.0.1', port, null, true, false);
+  await connected(rs);
+  let heard = 0;
+  rs.onclose = () => { heard++; };
+  sockSilence(rs);
+  assert.equal(rs.owner, null);
+  rs.resetAndDestroy();
+  assert.equal(rs.handle, null);      // closed synchronously: no callback to wait for
+  await new Promise((res) => setTimeout(res, 50));
+  assert.equal(heard, 0);
 });
