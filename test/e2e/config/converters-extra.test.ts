@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSluice, stopSluice, freePort, exchange } from '../proxy-util.ts';
 import type { Runtime } from '../../../proxy/runtime.ts';
+import { testDefaults } from './defaults.ts';
 
 const dir = join(import.meta.dirname, '../../../fixtures/configs/real');
 let rt: Runtime | null = null;
@@ -18,12 +19,7 @@ test('digest, hmac, strcmp, ub64enc/dec, url_enc, cpl, host_only, port_only, iif
   const exprs = readFileSync(join(dir, 'converters-extra.exprs'), 'latin1').split('\n').filter((l) => l !== '');
   const golden = readFileSync(join(dir, 'converters-extra.golden'), 'latin1');
   const port = await freePort();
-  rt = await startSluice(`defaults
- mode http
- timeout connect 1s
- timeout client 5s
- timeout server 5s
-frontend fe
+  rt = await startSluice(`${testDefaults('http')}frontend fe
  bind 127.0.0.1:${port}
  http-request set-var(txn.q) str(abc)
 ${exprs.map((e, i) => ` http-request return status 200 content-type text/plain lf-string "${e} => [%[${e}]]\\n" if { path /${i + 1} }`).join('\n')}

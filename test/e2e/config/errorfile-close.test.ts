@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { startSluice, stopSluice, freePort } from '../proxy-util.ts';
 import { rawAsk } from './raw-ask.ts';
 import type { Runtime } from '../../../proxy/runtime.ts';
+import { testDefaults } from './defaults.ts';
 
 let rt: Runtime | null = null;
 after(async () => { if (rt !== null) await stopSluice(rt); });
@@ -24,14 +25,7 @@ async function ask(port: number, req: string, ms = 1500): Promise<{ data: string
 test('a deny or a 503 answered from an errorfile without a length closes the connection; a return keeps it', async () => {
   const port = await freePort();
   const errs = join(import.meta.dirname, '../../../fixtures/configs/real/errors');
-  rt = await startSluice(`defaults
-  mode http
-  timeout connect 1s
-  timeout client 20s
-  timeout server 20s
-  errorfile 403 ${errs}/403.http
-  errorfile 503 ${errs}/503.http
-frontend f
+  rt = await startSluice(`${testDefaults('http', `errorfile 403 ${errs}/403.http`, `errorfile 503 ${errs}/503.http`)}frontend f
   bind 127.0.0.1:${port}
   http-request deny if { path /deny }
   http-request return status 200 content-type text/plain string ok if { path /ok }

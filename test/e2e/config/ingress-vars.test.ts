@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { startSluice, stopSluice, freePort, exchange } from '../proxy-util.ts';
 import type { Runtime } from '../../../proxy/runtime.ts';
+import { testDefaults } from './defaults.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-ingress-'));
 let rt: Runtime | null = null;
@@ -20,12 +21,7 @@ test('concat(<start>,<var>,<end>) and map_beg route by host and path prefix as t
   writeFileSync(join(dir, 'host.map'), 'app.example.com app.example.com\n');
   writeFileSync(join(dir, 'path-prefix.map'), 'app.example.com/api default_api_http.\n');
   const port = await freePort();
-  rt = await startSluice(`defaults
-  mode http
-  timeout connect 5s
-  timeout client 10s
-  timeout server 10s
-frontend http
+  rt = await startSluice(`${testDefaults('http')}frontend http
   bind 127.0.0.1:${port}
   http-request set-var(txn.path) path
   http-request set-var(txn.host) req.hdr(Host),field(1,:),lower

@@ -8,6 +8,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSluice, stopSluice, freePort, headServer, exchange, waitFor } from '../proxy-util.ts';
 import type { Runtime } from '../../../proxy/runtime.ts';
+import { testDefaults } from './defaults.ts';
 import { SRV_ST_STOPPED } from '../../../proxy/model/types.ts';
 
 let rt: Runtime | null = null;
@@ -18,12 +19,7 @@ test('srv_is_up, fe_conn, be_conn, queue, connslots, avg_queue, nbsrv and srv_co
   origin = await headServer((c) => c.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok'));
   const port = await freePort();
   const dead = await freePort();
-  rt = await startSluice(`defaults
-    mode http
-    timeout connect 1s
-    timeout client 10s
-    timeout server 10s
-frontend fe
+  rt = await startSluice(`${testDefaults('http')}frontend fe
     bind 127.0.0.1:${port}
     acl s1_up srv_is_up(app/s1)
     acl s2_up srv_is_up(app/s2)

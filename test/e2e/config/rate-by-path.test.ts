@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startSluice, stopSluice, freePort, headServer, exchange } from '../proxy-util.ts';
 import type { Runtime } from '../../../proxy/runtime.ts';
+import { testDefaults } from './defaults.ts';
 
 let rt: Runtime | null = null;
 let origin: { port: number; close(): void } | null = null;
@@ -19,12 +20,7 @@ test('base32+src, table_http_req_rate() and sub(<variable>) rate-limit per path 
   origin = await headServer((c) => c.write('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok'));
   const port = await freePort();
   const map = join(import.meta.dirname, '../../../fixtures/configs/real/rate-limits.map');
-  rt = await startSluice(`defaults
-    mode http
-    timeout connect 5s
-    timeout client 30s
-    timeout server 30s
-frontend api
+  rt = await startSluice(`${testDefaults('http')}frontend api
     bind 127.0.0.1:${port}
     stick-table type binary len 20 size 50k expire 10s store http_req_rate(10s)
     http-request track-sc0 base32+src

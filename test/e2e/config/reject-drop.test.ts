@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { startSluice, stopSluice, freePort } from '../proxy-util.ts';
 import { rawAsk as ask } from './raw-ask.ts';
 import type { Runtime } from '../../../proxy/runtime.ts';
+import { testDefaults } from './defaults.ts';
 import { HRSP_OTHER } from '../../../proxy/stats/types.ts';
 
 let rt: Runtime | null = null;
@@ -16,12 +17,7 @@ after(async () => { if (rt !== null) await stopSluice(rt); });
 
 test('http-request reject closes and silent-drop resets the connection, without a response, counted as denied', async () => {
   const port = await freePort();
-  rt = await startSluice(`defaults
-  mode http
-  timeout connect 1s
-  timeout client 5s
-  timeout server 5s
-frontend fe
+  rt = await startSluice(`${testDefaults('http')}frontend fe
   bind 127.0.0.1:${port}
   http-request reject if { path /reject }
   http-request silent-drop if { path /drop }

@@ -10,6 +10,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startSluice, stopSluice, freePort, exchange } from '../proxy-util.ts';
 import type { Runtime } from '../../../proxy/runtime.ts';
+import { testDefaults } from './defaults.ts';
 
 const srv = createServer((q, r) => { r.end(`xff=${q.headers['x-forwarded-for']} cnt=${q.headers['x-cnt']} xsrc=${q.headers['x-src']} blk=${q.headers['x-blocked']}\n`); });
 let rt: Runtime | null = null;
@@ -18,12 +19,7 @@ after(async () => { if (rt !== null) await stopSluice(rt); srv.close(); });
 test('set-src changes src, %ci, X-Forwarded-For and the stick key for one transaction, as 2.6.12', async () => {
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
   const port = await freePort();
-  rt = await startSluice(`defaults
-    mode http
-    timeout connect 5s
-    timeout client 10s
-    timeout server 10s
-frontend fe
+  rt = await startSluice(`${testDefaults('http')}frontend fe
     bind 127.0.0.1:${port}
     option forwardfor
     stick-table type ip size 10 expire 1m store http_req_cnt

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { startSluice, stopSluice, freePort, waitFor } from '../proxy-util.ts';
 import type { Runtime } from '../../../proxy/runtime.ts';
+import { testDefaults } from './defaults.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-sni-'));
 const seen: string[] = [];
@@ -47,12 +48,7 @@ test('a map from the ClientHello server name chooses the backend of a tcp fronte
   writeFileSync(join(dir, 'sni.map'), '^api\\.example\\.com$ 1\n');
   writeFileSync(join(dir, 'tcp.map'), '^api\\.example\\.com$ be_api\n');
   const port = await freePort();
-  rt = await startSluice(`defaults
-  mode tcp
-  timeout connect 5s
-  timeout client 5s
-  timeout server 5s
-frontend public_ssl
+  rt = await startSluice(`${testDefaults('tcp')}frontend public_ssl
   bind 127.0.0.1:${port}
   tcp-request inspect-delay 5s
   tcp-request content accept if { req_ssl_hello_type 1 }
