@@ -35,9 +35,15 @@ export async function waitPort(port: number, ms: number): Promise<void> {
 
 /** utime + stime of a live process, in clock ticks (HZ per second). */
 export function cpuTicks(pid: number): number {
+  const [u, s] = cpuTicksSplit(pid);
+  return u + s;
+}
+
+/** [utime, stime] of a live process, in clock ticks: user space and kernel apart. */
+export function cpuTicksSplit(pid: number): [number, number] {
   const f = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
   const parts = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  return Number(parts[11]) + Number(parts[12]);
+  return [Number(parts[11]), Number(parts[12])];
 }
 
 /** The middle value (upper middle for an even count); does not reorder `a`. */

@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpuTicks, freePort, HZ, median, waitPort } from '../_util/proxy-bench.ts';
+import { cpuTicks, cpuTicksSplit, freePort, HZ, median, waitPort } from '../_util/proxy-bench.ts';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const DURATION = Number(process.env.DURATION ?? 5);
@@ -100,7 +100,7 @@ http {
   return { port, child };
 }
 
-interface Res { rps: number; p99: number; cpuUs: number; rss: number; beUs: number; logs: number; errors: string }
+interface Res { rps: number; p99: number; cpuUs: number; usrUs: number; rss: number; beUs: number; logs: number; errors: string }
 let logLines = 0;
 
 function runWrk(args: string[]): Promise<string> {
@@ -115,14 +115,14 @@ function runWrk(args: string[]): Promise<string> {
 }
 
 async function wrk(p: Proc, bePid: number, url: string, conns: number, extra: string[], seconds: number): Promise<Res> {
-  const c0 = cpuTicks(p.pid);
+  const c0 = cpuTicksSplit(p.pid);
   const b0 = cpuTicks(bePid);
   const l0 = logLines;
   let rss = 0;
   const sampler = setInterval(() => { const r = rssMB(p.pid); if (r > rss) rss = r; }, 250);
   const out = await runWrk(['-t1', `-c${conns}`, `-d${seconds}s`, '--latency', ...extra, url]);
   clearInterval(sampler);
-  const c1 = cpuTicks(p.pid);
+  const c1 = cpuTicksSplit(p.pid);
   const b1 = cpuTicks(bePid);
   const r = rssMB(p.pid);
   if (r > rss) rss = r;
@@ -136,7 +136,8 @@ async function wrk(p: Proc, bePid: number, url: string, conns: number, extra: st
   const errors = (sockErr !== '' ? `socket errors:${sockErr} ` : '') + (non2xx !== '' ? `non-2xx: ${non2xx}` : '');
   return {
     rps, p99, rss,
-    cpuUs: reqs > 0 ? ((c1 - c0) / HZ) * 1e6 / reqs : NaN,
+    cpuUs: reqs > 0 ? ((c1[0] + c1[1] - c0[0] - c0[1]) / HZ) * 1e6 / reqs : NaN,
+    usrUs: reqs > 0 ? ((c1[0] - c0[0]) / HZ) * 1e6 / reqs : NaN,
     beUs: reqs > 0 ? ((b1 - b0) / HZ) * 1e6 / reqs : NaN,
     logs: reqs > 0 ? (logLines - l0) / reqs : NaN,
     errors,
@@ -201,7 +202,7 @@ async function main(): Promise<void> {
         const x = await s.run(p, DURATION);
         res.get(s.key)![p.name].push(x);
         console.log(`  round ${r + 1} ${s.name.padEnd(28)} ${p.name.padEnd(8)} ${x.rps.toFixed(0).padStart(7)} req/s p99 ${x.p99.toFixed(2).padStart(7)} ms ` +
-          `${x.cpuUs.toFixed(1).padStart(6)} us/req ${x.rss.toFixed(0).padStart(4)} MB  backend ${x.beUs.toFixed(1)} us/req  log lines/req ${x.logs.toFixed(2)} ${x.errors}`);
+          `${x.cpuUs.toFixed(1).padStart(6)} us/req (user ${x.usrUs.toFixed(1)}) ${x.rss.toFixed(0).padStart(4)} MB  backend ${x.beUs.toFixed(1)} us/req  log lines/req ${x.logs.toFixed(2)} ${x.errors}`);
       }
     }
   }
