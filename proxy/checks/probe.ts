@@ -122,15 +122,15 @@ function buildRequest(c: CheckCfg, srv: Server, vars: VarMap | null): Buffer {
 
 /**
  * A check connection to `srv`: over TLS when the server is checked so (proxy/ssl/checks.ts), else TCP to its check
- * address and port (`port` > 0 overrides them: `tcp-check connect port`), or its unix socket. With `tls`, the
+ * address and port (`port` > 0 and `addr` override them: `tcp-check connect port|addr`), or its unix socket. With `tls`, the
  * connection is up at 'secureConnect', else at 'connect'. Shared by the probes here and checks/tcp-check.ts.
  */
-export function openCheckSocket(srv: Server, port: number): { sock: Socket; tls: boolean } {
-  const host = srv.check.addr !== '' ? srv.check.addr : srv.host;
+export function openCheckSocket(srv: Server, port: number, addr = ''): { sock: Socket; tls: boolean } {
+  const host = addr !== '' ? addr : srv.check.addr !== '' ? srv.check.addr : srv.host;
   const p = port > 0 ? port : srv.check.port > 0 ? srv.check.port : srv.port;
   const t = checkTls !== null && srv.path === '' ? checkTls(srv, host, p) : null;
   if (t !== null) return { sock: t, tls: true };
-  const unix = srv.path !== '' && srv.check.addr === '' && port === 0 && srv.check.port === 0;
+  const unix = srv.path !== '' && srv.check.addr === '' && addr === '' && port === 0 && srv.check.port === 0;
   // `source` (backend/source.ts): checks leave from the same local address as the traffic (any port)
   const src = sourceUse.on && !unix ? srcBindFor(srv) : null;
   const local = src !== null && src.host !== '' ? src.host : undefined;

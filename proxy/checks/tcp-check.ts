@@ -6,6 +6,7 @@
  * a new reply buffer. Keywords for proxy/modules.ts; runTcpCheck is called by checks/probe.ts. Hot path: no.
  */
 import type { Socket } from 'node:net';
+import { isIP } from 'node:net';
 import type { Server } from '../model/types.ts';
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
 import { PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
@@ -34,7 +35,7 @@ function rule(kind: number): TcpCheckRule {
     errorStatus: HCHK_STATUS_L7RSP, onError: TCPCHK_MSG_DEFAULT, onErrorText: '', onSuccess: TCPCHK_MSG_DEFAULT,
     onSuccessText: '', codeFromReply: false, okStatus: HCHK_STATUS_L7OK, toutStatus: HCHK_STATUS_L7TOUT,
     custom: TCPCHK_CUSTOM_NONE, build: null, comment: '', lf: null, lfHex: false, onErrorFmt: null, onSuccessFmt: null,
-    statusCode: null, varName: '', sendProxy: false,
+    statusCode: null, varName: '', sendProxy: false, addr: '',
   };
 }
 
@@ -158,7 +159,7 @@ const STATUS_SETS: Record<string, [readonly string[], string]> = {
   'tout-status': [['L4TOUT', 'L6TOUT', 'L7TOUT'], "'L4TOUT', 'L6TOUT' or 'L7TOUT'"],
 };
 
-const CONNECT_UNSUPPORTED = ['addr', 'ssl', 'sni', 'alpn', 'proto', 'via-socks4'];
+const CONNECT_UNSUPPORTED = ['ssl', 'sni', 'alpn', 'proto', 'via-socks4'];
 
 /** `set-var(<scope.name>) <expr>`, `set-var-fmt(<scope.name>) <fmt>`, `unset-var(<scope.name>)` of tcp-check. */
 export function parseVarRule(args: readonly string[], ctx: KwCtx): TcpCheckRule | null {
@@ -206,11 +207,15 @@ function parseTcpCheckRule(args: readonly string[], ctx: KwCtx): TcpCheckRule | 
         const p = parseUint(args[i + 1] ?? '');
         if (p <= 0 || p > 65535) { ctx.alert(`'tcp-check connect' : invalid port '${args[i + 1] ?? ''}'.`); return null; }
         r.port = p; i++;
+      } else if (k === 'addr') {
+        const a = args[i + 1] ?? '';
+        if (isIP(a) === 0) { ctx.alert(`'tcp-check connect' : invalid address '${a}'.`); return null; }
+        r.addr = a; i++;
       } else if (k === 'send-proxy') r.sendProxy = true;
       // Sluice closes every check connection cleanly: what `linger` asks (2.6 resets it without)
       else if (k === 'default' || k === 'linger') continue;
       else if (k === 'comment') { r.comment = args[i + 1] ?? ''; i++; }
-      else if (CONNECT_UNSUPPORTED.includes(k)) { ctx.alert(`'tcp-check connect' : '${k}' is not supported by sluice yet (port, default, linger, send-proxy, comment are).`); return null; }
+      else if (CONNECT_UNSUPPORTED.includes(k)) { ctx.alert(`'tcp-check connect' : '${k}' is not supported by sluice yet (port, addr, default, linger, send-proxy, comment are).`); return null; }
       else { ctx.alert(`'tcp-check connect' expects 'comment', 'port', 'addr', 'send-proxy', 'via-socks4', 'ssl', 'sni', 'alpn', 'proto', 'linger' or 'default' but got '${k}' as argument.`); return null; }
     }
     return r;
@@ -463,7 +468,7 @@ class TcpCheckRun {
     if (this.sock !== null) this.sock.destroy();
     this.conn = rule;
     const port = rule === null ? 0 : rule.port;
-    const { sock: s, tls } = openCheckSocket(srv, port);
+    const { sock: s, tls } = openCheckSocket(srv, port, rule === null ? '' : rule.addr);
     this.sock = s;
     this.reply = []; this.replyLen = 0; this.eof = false; this.connected = false;
     s.on(tls ? 'secureConnect' : 'connect', () => {

@@ -164,6 +164,8 @@ export interface TcpCheckRule {
   varName: string;
   /** connect `send-proxy`: a PROXY v1 header opens this connection. */
   sendProxy: boolean;
+  /** connect `addr <ip>`: the address to connect to instead of the server's ('' = the server's check address). */
+  addr: string;
 }
 
 /** Protocol readers of expect rules (option mysql-check). */

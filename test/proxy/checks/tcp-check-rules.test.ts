@@ -2,7 +2,7 @@
  * tcp-check rules as haproxy 2.6.12 runs them: comment (its own step, reported by the next rule's failure), send-lf,
  * send-binary-lf, set-var/unset-var(check.*) read back by var(), expect options (comment, ok-status, error-status,
  * tout-status, on-error/on-success formats, status-code), expect string-lf, inverse rules waiting for more data, and
- * connect send-proxy/linger/comment. Each backend of fixtures/proxy/tcp-check-rules/checks.cfg is probed against the
+ * connect addr/port/send-proxy/linger/comment. Each backend of fixtures/proxy/tcp-check-rules/checks.cfg is probed against the
  * same servers as origin.cjs and must get the verdict and reason 2.6.12 logged (haproxy-health.txt).
  */
 import { test, before, after } from 'node:test';
@@ -35,7 +35,8 @@ before(async () => {
     const srv = createServer((s) => { socks.push(s); s.on('error', () => {}); fn(s); });
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
     servers.push(srv);
-    cfg = cfg.replaceAll(`127.0.0.1:${port}`, `127.0.0.1:${(srv.address() as { port: number }).port}`);
+    const mine = (srv.address() as { port: number }).port;
+    cfg = cfg.replaceAll(`127.0.0.1:${port}`, `127.0.0.1:${mine}`).replaceAll(`port ${port}\n`, `port ${mine}\n`);
   }
   writeFileSync(join(dir, 'c.cfg'), cfg);
   const c = loadConfig([join(dir, 'c.cfg')], buildRegistry());
@@ -47,7 +48,7 @@ after(() => { for (const s of socks) s.destroy(); for (const s of servers) s.clo
 
 test('tcp-check rules: the verdict and reason of every backend as haproxy 2.6.12 logged them', async () => {
   const { want, got } = await checkVerdicts(fx('haproxy-health.txt'), backends, true);
-  assert.equal(want.length, 23);
+  assert.equal(want.length, 26);
   assert.deepEqual(got, want);
 });
 
