@@ -167,12 +167,14 @@ export function parseVarRule(args: readonly string[], ctx: KwCtx): TcpCheckRule 
   const kw = args[0];
   if (m === null) { ctx.alert(`'${kw} ${args[1]}' : expects a variable name between parentheses.`); return null; }
   const name = m[2].trim().toLowerCase();
-  if (!/^(check|proc)\.[a-z0-9._-]+$/.test(name)) {
-    ctx.alert(`'${kw} ${args[1]}' : only the 'check' and 'proc' variable scopes are supported by sluice in health checks.`);
+  if (!/^(check|proc|sess|txn|req|res)\.[a-z0-9._-]+$/.test(name)) {
+    ctx.alert(`invalid variable name '${m[2]}'. A variable name must be start by its scope. The scope can be 'proc', 'sess', 'txn', 'req', 'res' or 'check'`);
     return null;
   }
   const r = rule(m[1] === 'unset-var' ? TCPCHK_UNSET_VAR : TCPCHK_SET_VAR);
-  r.varName = name;
+  // a check has a session but no stream: 2.6 keeps check.* and sess.* (and proc.*), drops txn/req/res ones
+  if (/^(txn|req|res)\./.test(name)) ctx.warn(`'${kw} ${args[1]}' has no effect: a health check has no stream, its txn, req and res variables are dropped (as in haproxy 2.6); use check.* or sess.*.`);
+  else r.varName = name;
   if (m[1] === 'unset-var') return r;
   if (args[2] === undefined) { ctx.alert(m[1] === 'set-var' ? `'${kw} ${args[1]}' : missing fetch method.` : `'${kw} ${args[1]}' : expects a format string.`); return null; }
   r.lf = fmtArg(m[1] === 'set-var' ? '%[' + args[2] + ']' : args[2], args[1], ctx);
@@ -606,6 +608,7 @@ class TcpCheckRun {
  * `proc.*` ones are the process's). Returns the variables.
  */
 export function checkVarRun(r: TcpCheckRule, srv: Server, vars: Map<string, string | number> | null): Map<string, string | number> | null {
+  if (r.varName === '') return vars;       // a txn/req/res variable: dropped
   const proc = r.varName.startsWith('proc.');
   const store = proc ? null : (vars ?? new Map<string, string | number>());
   if (r.kind === TCPCHK_UNSET_VAR) { if (store !== null) store.delete(r.varName); else varUnset(new Map(), r.varName); return store ?? vars; }

@@ -115,7 +115,7 @@ export const TCPCHK_SEND = 1;
 export const TCPCHK_EXPECT = 2;
 /** `tcp-check comment <text>`: a step of its own (2.6 counts it), its text reported by the next rule's failure. */
 export const TCPCHK_COMMENT = 3;
-/** `tcp-check set-var(check.<n>|proc.<n>) <expr>`, `set-var-fmt(...) <fmt>`, `unset-var(...)`. */
+/** `tcp-check set-var(check.<n>|sess.<n>|proc.<n>) <expr>`, `set-var-fmt(...) <fmt>`, `unset-var(...)`. */
 export const TCPCHK_SET_VAR = 4;
 export const TCPCHK_UNSET_VAR = 5;
 export const TCPCHK_EXP_STRING = 0;
@@ -160,7 +160,7 @@ export interface TcpCheckRule {
   onSuccessFmt: RuleFmt | null;
   /** `status-code <expr>`: the check code, evaluated when the expect concludes. */
   statusCode: RuleFmt | null;
-  /** set-var / unset-var: the variable (`check.x`, `proc.x`). */
+  /** set-var / unset-var: the variable (`check.x`, `sess.x`, `proc.x`; '' = a txn/req/res one, dropped). */
   varName: string;
   /** connect `send-proxy`: a PROXY v1 header opens this connection. */
   sendProxy: boolean;

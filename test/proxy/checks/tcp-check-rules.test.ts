@@ -1,6 +1,6 @@
 /*
  * tcp-check rules as haproxy 2.6.12 runs them: comment (its own step, reported by the next rule's failure), send-lf,
- * send-binary-lf, set-var/unset-var(check.*) read back by var(), expect options (comment, ok-status, error-status,
+ * send-binary-lf, set-var/unset-var(check.*, sess.*; txn.* dropped as 2.6) read by var(), expect options (comment, ok-status, error-status,
  * tout-status, on-error/on-success formats, status-code), expect string-lf, inverse rules waiting for more data, and
  * connect addr/port/send-proxy/linger/comment. Each backend of fixtures/proxy/tcp-check-rules/checks.cfg is probed against the
  * same servers as origin.cjs and must get the verdict and reason 2.6.12 logged (haproxy-health.txt).
@@ -11,7 +11,7 @@ import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { readFileSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { loadConfig, CFG_ALERT } from '../../../proxy/config/loader.ts';
+import { loadConfig, CFG_ALERT, CFG_WARNING } from '../../../proxy/config/loader.ts';
 import { buildRegistry } from '../../../proxy/modules.ts';
 import type { Proxy } from '../../../proxy/model/types.ts';
 import { checkVerdicts } from './probe-util.ts';
@@ -48,11 +48,11 @@ after(() => { for (const s of socks) s.destroy(); for (const s of servers) s.clo
 
 test('tcp-check rules: the verdict and reason of every backend as haproxy 2.6.12 logged them', async () => {
   const { want, got } = await checkVerdicts(fx('haproxy-health.txt'), backends, true);
-  assert.equal(want.length, 26);
+  assert.equal(want.length, 28);
   assert.deepEqual(got, want);
 });
 
-test('tcp-check keyword errors in 2.6\'s words; connect options Sluice lacks and other variable scopes are refused by name', () => {
+test('tcp-check keyword errors in 2.6\'s words; connect options Sluice lacks are refused by name, txn variables warned about', () => {
   const f = join(dir, 'bad.cfg');
   const alerts = (line: string): string[] => {
     writeFileSync(f, `backend b\n  option tcp-check\n  tcp-check ${line}\n  server s 127.0.0.1:1 check\n`);
@@ -66,5 +66,10 @@ test('tcp-check keyword errors in 2.6\'s words; connect options Sluice lacks and
   assert.deepEqual(alerts('expect string x status-code'), ["parsing [bad.cfg:3] : 'tcp-check expect' : 'status-code' expects an expression as argument."]);
   assert.deepEqual(alerts('expect rstring x on-error'), ["parsing [bad.cfg:3] : 'tcp-check expect' : 'on-error' expects a string as argument."]);
   assert.match(alerts('connect ssl')[0]!, /'tcp-check connect' : 'ssl' is not supported by sluice yet/);
-  assert.match(alerts('set-var(txn.x) str(a)')[0]!, /only the 'check' and 'proc' variable scopes are supported by sluice/);
+  // a txn variable in a check has no effect in 2.6 (no stream): loaded with a warning naming the line
+  assert.deepEqual(alerts('set-var(txn.x) str(a)'), []);
+  writeFileSync(f, `backend b\n  option tcp-check\n  tcp-check set-var(txn.x) str(a)\n  server s 127.0.0.1:1 check\n`);
+  const warns = loadConfig([f], buildRegistry()).messages.filter((m) => m.level === CFG_WARNING).map((m) => m.text);
+  assert.ok(warns.some((w) => /bad\.cfg:3.*'tcp-check set-var\(txn\.x\)' has no effect/.test(w)), warns.join('\n'));
+  assert.match(alerts('set-var(foo) str(a)')[0]!, /invalid variable name 'foo'/);
 });
