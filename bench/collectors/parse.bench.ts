@@ -2,6 +2,8 @@
 // batches (Ingest.onMessage over lines already in memory, no file reads, no sinks), for bench:collect's generated file
 // and a real-haproxy corpus. Interleaved A/B: BENCH_PARSE_ROOTS=/work/main,/tmp/old runs each tree's dist/ build in
 // turn (build both first), BENCH_PARSE_PROCS processes each, medians of BENCH_PARSE_ROUNDS rounds per process.
+// BENCH_PARSE_INPROC=1 loads every root in one process instead and alternates their rounds (steadier on a busy
+// machine): the Ingest path and parseHttpLog alone over the generated lines, minimum and median per root.
 //   node --import tsx bench/collectors/parse.bench.ts            (this tree's dist/, 3 processes)
 // Hot path: no (harness).
 import { execFileSync } from 'node:child_process';
@@ -100,5 +102,51 @@ function main(): void {
   }
 }
 
+/** BENCH_PARSE_INPROC: every root in this process, rounds alternated (order reversed every other round). */
+async function inProcess(): Promise<void> {
+  const inp = inputs()[0];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let s = 0; s < inp.buf.length;) { const e = inp.buf.indexOf(10, s); starts.push(s); ends.push(e); s = e + 1; }
+  const cpu = (): number => { const c = process.cpuUsage(); return c.user + c.system; };
+  const sides = [];
+  for (const root of ROOTS) {
+    const imp = async (p: string) => import(pathToFileURL(path.join(root, 'dist/collectors', p)).href);
+    const frame = await imp('syslog/frame.js');
+    const f = frame.newSyslogFrame();
+    const msg = starts.map((s, k) => { frame.parseSyslogFrame(inp.buf, s, ends[k], 2026, f); return f.msgStart; });
+    const bat = await imp('arrow/batcher.js');
+    const batch = new bat.LogBatch((await imp('arrow/schema.js')).HTTP_LOG_TABLE, 40960, new bat.LogDicts());
+    sides.push({ root, ing: await imp('ingest.js'), http: (await imp('httplog/httplog.js')).parseHttpLog, msg, batch, ingest: [] as number[], parse: [] as number[] });
+  }
+  for (let r = 0; r < ROUNDS + 2; r++) {
+    for (let i = 0; i < sides.length; i++) {
+      const sd = sides[r & 1 ? sides.length - 1 - i : i];
+      const ingest = new sd.ing.Ingest({ format: { kind: 'httplog' }, sinks: [{ name: 'none', write: () => undefined, close: async () => undefined }], batchRows: 40960, flushMs: 600000 });
+      let c0 = cpu();
+      for (let s = 0; s < inp.buf.length;) {
+        let e = inp.buf.indexOf(10, Math.min(inp.buf.length - 1, s + (1 << 20)));
+        e = e < 0 ? inp.buf.length : e + 1;
+        sd.ing.ingestBufferLines(inp.buf, e, ingest, s);
+        s = e;
+        await ingest.waitForRoom(2);
+      }
+      await ingest.close();
+      const a = (cpu() - c0) / inp.lines;
+      const b = sd.batch;
+      c0 = cpu();
+      for (let k = 0; k < inp.lines; k++) {
+        if (sd.http(inp.buf, sd.msg[k], ends[k], b) === 0) b.commitRow(); else b.rollbackRow();
+        if (b.full) b.reset();
+      }
+      if (r >= 2) { sd.ingest.push(a); sd.parse.push((cpu() - c0) / inp.lines); }
+    }
+  }
+  const st = (a: number[]): string => { const x = [...a].sort((p, q) => p - q); return 'min ' + x[0].toFixed(3) + ' median ' + x[x.length >> 1].toFixed(3); };
+  console.log('CPU us/line over ' + inp.lines + ' generated lines, ' + ROUNDS + ' alternated rounds in one process');
+  for (const sd of sides) console.log(sd.root.padEnd(20) + ' Ingest ' + st(sd.ingest) + ' | parseHttpLog alone ' + st(sd.parse));
+}
+
 if (process.argv[2] === '--child') await child(process.argv[3]);
+else if (process.env.BENCH_PARSE_INPROC === '1') await inProcess();
 else main();
