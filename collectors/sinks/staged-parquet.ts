@@ -433,9 +433,20 @@ export function prepareStagedIds(b: LogBatch): { readonly col: number; readonly 
     const end = s.end;
     const valid = s.valid;
     let st = 0;
+    // A value equal to the previous row's (most rows of a log repeat the same captures) reuses its id.
+    let pst = 0;
+    let pen = -1;
+    let pid = 0;
     for (let r = 0; r < n; r++) {
       const en = end[r];
-      ids[r] = valid[r] !== 0 ? dict.intern(data, st, en) : 0;
+      if (valid[r] === 0) ids[r] = 0;
+      else {
+        const len = en - st;
+        let j = 0;
+        if (len === pen - pst) while (j < len && data[st + j] === data[pst + j]) j++;
+        if (len === pen - pst && j === len) ids[r] = pid;
+        else { pid = ids[r] = dict.intern(data, st, en); pst = st; pen = en; }
+      }
       st = en;
     }
     out.push({ col: d.id, ids: ids.subarray(0, n) });

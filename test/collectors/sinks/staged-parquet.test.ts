@@ -363,3 +363,22 @@ test('ctx ids: thousands of distinct tuples over two batches (cache and per-batc
   for (const round of [0, 1]) for (let r = 0; r < 3000; r++) tuples.add(((r + round * 700) % 1500) + '|' + (r % 5 !== 0 ? r % 3 : ''));
   assert.equal(dicts.byColumn[COL_CTX]!.size, tuples.size, 'one ctx value per distinct tuple');
 });
+
+test('captured headers repeated on consecutive rows, around NULLs and empty values, keep their ids and read back', async () => {
+  const db = path.join(dir, 'headers-runs.duckdb');
+  const dicts = new LogDicts();
+  const sink = await DuckDbSink.open(db, dicts);
+  const vals = ['a', 'a', '', '', null, 'b', 'b', null, 'a', 'ab', 'ab', 'b'];
+  const b = new LogBatch(HTTP_LOG_TABLE, vals.length, dicts);
+  vals.forEach((v, r) => {
+    b.i32[COL_CLIENT_PORT][r] = r;
+    if (v !== null) b.setStr(COL_REQ_HEADERS, Buffer.from(v), 0, v.length);
+    b.commitRow();
+  });
+  b.seal();
+  await sink.write(b);
+  await sink.close();
+  assert.deepEqual((await query(db, 'SELECT req_headers FROM http_log ORDER BY client_port')).map((r) => r.req_headers), vals);
+  assert.deepEqual((await query(db, 'SELECT req_headers_id AS i FROM http_log_rows ORDER BY client_port')).map((r) => r.i),
+    [1, 1, 2, 2, null, 3, 3, null, 1, 4, 4, 3]);
+});
