@@ -201,7 +201,7 @@ export function compileAclTerm(words: readonly string[], baseDir: string, warn?:
   for (const f of files) {
     const known = noRef ? undefined : patRefByFile(f, false);
     if (known !== undefined) { fileRefs.push(known); continue; }
-    const fp = f.startsWith('/') ? f : `${baseDir}/${f}`;
+    const fp = f.startsWith('/') || baseDir === '' ? f : `${baseDir}/${f}`;
     let text: string;
     try { text = fs.readFileSync(fp, 'latin1'); } catch { return `failed to open pattern file <${f}>`; }
     const lines: string[] = [];

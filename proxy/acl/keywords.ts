@@ -4,7 +4,6 @@
  * (postParse): use_backend/default_backend point at the backend Proxy directly. Registered by proxy/modules.ts.
  * Hot path: no (load time).
  */
-import path from 'node:path';
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
 import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF, CHK_RANK_BACKEND_MODE } from '../config/types.ts';
 import { capName } from '../config/sections.ts';
@@ -25,7 +24,7 @@ const ACL_NAME = /^[A-Za-z0-9_.:-]+$/;
 export function condCompile(args: readonly string[], at: number, ctx: KwCtx, prefix: string): AclCond | null {
   const px = ctx.proxy;
   const acls = px ? px.acls : [];
-  const r = compileCond(args, at, (n) => acls.find((a) => a.name === n), path.dirname(ctx.file), ctx.file, ctx.line, (m) => ctx.warnRaw(m));
+  const r = compileCond(args, at, (n) => acls.find((a) => a.name === n), '', ctx.file, ctx.line, (m) => ctx.warnRaw(m));
   if (typeof r === 'string') {
     ctx.alert(prefix + r + (r.endsWith('.') ? '' : '.'));
     return null;
@@ -45,7 +44,7 @@ function parseAcl(args: readonly string[], ctx: KwCtx): void {
   const name = args[1];
   if (name === undefined || args.length < 3) { ctx.alert("'acl' expects an ACL name and a criterion."); return; }
   if (!ACL_NAME.test(name)) { ctx.alert(`character '${[...name].find((c) => !ACL_NAME.test(c))}' is not permitted in acl name '${name}'.`); return; }
-  const t = compileAclTerm(args.slice(2), path.dirname(ctx.file), (m) => ctx.warnRaw(m));
+  const t = compileAclTerm(args.slice(2), '', (m) => ctx.warnRaw(m));
   if (typeof t === 'string') { ctx.alert(`error detected while parsing ACL '${name}' : ${t}${t.endsWith('.') ? '' : '.'}`); return; }
   if (t.fetch.atLoad !== undefined) t.fetch.atLoad(ctx, t);
   let def: AclDef | undefined = px.acls.find((a) => a.name === name);

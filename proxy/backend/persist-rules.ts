@@ -6,7 +6,6 @@
  * useServerPick() when no cookie chose a server. Rules live in a per-backend table, so a backend without them pays one
  * boolean test (prstState.on). Hot path: yes, for backends with these keywords only.
  */
-import path from 'node:path';
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
 import { PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
 import type { Proxy, Server } from '../model/types.ts';
@@ -118,7 +117,7 @@ function parseCondTail(args: readonly string[], at: number, label: string, ctx: 
     return undefined;
   }
   if (args.length <= at + 1) return null;
-  const r = compileCond(args, at, (n) => px.acls.find((a) => a.name === n), path.dirname(ctx.file), ctx.file, ctx.line);
+  const r = compileCond(args, at, (n) => px.acls.find((a) => a.name === n), '', ctx.file, ctx.line);
   if (typeof r === 'string') {
     const msg = r.endsWith('.') ? r : r + '.';
     ctx.alert(`error detected while parsing ${label === 'use-server' ? 'switching rule' : `a '${label}' rule`} : ${msg}`);

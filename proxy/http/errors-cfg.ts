@@ -7,7 +7,6 @@
  * proxyErrorReply() is what http/stream.ts asks. Registered by proxy/modules.ts. Hot path: no (errors only).
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
 import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
 import type { SampleCtx } from '../acl/types.ts';
@@ -35,7 +34,7 @@ export function proxyErrorReply(px: Proxy, status: number, ctx: SampleCtx, out: 
 }
 
 function readFile(f: string, ctx: KwCtx): Buffer | null {
-  try { return fs.readFileSync(path.isAbsolute(f) ? f : path.join(path.dirname(ctx.file), f)); } catch { return null; }
+  try { return fs.readFileSync(f); } catch { return null; }
 }
 
 function mark(px: Proxy, code: number): void {

@@ -8,7 +8,6 @@
  * proxy/modules.ts. Unsupported rule actions are load errors, never ignored. Hot path: no (load time).
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
 import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
 import type { Proxy } from '../model/types.ts';
@@ -164,7 +163,7 @@ export function replyOption(args: readonly string[], i: number, end: number, rul
   }
   if (w === 'file' || w === 'lf-file') {
     const f = args[++i] ?? '';
-    try { rule.value = fs.readFileSync(path.isAbsolute(f) ? f : path.join(path.dirname(ctx.file), f), 'latin1'); } catch { ctx.alert(fileErr(ctx, what, f, '.')); return -1; }
+    try { rule.value = fs.readFileSync(f, 'latin1'); } catch { ctx.alert(fileErr(ctx, what, f, '.')); return -1; }
     return i;
   }
   if (w === 'hdr') {
@@ -218,7 +217,7 @@ function errorReplyOption(args: readonly string[], i: number, rule: HttpRule, ct
   if (w === 'errorfile') {
     const f = args[++i] ?? '';
     // 2.6.12 ends this one with two periods
-    try { rule.reply = fs.readFileSync(path.isAbsolute(f) ? f : path.join(path.dirname(ctx.file), f)); } catch { ctx.alert(fileErr(ctx, what, f, '..')); return -1; }
+    try { rule.reply = fs.readFileSync(f); } catch { ctx.alert(fileErr(ctx, what, f, '..')); return -1; }
     return i;
   }
   const name = w === 'errorfiles' ? args[++i] ?? '' : '';
@@ -537,7 +536,7 @@ function parseErrorfile(args: readonly string[], ctx: KwCtx): void {
   if (args.length !== 3) { ctx.alert("'errorfile' expects <status_code> and <file> as arguments."); return; }
   const code = Number(args[1]);
   if (!HTTP_ERR_CODES.includes(code)) { ctx.alert(`status code '${args[1]}' not handled by default with 'errorfile'.`); return; }
-  const f = path.isAbsolute(args[2]) ? args[2] : path.join(path.dirname(ctx.file), args[2]);
+  const f = args[2];   // a relative path is the current directory's, as 2.6
   let data: Buffer;
   try { data = fs.readFileSync(f); } catch { ctx.alert(`errorfile : error opening file '${args[2]}'.`); return; }
   px.http.errorFiles.set(code, data);

@@ -6,7 +6,6 @@
  * Callers: frontend.ts at accept (connection/session), tcp/forward.ts while inspecting (content).
  * Hot path: tcpRulesExec (per accept with rules, per inspected chunk).
  */
-import path from 'node:path';
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
 import { PR_CAP_FE, PR_CAP_DEF } from '../config/types.ts';
 import type { AclCond, AclTerm, SampleCtx } from '../acl/types.ts';
@@ -203,7 +202,7 @@ export function tcpRuleCond(args: readonly string[], argc: number, what: string,
   const w = args[argc];
   if (w !== 'if' && w !== 'unless') { ctx.alert(`'${what}' only accepts 'if' or 'unless', in ${where} (got '${w}')`); return undefined; }
   if (args.length <= argc + 1) return null;
-  const r = compileCond(args, argc, (n) => px.acls.find((a) => a.name === n), path.dirname(ctx.file), ctx.file, ctx.line);
+  const r = compileCond(args, argc, (n) => px.acls.find((a) => a.name === n), '', ctx.file, ctx.line);
   if (typeof r === 'string') { ctx.alert(`'${what}' : error detected in ${where} while parsing '${w}' condition : ${r.endsWith('.') ? r.slice(0, -1) : r}`); return undefined; }
   aclCondAtLoad(r, ctx);
   return r;

@@ -244,3 +244,25 @@ frontend fe
   assert.ok(warns[0].endsWith(": section 'mailers' is ignored by sluice (no mail alerts are sent)."), warns[0]);
   assert.equal(c.frontends.get('fe')!.binds.length, 1);
 });
+
+test('relative errorfile and ACL -f paths are the current directory\'s, not the configuration\'s, as in 2.6', () => {
+  const root = join(dir, 'cwd-rel');
+  mkdirSync(join(root, 'sub'), { recursive: true });
+  mkdirSync(join(root, 'errs'), { recursive: true });
+  mkdirSync(join(root, 'lists'), { recursive: true });
+  writeFileSync(join(root, 'errs/503.http'), 'HTTP/1.0 503 Service Unavailable\r\nContent-Type: text/plain\r\n\r\nbusy\n');
+  writeFileSync(join(root, 'lists/bad.lst'), '192.0.2.1\n');
+  writeFileSync(join(root, 'sub/x.cfg'), 'defaults\n mode http\n timeout client 1s\n timeout server 1s\n timeout connect 1s\n' +
+    ' errorfile 503 errs/503.http\nfrontend f\n bind 127.0.0.1:1\n acl bad src -f lists/bad.lst\n http-request deny if bad\n');
+  const cwd = process.cwd();
+  try {
+    process.chdir(root);
+    assert.deepEqual(alerts(loadConfig(['sub/x.cfg'], reg)), []);
+    process.chdir(join(root, 'sub'));
+    assert.deepEqual(alerts(loadConfig(['x.cfg'], reg)), [
+      "parsing [x.cfg:6] : errorfile : error opening file 'errs/503.http'.",
+      "parsing [x.cfg:9] : error detected while parsing ACL 'bad' : failed to open pattern file <lists/bad.lst>.",
+      "parsing [x.cfg:10] : error detected while parsing an 'http-request deny' condition : no such ACL : 'bad'.",
+    ]);
+  } finally { process.chdir(cwd); }
+});
