@@ -639,14 +639,15 @@ async function readStream(stream: NodeJS.ReadableStream, ingest: Ingest): Promis
   if (tail && tail.length > 0) ingest.onMessage(tail, 0, tail.length, '', Date.now());
 }
 
-/** Ingests every complete line of buf[start, end) (empty lines skipped); returns the offset after the last '\n'. */
+/** Ingests every complete line of buf[start, end) (empty lines, CRLF ones too, skipped); returns the offset after the
+ * last '\n'. */
 export function ingestBufferLines(buf: Buffer, end: number, ingest: Ingest, start = 0): number {
   const now = Date.now();
   let s = start;
   for (;;) {
     const e = buf.indexOf(10, s);
     if (e < 0 || e >= end) break;
-    if (e > s) ingest.onMessage(buf, s, e, '', now);
+    if (e > s && !(e === s + 1 && buf[s] === 13)) ingest.onMessage(buf, s, e, '', now);
     s = e + 1;
   }
   return s;

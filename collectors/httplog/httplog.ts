@@ -9,6 +9,7 @@ import {
   COL_STATUS, COL_TA, COL_TA_PLUS, COL_TC, COL_TERM_STATE, COL_TR, COL_TR_SRV, COL_TW, COL_URI,
 } from '../arrow/types.ts';
 import type { LogRowWriter } from '../arrow/types.ts';
+import { writeAfterRequest } from './after-request.ts';
 import { lf, nums, parseLogPrefix, readInts } from './fields.ts';
 import { PrevValues } from './prev-values.ts';
 import {
@@ -114,18 +115,25 @@ export function parseHttpLog(buf: Uint8Array, start: number, end: number, w: Log
   }
   if (p >= end) return PARSE_ERR_TRUNCATED;
   if (buf[p] !== 34) return PARSE_ERR_SYNTAX;
-  // The request line runs to the last byte; a closing quote is absent when HAProxy truncated the line.
-  q = end;
-  if (buf[end - 1] === 34 && end - 1 > p) q = end - 1;
+  // The request ends at its closing quote (HAProxy writes a '"' inside it as #22). A line ending in '"' right after an
+  // HTTP version ends with the request (plain httplog: the uri is not scanned); else the first '"' ends it and what
+  // follows (httpslog's TLS fields, a custom format's %ID ...) goes to extra; no '"' = HAProxy truncated the line.
   p++;
+  q = end - 1;
+  let s = q - 1;
+  while (s > p && buf[s] !== 32 && buf[s] !== 34) s--;
+  if (!(q >= p && buf[q] === 34 && buf[s] === 32 && q - s > 5 && buf[s + 1] === 72 && buf[s + 2] === 84)) {
+    for (q = p; q < end && buf[q] !== 34; q++);
+    if (q + 1 < end) writeAfterRequest(buf, q + 1, end, w);
+    s = -1;
+  }
   let m = prev.hit(w, COL_METHOD, buf, p, q, 32);
   if (m < 0) {
     for (m = p; m < q && buf[m] !== 32; m++);
     if (m >= q) { w.setStr(COL_URI, buf, p, q); return PARSE_OK; }
     prev.set(w, COL_METHOD, buf, p, m);
   }
-  let s = q - 1;
-  while (s > m && buf[s] !== 32) s--;
+  if (s < 0) for (s = q - 1; s > m && buf[s] !== 32; s--);
   if (s > m && q - s > 5 && buf[s + 1] === 72 && buf[s + 2] === 84 && buf[s + 3] === 84 && buf[s + 4] === 80) {
     w.setStr(COL_URI, buf, m + 1, s);
     prev.set(w, COL_HTTP_VERSION, buf, s + 1, q);
