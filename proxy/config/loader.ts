@@ -14,6 +14,7 @@ import { PR_CAP_BE, PR_CAP_DEF, CHK_RANK_L7_HASH, CHK_RANK_LOG_FORMAT } from './
 import { tcpModeWarnings } from './mode-checks.ts';
 import { REMOVED_PROXY_KEYWORDS, REMOVED_OPTIONS, REMOVED_GLOBAL_KEYWORDS, DEPRECATED_PROXY_KEYWORDS } from './removed-keywords.ts';
 import { tokenizeLine } from './tokenizer.ts';
+import { setTimeWarnSink } from './values.ts';
 import { bestMatch } from './registry.ts';
 import type { KeywordRegistry } from './registry.ts';
 import { newGlobal } from '../model/factories.ts';
@@ -201,6 +202,7 @@ export function loadConfig(paths: readonly string[], reg: KeywordRegistry, env: 
   // like 2.6, a missing -f path stops everything before any file is read (and without a "Fatal errors" line)
   if (early.length > 0) ld.aborted = true;
   if (files.length === 0 && early.length === 0) ld.alert('', 'No configuration file specified.');
+  setTimeWarnSink((t) => ld.warn(t));
   for (const f of ld.aborted ? [] : files) {
     let text: string;
     try { text = readFileSync(f, 'utf8'); } catch (e) {
@@ -211,6 +213,7 @@ export function loadConfig(paths: readonly string[], reg: KeywordRegistry, env: 
     if (ld.filesWithErrors.has(f)) ld.messages.push({ level: CFG_ALERT_NOTE, text: `Error(s) found in configuration file : ${f}` });
     if (!ok) { ld.aborted = true; break; }
   }
+  setTimeWarnSink(null);
   ld.postParsing = true;
   // ... and these once parsed (`show env` lists them): the files read and the stats sockets
   env.HAPROXY_CFGFILES = files.join(';');
@@ -469,7 +472,11 @@ function dispatchLine(ld: Loading, reg: KeywordRegistry, file: string, lineNo: n
       ctx.warnRaw(`parsing [${file}:${lineNo}]: previous '${args[0]}' action is final and has no condition attached, further entries are NOOP.`);
     }
     const before = ld.alerts;
+    // a time value with letters after its unit on a server line is that server's warning in 2.6
+    const srvLine = px !== null && (args[0] === 'server' || args[0] === 'default-server');
+    if (srvLine) setTimeWarnSink((t) => ld.warn((args[0] === 'server' ? `[${file}:${lineNo}] : 'server ${px.name}/${args[1] ?? ''}' : ` : `[${file}:${lineNo}] : `) + t));
     m.kw.parse(args, ctx);
+    if (srvLine) setTimeWarnSink((t) => ld.warn(t));
     if (px !== null && ld.alerts === before) { ruleOrder(ctx, px, args); noteFinal(px, args); }
     return;
   }

@@ -12,6 +12,10 @@ export function cAtoi(w: string): number {
   return m === null ? 0 : Number(m[1]) | 0;
 }
 
+/** Where parseTime reports a value with characters after its unit (the loader's warnings while it parses). */
+let timeWarnSink: ((text: string) => void) | null = null;
+export function setTimeWarnSink(fn: ((text: string) => void) | null): void { timeWarnSink = fn; }
+
 /** Result of a time parse: `ms` >= 0, or `err` naming the problem ('' when ok). */
 export interface TimeResult { ms: number; err: string; badChar: string }
 
@@ -21,17 +25,21 @@ export function parseTime(s: string): TimeResult {
   let v = 0;
   while (i < s.length && s.charCodeAt(i) >= 0x30 && s.charCodeAt(i) <= 0x39) { v = v * 10 + (s.charCodeAt(i) - 0x30); i++; }
   if (i === 0) return { ms: -1, err: 'empty', badChar: s.length > 0 ? s[0] : '' };
-  const unit = s.slice(i);
   let mul = 1;
   let div = 1;
-  switch (unit) {
-    case '': case 'ms': break;
-    case 'us': div = 1000; break;
-    case 's': mul = 1000; break;
-    case 'm': mul = 60000; break;
-    case 'h': mul = 3600000; break;
-    case 'd': mul = 86400000; break;
-    default: return { ms: -1, err: 'char', badChar: unit[0] };
+  // the unit: its first letter decides (ms and us take two); anything after it is only 2.6's warning ("15min")
+  let u = i;
+  switch (s[i]) {
+    case undefined: break;
+    case 'u': if (s[i + 1] !== 's') return { ms: -1, err: 'char', badChar: 'u' }; div = 1000; u = i + 2; break;
+    case 'm': if (s[i + 1] === 's') u = i + 2; else { mul = 60000; u = i + 1; } break;
+    case 's': mul = 1000; u = i + 1; break;
+    case 'h': mul = 3600000; u = i + 1; break;
+    case 'd': mul = 86400000; u = i + 1; break;
+    default: return { ms: -1, err: 'char', badChar: s[i] };
+  }
+  if (u < s.length && timeWarnSink !== null) {
+    timeWarnSink(`unexpected character '${s[u]}' after the timer value '${s}', only (us=microseconds,ms=milliseconds,s=seconds,m=minutes,h=hours,d=days) are supported. This will be reported as an error in next versions.`);
   }
   const ms = div > 1 ? Math.ceil(v / div) : v * mul;
   if (ms > TIME_MAX_MS) return { ms: -1, err: 'overflow', badChar: '' };
