@@ -31,7 +31,13 @@ async function load(files: readonly string[], duckdb: string | null, parquet: st
   let fatal: Error | null = null;
   // 40960 rows: three batches make a DuckDB row group, so bulk INSERTs are whole row groups (collectors/sinks/duckdb.ts).
   const ingest = new Ingest({ format: { kind: 'auto' }, sinks, dicts, batchRows: 40960, onFatal: (e) => { fatal = e; } });
-  await ingestFiles(files.length ? files : ['-'], ingest);
+  try {
+    await ingestFiles(files.length ? files : ['-'], ingest);
+  } catch (e) {
+    // A file that cannot be read: close anyway (commits the rows before it), or the sink worker keeps the process alive.
+    await ingest.close().catch(() => undefined);
+    throw e;
+  }
   await ingest.close();
   if (fatal) throw fatal;
   const c = ingest.counters;

@@ -2,6 +2,7 @@
 // back: counts must agree with halog's own -srv report on the same lines.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -56,4 +57,13 @@ test('an unknown --sql report name is refused with the list of reports', async (
   const r = await runCase(['--sql', 'nope'], db, true);
   assert.equal(r.status, 1);
   assert.match(r.err.toString(), /unknown --sql report "nope"; known: timers, status, servers/);
+});
+
+test('--duckdb with a file that cannot be read exits with its error instead of hanging on the sink worker', { timeout: 60000 }, () => {
+  const missing = join(dir, 'missing.log');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'halog/main.ts', '--duckdb', join(dir, 'err.duckdb'), missing],
+    { cwd: join(import.meta.dirname, '..', '..'), timeout: 45000 });
+  assert.equal(r.signal, null, 'halog did not exit by itself');
+  assert.notEqual(r.status, 0);
+  assert.match(r.stderr.toString(), /missing\.log.*ENOENT/);
 });
