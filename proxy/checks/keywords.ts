@@ -4,6 +4,7 @@
  * `option log-health-checks`).
  * Fills CheckState / CheckCfg; checks/health.ts runs them. Hot path: no.
  */
+import { isIP } from 'node:net';
 import type { CfgKeyword, KwCtx, SrvKeyword } from '../config/types.ts';
 import { PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
 import type { Server } from '../model/types.ts';
@@ -336,18 +337,24 @@ function parseHttpCheck(args: readonly string[], ctx: KwCtx): void {
     c.pendingComment = undefined;
     let port = 0;
     let sendProxy = false;
+    let addr = '';
     for (let i = 2; i < args.length; i++) {
       const k = args[i];
       // Sluice closes check connections cleanly: what `linger` asks
       if (k === 'default' || k === 'linger') continue;
       if (k === 'send-proxy') { sendProxy = true; continue; }
+      if (k === 'addr') {
+        addr = args[i + 1] ?? '';
+        if (isIP(addr) === 0) { ctx.alert(`'http-check connect' : invalid address '${addr}'.`); return; }
+        i++; continue;
+      }
       if (k === 'comment' && args[i + 1] !== undefined) { i++; continue; }
       if (k === 'port' && args[i + 1] !== undefined) {
         port = parseUint(args[i + 1]);
         if (port < 1 || port > 65535) { ctx.alert(`'http-check connect' : invalid port '${args[i + 1]}'.`); return; }
         i++; continue;
       }
-      ctx.alert(`'http-check connect' : '${k}' is a HAProxy 2.6 option not supported by sluice yet (only 'default', 'port', 'send-proxy', 'linger' and 'comment' are).`);
+      ctx.alert(`'http-check connect' : '${k}' is a HAProxy 2.6 option not supported by sluice yet (only 'default', 'port', 'addr', 'send-proxy', 'linger' and 'comment' are).`);
       return;
     }
     // a connect after a rule of the current step starts the next step of a multi-step check
@@ -356,8 +363,9 @@ function parseHttpCheck(args: readonly string[], ctx: KwCtx): void {
       n.type = root.type; n.sendState = root.sendState; n.disableOn404 = root.disableOn404;
       n.connectPort = port;
       if (sendProxy) n.connectSendProxy = true;
+      if (addr !== '') n.connectAddr = addr;
       c.next = n;
-    } else { c.connectPort = port; if (sendProxy) c.connectSendProxy = true; }
+    } else { c.connectPort = port; if (sendProxy) c.connectSendProxy = true; if (addr !== '') c.connectAddr = addr; }
     return;
   }
   ctx.alert(`'http-check' only supports 'disable-on-404', 'send-state', 'comment', 'connect', 'send', 'expect', 'set-var' and 'unset-var'. but got '${sub}'.`);

@@ -163,7 +163,7 @@ class Probe {
     this.start = start; this.connectTimeout = connectTimeout; this.vars = vars;
     const vr = cfg.varRules;
     if (vr !== undefined) for (const r of vr) this.vars = checkVarRun(r, srv, this.vars);
-    const c = openCheckSocket(srv, cfg.connectPort ?? 0);
+    const c = openCheckSocket(srv, cfg.connectPort ?? 0, cfg.connectAddr ?? '');
     this.tls = c.tls;
     this.sock = c.sock;
     if (c.tls) { this.sock.on('connect', () => { this.tcpUp = true; }); this.sock.on('secureConnect', () => this.onConnect()); }
@@ -246,7 +246,8 @@ class Probe {
     const eol = text.indexOf('\n');
     const line = (eol >= 0 ? text.slice(0, eol) : text).replace(/\r$/, '');
     const m = /^HTTP\/\d\.\d (\d{3})(?: (.*))?$/.exec(line);
-    if (m === null) { this.finish(HCHK_STATUS_L7RSP, false, 0, 'Not an HTTP response'); return; }
+    // no info, as 2.6.12 (checked: a "+OK ready" banner)
+    if (m === null) { this.finish(HCHK_STATUS_L7RSP, false, 0, ''); return; }
     const code = +m[1];
     const reason = m[2] ?? '';
     if (this.cfg.expect === null) {

@@ -90,6 +90,8 @@ export interface CheckCfg {
   tcpPreset: boolean;          // the rules come from a protocol option: its messages, not the tcp-check ones
   /** `http-check connect [port <n>]`: the port the http check connects to (0 = the server's check port). */
   connectPort?: number;
+  /** `http-check connect addr <ip>`: the address the step connects to ('' = the server's check address). */
+  connectAddr?: string;
   /** `http-check connect send-proxy`: a PROXY v1 header opens the step's connection. */
   connectSendProxy?: boolean;
   /** An `http-check comment` waiting for the next http-check rule (an expect keeps it). */

@@ -48,7 +48,7 @@ after(() => { for (const s of socks) s.destroy(); for (const s of servers) s.clo
 
 test('tcp-check rules: the verdict and reason of every backend as haproxy 2.6.12 logged them', async () => {
   const { want, got } = await checkVerdicts(fx('haproxy-health.txt'), backends, true);
-  assert.equal(want.length, 28);
+  assert.equal(want.length, 29);
   assert.deepEqual(got, want);
 });
 
