@@ -5,6 +5,7 @@
 import { isoOut, parseIsoTimestamp } from './dates.ts';
 import { parseRfc3164 } from './rfc3164.ts';
 import { parseRfc5424 } from './rfc5424.ts';
+import { rareStamp, tagPidAt } from './rare-headers.ts';
 import { SYSLOG_FMT_ISO, SYSLOG_FMT_RAW, SYSLOG_FMT_SHORT, SYSLOG_FMT_TIMED } from './types.ts';
 import type { SyslogFrame } from './types.ts';
 
@@ -36,7 +37,7 @@ export function parseSyslogFrame(buf: Uint8Array, start: number, end: number, ye
       p = k + 1;
       const c = buf[p];
       if (c === 49 && buf[p + 1] === 32 && parseRfc5424(buf, p, end, f)) return;
-      if (c >= 65 && c <= 90 && parseRfc3164(buf, p, end, year, f)) return;
+      if (c >= 65 && c <= 90 && (parseRfc3164(buf, p, end, year, f) || rareHeader(buf, p, end, f, SYSLOG_FMT_TIMED))) return;
       f.hostStart = f.hostEnd = f.progStart = f.progEnd = f.pid = f.msgidStart = f.msgidEnd = f.sdStart = f.sdEnd = -1;
       f.tsMs = NaN;
       if (c >= 48 && c <= 57) {
@@ -55,7 +56,7 @@ export function parseSyslogFrame(buf: Uint8Array, start: number, end: number, ye
   const c = buf[p];
   // Log files written by syslog daemons: `Mmm dd hh:mm:ss host tag[pid]: msg` without <PRI>.
   if (c >= 65 && c <= 90) {
-    if (parseRfc3164(buf, p, end, year, f)) return;
+    if (parseRfc3164(buf, p, end, year, f) || rareHeader(buf, p, end, f, SYSLOG_FMT_ISO)) return;
     f.format = SYSLOG_FMT_RAW; f.tsMs = NaN; f.hostStart = f.hostEnd = f.progStart = f.progEnd = f.pid = -1;
     f.msgStart = start;
     return;
@@ -66,8 +67,23 @@ export function parseSyslogFrame(buf: Uint8Array, start: number, end: number, ye
       f.format = SYSLOG_FMT_ISO; f.tsMs = ts; f.msgStart = isoOut.end + 1;
       if (isCriStream(buf, f.msgStart, end)) f.msgStart += 9;
       else hostTagAfterIso(buf, f.msgStart, end, f);
-    }
-  }
+    } else if (buf[p + 10] === 46) rareHeader(buf, p, end, f, SYSLOG_FMT_ISO);
+  } else if (c === 91) rareHeader(buf, p, end, f, SYSLOG_FMT_ISO);
+}
+
+/**
+ * A stamp of rare-headers.ts at buf[p], then as after an ISO stamp; false when there is none. A number (short-unix)
+ * counts only with a tag after it: a custom log-format may start with `%Ts.%ms` (f is then left as RAW at p).
+ */
+function rareHeader(buf: Uint8Array, p: number, end: number, f: SyslogFrame, format: number): boolean {
+  const m = rareStamp(buf, p, end, f);
+  if (m < 0) return false;
+  f.format = format; f.msgStart = m;
+  f.hostStart = f.hostEnd = f.progStart = f.progEnd = f.pid = -1;
+  hostTagAfterIso(buf, m, end, f);
+  if (f.progStart >= 0 || buf[p] > 57) return true;
+  f.format = SYSLOG_FMT_RAW; f.tsMs = NaN; f.msgStart = p; f.hostStart = f.hostEnd = -1;
+  return false;
 }
 
 /*
@@ -92,7 +108,7 @@ function hostTagAfterIso(buf: Uint8Array, p: number, end: number, f: SyslogFrame
   let w = p;
   while (w < end && buf[w] > 32 && buf[w] !== 91) w++;   // colons allowed: an IPv6 host
   if (buf[w - 1] === 58) return;
-  if (w === p || w >= end || buf[w] !== 32) return;
+  if (w === p || w >= end || buf[w] !== 32) { if (buf[w] === 91 && w > p) tagPidAt(buf, p, w, end, f); return; }
   const tag = w + 1;
   let q = tag;
   while (q < end && buf[q] > 32 && buf[q] !== 91 && buf[q] !== 58) q++;
@@ -105,7 +121,7 @@ function hostTagAfterIso(buf: Uint8Array, p: number, end: number, f: SyslogFrame
     if (r === q + 1 || r >= end || buf[r] !== 93) return;
     r++;
   }
-  if (r >= end || buf[r] !== 58 || (r + 1 < end && buf[r + 1] !== 32)) return;
+  if (r >= end || buf[r] !== 58 || (r + 1 < end && buf[r + 1] !== 32 && pid < 0)) return;   // `tag[pid]:msg` too
   f.hostStart = p; f.hostEnd = w; f.progStart = tag; f.progEnd = q; f.pid = pid;
-  f.msgStart = r + 1 < end ? r + 2 : end;
+  f.msgStart = r + 1 < end ? (buf[r + 1] === 32 ? r + 2 : r + 1) : end;
 }
