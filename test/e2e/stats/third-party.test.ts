@@ -89,7 +89,9 @@ async function hatopScreens(sock: string): Promise<string[]> {
         const p = tmux('capture-pane', '-p', '-t', session);
         return p.includes(header) && p.includes('BACKEND') ? p : null;
       });
-      screens.push(pane.split('\n').filter((l) => !/HATop version|HAProxy Version|Node:|Procs:/.test(l)).join('\n'));
+      // '* ' before a check status marks a check running at that instant (inter 200ms): timing, not state
+      screens.push(pane.split('\n').filter((l) => !/HATop version|HAProxy Version|Node:|Procs:/.test(l))
+        .map((l) => l.replace(/\* (L[0-9A-Z]+) /, '$1   ')).join('\n'));
     }
     tmux('send-keys', '-t', session, 'q');
     return screens;
