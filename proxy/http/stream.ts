@@ -1466,6 +1466,21 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.reqBody = BODY_NONE;
   }
 
+  /**
+   * The server closed (or reset) before a whole response head to a request that is not the first of its client
+   * connection: as 2.6 does (also after part of a head), the client connection is closed without a response, a log
+   * line or an error counted, so that the client retries the request as it does when a keep-alive connection closes
+   * under it.
+   */
+  abortKeepAlive(): void {
+    this.srvKeepAlive = false;
+    this.cliKeepAlive = false;
+    this.dropServer();
+    this.noLog = true;                 // bytes still counted (bin), no status, no line
+    this.finishLog();
+    this.shutClient();
+  }
+
   /** The server side failed before or during the response (status 0: too late to answer, just close). */
   serverFailed(errCause: number, finishState: number, status: number): void {
     const log = this.log;
@@ -1668,6 +1683,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     }
     if (this.rsPhase === RS_WAIT) {
       if (this.l7Req !== null && this.srv !== null && this.l7Retry(this.rsAccLen > 0 ? RETRY_JUNK_RESPONSE : RETRY_EMPTY_RESPONSE)) return;
+      if (this.txnCount > 1) { this.abortKeepAlive(); return; }
       this.serverFailed(SF_ERR_SRVCL, SF_FINST_H, 502);
       return;
     }
