@@ -60,8 +60,15 @@ export async function until<T>(what: string, fn: () => Promise<T | null> | T | n
   }
 }
 
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', args, { encoding: 'utf8', timeout: 5000 });
+/** A tmux server of this test process's own: another process's last session ending never takes this one's down. */
+const TMUX_SERVER = `sluice-e2e-${process.pid}`;
+
+export function tmux(...args: string[]): string {
+  return execFileSync('tmux', ['-L', TMUX_SERVER, ...args], { encoding: 'utf8', timeout: 5000 });
+}
+
+export function tmuxKill(session: string): void {
+  spawnSync('tmux', ['-L', TMUX_SERVER, 'kill-session', '-t', session], { timeout: 5000 });
 }
 
 export interface TmuxHatop {
@@ -87,7 +94,7 @@ export function startHatop(args: string[]): TmuxHatop {
       const p = h.pane();
       return pred(p) ? p : null;
     }, ms),
-    kill: () => void spawnSync('tmux', ['kill-session', '-t', session], { timeout: 5000 }),
+    kill: () => tmuxKill(session),
   };
   return h;
 }

@@ -4,14 +4,14 @@
 // the same series with the same counter values. Both tools come from Debian packages (.ci/run installs them).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { freePort, replyServer, spawnSluice, teardown, oneRequest } from './traffic.ts';
 import type { Backend } from './traffic.ts';
-import { statsQuery, until } from '../hatop/scenario.ts';
+import { statsQuery, until, tmux, tmuxKill } from '../hatop/scenario.ts';
 
 const HAPROXY = '/usr/sbin/haproxy';
 const HATOP = '/usr/bin/hatop';
@@ -72,10 +72,6 @@ after(() => {
   teardown(sluice, backends, dir);
 });
 
-function tmux(...args: string[]): string {
-  return execFileSync('tmux', args, { encoding: 'utf8', timeout: 5000 });
-}
-
 /** Screens 1-3 of Debian's hatop on `sock`, the lines that name the process (version, pid, uptime, tasks, clock) left out. */
 async function hatopScreens(sock: string): Promise<string[]> {
   const session = `hatop3p-${process.pid}-${Date.now() % 100000}`;
@@ -96,7 +92,7 @@ async function hatopScreens(sock: string): Promise<string[]> {
     tmux('send-keys', '-t', session, 'q');
     return screens;
   } finally {
-    spawnSync('tmux', ['kill-session', '-t', session], { timeout: 5000 });
+    tmuxKill(session);
   }
 }
 
