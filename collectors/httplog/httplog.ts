@@ -17,6 +17,7 @@ import {
 } from './types.ts';
 
 const prev = new PrevValues();
+const bufIndexOf = Buffer.prototype.indexOf;
 
 /**
  * The error for a timers field that readInts rejected with `r`: a field without a space after it is truncated,
@@ -121,9 +122,14 @@ export function parseHttpLog(buf: Uint8Array, start: number, end: number, w: Log
   p++;
   q = end - 1;
   let s = q - 1;
-  while (s > p && buf[s] !== 32 && buf[s] !== 34) s--;
+  const lo = q - 16 > p ? q - 16 : p;                      // a version is 8 bytes: a cut line's uri is not read here
+  while (s > lo && buf[s] !== 32 && buf[s] !== 34) s--;
   if (!(q >= p && buf[q] === 34 && buf[s] === 32 && q - s > 5 && buf[s + 1] === 72 && buf[s + 2] === 84)) {
-    for (q = p; q < end && buf[q] !== 34; q++);
+    // a byte loop, then memchr (Buffer#indexOf) past 64 bytes: a line HAProxy cut has no '"' in its ~1 KB request
+    // (lines cut at 1 KB: 1.17 us with a byte loop over it and the backward scan above unbounded, 0.70 now, 0.69 before)
+    const lim = end - p > 64 ? p + 64 : end;
+    for (q = p; q < lim && buf[q] !== 34; q++);
+    if (q === lim && lim < end) { q = bufIndexOf.call(buf, 34, lim); if (q < 0 || q > end) q = end; }
     if (q + 1 < end) writeAfterRequest(buf, q + 1, end, w);
     s = -1;
   }

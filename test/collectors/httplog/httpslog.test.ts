@@ -119,3 +119,16 @@ test('plain httplog request shapes parse as before: truncated, no version, empty
     ['GET', '/x', 'HTTP/1.1', null],
   ]);
 });
+
+test('long requests: the closing quote found past 64 bytes, none in a cut line even with a quote after the message', () => {
+  const uri = '/' + 'a'.repeat(300);
+  const { rows } = parseLines([PREFIX + '"GET ' + uri + ' HTTP/1.1" 0/-/-/-/0 -/-/-', PREFIX + '"GET ' + uri]);
+  assert.deepEqual(rows.map(req), [['GET', uri, 'HTTP/1.1', PLAIN_EXTRA], ['GET', uri, null, null]]);
+  // the message ends before the buffer does (a file chunk): bytes past `end` are not read
+  const buf = Buffer.from(PREFIX + '"GET ' + uri + '\n' + PREFIX + '"GET /b HTTP/1.1" x\n', 'latin1');
+  const b = new LogBatch(HTTP_LOG_TABLE, 4, new LogDicts());
+  assert.equal(parseHttpLog(buf, 0, buf.indexOf(10), b), PARSE_OK);
+  b.commitRow();
+  b.seal();
+  assert.deepEqual(req(batchRow(b, 0)), ['GET', uri, null, null]);
+});
