@@ -1,10 +1,10 @@
-#!/usr/bin/env -S node --max-semi-space-size=2 --initial-old-space-size=32 --v8-pool-size=1 --no-icu-timezone-data
+#!/usr/bin/env -S node --max-semi-space-size=2 --v8-pool-size=1 --no-icu-timezone-data
 // V8 flags. A 2 MB young generation (node's default grows to 16 MB semi-spaces; 1 MB cost ~5 us CPU per keep-alive
 // request; 2 MB against 4 MB: same CPU per keep-alive and close request in 6-round A/Bs, 4-5 MB less RSS, now that
-// close sessions are no longer kept by the scavenges, see streams.ts). An initial old-generation limit of 32 MB: with V8's default one, Connection: close churn made every
-// scavenge keep ~60 % of the young objects (--trace-gc-nvp: average_survival_ratio 60-66 %, promotion_rate 99 %) and
-// a mark-compact ran every ~1.3 s; with 24 MB or more the survival is 1-2 % and no mark-compact ran in 30 s of
-// close, keep-alive and 1 MiB load (16 MB: still 66 %), peak RSS 70-72 MB instead of 88-98. One V8 background thread
+// close sessions are no longer kept by the scavenges, see streams.ts). V8's default old-generation sizing: the 32 MB
+// initial limit once set here is not needed since that fix (--trace-gc-nvp: survival under 6 % without it, one
+// mark-compact in 20 s of keep-alive then close load) and cost 2-3 MB of peak RSS (4 alternated rounds: 70.6-71.0
+// -> 67.5-68.7 MB; CPU per keep-alive 29.1 -> 28.2 us, per close session 127.8 -> 125.5 us, medians). One V8 background thread
 // instead of four (fewer stacks and malloc arenas; 2-core target) ~1.3 MB; local time from libc as HAProxy does, not
 // ICU's zone data (never touched then) ~0.4 MB. -D and -W children inherit them (execArgv).
 /*
