@@ -6,12 +6,12 @@
  */
 import { COL_EXTRA } from '../arrow/types.ts';
 import type { LogRowWriter } from '../arrow/types.ts';
+import { putJsonString } from '../json-bytes.ts';
 
 /** JSON prefixes of httpslog's 8 fields: `{"k":"` for the first, `","k":"` for the others. */
 const HTTPSLOG_KEYS = ['fc_err', 'ssl_fc_err,hex', 'ssl_c_err', 'ssl_c_ca_err', 'ssl_fc_is_resumed', 'ssl_fc_sni', 'sslv', 'sslc']
   .map((k, i) => Buffer.from((i === 0 ? '{"' : '","') + k + '":"', 'latin1'));
 const OTHER_KEY = Buffer.from('{"after_request":"', 'latin1');
-const HEX = Buffer.from('0123456789abcdef', 'latin1');
 
 /** The JSON being built; grown when a line needs more. */
 let out = Buffer.allocUnsafe(1024);
@@ -19,16 +19,6 @@ let n = 0;
 
 function put(b: Uint8Array): void {
   for (let i = 0; i < b.length; i++) out[n++] = b[i];
-}
-
-/** Appends buf[s, e) as the inside of a JSON string ('"', '\' and control bytes escaped; other bytes as they are). */
-function putValue(buf: Uint8Array, s: number, e: number): void {
-  for (let i = s; i < e; i++) {
-    const c = buf[i];
-    if (c === 34 || c === 92) { out[n++] = 92; out[n++] = c; }
-    else if (c < 32) { out[n++] = 92; out[n++] = 117; out[n++] = 48; out[n++] = 48; out[n++] = HEX[c >> 4]; out[n++] = HEX[c & 15]; }
-    else out[n++] = c;
-  }
 }
 
 /**
@@ -55,13 +45,13 @@ export function writeAfterRequest(buf: Uint8Array, s: number, e: number, w: LogR
     for (let i = s; i <= e; i++) {
       if (i === e || buf[i] === 47 || buf[i] === 32) {
         put(HTTPSLOG_KEYS[f++]);
-        putValue(buf, v, i);
+        n = putJsonString(out, n, buf, v, i);
         v = i + 1;
       }
     }
   } else {
     put(OTHER_KEY);
-    putValue(buf, s, e);
+    n = putJsonString(out, n, buf, s, e);
   }
   out[n++] = 34;
   out[n++] = 125;

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LogStrColumn } from '../arrow/batcher.ts';
+import { putJsonString } from '../json-bytes.ts';
 import type { LogBatch, LogDict } from '../arrow/batcher.ts';
 import { CTX_COLUMNS, DICT_STAGED, LOG_COLUMNS, SPARSE_COLUMNS, baseColumns } from '../arrow/schema.ts';
 import {
@@ -642,9 +643,8 @@ function ctxLookup(c: CtxCache, cols: readonly Int32Array[], b: LogBatch, r: num
 
 /** The sparse column (schema.ts SPARSE_COLUMNS) of the batch being encoded. */
 let sparseCol = new LogStrColumn(0, 0);
-/** `"name":"` of each SPARSE_COLUMNS member, and the hex digits of a \u00XX escape. */
+/** `"name":"` of each SPARSE_COLUMNS member. */
 const SPARSE_KEYS = SPARSE_COLUMNS.map((id) => Buffer.from('"' + LOG_COLUMNS[id].name + '":"'));
-const HEX = Buffer.from('0123456789abcdef');
 
 /**
  * Builds sparseCol for rows [0, n) from the text of b's SPARSE_COLUMNS (after the client_ip and header splits): NULL
@@ -682,13 +682,7 @@ function buildSparse(b: LogBatch, n: number): void {
         out[o++] = first ? 123 : 44;   // '{' or ','
         first = false;
         for (let j = 0; j < key.length; j++) out[o++] = key[j];
-        const d = s.data;
-        for (let j = st; j < en; j++) {
-          const c = d[j];
-          if (c >= 32 && c !== 34 && c !== 92) out[o++] = c;
-          else if (c === 34 || c === 92) { out[o++] = 92; out[o++] = c; }
-          else { out[o++] = 92; out[o++] = 117; out[o++] = 48; out[o++] = 48; out[o++] = HEX[c >> 4]; out[o++] = HEX[c & 15]; }
-        }
+        o = putJsonString(out, o, s.data, st, en);
         out[o++] = 34;
       }
       if (first) continue;
