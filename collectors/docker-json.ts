@@ -61,10 +61,13 @@ export async function ingestDockerJson(path: string, ingest: Ingest): Promise<vo
         ingest.onMessage(b, 0, b.length, '', Date.now());
       } else {
         pending += log;
-        if (!pending.endsWith('\n')) continue;
+        // a line longer than any message the ingest keeps goes on as it is (a raw_log `oversized` row), so a file of
+        // parts that never end in '\n' cannot grow `pending` without bound
+        if (!pending.endsWith('\n') && pending.length <= ingest.maxMessage) continue;
         const b = Buffer.from(pending, 'utf8');
         pending = '';
-        if (b.length > 1) ingest.onMessage(b, 0, b.length - 1, '', Date.now());
+        const e = b[b.length - 1] === 10 ? b.length - 1 : b.length;
+        if (e > 0) ingest.onMessage(b, 0, e, '', Date.now());
       }
       if ((++n & 1023) === 0) {
         await ingest.waitForRoom(2);

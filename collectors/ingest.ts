@@ -68,7 +68,8 @@ export class Ingest {
   private readonly format: IngestFormat;
   private readonly batchRows: number;
   private readonly maxQueued: number;
-  private readonly maxMessage: number;
+  /** Longest message kept whole (longer ones: raw_log `oversized`, cut). */
+  readonly maxMessage: number;
   private readonly onFatal: (err: Error) => void;
   private readonly current: (LogBatch | null)[];
   private readonly pools: LogBatch[][] = [[], [], []];

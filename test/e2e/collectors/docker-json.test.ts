@@ -75,3 +75,17 @@ test('rsyslog FileFormat, TraditionalFileFormat and SyslogProtocol23Format files
   assert.deepEqual(new Set(rows.map((r) => `${r.host} ${r.program} ${r.pid}`)), new Set(['localhost haproxy 23020']));
   assert.ok(rows.some((r) => r.table === 'tcp_log') && rows.filter((r) => r.table === 'http_log').length >= 3 * 16);
 });
+
+test('docker json-file parts that never end a line go on as oversized raw_log rows, then lines parse again', { timeout: 60000 }, async () => {
+  const line = fs.readFileSync(path.join(ROOT, 'fixtures/collectors/haproxy-2.6/http.raw.log'), 'utf8').split('\n')[0];
+  const parts: string[] = [];
+  for (let i = 0; i < 2000; i++) parts.push(JSON.stringify({ log: 'x'.repeat(100), stream: 'stdout', time: 't' }));
+  parts.push(JSON.stringify({ log: '\n', stream: 'stdout', time: 't' }), JSON.stringify({ log: line + '\n', stream: 'stdout', time: 't' }));
+  const f = path.join(dir, 'endless-json.log');
+  fs.writeFileSync(f, parts.join('\n') + '\n');
+  const rows = await collectJson([f]);
+  const raw = rows.filter((r) => r.table === 'raw_log');
+  assert.equal(raw.length, 4, '200,000 bytes without a line end: 3 whole 65,535-byte rows and the rest');
+  assert.ok(raw.slice(0, 3).every((r) => r.reason === 'oversized'), JSON.stringify(raw.map((r) => r.reason)));
+  assert.equal(rows.filter((r) => r.table === 'http_log').length, 1);
+});
