@@ -36,7 +36,7 @@ export function parseListenAddress(u: string): ListenAddress {
   }
   // [v6]:port, v4:port, name:port, ::1:port (the port after the last colon), :port
   const hp = /^(?:\[([^\]]+)\]|(.*)):(\d+)$/.exec(rest);
-  if (!hp || (hp[2] !== undefined && hp[2].includes('/'))) throw new Error("--listen '" + u + "': expected " + FORMS);
+  if (!hp || (hp[2] !== undefined && /[/[\]]/.test(hp[2]))) throw new Error("--listen '" + u + "': expected " + FORMS);
   const v6 = kind.endsWith('6');
   const host = hp[1] ?? (hp[2] === '' ? (v6 ? '::' : '0.0.0.0') : hp[2]);
   return { proto: kind.startsWith('tcp') ? 'tcp' : 'udp', host, port: port(u, hp[3]), path: '' };

@@ -29,7 +29,7 @@ test('haproxy log targets: host:port and :port are UDP, prefixes pick the protoc
 });
 
 test('anything else is refused with the accepted forms', () => {
-  for (const bad of ['http://x:1', 'udp://x', 'unix://rel', 'unix@rel', '127.0.0.1', 'x:99999', 'udp@', '']) {
+  for (const bad of ['http://x:1', 'udp://x', 'unix://rel', 'unix@rel', '127.0.0.1', 'x:99999', 'udp@', '', 'tcp@[::1', '[::1:514', 'x]:514']) {
     assert.throws(() => parseListenAddress(bad), /^Error: --listen '/, bad);
   }
   assert.throws(() => parseListenAddress('http://x:1'), /expected udp:\/\/host:port, .*haproxy `log` target/);
