@@ -268,11 +268,10 @@ function main(): void {
   }
   if (o.version > 0) {
     process.stdout.write(`Sluice version ${SLUICE_VERSION} (HAProxy 2.6 compatible configuration) - Node.js ${process.version}\n`);
-    if (o.version > 1) process.stdout.write(`Running on: ${process.platform} ${process.arch}\nBuild options: TypeScript, no SSL, no Lua\n`);
+    if (o.version > 1) process.stdout.write(`Running on: ${process.platform} ${process.arch}\nBuild options: TypeScript; TLS: node:tls, OpenSSL ${process.versions.openssl}; no Lua, no HTTP/2\n`);
     process.exit(0);
   }
   if (o.files.length === 0) usage('No configuration file specified.');
-  if (o.quiet) { /* warnings filtered in reportConfig */ }
   if (o.check) {
     void checkConfig(o.files, o.quiet).then((rc) => process.exit(rc));
     return;
