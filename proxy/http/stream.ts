@@ -915,7 +915,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       this.rqPhase = RQ_DONE;
       this.keepRest(chunk, from);
     }
-    if (this.rqPhase === RQ_DONE && this.rsPhase === RS_DONE) this.endTransaction();
+    if (this.rsPhase === RS_DONE) { if (this.rqPhase === RQ_DONE) this.endTransaction(); else this.armBodyWait(); }
   }
 
   onServerData(chunk: Buffer): void {
@@ -1168,6 +1168,13 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     timerDisarm(this.srvTimer);
     if (from < end) this.srvKeepAlive = false;
     if (this.rqPhase === RQ_DONE) this.endTransaction();
+    else this.armBodyWait();
+  }
+
+  /** After a complete response, `timeout client` bounds each wait for the rest of the request body (2.6: cD--). */
+  armBodyWait(): void {
+    const to = this.fe.timeouts.client;
+    if (to > 0) timerArm(this.cliTimer, to, twNow());
   }
 
   /** Both directions of the transaction are complete: log, count, then keep-alive or close. */
@@ -1530,10 +1537,13 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     // data as HAProxy's shutw+close does, without node's shutdown request, its EPOLLOUT round and the wait for the
     // client's FIN (strace: shutdown, an epoll_ctl and the EOF read less per Connection: close session)
     // (silenced first: the session ends here, so the socket closes without a close callback)
-    if (c.writableLength === 0 && this.cliRest === null && !this.paused && !c.destroyed) { sockSilence(c); c.destroy(); }
+    if (c.writableLength === 0 && this.cliRest === null && !this.paused && this.rqPhase !== RQ_BODY && !c.destroyed) { sockSilence(c); c.destroy(); }
     else {
       c.end();
-      if (this.paused) {
+      // a client that reads nothing more or never closes is dropped after `timeout client`, as 2.6 does
+      const to = this.fe.timeouts.client;
+      if (to > 0) new Linger(c, to);
+      if (this.paused || this.rqPhase === RQ_BODY) {
         // a paused client socket reads nothing (frontend.ts reads through onread): read on, discarding, to see its
         // FIN, without which the socket never closes
         c.owner = null;
@@ -1688,6 +1698,14 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       return;
     }
     if (this.rsPhase === RS_BODY) { this.serverFailed(SF_ERR_SRVCL, SF_FINST_D, 0); return; }
+    if (this.rsPhase === RS_DONE && this.rqPhase === RQ_BODY) {
+      // answered, then closed before the whole request body was sent: the transaction ends now (2.6 logs it ----
+      // at once) and the client connection closes, the rest of its body read and dropped (see shutClient)
+      this.srvKeepAlive = false;
+      this.cliKeepAlive = false;
+      this.endTransaction();
+      return;
+    }
     this.dropServer();
   }
 }
@@ -1778,6 +1796,26 @@ function onSrvDrain(this: SessSocket): void {
 }
 function srvErrorDeferred(s: HttpSession, errCause: number, finishState: number): void { twTouch(); s.serverErrorNow(errCause, finishState); }
 function onCliTimeout(s: HttpSession): void { s.onClientTimeout(); }
+
+/** A closing client socket's bound: `timeout client` without its pending output shrinking, then it is closed. */
+class Linger {
+  sock: SessSocket;
+  ms: number;
+  pending: number;
+  timer: Timer;
+  constructor(sock: SessSocket, ms: number) {
+    this.sock = sock; this.ms = ms; this.pending = sock.writableLength;
+    this.timer = new Timer(this, lingerExpired);
+    timerArm(this.timer, ms, twNow());
+  }
+}
+function lingerExpired(l: Linger): void {
+  const c = l.sock;
+  if (c.destroyed) return;
+  const w = c.writableLength;
+  if (w !== 0 && w < l.pending) { l.pending = w; timerArm(l.timer, l.ms, twNow()); return; }   // still reading
+  c.destroy();
+}
 function onSrvTimeout(s: HttpSession): void { s.onServerTimeout(); }
 
 /**
