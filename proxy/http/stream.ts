@@ -220,6 +220,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   /** The client vanished after its request (no abortonclose): the response is still read to its end, then CD. */
   cliGone = false;
   paused = false;
+  /** A write to the client did not go through: cliTimer runs `timeout client` until its drain. */
+  cliBlocked = false;
   /** `set-var` variables (sess.* kept across transactions). */
   readonly vars: VarMap = new Map();
   /** Status to answer when the tarpit delay (cliTimer) ends, 0 = not tarpitted. */
@@ -1297,6 +1299,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     const now = twNow();
     this.txnStart = now;
     this.reqStart = 0;
+    this.cliBlocked = false;          // cliTimer is the keep-alive / request timer from here
     this.rqPhase = RQ_HEAD;
     this.rsPhase = RS_NONE;
     this.rqBuf = null;
@@ -1521,7 +1524,10 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
 
   writeCli(b: Buffer): void {
     if (this.cliGone) return;
-    if (!this.cli.write(b) && this.srv !== null) this.srv.pause();
+    if (this.cli.write(b)) return;
+    // the client reads slower: the server waits, and `timeout client` runs until the client drains (2.6: cD--)
+    if (this.srv !== null) this.srv.pause();
+    if (!this.tunnel && this.fe.timeouts.client > 0) { this.cliBlocked = true; timerArm(this.cliTimer, this.fe.timeouts.client, twNow()); }
   }
 
   writeSrv(b: Buffer): void {
@@ -1763,6 +1769,7 @@ function onCliDrain(this: SessSocket): void {
     kept.length = 0;
   }
   if (s.srv !== null) s.srv.resume();
+  if (s.cliBlocked) { s.cliBlocked = false; if (s.rqPhase === RQ_BODY && s.rsPhase === RS_DONE) s.armBodyWait(); else timerDisarm(s.cliTimer); }
 }
 /*
  * Server sockets read each into a buffer of their own (RawSocket own-buffer mode, rawReadBufTake), reused read after

@@ -1,9 +1,10 @@
 /*
- * A server that answers before the request body is all sent. haproxy 2.6.12 (fixtures/proxy/early-response: its log
+ * Client inactivity around a response. A server that answers before the request body is all sent. haproxy 2.6.12 (fixtures/proxy/early-response: its log
  * lines and the clients that made them): when the server keeps its connection and the client then stalls, `timeout
  * client` ends the transaction, logged with the status and `cD--`; when the server closes after its answer, the
  * transaction is logged at once, `----`, and the client connection is closed. Sluice kept both kinds of connection
- * open forever (no timer armed, the client paused), never logging the second.
+ * open forever (no timer armed, the client paused), never logging the second. A client that stops reading a
+ * response is cut after `timeout client`, logged cD-- (Sluice waited for `timeout server` and logged sD--).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -36,6 +37,7 @@ before(async () => {
       acc += d.toString('latin1');
       if (!acc.includes('\r\n\r\n')) return;
       if (acc.includes(' /close ')) c.end('HTTP/1.1 501 Not Implemented\r\nContent-Length: 4\r\nConnection: close\r\n\r\nnope');
+      else if (acc.includes(' /big ')) { c.write('HTTP/1.1 200 OK\r\nContent-Length: 16777216\r\n\r\n'); c.end(Buffer.alloc(16 << 20, 98)); }
       else c.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
       answered = true;
     });
@@ -109,4 +111,17 @@ test('answered early and closed while a body is uploaded: logged ---- at once, c
     assert.equal(tail(lines[n]), tail(GOLDEN[2]), te);
   }
   await waitFor(() => httpActiveSessions() === 0);
+});
+
+test('a client that stops reading a response: timeout client ends it, logged cD-- (as 2.6)', async () => {
+  const n = lines.length;
+  const t0 = Date.now();
+  const c = connect(port, '127.0.0.1', () => { c.write('GET /big HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'); c.pause(); });
+  c.on('error', () => {});
+  await waitFor(() => lines.length > n, 4000);
+  const ms = Date.now() - t0;
+  c.destroy();
+  assert.ok(ms >= 500 && ms < 3000, `logged after ${ms} ms`);
+  const golden = GOLDEN.find((l) => l.includes('GET /big')) as string;
+  assert.equal(tail(lines[n]).replace(/ \d+ - - /, ' B - - '), tail(golden).replace(/ \d+ - - /, ' B - - '));
 });
