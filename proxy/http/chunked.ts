@@ -19,8 +19,6 @@ export class ChunkState {
   /** Bytes of chunk data still expected (CHK_ST_DATA), or the size being read (CHK_ST_SIZE). */
   remaining = 0;
   sizeDigits = 0;
-  /** Digits after the first significant one (sizes past 2^53 lose precision here, but never complete anyway). */
-  sigDigits = 0;
   /** Set once the last (zero) chunk was seen and "0\r\n" must be emitted. */
   lastSeen = false;
   errPos = -1;
@@ -35,11 +33,29 @@ export class ChunkState {
   trailerBytes = 0;
   /** Where a partial trailer line starts when a call ends inside it (-1 none): the caller keeps those bytes. */
   trailerPartial = -1;
+  /** A copy of the partial trailer line a read ended in (chunkHold), to be read again before the next read (chunkResume). */
+  part: Buffer | null = null;
 
   reset(): void {
-    this.state = CHK_ST_SIZE; this.remaining = 0; this.sizeDigits = 0; this.sigDigits = 0; this.lastSeen = false; this.errPos = -1;
-    this.nspans = 0; this.dataBytes = 0; this.ntrailers = 0; this.trailerBytes = 0; this.trailerPartial = -1;
+    this.state = CHK_ST_SIZE; this.remaining = 0; this.sizeDigits = 0; this.lastSeen = false; this.errPos = -1;
+    this.nspans = 0; this.dataBytes = 0; this.ntrailers = 0; this.trailerBytes = 0; this.trailerPartial = -1; this.part = null;
   }
+}
+
+/**
+ * After a chunkDecode call that stopped inside a trailer line (st.trailerPartial >= 0): keeps a copy of that line's
+ * bytes so that the next read is decoded after them (chunkResume), e.g. a final CRLF split between its CR and LF.
+ * Rare path (allocates).
+ */
+export function chunkHold(st: ChunkState, buf: Buffer): void {
+  st.part = Buffer.from(buf.subarray(st.trailerPartial));
+}
+
+/** The bytes to decode for the next read `buf[from..]`: the held partial line joined to them (st.part != null). */
+export function chunkResume(st: ChunkState, buf: Buffer, from: number): Buffer {
+  const b = Buffer.concat([st.part as Buffer, buf.subarray(from)]);
+  st.part = null;
+  return b;
 }
 
 /** A copy of `a` in an array twice its length (span and trailer offset lists grow rarely: allocates). */
@@ -57,17 +73,43 @@ function pushSpan(st: ChunkState, s: number, e: number): void {
   st.dataBytes += e - s;
 }
 
-function pushTrailer(st: ChunkState, buf: Buffer, s: number, e: number): void {
+/** HTX bytes of the trailer line buf[s, e) (name + value without the spaces around it), -1 without a colon. */
+function trailerSize(buf: Buffer, s: number, e: number): number {
+  const c = buf.indexOf(58, s);
+  if (c < 0 || c >= e) return -1;
+  let vs = c + 1, ve = e;
+  while (vs < ve && (buf[vs] === 32 || buf[vs] === 9)) vs++;
+  while (ve > vs && (buf[ve - 1] === 32 || buf[ve - 1] === 9)) ve--;
+  return c - s + ve - vs;
+}
+
+/** Records the trailer line buf[s, e); false when it has no colon (2.6: 400 / 502, as for a header). */
+function pushTrailer(st: ChunkState, buf: Buffer, s: number, e: number): boolean {
+  const n = trailerSize(buf, s, e);
+  if (n < 0) return false;
   if (st.ntrailers * 2 + 2 > st.trailers.length) st.trailers = doubled(st.trailers);
   st.trailers[st.ntrailers * 2] = s;
   st.trailers[st.ntrailers * 2 + 1] = e;
   st.ntrailers++;
-  const c = buf.indexOf(58, s);
-  if (c < 0 || c >= e) { st.trailerBytes += e - s; return; }
-  let vs = c + 1, ve = e;
-  while (vs < ve && (buf[vs] === 32 || buf[vs] === 9)) vs++;
-  while (ve > vs && (buf[ve - 1] === 32 || buf[ve - 1] === 9)) ve--;
-  st.trailerBytes += c - s + ve - vs;
+  st.trailerBytes += n;
+  return true;
+}
+
+/**
+ * An obs-fold line buf[p, le) continuing the last trailer of this call: the line break before it becomes spaces in
+ * place and the trailer runs to le (2.6 writes "a\r\n b" as "a   b"). False when there is no such trailer.
+ */
+function foldTrailer(st: ChunkState, buf: Buffer, p: number, le: number): boolean {
+  if (st.ntrailers === 0) return false;
+  const k = (st.ntrailers - 1) * 2;
+  const s = st.trailers[k], e = st.trailers[k + 1];
+  st.trailerBytes -= trailerSize(buf, s, e);
+  for (let i = e; i < p; i++) buf[i] = 32;
+  let ve = le;
+  while (ve > p && (buf[ve - 1] === 32 || buf[ve - 1] === 9)) ve--;
+  st.trailers[k + 1] = ve > p ? ve : e;
+  st.trailerBytes += trailerSize(buf, s, st.trailers[k + 1]);
+  return true;
 }
 
 /**
@@ -84,9 +126,10 @@ export function chunkDecode(st: ChunkState, buf: Buffer, p: number, end: number)
         const c = buf[p];
         const h = HEX[c];
         if (h >= 0) {
-          // 2.6: any number of digits (leading zeros pass), an error at a 17th significant one (past 64 bits)
-          if (st.remaining > 0 && ++st.sigDigits > 15) { st.state = CHK_ST_ERROR; st.errPos = p; return -1; }
+          // 2.6: any number of digits (leading zeros pass), an error once the size reaches 2^52 (so that it stays
+          // exact for languages that read numbers as doubles)
           st.remaining = st.remaining * 16 + h;
+          if (st.remaining >= 0x10000000000000) { st.state = CHK_ST_ERROR; st.errPos = p; return -1; }
           st.sizeDigits++;
           p++;
           break;
@@ -100,7 +143,7 @@ export function chunkDecode(st: ChunkState, buf: Buffer, p: number, end: number)
         if (st.sizeDigits > 0) {
           const c = buf[p];
           if (c !== 59 && c !== 32 && c !== 9 && c !== 13 && c !== 10) { st.state = CHK_ST_ERROR; st.errPos = p; return -1; }
-          st.sizeDigits = 0; st.sigDigits = 0;
+          st.sizeDigits = 0;
         }
         const lf = buf.indexOf(10, p);
         if (lf < 0 || lf >= end) return end;
@@ -136,9 +179,15 @@ export function chunkDecode(st: ChunkState, buf: Buffer, p: number, end: number)
         if (lf < 0 || lf >= end) { st.trailerPartial = p; return p; }
         const le = lf > p && buf[lf - 1] === 13 ? lf - 1 : lf;
         if (le === p) { st.state = CHK_ST_DONE; return lf + 1; }
+        const c0 = buf[p];
+        if (c0 === 32 || c0 === 9) {
+          if (!foldTrailer(st, buf, p, le)) { st.state = CHK_ST_ERROR; st.errPos = p; return -1; }
+          p = lf + 1;
+          break;
+        }
         let i = p;
         while (i < le && buf[i] !== 58) { const c = buf[i]; if (c >= 0x41 && c <= 0x5a) buf[i] = c + 0x20; i++; }
-        pushTrailer(st, buf, p, le);
+        if (!pushTrailer(st, buf, p, le)) { st.state = CHK_ST_ERROR; st.errPos = p; return -1; }
         p = lf + 1;
         break;
       }

@@ -45,7 +45,7 @@ import { streamRegister, streamUnregister, nextSessId, type ActiveStream } from 
 import { aclCondExec } from '../acl/compile.ts';
 import { H1Msg, h1Parse, h1IsH2Preface, h1SetHtxLimit, h1MsgRelease, H2_PREFACE_REPLY } from './h1-parser.ts';
 import { originalToLine, stripNameHeader, withServerName } from './originalto.ts';
-import { ChunkState, chunkDecode, chunkHeader, chunkPrefixValid, CHUNK_CRLF, CHUNK_LAST } from './chunked.ts';
+import { ChunkState, chunkDecode, chunkHeader, chunkPrefixValid, chunkHold, chunkResume, CHUNK_CRLF, CHUNK_LAST } from './chunked.ts';
 import { cannedReply, cannedMuxReply } from './canned-errors.ts';
 import { h1HeadOut } from './head-out.ts';
 import { htxHeadSize, htxReplySize } from './htx-size.ts';
@@ -907,12 +907,13 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       if (this.reqLeft === 0) { this.rqPhase = RQ_DONE; this.keepRest(chunk, from + n); }
     } else if (this.reqBody === BODY_CHUNKED) {
       const st = this.reqChunk as ChunkState;
+      if (st.part !== null) { chunk = chunkResume(st, chunk, from); from = 0; }
       const r = chunkDecode(st, chunk, from, chunk.length);
       if (r < 0) { this.badRequest(400); return; }
       writeChunks(srv, st, chunk);
       this.log.bytesIn += st.dataBytes + st.trailerBytes + (st.state === CHK_ST_DONE ? 1 : 0);
       if (st.state === CHK_ST_DONE) { this.rqPhase = RQ_DONE; this.keepRest(chunk, r); }
-      else if (st.trailerPartial >= 0) this.keepRest(chunk, st.trailerPartial);
+      else if (st.trailerPartial >= 0) chunkHold(st, chunk);
     } else {
       this.rqPhase = RQ_DONE;
       this.keepRest(chunk, from);
@@ -1008,7 +1009,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (f & H1_MF_TE_OTHER) this.rspBody = BODY_CLOSE;
     const srvVer11 = (f & H1_MF_VER_11) !== 0;
     if ((srvVer11 ? (f & H1_MF_CONN_CLO) !== 0 : (f & H1_MF_CONN_KAL) === 0) || this.rspBody === BODY_CLOSE) this.srvKeepAlive = false;
-    if (this.rspBody === BODY_CLOSE && !this.tunnel) this.cliKeepAlive = false;
+    // a chunked HTTP/1.0 response closes the client connection after it, as 2.6 does
+    if ((this.rspBody === BODY_CLOSE || (f & (H1_MF_VER_11 | H1_MF_CHNK)) === H1_MF_CHNK) && !this.tunnel) this.cliKeepAlive = false;
     // http-response rules (frontend then backend)
     const be = this.be as Proxy;
     const out = this.ruleOut;
@@ -1106,12 +1108,14 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       if (this.rspLeft === 0) this.responseDone(chunk, from + n, chunk.length);
     } else if (this.rspBody === BODY_CHUNKED) {
       const st = this.rspChunk as ChunkState;
+      if (st.part !== null) { chunk = chunkResume(st, chunk, from); from = 0; }
       const r = chunkDecode(st, chunk, from, chunk.length);
       if (r < 0) { this.serverFailed(SF_ERR_SRVCL, SF_FINST_D, 0); return; }
       if (this.cacheSt !== null) for (let i = 0; i < st.nspans; i++) cacheBody(this.cacheSt, chunk, st.spans[2 * i], st.spans[2 * i + 1]);
       writeChunks(this.cli, st, chunk);
       this.log.bytesOut += st.dataBytes + st.trailerBytes + (st.state === CHK_ST_DONE ? 1 : 0);
       if (st.state === CHK_ST_DONE) this.responseDone(chunk, r, chunk.length);
+      else if (st.trailerPartial >= 0) chunkHold(st, chunk);
     } else {
       if (this.cacheSt !== null) cacheBody(this.cacheSt, chunk, from, chunk.length);
       this.log.bytesOut += chunk.length - from;
@@ -1132,8 +1136,10 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       if (this.rspLeft === 0) { if (from + n < chunk.length) this.srvKeepAlive = false; comp.finish(); }
     } else if (this.rspBody === BODY_CHUNKED) {
       const st = this.rspChunk as ChunkState;
+      if (st.part !== null) { chunk = chunkResume(st, chunk, from); from = 0; }
       const r = chunkDecode(st, chunk, from, chunk.length);
       if (r < 0) { this.serverFailed(SF_ERR_SRVCL, SF_FINST_D, 0); return; }
+      if (st.trailerPartial >= 0) chunkHold(st, chunk);
       for (let i = 0; i < st.nspans; i++) {
         if (this.cacheSt !== null) cacheBody(this.cacheSt, chunk, st.spans[2 * i], st.spans[2 * i + 1], true);
         comp.data(chunk, st.spans[2 * i], st.spans[2 * i + 1]);
@@ -1411,7 +1417,11 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     }
     // 2.6's H1 layer writes "connection: close" only when the client side was already to close (the built-in 400/408
     // carry their own); a custom 400 errorfile goes out without it, the connection closing all the same
-    const muxClose = !this.cliKeepAlive || this.reqBody !== BODY_NONE;
+    // a request body forwarded whole leaves nothing to read: the connection stays open (2.6: a 504 after a POST, then
+    // the next pipelined request is served)
+    const bodyPending = this.reqBody !== BODY_NONE && this.rqPhase !== RQ_DONE;
+    if (!bodyPending) this.reqBody = BODY_NONE;
+    const muxClose = !this.cliKeepAlive || bodyPending;
     if (status === 400 || status === 408 || mux) this.cliKeepAlive = false;
     else if (replyCloses(src)) this.cliKeepAlive = false;      // an errorfile without a length ends with the connection
     this.rqPhase = RQ_DONE;

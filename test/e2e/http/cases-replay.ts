@@ -19,14 +19,14 @@ export interface Case { name: string; send: (string | number)[]; idleMs?: number
  */
 export type LogCheck = 'full' | 'summary' | 'none';
 
-const dir = new URL('../../../fixtures/http/cases/', import.meta.url);
-const golden = (c: string, f: string): string | null => {
-  const u = new URL(`${c}/${f}`, dir);
-  return fs.existsSync(u) ? fs.readFileSync(u, 'latin1') : null;
-};
+const defaultDir = new URL('../../../fixtures/http/cases/', import.meta.url);
 
-/** Registers one test per case; `logCheck(name)` picks its log comparison. */
-export function replayCases(cases: Case[], logCheck: (name: string) => LogCheck): void {
+/** Registers one test per case; `logCheck(name)` picks its log comparison; goldens in `dir` (fixtures/http/cases/). */
+export function replayCases(cases: Case[], logCheck: (name: string) => LogCheck, dir: URL = defaultDir): void {
+  const golden = (c: string, f: string): string | null => {
+    const u = new URL(`${c}/${f}`, dir);
+    return fs.existsSync(u) ? fs.readFileSync(u, 'latin1') : null;
+  };
   let px: Running;
   let up: { ports: Record<string, number>; reset(): void; received(): Buffer; close(): void };
   before(async () => {

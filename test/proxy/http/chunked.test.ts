@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ChunkState, chunkDecode, chunkHeader } from '../../../proxy/http/chunked.ts';
+import { ChunkState, chunkDecode, chunkHeader, chunkHold, chunkResume } from '../../../proxy/http/chunked.ts';
 import { CHK_ST_DONE } from '../../../proxy/http/types.ts';
 
 interface Out { data: string; trailers: string[]; done: boolean; error: boolean; rest: number }
@@ -71,9 +71,11 @@ test('chunkHeader writes the size in uppercase hex, as 2.6 does', () => {
   assert.equal(chunkHeader(255), 'FF\r\n');
 });
 
-test('chunk sizes take any number of leading zeros and fail only past 64 bits, as 2.6', () => {
+test('chunk sizes take any number of leading zeros and fail once they reach 2^52, as 2.6.12 (fixtures/proxy/http-diff)', () => {
   assert.equal(decode('000000000000000005\r\nhello\r\n0\r\n\r\n', []).data, 'hello');
-  assert.deepEqual([decode('ffffffffffffffff\r\nab', []).error], [false]);
+  assert.deepEqual([decode('fffffffffffff\r\nab', []).error], [false]);
+  assert.equal(decode('10000000000000\r\nab', []).error, true);
+  assert.equal(decode('ffffffffffffffff\r\nab', []).error, true);
   assert.equal(decode('10000000000000000\r\nab', []).error, true);
 });
 
@@ -82,4 +84,26 @@ test('trailers count their name and value for the HTX byte accounting', () => {
   const b = Buffer.from('0\r\nX-Trailer: t\r\nY:  vv \r\n\r\n', 'latin1');
   chunkDecode(st, b, 0, b.length);
   assert.equal(st.trailerBytes, 'x-trailer'.length + 1 + 1 + 2);
+});
+
+test('trailers: a line without a colon and an obs-fold first line are errors; a fold joins its trailer with spaces, as 2.6.12', () => {
+  assert.equal(decode('0\r\nNoColon\r\n\r\n', []).error, true);
+  assert.equal(decode('0\r\n X: a\r\n\r\n', []).error, true);
+  const f = decode('0\r\nX-T: a\r\n b\r\n\r\n', []);
+  assert.deepEqual([f.done, f.trailers], [true, ['x-t: a   b']]);
+});
+
+test('chunkHold/chunkResume carry a trailer line cut between reads (a final CRLF split between CR and LF)', () => {
+  for (const [a, b] of [['5\r\nhello\r\n0\r\n\r', '\nNEXT'], ['0\r\nX-T: 1', '\r\n\r\nNEXT']]) {
+    const st = new ChunkState();
+    const b1 = Buffer.from(a, 'latin1');
+    assert.equal(chunkDecode(st, b1, 0, b1.length) >= 0, true);
+    assert.notEqual(st.trailerPartial, -1);
+    chunkHold(st, b1);
+    const b2 = chunkResume(st, Buffer.from('xx' + b, 'latin1'), 2);
+    const r = chunkDecode(st, b2, 0, b2.length);
+    assert.equal(st.state, CHK_ST_DONE);
+    assert.equal(b2.toString('latin1', r), 'NEXT');
+    assert.equal(st.part, null);
+  }
 });
