@@ -64,6 +64,7 @@ import { sslBindKeywords, sslServerKeywords, sslGlobalKeywords, sslServerInit } 
 import { sslAclFetches, sslLogFetches } from './ssl/fetches.ts';
 import { tlsAcceptorFor, tlsHandshake } from './ssl/accept.ts';
 import { registerAclFetches } from './acl/fetches.ts';
+import { BODY_ACL_FETCHES, bodyLogArgFetch } from './acl/fetches-body.ts';
 import { nbsrvFetch } from './acl/nbsrv.ts';
 import { PROXY_STATE_FETCHES } from './acl/proxy-state.ts';
 import { patRefLoadStart } from './acl/pat-ref.ts';
@@ -98,6 +99,8 @@ export function registerModelHooks(): void {
   registerAclFetches([nbsrvFetch, ...PROXY_STATE_FETCHES]);
   registerTcpActions(tcpVarActions);
   registerLogArgFetches(tcpLogArgFetch);
+  registerAclFetches(BODY_ACL_FETCHES);
+  registerLogArgFetches(bodyLogArgFetch);
   registerLogFetches(sslLogFetches);
   registerConverters(stkLogConverter);
   registerHttpActions([setLogLevelAction]);

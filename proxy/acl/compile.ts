@@ -182,10 +182,12 @@ export function compileAclTerm(words: readonly string[], baseDir: string, warn?:
     if (w.charCodeAt(0) === 45) return `'${w}' is not a valid ACL option. Please use '--' before any pattern beginning with a '-'`;
     break;
   }
-  // var() gives a sample of any type: 2.6 knows no default match for it and refuses patterns given without -m
-  if (name === 'var' && !converted && !explicitMatch && (i < words.length || files.length > 0)) {
-    return "matching method must be specified first (using '-m') when using a sample fetch of this type ('var').";
+  // var() gives a sample of any type, req.body a binary one (defaultMatch -1): 2.6 knows no default match for them
+  // and refuses patterns given without -m
+  if ((name === 'var' || kind < 0) && !converted && !explicitMatch && (i < words.length || files.length > 0)) {
+    return `matching method must be specified first (using '-m') when using a sample fetch of this type ('${name}').`;
   }
+  if (kind < 0) kind = ACL_M_STR;                // no pattern: the term never matches anyway
   if (words.length === 1 && !fetch.bool && warn !== undefined) {
     warn(`parsing acl keyword '${crit}' :\n` +
       '  no pattern to match against were provided, so this ACL will never match.\n' +
@@ -256,7 +258,7 @@ function convertedFetch(crit: string, name: string): FetchDef | string {
   if (typeof sample === 'string') return `${sample} in ACL expression '${crit}'`;
   const base = FETCHES.get(name);
   const last = crit.slice(crit.lastIndexOf(',') + 1);
-  const defaultMatch = convGivesInt(last.replace(/\(.*$/, '')) ? ACL_M_INT : base !== undefined && !base.bool ? base.defaultMatch : ACL_M_STR;
+  const defaultMatch = convGivesInt(last.replace(/\(.*$/, '')) ? ACL_M_INT : base !== undefined && !base.bool && base.defaultMatch >= 0 ? base.defaultMatch : ACL_M_STR;
   return {
     name, defaultMatch, needsArg: false, bool: false,
     run(ctx, _arg, match, p) {

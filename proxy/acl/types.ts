@@ -36,6 +36,21 @@ export interface SampleCtx {
   readonly dstPort?: number;
   /** The stream's tracked stick counters (track-sc*), null/absent until a rule tracks one (proxy/stick). */
   stk?: StkStream | null;
+  /** HTTP streams: the request body received so far (`req.body*` fetches, `wait-for-body`; acl/fetches-body.ts). */
+  readonly bodyView?: ReqBodyView;
+}
+
+/** The request body of an HTTP stream as received so far (http/stream.ts implements it). */
+export interface ReqBodyView {
+  /**
+   * Body bytes received and not forwarded yet, de-chunked, up to the body's end: `buf[s, e)` in the two-slot `out`
+   * (out[0] = start, out[1] = end); null when there is none. A chunked body is copied into a new Buffer (allocates).
+   */
+  bodyData(out: Int32Array): Buffer | null;
+  /** The Content-Length announced, else the length of the de-chunked data received so far (0 without a body). */
+  bodySize(): number;
+  /** Nothing more will come before the rules go on: whole body in, buffer full, or a framing error ahead. */
+  bodyComplete(): boolean;
 }
 
 /** Match methods (`-m`). */

@@ -17,7 +17,7 @@ import {
   HTTP_ACT_ALLOW, HTTP_ACT_DENY, HTTP_ACT_SET_HDR, HTTP_ACT_ADD_HDR, HTTP_ACT_DEL_HDR, HTTP_ACT_REDIRECT,
   HTTP_ACT_RETURN, HTTP_ACT_SET_PATH, HTTP_ACT_SET_QUERY, HTTP_ACT_SET_URI, HTTP_ACT_SET_METHOD, HTTP_ACT_REPLACE_HDR,
   HTTP_ACT_REPLACE_VAL, HTTP_ACT_REPLACE_PATH, HTTP_ACT_REPLACE_URI, HTTP_ACT_TARPIT, HTTP_ACT_CAPTURE, HTTP_ACT_SET_VAR,
-  HTTP_ACT_REJECT, HTTP_ACT_SILENT_DROP, HTTP_ACT_SET_SRC,
+  HTTP_ACT_REJECT, HTTP_ACT_SILENT_DROP, HTTP_ACT_SET_SRC, HTTP_ACT_WAIT_BODY,
   HTTP_ACT_UNSET_VAR, HTTP_ACT_AUTH, HTTP_ACT_SET_STATUS, HTTP_ACT_PROMETHEUS, HTTP_ACT_CAPTURE_RES, HTTP_ACT_STRICT_MODE, HTTP_ACT_CUSTOM, REDIR_LOCATION, REDIR_PREFIX, REDIR_SCHEME, HTTP_REUSE_NEVER, HTTP_REUSE_SAFE,
   HTTP_REUSE_AGGRESSIVE, HTTP_REUSE_ALWAYS,
 } from './types.ts';
@@ -28,7 +28,7 @@ import {
   HTTP_REQ_ACTIONS_26, HTTP_RES_ACTIONS_26, HTTP_AFTER_ACTIONS_26, isHaproxyAction, unknownActionAlert, ruleErrorPrefix, abortOnAlert,
 } from './rule-errors.ts';
 import { capName } from '../config/sections.ts';
-import { atol } from '../config/values.ts';
+import { atol, parseTime } from '../config/values.ts';
 import { compileRuleFormat } from './rule-format.ts';
 import { addCaptureSlot } from '../log/cfg.ts';
 import { varNameOk } from './vars.ts';
@@ -64,6 +64,17 @@ export function newRule(action: number, ctx: KwCtx): HttpRule {
     action, cond: null, name: '', nameBuf: Buffer.alloc(0), value: '', fmt: null, regex: null, slot: -1, len: 0,
     status: 0, contentType: '', redirect: null, reply: null, hdrs: [], errReply: false, file: ctx.file, line: ctx.line,
   };
+}
+
+/** A byte count with an optional k/m/g suffix (2.6's parse_size_err); -(i + 1) for a bad character at index i. */
+function waitSize(v: string): number {
+  let i = 0, n = 0;
+  while (i < v.length && v.charCodeAt(i) >= 0x30 && v.charCodeAt(i) <= 0x39) n = n * 10 + v.charCodeAt(i++) - 0x30;
+  if (i === 0) return -1;
+  if (i === v.length) return n;
+  const u = v[i].toLowerCase();
+  if ((u !== 'k' && u !== 'm' && u !== 'g') || i + 1 < v.length) return -(u !== 'k' && u !== 'm' && u !== 'g' ? i + 1 : i + 2);
+  return n * (u === 'k' ? 1024 : u === 'm' ? 1048576 : 1073741824);
 }
 
 /** Index of 'if'/'unless' in args from `from`, or args.length. */
@@ -428,6 +439,32 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       rule = newRule(act === 'reject' ? HTTP_ACT_REJECT : HTTP_ACT_SILENT_DROP, ctx);
       break;
     }
+    case 'wait-for-body': {
+      // http-request wait-for-body time <time> [at-least <bytes>]: the rules wait here for the body (http/stream.ts)
+      if (!isReq) break;                 // http-response wait-for-body stays unsupported
+      let ms = -1, least = 0, i = 2;
+      for (; i < end; i += 2) {
+        const w = args[i];
+        if (w !== 'time' && w !== 'at-least') break;
+        const v = args[i + 1];
+        if (i + 1 >= end) { rerr(`missing argument for '${w}'.`); return; }
+        if (w === 'time') {
+          const t = parseTime(v);
+          if (t.err === 'overflow') { rerr(`timer overflow in argument '${v}' (maximum value is 2147483647 ms or ~24.8 days)`); return; }
+          if (t.err !== '') { rerr(`unexpected character '${t.badChar}'.`); return; }
+          ms = t.ms;
+        } else {
+          least = waitSize(v);
+          if (least < 0) { rerr(`unexpected character '${v[-least - 1] ?? ''}'.`); return; }
+        }
+      }
+      if (ms < 0) { rerr('expects time <time> [ at-least <bytes> ].'); return; }
+      if (i < end) { condExpected(args[i]); return; }
+      rule = newRule(HTTP_ACT_WAIT_BODY, ctx);
+      rule.slot = ms;
+      rule.len = least;
+      break;
+    }
     case 'strict-mode': {
       if (end !== 3 || (args[2] !== 'on' && args[2] !== 'off')) { rerr(`expects 'on' or 'off' as argument.`); return; }
       rule = newRule(HTTP_ACT_STRICT_MODE, ctx);
@@ -504,7 +541,7 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       ctx.alertRaw(unknownActionAlert(ctx.file, ctx.line, args[0], act));
       return;
     }
-    ctx.alert(`'${args[0]}' action '${act ?? ''}' is not supported by Sluice yet (supported: allow, deny, set-header, add-header, del-header, replace-header, replace-value, set-var, set-var-fmt, unset-var${isReq ? ', auth, tarpit, reject, silent-drop, set-src, set-path, set-query, set-uri, set-method, replace-path, replace-uri, capture, redirect, use-service prometheus-exporter' : ', set-status, capture'}, return).`);
+    ctx.alert(`'${args[0]}' action '${act ?? ''}' is not supported by Sluice yet (supported: allow, deny, set-header, add-header, del-header, replace-header, replace-value, set-var, set-var-fmt, unset-var${isReq ? ', auth, tarpit, reject, silent-drop, set-src, set-path, set-query, set-uri, set-method, replace-path, replace-uri, capture, redirect, wait-for-body, use-service prometheus-exporter' : ', set-status, capture'}, return).`);
     return;
   }
   if (end < args.length) {

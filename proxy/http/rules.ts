@@ -8,7 +8,7 @@
  * the live request exposed to `%[req.hdr(..)]` & co (log/sample.ts sampleLive). Hot path: yes (when rules exist).
  */
 import { isIP } from 'node:net';
-import type { SampleCtx } from '../acl/types.ts';
+import type { SampleCtx, ReqBodyView } from '../acl/types.ts';
 import type { Proxy, StreamLog } from '../model/types.ts';
 import type { HttpRule, RedirectRule, RuleFmt } from './types.ts';
 import {
@@ -16,7 +16,7 @@ import {
   HTTP_ACT_RETURN, HTTP_ACT_SET_PATH, HTTP_ACT_SET_QUERY, HTTP_ACT_SET_URI, HTTP_ACT_SET_METHOD, HTTP_ACT_REPLACE_HDR,
   HTTP_ACT_REPLACE_VAL, HTTP_ACT_REPLACE_PATH, HTTP_ACT_REPLACE_URI, HTTP_ACT_TARPIT, HTTP_ACT_CAPTURE, HTTP_ACT_CAPTURE_RES, HTTP_ACT_SET_VAR,
   HTTP_ACT_REJECT, HTTP_ACT_SILENT_DROP, HTTP_ACT_SET_SRC,
-  HTTP_ACT_UNSET_VAR, HTTP_ACT_AUTH, HTTP_ACT_SET_STATUS, HTTP_ACT_PROMETHEUS, HTTP_ACT_CUSTOM,
+  HTTP_ACT_UNSET_VAR, HTTP_ACT_AUTH, HTTP_ACT_SET_STATUS, HTTP_ACT_PROMETHEUS, HTTP_ACT_CUSTOM, HTTP_ACT_WAIT_BODY,
   REDIR_LOCATION, REDIR_PREFIX, H1_HDR_STRIDE,
 } from './types.ts';
 import { aclCondExec } from '../acl/compile.ts';
@@ -35,6 +35,11 @@ export const RULES_STATS = 4;
 /** http-request reject / silent-drop: the connection closes without a response (silent-drop: with a reset). */
 export const RULES_REJECT = 5;
 export const RULES_SILENT_DROP = 6;
+/**
+ * http-request wait-for-body: the body is not there yet; out.waitAt is the rule to resume at once it is (or its
+ * out.waitMs expired), out.waitLeast the byte count that is enough (0 = the whole body or a full buffer).
+ */
+export const RULES_WAIT_BODY = 7;
 
 /**
  * `http-request set-src`: `v` (an IPv4 or IPv6 address) becomes the request's client address
@@ -70,13 +75,17 @@ export interface RuleOut {
   closeAfter: boolean;
   /** The reply is a redirect: 2.6 adds "Connection: close" to it (and counts it) while a request body is pending. */
   redirect: boolean;
+  /** RULES_WAIT_BODY: the wait-for-body rule's index, its time (ms) and at-least bytes. */
+  waitAt: number;
+  waitMs: number;
+  waitLeast: number;
   reset(): void;
 }
 
 export function newRuleOut(): RuleOut {
   return {
     status: 0, reply: null, uri: null, method: null, statusLine: null, newStatus: 0, extra: '', closeAfter: false, fe: null,
-    log: null, reqCtx: null, redirect: false,
+    log: null, reqCtx: null, redirect: false, waitAt: 0, waitMs: 0, waitLeast: 0,
     reset() {
       this.status = 0; this.reply = null; this.uri = null; this.method = null; this.statusLine = null; this.newStatus = 0;
       this.extra = ''; this.closeAfter = false; this.redirect = false;
@@ -297,7 +306,7 @@ function rulesView(ctx: SampleCtx, out: RuleOut): SampleCtx {
     buf, l0s: line ? at : ctx.l0s, l0e: line ? at + m.length : ctx.l0e, l1s: line ? at + m.length + 1 : ctx.l1s,
     l1e: line ? at + m.length + 1 + u.length : ctx.l1e, l2s: line ? at + m.length + u.length + 2 : ctx.l2s,
     l2e: line ? at + m.length + u.length + 2 + v.length : ctx.l2e, hdr, nhdr, srcIp: ctx.srcIp, srcIp4: ctx.srcIp4,
-    vars: ctx.vars, log: ctx.log, stk: ctx.stk,
+    vars: ctx.vars, log: ctx.log, stk: ctx.stk, bodyView: ctx.bodyView,
   };
 }
 
@@ -309,6 +318,12 @@ export function rulesCtx(ctx0: SampleCtx, out: RuleOut): SampleCtx {
   if (out.uri === null && out.method === null && out.extra === '') return ctx0;
   rulesOnResponse = false;
   return rulesView(ctx0, out);
+}
+
+const bodySpan = new Int32Array(2);
+/** Body bytes received so far (de-chunked). */
+export function bodyReceived(v: ReqBodyView): number {
+  return v.bodyData(bodySpan) === null ? 0 : bodySpan[1] - bodySpan[0];
 }
 
 /** Drops the lines named `name` (lowercase) that earlier rules added to out.extra (set-header / del-header). */
@@ -406,12 +421,12 @@ function delHeader(ctx: SampleCtx, name: Buffer): void {
 }
 
 /** Evaluates `rules` in order; stops at allow (RULES_CONTINUE), deny (RULES_DENY) or a reply (RULES_REPLY). */
-export function httpRulesRun(rules: readonly HttpRule[], ctx0: SampleCtx, out: RuleOut): number {
+export function httpRulesRun(rules: readonly HttpRule[], ctx0: SampleCtx, out: RuleOut, from = 0): number {
   rulesOnResponse = out.reqCtx !== null && ctx0 !== out.reqCtx;
   // `ctx` is what conditions and values read: ctx0, or a view of the changes made so far (rebuilt when `stale`)
   let stale = out.uri !== null || out.method !== null || out.extra !== '' || out.statusLine !== null;
   let ctx = ctx0;
-  for (let i = 0; i < rules.length; i++) {
+  for (let i = from; i < rules.length; i++) {
     const r = rules[i];
     // the view is built only for a rule that reads (a condition, a log-format value, or an action using the message)
     if (stale && (r.cond !== null || r.fmt !== null || r.action < HTTP_ACT_SET_HDR || r.action > HTTP_ACT_DEL_HDR)) {
@@ -521,6 +536,13 @@ export function httpRulesRun(rules: readonly HttpRule[], ctx0: SampleCtx, out: R
         out.reply = ruleReply(r, ctx, out);
         return RULES_REPLY;
       case HTTP_ACT_CUSTOM: r.custom!.run(ctx, out.reqCtx ?? ctx0); break;
+      case HTTP_ACT_WAIT_BODY: {
+        // the stream resumes at the next rule once the body (or enough of it) is in, or the time is over
+        const v = ctx0.bodyView;
+        if (v === undefined || v.bodyComplete() || (r.len > 0 && bodyReceived(v) >= r.len)) break;
+        out.waitAt = i + 1; out.waitMs = r.slot; out.waitLeast = r.len;
+        return RULES_WAIT_BODY;
+      }
       default: break;
     }
   }

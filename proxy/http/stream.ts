@@ -32,7 +32,7 @@ import type { BackendClient } from '../backend/types.ts';
 import { REUSE_ANY, REUSE_NONE, REUSE_OWN, REUSE_PROVEN, BC_QUEUED } from '../backend/types.ts';
 import { PR_CAP_BE } from '../config/types.ts';
 import type { LbRequestView } from '../lb/types.ts';
-import type { SampleCtx } from '../acl/types.ts';
+import type { SampleCtx, ReqBodyView } from '../acl/types.ts';
 import { BackendConn } from '../backend/connect.ts';
 import { newStreamLog } from '../model/factories.ts';
 import { Timer, timerArm, timerDisarm, twNow, twTouch } from '../timer-wheel.ts';
@@ -55,7 +55,8 @@ import { type VarMap, varsEndTxn } from './vars.ts';
 import { sampleLive } from '../log/sample.ts';
 import { cookieRequest, cookieResponse } from './cookie.ts';
 import { logRequestHead, logResponseHead, logBadRequest } from '../log/capture.ts';
-import { httpRulesRun, ruleFormat, rulesCtx, RULES_REPLY, RULES_CONTINUE, RULES_DENY, RULES_TARPIT, RULES_STATS, RULES_REJECT, RULES_SILENT_DROP, type RuleOut, newRuleOut } from './rules.ts';
+import { httpRulesRun, ruleFormat, rulesCtx, RULES_REPLY, RULES_CONTINUE, RULES_DENY, RULES_TARPIT, RULES_STATS, RULES_REJECT, RULES_SILENT_DROP, RULES_WAIT_BODY, bodyReceived, type RuleOut, newRuleOut } from './rules.ts';
+import { chunkedData, chunkedEnds, bufferRequestWait } from './req-body.ts';
 import { statsHttpReply } from '../stats/html.ts';
 import { afterRulesExist, afterResponseRun, afterResponseLocal } from './after-response.ts';
 import { proxyErrorReply } from './errors-cfg.ts';
@@ -226,8 +227,14 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   readonly vars: VarMap = new Map();
   /** Status to answer when the tarpit delay (cliTimer) ends, 0 = not tarpitted. */
   tarpitStatus = 0;
-  /** `option http-buffer-request`: the backend to connect to once the body is in (cliRest), null = not waiting. */
+  /** Waiting for the request body (waitBody): the proxy whose rules resume at waitFrom, null = not waiting. */
   buffering: Proxy | null = null;
+  waitFrom = 0;
+  waitStkBe = -1;
+  /** Where the received bytes end in rqBuf while the rules first run (the body's start is in it up to there). */
+  rqEnd = 0;
+  /** The request body for req.body* fetches (this session: ReqBodyView). */
+  readonly bodyView: ReqBodyView = this;
   txnCount = 0;
   txnStart = 0;          // ms: start of the transaction (accept or end of the previous one)
   reqStart = 0;          // ms: first byte of the request
@@ -343,15 +350,18 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.keepRest(chunk, 0);
   }
 
-  /** http-buffer-request: collects body bytes while reading on, connects once bodyBuffered(). */
+  /** Waiting for the body (waitBody): collects body bytes while reading on, resumes the rules once enough is in. */
   bufferBody(chunk: Buffer): void {
     this.cliRest = this.cliRest === null ? chunk : Buffer.concat([this.cliRest, chunk]);
-    if (!this.bodyBuffered()) return;
-    const be = this.buffering as Proxy;
+    if (!this.bodyWaitDone()) return;
+    const px = this.buffering as Proxy;
     this.buffering = null;
     timerDisarm(this.cliTimer);
     if (!this.paused) { this.paused = true; this.cli.pause(); }
-    this.bc.connect(be);
+    // 2.6 counts the wait in Tr (the request is complete when the rules go on)
+    this.log.tRequest = twNow() - this.reqStart;
+    const buf = this.rqBuf as Buffer, headEnd = this.req.headEnd;
+    this.routeRequest(buf, headEnd, headEnd, px, this.waitFrom, this.waitStkBe);
   }
 
   /** The whole request body (or a full buffer, or a bad chunk the forwarding will reject) is in cliRest. */
@@ -525,30 +535,49 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       // the normalised URI ("http://a:80/x" -> "http://a/x") is the one logged
       if (fe.log.targets.length !== 0) { log.uri = nu; log.reqLine = log.method + ' ' + nu + ' ' + log.httpVersion; }
     }
-    let r = httpRulesRun(fe.http.reqRules, this, out);
-    if (r === RULES_CONTINUE && restrictUse.on && !reqHdrNamesCheck(fe, m, buf, out)) { out.status = 403; r = RULES_DENY; }
-    if (this.cacheHit !== null) { if (r === RULES_CONTINUE) { this.cacheReply(fe, buf, headEnd, end); return; } this.cacheDropped(); }
-    // the stats page is looked for after the proxy's http-request rules and before its redirects, as in 2.6
-    if (r === RULES_CONTINUE && fe.statsPage.enabled) r = this.statsPage(fe, buf, out, headEnd, end);
-    if (r === RULES_CONTINUE) r = httpRulesRun(fe.http.redirects, this, out);
-    let be: Proxy | null = null;
-    let stkBe = -1;       // txn slots tracked before the backend's content rules ran (-1: they did not)
-    if (r === RULES_CONTINUE) {
-      be = this.pickBackend();
-      if (be !== null && be !== fe) {
-        if (be.tcp.contentRules.length !== 0) {
-          stkBe = this.stk === null ? 0 : stkTxnMask(this.stk);
-          if (this.tcpContentRejects(be)) return;
-        }
-        r = httpRulesRun(be.http.reqRules, this, out);
-        if (r === RULES_CONTINUE && restrictUse.on && !reqHdrNamesCheck(be, m, buf, out)) { out.status = 403; r = RULES_DENY; }
-        if (this.cacheHit !== null) { if (r === RULES_CONTINUE) { this.cacheReply(be, buf, headEnd, end); return; } this.cacheDropped(); }
-        if (r === RULES_CONTINUE && be.statsPage.enabled) r = this.statsPage(be, buf, out, headEnd, end);
-        if (r === RULES_CONTINUE) r = httpRulesRun(be.http.redirects, this, out);
+    this.rqEnd = end;
+    this.routeRequest(buf, headEnd, end, null, 0, -1);
+  }
+
+  /**
+   * The request's http-request rules, stats page, redirects and backend choice, then its server connection or local
+   * reply. `px` null: from the start; else resumed after a wait for the body (`option http-buffer-request`, which 2.6
+   * runs before the proxy's rules, or `http-request wait-for-body`) at rule `from` of `px`'s rules (the frontend's,
+   * or a backend's with `stkBe` as its content rules left it). On a resume `end` is `headEnd` (the body is in cliRest).
+   */
+  routeRequest(buf: Buffer, headEnd: number, end: number, px: Proxy | null, from: number, stkBe: number): void {
+    const fe = this.fe, m = this.req, f = m.flags, log = this.log, out = this.ruleOut;
+    let r = RULES_CONTINUE;
+    let be: Proxy | null = px;
+    if (px === null || px === fe) {
+      if (px === null && fe.http.bufferRequest && this.reqBody !== BODY_NONE && !this.bodyComplete()) r = bufferRequestWait(out);
+      else {
+        r = httpRulesRun(fe.http.reqRules, this, out, from);
+        if (r === RULES_CONTINUE && restrictUse.on && !reqHdrNamesCheck(fe, m, buf, out)) { out.status = 403; r = RULES_DENY; }
+        if (this.cacheHit !== null) { if (r === RULES_CONTINUE) { this.cacheReply(fe, buf, headEnd, end); return; } this.cacheDropped(); }
+        // the stats page is looked for after the proxy's http-request rules and before its redirects, as in 2.6
+        if (r === RULES_CONTINUE && fe.statsPage.enabled) r = this.statsPage(fe, buf, out, headEnd, end);
+        if (r === RULES_CONTINUE) r = httpRulesRun(fe.http.redirects, this, out);
       }
-    }
+      be = null;
+      if (r === RULES_CONTINUE) {
+        be = this.pickBackend();
+        if (be !== null && be !== fe) {
+          if (be.tcp.contentRules.length !== 0) {
+            stkBe = this.stk === null ? 0 : stkTxnMask(this.stk);
+            if (this.tcpContentRejects(be)) return;
+          }
+          if (be.http.bufferRequest && this.reqBody !== BODY_NONE && !this.bodyComplete()) r = bufferRequestWait(out);
+          else if ((r = this.backendRules(be, buf, headEnd, end, 0)) < 0) return;
+        }
+      }
+    } else if ((r = this.backendRules(px, buf, headEnd, end, from)) < 0) return;
     if (headEnd < end) this.keepRest(buf, headEnd);
-    if (r !== RULES_CONTINUE) { this.localReply(r, out); return; }
+    if (r !== RULES_CONTINUE) {
+      if (r === RULES_WAIT_BODY) { this.waitBody(be ?? fe, stkBe); return; }
+      this.localReply(r, out);
+      return;
+    }
     if (fe.log.uniqueIdHeader !== '' && log.uniqueId !== '') out.extra += '\r\n' + fe.log.uniqueIdHeader + ': ' + log.uniqueId;
     if (be === null) {
       log.errCause = SF_ERR_SRVCL; log.finishState = SF_FINST_C;
@@ -580,15 +609,6 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       if (this.bc.persist !== null) prst |= PRST_DIRECT;
     }
     if (prstState.on) this.bc.prst = prst;
-    const buffer = this.reqBody !== BODY_NONE && (fe.http.bufferRequest || be.http.bufferRequest) && !this.bodyBuffered();
-    if (buffer && (f & H1_MF_EXPECT) !== 0) {
-      // waiting for the body here: answer 100 Continue ourselves, the server will not see the Expect header
-      const h = m.hdr;
-      for (let x = 0; x < m.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {
-        if (h[x] >= 0 && h[x + 1] - h[x] === 6 && buf.toString('latin1', h[x], h[x + 1]) === 'expect') h[x] = -1;
-      }
-      this.writeCli(B_CONTINUE);
-    }
     this.compAlgo = fe.http.comp === null && be.http.comp === null ? '' : compChooseAlgo(fe, be, m, buf, (f & H1_MF_VER_11) !== 0);
     this.outHead = this.buildReqHead(buf, opts);
     if (this.reqBody === BODY_NONE) this.rqPhase = RQ_DONE;
@@ -596,14 +616,88 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     // the client is not paused here: bytes arriving before the response is done are kept by keepRest(), which
     // pauses only then (a pause/resume pair per request costs two nextTicks)
     this.bc.reuse = this.srvKeepAlive ? reuseRank(be.http.reuse, this.txnCount === 1) : REUSE_NONE;
-    if (buffer) {
-      this.buffering = be;
-      const t = fe.timeouts.httpRequest > 0 ? fe.timeouts.httpRequest : fe.timeouts.client;
-      if (t > 0) timerArm(this.cliTimer, t);
-      this.resumeClient();
-      return;
-    }
     this.bc.connect(be);
+  }
+
+  /** `be`'s http-request rules from rule `from`, its stats page and redirects: a RULES_* code, -1 when a cache hit answered. */
+  backendRules(be: Proxy, buf: Buffer, headEnd: number, end: number, from: number): number {
+    const out = this.ruleOut;
+    let r = httpRulesRun(be.http.reqRules, this, out, from);
+    if (r === RULES_CONTINUE && restrictUse.on && !reqHdrNamesCheck(be, this.req, buf, out)) { out.status = 403; r = RULES_DENY; }
+    if (this.cacheHit !== null) { if (r === RULES_CONTINUE) { this.cacheReply(be, buf, headEnd, end); return -1; } this.cacheDropped(); }
+    if (r === RULES_CONTINUE && be.statsPage.enabled) r = this.statsPage(be, buf, out, headEnd, end);
+    if (r === RULES_CONTINUE) r = httpRulesRun(be.http.redirects, this, out);
+    return r;
+  }
+
+  /**
+   * The rules of `px` wait for the request body (RULES_WAIT_BODY, out.wait*): the client is read on into cliRest
+   * until bodyComplete() or out.waitLeast bytes, then routeRequest resumes (bufferBody); after out.waitMs (-1: the
+   * http-request timeout, else the client one) it is a 408 `cR--` (onClientTimeout). As 2.6, an `Expect:
+   * 100-continue` is answered here and not forwarded.
+   */
+  waitBody(px: Proxy, stkBe: number): void {
+    const out = this.ruleOut, m = this.req, buf = this.rqBuf as Buffer;
+    this.buffering = px;
+    if (px !== this.fe) this.log.backend = px;          // a 408 of a backend's wait is logged with it (2.6)
+    this.waitFrom = out.waitAt;
+    this.waitStkBe = stkBe;
+    if ((m.flags & H1_MF_EXPECT) !== 0) {
+      const h = m.hdr;
+      for (let x = 0; x < m.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {
+        if (h[x] >= 0 && h[x + 1] - h[x] === 6 && buf.toString('latin1', h[x], h[x + 1]) === 'expect') h[x] = -1;
+      }
+      this.log.bytesOut += htxReplySize(B_CONTINUE);
+      this.writeCli(B_CONTINUE);
+    }
+    const fe = this.fe;
+    const t = out.waitMs >= 0 ? out.waitMs : fe.timeouts.httpRequest > 0 ? fe.timeouts.httpRequest : fe.timeouts.client;
+    if (t > 0) timerArm(this.cliTimer, t);
+    this.resumeClient();
+  }
+
+  /** Body received so far, for wait-for-body's at-least. */
+  bodyWaitDone(): boolean {
+    if (this.bodyComplete()) return true;
+    const least = this.ruleOut.waitLeast;
+    return least > 0 && bodyReceived(this) >= least;
+  }
+
+  // --- ReqBodyView (acl/fetches-body.ts, wait-for-body) ---
+
+  bodyData(out: Int32Array): Buffer | null {
+    if (this.reqBody === BODY_NONE) return null;
+    let b = this.cliRest, s = 0, e: number;
+    if (b === null) {
+      b = this.rqBuf;
+      if (b === null || this.rqEnd <= this.req.headEnd || this.rqPhase !== RQ_BODY) return null;
+      s = this.req.headEnd; e = this.rqEnd;
+    } else e = b.length;
+    if (this.reqBody === BODY_LEN) {
+      if (e - s > this.reqLeft) e = s + this.reqLeft;
+      out[0] = s; out[1] = e;
+      return b;
+    }
+    const d = chunkedData(b, s, e);
+    out[0] = 0; out[1] = d.length;
+    return d;
+  }
+
+  bodySize(): number {
+    if (this.reqBody === BODY_LEN) return this.req.bodyLen;
+    return this.reqBody === BODY_NONE ? 0 : bodyReceived(this);
+  }
+
+  bodyComplete(): boolean {
+    if (this.reqBody === BODY_NONE) return true;
+    const rest = this.cliRest;
+    if (rest === null) {
+      // still in the head's buffer (the rules' first run)
+      const b = this.rqBuf;
+      if (b === null || this.rqEnd <= this.req.headEnd) return false;
+      return this.reqBody === BODY_LEN ? this.rqEnd - this.req.headEnd >= this.reqLeft : chunkedEnds(b, this.req.headEnd, this.rqEnd);
+    }
+    return this.bodyBuffered();
   }
 
   /** A later rule answered instead of the entry cache-use found: 2.6 closes the connection after that reply. */
@@ -1652,9 +1746,10 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (this.closed) return;
     const log = this.log;
     if (this.buffering !== null) {
-      // http-buffer-request: the body did not come in time
+      // http-buffer-request / wait-for-body: the body did not come in time (2.6: 408, cR--, Tr -1)
       this.buffering = null;
-      log.errCause = SF_ERR_CLITO; log.finishState = SF_FINST_D;
+      log.errCause = SF_ERR_CLITO; log.finishState = SF_FINST_R;
+      log.tRequest = -1;
       this.sendError(408, false);
       return;
     }
