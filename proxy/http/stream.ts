@@ -375,10 +375,14 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     return chunkDecode(st, rest, 0, rest.length) < 0 || st.state === CHK_ST_DONE;
   }
 
-  /** Stores unprocessed client bytes and stops reading until they can be handled. */
-  keepRest(chunk: Buffer, from: number): void {
-    if (from >= chunk.length) return;
-    const part = from === 0 ? chunk : chunk.subarray(from);
+  /**
+   * Stores unprocessed client bytes chunk[from, end) and stops reading until they can be handled. Bytes of the head
+   * accumulation buffer (a head cut between reads) are copied: it is reused for the next head and holds stale bytes
+   * past `end`.
+   */
+  keepRest(chunk: Buffer, from: number, end = chunk.length): void {
+    if (from >= end) return;
+    const part = chunk === this.rqAcc ? Buffer.from(chunk.subarray(from, end)) : from === 0 && end === chunk.length ? chunk : chunk.subarray(from, end);
     this.cliRest = this.cliRest === null ? part : Buffer.concat([this.cliRest, part]);
     if (!this.paused) { this.paused = true; this.cli.pause(); }
   }
@@ -522,7 +526,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if ((f & H1_MF_CHNK) !== 0 && headEnd < end) {
       const st = scratchChunk;
       st.reset();
-      if (chunkDecode(st, buf, headEnd, end) < 0) { this.keepRest(buf, end); this.badRequest(400); return; }
+      if (chunkDecode(st, buf, headEnd, end) < 0) { this.keepRest(buf, end, end); this.badRequest(400); return; }
     }
     // frontend rules, redirects, backend choice, backend rules
     const out = this.ruleOut;
@@ -572,7 +576,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
         }
       }
     } else if ((r = this.backendRules(px, buf, headEnd, end, from)) < 0) return;
-    if (headEnd < end) this.keepRest(buf, headEnd);
+    if (headEnd < end) this.keepRest(buf, headEnd, end);
     if (r !== RULES_CONTINUE) {
       if (r === RULES_WAIT_BODY) { this.waitBody(be ?? fe, stkBe); return; }
       this.localReply(r, out);
@@ -710,7 +714,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   cacheReply(px: Proxy, buf: Buffer, headEnd: number, end: number): void {
     const e = this.cacheHit as CacheEntry;
     this.cacheSt = null;
-    if (headEnd < end) this.keepRest(buf, headEnd);
+    if (headEnd < end) this.keepRest(buf, headEnd, end);
     const bodyClose = this.reqBody !== BODY_NONE && !this.takeReceivedBody();
     this.rqPhase = RQ_DONE;
     if (bodyClose) this.cliKeepAlive = false;
@@ -755,7 +759,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
 
   /** monitor-uri: the frontend's 200 (503 on monitor fail) as a local reply, counted as intercepted, not logged. */
   monitorReply(status: number, buf: Buffer, headEnd: number, end: number): void {
-    if (headEnd < end) this.keepRest(buf, headEnd);
+    if (headEnd < end) this.keepRest(buf, headEnd, end);
     this.fe.feCounters.interceptedReq++;
     this.noLog = true;
     this.sendError(status, false);
