@@ -142,6 +142,8 @@ export class H1Msg {
   /** The last header parsed when it is one acted upon (HDR_*), handled once its obs-fold lines are known. */
   pendId = HDR_OTHER;
   pendX = 0;
+  /** Where a malformed request version starts, refused once the head is complete (-1 none). */
+  vsnErr = -1;
   /**
    * `option accept-invalid-http-request|response` (set by the stream, kept across reset()): header names may hold
    * any byte but CTLs, space and ':', the URI bytes >= 0x80 and '#', the version any number of digits, as 2.6.
@@ -162,7 +164,7 @@ export class H1Msg {
     this.err = H1_ERR_NONE; this.errPos = -1;
     this.l0s = 0; this.l0e = 0; this.l1s = 0; this.l1e = 0; this.l2s = 0; this.l2e = 0;
     this.status = 0; this.bodyLen = -1; this.nhdr = 0; this.hostIdx = -1; this.teCount = 0;
-    this.pendId = HDR_OTHER; this.pendX = 0;
+    this.pendId = HDR_OTHER; this.pendX = 0; this.vsnErr = -1;
   }
 
   /** Shifts every offset by -delta after the caller moved the unparsed bytes down by delta. */
@@ -353,7 +355,12 @@ function parseRequestLine(m: H1Msg, buf: Buffer, p: number, le: number): number 
   if (le - i !== 8 || buf[i] !== 72 || buf[i + 1] !== 84 || buf[i + 2] !== 84 || buf[i + 3] !== 80 || buf[i + 4] !== 47 ||
       buf[i + 5] < 48 || buf[i + 5] > 57 || buf[i + 6] !== 46 || buf[i + 7] < 48 || buf[i + 7] > 57) {
     // accept-invalid-http-request: "HTTP/1.10", "HTTP/11.1" pass, taken as below 1.1 (2.6 adds keep-alive)
-    if (!m.relaxed || !relaxedVersion(buf, i, le)) return fail(m, i, H1_ERR_BAD);
+    if (!m.relaxed || !relaxedVersion(buf, i, le)) {
+      // 2.6 reads a version made of "HTP/." and digits ("HTTP/10.1", "HTTP/1.") to its line end and refuses it only
+      // once the head is complete (an unfinished head times out: 408); another byte fails at once
+      if (i === le || !versionBytes(buf, i, le)) return fail(m, i, H1_ERR_BAD);
+      m.vsnErr = i;
+    }
   } else if (buf[i + 5] > 49 || (buf[i + 5] === 49 && buf[i + 7] >= 49)) m.flags |= H1_MF_VER_11;
   m.l2s = i; m.l2e = le;
   const ml = m.l0e - m.l0s;
@@ -424,6 +431,15 @@ export function h1StartLine(m: H1Msg, buf: Buffer): string {
   const ver = (m.flags & H1_MF_VER_11) !== 0 ? 'HTTP/1.1' : buf.toString('latin1', vs, ve);
   if (resp) return ver + ' ' + buf.toString('latin1', m.l1s, m.l1e) + ' ' + buf.toString('latin1', m.l2s, m.l2e);
   return buf.toString('latin1', m.l0s, m.l0e) + ' ' + buf.toString('latin1', m.l1s, m.l1e) + ' ' + ver;
+}
+
+/** buf[i, le) holds only bytes that can appear in an HTTP version ('H', 'T', 'P', '/', '.', digits). */
+function versionBytes(buf: Buffer, i: number, le: number): boolean {
+  for (let k = i; k < le; k++) {
+    const c = buf[k];
+    if (c !== 72 && c !== 84 && c !== 80 && c !== 47 && c !== 46 && (c < 48 || c > 57)) return false;
+  }
+  return true;
 }
 
 /** accept-invalid-http-request: "HTTP/" digits "." digits, any number of them. */
@@ -657,6 +673,7 @@ function dropConnTokens(buf: Buffer, s: number, e: number): number {
 
 /** Cross-header checks once the head is complete: TE wins over CL (CL removed, connection closed after). */
 function finishHead(m: H1Msg, buf: Buffer): number {
+  if (m.vsnErr >= 0) return fail(m, m.vsnErr, H1_ERR_BAD);
   if ((m.flags & (H1_MF_CHNK | H1_MF_TE_OTHER)) !== 0 && (m.flags & H1_MF_CLEN) !== 0) {
     const h = m.hdr;
     for (let x = 0; x < m.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {
