@@ -454,7 +454,9 @@ function onCliDataEarly(this: TSocket, chunk: Buffer): void {
 
 function onCliData(this: TSocket, chunk: Buffer): void {
   const st = this.owner as TcpStream;
-  st.cliActive = Date.now();
+  const now = Date.now();
+  st.cliActive = now;
+  st.srvActive = now; // forwarded to the server: its side is active too (2.6 keeps a one-way upload alive past `timeout server`)
   st.log.bytesIn += chunk.length;
   if (!st.srv!.write(chunk)) this.pause();
 }

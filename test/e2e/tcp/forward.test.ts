@@ -66,6 +66,30 @@ test('server silence hits timeout server: "sD"', async () => {
   assert.equal(term(logs[0]), 'sD');
 });
 
+test('a one-way upload keeps the server side alive past timeout server, as 2.6 does', async () => {
+  // the server reads and never answers; the client sends a byte every 100 ms for 1 s (timeout server 300ms)
+  let got = 0;
+  let fin = -1;
+  const t0 = Date.now();
+  const sink = createServer({ allowHalfOpen: true }, (s) => {
+    s.on('error', () => {});
+    s.on('data', (d) => { got += d.length; });
+    s.on('end', () => { fin = Date.now() - t0; s.end(); });
+  });
+  await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
+  const p = await proxyTo((sink.address() as { port: number }).port, 'timeout client 2s\n  timeout server 300ms');
+  logs.length = 0;
+  const c = connect(p, '127.0.0.1');
+  c.on('error', () => {});
+  for (let i = 0; i < 10; i++) { c.write('y'); await sleep(100); }
+  c.end();
+  await waitFor(() => logs.length === 1);
+  sink.close();
+  assert.equal(got, 10);
+  assert.ok(fin >= 900, `the server got a FIN after ${fin} ms, before the client ended`);
+  assert.equal(term(logs[0]), '--');
+});
+
 test('client silence hits timeout client: "cD"', async () => {
   const p = await proxyTo(silentPort, 'timeout client 300ms\n  timeout server 5s');
   logs.length = 0;
