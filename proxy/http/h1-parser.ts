@@ -244,6 +244,11 @@ export function h1Parse(m: H1Msg, buf: Buffer, end: number, limit: number): numb
       m.scan = end;
       if (m.state === H1_ST_START) m.start = p;
       if (end - m.start > limit) return fail(m, end, m.flags & H1_MF_RESP ? 502 : H1_ERR_BAD);
+      // Content-Length and Host are checked once the next line's first byte shows they are not folded (2.6: a bad
+      // Content-Length followed by an unfinished line is a 400 now, not a 408 later; Transfer-Encoding waits for the
+      // head's end)
+      if ((m.pendId === HDR_CLEN || m.pendId === HDR_HOST) && p < end && buf[p] !== 32 && buf[p] !== 9 &&
+          specialHeader(m, buf) < 0) return -1;
       // 2.6 parses byte by byte: a start line already wrong in its first bytes fails now, not at its line end
       if (m.state !== H1_ST_HDR) {
         const bad = badLineStart(m, buf, m.start, end);

@@ -34,7 +34,7 @@ function feed(input: string, cuts: number[], resp = false, relaxed = false): Sum
   return {
     ret: r > 0 ? 'done' : r === 0 ? 'more' : 'error', err: m.err, flags: m.flags, bodyLen: m.bodyLen, status: m.status,
     line: r > 0 ? [acc.toString('latin1', m.l0s, m.l0e), acc.toString('latin1', m.l1s, m.l1e), acc.toString('latin1', m.l2s, m.l2e)] : [],
-    hdrs, headEnd: m.headEnd,
+    hdrs, headEnd: r > 0 ? m.headEnd : -1,     // the head's end only means something once it is accepted
   };
 }
 
