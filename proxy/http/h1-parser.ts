@@ -142,8 +142,11 @@ export class H1Msg {
   /** The last header parsed when it is one acted upon (HDR_*), handled once its obs-fold lines are known. */
   pendId = HDR_OTHER;
   pendX = 0;
-  /** Where a malformed request version starts, refused once the head is complete (-1 none). */
-  vsnErr = -1;
+  /**
+   * Where an error 2.6 reports only once the head is complete starts (-1 none): a malformed request version, a header
+   * name over 255 bytes. An unfinished head with one times out (408) instead.
+   */
+  lateErr = -1;
   /**
    * `option accept-invalid-http-request|response` (set by the stream, kept across reset()): header names may hold
    * any byte but CTLs, space and ':', the URI bytes >= 0x80 and '#', the version any number of digits, as 2.6.
@@ -164,7 +167,7 @@ export class H1Msg {
     this.err = H1_ERR_NONE; this.errPos = -1;
     this.l0s = 0; this.l0e = 0; this.l1s = 0; this.l1e = 0; this.l2s = 0; this.l2e = 0;
     this.status = 0; this.bodyLen = -1; this.nhdr = 0; this.hostIdx = -1; this.teCount = 0;
-    this.pendId = HDR_OTHER; this.pendX = 0; this.vsnErr = -1;
+    this.pendId = HDR_OTHER; this.pendX = 0; this.lateErr = -1;
   }
 
   /** Shifts every offset by -delta after the caller moved the unparsed bytes down by delta. */
@@ -364,7 +367,7 @@ function parseRequestLine(m: H1Msg, buf: Buffer, p: number, le: number): number 
       // 2.6 reads a version made of "HTP/." and digits ("HTTP/10.1", "HTTP/1.") to its line end and refuses it only
       // once the head is complete (an unfinished head times out: 408); another byte fails at once
       if (i === le || !versionBytes(buf, i, le)) return fail(m, i, H1_ERR_BAD);
-      m.vsnErr = i;
+      if (m.lateErr < 0) m.lateErr = i;
     }
   } else if (buf[i + 5] > 49 || (buf[i + 5] === 49 && buf[i + 7] >= 49)) m.flags |= H1_MF_VER_11;
   m.l2s = i; m.l2e = le;
@@ -469,8 +472,8 @@ function parseHeader(m: H1Msg, buf: Buffer, p: number, le: number): number {
     i++;
   }
   if (i === p || i >= le || buf[i] !== 58) return fail(m, i, bad);
-  // HTX stores a header name's length in 8 bits: 2.6 refuses longer names (400 / 502)
-  if (i - p > 255) return fail(m, p, bad);
+  // HTX stores a header name's length in 8 bits: 2.6 refuses longer names (400 / 502) when it converts the head
+  if (i - p > 255 && m.lateErr < 0) m.lateErr = p;
   const ne = i;
   i++;
   while (i < le && (buf[i] === 32 || buf[i] === 9)) i++;
@@ -678,7 +681,7 @@ function dropConnTokens(buf: Buffer, s: number, e: number): number {
 
 /** Cross-header checks once the head is complete: TE wins over CL (CL removed, connection closed after). */
 function finishHead(m: H1Msg, buf: Buffer): number {
-  if (m.vsnErr >= 0) return fail(m, m.vsnErr, H1_ERR_BAD);
+  if (m.lateErr >= 0) return fail(m, m.lateErr, m.flags & H1_MF_RESP ? 502 : H1_ERR_BAD);
   if ((m.flags & (H1_MF_CHNK | H1_MF_TE_OTHER)) !== 0 && (m.flags & H1_MF_CLEN) !== 0) {
     const h = m.hdr;
     for (let x = 0; x < m.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {

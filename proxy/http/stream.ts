@@ -830,7 +830,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (!this.srvKeepAlive && !(this.fe.http.pretendKeepAlive || (this.be as Proxy).http.pretendKeepAlive)) {
       if ((f & (H1_MF_CONN_UPG | H1_MF_UPGRADE)) !== (H1_MF_CONN_UPG | H1_MF_UPGRADE) && (f & H1_MF_VER_11) !== 0) conn = B_CONN_CLOSE;
     }
-    else if ((f & (H1_MF_VER_11 | H1_MF_CHNK)) === 0) conn = B_CONN_KA;
+    // (not on an upgrade request: 2.6 leaves its Connection header alone)
+    else if ((f & (H1_MF_VER_11 | H1_MF_CHNK | H1_MF_CONN_UPG)) === 0) conn = B_CONN_KA;
     return h1HeadOut(buf, m, line, extra, conn, null, 0, 0);
   }
 
