@@ -622,7 +622,8 @@ async function readChunks(fh: fs.promises.FileHandle, ingest: Ingest): Promise<v
       await ingest.waitForRoom(2);
       if (ingest.failed) return;
     }
-    if (carryEnd > carryStart) ingest.onMessage(carry, carryStart, carryEnd, '', Date.now());
+    const e = lineEnd(carry, carryStart, carryEnd);
+    if (e > carryStart) ingest.onMessage(carry, carryStart, e, '', Date.now());
   } finally {
     if (pending !== null) await pending.catch(() => undefined);
   }
@@ -637,18 +638,25 @@ async function readStream(stream: NodeJS.ReadableStream, ingest: Ingest): Promis
     await ingest.waitForRoom(2);
     if (ingest.failed) return;
   }
-  if (tail && tail.length > 0) ingest.onMessage(tail, 0, tail.length, '', Date.now());
+  const e = tail ? lineEnd(tail, 0, tail.length) : 0;
+  if (tail && e > 0) ingest.onMessage(tail, 0, e, '', Date.now());
 }
 
-/** Ingests every complete line of buf[start, end) (empty lines, CRLF ones too, skipped); returns the offset after the
- * last '\n'. */
+/** The end of the file line buf[start, e) without the CR of a CRLF ending (raw_log rows kept it). */
+export function lineEnd(buf: Uint8Array, start: number, e: number): number {
+  return e > start && buf[e - 1] === 13 ? e - 1 : e;
+}
+
+/** Ingests every complete line of buf[start, end) without its LF or CRLF (empty lines skipped); returns the offset
+ * after the last '\n'. */
 export function ingestBufferLines(buf: Buffer, end: number, ingest: Ingest, start = 0): number {
   const now = Date.now();
   let s = start;
   for (;;) {
     const e = buf.indexOf(10, s);
     if (e < 0 || e >= end) break;
-    if (e > s && !(e === s + 1 && buf[s] === 13)) ingest.onMessage(buf, s, e, '', now);
+    const le = e > s && buf[e - 1] === 13 ? e - 1 : e;
+    if (le > s) ingest.onMessage(buf, s, le, '', now);
     s = e + 1;
   }
   return s;

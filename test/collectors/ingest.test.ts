@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { Ingest, detectHaproxyFormat, ingestFile, ingestFiles } from '../../collectors/ingest.ts';
 import { batchRow } from '../../collectors/arrow/batcher.ts';
 import type { LogBatch } from '../../collectors/arrow/batcher.ts';
@@ -307,6 +308,27 @@ test('a file read across 1 MiB buffers keeps every line: lines cut by a read, a 
   assert.deepEqual(http[12345], { table: 'http_log', ...http[12345 % lines.length] });
   const raw = sink.rows.filter((r) => r.table === 'raw_log');
   assert.deepEqual(raw.map((r) => r.reason), ['oversized']);
+});
+
+test('CRLF files (plain and gzipped, last line without LF): raw_log rows do not keep the CR, parsed rows equal the LF file', async () => {
+  const lines = [...fixture('http.raw.log').slice(0, 5), 'not a log line', fixture('http.raw.log')[5], 'bad end\r'];
+  const rowsOf = async (file: string): Promise<Record<string, unknown>[]> => {
+    const sink = new MemorySink();
+    const ing = new Ingest({ format: { kind: 'httplog' }, sinks: [sink], batchRows: 3 });
+    await ingestFile(file, ing);
+    await ing.close();
+    return sink.rows.map((r) => (r.table === 'raw_log' ? { ...r, received: 0 } : r));
+  };
+  const lf = path.join(dir, 'lf.log');
+  const crlf = path.join(dir, 'crlf.log');
+  fs.writeFileSync(lf, lines.join('\n'));
+  fs.writeFileSync(crlf, lines.join('\r\n'));
+  fs.writeFileSync(crlf + '.gz', zlib.gzipSync(fs.readFileSync(crlf)));
+  const want = await rowsOf(lf);
+  assert.deepEqual(want.filter((r) => r.table === 'raw_log').map((r) => r.message), ['not a log line', 'bad end']);
+  assert.equal(want.filter((r) => r.table === 'http_log').length, 6);
+  assert.deepEqual(await rowsOf(crlf), want);
+  assert.deepEqual(await rowsOf(crlf + '.gz'), want);
 });
 
 test('a syslog header reused from the previous message gives the same rows as parsing every header', async () => {
