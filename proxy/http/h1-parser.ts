@@ -337,7 +337,15 @@ function badLineStart(m: H1Msg, buf: Buffer, s: number, e: number): number {
   while (i < e && H1_TOKEN[buf[i]] === 1) i++;
   if (i === e || buf[i] === 13) return -1;
   // a space or tab ends the method, but cannot start the line (" world" after a body: 400 at once, as 2.6)
-  if ((buf[i] === 32 || buf[i] === 9) && i > s) return -1;
+  if (buf[i] !== 32 && buf[i] !== 9) return i;
+  if (i === s) return i;
+  // then the URI, and a version whose bytes can only be 'H', 'T', 'P', '/', '.' and digits ("HTTP/1.x": at the 'x')
+  while (i < e && (buf[i] === 32 || buf[i] === 9)) i++;
+  while (i < e && buf[i] > 32) i++;
+  if (i === e || (buf[i] !== 32 && buf[i] !== 9)) return -1;
+  while (i < e && (buf[i] === 32 || buf[i] === 9)) i++;
+  while (i < e && versionBytes(buf, i, i + 1)) i++;
+  if (i === e || buf[i] === 13 || m.relaxed) return -1;
   return i;
 }
 

@@ -1008,7 +1008,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       const st = this.reqChunk as ChunkState;
       if (st.part !== null) { chunk = chunkResume(st, chunk, from); from = 0; }
       const r = chunkDecode(st, chunk, from, chunk.length);
-      if (r < 0) { this.badRequest(400); return; }
+      if (r < 0) { this.reqBodyFailed(); return; }
       writeChunks(srv, st, chunk);
       this.log.bytesIn += st.dataBytes + st.trailerBytes + (st.state === CHK_ST_DONE ? 1 : 0);
       if (st.state === CHK_ST_DONE) { this.rqPhase = RQ_DONE; this.keepRest(chunk, r); }
@@ -1601,6 +1601,23 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   }
 
   /** The server side failed before or during the response (status 0: too late to answer, just close). */
+  /**
+   * A chunked request body found malformed after its head went to the server: 2.6 answers its stream-level 400 (the
+   * deny form), logged with the request line and `PH--`, and closes both sides (a bad chunk read with the head is a
+   * parser 400, `<BADREQ>` `PR--`, see processRequest).
+   */
+  reqBodyFailed(): void {
+    const log = this.log;
+    if (log.errCause === SF_ERR_NONE) { log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_H; }
+    this.fe.feCounters.failedReq++;
+    this.srvKeepAlive = false;
+    this.dropServer();
+    if (this.rsPhase === RS_WAIT) { this.sendError(400, false); return; }
+    this.cliKeepAlive = false;
+    this.finishLog();
+    this.shutClient();
+  }
+
   serverFailed(errCause: number, finishState: number, status: number): void {
     const log = this.log;
     if (log.errCause === SF_ERR_NONE) { log.errCause = errCause; log.finishState = finishState; }
