@@ -56,6 +56,8 @@ export interface Listener {
   listening: boolean;
   /** `bind ... ssl`: wraps an accepted handle for its later TLS handshake (proxy/ssl/accept.ts); null for plain binds. */
   tlsAccept: TlsAcceptor | null;
+  /** TCP_NODELAY is set on the listening socket, so every accepted socket has it already (hookAccept). */
+  noDelayInherited: boolean;
 }
 
 /**
@@ -249,7 +251,8 @@ export function closeGently(sock: Socket): void {
  * (server.close() does not wait for them: established streams go on, as in HAProxy).
  */
 const kHookedListener = Symbol('sluice.hookedListener');
-interface ListenHandle { onconnection: unknown; [kHookedListener]?: Listener }
+interface ListenHandle { onconnection: unknown; setNoDelay?: (on: boolean) => number; [kHookedListener]?: Listener }
+const INHERIT_NODELAY = process.platform === 'linux';
 type HandleServer = NetServer & { _handle: ListenHandle | null };
 
 function hookAccept(l: Listener): void {
@@ -257,6 +260,9 @@ function hookAccept(l: Listener): void {
   if (h === null || typeof h !== 'object' || typeof h.onconnection !== 'function') throw new Error('sluice: listening handle not found');
   h[kHookedListener] = l;
   h.onconnection = acceptHooked;
+  // Linux copies TCP_NODELAY from the listening socket to each socket accept() returns: set once here, it saves a
+  // setsockopt per connection (Connection: close, paired A/B in the commit)
+  l.noDelayInherited = INHERIT_NODELAY && l.bind.path === '' && typeof h.setNoDelay === 'function' && h.setNoDelay(true) === 0;
 }
 
 function acceptHooked(this: ListenHandle, err: number, clientHandle: unknown): void {
@@ -264,7 +270,7 @@ function acceptHooked(this: ListenHandle, err: number, clientHandle: unknown): v
   if (err !== 0) { l.server.emit('error', Object.assign(new Error(`accept ${getSystemErrorName(err)}`), { code: getSystemErrorName(err) })); return; }
   const ta = l.tlsAccept;
   const sock = ta === null ? rawFromAccepted(clientHandle) : ta(clientHandle);
-  if (l.bind.path === '') sock.setNoDelay(true);
+  if (l.bind.path === '' && !l.noDelayInherited) sock.setNoDelay(true);
   const fe = l.fe;
   if (fe.state === PR_STATE_PAUSED) { queuePending(feRuntime(fe), sock, l.bind); return; }
   onConnection(l, sock);
@@ -333,7 +339,7 @@ export async function startFrontend(fe: Proxy): Promise<void> {
       continue;
     }
     const server = createServer({ allowHalfOpen: true, pauseOnConnect: false, noDelay: true });
-    const l: Listener = { key, bind: b, fe, server, listening: false, tlsAccept: tlsAcceptorFor(b) };
+    const l: Listener = { key, bind: b, fe, server, listening: false, tlsAccept: tlsAcceptorFor(b), noDelayInherited: false };
     await new Promise<void>((resolve, reject) => {
       const onErr = (e: NodeJS.ErrnoException) => {
         const what = e.code === 'EADDRINUSE' ? 'Address already in use' : e.code === 'EACCES' ? 'Permission denied' : (e.message ?? String(e));
