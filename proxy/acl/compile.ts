@@ -157,6 +157,10 @@ export function compileAclTerm(words: readonly string[], baseDir: string, warn?:
   }
   if (!fetch.rawArg) arg = arg.split(',')[0];
   if (fetch.needsArg && arg === '') return `fetch method '${name}' : missing argument`;
+  if (fetch.checkArg !== undefined) {
+    const bad = fetch.checkArg(arg);
+    if (bad !== null) return `${/^(missing|failed)/.test(bad) ? '' : 'invalid args in '}fetch method '${name}' : ${bad} in ACL expression '${crit}'.`;
+  }
   let icase = false;
   let explicitMatch = false;
   let i = 1;

@@ -1,7 +1,8 @@
 /*
  * Layer-4 content fetches for `tcp-request content` rules and mode tcp switching: req.len, req.payload(off,len),
  * res.len / res.payload (tcp-response content rules, on the server bytes held: TcpStream.l4Res),
- * req.ssl_hello_type, req.ssl_sni (TLS ClientHello server name), dst_port, wait_end (the WAIT_END ACL). They read
+ * req.payload_lv / res.payload_lv (length-prefixed blocks: an SSL session id), req.ssl_hello_type and
+ * rep_ssl_hello_type, req.ssl_sni (TLS ClientHello server name), dst_port, wait_end (the WAIT_END ACL). They read
  * SampleCtx.l4Data (client bytes not yet forwarded) and report through mayChange() when more data could change a
  * failed result. No strings are built; integers go through a small reused buffer. Callers: acl/compile.ts terms.
  * Hot path: yes (per inspected tcp stream).
@@ -76,6 +77,78 @@ function payloadFetch(name: string, data: DataOf): FetchDef {
   };
 }
 const reqPayload = payloadFetch('req.payload', reqData);
+
+/**
+ * Parses "<len offset>,<len size>[,<data offset>]" into lvArg: [0] len offset, [1] len size, [2] data offset
+ * (absolute, or relative to the end of the length field when written with a sign: [3] = 1). Returns '' or 2.6's
+ * complaint.
+ */
+const lvArg = new Int32Array(4);
+export function parsePayloadLvArg(arg: string): string {
+  const w = arg.split(',').map((x) => x.trim());
+  if (w.length < 2 || w[1] === '') return `missing arguments (got ${w[0] === '' ? 0 : 1}/2), type 'integer' expected`;
+  for (let i = 0; i < 2; i++) if (!/^\d+$/.test(w[i])) return `failed to parse '${w[i]}' as type 'integer' at position ${i + 1}`;
+  lvArg[0] = Number(w[0]); lvArg[1] = Number(w[1]); lvArg[2] = 0; lvArg[3] = 0;
+  if (lvArg[1] === 0) return 'payload length must be > 0';
+  if (w.length > 2 && w[2] !== '') {
+    if (!/^[+-]?\d+$/.test(w[2])) return 'payload offset2 is not a number';
+    lvArg[2] = Number(w[2]);
+    lvArg[3] = w[2][0] === '+' || w[2][0] === '-' ? 1 : 0;
+  }
+  return '';
+}
+
+/**
+ * The block `payload_lv` designates in `d`: its span in lvOut, 0 found, 1 not all received yet, -1 none (a zero or
+ * oversized length, as 2.6).
+ */
+const lvOut = new Int32Array(2);
+function findLv(d: Buffer, arg: string): number {
+  if (parsePayloadLvArg(arg) !== '') return -1;
+  const lo = lvArg[0], ls = lvArg[1];
+  if (lo + ls > d.length) return 1;
+  let n = 0;
+  for (let i = 0; i < ls; i++) n = n * 256 + d[lo + i];
+  const start = lvArg[3] === 1 ? lo + ls + lvArg[2] : lvArg[2] !== 0 || arg.split(',').length > 2 ? lvArg[2] : lo + ls;
+  if (n === 0 || start < 0 || start + n > 16384) return -1;
+  if (start + n > d.length) return 1;
+  lvOut[0] = start; lvOut[1] = start + n;
+  return 0;
+}
+
+/** The text of the `payload_lv` block in `d` (stick keys, log-format values: tcp/vars.ts), or null. */
+export function payloadLvText(d: Buffer | null, arg: string): string | null {
+  return d === null || findLv(d, arg) !== 0 ? null : d.toString('latin1', lvOut[0], lvOut[1]);
+}
+
+/** `req.payload_lv(<off>,<len>[,<off2>])` / `res.payload_lv`: a block whose length is written in the data itself. */
+function payloadLvFetch(name: string, data: DataOf): FetchDef {
+  return {
+    name, defaultMatch: ACL_M_BIN, needsArg: true, bool: false, rawArg: true,
+    checkArg: (arg) => { const e = parsePayloadLvArg(arg); return e === '' ? null : e; },
+    run(ctx, arg, match, p) {
+      const d = data(ctx);
+      return d !== null && findLv(d, arg.toString('latin1')) === 0 && match(p, d, lvOut[0], lvOut[1]);
+    },
+    mayChange(ctx, arg) {
+      if (ctx.l4Final !== false) return false;
+      const d = data(ctx);
+      return d === null || findLv(d, arg.toString('latin1')) === 1;
+    },
+  };
+}
+const reqPayloadLv = payloadLvFetch('req.payload_lv', reqData);
+
+/** `rep_ssl_hello_type` / `res.ssl_hello_type`: the handshake type of the server's first TLS record (2 = ServerHello). */
+const resSslHelloType: FetchDef = {
+  name: 'res.ssl_hello_type', defaultMatch: ACL_M_INT, needsArg: false, bool: false,
+  run(ctx, _arg, match, p) {
+    const d = resData(ctx);
+    if (d === null || d.length < 6 || d[0] !== 0x16 || d[1] !== 0x03) return false;
+    return matchNumber(d[5], match, p);
+  },
+  mayChange(ctx) { const d = resData(ctx); return ctx.l4Final === false && (d === null || (d.length < 6 && (d.length === 0 || d[0] === 0x16))); },
+};
 
 /** `req.ssl_hello_type`: the handshake message type of a TLS handshake record (1 = ClientHello). */
 const sslHelloType: FetchDef = {
@@ -156,6 +229,8 @@ export const L4_FETCHES: readonly [string, FetchDef][] = [
   ['req.len', reqLen], ['req_len', reqLen], ['req.payload', reqPayload], ['payload', reqPayload],
   ['res.len', lenFetch('res.len', resData)], ['res.payload', payloadFetch('res.payload', resData)],
   ['req.ssl_hello_type', sslHelloType], ['req_ssl_hello_type', sslHelloType],
+  ['req.payload_lv', reqPayloadLv], ['payload_lv', reqPayloadLv], ['res.payload_lv', payloadLvFetch('res.payload_lv', resData)],
+  ['res.ssl_hello_type', resSslHelloType], ['rep_ssl_hello_type', resSslHelloType],
   ['req.ssl_sni', sslSni], ['req_ssl_sni', sslSni], ['dst_port', dstPort], ['wait_end', waitEnd],
   // the RDP_COOKIE predefined ACL needs them in the base table (tcp/rdp-cookie.ts)
   ...RDP_FETCHES.map((f): [string, FetchDef] => [f.name, f]),

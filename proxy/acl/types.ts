@@ -95,6 +95,8 @@ export interface FetchDef {
   readonly rawArg?: boolean;
   /** The argument is case-sensitive (a userlist name): not lowercased like header names. */
   readonly argCase?: boolean;
+  /** Checks the argument text at load: null when valid, else 2.6's complaint (reported as "invalid args in fetch method"). */
+  checkArg?(arg: string): string | null;
   run(ctx: SampleCtx, arg: Buffer, match: MatchFn, p: AclPatterns): boolean;
   /**
    * Layer-4 content fetches only: true when a failed run() may still succeed with more data (HAProxy's

@@ -28,7 +28,7 @@ import { frontendStreamEnd, feGlobal, closeGently } from '../frontend.ts';
 import type { StkStream } from '../stick/types.ts';
 import type { VarMap } from '../http/vars.ts';
 import { stkClaim, stkTxnEnd, stkSessEnd } from '../stick/track.ts';
-import { stkPersist, stkPersistState } from '../stick/persist.ts';
+import { stkPersist, stkPersistState, stkResponse } from '../stick/persist.ts';
 import { prstState, prstFlags, useServerPick, rdpPersistPick } from '../backend/persist-rules.ts';
 import { PRST_DIRECT } from '../backend/types.ts';
 import { streamRegister, streamUnregister, nextSessId } from '../streams.ts';
@@ -292,6 +292,8 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
       this.finish(SF_ERR_PRXCOND, SF_FINST_D);
       return;
     }
+    const st = this.stk;
+    if (st !== null && st.resRules.length !== 0) stkResponse(st, this);   // stick store-response on this data
     const s = this.srv!;
     s.ondata = onSrvData;
     const d = this.l4Res;

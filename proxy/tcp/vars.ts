@@ -19,7 +19,7 @@ import { varNameOk, varSet, varUnset } from '../http/vars.ts';
 import type { VarMap } from '../http/vars.ts';
 import { sampleLive } from '../log/sample.ts';
 import { rdpCookieText } from './rdp-cookie.ts';
-import { l4SniText } from '../acl/fetches-l4.ts';
+import { l4SniText, payloadLvText, parsePayloadLvArg } from '../acl/fetches-l4.ts';
 
 type Fetch = (s: StreamLog) => string | number | null;
 interface VarsCtx { vars?: VarMap; log?: StreamLog; fe?: Proxy }
@@ -153,6 +153,13 @@ export function tcpLogArgFetch(head: string): Fetch | undefined {
       const end = len === 0 ? (d === null ? 0 : d.length) : off + len;
       return d === null || end > d.length || off > end ? null : d.toString('latin1', off, end);
     };
+  }
+  // a length-prefixed block (`stick on payload_lv(43,1)`: a TLS session id); plain payload_lv follows the direction
+  // (store-response rules run on the server's data)
+  const lv = /^(req\.|res\.)?payload_lv\((.*)\)$/.exec(head);
+  if (lv !== null && parsePayloadLvArg(lv[2]) === '') {
+    const dir = lv[1] ?? '', a = lv[2];
+    return () => payloadLvText(dir === 'req.' ? l4Of(false) : dir === 'res.' ? l4Of(true) : l4Of(true) ?? l4Of(false), a);
   }
   // the ClientHello's server name (OpenShift-style 'use_backend %[req.ssl_sni,lower,map_reg(..)]')
   if (head === 'req.ssl_sni' || head === 'req_ssl_sni') return () => l4SniText(l4Of(false));
