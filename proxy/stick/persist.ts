@@ -5,7 +5,7 @@
  * picks another, `option redispatch` applies when it is full), and the store rules' keys are kept on the stream; the
  * transaction's end stores the server that served it (server_id, server_key = its name). store-response rules are
  * kept on the stream and evaluated on the response head (stkResponse, called by http/stream.ts; tcp streams
- * evaluate them on the request). Hot path: yes, for backends with rules.
+ * on the server data held by their backend's tcp-response rules, else on the request). Hot path: yes, for backends with rules.
  */
 import type { SampleCtx } from '../acl/types.ts';
 import type { Proxy, Server, StreamLog } from '../model/types.ts';
@@ -50,8 +50,9 @@ export function stkPersist(ctx: SampleCtx, be: Proxy, prst = 0): Server | null {
     const r = rules[i];
     const t = r.table as StkTable | null;
     if (t === null) continue;
-    if ((r.flags & STK_RULE_STORE_RES) !== 0 && ctx.buf !== null) {
-      // an HTTP response rule: evaluated on the response head
+    if ((r.flags & STK_RULE_STORE_RES) !== 0 && (ctx.buf !== null || be.tcp.resRules.length !== 0)) {
+      // an HTTP response rule: evaluated on the response head; a tcp one on the server's data its tcp-response
+      // rules hold (tcp/forward.ts), as 2.6 (`stick store-response payload_lv(43,1) if serverhello`)
       let st = ctx.stk;
       if (st === null || st === undefined) { st = stkStreamNew(); ctx.stk = st; }
       st.resRules.push(r);
