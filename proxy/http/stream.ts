@@ -921,6 +921,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
    * a close is a server abort before the response: 502, `SH--`. True when the stream ended.
    */
   tcpResponseRejects(be: Proxy, srv: Server): boolean {
+    if (be.tcp.resInspectDelay > 0) return false;          // they run on the response head (tcpResponseHeadRejects)
     const v = this.rspCtx;
     v.buf = EMPTY_BUF; v.l0s = v.l0e = v.l1s = v.l1e = v.l2s = v.l2e = 0;
     v.hdr = NO_HDR; v.nhdr = 0; v.stk = this.stk; v.srcIp = this.srcIp; v.srcIp4 = this.srcIp4; v.log = this.log;
@@ -937,6 +938,38 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     be.beCounters.rsp[HRSP_OTHER]++;
     log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_D;
     log.status = -1;
+    this.srvKeepAlive = false;
+    this.cliKeepAlive = false;
+    this.rqPhase = RQ_DONE;
+    this.reqBody = BODY_NONE;
+    this.finishReply();
+    return true;
+  }
+
+  /**
+   * `tcp-response content` rules of an HTTP backend with `tcp-response inspect-delay`: 2.6 runs them once the response
+   * head is in (they read it as `res.hdr` & co; WAIT_END does not wait). A reject closes the client without a response,
+   * logged with the server's status, Tr -1, what was received, `PD--`; a close is a server abort (502 `SH--`).
+   */
+  tcpResponseHeadRejects(be: Proxy, buf: Buffer, headEnd: number, end: number): boolean {
+    if (be.tcp.resRules.length === 0) return false;
+    this.rspView(buf);
+    const v = this.rspCtx;
+    v.log = this.log;
+    v.l4Res = buf.subarray(this.rsp.start, end);           // res.len / res.payload: the response bytes received
+    const r = tcpRulesExec(be.tcp.resRules, v);
+    v.l4Res = null;
+    this.stk = v.stk;
+    if (r !== TCP_RULES_REJECT && r !== TCP_RULES_CLOSE) return false;
+    const srv = this.log.server as Server;
+    if (r === TCP_RULES_CLOSE) { this.serverFailed(SF_ERR_SRVCL, SF_FINST_H, 502); return true; }
+    const log = this.log;
+    this.fe.feCounters.deniedResp++;
+    be.beCounters.deniedResp++;
+    if (srv !== null) srv.counters.deniedResp++;
+    log.bytesOut += end - headEnd;
+    log.tResponse = -1;
+    log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_D;
     this.srvKeepAlive = false;
     this.cliKeepAlive = false;
     this.rqPhase = RQ_DONE;
@@ -1097,6 +1130,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     // "HTTP/x.y" as the server wrote it (capture.res.ver); a longer version token keeps 0
     if (m.l0e - m.l0s === 8) log.resVer = (buf[m.l0s + 5] - 48) * 10 + buf[m.l0s + 7] - 48;
     logResponseHead(this.fe, log, buf, m.hdr, m.nhdr);
+    if ((this.be as Proxy).tcp.resInspectDelay > 0 && this.tcpResponseHeadRejects(this.be as Proxy, buf, headEnd, end)) return;
     const rf = this.req.flags;
     if (status === 101 || ((rf & H1_MF_METH_CONNECT) !== 0 && status >= 200 && status < 300)) {
       this.tunnel = true;
@@ -1176,7 +1210,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     v.hdr = m.hdr; v.nhdr = m.nhdr; v.stk = this.stk; v.srcIp = this.srcIp; v.srcIp4 = this.srcIp4;
     return v;
   }
-  readonly rspCtx = { buf: null as Buffer | null, l0s: 0, l0e: 0, l1s: 0, l1e: 0, l2s: 0, l2e: 0, hdr: NO_HDR, nhdr: 0, srcIp: '', srcIp4: -1, vars: this.vars, stk: null as StkStream | null, log: undefined as StreamLog | undefined };
+  readonly rspCtx = { buf: null as Buffer | null, l0s: 0, l0e: 0, l1s: 0, l1e: 0, l2s: 0, l2e: 0, hdr: NO_HDR, nhdr: 0, srcIp: '', srcIp4: -1, vars: this.vars, stk: null as StkStream | null, log: undefined as StreamLog | undefined, l4Res: null as Buffer | null };
 
   /** Response head for the client (interim or final), followed by buf[ts, te) of body bytes when te > ts. */
   buildRspHead(buf: Buffer, final: boolean, ts: number, te: number): Buffer {

@@ -3,17 +3,17 @@
  * defaults, 2.6's messages elsewhere): accept, reject, close, set-log-level, set-var(-fmt)/unset-var (tcp/vars.ts)
  * and the stick counter actions (sc-inc-gpc*, sc-set-gpt*). Compiled into TcpProxyCfg.resRules; tcp/forward.ts runs them on the server's data
  * (res.len, res.payload: acl/fetches-l4.ts) from the moment the server connection is established; an HTTP backend
- * runs them once at connect (http/stream.ts), an inspect delay there is refused. Hot path: no.
+ * runs them once at connect (http/stream.ts), or with an inspect delay on the response head, as 2.6. Hot path: no.
  */
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
 import { PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
-import { PR_MODE_HTTP } from '../model/types.ts';
 import type { StreamLog } from '../model/types.ts';
 import type { TcpRule, TcpCustomAction } from './types.ts';
 import { TCP_ACT_ACCEPT, TCP_ACT_REJECT, TCP_ACT_CLOSE, TCP_ACT_CUSTOM } from './types.ts';
 import { tcpActionFind, tcpRuleCond } from './rules.ts';
 import { parseTime, TIME_MAX_MS } from '../config/values.ts';
 import { capName } from '../config/sections.ts';
+import { l6HttpWarnOnce } from './l6-http-warn.ts';
 import { LOG_LEVEL_NAMES, LOG_LEVEL_SILENT } from '../log/types.ts';
 
 const RES_ACTIONS = "'accept', 'close', 'reject', 'ot-group', 'set-log-level', 'set-nice', 'sc-inc-gpc(*)', " +
@@ -29,9 +29,6 @@ class SetLogLevel implements TcpCustomAction {
   run(ctx: { log?: StreamLog }): void { if (ctx.log !== undefined) ctx.log.logLevel = this.level; }
 }
 
-const httpChecked = new WeakSet<object>();
-/** Where each proxy's `tcp-response inspect-delay` was set (for the mode http alert). */
-const delayAt = new WeakMap<object, string>();
 
 function parseTcpResponse(args: readonly string[], ctx: KwCtx): void {
   const px = ctx.proxy!;
@@ -52,7 +49,6 @@ function parseTcpResponse(args: readonly string[], ctx: KwCtx): void {
     if (t.err === 'overflow') { ctx.alert(`${head} (timer overflow in '${v}', maximum value is ${TIME_MAX_MS} ms or ~24.8 days)`); return; }
     if (t.err !== '') { ctx.alert(`${head} (unexpected character '${t.badChar}')`); return; }
     px.tcp.resInspectDelay = t.ms;
-    delayAt.set(px, `${ctx.file}:${ctx.line}`);
     return;
   }
   if (kind !== 'content') { ctx.alert(`'tcp-response' expects 'inspect-delay' or 'content' in ${where} (got '${kind}')`); return; }
@@ -83,17 +79,7 @@ function parseTcpResponse(args: readonly string[], ctx: KwCtx): void {
   const rule: TcpRule = { action, cond, file: ctx.file, line: ctx.line };
   if (custom !== undefined) rule.custom = custom;
   px.tcp.resRules.push(rule);
-  if (!httpChecked.has(px)) {
-    httpChecked.add(px);
-    ctx.postParse(() => {
-      // an HTTP backend runs them once, at connect (http/stream.ts tcpResponseRejects); waiting for the response
-      // data under an inspect delay is not done there
-      if (px.mode === PR_MODE_HTTP && (px.cap & PR_CAP_DEF) === 0 && px.tcp.resInspectDelay > 0) {
-        const at = delayAt.get(px);
-        ctx.alertRaw(`${capName(px.cap)} '${px.name}' : 'tcp-response inspect-delay' ${at !== undefined ? `(${at}) ` : ''}with 'tcp-response content' rules (${rule.file}:${rule.line}) in 'mode http' is not supported by sluice yet; remove the delay (the rules then run once, when the server connection is established, as in 2.6) or use 'http-response' rules.`);
-      }
-    });
-  }
+  l6HttpWarnOnce(px, ctx);
 }
 
 export const keywords: CfgKeyword[] = [

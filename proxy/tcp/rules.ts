@@ -19,6 +19,7 @@ import { TCP_ACT_CUSTOM, TCP_ACT_CLOSE, TCP_RULES_CLOSE } from './types.ts';
 import { TCP_ACT_ACCEPT, TCP_ACT_REJECT, TCP_ACT_EXPECT_PROXY, TCP_RULES_ACCEPT, TCP_RULES_REJECT, TCP_RULES_WAIT } from './types.ts';
 import { parseTime, TIME_MAX_MS } from '../config/values.ts';
 import { capName } from '../config/sections.ts';
+import { l6HttpWarnOnce } from './l6-http-warn.ts';
 
 // three-valued ACL results, as HAProxy's: PASS=3, MISS=1, FAIL=0 (AND = min via &, OR = max via |)
 const ACL_FAIL = 0;
@@ -269,6 +270,7 @@ function parseTcpRequest(args: readonly string[], ctx: KwCtx): void {
   else {
     px.tcp.contentRules.push(rule);
     st.content = true;
+    l6HttpWarnOnce(px, ctx);
     // a mode http proxy runs them per request (http/stream.ts tcpContentRejects): the frontend's, then the backend's
   }
 }

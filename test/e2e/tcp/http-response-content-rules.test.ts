@@ -2,17 +2,16 @@
  * `tcp-response content` rules in a mode http backend run once when the server connection is established (2.6
  * without an inspect delay): a reject closes the client connection without a response (`PD--`, status -1, Tr -1), a
  * close is a 502 `SH--`, a set-var is seen by http-response rules. Same outcomes, log lines and show stat counters as
- * haproxy 2.6.12 (fixtures/proxy/tcp-response-http). An inspect delay with such rules is refused by file:line.
+ * haproxy 2.6.12 (fixtures/proxy/tcp-response-http). With an inspect delay they run on the response head
+ * (fixtures/proxy/tcp-response-http-delay).
  */
-import { test } from 'node:test';
+import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { tmpdir } from 'node:os';
-import { waitFor } from '../proxy-util.ts';
+import { readFileSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
+import { waitFor, startSluice, stopSluice, freePort } from '../proxy-util.ts';
 import { flushLogs } from '../../../proxy/log/sender.ts';
-import { loadConfig } from '../../../proxy/config/loader.ts';
-import { buildRegistry } from '../../../proxy/modules.ts';
+import { resDelayConfig, resDelayServer, runResDelay, maskResDelayLog } from './tcp-response-delay-scenario.ts';
 import { startFixture, exchangeAll, get, logShape, assertStats } from './http-rules-util.ts';
 
 /** The response heads received on one connection. */
@@ -37,9 +36,17 @@ test('tcp-response content in an HTTP backend: same outcomes, log lines and coun
     ['stot', 'bout', 'dreq', 'dresp', 'eresp', 'hrsp_2xx', 'hrsp_5xx', 'hrsp_other', 'req_tot']);
 });
 
-test('tcp-response inspect-delay with content rules in a mode http backend is refused, naming file:line', () => {
-  const f = join(mkdtempSync(join(tmpdir(), 'sluice-rescontent-')), 'sluice.cfg');
-  writeFileSync(f, 'defaults\n  mode http\nbackend be\n  tcp-response inspect-delay 2s\n  tcp-response content reject if { res.hdr(x) -m found }\n  server s1 127.0.0.1:1\n');
-  const alerts = loadConfig([f], buildRegistry()).messages.filter((m) => m.level === 0).map((m) => m.text).join('\n');
-  assert.match(alerts, /backend 'be' : 'tcp-response inspect-delay' \(.*sluice\.cfg:4\) with 'tcp-response content' rules \(.*sluice\.cfg:5\) in 'mode http' is not supported by sluice yet/);
+test('with tcp-response inspect-delay the rules run on the response head (reject: PD--, Tr -1), as haproxy 2.6.12', async () => {
+  const logs: string[] = [];
+  const sink = createSocket('udp4');
+  sink.on('message', (m) => logs.push(maskResDelayLog(m.toString('latin1').trimEnd())));
+  await new Promise<void>((r) => sink.bind(0, '127.0.0.1', r));
+  const o = await resDelayServer();
+  const fe = await freePort();
+  const rt = await startSluice(resDelayConfig(fe, o.port, sink.address().port));
+  after(async () => { await stopSluice(rt); o.close(); sink.close(); });
+  const want = readFileSync(new URL('../../../fixtures/proxy/tcp-response-http-delay/expected.txt', import.meta.url), 'latin1').split('\n').slice(0, -1);
+  const out = await runResDelay(fe);
+  await waitFor(() => { flushLogs(0); return logs.length >= 4; });
+  assert.deepEqual([...out, ...logs], want);
 });
