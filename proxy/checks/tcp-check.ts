@@ -18,7 +18,7 @@ import { compileRuleFormat } from '../http/rule-format.ts';
 import {
   CHK_TYPE_TCPCHK, TCPCHK_CONNECT, TCPCHK_SEND, TCPCHK_EXPECT, TCPCHK_COMMENT, TCPCHK_SET_VAR, TCPCHK_UNSET_VAR, TCPCHK_EXP_STRING, TCPCHK_EXP_RSTRING, TCPCHK_EXP_BINARY,
   TCPCHK_EXP_RBINARY, TCPCHK_MSG_DEFAULT, TCPCHK_MSG_LINE, TCPCHK_MSG_AFTER_CODE, TCPCHK_MSG_TEXT, TCPCHK_MSG_PG_ERROR,
-  TCPCHK_CUSTOM_NONE, TCPCHK_CUSTOM_MYSQL_HELLO, TCPCHK_CUSTOM_MYSQL_OK, HCHK_STATUS_NAMES,
+  TCPCHK_CUSTOM_NONE, TCPCHK_CUSTOM_MYSQL_HELLO, TCPCHK_CUSTOM_MYSQL_OK, TCPCHK_CUSTOM_LDAP_BIND, HCHK_STATUS_NAMES,
   HCHK_STATUS_L4OK, HCHK_STATUS_L4CON, HCHK_STATUS_L4TOUT, HCHK_STATUS_L6OK, HCHK_STATUS_L6RSP, HCHK_STATUS_L6TOUT,
   HCHK_STATUS_L7OK, HCHK_STATUS_L7RSP, HCHK_STATUS_L7STS, HCHK_STATUS_L7TOUT, HCHK_STATUS_SOCKERR,
 } from './types.ts';
@@ -122,6 +122,21 @@ function mysqlRules(user: string, post41: boolean): TcpCheckRule[] {
   const ok = rule(TCPCHK_EXPECT);
   ok.custom = TCPCHK_CUSTOM_MYSQL_OK; ok.errorStatus = HCHK_STATUS_L7STS;
   return [rule(TCPCHK_CONNECT), hello, s, ok];
+}
+
+/**
+ * `option ldap-check`: an anonymous LDAPv3 simple bind (message 1); the reply must start an LDAPMessage (0x30, 14
+ * bytes at least: "Not LDAPv3 protocol") and be a bindResponse whose resultCode is 0 (2.6's rules and messages).
+ */
+function ldapRules(): TcpCheckRule[] {
+  const s = rule(TCPCHK_SEND);
+  s.data = Buffer.from('300c020101600702010304008000', 'hex');
+  const seq = rule(TCPCHK_EXPECT);
+  seq.match = TCPCHK_EXP_RBINARY; seq.pattern = '^30'; seq.re = /^30/; seq.minRecv = 14;
+  seq.onError = TCPCHK_MSG_TEXT; seq.onErrorText = 'Not LDAPv3 protocol';
+  const bind = rule(TCPCHK_EXPECT);
+  bind.custom = TCPCHK_CUSTOM_LDAP_BIND;
+  return [s, seq, bind];
 }
 
 /** `option pgsql-check user <name>`: a startup message must get an authentication request ('R'), not an error ('E'). */
@@ -329,6 +344,7 @@ export const keywords: CfgKeyword[] = [
     parse(_args, ctx) { const c = ctx.proxy!.httpCheck; if (c.tcpPreset) c.tcpRules = []; setRules(c, c.tcpRules, false); },
   },
   { section: 'listen', name: 'option redis-check', cap: PR_CAP_BE | PR_CAP_DEF, parse(_args, ctx) { setRules(ctx.proxy!.httpCheck, redisRules(), true); } },
+  { section: 'listen', name: 'option ldap-check', cap: PR_CAP_BE | PR_CAP_DEF, parse(_args, ctx) { setRules(ctx.proxy!.httpCheck, ldapRules(), true); } },
   { section: 'listen', name: 'option ssl-hello-chk', cap: PR_CAP_BE | PR_CAP_DEF, parse(_args, ctx) { setRules(ctx.proxy!.httpCheck, sslHelloRules(), true); } },
   {
     section: 'listen', name: 'option mysql-check', cap: PR_CAP_BE | PR_CAP_DEF,
@@ -550,6 +566,7 @@ class TcpCheckRun {
       return false;
     }
     if (r.minRecv >= 0 && b.length < r.minRecv && !this.eof) return false;
+    if (r.custom === TCPCHK_CUSTOM_LDAP_BIND) return this.evalLdap(b);
     if (r.custom !== TCPCHK_CUSTOM_NONE) return this.evalMysql(r, b);
     let hit: boolean;
     if (r.lf !== null) hit = b.indexOf(lfBytes(this.lf(r.lf), r.lfHex)) >= 0;
@@ -592,6 +609,28 @@ class TcpCheckRun {
     this.lastExpect = r;
     this.lastReply = b;
     return true;
+  }
+
+  /**
+   * ldap-check: after the LDAPMessage length (short or long form), messageID 1 and a bindResponse (0x61), then its
+   * length and the ldapResult's ENUMERATED resultCode: 0 is "Success" (L7OK, code 0), another is L7STS with that code.
+   */
+  evalLdap(b: Buffer): boolean {
+    // a reply that ended before 14 bytes (it started as an LDAPMessage): 2.6 says nothing more
+    if (b.length < 14) { this.finish(HCHK_STATUS_L7RSP, false, 0, ''); return false; }
+    let p = 1;
+    p += (b[p] & 0x80) !== 0 ? 1 + (b[p] & 0x7f) : 1;
+    if (p + 4 > b.length || b[p] !== 0x02 || b[p + 1] !== 0x01 || b[p + 2] !== 0x01 || b[p + 3] !== 0x61) {
+      this.finish(HCHK_STATUS_L7RSP, false, 0, 'Not LDAPv3 protocol');
+      return false;
+    }
+    p += 4;
+    p += (b[p] & 0x80) !== 0 ? 1 + (b[p] & 0x7f) : 1;
+    if (p + 3 > b.length || b[p] !== 0x0a || b[p + 1] !== 0x01) { this.finish(HCHK_STATUS_L7RSP, false, 0, 'Not LDAPv3 protocol'); return false; }
+    const code = b[p + 2];
+    if (code !== 0) { this.finish(HCHK_STATUS_L7STS, false, code, 'See RFC: http://tools.ietf.org/html/rfc4511#section-4.1.9'); return false; }
+    this.finish(HCHK_STATUS_L7OK, true, 0, 'Success');
+    return false;
   }
 
   onTimeout(): void {

@@ -170,10 +170,11 @@ export interface TcpCheckRule {
   addr: string;
 }
 
-/** Protocol readers of expect rules (option mysql-check). */
+/** Protocol readers of expect rules (option mysql-check, option ldap-check). */
 export const TCPCHK_CUSTOM_NONE = 0;
 export const TCPCHK_CUSTOM_MYSQL_HELLO = 1;   // the server's initial handshake packet
 export const TCPCHK_CUSTOM_MYSQL_OK = 2;      // the answer to the login: OK or error packet
+export const TCPCHK_CUSTOM_LDAP_BIND = 3;     // option ldap-check: an LDAPv3 bindResponse and its resultCode
 
 
 /** Per-server check state. Config fields from the server line / default-server; runtime fields from checks/. */
