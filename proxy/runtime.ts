@@ -4,7 +4,6 @@
  * nothing is closed that the new configuration still listens on), starts the stats sockets and installs the server
  * state API. Old streams keep running on the old proxies until they end. Called by main.ts. Hot path: no.
  */
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 import type { LoadedConfig } from './config/loader.ts';
 import type { Proxy } from './model/types.ts';
@@ -25,6 +24,7 @@ import { setServerStateApi } from './stats/srv-admin.ts';
 import { coreServerStateApi } from './backend/state-api.ts';
 import { httpSetGlobals } from './http/stream.ts';
 import { dnsInitAddrs, dnsStart, dnsStop } from './dns/runtime.ts';
+import { nodeDnsPromises } from './lazy-builtins.ts';
 
 export interface Runtime {
   cfg: LoadedConfig;
@@ -45,7 +45,7 @@ export async function resolveServerAddrs(cfg: LoadedConfig): Promise<string[]> {
     for (const s of px.servers) {
       if (s.path !== '' || s.host === '' || isIP(s.host) !== 0) continue;
       try {
-        const r = await lookup(s.host);
+        const r = await nodeDnsPromises().lookup(s.host);
         s.host = r.address;
       } catch {
         errs.push(`config : [${s.file}:${s.line}] : 'server ${px.name}/${s.name}' : could not resolve address '${s.host}'.`);

@@ -9,7 +9,7 @@
  * response too). Callers: http/keywords.ts (registered actions), http/stream.ts (cacheBody, cacheCommit). Hot path:
  * no (only for streams whose rules use the cache).
  */
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../lazy-builtins.ts';
 import type { KwCtx } from '../config/types.ts';
 import type { Proxy } from '../model/types.ts';
 import type { SampleCtx } from '../acl/types.ts';
@@ -191,7 +191,7 @@ function cacheStore(ref: CacheRef, px: Proxy, ctx: SampleCtx, own: CacheOwner): 
   for (let i = out.extra.indexOf('\r\n'); i >= 0; i = out.extra.indexOf('\r\n', i + 2)) nh++;     // headers rules added
   const htxHead = htxHeadSize(m) + extraHtx(out.extra);
   const e: CacheEntry = {
-    key: t.key, hash32: createHash('sha1').update(t.key, 'latin1').digest().readUInt32LE(0), sig, aeBits: sig !== 0 ? aeKey : 0, refHash: refKey, head, body: EMPTY, bodyLen: 0, framing,
+    key: t.key, hash32: nodeCrypto().createHash('sha1').update(t.key, 'latin1').digest().readUInt32LE(0), sig, aeBits: sig !== 0 ? aeKey : 0, refHash: refKey, head, body: EMPTY, bodyLen: 0, framing,
     ver11: (f & H1_MF_VER_11) !== 0, htxHead,
     // 2.6's row: its entry header, then each HTX block with a 4-byte info (start line, headers, end of headers)
     // (the end of a chunked message is one more block of 1 byte)

@@ -7,8 +7,8 @@
  * period is `hold valid` (at least `timeout resolve`) after a valid answer, `timeout resolve` after an error.
  * Called by proxy/runtime.ts (dnsInitAddrs, dnsStart, dnsStop). Hot path: no (timers, once per period).
  */
-import { Resolver } from 'node:dns/promises';
-import { lookup } from 'node:dns/promises';
+import type { Resolver } from 'node:dns/promises';
+import { nodeDnsPromises } from '../lazy-builtins.ts';
 import { isIP } from 'node:net';
 import type { Proxy, Server } from '../model/types.ts';
 import { SRV_ADMF_RMAINT } from '../model/types.ts';
@@ -40,7 +40,7 @@ export async function dnsInitAddrs(proxies: readonly Proxy[]): Promise<number> {
       let libcFailed = false;
       for (const st of steps) {
         if (st.method === INIT_ADDR_LIBC) {
-          try { s.host = (await lookup(c.fqdn)).address; break; } catch { libcFailed = true; }
+          try { s.host = (await nodeDnsPromises().lookup(c.fqdn)).address; break; } catch { libcFailed = true; }
         } else if (st.method === INIT_ADDR_IP) { s.host = st.ip; break; }
         else if (st.method === INIT_ADDR_NONE) {
           if (libcFailed) {
@@ -96,7 +96,7 @@ export function dnsStart(proxies: readonly Proxy[]): void {
       if (rs.nameservers.length === 0) continue;
       let r = resolvers.get(rs);
       if (r === undefined) {
-        r = new Resolver({ timeout: Math.max(1, rs.timeoutRetry), tries: Math.max(1, rs.resolveRetries) });
+        r = new (nodeDnsPromises().Resolver)({ timeout: Math.max(1, rs.timeoutRetry), tries: Math.max(1, rs.resolveRetries) });
         r.setServers(rs.nameservers.map((n) => (n.host.indexOf(':') >= 0 ? `[${n.host}]:${n.port}` : `${n.host}:${n.port}`)));
         resolvers.set(rs, r);
       }
@@ -294,7 +294,7 @@ export function dnsSetFqdn(s: Server, fqdn: string): { text: string; error: bool
     break;
   }
   if (resolver === null) {
-    resolver = new Resolver({ timeout: Math.max(1, c.resolvers.timeoutRetry), tries: Math.max(1, c.resolvers.resolveRetries) });
+    resolver = new (nodeDnsPromises().Resolver)({ timeout: Math.max(1, c.resolvers.timeoutRetry), tries: Math.max(1, c.resolvers.resolveRetries) });
     resolver.setServers(c.resolvers.nameservers.map((n) => (n.host.indexOf(':') >= 0 ? `[${n.host}]:${n.port}` : `${n.host}:${n.port}`)));
   }
   let res = running.find((r) => r.rs === c.resolvers && r.fqdn === c.fqdn && r.preferV6 === c.preferV6);

@@ -12,7 +12,8 @@
  * HAProxy's libslz output differs from zlib's byte for byte; what decompresses is the same. Callers: http/stream.ts
  * (only when a proxy has a `compression` line). Hot path: no (per compressed response; nothing when not configured).
  */
-import zlib from 'node:zlib';
+import type * as zlib from 'node:zlib';
+import { nodeZlib } from '../lazy-builtins.ts';
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
 import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
 import type { Proxy } from '../model/types.ts';
@@ -216,7 +217,8 @@ export class HttpCompressor {
     fe.feCounters.compRsp++;
     if (be !== fe) be.beCounters.compRsp++;
     const o = { level: compLevel };
-    const z = algo === 'gzip' ? zlib.createGzip(o) : algo === 'deflate' ? zlib.createDeflate(o) : zlib.createDeflateRaw(o);
+    const Z = nodeZlib();
+    const z = algo === 'gzip' ? Z.createGzip(o) : algo === 'deflate' ? Z.createDeflate(o) : Z.createDeflateRaw(o);
     (z as unknown as { comp: HttpCompressor }).comp = this;
     z.on('data', onZData);
     z.on('end', onZEnd);

@@ -5,7 +5,7 @@
  * and bcrypt are not implemented: cryptSupported() tells the loader. Hot path: per Basic-auth check (userlist.ts
  * caches the verified pairs).
  */
-import { createHash } from 'node:crypto';
+import { nodeCrypto } from '../lazy-builtins.ts';
 
 const ITOA64 = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -26,6 +26,7 @@ export function cryptSupported(hash: string): string {
 }
 
 function md5Crypt(pw: Buffer, setting: string): string {
+  const { createHash } = nodeCrypto();
   let salt = setting.slice(3);
   const d = salt.indexOf('$');
   if (d >= 0) salt = salt.slice(0, d);
@@ -55,6 +56,7 @@ const SHA512_ORDER = [0, 21, 42, 22, 43, 1, 44, 2, 23, 3, 24, 45, 25, 46, 4, 47,
   31, 52, 10, 53, 11, 32, 12, 33, 54, 34, 55, 13, 56, 14, 35, 15, 36, 57, 37, 58, 16, 59, 17, 38, 18, 39, 60, 40, 61, 19, 62, 20, 41];
 
 function shaCrypt(pw: Buffer, setting: string, id: '5' | '6'): string {
+  const { createHash } = nodeCrypto();
   const alg = id === '5' ? 'sha256' : 'sha512';
   const n = id === '5' ? 32 : 64;
   let rest = setting.slice(3);

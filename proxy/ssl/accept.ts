@@ -11,8 +11,8 @@
  */
 import { Socket } from 'node:net';
 import { Duplex } from 'node:stream';
-import { TLSSocket } from 'node:tls';
-import type { SecureContext } from 'node:tls';
+import type { TLSSocket, SecureContext } from 'node:tls';
+import { nodeTls } from '../lazy-builtins.ts';
 import type { BindCfg, Proxy } from '../model/types.ts';
 import { PR_O_DONTLOGNULL } from '../model/types.ts';
 import type { SslBindCfg } from './types.ts';
@@ -146,7 +146,7 @@ export function tlsHandshake<F extends Proxy>(fe: F, sock: ProxySocket, bind: Bi
   const c = bindSsl(bind);
   if (c === null || c.defaultCtx === null) return false;
   const direct = sock instanceof TlsPending;
-  const ts = new TLSSocket(direct ? sock.raw : new SockDuplex(sock, leftover), serverOptions(c)) as HsSock;
+  const ts = new (nodeTls().TLSSocket)(direct ? sock.raw : new SockDuplex(sock, leftover), serverOptions(c)) as HsSock;
   const hs = new Handshake(fe, bind, c, done as TlsDone<Proxy>, ts, sock, direct ? sock.acceptMs : Date.now());
   hs.clientIp = sock.remoteAddress ?? '';
   hs.clientPort = sock.remotePort ?? 0;

@@ -4,8 +4,8 @@
  * (CA, client certificate, versions), `verify`, `verifyhost` and `check-sni`. Wired by proxy/modules.ts through
  * setCheckTlsConnector. Hot path: no (one per check).
  */
-import { connect as tlsConnect, checkServerIdentity } from 'node:tls';
 import type { TLSSocket, ConnectionOptions } from 'node:tls';
+import { nodeTls } from '../lazy-builtins.ts';
 import { isIP } from 'node:net';
 import type { Server } from '../model/types.ts';
 import { srvSslAny } from './keywords.ts';
@@ -22,7 +22,7 @@ export function sslCheckConnect(srv: Server, host: string, port: number): TLSSoc
   const name = c.verifyHost !== '' ? c.verifyHost : sni;
   const opts: ConnectionOptions = {
     host, port, secureContext: c.ctx, rejectUnauthorized: c.verify === 2, servername: sni,
-    checkServerIdentity: c.verify === 2 && name !== '' ? (_n, cert) => checkServerIdentity(name, cert) : noHostCheck,
+    checkServerIdentity: c.verify === 2 && name !== '' ? (_n, cert) => nodeTls().checkServerIdentity(name, cert) : noHostCheck,
   };
-  return tlsConnect(opts);
+  return nodeTls().connect(opts);
 }

@@ -6,9 +6,9 @@
  * net/tls-socket.ts (SNI lookup per handshake). Hot path: no (sniContext runs once per handshake).
  */
 import { readFileSync, statSync, readdirSync } from 'node:fs';
-import { createSecureContext } from 'node:tls';
 import type { SecureContext, SecureContextOptions } from 'node:tls';
-import { X509Certificate, constants as cryptoConstants } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
+import { nodeCrypto, nodeTls } from '../lazy-builtins.ts';
 import { join, isAbsolute } from 'node:path';
 import { dnText } from '../net/tls-socket.ts';
 import type { SslCert, SslOptions, SslBindCfg, SslServerCfg, SslGlobalCfg } from './types.ts';
@@ -74,7 +74,7 @@ export function loadCertFile(file: string): SslCert | string {
   }
   const certPem = certs.join('\n') + '\n';
   let x: X509Certificate;
-  try { x = new X509Certificate(certs[0]); } catch { return `unable to load SSL certificate from PEM file '${file}'.`; }
+  try { x = new (nodeCrypto().X509Certificate)(certs[0]); } catch { return `unable to load SSL certificate from PEM file '${file}'.`; }
   return { file, certPem, keyPem: key[0] + '\n', names: certNames(x), sniFilters: [], subject: dnText(x.subject), ctx: null };
 }
 
@@ -184,7 +184,7 @@ function baseContextOptions(o: SslOptions, g: SslGlobalCfg | null, server: boole
   const curves = o.curves !== '' ? o.curves : o.ecdhe;
   if (curves !== '') opts.ecdhCurve = curves;
   let secure = 0;
-  if (o.noTlsTickets) secure |= cryptoConstants.SSL_OP_NO_TICKET;
+  if (o.noTlsTickets) secure |= nodeCrypto().constants.SSL_OP_NO_TICKET;
   if (secure !== 0) opts.secureOptions = secure;
   if (!server) {
     opts.honorCipherOrder = !o.preferClientCiphers;
@@ -211,7 +211,7 @@ export function buildBindContexts(b: SslBindCfg, g: SslGlobalCfg): string {
     let ctx: SecureContext;
     try {
       const dh = DH_RE.exec(c.certPem);
-      ctx = createSecureContext({ ...base, cert: c.certPem, key: c.keyPem, ...(dh !== null ? { dhparam: dh[0] } : {}) });
+      ctx = nodeTls().createSecureContext({ ...base, cert: c.certPem, key: c.keyPem, ...(dh !== null ? { dhparam: dh[0] } : {}) });
     } catch (e) {
       return `unable to load SSL certificate '${c.file}' (${(e as Error).message})`;
     }
@@ -243,6 +243,6 @@ export function buildServerContext(s: SslServerCfg): string {
   if (s.caPem !== '') base.ca = s.caPem;
   if (s.crlPem !== '') base.crl = s.crlPem;
   if (s.certPem !== '') { base.cert = s.certPem; base.key = s.keyPem; }
-  try { s.ctx = createSecureContext(base); } catch (e) { return (e as Error).message; }
+  try { s.ctx = nodeTls().createSecureContext(base); } catch (e) { return (e as Error).message; }
   return '';
 }
