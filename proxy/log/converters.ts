@@ -6,7 +6,7 @@
  * where a rule or log format uses them (no regex compiled, no file read then).
  */
 import fs from 'node:fs';
-import { createHash, createHmac } from 'node:crypto';
+import { nodeCrypto } from '../lazy-builtins.ts';
 import { hashRange } from '../lb/hash-fn.ts';
 import { ipv4Value, ipv4Net } from '../net/ipv4.ts';
 import { patRefByFile, patRefNewFile, patRefUsedHere } from '../acl/pat-ref.ts';
@@ -335,7 +335,7 @@ const SIMPLE: ReadonlyMap<string, Conv> = new Map<string, Conv>([
   ['host_only', textConv((s) => { const e = s.startsWith('[') ? s.indexOf(']') + 1 : s.indexOf(':'); return e <= 0 ? s : s.slice(0, e); })],
   ['port_only', textConv((s) => { const at = s.startsWith('[') ? s.indexOf(']') + 1 : s.indexOf(':'); if (at <= 0 || s[at] !== ':') return 0; const p = Number(s.slice(at + 1)); return /^\d+$/.test(s.slice(at + 1)) && p < 65536 ? p : 0; })],
   ['b64dec', textConv((s) => Buffer.from(s, 'base64').toString('latin1'))],
-  ['sha1', textConv((s) => createHash('sha1').update(Buffer.from(s, 'latin1')).digest().toString('latin1'))],
+  ['sha1', textConv((s) => nodeCrypto().createHash('sha1').update(Buffer.from(s, 'latin1')).digest().toString('latin1'))],
   ['json', textConv(jsonEscape)],
   ['cut_crlf', textConv((s) => { const i = s.search(/[\r\n]/); return i < 0 ? s : s.slice(0, i); })],
   ['debug', (v) => v],
@@ -421,9 +421,9 @@ export function compileConverter(text: string, baseDir = ''): Conv | string | un
     case 'digest': case 'hmac': {
       const algo = (args[0] ?? '').toLowerCase();
       if (!DIGESTS.has(algo)) return `Unsupported digest algorithm: '${args[0] ?? ''}'`;
-      if (name === 'digest') return textConv((t) => createHash(algo).update(Buffer.from(t, 'latin1')).digest().toString('latin1'));
+      if (name === 'digest') return textConv((t) => nodeCrypto().createHash(algo).update(Buffer.from(t, 'latin1')).digest().toString('latin1'));
       const key = Buffer.from(args[1] ?? '', 'base64');
-      return textConv((t) => createHmac(algo, key).update(Buffer.from(t, 'latin1')).digest().toString('latin1'));
+      return textConv((t) => nodeCrypto().createHmac(algo, key).update(Buffer.from(t, 'latin1')).digest().toString('latin1'));
     }
     case 'strcmp': case 'secure_memcmp': {
       // compares with a variable: strcmp gives <0, 0, >0 (memcmp then length), secure_memcmp 1 when equal
@@ -446,7 +446,7 @@ export function compileConverter(text: string, baseDir = ''): Conv | string | un
     case 'sha2': {
       const bits = args[0] === undefined || args[0] === '' ? 256 : Number(args[0]);
       if (![224, 256, 384, 512].includes(bits)) return 'only 224, 256, 384 and 512 bits are supported';
-      return textConv((s) => createHash('sha' + bits).update(Buffer.from(s, 'latin1')).digest().toString('latin1'));
+      return textConv((s) => nodeCrypto().createHash('sha' + bits).update(Buffer.from(s, 'latin1')).digest().toString('latin1'));
     }
     case 'ipmask': {
       const bits = Number(args[0]);

@@ -7,7 +7,7 @@
 import type { StreamLog } from '../model/types.ts';
 import type { SampleCtx } from '../acl/types.ts';
 import { hostname as osHostname } from 'node:os';
-import { randomUUID } from 'node:crypto';
+import { nodeCrypto } from '../lazy-builtins.ts';
 import { varGet } from '../http/vars.ts';
 import { compileConverter, type Conv } from './converters.ts';
 import { authorityLen } from './fields.ts';
@@ -51,7 +51,7 @@ const FETCHES: Map<string, Fetch> = new Map<string, Fetch>([
   ['date', () => Math.floor(Date.now() / 1000)],
   ['date_us', () => (Date.now() % 1000) * 1000],
   ['hostname', () => osHostname()],
-  ['uuid', () => randomUUID()],
+  ['uuid', () => nodeCrypto().randomUUID()],
   ['rand', () => Math.floor(Math.random() * 0x100000000)],
   ['req.ver', (s) => (s.httpVersion === '' ? null : s.httpVersion.replace(/^HTTP\//, ''))],
   ['req_ver', (s) => (s.httpVersion === '' ? null : s.httpVersion.replace(/^HTTP\//, ''))],
@@ -120,7 +120,7 @@ function liveArgFetch(fn: string, arg: string): Fetch | undefined {
   if (fn === 'date') { const off = Number(arg); return Number.isInteger(off) ? () => Math.floor(Date.now() / 1000) + off : undefined; }
   if (fn === 'env') return () => process.env[arg] ?? null;
   if (fn === 'rand') { const r = Number(arg); return Number.isInteger(r) && r > 0 ? () => Math.floor(Math.random() * r) : undefined; }
-  if (fn === 'uuid') return arg === '4' ? () => randomUUID() : undefined;
+  if (fn === 'uuid') return arg === '4' ? () => nodeCrypto().randomUUID() : undefined;
   switch (fn) {
     case 'req.hdr': case 'hdr': return liveHeader(arg, false);
     case 'res.hdr': case 'shdr': return liveHeader(arg, false, true);

@@ -6,8 +6,8 @@
  * sockets stay RawSockets and never pass here. Reads are fresh Buffers (copy mode: readBuf stays null).
  * Hot path: yes for TLS connections only (one listener call per TLS record read).
  */
-import { connect as tlsConnectRaw, checkServerIdentity } from 'node:tls';
 import type { TLSSocket, ConnectionOptions } from 'node:tls';
+import { nodeTls } from '../lazy-builtins.ts';
 import { isIP, connect as netConnect } from 'node:net';
 import type { SockError, WriteCb, ProxySocket } from './types.ts';
 import type { TlsInfo, SslServerCfg } from '../ssl/types.ts';
@@ -238,7 +238,7 @@ function onTsSession(this: Ts, session: Buffer): void {
 
 /** Node's host name check against the configured name (verifyhost, else the SNI) instead of the connect address. */
 function checkHostFn(host: string): ConnectionOptions['checkServerIdentity'] {
-  return (_name, cert) => checkServerIdentity(host, cert);
+  return (_name, cert) => nodeTls().checkServerIdentity(host, cert);
 }
 function noHostCheck(): undefined { return undefined; }
 
@@ -271,7 +271,7 @@ export function tlsConnect(host: string, port: number, cfg: SslServerCfg, sni: s
   opts.checkServerIdentity = cfg.verify === 2 && checkName !== '' ? checkHostFn(checkName) : noHostCheck;
   if (cfg.opts.alpn !== null && cfg.opts.alpn.length > 0) opts.ALPNProtocols = cfg.opts.alpn;
   if (cfg.reuse && cfg.session !== null && cfg.sessionSni === sni) opts.session = cfg.session;
-  const ts = tlsConnectRaw(opts);
+  const ts = nodeTls().connect(opts);
   if (noDelay) ts.setNoDelay(true);
   if (keepAlive) ts.setKeepAlive(true, 0);
   const s = new TlsSocket(ts, true, null);
