@@ -9,6 +9,7 @@ import {
 } from './types.ts';
 import type { LogRowWriter, TableSpec } from './types.ts';
 import { DICT_STAGED, LOG_COLUMNS } from './schema.ts';
+import { sharedBytes, sharedF64, sharedI32, sharedU8 } from './shared-mem.ts';
 
 /** Interns byte strings to stable ids (id 0 = null); ids never change, so one dictionary serves every batch. */
 export class LogDict {
@@ -119,10 +120,10 @@ export class LogStrColumn {
   last = -1;
 
   constructor(capacity: number, bytesPerRow: number) {
-    this.data = Buffer.allocUnsafe(capacity * bytesPerRow);
-    this.starts = new Int32Array(capacity);
-    this.end = new Int32Array(capacity);
-    this.valid = new Uint8Array(capacity);
+    this.data = sharedBytes(capacity * bytesPerRow);
+    this.starts = sharedI32(capacity);
+    this.end = sharedI32(capacity);
+    this.valid = sharedU8(capacity);
   }
 
   reset(): void { this.pos = 0; this.last = -1; }
@@ -170,7 +171,7 @@ export class LogStrColumn {
   private growTo(need: number): void {
     let size = this.data.length * 2;
     while (size < need) size *= 2;
-    const d = Buffer.allocUnsafe(size);
+    const d = sharedBytes(size);
     this.data.copy(d, 0, 0, this.pos);
     this.data = d;
   }
@@ -218,8 +219,8 @@ export class LogBatch implements LogRowWriter {
       const n = inTable[id] ? capacity : 0;
       const isI32 = k === CK_I32 || k === CK_BOOL || k === CK_DICT;
       const isF64 = k === CK_TS || k === CK_I64;
-      this.i32.push(new Int32Array(isI32 ? n : 0));
-      this.f64.push(new Float64Array(isF64 ? n : 0));
+      this.i32.push(sharedI32(isI32 ? n : 0));
+      this.f64.push(sharedF64(isF64 ? n : 0));
       this.str.push(k === CK_STR && n > 0 ? new LogStrColumn(capacity, id === COL_URI ? 48 : 16) : null);
       if (n > 0 && isI32) this.i32Cols.push(id);
       if (n > 0 && isF64) this.f64Cols.push(id);

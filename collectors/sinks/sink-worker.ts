@@ -1,14 +1,17 @@
 /* Worker-thread side of ThreadedSink: owns a DuckDB file sink or a Parquet sink, mirrors the main thread's
- * dictionaries from the deltas it receives, and loads the batches the main thread staged as Parquet files.
+ * dictionaries from the deltas it receives, and loads the batches the main thread staged as Parquet files; in bulk
+ * loads it also encodes and stages the batches itself, reading them in the main thread's shared memory.
  * Runs in a worker_threads Worker started by threaded.ts. Hot path: per batch.
  */
+import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { LogDicts } from '../arrow/batcher.ts';
-import type { LogBatch } from '../arrow/batcher.ts';
+import { LogBatch, LogDicts, LogStrColumn } from '../arrow/batcher.ts';
+import { LOG_TABLES } from '../arrow/schema.ts';
 import { DuckDbSink } from './duckdb.ts';
 import { ParquetSink } from './parquet.ts';
+import { encodeStagedParquet } from './staged-parquet.ts';
 import type { StagedSink } from './types.ts';
-import type { WorkerBulkMessage, WorkerReply, WorkerStagedMessage } from './types.ts';
+import type { SharedStrColumn, WorkerBatchMessage, WorkerBulkMessage, WorkerReply, WorkerStagedMessage } from './types.ts';
 
 const port = parentPort;
 if (!port) throw new Error('sink-worker must run in a worker thread');
@@ -25,21 +28,74 @@ try {
   process.exit(0);
 }
 
-type Message = WorkerStagedMessage | WorkerBulkMessage | { t: 'close' };
+type Message = WorkerStagedMessage | WorkerBatchMessage | WorkerBulkMessage | { t: 'close' };
 let chain: Promise<void> = Promise.resolve();
-port.on('message', (m: Message) => { chain = chain.then(() => handle(m)); });
+port.on('message', (m: Message) => {
+  // Dictionary values are applied in arrival order (the main thread's order), before any message that needs them.
+  if (m.t === 'staged' || m.t === 'batch') for (const [col, values] of m.dict) for (const v of values) dicts.byColumn[col]!.internString(v);
+  // A batch is encoded at once, while the INSERT of earlier ones may still run on DuckDB's thread; its file joins the
+  // sink's queue in order.
+  if (m.t === 'batch') {
+    let err: Error | null = null;
+    try { fs.writeFileSync(m.file, encodeStagedParquet(batchView(m), { staged: m.staged, ctx: m.ctx })); } catch (e) { err = e as Error; }
+    chain = chain.then(async () => {
+      try {
+        if (err !== null) throw err;
+        await sink.writeStaged(m.table, m.file, m.rows);
+        reply({ t: 'done', id: m.id });
+      } catch (e) {
+        fs.rmSync(m.file, { force: true });
+        reply({ t: 'error', id: m.id, message: (e as Error).message });
+      }
+    });
+    return;
+  }
+  chain = chain.then(() => handle(m));
+});
 
-async function handle(m: Message): Promise<void> {
+/** One reusable LogBatch per table whose columns are replaced by each message's shared views. */
+const views = new Map<string, LogBatch>();
+
+/** Batch message `m` as a sealed LogBatch over the main thread's memory (read only, valid until it is answered). */
+function batchView(m: WorkerBatchMessage): LogBatch {
+  let b = views.get(m.table);
+  if (b === undefined) {
+    const spec = LOG_TABLES.find((t) => t.name === m.table);
+    if (spec === undefined) throw new Error('sink worker: no table ' + m.table);
+    views.set(m.table, b = new LogBatch(spec, 0, dicts));
+  }
+  for (let id = 0; id < m.i32.length; id++) {
+    const a = m.i32[id];
+    if (a !== null) b.i32[id] = a;
+    const f = m.f64[id];
+    if (f !== null) b.f64[id] = f;
+    const s = m.str[id];
+    b.str[id] = s === null ? null : strView(s);
+  }
+  b.rows = m.rows;
+  return b;
+}
+
+function strView(s: SharedStrColumn): LogStrColumn {
+  const c = new LogStrColumn(0, 0);
+  c.data = Buffer.from(s.data.buffer, s.data.byteOffset, s.data.byteLength);
+  c.starts = s.starts;
+  c.end = s.end;
+  c.valid = s.valid;
+  c.pos = s.pos;
+  c.last = s.last;
+  (c as { packed: boolean }).packed = s.packed;
+  return c;
+}
+
+async function handle(m: WorkerStagedMessage | WorkerBulkMessage | { t: 'close' }): Promise<void> {
   if (m.t === 'close') {
     try { await sink.close(); reply({ t: 'closed' }); } catch (e) { reply({ t: 'error', id: -2, message: (e as Error).message }); }
     return;
   }
   try {
     if (m.t === 'bulk') await sink.bulk?.(m.on);
-    else {
-      for (const [col, values] of m.dict) for (const v of values) dicts.byColumn[col]!.internString(v);
-      await sink.writeStaged(m.table, m.file, m.rows);
-    }
+    else await sink.writeStaged(m.table, m.file, m.rows);
     reply({ t: 'done', id: m.id });
   } catch (e) {
     reply({ t: 'error', id: m.id, message: (e as Error).message });

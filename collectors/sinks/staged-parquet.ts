@@ -413,6 +413,8 @@ const stagedRest: LogStrColumn[] = DICT_STAGED.map(() => new LogStrColumn(0, 0))
 let preparedFor: LogBatch | null = null;
 let preparedRows = 0;
 let stagedSplit = false;
+/** The ids the batch being encoded uses: the scratch arrays above, or those of a PreparedIds it came with. */
+let curStaged: readonly Int32Array[] = stagedIds;
 
 /**
  * Interns the values of the batch's DICT_STAGED string columns (req_headers, res_headers) in its dictionaries, for
@@ -462,7 +464,8 @@ function splitStaged(b: LogBatch, n: number): void {
   for (let k = 0; k < DICT_STAGED.length; k++) {
     const s = b.str[DICT_STAGED[k].str];
     if (s === null || !b.table.columns.includes(DICT_STAGED[k].str)) continue;
-    const ids = stagedIds[k];
+    const ids = curStaged[k];
+    if (stagedRest[k].end.length < n) stagedRest[k] = new LogStrColumn(Math.max(n, 1024), 8);
     const rest = stagedRest[k];
     rest.reset();
     const data = s.data;
@@ -479,10 +482,12 @@ function splitStaged(b: LogBatch, n: number): void {
 }
 
 /** The ctx ids (schema.ts CTX_COLUMNS) of the batch being encoded, prepared for `ctxFor` (its `ctxRows` rows). */
-let ctxIds = new Int32Array(0);
+let ctxIds: Int32Array = new Int32Array(0);
 let ctxHash = new Int32Array(0);
 let ctxFor: LogBatch | null = null;
 let ctxRows = 0;
+/** The ctx ids of the batch being encoded: ctxIds, or those of a PreparedIds. */
+let curCtx: Int32Array = ctxIds;
 
 /** Tuples of CTX_COLUMNS values (those of one table) seen so far → their id in one ctx dictionary. */
 interface CtxCache {
@@ -706,8 +711,8 @@ function strOf(b: LogBatch, id: number): LogStrColumn {
 }
 
 function i32Of(b: LogBatch, id: number): Int32Array {
-  if (id === COL_CTX) return ctxIds;
-  for (let k = 0; k < DICT_STAGED.length; k++) if (DICT_STAGED[k].id === id) return stagedIds[k];
+  if (id === COL_CTX) return curCtx;
+  for (let k = 0; k < DICT_STAGED.length; k++) if (DICT_STAGED[k].id === id) return curStaged[k];
   return b.i32[id];
 }
 
@@ -716,24 +721,58 @@ function f64Of(b: LogBatch, id: number): Float64Array {
 }
 
 /**
+ * The dictionary ids of a sealed batch that encodeStagedParquet would intern itself (prepareStagedIds, prepareCtxIds),
+ * computed where the dictionaries are (the parsing thread) so that the encoding can run on another thread: `staged`
+ * per DICT_STAGED entry, `ctx` (null when the table has none). Arrays of at least b.rows ids.
+ */
+export interface PreparedIds {
+  readonly staged: readonly Int32Array[];
+  readonly ctx: Int32Array | null;
+}
+
+/**
+ * Prepares the ids of sealed batch `b` (see PreparedIds) into `into`'s arrays, which must hold b.rows ids (the caller
+ * allocates them, e.g. shared with a worker). Interns new values in b's dictionaries.
+ */
+export function prepareIdsInto(b: LogBatch, into: PreparedIds): void {
+  const n = b.rows;
+  const cols = baseColumns(b.table);
+  if (DICT_STAGED.some((d) => cols.includes(d.id))) {
+    const staged = prepareStagedIds(b);
+    for (const { col, ids } of staged) into.staged[DICT_STAGED.findIndex((d) => d.id === col)].set(ids.subarray(0, n));
+  }
+  preparedFor = null;
+  if (cols.includes(COL_CTX) && into.ctx !== null) into.ctx.set(prepareCtxIds(b).subarray(0, n));
+  ctxFor = null;
+}
+
+/**
  * The Parquet file for rows [0, b.rows) of sealed batch `b`, with the columns of its base table (schema.ts
  * baseColumns) in order and named as there, so `INSERT INTO <table>_rows SELECT * FROM read_parquet(file)` loads it.
  * Dictionary columns are their INTEGER ids; client_ip is split into client_ip4 and the text of other addresses.
- * Returns a view of a module-level buffer that the next call overwrites: write it out before encoding again.
- * Does not keep `b`.
+ * With `ids` (prepareIdsInto) it uses those ids and reads no dictionary, so it may run on a thread other than the one
+ * that owns b's dictionaries. Returns a view of a module-level buffer that the next call overwrites: write it out
+ * before encoding again. Does not keep `b`.
  */
-export function encodeStagedParquet(b: LogBatch): Buffer {
+export function encodeStagedParquet(b: LogBatch, ids?: PreparedIds): Buffer {
   const n = b.rows;
   const cols = baseColumns(b.table);
   ipSplit = cols.includes(COL_CLIENT_IP4);
   if (ipSplit) splitClientIp(b, n);
   stagedSplit = DICT_STAGED.some((d) => cols.includes(d.id));
+  curStaged = ids !== undefined ? ids.staged : stagedIds;
   if (stagedSplit) {
-    if (preparedFor !== b || preparedRows !== n) prepareStagedIds(b);
+    if (ids === undefined && (preparedFor !== b || preparedRows !== n)) prepareStagedIds(b);
     splitStaged(b, n);
   }
   preparedFor = null;   // batches are reused: the next encode of this object prepares again
-  if (cols.includes(COL_CTX) && (ctxFor !== b || ctxRows !== n)) prepareCtxIds(b);
+  if (cols.includes(COL_CTX)) {
+    if (ids !== undefined && ids.ctx !== null) curCtx = ids.ctx;
+    else {
+      if (ctxFor !== b || ctxRows !== n) prepareCtxIds(b);
+      curCtx = ctxIds;
+    }
+  }
   if (cols.includes(COL_SPARSE)) buildSparse(b, n);
   ctxFor = null;
   if (nullArena.length < n * cols.length) nullArena = new Uint8Array(n * cols.length);

@@ -11,8 +11,11 @@ import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../worker-start.ts';
 import type { LogBatch, LogDicts } from '../arrow/batcher.ts';
-import { encodeStagedParquet, makeStageDir } from './staged-parquet.ts';
-import type { StagedFileSink, WorkerReply, WorkerStagedMessage } from './types.ts';
+import { DICT_STAGED } from '../arrow/schema.ts';
+import { sharedI32 } from '../arrow/shared-mem.ts';
+import { encodeStagedParquet, makeStageDir, prepareIdsInto } from './staged-parquet.ts';
+import type { PreparedIds } from './staged-parquet.ts';
+import type { SharedStrColumn, StagedFileSink, WorkerBatchMessage, WorkerReply, WorkerStagedMessage } from './types.ts';
 
 export type ThreadedSinkKind = 'duckdb' | 'parquet';
 
@@ -24,6 +27,9 @@ export class ThreadedSink implements StagedFileSink<LogBatch> {
   private readonly sent: number[];
   private closing: { resolve: () => void; reject: (e: Error) => void } | null = null;
   private dead: Error | null = null;
+  private bulkOn = false;
+  /** Per batch object: the shared arrays its prepared dictionary ids go to (batches are pooled and reused). */
+  private readonly idsOf = new WeakMap<LogBatch, PreparedIds>();
   /** Staged files waiting for the worker; removed with the directory when the sink closes or dies. */
   readonly stageDir = makeStageDir();
 
@@ -84,11 +90,47 @@ export class ThreadedSink implements StagedFileSink<LogBatch> {
     if (this.dead) throw this.dead;
     if (b.rows === 0) return;
     b.seal();
+    if (this.bulkOn) return this.post(b);
     const file = path.join(this.stageDir, b.table.name + '-' + (this.fileSeq++) + '.parquet');
     // Written on libuv's pool while this thread parses on. Writes are sequential (LogSink contract), so the
     // encoder's reused buffer is not overwritten before the file is written.
     await fsp.writeFile(file, encodeStagedParquet(b));
     return this.writeStaged(b.table.name, file, b.rows);
+  }
+
+  /**
+   * Bulk loads: hands sealed batch `b` to the worker, which encodes and stages it there (the parsing thread only
+   * interns the ids the encoding needs), reading the batch's SharedArrayBuffer memory in place. Resolves like
+   * writeStaged; b must stay untouched until then (Ingest reuses a batch only after its write resolved).
+   */
+  private post(b: LogBatch): Promise<void> {
+    let ids = this.idsOf.get(b);
+    if (ids === undefined) {
+      ids = { staged: DICT_STAGED.map(() => sharedI32(b.capacity)), ctx: sharedI32(b.capacity) };
+      this.idsOf.set(b, ids);
+    }
+    prepareIdsInto(b, ids);
+    const str: (SharedStrColumn | null)[] = b.str.map((c) => (c === null ? null
+      : { data: c.data, starts: c.starts, end: c.end, valid: c.valid, pos: c.pos, last: c.last, packed: c.packed }));
+    const id = this.nextId++;
+    const msg: WorkerBatchMessage = {
+      t: 'batch', id, table: b.table.name, rows: b.rows, file: path.join(this.stageDir, b.table.name + '-' + (this.fileSeq++) + '.parquet'), i32: b.i32.map((a) => (a.length > 0 ? a : null)),
+      f64: b.f64.map((a) => (a.length > 0 ? a : null)), str, staged: ids.staged as Int32Array[], ctx: ids.ctx, dict: this.deltas(),
+    };
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage(msg);
+    });
+  }
+
+  /** Dictionary values added since the last message to the worker, per column. */
+  private deltas(): [number, string[]][] {
+    const out: [number, string[]][] = [];
+    for (let col = 0; col < this.dicts.byColumn.length; col++) {
+      const d = this.dicts.byColumn[col];
+      if (d && d.size > this.sent[col]) { out.push([col, d.values.slice(this.sent[col] + 1)]); this.sent[col] = d.size; }
+    }
+    return out;
   }
 
   /**
@@ -98,11 +140,7 @@ export class ThreadedSink implements StagedFileSink<LogBatch> {
   writeStaged(table: string, file: string, rows: number): Promise<void> {
     if (this.dead) { fs.rmSync(file, { force: true }); return Promise.reject(this.dead); }
     const id = this.nextId++;
-    const msg: WorkerStagedMessage = { t: 'staged', id, table, rows, file, dict: [] };
-    for (let col = 0; col < this.dicts.byColumn.length; col++) {
-      const d = this.dicts.byColumn[col];
-      if (d && d.size > this.sent[col]) { msg.dict.push([col, d.values.slice(this.sent[col] + 1)]); this.sent[col] = d.size; }
-    }
+    const msg: WorkerStagedMessage = { t: 'staged', id, table, rows, file, dict: this.deltas() };
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage(msg);
@@ -112,6 +150,7 @@ export class ThreadedSink implements StagedFileSink<LogBatch> {
   /** Forwards the bulk hint to the worker's sink; resolves when it has committed what it staged (bulk off). */
   bulk(on: boolean): Promise<void> {
     if (this.dead) return Promise.reject(this.dead);
+    this.bulkOn = on;
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });

@@ -49,6 +49,40 @@ export interface WorkerStagedMessage {
   readonly dict: [number, string[]][];
 }
 
+/**
+ * A string column of a batch handed to the sink worker: LogStrColumn's fields, its arrays over SharedArrayBuffers
+ * (arrow/shared-mem.ts), so the worker reads the parsing thread's memory in place.
+ */
+export interface SharedStrColumn {
+  readonly data: Uint8Array;
+  readonly starts: Int32Array;
+  readonly end: Int32Array;
+  readonly valid: Uint8Array;
+  readonly pos: number;
+  readonly last: number;
+  readonly packed: boolean;
+}
+
+/**
+ * Main thread → sink worker: one sealed batch to encode there (bulk loads), its columns indexed by column id as in
+ * LogBatch (null = not in the table), the dictionary ids staged-parquet.ts prepareIdsInto computed for it, and the
+ * dictionary values added since the last message. The batch stays untouched until the reply `done` with this id.
+ */
+export interface WorkerBatchMessage {
+  readonly t: 'batch';
+  readonly id: number;
+  readonly table: string;
+  readonly rows: number;
+  /** Where to stage it (the sink's stage directory). */
+  readonly file: string;
+  readonly i32: (Int32Array | null)[];
+  readonly f64: (Float64Array | null)[];
+  readonly str: (SharedStrColumn | null)[];
+  readonly staged: Int32Array[];
+  readonly ctx: Int32Array | null;
+  readonly dict: [number, string[]][];
+}
+
 /** Main thread → DuckDB worker: switch bulk mode (answered with `done` and the same id). */
 export interface WorkerBulkMessage {
   readonly t: 'bulk';

@@ -180,3 +180,38 @@ test('threaded DuckDB and Parquet sinks write the same rows from workers and rep
   const r2 = await query(':memory:', "SELECT count(DISTINCT server)::INTEGER AS s, min(frontend) AS f FROM read_parquet('" + pq + "/http_log/*/*/*.parquet')");
   assert.deepEqual(r2, [{ s: 4, f: 'fe_http' }]);
 });
+
+test('threaded DuckDB sink in bulk mode (batches encoded in the worker from shared memory) loads the same rows in the same order as the sink on this thread', async () => {
+  const { ThreadedSink } = await import('../../../collectors/sinks/threaded.ts');
+  const { Ingest, ingestFile } = await import('../../../collectors/ingest.ts');
+  const lines: string[] = [];
+  const http = fs.readFileSync(new URL('http.rfc3164.log', FIX), 'latin1').split('\n').filter(Boolean);
+  const tcp = fs.readFileSync(new URL('tcp.rfc3164.log', FIX), 'latin1').split('\n').filter(Boolean);
+  // Varied ports, URLs and headers, tcp lines in between, over several 1 MiB reads: batches of both tables, each pooled
+  // batch refilled as soon as its write resolved.
+  for (let i = 0; i < 20000; i++) {
+    const l = http[i % http.length].replace(/:(\d+) \[/, ':' + (1024 + i) + ' [').replace(/ HTTP\/1\.1"/, '?i=' + i + ' HTTP/1.1"');
+    lines.push(i % 5 === 0 ? l.replace(/\{[^}]*\}/, '{h' + (i % 3) + '}') : l);
+    if (i % 7 === 0) lines.push(tcp[i % tcp.length]);
+  }
+  const file = path.join(dir, 'bulk-order.log');
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+  const load = async (db: string, threaded: boolean): Promise<void> => {
+    const dicts = new LogDicts();
+    const sink = threaded ? await ThreadedSink.open('duckdb', db, dicts) : await DuckDbSink.open(db, dicts);
+    const ing = new Ingest({ format: { kind: 'auto' }, sinks: [sink], dicts, batchRows: 1000, maxQueued: 8 });
+    await ingestFile(file, ing);
+    await ing.close();
+  };
+  const a = path.join(dir, 'bulk-direct.duckdb');
+  const b = path.join(dir, 'bulk-threaded.duckdb');
+  await load(a, false);
+  await load(b, true);
+  for (const t of ['http_log', 'tcp_log']) {
+    const want = await query(a, 'SELECT * FROM ' + t);
+    const got = await query(b, 'SELECT * FROM ' + t);
+    assert.equal(want.length, t === 'http_log' ? 20000 : 2858);
+    assert.equal(got.length, want.length);
+    assert.deepEqual(got, want);
+  }
+});
