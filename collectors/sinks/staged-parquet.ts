@@ -389,19 +389,17 @@ function splitClientIp(b: LogBatch, n: number): void {
   }
   ipRest.reset();
   const data = s.data;
+  const starts = s.starts;
   const end = s.end;
   const valid = s.valid;
-  let st = 0;
   for (let r = 0; r < n; r++) {
-    const en = end[r];
     let v = NaN;
     if (valid[r] !== 0) {
-      const x = canonicalIpv4(data, st, en);
+      const x = canonicalIpv4(data, starts[r], end[r]);
       if (x >= 0) v = x;
-      else ipRest.set(r, data, st, en);
+      else ipRest.set(r, data, starts[r], end[r]);
     }
     ip4Scratch[r] = v;
-    st = en;
   }
   ipRest.fillNulls(n);
 }
@@ -433,24 +431,24 @@ export function prepareStagedIds(b: LogBatch): { readonly col: number; readonly 
     const ids = stagedIds[k];
     const dict = b.dicts.byColumn[d.id] as LogDict;
     const data = s.data;
+    const starts = s.starts;
     const end = s.end;
     const valid = s.valid;
-    let st = 0;
     // A value equal to the previous row's (most rows of a log repeat the same captures) reuses its id.
     let pst = 0;
     let pen = -1;
     let pid = 0;
     for (let r = 0; r < n; r++) {
-      const en = end[r];
       if (valid[r] === 0) ids[r] = 0;
       else {
+        const st = starts[r];
+        const en = end[r];
         const len = en - st;
         let j = 0;
         if (len === pen - pst) while (j < len && data[st + j] === data[pst + j]) j++;
         if (len === pen - pst && j === len) ids[r] = pid;
         else { pid = ids[r] = dict.intern(data, st, en); pst = st; pen = en; }
       }
-      st = en;
     }
     out.push({ col: d.id, ids: ids.subarray(0, n) });
   }
@@ -469,14 +467,10 @@ function splitStaged(b: LogBatch, n: number): void {
     const rest = stagedRest[k];
     rest.reset();
     const data = s.data;
+    const starts = s.starts;
     const end = s.end;
     const valid = s.valid;
-    let st = 0;
-    for (let r = 0; r < n; r++) {
-      const en = end[r];
-      if (valid[r] !== 0 && ids[r] === 0) rest.set(r, data, st, en);
-      st = en;
-    }
+    for (let r = 0; r < n; r++) if (valid[r] !== 0 && ids[r] === 0) rest.set(r, data, starts[r], end[r]);
     rest.fillNulls(n);
   }
 }
@@ -679,7 +673,7 @@ function buildSparse(b: LogBatch, n: number): void {
       for (let k = 0; k < cols.length; k++) {
         const s = cols[k];
         if (s.valid[r] === 0) continue;
-        const st = r === 0 ? 0 : s.end[r - 1];
+        const st = s.starts[r];
         const en = s.end[r];
         const key = keys[k];
         const need = o + key.length + (en - st) * 6 + 3;
@@ -707,7 +701,25 @@ function strOf(b: LogBatch, id: number): LogStrColumn {
   if (id === COL_SPARSE) return sparseCol;
   if (id === COL_CLIENT_IP && ipSplit) return ipRest;
   if (stagedSplit) for (let k = 0; k < DICT_STAGED.length; k++) if (DICT_STAGED[k].str === id) return stagedRest[k];
-  return b.str[id] as LogStrColumn;
+  return gathered[id] ?? b.str[id] as LogStrColumn;
+}
+
+/** Per column id: a packed copy of the batch's column when it is not packed (see gather), for the batch being encoded. */
+const gathered: (LogStrColumn | null)[] = LOG_COLUMNS.map(() => null);
+const gatherScratch: LogStrColumn[] = [];
+
+/**
+ * A packed copy (values contiguous in row order, batcher.ts LogStrColumn) of rows [0, n) of column `s`, whose values
+ * point into a shared arena: the writers below copy a packed column's bytes in one piece. Reuses scratch `k`.
+ */
+function gather(s: LogStrColumn, n: number, k: number): LogStrColumn {
+  let g = gatherScratch[k];
+  if (g === undefined || g.end.length < n) g = gatherScratch[k] = new LogStrColumn(Math.max(n, 1024), 16);
+  g.reset();
+  const valid = s.valid;
+  for (let r = 0; r < n; r++) if (valid[r] !== 0) g.set(r, s.data, s.starts[r], s.end[r]);
+  g.fillNulls(n);
+  return g;
 }
 
 function i32Of(b: LogBatch, id: number): Int32Array {
@@ -775,6 +787,11 @@ export function encodeStagedParquet(b: LogBatch, ids?: PreparedIds): Buffer {
   }
   if (cols.includes(COL_SPARSE)) buildSparse(b, n);
   ctxFor = null;
+  gathered.fill(null);
+  for (let i = 0; i < cols.length; i++) {
+    const c = b.str[cols[i]];
+    if (c !== null && c !== undefined && !c.packed) gathered[cols[i]] = gather(c, n, i);
+  }
   if (nullArena.length < n * cols.length) nullArena = new Uint8Array(n * cols.length);
   if (i32Scratch.length < n * 2) i32Scratch = new Int32Array(n * 2);
   const plans: ColumnPlan[] = [];

@@ -382,3 +382,35 @@ test('captured headers repeated on consecutive rows, around NULLs and empty valu
   assert.deepEqual((await query(db, 'SELECT req_headers_id AS i FROM http_log_rows ORDER BY client_port')).map((r) => r.i),
     [1, 1, 2, 2, null, 3, 3, null, 1, 4, 4, 3]);
 });
+
+test('string columns whose values point into one shared arena (not packed) encode to the same bytes as packed ones', () => {
+  for (const table of [HTTP_LOG_TABLE, TCP_LOG_TABLE, RAW_LOG_TABLE]) {
+    const dicts = new LogDicts();
+    const b = edgeBatch(table, 700, dicts);
+    b.seal();
+    const want = Buffer.from(encodeStagedParquet(b));
+    // Every string column's values copied into one arena, in reverse row order with a gap byte before each, the way
+    // a parser pointing into the raw line leaves them (several columns, one buffer, not in row order).
+    const arena = Buffer.alloc(1 << 22, 0x7e);
+    let o = 0;
+    for (const id of table.columns) {
+      const s = b.str[id];
+      if (s === null) continue;
+      const starts = new Int32Array(s.end.length);
+      const end = new Int32Array(s.end.length);
+      for (let r = b.rows - 1; r >= 0; r--) {
+        if (s.valid[r] === 0) continue;
+        o++;
+        starts[r] = o;
+        o += s.data.copy(arena, o, s.start(r), s.end[r]);
+        end[r] = o;
+      }
+      s.data = arena;
+      s.starts = starts;
+      s.end = end;
+      (s as { packed: boolean }).packed = false;
+    }
+    assert.ok(o > 1000);
+    assert.deepEqual(Buffer.from(encodeStagedParquet(b)), want, table.name);
+  }
+});
