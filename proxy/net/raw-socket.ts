@@ -30,6 +30,8 @@ if (typeof TCP !== 'function' || typeof WriteWrap !== 'function' || typeof Pipe 
   throw new Error('sluice: this node lacks the tcp_wrap/pipe_wrap/stream_wrap bindings proxy/net/raw-socket.ts is built on (node 20 has them)');
 }
 
+/** Largest first write of an outgoing connection sent before TCP_NODELAY is set (under one Ethernet MSS). */
+const NODELAY_LAZY_MAX = 1400;
 /** libuv's UV_EOF. */
 const UV_EOF = -4095;
 /** Pending (not yet in the kernel) bytes at which write() says "stop" (net.Socket's default highWaterMark). */
@@ -159,6 +161,13 @@ export class RawSocket implements ProxySocket {
   bytesRead = 0;
   bytesWritten = 0;
   error: SockError | null = null;
+  /**
+   * TCP_NODELAY is still to be set (outgoing connections, rawConnectTcp): set before any write but a first one of at
+   * most NODELAY_LAZY_MAX bytes, which Nagle never holds (nothing is in flight before it, and it fits one segment).
+   * A connection that carries one request (Connection: close) so makes one setsockopt less.
+   */
+  noDelayLazy = false;
+  firstWriteDone = false;
   isTcp: boolean;
   peer: AddrOut | null = null;
   local: AddrOut | null = null;
@@ -197,7 +206,11 @@ export class RawSocket implements ProxySocket {
     return f !== undefined && f.call(h, out) === 0 ? out : {};
   }
 
-  setNoDelay(on = true): void { const h = this.handle; if (h !== null && h.setNoDelay !== undefined) h.setNoDelay(on); }
+  setNoDelay(on = true): void {
+    this.noDelayLazy = false;
+    const h = this.handle;
+    if (h !== null && h.setNoDelay !== undefined) h.setNoDelay(on);
+  }
   setKeepAlive(on = true, delayMs = 0): void {
     const h = this.handle;
     if (h !== null && h.setKeepAlive !== undefined) h.setKeepAlive(on, Math.floor(delayMs / 1000));
@@ -263,6 +276,7 @@ export class RawSocket implements ProxySocket {
 
   private dispatch(buf: Buffer | null, bufs: Buffer[] | null, cb: WriteCb | null): void {
     const h = this.handle as StreamHandle;
+    if (this.noDelayLazy) this.noDelayBefore(buf !== null ? buf.length : NODELAY_LAZY_MAX + 1);
     const req = takeReq();
     req.handle = h;
     const err = buf !== null ? h.writeBuffer(req, buf) : h.writev(req, bufs as Buffer[], true);
@@ -286,6 +300,12 @@ export class RawSocket implements ProxySocket {
     req.cb = cb;
     this.pendingBytes += bytes;
     this.pendingReqs++;
+  }
+
+  /** A write of `len` bytes is next: sets TCP_NODELAY first unless it is a small first write (see noDelayLazy). */
+  private noDelayBefore(len: number): void {
+    if (len > NODELAY_LAZY_MAX || this.firstWriteDone) this.setNoDelay(true);
+    else this.firstWriteDone = true;
   }
 
   /** A queued write finished (status 0) or failed. */
@@ -535,7 +555,7 @@ export function rawConnectTcp(host: string, port: number, readBuf: Buffer | null
   const rs = new RawSocket(new TCP(tcpWrap.constants.SOCKET) as StreamHandle, true, readBuf);
   rs.connecting = true;
   rs.paused = false;
-  if (noDelay) rs.setNoDelay(true);
+  rs.noDelayLazy = noDelay;
   if (keepAlive) rs.setKeepAlive(true, 0);
   const fam = ipFamily(host);
   if (srcHost !== '' || srcPort !== 0) {
