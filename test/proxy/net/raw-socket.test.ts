@@ -295,3 +295,21 @@ test('a silenced socket closes without a close callback and lets go of its handl
   await new Promise((res) => setTimeout(res, 50));
   assert.equal(heard, 0);
 });
+
+test('TCP_NODELAY of an outgoing connection waits for its second write, or comes before a first one over one segment', async () => {
+  const port = await listen((s) => { s.on('data', () => {}); });
+  const small = rawConnectTcp('127.0.0.1', port, null, true, false);
+  assert.equal(small.noDelayLazy, true);
+  await connected(small);
+  small.write('GET / HTTP/1.1\r\n\r\n');
+  assert.equal(small.noDelayLazy, true);         // a first write that fits one segment goes without it
+  small.write('more');
+  assert.equal(small.noDelayLazy, false);        // set before the second
+  const big = rawConnectTcp('127.0.0.1', port, null, true, false);
+  await connected(big);
+  big.write(Buffer.alloc(1401, 97));
+  assert.equal(big.noDelayLazy, false);
+  const off = rawConnectTcp('127.0.0.1', port, null, false, false);
+  assert.equal(off.noDelayLazy, false);          // noDelay false: never set
+  for (const s of [small, big, off]) s.destroy();
+});
