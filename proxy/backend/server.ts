@@ -14,6 +14,7 @@ import { killStreams } from '../streams.ts';
 import { PR_CAP_FE } from '../config/types.ts';
 import { emitEvent, EV_ALERT, EV_WARNING } from '../events.ts';
 import { processQueue, redistributeQueue } from './queue.ts';
+import { srvStoppedByState } from './server-state.ts';
 
 export const SRV_ADMF_MAINT = SRV_ADMF_FMAINT | SRV_ADMF_IMAINT | SRV_ADMF_CMAINT | SRV_ADMF_RMAINT;
 export const SRV_ADMF_DRAIN = SRV_ADMF_FDRAIN | SRV_ADMF_IDRAIN;
@@ -326,14 +327,17 @@ export function srvSetMaxconn(s: Server, n: number): void {
 
 /**
  * Startup: servers start RUNNING (checked ones too, as HAProxy, with health at rise so one failure of `fall` takes
- * them down), `disabled` (CMAINT) and address-less (RMAINT) ones STOPPED with health 0, then the LB set is built.
+ * them down), `disabled` (CMAINT), address-less (RMAINT) and state-file maintenance (FMAINT) ones STOPPED with health
+ * 0, state-file DOWN ones STOPPED with their saved health, then the LB set is built.
  */
 export function initBackendServers(be: Proxy): void {
   for (const s of be.servers) {
     // config `disabled`, or no address from `init-addr none` (resolution maintenance, dns/): DOWN as in 2.6
-    const off = (s.adminState & (SRV_ADMF_CMAINT | SRV_ADMF_RMAINT)) !== 0;
-    s.curState = off ? SRV_ST_STOPPED : SRV_ST_RUNNING;
-    if (s.check.enabled) s.check.health = off ? 0 : s.check.rise;
+    const off = (s.adminState & (SRV_ADMF_CMAINT | SRV_ADMF_RMAINT | SRV_ADMF_FMAINT)) !== 0;
+    // a server the state file said was DOWN (server-state.ts) starts so, with its saved health
+    const down = off || srvStoppedByState(s);
+    s.curState = down ? SRV_ST_STOPPED : SRV_ST_RUNNING;
+    if (s.check.enabled && !srvStoppedByState(s)) s.check.health = off ? 0 : s.check.rise;
     s.lastChange = Date.now();
   }
   recalcBackend(be);
