@@ -65,6 +65,7 @@ import { sslAclFetches, sslLogFetches } from './ssl/fetches.ts';
 import { tlsAcceptorFor, tlsHandshake } from './ssl/accept.ts';
 import { registerAclFetches } from './acl/fetches.ts';
 import { BODY_ACL_FETCHES, bodyLogArgFetch } from './acl/fetches-body.ts';
+import { keywords as serverStateKeywords, serverStateProxyInit } from './backend/server-state.ts';
 import { nbsrvFetch } from './acl/nbsrv.ts';
 import { PROXY_STATE_FETCHES } from './acl/proxy-state.ts';
 import { patRefLoadStart } from './acl/pat-ref.ts';
@@ -90,6 +91,7 @@ export function registerModelHooks(): void {
   registerProxyInit(httpProxyInit);
   registerProxyInit(persistProxyInit);
   registerProxyInit(sourceProxyInit);
+  registerProxyInit(serverStateProxyInit);
   registerServerInit(sourceServerInit);
   registerServerInit(nonStickServerInit);
   registerServerInit(redirServerInit);
@@ -123,6 +125,7 @@ export function buildRegistry(): KeywordRegistry {
   reg.register(cookieKeywords);
   reg.register(persistKeywords);
   reg.register(sourceKeywords);
+  reg.register(serverStateKeywords);
   reg.register(dispatchKeywords);
   reg.registerServer(sourceServerKeywords);
   reg.registerServer(nonStickServerKeywords);
