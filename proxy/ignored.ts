@@ -2,9 +2,9 @@
  * HAProxy 2.6 keywords Sluice accepts and ignores with a [WARNING] naming the line, per family ('global', 'proxy' (incl.
  * "option x"), 'server', 'bind'): tuning of HAProxy's own poller, buffers, pools, TCP options and engines, which has
  * no counterpart in Sluice's event loop, and limits or features whose absence leaves the traffic proxied as
- * configured otherwise. Real configurations carry them (`nosplice`, `tune.*`, `spread-checks`, `backlog`,
- * `server-state-file`), and refusing them would refuse the whole file. Keywords that change what is proxied stay in
- * unsupported.ts (an [ALERT]). Each entry: name, number of arguments it takes on a server/bind line, why it is ignored.
+ * configured otherwise. Real configurations carry them (`nosplice`, `tune.*`, `spread-checks`, `backlog`), and
+ * refusing them would refuse the whole file. Keywords that change what is proxied stay in unsupported.ts (an [ALERT]).
+ * Each entry: name, number of arguments it takes on a server/bind line, why it is ignored.
  * The loader consults it only when no module registered the keyword. Hot path: no.
  */
 
@@ -14,7 +14,6 @@ export type IgnoredKeyword = readonly [string, number, string];
 const POLLER = 'node\'s event loop does its polling';
 const TUNE = 'a tuning of HAProxy\'s internals without counterpart in sluice';
 const SSL_ENGINE = 'no OpenSSL engine or provider is loaded';
-const STATE = 'server states are not saved nor restored across restarts';
 const TCPKA = 'TCP keep-alive probes use the system\'s timing';
 const POOL = 'the idle connection pool keeps its own limits';
 
@@ -52,7 +51,6 @@ export const IGNORED: ReadonlyArray<readonly [string, readonly IgnoredKeyword[]]
     ['numa-cpu-mapping', 0, 'one process, one thread'], ['profiling.tasks', 1, TUNE],
     ['anonkey', 1, 'the CLI never anonymizes'], ['cluster-secret', 1, 'no QUIC'],
     ['mworker-max-reloads', 1, 'workers are never killed for their age'], ['fd-hard-limit', 1, TUNE],
-    ['server-state-file', 1, STATE], ['server-state-base', 1, STATE],
     ['h2-workaround-bogus-websocket-clients', 0, 'sluice speaks HTTP/1.1 only'],
     ['h1-case-adjust', 2, 'header names go out in lower case, as HAProxy sends them without this'],
     ['h1-case-adjust-file', 1, 'header names go out in lower case, as HAProxy sends them without this'],
@@ -66,7 +64,6 @@ export const IGNORED: ReadonlyArray<readonly [string, readonly IgnoredKeyword[]]
     ['backlog', 1, 'listeners use the system\'s backlog'],
     ['clitcpka-cnt', 1, TCPKA], ['clitcpka-idle', 1, TCPKA], ['clitcpka-intvl', 1, TCPKA],
     ['srvtcpka-cnt', 1, TCPKA], ['srvtcpka-idle', 1, TCPKA], ['srvtcpka-intvl', 1, TCPKA],
-    ['load-server-state-from-file', 1, STATE], ['server-state-file-name', 1, STATE],
     ['max-keep-alive-queue', 1, TUNE],
     ['option checkcache', 0, 'responses are not checked for cacheability'],
     ['option h1-case-adjust-bogus-client', 0, 'header names go out in lower case'],
