@@ -10,7 +10,7 @@
  */
 import { isIPv4 } from 'node:net';
 import type { ProxySocket } from '../net/types.ts';
-import { rawReadBufTake, rawReadBufGive, sockSilence } from '../net/raw-socket.ts';
+import { rawReadBufTake, rawReadBufGive, sockSilence, RAW_WRITE_HWM } from '../net/raw-socket.ts';
 import type { Proxy, Server, StreamLog, BindCfg } from '../model/types.ts';
 import { frontendStreamEnd } from '../frontend.ts';
 import type { StkStream } from '../stick/types.ts';
@@ -1050,7 +1050,17 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       this.rqPhase = RQ_DONE;
       this.keepRest(chunk, from);
     }
-    if (this.rsPhase === RS_DONE) { if (this.rqPhase === RQ_DONE) this.endTransaction(); else this.armBodyWait(); }
+    if (this.rqPhase === RQ_BODY) {
+      // a server reading slower than the client sends pauses the client until its drain (onSrvDrain): the body is
+      // never buffered beyond a socket's high-water mark
+      if (srv.writableLength >= RAW_WRITE_HWM && !this.paused) { this.paused = true; this.cli.pause(); }
+      if (this.rsPhase === RS_DONE) this.armBodyWait();
+      else {
+        // writing to the server restarts its timeout: 2.6 keeps an upload slower than `timeout server` going
+        const to = this.srvTimeout();
+        if (to > 0) timerArm(this.srvTimer, to, twNow());
+      }
+    } else if (this.rsPhase === RS_DONE && this.rqPhase === RQ_DONE) this.endTransaction();
   }
 
   onServerData(chunk: Buffer): void {
