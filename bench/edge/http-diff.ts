@@ -42,7 +42,7 @@ function freePort(): Promise<number> {
 }
 
 async function listening(port: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 600; i++) {          // 30 s: Sluice compiles from source, slowly on a loaded machine
     const ok = await new Promise((r) => { const c = net.connect(port, '127.0.0.1'); c.on('connect', () => { c.destroy(); r(true); }); c.on('error', () => r(false)); });
     if (ok) return;
     await new Promise((r) => setTimeout(r, 50));
@@ -109,10 +109,13 @@ async function main(): Promise<void> {
     for (let i = 0; i < FUZZ; i++) cases.push(mutateCase(seeds, SEED * 100003 + i));
   }
   const hp = await startSide('haproxy', [process.env.HAPROXY ?? '/usr/sbin/haproxy']);
-  const sl = await startSide('sluice', [process.execPath, '--import', 'tsx', path.join(root, 'proxy/main.ts')]);
+  let sl: Side | null = null;
+  // the children end with this process, also when it fails
+  process.on('exit', () => { hp.child.kill('SIGTERM'); sl?.child.kill('SIGTERM'); });
+  sl = await startSide('sluice', [process.execPath, '--import', 'tsx', path.join(root, 'proxy/main.ts')]);
   let diffs = 0;
   for (const c of cases) {
-    const [a, b] = await Promise.all([runOne(hp, c), runOne(sl, c)]);
+    const [a, b] = await Promise.all([runOne(hp, c), runOne(sl as Side, c)]);
     const what: string[] = [];
     if (a.reply !== b.reply) what.push('reply');
     if (a.end !== b.end) what.push(`end ${a.end}/${b.end}`);
@@ -134,7 +137,7 @@ async function main(): Promise<void> {
     if (what.includes('log')) process.stdout.write(`  haproxy ${short(a.log.join(' | '), 300)}\n  sluice  ${short(b.log.join(' | '), 300)}\n`);
   }
   process.stdout.write(`${cases.length} cases, ${diffs} with differences (details in ${OUT})\n`);
-  for (const s of [hp, sl]) { s.child.kill('SIGTERM'); s.up.close(); }
+  for (const s of [hp, sl as Side]) { s.child.kill('SIGTERM'); s.up.close(); }
 }
 
 main().catch((e) => { console.error(e); process.exit(1); });

@@ -31,6 +31,8 @@ export class ChunkState {
   ntrailers = 0;
   /** HTX bytes of the last call's trailers (2.6 counts a trailer as its name plus its value, like a header). */
   trailerBytes = 0;
+  /** Trailers of the last call already rewritten by normTrailers. */
+  normed = 0;
   /** Where a partial trailer line starts when a call ends inside it (-1 none): the caller keeps those bytes. */
   trailerPartial = -1;
   /** A copy of the partial trailer line a read ended in (chunkHold), to be read again before the next read (chunkResume). */
@@ -39,6 +41,7 @@ export class ChunkState {
   reset(): void {
     this.state = CHK_ST_SIZE; this.remaining = 0; this.sizeDigits = 0; this.lastSeen = false; this.errPos = -1;
     this.nspans = 0; this.dataBytes = 0; this.ntrailers = 0; this.trailerBytes = 0; this.trailerPartial = -1; this.part = null;
+    this.normed = 0;
   }
 }
 
@@ -96,6 +99,29 @@ function pushTrailer(st: ChunkState, buf: Buffer, s: number, e: number): boolean
 }
 
 /**
+ * Rewrites the trailers recorded since the last call (their obs-folds joined) in place as 2.6 writes them out:
+ * "name: value", the spaces around the value dropped ("X:v" -> "x: v", "X:" -> "x: "). The new form fits in the line
+ * with its CR (a bare-LF line with no space after the colon is left as it came), and a second pass over the rewritten
+ * bytes (a body checked with its head, then forwarded) leaves them unchanged.
+ */
+function normTrailers(st: ChunkState, buf: Buffer): void {
+  for (let k = st.normed; k < st.ntrailers; k++) {
+    const s = st.trailers[k * 2], e = st.trailers[k * 2 + 1];
+    const c = buf.indexOf(58, s);
+    let vs = c + 1, ve = e;
+    while (vs < ve && (buf[vs] === 32 || buf[vs] === 9)) vs++;
+    while (ve > vs && (buf[ve - 1] === 32 || buf[ve - 1] === 9)) ve--;
+    const ne = c + 2 + ve - vs;
+    if (ne > e && buf[e] !== 13) continue;     // no space after the colon and a bare LF: no room, left as it came
+    if (vs !== c + 2) buf.copy(buf, c + 2, vs, ve);
+    buf[c + 1] = 32;
+    for (let i = ne; i < e; i++) buf[i] = 32;  // what the value left behind: trimmed again by a second pass
+    st.trailers[k * 2 + 1] = ne;
+  }
+  st.normed = st.ntrailers;
+}
+
+/**
  * An obs-fold line buf[p, le) continuing the last trailer of this call: the line break before it becomes spaces in
  * place and the trailer runs to le (2.6 writes "a\r\n b" as "a   b"). False when there is no such trailer.
  */
@@ -119,7 +145,7 @@ function foldTrailer(st: ChunkState, buf: Buffer, p: number, le: number): boolea
  * caller must present those bytes again with more data. Lowercases trailer names in place; keeps no reference.
  */
 export function chunkDecode(st: ChunkState, buf: Buffer, p: number, end: number): number {
-  st.nspans = 0; st.dataBytes = 0; st.ntrailers = 0; st.trailerBytes = 0; st.trailerPartial = -1;
+  st.nspans = 0; st.dataBytes = 0; st.ntrailers = 0; st.trailerBytes = 0; st.trailerPartial = -1; st.normed = 0;
   while (p < end) {
     switch (st.state) {
       case CHK_ST_SIZE: {
@@ -176,15 +202,16 @@ export function chunkDecode(st: ChunkState, buf: Buffer, p: number, end: number)
       }
       case CHK_ST_TRAILER: {
         const lf = buf.indexOf(10, p);
-        if (lf < 0 || lf >= end) { st.trailerPartial = p; return p; }
+        if (lf < 0 || lf >= end) { normTrailers(st, buf); st.trailerPartial = p; return p; }
         const le = lf > p && buf[lf - 1] === 13 ? lf - 1 : lf;
-        if (le === p) { st.state = CHK_ST_DONE; return lf + 1; }
+        if (le === p) { normTrailers(st, buf); st.state = CHK_ST_DONE; return lf + 1; }
         const c0 = buf[p];
         if (c0 === 32 || c0 === 9) {
           if (!foldTrailer(st, buf, p, le)) { st.state = CHK_ST_ERROR; st.errPos = p; return -1; }
           p = lf + 1;
           break;
         }
+        normTrailers(st, buf);
         let i = p;
         while (i < le && buf[i] !== 58) { const c = buf[i]; if (c >= 0x41 && c <= 0x5a) buf[i] = c + 0x20; i++; }
         if (!pushTrailer(st, buf, p, le)) { st.state = CHK_ST_ERROR; st.errPos = p; return -1; }
@@ -195,6 +222,7 @@ export function chunkDecode(st: ChunkState, buf: Buffer, p: number, end: number)
         return st.state === CHK_ST_DONE ? p : -1;
     }
   }
+  if (st.ntrailers > st.normed) normTrailers(st, buf);
   return p;
 }
 

@@ -107,3 +107,21 @@ test('chunkHold/chunkResume carry a trailer line cut between reads (a final CRLF
     assert.equal(st.part, null);
   }
 });
+
+test('trailers are written as "name: value" (spaces around the value dropped), as 2.6.12 re-emits them', () => {
+  const t = decode('0\r\nX-A:v\r\nX-B:\r\nX-C:  c  \r\nX-D: a\r\n  b\r\n\r\n', []);
+  assert.deepEqual([t.done, t.trailers], [true, ['x-a: v', 'x-b: ', 'x-c: c', 'x-d: a    b']]);
+  const again = decode('0\r\nx-a: v\r\nx-b: \r\n\r\n', []);
+  assert.deepEqual(again.trailers, ['x-a: v', 'x-b: ']);
+});
+
+test('rewritten trailers read back unchanged by a second pass (a body checked with its head, then forwarded)', () => {
+  const b = Buffer.from('0\r\nX-C: \tc \r\nX:v\r\nY:\n\r\n', 'latin1');
+  const out: string[][] = [];
+  for (let pass = 0; pass < 2; pass++) {
+    const st = new ChunkState();
+    assert.equal(chunkDecode(st, b, 0, b.length), b.length);
+    out.push(Array.from({ length: st.ntrailers }, (_, i) => b.toString('latin1', st.trailers[2 * i], st.trailers[2 * i + 1])));
+  }
+  assert.deepEqual(out, [['x-c: c', 'x: v', 'y:'], ['x-c: c', 'x: v', 'y:']]);
+});
