@@ -242,6 +242,8 @@ export async function checkConfig(files: string[], quietFlag: boolean, err: (s: 
   out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
   const cfg = loadConfig(files, buildRegistry());
   const quiet = quietFlag || cfg.global.ext.get('quiet') === true; // `quiet` in global is -q (2.6)
+  // ... from its line on: what came before it was printed already in 2.6
+  if (!quietFlag && cfg.quietAt > 0) reportConfig({ ...cfg, messages: cfg.messages.slice(0, cfg.quietAt), alerts: 0 }, false, err);
   const rc = reportConfig(cfg, quiet, err);
   if (rc !== 0) return rc;
   const errs = await resolveServerAddrs(cfg);

@@ -62,6 +62,8 @@ export interface LoadedConfig {
   fatal: boolean;
   /** A section error stopped parsing (HAProxy's ERR_ABORT): no cross-reference checks, no "Fatal errors" line. */
   aborted: boolean;
+  /** Messages emitted before a global `quiet` line (2.6 printed them before it went quiet), -1 without one. */
+  quietAt: number;
 }
 
 /** Expands -f arguments: a directory gives its *.cfg regular files in lexical order. Missing paths are errors. */
@@ -121,6 +123,7 @@ class Loading {
   readonly messages: CfgMessage[] = [];
   readonly post: (() => void)[] = [];
   readonly late: (() => void)[] = [];
+  quietAt = -1;
   readonly filesWithErrors = new Set<string>();
   alerts = 0;
   warnings = 0;
@@ -239,7 +242,7 @@ export function loadConfig(paths: readonly string[], reg: KeywordRegistry, env: 
   return {
     global: ld.global, proxies: ld.st.proxies, frontends: ld.st.frontends, backends: ld.st.backends,
     defaults: ld.st.defaults, messages: ld.messages, alerts: ld.alerts, warnings: ld.warnings, files,
-    filesWithErrors: [...ld.filesWithErrors], fatal: ld.fatal, aborted: ld.aborted,
+    filesWithErrors: [...ld.filesWithErrors], fatal: ld.fatal, aborted: ld.aborted, quietAt: ld.quietAt,
   };
 }
 
@@ -476,6 +479,7 @@ function dispatchLine(ld: Loading, reg: KeywordRegistry, file: string, lineNo: n
     const srvLine = px !== null && (args[0] === 'server' || args[0] === 'default-server');
     if (srvLine) setTimeWarnSink((t) => ld.warn((args[0] === 'server' ? `[${file}:${lineNo}] : 'server ${px.name}/${args[1] ?? ''}' : ` : `[${file}:${lineNo}] : `) + t));
     m.kw.parse(args, ctx);
+    if (section === 'global' && args[0] === 'quiet' && ld.quietAt < 0) ld.quietAt = ld.messages.length;
     if (srvLine) setTimeWarnSink((t) => ld.warn(t));
     if (px !== null && ld.alerts === before) { ruleOrder(ctx, px, args); noteFinal(px, args); }
     return;
