@@ -670,6 +670,7 @@ function buildSparse(b: LogBatch, n: number): void {
     let o = 0;
     for (let r = 0; r < n; r++) {
       let first = true;
+      const rowStart = o;
       for (let k = 0; k < cols.length; k++) {
         const s = cols[k];
         if (s.valid[r] === 0) continue;
@@ -688,6 +689,7 @@ function buildSparse(b: LogBatch, n: number): void {
       out[o++] = 125;   // '}'
       sc.fillNulls(r);
       sc.pos = o;
+      sc.starts[r] = rowStart;
       sc.end[r] = o;
       sc.valid[r] = 1;
       sc.last = r;

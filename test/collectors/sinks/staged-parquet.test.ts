@@ -8,7 +8,7 @@ import { LogBatch, LogDicts, batchRow } from '../../../collectors/arrow/batcher.
 import { CTX_COLUMNS, DICT_STAGED, HTTP_LOG_TABLE, LOG_COLUMNS, RAW_LOG_TABLE, SPARSE_COLUMNS, TCP_LOG_TABLE, baseColumns } from '../../../collectors/arrow/schema.ts';
 import {
   CK_BOOL, CK_DICT, CK_I32, CK_I64, CK_STR, CK_TS, COL_BYTES_READ, COL_CLIENT_IP, COL_CLIENT_IP4, COL_CLIENT_PORT,
-  COL_BACKEND, COL_CTX, COL_FRONTEND, COL_MESSAGE, COL_PID, COL_SERVER, COL_TA_PLUS, COL_REQ_HEADERS, COL_REQ_HEADERS_ID, COL_RES_HEADERS, COL_STATUS, COL_TS, COL_URI, HEADERS_DICT_MAX,
+  COL_BACKEND, COL_CTX, COL_FRONTEND, COL_MESSAGE, COL_PID, COL_SERVER, COL_TA_PLUS, COL_REQ_COOKIE, COL_REQ_HEADERS, COL_REQ_HEADERS_ID, COL_RES_HEADERS, COL_STATUS, COL_TS, COL_URI, HEADERS_DICT_MAX,
 } from '../../../collectors/arrow/types.ts';
 import type { TableSpec } from '../../../collectors/arrow/types.ts';
 import { BULK_MIN_ROWS, DuckDbSink, ROW_GROUP_ROWS } from '../../../collectors/sinks/duckdb.ts';
@@ -165,6 +165,21 @@ test('invalid UTF-8 in a string column is stored with U+FFFD instead of failing 
   fs.writeFileSync(f, encodeStagedParquet(b));
   const got = await query(':memory:', "SELECT message FROM read_parquet('" + f + "')");
   assert.deepEqual(got.map((r) => r.message), ['ok', 'GET \ufffd\ufffd/', null]);
+});
+
+test('invalid UTF-8 in a value kept in the sparse JSON column is replaced in that row only', async () => {
+  const dicts = new LogDicts();
+  const b = new LogBatch(HTTP_LOG_TABLE, 4, dicts);
+  const cookies = [Buffer.from('a=1'), null, Buffer.from([0x62, 0x3d, 0xff, 0x32]), Buffer.from('c=3')];
+  for (const c of cookies) {
+    if (c !== null) b.setStr(COL_REQ_COOKIE, c, 0, c.length);
+    b.commitRow();
+  }
+  b.seal();
+  const f = path.join(dir, 'bad-sparse.parquet');
+  fs.writeFileSync(f, encodeStagedParquet(b));
+  const got = await query(':memory:', "SELECT sparse FROM read_parquet('" + f + "')");
+  assert.deepEqual(got.map((r) => r.sparse), ['{"req_cookie":"a=1"}', null, '{"req_cookie":"b=\ufffd2"}', '{"req_cookie":"c=3"}']);
 });
 
 test('the DuckDB sink gives the same view rows in bulk mode (one INSERT) and per batch', async () => {
