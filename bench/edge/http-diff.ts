@@ -6,7 +6,8 @@
  * Cases: the committed corpora (CANNED, CASES, CASES2, CASES3) and FUZZ seeded mutations of them. Not a test: prints
  * one line per difference and writes both sides of each to OUT. Loopback only, bounded (~0.5 s per case).
  * Run: node --import tsx bench/edge/http-diff.ts     env: ONLY=name,... SETS=canned,cases,cases2,cases3 FUZZ=200
- *      SEED=1 OUT=/tmp/http-diff HAPROXY=/usr/sbin/haproxy
+ *      (request mutants) FUZZ_RSP=100 (mutants of the scripted upstream's replies) SEED=1 OUT=/tmp/http-diff
+ *      HAPROXY=/usr/sbin/haproxy
  */
 import net from 'node:net';
 import fs from 'node:fs';
@@ -15,12 +16,12 @@ import path from 'node:path';
 import dgram from 'node:dgram';
 import { spawn, type ChildProcess } from 'node:child_process';
 // @ts-expect-error plain JS fixture modules shared with the capture script and the replay tests
-import { CASES, CASES2, CANNED, buildConfig, startUpstreams } from '../../fixtures/http/cases.mjs';
+import { CASES, CASES2, CANNED, SCRIPT, buildConfig, startUpstreams } from '../../fixtures/http/cases.mjs';
 // @ts-expect-error plain JS fixture module
 import { CASES3 } from '../../fixtures/proxy/http-diff/cases3.mjs';
 // @ts-expect-error plain JS fixture module: the client the goldens were captured with
 import { exchange } from '../../fixtures/http/capture.mjs';
-import { mutateCase } from './http-fuzz.ts';
+import { mutateCase, mutateReplyCase } from './http-fuzz.ts';
 
 interface Case { name: string; send: (string | number)[]; idleMs?: number; closeAfterSend?: boolean; fe?: number }
 interface Upstreams { ports: Record<string, number>; reset(): void; received(): Buffer; close(): void }
@@ -32,6 +33,7 @@ fs.mkdirSync(OUT, { recursive: true });
 const SETS = new Set((process.env.SETS ?? 'canned,cases,cases2,cases3').split(','));
 const ONLY = process.env.ONLY ? new Set(process.env.ONLY.split(',')) : null;
 const FUZZ = Number(process.env.FUZZ ?? 0);
+const FUZZ_RSP = Number(process.env.FUZZ_RSP ?? 0);
 const SEED = Number(process.env.SEED ?? 1);
 
 function freePort(): Promise<number> {
@@ -108,6 +110,7 @@ async function main(): Promise<void> {
     const seeds = [...CASES, ...CASES2, ...CASES3].filter((c: Case) => c.send.length === 1 && typeof c.send[0] === 'string' && !c.fe && (c.send[0] as string).length < 4000);
     for (let i = 0; i < FUZZ; i++) cases.push(mutateCase(seeds, SEED * 100003 + i));
   }
+  for (let i = 0; i < FUZZ_RSP; i++) cases.push(mutateReplyCase(SCRIPT, SEED * 200003 + i));
   const hp = await startSide('haproxy', [process.env.HAPROXY ?? '/usr/sbin/haproxy']);
   let sl: Side | null = null;
   // the children end with this process, also when it fails

@@ -1,7 +1,8 @@
 /*
- * Seeded, bounded mutations of HTTP/1.1 input cases for bench/edge/http-diff.ts: each mutant applies 1-3 edits
- * (insert/replace/delete a byte from a set that matters to HTTP framing, duplicate or drop a line, CRLF -> LF, case
- * flips, digit changes, a cut with the rest sent after a pause). Same seed, same mutant. Hot path: no.
+ * Seeded, bounded mutations of HTTP/1.1 input cases and of the scripted upstream's replies for bench/edge/http-diff.ts:
+ * each mutant applies 1-3 edits (insert/replace/delete a byte from a set that matters to HTTP framing, duplicate or
+ * drop a line, CRLF -> LF, case flips, digit changes; requests also a cut with the rest sent after a pause). Same seed,
+ * same mutant. Hot path: no.
  */
 
 interface Case { name: string; send: (string | number)[]; idleMs?: number; closeAfterSend?: boolean }
@@ -21,14 +22,10 @@ export function prng(seed: number): () => number {
 const BYTES = [' ', '\t', '\r', '\n', '\r\n', '\x00', '\x0b', '\x7f', '\xff', ':', ',', ';', '"', '#', '0', '9', 'a', 'F',
   '-', '+', '=', '/', '?', '%', '\x01', ' chunked', ', chunked', '\r\n\r\n', '\r\n ', 'HTTP/1.1'];
 
-/** One mutant of a random seed case; its name carries the seed index and the PRNG seed. */
-export function mutateCase(seeds: Case[], seed: number): Case {
-  const rnd = prng(seed);
+/** 1-3 random edits of `s` (see the module comment); `ops` gets the edit kinds applied. */
+function mutateText(s: string, rnd: () => number, ops: string[]): string {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
-  const base = pick(seeds);
-  let s = base.send[0] as string;
   const edits = 1 + Math.floor(rnd() * 3);
-  const ops: string[] = [];
   for (let e = 0; e < edits; e++) {
     const op = Math.floor(rnd() * 9);
     const at = Math.floor(rnd() * (s.length + 1));
@@ -57,7 +54,29 @@ export function mutateCase(seeds: Case[], seed: number): Case {
       default: break; // a cut, below
     }
   }
+  return s;
+}
+
+/** One mutant of a random seed case; its name carries the seed index and the PRNG seed. */
+export function mutateCase(seeds: Case[], seed: number): Case {
+  const rnd = prng(seed);
+  const base = seeds[Math.floor(rnd() * seeds.length)];
+  const ops: string[] = [];
+  const s = mutateText(base.send[0] as string, rnd, ops);
   const cut = ops.includes('8') ? Math.floor(rnd() * s.length) : -1;
   const send: (string | number)[] = cut > 0 ? [s.slice(0, cut), 60, s.slice(cut)] : [s];
   return { name: `fuzz-${seed}-${base.name}`, send, idleMs: 400 };
+}
+
+/**
+ * A mutant of one scripted upstream reply (fixtures/http/cases.mjs SCRIPT), registered in `script` under a new name,
+ * and the case requesting it. Replies whose upstream closes or tunnels keep doing so.
+ */
+export function mutateReplyCase(script: Record<string, { reply: string }>, seed: number): Case {
+  const rnd = prng(seed);
+  const names = Object.keys(script).filter((n) => !n.startsWith('fz-') && script[n].reply.length < 4000);
+  const base = names[Math.floor(rnd() * names.length)];
+  const name = `fz-${seed}`;
+  script[name] = { ...script[base], reply: mutateText(script[base].reply, rnd, []) };
+  return { name: `fuzzrsp-${seed}-${base}`, send: [`GET /s/${name} HTTP/1.1\r\nHost: a\r\n\r\n`], idleMs: 600 };
 }
