@@ -16,6 +16,7 @@ import {
 import { srvSetRunning, srvSetStopped, srvSetMaint, srvSetDrain, srvSetReady, srvSetWeight } from '../backend/server.ts';
 import { checkLogText, logCheckLine } from './log-checks.ts';
 import { processSessions } from '../stats/counters.ts';
+import { checkSpread } from './spread.ts';
 
 interface AgentTask { srv: Server; timer: NodeJS.Timeout | null; stopped: boolean }
 
@@ -118,7 +119,7 @@ class AgentProbe {
     const srv = this.t.srv;
     const eol = this.text.indexOf('\n');
     applyAgentReply(srv, eol >= 0 ? this.text.slice(0, eol) : this.text, Date.now() - this.start);
-    schedule(this.t, srv.agent!.inter);
+    schedule(this.t, checkSpread(srv.agent!.inter));
   }
 
   fail(status: number, desc: string): void {
@@ -126,7 +127,7 @@ class AgentProbe {
     const a = this.t.srv.agent!;
     // an unreachable agent changes nothing but its own status (HAProxy keeps the server's state)
     a.status = status; a.desc = desc; a.code = 0; a.duration = Date.now() - this.start;
-    schedule(this.t, a.inter);
+    schedule(this.t, checkSpread(a.inter));
   }
 }
 
@@ -135,7 +136,7 @@ function runOnce(t: AgentTask): void {
   if (t.stopped) return;
   const srv = t.srv;
   const a = srv.agent!;
-  if (a.paused) { schedule(t, a.inter); return; }
+  if (a.paused) { schedule(t, checkSpread(a.inter)); return; }
   a.running = true;
   a.lastStart = Date.now();
   processSessions.checks++;

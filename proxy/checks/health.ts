@@ -2,7 +2,7 @@
  * The health-check scheduler and rise/fall state machine (HAProxy's check->health): a checked server starts UP with
  * health = rise (so the first failure takes it DOWN, as HAProxy); a success reaching rise jumps to rise+fall-1,
  * failures go down one by one while UP and to 0 below rise; DOWN needs `rise` consecutive successes. Interval: `inter` when stable, `fastinter` while
- * transitioning, `downinter` while DOWN. State changes go through backend/server.ts (messages, LB, queues).
+ * transitioning, `downinter` while DOWN, each varied by `spread-checks` (spread.ts). State changes go through backend/server.ts (messages, LB, queues).
  * Agent checks (checks/agent.ts) start and stop with the regular ones. Callers: main.ts (start/stop per backend), the
  * stats CLI (enable/disable health). Hot path: no.
  */
@@ -15,6 +15,7 @@ import { srvSetRunning, srvSetStopped, SRV_ADMF_MAINT } from '../backend/server.
 import { processSessions } from '../stats/counters.ts';
 import { agentSaysUp, startAgents, stopAgents } from './agent.ts';
 import { logHealthCheck, logServerEvents, unlogServerEvents } from './log-checks.ts';
+import { checkSpread } from './spread.ts';
 
 interface CheckTask {
   srv: Server;
@@ -74,7 +75,7 @@ function runOnce(t: CheckTask): void {
   const srv = t.srv;
   const c = srv.check;
   // `disable health`, and any maintenance: 2.6 pauses the check (srv_check_state 14) and runs no probe
-  if (c.paused || (srv.adminState & SRV_ADMF_MAINT) !== 0) { schedule(t, c.inter); return; }
+  if (c.paused || (srv.adminState & SRV_ADMF_MAINT) !== 0) { schedule(t, checkSpread(c.inter)); return; }
   const be = srv.proxy;
   const connectTo = be.timeouts.connect > 0 ? Math.min(be.timeouts.connect, c.inter) : c.inter;
   const readTo = be.timeouts.check > 0 ? be.timeouts.check : c.inter;
@@ -85,7 +86,7 @@ function runOnce(t: CheckTask): void {
     c.running = false;
     if (t.stopped) return;
     applyCheckResult(srv, r);
-    schedule(t, nextDelay(srv));
+    schedule(t, checkSpread(nextDelay(srv)));
   });
 }
 
