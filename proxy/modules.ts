@@ -66,6 +66,7 @@ import { tlsAcceptorFor, tlsHandshake } from './ssl/accept.ts';
 import { registerAclFetches } from './acl/fetches.ts';
 import { BODY_ACL_FETCHES, bodyLogArgFetch } from './acl/fetches-body.ts';
 import { keywords as serverStateKeywords, serverStateProxyInit } from './backend/server-state.ts';
+import { keywords as spreadChecksKeywords, spreadChecksInit } from './checks/spread.ts';
 import { nbsrvFetch } from './acl/nbsrv.ts';
 import { PROXY_STATE_FETCHES } from './acl/proxy-state.ts';
 import { patRefLoadStart } from './acl/pat-ref.ts';
@@ -86,6 +87,7 @@ export function registerModelHooks(): void {
   registerGlobalInit(patRefLoadStart);
   registerGlobalInit(userlistLoadStart);
   registerGlobalInit(stkLoadStart);
+  registerGlobalInit(spreadChecksInit);
   registerProxyInit(initProxyLog);
   registerProxyInit(statsProxyInit);
   registerProxyInit(httpProxyInit);
@@ -134,6 +136,7 @@ export function buildRegistry(): KeywordRegistry {
   reg.register(tcpResponseKeywords);
   reg.register(checkKeywords);
   reg.register(tcpCheckKeywords);
+  reg.register(spreadChecksKeywords);
   reg.registerServer(checkServerKeywords);
   reg.registerLb([roundrobin, staticRr, leastconn, first, source, uri, urlParam, hdr, random, rdpCookie, hashExpr]);
   reg.register(logKeywords);
