@@ -2,7 +2,7 @@
  * HAProxy 2.6 keywords Sluice accepts and ignores with a [WARNING] naming the line, per family ('global', 'proxy' (incl.
  * "option x"), 'server', 'bind'): tuning of HAProxy's own poller, buffers, pools, TCP options and engines, which has
  * no counterpart in Sluice's event loop, and limits or features whose absence leaves the traffic proxied as
- * configured otherwise. Real configurations carry them (`nosplice`, `tune.*`, `spread-checks`, `backlog`), and
+ * configured otherwise. Real configurations carry them (`nosplice`, `tune.*`, `backlog`), and
  * refusing them would refuse the whole file. Keywords that change what is proxied stay in unsupported.ts (an [ALERT]).
  * Each entry: name, number of arguments it takes on a server/bind line, why it is ignored.
  * The loader consults it only when no module registered the keyword. Hot path: no.
@@ -38,8 +38,7 @@ export const IGNORED: ReadonlyArray<readonly [string, readonly IgnoredKeyword[]]
     ['busy-polling', 0, POLLER], ['nosplice', 0, 'data is copied through user space, never spliced'],
     ['nogetaddrinfo', 0, 'names are resolved with the system resolver'], ['noreuseport', 0, TUNE],
     ['maxpipes', 1, 'data is copied through user space, never spliced'],
-    ['spread-checks', 1, 'health checks run at their configured intervals, not spread'],
-    ['max-spread-checks', 1, 'health checks run at their configured intervals, not spread'],
+    ['max-spread-checks', 1, 'the first checks start within 100 ms'],
     ['ssl-mode-async', 0, SSL_ENGINE], ['maxsslconn', 1, 'TLS connections count in maxconn only'],
     ['maxsslrate', 1, 'TLS handshakes are not rate limited'], ['ssl-skip-self-issued-ca', 0, 'node builds the chain sent'],
     ['ssl-load-extra-files', 1, 'only the PEM files named (and <crt>.key) are read'], ['ssl-engine', 1, SSL_ENGINE], ['ssl-provider', 1, SSL_ENGINE],
