@@ -343,7 +343,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
 
   /** Client bytes: request head, request body, or pipelined data to keep for later. */
   onClientData(chunk: Buffer): void {
-    if (this.tunnel) { this.log.bytesIn += chunk.length; this.writeSrv(chunk); return; }
+    if (this.tunnel) { this.log.bytesIn += chunk.length; this.writeSrv(chunk); this.tunnelActive(); return; }
     if (this.rqPhase === RQ_BODY && this.srv !== null) { this.forwardReqBody(chunk, 0); return; }
     if (this.rqPhase === RQ_HEAD) { this.parseReqHead(chunk); return; }
     if (this.buffering !== null) { this.bufferBody(chunk); return; }
@@ -1064,7 +1064,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   }
 
   onServerData(chunk: Buffer): void {
-    if (this.tunnel) { this.log.bytesOut += chunk.length; this.writeCli(chunk); return; }
+    if (this.tunnel) { this.log.bytesOut += chunk.length; this.writeCli(chunk); this.tunnelActive(); return; }
     const srvTo = this.srvTimeout();
     if (srvTo > 0) timerArm(this.srvTimer, srvTo, twNow());
     if (this.rsPhase === RS_BODY) { this.forwardRspBody(chunk, 0); return; }
@@ -1680,14 +1680,19 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
 
   startTunnel(): void {
     this.tunnel = true;
-    const be = this.be as Proxy;
-    const t = be.timeouts.tunnel > 0 ? be.timeouts.tunnel : be.timeouts.server;
-    if (t > 0) timerArm(this.srvTimer, t);
     timerDisarm(this.cliTimer);
+    this.tunnelActive();
     const rest = this.cliRest;
     this.cliRest = null;
     if (rest !== null) this.writeSrv(rest);
     this.resumeClient();
+  }
+
+  /** Data went through the tunnel, either way: its timeout (`timeout tunnel`, else `timeout server`) starts again. */
+  tunnelActive(): void {
+    const to = (this.be as Proxy).timeouts;
+    const t = to.tunnel > 0 ? to.tunnel : to.server;
+    if (t > 0) timerArm(this.srvTimer, t, twNow());
   }
 
   // --- I/O helpers ---
