@@ -58,7 +58,7 @@ before(async () => {
   timeout client 5s
   timeout server 5s
   timeout tunnel 5s
-  timeout http-keep-alive 200ms
+  timeout http-keep-alive 1s
 
 frontend fe
   bind 127.0.0.1:${port}
@@ -87,7 +87,8 @@ backend bk_ff
 after(async () => {
   agent.destroy();
   // fetch() keeps its connection: let `timeout http-keep-alive` close it before the runtime (and its timers) stop
-  await new Promise((r) => setTimeout(r, 300));
+  // (1 s: with 200 ms, a loaded machine's pause between two tests let the agent reuse a connection as it was closed)
+  await new Promise((r) => setTimeout(r, 1100));
   if (rt !== null) await stopSluice(rt);
   for (const o of [a, b]) { o.server.closeAllConnections(); o.server.close(); for (const s of o.upgraded) s.destroy(); }
 });
