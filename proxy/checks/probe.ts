@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import type { Socket } from 'node:net';
 import type { Server } from '../model/types.ts';
 import { SRV_ST_STOPPED } from '../model/types.ts';
-import type { CheckCfg } from './types.ts';
+import type { CheckCfg, CheckTlsForce } from './types.ts';
 import { checkProxyHeader } from '../backend/send-proxy.ts';
 import { ppEncodeV1 } from '../net/proxy-protocol.ts';
 import { runTcpCheck, checkVarRun } from './tcp-check.ts';
@@ -29,7 +29,7 @@ import type { SampleCtx } from '../acl/types.ts';
 import type { StreamLog } from '../model/types.ts';
 
 /** Checks over TLS (proxy/ssl/checks.ts, wired by proxy/modules.ts): a TLS socket for a server checked so, else null. */
-type CheckTlsConnect = (srv: Server, host: string, port: number) => Socket | null;
+type CheckTlsConnect = (srv: Server, host: string, port: number, force: CheckTlsForce | null) => Socket | null;
 let checkTls: CheckTlsConnect | null = null;
 export function setCheckTlsConnector(fn: CheckTlsConnect): void { checkTls = fn; }
 
@@ -122,13 +122,14 @@ function buildRequest(c: CheckCfg, srv: Server, vars: VarMap | null): Buffer {
 
 /**
  * A check connection to `srv`: over TLS when the server is checked so (proxy/ssl/checks.ts), else TCP to its check
- * address and port (`port` > 0 and `addr` override them: `tcp-check connect port|addr`), or its unix socket. With `tls`, the
+ * address and port (`port` > 0 and `addr` override them: `tcp-check connect port|addr`), or its unix socket; `force`
+ * (`tcp-check connect ssl [sni] [alpn]`) makes it TLS whatever the server line says. With `tls`, the
  * connection is up at 'secureConnect', else at 'connect'. Shared by the probes here and checks/tcp-check.ts.
  */
-export function openCheckSocket(srv: Server, port: number, addr = ''): { sock: Socket; tls: boolean } {
+export function openCheckSocket(srv: Server, port: number, addr = '', force: CheckTlsForce | null = null): { sock: Socket; tls: boolean } {
   const host = addr !== '' ? addr : srv.check.addr !== '' ? srv.check.addr : srv.host;
   const p = port > 0 ? port : srv.check.port > 0 ? srv.check.port : srv.port;
-  const t = checkTls !== null && srv.path === '' ? checkTls(srv, host, p) : null;
+  const t = checkTls !== null && srv.path === '' ? checkTls(srv, host, p, force) : null;
   if (t !== null) return { sock: t, tls: true };
   const unix = srv.path !== '' && srv.check.addr === '' && addr === '' && port === 0 && srv.check.port === 0;
   // `source` (backend/source.ts): checks leave from the same local address as the traffic (any port)

@@ -35,7 +35,7 @@ function rule(kind: number): TcpCheckRule {
     errorStatus: HCHK_STATUS_L7RSP, onError: TCPCHK_MSG_DEFAULT, onErrorText: '', onSuccess: TCPCHK_MSG_DEFAULT,
     onSuccessText: '', codeFromReply: false, okStatus: HCHK_STATUS_L7OK, toutStatus: HCHK_STATUS_L7TOUT,
     custom: TCPCHK_CUSTOM_NONE, build: null, comment: '', lf: null, lfHex: false, onErrorFmt: null, onSuccessFmt: null,
-    statusCode: null, varName: '', sendProxy: false, addr: '',
+    statusCode: null, varName: '', sendProxy: false, addr: '', ssl: false, sni: '', alpn: '',
   };
 }
 
@@ -174,7 +174,7 @@ const STATUS_SETS: Record<string, [readonly string[], string]> = {
   'tout-status': [['L4TOUT', 'L6TOUT', 'L7TOUT'], "'L4TOUT', 'L6TOUT' or 'L7TOUT'"],
 };
 
-const CONNECT_UNSUPPORTED = ['ssl', 'sni', 'alpn', 'proto', 'via-socks4'];
+const CONNECT_UNSUPPORTED = ['proto', 'via-socks4'];
 
 /** `set-var(<scope.name>) <expr>`, `set-var-fmt(<scope.name>) <fmt>`, `unset-var(<scope.name>)` of tcp-check. */
 export function parseVarRule(args: readonly string[], ctx: KwCtx): TcpCheckRule | null {
@@ -229,10 +229,17 @@ function parseTcpCheckRule(args: readonly string[], ctx: KwCtx): TcpCheckRule | 
         if (isIP(a) === 0) { ctx.alert(`'tcp-check connect' : invalid address '${a}'.`); return null; }
         r.addr = a; i++;
       } else if (k === 'send-proxy') r.sendProxy = true;
+      else if (k === 'ssl') r.ssl = true;
+      else if (k === 'sni' || k === 'alpn') {
+        const v = args[i + 1] ?? '';
+        if (v === '') { ctx.alert(`'tcp-check connect' : '${k}' expects a ${k === 'sni' ? 'server name' : 'list of protocols'} as argument.`); return null; }
+        if (k === 'sni') r.sni = v; else r.alpn = v;
+        i++;
+      }
       // Sluice closes every check connection cleanly: what `linger` asks (2.6 resets it without)
       else if (k === 'default' || k === 'linger') continue;
       else if (k === 'comment') { r.comment = args[i + 1] ?? ''; i++; }
-      else if (CONNECT_UNSUPPORTED.includes(k)) { ctx.alert(`'tcp-check connect' : '${k}' is not supported by sluice yet (port, addr, default, linger, send-proxy, comment are).`); return null; }
+      else if (CONNECT_UNSUPPORTED.includes(k)) { ctx.alert(`'tcp-check connect' : '${k}' is not supported by sluice yet (port, addr, default, linger, send-proxy, ssl, sni, alpn, comment are).`); return null; }
       else { ctx.alert(`'tcp-check connect' expects 'comment', 'port', 'addr', 'send-proxy', 'via-socks4', 'ssl', 'sni', 'alpn', 'proto', 'linger' or 'default' but got '${k}' as argument.`); return null; }
     }
     return r;
@@ -430,6 +437,8 @@ class TcpCheckRun {
   vars: Map<string, string | number> | null = null;
   /** The connect rule in use (its port and comment in failure texts), null for the implicit first connect. */
   conn: TcpCheckRule | null = null;
+  /** The current connection is TLS (server checked over TLS, or connect ssl). */
+  connTls = false;
 
   constructor(readonly srv: Server, readonly cfg: CheckCfg, readonly connectTimeout: number, readonly readTimeout: number,
     readonly done: (r: ProbeResult) => void) {}
@@ -486,9 +495,12 @@ class TcpCheckRun {
     if (this.sock !== null) this.sock.destroy();
     this.conn = rule;
     const port = rule === null ? 0 : rule.port;
-    const { sock: s, tls } = openCheckSocket(srv, port, rule === null ? '' : rule.addr);
+    const { sock: s, tls } = openCheckSocket(srv, port, rule === null ? '' : rule.addr, rule !== null && rule.ssl ? rule : null);
     this.sock = s;
+    this.connTls = tls;
     this.reply = []; this.replyLen = 0; this.eof = false; this.connected = false;
+    let tcpUp = false;
+    if (tls) s.once('connect', () => { tcpUp = true; });
     s.on(tls ? 'secureConnect' : 'connect', () => {
       if (s !== this.sock) return;
       this.connected = true;
@@ -502,7 +514,9 @@ class TcpCheckRun {
     });
     s.on('error', (e: NodeJS.ErrnoException) => {
       if (s !== this.sock) return;
-      if (!this.connected) this.finish(HCHK_STATUS_L4CON, false, 0, errnoText(e) + this.connectWhere());
+      // a TLS connection whose TCP part was up failed its handshake (2.6: L6RSP)
+      if (!this.connected && tcpUp) this.finish(HCHK_STATUS_L6RSP, false, 0, 'SSL handshake failure' + this.connectWhere());
+      else if (!this.connected) this.finish(HCHK_STATUS_L4CON, false, 0, errnoText(e) + this.connectWhere());
       else if (this.waiting) { this.eof = true; this.resume(); }
       else this.finish(HCHK_STATUS_SOCKERR, false, 0, errnoText(e));
     });
@@ -537,7 +551,8 @@ class TcpCheckRun {
     }
     if (this.finished) return;
     const e = this.lastExpect;
-    if (e === null) { this.finish(rules.length === 0 ? HCHK_STATUS_L4OK : HCHK_STATUS_L7OK, true, 0, rules.length === 0 ? '' : '(tcp-check)'); return; }
+    // without an expect rule the connection's layer is the verdict's: a TLS one (connect ssl) is L6OK
+    if (e === null) { this.finish(rules.length === 0 ? HCHK_STATUS_L4OK : this.connTls && this.conn !== null && this.conn.ssl ? HCHK_STATUS_L6OK : HCHK_STATUS_L7OK, true, 0, rules.length === 0 ? '' : '(tcp-check)'); return; }
     const info = e.onSuccessFmt !== null ? this.lf(e.onSuccessFmt)
       : e.onSuccess === TCPCHK_MSG_DEFAULT ? (this.cfg.tcpPreset ? '' : '(tcp-check)') : message(e.onSuccess, e.onSuccessText, this.lastReply);
     this.finish(e.okStatus, true, this.code(e, this.lastReply), info);

@@ -168,7 +168,14 @@ export interface TcpCheckRule {
   sendProxy: boolean;
   /** connect `addr <ip>`: the address to connect to instead of the server's ('' = the server's check address). */
   addr: string;
+  /** connect `ssl`, `sni <name>`, `alpn <list>`: this connection is TLS, with that server name and ALPN list. */
+  ssl: boolean;
+  sni: string;
+  alpn: string;
 }
+
+/** A check connection forced over TLS (tcp-check connect ssl): its server name and ALPN list ('' = none). */
+export interface CheckTlsForce { sni: string; alpn: string }
 
 /** Protocol readers of expect rules (option mysql-check, option ldap-check). */
 export const TCPCHK_CUSTOM_NONE = 0;

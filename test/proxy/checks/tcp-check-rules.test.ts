@@ -65,7 +65,7 @@ test('tcp-check keyword errors in 2.6\'s words; connect options Sluice lacks are
   assert.deepEqual(alerts('expect string-lf'), ["parsing [bad.cfg:3] : 'tcp-check expect' : 'string-lf' expects a <pattern> as argument."]);
   assert.deepEqual(alerts('expect string x status-code'), ["parsing [bad.cfg:3] : 'tcp-check expect' : 'status-code' expects an expression as argument."]);
   assert.deepEqual(alerts('expect rstring x on-error'), ["parsing [bad.cfg:3] : 'tcp-check expect' : 'on-error' expects a string as argument."]);
-  assert.match(alerts('connect ssl')[0]!, /'tcp-check connect' : 'ssl' is not supported by sluice yet/);
+  assert.match(alerts('connect proto h1')[0]!, /'tcp-check connect' : 'proto' is not supported by sluice yet/);
   // a txn variable in a check has no effect in 2.6 (no stream): loaded with a warning naming the line
   assert.deepEqual(alerts('set-var(txn.x) str(a)'), []);
   writeFileSync(f, `backend b\n  option tcp-check\n  tcp-check set-var(txn.x) str(a)\n  server s 127.0.0.1:1 check\n`);
