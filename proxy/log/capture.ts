@@ -34,7 +34,7 @@ function nameIs(buf: Buffer, s: number, e: number, name: string): boolean {
 /** Resets `caps` to one null per slot, then stores each matching header's value cut to the slot length (last wins). */
 function fillCaptures(slots: readonly CaptureCfg[], caps: (string | null)[], buf: Buffer, hdr: Int32Array,
   nhdr: number): void {
-  caps.length = slots.length;
+  if (caps.length !== slots.length) caps.length = slots.length;    // the store is a runtime call even when equal
   for (let k = 0; k < slots.length; k++) caps[k] = null;
   if (slots.length === 0) return;
   for (let x = 0; x < nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {
