@@ -16,7 +16,7 @@ import {
 } from './types.ts';
 import { parseTime, parseUint, atol } from '../config/values.ts';
 import { newCheckState, newCheckCfg } from '../model/factories.ts';
-import type { CheckCfg } from './types.ts';
+import type { CheckCfg, CheckTlsForce } from './types.ts';
 import type { RuleFmt } from '../http/types.ts';
 import { parseVarRule } from './tcp-check.ts';
 import { compileRuleFormat } from '../http/rule-format.ts';
@@ -338,6 +338,7 @@ function parseHttpCheck(args: readonly string[], ctx: KwCtx): void {
     let port = 0;
     let sendProxy = false;
     let addr = '';
+    let tls: CheckTlsForce | undefined;
     for (let i = 2; i < args.length; i++) {
       const k = args[i];
       // Sluice closes check connections cleanly: what `linger` asks
@@ -349,12 +350,23 @@ function parseHttpCheck(args: readonly string[], ctx: KwCtx): void {
         i++; continue;
       }
       if (k === 'comment' && args[i + 1] !== undefined) { i++; continue; }
+      if (k === 'ssl') { tls ??= { sni: '', alpn: '' }; continue; }
+      if ((k === 'sni' || k === 'alpn') && args[i + 1] !== undefined) {
+        // Sluice's checks speak HTTP/1.1 only: an ALPN list offering h2 would have 2.6 speak HTTP/2 to the server
+        if (k === 'alpn' && args[i + 1] !== 'http/1.1') {
+          ctx.alert(`'http-check connect' : 'alpn ${args[i + 1]}' is not supported by sluice yet (its checks speak HTTP/1.1: only 'alpn http/1.1' is).`);
+          return;
+        }
+        tls ??= { sni: '', alpn: '' };
+        if (k === 'sni') tls.sni = args[i + 1]; else tls.alpn = args[i + 1];
+        i++; continue;
+      }
       if (k === 'port' && args[i + 1] !== undefined) {
         port = parseUint(args[i + 1]);
         if (port < 1 || port > 65535) { ctx.alert(`'http-check connect' : invalid port '${args[i + 1]}'.`); return; }
         i++; continue;
       }
-      ctx.alert(`'http-check connect' : '${k}' is a HAProxy 2.6 option not supported by sluice yet (only 'default', 'port', 'addr', 'send-proxy', 'linger' and 'comment' are).`);
+      ctx.alert(`'http-check connect' : '${k}' is a HAProxy 2.6 option not supported by sluice yet (only 'default', 'port', 'addr', 'send-proxy', 'ssl', 'sni', 'alpn http/1.1', 'linger' and 'comment' are).`);
       return;
     }
     // a connect after a rule of the current step starts the next step of a multi-step check
@@ -364,8 +376,14 @@ function parseHttpCheck(args: readonly string[], ctx: KwCtx): void {
       n.connectPort = port;
       if (sendProxy) n.connectSendProxy = true;
       if (addr !== '') n.connectAddr = addr;
+      if (tls !== undefined) n.connectTls = tls;
       c.next = n;
-    } else { c.connectPort = port; if (sendProxy) c.connectSendProxy = true; if (addr !== '') c.connectAddr = addr; }
+    } else {
+      c.connectPort = port;
+      if (sendProxy) c.connectSendProxy = true;
+      if (addr !== '') c.connectAddr = addr;
+      if (tls !== undefined) c.connectTls = tls;
+    }
     return;
   }
   ctx.alert(`'http-check' only supports 'disable-on-404', 'send-state', 'comment', 'connect', 'send', 'expect', 'set-var' and 'unset-var'. but got '${sub}'.`);

@@ -164,7 +164,7 @@ class Probe {
     this.start = start; this.connectTimeout = connectTimeout; this.vars = vars;
     const vr = cfg.varRules;
     if (vr !== undefined) for (const r of vr) this.vars = checkVarRun(r, srv, this.vars);
-    const c = openCheckSocket(srv, cfg.connectPort ?? 0, cfg.connectAddr ?? '');
+    const c = openCheckSocket(srv, cfg.connectPort ?? 0, cfg.connectAddr ?? '', cfg.connectTls ?? null);
     this.tls = c.tls;
     this.sock = c.sock;
     if (c.tls) { this.sock.on('connect', () => { this.tcpUp = true; }); this.sock.on('secureConnect', () => this.onConnect()); }

@@ -94,6 +94,8 @@ export interface CheckCfg {
   connectAddr?: string;
   /** `http-check connect send-proxy`: a PROXY v1 header opens the step's connection. */
   connectSendProxy?: boolean;
+  /** `http-check connect ssl [sni <name>] [alpn http/1.1]`: this step's connection is TLS. */
+  connectTls?: CheckTlsForce;
   /** An `http-check comment` waiting for the next http-check rule (an expect keeps it). */
   pendingComment?: string;
   /** `http-check send ... hdr <name> <fmt>`: the log-formats of header values with a `%` (null = the text as is). */
