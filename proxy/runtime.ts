@@ -12,7 +12,7 @@ import { initBackendServers } from './backend/server.ts';
 import { startChecks, stopChecks } from './checks/health.ts';
 import { startFrontend, stopListeners, bindKeys, feGlobal, DEFAULT_MAXCONN, closeAllListeners } from './frontend.ts';
 import { acceptRateApply } from './accept-rate.ts';
-import { whenNoStreams, killStreams } from './streams.ts';
+import { whenNoStreams, killStreams, activeStreamList } from './streams.ts';
 import { patRefActivate } from './acl/pat-ref.ts';
 import { userlistActivate } from './http/userlist.ts';
 import { SF_ERR_KILLED } from './model/types.ts';
@@ -22,7 +22,7 @@ import type { CliServer } from './stats/cli-server.ts';
 import type { StatsSource } from './stats/types.ts';
 import { setServerStateApi } from './stats/srv-admin.ts';
 import { coreServerStateApi } from './backend/state-api.ts';
-import { httpSetGlobals } from './http/stream.ts';
+import { httpSetGlobals, httpSoftStop } from './http/stream.ts';
 import { dnsInitAddrs, dnsStart, dnsStop } from './dns/runtime.ts';
 import { nodeDnsPromises } from './lazy-builtins.ts';
 
@@ -65,6 +65,7 @@ export async function startRuntime(cfg: LoadedConfig, prev: Runtime | null = nul
   if (addrErrs.length > 0) throw new Error(addrErrs.join('\n'));   // one [ALERT] per line (main.ts)
   feGlobal.maxconn = cfg.global.maxconn > 0 ? cfg.global.maxconn : DEFAULT_MAXCONN;
   httpSetGlobals(cfg.global.tuneBufsize, cfg.global.tuneMaxrewrite, cfg.global.tuneHttpMaxhdr);
+  httpSoftStop(false, []);
   for (const px of cfg.proxies) if (isBe(px)) initBackendServers(px);
   const newKeys = new Set<string>();
   for (const px of cfg.proxies) if (isFe(px)) for (const k of bindKeys(px)) newKeys.add(k);
@@ -90,13 +91,21 @@ export async function startRuntime(cfg: LoadedConfig, prev: Runtime | null = nul
   return { cfg, stats, startMs };
 }
 
-/** Stops accepting, stops checks and stats, then waits for every stream to end (SIGUSR1). */
+/**
+ * Soft stop (SIGUSR1): stops accepting, checks and stats; idle HTTP client connections close, the others at the end
+ * of their transaction (HTTP) or of their session (TCP); waits for every stream to end, at most `hard-stop-after`
+ * (then they are killed, as 2.6 does).
+ */
 export async function gracefulStop(rt: Runtime): Promise<void> {
   await closeAllListeners();
   for (const px of rt.cfg.proxies) stopChecks(px);
   dnsStop(rt.cfg.proxies);
   if (rt.stats !== null) await stopStats(rt.stats);
+  httpSoftStop(true, activeStreamList());
+  const hard = rt.cfg.global.ext.get('hard-stop-after');
+  const t = typeof hard === 'number' ? setTimeout(() => killStreams(() => true, SF_ERR_KILLED), hard) : null;
   await whenNoStreams();
+  if (t !== null) clearTimeout(t);
 }
 
 /** Immediate stop (SIGTERM): kills streams, closes everything. */

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import type { CfgKeyword, KwCtx } from './types.ts';
-import { parseUint, parseSize, atol } from './values.ts';
+import { parseUint, parseSize, atol, parseTime } from './values.ts';
 
 function noExtra(args: readonly string[], n: number, ctx: KwCtx): boolean {
   if (args.length > n) { ctx.alert(`'${args[0]}' cannot handle unexpected argument '${args[n]}'.`); return false; }
@@ -143,9 +143,13 @@ function parseMasterWorker(args: readonly string[], ctx: KwCtx): void {
   parseFlag(args, ctx);
 }
 
+/** `hard-stop-after <time>`: how long a soft stop waits for the streams left (runtime.ts gracefulStop), in ms. */
 function parseHardStopAfter(args: readonly string[], ctx: KwCtx): void {
   if (args.length < 2) { ctx.alert(`'${args[0]}' expects <time> as argument.`); return; }
-  ctx.global.ext.set(args[0], args[1]);
+  const t = parseTime(args[1]);
+  if (t.err === 'overflow') { ctx.alert(`timer overflow in argument '${args[1]}' to '${args[0]}' (maximum value is 2147483647 ms or ~24.8 days)`); return; }
+  if (t.err !== '') { ctx.alert(`unexpected character '${t.badChar}' in argument to <${args[0]}>.`); return; }
+  ctx.global.ext.set(args[0], t.ms);
 }
 
 export const keywords: CfgKeyword[] = [
