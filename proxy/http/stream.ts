@@ -944,20 +944,25 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (r !== TCP_RULES_REJECT && r !== TCP_RULES_CLOSE) return false;
     this.outHead = null;
     if (r === TCP_RULES_CLOSE) { this.serverFailed(SF_ERR_SRVCL, SF_FINST_H, 502); return true; }
+    this.fe.feCounters.rsp[HRSP_OTHER]++;
+    be.beCounters.rsp[HRSP_OTHER]++;
+    this.log.status = -1;
+    this.resDenied(be, srv);
+    return true;
+  }
+
+  /** A `tcp-response content` reject: dresp counted, the transaction ends `PD--` without a response, both sides closed. */
+  resDenied(be: Proxy, srv: Server | null): void {
     const log = this.log;
     this.fe.feCounters.deniedResp++;
     be.beCounters.deniedResp++;
-    srv.counters.deniedResp++;
-    this.fe.feCounters.rsp[HRSP_OTHER]++;
-    be.beCounters.rsp[HRSP_OTHER]++;
+    if (srv !== null) srv.counters.deniedResp++;
     log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_D;
-    log.status = -1;
     this.srvKeepAlive = false;
     this.cliKeepAlive = false;
     this.rqPhase = RQ_DONE;
     this.reqBody = BODY_NONE;
     this.finishReply();
-    return true;
   }
 
   /**
@@ -977,18 +982,9 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (r !== TCP_RULES_REJECT && r !== TCP_RULES_CLOSE) return false;
     const srv = this.log.server as Server;
     if (r === TCP_RULES_CLOSE) { this.serverFailed(SF_ERR_SRVCL, SF_FINST_H, 502); return true; }
-    const log = this.log;
-    this.fe.feCounters.deniedResp++;
-    be.beCounters.deniedResp++;
-    if (srv !== null) srv.counters.deniedResp++;
-    log.bytesOut += end - headEnd;
-    log.tResponse = -1;
-    log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_D;
-    this.srvKeepAlive = false;
-    this.cliKeepAlive = false;
-    this.rqPhase = RQ_DONE;
-    this.reqBody = BODY_NONE;
-    this.finishReply();
+    this.log.bytesOut += end - headEnd;
+    this.log.tResponse = -1;
+    this.resDenied(be, srv);
     return true;
   }
 
