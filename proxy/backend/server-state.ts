@@ -132,27 +132,19 @@ function oneArg(args: readonly string[], ctx: KwCtx): string | null {
   return args[1];
 }
 
+/** `server-state-base <dir>` / `server-state-file <file>` (global, once each). */
+function parseGlobalPath(args: readonly string[], ctx: KwCtx): void {
+  const v = oneArg(args, ctx);
+  if (v === null) return;
+  const g = globalOf(ctx);
+  const base = args[0] === 'server-state-base';
+  if ((base ? g.base : g.file) !== '') { ctx.alert(`'${args[0]}' already specified. Continuing.`); return; }
+  if (base) g.base = v; else g.file = v;
+}
+
 export const keywords: CfgKeyword[] = [
-  {
-    section: 'global', name: 'server-state-base',
-    parse(args, ctx) {
-      const v = oneArg(args, ctx);
-      if (v === null) return;
-      const g = globalOf(ctx);
-      if (g.base !== '') { ctx.alert(`'${args[0]}' already specified. Continuing.`); return; }
-      g.base = v;
-    },
-  },
-  {
-    section: 'global', name: 'server-state-file',
-    parse(args, ctx) {
-      const v = oneArg(args, ctx);
-      if (v === null) return;
-      const g = globalOf(ctx);
-      if (g.file !== '') { ctx.alert(`'${args[0]}' already specified. Continuing.`); return; }
-      g.file = v;
-    },
-  },
+  { section: 'global', name: 'server-state-base', parse: parseGlobalPath },
+  { section: 'global', name: 'server-state-file', parse: parseGlobalPath },
   {
     section: 'listen', name: 'load-server-state-from-file', cap: PR_CAP_BE | PR_CAP_DEF,
     parse(args, ctx) {
