@@ -16,7 +16,7 @@ import { buildRegistry } from '../../../proxy/modules.ts';
 import { setCheckTlsConnector } from '../../../proxy/checks/probe.ts';
 import { sslCheckConnect } from '../../../proxy/ssl/checks.ts';
 import type { Proxy } from '../../../proxy/model/types.ts';
-import { checkVerdicts } from './probe-util.ts';
+import { checkVerdicts, loadWithServers } from './probe-util.ts';
 
 const fx = (f: string) => readFileSync(new URL('../../../fixtures/proxy/http-check-ssl/' + f, import.meta.url), 'latin1');
 const ssl = (f: string) => readFileSync(new URL('../../../fixtures/ssl/' + f, import.meta.url));
@@ -42,16 +42,8 @@ before(async () => {
   });
   t.on('tlsClientError', () => {});
   const p = createServer(answer);
-  let cfg = fx('checks.cfg').replace(/listen l\n[^]*$/, '');
-  for (const [srv, port] of [[t, 18985], [p, 18986]] as const) {
-    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-    servers.push(srv);
-    cfg = cfg.replaceAll(`127.0.0.1:${port} `, `127.0.0.1:${(srv.address() as { port: number }).port} `);
-  }
-  writeFileSync(join(dir, 'c.cfg'), cfg);
-  const c = loadConfig([join(dir, 'c.cfg')], buildRegistry());
-  assert.deepEqual(c.messages.filter((m) => m.level === CFG_ALERT).map((m) => m.text), []);
-  backends = c.backends;
+  servers.push(t, p);
+  backends = await loadWithServers(fx('checks.cfg'), [[t, 18985], [p, 18986]], dir);
 });
 
 after(() => { for (const s of servers) s.close(); rmSync(dir, { recursive: true, force: true }); });

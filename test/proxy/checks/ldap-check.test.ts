@@ -11,10 +11,8 @@ import { readFileSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
-import { loadConfig, CFG_ALERT } from '../../../proxy/config/loader.ts';
-import { buildRegistry } from '../../../proxy/modules.ts';
 import type { Proxy } from '../../../proxy/model/types.ts';
-import { checkVerdicts } from './probe-util.ts';
+import { checkVerdicts, loadWithServers } from './probe-util.ts';
 
 const fx = (f: string) => readFileSync(new URL('../../../fixtures/proxy/ldap-check/' + f, import.meta.url), 'latin1');
 const dir = mkdtempSync(join(tmpdir(), 'sluice-ldapchk-'));
@@ -27,21 +25,12 @@ before(async () => {
   const src = fx('origin.cjs').replace(/REPLIES\.forEach[^]*$/, 'module.exports = { REPLIES };');
   writeFileSync(join(dir, 'origin.cjs'), src);
   const { REPLIES } = createRequire(import.meta.url)(join(dir, 'origin.cjs')) as { REPLIES: [string, string | null][] };
-  let cfg = fx('checks.cfg').replace(/listen l\n[^]*$/, '');
-  for (let i = 0; i < REPLIES.length; i++) {
-    const hex = REPLIES[i][1];
-    const srv = createServer((c) => {
-      c.on('error', () => {});
-      c.once('data', (d) => { sent.push(d.toString('hex')); if (hex === null) c.destroy(); else c.end(Buffer.from(hex, 'hex')); });
-    });
-    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-    servers.push(srv);
-    cfg = cfg.replaceAll(`127.0.0.1:${18951 + i}\n`, `127.0.0.1:${(srv.address() as { port: number }).port}\n`).replaceAll(`127.0.0.1:${18951 + i} `, `127.0.0.1:${(srv.address() as { port: number }).port} `);
-  }
-  writeFileSync(join(dir, 'c.cfg'), cfg);
-  const c = loadConfig([join(dir, 'c.cfg')], buildRegistry());
-  assert.deepEqual(c.messages.filter((m) => m.level === CFG_ALERT).map((m) => m.text), []);
-  backends = c.backends;
+  const list: [NetServer, number][] = REPLIES.map(([, hex], i) => [createServer((c) => {
+    c.on('error', () => {});
+    c.once('data', (d) => { sent.push(d.toString('hex')); if (hex === null) c.destroy(); else c.end(Buffer.from(hex, 'hex')); });
+  }), 18951 + i]);
+  servers.push(...list.map(([srv]) => srv));
+  backends = await loadWithServers(fx('checks.cfg'), list, dir);
 });
 
 after(() => { for (const s of servers) s.close(); rmSync(dir, { recursive: true, force: true }); });

@@ -9,15 +9,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
 import { createServer as tlsServer } from 'node:tls';
-import { readFileSync, mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { loadConfig, CFG_ALERT } from '../../../proxy/config/loader.ts';
-import { buildRegistry } from '../../../proxy/modules.ts';
 import { setCheckTlsConnector } from '../../../proxy/checks/probe.ts';
 import { sslCheckConnect } from '../../../proxy/ssl/checks.ts';
 import type { Proxy } from '../../../proxy/model/types.ts';
-import { checkVerdicts } from './probe-util.ts';
+import { checkVerdicts, loadWithServers } from './probe-util.ts';
 
 const fx = (f: string) => readFileSync(new URL('../../../fixtures/proxy/tcp-check-ssl/' + f, import.meta.url), 'latin1');
 const ssl = (f: string) => readFileSync(new URL('../../../fixtures/ssl/' + f, import.meta.url));
@@ -39,17 +37,8 @@ before(async () => {
   });
   t.on('tlsClientError', () => {});
   const p = createServer(answer);
-  let cfg = fx('checks.cfg').replace(/listen l\n[^]*$/, '');
-  for (const [srv, port] of [[t, 18981], [p, 18982]] as const) {
-    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-    servers.push(srv);
-    const mine = (srv.address() as { port: number }).port;
-    cfg = cfg.replaceAll(`127.0.0.1:${port} `, `127.0.0.1:${mine} `).replaceAll(`port ${port} `, `port ${mine} `);
-  }
-  writeFileSync(join(dir, 'c.cfg'), cfg);
-  const c = loadConfig([join(dir, 'c.cfg')], buildRegistry());
-  assert.deepEqual(c.messages.filter((m) => m.level === CFG_ALERT).map((m) => m.text), []);
-  backends = c.backends;
+  servers.push(t, p);
+  backends = await loadWithServers(fx('checks.cfg'), [[t, 18981], [p, 18982]], dir);
 });
 
 after(() => { for (const s of servers) s.close(); rmSync(dir, { recursive: true, force: true }); });
