@@ -2,7 +2,8 @@
  * Starts and stops a loaded configuration: resolves server names, initialises backends (LB sets, server states) and
  * their health checks, opens the frontends' listeners (taking over the previous configuration's sockets on reload, so
  * nothing is closed that the new configuration still listens on), starts the stats sockets and installs the server
- * state API. Old streams keep running on the old proxies until they end. Called by main.ts. Hot path: no.
+ * state API. Old TCP streams keep running on the old proxies until they end; old HTTP client connections close when
+ * idle, or after the response under way (httpDrain, as the old process of a 2.6 reload). Called by main.ts. Hot path: no.
  */
 import { isIP } from 'node:net';
 import type { LoadedConfig } from './config/loader.ts';
@@ -22,7 +23,7 @@ import type { CliServer } from './stats/cli-server.ts';
 import type { StatsSource } from './stats/types.ts';
 import { setServerStateApi } from './stats/srv-admin.ts';
 import { coreServerStateApi } from './backend/state-api.ts';
-import { httpSetGlobals, httpSoftStop } from './http/stream.ts';
+import { httpSetGlobals, httpDrain } from './http/stream.ts';
 import { dnsInitAddrs, dnsStart, dnsStop } from './dns/runtime.ts';
 import { nodeDnsPromises } from './lazy-builtins.ts';
 
@@ -65,7 +66,6 @@ export async function startRuntime(cfg: LoadedConfig, prev: Runtime | null = nul
   if (addrErrs.length > 0) throw new Error(addrErrs.join('\n'));   // one [ALERT] per line (main.ts)
   feGlobal.maxconn = cfg.global.maxconn > 0 ? cfg.global.maxconn : DEFAULT_MAXCONN;
   httpSetGlobals(cfg.global.tuneBufsize, cfg.global.tuneMaxrewrite, cfg.global.tuneHttpMaxhdr);
-  httpSoftStop(false, []);
   for (const px of cfg.proxies) if (isBe(px)) initBackendServers(px);
   const newKeys = new Set<string>();
   for (const px of cfg.proxies) if (isFe(px)) for (const k of bindKeys(px)) newKeys.add(k);
@@ -74,6 +74,11 @@ export async function startRuntime(cfg: LoadedConfig, prev: Runtime | null = nul
     if (prev.stats !== null) await stopStats(prev.stats);
   }
   for (const px of cfg.proxies) if (isFe(px)) await startFrontend(px);
+  if (prev !== null) {
+    // the previous configuration's HTTP clients reconnect to this one: idle ones now, busy ones after their response
+    const old = new Set<Proxy>(prev.cfg.proxies);
+    httpDrain(activeStreamList().filter((s) => old.has(s.fe)));
+  }
   if (prev !== null) for (const px of prev.cfg.proxies) if (isFe(px)) await stopListeners(px, newKeys);
   for (const px of cfg.proxies) if (isBe(px)) startChecks(px);
   if (prev !== null) dnsStop(prev.cfg.proxies);
@@ -101,7 +106,7 @@ export async function gracefulStop(rt: Runtime): Promise<void> {
   for (const px of rt.cfg.proxies) stopChecks(px);
   dnsStop(rt.cfg.proxies);
   if (rt.stats !== null) await stopStats(rt.stats);
-  httpSoftStop(true, activeStreamList());
+  httpDrain(activeStreamList());
   const hard = rt.cfg.global.ext.get('hard-stop-after');
   const t = typeof hard === 'number' ? setTimeout(() => killStreams(() => true, SF_ERR_KILLED), hard) : null;
   await whenNoStreams();

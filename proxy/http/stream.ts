@@ -123,7 +123,7 @@ const B_CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n');
 const B_CONN_KA = Buffer.from('\r\nconnection: keep-alive');
 
 /** Settings shared by every session, from the global section (set once by main.ts through httpSetGlobals). */
-const g = { bufsize: DEFAULT_BUFSIZE, headLimit: DEFAULT_BUFSIZE - DEFAULT_MAXREWRITE, maxhdr: DEFAULT_MAXHDR, actconn: 0, stopping: false };
+const g = { bufsize: DEFAULT_BUFSIZE, headLimit: DEFAULT_BUFSIZE - DEFAULT_MAXREWRITE, maxhdr: DEFAULT_MAXHDR, actconn: 0 };
 
 /** Applies tune.bufsize / tune.maxrewrite / tune.http.maxhdr. */
 export function httpSetGlobals(bufsize: number, maxrewrite: number, maxhdr: number): void {
@@ -135,14 +135,13 @@ export function httpSetGlobals(bufsize: number, maxrewrite: number, maxhdr: numb
 }
 
 /**
- * Soft stop (SIGUSR1, -sf), as 2.6: client connections idle between requests close now, the others after the
- * response under way, which says `connection: close`. `on` false (a runtime starting) ends that mode.
+ * Soft stop (SIGUSR1, -sf) or reload, as 2.6 treats the old process's connections: each HTTP stream of `streams` idle
+ * between requests closes now, the others after the response under way, which says `connection: close`.
  */
-export function httpSoftStop(on: boolean, streams: readonly ActiveStream[]): void {
-  g.stopping = on;
-  if (!on) return;
+export function httpDrain(streams: readonly ActiveStream[]): void {
   for (const st of streams) {
     if (!(st instanceof HttpSession) || st.closed || st.tunnel) continue;
+    st.draining = true;
     st.cliKeepAlive = false;
     if (st.rqPhase === RQ_HEAD && st.reqStart === 0 && st.cliRest === null) { st.closeAll(); st.cli.destroy(); }
   }
@@ -222,6 +221,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   rspBody = BODY_NONE;
   rspLeft = 0;
   cliKeepAlive = true;
+  /** Soft stop or reload: no keep-alive after the transaction under way (httpDrain). */
+  draining = false;
   srvKeepAlive = true;
   tunnel = false;
   closed = false;
@@ -535,7 +536,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     else if ((f & H1_MF_CLEN) && m.bodyLen > 0) { this.reqBody = BODY_LEN; this.reqLeft = m.bodyLen; }
     else this.reqBody = BODY_NONE;
     const ver11 = (f & H1_MF_VER_11) !== 0;
-    this.cliKeepAlive = (ver11 ? (f & H1_MF_CONN_CLO) === 0 : (f & H1_MF_CONN_KAL) !== 0) && (f & H1_MF_TE_CL) === 0 && !g.stopping;
+    this.cliKeepAlive = (ver11 ? (f & H1_MF_CONN_CLO) === 0 : (f & H1_MF_CONN_KAL) !== 0) && (f & H1_MF_TE_CL) === 0 && !this.draining;
     // a chunked body already received whole is checked now: a bad one is a 400 before any routing, as in HAProxy
     if ((f & H1_MF_CHNK) !== 0 && headEnd < end) {
       const st = scratchChunk;

@@ -3,7 +3,9 @@
  * client connection idle between requests is closed at once, a request under way gets its response with
  * `connection: close` and then its connection closes, and the process ends when the last one does (Sluice kept idle
  * keep-alive connections until their client timeout and kept serving them). `hard-stop-after <time>` bounds the wait:
- * the streams left are killed (Sluice accepted the keyword and ignored it); its argument errors are 2.6's.
+ * the streams left are killed (Sluice accepted the keyword and ignored it); its argument errors are 2.6's. A reload
+ * treats the previous configuration's HTTP clients the same way, so they come back to the new one (as they reconnect
+ * to 2.6's new process); Sluice served them with the old configuration for as long as they kept their connection.
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +15,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { freePort, startSluice, sleep } from '../proxy-util.ts';
-import { gracefulStop } from '../../../proxy/runtime.ts';
+import { gracefulStop, startRuntime, stopRuntime } from '../../../proxy/runtime.ts';
 import { loadConfig } from '../../../proxy/config/loader.ts';
 import { buildRegistry } from '../../../proxy/modules.ts';
 
@@ -116,4 +118,20 @@ test("hard-stop-after's argument errors are 2.6's", () => {
     const alerts = cfg.messages.filter((m) => m.level === 0).map((m) => m.text.replace(f, 'F'));
     assert.deepEqual(alerts, [want], arg);
   }
+});
+
+test('reload: an idle keep-alive client of the old configuration is closed, it comes back to the new one', async () => {
+  const port = await freePort();
+  const rt = await startSluice(config(port));
+  const c = client(port);
+  assert.match(await c.get('/one'), /done \/one$/);
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-reload-'));
+  const f = join(dir, 'new.cfg');
+  writeFileSync(f, config(port).replace('frontend fe', 'frontend fe\n  http-request return status 200 content-type text/plain string new-config'));
+  const rt2 = await startRuntime(loadConfig([f], buildRegistry()), rt);
+  const closed = await Promise.race([c.closed, sleep(1000).then(() => -1)]);
+  assert.ok(closed >= 0, 'the old configuration\'s idle connection was closed');
+  const c2 = client(port);
+  assert.match(await c2.get('/two'), /new-config$/);
+  stopRuntime(rt2);
 });
