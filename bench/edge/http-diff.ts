@@ -106,11 +106,13 @@ async function main(): Promise<void> {
   let cases: Case[] = [];
   for (const [k, v] of Object.entries(sets)) if (SETS.has(k)) cases.push(...v);
   if (ONLY) cases = [...CANNED, ...CASES, ...CASES2, ...CASES3].filter((c: Case) => ONLY.has(c.name));
-  if (FUZZ > 0) {
-    const seeds = [...CASES, ...CASES2, ...CASES3].filter((c: Case) => c.send.length === 1 && typeof c.send[0] === 'string' && !c.fe && (c.send[0] as string).length < 4000);
-    for (let i = 0; i < FUZZ; i++) cases.push(mutateCase(seeds, SEED * 100003 + i));
-  }
+  // request mutants start from the one-write cases of the default frontend (the same list gives the same mutants)
+  const reqSeeds = [...CASES, ...CASES2, ...CASES3].filter((c: Case) => c.send.length === 1 && typeof c.send[0] === 'string' && !c.fe && (c.send[0] as string).length < 4000);
+  for (let i = 0; i < FUZZ; i++) cases.push(mutateCase(reqSeeds, SEED * 100003 + i));
   for (let i = 0; i < FUZZ_RSP; i++) cases.push(mutateReplyCase(SCRIPT, SEED * 200003 + i));
+  // FUZZ_AT=400152 / FUZZ_RSP_AT=800090: the mutants printed as fuzz-<n>-... / fuzzrsp-<n>-... again
+  for (const n of (process.env.FUZZ_AT ?? '').split(',').filter(Boolean)) cases.push(mutateCase(reqSeeds, Number(n)));
+  for (const n of (process.env.FUZZ_RSP_AT ?? '').split(',').filter(Boolean)) cases.push(mutateReplyCase(SCRIPT, Number(n)));
   const hp = await startSide('haproxy', [process.env.HAPROXY ?? '/usr/sbin/haproxy']);
   let sl: Side | null = null;
   // the children end with this process, also when it fails

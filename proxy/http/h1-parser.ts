@@ -20,12 +20,6 @@ for (let c = 0x41; c <= 0x5a; c++) H1_TOKEN[c] = 1;
 for (let c = 0x61; c <= 0x7a; c++) H1_TOKEN[c] = 1;
 for (const ch of "!#$%&'*+-.^_`|~") H1_TOKEN[ch.charCodeAt(0)] = 1;
 
-/** URI scheme characters (ALPHA DIGIT + - .). */
-const H1_SCHEME = new Uint8Array(256);
-for (let c = 0; c < 256; c++) {
-  H1_SCHEME[c] = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2b || c === 0x2d || c === 0x2e ? 1 : 0;
-}
-
 /** ASCII lowercase map for bytes. */
 export const H1_LOWER = new Uint8Array(256);
 for (let c = 0; c < 256; c++) H1_LOWER[c] = c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
@@ -317,20 +311,20 @@ export function h1Parse(m: H1Msg, buf: Buffer, end: number, limit: number): numb
   return 0;
 }
 
-const HTTP_SLASH = Buffer.from('HTTP/');
-
 /**
  * Where an incomplete start line buf[s, e) (no LF yet) already goes wrong, or -1: a response not opening with
  * "HTTP/d.d" then a space, a request method holding a non-token byte. A CR may still start a line end.
  */
 function badLineStart(m: H1Msg, buf: Buffer, s: number, e: number): number {
   if ((m.flags & H1_MF_RESP) !== 0) {
-    for (let k = 0; k < 9 && s + k < e; k++) {
-      const c = buf[s + k];
-      const ok = k < 5 ? c === HTTP_SLASH[k] : k === 6 ? c === 46 : k === 8 ? c === 32 || c === 9 : c >= 48 && c <= 57;
-      if (!ok) return s + k;
-    }
-    return -1;
+    // version bytes, SP/HT, digits, then SP/HT or the line end (the version's form is checked at the head's end)
+    let k = s;
+    while (k < e && versionBytes(buf, k, k + 1)) k++;
+    if (k === e || buf[k] === 13) return -1;
+    if ((buf[k] !== 32 && buf[k] !== 9) || k === s) return k;
+    while (k < e && (buf[k] === 32 || buf[k] === 9)) k++;
+    while (k < e && buf[k] >= 48 && buf[k] <= 57) k++;
+    return k === e || buf[k] === 13 || buf[k] === 32 || buf[k] === 9 ? -1 : k;
   }
   let i = s;
   while (i < e && H1_TOKEN[buf[i]] === 1) i++;
@@ -418,9 +412,8 @@ function parseRequestLine(m: H1Msg, buf: Buffer, p: number, le: number): number 
 }
 
 /**
- * The request-target's form against the method, as 2.6 checks it: CONNECT takes only "host:port", other methods
- * origin-form ("/..."), "*" or an absolute URI ("scheme://..."); anything else (e.g. "GET a:80") is a 400 once the
- * head is complete.
+ * The request-target's form against the method, as 2.6 checks it: CONNECT takes only "host:port" (a 400 once the head
+ * is complete); for other methods the target's authority must match the Host header (http/normalize.ts).
  */
 function targetFormOk(m: H1Msg, buf: Buffer, us: number, ue: number): boolean {
   const c0 = buf[us];
@@ -430,36 +423,35 @@ function targetFormOk(m: H1Msg, buf: Buffer, us: number, ue: number): boolean {
     for (let i = colon + 1; i < ue; i++) if (buf[i] < 48 || buf[i] > 57) return false;
     return true;
   }
-  if (c0 === 47 || c0 === 42) return true;
-  let i = us;
-  while (i < ue && H1_SCHEME[buf[i]] === 1) i++;
-  return !(i === us || ue - i < 3 || buf[i] !== 58 || buf[i + 1] !== 47 || buf[i + 2] !== 47);
+  return true;       // other forms: normalize.ts compares their authority with the Host header
 }
 
 function parseStatusLine(m: H1Msg, buf: Buffer, p: number, le: number): number {
-  // 2.6: "HTTP/d.d", spaces/tabs, one or more digits (any count: "99", "1000" pass), then nothing or spaces/tabs and
-  // a reason (CTLs but CR taken); a line it would write differently is flagged for re-emission
+  // 2.6: version bytes up to SP/HT ("HTTP/d.d", another form refused only at the head's end), spaces/tabs, one or more
+  // digits (any count: "99", "1000" pass), then nothing or spaces/tabs and a reason (CTLs but CR taken); a line it
+  // would write differently is flagged for re-emission
   const i = p;
-  if (le - i < 10 || buf[i] !== 72 || buf[i + 1] !== 84 || buf[i + 2] !== 84 || buf[i + 3] !== 80 || buf[i + 4] !== 47 ||
-      buf[i + 5] < 48 || buf[i + 5] > 57 || buf[i + 6] !== 46 || buf[i + 7] < 48 || buf[i + 7] > 57 ||
-      (buf[i + 8] !== 32 && buf[i + 8] !== 9)) {
-    return fail(m, i, 502);
-  }
-  m.l0s = i; m.l0e = i + 8;
-  let rebuild = buf[i + 8] !== 32;
-  if (buf[i + 5] > 49 || (buf[i + 5] === 49 && buf[i + 7] >= 49)) {
-    m.flags |= H1_MF_VER_11;
-    if (buf[i + 5] !== 49 || buf[i + 7] !== 49) rebuild = true;
-  }
-  let c = i + 9;
+  let k = i;
+  while (k < le && versionBytes(buf, k, k + 1)) k++;
+  if (k === i || k === le || (buf[k] !== 32 && buf[k] !== 9)) return fail(m, k, 502);
+  const verOk = k - i === 8 && buf[i] === 72 && buf[i + 1] === 84 && buf[i + 2] === 84 && buf[i + 3] === 80 &&
+    buf[i + 4] === 47 && buf[i + 5] >= 48 && buf[i + 5] <= 57 && buf[i + 6] === 46 && buf[i + 7] >= 48 && buf[i + 7] <= 57;
+  if (!verOk && m.lateErr < 0) m.lateErr = i;
+  let rebuild = buf[k] !== 32;
+  let c = k + 1;
   while (c < le && (buf[c] === 32 || buf[c] === 9)) { c++; rebuild = true; }
   const ds = c;
   let st = 0;
   while (c < le && buf[c] >= 48 && buf[c] <= 57) { st = st * 10 + buf[c] - 48; c++; }
   if (c === ds || st > 0xffff) return fail(m, ds, 502);
+  if (c < le && buf[c] !== 32 && buf[c] !== 9) return fail(m, c, 502);
+  m.l0s = i; m.l0e = k;
+  if (verOk && (buf[i + 5] > 49 || (buf[i + 5] === 49 && buf[i + 7] >= 49))) {
+    m.flags |= H1_MF_VER_11;
+    if (buf[i + 5] !== 49 || buf[i + 7] !== 49) rebuild = true;
+  }
   m.status = st;
   m.l1s = ds; m.l1e = c;
-  if (c < le && buf[c] !== 32 && buf[c] !== 9) return fail(m, c, 502);
   if (c === le) rebuild = true;                       // no reason: written "HTTP/1.1 200 "
   else if (buf[c] !== 32) rebuild = true;
   let r = c;

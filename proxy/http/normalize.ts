@@ -2,7 +2,8 @@
  * HAProxy 2.6's scheme-based normalisation of a request head, for the requests it concerns (absolute-form URIs and
  * CONNECT; origin-form requests are left alone): "http://h:80/p" and "https://h:443/p" lose their default port in the
  * URI and then in the Host header; a CONNECT's Host header loses a ":80" or ":443" port, and a CONNECT whose Host
- * does not name its authority, or an absolute URI with a query but no path, is a 400. Observed on 2.6.12
+ * does not name its authority, an absolute URI with a query but no path, or another target whose authority (up to
+ * its first '/') is not the Host, is a 400. Observed on 2.6.12
  * (fixtures/http/normalize). Called by http/stream.ts once per request head. Hot path: yes (one byte test for
  * origin-form requests).
  */
@@ -58,7 +59,14 @@ export function httpNormalize(m: H1Msg, buf: Buffer): string | null {
     return '';
   }
   const sep = buf.indexOf('://', us, 'latin1');
-  if (sep < 0 || sep >= ue) return '';
+  if (sep < 0 || sep >= ue) {
+    // no scheme: 2.6 takes the target up to its first '/' as the authority and wants it to be the Host header's
+    // ("GET a/b" with "Host: a" passes, "GET a:80", "GET p", "GET ?x" with "Host: a" are 400s); "*" is not checked
+    if (buf[us] === 0x2a && ue - us === 1) return '';
+    let ae = buf.indexOf(0x2f, us);
+    if (ae < 0 || ae > ue) ae = ue;
+    return hostMatches(m, buf, us, ae, '') ? '' : null;
+  }
   const scheme = buf.toString('latin1', us, sep).toLowerCase();
   const def = scheme === 'http' ? '80' : scheme === 'https' ? '443' : '';
   const as = sep + 3;
