@@ -9,6 +9,9 @@
  * Defaults take ~3 minutes.
  * Run: npm run build && npm run bench:proxy     env: ROUNDS=3 DURATION=5 WARMUP=2 CONNS=50 IDLE=9000
  *   SCEN=ka,close,mib,tcp,idle (subset)  BACKEND=nginx|node  SLUICE_NODE_FLAGS="--max-semi-space-size=16"
+ *   SYSCALLS=1: after the rounds, one 2 s run per scenario and proxy under `strace -c -f` (slows both a lot: only the
+ *   counts are kept), printing system calls per request by name; a machine-independent measure of the kernel side
+ *   (a few % high at low rates: the connections wrk leaves in flight at the end are not in its request count).
  */
 import net from 'node:net';
 import dgram from 'node:dgram';
@@ -24,6 +27,7 @@ const WARMUP = Number(process.env.WARMUP ?? 2);
 const CONNS = Number(process.env.CONNS ?? 50);
 const IDLE = Number(process.env.IDLE ?? 9000);
 const SCEN = (process.env.SCEN ?? 'ka,close,mib,tcp,idle').split(',');
+const SYSCALLS = process.env.SYSCALLS === '1';
 const NGINX = '/usr/sbin/nginx';
 const BACKEND = process.env.BACKEND ?? (fs.existsSync(NGINX) ? 'nginx' : 'node');
 const SLUICE_NODE_FLAGS = (process.env.SLUICE_NODE_FLAGS ?? '').split(' ').filter((s) => s !== '');
@@ -100,7 +104,7 @@ http {
   return { port, child };
 }
 
-interface Res { rps: number; p99: number; cpuUs: number; usrUs: number; rss: number; beUs: number; logs: number; errors: string }
+interface Res { reqs: number; rps: number; p99: number; cpuUs: number; usrUs: number; rss: number; beUs: number; logs: number; errors: string }
 let logLines = 0;
 
 function runWrk(args: string[]): Promise<string> {
@@ -135,7 +139,7 @@ async function wrk(p: Proc, bePid: number, url: string, conns: number, extra: st
   const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? '';
   const errors = (sockErr !== '' ? `socket errors:${sockErr} ` : '') + (non2xx !== '' ? `non-2xx: ${non2xx}` : '');
   return {
-    rps, p99, rss,
+    reqs, rps, p99, rss,
     cpuUs: reqs > 0 ? ((c1[0] + c1[1] - c0[0] - c0[1]) / HZ) * 1e6 / reqs : NaN,
     usrUs: reqs > 0 ? ((c1[0] - c0[0]) / HZ) * 1e6 / reqs : NaN,
     beUs: reqs > 0 ? ((b1 - b0) / HZ) * 1e6 / reqs : NaN,
@@ -161,6 +165,31 @@ async function idleKB(p: Proc, n: number): Promise<number> {
 }
 
 interface Scenario { key: string; name: string; target: string; run: (p: Proc, seconds: number) => Promise<Res> }
+
+/**
+ * System calls per request of `p` during one 2 s run of `s` under `strace -c -f` (every thread): "total 19.1: read 2.0
+ * write 2.0 ..." (calls >= 0.05 per request), or '' when strace is missing or saw nothing.
+ */
+async function syscallsPerReq(p: Proc, s: Scenario): Promise<string> {
+  const out = path.join(dir, `strace-${p.name}-${s.key}.txt`);
+  const st = spawn('strace', ['-c', '-f', '-o', out, '-p', String(p.pid)], { stdio: 'ignore' });
+  await sleep(500);                               // attached to every thread
+  const r = await s.run(p, 2);
+  st.kill('SIGINT');
+  await new Promise((res) => { st.once('close', res); setTimeout(res, 5000); });
+  if (!fs.existsSync(out) || !(r.reqs > 0)) return '';
+  const reqs = r.reqs;
+  const rows: [string, number][] = [];
+  let total = 0;
+  for (const l of fs.readFileSync(out, 'latin1').split('\n')) {
+    const m = /^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?(\w+)$/.exec(l);
+    if (m === null) continue;
+    if (m[2] === 'total') { total = Number(m[1]); continue; }
+    if (m[2] !== 'futex') rows.push([m[2], Number(m[1]) / reqs]);
+  }
+  rows.sort((a, b) => b[1] - a[1]);
+  return `total ${(total / reqs).toFixed(1)}: ` + rows.filter((x) => x[1] >= 0.05).map((x) => `${x[0]} ${x[1].toFixed(2)}`).join(' ');
+}
 
 async function main(): Promise<void> {
   const mainJs = path.join(root, 'dist/proxy/main.js');
@@ -216,6 +245,10 @@ async function main(): Promise<void> {
     const cell = (k: string) => `${med(k, 'rps').toFixed(0)} · ${med(k, 'p99').toFixed(1)} ms · ${med(k, 'cpuUs').toFixed(1)} us · ${med(k, 'rss').toFixed(0)} MB`;
     rows.push(`| ${s.name} | ${cell('haproxy')} | ${cell('sluice')} | ${(med('sluice', 'rps') / med('haproxy', 'rps')).toFixed(2)} (${s.target}) | ` +
       `${(med('haproxy', 'cpuUs') / med('sluice', 'cpuUs')).toFixed(2)} |`);
+  }
+  if (SYSCALLS) {
+    console.log('\nsystem calls per request (strace -c -f, one 2 s run each; futex left out of the list, not of the total):');
+    for (const s of scen) for (const p of [hap, slu]) console.log(`  ${s.name.padEnd(28)} ${p.name.padEnd(8)} ${await syscallsPerReq(p, s)}`);
   }
   if (SCEN.includes('idle')) {
     const ih = await idleKB(hap, IDLE);
