@@ -13,7 +13,7 @@ import { LOG_COLUMNS } from './arrow/schema.ts';
 import { CK_DICT, COL_CTX } from './arrow/types.ts';
 import { compileLogFormat } from './httplog/custom-format.ts';
 import type { CompiledLogFormat } from './httplog/custom-format.ts';
-import { Ingest, ingestBufferLines } from './ingest.ts';
+import { Ingest, ingestBufferLines, lineEnd } from './ingest.ts';
 import type { IngestFormat } from './ingest.ts';
 import { encodeStagedParquet, prepareCtxIds, prepareStagedIds } from './sinks/staged-parquet.ts';
 import type { LogSink } from './sinks/types.ts';
@@ -114,7 +114,8 @@ async function parseChunk(file: string, start: number, end: number): Promise<voi
       await ingest.waitForRoom(2);
       if (ingest.failed) return;
     }
-    if (have > 0) ingest.onMessage(buf, 0, have, '', Date.now());
+    const e = lineEnd(buf, 0, have);   // like the other readers: a last line without LF loses the CR of a CRLF too
+    if (e > 0) ingest.onMessage(buf, 0, e, '', Date.now());
   } finally {
     fs.closeSync(fd);
   }

@@ -80,3 +80,13 @@ test('a custom log-format is rebuilt in the workers; a missing file is an error 
   await assert.rejects(ingestFiles([f, gone], ing, { workers: 2, parallelMinBytes: 0 }), /gone\.log/);
   await ing.close();
 });
+
+test('a CRLF file whose last line has no LF loses that CR in parse workers too', async () => {
+  const f = path.join(dir, 'crlf.log');
+  fs.writeFileSync(f, 'junk one\r\njunk two\r\njunk three\r');
+  await load([f], path.join(dir, 'crlf-seq.duckdb'), { kind: 'auto' }, { workers: 0 });
+  await load([f], path.join(dir, 'crlf-par.duckdb'), { kind: 'auto' }, { workers: 2, parallelMinBytes: 0, chunkBytes: 12 });
+  const want = await tables(path.join(dir, 'crlf-seq.duckdb'));
+  assert.deepEqual(want[2].map((r) => r.message), ['junk one', 'junk three', 'junk two']);
+  assert.deepEqual(await tables(path.join(dir, 'crlf-par.duckdb')), want);
+});
