@@ -281,7 +281,7 @@ async function fileBench(): Promise<void> {
   console.log('| sluice-collect | ' + fmt(median(s)) + ' | ' + s.map(fmt).join(', ') + ' |');
   if (n.length > 0) console.log('| naive regex + row appender | ' + fmt(median(n)) + ' | ' + n.map(fmt).join(', ') + ' |');
   console.log('sluice CPU per row (medians): ' + median(cpu).toFixed(2) + ' us over all threads, of which ' +
-    median(mainCpu).toFixed(2) + ' us on the main thread (' + (defaultParseWorkers() > 0 ? 'parsing runs in ' + defaultParseWorkers() + ' parse workers' : 'read, parse, Parquet encode') + '); 2 idle cores allow at most ' +
+    median(mainCpu).toFixed(2) + ' us on the main thread (' + (defaultParseWorkers() > 0 ? 'parsing runs in ' + defaultParseWorkers() + ' parse workers' : 'read and parse; the sink worker encodes and DuckDB inserts') + '); 2 idle cores allow at most ' +
     fmt(2e6 / median(cpu)) + ' rows/s at that CPU cost');
   const st: Stages[] = [];
   for (let i = 0; i < RUNS; i++) st.push(await stages(file));
@@ -292,13 +292,13 @@ async function fileBench(): Promise<void> {
   console.log('| stage | CPU us/row | ceiling rows/s per core | |\n|---|---|---|---|');
   console.log(row('read + syslog frame + httplog parse into batches', m('parse'), (defaultParseWorkers() > 0 ? 'parse workers' : 'main thread') + '; includes the dictionary interning below'));
   console.log(row('dictionary interning (' + dictColumns + ' dictionary columns per row)', m('dict'), 'part of the parse'));
-  console.log(row('Parquet staging: encode', m('encode'), defaultParseWorkers() > 0 ? 'parse workers' : 'main thread'));
-  console.log(row('Parquet staging: write the staged file', m('write'), (defaultParseWorkers() > 0 ? 'parse workers' : 'libuv thread pool') + ', to ' + stageRoot()));
+  console.log(row('Parquet staging: encode (with header and ctx id interning)', m('encode'), defaultParseWorkers() > 0 ? 'parse workers' : 'sink worker thread'));
+  console.log(row('Parquet staging: write the staged file', m('write'), (defaultParseWorkers() > 0 ? 'parse workers' : 'sink worker thread') + ', to ' + stageRoot()));
   console.log(row('DuckDB INSERT of staged files + CHECKPOINT', m('load'), 'one DuckDB thread'));
   const total = m('parse') + m('encode') + m('write') + m('load');
   console.log('sum of the stages ' + total.toFixed(2) + ' us/row: 2 idle cores can do at most ' + fmt(2e6 / total) +
     ' rows/s with perfect overlap (1,000,000 rows/s needs the sum under 2.00)');
-  console.log('headline: file → DuckDB ' + fmt(median(s)) + ' rows/s (target 1,000,000), ' + median(cpu).toFixed(2) +
+  console.log('headline: file → DuckDB ' + fmt(median(s)) + ' rows/s (median of ' + s.length + ' runs: ' + s.map(fmt).join(', ') + '; target 1,000,000), ' + median(cpu).toFixed(2) +
     ' CPU us/row' + (n.length > 0 ? ', ' + (median(s) / median(n)).toFixed(2) + 'x the naive baseline' : '') +
     ', 1-min load ' + load0.toFixed(2) + ' before, ' + os.loadavg()[0].toFixed(2) + ' after');
 }

@@ -122,4 +122,6 @@ if (process.env.HALOG_BENCH_DUCKDB !== '0') {
     `${(lines / ((ms - st) / 1000) / 1e6).toFixed(2)} M lines/s (target 1 M lines/s)` +
     (cpuUs === cpuUs ? `; CPU ${cpuUs.toFixed(2)} us/line over all threads without start-up (2 idle cores: at most ` +
       `${(2 / cpuUs).toFixed(2)} M lines/s)` : '') + `; load average ${load()}`);
+  console.log(`headline: halog --duckdb ${(lines / (ms / 1000) / 1e6).toFixed(2)} M lines/s over the whole command ` +
+    `(runs ${full.map((x) => (lines / x / 1000).toFixed(2)).join(', ')} M lines/s; target 1 M lines/s)`);
 }
