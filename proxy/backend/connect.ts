@@ -21,6 +21,7 @@ import {
   SF_ERR_SRVCL, SF_ERR_SRVTO, SF_ERR_RESOURCE, SF_FINST_C, SF_FINST_Q, PR_O_REDISPATCH, PR_O_SRVKA, SRV_ST_RUNNING,
 } from '../model/types.ts';
 import { SRV_ADMF_MAINT } from './server.ts';
+import { observeUse, srvObserve, OBS_L4_ERR } from './observe.ts';
 import type { BackendClient, Pending, PendList } from './types.ts';
 import { BC_IDLE, BC_QUEUED, BC_TURNAROUND, BC_CONNECTING, BC_CONNECTED, REUSE_NONE, REUSE_OWN, REUSE_PROVEN, PRST_FORCE, PRST_OPTION, PRST_DIRECT } from './types.ts';
 import { Timer, timerArm, timerDisarm, twTouch } from '../timer-wheel.ts';
@@ -303,6 +304,7 @@ export class BackendConn implements Pending {
       log.backendSrcIp = sock.localAddress ?? '';
       log.backendSrcPort = sock.localPort ?? 0;
     }
+    if (observeUse.on) srvObserve(this.srv!, 4, true, '');
     this.client.onServerConnected(sock, this.srv!, false);
   }
 
@@ -319,6 +321,7 @@ export class BackendConn implements Pending {
     const srv = this.srv!;
     const be = this.be!;
     this.releaseSlot(srv);
+    if (observeUse.on) srvObserve(srv, 4, false, OBS_L4_ERR);
     this.state = BC_IDLE;
     if (this.retriesLeft <= 0) {
       be.beCounters.failedConns++; srv.counters.failedConns++;

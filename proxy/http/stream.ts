@@ -22,6 +22,7 @@ import { prstState, prstFlags, useServerPick } from '../backend/persist-rules.ts
 import { restrictUse, reqHdrNamesCheck } from './restrict-hdr-names.ts';
 import { redirReply } from '../backend/redir.ts';
 import { serverClose } from '../backend/pool.ts';
+import { observeUse, srvObserve, OBS_HTTP_STS } from '../backend/observe.ts';
 import { PRST_DIRECT } from '../backend/types.ts';
 import {
   PR_O_ACCEPT_INV_REQ, PR_O_ACCEPT_INV_RSP, PR_O_FORWARDFOR, PR_O_ORIGINALTO, PR_O_SEND_NAME_HDR, PR_O_HTTPCLOSE, PR_O_HTTP_SERVER_CLOSE, PR_O_HTTPLOG, PR_O_LOGASAP, PR_O_ABORTONCLOSE, PR_O_REDISPATCH,
@@ -1148,6 +1149,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     log.status = status;
     // a server's req_tot and hrsp_* count the responses it sent, as 2.6 (not the 502/504 Sluice makes for it)
     if (log.server !== null) { log.server.counters.cumReq++; log.server.counters.rsp[hrspIndex(status)]++; }
+    if (observeUse.on && log.server !== null) srvObserve(log.server, 7, status < 500 || status === 501 || status === 505, OBS_HTTP_STS);
     // "HTTP/x.y" as the server wrote it (capture.res.ver); a longer version token keeps 0
     if (m.l0e - m.l0s === 8) log.resVer = (buf[m.l0s + 5] - 48) * 10 + buf[m.l0s + 7] - 48;
     logResponseHead(this.fe, log, buf, m.hdr, m.nhdr);

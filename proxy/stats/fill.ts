@@ -18,6 +18,7 @@ import * as F from './columns.ts';
 import { DEFAULT_MAXCONN } from '../frontend.ts';
 import { srvThrottle } from '../backend/server.ts';
 import { readFreqCtr, swrateAvg, timeStatsWindow, listenerCounters } from './counters.ts';
+import { srvObserves } from '../backend/observe.ts';
 
 export const SRV_ADMF_MAINT = SRV_ADMF_FMAINT | SRV_ADMF_IMAINT | SRV_ADMF_CMAINT | SRV_ADMF_RMAINT;
 export const SRV_ADMF_DRAIN = SRV_ADMF_FDRAIN | SRV_ADMF_IDRAIN;
@@ -419,6 +420,7 @@ export function fillServer(src: StatsSource, px: Proxy, sv: Server, now: number,
     row[F.ST_F_CHKDOWN] = c.downTrans;
     row[F.ST_F_DOWNTIME] = Math.floor(srvDowntime(sv, now) / 1000);
   }
+  if (srvObserves(sv)) row[F.ST_F_HANAFAIL] = c.failedHana;
   row[F.ST_F_LASTCHG] = secondsSince(now, sv.lastChange);
   if (sv.maxqueue > 0) row[F.ST_F_QLIMIT] = sv.maxqueue;
   row[F.ST_F_PID] = 1;
