@@ -17,6 +17,7 @@ import { keywords as persistKeywords, persistProxyInit } from './backend/persist
 import { keywords as dispatchKeywords } from './backend/dispatch.ts';
 import { serverKeywords as nonStickServerKeywords, nonStickServerInit } from './backend/non-stick.ts';
 import { serverKeywords as redirServerKeywords, redirServerInit } from './backend/redir.ts';
+import { serverKeywords as observeServerKeywords, observeServerInit } from './backend/observe.ts';
 import { keywords as sourceKeywords, serverKeywords as sourceServerKeywords, sourceProxyInit, sourceServerInit } from './backend/source.ts';
 import { keywords as checkKeywords, serverKeywords as checkServerKeywords } from './checks/keywords.ts';
 import { keywords as tcpCheckKeywords } from './checks/tcp-check.ts';
@@ -97,6 +98,7 @@ export function registerModelHooks(): void {
   registerServerInit(sourceServerInit);
   registerServerInit(nonStickServerInit);
   registerServerInit(redirServerInit);
+  registerServerInit(observeServerInit);
   registerServerInit(statsServerInit);
   registerServerInit(sslServerInit);
   registerAclFetches(sslAclFetches);
@@ -132,6 +134,7 @@ export function buildRegistry(): KeywordRegistry {
   reg.registerServer(sourceServerKeywords);
   reg.registerServer(nonStickServerKeywords);
   reg.registerServer(redirServerKeywords);
+  reg.registerServer(observeServerKeywords);
   reg.register(tcpRuleKeywords);
   reg.register(tcpResponseKeywords);
   reg.register(checkKeywords);
