@@ -78,9 +78,6 @@ export const IGNORED: ReadonlyArray<readonly [string, readonly IgnoredKeyword[]]
     ['pool-max-conn', 1, POOL], ['pool-purge-delay', 1, POOL], ['pool-low-conn', 1, POOL], ['max-reuse', 1, POOL],
     ['tfo', 0, TUNE], ['no-tfo', 0, TUNE], ['tcp-ut', 1, TUNE], ['shard', 1, TUNE],
     ['ws', 1, 'WebSocket goes over HTTP/1.1'],
-    ['observe', 1, 'traffic does not mark servers down (no passive health checks)'],
-    ['error-limit', 1, 'traffic does not mark servers down (no passive health checks)'],
-    ['on-error', 1, 'traffic does not mark servers down (no passive health checks)'],
   ]],
   ['bind', [
     ['mss', 1, TUNE], ['tcp-ut', 1, TUNE], ['nice', 1, TUNE], ['shards', 1, TUNE],
