@@ -31,22 +31,28 @@ export class ChunkState {
   ntrailers = 0;
   /** HTX bytes of the last call's trailers (2.6 counts a trailer as its name plus its value, like a header). */
   trailerBytes = 0;
-  /** Trailers of the last call already rewritten by normTrailers. */
-  normed = 0;
-  /** Where a partial trailer line starts when a call ends inside it (-1 none): the caller keeps those bytes. */
+  /**
+   * The trailer section as 2.6 writes it ("name: value" CRLF per trailer, spaces around values dropped), set by the
+   * call that reaches its end; null when there is none (rare path: built once per message with trailers).
+   */
+  trailerOut: Buffer | null = null;
+  /**
+   * Where the trailer section starts when a call ends inside it (-1 none): the caller keeps those bytes and presents
+   * them again (chunkHold/chunkResume), so that trailers go out whole, as 2.6 sends them only once all are in.
+   */
   trailerPartial = -1;
-  /** A copy of the partial trailer line a read ended in (chunkHold), to be read again before the next read (chunkResume). */
+  /** A copy of the trailer section a read ended in (chunkHold), to be read again before the next read (chunkResume). */
   part: Buffer | null = null;
 
   reset(): void {
     this.state = CHK_ST_SIZE; this.remaining = 0; this.sizeDigits = 0; this.lastSeen = false; this.errPos = -1;
     this.nspans = 0; this.dataBytes = 0; this.ntrailers = 0; this.trailerBytes = 0; this.trailerPartial = -1; this.part = null;
-    this.normed = 0;
+    this.trailerOut = null;
   }
 }
 
 /**
- * After a chunkDecode call that stopped inside a trailer line (st.trailerPartial >= 0): keeps a copy of that line's
+ * After a chunkDecode call that stopped inside the trailer section (st.trailerPartial >= 0): keeps a copy of its
  * bytes so that the next read is decoded after them (chunkResume), e.g. a final CRLF split between its CR and LF.
  * Rare path (allocates).
  */
@@ -98,27 +104,24 @@ function pushTrailer(st: ChunkState, buf: Buffer, s: number, e: number): boolean
   return true;
 }
 
-/**
- * Rewrites the trailers recorded since the last call (their obs-folds joined) in place as 2.6 writes them out:
- * "name: value", the spaces around the value dropped ("X:v" -> "x: v", "X:" -> "x: "). The new form fits in the line
- * with its CR (a bare-LF line with no space after the colon is left as it came), and a second pass over the rewritten
- * bytes (a body checked with its head, then forwarded) leaves them unchanged.
- */
-function normTrailers(st: ChunkState, buf: Buffer): void {
-  for (let k = st.normed; k < st.ntrailers; k++) {
+/** The trailers recorded (their obs-folds joined) as 2.6 writes them: "name: value" CRLF each, values trimmed. */
+function trailerSection(st: ChunkState, buf: Buffer): Buffer {
+  let n = 0;
+  for (let k = 0; k < st.ntrailers; k++) n += st.trailers[k * 2 + 1] - st.trailers[k * 2] + 3;
+  const out = Buffer.allocUnsafe(n);
+  let o = 0;
+  for (let k = 0; k < st.ntrailers; k++) {
     const s = st.trailers[k * 2], e = st.trailers[k * 2 + 1];
     const c = buf.indexOf(58, s);
     let vs = c + 1, ve = e;
     while (vs < ve && (buf[vs] === 32 || buf[vs] === 9)) vs++;
     while (ve > vs && (buf[ve - 1] === 32 || buf[ve - 1] === 9)) ve--;
-    const ne = c + 2 + ve - vs;
-    if (ne > e && buf[e] !== 13) continue;     // no space after the colon and a bare LF: no room, left as it came
-    if (vs !== c + 2) buf.copy(buf, c + 2, vs, ve);
-    buf[c + 1] = 32;
-    for (let i = ne; i < e; i++) buf[i] = 32;  // what the value left behind: trimmed again by a second pass
-    st.trailers[k * 2 + 1] = ne;
+    o += buf.copy(out, o, s, c + 1);
+    out[o++] = 32;
+    o += buf.copy(out, o, vs, ve);
+    out[o++] = 13; out[o++] = 10;
   }
-  st.normed = st.ntrailers;
+  return out.subarray(0, o);
 }
 
 /**
@@ -141,11 +144,13 @@ function foldTrailer(st: ChunkState, buf: Buffer, p: number, le: number): boolea
 /**
  * Decodes buf[p, end). Returns the offset where decoding stopped (== end unless CHK_ST_DONE was reached earlier, the
  * rest being the next message), or -1 on a malformed chunk (st.errPos set). Resets spans/trailers at each call.
- * A trailer line cut by `end` is not consumed: the return value points at its start (st.trailerPartial) and the
- * caller must present those bytes again with more data. Lowercases trailer names in place; keeps no reference.
+ * A trailer section cut by `end` is not consumed: the return value points at its start (st.trailerPartial) and the
+ * caller must present those bytes again with more data; the call reaching its end sets st.trailerOut. Lowercases
+ * trailer names and turns obs-fold line breaks into spaces in place; keeps no reference.
  */
 export function chunkDecode(st: ChunkState, buf: Buffer, p: number, end: number): number {
-  st.nspans = 0; st.dataBytes = 0; st.ntrailers = 0; st.trailerBytes = 0; st.trailerPartial = -1; st.normed = 0;
+  st.nspans = 0; st.dataBytes = 0; st.ntrailers = 0; st.trailerBytes = 0; st.trailerPartial = -1; st.trailerOut = null;
+  let tlrStart = p;                              // where this call's part of the trailer section starts
   while (p < end) {
     switch (st.state) {
       case CHK_ST_SIZE: {
@@ -176,7 +181,7 @@ export function chunkDecode(st: ChunkState, buf: Buffer, p: number, end: number)
         const cr = buf.indexOf(13, p);
         if (cr >= 0 && cr < lf - 1) { st.state = CHK_ST_ERROR; st.errPos = cr; return -1; }
         p = lf + 1;
-        if (st.remaining === 0) { st.lastSeen = true; st.state = CHK_ST_TRAILER; }
+        if (st.remaining === 0) { st.lastSeen = true; st.state = CHK_ST_TRAILER; tlrStart = p; }
         else st.state = CHK_ST_DATA;
         break;
       }
@@ -202,16 +207,19 @@ export function chunkDecode(st: ChunkState, buf: Buffer, p: number, end: number)
       }
       case CHK_ST_TRAILER: {
         const lf = buf.indexOf(10, p);
-        if (lf < 0 || lf >= end) { normTrailers(st, buf); st.trailerPartial = p; return p; }
+        if (lf < 0 || lf >= end) return holdTrailers(st, tlrStart);
         const le = lf > p && buf[lf - 1] === 13 ? lf - 1 : lf;
-        if (le === p) { normTrailers(st, buf); st.state = CHK_ST_DONE; return lf + 1; }
+        if (le === p) {
+          if (st.ntrailers > 0) st.trailerOut = trailerSection(st, buf);
+          st.state = CHK_ST_DONE;
+          return lf + 1;
+        }
         const c0 = buf[p];
         if (c0 === 32 || c0 === 9) {
           if (!foldTrailer(st, buf, p, le)) { st.state = CHK_ST_ERROR; st.errPos = p; return -1; }
           p = lf + 1;
           break;
         }
-        normTrailers(st, buf);
         let i = p;
         while (i < le && buf[i] !== 58) { const c = buf[i]; if (c >= 0x41 && c <= 0x5a) buf[i] = c + 0x20; i++; }
         if (!pushTrailer(st, buf, p, le)) { st.state = CHK_ST_ERROR; st.errPos = p; return -1; }
@@ -222,8 +230,15 @@ export function chunkDecode(st: ChunkState, buf: Buffer, p: number, end: number)
         return st.state === CHK_ST_DONE ? p : -1;
     }
   }
-  if (st.ntrailers > st.normed) normTrailers(st, buf);
-  return p;
+  return st.state === CHK_ST_TRAILER ? holdTrailers(st, tlrStart) : p;
+}
+
+/** A call ends inside the trailer section: nothing of it goes out yet, the caller keeps it from `from` on. */
+function holdTrailers(st: ChunkState, from: number): number {
+  st.ntrailers = 0;
+  st.trailerBytes = 0;
+  st.trailerPartial = from;
+  return from;
 }
 
 const HEXCHARS = '0123456789ABCDEF';             // 2.6 writes chunk sizes in uppercase hex

@@ -443,8 +443,9 @@ function parseStatusLine(m: H1Msg, buf: Buffer, p: number, le: number): number {
   const ds = c;
   let st = 0;
   while (c < le && buf[c] >= 48 && buf[c] <= 57) { st = st * 10 + buf[c] - 48; c++; }
-  if (c === ds || st > 0xffff) return fail(m, ds, 502);
+  if (c === ds) return fail(m, ds, 502);
   if (c < le && buf[c] !== 32 && buf[c] !== 9) return fail(m, c, 502);
+  if (st > 0xffff && m.lateErr < 0) m.lateErr = ds;   // a code past 16 bits: refused at the head's end, as 2.6
   m.l0s = i; m.l0e = k;
   if (verOk && (buf[i + 5] > 49 || (buf[i + 5] === 49 && buf[i + 7] >= 49))) {
     m.flags |= H1_MF_VER_11;

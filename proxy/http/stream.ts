@@ -1919,11 +1919,7 @@ function writeChunks(s: SessSocket, st: ChunkState, buf: Buffer): number {
   if (st.lastSeen && (st.ntrailers > 0 || st.state === CHK_ST_DONE)) {
     if (st.lastSeen) { s.write(CHUNK_LAST); n += 3; st.lastSeen = false; }
   }
-  for (let i = 0; i < st.ntrailers; i++) {
-    s.write(buf.subarray(st.trailers[2 * i], st.trailers[2 * i + 1]));
-    s.write(CHUNK_CRLF);
-    n += st.trailers[2 * i + 1] - st.trailers[2 * i] + 2;
-  }
+  if (st.trailerOut !== null) { s.write(st.trailerOut); n += st.trailerOut.length; }
   if (st.state === CHK_ST_DONE) { s.write(CHUNK_CRLF); n += 2; }
   return n;
 }
