@@ -6,10 +6,11 @@
 import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { LogBatch, LogDicts, LogStrColumn } from '../arrow/batcher.ts';
-import { LOG_TABLES } from '../arrow/schema.ts';
+import { DICT_STAGED, LOG_TABLES } from '../arrow/schema.ts';
 import { DuckDbSink } from './duckdb.ts';
 import { ParquetSink } from './parquet.ts';
-import { encodeStagedParquet } from './staged-parquet.ts';
+import { encodeStagedParquet, prepareIdsInto } from './staged-parquet.ts';
+import type { PreparedIds } from './staged-parquet.ts';
 import type { StagedSink } from './types.ts';
 import type { SharedStrColumn, WorkerBatchMessage, WorkerBulkMessage, WorkerReply, WorkerStagedMessage } from './types.ts';
 
@@ -37,7 +38,10 @@ port.on('message', (m: Message) => {
   // sink's queue in order.
   if (m.t === 'batch') {
     let err: Error | null = null;
-    try { fs.writeFileSync(m.file, encodeStagedParquet(batchView(m), { staged: m.staged, ctx: m.ctx })); } catch (e) { err = e as Error; }
+    try {
+      const b = batchView(m);
+      fs.writeFileSync(m.file, encodeStagedParquet(b, m.ids ?? ownIds(b)));
+    } catch (e) { err = e as Error; }
     chain = chain.then(async () => {
       try {
         if (err !== null) throw err;
@@ -52,6 +56,19 @@ port.on('message', (m: Message) => {
   }
   chain = chain.then(() => handle(m));
 });
+
+/** Ids interned here (message without ids): scratch reused per batch, encoded right after. */
+let scratchIds: PreparedIds = { staged: DICT_STAGED.map(() => new Int32Array(0)), ctx: new Int32Array(0) };
+
+/** Interns the DICT_STAGED and ctx values of view `b` into this worker's dictionaries (which persist them). */
+function ownIds(b: LogBatch): PreparedIds {
+  if (scratchIds.ctx!.length < b.rows) {
+    const n = Math.max(b.rows, 1024);
+    scratchIds = { staged: DICT_STAGED.map(() => new Int32Array(n)), ctx: new Int32Array(n) };
+  }
+  prepareIdsInto(b, scratchIds);
+  return scratchIds;
+}
 
 /** One reusable LogBatch per table whose columns are replaced by each message's shared views. */
 const views = new Map<string, LogBatch>();

@@ -65,8 +65,8 @@ export interface SharedStrColumn {
 
 /**
  * Main thread → sink worker: one sealed batch to encode there (bulk loads), its columns indexed by column id as in
- * LogBatch (null = not in the table), the dictionary ids staged-parquet.ts prepareIdsInto computed for it, and the
- * dictionary values added since the last message. The batch stays untouched until the reply `done` with this id.
+ * LogBatch (null = not in the table), the dictionary ids staged-parquet.ts prepareIdsInto computed for it (or null),
+ * and the dictionary values added since the last message. The batch stays untouched until the reply `done` with this id.
  */
 export interface WorkerBatchMessage {
   readonly t: 'batch';
@@ -78,8 +78,8 @@ export interface WorkerBatchMessage {
   readonly i32: (Int32Array | null)[];
   readonly f64: (Float64Array | null)[];
   readonly str: (SharedStrColumn | null)[];
-  readonly staged: Int32Array[];
-  readonly ctx: Int32Array | null;
+  /** The ids prepareIdsInto computed on the main thread, or null: the worker interns them (its dictionaries own them). */
+  readonly ids: { readonly staged: Int32Array[]; readonly ctx: Int32Array | null } | null;
   readonly dict: [number, string[]][];
 }
 

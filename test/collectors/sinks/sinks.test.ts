@@ -205,13 +205,34 @@ test('threaded DuckDB sink in bulk mode (batches encoded in the worker from shar
   };
   const a = path.join(dir, 'bulk-direct.duckdb');
   const b = path.join(dir, 'bulk-threaded.duckdb');
-  await load(a, false);
-  await load(b, true);
+  // Twice into each file: the second session reloads the header and ctx values the worker interned in the first.
+  for (let i = 0; i < 2; i++) {
+    await load(a, false);
+    await load(b, true);
+  }
   for (const t of ['http_log', 'tcp_log']) {
     const want = await query(a, 'SELECT * FROM ' + t);
     const got = await query(b, 'SELECT * FROM ' + t);
-    assert.equal(want.length, t === 'http_log' ? 20000 : 2858);
+    assert.equal(want.length, t === 'http_log' ? 40000 : 5716);
     assert.equal(got.length, want.length);
     assert.deepEqual(got, want);
   }
+});
+
+test('threaded sink: once a bulk load had the worker intern header and ctx ids, files staged elsewhere are refused', async () => {
+  const { ThreadedSink } = await import('../../../collectors/sinks/threaded.ts');
+  const dicts = new LogDicts();
+  const sink = await ThreadedSink.open('duckdb', path.join(dir, 'owner.duckdb'), dicts);
+  assert.equal(sink.stagedDicts, dicts);
+  await sink.bulk(true);
+  await sink.write(batchOf(dicts));
+  assert.notEqual(sink.stagedDicts, dicts);
+  const f = path.join(sink.stageDir, 'elsewhere.parquet');
+  fs.writeFileSync(f, 'x');
+  await assert.rejects(sink.writeStaged('http_log', f, 1), /worker interns/);
+  assert.equal(fs.existsSync(f), false);
+  await sink.bulk(false);
+  await sink.close();
+  const r = await query(path.join(dir, 'owner.duckdb'), 'SELECT count(*)::INTEGER AS n, count(req_headers)::INTEGER AS h FROM http_log');
+  assert.deepEqual(r, [{ n: 12, h: 10 }]);
 });
