@@ -595,6 +595,13 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (headEnd < end) this.keepRest(buf, headEnd, end);
     if (r !== RULES_CONTINUE) {
       if (r === RULES_WAIT_BODY) { this.waitBody(be ?? fe, stkBe); return; }
+      if (be !== null && be !== fe) {
+        // the backend's rules answered: the stream is the backend's (logged be/<NOSRV>, counted there), as 2.6
+        this.be = be;
+        log.backend = be;
+        be.beCounters.cumReq++;
+        this.bc.enterBackend(be);
+      }
       this.localReply(r, out);
       return;
     }
@@ -1507,8 +1514,11 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       // hold the request for `timeout tarpit` (else `timeout connect`), then answer deny_status (500) logged PT
       this.fe.feCounters.deniedReq++;
       if (this.lc !== null) this.lc.deniedReq++;
+      if (this.be !== null && this.be !== this.fe) this.be.beCounters.deniedReq++;
       this.tarpitStatus = out.status;
-      const t = this.fe.timeouts.tarpit > 0 ? this.fe.timeouts.tarpit : this.fe.timeouts.connect;
+      // the backend's timeouts once a backend's rule tarpitted (2.6 reads them from the stream's backend)
+      const tp = this.be ?? this.fe;
+      const t = tp.timeouts.tarpit > 0 ? tp.timeouts.tarpit : tp.timeouts.connect;
       timerArm(this.cliTimer, t > 0 ? t : 1);
       if (!this.paused) { this.paused = true; this.cli.pause(); }
       return;
@@ -1534,6 +1544,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (r === RULES_DENY) {
       this.fe.feCounters.deniedReq++;
       if (this.lc !== null) this.lc.deniedReq++;
+      if (this.be !== null && this.be !== this.fe) this.be.beCounters.deniedReq++;
       log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_R;
       this.sendError(out.status, false, out.reply);          // out.reply: a deny with its own reply
       return;
@@ -1841,6 +1852,9 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       const st = this.tarpitStatus;
       this.tarpitStatus = 0;
       log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_T;
+      // 2.6 logs the tarpit delay as the time waited (Tw), the request time as -1
+      log.tRequest = -1;
+      log.tQueue = twNow() - this.headDone;
       this.sendError(st, false);
       return;
     }
