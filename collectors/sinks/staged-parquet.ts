@@ -431,6 +431,7 @@ export function prepareStagedIds(b: LogBatch): { readonly col: number; readonly 
     const ids = stagedIds[k];
     const dict = b.dicts.byColumn[d.id] as LogDict;
     const data = s.data;
+    const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
     const starts = s.starts;
     const end = s.end;
     const valid = s.valid;
@@ -444,9 +445,7 @@ export function prepareStagedIds(b: LogBatch): { readonly col: number; readonly 
         const st = starts[r];
         const en = end[r];
         const len = en - st;
-        let j = 0;
-        if (len === pen - pst) while (j < len && data[st + j] === data[pst + j]) j++;
-        if (len === pen - pst && j === len) ids[r] = pid;
+        if (len === pen - pst && sameSpan(dv, data, st, pst, len)) ids[r] = pid;
         else { pid = ids[r] = dict.intern(data, st, en); pst = st; pen = en; }
       }
     }
@@ -455,6 +454,14 @@ export function prepareStagedIds(b: LogBatch): { readonly col: number; readonly 
   preparedFor = b;
   preparedRows = n;
   return out;
+}
+
+/** True if data[a, a + n) equals data[b, b + n) (dv views data), 4 bytes per step (byte-words.ts sameBytes). */
+function sameSpan(dv: DataView<ArrayBufferLike>, data: Uint8Array, a: number, b: number, n: number): boolean {
+  let j = 0;
+  for (; j + 4 <= n; j += 4) if (dv.getInt32(a + j, true) !== dv.getInt32(b + j, true)) return false;
+  for (; j < n; j++) if (data[a + j] !== data[b + j]) return false;
+  return true;
 }
 
 /** The text columns of the prepared DICT_STAGED entries: only the values without an id. */
