@@ -195,7 +195,7 @@ const DYN_KWS = new Set([
   'addr', 'backup', 'check', 'check-send-proxy', 'disabled', 'downinter', 'enabled', 'fall', 'fastinter', 'id', 'inter',
   'maxconn', 'maxqueue', 'minconn', 'on-marked-down', 'on-marked-up', 'port', 'proxy-v2-options', 'rise', 'send-proxy',
   'send-proxy-v2', 'slowstart', 'source', 'track', 'weight', 'agent-addr', 'agent-check', 'agent-inter', 'agent-port',
-  'agent-send',
+  'agent-send', 'observe', 'error-limit', 'on-error',
   // TLS: the server's context is built when it is added (ssl/keywords.ts finalizeServerSsl)
   'allow-0rtt', 'alpn', 'ca-file', 'check-alpn', 'check-sni', 'check-ssl', 'ciphers', 'ciphersuites', 'crl-file', 'crt',
   'force-sslv3', 'force-tlsv10', 'force-tlsv11', 'force-tlsv12', 'force-tlsv13', 'no-ssl-reuse', 'no-sslv3', 'no-tlsv10',

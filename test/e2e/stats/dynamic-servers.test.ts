@@ -82,3 +82,7 @@ test('agent checks: disable/enable agent, add server ... agent-check started by 
 test('dynamic servers and tracking, use-server references, checks enabled by enable health: as haproxy 2.6.12', async () => {
   await replay('haproxy-track.cfg', 'cmds-track.txt', 'replies-track.txt', ['be/d1', 'be/d7'], ['be/s2', 'be/d5']);
 });
+
+test('add server with observe / error-limit / on-error, and ws, tfo, pool-* (accepted as 2.6 does): replies and state', async () => {
+  await replay('haproxy.cfg', 'cmds-observe.txt', 'replies-observe.txt', ['be/o1', 'be/o4'], ['be/o5']);
+});
