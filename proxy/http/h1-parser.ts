@@ -633,12 +633,14 @@ function onTransferEncoding(m: H1Msg, buf: Buffer, s: number, e: number): number
   while (i < e) {
     while (i < e && (buf[i] === 32 || buf[i] === 9)) i++;
     const ts = i;
-    // a coding with parameters ("chunked;q=1") is not chunked (2.6: 400)
+    // a coding with parameters ("chunked;q=1") or more words ("chunked chunked") is not chunked (2.6: 400)
     while (i < e && buf[i] !== 44 && buf[i] !== 32 && buf[i] !== 9) i++;
     const te = i;
+    while (i < e && (buf[i] === 32 || buf[i] === 9)) i++;
+    const alone = i === e || buf[i] === 44;
     while (i < e && buf[i] !== 44) i++;
     if (i < e) i++;                              // the comma
-    if (h1TokenIs(buf, ts, te, T_CHUNKED)) {
+    if (alone && h1TokenIs(buf, ts, te, T_CHUNKED)) {
       if (chunkedLast || (m.flags & H1_MF_CHNK)) return fail(m, ts, resp ? 502 : H1_ERR_BAD);
       chunkedLast = true;
     } else {

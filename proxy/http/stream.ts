@@ -1249,8 +1249,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (final) {
       extra = this.ruleOut.extra;
       // as 2.6's H1 layer: "close" only in an HTTP/1.1 response (1.0 closes implicitly), "keep-alive" when the
-      // response or the request is HTTP/1.0
-      if (!this.tunnel) {
+      // response or the request is HTTP/1.0; nothing on a final status below 200 ("HTTP/1.1 21 OK")
+      if (!this.tunnel && this.rsp.status >= 200) {
         if (!this.cliKeepAlive) { if ((this.rsp.flags & H1_MF_VER_11) !== 0) conn = B_CONN_CLOSE; }
         else if ((this.req.flags & this.rsp.flags & H1_MF_VER_11) === 0) conn = B_CONN_KA;
       }
