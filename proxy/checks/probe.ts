@@ -13,8 +13,9 @@ import type { CheckCfg, CheckTlsForce } from './types.ts';
 import { checkProxyHeader } from '../backend/send-proxy.ts';
 import { ppEncodeV1 } from '../net/proxy-protocol.ts';
 import { runTcpCheck, checkVarRun } from './tcp-check.ts';
+import { runExternalCheck } from './external-check.ts';
 import {
-  CHK_TYPE_HTTP, CHK_TYPE_TCPCHK, HCHK_STATUS_L4OK, HCHK_STATUS_L4CON, HCHK_STATUS_L4TOUT, HCHK_STATUS_L7OK, HCHK_STATUS_L7STS,
+  CHK_TYPE_HTTP, CHK_TYPE_TCPCHK, CHK_TYPE_EXTERNAL, HCHK_STATUS_PROCOK, HCHK_STATUS_PROCERR, HCHK_STATUS_PROCTOUT, HCHK_STATUS_L4OK, HCHK_STATUS_L4CON, HCHK_STATUS_L4TOUT, HCHK_STATUS_L7OK, HCHK_STATUS_L7STS,
   HCHK_STATUS_L7RSP, HCHK_STATUS_L7TOUT, HCHK_STATUS_L7OKD, HCHK_STATUS_L7OKC, HCHK_STATUS_SOCKERR, HCHK_EXPECT_STATUS,
   HCHK_EXPECT_RSTATUS, HCHK_EXPECT_STRING, HCHK_EXPECT_RSTRING, HCHK_STATUS_L6OK, HCHK_STATUS_L6RSP, HCHK_STATUS_L6TOUT,
   HCHK_EXPECT_HDR, HCHK_HM_BEG, HCHK_HM_END, HCHK_HM_SUB, HCHK_HM_REG,
@@ -69,11 +70,15 @@ export function probeReason(r: ProbeResult): string {
     case HCHK_STATUS_L7STS: s = 'Layer7 wrong status'; break;
     case HCHK_STATUS_L7RSP: s = 'Layer7 invalid response'; break;
     case HCHK_STATUS_L7TOUT: s = 'Layer7 timeout'; break;
+    case HCHK_STATUS_PROCOK: s = 'External check passed'; break;
+    case HCHK_STATUS_PROCERR: s = 'External check error'; break;
+    case HCHK_STATUS_PROCTOUT: s = 'External check timeout'; break;
     default: s = 'Socket error'; break;
   }
   // 2.6.12 gives the code of the layer-7 verdicts that have one, 0 included, and of no other (checked on its
   // log-health-checks lines and "Server ... is UP" messages: fixtures/proxy/tcp-check-rules)
-  if (r.status === HCHK_STATUS_L7STS || r.status === HCHK_STATUS_L7OK || r.status === HCHK_STATUS_L7OKC || r.status === HCHK_STATUS_L7OKD) s += `, code: ${r.code}`;
+  if (r.status === HCHK_STATUS_L7STS || r.status === HCHK_STATUS_L7OK || r.status === HCHK_STATUS_L7OKC || r.status === HCHK_STATUS_L7OKD ||
+    r.status === HCHK_STATUS_PROCOK || r.status === HCHK_STATUS_PROCERR) s += `, code: ${r.code}`;
   if (r.info !== '') s += `, info: "${r.info}"`;
   return s + `, check duration: ${r.duration}ms`;
 }
@@ -349,5 +354,6 @@ function hdrExpectMatch(e: HttpCheckExpect, text: string): boolean {
 /** Runs one probe of `srv` with the proxy-level settings `cfg`; `done` is called exactly once. */
 export function runProbe(srv: Server, cfg: CheckCfg, connectTimeout: number, readTimeout: number, done: (r: ProbeResult) => void): void {
   if (cfg.type === CHK_TYPE_TCPCHK) { runTcpCheck(srv, cfg, connectTimeout, readTimeout, done); return; }
+  if (cfg.type === CHK_TYPE_EXTERNAL) { runExternalCheck(srv, cfg, readTimeout, done); return; }
   new Probe(srv, cfg, connectTimeout, readTimeout, done);
 }

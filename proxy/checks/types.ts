@@ -12,6 +12,7 @@ export const CHK_TYPE_HTTP = 1;
 export const CHK_TYPE_AGENT = 2;
 /** `option tcp-check` and the checks built on its rules (redis-check, smtpchk): checks/tcp-check.ts. */
 export const CHK_TYPE_TCPCHK = 3;
+export const CHK_TYPE_EXTERNAL = 4;   // `option external-check`: checks/external-check.ts
 
 /** HAProxy's check_status codes (`check_status` stats column, `show servers state`). Index into HCHK_STATUS_NAMES. */
 export const HCHK_STATUS_UNKNOWN = 0;  // no check yet
