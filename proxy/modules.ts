@@ -68,6 +68,7 @@ import { registerAclFetches } from './acl/fetches.ts';
 import { BODY_ACL_FETCHES, bodyLogArgFetch } from './acl/fetches-body.ts';
 import { keywords as serverStateKeywords, serverStateProxyInit } from './backend/server-state.ts';
 import { keywords as spreadChecksKeywords, spreadChecksInit } from './checks/spread.ts';
+import { keywords as externalCheckKeywords, externalCheckProxyInit } from './checks/external-check.ts';
 import { nbsrvFetch } from './acl/nbsrv.ts';
 import { PROXY_STATE_FETCHES } from './acl/proxy-state.ts';
 import { patRefLoadStart } from './acl/pat-ref.ts';
@@ -95,6 +96,7 @@ export function registerModelHooks(): void {
   registerProxyInit(persistProxyInit);
   registerProxyInit(sourceProxyInit);
   registerProxyInit(serverStateProxyInit);
+  registerProxyInit(externalCheckProxyInit);
   registerServerInit(sourceServerInit);
   registerServerInit(nonStickServerInit);
   registerServerInit(redirServerInit);
@@ -140,6 +142,7 @@ export function buildRegistry(): KeywordRegistry {
   reg.register(checkKeywords);
   reg.register(tcpCheckKeywords);
   reg.register(spreadChecksKeywords);
+  reg.register(externalCheckKeywords);
   reg.registerServer(checkServerKeywords);
   reg.registerLb([roundrobin, staticRr, leastconn, first, source, uri, urlParam, hdr, random, rdpCookie, hashExpr]);
   reg.register(logKeywords);
