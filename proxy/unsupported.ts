@@ -11,7 +11,7 @@ export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = 
     'dns-accept-family', 'unix-bind', 'default-path', 'h1-accept-payload-with-any-method',
   ]],
   ['proxy', [
-    'monitor-net', 'external-check', 'option spop-check', 'option external-check',
+    'monitor-net', 'option spop-check',
     'option transparent', 'error-log-format', 'use-fcgi-app', 'transparent',
   ]],
   ['server', [
