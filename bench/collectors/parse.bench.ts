@@ -3,7 +3,8 @@
 // and a real-haproxy corpus. Interleaved A/B: BENCH_PARSE_ROOTS=/work/main,/tmp/old runs each tree's dist/ build in
 // turn (build both first), BENCH_PARSE_PROCS processes each, medians of BENCH_PARSE_ROUNDS rounds per process.
 // BENCH_PARSE_INPROC=1 loads every root in one process instead and alternates their rounds (steadier on a busy
-// machine): the Ingest path and parseHttpLog alone over the generated lines, minimum and median per root.
+// machine): the Ingest path and parseHttpLog alone over the generated lines (BENCH_PARSE_INPUT=real: the real-haproxy
+// corpus, auto format), minimum and median per root.
 //   node --import tsx bench/collectors/parse.bench.ts            (this tree's dist/, 3 processes)
 // Hot path: no (harness).
 import { execFileSync } from 'node:child_process';
@@ -104,7 +105,7 @@ function main(): void {
 
 /** BENCH_PARSE_INPROC: every root in this process, rounds alternated (order reversed every other round). */
 async function inProcess(): Promise<void> {
-  const inp = inputs()[0];
+  const inp = inputs()[process.env.BENCH_PARSE_INPUT === 'real' ? 1 : 0];
   const starts: number[] = [];
   const ends: number[] = [];
   for (let s = 0; s < inp.buf.length;) { const e = inp.buf.indexOf(10, s); starts.push(s); ends.push(e); s = e + 1; }
@@ -122,7 +123,7 @@ async function inProcess(): Promise<void> {
   for (let r = 0; r < ROUNDS + 2; r++) {
     for (let i = 0; i < sides.length; i++) {
       const sd = sides[r & 1 ? sides.length - 1 - i : i];
-      const ingest = new sd.ing.Ingest({ format: { kind: 'httplog' }, sinks: [{ name: 'none', write: () => undefined, close: async () => undefined }], batchRows: 40960, flushMs: 600000 });
+      const ingest = new sd.ing.Ingest({ format: { kind: inp.format }, sinks: [{ name: 'none', write: () => undefined, close: async () => undefined }], batchRows: 40960, flushMs: 600000 });
       let c0 = cpu();
       for (let s = 0; s < inp.buf.length;) {
         let e = inp.buf.indexOf(10, Math.min(inp.buf.length - 1, s + (1 << 20)));
@@ -143,7 +144,7 @@ async function inProcess(): Promise<void> {
     }
   }
   const st = (a: number[]): string => { const x = [...a].sort((p, q) => p - q); return 'min ' + x[0].toFixed(3) + ' median ' + x[x.length >> 1].toFixed(3); };
-  console.log('CPU us/line over ' + inp.lines + ' generated lines, ' + ROUNDS + ' alternated rounds in one process');
+  console.log('CPU us/line over ' + inp.lines + ' lines of ' + inp.name + ', ' + ROUNDS + ' alternated rounds in one process');
   for (const sd of sides) console.log(sd.root.padEnd(20) + ' Ingest ' + st(sd.ingest) + ' | parseHttpLog alone ' + st(sd.parse));
 }
 
