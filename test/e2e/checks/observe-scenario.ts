@@ -6,6 +6,7 @@
  * hanafail. Shared by the test and the capture.
  */
 import net from 'node:net';
+import { httpStatus } from '../http-status.ts';
 
 export function observeConfig(fe: number, srv: number, sock: string): string {
   return `global\n stats socket ${sock} level admin\n` +
@@ -30,20 +31,9 @@ export async function observeServer(): Promise<{ port: number; close: () => void
   return { port: (s.address() as net.AddressInfo).port, close: () => s.close() };
 }
 
-function status(port: number, path: string): Promise<string> {
-  return new Promise((res) => {
-    const c = net.connect(port, '127.0.0.1', () => c.write(`GET ${path} HTTP/1.1\r\nhost: a\r\nconnection: close\r\n\r\n`));
-    let got = '';
-    c.on('data', (d) => { got += d.toString('latin1'); });
-    c.on('error', () => {});
-    const t = setTimeout(() => c.destroy(), 2000);
-    c.on('close', () => { clearTimeout(t); res(got.slice(9, 12) || '---'); });
-  });
-}
-
 export async function runObserve(port: number): Promise<string> {
   const out: string[] = [];
-  for (const p of ['/a', '/a', '/a', '/b', '/b/ok', '/b', '/b', '/b', '/b', '/n', '/n']) out.push(await status(port, p));
+  for (const p of ['/a', '/a', '/a', '/b', '/b/ok', '/b', '/b', '/b', '/b', '/n', '/n']) out.push(await httpStatus(port, p));
   return out.join(' ');
 }
 

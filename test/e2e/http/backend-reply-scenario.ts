@@ -4,7 +4,7 @@
  * backend (stot, dreq, hrsp_*, req_tot), the backend's `timeout tarpit`, tarpit logged TR -1 with the delay as Tw.
  * Lines: statuses, masked log lines, then `show stat` columns. Shared by the test and the capture.
  */
-import net from 'node:net';
+import { httpStatus } from '../http-status.ts';
 
 export function backendReplyConfig(fe: number, sock: string, logPort: number): string {
   return `global\n log 127.0.0.1:${logPort} local0\n stats socket ${sock} level admin\n` +
@@ -14,20 +14,9 @@ export function backendReplyConfig(fe: number, sock: string, logPort: number): s
     ` http-request tarpit deny_status 429 if { path_beg /t }\n timeout tarpit 100ms\n server s 127.0.0.1:1\n`;
 }
 
-function status(port: number, path: string): Promise<string> {
-  return new Promise((res) => {
-    const c = net.connect(port, '127.0.0.1', () => c.write(`GET ${path} HTTP/1.1\r\nhost: a\r\nconnection: close\r\n\r\n`));
-    let got = '';
-    c.on('data', (d) => { got += d.toString('latin1'); });
-    c.on('error', () => {});
-    const t = setTimeout(() => c.destroy(), 2000);
-    c.on('close', () => { clearTimeout(t); res(got.slice(9, 12) || '---'); });
-  });
-}
-
 export async function runBackendReply(port: number): Promise<string> {
   const out: string[] = [];
-  for (const p of ['/d', '/r', '/t', '/ft']) out.push(await status(port, p));
+  for (const p of ['/d', '/r', '/t', '/ft']) out.push(await httpStatus(port, p));
   return out.join(' ');
 }
 
