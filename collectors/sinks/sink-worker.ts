@@ -39,8 +39,8 @@ port.on('message', (m: Message) => {
   if (m.t === 'batch') {
     let err: Error | null = null;
     try {
-      const b = batchView(m);
-      fs.writeFileSync(m.file, encodeStagedParquet(b, m.ids ?? ownIds(b)));
+      const v = batchView(m);
+      fs.writeFileSync(m.file, encodeStagedParquet(v.batch, v.ids ?? ownIds(v.batch)));
     } catch (e) { err = e as Error; }
     chain = chain.then(async () => {
       try {
@@ -70,27 +70,38 @@ function ownIds(b: LogBatch): PreparedIds {
   return scratchIds;
 }
 
-/** One reusable LogBatch per table whose columns are replaced by each message's shared views. */
-const views = new Map<string, LogBatch>();
+interface BatchView { readonly batch: LogBatch; readonly ids: PreparedIds | null }
+/** Per batch key (threaded.ts): a LogBatch over that batch object's shared memory, and its prepared-id arrays. */
+const views = new Map<number, BatchView>();
 
 /** Batch message `m` as a sealed LogBatch over the main thread's memory (read only, valid until it is answered). */
-function batchView(m: WorkerBatchMessage): LogBatch {
-  let b = views.get(m.table);
-  if (b === undefined) {
+function batchView(m: WorkerBatchMessage): BatchView {
+  let v = views.get(m.key);
+  if (m.memory !== null) {
     const spec = LOG_TABLES.find((t) => t.name === m.table);
     if (spec === undefined) throw new Error('sink worker: no table ' + m.table);
-    views.set(m.table, b = new LogBatch(spec, 0, dicts));
+    const b = new LogBatch(spec, 0, dicts);
+    const mem = m.memory;
+    for (let id = 0; id < mem.i32.length; id++) {
+      const a = mem.i32[id];
+      if (a !== null) b.i32[id] = a;
+      const f = mem.f64[id];
+      if (f !== null) b.f64[id] = f;
+      const s = mem.str[id];
+      b.str[id] = s === null ? null : strView(s);
+    }
+    views.delete(m.replaces);
+    views.set(m.key, v = { batch: b, ids: mem.ids });
   }
-  for (let id = 0; id < m.i32.length; id++) {
-    const a = m.i32[id];
-    if (a !== null) b.i32[id] = a;
-    const f = m.f64[id];
-    if (f !== null) b.f64[id] = f;
-    const s = m.str[id];
-    b.str[id] = s === null ? null : strView(s);
+  if (v === undefined) throw new Error('sink worker: unknown batch ' + m.key);
+  const b = v.batch;
+  for (let id = 0; id < m.strFill.length; id++) {
+    const f = m.strFill[id];
+    const c = b.str[id];
+    if (f !== null && c !== null) { c.pos = f[0]; c.last = f[1]; }
   }
   b.rows = m.rows;
-  return b;
+  return v;
 }
 
 function strView(s: SharedStrColumn): LogStrColumn {

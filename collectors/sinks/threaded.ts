@@ -16,7 +16,7 @@ import { DICT_STAGED } from '../arrow/schema.ts';
 import { sharedI32 } from '../arrow/shared-mem.ts';
 import { encodeStagedParquet, makeStageDir, prepareIdsInto } from './staged-parquet.ts';
 import type { PreparedIds } from './staged-parquet.ts';
-import type { SharedStrColumn, StagedFileSink, WorkerBatchMessage, WorkerReply, WorkerStagedMessage } from './types.ts';
+import type { SharedBatchMemory, SharedStrColumn, StagedFileSink, WorkerBatchMessage, WorkerReply, WorkerStagedMessage } from './types.ts';
 
 export type ThreadedSinkKind = 'duckdb' | 'parquet';
 
@@ -45,6 +45,9 @@ export class ThreadedSink implements StagedFileSink<LogBatch> {
   private readonly refuseStaged = new LogDictsCtor();
   /** Per batch object: the shared arrays its prepared dictionary ids go to (batches are pooled and reused). */
   private readonly idsOf = new WeakMap<LogBatch, PreparedIds>();
+  /** Per batch object: the key its memory was sent to the worker under, and the string buffers sent then. */
+  private readonly sentMemory = new WeakMap<LogBatch, { key: number; data: (Buffer | null)[]; end: (Int32Array | null)[] }>();
+  private nextKey = 0;
   /** Staged files waiting for the worker; removed with the directory when the sink closes or dies. */
   readonly stageDir = makeStageDir();
 
@@ -129,12 +132,26 @@ export class ThreadedSink implements StagedFileSink<LogBatch> {
       }
       prepareIdsInto(b, ids);
     }
-    const str: (SharedStrColumn | null)[] = b.str.map((c) => (c === null ? null
-      : { data: c.data, starts: c.starts, end: c.end, valid: c.valid, pos: c.pos, last: c.last, packed: c.packed }));
+    // The views go to the worker once per batch object (again when a string column's buffer was replaced by growth).
+    let reg = this.sentMemory.get(b);
+    let memory: SharedBatchMemory | null = null;
+    let replaces = -1;
+    if (reg === undefined || b.str.some((c, i) => c !== null && (c.data !== reg!.data[i] || c.end !== reg!.end[i]))) {
+      if (reg !== undefined) replaces = reg.key;
+      reg = { key: this.nextKey++, data: b.str.map((c) => (c === null ? null : c.data)), end: b.str.map((c) => (c === null ? null : c.end)) };
+      this.sentMemory.set(b, reg);
+      memory = {
+        i32: b.i32.map((a) => (a.length > 0 ? a : null)), f64: b.f64.map((a) => (a.length > 0 ? a : null)),
+        str: b.str.map((c): SharedStrColumn | null => (c === null ? null
+          : { data: c.data, starts: c.starts, end: c.end, valid: c.valid, pos: c.pos, last: c.last, packed: c.packed })),
+        ids: ids === null ? null : { staged: ids.staged as Int32Array[], ctx: ids.ctx },
+      };
+    }
     const id = this.nextId++;
     const msg: WorkerBatchMessage = {
-      t: 'batch', id, table: b.table.name, rows: b.rows, file: path.join(this.stageDir, b.table.name + '-' + (this.fileSeq++) + '.parquet'), i32: b.i32.map((a) => (a.length > 0 ? a : null)),
-      f64: b.f64.map((a) => (a.length > 0 ? a : null)), str, ids: ids === null ? null : { staged: ids.staged as Int32Array[], ctx: ids.ctx }, dict: this.deltas(),
+      t: 'batch', id, key: reg.key, table: b.table.name, rows: b.rows, memory, replaces, dict: this.deltas(),
+      file: path.join(this.stageDir, b.table.name + '-' + (this.fileSeq++) + '.parquet'),
+      strFill: b.str.map((c) => (c === null ? null : [c.pos, c.last] as const)),
     };
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });

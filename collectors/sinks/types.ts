@@ -64,22 +64,36 @@ export interface SharedStrColumn {
 }
 
 /**
- * Main thread → sink worker: one sealed batch to encode there (bulk loads), its columns indexed by column id as in
- * LogBatch (null = not in the table), the dictionary ids staged-parquet.ts prepareIdsInto computed for it (or null),
- * and the dictionary values added since the last message. The batch stays untouched until the reply `done` with this id.
+ * The memory of one pooled batch object, sent to the sink worker once (and again when a string column grew into a new
+ * buffer): its columns indexed by column id as in LogBatch (null = not in the table), and the arrays prepareIdsInto
+ * fills for it on the main thread (null: the worker interns those ids itself, its dictionaries own them). Posting a
+ * SharedArrayBuffer costs ~0.1 ms, so a batch's ~70 of them cost 6-7 ms per message when sent each time.
+ */
+export interface SharedBatchMemory {
+  readonly i32: (Int32Array | null)[];
+  readonly f64: (Float64Array | null)[];
+  readonly str: (SharedStrColumn | null)[];
+  readonly ids: { readonly staged: Int32Array[]; readonly ctx: Int32Array | null } | null;
+}
+
+/**
+ * Main thread → sink worker: one sealed batch to encode there (bulk loads): the batch object `key`, its memory when it
+ * is new or changed (else the worker's copy of the views is current), the fill state of its string columns ([pos,
+ * last] per column id, null = none), and the dictionary values added since the last message. The batch stays
+ * untouched until the reply `done` with this id.
  */
 export interface WorkerBatchMessage {
   readonly t: 'batch';
   readonly id: number;
+  readonly key: number;
   readonly table: string;
   readonly rows: number;
   /** Where to stage it (the sink's stage directory). */
   readonly file: string;
-  readonly i32: (Int32Array | null)[];
-  readonly f64: (Float64Array | null)[];
-  readonly str: (SharedStrColumn | null)[];
-  /** The ids prepareIdsInto computed on the main thread, or null: the worker interns them (its dictionaries own them). */
-  readonly ids: { readonly staged: Int32Array[]; readonly ctx: Int32Array | null } | null;
+  readonly memory: SharedBatchMemory | null;
+  /** With `memory`: the key this batch object had before (its views are dropped), or -1. */
+  readonly replaces: number;
+  readonly strFill: (readonly [number, number] | null)[];
   readonly dict: [number, string[]][];
 }
 

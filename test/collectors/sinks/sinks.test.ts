@@ -191,7 +191,9 @@ test('threaded DuckDB sink in bulk mode (batches encoded in the worker from shar
   // batch refilled as soon as its write resolved.
   for (let i = 0; i < 20000; i++) {
     const l = http[i % http.length].replace(/:(\d+) \[/, ':' + (1024 + i) + ' [').replace(/ HTTP\/1\.1"/, '?i=' + i + ' HTTP/1.1"');
-    lines.push(i % 5 === 0 ? l.replace(/\{[^}]*\}/, '{h' + (i % 3) + '}') : l);
+    // Longer captures late in the file: string buffers of batches already sent to the worker grow (sent again).
+    const h = i > 15000 && i % 4 === 1 ? '{' + 'y'.repeat(100 + (i % 50)) + '}' : '{h' + (i % 3) + '}';
+    lines.push(i % 5 === 0 || (i > 15000 && i % 4 === 1) ? l.replace(/\{[^}]*\}/, h) : l);
     if (i % 7 === 0) lines.push(tcp[i % tcp.length]);
   }
   const file = path.join(dir, 'bulk-order.log');
