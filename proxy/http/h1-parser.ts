@@ -221,7 +221,8 @@ function growHdr(m: H1Msg): void {
 
 function fail(m: H1Msg, pos: number, code: number): number {
   m.state = H1_ST_ERROR;
-  m.err = code;
+  // a 422 (Transfer-Encoding) is found after what 2.6 refuses at the head's end (a malformed version): 400
+  m.err = code === H1_ERR_UNPROCESSABLE && m.lateErr >= 0 ? H1_ERR_BAD : code;
   m.errPos = pos;
   return -1;
 }
