@@ -87,6 +87,7 @@ function copyBatch(b: LogBatch): LogBatch {
     const t = c.str[id];
     if (s && t) {
       t.data = Buffer.from(s.data.subarray(0, s.pos));
+      t.starts.set(s.starts.subarray(0, b.rows));
       t.end.set(s.end.subarray(0, b.rows));
       t.valid.set(s.valid.subarray(0, b.rows));
       t.pos = s.pos;
