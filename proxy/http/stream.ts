@@ -369,7 +369,11 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   /** Waiting for the body (waitBody): collects body bytes while reading on, resumes the rules once enough is in. */
   bufferBody(chunk: Buffer): void {
     this.cliRest = this.cliRest === null ? chunk : Buffer.concat([this.cliRest, chunk]);
-    if (!this.bodyWaitDone()) return;
+    if (this.bodyWaitDone()) this.bodyWaitEnd();
+  }
+
+  /** The body wait is over (enough came, or the client shut its side: 2.6 goes on with what it has): the rules resume. */
+  bodyWaitEnd(): void {
     const px = this.buffering as Proxy;
     this.buffering = null;
     timerDisarm(this.cliTimer);
@@ -1797,6 +1801,19 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       return;
     }
     if (this.rqPhase === RQ_BODY) {
+      if (this.buffering !== null) {
+        // the wait ends with what came; a request then sent to a server with its body cut is aborted there, as 2.6
+        // (CR--, no server connection); a local reply is still made
+        this.bodyWaitEnd();
+        if (!this.closed && this.rsPhase === RS_WAIT && this.srv === null) {
+          this.bc.release();               // the connection just started is given up: logged be/<NOSRV>, Tw -1
+          const log = this.log;
+          log.server = null; log.tQueue = -1; log.srvconn = 0;
+          log.errCause = SF_ERR_CLICL; log.finishState = SF_FINST_R;
+          this.abort();
+        }
+        return;
+      }
       this.log.errCause = SF_ERR_CLICL;
       this.log.finishState = this.rsPhase === RS_WAIT && this.srv === null ? SF_FINST_C : SF_FINST_D;
       this.abort();

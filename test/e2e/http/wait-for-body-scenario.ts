@@ -3,7 +3,7 @@
  * with HAProxy 2.6.12 (fixtures/proxy/wait-for-body: capture.ts ran this against haproxy, see CMD). Body-based
  * routing (JSON substring, urlencoded parameter of a chunked body), what each server receives, a partial body
  * with at-least, 408 after the wait's time and after `timeout http-request`, Expect: 100-continue, a pipelined
- * request after a buffered body. Lines: reply (dates masked), then what the servers got; log lines masked to
+ * request after a buffered body, a client shutting its side during the wait (CR--, no server connection). Lines: reply (dates masked), then what the servers got; log lines masked to
  * `frontend backend/server Tr-sign status bytes termination request`. Shared by the test and the capture.
  */
 import net from 'node:net';
@@ -65,6 +65,7 @@ const CASES: [number, Step[]][] = [
   [1, ['POST /b HTTP/1.1\r\nhost: a\r\ncontent-length: 5\r\nexpect: 100-continue\r\nconnection: close\r\n\r\n', 150, 'HeLLo']],
   [1, ['POST /b HTTP/1.1\r\nhost: a\r\ncontent-length: 9\r\n\r\nabc', 150, 'defghi', 'GET /n HTTP/1.1\r\nhost: a\r\nconnection: close\r\n\r\n']],
   [1, ['POST /b HTTP/1.1\r\nhost: a\r\ncontent-length: 9\r\n\r\nabc']],
+  [0, ['POST /f HTTP/1.1\r\nhost: a\r\ncontent-length: 9\r\n\r\nab', 100, 'FIN']],
 ];
 
 function run(port: number, parts: Step[]): Promise<string> {
@@ -80,6 +81,7 @@ function run(port: number, parts: Step[]): Promise<string> {
       if (i >= parts.length) return;
       const p = parts[i++];
       if (typeof p === 'number') { setTimeout(next, p); return; }
+      if (p === 'FIN') { c.end(); return; }                // the client shuts its side while the body is awaited
       c.write(p);
       next();
     };
