@@ -25,7 +25,7 @@ import { serverClose } from '../backend/pool.ts';
 import { observeUse, srvObserve, OBS_HTTP_STS } from '../backend/observe.ts';
 import { PRST_DIRECT } from '../backend/types.ts';
 import {
-  PR_O_ACCEPT_INV_REQ, PR_O_ACCEPT_INV_RSP, PR_O_FORWARDFOR, PR_O_ORIGINALTO, PR_O_SEND_NAME_HDR, PR_O_HTTPCLOSE, PR_O_HTTP_SERVER_CLOSE, PR_O_HTTPLOG, PR_O_LOGASAP, PR_O_ABORTONCLOSE, PR_O_REDISPATCH,
+  PR_O_ACCEPT_INV_REQ, PR_O_ACCEPT_INV_RSP, PR_O_FORWARDFOR, PR_O_ORIGINALTO, PR_O_SEND_NAME_HDR, PR_O_HTTPCLOSE, PR_O_HTTP_SERVER_CLOSE, PR_O_HTTPLOG, PR_O_LOGASAP, PR_O_REDISPATCH,
   SF_ERR_NONE, SF_ERR_CLICL, SF_ERR_SRVCL, SF_ERR_PRXCOND, SF_ERR_CLITO, SF_ERR_SRVTO, SF_ERR_LOCAL, SF_ERR_INTERNAL,
   SF_FINST_NONE, SF_FINST_R, SF_FINST_Q, SF_FINST_C, SF_FINST_H, SF_FINST_D, SF_FINST_T,
 } from '../model/types.ts';
@@ -1788,15 +1788,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       // option http-ignore-probes: a connection closed before sending anything is not answered, logged nor counted
       if (this.reqStart === 0 && (this.txnCount > 0 || this.fe.http.ignoreProbes)) { this.closeAll(); this.cli.destroy(); return; }
       // half-closed in the middle of (or before) a request head: HAProxy answers 400 and logs CR
-      const log = this.log;
-      this.fe.feCounters.failedReq++;
-      if (this.lc !== null) this.lc.failedReq++;
-      this.fe.feCounters.cumReq++;
-      log.errCause = SF_ERR_CLICL; log.finishState = SF_FINST_R;
-      log.reqLine = '<BADREQ>';
-      log.reqDateMs = this.reqStart !== 0 ? this.reqStart : this.txnStart;   // %tr of a <BADREQ> line
-      logBadRequest(log, this.reqStart !== 0);
-      log.tRequest = -1;
+      this.headAborted();
       this.sendError(400, true);
       return;
     }
@@ -1823,18 +1815,40 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.cliKeepAlive = false;
   }
 
+  /** The client ended its side or reset before a whole request head: counted and logged as 2.6's 400 <BADREQ> CR. */
+  headAborted(): void {
+    const log = this.log;
+    this.fe.feCounters.failedReq++;
+    if (this.lc !== null) this.lc.failedReq++;
+    this.fe.feCounters.cumReq++;
+    log.errCause = SF_ERR_CLICL; log.finishState = SF_FINST_R;
+    log.reqLine = '<BADREQ>';
+    log.reqDateMs = this.reqStart !== 0 ? this.reqStart : this.txnStart;   // %tr of a <BADREQ> line
+    logBadRequest(log, this.reqStart !== 0);
+    log.tRequest = -1;
+  }
+
   onClientClose(): void {
     if (this.closed) return;
     const log = this.log;
+    if (this.rqPhase === RQ_HEAD && (this.reqStart !== 0 || (this.txnCount === 0 && !this.fe.http.ignoreProbes))) {
+      // reset before (or in the middle of) the first request head: 2.6 logs it as the half-close, 400 CR <BADREQ>,
+      // nothing sent
+      this.headAborted();
+      log.status = 400;
+      this.abort();
+      return;
+    }
     if (this.rqPhase !== RQ_HEAD || this.reqStart !== 0) {
       if (log.errCause === SF_ERR_NONE) {
         log.errCause = SF_ERR_CLICL;
-        log.finishState = this.rsPhase === RS_WAIT ? (this.srv === null ? SF_FINST_C : SF_FINST_H) : SF_FINST_D;
+        // 2.6: a reset during the request body is D, also while the server has not answered yet
+        log.finishState = this.rsPhase !== RS_WAIT ? SF_FINST_D : this.srv === null ? SF_FINST_C : this.rqPhase === RQ_DONE ? SF_FINST_H : SF_FINST_D;
       }
       if (this.be !== null) this.be.beCounters.cliAborts++;
-      if (this.rqPhase === RQ_DONE && this.srv !== null && !this.tunnel && (this.rsPhase === RS_WAIT || this.rsPhase === RS_BODY) &&
-        ((this.fe.options | (this.be as Proxy).options) & PR_O_ABORTONCLOSE) === 0) {
-        // 2.6 without abortonclose reads the response to its end (dropping it) and logs CD with its status and bytes
+      if (this.rqPhase === RQ_DONE && this.srv !== null && !this.tunnel && (this.rsPhase === RS_WAIT || this.rsPhase === RS_BODY)) {
+        // 2.6 reads the response to its end (dropping it) and logs CD with its status and bytes; abortonclose does not
+        // change it once the request is at the server (it drops requests still queued or connecting)
         this.cliGone = true;
         return;
       }

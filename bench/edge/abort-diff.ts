@@ -1,0 +1,258 @@
+/*
+ * Live abort/timeout differential run: Sluice (DIST/proxy/main.js, built from a worktree) and HAProxy 2.6
+ * (/usr/sbin/haproxy) with the same generated configuration (one frontend+backend+scripted server per scenario,
+ * httplog/tcplog to a UDP sink, timeouts client 1s / server 2s / connect 1s / http-request 1s / keep-alive 1s /
+ * queue 1s). Each scenario scripts the client(s) and the server (write, sleep, FIN, RST, stall); compared: the log
+ * lines (timers by shape, Ta/Tt in 0.5 s steps), how and when (0.5 s steps) each client and server connection ended.
+ * Not a test: prints one block per difference. Loopback only, bounded (~5 s per batch of scenarios).
+ * Run: DIST=/tmp/aborts-wt/dist node --import tsx bench/edge/abort-diff.ts   env: ONLY=name,... HAPROXY=/usr/sbin/haproxy
+ */
+import net from 'node:net';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import dgram from 'node:dgram';
+import { spawn, type ChildProcess } from 'node:child_process';
+
+type Step = { w: string } | { sleep: number } | { until: string } | 'end' | 'rst' | 'head';
+interface Scenario {
+  name: string; mode?: 'http' | 'tcp'; fe?: string; be?: string; srv?: string;
+  clients: { delay?: number; steps: Step[] }[];
+  server: Step[] | null;               // null: no server listening (connect refused)
+  addr?: string;                        // server address instead of the scripted one
+}
+interface End { how: string; at: number }
+
+const OUT = process.env.OUT ?? fs.mkdtempSync(path.join(os.tmpdir(), 'abort-diff-'));
+fs.mkdirSync(OUT, { recursive: true });
+const DIST = process.env.DIST ?? '/tmp/aborts-wt/dist';
+const ONLY = process.env.ONLY ? new Set(process.env.ONLY.split(',')) : null;
+
+const GET = 'GET / HTTP/1.1\r\nHost: a\r\n\r\n';
+const POST = (n: number): string => `POST / HTTP/1.1\r\nHost: a\r\nContent-Length: ${n}\r\n\r\n`;
+const OK = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
+const CL100 = 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789';
+const CHUNK = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\na\r\n0123456789\r\n';
+const CDELIM = 'HTTP/1.1 200 OK\r\n\r\n0123456789';
+const SLOW = 'HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789';
+
+const S: Scenario[] = [
+  { name: 'base', clients: [{ steps: [{ w: GET }, 'head', { sleep: 100 }, 'end'] }], server: ['head', { w: OK }] },
+  // client, before/while sending the head
+  { name: 'c-empty-fin', clients: [{ steps: ['end'] }], server: ['head', { w: OK }] },
+  { name: 'c-empty-rst', clients: [{ steps: [{ sleep: 100 }, 'rst'] }], server: ['head', { w: OK }] },
+  { name: 'c-empty-stall', clients: [{ steps: [] }], server: ['head', { w: OK }] },
+  { name: 'c-head-fin', clients: [{ steps: [{ w: 'GET / HTTP/1.1\r\nHost: a\r\n' }, 'end'] }], server: ['head', { w: OK }] },
+  { name: 'c-head-rst', clients: [{ steps: [{ w: 'GET / HTTP/1.1\r\nHost: a\r\n' }, { sleep: 100 }, 'rst'] }], server: ['head', { w: OK }] },
+  { name: 'c-head-stall', clients: [{ steps: [{ w: 'GET / HTTP/1.1\r\nHost: a\r\n' }] }], server: ['head', { w: OK }] },
+  // client, during the request body
+  { name: 'c-body-fin', clients: [{ steps: [{ w: POST(100) + '0123456789' }, { sleep: 200 }, 'end'] }], server: ['head'] },
+  { name: 'c-body-rst', clients: [{ steps: [{ w: POST(100) + '0123456789' }, { sleep: 200 }, 'rst'] }], server: ['head'] },
+  { name: 'c-body-stall', clients: [{ steps: [{ w: POST(100) + '0123456789' }] }], server: ['head'] },
+  { name: 'c-body-stall-srvok', clients: [{ steps: [{ w: POST(100) + '0123456789' }] }], server: ['head', { sleep: 1500 }, { w: OK }] },
+  // client, while waiting for the response
+  { name: 'c-wait-fin', clients: [{ steps: [{ w: GET }, { sleep: 200 }, 'end'] }], server: ['head', { sleep: 1200 }, { w: OK }] },
+  { name: 'c-wait-rst', clients: [{ steps: [{ w: GET }, { sleep: 200 }, 'rst'] }], server: ['head', { sleep: 1200 }, { w: OK }] },
+  { name: 'c-wait-fin-aoc', be: 'option abortonclose', clients: [{ steps: [{ w: GET }, { sleep: 200 }, 'end'] }], server: ['head', { sleep: 1200 }, { w: OK }] },
+  { name: 'c-wait-rst-aoc', be: 'option abortonclose', clients: [{ steps: [{ w: GET }, { sleep: 200 }, 'rst'] }], server: ['head', { sleep: 1200 }, { w: OK }] },
+  { name: 'c-wait-long', clients: [{ steps: [{ w: GET }] }], server: ['head', { sleep: 1500 }, { w: OK }] },
+  // client, during the response body
+  { name: 'c-resp-fin', clients: [{ steps: [{ w: GET }, { until: '0123456789' }, 'end'] }], server: ['head', { w: SLOW }, { sleep: 1200 }, 'end'] },
+  { name: 'c-resp-rst', clients: [{ steps: [{ w: GET }, { until: '0123456789' }, 'rst'] }], server: ['head', { w: SLOW }, { sleep: 1200 }, 'end'] },
+  { name: 'c-resp-rst-logasap', fe: 'option logasap', clients: [{ steps: [{ w: GET }, { until: '0123456789' }, 'rst'] }], server: ['head', { w: SLOW }, { sleep: 1200 }, 'end'] },
+  // client, keep-alive between requests
+  { name: 'c-ka-idle', clients: [{ steps: [{ w: GET }, { until: 'ok' }] }], server: ['head', { w: OK }] },
+  { name: 'c-ka-fin', clients: [{ steps: [{ w: GET }, { until: 'ok' }, { sleep: 200 }, 'end'] }], server: ['head', { w: OK }] },
+  { name: 'c-ka-rst', clients: [{ steps: [{ w: GET }, { until: 'ok' }, { sleep: 200 }, 'rst'] }], server: ['head', { w: OK }] },
+  { name: 'c-ka-partial', clients: [{ steps: [{ w: GET }, { until: 'ok' }, { sleep: 200 }, { w: 'GET / HT' }] }], server: ['head', { w: OK }] },
+  { name: 'c-ka-partial-fin', clients: [{ steps: [{ w: GET }, { until: 'ok' }, { sleep: 200 }, { w: 'GET / HT' }, 'end'] }], server: ['head', { w: OK }] },
+  // server
+  { name: 's-fin-before-head', clients: [{ steps: [{ w: GET }] }], server: ['head', 'end'] },
+  { name: 's-rst-before-head', clients: [{ steps: [{ w: GET }] }], server: ['head', 'rst'] },
+  { name: 's-fin-mid-head', clients: [{ steps: [{ w: GET }] }], server: ['head', { w: 'HTTP/1.1 200 OK\r\nConte' }, 'end'] },
+  { name: 's-rst-mid-head', clients: [{ steps: [{ w: GET }] }], server: ['head', { w: 'HTTP/1.1 200 OK\r\nConte' }, { sleep: 100 }, 'rst'] },
+  { name: 's-stall-mid-head', clients: [{ steps: [{ w: GET }] }], server: ['head', { w: 'HTTP/1.1 200 OK\r\nConte' }] },
+  { name: 's-never', clients: [{ steps: [{ w: GET }] }], server: ['head'] },
+  { name: 's-cl-fin', clients: [{ steps: [{ w: GET }] }], server: ['head', { w: CL100 }, { sleep: 100 }, 'end'] },
+  { name: 's-cl-rst', clients: [{ steps: [{ w: GET }] }], server: ['head', { w: CL100 }, { sleep: 100 }, 'rst'] },
+  { name: 's-cl-stall', clients: [{ steps: [{ w: GET }] }], server: ['head', { w: CL100 }] },
+  { name: 's-chunked-fin', clients: [{ steps: [{ w: GET }] }], server: ['head', { w: CHUNK }, { sleep: 100 }, 'end'] },
+  { name: 's-chunked-rst', clients: [{ steps: [{ w: GET }] }], server: ['head', { w: CHUNK }, { sleep: 100 }, 'rst'] },
+  { name: 's-chunked-stall', clients: [{ steps: [{ w: GET }] }], server: ['head', { w: CHUNK }] },
+  { name: 's-cdelim-fin', clients: [{ steps: [{ w: GET }] }], server: ['head', { w: CDELIM }, { sleep: 100 }, 'end'] },
+  { name: 's-cdelim-rst', clients: [{ steps: [{ w: GET }] }], server: ['head', { w: CDELIM }, { sleep: 100 }, 'rst'] },
+  { name: 's-cdelim-stall', clients: [{ steps: [{ w: GET }] }], server: ['head', { w: CDELIM }] },
+  { name: 's-cl-fin-logasap', fe: 'option logasap', clients: [{ steps: [{ w: GET }] }], server: ['head', { w: CL100 }, { sleep: 100 }, 'end'] },
+  { name: 's-ka-close-after', clients: [{ steps: [{ w: GET }, { until: 'ok' }, { sleep: 300 }, { w: GET }] }], server: ['head', { w: OK }, { sleep: 100 }, 'end'] },
+  // options
+  { name: 'o-httpclose', fe: 'option httpclose', clients: [{ steps: [{ w: GET }] }], server: ['head', { w: OK }] },
+  { name: 'o-server-close', fe: 'option http-server-close', clients: [{ steps: [{ w: GET }, { until: 'ok' }] }], server: ['head', { w: OK }] },
+  { name: 'o-queue', srv: 'maxconn 1', clients: [{ steps: [{ w: GET }] }, { delay: 100, steps: [{ w: GET }] }], server: ['head', { sleep: 1800 }, { w: OK }] },
+  { name: 'o-queue-rst', srv: 'maxconn 1', clients: [{ steps: [{ w: GET }] }, { delay: 100, steps: [{ w: GET }, { sleep: 300 }, 'rst'] }], server: ['head', { sleep: 1800 }, { w: OK }] },
+  { name: 'o-refused', be: 'retries 2', clients: [{ steps: [{ w: GET }] }], server: null },
+  { name: 'o-refused-redisp', be: 'retries 2\n  option redispatch', clients: [{ steps: [{ w: GET }] }], server: null },
+  // mode tcp
+  { name: 't-base', mode: 'tcp', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }, 'end'] }], server: [{ until: 'hi' }, { w: 'yo' }] },
+  { name: 't-c-fin', mode: 'tcp', clients: [{ steps: [{ w: 'hi' }, 'end'] }], server: [{ until: 'hi' }] },
+  { name: 't-c-rst', mode: 'tcp', clients: [{ steps: [{ w: 'hi' }, { sleep: 200 }, 'rst'] }], server: [{ until: 'hi' }] },
+  { name: 't-s-fin', mode: 'tcp', clients: [{ steps: [{ w: 'hi' }] }], server: [{ until: 'hi' }, { w: 'yo' }, 'end'] },
+  { name: 't-s-rst', mode: 'tcp', clients: [{ steps: [{ w: 'hi' }] }], server: [{ until: 'hi' }, { w: 'yo' }, { sleep: 100 }, 'rst'] },
+  { name: 't-s-first-fin', mode: 'tcp', clients: [{ steps: [] }], server: [{ w: 'banner' }, 'end'] },
+  { name: 't-idle', mode: 'tcp', clients: [{ steps: [{ w: 'hi' }] }], server: [{ until: 'hi' }] },
+  { name: 't-refused', mode: 'tcp', be: 'retries 2', clients: [{ steps: [{ w: 'hi' }] }], server: null },
+  { name: 't-c-fin-empty', mode: 'tcp', clients: [{ steps: ['end'] }], server: [] },
+  { name: 't-c-rst-empty', mode: 'tcp', clients: [{ steps: [{ sleep: 100 }, 'rst'] }], server: [] },
+];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
+  });
+}
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const bucket = (ms: number): string => (Math.round(ms / 500) / 2).toFixed(1);
+
+/** Runs steps on a socket; resolves when the steps are done (the socket may still be open). */
+async function play(sock: net.Socket, steps: Step[], got: () => string): Promise<void> {
+  for (const s of steps) {
+    if (sock.destroyed) return;
+    if (s === 'end') sock.end();
+    else if (s === 'rst') { sock.resetAndDestroy(); return; }
+    else if (s === 'head') { for (let i = 0; i < 100 && !got().includes('\r\n\r\n') && !sock.destroyed; i++) await sleep(30); }
+    else if ('w' in s) sock.write(s.w);
+    else if ('sleep' in s) await sleep(s.sleep);
+    else if ('until' in s) { for (let i = 0; i < 100 && !got().includes(s.until) && !sock.destroyed; i++) await sleep(30); }
+  }
+}
+
+/** Watches a socket's end: FIN (peer ended), RST (error), or still open; times from t0. */
+function watch(sock: net.Socket, t0: number, ends: End[]): { got: () => string } {
+  let buf = '';
+  let seen = false;
+  sock.on('data', (d) => { buf += d.toString('latin1'); });
+  sock.on('end', () => { if (!seen) { seen = true; ends.push({ how: 'FIN', at: Date.now() - t0 }); } });
+  sock.on('error', (e: NodeJS.ErrnoException) => { if (!seen) { seen = true; ends.push({ how: e.code === 'ECONNRESET' ? 'RST' : e.code ?? 'ERR', at: Date.now() - t0 }); } });
+  return { got: () => buf };
+}
+
+interface Side { name: string; child: ChildProcess; logs: string[]; fe: Map<string, number>; srv: Map<string, net.Server>; srvEnds: Map<string, End[]>; t0: Map<string, number> }
+
+async function startSide(name: string, argv: string[], scen: Scenario[]): Promise<Side> {
+  const sink = dgram.createSocket('udp4');
+  const logs: string[] = [];
+  sink.on('message', (m) => {
+    const s = m.toString('latin1');
+    const i = s.indexOf(']: ');
+    logs.push((i >= 0 ? s.slice(i + 3) : s).replace(/\n$/, ''));
+  });
+  await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
+  const side: Side = { name, child: null as unknown as ChildProcess, logs, fe: new Map(), srv: new Map(), srvEnds: new Map(), t0: new Map() };
+  let cfg = `global\n  log 127.0.0.1:${sink.address().port} local0\n  maxconn 1000\ndefaults\n  log global\n  timeout client 1s\n  timeout server 2s\n  timeout connect 1s\n  timeout http-request 1s\n  timeout http-keep-alive 1s\n  timeout queue 1s\n`;
+  for (const s of scen) {
+    const fp = await freePort();
+    side.fe.set(s.name, fp);
+    let sp = await freePort();
+    if (s.server !== null) {
+      const ends: End[] = [];
+      side.srvEnds.set(s.name, ends);
+      const steps = s.server;
+      const srv = net.createServer({ allowHalfOpen: true }, (c) => {
+        const w = watch(c, side.t0.get(s.name) ?? Date.now(), ends);
+        void play(c, steps, w.got);
+      });
+      await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+      sp = (srv.address() as net.AddressInfo).port;
+      side.srv.set(s.name, srv);
+    }
+    const mode = s.mode ?? 'http';
+    cfg += `frontend f_${s.name}\n  mode ${mode}\n  option ${mode === 'http' ? 'httplog' : 'tcplog'}\n  bind 127.0.0.1:${fp}\n  default_backend b_${s.name}\n${s.fe ? '  ' + s.fe + '\n' : ''}`;
+    cfg += `backend b_${s.name}\n  mode ${mode}\n${s.be ? '  ' + s.be + '\n' : ''}  server s1 ${s.addr ?? '127.0.0.1:' + sp}${s.srv ? ' ' + s.srv : ''}\n`;
+  }
+  const file = path.join(OUT, `${name}.cfg`);
+  fs.writeFileSync(file, cfg);
+  side.child = spawn(argv[0], [...argv.slice(1), '-db', '-f', file], { stdio: ['ignore', 'ignore', 'pipe'] });
+  side.child.stderr!.on('data', (d) => fs.appendFileSync(path.join(OUT, `${name}.stderr`), d));
+  const first = side.fe.values().next().value as number;
+  for (let i = 0; i < 600; i++) {
+    const ok = await new Promise((r) => { const c = net.connect(first, '127.0.0.1'); c.on('connect', () => { c.destroy(); r(true); }); c.on('error', () => r(false)); });
+    if (ok) break;
+    await sleep(50);
+  }
+  await sleep(300);
+  logs.length = 0;
+  return side;
+}
+
+/** A log line with address, date, connection counters and queue masked; timers by shape, the total in 0.5 s steps. */
+function maskLog(l: string): { shape: string; total: string } {
+  let total = '';
+  const shape = l.replace(/^[0-9.]+:[0-9]+ \[[^\]]+\] /, '')
+    .replace(/ (-?\d+(?:\/\+?-?\d+){2,4}) /, (_m, t: string) => {
+      const v = t.split('/');
+      total = bucket(Math.abs(Number(v[v.length - 1])));
+      return ' ' + v.map((x, i) => (x === '-1' ? '-1' : (x.startsWith('+') ? '+' : '') + (i === v.length - 1 ? 'T' : 'N'))).join('/') + ' ';
+    })
+    .replace(/ \d+\/\d+\/\d+\/\d+\/(\+?\d+) \d+\/\d+/, ' a/f/b/s/$1 q/q');
+  return { shape, total };
+}
+
+async function runOne(side: Side, s: Scenario): Promise<{ clients: string[]; server: string; log: string[]; times: string[] }> {
+  const t0 = Date.now();
+  side.t0.set(s.name, t0);
+  const out: string[] = [];
+  await Promise.all(s.clients.map(async (cl, k) => {
+    if (cl.delay) await sleep(cl.delay);
+    const ends: End[] = [];
+    const sock = net.connect(side.fe.get(s.name)!, '127.0.0.1');
+    const w = watch(sock, t0, ends);
+    await new Promise<void>((r) => { sock.on('connect', () => r()); sock.on('error', () => r()); });
+    await play(sock, cl.steps, w.got);
+    for (let i = 0; i < Number(process.env.WAIT ?? 90) && ends.length === 0 && !sock.destroyed; i++) await sleep(50);
+    const rsp = w.got();
+    const status = rsp.slice(0, 12);
+    const e = ends[0];
+    out[k] = `${status || '-'} ${rsp.length}B ${e ? e.how + '@' + bucket(e.at) : sock.destroyed ? 'self' : 'open'}`;
+    sock.destroy();
+  }));
+  const mineN = (): number => side.logs.filter((l) => l.includes(` f_${s.name} `)).length;
+  for (let i = 0; i < 60 && mineN() < s.clients.length; i++) await sleep(50);
+  await sleep(300);
+  const se = side.srvEnds.get(s.name) ?? [];
+  const mine = side.logs.filter((l) => l.includes(` f_${s.name} `)).map(maskLog);
+  return {
+    clients: out, server: se.map((e) => e.how + '@' + bucket(e.at)).join(' ') || (s.server === null ? 'none' : '-'),
+    log: mine.map((m) => m.shape), times: mine.map((m) => m.total),
+  };
+}
+
+async function main(): Promise<void> {
+  const scen = ONLY ? S.filter((s) => ONLY.has(s.name)) : S;
+  const hp = await startSide('haproxy', [process.env.HAPROXY ?? '/usr/sbin/haproxy'], scen);
+  const sl = await startSide('sluice', [process.execPath, path.join(DIST, 'proxy/main.js')], scen);
+  process.on('exit', () => { hp.child.kill('SIGTERM'); sl.child.kill('SIGTERM'); });
+  let diffs = 0;
+  const BATCH = Number(process.env.BATCH ?? 8);
+  for (let i = 0; i < scen.length; i += BATCH) {
+    const batch = scen.slice(i, i + BATCH);
+    const res = await Promise.all(batch.map((s) => Promise.all([runOne(hp, s), runOne(sl, s)])));
+    for (let j = 0; j < batch.length; j++) {
+      const [a, b] = res[j];
+      const what: string[] = [];
+      if (a.clients.join('|') !== b.clients.join('|')) what.push('client');
+      if (a.server !== b.server) what.push('server');
+      if (a.log.join('\n') !== b.log.join('\n')) what.push('log');
+      if (a.times.join(' ') !== b.times.join(' ')) what.push('time');
+      const line = `  haproxy: ${a.clients.join(' | ')} ; srv ${a.server} ; ${a.log.join(' || ')} ; T ${a.times.join(' ')}\n  sluice : ${b.clients.join(' | ')} ; srv ${b.server} ; ${b.log.join(' || ')} ; T ${b.times.join(' ')}\n`;
+      fs.appendFileSync(path.join(OUT, 'all.txt'), `${batch[j].name} [${what.join(',')}]\n${line}`);
+      if (what.length === 0) continue;
+      diffs++;
+      process.stdout.write(`DIFF ${batch[j].name} [${what.join(',')}]\n${line}`);
+    }
+  }
+  process.stdout.write(`${scen.length} scenarios, ${diffs} with differences (all in ${OUT}/all.txt)\n`);
+  for (const s of [hp, sl]) { s.child.kill('SIGTERM'); for (const v of s.srv.values()) v.close(); }
+  process.exit(0);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });

@@ -1,0 +1,56 @@
+/*
+ * Client resets at each phase of a request, logged as haproxy 2.6.12 logs them (fixtures/proxy/abort-diff, found by
+ * bench/edge/abort-diff.ts): a reset before or in the middle of the first request head is 400 CR-- <BADREQ> (Sluice
+ * logged nothing, or -1 CD--), during the request body CD-- (was CH--), and while waiting for the response with
+ * option abortonclose the response is still read and logged CD-- with its status (Sluice aborted it, -1 CH--).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startSluiceInProcess, logCollector, freePort, maskLog } from '../http/harness.ts';
+import { stopListeners } from '../../../proxy/frontend.ts';
+import { flushLogs, closeLogSinks } from '../../../proxy/log/sender.ts';
+import type { Proxy } from '../../../proxy/model/types.ts';
+// @ts-expect-error plain JS fixture module shared with the capture script
+import { buildConfig, startServer, SCENARIOS, play } from '../../../fixtures/proxy/abort-diff/scenarios.mjs';
+
+const DIR = new URL('../../../fixtures/proxy/abort-diff/', import.meta.url).pathname;
+const GOLDEN = fs.readFileSync(path.join(DIR, 'haproxy-2.6.12.log'), 'latin1').split('\n').filter((l) => l !== '')
+  .map((l) => maskLog(l.slice(l.indexOf(']: ') + 3)));
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+let fes: Proxy[] = [];
+let srv: { port: number; close(): void };
+let col: Awaited<ReturnType<typeof logCollector>>;
+const ports: Record<string, number> = {};
+
+before(async () => {
+  col = await logCollector();
+  srv = await startServer();
+  ports.fe = await freePort();
+  ports.fe_aoc = await freePort();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-abort-diff-'));
+  fs.writeFileSync(path.join(dir, 'c.cfg'), buildConfig(ports.fe, ports.fe_aoc, srv.port, col.port));
+  fes = await startSluiceInProcess(path.join(dir, 'c.cfg'));
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+after(() => {
+  for (const fe of fes) void stopListeners(fe, null);
+  srv.close();
+  col.sock.close();
+  closeLogSinks();
+});
+
+test('client resets before, in and after the request are logged as haproxy 2.6.12 logs them', { timeout: 20000 }, async () => {
+  assert.equal(GOLDEN.length, SCENARIOS.length);
+  for (let i = 0; i < SCENARIOS.length; i++) {
+    const sc = SCENARIOS[i];
+    const n = col.lines.length;
+    await play(ports[sc.fe], sc);
+    for (let k = 0; k < 150 && col.lines.length === n; k++) { flushLogs(0); await sleep(20); }
+    assert.equal(col.lines.length, n + 1, sc.name + ': one line');
+    assert.equal(maskLog(col.lines[n]), GOLDEN[i], sc.name);
+  }
+});
