@@ -236,6 +236,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   noLog = false;
   /** The client vanished after its request (no abortonclose): the response is still read to its end, then CD. */
   cliGone = false;
+  /** The server connection ended with an error (a reset): a close-delimited body it ends is then SD (2.6). */
+  srvReset = false;
   paused = false;
   /** A write to the client did not go through: cliTimer runs `timeout client` until its drain. */
   cliBlocked = false;
@@ -914,6 +916,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   onServerConnected(s: SessSocket, _srv: Server, _reused: boolean): void {
     if (this.closed) { this.bc.release(); s.destroy(); return; }
     this.srv = s;
+    this.srvReset = false;
     this.log.server = _srv;
     // the server socket's handlers (the backend or the pool had theirs; TCP_NODELAY was set at connect)
     s.owner = this;
@@ -1358,6 +1361,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     log.errCause = this.cacheLR !== 0 ? SF_ERR_LOCAL : SF_ERR_NONE;
     log.finishState = this.cacheLR !== 0 ? SF_FINST_R : SF_FINST_NONE;
     if (this.cliGone) { log.errCause = SF_ERR_CLICL; log.finishState = SF_FINST_D; this.cliKeepAlive = false; }
+    else if (this.srvReset && this.rspBody === BODY_CLOSE) { log.errCause = SF_ERR_SRVCL; log.finishState = SF_FINST_D; }
     if (this.cacheSt !== null) { cacheCommit(this.cacheSt); this.cacheSt = null; }
     // logasap: logged before the server connection is released (%bc/%sc still count it, as in 2.6)
     if ((this.fe.options & PR_O_LOGASAP) !== 0 && !this.asapDone) this.logAsap();
@@ -1840,18 +1844,20 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       return;
     }
     if (this.rqPhase !== RQ_HEAD || this.reqStart !== 0) {
+      if (this.rqPhase === RQ_DONE && this.srv !== null && !this.tunnel && (this.rsPhase === RS_WAIT || this.rsPhase === RS_BODY)) {
+        // 2.6 reads the response to its end (dropping it) and logs CD with its status and bytes, or the server's
+        // error (SD, 504 sH) if it fails meanwhile; abortonclose does not change it once the request is at the server
+        // (it drops requests still queued or connecting)
+        if (this.be !== null) this.be.beCounters.cliAborts++;
+        this.cliGone = true;
+        return;
+      }
       if (log.errCause === SF_ERR_NONE) {
         log.errCause = SF_ERR_CLICL;
         // 2.6: a reset during the request body is D, also while the server has not answered yet
         log.finishState = this.rsPhase !== RS_WAIT ? SF_FINST_D : this.srv === null ? SF_FINST_C : this.rqPhase === RQ_DONE ? SF_FINST_H : SF_FINST_D;
       }
       if (this.be !== null) this.be.beCounters.cliAborts++;
-      if (this.rqPhase === RQ_DONE && this.srv !== null && !this.tunnel && (this.rsPhase === RS_WAIT || this.rsPhase === RS_BODY)) {
-        // 2.6 reads the response to its end (dropping it) and logs CD with its status and bytes; abortonclose does not
-        // change it once the request is at the server (it drops requests still queued or connecting)
-        this.cliGone = true;
-        return;
-      }
       this.abort();
       return;
     }
@@ -2026,7 +2032,7 @@ function onSrvData(this: SessSocket, chunk: Buffer): void {
 
 function onSrvEnd(this: SessSocket): void { const s = this.owner as HttpSession | null; if (s !== null) { twTouch(); s.onServerEnd(); } }
 function onSrvClose(this: SessSocket): void { const s = this.owner as HttpSession | null; if (s !== null) { twTouch(); s.onServerEnd(); } }
-function onSrvError(this: SessSocket): void { /* onclose follows */ }
+function onSrvError(this: SessSocket): void { const s = this.owner as HttpSession | null; if (s !== null) s.srvReset = true; /* onclose follows */ }
 function onSrvDrain(this: SessSocket): void {
   const s = this.owner as HttpSession | null;
   if (s !== null && s.paused && s.rqPhase === RQ_BODY) { s.paused = false; s.cli.resume(); }

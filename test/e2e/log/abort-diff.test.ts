@@ -2,7 +2,9 @@
  * Client resets at each phase of a request, logged as haproxy 2.6.12 logs them (fixtures/proxy/abort-diff, found by
  * bench/edge/abort-diff.ts): a reset before or in the middle of the first request head is 400 CR-- <BADREQ> (Sluice
  * logged nothing, or -1 CD--), during the request body CD-- (was CH--), and while waiting for the response with
- * option abortonclose the response is still read and logged CD-- with its status (Sluice aborted it, -1 CH--).
+ * option abortonclose the response is still read and logged CD-- with its status (Sluice aborted it, -1 CH--); a
+ * server failing after such a reset is logged with its own error, SD-- (was CD--); a server reset ending a
+ * close-delimited body is SD-- (was ----).
  */
 import fs from 'node:fs';
 import os from 'node:os';
