@@ -23,11 +23,13 @@ export class PrevValues {
   private readonly id = new Int32Array(COL_COUNT * PREV_WAYS);
   /** The way of each column that set() replaces next. */
   private readonly next = new Int32Array(COL_COUNT);
+  /** Ways of each column holding a value: ways [0, used) (set() fills them in order before replacing any). */
+  private readonly used = new Int32Array(COL_COUNT);
 
   /** Call once per line before hit/set: drops the kept ids when `w` is a batch with other columns (another table,
    * another collector's dictionaries). */
   bind(w: LogRowWriter): void {
-    if (w.i32 !== this.owner) { this.owner = w.i32; this.len.fill(-1); }
+    if (w.i32 !== this.owner) { this.owner = w.i32; this.len.fill(-1); this.used.fill(0); this.next.fill(0); }
   }
 
   /**
@@ -37,10 +39,11 @@ export class PrevValues {
   hit(w: LogRowWriter, col: number, buf: Uint8Array, p: number, end: number, stop: number): number {
     const k = this.key;
     const base = col * PREV_WAYS;
-    for (let x = base; x < base + PREV_WAYS; x++) {
+    const lim = base + this.used[col];
+    for (let x = base; x < lim; x++) {
       const n = this.len[x];
       const e = p + n;
-      if (n < 0 || e >= end || buf[e] !== stop) continue;
+      if (e >= end || buf[e] !== stop) continue;
       const o = x * PREV_MAX;
       let j = 0;
       while (j < n && k[o + j] === buf[p + j]) j++;
@@ -57,7 +60,8 @@ export class PrevValues {
     const n = e - s;
     const k = this.key;
     const base = col * PREV_WAYS;
-    for (let x = base; x < base + PREV_WAYS; x++) {
+    const lim = base + this.used[col];
+    for (let x = base; x < lim; x++) {
       if (this.len[x] !== n) continue;
       const o = x * PREV_MAX;
       let j = 0;
@@ -72,5 +76,6 @@ export class PrevValues {
     for (let j = 0; j < n; j++) k[o + j] = buf[s + j];
     this.len[x] = n;
     this.id[x] = w.i32[col][w.rows];
+    if (this.used[col] < PREV_WAYS) this.used[col]++;
   }
 }

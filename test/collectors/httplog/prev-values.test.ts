@@ -101,3 +101,13 @@ test('PrevValues: hit only on the same bytes followed by the stop byte; long val
   pv.set(b, COL_SERVER, x, 86, 146);
   assert.equal(b.i32[COL_SERVER][0], b.dicts.byColumn[COL_SERVER]!.internString('x'.repeat(60)));
 });
+
+test('PrevValues: more servers than kept values rotate through the ways and every row gets its own server, also after a rebind', () => {
+  const names = Array.from({ length: 12 }, (_, i) => 's' + i);
+  const lines: string[] = [];
+  for (let k = 0; k < 40; k++) lines.push(http('fe', 'be/' + names[(k * 5) % 12], '----', 'GET / HTTP/1.1'));
+  for (const dicts of [new LogDicts(), new LogDicts()]) {
+    const got = rows(parseHttpLog, new LogBatch(HTTP_LOG_TABLE, 64, dicts), lines);
+    assert.deepEqual(got.map((r) => r.server), lines.map((_, k) => names[(k * 5) % 12]));
+  }
+});
