@@ -31,9 +31,28 @@ try {
 
 type Message = WorkerStagedMessage | WorkerBatchMessage | WorkerBulkMessage | { t: 'close' };
 let chain: Promise<void> = Promise.resolve();
+/**
+ * Per column: ids the main thread has given so far (its values arrive in id order). A value this worker interned
+ * itself (header ids, ctx: threaded.ts ID_OWNER_WORKER) may come again from the main thread when another sink there
+ * interned the same batches; it must then have the same id, or the two would disagree on what the id means.
+ */
+const mirrored: number[] = dicts.byColumn.map((d) => (d ? d.size : 0));
+
+/** Applies the main thread's new dictionary values; an Error when one would get another id than the main thread's. */
+function applyDict(dict: [number, string[]][]): Error | null {
+  for (const [col, values] of dict) {
+    const d = dicts.byColumn[col]!;
+    for (const v of values) {
+      if (d.internString(v) !== ++mirrored[col]) return new Error('sink worker: dictionary of column ' + col + ' diverged from the main thread at id ' + mirrored[col]);
+    }
+  }
+  return null;
+}
+
 port.on('message', (m: Message) => {
   // Dictionary values are applied in arrival order (the main thread's order), before any message that needs them.
-  if (m.t === 'staged' || m.t === 'batch') for (const [col, values] of m.dict) for (const v of values) dicts.byColumn[col]!.internString(v);
+  const dictErr = m.t === 'staged' || m.t === 'batch' ? applyDict(m.dict) : null;
+  if (dictErr !== null) { reply({ t: 'error', id: (m as { id: number }).id, message: dictErr.message }); return; }
   // A batch is encoded at once, while the INSERT of earlier ones may still run on DuckDB's thread; its file joins the
   // sink's queue in order.
   if (m.t === 'batch') {

@@ -7,6 +7,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { query } from '../duckdb-query.ts';
 import { LogBatch, LogDicts, batchRow } from '../../../collectors/arrow/batcher.ts';
 import { HTTP_LOG_TABLE } from '../../../collectors/arrow/schema.ts';
+import { COL_REQ_HEADERS_ID } from '../../../collectors/arrow/types.ts';
 import { parseHttpLog } from '../../../collectors/httplog/httplog.ts';
 import { DuckDbSink } from '../../../collectors/sinks/duckdb.ts';
 import { ParquetSink } from '../../../collectors/sinks/parquet.ts';
@@ -233,6 +234,10 @@ test('threaded sink: once a bulk load had the worker intern header and ctx ids, 
   fs.writeFileSync(f, 'x');
   await assert.rejects(sink.writeStaged('http_log', f, 1), /worker interns/);
   assert.equal(fs.existsSync(f), false);
+  // A header value interned on this thread under another id than the worker gave it is refused, not stored.
+  const b2 = batchOf(dicts);
+  dicts.byColumn[COL_REQ_HEADERS_ID]!.internString('only-here');
+  await assert.rejects(sink.write(b2), /diverged/);
   await sink.bulk(false);
   await sink.close();
   const r = await query(path.join(dir, 'owner.duckdb'), 'SELECT count(*)::INTEGER AS n, count(req_headers)::INTEGER AS h FROM http_log');
