@@ -78,6 +78,8 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
   // state
   cliShut = false;        // client sent FIN (we ended the server's write side)
   srvShut = false;        // server sent FIN (we ended the client's write side)
+  /** The side whose read timed out first, SF_ERR_CLITO / SF_ERR_SRVTO (0: none): it was shut, its timer stopped. */
+  toErr = 0;
   cliActive = 0;          // last activity dates (ms) for client/server inactivity timeouts
   srvActive = 0;
   closed = false;
@@ -327,6 +329,7 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
       if (this.fe.timeouts.clientFin > 0) ct = this.fe.timeouts.clientFin;
       if (be !== null && to.serverFin > 0) st = to.serverFin;
     }
+    if (this.toErr === SF_ERR_CLITO) ct = 0; else if (this.toErr === SF_ERR_SRVTO) st = 0;
     let at = 0;
     if (ct > 0) at = this.cliActive + ct;
     if (st > 0 && this.srv !== null) { const s = this.srvActive + st; if (at === 0 || s < at) at = s; }
@@ -361,12 +364,24 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
       if (this.fe.timeouts.clientFin > 0) ct = this.fe.timeouts.clientFin;
       if (be.timeouts.serverFin > 0) st = be.timeouts.serverFin;
     }
+    if (this.toErr === SF_ERR_CLITO) ct = 0; else if (this.toErr === SF_ERR_SRVTO) st = 0;
     const cExp = ct > 0 && now - this.cliActive >= ct;
     const sExp = st > 0 && now - this.srvActive >= st;
     if (cExp || sExp) {
       const cAt = ct > 0 ? this.cliActive + ct : Infinity;
       const sAt = st > 0 ? this.srvActive + st : Infinity;
-      this.finish(cAt <= sAt ? SF_ERR_CLITO : SF_ERR_SRVTO, SF_FINST_D);
+      const err = cAt <= sAt ? SF_ERR_CLITO : SF_ERR_SRVTO;
+      if (this.toErr === 0 && cExp !== sExp && !this.cliShut && !this.srvShut) {
+        // 2.6: the side that timed out is shut (nothing more read from it, a FIN to the other side); the stream goes
+        // on the other way until that ends or times out too, and is logged with this first timeout (cD/sD)
+        this.toErr = err;
+        const srv = this.srv;
+        if (err === SF_ERR_CLITO) { this.cliShut = true; this.cli.pause(); srv.end(); }
+        else { this.srvShut = true; srv.pause(); this.cli.end(); }
+        this.armTimeout();
+        return;
+      }
+      this.finish(err, SF_FINST_D);
       return;
     }
     this.armTimeout();
@@ -378,6 +393,7 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
   finish(errCause: number, finst: number): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.toErr !== 0) { errCause = this.toErr; finst = SF_FINST_D; }   // the first timeout names the end
     timerDisarm(this.timer);
     const log = this.log;
     const now = Date.now();

@@ -100,6 +100,37 @@ test('client silence hits timeout client: "cD"', async () => {
   assert.equal(term(logs[0]), 'cD');
 });
 
+test('client read timeout first: the server gets a FIN, the stream ends at the server timeout, logged "cD" (as 2.6)', async () => {
+  // a server that keeps its side open after the FIN (2.6.12 side by side: client 3s / server 8s idle -> FIN to the
+  // server at 3 s, client data after it not forwarded, end at 8 s with cD)
+  let fin = -1;
+  let late = '';
+  const t0 = Date.now();
+  const halfOpen = createServer({ allowHalfOpen: true }, (s) => {
+    s.on('error', () => {});
+    s.on('data', (d) => { late += d.toString(); });
+    s.on('end', () => { fin = Date.now() - t0; });
+  });
+  await new Promise<void>((r) => halfOpen.listen(0, '127.0.0.1', r));
+  const p = await proxyTo((halfOpen.address() as { port: number }).port, 'timeout client 300ms\n  timeout server 900ms');
+  logs.length = 0;
+  const c = connect({ port: p, host: '127.0.0.1', allowHalfOpen: true });
+  c.on('error', () => {});
+  setTimeout(() => c.write('late'), 500);
+  // the end the proxy gives the client: its FIN or a reset (bounded: a half-open client would wait forever)
+  const closed = await new Promise<number>((r) => {
+    const done = (): void => r(Date.now() - t0);
+    c.on('end', done); c.on('close', done); setTimeout(() => r(-1), 3000);
+  });
+  c.destroy();
+  await waitFor(() => logs.length === 1);
+  halfOpen.close();
+  assert.ok(fin >= 280 && fin < 800, `the server got its FIN after ${fin} ms`);
+  assert.equal(late, '', 'client data after its timeout is not forwarded');
+  assert.ok(closed >= 850, `the stream ended after ${closed} ms`);
+  assert.equal(term(logs[0]), 'cD');
+});
+
 test('a client abort is logged "CD" and a server abort "SD"', async () => {
   const p = await proxyTo(silentPort);
   logs.length = 0;
