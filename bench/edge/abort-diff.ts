@@ -51,15 +51,15 @@ const S: Scenario[] = [
   { name: 'c-body-stall', clients: [{ steps: [{ w: POST(100) + '0123456789' }] }], server: ['head'] },
   { name: 'c-body-stall-srvok', clients: [{ steps: [{ w: POST(100) + '0123456789' }] }], server: ['head', { sleep: 1500 }, { w: OK }] },
   // client, while waiting for the response
-  { name: 'c-wait-fin', clients: [{ steps: [{ w: GET }, { sleep: 200 }, 'end'] }], server: ['head', { sleep: 1200 }, { w: OK }] },
-  { name: 'c-wait-rst', clients: [{ steps: [{ w: GET }, { sleep: 200 }, 'rst'] }], server: ['head', { sleep: 1200 }, { w: OK }] },
-  { name: 'c-wait-fin-aoc', be: 'option abortonclose', clients: [{ steps: [{ w: GET }, { sleep: 200 }, 'end'] }], server: ['head', { sleep: 1200 }, { w: OK }] },
-  { name: 'c-wait-rst-aoc', be: 'option abortonclose', clients: [{ steps: [{ w: GET }, { sleep: 200 }, 'rst'] }], server: ['head', { sleep: 1200 }, { w: OK }] },
+  { name: 'c-wait-fin', clients: [{ steps: [{ w: GET }, { sleep: 200 }, 'end'] }], server: ['head', { sleep: 1000 }, { w: OK }] },
+  { name: 'c-wait-rst', clients: [{ steps: [{ w: GET }, { sleep: 200 }, 'rst'] }], server: ['head', { sleep: 1000 }, { w: OK }] },
+  { name: 'c-wait-fin-aoc', be: 'option abortonclose', clients: [{ steps: [{ w: GET }, { sleep: 200 }, 'end'] }], server: ['head', { sleep: 1000 }, { w: OK }] },
+  { name: 'c-wait-rst-aoc', be: 'option abortonclose', clients: [{ steps: [{ w: GET }, { sleep: 200 }, 'rst'] }], server: ['head', { sleep: 1000 }, { w: OK }] },
   { name: 'c-wait-long', clients: [{ steps: [{ w: GET }] }], server: ['head', { sleep: 1500 }, { w: OK }] },
   // client, during the response body
-  { name: 'c-resp-fin', clients: [{ steps: [{ w: GET }, { until: '0123456789' }, 'end'] }], server: ['head', { w: SLOW }, { sleep: 1200 }, 'end'] },
-  { name: 'c-resp-rst', clients: [{ steps: [{ w: GET }, { until: '0123456789' }, 'rst'] }], server: ['head', { w: SLOW }, { sleep: 1200 }, 'end'] },
-  { name: 'c-resp-rst-logasap', fe: 'option logasap', clients: [{ steps: [{ w: GET }, { until: '0123456789' }, 'rst'] }], server: ['head', { w: SLOW }, { sleep: 1200 }, 'end'] },
+  { name: 'c-resp-fin', clients: [{ steps: [{ w: GET }, { until: '0123456789' }, 'end'] }], server: ['head', { w: SLOW }, { sleep: 1000 }, 'end'] },
+  { name: 'c-resp-rst', clients: [{ steps: [{ w: GET }, { until: '0123456789' }, 'rst'] }], server: ['head', { w: SLOW }, { sleep: 1000 }, 'end'] },
+  { name: 'c-resp-rst-logasap', fe: 'option logasap', clients: [{ steps: [{ w: GET }, { until: '0123456789' }, 'rst'] }], server: ['head', { w: SLOW }, { sleep: 1000 }, 'end'] },
   // client, keep-alive between requests
   { name: 'c-ka-idle', clients: [{ steps: [{ w: GET }, { until: 'ok' }] }], server: ['head', { w: OK }] },
   { name: 'c-ka-fin', clients: [{ steps: [{ w: GET }, { until: 'ok' }, { sleep: 200 }, 'end'] }], server: ['head', { w: OK }] },
@@ -89,6 +89,15 @@ const S: Scenario[] = [
   { name: 'o-server-close', fe: 'option http-server-close', clients: [{ steps: [{ w: GET }, { until: 'ok' }] }], server: ['head', { w: OK }] },
   { name: 'o-queue', srv: 'maxconn 1', clients: [{ steps: [{ w: GET }] }, { delay: 100, steps: [{ w: GET }] }], server: ['head', { sleep: 1800 }, { w: OK }] },
   { name: 'o-queue-rst', srv: 'maxconn 1', clients: [{ steps: [{ w: GET }] }, { delay: 100, steps: [{ w: GET }, { sleep: 300 }, 'rst'] }], server: ['head', { sleep: 1800 }, { w: OK }] },
+  { name: 'o-queue-rst-aoc', srv: 'maxconn 1', be: 'option abortonclose', clients: [{ steps: [{ w: GET }] }, { delay: 100, steps: [{ w: GET }, { sleep: 300 }, 'rst'] }], server: ['head', { sleep: 1800 }, { w: OK }] },
+  { name: 'o-queue-fin', srv: 'maxconn 1', clients: [{ steps: [{ w: GET }] }, { delay: 100, steps: [{ w: GET }, { sleep: 300 }, 'end'] }], server: ['head', { sleep: 1800 }, { w: OK }] },
+  { name: 'o-queue-fin-aoc', srv: 'maxconn 1', be: 'option abortonclose', clients: [{ steps: [{ w: GET }] }, { delay: 100, steps: [{ w: GET }, { sleep: 300 }, 'end'] }], server: ['head', { sleep: 1800 }, { w: OK }] },
+  { name: 'o-queue-timeout', srv: 'maxconn 1', clients: [{ steps: [{ w: GET }] }, { delay: 100, steps: [{ w: GET }] }], server: ['head', { sleep: 1800 }, { w: OK }] },
+  { name: 'o-server-close-srvfin', fe: 'option http-server-close', clients: [{ steps: [{ w: GET }, { until: 'ok' }, { sleep: 200 }, { w: GET }] }], server: ['head', { w: OK }, 'end'] },
+  { name: 'c-wait-fin-srvfail', clients: [{ steps: [{ w: GET }, { sleep: 200 }, 'end'] }], server: ['head', { sleep: 600 }, 'end'] },
+  { name: 'c-wait-rst-srvfail', clients: [{ steps: [{ w: GET }, { sleep: 200 }, 'rst'] }], server: ['head', { sleep: 600 }, 'end'] },
+  { name: 'c-wait-rst-never', clients: [{ steps: [{ w: GET }, { sleep: 200 }, 'rst'] }], server: ['head'] },
+  { name: 'c-body-fin-srvok', clients: [{ steps: [{ w: POST(100) + '0123456789' }, { sleep: 200 }, 'end'] }], server: ['head', { sleep: 600 }, { w: OK }] },
   { name: 'o-refused', be: 'retries 2', clients: [{ steps: [{ w: GET }] }], server: null },
   { name: 'o-refused-redisp', be: 'retries 2\n  option redispatch', clients: [{ steps: [{ w: GET }] }], server: null },
   // mode tcp
@@ -193,7 +202,7 @@ function maskLog(l: string): { shape: string; total: string } {
       total = bucket(Math.abs(Number(v[v.length - 1])));
       return ' ' + v.map((x, i) => (x === '-1' ? '-1' : (x.startsWith('+') ? '+' : '') + (i === v.length - 1 ? 'T' : 'N'))).join('/') + ' ';
     })
-    .replace(/ \d+\/\d+\/\d+\/\d+\/(\+?\d+) \d+\/\d+/, ' a/f/b/s/$1 q/q');
+    .replace(/ \d+\/\d+\/\d+\/\d+\/(\+?\d+) (\d+\/\d+)/, (_m, r: string, q: string) => ` a/f/b/s/${r} ${process.env.KEEPQ ? q : 'q/q'}`);
   return { shape, total };
 }
 

@@ -1502,7 +1502,9 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.cliRest = null;
     if (rest !== null) {
       this.parseReqHead(rest);
-      if (this.rqPhase === RQ_HEAD && this.cliRest === null && !this.closed) this.resumeClient();
+      if (this.rqPhase === RQ_HEAD && this.cliRest === null && !this.closed) {
+        if (this.cliEnded) this.onClientEnd(); else this.resumeClient();
+      }
       return;
     }
     if (this.cliEnded) { this.shutClient(); return; }
@@ -1633,7 +1635,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   finishReply(): void {
     this.rsPhase = RS_DONE;
     this.dropServer();
-    if (this.reqBody !== BODY_NONE) this.cliKeepAlive = false;   // unread body: cannot find the next request
+    if (this.reqBody !== BODY_NONE || this.cliGone) this.cliKeepAlive = false;   // unread body: cannot find the next request
     this.finishLog();
     if (!this.cliKeepAlive) { this.shutClient(); return; }
     this.nextTransaction();
@@ -1814,9 +1816,9 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       this.log.finishState = this.rsPhase === RS_WAIT && this.srv === null ? SF_FINST_C : SF_FINST_D;
       this.abort();
     }
-    // request complete: let the response finish, then close
+    // request complete: let the response finish, then close (nextTransaction, cliEnded); the response says nothing
+    // of it (2.6 writes no connection: close for a client that half-closed)
     if (this.rsPhase === RS_BODY) this.cliEndedInBody = true;
-    this.cliKeepAlive = false;
   }
 
   /** The client ended its side or reset before a whole request head: counted and logged as 2.6's 400 <BADREQ> CR. */
@@ -1849,6 +1851,12 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
         // error (SD, 504 sH) if it fails meanwhile; abortonclose does not change it once the request is at the server
         // (it drops requests still queued or connecting)
         if (this.be !== null) this.be.beCounters.cliAborts++;
+        this.cliGone = true;
+        return;
+      }
+      if (this.rqPhase === RQ_DONE && this.bc.state === BC_QUEUED && !this.tunnel) {
+        // 2.6 does not see a reset while the request waits in a queue (abortonclose or not): 503 sQ at `timeout
+        // queue`, or the server's answer read and logged CD
         this.cliGone = true;
         return;
       }
