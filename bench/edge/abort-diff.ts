@@ -98,6 +98,15 @@ const S: Scenario[] = [
   { name: 'c-wait-rst-srvfail', clients: [{ steps: [{ w: GET }, { sleep: 200 }, 'rst'] }], server: ['head', { sleep: 600 }, 'end'] },
   { name: 'c-wait-rst-never', clients: [{ steps: [{ w: GET }, { sleep: 200 }, 'rst'] }], server: ['head'] },
   { name: 'c-body-fin-srvok', clients: [{ steps: [{ w: POST(100) + '0123456789' }, { sleep: 200 }, 'end'] }], server: ['head', { sleep: 600 }, { w: OK }] },
+  { name: 'c-chunked-body-rst', clients: [{ steps: [{ w: 'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\na\r\n0123456789\r\n' }, { sleep: 200 }, 'rst'] }], server: ['head'] },
+  { name: 'c-chunked-body-fin', clients: [{ steps: [{ w: 'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\na\r\n0123456789\r\n' }, { sleep: 200 }, 'end'] }], server: ['head'] },
+  { name: 'c-chunked-body-stall', clients: [{ steps: [{ w: 'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\na\r\n0123456789\r\n' }] }], server: ['head'] },
+  { name: 'c-pipelined-rst', clients: [{ steps: [{ w: GET + GET }, { sleep: 100 }, 'rst'] }], server: ['head', { sleep: 600 }, { w: OK }] },
+  { name: 's-100-then-fin', clients: [{ steps: [{ w: POST(10) }] }], server: ['head', { w: 'HTTP/1.1 100 Continue\r\n\r\n' }, { sleep: 100 }, 'end'] },
+  { name: 's-204-then-rst', clients: [{ steps: [{ w: GET }] }], server: ['head', { w: 'HTTP/1.1 204 No Content\r\n\r\n' }, { sleep: 100 }, 'rst'] },
+  { name: 's-ka-rst-after', clients: [{ steps: [{ w: GET }, { until: 'ok' }, { sleep: 300 }, { w: GET }] }], server: ['head', { w: OK }, { sleep: 100 }, 'rst'] },
+  { name: 's-cl-fin-logasap-keep', fe: 'option logasap', clients: [{ steps: [{ w: GET }] }], server: ['head', { w: CL100 }] },
+  { name: 'c-resp-stall-read', clients: [{ steps: [{ w: 'GET /big HTTP/1.1\r\nHost: a\r\n\r\n' }] }], server: ['head', { w: 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n' + 'x'.repeat(100) }] },
   { name: 'o-refused', be: 'retries 2', clients: [{ steps: [{ w: GET }] }], server: null },
   { name: 'o-refused-redisp', be: 'retries 2\n  option redispatch', clients: [{ steps: [{ w: GET }] }], server: null },
   // mode tcp
@@ -113,10 +122,12 @@ const S: Scenario[] = [
   { name: 't-c-rst-empty', mode: 'tcp', clients: [{ steps: [{ sleep: 100 }, 'rst'] }], server: [] },
 ];
 
-function freePort(): Promise<number> {
+/** A free port, its socket held open (in `held`) until all of a side's ports are chosen, so none is given twice. */
+function freePort(held: net.Server[]): Promise<number> {
   return new Promise((resolve) => {
     const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
+    held.push(s);
+    s.listen(0, '127.0.0.1', () => resolve((s.address() as net.AddressInfo).port));
   });
 }
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -158,10 +169,11 @@ async function startSide(name: string, argv: string[], scen: Scenario[]): Promis
   await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
   const side: Side = { name, child: null as unknown as ChildProcess, logs, fe: new Map(), srv: new Map(), srvEnds: new Map(), t0: new Map() };
   let cfg = `global\n  log 127.0.0.1:${sink.address().port} local0\n  maxconn 1000\ndefaults\n  log global\n  timeout client 1s\n  timeout server 2s\n  timeout connect 1s\n  timeout http-request 1s\n  timeout http-keep-alive 1s\n  timeout queue 1s\n`;
+  const held: net.Server[] = [];
   for (const s of scen) {
-    const fp = await freePort();
+    const fp = await freePort(held);
     side.fe.set(s.name, fp);
-    let sp = await freePort();
+    let sp = await freePort(held);
     if (s.server !== null) {
       const ends: End[] = [];
       side.srvEnds.set(s.name, ends);
@@ -178,6 +190,7 @@ async function startSide(name: string, argv: string[], scen: Scenario[]): Promis
     cfg += `frontend f_${s.name}\n  mode ${mode}\n  option ${mode === 'http' ? 'httplog' : 'tcplog'}\n  bind 127.0.0.1:${fp}\n  default_backend b_${s.name}\n${s.fe ? '  ' + s.fe + '\n' : ''}`;
     cfg += `backend b_${s.name}\n  mode ${mode}\n${s.be ? '  ' + s.be + '\n' : ''}  server s1 ${s.addr ?? '127.0.0.1:' + sp}${s.srv ? ' ' + s.srv : ''}\n`;
   }
+  await Promise.all(held.map((h) => new Promise((r) => h.close(r))));
   const file = path.join(OUT, `${name}.cfg`);
   fs.writeFileSync(file, cfg);
   side.child = spawn(argv[0], [...argv.slice(1), '-db', '-f', file], { stdio: ['ignore', 'ignore', 'pipe'] });
