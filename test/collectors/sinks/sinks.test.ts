@@ -226,20 +226,23 @@ test('threaded sink: once a bulk load had the worker intern header and ctx ids, 
   const { ThreadedSink } = await import('../../../collectors/sinks/threaded.ts');
   const dicts = new LogDicts();
   const sink = await ThreadedSink.open('duckdb', path.join(dir, 'owner.duckdb'), dicts);
-  assert.equal(sink.stagedDicts, dicts);
-  await sink.bulk(true);
-  await sink.write(batchOf(dicts));
-  assert.notEqual(sink.stagedDicts, dicts);
-  const f = path.join(sink.stageDir, 'elsewhere.parquet');
-  fs.writeFileSync(f, 'x');
-  await assert.rejects(sink.writeStaged('http_log', f, 1), /worker interns/);
-  assert.equal(fs.existsSync(f), false);
-  // A header value interned on this thread under another id than the worker gave it is refused, not stored.
-  const b2 = batchOf(dicts);
-  dicts.byColumn[COL_REQ_HEADERS_ID]!.internString('only-here');
-  await assert.rejects(sink.write(b2), /diverged/);
-  await sink.bulk(false);
-  await sink.close();
+  try {
+    assert.equal(sink.stagedDicts, dicts);
+    await sink.bulk(true);
+    await sink.write(batchOf(dicts));
+    assert.notEqual(sink.stagedDicts, dicts);
+    const f = path.join(sink.stageDir, 'elsewhere.parquet');
+    fs.writeFileSync(f, 'x');
+    await assert.rejects(sink.writeStaged('http_log', f, 1), /worker interns/);
+    assert.equal(fs.existsSync(f), false);
+    // A header value interned on this thread under another id than the worker gave it is refused, not stored.
+    const b2 = batchOf(dicts);
+    dicts.byColumn[COL_REQ_HEADERS_ID]!.internString('only-here');
+    await assert.rejects(sink.write(b2), /diverged/);
+    await sink.bulk(false);
+  } finally {
+    await sink.close();   // also when an assertion failed: the worker would keep the test process alive
+  }
   const r = await query(path.join(dir, 'owner.duckdb'), 'SELECT count(*)::INTEGER AS n, count(req_headers)::INTEGER AS h FROM http_log');
   assert.deepEqual(r, [{ n: 12, h: 10 }]);
 });
