@@ -42,6 +42,11 @@ const S: Scenario[] = [
   { name: 'c-empty-fin', clients: [{ steps: ['end'] }], server: ['head', { w: OK }] },
   { name: 'c-empty-rst', clients: [{ steps: [{ sleep: 100 }, 'rst'] }], server: ['head', { w: OK }] },
   { name: 'c-empty-stall', clients: [{ steps: [] }], server: ['head', { w: OK }] },
+  { name: 'c-empty-rst-dontlognull', fe: 'option dontlognull', clients: [{ steps: [{ sleep: 100 }, 'rst'] }], server: ['head', { w: OK }] },
+  { name: 'c-empty-fin-dontlognull', fe: 'option dontlognull', clients: [{ steps: ['end'] }], server: ['head', { w: OK }] },
+  { name: 'c-head-rst-dontlognull', fe: 'option dontlognull', clients: [{ steps: [{ w: 'GET / HTTP/1.1\r\nHost: a\r\n' }, { sleep: 100 }, 'rst'] }], server: ['head', { w: OK }] },
+  { name: 'c-empty-rst-probes', fe: 'option http-ignore-probes', clients: [{ steps: [{ sleep: 100 }, 'rst'] }], server: ['head', { w: OK }] },
+  { name: 'c-ka-partial-rst', clients: [{ steps: [{ w: GET }, { until: 'ok' }, { sleep: 200 }, { w: 'GET / HT' }, { sleep: 100 }, 'rst'] }], server: ['head', { w: OK }] },
   { name: 'c-head-fin', clients: [{ steps: [{ w: 'GET / HTTP/1.1\r\nHost: a\r\n' }, 'end'] }], server: ['head', { w: OK }] },
   { name: 'c-head-rst', clients: [{ steps: [{ w: 'GET / HTTP/1.1\r\nHost: a\r\n' }, { sleep: 100 }, 'rst'] }], server: ['head', { w: OK }] },
   { name: 'c-head-stall', clients: [{ steps: [{ w: 'GET / HTTP/1.1\r\nHost: a\r\n' }] }], server: ['head', { w: OK }] },
@@ -165,6 +170,7 @@ async function startSide(name: string, argv: string[], scen: Scenario[]): Promis
     const s = m.toString('latin1');
     const i = s.indexOf(']: ');
     logs.push((i >= 0 ? s.slice(i + 3) : s).replace(/\n$/, ''));
+    fs.appendFileSync(path.join(OUT, `${name}.log`), s.endsWith('\n') ? s : s + '\n');   // raw lines, for the timers
   });
   await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
   const side: Side = { name, child: null as unknown as ChildProcess, logs, fe: new Map(), srv: new Map(), srvEnds: new Map(), t0: new Map() };

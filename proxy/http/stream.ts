@@ -1656,7 +1656,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     timerDisarm(this.cliTimer);
     log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_R;
     log.tRequest = -1;
-    log.tIdle = this.reqStart > 0 ? this.reqStart - this.txnStart - log.tHandshake : 0;
+    this.idleBeforeHead();
     log.reqLine = '<BADREQ>';
     log.reqDateMs = this.reqStart !== 0 ? this.reqStart : this.txnStart;   // %tr of a <BADREQ> line
     logBadRequest(log, this.reqStart !== 0);
@@ -1821,9 +1821,15 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (this.rsPhase === RS_BODY) this.cliEndedInBody = true;
   }
 
+  /** %Ti of a request whose head is not whole: the wait before its first byte (not in %Ta, as 2.6), 0 if none came. */
+  idleBeforeHead(): void {
+    this.log.tIdle = this.reqStart > 0 ? this.reqStart - this.txnStart - this.log.tHandshake : 0;
+  }
+
   /** The client ended its side or reset before a whole request head: counted and logged as 2.6's 400 <BADREQ> CR. */
   headAborted(): void {
     const log = this.log;
+    this.idleBeforeHead();
     this.fe.feCounters.failedReq++;
     if (this.lc !== null) this.lc.failedReq++;
     this.fe.feCounters.cumReq++;
@@ -1907,6 +1913,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       if (this.reqStart === 0 && (this.txnCount > 0 || this.fe.http.ignoreProbes)) { this.closeAll(); this.cli.destroy(); return; }
       log.errCause = SF_ERR_CLITO; log.finishState = SF_FINST_R;
       this.fe.feCounters.cumReq++;
+      this.idleBeforeHead();
       log.reqLine = '<BADREQ>';
       log.reqDateMs = this.reqStart !== 0 ? this.reqStart : this.txnStart;   // %tr of a <BADREQ> line
       logBadRequest(log, this.reqStart !== 0);
