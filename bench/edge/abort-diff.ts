@@ -112,6 +112,13 @@ const S: Scenario[] = [
   { name: 's-ka-rst-after', clients: [{ steps: [{ w: GET }, { until: 'ok' }, { sleep: 300 }, { w: GET }] }], server: ['head', { w: OK }, { sleep: 100 }, 'rst'] },
   { name: 's-cl-fin-logasap-keep', fe: 'option logasap', clients: [{ steps: [{ w: GET }] }], server: ['head', { w: CL100 }] },
   { name: 'c-resp-stall-read', clients: [{ steps: [{ w: 'GET /big HTTP/1.1\r\nHost: a\r\n\r\n' }] }], server: ['head', { w: 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n' + 'x'.repeat(100) }] },
+  { name: 's-fin-before-head-logasap', fe: 'option logasap', clients: [{ steps: [{ w: GET }] }], server: ['head', 'end'] },
+  { name: 's-never-logasap', fe: 'option logasap', clients: [{ steps: [{ w: GET }] }], server: ['head'] },
+  { name: 'c-http10-fin', clients: [{ steps: [{ w: 'GET / HTTP/1.0\r\n\r\n' }, 'end'] }], server: ['head', { sleep: 300 }, { w: OK }] },
+  { name: 'c-connclose-srvka', clients: [{ steps: [{ w: 'GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n' }] }], server: ['head', { w: OK }] },
+  { name: 's-cl-stall-logasap', fe: 'option logasap', clients: [{ steps: [{ w: GET }] }], server: ['head', { w: CL100 }] },
+  { name: 'c-body-rst-aoc', be: 'option abortonclose', clients: [{ steps: [{ w: POST(100) + '0123456789' }, { sleep: 200 }, 'rst'] }], server: ['head'] },
+  { name: 's-chunked-stall-hsc', fe: 'option http-server-close', clients: [{ steps: [{ w: GET }] }], server: ['head', { w: CHUNK }] },
   { name: 'o-refused', be: 'retries 2', clients: [{ steps: [{ w: GET }] }], server: null },
   { name: 'o-refused-redisp', be: 'retries 2\n  option redispatch', clients: [{ steps: [{ w: GET }] }], server: null },
   // mode tcp
