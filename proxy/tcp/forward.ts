@@ -318,6 +318,15 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
     this.finish(errCause, finishState);
   }
 
+  /**
+   * A side's read timeout as 2.6 runs it once half-closed: none after that side's FIN (or its own timeout: nothing
+   * more is read from it), its `-fin` timeout when set once the other side's FIN was forwarded to it.
+   */
+  shutTimeout(t: number, shut: boolean, otherShut: boolean, fin: number): number {
+    if (shut) return 0;
+    return otherShut && fin > 0 ? fin : t;
+  }
+
   /** Re-arms the inactivity timer at the earliest of the client and server deadlines. */
   armTimeout(): void {
     const be = this.log.backend;
@@ -325,11 +334,8 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
     let ct = this.fe.timeouts.client;
     let st = be !== null ? to.server : 0;
     if (be !== null && to.tunnel > 0) { ct = to.tunnel; st = to.tunnel; }
-    if (this.cliShut || this.srvShut) {
-      if (this.fe.timeouts.clientFin > 0) ct = this.fe.timeouts.clientFin;
-      if (be !== null && to.serverFin > 0) st = to.serverFin;
-    }
-    if (this.toErr === SF_ERR_CLITO) ct = 0; else if (this.toErr === SF_ERR_SRVTO) st = 0;
+    ct = this.shutTimeout(ct, this.cliShut, this.srvShut, this.fe.timeouts.clientFin);
+    st = this.shutTimeout(st, this.srvShut, this.cliShut, be !== null ? to.serverFin : 0);
     let at = 0;
     if (ct > 0) at = this.cliActive + ct;
     if (st > 0 && this.srv !== null) { const s = this.srvActive + st; if (at === 0 || s < at) at = s; }
@@ -360,11 +366,8 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
     let ct = this.fe.timeouts.client;
     let st = be.timeouts.server;
     if (be.timeouts.tunnel > 0) { ct = be.timeouts.tunnel; st = be.timeouts.tunnel; }
-    if (this.cliShut || this.srvShut) {
-      if (this.fe.timeouts.clientFin > 0) ct = this.fe.timeouts.clientFin;
-      if (be.timeouts.serverFin > 0) st = be.timeouts.serverFin;
-    }
-    if (this.toErr === SF_ERR_CLITO) ct = 0; else if (this.toErr === SF_ERR_SRVTO) st = 0;
+    ct = this.shutTimeout(ct, this.cliShut, this.srvShut, this.fe.timeouts.clientFin);
+    st = this.shutTimeout(st, this.srvShut, this.cliShut, be.timeouts.serverFin);
     const cExp = ct > 0 && now - this.cliActive >= ct;
     const sExp = st > 0 && now - this.srvActive >= st;
     if (cExp || sExp) {

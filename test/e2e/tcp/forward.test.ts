@@ -131,6 +131,26 @@ test('client read timeout first: the server gets a FIN, the stream ends at the s
   assert.equal(term(logs[0]), 'cD');
 });
 
+test('after a client FIN only the server timeout runs: a silent server ends it, logged "sD" (as 2.6)', async () => {
+  // 2.6.12 side by side, client 3s / server 8s: data + FIN from the client, a silent half-open server -> sD at 8 s
+  const halfOpen = createServer({ allowHalfOpen: true }, (s) => { s.on('error', () => {}); });
+  await new Promise<void>((r) => halfOpen.listen(0, '127.0.0.1', r));
+  const p = await proxyTo((halfOpen.address() as { port: number }).port, 'timeout client 300ms\n  timeout server 900ms');
+  logs.length = 0;
+  const t0 = Date.now();
+  const c = connect({ port: p, host: '127.0.0.1', allowHalfOpen: true }, () => c.end('hi'));
+  c.on('error', () => {});
+  const ended = await new Promise<number>((r) => {
+    const done = (): void => r(Date.now() - t0);
+    c.on('end', done); c.on('close', done); setTimeout(() => r(-1), 3000);
+  });
+  c.destroy();
+  await waitFor(() => logs.length === 1);
+  halfOpen.close();
+  assert.ok(ended >= 850, `the stream ended after ${ended} ms`);
+  assert.equal(term(logs[0]), 'sD');
+});
+
 test('a client abort is logged "CD" and a server abort "SD"', async () => {
   const p = await proxyTo(silentPort);
   logs.length = 0;
