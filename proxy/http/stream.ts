@@ -1922,6 +1922,9 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       return;
     }
     log.errCause = SF_ERR_CLITO; log.finishState = SF_FINST_D;
+    // 2.6 counts a client timeout in the data phase as an abort by the client, on the backend and on the server
+    if (this.be !== null) this.be.beCounters.cliAborts++;
+    if (log.server !== null) log.server.counters.cliAborts++;
     this.abort();
   }
 

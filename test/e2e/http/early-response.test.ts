@@ -125,3 +125,10 @@ test('a client that stops reading a response: timeout client ends it, logged cD-
   const golden = GOLDEN.find((l) => l.includes('GET /big')) as string;
   assert.equal(tail(lines[n]).replace(/ \d+ - - /, ' B - - '), tail(golden).replace(/ \d+ - - /, ' B - - '));
 });
+
+test('the client timeouts above count as client aborts on the backend and its server (cli_abrt), as 2.6', () => {
+  const be = (rt as Runtime).cfg.proxies.find((p) => p.name === 'be');
+  assert.ok(be !== undefined);
+  assert.equal(be.beCounters.cliAborts, 2);
+  assert.equal(be.servers[0].counters.cliAborts, 2);
+});
