@@ -81,9 +81,15 @@ async function hatopScreens(sock: string): Promise<string[]> {
     for (const key of ['1', '2', '3']) {
       tmux('send-keys', '-t', session, key);
       const header = key === '1' ? 'CHECK' : key === '2' ? 'LBTOT' : '1xx';
+      // the view once drawn and stable: two captures in a row equal (a capture in the middle of hatop's redraw mixed
+      // the new header with the previous view's rows)
+      let last = '';
       const pane = await until(`hatop view ${key}`, () => {
         const p = tmux('capture-pane', '-p', '-t', session);
-        return p.includes(header) && p.includes('BACKEND') ? p : null;
+        const drawn = p.includes(header) && p.includes('BACKEND');
+        const stable = drawn && p === last;
+        last = drawn ? p : '';
+        return stable ? p : null;
       });
       // '* ' before a check status marks a check running at that instant (inter 200ms): timing, not state
       screens.push(pane.split('\n').filter((l) => !/HATop version|HAProxy Version|Node:|Procs:/.test(l))
