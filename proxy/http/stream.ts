@@ -10,7 +10,7 @@
  */
 import { isIPv4 } from 'node:net';
 import type { ProxySocket } from '../net/types.ts';
-import { rawReadBufTake, rawReadBufGive, sockSilence, RAW_WRITE_HWM } from '../net/raw-socket.ts';
+import { rawReadBufTake, rawReadBufGive, sockSilence } from '../net/raw-socket.ts';
 import type { Proxy, Server, StreamLog, BindCfg } from '../model/types.ts';
 import { frontendStreamEnd } from '../frontend.ts';
 import type { StkStream } from '../stick/types.ts';
@@ -1056,10 +1056,11 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   /** Forwards request body bytes from chunk[from..]; the rest after the body end is kept for the next request. */
   forwardReqBody(chunk: Buffer, from: number): void {
     const srv = this.srv as SessSocket;
+    let ok = true;                     // the server socket takes more (else its drain resumes the client)
     if (this.reqBody === BODY_LEN) {
       const avail = chunk.length - from;
       const n = avail < this.reqLeft ? avail : this.reqLeft;
-      srv.write(from === 0 && n === chunk.length ? chunk : chunk.subarray(from, from + n));
+      ok = srv.write(from === 0 && n === chunk.length ? chunk : chunk.subarray(from, from + n));
       this.log.bytesIn += n;
       this.reqLeft -= n;
       if (this.reqLeft === 0) { this.rqPhase = RQ_DONE; this.keepRest(chunk, from + n); }
@@ -1068,7 +1069,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       if (st.part !== null) { chunk = chunkResume(st, chunk, from); from = 0; }
       const r = chunkDecode(st, chunk, from, chunk.length);
       if (r < 0) { this.reqBodyFailed(); return; }
-      writeChunks(srv, st, chunk);
+      ok = writeChunks(srv, st, chunk);
       this.log.bytesIn += st.dataBytes + st.trailerBytes + (st.state === CHK_ST_DONE ? 1 : 0);
       if (st.state === CHK_ST_DONE) { this.rqPhase = RQ_DONE; this.keepRest(chunk, r); }
       else if (st.trailerPartial >= 0) chunkHold(st, chunk);
@@ -1079,7 +1080,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (this.rqPhase === RQ_BODY) {
       // a server reading slower than the client sends pauses the client until its drain (onSrvDrain): the body is
       // never buffered beyond a socket's high-water mark
-      if (srv.writableLength >= RAW_WRITE_HWM && !this.paused) { this.paused = true; this.cli.pause(); }
+      if (!ok && !this.paused) { this.paused = true; this.cli.pause(); }
       if (this.rsPhase === RS_DONE) this.armBodyWait();
       else {
         // writing to the server restarts its timeout: 2.6 keeps an upload slower than `timeout server` going
@@ -1282,7 +1283,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       const r = chunkDecode(st, chunk, from, chunk.length);
       if (r < 0) { this.serverFailed(SF_ERR_SRVCL, SF_FINST_D, 0); return; }
       if (this.cacheSt !== null) for (let i = 0; i < st.nspans; i++) cacheBody(this.cacheSt, chunk, st.spans[2 * i], st.spans[2 * i + 1]);
-      writeChunks(this.cli, st, chunk);
+      if (!this.cliGone && !writeChunks(this.cli, st, chunk)) this.cliStalled();
       this.log.bytesOut += st.dataBytes + st.trailerBytes + (st.state === CHK_ST_DONE ? 1 : 0);
       if (st.state === CHK_ST_DONE) this.responseDone(chunk, r, chunk.length);
       else if (st.trailerPartial >= 0) chunkHold(st, chunk);
@@ -1732,9 +1733,11 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   // --- I/O helpers ---
 
   writeCli(b: Buffer): void {
-    if (this.cliGone) return;
-    if (this.cli.write(b)) return;
-    // the client reads slower: the server waits, and `timeout client` runs until the client drains (2.6: cD--)
+    if (!this.cliGone && !this.cli.write(b)) this.cliStalled();
+  }
+
+  /** A write to the client did not go through: the server waits, and `timeout client` runs until the drain (2.6: cD--). */
+  cliStalled(): void {
     if (this.srv !== null) this.srv.pause();
     if (!this.tunnel && this.fe.timeouts.client > 0) { this.cliBlocked = true; timerArm(this.cliTimer, this.fe.timeouts.client, twNow()); }
   }
@@ -1974,23 +1977,21 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   }
 }
 
-/** Writes the decoded chunk data of one read as a single chunk, then the last chunk and trailers; returns bytes. */
-function writeChunks(s: SessSocket, st: ChunkState, buf: Buffer): number {
-  let n = 0;
+/**
+ * Writes the decoded chunk data of one read as a single chunk, then the last chunk and trailers; false when the socket
+ * asked to stop (write() said so: a drain follows), as write() itself.
+ */
+function writeChunks(s: SessSocket, st: ChunkState, buf: Buffer): boolean {
+  let ok = true;
   if (st.dataBytes > 0) {
-    const hd = chunkHeader(st.dataBytes);
-    s.write(hd, 'latin1');
-    n += hd.length;
+    s.write(chunkHeader(st.dataBytes), 'latin1');
     for (let i = 0; i < st.nspans; i++) s.write(buf.subarray(st.spans[2 * i], st.spans[2 * i + 1]));
-    s.write(CHUNK_CRLF);
-    n += st.dataBytes + 2;
+    ok = s.write(CHUNK_CRLF);
   }
-  if (st.lastSeen && (st.ntrailers > 0 || st.state === CHK_ST_DONE)) {
-    if (st.lastSeen) { s.write(CHUNK_LAST); n += 3; st.lastSeen = false; }
-  }
-  if (st.trailerOut !== null) { s.write(st.trailerOut); n += st.trailerOut.length; }
-  if (st.state === CHK_ST_DONE) { s.write(CHUNK_CRLF); n += 2; }
-  return n;
+  if (st.lastSeen && (st.ntrailers > 0 || st.state === CHK_ST_DONE)) { ok = s.write(CHUNK_LAST); st.lastSeen = false; }
+  if (st.trailerOut !== null) ok = s.write(st.trailerOut);
+  if (st.state === CHK_ST_DONE) ok = s.write(CHUNK_CRLF);
+  return ok;
 }
 
 const netCache = new Map<string, [number, number]>();

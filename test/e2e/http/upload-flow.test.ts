@@ -2,7 +2,9 @@
  * Request bodies on their way to the server, as haproxy 2.6.12 handles them (compared side by side): a server that
  * reads slower than the client sends holds the client back (Sluice buffered the whole upload in memory: 200 MiB
  * to a server not reading took 260 MB of RSS), and an upload that lasts longer than `timeout server` goes on while
- * the server is written to (Sluice answered 504 sH-- once `timeout server` had passed since the request head).
+ * the server is written to (Sluice answered 504 sH-- once `timeout server` had passed since the request head). The
+ * same holds back a server whose chunked response the client does not read (it was buffered whole: 64 MiB chunked to
+ * a client not reading took 128 MB of RSS).
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -75,4 +77,30 @@ test('an upload slower than timeout server goes on while the server is written t
   const end = Date.now() + 2000;
   while (!reply.endsWith('ok') && Date.now() < end) await sleep(20);
   assert.match(reply, /^HTTP\/1\.1 200 OK\r\n[^]*ok$/);
+});
+
+test('a client that does not read holds back a server sending a chunked response (no unbounded buffering)', async () => {
+  let accepted = -1;
+  const port = await proxy((c) => {
+    c.once('data', () => {
+      c.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
+      const mib = Buffer.alloc(1 << 20, 98);
+      const end = Date.now() + 1500;
+      const pump = (): void => {
+        while (Date.now() < end && c.bytesWritten - c.writableLength < 64 << 20) {
+          c.write('100000\r\n'); c.write(mib);
+          if (!c.write('\r\n')) { setTimeout(pump, 20); return; }
+        }
+        accepted = c.bytesWritten - c.writableLength;
+      };
+      pump();
+    });
+  }, 'timeout client 5s\n  timeout server 5s');
+  const c = connect(port, '127.0.0.1', () => { c.write('GET /big HTTP/1.1\r\nHost: x\r\n\r\n'); c.pause(); });
+  c.on('error', () => {});
+  held.push(c);
+  const end = Date.now() + 4000;
+  while (accepted < 0 && Date.now() < end) await sleep(50);
+  assert.ok(accepted >= 0, 'the server stopped writing');
+  assert.ok(accepted < 32 << 20, `${accepted >> 20} MiB of the response were taken in while the client read nothing`);
 });
