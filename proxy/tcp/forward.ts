@@ -319,23 +319,29 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
   }
 
   /**
-   * A side's read timeout as 2.6 runs it once half-closed: none after that side's FIN (or its own timeout: nothing
-   * more is read from it), its `-fin` timeout when set once the other side's FIN was forwarded to it.
+   * The client side's read timeout now, as 2.6 runs it: `timeout tunnel` when set, else `client`; none once the client
+   * sent its FIN (or timed out: nothing more is read from it); `client-fin` when set once the server's FIN went to it.
    */
-  shutTimeout(t: number, shut: boolean, otherShut: boolean, fin: number): number {
-    if (shut) return 0;
-    return otherShut && fin > 0 ? fin : t;
+  cliTimeout(): number {
+    if (this.cliShut) return 0;
+    const fe = this.fe.timeouts, be = this.log.backend;
+    if (this.srvShut && fe.clientFin > 0) return fe.clientFin;
+    return be !== null && be.timeouts.tunnel > 0 ? be.timeouts.tunnel : fe.client;
+  }
+
+  /** The server side's, likewise: `tunnel` or `server`, none after its FIN, `server-fin` once the client's FIN went to it. */
+  srvTimeout(): number {
+    const be = this.log.backend;
+    if (be === null || this.srvShut) return 0;
+    const to = be.timeouts;
+    if (this.cliShut && to.serverFin > 0) return to.serverFin;
+    return to.tunnel > 0 ? to.tunnel : to.server;
   }
 
   /** Re-arms the inactivity timer at the earliest of the client and server deadlines. */
   armTimeout(): void {
-    const be = this.log.backend;
-    const to = be !== null ? be.timeouts : this.fe.timeouts;
-    let ct = this.fe.timeouts.client;
-    let st = be !== null ? to.server : 0;
-    if (be !== null && to.tunnel > 0) { ct = to.tunnel; st = to.tunnel; }
-    ct = this.shutTimeout(ct, this.cliShut, this.srvShut, this.fe.timeouts.clientFin);
-    st = this.shutTimeout(st, this.srvShut, this.cliShut, be !== null ? to.serverFin : 0);
+    const ct = this.cliTimeout();
+    const st = this.srvTimeout();
     let at = 0;
     if (ct > 0) at = this.cliActive + ct;
     if (st > 0 && this.srv !== null) { const s = this.srvActive + st; if (at === 0 || s < at) at = s; }
@@ -362,12 +368,8 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
     }
     const now = Date.now();
     if (this.resPx !== null && this.resUntil > 0 && now >= this.resUntil) { this.resFinal = true; this.resInspect(); return; }
-    const be = this.log.backend!;
-    let ct = this.fe.timeouts.client;
-    let st = be.timeouts.server;
-    if (be.timeouts.tunnel > 0) { ct = be.timeouts.tunnel; st = be.timeouts.tunnel; }
-    ct = this.shutTimeout(ct, this.cliShut, this.srvShut, this.fe.timeouts.clientFin);
-    st = this.shutTimeout(st, this.srvShut, this.cliShut, be.timeouts.serverFin);
+    const ct = this.cliTimeout();
+    const st = this.srvTimeout();
     const cExp = ct > 0 && now - this.cliActive >= ct;
     const sExp = st > 0 && now - this.srvActive >= st;
     if (cExp || sExp) {
