@@ -1,10 +1,11 @@
 /*
  * Helpers shared by the Sluice-vs-HAProxy macro benchmarks (bench/proxy, bench/edge): a free loopback port, waiting
  * for a listener, a process's CPU ticks (utime+stime of /proc/<pid>/stat), the median of a sample, starting either
- * proxy on a config file and one wrk measurement of req/s and proxy CPU per request. Configs, backends and report
- * tables stay in each bench. Hot path: no.
+ * proxy on a config file, one wrk measurement of req/s and proxy CPU per request, and a loopback syslog sink for the
+ * proxies' log lines. Configs, backends and report tables stay in each bench. Hot path: no.
  */
 import net from 'node:net';
+import dgram from 'node:dgram';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -31,6 +32,23 @@ export async function waitPort(port: number, ms: number): Promise<void> {
     await sleep(100);
   }
   throw new Error(`port ${port} not listening after ${ms} ms`);
+}
+
+/**
+ * A syslog receiver on 127.0.0.1 (any port): each datagram's message, after the header's `]: `, is pushed to `lines`;
+ * `raw`, when given, sees each datagram as received.
+ */
+export async function syslogSink(raw: ((datagram: string) => void) | null = null): Promise<{ sock: dgram.Socket; port: number; lines: string[] }> {
+  const sock = dgram.createSocket('udp4');
+  const lines: string[] = [];
+  sock.on('message', (m) => {
+    const s = m.toString('latin1');
+    const i = s.indexOf(']: ');
+    lines.push((i >= 0 ? s.slice(i + 3) : s).replace(/\n$/, ''));
+    if (raw !== null) raw(s);
+  });
+  await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+  return { sock, port: sock.address().port, lines };
 }
 
 /** utime + stime of a live process, in clock ticks (HZ per second). */

@@ -11,8 +11,8 @@ import net from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import dgram from 'node:dgram';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { waitPort, syslogSink } from '../_util/proxy-bench.ts';
 
 type Step = { w: string } | { sleep: number } | { until: string } | 'end' | 'rst' | 'head';
 interface Scenario {
@@ -171,17 +171,11 @@ function watch(sock: net.Socket, t0: number, ends: End[]): { got: () => string }
 interface Side { name: string; child: ChildProcess; logs: string[]; fe: Map<string, number>; srv: Map<string, net.Server>; srvEnds: Map<string, End[]>; t0: Map<string, number> }
 
 async function startSide(name: string, argv: string[], scen: Scenario[]): Promise<Side> {
-  const sink = dgram.createSocket('udp4');
-  const logs: string[] = [];
-  sink.on('message', (m) => {
-    const s = m.toString('latin1');
-    const i = s.indexOf(']: ');
-    logs.push((i >= 0 ? s.slice(i + 3) : s).replace(/\n$/, ''));
-    fs.appendFileSync(path.join(OUT, `${name}.log`), s.endsWith('\n') ? s : s + '\n');   // raw lines, for the timers
-  });
-  await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
+  // raw lines go to OUT/<name>.log, for the timers
+  const sink = await syslogSink((s) => fs.appendFileSync(path.join(OUT, `${name}.log`), s.endsWith('\n') ? s : s + '\n'));
+  const logs = sink.lines;
   const side: Side = { name, child: null as unknown as ChildProcess, logs, fe: new Map(), srv: new Map(), srvEnds: new Map(), t0: new Map() };
-  let cfg = `global\n  log 127.0.0.1:${sink.address().port} local0\n  maxconn 1000\ndefaults\n  log global\n  timeout client 1s\n  timeout server 2s\n  timeout connect 1s\n  timeout http-request 1s\n  timeout http-keep-alive 1s\n  timeout queue 1s\n`;
+  let cfg = `global\n  log 127.0.0.1:${sink.port} local0\n  maxconn 1000\ndefaults\n  log global\n  timeout client 1s\n  timeout server 2s\n  timeout connect 1s\n  timeout http-request 1s\n  timeout http-keep-alive 1s\n  timeout queue 1s\n`;
   const held: net.Server[] = [];
   for (const s of scen) {
     const fp = await freePort(held);
@@ -209,11 +203,7 @@ async function startSide(name: string, argv: string[], scen: Scenario[]): Promis
   side.child = spawn(argv[0], [...argv.slice(1), '-db', '-f', file], { stdio: ['ignore', 'ignore', 'pipe'] });
   side.child.stderr!.on('data', (d) => fs.appendFileSync(path.join(OUT, `${name}.stderr`), d));
   const first = side.fe.values().next().value as number;
-  for (let i = 0; i < 600; i++) {
-    const ok = await new Promise((r) => { const c = net.connect(first, '127.0.0.1'); c.on('connect', () => { c.destroy(); r(true); }); c.on('error', () => r(false)); });
-    if (ok) break;
-    await sleep(50);
-  }
+  await waitPort(first, 30000);
   await sleep(300);
   logs.length = 0;
   return side;

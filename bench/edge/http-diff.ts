@@ -9,11 +9,9 @@
  *      (request mutants) FUZZ_RSP=100 (mutants of the scripted upstream's replies) SEED=1 OUT=/tmp/http-diff
  *      HAPROXY=/usr/sbin/haproxy
  */
-import net from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import dgram from 'node:dgram';
 import { spawn, type ChildProcess } from 'node:child_process';
 // @ts-expect-error plain JS fixture modules shared with the capture script and the replay tests
 import { CASES, CASES2, CANNED, SCRIPT, buildConfig, startUpstreams } from '../../fixtures/http/cases.mjs';
@@ -22,6 +20,7 @@ import { CASES3 } from '../../fixtures/proxy/http-diff/cases3.mjs';
 // @ts-expect-error plain JS fixture module: the client the goldens were captured with
 import { exchange } from '../../fixtures/http/capture.mjs';
 import { mutateCase, mutateReplyCase } from './http-fuzz.ts';
+import { freePort, waitPort, syslogSink } from '../_util/proxy-bench.ts';
 
 interface Case { name: string; send: (string | number)[]; idleMs?: number; closeAfterSend?: boolean; fe?: number }
 interface Upstreams { ports: Record<string, number>; reset(): void; received(): Buffer; close(): void }
@@ -36,43 +35,21 @@ const FUZZ = Number(process.env.FUZZ ?? 0);
 const FUZZ_RSP = Number(process.env.FUZZ_RSP ?? 0);
 const SEED = Number(process.env.SEED ?? 1);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = (s.address() as net.AddressInfo).port; s.close(() => resolve(p)); });
-  });
-}
-
-async function listening(port: number): Promise<void> {
-  for (let i = 0; i < 600; i++) {          // 30 s: Sluice compiles from source, slowly on a loaded machine
-    const ok = await new Promise((r) => { const c = net.connect(port, '127.0.0.1'); c.on('connect', () => { c.destroy(); r(true); }); c.on('error', () => r(false)); });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('proxy not listening on ' + port);
-}
-
 async function startSide(name: string, argv: string[]): Promise<Side> {
   const up = (await startUpstreams()) as Upstreams;
   const fe = [await freePort(), await freePort(), await freePort()];
-  const sink = dgram.createSocket('udp4');
-  const logs: string[] = [];
-  sink.on('message', (m) => {
-    const s = m.toString('latin1');
-    const i = s.indexOf(']: ');
-    logs.push((i >= 0 ? s.slice(i + 3) : s).replace(/\n$/, ''));
-  });
-  await new Promise<void>((r) => sink.bind(0, '127.0.0.1', () => r()));
+  const sink = await syslogSink();
+  const logs = sink.lines;
   const cfg = (buildConfig(fe[0], up.ports, fe[1], fe[2]) as string)
-    .replace('log stdout format raw local0', `log 127.0.0.1:${sink.address().port} local0`);
+    .replace('log stdout format raw local0', `log 127.0.0.1:${sink.port} local0`);
   const file = path.join(OUT, `${name}.cfg`);
   fs.writeFileSync(file, cfg);
   const child = spawn(argv[0], [...argv.slice(1), '-db', '-f', file], { stdio: ['ignore', 'ignore', 'pipe'], cwd: root });
   child.stderr!.on('data', (d) => fs.appendFileSync(path.join(OUT, `${name}.stderr`), d));
-  await listening(fe[0]);
+  await waitPort(fe[0], 30000);   // Sluice compiles from source, slowly on a loaded machine
   await new Promise((r) => setTimeout(r, 300));
   logs.length = 0;
-  child.on('exit', () => sink.close());
+  child.on('exit', () => sink.sock.close());
   return { name, child, logs, up, fe };
 }
 
