@@ -4,7 +4,7 @@
  * checked, the global file (`show servers state` output, version 1) is read if one is named, then each backend
  * loading states takes its servers' lines (by backend and server name): forced maintenance and drain, the weight
  * set at runtime (when the configured one did not change), and a checked server's DOWN state with its health. An
- * unreadable file is 2.6's warning. initBackendServers (server.ts) starts servers from these states. Hot path: no.
+ * unreadable file, or one without version 1 on its first line, is 2.6's warning. initBackendServers (server.ts) starts servers from these states. Hot path: no.
  */
 import { readFileSync } from 'node:fs';
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
@@ -53,8 +53,11 @@ const ERRNO_TEXT: Readonly<Record<string, string>> = {
   ENOENT: 'No such file or directory', EACCES: 'Permission denied', EISDIR: 'Is a directory', ENOTDIR: 'Not a directory',
 };
 
-/** The lines of a state file by "backend/server", or the strerror text of why it cannot be read. */
-function readStates(path: string): Map<string, string[]> | string {
+/**
+ * The lines of a state file by "backend/server", the strerror text of why it cannot be read, or null when its first
+ * line is not version 1 (binary garbage, an empty file, a later format): nothing of it is applied.
+ */
+function readStates(path: string): Map<string, string[]> | string | null {
   let text: string;
   try { text = readFileSync(path, 'latin1'); } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? '';
@@ -62,7 +65,7 @@ function readStates(path: string): Map<string, string[]> | string {
   }
   const out = new Map<string, string[]>();
   const lines = text.split('\n');
-  if ((lines[0] ?? '').trim() !== '1') return out;       // an unknown version: nothing applied
+  if ((lines[0] ?? '').trim() !== '1') return null;
   for (let i = 1; i < lines.length; i++) {
     const l = lines[i].trim();
     if (l === '' || l.startsWith('#')) continue;
@@ -103,6 +106,7 @@ function applyServerStates(g: GlobalState, ctx: KwCtx): void {
     const path = withBase(g.base, g.file);
     const r = readStates(path);
     if (typeof r === 'string') ctx.warnRaw(`config: Can't open global server state file '${path}': ${r}`);
+    else if (r === null) ctx.warnRaw(`config: Can't get version of the global server state file '${path}'.`);
     else global = r;
   }
   for (const px of ctx.proxies.values()) {
@@ -114,6 +118,7 @@ function applyServerStates(g: GlobalState, ctx: KwCtx): void {
       const path = withBase(g.base, st.name === '' || st.name === 'use-backend-name' ? px.name : st.name);
       const r = readStates(path);
       if (typeof r === 'string') { ctx.warnRaw(`Proxy '${px.name}': Can't open server state file '${path}': ${r}.`); continue; }
+      if (r === null) { ctx.warnRaw(`Proxy '${px.name}': Can't get version of the server state file '${path}'.`); continue; }
       states = r;
     }
     if (states === null) continue;
