@@ -113,6 +113,11 @@ export const keywords: CfgKeyword[] = [
       const e = extOf(px.httpCheck);
       if (k === 'command') e.command = args[2]; else e.path = args[2];
       checkProxy(px, ctx);
+      if ((px.cap & PR_CAP_DEF) === 0) {
+        ctx.postParse(() => {
+          if (px.httpCheck.type !== CHK_TYPE_EXTERNAL) ctx.warnRaw(`'external-check ${k}' will be ignored for proxy '${px.name}' (requires 'option external-check').`);
+        });
+      }
     },
   },
 ];

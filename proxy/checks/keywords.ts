@@ -18,7 +18,7 @@ import { parseTime, parseUint, atol } from '../config/values.ts';
 import { newCheckState, newCheckCfg } from '../model/factories.ts';
 import type { CheckCfg, CheckTlsForce } from './types.ts';
 import type { RuleFmt } from '../http/types.ts';
-import { parseVarRule } from './tcp-check.ts';
+import { parseVarRule, watchCheckRules } from './tcp-check.ts';
 import { compileRuleFormat } from '../http/rule-format.ts';
 import { srvAlert as srvErr } from '../config/server-alert.ts';
 
@@ -228,6 +228,7 @@ function parseHttpCheck(args: readonly string[], ctx: KwCtx): void {
   if (sub === 'disable-on-404') { root.disableOn404 = true; return; }
   if (sub === 'send-state') { root.sendState = true; return; }
   root.ruleCount = (root.ruleCount ?? 0) + 1;
+  watchCheckRules(ctx);
   const c = lastStep(root);
   if (sub === 'send') {
     c.pendingComment = undefined;

@@ -9,14 +9,14 @@ import type { Socket } from 'node:net';
 import { isIP } from 'node:net';
 import type { Server } from '../model/types.ts';
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
-import { PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
+import { PR_CAP_BE, PR_CAP_DEF, CHK_RANK_CHECK_RULES } from '../config/types.ts';
 import { parseUint } from '../config/values.ts';
 import { checkProxyHeader } from '../backend/send-proxy.ts';
 import type { CheckCfg, TcpCheckRule } from './types.ts';
 import type { RuleFmt } from '../http/types.ts';
 import { compileRuleFormat } from '../http/rule-format.ts';
 import {
-  CHK_TYPE_TCPCHK, TCPCHK_CONNECT, TCPCHK_SEND, TCPCHK_EXPECT, TCPCHK_COMMENT, TCPCHK_SET_VAR, TCPCHK_UNSET_VAR, TCPCHK_EXP_STRING, TCPCHK_EXP_RSTRING, TCPCHK_EXP_BINARY,
+  CHK_TYPE_TCPCHK, CHK_TYPE_HTTP, TCPCHK_CONNECT, TCPCHK_SEND, TCPCHK_EXPECT, TCPCHK_COMMENT, TCPCHK_SET_VAR, TCPCHK_UNSET_VAR, TCPCHK_EXP_STRING, TCPCHK_EXP_RSTRING, TCPCHK_EXP_BINARY,
   TCPCHK_EXP_RBINARY, TCPCHK_MSG_DEFAULT, TCPCHK_MSG_LINE, TCPCHK_MSG_AFTER_CODE, TCPCHK_MSG_TEXT, TCPCHK_MSG_PG_ERROR,
   TCPCHK_CUSTOM_NONE, TCPCHK_CUSTOM_MYSQL_HELLO, TCPCHK_CUSTOM_MYSQL_OK, TCPCHK_CUSTOM_LDAP_BIND, HCHK_STATUS_NAMES,
   HCHK_STATUS_L4OK, HCHK_STATUS_L4CON, HCHK_STATUS_L4TOUT, HCHK_STATUS_L6OK, HCHK_STATUS_L6RSP, HCHK_STATUS_L6TOUT,
@@ -336,7 +336,28 @@ function parseTcpCheck(args: readonly string[], ctx: KwCtx): void {
   if (r === null) return;
   if (c.tcpPreset) { c.tcpRules = []; c.tcpPreset = false; }
   c.tcpRules.push(r);
+  watchCheckRules(ctx);
 }
+
+const rulesWatched = new WeakSet<object>();
+
+/**
+ * 2.6 drops a backend's http-check rules when its check is not `option httpchk`, and its tcp-check rules when it is
+ * not `option tcp-check` (nor a check made of them: redis, smtp, ...), with a warning each; registered once per
+ * proxy by the first such rule.
+ */
+export function watchCheckRules(ctx: KwCtx): void {
+  const px = ctx.proxy!;
+  if ((px.cap & PR_CAP_DEF) !== 0 || rulesWatched.has(px)) return;
+  rulesWatched.add(px);
+  ctx.postParse(() => {
+    const c = px.httpCheck;
+    const warn = (m: string): void => { if (ctx.warnProxy !== undefined) ctx.warnProxy(px, CHK_RANK_CHECK_RULES, m); else ctx.warnRaw(m); };
+    if ((c.ruleCount ?? 0) > 0 && c.type !== CHK_TYPE_HTTP) warn(`proxy '${px.name}' uses http-check rules without 'option httpchk', so the rules are ignored.`);
+    if (c.tcpRules.length > 0 && !c.tcpPreset && c.type !== CHK_TYPE_TCPCHK) warn(`proxy '${px.name}' uses tcp-check rules without 'option tcp-check', so the rules are ignored.`);
+  });
+}
+
 
 function setRules(c: CheckCfg, rules: TcpCheckRule[], preset: boolean): void {
   c.type = CHK_TYPE_TCPCHK;

@@ -70,6 +70,7 @@ export const CHK_RANK_REQ_RULES = 50;
 export const CHK_RANK_RES_RULES = 55;
 export const CHK_RANK_FORWARDFOR = 60;
 export const CHK_RANK_SRV_COOKIE = 90;
+export const CHK_RANK_CHECK_RULES = 95;    // http-check / tcp-check / external-check lines without their option
 
 /**
  * One configuration keyword. `name` may have several words ("option httplog", "timeout connect",
