@@ -74,7 +74,8 @@ import { PROXY_STATE_FETCHES } from './acl/proxy-state.ts';
 import { patRefLoadStart } from './acl/pat-ref.ts';
 import { userlistLoadStart } from './http/userlist.ts';
 import { stkLoadStart } from './stick/table.ts';
-import { registerLogFetches } from './log/sample.ts';
+import { registerLogFetches, registerLogFallbackFetch } from './log/sample.ts';
+import { aclValueFetch } from './acl/fetch-value.ts';
 import { registerConverters } from './log/converters.ts';
 import { registerHttpActions } from './http/keywords.ts';
 import { setLogLevelAction } from './log/set-log-level.ts';
@@ -110,6 +111,7 @@ export function registerModelHooks(): void {
   registerAclFetches(BODY_ACL_FETCHES);
   registerLogArgFetches(bodyLogArgFetch);
   registerLogFetches(sslLogFetches);
+  registerLogFallbackFetch(aclValueFetch);
   registerConverters(stkLogConverter);
   registerHttpActions([setLogLevelAction]);
 }

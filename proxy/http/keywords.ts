@@ -28,6 +28,7 @@ import {
   HTTP_REQ_ACTIONS_26, HTTP_RES_ACTIONS_26, HTTP_AFTER_ACTIONS_26, isHaproxyAction, unknownActionAlert, ruleErrorPrefix, abortOnAlert,
 } from './rule-errors.ts';
 import { capName } from '../config/sections.ts';
+import { sampleUnavailableInRequest } from '../log/sample-avail.ts';
 import { atol, parseTime } from '../config/values.ts';
 import { compileRuleFormat } from './rule-format.ts';
 import { addCaptureSlot } from '../log/cfg.ts';
@@ -524,6 +525,11 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       rule.name = name;
       if (!unset) {
         rule.value = args[2];
+        const na = isReq && vm[1] === 'set-var' ? sampleUnavailableInRequest(args[2]) : '';
+        if (na !== '') {
+          ctx.alert(`error detected in ${capName(ctx.proxy!.cap)} '${ctx.proxy!.name}' while parsing '${args[0]} ${args[1]}' rule : fetch method '${args[1]}' extracts information from '${na}', none of which is available here.`);
+          return;
+        }
         const f = valueFormat(vm[1] === 'set-var' ? '%[' + args[2] + ']' : args[2], ctx, `'${args[0]} ${args[1]}'`, vm[1] === 'set-var');
         if (f === undefined) return;
         rule.fmt = f;

@@ -54,3 +54,24 @@ export function sampleUnavailable(expr: string, ctx: number): string {
   if (ctx === LF_CTX_UNIQUE_ID) return need === NEED_HRS ? need : RES_FETCHES.includes(name) ? NEED_RES : '';
   return need ?? '';
 }
+
+// fetches of the response or of the server side, which an http-request rule runs too early for (2.6.12 -c's words)
+const RES_ONLY = new Map<string, string>([
+  ...RES_HDR_FETCHES.map((n) => [n, NEED_HRS] as const),
+  ...['status', 'capture.res.hdr', 'res.cache_hit', 'res.cache_name', 'res.comp', 'res.comp_algo'].map((n) => [n, NEED_RES] as const),
+  ...['res.len', 'res.payload', 'res.payload_lv', 'res.ssl_hello_type', 'rep_ssl_hello_type'].map((n) => [n, 'response buffer'] as const),
+  ...['bc_dst', 'bc_dst_port', 'bc_err', 'bc_err_str', 'bc_http_major', 'bc_src', 'bc_src_port'].map((n) => [n, 'server address'] as const),
+  ...['srv_id', 'srv_name'].map((n) => [n, 'server'] as const),
+]);
+
+/**
+ * What the fetch of sample expression `expr` needs that a request rule (http-request / tcp-request content) cannot
+ * have yet: '' when it may be used there. `ssl_bc*` fetches need the server-side connection.
+ */
+export function sampleUnavailableInRequest(expr: string): string {
+  let end = expr.length;
+  for (let i = 0; i < expr.length; i++) { const c = expr[i]; if (c === '(' || c === ',') { end = i; break; } }
+  const name = expr.slice(0, end).trim();
+  if (name.startsWith('ssl_bc')) return 'server-side connection';
+  return RES_ONLY.get(name) ?? '';
+}

@@ -60,6 +60,9 @@ const FETCHES: Map<string, Fetch> = new Map<string, Fetch>([
 /** Fetches taking arguments of other modules (proxy/stick: `sc_http_req_rate(0)`), tried when no other one knows `head`. */
 const argResolvers: ((head: string) => Fetch | undefined)[] = [];
 export function registerLogArgFetches(fn: (head: string) => Fetch | undefined): void { if (!argResolvers.includes(fn)) argResolvers.push(fn); }
+/** The resolver tried after every other one (proxy/acl/fetch-value.ts: the ACL fetches as values). */
+let lastResolver: (head: string) => Fetch | undefined = () => undefined;
+export function registerLogFallbackFetch(fn: (head: string) => Fetch | undefined): void { lastResolver = fn; }
 
 /** Log-format fetches of other modules (proxy/ssl/fetches.ts), registered by proxy/modules.ts; they win. */
 export function registerLogFetches(defs: ReadonlyArray<readonly [string, Fetch]>): void {
@@ -171,6 +174,7 @@ export function compileLogSample(expr: string): Fetch | string {
     fetch = preferLive(name, FETCHES.get(name));
   }
   for (let i = 0; fetch === undefined && i < argResolvers.length; i++) fetch = argResolvers[i](head);
+  if (fetch === undefined) fetch = lastResolver(head);
   if (fetch === undefined) {
     // 2.6.12's words: the name without its arguments, or the unclosed argument list
     const p = head.indexOf('(');
