@@ -13,6 +13,7 @@ import { LogDicts } from '../collectors/arrow/batcher.ts';
 import type { LogBatch } from '../collectors/arrow/batcher.ts';
 import type { LogSink } from '../collectors/sinks/types.ts';
 import { ThreadedDuckDbSink } from '../collectors/sinks/duckdb-threaded.ts';
+import { duckDbApi } from '../collectors/sinks/duckdb-api.ts';
 import { SQL_REPORTS, findSqlReport } from './sql/reports.ts';
 
 const isDuckDbFile = (f: string): boolean => /\.(duckdb|db)$/.test(f);
@@ -74,7 +75,7 @@ export async function runColumnar(o: HalogOptions, io: HalogIo): Promise<number>
     if (o.sql === null) return 0;
     const report = findSqlReport(o.sql)!;
     // Loaded here, not at the top: a plain --duckdb load does not need DuckDB on this thread (~0.3 s of start-up).
-    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const { DuckDBInstance } = duckDbApi();
     const inst = await DuckDBInstance.create(':memory:');
     const conn = await inst.connect();
     const parts: string[] = [];

@@ -10,8 +10,7 @@
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
-import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { LogBatch, LogDicts } from '../arrow/batcher.ts';
 import {
   CTX_COLUMNS, DICT_TABLE_SQL, LOG_COLUMNS, LOG_TABLES, SPARSE_COLUMNS, baseColumnSql, baseColumns, createTableSql,
@@ -19,6 +18,7 @@ import {
 } from '../arrow/schema.ts';
 import { COL_CTX, COL_SPARSE } from '../arrow/types.ts';
 import type { TableSpec } from '../arrow/types.ts';
+import { duckDbApi } from './duckdb-api.ts';
 import { encodeStagedParquet, makeStageDir } from './staged-parquet.ts';
 import type { StagedSink } from './types.ts';
 
@@ -132,7 +132,7 @@ export class DuckDbSink implements StagedSink<LogBatch> {
   static async open(path_: string, dicts: LogDicts): Promise<DuckDbSink> {
     // One DuckDB thread: on 2 cores the parser needs the other one (file -> DuckDB, 1 M httplog lines, appender
     // path: 5.37 -> 4.87 CPU us/row with threads=1).
-    const instance = await DuckDBInstance.create(path_, { threads: '1' });
+    const instance = await duckDbApi().DuckDBInstance.create(path_, { threads: '1' });
     const connection = await instance.connect();
     const tables = new Map<string, TableState>();
     await connection.run('BEGIN TRANSACTION');
