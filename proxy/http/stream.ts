@@ -37,7 +37,7 @@ import type { SampleCtx, ReqBodyView } from '../acl/types.ts';
 import { BackendConn } from '../backend/connect.ts';
 import { newStreamLog } from '../model/factories.ts';
 import { Timer, timerArm, timerDisarm, twNow, twTouch } from '../timer-wheel.ts';
-import { logStream } from '../log/emit.ts';
+import { logStream, buildUniqueId } from '../log/emit.ts';
 import { hrspIndex, freqCtrAdd, addHttpTimeStats, listenerCounters } from '../stats/counters.ts';
 import type { FeCounters } from '../stats/types.ts';
 import { HRSP_OTHER } from '../stats/types.ts';
@@ -232,6 +232,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   cliEndedInBody = false;
   /** `option logasap`: this transaction's line is sent (finishLog then only counts). */
   asapDone = false;
+  /** This transaction's line was sent at its request line (LogCfg.logEarly): the end logs it again only after a server's response head, as 2.6. */
+  earlyDone = false;
   /** A monitor-uri request: counted, never logged (2.6). */
   noLog = false;
   /** The client vanished after its request (no abortonclose): the response is still read to its end, then CD. */
@@ -538,6 +540,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       if ((f & H1_MF_SL_REBUILD) !== 0) log.reqLine = log.method + ' ' + log.uri + ' ' + log.httpVersion;
     }
     logRequestHead(fe, log, buf, m.hdr, m.nhdr);
+    if (fe.log.logEarly) { this.earlyDone = true; this.logSend(); }
     // framing of the request body
     if (f & H1_MF_CHNK) { this.reqBody = BODY_CHUNKED; (this.reqChunk ??= new ChunkState()).reset(); }
     else if ((f & H1_MF_CLEN) && m.bodyLen > 0) { this.reqBody = BODY_LEN; this.reqLeft = m.bodyLen; }
@@ -611,7 +614,13 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       this.localReply(r, out);
       return;
     }
-    if (fe.log.uniqueIdHeader !== '' && log.uniqueId !== '') out.extra += '\r\n' + fe.log.uniqueIdHeader + ': ' + log.uniqueId;
+    if (fe.log.uniqueIdHeader !== '' && fe.log.uniqueId !== null) {
+      // built here, after the rules, when a header carries it (2.6); otherwise when the line is logged
+      sampleLive.req = this;
+      const id = buildUniqueId(fe, log);
+      sampleLive.req = null;
+      if (id !== '') out.extra += '\r\n' + fe.log.uniqueIdHeader + ': ' + id;
+    }
     if (be === null) {
       log.errCause = SF_ERR_SRVCL; log.finishState = SF_FINST_C;
       this.sendError(503, false);
@@ -1434,8 +1443,11 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     const bx = this.be ?? fe;
     bx.beCounters.bytesIn += dIn; bx.beCounters.bytesOut += dOut;
     if (log.server !== null) { log.server.counters.bytesIn += dIn; log.server.counters.bytesOut += dOut; }
+    const early = this.earlyDone;
+    this.earlyDone = false;
     if (this.asapDone) { this.asapDone = false; return; }
     if (this.noLog) { this.noLog = false; return; }
+    if (early && log.tResponse < 0) return;
     this.logSend();
   }
 

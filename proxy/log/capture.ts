@@ -10,7 +10,6 @@ import { H1_HDR_STRIDE } from '../http/types.ts';
 import type { CaptureCfg } from './types.ts';
 import { LOG_FMT_RFC5424 } from './types.ts';
 import { captureReqCookie, captureResCookie } from './cookie.ts';
-import { buildUniqueId } from './emit.ts';
 
 /** HAProxy's global request counter (%rt): one id per stream, HTTP transaction or TCP session, from 0. */
 let nextStreamId = 0;
@@ -62,7 +61,7 @@ function cookieHeaders(fe: Proxy, s: StreamLog, buf: Buffer, hdr: Int32Array, nh
 /**
  * A request head was parsed (a new transaction): sets `s.reqCounter` (%rt), fills `s.reqCaptures` (header slots;
  * declared slots are left null for `http-request capture` rules), resets the response side, captures the cookie and
- * builds the unique id (s.uniqueId, '' without unique-id-format; the stream adds unique-id-header itself). Header
+ * clears the unique id (built after the rules for unique-id-header, else when the line is logged, as 2.6). Header
  * offsets index `buf`; nothing keeps a reference to it.
  */
 export function logRequestHead(fe: Proxy, s: StreamLog, buf: Buffer, hdr: Int32Array, nhdr: number): void {
@@ -74,7 +73,6 @@ export function logRequestHead(fe: Proxy, s: StreamLog, buf: Buffer, hdr: Int32A
   s.cookieCapRes = '';
   if (lc.cookieName !== '') cookieHeaders(fe, s, buf, hdr, nhdr, false);
   s.uniqueId = '';
-  if (lc.uniqueId !== null) buildUniqueId(fe, s);
 }
 
 /** The response head was parsed: fills `s.resCaptures` and the response cookie capture. */

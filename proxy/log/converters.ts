@@ -33,12 +33,48 @@ export function convArgs(text: string): string[] {
 }
 
 const str = (v: SampleValue): string | null => (v === null ? null : typeof v === 'number' ? String(v) : v);
+/* A string cast to an integer as 2.6 casts it: the leading digits (after an optional '-'), 0 when there are none; an
+ * empty string has no integer value. */
 const int = (v: SampleValue): number | null => {
   if (v === null) return null;
   if (typeof v === 'number') return v;
-  const m = /^\s*[-+]?\d+/.exec(v);
-  return m === null ? null : Number(m[0]);
+  if (v === '') return null;
+  const m = /^-?\d+/.exec(v);
+  return m === null ? 0 : Number(m[0]);
 };
+
+/** A value as 2.6's binary type: an integer is cast to its 8 bytes, big-endian (c_int2bin); a string is its bytes. */
+const bin = (v: SampleValue): string | null => {
+  if (v === null || typeof v !== 'number') return v;
+  const b = Buffer.allocUnsafe(8);
+  b.writeBigInt64BE(BigInt.asIntN(64, BigInt(Math.trunc(v))));
+  return b.toString('latin1');
+};
+function binConv(fn: (s: string) => SampleValue): Conv { return (v) => { const s = bin(v); return s === null ? null : fn(s); }; }
+
+/** xxHash32 of `b` with `seed` (the `xxh32` converter). */
+function xxh32(b: Buffer, seed: number): number {
+  const P1 = 0x9e3779b1, P2 = 0x85ebca77, P3 = 0xc2b2ae3d, P4 = 0x27d4eb2f, P5 = 0x165667b1;
+  const rotl = (x: number, r: number): number => ((x << r) | (x >>> (32 - r))) >>> 0;
+  const round = (acc: number, lane: number): number => Math.imul(rotl((acc + Math.imul(lane, P2)) >>> 0, 13), P1) >>> 0;
+  const n = b.length;
+  let i = 0;
+  let h: number;
+  if (n >= 16) {
+    let v1 = (seed + P1 + P2) >>> 0, v2 = (seed + P2) >>> 0, v3 = seed >>> 0, v4 = (seed - P1) >>> 0;
+    for (; i + 16 <= n; i += 16) {
+      v1 = round(v1, b.readUInt32LE(i)); v2 = round(v2, b.readUInt32LE(i + 4));
+      v3 = round(v3, b.readUInt32LE(i + 8)); v4 = round(v4, b.readUInt32LE(i + 12));
+    }
+    h = (rotl(v1, 1) + rotl(v2, 7) + rotl(v3, 12) + rotl(v4, 18)) >>> 0;
+  } else h = (seed + P5) >>> 0;
+  h = (h + n) >>> 0;
+  for (; i + 4 <= n; i += 4) h = Math.imul(rotl((h + Math.imul(b.readUInt32LE(i), P3)) >>> 0, 17), P4) >>> 0;
+  for (; i < n; i++) h = Math.imul(rotl((h + Math.imul(b[i], P5)) >>> 0, 11), P1) >>> 0;
+  h = Math.imul(h ^ (h >>> 15), P2) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), P3) >>> 0;
+  return (h ^ (h >>> 16)) >>> 0;
+}
 
 function textConv(fn: (s: string) => SampleValue): Conv { return (v) => { const s = str(v); return s === null ? null : fn(s); }; }
 function intConv(fn: (n: number) => SampleValue): Conv { return (v) => { const n = int(v); return n === null ? null : fn(n); }; }
@@ -285,7 +321,7 @@ function mapConv(name: string, args: string[], baseDir: string): Conv | string |
 function hashConv(fn: number, args: string[]): Conv {
   const aval = args[0] === '1';
   return (v) => {
-    const s = str(v);
+    const s = bin(v);
     if (s === null) return null;
     const b = Buffer.from(s, 'latin1');
     return hashRange(fn, aval, b, 0, b.length);
@@ -326,16 +362,16 @@ const SIMPLE: ReadonlyMap<string, Conv> = new Map<string, Conv>([
     : Buffer.from(v, 'latin1').toString('hex').toUpperCase())],
   ['hex2i', textConv((s) => (/^[0-9a-fA-F]+$/.test(s) ? parseInt(s, 16) : null))],
   ['length', textConv((s) => s.length)],
-  ['base64', textConv((s) => Buffer.from(s, 'latin1').toString('base64'))],
+  ['base64', binConv((s) => Buffer.from(s, 'latin1').toString('base64'))],
   // base64url without padding (2.6's ub64enc/ub64dec, used with JWTs)
-  ['ub64enc', textConv((s) => Buffer.from(s, 'latin1').toString('base64url'))],
+  ['ub64enc', binConv((s) => Buffer.from(s, 'latin1').toString('base64url'))],
   ['ub64dec', textConv((s) => Buffer.from(s, 'base64url').toString('latin1'))],
   ['cpl', intConv((n) => Number(BigInt.asIntN(64, ~BigInt(Math.trunc(n)))))],
   // the host or the port of a Host header value ("h:p", "[v6]:p")
   ['host_only', textConv((s) => { const e = s.startsWith('[') ? s.indexOf(']') + 1 : s.indexOf(':'); return e <= 0 ? s : s.slice(0, e); })],
   ['port_only', textConv((s) => { const at = s.startsWith('[') ? s.indexOf(']') + 1 : s.indexOf(':'); if (at <= 0 || s[at] !== ':') return 0; const p = Number(s.slice(at + 1)); return /^\d+$/.test(s.slice(at + 1)) && p < 65536 ? p : 0; })],
   ['b64dec', textConv((s) => Buffer.from(s, 'base64').toString('latin1'))],
-  ['sha1', textConv((s) => nodeCrypto().createHash('sha1').update(Buffer.from(s, 'latin1')).digest().toString('latin1'))],
+  ['sha1', binConv((s) => nodeCrypto().createHash('sha1').update(Buffer.from(s, 'latin1')).digest().toString('latin1'))],
   ['json', textConv(jsonEscape)],
   ['cut_crlf', textConv((s) => { const i = s.search(/[\r\n]/); return i < 0 ? s : s.slice(0, i); })],
   ['debug', (v) => v],
@@ -355,7 +391,7 @@ function otherModules(text: string): Conv | undefined {
   return undefined;
 }
 
-const INT_CONVERTERS = new Set(['length', 'hex2i', 'neg', 'not', 'bool', 'odd', 'even', 'sdbm', 'djb2', 'wt6', 'crc32', 'cpl', 'port_only', 'strcmp', 'secure_memcmp',
+const INT_CONVERTERS = new Set(['length', 'xxh32', 'hex2i', 'neg', 'not', 'bool', 'odd', 'even', 'sdbm', 'djb2', 'wt6', 'crc32', 'cpl', 'port_only', 'strcmp', 'secure_memcmp',
   'add', 'sub', 'mul', 'div', 'mod', 'and', 'or', 'xor']);
 
 /** True when converter `name` gives an integer (ACLs then match with -m int by default). */
@@ -377,6 +413,11 @@ export function compileConverter(text: string, baseDir = ''): Conv | string | un
     case 'djb2': return hashConv(LB_HFN_DJB2, args);
     case 'wt6': return hashConv(LB_HFN_WT6, args);
     case 'crc32': return hashConv(LB_HFN_CRC32, args);
+    case 'xxh32': {
+      const seed = args[0] === undefined || args[0] === '' ? 0 : Number(args[0]);
+      if (!Number.isInteger(seed)) return 'expects an integer argument';
+      return binConv((s) => xxh32(Buffer.from(s, 'latin1'), seed >>> 0));
+    }
     case 'url_dec': return textConv((s) => urlDecode(s, args[0] === '1'));
     case 'regsub': return regsubConv(args);
     case 'field': return fieldConv(args, false);
@@ -385,7 +426,7 @@ export function compileConverter(text: string, baseDir = ''): Conv | string | un
       const off = Number(args[0]);
       const len = args[1] === undefined ? -1 : Number(args[1]);
       if (!Number.isInteger(off) || off < 0 || !Number.isInteger(len)) return 'invalid arguments';
-      return textConv((s) => (off > s.length ? null : len < 0 ? s.slice(off) : s.slice(off, off + len)));
+      return binConv((s) => (off > s.length ? null : len < 0 ? s.slice(off) : s.slice(off, off + len)));
     }
     case 'ltrim': { const set = args[0] ?? ''; return textConv((s) => { let i = 0; while (i < s.length && set.includes(s[i])) i++; return s.slice(i); }); }
     case 'rtrim': { const set = args[0] ?? ''; return textConv((s) => { let i = s.length; while (i > 0 && set.includes(s[i - 1])) i--; return s.slice(0, i); }); }
@@ -421,9 +462,9 @@ export function compileConverter(text: string, baseDir = ''): Conv | string | un
     case 'digest': case 'hmac': {
       const algo = (args[0] ?? '').toLowerCase();
       if (!DIGESTS.has(algo)) return `Unsupported digest algorithm: '${args[0] ?? ''}'`;
-      if (name === 'digest') return textConv((t) => nodeCrypto().createHash(algo).update(Buffer.from(t, 'latin1')).digest().toString('latin1'));
+      if (name === 'digest') return binConv((t) => nodeCrypto().createHash(algo).update(Buffer.from(t, 'latin1')).digest().toString('latin1'));
       const key = Buffer.from(args[1] ?? '', 'base64');
-      return textConv((t) => nodeCrypto().createHmac(algo, key).update(Buffer.from(t, 'latin1')).digest().toString('latin1'));
+      return binConv((t) => nodeCrypto().createHmac(algo, key).update(Buffer.from(t, 'latin1')).digest().toString('latin1'));
     }
     case 'strcmp': case 'secure_memcmp': {
       // compares with a variable: strcmp gives <0, 0, >0 (memcmp then length), secure_memcmp 1 when equal

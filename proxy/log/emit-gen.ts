@@ -48,7 +48,7 @@ function opSource(code: number, o: number, arg: number, lits: readonly Buffer[])
     }
     case op.LF_OP_SAMPLE:
       return `{ const v = SM[${arg}](s); if (v === null) off = putAbsent(buf, off, ${o}); ` +
-        `else if (typeof v === 'number') off = putInt(buf, off, v, ${o}); else off = putField(buf, off, v, ${o}, null, cap); }`;
+        `else if (typeof v === 'number') off = putNumText(buf, off, v, ${o}); else off = putField(buf, off, v, ${o}, null, cap); }`;
     case op.LF_OP_CI: return `off = putIp(buf, off, s.clientIp, ${o}, cap);`;
     case op.LF_OP_CP: return `off = putPort(buf, off, s.clientPort, s.clientIp, ${o});`;
     case op.LF_OP_FI: return `off = putIp(buf, off, s.frontendIp, ${o}, cap);`;
@@ -134,7 +134,8 @@ function opSource(code: number, o: number, arg: number, lits: readonly Buffer[])
 /**
  * The source of the function body for `em`. Semantics of the op program: before each op, a line that reached `cap`
  * ends; a separator writes one space unless the previous output already ended with one (or nothing was written
- * yet); a field that writes nothing leaves that state unchanged.
+ * yet); captures (%hr %hs %hrl %hsl) of a proxy or request without any leave that state unchanged, every other field
+ * resets it even when it writes nothing (an empty %HQ between two separators gives two spaces, as 2.6.12).
  */
 export function emitterSource(em: LogEmitter): string {
   const ops = em.ops;
@@ -144,7 +145,8 @@ export function emitterSource(em: LogEmitter): string {
     body += 'if (off >= cap) return cap;\n';
     if (code === op.LF_OP_SEP) { body += 'if (!ls) { buf[off++] = 32; ls = true; }\n'; continue; }
     const stmt = opSource(code, ops[pc + 1], ops[pc + 2], em.lits);
-    if (stmt !== '') body += `st = off; ${stmt} if (off !== st) ls = false;\n`;
+    const caps = code === op.LF_OP_HR || code === op.LF_OP_HS || code === op.LF_OP_HRL || code === op.LF_OP_HSL;
+    if (stmt !== '') body += caps ? `st = off; ${stmt} if (off !== st) ls = false;\n` : `${stmt} ls = false;\n`;
   }
   return body + 'return off < cap ? off : cap;\n';
 }

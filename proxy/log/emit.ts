@@ -133,6 +133,8 @@ export function logStream(fe: Proxy, s: StreamLog): void {
   const err = isErrorStream(fe, s);
   if (!err && (fe.options & PR_O_DONTLOG_NORMAL) !== 0) return;
   const level = s.logLevel >= 0 ? s.logLevel : err && (fe.options & PR_O_LOG_SEPARATE_ERRORS) !== 0 ? LOG_ERR : LOG_INFO;
+  // the unique id not built yet is built now, for a parsed request (2.6: none for <BADREQ>)
+  if (lc.uniqueId !== null && s.uniqueId === '' && s.method !== '') buildUniqueId(fe, s);
   const len = runLogEmitter(em, fe, s, msgBuf, MSG_CAP);
   lc.logCount++;
   sendToTargets(fe, level, len, s);

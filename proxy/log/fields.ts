@@ -65,6 +65,17 @@ export function putInt(buf: Buffer, off: number, n: number, opts: number): numbe
   return putUint(buf, off, n);
 }
 
+/**
+ * A numeric `%[sample]`: 2.6 prints every sample as its text, so +Q quotes a number and +X leaves it in decimal.
+ */
+export function putNumText(buf: Buffer, off: number, n: number, opts: number): number {
+  const q = (opts & LF_FLAG_Q) !== 0;
+  if (q) buf[off++] = 0x22;
+  off = putInt(buf, off, n, 0);
+  if (q) buf[off++] = 0x22;
+  return off;
+}
+
 /** Uppercase hex, left-padded with zeros to `width` digits (0 = no padding). */
 export function putHex(buf: Buffer, off: number, n: number, width: number): number {
   let digits = 1;

@@ -4,7 +4,8 @@
  * It does not know what a variable means or how it is printed; it only checks the name against the 2.6 list.
  * Hot path: no (runs once per format at load).
  * Behaviour checked against haproxy 2.6.12: runs of spaces are one separator (printed as one space), `%%` is a
- * literal `%`, a variable name is the longest run of ASCII letters after `%`, flags are `+X`/`-X` for X in Q, X, E.
+ * literal `%`, a variable name is the longest run of ASCII letters after `%`, flags are `+X`/`-X` for X in Q, X, E
+ * (comma-separated; anything else in braces is ignored).
  */
 
 /** Flag bits of `%{+Q}` (quote strings), `%{+X}` (numbers in hex), `%{+E}` (escape `"` and `\`). */
@@ -79,7 +80,6 @@ export function tokenizeLogFormat(fmt: string, opts?: TokenizeOptions): LogForma
       const close = s.indexOf('}', i + 1);
       if (close < 0) return { ok: false, error: "truncated line after '" + s.slice(i + 1) + "'", pos: at };
       const f = parseFlags(s, i + 1, close);
-      if (typeof f === 'string') return { ok: false, error: f, pos: i + 1 };
       add = f.add;
       remove = f.remove;
       i = close + 1;
@@ -118,20 +118,26 @@ function isLetter(c: number): boolean {
   return (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 }
 
-/** Parses `+Q-X+E` between `start` and `end`; returns the bit sets or an error message. */
-function parseFlags(s: string, start: number, end: number): { add: number; remove: number } | string {
+/**
+ * Parses the flags between `start` and `end` as 2.6.12 does: comma-separated items, each applying the flag named
+ * after its last `+` (set) or `-` (clear); names other than Q, X, E (and M, "mandatory", not implemented) and items
+ * without a sign are ignored, never an error (`%{+Q-X}` only clears X, `%{+QX}` does nothing).
+ */
+function parseFlags(s: string, start: number, end: number): { add: number; remove: number } {
   let add = 0;
   let remove = 0;
-  let i = start;
-  while (i < end) {
-    const sign = s[i];
-    if (sign !== '+' && sign !== '-') return "flags must look like '+Q' or '-Q', got '" + s.slice(start, end) + "'";
-    const f = s[i + 1];
-    const bit = f === 'Q' ? LF_FLAG_Q : f === 'X' ? LF_FLAG_X : f === 'E' ? LF_FLAG_E : 0;
-    if (bit === 0 || i + 1 >= end) return "unknown log-format flag '" + s.slice(i, Math.min(i + 2, end)) + "'";
-    if (sign === '+') { add |= bit; remove &= ~bit; } else { remove |= bit; add &= ~bit; }
-    i += 2;
-    if (i < end && s[i] === ',') i++;
+  let sp = -1;
+  let sign = 0;
+  for (let i = start; i <= end; i++) {
+    const c = i < end ? s[i] : ',';
+    if (c === '+' || c === '-') { sp = i + 1; sign = c === '+' ? 1 : 2; continue; }
+    if (c !== ',') continue;
+    if (sp >= 0) {
+      const f = s.slice(sp, i);
+      const bit = f === 'Q' ? LF_FLAG_Q : f === 'X' ? LF_FLAG_X : f === 'E' ? LF_FLAG_E : 0;
+      if (sign === 1) { add |= bit; remove &= ~bit; } else { remove |= bit; add &= ~bit; }
+    }
+    sp = -1;
   }
   return { add, remove };
 }

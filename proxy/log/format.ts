@@ -5,6 +5,9 @@
  * Callers: log/keywords.ts at config load. Hot path: no (load time only).
  */
 import type { LogEmitter } from './types.ts';
+import {
+  LW_INIT, LW_CLIP, LW_SVIP, LW_SVID, LW_REQ, LW_RESP, LW_BYTES, LW_REQHDR, LW_RSPHDR, LW_BCKIP, LW_FRTIP, LW_XPRT,
+} from './types.ts';
 import type { StreamLog } from '../model/types.ts';
 import { tokenizeLogFormat } from './format-tokens.ts';
 import { compileLogSample } from './sample.ts';
@@ -93,6 +96,21 @@ const OP_BY_NAME: ReadonlyMap<string, number> = new Map([
   ['lc', LF_OP_LC], ['sslc', LF_OP_SSL], ['sslv', LF_OP_SSLV],
 ]);
 
+/** What each tag needs (LW_* of log/types.ts), as 2.6 declares it per format variable. */
+const LW_BY_NAME: ReadonlyMap<string, number> = new Map([
+  ['B', LW_BYTES], ['CC', LW_REQHDR], ['CS', LW_RSPHDR], ['H', LW_INIT], ['ID', LW_BYTES], ['ST', LW_RESP],
+  ['T', LW_INIT], ['Ta', LW_BYTES], ['Tc', LW_BYTES], ['Th', LW_BYTES], ['Ti', LW_BYTES], ['Tl', LW_INIT],
+  ['Tq', LW_BYTES], ['Tr', LW_BYTES], ['TR', LW_BYTES], ['Td', LW_BYTES], ['Ts', LW_INIT], ['Tt', LW_BYTES],
+  ['Tu', LW_BYTES], ['Tw', LW_BYTES], ['U', LW_BYTES], ['ac', LW_BYTES], ['b', LW_INIT], ['bc', LW_BYTES],
+  ['bi', LW_BCKIP], ['bp', LW_BCKIP], ['bq', LW_BYTES], ['ci', LW_CLIP | LW_XPRT], ['cp', LW_CLIP | LW_XPRT],
+  ['f', LW_INIT], ['fc', LW_BYTES], ['fi', LW_FRTIP | LW_XPRT], ['fp', LW_FRTIP | LW_XPRT], ['ft', LW_INIT],
+  ['hr', LW_REQHDR], ['hrl', LW_REQHDR], ['hs', LW_RSPHDR], ['hsl', LW_RSPHDR], ['HM', LW_REQ], ['HP', LW_REQ],
+  ['HPO', LW_REQ], ['HQ', LW_REQ], ['HU', LW_REQ], ['HV', LW_REQ], ['lc', LW_INIT], ['ms', LW_INIT], ['pid', LW_INIT],
+  ['r', LW_REQ], ['rc', LW_BYTES], ['rt', LW_REQ], ['s', LW_SVID], ['sc', LW_BYTES], ['si', LW_SVIP],
+  ['sp', LW_SVIP], ['sq', LW_BYTES], ['sslc', LW_XPRT], ['sslv', LW_XPRT], ['t', LW_INIT], ['tr', LW_INIT],
+  ['trg', LW_INIT], ['trl', LW_INIT], ['ts', LW_BYTES], ['tsc', LW_INIT],
+]);
+
 export type CompileResult =
   | { readonly ok: true; readonly emitter: LogEmitter }
   | { readonly ok: false; readonly error: string };
@@ -108,6 +126,7 @@ export function compileLogFormat(fmt: string, where = LF_CTX_RULE): CompileResul
   const lits: Buffer[] = [];
   const samples: ((s: StreamLog) => string | number | null)[] = [];
   let opts = 0;
+  let lw = LW_INIT;
   for (const it of tok.items) {
     switch (it.kind) {
       case 'sep':
@@ -127,6 +146,7 @@ export function compileLogFormat(fmt: string, where = LF_CTX_RULE): CompileResul
         if (need !== '') {
           return { ok: false, error: 'sample fetch <' + it.rest + "> may not be reliably used here because it needs '" + need + "' which is not available here" };
         }
+        lw |= LW_XPRT;           // 2.6 sets it for every sample expression
         ops.push(LF_OP_SAMPLE, (opts | it.add) & ~it.remove, samples.length);
         samples.push(fn);
         break;
@@ -134,10 +154,11 @@ export function compileLogFormat(fmt: string, where = LF_CTX_RULE): CompileResul
       case 'var': {
         const op = OP_BY_NAME.get(it.name);
         if (op === undefined) return { ok: false, error: "format variable '" + it.name + "' is not supported" };
+        lw |= LW_BY_NAME.get(it.name) ?? 0;
         ops.push(op, (opts | it.add) & ~it.remove, 0);
         break;
       }
     }
   }
-  return { ok: true, emitter: { ops: Int32Array.from(ops), lits, samples, src: fmt } };
+  return { ok: true, emitter: { ops: Int32Array.from(ops), lits, samples, src: fmt, lw } };
 }

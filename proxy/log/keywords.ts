@@ -16,7 +16,7 @@ import {
 import type { LogCfg, LogTarget } from './types.ts';
 import {
   LOG_FMT_NAMES, LOG_LEVEL_NAMES, LOG_FACILITY_NAMES, LOG_TGT_FD, LOG_TGT_UDP,
-  LOG_TGT_UNIX,
+  LOG_TGT_UNIX, LOG_FMT_LOCAL_ONLY, LW_INIT, LW_REQ, LW_BYTES,
 } from './types.ts';
 import { newLogTarget, addCaptureSlot } from './cfg.ts';
 import { compileLogFormat } from './format.ts';
@@ -111,7 +111,8 @@ function parseLog(args: readonly string[], ctx: KwCtx): void {
     i += 2;
   }
   if (args[i] === 'format') {
-    const f = LOG_FMT_NAMES.indexOf(args[i + 1] ?? '');
+    // an explicit `format local` never carries the hostname; the default format does with log-send-hostname (2.6.12)
+    const f = args[i + 1] === 'local' ? LOG_FMT_LOCAL_ONLY : LOG_FMT_NAMES.indexOf(args[i + 1] ?? '');
     if (f < 0) { ctx.alert("log : unknown log format '" + (args[i + 1] ?? '') + "'"); return; }
     t.format = f;
     i += 2;
@@ -398,6 +399,10 @@ export function finalizeProxyLog(px: Proxy, g: GlobalSettings): string[] {
     const r = compileLogFormat(lc.uniqueIdFormat, LF_CTX_UNIQUE_ID);
     if (r.ok) lc.uniqueId = r.emitter;
   }
+  // what the formats need together; logasap stops waiting for the end (2.6 drops LW_BYTES from it)
+  let lw = LW_INIT | (lc.emitter?.lw ?? 0) | (lc.emitterSd?.lw ?? 0) | (lc.uniqueId?.lw ?? 0);
+  if ((px.options & PR_O_LOGASAP) !== 0) lw &= ~LW_BYTES;
+  lc.logEarly = px.mode === PR_MODE_HTTP && lc.emitter !== null && (lw & LW_REQ) !== 0 && (lw & ~(LW_REQ | LW_INIT)) === 0;
   // senders open on a target's first line (log/sender.ts): `sluice -c` and proxies that never log start no worker
   return warnings;
 }

@@ -32,6 +32,8 @@ const FETCHES: Map<string, Fetch> = new Map<string, Fetch>([
   // 2.6 answers `status` from the response message only: '-' in a log line, the status in http-response rules
   ['status', (s) => (sampleLive.res === null || s.status < 0 ? null : s.status)],
   ['fe_id', (s) => s.frontend.id],
+  ['be_id', (s) => (s.backend === null ? null : s.backend.id)],
+  ['srv_id', (s) => (s.server === null ? null : s.server.id)],
   ['ssl_fc', () => 0],                       // no TLS listener in Sluice
   ['http_first_req', (s) => (s.method === '' ? null : s.connCounter === 0 ? 1 : 0)],
   ['method', (s) => (s.method === '' ? null : s.method)],
@@ -122,6 +124,11 @@ function liveArgFetch(fn: string, arg: string): Fetch | undefined {
   // fetches with an argument that read no request: date(<offset>), env(<name>), rand(<range>), uuid(4)
   if (fn === 'date') { const off = Number(arg); return Number.isInteger(off) ? () => Math.floor(Date.now() / 1000) + off : undefined; }
   if (fn === 'env') return () => process.env[arg] ?? null;
+  if (fn === 'bin') {
+    if (!/^(?:[0-9a-fA-F]{2})*$/.test(arg)) return undefined;
+    const v = Buffer.from(arg, 'hex').toString('latin1');
+    return () => v;
+  }
   if (fn === 'rand') { const r = Number(arg); return Number.isInteger(r) && r > 0 ? () => Math.floor(Math.random() * r) : undefined; }
   if (fn === 'uuid') return arg === '4' ? () => nodeCrypto().randomUUID() : undefined;
   switch (fn) {

@@ -6,7 +6,7 @@
  * (every format but rfc5424/timed/iso). Callers: log/emit.ts. Hot path: yes (no allocation; dates cached per second
  * by log/dates.ts).
  */
-import { LOG_FMT_LOCAL, LOG_FMT_RFC3164, LOG_FMT_RFC5424, LOG_FMT_PRIORITY, LOG_FMT_SHORT, LOG_FMT_TIMED,
+import { LOG_FMT_LOCAL_ONLY, LOG_FMT_LOCAL, LOG_FMT_RFC3164, LOG_FMT_RFC5424, LOG_FMT_PRIORITY, LOG_FMT_SHORT, LOG_FMT_TIMED,
   LOG_FMT_ISO } from './types.ts';
 import { putDateIso, putDateRfc3164 } from './dates.ts';
 
@@ -50,6 +50,7 @@ function putPri(buf: Buffer, off: number, pri: number): number {
  */
 export function putSyslogHeader(buf: Buffer, off: number, format: number, facility: number, severity: number,
   us: number, tag: string, pid: number, host: string): number {
+  if (format === LOG_FMT_LOCAL_ONLY) { format = LOG_FMT_LOCAL; host = ''; }
   switch (format) {
     case LOG_FMT_LOCAL:
     case LOG_FMT_RFC3164:

@@ -16,8 +16,27 @@ export const LOG_FMT_SHORT = 4;     // `<LEVEL>` only (severity, no facility)
 export const LOG_FMT_TIMED = 5;     // `<LEVEL>ISO-DATE `
 export const LOG_FMT_ISO = 6;       // `ISO-DATE `
 export const LOG_FMT_RAW = 7;       // nothing
-export const LOG_FMT_COUNT = 8;
+/** An explicit `format local`: like the default, but 2.6 never sends the hostname with it (log-send-hostname). */
+export const LOG_FMT_LOCAL_ONLY = 8;
+export const LOG_FMT_COUNT = 9;
 export const LOG_FMT_NAMES: readonly string[] = ['local', 'rfc3164', 'rfc5424', 'priority', 'short', 'timed', 'iso', 'raw'];
+
+/**
+ * What a log-format needs before its line can be sent (2.6's "logwait" bits, per tag): a frontend's formats together
+ * (log-format, log-format-sd, unique-id-format) decide when an HTTP transaction is logged (log/keywords.ts).
+ */
+export const LW_INIT = 1;           // dates, names, pid, counters known at accept
+export const LW_CLIP = 2;           // client address
+export const LW_SVIP = 4;           // server address
+export const LW_SVID = 8;           // server name
+export const LW_REQ = 16;           // request line
+export const LW_RESP = 32;          // status
+export const LW_BYTES = 64;         // timers, byte and connection counts, termination state: known at the end
+export const LW_REQHDR = 128;       // request captures
+export const LW_RSPHDR = 256;       // response captures
+export const LW_BCKIP = 512;        // backend source address
+export const LW_FRTIP = 1024;       // frontend address
+export const LW_XPRT = 2048;        // transport (TLS); also set by every %[sample]
 
 /** Where a target sends. */
 export const LOG_TGT_UDP = 0;       // `host:port`, `udp@host:port`, `udp4@`, `udp6@`
@@ -131,6 +150,12 @@ export interface LogCfg {
   uniqueId: LogEmitter | null;
   /** Runtime: lines logged by this frontend so far (`%lc`). */
   logCount: number;
+  /**
+   * 2.6 logs an HTTP transaction as soon as its request line is parsed when the formats need nothing else than the
+   * request line and what is known at accept (LW_REQ / LW_INIT only), and again once a server's response head came
+   * (its formats need no LW_BYTES): two lines for one request. Set at post-parse (log/keywords.ts).
+   */
+  logEarly: boolean;
 }
 
 /** A compiled log-format: an op program run by log/emit.ts against a StreamLog. */
@@ -143,6 +168,8 @@ export interface LogEmitter {
   readonly samples: ((s: StreamLog) => string | number | null)[];
   /** Source text, for error messages and `show` commands. */
   readonly src: string;
+  /** LW_* bits of what the format needs (set by log/format.ts; absent on the pieces of rule values). */
+  readonly lw?: number;
   /** The generated function running `ops` (log/emit-gen.ts), set by log/emit.ts on first use. */
   run?: (fe: Proxy, s: StreamLog, buf: Buffer, cap: number) => number;
 }

@@ -9,7 +9,7 @@ import { H1Msg, h1Parse } from '../../../proxy/http/h1-parser.ts';
 import { addCaptureSlot, newLogTarget } from '../../../proxy/log/cfg.ts';
 import { LOG_FMT_RFC5424 } from '../../../proxy/log/types.ts';
 import { compileLogFormat } from '../../../proxy/log/format.ts';
-import { runLogEmitter } from '../../../proxy/log/emit.ts';
+import { runLogEmitter, buildUniqueId } from '../../../proxy/log/emit.ts';
 import { logRequestHead, logResponseHead, logBadRequest, logNextStreamId } from '../../../proxy/log/capture.ts';
 import { fakeProxy, fakeStream } from './helpers.ts';
 
@@ -57,7 +57,7 @@ test('request and response header captures print what haproxy 2.6 logged for the
   assert.equal(emit('%hr %hs', fe, s), '', '<BADREQ>: no capture arrays, nothing printed');
 });
 
-test('%rt counts one id per transaction from 0; the unique id and cookie capture are rebuilt per request', () => {
+test('%rt counts one id per transaction from 0; the unique id is cleared and the cookie capture rebuilt per request', () => {
   const fe = fakeProxy('fe_custom');
   fe.log.cookieName = 'SRV';
   fe.log.cookieLen = 12;
@@ -71,6 +71,9 @@ test('%rt counts one id per transaction from 0; the unique id and cookie capture
   const [b, m] = head('GET / HTTP/1.1\r\nHost: h\r\nCookie: a=1; SRV=abc\r\n\r\n', false);
   logRequestHead(fe, s, b, m.hdr, m.nhdr);
   assert.equal(s.reqCounter, first);
+  // built when needed (unique-id-header after the rules, else the log line), from the request's values
+  assert.equal(s.uniqueId, '');
+  buildUniqueId(fe, s);
   assert.equal(s.uniqueId, '7F000001:8C46_7F000001:AC32_6B04A231_' + first.toString(16).toUpperCase().padStart(4, '0'));
   const [rb, rm] = head(RESP, true);
   logResponseHead(fe, s, rb, rm.hdr, rm.nhdr);

@@ -30,7 +30,7 @@ test('%% is a literal percent merged with neighbouring text', () => {
 });
 
 test('flags are parsed: several, removal, and the %o option item', () => {
-  const r = tokenizeLogFormat('%{+Q+X}cp %{-Q}f %{+E}HU %{+Q}o');
+  const r = tokenizeLogFormat('%{+Q,+X}cp %{-Q}f %{+E}HU %{+Q}o');
   assert.ok(r.ok);
   assert.deepEqual(r.items[0], { kind: 'var', name: 'cp', add: LF_FLAG_Q | LF_FLAG_X, remove: 0 });
   assert.deepEqual(r.items[2], { kind: 'var', name: 'f', add: 0, remove: LF_FLAG_Q });
@@ -53,13 +53,18 @@ test('sample expressions keep their converters and bracketed arguments', () => {
   assert.deepEqual(r.items[4], { kind: 'sample', expr: 'req.hdr(x),regsub(\\[a],b)', add: 0, remove: 0, rest: 'req.hdr(x),regsub(\\[a],b)]' });
 });
 
+test('flags as 2.6.12 reads them: the name after the last sign of each comma-separated item, others ignored', () => {
+  const r = tokenizeLogFormat('%{+Q+X}ci %{+Q-X}ci %{+QX}ci %{+Z,Q,-}ci %{+M,+E}ci');
+  assert.ok(r.ok);
+  assert.deepEqual(r.items.filter((it) => it.kind === 'var').map((it) => it.kind === 'var' ? [it.add, it.remove] : []),
+    [[LF_FLAG_X, 0], [0, LF_FLAG_X], [0, 0], [0, 0], [LF_FLAG_E, 0]]);
+});
+
 test('malformed strings are errors with a position, never exceptions', () => {
   const cases: [string, RegExp, number][] = [
     ['abc %', /^truncated line after '%'$/, 4],
     ['%zz', /^no such format variable 'zz'\. If you wanted to emit the '%' character verbatim, you need to use '%%'$/, 0],
     ['x %{+Q', /^truncated line after '\+Q'$/, 2],
-    ['%{+Z}r', /unknown log-format flag '\+Z'/, 2],
-    ['%{Q}r', /flags must look like/, 2],
     ['%[src', /^missing '\]' after 'src'$/, 0],
     ['%5', /unexpected character '5'/, 0],
     ['%{+Q}', /missing variable name/, 0],

@@ -1,0 +1,196 @@
+/*
+ * Generative log-format differential against HAProxy 2.6 (/usr/sbin/haproxy): SEED/COUNT generate frontends
+ * (bench/edge/log-diff-gen.ts), each is first checked alone with `haproxy -c` and with Sluice's loader (accept/reject,
+ * and the file:line of each rejection), then the accepted ones run in one config per proxy, side by side, with the
+ * same traffic; every datagram of each frontend (its own UDP port) is masked (dates, pids, ports, timer values) and
+ * compared line by line. Prints a summary and one block per difference. Not a test; bounded (~1-2 min).
+ * Run: node --import tsx bench/edge/log-diff.ts   env: SEED=1 COUNT=40 OUT=dir SLUICE="node --import tsx proxy/main.ts"
+ *      GOLDEN=fixtures/log/diff  (write haproxy's lines and the corpus there, for test/e2e/log/log-diff.test.ts)
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import dgram from 'node:dgram';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { waitPort } from '../_util/proxy-bench.ts';
+import {
+  genFrontends, configHead, frontendText, HTTP_TRAFFIC, TCP_TRAFFIC, play, httpServer, echoServer, maskLine, HOSTS_MAP,
+  type FeSpec, type RunValues,
+} from './log-diff-gen.ts';
+import { buildRegistry } from '../../proxy/modules.ts';
+import { loadConfig } from '../../proxy/config/loader.ts';
+import { keywords as httpKeywords } from '../../proxy/http/keywords.ts';
+
+const SEED = Number(process.env.SEED ?? 1);
+const COUNT = Number(process.env.COUNT ?? 40);
+const OUT = process.env.OUT ?? fs.mkdtempSync(path.join(os.tmpdir(), 'log-diff-'));
+const ROOT = new URL('../../', import.meta.url).pathname;
+const SLUICE = (process.env.SLUICE ?? `${process.execPath} --import tsx ${ROOT}proxy/main.ts`).split(' ');
+const HAPROXY = process.env.HAPROXY ?? '/usr/sbin/haproxy';
+const GOLDEN = process.env.GOLDEN ?? '';
+fs.mkdirSync(OUT, { recursive: true });
+const DIR = GOLDEN !== '' ? path.resolve(GOLDEN) : OUT;
+fs.mkdirSync(DIR, { recursive: true });
+fs.writeFileSync(path.join(DIR, 'hosts.map'), HOSTS_MAP);
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** `file:line` references of a checker's output. */
+function lineRefs(text: string): string[] {
+  return [...new Set([...text.matchAll(/\[([^\]\s]+:\d+)\]/g)].map((m) => path.basename(m[1])))].sort();
+}
+
+function sluiceCheck(file: string): { ok: boolean; text: string } {
+  const reg = buildRegistry();
+  if (!reg.sections.get('frontend')?.get('http-request')) reg.register(httpKeywords);
+  const cfg = loadConfig([file], reg);
+  return { ok: cfg.alerts === 0, text: cfg.messages.map((m) => m.text).join('\n') };
+}
+
+/** `n` distinct free ports: each probe socket stays open until all are chosen (two sides must never share one). */
+async function freePorts(n: number): Promise<number[]> {
+  const held: net.Server[] = [];
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = net.createServer();
+    held.push(s);
+    out.push(await new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as net.AddressInfo).port))));
+  }
+  await Promise.all(held.map((h) => new Promise((r) => h.close(r))));
+  return out;
+}
+
+interface Side { name: string; child: ChildProcess; sinks: Map<string, string[]>; values: RunValues; fePorts: Map<string, number> }
+
+async function startSide(name: string, argv: string[], fes: FeSpec[], pool: number[]): Promise<Side> {
+  const ports = new Set<number>();
+  const srv = await httpServer(ports);
+  const echo = await echoServer(ports);
+  const sp = (s: typeof srv): number => (s.address() as { port: number }).port;
+  ports.add(sp(srv));
+  ports.add(sp(echo));
+  let cfg = configHead(SEED, sp(srv), sp(echo));
+  const sinks = new Map<string, string[]>();
+  const fePorts = new Map<string, number>();
+  for (const fe of fes) {
+    const lines: string[] = [];
+    const sock = dgram.createSocket('udp4');
+    sock.on('message', (m) => lines.push(m.toString('latin1')));
+    await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+    sock.unref();
+    sinks.set(fe.name, lines);
+    const fp = pool.pop()!;
+    fePorts.set(fe.name, fp);
+    ports.add(fp);
+    cfg += frontendText(fe, fp, sock.address().port, DIR);
+  }
+  const file = path.join(OUT, name + '.cfg');
+  fs.writeFileSync(file, cfg);
+  const child = spawn(argv[0], [...argv.slice(1), '-db', '-f', file], { stdio: ['ignore', 'ignore', 'pipe'], cwd: ROOT });
+  child.stderr!.on('data', (d) => fs.appendFileSync(path.join(OUT, name + '.stderr'), d));
+  for (const p of fePorts.values()) await waitPort(p, 30000);
+  // the probes of waitPort are logged too (CR-- or nothing with dontlognull): not part of the comparison
+  await sleep(500);
+  for (const l of sinks.values()) l.length = 0;
+  srv.unref();
+  echo.unref();
+  return { name, child, sinks, values: { pid: child.pid ?? 0, ports }, fePorts };
+}
+
+async function runFrontend(side: Side, fe: FeSpec): Promise<void> {
+  const sink = side.sinks.get(fe.name)!;
+  const port = side.fePorts.get(fe.name)!;
+  for (const ex of fe.mode === 'http' ? HTTP_TRAFFIC : TCP_TRAFFIC) {
+    await play(port, ex, side.values.ports, fe.mode === 'tcp');
+    await sleep(15);
+  }
+  let n = -1;
+  for (let i = 0; i < 40 && sink.length !== n; i++) { n = sink.length; await sleep(150); }
+}
+
+/** A short label for a difference: the first differing space-separated field, with its neighbours. */
+function diffClass(a: string, b: string): string {
+  const x = a.split(' ');
+  const y = b.split(' ');
+  let i = 0;
+  while (i < x.length && i < y.length && x[i] === y[i]) i++;
+  return `field ${i}: haproxy ${JSON.stringify(x[i] ?? '<none>')} sluice ${JSON.stringify(y[i] ?? '<none>')}`;
+}
+
+async function main(): Promise<void> {
+  const all = genFrontends(SEED, COUNT);
+  const head = configHead(SEED, 1, 2);
+  // 1. checks: each frontend alone
+  const run: FeSpec[] = [];
+  const checkRows: string[] = [];
+  let checkSame = 0;
+  for (const fe of all) {
+    const file = path.join(OUT, `check-${fe.name}.cfg`);
+    fs.writeFileSync(file, head + frontendText(fe, 10000 + Number(fe.name.slice(1)), 514, DIR));
+    const h = spawnSync(HAPROXY, ['-c', '-f', file], { encoding: 'latin1' });
+    const hOk = h.status === 0;
+    const s = sluiceCheck(file);
+    const hRefs = lineRefs(h.stderr + h.stdout);
+    const sRefs = lineRefs(s.text);
+    const same = hOk === s.ok && (hOk || hRefs.join() === sRefs.join());
+    if (same) checkSame++;
+    checkRows.push(JSON.stringify({ fe: fe.name, haproxy: hOk, sluice: s.ok, hRefs, sRefs,
+      hMsg: (h.stderr + h.stdout).split('\n').filter((l) => /ALERT/.test(l)).join('\n'), sMsg: s.ok ? '' : s.text }));
+    if (!same) {
+      console.log(`CHECK ${fe.name}: haproxy ${hOk ? 'accepts' : 'rejects ' + hRefs.join(',')}, sluice ${s.ok ? 'accepts' : 'rejects ' + sRefs.join(',')}`);
+      console.log('  ' + fe.lines.join('\n  '));
+      if (!hOk) console.log('  haproxy: ' + (h.stderr + h.stdout).split('\n').filter((l) => /ALERT/.test(l)).slice(0, 3).join('\n  '));
+      if (!s.ok) console.log('  sluice: ' + s.text.split('\n').slice(0, 3).join('\n  '));
+    }
+    if (hOk && (s.ok || GOLDEN !== '')) run.push(fe);
+  }
+  fs.writeFileSync(path.join(OUT, 'checks.jsonl'), checkRows.join('\n') + '\n');
+  console.log(`checks: ${checkSame}/${all.length} same verdict (and same file:line when rejected)`);
+  // 2. traffic
+  const pool = await freePorts(2 * run.length);
+  const sides = await Promise.all([startSide('haproxy', [HAPROXY], run, pool), startSide('sluice', SLUICE, GOLDEN !== '' ? [] : run, pool)]);
+  await sleep(300);
+  for (const fe of run) await Promise.all(sides.map((s) => (s.fePorts.has(fe.name) ? runFrontend(s, fe) : Promise.resolve())));
+  for (const s of sides) s.child.kill('SIGTERM');
+  const [h, sl] = sides;
+  for (const s of sides) {
+    fs.writeFileSync(path.join(OUT, s.name + '.lines'), run.map((fe) => s.sinks.get(fe.name)!.map((l) => fe.name + '\t' + JSON.stringify(l)).join('\n')).join('\n') + '\n');
+  }
+  if (GOLDEN !== '') {
+    fs.writeFileSync(path.join(DIR, 'corpus.json'), JSON.stringify({ seed: SEED, count: COUNT, frontends: run }, null, 1) + '\n');
+    const raw: string[] = [];
+    const masked: string[] = [];
+    for (const fe of run) {
+      for (const l of h.sinks.get(fe.name)!) {
+        raw.push(fe.name + '\t' + JSON.stringify(l));
+        masked.push(fe.name + '\t' + JSON.stringify(maskLine(l, h.values, fe.preset)));
+      }
+    }
+    fs.writeFileSync(path.join(DIR, 'haproxy.raw'), raw.join('\n') + '\n', 'latin1');
+    fs.writeFileSync(path.join(DIR, 'haproxy.masked'), masked.join('\n') + '\n', 'latin1');
+    fs.writeFileSync(path.join(DIR, 'checks.jsonl'), checkRows.join('\n') + '\n');
+    console.log(`golden: ${raw.length} lines of ${run.length} frontends written to ${DIR}`);
+    return;
+  }
+  let total = 0;
+  let same = 0;
+  const classes = new Map<string, number>();
+  for (const fe of run) {
+    const a = h.sinks.get(fe.name)!.map((l) => maskLine(l, h.values, fe.preset));
+    const b = sl.sinks.get(fe.name)!.map((l) => maskLine(l, sl.values, fe.preset));
+    const n = Math.max(a.length, b.length);
+    for (let i = 0; i < n; i++) {
+      total++;
+      if (a[i] === b[i]) { same++; continue; }
+      const c = a[i] === undefined || b[i] === undefined ? 'line count' : diffClass(a[i], b[i]);
+      classes.set(c, (classes.get(c) ?? 0) + 1);
+      console.log(`DIFF ${fe.name} #${i} ${fe.fmt !== '' ? 'log-format "' + fe.fmt + '"' : fe.preset}\n  haproxy ${JSON.stringify(a[i] ?? null)}\n  sluice  ${JSON.stringify(b[i] ?? null)}`);
+    }
+  }
+  console.log(`\nlines: ${same}/${total} identical after masking (${run.length} frontends, seed ${SEED})`);
+  for (const [c, k] of [...classes].sort((x, y) => y[1] - x[1])) console.log(`  ${k}  ${c}`);
+  console.log(`out: ${OUT}`);
+}
+
+await main();
+process.exit(0);
