@@ -76,6 +76,8 @@ import { userlistLoadStart } from './http/userlist.ts';
 import { stkLoadStart } from './stick/table.ts';
 import { registerLogFetches, registerLogFallbackFetch } from './log/sample.ts';
 import { aclValueFetch } from './acl/fetch-value.ts';
+import { httpReqLogFetch } from './acl/fetches-http-req.ts';
+import { internalLogFetch } from './acl/fetches-internal.ts';
 import { registerConverters } from './log/converters.ts';
 import { registerHttpActions } from './http/keywords.ts';
 import { setLogLevelAction } from './log/set-log-level.ts';
@@ -112,6 +114,8 @@ export function registerModelHooks(): void {
   registerLogArgFetches(bodyLogArgFetch);
   registerLogFetches(sslLogFetches);
   registerLogFallbackFetch(aclValueFetch);
+  registerLogArgFetches(httpReqLogFetch);
+  registerLogArgFetches(internalLogFetch);
   registerConverters(stkLogConverter);
   registerHttpActions([setLogLevelAction]);
 }

@@ -307,16 +307,20 @@ export async function compareCase(dir: string, file: string, hStatus: number, hS
 }
 
 /** The committed cases of `dir` against their goldens: the name and difference of each case that disagrees. */
-export async function compareGoldens(dir: string): Promise<{ total: number; diffs: Map<string, string> }> {
+export async function compareGoldens(dir: string, said?: Map<string, string>): Promise<{ total: number; diffs: Map<string, string> }> {
   const diffs = new Map<string, string>();
   const cases = fs.readdirSync(dir).filter((f) => f.endsWith('.cfg')).sort();
   for (const f of cases) {
     const c = f.slice(0, -4);
     const st = Number(fs.readFileSync(path.join(dir, c + '.status'), 'latin1'));
     const r = await compareCase(dir, f, st, fs.readFileSync(path.join(dir, c + '.stderr'), 'latin1'));
-    if (r.diff !== '') diffs.set(c, r.diff);
+    if (r.diff !== '') { diffs.set(c, r.diff); said?.set(c, r.sluice); }
   }
   return { total: cases.length, diffs };
+}
+
+function firstMessage(t: string): string {
+  return t.split('\n').find((l) => /^\[(ALERT|WARNING)\]/.test(l) && !/Error\(s\) found|Fatal errors/.test(l)) ?? '';
 }
 
 function haproxyCheck(dir: string, file: string): { status: number; stderr: string } {
@@ -340,7 +344,12 @@ async function main(): Promise<void> {
   const oi = argv.indexOf('--only');
   const only = oi >= 0 ? new RegExp(argv[oi + 1]) : null;
   if (argv.includes('--known')) {     // no haproxy: the committed goldens against this tree; rewrites KNOWN
-    const { total, diffs } = await compareGoldens(FIX);
+    const said = new Map<string, string>();
+    const { total, diffs } = await compareGoldens(FIX, said);
+    for (const [c, d] of diffs) {
+      const h = fs.readFileSync(path.join(FIX, c + '.stderr'), 'latin1');
+      process.stdout.write(`--- ${c}: ${d}\n  haproxy: ${firstMessage(h).slice(0, 220)}\n  sluice:  ${firstMessage(said.get(c) ?? '').slice(0, 220)}\n`);
+    }
     fs.writeFileSync(path.join(FIX, 'KNOWN'), [...diffs].map(([c, d]) => `${c} ${d}`).join('\n') + '\n');
     const by = new Map<string, number>();
     for (const d of diffs.values()) by.set(d, (by.get(d) ?? 0) + 1);
@@ -383,8 +392,7 @@ async function main(): Promise<void> {
       process.stdout.write(`--- ${c.name} (doc line ${c.docLine}): ${r.diff}\n`);
       if (show) process.stdout.write(c.cfg.replace(/^/gm, '  | ') + '\nhaproxy:\n' + h.stderr.trim() + '\nsluice:\n' + r.sluice.trim() + '\n');
       else {
-        const first = (t: string) => t.split('\n').find((l) => /^\[(ALERT|WARNING)\]/.test(l) && !/Error\(s\) found|Fatal errors/.test(l)) ?? '';
-        process.stdout.write(`  haproxy: ${first(h.stderr).slice(0, 220)}\n  sluice:  ${first(r.sluice).slice(0, 220)}\n`);
+        process.stdout.write(`  haproxy: ${firstMessage(h.stderr).slice(0, 220)}\n  sluice:  ${firstMessage(r.sluice).slice(0, 220)}\n`);
       }
     }
     if (write) {

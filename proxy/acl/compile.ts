@@ -16,6 +16,8 @@ import { compileLogSample, sampleLive, splitTopLevel } from '../log/sample.ts';
 import { convGivesInt } from '../log/converters.ts';
 import { ipv4Value, ipv4Net } from '../net/ipv4.ts';
 import { cfgPosition } from '../config/position.ts';
+import { HTTP_REQ_INT_FETCHES, HTTP_REQ_BOOL_FETCHES } from './fetches-http-req.ts';
+import { INTERNAL_INT_FETCHES, INTERNAL_BOOL_FETCHES } from './fetches-internal.ts';
 import { patRefByFile, patRefNewFile, patRefNewInline, patRefNewNamed, patRefUsedHere } from './pat-ref.ts';
 import type { PatRef, PatRefEntry, PatRefUser } from './pat-ref.ts';
 
@@ -147,7 +149,7 @@ export function compileAclTerm(words: readonly string[], baseDir: string, warn?:
       const any = typeof compileLogSample(crit) === 'string' ? undefined : convertedFetch(crit, name);
       if (any === undefined || typeof any === 'string') return `unknown fetch method '${name}' in ACL expression '${crit}'.`;
       fetch = any;
-      kind = INT_SAMPLE_FETCHES.has(name) ? ACL_M_INT : ACL_M_STR;
+      kind = INT_SAMPLE_FETCHES.has(name) ? ACL_M_INT : BOOL_SAMPLE_FETCHES.has(name) ? ACL_M_BOOL : ACL_M_STR;
       arg = '';
     } else {
       fetch = base;
@@ -250,7 +252,9 @@ export function compileAclTerm(words: readonly string[], baseDir: string, warn?:
 }
 
 /** Sample fetches giving an integer, matched as integers by default when used bare in an ACL. */
-const INT_SAMPLE_FETCHES = new Set(['date', 'date_us', 'rand', 'status', 'fe_id', 'src_port', 'dst_port', 'http_first_req']);
+const INT_SAMPLE_FETCHES = new Set(['date', 'date_us', 'rand', 'status', 'fe_id', 'src_port', 'dst_port', 'http_first_req',
+  ...HTTP_REQ_INT_FETCHES, ...INTERNAL_INT_FETCHES]);
+const BOOL_SAMPLE_FETCHES = new Set([...HTTP_REQ_BOOL_FETCHES, ...INTERNAL_BOOL_FETCHES]);
 
 /**
  * A criterion with converters (`req.hdr(host),lower -m end .example.com`): the sample is computed as in a log-format

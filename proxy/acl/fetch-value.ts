@@ -51,6 +51,7 @@ export function aclValueFetch(head: string): ((s: unknown) => Value) | undefined
   if (def === undefined) return undefined;
   let raw = open < 0 ? '' : head.slice(open + 1, -1).trim();
   if (raw === '' && def.needsArg) return undefined;
+  if (raw === '' && /hdr$/.test(name)) return () => null;      // 2.6: a header fetch without a name gives nothing
   if (!def.rawArg) { const comma = raw.indexOf(','); if (comma >= 0) raw = raw.slice(0, comma).trim(); }
   if (def.checkArg !== undefined && def.checkArg(raw) !== null) return undefined;
   const arg = Buffer.from(def.argCase === true || def.rawArg === true ? raw : raw.toLowerCase(), 'latin1');
