@@ -218,6 +218,7 @@ export function loadConfig(paths: readonly string[], reg: KeywordRegistry, env: 
   }
   setTimeWarnSink(null);
   ld.postParsing = true;
+  setCfgPosition('', 0, null);
   // ... and these once parsed (`show env` lists them): the files read and the stats sockets
   env.HAPROXY_CFGFILES = files.join(';');
   const cli = ld.global.ext.get('stats') as StatsGlobalCfg | undefined;
@@ -442,8 +443,8 @@ const NO_NEGATION_OPTIONS = new Set(['external-check', 'forwardfor', 'http-restr
 
 function dispatchLine(ld: Loading, reg: KeywordRegistry, file: string, lineNo: number, section: SectionKind,
   px: Proxy | null, args: string[]): void {
-  setCfgPosition(file, lineNo, px);
   const ctx = new LineCtx(ld, file, lineNo, section, px);
+  setCfgPosition(file, lineNo, px, args, ctx);
   const neg = args[0] === 'no' || args[0] === 'default';
   const from = neg ? 1 : 0;
   if (neg && args[1] === 'option' && section !== 'global' && NO_NEGATION_OPTIONS.has(args[2] ?? '')) {

@@ -20,7 +20,8 @@ import { stkKey, stkProxyTable, stkTableNames } from './table.ts';
 import { stkSlot, stkSlotTable } from './track.ts';
 import { stkFreqAdd } from './freq-ctr.ts';
 import { twNow } from '../timer-wheel.ts';
-import { sampleLive } from '../log/sample.ts';
+import { sampleLive, splitTopLevel } from '../log/sample.ts';
+import { cfgPosition } from '../config/position.ts';
 
 const intBuf = Buffer.alloc(24);
 function matchNum(n: number, match: MatchFn, p: AclPatterns): boolean {
@@ -284,6 +285,56 @@ export function stkBindFetches(ctx: KwCtx, extraConds: (px: Proxy) => readonly (
   }
 }
 
+/** Where 2.6 says a rule's sample expression is, in its argument resolution errors; null for other lines. */
+function exprWhere(w: readonly string[]): string | null {
+  switch (w[0]) {
+    case 'tcp-request': case 'tcp-response': return `${w[0]} ${w[1] ?? ''} expression`;
+    case 'http-request': return w[1] === 'capture' ? 'http-response response' : w[1] === 'redirect' ? 'redirect format string' : 'http-request expression';
+    case 'http-response': case 'http-after-response': return 'http-response response';
+    case 'redirect': return 'redirect format string';
+    case 'stick': case 'stick-store': return 'stick rule';
+    default: return null;
+  }
+}
+
+/** The fetch of the line's sample expression holding converter `conv` (`str` for `str(a),table_gpc0(t)`). */
+function exprFetchOf(conv: string): string {
+  for (const w of cfgPosition.words) {
+    const at = w.indexOf(conv);
+    if (at < 0) continue;
+    const open = w.lastIndexOf('%[', at);
+    const head = splitTopLevel(open >= 0 ? w.slice(open + 2) : w)[0];
+    return head.replace(/\(.*$/, '').trim();
+  }
+  return '';
+}
+
+/** Table names sample expressions of rules name, checked once every file is parsed (2.6's argument resolution). */
+interface TableRef { file: string; line: number; proxy: string; table: string; what: string; where: string }
+const tableRefs = new WeakMap<object, Map<string, TableRef>>();
+
+/** Records the table a rule's sample expression names (at parse time only: cfgPosition.ctx set). */
+function noteTableRef(table: string, what: string): void {
+  const ctx = cfgPosition.ctx;
+  const where = exprWhere(cfgPosition.words);
+  if (ctx === null || where === null) return;
+  let refs = tableRefs.get(ctx.proxies);
+  if (refs === undefined) {
+    const list = new Map<string, TableRef>();
+    refs = list;
+    tableRefs.set(ctx.proxies, list);
+    ctx.postParse(() => {
+      for (const r of list.values()) {
+        if (stkFindTable(ctx.proxies, r.table) !== null) continue;
+        ctx.alertRaw(`parsing [${r.file}:${r.line}]: unable to find table '${r.table}' referenced in arg 1 of ${r.what} in ${r.where} in proxy '${r.proxy}'.`);
+      }
+    });
+  }
+  const px = cfgPosition.proxy as Proxy | null;
+  const key = `${cfgPosition.file}:${cfgPosition.line}:${table}:${what}`;
+  if (!refs.has(key)) refs.set(key, { file: cfgPosition.file, line: cfgPosition.line, proxy: px === null ? '' : px.name, table, what, where });
+}
+
 /**
  * Log-format and rule-value samples (`%[sc_http_req_rate(0)]`, `%[sc0_conn_cur]`, `%[src_get_gpc0(t)]`): the same
  * fetches on the live request (log/sample.ts sampleLive.req); no table argument = the frontend's table. Returns
@@ -297,6 +348,7 @@ export function stkLogArgFetch(head: string): ((s: StreamLog) => number | null) 
   const a = parseArgs(open < 0 ? '' : head.slice(open + 1, -1), k);
   if (typeof a === 'string') return undefined;
   const sp = k.sp, slot = a.slot, idx = a.idx, tname = a.table;
+  if (tname !== '') noteTableRef(tname, `sample fetch keyword '${name}'`);
   const bool = sp.op === OP_TRACKED;
   const names = stkTableNames();       // this load's tables (the table may be declared further down)
   return (s) => {
@@ -328,6 +380,7 @@ export function stkLogConverter(c: string): ((v: string | number | null) => stri
   const m = /^(in_table|table_([a-z0-9_]+))\(([^)]*)\)$/.exec(c);
   if (m === null) return undefined;
   const tname = m[3].trim();
+  if (tname !== '') noteTableRef(tname, `conversion keyword '${m[1]}' for sample fetch keyword '${exprFetchOf(c)}'`);
   const names = stkTableNames();       // this load's tables (the table may be declared further down)
   // an empty name is the rule's own proxy's table in 2.6: the stream's backend once chosen, else its frontend
   const table = tname !== '' ? () => names.get(tname) ?? null : () => {
