@@ -8,6 +8,7 @@
  * Hot path: no.
  */
 import net from 'node:net';
+import os from 'node:os';
 
 /** mulberry32: a small seeded PRNG, the same sequence on every platform. */
 export function rng(seed: number): () => number {
@@ -127,6 +128,7 @@ function genFormat(r: () => number, mode: 'http' | 'tcp', bad: boolean): string 
 }
 
 const LOG_FORMATS = ['', '', 'rfc3164', 'rfc5424', 'short', 'raw', 'iso', 'timed', 'local', 'priority'];
+const FIXED_HEADER = new Set(['short', 'raw', 'iso', 'timed', 'priority']);
 const FACILITIES = ['local0', 'local1', 'local7', 'user', 'daemon'];
 const LEVELS = ['', '', 'info', 'notice', 'err', 'debug'];
 
@@ -139,8 +141,10 @@ export function genFrontends(seed: number, count: number): FeSpec[] {
     const mode: 'http' | 'tcp' = r() < 0.15 ? 'tcp' : 'http';
     const lines: string[] = [`  mode ${mode}`, '  bind 127.0.0.1:@FE@'];
     let log = '  log 127.0.0.1:@LOG@';
-    if (r() < 0.25) log += ' len ' + pick(r, ['80', '120', '200', '400']);
     const lf = pick(r, LOG_FORMATS);
+    // `len` cuts header + message: only with headers of a fixed length (no pid, no hostname), so the cut does not move
+    // with the pid's digits or the machine's name
+    if (r() < 0.25 && FIXED_HEADER.has(lf)) log += ' len ' + pick(r, ['80', '120', '200', '400']);
     if (lf !== '') log += ' format ' + lf;
     if (r() < 0.12) log += ' sample ' + pick(r, ['1:2', '2:3', '1,3:4', '2-3:3']);
     log += ' ' + pick(r, FACILITIES);
@@ -173,7 +177,7 @@ export function genFrontends(seed: number, count: number): FeSpec[] {
         lines.push('  http-request capture req.hdr(host) id ' + (lines.filter((l) => l.includes('capture request header')).length));
       }
       if (r() < 0.3) {
-        const uid = pick(r, ['%{+X}o\\ %ci:`p`%cp_%fi:`p`%fp_%rt:`p`%pid', '%[req.hdr(host)]-%lc', 'id-%rt', '%{+X}o%ci`p`%cp%fi`p`%fp%rt`p`%pid', '%f.%b.%[method]']);
+        const uid = pick(r, ['%{+X}o\\ %ci:`p`%cp_%fi:`p`%fp_`n`%rt:`p`%pid', '%[req.hdr(host)]-%lc', 'id-`n`%rt', '%{+X}o%ci`p`%cp%fi`p`%fp`n`%rt`p`%pid', '%f.%b.%[method]']);
         lines.push('  unique-id-format "' + uid + '"');
         if (r() < 0.5) lines.push('  unique-id-header X-Unique-ID');
       }
@@ -234,7 +238,7 @@ export const HTTP_TRAFFIC: readonly Exchange[] = [
 ];
 export const TCP_TRAFFIC: readonly Exchange[] = [
   { name: 'echo', chunks: ['hello\n'] },
-  { name: 'null', chunks: [] },
+  { name: 'idle', chunks: [100] },          // no data, closed once the server connection is surely up (no race)
   { name: 'echo-2', chunks: ['one\n', 50, 'two\n'] },
 ];
 
@@ -313,6 +317,7 @@ export function echoServer(ports: Set<number>): Promise<net.Server> {
 /** What differs between two runs by nature: the pid and every port of the run (client, bind, server, source). */
 export interface RunValues { pid: number; ports: Set<number> }
 
+const HOSTNAME = os.hostname();
 const DATE_CLF = /\d\d\/[A-Z][a-z]{2}\/\d{4}:\d\d:\d\d:\d\d(\.\d{3})?( [+-]\d{4})?/g;
 const DATE_ISO = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)/g;
 const DATE_3164 = /^(<\d+>)?[A-Z][a-z]{2} [ \d]\d \d\d:\d\d:\d\d /;
@@ -325,7 +330,7 @@ function maskNum(v: string): string {
 
 /** Masks one datagram (header and message) of a run: dates, pid, ports, marked timers, preset timers. */
 export function maskLine(line: string, v: RunValues, preset: FeSpec['preset']): string {
-  let l = line.replace(/\n$/, '');
+  let l = line.replace(/\n$/, '').replaceAll(HOSTNAME, 'HOST');
   l = l.replace(DATE_3164, digitsToD).replace(DATE_ISO, digitsToD).replace(DATE_CLF, digitsToD);
   const pidHex = v.pid.toString(16).toUpperCase();
   l = l.replace(/[0-9A-F]+/g, (m, at: number, s: string) => {

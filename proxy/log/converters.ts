@@ -476,9 +476,10 @@ export function compileConverter(text: string, baseDir = ''): Conv | string | un
         if (v === null) return null;
         const a = Buffer.from(t, 'latin1'), b = Buffer.from(String(v), 'latin1');
         if (name === 'secure_memcmp') return a.length === b.length && a.equals(b) ? 1 : 0;
+        // 2.6 returns memcmp()'s answer, with glibc the difference of the first differing bytes, then the lengths'
         const n = Math.min(a.length, b.length);
-        const r = a.subarray(0, n).compare(b.subarray(0, n));
-        return r !== 0 ? r : a.length - b.length;
+        for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i] - b[i];
+        return a.length - b.length;
       });
     }
     case 'http_date': return httpDate(args);
@@ -493,12 +494,15 @@ export function compileConverter(text: string, baseDir = ''): Conv | string | un
       const bits = Number(args[0]);
       if (!Number.isInteger(bits) || bits < 0 || bits > 32) return 'invalid mask';
       const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-      return textConv((s) => {
-        const n = ipv4Value(s.startsWith('::ffff:') ? s.slice(7) : s);   // an IPv4-mapped client of a dual-stack bind
+      return (v) => {
+        if (v === null) return null;
+        // an integer is cast to the IPv4 address of its 32 bits (2.6's int -> ipv4 cast)
+        const s = typeof v === 'number' ? '' : v;
+        const n = typeof v === 'number' ? v >>> 0 : ipv4Value(s.startsWith('::ffff:') ? s.slice(7) : s);   // an IPv4-mapped client of a dual-stack bind
         if (n < 0) return null;
         const r = (n & mask) >>> 0;
         return (r >>> 24) + '.' + ((r >>> 16) & 255) + '.' + ((r >>> 8) & 255) + '.' + (r & 255);
-      });
+      };
     }
     default:
       return SIMPLE.get(name) ?? mapConv(name, args, baseDir) ?? otherModules(text);

@@ -16,10 +16,11 @@ import {
 import type { LogCfg, LogTarget } from './types.ts';
 import {
   LOG_FMT_NAMES, LOG_LEVEL_NAMES, LOG_FACILITY_NAMES, LOG_TGT_FD, LOG_TGT_UDP,
-  LOG_TGT_UNIX, LOG_FMT_LOCAL_ONLY, LW_INIT, LW_REQ, LW_BYTES,
+  LOG_TGT_UNIX, LOG_FMT_LOCAL_ONLY, LW_INIT, LW_REQ, LW_BYTES, LW_REQHDR, LW_RSPHDR,
 } from './types.ts';
 import { newLogTarget, addCaptureSlot } from './cfg.ts';
 import { compileLogFormat } from './format.ts';
+import { tokenizeLogFormat } from './format-tokens.ts';
 import { atol } from '../config/values.ts';
 import { LF_CTX_LOG, LF_CTX_UNIQUE_ID } from './sample-avail.ts';
 import { LOG_FORMAT_HTTPLOG, LOG_FORMAT_CLF, LOG_FORMAT_TCPLOG, LOG_FORMAT_HTTPSLOG } from './presets.ts';
@@ -173,6 +174,9 @@ function parseSendHostname(args: readonly string[], ctx: KwCtx): void {
   ctx.global.log.hostname = args.length > 1 ? args[1] : hostname();
 }
 
+/** Fetches that, without an argument, read the current proxy as a backend. */
+const IMPLICIT_BACKEND_FETCHES = new Set(['nbsrv', 'be_conn', 'be_sess_rate', 'avg_queue', 'queue', 'connslots']);
+
 /** Validates a format string now so errors carry this line's file:line; returns false after alerting. */
 function checkFormat(fmt: string, kw: string, ctx: KwCtx): boolean {
   const r = compileLogFormat(fmt, kw === 'unique-id-format' ? LF_CTX_UNIQUE_ID : LF_CTX_LOG);
@@ -183,6 +187,18 @@ function checkFormat(fmt: string, kw: string, ctx: KwCtx): boolean {
     const msg = 'Parsing [' + where + ']: failed to parse ' + (kw === 'unique-id-format' ? 'unique-id' : kw) + ' : ' + r.error + '.';
     ctx.postParse(() => ctx.alertRaw(msg));
     return false;
+  }
+  const px = ctx.proxy;
+  if (px !== null && (px.cap & (PR_CAP_BE | PR_CAP_DEF)) === 0) {
+    // 2.6.12 resolves these after parsing: a frontend-only proxy is no backend to read
+    const tok = tokenizeLogFormat(fmt);
+    const it = tok.ok ? tok.items.find((x) => x.kind === 'sample' && IMPLICIT_BACKEND_FETCHES.has(x.expr.split(',')[0].trim())) : undefined;
+    if (it !== undefined && it.kind === 'sample') {
+      const msg = 'parsing [' + ctx.file + ':' + ctx.line + "]: proxy '" + px.name + "', referenced in arg 1 of sample fetch keyword '" +
+        it.expr.split(',')[0].trim() + "' in " + (kw === 'unique-id-format' ? 'unique-id' : kw) + " string in proxy '" + px.name + "', has not backend capability.";
+      ctx.postParse(() => ctx.alertRaw(msg));
+      return false;
+    }
   }
   return true;
 }
@@ -401,6 +417,9 @@ export function finalizeProxyLog(px: Proxy, g: GlobalSettings): string[] {
   }
   // what the formats need together; logasap stops waiting for the end (2.6 drops LW_BYTES from it)
   let lw = LW_INIT | (lc.emitter?.lw ?? 0) | (lc.emitterSd?.lw ?? 0) | (lc.uniqueId?.lw ?? 0);
+  // header and cookie captures wait for their headers (2.6.12: not `declare capture` slots)
+  if (lc.reqCaptures.some((c) => c.hdr !== '') || lc.cookieName !== '') lw |= LW_REQHDR;
+  if (lc.resCaptures.some((c) => c.hdr !== '')) lw |= LW_RSPHDR;
   if ((px.options & PR_O_LOGASAP) !== 0) lw &= ~LW_BYTES;
   lc.logEarly = px.mode === PR_MODE_HTTP && lc.emitter !== null && (lw & LW_REQ) !== 0 && (lw & ~(LW_REQ | LW_INIT)) === 0;
   // senders open on a target's first line (log/sender.ts): `sluice -c` and proxies that never log start no worker

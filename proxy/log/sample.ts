@@ -11,6 +11,7 @@ import { nodeCrypto } from '../lazy-builtins.ts';
 import { varGet } from '../http/vars.ts';
 import { compileConverter, type Conv } from './converters.ts';
 import { authorityLen } from './fields.ts';
+import { PR_MODE_HTTP } from '../model/types.ts';
 
 type Fetch = (s: StreamLog) => string | number | null;
 
@@ -35,7 +36,8 @@ const FETCHES: Map<string, Fetch> = new Map<string, Fetch>([
   ['be_id', (s) => (s.backend === null ? null : s.backend.id)],
   ['srv_id', (s) => (s.server === null ? null : s.server.id)],
   ['ssl_fc', () => 0],                       // no TLS listener in Sluice
-  ['http_first_req', (s) => (s.method === '' ? null : s.connCounter === 0 ? 1 : 0)],
+  // 1 in mode tcp (2.6.12), none for a request that was not parsed
+  ['http_first_req', (s) => (s.frontend.mode !== PR_MODE_HTTP ? 1 : s.method === '' ? null : s.connCounter === 0 ? 1 : 0)],
   ['method', (s) => (s.method === '' ? null : s.method)],
   ['capture.req.method', (s) => (s.method === '' ? null : s.method)],
   ['capture.req.uri', (s) => (s.uri === '' ? null : s.uri)],
@@ -60,8 +62,9 @@ const FETCHES: Map<string, Fetch> = new Map<string, Fetch>([
 ]);
 
 /** Fetches taking arguments of other modules (proxy/stick: `sc_http_req_rate(0)`), tried when no other one knows `head`. */
-const argResolvers: ((head: string) => Fetch | undefined)[] = [];
-export function registerLogArgFetches(fn: (head: string) => Fetch | undefined): void { if (!argResolvers.includes(fn)) argResolvers.push(fn); }
+// a resolver may also refuse a fetch it knows with 2.6's words (a string: the compile error)
+const argResolvers: ((head: string) => Fetch | string | undefined)[] = [];
+export function registerLogArgFetches(fn: (head: string) => Fetch | string | undefined): void { if (!argResolvers.includes(fn)) argResolvers.push(fn); }
 /** The resolver tried after every other one (proxy/acl/fetch-value.ts: the ACL fetches as values). */
 let lastResolver: (head: string) => Fetch | undefined = () => undefined;
 export function registerLogFallbackFetch(fn: (head: string) => Fetch | undefined): void { lastResolver = fn; }
@@ -164,6 +167,29 @@ function preferLive(name: string, logged: Fetch | undefined): Fetch | undefined 
   }
 }
 
+/*
+ * Sample types where 2.6 casts differently from Sluice's text values: an address (src, dst, ipmask's result) cast to
+ * an integer is its 32-bit value and to binary its 4 bytes; a binary (digests, bytes) has no integer cast, so an
+ * integer converter after it is refused at load ("converter 'x' cannot be applied").
+ */
+const ADDR_FETCHES = new Set(['src', 'dst']);
+const INT_IN = new Set(['add', 'sub', 'mul', 'div', 'mod', 'and', 'or', 'xor', 'neg', 'not', 'odd', 'even', 'bool', 'cpl',
+  'ltime', 'utime']);
+const BIN_IN = new Set(['sdbm', 'djb2', 'wt6', 'crc32', 'crc32c', 'xxh32', 'sha1', 'sha2', 'md5', 'digest', 'hmac', 'base64',
+  'ub64enc', 'hex', 'bytes']);
+const BIN_OUT = new Set(['sha1', 'sha2', 'md5', 'digest', 'hmac', 'bytes', 'b64dec', 'ub64dec', 'unhex']);
+
+function ipToInt(v: string | number | null): string | number | null {
+  if (typeof v !== 'string') return v;
+  const p = v.split('.');
+  if (p.length !== 4) return null;
+  return ((Number(p[0]) << 24) >>> 0) + (Number(p[1]) << 16) + (Number(p[2]) << 8) + Number(p[3]);
+}
+function ipToBin(v: string | number | null): string | number | null {
+  const n = ipToInt(v);
+  return typeof n !== 'number' ? n : String.fromCharCode(n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255);
+}
+
 /** Compiles `expr` (e.g. `capture.req.hdr(0),lower`); returns the function or an error message. */
 export function compileLogSample(expr: string): Fetch | string {
   const parts = splitTopLevel(expr);
@@ -180,7 +206,11 @@ export function compileLogSample(expr: string): Fetch | string {
     const name = head.endsWith('()') ? head.slice(0, -2) : head;
     fetch = preferLive(name, FETCHES.get(name));
   }
-  for (let i = 0; fetch === undefined && i < argResolvers.length; i++) fetch = argResolvers[i](head);
+  for (let i = 0; fetch === undefined && i < argResolvers.length; i++) {
+    const r = argResolvers[i](head);
+    if (typeof r === 'string') return r;
+    fetch = r;
+  }
   if (fetch === undefined) fetch = lastResolver(head);
   if (fetch === undefined) {
     // 2.6.12's words: the name without its arguments, or the unclosed argument list
@@ -190,7 +220,13 @@ export function compileLogSample(expr: string): Fetch | string {
     return "unknown fetch method '" + fname + "'";
   }
   const convs: Conv[] = [];
+  let type = ADDR_FETCHES.has(head) ? 'addr' : head.startsWith('bin(') ? 'bin' : '';
   for (let i = 1; i < parts.length; i++) {
+    const cname = parts[i].trim().replace(/\(.*$/, '');
+    if (type === 'addr' && INT_IN.has(cname)) convs.push(ipToInt);
+    else if (type === 'addr' && BIN_IN.has(cname)) convs.push(ipToBin);
+    else if (type === 'bin' && INT_IN.has(cname)) return "converter '" + cname + "' cannot be applied";
+    type = cname === 'ipmask' ? 'addr' : BIN_OUT.has(cname) ? 'bin' : '';
     const c = compileConverter(parts[i].trim());
     if (c === undefined) return "unknown converter '" + parts[i].trim().replace(/\(.*$/, '') + "'";
     if (typeof c === 'string') return "converter '" + parts[i].trim() + "': " + c;
