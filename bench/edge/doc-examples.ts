@@ -101,7 +101,7 @@ export function scanDoc(doc: string): { examples: DocExample[]; usages: DocUsage
 
 // values for the placeholders of usage lines; a line with any other mandatory placeholder is left out
 const PLACEHOLDER: Record<string, string> = {
-  backend: 'docex-be', frontend: 'docex', table: 'docex-be', name: 'docex', aclname: 'docex', string: 'docex',
+  backend: 'docex-be', frontend: 'docex', table: 'docex-tbl', name: 'docex', aclname: 'docex', string: 'docex',
   integer: '1', value: '3', conns: '100', count: '3', timeout: '5s', length: '32', code: '503', number: '2',
   file: 'files/docex.lst', offset: '0', ipv4: '10.0.0.1', ipv6: '::1', hex: '00ff', bool: '1', method: 'GET',
   time: '5s', delay: '1s', size: '1k', str: 'docex', id: '1', max: '10', var: 'txn.docex', 'var-name': 'txn.docex',
@@ -116,7 +116,7 @@ const PLACEHOLDER: Record<string, string> = {
 
 /** The usage line with its optional parts dropped and its placeholders filled in; '' if that is not possible. */
 function fillUsage(header: string): string {
-  let s = header.replace(/ : [a-z ]+$/, '');
+  let s = header.replace(/ +: .*$/, '');
   for (let n = 0; n < 10 && /\[[^[\]]*\]/.test(s); n++) s = s.replace(/\[[^[\]]*\]/g, '');
   s = s.replace(/\{\s*([^|}]+?)\s*\|[^}]*\}/g, '$1');
   if (/[[\]{}|]|\.\.\./.test(s)) return '';
@@ -183,14 +183,23 @@ function references(text: string): string {
   const add: string[] = [];
   const be = new Set<string>();
   for (const m of text.matchAll(/\b(?:use_backend|default_backend)\s+([A-Za-z][-\w.:]*)(?=\s|$)/g)) be.add(m[1]);
-  for (const m of text.matchAll(/\b(?:table|table_\w+)[\s(]+([A-Za-z][-\w.]*)/g)) if (!/^(type|size|expire|peers)$/.test(m[1])) be.add(m[1]);
   for (const b of be) if (!defined.has(b)) add.push(`backend ${b}\n    server ${b}-s1 127.0.0.1:8081\n`);
+  // a table named by a rule, a fetch or a converter: a backend holding one, storing every counter the doc uses
+  const tables = new Set<string>();
+  for (const m of text.matchAll(/\b(?:table|table_\w+|in_table|src_\w+|sc_\w+)[\s(]+(?:\d+\s*,\s*)?([A-Za-z][-\w.]*)/g)) {
+    if (!/^(type|size|expire|peers|src|req|res)$/.test(m[1]) && !be.has(m[1])) tables.add(m[1]);
+  }
+  for (const t of tables) if (!defined.has(t)) add.push(`backend ${t}\n    stick-table type ip size 1k expire 30s store ${TABLE_STORE}\n`);
   const ul = new Set<string>();
   for (const m of text.matchAll(/\bhttp_auth(?:_group)?\(([-\w.]+)/g)) ul.add(m[1]);
   for (const m of text.matchAll(/\bauth\s+realm\s+\S+|\buserlist\s*\(\s*([-\w.]+)/g)) if (m[1] !== undefined) ul.add(m[1]);
   for (const u of ul) if (!defined.has(u)) add.push(`userlist ${u}\n    user docex insecure-password docex\n`);
   return add.join('\n');
 }
+
+const TABLE_STORE = 'gpc0,gpc1,gpt0,conn_cnt,conn_cur,conn_rate(10s),sess_cnt,sess_rate(10s),http_req_cnt,' +
+  'http_req_rate(10s),http_err_cnt,http_err_rate(10s),http_fail_cnt,http_fail_rate(10s),bytes_in_cnt,bytes_out_cnt,' +
+  'bytes_in_rate(10s),bytes_out_rate(10s),gpc0_rate(10s),gpc1_rate(10s),gpc(2),gpc_rate(2,10s),gpt(2)';
 
 const BASE_DEFAULTS = 'defaults\n    mode http\n    timeout connect 5s\n    timeout client 10s\n    timeout server 10s\n';
 

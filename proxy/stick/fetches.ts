@@ -340,15 +340,21 @@ function noteTableRef(table: string, what: string): void {
  * fetches on the live request (log/sample.ts sampleLive.req); no table argument = the frontend's table. Returns
  * undefined for a name that is not a stick fetch.
  */
-export function stkLogArgFetch(head: string): ((s: StreamLog) => number | null) | undefined {
+export function stkLogArgFetch(head: string): ((s: StreamLog) => number | null) | string | undefined {
   const open = head.indexOf('(');
   const name = open < 0 ? head : head.slice(0, open);
   const k = KINDS_BY_NAME.get(name);
   if (k === undefined || (open >= 0 && !head.endsWith(')'))) return undefined;
   const a = parseArgs(open < 0 ? '' : head.slice(open + 1, -1), k);
-  if (typeof a === 'string') return undefined;
+  if (typeof a === 'string') {
+    // 2.6: the index of src_get_gpc(<idx>[,<table>]) & co is mandatory (the table is filled in before it counts)
+    if (k.hasIdx && k.slot === SLOT_SRC && open < 0) return `fetch method '${name}' : missing arguments (got 1/2), type 'table' expected`;
+    return undefined;
+  }
   const sp = k.sp, slot = a.slot, idx = a.idx, tname = a.table;
-  if (tname !== '') noteTableRef(tname, `sample fetch keyword '${name}'`);
+  // no table argument: the rule's own proxy's table (src_*, table_*), which must exist too
+  const own = tname === '' && k.slot !== SLOT_ARG && k.slot < 0 ? (cfgPosition.proxy as Proxy | null) : null;
+  if (tname !== '' || own !== null) noteTableRef(tname !== '' ? tname : own!.name, `sample fetch keyword '${name}'`);
   const bool = sp.op === OP_TRACKED;
   const names = stkTableNames();       // this load's tables (the table may be declared further down)
   return (s) => {

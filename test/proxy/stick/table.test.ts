@@ -180,7 +180,7 @@ test('sc_get_gpc/sc_inc_gpc/sc_clr_gpc past the gpc array give no sample (inc: 0
   const prev = sampleLive.req;
   sampleLive.req = { stk: st } as never;
   try {
-    const run = (x: string) => stkLogArgFetch(x)!({} as never);
+    const run = (x: string) => (stkLogArgFetch(x) as (s: never) => number | null)({} as never);
     // haproxy 2.6.12 on a gpc(2) table: sc_get_gpc(2,0) and sc_clr_gpc(2,0) give nothing, sc_inc_gpc(5,0) gives 0
     assert.equal(run('sc_get_gpc(2,0)'), null);
     assert.equal(run('sc_clr_gpc(2,0)'), null);
