@@ -338,9 +338,9 @@ export function maskLine(line: string, v: RunValues, preset: FeSpec['preset']): 
     const after = at + m.length < s.length ? s.charCodeAt(at + m.length) : 32;
     if (isAlnum(before) || isAlnum(after)) return m;
     if (m === String(v.pid) || m === pidHex) return 'PID';
-    // ports are ephemeral (>= 32768 on Linux): 8080 of a request line is no port of the run
+    // ports are ephemeral (>= 32768 on Linux): 8080 of a request line is no port of the run; ports in hex (+X) are
+    // only in generated formats, marked there
     if (/^\d+$/.test(m) && Number(m) >= 10000 && v.ports.has(Number(m))) return 'P';
-    if (m.length === 4 && parseInt(m, 16) >= 10000 && v.ports.has(parseInt(m, 16))) return 'P';
     return m;
   });
   l = l.replace(/`n`("?\+?-?[0-9A-Fa-f]+"?)/g, (_m, x: string) => '`n`' + maskNum(x));
