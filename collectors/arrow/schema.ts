@@ -9,7 +9,7 @@ import {
   COL_ACTCONN, COL_FECONN, COL_BECONN, COL_SRV_CONN, COL_RETRIES, COL_REDISPATCHED, COL_SRV_QUEUE, COL_BACKEND_QUEUE,
   COL_REQ_HEADERS, COL_RES_HEADERS, COL_METHOD, COL_URI, COL_HTTP_VERSION, COL_LOG_TS, COL_HOST, COL_PROGRAM, COL_PID,
   COL_FACILITY, COL_SEVERITY, COL_EXTRA, COL_RECEIVED, COL_PEER, COL_REASON, COL_MESSAGE, COL_CLIENT_IP4,
-  COL_REQ_HEADERS_ID, COL_RES_HEADERS_ID, COL_CTX, COL_SPARSE,
+  COL_REQ_HEADERS_ID, COL_RES_HEADERS_ID, COL_CTX, COL_SPARSE, COL_CONNS, COL_QUEUES,
 } from './types.ts';
 import type { ColumnKind, ColumnSpec, TableSpec } from './types.ts';
 
@@ -38,7 +38,8 @@ export const LOG_COLUMNS: readonly ColumnSpec[] = [
   col(COL_PEER, 'peer', CK_DICT), col(COL_REASON, 'reason', CK_DICT), col(COL_MESSAGE, 'message', CK_STR),
   { id: COL_CLIENT_IP4, name: 'client_ip4', kind: CK_I64, sql: 'UINTEGER' },
   col(COL_REQ_HEADERS_ID, 'req_headers_id', CK_DICT), col(COL_RES_HEADERS_ID, 'res_headers_id', CK_DICT),
-  col(COL_CTX, 'ctx', CK_DICT), col(COL_SPARSE, 'sparse', CK_STR),
+  col(COL_CTX, 'ctx', CK_DICT), col(COL_SPARSE, 'sparse', CK_STR), col(COL_CONNS, 'conns', CK_I64),
+  col(COL_QUEUES, 'queues', CK_I32),
 ];
 
 /**
@@ -72,6 +73,30 @@ if (LOG_COLUMNS.length !== COL_COUNT || LOG_COLUMNS.some((c, i) => c.id !== i)) 
  * per row: bench:collect's 1 M rows 0.83 -> 0.63 CPU us/row without five of them (medians of 5 interleaved).
  */
 export const SPARSE_COLUMNS: readonly number[] = [COL_CLIENT_IP, COL_REQ_COOKIE, COL_RES_COOKIE, COL_REQ_HEADERS, COL_RES_HEADERS, COL_EXTRA];
+
+/** A field of a PACKED column: column `id`'s value in bits [shift, shift + bits). */
+export interface PackedMember { readonly id: number; readonly shift: number; readonly bits: number }
+
+/**
+ * Integer columns the DuckDB base tables keep as bit fields of one column `id` (BIGINT conns: 63 bits, INTEGER
+ * queues: 31): a row's group value is set when every member of the row is non-NULL and in 0 .. 2^bits - 1; otherwise
+ * it is NULL and the row's non-NULL members are numbers in its `sparse` JSON (`{"actconn":70000}`), which the views
+ * read instead. DuckDB's INSERT + CHECKPOINT costs ~16 ns per INTEGER column per row whatever its values: halog
+ * corpus http rows (staged files, CPU us/row, 3 alternated runs) 0.90-0.96 -> 0.77-0.88, file 8.4-8.7 -> 9.4 MB (a
+ * bit-packed group is as wide as its highest varying field); one BIGINT for all seven: 0.74-0.85 but 10 MB, stored
+ * uncompressed wherever retries or a queue varied. Counters that vary most are in the low bits. Append only.
+ */
+export const PACKED: readonly { readonly id: number; readonly members: readonly PackedMember[] }[] = [
+  {
+    id: COL_CONNS,
+    members: [{ id: COL_ACTCONN, shift: 0, bits: 16 }, { id: COL_FECONN, shift: 16, bits: 16 }, { id: COL_BECONN, shift: 32, bits: 16 },
+      { id: COL_SRV_CONN, shift: 48, bits: 15 }],
+  },
+  { id: COL_QUEUES, members: [{ id: COL_RETRIES, shift: 0, bits: 7 }, { id: COL_SRV_QUEUE, shift: 7, bits: 12 }, { id: COL_BACKEND_QUEUE, shift: 19, bits: 12 }] },
+];
+/** The members of every PACKED group. */
+export const PACKED_MEMBERS: readonly PackedMember[] = PACKED.flatMap((g) => g.members);
+const isPacked = (id: number): boolean => PACKED_MEMBERS.some((m) => m.id === id);
 
 const ENVELOPE = [COL_LOG_TS, COL_HOST, COL_PROGRAM, COL_PID, COL_FACILITY, COL_SEVERITY];
 
@@ -118,16 +143,17 @@ const baseCache = new Map<TableSpec, number[]>();
  * the view turns the number back into the same text. DuckDB INSERT + CHECKPOINT of bench:collect's 1 M httplog rows
  * (CPU us/row, medians of 4 interleaved runs, load 5-7): 1.24 -> 1.12 (a high-cardinality VARCHAR costs hashing,
  * string statistics and FSST per value, more than a UINTEGER plus a NULL VARCHAR), file 23.9 -> 19.7 MB. Then the
- * ids of DICT_STAGED columns (their text column keeps only values without an id).
+ * ids of DICT_STAGED columns (their text column keeps only values without an id), then the PACKED groups.
  */
 export function baseColumns(t: TableSpec): readonly number[] {
   let c = baseCache.get(t);
   if (c === undefined) {
-    c = t.columns.filter((id) => !CTX_COLUMNS.includes(id) && !SPARSE_COLUMNS.includes(id));
+    c = t.columns.filter((id) => !CTX_COLUMNS.includes(id) && !SPARSE_COLUMNS.includes(id) && !isPacked(id));
     if (t.columns.some((id) => CTX_COLUMNS.includes(id))) c.push(COL_CTX);
     if (t.columns.some((id) => SPARSE_COLUMNS.includes(id))) c.push(COL_SPARSE);
     if (t.columns.includes(COL_CLIENT_IP)) c.push(COL_CLIENT_IP4);
     for (const d of DICT_STAGED) if (t.columns.includes(d.str)) c.push(d.id);
+    for (const g of PACKED) if (g.members.some((m) => t.columns.includes(m.id))) c.push(g.id);
     baseCache.set(t, c);
   }
   return c;
@@ -202,6 +228,29 @@ export function sparseSql(t: TableSpec, has: readonly string[]): string {
     names.map((n) => "'" + n + "', r.\"" + n + '"').join(', ') + ')::VARCHAR END';
 }
 
+/** SQL of a row's PACKED group `g` computed from a base table `r` of an older layout with its members as columns. */
+export function packedSql(t: TableSpec, g: (typeof PACKED)[number]): string {
+  const ms = g.members.filter((m) => t.columns.includes(m.id));
+  const fits = ms.map((m) => 'r."' + LOG_COLUMNS[m.id].name + '" BETWEEN 0 AND ' + (2 ** m.bits - 1)).join(' AND ');
+  const sum = ms.map((m) => '(r."' + LOG_COLUMNS[m.id].name + '"::BIGINT << ' + m.shift + ')').join(' + ');
+  return 'CASE WHEN ' + fits + ' THEN (' + sum + ')::' + LOG_COLUMNS[g.id].sql + ' END';
+}
+
+/**
+ * SQL of a row's sparse JSON from `sparse`, the SQL of its value without the PACKED members, and the base table `r`
+ * of an older layout with those columns: with the non-NULL members of each group whose value (packedSql) is NULL.
+ */
+export function sparseWithPackedSql(t: TableSpec, sparse: string): string {
+  for (const g of PACKED) {
+    const names = g.members.filter((m) => t.columns.includes(m.id)).map((m) => LOG_COLUMNS[m.id].name);
+    if (names.length === 0) continue;
+    sparse = 'CASE WHEN (' + packedSql(t, g) + ') IS NOT NULL OR coalesce(' + names.map((n) => 'r."' + n + '"').join(', ') +
+      ') IS NULL THEN ' + sparse + " ELSE json_merge_patch(coalesce(" + sparse + ", '{}'), json_object(" +
+      names.map((n) => "'" + n + "', r.\"" + n + '"').join(', ') + '))::VARCHAR END';
+  }
+  return sparse;
+}
+
 /**
  * The view named like the table (`http_log`, ...) that resolves dictionary ids to strings, so queries see plain
  * VARCHAR columns. Ids are stored instead of strings because DuckDB appends INTEGER columns about twice as fast as
@@ -215,8 +264,14 @@ export function createViewSql(t: TableSpec): string {
   for (const id of t.columns) {
     const c = LOG_COLUMNS[id];
     const staged = DICT_STAGED.find((d) => d.str === id);
-    const text = SPARSE_COLUMNS.includes(id) ? "json_extract_string(r.sparse, '$." + c.name + "')" : 'r."' + c.name + '"';
-    if (CTX_COLUMNS.includes(id)) {
+    const text = SPARSE_COLUMNS.includes(id) || isPacked(id) ? "json_extract_string(r.sparse, '$." + c.name + "')" : 'r."' + c.name + '"';
+    const group = PACKED.find((g) => g.members.some((m) => m.id === id));
+    if (group !== undefined) {
+      const m = group.members.find((x) => x.id === id) as PackedMember;
+      const v = 'r.' + LOG_COLUMNS[group.id].name;
+      sel.push('CASE WHEN ' + v + ' IS NULL THEN CAST(' + text + ' AS INTEGER) ELSE ((' + v + ' >> ' + m.shift + ') & ' +
+        (2 ** m.bits - 1) + ')::INTEGER END AS "' + c.name + '"');
+    } else if (CTX_COLUMNS.includes(id)) {
       const v = ctxValues(id) + '[r.ctx]';
       sel.push((c.kind === CK_DICT ? dictValues(id) + '[' + v + ']' : v) + ' AS "' + c.name + '"');
     } else if (c.kind === CK_DICT) sel.push(dictValues(id) + '[r."' + c.name + '"] AS "' + c.name + '"');

@@ -78,7 +78,9 @@ export const COL_REQ_HEADERS_ID = 44;  // DuckDB base tables only: req_headers a
 export const COL_RES_HEADERS_ID = 45;  // DuckDB base tables only: res_headers as a dictionary id when it has one
 export const COL_CTX = 46;          // DuckDB base tables only: the CTX_COLUMNS values of the row as one dictionary id (schema.ts)
 export const COL_SPARSE = 47;       // DuckDB base tables only: SPARSE_COLUMNS' non-NULL values of the row as one JSON object (schema.ts)
-export const COL_COUNT = 48;
+export const COL_CONNS = 48;         // DuckDB base tables only: actconn..srv_conn of the row as one BIGINT (schema.ts PACKED)
+export const COL_QUEUES = 49;        // DuckDB base tables only: retries, srv_queue, backend_queue as one INTEGER (schema.ts PACKED)
+export const COL_COUNT = 50;
 
 /** Distinct values the dictionaries of COL_REQ_HEADERS_ID / COL_RES_HEADERS_ID take; later values stay text. */
 export const HEADERS_DICT_MAX = 8192;

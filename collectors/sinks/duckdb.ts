@@ -13,8 +13,8 @@ import path from 'node:path';
 import type { DuckDBAppender, DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { LogBatch, LogDicts } from '../arrow/batcher.ts';
 import {
-  CTX_COLUMNS, DICT_TABLE_SQL, LOG_COLUMNS, LOG_TABLES, SPARSE_COLUMNS, baseColumnSql, baseColumns, createTableSql,
-  createViewSql, ctxKeySql, rowsTableName, sparseSql,
+  CTX_COLUMNS, DICT_TABLE_SQL, LOG_COLUMNS, LOG_TABLES, PACKED, PACKED_MEMBERS, SPARSE_COLUMNS, baseColumnSql, baseColumns,
+  createTableSql, createViewSql, ctxKeySql, packedSql, rowsTableName, sparseSql, sparseWithPackedSql,
 } from '../arrow/schema.ts';
 import { COL_CTX, COL_SPARSE } from '../arrow/types.ts';
 import type { TableSpec } from '../arrow/types.ts';
@@ -51,9 +51,10 @@ interface TableState {
 /**
  * Brings a base table made by an older version up to baseColumns(spec). Columns added at the end since (client_ip4,
  * the header ids) are appended with ALTER TABLE (old rows get NULL there, which the view reads as before). A table
- * that still stores CTX_COLUMNS or SPARSE_COLUMNS one by one (sluice before the ctx and sparse columns) is rewritten
- * once, in the caller's transaction: each row's ctx text goes into log_dict, its sparse columns into one JSON, and
- * the rows are copied in their order into the new layout.
+ * that still stores CTX_COLUMNS, SPARSE_COLUMNS or PACKED members one by one (sluice before the ctx, sparse, conns
+ * and queues columns) is rewritten once, in the caller's transaction: each row's ctx text goes into log_dict, its sparse columns
+ * into one JSON, its PACKED members into their group's value (or that JSON), and the rows are copied in their order into the
+ * new layout.
  * Rejects a table whose columns differ otherwise: staged files are inserted by position.
  */
 async function upgradeBaseTable(connection: DuckDBConnection, spec: TableSpec): Promise<void> {
@@ -63,7 +64,8 @@ async function upgradeBaseTable(connection: DuckDBConnection, spec: TableSpec): 
   const have = res.getRows().map((r) => String(r[0]));
   const want = baseColumns(spec);
   const wantNames = want.map((id) => LOG_COLUMNS[id].name);
-  if (have.some((n) => !wantNames.includes(n)) && have.some((n) => [...CTX_COLUMNS, ...SPARSE_COLUMNS].some((id) => LOG_COLUMNS[id].name === n))) {
+  const merged = [...CTX_COLUMNS, ...SPARSE_COLUMNS, ...PACKED_MEMBERS.map((m) => m.id)];
+  if (have.some((n) => !wantNames.includes(n)) && have.some((n) => merged.some((id) => LOG_COLUMNS[id].name === n))) {
     const known = new Set(LOG_COLUMNS.map((c) => c.name));
     const odd = have.find((n) => !known.has(n));
     if (odd !== undefined) throw new Error(table + ': unknown column ' + odd + ' (not a sluice database?)');
@@ -76,7 +78,14 @@ async function upgradeBaseTable(connection: DuckDBConnection, spec: TableSpec): 
     const sel = want.map((id) => {
       const name = LOG_COLUMNS[id].name;
       if (id === COL_CTX && !have.includes('ctx')) return 'd.id';
-      if (id === COL_SPARSE && !have.includes('sparse')) return sparseSql(spec, have);
+      // The PACKED members are columns of the old table (its layout predates every group).
+      const unpacked = PACKED_MEMBERS.some((m) => have.includes(LOG_COLUMNS[m.id].name));
+      const group = PACKED.find((g) => g.id === id);
+      if (group !== undefined && !have.includes(name)) return unpacked ? packedSql(spec, group) : 'NULL';
+      if (id === COL_SPARSE) {
+        const sparse = have.includes('sparse') ? 'r.sparse' : sparseSql(spec, have);
+        return unpacked ? sparseWithPackedSql(spec, sparse) : sparse;
+      }
       return have.includes(name) ? 'r."' + name + '"' : 'NULL';
     });
     await connection.run(createTableSql(spec).replace(table, table + '_new'));

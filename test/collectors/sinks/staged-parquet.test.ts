@@ -5,10 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { query } from '../duckdb-query.ts';
 import { LogBatch, LogDicts, batchRow } from '../../../collectors/arrow/batcher.ts';
-import { CTX_COLUMNS, DICT_STAGED, HTTP_LOG_TABLE, LOG_COLUMNS, RAW_LOG_TABLE, SPARSE_COLUMNS, TCP_LOG_TABLE, baseColumns } from '../../../collectors/arrow/schema.ts';
+import {
+  CTX_COLUMNS, DICT_STAGED, HTTP_LOG_TABLE, LOG_COLUMNS, PACKED, PACKED_MEMBERS, RAW_LOG_TABLE, SPARSE_COLUMNS, TCP_LOG_TABLE, baseColumns,
+} from '../../../collectors/arrow/schema.ts';
 import {
   CK_BOOL, CK_DICT, CK_I32, CK_I64, CK_STR, CK_TS, COL_BYTES_READ, COL_CLIENT_IP, COL_CLIENT_IP4, COL_CLIENT_PORT,
-  COL_BACKEND, COL_CTX, COL_FRONTEND, COL_MESSAGE, COL_PID, COL_SERVER, COL_TA_PLUS, COL_REQ_COOKIE, COL_REQ_HEADERS, COL_REQ_HEADERS_ID, COL_RES_HEADERS, COL_STATUS, COL_TS, COL_URI, HEADERS_DICT_MAX,
+  COL_BACKEND, COL_CTX, COL_FRONTEND, COL_MESSAGE, COL_PID, COL_SERVER, COL_TA_PLUS, COL_REQ_COOKIE, COL_REQ_HEADERS, COL_REQ_HEADERS_ID, COL_RES_HEADERS, COL_STATUS, COL_TS, COL_URI, HEADERS_DICT_MAX, NULL_I32,
 } from '../../../collectors/arrow/types.ts';
 import type { TableSpec } from '../../../collectors/arrow/types.ts';
 import { BULK_MIN_ROWS, DuckDbSink, ROW_GROUP_ROWS } from '../../../collectors/sinks/duckdb.ts';
@@ -96,6 +98,16 @@ test('a staged Parquet file reads back in DuckDB with every value, NULL and odd 
         // SPARSE_COLUMNS are one JSON object per row of those not NULL (the column NULL when none is set).
         const sparse = got[r].sparse == null ? {} : JSON.parse(got[r].sparse as string) as Record<string, string>;
         if (SPARSE_COLUMNS.includes(id)) assert.equal(c.name in got[r], false);
+        // PACKED members are bit fields of their group's column, or numbers in the sparse JSON when that is NULL.
+        const group = PACKED.find((g) => g.members.some((m) => m.id === id));
+        if (group !== undefined) {
+          const pk = group.members.find((m) => m.id === id)!;
+          assert.equal(c.name in got[r], false);
+          const gv = got[r][LOG_COLUMNS[group.id].name];
+          const pv = gv == null ? sparse[c.name] ?? null : Number((BigInt(String(gv)) >> BigInt(pk.shift)) & BigInt(2 ** pk.bits - 1));
+          assert.deepEqual(pv, w, table.name + ' row ' + r + ' column ' + c.name);
+          continue;
+        }
         const v = SPARSE_COLUMNS.includes(id) ? sparse[c.name] ?? null : k < 0 ? got[r][c.name] : dicts.byColumn[COL_CTX]!.values[got[r].ctx as number].split(',')[k];
         const g = k < 0 || v === '' ? (k < 0 ? v : null) : c.kind === CK_BOOL ? v === '1' : Number(v);
         assert.deepEqual(g, w, table.name + ' row ' + r + ' column ' + c.name);
@@ -273,6 +285,54 @@ test('a database of an older layout (no ctx, client_ip4 or header ids) is conver
   // The new row's values were found as the converted first row's ctx.
   assert.deepEqual(await query(db, 'SELECT count(DISTINCT ctx)::INTEGER AS n FROM http_log_rows'), [{ n: 2 }]);
   assert.deepEqual(await query(db, 'SELECT client_port AS p, frontend AS f, redispatched AS r, backend AS b FROM tcp_log'), [{ p: 9, f: 'fe', r: true, b: null }]);
+});
+
+test('conns and queues: members in their bit fields, a group with one out of range or negative keeps its members in sparse; the previous layout converts', async () => {
+  const db = path.join(dir, 'conns.duckdb');
+  // The previous layout: the seven members as INTEGER columns next to ctx, sparse, client_ip4 and the header ids.
+  const inst = await DuckDBInstance.create(db);
+  const c = await inst.connect();
+  await c.run('CREATE TABLE log_dict (col INTEGER, id INTEGER, value VARCHAR)');
+  for (const t of [HTTP_LOG_TABLE, TCP_LOG_TABLE, RAW_LOG_TABLE]) {
+    const cols = baseColumns(t).filter((id) => !PACKED.some((g) => g.id === id));
+    const old = [...t.columns.filter((id) => !CTX_COLUMNS.includes(id) && !SPARSE_COLUMNS.includes(id)), ...cols.filter((id) => !t.columns.includes(id))];
+    await c.run('CREATE TABLE ' + t.name + '_rows (' + old.map((id) => '"' + LOG_COLUMNS[id].name + '" ' +
+      (LOG_COLUMNS[id].kind === CK_DICT ? 'INTEGER' : id === COL_CLIENT_IP4 ? 'UINTEGER' : LOG_COLUMNS[id].sql)).join(', ') + ')');
+  }
+  await c.run('INSERT INTO http_log_rows (client_port, actconn, feconn, beconn, srv_conn, retries, srv_queue, backend_queue, sparse) VALUES ' +
+    "(1, 5, 4, 65535, 32767, 127, 0, 4095, NULL), (2, 70000, 1, 1, 1, 0, NULL, 0, '{\"req_cookie\":\"c=1\"}'), (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)");
+  await c.run('INSERT INTO tcp_log_rows (client_port, actconn, feconn, beconn, srv_conn, retries, srv_queue, backend_queue) VALUES (9, 1, 2, 3, 4, -1, 0, 0)');
+  c.closeSync();
+  inst.closeSync();
+  const dicts = new LogDicts();
+  const sink = await DuckDbSink.open(db, dicts);
+  const b = new LogBatch(HTTP_LOG_TABLE, 3, dicts);
+  const rows = [[65535, 65535, 65535, 32767, 127, 4095, 4095], [65536, 0, 0, 0, 0, 0, 0], [1, 2, 3, 4, 5, 4096, NULL_I32]];
+  for (let r = 0; r < 3; r++) {
+    b.i32[COL_CLIENT_PORT][r] = 4 + r;
+    PACKED_MEMBERS.forEach((m, k) => { b.i32[m.id][r] = rows[r][k]; });
+    b.commitRow();
+  }
+  b.seal();
+  await sink.write(b);
+  await sink.close();
+  const names = PACKED_MEMBERS.map((m) => LOG_COLUMNS[m.id].name);
+  const got = await query(db, 'SELECT client_port AS p, ' + names.join(', ') + ', req_cookie FROM http_log ORDER BY client_port');
+  const row = (p: number, v: (number | null)[], cookie: string | null = null): Record<string, unknown> =>
+    ({ p, ...Object.fromEntries(names.map((n, k) => [n, v[k]])), req_cookie: cookie });
+  assert.deepEqual(got, [
+    row(1, [5, 4, 65535, 32767, 127, 0, 4095]), row(2, [70000, 1, 1, 1, 0, null, 0], 'c=1'), row(3, [null, null, null, null, null, null, null]),
+    row(4, [65535, 65535, 65535, 32767, 127, 4095, 4095]), row(5, [65536, 0, 0, 0, 0, 0, 0]), row(6, [1, 2, 3, 4, 5, 4096, null]),
+  ]);
+  // A group whose members all fit has its value and nothing in sparse; the other is NULL, its members in sparse.
+  assert.deepEqual((await query(db, 'SELECT conns IS NULL AS c, queues IS NULL AS q, sparse FROM http_log_rows ORDER BY client_port')).map((r) => [r.c, r.q, r.sparse]), [
+    [false, false, null], [true, true, '{"req_cookie":"c=1","actconn":70000,"feconn":1,"beconn":1,"srv_conn":1,"retries":0,"backend_queue":0}'],
+    [true, true, null], [false, false, null], [true, false, '{"actconn":65536,"feconn":0,"beconn":0,"srv_conn":0}'],
+    [false, true, '{"retries":5,"srv_queue":4096}'],
+  ]);
+  assert.deepEqual(await query(db, 'SELECT actconn, feconn, beconn, srv_conn, retries, srv_queue FROM tcp_log'),
+    [{ actconn: 1, feconn: 2, beconn: 3, srv_conn: 4, retries: -1, srv_queue: 0 }]);
+  assert.deepEqual(await query(db, "SELECT column_name AS c FROM duckdb_columns() WHERE table_name = 'http_log_rows' AND column_name IN ('actconn', 'conns', 'queues', 'retries') ORDER BY 1"), [{ c: 'conns' }, { c: 'queues' }]);
 });
 
 test('bulk mode holds rows until they make whole row groups or bulk(false), then commits them all', async () => {
