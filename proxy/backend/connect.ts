@@ -62,6 +62,9 @@ function onTimer(bc: BackendConn): void { bc.timerFired(); }
 /** Algorithms `option prefer-last-server` applies to (2.6: not the hash-based ones). */
 const PREFER_LAST_ALGOS: readonly string[] = ['roundrobin', 'static-rr', 'leastconn', 'first', 'random'];
 
+/** Balancing algorithms that hash the request (2.6's BE_LB_KIND_HI): a retry does not spread to another server. */
+const LB_HASHED = new Set(['source', 'uri', 'url_param', 'hdr', 'rdp-cookie', 'random', 'hash']);
+
 /** Default `timeout connect` when none is configured (HAProxy would wait forever; we cap to avoid leaks). */
 const NO_TIMEOUT_CONNECT_MS = 0;
 
@@ -86,6 +89,7 @@ export class BackendConn implements Pending {
   sock: ProxySocket | null = null;
   retriesLeft = 0;
   avoid: Server | null = null;
+  redispFrom: Server | null = null;   // the failed server a redispatch left, until the next one is chosen
   tStart = 0;          // connect() date
   tConnStart = 0;      // last connect attempt date
   onBackend = false;   // counted in be.beconn
@@ -97,6 +101,7 @@ export class BackendConn implements Pending {
   qNext: Pending | null = null;
   qList: PendList | null = null;
   queuedAt = 0;
+  qIdx = 0;
 
   constructor(client: BackendClient) {
     this.client = client;
@@ -112,12 +117,14 @@ export class BackendConn implements Pending {
     // `retry-on` without conn-failure (http/retry-on.ts) leaves connection failures unretried
     this.retriesLeft = (be.http.retryOn & 1) !== 0 ? be.retries : 0;
     this.avoid = null;
+    this.redispFrom = null;
     const now = twTouch();       // one clock read for the whole assignment (enterBackend, assign, startConnect)
     this.tStart = now;
     const log = this.client.log;
     log.backend = be;
     log.retries = 0;
     log.redispatched = false;
+    log.srvQueue = 0; log.backendQueue = 0;
     log.tQueue = -1;
     log.tConnect = -1;
     this.enterBackend(be, now);
@@ -198,13 +205,23 @@ export class BackendConn implements Pending {
 
   private enqueue(q: PendList): void {
     const be = this.be!;
-    const log = this.client.log;
-    log.srvQueue = q.srv !== null ? q.srv.queued : 0;
-    log.backendQueue = be.totalQueued;
     pendEnqueue(q, this, be, Date.now());
     this.state = BC_QUEUED;
     const t = be.timeouts.queue > 0 ? be.timeouts.queue : be.timeouts.connect;
     if (t > 0) timerArm(this.timer, t);
+  }
+
+  /** The client left while queued: Tw is the time waited, no server (the caller then releases). */
+  queueAbort(): void {
+    const log = this.client.log;
+    log.tQueue = twTouch() - this.tStart;
+    log.server = null;
+  }
+
+  /** Pending.unqueued: %sq / %bq add up the positions of every queue the stream left. */
+  unqueued(pos: number, srvQueue: boolean): void {
+    const log = this.client.log;
+    if (srvQueue) log.srvQueue += pos; else log.backendQueue += pos;
   }
 
   /** Pending.dequeued: a slot opened on `srv`. */
@@ -227,6 +244,16 @@ export class BackendConn implements Pending {
     const be = this.be!;
     const log = this.client.log;
     if (log.tQueue < 0) log.tQueue = now - this.tStart;
+    const from = this.redispFrom;
+    if (from !== null) {
+      // after a redispatch decision: a redispatch if the server changed, else one more retry on it (2.6)
+      this.redispFrom = null;
+      if (from !== srv) {
+        log.redispatched = true;
+        backendStats.redispatches++;
+        be.beCounters.redispatches++; from.counters.redispatches++;
+      } else { be.beCounters.retries++; from.counters.retries++; }
+    }
     this.srv = srv;
     srv.served++;
     const sc = srv.counters;
@@ -330,20 +357,26 @@ export class BackendConn implements Pending {
     }
     this.retriesLeft--;
     backendStats.retries++;
-    be.beCounters.retries++; srv.counters.retries++;
     const log = this.client.log;
     log.retries++;
-    // option redispatch (default interval -1): on the last retry, or at once when the server is down (a persistent
-    // request to it), pick another server; never under force-persist (2.6)
+    // option redispatch (default interval -1: on the last retry) picks a server again; so does any retry off a down
+    // server, and any retry of a request that is not persistent when the balancing is not a hash and more than one
+    // active server is up; never under force-persist (2.6). Whether it counts as a retry or a redispatch (wretr /
+    // wredis, the `+` of %rc) depends on the server then chosen (startConnect). Only a round robin over several
+    // servers goes on at once, the others wait the turn-around as a retry on the same server does.
+    const lb = be.lb;
+    const spread = (this.prst & PRST_DIRECT) === 0 && be.srvActive > 1 && lb !== null && !LB_HASHED.has(lb.name);
     if ((be.options & PR_O_REDISPATCH) !== 0 && (this.prst & PRST_FORCE) === 0 &&
-        (this.retriesLeft === 0 || srv.curState < SRV_ST_RUNNING || (srv.adminState & SRV_ADMF_MAINT) !== 0)) {
+        (this.retriesLeft === 0 || spread || srv.curState < SRV_ST_RUNNING || (srv.adminState & SRV_ADMF_MAINT) !== 0)) {
       this.avoid = srv;
+      this.redispFrom = srv;
       this.persist = null;
       this.prst &= ~PRST_DIRECT;      // no longer persistent: a cookie is inserted for the new server
-      log.redispatched = true;
-      backendStats.redispatches++;
-      be.beCounters.redispatches++; srv.counters.redispatches++;
       this.srv = null;
+      log.tQueue = -1;                // 2.6 logs the time of the new assignment as Tw
+      if (spread && (lb.name === 'roundrobin' || lb.name === 'static-rr')) { this.assign(twTouch()); return; }
+    } else {
+      be.beCounters.retries++; srv.counters.retries++;
     }
     this.state = BC_TURNAROUND;
     const ta = be.timeouts.connect > 0 && be.timeouts.connect < 1000 ? be.timeouts.connect : 1000;
@@ -355,6 +388,10 @@ export class BackendConn implements Pending {
     const be = this.be;
     if (be === null) return;
     if (this.state === BC_QUEUED) {
+      // a queue timeout counts as a connection error (econ), on the server too when it was its own queue (2.6)
+      const q = this.qList;
+      if (q !== null && q.srv !== null) q.srv.counters.failedConns++;
+      be.beCounters.failedConns++;
       pendRemove(this, be);
       this.state = BC_IDLE;
       this.client.log.tQueue = Date.now() - this.tStart;
@@ -382,6 +419,8 @@ export class BackendConn implements Pending {
 
   private releaseSlot(srv: Server): void {
     srv.served--;
+    // %sc as 2.6 logs it: the server's connections once this one left, before the queue hands the slot on
+    this.client.log.srvconn = srv.served;
     const be = srv.proxy;
     if (be.lb !== null) be.lb.onDrop(srv);
     processQueue(srv, srvUsable(srv));

@@ -8,7 +8,7 @@ import type { Proxy, Server } from '../model/types.ts';
 import type { Pending, PendList } from './types.ts';
 
 export function newPendList(srv: Server | null): PendList {
-  return { head: null, tail: null, len: 0, max: 0, srv };
+  return { head: null, tail: null, len: 0, max: 0, idx: 0, srv };
 }
 
 /** The server's queue, created on first use. */
@@ -34,14 +34,21 @@ export function pendEnqueue(q: PendList, p: Pending, be: Proxy, now: number): vo
   if (q.tail) q.tail.qNext = p; else q.head = p;
   q.tail = p;
   q.len++;
+  p.qIdx = q.idx - 1;
   if (q.len > q.max) q.max = q.len;
-  if (q.srv) q.srv.queued++; else be.totalQueued++;
+  // qmax: the server queue's length on the server, the backend queue's on the backend (2.6's nbpend_max)
+  if (q.srv) { q.srv.queued++; if (q.srv.queued > q.srv.counters.nbpendMax) q.srv.counters.nbpendMax = q.srv.queued; }
+  else { be.totalQueued++; if (q.len > be.beCounters.nbpendMax) be.beCounters.nbpendMax = q.len; }
 }
 
-/** Unlinks `p` from its queue (no-op when not queued). */
+/**
+ * Unlinks `p` from its queue (no-op when not queued) and reports its queue position to it (p.unqueued): the entries
+ * served from that list while it waited, plus one, as 2.6 counts %sq/%bq; served before its own idx increment.
+ */
 export function pendRemove(p: Pending, be: Proxy): void {
   const q = p.qList;
   if (q === null) return;
+  p.unqueued(q.idx - p.qIdx, q.srv !== null);
   if (p.qPrev) p.qPrev.qNext = p.qNext; else q.head = p.qNext;
   if (p.qNext) p.qNext.qPrev = p.qPrev; else q.tail = p.qPrev;
   p.qPrev = null; p.qNext = null; p.qList = null;
@@ -72,6 +79,7 @@ export function processQueue(srv: Server, usable: boolean): number {
     else p = a.queuedAt <= b.queuedAt ? a : b;
     if (p === null) break;
     pendRemove(p, be);
+    (p === a ? sq as PendList : bq as PendList).idx++;
     p.dequeued(srv);
     n++;
   }

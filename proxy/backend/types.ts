@@ -60,7 +60,10 @@ export interface Pending {
   qNext: Pending | null;
   qList: PendList | null;    // the list the entry is in, null when not queued
   queuedAt: number;          // ms timestamp of enqueue (oldest first across server and backend queues)
+  qIdx: number;              // the list's idx at enqueue, minus 1 (2.6's queue_idx "for increment")
   dequeued(srv: Server): void;
+  /** Left a queue (served, timed out, aborted, moved): `pos` = entries served from it meanwhile + 1 (2.6's %sq/%bq). */
+  unqueued(pos: number, srvQueue: boolean): void;
 }
 
 /** A FIFO of pending streams: per server (srv.srvQueue) and per backend (px.beQueue). */
@@ -69,6 +72,7 @@ export interface PendList {
   tail: Pending | null;
   len: number;
   max: number;               // highest len seen (qmax)
+  idx: number;               // entries served from this list so far (2.6's queue_idx)
   srv: Server | null;        // owner when this is a server queue
 }
 
