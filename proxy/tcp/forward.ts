@@ -353,8 +353,10 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
   timeoutFired(): void {
     if (this.closed) return;
     if (this.srv === null) {
-      // inspecting, connecting or queued: the client timeout runs alone (the backend has its own connect/queue
-      // timers), plus the inspect delay
+      // queued or connecting (retries and their turn-arounds included): only the backend's queue/connect timers run,
+      // as in 2.6 (retries 2 on a refused port: SC after 2 s, not cC at `timeout client`)
+      if (this.inspectPx === null) return;
+      // inspecting: the client timeout, plus the inspect delay
       const t = this.fe.timeouts.client;
       if (t > 0 && Date.now() - this.cliActive >= t) {
         const finst = this.waitPhase();
@@ -434,15 +436,22 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
     if (be !== null) {
       const bc = be.beCounters;
       bc.bytesIn += log.bytesIn; bc.bytesOut += log.bytesOut;
+      // 2.6: a server timeout in the data phase is a server abort too (srv_abrt), a server reset also an eresp
       if (errCause === SF_ERR_CLICL || errCause === SF_ERR_CLITO) bc.cliAborts++;
-      else if (errCause === SF_ERR_SRVCL && log.server !== null && srv !== null) bc.srvAborts++;
+      else if ((errCause === SF_ERR_SRVCL || errCause === SF_ERR_SRVTO) && log.server !== null && srv !== null) {
+        bc.srvAborts++;
+        if (errCause === SF_ERR_SRVCL) bc.failedResp++;
+      }
       if (log.tConnect >= 0) addTimeStats(bc, bc.cumLbconn, log.tQueue, log.tConnect, 0, log.tTotal);
     }
     if (log.server !== null && srv !== null) {
       const sc = log.server.counters;
       sc.bytesIn += log.bytesIn; sc.bytesOut += log.bytesOut;
       if (errCause === SF_ERR_CLICL || errCause === SF_ERR_CLITO) sc.cliAborts++;
-      else if (errCause === SF_ERR_SRVCL) sc.srvAborts++;
+      else if (errCause === SF_ERR_SRVCL || errCause === SF_ERR_SRVTO) {
+        sc.srvAborts++;
+        if (errCause === SF_ERR_SRVCL) sc.failedResp++;
+      }
       if (log.tConnect >= 0) addTimeStats(sc, sc.cumLbconn, log.tQueue, log.tConnect, 0, log.tTotal);
     }
     // tcp %Tw as HAProxy 2.6 prints it: queue end measured from accept (inspection included), minus a request date
