@@ -78,6 +78,7 @@ import { registerLogFetches, registerLogFallbackFetch } from './log/sample.ts';
 import { aclValueFetch } from './acl/fetch-value.ts';
 import { httpReqLogFetch } from './acl/fetches-http-req.ts';
 import { internalLogFetch } from './acl/fetches-internal.ts';
+import { sslCertLogFetch } from './ssl/fetches-cert.ts';
 import { registerConverters } from './log/converters.ts';
 import { registerHttpActions } from './http/keywords.ts';
 import { setLogLevelAction } from './log/set-log-level.ts';
@@ -116,6 +117,7 @@ export function registerModelHooks(): void {
   registerLogFallbackFetch(aclValueFetch);
   registerLogArgFetches(httpReqLogFetch);
   registerLogArgFetches(internalLogFetch);
+  registerLogArgFetches(sslCertLogFetch);
   registerConverters(stkLogConverter);
   registerHttpActions([setLogLevelAction]);
 }

@@ -18,6 +18,7 @@ import { ipv4Value, ipv4Net } from '../net/ipv4.ts';
 import { cfgPosition } from '../config/position.ts';
 import { HTTP_REQ_INT_FETCHES, HTTP_REQ_BOOL_FETCHES } from './fetches-http-req.ts';
 import { INTERNAL_INT_FETCHES, INTERNAL_BOOL_FETCHES } from './fetches-internal.ts';
+import { SSL_CERT_INT_FETCHES, SSL_CERT_BOOL_FETCHES } from '../ssl/fetches-cert.ts';
 import { patRefByFile, patRefNewFile, patRefNewInline, patRefNewNamed, patRefUsedHere } from './pat-ref.ts';
 import type { PatRef, PatRefEntry, PatRefUser } from './pat-ref.ts';
 
@@ -253,8 +254,8 @@ export function compileAclTerm(words: readonly string[], baseDir: string, warn?:
 
 /** Sample fetches giving an integer, matched as integers by default when used bare in an ACL. */
 const INT_SAMPLE_FETCHES = new Set(['date', 'date_us', 'rand', 'status', 'fe_id', 'src_port', 'dst_port', 'http_first_req',
-  ...HTTP_REQ_INT_FETCHES, ...INTERNAL_INT_FETCHES]);
-const BOOL_SAMPLE_FETCHES = new Set([...HTTP_REQ_BOOL_FETCHES, ...INTERNAL_BOOL_FETCHES]);
+  ...HTTP_REQ_INT_FETCHES, ...INTERNAL_INT_FETCHES, ...SSL_CERT_INT_FETCHES]);
+const BOOL_SAMPLE_FETCHES = new Set([...HTTP_REQ_BOOL_FETCHES, ...INTERNAL_BOOL_FETCHES, ...SSL_CERT_BOOL_FETCHES]);
 
 /**
  * A criterion with converters (`req.hdr(host),lower -m end .example.com`): the sample is computed as in a log-format

@@ -51,7 +51,10 @@ class TlsSession implements TlsInfo {
   resumed: boolean;
   readonly frontSubject: string;
   acceptMs: number;
+  /** The connection itself: certificate fetches (ssl/fetches-cert.ts) read it when used, never per handshake. */
+  readonly sock: TLSSocket;
   constructor(ts: TLSSocket, server: boolean, verifyCode: number, clientCert: boolean, frontSubject: string, acceptMs: number) {
+    this.sock = ts;
     const c = ts.getCipher();
     const sn = (ts as TLSSocket & { servername?: string | false }).servername;
     const alpn = ts.alpnProtocol;

@@ -3,7 +3,7 @@
  * TLS defaults, and what a TLS connection exposes to fetches and log lines (TlsInfo). Types and constants only.
  * Hot path: no (types).
  */
-import type { SecureContext } from 'node:tls';
+import type { SecureContext, TLSSocket } from 'node:tls';
 
 /** One loaded certificate: PEM text of the chain (leaf first) and key, and the names it serves (CN + SAN DNS). */
 export interface SslCert {
@@ -133,4 +133,6 @@ export interface TlsInfo {
   resumed: boolean;
   /** Client side: the TCP accept date (ms; the stream starts after the handshake), 0 for server connections. */
   acceptMs: number;
+  /** The TLS connection (certificate fetches read it on use); absent on records built without one. */
+  readonly sock?: TLSSocket;
 }
