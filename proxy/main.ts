@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=2 --v8-pool-size=1 --no-icu-timezone-data --compact-on-every-full-gc
+#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS MALLOC_MMAP_THRESHOLD_=32768 node --max-semi-space-size=2 --v8-pool-size=1 --no-icu-timezone-data --compact-on-every-full-gc
 // V8 flags. A 2 MB young generation (node's default grows to 16 MB semi-spaces; 1 MB cost ~5 us CPU per keep-alive
 // request; 2 MB against 4 MB: same CPU per keep-alive and close request in 6-round A/Bs, 4-5 MB less RSS, now that
 // close sessions are no longer kept by the scavenges, see streams.ts). V8's default old-generation sizing: the 32 MB
@@ -12,7 +12,12 @@
 // -1.7 MB (paired medians, lower in 10/10 alternated rounds). No full GC runs under load, so nothing per request:
 // same-time A/B (both proxies loaded together, both orders) +0.5 us keep-alive, -1.5 us close, in the noise. Left on,
 // every later full GC of a large heap (big stick tables) would evacuate it all. -D and -W children inherit them
-// (execArgv).
+// (execArgv). Environment: NODE_EXTRA_CA_CERTS makes node parse that CA bundle at start-up (1.8 MB of RSS for the
+// Debian bundle; Sluice never uses node's default CA store: `verify required` needs a ca-file, as in 2.6).
+// MALLOC_MMAP_THRESHOLD_=32768: glibc allocations of 32 KiB and more (V8's parser and compiler zone segments, 64 KiB
+// read buffers) get their own mapping, given back when freed, instead of growing the brk heap, which a small live
+// block at its top then keeps from shrinking (the bundle's start-up parse left ~4 MB there). With the bundle
+// (proxy/bundle.mjs) peak VmRSS under bench:proxy load went 62-63 -> 56-58 MB (4 alternated rounds per scenario).
 /*
  * `sluice`: the haproxy-like command line. Parses -f (files or directories, repeatable), -c (check only), -d/-D,
  * -W (master-worker), -p pidfile, -sf/-st pids, -q, -v/-vv; loads the configuration, prints HAProxy-style

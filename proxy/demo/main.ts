@@ -35,8 +35,10 @@ function startNode(script: string, args: string[]): ChildProcess {
   return p;
 }
 
-const proxyJs = join(root, 'dist/proxy/main.js');
-startNode(existsSync(proxyJs) ? proxyJs : join(root, 'proxy/main.ts'), ['-f', cfg]);
+// the proxy as the `sluice` command runs (the bundle, through its shebang's node flags and environment), else from source
+const proxyBin = join(root, 'dist/proxy/main.cjs');
+if (existsSync(proxyBin)) children.push(spawn(proxyBin, ['-f', cfg], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] }));
+else startNode(join(root, 'proxy/main.ts'), ['-f', cfg]);
 const collector = join(root, 'dist/collectors/main.js');
 const haveCollector = existsSync(collector);
 if (haveCollector) startNode(collector, ['--listen', 'udp://127.0.0.1:5514', '--duckdb', '/tmp/sluice-demo.duckdb', '--json', '/tmp/sluice-demo.jsonl']);
