@@ -5,7 +5,8 @@
  * alternates per round). Prints medians of req/s, p99, proxy CPU per request (utime+stime from /proc/<pid>/stat),
  * peak RSS during the run (/proc/<pid>/status VmRSS), the backend's CPU per request (to show it is not the bottleneck),
  * then KB per idle client connection, and a markdown ratio table. Backend: nginx when installed (static 1 KiB / 1 MiB
- * files), else bench/proxy/http-backend.ts. Sluice runs with the node flags of its shebang line, as the `sluice` bin does.
+ * files), else bench/proxy/http-backend.ts. Sluice runs as the `sluice` bin does (package.json's bin file, node flags and
+ * environment of its shebang line).
  * Defaults take ~3 minutes.
  * Run: npm run build && npm run bench:proxy     env: ROUNDS=3 DURATION=5 WARMUP=2 CONNS=50 IDLE=9000
  *   SCEN=ka,close,mib,tcp,idle (subset)  BACKEND=nginx|node  SLUICE_NODE_FLAGS="--max-semi-space-size=16"
@@ -191,9 +192,28 @@ async function syscallsPerReq(p: Proc, s: Scenario): Promise<string> {
   return `total ${(total / reqs).toFixed(1)}: ` + rows.filter((x) => x[1] >= 0.05).map((x) => `${x[0]} ${x[1].toFixed(2)}`).join(' ');
 }
 
+/**
+ * How the installed `sluice` command runs: package.json's bin file and its `#!/usr/bin/env -S ...` line, i.e. node's
+ * flags and the environment once the line's `-u NAME` / `NAME=value` words are applied.
+ */
+function sluiceBin(): { file: string; flags: string[]; env: NodeJS.ProcessEnv } {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+  const file = path.join(root, pkg.bin.sluice);
+  if (!fs.existsSync(file)) throw new Error('run `npm run build` first');
+  const words = fs.readFileSync(file, 'latin1').split('\n', 1)[0].split(' ').slice(2);   // after "#!/usr/bin/env -S"
+  const env = { ...process.env };
+  const flags: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (w === '-u') delete env[words[++i]];
+    else if (w.startsWith('--')) flags.push(w);
+    else if (w.includes('=')) env[w.slice(0, w.indexOf('='))] = w.slice(w.indexOf('=') + 1);
+  }
+  return { file, flags, env };
+}
+
 async function main(): Promise<void> {
-  const mainJs = path.join(root, 'dist/proxy/main.js');
-  if (!fs.existsSync(mainJs)) throw new Error('run `npm run build` first');
+  const bin = sluiceBin();
   const be = await startBackend();
   const bePid = be.child.pid as number;
   const sink = dgram.createSocket('udp4');
@@ -204,9 +224,8 @@ async function main(): Promise<void> {
   fs.writeFileSync(path.join(dir, 'h.cfg'), config(ports[0], ports[1], be.port, logPort, true));
   fs.writeFileSync(path.join(dir, 's.cfg'), config(ports[2], ports[3], be.port, logPort, false));
   const hapChild = spawn('/usr/sbin/haproxy', ['-db', '-f', path.join(dir, 'h.cfg')], { stdio: ['ignore', 'ignore', 'inherit'] });
-  // the node flags of main.js's shebang line, as the installed `sluice` command runs it
-  const shebang = fs.readFileSync(mainJs, 'latin1').split('\n', 1)[0].split(' ').filter((a) => a.startsWith('--'));
-  const sluChild = spawn(process.execPath, [...shebang, ...SLUICE_NODE_FLAGS, mainJs, '-db', '-f', path.join(dir, 's.cfg')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const shebang = bin.flags;
+  const sluChild = spawn(process.execPath, [...shebang, ...SLUICE_NODE_FLAGS, bin.file, '-db', '-f', path.join(dir, 's.cfg')], { stdio: ['ignore', 'ignore', 'inherit'], env: bin.env });
   const hap: Proc = { name: 'haproxy', child: hapChild, pid: hapChild.pid as number, port: ports[0], tcpPort: ports[1] };
   const slu: Proc = { name: 'sluice', child: sluChild, pid: sluChild.pid as number, port: ports[2], tcpPort: ports[3] };
   await Promise.all([waitPort(hap.port, 5000), waitPort(slu.port, 5000), waitPort(hap.tcpPort, 5000), waitPort(slu.tcpPort, 5000)]);
