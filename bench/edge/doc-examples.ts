@@ -130,12 +130,19 @@ function fillUsage(header: string): string {
   return s.replace(/\(\s*,?\s*\)/g, '').replace(/,+\)/g, ')').replace(/\(,+/g, '(').replace(/\s+/g, ' ').trim();
 }
 
+/** The section a chapter's keywords belong to (their usage lines are wrapped in one of that kind). */
+const SECTION_OF_CHAPTER = new Map([['3.4', 'userlist docex-ul'], ['3.5', 'peers docex-peers'], ['3.6', 'mailers docex-mailers'],
+  ['3.7', 'program docex-prog'], ['3.8', 'http-errors docex-errs'], ['3.9', 'ring docex-ring'], ['3.10', 'log-forward docex-lf'],
+  ['5.3.2', 'resolvers docex-res'], ['6.2.1', 'cache docex-cache'], ['10.1.1', 'fcgi-app docex-fcgi']]);
+
 /** Usage cases: each keyword line as a config line of its section, each fetch and converter in a set-var. */
 function usageBlocks(u: DocUsage): { target: string; lines: string[] } | null {
   const line = fillUsage(u.header);
-  if (line === '') return null;
+  if (line === '' || line.startsWith('backing-file')) return null;      // a check would create that file
   const c = u.chapter;
   if (/^3\.[123]$/.test(c)) return { target: 'global', lines: [line] };
+  const sec = SECTION_OF_CHAPTER.get(c);
+  if (sec !== undefined) return SECTION_WORDS.has(line.split(' ')[0]) ? null : { target: 'section:' + sec, lines: [line] };
   if (c === '4.2') return { target: '', lines: [line] };
   if (c === '5.1') return { target: 'listen', lines: ['bind 127.0.0.1:8001 ' + line] };
   if (c === '5.2') return { target: 'listen', lines: ['server docex-s2 127.0.0.1:8082 ' + line] };
@@ -197,9 +204,9 @@ function references(text: string): string {
   return add.join('\n');
 }
 
-const TABLE_STORE = 'gpc0,gpc1,gpt0,conn_cnt,conn_cur,conn_rate(10s),sess_cnt,sess_rate(10s),http_req_cnt,' +
+const TABLE_STORE = 'gpc(2),gpt(2),conn_cnt,conn_cur,conn_rate(10s),sess_cnt,sess_rate(10s),http_req_cnt,' +
   'http_req_rate(10s),http_err_cnt,http_err_rate(10s),http_fail_cnt,http_fail_rate(10s),bytes_in_cnt,bytes_out_cnt,' +
-  'bytes_in_rate(10s),bytes_out_rate(10s),gpc0_rate(10s),gpc1_rate(10s),gpc(2),gpc_rate(2,10s),gpt(2)';
+  'bytes_in_rate(10s),bytes_out_rate(10s),gpc_rate(2,10s)';
 
 const BASE_DEFAULTS = 'defaults\n    mode http\n    timeout connect 5s\n    timeout client 10s\n    timeout server 10s\n';
 
@@ -216,7 +223,8 @@ function wrap(e: DocExample, body: string[], files: Map<string, string>, target 
   } else {
     const tgt = target !== '' ? target : targetOf(e, lines);
     const hasServer = lines.some((t) => /^server\s/.test(t));
-    if (tgt === 'global') cfg = 'global\n' + lines.map(ind).join('\n') + '\n\n' + BASE_DEFAULTS + '\nlisten docex\n    bind 127.0.0.1:8000\n    server s1 127.0.0.1:8080\n';
+    if (tgt.startsWith('section:')) cfg = tgt.slice(8) + '\n' + lines.map(ind).join('\n') + '\n\n' + BASE_DEFAULTS + '\nlisten docex\n    bind 127.0.0.1:8000\n    server s1 127.0.0.1:8080\n';
+    else if (tgt === 'global') cfg = 'global\n' + lines.map(ind).join('\n') + '\n\n' + BASE_DEFAULTS + '\nlisten docex\n    bind 127.0.0.1:8000\n    server s1 127.0.0.1:8080\n';
     else if (tgt === 'defaults') cfg = BASE_DEFAULTS + lines.map(ind).join('\n') + '\n\nlisten docex\n    bind 127.0.0.1:8000\n    server s1 127.0.0.1:8080\n';
     else if (tgt === 'frontend') cfg = BASE_DEFAULTS + '\nfrontend docex\n    bind 127.0.0.1:8000\n' + lines.map(ind).join('\n') + '\n';
     else if (tgt === 'backend') {

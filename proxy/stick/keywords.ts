@@ -13,7 +13,7 @@ import type { AclCond } from '../acl/types.ts';
 import type { StkRule } from './types.ts';
 import {
   STK_T_STRING, STK_T_BINARY, STK_K_FRQP, STK_DT_SERVER_ID, STK_DT_SERVER_KEY, STK_RULE_MATCH, STK_RULE_STORE_REQ,
-  STK_RULE_STORE_RES, STK_DT_GPC, STK_DT_GPC0, STK_DT_GPC1, STK_DT_GPT, STK_DT_GPT0,
+  STK_RULE_STORE_RES, STK_DT_GPC, STK_DT_GPC0, STK_DT_GPC1, STK_DT_GPT, STK_DT_GPT0, STK_DT_GPC_RATE, STK_DT_GPC0_RATE, STK_DT_GPC1_RATE,
 } from './types.ts';
 import {
   StkTable, STK_DATA_TYPES, STK_TYPE_BY_NAME, stkDataType, stkParseSize, stkSetProxyTable, stkProxyTable, stkRegisterTableName,
@@ -185,6 +185,10 @@ function parseTableArgs(t: StkTable, args: readonly string[], from: number, ctx:
             if (e !== '') { ctx.alert(`stick-table: ${e}.`); return false; }
             if (t.cols[STK_DT_GPC] !== null && (t.cols[STK_DT_GPC0] !== null || t.cols[STK_DT_GPC1] !== null)) {
               ctx.alert("stick-table: simultaneous usage of 'gpc' and 'gpc[0/1]' in a same table is not permitted as 'gpc' overrides 'gpc[0/1]'.");
+              return false;
+            }
+            if (t.cols[STK_DT_GPC_RATE] !== null && (t.cols[STK_DT_GPC0_RATE] !== null || t.cols[STK_DT_GPC1_RATE] !== null)) {
+              ctx.alert("stick-table: simultaneous usage of 'gpc_rate' and 'gpc[0/1]_rate' in a same table is not permitted as 'gpc_rate' overrides 'gpc[0/1]_rate'.");
               return false;
             }
             if (t.cols[STK_DT_GPT] !== null && t.cols[STK_DT_GPT0] !== null) {
