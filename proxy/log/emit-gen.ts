@@ -7,7 +7,7 @@
  */
 import type { Proxy, StreamLog } from '../model/types.ts';
 import type { LogEmitter } from './types.ts';
-import { PR_O_LOGASAP, SF_ERR_CHARS, SF_FINST_CHARS } from '../model/types.ts';
+import { PR_O_LOGASAP, PR_MODE_HTTP, SF_ERR_CHARS, SF_FINST_CHARS } from '../model/types.ts';
 import { LF_FLAG_Q, LF_FLAG_X } from './format-tokens.ts';
 import * as op from './format.ts';
 import * as F from './fields.ts';
@@ -84,7 +84,9 @@ function opSource(code: number, o: number, arg: number, lits: readonly Buffer[])
     case op.LF_OP_TT: return `if (plus) buf[off++] = 43; off = putInt(buf, off, s.tTotal, ${o});`;
     case op.LF_OP_TU: return `off = putInt(buf, off, s.tTotal - s.tIdle, ${o});`;
     case op.LF_OP_TD:
-      return 'off = putInt(buf, off, s.tResponse < 0 ? -1 : s.tTotal - ' +
+      // HTTP: from the response's first byte; TCP: from the server connection (2.6.12)
+      return `off = putInt(buf, off, fe.mode !== ${PR_MODE_HTTP} ? (s.tConnect < 0 ? -1 : s.tTotal - (s.tHandshake + s.tIdle + s.tQueue + s.tConnect)) : ` +
+        's.tResponse < 0 ? -1 : s.tTotal - ' +
         `(s.tHandshake + s.tIdle + s.tRequest + s.tQueue + s.tConnect + s.tResponse), ${o});`;
     case op.LF_OP_ST: return `off = putInt(buf, off, s.status, ${o & ~F_X});`;
     case op.LF_OP_BYTES: return `if (plus) buf[off++] = 43; off = putInt(buf, off, s.bytesOut, ${o});`;

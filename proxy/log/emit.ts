@@ -13,7 +13,7 @@ import type { LogEmitter, LogTarget } from './types.ts';
 import {
   PR_O_DONTLOGNULL, PR_O_DONTLOG_NORMAL, PR_O_LOG_SEPARATE_ERRORS, PR_MODE_HTTP, SF_ERR_NONE, SF_ERR_LOCAL,
 } from '../model/types.ts';
-import { LOG_ERR, LOG_INFO, LOG_LEVEL_SILENT, LOG_FMT_RAW, LOG_FMT_RFC5424, LOG_TGT_FD } from './types.ts';
+import { LOG_ERR, LOG_INFO, LOG_LEVEL_SILENT, LOG_FMT_RFC5424, LOG_TGT_FD } from './types.ts';
 import { putUint } from './syslog.ts';
 import { putDateLocalMs } from './dates.ts';
 import { buildEmitFn } from './emit-gen.ts';
@@ -27,6 +27,14 @@ const sdBuf = Buffer.allocUnsafe(8192 + SLACK);
 const idBuf = Buffer.allocUnsafe(4096 + SLACK);
 /* Upper bound of a syslog header without tag/hostname/SD (log/syslog.ts): PRI, ISO date, pid, separators. */
 const HDR_MAX = 96;
+
+/*
+ * 2.6 builds a line into a buffer as large as the largest `len` of all log targets (1024 without `len`), then cuts
+ * header + message to each target's own `len`: a line is at most that size minus one (its NUL). Set at config load
+ * (log/keywords.ts); a raw-format target with the largest `len` thus sends len - 1 bytes then "\n".
+ */
+let msgCap = 1023;
+export function setLogMessageCap(n: number): void { msgCap = n < 1 ? 1 : n > MSG_CAP ? MSG_CAP : n; }
 
 const HOSTNAME = hostname();
 const PID = process.pid;
@@ -96,9 +104,8 @@ function sendToTargets(fe: Proxy, level: number, msgLen: number, s: StreamLog | 
     const at = w.reserve(max + 1);
     if (at < 0) { logCounters.ringDropped++; continue; }
     const data = w.v.data;
-    // `len` bytes then "\n", except on stdout/stderr/fd@ and in format raw where the "\n" is within `len` (2.6.12,
-    // measured per target kind and format)
-    const lim = at + (t.kind === LOG_TGT_FD || t.format === LOG_FMT_RAW ? t.maxLen - 1 : t.maxLen);
+    // `len` bytes then "\n", except on stdout/stderr/fd@ where the "\n" is within `len` (2.6.12)
+    const lim = at + (t.kind === LOG_TGT_FD ? t.maxLen - 1 : t.maxLen);
     let off = t.hdr.put(data, at, t.format, t.facility, sev, us, tag, PID, lc.hostname);
     if (t.format === LOG_FMT_RFC5424) {
       if (sdLen > 0) { sdBuf.copy(data, off, 0, sdLen); off += sdLen; }
@@ -135,7 +142,7 @@ export function logStream(fe: Proxy, s: StreamLog): void {
   const level = s.logLevel >= 0 ? s.logLevel : err && (fe.options & PR_O_LOG_SEPARATE_ERRORS) !== 0 ? LOG_ERR : LOG_INFO;
   // the unique id not built yet is built now, for a parsed request (2.6: none for <BADREQ>)
   if (lc.uniqueId !== null && s.uniqueId === '' && s.method !== '') buildUniqueId(fe, s);
-  const len = runLogEmitter(em, fe, s, msgBuf, MSG_CAP);
+  const len = runLogEmitter(em, fe, s, msgBuf, msgCap);
   lc.logCount++;
   sendToTargets(fe, level, len, s);
 }

@@ -20,6 +20,7 @@ import {
 } from './types.ts';
 import { newLogTarget, addCaptureSlot } from './cfg.ts';
 import { compileLogFormat } from './format.ts';
+import { setLogMessageCap } from './emit.ts';
 import { tokenizeLogFormat } from './format-tokens.ts';
 import { atol } from '../config/values.ts';
 import { LF_CTX_LOG, LF_CTX_UNIQUE_ID } from './sample-avail.ts';
@@ -365,8 +366,11 @@ function ensureFinalize(ctx: KwCtx): void {
   const g = ctx.global;
   const proxies = ctx.proxies;
   ctx.postParse(() => {
+    let maxLen = 0;
+    for (const t of g.log.targets) if (t.maxLen > maxLen) maxLen = t.maxLen;
     for (const px of proxies.values()) {
       if ((px.cap & PR_CAP_DEF) !== 0) continue;
+      for (const t of px.log.targets) if (t.maxLen > maxLen) maxLen = t.maxLen;
       const w = finalizeProxyLog(px, g);
       for (const m of w) {
         // printed among the other per-proxy checks in HAProxy's order; each message carries its own file:line
@@ -374,6 +378,7 @@ function ensureFinalize(ctx: KwCtx): void {
         if (ctx.warnProxy) ctx.warnProxy(px, rank, m); else ctx.warnRaw(m);
       }
     }
+    setLogMessageCap((maxLen === 0 ? 1024 : maxLen) - 1);
   });
 }
 

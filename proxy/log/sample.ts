@@ -40,7 +40,8 @@ const FETCHES: Map<string, Fetch> = new Map<string, Fetch>([
   ['http_first_req', (s) => (s.frontend.mode !== PR_MODE_HTTP ? 1 : s.method === '' ? null : s.connCounter === 0 ? 1 : 0)],
   ['method', (s) => (s.method === '' ? null : s.method)],
   ['capture.req.method', (s) => (s.method === '' ? null : s.method)],
-  ['capture.req.uri', (s) => (s.uri === '' ? null : s.uri)],
+  // the path of an absolute URI (2.6.12: "http://a:8080/p?x" gives "/p?x"), origin-form as it came
+  ['capture.req.uri', (s) => { const a = authorityLen(s.uri); return s.uri.length === a ? null : a === 0 ? s.uri : s.uri.slice(a); }],
   ['capture.req.ver', (s) => (s.httpVersion === '' ? null : s.httpVersion)],
   // the response's version: the start line's first part while http-response rules run, the server's in a log line
   // ('-' for a reply Sluice made itself, as 2.6)
@@ -223,6 +224,7 @@ export function compileLogSample(expr: string): Fetch | string {
   let type = ADDR_FETCHES.has(head) ? 'addr' : head.startsWith('bin(') ? 'bin' : '';
   for (let i = 1; i < parts.length; i++) {
     const cname = parts[i].trim().replace(/\(.*$/, '');
+    if (type === 'bin' && cname === 'ipmask') return "converter 'ipmask' cannot be applied";
     if (type === 'addr' && INT_IN.has(cname)) convs.push(ipToInt);
     else if (type === 'addr' && BIN_IN.has(cname)) convs.push(ipToBin);
     else if (type === 'bin' && INT_IN.has(cname)) return "converter '" + cname + "' cannot be applied";
@@ -236,7 +238,8 @@ export function compileLogSample(expr: string): Fetch | string {
   const f = fetch;
   return (s) => {
     let v = f(s);
-    for (let i = 0; i < convs.length; i++) v = convs[i](v);
+    // a fetch or converter without a result ends the expression: no later converter runs (2.6)
+    for (let i = 0; i < convs.length && v !== null; i++) v = convs[i](v);
     return v;
   };
 }

@@ -284,18 +284,28 @@ test('`len` on an fd target counts the newline (haproxy 2.6: stdout gets len-1 b
   }
 });
 
-test('`len` on UDP targets: format raw keeps the "\\n" within len, the syslog formats send len bytes then "\\n" (2.6.12)', async () => {
+test('`len` on UDP targets: len bytes then "\\n", the line built at most the largest len minus one (2.6.12)', async () => {
   const { flushLogs, closeLogSinks } = await import('../../../proxy/log/sender.ts');
   const { LOG_FMT_SHORT } = await import('../../../proxy/log/types.ts');
+  const { setLogMessageCap } = await import('../../../proxy/log/emit.ts');
+  // the only targets have len 10: lines are built 9 bytes long at most (raw: 9 + "\n"; short: <6> + 7 + "\n")
+  setLogMessageCap(9);
   const raw = await udpLogFixture('abcdefghijklmnop %rt');
   raw.t.maxLen = 10;
   raw.log(1);
   const short = await udpLogFixture('abcdefghijklmnop %rt');
   short.t.maxLen = 10; short.t.format = LOG_FMT_SHORT;
   short.log(1);
+  // with another target of a larger len, the raw one sends its 10 bytes then "\n"
+  setLogMessageCap(399);
+  const raw2 = await udpLogFixture('abcdefghijklmnop %rt');
+  raw2.t.maxLen = 10;
+  raw2.log(1);
+  setLogMessageCap(1023);
   for (let i = 0; i < 200 && !flushLogs(0); i++) await new Promise((res) => setTimeout(res, 5));
-  for (let i = 0; i < 200 && (raw.got.length === 0 || short.got.length === 0); i++) await new Promise((res) => setTimeout(res, 5));
+  for (let i = 0; i < 200 && (raw.got.length === 0 || short.got.length === 0 || raw2.got.length === 0); i++) await new Promise((res) => setTimeout(res, 5));
   assert.deepEqual(raw.got, ['abcdefghi\n']);
   assert.deepEqual(short.got, ['<6>abcdefg\n']);
+  assert.deepEqual(raw2.got, ['abcdefghij\n']);
   closeLogSinks();
 });
