@@ -154,7 +154,8 @@ function parsePersist(args: readonly string[], ctx: KwCtx): void {
   const m = args[1] ?? '';
   if (m === '') { ctx.alert(`missing persist method.`); return; }
   if (m !== 'rdp-cookie' && !m.startsWith('rdp-cookie(')) { ctx.alert(`unknown persist method.`); return; }
-  if (args.length > 2) { ctx.alert(`'${args[0]}' cannot handle unexpected argument '${args[2]}'.`); return; }
+  // 2.6 ignores words after a bare `rdp-cookie`, but not after `rdp-cookie(name)`
+  if (args.length > 2 && m !== 'rdp-cookie') { ctx.alert(`'${args[0]}' cannot handle unexpected argument '${args[2]}'.`); return; }
   let name = 'msts';
   if (m !== 'rdp-cookie') {
     if (!m.endsWith(')') || m.length <= 12) { ctx.alert(`persist rdp-cookie(name)' requires an rdp cookie name.`); return; }

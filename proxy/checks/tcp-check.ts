@@ -207,6 +207,11 @@ function parseTcpCheckRule(args: readonly string[], ctx: KwCtx): TcpCheckRule | 
       return null;
     }
     const r = rule(TCPCHK_SEND);
+    for (let i = 3; i < args.length; i += 2) {
+      if (args[i] !== 'comment') { ctx.alert(`'tcp-check ${sub}' : expects 'comment' but got '${args[i]}' as argument..`); return null; }
+      if (args[i + 1] === undefined) { ctx.alert(`'tcp-check ${sub}' : 'comment' expects a string as argument..`); return null; }
+      r.comment = args[i + 1];
+    }
     if (sub.endsWith('-lf')) { r.lf = fmtArg(v, sub, ctx); r.lfHex = bin; return r.lf === null ? null : r; }
     if (sub === 'send') r.data = Buffer.from(v, 'latin1');
     else {

@@ -135,12 +135,12 @@ function parseFlag(args: readonly string[], ctx: KwCtx): void {
 
 /** `master-worker [no-exit-on-failure]`: the option is accepted with a warning (Sluice's master has no such mode). */
 function parseMasterWorker(args: readonly string[], ctx: KwCtx): void {
-  if (args[1] === 'no-exit-on-failure' && args.length === 2) {
-    ctx.warn(`'master-worker no-exit-on-failure' is ignored by sluice (the master exits when a worker fails to start).`);
-    ctx.global.ext.set(args[0], true);
+  if (args.length > 1 && args[1] !== 'no-exit-on-failure') {
+    ctx.alert(`'${args[0]}' only supports 'no-exit-on-failure' option.`);
     return;
   }
-  parseFlag(args, ctx);
+  if (args.length > 1) ctx.warn(`'master-worker no-exit-on-failure' is ignored by sluice (the master exits when a worker fails to start).`);
+  ctx.global.ext.set(args[0], true);
 }
 
 /** `hard-stop-after <time>`: how long a soft stop waits for the streams left (runtime.ts gracefulStop), in ms. */

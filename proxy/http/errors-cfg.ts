@@ -57,7 +57,7 @@ export function errorlocReply(code: number, url: string): Buffer {
 function parseErrorloc(args: readonly string[], ctx: KwCtx): void {
   const px = ctx.proxy;
   if (!px) return;
-  if (args.length !== 3) { ctx.alert(`${args[0]} : expects <status_code> and <url> as arguments.\n`); return; }
+  if (args.length < 3) { ctx.alert(`${args[0]} : expects <status_code> and <url> as arguments.\n`); return; }
   const code = Number(args[1]);
   if (!HTTP_ERR_CODES.includes(code)) { ctx.alert(`${args[0]} : status code '${args[1]}' not handled.`); return; }
   setStatic(px, code, errorlocReply(args[0] === 'errorloc303' ? 303 : 302, args[2]));

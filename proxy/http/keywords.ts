@@ -290,7 +290,10 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
   let rule: HttpRule | null = null;
   // http-after-response takes the header, status, variable and capture actions only (2.6)
   switch (isAfter && !isHaproxyAction(HTTP_AFTER_ACTIONS_26, act ?? '') ? '' : act) {
-    case 'allow': rule = newRule(HTTP_ACT_ALLOW, ctx); break;
+    case 'allow':
+      if (end > 2) { condExpected(args[2]); return; }
+      rule = newRule(HTTP_ACT_ALLOW, ctx);
+      break;
     case 'deny': case 'tarpit': {
       if (act === 'tarpit' && !isReq) break;
       rule = newRule(act === 'deny' ? HTTP_ACT_DENY : HTTP_ACT_TARPIT, ctx);
@@ -322,7 +325,8 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
     }
     case 'set-header': case 'add-header': case 'del-header': {
       const del = act === 'del-header';
-      if (end !== (del ? 3 : 4)) { rerr(del ? 'expects at least 1 argument.' : 'expects exactly 2 arguments.'); return; }
+      if (end > (del ? 3 : 4)) { condExpected(args[del ? 3 : 4]); return; }
+      if (end < (del ? 3 : 4)) { rerr(del ? 'expects at least 1 argument.' : 'expects exactly 2 arguments.'); return; }
       rule = newRule(act === 'set-header' ? HTTP_ACT_SET_HDR : act === 'add-header' ? HTTP_ACT_ADD_HDR : HTTP_ACT_DEL_HDR, ctx);
       rule.name = args[2].toLowerCase();
       rule.nameBuf = Buffer.from(rule.name, 'latin1');
@@ -348,7 +352,8 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
     case 'replace-header': case 'replace-value': case 'replace-path': case 'replace-uri': {
       const hdr = act === 'replace-header' || act === 'replace-value';
       if (!hdr && !isReq) break;
-      if (end !== (hdr ? 5 : 4)) { rerr(`expects exactly ${hdr ? 3 : 2} arguments.`); return; }
+      if (hdr && end > 5) { condExpected(args[5]); return; }
+      if (end !== (hdr ? 5 : 4)) { rerr(hdr ? 'expects exactly 3 arguments.' : 'expects exactly 2 arguments <match-regex> and <replace-format>.'); return; }
       rule = newRule(act === 'replace-header' ? HTTP_ACT_REPLACE_HDR : act === 'replace-value' ? HTTP_ACT_REPLACE_VAL :
         act === 'replace-path' ? HTTP_ACT_REPLACE_PATH : HTTP_ACT_REPLACE_URI, ctx);
       const at = hdr ? 3 : 2;
