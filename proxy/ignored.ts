@@ -28,7 +28,7 @@ const TUNE_NAMES = [
   'tune.h2.header-table-size', 'tune.h2.initial-window-size', 'tune.h2.max-concurrent-streams',
   'tune.ssl.maxrecord', 'tune.ssl.capture-buffer-size',
   'tune.ssl.capture-cipherlist-size', 'tune.ssl.force-private-cache', 'tune.ssl.hard-maxrecord', 'tune.ssl.keylog',
-  'tune.ssl.ssl-ctx-cache-size',
+  'tune.ssl.ssl-ctx-cache-size', 'tune.listener.multi-queue',
 ];
 
 export const IGNORED: ReadonlyArray<readonly [string, readonly IgnoredKeyword[]]> = [
@@ -55,6 +55,8 @@ export const IGNORED: ReadonlyArray<readonly [string, readonly IgnoredKeyword[]]
     ['h1-case-adjust-file', 1, 'header names go out in lower case, as HAProxy sends them without this'],
     ['pp2-never-send-local', 0, TUNE], ['cpu-map', 2, 'one process, one thread'],
     ['grace', 1, 'a stopping process closes its listeners at once'],
+    ['close-spread-time', 1, 'a stopping process closes its idle connections at once'],
+    ['ssl-load-extra-del-ext', 0, 'only the PEM files named (and <crt>.key) are read'],
     ...['httpclient.ssl.verify', 'httpclient.ssl.ca-file', 'httpclient.resolvers.disabled', 'httpclient.resolvers.id',
       'httpclient.resolvers.prefer'].map((n): IgnoredKeyword => [n, 1, 'sluice has no internal HTTP client (Lua, OCSP)']),
   ]],
@@ -62,7 +64,7 @@ export const IGNORED: ReadonlyArray<readonly [string, readonly IgnoredKeyword[]]
     ['backlog', 1, 'listeners use the system\'s backlog'],
     ['clitcpka-cnt', 1, TCPKA], ['clitcpka-idle', 1, TCPKA], ['clitcpka-intvl', 1, TCPKA],
     ['srvtcpka-cnt', 1, TCPKA], ['srvtcpka-idle', 1, TCPKA], ['srvtcpka-intvl', 1, TCPKA],
-    ['max-keep-alive-queue', 1, TUNE],
+    ['max-keep-alive-queue', 1, TUNE], ['max-session-srv-conns', 1, POOL],
     ['option checkcache', 0, 'responses are not checked for cacheability'],
     ['option h1-case-adjust-bogus-client', 0, 'header names go out in lower case'],
     ['option h1-case-adjust-bogus-server', 0, 'header names go out in lower case'],

@@ -79,6 +79,7 @@ import { aclValueFetch } from './acl/fetch-value.ts';
 import { httpReqLogFetch } from './acl/fetches-http-req.ts';
 import { internalLogFetch } from './acl/fetches-internal.ts';
 import { sslCertLogFetch } from './ssl/fetches-cert.ts';
+import { varConverter } from './http/var-converters.ts';
 import { registerConverters } from './log/converters.ts';
 import { registerHttpActions } from './http/keywords.ts';
 import { setLogLevelAction } from './log/set-log-level.ts';
@@ -119,6 +120,7 @@ export function registerModelHooks(): void {
   registerLogArgFetches(internalLogFetch);
   registerLogArgFetches(sslCertLogFetch);
   registerConverters(stkLogConverter);
+  registerConverters(varConverter);
   registerHttpActions([setLogLevelAction]);
 }
 

@@ -19,7 +19,7 @@ type Fetch = (s: unknown) => Value;
 /** Names of the fetches below that give integers or booleans (ACLs match them as such when used bare). */
 export const HTTP_REQ_INT_FETCHES: readonly string[] = ['req.cook_cnt', 'cook_cnt', 'req.cook_val', 'cook_val',
   'req.fhdr_cnt', 'fhdr_cnt', 'req.hdr_val', 'hdr_val', 'url_port', 'url32', 'urlp_val'];
-export const HTTP_REQ_BOOL_FETCHES: readonly string[] = ['req.proto_http'];
+export const HTTP_REQ_BOOL_FETCHES: readonly string[] = ['req.proto_http', 'req_proto_http'];
 
 /** Every value of header `name` ('' = all headers), whole lines or split at commas (outside quotes). */
 function headerValues(c: SampleCtx, name: string, split: boolean): string[] {
@@ -123,7 +123,7 @@ export function httpReqLogFetch(head: string): Fetch | undefined {
   if (!Number.isInteger(occ)) return undefined;
   const withCtx = (fn: (c: SampleCtx) => Value): Fetch => () => { const c = live(); return c === null ? null : fn(c); };
   switch (name) {
-    case 'req.cook': case 'cook': {
+    case 'req.cook': case 'cook': case 'cookie': {
       const n = a[0] ?? '';
       return withCtx((c) => {
         const all = cookies(c);
@@ -234,7 +234,7 @@ export function httpReqLogFetch(head: string): Fetch | undefined {
         return au === null || au[0].toLowerCase() !== 'bearer' || au[1] === '' ? null : au[1];
       });
     }
-    case 'req.proto_http': return withCtx((c) => (c.buf !== null && c.l2e > c.l2s ? 1 : 0));
+    case 'req.proto_http': case 'req_proto_http': return withCtx((c) => (c.buf !== null && c.l2e > c.l2s ? 1 : 0));
     case 'meth': {
       const m = a[0] ?? '';
       return /^[A-Za-z!#$%&'*+.^_`|~0-9-]+$/.test(m) ? () => m : undefined;

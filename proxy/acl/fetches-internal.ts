@@ -1,12 +1,13 @@
 /*
  * 2.6's fetches of internal states and constants as sample values (set-var, rule values, `%[...]`, and ACLs through
- * acl/compile.ts): bool(), fe_defbe, so_id, so_name, the proxies' timeouts
+ * acl/compile.ts): bool(), ipv4(), ipv6(), fe_defbe, so_id, so_name, the proxies' timeouts
  * (be_server_timeout, cur_server_timeout, be_tunnel_timeout, cur_tunnel_timeout, fe_client_timeout), thread, proc,
  * the profiling counters (cpu_ns_*, lat_ns_*: 0, as 2.6 gives without `profiling.tasks on`), prio_class/prio_offset
  * (0: no set-priority-* action), fc_http_major, and whether an address is local (src_is_local, dst_is_local, ...).
  * Registered by proxy/modules.ts (registerLogArgFetches). Hot path: per evaluation of such a sample.
  */
 import { networkInterfaces } from 'node:os';
+import { isIP } from 'node:net';
 import type { StreamLog } from '../model/types.ts';
 import { PR_MODE_HTTP } from '../model/types.ts';
 
@@ -38,13 +39,15 @@ export function internalLogFetch(head: string): Fetch | undefined {
   if (open >= 0 && !head.endsWith(')')) return undefined;
   const name = open < 0 ? head : head.slice(0, open);
   const arg = open < 0 ? '' : head.slice(open + 1, -1).trim();
-  if (open >= 0 && name !== 'bool') return undefined;
+  if (open >= 0 && name !== 'bool' && name !== 'ipv4' && name !== 'ipv6') return undefined;
   switch (name) {
     case 'bool': {
       const t = arg.toLowerCase();
       const v = t === '1' || t === 'true' ? 1 : t === '0' || t === 'false' ? 0 : -1;
       return v < 0 ? undefined : () => v;
     }
+    case 'ipv4': return isIP(arg) === 4 ? () => arg : undefined;
+    case 'ipv6': return isIP(arg) === 6 ? () => arg : undefined;
     case 'fe_defbe': return (s) => s.frontend.defaultBackend?.name ?? null;
     case 'so_name': return (s) => (s.bindName === '' ? null : s.bindName);
     case 'so_id': return (s) => { const i = s.frontend.binds.findIndex((b) => b.name === s.bindName); return i < 0 ? null : i + 1; };

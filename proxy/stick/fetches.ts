@@ -13,7 +13,7 @@ import {
   STK_DT_CONN_CNT, STK_DT_CONN_CUR, STK_DT_CONN_RATE, STK_DT_SESS_CNT, STK_DT_SESS_RATE, STK_DT_HTTP_REQ_CNT,
   STK_DT_HTTP_REQ_RATE, STK_DT_HTTP_ERR_CNT, STK_DT_HTTP_ERR_RATE, STK_DT_HTTP_FAIL_CNT, STK_DT_HTTP_FAIL_RATE,
   STK_DT_BYTES_IN_CNT, STK_DT_BYTES_IN_RATE, STK_DT_BYTES_OUT_CNT, STK_DT_BYTES_OUT_RATE, STK_DT_GPC0, STK_DT_GPC0_RATE,
-  STK_DT_GPC1, STK_DT_GPC1_RATE, STK_DT_GPT0, STK_DT_GPC, STK_DT_GPC_RATE, STK_DT_GPT,
+  STK_DT_GPC1, STK_DT_GPC1_RATE, STK_DT_GPT0, STK_DT_GPC, STK_DT_GPC_RATE, STK_DT_GPT, STK_DT_SERVER_ID,
 } from './types.ts';
 import type { StkEntry, StkTable } from './table.ts';
 import { stkKey, stkProxyTable, stkTableNames } from './table.ts';
@@ -373,7 +373,11 @@ export function stkLogArgFetch(head: string): ((s: StreamLog) => number | null) 
 const CONV_XS: ReadonlyMap<string, StkFetchSpec> = new Map([
   ...XS.filter(([, sp]) => sp.op === OP_READ || sp.op === OP_KBYTES).map(([x, sp]) => [x.startsWith('get_') ? x.slice(4) : x, sp] as [string, StkFetchSpec]),
   ['bytes_in_cnt', { dt: STK_DT_BYTES_IN_CNT, dt2: -1, op: OP_READ }], ['bytes_out_cnt', { dt: STK_DT_BYTES_OUT_CNT, dt2: -1, op: OP_READ }],
-  ['trackers', { dt: -1, dt2: -1, op: OP_TRACKERS }],
+  ['trackers', { dt: -1, dt2: -1, op: OP_TRACKERS }], ['server_id', { dt: STK_DT_SERVER_ID, dt2: -1, op: OP_READ }],
+]);
+const CONV_IDX: ReadonlyMap<string, StkFetchSpec> = new Map([
+  ['gpc', { dt: STK_DT_GPC, dt2: -1, op: OP_READ }], ['gpc_rate', { dt: STK_DT_GPC_RATE, dt2: -1, op: OP_READ }],
+  ['gpt', { dt: STK_DT_GPT, dt2: -1, op: OP_READ }],
 ]);
 
 /**
@@ -385,13 +389,31 @@ const CONV_XS: ReadonlyMap<string, StkFetchSpec> = new Map([
 export function stkLogConverter(c: string): ((v: string | number | null) => string | number | null) | undefined {
   const m = /^(in_table|table_([a-z0-9_]+))\(([^)]*)\)$/.exec(c);
   if (m === null) return undefined;
-  const tname = m[3].trim();
+  const x = m[2] ?? '';
+  const args = m[3].split(',').map((a) => a.trim());
+  // table_gpc(<idx>,<t>), table_gpc_rate(<idx>,<t>), table_gpt(<idx>,<t>): the index comes first
+  const idxSp = CONV_IDX.get(x);
+  let idx = 0;
+  if (idxSp !== undefined) {
+    if (!/^\d+$/.test(args[0] ?? '')) return undefined;
+    idx = Number(args.shift());
+  }
+  // table_idle(<t>[,<default>]), table_expire(<t>[,<default>]): milliseconds, the default when the key is absent
+  const timed = x === 'idle' || x === 'expire';
+  if (args.length > (timed ? 2 : 1)) return undefined;
+  const dflt = timed && args[1] !== undefined && args[1] !== '' ? Number(args[1]) : null;
+  if (dflt !== null && !Number.isInteger(dflt)) return undefined;
+  const tname = args[0] ?? '';
   if (tname !== '') noteTableRef(tname, `conversion keyword '${m[1]}' for sample fetch keyword '${exprFetchOf(c)}'`);
   const names = stkTableNames();       // this load's tables (the table may be declared further down)
   // an empty name is the rule's own proxy's table in 2.6: the stream's backend once chosen, else its frontend
   const table = tname !== '' ? () => names.get(tname) ?? null : () => {
     const l = sampleLive.req?.log;
     return l === undefined ? null : stkProxyTable(l.backend ?? l.frontend);
+  };
+  const entry = (t: StkTable, v: string | number, now: number): StkEntry | null | undefined => {
+    const k = stkKey(t, String(v));
+    return k === null ? undefined : t.lookup(k, now);
   };
   if (m[1] === 'in_table') {
     return (v) => {
@@ -401,17 +423,28 @@ export function stkLogConverter(c: string): ((v: string | number | null) => stri
       return k !== null && t.lookup(k, twNow()) !== null ? 1 : 0;
     };
   }
-  const sp = CONV_XS.get(m[2] as string);
+  if (timed) {
+    return (v) => {
+      const t = table();
+      if (v === null || t === null) return null;
+      const now = twNow();
+      const e = entry(t, v, now);
+      if (e === undefined) return null;
+      if (e === null || e.expire === 0) return dflt;
+      const left = Math.max(0, e.expire - now);
+      return x === 'expire' ? left : t.expire - left;
+    };
+  }
+  const sp = idxSp ?? CONV_XS.get(x);
   if (sp === undefined) return undefined;
   return (v) => {
     const t = table();
     if (v === null || t === null) return null;
-    const k = stkKey(t, String(v));
-    if (k === null) return null;
     const now = twNow();
-    const e = t.lookup(k, now);
+    const e = entry(t, v, now);
+    if (e === undefined) return null;
     if (sp.op === OP_TRACKERS) return e === null ? 0 : e.use;
-    const r = valueOf(t, e, sp, 0, now);
+    const r = valueOf(t, e, sp, idx, now);
     return r < 0 ? null : r;
   };
 }
