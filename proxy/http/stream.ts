@@ -27,10 +27,10 @@ import { PRST_DIRECT } from '../backend/types.ts';
 import {
   PR_O_ACCEPT_INV_REQ, PR_O_ACCEPT_INV_RSP, PR_O_FORWARDFOR, PR_O_ORIGINALTO, PR_O_SEND_NAME_HDR, PR_O_HTTPCLOSE, PR_O_HTTP_SERVER_CLOSE, PR_O_HTTPLOG, PR_O_LOGASAP, PR_O_REDISPATCH,
   SF_ERR_NONE, SF_ERR_CLICL, SF_ERR_SRVCL, SF_ERR_PRXCOND, SF_ERR_CLITO, SF_ERR_SRVTO, SF_ERR_LOCAL, SF_ERR_INTERNAL,
-  SF_FINST_NONE, SF_FINST_R, SF_FINST_Q, SF_FINST_C, SF_FINST_H, SF_FINST_D, SF_FINST_T,
+  SF_FINST_NONE, SF_FINST_R, SF_FINST_Q, SF_FINST_C, SF_FINST_H, SF_FINST_D, SF_FINST_L, SF_FINST_T,
 } from '../model/types.ts';
 import type { BackendClient } from '../backend/types.ts';
-import { REUSE_ANY, REUSE_NONE, REUSE_OWN, REUSE_PROVEN, BC_QUEUED } from '../backend/types.ts';
+import { REUSE_ANY, REUSE_NONE, REUSE_OWN, REUSE_PROVEN, BC_IDLE, BC_QUEUED, BC_CONNECTING } from '../backend/types.ts';
 import { PR_CAP_BE } from '../config/types.ts';
 import type { LbRequestView } from '../lb/types.ts';
 import type { SampleCtx, ReqBodyView } from '../acl/types.ts';
@@ -364,7 +364,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   /** Client bytes: request head, request body, or pipelined data to keep for later. */
   onClientData(chunk: Buffer): void {
     if (this.tunnel) { this.log.bytesIn += chunk.length; this.writeSrv(chunk); this.tunnelActive(); return; }
-    if (this.rqPhase === RQ_BODY && this.srv !== null) { this.forwardReqBody(chunk, 0); return; }
+    // (the server may have answered and closed: the rest of the body is then read and dropped, see onServerEnd)
+    if (this.rqPhase === RQ_BODY && (this.srv !== null || (this.rsPhase === RS_DONE && this.log.server !== null))) { this.forwardReqBody(chunk, 0); return; }
     if (this.rqPhase === RQ_HEAD) { this.parseReqHead(chunk); return; }
     if (this.buffering !== null) { this.bufferBody(chunk); return; }
     this.keepRest(chunk, 0);
@@ -408,7 +409,9 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (from >= end) return;
     const part = chunk === this.rqAcc ? Buffer.from(chunk.subarray(from, end)) : from === 0 && end === chunk.length ? chunk : chunk.subarray(from, end);
     this.cliRest = this.cliRest === null ? part : Buffer.concat([this.cliRest, part]);
-    if (!this.paused) { this.paused = true; this.cli.pause(); }
+    // reading goes on up to a buffer's worth, as 2.6 reads into its request buffer: a reset or FIN of a client whose
+    // next request (or body) waits is seen while it waits
+    if (!this.paused && this.cliRest.length >= g.bufsize) { this.paused = true; this.cli.pause(); }
   }
 
   parseReqHead(chunk: Buffer): void {
@@ -951,6 +954,15 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     } else s.write(head);
     if (this.rqPhase === RQ_BODY && this.cliRest === null) this.resumeClient();
     timerArm(this.srvTimer, this.srvTimeout(), twNow());    // the connect completion (or the request) read the clock
+    if (this.cliGone && this.rqPhase === RQ_BODY) this.bodyAbort();      // the client left while this connected
+  }
+
+  /** The client closed or reset during the request body: CD-- (cli_abrt), both sides closed. */
+  bodyAbort(): void {
+    this.log.errCause = SF_ERR_CLICL;
+    this.log.finishState = SF_FINST_D;
+    this.cliAbortCount(false);
+    this.abort();
   }
 
   /**
@@ -1054,6 +1066,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (this.closed) return;
     this.log.errCause = errCause;
     this.log.finishState = finishState;
+    // a client reset unseen while queued is counted once the 503 is due (2.6)
+    if (this.cliGone && finishState === SF_FINST_Q && this.be !== null) this.be.beCounters.cliAborts++;
     this.sendError(503, false);
   }
 
@@ -1062,14 +1076,17 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     return be !== null && be.timeouts.server > 0 ? be.timeouts.server : 0;
   }
 
-  /** Forwards request body bytes from chunk[from..]; the rest after the body end is kept for the next request. */
+  /**
+   * Forwards request body bytes from chunk[from..] (dropped when the server already answered and left); the rest after
+   * the body end is kept for the next request.
+   */
   forwardReqBody(chunk: Buffer, from: number): void {
-    const srv = this.srv as SessSocket;
+    const srv = this.srv;
     let ok = true;                     // the server socket takes more (else its drain resumes the client)
     if (this.reqBody === BODY_LEN) {
       const avail = chunk.length - from;
       const n = avail < this.reqLeft ? avail : this.reqLeft;
-      ok = srv.write(from === 0 && n === chunk.length ? chunk : chunk.subarray(from, from + n));
+      if (srv !== null) ok = srv.write(from === 0 && n === chunk.length ? chunk : chunk.subarray(from, from + n));
       this.log.bytesIn += n;
       this.reqLeft -= n;
       if (this.reqLeft === 0) { this.rqPhase = RQ_DONE; this.keepRest(chunk, from + n); }
@@ -1078,7 +1095,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       if (st.part !== null) { chunk = chunkResume(st, chunk, from); from = 0; }
       const r = chunkDecode(st, chunk, from, chunk.length);
       if (r < 0) { this.reqBodyFailed(); return; }
-      ok = writeChunks(srv, st, chunk);
+      if (srv !== null) ok = writeChunks(srv, st, chunk);
       this.log.bytesIn += st.dataBytes + st.trailerBytes + (st.state === CHK_ST_DONE ? 1 : 0);
       if (st.state === CHK_ST_DONE) { this.rqPhase = RQ_DONE; this.keepRest(chunk, r); }
       else if (st.trailerPartial >= 0) chunkHold(st, chunk);
@@ -1162,7 +1179,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (this.l7Req !== null && status >= 200 && retryOnStatus((this.be as Proxy).http.retryOn, status) && this.l7Retry(RETRY_L7)) return;
     log.bytesOut += htxHeadSize(m);
     if (status >= 100 && status < 200 && status !== 101) {
-      // interim response (100 Continue, 103): forward it and wait for the final one
+      // interim response (100 Continue, 103): forward it and wait for the final one (until then 2.6 logs status 0)
+      log.status = 0;
       this.writeCli(this.buildRspHead(buf, false, 0, 0));
       m.reset();
       if (headEnd < end) this.parseRspHead(buf.subarray(headEnd, end));
@@ -1371,7 +1389,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     log.errCause = this.cacheLR !== 0 ? SF_ERR_LOCAL : SF_ERR_NONE;
     log.finishState = this.cacheLR !== 0 ? SF_FINST_R : SF_FINST_NONE;
     if (this.cliGone) { log.errCause = SF_ERR_CLICL; log.finishState = SF_FINST_D; this.cliKeepAlive = false; }
-    else if (this.srvReset && this.rspBody === BODY_CLOSE) { log.errCause = SF_ERR_SRVCL; log.finishState = SF_FINST_D; }
+    else if (this.srvReset && this.rspBody === BODY_CLOSE) { log.errCause = SF_ERR_SRVCL; log.finishState = SF_FINST_D; this.srvAbortCount(); }
     if (this.cacheSt !== null) { cacheCommit(this.cacheSt); this.cacheSt = null; }
     // logasap: logged before the server connection is released (%bc/%sc still count it, as in 2.6)
     if ((this.fe.options & PR_O_LOGASAP) !== 0 && !this.asapDone) this.logAsap();
@@ -1461,7 +1479,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     log.feconn = fe.feconn;
     log.actconn = g.actconn;
     if (this.be !== null) log.beconn = this.be.beconn;
-    if (log.server !== null) log.srvconn = log.server.served;
+    if (log.server !== null && this.bc.state !== BC_IDLE) log.srvconn = log.server.served;   // else as released
   }
 
   logSend(): void {
@@ -1713,8 +1731,12 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     const log = this.log;
     if (log.errCause === SF_ERR_NONE) { log.errCause = errCause; log.finishState = finishState; }
     const be = this.be;
-    if (be !== null) be.beCounters.failedResp++;
-    if (log.server !== null) log.server.counters.failedResp++;   // eresp on the server too, as 2.6
+    // 2.6: eresp (on the server too); in the data phase also srv_abrt, and a server timeout there is srv_abrt only
+    // (2.6.12 counts a reset before the response head twice)
+    const data = finishState === SF_FINST_D;
+    const eresp = data ? (errCause !== SF_ERR_SRVTO ? 1 : 0) : (errCause === SF_ERR_SRVCL && finishState === SF_FINST_H && this.srvReset ? 2 : 1);
+    if (be !== null) { be.beCounters.failedResp += eresp; if (data) be.beCounters.srvAborts++; }
+    if (log.server !== null) { log.server.counters.failedResp += eresp; if (data) log.server.counters.srvAborts++; }
     this.srvKeepAlive = false;
     this.dropServer();
     if (status > 0 && this.rsPhase === RS_WAIT) { this.sendError(status, false); return; }
@@ -1823,17 +1845,43 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
           const log = this.log;
           log.server = null; log.tQueue = -1; log.srvconn = 0;
           log.errCause = SF_ERR_CLICL; log.finishState = SF_FINST_R;
+          this.cliAbortCount(true);
           this.abort();
         }
         return;
       }
+      // while the server connection is being made, 2.6 mostly completes it and sends what came first (then CD--)
+      if (this.bc.state === BC_CONNECTING) { this.cliGone = true; return; }
       this.log.errCause = SF_ERR_CLICL;
-      this.log.finishState = this.rsPhase === RS_WAIT && this.srv === null ? SF_FINST_C : SF_FINST_D;
+      const queued = this.bc.state === BC_QUEUED;
+      this.log.finishState = queued ? SF_FINST_Q : this.rsPhase === RS_WAIT && this.srv === null ? SF_FINST_C : SF_FINST_D;
+      if (queued) this.bc.queueAbort();
+      this.cliAbortCount(false);
       this.abort();
     }
     // request complete: let the response finish, then close (nextTransaction, cliEnded); the response says nothing
     // of it (2.6 writes no connection: close for a client that half-closed)
     if (this.rsPhase === RS_BODY) this.cliEndedInBody = true;
+  }
+
+  /** A server reset ending a close-delimited body (SD--): eresp and srv_abrt on the backend and the server, as 2.6. */
+  srvAbortCount(): void {
+    const be = this.be;
+    if (be !== null) { be.beCounters.failedResp++; be.beCounters.srvAborts++; }
+    const srv = this.log.server;
+    if (srv !== null) { srv.counters.failedResp++; srv.counters.srvAborts++; }
+  }
+
+  /**
+   * A client abort after the request went to a backend, on 2.6's counters: cli_abrt on the backend and its server;
+   * before any server (`bodyWait`: a body awaited by http-buffer-request) also an ereq on the frontend.
+   */
+  cliAbortCount(bodyWait: boolean): void {
+    const be = this.be ?? this.log.backend;
+    if (be !== null) be.beCounters.cliAborts++;
+    const srv = this.log.server;
+    if (srv !== null) srv.counters.cliAborts++;
+    if (bodyWait) { this.fe.feCounters.failedReq++; if (this.lc !== null) this.lc.failedReq++; }
   }
 
   /** %Ti of a request whose head is not whole: the wait before its first byte (not in %Ta, as 2.6), 0 if none came. */
@@ -1870,8 +1918,9 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       if (this.rqPhase === RQ_DONE && this.srv !== null && !this.tunnel && (this.rsPhase === RS_WAIT || this.rsPhase === RS_BODY)) {
         // 2.6 reads the response to its end (dropping it) and logs CD with its status and bytes, or the server's
         // error (SD, 504 sH) if it fails meanwhile; abortonclose does not change it once the request is at the server
-        // (it drops requests still queued or connecting)
-        if (this.be !== null) this.be.beCounters.cliAborts++;
+        // (it drops requests still queued or connecting); a client abort on the counters unless the response was
+        // already under way (then only the server's error, if any, is counted)
+        if (this.rsPhase === RS_WAIT) this.cliAbortCount(false);
         this.cliGone = true;
         return;
       }
@@ -1881,12 +1930,18 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
         this.cliGone = true;
         return;
       }
+      const bodyWait = this.buffering !== null;
+      if (this.rqPhase === RQ_BODY && !bodyWait && this.bc.state === BC_CONNECTING) { this.cliGone = true; return; }   // see onClientEnd
       if (log.errCause === SF_ERR_NONE) {
         log.errCause = SF_ERR_CLICL;
-        // 2.6: a reset during the request body is D, also while the server has not answered yet
-        log.finishState = this.rsPhase !== RS_WAIT ? SF_FINST_D : this.srv === null ? SF_FINST_C : this.rqPhase === RQ_DONE ? SF_FINST_H : SF_FINST_D;
+        // 2.6: a reset during the request body is D, also while the server has not answered yet; R while the body is
+        // awaited before any server (http-buffer-request), L while the server connection is being set up
+        const bs = this.bc.state;
+        log.finishState = bodyWait ? SF_FINST_R : this.rsPhase !== RS_WAIT ? SF_FINST_D : bs === BC_CONNECTING ? SF_FINST_L
+          : bs === BC_QUEUED ? SF_FINST_Q : this.srv === null ? SF_FINST_C : this.rqPhase === RQ_DONE ? SF_FINST_H : SF_FINST_D;
+        if (bs === BC_QUEUED) this.bc.queueAbort();      // Tw up to now, <NOSRV>
       }
-      if (this.be !== null) this.be.beCounters.cliAborts++;
+      this.cliAbortCount(bodyWait);
       this.abort();
       return;
     }
@@ -1928,6 +1983,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       if (this.reqStart === 0 && (this.txnCount > 0 || this.fe.http.ignoreProbes)) { this.closeAll(); this.cli.destroy(); return; }
       log.errCause = SF_ERR_CLITO; log.finishState = SF_FINST_R;
       this.fe.feCounters.cumReq++;
+      this.fe.feCounters.failedReq++;          // 2.6 counts the 408 of a head that did not come in time as ereq
+      if (this.lc !== null) this.lc.failedReq++;
       this.idleBeforeHead();
       log.reqLine = '<BADREQ>';
       log.reqDateMs = this.reqStart !== 0 ? this.reqStart : this.txnStart;   // %tr of a <BADREQ> line
@@ -1978,11 +2035,13 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     }
     if (this.rsPhase === RS_BODY) { this.serverFailed(SF_ERR_SRVCL, SF_FINST_D, 0); return; }
     if (this.rsPhase === RS_DONE && this.rqPhase === RQ_BODY) {
-      // answered, then closed before the whole request body was sent: the transaction ends now (2.6 logs it ----
-      // at once) and the client connection closes, the rest of its body read and dropped (see shutClient)
+      // answered, then closed before the whole request body was sent: as 2.6, the rest of the body is read and
+      // dropped (onClientData), the transaction ends with it (----), or with the client's abort (CD) or `timeout
+      // client` (cD)
       this.srvKeepAlive = false;
-      this.cliKeepAlive = false;
-      this.endTransaction();
+      this.releaseServer();
+      if (this.paused) { this.paused = false; this.cli.resume(); }
+      this.armBodyWait();
       return;
     }
     this.dropServer();
