@@ -6,24 +6,29 @@
  * lines (timers by shape, Ta/Tt in 0.5 s steps), how and when (0.5 s steps) each client and server connection ended.
  * Not a test: prints one block per difference. Loopback only, bounded (~5 s per batch of scenarios).
  * Run: DIST=/tmp/aborts-wt/dist node --import tsx bench/edge/abort-diff.ts   env: ONLY=name,... HAPROXY=/usr/sbin/haproxy
+ * After the scenarios, `show stat` of both sides: the counters hatop shows (STAT_COLS) compared per scenario. SAVE=<file>
+ * runs HAProxy alone and writes its outcomes as JSON (the goldens of test/e2e/aborts).
  */
 import net from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { waitPort, syslogSink } from '../_util/proxy-bench.ts';
 
 type Step = { w: string } | { sleep: number } | { until: string } | 'end' | 'rst' | 'head';
-interface Scenario {
+export interface Scenario {
   name: string; mode?: 'http' | 'tcp'; fe?: string; be?: string; srv?: string;
   clients: { delay?: number; steps: Step[] }[];
   server: Step[] | null;               // null: no server listening (connect refused)
   addr?: string;                        // server address instead of the scripted one
+  more?: { server: Step[] | null; srv?: string }[];   // servers s2, s3, ... after s1
+  exact?: boolean;                      // compare counters (but actconn) and every timer in 0.5 s steps
 }
 interface End { how: string; at: number }
 
-const OUT = process.env.OUT ?? fs.mkdtempSync(path.join(os.tmpdir(), 'abort-diff-'));
+export const OUT = process.env.OUT ?? fs.mkdtempSync(path.join(os.tmpdir(), 'abort-diff-'));
 fs.mkdirSync(OUT, { recursive: true });
 const DIST = process.env.DIST ?? '/tmp/aborts-wt/dist';
 const ONLY = process.env.ONLY ? new Set(process.env.ONLY.split(',')) : null;
@@ -31,12 +36,13 @@ const ONLY = process.env.ONLY ? new Set(process.env.ONLY.split(',')) : null;
 const GET = 'GET / HTTP/1.1\r\nHost: a\r\n\r\n';
 const POST = (n: number): string => `POST / HTTP/1.1\r\nHost: a\r\nContent-Length: ${n}\r\n\r\n`;
 const OK = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
+const OKC = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok';
 const CL100 = 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789';
 const CHUNK = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\na\r\n0123456789\r\n';
 const CDELIM = 'HTTP/1.1 200 OK\r\n\r\n0123456789';
 const SLOW = 'HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789';
 
-const S: Scenario[] = [
+export const ABORT_SCENARIOS: Scenario[] = [
   { name: 'base', clients: [{ steps: [{ w: GET }, 'head', { sleep: 100 }, 'end'] }], server: ['head', { w: OK }] },
   // client, before/while sending the head
   { name: 'c-empty-fin', clients: [{ steps: ['end'] }], server: ['head', { w: OK }] },
@@ -121,6 +127,41 @@ const S: Scenario[] = [
   { name: 's-chunked-stall-hsc', fe: 'option http-server-close', clients: [{ steps: [{ w: GET }] }], server: ['head', { w: CHUNK }] },
   { name: 'o-refused', be: 'retries 2', clients: [{ steps: [{ w: GET }] }], server: null },
   { name: 'o-refused-redisp', be: 'retries 2\n  option redispatch', clients: [{ steps: [{ w: GET }] }], server: null },
+  // a client abort during the request body: the server's state decides D, L or R (session 8)
+  { name: 'c-body-rst-srvclose', clients: [{ steps: [{ w: POST(100) + '0123456789' }, { sleep: 300 }, 'rst'] }], server: ['head', { w: OKC }, 'end'] },
+  { name: 'c-body-fin-srvclose', clients: [{ steps: [{ w: POST(100) + '0123456789' }, { sleep: 300 }, 'end'] }], server: ['head', { w: OKC }, 'end'] },
+  { name: 'c-body-stall-srvclose', clients: [{ steps: [{ w: POST(100) + '0123456789' }] }], server: ['head', { w: OKC }, 'end'] },
+  { name: 'c-body-done-srvclose', clients: [{ steps: [{ w: POST(100) + '0123456789' }, { sleep: 300 }, { w: '0123456789'.repeat(9) }] }], server: ['head', { w: OKC }, 'end'] },
+  { name: 'c-body-more-srvclose', clients: [{ steps: [{ w: POST(100) + '0123456789' }, { sleep: 300 }, { w: '0123456789' }, { sleep: 300 }, 'rst'] }], server: ['head', { w: OKC }, 'end'] },
+  { name: 'c-body-rst-srvclose-late', clients: [{ steps: [{ w: POST(100) + '0123456789' }, { sleep: 700 }, 'rst'] }], server: ['head', { sleep: 300 }, { w: OKC }, 'end'] },
+  { name: 'c-body-fin-queued', srv: 'maxconn 1', exact: true, clients: [{ steps: [{ w: GET }] }, { delay: 100, steps: [{ w: POST(100) + '0123456789' }, { sleep: 300 }, 'end'] }], server: ['head', { sleep: 800 }, { w: OK }] },
+  { name: 'c-pipelined-fin', clients: [{ steps: [{ w: GET + GET }, 'end'] }], server: ['head', { sleep: 300 }, { w: OK }, 'head', { w: OK }] },
+  { name: 'c-pipelined-3-fin', clients: [{ steps: [{ w: GET + GET + GET }, 'end'] }], server: ['head', { w: OK }, 'head', { w: OK }, 'head', { w: OK }] },
+  { name: 'c-pipelined-rst-late', clients: [{ steps: [{ w: GET + GET }, { sleep: 400 }, 'rst'] }], server: ['head', { sleep: 200 }, { w: OK }, 'head', { sleep: 600 }, { w: OK }] },
+  { name: 'c-body-rst-srvka', clients: [{ steps: [{ w: POST(100) + '0123456789' }, { sleep: 300 }, 'rst'] }], server: ['head', { w: OK }] },
+  { name: 'c-body-fin-srvka', clients: [{ steps: [{ w: POST(100) + '0123456789' }, { sleep: 300 }, 'end'] }], server: ['head', { w: OK }] },
+  { name: 'c-body-rst-srvfin', clients: [{ steps: [{ w: POST(100) + '0123456789' }, { sleep: 300 }, 'rst'] }], server: ['head', { w: OK }, 'end'] },
+  { name: 'c-body-rst-buffered', be: 'option http-buffer-request', clients: [{ steps: [{ w: POST(100) + '0123456789' }, { sleep: 200 }, 'rst'] }], server: ['head', { w: OK }] },
+  { name: 'c-body-fin-buffered', be: 'option http-buffer-request', clients: [{ steps: [{ w: POST(100) + '0123456789' }, { sleep: 200 }, 'end'] }], server: ['head', { w: OK }] },
+  { name: 'c-body-rst-now', clients: [{ steps: [{ w: POST(100) + '0123456789' }, 'rst'] }], server: ['head', { w: OK }] },
+  { name: 'c-body-rst-queued', srv: 'maxconn 1', exact: true, clients: [{ steps: [{ w: GET }] }, { delay: 100, steps: [{ w: POST(100) + '0123456789' }, { sleep: 300 }, 'rst'] }], server: ['head', { sleep: 800 }, { w: OK }] },
+  { name: 'c-body-rst-srv100', clients: [{ steps: [{ w: POST(100) + '0123456789' }, { sleep: 300 }, 'rst'] }], server: ['head', { w: 'HTTP/1.1 100 Continue\r\n\r\n' }] },
+  { name: 'c-body-rst-srvcl', clients: [{ steps: [{ w: POST(100) + '0123456789' }, { sleep: 300 }, 'rst'] }], server: ['head', { w: SLOW }] },
+  // queues (exact counters and timers)
+  { name: 'q-two-wait', srv: 'maxconn 1', be: 'timeout queue 3s', exact: true, clients: [{ steps: [{ w: GET }] }, { delay: 100, steps: [{ w: GET }] }, { delay: 200, steps: [{ w: GET }] }], server: ['head', { sleep: 600 }, { w: OKC }, 'end'] },
+  { name: 'q-two-timeout', srv: 'maxconn 1', exact: true, clients: [{ steps: [{ w: GET }] }, { delay: 100, steps: [{ w: GET }] }, { delay: 450, steps: [{ w: GET }] }], server: ['head', { sleep: 1800 }, { w: OKC }, 'end'] },
+  { name: 'q-order', srv: 'maxconn 1', be: 'timeout queue 5s', exact: true, clients: [0, 100, 200, 300].map((d) => ({ delay: d, steps: [{ w: GET }] })), server: ['head', { sleep: 500 }, { w: OKC }, 'end'] },
+  { name: 'q-ka', srv: 'maxconn 1', be: 'timeout queue 3s', exact: true, clients: [{ steps: [{ w: GET }, { until: 'ok' }, { sleep: 100 }, { w: GET }] }, { delay: 100, steps: [{ w: GET }] }], server: ['head', { sleep: 600 }, { w: OK }, 'head', { w: OK }] },
+  { name: 'q-backend-maxconn', be: 'fullconn 10\n  timeout queue 3s', srv: 'maxconn 1', exact: true, more: [{ server: ['head', { sleep: 600 }, { w: OKC }, 'end'], srv: 'maxconn 1' }], clients: [0, 100, 200].map((d) => ({ delay: d, steps: [{ w: GET }] })), server: ['head', { sleep: 600 }, { w: OKC }, 'end'] },
+  // retries and redispatch
+  { name: 'r-redisp-2srv', be: 'retries 2\n  option redispatch\n  balance roundrobin', exact: true, more: [{ server: ['head', { w: OKC }, 'end'] }], clients: [{ steps: [{ w: GET }] }], server: null },
+  { name: 'r-redisp-2refused', be: 'retries 2\n  option redispatch\n  balance roundrobin', exact: true, more: [{ server: null }], clients: [{ steps: [{ w: GET }] }], server: null },
+  { name: 'r-redisp-3', be: 'retries 3\n  option redispatch 1\n  balance roundrobin', exact: true, more: [{ server: ['head', { w: OKC }, 'end'] }], clients: [{ steps: [{ w: GET }] }], server: null },
+  { name: 'r-refused-3', be: 'retries 3', exact: true, clients: [{ steps: [{ w: GET }] }], server: null },
+  { name: 'r-refused-exact', be: 'retries 2\n  option redispatch', exact: true, clients: [{ steps: [{ w: GET }] }], server: null },
+  { name: 't-refused-exact', mode: 'tcp', be: 'retries 2', exact: true, clients: [{ steps: [{ w: 'hi' }] }], server: null },
+  { name: 't-refused-3', mode: 'tcp', be: 'retries 3', exact: true, clients: [{ steps: [{ w: 'hi' }] }], server: null },
+  { name: 't-refused-redisp', mode: 'tcp', be: 'retries 2\n  option redispatch\n  balance roundrobin', exact: true, more: [{ server: [{ until: 'hi' }, { w: 'yo' }, 'end'] }], clients: [{ steps: [{ w: 'hi' }] }], server: null },
   // mode tcp
   { name: 't-base', mode: 'tcp', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }, 'end'] }], server: [{ until: 'hi' }, { w: 'yo' }] },
   { name: 't-c-fin', mode: 'tcp', clients: [{ steps: [{ w: 'hi' }, 'end'] }], server: [{ until: 'hi' }] },
@@ -168,34 +209,41 @@ function watch(sock: net.Socket, t0: number, ends: End[]): { got: () => string }
   return { got: () => buf };
 }
 
-interface Side { name: string; child: ChildProcess; logs: string[]; fe: Map<string, number>; srv: Map<string, net.Server>; srvEnds: Map<string, End[]>; t0: Map<string, number> }
+export interface Side { name: string; child: ChildProcess; logs: string[]; fe: Map<string, number>; srv: Map<string, net.Server>; srvEnds: Map<string, End[]>; t0: Map<string, number>; sock: { close(): void } | null }
 
-async function startSide(name: string, argv: string[], scen: Scenario[]): Promise<Side> {
+export async function startSide(name: string, argv: string[], scen: Scenario[]): Promise<Side> {
   // raw lines go to OUT/<name>.log, for the timers
   const sink = await syslogSink((s) => fs.appendFileSync(path.join(OUT, `${name}.log`), s.endsWith('\n') ? s : s + '\n'));
   const logs = sink.lines;
-  const side: Side = { name, child: null as unknown as ChildProcess, logs, fe: new Map(), srv: new Map(), srvEnds: new Map(), t0: new Map() };
-  let cfg = `global\n  log 127.0.0.1:${sink.port} local0\n  maxconn 1000\ndefaults\n  log global\n  timeout client 1s\n  timeout server 2s\n  timeout connect 1s\n  timeout http-request 1s\n  timeout http-keep-alive 1s\n  timeout queue 1s\n`;
+  const side: Side = { name, child: null as unknown as ChildProcess, logs, fe: new Map(), srv: new Map(), srvEnds: new Map(), t0: new Map(), sock: sink.sock };
+  let cfg = `global\n  log 127.0.0.1:${sink.port} local0\n  maxconn 1000\n  stats socket ${path.join(OUT, name + '.sock')} level admin\ndefaults\n  log global\n  timeout client 1s\n  timeout server 2s\n  timeout connect 1s\n  timeout http-request 1s\n  timeout http-keep-alive 1s\n  timeout queue 1s\n`;
   const held: net.Server[] = [];
   for (const s of scen) {
     const fp = await freePort(held);
     side.fe.set(s.name, fp);
-    let sp = await freePort(held);
-    if (s.server !== null) {
-      const ends: End[] = [];
-      side.srvEnds.set(s.name, ends);
-      const steps = s.server;
-      const srv = net.createServer({ allowHalfOpen: true }, (c) => {
-        const w = watch(c, side.t0.get(s.name) ?? Date.now(), ends);
-        void play(c, steps, w.got);
-      });
-      await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
-      sp = (srv.address() as net.AddressInfo).port;
-      side.srv.set(s.name, srv);
-    }
     const mode = s.mode ?? 'http';
     cfg += `frontend f_${s.name}\n  mode ${mode}\n  option ${mode === 'http' ? 'httplog' : 'tcplog'}\n  bind 127.0.0.1:${fp}\n  default_backend b_${s.name}\n${s.fe ? '  ' + s.fe + '\n' : ''}`;
-    cfg += `backend b_${s.name}\n  mode ${mode}\n${s.be ? '  ' + s.be + '\n' : ''}  server s1 ${s.addr ?? '127.0.0.1:' + sp}${s.srv ? ' ' + s.srv : ''}\n`;
+    cfg += `backend b_${s.name}\n  mode ${mode}\n${s.be ? '  ' + s.be + '\n' : ''}`;
+    const all = [{ server: s.server, srv: s.srv }, ...(s.more ?? [])];
+    for (let k = 0; k < all.length; k++) {
+      let sp = await freePort(held);
+      const steps = all[k].server;
+      const key = k === 0 ? s.name : `${s.name}#s${k + 1}`;
+      if (steps !== null) {
+        const ends: End[] = [];
+        side.srvEnds.set(key, ends);
+        const srv = net.createServer({ allowHalfOpen: true }, (c) => {
+          const w = watch(c, side.t0.get(s.name) ?? Date.now(), ends);
+          void play(c, steps, w.got);
+        });
+        await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+        sp = (srv.address() as net.AddressInfo).port;
+        side.srv.set(key, srv);
+      }
+      // a refused server is on 127.0.0.3: a port freed on 127.0.0.1 may be taken meanwhile by the other side's listeners
+      const host = steps === null ? '127.0.0.3:' : '127.0.0.1:';
+      cfg += `  server s${k + 1} ${k === 0 && s.addr ? s.addr : host + sp}${all[k].srv ? ' ' + all[k].srv : ''}\n`;
+    }
   }
   await Promise.all(held.map((h) => new Promise((r) => h.close(r))));
   const file = path.join(OUT, `${name}.cfg`);
@@ -210,8 +258,14 @@ async function startSide(name: string, argv: string[], scen: Scenario[]): Promis
 }
 
 /** A log line with address, date, connection counters and queue masked; timers by shape, the total in 0.5 s steps. */
-function maskLog(l: string): { shape: string; total: string } {
+function maskLog(l: string, exact = false): { shape: string; total: string } {
   let total = '';
+  if (exact) {
+    const shape = l.replace(/^[0-9.]+:[0-9]+ \[[^\]]+\] /, '')
+      .replace(/ (-?\d+(?:\/\+?-?\d+){2,4}) /, (_m, t: string) => ' ' + t.split('/').map((x) => (x === '-1' ? x : (x.startsWith('+') ? '+' : '') + bucket(Math.abs(Number(x))))).join('/') + ' ')
+      .replace(/ \d+\/(\d+\/\d+\/\d+\/\+?\d+ \d+\/\d+)/, ' a/$1');
+    return { shape, total };
+  }
   const shape = l.replace(/^[0-9.]+:[0-9]+ \[[^\]]+\] /, '')
     .replace(/ (-?\d+(?:\/\+?-?\d+){2,4}) /, (_m, t: string) => {
       const v = t.split('/');
@@ -222,7 +276,10 @@ function maskLog(l: string): { shape: string; total: string } {
   return { shape, total };
 }
 
-async function runOne(side: Side, s: Scenario): Promise<{ clients: string[]; server: string; log: string[]; times: string[] }> {
+export interface Outcome { clients: string[]; server: string; log: string[]; times: string[]; raw: string[] }
+
+/** Plays scenario `s` on one side: its clients' outcomes, its servers' ends, its log lines (masked, and raw). */
+export async function runOne(side: Side, s: Scenario): Promise<Outcome> {
   const t0 = Date.now();
   side.t0.set(s.name, t0);
   const out: string[] = [];
@@ -243,17 +300,62 @@ async function runOne(side: Side, s: Scenario): Promise<{ clients: string[]; ser
   const mineN = (): number => side.logs.filter((l) => l.includes(` f_${s.name} `)).length;
   for (let i = 0; i < 60 && mineN() < s.clients.length; i++) await sleep(50);
   await sleep(300);
-  const se = side.srvEnds.get(s.name) ?? [];
-  const mine = side.logs.filter((l) => l.includes(` f_${s.name} `)).map(maskLog);
+  const srvs: string[] = [];
+  for (let k = 0; k <= (s.more?.length ?? 0); k++) {
+    const se = side.srvEnds.get(k === 0 ? s.name : `${s.name}#s${k + 1}`) ?? [];
+    const steps = k === 0 ? s.server : s.more![k - 1].server;
+    srvs.push(se.map((e) => e.how + '@' + bucket(e.at)).join(' ') || (steps === null ? 'none' : '-'));
+  }
+  const raw = side.logs.filter((l) => l.includes(` f_${s.name} `));
+  const mine = raw.map((l) => maskLog(l, s.exact));
   return {
-    clients: out, server: se.map((e) => e.how + '@' + bucket(e.at)).join(' ') || (s.server === null ? 'none' : '-'),
-    log: mine.map((m) => m.shape), times: mine.map((m) => m.total),
+    clients: out, server: srvs.join(' / '),
+    log: mine.map((m) => m.shape), times: mine.map((m) => m.total), raw,
   };
 }
 
+/** `show stat` over a side's stats socket: rows by `pxname/svname`, each a map of column -> value. */
+export function showStat(sock: string): Promise<Map<string, Map<string, string>>> {
+  return new Promise((resolve) => {
+    let txt = '';
+    const c = net.connect(sock, () => c.write('show stat\n'));
+    c.on('data', (d) => { txt += d.toString('latin1'); });
+    c.on('error', () => resolve(new Map()));
+    c.on('close', () => {
+      fs.writeFileSync(sock.replace(/\.sock$/, '.stat'), txt);
+      const lines = txt.split('\n').filter((l) => l !== '');
+      const head = (lines.shift() ?? '').replace(/^# /, '').split(',');
+      const rows = new Map<string, Map<string, string>>();
+      for (const l of lines) {
+        const v = l.split(',');
+        rows.set(`${v[0]}/${v[1]}`, new Map(head.map((h, i) => [h, v[i] ?? ''])));
+      }
+      resolve(rows);
+    });
+  });
+}
+export const STAT_COLS = (process.env.STAT_COLS ?? 'ereq,econ,eresp,wretr,wredis,cli_abrt,srv_abrt,qcur,qmax,dreq,dresp,hrsp_4xx,hrsp_5xx').split(',');
+
+/** The counters of a scenario's frontend, backend and servers that differ between the two sides. */
+function statDiff(a: Map<string, Map<string, string>>, b: Map<string, Map<string, string>>, name: string): string[] {
+  const out: string[] = [];
+  for (const [key, ra] of a) {
+    if (key !== `f_${name}/FRONTEND` && !key.startsWith(`b_${name}/`)) continue;
+    const rb = b.get(key);
+    for (const c of STAT_COLS) {
+      const va = ra.get(c) ?? '';
+      const vb = rb?.get(c) ?? '(none)';
+      if (va !== vb) out.push(`${key} ${c} ${va}/${vb}`);
+    }
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
+  const S = ABORT_SCENARIOS;
   const scen = ONLY ? S.filter((s) => ONLY.has(s.name)) : S;
   const hp = await startSide('haproxy', [process.env.HAPROXY ?? '/usr/sbin/haproxy'], scen);
+  if (process.env.SAVE) { await saveGolden(hp, scen, process.env.SAVE); return; }
   const sl = await startSide('sluice', [process.execPath, path.join(DIST, 'proxy/main.js')], scen);
   process.on('exit', () => { hp.child.kill('SIGTERM'); sl.child.kill('SIGTERM'); });
   let diffs = 0;
@@ -275,9 +377,46 @@ async function main(): Promise<void> {
       process.stdout.write(`DIFF ${batch[j].name} [${what.join(',')}]\n${line}`);
     }
   }
-  process.stdout.write(`${scen.length} scenarios, ${diffs} with differences (all in ${OUT}/all.txt)\n`);
+  // counters once every scenario is over (each has its own frontend and backend): haproxy/sluice
+  const [sa, sb] = await Promise.all([showStat(path.join(OUT, 'haproxy.sock')), showStat(path.join(OUT, 'sluice.sock'))]);
+  let sdiffs = 0;
+  for (const s of scen) {
+    const d = statDiff(sa, sb, s.name);
+    if (d.length === 0) continue;
+    sdiffs++;
+    process.stdout.write(`STAT ${s.name} (haproxy/sluice): ${d.join(' ; ')}\n`);
+  }
+  process.stdout.write(`${scen.length} scenarios, ${diffs} with differences, ${sdiffs} with different counters (all in ${OUT}/all.txt)\n`);
   for (const s of [hp, sl]) { s.child.kill('SIGTERM'); for (const v of s.srv.values()) v.close(); }
   process.exit(0);
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+/** The counters (STAT_COLS) of scenario `name`'s frontend, backend and servers, by `pxname/svname`. */
+export function statRows(rows: Map<string, Map<string, string>>, name: string): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const [key, r] of rows) {
+    if (key !== `f_${name}/FRONTEND` && !key.startsWith(`b_${name}/`)) continue;
+    out[key] = Object.fromEntries(STAT_COLS.map((c) => [c, r.get(c) ?? '']));
+  }
+  return out;
+}
+
+/** SAVE=<file>: HAProxy's outcomes alone (clients, raw log lines, counters) as a JSON golden for test/e2e/aborts. */
+async function saveGolden(side: Side, scen: Scenario[], file: string): Promise<void> {
+  const BATCH = Number(process.env.BATCH ?? 8);
+  const res: Record<string, Outcome> = {};
+  for (let i = 0; i < scen.length; i += BATCH) {
+    const batch = scen.slice(i, i + BATCH);
+    const r = await Promise.all(batch.map((s) => runOne(side, s)));
+    for (let j = 0; j < batch.length; j++) res[batch[j].name] = r[j];
+  }
+  const rows = await showStat(path.join(OUT, side.name + '.sock'));
+  const golden: Record<string, { clients: string[]; raw: string[]; stat: Record<string, Record<string, string>> }> = {};
+  for (const s of scen) golden[s.name] = { clients: res[s.name].clients, raw: res[s.name].raw, stat: statRows(rows, s.name) };
+  fs.writeFileSync(file, JSON.stringify(golden, null, 1) + '\n');
+  side.child.kill('SIGTERM');
+  for (const v of side.srv.values()) v.close();
+  process.exit(0);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main().catch((e) => { console.error(e); process.exit(1); });

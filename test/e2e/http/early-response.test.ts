@@ -100,12 +100,13 @@ test('answered early, server keeps its connection, client stalls: timeout client
   assert.equal(tail(lines[n]), tail(GOLDEN[0]));
 });
 
-test('answered early and closed while a body is uploaded: logged ---- at once, client connection closed', async () => {
+test('answered early and closed while a body is uploaded: logged ---- once the body is in, client connection closed', async () => {
   const body = Buffer.alloc(8 << 20, 97);
   for (const te of ['cl', 'chunked']) {
     const n = lines.length;
     const head = `PUT /close HTTP/1.1\r\nHost: x\r\n${te === 'cl' ? `Content-Length: ${body.length}` : 'Transfer-Encoding: chunked'}\r\n\r\n`;
-    const r = await upload(head, te === 'cl' ? body : Buffer.concat([Buffer.from(body.length.toString(16) + '\r\n'), body]));
+    // (the whole body, last chunk included: 2.6 reads the rest of the body to its end before logging ----)
+    const r = await upload(head, te === 'cl' ? body : Buffer.concat([Buffer.from(body.length.toString(16) + '\r\n'), body, Buffer.from('\r\n0\r\n\r\n')]));
     assert.match(r.reply, /^HTTP\/1\.1 501 Not Implemented\r\n[^]*\r\n\r\nnope$/, te);
     await waitFor(() => lines.length > n);
     assert.equal(tail(lines[n]), tail(GOLDEN[2]), te);
