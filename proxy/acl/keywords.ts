@@ -5,7 +5,7 @@
  * Hot path: no (load time).
  */
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
-import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF, CHK_RANK_BACKEND_MODE } from '../config/types.ts';
+import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF, CHK_RANK_BACKEND_MODE, CHK_RANK_DEFAULT_BACKEND } from '../config/types.ts';
 import { capName } from '../config/sections.ts';
 import { PR_MODE_HTTP } from '../model/types.ts';
 import type { Proxy } from '../model/types.ts';
@@ -132,6 +132,10 @@ function parseDefaultBackend(args: readonly string[], ctx: KwCtx): void {
   checkBackendModes(ctx, px);
   ctx.postParse(() => {
     if (px.defaultBackendName === '') return;
+    if ((px.cap & PR_CAP_BE) !== 0 && px.servers.length > 0) {
+      const m = `In proxy '${px.name}', the 'default_backend' rule always has precedence over the servers, which will never be used.`;
+      if (ctx.warnProxy !== undefined) ctx.warnProxy(px, CHK_RANK_DEFAULT_BACKEND, m); else ctx.warnRaw(m);
+    }
     const be = ctx.proxies.get(px.defaultBackendName);
     if (!be || (be.cap & PR_CAP_BE) === 0) {
       ctx.alertRaw(`Proxy '${px.name}': unable to find required default_backend: '${px.defaultBackendName}'.`);

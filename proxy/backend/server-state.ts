@@ -114,6 +114,10 @@ function applyServerStates(g: GlobalState, ctx: KwCtx): void {
     const st = proxies.get(px);
     if (st === undefined || st.load === 'none' || st.load === '') continue;
     let states: Map<string, string[]> | null = global;
+    if (st.load === 'global' && g.file === '') {
+      ctx.warnRaw(`backend '${px.name}' configured to load server state file from global section 'server-state-file' directive. Unfortunately, 'server-state-file' is not set!`);
+      continue;
+    }
     if (st.load === 'local') {
       const path = withBase(g.base, st.name === '' || st.name === 'use-backend-name' ? px.name : st.name);
       const r = readStates(path);

@@ -58,6 +58,7 @@ export interface KwCtx {
 }
 
 /** Order of HAProxy 2.6's per-proxy post-parse warnings (check_config_validity), for KwCtx.warnProxy. */
+export const CHK_RANK_DEFAULT_BACKEND = 5;
 export const CHK_RANK_COOKIE = 10;
 export const CHK_RANK_L7_HASH = 20;
 export const CHK_RANK_LOG_FORMAT = 30;

@@ -183,7 +183,10 @@ function parseProxyStats(args: readonly string[], ctx: KwCtx): void {
     case 'hide-version': sp.hideVersion = true; sp.enabled = true; return;
     case 'show-legends': sp.showLegends = true; sp.enabled = true; return;
     case 'show-node': sp.showNode = a2 ?? ''; sp.enabled = true; return;
-    case 'show-desc': sp.showDesc = args.slice(2).join(' '); sp.enabled = true; return;
+    case 'show-desc':
+      sp.showDesc = args.slice(2).join(' '); sp.enabled = true;
+      if (sp.showDesc === '' && ctx.global.description === '') ctx.warnRaw(`parsing [${ctx.file}:${ctx.line}]: 'show-desc' requires a parameter or 'desc' to be set in the global section.`);
+      return;
     case 'scope':
       if (a2 === undefined || a2 === '') { ctx.alert("'scope' needs a proxy name."); return; }
       sp.scope.push(a2); sp.enabled = true; return;

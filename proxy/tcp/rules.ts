@@ -26,6 +26,9 @@ const ACL_FAIL = 0;
 const ACL_MISS = 1;
 const ACL_PASS = 3;
 
+
+/** Proxies whose own `tcp-request inspect-delay` line was read (a second one is ignored with a warning). */
+const inspectDelaySet = new WeakSet<object>();
 function termExec(t: AclTerm, ctx: SampleCtx): number {
   if (t.fetch.run(ctx, t.arg, t.match, t.pats)) return ACL_PASS;
   const mc = t.fetch.mayChange;
@@ -220,6 +223,9 @@ function parseTcpRequest(args: readonly string[], ctx: KwCtx): void {
     if (v === '' || t.err === 'empty') { ctx.alert(`'tcp-request inspect-delay' expects a positive delay in milliseconds, in ${where}`); return; }
     if (t.err === 'overflow') { ctx.alert(`'tcp-request inspect-delay' : timer overflow in argument '${v}' (maximum value is ${TIME_MAX_MS} ms or ~24.8 days)`); return; }
     if (t.err !== '') { ctx.alert(`'tcp-request inspect-delay' expects a positive delay in milliseconds, in ${where} (unexpected character '${t.badChar}')`); return; }
+    // 2.6 keeps the first one of a proxy (a defaults section's value does not count)
+    if (inspectDelaySet.has(px)) { ctx.warn(`ignoring tcp-request inspect-delay (was already defined) in proxy '${px.name}'`); return; }
+    inspectDelaySet.add(px);
     px.tcp.inspectDelay = t.ms;
     return;
   }
