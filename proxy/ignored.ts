@@ -41,7 +41,7 @@ export const IGNORED: ReadonlyArray<readonly [string, readonly IgnoredKeyword[]]
     ['max-spread-checks', 1, 'the first checks start within 100 ms'],
     ['ssl-mode-async', 0, SSL_ENGINE], ['maxsslconn', 1, 'TLS connections count in maxconn only'],
     ['maxsslrate', 1, 'TLS handshakes are not rate limited'], ['ssl-skip-self-issued-ca', 0, 'node builds the chain sent'],
-    ['ssl-load-extra-files', 1, 'only the PEM files named (and <crt>.key) are read'], ['ssl-engine', 1, SSL_ENGINE], ['ssl-provider', 1, SSL_ENGINE],
+    ['ssl-load-extra-files', 1, 'only the PEM files named (and <crt>.key) are read'], ['ssl-provider', 1, SSL_ENGINE],
     ['ssl-provider-path', 1, SSL_ENGINE], ['ssl-propquery', 1, SSL_ENGINE],
     ['maxcomprate', 1, 'compression is not rate limited'], ['maxcompcpuusage', 1, 'compression is not CPU limited'],
     ['maxzlibmem', 1, 'zlib memory is not capped'],

@@ -29,6 +29,7 @@ import {
 } from './sections.ts';
 import type { SectionState } from './sections.ts';
 import { setCfgPosition } from './position.ts';
+import { ignoredArgError } from './ignored-args.ts';
 import { unexpectedArgument } from './arg-limits.ts';
 
 export const CFG_ALERT = 0;
@@ -509,6 +510,8 @@ function dispatchLine(ld: Loading, reg: KeywordRegistry, file: string, lineNo: n
   if (ign !== undefined) {
     const extra = unexpectedArgument(family, args, from);
     if (extra !== null) { ctx.alert(extra); return; }
+    const bad = ignoredArgError(w0, args[from + 1]);
+    if (bad !== null) { ctx.alert(bad); return; }
     ctx.warn(`'${w0 === 'option' ? 'option ' + args[from + 1] : w0}' is ignored by sluice (${ign[1]}).`);
     return;
   }
