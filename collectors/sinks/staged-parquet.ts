@@ -688,19 +688,29 @@ function packGroups(b: LogBatch, n: number): void {
     nul.fill(0, 0, n);
     for (const m of PACKED[k].members) {
       const a = b.i32[m.id];
-      if (a.length === 0) continue;
-      const max = 2 ** m.bits - 1;
-      const w = m.shift < 32 ? lo : hi;
-      const sh = m.shift & 31;
-      for (let r = 0; r < n; r++) {
-        const v = a[r];
-        if (v < 0 || v > max) nul[r] = 1;   // NULL_I32 is negative
-        else w[r] |= v << sh;
-      }
+      if (a.length > 0) packMember(a, m.shift < 32 ? lo : hi, nul, n, 2 ** m.bits - 1, m.shift & 31);
     }
-    let nulls = 0;
-    for (let r = 0; r < n; r++) if (nul[r] !== 0) { nulls++; lo[r] = NULL_I32; }
-    g.nulls = nulls;
+    g.nulls = markPackedNulls(lo, nul, n);
+  }
+}
+
+/**
+ * Stores NULL_I32 in lo[r] where nul[r] is set, for rows [0, n); returns how many. Most batches have none, found by
+ * one native scan: the same loop inlined in packGroups ran at ~1.4 us/row (bench:collect's file, load ~15).
+ */
+function markPackedNulls(lo: Int32Array, nul: Uint8Array, n: number): number {
+  if (nul.subarray(0, n).indexOf(1) < 0) return 0;
+  let nulls = 0;
+  for (let r = 0; r < n; r++) if (nul[r] !== 0) { nulls++; lo[r] = NULL_I32; }
+  return nulls;
+}
+
+/** ORs a[r] << sh into w[r] for rows [0, n) where a[r] is in 0 .. max, else sets nul[r] (NULL_I32 is negative). */
+function packMember(a: Int32Array, w: Int32Array, nul: Uint8Array, n: number, max: number, sh: number): void {
+  for (let r = 0; r < n; r++) {
+    const v = a[r];
+    if (v < 0 || v > max) nul[r] = 1;
+    else w[r] |= v << sh;
   }
 }
 
