@@ -80,6 +80,8 @@ import { httpReqLogFetch } from './acl/fetches-http-req.ts';
 import { internalLogFetch } from './acl/fetches-internal.ts';
 import { sslCertLogFetch } from './ssl/fetches-cert.ts';
 import { varConverter } from './http/var-converters.ts';
+import { jsonConverter } from './http/json-converters.ts';
+import { languageConverter } from './http/language-converter.ts';
 import { registerConverters } from './log/converters.ts';
 import { registerHttpActions } from './http/keywords.ts';
 import { setLogLevelAction } from './log/set-log-level.ts';
@@ -121,6 +123,8 @@ export function registerModelHooks(): void {
   registerLogArgFetches(sslCertLogFetch);
   registerConverters(stkLogConverter);
   registerConverters(varConverter);
+  registerConverters(jsonConverter);
+  registerConverters(languageConverter);
   registerHttpActions([setLogLevelAction]);
 }
 

@@ -383,10 +383,11 @@ const SIMPLE: ReadonlyMap<string, Conv> = new Map<string, Conv>([
 ]);
 
 /** Converters of other modules (proxy/stick: `in_table(t)`, `table_http_req_rate(t)`), tried after the ones here. */
-const resolvers: ((text: string) => Conv | undefined)[] = [];
-export function registerConverters(fn: (text: string) => Conv | undefined): void { if (!resolvers.includes(fn)) resolvers.push(fn); }
+// a resolver may refuse a converter it knows with 2.6's words (a string: the compile error)
+const resolvers: ((text: string) => Conv | string | undefined)[] = [];
+export function registerConverters(fn: (text: string) => Conv | string | undefined): void { if (!resolvers.includes(fn)) resolvers.push(fn); }
 
-function otherModules(text: string): Conv | undefined {
+function otherModules(text: string): Conv | string | undefined {
   for (const r of resolvers) { const c = r(text); if (c !== undefined) return c; }
   return undefined;
 }
