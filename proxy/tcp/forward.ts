@@ -417,9 +417,9 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
       if (!srv.destroyed) srv.destroy();
     }
     this.conn.release();
-    // %bc/%sc are read once this stream left the backend and the server (HAProxy logs 0/0 for a lone session)
+    // %bc/%sc are read once this stream left the backend and the server (HAProxy logs 0/0 for a lone session); %sc
+    // was set by the release, before the server's queue took the slot
     if (be !== null) log.beconn = be.beconn;
-    if (log.server !== null) log.srvconn = log.server.served;
     const cli = this.cli;
     cli.ondata = noopData;
     if (!cli.destroyed) {
