@@ -162,6 +162,9 @@ export const ABORT_SCENARIOS: Scenario[] = [
   { name: 't-refused-exact', mode: 'tcp', be: 'retries 2', exact: true, clients: [{ steps: [{ w: 'hi' }] }], server: null },
   { name: 't-refused-3', mode: 'tcp', be: 'retries 3', exact: true, clients: [{ steps: [{ w: 'hi' }] }], server: null },
   { name: 't-refused-redisp', mode: 'tcp', be: 'retries 2\n  option redispatch\n  balance roundrobin', exact: true, more: [{ server: [{ until: 'hi' }, { w: 'yo' }, 'end'] }], clients: [{ steps: [{ w: 'hi' }] }], server: null },
+  { name: 't-queue', mode: 'tcp', srv: 'maxconn 1', exact: true, clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }, 'end'] }, { delay: 100, steps: [{ w: 'hi' }, { until: 'yo' }, 'end'] }, { delay: 200, steps: [{ w: 'hi' }, { until: 'yo' }, 'end'] }], server: [{ until: 'hi' }, { sleep: 500 }, { w: 'yo' }, 'end'] },
+  { name: 't-queue-fin-hold', mode: 'tcp', srv: 'maxconn 1', exact: true, clients: [{ steps: ['end'] }, { delay: 200, steps: [{ w: 'hi' }, { until: 'yo' }, 'end'] }], server: [{ until: 'hi' }, { w: 'yo' }, 'end'] },
+  { name: 't-queue-timeout', mode: 'tcp', srv: 'maxconn 1', exact: true, clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }, 'end'] }, { delay: 100, steps: [{ w: 'hi' }] }], server: [{ until: 'hi' }, { sleep: 1600 }, { w: 'yo' }, 'end'] },
   // mode tcp
   { name: 't-base', mode: 'tcp', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }, 'end'] }], server: [{ until: 'hi' }, { w: 'yo' }] },
   { name: 't-c-fin', mode: 'tcp', clients: [{ steps: [{ w: 'hi' }, 'end'] }], server: [{ until: 'hi' }] },
