@@ -13,7 +13,6 @@ import path from 'node:path';
 import dgram from 'node:dgram';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import { waitPort } from '../_util/proxy-bench.ts';
 import {
   genFrontends, configHead, frontendText, HTTP_TRAFFIC, TCP_TRAFFIC, play, httpServer, echoServer, maskLine, HOSTS_MAP,
   type FeSpec, type RunValues,
@@ -47,17 +46,34 @@ function sluiceCheck(file: string): { ok: boolean; text: string } {
   return { ok: cfg.alerts === 0, text: cfg.messages.map((m) => m.text).join('\n') };
 }
 
-/** `n` distinct free ports: each probe socket stays open until all are chosen (two sides must never share one). */
+/**
+ * `n` distinct free ports below the kernel's ephemeral range (no outgoing connection of another program takes them
+ * meanwhile); each stays held until all are chosen (two sides must never share one).
+ */
 async function freePorts(n: number): Promise<number[]> {
   const held: net.Server[] = [];
   const out: number[] = [];
-  for (let i = 0; i < n; i++) {
+  while (out.length < n) {
+    const port = 20000 + Math.floor(Math.random() * 12000);
+    if (out.includes(port)) continue;
     const s = net.createServer();
+    const ok = await new Promise<boolean>((r) => { s.once('error', () => r(false)); s.listen(port, '127.0.0.1', () => r(true)); });
+    if (!ok) continue;
     held.push(s);
-    out.push(await new Promise<number>((r) => s.listen(0, '127.0.0.1', () => r((s.address() as net.AddressInfo).port))));
+    out.push(port);
   }
   await Promise.all(held.map((h) => new Promise((r) => h.close(r))));
   return out;
+}
+
+/** Resolves once 127.0.0.1:port is in LISTEN state (/proc/net/tcp), without connecting to it. */
+async function waitListen(port: number, ms: number): Promise<void> {
+  const key = '0100007F:' + port.toString(16).toUpperCase().padStart(4, '0');
+  for (const until = Date.now() + ms; Date.now() < until; await sleep(50)) {
+    const t = fs.readFileSync('/proc/net/tcp', 'latin1');
+    for (const l of t.split('\n')) { const f = l.trim().split(/\s+/); if (f[1] === key && f[3] === '0A') return; }
+  }
+  throw new Error(`port ${port} not listening after ${ms} ms`);
 }
 
 interface Side { name: string; child: ChildProcess; sinks: Map<string, string[]>; values: RunValues; fePorts: Map<string, number> }
@@ -88,10 +104,8 @@ async function startSide(name: string, argv: string[], fes: FeSpec[], pool: numb
   fs.writeFileSync(file, cfg);
   const child = spawn(argv[0], [...argv.slice(1), '-db', '-f', file], { stdio: ['ignore', 'ignore', 'pipe'], cwd: ROOT });
   child.stderr!.on('data', (d) => fs.appendFileSync(path.join(OUT, name + '.stderr'), d));
-  for (const p of fePorts.values()) await waitPort(p, 30000);
-  // the probes of waitPort are logged too (CR-- or nothing with dontlognull): not part of the comparison
-  await sleep(500);
-  for (const l of sinks.values()) l.length = 0;
+  // listening sockets are looked up in /proc/net/tcp: a probe connection would be logged (late under load)
+  for (const p of fePorts.values()) await waitListen(p, 30000);
   srv.unref();
   echo.unref();
   return { name, child, sinks, values: { pid: child.pid ?? 0, ports }, fePorts };

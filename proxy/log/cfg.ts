@@ -14,7 +14,7 @@ export function newLogCfg(): LogCfg {
     formatSd: '', formatSdFile: '', formatSdLine: 0,
     uniqueIdFormat: '', uniqueIdFile: '', uniqueIdLine: 0, uniqueIdHeader: '',
     reqCaptures: [], resCaptures: [], cookieName: '', cookieLen: 0,
-    emitter: null, emitterSd: null, uniqueId: null, logCount: 0, logEarly: false,
+    emitter: null, emitterSd: null, uniqueId: null, logCount: 0, logEarly: false, logAtConnect: false,
   };
 }
 

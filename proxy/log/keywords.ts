@@ -427,6 +427,7 @@ export function finalizeProxyLog(px: Proxy, g: GlobalSettings): string[] {
   if (lc.resCaptures.some((c) => c.hdr !== '')) lw |= LW_RSPHDR;
   if ((px.options & PR_O_LOGASAP) !== 0) lw &= ~LW_BYTES;
   lc.logEarly = px.mode === PR_MODE_HTTP && lc.emitter !== null && (lw & LW_REQ) !== 0 && (lw & ~(LW_REQ | LW_INIT)) === 0;
+  lc.logAtConnect = px.mode !== PR_MODE_HTTP && lc.emitter !== null && (lw & LW_BYTES) === 0;
   // senders open on a target's first line (log/sender.ts): `sluice -c` and proxies that never log start no worker
   return warnings;
 }

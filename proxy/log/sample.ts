@@ -179,6 +179,8 @@ const INT_IN = new Set(['add', 'sub', 'mul', 'div', 'mod', 'and', 'or', 'xor', '
 const BIN_IN = new Set(['sdbm', 'djb2', 'wt6', 'crc32', 'crc32c', 'xxh32', 'sha1', 'sha2', 'md5', 'digest', 'hmac', 'base64',
   'ub64enc', 'hex', 'bytes']);
 const BIN_OUT = new Set(['sha1', 'sha2', 'md5', 'digest', 'hmac', 'bytes', 'b64dec', 'ub64dec', 'unhex']);
+/** Booleans have no address cast either. */
+const BOOL_OUT = new Set(['not', 'odd', 'even', 'bool', 'http_first_req', 'ssl_fc']);
 
 function ipToInt(v: string | number | null): string | number | null {
   if (typeof v !== 'string') return v;
@@ -221,14 +223,14 @@ export function compileLogSample(expr: string): Fetch | string {
     return "unknown fetch method '" + fname + "'";
   }
   const convs: Conv[] = [];
-  let type = ADDR_FETCHES.has(head) ? 'addr' : head.startsWith('bin(') ? 'bin' : '';
+  let type = ADDR_FETCHES.has(head) ? 'addr' : head.startsWith('bin(') ? 'bin' : BOOL_OUT.has(head) ? 'bool' : '';
   for (let i = 1; i < parts.length; i++) {
     const cname = parts[i].trim().replace(/\(.*$/, '');
-    if (type === 'bin' && cname === 'ipmask') return "converter 'ipmask' cannot be applied";
+    if ((type === 'bin' || type === 'bool') && cname === 'ipmask') return "converter 'ipmask' cannot be applied";
     if (type === 'addr' && INT_IN.has(cname)) convs.push(ipToInt);
     else if (type === 'addr' && BIN_IN.has(cname)) convs.push(ipToBin);
     else if (type === 'bin' && INT_IN.has(cname)) return "converter '" + cname + "' cannot be applied";
-    type = cname === 'ipmask' ? 'addr' : BIN_OUT.has(cname) ? 'bin' : '';
+    type = cname === 'ipmask' ? 'addr' : BIN_OUT.has(cname) ? 'bin' : BOOL_OUT.has(cname) ? 'bool' : '';
     const c = compileConverter(parts[i].trim());
     if (c === undefined) return "unknown converter '" + parts[i].trim().replace(/\(.*$/, '') + "'";
     if (typeof c === 'string') return "converter '" + parts[i].trim() + "': " + c;

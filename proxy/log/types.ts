@@ -156,6 +156,8 @@ export interface LogCfg {
    * (its formats need no LW_BYTES): two lines for one request. Set at post-parse (log/keywords.ts).
    */
   logEarly: boolean;
+  /** mode tcp: the formats need no LW_BYTES (or `option logasap`): 2.6 logs once the server connection is up. */
+  logAtConnect: boolean;
 }
 
 /** A compiled log-format: an op program run by log/emit.ts against a StreamLog. */
