@@ -80,6 +80,7 @@ import { httpReqLogFetch } from './acl/fetches-http-req.ts';
 import { internalLogFetch } from './acl/fetches-internal.ts';
 import { sslCertLogFetch } from './ssl/fetches-cert.ts';
 import { varConverter } from './http/var-converters.ts';
+import { CLIENT_HELLO_FETCHES } from './acl/fetches-client-hello.ts';
 import { jsonConverter } from './http/json-converters.ts';
 import { languageConverter } from './http/language-converter.ts';
 import { registerConverters } from './log/converters.ts';
@@ -115,6 +116,7 @@ export function registerModelHooks(): void {
   registerTcpActions(tcpVarActions);
   registerLogArgFetches(tcpLogArgFetch);
   registerAclFetches(BODY_ACL_FETCHES);
+  registerAclFetches(CLIENT_HELLO_FETCHES);
   registerLogArgFetches(bodyLogArgFetch);
   registerLogFetches(sslLogFetches);
   registerLogFallbackFetch(aclValueFetch);
