@@ -6,6 +6,7 @@
  * useServerPick() when no cookie chose a server. Rules live in a per-backend table, so a backend without them pays one
  * boolean test (prstState.on). Hot path: yes, for backends with these keywords only.
  */
+import { condUsesL6, l6HttpWarn } from '../tcp/l6-http-warn.ts';
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
 import { PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
 import type { Proxy, Server } from '../model/types.ts';
@@ -135,7 +136,9 @@ function parseUseServer(args: readonly string[], ctx: KwCtx): void {
   const rule: UseServerRule = { name: args[1], srv: null, cond };
   cfgOf(px).useServer.push(rule);
   prstState.on = true;
+  const file = ctx.file, line = ctx.line;
   ctx.postParse(() => {
+    if (condUsesL6(cond)) l6HttpWarn(px, ctx, file, line);
     const s = px.servers.find((x) => x.name === rule.name);
     if (s === undefined) { ctx.alertRaw(`${capName(px.cap)} '${px.name}' : unable to find server '${rule.name}' referenced in a 'use-server' rule.`); return; }
     rule.srv = s;
