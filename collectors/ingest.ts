@@ -12,13 +12,13 @@ import { LogBatch, LogDicts } from './arrow/batcher.ts';
 import type { LogDict, LogStrColumn } from './arrow/batcher.ts';
 import { HTTP_LOG_TABLE, RAW_LOG_TABLE, TCP_LOG_TABLE } from './arrow/schema.ts';
 import {
-  COL_EXTRA, COL_FACILITY, COL_HOST, COL_LOG_TS, COL_MESSAGE, COL_PEER, COL_PID, COL_PROGRAM, COL_REASON, COL_RECEIVED,
-  COL_SEVERITY,
+  COL_EXTRA, COL_HOST, COL_MESSAGE, COL_PEER, COL_PROGRAM, COL_REASON, COL_RECEIVED,
 } from './arrow/types.ts';
 import type { TableSpec } from './arrow/types.ts';
 import { CollectCounters } from './counters.ts';
 import { parseHttpLog } from './httplog/httplog.ts';
 import { parseTcpLog } from './httplog/tcplog.ts';
+import { RowCols } from './httplog/row-cols.ts';
 import {
   PARSE_ERR_BINARY, PARSE_ERR_ENCODING, PARSE_ERR_FORMAT, PARSE_ERR_OVERSIZED, PARSE_ERR_TRUNCATED, PARSE_OK, PARSE_REASONS,
 } from './httplog/types.ts';
@@ -76,6 +76,8 @@ export class Ingest {
   private readonly allocated = [0, 0, 0];
   private readonly queue: LogBatch[] = [];
   private readonly frame = newSyslogFrame();
+  /** The envelope columns of the batch being written. */
+  private readonly cols = new RowCols();
   private draining: Promise<void> | null = null;
   private roomWaiters: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
@@ -316,17 +318,19 @@ export class Ingest {
   private envelope(b: LogBatch, buf: Uint8Array): void {
     const f = this.frame;
     const row = b.rows;
-    b.f64[COL_LOG_TS][row] = f.tsMs;
+    const c = this.cols;
+    c.bind(b);
+    c.logTs[row] = f.tsMs;
     if (this.hdrLen > 0) {
       // this.frame is the cached header's (frameFor): its ids are known.
-      b.i32[COL_HOST][row] = this.hdrHost;
-      b.i32[COL_PROGRAM][row] = this.hdrProg;
+      c.host[row] = this.hdrHost;
+      c.program[row] = this.hdrProg;
     } else {
       if (f.hostStart >= 0) b.setDict(COL_HOST, buf, f.hostStart, f.hostEnd);
       if (f.progStart >= 0) b.setDict(COL_PROGRAM, buf, f.progStart, f.progEnd);
     }
-    if (f.pid >= 0) b.i32[COL_PID][row] = f.pid;
-    if (f.pri >= 0) { b.i32[COL_FACILITY][row] = f.pri >> 3; b.i32[COL_SEVERITY][row] = f.pri & 7; }
+    if (f.pid >= 0) c.pid[row] = f.pid;
+    if (f.pri >= 0) { c.facility[row] = f.pri >> 3; c.severity[row] = f.pri & 7; }
   }
 
   /** Stores an unparsed message in raw_log with its reason (invalid UTF-8 is replaced by U+FFFD). */

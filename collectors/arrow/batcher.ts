@@ -145,25 +145,27 @@ export class LogStrColumn {
   append(row: number, buf: Uint8Array, start: number, end: number): void {
     if (row !== this.last + 1) this.fillNulls(row);
     const n = end - start;
-    let o = this.pos;
+    const o = this.pos;
     if (o + n > this.data.length) this.growTo(o + n);
-    const d = this.data;
-    if (n > 48) { d.set(buf.subarray(start, end), o); o += n; }
-    else {
-      // No subarray for short values; 4 bytes per step through DataViews (byte-wise 4 per iteration before: Ingest
-      // path ~0.84 -> ~0.79 us/line, min of 12-16 alternated rounds, better in 4 of 5 pairs; load 6-14).
-      let i = start;
-      if (n >= 4) {
-        const sv = viewOf(buf);
-        let v = this.view;
-        if (v.data !== d) v = this.view = { data: d, dv: new DataView(d.buffer, d.byteOffset, d.byteLength) };
-        const dv = v.dv;
-        for (; i + 4 <= end; i += 4, o += 4) dv.setInt32(o, sv.getInt32(i, true), true);
-      }
-      for (; i < end; i++) d[o++] = buf[i];
+    if (n > 48) this.data.set(buf.subarray(start, end), o);
+    else if (n >= 4) {
+      // No subarray for short values: 4 bytes per step through DataViews, the last step overlapping the one before
+      // instead of a byte loop for the tail (byte-wise 4 per iteration before: Ingest path ~0.84 -> ~0.79 us/line,
+      // min of 12-16 alternated rounds, better in 4 of 5 pairs; load 6-14).
+      const sv = viewOf(buf);
+      let v = this.view;
+      if (v.data !== this.data) v = this.view = { data: this.data, dv: new DataView(this.data.buffer, this.data.byteOffset, this.data.byteLength) };
+      const dv = v.dv;
+      const last = end - 4;
+      let w = o;
+      for (let i = start; i < last; i += 4, w += 4) dv.setInt32(w, sv.getInt32(i, true), true);
+      dv.setInt32(o + n - 4, sv.getInt32(last, true), true);
+    } else {
+      const d = this.data;
+      for (let i = 0; i < n; i++) d[o + i] = buf[start + i];
     }
-    this.pos = o;
-    this.end[row] = o;
+    this.pos = o + n;
+    this.end[row] = o + n;
     this.valid[row] = 1;
     this.last = row;
   }

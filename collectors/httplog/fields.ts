@@ -3,12 +3,11 @@
  * Results go through the module-level `lf` cursor and `nums` so nothing is allocated per field. Hot path: yes.
  */
 import { digitsAt, parseAcceptDate } from '../syslog/dates.ts';
-import { newByteKey, sameBytes } from '../byte-words.ts';
-import {
-  COL_BACKEND, COL_CLIENT_IP, COL_CLIENT_PORT, COL_FRONTEND, COL_SERVER, COL_TRANSPORT, COL_TS,
-} from '../arrow/types.ts';
+import { newByteKey, sameBytes, scanTo } from '../byte-words.ts';
+import { COL_BACKEND, COL_FRONTEND, COL_SERVER, COL_TRANSPORT } from '../arrow/types.ts';
 import type { LogRowWriter } from '../arrow/types.ts';
 import type { PrevValues } from './prev-values.ts';
+import type { RowCols } from './row-cols.ts';
 import { PARSE_ERR_DATE, PARSE_ERR_NUMBER, PARSE_ERR_SYNTAX, PARSE_ERR_TRUNCATED, PARSE_OK } from './types.ts';
 
 /** Cursor shared by the readers: `pos` = offset after what was read, `plus` = 1 if a '+' prefix was seen. */
@@ -62,27 +61,33 @@ export const nums = new Int32Array(8);
  * value = truncated, a wrong separator = syntax.
  */
 export function readInts(buf: Uint8Array, p: number, end: number, n: number, spaces: number): number {
-  // Integers parsed inline, the cursor written once per list (12 integers per httplog line in two lists).
-  const last = n - 1;
+  // Integers parsed inline, the cursor written once per list (12 integers per httplog line in two lists). A value
+  // starts with a digit but for the rare sign; `stops` has a bit per value followed by a space.
+  const stops = spaces | (1 << (n - 1));
+  const out = nums;
   let plus = 0;
-  for (let k = 0; k <= last; k++) {
+  for (let k = 0; k < n; k++) {
+    if (p >= end) { lf.pos = p; return PARSE_ERR_TRUNCATED; }
+    let d = buf[p] - 48;
     let neg = false;
-    if (p < end) {
-      const c = buf[p];
-      if (c === 45) { neg = true; p++; } else if (c === 43) { plus |= 1 << k; p++; }
+    if (d < 0 || d > 9) {
+      if (d === -3) neg = true;                 // '-'
+      else if (d === -5) plus |= 1 << k;        // '+'
+      else { lf.pos = p; return PARSE_ERR_NUMBER; }
+      if (++p >= end) { lf.pos = p; return PARSE_ERR_TRUNCATED; }
+      d = buf[p] - 48;
+      if (d < 0 || d > 9) { lf.pos = p; return PARSE_ERR_NUMBER; }
     }
-    const p0 = p;
-    let v = 0;
-    while (p < end) {
-      const d = buf[p] - 48;
+    let v = d;
+    for (p++; p < end; p++) {
+      d = buf[p] - 48;
       if (d < 0 || d > 9) break;
       v = v * 10 + d;
-      p++;
     }
-    if (p === p0 || v > 2147483647) { lf.pos = p; return p >= end ? PARSE_ERR_TRUNCATED : PARSE_ERR_NUMBER; }
-    nums[k] = neg ? -v : v;
-    if (p >= end) { lf.pos = p; lf.plus = plus; return k === last ? PARSE_OK : PARSE_ERR_TRUNCATED; }
-    if (buf[p] !== (k === last || ((spaces >> k) & 1) !== 0 ? 32 : 47)) { lf.pos = p; return PARSE_ERR_SYNTAX; }
+    if (v > 2147483647) { lf.pos = p; return p >= end ? PARSE_ERR_TRUNCATED : PARSE_ERR_NUMBER; }
+    out[k] = neg ? -v : v;
+    if (p >= end) { lf.pos = p; lf.plus = plus; return k === n - 1 ? PARSE_OK : PARSE_ERR_TRUNCATED; }
+    if (buf[p] !== ((stops >> k) & 1 ? 32 : 47)) { lf.pos = p; return PARSE_ERR_SYNTAX; }
     p++;
   }
   lf.pos = p;
@@ -115,18 +120,16 @@ function acceptDateMs(buf: Uint8Array, i: number): number {
 
 /**
  * Parses `ip:port [dd/Mon/yyyy:hh:mm:ss.mmm] frontend[~] backend/server ` at buf[start] into the row, each field in one
- * forward scan (the client split at its last ':', IPv6-safe), dictionary ids through `pv`. Returns PARSE_OK with
- * lf.pos at the first byte after the backend/server field's space, or an error code.
+ * forward scan (the client split at its last ':', IPv6-safe), dictionary ids through `pv`, the other fields through
+ * `c` (bound to `w`). Returns PARSE_OK with lf.pos at the first byte after the backend/server field's space, or an
+ * error code.
  */
-export function parseLogPrefix(buf: Uint8Array, start: number, end: number, w: LogRowWriter, pv: PrevValues): number {
-  let p = start;
-  let colon = -1;
-  for (; p < end; p++) {
-    const c = buf[p];
-    if (c === 32) break;
-    if (c === 58) colon = p;
-  }
+export function parseLogPrefix(buf: Uint8Array, start: number, end: number, w: LogRowWriter, pv: PrevValues, c: RowCols): number {
+  // the client field: its space 4 bytes per step, then its last ':' (IPv6-safe) backwards from there
+  let p = scanTo(buf, start, end, 32);
   if (p >= end) return PARSE_ERR_TRUNCATED;
+  let colon = p - 1;
+  while (colon > start && buf[colon] !== 58) colon--;
   if (colon <= start) return PARSE_ERR_SYNTAX;
   const sp = p;
   let q = colon + 1;
@@ -141,43 +144,43 @@ export function parseLogPrefix(buf: Uint8Array, start: number, end: number, w: L
   }
   if (q === q0 || q !== sp || port > 2147483647) return PARSE_ERR_NUMBER;
   const row = w.rows;
-  w.setStr(COL_CLIENT_IP, buf, start, colon);
-  w.i32[COL_CLIENT_PORT][row] = neg ? -port : port;
+  c.clientIp.append(row, buf, start, colon);
+  c.clientPort[row] = neg ? -port : port;
   p = sp + 1;
   if (p + 27 > end) return PARSE_ERR_TRUNCATED;
   if (buf[p] !== 91 || buf[p + 25] !== 93 || buf[p + 26] !== 32) return PARSE_ERR_SYNTAX;
   const ts = acceptDateMs(buf, p + 1);
   if (ts !== ts) return PARSE_ERR_DATE;
-  w.f64[COL_TS][row] = ts;
+  c.ts[row] = ts;
   p += 27;
   pv.bind(w);
-  let e = pv.hit(w, COL_FRONTEND, buf, p, end, 32);
+  let e = pv.hit(COL_FRONTEND, c.frontend, row, buf, p, end, 32);
   if (e < 0 || (buf[e - 1] === 126 && e - 1 > p)) {
     for (e = p; e < end && buf[e] !== 32; e++);
     if (e >= end) return PARSE_ERR_TRUNCATED;
     if (buf[e - 1] === 126 && e - 1 > p) {           // '~' = TLS; transport null otherwise
-      pv.set(w, COL_FRONTEND, buf, p, e - 1);
-      pv.set(w, COL_TRANSPORT, buf, e - 1, e);
-    } else pv.set(w, COL_FRONTEND, buf, p, e);
+      pv.set(w, COL_FRONTEND, c.frontend, row, buf, p, e - 1);
+      pv.set(w, COL_TRANSPORT, c.transport, row, buf, e - 1, e);
+    } else pv.set(w, COL_FRONTEND, c.frontend, row, buf, p, e);
   }
   p = e + 1;
-  let slash = pv.hit(w, COL_BACKEND, buf, p, end, 47);
+  let slash = pv.hit(COL_BACKEND, c.backend, row, buf, p, end, 47);
   if (slash < 0) {
     for (e = p; e < end; e++) {
-      const c = buf[e];
-      if (c === 32) break;
-      if (c === 47 && slash < 0) slash = e;
+      const ch = buf[e];
+      if (ch === 32) break;
+      if (ch === 47 && slash < 0) slash = e;
     }
     if (e >= end) return PARSE_ERR_TRUNCATED;
     if (slash < 0) return PARSE_ERR_SYNTAX;
-    pv.set(w, COL_BACKEND, buf, p, slash);
+    pv.set(w, COL_BACKEND, c.backend, row, buf, p, slash);
   }
   p = slash + 1;
-  e = pv.hit(w, COL_SERVER, buf, p, end, 32);
+  e = pv.hit(COL_SERVER, c.server, row, buf, p, end, 32);
   if (e < 0) {
     for (e = p; e < end && buf[e] !== 32; e++);
     if (e >= end) return PARSE_ERR_TRUNCATED;
-    pv.set(w, COL_SERVER, buf, p, e);
+    pv.set(w, COL_SERVER, c.server, row, buf, p, e);
   }
   lf.pos = e + 1;
   return PARSE_OK;

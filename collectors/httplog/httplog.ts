@@ -3,20 +3,19 @@
  * Input is the message after any syslog header (datagram or file line alike). Shared with halog.
  * Hot path: yes (no strings except dictionary misses, no regex, no allocation per line).
  */
-import {
-  COL_ACTCONN, COL_BACKEND_QUEUE, COL_BECONN, COL_BYTES_READ, COL_FECONN, COL_HTTP_VERSION, COL_METHOD, COL_REDISPATCHED,
-  COL_REQ_COOKIE, COL_REQ_HEADERS, COL_RES_COOKIE, COL_RES_HEADERS, COL_RETRIES, COL_SRV_CONN, COL_SRV_QUEUE,
-  COL_STATUS, COL_TA, COL_TA_PLUS, COL_TC, COL_TERM_STATE, COL_TR, COL_TR_SRV, COL_TW, COL_URI,
-} from '../arrow/types.ts';
+import { COL_HTTP_VERSION, COL_METHOD, COL_TERM_STATE } from '../arrow/types.ts';
 import type { LogRowWriter } from '../arrow/types.ts';
 import { writeAfterRequest } from './after-request.ts';
+import { scanTo } from '../byte-words.ts';
 import { lf, nums, parseLogPrefix, readInts } from './fields.ts';
 import { PrevValues } from './prev-values.ts';
+import { RowCols } from './row-cols.ts';
 import {
   PARSE_ERR_NOT_HTTP, PARSE_ERR_NUMBER, PARSE_ERR_SYNTAX, PARSE_ERR_TRUNCATED, PARSE_OK,
 } from './types.ts';
 
 const prev = new PrevValues();
+const cols = new RowCols();
 const bufIndexOf = Buffer.prototype.indexOf;
 
 /**
@@ -42,21 +41,22 @@ function timersError(buf: Uint8Array, p: number, end: number, r: number): number
  * request line's version is found from its end), integers read inline.
  */
 export function parseHttpLog(buf: Uint8Array, start: number, end: number, w: LogRowWriter): number {
-  let r = parseLogPrefix(buf, start, end, w, prev);
+  const c = cols;
+  c.bind(w);
+  let r = parseLogPrefix(buf, start, end, w, prev, c);
   if (r !== PARSE_OK) return r;
   const row = w.rows;
-  const i32 = w.i32;
   let p = lf.pos;
   r = readInts(buf, p, end, 5, 0);
   if (r !== PARSE_OK) return timersError(buf, p, end, r);
   p = lf.pos;
   if (p >= end) return PARSE_ERR_TRUNCATED;                 // the timers ended the line
-  i32[COL_TR][row] = nums[0]; i32[COL_TW][row] = nums[1]; i32[COL_TC][row] = nums[2]; i32[COL_TR_SRV][row] = nums[3];
-  i32[COL_TA][row] = nums[4]; i32[COL_TA_PLUS][row] = lf.plus >> 4;
+  c.tr[row] = nums[0]; c.tw[row] = nums[1]; c.tc[row] = nums[2]; c.trSrv[row] = nums[3]; c.ta[row] = nums[4];
+  c.taPlus[row] = lf.plus >> 4;
   // status: optionally signed int32, then a space
   let neg = false;
-  const c = buf[p];
-  if (c === 45) { neg = true; p++; } else if (c === 43) p++;
+  const sign = buf[p];
+  if (sign === 45) { neg = true; p++; } else if (sign === 43) p++;
   let q = p;
   let v = 0;
   for (; q < end; q++) {
@@ -67,7 +67,7 @@ export function parseHttpLog(buf: Uint8Array, start: number, end: number, w: Log
   if (q === p || v > 2147483647) return PARSE_ERR_NUMBER;
   if (q >= end) return PARSE_ERR_TRUNCATED;
   if (buf[q] !== 32) return PARSE_ERR_SYNTAX;
-  i32[COL_STATUS][row] = neg ? -v : v;
+  c.status[row] = neg ? -v : v;
   // bytes read: up to 2^53, optional '+'
   p = q + 1;
   if (p < end && buf[p] === 43) p++;
@@ -80,37 +80,37 @@ export function parseHttpLog(buf: Uint8Array, start: number, end: number, w: Log
   if (q === p) return PARSE_ERR_NUMBER;
   if (q >= end) return PARSE_ERR_TRUNCATED;
   if (buf[q] !== 32) return PARSE_ERR_SYNTAX;
-  w.f64[COL_BYTES_READ][row] = v;
+  c.bytesRead[row] = v;
   p = q + 1;
   for (q = p; q < end && buf[q] !== 32; q++);               // captured request cookie
   if (q >= end) return PARSE_ERR_TRUNCATED;
-  if (!(q === p + 1 && buf[p] === 45)) w.setStr(COL_REQ_COOKIE, buf, p, q);
+  if (!(q === p + 1 && buf[p] === 45)) c.reqCookie.append(row, buf, p, q);
   p = q + 1;
   for (q = p; q < end && buf[q] !== 32; q++);               // captured response cookie
   if (q >= end) return PARSE_ERR_TRUNCATED;
-  if (!(q === p + 1 && buf[p] === 45)) w.setStr(COL_RES_COOKIE, buf, p, q);
+  if (!(q === p + 1 && buf[p] === 45)) c.resCookie.append(row, buf, p, q);
   p = q + 1;
-  q = prev.hit(w, COL_TERM_STATE, buf, p, end, 32);        // termination state + cookie flags
+  q = prev.hit(COL_TERM_STATE, c.termState, row, buf, p, end, 32);   // termination state + cookie flags
   if (q < 0) {
     for (q = p; q < end && buf[q] !== 32; q++);
     if (q >= end) return PARSE_ERR_TRUNCATED;
-    prev.set(w, COL_TERM_STATE, buf, p, q);
+    prev.set(w, COL_TERM_STATE, c.termState, row, buf, p, q);
   }
   r = readInts(buf, q + 1, end, 7, 1 << 4);                 // ac/fc/bc/sc/rc sq/bq
   if (r !== PARSE_OK) return r;
-  i32[COL_ACTCONN][row] = nums[0]; i32[COL_FECONN][row] = nums[1]; i32[COL_BECONN][row] = nums[2];
-  i32[COL_SRV_CONN][row] = nums[3]; i32[COL_RETRIES][row] = nums[4]; i32[COL_REDISPATCHED][row] = (lf.plus >> 4) & 1;
-  i32[COL_SRV_QUEUE][row] = nums[5]; i32[COL_BACKEND_QUEUE][row] = nums[6];
+  c.actconn[row] = nums[0]; c.feconn[row] = nums[1]; c.beconn[row] = nums[2]; c.srvConn[row] = nums[3];
+  c.retries[row] = nums[4]; c.redispatched[row] = (lf.plus >> 4) & 1; c.srvQueue[row] = nums[5];
+  c.backendQueue[row] = nums[6];
   p = lf.pos;
   if (p < end && buf[p] === 123) {                         // {captured request headers}
-    for (q = p + 1; q < end && buf[q] !== 125; q++);
+    q = scanTo(buf, p + 1, end, 125);
     if (q >= end) return PARSE_ERR_TRUNCATED;
-    w.setStr(COL_REQ_HEADERS, buf, p + 1, q);
+    c.reqHeaders.append(row, buf, p + 1, q);
     p = q + 2;
     if (p < end && buf[p] === 123) {                       // {captured response headers}
-      for (q = p + 1; q < end && buf[q] !== 125; q++);
+      q = scanTo(buf, p + 1, end, 125);
       if (q >= end) return PARSE_ERR_TRUNCATED;
-      w.setStr(COL_RES_HEADERS, buf, p + 1, q);
+      c.resHeaders.append(row, buf, p + 1, q);
       p = q + 2;
     }
   }
@@ -133,18 +133,21 @@ export function parseHttpLog(buf: Uint8Array, start: number, end: number, w: Log
     if (q + 1 < end) writeAfterRequest(buf, q + 1, end, w);
     s = -1;
   }
-  let m = prev.hit(w, COL_METHOD, buf, p, q, 32);
+  let m = prev.hit(COL_METHOD, c.method, row, buf, p, q, 32);
   if (m < 0) {
     for (m = p; m < q && buf[m] !== 32; m++);
-    if (m >= q) { w.setStr(COL_URI, buf, p, q); return PARSE_OK; }
-    prev.set(w, COL_METHOD, buf, p, m);
+    if (m >= q) { c.uri.append(row, buf, p, q); return PARSE_OK; }
+    prev.set(w, COL_METHOD, c.method, row, buf, p, m);
   }
   if (s < 0) for (s = q - 1; s > m && buf[s] !== 32; s--);
   if (s > m && q - s > 5 && buf[s + 1] === 72 && buf[s + 2] === 84 && buf[s + 3] === 84 && buf[s + 4] === 80) {
-    w.setStr(COL_URI, buf, m + 1, s);
-    prev.set(w, COL_HTTP_VERSION, buf, s + 1, q);
+    c.uri.append(row, buf, m + 1, s);
+    // no '"' in (s, q): a kept version followed by '"' ends at q
+    if (prev.hit(COL_HTTP_VERSION, c.httpVersion, row, buf, s + 1, q + 1, 34) < 0) {
+      prev.set(w, COL_HTTP_VERSION, c.httpVersion, row, buf, s + 1, q);
+    }
   } else {
-    w.setStr(COL_URI, buf, m + 1, q);
+    c.uri.append(row, buf, m + 1, q);
   }
   return PARSE_OK;
 }

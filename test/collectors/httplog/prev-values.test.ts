@@ -86,19 +86,19 @@ test('PrevValues: hit only on the same bytes followed by the stop byte; long val
   const b = new LogBatch(HTTP_LOG_TABLE, 4, new LogDicts());
   const x = Buffer.from('be_app/s1 be_app/ be_ap/ ' + 'x'.repeat(60) + ' ' + 'x'.repeat(60) + ' ');
   pv.bind(b);
-  assert.equal(pv.hit(b, COL_BACKEND, x, 0, x.length, 47), -1);   // nothing cached yet
-  pv.set(b, COL_BACKEND, x, 0, 6);
+  assert.equal(pv.hit(COL_BACKEND, b.i32[COL_BACKEND], 0, x, 0, x.length, 47), -1);   // nothing cached yet
+  pv.set(b, COL_BACKEND, b.i32[COL_BACKEND], 0, x, 0, 6);
   const id = b.i32[COL_BACKEND][0];
   b.i32[COL_BACKEND][0] = 0;
-  assert.equal(pv.hit(b, COL_BACKEND, x, 10, x.length, 47), 16);
+  assert.equal(pv.hit(COL_BACKEND, b.i32[COL_BACKEND], 0, x, 10, x.length, 47), 16);
   assert.equal(b.i32[COL_BACKEND][0], id);
-  assert.equal(pv.hit(b, COL_BACKEND, x, 10, x.length, 32), -1);   // other stop byte
-  assert.equal(pv.hit(b, COL_BACKEND, x, 18, x.length, 47), -1);   // shorter
-  assert.equal(pv.hit(b, COL_BACKEND, x, 10, 16, 47), -1);          // the stop byte is past `end`
-  assert.equal(pv.hit(b, COL_SERVER, x, 7, x.length, 32), -1);      // per column
-  pv.set(b, COL_SERVER, x, 25, 85);
-  assert.equal(pv.hit(b, COL_SERVER, x, 86, x.length, 32), -1);     // 60 bytes: not cached
-  pv.set(b, COL_SERVER, x, 86, 146);
+  assert.equal(pv.hit(COL_BACKEND, b.i32[COL_BACKEND], 0, x, 10, x.length, 32), -1);   // other stop byte
+  assert.equal(pv.hit(COL_BACKEND, b.i32[COL_BACKEND], 0, x, 18, x.length, 47), -1);   // shorter
+  assert.equal(pv.hit(COL_BACKEND, b.i32[COL_BACKEND], 0, x, 10, 16, 47), -1);          // the stop byte is past `end`
+  assert.equal(pv.hit(COL_SERVER, b.i32[COL_SERVER], 0, x, 7, x.length, 32), -1);      // per column
+  pv.set(b, COL_SERVER, b.i32[COL_SERVER], 0, x, 25, 85);
+  assert.equal(pv.hit(COL_SERVER, b.i32[COL_SERVER], 0, x, 86, x.length, 32), -1);     // 60 bytes: not cached
+  pv.set(b, COL_SERVER, b.i32[COL_SERVER], 0, x, 86, 146);
   assert.equal(b.i32[COL_SERVER][0], b.dicts.byColumn[COL_SERVER]!.internString('x'.repeat(60)));
 });
 
