@@ -82,6 +82,8 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
   toErr = 0;
   cliActive = 0;          // last activity dates (ms) for client/server inactivity timeouts
   srvActive = 0;
+  /** The line was sent when the server connection came up (LogCfg.logAtConnect): none at the end. */
+  loggedAtConnect = false;
   closed = false;
   // SampleCtx (layer 4: tcp-request content rules, use_backend); HTTP parts empty
   readonly buf = null;
@@ -231,6 +233,28 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
     this.connectBackend(be);
   }
 
+  /**
+   * 2.6 logs a tcp stream as soon as its server connection is up when its format waits for no byte count (`option
+   * logasap`, or no timer, byte or counter tag): Tt ends there, B/U count what passed so far, the stream still holds
+   * its backend and server slots, and `dontlognull` does not apply yet.
+   */
+  logAtConnect(): void {
+    const log = this.log;
+    log.tTotal = Date.now() - log.acceptMs;
+    log.actconn = feGlobal.actconn;
+    log.feconn = this.fe.feconn;
+    if (log.backend !== null) log.beconn = log.backend.beconn;
+    if (log.server !== null) log.srvconn = log.server.served;
+    const q = log.tQueue;
+    const bad = log.badReqData;
+    if (q >= 0) log.tQueue += this.conn.tStart - log.acceptMs + 1;    // as finish() prints it
+    log.badReqData = true;                                              // logged even without data (no dontlognull)
+    if (logSink !== null) logSink(this.fe, log);
+    log.tQueue = q;
+    log.badReqData = bad;
+    this.loggedAtConnect = true;
+  }
+
   /** termination phase while no server is connected: inspecting (R), queued (Q), connecting (C). */
   waitPhase(): number {
     if (this.srv !== null) return SF_FINST_D;
@@ -252,6 +276,7 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
     this.cli.ondata = onCliData;
     // both inactivity timeouts start now: 2.6 counts neither the queue nor the connect retries in `timeout client`
     this.srvActive = this.cliActive = Date.now();
+    if (this.fe.log.logAtConnect) this.logAtConnect();
     if (this.l4Data !== null) {
       const d = this.l4Data;
       this.l4Data = null;
@@ -459,7 +484,7 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
     // that tcp streams never set (-1), hence the +1 (`1/0/4` for an immediate connect)
     if (log.tQueue >= 0) log.tQueue += this.conn.tStart - log.acceptMs + 1;
     if (this.stk !== null) { stkTxnEnd(this.stk, log, now); stkSessEnd(this.stk, now); }
-    if (logSink !== null) logSink(this.fe, log);
+    if (logSink !== null && !this.loggedAtConnect) logSink(this.fe, log);
     frontendStreamEnd(this.fe, this.bind);
   }
 
