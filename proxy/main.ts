@@ -274,6 +274,12 @@ export async function checkConfig(files: string[], quietFlag: boolean, err: (s: 
 }
 
 function main(): void {
+  // 64 KiB Buffer pools instead of node's 8 KiB: a pool is then above the shebang's glibc mmap threshold, so the
+  // pools that the per-read copies (net/raw-socket.ts) turn into garbage between scavenges are unmapped when swept
+  // instead of growing the brk heap for good. Peak VmRSS -2 to -4.7 MB under keep-alive, close and 1 MiB load,
+  // mode tcp +-0.5 (same-time A/Bs, 5 and 8 rounds); CPU per request ka +0.75, tcp +0.65, close -0.8 us (paired
+  // medians, 5/8, 5/8, 3/8 rounds higher: noise at load 17).
+  Buffer.poolSize = 65536;
   const argv = process.argv.slice(2);
   const o = parseArgs(argv);
   if (o.err !== '') usage(o.err);
