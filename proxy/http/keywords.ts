@@ -17,7 +17,7 @@ import {
   HTTP_ACT_ALLOW, HTTP_ACT_DENY, HTTP_ACT_SET_HDR, HTTP_ACT_ADD_HDR, HTTP_ACT_DEL_HDR, HTTP_ACT_REDIRECT,
   HTTP_ACT_RETURN, HTTP_ACT_SET_PATH, HTTP_ACT_SET_QUERY, HTTP_ACT_SET_URI, HTTP_ACT_SET_METHOD, HTTP_ACT_REPLACE_HDR,
   HTTP_ACT_REPLACE_VAL, HTTP_ACT_REPLACE_PATH, HTTP_ACT_REPLACE_URI, HTTP_ACT_TARPIT, HTTP_ACT_CAPTURE, HTTP_ACT_SET_VAR,
-  HTTP_ACT_REJECT, HTTP_ACT_SILENT_DROP, HTTP_ACT_SET_SRC, HTTP_ACT_WAIT_BODY,
+  HTTP_ACT_REJECT, HTTP_ACT_SILENT_DROP, HTTP_ACT_SET_SRC, HTTP_ACT_SET_SRC_PORT, HTTP_ACT_WAIT_BODY,
   HTTP_ACT_UNSET_VAR, HTTP_ACT_AUTH, HTTP_ACT_SET_STATUS, HTTP_ACT_PROMETHEUS, HTTP_ACT_CAPTURE_RES, HTTP_ACT_STRICT_MODE, HTTP_ACT_CUSTOM, REDIR_LOCATION, REDIR_PREFIX, REDIR_SCHEME, HTTP_REUSE_NEVER, HTTP_REUSE_SAFE,
   HTTP_REUSE_AGGRESSIVE, HTTP_REUSE_ALWAYS,
 } from './types.ts';
@@ -428,12 +428,12 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       }
       break;
     }
-    case 'set-src': {
-      // the request's client address from a sample (behind a CDN: req.hdr(CF-Connecting-IP)); a value that is no
-      // address leaves it unchanged
+    case 'set-src': case 'set-src-port': {
+      // the request's client address (or port) from a sample (behind a CDN: req.hdr(CF-Connecting-IP)); a value
+      // that is no address (no port number) leaves it unchanged
       if (!isReq) break;
       if (end > 3) { condExpected(args[3]); return; }
-      rule = newRule(HTTP_ACT_SET_SRC, ctx);
+      rule = newRule(act === 'set-src' ? HTTP_ACT_SET_SRC : HTTP_ACT_SET_SRC_PORT, ctx);
       const f = valueFormat('%[' + (end > 2 ? args[2] : '') + ']', ctx, `'${args[0]} ${act}'`, true);
       if (f === undefined) return;
       rule.fmt = f;
@@ -552,7 +552,7 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       ctx.alertRaw(unknownActionAlert(ctx.file, ctx.line, args[0], act));
       return;
     }
-    ctx.alert(`'${args[0]}' action '${act ?? ''}' is not supported by Sluice yet (supported: allow, deny, set-header, add-header, del-header, replace-header, replace-value, set-var, set-var-fmt, unset-var${isReq ? ', auth, tarpit, reject, silent-drop, set-src, set-path, set-query, set-uri, set-method, replace-path, replace-uri, capture, redirect, wait-for-body, use-service prometheus-exporter' : ', set-status, capture'}, return).`);
+    ctx.alert(`'${args[0]}' action '${act ?? ''}' is not supported by Sluice yet (supported: allow, deny, set-header, add-header, del-header, replace-header, replace-value, set-var, set-var-fmt, unset-var${isReq ? ', auth, tarpit, reject, silent-drop, set-src, set-src-port, set-path, set-query, set-uri, set-method, replace-path, replace-uri, capture, redirect, wait-for-body, use-service prometheus-exporter' : ', set-status, capture'}, return).`);
     return;
   }
   if (end < args.length) {

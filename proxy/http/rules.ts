@@ -15,7 +15,7 @@ import {
   HTTP_ACT_ALLOW, HTTP_ACT_DENY, HTTP_ACT_SET_HDR, HTTP_ACT_ADD_HDR, HTTP_ACT_DEL_HDR, HTTP_ACT_REDIRECT,
   HTTP_ACT_RETURN, HTTP_ACT_SET_PATH, HTTP_ACT_SET_QUERY, HTTP_ACT_SET_URI, HTTP_ACT_SET_METHOD, HTTP_ACT_REPLACE_HDR,
   HTTP_ACT_REPLACE_VAL, HTTP_ACT_REPLACE_PATH, HTTP_ACT_REPLACE_URI, HTTP_ACT_TARPIT, HTTP_ACT_CAPTURE, HTTP_ACT_CAPTURE_RES, HTTP_ACT_SET_VAR,
-  HTTP_ACT_REJECT, HTTP_ACT_SILENT_DROP, HTTP_ACT_SET_SRC,
+  HTTP_ACT_REJECT, HTTP_ACT_SILENT_DROP, HTTP_ACT_SET_SRC, HTTP_ACT_SET_SRC_PORT,
   HTTP_ACT_UNSET_VAR, HTTP_ACT_AUTH, HTTP_ACT_SET_STATUS, HTTP_ACT_PROMETHEUS, HTTP_ACT_CUSTOM, HTTP_ACT_WAIT_BODY,
   REDIR_LOCATION, REDIR_PREFIX, H1_HDR_STRIDE,
 } from './types.ts';
@@ -484,6 +484,16 @@ export function httpRulesRun(rules: readonly HttpRule[], ctx0: SampleCtx, out: R
         const v = (r.fmt.fns[0] as (s: typeof log) => string | number | null)(log);
         sampleLive.req = null;
         if (typeof v === 'string' && setSrc(ctx0, log, v)) stale = true;     // later rules see the new address
+        break;
+      }
+      case HTTP_ACT_SET_SRC_PORT: {
+        const log = out.log;
+        if (log === null || r.fmt === null) break;
+        setLive(ctx, out);
+        const v = (r.fmt.fns[0] as (s: typeof log) => string | number | null)(log);
+        sampleLive.req = null;
+        const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? Number(v) : -1;
+        if (n >= 0) log.clientPort = n & 0xffff;
         break;
       }
       case HTTP_ACT_REJECT: return RULES_REJECT;
