@@ -83,6 +83,7 @@ import { varConverter } from './http/var-converters.ts';
 import { CLIENT_HELLO_FETCHES } from './acl/fetches-client-hello.ts';
 import { jsonConverter } from './http/json-converters.ts';
 import { languageConverter } from './http/language-converter.ts';
+import { binConverter } from './http/bin-converters.ts';
 import { registerConverters } from './log/converters.ts';
 import { registerHttpActions } from './http/keywords.ts';
 import { setLogLevelAction } from './log/set-log-level.ts';
@@ -127,6 +128,7 @@ export function registerModelHooks(): void {
   registerConverters(varConverter);
   registerConverters(jsonConverter);
   registerConverters(languageConverter);
+  registerConverters(binConverter);
   registerHttpActions([setLogLevelAction]);
 }
 
