@@ -323,8 +323,10 @@ export function showStat(sock: string): Promise<Map<string, Map<string, string>>
     let txt = '';
     const c = net.connect(sock, () => c.write('show stat\n'));
     c.on('data', (d) => { txt += d.toString('latin1'); });
-    c.on('error', () => resolve(new Map()));
+    let failed = false;
+    c.on('error', () => { failed = true; resolve(new Map()); });
     c.on('close', () => {
+      if (failed) return;
       fs.writeFileSync(sock.replace(/\.sock$/, '.stat'), txt);
       const lines = txt.split('\n').filter((l) => l !== '');
       const head = (lines.shift() ?? '').replace(/^# /, '').split(',');
