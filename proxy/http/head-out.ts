@@ -8,13 +8,12 @@
  */
 import { type H1Msg, h1StartLine } from './h1-parser.ts';
 import { H1_HDR_STRIDE, H1_MF_SL_REBUILD, H1_MF_RESP } from './types.ts';
+import { bufCopy } from '../net/buf-copy.ts';
 
 // segment list reused by every call: (start, end) pairs into the source buffer; start < 0 encodes a literal
 const LIT_CRLF = -1;
 const LIT_COLON_SP = -2;
 let seg = new Int32Array(2 * 256);
-/** Buffer#copy through one reference (no property lookup per call on buffers of several shapes). */
-const bufCopy = Buffer.prototype.copy;
 let nseg = 0;
 
 function push(s: number, e: number): void {
@@ -72,19 +71,19 @@ export function h1HeadOut(buf: Buffer, m: H1Msg, line: Buffer | null, extra: str
   total += xl + (conn !== null ? conn.length : 0) + 4 + (tail !== null ? te - ts : 0);
   const out = Buffer.allocUnsafe(total);
   let o = 0;
-  if (line !== null) o += bufCopy.call(line, out, 0);
+  if (line !== null) o += bufCopy(line, out, 0, 0, line.length);
   for (let i = 0; i < nseg; i++) {
     const s = seg[i * 2];
     if (s >= 0) {
       const e = seg[i * 2 + 1];
       if (e - s <= 16) { for (let j = s; j < e; j++) out[o++] = buf[j]; }
-      else o += bufCopy.call(buf, out, o, s, e);
+      else o += bufCopy(buf, out, o, s, e);
     } else if (s === LIT_CRLF) { out[o++] = 13; out[o++] = 10; }
     else { out[o++] = 58; out[o++] = 32; }
   }
   if (xl !== 0) o += out.write(extra, o, xl, 'latin1');
-  if (conn !== null) o += bufCopy.call(conn, out, o);
+  if (conn !== null) o += bufCopy(conn, out, o, 0, conn.length);
   out[o++] = 13; out[o++] = 10; out[o++] = 13; out[o++] = 10;
-  if (tail !== null && te > ts) o += bufCopy.call(tail, out, o, ts, te);
+  if (tail !== null && te > ts) o += bufCopy(tail, out, o, ts, te);
   return out;
 }

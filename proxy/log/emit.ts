@@ -15,6 +15,7 @@ import {
 } from '../model/types.ts';
 import { LOG_ERR, LOG_INFO, LOG_LEVEL_SILENT, LOG_FMT_RFC5424, LOG_TGT_FD } from './types.ts';
 import { putUint } from './syslog.ts';
+import { bufCopy } from '../net/buf-copy.ts';
 import { putDateLocalMs } from './dates.ts';
 import { buildEmitFn } from './emit-gen.ts';
 import { openLogSink, logRing, logCounters } from './sender.ts';
@@ -108,7 +109,7 @@ function sendToTargets(fe: Proxy, level: number, msgLen: number, s: StreamLog | 
     const lim = at + (t.kind === LOG_TGT_FD ? t.maxLen - 1 : t.maxLen);
     let off = t.hdr.put(data, at, t.format, t.facility, sev, us, tag, PID, lc.hostname);
     if (t.format === LOG_FMT_RFC5424) {
-      if (sdLen > 0) { sdBuf.copy(data, off, 0, sdLen); off += sdLen; }
+      if (sdLen > 0) { bufCopy(sdBuf, data, off, 0, sdLen); off += sdLen; }
       else data[off++] = 0x2d;
       data[off++] = 0x20;
     }
@@ -116,7 +117,7 @@ function sendToTargets(fe: Proxy, level: number, msgLen: number, s: StreamLog | 
     let end = off + msgLen;
     if (end > lim) end = lim;
     if (end - off <= 16) { for (let k = off; k < end; k++) data[k] = msgBuf[k - off]; }
-    else msgBuf.copy(data, off, 0, end - off);
+    else bufCopy(msgBuf, data, off, 0, end - off);
     data[end] = 0x0a;
     w.commit(slot, end + 1 - at);
     logCounters.sent++;

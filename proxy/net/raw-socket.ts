@@ -10,6 +10,7 @@ import { isIP } from 'node:net';
 import { lookup } from 'node:dns';
 import { getSystemErrorName } from 'node:util';
 import type { SockError, WriteCb, ProxySocket } from './types.ts';
+import { bufCopy } from './buf-copy.ts';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Binding = any;
@@ -447,7 +448,7 @@ function onHandleRead(this: StreamHandle, _ab: ArrayBuffer | undefined): Buffer 
     if (own === null) {
       if (rs.lend) return lendRead(rs, n);
       const chunk = Buffer.allocUnsafe(n);
-      sharedReadBuf.copy(chunk, 0, 0, n);
+      bufCopy(sharedReadBuf, chunk, 0, 0, n);
       rs.ondata(chunk);
       return undefined;
     }
@@ -470,7 +471,7 @@ function onHandleRead(this: StreamHandle, _ab: ArrayBuffer | undefined): Buffer 
 /** A lending socket's read of `n` bytes in the shared buffer: copied into a lent buffer, kept if the read filled it. */
 function lendRead(rs: RawSocket, n: number): Buffer | undefined {
   const b = rawReadBufTake();
-  sharedReadBuf.copy(b, 0, 0, n);
+  bufCopy(sharedReadBuf, b, 0, 0, n);
   rs.readBuf = b;
   rs.ondata(b.subarray(0, n));
   const nb = rs.readBuf;             // `b`, or a fresh buffer when the owner kept `b`
