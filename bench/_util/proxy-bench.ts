@@ -1,7 +1,8 @@
 /*
  * Helpers shared by the Sluice-vs-HAProxy macro benchmarks (bench/proxy, bench/edge): a free loopback port, waiting
  * for a listener, a process's CPU ticks (utime+stime of /proc/<pid>/stat), the median of a sample, starting either
- * proxy on a config file, one wrk measurement of req/s and proxy CPU per request, and a loopback syslog sink for the
+ * proxy on a config file, how the `sluice` command runs (bin file, node flags, environment), one wrk measurement of
+ * req/s and proxy CPU per request, and a loopback syslog sink for the
  * proxies' log lines. Configs, backends and report tables stay in each bench. Hot path: no.
  */
 import net from 'node:net';
@@ -62,6 +63,26 @@ export function cpuTicksSplit(pid: number): [number, number] {
   const f = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
   const parts = f.slice(f.lastIndexOf(')') + 2).split(' ');
   return [Number(parts[11]), Number(parts[12])];
+}
+
+/**
+ * How the installed `sluice` command runs: package.json's bin file under `root` (or `file`) and its `#!/usr/bin/env -S
+ * ...` line, i.e. node's flags and the environment once the line's `-u NAME` / `NAME=value` words are applied.
+ */
+export function sluiceBin(root: string, file?: string): { file: string; flags: string[]; env: NodeJS.ProcessEnv } {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+  const f = file !== undefined ? path.resolve(file) : path.join(root, pkg.bin.sluice);
+  if (!fs.existsSync(f)) throw new Error(`${f} not found: run \`npm run build\` first`);
+  const words = fs.readFileSync(f, 'latin1').split('\n', 1)[0].split(' ').slice(2);   // after "#!/usr/bin/env -S"
+  const env = { ...process.env };
+  const flags: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (w === '-u') delete env[words[++i]];
+    else if (w.startsWith('--')) flags.push(w);
+    else if (w.includes('=')) env[w.slice(0, w.indexOf('='))] = w.slice(w.indexOf('=') + 1);
+  }
+  return { file: f, flags, env };
 }
 
 /** The middle value (upper middle for an even count); does not reorder `a`. */

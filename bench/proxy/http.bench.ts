@@ -20,7 +20,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpuTicks, cpuTicksSplit, freePort, HZ, median, waitPort } from '../_util/proxy-bench.ts';
+import { cpuTicks, cpuTicksSplit, freePort, HZ, median, sluiceBin, waitPort } from '../_util/proxy-bench.ts';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const DURATION = Number(process.env.DURATION ?? 5);
@@ -192,28 +192,8 @@ async function syscallsPerReq(p: Proc, s: Scenario): Promise<string> {
   return `total ${(total / reqs).toFixed(1)}: ` + rows.filter((x) => x[1] >= 0.05).map((x) => `${x[0]} ${x[1].toFixed(2)}`).join(' ');
 }
 
-/**
- * How the installed `sluice` command runs: package.json's bin file and its `#!/usr/bin/env -S ...` line, i.e. node's
- * flags and the environment once the line's `-u NAME` / `NAME=value` words are applied.
- */
-function sluiceBin(): { file: string; flags: string[]; env: NodeJS.ProcessEnv } {
-  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> };
-  const file = path.join(root, pkg.bin.sluice);
-  if (!fs.existsSync(file)) throw new Error('run `npm run build` first');
-  const words = fs.readFileSync(file, 'latin1').split('\n', 1)[0].split(' ').slice(2);   // after "#!/usr/bin/env -S"
-  const env = { ...process.env };
-  const flags: string[] = [];
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i];
-    if (w === '-u') delete env[words[++i]];
-    else if (w.startsWith('--')) flags.push(w);
-    else if (w.includes('=')) env[w.slice(0, w.indexOf('='))] = w.slice(w.indexOf('=') + 1);
-  }
-  return { file, flags, env };
-}
-
 async function main(): Promise<void> {
-  const bin = sluiceBin();
+  const bin = sluiceBin(root);
   const be = await startBackend();
   const bePid = be.child.pid as number;
   const sink = dgram.createSocket('udp4');
