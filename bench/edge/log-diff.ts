@@ -103,6 +103,7 @@ async function startSide(name: string, argv: string[], fes: FeSpec[], pool: numb
   const file = path.join(OUT, name + '.cfg');
   fs.writeFileSync(file, cfg);
   const child = spawn(argv[0], [...argv.slice(1), '-db', '-f', file], { stdio: ['ignore', 'ignore', 'pipe'], cwd: ROOT });
+  process.on('exit', () => { if (child.exitCode === null) child.kill('SIGKILL'); });     // also when a side fails to start
   child.stderr!.on('data', (d) => fs.appendFileSync(path.join(OUT, name + '.stderr'), d));
   // listening sockets are looked up in /proc/net/tcp: a probe connection would be logged (late under load)
   for (const p of fePorts.values()) await waitListen(p, 30000);
