@@ -48,7 +48,7 @@ export const IGNORED: ReadonlyArray<readonly [string, readonly IgnoredKeyword[]]
     ['insecure-setuid-wanted', 0, 'sluice changes no user id'],
     ['set-dumpable', 0, TUNE], ['strict-limits', 0, TUNE], ['no-memory-trimming', 0, TUNE],
     ['numa-cpu-mapping', 0, 'one process, one thread'], ['profiling.tasks', 1, TUNE],
-    ['anonkey', 1, 'the CLI never anonymizes'], ['cluster-secret', 1, 'no QUIC'],
+    ['cluster-secret', 1, 'no QUIC'],
     ['mworker-max-reloads', 1, 'workers are never killed for their age'], ['fd-hard-limit', 1, TUNE],
     ['h2-workaround-bogus-websocket-clients', 0, 'sluice speaks HTTP/1.1 only'],
     ['h1-case-adjust', 2, 'header names go out in lower case, as HAProxy sends them without this'],
@@ -57,8 +57,8 @@ export const IGNORED: ReadonlyArray<readonly [string, readonly IgnoredKeyword[]]
     ['grace', 1, 'a stopping process closes its listeners at once'],
     ['close-spread-time', 1, 'a stopping process closes its idle connections at once'],
     ['ssl-load-extra-del-ext', 0, 'only the PEM files named (and <crt>.key) are read'],
-    ...['httpclient.ssl.verify', 'httpclient.ssl.ca-file', 'httpclient.resolvers.disabled', 'httpclient.resolvers.id',
-      'httpclient.resolvers.prefer'].map((n): IgnoredKeyword => [n, 1, 'sluice has no internal HTTP client (Lua, OCSP)']),
+    ...['httpclient.ssl.verify', 'httpclient.ssl.ca-file', 'httpclient.resolvers.id', 'httpclient.resolvers.prefer']
+      .map((n): IgnoredKeyword => [n, 1, 'sluice has no internal HTTP client (Lua, OCSP)']),
   ]],
   ['proxy', [
     ['backlog', 1, 'listeners use the system\'s backlog'],

@@ -1,8 +1,9 @@
 /*
- * How many words HAProxy 2.6 accepts after the keywords that take a fixed number of them, measured with haproxy 2.6.12
- * -c (one word more is refused with "'<keyword>' cannot handle unexpected argument '<word>'."). The config loader asks
- * here before a keyword's own parser runs, for implemented keywords and for those Sluice accepts and ignores alike,
- * so the refusal does not depend on how much of the keyword Sluice implements. Hot path: no (load time).
+ * How many words HAProxy 2.6 wants after the keywords that take a fixed number of them, measured with haproxy 2.6.12
+ * -c: one word more is refused with "'<keyword>' cannot handle unexpected argument '<word>'.", a missing value with the
+ * keyword's own alert. The config loader asks here before a keyword's own parser runs, for implemented keywords and for
+ * those Sluice accepts and ignores alike, so the refusal does not depend on how much of the keyword Sluice implements.
+ * Hot path: no (load time).
  */
 
 /** keyword phrase → [most words after it, name in the message when not the phrase]. */
@@ -54,11 +55,85 @@ const PROXY_LIMITS: ReadonlyMap<string, Limit> = new Map<string, Limit>([
   ['option tcp-smart-connect', [0]], ['retries', [1]], ['server-state-file-name', [1]],
 ]);
 
+/** keyword → [fewest words after it (an empty word counts as missing), 2.6's alert when they are not there]. */
+type Minimum = readonly [number, string];
+
+const GLOBAL_MINIMA: ReadonlyMap<string, Minimum> = new Map<string, Minimum>([
+  ['ulimit-n', [1, "'ulimit-n' expects an integer argument."]],
+  ['localpeer', [1, "'localpeer' expects a name as an argument."]],
+  ['ssl-default-bind-options', [1, "global statement 'ssl-default-bind-options' expects an option as an argument."]],
+  ['ssl-default-server-options', [1,
+    "global statement 'ssl-default-server-options' expects an option as an" +
+    " argument."]],
+  ['tune.maxaccept', [1, "'tune.maxaccept' expects an integer argument."]],
+  ['tune.maxpollevents', [1, "'tune.maxpollevents' expects an integer argument."]],
+  ['tune.rcvbuf.client', [1, "'tune.rcvbuf.client' expects an integer argument."]],
+  ['tune.rcvbuf.server', [1, "'tune.rcvbuf.server' expects an integer argument."]],
+  ['tune.sndbuf.client', [1, "'tune.sndbuf.client' expects an integer argument."]],
+  ['tune.sndbuf.server', [1, "'tune.sndbuf.server' expects an integer argument."]],
+  ['tune.idletimer', [1, "'tune.idletimer' expects a timer value between 0 and 65535 ms."]],
+  ['tune.pipesize', [1, "'tune.pipesize' expects an integer argument."]],
+  ['tune.recv_enough', [1, "'tune.recv_enough' expects an integer argument."]],
+  ['tune.runqueue-depth', [1, "'tune.runqueue-depth' expects an integer argument."]],
+  ['tune.buffers.limit', [1, "'tune.buffers.limit' expects an integer argument."]],
+  ['tune.buffers.reserve', [1, "'tune.buffers.reserve' expects an integer argument."]],
+  ['tune.idle-pool.shared', [1, "'tune.idle-pool.shared' expects either 'on' or 'off' but got ''."]],
+  ['tune.pattern.cache-size', [1, "'tune.pattern.cache-size' expects a positive numeric value"]],
+  ['tune.pool-high-fd-ratio', [1, "'tune.pool-high-fd-ratio' expects an integer argument between 0 and 100."]],
+  ['tune.pool-low-fd-ratio', [1, "'tune.pool-low-fd-ratio' expects an integer argument between 0 and 100."]],
+  ['tune.sched.low-latency', [1, "'tune.sched.low-latency' expects either 'on' or 'off' but got ''."]],
+  ['tune.lua.service-timeout', [1, "tune.lua.service-timeout: invalid timeout"]],
+  ['tune.lua.session-timeout', [1, "tune.lua.session-timeout: invalid timeout"]],
+  ['tune.lua.task-timeout', [1, "tune.lua.task-timeout: invalid timeout"]],
+  ['tune.peers.max-updates-at-once', [1,
+    "'tune.peers.max-updates-at-once' expects an integer argument greater than" +
+    " 0."]],
+  ['tune.ssl.maxrecord', [1, "'tune.ssl.maxrecord' expects an integer argument."]],
+  ['tune.ssl.capture-buffer-size', [1, "'tune.ssl.capture-buffer-size' expects an integer argument."]],
+  ['tune.ssl.capture-cipherlist-size', [1, "'tune.ssl.capture-cipherlist-size' expects an integer argument."]],
+  ['tune.ssl.hard-maxrecord', [1, "'tune.ssl.hard-maxrecord' expects an integer argument."]],
+  ['tune.ssl.keylog', [1, "'tune.ssl.keylog' expects either 'on' or 'off' but got ''."]],
+  ['tune.ssl.ssl-ctx-cache-size', [1, "'tune.ssl.ssl-ctx-cache-size' expects an integer argument."]],
+  ['maxpipes', [1, "'maxpipes' expects an integer argument."]],
+  ['maxsslconn', [1, "'maxsslconn' expects an integer argument."]],
+  ['maxsslrate', [1, "'maxsslrate' expects an integer argument."]],
+  ['ssl-load-extra-files', [1,
+    "'ssl-load-extra-files' expects one or multiple arguments (none, all, bundle, sctl, ocsp," +
+    " issuer)."]],
+  ['ssl-provider', [1, "global statement 'ssl-provider' expects a valid engine provider name as an argument."]],
+  ['ssl-provider-path', [1, "global statement 'ssl-provider-path' expects a directory path as an argument."]],
+  ['ssl-propquery', [1, "global statement 'ssl-propquery' expects a property string as an argument."]],
+  ['maxcomprate', [1, "'maxcomprate' expects an integer argument in kb/s."]],
+  ['maxcompcpuusage', [1, "'maxcompcpuusage' expects an integer argument between 0 and 100."]],
+  ['maxzlibmem', [1, "'maxzlibmem' expects an integer argument."]],
+  ['profiling.tasks', [1, "'profiling.tasks' expects either 'on', 'auto', or 'off' but got ''."]],
+  ['cluster-secret', [1, "expects an ASCII string argument."]],
+  ['fd-hard-limit', [1, "'fd-hard-limit' expects an integer argument."]],
+  ['h1-case-adjust', [2, "'h1-case-adjust' expects <from> and <to> as argument."]],
+  ['h1-case-adjust-file', [1, "'h1-case-adjust-file' expects <file> as argument."]],
+  ['cpu-map', [1,
+    "cpu-map expects a process number  ('all', 'odd', 'even', a number from 1 to 64 or a range), " +
+    " followed by a list of CPU ranges with numbers from 0 to 63."]],
+  ['grace', [1, "'grace' expects <time> as argument.\n"]],
+]);
+
+const PROXY_MINIMA: ReadonlyMap<string, Minimum> = new Map<string, Minimum>([
+  ['backlog', [1, "'backlog' expects an integer argument."]],
+  ['clitcpka-cnt', [1, "'clitcpka-cnt' expects an integer value"]],
+  ['clitcpka-idle', [1, "'clitcpka-idle' expects an integer value"]],
+  ['clitcpka-intvl', [1, "'clitcpka-intvl' expects an integer value"]],
+  ['srvtcpka-cnt', [1, "'srvtcpka-cnt' expects an integer value"]],
+  ['srvtcpka-idle', [1, "'srvtcpka-idle' expects an integer value"]],
+  ['srvtcpka-intvl', [1, "'srvtcpka-intvl' expects an integer value"]],
+  ['max-keep-alive-queue', [1, "'max-keep-alive-queue' expects expects an integer value (or -1 to disable)"]],
+  ['email-alert', [1, "missing argument after 'email-alert'."]],
+]);
+
 /**
  * 2.6's refusal of the first word past the limit of the keyword starting at `args[from]` (two-word phrases such as
  * `option httplog` first), or null when the line is within its limit or the keyword has no fixed limit.
  */
-export function unexpectedArgument(family: 'global' | 'proxy', args: readonly string[], from: number): string | null {
+function unexpectedArgument(family: 'global' | 'proxy', args: readonly string[], from: number): string | null {
   const table = family === 'global' ? GLOBAL_LIMITS : PROXY_LIMITS;
   for (let words = 2; words >= 1; words--) {
     if (from + words > args.length) continue;
@@ -69,4 +144,17 @@ export function unexpectedArgument(family: 'global' | 'proxy', args: readonly st
     return extra < args.length ? `'${limit[1] ?? phrase}' cannot handle unexpected argument '${args[extra]}'.` : null;
   }
   return null;
+}
+
+/** 2.6's alert when the keyword at `args[from]` lacks a value it needs, or null. */
+function missingArgument(family: 'global' | 'proxy', args: readonly string[], from: number): string | null {
+  const min = (family === 'global' ? GLOBAL_MINIMA : PROXY_MINIMA).get(args[from]);
+  if (min === undefined) return null;
+  for (let i = from + 1; i <= from + min[0]; i++) if (i >= args.length || args[i] === '') return min[1];
+  return null;
+}
+
+/** The alert 2.6 gives for a keyword line with too few or too many words, or null when their number is right. */
+export function argumentCountAlert(family: 'global' | 'proxy', args: readonly string[], from: number): string | null {
+  return missingArgument(family, args, from) ?? unexpectedArgument(family, args, from);
 }

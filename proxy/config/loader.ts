@@ -30,7 +30,7 @@ import {
 import type { SectionState } from './sections.ts';
 import { setCfgPosition } from './position.ts';
 import { ignoredArgError } from './ignored-args.ts';
-import { unexpectedArgument } from './arg-limits.ts';
+import { argumentCountAlert } from './arg-limits.ts';
 
 export const CFG_ALERT = 0;
 export const CFG_WARNING = 1;
@@ -477,9 +477,9 @@ function dispatchLine(ld: Loading, reg: KeywordRegistry, file: string, lineNo: n
     if (px !== null && lastFinal.get(px)?.has(args[0]!) === true) {
       ctx.warnRaw(`parsing [${file}:${lineNo}]: previous '${args[0]}' action is final and has no condition attached, further entries are NOOP.`);
     }
-    const extra = section === 'global' ? unexpectedArgument('global', args, from)
-      : px !== null ? unexpectedArgument('proxy', args, from) : null;
-    if (extra !== null) { ctx.alert(extra); return; }
+    const count = section === 'global' ? argumentCountAlert('global', args, from)
+      : px !== null ? argumentCountAlert('proxy', args, from) : null;
+    if (count !== null) { ctx.alert(count); return; }
     const before = ld.alerts;
     // a time value with letters after its unit on a server line is that server's warning in 2.6
     const srvLine = px !== null && (args[0] === 'server' || args[0] === 'default-server');
@@ -508,8 +508,8 @@ function dispatchLine(ld: Loading, reg: KeywordRegistry, file: string, lineNo: n
     return;
   }
   if (ign !== undefined) {
-    const extra = unexpectedArgument(family, args, from);
-    if (extra !== null) { ctx.alert(extra); return; }
+    const count = argumentCountAlert(family, args, from);
+    if (count !== null) { ctx.alert(count); return; }
     const bad = ignoredArgError(w0, args[from + 1]);
     if (bad !== null) { ctx.alert(bad); return; }
     ctx.warn(`'${w0 === 'option' ? 'option ' + args[from + 1] : w0}' is ignored by sluice (${ign[1]}).`);
