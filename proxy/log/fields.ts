@@ -33,19 +33,27 @@ export function putAbsent(buf: Buffer, off: number, opts: number): number {
 export function putText(buf: Buffer, off: number, str: string, opts: number, enc: Uint8Array | null, cap: number): number {
   const q = (opts & LF_FLAG_Q) !== 0;
   if (q) buf[off++] = 0x22;
-  let n = str.length;
-  const room = (cap - off) / 3 - 2;
-  if (n > room) n = room > 0 ? Math.floor(room) : 0;
+  // the text is cut where the line's room ends (an escaped byte only whole), keeping room for the closing quote
+  const end = q ? cap - 1 : cap;
   if (enc === null && (opts & LF_FLAG_E) === 0) {
+    let n = str.length;
+    if (n > end - off) n = end > off ? end - off : 0;
     if (n <= 48) { for (let i = 0; i < n; i++) buf[off + i] = str.charCodeAt(i); off += n; }
     else off += buf.write(n === str.length ? str : str.slice(0, n), off, 'latin1');
   } else {
     const esc = (opts & LF_FLAG_E) !== 0;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < str.length; i++) {
       const c = str.charCodeAt(i) & 0xff;
-      if (esc && (c === 0x22 || c === 0x5c || c === 0x5d)) { buf[off++] = 0x5c; buf[off++] = c; }
-      else if (enc !== null && enc[c] === 1) { buf[off++] = 0x23; buf[off++] = HEX.charCodeAt(c >> 4); buf[off++] = HEX.charCodeAt(c & 15); }
-      else buf[off++] = c;
+      if (esc && (c === 0x22 || c === 0x5c || c === 0x5d)) {
+        if (off + 2 > end) break;
+        buf[off++] = 0x5c; buf[off++] = c;
+      } else if (enc !== null && enc[c] === 1) {
+        if (off + 3 > end) break;
+        buf[off++] = 0x23; buf[off++] = HEX.charCodeAt(c >> 4); buf[off++] = HEX.charCodeAt(c & 15);
+      } else {
+        if (off + 1 > end) break;
+        buf[off++] = c;
+      }
     }
   }
   if (q) buf[off++] = 0x22;

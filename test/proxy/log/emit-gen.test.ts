@@ -38,8 +38,14 @@ test('generated emitters: hex and quoted variants, logasap +, absent values, cut
   assert.equal(run(fmt, 24), '6B04EDC3 1C8 1234 7F0000');
   const lit = '%ci:%cp a literal longer than sixteen bytes %r';
   assert.equal(run(lit, 1000), '127.0.0.1:55134 a literal longer than sixteen bytes GET http://h.example:81/p/q?x=#221#22 HTTP/1.1');
-  assert.equal(run(lit, 30), '127.0.0.:55134 a literal longe');
-  assert.equal(run(lit, 24), '127.0.:55134 a literal l');
+  // a field is cut exactly where the room ends, not before (a 300-byte method once lost the request's version)
+  assert.equal(run(lit, 30), '127.0.0.1:55134 a literal long');
+  assert.equal(run(lit, 24), '127.0.0.1:55134 a litera');
+  assert.equal(run('%{+Q}r', 12), '"GET http:/"');
+  assert.equal(run('%r', 60), 'GET http://h.example:81/p/q?x=#221#22 HTTP/1.1');
+  assert.equal(run('%r', 42), 'GET http://h.example:81/p/q?x=#221#22 HTTP');
+  assert.equal(run('%r', 37), 'GET http://h.example:81/p/q?x=#221#22');
+  assert.equal(run('%r', 36), 'GET http://h.example:81/p/q?x=#221');
 });
 
 test('literal text is data, not code', () => {
