@@ -1,4 +1,4 @@
-#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS MALLOC_MMAP_THRESHOLD_=32768 node --max-semi-space-size=2 --v8-pool-size=1 --no-icu-timezone-data --compact-on-every-full-gc
+#!/usr/bin/env -S -u NODE_EXTRA_CA_CERTS MALLOC_MMAP_THRESHOLD_=131072 node --max-semi-space-size=2 --v8-pool-size=1 --no-icu-timezone-data --compact-on-every-full-gc
 // V8 flags. A 2 MB young generation (node's default grows to 16 MB semi-spaces; 1 MB cost ~5 us CPU per keep-alive
 // request; 2 MB against 4 MB: same CPU per keep-alive and close request in 6-round A/Bs, 4-5 MB less RSS, now that
 // close sessions are no longer kept by the scavenges, see streams.ts). V8's default old-generation sizing: the 32 MB
@@ -14,10 +14,13 @@
 // every later full GC of a large heap (big stick tables) would evacuate it all. -D and -W children inherit them
 // (execArgv). Environment: NODE_EXTRA_CA_CERTS makes node parse that CA bundle at start-up (1.8 MB of RSS for the
 // Debian bundle; Sluice never uses node's default CA store: `verify required` needs a ca-file, as in 2.6).
-// MALLOC_MMAP_THRESHOLD_=32768: glibc allocations of 32 KiB and more (V8's parser and compiler zone segments, 64 KiB
-// read buffers) get their own mapping, given back when freed, instead of growing the brk heap, which a small live
-// block at its top then keeps from shrinking (the bundle's start-up parse left ~4 MB there). With the bundle
-// (proxy/bundle.mjs) peak VmRSS under bench:proxy load went 62-63 -> 56-58 MB (4 alternated rounds per scenario).
+// MALLOC_MMAP_THRESHOLD_=131072: a fixed threshold (glibc's own rises to the largest block freed, up to 32 MiB), so
+// the large one-off blocks of start-up (the bundle's parse and compile) get their own mapping, given back when freed,
+// instead of growing the brk heap, which a small live block at its top then keeps from shrinking (~4 MB). Not lower:
+// at 32 KiB every new connection's 64 KiB read buffer was a mmap + munmap + 16 page faults (strace: 0.6-0.9 mmap per
+// Connection: close session, 0.07 per keep-alive request; none at 128 KiB), ~+4 us per keep-alive request and
+// ~+20 us per close session (same-time rounds behind nginx, 4 per variant, medians 31.4 -> 25.8 and 149.8 -> 128.7 us
+// with node's 8 KiB Buffer pools, VmHWM 58-77 -> 59 MB).
 /*
  * `sluice`: the haproxy-like command line. Parses -f (files or directories, repeatable), -c (check only), -d/-D,
  * -W (master-worker), -p pidfile, -sf/-st pids, -q, -v/-vv; loads the configuration, prints HAProxy-style
@@ -274,12 +277,6 @@ export async function checkConfig(files: string[], quietFlag: boolean, err: (s: 
 }
 
 function main(): void {
-  // 64 KiB Buffer pools instead of node's 8 KiB: a pool is then above the shebang's glibc mmap threshold, so the
-  // pools that the per-read copies (net/raw-socket.ts) turn into garbage between scavenges are unmapped when swept
-  // instead of growing the brk heap for good. Peak VmRSS -2 to -4.7 MB under keep-alive, close and 1 MiB load,
-  // mode tcp +-0.5 (same-time A/Bs, 5 and 8 rounds); CPU per request ka +0.75, tcp +0.65, close -0.8 us (paired
-  // medians, 5/8, 5/8, 3/8 rounds higher: noise at load 17).
-  Buffer.poolSize = 65536;
   const argv = process.argv.slice(2);
   const o = parseArgs(argv);
   if (o.err !== '') usage(o.err);

@@ -77,10 +77,10 @@ test('the bundled bin proxies HTTP, logs to stdout through its worker, and runs 
   assert.equal(body, 'from-backend', err);
   await waitFor(() => out.includes('GET /bin-test'), 5000);
   assert.match(out, /fe be\/s1 .* 200 .*"GET \/bin-test HTTP\/1\.1"/);
-  // the shebang's `env -S -u NODE_EXTRA_CA_CERTS MALLOC_MMAP_THRESHOLD_=32768 node ...`: node is the command's
+  // the shebang's `env -S -u NODE_EXTRA_CA_CERTS MALLOC_MMAP_THRESHOLD_=131072 node ...`: node is the command's
   // process itself (env execs it), so its environment is the one node started with
   const environ = readFileSync(`/proc/${p.pid}/environ`, 'latin1').split('\0');
   assert.ok(!environ.some((e) => e.startsWith('NODE_EXTRA_CA_CERTS=')), 'NODE_EXTRA_CA_CERTS removed');
-  assert.ok(environ.includes('MALLOC_MMAP_THRESHOLD_=32768'));
+  assert.ok(environ.includes('MALLOC_MMAP_THRESHOLD_=131072'));
   assert.equal(err, '');
 });
