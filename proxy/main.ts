@@ -17,10 +17,10 @@
 // MALLOC_MMAP_THRESHOLD_=131072: a fixed threshold (glibc's own rises to the largest block freed, up to 32 MiB), so
 // the large one-off blocks of start-up (the bundle's parse and compile) get their own mapping, given back when freed,
 // instead of growing the brk heap, which a small live block at its top then keeps from shrinking (~4 MB). Not lower:
-// at 32 KiB every new connection's 64 KiB read buffer was a mmap + munmap + 16 page faults (strace: 0.6-0.9 mmap per
-// Connection: close session, 0.07 per keep-alive request; none at 128 KiB), ~+4 us per keep-alive request and
-// ~+20 us per close session (same-time rounds behind nginx, 4 per variant, medians 31.4 -> 25.8 and 149.8 -> 128.7 us
-// with node's 8 KiB Buffer pools, VmHWM 58-77 -> 59 MB).
+// at 32 KiB, V8's 32 KiB zone segments, allocated by its background thread under load, each became a mmap + munmap
+// + 9 page faults (strace: 0.6-0.9 mmaps of 36 KiB per Connection: close session, 0.07 per keep-alive request; none
+// at 128 KiB), ~+4 us per keep-alive request and ~+20 us per close session (same-time rounds behind nginx, 4 per
+// variant, medians 31.4 -> 25.8 and 149.8 -> 128.7 us with node's 8 KiB Buffer pools, VmHWM 58-77 -> 59 MB).
 /*
  * `sluice`: the haproxy-like command line. Parses -f (files or directories, repeatable), -c (check only), -d/-D,
  * -W (master-worker), -p pidfile, -sf/-st pids, -q, -v/-vv; loads the configuration, prints HAProxy-style
