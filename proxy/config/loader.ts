@@ -295,7 +295,11 @@ function parseFile(ld: Loading, reg: KeywordRegistry, file: string, text: string
       skipping = false;
       orphan = false;
       px = null;
-      if (args[0] === 'global') { section = 'global'; continue; }
+      if (args[0] === 'global') {
+        if (args.length > 1) ld.alert(file, `parsing [${file}:${lineNo}] : 'global' cannot handle unexpected argument '${args[1]}'.`);
+        section = 'global';
+        continue;
+      }
       if (args[0] === 'userlist' || args[0] === 'http-errors' || reg.lookup(args[0] as SectionKind, args, 0) !== null) {
         // the header line itself goes to the section's keyword (http/userlist.ts, http/errors-cfg.ts,
         // dns/resolvers-section.ts: any section whose module registers a keyword of its name), which opens it

@@ -79,6 +79,7 @@ export function openProxySection(st: SectionState, args: readonly string[], file
   if (i < args.length && args[i] === 'from') {
     if (i + 1 >= args.length) { res.alerts.push(`'from' expects a defaults section name.`); res.fatal = true; return res; }
     fromName = args[i + 1];
+    if (i + 2 < args.length && kind !== 'defaults') res.alerts.push(`'${kind}' cannot handle unexpected argument '${args[i + 2]}'.`);
   }
   if (name === '' && kind !== 'defaults') {
     res.alerts.push(`'${kind}' expects an <id> argument`); res.fatal = true; return res;

@@ -38,6 +38,8 @@ export function userlistActivate(global: object): void { active = byLoad.get(glo
 
 function parseUserlist(args: readonly string[], ctx: KwCtx): void {
   if (args.length < 2) { ctx.alert("'userlist' expects <name> as argument."); return; }
+  // 2.6 refuses the extra word but still opens the list (its users are read and checked)
+  if (args.length > 2) ctx.alert(`'userlist' cannot handle unexpected argument '${args[2]}'.`);
   current = { name: args[1], users: new Map(), groups: new Set(), pending: [] };
   lists.set(args[1], current);
   const ul = current;
