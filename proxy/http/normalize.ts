@@ -2,8 +2,8 @@
  * HAProxy 2.6's scheme-based normalisation of a request head, for the requests it concerns (absolute-form URIs and
  * CONNECT; origin-form requests are left alone): "http://h:80/p" and "https://h:443/p" lose their default port in the
  * URI and then in the Host header; a CONNECT's Host header loses a ":80" or ":443" port, and a CONNECT whose Host
- * does not name its authority, an absolute URI with a query but no path, or another target whose authority (up to
- * its first '/') is not the Host, is a 400. Observed on 2.6.12
+ * does not name its authority, or another target whose authority (everything up to its first '/', a query
+ * included: "http://h?q" has the authority "h?q") is not the Host, is a 400; without a Host header nothing is compared. Observed on 2.6.12
  * (fixtures/http/normalize). Called by http/stream.ts once per request head. Hot path: yes (one byte test for
  * origin-form requests).
  */
@@ -33,9 +33,7 @@ function withoutDefaultPort(h: string, def: string): string {
  */
 function hostMatches(m: H1Msg, buf: Buffer, as: number, ae: number, def: string): boolean {
   if (m.hostIdx < 0) return true;
-  let q = buf.indexOf(0x3f, as);
-  if (q < 0 || q > ae) q = ae;
-  let a = buf.toString('latin1', as, q);
+  let a = buf.toString('latin1', as, ae);
   const at = a.lastIndexOf('@');
   if (at >= 0) a = a.slice(at + 1);
   const x = m.hostIdx * H1_HDR_STRIDE;
@@ -74,8 +72,6 @@ export function httpNormalize(m: H1Msg, buf: Buffer): string | null {
   if (ae < 0 || ae > ue) ae = ue;
   if (!hostMatches(m, buf, as, ae, def)) return null;
   if (def === '') return '';
-  const q = buf.indexOf(0x3f, as);
-  if (q >= 0 && q < ae) return null;                          // "http://h?q": a query without a path is refused
   const c = buf.lastIndexOf(0x3a, ae - 1);
   if (c < as || buf.toString('latin1', c + 1, ae) !== def) return '';
   dropHostPort(m, buf, def);

@@ -1,6 +1,7 @@
 /*
  * Scheme-based normalisation cases (fixtures/http/normalize, captured from HAProxy 2.6 by capture.mts there): each
- * request line and Host header, and what the server received (request line | host line) or the status when refused.
+ * request line and Host header ('' for none), and what the server received (request line | host line) or the status
+ * when refused.
  * Shared with test/e2e/http/normalize.test.ts.
  */
 import net from 'node:net';
@@ -11,6 +12,8 @@ export const NORM_CASES: [string, string][] = [
   ['GET http://example.com:80/x', 'example.com:80'], ['GET http://example.com:443/x', 'example.com:443'],
   ['GET https://example.com:443/x', 'example.com:443'], ['GET http://example.com/x', 'example.com:80'],
   ['GET /x', 'example.com:80'], ['GET http://Example.com:80', 'Example.com:80'], ['GET http://h:80?q=1', 'h:80'],
+  ['GET http://h?q=1', ''], ['GET http://h:80?q=1', ''], ['GET http://h?q', 'h?q'], ['GET http://h?q/x', 'h?q'],
+  ['GET http://u@h/x', 'h'], ['GET http://h', ''],
 ];
 
 export function normConfig(fe: number, srv: number): string {
@@ -43,9 +46,9 @@ export async function runNormScenario(fe: number, o: { last: () => string; reset
       const done = (): void => { clearTimeout(guard); c.destroy(); res(Buffer.concat(parts).toString('latin1').split('\r\n')[0]!); };
       c.on('data', (d) => { parts.push(d); if (Buffer.concat(parts).includes('\r\n\r\n')) done(); });
       c.on('close', done);
-      c.write(u + ' HTTP/1.1\r\nhost: ' + h + '\r\n\r\n');
+      c.write(u + ' HTTP/1.1\r\n' + (h === '' ? '' : 'host: ' + h + '\r\n') + '\r\n');
     });
-    out.push(u + ' | ' + h + ' => ' + st + ' || ' + o.last());
+    out.push((u + ' | ' + h + ' => ' + st + ' || ' + o.last()).trimEnd());
   }
   return out;
 }
