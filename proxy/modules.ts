@@ -87,6 +87,7 @@ import { binConverter } from './http/bin-converters.ts';
 import { registerConverters } from './log/converters.ts';
 import { registerHttpActions } from './http/keywords.ts';
 import { setLogLevelAction } from './log/set-log-level.ts';
+import { setTimeoutAction } from './http/set-timeout.ts';
 import { stkLogConverter } from './stick/fetches.ts';
 import { setTlsAcceptorLookup, setTlsHandshake } from './frontend.ts';
 import { sslCheckConnect } from './ssl/checks.ts';
@@ -129,7 +130,7 @@ export function registerModelHooks(): void {
   registerConverters(jsonConverter);
   registerConverters(languageConverter);
   registerConverters(binConverter);
-  registerHttpActions([setLogLevelAction]);
+  registerHttpActions([setLogLevelAction, setTimeoutAction]);
 }
 
 /** A registry with every module's keywords. Also registers the model hooks (idempotent). */

@@ -215,6 +215,9 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   l7Req: Buffer | null = null;
   /** `http-request disable-l7-retry` ran for this transaction (set by http/retry-on.ts's action). */
   noL7Retry = false;
+  /** `http-request set-timeout server|tunnel` (http/set-timeout.ts): this transaction's ms, -1 = the backend's. */
+  toServer = -1;
+  toTunnel = -1;
   rqPhase = RQ_HEAD;
   rsPhase = RS_NONE;
   reqBody = BODY_NONE;
@@ -1072,6 +1075,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   }
 
   srvTimeout(): number {
+    if (this.toServer >= 0) return this.toServer;
     const be = this.be;
     return be !== null && be.timeouts.server > 0 ? be.timeouts.server : 0;
   }
@@ -1514,6 +1518,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.be = null;
     this.l7Req = null;
     this.noL7Retry = false;
+    this.toServer = -1; this.toTunnel = -1;
     this.cacheSt = null;
     this.cacheLR = 0;
     this.tunnel = false;
@@ -1760,7 +1765,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   /** Data went through the tunnel, either way: its timeout (`timeout tunnel`, else `timeout server`) starts again. */
   tunnelActive(): void {
     const to = (this.be as Proxy).timeouts;
-    const t = to.tunnel > 0 ? to.tunnel : to.server;
+    const t = this.toTunnel >= 0 ? this.toTunnel : to.tunnel > 0 ? to.tunnel : this.srvTimeout();
     if (t > 0) timerArm(this.srvTimer, t, twNow());
   }
 
@@ -2002,7 +2007,16 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
 
   onServerTimeout(): void {
     if (this.closed) return;
-    if (this.tunnel) { this.log.errCause = SF_ERR_SRVTO; this.log.finishState = SF_FINST_D; this.abort(); return; }
+    if (this.tunnel) {
+      // the one tunnel timer fires only when both sides were idle: 2.6 then sees the client side expire first (cD--,
+      // cli_abrt on the backend and the server; haproxy 2.6.12, fixtures/proxy/actions/set-timeout)
+      const log = this.log;
+      log.errCause = SF_ERR_CLITO; log.finishState = SF_FINST_D;
+      if (this.be !== null) this.be.beCounters.cliAborts++;
+      if (log.server !== null) log.server.counters.cliAborts++;
+      this.abort();
+      return;
+    }
     if (this.rsPhase === RS_WAIT) {
       if (this.l7Req !== null && this.l7Retry(RETRY_RESPONSE_TIMEOUT)) return;
       this.serverFailed(SF_ERR_SRVTO, SF_FINST_H, 504);

@@ -1,0 +1,20 @@
+/*
+ * Rule actions compared with haproxy 2.6.12 (goldens of fixtures/proxy/actions, made by its run.sh with the same
+ * configuration, server and client): responses, log lines (timers only as set / unset, and Ta within 150 ms) and
+ * `show stat` counters, plus the stats socket replies a case asks for.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { actionsGolden, actionsReplay, withoutTimers, timersOf } from './actions-replay.ts';
+
+async function sameAsHaproxy(name: string): Promise<void> {
+  const golden = actionsGolden(name);
+  const got = await actionsReplay(name);
+  assert.equal(withoutTimers(got).trimEnd(), withoutTimers(golden).trimEnd());
+  const ta = timersOf(got), want = timersOf(golden);
+  for (let i = 0; i < want.length; i++) assert.ok(Math.abs(ta[i] - want[i]) <= 150, `line ${i + 1}: Ta ${ta[i]} ms, haproxy ${want[i]} ms`);
+}
+
+test('set-timeout server|tunnel: a time or a sample (ms; "3s" reads 3, "abc" and "" leave it), per transaction; an idle tunnel ends cD-- with cli_abrt', { timeout: 20000 }, async () => {
+  await sameAsHaproxy('set-timeout');
+});
