@@ -8,6 +8,8 @@
  * Run: DIST=/tmp/aborts-wt/dist node --import tsx bench/edge/abort-diff.ts   env: ONLY=name,... HAPROXY=/usr/sbin/haproxy
  * After the scenarios, `show stat` of both sides: the counters hatop shows (STAT_COLS) compared per scenario. SAVE=<file>
  * runs HAProxy alone and writes its outcomes as JSON (the goldens of test/e2e/aborts).
+ * A server step 'freeze' stops the proxy (SIGSTOP) until the server's FIN is out: what the server sends meanwhile
+ * (data and FIN) is in the proxy's socket all at once when it wakes up.
  */
 import net from 'node:net';
 import fs from 'node:fs';
@@ -17,7 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { waitPort, syslogSink } from '../_util/proxy-bench.ts';
 
-type Step = { w: string } | { sleep: number } | { until: string } | 'end' | 'rst' | 'head';
+type Step = { w: string } | { sleep: number } | { until: string } | 'end' | 'rst' | 'head' | 'freeze';
 export interface Scenario {
   name: string; mode?: 'http' | 'tcp'; fe?: string; be?: string; srv?: string;
   clients: { delay?: number; steps: Step[] }[];
@@ -41,6 +43,7 @@ const CL100 = 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789';
 const CHUNK = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\na\r\n0123456789\r\n';
 const CDELIM = 'HTTP/1.1 200 OK\r\n\r\n0123456789';
 const SLOW = 'HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789';
+const FREEZE_MS = 20;
 
 export const ABORT_SCENARIOS: Scenario[] = [
   { name: 'base', clients: [{ steps: [{ w: GET }, 'head', { sleep: 100 }, 'end'] }], server: ['head', { w: OK }] },
@@ -176,6 +179,15 @@ export const ABORT_SCENARIOS: Scenario[] = [
   { name: 't-refused', mode: 'tcp', be: 'retries 2', clients: [{ steps: [{ w: 'hi' }] }], server: null },
   { name: 't-c-fin-empty', mode: 'tcp', clients: [{ steps: ['end'] }], server: [] },
   { name: 't-c-rst-empty', mode: 'tcp', clients: [{ steps: [{ sleep: 100 }, 'rst'] }], server: [] },
+  // how the server connection ends when the server's FIN came with the end of its response (2.6 sees it in the same
+  // wake-up and closes with a FIN), or later (a RST, unless the connection is pooled meanwhile) (session 9)
+  { name: 'f-hsc-fin-with', fe: 'option http-server-close', clients: [{ steps: [{ w: GET }, { until: 'ok' }] }], server: ['head', 'freeze', { w: OK }, 'end'] },
+  { name: 'f-hsc-fin-late', fe: 'option http-server-close', clients: [{ steps: [{ w: GET }, { until: 'ok' }] }], server: ['head', { w: OK }, { sleep: 200 }, 'end'] },
+  { name: 'f-hsc-close-fin-with', fe: 'option http-server-close', clients: [{ steps: [{ w: GET }, { until: 'ok' }] }], server: ['head', 'freeze', { w: OKC }, 'end'] },
+  { name: 'f-close-fin-with', clients: [{ steps: [{ w: GET }, { until: 'ok' }] }], server: ['head', 'freeze', { w: OKC }, 'end'] },
+  { name: 'f-close-fin-late', clients: [{ steps: [{ w: GET }, { until: 'ok' }] }], server: ['head', { w: OKC }, { sleep: 200 }, 'end'] },
+  { name: 'f-ka-fin-with', clients: [{ steps: [{ w: GET }, { until: 'ok' }] }], server: ['head', 'freeze', { w: OK }, 'end'] },
+  { name: 'f-httpclose-fin-with', fe: 'option httpclose', clients: [{ steps: [{ w: GET }, { until: 'ok' }] }], server: ['head', 'freeze', { w: OK }, 'end'] },
 ];
 
 /** A free port, its socket held open (in `held`) until all of a side's ports are chosen, so none is given twice. */
@@ -189,11 +201,38 @@ function freePort(held: net.Server[]): Promise<number> {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const bucket = (ms: number): string => (Math.round(ms / 500) / 2).toFixed(1);
 
+/**
+ * Stops `proxy` until `sock`'s FIN is out (its 'finish', then FREEZE_MS for the segment to land; at most 1 s when it
+ * never ends): overlapping freezes (scenarios run in batches) are counted, and the proxy goes on after the last
+ * (another scenario's thaw between a write and its FIN would split them).
+ */
+const frozen = new Map<ChildProcess, number>();
+function freeze(proxy: ChildProcess, sock: net.Socket): void {
+  if (proxy.pid === undefined) return;
+  const n = frozen.get(proxy) ?? 0;
+  frozen.set(proxy, n + 1);
+  if (n === 0) process.kill(proxy.pid, 'SIGSTOP');
+  let done = false;
+  const thaw = (): void => {
+    if (done) return;
+    done = true;
+    clearTimeout(limit);
+    const left = (frozen.get(proxy) ?? 1) - 1;
+    frozen.set(proxy, left);
+    if (left === 0 && proxy.pid !== undefined) process.kill(proxy.pid, 'SIGCONT');
+  };
+  const limit = setTimeout(thaw, 1000);
+  sock.once('finish', () => setTimeout(thaw, FREEZE_MS));
+  sock.once('close', thaw);
+}
+
 /** Runs steps on a socket; resolves when the steps are done (the socket may still be open). */
-async function play(sock: net.Socket, steps: Step[], got: () => string): Promise<void> {
+async function play(sock: net.Socket, steps: Step[], got: () => string, proxy: ChildProcess | null = null): Promise<void> {
   for (const s of steps) {
     if (sock.destroyed) return;
-    if (s === 'end') sock.end();
+    if (s === 'freeze') {
+      if (proxy !== null) freeze(proxy, sock);
+    } else if (s === 'end') sock.end();
     else if (s === 'rst') { sock.resetAndDestroy(); return; }
     else if (s === 'head') { for (let i = 0; i < 100 && !got().includes('\r\n\r\n') && !sock.destroyed; i++) await sleep(30); }
     else if ('w' in s) sock.write(s.w);
@@ -237,7 +276,7 @@ export async function startSide(name: string, argv: string[], scen: Scenario[]):
         side.srvEnds.set(key, ends);
         const srv = net.createServer({ allowHalfOpen: true }, (c) => {
           const w = watch(c, side.t0.get(s.name) ?? Date.now(), ends);
-          void play(c, steps, w.got);
+          void play(c, steps, w.got, side.child);
         });
         await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
         sp = (srv.address() as net.AddressInfo).port;
@@ -416,8 +455,8 @@ async function saveGolden(side: Side, scen: Scenario[], file: string): Promise<v
     for (let j = 0; j < batch.length; j++) res[batch[j].name] = r[j];
   }
   const rows = await showStat(path.join(OUT, side.name + '.sock'));
-  const golden: Record<string, { clients: string[]; raw: string[]; stat: Record<string, Record<string, string>> }> = {};
-  for (const s of scen) golden[s.name] = { clients: res[s.name].clients, raw: res[s.name].raw, stat: statRows(rows, s.name) };
+  const golden: Record<string, { clients: string[]; server: string; raw: string[]; stat: Record<string, Record<string, string>> }> = {};
+  for (const s of scen) golden[s.name] = { clients: res[s.name].clients, server: res[s.name].server, raw: res[s.name].raw, stat: statRows(rows, s.name) };
   fs.writeFileSync(file, JSON.stringify(golden, null, 1) + '\n');
   side.child.kill('SIGTERM');
   for (const v of side.srv.values()) v.close();

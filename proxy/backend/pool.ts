@@ -19,13 +19,63 @@ type Socket = ProxySocket;
 /**
  * Closes a server connection nobody uses anymore (its handlers are dropped: no close callback): with a RST when the
  * server has not sent its FIN (nothing of value is in flight once a transaction ended or was aborted; 2.6 sets
- * SO_LINGER 0 on its server sockets before close()), else normally.
+ * SO_LINGER 0 on its server sockets before close()), else normally (FIN).
+ * 2.6 sees a FIN that came with the last data (EPOLLRDHUP in the same wake-up) and closes with a FIN then; libuv
+ * reports it one poll later (its read of the data was short, so it stops there). A plain TCP socket still reading is
+ * so kept one poll phase more (serverLinger): closed with a FIN if its EOF comes in that poll, else reset. Paused and
+ * TLS sockets are reset at once.
  */
 export function serverClose(s: Socket): void {
   sockSilence(s);
   if (s.readEnded) s.destroy();
+  else if (s.destroyed || s.tls !== undefined || s.isPaused()) s.resetAndDestroy();
+  else serverLinger(s);
+}
+
+/**
+ * serverClose at once, for idle connections the pool drops (purge, flush, an idle server that talks or fails): a FIN
+ * of their server would have been read already.
+ */
+function serverReset(s: Socket): void {
+  sockSilence(s);
+  if (s.readEnded) s.destroy();
   else s.resetAndDestroy();
 }
+
+/*
+ * Server sockets waiting for their FIN (serverClose): `lingerNew` gets them during a loop iteration; the check phase
+ * (setImmediate) moves them to `lingerOld`, and resets those still open at the next check phase, after one poll phase
+ * that delivers an EOF already in the kernel. One setImmediate per loop iteration with lingering sockets, not per
+ * socket; the arrays are swapped, never reallocated.
+ */
+let lingerNew: Socket[] = [];
+let lingerOld: Socket[] = [];
+let lingerArmed = false;
+
+function serverLinger(s: Socket): void {
+  s.ondata = onLingerData;
+  s.onend = onLingerEnd;
+  lingerNew.push(s);
+  if (!lingerArmed) { lingerArmed = true; setImmediate(lingerTurn); }
+}
+
+function lingerTurn(): void {
+  const old = lingerOld;
+  for (let i = 0; i < old.length; i++) {
+    const s = old[i];
+    if (!s.destroyed) s.resetAndDestroy();
+  }
+  old.length = 0;
+  lingerOld = lingerNew;
+  lingerNew = old;
+  if (lingerOld.length !== 0) setImmediate(lingerTurn);
+  else lingerArmed = false;
+}
+
+// the server's FIN: a normal close (the socket is silent: no close callback)
+function onLingerEnd(this: Socket): void { this.destroy(); }
+// bytes after the end of its last response: reset now, as 2.6 does with unread data
+function onLingerData(this: Socket, _chunk: Buffer): void { this.resetAndDestroy(); }
 
 /** HAProxy's default pool-purge-delay. */
 export const POOL_PURGE_MS = 5000;
@@ -54,7 +104,7 @@ export function poolPurge(): void {
     const l = srv.idlePool as Socket[] | null;
     if (l === null || l.length === 0) { idleLow.delete(srv); continue; }
     const kill = Math.min(l.length, (low + 1) >> 1);
-    for (const s of l.splice(0, kill)) serverClose(unpark(s));
+    for (const s of l.splice(0, kill)) serverReset(unpark(s));
     if (l.length === 0) idleLow.delete(srv);
     else idleLow.set(srv, l.length);
   }
@@ -72,17 +122,20 @@ function unpark(s: Socket): Socket {
   return s;
 }
 
-function onIdleGone(this: Socket): void {
-  const srv = this.owner as Server | null;
-  if (srv === null) return;
-  unpark(this);
+/** Takes a parked `s` out of its server's idle list; false when it is not parked (taken back or gone). */
+function unlist(s: Socket): boolean {
+  const srv = s.owner as Server | null;
+  if (srv === null) return false;
+  unpark(s);
   const l = srv.idlePool as Socket[] | null;
   if (l !== null) {
-    const i = l.indexOf(this);
+    const i = l.indexOf(s);
     if (i >= 0) { l[i] = l[l.length - 1]; l.pop(); noteIdleLen(srv, l.length); }
   }
-  serverClose(this);
+  return true;
 }
+
+function onIdleGone(this: Socket): void { if (unlist(this)) serverReset(this); }
 
 // an idle server must not talk: drop the connection (HAProxy closes it too)
 function onIdleData(this: Socket, _chunk: Buffer): void { onIdleGone.call(this); }
@@ -93,7 +146,7 @@ function onIdleError(this: Socket, _e: SockError): void { onIdleGone.call(this);
  * session's private connection when the session ends.
  */
 export function poolDiscard(sock: Socket): void {
-  if (sock.onclose === onIdleGone) onIdleGone.call(sock);
+  if (sock.onclose === onIdleGone && unlist(sock)) serverClose(sock);
 }
 
 /**
@@ -141,7 +194,7 @@ export function poolTake(srv: Server, minUses: number, owner: object | null): So
     noteIdleLen(srv, l.length);
     unpark(ps);
     if (!ps.destroyed && ps.writable) return ps;
-    serverClose(ps);
+    serverReset(ps);
   }
   return null;
 }
@@ -158,7 +211,7 @@ export function poolFlush(srv: Server): void {
   const l = srv.idlePool as Socket[] | null;
   while (l !== null && l.length > 0) {
     s = l.pop()!;
-    serverClose(unpark(s));
+    serverReset(unpark(s));
   }
   idleLow.delete(srv);
 }

@@ -34,6 +34,9 @@ async function connected(n: number): Promise<RawSocket[]> {
   return out;
 }
 
+/** A few loop iterations: a server connection closed after a transaction waits one poll phase for its server's FIN. */
+async function turns(): Promise<void> { for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r)); }
+
 function srv(name: string, peakUsed = 100) {
   const sv = newServer(name, newProxy('be_' + name, PR_CAP_BE, 't.cfg', 1, null), 't.cfg', 1, null);
   sv.counters.connMax = peakUsed;      // the most connections it had in use at once (bounds idle + used)
@@ -82,6 +85,8 @@ test('a private connection (http-reuse never) is taken only by its owner, and di
   assert.equal(poolTake(sv, 1, owner), a);
   poolPut(sv, a!, owner);
   poolDiscard(a!);
+  assert.equal(poolIdleCount(sv), 0);
+  await turns();
   assert.equal(a!.destroyed, true);
   assert.equal(poolIdleCount(sv), 0);
   b!.destroy();
@@ -94,6 +99,7 @@ test('shared idle plus used connections stay within the most the server had in u
   assert.equal(poolPut(sv, socks[0]!, null), true);
   assert.equal(poolPut(sv, socks[1]!, null), true);
   assert.equal(poolPut(sv, socks[2]!, null), false, '2 idle + 1 used already make the peak of 3');
+  await turns();
   assert.equal(socks[2]!.destroyed, true);
   assert.equal(poolPut(sv, socks[3]!, {}), true, 'a private connection is kept');
   sv.served = 0;
