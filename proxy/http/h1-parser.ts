@@ -321,26 +321,36 @@ function badLineStart(m: H1Msg, buf: Buffer, s: number, e: number): number {
     // version bytes, SP/HT, digits, then SP/HT or the line end (the version's form is checked at the head's end)
     let k = s;
     while (k < e && versionBytes(buf, k, k + 1)) k++;
-    if (k === e || buf[k] === 13) return -1;
+    if (k === e) return -1;
+    if (buf[k] === 13) return crEnd(buf, k, e);
     if ((buf[k] !== 32 && buf[k] !== 9) || k === s) return k;
     while (k < e && (buf[k] === 32 || buf[k] === 9)) k++;
     while (k < e && buf[k] >= 48 && buf[k] <= 57) k++;
-    return k === e || buf[k] === 13 || buf[k] === 32 || buf[k] === 9 ? -1 : k;
+    if (k < e && buf[k] === 13) return crEnd(buf, k, e);
+    return k === e || buf[k] === 32 || buf[k] === 9 ? -1 : k;
   }
   let i = s;
   while (i < e && H1_TOKEN[buf[i]] === 1) i++;
-  if (i === e || buf[i] === 13) return -1;
+  if (i === e) return -1;
+  if (buf[i] === 13) return crEnd(buf, i, e);
   // a space or tab ends the method, but cannot start the line (" world" after a body: 400 at once, as 2.6)
   if (buf[i] !== 32 && buf[i] !== 9) return i;
   if (i === s) return i;
-  // then the URI, and a version whose bytes can only be 'H', 'T', 'P', '/', '.' and digits ("HTTP/1.x": at the 'x')
+  // then the URI, and a version whose bytes can only be capitals, digits, '/' and '.' ("HTTP/1.x": at the 'x')
   while (i < e && (buf[i] === 32 || buf[i] === 9)) i++;
   while (i < e && buf[i] > 32) i++;
+  if (i < e && buf[i] === 13) return crEnd(buf, i, e);
   if (i === e || (buf[i] !== 32 && buf[i] !== 9)) return -1;
   while (i < e && (buf[i] === 32 || buf[i] === 9)) i++;
   while (i < e && versionBytes(buf, i, i + 1)) i++;
-  if (i === e || buf[i] === 13 || m.relaxed) return -1;
+  if (i < e && buf[i] === 13) return crEnd(buf, i, e);
+  if (i === e || m.relaxed) return -1;
   return i;
+}
+
+/** A CR at buf[k] of an unfinished line: fine while it may still be a CRLF, wrong at once with a byte after it. */
+function crEnd(buf: Buffer, k: number, e: number): number {
+  return k + 1 < e ? k : -1;
 }
 
 /**
@@ -397,7 +407,7 @@ function parseRequestLine(m: H1Msg, buf: Buffer, p: number, le: number): number 
       buf[i + 5] < 48 || buf[i + 5] > 57 || buf[i + 6] !== 46 || buf[i + 7] < 48 || buf[i + 7] > 57) {
     // accept-invalid-http-request: "HTTP/1.10", "HTTP/11.1" pass, taken as below 1.1 (2.6 adds keep-alive)
     if (!m.relaxed || !relaxedVersion(buf, i, le)) {
-      // 2.6 reads a version made of "HTP/." and digits ("HTTP/10.1", "HTTP/1.") to its line end and refuses it only
+      // 2.6 reads a version made of capitals, "/.", digits ("HTTP/10.1", "XXXX/1.1") to its line end and refuses it only
       // once the head is complete (an unfinished head times out: 408); another byte fails at once
       if (i === le || !versionBytes(buf, i, le)) return fail(m, i, H1_ERR_BAD);
       if (m.lateErr < 0) m.lateErr = i;
@@ -429,28 +439,32 @@ function targetFormOk(m: H1Msg, buf: Buffer, us: number, ue: number): boolean {
 
 function parseStatusLine(m: H1Msg, buf: Buffer, p: number, le: number): number {
   // 2.6: version bytes up to SP/HT ("HTTP/d.d", another form refused only at the head's end), spaces/tabs, one or more
-  // digits (any count: "99", "1000" pass), then nothing or spaces/tabs and a reason (CTLs but CR taken); a line it
+  // digits (any count: "99", "1000", "65736" pass), then nothing or spaces/tabs and a reason (CTLs but CR taken); a line it
   // would write differently is flagged for re-emission
   const i = p;
   let k = i;
   while (k < le && versionBytes(buf, k, k + 1)) k++;
   if (k === i || k === le || (buf[k] !== 32 && buf[k] !== 9)) return fail(m, k, 502);
-  const verOk = k - i === 8 && buf[i] === 72 && buf[i + 1] === 84 && buf[i + 2] === 84 && buf[i + 3] === 80 &&
-    buf[i + 4] === 47 && buf[i + 5] >= 48 && buf[i + 5] <= 57 && buf[i + 6] === 46 && buf[i + 7] >= 48 && buf[i + 7] <= 57;
+  // a response's version only needs the form "????/d.d" ("XXXX/1.0" passes, and is written back as it came unless it
+  // is 1.1 or above: "1234/1.1" goes out as "HTTP/1.1")
+  const verOk = k - i === 8 && buf[i + 4] === 47 && buf[i + 5] >= 48 && buf[i + 5] <= 57 && buf[i + 6] === 46 &&
+    buf[i + 7] >= 48 && buf[i + 7] <= 57;
   if (!verOk && m.lateErr < 0) m.lateErr = i;
   let rebuild = buf[k] !== 32;
   let c = k + 1;
   while (c < le && (buf[c] === 32 || buf[c] === 9)) { c++; rebuild = true; }
   const ds = c;
   let st = 0;
-  while (c < le && buf[c] >= 48 && buf[c] <= 57) { st = st * 10 + buf[c] - 48; c++; }
+  // 2.6 keeps the code's low 16 bits ("65736" is a 200, "99999" is 34463; logged signed, as -31073)
+  while (c < le && buf[c] >= 48 && buf[c] <= 57) { st = (st * 10 + buf[c] - 48) & 0xffff; c++; }
   if (c === ds) return fail(m, ds, 502);
   if (c < le && buf[c] !== 32 && buf[c] !== 9) return fail(m, c, 502);
-  if (st > 0xffff && m.lateErr < 0) m.lateErr = ds;   // a code past 16 bits: refused at the head's end, as 2.6
   m.l0s = i; m.l0e = k;
   if (verOk && (buf[i + 5] > 49 || (buf[i + 5] === 49 && buf[i + 7] >= 49))) {
     m.flags |= H1_MF_VER_11;
-    if (buf[i + 5] !== 49 || buf[i + 7] !== 49) rebuild = true;
+    if (buf[i + 5] !== 49 || buf[i + 7] !== 49 || buf[i] !== 72 || buf[i + 1] !== 84 || buf[i + 2] !== 84 || buf[i + 3] !== 80) {
+      rebuild = true;
+    }
   }
   m.status = st;
   m.l1s = ds; m.l1e = c;
@@ -475,11 +489,11 @@ export function h1StartLine(m: H1Msg, buf: Buffer): string {
   return buf.toString('latin1', m.l0s, m.l0e) + ' ' + buf.toString('latin1', m.l1s, m.l1e) + ' ' + ver;
 }
 
-/** buf[i, le) holds only bytes that can appear in an HTTP version ('H', 'T', 'P', '/', '.', digits). */
+/** buf[i, le) holds only bytes 2.6 reads as version bytes (capitals, digits, '/', '.'; "XXXX/1.0" is one). */
 function versionBytes(buf: Buffer, i: number, le: number): boolean {
   for (let k = i; k < le; k++) {
     const c = buf[k];
-    if (c !== 72 && c !== 84 && c !== 80 && c !== 47 && c !== 46 && (c < 48 || c > 57)) return false;
+    if (c !== 47 && c !== 46 && (c < 48 || c > 57) && (c < 65 || c > 90)) return false;
   }
   return true;
 }

@@ -1192,7 +1192,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     }
     this.rspHeadAt = twNow();
     log.tResponse = this.rspHeadAt - this.srvConnAt;
-    log.status = status;
+    log.status = status < 0x8000 ? status : status - 0x10000;   // 2.6 logs the code's 16 bits signed
     // a server's req_tot and hrsp_* count the responses it sent, as 2.6 (not the 502/504 Sluice makes for it)
     if (log.server !== null) { log.server.counters.cumReq++; log.server.counters.rsp[hrspIndex(status)]++; }
     if (observeUse.on && log.server !== null) srvObserve(log.server, 7, status < 500 || status === 501 || status === 505, OBS_HTTP_STS);
