@@ -22,13 +22,13 @@ type Socket = ProxySocket;
  * SO_LINGER 0 on its server sockets before close()), else normally (FIN).
  * 2.6 sees a FIN that came with the last data (EPOLLRDHUP in the same wake-up) and closes with a FIN then; libuv
  * reports it one poll later (its read of the data was short, so it stops there). A plain TCP socket still reading is
- * so kept one poll phase more (serverLinger): closed with a FIN if its EOF comes in that poll, else reset. Paused and
- * TLS sockets are reset at once.
+ * so kept one poll phase more (serverLinger): closed with a FIN if its EOF comes in that poll, else reset. Paused,
+ * connecting and TLS sockets are reset (or, connecting, closed) at once.
  */
 export function serverClose(s: Socket): void {
   sockSilence(s);
   if (s.readEnded) s.destroy();
-  else if (s.destroyed || s.tls !== undefined || s.isPaused()) s.resetAndDestroy();
+  else if (s.destroyed || s.connecting === true || s.tls !== undefined || s.isPaused()) s.resetAndDestroy();
   else serverLinger(s);
 }
 

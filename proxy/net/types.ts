@@ -30,6 +30,8 @@ export interface ProxySocket {
   poolUses: number;
   poolOwner: object | null;
   readonly destroyed: boolean;
+  /** An outgoing connection not established yet (its writes are queued). */
+  readonly connecting?: boolean;
   /** The peer's FIN was read. */
   readonly readEnded: boolean;
   readonly writable: boolean;

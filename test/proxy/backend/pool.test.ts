@@ -7,7 +7,7 @@ import net from 'node:net';
 import { once } from 'node:events';
 import { newProxy, newServer } from '../../../proxy/model/factories.ts';
 import { PR_CAP_BE } from '../../../proxy/config/types.ts';
-import { poolDiscard, poolIdleCount, poolPurge, poolPut, poolTake, poolFlush } from '../../../proxy/backend/pool.ts';
+import { poolDiscard, poolIdleCount, poolPurge, poolPut, poolTake, poolFlush, serverClose } from '../../../proxy/backend/pool.ts';
 import { rawConnectTcp, type RawSocket } from '../../../proxy/net/raw-socket.ts';
 
 let server: net.Server;
@@ -127,3 +127,36 @@ async function waitAccepted(n: number): Promise<void> {
   for (let i = 0; i < 200 && accepted.length < n; i++) await new Promise((r) => setTimeout(r, 5));
   assert.ok(accepted.length >= n);
 }
+
+test('serverClose: a server FIN after the response gives a FIN back, none a RST; a connecting socket sends nothing', async () => {
+  const n0 = accepted.length;
+  const [fin, quiet] = await connected(2);
+  await waitAccepted(n0 + 2);
+  const ends: string[] = ['', ''];
+  for (const k of [0, 1]) {
+    const peer = accepted[n0 + k]!;
+    peer.on('end', () => { ends[k] ||= 'FIN'; });
+    peer.on('error', (e: NodeJS.ErrnoException) => { ends[k] ||= e.code ?? 'error'; });
+  }
+  fin!.pause();
+  accepted[n0]!.end();                     // fin's server closes: its FIN waits in the kernel, unread
+  await new Promise((r) => setTimeout(r, 20));
+  fin!.resume();                           // read at the next poll phase, after serverClose (as libuv after a short read)
+  assert.equal(fin!.readEnded, false);
+  serverClose(fin!);
+  serverClose(quiet!);
+  await turns();
+  assert.equal(fin!.destroyed, true);
+  assert.equal(quiet!.destroyed, true);
+  for (let i = 0; i < 100 && (ends[0] === '' || ends[1] === ''); i++) await new Promise((r) => setTimeout(r, 5));
+  assert.deepEqual(ends, ['FIN', 'ECONNRESET']);
+  let got = 0, conns = 0;
+  const counting = net.createServer((p) => { conns++; p.on('data', (d: Buffer) => { got += d.length; }); p.on('error', () => {}); });
+  await new Promise<void>((r) => counting.listen(0, '127.0.0.1', () => r()));
+  const c = rawConnectTcp('127.0.0.1', (counting.address() as net.AddressInfo).port, null, true, false);
+  c.write('GET / HTTP/1.1\r\n\r\n');       // queued until connected
+  serverClose(c);
+  await new Promise((r) => setTimeout(r, 100));
+  counting.close();
+  assert.equal(got, 0, `the request reached the server (${conns} connection)`);
+});
