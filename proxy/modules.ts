@@ -88,6 +88,7 @@ import { registerConverters } from './log/converters.ts';
 import { registerHttpActions } from './http/keywords.ts';
 import { setLogLevelAction } from './log/set-log-level.ts';
 import { setTimeoutAction } from './http/set-timeout.ts';
+import { tcpSetDstAction } from './http/set-dst.ts';
 import { stkLogConverter } from './stick/fetches.ts';
 import { setTlsAcceptorLookup, setTlsHandshake } from './frontend.ts';
 import { sslCheckConnect } from './ssl/checks.ts';
@@ -116,6 +117,7 @@ export function registerModelHooks(): void {
   registerAclFetches(sslAclFetches);
   registerAclFetches([nbsrvFetch, ...PROXY_STATE_FETCHES]);
   registerTcpActions(tcpVarActions);
+  registerTcpActions([tcpSetDstAction]);
   registerLogArgFetches(tcpLogArgFetch);
   registerAclFetches(BODY_ACL_FETCHES);
   registerAclFetches(CLIENT_HELLO_FETCHES);

@@ -35,6 +35,7 @@ import { addCaptureSlot } from '../log/cfg.ts';
 import { varNameOk } from './vars.ts';
 import { keywords as userlistKeywords } from './userlist.ts';
 import { httpErrorsSections } from './http-errors-store.ts';
+import { httpSetDstAction } from './set-dst.ts';
 
 const ALL = PR_CAP_FE | PR_CAP_BE | PR_CAP_DEF;
 
@@ -428,15 +429,18 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       }
       break;
     }
-    case 'set-src': case 'set-src-port': {
+    case 'set-src': case 'set-src-port': case 'set-dst': case 'set-dst-port': {
       // the request's client address (or port) from a sample (behind a CDN: req.hdr(CF-Connecting-IP)); a value
-      // that is no address (no port number) leaves it unchanged
+      // that is no address (no port number) leaves it unchanged; set-dst*: the destination (http/set-dst.ts)
       if (!isReq) break;
       if (end > 3) { condExpected(args[3]); return; }
-      rule = newRule(act === 'set-src' ? HTTP_ACT_SET_SRC : HTTP_ACT_SET_SRC_PORT, ctx);
+      const dst = act === 'set-dst' || act === 'set-dst-port';
+      const na = end > 2 ? sampleUnavailableInRequest(args[2]) : '';
+      if (na !== '') { rerr(`fetch method '${args[2]}' extracts information from '${na}', none of which is available here.`); return; }
+      rule = newRule(dst ? HTTP_ACT_CUSTOM : act === 'set-src' ? HTTP_ACT_SET_SRC : HTTP_ACT_SET_SRC_PORT, ctx);
       const f = valueFormat('%[' + (end > 2 ? args[2] : '') + ']', ctx, `'${args[0]} ${act}'`, true);
       if (f === undefined) return;
-      rule.fmt = f;
+      if (dst) { if (f !== null) rule.custom = httpSetDstAction(f, act === 'set-dst-port'); } else rule.fmt = f;
       break;
     }
     case 'reject': case 'silent-drop': {
@@ -552,7 +556,7 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       ctx.alertRaw(unknownActionAlert(ctx.file, ctx.line, args[0], act));
       return;
     }
-    ctx.alert(`'${args[0]}' action '${act ?? ''}' is not supported by Sluice yet (supported: allow, deny, set-header, add-header, del-header, replace-header, replace-value, set-var, set-var-fmt, unset-var${isReq ? ', auth, tarpit, reject, silent-drop, set-src, set-src-port, set-path, set-query, set-uri, set-method, replace-path, replace-uri, capture, redirect, wait-for-body, use-service prometheus-exporter' : ', set-status, capture'}, return).`);
+    ctx.alert(`'${args[0]}' action '${act ?? ''}' is not supported by Sluice yet (supported: allow, deny, set-header, add-header, del-header, replace-header, replace-value, set-var, set-var-fmt, unset-var${isReq ? ', auth, tarpit, reject, silent-drop, set-src, set-src-port, set-dst, set-dst-port, set-timeout, set-path, set-query, set-uri, set-method, replace-path, replace-uri, capture, redirect, wait-for-body, use-service prometheus-exporter' : ', set-status, capture'}, return).`);
     return;
   }
   if (end < args.length) {

@@ -218,6 +218,9 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   /** `http-request set-timeout server|tunnel` (http/set-timeout.ts): this transaction's ms, -1 = the backend's. */
   toServer = -1;
   toTunnel = -1;
+  /** The connection's destination while `set-dst`/`set-dst-port` changed this transaction's (http/set-dst.ts), else null. */
+  connDstIp: string | null = null;
+  connDstPort = 0;
   rqPhase = RQ_HEAD;
   rsPhase = RS_NONE;
   reqBody = BODY_NONE;
@@ -1519,6 +1522,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.l7Req = null;
     this.noL7Retry = false;
     this.toServer = -1; this.toTunnel = -1;
+    if (this.connDstIp !== null) { log.frontendIp = this.connDstIp; log.frontendPort = this.connDstPort; this.connDstIp = null; }
     this.cacheSt = null;
     this.cacheLR = 0;
     this.tunnel = false;

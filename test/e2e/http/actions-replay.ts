@@ -58,7 +58,7 @@ export async function actionsReplay(name: string, settleMs = 300): Promise<strin
     out += '--- log\n';
     for (const l of lines) {
       const t = l.replace(/^<\d+>[A-Z][a-z]{2} +\d+ [\d:]{8} \S+\[\d+\]: /, '').replace(/^[\d.]+:\d+ \[[^\]]+\] /, '').replace(/\n$/, '');
-      if (t !== '' && !t.includes('BADREQ')) out += t + '\n';
+      if (t !== '' && !t.includes('BADREQ')) out += t.replace(new RegExp(`\\b${fe}\\b`, 'g'), 'FE') + '\n';
     }
     out += '--- cli\n';
     const cmds = fs.existsSync(path.join(c, 'cli')) ? fs.readFileSync(path.join(c, 'cli'), 'latin1').split('\n').filter((l) => l !== '') : [];

@@ -18,3 +18,11 @@ async function sameAsHaproxy(name: string): Promise<void> {
 test('set-timeout server|tunnel: a time or a sample (ms; "3s" reads 3, "abc" and "" leave it), per transaction; an idle tunnel ends cD-- with cli_abrt', { timeout: 20000 }, async () => {
   await sameAsHaproxy('set-timeout');
 });
+
+test('set-dst / set-dst-port: dst, dst_port, %fi and %fp for this transaction only (an address, leading digits, low 16 bits)', { timeout: 20000 }, async () => {
+  await sameAsHaproxy('set-dst');
+});
+
+test('tcp-request content set-dst / set-dst-port in mode tcp: dst, dst_port, %fi and %fp of the stream', { timeout: 20000 }, async () => {
+  await sameAsHaproxy('set-dst-tcp');
+});
