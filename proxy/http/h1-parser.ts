@@ -639,7 +639,7 @@ function onContentLength(m: H1Msg, buf: Buffer, s: number, e: number, x: number)
   return 0;
 }
 
-/** Transfer-Encoding: requests accept only a single final `chunked` (422 with other codings, 400 otherwise). */
+/** Transfer-Encoding: only a single `chunked` (a request with other codings before it: 422, otherwise 400; a response: 502). */
 function onTransferEncoding(m: H1Msg, buf: Buffer, s: number, e: number): number {
   const resp = (m.flags & H1_MF_RESP) !== 0;
   let i = s;
@@ -668,8 +668,8 @@ function onTransferEncoding(m: H1Msg, buf: Buffer, s: number, e: number): number
   }
   m.teCount++;
   if (resp) {
-    // 2.6 refuses a response whose codings do not end with chunked (502), as it does a request's (400)
-    if (!chunkedLast) return fail(m, s, 502);
+    // 2.6 refuses a response whose codings are not chunked alone (502: "gzip, chunked" too, a request's is a 422)
+    if (!chunkedLast || others > 0) return fail(m, s, 502);
     m.flags = (m.flags | H1_MF_CHNK) & ~H1_MF_TE_OTHER;
     return 0;
   }
