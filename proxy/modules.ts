@@ -89,6 +89,7 @@ import { registerHttpActions } from './http/keywords.ts';
 import { setLogLevelAction } from './log/set-log-level.ts';
 import { setTimeoutAction } from './http/set-timeout.ts';
 import { tcpSetDstAction } from './http/set-dst.ts';
+import { patRefActions } from './acl/pat-ref-actions.ts';
 import { stkLogConverter } from './stick/fetches.ts';
 import { setTlsAcceptorLookup, setTlsHandshake } from './frontend.ts';
 import { sslCheckConnect } from './ssl/checks.ts';
@@ -132,7 +133,7 @@ export function registerModelHooks(): void {
   registerConverters(jsonConverter);
   registerConverters(languageConverter);
   registerConverters(binConverter);
-  registerHttpActions([setLogLevelAction, setTimeoutAction]);
+  registerHttpActions([setLogLevelAction, setTimeoutAction, ...patRefActions]);
 }
 
 /** A registry with every module's keywords. Also registers the model hooks (idempotent). */

@@ -62,7 +62,9 @@ export async function actionsReplay(name: string, settleMs = 300): Promise<strin
     }
     out += '--- cli\n';
     const cmds = fs.existsSync(path.join(c, 'cli')) ? fs.readFileSync(path.join(c, 'cli'), 'latin1').split('\n').filter((l) => l !== '') : [];
-    for (const cmd of cmds) out += `> ${cmd}\n` + await cli(sock, cmd);
+    // paths as run.sh prints them: the case's copy as @DIR@, the configuration as @DIR@/h.cfg (startSluice names its own)
+    const paths = (t: string): string => t.replace(/'[^']*\/sluice-e2e-[^/']+\/sluice\.cfg'/g, "'@DIR@/h.cfg'").replaceAll(tmp, '@DIR@');
+    for (const cmd of cmds) out += `> ${cmd}\n` + paths(await cli(sock, cmd.replaceAll('@DIR@', tmp)));
     for (const row of (await cli(sock, 'show stat')).split('\n')) {
       if (row === '' || row.includes('FRONTEND')) continue;
       const f = row.split(',');
@@ -81,9 +83,12 @@ export async function actionsReplay(name: string, settleMs = 300): Promise<strin
 
 const TIMERS = /\b(-?\d+)\/(-?\d+)\/(-?\d+)\/(-?\d+)\/(\+?-?\d+) (?=-?\d{3} )/g;
 
-/** `text` with each log line's Tq/Tw/Tc/Tr/Ta replaced by which of them are set (-1 or not). */
+/**
+ * `text` with each log line's Tq/Tw/Tc/Tr/Ta replaced by which of them are set (-1 or not), and the entry addresses
+ * of `show acl|map <ref>` replies by PTR.
+ */
 export function withoutTimers(text: string): string {
-  return text.replace(TIMERS, (...m: string[]) => m.slice(1, 6).map((v) => (v.startsWith('-') ? '-1' : 'T')).join('/') + ' ');
+  return text.replace(/^0x[0-9a-f]+ /gm, 'PTR ').replace(TIMERS, (...m: string[]) => m.slice(1, 6).map((v) => (v.startsWith('-') ? '-1' : 'T')).join('/') + ' ');
 }
 
 /** The Ta (total time) of each log line of `text`. */

@@ -26,3 +26,7 @@ test('set-dst / set-dst-port: dst, dst_port, %fi and %fp for this transaction on
 test('tcp-request content set-dst / set-dst-port in mode tcp: dst, dst_port, %fi and %fp of the stream', { timeout: 20000 }, async () => {
   await sameAsHaproxy('set-dst-tcp');
 });
+
+test('add-acl / del-acl / set-map / del-map in request and response rules change the running ACL and map files (show acl|map, later matches)', { timeout: 20000 }, async () => {
+  await sameAsHaproxy('acl-map');
+});
