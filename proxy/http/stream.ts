@@ -1849,28 +1849,61 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
         // the wait ends with what came; a request then sent to a server with its body cut is aborted there, as 2.6
         // (CR--, no server connection); a local reply is still made
         this.bodyWaitEnd();
-        if (!this.closed && this.rsPhase === RS_WAIT && this.srv === null) {
-          this.bc.release();               // the connection just started is given up: logged be/<NOSRV>, Tw -1
-          const log = this.log;
-          log.server = null; log.tQueue = -1; log.srvconn = 0;
-          log.errCause = SF_ERR_CLICL; log.finishState = SF_FINST_R;
-          this.cliAbortCount(true);
-          this.abort();
-        }
+        if (!this.closed && this.rsPhase === RS_WAIT && this.srv === null) this.connectGivenUp();
         return;
       }
-      // while the server connection is being made, 2.6 mostly completes it and sends what came first (then CD--)
-      if (this.bc.state === BC_CONNECTING) { this.cliGone = true; return; }
+      if (this.bc.state === BC_CONNECTING) {
+        // a reset that came with the head (libuv's "end", see cliWasReset): 2.6 sees it before connecting, CR--
+        // <NOSRV>; a FIN: 2.6 mostly completes the connection and sends what came first (then CD--)
+        if (this.cliWasReset()) { if (this.bodyBuffered()) this.cliResetWithRequest(); else this.connectGivenUp(); return; }
+        this.cliGone = true;
+        return;
+      }
       this.log.errCause = SF_ERR_CLICL;
       const queued = this.bc.state === BC_QUEUED;
       this.log.finishState = queued ? SF_FINST_Q : this.rsPhase === RS_WAIT && this.srv === null ? SF_FINST_C : SF_FINST_D;
       if (queued) this.bc.queueAbort();
       this.cliAbortCount(false);
       this.abort();
+      return;
     }
     // request complete: let the response finish, then close (nextTransaction, cliEnded); the response says nothing
     // of it (2.6 writes no connection: close for a client that half-closed)
     if (this.rsPhase === RS_BODY) this.cliEndedInBody = true;
+    else if (this.rsPhase !== RS_DONE && this.cliWasReset()) this.cliResetWithRequest();
+  }
+
+  /**
+   * A reset that came with a whole request (cliWasReset): 2.6 still connects, sends it and reads the response to its
+   * end, dropping it: CD-- with the response's status, a client abort on the counters. The socket's close is not heard
+   * (onClientClose would take it for a reset that came later: CL-- while connecting).
+   */
+  cliResetWithRequest(): void {
+    this.cli.owner = null;
+    if (this.rsPhase === RS_WAIT) this.cliAbortCount(false);
+    this.cliGone = true;
+  }
+
+  /**
+   * Whether the client's "end" is a reset: libuv reports a RST that came with the last bytes read (EPOLLHUP after a
+   * short read) as an EOF, where 2.6 sees the error. An empty write fails on a reset socket, destroying it (its
+   * onClientClose follows). A syscall, so only for a client that ends its side while its request is under way (rare);
+   * TLS clients are taken at their word.
+   */
+  cliWasReset(): boolean {
+    const c = this.cli;
+    if (c.tls === undefined && !c.destroyed) c.write(EMPTY_BUF);
+    return c.destroyed;
+  }
+
+  /** The client left before the server connection was made: it is given up, logged be/<NOSRV> CR--, Tw -1 (2.6). */
+  connectGivenUp(): void {
+    this.bc.release();
+    const log = this.log;
+    log.server = null; log.tQueue = -1; log.srvconn = 0;
+    log.errCause = SF_ERR_CLICL; log.finishState = SF_FINST_R;
+    this.cliAbortCount(true);
+    this.abort();
   }
 
   /** A server reset ending a close-delimited body (SD--): eresp and srv_abrt on the backend and the server, as 2.6. */
