@@ -181,13 +181,19 @@ export const ABORT_SCENARIOS: Scenario[] = [
   { name: 't-c-rst-empty', mode: 'tcp', clients: [{ steps: [{ sleep: 100 }, 'rst'] }], server: [] },
   // how the server connection ends when the server's FIN came with the end of its response (2.6 sees it in the same
   // wake-up and closes with a FIN), or later (a RST, unless the connection is pooled meanwhile) (session 9)
-  { name: 'f-hsc-fin-with', fe: 'option http-server-close', clients: [{ steps: [{ w: GET }, { until: 'ok' }] }], server: ['head', 'freeze', { w: OK }, 'end'] },
+  { name: 'f-hsc-fin-with', fe: 'option http-server-close', clients: [{ steps: [{ w: GET }, { until: 'ok' }] }], server: ['head', { sleep: 50 }, 'freeze', { w: OK }, 'end'] },
   { name: 'f-hsc-fin-late', fe: 'option http-server-close', clients: [{ steps: [{ w: GET }, { until: 'ok' }] }], server: ['head', { w: OK }, { sleep: 200 }, 'end'] },
-  { name: 'f-hsc-close-fin-with', fe: 'option http-server-close', clients: [{ steps: [{ w: GET }, { until: 'ok' }] }], server: ['head', 'freeze', { w: OKC }, 'end'] },
-  { name: 'f-close-fin-with', clients: [{ steps: [{ w: GET }, { until: 'ok' }] }], server: ['head', 'freeze', { w: OKC }, 'end'] },
+  { name: 'f-hsc-close-fin-with', fe: 'option http-server-close', clients: [{ steps: [{ w: GET }, { until: 'ok' }] }], server: ['head', { sleep: 50 }, 'freeze', { w: OKC }, 'end'] },
+  { name: 'f-close-fin-with', clients: [{ steps: [{ w: GET }, { until: 'ok' }] }], server: ['head', { sleep: 50 }, 'freeze', { w: OKC }, 'end'] },
   { name: 'f-close-fin-late', clients: [{ steps: [{ w: GET }, { until: 'ok' }] }], server: ['head', { w: OKC }, { sleep: 200 }, 'end'] },
-  { name: 'f-ka-fin-with', clients: [{ steps: [{ w: GET }, { until: 'ok' }] }], server: ['head', 'freeze', { w: OK }, 'end'] },
-  { name: 'f-httpclose-fin-with', fe: 'option httpclose', clients: [{ steps: [{ w: GET }, { until: 'ok' }] }], server: ['head', 'freeze', { w: OK }, 'end'] },
+  { name: 'f-ka-fin-with', clients: [{ steps: [{ w: GET }, { until: 'ok' }] }], server: ['head', { sleep: 50 }, 'freeze', { w: OK }, 'end'] },
+  // a client whose request and RST come at once (the proxy frozen meanwhile), or its request's body end and RST
+  { name: 'f-get-rst-with', clients: [{ steps: [{ sleep: 50 }, 'freeze', { w: GET }, 'rst'] }], server: ['head', { w: OK }] },
+  { name: 'f-body-rst-with', clients: [{ steps: [{ sleep: 50 }, 'freeze', { w: POST(100) + '0123456789' }, 'rst'] }], server: ['head', { w: OK }] },
+  { name: 'f-fullbody-rst-with', clients: [{ steps: [{ sleep: 50 }, 'freeze', { w: POST(10) + '0123456789' }, 'rst'] }], server: ['head', { w: OK }] },
+  { name: 'f-head-rst-with', clients: [{ steps: [{ sleep: 50 }, 'freeze', { w: 'GET / HTTP/1.1\r\nHost: a\r\n' }, 'rst'] }], server: ['head', { w: OK }] },
+  { name: 'f-get-rst-srvslow', clients: [{ steps: [{ sleep: 50 }, 'freeze', { w: GET }, 'rst'] }], server: ['head', { sleep: 300 }, { w: OK }] },
+  { name: 'f-httpclose-fin-with', fe: 'option httpclose', clients: [{ steps: [{ w: GET }, { until: 'ok' }] }], server: ['head', { sleep: 50 }, 'freeze', { w: OK }, 'end'] },
 ];
 
 /** A free port, its socket held open (in `held`) until all of a side's ports are chosen, so none is given twice. */
@@ -331,7 +337,7 @@ export async function runOne(side: Side, s: Scenario): Promise<Outcome> {
     const sock = net.connect(side.fe.get(s.name)!, '127.0.0.1');
     const w = watch(sock, t0, ends);
     await new Promise<void>((r) => { sock.on('connect', () => r()); sock.on('error', () => r()); });
-    await play(sock, cl.steps, w.got);
+    await play(sock, cl.steps, w.got, side.child);
     for (let i = 0; i < Number(process.env.WAIT ?? 90) && ends.length === 0 && !sock.destroyed; i++) await sleep(50);
     const rsp = w.got();
     const status = rsp.slice(0, 12);
