@@ -138,18 +138,53 @@ function markNulls(b: LogBatch, id: number, n: number): number {
   } else if (kind === CK_I32 || kind === CK_BOOL || kind === CK_DICT) {
     const a = i32Of(b, id);
     const nul = kind === CK_DICT ? 0 : NULL_I32;
-    for (let r = 0; r < n; r++) if (a[r] === nul) nulls++;
-    if (nulls < n && (nulls > 0 || kind === CK_BOOL)) for (let r = 0; r < n; r++) nullFlags[r] = a[r] === nul ? 1 : 0;
+    nulls = countI32(a, nul, n);
+    if (nulls < n && (nulls > 0 || kind === CK_BOOL)) flagI32(a, nul, n, nullFlags);
   } else if (kind === CK_TS || kind === CK_I64) {
     const a = f64Of(b, id);
-    for (let r = 0; r < n; r++) if (a[r] !== a[r]) nulls++;
-    if (nulls > 0 && nulls < n) for (let r = 0; r < n; r++) nullFlags[r] = a[r] !== a[r] ? 1 : 0;
+    nulls = countNaN(a, n);
+    if (nulls > 0 && nulls < n) flagNaN(a, n, nullFlags);
   } else {
     const v = strOf(b, id).valid;
-    for (let r = 0; r < n; r++) if (v[r] === 0) nulls++;
-    if (nulls > 0 && nulls < n) for (let r = 0; r < n; r++) nullFlags[r] = v[r] === 0 ? 1 : 0;
+    nulls = countZero(v, n);
+    if (nulls > 0 && nulls < n) flagZero(v, n, nullFlags);
   }
   return nulls;
+}
+
+// One small function per loop and element type below: in a fresh thread (the sink worker) V8 optimizes a loop of a
+// big function on its own (OSR) and deoptimizes when the code after it meets a column kind it has no feedback for;
+// markNulls as one function deoptimized ~20 times per 1 M-row load, each time back to the interpreter.
+
+/** Rows of a[0, n) equal to nul. */
+function countI32(a: Int32Array, nul: number, n: number): number {
+  let k = 0;
+  for (let r = 0; r < n; r++) k += a[r] === nul ? 1 : 0;   // no branch whose first run deoptimizes
+  return k;
+}
+
+function flagI32(a: Int32Array, nul: number, n: number, flags: Uint8Array): void {
+  for (let r = 0; r < n; r++) flags[r] = a[r] === nul ? 1 : 0;
+}
+
+function countNaN(a: Float64Array, n: number): number {
+  let k = 0;
+  for (let r = 0; r < n; r++) k += a[r] !== a[r] ? 1 : 0;
+  return k;
+}
+
+function flagNaN(a: Float64Array, n: number, flags: Uint8Array): void {
+  for (let r = 0; r < n; r++) flags[r] = a[r] !== a[r] ? 1 : 0;
+}
+
+function countZero(v: Uint8Array, n: number): number {
+  let k = 0;
+  for (let r = 0; r < n; r++) k += v[r] === 0 ? 1 : 0;
+  return k;
+}
+
+function flagZero(v: Uint8Array, n: number, flags: Uint8Array): void {
+  for (let r = 0; r < n; r++) flags[r] = v[r] === 0 ? 1 : 0;
 }
 
 /** Size of the definition levels section (4-byte length + one RLE run when there are no NULLs or only NULLs, else bit-packed runs). */
@@ -165,6 +200,53 @@ const DBP_MINI = 32;
 /** Reused outputs of deltaLengths, one per column position in the table. */
 const dbpScratch: Uint8Array[] = [];
 const dbpDeltas = new Float64Array(DBP_BLOCK);
+
+/** deltaLengths' position between blocks: the next row, the previous value's end and length. */
+let dbpRow = 0;
+let dbpPrevEnd = 0;
+let dbpPrevLen = 0;
+
+/** The length deltas of the next `cnt` valid rows into dbpDeltas (advancing dbpRow...); returns their minimum. */
+function blockDeltas(end: Int32Array, valid: Uint8Array, cnt: number): number {
+  let r = dbpRow;
+  let prevEnd = dbpPrevEnd;
+  let prevLen = dbpPrevLen;
+  let minD = Infinity;
+  for (let k = 0; k < cnt; r++) {
+    if (valid[r] === 0) continue;
+    const len = end[r] - prevEnd;
+    prevEnd = end[r];
+    const d = len - prevLen;
+    prevLen = len;
+    dbpDeltas[k++] = d;
+    if (d < minD) minD = d;
+  }
+  dbpRow = r;
+  dbpPrevEnd = prevEnd;
+  dbpPrevLen = prevLen;
+  return minD;
+}
+
+/** Bit width of the miniblock dbpDeltas[first, last) less minD. */
+function miniWidth(first: number, last: number, minD: number): number {
+  let max = 0;
+  for (let k = first; k < last; k++) { const v = dbpDeltas[k] - minD; if (v > max) max = v; }
+  return max === 0 ? 0 : max >= 4294967296 ? 33 : 32 - Math.clz32(max);
+}
+
+/** Writes the miniblock's 32 values of w bits at out[o], least significant bit first (values past `last` are 0). */
+function packMini(out: Uint8Array, o: number, first: number, last: number, minD: number, w: number): number {
+  // acc stays below 2^41: exact.
+  let acc = 0;
+  let bits = 0;
+  for (let k = first; k < first + DBP_MINI; k++) {
+    const v = k < last ? dbpDeltas[k] - minD : 0;
+    acc += v * (1 << bits);   // bits < 8 here
+    bits += w;
+    while (bits >= 8) { out[o++] = acc % 256; acc = Math.floor(acc / 256); bits -= 8; }
+  }
+  return o;
+}
 
 function writeZigzag(out: Uint8Array, o: number, v: number): number {
   return writeVarint(out, o, v >= 0 ? v * 2 : -v * 2 - 1);
@@ -192,18 +274,12 @@ function deltaLengths(s: LogStrColumn, n: number, nn: number, index: number): Ui
   o = writeZigzag(out, o, prevLen);
   r++;
   let left = nn - 1;
+  dbpRow = r;
+  dbpPrevEnd = prevEnd;
+  dbpPrevLen = prevLen;
   while (left > 0) {
     const cnt = left < DBP_BLOCK ? left : DBP_BLOCK;
-    let minD = Infinity;
-    for (let k = 0; k < cnt; r++) {
-      if (valid[r] === 0) continue;
-      const len = end[r] - prevEnd;
-      prevEnd = end[r];
-      const d = len - prevLen;
-      prevLen = len;
-      dbpDeltas[k++] = d;
-      if (d < minD) minD = d;
-    }
+    const minD = blockDeltas(end, valid, cnt);
     o = writeZigzag(out, o, minD);
     const widthsAt = o;
     o += DBP_BLOCK / DBP_MINI;
@@ -211,20 +287,9 @@ function deltaLengths(s: LogStrColumn, n: number, nn: number, index: number): Ui
       const first = mb * DBP_MINI;
       if (first >= cnt) { out[widthsAt + mb] = 0; continue; }
       const last = Math.min(first + DBP_MINI, cnt);
-      let max = 0;
-      for (let k = first; k < last; k++) { const v = dbpDeltas[k] - minD; if (v > max) max = v; }
-      const w = max === 0 ? 0 : max >= 4294967296 ? 33 : 32 - Math.clz32(max);
+      const w = miniWidth(first, last, minD);
       out[widthsAt + mb] = w;
-      if (w === 0) continue;
-      // 32 values of w bits, least significant bit first; values past the end are 0. acc stays below 2^41: exact.
-      let acc = 0;
-      let bits = 0;
-      for (let k = first; k < first + DBP_MINI; k++) {
-        const v = k < last ? dbpDeltas[k] - minD : 0;
-        acc += v * (1 << bits);   // bits < 8 here
-        bits += w;
-        while (bits >= 8) { out[o++] = acc % 256; acc = Math.floor(acc / 256); bits -= 8; }
-      }
+      if (w !== 0) o = packMini(out, o, first, last, minD, w);
     }
     left -= cnt;
   }
@@ -293,65 +358,90 @@ function writeValues(out: Buffer, o: number, b: LogBatch, p: ColumnPlan, n: numb
   if (kind === CK_I32 || kind === CK_DICT) {
     const a = i32Of(b, p.id);
     if (p.nulls === 0) { out.set(new Uint8Array(a.buffer, a.byteOffset, n * 4), o); return o + n * 4; }
-    let k = 0;
-    for (let r = 0; r < n; r++) if (nullFlags[r] === 0) i32Scratch[k++] = a[r];
+    const k = keepNonNull(a, n, nullFlags, i32Scratch);
     out.set(new Uint8Array(i32Scratch.buffer, 0, k * 4), o);
     return o + k * 4;
   }
   if (kind === CK_BOOL) {
-    const a = i32Of(b, p.id);
     out.fill(0, o, o + p.valueBytes);
-    let k = 0;
-    for (let r = 0; r < n; r++) {
-      if (nullFlags[r] !== 0) continue;
-      if (a[r] === 1) out[o + (k >> 3)] |= 1 << (k & 7);
-      k++;
-    }
+    writeBits(i32Of(b, p.id), n, nullFlags, out, o);
     return o + p.valueBytes;
   }
   if (p.id === COL_CONNS) {
-    const lo = packedOut[0].lo;
-    const hi = packedOut[0].hi;
-    let k = 0;
-    for (let r = 0; r < n; r++) {
-      if (nullFlags[r] !== 0 && p.nulls !== 0) continue;
-      i32Scratch[k++] = lo[r];
-      i32Scratch[k++] = hi[r];
-    }
+    const k = interleave(packedOut[0].lo, packedOut[0].hi, n, p.nulls !== 0 ? nullFlags : null, i32Scratch);
     out.set(new Uint8Array(i32Scratch.buffer, 0, k * 4), o);
     return o + k * 4;
   }
   if (kind === CK_TS || kind === CK_I64) {
-    // int64 as (lo, hi) int32 pairs, floor of the value like the appender path did (exact up to 2^53).
-    const a = f64Of(b, p.id);
-    const scale = kind === CK_TS ? 1000 : 1;
-    let k = 0;
-    for (let r = 0; r < n; r++) {
-      const x = a[r];
-      if (x !== x) continue;
-      const v = x * scale;
-      const hi = Math.floor(v / TWO32);
-      i32Scratch[k++] = (v - hi * TWO32) | 0;
-      i32Scratch[k++] = hi | 0;
-    }
+    const k = int64Pairs(f64Of(b, p.id), n, kind === CK_TS ? 1000 : 1, i32Scratch);
     out.set(new Uint8Array(i32Scratch.buffer, 0, k * 4), o);
     return o + k * 4;
   }
   const s = strOf(b, p.id);
-  const data = s.data;
   if (p.lengths !== null) {
     out.set(p.lengths, o);
     o += p.lengths.length;
     const total = s.end[n - 1];
-    out.set(data.subarray(0, total), o);
+    out.set(s.data.subarray(0, total), o);
     return o + total;
   }
+  return writePlainStrings(out, o, s, p.fixed, n);
+}
+
+/** Copies a[r] of the rows whose flags[r] is 0 to w, in order; returns how many. */
+function keepNonNull(a: Int32Array, n: number, flags: Uint8Array, w: Int32Array): number {
+  let k = 0;
+  for (let r = 0; r < n; r++) if (flags[r] === 0) w[k++] = a[r];
+  return k;
+}
+
+/** The BOOLEAN values (a[r] === 1) of the rows whose flags[r] is 0 as bits at out[o...] (zeroed by the caller). */
+function writeBits(a: Int32Array, n: number, flags: Uint8Array, out: Buffer, o: number): void {
+  let k = 0;
+  for (let r = 0; r < n; r++) {
+    if (flags[r] !== 0) continue;
+    if (a[r] === 1) out[o + (k >> 3)] |= 1 << (k & 7);
+    k++;
+  }
+}
+
+/** (lo[r], hi[r]) pairs of the rows not flagged (every row when flags is null) into w; returns the int32s written. */
+function interleave(lo: Int32Array, hi: Int32Array, n: number, flags: Uint8Array | null, w: Int32Array): number {
+  let k = 0;
+  for (let r = 0; r < n; r++) {
+    if (flags !== null && flags[r] !== 0) continue;
+    w[k++] = lo[r];
+    w[k++] = hi[r];
+  }
+  return k;
+}
+
+/**
+ * int64 as (lo, hi) int32 pairs of the non-NaN a[r] * scale into w, floor of the value like the appender path did
+ * (exact up to 2^53); returns the int32s written.
+ */
+function int64Pairs(a: Float64Array, n: number, scale: number, w: Int32Array): number {
+  let k = 0;
+  for (let r = 0; r < n; r++) {
+    const x = a[r];
+    if (x !== x) continue;
+    const v = x * scale;
+    const hi = Math.floor(v / TWO32);
+    w[k++] = (v - hi * TWO32) | 0;
+    w[k++] = hi | 0;
+  }
+  return k;
+}
+
+/** PLAIN BYTE_ARRAY values (4-byte length + bytes) of the valid rows of s, or their replacement in `fixed`. */
+function writePlainStrings(out: Buffer, o: number, s: LogStrColumn, fixed: (Buffer | null)[] | null, n: number): number {
+  const data = s.data;
   for (let r = 0; r < n; r++) {
     if (!s.valid[r]) continue;
     let src: Uint8Array = data;
     let st = r === 0 ? 0 : s.end[r - 1];
     let en = s.end[r];
-    const f = p.fixed !== null ? p.fixed[r] : null;
+    const f = fixed !== null ? fixed[r] : null;
     if (f !== null) { src = f; st = 0; en = f.length; }
     const len = en - st;
     out[o] = len & 255; out[o + 1] = (len >>> 8) & 255; out[o + 2] = (len >>> 16) & 255; out[o + 3] = len >>> 24;
@@ -398,12 +488,18 @@ export function canonicalIpv4(buf: Uint8Array, start: number, end: number): numb
 
 /** Splits client_ip of rows [0, n) into ip4Scratch (dotted IPv4 as numbers) and ipRest (every other address). */
 function splitClientIp(b: LogBatch, n: number): void {
-  const s = b.str[COL_CLIENT_IP] as LogStrColumn;
-  if (ip4Scratch.length < n) {
-    ip4Scratch = new Float64Array(n);
-    ipRest = new LogStrColumn(n, 8);
-  }
+  if (ip4Scratch.length < n) growIpScratch(n);
   ipRest.reset();
+  splitIpRows(b.str[COL_CLIENT_IP] as LogStrColumn, ip4Scratch, ipRest, n);
+  ipRest.fillNulls(n);
+}
+
+function growIpScratch(n: number): void {
+  ip4Scratch = new Float64Array(n);
+  ipRest = new LogStrColumn(n, 8);
+}
+
+function splitIpRows(s: LogStrColumn, ip4: Float64Array, rest: LogStrColumn, n: number): void {
   const data = s.data;
   const starts = s.starts;
   const end = s.end;
@@ -413,11 +509,10 @@ function splitClientIp(b: LogBatch, n: number): void {
     if (valid[r] !== 0) {
       const x = canonicalIpv4(data, starts[r], end[r]);
       if (x >= 0) v = x;
-      else ipRest.set(r, data, starts[r], end[r]);
+      else rest.set(r, data, starts[r], end[r]);
     }
-    ip4Scratch[r] = v;
+    ip4[r] = v;
   }
-  ipRest.fillNulls(n);
 }
 
 /** Per DICT_STAGED entry: the dictionary ids of the batch being encoded (0 = none: the value stays text), and its text column without the rows that have an id. */
@@ -445,31 +540,35 @@ export function prepareStagedIds(b: LogBatch): { readonly col: number; readonly 
     if (s === null || !b.table.columns.includes(d.str)) continue;
     if (stagedIds[k].length < n) { stagedIds[k] = new Int32Array(Math.max(n, 1024)); stagedRest[k] = new LogStrColumn(Math.max(n, 1024), 8); }
     const ids = stagedIds[k];
-    const dict = b.dicts.byColumn[d.id] as LogDict;
-    const data = s.data;
-    const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
-    const starts = s.starts;
-    const end = s.end;
-    const valid = s.valid;
-    // A value equal to the previous row's (most rows of a log repeat the same captures) reuses its id.
-    let pst = 0;
-    let pen = -1;
-    let pid = 0;
-    for (let r = 0; r < n; r++) {
-      if (valid[r] === 0) ids[r] = 0;
-      else {
-        const st = starts[r];
-        const en = end[r];
-        const len = en - st;
-        if (len === pen - pst && sameSpan(dv, data, st, pst, len)) ids[r] = pid;
-        else { pid = ids[r] = dict.intern(data, st, en); pst = st; pen = en; }
-      }
-    }
+    internSpans(s, b.dicts.byColumn[d.id] as LogDict, ids, n);
     out.push({ col: d.id, ids: ids.subarray(0, n) });
   }
   preparedFor = b;
   preparedRows = n;
   return out;
+}
+
+/** ids[r] = the id of row r's value of s in dict (0 for NULL), rows [0, n). */
+function internSpans(s: LogStrColumn, dict: LogDict, ids: Int32Array, n: number): void {
+  const data = s.data;
+  const dv = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const starts = s.starts;
+  const end = s.end;
+  const valid = s.valid;
+  // A value equal to the previous row's (most rows of a log repeat the same captures) reuses its id.
+  let pst = 0;
+  let pen = -1;
+  let pid = 0;
+  for (let r = 0; r < n; r++) {
+    if (valid[r] === 0) ids[r] = 0;
+    else {
+      const st = starts[r];
+      const en = end[r];
+      const len = en - st;
+      if (len === pen - pst && sameSpan(dv, data, st, pst, len)) ids[r] = pid;
+      else { pid = ids[r] = dict.intern(data, st, en); pst = st; pen = en; }
+    }
+  }
 }
 
 /** True if data[a, a + n) equals data[b, b + n) (dv views data), 4 bytes per step (byte-words.ts sameBytes). */
@@ -489,13 +588,18 @@ function splitStaged(b: LogBatch, n: number): void {
     if (stagedRest[k].end.length < n) stagedRest[k] = new LogStrColumn(Math.max(n, 1024), 8);
     const rest = stagedRest[k];
     rest.reset();
-    const data = s.data;
-    const starts = s.starts;
-    const end = s.end;
-    const valid = s.valid;
-    for (let r = 0; r < n; r++) if (valid[r] !== 0 && ids[r] === 0) rest.set(r, data, starts[r], end[r]);
+    copyUnmatched(s, ids, rest, n);
     rest.fillNulls(n);
   }
+}
+
+/** The valid values of s in rows [0, n) whose ids[r] is 0, set in `rest` at their rows. */
+function copyUnmatched(s: LogStrColumn, ids: Int32Array, rest: LogStrColumn, n: number): void {
+  const data = s.data;
+  const starts = s.starts;
+  const end = s.end;
+  const valid = s.valid;
+  for (let r = 0; r < n; r++) if (valid[r] !== 0 && ids[r] === 0) rest.set(r, data, starts[r], end[r]);
 }
 
 /** The ctx ids (schema.ts CTX_COLUMNS) of the batch being encoded, prepared for `ctxFor` (its `ctxRows` rows). */
@@ -592,13 +696,31 @@ export function prepareCtxIds(b: LogBatch): Int32Array {
   // Most members hold one value for the whole batch: rows are told apart by the others only (one hash and compare
   // per varying member and row), and each distinct tuple of those is looked up once in the cache.
   const vary: Int32Array[] = [];
-  for (const a of cols) {
-    const v0 = a[0];
-    for (let r = 1; r < n; r++) if (a[r] !== v0) { vary.push(a); break; }
-  }
+  for (const a of cols) if (varies(a, n)) vary.push(a);
   const h = ctxHash;
   h.fill(0x811c9dc5 | 0, 0, n);
-  for (const a of vary) for (let r = 0; r < n; r++) h[r] = Math.imul(h[r] ^ a[r], 0x01000193);
+  for (const a of vary) hashInto(h, a, n);
+  assignCtxIds(c, cols, vary, b, dict, n);
+  ctxFor = b;
+  ctxRows = n;
+  return ctxIds.subarray(0, n);
+}
+
+/** True when a[0, n) holds more than one value. */
+function varies(a: Int32Array, n: number): boolean {
+  const v0 = a[0];
+  for (let r = 1; r < n; r++) if (a[r] !== v0) return true;
+  return false;
+}
+
+/** Folds a[r] into the FNV hash h[r], rows [0, n). */
+function hashInto(h: Int32Array, a: Int32Array, n: number): void {
+  for (let r = 0; r < n; r++) h[r] = Math.imul(h[r] ^ a[r], 0x01000193);
+}
+
+/** ctxIds[r] for rows [0, n) from the hashes in ctxHash of their `vary` members (see prepareCtxIds). */
+function assignCtxIds(c: CtxCache, cols: readonly Int32Array[], vary: readonly Int32Array[], b: LogBatch, dict: LogDict, n: number): void {
+  const h = ctxHash;
   const v = vary.length;
   let slots = localSlots;
   slots.fill(0);
@@ -634,9 +756,6 @@ export function prepareCtxIds(b: LogBatch): Int32Array {
     }
     ctxIds[r] = id;
   }
-  ctxFor = b;
-  ctxRows = n;
-  return ctxIds.subarray(0, n);
 }
 
 /** Per-batch table of prepareCtxIds: the first row of each distinct tuple of varying members (row + 1, 0 = empty). */
@@ -746,10 +865,7 @@ function buildSparse(b: LogBatch, n: number): void {
     const id = SPARSE_COLUMNS[k];
     if (!b.table.columns.includes(id)) continue;
     const s = strOf(b, id);
-    const v = s.valid;
-    let any = false;
-    for (let r = 0; r < n; r++) if (v[r] !== 0) { any = true; break; }
-    if (any) { cols.push(s); keys.push(SPARSE_KEYS[k]); }
+    if (s.valid.subarray(0, n).indexOf(1) >= 0) { cols.push(s); keys.push(SPARSE_KEYS[k]); }
   }
   const base = baseColumns(b.table);
   const packed = PACKED.some((g, k) => packedOut[k].nulls > 0 && base.includes(g.id));
