@@ -82,17 +82,17 @@ function pushSpan(st: ChunkState, s: number, e: number): void {
   st.dataBytes += e - s;
 }
 
-/** HTX bytes of the trailer line buf[s, e) (name + value without the spaces around it), -1 without a colon. */
+/** HTX bytes of the trailer line buf[s, e) (name + value without the spaces around it), -1 without a name and colon. */
 function trailerSize(buf: Buffer, s: number, e: number): number {
   const c = buf.indexOf(58, s);
-  if (c < 0 || c >= e) return -1;
+  if (c <= s || c >= e) return -1;
   let vs = c + 1, ve = e;
   while (vs < ve && (buf[vs] === 32 || buf[vs] === 9)) vs++;
   while (ve > vs && (buf[ve - 1] === 32 || buf[ve - 1] === 9)) ve--;
   return c - s + ve - vs;
 }
 
-/** Records the trailer line buf[s, e); false when it has no colon (2.6: 400 / 502, as for a header). */
+/** Records the trailer line buf[s, e); false when it has no colon or an empty name (2.6: 400 / 502, as for a header). */
 function pushTrailer(st: ChunkState, buf: Buffer, s: number, e: number): boolean {
   const n = trailerSize(buf, s, e);
   if (n < 0) return false;
