@@ -28,7 +28,7 @@ import { keywords as procVarKeywords } from './proc-vars.ts';
 import { keywords as tcpResponseKeywords } from './tcp/response-rules.ts';
 import { tcpVarActions, tcpLogArgFetch } from './tcp/vars.ts';
 import { registerTcpActions } from './tcp/rules.ts';
-import { registerLogArgFetches } from './log/sample.ts';
+import { registerLogArgFetches, setUniqueIdBuilder } from './log/sample.ts';
 import { roundrobin } from './lb/roundrobin.ts';
 import { staticRr } from './lb/static-rr.ts';
 import { leastconn } from './lb/leastconn.ts';
@@ -45,7 +45,7 @@ import { IGNORED } from './ignored.ts';
 import { registerEdge } from './edge.ts';
 import { keywords as logKeywords } from './log/keywords.ts';
 import { initProxyLog, initGlobalLog } from './log/cfg.ts';
-import { logStream, logConnect } from './log/emit.ts';
+import { logStream, logConnect, buildUniqueId } from './log/emit.ts';
 import { keywords as aclKeywords } from './acl/keywords.ts';
 import { keywords as statsKeywords } from './stats/keywords.ts';
 import { statsProxyInit, statsServerInit } from './stats/counters.ts';
@@ -134,6 +134,7 @@ export function registerModelHooks(): void {
   registerConverters(languageConverter);
   registerConverters(binConverter);
   registerHttpActions([setLogLevelAction, setTimeoutAction, ...patRefActions]);
+  setUniqueIdBuilder((s) => buildUniqueId(s.frontend, s));
 }
 
 /** A registry with every module's keywords. Also registers the model hooks (idempotent). */

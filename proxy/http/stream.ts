@@ -626,7 +626,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (fe.log.uniqueIdHeader !== '' && fe.log.uniqueId !== null) {
       // built here, after the rules, when a header carries it (2.6); otherwise when the line is logged
       sampleLive.req = this;
-      const id = buildUniqueId(fe, log);
+      const id = log.uniqueId !== '' ? log.uniqueId : buildUniqueId(fe, log);     // a rule may have built it
       sampleLive.req = null;
       if (id !== '') out.extra += '\r\n' + fe.log.uniqueIdHeader + ': ' + id;
     }

@@ -52,7 +52,8 @@ const FETCHES: Map<string, Fetch> = new Map<string, Fetch>([
   }],
   ['path', (s) => { const q = s.uri.indexOf('?'); return s.uri === '' ? null : q < 0 ? s.uri : s.uri.slice(0, q); }],
   ['query', (s) => { const q = s.uri.indexOf('?'); return q < 0 ? null : s.uri.slice(q + 1); }],
-  ['unique-id', (s) => (s.uniqueId === '' ? null : s.uniqueId)],
+  // built on first use, as 2.6 does when a rule reads it before the stream would (proxy/modules.ts sets the builder)
+  ['unique-id', (s) => (s.uniqueId !== '' ? s.uniqueId : s.method === '' ? null : uniqueIdNow(s))],
   ['date', () => Math.floor(Date.now() / 1000)],
   ['date_us', () => (Date.now() % 1000) * 1000],
   ['hostname', () => osHostname()],
@@ -67,6 +68,14 @@ const FETCHES: Map<string, Fetch> = new Map<string, Fetch>([
 const argResolvers: ((head: string) => Fetch | string | undefined)[] = [];
 export function registerLogArgFetches(fn: (head: string) => Fetch | string | undefined): void { if (!argResolvers.includes(fn)) argResolvers.push(fn); }
 /** The resolver tried after every other one (proxy/acl/fetch-value.ts: the ACL fetches as values). */
+/** Builds a stream's unique id from its frontend's unique-id-format ('' without one): log/emit.ts's buildUniqueId. */
+let uniqueIdBuilder: (s: StreamLog) => string = () => '';
+export function setUniqueIdBuilder(fn: (s: StreamLog) => string): void { uniqueIdBuilder = fn; }
+function uniqueIdNow(s: StreamLog): string | null {
+  const id = uniqueIdBuilder(s);
+  return id === '' ? null : id;
+}
+
 let lastResolver: (head: string) => Fetch | undefined = () => undefined;
 export function registerLogFallbackFetch(fn: (head: string) => Fetch | undefined): void { lastResolver = fn; }
 

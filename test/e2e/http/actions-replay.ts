@@ -39,21 +39,22 @@ export async function actionsReplay(name: string, settleMs = 300): Promise<strin
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-actions-'));
   if (fs.existsSync(path.join(c, 'files'))) fs.cpSync(path.join(c, 'files'), path.join(tmp, 'files'), { recursive: true });
   const { startOrigin } = await import(path.join(DIR, 'origin.mjs')) as { startOrigin(p: number): Promise<Server> };
-  const { traffic } = await import(path.join(c, 'traffic.mjs')) as { traffic(p: number): Promise<string[]> };
+  const { traffic } = await import(path.join(c, 'traffic.mjs')) as { traffic(p: number, p2: number): Promise<string[]> };
   const origin = await startOrigin(0);
   const logSock = dgram.createSocket('udp4');
   const lines: string[] = [];
   logSock.on('message', (m) => lines.push(m.toString('latin1')));
   await new Promise<void>((r) => logSock.bind(0, '127.0.0.1', () => r()));
   const fe = await freePort();
+  const fe2 = await freePort();
   const sock = path.join(tmp, 'stats.sock');
   const cfg = fs.readFileSync(path.join(c, 'haproxy.cfg'), 'latin1')
-    .replaceAll('@FE@', String(fe)).replaceAll('@BE@', String((origin.address() as net.AddressInfo).port))
+    .replaceAll('@FE@', String(fe)).replaceAll('@BE@', String((origin.address() as net.AddressInfo).port)).replaceAll('@BE2@', String(fe2))
     .replaceAll('@LOG@', String(logSock.address().port)).replaceAll('@SOCK@', sock).replaceAll('@DIR@', tmp);
   const rt = await startSluice(cfg);
   let out = '';
   try {
-    out += (await traffic(fe)).join('\n') + '\n';
+    out += (await traffic(fe, fe2)).join('\n') + '\n';
     await sleep(settleMs);
     out += '--- log\n';
     for (const l of lines) {

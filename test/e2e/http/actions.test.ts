@@ -30,3 +30,7 @@ test('tcp-request content set-dst / set-dst-port in mode tcp: dst, dst_port, %fi
 test('add-acl / del-acl / set-map / del-map in request and response rules change the running ACL and map files (show acl|map, later matches)', { timeout: 20000 }, async () => {
   await sameAsHaproxy('acl-map');
 });
+
+test('%[unique-id] read by a rule before the id exists builds it then (header, variable, capture, ACL), once per request', { timeout: 20000 }, async () => {
+  await sameAsHaproxy('unique-id');
+});
