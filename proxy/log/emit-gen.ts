@@ -8,7 +8,7 @@
 import type { Proxy, StreamLog } from '../model/types.ts';
 import type { LogEmitter } from './types.ts';
 import { PR_O_LOGASAP, PR_MODE_HTTP, SF_ERR_CHARS, SF_FINST_CHARS } from '../model/types.ts';
-import { LF_FLAG_Q, LF_FLAG_X } from './format-tokens.ts';
+import { LF_FLAG_Q, LF_FLAG_X, LF_FLAG_NM } from './format-tokens.ts';
 import * as op from './format.ts';
 import * as F from './fields.ts';
 import { putUint } from './syslog.ts';
@@ -47,6 +47,11 @@ function opSource(code: number, o: number, arg: number, lits: readonly Buffer[])
       return `if (cap - off >= ${lit.length}) { ${w}off += ${lit.length}; } else off = putLit(buf, off, L[${arg}], cap);`;
     }
     case op.LF_OP_SAMPLE:
+      if ((o & LF_FLAG_NM) !== 0) {
+        // %{-M}: nothing found or empty prints nothing (haproxy 2.6.12, fixtures/proxy/actions/log-m-flag)
+        return `{ const v = SM[${arg}](s); if (v === null || v === '') off = putEmpty(buf, off, ${o}); ` +
+          `else if (typeof v === 'number') off = putNumText(buf, off, v, ${o}); else off = putField(buf, off, v, ${o}, null, cap); }`;
+      }
       return `{ const v = SM[${arg}](s); if (v === null) off = putAbsent(buf, off, ${o}); ` +
         `else if (typeof v === 'number') off = putNumText(buf, off, v, ${o}); else off = putField(buf, off, v, ${o}, null, cap); }`;
     case op.LF_OP_CI: return `off = putIp(buf, off, s.clientIp, ${o}, cap);`;

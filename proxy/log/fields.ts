@@ -26,6 +26,12 @@ export function putAbsent(buf: Buffer, off: number, opts: number): number {
   return off + 1;
 }
 
+/** An empty text as 2.6 prints an empty capture or a `%{-M}` sample: nothing, or `""` under +Q. */
+export function putEmpty(buf: Buffer, off: number, opts: number): number {
+  if ((opts & LF_FLAG_Q) !== 0) { buf[off] = 0x22; buf[off + 1] = 0x22; return off + 2; }
+  return off;
+}
+
 /**
  * Writes `str` (latin1) with HAProxy's string options: +Q quotes, +E backslash-escapes `"`, `\` and `]`, `enc`
  * (URL_ENC/HDR_ENC or null) writes flagged bytes as `#XX`. Cuts the text so the buffer is never overrun.
@@ -136,7 +142,8 @@ export function putCapturesBraced(buf: Buffer, off: number, caps: readonly (stri
 export function putCapturesList(buf: Buffer, off: number, caps: readonly (string | null)[], opts: number, cap: number): number {
   for (let i = 0; i < caps.length; i++) {
     if (i > 0) buf[off++] = 0x20;
-    off = putField(buf, off, caps[i], opts, HDR_ENC, cap);
+    const c = caps[i];
+    off = c === '' ? putEmpty(buf, off, opts) : putField(buf, off, c, opts, HDR_ENC, cap);   // captured empty: "" (2.6)
   }
   return off;
 }

@@ -12,6 +12,8 @@
 export const LF_FLAG_Q = 1;
 export const LF_FLAG_X = 2;
 export const LF_FLAG_E = 4;
+/** `-M` (2.6's mandatory flag cleared): a sample that finds nothing or an empty string prints nothing (`""` under +Q). */
+export const LF_FLAG_NM = 8;
 
 /** Every `%name` HAProxy 2.6 accepts in a log-format (checked with `haproxy -c` on 2.6.12). */
 export const LOG_FORMAT_VAR_NAMES: readonly string[] = [
@@ -120,7 +122,7 @@ function isLetter(c: number): boolean {
 
 /**
  * Parses the flags between `start` and `end` as 2.6.12 does: comma-separated items, each applying the flag named
- * after its last `+` (set) or `-` (clear); names other than Q, X, E (and M, "mandatory", not implemented) and items
+ * after its last `+` (set) or `-` (clear); names other than Q, X, E, M ("mandatory", on by default) and items
  * without a sign are ignored, never an error (`%{+Q-X}` only clears X, `%{+QX}` does nothing).
  */
 function parseFlags(s: string, start: number, end: number): { add: number; remove: number } {
@@ -134,8 +136,9 @@ function parseFlags(s: string, start: number, end: number): { add: number; remov
     if (c !== ',') continue;
     if (sp >= 0) {
       const f = s.slice(sp, i);
-      const bit = f === 'Q' ? LF_FLAG_Q : f === 'X' ? LF_FLAG_X : f === 'E' ? LF_FLAG_E : 0;
-      if (sign === 1) { add |= bit; remove &= ~bit; } else { remove |= bit; add &= ~bit; }
+      const bit = f === 'Q' ? LF_FLAG_Q : f === 'X' ? LF_FLAG_X : f === 'E' ? LF_FLAG_E : f === 'M' ? LF_FLAG_NM : 0;
+      // M is set by default: +M clears the "not mandatory" bit, -M sets it
+      if ((sign === 1) !== (bit === LF_FLAG_NM)) { add |= bit; remove &= ~bit; } else { remove |= bit; add &= ~bit; }
     }
     sp = -1;
   }

@@ -34,3 +34,7 @@ test('add-acl / del-acl / set-map / del-map in request and response rules change
 test('%[unique-id] read by a rule before the id exists builds it then (header, variable, capture, ACL), once per request', { timeout: 20000 }, async () => {
   await sameAsHaproxy('unique-id');
 });
+
+test('log-format M flag: %{-M} prints nothing for a sample that found nothing or empty (+M and the default: -), an empty captured header prints nothing in %hrl', { timeout: 20000 }, async () => {
+  await sameAsHaproxy('log-m-flag');
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { tokenizeLogFormat, unescapeConfigWord, LF_FLAG_Q, LF_FLAG_X, LF_FLAG_E, LOG_FORMAT_VAR_NAMES } from '../../../proxy/log/format-tokens.ts';
+import { tokenizeLogFormat, unescapeConfigWord, LF_FLAG_Q, LF_FLAG_X, LF_FLAG_E, LOG_FORMAT_VAR_NAMES, LF_FLAG_NM } from '../../../proxy/log/format-tokens.ts';
 
 const HTTPLOG = '%ci:%cp [%tr] %ft %b/%s %TR/%Tw/%Tc/%Tr/%Ta %ST %B %CC %CS %tsc %ac/%fc/%bc/%sc/%rc %sq/%bq %hr %hs %{+Q}r';
 
@@ -54,10 +54,11 @@ test('sample expressions keep their converters and bracketed arguments', () => {
 });
 
 test('flags as 2.6.12 reads them: the name after the last sign of each comma-separated item, others ignored', () => {
-  const r = tokenizeLogFormat('%{+Q+X}ci %{+Q-X}ci %{+QX}ci %{+Z,Q,-}ci %{+M,+E}ci');
+  // M ("mandatory") is on by default: -M sets LF_FLAG_NM, +M clears it
+  const r = tokenizeLogFormat('%{+Q+X}ci %{+Q-X}ci %{+QX}ci %{+Z,Q,-}ci %{+M,+E}ci %{-M}ci');
   assert.ok(r.ok);
   assert.deepEqual(r.items.filter((it) => it.kind === 'var').map((it) => it.kind === 'var' ? [it.add, it.remove] : []),
-    [[LF_FLAG_X, 0], [0, LF_FLAG_X], [0, 0], [0, 0], [LF_FLAG_E, 0]]);
+    [[LF_FLAG_X, 0], [0, LF_FLAG_X], [0, 0], [0, 0], [LF_FLAG_E, LF_FLAG_NM], [LF_FLAG_NM, 0]]);
 });
 
 test('malformed strings are errors with a position, never exceptions', () => {
