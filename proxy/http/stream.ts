@@ -21,7 +21,7 @@ import { stkPersist, stkPersistState, stkResponse } from '../stick/persist.ts';
 import { prstState, prstFlags, useServerPick } from '../backend/persist-rules.ts';
 import { restrictUse, reqHdrNamesCheck } from './restrict-hdr-names.ts';
 import { redirReply } from '../backend/redir.ts';
-import { serverClose } from '../backend/pool.ts';
+import { serverClose, serverCloseAfterResponse } from '../backend/pool.ts';
 import { observeUse, srvObserve, OBS_HTTP_STS } from '../backend/observe.ts';
 import { PRST_DIRECT } from '../backend/types.ts';
 import {
@@ -1430,7 +1430,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     detachSrv(s);
     timerDisarm(this.srvTimer);
     if (this.srvKeepAlive && this.be !== null && !s.destroyed) this.bc.releaseIdle(this.be.http.reuse === HTTP_REUSE_NEVER);
-    else { this.bc.release(); serverClose(s); }
+    else { this.bc.release(); if (this.srvKeepAlive) serverClose(s); else serverCloseAfterResponse(s); }
   }
 
   dropServer(): void {
