@@ -20,33 +20,31 @@ type Socket = ProxySocket;
  * Closes a server connection nobody uses anymore (its handlers are dropped: no close callback): with a RST when the
  * server has not sent its FIN (nothing of value is in flight once a transaction ended or was aborted; 2.6 sets
  * SO_LINGER 0 on its server sockets before close()), else normally (FIN).
- * 2.6 sees a FIN that came with the last data (EPOLLRDHUP in the same wake-up) and closes with a FIN then; libuv
- * reports it one poll later (its read of the data was short, so it stops there). A plain TCP socket still reading is
- * so kept one poll phase more (serverLinger): closed with a FIN if its EOF comes in that poll, else reset. Paused,
- * connecting and TLS sockets are reset (or, connecting, closed) at once.
  */
 export function serverClose(s: Socket): void {
-  sockSilence(s);
-  if (s.readEnded) s.destroy();
-  else if (s.destroyed || s.connecting === true || s.tls !== undefined || s.isPaused()) s.resetAndDestroy();
-  else serverLinger(s);
-}
-
-/**
- * serverClose at once, for idle connections the pool drops (purge, flush, an idle server that talks or fails): a FIN
- * of their server would have been read already.
- */
-function serverReset(s: Socket): void {
   sockSilence(s);
   if (s.readEnded) s.destroy();
   else s.resetAndDestroy();
 }
 
+/**
+ * serverClose for the connection of a transaction that just ended whose server was to close it (its response or our
+ * request said so): 2.6 sees a FIN that came with the last data (EPOLLRDHUP in the same wake-up) and closes with a
+ * FIN then; libuv reports it one poll later (its read of the data was short, so it stops there). A plain TCP socket
+ * still reading is so kept one poll phase more (serverLinger): closed with a FIN if its EOF comes in that poll, else
+ * reset. Paused, connecting and TLS sockets are closed at once. Not for keep-alive connections the pool refuses
+ * (Connection: close clients): their server has no reason to close, and they are reset at once as before.
+ */
+export function serverCloseAfterResponse(s: Socket): void {
+  if (s.readEnded || s.destroyed || s.connecting === true || s.tls !== undefined || s.isPaused()) serverClose(s);
+  else { sockSilence(s); serverLinger(s); }
+}
+
 /*
- * Server sockets waiting for their FIN (serverClose): `lingerNew` gets them during a loop iteration; the check phase
- * (setImmediate) moves them to `lingerOld`, and resets those still open at the next check phase, after one poll phase
- * that delivers an EOF already in the kernel. One setImmediate per loop iteration with lingering sockets, not per
- * socket; the arrays are swapped, never reallocated.
+ * Server sockets waiting for their FIN (serverCloseAfterResponse): `lingerNew` gets them during a loop iteration; the
+ * check phase (setImmediate) moves them to `lingerOld`, and resets those still open at the next check phase, after one
+ * poll phase that delivers an EOF already in the kernel. One setImmediate per loop iteration with lingering sockets,
+ * not per socket; the arrays are swapped, never reallocated.
  */
 let lingerNew: Socket[] = [];
 let lingerOld: Socket[] = [];
@@ -104,7 +102,7 @@ export function poolPurge(): void {
     const l = srv.idlePool as Socket[] | null;
     if (l === null || l.length === 0) { idleLow.delete(srv); continue; }
     const kill = Math.min(l.length, (low + 1) >> 1);
-    for (const s of l.splice(0, kill)) serverReset(unpark(s));
+    for (const s of l.splice(0, kill)) serverClose(unpark(s));
     if (l.length === 0) idleLow.delete(srv);
     else idleLow.set(srv, l.length);
   }
@@ -135,7 +133,7 @@ function unlist(s: Socket): boolean {
   return true;
 }
 
-function onIdleGone(this: Socket): void { if (unlist(this)) serverReset(this); }
+function onIdleGone(this: Socket): void { if (unlist(this)) serverClose(this); }
 
 // an idle server must not talk: drop the connection (HAProxy closes it too)
 function onIdleData(this: Socket, _chunk: Buffer): void { onIdleGone.call(this); }
@@ -194,7 +192,7 @@ export function poolTake(srv: Server, minUses: number, owner: object | null): So
     noteIdleLen(srv, l.length);
     unpark(ps);
     if (!ps.destroyed && ps.writable) return ps;
-    serverReset(ps);
+    serverClose(ps);
   }
   return null;
 }
@@ -211,7 +209,7 @@ export function poolFlush(srv: Server): void {
   const l = srv.idlePool as Socket[] | null;
   while (l !== null && l.length > 0) {
     s = l.pop()!;
-    serverReset(unpark(s));
+    serverClose(unpark(s));
   }
   idleLow.delete(srv);
 }
