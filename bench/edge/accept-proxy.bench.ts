@@ -3,7 +3,8 @@
  * backend (nginx when installed, else a small node server), Connection: close requests from client loops in this
  * process (a PROXY v1 line first on the accept-proxy bind). Per scenario ROUNDS interleaved rounds; prints medians
  * of req/s and proxy CPU per request (utime+stime from /proc/<pid>/stat) and the Sluice/HAProxy ratio. Sluice runs
- * from source (tsx) with the node flags of its shebang line. Loopback only, ~1 minute with the defaults.
+ * as the `sluice` bin (sluice-cmd.ts: the bundle with its shebang's flags and environment, from source if stale).
+ * Loopback only, ~1 minute with the defaults.
  * Run: node --import tsx bench/edge/accept-proxy.bench.ts     env: ROUNDS=3 DURATION=4 CONNS=20
  */
 import net from 'node:net';
@@ -12,6 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cpuTicks, freePort, HZ, median, waitPort } from '../_util/proxy-bench.ts';
+import { sluiceCmd } from './sluice-cmd.ts';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const DURATION = Number(process.env.DURATION ?? 4);
@@ -74,9 +76,9 @@ async function startProxy(name: string, bePort: number): Promise<Proc> {
   let child: ChildProcess;
   if (name === 'haproxy') child = spawn('/usr/sbin/haproxy', ['-db', '-f', f], { stdio: ['ignore', 'ignore', 'inherit'] });
   else {
-    const first = fs.readFileSync(path.join(root, 'proxy/main.ts'), 'latin1').split('\n')[0];
-    const flags = first.replace(/^#!.*?node\s*/, '').split(' ').filter((s) => s.startsWith('--'));
-    child = spawn(process.execPath, [...flags, '--import', 'tsx', path.join(root, 'proxy/main.ts'), '-db', '-f', f], { stdio: ['ignore', 'ignore', 'inherit'], cwd: root });
+    const cmd = sluiceCmd(root);
+    console.log(`sluice: ${cmd.desc}`);
+    child = spawn(cmd.argv[0], [...cmd.argv.slice(1), '-db', '-f', f], { stdio: ['ignore', 'ignore', 'inherit'], cwd: root, env: cmd.env });
   }
   await waitPort(plain, 20000);
   await waitPort(pp, 5000);

@@ -21,6 +21,7 @@ import { CASES3 } from '../../fixtures/proxy/http-diff/cases3.mjs';
 import { exchange } from '../../fixtures/http/capture.mjs';
 import { mutateCase, mutateReplyCase } from './http-fuzz.ts';
 import { freePort, waitPort, syslogSink } from '../_util/proxy-bench.ts';
+import { sluiceCmd } from './sluice-cmd.ts';
 
 interface Case { name: string; send: (string | number)[]; idleMs?: number; closeAfterSend?: boolean; fe?: number }
 interface Upstreams { ports: Record<string, number>; reset(): void; received(): Buffer; close(): void }
@@ -35,7 +36,7 @@ const FUZZ = Number(process.env.FUZZ ?? 0);
 const FUZZ_RSP = Number(process.env.FUZZ_RSP ?? 0);
 const SEED = Number(process.env.SEED ?? 1);
 
-async function startSide(name: string, argv: string[]): Promise<Side> {
+async function startSide(name: string, argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<Side> {
   const up = (await startUpstreams()) as Upstreams;
   const fe = [await freePort(), await freePort(), await freePort()];
   const sink = await syslogSink();
@@ -44,7 +45,7 @@ async function startSide(name: string, argv: string[]): Promise<Side> {
     .replace('log stdout format raw local0', `log 127.0.0.1:${sink.port} local0`);
   const file = path.join(OUT, `${name}.cfg`);
   fs.writeFileSync(file, cfg);
-  const child = spawn(argv[0], [...argv.slice(1), '-db', '-f', file], { stdio: ['ignore', 'ignore', 'pipe'], cwd: root });
+  const child = spawn(argv[0], [...argv.slice(1), '-db', '-f', file], { stdio: ['ignore', 'ignore', 'pipe'], cwd: root, env });
   child.stderr!.on('data', (d) => fs.appendFileSync(path.join(OUT, `${name}.stderr`), d));
   await waitPort(fe[0], 30000);   // Sluice compiles from source, slowly on a loaded machine
   await new Promise((r) => setTimeout(r, 300));
@@ -94,7 +95,9 @@ async function main(): Promise<void> {
   let sl: Side | null = null;
   // the children end with this process, also when it fails
   process.on('exit', () => { hp.child.kill('SIGTERM'); sl?.child.kill('SIGTERM'); });
-  sl = await startSide('sluice', [process.execPath, '--import', 'tsx', path.join(root, 'proxy/main.ts')]);
+  const cmd = sluiceCmd(root);
+  console.log(`sluice: ${cmd.desc}`);
+  sl = await startSide('sluice', cmd.argv, cmd.env);
   let diffs = 0;
   for (const c of cases) {
     const [a, b] = await Promise.all([runOne(hp, c), runOne(sl as Side, c)]);

@@ -5,6 +5,7 @@
  * same traffic; every datagram of each frontend (its own UDP port) is masked (dates, pids, ports, timer values) and
  * compared line by line. Prints a summary and one block per difference. Not a test; bounded (~1-2 min).
  * Run: node --import tsx bench/edge/log-diff.ts   env: SEED=1 COUNT=40 OUT=dir SLUICE="node --import tsx proxy/main.ts"
+ *   (default: the sluice bin as users run it when built, see sluice-cmd.ts)
  *      GOLDEN=fixtures/log/diff  (write haproxy's lines and the corpus there, for test/e2e/log/log-diff.test.ts)
  */
 import fs from 'node:fs';
@@ -20,12 +21,14 @@ import {
 import { buildRegistry } from '../../proxy/modules.ts';
 import { loadConfig } from '../../proxy/config/loader.ts';
 import { keywords as httpKeywords } from '../../proxy/http/keywords.ts';
+import { sluiceCmd } from './sluice-cmd.ts';
 
 const SEED = Number(process.env.SEED ?? 1);
 const COUNT = Number(process.env.COUNT ?? 40);
 const OUT = process.env.OUT ?? fs.mkdtempSync(path.join(os.tmpdir(), 'log-diff-'));
 const ROOT = new URL('../../', import.meta.url).pathname;
-const SLUICE = (process.env.SLUICE ?? `${process.execPath} --import tsx ${ROOT}proxy/main.ts`).split(' ');
+const SLUICE_CMD = process.env.SLUICE !== undefined ? { argv: process.env.SLUICE.split(' '), env: process.env, desc: process.env.SLUICE } : sluiceCmd(ROOT);
+const SLUICE = SLUICE_CMD.argv;
 const HAPROXY = process.env.HAPROXY ?? '/usr/sbin/haproxy';
 const GOLDEN = process.env.GOLDEN ?? '';
 fs.mkdirSync(OUT, { recursive: true });
@@ -102,7 +105,7 @@ async function startSide(name: string, argv: string[], fes: FeSpec[], pool: numb
   }
   const file = path.join(OUT, name + '.cfg');
   fs.writeFileSync(file, cfg);
-  const child = spawn(argv[0], [...argv.slice(1), '-db', '-f', file], { stdio: ['ignore', 'ignore', 'pipe'], cwd: ROOT });
+  const child = spawn(argv[0], [...argv.slice(1), '-db', '-f', file], { stdio: ['ignore', 'ignore', 'pipe'], cwd: ROOT, env: argv === SLUICE ? SLUICE_CMD.env : process.env });
   process.on('exit', () => { if (child.exitCode === null) child.kill('SIGKILL'); });     // also when a side fails to start
   child.stderr!.on('data', (d) => fs.appendFileSync(path.join(OUT, name + '.stderr'), d));
   // listening sockets are looked up in /proc/net/tcp: a probe connection would be logged (late under load)

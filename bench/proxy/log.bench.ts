@@ -31,6 +31,7 @@ import { putSyslogHeader } from '../../proxy/log/syslog.ts';
 import { LOG_FORMAT_HTTPLOG } from '../../proxy/log/presets.ts';
 import { LOG_FMT_LOCAL } from '../../proxy/log/types.ts';
 import { logCounters, closeLogSinks, flushLogs, setLogUdpInWorker } from '../../proxy/log/sender.ts';
+import { sluiceCmd } from '../edge/sluice-cmd.ts';
 
 const fe = { name: 'fe_http', cap: PR_CAP_LISTEN, mode: PR_MODE_HTTP, options: 0, log: newLogCfg() } as unknown as Proxy;
 const be = { name: 'be_app' } as unknown as Proxy;
@@ -372,34 +373,20 @@ function freePort(): Promise<number> {
 }
 
 /**
- * Runs Sluice on `cfg` in a child process as the `sluice` bin does: `dist/proxy/main.js` with its shebang's node flags
- * (plus SLUICE_NODE_FLAGS) when built and newer than the sources of proxy/log, else proxy/main.ts under tsx.
+ * Runs Sluice on `cfg` in a child process as the `sluice` bin does (bench/edge/sluice-cmd.ts: dist/proxy/main.cjs
+ * with its shebang's node flags and environment, plus SLUICE_NODE_FLAGS, when built and newer than the proxy/
+ * sources, else proxy/main.ts under tsx).
  */
 async function startSluice(cfg: string, worker = false): Promise<ChildProcess> {
-  const mainJs = path.join(ROOT, 'dist/proxy/main.js');
-  const extra = (process.env.SLUICE_NODE_FLAGS ?? '').split(' ').filter((a) => a !== '');
-  let args: string[];
-  if (fs.existsSync(mainJs) && fs.statSync(mainJs).mtimeMs >= newestSource(path.join(ROOT, 'proxy/log'))) {
-    const shebang = fs.readFileSync(mainJs, 'latin1').split('\n', 1)[0].split(' ').filter((a) => a.startsWith('--'));
-    args = [...shebang, ...extra, mainJs, '-f', cfg, '-d'];
-  } else {
-    args = [...extra, '--import', 'tsx', path.join(ROOT, 'proxy/main.ts'), '-f', cfg, '-d'];
-  }
-  sluiceArgs = args.filter((a) => a.startsWith('--') && a !== '--import').join(' ') +
-    (args.includes('tsx') ? ' (tsx: run `npm run build` for the bin)' : ' dist/proxy/main.js');
-  const env = { ...process.env, SLUICE_LOG_WORKER: worker ? '1' : '0' };
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], cwd: ROOT, env });
+  const cmd = sluiceCmd(ROOT, (process.env.SLUICE_NODE_FLAGS ?? '').split(' ').filter((a) => a !== ''));
+  sluiceArgs = cmd.desc;
+  const env = { ...cmd.env, SLUICE_LOG_WORKER: worker ? '1' : '0' };
+  const child = spawn(cmd.argv[0], [...cmd.argv.slice(1), '-f', cfg, '-d'], { stdio: ['ignore', 'ignore', 'pipe'], cwd: ROOT, env });
   child.stderr!.resume();
   return child;
 }
 
 let sluiceArgs = '';
-
-function newestSource(dir: string): number {
-  let t = 0;
-  for (const f of fs.readdirSync(dir)) if (f.endsWith('.ts')) t = Math.max(t, fs.statSync(path.join(dir, f)).mtimeMs);
-  return t;
-}
 
 async function waitListening(port: number): Promise<void> {
   for (let i = 0; i < 200; i++) {
@@ -550,7 +537,7 @@ async function benchOnOff(col0: Collector): Promise<void> {
     const peakRss = procs.map((p) => Math.round(Number(/VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p.pid}/status`, 'latin1'))![1]) / 1024));
     const got = await col.count();
     console.log(`4. keep-alive req/s, logging off vs on (wrk -t1 -c${conns}, ${ROUNDS} interleaved ${SECS} s rounds, ` +
-      `medians; backend: haproxy \`http-request return\`; sluice: node ${sluiceArgs}; haproxy 2.6 nbthread 1; target: ` +
+      `medians; backend: haproxy \`http-request return\`; sluice: ${sluiceArgs}; haproxy 2.6 nbthread 1; target: ` +
       'sluice cost <= 10%)');
     for (const c of used) {
       console.log(`   ${c.name.padEnd(21)}: ${fmt(median(rps.get(c.name)!)).padStart(7)} req/s   CPU per request: main ` +
