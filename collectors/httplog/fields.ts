@@ -154,6 +154,9 @@ export function parseLogPrefix(buf: Uint8Array, start: number, end: number, w: L
   c.ts[row] = ts;
   p += 27;
   pv.bind(w);
+  const route = pv.hitRoute(c, row, buf, p, end);
+  if (route >= 0) { lf.pos = route; return PARSE_OK; }
+  const p0 = p;
   let e = pv.hit(COL_FRONTEND, c.frontend, row, buf, p, end, 32);
   if (e < 0 || (buf[e - 1] === 126 && e - 1 > p)) {
     for (e = p; e < end && buf[e] !== 32; e++);
@@ -183,5 +186,6 @@ export function parseLogPrefix(buf: Uint8Array, start: number, end: number, w: L
     pv.set(w, COL_SERVER, c.server, row, buf, p, e);
   }
   lf.pos = e + 1;
+  pv.setRoute(c, row, buf, p0, e + 1);
   return PARSE_OK;
 }

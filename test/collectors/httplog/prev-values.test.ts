@@ -111,3 +111,35 @@ test('PrevValues: more servers than kept values rotate through the ways and ever
     assert.deepEqual(got.map((r) => r.server), lines.map((_, k) => names[(k * 5) % 12]));
   }
 });
+
+test('kept `frontend backend/server ` routes: TLS transport kept with the route, more routes than ways, long routes, near misses', () => {
+  const long = 'f'.repeat(40);
+  const lines: string[] = [];
+  const want: string[] = [];
+  for (let k = 0; k < 3; k++) {
+    for (let i = 0; i < 30; i++) {   // 5 routes in turn (kept), then 20 (more than the 16 ways)
+      const s = i < 10 ? i % 5 : i - 10;
+      const fe = s % 5 === 0 ? 'fe~' : 'fe';
+      lines.push(http(fe, 'be/s' + s, '----', 'GET /' + s + ' HTTP/1.1'));
+      want.push(['fe', s % 5 === 0 ? '~' : '', 'be', 's' + s].join(','));
+    }
+    lines.push(http(long, 'be_' + long + '/srv', '----', 'GET / HTTP/1.1'), http(long, 'be_' + long + '/srv', '----', 'GET / HTTP/1.1'));
+    want.push([long, '', 'be_' + long, 'srv'].join(','), [long, '', 'be_' + long, 'srv'].join(','));
+    // the same bytes up to a kept route's end, then more of the server name, or another frontend with its prefix
+    lines.push(http('fe', 'be/s10x', '----', 'GET / HTTP/1.1'), http('fe~', 'be/s1', '----', 'GET / HTTP/1.1'), http('fe', 'be/s1', '----', 'GET / HTTP/1.1'));
+    want.push('fe,,be,s10x', 'fe,~,be,s1', 'fe,,be,s1');
+  }
+  const got = rows(parseHttpLog, new LogBatch(HTTP_LOG_TABLE, 256, new LogDicts()), lines)
+    .map((r) => [r.frontend, r.transport, r.backend, r.server].join(','));
+  assert.deepEqual(got, want);
+});
+
+test('the last hit of a column is tried first: values of 1 to 8 bytes that share their first or last 4 bytes stay apart', () => {
+  const reqs = ['GET /a HTTP/1.1', 'GET /b HTTP/1.0', 'GE /c HTTP/1.0', 'G /d HTTP/1.0', 'GET /e HTTP/1.0', 'GETX /f HTTP/1.1',
+    'GETX /g HTTP/1.1', 'GETXY /h HTTP/1.1', 'GETZY /i HTTP/1.1', 'GETXY /j HTTP/1.1', 'GET /k HTTP/2.10', 'GET /l HTTP/1.10', 'GET /m HTTP/2.10'];
+  const terms = ['----', 'CD--', 'CD-x', '-', 'CD', 'CD---', 'CDZ--', 'CD---', '--------', '-------', '--------', '---x----', '--------'];
+  const lines = reqs.map((q, i) => http('fe', 'be/s', terms[i], q));
+  const got = rows(parseHttpLog, new LogBatch(HTTP_LOG_TABLE, 32, new LogDicts()), lines)
+    .map((r) => [r.term_state, r.method, r.uri, r.http_version].join(','));
+  assert.deepEqual(got, reqs.map((q, i) => { const [m, u, v] = q.split(' '); return [terms[i], m, u, v].join(','); }));
+});
