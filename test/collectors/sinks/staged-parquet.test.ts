@@ -225,6 +225,19 @@ test('canonicalIpv4 takes dotted quads that print back the same, nothing else', 
   assert.deepEqual(got, [167772161, 0, 4294967295, 3232235786, 16909060, ...Array(CLIENTS.length - 5).fill(-1)]);
 });
 
+test('canonicalIpv4 reads only its range: digits or dots right after it change nothing', () => {
+  const at = (s: string, len: number): number => canonicalIpv4(Buffer.from(s, 'latin1'), 0, len);
+  assert.equal(at('1.2.3.4.5', 7), 16909060);
+  assert.equal(at('1.2.3.45', 7), 16909060);
+  assert.equal(at('1.2.3.', 6), -1);
+  assert.equal(at('1.2.3..4', 6), -1);
+  assert.equal(at('10.20.30.4', 9), -1);   // '10.20.30.' ends on a dot
+  assert.equal(at('255.255.255.2555', 15), 4294967295);
+  assert.equal(at('255.255.255.256', 15), -1);
+  assert.equal(at('1.02.3.4', 8), -1);
+  assert.equal(at('0.0.0.0', 7), 0);
+});
+
 test('client_ip: dotted IPv4 stored as client_ip4 numbers, other addresses as text, the view gives back every value', async () => {
   const db = path.join(dir, 'ip.duckdb');
   const dicts = new LogDicts();
