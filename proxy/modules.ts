@@ -90,6 +90,7 @@ import { setLogLevelAction } from './log/set-log-level.ts';
 import { setTimeoutAction } from './http/set-timeout.ts';
 import { tcpSetDstAction } from './http/set-dst.ts';
 import { patRefActions } from './acl/pat-ref-actions.ts';
+import { redispatchProxyInit } from './backend/redispatch.ts';
 import { stkLogConverter } from './stick/fetches.ts';
 import { setTlsAcceptorLookup, setTlsHandshake } from './frontend.ts';
 import { sslCheckConnect } from './ssl/checks.ts';
@@ -106,6 +107,7 @@ export function registerModelHooks(): void {
   registerProxyInit(statsProxyInit);
   registerProxyInit(httpProxyInit);
   registerProxyInit(persistProxyInit);
+  registerProxyInit(redispatchProxyInit);
   registerProxyInit(sourceProxyInit);
   registerProxyInit(serverStateProxyInit);
   registerProxyInit(externalCheckProxyInit);

@@ -3,6 +3,7 @@
  * `timeout <name>`, `retries`, `disabled`/`enabled`, `id`, `description`, `fullconn`, and the core `option`s
  * (redispatch, allbackups, abortonclose, tcpka, clitcpka, srvtcpka). Registered by proxy/modules.ts. Hot path: no.
  */
+import { redispatchSetInterval } from '../backend/redispatch.ts';
 import type { CfgKeyword, KwCtx } from './types.ts';
 import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF } from './types.ts';
 import type { Timeouts } from '../model/types.ts';
@@ -115,6 +116,14 @@ function optionBit(bit: number, anyArgs = false) {
   };
 }
 
+const redispatchBit = optionBit(PR_O_REDISPATCH, true);
+
+/** `[no] option redispatch [<interval>]`: the option bit, and the interval (backend/redispatch.ts). */
+function parseRedispatch(args: readonly string[], ctx: KwCtx): void {
+  redispatchBit(args, ctx);
+  if (args[0] !== 'no') redispatchSetInterval(ctx.proxy!, args[0] === 'default' ? undefined : args[2]);
+}
+
 /**
  * TCP/socket tuning options of 2.6 that change nothing a client or server can observe through Sluice (or that Node
  * cannot apply): accepted so tuned configurations load, with a warning saying they are ignored.
@@ -134,7 +143,7 @@ export const keywords: CfgKeyword[] = [
   { section: 'listen', name: 'id', cap: ALL, parse: parseId },
   { section: 'listen', name: 'description', cap: ALL, parse: parseDescription },
   { section: 'listen', name: 'fullconn', cap: BE, parse: parseFullconn },
-  { section: 'listen', name: 'option redispatch', cap: BE, allowNo: true, parse: optionBit(PR_O_REDISPATCH, true) },
+  { section: 'listen', name: 'option redispatch', cap: BE, allowNo: true, parse: parseRedispatch },
   { section: 'listen', name: 'option allbackups', cap: BE, allowNo: true, parse: optionBit(PR_O_ALLBACKUPS) },
   { section: 'listen', name: 'option abortonclose', cap: BE, allowNo: true, parse: optionBit(PR_O_ABORTONCLOSE) },
   { section: 'listen', name: 'option tcpka', cap: ALL, allowNo: true, parse: optionBit(PR_O_TCPKA) },
