@@ -361,10 +361,11 @@ export class BackendConn implements Pending {
     const log = this.client.log;
     log.retries++;
     // option redispatch (on the retries its interval names, backend/redispatch.ts; default: the last one) picks a
-    // server again; so does any retry off a down server, and any retry of a request that is not persistent when the balancing is not a hash and more than one
-    // active server is up; never under force-persist (2.6). Whether it counts as a retry or a redispatch (wretr /
-    // wredis, the `+` of %rc) depends on the server then chosen (startConnect). Only a round robin over several
-    // servers goes on at once, the others wait the turn-around as a retry on the same server does.
+    // server again; so does any retry off a down server, and any retry of a request that is not persistent when the
+    // balancing is not a hash and more than one active server is up; never under force-persist (2.6). Whether it
+    // counts as a retry or a redispatch (wretr / wredis, the `+` of %rc) depends on the server then chosen
+    // (startConnect). Only a round robin over several servers goes on at once, the others wait the turn-around as a
+    // retry on the same server does.
     const lb = be.lb;
     const spread = (this.prst & PRST_DIRECT) === 0 && be.srvActive > 1 && lb !== null && !LB_HASHED.has(lb.name);
     if ((be.options & PR_O_REDISPATCH) !== 0 && (this.prst & PRST_FORCE) === 0 &&
