@@ -212,6 +212,24 @@ export function h1MsgRelease(m: H1Msg): void {
   if (h.length === HDR_POOLED && hdrFree.length < HDR_FREE_MAX) hdrFree.push(h);
 }
 
+/**
+ * Whether a response head in buf[s, e) is already refused (a parse error; an unfinished one is not), looking past
+ * complete interim (1xx) heads. For the rare interim response followed by more bytes in the same read
+ * (http/stream.ts): allocates a message.
+ */
+export function h1RspHeadRefused(maxhdr: number, buf: Buffer, s: number, e: number, limit: number): boolean {
+  const m = new H1Msg(true, maxhdr);
+  let r = 0;
+  for (;;) {
+    r = h1Parse(m, buf.subarray(s, e), e - s, limit);
+    if (r <= 0 || m.status < 100 || m.status >= 200 || m.status === 101 || s + r >= e) break;
+    s += r;
+    m.reset();
+  }
+  h1MsgRelease(m);
+  return r < 0;
+}
+
 function growHdr(m: H1Msg): void {
   const n = m.hdr.length * 2 < m.maxhdr * H1_HDR_STRIDE ? m.hdr.length * 2 : m.maxhdr * H1_HDR_STRIDE;
   const h = new Int32Array(n);

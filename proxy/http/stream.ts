@@ -44,7 +44,7 @@ import { HRSP_OTHER } from '../stats/types.ts';
 import { captureHttpError } from '../stats/errors-capture.ts';
 import { streamRegister, streamUnregister, nextSessId, type ActiveStream } from '../streams.ts';
 import { aclCondExec } from '../acl/compile.ts';
-import { H1Msg, h1Parse, h1IsH2Preface, h1SetHtxLimit, h1MsgRelease, H2_PREFACE_REPLY } from './h1-parser.ts';
+import { H1Msg, h1Parse, h1IsH2Preface, h1SetHtxLimit, h1MsgRelease, h1RspHeadRefused, H2_PREFACE_REPLY } from './h1-parser.ts';
 import { originalToLine, stripNameHeader, withServerName } from './originalto.ts';
 import { ChunkState, chunkDecode, chunkHeader, chunkPrefixValid, chunkHold, chunkResume, CHUNK_CRLF, CHUNK_LAST } from './chunked.ts';
 import { cannedReply, cannedMuxReply } from './canned-errors.ts';
@@ -1184,11 +1184,14 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       return;
     }
     if (this.l7Req !== null && status >= 200 && retryOnStatus((this.be as Proxy).http.retryOn, status) && this.l7Retry(RETRY_L7)) return;
-    log.bytesOut += htxHeadSize(m);
+    const headSize = htxHeadSize(m);
+    log.bytesOut += headSize;
     if (status >= 100 && status < 200 && status !== 101) {
-      // interim response (100 Continue, 103): forward it and wait for the final one (until then 2.6 logs status 0)
+      // interim response (100 Continue, 103): forward it and wait for the final one (until then 2.6 logs status 0);
+      // 2.6 drops it, uncounted, when the head after it in the same read is already refused (only the 502 goes out)
       log.status = 0;
-      this.writeCli(this.buildRspHead(buf, false, 0, 0));
+      if (headEnd < end && h1RspHeadRefused(g.maxhdr, buf, headEnd, end, g.headLimit)) log.bytesOut -= headSize;
+      else this.writeCli(this.buildRspHead(buf, false, 0, 0));
       m.reset();
       if (headEnd < end) this.parseRspHead(buf.subarray(headEnd, end));
       return;
