@@ -91,6 +91,7 @@ import { setTimeoutAction } from './http/set-timeout.ts';
 import { tcpSetDstAction } from './http/set-dst.ts';
 import { patRefActions } from './acl/pat-ref-actions.ts';
 import { redispatchProxyInit } from './backend/redispatch.ts';
+import { doResolveAction } from './http/do-resolve.ts';
 import { stkLogConverter } from './stick/fetches.ts';
 import { setTlsAcceptorLookup, setTlsHandshake } from './frontend.ts';
 import { sslCheckConnect } from './ssl/checks.ts';
@@ -135,7 +136,7 @@ export function registerModelHooks(): void {
   registerConverters(jsonConverter);
   registerConverters(languageConverter);
   registerConverters(binConverter);
-  registerHttpActions([setLogLevelAction, setTimeoutAction, ...patRefActions]);
+  registerHttpActions([setLogLevelAction, setTimeoutAction, ...patRefActions, doResolveAction]);
   setUniqueIdBuilder((s) => buildUniqueId(s.frontend, s));
 }
 

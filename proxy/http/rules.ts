@@ -545,7 +545,11 @@ export function httpRulesRun(rules: readonly HttpRule[], ctx0: SampleCtx, out: R
         out.status = r.status;
         out.reply = ruleReply(r, ctx, out);
         return RULES_REPLY;
-      case HTTP_ACT_CUSTOM: r.custom!.run(ctx, out.reqCtx ?? ctx0); break;
+      case HTTP_ACT_CUSTOM: {
+        const w = r.custom!.run(ctx, out.reqCtx ?? ctx0);
+        if (typeof w === 'number' && w > 0) { out.waitAt = i + 1; out.waitMs = w; out.waitLeast = 0; return RULES_WAIT_BODY; }
+        break;
+      }
       case HTTP_ACT_WAIT_BODY: {
         // the stream resumes at the next rule once the body (or enough of it) is in, or the time is over
         const v = ctx0.bodyView;

@@ -221,6 +221,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   /** The connection's destination while `set-dst`/`set-dst-port` changed this transaction's (http/set-dst.ts), else null. */
   connDstIp: string | null = null;
   connDstPort = 0;
+  /** `http-request do-resolve` (http/do-resolve.ts) waits for its answer: the rules resume at resolveDone(). */
+  resolving = false;
   rqPhase = RQ_HEAD;
   rsPhase = RS_NONE;
   reqBody = BODY_NONE;
@@ -707,8 +709,15 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.resumeClient();
   }
 
+  /** do-resolve's answer came (or none will): the rules go on after it. */
+  resolveDone(): void {
+    this.resolving = false;
+    if (this.buffering !== null && !this.closed) this.bodyWaitEnd();
+  }
+
   /** Body received so far, for wait-for-body's at-least. */
   bodyWaitDone(): boolean {
+    if (this.resolving) return false;
     if (this.bodyComplete()) return true;
     const least = this.ruleOut.waitLeast;
     return least > 0 && bodyReceived(this) >= least;

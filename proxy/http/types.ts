@@ -95,7 +95,11 @@ export const HTTP_ACT_SET_SRC_PORT = 29;   // http-request set-src-port <expr>: 
 export const HTTP_ACT_WAIT_BODY = 28;      // http-request wait-for-body time <t> [at-least <n>]: slot = time (ms), len = at-least bytes
 
 /** An action registered by another module (proxy/stick): runs on the rule's message; `sess` is the stream's request view. */
-export interface HttpCustomAction { run(ctx: SampleCtx, sess: SampleCtx): void }
+/**
+ * A module's compiled rule action. `run` may return a number > 0: the action started something the rules wait for
+ * (http/do-resolve.ts), at most that many ms; the session resumes them after it (RULES_WAIT_BODY).
+ */
+export interface HttpCustomAction { run(ctx: SampleCtx, sess: SampleCtx): void | number }
 
 /** `redirect location|prefix|scheme`. */
 export const REDIR_LOCATION = 0;

@@ -46,3 +46,7 @@ const noServerStot = (t: string): string => t.replace(/^(\w+,s\d),\d+,/gm, '$1,S
 test('option redispatch <interval>: every Pth retry, the (retries+1+N)th for N < 0, never for 0 or a word (wretr, wredis, %rc)', { timeout: 30000 }, async () => {
   await sameAsHaproxy('redispatch', noServerStot);
 });
+
+test('do-resolve: the first address of the preferred family (else the other), NXDOMAIN or no name leave the variable; later rules wait for it', { timeout: 20000 }, async () => {
+  await sameAsHaproxy('do-resolve');
+});
