@@ -272,8 +272,16 @@ export class BackendConn implements Pending {
     log.beconn = be.beconn;
     log.serverIp = srv.path !== '' ? srv.path : srv.host;
     log.serverPort = srv.port;
+    let host = srv.host, port = srv.port;
+    // a server at 0.0.0.0 or port 0 connects to the request's destination (set-dst, set-dst-port), as 2.6 does; such
+    // connections are never shared (an idle one may lead elsewhere)
+    const toDst = port === 0 || host === '0.0.0.0';
+    if (toDst && srv.path === '') {
+      if (host === '0.0.0.0') log.serverIp = host = log.frontendIp;
+      if (port === 0) log.serverPort = port = log.frontendPort;
+    }
     this.tConnStart = now;
-    if (this.reuse !== REUSE_NONE) {
+    if (this.reuse !== REUSE_NONE && !toDst) {
       // a connection that started with a PROXY header speaks for one client: only its own session takes it back
       const own = this.reuse === REUSE_OWN || (sendProxyUse.servers !== 0 && srvSendsProxy(srv));
       const idle = poolTake(srv, this.reuse === REUSE_PROVEN ? 2 : 1, own ? this : null);
@@ -297,10 +305,10 @@ export class BackendConn implements Pending {
     if (tc !== null) {
       // send-proxy: the PROXY header goes out in clear before the handshake
       const pp = sendProxyUse.servers !== 0 ? sendProxyHeader(srv, log) : null;
-      sock = tlsConnect(srv.host, srv.port, tc, tc.sniFn !== null ? tc.sniFn(this.client) ?? '' : '', true, (be.options & PR_O_SRVKA) !== 0, pp, srcHost, srcPort);
+      sock = tlsConnect(host, port, tc, tc.sniFn !== null ? tc.sniFn(this.client) ?? '' : '', true, (be.options & PR_O_SRVKA) !== 0, pp, srcHost, srcPort);
     } else {
       const rs = srv.path !== '' ? rawConnectPipe(srv.path, null)
-        : rawConnectTcp(srv.host, srv.port, null, true, (be.options & PR_O_SRVKA) !== 0, srcHost, srcPort);
+        : rawConnectTcp(host, port, null, true, (be.options & PR_O_SRVKA) !== 0, srcHost, srcPort);
       // sessions that handle buffer swaps (srvReadBuffer) get reads in lent buffers, own ones only during bulk reads
       if (this.client.srvReadBuffer !== undefined) rs.lend = true;
       // `send-proxy[-v2]` (backend/send-proxy.ts): the PROXY header, written first once connected

@@ -153,8 +153,8 @@ function checkServerLine(srv: Server, ctx: KwCtx): void {
 /**
  * A server address's port read as 2.6 reads it (no range; leading digits, so `80x` is 80; a first character that is
  * no digit is "invalid character 'h' in port number 'http'", its message ending in a newline as 2.6's does). Relative
- * ports (`+N`, `-N`) and port 0 (the client's destination port) are refused as not supported. Returns the address
- * with the port normalised, or the message.
+ * ports (`+N`, `-N`) are refused as not supported; port 0 is the request's destination port (backend/connect.ts).
+ * Returns the address with the port normalised, or the message.
  */
 function serverPortSpec(spec: string): { addr: string; err: string } {
   if (spec.startsWith('/') || spec.includes('@') && !spec.startsWith('ipv4@') && !spec.startsWith('ipv6@')) return { addr: spec, err: '' };
@@ -174,7 +174,7 @@ function serverPortSpec(spec: string): { addr: string; err: string } {
     n = n * 10 + d;
     if (n > 65535) return { addr: spec, err: `invalid port '${pt}'` };
   }
-  if (n === 0) return { addr: spec, err: `port 0 (the client's destination port) is not supported by sluice yet in '${spec}'` };
+  if (n === 0) return { addr: spec.slice(0, colon), err: '' };     // as no port: the destination's (connect.ts)
   return { addr: spec.slice(0, colon + 1) + n, err: '' };
 }
 

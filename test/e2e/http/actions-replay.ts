@@ -47,9 +47,10 @@ export async function actionsReplay(name: string, settleMs = 300): Promise<strin
   await new Promise<void>((r) => logSock.bind(0, '127.0.0.1', () => r()));
   const fe = await freePort();
   const fe2 = await freePort();
+  const be = (origin.address() as net.AddressInfo).port;
   const sock = path.join(tmp, 'stats.sock');
   const cfg = fs.readFileSync(path.join(c, 'haproxy.cfg'), 'latin1')
-    .replaceAll('@FE@', String(fe)).replaceAll('@BE@', String((origin.address() as net.AddressInfo).port)).replaceAll('@BE2@', String(fe2))
+    .replaceAll('@FE@', String(fe)).replaceAll('@BE@', String(be)).replaceAll('@BE2@', String(fe2))
     .replaceAll('@LOG@', String(logSock.address().port)).replaceAll('@SOCK@', sock).replaceAll('@DIR@', tmp);
   const rt = await startSluice(cfg);
   let out = '';
@@ -59,7 +60,8 @@ export async function actionsReplay(name: string, settleMs = 300): Promise<strin
     out += '--- log\n';
     for (const l of lines) {
       const t = l.replace(/^<\d+>[A-Z][a-z]{2} +\d+ [\d:]{8} \S+\[\d+\]: /, '').replace(/^[\d.]+:\d+ \[[^\]]+\] /, '').replace(/\n$/, '');
-      if (t !== '' && !t.includes('BADREQ')) out += t.replace(new RegExp(`\\b${fe}\\b`, 'g'), 'FE') + '\n';
+      if (t === '' || t.includes('BADREQ')) continue;
+      out += t.replace(new RegExp(`\\b${fe}\\b`, 'g'), 'FE').replace(new RegExp(`\\b${be}\\b`, 'g'), 'BE').replace(new RegExp(`\\b${fe2}\\b`, 'g'), 'BE2') + '\n';
     }
     out += '--- cli\n';
     const cmds = fs.existsSync(path.join(c, 'cli')) ? fs.readFileSync(path.join(c, 'cli'), 'latin1').split('\n').filter((l) => l !== '') : [];
