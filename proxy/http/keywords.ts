@@ -1,6 +1,6 @@
 /*
  * Config keywords of the HTTP module: http-request, http-response, http-after-response (actions: allow, deny, tarpit, set/add/del-header,
- * replace-header/-value, set-path/-query/-uri/-method, replace-path/-uri, capture, redirect, return; values with `%`
+ * replace-header/-value, set-path/-pathq/-query/-uri/-method, replace-path/-pathq/-uri, capture, redirect, return; values with `%`
  * compiled by proxy/log/format.ts), redirect, errorfile, http-reuse, option
  * forwardfor, option http-server-close, option httpclose, option http-keep-alive, option http-buffer-request; plus
  * httpProxyInit, the init hook that gives every proxy its HttpProxyCfg slot (errorfiles, http-reuse and
@@ -339,24 +339,26 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       }
       break;
     }
-    case 'set-path': case 'set-query': case 'set-uri': case 'set-method': {
+    case 'set-path': case 'set-pathq': case 'set-query': case 'set-uri': case 'set-method': {
       if (!isReq) break;
       if (end !== 3) { rerr('expects exactly 1 argument <format>.'); return; }
-      rule = newRule(act === 'set-path' ? HTTP_ACT_SET_PATH : act === 'set-query' ? HTTP_ACT_SET_QUERY :
+      rule = newRule(act === 'set-path' || act === 'set-pathq' ? HTTP_ACT_SET_PATH : act === 'set-query' ? HTTP_ACT_SET_QUERY :
         act === 'set-uri' ? HTTP_ACT_SET_URI : HTTP_ACT_SET_METHOD, ctx);
+      if (act === 'set-pathq') rule.len = 1;          // the path and the query
       rule.value = args[2];
       const f = valueFormat(rule.value, ctx, `'${args[0]} ${act}'`);
       if (f === undefined) return;
       rule.fmt = f;
       break;
     }
-    case 'replace-header': case 'replace-value': case 'replace-path': case 'replace-uri': {
+    case 'replace-header': case 'replace-value': case 'replace-path': case 'replace-pathq': case 'replace-uri': {
       const hdr = act === 'replace-header' || act === 'replace-value';
       if (!hdr && !isReq) break;
       if (hdr && end > 5) { condExpected(args[5]); return; }
       if (end !== (hdr ? 5 : 4)) { rerr(hdr ? 'expects exactly 3 arguments.' : 'expects exactly 2 arguments <match-regex> and <replace-format>.'); return; }
       rule = newRule(act === 'replace-header' ? HTTP_ACT_REPLACE_HDR : act === 'replace-value' ? HTTP_ACT_REPLACE_VAL :
-        act === 'replace-path' ? HTTP_ACT_REPLACE_PATH : HTTP_ACT_REPLACE_URI, ctx);
+        act === 'replace-path' || act === 'replace-pathq' ? HTTP_ACT_REPLACE_PATH : HTTP_ACT_REPLACE_URI, ctx);
+      if (act === 'replace-pathq') rule.len = 1;      // matched against the path and the query
       const at = hdr ? 3 : 2;
       if (hdr) { rule.name = args[2].toLowerCase(); rule.nameBuf = Buffer.from(rule.name, 'latin1'); }
       rule.regex = regexOf(args[at], ctx, `'${args[0]} ${act}'`);
@@ -556,7 +558,7 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       ctx.alertRaw(unknownActionAlert(ctx.file, ctx.line, args[0], act));
       return;
     }
-    ctx.alert(`'${args[0]}' action '${act ?? ''}' is not supported by Sluice yet (supported: allow, deny, set-header, add-header, del-header, replace-header, replace-value, set-var, set-var-fmt, unset-var${isReq ? ', auth, tarpit, reject, silent-drop, set-src, set-src-port, set-dst, set-dst-port, set-timeout, set-path, set-query, set-uri, set-method, replace-path, replace-uri, capture, redirect, wait-for-body, use-service prometheus-exporter' : ', set-status, capture'}, return).`);
+    ctx.alert(`'${args[0]}' action '${act ?? ''}' is not supported by Sluice yet (supported: allow, deny, set-header, add-header, del-header, replace-header, replace-value, set-var, set-var-fmt, unset-var${isReq ? ', auth, tarpit, reject, silent-drop, set-src, set-src-port, set-dst, set-dst-port, set-timeout, set-path, set-pathq, set-query, set-uri, set-method, replace-path, replace-pathq, replace-uri, capture, redirect, wait-for-body, use-service prometheus-exporter' : ', set-status, capture'}, return).`);
     return;
   }
   if (end < args.length) {

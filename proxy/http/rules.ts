@@ -241,7 +241,7 @@ function lineRule(r: HttpRule, ctx: SampleCtx, out: RuleOut): boolean {
       const v = ruleValue(r, ctx, out);
       const ps = pathStart(uri);
       const q = uri.indexOf('?', ps);
-      out.uri = uri.slice(0, ps) + v + (q >= 0 ? uri.slice(q) : '');
+      out.uri = uri.slice(0, ps) + v + (q >= 0 && r.len !== 1 ? uri.slice(q) : '');     // len 1: set-pathq
       break;
     }
     case HTTP_ACT_SET_QUERY: {
@@ -257,7 +257,7 @@ function lineRule(r: HttpRule, ctx: SampleCtx, out: RuleOut): boolean {
       const uri = currentUri(ctx, out);
       const whole = r.action === HTTP_ACT_REPLACE_URI;
       const ps = whole ? 0 : pathStart(uri);
-      let pe = whole ? uri.length : uri.indexOf('?', ps);
+      let pe = whole || r.len === 1 ? uri.length : uri.indexOf('?', ps);      // len 1: replace-pathq
       if (pe < 0) pe = uri.length;
       const m = (r.regex as RegExp).exec(uri.slice(ps, pe));
       if (m !== null) out.uri = uri.slice(0, ps) + expandGroups(ruleValue(r, ctx, out), m) + uri.slice(pe);

@@ -54,3 +54,7 @@ test('do-resolve: the first address of the preferred family (else the other), NX
 test('a server at 0.0.0.0:0 connects to the request\'s destination, as set-dst-port made it (%si:%sp show it)', { timeout: 20000 }, async () => {
   await sameAsHaproxy('transparent-server', noServerStot);
 });
+
+test('set-pathq / replace-pathq: the path and the query together, after an absolute URI\'s authority', { timeout: 20000 }, async () => {
+  await sameAsHaproxy('pathq');
+});
