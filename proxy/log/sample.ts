@@ -180,7 +180,8 @@ function preferLive(name: string, logged: Fetch | undefined): Fetch | undefined 
 /*
  * Sample types where 2.6 casts differently from Sluice's text values: an address (src, dst, ipmask's result) cast to
  * an integer is its 32-bit value and to binary its 4 bytes; a binary (digests, bytes) has no integer cast, so an
- * integer converter after it is refused at load ("converter 'x' cannot be applied").
+ * integer converter after it is refused at load ("converter 'x' cannot be applied"), and so is one after a method,
+ * which casts only to text and binary.
  */
 const ADDR_FETCHES = new Set(['src', 'dst']);
 const INT_IN = new Set(['add', 'sub', 'mul', 'div', 'mod', 'and', 'or', 'xor', 'neg', 'not', 'odd', 'even', 'bool', 'cpl',
@@ -232,10 +233,12 @@ export function compileLogSample(expr: string): Fetch | string {
     return "unknown fetch method '" + fname + "'";
   }
   const convs: Conv[] = [];
-  let type = ADDR_FETCHES.has(head) ? 'addr' : head.startsWith('bin(') ? 'bin' : BOOL_OUT.has(head) ? 'bool' : '';
+  let type = ADDR_FETCHES.has(head) ? 'addr' : head.startsWith('bin(') ? 'bin' : BOOL_OUT.has(head) ? 'bool' :
+    head === 'method' ? 'meth' : '';
   for (let i = 1; i < parts.length; i++) {
     const cname = parts[i].trim().replace(/\(.*$/, '');
-    if ((type === 'bin' || type === 'bool') && cname === 'ipmask') return "converter 'ipmask' cannot be applied";
+    if ((type === 'bin' || type === 'bool' || type === 'meth') && cname === 'ipmask') return "converter 'ipmask' cannot be applied";
+    if (type === 'meth' && INT_IN.has(cname)) return "converter '" + cname + "' cannot be applied";
     if (type === 'addr' && INT_IN.has(cname)) convs.push(ipToInt);
     else if (type === 'addr' && BIN_IN.has(cname)) convs.push(ipToBin);
     else if (type === 'bin' && INT_IN.has(cname)) return "converter '" + cname + "' cannot be applied";
