@@ -9,7 +9,7 @@
 //      every run lost nothing is the headline. Target: 100,000 lines/s for 30 s:
 //      BENCH_FILE_ROWS=0 BENCH_NAIVE=0 BENCH_RATES=100000 BENCH_SECONDS=30 BENCH_UDP_RUNS=3 npm run bench:collect
 // Loopback only, bounded time. Hot path: no.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -175,6 +175,15 @@ async function stages(file: string): Promise<Stages> {
   return { parse: parse / rows, dict: dict / rows, encode: encode / rows, write: write / rows, load: load / rows };
 }
 
+/**
+ * The staged-Parquet encode of `file`'s batches in a fresh process (encode-cold.ts): CPU us per row of its first pass
+ * (cold, as in the sink worker of each file load) and of a warm pass.
+ */
+function encodeCold(file: string): { coldUs: number; warmUs: number } {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/collectors/encode-cold.ts', file, '3'], { cwd: ROOT, encoding: 'utf8' });
+  return JSON.parse(out) as { coldUs: number; warmUs: number };
+}
+
 async function naiveFile(file: string): Promise<number> {
   const db = path.join(tmp, 'naive-' + Math.random().toString(36).slice(2) + '.duckdb');
   const t0 = performance.now();
@@ -285,7 +294,11 @@ async function fileBench(): Promise<void> {
     median(mainCpu).toFixed(2) + ' us on the main thread (' + (defaultParseWorkers() > 0 ? 'parsing runs in ' + defaultParseWorkers() + ' parse workers' : 'read and parse; the sink worker encodes and DuckDB inserts') + '); 2 idle cores allow at most ' +
     fmt(2e6 / median(cpu)) + ' rows/s at that CPU cost');
   const st: Stages[] = [];
-  for (let i = 0; i < RUNS; i++) st.push(await stages(file));
+  const cold: { coldUs: number; warmUs: number }[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    st.push(await stages(file));
+    cold.push(encodeCold(file));
+  }
   const m = (k: keyof Stages): number => median(st.map((x) => x[k]));
   const row = (name: string, us: number, note: string): string =>
     '| ' + name + ' | ' + us.toFixed(2) + ' | ' + fmt(1e6 / us) + ' | ' + note + ' |';
@@ -294,6 +307,9 @@ async function fileBench(): Promise<void> {
   console.log(row('read + syslog frame + httplog parse into batches', m('parse'), (defaultParseWorkers() > 0 ? 'parse workers' : 'main thread') + '; includes the dictionary interning below'));
   console.log(row('dictionary interning (' + dictColumns + ' dictionary columns per row)', m('dict'), 'part of the parse'));
   console.log(row('Parquet staging: encode (with header and ctx id interning)', m('encode'), defaultParseWorkers() > 0 ? 'parse workers' : 'sink worker thread'));
+  console.log(row('Parquet staging: encode as in a file load (ids prepared by the sink worker), cold', median(cold.map((c) => c.coldUs)),
+    'first pass in a fresh process, as the sink worker of each load runs it (V8 compiler threads included); warm: ' +
+    median(cold.map((c) => c.warmUs)).toFixed(2) + ' us/row'));
   console.log(row('Parquet staging: write the staged file', m('write'), (defaultParseWorkers() > 0 ? 'parse workers' : 'sink worker thread') + ', to ' + stageRoot()));
   console.log(row('DuckDB INSERT of staged files + CHECKPOINT', m('load'), 'one DuckDB thread'));
   const total = m('parse') + m('encode') + m('write') + m('load');
