@@ -8,14 +8,17 @@
 import type { Proxy, StreamLog } from '../model/types.ts';
 import type { LogEmitter } from './types.ts';
 import { PR_O_LOGASAP, PR_MODE_HTTP, SF_ERR_CHARS, SF_FINST_CHARS } from '../model/types.ts';
-import { LF_FLAG_Q, LF_FLAG_X, LF_FLAG_NM } from './format-tokens.ts';
+import { LF_FLAG_Q, LF_FLAG_X, LF_FLAG_E, LF_FLAG_NM } from './format-tokens.ts';
 import * as op from './format.ts';
 import * as F from './fields.ts';
 import { putUint } from './syslog.ts';
 import { putDateLocalMs, putDateGmt, putDateLocalZone, putPadded } from './dates.ts';
 
-/** A generated emitter: writes the line for `s` into `buf` from offset 0, stopping short of `cap`; returns its length. */
-export type EmitFn = (fe: Proxy, s: StreamLog, buf: Buffer, cap: number) => number;
+/**
+ * A generated emitter: writes the line for `s` into `buf` from offset `at`, stopping short of offset `cap` (it may
+ * write a few bytes past `cap`: callers keep 1 KiB of slack); returns the offset where the line ends.
+ */
+export type EmitFn = (fe: Proxy, s: StreamLog, buf: Buffer, at: number, cap: number) => number;
 
 /** What the generated code may call, by these names. */
 const HELPERS = {
@@ -24,6 +27,7 @@ const HELPERS = {
 };
 const F_Q = LF_FLAG_Q;
 const F_X = LF_FLAG_X;
+const F_E = LF_FLAG_E;
 /** Literals up to this length are written byte by byte (a Buffer copy call costs more below ~16 bytes). */
 const INLINE_LIT = 16;
 
@@ -33,6 +37,16 @@ function putLit(buf: Buffer, off: number, lit: Buffer, cap: number): number {
   if (n <= INLINE_LIT) { for (let i = 0; i < n; i++) buf[off + i] = lit[i]; }
   else lit.copy(buf, off, 0, n);
   return off + n;
+}
+
+/**
+ * The statement writing the string (or null) that JS expression `v` gives, with options `o` and encoding map `enc`
+ * ('null', 'URL_ENC'): putField, or its specialised forms for the options at hand.
+ */
+function fieldSrc(v: string, o: number, enc: string): string {
+  if ((o & (F_Q | F_E)) === 0 && enc === 'null') return `off = putFieldPlain(buf, off, ${v}, cap);`;
+  if ((o & F_E) === 0 && enc !== 'null') return `off = putFieldEnc(buf, off, ${v}, ${o}, ${enc}, cap);`;
+  return `off = putField(buf, off, ${v}, ${o}, ${enc}, cap);`;
 }
 
 /** The statement(s) of one op, `o` its options, `arg` its argument; '' for an op that writes nothing. */
@@ -74,10 +88,10 @@ function opSource(code: number, o: number, arg: number, lits: readonly Buffer[])
     case op.LF_OP_MS:
       return '{ const ms = s.acceptMs - Math.floor(s.acceptMs / 1000) * 1000; ' +
         (X ? 'off = putHex(buf, off, ms, 0); }' : 'off = putPadded(buf, off, ms, 3); }');
-    case op.LF_OP_FT: return `off = putField(buf, off, s.tls === null ? fe.name : fe.name + '~', ${o}, null, cap);`;
-    case op.LF_OP_F: return `off = putField(buf, off, fe.name, ${o}, null, cap);`;
-    case op.LF_OP_B: return `off = putField(buf, off, s.backend === null ? fe.name : s.backend.name, ${o}, null, cap);`;
-    case op.LF_OP_S: return `off = putField(buf, off, s.server !== null ? s.server.name : s.applet !== '' ? s.applet : '<NOSRV>', ${o}, null, cap);`;
+    case op.LF_OP_FT: return fieldSrc(`s.tls === null ? fe.name : fe.name + '~'`, o, 'null');
+    case op.LF_OP_F: return fieldSrc(`fe.name`, o, 'null');
+    case op.LF_OP_B: return fieldSrc(`s.backend === null ? fe.name : s.backend.name`, o, 'null');
+    case op.LF_OP_S: return fieldSrc(`s.server !== null ? s.server.name : s.applet !== '' ? s.applet : '<NOSRV>'`, o, 'null');
     case op.LF_OP_TREQ: return `off = putInt(buf, off, s.tRequest, ${o});`;
     case op.LF_OP_TW: return `off = putInt(buf, off, s.tQueue, ${o});`;
     case op.LF_OP_TC: return `off = putInt(buf, off, s.tConnect, ${o});`;
@@ -96,8 +110,8 @@ function opSource(code: number, o: number, arg: number, lits: readonly Buffer[])
     case op.LF_OP_ST: return `off = putInt(buf, off, s.status, ${o & ~F_X});`;
     case op.LF_OP_BYTES: return `if (plus) buf[off++] = 43; off = putInt(buf, off, s.bytesOut, ${o});`;
     case op.LF_OP_UBYTES: return `off = putInt(buf, off, s.bytesIn, ${o});`;
-    case op.LF_OP_CC: return `off = putField(buf, off, s.cookieCapReq, ${o}, null, cap);`;
-    case op.LF_OP_CS: return `off = putField(buf, off, s.cookieCapRes, ${o}, null, cap);`;
+    case op.LF_OP_CC: return fieldSrc(`s.cookieCapReq`, o, 'null');
+    case op.LF_OP_CS: return fieldSrc(`s.cookieCapRes`, o, 'null');
     case op.LF_OP_SSL: return `off = s.tls === null ? putAbsent(buf, off, ${o}) : putField(buf, off, s.tls.cipher, ${o}, null, cap);`;
     case op.LF_OP_SSLV: return `off = s.tls === null ? putAbsent(buf, off, ${o}) : putField(buf, off, s.tls.version, ${o}, null, cap);`;
     case op.LF_OP_TSC:
@@ -117,10 +131,10 @@ function opSource(code: number, o: number, arg: number, lits: readonly Buffer[])
     case op.LF_OP_HS: return `off = putCapturesBraced(buf, off, s.resCaptures, ${o}, cap);`;
     case op.LF_OP_HRL: return `off = putCapturesList(buf, off, s.reqCaptures, ${o}, cap);`;
     case op.LF_OP_HSL: return `off = putCapturesList(buf, off, s.resCaptures, ${o}, cap);`;
-    case op.LF_OP_R: return `off = putField(buf, off, s.reqLine === '' ? BADREQ : s.reqLine, ${o}, URL_ENC, cap);`;
-    case op.LF_OP_HM: return `off = putField(buf, off, s.method === '' ? BADREQ : s.method, ${o}, URL_ENC, cap);`;
-    case op.LF_OP_HV: return `off = putField(buf, off, s.method === '' ? BADREQ : s.httpVersion, ${o}, URL_ENC, cap);`;
-    case op.LF_OP_HU: return `off = putField(buf, off, s.method === '' ? BADREQ : s.uri, ${o}, URL_ENC, cap);`;
+    case op.LF_OP_R: return fieldSrc(`s.reqLine === '' ? BADREQ : s.reqLine`, o, 'URL_ENC');
+    case op.LF_OP_HM: return fieldSrc(`s.method === '' ? BADREQ : s.method`, o, 'URL_ENC');
+    case op.LF_OP_HV: return fieldSrc(`s.method === '' ? BADREQ : s.httpVersion`, o, 'URL_ENC');
+    case op.LF_OP_HU: return fieldSrc(`s.method === '' ? BADREQ : s.uri`, o, 'URL_ENC');
     case op.LF_OP_HP:
     case op.LF_OP_HPO:
       return `if (s.method === '') off = putField(buf, off, BADREQ, ${o}, URL_ENC, cap); else { const u = s.uri; ` +
@@ -131,9 +145,9 @@ function opSource(code: number, o: number, arg: number, lits: readonly Buffer[])
       return `if (s.method === '') off = putField(buf, off, BADREQ, ${o}, URL_ENC, cap); else { ` +
         `const qm = s.uri.indexOf('?'); if (qm >= 0) off = putText(buf, off, s.uri.slice(qm), ${o}, URL_ENC, cap);` +
         ((o & F_Q) !== 0 ? ' else { buf[off++] = 34; buf[off++] = 34; } }' : ' }');
-    case op.LF_OP_ID: return `off = putField(buf, off, s.uniqueId, ${o}, null, cap);`;
+    case op.LF_OP_ID: return fieldSrc(`s.uniqueId`, o, 'null');
     case op.LF_OP_PID: return `off = putInt(buf, off, PID, ${o});`;
-    case op.LF_OP_H: return `off = putField(buf, off, HOSTNAME, ${o}, null, cap);`;
+    case op.LF_OP_H: return fieldSrc(`HOSTNAME`, o, 'null');
     case op.LF_OP_LC: return `off = putInt(buf, off, fe.log.logCount, ${o});`;
     default: return '';
   }
@@ -146,7 +160,7 @@ function opSource(code: number, o: number, arg: number, lits: readonly Buffer[])
  */
 export function emitterSource(em: LogEmitter): string {
   const ops = em.ops;
-  let body = `const plus = (fe.options & ${PR_O_LOGASAP}) !== 0;\nlet off = 0;\nlet ls = true;\nlet st = 0;\n`;
+  let body = `const plus = (fe.options & ${PR_O_LOGASAP}) !== 0;\nlet off = at;\nlet ls = true;\nlet st = 0;\n`;
   for (let pc = 0; pc < ops.length; pc += 3) {
     const code = ops[pc];
     body += 'if (off >= cap) return cap;\n';
@@ -163,6 +177,6 @@ export function buildEmitFn(em: LogEmitter, hostname: string): EmitFn {
   const h = { ...HELPERS, HOSTNAME: hostname, putLit };
   const names = Object.keys(h);
   const factory = new Function('H', 'L', 'SM',
-    `const { ${names.join(', ')} } = H;\nreturn function logEmit(fe, s, buf, cap) {\n${emitterSource(em)}};`);
+    `const { ${names.join(', ')} } = H;\nreturn function logEmit(fe, s, buf, at, cap) {\n${emitterSource(em)}};`);
   return factory(h, em.lits, em.samples) as EmitFn;
 }

@@ -59,7 +59,7 @@ function nowUs(): number {
  */
 export function runLogEmitter(em: LogEmitter, fe: Proxy, s: StreamLog, buf: Buffer, cap: number): number {
   const run = em.run ?? (em.run = buildEmitFn(em, HOSTNAME));
-  return run(fe, s, buf, cap);
+  return run(fe, s, buf, 0, cap);
 }
 
 /**
@@ -143,9 +143,50 @@ export function logStream(fe: Proxy, s: StreamLog): void {
   const level = s.logLevel >= 0 ? s.logLevel : err && (fe.options & PR_O_LOG_SEPARATE_ERRORS) !== 0 ? LOG_ERR : LOG_INFO;
   // the unique id not built yet is built now, for a parsed request (2.6: none for <BADREQ>)
   if (lc.uniqueId !== null && s.uniqueId === '' && s.method !== '') buildUniqueId(fe, s);
+  const targets = lc.targets;
+  if (targets.length === 1) {
+    const t = targets[0];
+    if (level <= t.level && t.sampleSize === 0 && t.format !== LOG_FMT_RFC5424 && msgCap <= DIRECT_MAX) {
+      sendDirect(fe, t, level, em, s);
+      return;
+    }
+  }
   const len = runLogEmitter(em, fe, s, msgBuf, msgCap);
   lc.logCount++;
   sendToTargets(fe, level, len, s);
+}
+
+/** Line sizes (`len` - 1) up to this are formatted straight into the send batch (larger ones would shrink batches). */
+const DIRECT_MAX = 4096;
+
+/**
+ * The common case of logStream: one target taking every line, without structured data. The header and then the
+ * message are written straight into the send batch (no copy from msgBuf), room reserved for a whole `msgCap` line
+ * and the emitter's slack; the line is then cut to the target's `len` as sendToTargets cuts it.
+ */
+function sendDirect(fe: Proxy, t: LogTarget, level: number, em: LogEmitter, s: StreamLog): void {
+  const lc = fe.log;
+  const w = logRing();
+  const tag = lc.tag === '' ? DEFAULT_TAG : lc.tag;
+  const at = w === null ? -1 : w.reserve(HDR_MAX + tag.length + lc.hostname.length + msgCap + SLACK);
+  if (w === null || at < 0) {
+    runLogEmitter(em, fe, s, msgBuf, msgCap);
+    lc.logCount++;
+    logCounters.ringDropped++;
+    return;
+  }
+  const slot = t.sink === null ? openLogSink(t).slot : t.sink.slot;
+  const data = w.v.data;
+  const sev = level < t.minLevel ? t.minLevel : level;
+  const off = t.hdr.put(data, at, t.format, t.facility, sev, nowUs(), tag, PID, lc.hostname);
+  const run = em.run ?? (em.run = buildEmitFn(em, HOSTNAME));
+  let end = run(fe, s, data, off, off + msgCap);
+  lc.logCount++;
+  const lim = at + (t.kind === LOG_TGT_FD ? t.maxLen - 1 : t.maxLen);
+  if (end > lim) end = lim;
+  data[end] = 0x0a;
+  w.commit(slot, end + 1 - at);
+  logCounters.sent++;
 }
 
 /**

@@ -72,6 +72,36 @@ export function putField(buf: Buffer, off: number, str: string | null, opts: num
   return putText(buf, off, str, opts, enc, cap);
 }
 
+/** putField for a field without +Q, +E or encoding (most names): the text as is, cut at `cap`; `-` when empty. */
+export function putFieldPlain(buf: Buffer, off: number, str: string | null, cap: number): number {
+  if (str === null || str.length === 0) { buf[off] = 0x2d; return off + 1; }
+  let n = str.length;
+  if (n > cap - off) n = cap > off ? cap - off : 0;
+  if (n <= 48) { for (let i = 0; i < n; i++) buf[off + i] = str.charCodeAt(i); return off + n; }
+  return off + buf.write(n === str.length ? str : str.slice(0, n), off, 'latin1');
+}
+
+const HEX_B = Buffer.from(HEX, 'latin1');
+
+/**
+ * putField for an encoded field without +E (`%{+Q}r`, captures): one test per byte when the line has room for every
+ * byte encoded, else putText (which cuts exactly where the room ends).
+ */
+export function putFieldEnc(buf: Buffer, off: number, str: string | null, opts: number, enc: Uint8Array, cap: number): number {
+  if (str === null || str.length === 0) return putAbsent(buf, off, opts);
+  const n = str.length;
+  if (off + 3 * n + 2 > cap) return putText(buf, off, str, opts, enc, cap);
+  const q = (opts & LF_FLAG_Q) !== 0;
+  if (q) buf[off++] = 0x22;
+  for (let i = 0; i < n; i++) {
+    const c = str.charCodeAt(i) & 0xff;
+    if (enc[c] === 0) buf[off++] = c;
+    else { buf[off] = 0x23; buf[off + 1] = HEX_B[c >> 4]; buf[off + 2] = HEX_B[c & 15]; off += 3; }
+  }
+  if (q) buf[off++] = 0x22;
+  return off;
+}
+
 /** Writes a (possibly negative) integer, in uppercase hex under +X. */
 export function putInt(buf: Buffer, off: number, n: number, opts: number): number {
   if ((opts & LF_FLAG_X) !== 0 && n >= 0) return putHex(buf, off, n, 0);

@@ -172,6 +172,9 @@ export interface LogEmitter {
   readonly src: string;
   /** LW_* bits of what the format needs (set by log/format.ts; absent on the pieces of rule values). */
   readonly lw?: number;
-  /** The generated function running `ops` (log/emit-gen.ts), set by log/emit.ts on first use. */
-  run?: (fe: Proxy, s: StreamLog, buf: Buffer, cap: number) => number;
+  /**
+   * The generated function running `ops` (log/emit-gen.ts), set by log/emit.ts on first use: writes the line into
+   * `buf` from offset `at`, stopping short of offset `cap`; returns the offset where it ends.
+   */
+  run?: (fe: Proxy, s: StreamLog, buf: Buffer, at: number, cap: number) => number;
 }
