@@ -5,7 +5,8 @@
  * haproxy 2.6.12 (fixtures/proxy/actions/acl-map): add-acl adds a key not there yet, set-map sets every entry of the
  * key or adds one, del-* remove every entry of the key; an empty key or value is an entry too; a file no ACL or map of
  * the configuration loaded changes nothing. The reference is found by file name when the rule first runs. Registered
- * by proxy/modules.ts. Hot path: no (runs when such a rule matches; each change recompiles the users' patterns).
+ * by proxy/modules.ts. Hot path: no (runs when such a rule matches; looking a key up walks the entries, and each change
+ * recompiles the users' patterns: O(entries), as the stats socket's commands).
  */
 import type { HttpActionKw } from '../http/keywords.ts';
 import type { HttpCustomAction, RuleFmt } from '../http/types.ts';
@@ -46,6 +47,10 @@ class PatRefAction implements HttpCustomAction {
       case PR_ADD_ACL: if (!r.entries.some((e) => e.key === key) && keyValid(r, key)) patRefAdd(r, key, ''); break;
       case PR_SET_MAP: {
         const v = textOf(this.value, ctx, sess);
+        // an entry already holding this value changes nothing: no recompiling of the users (a set-map per request)
+        let have = false, same = true;
+        for (const e of r.entries) if (e.key === key) { have = true; if (e.value !== v) { same = false; break; } }
+        if (have && same) break;
         if (patRefSet(r, key, v) === 0 && keyValid(r, key)) patRefAdd(r, key, v);
         break;
       }
