@@ -15,7 +15,7 @@ import type { Proxy, Server, StreamLog, BindCfg } from '../model/types.ts';
 import { frontendStreamEnd } from '../frontend.ts';
 import type { StkStream } from '../stick/types.ts';
 import { stkClaim, stkHttpReq, stkHttpReqSince, stkTxnMask, stkTxnEnd, stkSessEnd } from '../stick/track.ts';
-import { l4VarsClaim, tcpRulesExec } from '../tcp/rules.ts';
+import { l4VarsClaim, l4DstClaim, tcpRulesExec } from '../tcp/rules.ts';
 import { TCP_RULES_REJECT, TCP_RULES_CLOSE } from '../tcp/types.ts';
 import { stkPersist, stkPersistState, stkResponse } from '../stick/persist.ts';
 import { prstState, prstFlags, useServerPick } from '../backend/persist-rules.ts';
@@ -333,6 +333,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.stk = stkClaim(sock, now);    // counters tracked by tcp-request connection rules, usually null
     const l4 = l4VarsClaim(sock);      // sess variables of tcp-request connection/session set-var, usually undefined
     if (l4 !== undefined) for (const [k, v] of l4) this.vars.set(k, v);
+    const d = l4DstClaim(sock);        // tcp-request connection/session set-dst[-port] (http/set-dst.ts), usually undefined
+    if (d !== undefined) { log.frontendIp = d.ip; log.frontendPort = d.port; }
   }
 
   // --- SampleCtx / LbRequestView over the current request head ---
@@ -2057,9 +2059,13 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   onServerTimeout(): void {
     if (this.closed) return;
     if (this.tunnel) {
-      // the one tunnel timer fires only when both sides were idle: 2.6 then sees the client side expire first (cD--,
-      // cli_abrt on the backend and the server; haproxy 2.6.12, fixtures/proxy/actions/set-timeout)
       const log = this.log;
+      if (this.toTunnel < 0 && (this.be as Proxy).timeouts.tunnel <= 0) {
+        // no tunnel timeout: each side keeps its own and the server's ran out (sD--, fixtures/http/cases srv-101-*)
+        log.errCause = SF_ERR_SRVTO; log.finishState = SF_FINST_D; this.abort(); return;
+      }
+      // a tunnel timeout is both sides' and fires only when both were idle: 2.6 then sees the client side expire first
+      // (cD--, cli_abrt on the backend and the server; haproxy 2.6.12, fixtures/proxy/actions/set-timeout)
       log.errCause = SF_ERR_CLITO; log.finishState = SF_FINST_D;
       if (this.be !== null) this.be.beCounters.cliAborts++;
       if (log.server !== null) log.server.counters.cliAborts++;
