@@ -4,37 +4,18 @@
 // are parsed first and not counted; ids are prepared as in the sink worker (prepareIdsInto, then the encode with them).
 //   node --import tsx bench/collectors/encode-cold.ts <file> [passes]
 // Hot path: no.
-import { LogBatch, LogDicts } from '../../collectors/arrow/batcher.ts';
+import { LogDicts } from '../../collectors/arrow/batcher.ts';
+import type { LogBatch } from '../../collectors/arrow/batcher.ts';
 import { DICT_STAGED } from '../../collectors/arrow/schema.ts';
 import { Ingest, ingestFile } from '../../collectors/ingest.ts';
 import { encodeStagedParquet, prepareIdsInto } from '../../collectors/sinks/staged-parquet.ts';
 import type { PreparedIds } from '../../collectors/sinks/staged-parquet.ts';
 import type { LogSink } from '../../collectors/sinks/types.ts';
+import { copyBatch } from './batch-copy.ts';
 
 const [file, passesArg] = process.argv.slice(2);
 const passes = Math.max(2, Number(passesArg ?? 3));
 const cpu = (): number => { const c = process.cpuUsage(); return c.user + c.system; };
-
-/** A sealed copy of sealed batch b (Ingest reuses its batch objects). */
-function copyBatch(b: LogBatch): LogBatch {
-  const c = new LogBatch(b.table, b.rows, b.dicts);
-  for (const id of b.table.columns) {
-    c.i32[id].set(b.i32[id].subarray(0, b.i32[id].length ? b.rows : 0));
-    c.f64[id].set(b.f64[id].subarray(0, b.f64[id].length ? b.rows : 0));
-    const s = b.str[id];
-    const t = c.str[id];
-    if (s && t) {
-      t.data = Buffer.from(s.data.subarray(0, s.pos));
-      t.starts.set(s.starts.subarray(0, b.rows));
-      t.end.set(s.end.subarray(0, b.rows));
-      t.valid.set(s.valid.subarray(0, b.rows));
-      t.pos = s.pos;
-      t.last = b.rows - 1;
-    }
-  }
-  c.rows = b.rows;
-  return c;
-}
 
 const batches: LogBatch[] = [];
 const keep: LogSink<LogBatch> = { name: 'keep', write: (b) => { b.seal(); batches.push(copyBatch(b)); }, close: async () => undefined };

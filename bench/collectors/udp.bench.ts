@@ -20,7 +20,8 @@ import { LogDicts } from '../../collectors/arrow/batcher.ts';
 import { Ingest, defaultParseWorkers, ingestFile } from '../../collectors/ingest.ts';
 import { ThreadedSink } from '../../collectors/sinks/threaded.ts';
 import { makeLogFile } from './input.ts';
-import { LogBatch } from '../../collectors/arrow/batcher.ts';
+import { copyBatch } from './batch-copy.ts';
+import type { LogBatch } from '../../collectors/arrow/batcher.ts';
 import type { LogDict } from '../../collectors/arrow/batcher.ts';
 import { HTTP_LOG_TABLE, LOG_COLUMNS, createTableSql } from '../../collectors/arrow/schema.ts';
 import { CK_DICT } from '../../collectors/arrow/types.ts';
@@ -75,27 +76,6 @@ async function sluiceFile(file: string): Promise<number> {
   if (ing.counters.rowsWritten !== FILE_ROWS) throw new Error('sluice wrote ' + ing.counters.rowsWritten + ' rows');
   fs.rmSync(db, { force: true });
   return FILE_ROWS / (ms / 1000);
-}
-
-/** A sealed copy of sealed batch b. */
-function copyBatch(b: LogBatch): LogBatch {
-  const c = new LogBatch(b.table, b.rows, b.dicts);
-  for (const id of b.table.columns) {
-    c.i32[id].set(b.i32[id].subarray(0, b.i32[id].length ? b.rows : 0));
-    c.f64[id].set(b.f64[id].subarray(0, b.f64[id].length ? b.rows : 0));
-    const s = b.str[id];
-    const t = c.str[id];
-    if (s && t) {
-      t.data = Buffer.from(s.data.subarray(0, s.pos));
-      t.starts.set(s.starts.subarray(0, b.rows));
-      t.end.set(s.end.subarray(0, b.rows));
-      t.valid.set(s.valid.subarray(0, b.rows));
-      t.pos = s.pos;
-      t.last = b.rows - 1;
-    }
-  }
-  c.rows = b.rows;
-  return c;
 }
 
 interface Stages { parse: number; dict: number; encode: number; write: number; load: number }
