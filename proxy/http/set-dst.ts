@@ -2,7 +2,8 @@
  * `http-request set-dst <expr>` / `set-dst-port <expr>` and their `tcp-request content` forms (2.6): the stream's
  * destination address or port as the `dst` / `dst_port` fetches, %fi / %fp and what follows them see it. On an HTTP
  * session it lasts for the transaction (haproxy 2.6.12: the next request of a keep-alive connection sees the
- * connection's address again), on a tcp stream for the stream. A value that is no address (set-dst) or does not start
+ * connection's address again), on a tcp stream for the stream; `tcp-request connection|session` forms change the
+ * connection's (every request of it). A value that is no address (set-dst) or does not start
  * with digits (set-dst-port) changes nothing; a port keeps its low 16 bits (70000 -> 4464). Servers of address
  * 0.0.0.0 (connect to the destination) are not supported by Sluice, so the server connection is not redirected.
  * Parsed by http/keywords.ts (http-request) and registered for tcp-request content by proxy/modules.ts.
@@ -13,6 +14,8 @@ import type { SampleCtx } from '../acl/types.ts';
 import type { StreamLog } from '../model/types.ts';
 import type { HttpCustomAction, RuleFmt } from './types.ts';
 import type { TcpActionKw } from '../tcp/rules.ts';
+import { L4AcceptCtx, l4DstSet } from '../tcp/rules.ts';
+import { l4Log } from '../tcp/vars.ts';
 import { compileRuleFormat } from './rule-format.ts';
 import { sampleLive } from '../log/sample.ts';
 
@@ -62,18 +65,16 @@ export function httpSetDstAction(fmt: RuleFmt, port: boolean): HttpCustomAction 
   return { run(_ctx: SampleCtx, sess: SampleCtx): void { runSample(fn, sess, port); } };
 }
 
-/** `tcp-request content set-dst|set-dst-port <expr> [if|unless ...]`; connection and session rules are refused. */
+/**
+ * `tcp-request connection|session|content set-dst|set-dst-port <expr> [if|unless ...]`; connection and session rules
+ * change the connection's destination (tcp/rules.ts keeps it by socket for the rules after and the stream).
+ */
 export const tcpSetDstAction: TcpActionKw = {
   prefix: 'set-dst',
   parse(args, kind, ctx) {
     const act = args[2];
-    const label = `tcp-request ${kind} ${act}`;
     if (act !== 'set-dst' && act !== 'set-dst-port') {
       ctx.alert(`'tcp-request ${kind}' expects a known action in proxy '${ctx.proxy!.name}' (got '${act}').`);
-      return null;
-    }
-    if (kind !== 'content') {
-      ctx.alert(`'${label}' is a HAProxy 2.6 action not supported by sluice yet (only 'tcp-request content ${act}' is).`);
       return null;
     }
     const expr = args[3] ?? '';
@@ -83,6 +84,19 @@ export const tcpSetDstAction: TcpActionKw = {
     const fn = f.fns.length === 1 && f.ems[0] === null ? f.fns[0] as SampleFn : null;
     if (fn === null) { ctx.alert(`unknown fetch method '${expr}'`); return null; }
     const port = act === 'set-dst-port';
-    return { action: { run(c: SampleCtx): void { runSample(fn, c, port); } }, argc: 4 };
+    if (kind === 'content') return { action: { run(c: SampleCtx): void { runSample(fn, c, port); } }, argc: 4 };
+    // connection/session rules: no stream yet; the socket keeps the destination for the rules after and its stream
+    const px = ctx.proxy!;
+    return {
+      action: {
+        run(c: SampleCtx): void {
+          if (!(c instanceof L4AcceptCtx) || c.conn === null) return;
+          const log = l4Log(c, px);
+          runSample(fn, c, port);
+          l4DstSet(c.conn, log.frontendIp, log.frontendPort);
+        },
+      },
+      argc: 4,
+    };
   },
 };

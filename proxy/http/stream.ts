@@ -15,7 +15,7 @@ import type { Proxy, Server, StreamLog, BindCfg } from '../model/types.ts';
 import { frontendStreamEnd } from '../frontend.ts';
 import type { StkStream } from '../stick/types.ts';
 import { stkClaim, stkHttpReq, stkHttpReqSince, stkTxnMask, stkTxnEnd, stkSessEnd } from '../stick/track.ts';
-import { l4VarsClaim, tcpRulesExec } from '../tcp/rules.ts';
+import { l4VarsClaim, l4DstClaim, tcpRulesExec } from '../tcp/rules.ts';
 import { TCP_RULES_REJECT, TCP_RULES_CLOSE } from '../tcp/types.ts';
 import { stkPersist, stkPersistState, stkResponse } from '../stick/persist.ts';
 import { prstState, prstFlags, useServerPick } from '../backend/persist-rules.ts';
@@ -333,6 +333,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.stk = stkClaim(sock, now);    // counters tracked by tcp-request connection rules, usually null
     const l4 = l4VarsClaim(sock);      // sess variables of tcp-request connection/session set-var, usually undefined
     if (l4 !== undefined) for (const [k, v] of l4) this.vars.set(k, v);
+    const d = l4DstClaim(sock);        // tcp-request connection/session set-dst[-port] (http/set-dst.ts), usually undefined
+    if (d !== undefined) { log.frontendIp = d.ip; log.frontendPort = d.port; }
   }
 
   // --- SampleCtx / LbRequestView over the current request head ---

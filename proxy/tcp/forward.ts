@@ -14,7 +14,7 @@ import {
 } from '../model/types.ts';
 import type { SampleCtx } from '../acl/types.ts';
 import { aclCondExec } from '../acl/compile.ts';
-import { tcpRulesExec, ipv4Value, EMPTY_HDR, l4VarsClaim } from './rules.ts';
+import { tcpRulesExec, ipv4Value, EMPTY_HDR, l4VarsClaim, l4DstClaim } from './rules.ts';
 import { tcpFormat } from './vars.ts';
 import { PR_CAP_BE } from '../config/types.ts';
 import { TCP_RULES_REJECT, TCP_RULES_WAIT, TCP_RULES_CLOSE } from './types.ts';
@@ -145,6 +145,8 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
     streamRegister(this);
     this.stk = stkClaim(sock, now);    // counters tracked by tcp-request connection rules, usually null
     this.vars = l4VarsClaim(sock);     // sess variables of tcp-request connection/session set-var, usually undefined
+    const d = l4DstClaim(sock);        // tcp-request connection/session set-dst[-port], usually undefined
+    if (d !== undefined) { log.frontendIp = d.ip; log.frontendPort = this.dstPort = d.port; }
   }
 
   start(): void {

@@ -127,7 +127,8 @@ export class L4AcceptCtx implements SampleCtx {
   constructor(srcIp: string, dstPort: number, conn: object | null = null) {
     this.srcIp = srcIp;
     this.srcIp4 = ipv4Value(srcIp);
-    this.dstPort = dstPort;
+    const d = conn !== null && l4DstUsed ? l4Dst.get(conn) : undefined;
+    this.dstPort = d !== undefined ? d.port : dstPort;       // session rules see what connection rules set-dst'ed
     this.conn = conn;
     this.vars = conn !== null && l4VarsUsed ? l4Vars.get(conn) : undefined;
     if (conn !== null && l4CtxInit !== null) l4CtxInit(this);
@@ -148,6 +149,26 @@ export function l4VarsOf(ctx: L4AcceptCtx): VarMap {
     if (ctx.conn !== null) { l4Vars.set(ctx.conn, v); l4VarsUsed = true; }
   }
   return v;
+}
+
+/** The destination `tcp-request connection|session set-dst[-port]` gave a socket (http/set-dst.ts), until its stream starts. */
+const l4Dst = new WeakMap<object, { ip: string; port: number }>();
+let l4DstUsed = false;
+
+/** Records the destination of `conn` after a connection/session set-dst rule. */
+export function l4DstSet(conn: object, ip: string, port: number): void { l4Dst.set(conn, { ip, port }); l4DstUsed = true; }
+
+/** The destination set for `conn` by its connection/session rules, or undefined (also once its stream claimed it). */
+export function l4DstGet(conn: object): { ip: string; port: number } | undefined {
+  return l4DstUsed ? l4Dst.get(conn) : undefined;
+}
+
+/** For a stream starting on `conn`: the destination its connection/session rules set, usually undefined. */
+export function l4DstClaim(conn: object): { ip: string; port: number } | undefined {
+  if (!l4DstUsed) return undefined;
+  const d = l4Dst.get(conn);
+  if (d !== undefined) l4Dst.delete(conn);
+  return d;
 }
 
 /** For a stream starting on `conn`: the variables its connection/session rules set, usually undefined. */

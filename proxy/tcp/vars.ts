@@ -11,7 +11,7 @@ import type { Proxy, StreamLog } from '../model/types.ts';
 import { runLogEmitter } from '../log/emit.ts';
 import type { RuleFmt } from '../http/types.ts';
 import type { TcpActionKw } from './rules.ts';
-import { L4AcceptCtx, l4VarsOf } from './rules.ts';
+import { L4AcceptCtx, l4VarsOf, l4DstGet } from './rules.ts';
 import { newStreamLog } from '../model/factories.ts';
 import type { TcpCustomAction } from './types.ts';
 import { compileRuleFormat } from '../http/rule-format.ts';
@@ -33,15 +33,16 @@ function varsOf(ctx: SampleCtx): VarMap {
   return v;
 }
 
-/** Connection/session rules (no stream yet): a sample record with the addresses, built on the first set-var. */
-function l4Log(ctx: L4AcceptCtx, px: Proxy): StreamLog {
+/** Connection/session rules (no stream yet): a sample record with the addresses, built on first use. */
+export function l4Log(ctx: L4AcceptCtx, px: Proxy): StreamLog {
   let log = ctx.log;
   if (log !== undefined) return log;
   log = newStreamLog(px);
   const sock = ctx.conn as { remotePort?: number; localAddress?: string } | null;
   log.clientIp = ctx.srcIp.startsWith('::ffff:') ? ctx.srcIp.slice(7) : ctx.srcIp;
   log.clientPort = sock?.remotePort ?? 0;
-  log.frontendIp = sock?.localAddress ?? '';
+  const d = ctx.conn !== null ? l4DstGet(ctx.conn) : undefined;     // set-dst by a connection rule
+  log.frontendIp = d !== undefined ? d.ip : sock?.localAddress ?? '';
   log.frontendPort = ctx.dstPort;
   ctx.log = log;
   return log;

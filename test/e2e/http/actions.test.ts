@@ -58,3 +58,7 @@ test('a server at 0.0.0.0:0 connects to the request\'s destination, as set-dst-p
 test('set-pathq / replace-pathq: the path and the query together, after an absolute URI\'s authority', { timeout: 20000 }, async () => {
   await sameAsHaproxy('pathq');
 });
+
+test('tcp-request connection|session set-dst / set-dst-port: the connection\'s destination for every request (http-request set-dst-port then for one), and in mode tcp', { timeout: 20000 }, async () => {
+  await sameAsHaproxy('set-dst-conn');
+});
