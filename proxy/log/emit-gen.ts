@@ -49,6 +49,11 @@ function fieldSrc(v: string, o: number, enc: string): string {
   return `off = putField(buf, off, ${v}, ${o}, ${enc}, cap);`;
 }
 
+/** An address field (`v` its JS expression): without +Q/+E/+X it is a plain text field (putIp's other cases). */
+function ipSrc(v: string, o: number): string {
+  return (o & (F_Q | F_E | F_X)) === 0 ? `off = putFieldPlain(buf, off, ${v}, cap);` : `off = putIp(buf, off, ${v}, ${o}, cap);`;
+}
+
 /** The statement(s) of one op, `o` its options, `arg` its argument; '' for an op that writes nothing. */
 function opSource(code: number, o: number, arg: number, lits: readonly Buffer[]): string {
   const X = (o & F_X) !== 0;
@@ -68,13 +73,13 @@ function opSource(code: number, o: number, arg: number, lits: readonly Buffer[])
       }
       return `{ const v = SM[${arg}](s); if (v === null) off = putAbsent(buf, off, ${o}); ` +
         `else if (typeof v === 'number') off = putNumText(buf, off, v, ${o}); else off = putField(buf, off, v, ${o}, null, cap); }`;
-    case op.LF_OP_CI: return `off = putIp(buf, off, s.clientIp, ${o}, cap);`;
+    case op.LF_OP_CI: return ipSrc('s.clientIp', o);
     case op.LF_OP_CP: return `off = putPort(buf, off, s.clientPort, s.clientIp, ${o});`;
-    case op.LF_OP_FI: return `off = putIp(buf, off, s.frontendIp, ${o}, cap);`;
+    case op.LF_OP_FI: return ipSrc('s.frontendIp', o);
     case op.LF_OP_FP: return `off = putPort(buf, off, s.frontendPort, s.frontendIp, ${o});`;
-    case op.LF_OP_BI: return `off = putIp(buf, off, s.backendSrcIp, ${o}, cap);`;
+    case op.LF_OP_BI: return ipSrc('s.backendSrcIp', o);
     case op.LF_OP_BP: return `off = putPort(buf, off, s.backendSrcPort, s.backendSrcIp, ${o});`;
-    case op.LF_OP_SI: return `off = putIp(buf, off, s.serverIp, ${o}, cap);`;
+    case op.LF_OP_SI: return ipSrc('s.serverIp', o);
     case op.LF_OP_SP: return `off = putPort(buf, off, s.serverPort, s.serverIp, ${o});`;
     case op.LF_OP_T: return 'off = putDateLocalMs(buf, off, s.acceptMs);';
     case op.LF_OP_TR: return 'off = putDateLocalMs(buf, off, s.reqDateMs);';
