@@ -17,10 +17,10 @@
 // MALLOC_MMAP_THRESHOLD_=131072: a fixed threshold (glibc's own rises to the largest block freed, up to 32 MiB), so
 // the large one-off blocks of start-up (the bundle's parse and compile) get their own mapping, given back when freed,
 // instead of growing the brk heap, which a small live block at its top then keeps from shrinking (~4 MB). Not lower:
-// at 32 KiB, V8's 32 KiB zone segments, allocated by its background thread under load, each became a mmap + munmap
-// + 9 page faults (strace: 0.6-0.9 mmaps of 36 KiB per Connection: close session, 0.07 per keep-alive request; none
-// at 128 KiB), ~+4 us per keep-alive request and ~+20 us per close session (same-time rounds behind nginx, 4 per
-// variant, medians 31.4 -> 25.8 and 149.8 -> 128.7 us with node's 8 KiB Buffer pools, VmHWM 58-77 -> 59 MB).
+// at 32 KiB, V8's 32 KiB zone segments become mappings (strace -k: TurboFan's concurrent compile jobs,
+// OptimizingCompileDispatcher on the V8 worker, in bursts when the traffic changes and code deoptimises); with 64 KiB
+// Buffer pools that measured 0.6-0.9 mmaps per close session and ~+20 us (5b3d9ed). With 8 KiB pools, 32 KiB showed
+// no mmap per session in steady state and no RSS difference (+-2 MB noise between identical processes).
 /*
  * `sluice`: the haproxy-like command line. Parses -f (files or directories, repeatable), -c (check only), -d/-D,
  * -W (master-worker), -p pidfile, -sf/-st pids, -q, -v/-vv; loads the configuration, prints HAProxy-style
@@ -143,6 +143,17 @@ function signalPids(pids: readonly number[], sig: NodeJS.Signals): void {
 }
 
 async function runWorker(o: CliOpts): Promise<void> {
+  // 128 KiB Buffer pools (node's are 8 KiB): a pool is then at the shebang's glibc mmap threshold, so the pools that
+  // the per-read copies (net/raw-socket.ts) and response heads turn into garbage between two scavenges (2-7 MB of
+  // `external` memory under load) are each a mapping, unmapped when swept, instead of raising the brk heap's
+  // high-water mark, which never shrinks. Peak VmRSS (bench:proxy at load 8-10, 2 rounds): ka 67 -> 59, close 63 -> 58,
+  // 1 MiB 63 -> 57, tcp 63 -> 59 MB; 2 processes per variant, 3 rounds: -4 to -7 MB (tcp -2 to -4); alone behind
+  // nginx, brk heap 5.0 -> 3.1 MB. Cost: 0.01 mmap + 0.01 munmap per request (a pool per ~95 keep-alive requests) and
+  // +0.26 page faults per keep-alive request (none per close session); callgrind Ir/request ka 65.2k -> 62.8k, close
+  // 102.6k -> 105.2k (runs 101.7-107.6 vs 102.5-103.3); perf task-clock per request, 5 interleaved rounds at load
+  // 9, medians ka 48.6 -> 48.1, close 136.6 -> 139.9 us (rounds 122-159). Idle connections 4.25 KB each either way.
+  // allocUnsafe() below 64 KiB now comes from the pool.
+  Buffer.poolSize = 131072;
   const reg = buildRegistry();
   wireRuntime();
   const cfg = loadConfig(o.files, reg);
