@@ -149,8 +149,9 @@ async function runWorker(o: CliOpts): Promise<void> {
   // high-water mark, which never shrinks. Peak VmRSS (bench:proxy at load 8-10, 2 rounds): ka 67 -> 59, close 63 -> 58,
   // 1 MiB 63 -> 57, tcp 63 -> 59 MB; 2 processes per variant, 3 rounds: -4 to -7 MB (tcp -2 to -4); alone behind
   // nginx, brk heap 5.0 -> 3.1 MB. Cost: 0.01 mmap + 0.01 munmap per request (a pool per ~95 keep-alive requests) and
-  // +0.26 page faults per keep-alive request (none per close session); callgrind Ir/request ka 65.2k -> 62.8k, close
-  // 102.6k -> 105.2k (runs 101.7-107.6 vs 102.5-103.3); perf task-clock per request, 5 interleaved rounds at load
+  // +0.26 page faults per keep-alive request (none per close session); callgrind Ir/request ka 65.2k -> 62.8k (3
+  // pairs), close 102.6k -> 104.4k (medians of 7 pairs; per pair -1.6k to +5.1k, median +0.1k); perf task-clock per
+  // request, 5 interleaved rounds at load
   // 9, medians ka 48.6 -> 48.1, close 136.6 -> 139.9 us (rounds 122-159). Idle connections 4.25 KB each either way.
   // allocUnsafe() below 64 KiB now comes from the pool.
   Buffer.poolSize = 131072;
