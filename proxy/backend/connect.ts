@@ -258,12 +258,11 @@ export class BackendConn implements Pending {
     this.srv = srv;
     srv.served++;
     const sc = srv.counters;
-    if (log.retries === 0 || log.redispatched) {
-      sc.cumSess++;
-      const r = freqCtrAdd(sc.sessPerSec, 1, now);
-      if (r > sc.spsMax) sc.spsMax = r;
-      sc.lastSess = now;
-    }
+    // 2.6 counts a server's stot per connection attempt, retries on the same server included
+    sc.cumSess++;
+    const r = freqCtrAdd(sc.sessPerSec, 1, now);
+    if (r > sc.spsMax) sc.spsMax = r;
+    sc.lastSess = now;
     if (srv.served > sc.connMax) sc.connMax = srv.served;
     if (be.lb !== null) be.lb.onTake(srv);
     srv.lastSess = now;
