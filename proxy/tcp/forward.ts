@@ -85,6 +85,8 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
   /** The line was sent when the server connection came up (LogCfg.logAtConnect): none at the end. */
   loggedAtConnect = false;
   closed = false;
+  /** The client's socket failed (a reset): the server gets a reset too. */
+  cliReset = false;
   // SampleCtx (layer 4: tcp-request content rules, use_backend); HTTP parts empty
   readonly buf = null;
   readonly l0s = 0; readonly l0e = 0; readonly l1s = 0; readonly l1e = 0; readonly l2s = 0; readonly l2e = 0;
@@ -442,7 +444,8 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
     const srv = this.srv;
     if (srv !== null) {
       srv.ondata = noopData;
-      if (!srv.destroyed) srv.destroy();
+      // a client reset is passed on as a reset (2.6), any other end as a FIN
+      if (!srv.destroyed) { if (this.cliReset) srv.resetAndDestroy(); else srv.destroy(); }
     }
     this.conn.release();
     // %bc/%sc are read once this stream left the backend and the server (HAProxy logs 0/0 for a lone session); %sc
@@ -580,6 +583,7 @@ function onSrvEnd(this: TSocket): void {
 
 function onCliError(this: TSocket, _e: Error): void {
   const st = this.owner as TcpStream;
+  st.cliReset = true;
   st.finish(SF_ERR_CLICL, st.waitPhase());
 }
 

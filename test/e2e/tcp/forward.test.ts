@@ -172,6 +172,30 @@ test('a client abort is logged "CD" and a server abort "SD"', async () => {
   rst.close();
 });
 
+test('a client reset reaches the server as a reset, a client FIN as a FIN (as 2.6)', async () => {
+  const seen: string[] = [];
+  const srv = createServer((s: Socket) => {
+    s.on('data', () => {});
+    s.on('end', () => { seen.push('FIN'); s.end(); });
+    s.on('error', (e: NodeJS.ErrnoException) => seen.push(String(e.code)));
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const p = await proxyTo((srv.address() as { port: number }).port);
+  for (const how of ['reset', 'end']) {
+    seen.length = 0;
+    const c = connect(p, '127.0.0.1');
+    c.on('error', () => {});
+    await new Promise<void>((r) => c.on('connect', () => r()));
+    c.write('hello');
+    await sleep(100);
+    if (how === 'reset') c.resetAndDestroy(); else c.end();
+    await waitFor(() => seen.length === 1);
+    assert.deepEqual(seen, [how === 'reset' ? 'ECONNRESET' : 'FIN']);
+    c.destroy();
+  }
+  srv.close();
+});
+
 test('server maxconn queues the next client until a slot frees', async () => {
   const p = await proxyTo(echo.port, 'timeout client 2s\n  timeout server 2s\n  timeout queue 2s', '  balance roundrobin');
   const be = rts.at(-1)!.cfg.backends.get('l')!;
