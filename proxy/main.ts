@@ -143,18 +143,9 @@ function signalPids(pids: readonly number[], sig: NodeJS.Signals): void {
 }
 
 async function runWorker(o: CliOpts): Promise<void> {
-  // 128 KiB Buffer pools (node's are 8 KiB): a pool is then at the shebang's glibc mmap threshold, so the pools that
-  // the per-read copies (net/raw-socket.ts) and response heads turn into garbage between two scavenges (2-7 MB of
-  // `external` memory under load) are each a mapping, unmapped when swept, instead of raising the brk heap's
-  // high-water mark, which never shrinks. Peak VmRSS (bench:proxy at load 8-10, 2 rounds): ka 67 -> 59, close 63 -> 58,
-  // 1 MiB 63 -> 57, tcp 63 -> 59 MB; 2 processes per variant, 3 rounds: -4 to -7 MB (tcp -2 to -4); alone behind
-  // nginx, brk heap 5.0 -> 3.1 MB. Cost: 0.01 mmap + 0.01 munmap per request (a pool per ~95 keep-alive requests) and
-  // +0.26 page faults per keep-alive request (none per close session); callgrind Ir/request ka 65.2k -> 62.8k (3
-  // pairs), close 102.6k -> 104.4k (medians of 7 pairs; per pair -1.6k to +5.1k, median +0.1k); perf task-clock per
-  // request, 5 interleaved rounds at load
-  // 9, medians ka 48.6 -> 48.1, close 136.6 -> 139.9 us (rounds 122-159). Idle connections 4.25 KB each either way.
-  // allocUnsafe() below 64 KiB now comes from the pool.
-  Buffer.poolSize = 131072;
+  // Buffer pools stay node's 8 KiB. 128 KiB pools (at the shebang's mmap threshold: swept pools unmapped instead of
+  // raising the brk heap's high-water mark) lowered peak RSS by 2-7 MB under load, but cost ~+12 us per close session
+  // and ~+3 us per keep-alive request (same-time A/B behind nginx, 2 x 4 interleaved pairs, 2026-11-24).
   const reg = buildRegistry();
   wireRuntime();
   const cfg = loadConfig(o.files, reg);
