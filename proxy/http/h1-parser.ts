@@ -432,6 +432,10 @@ function parseRequestLine(m: H1Msg, buf: Buffer, p: number, le: number): number 
     }
   } else if (buf[i + 5] > 49 || (buf[i + 5] === 49 && buf[i + 7] >= 49)) m.flags |= H1_MF_VER_11;
   m.l2s = i; m.l2e = le;
+  // "PRI * HTTP/2.0" is the HTTP/2 preface's line: 2.6's H1 parser refuses it at once (a whole preface in a
+  // connection's first read is answered as HTTP/2 before any parse: h1IsH2Preface)
+  if (le - i === 8 && buf[i + 5] === 50 && buf[i + 7] === 48 && m.l1e - m.l1s === 1 && buf[m.l1s] === 42 &&
+      m.l0e - m.l0s === 3 && buf[m.l0s] === 80 && buf[m.l0s + 1] === 82 && buf[m.l0s + 2] === 73) return fail(m, i, H1_ERR_H2_PRI);
   const ml = m.l0e - m.l0s;
   if (ml === 4 && litEq(buf, m.l0s, M_HEAD)) m.flags |= H1_MF_METH_HEAD;
   else if (ml === 7 && litEq(buf, m.l0s, M_CONNECT)) m.flags |= H1_MF_METH_CONNECT;
@@ -779,14 +783,19 @@ function finishHead(m: H1Msg, buf: Buffer): number {
   return 0;
 }
 
+/** m.err for a "PRI * HTTP/2.0" request line: a 400 that 2.6 answers from its stream (built-in HTX reply, counted in %B). */
+export const H1_ERR_H2_PRI = 1400;
+
+const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
+
 /**
- * The head parsed is the HTTP/2 connection preface's first part ("PRI * HTTP/2.0" and no header). 2.6 takes such a
- * connection as HTTP/2 on an HTTP/1 bind; Sluice answers it as 2.6 does to a client that says nothing more (its
- * SETTINGS frame, then GOAWAY with no error) and closes, forwarding nothing. Rare path.
+ * A connection's first read starts with the whole 24-byte HTTP/2 connection preface. 2.6 takes such a connection as
+ * HTTP/2 on an HTTP/1 bind; Sluice answers it as 2.6 does to a client that says nothing more (its SETTINGS frame, then
+ * GOAWAY with no error) and closes, forwarding nothing. A shorter or altered preface is an HTTP/1 request whose
+ * "PRI * HTTP/2.0" line is refused (400). Rare path: one byte compare per connection.
  */
-export function h1IsH2Preface(m: H1Msg, buf: Buffer): boolean {
-  return m.nhdr === 0 && m.l0e - m.l0s === 3 && m.l1e - m.l1s === 1 && buf[m.l1s] === 42 &&
-    buf.toString('latin1', m.l0s, m.l0e) === 'PRI' && buf.toString('latin1', m.l2s, m.l2e) === 'HTTP/2.0';
+export function h1IsH2Preface(buf: Buffer, end: number): boolean {
+  return end >= 24 && buf[0] === 80 && buf.compare(H2_PREFACE, 0, 24, 0, 24) === 0;
 }
 
 /** 2.6's SETTINGS (MAX_CONCURRENT_STREAMS 100, ENABLE_CONNECT_PROTOCOL 1) and GOAWAY (last stream 0, NO_ERROR). */

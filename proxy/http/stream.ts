@@ -44,7 +44,7 @@ import { HRSP_OTHER } from '../stats/types.ts';
 import { captureHttpError } from '../stats/errors-capture.ts';
 import { streamRegister, streamUnregister, nextSessId, type ActiveStream } from '../streams.ts';
 import { aclCondExec } from '../acl/compile.ts';
-import { H1Msg, h1Parse, h1IsH2Preface, h1SetHtxLimit, h1MsgRelease, h1RspHeadRefused, H2_PREFACE_REPLY } from './h1-parser.ts';
+import { H1Msg, h1Parse, h1IsH2Preface, h1SetHtxLimit, h1MsgRelease, h1RspHeadRefused, H2_PREFACE_REPLY, H1_ERR_H2_PRI } from './h1-parser.ts';
 import { originalToLine, stripNameHeader, withServerName } from './originalto.ts';
 import { ChunkState, chunkDecode, chunkHeader, chunkPrefixValid, chunkHold, chunkResume, CHUNK_CRLF, CHUNK_LAST } from './chunked.ts';
 import { cannedReply, cannedMuxReply } from './canned-errors.ts';
@@ -437,6 +437,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       buf = this.accAppend(chunk);
       end = this.rqAccLen;
     }
+    // the HTTP/2 preface opening a connection: answered as 2.6 does, nothing forwarded nor logged
+    if (this.txnCount === 0 && buf === chunk && h1IsH2Preface(buf, end)) { this.writeCli(H2_PREFACE_REPLY); this.shutClient(); return; }
     const r = h1Parse(m, buf, end, g.headLimit);
     if (r === 0) {
       if (buf === chunk) {
@@ -456,8 +458,6 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       this.badRequest(m.err);
       return;
     }
-    // the HTTP/2 preface opening a connection: answered as 2.6 does, nothing forwarded nor logged
-    if (this.txnCount === 0 && h1IsH2Preface(m, buf)) { this.writeCli(H2_PREFACE_REPLY); this.shutClient(); return; }
     this.rqBuf = buf;
     this.rqAccLen = 0;
     this.headDone = twNow();
@@ -1701,7 +1701,9 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (this.lc !== null) this.lc.failedReq++;
     this.fe.feCounters.cumReq++;         // rejected requests count in req_tot, as in HAProxy's mux
     this.markBadRequest();
-    this.sendError(status, true);
+    // "PRI * HTTP/2.0" is refused by 2.6's stream, not its H1 layer: the HTX 400, counted in %B
+    if (status === H1_ERR_H2_PRI) this.sendError(400, false);
+    else this.sendError(status, true);
   }
 
   /** Logs the current request as 2.6's `<BADREQ>` `PR--` line (no request line, TR -1); its body is not read. */
