@@ -274,8 +274,8 @@ export class BackendConn implements Pending {
     let host = srv.host, port = srv.port;
     // a server at 0.0.0.0 or port 0 connects to the request's destination (set-dst, set-dst-port), as 2.6 does; such
     // connections are never shared (an idle one may lead elsewhere)
-    const toDst = port === 0 || host === '0.0.0.0';
-    if (toDst && srv.path === '') {
+    const toDst = srv.path === '' && (port === 0 || host === '0.0.0.0');   // (a unix socket server has port 0)
+    if (toDst) {
       if (host === '0.0.0.0') log.serverIp = host = log.frontendIp;
       if (port === 0) log.serverPort = port = log.frontendPort;
     }

@@ -134,3 +134,35 @@ test('a slow client gets a 24 MB body intact while other sessions keep reading f
   slow.destroy();
   busy.destroy();
 });
+
+test('a unix socket server keeps its connection for the next requests (port 0 is no "connect to the destination")', async () => {
+  const path = `/tmp/sluice-reuse-${process.pid}.sock`;
+  let conns = 0;
+  const srv = net.createServer((s) => {
+    conns++;
+    s.on('error', () => {});
+    s.on('data', (d) => { for (const m of d.toString('latin1').matchAll(/GET (\S+)/g)) s.write(reply(m[1])); });
+  });
+  await new Promise<void>((r) => srv.listen(path, r));
+  const ux = await startSluice(`defaults
+  mode http
+  timeout client 5s
+  timeout server 5s
+  timeout connect 2s
+frontend fe
+  bind 127.0.0.1:${await freePort()}
+  default_backend be
+backend be
+  server u ${path}
+`);
+  try {
+    const sock = net.connect(ux.port('fe'), '127.0.0.1');
+    await new Promise((r) => sock.once('connect', r));
+    for (let i = 0; i < 3; i++) assert.equal(await roundTrip(sock, `GET /u${i} HTTP/1.1\r\nHost: x\r\n\r\n`, 1), expectSmall(`/u${i}`));
+    sock.destroy();
+    assert.equal(conns, 1);
+  } finally {
+    await ux.close();
+    await new Promise((r) => srv.close(r));
+  }
+});
