@@ -21,6 +21,9 @@
 // OptimizingCompileDispatcher on the V8 worker, in bursts when the traffic changes and code deoptimises); with 64 KiB
 // Buffer pools that measured 0.6-0.9 mmaps per close session and ~+20 us (5b3d9ed). With 8 KiB pools, 32 KiB showed
 // no mmap per session in steady state and no RSS difference (+-2 MB noise between identical processes).
+// Buffer pools stay node's 8 KiB: 128 KiB pools (at the threshold: swept pools unmapped instead of raising the brk
+// heap's high-water mark) lowered peak RSS by 2-7 MB under load but cost ~+12 us per close session and ~+3 us per
+// keep-alive request (same-time A/B behind nginx, 2 x 4 interleaved pairs, 2026-11-24).
 /*
  * `sluice`: the haproxy-like command line. Parses -f (files or directories, repeatable), -c (check only), -d/-D,
  * -W (master-worker), -p pidfile, -sf/-st pids, -q, -v/-vv; loads the configuration, prints HAProxy-style
@@ -143,9 +146,6 @@ function signalPids(pids: readonly number[], sig: NodeJS.Signals): void {
 }
 
 async function runWorker(o: CliOpts): Promise<void> {
-  // Buffer pools stay node's 8 KiB. 128 KiB pools (at the shebang's mmap threshold: swept pools unmapped instead of
-  // raising the brk heap's high-water mark) lowered peak RSS by 2-7 MB under load, but cost ~+12 us per close session
-  // and ~+3 us per keep-alive request (same-time A/B behind nginx, 2 x 4 interleaved pairs, 2026-11-24).
   const reg = buildRegistry();
   wireRuntime();
   const cfg = loadConfig(o.files, reg);

@@ -15,8 +15,8 @@ import type { ResolversCfg } from '../dns/types.ts';
 import { resolversOf } from '../dns/resolvers-section.ts';
 import { nodeDnsPromises } from '../lazy-builtins.ts';
 import { ruleErrorPrefix } from './rule-errors.ts';
-import { compileRuleFormat } from './rule-format.ts';
-import { sampleLive } from '../log/sample.ts';
+import { compileRuleFormat, ruleFormatSample } from './rule-format.ts';
+import { requestSample } from '../log/sample.ts';
 import { varSet } from './vars.ts';
 
 type SampleFn = (s: StreamLog) => string | number | null;
@@ -33,12 +33,9 @@ class DoResolve implements HttpCustomAction {
 
   /** Starts the resolution: returns how long the rules may wait (ms), or 0 when there is nothing to resolve. */
   run(_ctx: SampleCtx, sess: SampleCtx): number {
-    const rs = this.rs, log = sess.log;
-    if (rs === null || log === undefined) return 0;
-    const saved = sampleLive.req;
-    sampleLive.req = sess;
-    const v = this.fn(log);
-    sampleLive.req = saved;
+    const rs = this.rs;
+    if (rs === null) return 0;
+    const v = requestSample(this.fn, sess);
     const name = v === null ? '' : String(v);
     if (name === '') return 0;
     let r = this.resolver;
@@ -93,8 +90,7 @@ export const doResolveAction: HttpActionKw = {
       ctx.alertRaw(`parsing [${ctx.file}:${ctx.line}]: '${args[0]} ${act}' expects either 'if' or 'unless' followed by a condition but found '${args[3]}'.`);
       return null;
     }
-    const f = compileRuleFormat('%[' + args[2] + ']');
-    const fn = typeof f === 'string' || f.fns.length !== 1 || f.ems[0] !== null ? null : f.fns[0] as SampleFn;
+    const fn = ruleFormatSample(compileRuleFormat('%[' + args[2] + ']'));
     if (fn === null) return usage(args[2]);
     const a = new DoResolve(m[1].trim().toLowerCase(), m[3] === 'ipv6', fn);
     let list = pending.get(ctx.global);

@@ -10,7 +10,7 @@ import {
   H1_ST_START, H1_ST_LINE, H1_ST_HDR, H1_ST_DONE, H1_ST_ERROR,
   H1_MF_RESP, H1_MF_VER_11, H1_MF_CLEN, H1_MF_CHNK, H1_MF_XFER_LEN, H1_MF_CONN_CLO, H1_MF_CONN_KAL, H1_MF_CONN_UPG,
   H1_MF_UPGRADE, H1_MF_EXPECT, H1_MF_TE_CL, H1_MF_TE_OTHER, H1_MF_METH_HEAD, H1_MF_METH_CONNECT, H1_MF_CONN_OTHER,
-  H1_ERR_NONE, H1_ERR_BAD, H1_ERR_UNPROCESSABLE, H1_HDR_STRIDE, H1_MF_SL_REBUILD, H1_MF_UPG_WS, H1_MF_WS_KEY,
+  H1_ERR_NONE, H1_ERR_BAD, H1_ERR_UNPROCESSABLE, H1_ERR_H2_PRI, H1_HDR_STRIDE, H1_MF_SL_REBUILD, H1_MF_UPG_WS, H1_MF_WS_KEY,
 } from './types.ts';
 
 /** tchar (RFC 9110 token characters) → 1. */
@@ -782,9 +782,6 @@ function finishHead(m: H1Msg, buf: Buffer): number {
   }
   return 0;
 }
-
-/** m.err for a "PRI * HTTP/2.0" request line: a 400 that 2.6 answers from its stream (built-in HTX reply, counted in %B). */
-export const H1_ERR_H2_PRI = 1400;
 
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 

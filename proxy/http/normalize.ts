@@ -3,8 +3,8 @@
  * CONNECT; origin-form requests are left alone): "http://h:80/p" and "https://h:443/p" lose their default port in the
  * URI and then in the Host header; a CONNECT's Host header loses a ":80" or ":443" port, and a CONNECT whose Host
  * does not name its authority, or another target whose authority (everything up to its first '/', a query
- * included: "http://h?q" has the authority "h?q") is not the Host, is a 400; without a Host header nothing is compared. Observed on 2.6.12
- * (fixtures/http/normalize). Called by http/stream.ts once per request head. Hot path: yes (one byte test for
+ * included: "http://h?q" has the authority "h?q") is not the Host, is a 400; without a Host header nothing is
+ * compared. Observed on 2.6.12 (fixtures/http/normalize). Called by http/stream.ts once per request head. Hot path: yes (one byte test for
  * origin-form requests).
  */
 import type { H1Msg } from './h1-parser.ts';

@@ -5,6 +5,7 @@
  */
 import type { RuleFmt } from './types.ts';
 import type { LogEmitter } from '../log/types.ts';
+import type { StreamLog } from '../model/types.ts';
 import { compileLogFormat, LF_OP_SAMPLE, LF_OP_SEP } from '../log/format.ts';
 
 /** Cuts a compiled log-format at its samples and separators (see RuleFmt). */
@@ -25,6 +26,11 @@ function splitRuleFormat(em: LogEmitter): RuleFmt {
   }
   flush(ops.length);
   return f;
+}
+
+/** The sample of a format made of one `%[expr]` alone, or null for any other format (or a compile error). */
+export function ruleFormatSample(f: RuleFmt | string): ((s: StreamLog) => string | number | null) | null {
+  return typeof f !== 'string' && f.fns.length === 1 && f.ems[0] === null ? f.fns[0] : null;
 }
 
 /** `v` compiled as a rule value, or the log-format compiler's error text. */

@@ -23,6 +23,7 @@ import { aclCondExec } from '../acl/compile.ts';
 import { prometheusHttpReply } from '../stats/prometheus.ts';
 import { runLogEmitter } from '../log/emit.ts';
 import { sampleLive } from '../log/sample.ts';
+import { ruleFormatSample } from './rule-format.ts';
 import { varSet, varUnset } from './vars.ts';
 import { ipv4Value } from '../net/ipv4.ts';
 
@@ -197,7 +198,7 @@ export function ruleFormat(f: RuleFmt, ctx: SampleCtx, out: RuleOut): string {
 /** A capture's sample: its value as text, or null when the fetch found nothing (the slot then keeps what it had). */
 function captureSample(r: HttpRule, ctx: SampleCtx, out: RuleOut): string | null {
   const f = r.fmt as RuleFmt;
-  const fn = f.fns.length === 1 && f.ems[0] === null ? f.fns[0] : null;
+  const fn = ruleFormatSample(f);
   if (fn === null || out.log === null) return ruleValue(r, ctx, out);
   setLive(ctx, out);
   const v = fn(out.log);

@@ -4,8 +4,8 @@
  * session it lasts for the transaction (haproxy 2.6.12: the next request of a keep-alive connection sees the
  * connection's address again), on a tcp stream for the stream; `tcp-request connection|session` forms change the
  * connection's (every request of it). A value that is no address (set-dst) or does not start
- * with digits (set-dst-port) changes nothing; a port keeps its low 16 bits (70000 -> 4464). Servers of address
- * 0.0.0.0 (connect to the destination) are not supported by Sluice, so the server connection is not redirected.
+ * with digits (set-dst-port) changes nothing; a port keeps its low 16 bits (70000 -> 4464). A server at 0.0.0.0
+ * and/or port 0 connects to the destination so set (backend/connect.ts).
  * Parsed by http/keywords.ts (http-request) and registered for tcp-request content by proxy/modules.ts.
  * Hot path: no (runs only when such a rule matches).
  */
@@ -16,8 +16,8 @@ import type { HttpCustomAction, RuleFmt } from './types.ts';
 import type { TcpActionKw } from '../tcp/rules.ts';
 import { L4AcceptCtx, l4DstSet } from '../tcp/rules.ts';
 import { l4Log } from '../tcp/vars.ts';
-import { compileRuleFormat } from './rule-format.ts';
-import { sampleLive } from '../log/sample.ts';
+import { compileRuleFormat, ruleFormatSample } from './rule-format.ts';
+import { requestSample } from '../log/sample.ts';
 
 type SampleFn = (s: StreamLog) => string | number | null;
 
@@ -50,13 +50,7 @@ function applyDst(ctx: SampleCtx, log: StreamLog, v: string | number | null, por
 }
 
 function runSample(fn: SampleFn, ctx: SampleCtx, port: boolean): void {
-  const log = ctx.log;
-  if (log === undefined) return;
-  const saved = sampleLive.req;
-  sampleLive.req = ctx;
-  const v = fn(log);
-  sampleLive.req = saved;
-  applyDst(ctx, log, v, port);
+  if (ctx.log !== undefined) applyDst(ctx, ctx.log, requestSample(fn, ctx), port);
 }
 
 /** The http-request action for a compiled one-sample `fmt` (http/keywords.ts checked it). */
@@ -81,7 +75,7 @@ export const tcpSetDstAction: TcpActionKw = {
     if (expr === '' || expr === 'if' || expr === 'unless') { ctx.alert('missing fetch method'); return null; }
     const f = compileRuleFormat('%[' + expr + ']');
     if (typeof f === 'string') { ctx.alert(f.replace(/^failed to parse sample expression <[\s\S]*?> : /, '')); return null; }
-    const fn = f.fns.length === 1 && f.ems[0] === null ? f.fns[0] as SampleFn : null;
+    const fn = ruleFormatSample(f);
     if (fn === null) { ctx.alert(`unknown fetch method '${expr}'`); return null; }
     const port = act === 'set-dst-port';
     if (kind === 'content') return { action: { run(c: SampleCtx): void { runSample(fn, c, port); } }, argc: 4 };

@@ -6,14 +6,14 @@
  * configuration without the action reads one field more per server timer arm).
  */
 import type { HttpActionKw } from './keywords.ts';
-import type { HttpCustomAction, RuleFmt } from './types.ts';
+import type { HttpCustomAction } from './types.ts';
 import type { SampleCtx } from '../acl/types.ts';
 import type { StreamLog } from '../model/types.ts';
 import { PR_CAP_BE } from '../config/types.ts';
 import { parseTime } from '../config/values.ts';
 import { ruleErrorPrefix } from './rule-errors.ts';
-import { compileRuleFormat } from './rule-format.ts';
-import { sampleLive } from '../log/sample.ts';
+import { compileRuleFormat, ruleFormatSample } from './rule-format.ts';
+import { requestSample } from '../log/sample.ts';
 
 /** What a set-timeout action writes on the session: ms, 0 = no timeout, -1 = the backend's own. */
 export interface TimeoutOverrides { toServer: number; toTunnel: number }
@@ -42,11 +42,7 @@ function staticAction(tunnel: boolean, ms: number): HttpCustomAction {
 function sampleAction(tunnel: boolean, fn: SampleFn): HttpCustomAction {
   return {
     run(_c: SampleCtx, sess: SampleCtx): void {
-      const log = sess.log;
-      if (log === undefined) return;
-      sampleLive.req = sess;
-      const ms = timeoutSampleMs(fn(log));
-      sampleLive.req = null;
+      const ms = timeoutSampleMs(requestSample(fn, sess));
       if (ms < 0) return;
       if (tunnel) (sess as unknown as TimeoutOverrides).toTunnel = ms;
       else (sess as unknown as TimeoutOverrides).toServer = ms;
@@ -81,13 +77,8 @@ export const setTimeoutAction: HttpActionKw = {
       return staticAction(tunnel, t.ms);
     }
     // not a time: a sample expression (its own errors are reported as the time's first bad character, as 2.6)
-    const f = /^[a-z_]/i.test(v) ? compileRuleFormat('%[' + v + ']') : '';
-    const fn = typeof f === 'string' ? null : singleSample(f);
+    const fn = /^[a-z_]/i.test(v) ? ruleFormatSample(compileRuleFormat('%[' + v + ']')) : null;
     if (fn === null) return err(`unexpected character '${t.badChar}' in rule 'set-timeout ${which}'.`);
     return sampleAction(tunnel, fn);
   },
 };
-
-function singleSample(f: RuleFmt): SampleFn | null {
-  return f.fns.length === 1 && f.ems[0] === null ? f.fns[0] : null;
-}

@@ -44,7 +44,7 @@ import { HRSP_OTHER } from '../stats/types.ts';
 import { captureHttpError } from '../stats/errors-capture.ts';
 import { streamRegister, streamUnregister, nextSessId, type ActiveStream } from '../streams.ts';
 import { aclCondExec } from '../acl/compile.ts';
-import { H1Msg, h1Parse, h1IsH2Preface, h1SetHtxLimit, h1MsgRelease, h1RspHeadRefused, H2_PREFACE_REPLY, H1_ERR_H2_PRI } from './h1-parser.ts';
+import { H1Msg, h1Parse, h1IsH2Preface, h1SetHtxLimit, h1MsgRelease, h1RspHeadRefused, H2_PREFACE_REPLY } from './h1-parser.ts';
 import { originalToLine, stripNameHeader, withServerName } from './originalto.ts';
 import { ChunkState, chunkDecode, chunkHeader, chunkPrefixValid, chunkHold, chunkResume, CHUNK_CRLF, CHUNK_LAST } from './chunked.ts';
 import { cannedReply, cannedMuxReply } from './canned-errors.ts';
@@ -67,7 +67,7 @@ import { retryOnStatus, RETRY_L7, RETRY_EMPTY_RESPONSE, RETRY_JUNK_RESPONSE, RET
 import {
   H1_HDR_STRIDE, H1_MF_VER_11, H1_MF_CLEN, H1_MF_CHNK, H1_MF_CONN_CLO, H1_MF_CONN_KAL, H1_MF_CONN_UPG, H1_MF_UPGRADE,
   H1_MF_TE_CL, H1_MF_METH_HEAD, H1_MF_METH_CONNECT, H1_MF_TE_OTHER, CHK_ST_DONE, HTTP_REUSE_NEVER, HTTP_REUSE_AGGRESSIVE, HTTP_REUSE_ALWAYS,
-  H1_MF_EXPECT, H1_MF_SL_REBUILD, H1_MF_UPG_WS, H1_MF_WS_KEY,
+  H1_MF_EXPECT, H1_MF_SL_REBUILD, H1_MF_UPG_WS, H1_MF_WS_KEY, H1_ERR_H2_PRI,
 } from './types.ts';
 import { ipv4Value, ipv4Net } from '../net/ipv4.ts';
 import type { CacheTxn, CacheEntry, CacheStoreState } from '../cache/types.ts';
@@ -2069,8 +2069,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       // a tunnel timeout is both sides' and fires only when both were idle: 2.6 then sees the client side expire first
       // (cD--, cli_abrt on the backend and the server; haproxy 2.6.12, fixtures/proxy/actions/set-timeout)
       log.errCause = SF_ERR_CLITO; log.finishState = SF_FINST_D;
-      if (this.be !== null) this.be.beCounters.cliAborts++;
-      if (log.server !== null) log.server.counters.cliAborts++;
+      this.cliAbortCount(false);
       this.abort();
       return;
     }

@@ -48,6 +48,8 @@ export const H1_MF_WS_KEY = 1 << 17;       // sec-websocket-key (request) / sec-
 export const H1_ERR_NONE = 0;
 export const H1_ERR_BAD = 400;
 export const H1_ERR_UNPROCESSABLE = 422;
+/** A "PRI * HTTP/2.0" request line: a 400 that 2.6 answers from its stream (its HTX reply, counted in %B). */
+export const H1_ERR_H2_PRI = 1400;
 
 /** Header slots per entry in H1Msg.hdr: name start, name end, value start, value end. Name start -1 = removed. */
 export const H1_HDR_STRIDE = 4;

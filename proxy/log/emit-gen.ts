@@ -65,14 +65,13 @@ function opSource(code: number, o: number, arg: number, lits: readonly Buffer[])
       for (let i = 0; i < lit.length; i++) w += `buf[off + ${i}] = ${lit[i]}; `;
       return `if (cap - off >= ${lit.length}) { ${w}off += ${lit.length}; } else off = putLit(buf, off, L[${arg}], cap);`;
     }
-    case op.LF_OP_SAMPLE:
-      if ((o & LF_FLAG_NM) !== 0) {
-        // %{-M}: nothing found or empty prints nothing (haproxy 2.6.12, fixtures/proxy/actions/log-m-flag)
-        return `{ const v = SM[${arg}](s); if (v === null || v === '') off = putEmpty(buf, off, ${o}); ` +
-          `else if (typeof v === 'number') off = putNumText(buf, off, v, ${o}); else off = putField(buf, off, v, ${o}, null, cap); }`;
-      }
-      return `{ const v = SM[${arg}](s); if (v === null) off = putAbsent(buf, off, ${o}); ` +
+    case op.LF_OP_SAMPLE: {
+      // %{-M}: nothing found or empty prints nothing (haproxy 2.6.12, fixtures/proxy/actions/log-m-flag)
+      const none = (o & LF_FLAG_NM) !== 0 ? `v === null || v === '') off = putEmpty(buf, off, ${o});`
+        : `v === null) off = putAbsent(buf, off, ${o});`;
+      return `{ const v = SM[${arg}](s); if (${none} ` +
         `else if (typeof v === 'number') off = putNumText(buf, off, v, ${o}); else off = putField(buf, off, v, ${o}, null, cap); }`;
+    }
     case op.LF_OP_CI: return ipSrc('s.clientIp', o);
     case op.LF_OP_CP: return `off = putPort(buf, off, s.clientPort, s.clientIp, ${o});`;
     case op.LF_OP_FI: return ipSrc('s.frontendIp', o);

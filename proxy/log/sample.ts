@@ -67,7 +67,6 @@ const FETCHES: Map<string, Fetch> = new Map<string, Fetch>([
 // a resolver may also refuse a fetch it knows with 2.6's words (a string: the compile error)
 const argResolvers: ((head: string) => Fetch | string | undefined)[] = [];
 export function registerLogArgFetches(fn: (head: string) => Fetch | string | undefined): void { if (!argResolvers.includes(fn)) argResolvers.push(fn); }
-/** The resolver tried after every other one (proxy/acl/fetch-value.ts: the ACL fetches as values). */
 /** Builds a stream's unique id from its frontend's unique-id-format ('' without one): log/emit.ts's buildUniqueId. */
 let uniqueIdBuilder: (s: StreamLog) => string = () => '';
 export function setUniqueIdBuilder(fn: (s: StreamLog) => string): void { uniqueIdBuilder = fn; }
@@ -76,6 +75,7 @@ function uniqueIdNow(s: StreamLog): string | null {
   return id === '' ? null : id;
 }
 
+/** The resolver tried after every other one (proxy/acl/fetch-value.ts: the ACL fetches as values). */
 let lastResolver: (head: string) => Fetch | undefined = () => undefined;
 export function registerLogFallbackFetch(fn: (head: string) => Fetch | undefined): void { lastResolver = fn; }
 
@@ -90,6 +90,15 @@ export function registerLogFetches(defs: ReadonlyArray<readonly [string, Fetch]>
  * live request (log lines) they give nothing, and path/query/method/url fall back to the logged request line.
  */
 export const sampleLive: { req: SampleCtx | null; res: SampleCtx | null } = { req: null, res: null };
+
+/** `fn`'s value on the request of `ctx` (its live fetches read that request); null when `ctx` has no stream log. */
+export function requestSample(fn: Fetch, ctx: SampleCtx): string | number | null {
+  const log = ctx.log;
+  if (log === undefined) return null;
+  const saved = sampleLive.req;
+  sampleLive.req = ctx;
+  try { return fn(log); } finally { sampleLive.req = saved; }
+}
 
 function liveHeader(name: string, full: boolean, res = false): Fetch {
   const n = name.toLowerCase();

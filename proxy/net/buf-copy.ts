@@ -27,3 +27,14 @@ function copyJs(src: Buffer, dst: Buffer, dstStart: number, srcStart: number, sr
  */
 export const bufCopy: (src: Buffer, dst: Buffer, dstStart: number, srcStart: number, srcEnd: number) => number =
   native !== null ? native : copyJs;
+
+/**
+ * Writes all of the short `src` at dst[off], cut to what fits; returns off + src.length. For cached texts of a few
+ * dozen bytes (log headers, dates): one TypedArray#set (~450 instructions) against ~30 a byte for a byte loop.
+ */
+export function putBytes(dst: Buffer, off: number, src: Uint8Array): number {
+  const n = src.length;
+  if (off + n <= dst.length) dst.set(src, off);
+  else if (off < dst.length) dst.set(src.subarray(0, dst.length - off), off);
+  return off + n;
+}

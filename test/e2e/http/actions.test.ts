@@ -7,10 +7,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { actionsGolden, actionsReplay, withoutTimers, timersOf } from './actions-replay.ts';
 
-async function sameAsHaproxy(name: string, mask: (t: string) => string = (t) => t): Promise<void> {
+async function sameAsHaproxy(name: string): Promise<void> {
   const golden = actionsGolden(name);
   const got = await actionsReplay(name);
-  assert.equal(mask(withoutTimers(got)).trimEnd(), mask(withoutTimers(golden)).trimEnd());
+  assert.equal(withoutTimers(got).trimEnd(), withoutTimers(golden).trimEnd());
   const ta = timersOf(got), want = timersOf(golden);
   for (let i = 0; i < want.length; i++) assert.ok(Math.abs(ta[i] - want[i]) <= 200, `line ${i + 1}: Ta ${ta[i]} ms, haproxy ${want[i]} ms`);
 }
@@ -38,7 +38,6 @@ test('%[unique-id] read by a rule before the id exists builds it then (header, v
 test('log-format M flag: %{-M} prints nothing for a sample that found nothing or empty (+M and the default: -), an empty captured header prints nothing in %hrl', { timeout: 20000 }, async () => {
   await sameAsHaproxy('log-m-flag');
 });
-
 
 test('option redispatch <interval>: every Pth retry, the (retries+1+N)th for N < 0, never for 0 or a word (wretr, wredis, %rc)', { timeout: 30000 }, async () => {
   await sameAsHaproxy('redispatch');
