@@ -25,9 +25,24 @@ function daysFromCivil(y: bigint, mon: number): bigint {
   return era * 146097n + yoe * 365n + yoe / 4n - yoe / 100n + doy - 719468n;
 }
 
+/* year of the day `days` after 1970-01-01 (proleptic Gregorian), the inverse of daysFromCivil */
+function civilYear(days: bigint): bigint {
+  const z = days + 719468n;
+  const era = floorDivBig(z, 146097n);
+  const doe = z - era * 146097n;
+  const yoe = (doe - doe / 1460n + doe / 36524n - doe / 146096n) / 365n;
+  const doy = doe - (365n * yoe + yoe / 4n - yoe / 100n);
+  const mp = (5n * doy + 2n) / 153n;
+  return yoe + era * 400n + (mp >= 10n ? 1n : 0n);
+}
+
+/* tm_year's range: mktime() fails (returns -1) when the normalised date's year - 1900 is not an int */
+const TM_YEAR_MIN = -2147483648n + 1900n;
+const TM_YEAR_MAX = 2147483647n + 1900n;
+
 /**
  * Local time of (year, month 0-based, day, hour, minute), each possibly out of range, cut to an int32
- * like halog's cast of mktime(). Allocates (Date, BigInt); called once per distinct minute.
+ * like halog's cast of mktime(); -1 like mktime() when the normalised year does not fit tm_year. Allocates (Date, BigInt); called once per distinct minute.
  */
 function localMinuteInt32(y: number, mon0: number, d: number, h: number, m: number): number {
   const dt = new Date(2000, 0, 1, 0, 0, 0, 0);
@@ -39,6 +54,8 @@ function localMinuteInt32(y: number, mon0: number, d: number, h: number, m: numb
   const yy = BigInt(y) + BigInt(Math.floor(mon0 / 12));
   const mm = ((mon0 % 12) + 12) % 12;
   const naive = (daysFromCivil(yy, mm + 1) + BigInt(d - 1)) * 86400n + BigInt(h) * 3600n + BigInt(m) * 60n;
+  const year = civilYear(floorDivBig(naive, 86400n));
+  if (year < TM_YEAR_MIN || year > TM_YEAR_MAX) return -1;
   const k = floorDivBig(naive - Y2K_SECS, CYCLE_SECS);
   const inCycle = Number(naive - k * CYCLE_SECS);
   const u = new Date(inCycle * 1000);
