@@ -587,8 +587,9 @@ function specialHeader(m: H1Msg, buf: Buffer): number {
       if (hasToken(buf, i, ve, T_WEBSOCKET)) m.flags |= H1_MF_UPG_WS;
       return 0;
     case HDR_WS_KEY:
-      // the key names the request's header, the accept the response's: each only counts on its own side
-      if ((m.hdr[x + 1] - m.hdr[x] === 17) === ((m.flags & H1_MF_RESP) === 0)) m.flags |= H1_MF_WS_KEY;
+      // the key names the request's header, the accept the response's: each only counts on its own side, and a
+      // request's key only when 24 bytes long (base64 of 16 bytes; 2.6 checks its length alone)
+      if ((m.flags & H1_MF_RESP) === 0 ? m.hdr[x + 1] - m.hdr[x] === 17 && ve - i === 24 : m.hdr[x + 1] - m.hdr[x] === 20) m.flags |= H1_MF_WS_KEY;
       return 0;
     case HDR_EXPECT:
       if (h1TokenIs(buf, i, ve, V_100_CONTINUE)) m.flags |= H1_MF_EXPECT;
@@ -765,7 +766,7 @@ function finishHead(m: H1Msg, buf: Buffer): number {
   // 2.6 refuses a head whose HTX form (4 bytes more per header than on the wire, plus a fixed part) would not fit:
   // measured with tune.bufsize 16384 (8192), the largest request or response head passing is 15281 (7081) - 4 x headers
   if (m.headEnd - m.start + 4 * m.nhdr + H1_HTX_EXTRA > htxHeadLimit) return fail(m, m.start, m.flags & H1_MF_RESP ? 502 : H1_ERR_BAD);
-  // a WebSocket upgrade request without its key is refused (2.6: 400)
+  // a WebSocket upgrade request without a key of 24 bytes is refused (2.6: 400)
   if ((m.flags & (H1_MF_RESP | H1_MF_CONN_UPG | H1_MF_UPG_WS | H1_MF_WS_KEY)) === (H1_MF_CONN_UPG | H1_MF_UPG_WS)) {
     return fail(m, m.start, H1_ERR_BAD);
   }

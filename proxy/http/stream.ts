@@ -2084,7 +2084,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   /** Server closed: end of a close-delimited body, or a failure. */
   onServerEnd(): void {
     if (this.closed) return;
-    if (this.tunnel) { this.finishLog(); this.shutClient(); return; }
+    // the server connection is released before the line, as 2.6 logs a tunnel (beconn and srv_conn without it)
+    if (this.tunnel) { this.dropServer(); this.finishLog(); this.shutClient(); return; }
     if (this.comp !== null && this.rsPhase === RS_BODY) {
       // compressing: after a complete body the compressor may still be flushing (compDone ends the transaction)
       this.srvKeepAlive = false;

@@ -101,10 +101,10 @@ test('connection, upgrade and expect headers set flags; close/keep-alive-only Co
   assert.ok(s.flags & H1_MF_CONN_CLO);
   assert.ok(s.flags & H1_MF_EXPECT);
   assert.deepEqual(s.hdrs, ['expect=100-continue']);
-  const u = parseEveryWay('GET /ws HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: k\r\n\r\n');
+  const u = parseEveryWay('GET /ws HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
   assert.ok(u.flags & H1_MF_CONN_UPG);
   assert.ok(u.flags & H1_MF_UPGRADE);
-  assert.deepEqual(u.hdrs, ['connection=Upgrade', 'upgrade=websocket', 'sec-websocket-key=k']);
+  assert.deepEqual(u.hdrs, ['connection=Upgrade', 'upgrade=websocket', 'sec-websocket-key=dGhlIHNhbXBsZSBub25jZQ==']);
 });
 
 const BAD400: [string, string][] = [
@@ -238,11 +238,13 @@ test('Connection loses its close/keep-alive elements the way 2.6 writes it', () 
   for (const [v, want] of cases) assert.deepEqual(parseEveryWay(`GET / HTTP/1.1\r\nConnection: ${v}\r\n\r\n`).hdrs, ['connection=' + want], v);
 });
 
-test('a WebSocket upgrade without sec-websocket-key is a 400', () => {
+test('a WebSocket upgrade without a 24-byte sec-websocket-key is a 400', () => {
   const up = 'GET / HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n';
   assert.equal(parseEveryWay(up + '\r\n').err, 400);
-  assert.equal(parseEveryWay(up + 'Sec-WebSocket-Key: k\r\n\r\n').ret, 'done');
-  assert.ok(parseEveryWay(up + 'Sec-WebSocket-Key: k\r\n\r\n').flags & H1_MF_CONN_UPG);
+  assert.equal(parseEveryWay(up + 'Sec-WebSocket-Key: k\r\n\r\n').err, 400);
+  assert.equal(parseEveryWay(up + 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==x\r\n\r\n').err, 400);
+  assert.equal(parseEveryWay(up + 'Sec-WebSocket-Key: k\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n').ret, 'done');
+  assert.ok(parseEveryWay(up + 'Sec-WebSocket-Key: !!!!!!!!!!!!!!!!!!!!!!!!\r\n\r\n').flags & H1_MF_CONN_UPG);
 });
 
 test('a request or response head passes up to 15281 - 4 x headers bytes (2.6 with tune.bufsize 16384)', () => {
