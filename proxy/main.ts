@@ -39,6 +39,7 @@ import cluster from 'node:cluster';
 import type { Worker } from 'node:cluster';
 import { buildRegistry, wireRuntime } from './modules.ts';
 import { loadConfig, CFG_ALERT, CFG_WARNING, CFG_ALERT_NOTE } from './config/loader.ts';
+import { CFG_COND_FEATURES } from './config/cond-blocks.ts';
 import type { LoadedConfig } from './config/loader.ts';
 import { startRuntime, stopRuntime, gracefulStop, resolveServerAddrs } from './runtime.ts';
 import type { Runtime } from './runtime.ts';
@@ -289,7 +290,8 @@ function main(): void {
   }
   if (o.version > 0) {
     process.stdout.write(`Sluice version ${SLUICE_VERSION} (HAProxy 2.6 compatible configuration) - Node.js ${process.version}\n`);
-    if (o.version > 1) process.stdout.write(`Running on: ${process.platform} ${process.arch}\nBuild options: TypeScript; TLS: node:tls, OpenSSL ${process.versions.openssl}; no Lua, no HTTP/2\n`);
+    if (o.version > 1) process.stdout.write(`Running on: ${process.platform} ${process.arch}\nBuild options: TypeScript; TLS: node:tls, OpenSSL ${process.versions.openssl}; no Lua, no HTTP/2\n` +
+      `Feature list : ${CFG_COND_FEATURES}\n`);
     process.exit(0);
   }
   if (o.files.length === 0) usage('No configuration file specified.');

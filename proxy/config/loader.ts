@@ -31,6 +31,10 @@ import type { SectionState } from './sections.ts';
 import { setCfgPosition } from './position.ts';
 import { ignoredArgError } from './ignored-args.ts';
 import { argumentCountAlert } from './arg-limits.ts';
+import {
+  newCondState, condLine, condEnd, sanitizeForPrinting, COND_PASS, COND_NEXT, COND_REPORT, COND_STOP, COND_LVL_WARNING,
+  COND_LVL_NOTICE,
+} from './cond-blocks.ts';
 
 export const CFG_ALERT = 0;
 export const CFG_WARNING = 1;
@@ -274,7 +278,10 @@ function parseFile(ld: Loading, reg: KeywordRegistry, file: string, text: string
   let skipping = false;
   let orphan = false;       // in the lines of a proxy header 2.6 refused (no proxy open)
   let lineNo = 0;
+  let lastLine = 0;
   let pos = 0;
+  let stopped = false;      // a directive stopped the file (2.6 reads no further line of it)
+  const cond = newCondState();
   while (pos <= text.length) {
     let eol = text.indexOf('\n', pos);
     if (eol < 0) eol = text.length;
@@ -282,14 +289,27 @@ function parseFile(ld: Loading, reg: KeywordRegistry, file: string, text: string
     pos = eol + 1;
     lineNo++;
     if (raw.length === 0 && pos > text.length) break;
+    lastLine = lineNo;
     const tk = tokenizeLine(raw, env);
     if (tk.err !== '') {
-      const shown = lineForPrinting(raw.trim(), Math.max(0, tk.errPos - (raw.length - raw.trimStart().length)));
+      const shown = sanitizeForPrinting(raw.trim(), Math.max(0, tk.errPos - (raw.length - raw.trimStart().length)), 80);
       ld.alert(file, `parsing [${file}:${lineNo}]: ${tk.err} at position ${tk.errPos + 1}:\n  ${shown.text}\n  ${' '.repeat(shown.pos)}^`);
       continue;
     }
     const args = tk.args;
     if (args.length === 0) continue;
+    const cr = condLine(cond, args, /[ \t\r]$/.test(raw.split('#', 1)[0]), env);
+    if (cr.act !== COND_PASS) {
+      if (cr.act === COND_NEXT) continue;
+      const text1 = `parsing [${file}:${lineNo}]: ${cr.msg}`;
+      if (cr.act === COND_REPORT && cr.level === COND_LVL_WARNING) ld.warn(text1);
+      else if (cr.act === COND_REPORT && cr.level === COND_LVL_NOTICE) ld.messages.push({ level: CFG_NOTICE, text: text1 });
+      else ld.alert(file, text1);
+      if (cr.act === COND_REPORT) continue;
+      if (cr.act !== COND_STOP) return false;
+      stopped = true;
+      break;
+    }
     if (isSectionHeader(args[0])) {
       ld.endSection();
       skipping = false;
@@ -341,35 +361,18 @@ function parseFile(ld: Loading, reg: KeywordRegistry, file: string, text: string
     if (ld.abortReq) return false;
   }
   // 2.6 refuses a file whose last line has no LF (it may have been cut), once that line is parsed
-  if (text.length > 0 && text.charCodeAt(text.length - 1) !== 10) {
+  if (!stopped && text.length > 0 && text.charCodeAt(text.length - 1) !== 10) {
     const last = text.slice(text.lastIndexOf('\n') + 1);
     ld.alert(file, `parsing [${file}:${lineNo}]: Missing LF on last line, file might have been truncated at position ${Buffer.byteLength(last) + 1}.`);
   }
+  const open = condEnd(cond);
+  if (open !== null) { ld.alert(file, `parsing [${file}:${lastLine}]: ${open}`); return false; }
   ld.endSection();
   return true;
 }
 
 /** Global keywords 2.6 refuses unless `expose-experimental-directives` came before (here ignored ones). */
 const EXPERIMENTAL_GLOBAL: readonly string[] = ['tune.fd.edge-triggered'];
-
-/**
- * A line as 2.6 shows it under a parse error, 80 columns at most: blanks as spaces, other non-printable characters as
- * '?'; when the error is beyond the 80th column, a window around it between '...' marks. `pos` is where the caret
- * goes in the text shown.
- */
-function lineForPrinting(line: string, pos: number): { text: string; pos: number } {
-  const width = 80;
-  const shift = pos >= width ? pos - (width >> 1) : 0;
-  const from = shift > 0 ? shift + 3 : 0;
-  const room = shift > 0 ? width - 6 : width;
-  let text = shift > 0 ? '...' : '';
-  for (let i = from; i < line.length && i < from + room; i++) {
-    const c = line.charCodeAt(i);
-    text += c === 9 || c === 10 || c === 11 || c === 12 || c === 13 || c === 32 ? ' ' : c > 32 && c < 127 ? line[i] : '?';
-  }
-  if (shift > 0) text += '...';
-  return { text, pos: pos - shift };
-}
 
 /** 2.6's alert (or warning) for a keyword removed before 2.6; true when the line was one. */
 function removedKeyword(ld: Loading, file: string, line: number, family: string, w0: string, w1: string | undefined): boolean {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, mkdirSync, rmSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir, hostname } from 'node:os';
-import { loadConfig, CFG_ALERT, CFG_WARNING } from '../../../proxy/config/loader.ts';
+import { loadConfig, CFG_ALERT, CFG_WARNING, CFG_NOTICE } from '../../../proxy/config/loader.ts';
 import { buildRegistry } from '../../../proxy/modules.ts';
 import { PR_MODE_HTTP, PR_MODE_TCP, PR_O_REDISPATCH, SRV_ADMF_CMAINT } from '../../../proxy/model/types.ts';
 
@@ -268,4 +268,25 @@ test('relative errorfile and ACL -f paths are the current directory\'s, not the 
       "parsing [x.cfg:10] : error detected while parsing an 'http-request deny' condition : no such ACL : 'bad'.",
     ]);
   } finally { process.chdir(cwd); }
+});
+
+test('conditional blocks: dropped sections and lines are not parsed, .notice is a notice, feature() reads sluice own list', () => {
+  const c = load(`.if feature(LUA)
+global
+  lua-load /nonexistent.lua
+.elif feature(OPENSSL) && version_atleast(2.6) && !version_before(2.6.12)
+.notice "tls here"
+.endif
+.if 0
+frontend never
+  bogus keyword
+.else
+frontend fe
+  bind :8080
+  timeout client 1s
+.endif
+`);
+  assert.deepEqual(alerts(c), []);
+  assert.deepEqual(c.messages.filter((m) => m.level === CFG_NOTICE).map((m) => m.text), [`parsing [${join(dir, 't.cfg')}:5]: 'tls here'.`]);
+  assert.deepEqual([...c.frontends.keys()], ['fe']);
 });
