@@ -432,10 +432,6 @@ function parseRequestLine(m: H1Msg, buf: Buffer, p: number, le: number): number 
     }
   } else if (buf[i + 5] > 49 || (buf[i + 5] === 49 && buf[i + 7] >= 49)) m.flags |= H1_MF_VER_11;
   m.l2s = i; m.l2e = le;
-  // "PRI * HTTP/2.0" is the HTTP/2 preface's line: 2.6's H1 parser refuses it at once (a whole preface in a
-  // connection's first read is answered as HTTP/2 before any parse: h1IsH2Preface)
-  if (le - i === 8 && buf[i + 5] === 50 && buf[i + 7] === 48 && m.l1e - m.l1s === 1 && buf[m.l1s] === 42 &&
-      m.l0e - m.l0s === 3 && buf[m.l0s] === 80 && buf[m.l0s + 1] === 82 && buf[m.l0s + 2] === 73) return fail(m, i, H1_ERR_H2_PRI);
   const ml = m.l0e - m.l0s;
   if (ml === 4 && litEq(buf, m.l0s, M_HEAD)) m.flags |= H1_MF_METH_HEAD;
   else if (ml === 7 && litEq(buf, m.l0s, M_CONNECT)) m.flags |= H1_MF_METH_CONNECT;
@@ -773,6 +769,10 @@ function finishHead(m: H1Msg, buf: Buffer): number {
   // a chunked HTTP/1.0 request is served, then the connection closes (2.6, even with Connection: keep-alive)
   if ((m.flags & (H1_MF_RESP | H1_MF_VER_11 | H1_MF_CHNK)) === H1_MF_CHNK) m.flags |= H1_MF_TE_CL;
   if ((m.flags & (H1_MF_CHNK | H1_MF_CLEN)) !== 0) m.flags |= H1_MF_XFER_LEN;
+  // the method "PRI" (any case, any target and version: the HTTP/2 preface's line) is refused by 2.6's stream once the
+  // head passed every check above (a whole preface in a connection's first read is answered as HTTP/2: h1IsH2Preface)
+  if ((m.flags & H1_MF_RESP) === 0 && m.l0e - m.l0s === 3 && (buf[m.l0s] | 32) === 112 && (buf[m.l0s + 1] | 32) === 114 &&
+      (buf[m.l0s + 2] | 32) === 105) return fail(m, m.l0s, H1_ERR_H2_PRI);
   // "close" wins over "keep-alive" wherever each stands (2.6 closes an HTTP/1.0 "Connection: close, keep-alive")
   if ((m.flags & H1_MF_CONN_CLO) !== 0) m.flags &= ~H1_MF_CONN_KAL;
   // names are lowercased now that the head is accepted: a refused one keeps its bytes as received (`show errors`)

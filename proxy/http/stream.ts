@@ -1701,7 +1701,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (this.lc !== null) this.lc.failedReq++;
     this.fe.feCounters.cumReq++;         // rejected requests count in req_tot, as in HAProxy's mux
     this.markBadRequest();
-    // "PRI * HTTP/2.0" is refused by 2.6's stream, not its H1 layer: the HTX 400, counted in %B
+    // the method PRI is refused by 2.6's stream, not its H1 layer: the HTX 400, counted in %B
     if (status === H1_ERR_H2_PRI) this.sendError(400, false);
     else this.sendError(status, true);
   }

@@ -48,7 +48,7 @@ export const H1_MF_WS_KEY = 1 << 17;       // sec-websocket-key (request) / sec-
 export const H1_ERR_NONE = 0;
 export const H1_ERR_BAD = 400;
 export const H1_ERR_UNPROCESSABLE = 422;
-/** A "PRI * HTTP/2.0" request line: a 400 that 2.6 answers from its stream (its HTX reply, counted in %B). */
+/** A request of method PRI (the HTTP/2 preface's line), valid otherwise: 2.6's stream answers 400 (HTX, counted in %B). */
 export const H1_ERR_H2_PRI = 1400;
 
 /** Header slots per entry in H1Msg.hdr: name start, name end, value start, value end. Name start -1 = removed. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { H1Msg, h1Parse } from '../../../proxy/http/h1-parser.ts';
 import {
   H1_HDR_STRIDE, H1_MF_CHNK, H1_MF_CLEN, H1_MF_CONN_CLO, H1_MF_EXPECT, H1_MF_TE_CL, H1_MF_VER_11, H1_MF_UPGRADE,
-  H1_MF_CONN_UPG,
+  H1_MF_CONN_UPG, H1_ERR_H2_PRI,
 } from '../../../proxy/http/types.ts';
 
 const LIMIT = 16384 - 1024;
@@ -304,4 +304,12 @@ test('accept-invalid-http-response: a response header name with odd bytes passes
   const s = parseEveryWay(r, true, true);
   assert.equal(s.ret, 'done');
   assert.deepEqual(s.hdrs, ['x(y=1', 'content-length=2']);
+});
+
+test('the method PRI (any case, target, version) is refused once the head is whole and valid otherwise', () => {
+  assert.equal(parseEveryWay('pRi /x HTTP/1.1\r\nHost: a\r\n\r\n').err, H1_ERR_H2_PRI);
+  assert.equal(parseEveryWay('PRI * HTTP/2.0\r\n\r\n').err, H1_ERR_H2_PRI);
+  assert.equal(parseEveryWay('PRI * HTTP/2.0\r\nHost: a\r\n').ret, 'more');
+  assert.equal(parseEveryWay('PRI * HTTP/2.0\r\nHost: a\r\nHost: b\r\n\r\n').err, 400);
+  assert.equal(parseEveryWay('PRIX / HTTP/1.1\r\n\r\n').ret, 'done');
 });
