@@ -31,12 +31,13 @@ export interface SectionState {
   defaults: Map<string, Proxy>;           // named defaults sections
   curDefaults: Proxy | null;              // last defaults section seen
   explicitlyUsed: Set<Proxy>;             // defaults referenced by `from`
+  ambiguousDefaults: Map<string, string>; // a name given to 2+ defaults sections -> "at F:L1 and F:L2" (first two)
 }
 
 export function newSectionState(): SectionState {
   return {
     proxies: [], byName: new Map(), frontends: new Map(), backends: new Map(), defaults: new Map(),
-    curDefaults: null, explicitlyUsed: new Set(),
+    curDefaults: null, explicitlyUsed: new Set(), ambiguousDefaults: new Map(),
   };
 }
 
@@ -96,9 +97,10 @@ export function openProxySection(st: SectionState, args: readonly string[], file
     if (prev) {
       res.rawAlerts.push(`Parsing [${file}:${line}]: ${capName(cap)} '${name}' has the same name as ${capName(prev.cap)} '${name}' declared at ${prev.file}:${prev.line}.`);
     }
-  } else if (name !== '' && st.defaults.has(name)) {
+  } else if (name !== '' && st.defaults.has(name) && !st.ambiguousDefaults.has(name)) {
+    // 2.6 accepts two defaults sections of one name; only a `from` naming them is refused
     const prev = st.defaults.get(name)!;
-    res.rawAlerts.push(`Parsing [${file}:${line}]: defaults '${name}' has the same name as defaults '${name}' declared at ${prev.file}:${prev.line}.`);
+    st.ambiguousDefaults.set(name, `at least at ${prev.file}:${prev.line} and ${file}:${line}`);
   }
   let def: Proxy | null = null;
   if (fromName !== null) {
@@ -107,6 +109,8 @@ export function openProxySection(st: SectionState, args: readonly string[], file
       res.alerts.push(`defaults section '${fromName}' not found for ${capName(cap)} '${name}'.`);
       res.fatal = true; return res;
     }
+    const amb = st.ambiguousDefaults.get(fromName);
+    if (amb !== undefined) res.alerts.push(`ambiguous defaults section name '${fromName}' referenced by ${capName(cap)} '${name}' exists ${amb}.`);
     st.explicitlyUsed.add(def);
   } else if (cap !== PR_CAP_DEF) {
     def = st.curDefaults;

@@ -51,13 +51,19 @@ function cur(ctx: KwCtx): ResolversCfg | null {
   return current;
 }
 
+/** Where each `nameserver` line was (2.6 names it when a later one reuses its name). */
+const nsDeclared = new WeakMap<object, string>();
+
 function parseNameserver(args: readonly string[], ctx: KwCtx): void {
   const r = cur(ctx);
   if (r === null) return;
   if (args.length < 3) { ctx.alert(`'${args[0]}' expects <name> and <addr>[:<port>] as arguments.`); return; }
   const name = args[1];
   for (const ns of r.nameservers) {
-    if (ns.name === name) { ctx.alert(`nameserver '${name}' has the same name as another nameserver (declared at ${r.file}:${r.line}).`); return; }
+    if (ns.name === name) {
+      ctx.alertRaw(`Parsing [${ctx.file}:${ctx.line}]: nameserver '${name}' has same name as another nameserver (declared at ${nsDeclared.get(ns) ?? `${r.file}:${r.line}`}).`);
+      return;
+    }
   }
   const spec = args[2].startsWith('udp@') ? args[2].slice(4) : args[2];
   const a = parseAddr(spec, true);
@@ -66,7 +72,9 @@ function parseNameserver(args: readonly string[], ctx: KwCtx): void {
     return;
   }
   if (a.path !== '' || isIP(a.host) === 0) { ctx.alert(`'${args[0]} ${name}' : invalid address: '${a.host}' in '${args[2]}'\n`); return; }
-  r.nameservers.push({ name, host: a.host, port: a.port, counters: newNsCounters() });
+  const ns = { name, host: a.host, port: a.port, counters: newNsCounters() };
+  nsDeclared.set(ns, `${ctx.file}:${ctx.line}`);
+  r.nameservers.push(ns);
 }
 
 /** `parse-resolv-conf`: the nameservers of /etc/resolv.conf, named after their address, port 53. */

@@ -13,7 +13,7 @@ import type { SampleCtx } from '../acl/types.ts';
 import type { Proxy } from '../model/types.ts';
 import { HTTP_ACT_RETURN } from './types.ts';
 import { HTTP_ERR_CODES } from './canned-errors.ts';
-import { newRule, replyOption, finishReply } from './keywords.ts';
+import { newRule, replyOption, finishReply, readErrorfile } from './keywords.ts';
 import { ruleReply, type RuleOut } from './rules.ts';
 import { httpErrorsSections } from './http-errors-store.ts';
 
@@ -155,12 +155,8 @@ function parseSection(args: readonly string[], ctx: KwCtx): void {
 
 function parseSectionErrorfile(args: readonly string[], ctx: KwCtx): void {
   if (current === null) return;
-  if (args.length !== 3) { ctx.alert("'errorfile' expects <status_code> and <file> as arguments."); return; }
-  const code = Number(args[1]);
-  if (!HTTP_ERR_CODES.includes(code)) { ctx.alert(`status code '${args[1]}' not handled by default with 'errorfile'.`); return; }
-  const b = readFile(args[2], ctx);
-  if (b === null) { ctx.alert(`errorfile : error opening file '${args[2]}'.`); return; }
-  current.set(code, b);
+  const e = readErrorfile(args, ctx, ': ');
+  if (e !== null) current.set(e.code, e.data);
 }
 
 export const keywords: CfgKeyword[] = [

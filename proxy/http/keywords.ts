@@ -584,17 +584,26 @@ function parseRedirectKw(args: readonly string[], ctx: KwCtx): void {
   px.http.redirects.push(rule);
 }
 
+/**
+ * `errorfile <code> <file>` of a proxy (`sep` ' : ') or an http-errors section (`sep` ': '), with 2.6's alerts:
+ * words after the file are ignored, the code is read as atoi() reads it. Returns the code and the file's bytes.
+ */
+export function readErrorfile(args: readonly string[], ctx: KwCtx, sep: string): { code: number; data: Buffer } | null {
+  if (args.length < 3) { ctx.alert(`errorfile${sep}expects <status_code> and <file> as arguments.${sep === ' : ' ? '\n' : ''}`); return null; }
+  const code = parseInt(args[1], 10) || 0;
+  if (!HTTP_ERR_CODES.includes(code)) { ctx.alert(`errorfile : status code '${code}' not handled.`); return null; }
+  let data: Buffer;   // a relative path is the current directory's, as 2.6
+  try { data = fs.readFileSync(args[2]); } catch { ctx.alert(`errorfile : error opening file '${args[2]}'.`); return null; }
+  return { code, data };
+}
+
 function parseErrorfile(args: readonly string[], ctx: KwCtx): void {
   const px = ctx.proxy;
   if (!px) return;
-  if (args.length !== 3) { ctx.alert("'errorfile' expects <status_code> and <file> as arguments."); return; }
-  const code = Number(args[1]);
-  if (!HTTP_ERR_CODES.includes(code)) { ctx.alert(`status code '${args[1]}' not handled by default with 'errorfile'.`); return; }
-  const f = args[2];   // a relative path is the current directory's, as 2.6
-  let data: Buffer;
-  try { data = fs.readFileSync(f); } catch { ctx.alert(`errorfile : error opening file '${args[2]}'.`); return; }
-  px.http.errorFiles.set(code, data);
-  px.http.errorRules.delete(code);
+  const e = readErrorfile(args, ctx, ' : ');
+  if (e === null) return;
+  px.http.errorFiles.set(e.code, e.data);
+  px.http.errorRules.delete(e.code);
 }
 
 function parseReuse(args: readonly string[], ctx: KwCtx): void {

@@ -57,30 +57,32 @@ function parseUserlist(args: readonly string[], ctx: KwCtx): void {
 
 function parseGroup(args: readonly string[], ctx: KwCtx): void {
   const ul = current;
-  if (ul === null || args.length < 2) { ctx.alert("'group' expects <name> as argument."); return; }
+  if (ul === null || args.length < 2) { ctx.alertRaw(`parsing [${ctx.file}:${ctx.line}]: 'group' expects <name> as arguments.`); return; }
   ul.groups.add(args[1]);
   for (let i = 2; i < args.length; i++) {
-    if (args[i] === 'users' && args[i + 1] !== undefined) { for (const u of args[++i].split(',')) if (u !== '') ul.pending.push([args[1], u]); }
-    else { ctx.alert(`'group' only supports 'users' option (got '${args[i]}').`); return; }
+    if (args[i] === 'users') { for (const u of (args[++i] ?? '').split(',')) if (u !== '') ul.pending.push([args[1], u]); }
+    else { ctx.alertRaw(`parsing [${ctx.file}:${ctx.line}]: 'group' only supports 'users' option.`); return; }
   }
 }
 
 function parseUser(args: readonly string[], ctx: KwCtx): void {
   const ul = current;
-  if (ul === null || args.length < 2) { ctx.alert("'user' expects <name> as argument."); return; }
+  if (ul === null || args.length < 2) { ctx.alertRaw(`parsing [${ctx.file}:${ctx.line}]: 'user' expects <name> as arguments.`); return; }
   const e = { pass: '', hash: '', groups: new Set<string>() };
   for (let i = 2; i < args.length; i++) {
     const w = args[i];
-    if (w === 'insecure-password' && args[i + 1] !== undefined) { e.pass = args[++i]; e.hash = ''; }
-    else if (w === 'password' && args[i + 1] !== undefined) {
+    // 2.6 takes an option without its value as an empty one
+    if (w === 'insecure-password') { e.pass = args[++i] ?? ''; e.hash = ''; }
+    else if (w === 'password' && args[i + 1] === undefined) { e.hash = '*'; i++; } // crypt() of no scheme: matches nothing
+    else if (w === 'password') {
       e.hash = args[++i];
       if (cryptSupported(e.hash) === '') {
         ctx.alert(`'user ${args[1]}': sluice checks hashed passwords of the MD5 ($1$), SHA-256 ($5$) and SHA-512 ($6$) crypt schemes only (use 'mkpasswd -m sha-512' or 'insecure-password').`);
         return;
       }
     }
-    else if (w === 'groups' && args[i + 1] !== undefined) { for (const g of args[++i].split(',')) if (g !== '') e.groups.add(g); }
-    else { ctx.alert(`'user' only supports 'password', 'insecure-password' and 'groups' options (got '${w}').`); return; }
+    else if (w === 'groups') { for (const g of (args[++i] ?? '').split(',')) if (g !== '') e.groups.add(g); }
+    else { ctx.alertRaw(`parsing [${ctx.file}:${ctx.line}]: 'user' only supports 'password', 'insecure-password' and 'groups' options.`); return; }
   }
   ul.users.set(args[1], e);
 }
