@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { HalogOptions } from './types.ts';
 import {
   LINE_ACCEPT_HOLES, LINE_COOKIE_CODES, LINE_GRAPHS, LINE_IPS, LINE_NONE, LINE_SERVERS, LINE_STATUS,
-  LINE_TERM_CODES, LINE_URLS, HALOG_LINE_MAX, HALOG_MIN_PARALLEL_BYTES,
+  LINE_TERM_CODES, LINE_URLS, HALOG_LINE_MAX, HALOG_MIN_PARALLEL_BYTES, FILT2_TIMESTAMP,
 } from './types.ts';
 import type { HalogScanner } from './scan/scanner.ts';
 import { IntCounts } from './reports/int-counts.ts';
@@ -23,7 +23,8 @@ const MERGEABLE = new Set([LINE_ACCEPT_HOLES, LINE_COOKIE_CODES, LINE_GRAPHS, LI
 
 /** Number of threads to use for this run and input size, or 1 for a sequential scan. */
 export function parallelThreads(o: HalogOptions, action: number, size: number): number {
-  if (o.linesMax >= 0 || !MERGEABLE.has(action)) return 1;
+  /* -time: a date's conversion depends on the previous line's (timestamp.ts), so blocks cannot start cold */
+  if (o.linesMax >= 0 || !MERGEABLE.has(action) || (o.filter2 & FILT2_TIMESTAMP)) return 1;
   if (o.threads > 0) return o.threads;
   if (size < HALOG_MIN_PARALLEL_BYTES) return 1;
   /*

@@ -14,7 +14,7 @@ import {
   LINE_IPS, LINE_NONE, LINE_OUTPUT, LINE_SERVERS, LINE_STATUS, LINE_TERM_CODES, LINE_URLS,
 } from '../types.ts';
 import { fieldStart, scanView, skipChar, str2ic, strEnd } from './fields.ts';
-import { acceptTimestamp } from './timestamp.ts';
+import { acceptTimestamp, resetTimestamps } from './timestamp.ts';
 import { OutBuf } from '../output.ts';
 import { IntCounts } from '../reports/int-counts.ts';
 import { ServerStats, serversLine } from '../reports/servers.ts';
@@ -79,6 +79,7 @@ export class HalogScanner implements LineSink {
     this.acceptField = HALOG_ACCEPT_FIELD + opts.skipFields;
     this.ipField = HALOG_SOURCE_FIELD + opts.skipFields;
     this.hasInputFilters = (opts.filter & FILT_ANY_INPUT) !== 0 || (opts.filter2 & FILT2_TIMESTAMP) !== 0;
+    if (opts.filter2 & FILT2_TIMESTAMP) resetTimestamps();
     const needTimers = (opts.filter & (FILT_GRAPH_TIMERS | FILT_PERCENTILE)) !== 0;
     this.timers = needTimers ? [this.ints, new IntCounts(), new IntCounts(), new IntCounts(), new IntCounts()] : [this.ints];
   }
