@@ -65,7 +65,7 @@ export async function startRuntime(cfg: LoadedConfig, prev: Runtime | null = nul
   const addrErrs = await resolveServerAddrs(cfg);
   if (addrErrs.length > 0) throw new Error(addrErrs.join('\n'));   // one [ALERT] per line (main.ts)
   feGlobal.maxconn = cfg.global.maxconn > 0 ? cfg.global.maxconn : DEFAULT_MAXCONN;
-  httpSetGlobals(cfg.global.tuneBufsize, cfg.global.tuneMaxrewrite, cfg.global.tuneHttpMaxhdr);
+  httpSetGlobals(cfg.global.tuneBufsize, cfg.global.tuneMaxrewrite, cfg.global.tuneHttpMaxhdr, cfg.global.tuneHttpLogurilen);
   for (const px of cfg.proxies) if (isBe(px)) initBackendServers(px);
   const newKeys = new Set<string>();
   for (const px of cfg.proxies) if (isFe(px)) for (const k of bindKeys(px)) newKeys.add(k);

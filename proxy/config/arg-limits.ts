@@ -25,6 +25,7 @@ const GLOBAL_LIMITS: ReadonlyMap<string, Limit> = new Map<string, Limit>([
   ['strict-limits', [0]], ['tune.buffers.limit', [1]], ['tune.buffers.reserve', [1]], ['tune.bufsize', [1]],
   ['tune.comp.maxlevel', [1]], ['tune.fail-alloc', [1]], ['tune.h2.header-table-size', [1]],
   ['tune.h2.initial-window-size', [1]], ['tune.h2.max-concurrent-streams', [1]], ['tune.http.maxhdr', [1]],
+  ['tune.http.logurilen', [1]],
   ['tune.idle-pool.shared', [1]], ['tune.idletimer', [1]], ['tune.maxaccept', [1]], ['tune.maxpollevents', [1]],
   ['tune.maxrewrite', [1]], ['tune.peers.max-updates-at-once', [1]], ['tune.pipesize', [1]],
   ['tune.pool-high-fd-ratio', [1]], ['tune.pool-low-fd-ratio', [1]], ['tune.rcvbuf.client', [1]],

@@ -66,6 +66,12 @@ function parseDescription(args: readonly string[], ctx: KwCtx): void {
   ctx.global.description = args.slice(1).join(' ');
 }
 
+/** tune.http.logurilen: read as atoi() reads it, as 2.6 does. */
+function parseLogurilen(args: readonly string[], ctx: KwCtx): void {
+  if (args[1] === undefined) { ctx.alert(`'${args[0]}' expects an integer argument.`); return; }
+  ctx.global.tuneHttpLogurilen = parseInt(args[1], 10) || 0;
+}
+
 function parseTuneSize(args: readonly string[], ctx: KwCtx): void {
   const v = parseSize(args[1] ?? '');
   if (v <= 0) { ctx.alert(`'${args[0]}' expects a positive integer value.`); return; }
@@ -167,6 +173,7 @@ export const keywords: CfgKeyword[] = [
   { section: 'global', name: 'tune.bufsize', parse: parseTuneSize },
   { section: 'global', name: 'tune.maxrewrite', parse: parseTuneSize },
   { section: 'global', name: 'tune.http.maxhdr', parse: parseTuneSize },
+  { section: 'global', name: 'tune.http.logurilen', parse: parseLogurilen },
   { section: 'global', name: 'setenv', parse: parseSetenv },
   { section: 'global', name: 'presetenv', parse: parseSetenv },
   { section: 'global', name: 'unsetenv', parse: parseUnsetenv },

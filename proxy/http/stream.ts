@@ -118,21 +118,40 @@ const DEFAULT_BUFSIZE = 16384;
 const SMALL_BODY_COPY = 4096;
 const DEFAULT_MAXREWRITE = 1024;
 const DEFAULT_MAXHDR = 101;
+const DEFAULT_REQLINE_CAP = 1023;
 
 const B_CONN_CLOSE = Buffer.from('\r\nconnection: close');
 const B_CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n');
 const B_CONN_KA = Buffer.from('\r\nconnection: keep-alive');
 
 /** Settings shared by every session, from the global section (set once by main.ts through httpSetGlobals). */
-const g = { bufsize: DEFAULT_BUFSIZE, headLimit: DEFAULT_BUFSIZE - DEFAULT_MAXREWRITE, maxhdr: DEFAULT_MAXHDR, actconn: 0 };
+const g = { bufsize: DEFAULT_BUFSIZE, headLimit: DEFAULT_BUFSIZE - DEFAULT_MAXREWRITE, maxhdr: DEFAULT_MAXHDR, actconn: 0,
+  reqLineCap: DEFAULT_REQLINE_CAP };
 
-/** Applies tune.bufsize / tune.maxrewrite / tune.http.maxhdr. */
-export function httpSetGlobals(bufsize: number, maxrewrite: number, maxhdr: number): void {
+/** Applies tune.bufsize / tune.maxrewrite / tune.http.maxhdr / tune.http.logurilen. */
+export function httpSetGlobals(bufsize: number, maxrewrite: number, maxhdr: number, logurilen = 0): void {
   g.bufsize = bufsize > 0 ? bufsize : DEFAULT_BUFSIZE;
   const mr = maxrewrite > 0 ? maxrewrite : DEFAULT_MAXREWRITE;
   g.headLimit = g.bufsize - (mr < g.bufsize / 2 ? mr : g.bufsize / 2);
   h1SetHtxLimit(g.headLimit);
   g.maxhdr = maxhdr > 0 ? maxhdr : DEFAULT_MAXHDR;
+  g.reqLineCap = logurilen > 0 ? logurilen : DEFAULT_REQLINE_CAP;
+}
+
+/**
+ * 2.6 logs the request line from a copy of tune.http.logurilen bytes (1023 when not set; haproxy 2.6.12 measured),
+ * and reads %HM %HU %HV from that copy: cut
+ * there, the method is what precedes the first space, the URI what follows it up to the next, the version the rest
+ * (HTTP/0.9 when the cut left none).
+ */
+function capRequestLine(log: StreamLog, cap: number): void {
+  const l = log.reqLine.slice(0, cap);
+  const s1 = l.indexOf(' ');
+  const s2 = s1 < 0 ? -1 : l.indexOf(' ', s1 + 1);
+  log.reqLine = l;
+  log.method = s1 < 0 ? l : l.slice(0, s1);
+  log.uri = s1 < 0 ? '' : l.slice(s1 + 1, s2 < 0 ? l.length : s2);
+  log.httpVersion = s2 < 0 || s2 + 1 === l.length ? 'HTTP/0.9' : l.slice(s2 + 1);
 }
 
 /**
@@ -551,6 +570,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       log.httpVersion = rl.slice(m.l2s - o, m.l2e - o);
       // 2.6 logs the line from its parts, one space apart ("GET\t/  HTTP/1.1" -> "GET / HTTP/1.1")
       if ((f & H1_MF_SL_REBUILD) !== 0) log.reqLine = log.method + ' ' + log.uri + ' ' + log.httpVersion;
+      if (log.reqLine.length > g.reqLineCap) capRequestLine(log, g.reqLineCap);
     }
     logRequestHead(fe, log, buf, m.hdr, m.nhdr);
     if (fe.log.logEarly) { this.earlyDone = true; this.logSend(); }
@@ -575,7 +595,10 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (nu !== '') {
       out.uri = nu;
       // the normalised URI ("http://a:80/x" -> "http://a/x") is the one logged
-      if (fe.log.targets.length !== 0) { log.uri = nu; log.reqLine = log.method + ' ' + nu + ' ' + log.httpVersion; }
+      if (fe.log.targets.length !== 0) {
+        log.uri = nu; log.reqLine = log.method + ' ' + nu + ' ' + log.httpVersion;
+        if (log.reqLine.length > g.reqLineCap) capRequestLine(log, g.reqLineCap);
+      }
     }
     this.rqEnd = end;
     this.routeRequest(buf, headEnd, end, null, 0, -1);

@@ -46,6 +46,7 @@ export function newGlobal(): GlobalSettings {
     tuneBufsize: 16384,
     tuneMaxrewrite: 1024,
     tuneHttpMaxhdr: 101,
+    tuneHttpLogurilen: 0,
     statsTimeout: 10000,
     log: emptySlot<LogCfg>(),
     ext: new Map(),

@@ -108,6 +108,7 @@ export interface GlobalSettings {
   tuneBufsize: number;       // tune.bufsize, default 16384
   tuneMaxrewrite: number;    // tune.maxrewrite, default 1024
   tuneHttpMaxhdr: number;    // tune.http.maxhdr, default 101
+  tuneHttpLogurilen: number; // tune.http.logurilen, 0 when not set: the logged request line keeps that many bytes (1023 unset)
   statsTimeout: number;      // `stats timeout` (ms), default 10000
   log: LogCfg;               // `log` lines of the global section, used by `log global`
   /** Free-form slots for global keywords of feature modules (stats sockets, ...), keyed by module. */
