@@ -1204,12 +1204,16 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     const status = m.status;
     const log = this.log;
     const f = m.flags;
-    // a 101 to a request that asked for no upgrade, or to a WebSocket one without sec-websocket-accept, is an invalid
-    // response in 2.6
-    const rqf = this.req.flags;
-    if (status === 101 && ((rqf & H1_MF_UPGRADE) === 0 || ((rqf & H1_MF_UPG_WS) !== 0 && (f & H1_MF_WS_KEY) === 0))) {
-      this.serverFailed(SF_ERR_PRXCOND, SF_FINST_H, 502);
-      return;
+    // a 101 is refused (502) by 2.6's H1 layer when it upgrades to WebSocket without sec-websocket-accept, then by its
+    // stream, which has counted the head in %B, when the request or the 101 itself lacks "Connection: upgrade" (the
+    // Upgrade headers' tokens are not compared)
+    if (status === 101) {
+      const mux = (f & (H1_MF_CONN_UPG | H1_MF_UPG_WS | H1_MF_WS_KEY)) === (H1_MF_CONN_UPG | H1_MF_UPG_WS);
+      if (mux || (this.req.flags & f & H1_MF_CONN_UPG) === 0) {
+        if (!mux) log.bytesOut += htxHeadSize(m);
+        this.serverFailed(SF_ERR_PRXCOND, SF_FINST_H, 502);
+        return;
+      }
     }
     // chunked body bytes that came with the head are parsed with it: a bad first chunk is a bad response (502)
     if ((f & H1_MF_CHNK) !== 0 && headEnd < end && status >= 200 && status !== 204 && status !== 304 &&
