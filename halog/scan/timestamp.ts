@@ -17,6 +17,7 @@ let cacheRes = 0;
 /** Starts a run as halog's process does: nothing cached, the DST hint of the current time. */
 export function resetTimestamps(): void {
   cached = false;
+  negativeDst = /^(Europe\/Dublin|Eire)$/.test(Intl.DateTimeFormat().resolvedOptions().timeZone);
   hintDst = isDst(Date.now());
 }
 
@@ -29,11 +30,10 @@ const MIN_MS = 60000;
 const offsetAt = (ms: number): number => -new Date(ms).getTimezoneOffset();
 
 /* Irish time is standard in summer in the tz database since 1971: its winter hour is flagged as DST */
-let negativeDst: boolean | null = null;
+let negativeDst = false;
 
 /* tm_isdst of localtime(ms): the offset is above the smaller of its year's January and July offsets */
 function isDst(ms: number): boolean {
-  negativeDst ??= /^(Europe\/Dublin|Eire)$/.test(Intl.DateTimeFormat().resolvedOptions().timeZone);
   const y = new Date(ms).getFullYear();
   const jan = offsetAt(new Date(y, 0, 1).getTime()), jul = offsetAt(new Date(y, 6, 1).getTime());
   const off = offsetAt(ms);

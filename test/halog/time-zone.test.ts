@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCase } from './run-case.ts';
 
-/* halog's first hint is the DST flag of "now": the goldens were made on 2026-11-24 (winter in Paris) */
+/* halog's first hint is the DST flag of "now": the goldens were made on 2026-11-24 (winter in Europe) */
 const MADE_AT = Date.UTC(2026, 10, 24, 12);
 const ROOT = join(import.meta.dirname, '..', '..');
 const TZ_DIR = join(ROOT, 'fixtures', 'halog', 'tz');
