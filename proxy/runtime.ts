@@ -113,7 +113,7 @@ export async function gracefulStop(rt: Runtime): Promise<void> {
   if (t !== null) clearTimeout(t);
 }
 
-/** Immediate stop (SIGTERM): kills streams, closes everything. */
+/** Immediate stop in place (an embedding process, tests): kills streams (each logged K), closes everything. */
 export function stopRuntime(rt: Runtime): void {
   for (const px of rt.cfg.proxies) stopChecks(px);
   dnsStop(rt.cfg.proxies);

@@ -846,7 +846,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.sendError(status, false);
   }
 
-  /** `shutdown session`, `shutdown sessions server`, SIGTERM: ends the stream now, logging `errCause`. */
+  /** `shutdown session`, `shutdown sessions server`, hard-stop-after: ends the stream now, logging `errCause`. */
   kill(errCause: number): void {
     if (this.closed) return;
     const log = this.log;
