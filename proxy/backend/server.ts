@@ -197,13 +197,14 @@ export function srvSetHealthFromCli(s: Server, health: 'up' | 'stopping' | 'down
   propagateTrack(s);
 }
 
-/** `set server bk/s state maint` / `disable server`: forced maintenance. */
+/** `set server bk/s state maint` / `disable server`: forced maintenance (2.6 also lifts a forced drain). */
 export function srvSetMaint(s: Server): void {
   if ((s.adminState & SRV_ADMF_FMAINT) !== 0) return;
   const be = s.proxy;
   const had = hadServer(be);
   const wasMaint = (s.adminState & SRV_ADMF_MAINT) !== 0;
-  s.adminState |= SRV_ADMF_FMAINT;
+  s.adminState = (s.adminState | SRV_ADMF_FMAINT) & ~SRV_ADMF_FDRAIN;
+  maintOnce.add(s);
   if (wasMaint) return;
   // a DOWN server's op state does not change (2.6 keeps its last change and downtime running); an UP one goes
   // DOWN for 2.6's counters too (chkdown)
@@ -230,6 +231,7 @@ export function srvSetDrain(s: Server): void {
   const n = requeueFrom(s);
   if (wasMaint && (s.adminState & SRV_ADMF_MAINT) === 0) {
     emitEvent(EV_WARNING, `${srvLabel(s)} is UP/DRAIN (leaving forced maintenance).`);
+    emitEvent(EV_WARNING, `${srvLabel(s)} remains in forced drain mode.`);
   } else {
     emitEvent(EV_WARNING, `${srvLabel(s)} enters drain state. ${upTail(s, n)}`);
   }
@@ -273,6 +275,9 @@ export function srvSetReady(s: Server): void {
 
 /* servers whose config `disabled` was lifted: 2.6 keeps its CMAINT flag, shown by `show servers state` */
 const cfgDisabledOnce = new WeakSet<Server>();
+/* servers put in forced maintenance once: 2.6 zeroed their check health then, and an unchecked one keeps 0 */
+const maintOnce = new WeakSet<Server>();
+export function srvWasForcedMaint(s: Server): boolean { return maintOnce.has(s); }
 export function srvWasConfigDisabled(s: Server): boolean { return cfgDisabledOnce.has(s); }
 
 /** Config `disabled` (CMAINT) lifted at runtime: `enable server` also clears it, as HAProxy. */

@@ -17,7 +17,7 @@ import {
   CLI_SEV_STRING,
 } from './types.ts';
 import { STAT_CSV_HEADER } from './columns.ts';
-import { walkStats, SRV_ADMF_MAINT, srvNeedConnEst, srvUsedConnMax, globalMaxconn } from './fill.ts';
+import { walkStats, SRV_ADMF_MAINT, srvNeedConnEst, srvUsedConnMax, globalMaxconn, secondsSince } from './fill.ts';
 import { csvLineInto } from './csv.ts';
 import { OutBuf } from './out-buf.ts';
 import { typedLines, jsonRow } from './typed.ts';
@@ -29,7 +29,7 @@ import { showSess, shutdownSession } from './cli-sess.ts';
 import { showErrors } from './cli-errors.ts';
 import { showActivity, showPools } from './cli-activity.ts';
 import { setServerAddr } from './srv-addr.ts';
-import { srvWasConfigDisabled, srvIsDynamic } from '../backend/server.ts';
+import { srvWasConfigDisabled, srvIsDynamic, srvWasForcedMaint } from '../backend/server.ts';
 import { srvIdForced } from '../backend/server-keywords.ts';
 import { srvSslAny } from '../ssl/keywords.ts';
 import { startupLogText } from './startup-logs.ts';
@@ -191,8 +191,10 @@ function srvStateLine(px: Proxy, sv: Server, now: number): string {
   // after `enable server` 2.6 keeps the config flag: admin state 4, an unchecked server's check paused, health 0
   const admin = sv.adminState | ((sv.adminState & SRV_ADMF_CMAINT) !== 0 ? SRV_ADMF_FMAINT : 0) | (cfgOnce ? SRV_ADMF_CMAINT : 0);
   // (a dynamic server without a check shows 0 as well: 2.6 leaves its health unset)
-  const health = maint ? 0 : c.enabled ? c.health : (opState === SRV_ST_STOPPED || cfgOnce || srvIsDynamic(sv) ? 0 : 2);
-  const since = Math.max(0, Math.floor((now - sv.lastChange) / 1000));
+  // (nor does one that went through forced maintenance: 2.6 zeroes the health there, and only a check raises it)
+  const health = maint ? 0 : c.enabled ? c.health
+    : (opState === SRV_ST_STOPPED || cfgOnce || srvIsDynamic(sv) || srvWasForcedMaint(sv) ? 0 : 2);
+  const since = secondsSince(now, sv.lastChange);
   // agent: CONFIGURED | AGENT, ENABLED unless `disable agent`, IN PROGRESS while a probe runs (2.6's 22, 18, 23)
   const ag = sv.agent;
   const agentState = ag === null || !ag.enabled ? 0 : 0x12 | (ag.paused ? 0 : 0x04) | (ag.running ? 0x01 : 0);

@@ -264,9 +264,10 @@ function putMux(row: StatVal[], http: boolean, openConns: number, totConns: numb
   row[F.ST_F_H1_SPLICED_BYTES_OUT] = 0;
 }
 
-function secondsSince(now: number, ms: number): number {
-  const d = now - ms;
-  return d > 0 ? Math.floor(d / 1000) : 0;
+/** Whole seconds between two dates as 2.6 counts them (it keeps both in seconds: 1.5 s may show 1 or 2). */
+export function secondsSince(now: number, ms: number): number {
+  const d = Math.floor(now / 1000) - Math.floor(ms / 1000);
+  return d > 0 ? d : 0;
 }
 
 export function fillFrontend(src: StatsSource, px: Proxy, now: number, row: StatVal[]): void {
