@@ -787,10 +787,10 @@ function finishHead(m: H1Msg, buf: Buffer): number {
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
 
 /**
- * A connection's first read starts with the whole 24-byte HTTP/2 connection preface. 2.6 takes such a connection as
+ * A connection's first request starts with the whole 24-byte HTTP/2 connection preface. 2.6 takes such a connection as
  * HTTP/2 on an HTTP/1 bind; Sluice answers it as 2.6 does to a client that says nothing more (its SETTINGS frame, then
- * GOAWAY with no error) and closes, forwarding nothing. A shorter or altered preface is an HTTP/1 request whose
- * "PRI * HTTP/2.0" line is refused (400). Rare path: one byte compare per connection.
+ * GOAWAY with no error) and closes, forwarding nothing. A shorter or altered preface is an HTTP/1 request of method
+ * PRI, refused (400). Rare path: one byte compare per read of a connection's first head.
  */
 export function h1IsH2Preface(buf: Buffer, end: number): boolean {
   return end >= 24 && buf[0] === 80 && buf.compare(H2_PREFACE, 0, 24, 0, 24) === 0;

@@ -456,8 +456,9 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       buf = this.accAppend(chunk);
       end = this.rqAccLen;
     }
-    // the HTTP/2 preface opening a connection: answered as 2.6 does, nothing forwarded nor logged
-    if (this.txnCount === 0 && buf === chunk && h1IsH2Preface(buf, end)) { this.writeCli(H2_PREFACE_REPLY); this.shutClient(); return; }
+    // the HTTP/2 preface opening a connection, also over several reads (2.6 looks for it on each read while the first
+    // head is incomplete): answered as 2.6 does, nothing forwarded nor logged
+    if (this.txnCount === 0 && h1IsH2Preface(buf, end)) { this.writeCli(H2_PREFACE_REPLY); this.shutClient(); return; }
     const r = h1Parse(m, buf, end, g.headLimit);
     if (r === 0) {
       if (buf === chunk) {
