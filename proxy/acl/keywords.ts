@@ -13,6 +13,7 @@ import type { AclCond, AclDef } from './types.ts';
 import { compileAclTerm, compileCond } from './compile.ts';
 import type { UseBackendRule } from '../model/types.ts';
 import { compileRuleFormat } from '../http/rule-format.ts';
+import { patRefLate } from './pat-ref.ts';
 
 const ACL_NAME = /^[A-Za-z0-9_.:-]+$/;
 
@@ -66,7 +67,7 @@ function parseUseBackend(args: readonly string[], ctx: KwCtx): void {
   px.useBackend.push(rule);
   if (name.includes('%')) {
     // a log-format name: evaluated per request; a name matching no backend lets the default backend take it (2.6)
-    const f = compileRuleFormat(name);
+    const f = patRefLate(() => compileRuleFormat(name));   // 2.6 parses it in its post-parse check
     if (typeof f === 'string') {
       // reported after parsing, as 2.6.12's check does (without the "Error(s) found in" line)
       const msg = `Parsing [${ctx.file}:${ctx.line}]: failed to parse use_backend rule '${name}' : ${f}.`;

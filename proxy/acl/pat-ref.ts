@@ -54,6 +54,8 @@ export interface PatRef {
   nextVer: number;
   /** Entries added to other versions (`add acl|map @<ver>`), until `commit` or `clear` of that version. */
   pending: Map<number, PatRefEntry[]>;
+  /** Made where 2.6 makes it in its post-parse check (patRefLate): numbered after its internal references. */
+  late: boolean;
 }
 
 /** The references of each load, by its GlobalSettings object; `refs` is the load in progress's. */
@@ -69,6 +71,24 @@ export function patRefLoadStart(global: object): void { refs = []; byLoad.set(gl
 export function patRefActivate(global: object): void { active = byLoad.get(global) ?? []; }
 
 let nextPtr = 0x55d100000000;
+
+let dry = 0;
+let late = 0;
+
+/**
+ * Runs `fn`, a compile made only to check a configuration line (its real one comes later): the references it would
+ * make or use are neither listed nor recorded.
+ */
+export function patRefDry<T>(fn: () => T): T { dry++; try { return fn(); } finally { dry--; } }
+
+/**
+ * Runs `fn`, a compile of what 2.6 parses in its post-parse check (log formats, a dynamic use_backend name): the
+ * references it makes are numbered after 2.6's internal ones (patRefNewNamed).
+ */
+export function patRefLate<T>(fn: () => T): T { late++; try { return fn(); } finally { late--; } }
+
+/** Adds a compiled user to `r` (none during a dry compile). */
+export function patRefAddUser(r: PatRef, u: PatRefUser): void { if (dry === 0) r.users.push(u); }
 
 function newEntry(key: string, value: string): PatRefEntry {
   const ptr = '0x' + nextPtr.toString(16);
@@ -86,14 +106,14 @@ export function patRefByFile(file: string, isMap: boolean): PatRef | undefined {
 
 /** Creates the reference of `file` with its entries as read ([key, value] pairs; value '' for ACLs). */
 export function patRefNewFile(file: string, isMap: boolean, entries: readonly (readonly [string, string])[]): PatRef {
-  const r: PatRef = { id: refs.length, file, isMap, inlineDesc: '', usedBy: [], entries: entries.map(([k, v]) => newEntry(k, v)), count: entries.length, users: [], currVer: 0, nextVer: 0, pending: new Map() };
-  refs.push(r);
+  const r: PatRef = { id: refs.length, file, isMap, inlineDesc: '', usedBy: [], entries: entries.map(([k, v]) => newEntry(k, v)), count: entries.length, users: [], currVer: 0, nextVer: 0, pending: new Map(), late: late > 0 };
+  if (dry === 0) refs.push(r);
   return r;
 }
 
 /** Records one use of a file reference at the configuration line being parsed. */
 export function patRefUsedHere(r: PatRef): void {
-  r.usedBy.push(`${r.isMap ? 'map' : 'acl'} at ${origin()}`);
+  if (dry === 0) r.usedBy.push(`${r.isMap ? 'map' : 'acl'} at ${origin()}`);
 }
 
 /** Creates the reference of an ACL term's inline patterns (`fetch` as written, without its argument). */
@@ -101,19 +121,29 @@ export function patRefNewInline(fetch: string, patterns: readonly string[]): Pat
   const r: PatRef = {
     id: refs.length, file: '', isMap: false, inlineDesc: `acl '${fetch}' ${origin()}`, usedBy: [],
     entries: patterns.map((p) => newEntry(p, '')), count: patterns.length, users: [], currVer: 0, nextVer: 0, pending: new Map(),
+    late: late > 0,
   };
-  refs.push(r);
+  if (dry === 0) refs.push(r);
   return r;
 }
 
-/** A reference described by `desc` as is (2.6's internal ones: `acl 'var' file 'httpclient' line 0`). */
+/**
+ * A reference described by `desc` as is (2.6's internal ones: `acl 'var' file 'httpclient' line 0`), placed before the
+ * late references, which move after it (2.6 makes its internal ones between its parsing and its post-parse check);
+ * the ids follow the new order.
+ */
 export function patRefNewNamed(desc: string, patterns: readonly string[]): PatRef {
   const list = active ?? refs;       // made at run time (the CLI's first command), for the running configuration
   const r: PatRef = {
-    id: list.length, file: '', isMap: false, inlineDesc: desc, usedBy: [], entries: patterns.map((p) => newEntry(p, '')),
-    count: patterns.length, users: [], currVer: 0, nextVer: 0, pending: new Map(),
+    id: 0, file: '', isMap: false, inlineDesc: desc, usedBy: [], entries: patterns.map((p) => newEntry(p, '')),
+    count: patterns.length, users: [], currVer: 0, nextVer: 0, pending: new Map(), late: false,
   };
-  list.push(r);
+  const lates = list.filter((x) => x.late);
+  let n = 0;
+  for (const x of list) if (!x.late) list[n++] = x;
+  list.length = n;
+  list.push(r, ...lates);
+  for (let i = 0; i < list.length; i++) list[i]!.id = i;
   return r;
 }
 

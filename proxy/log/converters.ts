@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import { nodeCrypto } from '../lazy-builtins.ts';
 import { hashRange } from '../lb/hash-fn.ts';
 import { ipv4Value, ipv4Net } from '../net/ipv4.ts';
-import { patRefByFile, patRefNewFile, patRefUsedHere } from '../acl/pat-ref.ts';
+import { patRefByFile, patRefNewFile, patRefUsedHere, patRefAddUser } from '../acl/pat-ref.ts';
 import type { PatRef, PatRefEntry } from '../acl/pat-ref.ts';
 import { LB_HFN_SDBM, LB_HFN_DJB2, LB_HFN_WT6, LB_HFN_CRC32 } from '../lb/types.ts';
 import { sampleLive } from './sample.ts';
@@ -298,7 +298,7 @@ function mapConv(name: string, args: string[], baseDir: string): Conv | string |
   const index = (list: MapEntry[]): Map<string, MapEntry> | null => (kind === 'str' ? new Map(list.map((e) => [e.key, e] as const).reverse()) : null);
   let exact = index(entries);
   const self = ref;
-  ref.users.push({
+  patRefAddUser(ref, {
     kind, icase: false, tree: kind === 'str' || kind === 'beg' || kind === 'ip', outType: m[2] ?? 'str',
     // the runtime API words a bad key as 2.6's `add map` does
     validate: (key) => {

@@ -20,6 +20,8 @@ import {
 } from './types.ts';
 import { newLogTarget, addCaptureSlot } from './cfg.ts';
 import { compileLogFormat } from './format.ts';
+import { patRefDry, patRefLate } from '../acl/pat-ref.ts';
+import { setCfgPosition } from '../config/position.ts';
 import { setLogMessageCap } from './emit.ts';
 import { tokenizeLogFormat } from './format-tokens.ts';
 import { atol } from '../config/values.ts';
@@ -180,7 +182,8 @@ const IMPLICIT_BACKEND_FETCHES = new Set(['nbsrv', 'be_conn', 'be_sess_rate', 'a
 
 /** Validates a format string now so errors carry this line's file:line; returns false after alerting. */
 function checkFormat(fmt: string, kw: string, ctx: KwCtx): boolean {
-  const r = compileLogFormat(fmt, kw === 'unique-id-format' ? LF_CTX_UNIQUE_ID : LF_CTX_LOG);
+  // a check only: the proxy's formats are compiled once parsed (finalizeProxyLog), where 2.6 compiles them
+  const r = patRefDry(() => compileLogFormat(fmt, kw === 'unique-id-format' ? LF_CTX_UNIQUE_ID : LF_CTX_LOG));
   if (!r.ok) {
     // 2.6.12 compiles formats after parsing (its check, reported only when parsing succeeded and without the
     // "Error(s) found in" line), in its words; it names no line for log-format-sd (its "[(null):0]", kept)
@@ -405,21 +408,17 @@ export function finalizeProxyLog(px: Proxy, g: GlobalSettings): string[] {
   if ((fmt !== '' || lc.formatSd !== '') && lc.targets.length === 0 && (px.cap & PR_CAP_FE) !== 0) {
     warnings.push(`log format ignored for ${capName(px.cap)} '${px.name}' since it has no log address.`);
   }
-  lc.emitter = null;
-  if (fmt !== '') {
-    const r = compileLogFormat(fmt, LF_CTX_LOG);
-    if (r.ok) lc.emitter = r.emitter;
-  }
-  lc.emitterSd = null;
-  if (lc.formatSd !== '') {
-    const r = compileLogFormat(lc.formatSd, LF_CTX_LOG);
-    if (r.ok) lc.emitterSd = r.emitter;
-  }
-  lc.uniqueId = null;
-  if (lc.uniqueIdFormat !== '') {
-    const r = compileLogFormat(lc.uniqueIdFormat, LF_CTX_UNIQUE_ID);
-    if (r.ok) lc.uniqueId = r.emitter;
-  }
+  // compiled where 2.6 compiles them (its post-parse check: maps they use are numbered after its internal ones),
+  // each naming its line (`show map`)
+  const compile = (f: string, file: string, line: number, ctx: number) => {
+    setCfgPosition(file, line, px);
+    const r = patRefLate(() => compileLogFormat(f, ctx));
+    setCfgPosition('', 0, null);
+    return r.ok ? r.emitter : null;
+  };
+  lc.emitter = fmt === '' ? null : compile(fmt, lc.formatFile, lc.formatLine, LF_CTX_LOG);
+  lc.emitterSd = lc.formatSd === '' ? null : compile(lc.formatSd, lc.formatSdFile, lc.formatSdLine, LF_CTX_LOG);
+  lc.uniqueId = lc.uniqueIdFormat === '' ? null : compile(lc.uniqueIdFormat, lc.uniqueIdFile, lc.uniqueIdLine, LF_CTX_UNIQUE_ID);
   // what the formats need together; logasap stops waiting for the end (2.6 drops LW_BYTES from it)
   let lw = LW_INIT | (lc.emitter?.lw ?? 0) | (lc.emitterSd?.lw ?? 0) | (lc.uniqueId?.lw ?? 0);
   // header and cookie captures wait for their headers (2.6.12: not `declare capture` slots)
