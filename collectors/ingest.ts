@@ -56,6 +56,8 @@ export interface IngestOptions {
   readonly onFatal?: (err: Error) => void;
 }
 
+/** Rows of a bulk file load's first batch per table (Ingest.bulk). */
+const BULK_FIRST_ROWS = 4096;
 const TABLE_HTTP = 0;
 const TABLE_TCP = 1;
 const TABLE_RAW = 2;
@@ -89,6 +91,8 @@ export class Ingest {
    * breaks the DuckDB sink's whole-row-group INSERTs (duckdb.ts BULK_MIN_ROWS).
    */
   private fullBatches = false;
+  /** Bulk loads of regular files: bytes of input not parsed yet (setInputLeft), -1 = unknown. */
+  private inputLeft = -1;
   private fatal: Error | null = null;
   private readonly customParse: LogLineParser | null;
   private readonly customTable: number;
@@ -388,6 +392,7 @@ export class Ingest {
     try {
       while (this.queue.length > 0 && this.fatal === null) {
         const b = this.queue.shift() as LogBatch;
+        if (this.inputLeft >= 0) b.rowsAfter = this.rowsAfter();
         const t0 = performance.now();
         for (const s of this.sinks) await s.write(b);
         this.counters.recordWrite(performance.now() - t0, b.rows);
@@ -406,6 +411,21 @@ export class Ingest {
     }
   }
 
+  /**
+   * Bulk loads of regular files: `bytes` of the input are not parsed yet (-1 = unknown, the default), from which each
+   * batch's rowsAfter is estimated as it goes to the sinks.
+   */
+  setInputLeft(bytes: number): void { this.inputLeft = bytes; }
+
+  /** Rows that will follow the batch being written: those parsed and not written yet, and the input left at the mean line length so far. */
+  private rowsAfter(): number {
+    let rows = 0;
+    for (const b of this.queue) rows += b.rows;
+    for (const b of this.current) if (b !== null) rows += b.rows;
+    const c = this.counters;
+    return rows + (c.receivedBytes > 0 ? Math.ceil(this.inputLeft * c.received / c.receivedBytes) : 0);
+  }
+
   private wakeRoomWaiters(): void {
     const w = this.roomWaiters;
     if (w.length === 0) return;
@@ -422,6 +442,10 @@ export class Ingest {
   async bulk(on: boolean, fullBatches = false): Promise<void> {
     if (this.fatal || this.stopped) return;   // after close() the sinks are closed and hold nothing
     this.fullBatches = on && fullBatches;
+    this.inputLeft = -1;
+    // A file load's first batches leave early, so that the sinks start (and their code is compiled) while this thread
+    // parses on, instead of after a whole first batch.
+    if (this.fullBatches) for (const b of this.current) if (b !== null && b.rows === 0) b.limit = Math.min(b.capacity, BULK_FIRST_ROWS);
     try {
       if (!on) await this.flush();
       for (const s of this.sinks) if (s.bulk) await s.bulk(on);
@@ -565,8 +589,13 @@ export async function ingestFiles(paths: readonly string[], ingest: Ingest, opts
         return;
       }
     }
+    // Regular uncompressed files: the bytes after each one, for the estimate of the rows left (Ingest.setInputLeft).
+    let later = plainFiles(paths);
     for (const path of paths) {
-      try { await readLines(path, ingest); } catch (e) { throw new Error("'" + path + "': " + (e as Error).message); }
+      try {
+        if (later >= 0) later -= fs.statSync(path).size;
+        await readLines(path, ingest, later);
+      } catch (e) { throw new Error("'" + path + "': " + (e as Error).message); }
       if (ingest.failed) return;
     }
   } finally {
@@ -574,7 +603,8 @@ export async function ingestFiles(paths: readonly string[], ingest: Ingest, opts
   }
 }
 
-async function readLines(path: string, ingest: Ingest): Promise<void> {
+/** `later`: bytes of the files read after this one when all are regular and uncompressed, else -1. */
+async function readLines(path: string, ingest: Ingest, later: number): Promise<void> {
   if (path === '-') { await readStream(process.stdin, ingest); return; }
   // Regular files: reads into two reused buffers (readChunks). A 256 KiB stream chunk per read plus a concat per chunk
   // cost fresh pages (page faults, zeroing) and a copy of every byte.
@@ -590,7 +620,7 @@ async function readLines(path: string, ingest: Ingest): Promise<void> {
       await readStream(z, ingest);
       return;
     }
-    await readChunks(fh, ingest);
+    await readChunks(fh, ingest, later < 0 ? -1 : (await fh.stat()).size, later);
   } finally {
     await fh.close();
   }
@@ -605,8 +635,9 @@ const READ_CARRY = 64 << 10;
  * thread parses the current chunk, so parsing never waits for a read (each await of a read was a thread hand-off, ~1 ms
  * under load). A line cut by a read is copied in front of the next chunk's data (lines longer than READ_CARRY are
  * joined in a buffer of their own). Resolves after the last line, or when the ingest failed; never leaves a read running.
+ * With `size` >= 0 (the file's) it tells `ingest` how many bytes are left after each chunk, `later` bytes of later files included.
  */
-async function readChunks(fh: fs.promises.FileHandle, ingest: Ingest): Promise<void> {
+async function readChunks(fh: fs.promises.FileHandle, ingest: Ingest, size: number, later: number): Promise<void> {
   let cur = Buffer.allocUnsafeSlow(READ_CARRY + READ_CHUNK);
   let other = Buffer.allocUnsafeSlow(READ_CARRY + READ_CHUNK);
   let pos = 0;
@@ -632,6 +663,7 @@ async function readChunks(fh: fs.promises.FileHandle, ingest: Ingest): Promise<v
       // `other` holds nothing still needed (its unfinished line was copied above): the next read goes there.
       pending = fh.read(other, READ_CARRY, READ_CHUNK, pos);
       const s = ingestBufferLines(data, end, ingest, start);
+      if (size >= 0) ingest.setInputLeft(Math.max(0, size - pos) + (end - s) + later);
       carry = data;
       carryStart = s;
       carryEnd = end;

@@ -234,6 +234,13 @@ export class LogBatch implements LogRowWriter {
   rows = 0;
   /** First row's arrival time (ms), for the time-based flush. */
   openedAt = 0;
+  /**
+   * Bulk loads of regular files: about how many rows the input still holds after this batch (Ingest's estimate from
+   * the bytes not yet parsed), -1 when unknown. The DuckDB sink inserts at once a row group the input cannot fill.
+   */
+  rowsAfter = -1;
+  /** Rows at which the batch counts as full: capacity, unless its sender lowered it for this fill (reset restores it). */
+  limit: number;
   readonly i32: Int32Array[] = [];
   readonly f64: Float64Array[] = [];
   readonly str: (LogStrColumn | null)[] = [];
@@ -244,6 +251,7 @@ export class LogBatch implements LogRowWriter {
   constructor(table: TableSpec, capacity: number, dicts: LogDicts) {
     this.table = table;
     this.capacity = capacity;
+    this.limit = capacity;
     this.dicts = dicts;
     this.dictOf = dicts.byColumn;
     const inTable = new Uint8Array(COL_COUNT);
@@ -267,12 +275,14 @@ export class LogBatch implements LogRowWriter {
   reset(): void {
     this.rows = 0;
     this.openedAt = 0;
+    this.rowsAfter = -1;
+    this.limit = this.capacity;
     for (const id of this.i32Cols) this.i32[id].fill(LOG_COLUMNS[id].kind === CK_DICT ? 0 : NULL_I32);
     for (const id of this.f64Cols) this.f64[id].fill(NaN);
     for (const id of this.strCols) (this.str[id] as LogStrColumn).reset();
   }
 
-  get full(): boolean { return this.rows >= this.capacity; }
+  get full(): boolean { return this.rows >= this.limit; }
 
   /** Interns buf[start,end) in column `id`'s dictionary and stores the id at the current row. */
   setDict(id: number, buf: Uint8Array, start: number, end: number): void {

@@ -106,16 +106,21 @@ async function upgradeBaseTable(connection: DuckDBConnection, spec: TableSpec): 
 
 /**
  * Writes batches into a DuckDB file. open() creates missing tables. Outside bulk mode each write() is committed
- * before it resolves (one INSERT per batch); in bulk mode (file loads) a table's first batch is inserted at once and
- * later ones are staged until they make whole row groups (BULK_MIN_ROWS), then inserted while later batches are staged; bulk(false) and close() insert
- * what is staged and wait for it.
+ * before it resolves (one INSERT per batch); in bulk mode (file loads) a table's first batch is inserted (and
+ * checkpointed) at once and later ones are staged until they make whole row groups (BULK_MIN_ROWS), then inserted
+ * while later batches are staged, or batch by batch once the batches' rowsAfter says the input ends before the row
+ * group fills; bulk(false) and close() insert what is staged and wait for it.
  */
 export class DuckDbSink implements StagedSink<LogBatch> {
   readonly name = 'duckdb';
   private closed = false;
   private bulkOn = false;
   private seq = 0;
-  private inflight: Promise<void> | null = null;
+  /**
+   * Bulk INSERTs started or queued, oldest first: one runs on a DuckDB thread while the next row group is staged and
+   * queued behind it, so staging never waits for an INSERT to end (see writeStaged).
+   */
+  private inserts: Promise<void>[] = [];
   /** Where write() stages batches; made on first use (a worker's sink only receives files staged elsewhere). */
   private stageDir: string | null = null;
   /** Per column id: how many dictionary entries are already in log_dict. */
@@ -197,11 +202,11 @@ export class DuckDbSink implements StagedSink<LogBatch> {
     if (!on) await this.insertAll();
   }
 
-  /** Waits for the INSERT in flight (rethrowing its error), then inserts every table's staged files. */
+  /** Waits for the bulk INSERTs (rethrowing the first error), then inserts every table's staged files. */
   private async insertAll(): Promise<void> {
-    const p = this.inflight;
-    this.inflight = null;
-    if (p) await p;
+    const started = this.inserts;
+    this.inserts = [];
+    for (const p of started) await p;
     for (const t of this.tables.values()) await this.insertStaged(t);
   }
 
@@ -212,28 +217,41 @@ export class DuckDbSink implements StagedSink<LogBatch> {
     this.stageDir ??= makeStageDir();
     const file = path.join(this.stageDir, b.table.name + '-' + (this.seq++) + '.parquet');
     await fsp.writeFile(file, encodeStagedParquet(b));   // writes are sequential: the reused buffer stays intact
-    await this.writeStaged(b.table.name, file, b.rows);
+    await this.writeStaged(b.table.name, file, b.rows, b.rowsAfter);
   }
 
-  async writeStaged(table: string, file: string, rows: number): Promise<void> {
+  async writeStaged(table: string, file: string, rows: number, rowsAfter = -1): Promise<void> {
     const t = this.tables.get(table);
     if (!t) { fs.rmSync(file, { force: true }); throw new Error('duckdb sink: no table ' + table); }
-    this.persistDicts();
     t.files.push(file);
     t.rows += rows;
     if (!this.bulkOn) { await this.insertStaged(t); return; }
     // The session's first batch goes in at once, so DuckDB starts while the parser fills the first row group (one
     // short row group per session; 1 M lines: 0.37-0.41 -> 0.39-0.46 M rows/s at SCHED_FIFO, load 4-8).
     const first = t.bulkInserts === 0;
-    if (!first && (t.rows < BULK_MIN_ROWS || (t.rows % ROW_GROUP_ROWS !== 0 && t.rows < BULK_MAX_ROWS))) return;
+    // A row group the input ends before filling goes in batch by batch: only the last batch's INSERT is left for
+    // bulk(false) instead of the whole short row group's (see README, sluice-collect).
+    const ending = rowsAfter >= 0 && t.rows + rowsAfter < BULK_MIN_ROWS;
+    if (!first && !ending && (t.rows < BULK_MIN_ROWS || (t.rows % ROW_GROUP_ROWS !== 0 && t.rows < BULK_MAX_ROWS))) return;
     t.bulkInserts++;
-    // Bulk: the INSERT runs on a DuckDB thread while the next batches are encoded; at most one is in flight.
-    const prev = this.inflight;
-    this.inflight = null;
-    if (prev) await prev;
-    const p = this.insertStaged(t);
-    p.catch(() => undefined);   // its error is rethrown where it is awaited (next INSERT, bulk(false), close)
-    this.inflight = p;
+    // Bulk: the INSERT runs on a DuckDB thread while the next batches are staged. It is queued behind the one running
+    // and this call returns at once, unless two are queued already: then it waits for the oldest to end. Waiting for
+    // the running INSERT (as before) held up the batch that completed a row group, and the parsing thread's batches
+    // behind it (2 of bench:collect's 25 batches, 95-139 ms each at load ~10; no throughput change alone), and would
+    // hold up every batch of an ending row group below.
+    const files = t.files;
+    t.files = [];
+    t.rows = 0;
+    // DuckDB writes an INSERT of a whole row group or more compressed, straight to the file; a shorter one into a
+    // table that has rows is appended in memory and compressed by the next checkpoint (a 40960-row INSERT: ~35 ms more
+    // in the checkpoint, at load ~5). The first INSERT is checkpointed at once, while the parser fills the next row
+    // group, instead of in close()'s final checkpoint.
+    const last = this.inserts.at(-1);
+    const p = last === undefined ? this.insertFiles(t.spec, files, first)
+      : last.then(() => this.insertFiles(t.spec, files, first), (e: unknown) => { removeFiles(files); throw e; });
+    p.catch(() => undefined);   // its error is rethrown where it is awaited (a later write, bulk(false), close)
+    this.inserts.push(p);
+    if (this.inserts.length > 2) await this.inserts.shift();
   }
 
   /** Inserts (and commits) the staged files of table t, then deletes them. */
@@ -242,12 +260,23 @@ export class DuckDbSink implements StagedSink<LogBatch> {
     const files = t.files;
     t.files = [];
     t.rows = 0;
+    await this.insertFiles(t.spec, files, false);
+  }
+
+  /**
+   * Persists the dictionary values interned so far, then inserts (and commits) staged files of table `spec` and
+   * deletes them; with `checkpoint`, checkpoints after. Runs in the order of the INSERT queue, so that no dictionary
+   * flush (a commit on the appender's connection) overlaps a checkpoint.
+   */
+  private async insertFiles(spec: TableSpec, files: string[], checkpoint: boolean): Promise<void> {
     const list = files.map((f) => "'" + f.replaceAll("'", "''") + "'").join(', ');
     try {
-      await this.connection.run('INSERT INTO ' + rowsTableName(t.spec) + ' SELECT * FROM read_parquet([' + list + '])');
+      this.persistDicts();
+      await this.connection.run('INSERT INTO ' + rowsTableName(spec) + ' SELECT * FROM read_parquet([' + list + '])');
     } finally {
-      for (const f of files) fs.rmSync(f, { force: true });
+      removeFiles(files);
     }
+    if (checkpoint) await this.connection.run('CHECKPOINT');
   }
 
   async close(): Promise<void> {
@@ -255,6 +284,7 @@ export class DuckDbSink implements StagedSink<LogBatch> {
     this.closed = true;
     try {
       await this.insertAll();
+      this.persistDicts();
       this.dictAppender.closeSync();
       await this.connection.run('CHECKPOINT');
     } finally {
@@ -263,4 +293,8 @@ export class DuckDbSink implements StagedSink<LogBatch> {
       if (this.stageDir !== null) fs.rmSync(this.stageDir, { recursive: true, force: true });
     }
   }
+}
+
+function removeFiles(files: readonly string[]): void {
+  for (const f of files) fs.rmSync(f, { force: true });
 }

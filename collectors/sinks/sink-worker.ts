@@ -64,7 +64,7 @@ port.on('message', (m: Message) => {
     chain = chain.then(async () => {
       try {
         if (err !== null) throw err;
-        await sink.writeStaged(m.table, m.file, m.rows);
+        await sink.writeStaged(m.table, m.file, m.rows, m.rowsAfter);
         reply({ t: 'done', id: m.id });
       } catch (e) {
         fs.rmSync(m.file, { force: true });

@@ -151,7 +151,7 @@ export class ThreadedSink implements StagedFileSink<LogBatch> {
     const msg: WorkerBatchMessage = {
       t: 'batch', id, key: reg.key, table: b.table.name, rows: b.rows, memory, replaces, dict: this.deltas(),
       file: path.join(this.stageDir, b.table.name + '-' + (this.fileSeq++) + '.parquet'),
-      strFill: b.str.map((c) => (c === null ? null : [c.pos, c.last] as const)),
+      strFill: b.str.map((c) => (c === null ? null : [c.pos, c.last] as const)), rowsAfter: b.rowsAfter,
     };
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });

@@ -25,8 +25,8 @@ export interface LogSink<B extends SinkBatch = SinkBatch> {
 /** A DuckDB-backed sink that can also take a batch already staged as a Parquet file (staged-parquet.ts). */
 export interface StagedSink<B extends SinkBatch = SinkBatch> extends LogSink<B> {
   /** Loads staged file `file` (`rows` rows of table `table`) and deletes it once inserted. Dictionary ids in it must
-   * already be in the sink's dictionaries. Same commit rules as write(). */
-  writeStaged(table: string, file: string, rows: number): Promise<void>;
+   * already be in the sink's dictionaries. Same commit rules as write(); `rowsAfter` as LogBatch.rowsAfter. */
+  writeStaged(table: string, file: string, rows: number, rowsAfter?: number): Promise<void>;
 }
 
 /**
@@ -95,6 +95,8 @@ export interface WorkerBatchMessage {
   readonly replaces: number;
   readonly strFill: (readonly [number, number] | null)[];
   readonly dict: [number, string[]][];
+  /** The batch's rowsAfter (LogBatch). */
+  readonly rowsAfter: number;
 }
 
 /** Main thread → DuckDB worker: switch bulk mode (answered with `done` and the same id). */

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Ingest, ingestFile } from '../../collectors/ingest.ts';
+import zlib from 'node:zlib';
+import { Ingest, ingestFile, ingestFiles } from '../../collectors/ingest.ts';
 import type { LogBatch } from '../../collectors/arrow/batcher.ts';
 import type { LogSink } from '../../collectors/sinks/types.ts';
 
@@ -27,7 +28,8 @@ test('a file load sends full batches even when the sink is slower than flushMs; 
   await ingestFile(file, ing);
   await ing.close();
   assert.equal(ing.counters.parsed, 40000);
-  assert.deepEqual(sizes, new Array(5).fill(8000));
+  // The first batch leaves at 4096 rows (Ingest.bulk: the sinks start sooner), the others full.
+  assert.deepEqual(sizes, [4096, 8000, 8000, 8000, 8000, 3904]);
   // Outside a bulk file load (rows arriving slower than flushMs), part-filled batches still leave on time.
   const live: number[] = [];
   const ing2 = new Ingest({ format: { kind: 'httplog' }, sinks: [slowSink(0, live)], batchRows: 100, flushMs: 20 });
@@ -37,4 +39,33 @@ test('a file load sends full batches even when the sink is slower than flushMs; 
   while (live.length === 0 && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 10));
   await ing2.close();
   assert.deepEqual(live, [1]);
+});
+
+test('a load of regular files tells each batch about how many rows follow it (rowsAfter); streams and other loads do not', async () => {
+  const a = path.join(dir, 'b.log');
+  const b = path.join(dir, 'c.log');
+  fs.writeFileSync(a, LINE.repeat(25000));
+  fs.writeFileSync(b, LINE.repeat(15000));
+  const seen: [number, number][] = [];
+  const sink: LogSink<LogBatch> = { name: 'rec', write: (x) => { seen.push([x.rows, x.rowsAfter]); }, close: async () => undefined };
+  const ing = new Ingest({ format: { kind: 'httplog' }, sinks: [sink], batchRows: 8000 });
+  await ingestFiles([a, b], ing);
+  await ing.close();
+  assert.equal(seen.reduce((n, [rows]) => n + rows, 0), 40000);
+  let written = 0;
+  for (const [rows, rowsAfter] of seen) {
+    written += rows;
+    const exact = 40000 - written;
+    // Batches the final flush sends carry no estimate (bulk(false) inserts everything anyway).
+    if (rowsAfter >= 0) assert.ok(Math.abs(rowsAfter - exact) <= 8000 * 0.01 + 1000, 'rowsAfter ' + rowsAfter + ', exactly ' + exact);
+  }
+  assert.ok(seen.filter(([, r]) => r >= 0).length >= 3, JSON.stringify(seen));
+  // A gzip file (size unknown once inflated) leaves it at -1.
+  const gz = path.join(dir, 'd.log.gz');
+  fs.writeFileSync(gz, zlib.gzipSync(LINE.repeat(20000)));
+  seen.length = 0;
+  const ing2 = new Ingest({ format: { kind: 'httplog' }, sinks: [sink], batchRows: 8000 });
+  await ingestFiles([gz], ing2);
+  await ing2.close();
+  assert.ok(seen.length === 3 && seen.every(([, r]) => r === -1), JSON.stringify(seen));
 });
