@@ -51,7 +51,8 @@ const closesCache = new WeakMap<Buffer, boolean>();
 
 /**
  * True when the connection must close after `src` whatever the client asked: a stored message without a length (an
- * errorfile's usual shape: its body ends with the connection) or saying `Connection: close`, as 2.6 closes after it.
+ * errorfile's usual shape: its body ends with the connection), saying `Connection: close`, or empty (an errorfile on
+ * /dev/null), as 2.6 closes after it.
  */
 export function replyCloses(src: Buffer): boolean {
   let c = closesCache.get(src);
@@ -59,7 +60,7 @@ export function replyCloses(src: Buffer): boolean {
     const m = msg ?? (msg = new H1Msg(true, 256));
     m.reset();
     const b = Buffer.from(src);
-    c = h1Parse(m, b, b.length, b.length) > 0 && ((m.flags & (H1_MF_CLEN | H1_MF_CHNK)) === 0 || (m.flags & H1_MF_CONN_CLO) !== 0);
+    c = src.length === 0 || (h1Parse(m, b, b.length, b.length) > 0 && ((m.flags & (H1_MF_CLEN | H1_MF_CHNK)) === 0 || (m.flags & H1_MF_CONN_CLO) !== 0));
     closesCache.set(src, c);
   }
   return c;

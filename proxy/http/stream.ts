@@ -1666,8 +1666,10 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     const log = this.log;
     log.status = status;
     const px = this.be ?? this.fe;
-    // the H1 layer's own errors (mux) use the built-in messages, never errorfiles, and never enter HAProxy's channel
-    const custom = mux ? undefined : proxyErrorReply(px, status, this, this.ruleOut) ?? proxyErrorReply(this.fe, status, this, this.ruleOut);
+    // the H1 layer's own errors (mux) use the built-in messages, never errorfiles (but for an empty one of the
+    // frontend, `errorfile 408 /dev/null`: nothing is sent), and never enter HAProxy's channel
+    const custom = mux ? (this.fe.http.errorFiles.get(status)?.length === 0 ? EMPTY_BUF : undefined)
+      : proxyErrorReply(px, status, this, this.ruleOut) ?? proxyErrorReply(this.fe, status, this, this.ruleOut);
     let src = reply ?? custom ?? (mux ? cannedMuxReply(status) : cannedReply(status));
     if (!mux) {
       if (afterRulesExist(this.fe, this.be)) src = afterResponseLocal(src, this.fe, this.be, log, this);
