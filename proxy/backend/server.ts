@@ -171,13 +171,15 @@ export function srvSetHealthFromCli(s: Server, health: 'up' | 'stopping' | 'down
   const be = s.proxy;
   const had = hadServer(be);
   const target = health === 'up' ? SRV_ST_RUNNING : health === 'stopping' ? SRV_ST_STOPPING : SRV_ST_STOPPED;
+  // 2.6 sets the health first, whatever the state and even without a check
+  s.check.health = target === SRV_ST_STOPPED ? 0 : s.check.rise + s.check.fall - 1;
+  healthSet.add(s);
   if (s.curState === target) return;
   const now = Date.now();
   leaveStopped(s, now);
   if (target === SRV_ST_STOPPED) s.counters.downTrans++;    // chkdown counts it, as 2.6
   s.curState = target;
   s.lastChange = now;
-  s.check.health = target === SRV_ST_STOPPED ? 0 : target === SRV_ST_RUNNING ? s.check.rise + s.check.fall - 1 : s.check.health;
   if (target === SRV_ST_STOPPED) stopWarmup(s);
   recalcBackend(be);
   backendBackUp(be, had, now);
@@ -204,7 +206,7 @@ export function srvSetMaint(s: Server): void {
   const had = hadServer(be);
   const wasMaint = (s.adminState & SRV_ADMF_MAINT) !== 0;
   s.adminState = (s.adminState | SRV_ADMF_FMAINT) & ~SRV_ADMF_FDRAIN;
-  maintOnce.add(s);
+  if (!s.check.enabled) { s.check.health = 0; healthSet.add(s); }
   if (wasMaint) return;
   // a DOWN server's op state does not change (2.6 keeps its last change and downtime running); an UP one goes
   // DOWN for 2.6's counters too (chkdown)
@@ -275,9 +277,12 @@ export function srvSetReady(s: Server): void {
 
 /* servers whose config `disabled` was lifted: 2.6 keeps its CMAINT flag, shown by `show servers state` */
 const cfgDisabledOnce = new WeakSet<Server>();
-/* servers put in forced maintenance once: 2.6 zeroed their check health then, and an unchecked one keeps 0 */
-const maintOnce = new WeakSet<Server>();
-export function srvWasForcedMaint(s: Server): boolean { return maintOnce.has(s); }
+/*
+ * Unchecked servers whose check health 2.6 changed (forced maintenance zeroes it, `set server health` sets it):
+ * `show servers state` shows it; the others show their rise, 2.6's initial health.
+ */
+const healthSet = new WeakSet<Server>();
+export function srvHealthSet(s: Server): boolean { return healthSet.has(s); }
 export function srvWasConfigDisabled(s: Server): boolean { return cfgDisabledOnce.has(s); }
 
 /** Config `disabled` (CMAINT) lifted at runtime: `enable server` also clears it, as HAProxy. */

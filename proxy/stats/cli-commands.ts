@@ -29,7 +29,7 @@ import { showSess, shutdownSession } from './cli-sess.ts';
 import { showErrors } from './cli-errors.ts';
 import { showActivity, showPools } from './cli-activity.ts';
 import { setServerAddr } from './srv-addr.ts';
-import { srvWasConfigDisabled, srvIsDynamic, srvWasForcedMaint } from '../backend/server.ts';
+import { srvWasConfigDisabled, srvIsDynamic, srvHealthSet } from '../backend/server.ts';
 import { srvIdForced } from '../backend/server-keywords.ts';
 import { srvSslAny } from '../ssl/keywords.ts';
 import { startupLogText } from './startup-logs.ts';
@@ -191,17 +191,20 @@ function srvStateLine(px: Proxy, sv: Server, now: number): string {
   // after `enable server` 2.6 keeps the config flag: admin state 4, an unchecked server's check paused, health 0
   const admin = sv.adminState | ((sv.adminState & SRV_ADMF_CMAINT) !== 0 ? SRV_ADMF_FMAINT : 0) | (cfgOnce ? SRV_ADMF_CMAINT : 0);
   // (a dynamic server without a check shows 0 as well: 2.6 leaves its health unset)
-  // (nor does one that went through forced maintenance: 2.6 zeroes the health there, and only a check raises it)
-  const health = maint ? 0 : c.enabled ? c.health
-    : (opState === SRV_ST_STOPPED || cfgOnce || srvIsDynamic(sv) || srvWasForcedMaint(sv) ? 0 : 2);
+  // (an unchecked one shows its rise, 2.6's initial health, until maintenance or `set server health` change it)
+  const health = maint ? 0 : c.enabled || srvHealthSet(sv) ? c.health
+    : (opState === SRV_ST_STOPPED || cfgOnce || srvIsDynamic(sv) ? 0 : c.rise);
   const since = secondsSince(now, sv.lastChange);
   // agent: CONFIGURED | AGENT, ENABLED unless `disable agent`, IN PROGRESS while a probe runs (2.6's 22, 18, 23)
   const ag = sv.agent;
   const agentState = ag === null || !ag.enabled ? 0 : 0x12 | (ag.paused ? 0 : 0x04) | (ag.running ? 0x01 : 0);
+  // 2.6's agent port is the check `port` until an `agent-port` is given, configured agent or not
+  const agentPort = ag !== null && ag.enabled ? ag.port : c.port > 0 ? c.port : 0;
   return px.id + ' ' + px.name + ' ' + sv.id + ' ' + sv.name + ' ' + (sv.host || '-') + ' ' + opState + ' ' +
     admin + ' ' + sv.uweight + ' ' + sv.iweight + ' ' + since + ' ' + chkStatus + ' ' + chkResult + ' ' +
     health + ' ' + chkState + ' ' + agentState + ' 0 ' + (srvIdForced(sv) ? 1 : 0) + ' ' + (srvFqdn(sv) || '-') + ' ' + sv.port + ' - ' +
-    (srvSslAny(sv)?.enabled === true ? 1 : 0) + ' ' + (c.port > 0 ? c.port : 0) + ' - - ' + (ag !== null && ag.enabled ? ag.port : 0) + '\n';
+    (srvSslAny(sv)?.enabled === true ? 1 : 0) + ' ' + (c.port > 0 ? c.port : 0) + ' ' + (c.addr || '-') + ' ' +
+    (ag !== null && ag.enabled && ag.addr !== '' ? ag.addr : '-') + ' ' + agentPort + '\n';
 }
 
 const SRV_STATE_HEADER = '1\n# be_id be_name srv_id srv_name srv_addr srv_op_state srv_admin_state srv_uweight ' +
