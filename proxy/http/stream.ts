@@ -1442,6 +1442,10 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (this.cacheSt !== null) { cacheCommit(this.cacheSt); this.cacheSt = null; }
     // logasap: logged before the server connection is released (%bc/%sc still count it, as in 2.6)
     if ((this.fe.options & PR_O_LOGASAP) !== 0 && !this.asapDone) this.logAsap();
+    // a client closed now (not TLS) is closed before the server connection goes: its FIN then follows the response at
+    // once, as 2.6's shutw precedes its server close. After the server's teardown, clients had often read the response
+    // and closed first, leaving TIME_WAIT on their ephemeral port rather than on ours (README, Performance)
+    if (!this.cliKeepAlive && !this.cliEndedInBody && this.log.tls === null) this.closeCliNow();
     this.releaseServer();
     if (this.cliEndedInBody) { this.probeClient(); return; }
     this.finishLog();
@@ -1840,12 +1844,9 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   shutClient(): void {
     if (this.closed) return;
     const c = this.cli;
-    // everything written is in the kernel and nothing more was received: close(), which sends the FIN after the
-    // data as HAProxy's shutw+close does, without node's shutdown request, its EPOLLOUT round and the wait for the
-    // client's FIN (strace: shutdown, an epoll_ctl and the EOF read less per Connection: close session)
-    // (silenced first: the session ends here, so the socket closes without a close callback)
-    if (c.writableLength === 0 && this.cliRest === null && !this.paused && this.rqPhase !== RQ_BODY && !c.destroyed) { sockSilence(c); c.destroy(); }
-    else {
+    // closed at once when it can be (closeCliNow; one closed so by endTransaction is destroyed and silenced already),
+    // else half-closed
+    if (!this.closeCliNow() && !(c.destroyed && c.owner === null)) {
       c.end();
       // a client that reads nothing more or never closes is dropped after `timeout client`, as 2.6 does
       const to = this.fe.timeouts.client;
@@ -1859,6 +1860,20 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       }
     }
     this.closeAll();
+  }
+
+  /**
+   * Closes the client socket at once when everything written is in the kernel and nothing more is to be read from it:
+   * close() sends the FIN after the data, as HAProxy's shutw+close does, without node's shutdown request, its EPOLLOUT
+   * round and the wait for the client's FIN (strace: shutdown, an epoll_ctl and the EOF read less per Connection:
+   * close session). Silenced first (the session ends: no close callback). Returns whether it did.
+   */
+  closeCliNow(): boolean {
+    const c = this.cli;
+    if (c.writableLength !== 0 || this.cliRest !== null || this.paused || this.rqPhase === RQ_BODY || c.destroyed) return false;
+    sockSilence(c);
+    c.destroy();
+    return true;
   }
 
   closeAll(): void {
