@@ -39,7 +39,7 @@ function header(t: StkTable): string {
 export function stkEntryLine(t: StkTable, e: StkEntry, now: number): string {
   let s = '0x' + e.ptr.toString(16) + ': key=' + e.key + ' use=' + e.use + ' exp=' + (e.expire === 0 ? 0 : Math.max(0, e.expire - now));
   for (const c of t.colList) {
-    if (c.kind === STK_K_STR) { s += ' ' + c.name + '=' + e.srvKey; continue; }
+    if (c.kind === STK_K_STR) { s += ' ' + c.name + '=' + (e.srvKey === '' ? '-' : e.srvKey); continue; }   // 2.6: '-' when unset
     for (let i = 0; i < c.count; i++) {
       // arrays print one item per element: gpt0 gpt1 ..., gpc0 ..., gpc0_rate(p) ...
       const base = c.dt === STK_DT_GPT ? 'gpt' + i : c.dt === STK_DT_GPC ? 'gpc' + i : c.dt === STK_DT_GPC_RATE ? 'gpc' + i + '_rate' : c.name;
