@@ -168,6 +168,9 @@ const HAP_CHECK_STATUS: Readonly<Record<string, number>> = {
   UNK: 0, INI: 1, HANA: 3, SOCKERR: 5, L4OK: 6, L4TOUT: 7, L4CON: 8, L6OK: 9, L6TOUT: 10, L6RSP: 11, L7TOUT: 12,
   L7RSP: 13, L7OK: 15, L7OKD: 15, L7OKC: 16, L7STS: 17, PROCERR: 18, PROCTOUT: 19, PROCOK: 20,
 };
+/** The configured check port of servers whose port `set server check-port` changed (2.6's agent port keeps it). */
+const cfgCheckPort = new WeakMap<Server, number>();
+
 /**
  * One `show servers state` line. As in 2.6, a server in maintenance is shown stopped with health 0 and its check
  * paused (0x08; without a check only for a config `disabled` server), and `disabled` shows admin state 5 (FMAINT|CMAINT).
@@ -198,8 +201,9 @@ function srvStateLine(px: Proxy, sv: Server, now: number): string {
   // agent: CONFIGURED | AGENT, ENABLED unless `disable agent`, IN PROGRESS while a probe runs (2.6's 22, 18, 23)
   const ag = sv.agent;
   const agentState = ag === null || !ag.enabled ? 0 : 0x12 | (ag.paused ? 0 : 0x04) | (ag.running ? 0x01 : 0);
-  // 2.6's agent port is the check `port` until an `agent-port` is given, configured agent or not
-  const agentPort = ag !== null && ag.enabled ? ag.port : c.port > 0 ? c.port : 0;
+  // 2.6's agent port is the configured check `port` until an `agent-port` is given, configured agent or not
+  const cp = cfgCheckPort.get(sv) ?? c.port;
+  const agentPort = ag !== null && ag.enabled ? ag.port : cp > 0 ? cp : 0;
   return px.id + ' ' + px.name + ' ' + sv.id + ' ' + sv.name + ' ' + (sv.host || '-') + ' ' + opState + ' ' +
     admin + ' ' + sv.uweight + ' ' + sv.iweight + ' ' + since + ' ' + chkStatus + ' ' + chkResult + ' ' +
     health + ' ' + chkState + ' ' + agentState + ' 0 ' + (srvIdForced(sv) ? 1 : 0) + ' ' + (srvFqdn(sv) || '-') + ' ' + sv.port + ' - ' +
@@ -389,6 +393,7 @@ const setServer = cmd(['set', 'server'], ACCESS_LVL_ADMIN, (a, _s, env) =>
         if (!sv.check.enabled) return line('health checks are not enabled on this server', LOG_WARNING);
         const p = cliPort(v);
         if (typeof p !== 'number') return p;
+        if (!cfgCheckPort.has(sv)) cfgCheckPort.set(sv, sv.check.port);
         sv.check.port = p;
         return OK;
       }
