@@ -1829,10 +1829,16 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (!this.cliGone && !this.cli.write(b)) this.cliStalled();
   }
 
-  /** A write to the client did not go through: the server waits, and `timeout client` runs until the drain (2.6: cD--). */
+  /**
+   * A write to the client did not go through: the server waits, and `timeout client` runs until the drain (2.6: cD--);
+   * `timeout server` does not meanwhile (2.6 reads nothing from a server whose response has no room), it starts again
+   * at the drain.
+   */
   cliStalled(): void {
     if (this.srv !== null) this.srv.pause();
-    if (!this.tunnel && this.fe.timeouts.client > 0) { this.cliBlocked = true; timerArm(this.cliTimer, this.fe.timeouts.client, twNow()); }
+    if (this.tunnel) return;
+    timerDisarm(this.srvTimer);
+    if (this.fe.timeouts.client > 0) { this.cliBlocked = true; timerArm(this.cliTimer, this.fe.timeouts.client, twNow()); }
   }
 
   writeSrv(b: Buffer): void {
@@ -2210,7 +2216,10 @@ function onCliDrain(this: SessSocket): void {
     for (let i = 0; i < kept.length; i++) rawReadBufGive(kept[i]);
     kept.length = 0;
   }
-  if (s.srv !== null) s.srv.resume();
+  if (s.srv !== null) {
+    s.srv.resume();
+    if (s.rsPhase === RS_BODY && !s.tunnel) { const to = s.srvTimeout(); if (to > 0) timerArm(s.srvTimer, to, twNow()); }
+  }
   if (s.cliBlocked) { s.cliBlocked = false; if (s.rqPhase === RQ_BODY && s.rsPhase === RS_DONE) s.armBodyWait(); else timerDisarm(s.cliTimer); }
 }
 /*

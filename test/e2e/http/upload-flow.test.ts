@@ -4,12 +4,13 @@
  * to a server not reading took 260 MB of RSS), and an upload that lasts longer than `timeout server` goes on while
  * the server is written to (Sluice answered 504 sH-- once `timeout server` had passed since the request head). The
  * same holds back a server whose chunked response the client does not read (it was buffered whole: 64 MiB chunked to
- * a client not reading took 128 MB of RSS).
+ * a client not reading took 128 MB of RSS), and such a client meets `timeout client`, not the server's.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, connect, type Socket } from 'node:net';
-import { freePort, startSluice, stopSluice, sleep } from '../proxy-util.ts';
+import { freePort, startSluice, stopSluice, sleep, waitFor } from '../proxy-util.ts';
+import { logCollector } from './harness.ts';
 import type { Runtime } from '../../../proxy/runtime.ts';
 
 const held: Socket[] = [];
@@ -103,4 +104,23 @@ test('a client that does not read holds back a server sending a chunked response
   while (accepted < 0 && Date.now() < end) await sleep(50);
   assert.ok(accepted >= 0, 'the server stopped writing');
   assert.ok(accepted < 32 << 20, `${accepted >> 20} MiB of the response were taken in while the client read nothing`);
+});
+
+test('a client that does not read its response meets timeout client (cD--), timeout server waiting meanwhile', async () => {
+  // haproxy 2.6.12 side by side (timeout server 1s, client 2s, 5 MB not read): `cD--`, Ta 2066-2133 ms; Sluice
+  // ended it at timeout server (`sD--`, Ta ~1000) as the server, held back, sent nothing more
+  const logs = await logCollector();
+  after(() => logs.sock.close());
+  const body = Buffer.alloc(8 << 20, 99);
+  const port = await proxy((c) => {
+    c.once('data', () => { c.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`); c.write(body); });
+  }, `timeout client 1200ms\n  timeout server 300ms\n  log 127.0.0.1:${logs.port} local0\n  option httplog`);
+  const c = connect(port, '127.0.0.1', () => { c.write('GET /big HTTP/1.1\r\nHost: x\r\n\r\n'); c.pause(); });
+  c.on('error', () => {});
+  held.push(c);
+  await waitFor(() => logs.lines.length > 0, 4000);
+  const m = / \d+\/\d+\/\d+\/\d+\/(\d+) 200 \d+ - - (\S{4}) /.exec(logs.lines[0]);
+  assert.ok(m !== null, logs.lines[0]);
+  assert.equal(m[2], 'cD--');
+  assert.ok(Number(m[1]) >= 1200, `Ta ${m[1]}`);
 });
