@@ -113,6 +113,9 @@ function checkBackendModes(ctx: KwCtx, px: Proxy): void {
   });
 }
 
+/** Proxies whose default_backend is checked after parsing (once each). */
+const defaultBackendChecked = new WeakSet<object>();
+
 function parseDefaultBackend(args: readonly string[], ctx: KwCtx): void {
   const px = ctx.proxy;
   if (!px) return;
@@ -131,6 +134,9 @@ function parseDefaultBackend(args: readonly string[], ctx: KwCtx): void {
     return;
   }
   checkBackendModes(ctx, px);
+  // a later default_backend line replaces the name: one check of the last one (2.6 says it once)
+  if (defaultBackendChecked.has(px)) return;
+  defaultBackendChecked.add(px);
   ctx.postParse(() => {
     if (px.defaultBackendName === '') return;
     if ((px.cap & PR_CAP_BE) !== 0 && px.servers.length > 0) {

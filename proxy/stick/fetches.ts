@@ -183,8 +183,7 @@ function parseArgs(text: string, k: StkFetchKind): { idx: number; slot: number; 
   }
   if (k.slot === SLOT_ARG) {
     if (!/^\d+$/.test(parts[i] ?? '')) return 'missing or invalid stick counter number';
-    slot = Number(parts[i++]);
-    if (slot > 2) return 'invalid stick counter number';
+    slot = Number(parts[i++]);   // 2.6 accepts any number: beyond its 3 counters the fetch finds nothing
   }
   const tableArg = i + 1;
   const table = parts[i] ?? '';

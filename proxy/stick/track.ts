@@ -59,7 +59,7 @@ function countHttpReq(t: StkTable, e: StkEntry, now: number): void {
 /** The entry slot `n` reads (transaction's, else connection's), with its table in stkSlotTable; null if untracked. */
 export let stkSlotTable: StkTable | null = null;
 export function stkSlot(st: StkStream | null | undefined, n: number): StkEntry | null {
-  if (st === null || st === undefined) return null;
+  if (st === null || st === undefined || n >= st.txnEntry.length) return null;
   let e = st.txnEntry[n] as StkEntry | null;
   if (e !== null) { stkSlotTable = st.txnTable[n] as StkTable; return e; }
   e = st.sessEntry[n] as StkEntry | null;
