@@ -31,6 +31,16 @@ const TUNE_NAMES = [
   'tune.ssl.ssl-ctx-cache-size', 'tune.listener.multi-queue',
 ];
 
+/**
+ * The side 2.6 applies these proxy options to (the others apply to both): in a proxy without it they are ignored with
+ * 2.6's capability warning instead of Sluice's own, as 2.6 ignores them before anything else.
+ */
+export const IGNORED_OPTION_SIDE: ReadonlyMap<string, 'frontend' | 'backend'> = new Map([
+  ['checkcache', 'backend'], ['tcp-smart-connect', 'backend'], ['h1-case-adjust-bogus-server', 'backend'],
+  ['transparent', 'backend'], ['contstats', 'frontend'], ['tcp-smart-accept', 'frontend'],
+  ['disable-h2-upgrade', 'frontend'], ['h1-case-adjust-bogus-client', 'frontend'],
+]);
+
 export const IGNORED: ReadonlyArray<readonly [string, readonly IgnoredKeyword[]]> = [
   ['global', [
     ...TUNE_NAMES.map((n): IgnoredKeyword => [n, 1, TUNE]),

@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import { hostname } from 'node:os';
 import type { GlobalSettings, Proxy } from '../model/types.ts';
 import type { KwCtx, SectionKind } from './types.ts';
-import { PR_CAP_BE, PR_CAP_DEF, CHK_RANK_L7_HASH, CHK_RANK_LOG_FORMAT } from './types.ts';
+import { PR_CAP_BE, PR_CAP_FE, PR_CAP_DEF, CHK_RANK_L7_HASH, CHK_RANK_LOG_FORMAT } from './types.ts';
 import { tcpModeWarnings } from './mode-checks.ts';
 import { REMOVED_PROXY_KEYWORDS, REMOVED_OPTIONS, REMOVED_GLOBAL_KEYWORDS, DEPRECATED_PROXY_KEYWORDS } from './removed-keywords.ts';
+import { IGNORED_OPTION_SIDE } from '../ignored.ts';
 import { tokenizeLine } from './tokenizer.ts';
 import { setTimeWarnSink } from './values.ts';
 import { bestMatch } from './registry.ts';
@@ -509,6 +510,11 @@ function dispatchLine(ld: Loading, reg: KeywordRegistry, file: string, lineNo: n
     ld.alert(file, `parsing [${file}:${lineNo}]: negation/default currently supported only for options, log, busy-polling, set-dumpable, strict-limits, insecure-fork-wanted and numa-cpu-mapping.`);
   }
   if (removedKeyword(ld, file, lineNo, family, w0, args[from + 1])) return;
+  const side = px !== null && w0 === 'option' ? IGNORED_OPTION_SIDE.get(args[from + 1] ?? '') : undefined;
+  if (side !== undefined && px !== null && (px.cap & PR_CAP_DEF) === 0 && (px.cap & (side === 'backend' ? PR_CAP_BE : PR_CAP_FE)) === 0) {
+    ctx.warn(`'${args[from + 1]}' ignored because ${capName(px.cap)} '${px.name}' has no ${side} capability.`);
+    return;
+  }
   const ign = reg.ignoredKw(family, w0 === 'option' ? 'option ' + (args[from + 1] ?? '') : w0);
   if (ign !== undefined && family === 'global' && EXPERIMENTAL_GLOBAL.includes(w0) && ld.global.ext.get('expose-experimental-directives') !== true) {
     ld.alert(file, `parsing [${file}:${lineNo}] : '${w0}' directive is experimental, must be allowed via a global 'expose-experimental-directives'`);

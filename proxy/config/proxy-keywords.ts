@@ -129,6 +129,7 @@ function parseRedispatch(args: readonly string[], ctx: KwCtx): void {
  * cannot apply): accepted so tuned configurations load, with a warning saying they are ignored.
  */
 const BE = PR_CAP_BE | PR_CAP_DEF;
+const FE = PR_CAP_FE | PR_CAP_DEF;
 const ALL = PR_CAP_FE | PR_CAP_BE | PR_CAP_DEF;
 
 export const keywords: CfgKeyword[] = [
@@ -147,6 +148,6 @@ export const keywords: CfgKeyword[] = [
   { section: 'listen', name: 'option allbackups', cap: BE, allowNo: true, parse: optionBit(PR_O_ALLBACKUPS) },
   { section: 'listen', name: 'option abortonclose', cap: BE, allowNo: true, parse: optionBit(PR_O_ABORTONCLOSE) },
   { section: 'listen', name: 'option tcpka', cap: ALL, allowNo: true, parse: optionBit(PR_O_TCPKA) },
-  { section: 'listen', name: 'option clitcpka', cap: ALL, allowNo: true, parse: optionBit(PR_O_CLKA) },
+  { section: 'listen', name: 'option clitcpka', cap: FE, allowNo: true, parse: optionBit(PR_O_CLKA) },
   { section: 'listen', name: 'option srvtcpka', cap: BE, allowNo: true, parse: optionBit(PR_O_SRVKA) },
 ];

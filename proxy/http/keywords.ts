@@ -38,6 +38,7 @@ import { httpErrorsSections } from './http-errors-store.ts';
 import { httpSetDstAction } from './set-dst.ts';
 
 const ALL = PR_CAP_FE | PR_CAP_BE | PR_CAP_DEF;
+const BE = PR_CAP_BE | PR_CAP_DEF;
 
 export function newHttpProxyCfg(def: HttpProxyCfg | null): HttpProxyCfg {
   return {
@@ -680,7 +681,7 @@ export const keywords: CfgKeyword[] = [
   { section: 'listen', name: 'option http-keep-alive', cap: ALL, allowNo: true, parse: connMode(PR_O_HTTP_KEEP_ALIVE) },
   { section: 'listen', name: 'option http-buffer-request', cap: ALL, allowNo: true, parse: parseBufferRequest },
   { section: 'listen', name: 'option http-ignore-probes', cap: PR_CAP_FE | PR_CAP_DEF, allowNo: true, parse: parseIgnoreProbes },
-  { section: 'listen', name: 'option http-pretend-keepalive', cap: ALL, allowNo: true, parse: parsePretendKa },
+  { section: 'listen', name: 'option http-pretend-keepalive', cap: BE, allowNo: true, parse: parsePretendKa },
   { section: 'listen', name: 'option idle-close-on-response', cap: PR_CAP_FE | PR_CAP_DEF, allowNo: true, parse: parseIdleClose },
   { section: 'listen', name: 'option prefer-last-server', cap: PR_CAP_BE | PR_CAP_DEF, allowNo: true, parse: parsePreferLast },
   ...userlistKeywords,
