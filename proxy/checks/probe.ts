@@ -105,24 +105,36 @@ function serverStateHeader(srv: Server, host: string, port: number): string {
     `scur=${srv.served}/${px.beconn - px.totalQueued}; qcur=${srv.queued}`;
 }
 
+/**
+ * The check request as 2.6.12 writes it (compared side by side): header names lowercased, the configured headers, then
+ * x-haproxy-server-state, content-length; no Host added; `connection: close` on HTTP/1.1 and above only, and not when
+ * a Connection header was configured (its close / keep-alive value is dropped).
+ */
 function buildRequest(c: CheckCfg, srv: Server, vars: VarMap | null): Buffer {
   let req = `${c.method} ${c.uriLf !== undefined ? checkLf(c.uriLf, srv, vars) : c.uri} ${c.version}\r\n`;
-  if (c.sendState) {
-    const host = srv.check.addr !== '' ? srv.check.addr : srv.host;
-    req += `X-Haproxy-Server-State: ${serverStateHeader(srv, host, srv.check.port > 0 ? srv.check.port : srv.port)}\r\n`;
-  }
-  let hasHost = false;
+  let conn = false;
   const fmts = c.headerFmts;
   for (let i = 0; i < c.headers.length; i += 2) {
-    if (c.headers[i].toLowerCase() === 'host') hasHost = true;
+    const name = c.headers[i].toLowerCase();
     const f = fmts === undefined ? null : fmts[i] ?? null;
-    req += `${c.headers[i]}: ${f === null ? c.headers[i + 1] : checkLf(f, srv, vars)}\r\n`;
+    const v = f === null ? c.headers[i + 1] : checkLf(f, srv, vars);
+    if (name === 'connection') {
+      conn = true;
+      const t = v.trim().toLowerCase();
+      if (t === 'close' || t === 'keep-alive') continue;
+    }
+    req += `${name}: ${v}\r\n`;
   }
-  if (!hasHost && c.version === 'HTTP/1.1') req += `host: ${srv.host}\r\n`;
+  if (c.sendState) {
+    const host = srv.check.addr !== '' ? srv.check.addr : srv.host;
+    req += `x-haproxy-server-state: ${serverStateHeader(srv, host, srv.check.port > 0 ? srv.check.port : srv.port)}\r\n`;
+  }
   const body = c.bodyLf !== undefined ? checkLf(c.bodyLf, srv, vars) : c.body;
   if (body !== '') req += `content-length: ${Buffer.byteLength(body, 'latin1')}\r\n`;
-  req += 'connection: close\r\n\r\n' + body;
-  return Buffer.from(req, 'latin1');
+  const ver = /^HTTP\/(\d+)\.(\d+)$/.exec(c.version);
+  const v11 = ver !== null && (Number(ver[1]) > 1 || (ver[1] === '1' && Number(ver[2]) >= 1));
+  if (!conn && v11) req += 'connection: close\r\n';
+  return Buffer.from(req + '\r\n' + body, 'latin1');
 }
 
 /**
