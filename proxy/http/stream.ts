@@ -1206,12 +1206,12 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     const log = this.log;
     const f = m.flags;
     // a 101 is refused (502) by 2.6's H1 layer when it upgrades to WebSocket without sec-websocket-accept, then by its
-    // stream, which has counted the head in %B, when the request or the 101 itself lacks "Connection: upgrade" (the
-    // Upgrade headers' tokens are not compared)
+    // stream, which has counted in %B the head and the tunnel bytes that came with it, when the request or the 101
+    // itself lacks "Connection: upgrade" (the Upgrade headers' tokens are not compared)
     if (status === 101) {
       const mux = (f & (H1_MF_CONN_UPG | H1_MF_UPG_WS | H1_MF_WS_KEY)) === (H1_MF_CONN_UPG | H1_MF_UPG_WS);
       if (mux || (this.req.flags & f & H1_MF_CONN_UPG) === 0) {
-        if (!mux) log.bytesOut += htxHeadSize(m);
+        if (!mux) log.bytesOut += htxHeadSize(m) + end - headEnd;
         this.serverFailed(SF_ERR_PRXCOND, SF_FINST_H, 502);
         return;
       }
