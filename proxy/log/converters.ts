@@ -211,7 +211,7 @@ interface MapEntry { ref: PatRefEntry; key: string; re: RegExp | null; net: numb
 function readMapFile(file: string, baseDir: string): [string, string][] | string {
   let text: string;
   const f = file.startsWith('/') || baseDir === '' ? file : `${baseDir}/${file}`;
-  try { text = fs.readFileSync(f, 'latin1'); } catch { return `failed to open map file '${file}'`; }
+  try { text = fs.readFileSync(f, 'latin1'); } catch { return `failed to open pattern file <${file}>`; }
   const out: [string, string][] = [];
   for (const raw of text.split('\n')) {
     const line = raw.replace(/\r$/, '').trim();
@@ -282,7 +282,7 @@ function mapConv(name: string, args: string[], baseDir: string): Conv | string |
   const kind = m[1] ?? 'str';
   if (!MAP_KINDS.has(kind)) return undefined;
   const outInt = m[2] === 'int';
-  if (args[0] === undefined || args[0] === '') return 'expects a map file name';
+  if (args[0] === undefined || args[0] === '') return 'failed to open pattern file <>';
   let ref = patRefByFile(args[0], true);
   let lines: [string, string][] | null = null;
   if (ref === undefined) {
@@ -350,7 +350,7 @@ function arith(args: string[], fn: (a: number, b: number) => number | null): Con
     });
   }
   const b = Number(args[0]);
-  if (args[0] === undefined || !Number.isInteger(b)) return 'expects an integer argument';
+  if (args[0] === undefined || !Number.isInteger(b)) return 'expects an integer or a variable name';
   return intConv((a) => fn(a, b));
 }
 
@@ -462,7 +462,7 @@ export function compileConverter(text: string, baseDir = ''): Conv | string | un
     }
     case 'digest': case 'hmac': {
       const algo = (args[0] ?? '').toLowerCase();
-      if (!DIGESTS.has(algo)) return `Unsupported digest algorithm: '${args[0] ?? ''}'`;
+      if (!DIGESTS.has(algo)) return 'algorithm must be a valid OpenSSL message digest name.';
       if (name === 'digest') return binConv((t) => nodeCrypto().createHash(algo).update(Buffer.from(t, 'latin1')).digest().toString('latin1'));
       const key = Buffer.from(args[1] ?? '', 'base64');
       return binConv((t) => nodeCrypto().createHmac(algo, key).update(Buffer.from(t, 'latin1')).digest().toString('latin1'));

@@ -254,7 +254,8 @@ export function compileLogSample(expr: string): Fetch | string {
     type = cname === 'ipmask' ? 'addr' : BIN_OUT.has(cname) ? 'bin' : BOOL_OUT.has(cname) ? 'bool' : '';
     const c = compileConverter(parts[i].trim());
     if (c === undefined) return "unknown converter '" + parts[i].trim().replace(/\(.*$/, '') + "'";
-    if (typeof c === 'string') return "converter '" + parts[i].trim() + "': " + c;
+    // 2.6's words for a converter whose arguments its check refused (the text of other argument errors differs)
+    if (typeof c === 'string') return "invalid args in converter '" + cname + "' : " + c;
     convs.push(c);
   }
   if (convs.length === 0) return fetch;
