@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
 import { PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
 import type { Proxy, Server } from '../model/types.ts';
+import { srvCountText } from './server.ts';
 import { SRV_ADMF_FMAINT, SRV_ADMF_IMAINT, SRV_ADMF_CMAINT, SRV_ADMF_RMAINT, SRV_ADMF_FDRAIN, SRV_ST_STOPPED } from '../model/types.ts';
 
 const MAINT = SRV_ADMF_FMAINT | SRV_ADMF_IMAINT | SRV_ADMF_CMAINT | SRV_ADMF_RMAINT;
@@ -130,7 +131,7 @@ function applyServerStates(g: GlobalState, ctx: KwCtx): void {
       const f = states.get(px.name + '/' + s.name);
       if (f === undefined || !applyLine(s, f)) continue;
       const [a, b] = left(px);
-      ctx.warnRaw(`${s.backup ? 'Backup Server' : 'Server'} ${px.name}/${s.name} is DOWN, changed from server-state after a reload. ${a} active and ${b} backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.`);
+      ctx.warnRaw(`${s.backup ? 'Backup Server' : 'Server'} ${px.name}/${s.name} is DOWN, changed from server-state after a reload. ${srvCountText(a, b, 'left')} 0 sessions active, 0 requeued, 0 remaining in queue.`);
     }
   }
 }

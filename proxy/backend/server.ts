@@ -62,14 +62,19 @@ export function recalcBackend(be: Proxy): boolean {
   return set.length === 0;
 }
 
+/** "N active and N backup servers left|online." of every state-change message, with 2.6's " Running on backup." when
+ *  only backup servers remain usable. */
+export function srvCountText(act: number, bck: number, verb: 'left' | 'online'): string {
+  return `${act} active and ${bck} backup servers ${verb}.${act === 0 && bck > 0 ? ' Running on backup.' : ''}`;
+}
 /** Sessions counts shared by the DOWN/maintenance messages. */
 function downTail(s: Server, requeued: number): string {
   const be = s.proxy;
-  return `${be.srvActive} active and ${be.srvBackup} backup servers left. ${s.served} sessions active, ${requeued} requeued, ${s.queued} remaining in queue.`;
+  return `${srvCountText(be.srvActive, be.srvBackup, 'left')} ${s.served} sessions active, ${requeued} requeued, ${s.queued} remaining in queue.`;
 }
 function upTail(s: Server, requeued: number): string {
   const be = s.proxy;
-  return `${be.srvActive} active and ${be.srvBackup} backup servers online. ${requeued} sessions requeued, ${s.queued} total in queue.`;
+  return `${srvCountText(be.srvActive, be.srvBackup, 'online')} ${requeued} sessions requeued, ${s.queued} total in queue.`;
 }
 
 /** The backend just lost its last usable server (DOWN, maintenance or drain alike): alert, chkdown, last change. */

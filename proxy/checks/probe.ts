@@ -254,8 +254,8 @@ class Probe {
     else if (this.size > 16384) this.evaluate();
   }
 
+  /** The server closed: what came decides (nothing at all is an invalid response with no info, as 2.6.12). */
   onEnd(): void {
-    if (this.size === 0) { this.finish(HCHK_STATUS_L7RSP, false, 0, 'empty response'); return; }
     this.evaluate();
   }
 

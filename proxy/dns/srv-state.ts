@@ -7,7 +7,7 @@
 import type { Proxy, Server } from '../model/types.ts';
 import { SRV_ADMF_RMAINT, SRV_ST_STOPPED, SRV_ST_RUNNING } from '../model/types.ts';
 import { PR_CAP_FE } from '../config/types.ts';
-import { SRV_ADMF_MAINT, recalcBackend, kickBackend, srvUsable, srvSetAddr } from '../backend/server.ts';
+import { SRV_ADMF_MAINT, srvCountText, recalcBackend, kickBackend, srvUsable, srvSetAddr } from '../backend/server.ts';
 import { processQueue, redistributeQueue } from '../backend/queue.ts';
 import { poolFlush } from '../backend/pool.ts';
 import { emitEvent, EV_ALERT, EV_WARNING } from '../events.ts';
@@ -46,7 +46,7 @@ export function dnsEnterMaint(s: Server, why: string): void {
   recalcBackend(be);
   const n = redistributeQueue(s, null);
   kickBackend(be);
-  const text = `${srvLabel(s)} is going DOWN for maintenance (${why}). ${be.srvActive} active and ${be.srvBackup} backup servers left. ${s.served} sessions active, ${n} requeued, ${s.queued} remaining in queue.`;
+  const text = `${srvLabel(s)} is going DOWN for maintenance (${why}). ${srvCountText(be.srvActive, be.srvBackup, 'left')} ${s.served} sessions active, ${n} requeued, ${s.queued} remaining in queue.`;
   tell(s, text, LOG_ALERT);
   if (had && be.srvActive + be.srvBackup === 0) {
     emitEvent(EV_ALERT, `${kindName(be)} '${be.name}' has no server available!`);

@@ -1,0 +1,72 @@
+/*
+ * Health-check failures as an operator sees them, compared with haproxy 2.6.12 (fixtures/proxy/check-states,
+ * capture.ts there, CMD): one backend per failure (HTTP 503 with a backup taking over, a server closing without an
+ * answer, one never answering within `timeout check`, a closed port, a non-HTTP answer) and `disable server` of the
+ * last active server of a backend with a backup. Lines: the state-change messages (pid and durations masked, sorted:
+ * the backends are independent), then `show stat` check columns and `show servers state` of the servers.
+ * Shared by the test and the capture.
+ */
+import net from 'node:net';
+
+/** Scripted servers: 200, 503, close without answering, never answer, answer "garbage". */
+export async function statesServers(): Promise<{ ports: Record<string, number>; close: () => void }> {
+  const servers: net.Server[] = [];
+  const ports: Record<string, number> = {};
+  for (const mode of ['ok', 'unavail', 'fin', 'hang', 'garbage']) {
+    const s = net.createServer((c) => {
+      c.on('error', () => {});
+      if (mode === 'fin') { c.end(); return; }
+      c.once('data', () => {
+        if (mode === 'ok') c.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
+        else if (mode === 'unavail') c.end('HTTP/1.1 503 Service Unavailable\r\ncontent-length: 4\r\n\r\ndown');
+        else if (mode === 'garbage') c.end('garbage\r\n');
+      });
+    });
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    ports[mode] = (s.address() as net.AddressInfo).port;
+    servers.push(s);
+  }
+  return { ports, close: () => { for (const s of servers) s.close(); } };
+}
+
+export function statesConfig(fe: number, p: Record<string, number>, closed: number, sock: string): string {
+  const chk = 'check inter 100 fall 1 rise 1';
+  return `global\n stats socket ${sock} level admin\n` +
+    `defaults\n mode http\n timeout connect 1s\n timeout client 1s\n timeout server 1s\n timeout check 300ms\n option httpchk GET /health\n` +
+    `frontend fe\n bind 127.0.0.1:${fe}\n default_backend b503\n` +
+    `backend b503\n server s1 127.0.0.1:${p.unavail} ${chk}\n server k1 127.0.0.1:${p.ok} ${chk} backup\n` +
+    `backend bfin\n server s1 127.0.0.1:${p.fin} ${chk}\n` +
+    `backend bhang\n server s1 127.0.0.1:${p.hang} ${chk}\n` +
+    `backend bclosed\n server s1 127.0.0.1:${closed} ${chk}\n` +
+    `backend bgarbage\n server s1 127.0.0.1:${p.garbage} ${chk}\n` +
+    `backend bmaint\n server s1 127.0.0.1:${p.ok} ${chk}\n server k1 127.0.0.1:${p.ok} ${chk} backup\n`;
+}
+
+/** What runs after the checks settled: the CLI command whose message is compared. */
+export const STATES_CLI = 'disable server bmaint/s1';
+
+/** The state-change messages of stderr text: level kept, pid and check durations masked, sorted. */
+export function statesLines(stderr: string): string[] {
+  return stderr.split('\n').filter((l) => /^\[(WARNING|ALERT)\]/.test(l) && / (is DOWN|is UP|going DOWN|has no server)/.test(l))
+    .map((l) => l.replace(/^\[(\w+)\] +\(\d+\) : /, '[$1] ').replace(/check duration: \d+ms/, 'check duration: Nms')).sort();
+}
+
+/** `show stat` check columns of the servers (an in-progress check's "* " dropped: timing). */
+export function statesStats(csv: string): string[] {
+  const rows = csv.split('\n').filter((l) => l !== '');
+  const head = rows[0].replace(/^# /, '').split(',');
+  const cols = ['status', 'weight', 'act', 'bck', 'chkfail', 'chkdown', 'check_status', 'check_code', 'last_chk', 'check_desc', 'check_rise', 'check_fall', 'check_health'];
+  const idx = cols.map((c) => head.indexOf(c));
+  return rows.slice(1).filter((l) => !/,(FRONTEND|BACKEND),/.test(l)).map((l) => {
+    const f = l.split(',');
+    return [f[0], f[1], ...idx.map((i) => f[i].replace(/^\* /, ''))].join(',');
+  });
+}
+
+/** `show servers state`: backend, server, op state, admin state, weights, check status. */
+export function statesServersState(text: string): string[] {
+  return text.split('\n').filter((l) => /^\d+ /.test(l)).map((l) => {
+    const f = l.split(' ');
+    return [f[1], f[3], f[5], f[6], f[7], f[8], f[10]].join(' ');
+  });
+}
