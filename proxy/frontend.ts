@@ -26,6 +26,7 @@ import { TCP_RULES_REJECT } from './tcp/types.ts';
 import { rawFromAccepted } from './net/raw-socket.ts';
 import { ppWaitStart } from './net/accept-proxy.ts';
 import type { ProxySocket, SockError } from './net/types.ts';
+import { unixSocketPerms } from './net/unix-perms.ts';
 
 type Socket = ProxySocket;
 
@@ -347,7 +348,13 @@ export async function startFrontend(fe: Proxy): Promise<void> {
         reject(new Error(`Starting ${(fe.cap & PR_CAP_FE) !== 0 && (fe.cap & 2) !== 0 ? 'proxy' : 'frontend'} ${fe.name}: cannot bind socket (${what}) [${b.path !== '' ? b.path : (b.host === '' ? '0.0.0.0' : b.host) + ':' + b.port}]`));
       };
       server.once('error', onErr);
-      const done = () => { server.removeListener('error', onErr); l.listening = true; hookAccept(l); resolve(); };
+      const done = () => {
+        server.removeListener('error', onErr);
+        if (b.path !== '' && b.path[0] !== '\0') {
+          try { unixSocketPerms(b); } catch (e) { server.close(); onErr(e as NodeJS.ErrnoException); return; }
+        }
+        l.listening = true; hookAccept(l); resolve();
+      };
       // unix sockets are never shared through the -W master (a new worker replaces the file); TCP ones are
       if (b.path !== '') {
         try { unlinkSync(b.path); } catch { /* not there */ }
@@ -552,8 +559,5 @@ export const bindKeywords: BindKeyword[] = [
   },
   { name: 'thread', parse() { return 2; } },
   { name: 'backlog', parse() { return 2; } },
-  { name: 'mode', parse() { return 2; } },
-  { name: 'user', parse() { return 2; } },
-  { name: 'group', parse() { return 2; } },
   { name: 'id', parse() { return 2; } },
 ];

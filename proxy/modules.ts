@@ -42,6 +42,7 @@ import { rdpCookie } from './lb/rdp-cookie.ts';
 import { hashExpr } from './lb/hash-expr.ts';
 import { UNSUPPORTED } from './unsupported.ts';
 import { IGNORED } from './ignored.ts';
+import { keywords as unixBindGlobalKeywords, unixBindKeywords } from './net/unix-perms.ts';
 import { registerEdge } from './edge.ts';
 import { keywords as logKeywords } from './log/keywords.ts';
 import { initProxyLog, initGlobalLog } from './log/cfg.ts';
@@ -151,6 +152,8 @@ export function buildRegistry(): KeywordRegistry {
   reg.register(frontendKeywords);
   reg.register(makeFrontendKeywords(reg));
   reg.registerBind(bindKeywords);
+  reg.registerBind(unixBindKeywords);
+  reg.register(unixBindGlobalKeywords);
   reg.register(makeServerKeywords(reg));
   reg.registerServer(serverKeywords);
   reg.register(balanceKeywords);

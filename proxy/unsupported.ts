@@ -8,7 +8,7 @@ export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = 
   ['global', [
     'lua-load', 'lua-load-per-thread', 'lua-prepend-path', 'issuers-chain-path',
     'deviceatlas-json-file', '51degrees-data-file', 'wurfl-data-file', 'tune.http.cookielen',
-    'dns-accept-family', 'unix-bind', 'default-path', 'h1-accept-payload-with-any-method',
+    'dns-accept-family', 'default-path', 'h1-accept-payload-with-any-method',
   ]],
   ['proxy', [
     'monitor-net', 'option spop-check',
@@ -18,7 +18,7 @@ export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = 
     'proto', 'check-proto', 'check-via-socks4', 'namespace', 'usesrc', 'socks4', 'log-proto', 'set-proxy-v2-tlv-fmt',
   ]],
   ['bind', [
-    'namespace', 'proto', 'expose-fd', 'level', 'severity-output', 'uid', 'gid', 'accept-netscaler-cip', 'quic-cc-algo',
+    'namespace', 'proto', 'expose-fd', 'level', 'severity-output', 'accept-netscaler-cip', 'quic-cc-algo',
     'quic-force-retry',
   ]],
 ];

@@ -4,7 +4,7 @@
  * see them), and process settings Sluice accepts with a warning because Node cannot honour them (chroot, ...).
  * Registered by proxy/modules.ts. Hot path: no.
  */
-import fs from 'node:fs';
+import { lookupId } from '../net/unix-perms.ts';
 import type { CfgKeyword, KwCtx } from './types.ts';
 import { parseUint, parseSize, atol, parseTime } from './values.ts';
 
@@ -111,12 +111,7 @@ function parseIgnoredWithWarning(args: readonly string[], ctx: KwCtx): void {
 }
 
 /** True when `name` is an entry of the passwd-format file `file` (/etc/passwd, /etc/group); true when unreadable. */
-function inIdFile(file: string, name: string): boolean {
-  let text: string;
-  try { text = fs.readFileSync(file, 'latin1'); } catch { return true; }
-  for (const line of text.split('\n')) if (line.slice(0, line.indexOf(':')) === name && name !== '') return true;
-  return false;
-}
+function inIdFile(file: string, name: string): boolean { return lookupId(file, name) !== -1; }
 
 /**
  * user/group/uid/gid: stored; main.ts drops privileges after binding when running as root. Checked as 2.6.12 does at
