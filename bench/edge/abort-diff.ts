@@ -19,9 +19,9 @@ import { pathToFileURL } from 'node:url';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { waitPort, syslogSink } from '../_util/proxy-bench.ts';
 
-type Step = { w: string } | { sleep: number } | { until: string } | 'end' | 'rst' | 'head' | 'freeze';
+type Step = { w: string | Buffer } | { sleep: number } | { until: string } | 'end' | 'rst' | 'head' | 'freeze';
 export interface Scenario {
-  name: string; mode?: 'http' | 'tcp'; fe?: string; be?: string; srv?: string;
+  name: string; mode?: 'http' | 'tcp'; fe?: string; be?: string; srv?: string; bind?: string;
   clients: { delay?: number; steps: Step[] }[];
   server: Step[] | null;               // null: no server listening (connect refused)
   addr?: string;                        // server address instead of the scripted one
@@ -257,20 +257,20 @@ function watch(sock: net.Socket, t0: number, ends: End[]): { got: () => string }
   return { got: () => buf };
 }
 
-export interface Side { name: string; child: ChildProcess; logs: string[]; fe: Map<string, number>; srv: Map<string, net.Server>; srvEnds: Map<string, End[]>; t0: Map<string, number>; sock: { close(): void } | null }
+export interface Side { name: string; child: ChildProcess; logs: string[]; fe: Map<string, number>; srv: Map<string, net.Server>; srvEnds: Map<string, End[]>; srvGot: Map<string, (() => string)[]>; t0: Map<string, number>; sock: { close(): void } | null }
 
 export async function startSide(name: string, argv: string[], scen: Scenario[]): Promise<Side> {
   // raw lines go to OUT/<name>.log, for the timers
   const sink = await syslogSink((s) => fs.appendFileSync(path.join(OUT, `${name}.log`), s.endsWith('\n') ? s : s + '\n'));
   const logs = sink.lines;
-  const side: Side = { name, child: null as unknown as ChildProcess, logs, fe: new Map(), srv: new Map(), srvEnds: new Map(), t0: new Map(), sock: sink.sock };
+  const side: Side = { name, child: null as unknown as ChildProcess, logs, fe: new Map(), srv: new Map(), srvEnds: new Map(), srvGot: new Map(), t0: new Map(), sock: sink.sock };
   let cfg = `global\n  log 127.0.0.1:${sink.port} local0\n  maxconn 1000\n  stats socket ${path.join(OUT, name + '.sock')} level admin\ndefaults\n  log global\n  timeout client 1s\n  timeout server 2s\n  timeout connect 1s\n  timeout http-request 1s\n  timeout http-keep-alive 1s\n  timeout queue 1s\n`;
   const held: net.Server[] = [];
   for (const s of scen) {
     const fp = await freePort(held);
     side.fe.set(s.name, fp);
     const mode = s.mode ?? 'http';
-    cfg += `frontend f_${s.name}\n  mode ${mode}\n  option ${mode === 'http' ? 'httplog' : 'tcplog'}\n  bind 127.0.0.1:${fp}\n  default_backend b_${s.name}\n${s.fe ? '  ' + s.fe + '\n' : ''}`;
+    cfg += `frontend f_${s.name}\n  mode ${mode}\n  option ${mode === 'http' ? 'httplog' : 'tcplog'}\n  bind 127.0.0.1:${fp}${s.bind ? ' ' + s.bind : ''}\n  default_backend b_${s.name}\n${s.fe ? '  ' + s.fe + '\n' : ''}`;
     cfg += `backend b_${s.name}\n  mode ${mode}\n${s.be ? '  ' + s.be + '\n' : ''}`;
     const all = [{ server: s.server, srv: s.srv }, ...(s.more ?? [])];
     for (let k = 0; k < all.length; k++) {
@@ -280,8 +280,11 @@ export async function startSide(name: string, argv: string[], scen: Scenario[]):
       if (steps !== null) {
         const ends: End[] = [];
         side.srvEnds.set(key, ends);
+        const got: (() => string)[] = [];
+        side.srvGot.set(key, got);
         const srv = net.createServer({ allowHalfOpen: true }, (c) => {
           const w = watch(c, side.t0.get(s.name) ?? Date.now(), ends);
+          got.push(w.got);
           void play(c, steps, w.got, side.child);
         });
         await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));

@@ -20,7 +20,6 @@ function matchNumber(n: number, match: MatchFn, p: AclPatterns): boolean {
   return match(p, intBuf, e, intBuf.length);
 }
 
-function dataLen(ctx: SampleCtx): number { const d = ctx.l4Data; return d === undefined || d === null ? 0 : d.length; }
 function notFinal(ctx: SampleCtx): boolean { return ctx.l4Final === false; }
 
 type DataOf = (ctx: SampleCtx) => Buffer | null;
@@ -139,27 +138,32 @@ function payloadLvFetch(name: string, data: DataOf): FetchDef {
 }
 const reqPayloadLv = payloadLvFetch('req.payload_lv', reqData);
 
-/** `rep_ssl_hello_type` / `res.ssl_hello_type`: the handshake type of the server's first TLS record (2 = ServerHello). */
-const resSslHelloType: FetchDef = {
-  name: 'res.ssl_hello_type', defaultMatch: ACL_M_INT, needsArg: false, bool: false,
-  run(ctx, _arg, match, p) {
-    const d = resData(ctx);
-    if (d === null || d.length < 6 || d[0] !== 0x16 || d[1] !== 0x03) return false;
-    return matchNumber(d[5], match, p);
-  },
-  mayChange(ctx) { const d = resData(ctx); return ctx.l4Final === false && (d === null || (d.length < 6 && (d.length === 0 || d[0] === 0x16))); },
-};
+/**
+ * The handshake type of the TLS record at the start of `d` once its whole first handshake message is there (2.6
+ * waits for it: a ClientHello split over segments is judged complete), HELLO_MORE while it may still come,
+ * HELLO_NOT when `d` is no TLS handshake.
+ */
+const HELLO_MORE = -1;
+const HELLO_NOT = -2;
+function helloType(d: Buffer | null): number {
+  if (d === null || d.length === 0) return HELLO_MORE;
+  if (d[0] !== 0x16) return HELLO_NOT;
+  if (d.length < 9) return d.length < 2 || d[1] === 0x03 ? HELLO_MORE : HELLO_NOT;
+  if (d[1] !== 0x03 || ((d[3] << 8) | d[4]) < 4) return HELLO_NOT;
+  return d.length < 9 + ((d[6] << 16) | (d[7] << 8) | d[8]) ? HELLO_MORE : d[5];
+}
 
+function helloTypeFetch(name: string, data: DataOf): FetchDef {
+  return {
+    name, defaultMatch: ACL_M_INT, needsArg: false, bool: false,
+    run(ctx, _arg, match, p) { const t = helloType(data(ctx)); return t >= 0 && matchNumber(t, match, p); },
+    mayChange(ctx) { return ctx.l4Final === false && helloType(data(ctx)) === HELLO_MORE; },
+  };
+}
+/** `rep_ssl_hello_type` / `res.ssl_hello_type`: the handshake type of the server's first TLS record (2 = ServerHello). */
+const resSslHelloType = helloTypeFetch('res.ssl_hello_type', resData);
 /** `req.ssl_hello_type`: the handshake message type of a TLS handshake record (1 = ClientHello). */
-const sslHelloType: FetchDef = {
-  name: 'req.ssl_hello_type', defaultMatch: ACL_M_INT, needsArg: false, bool: false,
-  run(ctx, _arg, match, p) {
-    const d = ctx.l4Data;
-    if (d === undefined || d === null || d.length < 6 || d[0] !== 0x16 || d[1] !== 0x03) return false;
-    return matchNumber(d[5], match, p);
-  },
-  mayChange(ctx) { return ctx.l4Final === false && dataLen(ctx) < 6 && (dataLen(ctx) === 0 || ctx.l4Data![0] === 0x16); },
-};
+const sslHelloType = helloTypeFetch('req.ssl_hello_type', reqData);
 
 /** [start, end) of the host_name of a complete ClientHello's server_name extension in sniOut; 0 found, 1 need more, -1 none. */
 const sniOut = new Int32Array(2);

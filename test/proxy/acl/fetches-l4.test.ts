@@ -49,6 +49,13 @@ test('req.ssl_hello_type and req.ssl_sni read a real ClientHello, whole or cut s
     assert.equal(run(sni, ctx(part, false)), false, `cut at ${cut}`);
     assert.equal(may(sni, ctx(part, false)), true, `cut at ${cut} may change`);
   }
+  // 2.6 waits for the whole handshake message: a hello split over segments (cut at 20, or one byte short) is no hello yet
+  const type1 = term('req.ssl_hello_type', '1');
+  for (const cut of [3, 9, 20, hello.length - 1]) {
+    assert.equal(run(type1, ctx(hello.subarray(0, cut), false)), false, `type cut at ${cut}`);
+    assert.equal(may(type1, ctx(hello.subarray(0, cut), false)), true, `type cut at ${cut} may change`);
+    assert.equal(may(type1, ctx(hello.subarray(0, cut), true)), false, `type cut at ${cut} final`);
+  }
   const plain = Buffer.from('GET / HTTP/1.1\r\n');
   assert.equal(run(term('req.ssl_hello_type', '1'), ctx(plain, false)), false);
   assert.equal(may(term('req.ssl_hello_type', '1'), ctx(plain, false)), false, 'not TLS: final answer');

@@ -1,0 +1,197 @@
+/*
+ * Live `mode tcp` differential run in the shapes users deploy: TLS passthrough routed by SNI (a real ClientHello from
+ * node:tls, the same bytes to both sides), protocol detection on layer-4 payload, tcp-request connection/content
+ * rules with stick tables and rate limits, balance algorithms, PROXY protocol both ways, half-close and the fin
+ * timeouts. Sluice (DIST/proxy/main.js) and HAProxy 2.6 run the same generated configuration (abort-diff.ts's
+ * harness: one frontend+backend+scripted servers per scenario, tcplog to a UDP sink); compared: what each client
+ * received and how its connection ended, what each server received (PROXY ports masked) and how it ended, the log
+ * lines (client address kept, ports/date masked, timers by shape) and the `show stat` counters below.
+ * Not a test: prints one block per difference. Loopback only, bounded (~6 s per batch).
+ * Run: DIST=/tmp/wt/dist node --import tsx bench/edge/tcp-diff.ts   env: ONLY=name,... HAPROXY=/usr/sbin/haproxy
+ * SAVE=<file> runs HAProxy alone and writes its outcomes as JSON (the golden of test/e2e/tcp/tcp-diff.test.ts).
+ */
+import net from 'node:net';
+import tls from 'node:tls';
+import fs from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { startSide, runOne, showStat, OUT, type Scenario, type Side } from './abort-diff.ts';
+
+/** A ClientHello as node:tls sends it for SNI `sni` (captured by a plain listener; its first segment). */
+async function clientHello(sni: string): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const srv = net.createServer((c) => c.once('data', (d: Buffer) => { resolve(d); c.destroy(); srv.close(); }));
+    srv.listen(0, '127.0.0.1', () => {
+      const t = tls.connect({ port: (srv.address() as net.AddressInfo).port, host: '127.0.0.1', servername: sni, rejectUnauthorized: false });
+      t.on('error', () => {});
+    });
+  });
+}
+
+const HELLO = await clientHello('Example.COM');
+const HELLO_OTHER = await clientHello('other.org');
+const MAP = path.join(OUT, 'sni.map');
+fs.writeFileSync(MAP, 'example.com s2\nother.org s1\n');
+
+const INSPECT = 'tcp-request inspect-delay 5s\n  tcp-request content accept if { req.ssl_hello_type 1 }';
+const TWO = { server: [{ until: '\x16' }, { w: 'two' }, 'end'] as Scenario['server'] };
+const ONE: Scenario['server'] = [{ until: '\x16' }, { w: 'one' }, 'end'];
+const ECHO: Scenario['server'] = [{ until: 'hi' }, { w: 'yo' }, 'end'];
+const TRACK = 'stick-table type ip size 1k expire 30s store conn_rate(10s),conn_cur\n  tcp-request connection track-sc0 src';
+const seq = (n: number, gap: number, steps: Scenario['clients'][0]['steps']): Scenario['clients'] => Array.from({ length: n }, (_v, i) => ({ delay: i * gap, steps }));
+
+export const TCP_SCENARIOS: Scenario[] = [
+  // SNI routing (use-server: one frontend and backend per scenario)
+  { name: 'sni-route', mode: 'tcp', fe: INSPECT, be: 'use-server s2 if { req.ssl_sni -i example.com }', more: [TWO], clients: [{ steps: [{ w: HELLO }, { until: 'two' }, 'end'] }], server: ONE },
+  { name: 'sni-other', mode: 'tcp', fe: INSPECT, be: 'use-server s2 if { req.ssl_sni -i example.com }', more: [TWO], clients: [{ steps: [{ w: HELLO_OTHER }, { until: 'one' }, 'end'] }], server: ONE },
+  { name: 'sni-old', mode: 'tcp', fe: 'tcp-request inspect-delay 5s\n  tcp-request content accept if { req_ssl_hello_type 1 }', be: 'use-server s2 if { req_ssl_sni -i example.com }', more: [TWO], clients: [{ steps: [{ w: HELLO }, { until: 'two' }, 'end'] }], server: ONE },
+  { name: 'sni-map', mode: 'tcp', fe: INSPECT, be: `use-server s2 if { req.ssl_sni,lower,map(${MAP}) -m str s2 }`, more: [TWO], clients: [{ steps: [{ w: HELLO }, { until: 'two' }, 'end'] }], server: ONE },
+  { name: 'sni-split', mode: 'tcp', fe: INSPECT, be: 'use-server s2 if { req.ssl_sni -i example.com }', more: [TWO], clients: [{ steps: [{ w: HELLO.subarray(0, 20) }, { sleep: 200 }, { w: HELLO.subarray(20) }, { until: 'two' }, 'end'] }], server: ONE },
+  { name: 'sni-plain-reject', mode: 'tcp', fe: INSPECT + '\n  tcp-request content reject', clients: [{ steps: [{ w: 'hi there\r\n' }] }], server: ECHO },
+  { name: 'sni-delay-expire', mode: 'tcp', fe: 'tcp-request inspect-delay 500ms\n  tcp-request content accept if { req.ssl_hello_type 1 }\n  tcp-request content reject', clients: [{ steps: [{ w: HELLO.subarray(0, 3) }] }], server: ONE },
+  { name: 'sni-delay-accept', mode: 'tcp', fe: 'tcp-request inspect-delay 500ms\n  tcp-request content accept if { req.ssl_hello_type 1 }', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }, 'end'] }], server: ECHO },
+  { name: 'sni-part-expire', mode: 'tcp', fe: 'tcp-request inspect-delay 500ms\n  tcp-request content accept if { req.ssl_hello_type 1 }\n  tcp-request content reject', clients: [{ steps: [{ w: HELLO.subarray(0, 20) }] }], server: ONE },
+  { name: 'sni-short1-expire', mode: 'tcp', fe: 'tcp-request inspect-delay 500ms\n  tcp-request content accept if { req.ssl_hello_type 1 }\n  tcp-request content reject', clients: [{ steps: [{ w: HELLO.subarray(0, HELLO.length - 1) }] }], server: ONE },
+  { name: 'sni-fin-early', mode: 'tcp', fe: INSPECT + '\n  tcp-request content reject', clients: [{ steps: [{ w: HELLO.subarray(0, 3) }, 'end'] }], server: ONE },
+  // protocol detection
+  { name: 'proto-http', mode: 'tcp', fe: 'tcp-request inspect-delay 2s\n  tcp-request content accept if HTTP', be: 'use-server s2 if { req.proto_http }', more: [{ server: [{ until: '\r\n\r\n' }, { w: 'two' }, 'end'] }], clients: [{ steps: [{ w: 'GET / HTTP/1.1\r\nHost: a\r\n\r\n' }, { until: 'two' }, 'end'] }], server: ONE },
+  { name: 'proto-payload', mode: 'tcp', fe: 'tcp-request inspect-delay 2s\n  tcp-request content accept if { req.len ge 4 }', be: 'use-server s2 if { req.payload(0,4) -m bin 50494e47 }', more: [{ server: [{ until: 'PING' }, { w: '+PONG' }, 'end'] }], clients: [{ steps: [{ w: 'PING\r\n' }, { until: 'PONG' }, 'end'] }], server: ONE },
+  { name: 'proto-len-wait', mode: 'tcp', fe: 'tcp-request inspect-delay 2s\n  tcp-request content accept if { req.len ge 4 }', clients: [{ steps: [{ w: 'h' }, { sleep: 300 }, { w: 'i..' }, { until: 'yo' }, 'end'] }], server: ECHO },
+  { name: 'proto-payload-lv', mode: 'tcp', fe: 'tcp-request inspect-delay 2s\n  tcp-request content reject if { req.payload_lv(0,1) -m str bad }\n  tcp-request content accept', clients: [{ steps: [{ w: '\x03bad' }] }], server: ECHO },
+  // connection rules, stick tables, rate limits
+  { name: 'rl-conn-rate', mode: 'tcp', fe: TRACK + '\n  tcp-request connection reject if { sc_conn_rate(0) gt 2 }', clients: seq(4, 150, [{ w: 'hi' }, { until: 'yo' }, 'end']), server: ECHO },
+  { name: 'rl-src-conn-rate', mode: 'tcp', fe: TRACK + '\n  tcp-request connection reject if { src_conn_rate gt 1 }', clients: seq(3, 150, [{ w: 'hi' }, { until: 'yo' }, 'end']), server: ECHO },
+  { name: 'rl-conn-cur', mode: 'tcp', fe: TRACK + '\n  tcp-request connection reject if { sc_conn_cur(0) gt 1 }', clients: [{ steps: [{ w: 'hi' }, { sleep: 500 }, 'end'] }, { delay: 150, steps: [{ w: 'hi' }] }], server: [{ until: 'hi' }, { w: 'yo' }] },
+  { name: 'rl-content-track', mode: 'tcp', fe: 'stick-table type ip size 1k expire 30s store conn_cnt\n  tcp-request content track-sc1 src\n  tcp-request content reject if { sc1_conn_cnt gt 1 }', clients: seq(3, 150, [{ w: 'hi' }, { until: 'yo' }, 'end']), server: ECHO },
+  { name: 'conn-accept', mode: 'tcp', fe: 'tcp-request connection accept if { src 127.0.0.1 }\n  tcp-request connection reject', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }, 'end'] }], server: ECHO },
+  { name: 'conn-reject', mode: 'tcp', fe: 'tcp-request connection reject', clients: [{ steps: [{ w: 'hi' }] }], server: ECHO },
+  { name: 'content-reject', mode: 'tcp', fe: 'tcp-request content reject', clients: [{ steps: [{ w: 'hi' }] }], server: ECHO },
+  { name: 'content-reject-be', mode: 'tcp', be: 'tcp-request content reject', clients: [{ steps: [{ w: 'hi' }] }], server: ECHO },
+  { name: 'session-reject', mode: 'tcp', fe: 'tcp-request session reject', clients: [{ steps: [{ w: 'hi' }] }], server: ECHO },
+  // balance (which server each connection reaches shows in the servers' ends)
+  { name: 'bal-rr', mode: 'tcp', be: 'balance roundrobin', more: [{ server: ECHO }], clients: seq(3, 150, [{ w: 'hi' }, { until: 'yo' }, 'end']), server: ECHO },
+  { name: 'bal-source', mode: 'tcp', be: 'balance source', more: [{ server: ECHO }], clients: seq(3, 150, [{ w: 'hi' }, { until: 'yo' }, 'end']), server: ECHO },
+  { name: 'bal-leastconn', mode: 'tcp', be: 'balance leastconn', more: [{ server: [{ until: 'hi' }, { w: 'yo' }, 'end'] }], clients: [{ steps: [{ w: 'hi' }, { sleep: 600 }, 'end'] }, { delay: 150, steps: [{ w: 'hi' }, { until: 'yo' }, 'end'] }, { delay: 300, steps: [{ w: 'hi' }, { until: 'yo' }, 'end'] }], server: [{ until: 'hi' }, { w: 'yo' }] },
+  // accepted options
+  { name: 'opt-splice-tcpka', mode: 'tcp', fe: 'option splice-auto\n  option tcpka\n  option splice-request\n  option splice-response', be: 'option tcpka\n  option srvtcpka', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }, 'end'] }], server: ECHO },
+  // PROXY protocol
+  { name: 'pp-send-v1', mode: 'tcp', srv: 'send-proxy', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }, 'end'] }], server: ECHO },
+  { name: 'pp-send-v2', mode: 'tcp', srv: 'send-proxy-v2', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }, 'end'] }], server: ECHO },
+  { name: 'pp-accept', mode: 'tcp', bind: 'accept-proxy', clients: [{ steps: [{ w: 'PROXY TCP4 10.1.2.3 10.9.8.7 4242 443\r\nhi' }, { until: 'yo' }, 'end'] }], server: ECHO },
+  { name: 'pp-accept-chain', mode: 'tcp', bind: 'accept-proxy', srv: 'send-proxy', clients: [{ steps: [{ w: 'PROXY TCP4 10.1.2.3 10.9.8.7 4242 443\r\nhi' }, { until: 'yo' }, 'end'] }], server: ECHO },
+  { name: 'pp-accept-bad', mode: 'tcp', bind: 'accept-proxy', clients: [{ steps: [{ w: 'hi there\r\n' }] }], server: ECHO },
+  // half-close both ways, fin timeouts, tunnel
+  { name: 'hc-client-first', mode: 'tcp', clients: [{ steps: [{ w: 'hi' }, 'end', { until: 'yo' }] }], server: [{ until: 'hi' }, { sleep: 300 }, { w: 'yo' }, 'end'] },
+  { name: 'hc-server-first', mode: 'tcp', clients: [{ steps: [{ until: 'ban' }, { sleep: 300 }, { w: 'hi' }, 'end'] }], server: [{ w: 'banner' }, 'end', { until: 'hi' }] },
+  { name: 'fin-client', mode: 'tcp', fe: 'timeout client-fin 300ms', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }] }], server: [{ until: 'hi' }, { w: 'yo' }, 'end'] },
+  { name: 'fin-server', mode: 'tcp', be: 'timeout server-fin 300ms', clients: [{ steps: [{ w: 'hi' }, 'end'] }], server: [{ until: 'hi' }] },
+  { name: 'tunnel', mode: 'tcp', be: 'timeout tunnel 3s', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }, { sleep: 1500 }, { w: 'hi' }, 'end'] }], server: [{ until: 'hi' }, { w: 'yo' }] },
+  { name: 'tunnel-nofin', mode: 'tcp', be: 'timeout tunnel 3s', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }, { sleep: 1500 }, { w: 'hi' }] }], server: [{ until: 'hi' }, { w: 'yo' }] },
+  { name: 'tunnel-idle', mode: 'tcp', be: 'timeout tunnel 1500ms', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }] }], server: [{ until: 'hi' }, { w: 'yo' }] },
+  { name: 'big-both', mode: 'tcp', clients: [{ steps: [{ w: 'hi' + 'x'.repeat(200000) }, 'end', { until: 'yo' }] }], server: [{ until: 'hi' }, { sleep: 200 }, { w: 'yo' + 'y'.repeat(300000) }, 'end'] },
+];
+
+export const COLS = ['scur', 'stot', 'bin', 'bout', 'dreq', 'dresp', 'ereq', 'econ', 'eresp', 'cli_abrt', 'srv_abrt', 'dcon', 'dses', 'wretr', 'wredis', 'conn_tot', 'req_tot'];
+
+/** What a server got: PROXY v1 ports and v2 port bytes masked, binary shown as its length. */
+export function srvData(side: Side, s: Scenario): string {
+  const parts: string[] = [];
+  for (let k = 0; k <= (s.more?.length ?? 0); k++) {
+    const got = side.srvGot.get(k === 0 ? s.name : `${s.name}#s${k + 1}`) ?? [];
+    parts.push(`s${k + 1}:[` + got.map((g) => {
+      let d = g();
+      let pre = '';
+      if (d.startsWith('\r\n\r\n\0\r\nQUIT\n')) { const b = Buffer.from(d, 'latin1'); const n = 16 + b.readUInt16BE(14); pre = `v2(${b.subarray(12, 24).toString('hex')}..${n}B)`; d = d.slice(n); }
+      d = d.replace(/^(PROXY TCP4 \S+ \S+) \d+ \d+\r\n/, '$1 P P\r\n');
+      return pre + (d.includes('\x16\x03') ? `hello${d.length}B` : d.length > 64 ? `${d.length}B` : JSON.stringify(d));
+    }).join(',') + ']');
+  }
+  return parts.join(' ');
+}
+
+/** Log line: the client address kept, its port and the date masked, timers by shape (0/N/-1), Tt in 0.5 s steps. */
+export function maskRaw(l: string): string {
+  return l.replace(/^.*?\]: /, '').replace(/^([0-9.]+):\d+ \[[^\]]+\] /, '$1:P ')
+    .replace(/ (-?\d+(?:\/\+?-?\d+){2,4}) /, (_m, t: string) => ' ' + t.split('/').map((x, i, a) => (x === '-1' ? x : i === a.length - 1 ? `~${(Math.round(Number(x) / 500) / 2).toFixed(1)}` : 'N')).join('/') + ' ')
+    .replace(/ \d+\/(\d+\/\d+\/\d+\/\+?\d+ \d+\/\d+)$/, ' a/$1');
+}
+
+/** First in every configuration: the harness's readiness probe connects to the first frontend (not compared). */
+export const PROBE: Scenario = { name: 'probe', mode: 'tcp', clients: [], server: [] };
+
+/** One scenario's comparable outcome: clients (without times when `timeless`), servers' data, masked log lines. */
+export async function outcome(side: Side, s: Scenario, timeless = false): Promise<{ clients: string[]; srv: string; log: string[] }> {
+  const o = await runOne(side, s);
+  return { clients: timeless ? o.clients.map((c) => c.replace(/@\d+\.\d$/, '')) : o.clients, srv: srvData(side, s), log: o.raw.map(maskRaw).sort() };
+}
+
+/** The COLS counters of scenario `name`'s frontend, backend and servers. */
+export function stats(rows: Map<string, Map<string, string>>, name: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, r] of rows) if (key === `f_${name}/FRONTEND` || key.startsWith(`b_${name}/`)) out[key] = COLS.map((c) => `${c}=${r.get(c) ?? ''}`).join(' ');
+  return out;
+}
+
+/** SAVE=<file>: HAProxy's outcomes alone as the JSON golden of test/e2e/tcp/tcp-diff.test.ts. */
+async function save(scen: Scenario[], file: string): Promise<void> {
+  const hp = await startSide('haproxy', [process.env.HAPROXY ?? '/usr/sbin/haproxy'], [PROBE, ...scen]);
+  const res = await Promise.all(scen.map((s) => outcome(hp, s, true)));
+  const rows = await showStat(path.join(OUT, 'haproxy.sock'));
+  const golden: Record<string, unknown> = {};
+  scen.forEach((s, i) => { golden[s.name] = { ...res[i], stat: stats(rows, s.name) }; });
+  fs.writeFileSync(file, JSON.stringify(golden, null, 1) + '\n');
+  hp.child.kill('SIGTERM');
+  for (const v of hp.srv.values()) v.close();
+  process.exit(0);
+}
+
+async function main(): Promise<void> {
+  const ONLY = process.env.ONLY ? new Set(process.env.ONLY.split(',')) : null;
+  const scen = ONLY ? TCP_SCENARIOS.filter((s) => ONLY.has(s.name)) : TCP_SCENARIOS;
+  if (process.env.SAVE) return save(scen, process.env.SAVE);
+  const DIST = process.env.DIST ?? 'dist';
+  const hp = await startSide('haproxy', [process.env.HAPROXY ?? '/usr/sbin/haproxy'], [PROBE, ...scen]);
+  const sl = await startSide('sluice', [process.execPath, path.join(DIST, 'proxy/main.js')], [PROBE, ...scen]);
+  process.on('exit', () => { hp.child.kill('SIGTERM'); sl.child.kill('SIGTERM'); });
+  let diffs = 0;
+  const BATCH = Number(process.env.BATCH ?? 6);
+  for (let i = 0; i < scen.length; i += BATCH) {
+    const batch = scen.slice(i, i + BATCH);
+    const res = await Promise.all(batch.map((s) => Promise.all([runOne(hp, s), runOne(sl, s)])));
+    for (let j = 0; j < batch.length; j++) {
+      const s = batch[j];
+      const [a, b] = res[j];
+      const la = a.raw.map(maskRaw).sort();
+      const lb = b.raw.map(maskRaw).sort();
+      const da = srvData(hp, s);
+      const db = srvData(sl, s);
+      const what: string[] = [];
+      if (a.clients.join('|') !== b.clients.join('|')) what.push('client');
+      if (a.server !== b.server) what.push('server');
+      if (da !== db) what.push('srvdata');
+      if (la.join('\n') !== lb.join('\n')) what.push('log');
+      const line = `  haproxy: ${a.clients.join(' | ')} ; srv ${a.server} ; ${da}\n    ${la.join('\n    ')}\n  sluice : ${b.clients.join(' | ')} ; srv ${b.server} ; ${db}\n    ${lb.join('\n    ')}\n`;
+      fs.appendFileSync(path.join(OUT, 'all.txt'), `${s.name} [${what.join(',')}]\n${line}`);
+      if (what.length === 0) continue;
+      diffs++;
+      process.stdout.write(`DIFF ${s.name} [${what.join(',')}]\n${line}`);
+    }
+  }
+  const [sa, sb] = await Promise.all([showStat(path.join(OUT, 'haproxy.sock')), showStat(path.join(OUT, 'sluice.sock'))]);
+  let sdiffs = 0;
+  for (const s of scen) {
+    const d: string[] = [];
+    for (const [key, ra] of sa) {
+      if (key !== `f_${s.name}/FRONTEND` && !key.startsWith(`b_${s.name}/`)) continue;
+      for (const c of COLS) if ((ra.get(c) ?? '') !== (sb.get(key)?.get(c) ?? '(none)')) d.push(`${key} ${c} ${ra.get(c)}/${sb.get(key)?.get(c) ?? '(none)'}`);
+    }
+    if (d.length === 0) continue;
+    sdiffs++;
+    process.stdout.write(`STAT ${s.name} (haproxy/sluice): ${d.join(' ; ')}\n`);
+  }
+  process.stdout.write(`${scen.length} scenarios, ${diffs} with differences, ${sdiffs} with different counters (all in ${OUT}/all.txt)\n`);
+  for (const s of [hp, sl]) { s.child.kill('SIGTERM'); for (const v of s.srv.values()) v.close(); }
+  process.exit(0);
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) main().catch((e) => { console.error(e); process.exit(1); });
