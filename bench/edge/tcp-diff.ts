@@ -79,6 +79,9 @@ export const TCP_SCENARIOS: Scenario[] = [
   { name: 'pp-send-v2', mode: 'tcp', srv: 'send-proxy-v2', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }, 'end'] }], server: ECHO },
   { name: 'pp-accept', mode: 'tcp', bind: 'accept-proxy', clients: [{ steps: [{ w: 'PROXY TCP4 10.1.2.3 10.9.8.7 4242 443\r\nhi' }, { until: 'yo' }, 'end'] }], server: ECHO },
   { name: 'pp-accept-chain', mode: 'tcp', bind: 'accept-proxy', srv: 'send-proxy', clients: [{ steps: [{ w: 'PROXY TCP4 10.1.2.3 10.9.8.7 4242 443\r\nhi' }, { until: 'yo' }, 'end'] }], server: ECHO },
+  { name: 'pp-accept-split', mode: 'tcp', bind: 'accept-proxy', clients: [{ steps: [{ w: 'PROXY TCP4 10.1' }, { sleep: 200 }, { w: '.2.3 10.9.8.7 4242 443\r\nhi' }, { until: 'yo' }, 'end'] }], server: ECHO },
+  { name: 'pp-accept-short', mode: 'tcp', bind: 'accept-proxy', clients: [{ steps: [{ w: 'hi' }] }], server: ECHO },
+  { name: 'pp-accept-bad-v1', mode: 'tcp', bind: 'accept-proxy', clients: [{ steps: [{ w: 'PROXY TCP9 x\r\nhi' }] }], server: ECHO },
   { name: 'pp-accept-bad', mode: 'tcp', bind: 'accept-proxy', clients: [{ steps: [{ w: 'hi there\r\n' }] }], server: ECHO },
   // half-close both ways, fin timeouts, tunnel
   { name: 'hc-client-first', mode: 'tcp', clients: [{ steps: [{ w: 'hi' }, 'end', { until: 'yo' }] }], server: [{ until: 'hi' }, { sleep: 300 }, { w: 'yo' }, 'end'] },

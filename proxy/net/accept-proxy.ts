@@ -3,8 +3,9 @@
  * proxy/net/proxy-protocol.ts) from the first bytes of an accepted client socket before any session exists, then
  * gives the socket the header's addresses (src, dst, %ci, X-Forwarded-For) and hands it back to frontend.ts with the
  * bytes that followed the header. A missing, bad or late header closes the connection and is logged as HAProxy 2.6
- * does: `<ci>:<cp> [<date>] <fe>/<bind>: Received an invalid PROXY protocol header`. `timeout client` bounds the
- * wait. Sockets of other binds never come here. Hot path: no (once per accept-proxy connection).
+ * does: `<ci>:<cp> [<date>] <fe>/<bind>: Received an invalid PROXY protocol header`. Like 2.6, the first read that
+ * brings data decides: a header not whole in it is "Truncated" (measured: 'PROXY TCP4 10.1' then the rest 200 ms
+ * later, or 10 bytes of plain text, are reset at once by 2.6.12). `timeout client` bounds the wait for that read. Sockets of other binds never come here. Hot path: no (once per accept-proxy connection).
  */
 import type { BindCfg, Proxy } from '../model/types.ts';
 import { PR_O_DONTLOGNULL } from '../model/types.ts';
@@ -13,7 +14,7 @@ import type { ProxySocket, SockError } from './types.ts';
 import { RawSocket } from './raw-socket.ts';
 import {
   ppDecode, PpInfo, PP_NEED_MORE, PP_ERR_TEXT, PP_ERR_TRUNCATED, PP_ERR_EMPTY, PP_ERR_TIMEOUT, PP_ERR_ABORT,
-  PP_ERR_BAD_HDR, PP_V2_HDR_LEN,
+  PP_ERR_BAD_HDR,
 } from './proxy-protocol.ts';
 import { Timer, timerArm, timerDisarm } from '../timer-wheel.ts';
 import { logConnError } from '../log/emit.ts';
@@ -23,9 +24,6 @@ import { logConnError } from '../log/emit.ts';
  * with `sock` (its addresses now those of the header), `leftover` = bytes read after the header, or null.
  */
 export type PpDone = (fe: Proxy, sock: ProxySocket, bind: BindCfg, ok: boolean, leftover: Buffer | null) => void;
-
-/** Largest header kept while waiting: a v2 header with a full 64 KiB TLV area. */
-const PP_MAX_WAIT_BYTES = PP_V2_HDR_LEN + 65535;
 
 /** What the header said, per connection that had one (fetches: fc_rcvd_proxy, fc_pp_authority, fc_pp_unique_id). */
 const received = new WeakMap<object, PpInfo>();
@@ -44,7 +42,6 @@ class PpWait {
   readonly acceptMs: number;
   readonly timer: Timer;
   readonly info = new PpInfo();
-  acc: Buffer | null = null;
   finished = false;
   constructor(fe: Proxy, sock: ProxySocket, bind: BindCfg, done: PpDone) {
     this.fe = fe; this.sock = sock; this.bind = bind; this.done = done;
@@ -69,18 +66,12 @@ export function ppWaitStart(fe: Proxy, sock: ProxySocket, bind: BindCfg, done: P
   sock.resume();
 }
 
-function onPpData(this: ProxySocket, chunk: Buffer): void {
+function onPpData(this: ProxySocket, buf: Buffer): void {
   const w = this.owner as PpWait;
   if (w.finished) return;
-  let buf = chunk;
-  if (w.acc !== null) buf = Buffer.concat([w.acc, chunk]);
   const r = ppDecode(buf, 0, buf.length, w.info);
-  if (r === PP_NEED_MORE) {
-    if (buf.length > PP_MAX_WAIT_BYTES) { fail(w, PP_ERR_BAD_HDR, true); return; }
-    // a read's chunk may be a view of a buffer the socket reuses: keep a copy
-    w.acc = buf === chunk ? Buffer.from(chunk) : buf;
-    return;
-  }
+  // 2.6 decides on the first read that brings data: a header cut short there is truncated (RST, unread bytes)
+  if (r === PP_NEED_MORE) { fail(w, PP_ERR_TRUNCATED, true); return; }
   if (r < 0) { fail(w, r, true); return; }
   w.finished = true;
   timerDisarm(w.timer);
@@ -101,7 +92,7 @@ function onPpData(this: ProxySocket, chunk: Buffer): void {
 function onPpEnd(this: ProxySocket): void {
   const w = this.owner as PpWait;
   if (w.finished) return;
-  fail(w, w.acc === null ? PP_ERR_EMPTY : PP_ERR_TRUNCATED, false);
+  fail(w, PP_ERR_EMPTY, false);
 }
 
 function onPpError(this: ProxySocket, _e: SockError): void {
@@ -139,7 +130,7 @@ export const ppStats = { failed: 0 };
 function logPpError(w: PpWait, code: number): void {
   const fe = w.fe;
   // dontlognull: a connection that sent nothing at all (closed or timed out empty) is not logged, as 2.6
-  if ((fe.options & PR_O_DONTLOGNULL) !== 0 && w.acc === null && (code === PP_ERR_EMPTY || code === PP_ERR_TIMEOUT || code === PP_ERR_ABORT)) return;
+  if ((fe.options & PR_O_DONTLOGNULL) !== 0 && (code === PP_ERR_EMPTY || code === PP_ERR_TIMEOUT || code === PP_ERR_ABORT)) return;
   const info = w.info;
   if (info.addrSet && code === PP_ERR_BAD_HDR) logConnError(fe, w.bind, info.srcIp, info.srcPort, w.acceptMs, PP_ERR_TEXT[-code]);
   else logConnError(fe, w.bind, w.sock.remoteAddress ?? '', w.sock.remotePort ?? 0, w.acceptMs, PP_ERR_TEXT[-code]);

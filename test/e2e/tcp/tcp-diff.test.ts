@@ -1,0 +1,45 @@
+/*
+ * Mode tcp in the shapes users deploy, played by bench/edge/tcp-diff.ts's scenarios against Sluice (a child process
+ * from source) and compared with haproxy 2.6.12's outcomes (fixtures/proxy/tcp-diff/haproxy-2.6.12.json, made by
+ * the same script: `SAVE=fixtures/proxy/tcp-diff/haproxy-2.6.12.json ONLY=<the names in it> node --import tsx
+ * bench/edge/tcp-diff.ts`): SNI routing on a real ClientHello (whole, split over two writes, cut short), protocol
+ * detection, rate limits on stick tables, content/connection rejects, balance, PROXY protocol sent and received
+ * (split or bad headers), half-close both ways. Compared: each client's bytes and how it ended, what each server
+ * received, the log lines (client address kept; timers by shape, %Tt in 0.5 s steps for TIMED) and the counters.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { OUT, startSide, showStat, type Side } from '../../../bench/edge/abort-diff.ts';
+import { TCP_SCENARIOS, PROBE, outcome, stats } from '../../../bench/edge/tcp-diff.ts';
+
+const ROOT = new URL('../../../', import.meta.url).pathname;
+type Golden = { clients: string[]; srv: string; log: string[]; stat: Record<string, string> };
+const GOLDEN = JSON.parse(fs.readFileSync(path.join(ROOT, 'fixtures/proxy/tcp-diff/haproxy-2.6.12.json'), 'latin1')) as Record<string, Golden>;
+const NAMES = Object.keys(GOLDEN);
+/** Scenarios whose end is set by a timer (the inspect delay): %Tt compared in 0.5 s steps; others' %Tt masked. */
+const TIMED = new Set(['sni-part-expire', 'sni-short1-expire']);
+let side: Side | null = null;
+
+after(() => {
+  if (side !== null) { side.child.kill('SIGTERM'); for (const v of side.srv.values()) v.close(); side.sock?.close(); }
+  fs.rmSync(OUT, { recursive: true, force: true });
+});
+
+const tt = (name: string, l: string[]): string[] => (TIMED.has(name) ? l : l.map((x) => x.replace(/~\d+\.\d/, '~')));
+
+test('mode tcp: SNI routing, detection, rate limits, PROXY protocol and half-close as haproxy 2.6.12', { timeout: 60000 }, async () => {
+  const scen = TCP_SCENARIOS.filter((s) => NAMES.includes(s.name));
+  assert.equal(scen.length, NAMES.length);
+  side = await startSide('sluice', [process.execPath, '--import', 'tsx', path.join(ROOT, 'proxy/main.ts')], [PROBE, ...scen]);
+  const res = await Promise.all(scen.map((s) => outcome(side!, s, true)));
+  const rows = await showStat(path.join(OUT, 'sluice.sock'));
+  scen.forEach((s, i) => {
+    const g = GOLDEN[s.name];
+    assert.deepEqual(res[i].clients, g.clients, `${s.name}: clients`);
+    assert.equal(res[i].srv, g.srv, `${s.name}: servers' data`);
+    assert.deepEqual(tt(s.name, res[i].log), tt(s.name, g.log), `${s.name}: log`);
+    assert.deepEqual(stats(rows, s.name), g.stat, `${s.name}: counters`);
+  });
+});
