@@ -1648,7 +1648,12 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     // return / redirect: a locally generated response, counted as intercepted (2.6 does, deny and tarpit are not;
     // the stats page counts itself)
     if (r !== RULES_STATS) this.fe.feCounters.interceptedReq++;
-    else log.applet = '<STATS>';       // 2.6 logs the stats applet as the server, GET or HEAD alike
+    else {
+      // 2.6 logs the stats applet as the server, GET or HEAD alike, reached at once (Tw, Tc and Tr 0)
+      log.applet = '<STATS>';
+      log.tQueue = 0; log.tConnect = 0; log.tResponse = 0;
+      this.rspHeadAt = twNow();
+    }
     log.errCause = SF_ERR_LOCAL; log.finishState = SF_FINST_R;
     log.status = out.status;
     // a body received whole is read (and counted); 2.6 still closes after a redirect answering a request with a body
