@@ -326,6 +326,7 @@ function parseFile(ld: Loading, reg: KeywordRegistry, file: string, text: string
         // dns/resolvers-section.ts: any section whose module registers a keyword of its name), which opens it
         section = args[0] as SectionKind;
         dispatchLine(ld, reg, file, lineNo, section, null, args);
+        if (ld.abortReq) return false;
         continue;
       }
       if (args[0] === 'mailers') {

@@ -28,11 +28,16 @@ export function newNsCounters(): NsCounters {
 let current: ResolversCfg | null = null;
 
 function parseResolvers(args: readonly string[], ctx: KwCtx): void {
-  if (args.length < 2 || args[1] === '') { ctx.alert(`missing name for resolvers section.`); current = null; return; }
+  // 2.6 stops reading the configuration on both errors (and, for a second section of a name, says "out of memory")
+  if (args.length < 2 || args[1] === '') { ctx.alert(`missing name for resolvers section.`); current = null; ctx.abort?.(); return; }
   const all = resolversOf(ctx.global);
   const prev = all.get(args[1]);
   if (prev !== undefined) {
-    ctx.alert(`resolvers section '${args[1]}' has the same name as another resolvers section declared at ${prev.file}:${prev.line}.`);
+    ctx.alertRaw(`Parsing [${ctx.file}:${ctx.line}]: resolvers '${args[1]}' has same name as another resolvers (declared at ${prev.file}:${prev.line}).`);
+    ctx.alert('out of memory.');
+    current = null;
+    ctx.abort?.();
+    return;
   }
   const r: ResolversCfg = {
     name: args[1], file: ctx.file, line: ctx.line, nameservers: [], acceptedPayloadSize: 512, holdNx: 30000,

@@ -147,10 +147,20 @@ function parseHttpError(args: readonly string[], ctx: KwCtx): void {
   mark(px, code);
 }
 
+/** Where each http-errors section of a load (by its GlobalSettings) was declared, "file:line". */
+const sectionDeclared = new WeakMap<object, Map<string, string>>();
+
 function parseSection(args: readonly string[], ctx: KwCtx): void {
-  if (args.length < 2) { ctx.alert("'http-errors' expects <name> as argument."); current = null; return; }
+  if (args.length < 2) { ctx.alert('missing name for http-errors section.'); current = null; ctx.abort?.(); return; }
+  const all = httpErrorsSections(ctx.global);
+  let at = sectionDeclared.get(ctx.global);
+  if (at === undefined) { at = new Map(); sectionDeclared.set(ctx.global, at); }
+  const prev = at.get(args[1]);
+  if (prev !== undefined) {
+    ctx.alertRaw(`parsing [${ctx.file}:${ctx.line}]: http-errors section '${args[1]}' already exists (declared at ${prev}).`);
+  } else at.set(args[1], `${ctx.file}:${ctx.line}`);
   current = new Map();
-  httpErrorsSections(ctx.global).set(args[1], current);
+  all.set(args[1], current);
 }
 
 function parseSectionErrorfile(args: readonly string[], ctx: KwCtx): void {

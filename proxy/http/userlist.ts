@@ -40,6 +40,8 @@ function parseUserlist(args: readonly string[], ctx: KwCtx): void {
   if (args.length < 2) { ctx.alert("'userlist' expects <name> as argument."); return; }
   // 2.6 refuses the extra word but still opens the list (its users are read and checked)
   if (args.length > 2) ctx.alert(`'userlist' cannot handle unexpected argument '${args[2]}'.`);
+  // 2.6 keeps the first list of a name; the lines that follow go on into the list opened last
+  if (lists.has(args[1])) { ctx.warnRaw(`parsing [${ctx.file}:${ctx.line}]: ignoring duplicated userlist '${args[1]}'.`); return; }
   current = { name: args[1], users: new Map(), groups: new Set(), pending: [] };
   lists.set(args[1], current);
   const ul = current;
@@ -58,6 +60,7 @@ function parseUserlist(args: readonly string[], ctx: KwCtx): void {
 function parseGroup(args: readonly string[], ctx: KwCtx): void {
   const ul = current;
   if (ul === null || args.length < 2) { ctx.alertRaw(`parsing [${ctx.file}:${ctx.line}]: 'group' expects <name> as arguments.`); return; }
+  if (ul.groups.has(args[1])) { ctx.warnRaw(`parsing [${ctx.file}:${ctx.line}]: ignoring duplicated group '${args[1]}' in userlist '${ul.name}'.`); return; }
   ul.groups.add(args[1]);
   for (let i = 2; i < args.length; i++) {
     if (args[i] === 'users') { for (const u of (args[++i] ?? '').split(',')) if (u !== '') ul.pending.push([args[1], u]); }
@@ -68,6 +71,7 @@ function parseGroup(args: readonly string[], ctx: KwCtx): void {
 function parseUser(args: readonly string[], ctx: KwCtx): void {
   const ul = current;
   if (ul === null || args.length < 2) { ctx.alertRaw(`parsing [${ctx.file}:${ctx.line}]: 'user' expects <name> as arguments.`); return; }
+  if (ul.users.has(args[1])) { ctx.warnRaw(`parsing [${ctx.file}:${ctx.line}]: ignoring duplicated user '${args[1]}' in userlist '${ul.name}'.`); return; }
   const e = { pass: '', hash: '', groups: new Set<string>() };
   for (let i = 2; i < args.length; i++) {
     const w = args[i];

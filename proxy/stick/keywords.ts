@@ -285,12 +285,23 @@ function parseStick(args: readonly string[], ctx: KwCtx): void {
 let curPeers = '';
 /** Names of the peers sections of each load (for `stick-table ... peers <name>`). */
 const peersNames = new WeakMap<object, Set<string>>();
+/** Where each peers section of a load (by its name set) was first declared, "file:line". */
+const peersDeclared = new WeakMap<object, Map<string, string>>();
 
 function parsePeersHeader(args: readonly string[], ctx: KwCtx): void {
-  if (args[1] === undefined || args[1] === '') ctx.alert(`missing name for peers section.`);
-  curPeers = args[1] ?? '';
+  if (args[1] === undefined || args[1] === '') { ctx.alert(`missing name for peers section.`); ctx.abort?.(); return; }
+  curPeers = args[1];
   let names = peersNames.get(ctx.proxies);
   if (names === undefined) { names = new Set(); peersNames.set(ctx.proxies, names); }
+  const at = `${ctx.file}:${ctx.line}`;
+  const prev = peersDeclared.get(names)?.get(curPeers);
+  if (prev !== undefined) {
+    ctx.alertRaw(`Parsing [${at}]: peers section '${curPeers}' has the same name as another peers section declared at ${prev}.`);
+  } else {
+    let d = peersDeclared.get(names);
+    if (d === undefined) { d = new Map(); peersDeclared.set(names, d); }
+    d.set(curPeers, at);
+  }
   names.add(curPeers);
   let secs = peersSections.get(ctx.proxies);
   if (secs === undefined) { secs = []; peersSections.set(ctx.proxies, secs); }
