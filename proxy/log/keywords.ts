@@ -251,7 +251,7 @@ function parseUniqueIdFormat(args: readonly string[], ctx: KwCtx): void {
 
 function parseUniqueIdHeader(args: readonly string[], ctx: KwCtx): void {
   if (args.length < 2) { ctx.alert('unique-id-header expects an argument.'); return; }
-  slot(ctx).uniqueIdHeader = args[1];
+  slot(ctx).uniqueIdHeader = args[1].toLowerCase();        // 2.6 sends it lowercased, as any header it adds
 }
 
 function parseOptionHttplog(args: readonly string[], ctx: KwCtx): void {

@@ -177,7 +177,7 @@ test('captures and declared slots keep config order; unique-id is built from its
   s.clientPort = 57742; s.frontendPort = 44082; s.acceptMs = 0x6B04A213 * 1000; s.reqCounter = 0x11;
   assert.equal(buildUniqueId(fe, s), '7F000001:E18E_7F000001:AC32_6B04A213_0011');
   assert.equal(s.uniqueId, '7F000001:E18E_7F000001:AC32_6B04A213_0011');
-  assert.equal(fe.log.uniqueIdHeader, 'X-Unique-ID');
+  assert.equal(fe.log.uniqueIdHeader, 'x-unique-id');
 });
 
 test('logStream sends one framed datagram per target, like HAProxy, honouring levels and len', async () => {
