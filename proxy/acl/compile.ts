@@ -65,6 +65,13 @@ function addPattern(p: AclPatterns, kind: number, pat: string, nets: number[], i
   }
 }
 
+/** A dotted version word (`3`, `3.1`, `3.0:3.3`) as 2.6 reads it (major << 16 | minor per bound); other words unchanged. */
+function dottedVer(w: string): string {
+  return /^(\d+(\.\d+)?)?(:(\d+(\.\d+)?)?)?$/.test(w) && w !== '' && w !== ':'
+    ? w.split(':').map((v) => (v === '' ? '' : String(Number(v.split('.')[0]) * 65536 + Number(v.split('.')[1] ?? 0)))).join(':')
+    : w;
+}
+
 const INT_OPS: ReadonlyMap<string, (n: number) => [number, number]> = new Map([
   ['eq', (n: number): [number, number] => [n, n]], ['ge', (n: number): [number, number] => [n, Infinity]],
   ['gt', (n: number): [number, number] => [n + 1, Infinity]], ['le', (n: number): [number, number] => [-Infinity, n]],
@@ -223,9 +230,9 @@ export function compileAclTerm(words: readonly string[], baseDir: string, warn?:
   }
   const inline: string[] = [];
   for (; i < words.length; i++) {
-    const w = words[i];
+    const w = fetch.dottedVer === true ? dottedVer(words[i]) : words[i];
     if ((kind === ACL_M_INT || kind === ACL_M_LEN) && INT_OPS.has(w) && i + 1 < words.length) {
-      const n = Number(words[++i]);
+      const n = Number(fetch.dottedVer === true ? dottedVer(words[++i]) : words[++i]);
       if (!Number.isFinite(n)) return `'${words[i]}' is not a number`;
       inline.push(intOpText(w, n));
       continue;

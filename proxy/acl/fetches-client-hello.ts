@@ -1,10 +1,9 @@
 /*
  * Fetches reading a TLS ClientHello from the request buffer (tcp-request content rules, like req.ssl_sni in
  * acl/fetches-l4.ts): req.ssl_alpn (the first protocol offered), req.ssl_ec_ext (a supported groups extension is
- * there). Each waits for more data while the inspect delay runs and
- * the hello is incomplete. Not here: req.ssl_ver (2.6 matches it as a dotted version, a matcher Sluice lacks) and
- * req.ssl_st_ext (2.6.12 answered 0 to a hello carrying an empty session ticket extension: rule not known well
- * enough).
+ * there). Each waits for more data while the inspect delay runs and the hello is incomplete (req.ssl_ver:
+ * acl/fetches-l4.ts). Not here: req.ssl_st_ext (2.6.12 answered 0 to a hello carrying an empty session ticket
+ * extension: rule not known well enough).
  * Registered by proxy/modules.ts (registerAclFetches); as sample values through acl/fetch-value.ts. Hot path: per
  * evaluation on tcp streams that use them.
  */

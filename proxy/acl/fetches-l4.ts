@@ -2,7 +2,7 @@
  * Layer-4 content fetches for `tcp-request content` rules and mode tcp switching: req.len, req.payload(off,len),
  * res.len / res.payload (tcp-response content rules, on the server bytes held: TcpStream.l4Res),
  * req.payload_lv / res.payload_lv (length-prefixed blocks: an SSL session id), req.ssl_hello_type and
- * rep_ssl_hello_type, req.ssl_sni (TLS ClientHello server name), dst_port, wait_end (the WAIT_END ACL). They read
+ * rep_ssl_hello_type, req.ssl_sni (TLS ClientHello server name), req.ssl_ver, dst_port, wait_end (the WAIT_END ACL). They read
  * SampleCtx.l4Data (client bytes not yet forwarded) and report through mayChange() when more data could change a
  * failed result. No strings are built; integers go through a small reused buffer. Callers: acl/compile.ts terms.
  * Hot path: yes (per inspected tcp stream).
@@ -165,6 +165,24 @@ const resSslHelloType = helloTypeFetch('res.ssl_hello_type', resData);
 /** `req.ssl_hello_type`: the handshake message type of a TLS handshake record (1 = ClientHello). */
 const sslHelloType = helloTypeFetch('req.ssl_hello_type', reqData);
 
+/**
+ * `req.ssl_ver`: the version a TLS client offers in its hello (major << 16 | minor, 3.3 = TLS 1.2; patterns are dotted
+ * versions: FetchDef.dottedVer), once the whole first record is in, as 2.6; SSLv2-format hellos are not read.
+ */
+function sslVer(d: Buffer | null): number {
+  if (d === null || d.length === 0) return HELLO_MORE;
+  if (d[0] < 0x14 || d[0] > 0x17) return HELLO_NOT;
+  if (d.length < 11) return HELLO_MORE;
+  const recLen = (d[3] << 8) | d[4];
+  if (((d[1] << 16) | d[2]) < 0x30000 || recLen < 6 || recLen > 16384 + 2048) return HELLO_NOT;
+  return d.length < 5 + recLen ? HELLO_MORE : (d[9] << 16) | d[10];
+}
+const reqSslVer: FetchDef = {
+  name: 'req.ssl_ver', defaultMatch: ACL_M_INT, needsArg: false, bool: false, dottedVer: true,
+  run(ctx, _arg, match, p) { const v = sslVer(reqData(ctx)); return v >= 0 && matchNumber(v, match, p); },
+  mayChange(ctx) { return ctx.l4Final === false && sslVer(reqData(ctx)) === HELLO_MORE; },
+};
+
 /** [start, end) of the host_name of a complete ClientHello's server_name extension in sniOut; 0 found, 1 need more, -1 none. */
 const sniOut = new Int32Array(2);
 function findSni(d: Buffer): number {
@@ -235,7 +253,7 @@ export const L4_FETCHES: readonly [string, FetchDef][] = [
   ['req.ssl_hello_type', sslHelloType], ['req_ssl_hello_type', sslHelloType],
   ['req.payload_lv', reqPayloadLv], ['payload_lv', reqPayloadLv], ['res.payload_lv', payloadLvFetch('res.payload_lv', resData)],
   ['res.ssl_hello_type', resSslHelloType], ['rep_ssl_hello_type', resSslHelloType],
-  ['req.ssl_sni', sslSni], ['req_ssl_sni', sslSni], ['dst_port', dstPort], ['wait_end', waitEnd],
+  ['req.ssl_sni', sslSni], ['req_ssl_sni', sslSni], ['req.ssl_ver', reqSslVer], ['req_ssl_ver', reqSslVer], ['dst_port', dstPort], ['wait_end', waitEnd],
   // the RDP_COOKIE predefined ACL needs them in the base table (tcp/rdp-cookie.ts)
   ...RDP_FETCHES.map((f): [string, FetchDef] => [f.name, f]),
 ];

@@ -93,6 +93,8 @@ export interface FetchDef {
   readonly bool: boolean;              // boolean sample (ssl_fc, always_true, ...)
   /** The compiler passes the whole argument text (`req.payload(0,3)` → "0,3"), not only its first word. */
   readonly rawArg?: boolean;
+  /** Inline patterns are dotted versions (`3.1`, `3.0:3.3`, `ge 3.1`: major << 16 | minor), as 2.6's req.ssl_ver. */
+  readonly dottedVer?: boolean;
   /** The argument is case-sensitive (a userlist name): not lowercased like header names. */
   readonly argCase?: boolean;
   /** Checks the argument text at load: null when valid, else 2.6's complaint (reported as "invalid args in fetch method"). */
