@@ -10,7 +10,7 @@ import type { Socket } from 'node:net';
 import type { Server } from '../model/types.ts';
 import { SRV_ST_STOPPED, SRV_ADMF_FMAINT, SRV_ADMF_FDRAIN } from '../model/types.ts';
 import {
-  HCHK_STATUS_INI, HCHK_STATUS_L4CON, HCHK_STATUS_L4TOUT, HCHK_STATUS_L7OK, HCHK_STATUS_L7STS, HCHK_STATUS_CHECKED,
+  HCHK_STATUS_INI, HCHK_STATUS_L4CON, HCHK_STATUS_L4TOUT, HCHK_STATUS_L7TOUT, HCHK_STATUS_L7RSP, HCHK_STATUS_L7OK, HCHK_STATUS_L7STS, HCHK_STATUS_CHECKED,
   HCHK_STATUS_SOCKERR,
 } from './types.ts';
 import { srvSetRunning, srvSetStopped, srvSetMaint, srvSetDrain, srvSetReady, srvSetWeight } from '../backend/server.ts';
@@ -38,29 +38,41 @@ function reason(status: number, desc: string, ms: number): string {
 
 /**
  * Applies one agent reply line (exported for unit tests). `ms` is the check duration for the messages.
- * Words are separated by spaces, tabs or commas, case-insensitive; unknown words are ignored.
+ * As 2.6: words are separated by spaces, tabs or commas (case-insensitive); a word starting with '#' starts a
+ * description running to the end of the line; the first unknown word is an error, reported after the state word
+ * ("via agent : up (junk)") or, without one, as "agent reports an error : <word>" with no status change.
  */
 export function applyAgentReply(srv: Server, line: string, ms: number): void {
   const a = srv.agent!;
-  const words = line.trim().toLowerCase().split(/[\s,]+/).filter((w) => w !== '');
   let state = '';
-  let failText = '';
+  let err = '';
+  let descr = '';
   let pct = -1;
   let admin = '';
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i];
-    if (w.endsWith('%')) { const n = Number(w.slice(0, -1)); if (Number.isFinite(n) && n >= 0) pct = Math.floor(n); }
-    else if (w === 'up' || w === 'down' || w === 'stopped') state = w;
-    else if (w === 'fail') { state = w; if (i + 1 < words.length) failText = words[i + 1]; }
+  let i = 0;
+  while (i < line.length) {
+    const c = line[i];
+    if (c === ' ' || c === '\t' || c === ',') { i++; continue; }
+    if (c === '#') { descr = line.slice(i + 1).replace(/^[ \t]+/, '').trimEnd(); break; }
+    let j = i + 1;
+    while (j < line.length && line[j] !== ' ' && line[j] !== '\t' && line[j] !== ',' && line[j] !== '\r') j++;
+    const word = line.slice(i, j);
+    const w = word.toLowerCase();
+    i = j + 1;
+    if (w === 'up' || w === 'down' || w === 'stopped' || w === 'fail') state = word;
     else if (w === 'drain' || w === 'maint' || w === 'ready') admin = w;
+    else if (w.charCodeAt(0) >= 0x30 && w.charCodeAt(0) <= 0x39 && w.includes('%')) { const n = parseInt(w, 10); if (n >= 0) pct = n; }
+    else if (w.startsWith('maxconn:')) continue;
+    else if (err === '') err = word;
   }
   const health0 = a.health, status0 = a.status;
   a.duration = ms;
   a.code = 0;
-  if (state === '') { a.status = HCHK_STATUS_CHECKED; a.desc = ''; }
+  if (state === '') { a.status = HCHK_STATUS_CHECKED; a.desc = err !== '' ? `agent reports an error : ${err}` : ''; }
   else {
-    a.desc = `via agent : ${state}${failText !== '' ? ` (${failText})` : ''}`;
-    a.status = state === 'up' ? HCHK_STATUS_L7OK : HCHK_STATUS_L7STS;
+    const msg = err !== '' ? err : descr;
+    a.desc = `via agent : ${state}${msg !== '' ? ` (${msg})` : ''}`;
+    a.status = state.toLowerCase() === 'up' ? HCHK_STATUS_L7OK : HCHK_STATUS_L7STS;
   }
   if (pct >= 0) srvSetWeight(srv, Math.min(100, pct), true);
   if (admin === 'maint') srvSetMaint(srv);
@@ -71,17 +83,18 @@ export function applyAgentReply(srv: Server, line: string, ms: number): void {
   // without reason (2.6)
   const logChk = srv.proxy.httpCheck.logHealthChecks;
   const why = reason(a.status, a.desc, ms);
-  if (state === 'up') {
+  if (state.toLowerCase() === 'up') {
     a.health = a.rise + a.fall - 1;
     if (logChk && (a.health !== health0 || a.status !== status0)) logCheckLine(srv, checkLogText(srv, a, true, true, false, why));
     if (srv.curState === SRV_ST_STOPPED && checkSaysUp(srv)) srvSetRunning(srv, logChk ? '' : why);
   } else {
     a.health = 0;
-    srv.counters.failedChecks++;
     if (logChk && (a.health !== health0 || a.status !== status0)) logCheckLine(srv, checkLogText(srv, a, true, false, false, why));
     if (srv.curState !== SRV_ST_STOPPED) srvSetStopped(srv, logChk ? '' : why);
   }
 }
+
+const INCOMPLETE = 'Ignoring incomplete line from agent';
 
 class AgentProbe {
   readonly t: AgentTask;
@@ -99,10 +112,15 @@ class AgentProbe {
     this.sock = netConnect({ host: a.addr !== '' ? a.addr : srv.host, port: a.port });
     this.sock.setEncoding('latin1');
     this.sock.on('connect', () => { this.connected = true; if (a.send !== '') this.sock.write(a.send, 'latin1'); });
-    this.sock.on('data', (d: string) => { this.text += d; if (this.text.indexOf('\n') >= 0 || this.text.length > 1024) this.finish(); });
+    this.sock.on('data', (d: string) => {
+      this.text += d;
+      if (this.text.indexOf('\n') >= 0) this.finish();
+      else if (this.text.length > 1024) { this.sock.pause(); this.finish(); }
+    });
     this.sock.on('end', () => this.finish());
     this.sock.on('error', (e: NodeJS.ErrnoException) => this.fail(this.connected ? HCHK_STATUS_SOCKERR : HCHK_STATUS_L4CON, e.code === 'ECONNREFUSED' ? 'Connection refused' : e.message));
-    this.timer = setTimeout(() => this.fail(HCHK_STATUS_L4TOUT, ''), timeout);
+    // no connection in time is a layer 4 timeout, no reply on an established one a layer 7 timeout (2.6.12)
+    this.timer = setTimeout(() => this.fail(this.connected ? HCHK_STATUS_L7TOUT : HCHK_STATUS_L4TOUT, this.text !== '' ? INCOMPLETE : ''), timeout);
   }
 
   private end(): boolean {
@@ -115,10 +133,17 @@ class AgentProbe {
   }
 
   finish(): void {
+    const eol = this.text.indexOf('\n');
+    // no line: 2.6.12 reports an empty reply (its agent rule set's expect step is step 2); a reply without end of
+    // line is reported at once, the status staying until `timeout check` ends the check (L7TOUT, same text)
+    if (eol < 0) {
+      if (this.text === '') { this.fail(HCHK_STATUS_L7RSP, 'TCPCHK got an empty response at step 2'); return; }
+      if (!this.done) this.t.srv.agent!.desc = INCOMPLETE;
+      return;
+    }
     if (!this.end()) return;
     const srv = this.t.srv;
-    const eol = this.text.indexOf('\n');
-    applyAgentReply(srv, eol >= 0 ? this.text.slice(0, eol) : this.text, Date.now() - this.start);
+    applyAgentReply(srv, this.text.slice(0, eol), Date.now() - this.start);
     schedule(this.t, checkSpread(srv.agent!.inter));
   }
 

@@ -288,7 +288,7 @@ class Probe {
         ok = e.kind === HCHK_EXPECT_STRING ? body.includes(e.lf !== undefined ? checkLf(e.lf, this.srv, this.vars) : e.text) : e.re!.test(body);
         if (e.inverse) ok = !ok;
         // a body mismatch reports no code (2.6: empty check_code, no "code:" in the reason)
-        if (!ok) { this.finish(HCHK_STATUS_L7RSP, false, 0, withComment(e, 'HTTP content check did not match')); return; }
+        if (!ok) { this.finish(HCHK_STATUS_L7RSP, false, 0, withComment(e, e.inverse ? 'HTTP check matched unwanted content' : 'HTTP content check did not match')); return; }
         continue;
       }
       if (e.inverse) ok = !ok;

@@ -45,6 +45,7 @@ const CHECK_DESC: Readonly<Record<string, string>> = {
   L7RSP: 'Layer7 invalid response', L7OKD: 'Layer7 check passed', L7OK: 'Layer7 check passed',
   L7OKC: 'Layer7 check conditionally passed', L7STS: 'Layer7 wrong status', HANA: 'Health analyze',
   PROCERR: 'External check error', PROCTOUT: 'External check timeout', PROCOK: 'External check passed',
+  CHECKED: 'No status change',
 };
 
 export function checkStatusName(st: number): string {

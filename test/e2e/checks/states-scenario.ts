@@ -3,12 +3,17 @@
  * capture.ts there, CMD): one backend per failure (HTTP 503 with a backup taking over, a server closing without an
  * answer, one never answering within `timeout check`, a closed port, a non-HTTP answer) and `disable server` of the
  * last active server of a backend with a backup. Lines: the state-change messages (pid and durations masked, sorted:
- * the backends are independent), then `show stat` check columns and `show servers state` of the servers.
+ * the backends are independent), then `show stat` check columns and `show servers state` of the servers. Backend
+ * bagent: agents answering the AGENT_REPLIES lines (state words with errors and '#' descriptions, unknown words,
+ * an empty reply, an unended line, no reply within `timeout check`).
  * Shared by the test and the capture.
  */
 import net from 'node:net';
 
-/** Scripted servers: 200, 503, close without answering, never answer, answer "garbage". */
+/** Agent replies, one server each (agent<i> in the ports); the last never answers. */
+export const AGENT_REPLIES = ['fail # boom\n', 'fail boom\n', 'down#x\n', 'UP 25% junk\n', 'hello world\n', 'stopped#oops now\n', 'up\r\n', '', 'junk', 'drain\n', null];
+
+/** Scripted servers: 200, 503, close without answering, never answer, answer "garbage", the agents. */
 export async function statesServers(): Promise<{ ports: Record<string, number>; close: () => void }> {
   const servers: net.Server[] = [];
   const ports: Record<string, number> = {};
@@ -26,20 +31,28 @@ export async function statesServers(): Promise<{ ports: Record<string, number>; 
     ports[mode] = (s.address() as net.AddressInfo).port;
     servers.push(s);
   }
+  for (const [i, reply] of AGENT_REPLIES.entries()) {
+    const s = net.createServer((c) => { c.on('error', () => {}); if (reply !== null) c.end(reply); });
+    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+    ports['agent' + i] = (s.address() as net.AddressInfo).port;
+    servers.push(s);
+  }
   return { ports, close: () => { for (const s of servers) s.close(); } };
 }
 
 export function statesConfig(fe: number, p: Record<string, number>, closed: number, sock: string): string {
   const chk = 'check inter 100 fall 1 rise 1';
   return `global\n stats socket ${sock} level admin\n` +
-    `defaults\n mode http\n timeout connect 1s\n timeout client 1s\n timeout server 1s\n timeout check 300ms\n option httpchk GET /health\n` +
+    `defaults\n mode http\n timeout connect 1s\n timeout client 1s\n timeout server 1s\n timeout check 1s\n option httpchk GET /health\n` +
     `frontend fe\n bind 127.0.0.1:${fe}\n default_backend b503\n` +
     `backend b503\n server s1 127.0.0.1:${p.unavail} ${chk}\n server k1 127.0.0.1:${p.ok} ${chk} backup\n` +
     `backend bfin\n server s1 127.0.0.1:${p.fin} ${chk}\n` +
     `backend bhang\n server s1 127.0.0.1:${p.hang} ${chk}\n` +
     `backend bclosed\n server s1 127.0.0.1:${closed} ${chk}\n` +
     `backend bgarbage\n server s1 127.0.0.1:${p.garbage} ${chk}\n` +
-    `backend bmaint\n server s1 127.0.0.1:${p.ok} ${chk}\n server k1 127.0.0.1:${p.ok} ${chk} backup\n`;
+    `backend bmaint\n server s1 127.0.0.1:${p.ok} ${chk}\n server k1 127.0.0.1:${p.ok} ${chk} backup\n` +
+    `backend bagent\n` +
+    AGENT_REPLIES.map((_r, i) => ` server a${i} 127.0.0.1:${p.ok} check inter 100 weight 8 agent-check agent-port ${p['agent' + i]} agent-inter 400\n`).join('');
 }
 
 /** What runs after the checks settled: the CLI command whose message is compared. */
@@ -51,11 +64,24 @@ export function statesLines(stderr: string): string[] {
     .map((l) => l.replace(/^\[(\w+)\] +\(\d+\) : /, '[$1] ').replace(/check duration: \d+ms/, 'check duration: Nms')).sort();
 }
 
-/** `show stat` check columns of the servers (an in-progress check's "* " dropped: timing). */
+/** `show stat` taken when no check is in progress (both clear the code and text of a running check), 20 tries;
+ *  the checks that end in a timeout are in progress most of the time, with nothing to clear. */
+export async function settledStat(cli: (line: string) => Promise<string>): Promise<string> {
+  let csv = '';
+  for (let i = 0; i < 20; i++) {
+    csv = await cli('show stat');
+    if (!/,\* (?!L7TOUT)/.test(csv)) break;
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  return csv;
+}
+
+/** `show stat` check columns of the servers (the "* " of a check in progress dropped). */
 export function statesStats(csv: string): string[] {
   const rows = csv.split('\n').filter((l) => l !== '');
   const head = rows[0].replace(/^# /, '').split(',');
-  const cols = ['status', 'weight', 'act', 'bck', 'chkfail', 'chkdown', 'check_status', 'check_code', 'last_chk', 'check_desc', 'check_rise', 'check_fall', 'check_health'];
+  const cols = ['status', 'weight', 'act', 'bck', 'chkfail', 'chkdown', 'check_status', 'check_code', 'last_chk', 'check_desc', 'check_rise', 'check_fall', 'check_health',
+    'agent_status', 'last_agt', 'agent_desc', 'agent_health'];
   const idx = cols.map((c) => head.indexOf(c));
   return rows.slice(1).filter((l) => !/,(FRONTEND|BACKEND),/.test(l)).map((l) => {
     const f = l.split(',');

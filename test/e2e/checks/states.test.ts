@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { startSluice, stopSluice, freePort } from '../proxy-util.ts';
 import { cliCommand } from '../stats/traffic.ts';
 import { addEventSink, removeEventSink, eventPrefix } from '../../../proxy/events.ts';
-import { statesServers, statesConfig, STATES_CLI, statesLines, statesStats, statesServersState } from './states-scenario.ts';
+import { statesServers, statesConfig, STATES_CLI, settledStat, statesLines, statesStats, statesServersState } from './states-scenario.ts';
 
 test('check failures: state-change messages, show stat and show servers state as haproxy 2.6.12', async () => {
   let events = '';
@@ -22,10 +22,10 @@ test('check failures: state-change messages, show stat and show servers state as
   const closed = await freePort();
   const rt = await startSluice(statesConfig(fe, b.ports, closed, sock));
   after(async () => { removeEventSink(sink); await stopSluice(rt); b.close(); });
-  await new Promise((r) => setTimeout(r, 1500));
+  await new Promise((r) => setTimeout(r, 2500));
   await cliCommand(sock, STATES_CLI);
   await new Promise((r) => setTimeout(r, 200));
-  const csv = await cliCommand(sock, 'show stat');
+  const csv = await settledStat((l) => cliCommand(sock, l));
   const state = await cliCommand(sock, 'show servers state');
   const want = readFileSync(new URL('../../../fixtures/proxy/check-states/expected.txt', import.meta.url), 'latin1').trimEnd().split('\n');
   assert.deepEqual([...statesLines(events), ...statesStats(csv), ...statesServersState(state)], want);
