@@ -205,7 +205,9 @@ function connRulesAdmit(fe: Proxy, sock: Socket, bind: BindCfg): number {
 
 /**
  * `tcp-request session` rules (addresses from the PROXY header if any): a rejected session is closed (dses), reset
- * when client bytes followed the PROXY header (`readAhead`), as 2.6.
+ * when client bytes followed the PROXY header (`readAhead`), else closed unread as 2.6 closes it: the kernel sends a
+ * RST when client bytes wait in the socket (2.6.12 resets a client that wrote at once: bench/edge/tcp-diff.ts
+ * session-reject), a FIN otherwise.
  */
 function sessRulesAdmit(fe: Proxy, sock: Socket, bind: BindCfg, readAhead: boolean): boolean {
   const ctx = new L4AcceptCtx(sock.remoteAddress ?? '', sock.localPort ?? 0, sock);
@@ -213,7 +215,8 @@ function sessRulesAdmit(fe: Proxy, sock: Socket, bind: BindCfg, readAhead: boole
     fe.feCounters.deniedSess++;
     listenerCounters(bind).deniedSess++;
     // bytes read after a PROXY header are data 2.6 leaves unread: its close is then a reset
-    if (readAhead) { sock.onerror = noopErr; sock.resetAndDestroy(); } else closeGently(sock);
+    sock.onerror = noopErr;
+    if (readAhead) sock.resetAndDestroy(); else sock.destroy();
     frontendStreamEnd(fe, bind);
     return false;
   }

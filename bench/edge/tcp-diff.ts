@@ -72,6 +72,9 @@ export const TCP_SCENARIOS: Scenario[] = [
   { name: 'content-reject', mode: 'tcp', fe: 'tcp-request content reject', clients: [{ steps: [{ w: 'hi' }] }], server: ECHO },
   { name: 'content-reject-be', mode: 'tcp', be: 'tcp-request content reject', clients: [{ steps: [{ w: 'hi' }] }], server: ECHO },
   { name: 'session-reject', mode: 'tcp', fe: 'tcp-request session reject', clients: [{ steps: [{ w: 'hi' }] }], server: ECHO },
+  { name: 'session-reject-silent', mode: 'tcp', fe: 'tcp-request session reject', clients: [{ steps: [{ sleep: 300 }, { w: 'hi' }] }], server: ECHO },
+  // played by frozenClient(): the client connects and writes while the proxy is stopped
+  { name: 'session-reject-frozen', mode: 'tcp', fe: 'tcp-request session reject', clients: [], server: ECHO },
   // balance (which server each connection reaches shows in the servers' ends)
   { name: 'bal-rr', mode: 'tcp', be: 'balance roundrobin', more: [{ server: ECHO }], clients: seq(3, 150, [{ w: 'hi' }, { until: 'yo' }, 'end']), server: ECHO },
   { name: 'bal-source', mode: 'tcp', be: 'balance source', more: [{ server: ECHO }], clients: seq(3, 150, [{ w: 'hi' }, { until: 'yo' }, 'end']), server: ECHO },
@@ -126,6 +129,27 @@ export function maskRaw(l: string): string {
     .replace(/ \d+\/(\d+\/\d+\/\d+\/\+?\d+ \d+\/\d+)$/, ' a/$1');
 }
 
+/**
+ * How a client that connected and wrote while the proxy was stopped (SIGSTOP, 100 ms) ends: its bytes are waiting
+ * in the socket when the proxy accepts it. `FIN`, `RST` or `open` (nothing within 2 s).
+ */
+export async function frozenClient(side: Side, name: string): Promise<string> {
+  const pid = side.child.pid!;
+  process.kill(pid, 'SIGSTOP');
+  let how = 'open';
+  const sock = net.connect(side.fe.get(name)!, '127.0.0.1');
+  sock.on('data', () => {});
+  sock.on('end', () => { if (how === 'open') how = 'FIN'; });
+  sock.on('error', (e: NodeJS.ErrnoException) => { if (how === 'open') how = e.code === 'ECONNRESET' ? 'RST' : e.code ?? 'ERR'; });
+  await new Promise<void>((r) => { sock.on('connect', () => r()); sock.on('error', () => r()); });
+  sock.write('hi');
+  await new Promise((r) => setTimeout(r, 100));
+  process.kill(pid, 'SIGCONT');
+  for (let i = 0; i < 40 && how === 'open'; i++) await new Promise((r) => setTimeout(r, 50));
+  sock.destroy();
+  return how;
+}
+
 /** First in every configuration: the harness's readiness probe connects to the first frontend (not compared). */
 export const PROBE: Scenario = { name: 'probe', mode: 'tcp', clients: [], server: [] };
 
@@ -146,6 +170,7 @@ export function stats(rows: Map<string, Map<string, string>>, name: string): Rec
 async function save(scen: Scenario[], file: string): Promise<void> {
   const hp = await startSide('haproxy', [process.env.HAPROXY ?? '/usr/sbin/haproxy'], [PROBE, ...scen]);
   const res = await Promise.all(scen.map((s) => outcome(hp, s, true)));
+  for (let i = 0; i < scen.length; i++) if (scen[i].clients.length === 0) res[i].clients = [await frozenClient(hp, scen[i].name)];
   const rows = await showStat(path.join(OUT, 'haproxy.sock'));
   const golden: Record<string, unknown> = {};
   scen.forEach((s, i) => { golden[s.name] = { ...res[i], stat: stats(rows, s.name) }; });
@@ -168,6 +193,9 @@ async function main(): Promise<void> {
   for (let i = 0; i < scen.length; i += BATCH) {
     const batch = scen.slice(i, i + BATCH);
     const res = await Promise.all(batch.map((s) => Promise.all([runOne(hp, s), runOne(sl, s)])));
+    for (let j = 0; j < batch.length; j++) {
+      if (batch[j].clients.length === 0) for (let k = 0; k < 2; k++) res[j][k].clients = [await frozenClient(k === 0 ? hp : sl, batch[j].name)];
+    }
     for (let j = 0; j < batch.length; j++) {
       const s = batch[j];
       const [a, b] = res[j];

@@ -4,7 +4,7 @@
  * the same script: `SAVE=fixtures/proxy/tcp-diff/haproxy-2.6.12.json ONLY=<the names in it> node --import tsx
  * bench/edge/tcp-diff.ts`): SNI routing on a real ClientHello (whole, split over two writes, cut short), protocol
  * detection, rate limits on stick tables, content/connection rejects, balance, PROXY protocol sent and received
- * (split or bad headers), half-close both ways. Compared: each client's bytes and how it ended, what each server
+ * (split or bad headers), half-close both ways, a session reject of a client whose bytes wait unread (a RST). Compared: each client's bytes and how it ended, what each server
  * received, the log lines (client address kept; timers by shape, %Tt in 0.5 s steps for TIMED) and the counters.
  * The whole-hello sizes are node 20's ClientHello (node:tls makes it for each run).
  */
@@ -13,7 +13,7 @@ import path from 'node:path';
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { OUT, startSide, showStat, type Side } from '../../../bench/edge/abort-diff.ts';
-import { TCP_SCENARIOS, PROBE, outcome, stats } from '../../../bench/edge/tcp-diff.ts';
+import { TCP_SCENARIOS, PROBE, outcome, stats, frozenClient } from '../../../bench/edge/tcp-diff.ts';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 type Golden = { clients: string[]; srv: string; log: string[]; stat: Record<string, string> };
@@ -37,6 +37,7 @@ test('mode tcp: SNI routing, detection, rate limits, PROXY protocol and half-clo
   assert.equal(scen.length, NAMES.length);
   side = await startSide('sluice', [process.execPath, '--import', 'tsx', path.join(ROOT, 'proxy/main.ts')], [PROBE, ...scen]);
   const res = await Promise.all(scen.map((s) => outcome(side!, s, true)));
+  for (let i = 0; i < scen.length; i++) if (scen[i].clients.length === 0) res[i].clients = [await frozenClient(side, scen[i].name)];
   const rows = await showStat(path.join(OUT, 'sluice.sock'));
   scen.forEach((s, i) => {
     const g = GOLDEN[s.name];
