@@ -7,7 +7,7 @@
 import { isIP } from 'node:net';
 import type { CfgKeyword, KwCtx, SrvKeyword } from '../config/types.ts';
 import { PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
-import type { Server } from '../model/types.ts';
+import type { Proxy, Server } from '../model/types.ts';
 import { PR_O_HTTPCHK } from '../model/types.ts';
 import type { HttpCheckExpect, CheckState } from './types.ts';
 import {
@@ -132,12 +132,18 @@ export const serverKeywords: SrvKeyword[] = [
   },
 ];
 
+/** Proxies (not defaults) that set `option httpchk` themselves, and those whose own http-check rules started. */
+const ownHttpchk = new WeakSet<Proxy>();
+const ownRules = new WeakSet<Proxy>();
+
 function parseOptionHttpchk(args: readonly string[], ctx: KwCtx): void {
   const px = ctx.proxy!;
   if (args[0] === 'no') { px.options &= ~PR_O_HTTPCHK; px.httpCheck.type = CHK_TYPE_TCP; return; }
   px.options |= PR_O_HTTPCHK;
+  ownHttpchk.add(px);
   const c = px.httpCheck;
   c.type = CHK_TYPE_HTTP;
+  c.noRequest = false;
   c.method = 'OPTIONS'; c.uri = '/'; c.version = 'HTTP/1.0';
   const rest = args.slice(2);
   if (rest.length > 3) { ctx.alert(`'option httpchk' cannot handle unexpected argument '${rest[3]}'.`); return; }
@@ -227,6 +233,22 @@ function parseHttpCheck(args: readonly string[], ctx: KwCtx): void {
   const sub = args[1] ?? '';
   if (sub === 'disable-on-404') { root.disableOn404 = true; return; }
   if (sub === 'send-state') { root.sendState = true; return; }
+  const px = ctx.proxy!;
+  if ((px.cap & PR_CAP_DEF) === 0 && !ownRules.has(px)) {
+    // 2.6: a proxy's own http-check rules replace its defaults' ones, the request of the defaults' `option httpchk`
+    // included (measured on 2.6.12: nothing sent without an `http-check send`, OPTIONS / HTTP/1.0 with one)
+    ownRules.add(px);
+    Object.assign(root, {
+      expect: null, moreExpects: undefined, connectPort: undefined, connectAddr: undefined, connectSendProxy: undefined,
+      connectTls: undefined, pendingComment: undefined, varRules: undefined, sent: undefined, next: undefined, ruleCount: 0,
+    });
+    if (!ownHttpchk.has(px)) {
+      Object.assign(root, {
+        method: 'OPTIONS', uri: '/', version: 'HTTP/1.0', headers: [], body: '', headerFmts: undefined, uriLf: undefined,
+        bodyLf: undefined, noRequest: true,
+      });
+    }
+  }
   root.ruleCount = (root.ruleCount ?? 0) + 1;
   watchCheckRules(ctx);
   const c = lastStep(root);

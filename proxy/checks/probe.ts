@@ -217,7 +217,7 @@ class Probe {
     if (this.cfg.type !== CHK_TYPE_HTTP) { this.finish(this.tls ? HCHK_STATUS_L6OK : HCHK_STATUS_L4OK, true, 0, ''); return; }
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.onTimeout(), this.readTimeout);
-    this.sock.write(buildRequest(this.cfg, this.srv, this.vars));
+    if (this.cfg.noRequest !== true || this.cfg.sent === true) this.sock.write(buildRequest(this.cfg, this.srv, this.vars));
   }
 
   onError(e: NodeJS.ErrnoException): void {

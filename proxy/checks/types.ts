@@ -112,6 +112,9 @@ export interface CheckCfg {
   next?: CheckCfg;
   /** http-check rules so far (2.6's step numbers in messages). */
   ruleCount?: number;
+  /** The proxy's own http-check rules dropped the request of its defaults' `option httpchk`: nothing is sent
+   *  unless an `http-check send` comes (2.6.12, measured: the check waits for `timeout check`). */
+  noRequest?: boolean;
 }
 
 /** `tcp-check` rule kinds and `expect` pattern kinds. */

@@ -1,7 +1,9 @@
 /*
  * Health-check failures as an operator sees them, compared with haproxy 2.6.12 (fixtures/proxy/check-states,
  * capture.ts there, CMD): one backend per failure (HTTP 503 with a backup taking over, a server closing without an
- * answer, one never answering within `timeout check`, a closed port, a non-HTTP answer) and `disable server` of the
+ * answer, one never answering within `timeout check`, a closed port, a non-HTTP answer; backends with their own
+ * http-check rules and the defaults' `option httpchk`: 2.6 drops the defaults' request, sends nothing without an
+ * `http-check send` (bneg times out), OPTIONS / HTTP/1.0 with one (bsend)) and `disable server` of the
  * last active server of a backend with a backup. Lines: the state-change messages (pid and durations masked, sorted:
  * the backends are independent), then `show stat` check columns and `show servers state` of the servers. Backend
  * bagent: agents answering the AGENT_REPLIES lines (state words with errors and '#' descriptions, unknown words,
@@ -13,18 +15,19 @@ import net from 'node:net';
 /** Agent replies, one server each (agent<i> in the ports); the last never answers. */
 export const AGENT_REPLIES = ['fail # boom\n', 'fail boom\n', 'down#x\n', 'UP 25% junk\n', 'hello world\n', 'stopped#oops now\n', 'up\r\n', '', 'junk', 'drain\n', null];
 
-/** Scripted servers: 200, 503, close without answering, never answer, answer "garbage", the agents. */
+/** Scripted servers: 200, 503, close without answering, never answer, answer "garbage", 200 to OPTIONS / only, the agents. */
 export async function statesServers(): Promise<{ ports: Record<string, number>; close: () => void }> {
   const servers: net.Server[] = [];
   const ports: Record<string, number> = {};
-  for (const mode of ['ok', 'unavail', 'fin', 'hang', 'garbage']) {
+  for (const mode of ['ok', 'unavail', 'fin', 'hang', 'garbage', 'options']) {
     const s = net.createServer((c) => {
       c.on('error', () => {});
       if (mode === 'fin') { c.end(); return; }
-      c.once('data', () => {
+      c.once('data', (d) => {
         if (mode === 'ok') c.end('HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
         else if (mode === 'unavail') c.end('HTTP/1.1 503 Service Unavailable\r\ncontent-length: 4\r\n\r\ndown');
         else if (mode === 'garbage') c.end('garbage\r\n');
+        else if (mode === 'options') c.end(`HTTP/1.1 ${d.toString('latin1').startsWith('OPTIONS / HTTP/1.0\r\n') ? '200 OK' : '404 Not Found'}\r\ncontent-length: 0\r\n\r\n`);
       });
     });
     await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
@@ -51,6 +54,8 @@ export function statesConfig(fe: number, p: Record<string, number>, closed: numb
     `backend bclosed\n server s1 127.0.0.1:${closed} ${chk}\n` +
     `backend bgarbage\n server s1 127.0.0.1:${p.garbage} ${chk}\n` +
     `backend bmaint\n server s1 127.0.0.1:${p.ok} ${chk}\n server k1 127.0.0.1:${p.ok} ${chk} backup\n` +
+    `backend bneg\n http-check expect ! string ok\n server s1 127.0.0.1:${p.ok} ${chk}\n` +
+    `backend bsend\n http-check send hdr x-y 1\n server s1 127.0.0.1:${p.options} ${chk}\n` +
     `backend bagent\n` +
     AGENT_REPLIES.map((_r, i) => ` server a${i} 127.0.0.1:${p.ok} check inter 100 weight 8 agent-check agent-port ${p['agent' + i]} agent-inter 400\n`).join('');
 }
