@@ -6,6 +6,7 @@
  * StreamLog, then logStream() at the end. One TcpStream instance per connection, module-level handlers reach it as
  * the sockets' owner (proxy/net RawSockets): no closure per connection. Hot path: yes.
  */
+import { sampleLive } from '../log/sample.ts';
 import type { ProxySocket } from '../net/types.ts';
 import type { BindCfg, Proxy, Server, StreamLog } from '../model/types.ts';
 import {
@@ -237,6 +238,14 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
     this.connectBackend(be);
   }
 
+  /** Logs `log` with this stream as the live sample context: `%[var(sess.x)]` reads its tcp rules' variables. */
+  private emitLog(log: StreamLog): void {
+    if (logSink === null) return;
+    const saved = sampleLive.req;
+    sampleLive.req = this;
+    try { logSink(this.fe, log); } finally { sampleLive.req = saved; }
+  }
+
   /**
    * 2.6 logs a tcp stream as soon as its server connection is up when its format waits for no byte count (`option
    * logasap`, or no timer, byte or counter tag): Tt ends there, B/U count what passed so far, the stream still holds
@@ -253,7 +262,7 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
     const bad = log.badReqData;
     if (q >= 0) log.tQueue += this.conn.tStart - log.acceptMs + 1;    // as finish() prints it
     log.badReqData = true;                                              // logged even without data (no dontlognull)
-    if (logSink !== null) logSink(this.fe, log);
+    this.emitLog(log);
     log.tQueue = q;
     log.badReqData = bad;
     this.loggedAtConnect = true;
@@ -489,7 +498,7 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
     // that tcp streams never set (-1), hence the +1 (`1/0/4` for an immediate connect)
     if (log.tQueue >= 0) log.tQueue += this.conn.tStart - log.acceptMs + 1;
     if (this.stk !== null) { stkTxnEnd(this.stk, log, now); stkSessEnd(this.stk, now); }
-    if (logSink !== null && !this.loggedAtConnect) logSink(this.fe, log);
+    if (!this.loggedAtConnect) this.emitLog(log);
     frontendStreamEnd(this.fe, this.bind);
   }
 
