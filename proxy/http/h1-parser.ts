@@ -33,10 +33,13 @@ const HDR_HOST = 4;
 const HDR_UPGRADE = 5;
 const HDR_EXPECT = 6;
 const HDR_WS_KEY = 7;                  // sec-websocket-key in a request, sec-websocket-accept in a response
+const HDR_TE_HOP = 8;                  // TE (the hop-by-hop one, not transfer-encoding)
 const N_CONTENT_LENGTH = Buffer.from('content-length');
 const N_TRANSFER_ENCODING = Buffer.from('transfer-encoding');
 const N_CONNECTION = Buffer.from('connection');
 const N_HOST = Buffer.from('host');
+const N_TE = Buffer.from('te');
+const T_TRAILERS = Buffer.from('trailers');
 const N_UPGRADE = Buffer.from('upgrade');
 const N_EXPECT = Buffer.from('expect');
 const V_100_CONTINUE = Buffer.from('100-continue');
@@ -67,6 +70,7 @@ function litEqi(buf: Buffer, s: number, lit: Buffer): boolean {
 
 function headerId(buf: Buffer, s: number, e: number): number {
   switch (e - s) {
+    case 2: return litEqi(buf, s, N_TE) ? HDR_TE_HOP : HDR_OTHER;
     case 4: return litEqi(buf, s, N_HOST) ? HDR_HOST : HDR_OTHER;
     case 6: return litEqi(buf, s, N_EXPECT) ? HDR_EXPECT : HDR_OTHER;
     case 7: return litEqi(buf, s, N_UPGRADE) ? HDR_UPGRADE : HDR_OTHER;
@@ -590,8 +594,25 @@ function specialHeader(m: H1Msg, buf: Buffer): number {
     case HDR_EXPECT:
       if (h1TokenIs(buf, i, ve, V_100_CONTINUE)) m.flags |= H1_MF_EXPECT;
       return 0;
+    case HDR_TE_HOP: return (m.flags & H1_MF_RESP) === 0 ? onTeHop(m, buf, i, ve, x) : 0;
     default: return 0;
   }
+}
+
+/**
+ * A request's TE header: 2.6 forwards it as "te: trailers" when its list holds the token "trailers" (exactly so: not
+ * "Trailers", not "trailers;q=1"), and drops it otherwise (compared side by side with 2.6.12).
+ */
+function onTeHop(m: H1Msg, buf: Buffer, s: number, e: number, x: number): number {
+  let i = s;
+  while (i < e) {
+    while (i < e && (buf[i] === 32 || buf[i] === 9 || buf[i] === 44)) i++;
+    const ts = i;
+    while (i < e && buf[i] !== 44 && buf[i] !== 32 && buf[i] !== 9) i++;
+    if (i - ts === 8 && litEq(buf, ts, T_TRAILERS)) { m.hdr[x + 2] = ts; m.hdr[x + 3] = i; return 0; }
+  }
+  m.hdr[x] = -1;
+  return 0;
 }
 
 /** buf[s, e) and buf[s2, e2) hold the same bytes but for ASCII case (2.6 drops a second Host equal to the first so). */
