@@ -18,11 +18,11 @@ import { pathToFileURL } from 'node:url';
 import { startSide, runOne, showStat, OUT, type Scenario, type Side } from './abort-diff.ts';
 
 /** A ClientHello as node:tls sends it for SNI `sni` (captured by a plain listener; its first segment). */
-async function clientHello(sni: string): Promise<Buffer> {
+async function clientHello(sni: string, alpn?: string[]): Promise<Buffer> {
   return new Promise((resolve) => {
     const srv = net.createServer((c) => c.once('data', (d: Buffer) => { resolve(d); c.destroy(); srv.close(); }));
     srv.listen(0, '127.0.0.1', () => {
-      const t = tls.connect({ port: (srv.address() as net.AddressInfo).port, host: '127.0.0.1', servername: sni, rejectUnauthorized: false });
+      const t = tls.connect({ port: (srv.address() as net.AddressInfo).port, host: '127.0.0.1', servername: sni, rejectUnauthorized: false, ALPNProtocols: alpn });
       t.on('error', () => {});
     });
   });
@@ -30,6 +30,7 @@ async function clientHello(sni: string): Promise<Buffer> {
 
 const HELLO = await clientHello('Example.COM');
 const HELLO_OTHER = await clientHello('other.org');
+const HELLO_H2 = await clientHello('example.com', ['h2', 'http/1.1']);
 const MAP = path.join(OUT, 'sni.map');
 fs.writeFileSync(MAP, 'example.com s2\nother.org s1\n');
 
@@ -57,6 +58,10 @@ export const TCP_SCENARIOS: Scenario[] = [
   { name: 'sni-setvar-plain', mode: 'tcp', fe: 'tcp-request inspect-delay 5s\n  tcp-request content set-var(sess.sni) req.len\n  tcp-request content accept if { req.len gt 0 }\n  log-format "%ci %ft %b/%s %ts %B %U sni=%[var(sess.sni)]"', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }, 'end'] }], server: ECHO },
   { name: 'sni-end', mode: 'tcp', fe: INSPECT, be: 'use-server s2 if { req.ssl_sni -m end .com }', more: [TWO], clients: [{ steps: [{ w: HELLO }, { until: 'two' }, 'end'] }], server: ONE },
   { name: 'sni-none-plain', mode: 'tcp', fe: 'tcp-request inspect-delay 1s\n  tcp-request content accept if { req.len gt 0 }', be: 'use-server s2 if { req.ssl_sni -m found }', more: [TWO], clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }, 'end'] }], server: ECHO },
+  { name: 'sni-alpn', mode: 'tcp', fe: INSPECT, be: 'use-server s2 if { req.ssl_alpn h2 }', more: [TWO], clients: [{ steps: [{ w: HELLO_H2 }, { until: 'two' }, 'end'] }], server: ONE },
+  { name: 'sni-alpn-none', mode: 'tcp', fe: INSPECT, be: 'use-server s2 if { req.ssl_alpn h2 }', more: [TWO], clients: [{ steps: [{ w: HELLO }, { until: 'one' }, 'end'] }], server: ONE },
+  { name: 'sni-ec-ext', mode: 'tcp', fe: INSPECT, be: 'use-server s2 if { req.ssl_ec_ext }', more: [TWO], clients: [{ steps: [{ w: HELLO }, { until: 'two' }, 'end'] }], server: ONE },
+  { name: 'wait-end', mode: 'tcp', fe: 'tcp-request inspect-delay 300ms\n  tcp-request content accept if WAIT_END', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }, 'end'] }], server: ECHO },
   { name: 'sni-split', mode: 'tcp', fe: INSPECT, be: 'use-server s2 if { req.ssl_sni -i example.com }', more: [TWO], clients: [{ steps: [{ w: HELLO.subarray(0, 20) }, { sleep: 200 }, { w: HELLO.subarray(20) }, { until: 'two' }, 'end'] }], server: ONE },
   { name: 'sni-plain-reject', mode: 'tcp', fe: INSPECT + '\n  tcp-request content reject', clients: [{ steps: [{ w: 'hi there\r\n' }] }], server: ECHO },
   { name: 'sni-delay-expire', mode: 'tcp', fe: 'tcp-request inspect-delay 500ms\n  tcp-request content accept if { req.ssl_hello_type 1 }\n  tcp-request content reject', clients: [{ steps: [{ w: HELLO.subarray(0, 3) }] }], server: ONE },
@@ -73,7 +78,7 @@ export const TCP_SCENARIOS: Scenario[] = [
   { name: 'rl-conn-rate', mode: 'tcp', fe: TRACK + '\n  tcp-request connection reject if { sc_conn_rate(0) gt 2 }', clients: seq(4, 150, [{ w: 'hi' }, { until: 'yo' }, 'end']), server: ECHO },
   { name: 'rl-src-conn-rate', mode: 'tcp', fe: TRACK + '\n  tcp-request connection reject if { src_conn_rate gt 1 }', clients: seq(3, 150, [{ w: 'hi' }, { until: 'yo' }, 'end']), server: ECHO },
   { name: 'rl-conn-cur', mode: 'tcp', fe: TRACK + '\n  tcp-request connection reject if { sc_conn_cur(0) gt 1 }', clients: [{ steps: [{ w: 'hi' }, { sleep: 500 }, 'end'] }, { delay: 150, steps: [{ w: 'hi' }] }], server: [{ until: 'hi' }, { w: 'yo' }] },
-  { name: 'rl-content-track', mode: 'tcp', fe: 'stick-table type ip size 1k expire 30s store conn_cnt\n  tcp-request content track-sc1 src\n  tcp-request content reject if { sc1_conn_cnt gt 1 }', clients: seq(3, 150, [{ w: 'hi' }, { until: 'yo' }, 'end']), server: ECHO },
+  { name: 'rl-content-track', mode: 'tcp', fe: 'stick-table type ip size 1k expire 30s store conn_cnt\n  tcp-request content track-sc1 src\n  tcp-request content reject if { sc1_conn_cnt gt 1 }', clients: seq(3, 150, [{ sleep: 100 }, { w: 'hi' }, { until: 'yo' }, 'end']), server: ECHO },
   { name: 'conn-accept', mode: 'tcp', fe: 'tcp-request connection accept if { src 127.0.0.1 }\n  tcp-request connection reject', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }, 'end'] }], server: ECHO },
   { name: 'conn-reject', mode: 'tcp', fe: 'tcp-request connection reject', clients: [{ steps: [{ w: 'hi' }] }], server: ECHO },
   { name: 'content-reject', mode: 'tcp', fe: 'tcp-request content reject', clients: [{ steps: [{ w: 'hi' }] }], server: ECHO },
