@@ -7,7 +7,7 @@
 import type { Proxy, Server, BindCfg } from '../model/types.ts';
 import {
   PR_MODE_HTTP, PR_O_SOCKET_STATS, PR_STATE_READY, PR_STATE_PAUSED, PR_STATE_STOPPED, SRV_ST_RUNNING, SRV_ST_STARTING, SRV_ST_STOPPING, SRV_ST_STOPPED,
-  SRV_ADMF_FMAINT, SRV_ADMF_IMAINT, SRV_ADMF_CMAINT, SRV_ADMF_RMAINT, SRV_ADMF_FDRAIN, SRV_ADMF_IDRAIN,
+  SRV_ADMF_FMAINT, SRV_ADMF_IMAINT, SRV_ADMF_CMAINT, SRV_ADMF_RMAINT, SRV_ADMF_FDRAIN, SRV_ADMF_IDRAIN, PR_O_ALLBACKUPS,
 } from '../model/types.ts';
 import { PR_CAP_FE, PR_CAP_BE } from '../config/types.ts';
 import type { CheckState } from '../checks/types.ts';
@@ -161,7 +161,8 @@ export interface BeAgg {
   act: number;
   bck: number;
   wAct: number;
-  wBck: number;
+  /** Weight of the backups in use when no active server is: the first usable one, all with `option allbackups`. */
+  wBckUsed: number;
   uwAct: number;
   uwBck: number;
   nbup: number;
@@ -169,23 +170,27 @@ export interface BeAgg {
 }
 
 export function newBeAgg(): BeAgg {
-  return { act: 0, bck: 0, wAct: 0, wBck: 0, uwAct: 0, uwBck: 0, nbup: 0, nbsrv: 0 };
+  return { act: 0, bck: 0, wAct: 0, wBckUsed: 0, uwAct: 0, uwBck: 0, nbup: 0, nbsrv: 0 };
 }
 
 export function computeBeAgg(px: Proxy, a: BeAgg): BeAgg {
-  a.act = 0; a.bck = 0; a.wAct = 0; a.wBck = 0; a.uwAct = 0; a.uwBck = 0; a.nbup = 0; a.nbsrv = 0;
+  a.act = 0; a.bck = 0; a.wAct = 0; a.wBckUsed = 0; a.uwAct = 0; a.uwBck = 0; a.nbup = 0; a.nbsrv = 0;
   const svs = px.servers;
   for (let i = 0; i < svs.length; i++) {
     const sv = svs[i]!;
     a.nbsrv++;
     if (sv.curState !== SRV_ST_STOPPED && (sv.adminState & SRV_ADMF_MAINT) === 0) a.nbup++;
     if (!srvUsable(sv)) continue;
-    if (sv.backup) { a.bck++; a.wBck += sv.uweight; a.uwBck += sv.uweight; } else { a.act++; a.wAct += sv.uweight; a.uwAct += sv.uweight; }
+    if (sv.backup) {
+      if (a.bck === 0 || (px.options & PR_O_ALLBACKUPS) !== 0) a.wBckUsed += sv.uweight;
+      a.bck++; a.uwBck += sv.uweight;
+    } else { a.act++; a.wAct += sv.uweight; a.uwAct += sv.uweight; }
   }
   return a;
 }
 
-function beWeight(a: BeAgg): number { return a.act > 0 ? a.wAct : a.wBck; }
+/** 2.6's backend weight: the LB's total, the first backup's alone when only backups serve (no `option allbackups`). */
+function beWeight(a: BeAgg): number { return a.act > 0 ? a.wAct : a.wBckUsed; }
 function beUweight(a: BeAgg): number { return a.act > 0 ? a.uwAct : a.uwBck; }
 
 /**

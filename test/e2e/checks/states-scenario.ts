@@ -48,7 +48,7 @@ export function statesConfig(fe: number, p: Record<string, number>, closed: numb
   return `global\n stats socket ${sock} level admin\n` +
     `defaults\n mode http\n timeout connect 1s\n timeout client 1s\n timeout server 1s\n timeout check 1s\n option httpchk GET /health\n` +
     `frontend fe\n bind 127.0.0.1:${fe}\n default_backend b503\n` +
-    `backend b503\n server s1 127.0.0.1:${p.unavail} ${chk}\n server k1 127.0.0.1:${p.ok} ${chk} backup\n` +
+    `backend b503\n server s1 127.0.0.1:${p.unavail} ${chk}\n server k1 127.0.0.1:${p.ok} ${chk} backup\n server k2 127.0.0.1:${p.ok} ${chk} backup\n` +
     `backend bfin\n server s1 127.0.0.1:${p.fin} ${chk}\n` +
     `backend bhang\n server s1 127.0.0.1:${p.hang} ${chk}\n` +
     `backend bclosed\n server s1 127.0.0.1:${closed} ${chk}\n` +
@@ -81,14 +81,14 @@ export async function settledStat(cli: (line: string) => Promise<string>): Promi
   return csv;
 }
 
-/** `show stat` check columns of the servers (the "* " of a check in progress dropped). */
+/** `show stat` check columns of the servers and backends (the "* " of a check in progress dropped). */
 export function statesStats(csv: string): string[] {
   const rows = csv.split('\n').filter((l) => l !== '');
   const head = rows[0].replace(/^# /, '').split(',');
   const cols = ['status', 'weight', 'act', 'bck', 'chkfail', 'chkdown', 'check_status', 'check_code', 'last_chk', 'check_desc', 'check_rise', 'check_fall', 'check_health',
     'agent_status', 'last_agt', 'agent_desc', 'agent_health'];
   const idx = cols.map((c) => head.indexOf(c));
-  return rows.slice(1).filter((l) => !/,(FRONTEND|BACKEND),/.test(l)).map((l) => {
+  return rows.slice(1).filter((l) => !/,FRONTEND,/.test(l)).map((l) => {
     const f = l.split(',');
     return [f[0], f[1], ...idx.map((i) => f[i].replace(/^\* /, ''))].join(',');
   });
