@@ -121,7 +121,8 @@ function mysqlRules(user: string, post41: boolean): TcpCheckRule[] {
   s.data = Buffer.concat([mysqlPacket(1, login), mysqlPacket(0, Buffer.from([0x01]))]);
   const ok = rule(TCPCHK_EXPECT);
   ok.custom = TCPCHK_CUSTOM_MYSQL_OK; ok.errorStatus = HCHK_STATUS_L7STS;
-  return [rule(TCPCHK_CONNECT), hello, s, ok];
+  // 2.6 sends the login before reading the greeting (its step 2: an empty reply fails "at step 3")
+  return [rule(TCPCHK_CONNECT), s, hello, ok];
 }
 
 /**
@@ -632,17 +633,22 @@ class TcpCheckRun {
     return false;
   }
 
-  /** mysql-check: one whole packet: an error packet fails with its number and message, else the handshake or the OK. */
+  /**
+   * mysql-check: one whole packet: an error packet fails with its number and message, else the handshake or the OK.
+   * The login went first, so the OK packet follows the handshake in the same reply (2.6 reads it past the handshake).
+   */
   evalMysql(r: TcpCheckRule, b: Buffer): boolean {
-    const len = b.length >= 4 ? b.readUIntLE(0, 3) : -1;
-    if (len < 0 || b.length < 4 + len) {
-      if (this.eof) this.finish(HCHK_STATUS_L7RSP, false, 0, `TCPCHK got an incomplete MySQL packet at step ${this.step}`);
+    const off = r.custom === TCPCHK_CUSTOM_MYSQL_OK ? 4 + b.readUIntLE(0, 3) : 0;
+    const len = b.length >= off + 4 ? b.readUIntLE(off, 3) : -1;
+    if (len < 0 || b.length < off + 4 + len) {
+      // a truncated packet: no info (2.6.12, checked with 'garbage\r\n' and an HTTP answer)
+      if (this.eof) this.finish(HCHK_STATUS_L7RSP, false, 0, '');
       return false;
     }
-    const kind = b[4];
+    const kind = b[off + 4];
     if (kind === 0xff) {
       // as 2.6: L7STS, the error number as the code, the rest of the packet ('#' SQL state included) as the info
-      this.finish(HCHK_STATUS_L7STS, false, len >= 3 ? b.readUInt16LE(5) : 0, b.toString('latin1', 7, 4 + len));
+      this.finish(HCHK_STATUS_L7STS, false, len >= 3 ? b.readUInt16LE(off + 5) : 0, b.toString('latin1', off + 7, off + 4 + len));
       return false;
     }
     if (r.custom === TCPCHK_CUSTOM_MYSQL_HELLO ? kind !== 0x0a : kind !== 0x00) { this.finish(HCHK_STATUS_L7RSP, false, 0, ''); return false; }

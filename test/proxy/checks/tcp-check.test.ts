@@ -68,7 +68,7 @@ before(async () => {
     + `backend plain\n  option tcp-check\n${srv('silent')}  server refused 127.0.0.1:1 check\n`
     + `backend smtp\n  option smtpchk\n${srv('smtpOk')}${srv('smtpBad')}${srv('empty')}`
     + `backend my\n  option mysql-check\n${srv('myOk')}${srv('myRefuses')}`
-    + `backend myu\n  option mysql-check user haproxy post-41\n${srv('myOk')}${srv('myDenied')}`
+    + `backend myu\n  option mysql-check user haproxy post-41\n${srv('myOk')}${srv('myDenied')}${srv('empty')}${srv('httpBad')}`
     + `backend pg\n  option pgsql-check user haproxy\n${srv('pgOk')}${srv('pgErr')}`
     + `backend hello\n  option ssl-hello-chk\n${srv('tls')}${srv('httpBad')}`;
   writeFileSync(join(dir, 'c.cfg'), cfg);
@@ -134,6 +134,9 @@ test('option mysql-check [user]: handshake and login OK pass silently; an error 
   assert.equal(await outcome('my', 'myRefuses'), `L7STS 1045 "#28000Host '127.0.0.1' is not allowed to connect" | Layer7 wrong status, code: 1045, info: "#28000Host '127.0.0.1' is not allowed to connect"`);
   assert.equal(await outcome('myu', 'myOk'), 'L7OK 0 "" | Layer7 check passed, code: 0');
   assert.equal(await outcome('myu', 'myDenied'), `L7STS 1045 "#28000Access denied for user 'haproxy'@'localhost'" | Layer7 wrong status, code: 1045, info: "#28000Access denied for user 'haproxy'@'localhost'"`);
+  // 2.6 sends the login first (step 2): a server closing at once fails at step 3, a non-MySQL answer says nothing more
+  assert.equal(await outcome('myu', 'empty'), 'L7RSP 0 "TCPCHK got an empty response at step 3" | Layer7 invalid response, info: "TCPCHK got an empty response at step 3"');
+  assert.equal(await outcome('myu', 'httpBad'), 'L7RSP 0 "" | Layer7 invalid response');
 });
 
 test('option pgsql-check: an authentication request passes, an error packet is L7RSP with its severity', async () => {
