@@ -7,6 +7,7 @@
 import type { Conv } from '../log/converters.ts';
 import { sampleLive } from '../log/sample.ts';
 import { varNameOk, varSet, varUnset } from './vars.ts';
+import { varsOf } from '../tcp/vars.ts';
 
 /** The converter for `text`, or undefined when it is not one of these (or names no valid variable). */
 export function varConverter(text: string): Conv | undefined {
@@ -19,7 +20,8 @@ export function varConverter(text: string): Conv | undefined {
   }
   return (v) => {
     const c = sampleLive.req;
-    if (v !== null && c !== null && c.vars !== undefined) varSet(c.vars, name, typeof v === 'number' ? v : String(v));
+    // a tcp stream's variables exist once set: created here too (`{ req.ssl_sni,lower,set-var(sess.sni) -m found }`)
+    if (v !== null && c !== null) varSet(varsOf(c), name, typeof v === 'number' ? v : String(v));
     return v;
   };
 }

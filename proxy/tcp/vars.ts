@@ -25,7 +25,8 @@ type Fetch = (s: StreamLog) => string | number | null;
 interface VarsCtx { vars?: VarMap; log?: StreamLog; fe?: Proxy }
 const fmtBuf = Buffer.allocUnsafe(16384);
 
-function varsOf(ctx: SampleCtx): VarMap {
+/** The variables of the stream (or connection) `ctx` evaluates on, created on first use (also the set-var converter's). */
+export function varsOf(ctx: SampleCtx): VarMap {
   if (ctx instanceof L4AcceptCtx) return l4VarsOf(ctx);
   const c = ctx as VarsCtx;
   let v = c.vars;
