@@ -182,9 +182,9 @@ export function computeBeAgg(px: Proxy, a: BeAgg): BeAgg {
     if (sv.curState !== SRV_ST_STOPPED && (sv.adminState & SRV_ADMF_MAINT) === 0) a.nbup++;
     if (!srvUsable(sv)) continue;
     if (sv.backup) {
-      if (a.bck === 0 || (px.options & PR_O_ALLBACKUPS) !== 0) a.wBckUsed += sv.uweight;
+      if (a.bck === 0 || (px.options & PR_O_ALLBACKUPS) !== 0) a.wBckUsed += sv.eweight;
       a.bck++; a.uwBck += sv.uweight;
-    } else { a.act++; a.wAct += sv.uweight; a.uwAct += sv.uweight; }
+    } else { a.act++; a.wAct += sv.eweight; a.uwAct += sv.uweight; }
   }
   return a;
 }

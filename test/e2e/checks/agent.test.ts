@@ -10,6 +10,7 @@ import { addEventSink } from '../../../proxy/events.ts';
 import { SRV_ST_RUNNING, SRV_ST_STOPPED, SRV_ST_STARTING, SRV_ADMF_FDRAIN, SRV_ADMF_IDRAIN, SRV_ADMF_IMAINT } from '../../../proxy/model/types.ts';
 import { HCHK_STATUS_L7OK, HCHK_STATUS_L7STS, HCHK_STATUS_CHECKED } from '../../../proxy/checks/types.ts';
 import { srvSetMaint, srvSetReady, srvThrottle } from '../../../proxy/backend/server.ts';
+import { computeBeAgg, newBeAgg } from '../../../proxy/stats/fill.ts';
 import { loadConfig } from '../../../proxy/config/loader.ts';
 import { buildRegistry } from '../../../proxy/modules.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -92,6 +93,10 @@ test('slowstart ramps the effective weight and the throttle after leaving mainte
   assert.ok(s3.eweight >= 1 && s3.eweight < 20, `eweight ${s3.eweight}`);
   const thr = srvThrottle(s3);
   assert.ok(thr >= 0 && thr < 100, `throttle ${thr}`);
+  // the backend's show stat weight sums the effective weights (2.6.12: 54 with a server of weight 50 ramping at 4
+  // beside another of 50)
+  const agg = computeBeAgg(s3.proxy, newBeAgg());
+  assert.equal(agg.wAct, agg.uwAct - s3.uweight + s3.eweight);
   await waitFor(() => s3.curState === SRV_ST_RUNNING, 2000);
   assert.equal(s3.eweight, 20);
   assert.equal(srvThrottle(s3), -1);
