@@ -44,7 +44,7 @@ import { HRSP_OTHER } from '../stats/types.ts';
 import { captureHttpError } from '../stats/errors-capture.ts';
 import { streamRegister, streamUnregister, nextSessId, type ActiveStream } from '../streams.ts';
 import { aclCondExec } from '../acl/compile.ts';
-import { H1Msg, h1Parse, h1IsH2Preface, h1SetHtxLimit, h1MsgRelease, h1RspHeadRefused, H2_PREFACE_REPLY } from './h1-parser.ts';
+import { H1Msg, h1Parse, h1IsH2Preface, h1SetHtxLimit, h1MsgRelease, h1RspHeadRefused, h1TokenIs, H2_PREFACE_REPLY } from './h1-parser.ts';
 import { originalToLine, stripNameHeader, withServerName } from './originalto.ts';
 import { ChunkState, chunkDecode, chunkHeader, chunkPrefixValid, chunkHold, chunkResume, CHUNK_CRLF, CHUNK_LAST } from './chunked.ts';
 import { cannedReply, cannedMuxReply } from './canned-errors.ts';
@@ -121,6 +121,9 @@ const DEFAULT_MAXHDR = 101;
 const DEFAULT_REQLINE_CAP = 1023;
 
 const B_CONN_CLOSE = Buffer.from('\r\nconnection: close');
+const B_TE_CHUNKED = Buffer.from('\r\ntransfer-encoding: chunked');
+const N_CONTENT_LENGTH = Buffer.from('content-length');
+const B_CHUNK_END = Buffer.from('\r\n0\r\n\r\n');
 const B_CONTINUE = Buffer.from('HTTP/1.1 100 Continue\r\n\r\n');
 const B_CONN_KA = Buffer.from('\r\nconnection: keep-alive');
 
@@ -248,6 +251,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   reqLeft = 0;
   rspBody = BODY_NONE;
   rspLeft = 0;
+  /** A Content-Length body whose length the rules deleted: sent chunked (as 2.6 to an HTTP/1.1 client). */
+  rspRechunk = false;
   cliKeepAlive = true;
   /** Soft stop or reload: no keep-alive after the transaction under way (httpDrain). */
   draining = false;
@@ -1283,13 +1288,17 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       const x = compResponseHeaders(this.fe, be, this.compAlgo, m, buf, this.rspBody === BODY_CHUNKED);
       if (x !== null) { out.extra += x; this.comp = new HttpCompressor(this, this.compAlgo, this.fe, be); }
     }
+    // a Content-Length the rules deleted (`http-response del-header content-length`): 2.6 still knows where the body
+    // ends and sends it chunked (to an HTTP/1.0 client too)
+    if (this.rspBody === BODY_LEN && this.comp === null && (be.http.resRules.length | this.fe.http.resRules.length) !== 0 &&
+        !hasLength(m, buf, out.extra)) this.rspRechunk = true;
     this.rsPhase = RS_BODY;
     if (this.rspBody === BODY_NONE) {
       this.writeCli(this.buildRspHead(buf, true, 0, 0));
       this.responseDone(buf, headEnd, end);
       return;
     }
-    if (this.rspBody === BODY_LEN && end - headEnd <= SMALL_BODY_COPY && this.comp === null) {
+    if (this.rspBody === BODY_LEN && end - headEnd <= SMALL_BODY_COPY && this.comp === null && !this.rspRechunk) {
       // the received body part rides in the head's Buffer: one write (one syscall) for a small response
       const n = end - headEnd < this.rspLeft ? end - headEnd : this.rspLeft;
       if (this.cacheSt !== null) cacheBody(this.cacheSt, buf, headEnd, headEnd + n);
@@ -1339,6 +1348,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
         else if ((this.req.flags & this.rsp.flags & H1_MF_VER_11) === 0) conn = B_CONN_KA;
       }
     }
+    // a body re-chunked (rspRechunk) says so after the connection header, as 2.6's H1 layer writes it
+    if (final && this.rspRechunk) conn = conn === null ? B_TE_CHUNKED : Buffer.concat([conn, B_TE_CHUNKED]);
     const sl = final ? this.ruleOut.statusLine : null;     // http-response set-status
     return h1HeadOut(buf, this.rsp, sl === null ? null : Buffer.from(sl, 'latin1'), extra, conn, te > ts ? buf : null, ts, te);
   }
@@ -1349,9 +1360,11 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       const avail = chunk.length - from;
       const n = avail < this.rspLeft ? avail : this.rspLeft;
       if (this.cacheSt !== null) cacheBody(this.cacheSt, chunk, from, from + n);
+      if (this.rspRechunk && n > 0 && !this.cliGone) this.cli.write(chunkHeader(n), 'latin1');
       this.writeCli(from === 0 && n === chunk.length ? chunk : chunk.subarray(from, from + n));
       this.log.bytesOut += n;
       this.rspLeft -= n;
+      if (this.rspRechunk && n > 0) this.writeCli(this.rspLeft === 0 ? B_CHUNK_END : CHUNK_CRLF);
       if (this.rspLeft === 0) this.responseDone(chunk, from + n, chunk.length);
     } else if (this.rspBody === BODY_CHUNKED) {
       const st = this.rspChunk as ChunkState;
@@ -1572,6 +1585,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     this.cacheSt = null;
     this.cacheLR = 0;
     this.tunnel = false;
+    this.rspRechunk = false;
     this.req.reset();
     this.rsp.reset();
     log.acceptMs = now;
@@ -2227,6 +2241,15 @@ function onCliDrain(this: SessSocket): void {
   }
   if (s.cliBlocked) { s.cliBlocked = false; if (s.rqPhase === RQ_BODY && s.rsPhase === RS_DONE) s.armBodyWait(); else timerDisarm(s.cliTimer); }
 }
+/** The response head still has a Content-Length (or rules added one in `extra`) after the http-response rules. */
+function hasLength(m: H1Msg, buf: Buffer, extra: string): boolean {
+  const h = m.hdr;
+  for (let x = 0; x < m.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {
+    if (h[x] >= 0 && h1TokenIs(buf, h[x], h[x + 1], N_CONTENT_LENGTH)) return true;
+  }
+  return extra !== '' && /\r\ncontent-length:/i.test(extra);
+}
+
 /*
  * Server sockets read each into a buffer of their own (RawSocket own-buffer mode, rawReadBufTake), reused read after
  * read: no allocation per read (node's default path mallocs 64 KiB per read and frees it at GC, which also made glibc
