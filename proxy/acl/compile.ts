@@ -275,8 +275,14 @@ function convertedFetch(crit: string, name: string): FetchDef | string {
   const base = FETCHES.get(name);
   const last = crit.slice(crit.lastIndexOf(',') + 1);
   const defaultMatch = convGivesInt(last.replace(/\(.*$/, '')) ? ACL_M_INT : base !== undefined && !base.bool && base.defaultMatch >= 0 ? base.defaultMatch : ACL_M_STR;
+  // a layer-4 fetch under converters still waits for data as it does alone (2.6 keeps the fetch's MAY_CHANGE)
+  const head = splitTopLevel(crit)[0];
+  const open = head.indexOf('(');
+  const baseArg = Buffer.from(open < 0 ? '' : head.slice(open + 1, head.lastIndexOf(')')), 'latin1');
+  const mayChange = base?.mayChange;
   return {
     name, defaultMatch, needsArg: false, bool: false,
+    mayChange: mayChange === undefined ? undefined : (ctx) => mayChange.call(base, ctx, baseArg),
     run(ctx, _arg, match, p) {
       const log = ctx.log;
       if (log === undefined) return false;
