@@ -458,20 +458,35 @@ function propagateTrack(s: Server): void {
 // ---- slowstart ----
 
 const warmups = new WeakMap<Server, NodeJS.Timeout>();
+/** The slowstart step (16ths of the user weight) of the servers ramping up, as last computed. */
+const warmSteps = new WeakMap<Server, number>();
 
-/** Effective weight `now` during slowstart: the user weight scaled by the elapsed share, rounded up, at least 1. */
+/** Effective weight `now` during slowstart: the user weight at 2.6's step, rounded up as its show stat shows it. */
 export function warmupWeight(s: Server, now: number): number {
-  const el = now - s.lastChange;
-  if (el >= s.slowstart) return s.uweight;
-  if (s.uweight === 0) return 0;
-  return Math.max(1, Math.ceil((s.uweight * Math.max(0, el)) / s.slowstart));
+  const w = warmupStep(s, now);
+  if (w < 0) { warmSteps.delete(s); return s.uweight; }
+  warmSteps.set(s, w);
+  return Math.ceil((s.uweight * w) / 16);
 }
 
-/** Stats `throttle` column: percent of the slowstart elapsed while STARTING, -1 otherwise (empty cell). */
+/**
+ * 2.6's slowstart step: whole seconds since the last change, slowstart rounded up to seconds, the weight in 16ths
+ * (BE_WEIGHT_SCALE): (16 * elapsed + slowstart) / slowstart, -1 once the slowstart is over. Measured on 2.6.12 with
+ * weight 50 and slowstart 2s: weight 4 and throttle 6 % in the first second, 29 and 56 % in the next.
+ */
+function warmupStep(s: Server, now: number): number {
+  const ss = Math.ceil(s.slowstart / 1000);
+  const el = Math.floor(now / 1000) - Math.floor(s.lastChange / 1000);
+  if (el < 0 || el >= ss) return -1;
+  return Math.floor((16 * el + ss) / ss);
+}
+
+/** Stats `throttle` column: the last computed step's share of the user weight while STARTING (2.6 derives it from
+ *  the effective weight, updated by its warmup task), -1 otherwise (empty cell). */
 export function srvThrottle(s: Server): number {
   if (s.curState !== SRV_ST_STARTING || s.slowstart <= 0) return -1;
-  const el = Math.max(0, Date.now() - s.lastChange);
-  return Math.min(100, Math.ceil((100 * el) / s.slowstart));
+  const w = warmSteps.get(s);
+  return s.uweight === 0 || w === undefined ? 100 : Math.floor((100 * s.uweight * w + 15) / (16 * s.uweight));
 }
 
 /**
@@ -487,8 +502,7 @@ function startWarmup(s: Server): void {
 }
 
 function scheduleWarmup(s: Server): void {
-  const left = s.lastChange + s.slowstart - Date.now();
-  const t = setTimeout(onWarmup, Math.max(1, Math.min(left, Math.max(1000, Math.floor(s.slowstart / 20)))), s);
+  const t = setTimeout(onWarmup, Math.max(1000, Math.floor(s.slowstart / 20)), s);
   t.unref();
   warmups.set(s, t);
 }
@@ -498,7 +512,7 @@ function onWarmup(s: Server): void {
   if (s.curState !== SRV_ST_STARTING) return;
   const now = Date.now();
   s.eweight = warmupWeight(s, now);
-  if (now - s.lastChange >= s.slowstart) s.curState = SRV_ST_RUNNING;
+  if (warmupStep(s, now) < 0) s.curState = SRV_ST_RUNNING;
   else scheduleWarmup(s);
   recalcBackend(s.proxy);
   processQueue(s, srvUsable(s));

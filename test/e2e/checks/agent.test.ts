@@ -9,8 +9,9 @@ import { freePort, nameServer, startSluice, stopSluice, waitFor, sleep } from '.
 import { addEventSink } from '../../../proxy/events.ts';
 import { SRV_ST_RUNNING, SRV_ST_STOPPED, SRV_ST_STARTING, SRV_ADMF_FDRAIN, SRV_ADMF_IDRAIN, SRV_ADMF_IMAINT } from '../../../proxy/model/types.ts';
 import { HCHK_STATUS_L7OK, HCHK_STATUS_L7STS, HCHK_STATUS_CHECKED } from '../../../proxy/checks/types.ts';
-import { srvSetMaint, srvSetReady, srvThrottle } from '../../../proxy/backend/server.ts';
+import { srvSetMaint, srvSetReady, srvThrottle, warmupWeight } from '../../../proxy/backend/server.ts';
 import { computeBeAgg, newBeAgg } from '../../../proxy/stats/fill.ts';
+import type { Server } from '../../../proxy/model/types.ts';
 import { loadConfig } from '../../../proxy/config/loader.ts';
 import { buildRegistry } from '../../../proxy/modules.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -100,6 +101,13 @@ test('slowstart ramps the effective weight and the throttle after leaving mainte
   await waitFor(() => s3.curState === SRV_ST_RUNNING, 2000);
   assert.equal(s3.eweight, 20);
   assert.equal(srvThrottle(s3), -1);
+});
+
+test('slowstart steps and throttle follow 2.6.12 (weight 50, slowstart 2s: 4 and 6 %, then 29 and 56 %, then 50)', () => {
+  const s = { uweight: 50, slowstart: 2000, lastChange: 10_000_500, curState: SRV_ST_STARTING } as unknown as Server;
+  assert.deepEqual([warmupWeight(s, 10_000_900), srvThrottle(s)], [4, 6]);
+  assert.deepEqual([warmupWeight(s, 10_001_200), srvThrottle(s)], [29, 56]);
+  assert.equal(warmupWeight(s, 10_002_000), 50);
 });
 
 test('track and agent configuration errors are reported like HAProxy 2.6', () => {
