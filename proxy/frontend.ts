@@ -22,7 +22,7 @@ import { acceptRateOn, acceptRateWait, acceptRateCount } from './accept-rate.ts'
 import { Timer, timerArm, twTouch } from './timer-wheel.ts';
 import { freqCtrAdd, listenerCounters } from './stats/counters.ts';
 import { tcpRulesExec, L4AcceptCtx } from './tcp/rules.ts';
-import { TCP_RULES_REJECT } from './tcp/types.ts';
+import { TCP_RULES_REJECT, TCP_RULES_DROP } from './tcp/types.ts';
 import { rawFromAccepted } from './net/raw-socket.ts';
 import { ppWaitStart } from './net/accept-proxy.ts';
 import type { ProxySocket, SockError } from './net/types.ts';
@@ -187,14 +187,16 @@ function noopErr(this: Socket, _e: SockError): void { /* a refused or waiting so
 
 /**
  * `tcp-request connection` rules of `fe` for a just-admitted socket (on the real peer address, before any PROXY
- * header). A rejected connection is reset (dcon), neither logged nor counted as a session, as in HAProxy.
+ * header). A rejected connection is reset (dcon), neither logged nor counted as a session, as in HAProxy; a
+ * silent-drop is the same reset counted in dreq (2.6.12 resets it too, with or without TCP_REPAIR).
  * Returns -1 when refused, 1 when an `expect-proxy layer4` action ran, 0 to go on.
  */
 function connRulesAdmit(fe: Proxy, sock: Socket, bind: BindCfg): number {
   const ctx = new L4AcceptCtx(sock.remoteAddress ?? '', sock.localPort ?? 0, sock);
-  if (tcpRulesExec(fe.tcp.connRules, ctx) === TCP_RULES_REJECT) {
-    fe.feCounters.deniedConn++;
-    listenerCounters(bind).deniedConn++;
+  const v = tcpRulesExec(fe.tcp.connRules, ctx);
+  if (v === TCP_RULES_REJECT || v === TCP_RULES_DROP) {
+    if (v === TCP_RULES_REJECT) { fe.feCounters.deniedConn++; listenerCounters(bind).deniedConn++; }
+    else { fe.feCounters.deniedReq++; listenerCounters(bind).deniedReq++; }
     sock.onerror = noopErr;
     sock.resetAndDestroy();
     frontendStreamEnd(fe, bind);
@@ -207,16 +209,17 @@ function connRulesAdmit(fe: Proxy, sock: Socket, bind: BindCfg): number {
  * `tcp-request session` rules (addresses from the PROXY header if any): a rejected session is closed (dses), reset
  * when client bytes followed the PROXY header (`readAhead`), else closed unread as 2.6 closes it: the kernel sends a
  * RST when client bytes wait in the socket (2.6.12 resets a client that wrote at once: bench/edge/tcp-diff.ts
- * session-reject), a FIN otherwise.
+ * session-reject), a FIN otherwise. A silent-drop is a reset, counted in dreq (2.6.12: bench/edge/tcp-diff.ts drop-session).
  */
 function sessRulesAdmit(fe: Proxy, sock: Socket, bind: BindCfg, readAhead: boolean): boolean {
   const ctx = new L4AcceptCtx(sock.remoteAddress ?? '', sock.localPort ?? 0, sock);
-  if (tcpRulesExec(fe.tcp.sessRules, ctx) === TCP_RULES_REJECT) {
-    fe.feCounters.deniedSess++;
-    listenerCounters(bind).deniedSess++;
+  const v = tcpRulesExec(fe.tcp.sessRules, ctx);
+  if (v === TCP_RULES_REJECT || v === TCP_RULES_DROP) {
+    if (v === TCP_RULES_REJECT) { fe.feCounters.deniedSess++; listenerCounters(bind).deniedSess++; }
+    else { fe.feCounters.deniedReq++; listenerCounters(bind).deniedReq++; }
     // bytes read after a PROXY header are data 2.6 leaves unread: its close is then a reset
     sock.onerror = noopErr;
-    if (readAhead) sock.resetAndDestroy(); else sock.destroy();
+    if (readAhead || v === TCP_RULES_DROP) sock.resetAndDestroy(); else sock.destroy();
     frontendStreamEnd(fe, bind);
     return false;
   }

@@ -87,6 +87,15 @@ export const TCP_SCENARIOS: Scenario[] = [
   { name: 'conn-reject', mode: 'tcp', fe: 'tcp-request connection reject', clients: [{ steps: [{ w: 'hi' }] }], server: ECHO },
   { name: 'content-reject', mode: 'tcp', fe: 'tcp-request content reject', clients: [{ steps: [{ w: 'hi' }] }], server: ECHO },
   { name: 'content-reject-be', mode: 'tcp', be: 'tcp-request content reject', clients: [{ steps: [{ w: 'hi' }] }], server: ECHO },
+  // silent-drop in each rule kind (fixtures/proxy/tcp-diff/silent-drop*.json, test/e2e/tcp/silent-drop.test.ts)
+  { name: 'drop-conn', mode: 'tcp', fe: 'tcp-request connection silent-drop', clients: [{ steps: [{ w: 'hi' }] }], server: ECHO },
+  { name: 'drop-session', mode: 'tcp', fe: 'tcp-request session silent-drop', clients: [{ steps: [{ w: 'hi' }] }], server: ECHO },
+  { name: 'drop-content', mode: 'tcp', fe: 'tcp-request content silent-drop', clients: [{ steps: [{ w: 'hi' }] }], server: ECHO },
+  { name: 'drop-content-be', mode: 'tcp', be: 'tcp-request content silent-drop', clients: [{ steps: [{ w: 'hi' }] }], server: ECHO },
+  { name: 'drop-http-content', fe: 'tcp-request content silent-drop', clients: [{ steps: [{ w: 'GET / HTTP/1.1\r\nHost: a\r\n\r\n' }] }], server: ['head', { w: 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok' }] },
+  { name: 'drop-http-req', fe: 'http-request silent-drop', clients: [{ steps: [{ w: 'GET / HTTP/1.1\r\nHost: a\r\n\r\n' }] }], server: ['head', { w: 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok' }] },
+  { name: 'drop-http-req-be', be: 'http-request silent-drop', clients: [{ steps: [{ w: 'GET / HTTP/1.1\r\nHost: a\r\n\r\n' }] }], server: ['head', { w: 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok' }] },
+  { name: 'drop-http-rsp', be: 'http-response silent-drop', clients: [{ steps: [{ w: 'GET / HTTP/1.1\r\nHost: a\r\n\r\n' }] }], server: ['head', { w: 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok' }] },
   { name: 'session-reject', mode: 'tcp', fe: 'tcp-request session reject', clients: [{ steps: [{ w: 'hi' }] }], server: ECHO },
   { name: 'session-reject-silent', mode: 'tcp', fe: 'tcp-request session reject', clients: [{ steps: [{ sleep: 300 }, { w: 'hi' }] }], server: ECHO },
   // played by frozenClient(): the client connects and writes while the proxy is stopped

@@ -16,7 +16,7 @@ import { frontendStreamEnd } from '../frontend.ts';
 import type { StkStream } from '../stick/types.ts';
 import { stkClaim, stkHttpReq, stkHttpReqSince, stkTxnMask, stkTxnEnd, stkSessEnd } from '../stick/track.ts';
 import { l4VarsClaim, l4DstClaim, tcpRulesExec } from '../tcp/rules.ts';
-import { TCP_RULES_REJECT, TCP_RULES_CLOSE } from '../tcp/types.ts';
+import { TCP_RULES_REJECT, TCP_RULES_CLOSE, TCP_RULES_DROP } from '../tcp/types.ts';
 import { stkPersist, stkPersistState, stkResponse } from '../stick/persist.ts';
 import { prstState, prstFlags, useServerPick } from '../backend/persist-rules.ts';
 import { restrictUse, reqHdrNamesCheck } from './restrict-hdr-names.ts';
@@ -512,7 +512,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
    * it (before its http-request rules, on the request as the frontend's rules left it). A reject or close ends the
    * connection without a response, status -1 counted as hrsp_other and dreq on the frontend, as 2.6.12: a frontend's
    * logged `<BADREQ>` `PR--`, a backend's with the request line, `be/<NOSRV>`, TR -1 and the stream counted on the
-   * backend. True when it ended.
+   * backend. A silent-drop also resets the client (and counts dreq on a backend whose rule it was). True when it ended.
    */
   tcpContentRejects(px: Proxy): boolean {
     const fe = this.fe;
@@ -523,9 +523,14 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       v = tcpRulesExec(px.tcp.contentRules, ctx);
       if (ctx !== this) this.stk = ctx.stk ?? null;   // a view: what its track-sc* started is the stream's
     }
-    if (v !== TCP_RULES_REJECT && v !== TCP_RULES_CLOSE) return false;   // stkHttpReq counts what they tracked
+    if (v !== TCP_RULES_REJECT && v !== TCP_RULES_CLOSE && v !== TCP_RULES_DROP) return false;   // stkHttpReq counts what they tracked
     fe.feCounters.deniedReq++;
     if (this.lc !== null) this.lc.deniedReq++;
+    if (v === TCP_RULES_DROP) {
+      // silent-drop: the client reset (2.6.12 sends it nothing where TCP_REPAIR works, else a reset too)
+      if (px !== fe) px.beCounters.deniedReq++;
+      this.cli.resetAndDestroy();
+    }
     const log = this.log;
     fe.feCounters.rsp[HRSP_OTHER]++;
     if (px === fe) {

@@ -18,7 +18,7 @@ import { aclCondExec } from '../acl/compile.ts';
 import { tcpRulesExec, ipv4Value, EMPTY_HDR, l4VarsClaim, l4DstClaim } from './rules.ts';
 import { tcpFormat } from './vars.ts';
 import { PR_CAP_BE } from '../config/types.ts';
-import { TCP_RULES_REJECT, TCP_RULES_WAIT, TCP_RULES_CLOSE } from './types.ts';
+import { TCP_RULES_REJECT, TCP_RULES_WAIT, TCP_RULES_CLOSE, TCP_RULES_DROP } from './types.ts';
 import { listenerCounters } from '../stats/counters.ts';
 import type { BackendClient } from '../backend/types.ts';
 import type { LbRequestView } from '../lb/types.ts';
@@ -176,16 +176,23 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
     timerArm(this.timer, Math.max(1, at - Date.now()));
   }
 
-  /** Runs the content rules being inspected: waits, rejects (dreq, "PR") or goes on to routing / the backend. */
+  /**
+   * Runs the content rules being inspected: waits, rejects (dreq, "PR"), silently drops (the same, the backend's dreq
+   * too when its rules dropped, the client reset as 2.6.12 resets it in mode tcp) or goes on to routing / the backend.
+   */
   inspect(): void {
     const px = this.inspectPx!;
     const v = tcpRulesExec(px.tcp.contentRules, this);
     if (v === TCP_RULES_WAIT) return;
     this.inspectPx = null;
     this.l4Final = true;
-    if (v === TCP_RULES_REJECT) {
+    if (v === TCP_RULES_REJECT || v === TCP_RULES_DROP) {
       this.fe.feCounters.deniedReq++;
       listenerCounters(this.bind).deniedReq++;
+      if (v === TCP_RULES_DROP) {
+        if (px !== this.fe) px.beCounters.deniedReq++;
+        this.cli.resetAndDestroy();
+      }
       this.finish(SF_ERR_PRXCOND, SF_FINST_R);
       return;
     }

@@ -1,5 +1,5 @@
 /*
- * `tcp-request connection|session|content <accept|reject> [if|unless <cond>]` and `tcp-request inspect-delay`:
+ * `tcp-request connection|session|content <accept|reject|silent-drop> [if|unless <cond>]` and `tcp-request inspect-delay`:
  * parsed into TcpRule lists (tcp/types.ts) with HAProxy 2.6's messages, and run by tcpRulesExec() with HAProxy's
  * three-valued ACL logic (a term that failed on data that may still grow is a "miss": content rules then wait).
  * Other HAProxy actions (track-sc*, set-var, capture, ...) are known by name and refused as not supported yet.
@@ -15,7 +15,7 @@ import type { TcpRule, TcpCustomAction } from './types.ts';
 import type { StkStream } from '../stick/types.ts';
 import type { StreamLog } from '../model/types.ts';
 import type { VarMap } from '../http/vars.ts';
-import { TCP_ACT_CUSTOM, TCP_ACT_CLOSE, TCP_RULES_CLOSE } from './types.ts';
+import { TCP_ACT_CUSTOM, TCP_ACT_CLOSE, TCP_RULES_CLOSE, TCP_ACT_SILENT_DROP, TCP_RULES_DROP } from './types.ts';
 import { TCP_ACT_ACCEPT, TCP_ACT_REJECT, TCP_ACT_EXPECT_PROXY, TCP_RULES_ACCEPT, TCP_RULES_REJECT, TCP_RULES_WAIT } from './types.ts';
 import { parseTime, TIME_MAX_MS } from '../config/values.ts';
 import { capName } from '../config/sections.ts';
@@ -56,7 +56,7 @@ function condExec3(cond: AclCond, ctx: SampleCtx): number {
 
 /**
  * Runs a rule list on `ctx`: TCP_RULES_ACCEPT when an `accept` matched or no rule did, TCP_RULES_REJECT on a matching
- * `reject`, TCP_RULES_CLOSE on a matching `close` (tcp-response), TCP_RULES_WAIT when a condition cannot be decided yet (only while ctx.l4Final is false). Allocates nothing.
+ * `reject`, TCP_RULES_DROP on a matching `silent-drop`, TCP_RULES_CLOSE on a matching `close` (tcp-response), TCP_RULES_WAIT when a condition cannot be decided yet (only while ctx.l4Final is false). Allocates nothing.
  */
 export function tcpRulesExec(rules: readonly TcpRule[], ctx: SampleCtx): number {
   // a list that waited runs again from its first rule on the next data, actions included (2.6 does so too)
@@ -72,9 +72,9 @@ export function tcpRulesExec(rules: readonly TcpRule[], ctx: SampleCtx): number 
     if (r.action === TCP_ACT_EXPECT_PROXY) { (ctx as L4AcceptCtx).expectProxy = true; continue; }
     if (r.action === TCP_ACT_CUSTOM) { r.custom!.run(ctx); continue; }
     if (r.action === TCP_ACT_CLOSE) return TCP_RULES_CLOSE;
-    if (r.action === TCP_ACT_REJECT) {
+    if (r.action === TCP_ACT_REJECT || r.action === TCP_ACT_SILENT_DROP) {
       if (ctx.stk != null && rejectHook !== null) rejectHook(ctx);
-      return TCP_RULES_REJECT;
+      return r.action === TCP_ACT_REJECT ? TCP_RULES_REJECT : TCP_RULES_DROP;
     }
     return TCP_RULES_ACCEPT;
   }
@@ -210,7 +210,7 @@ const CONTENT_ACTIONS = "'accept', 'reject', 'capture', 'expect-proxy', 'expect-
 const UNSUPPORTED_ACTIONS = [
   'capture', 'expect-proxy', 'expect-netscaler-cip', 'track-sc', 'ot-group', 'set-log-level', 'set-nice', 'switch-mode',
   'use-service', 'sc-inc-gpc', 'sc-set-gpt', 'send-spoe-group', 'do-resolve', 'set-src',
-  'set-dst', 'set-mark', 'set-tos', 'silent-drop', 'set-priority-class', 'set-priority-offset',
+  'set-dst', 'set-mark', 'set-tos', 'set-priority-class', 'set-priority-offset',
 ];
 const CONTENT_ONLY = ['ot-group', 'set-log-level', 'set-nice', 'switch-mode', 'use-service', 'send-spoe-group', 'do-resolve', 'set-priority-class', 'set-priority-offset'];
 
@@ -274,13 +274,14 @@ function parseTcpRequest(args: readonly string[], ctx: KwCtx): void {
     action = TCP_ACT_CUSTOM; custom = r.action; argc = r.argc;
   } else if (act === 'accept') action = TCP_ACT_ACCEPT;
   else if (act === 'reject') action = TCP_ACT_REJECT;
+  else if (act === 'silent-drop') action = TCP_ACT_SILENT_DROP;
   else if (act === 'expect-proxy' && kind === 'connection') {
     if (args[3] !== 'layer4') { ctx.alert(`'${label} ${act}' only supports 'layer4' in ${where} (got '${args[3] ?? ''}')`); return; }
     action = TCP_ACT_EXPECT_PROXY;
     argc = 4;
   } else {
     const known = UNSUPPORTED_ACTIONS.some((a) => act.startsWith(a)) && (kind === 'content' || !CONTENT_ONLY.some((a) => act.startsWith(a)));
-    if (known && act !== '') { ctx.alert(`'${label} ${act}' is a HAProxy 2.6 action not supported by sluice yet (only 'accept' and 'reject' are).`); return; }
+    if (known && act !== '') { ctx.alert(`'${label} ${act}' is a HAProxy 2.6 action not supported by sluice yet (only 'accept', 'reject' and 'silent-drop' are).`); return; }
     ctx.alert(`'${label}' expects ${kind === 'content' ? CONTENT_ACTIONS : L4_ACTIONS} in ${where} (got '${act}').\n`);
     return;
   }

@@ -14,6 +14,8 @@ export const TCP_ACT_CUSTOM = 3;
 export interface TcpCustomAction { run(ctx: SampleCtx): void }
 /** `tcp-response content close`: final, the data held so far goes to the client, then the server side is closed. */
 export const TCP_ACT_CLOSE = 4;
+/** `silent-drop`: final, the client is reset without a word, counted in dreq (never dcon/dses) as 2.6 counts it. */
+export const TCP_ACT_SILENT_DROP = 5;
 
 /** One `tcp-request connection|session|content <action> [if|unless cond]` line. */
 export interface TcpRule {
@@ -30,6 +32,7 @@ export const TCP_RULES_ACCEPT = 0;   // an `accept` matched, or no rule did: go 
 export const TCP_RULES_REJECT = 1;
 export const TCP_RULES_WAIT = 2;     // a condition needs more data (content rules while inspecting)
 export const TCP_RULES_CLOSE = 3;    // a `close` matched (tcp-response content)
+export const TCP_RULES_DROP = 4;     // a `silent-drop` matched (tcp-request)
 
 /** Per-proxy tcp-mode settings (filled by tcp keywords; read by frontend.ts and tcp/forward.ts). */
 export interface TcpProxyCfg {
