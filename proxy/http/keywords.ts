@@ -447,7 +447,7 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       break;
     }
     case 'reject': case 'silent-drop': {
-      if (!isReq) break;                 // http-response silent-drop stays unsupported
+      if (!isReq && act === 'reject') break;   // http-response has no reject
       if (end > 2) { condExpected(args[2]); return; }
       rule = newRule(act === 'reject' ? HTTP_ACT_REJECT : HTTP_ACT_SILENT_DROP, ctx);
       break;
@@ -559,7 +559,7 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       ctx.alertRaw(unknownActionAlert(ctx.file, ctx.line, args[0], act));
       return;
     }
-    ctx.alert(`'${args[0]}' action '${act ?? ''}' is not supported by Sluice yet (supported: allow, deny, set-header, add-header, del-header, replace-header, replace-value, set-var, set-var-fmt, unset-var${isReq ? ', auth, tarpit, reject, silent-drop, set-src, set-src-port, set-dst, set-dst-port, set-timeout, set-path, set-pathq, set-query, set-uri, set-method, replace-path, replace-pathq, replace-uri, capture, redirect, wait-for-body, use-service prometheus-exporter' : ', set-status, capture'}, return).`);
+    ctx.alert(`'${args[0]}' action '${act ?? ''}' is not supported by Sluice yet (supported: allow, deny, set-header, add-header, del-header, replace-header, replace-value, set-var, set-var-fmt, unset-var${isReq ? ', auth, tarpit, reject, silent-drop, set-src, set-src-port, set-dst, set-dst-port, set-timeout, set-path, set-pathq, set-query, set-uri, set-method, replace-path, replace-pathq, replace-uri, capture, redirect, wait-for-body, use-service prometheus-exporter' : ', set-status, capture, silent-drop'}, return).`);
     return;
   }
   if (end < args.length) {

@@ -1278,6 +1278,21 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (this.stk !== null && this.stk.resRules.length !== 0) stkResponse(this.stk, this.rspView(buf));
     if (r === RULES_CONTINUE && (be.http.afterRules.length | this.fe.http.afterRules.length) !== 0) afterResponseRun(this.fe, be, this.rspView(buf), out);
     if (out.newStatus !== 0) log.status = out.newStatus;
+    if (r === RULES_SILENT_DROP) {
+      // http-response silent-drop: the client reset, the response unsent (2.6.12 as root hides even the reset with
+      // TCP_REPAIR), counted in dreq (not dresp) on the frontend and backend, logged with the server's status, Tr -1, PR--
+      this.fe.feCounters.deniedReq++;
+      if (this.lc !== null) this.lc.deniedReq++;
+      be.beCounters.deniedReq++;
+      log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_R;
+      log.tResponse = -1;
+      log.bytesOut += end - headEnd;                         // 2.6 counts the body bytes that came with the head
+      this.srvKeepAlive = false;
+      this.cliKeepAlive = false;
+      this.cli.resetAndDestroy();
+      this.finishReply();
+      return;
+    }
     if (r !== RULES_CONTINUE) {
       // http-response deny (502 or its deny_status, its own reply if given) or return (a local reply, logged LH)
       if (r !== RULES_REPLY) this.fe.feCounters.deniedResp++;

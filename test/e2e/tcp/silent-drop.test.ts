@@ -1,6 +1,6 @@
 /*
- * `silent-drop` in tcp-request connection / session / content (mode tcp and http, frontend and backend) and
- * http-request, played by bench/edge/tcp-diff.ts's drop-* scenarios against Sluice (a child process from source) and
+ * `silent-drop` in tcp-request connection / session / content (mode tcp and http, frontend and backend),
+ * http-request and http-response, played by bench/edge/tcp-diff.ts's drop-* scenarios against Sluice (a child process from source) and
  * compared with haproxy 2.6.12's outcomes, made by the same script as root (TCP_REPAIR works:
  * fixtures/proxy/tcp-diff/silent-drop-2.6.12.json) and without CAP_NET_ADMIN (HAPROXY=fixtures/proxy/tcp-diff/hp-nocap.sh:
  * silent-drop-2.6.12-nocap.json), each `SAVE=<file> ONLY=<the names in it> node --import tsx bench/edge/tcp-diff.ts`.
