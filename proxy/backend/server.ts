@@ -15,6 +15,7 @@ import { PR_CAP_FE } from '../config/types.ts';
 import { emitEvent, EV_ALERT, EV_WARNING } from '../events.ts';
 import { processQueue, redistributeQueue } from './queue.ts';
 import { srvStoppedByState } from './server-state.ts';
+import { LB_HASH_MAP_BASED } from '../lb/types.ts';
 
 export const SRV_ADMF_MAINT = SRV_ADMF_FMAINT | SRV_ADMF_IMAINT | SRV_ADMF_CMAINT | SRV_ADMF_RMAINT;
 export const SRV_ADMF_DRAIN = SRV_ADMF_FDRAIN | SRV_ADMF_IDRAIN;
@@ -52,6 +53,8 @@ export function recalcBackend(be: Proxy): boolean {
   const active: Server[] = [];
   const backups: Server[] = [];
   for (const s of be.servers) {
+    // a weight set during maintenance takes effect when it ends (2.6's show stat keeps the old weight until then)
+    if ((s.adminState & SRV_ADMF_MAINT) === 0 && s.curState !== SRV_ST_STARTING) s.eweight = s.uweight;
     if (!srvUsable(s)) continue;
     if (s.backup) { bck++; wb += s.eweight; backups.push(s); } else { act++; wa += s.eweight; active.push(s); }
   }
@@ -148,6 +151,7 @@ export function srvSetRunning(s: Server, reason: string): void {
   if ((s.adminState & SRV_ADMF_MAINT) !== 0) { propagateTrack(s); return; }
   const n = processQueue(s, srvUsable(s));
   emitEvent(EV_WARNING, `${srvLabel(s)} is UP${reason !== '' ? ', reason: ' + reason : ''}. ${upTail(s, n)}`);
+  drainRemains(s);
   if (s.onMarkedUp === SRV_ONUP_SHUTDOWN_BACKUP_SESSIONS && !s.backup) {
     killStreams((st) => st.log.server !== null && st.log.server.proxy === be && st.log.server.backup, SF_ERR_UP);
   }
@@ -166,6 +170,7 @@ export function srvSetStopped(s: Server, reason: string): void {
   if ((s.adminState & SRV_ADMF_MAINT) !== 0) { propagateTrack(s); return; }
   const n = requeueFrom(s);
   emitEvent(EV_WARNING, `${srvLabel(s)} is DOWN${reason !== '' ? ', reason: ' + reason : ''}. ${downTail(s, n)}`);
+  drainRemains(s);
   noServerAlert(be, had);
   if (s.onMarkedDown === SRV_ONDOWN_SHUTDOWN_SESSIONS) killStreams((st) => st.log.server === s, SF_ERR_DOWN);
   propagateTrack(s);
@@ -238,7 +243,7 @@ export function srvSetDrain(s: Server): void {
   const n = requeueFrom(s);
   if (wasMaint && (s.adminState & SRV_ADMF_MAINT) === 0) {
     emitEvent(EV_WARNING, `${srvLabel(s)} is UP/DRAIN (leaving forced maintenance).`);
-    emitEvent(EV_WARNING, `${srvLabel(s)} remains in forced drain mode.`);
+    drainRemains(s);
   } else {
     emitEvent(EV_WARNING, `${srvLabel(s)} enters drain state. ${upTail(s, n)}`);
   }
@@ -275,7 +280,7 @@ export function srvSetReady(s: Server): void {
     recalcBackend(be);
     backendBackUp(be, had, now);
     processQueue(s, srvUsable(s));
-    emitEvent(EV_WARNING, `${srvLabel(s)} is UP (leaving forced drain).`);
+    emitEvent(EV_WARNING, `${srvLabel(s)} is ${s.curState === SRV_ST_STOPPED ? 'DOWN' : 'UP'} (leaving forced drain).`);
     propagateTrack(s);
   }
 }
@@ -309,22 +314,34 @@ export function srvClearConfigMaint(s: Server): void {
 }
 
 /**
- * `set weight` / `set server weight`: absolute (0..256) or relative to the configured weight (`pct` true: 0..100%).
+ * The backend's algorithm is static (2.6's algorithms without BE_LB_PROP_DYN: static-rr, first, map-based hashing):
+ * runtime weights are 0 or 100 % only, and slowstart does not ramp the weight.
+ */
+export function lbStatic(px: Proxy): boolean {
+  const a = px.balance.algo;
+  return a === 'static-rr' || a === 'first' ||
+    ((a === 'source' || a === 'uri' || a === 'url_param' || a === 'hdr' || a === 'rdp-cookie') && px.balance.hashType === LB_HASH_MAP_BASED);
+}
+
+/**
+ * `set weight` / `set server weight`: absolute (0..256) or relative to the configured weight (`pct` true: 0 % and up).
  * Returns '' or HAProxy's error text.
  */
 export function srvSetWeight(s: Server, value: number, pct: boolean): string {
   let w = value;
   if (pct) {
-    if (value < 0 || value > 100) return 'Relative weight must be positive.\n';
-    w = Math.floor((s.iweight * value) / 100);
+    // as 2.6: above 100 % too, up to the maximum weight
+    if (value < 0) return 'Relative weight must be positive.\n';
+    w = Math.min(SRV_UWGHT_MAX, Math.floor((s.iweight * Math.min(value, 25600)) / 100));
   } else if (value < 0 || value > SRV_UWGHT_MAX) return 'Absolute weight can only be between 0 and 256 inclusive.\n';
-  if (w !== 0 && w !== s.iweight && s.proxy.lb !== null && !s.proxy.lb.dynamic) {
+  if (w !== 0 && w !== s.iweight && lbStatic(s.proxy)) {
     return 'Backend is using a static LB algorithm and only accepts weights \'0%\' and \'100%\'.\n';
   }
   s.uweight = w;
-  s.eweight = s.curState === SRV_ST_STARTING ? warmupWeight(s, Date.now()) : w;
+  if (s.curState === SRV_ST_STARTING && (s.adminState & SRV_ADMF_MAINT) === 0) s.eweight = warmupWeight(s, Date.now());
   recalcBackend(s.proxy);
   if (w > 0) processQueue(s, srvUsable(s));
+  drainRemains(s);
   return '';
 }
 
@@ -391,6 +408,17 @@ export function srvIsTracked(s: Server): boolean { return (trackers.get(s)?.leng
 function via(s: Server): string { return ` via ${s.proxy.name}/${s.name}`; }
 
 /**
+ * 2.6 announces again that a draining server (not in maintenance) stays so after each change of its state or weight:
+ * UP, DOWN, every weight an agent reports, `set weight`. A tracking server draining through the server it tracks
+ * gets 2.6's odd wording about a forced drain it never had.
+ */
+function drainRemains(s: Server): void {
+  if ((s.adminState & SRV_ADMF_MAINT) !== 0 || (s.adminState & SRV_ADMF_DRAIN) === 0) return;
+  if ((s.adminState & SRV_ADMF_FDRAIN) !== 0) emitEvent(EV_WARNING, `${srvLabel(s)} remains in forced drain mode.`);
+  else if (s.tracked !== null) emitEvent(EV_WARNING, `${srvLabel(s)} is leaving forced drain but remains in drain mode${via(s.tracked)}.`);
+}
+
+/**
  * Mirrors `s`'s state on the servers tracking it (and theirs): operational state, inherited maintenance (IMAINT)
  * and drain (IDRAIN), with HAProxy's "... via bk/s1" messages.
  */
@@ -439,6 +467,7 @@ function propagateTrack(s: Server): void {
         if ((t.adminState & SRV_ADMF_MAINT) === 0) {
           const n = requeueFrom(t);
           emitEvent(EV_WARNING, `${srvLabel(t)} is DOWN${via(s)}. ${downTail(t, n)}`);
+          drainRemains(t);
           noServerAlert(be, had);
         }
       } else {
@@ -448,6 +477,7 @@ function propagateTrack(s: Server): void {
         if ((t.adminState & SRV_ADMF_MAINT) === 0) {
           const n = processQueue(t, srvUsable(t));
           emitEvent(EV_WARNING, `${srvLabel(t)} is UP${via(s)}. ${upTail(t, n)}`);
+          drainRemains(t);
         }
       }
     }
@@ -472,13 +502,15 @@ export function warmupWeight(s: Server, now: number): number {
 /**
  * 2.6's slowstart step: whole seconds since the last change, slowstart rounded up to seconds, the weight in 16ths
  * (BE_WEIGHT_SCALE): (16 * elapsed + slowstart) / slowstart, -1 once the slowstart is over. Measured on 2.6.12 with
- * weight 50 and slowstart 2s: weight 4 and throttle 6 % in the first second, 29 and 56 % in the next.
+ * weight 50 and slowstart 2s: weight 4 and throttle 6 % in the first second, 29 and 56 % in the next. A static
+ * algorithm (lbStatic) stays at the full weight, throttle 100 %, for the whole slowstart (2.6.12: static-rr and
+ * map-based uri hashing, weight 10, slowstart 10s: 10 and 100 % throughout, traffic as without slowstart).
  */
 function warmupStep(s: Server, now: number): number {
   const ss = Math.ceil(s.slowstart / 1000);
   const el = Math.floor(now / 1000) - Math.floor(s.lastChange / 1000);
   if (el < 0 || el >= ss) return -1;
-  return Math.floor((16 * el + ss) / ss);
+  return lbStatic(s.proxy) ? 16 : Math.floor((16 * el + ss) / ss);
 }
 
 /** Stats `throttle` column: the last computed step's share of the user weight while STARTING (2.6 derives it from

@@ -74,10 +74,11 @@ export function applyAgentReply(srv: Server, line: string, ms: number): void {
     a.desc = `via agent : ${state}${msg !== '' ? ` (${msg})` : ''}`;
     a.status = state.toLowerCase() === 'up' ? HCHK_STATUS_L7OK : HCHK_STATUS_L7STS;
   }
-  if (pct >= 0) srvSetWeight(srv, Math.min(100, pct), true);
+  // 2.6's order: the admin state, then the weight (kept for when a maintenance ends), then the health
   if (admin === 'maint') srvSetMaint(srv);
   else if (admin === 'drain' && (srv.adminState & SRV_ADMF_FDRAIN) === 0) srvSetDrain(srv);
   else if (admin === 'ready' && (srv.adminState & (SRV_ADMF_FMAINT | SRV_ADMF_FDRAIN)) !== 0) srvSetReady(srv);
+  if (pct >= 0) srvSetWeight(srv, pct, true);
   if (state === '') return;
   // option log-health-checks: an "Agent check ..." line when the agent's health or status moves, then state changes
   // without reason (2.6)

@@ -29,7 +29,7 @@ import { showSess, shutdownSession } from './cli-sess.ts';
 import { showErrors } from './cli-errors.ts';
 import { showActivity, showPools } from './cli-activity.ts';
 import { setServerAddr } from './srv-addr.ts';
-import { srvWasConfigDisabled, srvIsDynamic, srvHealthSet } from '../backend/server.ts';
+import { srvWasConfigDisabled, srvIsDynamic, srvHealthSet, lbStatic } from '../backend/server.ts';
 import { srvIdForced } from '../backend/server-keywords.ts';
 import { srvSslAny } from '../ssl/keywords.ts';
 import { startupLogText } from './startup-logs.ts';
@@ -324,12 +324,6 @@ const enableAgent = cmd(['enable', 'agent'], ACCESS_LVL_ADMIN, (a, _s, env) =>
     return apiReply(env.api.setCheckEnabled(sv, true, true));
   }));
 
-function staticLb(px: Proxy): boolean {
-  const a = px.balance.algo;
-  return a === 'static-rr' || a === 'first' ||
-    ((a === 'source' || a === 'uri' || a === 'url_param' || a === 'hdr' || a === 'rdp-cookie') && px.balance.hashType === 0);
-}
-
 /** Parses `<w>` or `<w>%` for server `sv` like 2.6; returns the new weight or an error reply. */
 export function parseWeight(sv: Server, str: string | undefined): number | CliReply {
   if (str === undefined || str === '') return err('Require <weight> or <weight%>.\n');
@@ -344,7 +338,7 @@ export function parseWeight(sv: Server, str: string | undefined): number | CliRe
     if (w > 256) w = 256;
   } else if (w < 0 || w > 256) return err('Absolute weight can only be between 0 and 256 inclusive.\n');
   else if (rest !== '') return err('Trailing garbage in weight string');
-  if (w !== 0 && w !== sv.iweight && staticLb(sv.proxy)) {
+  if (w !== 0 && w !== sv.iweight && lbStatic(sv.proxy)) {
     return err("Backend is using a static LB algorithm and only accepts weights '0%' and '100%'.\n");
   }
   return w;

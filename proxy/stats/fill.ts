@@ -439,7 +439,8 @@ export function fillServer(src: StatsSource, px: Proxy, sv: Server, now: number,
   row[F.ST_F_RATE] = readFreqCtr(c.sessPerSec, now);
   row[F.ST_F_RATE_MAX] = c.spsMax;
   if (checkEnabled(sv.check) && !maint) putCheck(row, sv.check, false);
-  if (sv.agent !== null && checkEnabled(sv.agent) && !maint) putCheck(row, sv.agent, true);
+  // maintenance pauses the health check only: 2.6 keeps showing the agent's columns
+  if (sv.agent !== null && checkEnabled(sv.agent)) putCheck(row, sv.agent, true);
   if (http) { putHrsp(row, c.rsp); row[F.ST_F_REQ_TOT] = c.cumReq; }
   row[F.ST_F_CLI_ABRT] = c.cliAborts;
   row[F.ST_F_SRV_ABRT] = c.srvAborts;

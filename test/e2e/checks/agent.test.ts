@@ -64,6 +64,9 @@ test('agent replies set weight, drain, DOWN/UP, maintenance; the tracking server
   assert.equal(s1.agent!.status, HCHK_STATUS_L7STS);
   assert.ok(seen('Server bk/s1 is DOWN, reason: Layer7 wrong status, code: 0, info: "via agent : down", check duration: Nms. 1 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.'), events.join('\n'));
   assert.ok(seen('Server bk/s2 is DOWN via bk/s1. 1 active and 0 backup servers left. 0 sessions active, 0 requeued, 0 remaining in queue.'), events.join('\n'));
+  // still draining (2.6.12 says so after every state change, with this wording for the tracking server)
+  assert.ok(seen('Server bk/s1 remains in forced drain mode.'), events.join('\n'));
+  assert.ok(seen('Server bk/s2 is leaving forced drain but remains in drain mode via bk/s1.'), events.join('\n'));
 
   // the regular check still passes, but the agent keeps the server DOWN until it says up
   await sleep(250);
@@ -104,10 +107,17 @@ test('slowstart ramps the effective weight and the throttle after leaving mainte
 });
 
 test('slowstart steps and throttle follow 2.6.12 (weight 50, slowstart 2s: 4 and 6 %, then 29 and 56 %, then 50)', () => {
-  const s = { uweight: 50, slowstart: 2000, lastChange: 10_000_500, curState: SRV_ST_STARTING } as unknown as Server;
+  const s = { uweight: 50, slowstart: 2000, lastChange: 10_000_500, curState: SRV_ST_STARTING, proxy: { balance: { algo: 'roundrobin' } } } as unknown as Server;
   assert.deepEqual([warmupWeight(s, 10_000_900), srvThrottle(s)], [4, 6]);
   assert.deepEqual([warmupWeight(s, 10_001_200), srvThrottle(s)], [29, 56]);
   assert.equal(warmupWeight(s, 10_002_000), 50);
+});
+
+test('slowstart does not ramp a static algorithm (2.6.12, static-rr and map-based uri: full weight, throttle 100 %)', () => {
+  for (const balance of [{ algo: 'static-rr', hashType: 1 }, { algo: 'uri', hashType: 0 }]) {
+    const s = { uweight: 10, slowstart: 10_000, lastChange: 10_000_500, curState: SRV_ST_STARTING, proxy: { balance } } as unknown as Server;
+    assert.deepEqual([warmupWeight(s, 10_001_200), srvThrottle(s)], [10, 100]);
+  }
 });
 
 test('track and agent configuration errors are reported like HAProxy 2.6', () => {

@@ -7,13 +7,17 @@
  * last active server of a backend with a backup. Lines: the state-change messages (pid and durations masked, sorted:
  * the backends are independent), then `show stat` check columns and `show servers state` of the servers. Backend
  * bagent: agents answering the AGENT_REPLIES lines (state words with errors and '#' descriptions, unknown words,
- * an empty reply, an unended line, no reply within `timeout check`).
+ * an empty reply, an unended line, no reply within `timeout check`). Backend bagent2: a state word with `drain`
+ * (2.6's "remains in forced drain mode."), `maint` (the agent columns stay), a weight with `maint` (show stat keeps
+ * the weight until the maintenance ends), a weight above 100 %.
  * Shared by the test and the capture.
  */
 import net from 'node:net';
 
 /** Agent replies, one server each (agent<i> in the ports); the last never answers. */
 export const AGENT_REPLIES = ['fail # boom\n', 'fail boom\n', 'down#x\n', 'UP 25% junk\n', 'hello world\n', 'stopped#oops now\n', 'up\r\n', '', 'junk', 'drain\n', null];
+/** Agent replies of backend bagent2's servers (agent2_<i> in the ports). */
+export const AGENT2_REPLIES = ['down, drain\n', 'maint\n', '75% maint\n', '150%\n'];
 
 /** Scripted servers: 200, 503, close without answering, never answer, answer "garbage", 200 to OPTIONS / only, the agents. */
 export async function statesServers(): Promise<{ ports: Record<string, number>; close: () => void }> {
@@ -34,10 +38,10 @@ export async function statesServers(): Promise<{ ports: Record<string, number>; 
     ports[mode] = (s.address() as net.AddressInfo).port;
     servers.push(s);
   }
-  for (const [i, reply] of AGENT_REPLIES.entries()) {
+  for (const [name, reply] of [...AGENT_REPLIES.map((r, i) => ['agent' + i, r]), ...AGENT2_REPLIES.map((r, i) => ['agent2_' + i, r])]) {
     const s = net.createServer((c) => { c.on('error', () => {}); if (reply !== null) c.end(reply); });
     await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-    ports['agent' + i] = (s.address() as net.AddressInfo).port;
+    ports[name!] = (s.address() as net.AddressInfo).port;
     servers.push(s);
   }
   return { ports, close: () => { for (const s of servers) s.close(); } };
@@ -57,7 +61,9 @@ export function statesConfig(fe: number, p: Record<string, number>, closed: numb
     `backend bneg\n http-check expect ! string ok\n server s1 127.0.0.1:${p.ok} ${chk}\n` +
     `backend bsend\n http-check send hdr x-y 1\n server s1 127.0.0.1:${p.options} ${chk}\n` +
     `backend bagent\n` +
-    AGENT_REPLIES.map((_r, i) => ` server a${i} 127.0.0.1:${p.ok} check inter 100 weight 8 agent-check agent-port ${p['agent' + i]} agent-inter 400\n`).join('');
+    AGENT_REPLIES.map((_r, i) => ` server a${i} 127.0.0.1:${p.ok} check inter 100 weight 8 agent-check agent-port ${p['agent' + i]} agent-inter 400\n`).join('') +
+    `backend bagent2\n` +
+    AGENT2_REPLIES.map((_r, i) => ` server x${i} 127.0.0.1:${p.ok} check inter 100 weight 8 agent-check agent-port ${p['agent2_' + i]} agent-inter 400\n`).join('');
 }
 
 /** What runs after the checks settled: the CLI command whose message is compared. */
@@ -65,7 +71,7 @@ export const STATES_CLI = 'disable server bmaint/s1';
 
 /** The state-change messages of stderr text: level kept, pid and check durations masked, sorted. */
 export function statesLines(stderr: string): string[] {
-  return stderr.split('\n').filter((l) => /^\[(WARNING|ALERT)\]/.test(l) && / (is DOWN|is UP|going DOWN|has no server)/.test(l))
+  return stderr.split('\n').filter((l) => /^\[(WARNING|ALERT)\]/.test(l) && / (is DOWN|is UP|going DOWN|has no server|remains in)/.test(l))
     .map((l) => l.replace(/^\[(\w+)\] +\(\d+\) : /, '[$1] ').replace(/check duration: \d+ms/, 'check duration: Nms')).sort();
 }
 
