@@ -11,7 +11,8 @@ export const EV_NOTICE = 2;
 
 const PREFIX = ['[ALERT]    ', '[WARNING]  ', '[NOTICE]   '];
 
-export type EventSink = (level: number, text: string) => void;
+/** `log` is the syslog level the message goes to the logs with, when its text alone does not tell (-1). */
+export type EventSink = (level: number, text: string, log: number) => void;
 
 const sinks: EventSink[] = [];
 let toStderr = true;
@@ -25,7 +26,7 @@ export function setEventStderr(on: boolean): void { toStderr = on; }
 /** The HAProxy line prefix for `level`, e.g. "[WARNING]  (1234) : ". */
 export function eventPrefix(level: number): string { return `${PREFIX[level]}(${process.pid}) : `; }
 
-export function emitEvent(level: number, text: string): void {
+export function emitEvent(level: number, text: string, log = -1): void {
   if (toStderr) process.stderr.write(eventPrefix(level) + text + '\n');
-  for (const s of sinks) s(level, text);
+  for (const s of sinks) s(level, text, log);
 }

@@ -16,6 +16,7 @@ import { emitEvent, EV_ALERT, EV_WARNING } from '../events.ts';
 import { processQueue, redistributeQueue } from './queue.ts';
 import { srvStoppedByState } from './server-state.ts';
 import { LB_HASH_MAP_BASED } from '../lb/types.ts';
+import { LOG_ALERT, LOG_NOTICE } from '../log/types.ts';
 
 export const SRV_ADMF_MAINT = SRV_ADMF_FMAINT | SRV_ADMF_IMAINT | SRV_ADMF_CMAINT | SRV_ADMF_RMAINT;
 export const SRV_ADMF_DRAIN = SRV_ADMF_FDRAIN | SRV_ADMF_IDRAIN;
@@ -87,6 +88,11 @@ function noServerAlert(be: Proxy, wasAvailable: boolean): void {
     be.beCounters.downTrans++;
     be.lastChange = Date.now();
   }
+}
+
+/** Log level of a DOWN or maintenance message (2.6.12): notice when the server was stopping or draining, else alert. */
+function downLevel(s: Server, state: number, admin: number): number {
+  return state === SRV_ST_STOPPING || (admin & SRV_ADMF_DRAIN) !== 0 ? LOG_NOTICE : LOG_ALERT;
 }
 
 function hadServer(be: Proxy): boolean { return be.srvActive + be.srvBackup > 0; }
@@ -162,6 +168,7 @@ export function srvSetStopped(s: Server, reason: string): void {
   if (s.curState === SRV_ST_STOPPED) return;
   const be = s.proxy;
   const had = hadServer(be);
+  const lvl = downLevel(s, s.curState, s.adminState);
   s.curState = SRV_ST_STOPPED;
   s.counters.downTrans++;
   s.lastChange = Date.now();
@@ -169,7 +176,7 @@ export function srvSetStopped(s: Server, reason: string): void {
   recalcBackend(be);
   if ((s.adminState & SRV_ADMF_MAINT) !== 0) { propagateTrack(s); return; }
   const n = requeueFrom(s);
-  emitEvent(EV_WARNING, `${srvLabel(s)} is DOWN${reason !== '' ? ', reason: ' + reason : ''}. ${downTail(s, n)}`);
+  emitEvent(EV_WARNING, `${srvLabel(s)} is DOWN${reason !== '' ? ', reason: ' + reason : ''}. ${downTail(s, n)}`, lvl);
   drainRemains(s);
   noServerAlert(be, had);
   if (s.onMarkedDown === SRV_ONDOWN_SHUTDOWN_SESSIONS) killStreams((st) => st.log.server === s, SF_ERR_DOWN);
@@ -185,6 +192,7 @@ export function srvSetHealthFromCli(s: Server, health: 'up' | 'stopping' | 'down
   s.check.health = target === SRV_ST_STOPPED ? 0 : s.check.rise + s.check.fall - 1;
   healthSet.add(s);
   if (s.curState === target) return;
+  const lvl = downLevel(s, s.curState, s.adminState);
   const now = Date.now();
   leaveStopped(s, now);
   if (target === SRV_ST_STOPPED) s.counters.downTrans++;    // chkdown counts it, as 2.6
@@ -196,7 +204,8 @@ export function srvSetHealthFromCli(s: Server, health: 'up' | 'stopping' | 'down
   if ((s.adminState & SRV_ADMF_MAINT) !== 0) { propagateTrack(s); return; }
   if (target === SRV_ST_STOPPED) {
     const n = requeueFrom(s);
-    emitEvent(EV_WARNING, `${srvLabel(s)} is DOWN, changed from CLI. ${downTail(s, n)}`);
+    emitEvent(EV_WARNING, `${srvLabel(s)} is DOWN, changed from CLI. ${downTail(s, n)}`, lvl);
+    drainRemains(s);
     noServerAlert(be, had);
   } else if (target === SRV_ST_STOPPING) {
     const n = requeueFrom(s);
@@ -215,6 +224,7 @@ export function srvSetMaint(s: Server): void {
   const be = s.proxy;
   const had = hadServer(be);
   const wasMaint = (s.adminState & SRV_ADMF_MAINT) !== 0;
+  const lvl = downLevel(s, s.curState, s.adminState);
   s.adminState = (s.adminState | SRV_ADMF_FMAINT) & ~SRV_ADMF_FDRAIN;
   if (!s.check.enabled) { s.check.health = 0; healthSet.add(s); }
   if (wasMaint) return;
@@ -225,7 +235,7 @@ export function srvSetMaint(s: Server): void {
   recalcBackend(be);
   const n = requeueFrom(s);
   if (s.curState === SRV_ST_STOPPED) emitEvent(EV_WARNING, `${srvLabel(s)} was DOWN and now enters maintenance.`);
-  else emitEvent(EV_WARNING, `${srvLabel(s)} is going DOWN for maintenance. ${downTail(s, n)}`);
+  else emitEvent(EV_WARNING, `${srvLabel(s)} is going DOWN for maintenance. ${downTail(s, n)}`, lvl);
   noServerAlert(be, had);
   propagateTrack(s);
 }
@@ -280,7 +290,7 @@ export function srvSetReady(s: Server): void {
     recalcBackend(be);
     backendBackUp(be, had, now);
     processQueue(s, srvUsable(s));
-    emitEvent(EV_WARNING, `${srvLabel(s)} is ${s.curState === SRV_ST_STOPPED ? 'DOWN' : 'UP'} (leaving forced drain).`);
+    emitEvent(EV_WARNING, `${srvLabel(s)} is ${s.curState === SRV_ST_STOPPED ? 'DOWN' : 'UP'} (leaving forced drain).`, LOG_NOTICE);
     propagateTrack(s);
   }
 }
@@ -438,7 +448,7 @@ function propagateTrack(s: Server): void {
       changed = true;
       if (m && !wasMaint) {
         const n = requeueFrom(t);
-        emitEvent(EV_WARNING, `${srvLabel(t)} is going DOWN for maintenance${via(s)}. ${downTail(t, n)}`);
+        emitEvent(EV_WARNING, `${srvLabel(t)} is going DOWN for maintenance${via(s)}. ${downTail(t, n)}`, downLevel(t, t.curState, t.adminState));
         noServerAlert(be, had);
       } else if (!m && (t.adminState & SRV_ADMF_MAINT) === 0) {
         processQueue(t, srvUsable(t));
@@ -460,13 +470,14 @@ function propagateTrack(s: Server): void {
       changed = true;
       t.lastChange = Date.now();
       if (down) {
+        const lvl = downLevel(t, t.curState, t.adminState);
         t.curState = SRV_ST_STOPPED;
         t.counters.downTrans++;
         stopWarmup(t);
         recalcBackend(be);
         if ((t.adminState & SRV_ADMF_MAINT) === 0) {
           const n = requeueFrom(t);
-          emitEvent(EV_WARNING, `${srvLabel(t)} is DOWN${via(s)}. ${downTail(t, n)}`);
+          emitEvent(EV_WARNING, `${srvLabel(t)} is DOWN${via(s)}. ${downTail(t, n)}`, lvl);
           drainRemains(t);
           noServerAlert(be, had);
         }

@@ -38,12 +38,12 @@ export function logHealthCheck(srv: Server, r: ProbeResult): void {
 const logged = new Map<string, Proxy>();
 let sinkOn = false;
 
-function toLogs(_level: number, text: string): void {
+function toLogs(_level: number, text: string, log: number): void {
   let name: string, level: number, msg = text;
   if (text.startsWith('Server ') || text.startsWith('Backup Server ')) {
     const s = text.charCodeAt(0) === 83 ? 7 : 14;                       // after "Server " / "Backup Server "
     name = text.slice(s, text.indexOf('/', s));
-    level = text.includes(' is DOWN') ? LOG_ALERT : LOG_NOTICE;
+    level = log >= 0 ? log : text.includes(' is DOWN') ? LOG_ALERT : LOG_NOTICE;
   } else if (text.endsWith(' has no server available!')) {
     const q = text.indexOf("'");
     name = text.slice(q + 1, text.indexOf("'", q + 1));
