@@ -1029,6 +1029,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     v.hdr = NO_HDR; v.nhdr = 0; v.stk = this.stk; v.srcIp = this.srcIp; v.srcIp4 = this.srcIp4; v.log = this.log;
     const r = tcpRulesExec(be.tcp.resRules, v);
     this.stk = v.stk;
+    if (r === TCP_RULES_DROP) { this.outHead = null; this.resDropped(be); return true; }
     if (r !== TCP_RULES_REJECT && r !== TCP_RULES_CLOSE) return false;
     this.outHead = null;
     if (r === TCP_RULES_CLOSE) { this.serverFailed(SF_ERR_SRVCL, SF_FINST_H, 502); return true; }
@@ -1054,6 +1055,29 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   }
 
   /**
+   * A `tcp-response content silent-drop`: dreq (not dresp) on the frontend and backend, the client reset, logged
+   * `PR--` status -1, Tr -1, nothing of the response counted (2.6.12, with or without an inspect delay).
+   */
+  resDropped(be: Proxy): void {
+    const log = this.log;
+    this.fe.feCounters.deniedReq++;
+    if (this.lc !== null) this.lc.deniedReq++;
+    be.beCounters.deniedReq++;
+    this.fe.feCounters.rsp[HRSP_OTHER]++;
+    be.beCounters.rsp[HRSP_OTHER]++;
+    log.status = -1;
+    log.tResponse = -1;
+    log.bytesOut = 0;                                      // a head already read is not counted either
+    log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_R;
+    this.srvKeepAlive = false;
+    this.cliKeepAlive = false;
+    this.rqPhase = RQ_DONE;
+    this.reqBody = BODY_NONE;
+    this.cli.resetAndDestroy();
+    this.finishReply();
+  }
+
+  /**
    * `tcp-response content` rules of an HTTP backend with `tcp-response inspect-delay`: 2.6 runs them once the response
    * head is in (they read it as `res.hdr` & co; WAIT_END does not wait). A reject closes the client without a response,
    * logged with the server's status, Tr -1, what was received, `PD--`; a close is a server abort (502 `SH--`).
@@ -1067,6 +1091,13 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     const r = tcpRulesExec(be.tcp.resRules, v);
     v.l4Res = null;
     this.stk = v.stk;
+    if (r === TCP_RULES_DROP) {
+      // the server's req_tot and hrsp_* counted this head on arrival: 2.6.12 does not count a dropped one
+      const c = (this.log.server as Server).counters;
+      c.cumReq--; c.rsp[hrspIndex(this.rsp.status)]--;
+      this.resDropped(be);
+      return true;
+    }
     if (r !== TCP_RULES_REJECT && r !== TCP_RULES_CLOSE) return false;
     const srv = this.log.server as Server;
     if (r === TCP_RULES_CLOSE) { this.serverFailed(SF_ERR_SRVCL, SF_FINST_H, 502); return true; }

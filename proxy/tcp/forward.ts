@@ -324,7 +324,7 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
     this.resInspect();
   }
 
-  /** Runs the response rules being inspected: waits, rejects (PD), or forwards what is held (and closes on `close`). */
+  /** Runs the response rules being inspected: waits, rejects (PD), drops (PR, a reset), or forwards what is held (and closes on `close`). */
   resInspect(): void {
     const px = this.resPx!;
     const reqFinal = this.l4Final;
@@ -338,6 +338,17 @@ export class TcpStream implements BackendClient, ActiveStream, LbRequestView, Sa
       this.fe.feCounters.deniedResp++;
       this.l4Res = null;
       this.finish(SF_ERR_PRXCOND, SF_FINST_D);
+      return;
+    }
+    if (v === TCP_RULES_DROP) {
+      // silent-drop: dreq (not dresp) on both proxies, the held bytes counted as sent as 2.6.12 counts them (they are
+      // counted on arrival), the client reset, `PR`
+      this.fe.feCounters.deniedReq++;
+      listenerCounters(this.bind).deniedReq++;
+      px.beCounters.deniedReq++;
+      this.l4Res = null;
+      this.cli.resetAndDestroy();
+      this.finish(SF_ERR_PRXCOND, SF_FINST_R);
       return;
     }
     const st = this.stk;

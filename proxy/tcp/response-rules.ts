@@ -1,6 +1,6 @@
 /*
  * `tcp-response inspect-delay <time>` and `tcp-response content <action> [if|unless <cond>]` (backends and named
- * defaults, 2.6's messages elsewhere): accept, reject, close, set-log-level, set-var(-fmt)/unset-var (tcp/vars.ts)
+ * defaults, 2.6's messages elsewhere): accept, reject, close, silent-drop, set-log-level, set-var(-fmt)/unset-var (tcp/vars.ts)
  * and the stick counter actions (sc-inc-gpc*, sc-set-gpt*). Compiled into TcpProxyCfg.resRules; tcp/forward.ts runs them on the server's data
  * (res.len, res.payload: acl/fetches-l4.ts) from the moment the server connection is established; an HTTP backend
  * runs them once at connect (http/stream.ts), or with an inspect delay on the response head, as 2.6. Hot path: no.
@@ -9,7 +9,7 @@ import type { CfgKeyword, KwCtx } from '../config/types.ts';
 import { PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
 import type { StreamLog } from '../model/types.ts';
 import type { TcpRule, TcpCustomAction } from './types.ts';
-import { TCP_ACT_ACCEPT, TCP_ACT_REJECT, TCP_ACT_CLOSE, TCP_ACT_CUSTOM } from './types.ts';
+import { TCP_ACT_ACCEPT, TCP_ACT_REJECT, TCP_ACT_CLOSE, TCP_ACT_CUSTOM, TCP_ACT_SILENT_DROP } from './types.ts';
 import { tcpActionFind, tcpRuleCond } from './rules.ts';
 import { parseTime, TIME_MAX_MS } from '../config/values.ts';
 import { capName } from '../config/sections.ts';
@@ -20,7 +20,7 @@ const RES_ACTIONS = "'accept', 'close', 'reject', 'ot-group', 'set-log-level', '
   "'sc-inc-gpc0(*)', 'sc-inc-gpc1(*)', 'sc-set-gpt(*)', 'sc-set-gpt0(*)', 'send-spoe-group', 'set-var-fmt(*)', " +
   "'set-var(*)', 'unset-var(*)', 'set-mark', 'set-tos', 'silent-drop'";
 /** 2.6 actions of tcp-response content that Sluice refuses by name (no variables on tcp streams, no socket marks). */
-const RES_UNSUPPORTED = ['ot-group', 'set-nice', 'send-spoe-group', 'set-mark', 'set-tos', 'silent-drop'];
+const RES_UNSUPPORTED = ['ot-group', 'set-nice', 'send-spoe-group', 'set-mark', 'set-tos'];
 
 /** set-log-level on a tcp stream: its log line goes out at that level (log/emit.ts reads StreamLog.logLevel). */
 class SetLogLevel implements TcpCustomAction {
@@ -65,13 +65,14 @@ function parseTcpResponse(args: readonly string[], ctx: KwCtx): void {
   } else if (act === 'accept') action = TCP_ACT_ACCEPT;
   else if (act === 'reject') action = TCP_ACT_REJECT;
   else if (act === 'close') action = TCP_ACT_CLOSE;
+  else if (act === 'silent-drop') action = TCP_ACT_SILENT_DROP;
   else if (act === 'set-log-level') {
     const name = args[3] ?? '';
     const level = name === 'silent' ? LOG_LEVEL_SILENT : LOG_LEVEL_NAMES.indexOf(name);
     if (level === -1) { ctx.alert(`expects exactly 1 argument (log level name or 'silent')`); return; }
     action = TCP_ACT_CUSTOM; custom = new SetLogLevel(level); argc = 4;
   } else if (RES_UNSUPPORTED.some((a) => act.startsWith(a))) {
-    ctx.alert(`'${label} ${act}' is a HAProxy 2.6 action not supported by sluice yet (accept, reject, close, set-log-level, set-var, unset-var, sc-inc-gpc* and sc-set-gpt* are).`);
+    ctx.alert(`'${label} ${act}' is a HAProxy 2.6 action not supported by sluice yet (accept, reject, close, silent-drop, set-log-level, set-var, unset-var, sc-inc-gpc* and sc-set-gpt* are).`);
     return;
   } else { ctx.alert(`'${label}' expects ${RES_ACTIONS} in ${where} (got '${act}').`); return; }
   const cond = tcpRuleCond(args, argc, `${label} ${act}`, where, ctx);
