@@ -334,16 +334,29 @@ export function lbStatic(px: Proxy): boolean {
 }
 
 /**
- * `set weight` / `set server weight`: absolute (0..256) or relative to the configured weight (`pct` true: 0 % and up).
- * Returns '' or HAProxy's error text.
+ * Parses `<w>` or `<w>%` (relative to the configured weight, above 100 % too) for `s` as 2.6 does for `set weight` and
+ * agent replies: the weight, or 2.6's error text.
  */
-export function srvSetWeight(s: Server, value: number, pct: boolean): string {
-  let w = value;
-  if (pct) {
-    // as 2.6: above 100 % too, up to the maximum weight
-    if (value < 0) return 'Relative weight must be positive.\n';
-    w = Math.min(SRV_UWGHT_MAX, Math.floor((s.iweight * Math.min(value, 25600)) / 100));
-  } else if (value < 0 || value > SRV_UWGHT_MAX) return 'Absolute weight can only be between 0 and 256 inclusive.\n';
+export function srvParseWeight(s: Server, str: string): number | string {
+  if (str === '') return 'Require <weight> or <weight%>.\n';
+  const m = /^[ \t]*([-+]?\d+)/.exec(str);
+  if (m === null) return 'Empty weight string empty or preceded by garbage';
+  let w = Number(m[1]);
+  const rest = str.slice(m[0].length);
+  if (rest === '%') {
+    if (w < 0) return 'Relative weight must be positive.\n';
+    w = Math.min(SRV_UWGHT_MAX, Math.floor((s.iweight * Math.min(w, 25600)) / 100));
+  } else if (w < 0 || w > SRV_UWGHT_MAX) return 'Absolute weight can only be between 0 and 256 inclusive.\n';
+  else if (rest !== '') return 'Trailing garbage in weight string';
+  if (w !== 0 && w !== s.iweight && lbStatic(s.proxy)) {
+    return 'Backend is using a static LB algorithm and only accepts weights \'0%\' and \'100%\'.\n';
+  }
+  return w;
+}
+
+/** `set weight` / `set server weight` (0..256, see srvParseWeight). Returns '' or HAProxy's error text. */
+export function srvSetWeight(s: Server, w: number): string {
+  if (w < 0 || w > SRV_UWGHT_MAX) return 'Absolute weight can only be between 0 and 256 inclusive.\n';
   if (w !== 0 && w !== s.iweight && lbStatic(s.proxy)) {
     return 'Backend is using a static LB algorithm and only accepts weights \'0%\' and \'100%\'.\n';
   }

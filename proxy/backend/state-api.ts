@@ -30,7 +30,7 @@ export const coreServerStateApi: ServerStateApi = {
     if (maint && srvCheckRestarts(sv)) sv.check.health = sv.check.rise;
     return '';
   },
-  setWeight(sv, w) { return srvSetWeight(sv, w, false); },
+  setWeight(sv, w) { return srvSetWeight(sv, w); },
   setHealth(sv, st) { srvSetHealthFromCli(sv, st); return ''; },
   setAgent(sv) { return sv.agent === null ? 'agent checks are not enabled on this server.\n' : ''; },
   setCheckEnabled(sv, agent, on) {

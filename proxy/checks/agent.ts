@@ -13,7 +13,7 @@ import {
   HCHK_STATUS_INI, HCHK_STATUS_L4CON, HCHK_STATUS_L4TOUT, HCHK_STATUS_L7TOUT, HCHK_STATUS_L7RSP, HCHK_STATUS_L7OK, HCHK_STATUS_L7STS, HCHK_STATUS_CHECKED,
   HCHK_STATUS_SOCKERR,
 } from './types.ts';
-import { srvSetRunning, srvSetStopped, srvSetMaint, srvSetDrain, srvSetReady, srvSetWeight } from '../backend/server.ts';
+import { srvSetRunning, srvSetStopped, srvSetMaint, srvSetDrain, srvSetReady, srvSetWeight, srvParseWeight } from '../backend/server.ts';
 import { checkLogText, logCheckLine } from './log-checks.ts';
 import { processSessions } from '../stats/counters.ts';
 import { checkSpread } from './spread.ts';
@@ -47,7 +47,7 @@ export function applyAgentReply(srv: Server, line: string, ms: number): void {
   let state = '';
   let err = '';
   let descr = '';
-  let pct = -1;
+  let pct = '';
   let admin = '';
   let i = 0;
   while (i < line.length) {
@@ -61,24 +61,31 @@ export function applyAgentReply(srv: Server, line: string, ms: number): void {
     i = j + 1;
     if (w === 'up' || w === 'down' || w === 'stopped' || w === 'fail') state = word;
     else if (w === 'drain' || w === 'maint' || w === 'ready') admin = w;
-    else if (w.charCodeAt(0) >= 0x30 && w.charCodeAt(0) <= 0x39 && w.includes('%')) { const n = parseInt(w, 10); if (n >= 0) pct = n; }
+    else if (w.charCodeAt(0) >= 0x30 && w.charCodeAt(0) <= 0x39 && w.includes('%')) pct = w;
     else if (w.startsWith('maxconn:')) continue;
     else if (err === '') err = word;
+  }
+  // 2.6's order: the admin state, then the weight (kept for when a maintenance ends), then the health; a weight
+  // refused (static algorithm, trailing garbage) is reported as a warning
+  if (admin === 'maint') srvSetMaint(srv);
+  else if (admin === 'drain' && (srv.adminState & SRV_ADMF_FDRAIN) === 0) srvSetDrain(srv);
+  else if (admin === 'ready' && (srv.adminState & (SRV_ADMF_FMAINT | SRV_ADMF_FDRAIN)) !== 0) srvSetReady(srv);
+  let warn = '';
+  if (pct !== '') {
+    const w = srvParseWeight(srv, pct);
+    if (typeof w === 'string') warn = w; else srvSetWeight(srv, w);
   }
   const health0 = a.health, status0 = a.status;
   a.duration = ms;
   a.code = 0;
-  if (state === '') { a.status = HCHK_STATUS_CHECKED; a.desc = err !== '' ? `agent reports an error : ${err}` : ''; }
-  else {
-    const msg = err !== '' ? err : descr;
+  if (state === '') {
+    a.status = HCHK_STATUS_CHECKED;
+    a.desc = err !== '' ? `agent reports an error : ${err}` : warn !== '' ? `agent warns : ${warn}` : '';
+  } else {
+    const msg = err !== '' ? err : warn !== '' ? warn : descr;
     a.desc = `via agent : ${state}${msg !== '' ? ` (${msg})` : ''}`;
     a.status = state.toLowerCase() === 'up' ? HCHK_STATUS_L7OK : HCHK_STATUS_L7STS;
   }
-  // 2.6's order: the admin state, then the weight (kept for when a maintenance ends), then the health
-  if (admin === 'maint') srvSetMaint(srv);
-  else if (admin === 'drain' && (srv.adminState & SRV_ADMF_FDRAIN) === 0) srvSetDrain(srv);
-  else if (admin === 'ready' && (srv.adminState & (SRV_ADMF_FMAINT | SRV_ADMF_FDRAIN)) !== 0) srvSetReady(srv);
-  if (pct >= 0) srvSetWeight(srv, pct, true);
   if (state === '') return;
   // option log-health-checks: an "Agent check ..." line when the agent's health or status moves, then state changes
   // without reason (2.6)

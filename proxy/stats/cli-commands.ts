@@ -29,7 +29,7 @@ import { showSess, shutdownSession } from './cli-sess.ts';
 import { showErrors } from './cli-errors.ts';
 import { showActivity, showPools } from './cli-activity.ts';
 import { setServerAddr } from './srv-addr.ts';
-import { srvWasConfigDisabled, srvIsDynamic, srvHealthSet, lbStatic } from '../backend/server.ts';
+import { srvWasConfigDisabled, srvIsDynamic, srvHealthSet, srvParseWeight } from '../backend/server.ts';
 import { srvIdForced } from '../backend/server-keywords.ts';
 import { srvSslAny } from '../ssl/keywords.ts';
 import { startupLogText } from './startup-logs.ts';
@@ -326,22 +326,8 @@ const enableAgent = cmd(['enable', 'agent'], ACCESS_LVL_ADMIN, (a, _s, env) =>
 
 /** Parses `<w>` or `<w>%` for server `sv` like 2.6; returns the new weight or an error reply. */
 export function parseWeight(sv: Server, str: string | undefined): number | CliReply {
-  if (str === undefined || str === '') return err('Require <weight> or <weight%>.\n');
-  const m = /^[ \t]*([-+]?\d+)/.exec(str);
-  if (m === null) return err('Empty weight string empty or preceded by garbage');
-  let w = Number(m[1]);
-  const rest = str.slice(m[0].length);
-  if (rest === '%') {
-    if (w < 0) return err('Relative weight must be positive.\n');
-    if (w > 25600) w = 25600;
-    w = Math.floor((sv.iweight * w) / 100);
-    if (w > 256) w = 256;
-  } else if (w < 0 || w > 256) return err('Absolute weight can only be between 0 and 256 inclusive.\n');
-  else if (rest !== '') return err('Trailing garbage in weight string');
-  if (w !== 0 && w !== sv.iweight && lbStatic(sv.proxy)) {
-    return err("Backend is using a static LB algorithm and only accepts weights '0%' and '100%'.\n");
-  }
-  return w;
+  const w = srvParseWeight(sv, str ?? '');
+  return typeof w === 'string' ? err(w) : w;
 }
 
 const setWeight = cmd(['set', 'weight'], ACCESS_LVL_ADMIN, (a, _s, env) =>

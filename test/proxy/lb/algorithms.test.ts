@@ -66,7 +66,7 @@ test('roundrobin follows weights and interleaves smoothly', () => {
 
 test('roundrobin takes runtime weight changes and drops servers in maintenance', () => {
   const be = backend('  balance roundrobin\n' + three);
-  assert.equal(srvSetWeight(be.servers[0], 1, false), '');
+  assert.equal(srvSetWeight(be.servers[0], 1), '');
   assert.deepEqual(counts(be, 300), { a: 100, b: 100, c: 100 });
   srvSetMaint(be.servers[1]);
   assert.deepEqual(counts(be, 300), { a: 150, b: 0, c: 150 });
@@ -75,8 +75,8 @@ test('roundrobin takes runtime weight changes and drops servers in maintenance',
 test('static-rr uses configured weights and refuses arbitrary runtime weights', () => {
   const be = backend('  balance static-rr\n' + three);
   assert.deepEqual(counts(be, 700), { a: 500, b: 100, c: 100 });
-  assert.match(srvSetWeight(be.servers[0], 3, false), /static/);
-  assert.equal(srvSetWeight(be.servers[0], 0, false), '');
+  assert.match(srvSetWeight(be.servers[0], 3), /static/);
+  assert.equal(srvSetWeight(be.servers[0], 0), '');
   assert.deepEqual(counts(be, 200), { a: 0, b: 100, c: 100 });
 });
 
