@@ -568,10 +568,14 @@ function onWarmup(s: Server): void {
   if (s.curState !== SRV_ST_STARTING) return;
   const now = Date.now();
   s.eweight = warmupWeight(s, now);
-  if (warmupStep(s, now) < 0) s.curState = SRV_ST_RUNNING;
+  const done = warmupStep(s, now) < 0;
+  if (done) s.curState = SRV_ST_RUNNING;
   else scheduleWarmup(s);
   recalcBackend(s.proxy);
-  processQueue(s, srvUsable(s));
+  const n = processQueue(s, srvUsable(s));
+  // 2.6.12 announces the end of the slowstart as the server coming UP, and a draining server's drain at every step
+  if (done) emitEvent(EV_WARNING, `${srvLabel(s)} is UP. ${upTail(s, n)}`);
+  drainRemains(s);
 }
 
 function stopWarmup(s: Server): void {

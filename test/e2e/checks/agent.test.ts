@@ -103,6 +103,8 @@ test('slowstart ramps the effective weight and the throttle after leaving mainte
   assert.equal(agg.wAct, agg.uwAct - s3.uweight + s3.eweight);
   await waitFor(() => s3.curState === SRV_ST_RUNNING, 2000);
   assert.equal(s3.eweight, 20);
+  // 2.6.12 announces the end of the ramp as the server coming UP
+  assert.ok(events.some((e) => e.startsWith('Server bk/s3 is UP. ') && e.endsWith(' backup servers online. 0 sessions requeued, 0 total in queue.')), events.join('\n'));
   assert.equal(srvThrottle(s3), -1);
 });
 
