@@ -13,6 +13,7 @@ import { bufCopy } from '../net/buf-copy.ts';
 // segment list reused by every call: (start, end) pairs into the source buffer; start < 0 encodes a literal
 const LIT_CRLF = -1;
 const LIT_COLON_SP = -2;
+const LIT_VALUE = -3;            // the `value` argument
 let seg = new Int32Array(2 * 256);
 let nseg = 0;
 
@@ -34,11 +35,12 @@ function isLengthHeader(buf: Buffer, s: number, e: number): boolean {
  * flagged it H1_MF_SL_REBUILD), each header of `m`
  * not marked removed (hdr[x] < 0) as "name: value\r\n" (names are already lowercased by the parser), `extra` (latin1
  * text of "\r\nname: value" lines, may be ''), `conn` (a prebuilt "\r\nconnection: ..." Buffer or null), "\r\n\r\n",
- * then tail[ts, te) when `tail` is not null. Keeps no reference to `buf` or `tail`. Allocates the result only (from
+ * then tail[ts, te) when `tail` is not null; the header at index offset `valX` (if any) gets `value` (latin1) as its
+ * value, in its place. Keeps no reference to `buf` or `tail`. Allocates the result only (from
  * Node's slab pool when under 4 KiB).
  */
 export function h1HeadOut(buf: Buffer, m: H1Msg, line: Buffer | null, extra: string, conn: Buffer | null,
-  tail: Buffer | null, ts: number, te: number): Buffer {
+  tail: Buffer | null, ts: number, te: number, valX = -1, value = ''): Buffer {
   nseg = 0;
   let total = 0;
   // current run of source bytes [rs, re) that already reads "startline(\r\nname: value)*"
@@ -55,6 +57,12 @@ export function h1HeadOut(buf: Buffer, m: H1Msg, line: Buffer | null, extra: str
     if (ns < 0) continue;
     const ne = h[x + 1], vs = h[x + 2], ve = h[x + 3];
     if (noLen && isLengthHeader(buf, ns, ne)) { if (rs >= 0) { push(rs, re); total += re - rs; rs = -1; } continue; }
+    if (x === valX) {
+      if (rs >= 0) { push(rs, re); total += re - rs; rs = -1; }
+      push(LIT_CRLF, 0); push(ns, ne); push(LIT_COLON_SP, 0); push(LIT_VALUE, 0);
+      total += 4 + ne - ns + value.length;
+      continue;
+    }
     const canonical = ne + 2 === vs && buf[ne + 1] === 32 && buf[ve] === 13 && buf[ve + 1] === 10;
     if (canonical && rs >= 0 && ns === re + 2 && buf[re] === 13 && buf[re + 1] === 10) { re = ve; continue; }
     if (rs >= 0) { push(rs, re); total += re - rs; rs = -1; }
@@ -79,7 +87,8 @@ export function h1HeadOut(buf: Buffer, m: H1Msg, line: Buffer | null, extra: str
       if (e - s <= 16) { for (let j = s; j < e; j++) out[o++] = buf[j]; }
       else o += bufCopy(buf, out, o, s, e);
     } else if (s === LIT_CRLF) { out[o++] = 13; out[o++] = 10; }
-    else { out[o++] = 58; out[o++] = 32; }
+    else if (s === LIT_COLON_SP) { out[o++] = 58; out[o++] = 32; }
+    else o += out.write(value, o, 'latin1');
   }
   if (xl !== 0) o += out.write(extra, o, xl, 'latin1');
   if (conn !== null) o += bufCopy(conn, out, o, 0, conn.length);

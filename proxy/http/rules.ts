@@ -41,6 +41,11 @@ export const RULES_SILENT_DROP = 6;
  * out.waitMs expired), out.waitLeast the byte count that is enough (0 = the whole body or a full buffer).
  */
 export const RULES_WAIT_BODY = 7;
+/**
+ * A rewrite failed (set-uri / replace-uri to an absolute URI without authority): 2.6.12 answers 500, logged `PR--`
+ * without Tq, counted in wrew and eint (its default strict-mode; Sluice accepts `strict-mode off` but ignores it).
+ */
+export const RULES_ERROR = 8;
 
 /**
  * `http-request set-src`: `v` (an IPv4 or IPv6 address) becomes the request's client address
@@ -62,6 +67,12 @@ export interface RuleOut {
   reply: Buffer | null;
   /** New request-target after set-path/-query/-uri, null = unchanged. */
   uri: string | null;
+  /**
+   * set-uri / replace-uri to an absolute URI: the new value (`host`) of the Host header at header index offset
+   * `hostX`, written in its place (-1 = none).
+   */
+  hostX: number;
+  host: string;
   /** New method after set-method, null = unchanged. */
   method: string | null;
   /** New response status line after http-response set-status (its status in `newStatus`), null = unchanged. */
@@ -85,10 +96,10 @@ export interface RuleOut {
 
 export function newRuleOut(): RuleOut {
   return {
-    status: 0, reply: null, uri: null, method: null, statusLine: null, newStatus: 0, extra: '', closeAfter: false, fe: null,
+    status: 0, reply: null, uri: null, hostX: -1, host: '', method: null, statusLine: null, newStatus: 0, extra: '', closeAfter: false, fe: null,
     log: null, reqCtx: null, redirect: false, waitAt: 0, waitMs: 0, waitLeast: 0,
     reset() {
-      this.status = 0; this.reply = null; this.uri = null; this.method = null; this.statusLine = null; this.newStatus = 0;
+      this.status = 0; this.reply = null; this.uri = null; this.hostX = -1; this.host = ''; this.method = null; this.statusLine = null; this.newStatus = 0;
       this.extra = ''; this.closeAfter = false; this.redirect = false;
     },
   };
@@ -157,13 +168,19 @@ export function buildRedirectReply(code: number, location: string, setCookie = '
   return Buffer.from(`HTTP/1.1 ${code} ${httpReason(code)}\r\ncontent-length: 0\r\nlocation: ${location}\r\n${cc}${ck}\r\n`, 'latin1');
 }
 
-function findHost(ctx: SampleCtx): string {
+/** Index offset of the first kept Host header of ctx's head, -1 when there is none. */
+function hostAt(ctx: SampleCtx): number {
   const b = ctx.buf as Buffer;
   const h = ctx.hdr;
   for (let x = 0; x < ctx.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {
-    if (h[x] >= 0 && h[x + 1] - h[x] === 4 && b.toString('latin1', h[x], h[x + 1]) === 'host') return b.toString('latin1', h[x + 2], h[x + 3]);
+    if (h[x] >= 0 && h[x + 1] - h[x] === 4 && b.toString('latin1', h[x], h[x + 1]) === 'host') return x;
   }
-  return '';
+  return -1;
+}
+
+function findHost(ctx: SampleCtx): string {
+  const x = hostAt(ctx);
+  return x < 0 ? '' : (ctx.buf as Buffer).toString('latin1', ctx.hdr[x + 2], ctx.hdr[x + 3]);
 }
 
 const fmtBuf = Buffer.allocUnsafe(16384);
@@ -231,11 +248,81 @@ function currentUri(ctx: SampleCtx, out: RuleOut): string {
 }
 
 /**
- * set-path/-query/-uri/-method, replace-path/-uri: updates out.uri / out.method. Returns true when the line changed,
- * so that later conditions and values see the new one (2.6 rewrites the request in place).
+ * The authority 2.6.12 reads in a request-target (authSpan): after a leading "scheme://" (a letter, then
+ * letters, digits, '+', '-', '.'), up to the first '/', userinfo (up to the last '@') left out. A query or fragment
+ * stays in it ("http://h?q" -> "h?q"); a URI without "://" is read from its start ("word/p" -> "word").
  */
-function lineRule(r: HttpRule, ctx: SampleCtx, out: RuleOut): boolean {
+function authoritySpan(uri: string): void {
+  let p = 0;
+  const n = uri.length;
+  if (isAlpha(uri.charCodeAt(0))) {
+    let q = 1;
+    while (q < n && isSchemeChar(uri.charCodeAt(q))) q++;
+    if (uri.charCodeAt(q) === 58 && uri.charCodeAt(q + 1) === 47 && uri.charCodeAt(q + 2) === 47) p = q + 3;
+  }
+  let e = uri.indexOf('/', p);
+  if (e < 0) e = n;
+  const at = uri.lastIndexOf('@', e - 1);
+  authSpan[0] = at >= p ? at + 1 : p;
+  authSpan[1] = e;
+}
+/** authoritySpan's result: [start, end) in the URI. */
+const authSpan = [0, 0];
+
+/** Whether a request-target has an authority: neither empty nor in origin or asterisk form. */
+function hasAuthority(uri: string): boolean {
+  const c0 = uri.charCodeAt(0);
+  return uri !== '' && c0 !== 47 && c0 !== 42;
+}
+
+function isAlpha(c: number): boolean { return (c | 0x20) >= 97 && (c | 0x20) <= 122; }
+function isSchemeChar(c: number): boolean { return isAlpha(c) || (c >= 48 && c <= 57) || c === 43 || c === 45 || c === 46; }
+
+/**
+ * set-uri / replace-uri: a URI in neither origin nor asterisk form (nor empty) names the request's authority, which
+ * becomes the value of its Host headers in place (the first kept one in the index, those earlier rules added in
+ * out.extra); without a Host header nothing is added. False when that authority is empty ("http://", "http:///x"):
+ * 2.6 fails the rewrite (a 500). As 2.6.12 (fixtures/proxy/http-diff/cases/d3-seturi-*).
+ */
+function uriToHost(ctx0: SampleCtx, out: RuleOut, uri: string): boolean {
+  if (!hasAuthority(uri)) return true;
+  authoritySpan(uri);
+  if (authSpan[0] === authSpan[1]) return false;
+  const a = uri.slice(authSpan[0], authSpan[1]);
+  const x = hostAt(ctx0);
+  if (x >= 0) { out.hostX = x; out.host = a; }
+  if (out.extra === '') return true;
+  const lines = out.extra.split('\r\n');
+  for (let i = 1; i < lines.length; i++) {
+    const l = lines[i];
+    if (l.indexOf(':') === 4 && l.slice(0, 4).toLowerCase() === 'host') lines[i] = l.slice(0, 4) + ': ' + a;
+  }
+  out.extra = lines.join('\r\n');
+  return true;
+}
+
+/**
+ * The other way round: a Host header value set by set-header / add-header / replace-header / replace-value becomes
+ * the authority of a request-target that has one ("GET http://a/x" + "set-header Host b" -> "GET http://b/x"), as
+ * 2.6.12 (d3-seturi-host-*). Request rules only.
+ */
+function hostToUri(ctx0: SampleCtx, out: RuleOut, host: string): void {
+  if (rulesOnResponse) return;
+  const uri = currentUri(ctx0, out);
+  if (!hasAuthority(uri)) return;
+  authoritySpan(uri);
+  if (authSpan[0] === authSpan[1] || uri.slice(authSpan[0], authSpan[1]) === host) return;
+  out.uri = uri.slice(0, authSpan[0]) + host + uri.slice(authSpan[1]);
+}
+
+/**
+ * set-path/-query/-uri/-method, replace-path/-uri: updates out.uri / out.method (and the Host header, uriToHost).
+ * Returns LINE_CHANGED when the line changed, so that later conditions and values see the new one (2.6 rewrites the
+ * request in place), LINE_FAILED when the rewrite failed.
+ */
+function lineRule(r: HttpRule, ctx: SampleCtx, ctx0: SampleCtx, out: RuleOut): number {
   const uri0 = out.uri, method0 = out.method;
+  let ok = true;
   switch (r.action) {
     case HTTP_ACT_SET_PATH: {
       const uri = currentUri(ctx, out);
@@ -252,7 +339,7 @@ function lineRule(r: HttpRule, ctx: SampleCtx, out: RuleOut): boolean {
       out.uri = (q >= 0 ? uri.slice(0, q) : uri) + '?' + v;
       break;
     }
-    case HTTP_ACT_SET_URI: out.uri = ruleValue(r, ctx, out); break;
+    case HTTP_ACT_SET_URI: out.uri = ruleValue(r, ctx, out); ok = uriToHost(ctx0, out, out.uri); break;
     case HTTP_ACT_SET_METHOD: out.method = ruleValue(r, ctx, out); break;
     case HTTP_ACT_REPLACE_PATH: case HTTP_ACT_REPLACE_URI: {
       const uri = currentUri(ctx, out);
@@ -261,17 +348,21 @@ function lineRule(r: HttpRule, ctx: SampleCtx, out: RuleOut): boolean {
       let pe = whole || r.len === 1 ? uri.length : uri.indexOf('?', ps);      // len 1: replace-pathq
       if (pe < 0) pe = uri.length;
       const m = (r.regex as RegExp).exec(uri.slice(ps, pe));
-      if (m !== null) out.uri = uri.slice(0, ps) + expandGroups(ruleValue(r, ctx, out), m) + uri.slice(pe);
+      if (m === null) break;
+      out.uri = uri.slice(0, ps) + expandGroups(ruleValue(r, ctx, out), m) + uri.slice(pe);
+      if (whole) ok = uriToHost(ctx0, out, out.uri);
       break;
     }
     default: break;
   }
-  return out.uri !== uri0 || out.method !== method0;
+  return !ok ? LINE_FAILED : out.uri !== uri0 || out.method !== method0 ? LINE_CHANGED : 0;
 }
+const LINE_CHANGED = 1;
+const LINE_FAILED = 2;
 
 /**
  * A SampleCtx showing what the rules changed so far, as 2.6's later rules see its rewritten message: the request line
- * from out.method / out.uri, and the headers added in out.extra after the kept ones. The original head bytes come
+ * from out.method / out.uri, the headers added in out.extra after the kept ones, the Host value set-uri wrote. The original head bytes come
  * first and the index is copied, so offsets stay valid. Rare path (built only when a rule reads after a change).
  */
 function rulesView(ctx: SampleCtx, out: RuleOut): SampleCtx {
@@ -289,7 +380,10 @@ function rulesView(ctx: SampleCtx, out: RuleOut): SampleCtx {
     v = b.toString('latin1', ctx.l2s, ctx.l2e);
   }
   const added = out.extra === '' ? [] : out.extra.split('\r\n').slice(1);
-  const tail = (line ? m + ' ' + u + ' ' + v : '') + (added.length > 0 ? '\r\n' + added.join('\r\n') : '');
+  const tail0 = (line ? m + ' ' + u + ' ' + v : '') + (added.length > 0 ? '\r\n' + added.join('\r\n') : '');
+  // the Host value set-uri wrote (uriToHost) follows, pointed at by its header's entry
+  const hx = rulesOnResponse || out.hostX < 0 || ctx.hdr[out.hostX] < 0 ? -1 : out.hostX;
+  const tail = hx < 0 ? tail0 : tail0 + out.host;
   const at = b.length;
   const buf = Buffer.concat([b, Buffer.from(tail, 'latin1')]);
   const nhdr = ctx.nhdr + added.length;
@@ -303,6 +397,7 @@ function rulesView(ctx: SampleCtx, out: RuleOut): SampleCtx {
     hdr[x] = s0; hdr[x + 1] = s0 + c; hdr[x + 2] = s0 + vs; hdr[x + 3] = s0 + l.length;
     p = s0 + l.length;
   }
+  if (hx >= 0) { hdr[hx + 2] = at + tail0.length; hdr[hx + 3] = at + tail.length; }
   return {
     buf, l0s: line ? at : ctx.l0s, l0e: line ? at + m.length : ctx.l0e, l1s: line ? at + m.length + 1 : ctx.l1s,
     l1e: line ? at + m.length + 1 + u.length : ctx.l1e, l2s: line ? at + m.length + u.length + 2 : ctx.l2s,
@@ -384,7 +479,7 @@ function replaceHeader(r: HttpRule, ctx: SampleCtx, out: RuleOut, perValue: bool
       if (l.slice(0, c).toLowerCase() !== r.name) continue;
       repl ??= ruleValue(r, ctx, out);
       const nv = replaceIn(l.slice(c + 1).trim(), re, repl, perValue);
-      if (nv !== null) { lines[i] = l.slice(0, c) + ': ' + nv; changed = true; }
+      if (nv !== null) { lines[i] = l.slice(0, c) + ': ' + nv; changed = true; if (r.name === 'host') hostToUri(ctx, out, nv); }
     }
     if (changed) out.extra = lines.join('\r\n');
   }
@@ -392,9 +487,12 @@ function replaceHeader(r: HttpRule, ctx: SampleCtx, out: RuleOut, perValue: bool
     const s = h[x];
     if (s < 0 || h[x + 1] - s !== n || b.compare(r.nameBuf, 0, n, s, s + n) !== 0) continue;
     repl ??= ruleValue(r, ctx, out);
-    const nv = replaceIn(b.toString('latin1', h[x + 2], h[x + 3]), re, repl, perValue);
+    const ov = x === out.hostX && !rulesOnResponse;         // the Host value set-uri wrote (uriToHost)
+    const nv = replaceIn(ov ? out.host : b.toString('latin1', h[x + 2], h[x + 3]), re, repl, perValue);
     if (nv === null) continue;
-    if (nv.length <= h[x + 3] - h[x + 2]) { b.write(nv, h[x + 2], 'latin1'); h[x + 3] = h[x + 2] + nv.length; }
+    if (r.name === 'host') hostToUri(ctx, out, nv);
+    if (ov) out.host = nv;
+    else if (nv.length <= h[x + 3] - h[x + 2]) { b.write(nv, h[x + 2], 'latin1'); h[x + 3] = h[x + 2] + nv.length; }
     else { h[x] = -1; out.extra += '\r\n' + r.name + ': ' + nv; }
   }
 }
@@ -437,14 +535,19 @@ export function httpRulesRun(rules: readonly HttpRule[], ctx0: SampleCtx, out: R
     if (r.cond !== null && !aclCondExec(r.cond, ctx)) continue;
     if (r.action >= HTTP_ACT_SET_PATH && r.action <= HTTP_ACT_REPLACE_URI && r.action !== HTTP_ACT_REPLACE_HDR &&
         r.action !== HTTP_ACT_REPLACE_VAL) {
-      if (lineRule(r, ctx, out)) stale = true;
+      const lr = lineRule(r, ctx, ctx0, out);
+      if (lr === LINE_FAILED) return RULES_ERROR;
+      if (lr === LINE_CHANGED) stale = true;
       continue;
     }
     if (r.action >= HTTP_ACT_SET_HDR && r.action <= HTTP_ACT_DEL_HDR) {
       // header changes act on the message itself (ctx0's index, out.extra), then later rules see them
       const v = r.action === HTTP_ACT_DEL_HDR ? '' : ruleValue(r, ctx, out);
       if (r.action !== HTTP_ACT_ADD_HDR) { delHeader(ctx0, r.nameBuf); dropAdded(out, r.name); }
-      if (r.action !== HTTP_ACT_DEL_HDR) out.extra += '\r\n' + r.name + ': ' + v;
+      if (r.action !== HTTP_ACT_DEL_HDR) {
+        out.extra += '\r\n' + r.name + ': ' + v;
+        if (r.name === 'host') hostToUri(ctx0, out, v);
+      }
       stale = true;
       continue;
     }

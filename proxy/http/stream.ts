@@ -56,7 +56,7 @@ import { type VarMap, varsEndTxn } from './vars.ts';
 import { sampleLive } from '../log/sample.ts';
 import { cookieRequest, cookieResponse } from './cookie.ts';
 import { logRequestHead, logResponseHead, logBadRequest } from '../log/capture.ts';
-import { httpRulesRun, ruleFormat, rulesCtx, RULES_REPLY, RULES_CONTINUE, RULES_DENY, RULES_TARPIT, RULES_STATS, RULES_REJECT, RULES_SILENT_DROP, RULES_WAIT_BODY, bodyReceived, type RuleOut, newRuleOut } from './rules.ts';
+import { httpRulesRun, ruleFormat, rulesCtx, RULES_REPLY, RULES_CONTINUE, RULES_DENY, RULES_TARPIT, RULES_STATS, RULES_REJECT, RULES_SILENT_DROP, RULES_WAIT_BODY, RULES_ERROR, bodyReceived, type RuleOut, newRuleOut } from './rules.ts';
 import { chunkedData, chunkedEnds, bufferRequestWait } from './req-body.ts';
 import { statsHttpReply } from '../stats/html.ts';
 import { afterRulesExist, afterResponseRun, afterResponseLocal } from './after-response.ts';
@@ -924,7 +924,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     }
     // (not on an upgrade request: 2.6 leaves its Connection header alone)
     else if ((f & (H1_MF_VER_11 | H1_MF_CHNK | H1_MF_CONN_UPG)) === 0) conn = B_CONN_KA;
-    return h1HeadOut(buf, m, line, extra, conn, null, 0, 0);
+    return h1HeadOut(buf, m, line, extra, conn, null, 0, 0, out.hostX, out.host);
   }
 
   /**
@@ -1700,6 +1700,17 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       this.cliKeepAlive = false;
       if (r === RULES_SILENT_DROP) this.cli.resetAndDestroy();
       this.finishReply();
+      return;
+    }
+    if (r === RULES_ERROR) {
+      // a failed rewrite: 2.6.12's 500 (errorfile 500 if any), `PR--` without Tq, counted in wrew and eint
+      const fe = this.fe, be = this.be;
+      fe.feCounters.failedRewrites++; fe.feCounters.internalErrors++;
+      if (this.lc !== null) { this.lc.failedRewrites++; this.lc.internalErrors++; }
+      if (be !== null && be !== fe) { be.beCounters.failedRewrites++; be.beCounters.internalErrors++; }
+      log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_R;
+      log.tRequest = -1;
+      this.sendError(500, false);
       return;
     }
     if (r === RULES_DENY) {
