@@ -110,9 +110,6 @@ function parseIgnoredWithWarning(args: readonly string[], ctx: KwCtx): void {
   ctx.warn(`'${args[0]}' is accepted but ignored by sluice (not applicable to a Node.js process).`);
 }
 
-/** True when `name` is an entry of the passwd-format file `file` (/etc/passwd, /etc/group); true when unreadable. */
-function inIdFile(file: string, name: string): boolean { return lookupId(file, name) !== -1; }
-
 /**
  * user/group/uid/gid: stored; main.ts drops privileges after binding when running as root. Checked as 2.6.12 does at
  * parse time: user and group names must exist (read from /etc/passwd and /etc/group), uid/gid take an integer.
@@ -121,7 +118,7 @@ function parseUserGroup(args: readonly string[], ctx: KwCtx): void {
   const kw = args[0];
   const v = args[1] ?? '';
   if (kw === 'user' || kw === 'group') {
-    if (!inIdFile(kw === 'user' ? '/etc/passwd' : '/etc/group', v)) { ctx.alert(`cannot find ${kw} id for '${v}' (0:Success)`); return; }
+    if (lookupId(kw, v) === -1) { ctx.alert(`cannot find ${kw} id for '${v}' (0:Success)`); return; }
   } else {
     if (v === '') { ctx.alert(`'${kw}' expects an integer argument.`); return; }
     if (!/^-?\d+$/.test(v)) ctx.warn(` ${kw}: string '${v}' is not a number.\n   | You might want to use the '${kw === 'uid' ? 'user' : 'group'}' parameter to use a system ${kw === 'uid' ? 'user' : 'group'} name.`);

@@ -1029,7 +1029,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     v.hdr = NO_HDR; v.nhdr = 0; v.stk = this.stk; v.srcIp = this.srcIp; v.srcIp4 = this.srcIp4; v.log = this.log;
     const r = tcpRulesExec(be.tcp.resRules, v);
     this.stk = v.stk;
-    if (r === TCP_RULES_DROP) { this.outHead = null; this.resDropped(be); return true; }
+    if (r === TCP_RULES_DROP) { this.outHead = null; this.tcpResDropped(be); return true; }
     if (r !== TCP_RULES_REJECT && r !== TCP_RULES_CLOSE) return false;
     this.outHead = null;
     if (r === TCP_RULES_CLOSE) { this.serverFailed(SF_ERR_SRVCL, SF_FINST_H, 502); return true; }
@@ -1055,26 +1055,36 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   }
 
   /**
-   * A `tcp-response content silent-drop`: dreq (not dresp) on the frontend and backend, the client reset, logged
-   * `PR--` status -1, Tr -1, nothing of the response counted (2.6.12, with or without an inspect delay).
+   * A response-side silent-drop (`http-response`, `tcp-response content`): dreq (not dresp) on the frontend and
+   * backend, the client reset (2.6.12 as root hides even the reset with TCP_REPAIR, which node cannot use), the
+   * response unsent, logged `PR--` with Tr -1 (2.6.12).
    */
   resDropped(be: Proxy): void {
     const log = this.log;
     this.fe.feCounters.deniedReq++;
     if (this.lc !== null) this.lc.deniedReq++;
     be.beCounters.deniedReq++;
-    this.fe.feCounters.rsp[HRSP_OTHER]++;
-    be.beCounters.rsp[HRSP_OTHER]++;
-    log.status = -1;
     log.tResponse = -1;
-    log.bytesOut = 0;                                      // a head already read is not counted either
     log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_R;
     this.srvKeepAlive = false;
     this.cliKeepAlive = false;
-    this.rqPhase = RQ_DONE;
-    this.reqBody = BODY_NONE;
     this.cli.resetAndDestroy();
     this.finishReply();
+  }
+
+  /**
+   * A `tcp-response content silent-drop` (resDropped): also logged status -1, nothing of the response counted, the
+   * request ended (2.6.12, with or without an inspect delay).
+   */
+  tcpResDropped(be: Proxy): void {
+    const log = this.log;
+    this.fe.feCounters.rsp[HRSP_OTHER]++;
+    be.beCounters.rsp[HRSP_OTHER]++;
+    log.status = -1;
+    log.bytesOut = 0;                                      // a head already read is not counted either
+    this.rqPhase = RQ_DONE;
+    this.reqBody = BODY_NONE;
+    this.resDropped(be);
   }
 
   /**
@@ -1095,7 +1105,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       // the server's req_tot and hrsp_* counted this head on arrival: 2.6.12 does not count a dropped one
       const c = (this.log.server as Server).counters;
       c.cumReq--; c.rsp[hrspIndex(this.rsp.status)]--;
-      this.resDropped(be);
+      this.tcpResDropped(be);
       return true;
     }
     if (r !== TCP_RULES_REJECT && r !== TCP_RULES_CLOSE) return false;
@@ -1310,18 +1320,10 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (r === RULES_CONTINUE && (be.http.afterRules.length | this.fe.http.afterRules.length) !== 0) afterResponseRun(this.fe, be, this.rspView(buf), out);
     if (out.newStatus !== 0) log.status = out.newStatus;
     if (r === RULES_SILENT_DROP) {
-      // http-response silent-drop: the client reset, the response unsent (2.6.12 as root hides even the reset with
-      // TCP_REPAIR), counted in dreq (not dresp) on the frontend and backend, logged with the server's status, Tr -1, PR--
-      this.fe.feCounters.deniedReq++;
-      if (this.lc !== null) this.lc.deniedReq++;
-      be.beCounters.deniedReq++;
-      log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_R;
-      log.tResponse = -1;
-      log.bytesOut += end - headEnd;                         // 2.6 counts the body bytes that came with the head
-      this.srvKeepAlive = false;
-      this.cliKeepAlive = false;
-      this.cli.resetAndDestroy();
-      this.finishReply();
+      // http-response silent-drop (resDropped): logged with the server's status and, as 2.6 counts them, the body
+      // bytes that came with the head
+      log.bytesOut += end - headEnd;
+      this.resDropped(be);
       return;
     }
     if (r !== RULES_CONTINUE) {

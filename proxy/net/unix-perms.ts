@@ -17,10 +17,10 @@ interface UnixBindCfg { prefix: string; mode: number; uid: number; gid: number }
 interface UnixPerms { mode: number; uid: number; gid: number }
 const bindPerms = new WeakMap<BindCfg, UnixPerms>();
 
-/** The id of `name` in a passwd-format file (/etc/passwd, /etc/group); -1 unknown, -2 file unreadable. */
-export function lookupId(file: string, name: string): number {
+/** The id of the user or group `name` (read from /etc/passwd, /etc/group); -1 unknown, -2 file unreadable. */
+export function lookupId(kind: 'user' | 'group', name: string): number {
   let text: string;
-  try { text = fs.readFileSync(file, 'latin1'); } catch { return -2; }
+  try { text = fs.readFileSync(kind === 'user' ? '/etc/passwd' : '/etc/group', 'latin1'); } catch { return -2; }
   for (const line of text.split('\n')) {
     const f = line.split(':');
     if (name !== '' && f[0] === name) return Number(f[2]);
@@ -47,7 +47,7 @@ function parseUnixBind(args: readonly string[], ctx: KwCtx): void {
       const n = kw === 'mode' ? parseInt(v ?? '', 8) : parseInt(v ?? '', 10);
       u[kw] = Number.isNaN(n) ? 0 : n;
     } else if (kw === 'user' || kw === 'group') {
-      const id = lookupId(kw === 'user' ? '/etc/passwd' : '/etc/group', v ?? '');
+      const id = lookupId(kw, v ?? '');
       if (id === -1) { ctx.alert(`'unix-bind' : '${v ?? ''}' unknown ${kw}.`); return; }
       if (id >= 0) u[kw === 'user' ? 'uid' : 'gid'] = id;
     } else {
@@ -97,7 +97,7 @@ function bindOpt(name: 'mode' | 'uid' | 'gid' | 'user' | 'group'): BindKeyword {
         if (v === '') { ctx.alert(`${where} missing value`); return -1; }
         p[name] = parseInt(v, 10) || 0;   // atol, as 2.6
       } else {
-        const id = lookupId(name === 'user' ? '/etc/passwd' : '/etc/group', v);
+        const id = lookupId(name, v);
         if (id === -1) { ctx.alert(`${where} unknown ${name} name '${v}'`); return -1; }
         if (id >= 0) p[name === 'user' ? 'uid' : 'gid'] = id;
       }

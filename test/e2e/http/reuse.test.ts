@@ -22,9 +22,9 @@ function reply(path: string): Buffer {
   return Buffer.concat([Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\nConnection: keep-alive\r\nX-Path: ${path}\r\n\r\n`), body]);
 }
 
-before(async () => {
-  be = await keepAliveBackend(reply);
-  px = await startSluice(`defaults
+/** The frontend fe -> backend be configuration of these tests; `backendLines` ends the backend section. */
+async function reuseConfig(backendLines: string): Promise<string> {
+  return `defaults
   mode http
   timeout client 5s
   timeout server 5s
@@ -33,9 +33,13 @@ frontend fe
   bind 127.0.0.1:${await freePort()}
   default_backend be
 backend be
-  http-reuse safe
-  server s1 127.0.0.1:${be.port}
-`);
+${backendLines}
+`;
+}
+
+before(async () => {
+  be = await keepAliveBackend(reply);
+  px = await startSluice(await reuseConfig('  http-reuse safe\n  server s1 127.0.0.1:' + be.port));
 });
 after(async () => {
   await px.close();
@@ -144,17 +148,7 @@ test('a unix socket server keeps its connection for the next requests (port 0 is
     s.on('data', (d) => { for (const m of d.toString('latin1').matchAll(/GET (\S+)/g)) s.write(reply(m[1])); });
   });
   await new Promise<void>((r) => srv.listen(path, r));
-  const ux = await startSluice(`defaults
-  mode http
-  timeout client 5s
-  timeout server 5s
-  timeout connect 2s
-frontend fe
-  bind 127.0.0.1:${await freePort()}
-  default_backend be
-backend be
-  server u ${path}
-`);
+  const ux = await startSluice(await reuseConfig('  server u ' + path));
   try {
     const sock = net.connect(ux.port('fe'), '127.0.0.1');
     await new Promise((r) => sock.once('connect', r));
