@@ -17,6 +17,7 @@ import { srvSetRunning, srvSetStopped, srvSetMaint, srvSetDrain, srvSetReady, sr
 import { checkLogText, logCheckLine } from './log-checks.ts';
 import { processSessions } from '../stats/counters.ts';
 import { checkSpread } from './spread.ts';
+import { errnoText } from './probe.ts';
 
 interface AgentTask { srv: Server; timer: NodeJS.Timeout | null; stopped: boolean }
 
@@ -126,7 +127,8 @@ class AgentProbe {
       else if (this.text.length > 1024) { this.sock.pause(); this.finish(); }
     });
     this.sock.on('end', () => this.finish());
-    this.sock.on('error', (e: NodeJS.ErrnoException) => this.fail(this.connected ? HCHK_STATUS_SOCKERR : HCHK_STATUS_L4CON, e.code === 'ECONNREFUSED' ? 'Connection refused' : e.message));
+    // a reset means the connection was up even when node reports it as the connect's error (see checks/probe.ts)
+    this.sock.on('error', (e: NodeJS.ErrnoException) => this.fail(this.connected || e.code === 'ECONNRESET' ? HCHK_STATUS_SOCKERR : HCHK_STATUS_L4CON, errnoText(e)));
     // no connection in time is a layer 4 timeout, no reply on an established one a layer 7 timeout (2.6.12)
     this.timer = setTimeout(() => this.fail(this.connected ? HCHK_STATUS_L7TOUT : HCHK_STATUS_L4TOUT, this.text !== '' ? INCOMPLETE : ''), timeout);
   }

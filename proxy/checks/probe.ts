@@ -45,6 +45,7 @@ export interface ProbeResult {
 const ERRNO_TEXT: Readonly<Record<string, string>> = {
   ECONNREFUSED: 'Connection refused',
   ECONNRESET: 'Connection reset by peer',
+  EPIPE: 'Broken pipe',
   EHOSTUNREACH: 'No route to host',
   ENETUNREACH: 'Network is unreachable',
   ETIMEDOUT: 'Connection timed out',
@@ -223,7 +224,10 @@ class Probe {
   onError(e: NodeJS.ErrnoException): void {
     if (!this.connected) {
       if (this.tcpUp) { this.finish(HCHK_STATUS_L6RSP, false, 0, 'SSL handshake failure'); return; }
-      this.finish(HCHK_STATUS_L4CON, false, 0, errnoText(e));
+      // a reset (not a refusal) comes after the connection was up, which node may report as the connect's error:
+      // 2.6 saw the connection established, so a connect-only check passed and an HTTP one met a socket error
+      if (e.code === 'ECONNRESET' && !this.tls && this.cfg.type !== CHK_TYPE_HTTP) { this.finish(HCHK_STATUS_L4OK, true, 0, ''); return; }
+      this.finish(e.code === 'ECONNRESET' && !this.tls ? HCHK_STATUS_SOCKERR : HCHK_STATUS_L4CON, false, 0, errnoText(e));
       return;
     }
     if (this.size > 0) { this.evaluate(); return; }

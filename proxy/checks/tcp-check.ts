@@ -466,6 +466,8 @@ class TcpCheckRun {
   conn: TcpCheckRule | null = null;
   /** The current connection is TLS (server checked over TLS, or connect ssl). */
   connTls = false;
+  /** A socket error met with nothing read: reported by the expect rule that waits for the reply. */
+  sockErr: NodeJS.ErrnoException | null = null;
 
   constructor(readonly srv: Server, readonly cfg: CheckCfg, readonly connectTimeout: number, readonly readTimeout: number,
     readonly done: (r: ProbeResult) => void) {}
@@ -525,7 +527,7 @@ class TcpCheckRun {
     const { sock: s, tls } = openCheckSocket(srv, port, rule === null ? '' : rule.addr, rule !== null && rule.ssl ? rule : null);
     this.sock = s;
     this.connTls = tls;
-    this.reply = []; this.replyLen = 0; this.eof = false; this.connected = false;
+    this.reply = []; this.replyLen = 0; this.eof = false; this.connected = false; this.sockErr = null;
     let tcpUp = false;
     if (tls) s.once('connect', () => { tcpUp = true; });
     s.on(tls ? 'secureConnect' : 'connect', () => {
@@ -542,9 +544,14 @@ class TcpCheckRun {
     s.on('error', (e: NodeJS.ErrnoException) => {
       if (s !== this.sock) return;
       // a TLS connection whose TCP part was up failed its handshake (2.6: L6RSP)
-      if (!this.connected && tcpUp) this.finish(HCHK_STATUS_L6RSP, false, 0, 'SSL handshake failure' + this.connectWhere());
-      else if (!this.connected) this.finish(HCHK_STATUS_L4CON, false, 0, errnoText(e) + this.connectWhere());
-      else if (this.waiting) { this.eof = true; this.resume(); }
+      if (!this.connected && tcpUp) { this.finish(HCHK_STATUS_L6RSP, false, 0, 'SSL handshake failure' + this.connectWhere()); return; }
+      // a reset (not a refusal) means the connection was up: 2.6 saw it established before the server's RST, so the
+      // rules after the connect run and the one that reads reports the error (node may report it as the connect's)
+      if (!this.connected && (tls || e.code !== 'ECONNRESET')) { this.finish(HCHK_STATUS_L4CON, false, 0, errnoText(e) + this.connectWhere()); return; }
+      this.sockErr = e;
+      this.eof = true;
+      if (!this.connected) { this.connected = true; this.next(); }
+      else if (this.waiting) this.resume();
       else this.finish(HCHK_STATUS_SOCKERR, false, 0, errnoText(e));
     });
     s.on('data', (d: Buffer) => {
@@ -568,7 +575,7 @@ class TcpCheckRun {
       if (r.kind === TCPCHK_CONNECT) { this.connect(r); return; }
       if (r.kind === TCPCHK_SEND) {
         this.reply = []; this.replyLen = 0;
-        (this.sock as Socket).write(r.build !== null ? r.build() : r.lf !== null ? lfBytes(this.lf(r.lf), r.lfHex) : r.data);
+        if (this.sockErr === null) (this.sock as Socket).write(r.build !== null ? r.build() : r.lf !== null ? lfBytes(this.lf(r.lf), r.lfHex) : r.data);
         continue;
       }
       if (r.kind === TCPCHK_COMMENT) continue;
@@ -604,7 +611,9 @@ class TcpCheckRun {
     const r = this.cfg.tcpRules[this.idx - 1];
     const b = this.reply.length === 1 ? this.reply[0] : Buffer.concat(this.reply, this.replyLen);
     if (b.length === 0 && this.eof) {
-      this.finish(r.errorStatus, false, 0, `TCPCHK got an empty response at step ${this.step}`);
+      // 2.6: a socket error with nothing read is the connection's (Socket error), a clean close an empty response
+      if (this.sockErr !== null) this.finish(HCHK_STATUS_SOCKERR, false, 0, errnoText(this.sockErr) + this.stepWhere());
+      else this.finish(r.errorStatus, false, 0, `TCPCHK got an empty response at step ${this.step}`);
       return false;
     }
     if (r.minRecv >= 0 && b.length < r.minRecv && !this.eof) return false;
@@ -682,10 +691,18 @@ class TcpCheckRun {
 
   onTimeout(): void {
     if (!this.waiting) { this.finish(HCHK_STATUS_L7TOUT, false, 0, ''); return; }
+    this.finish(this.cfg.tcpRules[this.idx - 1].toutStatus, false, 0, this.stepWhere());
+  }
+
+  /** The expect rule waiting when a connection error or timeout ended the check, in 2.6's words (none for the protocol checks). */
+  stepWhere(): string {
+    if (this.cfg.tcpPreset) return '';
     const r = this.cfg.tcpRules[this.idx - 1];
+    // a binary pattern is printed as its bytes, up to a NUL (2.6.12: '2b504f4e47' is '+PONG')
+    const nul = r.data.indexOf(0);
     const desc = r.match === TCPCHK_EXP_STRING ? `expect string '${r.pattern}'` : r.match === TCPCHK_EXP_BINARY
-      ? `expect binary '${r.pattern}'` : r.match === TCPCHK_EXP_RSTRING ? 'expect regex' : 'expect binary regex';
-    this.finish(r.toutStatus, false, 0, this.cfg.tcpPreset ? '' : ` at step ${this.step} of tcp-check (${desc})` + quotedComment(this.commentOf(this.idx - 1)));
+      ? `expect binary '${r.data.toString('latin1', 0, nul < 0 ? r.data.length : nul)}'` : r.match === TCPCHK_EXP_RSTRING ? 'expect regex' : 'expect binary regex';
+    return ` at step ${this.step} of tcp-check (${desc})` + quotedComment(this.commentOf(this.idx - 1));
   }
 }
 
