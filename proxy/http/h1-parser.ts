@@ -679,7 +679,11 @@ function onContentLength(m: H1Msg, buf: Buffer, s: number, e: number, x: number)
   return 0;
 }
 
-/** Transfer-Encoding: only a single `chunked` (a request with other codings before it: 422, otherwise 400; a response: 502). */
+/**
+ * Transfer-Encoding: only a single `chunked` (a response: 502). A request's codings add up over its Transfer-Encoding
+ * headers ("gzip" then "chunked" is "gzip, chunked"): a coding after chunked or a second chunked is a 400 at once,
+ * the rest is judged by finishHead once the head is complete (not chunked last: 400, other codings: 422).
+ */
 function onTransferEncoding(m: H1Msg, buf: Buffer, s: number, e: number): number {
   const resp = (m.flags & H1_MF_RESP) !== 0;
   let i = s;
@@ -703,6 +707,7 @@ function onTransferEncoding(m: H1Msg, buf: Buffer, s: number, e: number): number
         if (resp) { chunkedLast = false; others++; continue; }
         return fail(m, ts, H1_ERR_BAD);
       }
+      if (!resp && (m.flags & H1_MF_CHNK) !== 0) return fail(m, ts, H1_ERR_BAD);
       others++;
     }
   }
@@ -713,9 +718,8 @@ function onTransferEncoding(m: H1Msg, buf: Buffer, s: number, e: number): number
     m.flags = (m.flags | H1_MF_CHNK) & ~H1_MF_TE_OTHER;
     return 0;
   }
-  if (!chunkedLast) return fail(m, s, H1_ERR_BAD);
-  if (others > 0) return fail(m, s, H1_ERR_UNPROCESSABLE);
-  m.flags |= H1_MF_CHNK;
+  if (chunkedLast) m.flags |= H1_MF_CHNK;
+  if (others > 0) m.flags |= H1_MF_TE_OTHER;
   return 0;
 }
 
@@ -783,6 +787,12 @@ function finishHead(m: H1Msg, buf: Buffer): number {
   // 2.6 refuses a head whose HTX form (4 bytes more per header than on the wire, plus a fixed part) would not fit:
   // measured with tune.bufsize 16384 (8192), the largest request or response head passing is 15281 (7081) - 4 x headers
   if (m.headEnd - m.start + 4 * m.nhdr + H1_HTX_EXTRA > htxHeadLimit) return fail(m, m.start, m.flags & H1_MF_RESP ? 502 : H1_ERR_BAD);
+  // a request's Transfer-Encoding codings (onTransferEncoding), judged before the WebSocket key: not ending with
+  // chunked, 400; chunked after other codings, 422
+  if (m.teCount !== 0 && (m.flags & H1_MF_RESP) === 0) {
+    if ((m.flags & H1_MF_CHNK) === 0) return fail(m, m.start, H1_ERR_BAD);
+    if ((m.flags & H1_MF_TE_OTHER) !== 0) return fail(m, m.start, H1_ERR_UNPROCESSABLE);
+  }
   // a WebSocket upgrade request without a key of 24 bytes is refused (2.6: 400)
   if ((m.flags & (H1_MF_RESP | H1_MF_CONN_UPG | H1_MF_UPG_WS | H1_MF_WS_KEY)) === (H1_MF_CONN_UPG | H1_MF_UPG_WS)) {
     return fail(m, m.start, H1_ERR_BAD);

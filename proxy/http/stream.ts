@@ -1188,7 +1188,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       if (st.part !== null) { chunk = chunkResume(st, chunk, from); from = 0; }
       const r = chunkDecode(st, chunk, from, chunk.length);
       if (r < 0) { this.reqBodyFailed(); return; }
-      if (srv !== null) ok = writeChunks(srv, st, chunk);
+      if (srv !== null) ok = writeChunks(srv, st, chunk, false);
       this.log.bytesIn += st.dataBytes + st.trailerBytes + (st.state === CHK_ST_DONE ? 1 : 0);
       if (st.state === CHK_ST_DONE) { this.rqPhase = RQ_DONE; this.keepRest(chunk, r); }
       else if (st.trailerPartial >= 0) chunkHold(st, chunk);
@@ -1267,8 +1267,9 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
         return;
       }
     }
-    // chunked body bytes that came with the head are parsed with it: a bad first chunk is a bad response (502)
-    if ((f & H1_MF_CHNK) !== 0 && headEnd < end && status >= 200 && status !== 204 && status !== 304 &&
+    // chunked body bytes that came with the head are parsed with it: a bad first chunk is a bad response (502), also
+    // under a final status below 100
+    if ((f & H1_MF_CHNK) !== 0 && headEnd < end && (status >= 200 || status < 100) && status !== 204 && status !== 304 &&
         (this.req.flags & H1_MF_METH_HEAD) === 0 && !chunkPrefixValid(buf, headEnd, end)) {
       this.serverFailed(SF_ERR_PRXCOND, SF_FINST_H, 502);
       return;
@@ -1425,7 +1426,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       const r = chunkDecode(st, chunk, from, chunk.length);
       if (r < 0) { this.serverFailed(SF_ERR_SRVCL, SF_FINST_D, 0); return; }
       if (this.cacheSt !== null) for (let i = 0; i < st.nspans; i++) cacheBody(this.cacheSt, chunk, st.spans[2 * i], st.spans[2 * i + 1]);
-      if (!this.cliGone && !writeChunks(this.cli, st, chunk)) this.cliStalled();
+      if (!this.cliGone && !writeChunks(this.cli, st, chunk, this.rsp.status < 100)) this.cliStalled();
       this.log.bytesOut += st.dataBytes + st.trailerBytes + (st.state === CHK_ST_DONE ? 1 : 0);
       if (st.state === CHK_ST_DONE) this.responseDone(chunk, r, chunk.length);
       else if (st.trailerPartial >= 0) chunkHold(st, chunk);
@@ -2255,10 +2256,15 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
 
 /**
  * Writes the decoded chunk data of one read as a single chunk, then the last chunk and trailers; false when the socket
- * asked to stop (write() said so: a drain follows), as write() itself.
+ * asked to stop (write() said so: a drain follows), as write() itself. `raw`: the data only, without framing or
+ * trailers (a final status below 100 goes out without Transfer-Encoding and ends with the connection, as in 2.6.12).
  */
-function writeChunks(s: SessSocket, st: ChunkState, buf: Buffer): boolean {
+function writeChunks(s: SessSocket, st: ChunkState, buf: Buffer, raw: boolean): boolean {
   let ok = true;
+  if (raw) {
+    for (let i = 0; i < st.nspans; i++) ok = s.write(buf.subarray(st.spans[2 * i], st.spans[2 * i + 1]));
+    return ok;
+  }
   if (st.dataBytes > 0) {
     s.write(chunkHeader(st.dataBytes), 'latin1');
     for (let i = 0; i < st.nspans; i++) s.write(buf.subarray(st.spans[2 * i], st.spans[2 * i + 1]));
