@@ -137,8 +137,10 @@ async function main(argv: string[]): Promise<void> {
   const dicts = new LogDicts();
   const sinks: LogSink<LogBatch>[] = [];
   try {
-    if (o.duckdb) sinks.push(await ThreadedSink.open('duckdb', o.duckdb, dicts));
-    if (o.parquet) sinks.push(await ThreadedSink.open('parquet', o.parquet, dicts, o.parquetRollSeconds * 1000));
+    // start(): a new database file or a Parquet directory opens while the first lines are parsed.
+    if (o.duckdb) sinks.push(await ThreadedSink.start('duckdb', o.duckdb, dicts));
+    if (o.parquet) sinks.push(await ThreadedSink.start('parquet', o.parquet, dicts, o.parquetRollSeconds * 1000));
+    for (const s of sinks) if (s instanceof ThreadedSink) s.opened.catch((e: Error) => fail('cannot open output: ' + e.message, 1));
     if (o.arrow) sinks.push(new ArrowStreamSink(o.arrow, arrowTable));
     if (o.json) sinks.push(new JsonLinesSink(o.json));
   } catch (e) {

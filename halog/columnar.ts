@@ -24,7 +24,7 @@ const sqlString = (s: string): string => "'" + s.replaceAll("'", "''") + "'";
 async function load(files: readonly string[], duckdb: string | null, parquet: string | null): Promise<string> {
   const dicts = new LogDicts();
   const sinks: LogSink<LogBatch>[] = [];
-  if (duckdb !== null) sinks.push(await ThreadedDuckDbSink.open(duckdb, dicts));
+  if (duckdb !== null) sinks.push(await ThreadedDuckDbSink.start(duckdb, dicts));
   if (parquet !== null) {
     const { ParquetSink } = await import('../collectors/sinks/parquet.ts');   // loads DuckDB on this thread
     sinks.push(await ParquetSink.open(parquet, dicts, 3_600_000));

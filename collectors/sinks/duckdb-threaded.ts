@@ -9,4 +9,8 @@ export const ThreadedDuckDbSink = {
   open(file: string, dicts: LogDicts): Promise<ThreadedSink> {
     return ThreadedSink.open('duckdb', file, dicts);
   },
+  /** open() that returns before the worker is ready when `file` does not exist yet (ThreadedSink.start). */
+  start(file: string, dicts: LogDicts): Promise<ThreadedSink> {
+    return ThreadedSink.start('duckdb', file, dicts);
+  },
 };

@@ -51,10 +51,20 @@ export class ThreadedSink implements StagedFileSink<LogBatch> {
   /** Staged files waiting for the worker; removed with the directory when the sink closes or dies. */
   readonly stageDir = makeStageDir();
 
-  private constructor(private readonly worker: Worker, private readonly dicts: LogDicts, kind: ThreadedSinkKind) {
+  /**
+   * Settles when the worker has opened its sink: at once for open(); for start(), rejects with the open error (every
+   * call rejects with it then too).
+   */
+  readonly opened: Promise<void>;
+  private openedNow: { resolve: () => void; reject: (e: Error) => void } | null = null;
+
+  private constructor(private readonly worker: Worker, private readonly dicts: LogDicts, kind: ThreadedSinkKind, early: boolean) {
     this.name = kind;
-    // The DuckDB file's own dictionary was merged into `dicts` at open; a Parquet worker starts empty.
-    this.sent = dicts.byColumn.map((d) => (d && kind === 'duckdb' ? d.size : 0));
+    // The DuckDB file's own dictionary was merged into `dicts` at open; a Parquet worker, and a DuckDB worker started
+    // early on a new file, start empty.
+    this.sent = dicts.byColumn.map((d) => (d && kind === 'duckdb' && !early ? d.size : 0));
+    this.opened = early ? new Promise((resolve, reject) => { this.openedNow = { resolve, reject }; }) : Promise.resolve();
+    this.opened.catch(() => undefined);   // also rethrown by every call
     worker.on('message', (m: WorkerReply) => this.onReply(m));
     worker.on('error', (e) => this.die(e));
     worker.on('exit', () => this.die(new Error('sink worker exited')));
@@ -74,7 +84,7 @@ export class ThreadedSink implements StagedFileSink<LogBatch> {
         worker.off('message', onMsg);
         if (m.t === 'ready') {
           m.dicts.forEach((values, col) => { for (const v of values) dicts.byColumn[col]?.internString(v); });
-          resolve(new ThreadedSink(worker, dicts, kind));
+          resolve(new ThreadedSink(worker, dicts, kind, false));
         } else {
           void worker.terminate();
           reject(new Error(m.t === 'error' ? m.message : kind + ' worker failed to start'));
@@ -85,8 +95,29 @@ export class ThreadedSink implements StagedFileSink<LogBatch> {
     });
   }
 
+  /**
+   * open() without waiting for the worker when its dictionary is known to start empty (a Parquet directory, or a
+   * DuckDB file that does not exist yet, nor its WAL): the caller parses its first batches while the worker loads
+   * DuckDB and opens the file (~250 ms of one core at every start), and they queue for the worker meanwhile (Ingest's
+   * backpressure bounds them). Otherwise the same as open(). An open error rejects `opened` first, then every call.
+   */
+  static start(kind: ThreadedSinkKind, file: string, dicts: LogDicts, rollMs = 60000): Promise<ThreadedSink> {
+    if (kind === 'duckdb' && (fs.existsSync(file) || fs.existsSync(file + '.wal'))) return ThreadedSink.open(kind, file, dicts, rollMs);
+    const worker = startWorker(import.meta.url, './sink-worker', { kind, path: file, rollMs });
+    return Promise.resolve(new ThreadedSink(worker, dicts, kind, true));
+  }
+
   private onReply(m: WorkerReply): void {
-    if (m.t === 'done') { this.pending.get(m.id)?.resolve(); this.pending.delete(m.id); }
+    if (m.t === 'ready') {
+      // start(): the file was made by someone else meanwhile; its ids would clash with the ones handed out since.
+      if (m.dicts.some((v) => v.length > 0)) {
+        this.die(new Error('the database file appeared while the sink was starting; not loading into it'));
+        void this.worker.terminate();
+      } else {
+        this.openedNow?.resolve();
+        this.openedNow = null;
+      }
+    } else if (m.t === 'done') { this.pending.get(m.id)?.resolve(); this.pending.delete(m.id); }
     else if (m.t === 'closed') { this.closing?.resolve(); this.closing = null; }
     else if (m.t === 'error') {
       const e = new Error(m.message);
@@ -95,6 +126,9 @@ export class ThreadedSink implements StagedFileSink<LogBatch> {
   }
 
   private die(e: Error): void {
+    // An open error (start()) goes to `opened` before any call's promise.
+    this.openedNow?.reject(e);
+    this.openedNow = null;
     fs.rmSync(this.stageDir, { recursive: true, force: true });
     if (this.closing && !this.dead && e.message === 'sink worker exited') { this.closing.resolve(); this.closing = null; return; }
     this.dead ??= e;
@@ -193,10 +227,13 @@ export class ThreadedSink implements StagedFileSink<LogBatch> {
     if (this.dead) return Promise.reject(this.dead);
     this.bulkOn = on;
     const id = this.nextId++;
-    return new Promise((resolve, reject) => {
+    const p = new Promise<void>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ t: 'bulk', id, on });
     });
+    // Before the worker has opened (start()), bulk mode goes on without waiting for it, or the caller's parsing would.
+    if (on && this.openedNow !== null) { p.catch((e: Error) => this.die(e)); return Promise.resolve(); }
+    return p;
   }
 
   close(): Promise<void> {

@@ -201,7 +201,8 @@ test('threaded DuckDB sink in bulk mode (batches encoded in the worker from shar
   fs.writeFileSync(file, lines.join('\n') + '\n');
   const load = async (db: string, threaded: boolean): Promise<void> => {
     const dicts = new LogDicts();
-    const sink = threaded ? await ThreadedSink.open('duckdb', db, dicts) : await DuckDbSink.open(db, dicts);
+    // start(): the first load goes to a new file (batches queue while the worker opens it), the second opens it first.
+    const sink = threaded ? await ThreadedSink.start('duckdb', db, dicts) : await DuckDbSink.open(db, dicts);
     const ing = new Ingest({ format: { kind: 'auto' }, sinks: [sink], dicts, batchRows: 1000, maxQueued: 8 });
     await ingestFile(file, ing);
     await ing.close();
@@ -219,6 +220,39 @@ test('threaded DuckDB sink in bulk mode (batches encoded in the worker from shar
     assert.equal(want.length, t === 'http_log' ? 40000 : 5716);
     assert.equal(got.length, want.length);
     assert.deepEqual(got, want);
+  }
+});
+
+test('threaded sink start(): a new file or Parquet directory opens while the caller goes on, an existing file as with open(), an open error rejects opened and then every call', async () => {
+  const { ThreadedSink } = await import('../../../collectors/sinks/threaded.ts');
+  const db = path.join(dir, 'start.duckdb');
+  let dicts = new LogDicts();
+  let sink = await ThreadedSink.start('duckdb', db, dicts);
+  let opened = false;
+  void sink.opened.then(() => { opened = true; });
+  await sink.bulk(true);   // resolves without waiting for the worker, which has not opened the file yet
+  assert.equal(opened, false);
+  await sink.write(batchOf(dicts));
+  assert.equal(opened, true);
+  await sink.bulk(false);
+  await sink.close();
+  // The file exists now: its dictionary is loaded before start() resolves, as open() does.
+  dicts = new LogDicts();
+  sink = await ThreadedSink.start('duckdb', db, dicts);
+  assert.equal(dicts.byColumn[6]!.values.includes('dead'), true);
+  await sink.write(batchOf(dicts));
+  await sink.close();
+  assert.deepEqual(await query(db, "SELECT count(*)::INTEGER AS n, count(DISTINCT server)::INTEGER AS s FROM http_log"), [{ n: 24, s: 4 }]);
+  const pq = path.join(dir, 'start-pq');
+  const p = await ThreadedSink.start('parquet', pq, dicts);
+  await p.write(batchOf(dicts));
+  await p.close();
+  assert.deepEqual(await query(':memory:', "SELECT count(*)::INTEGER AS n FROM read_parquet('" + pq + "/http_log/*/*/*.parquet')"), [{ n: 12 }]);
+  for (const [kind, bad] of [['duckdb', '/proc/sluice-no/x.duckdb'], ['parquet', '/proc/sluice-no/pq']] as const) {
+    const s = await ThreadedSink.start(kind, bad, new LogDicts());
+    await assert.rejects(s.opened, /sluice-no/);
+    await assert.rejects(s.write(batchOf(new LogDicts())), /sluice-no/);
+    await assert.rejects(s.close(), /sluice-no/);
   }
 });
 
