@@ -6,7 +6,8 @@
  * length (Content-Length or chunked), no Content-Encoding,
  * no `cache-control: no-transform`, and its Content-Type starts with a listed type (any when none is listed). Then
  * Content-Length goes, `transfer-encoding: chunked`, `vary: Accept-Encoding` and `content-encoding` are added and a
- * strong ETag becomes weak. The body goes through node:zlib streams (thread pool, never blocking the event loop) at
+ * strong ETag becomes weak (not compressed: a response with more than one ETag, or one neither "..." nor W/"..."). The
+ * body goes through node:zlib streams (thread pool, never blocking the event loop) at
  * `tune.comp.maxlevel` (default 1, as 2.6), out as chunks; backpressure both ways (zlib full: the server is paused;
  * the client full: writeCli pauses the server). Byte counts stay those of the uncompressed payload, as 2.6 logs them.
  * HAProxy's libslz output differs from zlib's byte for byte; what decompresses is the same. Callers: http/stream.ts
@@ -21,6 +22,7 @@ import type { ProxySocket } from '../net/types.ts';
 import type { H1Msg } from './h1-parser.ts';
 import type { CompCfg } from './types.ts';
 import { H1_HDR_STRIDE, H1_MF_VER_11 } from './types.ts';
+import { chunkHeader } from './chunked.ts';
 
 const ALGOS = ['identity', 'deflate', 'raw-deflate', 'gzip'];
 /** zlib level: `tune.comp.maxlevel` (global, 1-9, default 1). */
@@ -129,7 +131,7 @@ export function compResponseHeaders(fe: Proxy, be: Proxy, algo: string, m: H1Msg
   const h = m.hdr;
   const end = m.nhdr * H1_HDR_STRIDE;
   let ctOk = types.length === 0;
-  let cl = -1, etag = -1;
+  let cl = -1, etag = -1, etags = 0;
   for (let x = 0; x < end; x += H1_HDR_STRIDE) {
     if (h[x] < 0) continue;
     const name = buf.toString('latin1', h[x], h[x + 1]);
@@ -139,7 +141,12 @@ export function compResponseHeaders(fe: Proxy, be: Proxy, algo: string, m: H1Msg
       const v = buf.toString('latin1', h[x + 2], h[x + 3]).toLowerCase();
       for (const t of types) if (v.startsWith(t)) { ctOk = true; break; }
     } else if (name === 'content-length') cl = x;
-    else if (name === 'etag' && buf[h[x + 2]] === 0x22) etag = x;           // "..." is strong, W/"..." weak
+    else if (name === 'etag') {
+      // 2.6.12 leaves uncompressed a response with more than one ETag or one that is not "..." or W/"..."
+      const t = etagType(buf, h[x + 2], h[x + 3]);
+      if (t === 0 || ++etags > 1) return null;
+      if (t === 2) etag = x;
+    }
   }
   if (!ctOk) return null;
   let extra = '';
@@ -152,6 +159,14 @@ export function compResponseHeaders(fe: Proxy, be: Proxy, algo: string, m: H1Msg
   if (cl >= 0) h[cl] = -1;
   if (!chunked) extra += '\r\ntransfer-encoding: chunked';
   return extra + '\r\nvary: Accept-Encoding\r\ncontent-encoding: ' + encName(algo);
+}
+
+/** An ETag value buf[s, e): 0 = invalid, 1 = weak (W/"..."), 2 = strong ("..."; quotes at both ends, any bytes between). */
+function etagType(buf: Buffer, s: number, e: number): number {
+  let weak = 1;
+  if (e - s >= 2 && buf[s] === 0x57 && buf[s + 1] === 0x2f) { s += 2; weak = 0; }
+  if (e - s < 2 || buf[s] !== 0x22 || buf[e - 1] !== 0x22) return 0;
+  return 1 + weak;
 }
 
 /** What a compressor needs from its stream (http/stream.ts HttpSession). */
@@ -167,22 +182,22 @@ export interface CompOwner {
 
 const CRLF = Buffer.from('\r\n');
 const LAST = Buffer.from('0\r\n\r\n');
+const LAST_LINE = Buffer.from('0\r\n');
 
 function onZData(this: zlib.Gzip, d: Buffer): void {
   const c = (this as unknown as { comp: HttpCompressor }).comp;
-  const o = c.owner;
   c.fe.feCounters.compOut += d.length;
   if (c.be !== c.fe) c.be.beCounters.compOut += d.length;
-  if (o.closed) return;
-  o.writeCli(Buffer.from(d.length.toString(16) + '\r\n', 'latin1'));
-  o.writeCli(d);
-  o.writeCli(CRLF);
+  c.pending.push(d);
+  c.pendingLen += d.length;
 }
 function onZEnd(this: zlib.Gzip): void {
   const c = (this as unknown as { comp: HttpCompressor }).comp;
   const o = c.owner;
   if (o.closed) return;
-  o.writeCli(LAST);
+  c.emit();
+  if (c.trailers === null) o.writeCli(LAST);
+  else { o.writeCli(LAST_LINE); o.writeCli(c.trailers); o.writeCli(CRLF); }
   o.compDone();
 }
 function onZDrain(this: zlib.Gzip): void {
@@ -200,6 +215,8 @@ function onZError(this: zlib.Gzip): void {
 /**
  * One response's compressor: decoded body bytes in (data), chunked compressed bytes out to the client. Counts
  * comp_rsp, comp_in (payload, + 1 for a chunked message's end, as 2.6) and comp_out on the frontend and backend.
+ * Framing as 2.6.12 sends it: what one read of the body gives goes out as one chunk (zlib flushed at each read's end,
+ * endOfRead), the last read's output with the compressed stream's end, then the last chunk and the trailers.
  */
 export class HttpCompressor {
   readonly owner: CompOwner;
@@ -209,6 +226,14 @@ export class HttpCompressor {
   ended = false;
   /** destroy() was called, or zlib failed: its events are ignored. */
   dropped = false;
+  /** zlib output not yet written as a chunk, and its length. */
+  readonly pending: Buffer[] = [];
+  pendingLen = 0;
+  /** Bytes went into zlib since its last flush. */
+  dirty = false;
+  /** The trailer lines ("name: value\r\n"...) to send after the last chunk, or null. */
+  trailers: Buffer | null = null;
+  readonly onFlushed: () => void;
 
   constructor(owner: CompOwner, algo: string, fe: Proxy, be: Proxy) {
     this.owner = owner;
@@ -225,12 +250,33 @@ export class HttpCompressor {
     z.on('drain', onZDrain);
     z.on('error', onZError);
     this.z = z;
+    this.onFlushed = () => { if (!this.owner.closed && !this.dropped) this.emit(); };
+  }
+
+  /** Writes the pending zlib output to the client as one chunk. */
+  emit(): void {
+    const n = this.pendingLen;
+    if (n === 0) return;
+    const o = this.owner;
+    o.writeCli(Buffer.from(chunkHeader(n), 'latin1'));
+    for (let i = 0; i < this.pending.length; i++) o.writeCli(this.pending[i]);
+    o.writeCli(CRLF);
+    this.pending.length = 0;
+    this.pendingLen = 0;
+  }
+
+  /** A read of the body is handed over and the body goes on: its compressed form goes out now (a sync flush). */
+  endOfRead(): void {
+    if (this.ended || !this.dirty) return;
+    this.dirty = false;
+    this.z.flush(nodeZlib().constants.Z_SYNC_FLUSH, this.onFlushed);
   }
 
   /** Compresses buf[s, e) (copied: the caller's buffer is reused); pauses the server while zlib is full. */
   data(buf: Buffer, s: number, e: number): void {
     if (e <= s) return;
     this.countIn(e - s);
+    this.dirty = true;
     if (!this.z.write(Buffer.from(buf.subarray(s, e)))) { const srv = this.owner.srv; if (srv !== null) srv.pause(); }
   }
 
@@ -239,10 +285,14 @@ export class HttpCompressor {
     if (this.be !== this.fe) this.be.beCounters.compIn += n;
   }
 
-  /** End of the body (`eom` 1 for a chunked message): flushes, writes the last chunk, then calls owner.compDone(). */
-  finish(eom = 0): void {
+  /**
+   * End of the body (`eom` 1 for a chunked message; `trailers` its trailer lines, kept, or null): flushes, writes the
+   * last chunk and the trailers, then calls owner.compDone().
+   */
+  finish(eom = 0, trailers: Buffer | null = null): void {
     if (this.ended) return;
     this.ended = true;
+    this.trailers = trailers;
     if (eom > 0) this.countIn(eom);
     this.z.end();
   }

@@ -1448,6 +1448,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       this.log.bytesOut += n;
       this.rspLeft -= n;
       if (this.rspLeft === 0) { if (from + n < chunk.length) this.srvKeepAlive = false; comp.finish(); }
+      else comp.endOfRead();
     } else if (this.rspBody === BODY_CHUNKED) {
       const st = this.rspChunk as ChunkState;
       if (st.part !== null) { chunk = chunkResume(st, chunk, from); from = 0; }
@@ -1459,7 +1460,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
         comp.data(chunk, st.spans[2 * i], st.spans[2 * i + 1]);
       }
       this.log.bytesOut += st.dataBytes + st.trailerBytes + (st.state === CHK_ST_DONE ? 1 : 0);
-      if (st.state === CHK_ST_DONE) { if (r < chunk.length) this.srvKeepAlive = false; comp.finish(1); }
+      if (st.state === CHK_ST_DONE) { if (r < chunk.length) this.srvKeepAlive = false; comp.finish(1, st.trailerOut); }
+      else comp.endOfRead();
     }
   }
 

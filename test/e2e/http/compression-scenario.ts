@@ -67,6 +67,19 @@ export function compressionOrigin(): Promise<{ port: number; close(): void }> {
     if (k === 'wetag') extra = 'etag: W/"abc"\r\n';
     if (k === 'ctp') ct = 'content-type: text/plain; charset=utf-8\r\n';
     if (k === 'noct') ct = '';
+    if (k === 'etagnq') extra = 'etag: abc\r\n';
+    if (k === 'etag2') extra = 'etag: "a"\r\netag: "b"\r\n';
+    if (k === 'etaglw') extra = 'etag: w/"a"\r\n';
+    if (k === 'etagcut') extra = 'etag: "a\r\n';
+    if (k === 'etagsp') extra = 'etag: "a b" \r\n';
+    if (k === 'trl') { c.write(`HTTP/1.1 200 OK\r\n${ct}transfer-encoding: chunked\r\n\r\n${b.length.toString(16)}\r\n${b}\r\n0\r\nx-t: 1\r\n\r\n`); return; }
+    if (k === 'split') {
+      // the body in three reads: one chunk each (the last one with the end of the compressed stream), as 2.6
+      c.write(`HTTP/1.1 200 OK\r\n${ct}content-length: ${b.length * 3}\r\n\r\n${b}`);
+      setTimeout(() => c.write(b), 80);
+      setTimeout(() => c.write(b), 160);
+      return;
+    }
     if (k === 'close') { c.end(`HTTP/1.1 200 OK\r\n${ct}connection: close\r\ncontent-length: ${b.length}\r\n\r\n${b}`); return; }
     if (k === 'nolen') { c.end(`HTTP/1.1 200 OK\r\n${ct}\r\n${b}`); return; }
     if (k === 'old') { c.end(`HTTP/1.0 200 OK\r\n${ct}content-length: ${b.length}\r\n\r\n${b}`); return; }
@@ -74,22 +87,31 @@ export function compressionOrigin(): Promise<{ port: number; close(): void }> {
   });
 }
 
-/** Decodes a response: its head, and its body de-chunked and decompressed. */
-export function decodeResponse(o: Buffer): { head: string; body: Buffer } {
+/**
+ * Decodes a response: its head, its body de-chunked and decompressed, and for a chunked one its framing: the number of
+ * data chunks, the size lines as written when one holds a lowercase hex digit (2.6 writes uppercase), what follows
+ * the last chunk's size line (trailers and the final CRLF).
+ */
+export function decodeResponse(o: Buffer): { head: string; body: Buffer; framing: string } {
   const e = o.indexOf('\r\n\r\n');
   const head = o.subarray(0, e).toString('latin1');
   let body = o.subarray(e + 4);
+  let framing = '';
   if (/\r\ntransfer-encoding: chunked/i.test(head)) {
     const parts: Buffer[] = [];
     let p = 0;
+    let lower = '';
     for (;;) {
       const le = body.indexOf('\r\n', p);
       if (le < 0) break;
-      const n = parseInt(body.subarray(p, le).toString('latin1'), 16);
-      if (!(n > 0)) break;
+      const line = body.subarray(p, le).toString('latin1');
+      const n = parseInt(line, 16);
+      if (/[a-f]/.test(line)) lower += ' ' + line;
+      if (!(n > 0)) { framing = JSON.stringify(body.subarray(le + 2).toString('latin1')); break; }
       parts.push(body.subarray(le + 2, le + 2 + n));
       p = le + 2 + n + 2;
     }
+    framing = ` | chunks ${parts.length}${lower !== '' ? ' lowercase' + lower : ''} then ${framing}`;
     body = Buffer.concat(parts);
   }
   const ce = /\r\ncontent-encoding: (\S+)/i.exec(head);
@@ -97,7 +119,7 @@ export function decodeResponse(o: Buffer): { head: string; body: Buffer } {
   else if (ce !== null && ce[1] === 'deflate') {
     try { body = zlib.inflateSync(body); } catch { body = zlib.inflateRawSync(body); }
   }
-  return { head, body };
+  return { head, body, framing };
 }
 
 /** [request line, extra header lines] of each case, one connection each. */
@@ -117,6 +139,11 @@ export const COMP_CASES: [string, string][] = [
   ['GET /m/noct HTTP/1.1', 'accept-encoding: identity, gzip'], ['GET /o/echo HTTP/1.1', 'accept-encoding: deflate'],
   ['GET /o/ch HTTP/1.1', 'accept-encoding: gzip, deflate'], ['GET /close HTTP/1.1', 'accept-encoding: gzip'],
   ['GET /old HTTP/1.1', 'accept-encoding: gzip'], ['GET /nolen HTTP/1.1', 'accept-encoding: gzip'],
+  // session 11 (issue #2): ETags that keep a response uncompressed, trailers, one chunk per read of the body
+  ['GET /etagnq HTTP/1.1', 'accept-encoding: gzip'], ['GET /etag2 HTTP/1.1', 'accept-encoding: gzip'],
+  ['GET /etaglw HTTP/1.1', 'accept-encoding: gzip'], ['GET /etagcut HTTP/1.1', 'accept-encoding: gzip'],
+  ['GET /etagsp HTTP/1.1', 'accept-encoding: gzip'], ['GET /trl HTTP/1.1', 'accept-encoding: gzip'],
+  ['GET /split HTTP/1.1', 'accept-encoding: gzip'], ['GET /split HTTP/1.1', ''],
 ];
 
 function fetchRaw(port: number, raw: string): Promise<Buffer> {
@@ -146,7 +173,10 @@ function responseEnded(b: Buffer, head: string, isHead: boolean): boolean {
   if (isHead) return true;
   const cl = /\r\ncontent-length: *(\d+)/.exec(head);
   if (cl !== null) return bodyLen >= Number(cl[1]);
-  if (head.includes('\r\ntransfer-encoding: chunked')) return b.subarray(b.length - 5).toString('latin1') === '0\r\n\r\n';
+  if (head.includes('\r\ntransfer-encoding: chunked')) {
+    const t = b.subarray(head.length + 2).toString('latin1');
+    return t.endsWith('\r\n\r\n') && (t.lastIndexOf('\r\n0\r\n') >= 0);     // the last chunk, trailers or not
+  }
   return false;
 }
 
@@ -159,8 +189,8 @@ export async function runCompression(start: (cfg: string) => Promise<() => Promi
   const results: string[] = [];
   for (const [line, hdr] of COMP_CASES) {
     const raw = line + '\r\nhost: comp\r\n' + (hdr !== '' ? hdr + '\r\n' : '') + '\r\n';
-    const { head, body } = decodeResponse(await fetchRaw(fe, raw));
-    results.push(line + ' | ' + hdr + '\n' + head + '\n-- body ' + body.length + ' ' + crypto.createHash('sha1').update(body).digest('hex'));
+    const { head, body, framing } = decodeResponse(await fetchRaw(fe, raw));
+    results.push(line + ' | ' + hdr + '\n' + head + '\n-- body ' + body.length + ' ' + crypto.createHash('sha1').update(body).digest('hex') + framing);
   }
   const end = Date.now() + 3000;
   while (logs.lines.length < COMP_CASES.length && Date.now() < end) await new Promise((w) => setTimeout(w, 20));
