@@ -13,7 +13,7 @@ import type { SampleCtx } from '../acl/types.ts';
 import type { Proxy } from '../model/types.ts';
 import { HTTP_ACT_RETURN } from './types.ts';
 import { HTTP_ERR_CODES } from './canned-errors.ts';
-import { newRule, replyOption, finishReply, readErrorfile } from './keywords.ts';
+import { newRule, replyOption, finishReply, readErrorfile, replyNoCtype } from './keywords.ts';
 import { ruleReply, type RuleOut } from './rules.ts';
 import { httpErrorsSections } from './http-errors-store.ts';
 
@@ -129,11 +129,8 @@ function parseHttpError(args: readonly string[], ctx: KwCtx): void {
     if (n < 0) return;
     i = n;
   }
-  if (rule.contentType === '' && (rule.value !== '' || rule.fmt !== null)) {
-    ctx.alert(rule.fmt !== null ? 'http-error : a content type must be defined with a log-format payload'
-      : 'http-error : a content type must be defined when non-empty payload is configured');
-    return;
-  }
+  const noCtype = replyNoCtype(rule);
+  if (noCtype !== '') { ctx.alert('http-error : ' + noCtype); return; }
   if (canned) {
     px.http.errorFiles.delete(code); px.http.errorRules.delete(code);
     mark(px, code);

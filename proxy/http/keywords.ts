@@ -65,7 +65,7 @@ export function httpProxyInit(px: Proxy, def: Proxy | null): void {
 export function newRule(action: number, ctx: KwCtx): HttpRule {
   return {
     action, cond: null, name: '', nameBuf: Buffer.alloc(0), value: '', fmt: null, regex: null, slot: -1, len: 0,
-    status: 0, contentType: '', redirect: null, reply: null, hdrs: [], errReply: false, file: ctx.file, line: ctx.line,
+    status: 0, contentType: '', payload: 'none', redirect: null, reply: null, hdrs: [], errReply: false, file: ctx.file, line: ctx.line,
   };
 }
 
@@ -168,6 +168,7 @@ export function replyOption(args: readonly string[], i: number, end: number, rul
   if (w === 'content-type') { rule.contentType = args[++i] ?? ''; return i; }
   if (w === 'string' || w === 'lf-string') {
     rule.value = args[++i] ?? '';
+    rule.payload = w === 'string' ? 'raw' : 'lf';
     if (w === 'lf-string') {
       const f = valueFormat(rule.value, ctx, what);
       if (f === undefined) return -1;
@@ -178,6 +179,12 @@ export function replyOption(args: readonly string[], i: number, end: number, rul
   if (w === 'file' || w === 'lf-file') {
     const f = args[++i] ?? '';
     try { rule.value = fs.readFileSync(f, 'latin1'); } catch { ctx.alert(fileErr(ctx, what, f, '.')); return -1; }
+    rule.payload = w === 'file' ? 'raw' : 'lf';
+    if (w === 'lf-file') {
+      const fmt = valueFormat(rule.value, ctx, what);
+      if (fmt === undefined) return -1;
+      rule.fmt = fmt;
+    }
     return i;
   }
   if (w === 'hdr') {
@@ -245,6 +252,14 @@ function errorReplyOption(args: readonly string[], i: number, rule: HttpRule, ct
   return i;
 }
 
+/** A reply payload without content-type, in 2.6.12's words ('' when it has one or needs none). */
+export function replyNoCtype(rule: HttpRule): string {
+  if (rule.contentType !== '') return '';
+  if (rule.payload === 'lf') return 'a content type must be defined with a log-format payload';
+  if (rule.payload === 'raw' && rule.value !== '') return 'a content type must be defined when non-empty payload is configured';
+  return '';
+}
+
 /** Checks a reply rule's options and prebuilds its reply when nothing in it is evaluated per request. */
 export function finishReply(rule: HttpRule, args: readonly string[], ctx: KwCtx, act: string): boolean {
   if (rule.errReply) {
@@ -253,13 +268,15 @@ export function finishReply(rule: HttpRule, args: readonly string[], ctx: KwCtx,
     return true;
   }
   const what = act === 'http-error' ? act : `${args[0]} ${act}`;
-  if (rule.value !== '' && rule.contentType === '') { ctx.alert(replyArgErr(ctx, what, 'a content type must be defined when non-empty payload is configured')); return false; }
-  if (rule.value === '' && rule.fmt === null && rule.contentType !== '') {
-    ctx.warn(`content-type '${rule.contentType}' ignored by the http reply because neither errorfile nor payload defined.`);
-    rule.contentType = '';
-  }
-  if ((rule.status === 204 || rule.status === 304) && (rule.value !== '' || rule.fmt !== null)) {
+  if ((rule.status === 204 || rule.status === 304) && (rule.payload === 'lf' || rule.value !== '')) {
     ctx.alert(replyArgErr(ctx, what, `No body expected for ${rule.status} responses`)); return false;
+  }
+  const noCtype = replyNoCtype(rule);
+  if (noCtype !== '') { ctx.alert(replyArgErr(ctx, what, noCtype)); return false; }
+  // 2.6.12 tells an absent payload from an empty raw one (string/file); an lf-file, even empty, is a payload
+  if (rule.contentType !== '' && (rule.payload === 'none' || (rule.payload === 'raw' && rule.value === ''))) {
+    ctx.warn(`content-type '${rule.contentType}' ignored by the http reply ${rule.payload === 'none' ? 'because neither errorfile nor payload defined' : 'when used with an empty payload'}.`);
+    rule.contentType = '';
   }
   if (rule.fmt === null && rule.hdrs.every((h) => h.fmt === null)) {
     rule.reply = buildReturnReply(rule.status, rule.contentType, rule.value, rule.hdrs.map((h) => h.name + ': ' + h.value + '\r\n').join(''));

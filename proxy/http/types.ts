@@ -138,6 +138,8 @@ export interface HttpRule {
   len: number;
   status: number;            // deny_status / return status
   contentType: string;
+  /** A reply's payload option: none, raw (string/file) or log-format (lf-string/lf-file, even without '%'). */
+  payload: 'none' | 'raw' | 'lf';
   redirect: RedirectRule | null;
   /** Prebuilt response for deny/return/redirect with static content, else null. */
   reply: Buffer | null;
