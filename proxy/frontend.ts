@@ -6,7 +6,7 @@
  * until a slot frees, like connections left in HAProxy's listen backlog. Listening sockets are kept by address
  * across reloads so a new configuration takes them over without closing them. Hot path: yes (accept).
  */
-import { createServer } from 'node:net';
+import { createServer, isIP } from 'node:net';
 import type { Server as NetServer } from 'node:net';
 import { getSystemErrorName } from 'node:util';
 import { unlinkSync } from 'node:fs';
@@ -27,6 +27,7 @@ import { rawFromAccepted } from './net/raw-socket.ts';
 import { ppWaitStart } from './net/accept-proxy.ts';
 import type { ProxySocket, SockError } from './net/types.ts';
 import { unixSocketPerms } from './net/unix-perms.ts';
+import { lookupHostSync } from './net/host-lookup.ts';
 
 type Socket = ProxySocket;
 
@@ -509,6 +510,12 @@ export function makeFrontendKeywords(reg: KeywordRegistry): CfgKeyword[] {
     for (const spec of args[1].split(',')) {
       const a = parseAddr(spec, true);
       if (a.err !== '') { ctx.alert(`'bind' : ${a.err}`); return; }
+      if (a.path === '' && a.host !== '' && isIP(a.host) === 0) {
+        // a name resolves now, as 2.6 resolves it while parsing
+        const ip = lookupHostSync(a.host, a.family === 4 || a.family === 6 ? a.family : 0);
+        if (ip === '') { ctx.alert(`'bind' : invalid address: '${a.host}' in '${spec}'`); return; }
+        a.host = ip;
+      }
       for (let p = a.port; p <= a.portEnd; p++) {
         made.push({ host: a.host, port: p, path: a.path, name: '', maxconn: 0, acceptProxy: false, file: ctx.file, line: ctx.line });
         if (a.path !== '') break;

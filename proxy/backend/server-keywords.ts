@@ -44,6 +44,11 @@ function flagKw(name: string, set: (s: Server) => void): SrvKeyword {
 
 /** Servers whose id was set with `id` (2.6's SRV_F_FORCED_ID, `show servers state` srv_f_forced_id). */
 const idForced = new WeakSet<Server>();
+/** An address error with the address quoted at its end, as 2.6 words it (some of parseAddr's texts quote it already). */
+function addrErrIn(err: string, addr: string | undefined): string {
+  return err.includes(` in '`) || err.endsWith('looking for.') ? err : `${err} in '${addr}'`;
+}
+
 export function srvIdForced(s: Server): boolean { return idForced.has(s); }
 
 export const serverKeywords: SrvKeyword[] = [
@@ -269,7 +274,7 @@ export function makeServerKeywords(reg: KeywordRegistry): CfgKeyword[] {
     if (spec.err !== '') { srvErr(ctx, `server ${px.name}/${name}`, spec.err); return; }
     const a = parseAddr(spec.addr, false);
     if (a.err !== '') {
-      srvErr(ctx, `server ${px.name}/${name}`, `${a.err} in '${args[2]}'`);
+      srvErr(ctx, `server ${px.name}/${name}`, addrErrIn(a.err, args[2]));
       return;
     }
     if (a.path !== '') srv.path = a.path;
@@ -295,7 +300,7 @@ export function makeServerKeywords(reg: KeywordRegistry): CfgKeyword[] {
     const spec = serverPortSpec(args[2] ?? '');
     if (spec.err !== '') { ctx.alertRaw(spec.err); return null; }
     const a = parseAddr(spec.addr, false);
-    if (a.err !== '') { ctx.alertRaw(`${a.err} in '${args[2]}'`); return null; }
+    if (a.err !== '') { ctx.alertRaw(addrErrIn(a.err, args[2])); return null; }
     if (a.path !== '') srv.path = a.path;
     else { srv.host = a.host === '' ? '127.0.0.1' : a.host; srv.port = a.port; }
     parseParams(srv, args, 3, ctx, false, true);

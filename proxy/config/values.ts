@@ -102,8 +102,13 @@ export function parseAddr(spec: string, needPort: boolean): AddrSpec {
   if (s.startsWith('/') || s.startsWith('abns@')) { r.path = s; r.family = -1; return r; }
   if (s.startsWith('ipv4@')) { r.family = 4; s = s.slice(5); }
   else if (s.startsWith('ipv6@')) { r.family = 6; s = s.slice(5); }
-  else if (s.startsWith('fd@') || s.startsWith('sockpair@') || s.startsWith('udp@') || s.startsWith('quic4@') ||
-    s.startsWith('quic6@') || s.startsWith('udp4@') || s.startsWith('udp6@')) {
+  else if (s.startsWith('quic4@') || s.startsWith('quic6@')) {
+    // 2.6.12 as Debian builds it: no QUIC
+    r.err = `unsupported stream protocol for datagram family ${s[4] === '4' ? 2 : 10} address '${spec}'; QUIC is not compiled in if this is what you were looking for.`;
+    return r;
+  } else if (s.startsWith('udp@') || s.startsWith('udp4@') || s.startsWith('udp6@') || s.startsWith('uxdg@')) {
+    r.err = `dgram-type address not acceptable in '${spec}'`; return r;
+  } else if (s.startsWith('fd@') || s.startsWith('sockpair@')) {
     r.err = `address family '${s.slice(0, s.indexOf('@') + 1)}' not supported by sluice yet in '${spec}'`; return r;
   }
   let hostPart: string;

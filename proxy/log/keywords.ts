@@ -6,6 +6,8 @@
  * Registered by proxy/modules.ts. Hot path: no (load time).
  */
 import { hostname } from 'node:os';
+import { isIPv6 } from 'node:net';
+import { lookupHostSync } from '../net/host-lookup.ts';
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
 import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF, CHK_RANK_LOG_FORMAT, CHK_RANK_LOG_ADDRESS } from '../config/types.ts';
 import type { GlobalSettings, Proxy } from '../model/types.ts';
@@ -53,11 +55,12 @@ export function parseLogAddress(a: string): AddrResult {
   if (a.startsWith('unix@')) return { ...base, kind: LOG_TGT_UNIX, path: a.slice(5) };
   if (a.startsWith('/')) return { ...base, kind: LOG_TGT_UNIX, path: a };
   let rest = a;
-  let family: 4 | 6 = 4;
+  let want: 0 | 4 | 6 = 0;               // the family a name must resolve to (udp@ and no prefix: any)
   const at = a.indexOf('@');
   if (at >= 0) {
     const pfx = a.slice(0, at);
-    if (pfx === 'udp6' || pfx === 'ipv6') family = 6;
+    if (pfx === 'udp4' || pfx === 'ipv4') want = 4;
+    if (pfx === 'udp6' || pfx === 'ipv6') want = 6;
     else if (pfx !== 'udp' && pfx !== 'udp4' && pfx !== 'ipv4') return "unsupported address family '" + pfx + "@'";
     rest = a.slice(at + 1);
   }
@@ -73,10 +76,14 @@ export function parseLogAddress(a: string): AddrResult {
     const p = rest.slice(colon + 1);
     if (/^\d+$/.test(p)) { host = rest.slice(0, colon); port = Number(p); }
   }
-  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+  const shown = host;
+  const bracket = host.startsWith('[') && host.endsWith(']');
+  if (bracket) host = host.slice(1, -1);
   if (host === '') return "missing address in '" + a + "'";
-  if (host.includes(':')) family = 6;
-  return { ...base, host, port, family };
+  // names resolve now, as 2.6 resolves them while parsing (its alert ends with an empty line)
+  const ip = bracket && !isIPv6(host) ? '' : lookupHostSync(host, want);
+  if (ip === '') return "invalid address: '" + shown + "' in '" + a + "'\n";
+  return { ...base, host: ip, port, family: isIPv6(ip) ? 6 : 4 };
 }
 
 function parseLog(args: readonly string[], ctx: KwCtx): void {
@@ -180,11 +187,15 @@ function parseSendHostname(args: readonly string[], ctx: KwCtx): void {
 /** Fetches that, without an argument, read the current proxy as a backend. */
 const IMPLICIT_BACKEND_FETCHES = new Set(['nbsrv', 'be_conn', 'be_sess_rate', 'avg_queue', 'queue', 'connslots']);
 
-/** Validates a format string now so errors carry this line's file:line; returns false after alerting. */
-function checkFormat(fmt: string, kw: string, ctx: KwCtx): boolean {
+/**
+ * Validates a format string now so errors carry this line's file:line; returns false after alerting (`partial` is set
+ * when the error came after something 2.6.12 had already parsed).
+ */
+function checkFormat(fmt: string, kw: string, ctx: KwCtx, partial?: { v: boolean }): boolean {
   // a check only: the proxy's formats are compiled once parsed (finalizeProxyLog), where 2.6 compiles them
   const r = patRefDry(() => compileLogFormat(fmt, kw === 'unique-id-format' ? LF_CTX_UNIQUE_ID : LF_CTX_LOG));
   if (!r.ok) {
+    if (partial !== undefined) partial.v = r.partial === true;
     // 2.6.12 compiles formats after parsing (its check, reported only when parsing succeeded and without the
     // "Error(s) found in" line), in its words; it names no line for log-format-sd (its "[(null):0]", kept)
     const where = kw === 'log-format-sd' ? '(null):0' : ctx.file + ':' + ctx.line;
@@ -218,7 +229,10 @@ function oneFormatArg(args: readonly string[], ctx: KwCtx): string | null {
 
 function parseLogFormat(args: readonly string[], ctx: KwCtx): void {
   const fmt = oneFormatArg(args, ctx);
-  if (fmt === null || !checkFormat(fmt, args[0], ctx)) return;
+  if (fmt === null) return;
+  // a format that fails after its first item is still the proxy's format for 2.6.12's "log format ignored" check
+  const partial = { v: false };
+  if (!checkFormat(fmt, args[0], ctx, partial) && !partial.v) return;
   const lc = slot(ctx);
   const px = ctx.proxy!;
   // 2.6.12 says nothing when log-format and option httplog/tcplog replace each other (checked with haproxy -c)

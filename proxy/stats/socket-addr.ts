@@ -1,11 +1,11 @@
 /*
  * The address of a `stats socket` line, read the way 2.6 reads it (unix path, abns@, ipv4@/ipv6@/tcp@ host:port,
  * port 1..65535 or a range whose first port is used), with 2.6's error texts, and the HAPROXY_CLI form of the
- * sockets (`unix@/path;ipv4@0.0.0.0:9999`). Host names are looked up in /etc/hosts only (2.6 also asks DNS).
+ * sockets (`unix@/path;ipv4@0.0.0.0:9999`). Host names are resolved at load time (net/host-lookup.ts).
  * Hot path: no (load time).
  */
-import { readFileSync } from 'node:fs';
 import { isIPv4, isIPv6 } from 'node:net';
+import { lookupHostSync } from '../net/host-lookup.ts';
 import type { StatsSocketCfg } from './types.ts';
 
 export type SocketAddr = { host: string; port: number; path: string };
@@ -13,18 +13,6 @@ export type SocketAddr = { host: string; port: number; path: string };
 const DGRAM = ['udp@', 'udp4@', 'udp6@', 'uxdg@'];
 const STREAM4 = ['ipv4@', 'tcp4@'];
 const STREAM6 = ['ipv6@', 'tcp6@'];
-
-/** First address of `name` in /etc/hosts ('' if none). */
-function hostsLookup(name: string, v6: boolean): string {
-  let text: string;
-  try { text = readFileSync('/etc/hosts', 'latin1'); } catch { return ''; }
-  for (const line of text.split('\n')) {
-    const w = line.replace(/#.*/, '').trim().split(/\s+/);
-    if (w.length < 2 || !w.slice(1).some((x) => x.toLowerCase() === name.toLowerCase())) continue;
-    if (v6 ? isIPv6(w[0]!) : isIPv4(w[0]!)) return w[0]!;
-  }
-  return '';
-}
 
 /**
  * `a` → a socket address, or the text 2.6 prints after "'stats socket' : " (ending with its own newlines: 2.6
@@ -62,7 +50,7 @@ export function parseStatsSocketAddr(a: string): SocketAddr | string {
   if (isIPv6(host)) return fam === 4 ? bad : { host, port, path: '' };
   if (bracket) return bad;
   if (isIPv4(host)) return fam === 6 ? bad : { host, port, path: '' };
-  const ip = hostsLookup(host, fam === 6);
+  const ip = lookupHostSync(host, fam === 6 ? 6 : 4);
   return ip === '' ? bad : { host: ip, port, path: '' };
 }
 
