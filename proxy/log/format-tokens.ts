@@ -85,7 +85,11 @@ export function tokenizeLogFormat(fmt: string, opts?: TokenizeOptions): LogForma
       add = f.add;
       remove = f.remove;
       i = close + 1;
-      if (i >= n) return { ok: false, error: "missing variable name after '%{...}'", pos: at };
+      // 2.6.12 words the end of the string as any other character after %{...}
+      const nc = i < n ? s.charCodeAt(i) : 0;
+      if (nc !== 0x5b && !isLetter(nc) && !(nc >= 0x30 && nc <= 0x39)) {
+        return { ok: false, error: "parse argument modifier without variable name near '%{" + s.slice(at + 2, close) + "}'", pos: at };
+      }
     }
     if (s.charCodeAt(i) === 0x5b /* [ */) {
       // 2.6 ends the expression at the first ']' (a ']' inside parentheses is then the sample parser's "expected

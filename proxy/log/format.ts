@@ -113,7 +113,7 @@ const LW_BY_NAME: ReadonlyMap<string, number> = new Map([
 
 export type CompileResult =
   | { readonly ok: true; readonly emitter: LogEmitter }
-  | { readonly ok: false; readonly error: string };
+  | { readonly ok: false; readonly error: string; readonly partial?: boolean };
 
 /**
  * Compiles `fmt` (already unescaped by the config tokenizer) for context `where` (LF_CTX_*: a log-format refuses the
@@ -121,7 +121,8 @@ export type CompileResult =
  */
 export function compileLogFormat(fmt: string, where = LF_CTX_RULE): CompileResult {
   const tok = tokenizeLogFormat(fmt);
-  if (!tok.ok) return { ok: false, error: tok.error };
+  // partial: something was parsed before the error (2.6.12 then still has a format: "log format ignored ..." applies)
+  if (!tok.ok) return { ok: false, error: tok.error, partial: tok.pos > 0 };
   const ops: number[] = [];
   const lits: Buffer[] = [];
   const samples: ((s: StreamLog) => string | number | null)[] = [];
@@ -141,7 +142,7 @@ export function compileLogFormat(fmt: string, where = LF_CTX_RULE): CompileResul
         break;
       case 'sample': {
         const fn = it.expr === '' || it.expr.charCodeAt(0) <= 0x20 ? 'missing fetch method' : compileLogSample(it.expr.trimEnd());
-        if (typeof fn === 'string') return { ok: false, error: 'failed to parse sample expression <' + it.rest + '> : ' + fn };
+        if (typeof fn === 'string') return { ok: false, error: 'failed to parse sample expression <' + it.rest + '> : ' + fn, partial: ops.length > 0 };
         const need = sampleUnavailable(it.expr, where);
         if (need !== '') {
           return { ok: false, error: 'sample fetch <' + it.rest + "> may not be reliably used here because it needs '" + need + "' which is not available here" };

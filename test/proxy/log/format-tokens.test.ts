@@ -68,7 +68,8 @@ test('malformed strings are errors with a position, never exceptions', () => {
     ['x %{+Q', /^truncated line after '\+Q'$/, 2],
     ['%[src', /^missing '\]' after 'src'$/, 0],
     ['%5', /unexpected character '5'/, 0],
-    ['%{+Q}', /missing variable name/, 0],
+    ['%{+Q}', /^parse argument modifier without variable name near '%\{\+Q\}'$/, 0],
+    ['%{capture.res.hdr(0)} ', /^parse argument modifier without variable name near '%\{capture\.res\.hdr\(0\)\}'$/, 0],
   ];
   for (const [fmt, re, pos] of cases) {
     const r = tokenizeLogFormat(fmt);
