@@ -9,7 +9,8 @@
  * After the scenarios, `show stat` of both sides: the counters hatop shows (STAT_COLS) compared per scenario. SAVE=<file>
  * runs HAProxy alone and writes its outcomes as JSON (the goldens of test/e2e/aborts).
  * A server step 'freeze' stops the proxy (SIGSTOP) until the server's FIN is out: what the server sends meanwhile
- * (data and FIN) is in the proxy's socket all at once when it wakes up.
+ * (data and FIN) is in the proxy's socket all at once when it wakes up. A step 'close' closes a socket for good
+ * (close(): the next bytes it gets draw a RST). Also compared: how many bytes each server connection received.
  */
 import net from 'node:net';
 import fs from 'node:fs';
@@ -19,7 +20,7 @@ import { pathToFileURL } from 'node:url';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { waitPort, syslogSink } from '../_util/proxy-bench.ts';
 
-type Step = { w: string | Buffer } | { sleep: number } | { until: string } | 'end' | 'rst' | 'head' | 'freeze';
+type Step = { w: string | Buffer } | { sleep: number } | { until: string } | 'end' | 'rst' | 'close' | 'head' | 'freeze';
 export interface Scenario {
   name: string; mode?: 'http' | 'tcp'; fe?: string; be?: string; srv?: string; bind?: string;
   clients: { delay?: number; steps: Step[] }[];
@@ -44,6 +45,9 @@ const CHUNK = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\na\r\n0123456
 const CDELIM = 'HTTP/1.1 200 OK\r\n\r\n0123456789';
 const SLOW = 'HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789';
 const FREEZE_MS = 20;
+const R413 = 'HTTP/1.1 413 Payload Too Large\r\nContent-Length: 2\r\n\r\nno';
+const R413C = 'HTTP/1.1 413 Payload Too Large\r\nContent-Length: 2\r\nConnection: close\r\n\r\nno';
+const B90 = '0123456789'.repeat(9);
 
 export const ABORT_SCENARIOS: Scenario[] = [
   { name: 'base', clients: [{ steps: [{ w: GET }, 'head', { sleep: 100 }, 'end'] }], server: ['head', { w: OK }] },
@@ -193,6 +197,20 @@ export const ABORT_SCENARIOS: Scenario[] = [
   { name: 'f-fullbody-rst-with', clients: [{ steps: [{ sleep: 50 }, 'freeze', { w: POST(10) + '0123456789' }, 'rst'] }], server: ['head', { w: OK }] },
   { name: 'f-head-rst-with', clients: [{ steps: [{ sleep: 50 }, 'freeze', { w: 'GET / HTTP/1.1\r\nHost: a\r\n' }, 'rst'] }], server: ['head', { w: OK }] },
   { name: 'f-get-rst-srvslow', clients: [{ steps: [{ sleep: 50 }, 'freeze', { w: GET }, 'rst'] }], server: ['head', { sleep: 300 }, { w: OK }] },
+  // an early answer (413 or 200) while the request body is still coming: 2.6 forwards the rest of the body to a server
+  // that only shut its side (FIN) or said Connection: close, then closes it with a FIN; to a server gone for good
+  // (close(), a RST on the next bytes) nothing more. Logged ---- once the body is in, cD-- at `timeout client` (session 11)
+  { name: 'e-413c-fin-rest-fin', clients: [{ steps: [{ w: POST(100) + '0123456789' }, { until: 'no' }, { sleep: 300 }, { w: B90 }, 'end'] }], server: ['head', { w: R413C }, 'end'] },
+  { name: 'e-413c-fin-rest', clients: [{ steps: [{ w: POST(100) + '0123456789' }, { until: 'no' }, { sleep: 300 }, { w: B90 }] }], server: ['head', { w: R413C }, 'end'] },
+  { name: 'e-200c-fin-rest-fin', clients: [{ steps: [{ w: POST(100) + '0123456789' }, { until: 'ok' }, { sleep: 300 }, { w: B90 }, 'end'] }], server: ['head', { w: OKC }, 'end'] },
+  { name: 'e-413c-fin-chunked-rest-fin', clients: [{ steps: [{ w: 'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\na\r\n0123456789\r\n' }, { until: 'no' }, { sleep: 300 }, { w: 'a\r\n0123456789\r\n0\r\n\r\n' }, 'end'] }], server: ['head', { w: R413C }, 'end'] },
+  { name: 'e-413c-rest', clients: [{ steps: [{ w: POST(100) + '0123456789' }, { until: 'no' }, { sleep: 300 }, { w: B90 }] }], server: ['head', { w: R413C }] },
+  { name: 'e-413c-rest-fin', clients: [{ steps: [{ w: POST(100) + '0123456789' }, { until: 'no' }, { sleep: 300 }, { w: B90 }, 'end'] }], server: ['head', { w: R413C }] },
+  { name: 'e-413c-fin-part-stall', clients: [{ steps: [{ w: POST(100) + '0123456789' }, { until: 'no' }, { sleep: 300 }, { w: '0123456789' }] }], server: ['head', { w: R413C }, 'end'] },
+  { name: 'e-413-fin-rest-ka', clients: [{ steps: [{ w: POST(100) + '0123456789' }, { until: 'no' }, { sleep: 300 }, { w: B90 }, { sleep: 100 }, { w: GET }] }], server: ['head', { w: R413 }, 'end'] },
+  { name: 'e-413-rest-fin', clients: [{ steps: [{ w: POST(100) + '0123456789' }, { until: 'no' }, { sleep: 100 }, { w: B90 }, 'end'] }], server: ['head', { w: R413 }] },
+  { name: 'e-413c-close-rest-fin', clients: [{ steps: [{ w: POST(100) + '0123456789' }, { until: 'no' }, { sleep: 300 }, { w: B90 }, 'end'] }], server: ['head', { w: R413C }, 'close'] },
+  { name: 'e-413c-close-part-stall', clients: [{ steps: [{ w: POST(100) + '0123456789' }, { until: 'no' }, { sleep: 300 }, { w: '0123456789' }] }], server: ['head', { w: R413C }, 'close'] },
   { name: 'f-httpclose-fin-with', fe: 'option httpclose', clients: [{ steps: [{ w: GET }, { until: 'ok' }] }], server: ['head', { sleep: 50 }, 'freeze', { w: OK }, 'end'] },
 ];
 
@@ -240,6 +258,7 @@ async function play(sock: net.Socket, steps: Step[], got: () => string, proxy: C
       if (proxy !== null) freeze(proxy, sock);
     } else if (s === 'end') sock.end();
     else if (s === 'rst') { sock.resetAndDestroy(); return; }
+    else if (s === 'close') { sock.destroy(); return; }
     else if (s === 'head') { for (let i = 0; i < 100 && !got().includes('\r\n\r\n') && !sock.destroyed; i++) await sleep(30); }
     else if ('w' in s) sock.write(s.w);
     else if ('sleep' in s) await sleep(s.sleep);
@@ -327,7 +346,7 @@ function maskLog(l: string, exact = false): { shape: string; total: string } {
   return { shape, total };
 }
 
-export interface Outcome { clients: string[]; server: string; log: string[]; times: string[]; raw: string[] }
+export interface Outcome { clients: string[]; server: string; log: string[]; times: string[]; raw: string[]; srvGot: string }
 
 /** Plays scenario `s` on one side: its clients' outcomes, its servers' ends, its log lines (masked, and raw). */
 export async function runOne(side: Side, s: Scenario): Promise<Outcome> {
@@ -361,8 +380,18 @@ export async function runOne(side: Side, s: Scenario): Promise<Outcome> {
   const mine = raw.map((l) => maskLog(l, s.exact));
   return {
     clients: out, server: srvs.join(' / '),
-    log: mine.map((m) => m.shape), times: mine.map((m) => m.total), raw,
+    log: mine.map((m) => m.shape), times: mine.map((m) => m.total), raw, srvGot: srvBytes(side, s),
   };
+}
+
+/** How many bytes each server connection of scenario `s` received: `s1:[147,30] s2:[]`. */
+export function srvBytes(side: Side, s: Scenario): string {
+  const parts: string[] = [];
+  for (let k = 0; k <= (s.more?.length ?? 0); k++) {
+    const got = side.srvGot.get(k === 0 ? s.name : `${s.name}#s${k + 1}`) ?? [];
+    parts.push(`s${k + 1}:[${got.map((g) => g().length).join(',')}]`);
+  }
+  return parts.join(' ');
 }
 
 /** `show stat` over a side's stats socket: rows by `pxname/svname`, each a map of column -> value. */
@@ -421,9 +450,10 @@ async function main(): Promise<void> {
       const what: string[] = [];
       if (a.clients.join('|') !== b.clients.join('|')) what.push('client');
       if (a.server !== b.server) what.push('server');
+      if (a.srvGot !== b.srvGot) what.push('srvdata');
       if (a.log.join('\n') !== b.log.join('\n')) what.push('log');
       if (a.times.join(' ') !== b.times.join(' ')) what.push('time');
-      const line = `  haproxy: ${a.clients.join(' | ')} ; srv ${a.server} ; ${a.log.join(' || ')} ; T ${a.times.join(' ')}\n  sluice : ${b.clients.join(' | ')} ; srv ${b.server} ; ${b.log.join(' || ')} ; T ${b.times.join(' ')}\n`;
+      const line = `  haproxy: ${a.clients.join(' | ')} ; srv ${a.server} ${a.srvGot} ; ${a.log.join(' || ')} ; T ${a.times.join(' ')}\n  sluice : ${b.clients.join(' | ')} ; srv ${b.server} ${b.srvGot} ; ${b.log.join(' || ')} ; T ${b.times.join(' ')}\n`;
       fs.appendFileSync(path.join(OUT, 'all.txt'), `${batch[j].name} [${what.join(',')}]\n${line}`);
       if (what.length === 0) continue;
       diffs++;
@@ -464,8 +494,8 @@ async function saveGolden(side: Side, scen: Scenario[], file: string): Promise<v
     for (let j = 0; j < batch.length; j++) res[batch[j].name] = r[j];
   }
   const rows = await showStat(path.join(OUT, side.name + '.sock'));
-  const golden: Record<string, { clients: string[]; server: string; raw: string[]; stat: Record<string, Record<string, string>> }> = {};
-  for (const s of scen) golden[s.name] = { clients: res[s.name].clients, server: res[s.name].server, raw: res[s.name].raw, stat: statRows(rows, s.name) };
+  const golden: Record<string, { clients: string[]; server: string; srvGot: string; raw: string[]; stat: Record<string, Record<string, string>> }> = {};
+  for (const s of scen) golden[s.name] = { clients: res[s.name].clients, server: res[s.name].server, srvGot: res[s.name].srvGot, raw: res[s.name].raw, stat: statRows(rows, s.name) };
   fs.writeFileSync(file, JSON.stringify(golden, null, 1) + '\n');
   side.child.kill('SIGTERM');
   for (const v of side.srv.values()) v.close();

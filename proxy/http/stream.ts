@@ -1206,7 +1206,29 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
         const to = this.srvTimeout();
         if (to > 0) timerArm(this.srvTimer, to, twNow());
       }
-    } else if (this.rsPhase === RS_DONE && this.rqPhase === RQ_DONE) this.endTransaction();
+    } else if (this.rsPhase === RS_DONE && this.rqPhase === RQ_DONE) {
+      if (!this.srvKeepAlive) this.shutServer();
+      this.endTransaction();
+    }
+  }
+
+  /**
+   * The request body ended after the response on a server connection that is not kept: 2.6 shuts its side once the
+   * request is out, so the server sees a FIN after the last body bytes (a connection released after a whole request
+   * is reset instead: releaseServer). A socket with writes still queued is half-closed after them, bounded by
+   * `timeout server` if the server neither reads nor closes (Linger).
+   */
+  shutServer(): void {
+    const s = this.srv;
+    if (s === null) return;
+    this.srv = null;
+    timerDisarm(this.srvTimer);
+    this.bc.release();
+    sockSilence(s);
+    if (s.writableLength === 0) { s.destroy(); return; }
+    s.end();
+    const to = this.srvTimeout();
+    if (to > 0) new Linger(s, to);
   }
 
   onServerData(chunk: Buffer): void {
@@ -2243,10 +2265,14 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     }
     if (this.rsPhase === RS_BODY) { this.serverFailed(SF_ERR_SRVCL, SF_FINST_D, 0); return; }
     if (this.rsPhase === RS_DONE && this.rqPhase === RQ_BODY) {
-      // answered, then closed before the whole request body was sent: as 2.6, the rest of the body is read and
-      // dropped (onClientData), the transaction ends with it (----), or with the client's abort (CD) or `timeout
-      // client` (cD)
+      // answered, then closed before the whole request body was sent. A server that only shut its side (FIN) still
+      // gets the rest of the body, as 2.6 forwards it: its connection is closed (FIN) once the body is all sent, or
+      // with the client's FIN, reset or `timeout client` (the log is the same either way). A server gone for good
+      // (a reset, often the answer to body bytes after its close()): the rest of the body is read and dropped
+      // (onClientData), the transaction ends with it (----), or with the client's abort (CD) or `timeout client` (cD)
       this.srvKeepAlive = false;
+      const s = this.srv;
+      if (s !== null && !s.destroyed && s.writable) { timerDisarm(this.srvTimer); return; }
       this.releaseServer();
       if (this.paused) { this.paused = false; this.cli.resume(); }
       this.armBodyWait();
