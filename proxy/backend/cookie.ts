@@ -86,6 +86,13 @@ function parseCookie(args: readonly string[], ctx: KwCtx): void {
   }
 }
 
+/** `dynamic-cookie-key <key>`: the secret of `cookie ... dynamic` (backend/dyn-cookie.ts). */
+function parseDynamicCookieKey(args: readonly string[], ctx: KwCtx): void {
+  if (args.length < 2 || args[1] === '') { ctx.alert(`'${args[0]}' expects <secret_key> as argument.`); return; }
+  ctx.proxy!.cookie.dynamicKey = args[1];
+}
+
 export const keywords: CfgKeyword[] = [
   { section: 'listen', name: 'cookie', cap: PR_CAP_BE | PR_CAP_DEF, parse: parseCookie },
+  { section: 'listen', name: 'dynamic-cookie-key', cap: PR_CAP_BE | PR_CAP_DEF, parse: parseDynamicCookieKey },
 ];

@@ -15,6 +15,7 @@ import { PR_CAP_FE } from '../config/types.ts';
 import { emitEvent, EV_ALERT, EV_WARNING } from '../events.ts';
 import { processQueue, redistributeQueue } from './queue.ts';
 import { srvStoppedByState } from './server-state.ts';
+import { srvSetDynCookie } from './dyn-cookie.ts';
 import { LB_HASH_MAP_BASED } from '../lb/types.ts';
 import { LOG_ALERT, LOG_NOTICE } from '../log/types.ts';
 
@@ -372,6 +373,7 @@ export function srvSetWeight(s: Server, w: number): string {
 export function srvSetAddr(s: Server, host: string, port: number): void {
   s.host = host;
   if (port > 0) s.port = port;
+  srvSetDynCookie(s);
 }
 
 /** `set maxconn server bk/s <n>`: applies at once; a raise serves queued streams. */
@@ -387,6 +389,7 @@ export function srvSetMaxconn(s: Server, n: number): void {
  */
 export function initBackendServers(be: Proxy): void {
   for (const s of be.servers) {
+    srvSetDynCookie(s);
     // config `disabled`, or no address from `init-addr none` (resolution maintenance, dns/): DOWN as in 2.6
     const off = (s.adminState & (SRV_ADMF_CMAINT | SRV_ADMF_RMAINT | SRV_ADMF_FMAINT)) !== 0;
     // a server the state file said was DOWN (server-state.ts) starts so, with its saved health

@@ -65,7 +65,7 @@ export function newTimeouts(): Timeouts {
 export function newCookieCfg(): CookieCfg {
   return {
     name: '', mode: '', indirect: false, nocache: false, postonly: false, preserve: false, httponly: false,
-    secure: false, domain: [], maxidle: 0, maxlife: 0, dynamic: false, attrs: [],
+    secure: false, domain: [], maxidle: 0, maxlife: 0, dynamic: false, dynamicKey: '', attrs: [],
   };
 }
 

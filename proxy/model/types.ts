@@ -95,6 +95,7 @@ export interface CookieCfg {
   maxidle: number;
   maxlife: number;
   dynamic: boolean;
+  dynamicKey: string;    // `dynamic-cookie-key`, '' = none
   attrs: string[];       // `attr <value>`: appended to the inserted cookie ("; SameSite=Strict")
 }
 
