@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import type { AclCond, AclDef, AclPatterns, AclTerm, CondTerm, SampleCtx } from './types.ts';
 import {
-  ACL_M_STR, ACL_M_BEG, ACL_M_REG, ACL_M_IP, ACL_M_INT, ACL_M_FOUND, ACL_M_BOOL, ACL_M_LEN, ACL_M_BIN,
+  ACL_M_STR, ACL_M_BEG, ACL_M_REG, ACL_M_IP, ACL_M_INT, ACL_M_FOUND, ACL_M_BOOL, ACL_M_LEN, ACL_M_BIN, ACL_M_VAL,
 } from './types.ts';
 import { FETCHES, FETCH_SUFFIXES } from './fetches.ts';
 import { MATCHERS, MATCH_NAMES } from './matchers.ts';
@@ -48,7 +48,7 @@ function addPattern(p: AclPatterns, kind: number, pat: string, nets: number[], i
       nets.push(n[0], n[1]);
       return '';
     }
-    case ACL_M_INT: case ACL_M_LEN: {
+    case ACL_M_INT: case ACL_M_LEN: case ACL_M_VAL: {
       const r = /^(-?\d*):(-?\d*)$/.exec(pat);
       if (r) { ints.push(r[1] === '' ? -Infinity : Number(r[1]), r[2] === '' ? Infinity : Number(r[2])); return ''; }
       if (!/^-?\d+$/.test(pat)) return `'${pat}' is not a number`;
@@ -79,7 +79,7 @@ const INT_OPS: ReadonlyMap<string, (n: number) => [number, number]> = new Map([
 ]);
 
 // `get acl`'s type= names, by ACL_M_* value
-const KIND_NAMES = ['str', 'beg', 'end', 'sub', 'reg', 'dom', 'dir', 'found', 'ip', 'int', 'bool', 'len', 'bin'];
+const KIND_NAMES = ['str', 'beg', 'end', 'sub', 'reg', 'dom', 'dir', 'found', 'ip', 'int', 'bool', 'len', 'bin', 'int'];
 
 /** The patterns of `refs`' entries, in order (`ints` from comparison operators come as `lo:hi` entries). */
 function buildPatterns(refs: readonly PatRef[], kind: number, icase: boolean): AclPatterns | string {
@@ -231,7 +231,7 @@ export function compileAclTerm(words: readonly string[], baseDir: string, warn?:
   const inline: string[] = [];
   for (; i < words.length; i++) {
     const w = fetch.dottedVer === true ? dottedVer(words[i]) : words[i];
-    if ((kind === ACL_M_INT || kind === ACL_M_LEN) && INT_OPS.has(w) && i + 1 < words.length) {
+    if ((kind === ACL_M_INT || kind === ACL_M_LEN || kind === ACL_M_VAL) && INT_OPS.has(w) && i + 1 < words.length) {
       const n = Number(fetch.dottedVer === true ? dottedVer(words[++i]) : words[++i]);
       if (!Number.isFinite(n)) return `'${words[i]}' is not a number`;
       inline.push(intOpText(w, n));

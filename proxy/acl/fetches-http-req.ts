@@ -12,6 +12,7 @@ import { sampleLive } from '../log/sample.ts';
 import { authorityLen } from '../log/fields.ts';
 import { hashRange } from '../lb/hash-fn.ts';
 import { LB_HFN_SDBM } from '../lb/types.ts';
+import { valInt } from './matchers.ts';
 
 type Value = string | number | null;
 type Fetch = (s: unknown) => Value;
@@ -66,10 +67,11 @@ function uri(c: SampleCtx): string | null {
   return c.buf === null || c.l1e <= c.l1s ? null : c.buf.toString('latin1', c.l1s, c.l1e);
 }
 
+/** A value as 2.6.12's hdr_val/cook_val/urlp_val read it (acl/matchers.ts valInt). */
 function intOf(v: string | null): number | null {
   if (v === null) return null;
-  const m = /^\s*([-+]?\d+)/.exec(v);
-  return m === null ? null : Number(m[1]);
+  const b = Buffer.from(v, 'latin1');
+  return valInt(b, 0, b.length);
 }
 
 /** `Authorization: <scheme> <credentials>` of the request, or null. */

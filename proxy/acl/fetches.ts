@@ -8,7 +8,7 @@ import type { FetchDef, SampleCtx, MatchFn, AclPatterns, AclTerm } from './types
 import type { KwCtx } from '../config/types.ts';
 import {
   ACL_M_STR, ACL_M_BEG, ACL_M_END, ACL_M_SUB, ACL_M_REG, ACL_M_DOM, ACL_M_DIR, ACL_M_IP, ACL_M_INT, ACL_M_BOOL,
-  ACL_M_LEN,
+  ACL_M_LEN, ACL_M_VAL,
 } from './types.ts';
 import { matchIp, ip4InNets } from './matchers.ts';
 import { varGet } from '../http/vars.ts';
@@ -222,5 +222,5 @@ export function registerAclFetches(defs: readonly FetchDef[]): void {
 /** Suffix forms: `<fetch>_<suffix>` = fetch with that match method. */
 export const FETCH_SUFFIXES: ReadonlyMap<string, number> = new Map([
   ['beg', ACL_M_BEG], ['end', ACL_M_END], ['sub', ACL_M_SUB], ['reg', ACL_M_REG], ['dom', ACL_M_DOM],
-  ['dir', ACL_M_DIR], ['len', ACL_M_LEN], ['ip', ACL_M_IP], ['val', ACL_M_INT],
+  ['dir', ACL_M_DIR], ['len', ACL_M_LEN], ['ip', ACL_M_IP], ['val', ACL_M_VAL],
 ]);

@@ -6,7 +6,7 @@
 import type { AclPatterns, MatchFn } from './types.ts';
 import {
   ACL_M_STR, ACL_M_BEG, ACL_M_END, ACL_M_SUB, ACL_M_REG, ACL_M_DOM, ACL_M_DIR, ACL_M_FOUND, ACL_M_IP, ACL_M_INT,
-  ACL_M_BOOL, ACL_M_LEN, ACL_M_BIN,
+  ACL_M_BOOL, ACL_M_LEN, ACL_M_BIN, ACL_M_VAL,
 } from './types.ts';
 
 const LOWER = new Uint8Array(256);
@@ -130,6 +130,24 @@ export const matchInt: MatchFn = (p, buf, s, e) => {
   return inRanges(p, neg ? -v : v);
 };
 
+/**
+ * buf[s, e) as 2.6.12's `_val` fetches (hdr_val, urlp_val, cook_val) read it (its strl2ic): a leading '-' negates, then
+ * every byte counts as a digit until one above '9' (those below '0', like '+' or a space, and bytes >= 0x80 as signed
+ * chars, as negative digits), in 32-bit arithmetic that wraps; an empty value is 0.
+ */
+export function valInt(buf: Buffer, s: number, e: number): number {
+  const neg = s < e && buf[s] === 0x2d;
+  let v = 0;
+  for (let i = neg ? s + 1 : s; i < e; i++) {
+    const d = (buf[i] < 128 ? buf[i] : buf[i] - 256) - 48;
+    if (d > 9) break;
+    v = (Math.imul(v, 10) + (neg ? -d : d)) | 0;
+  }
+  return v;
+}
+
+export const matchVal: MatchFn = (p, buf, s, e) => inRanges(p, valInt(buf, s, e));
+
 export const matchLen: MatchFn = (p, _buf, s, e) => inRanges(p, e - s);
 
 export const matchBool: MatchFn = () => true;
@@ -148,6 +166,7 @@ export const MATCHERS: readonly MatchFn[] = [];
 (MATCHERS as MatchFn[])[ACL_M_INT] = matchInt;
 (MATCHERS as MatchFn[])[ACL_M_BOOL] = matchBool;
 (MATCHERS as MatchFn[])[ACL_M_LEN] = matchLen;
+(MATCHERS as MatchFn[])[ACL_M_VAL] = matchVal;
 (MATCHERS as MatchFn[])[ACL_M_BIN] = matchStr; // patterns hex-decoded at load, then an exact byte compare
 
 /** `-m` names. */

@@ -67,6 +67,7 @@ export const ACL_M_INT = 9;
 export const ACL_M_BOOL = 10;
 export const ACL_M_LEN = 11;
 export const ACL_M_BIN = 12;           // hex patterns compared byte for byte (req.payload's default)
+export const ACL_M_VAL = 13;           // the `_val` fetches (hdr_val, urlp_val...): int patterns, the sample read as 2.6's strl2ic
 
 /** Prepared patterns of one term. */
 export interface AclPatterns {
