@@ -6,11 +6,12 @@
  * lines (timers by shape, Ta/Tt in 0.5 s steps), how and when (0.5 s steps) each client and server connection ended.
  * Not a test: prints one block per difference. Loopback only, bounded (~5 s per batch of scenarios).
  * Run: DIST=/tmp/aborts-wt/dist node --import tsx bench/edge/abort-diff.ts   env: ONLY=name,... HAPROXY=/usr/sbin/haproxy
- * After the scenarios, `show stat` of both sides: the counters hatop shows (STAT_COLS) compared per scenario. SAVE=<file>
- * runs HAProxy alone and writes its outcomes as JSON (the goldens of test/e2e/aborts).
+ * A first frontend (PROBE) takes the readiness probe. After the scenarios, `show stat` of both sides: the counters
+ * hatop shows (STAT_COLS) compared per scenario. SAVE=<file> runs HAProxy alone and writes its outcomes as JSON (the
+ * goldens of test/e2e/aborts).
  * A server step 'freeze' stops the proxy (SIGSTOP) until the server's FIN is out: what the server sends meanwhile
  * (data and FIN) is in the proxy's socket all at once when it wakes up. A step 'close' closes a socket for good
- * (close(): the next bytes it gets draw a RST). Also compared: how many bytes each server connection received.
+ * (close(): the next bytes it gets draw a RST). Also compared: what each server connection received.
  */
 import net from 'node:net';
 import fs from 'node:fs';
@@ -48,6 +49,8 @@ const FREEZE_MS = 20;
 const R413 = 'HTTP/1.1 413 Payload Too Large\r\nContent-Length: 2\r\n\r\nno';
 const R413C = 'HTTP/1.1 413 Payload Too Large\r\nContent-Length: 2\r\nConnection: close\r\n\r\nno';
 const B90 = '0123456789'.repeat(9);
+const CONNECT = 'CONNECT a.example:443 HTTP/1.1\r\nHost: a.example:443\r\n\r\n';
+const TUNNEL: Step[] = ['head', { w: 'HTTP/1.1 200 Connection established\r\n\r\n' }, { until: 'hi' }, { w: 'yo' }, 'end'];
 
 export const ABORT_SCENARIOS: Scenario[] = [
   { name: 'base', clients: [{ steps: [{ w: GET }, 'head', { sleep: 100 }, 'end'] }], server: ['head', { w: OK }] },
@@ -211,8 +214,26 @@ export const ABORT_SCENARIOS: Scenario[] = [
   { name: 'e-413-rest-fin', clients: [{ steps: [{ w: POST(100) + '0123456789' }, { until: 'no' }, { sleep: 100 }, { w: B90 }, 'end'] }], server: ['head', { w: R413 }] },
   { name: 'e-413c-close-rest-fin', clients: [{ steps: [{ w: POST(100) + '0123456789' }, { until: 'no' }, { sleep: 300 }, { w: B90 }, 'end'] }], server: ['head', { w: R413C }, 'close'] },
   { name: 'e-413c-close-part-stall', clients: [{ steps: [{ w: POST(100) + '0123456789' }, { until: 'no' }, { sleep: 300 }, { w: '0123456789' }] }], server: ['head', { w: R413C }, 'close'] },
+  // request rewrites: set-uri on a CONNECT (2.6.12 writes the whole new URI into Host, then into the URI's authority),
+  // and which server `balance hdr(host)` / `balance uri` pick after a rewrite (the rewritten value) (session 11)
+  ...['/x', 'http://b.example/x?q=1', 'b.example:8443', 'b.example:8443/p', 'http://u@b.example/x', 'http:///x', '*']
+    .map((u, i): Scenario => ({ name: `w-connect-seturi-${i}`, fe: `http-request set-uri ${u}`, clients: [{ steps: [{ w: CONNECT }, { sleep: 300 }, { w: 'hi' }, { sleep: 200 }, 'end'] }], server: TUNNEL })),
+  { name: 'w-connect-seturi-nohost', fe: 'http-request set-uri http://b.example/x', clients: [{ steps: [{ w: 'CONNECT a.example:443 HTTP/1.1\r\n\r\n' }, { sleep: 300 }, { w: 'hi' }, { sleep: 200 }, 'end'] }], server: TUNNEL },
+  { name: 'w-connect-sethost', fe: 'http-request set-header Host b.example:443', clients: [{ steps: [{ w: CONNECT }, { sleep: 300 }, { w: 'hi' }, { sleep: 200 }, 'end'] }], server: TUNNEL },
+  { name: 'w-connect-replace-uri', fe: 'http-request replace-uri ^(.*)$ http://c.example/z', clients: [{ steps: [{ w: CONNECT }, { sleep: 300 }, { w: 'hi' }, { sleep: 200 }, 'end'] }], server: TUNNEL },
+  ...([['plain', 'balance hdr(host)'], ['sethdr', 'balance hdr(host)\n  http-request set-header Host %[req.hdr(host)]zz'],
+    ['seturi', 'balance hdr(host)\n  http-request set-uri http://%[req.hdr(host)]q/x'],
+    ['dom', 'balance hdr(host) use_domain_only\n  http-request set-header Host www.%[req.hdr(host)]%[req.hdr(host)].com'],
+    ['uri', 'balance uri\n  http-request set-uri /%[req.hdr(host)]%[req.hdr(host)]/p']] as const)
+    .map(([n, be]): Scenario => ({ name: `w-lb-${n}`, be, more: [{ server: ['head', { w: OK }] }, { server: ['head', { w: OK }] }], server: ['head', { w: OK }],
+      clients: ['a', 'bb', 'ccc', 'dd', 'e'].map((h, i) => ({ delay: i * 150, steps: [{ w: `GET / HTTP/1.1\r\nHost: ${h}\r\n\r\n` }, { until: 'ok' }, 'end'] })) })),
+  { name: 'w-lb-sethdr-fe', fe: 'http-request set-header Host %[req.hdr(host)]zz', be: 'balance hdr(host)', more: [{ server: ['head', { w: OK }] }, { server: ['head', { w: OK }] }], server: ['head', { w: OK }],
+    clients: ['a', 'bb', 'ccc', 'dd', 'e'].map((h, i) => ({ delay: i * 150, steps: [{ w: `GET / HTTP/1.1\r\nHost: ${h}\r\n\r\n` }, { until: 'ok' }, 'end'] })) },
   { name: 'f-httpclose-fin-with', fe: 'option httpclose', clients: [{ steps: [{ w: GET }, { until: 'ok' }] }], server: ['head', { sleep: 50 }, 'freeze', { w: OK }, 'end'] },
 ];
+
+/** First in every configuration: the harness's readiness probe connects to the first frontend (not compared). */
+export const PROBE: Scenario = { name: 'probe', mode: 'tcp', clients: [], server: [] };
 
 /** A free port, its socket held open (in `held`) until all of a side's ports are chosen, so none is given twice. */
 function freePort(held: net.Server[]): Promise<number> {
@@ -384,12 +405,12 @@ export async function runOne(side: Side, s: Scenario): Promise<Outcome> {
   };
 }
 
-/** How many bytes each server connection of scenario `s` received: `s1:[147,30] s2:[]`. */
+/** What each server connection of scenario `s` received, up to 200 bytes as a string, else its length: `s1:["GET / ...",70000] s2:[]`. */
 export function srvBytes(side: Side, s: Scenario): string {
   const parts: string[] = [];
   for (let k = 0; k <= (s.more?.length ?? 0); k++) {
     const got = side.srvGot.get(k === 0 ? s.name : `${s.name}#s${k + 1}`) ?? [];
-    parts.push(`s${k + 1}:[${got.map((g) => g().length).join(',')}]`);
+    parts.push(`s${k + 1}:[${got.map((g) => { const d = g(); return d.length > 200 ? String(d.length) : JSON.stringify(d); }).join(',')}]`);
   }
   return parts.join(' ');
 }
@@ -436,9 +457,9 @@ function statDiff(a: Map<string, Map<string, string>>, b: Map<string, Map<string
 async function main(): Promise<void> {
   const S = ABORT_SCENARIOS;
   const scen = ONLY ? S.filter((s) => ONLY.has(s.name)) : S;
-  const hp = await startSide('haproxy', [process.env.HAPROXY ?? '/usr/sbin/haproxy'], scen);
+  const hp = await startSide('haproxy', [process.env.HAPROXY ?? '/usr/sbin/haproxy'], [PROBE, ...scen]);
   if (process.env.SAVE) { await saveGolden(hp, scen, process.env.SAVE); return; }
-  const sl = await startSide('sluice', [process.execPath, path.join(DIST, 'proxy/main.js')], scen);
+  const sl = await startSide('sluice', [process.execPath, path.join(DIST, 'proxy/main.js')], [PROBE, ...scen]);
   process.on('exit', () => { hp.child.kill('SIGTERM'); sl.child.kill('SIGTERM'); });
   let diffs = 0;
   const BATCH = Number(process.env.BATCH ?? 8);

@@ -15,7 +15,7 @@ import tls from 'node:tls';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startSide, runOne, showStat, OUT, type Scenario, type Side } from './abort-diff.ts';
+import { startSide, runOne, showStat, OUT, PROBE, type Scenario, type Side } from './abort-diff.ts';
 
 /** A ClientHello as node:tls sends it for SNI `sni` (captured by a plain listener; its first segment). */
 async function clientHello(sni: string, alpn?: string[]): Promise<Buffer> {
@@ -181,8 +181,7 @@ export async function frozenClient(side: Side, name: string): Promise<string> {
   return how;
 }
 
-/** First in every configuration: the harness's readiness probe connects to the first frontend (not compared). */
-export const PROBE: Scenario = { name: 'probe', mode: 'tcp', clients: [], server: [] };
+export { PROBE };
 
 /** One scenario's comparable outcome: clients (without times when `timeless`), servers' data, masked log lines. */
 export async function outcome(side: Side, s: Scenario, timeless = false): Promise<{ clients: string[]; srv: string; log: string[] }> {

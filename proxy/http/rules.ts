@@ -247,6 +247,10 @@ function currentUri(ctx: SampleCtx, out: RuleOut): string {
   return out.uri ?? (ctx.buf as Buffer).toString('latin1', ctx.l1s, ctx.l1e);
 }
 
+function currentMethod(ctx: SampleCtx, out: RuleOut): string {
+  return out.method ?? (ctx.buf as Buffer).toString('latin1', ctx.l0s, ctx.l0e);
+}
+
 /**
  * The authority 2.6.12 reads in a request-target (authSpan): after a leading "scheme://" (a letter, then
  * letters, digits, '+', '-', '.'), up to the first '/', userinfo (up to the last '@') left out. A query or fragment
@@ -287,17 +291,25 @@ function isSchemeChar(c: number): boolean { return isAlpha(c) || (c >= 48 && c <
 function uriToHost(ctx0: SampleCtx, out: RuleOut, uri: string): boolean {
   if (!hasAuthority(uri)) return true;
   authoritySpan(uri);
-  if (authSpan[0] === authSpan[1]) return false;
-  const a = uri.slice(authSpan[0], authSpan[1]);
+  const s0 = authSpan[0], e0 = authSpan[1];
+  if (s0 === e0) return false;
+  // a CONNECT's target is an authority as a whole: 2.6.12 writes all of the new URI into Host, and that value then
+  // replaces the authority it reads in the URI, as a set-header Host would (hostToUri): set-uri http://u@b/x gives
+  // "CONNECT http://u@http://u@b/x/x" with Host "http://u@b/x", b:8443/p gives "b:8443/p/p"; no Host, no change
+  const connect = currentMethod(ctx0, out) === 'CONNECT';
+  const a = connect ? uri : uri.slice(s0, e0);
+  let set = false;
   const x = hostAt(ctx0);
-  if (x >= 0) { out.hostX = x; out.host = a; }
-  if (out.extra === '') return true;
-  const lines = out.extra.split('\r\n');
-  for (let i = 1; i < lines.length; i++) {
-    const l = lines[i];
-    if (l.indexOf(':') === 4 && l.slice(0, 4).toLowerCase() === 'host') lines[i] = l.slice(0, 4) + ': ' + a;
+  if (x >= 0) { out.hostX = x; out.host = a; set = true; }
+  if (out.extra !== '') {
+    const lines = out.extra.split('\r\n');
+    for (let i = 1; i < lines.length; i++) {
+      const l = lines[i];
+      if (l.indexOf(':') === 4 && l.slice(0, 4).toLowerCase() === 'host') { lines[i] = l.slice(0, 4) + ': ' + a; set = true; }
+    }
+    out.extra = lines.join('\r\n');
   }
-  out.extra = lines.join('\r\n');
+  if (connect && set) out.uri = uri.slice(0, s0) + a + uri.slice(e0);
   return true;
 }
 
