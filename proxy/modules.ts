@@ -28,6 +28,7 @@ import { keywords as procVarKeywords } from './proc-vars.ts';
 import { keywords as tcpResponseKeywords } from './tcp/response-rules.ts';
 import { tcpVarActions, tcpLogArgFetch } from './tcp/vars.ts';
 import { registerTcpActions } from './tcp/rules.ts';
+import { tcpCaptureActions } from './tcp/capture.ts';
 import { registerLogArgFetches, setUniqueIdBuilder } from './log/sample.ts';
 import { roundrobin } from './lb/roundrobin.ts';
 import { staticRr } from './lb/static-rr.ts';
@@ -122,6 +123,7 @@ export function registerModelHooks(): void {
   registerAclFetches(sslAclFetches);
   registerAclFetches([nbsrvFetch, ...PROXY_STATE_FETCHES]);
   registerTcpActions(tcpVarActions);
+  registerTcpActions(tcpCaptureActions);
   registerTcpActions([tcpSetDstAction]);
   registerLogArgFetches(tcpLogArgFetch);
   registerAclFetches(BODY_ACL_FETCHES);

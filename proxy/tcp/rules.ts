@@ -2,7 +2,8 @@
  * `tcp-request connection|session|content <accept|reject|silent-drop> [if|unless <cond>]` and `tcp-request inspect-delay`:
  * parsed into TcpRule lists (tcp/types.ts) with HAProxy 2.6's messages, and run by tcpRulesExec() with HAProxy's
  * three-valued ACL logic (a term that failed on data that may still grow is a "miss": content rules then wait).
- * Other HAProxy actions (track-sc*, set-var, capture, ...) are known by name and refused as not supported yet.
+ * Other modules add actions (registerTcpActions: set-var, capture, track-sc*, ...); the HAProxy actions nobody
+ * implements are known by name and refused as not supported yet.
  * Callers: frontend.ts at accept (connection/session), tcp/forward.ts while inspecting (content).
  * Hot path: tcpRulesExec (per accept with rules, per inspected chunk).
  */
@@ -208,7 +209,7 @@ const CONTENT_ACTIONS = "'accept', 'reject', 'capture', 'expect-proxy', 'expect-
   "'silent-drop', 'set-priority-class', 'set-priority-offset'";
 /** HAProxy actions Sluice knows but does not run yet (prefix match for the `(*)` and `-scN` forms). */
 const UNSUPPORTED_ACTIONS = [
-  'capture', 'expect-proxy', 'expect-netscaler-cip', 'track-sc', 'ot-group', 'set-log-level', 'set-nice', 'switch-mode',
+  'expect-proxy', 'expect-netscaler-cip', 'track-sc', 'ot-group', 'set-log-level', 'set-nice', 'switch-mode',
   'use-service', 'sc-inc-gpc', 'sc-set-gpt', 'send-spoe-group', 'do-resolve', 'set-src',
   'set-dst', 'set-mark', 'set-tos', 'set-priority-class', 'set-priority-offset',
 ];
