@@ -59,8 +59,9 @@ interface TableState {
  */
 async function upgradeBaseTable(connection: DuckDBConnection, spec: TableSpec): Promise<void> {
   const table = rowsTableName(spec);
-  const res = await connection.runAndReadAll("SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() " +
-    "AND schema_name = 'main' AND table_name = '" + table + "' ORDER BY column_index");
+  // pragma_table_info looks up the one table; duckdb_columns() lists every catalog's columns (3 tables at each open:
+  // 18-20 -> 3-4 ms CPU, on the path of a load's start).
+  const res = await connection.runAndReadAll("SELECT name FROM pragma_table_info('main." + table + "') ORDER BY cid");
   const have = res.getRows().map((r) => String(r[0]));
   const want = baseColumns(spec);
   const wantNames = want.map((id) => LOG_COLUMNS[id].name);
