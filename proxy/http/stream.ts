@@ -1331,6 +1331,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     const srvVer11 = (f & H1_MF_VER_11) !== 0;
     if ((srvVer11 ? (f & H1_MF_CONN_CLO) !== 0 : (f & H1_MF_CONN_KAL) === 0) || this.rspBody === BODY_CLOSE) this.srvKeepAlive = false;
     // a chunked HTTP/1.0 response closes the client connection after it, as 2.6 does
+    const cliKaHead = this.cliKeepAlive;
     if ((this.rspBody === BODY_CLOSE || (f & (H1_MF_VER_11 | H1_MF_CHNK)) === H1_MF_CHNK) && !this.tunnel) this.cliKeepAlive = false;
     // http-response rules (frontend then backend)
     const be = this.be as Proxy;
@@ -1352,8 +1353,12 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (r !== RULES_CONTINUE) {
       // http-response deny (502 or its deny_status, its own reply if given) or return (a local reply, logged LH)
       if (r !== RULES_REPLY) this.fe.feCounters.deniedResp++;
+      log.bytesOut += this.rspBodyWithHead(buf, headEnd, end);
       log.errCause = r === RULES_REPLY ? SF_ERR_LOCAL : SF_ERR_PRXCOND; log.finishState = SF_FINST_H;
       log.tResponse = -1;                                    // 2.6 logs Tr -1 for a response its rules replaced
+      // the reply says "connection: close" only when the client side was to close before this response's framing
+      // (close-delimited, chunked HTTP/1.0) was known, as 2.6's H1 layer
+      this.cliKeepAlive = cliKaHead;
       this.srvKeepAlive = false;
       this.dropServer();
       this.sendError(out.status > 0 ? out.status : 502, false, out.reply);
@@ -1399,6 +1404,21 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     else if (headEnd < end) this.forwardRspBody(buf, headEnd);
     cli.uncork();
     if (this.rsPhase === RS_BODY && (this.fe.options & PR_O_LOGASAP) !== 0 && !this.asapDone) this.logAsap();
+  }
+
+  /**
+   * The body bytes that came in the response head's read, as 2.6.12 counts them (%B, bout) for a response its rules
+   * replace: the payload within the Content-Length, chunk data + trailers (+ 1 once the last chunk is in), or all of a
+   * close-delimited one. Decodes chunks with rspChunk (the body is dropped after).
+   */
+  rspBodyWithHead(buf: Buffer, headEnd: number, end: number): number {
+    if (headEnd >= end) return 0;
+    if (this.rspBody === BODY_LEN) return end - headEnd < this.rspLeft ? end - headEnd : this.rspLeft;
+    if (this.rspBody === BODY_CLOSE) return end - headEnd;
+    if (this.rspBody !== BODY_CHUNKED) return 0;
+    const st = this.rspChunk as ChunkState;
+    if (chunkDecode(st, buf, headEnd, end) < 0) return 0;
+    return st.dataBytes + st.trailerBytes + (st.state === CHK_ST_DONE ? 1 : 0);
   }
 
   /** The response head as a SampleCtx for http-response rules (status line in l0..l2, headers). */
