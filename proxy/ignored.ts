@@ -36,9 +36,9 @@ const TUNE_NAMES = [
  * 2.6's capability warning instead of Sluice's own, as 2.6 ignores them before anything else.
  */
 export const IGNORED_OPTION_SIDE: ReadonlyMap<string, 'frontend' | 'backend'> = new Map([
-  ['checkcache', 'backend'], ['tcp-smart-connect', 'backend'], ['h1-case-adjust-bogus-server', 'backend'],
+  ['checkcache', 'backend'], ['tcp-smart-connect', 'backend'],
   ['transparent', 'backend'], ['contstats', 'frontend'], ['tcp-smart-accept', 'frontend'],
-  ['disable-h2-upgrade', 'frontend'], ['h1-case-adjust-bogus-client', 'frontend'],
+  ['disable-h2-upgrade', 'frontend'],
 ]);
 
 export const IGNORED: ReadonlyArray<readonly [string, readonly IgnoredKeyword[]]> = [
@@ -61,8 +61,6 @@ export const IGNORED: ReadonlyArray<readonly [string, readonly IgnoredKeyword[]]
     ['cluster-secret', 1, 'no QUIC'],
     ['mworker-max-reloads', 1, 'workers are never killed for their age'], ['fd-hard-limit', 1, TUNE],
     ['h2-workaround-bogus-websocket-clients', 0, 'sluice speaks HTTP/1.1 only'],
-    ['h1-case-adjust', 2, 'header names go out in lower case, as HAProxy sends them without this'],
-    ['h1-case-adjust-file', 1, 'header names go out in lower case, as HAProxy sends them without this'],
     ['pp2-never-send-local', 0, TUNE], ['cpu-map', 2, 'one process, one thread'],
     ['grace', 1, 'a stopping process closes its listeners at once'],
     ['close-spread-time', 1, 'a stopping process closes its idle connections at once'],
@@ -76,8 +74,6 @@ export const IGNORED: ReadonlyArray<readonly [string, readonly IgnoredKeyword[]]
     ['srvtcpka-cnt', 1, TCPKA], ['srvtcpka-idle', 1, TCPKA], ['srvtcpka-intvl', 1, TCPKA],
     ['max-keep-alive-queue', 1, TUNE], ['max-session-srv-conns', 1, POOL],
     ['option checkcache', 0, 'responses are not checked for cacheability'],
-    ['option h1-case-adjust-bogus-client', 0, 'header names go out in lower case'],
-    ['option h1-case-adjust-bogus-server', 0, 'header names go out in lower case'],
     ['option disable-h2-upgrade', 0, 'sluice never upgrades to HTTP/2'],
     ['email-alert', 1, 'no mail alerts are sent'],
     ...['tcp-smart-accept', 'tcp-smart-connect', 'nolinger', 'independent-streams'].map((o): IgnoredKeyword => ['option ' + o, 0, TUNE]),

@@ -61,6 +61,7 @@ import { keywords as monitorKeywords } from './http/monitor.ts';
 import { registerRetryOn } from './http/retry-on.ts';
 import { keywords as compressionKeywords } from './http/compression.ts';
 import { keywords as lenientKeywords } from './http/lenient-options.ts';
+import { keywords as caseAdjustKeywords } from './http/h1-case-adjust.ts';
 import { keywords as restrictKeywords } from './http/restrict-hdr-names.ts';
 import { registerCache } from './cache/register.ts';
 import { sslBindKeywords, sslServerKeywords, sslGlobalKeywords, sslServerInit } from './ssl/keywords.ts';
@@ -187,6 +188,7 @@ export function buildRegistry(): KeywordRegistry {
   registerRetryOn(reg);
   reg.register(compressionKeywords);
   reg.register(lenientKeywords);
+  reg.register(caseAdjustKeywords);
   reg.register(restrictKeywords);
   registerCache(reg);
   reg.register(sslGlobalKeywords);

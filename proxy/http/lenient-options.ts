@@ -9,7 +9,8 @@ import type { CfgKeyword, KwCtx } from '../config/types.ts';
 import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
 import { PR_O_ACCEPT_INV_REQ, PR_O_ACCEPT_INV_RSP } from '../model/types.ts';
 
-function optionBit(bit: number) {
+/** The parser of a proxy `option` that sets (`no option`: clears) `bit` in Proxy.options; 0 = accepted, no effect. */
+export function optionBit(bit: number) {
   return function parseLenient(args: readonly string[], ctx: KwCtx): void {
     const neg = args[0] === 'no';
     const from = neg || args[0] === 'default' ? 1 : 0;

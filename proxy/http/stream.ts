@@ -25,7 +25,7 @@ import { serverClose, serverCloseAfterResponse } from '../backend/pool.ts';
 import { observeUse, srvObserve, OBS_HTTP_STS } from '../backend/observe.ts';
 import { PRST_DIRECT } from '../backend/types.ts';
 import {
-  PR_O_ACCEPT_INV_REQ, PR_O_ACCEPT_INV_RSP, PR_O_FORWARDFOR, PR_O_ORIGINALTO, PR_O_SEND_NAME_HDR, PR_O_HTTPCLOSE, PR_O_HTTP_SERVER_CLOSE, PR_O_HTTPLOG, PR_O_LOGASAP, PR_O_REDISPATCH,
+  PR_O_ACCEPT_INV_REQ, PR_O_ACCEPT_INV_RSP, PR_O_FORWARDFOR, PR_O_ORIGINALTO, PR_O_SEND_NAME_HDR, PR_O_H1_ADJ_CLI, PR_O_H1_ADJ_SRV, PR_O_HTTPCLOSE, PR_O_HTTP_SERVER_CLOSE, PR_O_HTTPLOG, PR_O_LOGASAP, PR_O_REDISPATCH,
   SF_ERR_NONE, SF_ERR_CLICL, SF_ERR_SRVCL, SF_ERR_PRXCOND, SF_ERR_CLITO, SF_ERR_SRVTO, SF_ERR_LOCAL, SF_ERR_INTERNAL,
   SF_FINST_NONE, SF_FINST_R, SF_FINST_Q, SF_FINST_C, SF_FINST_H, SF_FINST_D, SF_FINST_L, SF_FINST_T,
 } from '../model/types.ts';
@@ -51,6 +51,7 @@ import { cannedReply, cannedMuxReply } from './canned-errors.ts';
 import { h1HeadOut } from './head-out.ts';
 import { htxHeadSize, htxReplySize } from './htx-size.ts';
 import { localReplyBytes, replyHeadOnly, replyCloses } from './local-reply.ts';
+import { h1CaseAdjust, h1CaseAdjustHead, h1CaseAdjustCopy } from './h1-case-adjust.ts';
 import { httpNormalize } from './normalize.ts';
 import { type VarMap, varsEndTxn } from './vars.ts';
 import { sampleLive } from '../log/sample.ts';
@@ -700,6 +701,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (prstState.on) this.bc.prst = prst;
     this.compAlgo = fe.http.comp === null && be.http.comp === null ? '' : compChooseAlgo(fe, be, m, buf, (f & H1_MF_VER_11) !== 0);
     this.outHead = this.buildReqHead(buf, opts);
+    if ((be.options & PR_O_H1_ADJ_SRV) !== 0) h1CaseAdjustHead(this.outHead);   // option h1-case-adjust-bogus-server
     if (this.reqBody === BODY_NONE) this.rqPhase = RQ_DONE;
     this.rsPhase = RS_WAIT;
     // the client is not paused here: bytes arriving before the response is done are kept by keepRest(), which
@@ -1188,6 +1190,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       if (st.part !== null) { chunk = chunkResume(st, chunk, from); from = 0; }
       const r = chunkDecode(st, chunk, from, chunk.length);
       if (r < 0) { this.reqBodyFailed(); return; }
+      if (st.trailerOut !== null && ((this.be as Proxy).options & PR_O_H1_ADJ_SRV) !== 0) h1CaseAdjust(st.trailerOut, 0);
       if (srv !== null) ok = writeChunks(srv, st, chunk, false);
       this.log.bytesIn += st.dataBytes + st.trailerBytes + (st.state === CHK_ST_DONE ? 1 : 0);
       if (st.state === CHK_ST_DONE) { this.rqPhase = RQ_DONE; this.keepRest(chunk, r); }
@@ -1447,7 +1450,9 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     // a body re-chunked (rspRechunk) says so after the connection header, as 2.6's H1 layer writes it
     if (final && this.rspRechunk) conn = conn === null ? B_TE_CHUNKED : Buffer.concat([conn, B_TE_CHUNKED]);
     const sl = final ? this.ruleOut.statusLine : null;     // http-response set-status
-    return h1HeadOut(buf, this.rsp, sl === null ? null : Buffer.from(sl, 'latin1'), extra, conn, te > ts ? buf : null, ts, te);
+    const out = h1HeadOut(buf, this.rsp, sl === null ? null : Buffer.from(sl, 'latin1'), extra, conn, te > ts ? buf : null, ts, te);
+    if ((this.fe.options & PR_O_H1_ADJ_CLI) !== 0) h1CaseAdjustHead(out);       // option h1-case-adjust-bogus-client
+    return out;
   }
 
   forwardRspBody(chunk: Buffer, from: number): void {
@@ -1467,6 +1472,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       if (st.part !== null) { chunk = chunkResume(st, chunk, from); from = 0; }
       const r = chunkDecode(st, chunk, from, chunk.length);
       if (r < 0) { this.serverFailed(SF_ERR_SRVCL, SF_FINST_D, 0); return; }
+      if (st.trailerOut !== null && (this.fe.options & PR_O_H1_ADJ_CLI) !== 0) h1CaseAdjust(st.trailerOut, 0);
       if (this.cacheSt !== null) for (let i = 0; i < st.nspans; i++) cacheBody(this.cacheSt, chunk, st.spans[2 * i], st.spans[2 * i + 1]);
       if (!this.cliGone && !writeChunks(this.cli, st, chunk, this.rsp.status < 100)) this.cliStalled();
       this.log.bytesOut += st.dataBytes + st.trailerBytes + (st.state === CHK_ST_DONE ? 1 : 0);
@@ -1496,6 +1502,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       if (st.part !== null) { chunk = chunkResume(st, chunk, from); from = 0; }
       const r = chunkDecode(st, chunk, from, chunk.length);
       if (r < 0) { this.serverFailed(SF_ERR_SRVCL, SF_FINST_D, 0); return; }
+      if (st.trailerOut !== null && (this.fe.options & PR_O_H1_ADJ_CLI) !== 0) h1CaseAdjust(st.trailerOut, 0);
       if (st.trailerPartial >= 0) chunkHold(st, chunk);
       for (let i = 0; i < st.nspans; i++) {
         if (this.cacheSt !== null) cacheBody(this.cacheSt, chunk, st.spans[2 * i], st.spans[2 * i + 1], true);
@@ -1787,8 +1794,9 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     // a redirect answering a request whose body is still pending carries "connection: close" in 2.6's HTX (15 bytes)
     log.bytesOut += htxReplySize(out.reply as Buffer) + (out.redirect && bodyClose ? 15 : 0);
     // stats page / exporter replies come framed; a closing client gets 2.6's connection: close on them too
-    this.writeCli(r === RULES_STATS ? (this.cliKeepAlive ? out.reply as Buffer : localReplyBytes(out.reply as Buffer, true)) :
-      localReplyBytes(out.reply as Buffer, out.closeAfter || !this.cliKeepAlive || bodyClose));
+    const reply = r === RULES_STATS ? (this.cliKeepAlive ? out.reply as Buffer : localReplyBytes(out.reply as Buffer, true)) :
+      localReplyBytes(out.reply as Buffer, out.closeAfter || !this.cliKeepAlive || bodyClose);
+    this.writeCli((this.fe.options & PR_O_H1_ADJ_CLI) !== 0 ? h1CaseAdjustCopy(reply) : reply);
     if (out.closeAfter || bodyClose || (r !== RULES_STATS && replyCloses(out.reply as Buffer))) this.cliKeepAlive = false;
     this.finishReply();
   }
@@ -1819,7 +1827,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     else if (replyCloses(src)) this.cliKeepAlive = false;      // an errorfile without a length ends with the connection
     this.rqPhase = RQ_DONE;
     if (!mux) log.bytesOut += htxReplySize(src);
-    this.writeCli(mux ? src : localReplyBytes(src, muxClose));
+    const bytes = mux ? src : localReplyBytes(src, muxClose);
+    this.writeCli(!mux && (this.fe.options & PR_O_H1_ADJ_CLI) !== 0 ? h1CaseAdjustCopy(bytes) : bytes);
     this.finishReply();
   }
 

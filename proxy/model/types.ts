@@ -44,6 +44,8 @@ export const PR_O_ACCEPT_INV_REQ = 1 << 21;  // `option accept-invalid-http-requ
 export const PR_O_ACCEPT_INV_RSP = 1 << 22;  // `option accept-invalid-http-response`
 export const PR_O_RSTRICT_DEL = 1 << 23;     // `option http-restrict-req-hdr-names delete` (http/restrict-hdr-names.ts)
 export const PR_O_RSTRICT_REJ = 1 << 24;     // `option http-restrict-req-hdr-names reject`
+export const PR_O_H1_ADJ_CLI = 1 << 25;      // `option h1-case-adjust-bogus-client` (http/h1-case-adjust.ts)
+export const PR_O_H1_ADJ_SRV = 1 << 26;      // `option h1-case-adjust-bogus-server`
 
 /** Timeouts in milliseconds; 0 = not set (infinite, with the warnings HAProxy prints at load). */
 export interface Timeouts {
