@@ -8,6 +8,7 @@ import { KeywordRegistry } from './config/registry.ts';
 import { registerProxyInit, registerServerInit, registerGlobalInit } from './model/factories.ts';
 import { PR_MODE_TCP, PR_MODE_HTTP } from './model/types.ts';
 import { keywords as globalKeywords } from './config/global-keywords.ts';
+import { keywords as defaultPathKeywords } from './config/default-path.ts';
 import { keywords as proxyKeywords } from './config/proxy-keywords.ts';
 import { keywords as frontendKeywords, bindKeywords, makeFrontendKeywords, registerSessionStarter, setConnectLogSink } from './frontend.ts';
 import { serverKeywords, makeServerKeywords } from './backend/server-keywords.ts';
@@ -149,6 +150,7 @@ export function buildRegistry(): KeywordRegistry {
   registerModelHooks();
   const reg = new KeywordRegistry();
   reg.register(globalKeywords);
+  reg.register(defaultPathKeywords);
   reg.register(acceptRateKeywords);
   reg.register(procVarKeywords);
   reg.register(proxyKeywords);

@@ -8,7 +8,7 @@ export const UNSUPPORTED: ReadonlyArray<readonly [string, readonly string[]]> = 
   ['global', [
     'lua-load', 'lua-load-per-thread', 'lua-prepend-path', 'issuers-chain-path',
     'deviceatlas-json-file', '51degrees-data-file', 'wurfl-data-file', 'tune.http.cookielen',
-    'dns-accept-family', 'default-path', 'h1-accept-payload-with-any-method',
+    'dns-accept-family', 'h1-accept-payload-with-any-method',
   ]],
   ['proxy', [
     'monitor-net', 'option spop-check',

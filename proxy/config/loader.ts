@@ -6,7 +6,7 @@
  * Parsing continues after errors so one run lists them all. Called by main.ts and tests. Hot path: no.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import { hostname } from 'node:os';
 import type { GlobalSettings, Proxy } from '../model/types.ts';
 import type { KwCtx, SectionKind } from './types.ts';
@@ -31,6 +31,7 @@ import {
 import type { SectionState } from './sections.ts';
 import { setCfgPosition } from './position.ts';
 import { ignoredArgError } from './ignored-args.ts';
+import { defaultPathFileStart, defaultPathRestore } from './default-path.ts';
 import { argumentCountAlert } from './arg-limits.ts';
 import {
   newCondState, condLine, condEnd, sanitizeForPrinting, COND_PASS, COND_NEXT, COND_REPORT, COND_STOP, COND_LVL_WARNING,
@@ -213,9 +214,16 @@ export function loadConfig(paths: readonly string[], reg: KeywordRegistry, env: 
   if (early.length > 0) ld.aborted = true;
   if (files.length === 0 && early.length === 0) ld.alert('', 'No configuration file specified.');
   setTimeWarnSink((t) => ld.warn(t));
+  try { return loadFiles(ld, reg, files, env); } finally { defaultPathRestore(ld.global); }
+}
+
+/** loadConfig once the files are known: parses them, runs the post-parse checks, returns the loaded configuration. */
+function loadFiles(ld: Loading, reg: KeywordRegistry, files: string[], env: NodeJS.ProcessEnv): LoadedConfig {
+  const cwd0 = process.cwd();      // file names are the command line's, whatever `default-path` did since
   for (const f of ld.aborted ? [] : files) {
+    defaultPathFileStart(ld.global, f);
     let text: string;
-    try { text = readFileSync(f, 'utf8'); } catch (e) {
+    try { text = readFileSync(resolvePath(cwd0, f), 'utf8'); } catch (e) {
       ld.alert(f, `Could not open configuration file ${f} : ${(e as Error).message}`); continue;
     }
     const ok = parseFile(ld, reg, f, text, env);

@@ -290,3 +290,33 @@ frontend fe
   assert.deepEqual(c.messages.filter((m) => m.level === CFG_NOTICE).map((m) => m.text), [`parsing [${join(dir, 't.cfg')}:5]: 'tls here'.`]);
   assert.deepEqual([...c.frontends.keys()], ['fe']);
 });
+
+test('default-path config|parent: relative files follow each configuration file (2.6.12), the directory is restored', () => {
+  const top = join(dir, 'dp');
+  mkdirSync(join(top, 'sub/inner'), { recursive: true });
+  const e = 'HTTP/1.0 503 x\r\n\r\nx\n';
+  writeFileSync(join(top, 'only-top.http'), e);
+  writeFileSync(join(top, 'sub/only-sub.http'), e);
+  writeFileSync(join(top, 'sub/inner/only-inner.http'), e);
+  const fe = 'defaults\n mode http\n timeout client 1s\n timeout server 1s\n timeout connect 1s\nfrontend f\n bind :8080\n' +
+    ' errorfile 503 only-top.http\n errorfile 502 only-sub.http\n errorfile 504 only-inner.http\n';
+  const cwd = process.cwd();
+  process.chdir(top);
+  try {
+    // haproxy 2.6.12 -c on the same files: these are the names it could not open
+    const missing = (mode: string, files: string[]): string[] => {
+      writeFileSync(join(top, 'sub/inner/t.cfg'), `global\n default-path ${mode}\n` + fe);
+      const c = loadConfig(files, reg);
+      assert.equal(process.cwd(), top);
+      return alerts(c).map((a) => /'([^']+)'/.exec(a)?.[1] ?? a).filter((n) => n.endsWith('.http'));
+    };
+    assert.deepEqual(missing('config', ['sub/inner/t.cfg']), ['only-top.http', 'only-sub.http']);
+    assert.deepEqual(missing('parent', ['sub/inner/t.cfg']), ['only-top.http', 'only-inner.http']);
+    assert.deepEqual(missing('current', ['sub/inner/t.cfg']), ['only-sub.http', 'only-inner.http']);
+    // the mode set in a first file applies to the next one, from that file's directory
+    writeFileSync(join(top, 'sub/inner/a.cfg'), 'global\n default-path config\n');
+    writeFileSync(join(top, 'sub/b.cfg'), fe);
+    assert.deepEqual(loadConfig(['sub/inner/a.cfg', 'sub/b.cfg'], reg).messages.filter((m) => m.level === CFG_ALERT)
+      .map((m) => /'([^']+)'/.exec(m.text)?.[1]).filter((n) => n?.endsWith('.http')), ['only-top.http', 'only-inner.http']);
+  } finally { process.chdir(cwd); }
+});
