@@ -209,9 +209,12 @@ function parseProxyStats(args: readonly string[], ctx: KwCtx): void {
       checkAuthWithRules(ctx, sp);
       return;
     }
+    // the HTML page's extra module counters (ssl, h2, ...): Sluice has none to show, the page stays as without it
+    case 'show-modules': sp.enabled = true; return;
     default:
-      ctx.alert("'stats' expects 'admin', 'auth', 'enable', 'hide-version', 'http-request', 'realm', 'refresh', " +
-        "'scope', 'show-desc', 'show-legends', 'show-node' or 'uri' (got '" + (sub ?? '') + "')");
+      // 2.6.12's words (it does not list every sub-keyword it takes)
+      ctx.alertRaw(`parsing [${ctx.file}:${ctx.line}]: ${sub === undefined || sub === '' ? "missing keyword in 'stats'" : `unknown stats parameter '${sub}'`}` +
+        ", expects 'admin', 'uri', 'realm', 'auth', 'scope', 'enable', 'hide-version', 'show-node', 'show-desc' or 'show-legends'.");
   }
 }
 
