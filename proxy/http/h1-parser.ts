@@ -386,7 +386,7 @@ function badHeaderStart(m: H1Msg, buf: Buffer, s: number, e: number): number {
   if (c0 !== 32 && c0 !== 9) {
     while (i < e) {
       const c = buf[i];
-      if (H1_TOKEN[c] !== 1 && (!m.relaxed || c <= 32 || c === 58 || c === 127)) break;
+      if (H1_TOKEN[c] !== 1 && (!m.relaxed || c === 58)) break;
       i++;
     }
     if (i === e) return -1;
@@ -427,13 +427,14 @@ function parseRequestLine(m: H1Msg, buf: Buffer, p: number, le: number): number 
   // "HTTP/" DIGIT "." DIGIT
   if (le - i !== 8 || buf[i] !== 72 || buf[i + 1] !== 84 || buf[i + 2] !== 84 || buf[i + 3] !== 80 || buf[i + 4] !== 47 ||
       buf[i + 5] < 48 || buf[i + 5] > 57 || buf[i + 6] !== 46 || buf[i + 7] < 48 || buf[i + 7] > 57) {
-    // accept-invalid-http-request: "HTTP/1.10", "HTTP/11.1" pass, taken as below 1.1 (2.6 adds keep-alive)
-    if (!m.relaxed || !relaxedVersion(buf, i, le)) {
-      // 2.6 reads a version made of capitals, "/.", digits ("HTTP/10.1", "XXXX/1.1") to its line end and refuses it only
-      // once the head is complete (an unfinished head times out: 408); another byte fails at once
-      if (i === le || !versionBytes(buf, i, le)) return fail(m, i, H1_ERR_BAD);
-      if (m.lateErr < 0) m.lateErr = i;
-    }
+    // 2.6 reads a version made of capitals, "/.", digits ("HTTP/10.1", "XXXX/1.1") to its line end and refuses it only
+    // once the head is complete (an unfinished head times out: 408); another byte fails at once
+    if (i === le || !versionBytes(buf, i, le)) return fail(m, i, H1_ERR_BAD);
+    // accept-invalid-http-request: such a version passes ("HTTP/1.10", "HTTP/1." taken as below 1.1: 2.6 adds
+    // keep-alive); "????/d.d" is read as d.d ("XXXX/1.1" goes out as "HTTP/1.1")
+    if (!m.relaxed) { if (m.lateErr < 0) m.lateErr = i; }
+    else if (le - i === 8 && buf[i + 4] === 47 && buf[i + 5] >= 48 && buf[i + 5] <= 57 && buf[i + 6] === 46 &&
+      buf[i + 7] >= 48 && buf[i + 7] <= 57 && (buf[i + 5] > 49 || (buf[i + 5] === 49 && buf[i + 7] >= 49))) m.flags |= H1_MF_VER_11;
   } else if (buf[i + 5] > 49 || (buf[i + 5] === 49 && buf[i + 7] >= 49)) m.flags |= H1_MF_VER_11;
   m.l2s = i; m.l2e = le;
   const ml = m.l0e - m.l0s;
@@ -471,7 +472,8 @@ function parseStatusLine(m: H1Msg, buf: Buffer, p: number, le: number): number {
   // is 1.1 or above: "1234/1.1" goes out as "HTTP/1.1")
   const verOk = k - i === 8 && buf[i + 4] === 47 && buf[i + 5] >= 48 && buf[i + 5] <= 57 && buf[i + 6] === 46 &&
     buf[i + 7] >= 48 && buf[i + 7] <= 57;
-  if (!verOk && m.lateErr < 0) m.lateErr = i;
+  // accept-invalid-http-response: any such version passes ("HTTP/1.10", "HTTP/1."), taken as below 1.1, written as it came
+  if (!verOk && m.lateErr < 0 && !m.relaxed) m.lateErr = i;
   let rebuild = buf[k] !== 32;
   let c = k + 1;
   while (c < le && (buf[c] === 32 || buf[c] === 9)) { c++; rebuild = true; }
@@ -520,25 +522,13 @@ function versionBytes(buf: Buffer, i: number, le: number): boolean {
   return true;
 }
 
-/** accept-invalid-http-request: "HTTP/" digits "." digits, any number of them. */
-function relaxedVersion(buf: Buffer, i: number, le: number): boolean {
-  if (le - i < 8 || buf[i] !== 72 || buf[i + 1] !== 84 || buf[i + 2] !== 84 || buf[i + 3] !== 80 || buf[i + 4] !== 47) return false;
-  let k = i + 5;
-  const d1 = k;
-  while (k < le && buf[k] >= 48 && buf[k] <= 57) k++;
-  if (k === d1 || k >= le || buf[k] !== 46) return false;
-  const d2 = ++k;
-  while (k < le && buf[k] >= 48 && buf[k] <= 57) k++;
-  return k > d2 && k === le;
-}
-
 function parseHeader(m: H1Msg, buf: Buffer, p: number, le: number): number {
   const bad = m.flags & H1_MF_RESP ? 502 : H1_ERR_BAD;
   let i = p;
   while (i < le) {
     const c = buf[i];
-    // accept-invalid-http-*: any name byte but CTLs, space, DEL and ':'
-    if (H1_TOKEN[c] !== 1 && (!m.relaxed || c <= 32 || c === 58 || c === 127)) break;
+    // accept-invalid-http-*: any name byte but ':' (2.6.12 takes spaces, CTLs, DEL and 8-bit bytes there)
+    if (H1_TOKEN[c] !== 1 && (!m.relaxed || c === 58)) break;
     i++;
   }
   if (i === p || i >= le || buf[i] !== 58) return fail(m, i, bad);

@@ -48,11 +48,17 @@ backend bpres
 `;
 }
 
-/** Echoes the request head; /badrsp answers with a header name the strict parser refuses. */
+/** Echoes the request head; /badrsp* answer with a header name or a version the strict parser refuses. */
+const BAD_RSP: Record<string, string> = {
+  '/badrsp': 'HTTP/1.1 200 OK\r\nx(y: 1\r\ncontent-length: 2\r\n\r\nok',
+  '/badrsp-space': 'HTTP/1.1 200 OK\r\nx y: 1\r\nx\x01z\x7f: 2\r\ncontent-length: 2\r\n\r\nok',
+  '/badrsp-ver': 'HTTP/1.10 200 OK\r\ncontent-length: 2\r\n\r\nok',
+  '/badrsp-ver-short': 'HTTP/1. 200 OK\r\ncontent-length: 2\r\n\r\nok',
+};
 export function hoOrigin(): Promise<{ port: number; close(): void }> {
   return headServer((c, head) => {
-    if (head.split(' ')[1]?.startsWith('/badrsp')) c.write('HTTP/1.1 200 OK\r\nx(y: 1\r\ncontent-length: 2\r\n\r\nok');
-    else c.write('HTTP/1.1 200 OK\r\ncontent-length: ' + head.length + '\r\n\r\n' + head);
+    const bad = BAD_RSP[head.split(' ')[1] ?? ''];
+    c.write(bad ?? 'HTTP/1.1 200 OK\r\ncontent-length: ' + head.length + '\r\n\r\n' + head);
   });
 }
 
@@ -73,6 +79,17 @@ export const HO_CASES: [keyof HoPorts, string][] = [
   ['fe', 'GET /a HTTP/1.1\r\nhost: x\r\nx_y: 1\r\n' + C],
   ['uph', 'GET http://x/a HTTP/1.1\r\nhost: x\r\nproxy-connection: close\r\n\r\nGET http://x/b HTTP/1.1\r\nhost: x\r\n' + C],
   ['uph', 'GET http://x/a HTTP/1.0\r\nhost: x\r\nproxy-connection: keep-alive\r\n\r\n'],
+  // session 11: 2.6.12's lenient names take any byte but ':' (space, CTL, DEL), its lenient versions any
+  // "HTTP/1.", "XXXX/1.1" (read as 1.1, sent as HTTP/1.1), "HTTP/1.1.1" made of version bytes, both ways
+  ...(['strict', 'relaxed'] as const).flatMap((l): [keyof HoPorts, string][] => [
+    [l, 'GET /a HTTP/1.1\r\nhost: x\r\nx y: 1\r\nx\x01z\x7f: 2\r\nx\t: 3\r\n' + C],
+    [l, 'GET /a HTTP/1.\r\nhost: x\r\n' + C],
+    [l, 'GET /a XXXX/1.1\r\nhost: x\r\n' + C],
+    [l, 'GET /a HTTP/1.1.1\r\nhost: x\r\n' + C],
+    [l, 'GET /badrsp-space HTTP/1.1\r\nhost: x\r\n' + C],
+    [l, 'GET /badrsp-ver HTTP/1.1\r\nhost: x\r\n' + C],
+    [l, 'GET /badrsp-ver-short HTTP/1.1\r\nhost: x\r\n' + C],
+  ]),
 ];
 
 /** Runs the cases; returns "<listen> <request> -> <raw response>" entries. */

@@ -292,8 +292,14 @@ test('accept-invalid-http-request: odd header names, URI bytes and versions pass
   const v = parseEveryWay(cases[2]!, false, true);
   assert.deepEqual(v.line, ['GET', '/a', 'HTTP/1.10']);
   assert.equal(v.flags & H1_MF_VER_11, 0);     // taken as below 1.1, as 2.6 (it adds connection: keep-alive)
-  // still refused when relaxed: a space or CTL in a name, a bad version shape, a space in the URI
-  for (const c of ['GET /a HTTP/1.1\r\nx y: 1\r\n\r\n', 'GET /a HTTP/1.1\r\nx\x01y: 1\r\n\r\n', 'GET /a HTTP/1\r\n\r\n', 'GET /a b HTTP/1.1\r\n\r\n']) {
+  // as 2.6.12 when relaxed: a space, CTL or DEL in a name, any version of version bytes ("HTTP/1", "1.1"); "????/d.d"
+  // is read as d.d
+  for (const c of ['GET /a HTTP/1.1\r\nx y: 1\r\nx\x01y\x7f: 2\r\n\r\n', 'GET /a HTTP/1\r\n\r\n', 'GET /a 1.1\r\n\r\n']) {
+    assert.equal(parseEveryWay(c, false, true).ret, 'done', JSON.stringify(c));
+  }
+  assert.equal(parseEveryWay('GET /a XXXX/1.1\r\n\r\n', false, true).flags & H1_MF_VER_11, H1_MF_VER_11);
+  // still refused when relaxed: a colon-less or empty name, other version bytes, a space in the URI
+  for (const c of ['GET /a HTTP/1.1\r\nx y\r\n\r\n', 'GET /a HTTP/1.1\r\n: 1\r\n\r\n', 'GET /a HTTP/1.x\r\n\r\n', 'GET /a b HTTP/1.1\r\n\r\n']) {
     assert.equal(parseEveryWay(c, false, true).ret, 'error', JSON.stringify(c));
   }
 });
@@ -304,6 +310,11 @@ test('accept-invalid-http-response: a response header name with odd bytes passes
   const s = parseEveryWay(r, true, true);
   assert.equal(s.ret, 'done');
   assert.deepEqual(s.hdrs, ['x(y=1', 'content-length=2']);
+  // 2.6.12: a space or CTL in a name, any version of version bytes ("HTTP/1.10", "HTTP/1.")
+  for (const c of ['HTTP/1.1 200 OK\r\nx y: 1\r\nx\x01: 2\r\n\r\n', 'HTTP/1.10 200 OK\r\n\r\n', 'HTTP/1. 200 OK\r\n\r\n']) {
+    assert.equal(parseEveryWay(c, true).ret, 'error', JSON.stringify(c));
+    assert.equal(parseEveryWay(c, true, true).ret, 'done', JSON.stringify(c));
+  }
 });
 
 test('the method PRI (any case, target, version) is refused once the head is whole and valid otherwise', () => {
