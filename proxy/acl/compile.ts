@@ -16,6 +16,7 @@ import { compileLogSample, sampleLive, splitTopLevel } from '../log/sample.ts';
 import { convGivesInt } from '../log/converters.ts';
 import { ipv4Value, ipv4Net } from '../net/ipv4.ts';
 import { cfgPosition } from '../config/position.ts';
+import { pcreCompileError, pcreErrorText } from './pcre-error.ts';
 import { HTTP_REQ_INT_FETCHES, HTTP_REQ_BOOL_FETCHES } from './fetches-http-req.ts';
 import { INTERNAL_INT_FETCHES, INTERNAL_BOOL_FETCHES } from './fetches-internal.ts';
 import { SSL_CERT_INT_FETCHES, SSL_CERT_BOOL_FETCHES } from '../ssl/fetches-cert.ts';
@@ -29,14 +30,14 @@ function newPatterns(icase: boolean): AclPatterns {
 /** Adds one pattern; returns an error text or ''. */
 function addPattern(p: AclPatterns, kind: number, pat: string, nets: number[], ints: number[]): string {
   switch (kind) {
-    case ACL_M_REG:
-      try { p.regs.push(new RegExp(pat, p.icase ? 'i' : '')); } catch (e) {
-        // PCRE2's words for the most common mistake; other errors keep the JavaScript text
-        const m = (e as Error).message;
-        return /Unterminated group/.test(m) ? `regex '${pat}' is invalid (error=missing closing parenthesis, erroffset=${pat.length})`
-          : `regex '${pat}' is invalid: ${m}`;
-      }
+    case ACL_M_REG: {
+      // PCRE2's words and offset (2.6 compiles ACL patterns without captures); what the scan does not know keeps
+      // the JavaScript text
+      const pe = pcreCompileError(pat, false);
+      if (pe !== null) return pcreErrorText(pat, pe);
+      try { p.regs.push(new RegExp(pat, p.icase ? 'i' : '')); } catch (e) { return `regex '${pat}' is invalid: ${(e as Error).message}`; }
       return '';
+    }
     case ACL_M_IP: {
       const n = ipv4Net(pat);
       if (n === null) {
@@ -154,7 +155,7 @@ export function compileAclTerm(words: readonly string[], baseDir: string, warn?:
     if (!base || sfx === undefined) {
       if (name === 'TRUE' || name === 'FALSE') return `'${name}' is a predefined ACL, not a fetch`;
       // any other sample fetch the log-format compiler knows (query, url_param, ...), as 2.6 takes every fetch
-      const any = typeof compileLogSample(crit) === 'string' ? undefined : convertedFetch(crit, name);
+      const any = typeof aclSample(crit) === 'string' ? undefined : convertedFetch(crit, name);
       if (any === undefined || typeof any === 'string') return `unknown fetch method '${name}' in ACL expression '${crit}'.`;
       fetch = any;
       kind = INT_SAMPLE_FETCHES.has(name) ? ACL_M_INT : BOOL_SAMPLE_FETCHES.has(name) ? ACL_M_BOOL : ACL_M_STR;
@@ -264,14 +265,21 @@ const INT_SAMPLE_FETCHES = new Set(['date', 'date_us', 'rand', 'status', 'fe_id'
   ...HTTP_REQ_INT_FETCHES, ...INTERNAL_INT_FETCHES, ...SSL_CERT_INT_FETCHES]);
 const BOOL_SAMPLE_FETCHES = new Set([...HTTP_REQ_BOOL_FETCHES, ...INTERNAL_BOOL_FETCHES, ...SSL_CERT_BOOL_FETCHES]);
 
+/** An ACL criterion's sample expression, compiled as an ACL's (see cfgPosition.acl). */
+function aclSample(crit: string): ReturnType<typeof compileLogSample> {
+  cfgPosition.acl = true;
+  try { return compileLogSample(crit); } finally { cfgPosition.acl = false; }
+}
+
 /**
  * A criterion with converters (`req.hdr(host),lower -m end .example.com`): the sample is computed as in a log-format
  * expression (log/sample.ts and log/converters.ts over the live request) and its text matched. The default match is
  * that of the fetch, or `int` when the last converter gives an integer.
  */
 function convertedFetch(crit: string, name: string): FetchDef | string {
-  const sample = compileLogSample(crit);
-  if (typeof sample === 'string') return `${sample} in ACL expression '${crit}'`;
+  const sample = aclSample(crit);
+  // an argument list 2.6's ACL parser refused names the fetch first (and ends with its own '.')
+  if (typeof sample === 'string') return sample.startsWith('invalid arg ') ? `ACL keyword '${name}' : ${sample}..` : `${sample} in ACL expression '${crit}'`;
   const base = FETCHES.get(name);
   const last = crit.slice(crit.lastIndexOf(',') + 1);
   const defaultMatch = convGivesInt(last.replace(/\(.*$/, '')) ? ACL_M_INT : base !== undefined && !base.bool && base.defaultMatch >= 0 ? base.defaultMatch : ACL_M_STR;

@@ -122,8 +122,11 @@ class LineCtx implements KwCtx {
   alertProxy(px: Proxy, rank: number, msg: string): void { this.ld.warnProxy(px, rank, msg, true); }
 }
 
-/** A post-parse alert of sample argument resolution ("... referenced in arg N of ... in proxy 'x'."): m[1] = proxy. */
-const ARG_RESOLVE_ERR = /^parsing \[[^\]]*\]: unable to find [a-z ]+ '[^']*'(?: in proxy '[^']*',)? referenced in arg \d+ of .* in proxy '([^']*)'\.$/;
+/**
+ * A post-parse alert of sample argument resolution ("... referenced in arg N of ... in proxy 'x'.", "error in regex
+ * ... in arg N of ... proxy 'x' : ..."): m[1] or m[2] = proxy.
+ */
+const ARG_RESOLVE_ERR = /^parsing \[[^\]]*\]: (?:unable to find [a-z ]+ '[^']*'(?: in proxy '[^']*',)? referenced in arg \d+ of .* in proxy '([^']*)'\.|error in regex .*? in arg \d+ of .*? proxy '([^']*)' : .*)$/;
 
 class Loading {
   readonly global = newGlobal();
@@ -156,8 +159,9 @@ class Loading {
     if (this.postParsing) {
       const m = ARG_RESOLVE_ERR.exec(text);
       if (m !== null) {
-        let l = this.argErrors.get(m[1]);
-        if (l === undefined) { l = []; this.argErrors.set(m[1], l); }
+        const px = m[1] ?? m[2];
+        let l = this.argErrors.get(px);
+        if (l === undefined) { l = []; this.argErrors.set(px, l); }
         l.push(text);
         this.alerts++;
         this.fatal = true;

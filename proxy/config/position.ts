@@ -6,8 +6,9 @@
  */
 import type { KwCtx } from './types.ts';
 
-export const cfgPosition: { file: string; line: number; proxy: object | null; words: readonly string[]; ctx: KwCtx | null } =
-  { file: '', line: 0, proxy: null, words: [], ctx: null };
+/** `acl`: an ACL's criterion is being compiled (named or anonymous; 2.6 names its fetch an "ACL keyword"). */
+export const cfgPosition: { file: string; line: number; proxy: object | null; words: readonly string[]; ctx: KwCtx | null; acl: boolean } =
+  { file: '', line: 0, proxy: null, words: [], ctx: null, acl: false };
 
 /** Called by the loader for each dispatched line (`proxy`: the section's proxy, null outside proxies). */
 export function setCfgPosition(file: string, line: number, proxy: object | null, words: readonly string[] = [], ctx: KwCtx | null = null): void {

@@ -99,7 +99,8 @@ function valueFormat(v: string, ctx: KwCtx, what: string, sampleOnly = false): R
     const px = ctx.proxy;
     const name = what.replace(/^'|'$/g, '');
     const pre = px === null ? `${what}: ` : `error detected in ${capName(px.cap)} '${px.name}' while parsing ${name === 'redirect' ? name : `'${name}'`} rule : `;
-    ctx.alert(pre + (sampleOnly ? r.replace(/^failed to parse sample expression <[\s\S]*?> : /, '') : r) + '.');
+    // a sample argument was compiled as `%[<expr>]`: its quoted rest ends before that ']'
+    ctx.alert(pre + (sampleOnly ? r.replace(/^failed to parse sample expression <[\s\S]*?> : /, '').replace(/ before '([^]*)\]'$/, " before '$1'") : r) + '.');
     return undefined;
   }
   return r;

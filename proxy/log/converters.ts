@@ -14,6 +14,8 @@ import type { PatRef, PatRefEntry } from '../acl/pat-ref.ts';
 import { LB_HFN_SDBM, LB_HFN_DJB2, LB_HFN_WT6, LB_HFN_CRC32 } from '../lb/types.ts';
 import { sampleLive } from './sample.ts';
 import { varGet } from '../http/vars.ts';
+import { pcreCompileError, pcreErrorText } from '../acl/pcre-error.ts';
+import { deferRegexArgError } from './arg-resolve.ts';
 
 export type SampleValue = string | number | null;
 export type Conv = (v: SampleValue) => SampleValue;
@@ -101,10 +103,15 @@ function fieldConv(args: string[], words: boolean): Conv | string {
 }
 
 /** HAProxy's regsub: the first match (all with flag g) replaced, \1..\9 in the substitution. */
-function regsubConv(args: string[]): Conv | string {
+function regsubConv(args: string[], text: string): Conv | string {
   const flags = args[2] ?? '';
+  const pat = args[0] ?? '';
+  for (const f of flags) if (f !== 'i' && f !== 'g') return `invalid regex flag '${f}', only 'i' and 'g' are supported`;
+  // a regex PCRE2 refuses: 2.6 reports it once the files are parsed (when it compiles regex arguments)
+  const pe = pcreCompileError(pat, true);
+  if (pe !== null) return deferRegexArgError('regsub', text, pat, 1, pcreErrorText(pat, pe)) ? textConv((s) => s) : `invalid regex '${pat}'`;
   let re: RegExp;
-  try { re = new RegExp(args[0] ?? '', (flags.includes('i') ? 'i' : '') + (flags.includes('g') ? 'g' : '')); } catch { return `invalid regex '${args[0] ?? ''}'`; }
+  try { re = new RegExp(pat, (flags.includes('i') ? 'i' : '') + (flags.includes('g') ? 'g' : '')); } catch { return `invalid regex '${pat}'`; }
   const sub = (args[1] ?? '').replace(/\$/g, '$$$$').replace(/\\([0-9])/g, '$$$1');
   return textConv((s) => { re.lastIndex = 0; return s.replace(re, sub); });
 }
@@ -158,10 +165,11 @@ function strftime(fmt: string, t: number, utc: boolean): string {
 }
 
 function timeConv(args: string[], utc: boolean): Conv | string {
-  if (args[0] === undefined || args[0] === '') return 'expects a format';
+  // an empty format is valid in 2.6.12 (an empty result)
+  const fmt = args[0] ?? '';
   const off = args[1] === undefined ? 0 : Number(args[1]);
   if (!Number.isInteger(off)) return 'invalid offset';
-  return intConv((n) => strftime(args[0], n + off, utc));
+  return intConv((n) => strftime(fmt, n + off, utc));
 }
 
 function httpDate(args: string[]): Conv | string {
@@ -420,7 +428,7 @@ export function compileConverter(text: string, baseDir = ''): Conv | string | un
       return binConv((s) => xxh32(Buffer.from(s, 'latin1'), seed >>> 0));
     }
     case 'url_dec': return textConv((s) => urlDecode(s, args[0] === '1'));
-    case 'regsub': return regsubConv(args);
+    case 'regsub': return regsubConv(args, text);
     case 'field': return fieldConv(args, false);
     case 'word': return fieldConv(args, true);
     case 'bytes': {

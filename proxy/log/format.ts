@@ -141,7 +141,7 @@ export function compileLogFormat(fmt: string, where = LF_CTX_RULE): CompileResul
         opts = (opts | it.add) & ~it.remove;
         break;
       case 'sample': {
-        const fn = it.expr === '' || it.expr.charCodeAt(0) <= 0x20 ? 'missing fetch method' : compileLogSample(it.expr.trimEnd());
+        const fn = it.expr === '' || it.expr.charCodeAt(0) <= 0x20 ? 'missing fetch method' : compileLogSample(it.expr.trimEnd(), it.rest);
         if (typeof fn === 'string') return { ok: false, error: 'failed to parse sample expression <' + it.rest + '> : ' + fn, partial: ops.length > 0 };
         const need = sampleUnavailable(it.expr, where);
         if (need !== '') {

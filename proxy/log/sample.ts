@@ -10,6 +10,7 @@ import { hostname as osHostname } from 'node:os';
 import { nodeCrypto } from '../lazy-builtins.ts';
 import { varGet } from '../http/vars.ts';
 import { compileConverter, type Conv } from './converters.ts';
+import { convArgListError } from './conv-args.ts';
 import { authorityLen } from './fields.ts';
 import { PR_MODE_HTTP } from '../model/types.ts';
 
@@ -212,8 +213,12 @@ function ipToBin(v: string | number | null): string | number | null {
   return typeof n !== 'number' ? n : String.fromCharCode(n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255);
 }
 
-/** Compiles `expr` (e.g. `capture.req.hdr(0),lower`); returns the function or an error message. */
-export function compileLogSample(expr: string): Fetch | string {
+/**
+ * Compiles `expr` (e.g. `capture.req.hdr(0),lower`); returns the function or an error message. `src` is the source text
+ * from the expression's start to the end of what holds it (a log-format's rest after `%[`), which 2.6 quotes in some
+ * argument errors; `expr` must be its start.
+ */
+export function compileLogSample(expr: string, src = expr): Fetch | string {
   const parts = splitTopLevel(expr);
   const head = parts[0].trim();
   let fetch: Fetch | undefined;
@@ -244,14 +249,21 @@ export function compileLogSample(expr: string): Fetch | string {
   const convs: Conv[] = [];
   let type = ADDR_FETCHES.has(head) ? 'addr' : head.startsWith('bin(') ? 'bin' : BOOL_OUT.has(head) ? 'bool' :
     head === 'method' ? 'meth' : '';
+  if (!src.startsWith(expr)) src = expr;
+  let off = parts[0].length + 1;
   for (let i = 1; i < parts.length; i++) {
     const cname = parts[i].trim().replace(/\(.*$/, '');
+    // the argument list as 2.6 reads it, from the source (up to its first ')')
+    const paren = parts[i].indexOf('(');
+    const argErr = convArgListError(cname, paren < 0 ? null : src.slice(off + paren + 1));
+    off += parts[i].length + 1;
     if ((type === 'bin' || type === 'bool' || type === 'meth') && cname === 'ipmask') return "converter 'ipmask' cannot be applied";
     if (type === 'meth' && INT_IN.has(cname)) return "converter '" + cname + "' cannot be applied";
     if (type === 'addr' && INT_IN.has(cname)) convs.push(ipToInt);
     else if (type === 'addr' && BIN_IN.has(cname)) convs.push(ipToBin);
     else if (type === 'bin' && INT_IN.has(cname)) return "converter '" + cname + "' cannot be applied";
     type = cname === 'ipmask' ? 'addr' : BIN_OUT.has(cname) ? 'bin' : BOOL_OUT.has(cname) ? 'bool' : '';
+    if (argErr !== '') return argErr;
     const c = compileConverter(parts[i].trim());
     if (c === undefined) return "unknown converter '" + parts[i].trim().replace(/\(.*$/, '') + "'";
     // 2.6's words for a converter whose arguments its check refused (the text of other argument errors differs)
@@ -268,17 +280,22 @@ export function compileLogSample(expr: string): Fetch | string {
   };
 }
 
-/** Splits on commas outside parentheses (a backslash escapes the next character): a fetch and its converters. */
+/**
+ * Splits on commas outside argument lists (a backslash escapes the next character): a fetch and its converters. An
+ * argument list ends at its first ')' outside quotes, as 2.6 reads it: `regsub(a(b,c)` has the arguments `a(b` and `c`.
+ */
 export function splitTopLevel(expr: string): string[] {
   const out: string[] = [];
-  let depth = 0;
+  let inArgs = false;
+  let quote = '';
   let start = 0;
   for (let i = 0; i < expr.length; i++) {
     const c = expr[i];
     if (c === '\\') { i++; continue; }          // an escaped comma or parenthesis of a converter argument
-    if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === ',' && depth === 0) { out.push(expr.slice(start, i)); start = i + 1; }
+    if (quote !== '') { if (c === quote) quote = ''; }
+    else if (inArgs) { if (c === ')') inArgs = false; else if (c === '"' || c === '\'') quote = c; }
+    else if (c === '(') inArgs = true;
+    else if (c === ',') { out.push(expr.slice(start, i)); start = i + 1; }
   }
   out.push(expr.slice(start));
   return out;

@@ -20,7 +20,8 @@ import { stkKey, stkProxyTable, stkTableNames } from './table.ts';
 import { stkSlot, stkSlotTable } from './track.ts';
 import { stkFreqAdd } from './freq-ctr.ts';
 import { twNow } from '../timer-wheel.ts';
-import { sampleLive, splitTopLevel } from '../log/sample.ts';
+import { sampleLive } from '../log/sample.ts';
+import { exprWhere, exprFetchOf } from '../log/arg-resolve.ts';
 import { cfgPosition } from '../config/position.ts';
 
 const intBuf = Buffer.alloc(24);
@@ -282,30 +283,6 @@ export function stkBindFetches(ctx: KwCtx, extraConds: (px: Proxy) => readonly (
       }
     }
   }
-}
-
-/** Where 2.6 says a rule's sample expression is, in its argument resolution errors; null for other lines. */
-function exprWhere(w: readonly string[]): string | null {
-  switch (w[0]) {
-    case 'tcp-request': case 'tcp-response': return `${w[0]} ${w[1] ?? ''} expression`;
-    case 'http-request': return w[1] === 'capture' ? 'http-response response' : w[1] === 'redirect' ? 'redirect format string' : 'http-request expression';
-    case 'http-response': case 'http-after-response': return 'http-response response';
-    case 'redirect': return 'redirect format string';
-    case 'stick': case 'stick-store': return 'stick rule';
-    default: return null;
-  }
-}
-
-/** The fetch of the line's sample expression holding converter `conv` (`str` for `str(a),table_gpc0(t)`). */
-function exprFetchOf(conv: string): string {
-  for (const w of cfgPosition.words) {
-    const at = w.indexOf(conv);
-    if (at < 0) continue;
-    const open = w.lastIndexOf('%[', at);
-    const head = splitTopLevel(open >= 0 ? w.slice(open + 2) : w)[0];
-    return head.replace(/\(.*$/, '').trim();
-  }
-  return '';
 }
 
 /** Table names sample expressions of rules name, checked once every file is parsed (2.6's argument resolution). */
