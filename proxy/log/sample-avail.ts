@@ -55,6 +55,20 @@ export function sampleUnavailable(expr: string, ctx: number): string {
   return need ?? '';
 }
 
+/**
+ * Whether sample expression `expr` (`req.payload(0,4),lower`) reads the request itself (its buffer, HTTP line,
+ * headers or body), which a `tcp-request content` rule only sees once it came: 2.6's fetches not valid at session
+ * accept. Layer-4 and internal fetches (src, var(), str(), ssl_fc_sni, ...) do not.
+ */
+export function sampleReadsRequest(expr: string): boolean {
+  let end = expr.length;
+  for (let i = 0; i < expr.length; i++) { const c = expr[i]; if (c === '(' || c === ',') { end = i; break; } }
+  const name = expr.slice(0, end).trim();
+  const need = NEEDS.get(name);
+  return need === NEED_HRQ || need === NEED_REQ_BUF || REQ_OLD_FETCHES.includes(name);
+}
+const REQ_OLD_FETCHES = ['payload', 'payload_lv', 'req.proto_http', 'req_proto_http', 'method'];
+
 // fetches of the response or of the server side, which an http-request rule runs too early for (2.6.12 -c's words)
 const RES_ONLY = new Map<string, string>([
   ...RES_HDR_FETCHES.map((n) => [n, NEED_HRS] as const),

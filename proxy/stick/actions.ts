@@ -21,6 +21,7 @@ import { stkFindTable } from './fetches.ts';
 import { ruleErrorPrefix } from '../http/rule-errors.ts';
 import { twNow } from '../timer-wheel.ts';
 import { capName } from '../config/sections.ts';
+import { sampleReadsRequest } from '../log/sample-avail.ts';
 
 /** A compiled action: run on the rule's message `ctx`; `sess` is the stream holding the tracking state. */
 export interface StkAction { run(ctx: SampleCtx, sess: SampleCtx): void }
@@ -107,16 +108,27 @@ class SetGptAction implements StkAction {
   }
 }
 
-/** Keys known when the connection is accepted (2.6: fetches valid at session accept). */
-const L4_KEY = /^(src|dst|src_port|dst_port|so_id|so_name|fe_id|fe_name)(?:[,(]|$)/;
-
-/** 2.6's post-parse warning for a `tcp-request content track-sc*` on such a key in an HTTP frontend. */
-function warnContentTrack(ctx: KwCtx, px: Proxy): void {
+/**
+ * 2.6's post-parse warnings for a `tcp-request content track-sc*` in a frontend (haproxy 2.6.12 -c): a key read from
+ * the request without `tcp-request inspect-delay` (the rule runs once on whatever came: often nothing), or, in an HTTP
+ * frontend, a key and condition that do not read the request (the rule belongs to `tcp-request session`).
+ */
+function warnContentTrack(ctx: KwCtx, px: Proxy, keyReads: boolean, condReads: boolean): void {
   ctx.postParse(() => {
-    if (px.mode === PR_MODE_HTTP && (px.cap & PR_CAP_FE) !== 0) {
+    if ((px.cap & PR_CAP_FE) === 0) return;
+    if (keyReads && px.tcp.inspectDelay === 0) {
+      ctx.warnRaw(`${capName(px.cap)} '${px.name}' : a 'tcp-request content track-sc*' rule explicitly depending on request contents without any 'tcp-request inspect-delay' setting. This means that this rule will randomly find its contents. This can be fixed by setting the tcp-request inspect-delay.`);
+    }
+    if (px.mode === PR_MODE_HTTP && !keyReads && !condReads) {
       ctx.warnRaw(`${capName(px.cap)} '${px.name}' : a 'tcp-request content track-sc*' rule not depending on request contents for an HTTP frontend should be executed at the session level, using a 'tcp-request session' rule (mandatory to track invalid HTTP requests).`);
     }
   });
+}
+
+/** Whether an inline condition (`if { req.len gt 0 }`, the words from `from`) reads the request; named ACLs are not looked up. */
+function condReadsRequest(args: readonly string[], from: number): boolean {
+  for (let i = from; i < args.length; i++) if (sampleReadsRequest(args[i].replace(/^[!{]+/, ''))) return true;
+  return false;
 }
 
 /**
@@ -190,7 +202,7 @@ export function stkParseAction(args: readonly string[], at: number, end: number,
       return junk(args[i]);
     }
     const a = new TrackAction(slot, key, where);
-    if (where === STK_WHERE_TCP_CONTENT && L4_KEY.test(expr)) warnContentTrack(ctx, px);
+    if (where === STK_WHERE_TCP_CONTENT) warnContentTrack(ctx, px, sampleReadsRequest(expr), condReadsRequest(args, end));
     if (pendingOwner !== ctx.global) { pendingTracks.length = 0; pendingOwner = ctx.global; }
     pendingTracks.push({ a, px, name, act: `track-sc${slot}` });
     return a;
