@@ -21,7 +21,7 @@ import { pathToFileURL } from 'node:url';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { waitPort, syslogSink } from '../_util/proxy-bench.ts';
 
-type Step = { w: string | Buffer } | { sleep: number } | { until: string } | 'end' | 'rst' | 'close' | 'head' | 'freeze';
+export type Step = { w: string | Buffer } | { sleep: number } | { until: string } | 'end' | 'rst' | 'close' | 'head' | 'freeze';
 export interface Scenario {
   name: string; mode?: 'http' | 'tcp'; fe?: string; be?: string; srv?: string; bind?: string;
   clients: { delay?: number; steps: Step[] }[];

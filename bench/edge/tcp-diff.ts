@@ -15,7 +15,7 @@ import tls from 'node:tls';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { startSide, runOne, showStat, OUT, PROBE, type Scenario, type Side } from './abort-diff.ts';
+import { startSide, runOne, showStat, OUT, PROBE, type Scenario, type Side, type Step } from './abort-diff.ts';
 
 /** A ClientHello as node:tls sends it for SNI `sni` (captured by a plain listener; its first segment). */
 async function clientHello(sni: string, alpn?: string[]): Promise<Buffer> {
@@ -34,6 +34,19 @@ const HELLO_H2 = await clientHello('example.com', ['h2', 'http/1.1']);
 const MAP = path.join(OUT, 'sni.map');
 fs.writeFileSync(MAP, 'example.com s2\nother.org s1\n');
 
+/**
+ * An SSLv2-compatible ClientHello (SSL 2.0 record header, TLS 1.0 in its version field; `v2` 0x0002 for SSLv2
+ * itself): 3 cipher specs, no session id, a 16-byte challenge.
+ */
+function v2Hello(v: number): Buffer {
+  const body = Buffer.concat([Buffer.from([0x01, v >> 8, v & 0xff, 0x00, 0x09, 0x00, 0x00, 0x00, 0x10]),
+    Buffer.from('00003900003500000a', 'hex'), Buffer.alloc(16, 0x5a)]);
+  return Buffer.concat([Buffer.from([0x80 | (body.length >> 8), body.length & 0xff]), body]);
+}
+const V2HELLO = v2Hello(0x0301);
+const V2HELLO2 = v2Hello(0x0002);
+const V2SRV: Scenario['server'] = [{ sleep: 50 }, { w: 'one' }, 'end'];
+const V2VAR = 'tcp-request inspect-delay 500ms\n  tcp-request content set-var(sess.v) req.ssl_ver\n  tcp-request content accept if { req.ssl_ver ge 0.0 }\n  log-format "%ci %ft %b/%s %ts %B v=%[var(sess.v)]"';
 const INSPECT = 'tcp-request inspect-delay 5s\n  tcp-request content accept if { req.ssl_hello_type 1 }';
 const TWO = { server: [{ until: '\x16' }, { w: 'two' }, 'end'] as Scenario['server'] };
 const ONE: Scenario['server'] = [{ until: '\x16' }, { w: 'one' }, 'end'];
@@ -132,12 +145,42 @@ export const TCP_SCENARIOS: Scenario[] = [
   { name: 'tunnel-fin-only', mode: 'tcp', be: 'timeout tunnel 3s', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }, { sleep: 1500 }, 'end'] }], server: [{ until: 'hi' }, { w: 'yo' }] },
   { name: 'idle-fin-only', mode: 'tcp', be: 'timeout server 3s', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }, { sleep: 500 }, 'end'] }], server: [{ until: 'hi' }, { w: 'yo' }] },
   { name: 'tunnel-idle', mode: 'tcp', be: 'timeout tunnel 1500ms', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }] }], server: [{ until: 'hi' }, { w: 'yo' }] },
+  // which timer ends an idle or one-way tunnel: timeout tunnel against the client's (1 s) and server's (2 s) (session 11)
+  { name: 'tun-short', mode: 'tcp', be: 'timeout tunnel 500ms', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }] }], server: [{ until: 'hi' }, { w: 'yo' }] },
+  { name: 'tun-eq-client', mode: 'tcp', be: 'timeout tunnel 1s', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }] }], server: [{ until: 'hi' }, { w: 'yo' }] },
+  { name: 'tun-long-client', mode: 'tcp', fe: 'timeout client 3s', be: 'timeout tunnel 1s', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }] }], server: [{ until: 'hi' }, { w: 'yo' }] },
+  { name: 'tun-oneway-cli', mode: 'tcp', be: 'timeout tunnel 1s', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }, ...Array.from({ length: 8 }, () => [{ sleep: 300 }, { w: 'x' }]).flat() as Scenario['clients'][0]['steps']] }], server: [{ until: 'hi' }, { w: 'yo' }] },
+  { name: 'tun-oneway-srv', mode: 'tcp', be: 'timeout tunnel 1s', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }] }], server: [{ until: 'hi' }, { w: 'yo' }, ...Array.from({ length: 8 }, () => [{ sleep: 300 }, { w: 'y' }]).flat() as Step[]] },
+  { name: 'oneway-cli', mode: 'tcp', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }, ...Array.from({ length: 10 }, () => [{ sleep: 300 }, { w: 'x' }]).flat() as Scenario['clients'][0]['steps']] }], server: [{ until: 'hi' }, { w: 'yo' }] },
+  { name: 'oneway-srv', mode: 'tcp', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }] }], server: [{ until: 'hi' }, { w: 'yo' }, ...Array.from({ length: 10 }, () => [{ sleep: 300 }, { w: 'y' }]).flat() as Step[]] },
+  { name: 'srv-shorter', mode: 'tcp', fe: 'timeout client 3s', be: 'timeout server 1s', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }] }], server: [{ until: 'hi' }, { w: 'yo' }] },
+  // tcp-request content rules without tcp-request inspect-delay: evaluated once, at once, on what is there (session 11)
+  { name: 'nodelay-len-late', mode: 'tcp', fe: 'tcp-request content accept if { req.len gt 0 }\n  tcp-request content reject', clients: [{ steps: [{ sleep: 200 }, { w: 'hi' }, { until: 'yo' }, 'end'] }], server: ECHO },
+  { name: 'nodelay-len-eq0', mode: 'tcp', fe: 'tcp-request content reject if { req.len eq 0 }', clients: [{ steps: [{ sleep: 200 }, { w: 'hi' }, { until: 'yo' }, 'end'] }], server: ECHO },
+  { name: 'nodelay-payload', mode: 'tcp', fe: 'tcp-request content reject if { req.payload(0,2) -m str hi }', clients: [{ steps: [{ sleep: 200 }, { w: 'hi' }, { until: 'yo' }, 'end'] }], server: ECHO },
+  { name: 'nodelay-payload-not', mode: 'tcp', fe: 'tcp-request content reject if ! { req.payload(0,2) -m str hi }', clients: [{ steps: [{ sleep: 200 }, { w: 'hi' }, { until: 'yo' }, 'end'] }], server: ECHO },
+  { name: 'nodelay-hello-late', mode: 'tcp', fe: 'tcp-request content accept if { req.ssl_hello_type 1 }\n  tcp-request content reject', clients: [{ steps: [{ sleep: 200 }, { w: HELLO }, { until: 'one' }, 'end'] }], server: ONE },
+  { name: 'nodelay-sni-late', mode: 'tcp', be: 'use-server s2 if { req.ssl_sni -i example.com }', more: [TWO], clients: [{ steps: [{ sleep: 200 }, { w: HELLO }, { until: 'o' }, 'end'] }], server: ONE },
+  { name: 'nodelay-be-len', mode: 'tcp', be: 'tcp-request content reject if { req.len eq 0 }', clients: [{ steps: [{ sleep: 200 }, { w: 'hi' }, { until: 'yo' }, 'end'] }], server: ECHO },
+  { name: 'nodelay-track', mode: 'tcp', fe: 'stick-table type binary len 2 size 1k store conn_cnt\n  tcp-request content track-sc0 req.payload(0,2)\n  tcp-request content reject if { sc0_conn_cnt gt 0 }', clients: [{ steps: [{ sleep: 200 }, { w: 'hi' }, { until: 'yo' }, 'end'] }], server: ECHO },
+  { name: 'nodelay-setvar', mode: 'tcp', fe: 'tcp-request content set-var(sess.n) req.len\n  log-format "%ci %ft %b/%s %ts n=%[var(sess.n)]"', clients: [{ steps: [{ sleep: 200 }, { w: 'hi' }, { until: 'yo' }, 'end'] }], server: ECHO },
+  // an SSLv2-compatible ClientHello (old clients' first record): req.ssl_ver reads its version, no hello type, no SNI (session 11)
+  { name: 'v2-ver', mode: 'tcp', fe: 'tcp-request inspect-delay 2s\n  tcp-request content accept if { req.ssl_ver 3.1 }\n  tcp-request content reject', clients: [{ steps: [{ w: V2HELLO }, { until: 'one' }, 'end'] }], server: V2SRV },
+  { name: 'v2-ver-ge', mode: 'tcp', fe: 'tcp-request inspect-delay 2s\n  tcp-request content accept if { req.ssl_ver ge 3.0 }\n  tcp-request content reject', clients: [{ steps: [{ w: V2HELLO }, { until: 'one' }, 'end'] }], server: V2SRV },
+  { name: 'v2-ver-var', mode: 'tcp', fe: 'tcp-request inspect-delay 2s\n  tcp-request content set-var(sess.v) req.ssl_ver\n  tcp-request content set-var(sess.o) req_ssl_ver\n  tcp-request content accept if { req.len gt 0 }\n  log-format "%ci %ft %b/%s %ts v=%[var(sess.v)] o=%[var(sess.o)]"', clients: [{ steps: [{ w: V2HELLO }, { until: 'one' }, 'end'] }], server: V2SRV },
+  { name: 'v2-ver2-var', mode: 'tcp', fe: 'tcp-request inspect-delay 2s\n  tcp-request content set-var(sess.v) req.ssl_ver\n  tcp-request content accept if { req.len gt 0 }\n  log-format "%ci %ft %b/%s %ts v=%[var(sess.v)]"', clients: [{ steps: [{ w: V2HELLO2 }, { until: 'one' }, 'end'] }], server: V2SRV },
+  { name: 'v2-hello-type', mode: 'tcp', fe: 'tcp-request inspect-delay 500ms\n  tcp-request content set-var(sess.t) req.ssl_hello_type\n  tcp-request content accept if { req.ssl_hello_type 1 }\n  log-format "%ci %ft %b/%s %ts t=%[var(sess.t)]"', clients: [{ steps: [{ w: V2HELLO }, { until: 'one' }, 'end'] }], server: V2SRV },
+  { name: 'v2-sni', mode: 'tcp', fe: 'tcp-request inspect-delay 500ms\n  tcp-request content accept if { req.len gt 0 }', be: 'use-server s2 if { req_ssl_sni -m found }', more: [{ server: [{ sleep: 50 }, { w: 'two' }, 'end'] }], clients: [{ steps: [{ w: V2HELLO }, { until: 'o' }, 'end'] }], server: V2SRV },
+  { name: 'v2-split', mode: 'tcp', fe: 'tcp-request inspect-delay 2s\n  tcp-request content accept if { req.ssl_ver 3.1 }\n  tcp-request content reject', clients: [{ steps: [{ w: V2HELLO.subarray(0, 7) }, { sleep: 200 }, { w: V2HELLO.subarray(7) }, { until: 'one' }, 'end'] }], server: V2SRV },
+  { name: 'v2-bad-sum', mode: 'tcp', fe: V2VAR, clients: [{ steps: [{ w: Buffer.concat([Buffer.from([0x80, V2HELLO[1] + 4]), V2HELLO.subarray(2), Buffer.alloc(4)]) }, { until: 'one' }, 'end'] }], server: V2SRV },
+  { name: 'v2-part-expire', mode: 'tcp', fe: V2VAR, clients: [{ steps: [{ w: V2HELLO.subarray(0, V2HELLO.length - 1) }, { until: 'one' }, 'end'] }], server: V2SRV },
+  { name: 'ver-plain-short', mode: 'tcp', fe: V2VAR, clients: [{ steps: [{ w: 'hi' }, { until: 'one' }, 'end'] }], server: V2SRV },
   { name: 'big-both', mode: 'tcp', clients: [{ steps: [{ w: 'hi' + 'x'.repeat(200000) }, 'end', { until: 'yo' }] }], server: [{ until: 'hi' }, { sleep: 200 }, { w: 'yo' + 'y'.repeat(300000) }, 'end'] },
 ];
 
 export const COLS = ['scur', 'stot', 'bin', 'bout', 'dreq', 'dresp', 'ereq', 'econ', 'eresp', 'cli_abrt', 'srv_abrt', 'dcon', 'dses', 'wretr', 'wredis', 'conn_tot', 'req_tot'];
 
-/** What a server got: PROXY v1 ports and v2 port bytes masked, binary shown as its length. */
+/** What a server got: PROXY v1 ports and v2 port bytes masked, TLS hellos and bytes past 0x7f shown as their length. */
 export function srvData(side: Side, s: Scenario): string {
   const parts: string[] = [];
   for (let k = 0; k <= (s.more?.length ?? 0); k++) {
@@ -147,7 +190,7 @@ export function srvData(side: Side, s: Scenario): string {
       let pre = '';
       if (d.startsWith('\r\n\r\n\0\r\nQUIT\n')) { const b = Buffer.from(d, 'latin1'); const n = 16 + b.readUInt16BE(14); pre = `v2(${b.subarray(12, 24).toString('hex')}..${n}B)`; d = d.slice(n); }
       d = d.replace(/^(PROXY TCP4 \S+ \S+) \d+ \d+\r\n/, '$1 P P\r\n');
-      return pre + (d.includes('\x16\x03') ? `hello${d.length}B` : d.length > 64 ? `${d.length}B` : JSON.stringify(d));
+      return pre + (d.includes('\x16\x03') ? `hello${d.length}B` : d.length > 64 ? `${d.length}B` : /[\x80-\xff]/.test(d) ? `bin${d.length}B` : JSON.stringify(d));
     }).join(',') + ']');
   }
   return parts.join(' ');

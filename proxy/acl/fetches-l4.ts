@@ -167,15 +167,34 @@ const sslHelloType = helloTypeFetch('req.ssl_hello_type', reqData);
 
 /**
  * `req.ssl_ver`: the version a TLS client offers in its hello (major << 16 | minor, 3.3 = TLS 1.2; patterns are dotted
- * versions: FetchDef.dottedVer), once the whole first record is in, as 2.6; SSLv2-format hellos are not read.
+ * versions: FetchDef.dottedVer), once the whole first record is in, as 2.6; also in an SSLv2-format hello (sslV2Ver).
  */
 function sslVer(d: Buffer | null): number {
   if (d === null || d.length === 0) return HELLO_MORE;
-  if (d[0] < 0x14 || d[0] > 0x17) return HELLO_NOT;
+  if (d[0] < 0x14 || d[0] > 0x17) return sslV2Ver(d);
   if (d.length < 11) return HELLO_MORE;
   const recLen = (d[3] << 8) | d[4];
   if (((d[1] << 16) | d[2]) < 0x30000 || recLen < 6 || recLen > 16384 + 2048) return HELLO_NOT;
   return d.length < 5 + recLen ? HELLO_MORE : (d[9] << 16) | d[10];
+}
+/**
+ * The version field of an SSLv2-format ClientHello (old clients' compatible hello): a 2-byte record header (bit 7
+ * set, 15-bit length) or a 3-byte one (14-bit length, then a padding length), message type 1, then the cipher specs,
+ * session id and challenge lengths, which must add up to the record's (specs a multiple of 3, a session id of 0 or 16
+ * bytes, a challenge of 16 to 32), and all of it in. Any version is returned as is (0.2 for SSLv2, 3.1 for TLS 1.0),
+ * as haproxy 2.6.12 does (bench/edge/tcp-diff.ts v2-*). Anything else that does not start a TLS record is no hello.
+ */
+function sslV2Ver(d: Buffer): number {
+  const long = (d[0] & 0x80) === 0;
+  const h = long ? 3 : 2;
+  if (d.length <= h) return HELLO_MORE;
+  if (d[h] !== 0x01) return HELLO_NOT;
+  if (d.length < h + 9) return HELLO_MORE;
+  const rlen = ((d[0] & (long ? 0x3f : 0x7f)) << 8) | d[1];
+  const specs = (d[h + 3] << 8) | d[h + 4], sid = (d[h + 5] << 8) | d[h + 6], chal = (d[h + 7] << 8) | d[h + 8];
+  if (specs % 3 !== 0 || (sid !== 0 && sid !== 16) || chal < 16 || chal > 32 || rlen !== 9 + specs + sid + chal) return HELLO_NOT;
+  if (d.length < h + rlen + (long ? d[2] : 0)) return HELLO_MORE;
+  return (d[h + 1] << 16) | d[h + 2];
 }
 const reqSslVer: FetchDef = {
   name: 'req.ssl_ver', defaultMatch: ACL_M_INT, needsArg: false, bool: false, dottedVer: true,

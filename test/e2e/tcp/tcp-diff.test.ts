@@ -2,10 +2,13 @@
  * Mode tcp in the shapes users deploy, played by bench/edge/tcp-diff.ts's scenarios against Sluice (a child process
  * from source) and compared with haproxy 2.6.12's outcomes (fixtures/proxy/tcp-diff/haproxy-2.6.12.json, made by
  * the same script: `SAVE=fixtures/proxy/tcp-diff/haproxy-2.6.12.json ONLY=<the names in it> node --import tsx
- * bench/edge/tcp-diff.ts`): SNI routing on a real ClientHello (whole, split over two writes, cut short), protocol
- * detection, rate limits on stick tables, content/connection rejects, balance, PROXY protocol sent and received
- * (split or bad headers), half-close both ways, a session reject of a client whose bytes wait unread (a RST). Compared: each client's bytes and how it ended, what each server
- * received, the log lines (client address kept; timers by shape, %Tt in 0.5 s steps for TIMED) and the counters.
+ * bench/edge/tcp-diff.ts`; session 11's tun-*, oneway-*, srv-shorter, nodelay-*, v2-* and ver-plain-short were saved
+ * the same way on their own and added): SNI routing on a real ClientHello (whole, split over two writes, cut short),
+ * protocol detection, rate limits on stick tables, content/connection rejects, balance, PROXY protocol sent and
+ * received (split or bad headers), half-close both ways, a session reject of a client whose bytes wait unread (a
+ * RST), which timer ends an idle or one-way tunnel, content rules without inspect-delay (run once, on what is there),
+ * req.ssl_ver on SSLv2-format hellos. Compared: each client's bytes and how it ended, what each server received, the
+ * log lines (client address kept; timers by shape, %Tt in 0.5 s steps for TIMED) and the counters.
  * The whole-hello sizes are node 20's ClientHello (node:tls makes it for each run).
  */
 import fs from 'node:fs';
