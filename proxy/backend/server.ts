@@ -325,12 +325,12 @@ export function srvClearConfigMaint(s: Server): void {
 }
 
 /**
- * The backend's algorithm is static (2.6's algorithms without BE_LB_PROP_DYN: static-rr, first, map-based hashing):
- * runtime weights are 0 or 100 % only, and slowstart does not ramp the weight.
+ * The backend's algorithm is static (2.6's algorithms without BE_LB_PROP_DYN: static-rr, map-based hashing; `first`
+ * takes any weight in 2.6.12): runtime weights are 0 or 100 % only, and slowstart does not ramp the weight.
  */
 export function lbStatic(px: Proxy): boolean {
   const a = px.balance.algo;
-  return a === 'static-rr' || a === 'first' ||
+  return a === 'static-rr' ||
     ((a === 'source' || a === 'uri' || a === 'url_param' || a === 'hdr' || a === 'rdp-cookie') && px.balance.hashType === LB_HASH_MAP_BASED);
 }
 
@@ -362,8 +362,14 @@ export function srvSetWeight(s: Server, w: number): string {
     return 'Backend is using a static LB algorithm and only accepts weights \'0%\' and \'100%\'.\n';
   }
   s.uweight = w;
-  if (s.curState === SRV_ST_STARTING && (s.adminState & SRV_ADMF_MAINT) === 0) s.eweight = warmupWeight(s, Date.now());
+  const now = Date.now();
+  if (s.curState === SRV_ST_STARTING && (s.adminState & SRV_ADMF_MAINT) === 0) s.eweight = warmupWeight(s, now);
+  // a weight of 0 on the last usable server leaves the backend without any (2.6.12: the alert, chkdown, DOWN), a
+  // weight back ends that
+  const had = hadServer(s.proxy);
   recalcBackend(s.proxy);
+  noServerAlert(s.proxy, had);
+  backendBackUp(s.proxy, had, now);
   if (w > 0) processQueue(s, srvUsable(s));
   drainRemains(s);
   return '';
