@@ -259,6 +259,11 @@ function loadFiles(ld: Loading, reg: KeywordRegistry, files: string[], env: Node
   ld.proxyWarnings.clear();
   for (const a of fin.alerts) ld.alert('', a);
   if (checked) for (const fn of ld.late) fn();
+  // `zero-warning`: a warning fails the load, in 2.6's words and without its "Fatal errors" line
+  if (ld.warnings > 0 && ld.alerts === 0 && ld.global.ext.get('zero-warning') === true) {
+    ld.alert('', "Some warnings were found and 'zero-warning' is set. Aborting.");
+    ld.aborted = true;
+  }
   return {
     global: ld.global, proxies: ld.st.proxies, frontends: ld.st.frontends, backends: ld.st.backends,
     defaults: ld.st.defaults, messages: ld.messages, alerts: ld.alerts, warnings: ld.warnings, files,
@@ -464,6 +469,9 @@ const NO_NEGATION_OPTIONS = new Set(['external-check', 'forwardfor', 'http-restr
   'httpslog', 'ldap-check', 'mysql-check', 'originalto', 'pgsql-check', 'redis-check', 'smtpchk', 'spop-check',
   'ssl-hello-chk', 'tcp-check', 'tcpka', 'tcplog']);
 
+/** Global keywords 2.6 accepts after `no`/`default` that Sluice ignores (proxy/ignored.ts). */
+const NEGATABLE_IGNORED = new Set(['busy-polling', 'set-dumpable', 'strict-limits', 'numa-cpu-mapping']);
+
 function dispatchLine(ld: Loading, reg: KeywordRegistry, file: string, lineNo: number, section: SectionKind,
   px: Proxy | null, args: string[]): void {
   const ctx = new LineCtx(ld, file, lineNo, section, px);
@@ -516,6 +524,12 @@ function dispatchLine(ld: Loading, reg: KeywordRegistry, file: string, lineNo: n
   if (family === 'proxy' && w0 === 'option' && (args[from + 1] ?? '') === '') {
     ld.alert(file, args[0] === 'default' ? `parsing [${file}:${lineNo}]: negation/default is not supported for option 'option'.`
       : `parsing [${file}:${lineNo}]: 'option' expects an option name.`);
+    return;
+  }
+  // global flags 2.6 lets one negate, which Sluice ignores: `no X` turns off what Sluice never does (silent, as in
+  // 2.6); `default X` reads X as an argument of X in 2.6 (numa-cpu-mapping excepted)
+  if (neg && section === 'global' && NEGATABLE_IGNORED.has(w0)) {
+    if (args[0] === 'default' && w0 !== 'numa-cpu-mapping') ld.alert(file, `parsing [${file}:${lineNo}] : '${w0}' cannot handle unexpected argument '${w0}'.`);
     return;
   }
   // 2.6 refuses the prefix first, then looks the word up like any other
