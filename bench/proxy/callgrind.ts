@@ -8,7 +8,8 @@
  * as is the kernel), per run and as medians; BASE=<other bin> alternates two builds. TOP=n lists the n functions
  * costing most (JS names from --perf-basic-prof; the bundle's are minified, BIN=dist/proxy/main.js has the source's).
  * Hot path: no.
- * Run: npm run build && node --import tsx bench/proxy/callgrind.ts   env: SCEN=close,ka RUNS=3 N=2000 (ka: 2.5x)
+ * SCEN=tcp: keep-alive requests through a `mode tcp` listener (tcplog) in front of the same nginx.
+ * Run: npm run build && node --import tsx bench/proxy/callgrind.ts   env: SCEN=close,ka,tcp RUNS=3 N=2000 (ka, tcp: 2.5x)
  *   WARM=5000 CONNS=8 BIN=dist/proxy/main.cjs BASE=/tmp/base/dist/proxy/main.cjs TOP=0   (~1 min per run)
  */
 import net from 'node:net';
@@ -48,11 +49,20 @@ function load(port: number, ka: boolean, total: number, conns: number): Promise<
     };
     const oneKa = (): void => {
       const s = net.connect(port, '127.0.0.1');
-      let got = 0;
-      const next = () => { if (started >= total) { s.destroy(); return; } started++; got = 0; s.write(req); };
+      let got = 0, want = 0, head = '';
+      const next = () => { if (started >= total) { s.destroy(); return; } started++; got = 0; want = 0; head = ''; s.write(req); };
       s.on('connect', next);
-      // a 1 KiB body behind a ~150-byte head; the next request goes once it is all in
-      s.on('data', (d: Buffer) => { got += d.length; if (got >= 1024 + 150) { end(); next(); } });
+      // the next request goes once the whole response is in (head + Content-Length; nginx's own head through mode tcp)
+      s.on('data', (d: Buffer) => {
+        got += d.length;
+        if (want === 0) {
+          head += d.toString('latin1');
+          const e = head.indexOf('\r\n\r\n');
+          if (e < 0) return;
+          want = e + 4 + Number(/content-length: *(\d+)/i.exec(head)?.[1] ?? 0);
+        }
+        if (got >= want) { end(); next(); }
+      });
       s.on('error', () => { bad++; });
     };
     for (let i = 0; i < conns; i++) (ka ? oneKa : oneClose)();
@@ -62,24 +72,28 @@ function load(port: number, ka: boolean, total: number, conns: number): Promise<
 interface Run { ir: number; irOut: number; top: string }
 
 /** One process under callgrind: warm-up, N counted requests, the dump of the event-loop thread. */
-async function run(bin: ReturnType<typeof sluiceBin>, ka: boolean, bePort: number, logPort: number): Promise<Run> {
+async function run(bin: ReturnType<typeof sluiceBin>, scen: string, bePort: number, logPort: number): Promise<Run> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sluice-cg-'));
   const fe = await freePort();
+  const tcp = await freePort();
+  const ka = scen !== 'close';
+  const port = scen === 'tcp' ? tcp : fe;
   const n = ka ? Math.round(N * 2.5) : N;
   fs.writeFileSync(path.join(dir, 's.cfg'), `global\n  maxconn 9600\n  log 127.0.0.1:${logPort} local0\ndefaults\n  mode http\n` +
     '  log global\n  option httplog\n  timeout client 30s\n  timeout server 30s\n  timeout connect 5s\n  timeout http-keep-alive 30s\n' +
-    `frontend fe\n  bind 127.0.0.1:${fe}\n  default_backend be\nbackend be\n  http-reuse safe\n  server s1 127.0.0.1:${bePort} maxconn 1000\n`);
+    `frontend fe\n  bind 127.0.0.1:${fe}\n  default_backend be\nbackend be\n  http-reuse safe\n  server s1 127.0.0.1:${bePort} maxconn 1000\n` +
+    `listen tcp\n  mode tcp\n  option tcplog\n  bind 127.0.0.1:${tcp}\n  server s1 127.0.0.1:${bePort}\n`);
   const vg = spawn('valgrind', ['--tool=callgrind', '--instr-atstart=no', '--separate-threads=yes', `--callgrind-out-file=${dir}/cg.out`,
     process.execPath, ...bin.flags, ...(TOP > 0 ? ['--perf-basic-prof'] : []), bin.file, '-db', '-f', path.join(dir, 's.cfg')],
   { stdio: ['ignore', 'ignore', 'ignore'], env: bin.env });
   const pid = String(vg.pid);
   try {
-    await waitPort(fe, 60000);
-    await load(fe, ka, ka ? Math.round(WARM * 2) : WARM, CONNS);
+    await waitPort(port, 60000);
+    await load(port, ka, ka ? Math.round(WARM * 2) : WARM, CONNS);
     spawnSync('callgrind_control', ['--instr=on', pid]);
     await sleep(300);
     spawnSync('callgrind_control', ['--zero', pid]);
-    const bad = await load(fe, ka, n, CONNS);
+    const bad = await load(port, ka, n, CONNS);
     if (bad > 0) throw new Error(`${bad} bad requests`);
     await sleep(300);
     spawnSync('callgrind_control', ['--dump', pid]);
@@ -152,7 +166,7 @@ http { access_log off; default_type text/plain; tcp_nodelay on; keepalive_reques
       const res: Run[][] = bins.map(() => []);
       for (let i = 0; i < RUNS; i++) {
         for (let b = 0; b < bins.length; b++) {
-          const r = await run(bins[b], scen === 'ka', bePort, sink.address().port);
+          const r = await run(bins[b], scen, bePort, sink.address().port);
           res[b].push(r);
           console.log(`${scen.padEnd(5)} ${path.relative(root, bins[b].file).padEnd(30)} ${(r.ir / 1000).toFixed(1)}k Ir/req, ` +
             `outside compiler/GC ${(r.irOut / 1000).toFixed(1)}k` + (r.top !== '' ? '\n' + r.top : ''));

@@ -1,13 +1,19 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, createServer } from 'node:net';
-import type { Socket } from 'node:net';
+import type { Server, Socket } from 'node:net';
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { freePort, nameServer, exchange, startSluice, stopSluice, waitFor, sleep } from '../proxy-util.ts';
 import { setTcpLogSink } from '../../../proxy/tcp/forward.ts';
 import type { StreamLog } from '../../../proxy/model/types.ts';
 import { SF_ERR_CHARS, SF_FINST_CHARS } from '../../../proxy/model/types.ts';
 import type { Runtime } from '../../../proxy/runtime.ts';
+import { activeStreamList } from '../../../proxy/streams.ts';
+import type { TcpStream } from '../../../proxy/tcp/forward.ts';
+import type { RawSocket } from '../../../proxy/net/raw-socket.ts';
 
 const logs: StreamLog[] = [];
 const term = (l: StreamLog) => SF_ERR_CHARS[l.errCause] + SF_FINST_CHARS[l.finishState];
@@ -18,7 +24,8 @@ await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
 const silentPort = (silent.address() as { port: number }).port;
 
 const rts: Runtime[] = [];
-after(async () => { for (const r of rts) await stopSluice(r); echo.server.close(); silent.close(); });
+const servers: Server[] = [];
+after(async () => { for (const r of rts) await stopSluice(r); echo.server.close(); silent.close(); for (const s of servers) s.close(); });
 
 async function proxyTo(port: number, timeouts = 'timeout client 2s\n  timeout server 2s', extra = ''): Promise<number> {
   const p = await freePort();
@@ -51,6 +58,65 @@ test('8 MiB each way arrive intact through backpressure', async () => {
   const got = Buffer.concat(chunks);
   assert.equal(got.length, data.length);
   assert.equal(createHash('sha1').update(got).digest('hex'), createHash('sha1').update(data).digest('hex'));
+});
+
+/** Writes `data` in 1000-byte pieces, one per event-loop turn (small reads on the other side), then ends `s`. */
+function pacedSend(s: Socket, data: Buffer): Promise<void> {
+  return new Promise((resolve) => {
+    let off = 0;
+    const step = (): void => {
+      if (off >= data.length) { s.end(); resolve(); return; }
+      s.write(data.subarray(off, off + 1000));
+      off += 1000;
+      setImmediate(step);
+    };
+    step();
+  });
+}
+
+test('forwarding sockets read in lent buffers; small reads queued behind a slow reader arrive intact both ways', async () => {
+  // unix sockets on both sides (a few hundred KiB of kernel buffer, where loopback TCP takes tens of MiB): both ends
+  // send 1000-byte pieces while neither reads, so the proxy's writes queue in small amounts (below the 16 KiB that
+  // pause the other side) while it goes on reading; the buffers those writes reference must be kept until drain (a
+  // buffer given back at once is overwritten by the next read)
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-lend-'));
+  const down = randomBytes(2 << 20);
+  const up = randomBytes(2 << 20);
+  let srvSock: Socket | null = null;
+  let srvSent: Promise<void> = Promise.resolve();
+  const server = createServer({ allowHalfOpen: true }, (s) => {
+    s.on('error', () => {});
+    s.pause();
+    srvSock = s;
+    srvSent = pacedSend(s, down);
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(join(dir, 'srv.sock'), r));
+  rts.push(await startSluice(`defaults\n  mode tcp\n  timeout connect 1s\n  timeout client 5s\n  timeout server 5s\n` +
+    `listen l\n  bind unix@${join(dir, 'fe.sock')}\n  server s unix@${join(dir, 'srv.sock')}\n`));
+  const c = connect({ path: join(dir, 'fe.sock'), allowHalfOpen: true });
+  c.pause();
+  await new Promise<void>((r) => c.on('connect', () => r()));
+  await waitFor(() => activeStreamList().length > 0 && srvSock !== null);
+  const st = activeStreamList()[0] as unknown as TcpStream;
+  await waitFor(() => st.srv !== null);
+  assert.equal((st.cli as RawSocket).lend, true);
+  assert.equal((st.srv as RawSocket).lend, true);
+  await Promise.all([pacedSend(c, up), srvSent]);
+  const cliGot: Buffer[] = [];
+  const srvGot: Buffer[] = [];
+  const cliDone = new Promise<void>((r) => c.on('end', () => r()));
+  const srvDone = new Promise<void>((r) => srvSock!.on('end', () => r()));
+  c.on('data', (d: Buffer) => cliGot.push(d));
+  srvSock!.on('data', (d: Buffer) => srvGot.push(d));
+  c.resume();
+  srvSock!.resume();
+  await Promise.all([cliDone, srvDone]);
+  c.destroy();
+  rmSync(dir, { recursive: true, force: true });
+  const sha = (x: Buffer) => createHash('sha1').update(x).digest('hex');
+  assert.equal(sha(Buffer.concat(cliGot)), sha(down));
+  assert.equal(sha(Buffer.concat(srvGot)), sha(up));
 });
 
 test('server silence hits timeout server: "sD"', async () => {
