@@ -98,10 +98,11 @@ class LineCtx implements KwCtx {
   readonly proxy: Proxy | null;
   readonly global: GlobalSettings;
   readonly proxies: ReadonlyMap<string, Proxy>;
+  readonly proxyList: readonly Proxy[];
   private readonly ld: Loading;
   constructor(ld: Loading, file: string, line: number, section: SectionKind, proxy: Proxy | null) {
     this.ld = ld; this.file = file; this.line = line; this.section = section; this.proxy = proxy;
-    this.global = ld.global; this.proxies = ld.st.byName;
+    this.global = ld.global; this.proxies = ld.st.byName; this.proxyList = ld.st.proxies;
   }
   alert(msg: string): void { this.ld.alert(this.file, `parsing [${this.file}:${this.line}] : ${msg}`); }
   warn(msg: string): void { this.ld.warn(`parsing [${this.file}:${this.line}] : ${msg}`); }

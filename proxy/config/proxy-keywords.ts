@@ -11,7 +11,7 @@ import {
   PR_MODE_TCP, PR_MODE_HTTP, PR_O_REDISPATCH, PR_O_ALLBACKUPS, PR_O_ABORTONCLOSE, PR_O_TCPKA, PR_O_CLKA, PR_O_SRVKA,
 } from '../model/types.ts';
 import { parseTime, parseUint, atol, TIME_MAX_MS } from './values.ts';
-import { capName } from './sections.ts';
+import { capName, allProxies } from './sections.ts';
 
 function parseMode(args: readonly string[], ctx: KwCtx): void {
   const px = ctx.proxy!;
@@ -87,7 +87,7 @@ function parseId(args: readonly string[], ctx: KwCtx): void {
   if ((px.cap & PR_CAP_DEF) !== 0) { ctx.alert(`'${args[0]}' not allowed in 'defaults' section.`); return; }
   const v = parseUint(args[1] ?? '');
   if (v <= 0) { ctx.alert(`custom id has to be > 0.`); return; }
-  for (const other of ctx.proxies.values()) {
+  for (const other of allProxies(ctx)) {
     if (other !== px && other.id === v) {
       ctx.alert(`${capName(px.cap)} ${px.name} has the same ID as ${capName(other.cap)} ${other.name} declared at ${other.file}:${other.line}.`);
       return;

@@ -5,7 +5,7 @@
  * post-parse checks (ids, missing timeouts, frontends without bind). Called by config/loader.ts. Hot path: no.
  */
 import type { Proxy } from '../model/types.ts';
-import type { SectionKind } from './types.ts';
+import type { SectionKind, KwCtx } from './types.ts';
 import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF, PR_CAP_LISTEN, CHK_RANK_TIMEOUTS, CHK_RANK_NO_BIND } from './types.ts';
 import { newProxy } from '../model/factories.ts';
 
@@ -200,3 +200,8 @@ export function finalizeSections(st: SectionState, firstId: number): FinalizeMes
 }
 
 export type { SectionKind };
+
+/** All frontends, backends and listens a keyword context knows (both of a frontend/backend pair sharing a name). */
+export function allProxies(ctx: KwCtx): readonly Proxy[] {
+  return ctx.proxyList ?? [...new Set(ctx.proxies.values())];
+}

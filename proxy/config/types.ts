@@ -28,6 +28,11 @@ export interface KwCtx {
   readonly global: GlobalSettings;
   /** All proxies parsed so far, by name (for `use_backend` checks at post-parse, `track`, ...). */
   readonly proxies: ReadonlyMap<string, Proxy>;
+  /**
+   * Every frontend, backend and listen parsed so far, in order (the map above keeps one proxy per name: a frontend
+   * and a backend may share one). Walk this one, through allProxies(), to visit them all.
+   */
+  readonly proxyList?: readonly Proxy[];
   alert(msg: string): void;
   warn(msg: string): void;
   /** Same, without the `parsing [file:line] : ` prefix (HAProxy's post-parse messages: "Proxy 'fe': ..."). */

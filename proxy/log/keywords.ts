@@ -30,7 +30,7 @@ import { atol } from '../config/values.ts';
 import { LF_CTX_LOG, LF_CTX_UNIQUE_ID } from './sample-avail.ts';
 import { LOG_FORMAT_HTTPLOG, LOG_FORMAT_CLF, LOG_FORMAT_TCPLOG, LOG_FORMAT_HTTPSLOG } from './presets.ts';
 import { COOKIE_CAPTURE_MAX } from './cookie.ts';
-import { capName } from '../config/sections.ts';
+import { capName, allProxies } from '../config/sections.ts';
 
 const FE = PR_CAP_FE | PR_CAP_DEF;
 const ALL = PR_CAP_FE | PR_CAP_BE | PR_CAP_DEF;
@@ -381,11 +381,10 @@ function ensureFinalize(ctx: KwCtx): void {
   if (finalizeRegistered.has(ctx.global)) return;
   finalizeRegistered.add(ctx.global);
   const g = ctx.global;
-  const proxies = ctx.proxies;
   ctx.postParse(() => {
     let maxLen = 0;
     for (const t of g.log.targets) if (t.maxLen > maxLen) maxLen = t.maxLen;
-    for (const px of proxies.values()) {
+    for (const px of allProxies(ctx)) {
       if ((px.cap & PR_CAP_DEF) !== 0) continue;
       for (const t of px.log.targets) if (t.maxLen > maxLen) maxLen = t.maxLen;
       const w = finalizeProxyLog(px, g);

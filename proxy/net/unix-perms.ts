@@ -7,6 +7,7 @@
  */
 import fs from 'node:fs';
 import type { BindKeyword, CfgKeyword, KwCtx } from '../config/types.ts';
+import { allProxies } from '../config/sections.ts';
 import type { BindCfg } from '../model/types.ts';
 import type { StatsGlobalCfg } from '../stats/types.ts';
 
@@ -56,12 +57,11 @@ function parseUnixBind(args: readonly string[], ctx: KwCtx): void {
     }
   }
   const g = ctx.global;
-  const proxies = ctx.proxies;
   ctx.postParse(() => {
     const unix = (path: string): boolean => path !== '' && path[0] !== '\0';   // abstract sockets have no file
     const stats = g.ext.get('stats') as StatsGlobalCfg | undefined;
     for (const s of stats?.sockets ?? []) if (unix(s.path)) s.path = u.prefix + s.path;   // 2.6: no mode nor owner
-    for (const px of proxies.values()) {
+    for (const px of allProxies(ctx)) {
       for (const b of px.binds) {
         if (!unix(b.path)) continue;
         b.path = u.prefix + b.path;

@@ -9,6 +9,7 @@ import type { FetchDef, MatchFn, AclPatterns, SampleCtx, AclCond, AclDef } from 
 import { ACL_M_INT, ACL_M_BOOL } from '../acl/types.ts';
 import type { Proxy, StreamLog } from '../model/types.ts';
 import type { KwCtx } from '../config/types.ts';
+import { allProxies } from '../config/sections.ts';
 import {
   STK_DT_CONN_CNT, STK_DT_CONN_CUR, STK_DT_CONN_RATE, STK_DT_SESS_CNT, STK_DT_SESS_RATE, STK_DT_HTTP_REQ_CNT,
   STK_DT_HTTP_REQ_RATE, STK_DT_HTTP_ERR_CNT, STK_DT_HTTP_ERR_RATE, STK_DT_HTTP_FAIL_CNT, STK_DT_HTTP_FAIL_RATE,
@@ -258,10 +259,7 @@ function proxyAcls(px: Proxy, extra: readonly (AclCond | null)[]): Set<AclDef> {
  * (stick rules).
  */
 export function stkBindFetches(ctx: KwCtx, extraConds: (px: Proxy) => readonly (AclCond | null)[]): void {
-  const seen = new Set<Proxy>();
-  for (const px of ctx.proxies.values()) {
-    if (seen.has(px)) continue;
-    seen.add(px);
+  for (const px of allProxies(ctx)) {
     for (const acl of proxyAcls(px, extraConds(px))) {
       for (const term of acl.terms) {
         const k = KINDS.get(term.fetch);

@@ -8,7 +8,6 @@
 import { hostname } from 'node:os';
 import type { CfgKeyword, KwCtx } from '../config/types.ts';
 import { PR_CAP_FE, PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
-import type { Proxy } from '../model/types.ts';
 import type { AclCond } from '../acl/types.ts';
 import type { StkRule } from './types.ts';
 import {
@@ -20,7 +19,7 @@ import {
   stkSetLoadTables,
 } from './table.ts';
 import { parseTime } from '../config/values.ts';
-import { capName } from '../config/sections.ts';
+import { capName, allProxies } from '../config/sections.ts';
 import { condCompile } from '../acl/keywords.ts';
 import { compileStkKey } from './key-expr.ts';
 import { stkAddRule, stkRules } from './persist.ts';
@@ -45,11 +44,9 @@ export function stkPeersTables(proxies: object): readonly StkTable[] { return pe
 
 function postParse(ctx: KwCtx): void {
   stkResolveActions(ctx);
-  const seen = new Set<Proxy>();
   let any = false;
-  for (const px of ctx.proxies.values()) {
-    if (seen.has(px)) continue;
-    seen.add(px);
+  const all = allProxies(ctx);
+  for (const px of all) {
     if (stkProxyTable(px) !== null) any = true;
     for (const r of stkRules(px)) {
       const t = r.tableName === '' ? stkProxyTable(px) : stkFindTable(ctx.proxies, r.tableName);
@@ -65,10 +62,10 @@ function postParse(ctx: KwCtx): void {
   }
   stkBindFetches(ctx, (px) => stkRules(px).map((r) => r.cond));
   const extra = stkPeersTables(ctx.proxies);
-  for (const px of seen) stkSetLoadTables(px, extra);
+  for (const px of all) stkSetLoadTables(px, extra);
   if (any || extra.length > 0) stkStartSweeper(() => {
     const list: StkTable[] = [...extra];
-    for (const px of seen) { const t = stkProxyTable(px); if (t !== null) list.push(t); }
+    for (const px of all) { const t = stkProxyTable(px); if (t !== null) list.push(t); }
     return list;
   });
 }

@@ -320,3 +320,32 @@ test('default-path config|parent: relative files follow each configuration file 
       .map((m) => /'([^']+)'/.exec(m.text)?.[1]).filter((n) => n?.endsWith('.http')), ['only-top.http', 'only-inner.http']);
   } finally { process.chdir(cwd); }
 });
+
+test('a frontend sharing its name with a backend gets its log format compiled and its post-parse checks', () => {
+  const c = load(`defaults
+ mode http
+ timeout client 1s
+ timeout server 1s
+ timeout connect 1s
+frontend web
+ bind :8080
+ log 127.0.0.1:514 local0
+ option httplog
+ default_backend web
+frontend k
+ bind :8081
+ mode tcp
+ option tcplog
+ default_backend k
+backend web
+ server s 127.0.0.1:80
+backend k
+ mode tcp
+ server s 127.0.0.1:80
+`);
+  const fe = c.proxies.find((p) => p.name === 'web' && (p.cap & 1) !== 0)!;
+  assert.notEqual(fe.log.emitter, null);
+  // haproxy 2.6.12 -c on the same text
+  assert.deepEqual(c.messages.filter((m) => m.level === CFG_WARNING).map((m) => m.text),
+    ["log format ignored for frontend 'k' since it has no log address."]);
+});
