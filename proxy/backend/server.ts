@@ -546,6 +546,15 @@ function warmupStep(s: Server, now: number): number {
   return lbStatic(s.proxy) ? 16 : Math.floor((16 * el + ss) / ss);
 }
 
+/**
+ * The effective weight in 16ths as 2.6's dynamic algorithms count it: the user weight times the slowstart step, not
+ * rounded (eweight, as show stat prints it, is rounded up: weight 30 at step 1 is 30/16 there, 2 in show stat).
+ */
+export function srvWeight16(s: Server): number {
+  const w = s.curState === SRV_ST_STARTING ? warmSteps.get(s) : undefined;
+  return w === undefined ? s.eweight * 16 : s.uweight * w;
+}
+
 /** Stats `throttle` column: the last computed step's share of the user weight while STARTING (2.6 derives it from
  *  the effective weight, updated by its warmup task), -1 otherwise (empty cell). */
 export function srvThrottle(s: Server): number {

@@ -14,6 +14,7 @@ import {
   SRV_ADMF_FDRAIN, SRV_ADMF_IDRAIN,
 } from '../model/types.ts';
 import type { LbAlgo } from './types.ts';
+import { srvWeight16 } from '../backend/server.ts';
 
 const WEIGHT_SCALE = 16;                     // effective weight = user weight * 16
 const EWEIGHT_MAX = 256 * WEIGHT_SCALE;
@@ -174,7 +175,7 @@ function syncGroup(st: RrState, g: RrGroup, want: readonly Server[], fresh: bool
       n = { s, e: 0, ne: 0, npos: 0, lpos: 0, rw: 0, key: 0, q: null, nextFull: null };
       st.nodes.set(s, n);
     }
-    n.ne = Math.max(1, Math.round(s.eweight * WEIGHT_SCALE));
+    n.ne = Math.max(1, Math.round(srvWeight16(s)));
     keep.add(n);
   }
   if (fresh) {
