@@ -9,7 +9,7 @@ import { PR_CAP_BE, PR_CAP_DEF } from '../config/types.ts';
 import type { Proxy, Server } from '../model/types.ts';
 import { SRV_ADMF_CMAINT, SRV_ONDOWN_SHUTDOWN_SESSIONS, SRV_ONUP_SHUTDOWN_BACKUP_SESSIONS } from '../model/types.ts';
 import { newServer } from '../model/factories.ts';
-import { parseAddr, parseTime, atol } from '../config/values.ts';
+import { parseAddr, parseTime, atol, envExpand } from '../config/values.ts';
 import type { KeywordRegistry } from '../config/registry.ts';
 import { bestMatch } from '../config/registry.ts';
 import { SRV_UWGHT_MAX, srvAddTracker } from './server.ts';
@@ -161,7 +161,8 @@ function checkServerLine(srv: Server, ctx: KwCtx): void {
  * ports (`+N`, `-N`) are refused as not supported; port 0 is the request's destination port (backend/connect.ts).
  * Returns the address with the port normalised, or the message.
  */
-function serverPortSpec(spec: string): { addr: string; err: string } {
+function serverPortSpec(orig: string): { addr: string; err: string } {
+  const spec = envExpand(orig);     // "${HOST}:${PORT}" outside quotes too, as 2.6 expands addresses
   if (spec.startsWith('/') || spec.includes('@') && !spec.startsWith('ipv4@') && !spec.startsWith('ipv6@')) return { addr: spec, err: '' };
   const close = spec.lastIndexOf(']');
   const colon = spec.lastIndexOf(':');
@@ -169,9 +170,9 @@ function serverPortSpec(spec: string): { addr: string; err: string } {
   const pt = spec.slice(colon + 1);
   if (pt === '') return { addr: spec.slice(0, colon), err: '' };
   const c = pt.charCodeAt(0);
-  if (c === 0x2b || c === 0x2d) return { addr: spec, err: `relative port '${pt}' (a port mapped from the client's) is not supported by sluice yet in '${spec}'` };
-  if (c < 0x30 || c > 0x39) return { addr: spec, err: `invalid character '${pt[0]}' in port number '${pt}' in '${spec}'\n` };
-  if (pt.includes('-')) return { addr: spec, err: `port range not permitted here in '${spec}'` };
+  if (c === 0x2b || c === 0x2d) return { addr: spec, err: `relative port '${pt}' (a port mapped from the client's) is not supported by sluice yet in '${orig}'` };
+  if (c < 0x30 || c > 0x39) return { addr: spec, err: `invalid character '${pt[0]}' in port number '${pt}' in '${orig}'\n` };
+  if (pt.includes('-')) return { addr: spec, err: `port range not permitted here in '${orig}'` };
   let n = 0;
   for (let i = 0; i < pt.length; i++) {
     const d = pt.charCodeAt(i) - 0x30;

@@ -91,13 +91,45 @@ export interface AddrSpec {
   err: string;        // '' when ok
 }
 
+/** The leading decimal digits of `s` as C's atoi() reads them (0 when there are none). */
+function atoiPrefix(s: string): number {
+  let v = 0;
+  for (let i = 0; i < s.length && i < 12; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) break;
+    v = v * 10 + c - 0x30;
+  }
+  return v;
+}
+
+/**
+ * Environment variables in an address, as 2.6 expands them there (outside quotes too): `$NAME` and `${NAME}`, an
+ * unset one is empty; there is no `${NAME-default}` form in addresses (the '-default}' stays as text).
+ */
+export function envExpand(spec: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (!spec.includes('$')) return spec;
+  let out = '';
+  let i = 0;
+  while (i < spec.length) {
+    if (spec.charCodeAt(i) !== 0x24) { out += spec[i++]; continue; }
+    const brace = spec.charCodeAt(i + 1) === 0x7b;
+    const j = brace ? i + 2 : i + 1;
+    let k = j;
+    while (k < spec.length && /[A-Za-z0-9_]/.test(spec[k])) k++;
+    const name = spec.slice(j, k);
+    out += name !== '' ? env[name] ?? '' : '';
+    i = brace && spec.charCodeAt(k) === 0x7d ? k + 1 : k;
+  }
+  return out;
+}
+
 /**
  * Parses `ipv4@1.2.3.4:80`, `ipv6@::1:80`, `[::1]:80`, `unix@/p`, `/p`, `host:port`, `:port`, `host:80-85`.
  * `needPort`: a TCP address without a port is an error ("missing port specification").
  */
 export function parseAddr(spec: string, needPort: boolean): AddrSpec {
   const r: AddrSpec = { host: '', port: 0, portEnd: 0, path: '', family: 0, err: '' };
-  let s = spec;
+  let s = envExpand(spec);
   if (s.startsWith('unix@')) { r.path = s.slice(5); r.family = -1; if (r.path === '') r.err = `missing path in '${spec}'`; return r; }
   if (s.startsWith('/') || s.startsWith('abns@')) { r.path = s; r.family = -1; return r; }
   if (s.startsWith('ipv4@')) { r.family = 4; s = s.slice(5); }
@@ -130,8 +162,21 @@ export function parseAddr(spec: string, needPort: boolean): AddrSpec {
     if (colons > 1) r.family = 6;
   }
   r.host = hostPart === '*' || hostPart === '0.0.0.0' && r.family === 0 ? (hostPart === '*' ? '' : hostPart) : hostPart;
-  if (portPart === null) {
+  if (portPart === null || (needPort && portPart === '')) {
     if (needPort) r.err = `missing port specification in '${spec}'`;
+    return r;
+  }
+  if (needPort) {
+    // a listening address, in 2.6.12's words: no port offsets, and the port is read as atoi() reads it ("8a" is 8)
+    const c0 = portPart.charCodeAt(0);
+    if (c0 === 0x2b || c0 === 0x2d) { r.err = `port offset not permitted here in '${spec}'`; return r; }
+    if (c0 < 0x30 || c0 > 0x39) { r.err = `invalid character '${portPart[0]}' in port number '${portPart}' in '${spec}'`; return r; }
+    const d = portPart.indexOf('-');
+    const a = atoiPrefix(d >= 0 ? portPart.slice(0, d) : portPart), b = d >= 0 ? atoiPrefix(portPart.slice(d + 1)) : a;
+    if (a < 1 || a > 65535) { r.err = `invalid port '${d >= 0 ? portPart.slice(0, d) : portPart}'`; return r; }
+    if (b < 1 || b > 65535) { r.err = `invalid port '${portPart.slice(d + 1)}'`; return r; }
+    if (a > b) { r.err = `invalid port range '${a}-${b}'`; return r; }
+    r.port = a; r.portEnd = b;
     return r;
   }
   const dash = portPart.indexOf('-');

@@ -26,7 +26,7 @@ import { patRefDry, patRefLate } from '../acl/pat-ref.ts';
 import { setCfgPosition } from '../config/position.ts';
 import { setLogMessageCap } from './emit.ts';
 import { tokenizeLogFormat } from './format-tokens.ts';
-import { atol } from '../config/values.ts';
+import { atol, envExpand } from '../config/values.ts';
 import { LF_CTX_LOG, LF_CTX_UNIQUE_ID } from './sample-avail.ts';
 import { LOG_FORMAT_HTTPLOG, LOG_FORMAT_CLF, LOG_FORMAT_TCPLOG, LOG_FORMAT_HTTPSLOG } from './presets.ts';
 import { COOKIE_CAPTURE_MAX } from './cookie.ts';
@@ -46,7 +46,8 @@ type AddrResult = Pick<LogTarget, 'kind' | 'host' | 'port' | 'family' | 'path' |
  * Parses a log target address: `host[:port]`, `udp@`/`udp4@`/`udp6@`/`ipv4@`/`ipv6@` prefixes, `unix@/path` or
  * `/path` (unix datagram), `stdout`, `stderr`, `fd@N`. Returns the address fields or an error message.
  */
-export function parseLogAddress(a: string): AddrResult {
+export function parseLogAddress(orig: string): AddrResult {
+  const a = envExpand(orig);      // as 2.6 expands addresses, outside quotes too
   const base = { kind: LOG_TGT_UDP, host: '', port: 514, family: 4 as 4 | 6, path: '', fd: -1 };
   if (a === 'stdout' || a === 'fd@1') return { ...base, kind: LOG_TGT_FD, fd: 1 };
   if (a === 'stderr' || a === 'fd@2') return { ...base, kind: LOG_TGT_FD, fd: 2 };

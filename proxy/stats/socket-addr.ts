@@ -6,6 +6,7 @@
  */
 import { isIPv4, isIPv6 } from 'node:net';
 import { lookupHostSync } from '../net/host-lookup.ts';
+import { envExpand } from '../config/values.ts';
 import type { StatsSocketCfg } from './types.ts';
 
 export type SocketAddr = { host: string; port: number; path: string };
@@ -18,7 +19,8 @@ const STREAM6 = ['ipv6@', 'tcp6@'];
  * `a` → a socket address, or the text 2.6 prints after "'stats socket' : " (ending with its own newlines: 2.6
  * leaves one or two empty lines after these alerts).
  */
-export function parseStatsSocketAddr(a: string): SocketAddr | string {
+export function parseStatsSocketAddr(orig: string): SocketAddr | string {
+  const a = envExpand(orig);      // "${SOCK_DIR}/admin.sock", as 2.6 expands addresses
   if (a.startsWith('unix@')) return { host: '', port: 0, path: a.slice(5) };
   if (a.startsWith('abns@')) return { host: '', port: 0, path: '\0' + a.slice(5) };
   if (a.startsWith('/')) return { host: '', port: 0, path: a };

@@ -349,3 +349,27 @@ backend k
   assert.deepEqual(c.messages.filter((m) => m.level === CFG_WARNING).map((m) => m.text),
     ["log format ignored for frontend 'k' since it has no log address."]);
 });
+
+test('addresses expand $VAR and ${VAR} outside quotes, as 2.6.12 (bind *:${PORT}1 with PORT=8085 is port 80851)', () => {
+  process.env.SLUICE_T_PORT = '8085';
+  process.env.SLUICE_T_HOST = '127.0.0.1';
+  try {
+    const c = load(`defaults
+ mode http
+ timeout client 1s
+ timeout server 1s
+ timeout connect 1s
+frontend f
+ bind \${SLUICE_T_HOST}:$SLUICE_T_PORT
+ bind *:\${SLUICE_T_PORT}1
+ default_backend b
+backend b
+ server s $SLUICE_T_HOST:$SLUICE_T_PORT
+`);
+    assert.deepEqual(alerts(c).map((a) => a.replace(/^parsing \[[^\]]+\] : /, '')), ["'bind' : invalid port '80851'"]);
+    const fe = c.proxies.find((p) => p.name === 'f')!;
+    assert.deepEqual([fe.binds[0].host, fe.binds[0].port], ['127.0.0.1', 8085]);
+    const s = c.proxies.find((p) => p.name === 'b')!.servers[0];
+    assert.deepEqual([s.host, s.port], ['127.0.0.1', 8085]);
+  } finally { delete process.env.SLUICE_T_PORT; delete process.env.SLUICE_T_HOST; }
+});
