@@ -43,6 +43,7 @@ const OK = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
 const OKC = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok';
 const CL100 = 'HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789';
 const CHUNK = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\na\r\n0123456789\r\n';
+const PCH = 'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n';
 const CDELIM = 'HTTP/1.1 200 OK\r\n\r\n0123456789';
 const SLOW = 'HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n0123456789';
 const FREEZE_MS = 20;
@@ -230,6 +231,15 @@ export const ABORT_SCENARIOS: Scenario[] = [
   { name: 'w-lb-sethdr-fe', fe: 'http-request set-header Host %[req.hdr(host)]zz', be: 'balance hdr(host)', more: [{ server: ['head', { w: OK }] }, { server: ['head', { w: OK }] }], server: ['head', { w: OK }],
     clients: ['a', 'bb', 'ccc', 'dd', 'e'].map((h, i) => ({ delay: i * 150, steps: [{ w: `GET / HTTP/1.1\r\nHost: ${h}\r\n\r\n` }, { until: 'ok' }, 'end'] })) },
   { name: 'f-httpclose-fin-with', fe: 'option httpclose', clients: [{ steps: [{ w: GET }, { until: 'ok' }] }], server: ['head', { sleep: 50 }, 'freeze', { w: OK }, 'end'] },
+  // session 11 (issue #2): a bad chunk (size, missing CRLF) once the head went out, request side and response side
+  { name: 'k-req-bad-size', clients: [{ steps: [{ w: PCH }, { sleep: 100 }, { w: 'zz\r\nhello\r\n0\r\n\r\n' }] }], server: ['head'] },
+  { name: 'k-req-bad-size-second', clients: [{ steps: [{ w: PCH + '5\r\nhello\r\n' }, { sleep: 100 }, { w: 'zz\r\n' }] }], server: ['head'] },
+  { name: 'k-req-no-crlf', clients: [{ steps: [{ w: PCH }, { sleep: 100 }, { w: '5\r\nhelloXX0\r\n\r\n' }] }], server: ['head'] },
+  { name: 'k-req-bad-size-srvka', clients: [{ steps: [{ w: PCH }, { sleep: 100 }, { w: 'zz\r\n' }] }], server: ['head', { w: OK }] },
+  { name: 'k-rsp-bad-size', clients: [{ steps: [{ w: GET }] }], server: ['head', { w: CHUNK }, { sleep: 100 }, { w: 'zz\r\n' }] },
+  { name: 'k-rsp-no-crlf', clients: [{ steps: [{ w: GET }] }], server: ['head', { w: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n' }, { sleep: 100 }, { w: '2\r\nokXX' }] },
+  { name: 'k-rsp-bad-size-fin', clients: [{ steps: [{ w: GET }] }], server: ['head', { w: CHUNK }, { sleep: 100 }, { w: 'zz\r\n' }, 'end'] },
+  { name: 'k-rsp-bad-first', clients: [{ steps: [{ w: GET }] }], server: ['head', { w: 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n' }, { sleep: 100 }, { w: 'zz\r\n' }] },
 ];
 
 /** First in every configuration: the harness's readiness probe connects to the first frontend (not compared). */

@@ -1471,7 +1471,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       const st = this.rspChunk as ChunkState;
       if (st.part !== null) { chunk = chunkResume(st, chunk, from); from = 0; }
       const r = chunkDecode(st, chunk, from, chunk.length);
-      if (r < 0) { this.serverFailed(SF_ERR_SRVCL, SF_FINST_D, 0); return; }
+      if (r < 0) { this.rspBodyFailed(); return; }
       if (st.trailerOut !== null && (this.fe.options & PR_O_H1_ADJ_CLI) !== 0) h1CaseAdjust(st.trailerOut, 0);
       if (this.cacheSt !== null) for (let i = 0; i < st.nspans; i++) cacheBody(this.cacheSt, chunk, st.spans[2 * i], st.spans[2 * i + 1]);
       if (!this.cliGone && !writeChunks(this.cli, st, chunk, this.rsp.status < 100)) this.cliStalled();
@@ -1501,7 +1501,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       const st = this.rspChunk as ChunkState;
       if (st.part !== null) { chunk = chunkResume(st, chunk, from); from = 0; }
       const r = chunkDecode(st, chunk, from, chunk.length);
-      if (r < 0) { this.serverFailed(SF_ERR_SRVCL, SF_FINST_D, 0); return; }
+      if (r < 0) { this.rspBodyFailed(); return; }
       if (st.trailerOut !== null && (this.fe.options & PR_O_H1_ADJ_CLI) !== 0) h1CaseAdjust(st.trailerOut, 0);
       if (st.trailerPartial >= 0) chunkHold(st, chunk);
       for (let i = 0; i < st.nspans; i++) {
@@ -1597,12 +1597,19 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     else { this.bc.release(); if (this.srvKeepAlive) serverClose(s); else serverCloseAfterResponse(s); }
   }
 
-  dropServer(): void {
+  /**
+   * `fin`: a FIN instead of serverClose's RST, as 2.6.12 ends a server connection after a bad chunk; what is still
+   * queued for it (still connecting, or a full socket) goes first, the socket then ends with the server's FIN.
+   */
+  dropServer(fin = false): void {
     const s = this.srv;
     this.srv = null;
     timerDisarm(this.srvTimer);
     this.bc.release();
-    if (s !== null) { detachSrv(s); serverClose(s); }
+    if (s === null) return;
+    detachSrv(s);
+    if (!fin) serverClose(s);
+    else { sockSilence(s); if (s.connecting === true || s.writableLength > 0) s.end(); else s.destroy(); }
   }
 
   /** Fills the remaining log fields, counts the response and hands the log to P3's emitter. */
@@ -1913,11 +1920,29 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
    */
   reqBodyFailed(): void {
     const log = this.log;
-    if (log.errCause === SF_ERR_NONE) { log.errCause = SF_ERR_PRXCOND; log.finishState = SF_FINST_H; }
+    // `PD--` once a response is on its way (2.6.12)
+    if (log.errCause === SF_ERR_NONE) { log.errCause = SF_ERR_PRXCOND; log.finishState = this.rsPhase === RS_WAIT ? SF_FINST_H : SF_FINST_D; }
     this.fe.feCounters.failedReq++;
     this.srvKeepAlive = false;
-    this.dropServer();
+    this.dropServer(true);
     if (this.rsPhase === RS_WAIT) { this.sendError(400, false); return; }
+    this.cliKeepAlive = false;
+    this.finishLog();
+    this.shutClient();
+  }
+
+  /**
+   * A chunked response body found malformed after its head went to the client: as 2.6.12, logged `SD--`, counted in
+   * eresp but not srv_abrt, the server connection closed with a FIN, the client's after what it got.
+   */
+  rspBodyFailed(): void {
+    const log = this.log;
+    if (log.errCause === SF_ERR_NONE) { log.errCause = SF_ERR_SRVCL; log.finishState = SF_FINST_D; }
+    const be = this.be;
+    if (be !== null) be.beCounters.failedResp++;
+    if (log.server !== null) log.server.counters.failedResp++;
+    this.srvKeepAlive = false;
+    this.dropServer(true);
     this.cliKeepAlive = false;
     this.finishLog();
     this.shutClient();

@@ -6,7 +6,10 @@
  *   client's FIN or `timeout client`); a server gone for good (close()) gets nothing more;
  * - session11-rewrite: set-uri / replace-uri / set-header Host on a CONNECT, and the server `balance hdr(host)` /
  *   `balance uri` pick after a rewrite (w-lb-*: which connection ends first is left out, their pooled connections
- *   end by the pool's timing).
+ *   end by the pool's timing);
+ * - session11-bad-chunk: a bad chunk size or a missing CRLF once the head went out, request side (400 PH--, PD-- when
+ *   the response is already out) and response side (the client's response cut, SD--, eresp but no srv_abrt), the
+ *   server connection closed with a FIN.
  * Compared: what each server connection received (and how it ended), the clients' outcomes, the log lines (timers
  * masked, sorted) and the counters.
  */
@@ -21,6 +24,7 @@ type Golden = Record<string, { clients: string[]; server: string; srvGot: string
 const load = (f: string): Golden => JSON.parse(fs.readFileSync(path.join(ROOT, 'fixtures/proxy/abort-diff', f), 'latin1')) as Golden;
 const EARLY = load('session11-early-response-haproxy-2.6.12.json');
 const REWRITE = load('session11-rewrite-haproxy-2.6.12.json');
+const BAD_CHUNK = load('session11-bad-chunk-haproxy-2.6.12.json');
 let side: Side | null = null;
 let started: Promise<Side> | null = null;
 
@@ -29,9 +33,9 @@ after(() => {
   fs.rmSync(OUT, { recursive: true, force: true });
 });
 
-/** One Sluice for both goldens' scenarios (each has its own frontend, backend and servers). */
+/** One Sluice for all goldens' scenarios (each has its own frontend, backend and servers). */
 function sluice(): Promise<Side> {
-  const names = new Set([...Object.keys(EARLY), ...Object.keys(REWRITE)]);
+  const names = new Set([...Object.keys(EARLY), ...Object.keys(REWRITE), ...Object.keys(BAD_CHUNK)]);
   started ??= startSide('sluice', [process.execPath, '--import', 'tsx', path.join(ROOT, 'proxy/main.ts')], [PROBE, ...ABORT_SCENARIOS.filter((s) => names.has(s.name))])
     .then((s) => (side = s));
   return started;
@@ -62,3 +66,5 @@ async function replay(golden: Golden): Promise<void> {
 test('an early answer during the request body: the rest still goes to a server that only shut its side, then a FIN, as haproxy 2.6.12', { timeout: 60000 }, () => replay(EARLY));
 
 test('set-uri on a CONNECT and balance hdr(host)/uri after a rewrite: the bytes each server gets, as haproxy 2.6.12', { timeout: 60000 }, () => replay(REWRITE));
+
+test('a bad chunk after the head went out: 400 PH-- (PD-- once answered) or a cut response SD-- without srv_abrt, the server connection closed with a FIN, as haproxy 2.6.12', { timeout: 60000 }, () => replay(BAD_CHUNK));
