@@ -225,11 +225,17 @@ export const ABORT_SCENARIOS: Scenario[] = [
   ...([['plain', 'balance hdr(host)'], ['sethdr', 'balance hdr(host)\n  http-request set-header Host %[req.hdr(host)]zz'],
     ['seturi', 'balance hdr(host)\n  http-request set-uri http://%[req.hdr(host)]q/x'],
     ['dom', 'balance hdr(host) use_domain_only\n  http-request set-header Host www.%[req.hdr(host)]%[req.hdr(host)].com'],
-    ['uri', 'balance uri\n  http-request set-uri /%[req.hdr(host)]%[req.hdr(host)]/p']] as const)
-    .map(([n, be]): Scenario => ({ name: `w-lb-${n}`, be, more: [{ server: ['head', { w: OK }] }, { server: ['head', { w: OK }] }], server: ['head', { w: OK }],
-      clients: ['a', 'bb', 'ccc', 'dd', 'e'].map((h, i) => ({ delay: i * 150, steps: [{ w: `GET / HTTP/1.1\r\nHost: ${h}\r\n\r\n` }, { until: 'ok' }, 'end'] })) })),
-  { name: 'w-lb-sethdr-fe', fe: 'http-request set-header Host %[req.hdr(host)]zz', be: 'balance hdr(host)', more: [{ server: ['head', { w: OK }] }, { server: ['head', { w: OK }] }], server: ['head', { w: OK }],
-    clients: ['a', 'bb', 'ccc', 'dd', 'e'].map((h, i) => ({ delay: i * 150, steps: [{ w: `GET / HTTP/1.1\r\nHost: ${h}\r\n\r\n` }, { until: 'ok' }, 'end'] })) },
+    ['uri', 'balance uri\n  http-request set-uri /%[req.hdr(host)]%[req.hdr(host)]/p'],
+    ['sethdr-fe', 'balance hdr(host)', 'http-request set-header Host %[req.hdr(host)]zz'],
+    ['urlparam-setq', 'balance url_param y\n  http-request set-query y=%[req.hdr(host)]q'],
+    ['hdr-replace', 'balance hdr(host)\n  http-request replace-header Host (.*) \\1\\1z'],
+    ['hdr-del', 'balance hdr(host)\n  http-request del-header Host'],
+    ['hdr-add', 'balance hdr(x-k)\n  http-request add-header x-k %[req.hdr(host)]w'],
+    ['uri-setpath', 'balance uri\n  http-request set-path /%[req.hdr(host)]%[req.hdr(host)]'],
+    ['uri-whole-setq', 'balance uri whole\n  http-request set-query k=%[req.hdr(host)]'],
+    ['hdr-fe-be', 'balance hdr(x-k)\n  http-request set-header x-k %[req.hdr(x-k)]b', 'http-request set-header x-k %[req.hdr(host)]f']] as const)
+    .map(([n, be, fe]: readonly string[]): Scenario => ({ name: `w-lb-${n}`, be, fe, more: [{ server: ['head', { w: OK }] }, { server: ['head', { w: OK }] }], server: ['head', { w: OK }],
+      clients: ['a', 'bb', 'ccc', 'dd', 'e'].map((h, i) => ({ delay: i * 150, steps: [{ w: `GET /p?x=${h}&y=${h}${h} HTTP/1.1\r\nHost: ${h}\r\n\r\n` }, { until: 'ok' }, 'end'] })) })),
   { name: 'f-httpclose-fin-with', fe: 'option httpclose', clients: [{ steps: [{ w: GET }, { until: 'ok' }] }], server: ['head', { sleep: 50 }, 'freeze', { w: OK }, 'end'] },
   // session 11 (issue #2): a bad chunk (size, missing CRLF) once the head went out, request side and response side
   { name: 'k-req-bad-size', clients: [{ steps: [{ w: PCH }, { sleep: 100 }, { w: 'zz\r\nhello\r\n0\r\n\r\n' }] }], server: ['head'] },

@@ -5,8 +5,8 @@
  *   rest of the body when it only shut its side (FIN) or said Connection: close, then a FIN (after the body, the
  *   client's FIN or `timeout client`); a server gone for good (close()) gets nothing more;
  * - session11-rewrite: set-uri / replace-uri / set-header Host on a CONNECT, and the server `balance hdr(host)` /
- *   `balance uri` pick after a rewrite (w-lb-*: which connection ends first is left out, their pooled connections
- *   end by the pool's timing);
+ *   `balance uri` / `url_param` pick after set-header, replace-header, add-header, del-header, set-uri, set-path or
+ *   set-query (w-lb-*: which connection ends first is left out, their pooled connections end by the pool's timing);
  * - session11-bad-chunk: a bad chunk size or a missing CRLF once the head went out, request side (400 PH--, PD-- when
  *   the response is already out) and response side (the client's response cut, SD--, eresp but no srv_abrt), the
  *   server connection closed with a FIN.
