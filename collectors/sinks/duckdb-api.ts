@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type * as DuckDbApi from '@duckdb/node-api';
 
 let api: typeof DuckDbApi | null = null;
@@ -17,7 +18,7 @@ export const BUNDLED_API = new URL('./duckdb-node-api.cjs', import.meta.url);
 export function duckDbApi(): typeof DuckDbApi {
   if (api === null) {
     const req = createRequire(import.meta.url);
-    api = (fs.existsSync(BUNDLED_API) ? req(BUNDLED_API.pathname) : req('@duckdb/node-api')) as typeof DuckDbApi;
+    api = (fs.existsSync(BUNDLED_API) ? req(fileURLToPath(BUNDLED_API)) : req('@duckdb/node-api')) as typeof DuckDbApi;
   }
   return api;
 }
