@@ -48,7 +48,6 @@ export const IGNORED: ReadonlyArray<readonly [string, readonly IgnoredKeyword[]]
     ['busy-polling', 0, POLLER], ['nosplice', 0, 'data is copied through user space, never spliced'],
     ['nogetaddrinfo', 0, 'names are resolved with the system resolver'], ['noreuseport', 0, TUNE],
     ['maxpipes', 1, 'data is copied through user space, never spliced'],
-    ['max-spread-checks', 1, 'the first checks start within 100 ms'],
     ['ssl-mode-async', 0, SSL_ENGINE], ['maxsslconn', 1, 'TLS connections count in maxconn only'],
     ['maxsslrate', 1, 'TLS handshakes are not rate limited'], ['ssl-skip-self-issued-ca', 0, 'node builds the chain sent'],
     ['ssl-load-extra-files', 1, 'only the PEM files named (and <crt>.key) are read'], ['ssl-provider', 1, SSL_ENGINE],

@@ -11,6 +11,7 @@ import type { Proxy } from './model/types.ts';
 import { PR_CAP_FE, PR_CAP_BE } from './config/types.ts';
 import { initBackendServers } from './backend/server.ts';
 import { startChecks, stopChecks } from './checks/health.ts';
+import { firstCheckPlan } from './checks/spread.ts';
 import { startFrontend, stopListeners, bindKeys, feGlobal, DEFAULT_MAXCONN, closeAllListeners } from './frontend.ts';
 import { acceptRateApply } from './accept-rate.ts';
 import { whenNoStreams, killStreams, activeStreamList } from './streams.ts';
@@ -80,6 +81,7 @@ export async function startRuntime(cfg: LoadedConfig, prev: Runtime | null = nul
     httpDrain(activeStreamList().filter((s) => old.has(s.fe)));
   }
   if (prev !== null) for (const px of prev.cfg.proxies) if (isFe(px)) await stopListeners(px, newKeys);
+  firstCheckPlan(cfg.proxies);
   for (const px of cfg.proxies) if (isBe(px)) startChecks(px);
   if (prev !== null) dnsStop(prev.cfg.proxies);
   dnsStart(cfg.proxies);

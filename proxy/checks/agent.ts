@@ -16,7 +16,7 @@ import {
 import { srvSetRunning, srvSetStopped, srvSetMaint, srvSetDrain, srvSetReady, srvSetWeight, srvParseWeight } from '../backend/server.ts';
 import { checkLogText, logCheckLine } from './log-checks.ts';
 import { processSessions } from '../stats/counters.ts';
-import { checkSpread } from './spread.ts';
+import { checkSpread, firstCheckDelay } from './spread.ts';
 import { errnoText } from './probe.ts';
 
 interface AgentTask { srv: Server; timer: NodeJS.Timeout | null; stopped: boolean }
@@ -193,7 +193,7 @@ export function startAgents(be: Proxy_): void {
     a.health = a.rise + a.fall - 1;
     const t: AgentTask = { srv, timer: null, stopped: false };
     a.task = t;
-    schedule(t, Math.floor((Math.min(a.inter, 100) * i) / Math.max(1, list.length)));
+    schedule(t, firstCheckDelay(a, Math.floor((a.inter * i) / list.length)));
   });
 }
 

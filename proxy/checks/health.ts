@@ -15,7 +15,7 @@ import { srvSetRunning, srvSetStopped, SRV_ADMF_MAINT } from '../backend/server.
 import { processSessions } from '../stats/counters.ts';
 import { agentSaysUp, startAgents, stopAgents } from './agent.ts';
 import { logHealthCheck, logServerEvents, unlogServerEvents } from './log-checks.ts';
-import { checkSpread } from './spread.ts';
+import { checkSpread, firstCheckDelay } from './spread.ts';
 
 interface CheckTask {
   srv: Server;
@@ -95,7 +95,10 @@ function schedule(t: CheckTask, ms: number): void {
   t.timer.unref();
 }
 
-/** Starts the checks of every `check` server of `be`, spread over the first interval like HAProxy. */
+/**
+ * Starts the checks of every `check` server of `be`, each first one when firstCheckPlan() (checks/spread.ts, run over
+ * the whole configuration first) placed it, like HAProxy.
+ */
 export function startChecks(be: Proxy): void {
   const list = be.servers.filter((s) => s.check.enabled);
   list.forEach((srv, i) => {
@@ -103,8 +106,7 @@ export function startChecks(be: Proxy): void {
     srv.check.status = HCHK_STATUS_INI;
     const t: CheckTask = { srv, timer: null, stopped: false };
     srv.check.task = t;
-    // first probe soon (spread, bounded so startup state is known quickly)
-    schedule(t, Math.floor((Math.min(srv.check.inter, 100) * i) / Math.max(1, list.length)));
+    schedule(t, firstCheckDelay(srv.check, Math.floor((srv.check.inter * i) / list.length)));
   });
   startAgents(be);
   logServerEvents(be);
