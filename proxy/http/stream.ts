@@ -591,7 +591,9 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     else if ((f & H1_MF_CLEN) && m.bodyLen > 0) { this.reqBody = BODY_LEN; this.reqLeft = m.bodyLen; }
     else this.reqBody = BODY_NONE;
     const ver11 = (f & H1_MF_VER_11) !== 0;
-    this.cliKeepAlive = (ver11 ? (f & H1_MF_CONN_CLO) === 0 : (f & H1_MF_CONN_KAL) !== 0) && (f & H1_MF_TE_CL) === 0 && !this.draining;
+    // the frontend's httpclose applies from the start: its own replies (return, deny, redirect, no backend) close too
+    this.cliKeepAlive = (ver11 ? (f & H1_MF_CONN_CLO) === 0 : (f & H1_MF_CONN_KAL) !== 0) && (f & H1_MF_TE_CL) === 0 && !this.draining &&
+      (fe.options & PR_O_HTTPCLOSE) === 0;
     // a chunked body already received whole is checked now: a bad one is a 400 before any routing, as in HAProxy
     if ((f & H1_MF_CHNK) !== 0 && headEnd < end) {
       const st = scratchChunk;
@@ -681,7 +683,6 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     if (stkBe >= 0 && this.stk !== null) stkHttpReqSince(this.stk, stkBe, this.headDone);
     const opts = fe.options | be.options;
     // the client side follows the frontend's mode only (a backend's httpclose closes the server side), as 2.6
-    if (fe.options & PR_O_HTTPCLOSE) this.cliKeepAlive = false;
     this.srvKeepAlive = (opts & (PR_O_HTTPCLOSE | PR_O_HTTP_SERVER_CLOSE)) === 0;
     // force-persist / ignore-persist / option persist, then use-server, cookie and stick match, in 2.6's order
     let prst = 0;
