@@ -264,11 +264,11 @@ export function h1Parse(m: H1Msg, buf: Buffer, end: number, limit: number): numb
       m.scan = end;
       if (m.state === H1_ST_START) m.start = p;
       if (end - m.start > limit) return fail(m, end, m.flags & H1_MF_RESP ? 502 : H1_ERR_BAD);
-      // Content-Length and Host are checked once the next line's first byte shows they are not folded (2.6: a bad
-      // Content-Length followed by an unfinished line is a 400 now, not a 408 later; Transfer-Encoding waits for the
-      // head's end)
-      if ((m.pendId === HDR_CLEN || m.pendId === HDR_HOST) && p < end && buf[p] !== 32 && buf[p] !== 9 &&
-          specialHeader(m, buf) < 0) return -1;
+      // Content-Length, Host and a request's Transfer-Encoding are checked once the next line's first byte shows they
+      // are not folded (2.6: a bad Content-Length, a second chunked or a coding after chunked followed by an unfinished
+      // line is a 400 now, not a 408 later; codings not ending with chunked wait for the head's end, onTransferEncoding)
+      if ((m.pendId === HDR_CLEN || m.pendId === HDR_HOST || (m.pendId === HDR_TE && (m.flags & H1_MF_RESP) === 0)) &&
+          p < end && buf[p] !== 32 && buf[p] !== 9 && specialHeader(m, buf) < 0) return -1;
       // 2.6 parses byte by byte: a start line or header line already wrong in its first bytes fails now, not at its
       // line end
       const bad = m.state !== H1_ST_HDR ? badLineStart(m, buf, m.start, end) : p < end ? badHeaderStart(m, buf, p, end) : -1;
@@ -719,12 +719,15 @@ function onConnection(m: H1Msg, buf: Buffer, s: number, e: number, x: number): n
   while (i < e) {
     while (i < e && (buf[i] === 32 || buf[i] === 9 || buf[i] === 44)) i++;
     if (i >= e) break;
+    // an element runs to the next comma, spaces inside it included ("kee/p;alive- close" is no "close": 2.6.12)
     const ts = i;
-    while (i < e && buf[i] !== 44 && buf[i] !== 32 && buf[i] !== 9) i++;
-    if (h1TokenIs(buf, ts, i, T_CLOSE)) { m.flags |= H1_MF_CONN_CLO; known = true; }
-    else if (h1TokenIs(buf, ts, i, T_KEEPALIVE)) { m.flags |= H1_MF_CONN_KAL; known = true; }
+    while (i < e && buf[i] !== 44) i++;
+    let te = i;
+    while (te > ts && (buf[te - 1] === 32 || buf[te - 1] === 9)) te--;
+    if (h1TokenIs(buf, ts, te, T_CLOSE)) { m.flags |= H1_MF_CONN_CLO; known = true; }
+    else if (h1TokenIs(buf, ts, te, T_KEEPALIVE)) { m.flags |= H1_MF_CONN_KAL; known = true; }
     else {
-      if (h1TokenIs(buf, ts, i, T_UPGRADE)) m.flags |= H1_MF_CONN_UPG;
+      if (h1TokenIs(buf, ts, te, T_UPGRADE)) m.flags |= H1_MF_CONN_UPG;
       other = true;
     }
   }
