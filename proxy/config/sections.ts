@@ -174,6 +174,8 @@ export function finalizeSections(st: SectionState, firstId: number): FinalizeMes
   let next = firstId;
   for (const px of st.proxies) {
     if (px.id === 0) { while (used.has(next)) next++; px.id = next; used.add(next); }
+    // 2.6 numbers no server of a proxy `disabled` in the configuration (show servers state prints id 0)
+    if (px.disabled) continue;
     const sused = new Set<number>();
     for (const s of px.servers) if (s.id > 0) sused.add(s.id);
     let sn = 1;

@@ -556,6 +556,8 @@ export function walkStats(src: StatsSource, opts: StatDumpOpts,
   for (const px of src.proxies) {
     if (opts.iid >= 0 && px.id !== opts.iid) continue;
     found = true;
+    // a proxy `disabled` in the configuration is never started: 2.6 dumps nothing of it
+    if (px.disabled) continue;
     if (opts.scope !== null && opts.scope.length > 0 && !opts.scope.includes(px.name)) continue;
     if (opts.uriScope !== undefined && opts.uriScope !== '' && !px.name.toLowerCase().includes(opts.uriScope)) continue;
     const isFe = (px.cap & PR_CAP_FE) !== 0;
