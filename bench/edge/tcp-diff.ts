@@ -130,7 +130,7 @@ export const TCP_SCENARIOS: Scenario[] = [
   { name: 'pp-send-v2', mode: 'tcp', srv: 'send-proxy-v2', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }, 'end'] }], server: ECHO },
   { name: 'pp-accept', mode: 'tcp', bind: 'accept-proxy', clients: [{ steps: [{ w: 'PROXY TCP4 10.1.2.3 10.9.8.7 4242 443\r\nhi' }, { until: 'yo' }, 'end'] }], server: ECHO },
   { name: 'pp-accept-chain', mode: 'tcp', bind: 'accept-proxy', srv: 'send-proxy', clients: [{ steps: [{ w: 'PROXY TCP4 10.1.2.3 10.9.8.7 4242 443\r\nhi' }, { until: 'yo' }, 'end'] }], server: ECHO },
-  { name: 'pp-accept-split', mode: 'tcp', bind: 'accept-proxy', clients: [{ steps: [{ w: 'PROXY TCP4 10.1' }, { sleep: 200 }, { w: '.2.3 10.9.8.7 4242 443\r\nhi' }, { until: 'yo' }, 'end'] }], server: ECHO },
+  { name: 'pp-accept-split', mode: 'tcp', bind: 'accept-proxy', clients: [{ steps: [{ w: 'PROXY TCP4 10.1' }, { sleep: 600 }, { w: '.2.3 10.9.8.7 4242 443\r\nhi' }, { until: 'yo' }, 'end'] }], server: ECHO },
   { name: 'pp-accept-short', mode: 'tcp', bind: 'accept-proxy', clients: [{ steps: [{ w: 'hi' }] }], server: ECHO },
   { name: 'pp-accept-bad-v1', mode: 'tcp', bind: 'accept-proxy', clients: [{ steps: [{ w: 'PROXY TCP9 x\r\nhi' }] }], server: ECHO },
   { name: 'pp-accept-bad', mode: 'tcp', bind: 'accept-proxy', clients: [{ steps: [{ w: 'hi there\r\n' }] }], server: ECHO },
@@ -152,7 +152,7 @@ export const TCP_SCENARIOS: Scenario[] = [
   { name: 'tun-oneway-cli', mode: 'tcp', be: 'timeout tunnel 1s', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }, ...Array.from({ length: 8 }, () => [{ sleep: 300 }, { w: 'x' }]).flat() as Scenario['clients'][0]['steps']] }], server: [{ until: 'hi' }, { w: 'yo' }] },
   { name: 'tun-oneway-srv', mode: 'tcp', be: 'timeout tunnel 1s', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }] }], server: [{ until: 'hi' }, { w: 'yo' }, ...Array.from({ length: 8 }, () => [{ sleep: 300 }, { w: 'y' }]).flat() as Step[]] },
   { name: 'oneway-cli', mode: 'tcp', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }, ...Array.from({ length: 10 }, () => [{ sleep: 300 }, { w: 'x' }]).flat() as Scenario['clients'][0]['steps']] }], server: [{ until: 'hi' }, { w: 'yo' }] },
-  { name: 'oneway-srv', mode: 'tcp', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }] }], server: [{ until: 'hi' }, { w: 'yo' }, ...Array.from({ length: 10 }, () => [{ sleep: 300 }, { w: 'y' }]).flat() as Step[]] },
+  { name: 'oneway-srv', mode: 'tcp', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }] }], server: [{ until: 'hi' }, { w: 'yo' }, ...Array.from({ length: 4 }, () => [{ sleep: 300 }, { w: 'y' }]).flat() as Step[]] },
   { name: 'srv-shorter', mode: 'tcp', fe: 'timeout client 3s', be: 'timeout server 1s', clients: [{ steps: [{ w: 'hi' }, { until: 'yo' }] }], server: [{ until: 'hi' }, { w: 'yo' }] },
   // tcp-request content rules without tcp-request inspect-delay: evaluated once, at once, on what is there (session 11)
   { name: 'nodelay-len-late', mode: 'tcp', fe: 'tcp-request content accept if { req.len gt 0 }\n  tcp-request content reject', clients: [{ steps: [{ sleep: 200 }, { w: 'hi' }, { until: 'yo' }, 'end'] }], server: ECHO },
