@@ -20,6 +20,15 @@ for (let c = 0x41; c <= 0x5a; c++) H1_TOKEN[c] = 1;
 for (let c = 0x61; c <= 0x7a; c++) H1_TOKEN[c] = 1;
 for (const ch of "!#$%&'*+-.^_`|~") H1_TOKEN[ch.charCodeAt(0)] = 1;
 
+/** tchar that are not uppercase letters → 1, uppercase letters → 2 (lowercased in place as a name is read). */
+const NAME_CHAR = new Uint8Array(256);
+for (let c = 0; c < 256; c++) NAME_CHAR[c] = H1_TOKEN[c] === 0 ? 0 : c >= 0x41 && c <= 0x5a ? 2 : 1;
+
+/** "HTTP/1.1" and other version bytes of a status line as 2.6 reads them (capitals, digits, '/', '.') → 1. */
+const VERSION_CHAR = new Uint8Array(256);
+for (let c = 0x41; c <= 0x5a; c++) VERSION_CHAR[c] = 1;
+for (let c = 0x2e; c <= 0x39; c++) VERSION_CHAR[c] = 1;   // '.', '/', digits
+
 /** ASCII lowercase map for bytes. */
 export const H1_LOWER = new Uint8Array(256);
 for (let c = 0; c < 256; c++) H1_LOWER[c] = c >= 0x41 && c <= 0x5a ? c + 0x20 : c;
@@ -68,18 +77,29 @@ function litEqi(buf: Buffer, s: number, lit: Buffer): boolean {
   return true;
 }
 
-function headerId(buf: Buffer, s: number, e: number): number {
+/**
+ * The HDR_* id of the name buf[s, e): lowercase already unless `anyCase` (a relaxed message's names). Its first byte
+ * rules out most names before a compare.
+ */
+function headerId(buf: Buffer, s: number, e: number, anyCase: boolean): number {
+  const c0 = anyCase ? H1_LOWER[buf[s]] : buf[s];
   switch (e - s) {
-    case 2: return litEqi(buf, s, N_TE) ? HDR_TE_HOP : HDR_OTHER;
-    case 4: return litEqi(buf, s, N_HOST) ? HDR_HOST : HDR_OTHER;
-    case 6: return litEqi(buf, s, N_EXPECT) ? HDR_EXPECT : HDR_OTHER;
-    case 7: return litEqi(buf, s, N_UPGRADE) ? HDR_UPGRADE : HDR_OTHER;
-    case 10: return litEqi(buf, s, N_CONNECTION) ? HDR_CONN : HDR_OTHER;
-    case 14: return litEqi(buf, s, N_CONTENT_LENGTH) ? HDR_CLEN : HDR_OTHER;
-    case 17: return litEqi(buf, s, N_TRANSFER_ENCODING) ? HDR_TE : litEqi(buf, s, N_WS_KEY) ? HDR_WS_KEY : HDR_OTHER;
-    case 20: return litEqi(buf, s, N_WS_ACCEPT) ? HDR_WS_KEY : HDR_OTHER;
+    case 2: return c0 === 116 && nameIs(buf, s, N_TE, anyCase) ? HDR_TE_HOP : HDR_OTHER;
+    case 4: return c0 === 104 && nameIs(buf, s, N_HOST, anyCase) ? HDR_HOST : HDR_OTHER;
+    case 6: return c0 === 101 && nameIs(buf, s, N_EXPECT, anyCase) ? HDR_EXPECT : HDR_OTHER;
+    case 7: return c0 === 117 && nameIs(buf, s, N_UPGRADE, anyCase) ? HDR_UPGRADE : HDR_OTHER;
+    case 10: return c0 === 99 && nameIs(buf, s, N_CONNECTION, anyCase) ? HDR_CONN : HDR_OTHER;
+    case 14: return c0 === 99 && nameIs(buf, s, N_CONTENT_LENGTH, anyCase) ? HDR_CLEN : HDR_OTHER;
+    case 17:
+      if (c0 === 116) return nameIs(buf, s, N_TRANSFER_ENCODING, anyCase) ? HDR_TE : HDR_OTHER;
+      return c0 === 115 && nameIs(buf, s, N_WS_KEY, anyCase) ? HDR_WS_KEY : HDR_OTHER;
+    case 20: return c0 === 115 && nameIs(buf, s, N_WS_ACCEPT, anyCase) ? HDR_WS_KEY : HDR_OTHER;
     default: return HDR_OTHER;
   }
+}
+
+function nameIs(buf: Buffer, s: number, lit: Buffer, anyCase: boolean): boolean {
+  return anyCase ? litEqi(buf, s, lit) : litEq(buf, s, lit);
 }
 
 /** buf[s, e) is a comma list holding `tok` (case-insensitive, OWS around elements). */
@@ -256,6 +276,39 @@ function fail(m: H1Msg, pos: number, code: number): number {
  * Modifies buf in place (header names lowercased, obs-fold CR/LF turned into spaces). Keeps no reference to buf.
  */
 export function h1Parse(m: H1Msg, buf: Buffer, end: number, limit: number): number {
+  nUndo = 0;
+  lowFrom = m.nhdr;
+  const r = parseHead(m, buf, end, limit);
+  if (r <= 0 && nUndo !== 0) undoLower(buf);
+  return r;
+}
+
+/*
+ * Header names are lowercased in place as they are read (their first 31 bytes: one pass over the bytes instead of
+ * two), but a head that is refused or not complete yet must keep its bytes as received (`show errors`, and the next
+ * read's call): the names this call lowered are listed here, (name start, mask of the bytes changed) pairs, and
+ * restored before h1Parse returns anything but a complete head. finishHead lowercases the rest: names read by an
+ * earlier call (index < lowFrom), bytes past the 31st, names of a relaxed message.
+ */
+let caseUndo = new Int32Array(64);
+let nUndo = 0;
+let lowFrom = 0;
+
+function undoLower(buf: Buffer): void {
+  for (let k = 0; k < nUndo; k += 2) {
+    const s = caseUndo[k];
+    for (let mask = caseUndo[k + 1], i = s; mask !== 0; mask >>>= 1, i++) if ((mask & 1) !== 0) buf[i] -= 32;
+  }
+  nUndo = 0;
+}
+
+function pushUndo(s: number, mask: number): void {
+  if (nUndo + 2 > caseUndo.length) { const n = new Int32Array(caseUndo.length * 2); n.set(caseUndo); caseUndo = n; }
+  caseUndo[nUndo] = s; caseUndo[nUndo + 1] = mask;
+  nUndo += 2;
+}
+
+function parseHead(m: H1Msg, buf: Buffer, end: number, limit: number): number {
   let p = m.next;
   while (p < end) {
     let lf = bufIndexOf.call(buf, 10, m.scan > p ? m.scan : p);
@@ -324,9 +377,8 @@ export function h1Parse(m: H1Msg, buf: Buffer, end: number, limit: number): numb
       default:
         return m.state === H1_ST_DONE ? m.headEnd : -1;
     }
+    // m.next / m.scan are stored when the loop leaves (m.scan only matters before the first line: p passes it)
     p = lf + 1;
-    m.next = p;
-    m.scan = p;
   }
   m.next = p;
   m.scan = p;
@@ -466,7 +518,7 @@ function parseStatusLine(m: H1Msg, buf: Buffer, p: number, le: number): number {
   // would write differently is flagged for re-emission
   const i = p;
   let k = i;
-  while (k < le && versionBytes(buf, k, k + 1)) k++;
+  while (k < le && VERSION_CHAR[buf[k]] === 1) k++;
   if (k === i || k === le || (buf[k] !== 32 && buf[k] !== 9)) return fail(m, k, 502);
   // a response's version only needs the form "????/d.d" ("XXXX/1.0" passes, and is written back as it came unless it
   // is 1.1 or above: "1234/1.1" goes out as "HTTP/1.1")
@@ -523,15 +575,29 @@ function versionBytes(buf: Buffer, i: number, le: number): boolean {
 }
 
 function parseHeader(m: H1Msg, buf: Buffer, p: number, le: number): number {
-  const bad = m.flags & H1_MF_RESP ? 502 : H1_ERR_BAD;
-  let i = p;
-  while (i < le) {
-    const c = buf[i];
+  let i = p | 0;
+  const e = le | 0;
+  if (!m.relaxed) {
+    // token bytes; the uppercase ones among the first 31 lowercased now (see caseUndo)
+    const lim = e - i > 31 ? i + 31 : e;
+    let mask = 0;
+    while (i < lim) {
+      const c = buf[i];
+      const t = NAME_CHAR[c];
+      if (t !== 1) {
+        if (t === 0) break;
+        buf[i] = c + 32;
+        mask |= 1 << (i - p);
+      }
+      i++;
+    }
+    if (mask !== 0) pushUndo(p, mask);
+    if (i === lim) while (i < e && H1_TOKEN[buf[i]] === 1) i++;
+  } else {
     // accept-invalid-http-*: any name byte but ':' (2.6.12 takes spaces, CTLs, DEL and 8-bit bytes there)
-    if (H1_TOKEN[c] !== 1 && (!m.relaxed || c === 58)) break;
-    i++;
+    while (i < e && buf[i] !== 58) i++;
   }
-  if (i === p || i >= le || buf[i] !== 58) return fail(m, i, bad);
+  if (i === p || i >= e || buf[i] !== 58) return fail(m, i, m.flags & H1_MF_RESP ? 502 : H1_ERR_BAD);
   // HTX stores a header name's length in 8 bits: 2.6 refuses longer names (400 / 502) when it converts the head
   if (i - p > 255 && m.lateErr < 0) m.lateErr = p;
   const ne = i;
@@ -540,15 +606,17 @@ function parseHeader(m: H1Msg, buf: Buffer, p: number, le: number): number {
   let ve = le;
   while (ve > i && (buf[ve - 1] === 32 || buf[ve - 1] === 9)) ve--;
   const cr = bufIndexOf.call(buf, 13, i);
-  if (cr >= 0 && cr < le) return fail(m, cr, bad);
-  if (m.nhdr >= m.maxhdr - 1) return fail(m, p, bad);
-  if ((m.nhdr + 1) * H1_HDR_STRIDE > m.hdr.length) growHdr(m);
+  if (cr >= 0 && cr < le) return fail(m, cr, m.flags & H1_MF_RESP ? 502 : H1_ERR_BAD);
+  const n = m.nhdr;
+  if (n >= m.maxhdr - 1) return fail(m, p, m.flags & H1_MF_RESP ? 502 : H1_ERR_BAD);
+  if ((n + 1) * H1_HDR_STRIDE > m.hdr.length) growHdr(m);
   if (m.pendId !== HDR_OTHER && specialHeader(m, buf) < 0) return -1;
-  const x = m.nhdr * H1_HDR_STRIDE;
-  m.hdr[x] = p; m.hdr[x + 1] = ne; m.hdr[x + 2] = i; m.hdr[x + 3] = ve;
-  m.nhdr++;
+  const x = n * H1_HDR_STRIDE;
+  const h = m.hdr;
+  h[x] = p; h[x + 1] = ne; h[x + 2] = i; h[x + 3] = ve;
+  m.nhdr = n + 1;
   // the value may go on over obs-fold lines ("Content-Length:\r\n 5"): read it once the next line is not one
-  m.pendId = headerId(buf, p, ne);
+  m.pendId = headerId(buf, p, ne, m.relaxed);
   m.pendX = x;
   return 0;
 }
@@ -799,11 +867,19 @@ function finishHead(m: H1Msg, buf: Buffer): number {
       (buf[m.l0s + 2] | 32) === 105) return fail(m, m.l0s, H1_ERR_H2_PRI);
   // "close" wins over "keep-alive" wherever each stands (2.6 closes an HTTP/1.0 "Connection: close, keep-alive")
   if ((m.flags & H1_MF_CONN_CLO) !== 0) m.flags &= ~H1_MF_CONN_KAL;
-  // names are lowercased now that the head is accepted: a refused one keeps its bytes as received (`show errors`)
+  // names are all lowercase now that the head is accepted (a refused one keeps its bytes as received: caseUndo): those
+  // parseHeader has not lowercased yet
   const h = m.hdr;
+  const relaxed = m.relaxed;
   for (let x = 0; x < m.nhdr * H1_HDR_STRIDE; x += H1_HDR_STRIDE) {
-    if (h[x] < 0) continue;                          // removed (its start is gone): never written out
-    for (let i = h[x], e = h[x + 1]; i < e; i++) { const c = buf[i]; if (c >= 0x41 && c <= 0x5a) buf[i] = c + 0x20; }
+    let i = h[x];
+    if (i < 0) continue;                             // removed (its start is gone): never written out
+    const e = h[x + 1];
+    if (!relaxed && x >= lowFrom * H1_HDR_STRIDE) {
+      if (e - i <= 31) continue;
+      i += 31;
+    }
+    for (; i < e; i++) { const c = buf[i]; if (c >= 0x41 && c <= 0x5a) buf[i] = c + 0x20; }
   }
   return 0;
 }

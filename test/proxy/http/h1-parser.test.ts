@@ -324,3 +324,32 @@ test('the method PRI (any case, target, version) is refused once the head is who
   assert.equal(parseEveryWay('PRI * HTTP/2.0\r\nHost: a\r\nHost: b\r\n\r\n').err, 400);
   assert.equal(parseEveryWay('PRIX / HTTP/1.1\r\n\r\n').ret, 'done');
 });
+
+test('header names: as received while a head is incomplete or refused, all lowercase once it is accepted', () => {
+  const long = 'X-' + 'Abcdefghij'.repeat(4);                      // 42 bytes: past the 31 lowered as it is read
+  const head = `GET / HTTP/1.1\r\nHost: a\r\n${long}: 1\r\nUser-Agent: t\r\n`;
+  // split in two reads: the first call's names are back as received, the whole head comes out lowercase
+  const b = Buffer.from(head + '\r\n', 'latin1');
+  const m = new H1Msg(false, 101);
+  assert.equal(h1Parse(m, b, 40, LIMIT), 0);
+  assert.equal(b.toString('latin1', 0, 40), (head + '\r\n').slice(0, 40));
+  assert.equal(h1Parse(m, b, b.length, LIMIT), b.length);
+  assert.equal(b.toString('latin1'), `GET / HTTP/1.1\r\nhost: a\r\n${long.toLowerCase()}: 1\r\nuser-agent: t\r\n\r\n`);
+  // refused on a header line, or once the head is complete (a version 2.6 refuses at the head's end): as received
+  for (const bad of [head + 'Bad Name: 2\r\n\r\n', head.replace('HTTP/1.1', 'HTTP/11.1') + '\r\n']) {
+    for (const cut of [bad.length, 30, 60]) {
+      const r = Buffer.from(bad, 'latin1');
+      const mr = new H1Msg(false, 101);
+      let res = h1Parse(mr, r, cut, LIMIT);
+      if (res === 0) res = h1Parse(mr, r, r.length, LIMIT);
+      assert.equal(res, -1);
+      assert.equal(r.toString('latin1'), bad);
+    }
+  }
+  // accept-invalid-http-request reads names another way: lowercased at the end too
+  const rel = Buffer.from(`GET / HTTP/1.1\r\nX-{Odd}: 1\r\n${long}: 2\r\n\r\n`, 'latin1');
+  const mrel = new H1Msg(false, 101);
+  mrel.relaxed = true;
+  assert.ok(h1Parse(mrel, rel, rel.length, LIMIT) > 0);
+  assert.equal(rel.toString('latin1'), `GET / HTTP/1.1\r\nx-{odd}: 1\r\n${long.toLowerCase()}: 2\r\n\r\n`);
+});
