@@ -17,6 +17,18 @@ const LIT_VALUE = -3;            // the `value` argument
 let seg = new Int32Array(2 * 256);
 let nseg = 0;
 
+/*
+ * Scratch slab for heads written at once (the small response with its body, http/stream.ts): reused response after
+ * response instead of a new Buffer each. Those ~1.2 KiB per keep-alive 1 KiB response, from node's 8 KiB pools, were
+ * most of the ArrayBuffers waiting for the next scavenge under load (up to ~3 MB), which set the brk heap's
+ * high-water mark. A write that stays queued keeps the slab: h1HeadOutKept() leaves it to that write.
+ */
+const SCRATCH_SIZE = 8192;
+let scratchBuf: Buffer | null = null;
+
+/** The last scratch head is referenced by a queued write: the next one gets a new slab. */
+export function h1HeadOutKept(): void { scratchBuf = null; }
+
 function push(s: number, e: number): void {
   if (nseg * 2 + 2 > seg.length) { const n = new Int32Array(seg.length * 2); n.set(seg); seg = n; }
   seg[nseg * 2] = s; seg[nseg * 2 + 1] = e;
@@ -37,10 +49,11 @@ function isLengthHeader(buf: Buffer, s: number, e: number): boolean {
  * text of "\r\nname: value" lines, may be ''), `conn` (a prebuilt "\r\nconnection: ..." Buffer or null), "\r\n\r\n",
  * then tail[ts, te) when `tail` is not null; the header at index offset `valX` (if any) gets `value` (latin1) as its
  * value, in its place. Keeps no reference to `buf` or `tail`. Allocates the result only (from
- * Node's slab pool when under 4 KiB).
+ * Node's slab pool when under 4 KiB), unless `scratch`: then the result is a view of the scratch slab (below) when it
+ * fits, valid until the next scratch call, which the caller writes at once.
  */
 export function h1HeadOut(buf: Buffer, m: H1Msg, line: Buffer | null, extra: string, conn: Buffer | null,
-  tail: Buffer | null, ts: number, te: number, valX = -1, value = ''): Buffer {
+  tail: Buffer | null, ts: number, te: number, valX = -1, value = '', scratch = false): Buffer {
   nseg = 0;
   let total = 0;
   // current run of source bytes [rs, re) that already reads "startline(\r\nname: value)*"
@@ -77,7 +90,8 @@ export function h1HeadOut(buf: Buffer, m: H1Msg, line: Buffer | null, extra: str
   if (rs >= 0) { push(rs, re); total += re - rs; }
   const xl = extra.length;
   total += xl + (conn !== null ? conn.length : 0) + 4 + (tail !== null ? te - ts : 0);
-  const out = Buffer.allocUnsafe(total);
+  const out = scratch && total <= SCRATCH_SIZE ? (scratchBuf ??= Buffer.allocUnsafeSlow(SCRATCH_SIZE)).subarray(0, total)
+    : Buffer.allocUnsafe(total);
   let o = 0;
   if (line !== null) o += bufCopy(line, out, 0, 0, line.length);
   for (let i = 0; i < nseg; i++) {

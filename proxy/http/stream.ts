@@ -10,7 +10,7 @@
  */
 import { isIPv4 } from 'node:net';
 import type { ProxySocket } from '../net/types.ts';
-import { rawReadBufTake, rawReadBufGive, sockSilence } from '../net/raw-socket.ts';
+import { RawSocket, rawReadBufTake, rawReadBufGive, sockSilence } from '../net/raw-socket.ts';
 import type { Proxy, Server, StreamLog, BindCfg } from '../model/types.ts';
 import { frontendStreamEnd } from '../frontend.ts';
 import type { StkStream } from '../stick/types.ts';
@@ -48,7 +48,7 @@ import { H1Msg, h1Parse, h1IsH2Preface, h1SetHtxLimit, h1MsgRelease, h1RspHeadRe
 import { originalToLine, stripNameHeader, withServerName } from './originalto.ts';
 import { ChunkState, chunkDecode, chunkHeader, chunkPrefixValid, chunkHold, chunkResume, CHUNK_CRLF, CHUNK_LAST } from './chunked.ts';
 import { cannedReply, cannedMuxReply } from './canned-errors.ts';
-import { h1HeadOut } from './head-out.ts';
+import { h1HeadOut, h1HeadOutKept } from './head-out.ts';
 import { htxHeadSize, htxReplySize } from './htx-size.ts';
 import { localReplyBytes, replyHeadOnly, replyCloses } from './local-reply.ts';
 import { h1CaseAdjust, h1CaseAdjustHead, h1CaseAdjustCopy } from './h1-case-adjust.ts';
@@ -1389,7 +1389,11 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       if (this.cacheSt !== null) cacheBody(this.cacheSt, buf, headEnd, headEnd + n);
       log.bytesOut += n;
       this.rspLeft -= n;
-      this.writeCli(this.buildRspHead(buf, true, headEnd, headEnd + n));
+      // head + body in the scratch slab (head-out.ts) when written to an empty plain socket's queue
+      const cli = this.cli;
+      const scratch = cli instanceof RawSocket && cli.writableLength === 0;
+      this.writeCli(this.buildRspHead(buf, true, headEnd, headEnd + n, scratch));
+      if (scratch && cli.writableLength !== 0) h1HeadOutKept();
       if (this.rspLeft === 0) this.responseDone(buf, headEnd + n, end);
       else if ((this.fe.options & PR_O_LOGASAP) !== 0) this.logAsap();
       return;
@@ -1436,7 +1440,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   readonly rspCtx = { buf: null as Buffer | null, l0s: 0, l0e: 0, l1s: 0, l1e: 0, l2s: 0, l2e: 0, hdr: NO_HDR, nhdr: 0, srcIp: '', srcIp4: -1, vars: this.vars, stk: null as StkStream | null, log: undefined as StreamLog | undefined, l4Res: null as Buffer | null };
 
   /** Response head for the client (interim or final), followed by buf[ts, te) of body bytes when te > ts. */
-  buildRspHead(buf: Buffer, final: boolean, ts: number, te: number): Buffer {
+  buildRspHead(buf: Buffer, final: boolean, ts: number, te: number, scratch = false): Buffer {
     let extra = '';
     let conn: Buffer | null = null;
     if (final) {
@@ -1451,7 +1455,8 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     // a body re-chunked (rspRechunk) says so after the connection header, as 2.6's H1 layer writes it
     if (final && this.rspRechunk) conn = conn === null ? B_TE_CHUNKED : Buffer.concat([conn, B_TE_CHUNKED]);
     const sl = final ? this.ruleOut.statusLine : null;     // http-response set-status
-    const out = h1HeadOut(buf, this.rsp, sl === null ? null : Buffer.from(sl, 'latin1'), extra, conn, te > ts ? buf : null, ts, te);
+    const out = h1HeadOut(buf, this.rsp, sl === null ? null : Buffer.from(sl, 'latin1'), extra, conn, te > ts ? buf : null, ts, te,
+      -1, '', scratch);
     if ((this.fe.options & PR_O_H1_ADJ_CLI) !== 0) h1CaseAdjustHead(out);       // option h1-case-adjust-bogus-client
     return out;
   }

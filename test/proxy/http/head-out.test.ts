@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { H1Msg, h1Parse } from '../../../proxy/http/h1-parser.ts';
-import { h1HeadOut } from '../../../proxy/http/head-out.ts';
+import { h1HeadOut, h1HeadOutKept } from '../../../proxy/http/head-out.ts';
 import { H1_HDR_STRIDE } from '../../../proxy/http/types.ts';
 
 /** The straightforward text form the encoder must reproduce byte for byte. */
@@ -72,4 +72,21 @@ test('many non-canonical headers grow the segment list', () => {
   const { buf, m } = parse(text + '\r\n', false);
   const got = h1HeadOut(buf, m, null, '', null, null, 0, 0);
   assert.equal(got.toString('latin1'), reference(buf, m, null, '', '', ''));
+});
+
+test('scratch heads reuse one slab until h1HeadOutKept(); a head too big for it gets its own Buffer', () => {
+  const { buf, m, end } = parse('HTTP/1.1 200 OK\r\ncontent-length: 3\r\n\r\nabc', true);
+  const plain = h1HeadOut(buf, m, null, '', null, buf, end, buf.length);
+  const a = h1HeadOut(buf, m, null, '', null, buf, end, buf.length, -1, '', true);
+  const b = h1HeadOut(buf, m, null, '', null, buf, end, buf.length, -1, '', true);
+  assert.equal(a.toString('latin1'), plain.toString('latin1'));
+  assert.equal(b.buffer, a.buffer);
+  assert.notEqual(plain.buffer, a.buffer);
+  h1HeadOutKept();
+  const c = h1HeadOut(buf, m, null, 'x'.repeat(100), null, buf, end, buf.length, -1, '', true);
+  assert.notEqual(c.buffer, a.buffer);
+  assert.equal(a.toString('latin1'), plain.toString('latin1'));          // the kept one is left alone
+  const big = h1HeadOut(buf, m, null, '\r\nx: ' + 'y'.repeat(9000), null, buf, end, buf.length, -1, '', true);
+  assert.notEqual(big.buffer, c.buffer);
+  assert.equal(big.length, plain.length + 9005);
 });
