@@ -90,7 +90,7 @@ export function startHatop(args: string[]): TmuxHatop {
     pane: () => tmux('capture-pane', '-p', '-t', session),
     keys: (...k) => void tmux('send-keys', '-t', session, ...k),
     text: (s) => void tmux('send-keys', '-t', session, '-l', s),
-    waitPane: (what, pred, ms = 10_000) => until(what, () => {
+    waitPane: (what, pred, ms = 20_000) => until(what, () => {
       const p = h.pane();
       return pred(p) ? p : null;
     }, ms),
