@@ -357,8 +357,10 @@ function arith(args: string[], fn: (a: number, b: number) => number | null): Con
       return Number.isNaN(b) ? null : fn(a, b);
     });
   }
-  const b = Number(args[0]);
-  if (args[0] === undefined || !Number.isInteger(b)) return 'expects an integer or a variable name';
+  // else an integer as C read_int64 reads it, all of it: a sign and digits, none at all being 0 ('add' is 'add(0)')
+  const m = /^([-+]?)(\d*)$/.exec(args[0] ?? '');
+  if (m === null) return 'expects an integer or a variable name';
+  const b = m[2] === '' ? 0 : Number(m[1] + m[2]);
   return intConv((a) => fn(a, b));
 }
 
@@ -478,7 +480,8 @@ export function compileConverter(text: string, baseDir = ''): Conv | string | un
     case 'strcmp': case 'secure_memcmp': {
       // compares with a variable: strcmp gives <0, 0, >0 (memcmp then length), secure_memcmp 1 when equal
       const vname = (args[0] ?? '').toLowerCase();
-      if (!VAR_ARG.test(vname)) return 'failed to register variable name';
+      if (vname === '') return 'missing variable name';
+      if (!VAR_ARG.test(vname)) return `failed to register variable name '${args[0]}'`;
       return textConv((t) => {
         const c = sampleLive.req;
         const v = c === null ? null : varGet(c.vars, vname);
