@@ -26,8 +26,7 @@ const TUNE_NAMES = [
   'tune.lua.session-timeout', 'tune.lua.task-timeout', 'tune.vars.global-max-size', 'tune.vars.proc-max-size',
   'tune.vars.reqres-max-size', 'tune.vars.sess-max-size', 'tune.vars.txn-max-size', 'tune.peers.max-updates-at-once',
   'tune.h2.header-table-size', 'tune.h2.initial-window-size', 'tune.h2.max-concurrent-streams',
-  'tune.ssl.maxrecord', 'tune.ssl.capture-buffer-size',
-  'tune.ssl.capture-cipherlist-size', 'tune.ssl.force-private-cache', 'tune.ssl.hard-maxrecord', 'tune.ssl.keylog',
+  'tune.ssl.maxrecord', 'tune.ssl.force-private-cache', 'tune.ssl.hard-maxrecord', 'tune.ssl.keylog',
   'tune.ssl.ssl-ctx-cache-size', 'tune.listener.multi-queue',
 ];
 

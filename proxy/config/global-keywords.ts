@@ -150,7 +150,23 @@ function parseHardStopAfter(args: readonly string[], ctx: KwCtx): void {
   ctx.global.ext.set(args[0], t.ms);
 }
 
+/**
+ * `tune.ssl.capture-buffer-size <n>` and its deprecated alias `tune.ssl.capture-cipherlist-size` (2.6.12 warns about
+ * the latter): one setting, refused when given twice; Sluice's ClientHello fetches need no buffer, so it is only kept.
+ */
+function parseCaptureBufferSize(args: readonly string[], ctx: KwCtx): void {
+  if (args[0] === 'tune.ssl.capture-cipherlist-size') {
+    ctx.warnRaw(`parsing [${ctx.file}:${ctx.line}]: '${args[0]}' is deprecated and will be removed in version 2.7. Please use 'tune.ssl.capture-buffer-size' instead.`);
+  }
+  if (args.length < 2 || args[1] === '') { ctx.alert(`'${args[0]}' expects an integer argument.`); return; }
+  if (!noExtra(args, 2, ctx)) return;
+  if (ctx.global.ext.has('tune.ssl.capture-buffer-size')) { ctx.alert(`'${args[0]}' is already configured.`); return; }
+  ctx.global.ext.set('tune.ssl.capture-buffer-size', atol(args[1]));
+}
+
 export const keywords: CfgKeyword[] = [
+  { section: 'global', name: 'tune.ssl.capture-buffer-size', parse: parseCaptureBufferSize },
+  { section: 'global', name: 'tune.ssl.capture-cipherlist-size', parse: parseCaptureBufferSize },
   { section: 'global', name: 'maxconn', parse: parseMaxconn },
   { section: 'global', name: 'nbthread', parse: parseNbthread },
   { section: 'global', name: 'daemon', parse: parseDaemon },
