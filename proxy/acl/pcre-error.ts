@@ -80,6 +80,14 @@ export function pcreCompileError(p: string, cap: boolean): PcreError | null {
       if (e === 'g' && !'{<\''.includes(p[i + 2] ?? ' ') && !isDigit(p[i + 2]) && !((p[i + 2] === '+' || p[i + 2] === '-') && isDigit(p[i + 3]))) {
         return err('\\g is not followed by a braced, angle-bracketed, or quoted name/number or by a plain number', i + 2);
       }
+      if (e === 'p' || e === 'P') {
+        // a one-letter property (a braced one is not scanned)
+        const q = p[i + 2];
+        if (q === '{') return null;
+        if (q === undefined || !/[A-Za-z]/.test(q)) return err('malformed \\P or \\p sequence', Math.min(i + 3, n));
+        if (!'CLMNPSZ'.includes(q)) return err('unknown property after \\P or \\p', i + 3);
+        i += 3; repeatable = true; quantified = false; continue;
+      }
       if (e >= '1' && e <= '9' && !isDigit(p[i + 2])) {
         // a backreference (longer numbers, octal or not, are left alone)
         const r = Number(e);
@@ -120,6 +128,12 @@ export function pcreCompileError(p: string, cap: boolean): PcreError | null {
           if (r !== null) return r;
           captures++;
         } else if (k === '<') g.lookbehind = true;
+        else if (k !== undefined && !GROUP_STARTS.includes(k)) {
+          // option letters, then ':' or ')': anything else is refused where it stands
+          let j = i + 2;
+          while (j < n && OPTION_LETTERS.includes(p[j])) j++;
+          if (j < n && p[j] !== ':' && p[j] !== ')') return err('unrecognized character after (? or (?-', j);
+        }
       } else if (cap) captures++;
       groups.push(g);
       i++; repeatable = false; quantified = false;
@@ -156,6 +170,11 @@ export function pcreCompileError(p: string, cap: boolean): PcreError | null {
   if (maxRef > captures) return err('reference to non-existent subpattern', maxRefAt);
   return null;
 }
+
+/** What may follow `(?` other than option letters: group kinds, names, recursion, conditions, callouts. */
+const GROUP_STARTS = ':|>=!<\'P#R&+(0123456789C*';
+/** `(?imnsxJU-^)` option letters. */
+const OPTION_LETTERS = 'imnsxJU-^';
 
 /** Lower-case `(*name:` forms PCRE2 10.42 knows. */
 const ALPHA_ASSERTIONS = new Set(['pla', 'plb', 'nla', 'nlb', 'napla', 'naplb', 'sr', 'asr', 'atomic',
@@ -203,6 +222,7 @@ function scanClass(p: string, i: number): number | PcreError | null {
       const e = p[j + 1];
       next = j + 2;
       if (e === 'p' || e === 'P' || e === 'x' || e === 'o' || e === 'Q') return null;   // not scanned
+      if ('kgBRXN'.includes(e)) return err('escape sequence is invalid in character class', j + 1);
       if (CLASS_ESCAPES.includes(e)) set = true;
       else code = ESCAPE_CODES[e] ?? e.charCodeAt(0);
     } else code = c.charCodeAt(0);

@@ -36,3 +36,23 @@ test('regsub compiles with captures: a backreference to a plain group exists the
   assert.deepEqual(pcreCompileError('(a)\\1', false), { text: 'reference to non-existent subpattern', offset: 4 });
   assert.deepEqual(pcreCompileError('(a)\\2', true), { text: 'reference to non-existent subpattern', offset: 4 });
 });
+
+test('600 random patterns: 2.6.12\'s verdict, error text and offset on each (a pattern the scan passes compiles in JavaScript)', () => {
+  const want = new Map<string, string>();
+  for (const l of fx('fuzz-haproxy.txt').split('\n')) {
+    const m = /^regex '(.*)' is invalid \(/.exec(l);
+    if (m !== null) want.set(m[1], l.replace(/\.$/, ''));
+  }
+  const pats = fx('fuzz-patterns.txt').split('\n').filter((p) => p !== '');
+  assert.equal(pats.length, 600);
+  const got: string[] = [], exp: string[] = [];
+  for (const p of pats) {
+    const e = pcreCompileError(p, false);
+    let v: string;
+    if (e !== null) v = pcreErrorText(p, e);
+    else { try { new RegExp(p); v = `${p}: valid`; } catch { v = `${p}: refused by JavaScript`; } }
+    got.push(v);
+    exp.push(want.get(p) ?? `${p}: valid`);
+  }
+  assert.deepEqual(got, exp);
+});
