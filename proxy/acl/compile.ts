@@ -16,7 +16,7 @@ import { compileLogSample, sampleLive, splitTopLevel } from '../log/sample.ts';
 import { convGivesInt } from '../log/converters.ts';
 import { ipv4Value, ipv4Net } from '../net/ipv4.ts';
 import { cfgPosition } from '../config/position.ts';
-import { pcreCompileError, pcreErrorText } from './pcre-error.ts';
+import { pcreCompileError, pcreErrorText, pcreRegExp } from './pcre-error.ts';
 import { HTTP_REQ_INT_FETCHES, HTTP_REQ_BOOL_FETCHES } from './fetches-http-req.ts';
 import { INTERNAL_INT_FETCHES, INTERNAL_BOOL_FETCHES } from './fetches-internal.ts';
 import { SSL_CERT_INT_FETCHES, SSL_CERT_BOOL_FETCHES } from '../ssl/fetches-cert.ts';
@@ -35,7 +35,7 @@ function addPattern(p: AclPatterns, kind: number, pat: string, nets: number[], i
       // the JavaScript text
       const pe = pcreCompileError(pat, false);
       if (pe !== null) return pcreErrorText(pat, pe);
-      try { p.regs.push(new RegExp(pat, p.icase ? 'i' : '')); } catch (e) { return `regex '${pat}' is invalid: ${(e as Error).message}`; }
+      try { p.regs.push(pcreRegExp(pat, p.icase ? 'i' : '')); } catch (e) { return `regex '${pat}' is invalid: ${(e as Error).message}`; }
       return '';
     }
     case ACL_M_IP: {
@@ -131,7 +131,8 @@ function intOpText(op: string, n: number): string {
  * for relative `-f` files. Returns the term or an error message. Unless `noRef`, the patterns live in pattern
  * references (acl/pat-ref.ts: one per `-f` file, one for the inline ones) that the runtime API may change later.
  */
-export function compileAclTerm(words: readonly string[], baseDir: string, warn?: (msg: string) => void, noRef = false): AclTerm | string {
+export function compileAclTerm(words: readonly string[], baseDir: string, warn?: (msg: string) => void, noRef = false,
+  aclName = ''): AclTerm | string {
   if (words.length === 0) return 'missing fetch method';
   const crit = words[0];
   const head = splitTopLevel(crit)[0];           // the fetch, before its converters (`req.hdr(host),lower`)
@@ -245,6 +246,15 @@ export function compileAclTerm(words: readonly string[], baseDir: string, warn?:
     { entries: inline.map((k) => ({ ptr: '', key: k, value: '' })) } as PatRef];
   const p = buildPatterns([...fileRefs, ...loose], kind, pIcase);
   if (typeof p === 'string') return p;
+  // `path (x)` for `path(x)`: a first pattern opening a parenthesis right after a bare fetch (2.6's warning once the
+  // patterns are accepted; an anonymous ACL has the name '')
+  if (warn !== undefined && paren < 0 && !converted && (words[1] ?? '').startsWith('(')) {
+    warn(`parsing acl '${aclName}' :\n` +
+      `  matching '${crit}' for pattern '${words[1]}' is likely a mistake and probably\n` +
+      "  not what you want. Maybe you need to remove the extraneous space before '('.\n" +
+      "  If you are really sure this is not an error, please insert '--' between the\n" +
+      '  match and the pattern to make this warning message disappear.');
+  }
   const matchKind = fetch.bool ? ACL_M_BOOL : kind;
   const term: AclTerm = { fetch, arg: Buffer.from(fetch.argCase === true ? arg : arg.toLowerCase(), 'latin1'), match: MATCHERS[matchKind], matchKind, pats: p };
   if (noRef) return term;

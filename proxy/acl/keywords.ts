@@ -45,7 +45,7 @@ function parseAcl(args: readonly string[], ctx: KwCtx): void {
   const name = args[1];
   if (name === undefined || args.length < 3) { ctx.alert("'acl' expects an ACL name and a criterion."); return; }
   if (!ACL_NAME.test(name)) { ctx.alert(`character '${[...name].find((c) => !ACL_NAME.test(c))}' is not permitted in acl name '${name}'.`); return; }
-  const t = compileAclTerm(args.slice(2), '', (m) => ctx.warnRaw(m));
+  const t = compileAclTerm(args.slice(2), '', (m) => ctx.warnRaw(m), false, args[1]);
   if (typeof t === 'string') { ctx.alert(`error detected while parsing ACL '${name}' : ${t}${t.endsWith('.') ? '' : '.'}`); return; }
   if (t.fetch.atLoad !== undefined) t.fetch.atLoad(ctx, t);
   let def: AclDef | undefined = px.acls.find((a) => a.name === name);

@@ -247,6 +247,15 @@ function scanClass(p: string, i: number): number | PcreError | null {
 /** Single-character escapes by their letter (others stand for the letter itself). */
 const ESCAPE_CODES: Readonly<Record<string, number>> = { n: 10, r: 13, t: 9, f: 12, e: 27, a: 7, '0': 0 };
 
+/**
+ * A PCRE2 pattern as a JavaScript RegExp: a leading `(?i)` (PCRE2's inline option, which JavaScript lacks) becomes
+ * the `i` flag. Throws as RegExp does.
+ */
+export function pcreRegExp(pat: string, flags: string): RegExp {
+  if (pat.startsWith('(?i)')) return new RegExp(pat.slice(4), flags.includes('i') ? flags : flags + 'i');
+  return new RegExp(pat, flags);
+}
+
 /** haproxy 2.6's words for a regex PCRE2 refuses: `regex '<re>' is invalid (error=<text>, erroffset=<n>)`. */
 export function pcreErrorText(re: string, e: PcreError): string {
   return `regex '${re}' is invalid (error=${e.text}, erroffset=${e.offset})`;

@@ -14,7 +14,7 @@ import type { PatRef, PatRefEntry } from '../acl/pat-ref.ts';
 import { LB_HFN_SDBM, LB_HFN_DJB2, LB_HFN_WT6, LB_HFN_CRC32 } from '../lb/types.ts';
 import { sampleLive } from './sample.ts';
 import { varGet } from '../http/vars.ts';
-import { pcreCompileError, pcreErrorText } from '../acl/pcre-error.ts';
+import { pcreCompileError, pcreErrorText, pcreRegExp } from '../acl/pcre-error.ts';
 import { deferRegexArgError } from './arg-resolve.ts';
 
 export type SampleValue = string | number | null;
@@ -111,7 +111,7 @@ function regsubConv(args: string[], text: string): Conv | string {
   const pe = pcreCompileError(pat, true);
   if (pe !== null) return deferRegexArgError('regsub', text, pat, 1, pcreErrorText(pat, pe)) ? textConv((s) => s) : `invalid regex '${pat}'`;
   let re: RegExp;
-  try { re = new RegExp(pat, (flags.includes('i') ? 'i' : '') + (flags.includes('g') ? 'g' : '')); } catch { return `invalid regex '${pat}'`; }
+  try { re = pcreRegExp(pat, (flags.includes('i') ? 'i' : '') + (flags.includes('g') ? 'g' : '')); } catch { return `invalid regex '${pat}'`; }
   const sub = (args[1] ?? '').replace(/\$/g, '$$$$').replace(/\\([0-9])/g, '$$$1');
   return textConv((s) => { re.lastIndex = 0; return s.replace(re, sub); });
 }

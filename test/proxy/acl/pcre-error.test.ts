@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { pcreCompileError, pcreErrorText } from '../../../proxy/acl/pcre-error.ts';
+import { pcreCompileError, pcreErrorText, pcreRegExp } from '../../../proxy/acl/pcre-error.ts';
 
 const fx = (f: string) => readFileSync(new URL('../../../fixtures/proxy/pcre2-errors/' + f, import.meta.url), 'latin1');
 /** PCRE2 refuses them, the scan does not see it (JavaScript accepts them too). */
@@ -55,4 +55,10 @@ test('600 random patterns: 2.6.12\'s verdict, error text and offset on each (a p
     exp.push(want.get(p) ?? `${p}: valid`);
   }
   assert.deepEqual(got, exp);
+});
+
+test('a leading (?i) (PCRE2 inline option) is the i flag in JavaScript', () => {
+  assert.equal(pcreRegExp('(?i)^/admin', '').test('/ADMIN/x'), true);
+  assert.equal(pcreRegExp('^/admin', '').test('/ADMIN/x'), false);
+  assert.equal(pcreRegExp('(?i)x', 'g').flags, 'gi');
 });
