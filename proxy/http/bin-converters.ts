@@ -1,10 +1,12 @@
 /*
  * Binary converters: htonl (an integer as its 4 network-order bytes), be2hex([<sep>],[<chunk>],[<truncate>]) (hex
- * digits, a separator every <chunk> bytes, the last partial chunk dropped with <truncate>) and crc32c([<avalanche>])
+ * digits, a separator every <chunk> bytes, the last partial chunk dropped with <truncate>), be2dec(<sep>,<chunk>,
+ * [<truncate>]) (each <chunk> bytes, 1 to 8, as an unsigned big-endian decimal, the same separator and truncation),
+ * and crc32c([<avalanche>])
  * (CRC32-C, RFC 4960 appendix B, optionally through the full avalanche hash). Binary samples are latin1 strings.
  * Registered into log/converters.ts by proxy/modules.ts. Hot path: per evaluation.
  */
-import type { Conv } from '../log/converters.ts';
+import { convArgs, type Conv } from '../log/converters.ts';
 import { fullHash } from '../lb/hash-fn.ts';
 
 let crcTable: Uint32Array | null = null;
@@ -32,9 +34,9 @@ function text(v: string | number): string {
 
 /** The converter for `text`, or undefined / 2.6's complaint. */
 export function binConverter(src: string): Conv | string | undefined {
-  const m = /^(htonl|be2hex|crc32c)(?:\((.*)\))?$/.exec(src);
+  const m = /^(htonl|be2hex|be2dec|crc32c)(?:\((.*)\))?$/.exec(src);
   if (m === null) return undefined;
-  const args = m[2] === undefined ? [] : m[2].split(',');
+  const args = m[2] === undefined ? [] : convArgs(m[2]);
   switch (m[1]) {
     case 'htonl': return (v) => {
       if (v === null) return null;
@@ -49,6 +51,34 @@ export function binConverter(src: string): Conv | string | undefined {
       if (av !== '' && !/^\d+$/.test(av)) return 'expects an integer argument';
       const avalanche = av !== '' && Number(av) !== 0;
       return (v) => { if (v === null) return null; const h = crc32c(text(v)); return avalanche ? fullHash(h) : h; };
+    }
+    case 'be2dec': {
+      // 2.6.12 checks the chunk size, then the truncate flag (an empty or absent argument is 0)
+      const chunk = Number((args[1] ?? '').trim() || 0);
+      const t = Number((args[2] ?? '').trim() || 0);
+      if (chunk < 1 || chunk > 8) return `chunk_size out of [1..8] range (${chunk})`;
+      if (t !== 0 && t !== 1) return `Unsupported truncate value (${t})`;
+      const sep = args[0] ?? '';
+      return (v) => {
+        if (v === null) return null;
+        const s = text(v);
+        const end = t === 1 ? s.length - (s.length % chunk) : s.length;
+        let out = '';
+        for (let i = 0; i < end; i += chunk) {
+          if (i > 0) out += sep;
+          const stop = Math.min(i + chunk, end);
+          if (stop - i <= 6) {
+            let n = 0;
+            for (let k = i; k < stop; k++) n = n * 256 + (s.charCodeAt(k) & 0xff);
+            out += n;
+          } else {
+            let n = 0n;
+            for (let k = i; k < stop; k++) n = (n << 8n) | BigInt(s.charCodeAt(k) & 0xff);
+            out += n.toString();
+          }
+        }
+        return out;
+      };
     }
     default: {
       const sep = args[0] ?? '';

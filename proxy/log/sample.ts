@@ -197,7 +197,7 @@ const ADDR_FETCHES = new Set(['src', 'dst']);
 const INT_IN = new Set(['add', 'sub', 'mul', 'div', 'mod', 'and', 'or', 'xor', 'neg', 'not', 'odd', 'even', 'bool', 'cpl',
   'ltime', 'utime']);
 const BIN_IN = new Set(['sdbm', 'djb2', 'wt6', 'crc32', 'crc32c', 'xxh32', 'sha1', 'sha2', 'md5', 'digest', 'hmac', 'base64',
-  'ub64enc', 'hex', 'bytes']);
+  'ub64enc', 'hex', 'bytes', 'be2hex', 'be2dec']);
 const BIN_OUT = new Set(['sha1', 'sha2', 'md5', 'digest', 'hmac', 'bytes', 'b64dec', 'ub64dec', 'unhex']);
 /** Booleans have no address cast either. */
 const BOOL_OUT = new Set(['not', 'odd', 'even', 'bool', 'http_first_req', 'ssl_fc']);
