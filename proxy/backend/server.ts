@@ -227,7 +227,7 @@ export function srvSetMaint(s: Server): void {
   const wasMaint = (s.adminState & SRV_ADMF_MAINT) !== 0;
   const lvl = downLevel(s, s.curState, s.adminState);
   s.adminState = (s.adminState | SRV_ADMF_FMAINT) & ~SRV_ADMF_FDRAIN;
-  if (!s.check.enabled) { s.check.health = 0; healthSet.add(s); }
+  srvMaintHealth(s);
   if (wasMaint) return;
   // a DOWN server's op state does not change (2.6 keeps its last change and downtime running); an UP one goes
   // DOWN for 2.6's counters too (chkdown)
@@ -304,6 +304,10 @@ const cfgDisabledOnce = new WeakSet<Server>();
  */
 const healthSet = new WeakSet<Server>();
 export function srvHealthSet(s: Server): boolean { return healthSet.has(s); }
+/** Maintenance zeroes an unchecked server's health (2.6 keeps it at 0 afterwards until a check or the CLI sets it). */
+export function srvMaintHealth(s: Server): void {
+  if (!s.check.enabled) { s.check.health = 0; healthSet.add(s); }
+}
 export function srvWasConfigDisabled(s: Server): boolean { return cfgDisabledOnce.has(s); }
 
 /** Config `disabled` (CMAINT) lifted at runtime: `enable server` also clears it, as HAProxy. */

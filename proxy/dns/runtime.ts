@@ -20,6 +20,7 @@ import { emitEvent, EV_WARNING } from '../events.ts';
 import { xxh32 } from './xxh32.ts';
 import { ipv6Parse } from '../net/proxy-protocol.ts';
 import { ipv4Value, ipv4Net } from '../net/ipv4.ts';
+import { srvSetWeight, srvMaintHealth } from '../backend/server.ts';
 
 /**
  * Startup addresses of the servers with DNS settings whose address is a name, per `init-addr` (default last,libc, plus
@@ -34,6 +35,8 @@ export async function dnsInitAddrs(proxies: readonly Proxy[]): Promise<number> {
     for (const s of px.servers) {
       const c = srvDns(s);
       if (c === null || s.path !== '' || s.host === '' || isIP(s.host) !== 0) continue;
+      // an SRV name: no address until a record gives the server one (2.6 resolves no target at startup)
+      if (c.srvRecord !== '') { s.host = ''; s.port = 0; s.adminState |= SRV_ADMF_RMAINT; srvMaintHealth(s); continue; }
       c.fqdn = s.host;
       // 2.6's default is last,libc, and last,libc,none for a server with resolvers
       const steps = c.initAddr.length > 0 ? c.initAddr : c.resolversSet ? DEFAULT_WITH_RESOLVERS : DEFAULT_INIT_ADDR;
@@ -49,6 +52,7 @@ export async function dnsInitAddrs(proxies: readonly Proxy[]): Promise<number> {
           }
           s.host = '';
           s.adminState |= SRV_ADMF_RMAINT;
+          srvMaintHealth(s);
           break;
         }
       }
@@ -73,8 +77,13 @@ class Resolution {
   readonly seen = new Map<string, number>();
   lastValid: number;
   stopped = false;
-  constructor(rs: ResolversCfg, resolver: Resolver, fqdn: string, preferV6: boolean) {
-    this.rs = rs; this.resolver = resolver; this.fqdn = fqdn; this.preferV6 = preferV6;
+  /** An SRV name: each record (target:port) goes to one server; `free` are the servers without one, in 2.6's order. */
+  readonly srv: boolean;
+  readonly free: Server[] = [];
+  readonly srvOf = new Map<string, Server>();
+  readonly seenSrv = new Map<string, { it: SrvItem; t: number }>();
+  constructor(rs: ResolversCfg, resolver: Resolver, fqdn: string, preferV6: boolean, srv = false) {
+    this.rs = rs; this.resolver = resolver; this.fqdn = fqdn; this.preferV6 = preferV6; this.srv = srv;
     this.lastValid = Date.now();
   }
 }
@@ -91,7 +100,7 @@ export function dnsStart(proxies: readonly Proxy[]): void {
   for (const px of proxies) {
     for (const s of px.servers) {
       const c = srvDns(s);
-      if (c === null || c.resolvers === null || c.fqdn === '') continue;
+      if (c === null || c.resolvers === null || (c.fqdn === '' && c.srvRecord === '')) continue;
       const rs = c.resolvers;
       if (rs.nameservers.length === 0) continue;
       let r = resolvers.get(rs);
@@ -100,9 +109,14 @@ export function dnsStart(proxies: readonly Proxy[]): void {
         r.setServers(rs.nameservers.map((n) => (n.host.indexOf(':') >= 0 ? `[${n.host}]:${n.port}` : `${n.host}:${n.port}`)));
         resolvers.set(rs, r);
       }
-      const key = rs.name + '\0' + c.fqdn + '\0' + (c.preferV6 ? '6' : '4');
+      const srv = c.srvRecord !== '';
+      const key = rs.name + '\0' + (srv ? c.srvRecord + '\0SRV' : c.fqdn) + '\0' + (c.preferV6 ? '6' : '4');
       let res = byKey.get(key);
-      if (res === undefined) { res = new Resolution(rs, r, c.fqdn, c.preferV6); byKey.set(key, res); running.push(res); }
+      if (res === undefined) {
+        res = new Resolution(rs, r, srv ? c.srvRecord : c.fqdn, c.preferV6, srv);
+        byKey.set(key, res); running.push(res);
+        if (srv) res.free.push(s);
+      } else if (srv) res.free.push(s);
       res.servers.push(s);
       res.cfgs.push(c);
     }
@@ -152,16 +166,56 @@ function schedule(res: Resolution, ms: number): void {
 }
 function runResolutionCb(res: Resolution): void { void runResolution(res); }
 
+/** One record of an SRV answer with the target's address ('' when it has none). */
+interface SrvItem { target: string; port: number; weight: number; ip: string }
+
+/** The SRV query, then an A/AAAA query of each target (node's resolver does not hand out additional records). */
+async function querySrv(res: Resolution): Promise<SrvItem[] | number> {
+  const c = nsCounters(res.rs);
+  if (c !== null) c.sent++;
+  let recs;
+  try {
+    recs = await res.resolver.resolveSrv(res.fqdn);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOTFOUND') { if (c !== null) c.nx++; return ERR_NX; }
+    if (code === 'ETIMEOUT') { if (c !== null) c.timeout++; return ERR_TIMEOUT; }
+    if (code === 'EREFUSED' || code === 'ECONNREFUSED') { if (c !== null) c.refused++; return ERR_REFUSED; }
+    if (c !== null) { if (code === 'ENODATA') c.anyErr++; else c.other++; }
+    return ERR_OTHER;
+  }
+  if (recs.length === 0) { if (c !== null) c.anyErr++; return ERR_OTHER; }
+  if (c !== null) c.valid++;
+  const out: SrvItem[] = [];
+  for (const r of recs) {
+    const target = r.name.toLowerCase();
+    let ip = '';
+    for (const fam of res.preferV6 ? [6, 4] : [4, 6]) {
+      try {
+        const a = fam === 6 ? await res.resolver.resolve6(target) : await res.resolver.resolve4(target);
+        if (a.length > 0) { ip = a[0]; break; }
+      } catch { /* no address of this family */ }
+    }
+    out.push({ target, port: r.port, weight: r.weight, ip });
+  }
+  return out;
+}
+
 async function runResolution(res: Resolution): Promise<void> {
   if (res.stopped) return;
   const first = res.preferV6 ? 6 : 4;
-  let r = await query(res, first);
-  if (r === ERR_NODATA) r = await query(res, first === 6 ? 4 : 6);
+  let r: string[] | SrvItem[] | number;
+  if (res.srv) r = await querySrv(res);
+  else {
+    r = await query(res, first);
+    if (r === ERR_NODATA) r = await query(res, first === 6 ? 4 : 6);
+  }
   if (res.stopped) return;
   const rs = res.rs;
   if (typeof r !== 'number') {
     res.lastValid = Date.now();
-    applyAnswer(res, r);
+    if (res.srv) applySrv(res, r as SrvItem[]);
+    else applyAnswer(res, r as string[]);
     schedule(res, Math.max(rs.timeoutResolve, rs.holdValid));
     return;
   }
@@ -259,6 +313,58 @@ function applyAnswer(res: Resolution, fresh: string[]): void {
     dnsSetAddr(s, pick, i === 0 ? ns : 'DNS cache');
     if (c0 !== null) c0.update++;
     dnsLeaveMaint(s, res.fqdn);
+  }
+}
+
+/** 2.6's answer-tree key of an SRV record: XXH32 of the target in DNS label form (no root label), seed 33. */
+function srvKey(target: string): number {
+  const parts: Buffer[] = [];
+  for (const l of target.split('.')) if (l !== '') parts.push(Buffer.from([l.length]), Buffer.from(l, 'latin1'));
+  const b = Buffer.concat(parts);
+  return xxh32(b, b.length, 33);
+}
+
+/**
+ * Gives each SRV record (target:port) a server as 2.6 does, walking the records by srvKey: the server holding it
+ * already, else the first free one. A server gets the target's address ("by DNS additional record"), the record's
+ * port and fqdn, and the weight (w + 255) / 256 unless ignore-weight. A record gone for `hold obsolete` frees its
+ * server: no address, port 0, maintenance ("entry removed from SRV record"), back at the end of the free list.
+ */
+function applySrv(res: Resolution, fresh: SrvItem[]): void {
+  const now = Date.now();
+  const seen = res.seenSrv;
+  for (const it of fresh) seen.set(it.target + ':' + it.port, { it, t: now });
+  for (const [k, v] of seen) {
+    if (now - v.t <= res.rs.holdObsolete) continue;
+    seen.delete(k);
+    const s = res.srvOf.get(k);
+    if (s === undefined) continue;
+    res.srvOf.delete(k);
+    const c = srvDns(s);
+    if (c !== null) c.fqdn = '';
+    s.host = ''; s.port = 0;
+    dnsEnterMaint(s, 'entry removed from SRV record');
+    res.free.push(s);
+  }
+  const items = [...seen.values()].map((v) => v.it);
+  const keyed = items.map((it) => ({ k: srvKey(it.target), it }));
+  keyed.sort((a, b) => a.k - b.k);
+  for (const { it } of keyed) {
+    const key = it.target + ':' + it.port;
+    let s = res.srvOf.get(key);
+    if (s === undefined) {
+      s = res.free.shift();
+      if (s === undefined) continue;
+      res.srvOf.set(key, s);
+    }
+    const c = srvDns(s);
+    if (c === null) continue;
+    c.fqdn = it.target;
+    c.srvTaken = true;
+    if (it.ip !== '' && it.ip !== s.host) dnsSetAddr(s, it.ip, 'DNS additional record');
+    s.port = it.port;
+    if (s.host !== '') dnsLeaveMaint(s, it.target, false);
+    if (!c.ignoreWeight) srvSetWeight(s, Math.floor((it.weight + 255) / 256));
   }
 }
 

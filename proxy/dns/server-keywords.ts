@@ -2,7 +2,8 @@
  * Server parameters of DNS resolution: `resolvers <name>`, `init-addr last,libc,none,<ip>`, `resolve-prefer
  * ipv4|ipv6`, `resolve-net <net>[,...]`, `resolve-opts allow-dup-ip,ignore-weight,prevent-dup-ip`, with 2.6's
  * messages. Settings live beside the server (WeakMap, inherited from default-server); the `resolvers` name is looked
- * up at post-parse ("unable to find required resolvers"). Read by dns/runtime.ts. Hot path: no.
+ * up at post-parse ("unable to find required resolvers"); a name starting with '_' is an SRV record. Read by
+ * dns/runtime.ts. Hot path: no.
  */
 import { isIP } from 'node:net';
 import type { Server } from '../model/types.ts';
@@ -17,7 +18,7 @@ const cfgs = new WeakMap<Server, SrvDnsCfg>();
 function cfgOf(s: Server): SrvDnsCfg {
   let c = cfgs.get(s);
   if (c === undefined) {
-    c = { resolversName: '', resolversSet: false, resolvers: null, fqdn: '', initAddr: [], preferV6: true, nets: [], allowDupIp: false, ignoreWeight: false };
+    c = { resolversName: '', resolversSet: false, resolvers: null, fqdn: '', initAddr: [], preferV6: true, nets: [], allowDupIp: false, ignoreWeight: false, srvRecord: '', srvTaken: false };
     cfgs.set(s, c);
   }
   return c;
@@ -30,6 +31,12 @@ export function srvDns(s: Server): SrvDnsCfg | null { return cfgs.get(s) ?? null
 export function srvFqdn(s: Server): string {
   const c = cfgs.get(s);
   return c !== undefined && c.resolvers !== null ? c.fqdn : '';
+}
+
+/** show servers state's srvrecord (the SRV name) and whether the HMAINT bit shows, for `s`. */
+export function srvRecordOf(s: Server): { name: string; taken: boolean } {
+  const c = cfgs.get(s);
+  return c !== undefined && c.resolvers !== null ? { name: c.srvRecord, taken: c.srvTaken } : { name: '', taken: false };
 }
 
 /** Server init hook: a server inherits its default-server's DNS parameters. */
@@ -63,10 +70,8 @@ function registerPost(ctx: KwCtx): void {
           continue;
         }
         c.resolvers = r;
-        // 2.6 resolves a name starting with '_' as an SRV record (service discovery): refused rather than queried as A
-        if (srv.host.startsWith('_')) {
-          ctx.alertRaw(`[${srv.file}:${srv.line}] : 'server ${px.name}/${srv.name}' : SRV record resolution ('${srv.host}') is not supported by sluice yet.`);
-        }
+        // 2.6 resolves a name starting with '_' as an SRV record (service discovery, dns/runtime.ts)
+        if (srv.host.startsWith('_')) c.srvRecord = srv.host.toLowerCase();
       }
     }
   });

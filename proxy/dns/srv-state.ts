@@ -7,7 +7,7 @@
 import type { Proxy, Server } from '../model/types.ts';
 import { SRV_ADMF_RMAINT, SRV_ST_STOPPED, SRV_ST_RUNNING } from '../model/types.ts';
 import { PR_CAP_FE } from '../config/types.ts';
-import { SRV_ADMF_MAINT, srvCountText, recalcBackend, kickBackend, srvUsable, srvSetAddr } from '../backend/server.ts';
+import { SRV_ADMF_MAINT, srvMaintHealth, srvCountText, recalcBackend, kickBackend, srvUsable, srvSetAddr } from '../backend/server.ts';
 import { processQueue, redistributeQueue } from '../backend/queue.ts';
 import { poolFlush } from '../backend/pool.ts';
 import { emitEvent, EV_ALERT, EV_WARNING } from '../events.ts';
@@ -41,6 +41,7 @@ export function dnsEnterMaint(s: Server, why: string): void {
   const had = be.srvActive + be.srvBackup > 0;
   const wasMaint = (s.adminState & SRV_ADMF_MAINT) !== 0;
   s.adminState |= SRV_ADMF_RMAINT;
+  srvMaintHealth(s);
   if (wasMaint) return;
   s.lastChange = Date.now();
   recalcBackend(be);
@@ -54,8 +55,8 @@ export function dnsEnterMaint(s: Server, why: string): void {
   }
 }
 
-/** Leaves resolution maintenance (a valid answer gave `s` an address). */
-export function dnsLeaveMaint(s: Server, fqdn: string): void {
+/** Leaves resolution maintenance (a valid answer gave `s` an address); an SRV record's (`ready` false) says less. */
+export function dnsLeaveMaint(s: Server, fqdn: string, ready = true): void {
   if ((s.adminState & SRV_ADMF_RMAINT) === 0) return;
   s.adminState &= ~SRV_ADMF_RMAINT;
   if ((s.adminState & SRV_ADMF_MAINT) !== 0) return;
@@ -70,5 +71,5 @@ export function dnsLeaveMaint(s: Server, fqdn: string): void {
   recalcBackend(s.proxy);
   processQueue(s, srvUsable(s));
   tell(s, `${srvLabel(s)} ('${fqdn}') is ${s.curState === SRV_ST_STOPPED ? 'DOWN' : 'UP/READY'} (resolves again).`, LOG_NOTICE);
-  tell(s, `${srvLabel(s)} administratively READY thanks to valid DNS answer.`, LOG_NOTICE);
+  if (ready) tell(s, `${srvLabel(s)} administratively READY thanks to valid DNS answer.`, LOG_NOTICE);
 }

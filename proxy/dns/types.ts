@@ -67,4 +67,6 @@ export interface SrvDnsCfg {
   nets: string[];                // `resolve-net` networks as written
   allowDupIp: boolean;
   ignoreWeight: boolean;
+  srvRecord: string;             // a name starting with '_' (SRV record, show servers state's srvrecord), else ''
+  srvTaken: boolean;             // the server was given an SRV record once (2.6's HMAINT bit, 0x40, in the state)
 }

@@ -9,7 +9,7 @@ import type { Proxy, Server } from '../model/types.ts';
 import { PR_CAP_FE, PR_CAP_BE } from '../config/types.ts';
 import { PR_STATE_STOPPED, PR_STATE_PAUSED, PR_STATE_READY, SRV_ST_STOPPED, SRV_ADMF_CMAINT, SRV_ADMF_FMAINT } from '../model/types.ts';
 import { HCHK_STATUS_INI, HCHK_STATUS_NAMES } from '../checks/types.ts';
-import { srvFqdn } from '../dns/server-keywords.ts';
+import { srvFqdn, srvRecordOf } from '../dns/server-keywords.ts';
 import { dnsSetFqdn } from '../dns/runtime.ts';
 import type { CliCommand, CliReply, CliSession, CliEnv, StatDumpOpts, StatVal } from './types.ts';
 import {
@@ -204,9 +204,10 @@ function srvStateLine(px: Proxy, sv: Server, now: number): string {
   // 2.6's agent port is the configured check `port` until an `agent-port` is given, configured agent or not
   const cp = cfgCheckPort.get(sv) ?? c.port;
   const agentPort = ag !== null && ag.enabled ? ag.port : cp > 0 ? cp : 0;
+  const rec = srvRecordOf(sv);
   return px.id + ' ' + px.name + ' ' + sv.id + ' ' + sv.name + ' ' + (sv.host || '-') + ' ' + opState + ' ' +
-    admin + ' ' + sv.uweight + ' ' + sv.iweight + ' ' + since + ' ' + chkStatus + ' ' + chkResult + ' ' +
-    health + ' ' + chkState + ' ' + agentState + ' 0 ' + (srvIdForced(sv) ? 1 : 0) + ' ' + (srvFqdn(sv) || '-') + ' ' + sv.port + ' - ' +
+    (admin | (rec.taken ? 0x40 : 0)) + ' ' + sv.uweight + ' ' + sv.iweight + ' ' + since + ' ' + chkStatus + ' ' + chkResult + ' ' +
+    health + ' ' + chkState + ' ' + agentState + ' 0 ' + (srvIdForced(sv) ? 1 : 0) + ' ' + (srvFqdn(sv) || '-') + ' ' + sv.port + ' ' + (rec.name || '-') + ' ' +
     (srvSslAny(sv)?.enabled === true ? 1 : 0) + ' ' + (c.port > 0 ? c.port : 0) + ' ' + (c.addr || '-') + ' ' +
     (ag !== null && ag.enabled && ag.addr !== '' ? ag.addr : '-') + ' ' + agentPort + '\n';
 }

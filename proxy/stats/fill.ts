@@ -392,6 +392,7 @@ function putCheck(row: StatVal[], c: CheckState, agent: boolean): void {
 
 export function srvAddr(sv: Server): string {
   if (sv.path !== '') return 'unix@' + sv.path;
+  if (sv.host === '') return '';      // no address yet (resolution maintenance): 2.6 leaves the field empty
   return (sv.host.indexOf(':') >= 0 ? '[' + sv.host + ']' : sv.host) + ':' + sv.port;
 }
 

@@ -17,7 +17,7 @@ function norm(s: string): string[] {
   return s.split('\n').filter((l) => !l.startsWith('[NOTICE]')).map((l) => l.replace(/^(\[\w+\]\s+)\(\d+\)/, '$1()'));
 }
 
-for (const c of ['resolvers-errors', 'server-errors', 'valid']) {
+for (const c of ['resolvers-errors', 'server-errors', 'valid', 'srv']) {
   test(`sluice -c prints what haproxy 2.6 -c prints: ${c}`, () => {
     const dir = join(root, 'fixtures/edge/check', c);
     const r = spawnSync(process.execPath, ['--import', 'tsx', main, '-c', '-f', 'haproxy.cfg'], { cwd: dir, encoding: 'utf8', timeout: 20000 });

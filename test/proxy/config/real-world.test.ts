@@ -42,11 +42,6 @@ const KNOWN: Record<string, Known> = {
     sluiceOnly: [/'socks4' is a HAProxy 2.6 server keyword not supported by sluice yet/, /Error\(s\) found in configuration file/, /Fatal errors found/],
     goldenOnly: [/log format ignored for proxy 'smtp_relay'/], status: 1, stdout: '',
   },
-  'srv-record-template': {
-    why: 'DNS SRV records (server-template on _service._proto names) are not resolved yet: refused per server, by name',
-    sluiceOnly: [/SRV record resolution \('_api\._tcp\.service\.consul'\) is not supported by sluice yet/, /Fatal errors found/],
-    status: 1, stdout: '',
-  },
   'waf-lua-challenge': {
     why: 'no Lua: lua-load is refused by name (2.6.12 loads the script, then refuses the lua.* action it did not register)',
     sluiceOnly: [/'lua-load' is a HAProxy 2.6 keyword not supported by sluice yet/],

@@ -51,13 +51,14 @@ test('server-template ranges as 2.6 reads them', () => {
   for (const bad of ['0', '3-1', 'x', '2-x', '-1', '', '1-', '0-2']) assert.equal(templateRange(bad), null, bad);
 });
 
-test('an SRV name (leading underscore) with resolvers is refused at load, not queried as an A record', () => {
+test('an SRV name (leading underscore) with resolvers loads without alert as an SRV record, not an A name', () => {
   const cfg = load(`
 resolvers r
   nameserver n 127.0.0.1:53
 backend b
   server-template s 2 _http._tcp.x.test resolvers r init-addr none
 `);
-  const alerts = cfg.messages.filter((m) => m.level === 0).map((m) => m.text);
-  assert.equal(alerts.filter((t) => t.includes("SRV record resolution ('_http._tcp.x.test') is not supported by sluice yet.")).length, 2);
+  assert.deepEqual(cfg.messages.filter((m) => m.level === 0).map((m) => m.text), []);
+  const srv = cfg.backends.get('b')!.servers.map((s) => srvDns(s)!.srvRecord);
+  assert.deepEqual(srv, ['_http._tcp.x.test', '_http._tcp.x.test']);
 });
