@@ -14,7 +14,7 @@ import type { Proxy } from '../model/types.ts';
 import { PR_O_FORWARDFOR, PR_O_HTTP_SERVER_CLOSE, PR_O_HTTPCLOSE, PR_O_HTTP_KEEP_ALIVE } from '../model/types.ts';
 import type { HttpProxyCfg, HttpRule, RedirectRule, RuleFmt, HttpCustomAction } from './types.ts';
 import {
-  HTTP_ACT_ALLOW, HTTP_ACT_DENY, HTTP_ACT_SET_HDR, HTTP_ACT_ADD_HDR, HTTP_ACT_DEL_HDR, HTTP_ACT_REDIRECT,
+  HTTP_ACT_ALLOW, HTTP_ACT_DENY, HTTP_ACT_EARLY_HINT, HTTP_ACT_SET_HDR, HTTP_ACT_ADD_HDR, HTTP_ACT_DEL_HDR, HTTP_ACT_REDIRECT,
   HTTP_ACT_RETURN, HTTP_ACT_SET_PATH, HTTP_ACT_SET_QUERY, HTTP_ACT_SET_URI, HTTP_ACT_SET_METHOD, HTTP_ACT_REPLACE_HDR,
   HTTP_ACT_REPLACE_VAL, HTTP_ACT_REPLACE_PATH, HTTP_ACT_REPLACE_URI, HTTP_ACT_TARPIT, HTTP_ACT_CAPTURE, HTTP_ACT_SET_VAR,
   HTTP_ACT_REJECT, HTTP_ACT_SILENT_DROP, HTTP_ACT_SET_SRC, HTTP_ACT_SET_SRC_PORT, HTTP_ACT_WAIT_BODY,
@@ -358,6 +358,18 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       }
       break;
     }
+    case 'early-hint': {
+      if (!isReq) break;
+      if (end > 4) { condExpected(args[4]); return; }
+      if (end < 4) { rerr('expects exactly 2 arguments.'); return; }
+      rule = newRule(HTTP_ACT_EARLY_HINT, ctx);
+      rule.name = args[2].toLowerCase();           // 2.6's H1 output writes header names in lower case
+      rule.value = args[3];
+      const f = valueFormat(rule.value, ctx, `'${args[0]} ${act}'`);
+      if (f === undefined) return;
+      rule.fmt = f;
+      break;
+    }
     case 'set-path': case 'set-pathq': case 'set-query': case 'set-uri': case 'set-method': {
       if (!isReq) break;
       if (end !== 3) { rerr('expects exactly 1 argument <format>.'); return; }
@@ -577,7 +589,7 @@ function parseHttpRule(args: readonly string[], ctx: KwCtx): void {
       ctx.alertRaw(unknownActionAlert(ctx.file, ctx.line, args[0], act));
       return;
     }
-    ctx.alert(`'${args[0]}' action '${act ?? ''}' is not supported by Sluice yet (supported: allow, deny, set-header, add-header, del-header, replace-header, replace-value, set-var, set-var-fmt, unset-var${isReq ? ', auth, tarpit, reject, silent-drop, set-src, set-src-port, set-dst, set-dst-port, set-timeout, set-path, set-pathq, set-query, set-uri, set-method, replace-path, replace-pathq, replace-uri, capture, redirect, wait-for-body, use-service prometheus-exporter' : ', set-status, capture, silent-drop'}, return).`);
+    ctx.alert(`'${args[0]}' action '${act ?? ''}' is not supported by Sluice yet (supported: allow, deny, set-header, add-header, del-header, replace-header, replace-value, set-var, set-var-fmt, unset-var${isReq ? ', auth, tarpit, reject, silent-drop, set-src, set-src-port, set-dst, set-dst-port, set-timeout, set-path, set-pathq, set-query, set-uri, set-method, replace-path, replace-pathq, replace-uri, capture, redirect, wait-for-body, early-hint, use-service prometheus-exporter' : ', set-status, capture, silent-drop'}, return).`);
     return;
   }
   if (end < args.length) {

@@ -12,7 +12,7 @@ import type { SampleCtx, ReqBodyView } from '../acl/types.ts';
 import type { Proxy, StreamLog } from '../model/types.ts';
 import type { HttpRule, RedirectRule, RuleFmt } from './types.ts';
 import {
-  HTTP_ACT_ALLOW, HTTP_ACT_DENY, HTTP_ACT_SET_HDR, HTTP_ACT_ADD_HDR, HTTP_ACT_DEL_HDR, HTTP_ACT_REDIRECT,
+  HTTP_ACT_ALLOW, HTTP_ACT_DENY, HTTP_ACT_EARLY_HINT, HTTP_ACT_SET_HDR, HTTP_ACT_ADD_HDR, HTTP_ACT_DEL_HDR, HTTP_ACT_REDIRECT,
   HTTP_ACT_RETURN, HTTP_ACT_SET_PATH, HTTP_ACT_SET_QUERY, HTTP_ACT_SET_URI, HTTP_ACT_SET_METHOD, HTTP_ACT_REPLACE_HDR,
   HTTP_ACT_REPLACE_VAL, HTTP_ACT_REPLACE_PATH, HTTP_ACT_REPLACE_URI, HTTP_ACT_TARPIT, HTTP_ACT_CAPTURE, HTTP_ACT_CAPTURE_RES, HTTP_ACT_SET_VAR,
   HTTP_ACT_REJECT, HTTP_ACT_SILENT_DROP, HTTP_ACT_SET_SRC, HTTP_ACT_SET_SRC_PORT,
@@ -91,16 +91,21 @@ export interface RuleOut {
   waitAt: number;
   waitMs: number;
   waitLeast: number;
+  /**
+   * early-hint: the 103 responses the rules made (each "HTTP/1.1 103 Early Hints\r\n", its header lines, then an empty
+   * line once complete), for the stream to send before its response; '' = none.
+   */
+  hints: string;
   reset(): void;
 }
 
 export function newRuleOut(): RuleOut {
   return {
     status: 0, reply: null, uri: null, hostX: -1, host: '', method: null, statusLine: null, newStatus: 0, extra: '', closeAfter: false, fe: null,
-    log: null, reqCtx: null, redirect: false, waitAt: 0, waitMs: 0, waitLeast: 0,
+    log: null, reqCtx: null, redirect: false, waitAt: 0, waitMs: 0, waitLeast: 0, hints: '',
     reset() {
       this.status = 0; this.reply = null; this.uri = null; this.hostX = -1; this.host = ''; this.method = null; this.statusLine = null; this.newStatus = 0;
-      this.extra = ''; this.closeAfter = false; this.redirect = false;
+      this.extra = ''; this.closeAfter = false; this.redirect = false; this.hints = '';
     },
   };
 }
@@ -537,6 +542,7 @@ export function httpRulesRun(rules: readonly HttpRule[], ctx0: SampleCtx, out: R
   // `ctx` is what conditions and values read: ctx0, or a view of the changes made so far (rebuilt when `stale`)
   let stale = out.uri !== null || out.method !== null || out.extra !== '' || out.statusLine !== null;
   let ctx = ctx0;
+  let hintOpen = false;                  // an early-hint rule started a 103 the next ones add to
   for (let i = from; i < rules.length; i++) {
     const r = rules[i];
     // the view is built only for a rule that reads (a condition, a log-format value, or an action using the message)
@@ -593,6 +599,15 @@ export function httpRulesRun(rules: readonly HttpRule[], ctx0: SampleCtx, out: R
         break;
       }
       case HTTP_ACT_TARPIT: out.status = r.status; return RULES_TARPIT;
+      case HTTP_ACT_EARLY_HINT: {
+        // consecutive unconditional early-hint rules fill one 103; it ends before any other rule, a conditional
+        // early-hint (even one that then matches) or the end of the list, as 2.6.12 groups them
+        if (!hintOpen) { out.hints += 'HTTP/1.1 103 Early Hints\r\n'; hintOpen = true; }
+        out.hints += r.name + ': ' + ruleValue(r, ctx, out) + '\r\n';
+        const nx = rules[i + 1];
+        if (nx === undefined || nx.action !== HTTP_ACT_EARLY_HINT || nx.cond !== null) { out.hints += '\r\n'; hintOpen = false; }
+        break;
+      }
       case HTTP_ACT_SET_SRC: {
         const log = out.log;
         if (log === null || r.fmt === null) break;

@@ -632,6 +632,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
       if (px === null && fe.http.bufferRequest && this.reqBody !== BODY_NONE && !this.bodyComplete()) r = bufferRequestWait(out);
       else {
         r = httpRulesRun(fe.http.reqRules, this, out, from);
+        if (out.hints !== '') this.sendHints();
         if (r === RULES_CONTINUE && restrictUse.on && !reqHdrNamesCheck(fe, m, buf, out)) { out.status = 403; r = RULES_DENY; }
         if (this.cacheHit !== null) { if (r === RULES_CONTINUE) { this.cacheReply(fe, buf, headEnd, end); return; } this.cacheDropped(); }
         // the stats page is looked for after the proxy's http-request rules and before its redirects, as in 2.6
@@ -715,6 +716,7 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   backendRules(be: Proxy, buf: Buffer, headEnd: number, end: number, from: number): number {
     const out = this.ruleOut;
     let r = httpRulesRun(be.http.reqRules, this, out, from);
+    if (out.hints !== '') this.sendHints();
     if (r === RULES_CONTINUE && restrictUse.on && !reqHdrNamesCheck(be, this.req, buf, out)) { out.status = 403; r = RULES_DENY; }
     if (this.cacheHit !== null) { if (r === RULES_CONTINUE) { this.cacheReply(be, buf, headEnd, end); return -1; } this.cacheDropped(); }
     if (r === RULES_CONTINUE && be.statsPage.enabled) r = this.statsPage(be, buf, out, headEnd, end);
@@ -746,6 +748,23 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
     const t = out.waitMs >= 0 ? out.waitMs : fe.timeouts.httpRequest > 0 ? fe.timeouts.httpRequest : fe.timeouts.client;
     if (t > 0) timerArm(this.cliTimer, t);
     this.resumeClient();
+  }
+
+  /**
+   * Sends the 103 Early Hints responses the rules made (out.hints), each counted in the log's bytes as its HTX size;
+   * an HTTP/1.0 client gets none (2.6.12).
+   */
+  sendHints(): void {
+    const out = this.ruleOut, h = out.hints;
+    out.hints = '';
+    if ((this.req.flags & H1_MF_VER_11) === 0) return;
+    const b = Buffer.from(h, 'latin1');
+    for (let s = 0; s < b.length;) {
+      const e = b.indexOf('\r\n\r\n', s) + 4;
+      this.log.bytesOut += htxReplySize(b.subarray(s, e));
+      s = e;
+    }
+    this.writeCli(b);
   }
 
   /** do-resolve's answer came (or none will): the rules go on after it. */

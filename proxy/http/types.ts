@@ -94,6 +94,7 @@ export const HTTP_ACT_REJECT = 25;         // http-request reject: the connectio
 export const HTTP_ACT_SILENT_DROP = 26;    // http-request silent-drop: the same, the client told nothing (a reset)
 export const HTTP_ACT_SET_SRC = 27;        // http-request set-src <expr>: the client address of this request (fmt: one sample)
 export const HTTP_ACT_SET_SRC_PORT = 29;   // http-request set-src-port <expr>: the client port of this request (fmt: one sample)
+export const HTTP_ACT_EARLY_HINT = 30;      // http-request early-hint <name> <fmt>: a header of the 103 sent before the response
 export const HTTP_ACT_WAIT_BODY = 28;      // http-request wait-for-body time <t> [at-least <n>]: slot = time (ms), len = at-least bytes
 
 /** An action registered by another module (proxy/stick): runs on the rule's message; `sess` is the stream's request view. */

@@ -58,3 +58,7 @@ test('set-pathq / replace-pathq: the path and the query together, after an absol
 test('tcp-request connection|session set-dst / set-dst-port: the connection\'s destination for every request (http-request set-dst-port then for one), and in mode tcp', { timeout: 20000 }, async () => {
   await sameAsHaproxy('set-dst-conn');
 });
+
+test('http-request early-hint: consecutive unconditional rules share one 103 sent before the response (a conditional one, any other rule or the end of the list ends it), none to HTTP/1.0, counted in %B', { timeout: 20000 }, async () => {
+  await sameAsHaproxy('early-hint');
+});
