@@ -21,6 +21,8 @@ import { xxh32 } from './xxh32.ts';
 import { ipv6Parse } from '../net/proxy-protocol.ts';
 import { ipv4Value, ipv4Net } from '../net/ipv4.ts';
 import { srvSetWeight, srvMaintHealth } from '../backend/server.ts';
+import { querySrvRaw, SRVQ_NX, SRVQ_TIMEOUT, SRVQ_REFUSED, SRVQ_INVALID, SRVQ_NODATA } from './srv-query.ts';
+import type { SrvAnswer } from './srv-query.ts';
 
 /**
  * Startup addresses of the servers with DNS settings whose address is a name, per `init-addr` (default last,libc, plus
@@ -81,7 +83,7 @@ class Resolution {
   readonly srv: boolean;
   readonly free: Server[] = [];
   readonly srvOf = new Map<string, Server>();
-  readonly seenSrv = new Map<string, { it: SrvItem; t: number }>();
+  readonly seenSrv = new Map<string, { it: SrvAnswer; t: number }>();
   constructor(rs: ResolversCfg, resolver: Resolver, fqdn: string, preferV6: boolean, srv = false) {
     this.rs = rs; this.resolver = resolver; this.fqdn = fqdn; this.preferV6 = preferV6; this.srv = srv;
     this.lastValid = Date.now();
@@ -166,45 +168,23 @@ function schedule(res: Resolution, ms: number): void {
 }
 function runResolutionCb(res: Resolution): void { void runResolution(res); }
 
-/** One record of an SRV answer with the target's address ('' when it has none). */
-interface SrvItem { target: string; port: number; weight: number; ip: string }
-
-/** The SRV query, then an A/AAAA query of each target (node's resolver does not hand out additional records). */
-async function querySrv(res: Resolution): Promise<SrvItem[] | number> {
+/** The SRV query (dns/srv-query.ts: node's resolver hides the additional records), counted as 2.6 counts. */
+async function querySrv(res: Resolution): Promise<SrvAnswer[] | number> {
   const c = nsCounters(res.rs);
   if (c !== null) c.sent++;
-  let recs;
-  try {
-    recs = await res.resolver.resolveSrv(res.fqdn);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOTFOUND') { if (c !== null) c.nx++; return ERR_NX; }
-    if (code === 'ETIMEOUT') { if (c !== null) c.timeout++; return ERR_TIMEOUT; }
-    if (code === 'EREFUSED' || code === 'ECONNREFUSED') { if (c !== null) c.refused++; return ERR_REFUSED; }
-    if (c !== null) { if (code === 'ENODATA') c.anyErr++; else c.other++; }
-    return ERR_OTHER;
-  }
-  if (recs.length === 0) { if (c !== null) c.anyErr++; return ERR_OTHER; }
-  if (c !== null) c.valid++;
-  const out: SrvItem[] = [];
-  for (const r of recs) {
-    const target = r.name.toLowerCase();
-    let ip = '';
-    for (const fam of res.preferV6 ? [6, 4] : [4, 6]) {
-      try {
-        const a = fam === 6 ? await res.resolver.resolve6(target) : await res.resolver.resolve4(target);
-        if (a.length > 0) { ip = a[0]; break; }
-      } catch { /* no address of this family */ }
-    }
-    out.push({ target, port: r.port, weight: r.weight, ip });
-  }
-  return out;
+  const r = await querySrvRaw(res.rs, res.fqdn);
+  if (typeof r !== 'number') { if (c !== null) c.valid++; return r; }
+  if (r === SRVQ_NX) { if (c !== null) c.nx++; return ERR_NX; }
+  if (r === SRVQ_TIMEOUT) { if (c !== null) c.timeout++; return ERR_TIMEOUT; }
+  if (r === SRVQ_REFUSED) { if (c !== null) c.refused++; return ERR_REFUSED; }
+  if (c !== null) { if (r === SRVQ_INVALID) c.invalid++; else if (r === SRVQ_NODATA) c.anyErr++; else c.other++; }
+  return ERR_OTHER;
 }
 
 async function runResolution(res: Resolution): Promise<void> {
   if (res.stopped) return;
   const first = res.preferV6 ? 6 : 4;
-  let r: string[] | SrvItem[] | number;
+  let r: string[] | SrvAnswer[] | number;
   if (res.srv) r = await querySrv(res);
   else {
     r = await query(res, first);
@@ -214,7 +194,7 @@ async function runResolution(res: Resolution): Promise<void> {
   const rs = res.rs;
   if (typeof r !== 'number') {
     res.lastValid = Date.now();
-    if (res.srv) applySrv(res, r as SrvItem[]);
+    if (res.srv) applySrv(res, r as SrvAnswer[]);
     else applyAnswer(res, r as string[]);
     schedule(res, Math.max(rs.timeoutResolve, rs.holdValid));
     return;
@@ -326,11 +306,12 @@ function srvKey(target: string): number {
 
 /**
  * Gives each SRV record (target:port) a server as 2.6 does, walking the records by srvKey: the server holding it
- * already, else the first free one. A server gets the target's address ("by DNS additional record"), the record's
- * port and fqdn, and the weight (w + 255) / 256 unless ignore-weight. A record gone for `hold obsolete` frees its
+ * already, else the first free one. A server gets the target's address from the additional records ("by DNS
+ * additional record"; without one, the target joins the A/AAAA resolutions), the record's port and fqdn, and the
+ * weight (w + 255) / 256 unless ignore-weight. A record gone for `hold obsolete` frees its
  * server: no address, port 0, maintenance ("entry removed from SRV record"), back at the end of the free list.
  */
-function applySrv(res: Resolution, fresh: SrvItem[]): void {
+function applySrv(res: Resolution, fresh: SrvAnswer[]): void {
   const now = Date.now();
   const seen = res.seenSrv;
   for (const it of fresh) seen.set(it.target + ':' + it.port, { it, t: now });
@@ -342,6 +323,7 @@ function applySrv(res: Resolution, fresh: SrvItem[]): void {
     res.srvOf.delete(k);
     const c = srvDns(s);
     if (c !== null) c.fqdn = '';
+    detach(s);
     s.host = ''; s.port = 0;
     dnsEnterMaint(s, 'entry removed from SRV record');
     res.free.push(s);
@@ -359,11 +341,20 @@ function applySrv(res: Resolution, fresh: SrvItem[]): void {
     }
     const c = srvDns(s);
     if (c === null) continue;
-    c.fqdn = it.target;
     c.srvTaken = true;
-    if (it.ip !== '' && it.ip !== s.host) dnsSetAddr(s, it.ip, 'DNS additional record');
     s.port = it.port;
-    if (s.host !== '') dnsLeaveMaint(s, it.target, false);
+    if (it.ip !== '') {
+      // the additional record's address; the target's own resolution, if any, stops
+      detach(s);
+      c.fqdn = it.target;
+      if (it.ip !== s.host) dnsSetAddr(s, it.ip, 'DNS additional record');
+      if (s.host !== '') dnsLeaveMaint(s, it.target, false);
+    } else if (c.fqdn !== it.target || !running.some((r) => !r.srv && r.servers.includes(s))) {
+      // no additional record: the target is resolved as any server's name (its messages, "DNS cache" when shared)
+      detach(s);
+      c.fqdn = it.target;
+      attach(s, c, res.resolver);
+    }
     if (!c.ignoreWeight) srvSetWeight(s, Math.floor((it.weight + 255) / 256));
   }
 }
@@ -373,6 +364,38 @@ function validHostname(n: string): boolean {
   if (n.length === 0 || n.length > 255) return false;
   const labels = n.endsWith('.') ? n.slice(0, -1).split('.') : n.split('.');
   return labels.every((l) => l.length > 0 && l.length <= 63 && /^[-_a-zA-Z0-9]+$/.test(l));
+}
+
+/** Takes `s` out of the A/AAAA resolution it is in (not its SRV one); returns that resolution's resolver. */
+function detach(s: Server): Resolver | null {
+  for (let i = 0; i < running.length; i++) {
+    const r = running[i];
+    if (r.srv) continue;
+    const k = r.servers.indexOf(s);
+    if (k < 0) continue;
+    r.servers.splice(k, 1);
+    r.cfgs.splice(k, 1);
+    if (r.servers.length === 0) { r.stopped = true; if (r.timer !== null) clearTimeout(r.timer); running.splice(i, 1); }
+    return r.resolver;
+  }
+  return null;
+}
+
+/** Puts `s` in the A/AAAA resolution of `c.fqdn` (started now when it is the first server of that name). */
+function attach(s: Server, c: SrvDnsCfg, resolver: Resolver | null): void {
+  const rs = c.resolvers;
+  if (rs === null) return;
+  if (resolver === null) {
+    resolver = new (nodeDnsPromises().Resolver)({ timeout: Math.max(1, rs.timeoutRetry), tries: Math.max(1, rs.resolveRetries) });
+    resolver.setServers(rs.nameservers.map((n) => (n.host.indexOf(':') >= 0 ? `[${n.host}]:${n.port}` : `${n.host}:${n.port}`)));
+  }
+  let res = running.find((r) => !r.srv && r.rs === rs && r.fqdn === c.fqdn && r.preferV6 === c.preferV6);
+  if (res === undefined) {
+    res = new Resolution(rs, resolver, c.fqdn, c.preferV6);
+    running.push(res);
+    res.servers.push(s); res.cfgs.push(c);
+    void runResolution(res);
+  } else { res.servers.push(s); res.cfgs.push(c); }
 }
 
 /**
@@ -388,27 +411,6 @@ export function dnsSetFqdn(s: Server, fqdn: string): { text: string; error: bool
   if (!validHostname(fqdn)) return { text: `could not update ${who} FQDN by 'stats socket command'\n`, error: true };
   const old = c.fqdn;
   c.fqdn = fqdn.toLowerCase();
-  let resolver: Resolver | null = null;
-  for (let i = 0; i < running.length; i++) {
-    const r = running[i];
-    const k = r.servers.indexOf(s);
-    if (k < 0) continue;
-    resolver = r.resolver;
-    r.servers.splice(k, 1);
-    r.cfgs.splice(k, 1);
-    if (r.servers.length === 0) { r.stopped = true; if (r.timer !== null) clearTimeout(r.timer); running.splice(i, 1); }
-    break;
-  }
-  if (resolver === null) {
-    resolver = new (nodeDnsPromises().Resolver)({ timeout: Math.max(1, c.resolvers.timeoutRetry), tries: Math.max(1, c.resolvers.resolveRetries) });
-    resolver.setServers(c.resolvers.nameservers.map((n) => (n.host.indexOf(':') >= 0 ? `[${n.host}]:${n.port}` : `${n.host}:${n.port}`)));
-  }
-  let res = running.find((r) => r.rs === c.resolvers && r.fqdn === c.fqdn && r.preferV6 === c.preferV6);
-  if (res === undefined) {
-    res = new Resolution(c.resolvers, resolver, c.fqdn, c.preferV6);
-    running.push(res);
-    res.servers.push(s); res.cfgs.push(c);
-    void runResolution(res);
-  } else { res.servers.push(s); res.cfgs.push(c); }
+  attach(s, c, detach(s));
   return { text: `${who} changed its FQDN from ${old !== '' ? old : '(null)'} to ${c.fqdn} by 'stats socket command'\n`, error: false };
 }

@@ -1,6 +1,8 @@
 /*
  * The SRV record scenario run against haproxy 2.6.12 (to record fixtures/edge/srv, `node --import tsx
- * test/proxy/dns/srv-scenario.ts > fixtures/edge/srv/haproxy-2.6.12.txt`) and against Sluice (test/e2e/edge/srv.test.ts):
+ * test/proxy/dns/srv-scenario.ts > fixtures/edge/srv/haproxy-2.6.12.txt`, and without additional records in the
+ * answers `... srv-scenario.ts noadd > fixtures/edge/srv/haproxy-2.6.12-noadd.txt`) and against Sluice
+ * (test/e2e/edge/srv.test.ts):
  * a server-template of 5 on an SRV name answered with 4 records (additional A records, weights 10, 300, 0, 65535),
  * then one record removed and one weight changed. Prints `show servers state` (time since last change masked) and
  * show stat's pxname,svname,status,weight,act,addr columns after each step, then the messages about backend be
@@ -74,6 +76,7 @@ async function recordHaproxy(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'srv-rec-'));
   const sock = join(dir, 'h.sock');
   const d = await startSrvDns();
+  d.noAdditional = process.argv[2] === 'noadd';
   writeFileSync(join(dir, 'h.cfg'), srvConfig(d.port, sock, 18413));
   const hp = spawn('haproxy', ['-f', join(dir, 'h.cfg')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
