@@ -10,7 +10,7 @@ import {
   ACL_M_STR, ACL_M_BEG, ACL_M_REG, ACL_M_IP, ACL_M_INT, ACL_M_FOUND, ACL_M_BOOL, ACL_M_LEN, ACL_M_BIN, ACL_M_VAL,
 } from './types.ts';
 import { FETCHES, FETCH_SUFFIXES } from './fetches.ts';
-import { MATCHERS, MATCH_NAMES } from './matchers.ts';
+import { MATCHERS, MATCH_NAMES, matchBool } from './matchers.ts';
 import type { FetchDef } from './types.ts';
 import { compileLogSample, sampleLive, splitTopLevel } from '../log/sample.ts';
 import { convGivesInt } from '../log/converters.ts';
@@ -204,7 +204,7 @@ export function compileAclTerm(words: readonly string[], baseDir: string, warn?:
     return `matching method must be specified first (using '-m') when using a sample fetch of this type ('${name}').`;
   }
   if (kind < 0) kind = ACL_M_STR;                // no pattern: the term never matches anyway
-  if (words.length === 1 && !fetch.bool && warn !== undefined) {
+  if (words.length === 1 && !fetch.bool && kind !== ACL_M_BOOL && warn !== undefined) {
     warn(`parsing acl keyword '${crit}' :\n` +
       '  no pattern to match against were provided, so this ACL will never match.\n' +
       "  If this is what you intended, please add '--' to get rid of this warning.\n" +
@@ -275,6 +275,9 @@ const INT_SAMPLE_FETCHES = new Set(['date', 'date_us', 'rand', 'status', 'fe_id'
   ...HTTP_REQ_INT_FETCHES, ...INTERNAL_INT_FETCHES, ...SSL_CERT_INT_FETCHES]);
 const BOOL_SAMPLE_FETCHES = new Set([...HTTP_REQ_BOOL_FETCHES, ...INTERNAL_BOOL_FETCHES, ...SSL_CERT_BOOL_FETCHES]);
 
+/** Converters giving a boolean: matched as a boolean by default (true when not 0), so they need no pattern (2.6). */
+const BOOL_CONVERTERS = new Set(['bool', 'not', 'odd', 'even', 'in_table', 'secure_memcmp']);
+
 /** An ACL criterion's sample expression, compiled as an ACL's (see cfgPosition.acl). */
 function aclSample(crit: string): ReturnType<typeof compileLogSample> {
   cfgPosition.acl = true;
@@ -292,7 +295,9 @@ function convertedFetch(crit: string, name: string): FetchDef | string {
   if (typeof sample === 'string') return sample.startsWith('invalid arg ') ? `ACL keyword '${name}' : ${sample}..` : `${sample} in ACL expression '${crit}'`;
   const base = FETCHES.get(name);
   const last = crit.slice(crit.lastIndexOf(',') + 1);
-  const defaultMatch = convGivesInt(last.replace(/\(.*$/, '')) ? ACL_M_INT : base !== undefined && !base.bool && base.defaultMatch >= 0 ? base.defaultMatch : ACL_M_STR;
+  const lastName = last.replace(/\(.*$/, '');
+  const defaultMatch = BOOL_CONVERTERS.has(lastName) ? ACL_M_BOOL : convGivesInt(lastName) ? ACL_M_INT :
+    base !== undefined && !base.bool && base.defaultMatch >= 0 ? base.defaultMatch : ACL_M_STR;
   // a layer-4 fetch under converters still waits for data as it does alone (2.6 keeps the fetch's MAY_CHANGE)
   const head = splitTopLevel(crit)[0];
   const open = head.indexOf('(');
@@ -309,6 +314,7 @@ function convertedFetch(crit: string, name: string): FetchDef | string {
       let v: string | number | null;
       try { v = sample(log); } finally { sampleLive.req = prev; }
       if (v === null) return false;
+      if (match === matchBool && typeof v === 'number') return v !== 0;   // a boolean (or integer) is true when not 0
       const b = Buffer.from(typeof v === 'number' ? String(v) : v, 'latin1');
       return match(p, b, 0, b.length);
     },

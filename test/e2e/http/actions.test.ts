@@ -62,3 +62,7 @@ test('tcp-request connection|session set-dst / set-dst-port: the connection\'s d
 test('http-request early-hint: consecutive unconditional rules share one 103 sent before the response (a conditional one, any other rule or the end of the list ends it), none to HTTP/1.0, counted in %B', { timeout: 20000 }, async () => {
   await sameAsHaproxy('early-hint');
 });
+
+test('an ACL ending in a boolean converter (bool, not, odd, even, in_table) needs no pattern and is true when not 0, -m int still compares', { timeout: 20000 }, async () => {
+  await sameAsHaproxy('bool-converter-acl');
+});
