@@ -199,6 +199,8 @@ async function runResolution(res: Resolution): Promise<void> {
     schedule(res, Math.max(rs.timeoutResolve, rs.holdValid));
     return;
   }
+  // a failed SRV query leaves the servers as the last answer set them (2.6.12, seen past `hold nx` and `hold timeout`)
+  if (res.srv) { schedule(res, rs.timeoutResolve); return; }
   const code = r === ERR_NODATA ? ERR_OTHER : r;
   const hold = code === ERR_NX ? rs.holdNx : code === ERR_TIMEOUT ? rs.holdTimeout : code === ERR_REFUSED ? rs.holdRefused : rs.holdOther;
   if (Date.now() - res.lastValid >= hold) {
@@ -315,8 +317,10 @@ function applySrv(res: Resolution, fresh: SrvAnswer[]): void {
   const now = Date.now();
   const seen = res.seenSrv;
   for (const it of fresh) seen.set(it.target + ':' + it.port, { it, t: now });
-  for (const [k, v] of seen) {
-    if (now - v.t <= res.rs.holdObsolete) continue;
+  // expired records free their servers in answer-tree order too
+  const gone = [...seen].filter(([, v]) => now - v.t > res.rs.holdObsolete);
+  gone.sort((x, y) => srvKey(x[1].it.target) - srvKey(y[1].it.target));
+  for (const [k] of gone) {
     seen.delete(k);
     const s = res.srvOf.get(k);
     if (s === undefined) continue;

@@ -2,7 +2,8 @@
  * DNS SRV records (`server-template ... _web._tcp.svc.test resolvers ...`) against haproxy 2.6.12's golden
  * (fixtures/edge/srv, recorded by test/proxy/dns/srv-scenario.ts): which server takes which record, addresses from
  * the targets, SRV ports, weights (w + 255) / 256, servers without a record in resolution maintenance, a record gone
- * frees its server; show servers state, show stat and the messages. Then traffic and health checks reach the
+ * frees its server, a failed SRV query (NXDOMAIN past hold nx) changes nothing; show servers state, show stat and
+ * the messages. Then traffic and health checks reach the
  * records' targets and ports, and leave a server whose record is gone.
  */
 import { test } from 'node:test';
@@ -17,7 +18,7 @@ import { startDnsServer } from '../../proxy/dns/dns-server.ts';
 import { SRV_ST_STOPPED } from '../../../proxy/model/types.ts';
 import { HCHK_STATUS_UNKNOWN } from '../../../proxy/checks/types.ts';
 import { addEventSink, removeEventSink } from '../../../proxy/events.ts';
-import { srvConfig, startSrvDns, srvChange, srvDump, SRV_STEP_MS } from '../../proxy/dns/srv-scenario.ts';
+import { srvConfig, startSrvDns, srvChange, srvGone, srvBack, srvDump, SRV_STEP_MS } from '../../proxy/dns/srv-scenario.ts';
 
 const root = resolve(import.meta.dirname, '../../..');
 
@@ -48,9 +49,11 @@ for (const noAdd of [false, true]) {
     try {
       await wait(SRV_STEP_MS);
       let out = srvDump(await cli(sock, 'show servers state'), await cli(sock, 'show stat'));
-      srvChange(d);
-      await wait(SRV_STEP_MS);
-      out += srvDump(await cli(sock, 'show servers state'), await cli(sock, 'show stat'));
+      for (const step of [srvChange, srvGone, srvBack]) {
+        step(d);
+        await wait(SRV_STEP_MS);
+        out += srvDump(await cli(sock, 'show servers state'), await cli(sock, 'show stat'));
+      }
       // the targets' own resolutions run on their own timers: their messages are compared in any order
       const cut = golden.indexOf('[WARNING]');
       assert.equal(out, golden.slice(0, cut));

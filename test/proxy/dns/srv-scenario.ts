@@ -4,7 +4,8 @@
  * answers `... srv-scenario.ts noadd > fixtures/edge/srv/haproxy-2.6.12-noadd.txt`) and against Sluice
  * (test/e2e/edge/srv.test.ts):
  * a server-template of 5 on an SRV name answered with 4 records (additional A records, weights 10, 300, 0, 65535),
- * then one record removed and one weight changed. Prints `show servers state` (time since last change masked) and
+ * then one record removed and one weight changed, then the name unknown (NXDOMAIN past `hold nx`: nothing changes),
+ * then back with one record. Prints `show servers state` (time since last change masked) and
  * show stat's pxname,svname,status,weight,act,addr columns after each step, then the messages about backend be
  * (backend bea, A names, is there for the state of servers that left or stay in resolution maintenance).
  */
@@ -23,6 +24,8 @@ resolvers consul
   nameserver dns1 127.0.0.1:${dnsPort}
   accepted_payload_size 8192
   hold valid 200ms
+  hold nx 300ms
+  hold other 300ms
   timeout resolve 200ms
 frontend fe
   bind 127.0.0.1:${feport}
@@ -52,6 +55,14 @@ export function srvChange(d: DnsServer): void {
   const l = d.srv.get('_web._tcp.svc.test')!;
   l.splice(1, 1);
   l[0].weight = 1000;
+}
+
+/** Third step: the SRV name is gone (NXDOMAIN) for longer than `hold nx`. */
+export function srvGone(d: DnsServer): void { d.srv.delete('_web._tcp.svc.test'); }
+
+/** Fourth step: the name is back with a.test's record only. */
+export function srvBack(d: DnsServer): void {
+  d.srv.set('_web._tcp.svc.test', [{ priority: 1, weight: 10, port: 8001, target: 'a.test' }]);
 }
 
 /** The compared part of one step's output. */
@@ -91,9 +102,11 @@ async function recordHaproxy(): Promise<void> {
   const wait = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
   await wait(SRV_STEP_MS);
   let out = srvDump(await cli('show servers state'), await cli('show stat'));
-  srvChange(d);
-  await wait(SRV_STEP_MS);
-  out += srvDump(await cli('show servers state'), await cli('show stat'));
+  for (const step of [srvChange, srvGone, srvBack]) {
+    step(d);
+    await wait(SRV_STEP_MS);
+    out += srvDump(await cli('show servers state'), await cli('show stat'));
+  }
   hp.kill();
   d.sock.close();
   await wait(100);
