@@ -83,8 +83,11 @@ export function binConverter(src: string): Conv | string | undefined {
     default: {
       const sep = args[0] ?? '';
       const chunk = args[1] === undefined || args[1].trim() === '' ? 0 : Number(args[1]);
-      const trunc = args[2] !== undefined && args[2].trim() !== '' && Number(args[2]) !== 0;
-      if (!Number.isInteger(chunk) || chunk < 0) return 'invalid chunk size';
+      const trunc = args[2] !== undefined && args[2].trim() !== '' && Number(args[2]) === 1;
+      // 2.6.12: a separator needs a chunk size, then the truncate flag is 0 or 1
+      if (sep !== '' && chunk <= 0) return `chunk_size needs to be positive (${chunk})`;
+      const t = Number((args[2] ?? '').trim() || 0);
+      if (t !== 0 && t !== 1) return `Unsupported truncate value (${t})`;
       return (v) => {
         if (v === null) return null;
         const s = text(v);

@@ -37,6 +37,7 @@ const CONV_ARGS: ReadonlyMap<string, readonly (number | string)[]> = new Map<str
   ['table_gpc', [2, T_SINT, T_TAB]], ['table_gpc_rate', [2, T_SINT, T_TAB]], ['table_gpt', [2, T_SINT, T_TAB]],
   ['json_query', [1, T_STR, T_STR]], ['debug', [0, T_STR, T_STR]], ['be2dec', [1, T_STR, T_SINT, T_SINT]],
   ['be2hex', [1, T_STR, T_SINT, T_SINT]], ['capture-req', [1, T_SINT]], ['capture-res', [1, T_SINT]],
+  ['in_table', [1, T_TAB]],
 ]);
 
 /** C read_int64's syntax: an optional sign and digits, nothing else. */
@@ -80,8 +81,9 @@ export function convArgListError(name: string, after: string | null): string {
     }
     const type = types[pos];
     if (w === '' && emptyIsNothing(type)) {
-      // nothing where a value is needed: fine once the mandatory ones are there (the rest is not read)
-      if (pos >= min) return '';
+      // nothing where a value is needed: fine once the mandatory ones are there and it is the last one
+      // (`be2dec(:,)`); followed by more (`be2hex(:,,1)`) 2.6.12 expects the list to end there
+      if (pos >= min) return src[i] === ',' ? fail(pos, `expected ')' before '${src.slice(i)}'`) : '';
       return fail(pos, `expected type '${type}' at position ${pos + 1}, but got nothing`);
     }
     if (!typeOk(type, w)) return fail(pos, `failed to parse '${w}' as type '${type}' at position ${pos + 1}`);

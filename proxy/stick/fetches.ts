@@ -361,10 +361,10 @@ const CONV_IDX: ReadonlyMap<string, StkFetchSpec> = new Map([
  * use). Undefined for other converters. Registered into log/converters.ts by proxy/modules.ts (registerConverters), so ACLs and log formats take them.
  */
 export function stkLogConverter(c: string): ((v: string | number | null) => string | number | null) | undefined {
-  const m = /^(in_table|table_([a-z0-9_]+))\(([^)]*)\)$/.exec(c);
+  const m = /^(in_table|table_([a-z0-9_]+))(?:\(([^)]*)\))?$/.exec(c);
   if (m === null) return undefined;
   const x = m[2] ?? '';
-  const args = m[3].split(',').map((a) => a.trim());
+  const args = (m[3] ?? '').split(',').map((a) => a.trim());
   // table_gpc(<idx>,<t>), table_gpc_rate(<idx>,<t>), table_gpt(<idx>,<t>): the index comes first
   const idxSp = CONV_IDX.get(x);
   let idx = 0;
@@ -378,7 +378,9 @@ export function stkLogConverter(c: string): ((v: string | number | null) => stri
   const dflt = timed && args[1] !== undefined && args[1] !== '' ? Number(args[1]) : null;
   if (dflt !== null && !Number.isInteger(dflt)) return undefined;
   const tname = args[0] ?? '';
-  if (tname !== '') noteTableRef(tname, `conversion keyword '${m[1]}' for sample fetch keyword '${exprFetchOf(c)}'`);
+  // no name (`in_table`, `in_table()`): 2.6.12 takes the rule's own proxy's table, refused at load when it has none
+  const own = tname === '' ? (cfgPosition.proxy as Proxy | null)?.name ?? '' : tname;
+  if (own !== '') noteTableRef(own, `conversion keyword '${m[1]}' for sample fetch keyword '${exprFetchOf(c)}'`);
   const names = stkTableNames();       // this load's tables (the table may be declared further down)
   // an empty name is the rule's own proxy's table in 2.6: the stream's backend once chosen, else its frontend
   const table = tname !== '' ? () => names.get(tname) ?? null : () => {
