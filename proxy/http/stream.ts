@@ -751,17 +751,19 @@ export class HttpSession implements BackendClient, LbRequestView, SampleCtx, Act
   }
 
   /**
-   * Sends the 103 Early Hints responses the rules made (out.hints), each counted in the log's bytes as its HTX size;
-   * an HTTP/1.0 client gets none (2.6.12).
+   * Sends the 103 Early Hints responses the rules made (out.hints), each counted in the log's bytes as its HTX size
+   * and its header names case-adjusted for a bogus client; an HTTP/1.0 client gets none (2.6.12).
    */
   sendHints(): void {
     const out = this.ruleOut, h = out.hints;
     out.hints = '';
     if ((this.req.flags & H1_MF_VER_11) === 0) return;
     const b = Buffer.from(h, 'latin1');
+    const adj = (this.fe.options & PR_O_H1_ADJ_CLI) !== 0;      // option h1-case-adjust-bogus-client
     for (let s = 0; s < b.length;) {
       const e = b.indexOf('\r\n\r\n', s) + 4;
       this.log.bytesOut += htxReplySize(b.subarray(s, e));
+      if (adj) h1CaseAdjustHead(b.subarray(s, e));
       s = e;
     }
     this.writeCli(b);

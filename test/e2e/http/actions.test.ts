@@ -66,3 +66,7 @@ test('http-request early-hint: consecutive unconditional rules share one 103 sen
 test('an ACL ending in a boolean converter (bool, not, odd, even, in_table) needs no pattern and is true when not 0, -m int still compares', { timeout: 20000 }, async () => {
   await sameAsHaproxy('bool-converter-acl');
 });
+
+test('early-hint with option h1-case-adjust-bogus-client: the 103s\' header names are case-adjusted like the response\'s', { timeout: 20000 }, async () => {
+  await sameAsHaproxy('early-hint-case-adjust');
+});
