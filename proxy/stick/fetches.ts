@@ -382,8 +382,10 @@ export function stkLogConverter(c: string): ((v: string | number | null) => stri
   const own = tname === '' ? (cfgPosition.proxy as Proxy | null)?.name ?? '' : tname;
   if (own !== '') noteTableRef(own, `conversion keyword '${m[1]}' for sample fetch keyword '${exprFetchOf(c)}'`);
   const names = stkTableNames();       // this load's tables (the table may be declared further down)
-  // an empty name is the rule's own proxy's table in 2.6: the stream's backend once chosen, else its frontend
-  const table = tname !== '' ? () => names.get(tname) ?? null : () => {
+  // an empty name is the rule's own proxy's table in 2.6 (outside a proxy: the stream's backend once chosen, else
+  // its frontend)
+  const ownPx = cfgPosition.proxy;
+  const table = tname !== '' ? () => names.get(tname) ?? null : ownPx !== null ? () => stkProxyTable(ownPx) : () => {
     const l = sampleLive.req?.log;
     return l === undefined ? null : stkProxyTable(l.backend ?? l.frontend);
   };

@@ -70,3 +70,7 @@ test('an ACL ending in a boolean converter (bool, not, odd, even, in_table) need
 test('early-hint with option h1-case-adjust-bogus-client: the 103s\' header names are case-adjusted like the response\'s', { timeout: 20000 }, async () => {
   await sameAsHaproxy('early-hint-case-adjust');
 });
+
+test('in_table / table_<x> without a table name read the table of the proxy whose rule holds them (a frontend response rule: the frontend\'s, not the chosen backend\'s)', { timeout: 20000 }, async () => {
+  await sameAsHaproxy('in_table-own-proxy');
+});
