@@ -74,3 +74,7 @@ test('early-hint with option h1-case-adjust-bogus-client: the 103s\' header name
 test('in_table / table_<x> without a table name read the table of the proxy whose rule holds them (a frontend response rule: the frontend\'s, not the chosen backend\'s)', { timeout: 20000 }, async () => {
   await sameAsHaproxy('in_table-own-proxy');
 });
+
+test('early-hint around wait-for-body: the first 103 goes before the 100 Continue, the one reading the body after it came', { timeout: 20000 }, async () => {
+  await sameAsHaproxy('early-hint-body');
+});
