@@ -57,7 +57,9 @@ test('one target (formatted into the send batch) logs the same bytes as two targ
     logStream(fe, s);
     const two = await lines(2);
     assert.equal(one.length, 1, 'len ' + len);
-    assert.deepEqual(two, [one[0], one[0]], 'len ' + len);
+    // the syslog header's clock may tick between the two sends: its digits are masked (same length, so cuts compare)
+    const noClock = (l: string): string => l.replace(/^(<\d+>)(.{0,15})/, (_m, pri: string, d: string) => pri + d.replace(/\d/g, 'D'));
+    assert.deepEqual(two.map(noClock), [noClock(one[0]), noClock(one[0])], 'len ' + len);
     assert.ok(one[0].endsWith('\n') && one[0].length <= len + 1, 'len ' + len + ': ' + one[0]);
   }
   fe.log.targets = [target(1024)];
