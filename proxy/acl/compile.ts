@@ -296,7 +296,8 @@ function convertedFetch(crit: string, name: string): FetchDef | string {
   const base = FETCHES.get(name);
   const last = crit.slice(crit.lastIndexOf(',') + 1);
   const lastName = last.replace(/\(.*$/, '');
-  const defaultMatch = BOOL_CONVERTERS.has(lastName) ? ACL_M_BOOL : convGivesInt(lastName) ? ACL_M_INT :
+  const boolConv = BOOL_CONVERTERS.has(lastName);
+  const defaultMatch = boolConv ? ACL_M_BOOL : convGivesInt(lastName) ? ACL_M_INT :
     base !== undefined && !base.bool && base.defaultMatch >= 0 ? base.defaultMatch : ACL_M_STR;
   // a layer-4 fetch under converters still waits for data as it does alone (2.6 keeps the fetch's MAY_CHANGE)
   const head = splitTopLevel(crit)[0];
@@ -314,7 +315,9 @@ function convertedFetch(crit: string, name: string): FetchDef | string {
       let v: string | number | null;
       try { v = sample(log); } finally { sampleLive.req = prev; }
       if (v === null) return false;
-      if (match === matchBool && typeof v === 'number') return v !== 0;   // a boolean (or integer) is true when not 0
+      // a boolean converter's result is true when not 0; a bare boolean fetch keeps the found-means-true match, as its
+      // value is not computed in every context (req.proto_http in a mode tcp use-server gives 0 for an HTTP request)
+      if (boolConv && match === matchBool && typeof v === 'number') return v !== 0;
       const b = Buffer.from(typeof v === 'number' ? String(v) : v, 'latin1');
       return match(p, b, 0, b.length);
     },
