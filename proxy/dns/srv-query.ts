@@ -8,6 +8,7 @@
 import { createSocket } from 'node:dgram';
 import { isIP } from 'node:net';
 import type { ResolversCfg } from './types.ts';
+import { ipv6Format } from '../net/proxy-protocol.ts';
 
 /** One SRV record; `ip` is the target's address from the additional section, '' when it has none. */
 export interface SrvAnswer { target: string; port: number; weight: number; ip: string }
@@ -50,20 +51,12 @@ function readName(b: Buffer, off: number): { name: string; end: number } | null 
   return { name: labels.join('.').toLowerCase(), end };
 }
 
+const ip6Groups = new Uint16Array(8);
+/** An A or AAAA record's address as text (AAAA through proxy-protocol.ts's inet_ntop-style formatter). */
 function ipOf(rd: Buffer): string {
   if (rd.length === 4) return `${rd[0]}.${rd[1]}.${rd[2]}.${rd[3]}`;
-  const g: string[] = [];
-  for (let i = 0; i < 16; i += 2) g.push(rd.readUInt16BE(i).toString(16));
-  // the longest run of two or more zero groups becomes '::' (RFC 5952, as inet_ntop prints)
-  let best = -1, bestLen = 1;
-  for (let i = 0; i < 8;) {
-    let j = i;
-    while (j < 8 && g[j] === '0') j++;
-    if (j - i > bestLen) { best = i; bestLen = j - i; }
-    i = j > i ? j : i + 1;
-  }
-  if (best < 0) return g.join(':');
-  return g.slice(0, best).join(':') + '::' + g.slice(best + bestLen).join(':');
+  for (let i = 0; i < 8; i++) ip6Groups[i] = rd.readUInt16BE(i * 2);
+  return ipv6Format(ip6Groups);
 }
 
 /** The records of an answer to query `id`, or an SRVQ_* code. */
